@@ -1,0 +1,96 @@
+//! Administrative divisions (GB/T 2260) as of 2021, embedded at compile time.
+
+include!(concat!(env!("OUT_DIR"), "/divisions.rs"));
+
+/// The registering authority at national level uses this region code in a 统一社会信用代码.
+pub const NATIONAL_LEVEL: u32 = 100_000;
+
+/// Name of a 6-digit division code, if the 2021 table knows it.
+pub fn division_name(code: u32) -> Option<&'static str> {
+    if code == NATIONAL_LEVEL {
+        return Some("国家级");
+    }
+    DIVISIONS
+        .binary_search_by_key(&code, |row| row.0)
+        .ok()
+        .map(|index| DIVISIONS[index].1)
+}
+
+/// Whether the two leading digits name a province-level division (11 北京 … 82 澳门).
+pub fn is_province_prefix(prefix: u32) -> bool {
+    division_name(prefix * 10_000).is_some()
+}
+
+/// A province a form is for; codes registered elsewhere get a warning, never a rejection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Province {
+    prefix: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的省份：{0:?}（请填写 2 位或 6 位行政区划代码，或省份名称，如 14、140000、山西）/ unknown province {0:?}: give a 2- or 6-digit division code or a name such as 山西")]
+pub struct UnknownProvince(pub String);
+
+impl Province {
+    /// Accepts `14`, `140000`, `山西` or `山西省`.
+    pub fn parse(text: &str) -> Result<Self, UnknownProvince> {
+        let text = text.trim();
+        let unknown = || UnknownProvince(text.to_owned());
+        let prefix = if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
+            match text.len() {
+                2 => text.parse::<u32>().map_err(|_| unknown())?,
+                6 if text.ends_with("0000") => text[..2].parse::<u32>().map_err(|_| unknown())?,
+                _ => return Err(unknown()),
+            }
+        } else {
+            DIVISIONS
+                .iter()
+                .find(|(code, name)| code % 10_000 == 0 && !text.is_empty() && name.starts_with(text))
+                .map(|(code, _)| code / 10_000)
+                .ok_or_else(unknown)?
+        };
+        if is_province_prefix(prefix) {
+            Ok(Self { prefix })
+        } else {
+            Err(unknown())
+        }
+    }
+
+    /// The province-level division code, e.g. 140000.
+    pub fn code(self) -> u32 {
+        self.prefix * 10_000
+    }
+
+    pub fn name(self) -> &'static str {
+        division_name(self.code()).unwrap_or("")
+    }
+
+    /// Whether a region code lies inside this province (national-level codes lie in none).
+    pub fn contains(self, region: u32) -> bool {
+        region / 10_000 == self.prefix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_up_counties_development_zones_and_national_level() {
+        assert_eq!(division_name(140105), Some("小店区"));
+        assert!(division_name(140171).is_some(), "development zones are in the table");
+        assert_eq!(division_name(NATIONAL_LEVEL), Some("国家级"));
+        assert_eq!(division_name(999_999), None);
+    }
+
+    #[test]
+    fn parses_provinces_by_code_and_name() {
+        for text in ["14", "140000", "山西", "山西省", " 14 "] {
+            assert_eq!(Province::parse(text).map(Province::code), Ok(140000), "{text}");
+        }
+        assert_eq!(Province::parse("山西").map(Province::name), Ok("山西省"));
+        for text in ["", "99", "140100", "火星", "1"] {
+            assert!(Province::parse(text).is_err(), "{text}");
+        }
+    }
+}

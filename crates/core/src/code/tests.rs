@@ -1,0 +1,291 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn report(input: &str) -> CodeReport {
+    validate(input, &ValidateOptions::default())
+}
+
+fn error_names(report: &CodeReport) -> Vec<&'static str> {
+    report.errors.iter().map(|issue| issue.code.name()).collect()
+}
+
+fn warning_names(report: &CodeReport) -> Vec<&'static str> {
+    report.warnings.iter().map(|issue| issue.code.name()).collect()
+}
+
+const VALID: &str = "91350100M000100Y43";
+/// A Shanxi code outside the Fujian pilot pattern, for the error cases.
+const SHANXI: &str = "91140105123456788F";
+
+#[test]
+fn valid_code_with_parts() {
+    let r = report(VALID);
+    assert!(r.valid && r.errors.is_empty(), "{r:?}");
+    assert_eq!(r.kind, CodeKind::Uscc);
+    match r.parts {
+        Some(Parts::Uscc { authority, org_type, ref region, region_name, ref org_code, .. }) => {
+            assert_eq!((authority, org_type), ('9', '1'));
+            assert_eq!(region, "350100");
+            assert_eq!(region_name, Some("福州市"));
+            assert_eq!(org_code, "M000100Y-4");
+        }
+        ref other => panic!("parts {other:?}"),
+    }
+}
+
+#[test]
+fn wrong_check_symbol_names_the_expected_symbol_and_suggests_it() {
+    let r = report("91350100M000100Y4Z");
+    assert!(!r.valid);
+    // Z is not in the alphabet: reported as a forbidden letter at position 18, and the fix suggested.
+    assert_eq!(error_names(&r), ["forbidden_letter"]);
+    assert_eq!(r.errors[0].position, Some(18));
+    assert!(report(SHANXI).valid);
+    let r = report("91140105123456788E");
+    assert_eq!(error_names(&r), ["check_symbol_wrong"]);
+    assert_eq!(r.errors[0].code, IssueCode::CheckSymbolWrong { expected: 'F', found: 'E' });
+    assert_eq!(r.suggestions.first().map(|s| s.code.as_str()), Some(SHANXI), "{:?}", r.suggestions);
+}
+
+#[test]
+fn look_alike_letters_are_suggested_first() {
+    let r = report("9135O1OOMOOO1OOY43");
+    assert!(!r.valid);
+    assert_eq!(r.errors.len(), 8, "every O is highlighted: {:?}", r.errors);
+    assert!(r.errors.iter().all(|e| e.code == IssueCode::ForbiddenLetter { symbol: 'O' }));
+    assert_eq!(r.suggestions.first().map(|s| (s.code.as_str(), s.edit)), Some((VALID, Edit::LookAlike)));
+}
+
+#[test]
+fn v_for_u_is_marked_as_a_guess() {
+    // Build a valid code containing U, then type V instead.
+    let first17 = (0..10_000u32)
+        .map(|n| format!("91140100U{n:07}"))
+        .find_map(|prefix| org_check_symbol(&prefix.as_bytes()[8..16]).map(|c| format!("{prefix}{}", char::from(c))))
+        .expect("a body");
+    let valid = format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())));
+    assert!(report(&valid).valid, "{valid}");
+    let typo = valid.replacen('U', "V", 1);
+    let r = report(&typo);
+    assert_eq!(r.suggestions.first().map(|s| (s.code.as_str(), s.guess)), Some((valid.as_str(), true)));
+}
+
+#[test]
+fn adjacent_swap_is_suggested() {
+    let r = report("91140105124356788F");
+    assert!(!r.valid);
+    assert!(r.suggestions.iter().any(|s| s.code == SHANXI && s.edit == Edit::Swap), "{:?}", r.suggestions);
+}
+
+#[test]
+fn missing_or_extra_symbol_is_suggested() {
+    let r = report("91350100M00100Y43");
+    assert_eq!(error_names(&r), ["wrong_length"]);
+    assert!(r.suggestions.iter().any(|s| s.code == VALID && s.edit == Edit::Insert), "{:?}", r.suggestions);
+    let r = report("913501000M000100Y43");
+    assert_eq!(r.kind, CodeKind::Uscc);
+    assert!(r.suggestions.iter().any(|s| s.code == VALID && s.edit == Edit::Delete), "{:?}", r.suggestions);
+}
+
+#[test]
+fn normalises_what_people_paste() {
+    for input in ["９１３５０１００Ｍ０００１００Ｙ４３", " 91350100-M000100Y43 ", "91350100m000100y43", "9135\u{3000}0100 M000 100Y 43", "'91350100M000100Y43"] {
+        let r = report(input);
+        assert!(r.valid, "{input}: {r:?}");
+        assert_eq!(r.normalized, VALID);
+    }
+}
+
+#[test]
+fn invisible_marks_are_removed_with_a_warning() {
+    let r = report("\u{200F}91350100M000100Y43\u{200E}");
+    assert!(r.valid);
+    assert_eq!(warning_names(&r), ["invisible_removed"]);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_never_panics() {
+    let cases: [(&str, &str); 9] = [
+        ("", "empty"),
+        ("   \u{3000} ", "empty"),
+        ("913501\u{0}0M000100Y43", "symbol_not_allowed"),
+        ("91350100M000100Y4😀", "symbol_not_allowed"),
+        ("abc", "unknown_length"),
+        ("9.11401E+17", "scientific_notation"),
+        ("91350100M000100Y43X", "wrong_length"),
+        ("9135", "unknown_length"),
+        ("91350100M000100Y4\u{202E}", "wrong_length"),
+    ];
+    for (input, expected) in cases {
+        let r = report(input);
+        assert!(!r.valid, "{input:?}");
+        assert_eq!(error_names(&r).first(), Some(&expected), "{input:?}: {r:?}");
+        assert!(!r.errors[0].code.message_zh().is_empty() && !r.errors[0].code.message_en().is_empty());
+    }
+    let huge = "9".repeat(10 * 1024 * 1024);
+    let r = report(&huge);
+    assert_eq!(error_names(&r), ["too_long"]);
+    assert!(r.input.chars().count() <= 65 && r.normalized.chars().count() <= 65);
+    let binary: String = (0u8..=255).map(char::from).collect();
+    assert!(!report(&binary).valid);
+}
+
+#[test]
+fn nul_position_is_reported() {
+    let r = report("913501\u{0}0M000100Y43");
+    assert_eq!(r.errors[0].position, Some(7));
+    assert!(r.errors[0].code.message_zh().contains("U+0000"));
+}
+
+#[test]
+fn unknown_authority_and_type() {
+    assert_eq!(error_names(&report("B1350100M000100Y43")), ["unknown_authority"]);
+    let r = report("99350100M000100Y43");
+    assert_eq!(error_names(&r), ["type_not_allowed"]);
+    assert_eq!(r.errors[0].position, Some(2));
+}
+
+#[test]
+fn region_warnings() {
+    // A valid code with an unknown region: warning only.
+    let first17 = "91999999M000100Y4";
+    let code = format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())));
+    let r = report(&code);
+    assert!(r.valid);
+    assert_eq!(warning_names(&r), ["unknown_region"]);
+    let shanxi = ValidateOptions { province: Some(Province::parse("14").unwrap()) };
+    let r = validate(VALID, &shanxi);
+    assert!(r.valid);
+    assert_eq!(warning_names(&r), ["outside_province"]);
+    assert!(r.warnings[0].code.message_zh().contains("山西省"));
+}
+
+#[test]
+fn spreadsheet_damage_is_named() {
+    let r = report("911401001234567000");
+    assert!(!r.valid);
+    assert!(warning_names(&r).contains(&"spreadsheet_damage"), "{r:?}");
+}
+
+#[test]
+fn fujian_pilot_code_is_valid_but_flagged() {
+    let r = report("91350203M0001QKT19");
+    assert!(r.valid);
+    assert_eq!(warning_names(&r), ["fujian_pilot"]);
+    assert!(r.warnings[0].code.message_zh().contains("试点"));
+    // Outside the pattern, or with a wrong organisation-code check, it is plain invalid.
+    assert_eq!(error_names(&report("91350203M0001QKT29")), ["org_check_wrong"]);
+    assert_eq!(error_names(&report("91140203M0001QKT19")), ["check_symbol_wrong"]);
+}
+
+#[test]
+fn resident_ids_including_lower_case_x() {
+    let r = report("11010519491231002x");
+    assert_eq!(r.kind, CodeKind::ResidentId);
+    assert!(r.valid, "{r:?}");
+    assert!(matches!(r.parts, Some(Parts::ResidentId { ref birth_date, sex: "female", .. }) if birth_date == "1949-12-31"));
+    let r = report("110105194912310021");
+    assert_eq!((r.kind, error_names(&r)), (CodeKind::ResidentId, vec!["id_check_wrong"]));
+    assert!(r.suggestions.iter().any(|s| s.code == "11010519491231002X"));
+    // Real bug reports: IDs passing the mod-31 check by chance are IDs, not credit codes.
+    for id in ["362322198709086409", "430407199312020025"] {
+        let r = report(id);
+        assert_eq!((r.kind, r.valid), (CodeKind::ResidentId, true), "{id}");
+    }
+}
+
+#[test]
+fn first_generation_ids_must_be_converted() {
+    let r = report("110105491231003");
+    assert_eq!(r.kind, CodeKind::ResidentId);
+    assert_eq!(error_names(&r), ["first_generation_id"]);
+}
+
+#[test]
+fn legacy_codes() {
+    let r = report("M000100Y-4");
+    assert_eq!((r.kind, r.valid), (CodeKind::OrgCode, true));
+    assert_eq!(warning_names(&r), ["legacy_org_code"]);
+    let r = report("M000100Y-5");
+    assert_eq!(error_names(&r), ["org_check_wrong"]);
+    assert!(r.suggestions.iter().any(|s| s.code == "M000100Y4"));
+    let r = report("110108000000016");
+    assert_eq!((r.kind, r.valid), (CodeKind::RegNo15, true));
+    assert!(warning_names(&r).contains(&"legacy_reg_no"));
+    assert_eq!(error_names(&report("110108000000017")), ["reg_no_check_wrong"]);
+}
+
+#[test]
+fn quick_check_agrees_with_report() {
+    for input in [VALID, "91140105123456788E", "11010519491231002x", "M000100Y-4", "110108000000016", "", "9.1E+17", "91350203M0001QKT19", "913501\u{0}0M000100Y43"] {
+        assert_eq!(check(input), report(input).verdict(), "{input:?}");
+    }
+}
+
+#[test]
+fn batch_splits_lines_and_csv_cells() {
+    let text = "\u{FEFF}91350100M000100Y43, 91140105123456788E\r\n\n\t11010519491231002X；M000100Y-4\n";
+    let cells: Vec<_> = batch_cells(text).map(|c| (c.line, c.text)).collect();
+    assert_eq!(cells, [(1, VALID), (1, "91140105123456788E"), (3, "11010519491231002X"), (3, "M000100Y-4")]);
+    let reports = validate_batch(text, &ValidateOptions::default());
+    assert_eq!(BatchSummary::of(&reports), BatchSummary { total: 4, valid: 3, invalid: 1, with_warnings: 1 });
+    assert_eq!(check_batch(text).iter().filter(|v| v.valid).count(), 3);
+}
+
+#[test]
+fn report_serialises_to_the_documented_shape() {
+    let value = serde_json::to_value(report("91140105123456788E")).unwrap();
+    assert_eq!(value["kind"], "uscc");
+    assert_eq!(value["valid"], false);
+    assert_eq!(value["errors"][0]["code"], "check_symbol_wrong");
+    assert_eq!(value["errors"][0]["position"], 18);
+    assert!(value["errors"][0]["message_zh"].as_str().unwrap().contains("校验码"));
+    assert!(value["suggestions"].as_array().unwrap().iter().any(|s| s == SHANXI));
+    assert!(value.get("parts").is_none());
+    let value = serde_json::to_value(report(VALID)).unwrap();
+    assert_eq!(value["parts"]["org_code"], "M000100Y-4");
+}
+
+/// A random valid credit code: authority and type from the table, a region, a body, both checks.
+fn valid_uscc() -> impl Strategy<Value = String> {
+    let authorities: Vec<(char, char)> = AUTHORITIES
+        .iter()
+        .flat_map(|a| a.types.iter().map(move |t| (char::from(a.symbol), char::from(t.symbol))))
+        .collect();
+    (proptest::sample::select(authorities), 0u32..1_000_000, proptest::collection::vec(0usize..31, 8)).prop_map(
+        |((authority, org_type), region, body)| {
+            let body: String = body.into_iter().map(|i| char::from(USCC_ALPHABET[i])).collect();
+            // Position 17 must be 0-9 or X; bodies whose GB 11714 check is X are fine, X is in the alphabet.
+            let org = org_check_symbol(body.as_bytes()).map(char::from).unwrap_or('0');
+            let first17 = format!("{authority}{org_type}{region:06}{body}{org}");
+            format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())))
+        },
+    )
+}
+
+proptest! {
+    #[test]
+    fn every_generated_valid_code_validates(code in valid_uscc()) {
+        let r = report(&code);
+        prop_assert!(r.valid, "{code}: {r:?}");
+        prop_assert_eq!(r.kind, CodeKind::Uscc);
+        prop_assert!(check(&code).valid);
+    }
+
+    #[test]
+    fn every_single_symbol_change_is_rejected_or_flagged(code in valid_uscc(), position in 0usize..18, symbol in 0usize..31) {
+        let mut bytes = code.clone().into_bytes();
+        prop_assume!(bytes[position] != USCC_ALPHABET[symbol]);
+        bytes[position] = USCC_ALPHABET[symbol];
+        let changed = String::from_utf8(bytes).unwrap();
+        let r = report(&changed);
+        prop_assert!(!r.valid || !r.warnings.is_empty() || r.kind != CodeKind::Uscc, "{code} → {changed}: {r:?}");
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_text(text in "\\PC{0,40}") {
+        let r = report(&text);
+        prop_assert_eq!(check(&text), r.verdict());
+    }
+}

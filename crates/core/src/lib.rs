@@ -1,0 +1,6 @@
+//! Xinnuo's domain core: pure Rust with no I/O, compiled natively and to wasm32.
+//!
+//! The app, the JS package and the server call these functions, so each rule is written once here.
+//! Nothing in this crate knows about HTTP, the DOM, SQL, clocks or randomness.
+
+pub mod code;
