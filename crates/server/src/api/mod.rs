@@ -1,0 +1,27 @@
+//! The REST API under `/api/v1`.
+
+pub mod codes;
+
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+
+use crate::problem::Problem;
+use crate::AppState;
+
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+    version: &'static str,
+    schema_version: i64,
+}
+
+/// `GET /healthz`: the process answers and the database can be read.
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Problem> {
+    let db = state.db.clone();
+    let schema_version = tokio::task::spawn_blocking(move || db.schema_version())
+        .await
+        .map_err(|e| Problem::internal(e.to_string()))?
+        .map_err(|e| Problem::internal(e.to_string()))?;
+    Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), schema_version }))
+}

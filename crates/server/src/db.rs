@@ -1,0 +1,117 @@
+//! The SQLite store: one file, WAL, migrations embedded and applied in order on open.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("数据库错误 / database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序 / database schema {found} is newer than this program supports ({supported})")]
+    TooNew { found: i64, supported: i64 },
+    #[error("数据库连接不可用 / database connection poisoned")]
+    Poisoned,
+}
+
+/// Each entry moves the schema one version up; never edit an entry once released.
+const MIGRATIONS: &[&str] = &[
+    // 1: server metadata (created_at, demo flag, schema history).
+    "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+];
+
+#[derive(Clone)]
+pub struct Db {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        Self::prepare(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Self, DbError> {
+        Self::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(mut connection: Connection) -> Result<Self, DbError> {
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut connection)?;
+        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+    }
+
+    /// Runs `work` with the connection (call from a blocking task).
+    pub fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, DbError>) -> Result<T, DbError> {
+        let mut connection = self.connection.lock().map_err(|_| DbError::Poisoned)?;
+        work(&mut connection)
+    }
+
+    pub fn schema_version(&self) -> Result<i64, DbError> {
+        self.with(|c| Ok(c.query_row("PRAGMA user_version", [], |row| row.get(0))?))
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
+        self.with(|c| {
+            c.execute("INSERT INTO server_meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+            Ok(())
+        })
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached("SELECT value FROM server_meta WHERE key = ?1")?;
+            let mut rows = statement.query([key])?;
+            Ok(match rows.next()? {
+                Some(row) => Some(row.get(0)?),
+                None => None,
+            })
+        })
+    }
+}
+
+fn migrate(connection: &mut Connection) -> Result<(), DbError> {
+    let supported = MIGRATIONS.len() as i64;
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > supported {
+        return Err(DbError::TooNew { found, supported });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", index as i64 + 1)?;
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_and_keeps_data_across_reopen() {
+        let dir = std::env::temp_dir().join(format!("xinnuo-db-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("test.db");
+        let _ = std::fs::remove_file(&path);
+        let db = Db::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        db.set_meta("created_at", "x").unwrap();
+        drop(db);
+        let db = Db::open(&path).unwrap();
+        assert_eq!(db.meta("created_at").unwrap().as_deref(), Some("x"));
+        assert_eq!(db.meta("missing").unwrap(), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let connection = Connection::open_in_memory().unwrap();
+        connection.pragma_update(None, "user_version", 99).unwrap();
+        assert!(matches!(Db::prepare(connection), Err(DbError::TooNew { found: 99, .. })));
+    }
+}

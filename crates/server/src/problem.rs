@@ -1,0 +1,70 @@
+//! Errors as RFC 9457 problem details: a Chinese title first, an English detail, and both languages.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// zh-CN.
+    pub title: String,
+    pub title_en: String,
+    pub status: u16,
+    /// English.
+    pub detail: String,
+    pub detail_zh: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title_zh: &str, title_en: &str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self {
+            kind: format!("urn:xinnuo:problem:{slug}"),
+            title: title_zh.to_owned(),
+            title_en: title_en.to_owned(),
+            status: status.as_u16(),
+            detail: detail_en.into(),
+            detail_zh: detail_zh.into(),
+        }
+    }
+
+    pub fn not_found(path: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "未找到", "Not found", format!("没有这个接口：{path}"), format!("No such resource: {path}"))
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "不支持此请求方法", "Method not allowed", "该接口不支持此 HTTP 方法。", "This resource does not support the HTTP method.")
+    }
+
+    pub fn bad_request(slug: &str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, slug, "请求有误", "Bad request", detail_zh, detail_en)
+    }
+
+    pub fn too_large(detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "请求过大", "Payload too large", detail_zh, detail_en)
+    }
+
+    pub fn unsupported_media_type(found: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "不支持的内容类型",
+            "Unsupported media type",
+            format!("内容类型 {found:?} 不受支持：请发送 application/json（字符串数组）或 text/plain（每行一个代码）。"),
+            format!("Content type {found:?} is not supported: send application/json (an array of strings) or text/plain (one code per line)."),
+        )
+    }
+
+    pub fn internal(detail_en: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误", "Internal server error", "服务器出错，请稍后重试。", detail_en)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response()
+    }
+}
