@@ -1,1 +1,65 @@
-fn main() {}
+//! `cargo xtask build|serve|test|bench`: the only build entry point. It installs what is missing, builds
+//! core → wasm → app → server once, and reuses those artefacts across the test stages.
+
+mod bench;
+mod build;
+mod run;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "信诺 Xinnuo build tool")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install missing tools, build the app into dist/, the JS package into pkg/ and the server.
+    Build,
+    /// Build, then serve the app with demo data on http://127.0.0.1:8080.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        #[arg(long, default_value = "xinnuo.db")]
+        db: PathBuf,
+    },
+    /// Run every test: lint, native unit/property tests, wasm tests in Chromium, API and browser tests.
+    Test,
+    /// Benchmarks: `codes` (native, browser batch API, python-stdnum).
+    Bench {
+        #[arg(default_value = "codes")]
+        which: String,
+        /// How many codes the benchmark checks.
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+    },
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Build => build::build_all().map(|_| ()),
+        Command::Serve { addr, db } => build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db)),
+        Command::Test => test::test_all(),
+        Command::Bench { which, count } => bench::bench(&which, count),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: 失败 / failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

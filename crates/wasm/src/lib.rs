@@ -57,6 +57,13 @@ export interface ValidateOptions {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options object of `validateCode` and `validateCodes`.
+    #[wasm_bindgen(typescript_type = "ValidateOptions")]
+    pub type JsValidateOptions;
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct JsOptions {
@@ -64,11 +71,11 @@ struct JsOptions {
 }
 
 /// Reads the options object; a bad province is an error the caller must see, not silently ignored.
-fn options_from(value: &JsValue) -> Result<ValidateOptions, JsError> {
-    if value.is_undefined() || value.is_null() {
+fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsError> {
+    let Some(value) = value.map(JsValue::from).filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(ValidateOptions::default());
-    }
-    let options: JsOptions = serde_wasm_bindgen::from_value(value.clone())
+    };
+    let options: JsOptions = serde_wasm_bindgen::from_value(value)
         .map_err(|e| JsError::new(&format!("选项格式不正确 / invalid options: {e}")))?;
     parse_options(options.province.as_deref()).map_err(|e| JsError::new(&e.to_string()))
 }
@@ -86,20 +93,14 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 
 /// Validates one credit code, organisation code, registration number or ID number.
 #[wasm_bindgen(js_name = validateCode, unchecked_return_type = "CodeReport")]
-pub fn validate_code(
-    input: &str,
-    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsError> {
-    to_js(&code::validate(input, &options_from(&options)?))
+pub fn validate_code(input: &str, options: Option<JsValidateOptions>) -> Result<JsValue, JsError> {
+    to_js(&code::validate(input, &options_from(options)?))
 }
 
 /// One report per non-empty line or CSV cell.
 #[wasm_bindgen(js_name = validateCodes, unchecked_return_type = "CodeReport[]")]
-pub fn validate_codes(
-    text: &str,
-    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: JsValue,
-) -> Result<JsValue, JsError> {
-    let reports: Vec<CodeReport> = code::validate_batch(text, &options_from(&options)?);
+pub fn validate_codes(text: &str, options: Option<JsValidateOptions>) -> Result<JsValue, JsError> {
+    let reports: Vec<CodeReport> = code::validate_batch(text, &options_from(options)?);
     to_js(&reports)
 }
 
@@ -114,7 +115,7 @@ pub fn verdict_byte(verdict: Verdict) -> u8 {
 }
 
 /// The fast batch check: one byte per non-empty line or CSV cell, `0x80` set when valid, the low bits the
-/// index into `CODE_KINDS`. Use `validateCode` on the ones you want to explain.
+/// index into `codeKinds()`. Use `validateCode` on the ones you want to explain.
 #[wasm_bindgen(js_name = checkCodes)]
 pub fn check_codes(text: &str) -> Vec<u8> {
     code::batch_cells(text).map(|cell| verdict_byte(code::check(cell.text))).collect()

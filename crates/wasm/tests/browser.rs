@@ -1,7 +1,7 @@
 //! The JS-facing functions in headless Chromium (wasm-bindgen-test-runner).
 #![cfg(target_arch = "wasm32")]
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use xinnuo_wasm::{check_codes, validate_code, validate_codes};
 
@@ -13,7 +13,7 @@ fn field(value: &JsValue, name: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn validate_code_returns_a_plain_report_object() {
-    let report = validate_code("９１３５０１００Ｍ０００１００Ｙ４３", JsValue::UNDEFINED).expect("report");
+    let report = validate_code("９１３５０１００Ｍ０００１００Ｙ４３", None).expect("report");
     assert_eq!(field(&report, "valid"), JsValue::TRUE);
     assert_eq!(field(&report, "kind").as_string().as_deref(), Some("uscc"));
     assert_eq!(field(&report, "normalized").as_string().as_deref(), Some("91350100M000100Y43"));
@@ -23,7 +23,7 @@ fn validate_code_returns_a_plain_report_object() {
 
 #[wasm_bindgen_test]
 fn errors_carry_position_and_both_languages() {
-    let report = validate_code("91140105123456788E", JsValue::UNDEFINED).expect("report");
+    let report = validate_code("91140105123456788E", None).expect("report");
     let errors: js_sys::Array = field(&report, "errors").into();
     let first = errors.get(0);
     assert_eq!(field(&first, "code").as_string().as_deref(), Some("check_symbol_wrong"));
@@ -37,17 +37,17 @@ fn errors_carry_position_and_both_languages() {
 fn province_option_warns_and_bad_province_throws() {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"province".into(), &"山西".into()).expect("set");
-    let report = validate_code("91350100M000100Y43", options.clone().into()).expect("report");
+    let report = validate_code("91350100M000100Y43", Some(options.clone().unchecked_into())).expect("report");
     let warnings: js_sys::Array = field(&report, "warnings").into();
     assert_eq!(field(&warnings.get(0), "code").as_string().as_deref(), Some("outside_province"));
     js_sys::Reflect::set(&options, &"province".into(), &"火星".into()).expect("set");
-    assert!(validate_code("91350100M000100Y43", options.into()).is_err());
+    assert!(validate_code("91350100M000100Y43", Some(options.unchecked_into())).is_err());
 }
 
 #[wasm_bindgen_test]
 fn batch_functions_agree() {
     let text = "91350100M000100Y43\n91140105123456788E,M000100Y-4\n\n";
-    let reports: js_sys::Array = validate_codes(text, JsValue::UNDEFINED).expect("reports").into();
+    let reports: js_sys::Array = validate_codes(text, None).expect("reports").into();
     assert_eq!(reports.length(), 3);
     let bytes = check_codes(text);
     assert_eq!(bytes.len(), 3);

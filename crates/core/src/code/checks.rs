@@ -37,7 +37,11 @@ fn digits_value(bytes: &[u8]) -> Option<u32> {
 /// The mod-31 check symbol for positions 1–17 (all in the alphabet).
 pub fn uscc_check_symbol(first17: &[u8]) -> u8 {
     let sum: u32 = first17.iter().zip(USCC_WEIGHTS).map(|(&b, w)| u32::from(USCC_VALUE[b as usize]) * w).sum();
-    // The final `% 31` matters: a remainder of 0 gives check `0`, not an index past the alphabet.
+    check_symbol_of_sum(sum)
+}
+
+/// The final `% 31` matters: a remainder of 0 gives check `0`, not an index past the alphabet.
+fn check_symbol_of_sum(sum: u32) -> u8 {
     USCC_ALPHABET[((31 - sum % 31) % 31) as usize]
 }
 
@@ -77,8 +81,8 @@ fn uscc_bad_symbol(code: &[u8]) -> Option<Issue> {
 }
 
 /// Checks the structure of an 18-symbol code: alphabet, authority, type, region digits.
-fn uscc_structure(code: &[u8; 18]) -> Result<UsccParts, Issue> {
-    if let Some(issue) = uscc_bad_symbol(code) {
+fn uscc_structure(code: &[u8; 18], outside_alphabet: bool) -> Result<UsccParts, Issue> {
+    if let Some(issue) = outside_alphabet.then(|| uscc_bad_symbol(code)).flatten() {
         return Err(issue);
     }
     let authority =
@@ -93,12 +97,13 @@ fn uscc_structure(code: &[u8; 18]) -> Result<UsccParts, Issue> {
 }
 
 /// The check-symbol errors of a well-structured code, if any (position 17, then position 18).
-fn uscc_checks(code: &[u8; 18]) -> Result<(), Issue> {
+/// `sum` is the weighted mod-31 sum of positions 1–17.
+fn uscc_checks(code: &[u8; 18], sum: u32) -> Result<(), Issue> {
     let expected = org_check_symbol(&code[8..16]).unwrap_or(b'?');
     if code[16] != expected {
         return Err(Issue::at(IssueCode::OrgCheckWrong { expected: symbol(expected), found: symbol(code[16]) }, 17));
     }
-    let expected = uscc_check_symbol(&code[..17]);
+    let expected = check_symbol_of_sum(sum);
     if code[17] != expected {
         return Err(Issue::at(IssueCode::CheckSymbolWrong { expected: symbol(expected), found: symbol(code[17]) }, 18));
     }
@@ -120,11 +125,19 @@ fn is_fujian_pilot_pattern(code: &[u8; 18]) -> bool {
 }
 
 pub fn check_uscc(code: &[u8; 18]) -> UsccOutcome {
-    let parts = match uscc_structure(code) {
+    // One pass for the weighted sum and the alphabet test; the detailed error search runs only on failure.
+    let mut sum = 0u32;
+    let mut outside = false;
+    for (&byte, weight) in code[..17].iter().zip(USCC_WEIGHTS) {
+        let value = USCC_VALUE[byte as usize];
+        outside |= value == 255;
+        sum += u32::from(value) * weight;
+    }
+    let parts = match uscc_structure(code, outside || USCC_VALUE[code[17] as usize] == 255) {
         Ok(parts) => parts,
         Err(issue) => return UsccOutcome::Invalid(issue),
     };
-    match uscc_checks(code) {
+    match uscc_checks(code, sum) {
         Ok(()) => UsccOutcome::Valid(parts),
         // Pilot codes keep a correct organisation code; only the mod-31 symbol is off.
         Err(issue) if issue.position == Some(18) && is_fujian_pilot_pattern(code) => {
@@ -217,10 +230,13 @@ pub fn check_resident_id(code: &[u8; 18]) -> Result<ResidentIdParts, Issue> {
 
 /// Whether 18 digits look like an ID number rather than a credit code: a known province and a real date.
 pub fn looks_like_resident_id(code: &[u8; 18]) -> bool {
+    if !code[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
     let province_known = digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
     let date = (digits_value(&code[6..10]), digits_value(&code[10..12]), digits_value(&code[12..14]));
     let date_real = matches!(date, (Some(y), Some(m), Some(d)) if is_real_date(y, m, d));
-    province_known && date_real && code[..17].iter().all(u8::is_ascii_digit)
+    province_known && date_real
 }
 
 /// Whether 15 digits look like a first-generation ID number: known province and a real `19YYMMDD`.

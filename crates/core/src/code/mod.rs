@@ -148,9 +148,16 @@ fn classify(text: &str) -> Classified {
     if bytes.len() > MAX_CODE_CHARS {
         return Classified::Rejected(CodeKind::Unknown, IssueCode::TooLong { chars: bytes.len() }, None);
     }
-    if is_scientific_notation(bytes) {
+    let classified = classify_ascii(bytes);
+    // Scientific notation is looked for only when the code failed: it keeps the valid path short.
+    if !classified.verdict().valid && is_scientific_notation(bytes) {
         return Classified::Rejected(CodeKind::Unknown, IssueCode::ScientificNotation, None);
     }
+    classified
+}
+
+/// Classifies ASCII text of at most `MAX_CODE_CHARS` bytes by its length and runs that kind's check.
+fn classify_ascii(bytes: &[u8]) -> Classified {
     match bytes.len() {
         18 => {
             let code: &[u8; 18] = bytes.try_into().unwrap_or(&[0; 18]);

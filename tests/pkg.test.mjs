@@ -1,0 +1,74 @@
+// The npm package in Node ≥ 20, loaded with initSync({ module: bytes }) as the README says.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { initSync, validateCode, validateCodes, checkCodes, codeKinds, version } from "../pkg/xinnuo.js";
+
+initSync({ module: await readFile(new URL("../pkg/xinnuo_bg.wasm", import.meta.url)) });
+
+test("valid code with parts, from full-width input", () => {
+  const report = validateCode("９１３５０１００Ｍ０００１００Ｙ４３");
+  assert.equal(report.valid, true);
+  assert.equal(report.kind, "uscc");
+  assert.equal(report.normalized, "91350100M000100Y43");
+  assert.equal(report.parts.org_code, "M000100Y-4");
+  assert.equal(report.parts.region_name, "福州市");
+  assert.deepEqual(report.errors, []);
+});
+
+test("wrong check symbol: position, both languages, suggestion", () => {
+  const report = validateCode("91140105123456788E");
+  assert.equal(report.valid, false);
+  assert.equal(report.errors[0].code, "check_symbol_wrong");
+  assert.equal(report.errors[0].position, 18);
+  assert.match(report.errors[0].message_zh, /校验码应为 “F”/);
+  assert.match(report.errors[0].message_en, /should be “F”/);
+  assert.equal(report.suggestions[0], "91140105123456788F");
+});
+
+test("province option warns; an unknown province throws a clear error", () => {
+  const report = validateCode("91350100M000100Y43", { province: "山西" });
+  assert.equal(report.valid, true);
+  assert.equal(report.warnings[0].code, "outside_province");
+  assert.throws(() => validateCode("91350100M000100Y43", { province: "火星" }), /未知的省份/);
+});
+
+test("kind detection of legacy identifiers", () => {
+  assert.equal(validateCode("M000100Y-4").kind, "org_code");
+  assert.equal(validateCode("110108000000016").kind, "reg_no_15");
+  const id = validateCode("11010519491231002x");
+  assert.equal(id.kind, "resident_id");
+  assert.equal(id.valid, true);
+  assert.equal(id.parts.birth_date, "1949-12-31");
+});
+
+test("bad input never throws and always explains", () => {
+  for (const input of ["", "   ", "\u0000", "😀😀😀", "\u202e91350100M000100Y43", "9".repeat(10 * 1024 * 1024), "9.11401E+17"]) {
+    const report = validateCode(input);
+    if (!report.valid) assert.ok(report.errors.length > 0 && report.errors[0].message_zh.length > 0, input.slice(0, 20));
+  }
+  assert.equal(validateCode("").errors[0].code, "empty");
+  assert.equal(validateCode("9.11401E+17").errors[0].code, "scientific_notation");
+});
+
+test("batch: one report per line or CSV cell, and checkCodes agrees", () => {
+  const text = "91350100M000100Y43, 91140105123456788E\n\n11010519491231002X\tM000100Y-4\n";
+  const reports = validateCodes(text);
+  assert.equal(reports.length, 4);
+  const bytes = checkCodes(text);
+  assert.ok(bytes instanceof Uint8Array);
+  assert.equal(bytes.length, 4);
+  const kinds = codeKinds();
+  reports.forEach((report, i) => {
+    assert.equal((bytes[i] & 0x80) !== 0, report.valid);
+    assert.equal(kinds[bytes[i] & 0x7f], report.kind);
+  });
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test("types are generated with the documented names", async () => {
+  const types = await readFile(new URL("../pkg/xinnuo.d.ts", import.meta.url), "utf8");
+  for (const name of ["export interface CodeReport", "export function validateCode(input: string, options?: ValidateOptions", "CodeReport[]", "export function checkCodes(text: string): Uint8Array"]) {
+    assert.ok(types.includes(name), name);
+  }
+});

@@ -1,0 +1,84 @@
+//! `cargo xtask bench codes`: the same codes checked natively, through the package's batch API in
+//! headless Chromium, and by python-stdnum, in one run, with ratios.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::build::build_all;
+use crate::run::{cargo, run, Result};
+
+fn json_output(command: &mut Command) -> Result<Value> {
+    let shown = format!("{command:?}");
+    eprintln!("$ {shown}");
+    let out = command.current_dir(crate::root()).output().map_err(|e| format!("{shown}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{shown}: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr)));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().rev().find(|l| l.trim_start().starts_with('{')).ok_or_else(|| format!("{shown}: no JSON in output"))?;
+    serde_json::from_str(last).map_err(|e| format!("{shown}: {e}"))
+}
+
+fn native_bench() -> Command {
+    let mut command = cargo();
+    command.args(["run", "--quiet", "--profile", "server", "-p", "xinnuo-core", "--example", "bench_codes", "--"]);
+    command
+}
+
+fn stdnum_python(dir: &Path) -> Result<std::path::PathBuf> {
+    let venv = dir.join("venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    let has_stdnum = Command::new(&python).args(["-c", "import stdnum"]).status().is_ok_and(|s| s.success());
+    if !has_stdnum {
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "python-stdnum"]))?;
+    }
+    Ok(python)
+}
+
+fn rate(value: &Value, key: &str) -> f64 {
+    value[key].as_f64().unwrap_or(0.0)
+}
+
+fn mps(rate: f64) -> String {
+    format!("{:.2} M/s", rate / 1e6)
+}
+
+pub fn bench(which: &str, count: usize) -> Result {
+    if which != "codes" {
+        return Err(format!("unknown benchmark {which:?}: available: codes"));
+    }
+    let root = crate::root();
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let codes = dir.join(format!("codes-{count}.txt"));
+    if !codes.exists() {
+        run(native_bench().arg("generate").arg(&codes).arg(count.to_string()))?;
+    }
+    let artefacts = build_all()?;
+    let native = json_output(native_bench().arg("run").arg(&codes))?;
+    let browser = json_output(Command::new("node").arg("tests/bench/browser-bench.mjs").arg(&codes).arg(&artefacts.pkg))?;
+    let python = stdnum_python(&dir)?;
+    let stdnum = json_output(Command::new(python).arg("tests/bench/stdnum_bench.py").arg(&codes))?;
+
+    let stdnum_rate = rate(&stdnum, "is_valid_per_s");
+    let rows = [
+        ("native check() (one core)", rate(&native, "check_per_s"), "≥ 20 M/s"),
+        ("native check_batch(text) (split + check)", rate(&native, "check_batch_per_s"), ""),
+        ("native validate() full report", rate(&native, "validate_report_per_s"), ""),
+        ("browser checkCodes(text) (wasm, Chromium)", rate(&browser, "check_codes_per_s"), "≥ 5 M/s"),
+        ("browser validateCodes(text) full reports", rate(&browser, "validate_codes_per_s"), ""),
+        ("python-stdnum cn.uscc.is_valid", stdnum_rate, "peer"),
+    ];
+    println!("\nbench codes: {count} codes (mixed valid/invalid), one run");
+    println!("{:<46} {:>12} {:>10}  target", "", "codes/s", "× stdnum");
+    for (label, value, target) in rows {
+        println!("{label:<46} {:>12} {:>9.1}×  {target}", mps(value), value / stdnum_rate.max(1.0));
+    }
+    println!("valid codes: native {} / python-stdnum {} (stdnum checks only 18-symbol credit codes)", native["valid"], stdnum["valid"]);
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Build once: app → dist/, JS package → pkg/, server binary. Tests and benchmarks reuse these.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::run::{cargo, run, Result};
+use crate::tools::{self, WASM_TARGET};
+
+pub struct Artefacts {
+    pub dist: PathBuf,
+    pub pkg: PathBuf,
+    pub server: PathBuf,
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// wasm-bindgen (web target, names removed), then wasm-opt from npm binaryen.
+fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str) -> Result {
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--remove-name-section", "--out-name", out_name, "--out-dir"])
+        .arg(out_dir)
+        .arg(wasm))?;
+    let optimized = out_dir.join(format!("{out_name}_bg.wasm"));
+    run(Command::new(tools::wasm_opt()).arg("-Oz").arg(&optimized).arg("-o").arg(&optimized))
+}
+
+pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&bytes).map_err(|e| e.to_string())?;
+    let compressed = encoder.finish().map_err(|e| e.to_string())?;
+    Ok((bytes.len() as u64, compressed.len() as u64))
+}
+
+pub fn build_all() -> Result<Artefacts> {
+    let root = crate::root();
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen()?;
+    tools::ensure_npm_tools()?;
+
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app", "-p", "xinnuo-wasm"]))?;
+    let wasm_dir = root.join("target").join(WASM_TARGET).join("release");
+    let dist = root.join("dist");
+    let pkg = root.join("pkg");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, "app")?;
+    bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo")?;
+    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
+    copy_dir(&root.join("web"), &dist)?;
+
+    run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
+    let server = root.join("target/server/xinnuo-server");
+
+    eprintln!("\nsizes (raw / gzip -9):");
+    for (label, path) in [("app wasm", dist.join("app_bg.wasm")), ("app js", dist.join("app.js")), ("package wasm (pkg/xinnuo_bg.wasm)", pkg.join("xinnuo_bg.wasm"))] {
+        let (raw, gzip) = gzip_size(&path)?;
+        eprintln!("  {label:<36} {:>8.1} KB / {:>7.1} KB", raw as f64 / 1024.0, gzip as f64 / 1024.0);
+    }
+    eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
+    Ok(Artefacts { dist, pkg, server })
+}

@@ -1,0 +1,82 @@
+//! Running commands and the server.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use crate::build::Artefacts;
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// Runs a command in the workspace root, echoing it, and fails on a non-zero exit.
+pub fn run(command: &mut Command) -> Result {
+    let shown = format!("{command:?}").replace('"', "");
+    eprintln!("$ {shown}");
+    let status = command.current_dir(crate::root()).status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} exited with {status}"))
+    }
+}
+
+/// Runs a command and returns its standard output (trimmed), or `None` if it cannot run or fails.
+pub fn output(command: &mut Command) -> Option<String> {
+    let out = command.current_dir(crate::root()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// A server started for tests; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the built server on a free port and waits for its "listening on" line.
+pub fn start_server(artefacts: &Artefacts, db: &Path, extra: &[&str]) -> Result<Server> {
+    let mut child = Command::new(&artefacts.server)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
+        .arg(&artefacts.dist)
+        .arg("--db")
+        .arg(db)
+        .args(extra)
+        .current_dir(crate::root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("start {}: {e}", artefacts.server.display()))?;
+    let stdout = child.stdout.take().ok_or("server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(index) = line.find("http://") {
+                    break line[index..].trim_end_matches('/').to_owned();
+                }
+            }
+            _ => {
+                let _ = child.kill();
+                return Err("the server stopped before it was listening".into());
+            }
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    eprintln!("server: {url}");
+    Ok(Server { child, url })
+}
+
+pub fn serve_foreground(artefacts: &Artefacts, addr: &str, db: &Path) -> Result {
+    eprintln!("\n信诺 Xinnuo: http://{addr}/  (Ctrl-C 停止 / to stop)\n");
+    run(Command::new(&artefacts.server).args(["serve", "--demo", "--addr", addr, "--dist"]).arg(&artefacts.dist).arg("--db").arg(db))
+}

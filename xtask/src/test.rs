@@ -1,0 +1,41 @@
+//! `cargo xtask test`: every test, in an order that fails fast and builds each artefact once.
+
+use std::process::Command;
+
+use crate::build::build_all;
+use crate::run::{cargo, run, start_server, Result};
+use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
+
+pub fn test_all() -> Result {
+    let root = crate::root();
+    tools::ensure_chromium()?;
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args(["clippy", "--target", WASM_TARGET, "-p", "xinnuo-app", "-p", "xinnuo-wasm", "--", "-D", "warnings"]))?;
+
+    // Native unit and property tests.
+    run(cargo().args(["test", "--workspace"]))?;
+
+    let artefacts = build_all()?;
+
+    // The JS facade in headless Chromium.
+    run(cargo()
+        .args(["test", "-p", "xinnuo-wasm", "--target", WASM_TARGET, "--test", "browser"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+
+    // The package in Node, the API against a real server, and the app in a real browser.
+    let scratch = root.join("target/e2e");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let server = start_server(&artefacts, &scratch.join("test.db"), &[])?;
+    let result = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/"])
+        .env("XINNUO_URL", &server.url)
+        .env("XINNUO_DB", scratch.join("test.db")));
+    drop(server);
+    result?;
+    eprintln!("\nxtask: 全部测试通过 / all tests passed");
+    Ok(())
+}
