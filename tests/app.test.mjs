@@ -1,0 +1,132 @@
+// The app in real Chromium, used as a person would: typing, clicking, keyboard only, pasting, files.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { launchBrowser } from "./support/browser.mjs";
+
+const base = process.env.XINNUO_URL;
+if (!base) throw new Error("XINNUO_URL is not set: run these tests with `cargo xtask test`");
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function openApp() {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(base);
+  await page.locator("#code-input").waitFor();
+  return { page, context, errors };
+}
+
+test("typing a wrong code shows the verdict, highlights the symbol, and one click fixes it", async () => {
+  const { page, context, errors } = await openApp();
+  await page.locator("#code-input").click();
+  await page.keyboard.type("91140105123456788E", { delay: 5 });
+  const verdict = page.locator("#verdict");
+  await assert.doesNotReject(verdict.filter({ hasText: "无效" }).waitFor());
+  assert.match(await verdict.textContent(), /第 18 位校验码应为 “F”/);
+  assert.equal(await verdict.getAttribute("aria-live"), "polite");
+  assert.equal(await page.locator(".sym.bad").count(), 1);
+  assert.equal(await page.locator(".sym.bad").textContent(), "E");
+  await page.getByRole("button", { name: /91140105123456788F/ }).click();
+  await verdict.filter({ hasText: "有效" }).waitFor();
+  assert.equal(await page.locator("#code-input").inputValue(), "91140105123456788F");
+  assert.match(await page.locator("table.parts").textContent(), /小店区/);
+  assert.match(await page.locator("table.parts").textContent(), /12345678-8/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("live feedback while typing, full-width input, language switch", async () => {
+  const { page, context } = await openApp();
+  const input = page.locator("#code-input");
+  await input.click();
+  await page.keyboard.type("9135", { delay: 5 });
+  await page.locator("#verdict").filter({ hasText: "无效" }).waitFor();
+  assert.match(await page.locator("#verdict").textContent(), /长度/);
+  await input.fill("");
+  await page.keyboard.type("９１３５０１００Ｍ０００１００Ｙ４３");
+  await page.locator("#verdict").filter({ hasText: "有效：统一社会信用代码" }).waitFor();
+  assert.equal(await page.locator(".code-view").textContent(), "91350100M000100Y43");
+  await page.locator("#lang-toggle").click();
+  await page.locator("#verdict").filter({ hasText: "Valid: Unified social credit code" }).waitFor();
+  assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  await page.reload();
+  await page.locator("#lang-toggle").filter({ hasText: "中文" }).waitFor();
+  await context.close();
+});
+
+test("keyboard only: tab to the field, type, tab to the suggestion, press Enter", async () => {
+  const { page, context } = await openApp();
+  for (let i = 0; i < 10 && !(await page.locator("#code-input").evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  assert.ok(await page.locator("#code-input").evaluate((el) => el === document.activeElement), "the field is reachable with Tab");
+  await page.keyboard.type("9135O1OOMOOO1OOY43");
+  await page.locator("#verdict").filter({ hasText: "不允许的字母" }).waitFor();
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+  assert.match(focused, /91350100M000100Y43/);
+  await page.keyboard.press("Enter");
+  await page.locator("#verdict").filter({ hasText: "有效" }).waitFor();
+  await context.close();
+});
+
+test("province setting warns about codes registered elsewhere", async () => {
+  const { page, context } = await openApp();
+  await page.locator("#province").selectOption("14");
+  await page.locator("#code-input").click();
+  await page.keyboard.type("91350100M000100Y43");
+  await page.locator(".warnings").filter({ hasText: "不在山西省" }).waitFor();
+  await context.close();
+});
+
+test("batch: paste a list, read the summary and table, filter, export CSV", async () => {
+  const { page, context } = await openApp();
+  await page.locator("#batch-input").click();
+  await page.keyboard.insertText("91350100M000100Y43\n91140105123456788E\n11010519491231002X, M000100Y-4\n\n");
+  await page.getByRole("button", { name: "批量检查" }).click();
+  const status = page.locator("#batch-status");
+  await status.filter({ hasText: "共 4 个：有效 3，无效 1" }).waitFor();
+  assert.equal(await page.locator("#batch-results tbody tr").count(), 4);
+  await page.locator("#invalid-only").check();
+  assert.equal(await page.locator("#batch-results tbody tr").count(), 1);
+  assert.match(await page.locator("#batch-results tbody tr").textContent(), /91140105123456788F/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-csv").click()]);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.ok(csv.startsWith("\uFEFF行号,输入"));
+  assert.equal(csv.trim().split("\r\n").length, 2, "header and the one invalid row");
+  await context.close();
+});
+
+test("batch: a GB18030 CSV file is read correctly", async () => {
+  const { page, context } = await openApp();
+  // "名称,代码" in GB18030, then two codes.
+  const header = Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0xb4, 0xfa, 0xc2, 0xeb, 0x0a]);
+  const rows = Buffer.from("示例企业,91350100M000100Y43\n".replace("示例企业", "A"), "utf8");
+  await page.locator("#batch-file").setInputFiles({ name: "codes.csv", mimeType: "text/csv", buffer: Buffer.concat([header, rows]) });
+  await page.locator("#batch-status").filter({ hasText: "共 4 个" }).waitFor();
+  assert.match(await page.locator("#batch-results").textContent(), /名称/);
+  await context.close();
+});
+
+test("batch: a 100,000-line file completes without freezing the page", async () => {
+  const { page, context } = await openApp();
+  const lines = Array.from({ length: 100_000 }, (_, i) => (i % 3 === 0 ? "91140105123456788E" : "91350100M000100Y43")).join("\n");
+  await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    window.__timer = setInterval(() => { const now = performance.now(); window.__gaps.push(now - last); last = now; }, 20);
+  });
+  await page.locator("#batch-file").setInputFiles({ name: "many.txt", mimeType: "text/plain", buffer: Buffer.from(lines) });
+  await page.locator("#batch-status").filter({ hasText: "正在检查" }).waitFor();
+  await page.locator("#batch-status").filter({ hasText: "共 100000 个" }).waitFor({ timeout: 180_000 });
+  const longest = await page.evaluate(() => { clearInterval(window.__timer); return Math.max(...window.__gaps); });
+  assert.ok(longest < 2000, `the page stayed responsive (longest pause ${Math.round(longest)} ms)`);
+  assert.equal(await page.locator("#batch-results tbody tr").count(), 100);
+  assert.match(await page.locator(".pager").textContent(), /1 \/ 1000/);
+  await context.close();
+});
