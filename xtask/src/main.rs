@@ -51,7 +51,9 @@ pub fn root() -> PathBuf {
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Build => build::build_all().map(|_| ()),
-        Command::Serve { addr, db } => build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db)),
+        Command::Serve { addr, db } => {
+            build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db))
+        }
         Command::Test => test::test_all(),
         Command::Bench { which, count } => bench::bench(&which, count),
     };

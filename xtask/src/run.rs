@@ -12,7 +12,10 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 pub fn run(command: &mut Command) -> Result {
     let shown = format!("{command:?}").replace('"', "");
     eprintln!("$ {shown}");
-    let status = command.current_dir(crate::root()).status().map_err(|e| format!("{shown}: {e}"))?;
+    let status = command
+        .current_dir(crate::root())
+        .status()
+        .map_err(|e| format!("{shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -22,8 +25,14 @@ pub fn run(command: &mut Command) -> Result {
 
 /// Runs a command and returns its standard output (trimmed), or `None` if it cannot run or fails.
 pub fn output(command: &mut Command) -> Option<String> {
-    let out = command.current_dir(crate::root()).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = command
+        .current_dir(crate::root())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 pub fn cargo() -> Command {
@@ -78,5 +87,9 @@ pub fn start_server(artefacts: &Artefacts, db: &Path, extra: &[&str]) -> Result<
 
 pub fn serve_foreground(artefacts: &Artefacts, addr: &str, db: &Path) -> Result {
     eprintln!("\n信诺 Xinnuo: http://{addr}/  (Ctrl-C 停止 / to stop)\n");
-    run(Command::new(&artefacts.server).args(["serve", "--demo", "--addr", addr, "--dist"]).arg(&artefacts.dist).arg("--db").arg(db))
+    run(Command::new(&artefacts.server)
+        .args(["serve", "--demo", "--addr", addr, "--dist"])
+        .arg(&artefacts.dist)
+        .arg("--db")
+        .arg(db))
 }

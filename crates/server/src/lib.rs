@@ -64,7 +64,10 @@ pub fn router(state: AppState, dist: Option<&Path>) -> Router {
         }
         None => app.fallback(app_not_built),
     };
-    app.layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
 }
 
 /// Where the built app is looked for when no `--dist` is given.

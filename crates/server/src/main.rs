@@ -9,7 +9,11 @@ use xinnuo_server::db::Db;
 use xinnuo_server::{default_dist, router, AppState};
 
 #[derive(Parser)]
-#[command(name = "xinnuo-server", version, about = "信诺 Xinnuo 服务端 / server: REST API, app files, SQLite")]
+#[command(
+    name = "xinnuo-server",
+    version,
+    about = "信诺 Xinnuo 服务端 / server: REST API, app files, SQLite"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,11 +38,21 @@ enum Command {
     },
 }
 
-async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: bool) -> Result<(), String> {
+async fn serve(
+    addr: SocketAddr,
+    db_path: PathBuf,
+    dist: Option<PathBuf>,
+    demo: bool,
+) -> Result<(), String> {
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
-        db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
-        db.set_meta("created_at", "first-run").map_err(|e| e.to_string())?;
+        db.set_meta(
+            "created_by",
+            concat!("xinnuo-server ", env!("CARGO_PKG_VERSION")),
+        )
+        .map_err(|e| e.to_string())?;
+        db.set_meta("created_at", "first-run")
+            .map_err(|e| e.to_string())?;
     }
     if demo {
         db.set_meta("demo", "true").map_err(|e| e.to_string())?;
@@ -48,7 +62,9 @@ async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: 
         eprintln!("注意 / note: {} has no index.html; run `cargo xtask build` to build the app. Serving the API only.", dist.display());
     }
     let app = router(AppState { db }, Some(&dist));
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!("信诺 Xinnuo listening on http://{local}/");
     axum::serve(listener, app)
@@ -61,9 +77,16 @@ async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: 
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     let result = match Cli::parse().command {
-        Command::Serve { addr, db, dist, demo } => serve(addr, db, dist, demo).await,
+        Command::Serve {
+            addr,
+            db,
+            dist,
+            demo,
+        } => serve(addr, db, dist, demo).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

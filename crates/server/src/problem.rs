@@ -2,15 +2,15 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
+    /// Serialised as the `type` URI `urn:xinnuo:problem:{slug}`.
+    pub slug: &'static str,
     /// zh-CN.
-    pub title: String,
-    pub title_en: String,
+    pub title: &'static str,
+    pub title_en: &'static str,
     pub status: u16,
     /// English.
     pub detail: String,
@@ -18,11 +18,18 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, slug: &str, title_zh: &str, title_en: &str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title_zh: &'static str,
+        title_en: &'static str,
+        detail_zh: impl Into<String>,
+        detail_en: impl Into<String>,
+    ) -> Self {
         Self {
-            kind: format!("urn:xinnuo:problem:{slug}"),
-            title: title_zh.to_owned(),
-            title_en: title_en.to_owned(),
+            slug,
+            title: title_zh,
+            title_en,
             status: status.as_u16(),
             detail: detail_en.into(),
             detail_zh: detail_zh.into(),
@@ -30,19 +37,51 @@ impl Problem {
     }
 
     pub fn not_found(path: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not-found", "未找到", "Not found", format!("没有这个接口：{path}"), format!("No such resource: {path}"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "未找到",
+            "Not found",
+            format!("没有这个接口：{path}"),
+            format!("No such resource: {path}"),
+        )
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "不支持此请求方法", "Method not allowed", "该接口不支持此 HTTP 方法。", "This resource does not support the HTTP method.")
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "不支持此请求方法",
+            "Method not allowed",
+            "该接口不支持此 HTTP 方法。",
+            "This resource does not support the HTTP method.",
+        )
     }
 
-    pub fn bad_request(slug: &str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, slug, "请求有误", "Bad request", detail_zh, detail_en)
+    pub fn bad_request(
+        slug: &'static str,
+        detail_zh: impl Into<String>,
+        detail_en: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            slug,
+            "请求有误",
+            "Bad request",
+            detail_zh,
+            detail_en,
+        )
     }
 
     pub fn too_large(detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "请求过大", "Payload too large", detail_zh, detail_en)
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "请求过大",
+            "Payload too large",
+            detail_zh,
+            detail_en,
+        )
     }
 
     pub fn unsupported_media_type(found: &str) -> Self {
@@ -57,7 +96,27 @@ impl Problem {
     }
 
     pub fn internal(detail_en: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误", "Internal server error", "服务器出错，请稍后重试。", detail_en)
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误",
+            "Internal server error",
+            "服务器出错，请稍后重试。",
+            detail_en,
+        )
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Problem", 6)?;
+        state.serialize_field("type", &format!("urn:xinnuo:problem:{}", self.slug))?;
+        state.serialize_field("title", self.title)?;
+        state.serialize_field("title_en", self.title_en)?;
+        state.serialize_field("status", &self.status)?;
+        state.serialize_field("detail", &self.detail)?;
+        state.serialize_field("detail_zh", &self.detail_zh)?;
+        state.end()
     }
 }
 
@@ -65,6 +124,14 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response()
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                "application/problem+json; charset=utf-8",
+            )],
+            body,
+        )
+            .into_response()
     }
 }

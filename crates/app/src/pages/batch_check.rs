@@ -22,20 +22,40 @@ pub struct Props {
 }
 
 /// Checks every cell, yielding to the event loop between chunks; a newer run makes this one stop.
-async fn run_batch(text: String, options: ValidateOptions, run: u32, latest: Rc<Cell<u32>>, state: UseReducerDispatcher<BatchState>) {
-    let cells: Vec<(usize, String)> = batch_cells(&text).map(|cell| (cell.line, cell.text.to_owned())).collect();
+async fn run_batch(
+    text: String,
+    options: ValidateOptions,
+    run: u32,
+    latest: Rc<Cell<u32>>,
+    state: UseReducerDispatcher<BatchState>,
+) {
+    let cells: Vec<(usize, String)> = batch_cells(&text)
+        .map(|cell| (cell.line, cell.text.to_owned()))
+        .collect();
     drop(text);
-    state.dispatch(BatchAction::Start { run, total: cells.len() });
+    state.dispatch(BatchAction::Start {
+        run,
+        total: cells.len(),
+    });
     let mut rows = Vec::with_capacity(cells.len());
     for chunk in cells.chunks(CHUNK) {
         TimeoutFuture::new(0).await;
         if latest.get() != run {
             return;
         }
-        rows.extend(chunk.iter().map(|(line, cell)| BatchRow { line: *line, report: validate(cell, &options) }));
-        state.dispatch(BatchAction::Progress { run, done: rows.len() });
+        rows.extend(chunk.iter().map(|(line, cell)| BatchRow {
+            line: *line,
+            report: validate(cell, &options),
+        }));
+        state.dispatch(BatchAction::Progress {
+            run,
+            done: rows.len(),
+        });
     }
-    state.dispatch(BatchAction::Finished { run, rows: Rc::new(rows) });
+    state.dispatch(BatchAction::Finished {
+        run,
+        rows: Rc::new(rows),
+    });
 }
 
 /// Text of an uploaded file: UTF-8, or GB18030 (what Excel on Chinese Windows writes).
@@ -43,8 +63,11 @@ fn decode_file(bytes: &[u8]) -> Result<String, String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_owned());
     }
-    let decoder = web_sys::TextDecoder::new_with_label("gb18030").map_err(|_| "gb18030".to_owned())?;
-    decoder.decode_with_u8_array(bytes).map_err(|_| "decode".to_owned())
+    let decoder =
+        web_sys::TextDecoder::new_with_label("gb18030").map_err(|_| "gb18030".to_owned())?;
+    decoder
+        .decode_with_u8_array(bytes)
+        .map_err(|_| "decode".to_owned())
 }
 
 fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
@@ -53,7 +76,9 @@ fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> 
     properties.set_type("text/csv;charset=utf-8");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &properties)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
     anchor.set_download(filename);
@@ -95,14 +120,20 @@ pub fn BatchCheck(props: &Props) -> Html {
         let text_ref = text_ref.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
             let start = start.clone();
             let file_message = file_message.clone();
             let text_ref = text_ref.clone();
             let name = file.name();
             wasm_bindgen_futures::spawn_local(async move {
                 let file = gloo_file::File::from(file);
-                match gloo_file::futures::read_as_bytes(&file).await.map_err(|e| e.to_string()).and_then(|b| decode_file(&b)) {
+                match gloo_file::futures::read_as_bytes(&file)
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| decode_file(&b))
+                {
                     Ok(text) => {
                         file_message.set(Some(format!("{name} · {} KB", file.size() / 1024)));
                         if let Some(area) = text_ref.cast::<HtmlTextAreaElement>() {
@@ -113,14 +144,20 @@ pub fn BatchCheck(props: &Props) -> Html {
                         }
                         start(text);
                     }
-                    Err(error) => file_message.set(Some(format!("无法读取文件 / cannot read the file {name}: {error}"))),
+                    Err(error) => file_message.set(Some(format!(
+                        "无法读取文件 / cannot read the file {name}: {error}"
+                    ))),
                 }
             });
         })
     };
     let on_invalid_only = {
         let state = state.dispatcher();
-        Callback::from(move |event: Event| state.dispatch(BatchAction::SetInvalidOnly(event.target_unchecked_into::<HtmlInputElement>().checked())))
+        Callback::from(move |event: Event| {
+            state.dispatch(BatchAction::SetInvalidOnly(
+                event.target_unchecked_into::<HtmlInputElement>().checked(),
+            ))
+        })
     };
     let page_to = |page: usize| {
         let state = state.dispatcher();
@@ -130,20 +167,34 @@ pub fn BatchCheck(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |_| {
             let invalid_only = state.invalid_only;
-            let rows = state.rows.iter().filter(|row| !invalid_only || !row.report.valid);
+            let rows = state
+                .rows
+                .iter()
+                .filter(|row| !invalid_only || !row.report.valid);
             let _ = download("xinnuo-codes.csv", &export_csv(rows, lang));
         })
     };
 
     let summary = state.summary;
     let status = if state.running {
-        format!("{} {}/{}", lang.pick("正在检查…", "Checking…"), state.done, state.total)
+        format!(
+            "{} {}/{}",
+            lang.pick("正在检查…", "Checking…"),
+            state.done,
+            state.total
+        )
     } else if state.run == 0 {
         String::new()
     } else {
         match lang {
-            Lang::Zh => format!("共 {} 个：有效 {}，无效 {}，有提醒 {}", summary.total, summary.valid, summary.invalid, summary.with_warnings),
-            Lang::En => format!("{} checked: {} valid, {} invalid, {} with warnings", summary.total, summary.valid, summary.invalid, summary.with_warnings),
+            Lang::Zh => format!(
+                "共 {} 个：有效 {}，无效 {}，有提醒 {}",
+                summary.total, summary.valid, summary.invalid, summary.with_warnings
+            ),
+            Lang::En => format!(
+                "{} checked: {} valid, {} invalid, {} with warnings",
+                summary.total, summary.valid, summary.invalid, summary.with_warnings
+            ),
         }
     };
     let rows = state.page_rows().into_iter().map(|row| {

@@ -24,7 +24,10 @@ pub fn batch_cells(text: &str) -> impl Iterator<Item = BatchCell<'_>> {
         line.split(is_cell_separator)
             .map(|cell| cell.trim_matches(|c: char| c.is_whitespace()))
             .filter(|cell| !cell.is_empty())
-            .map(move |cell| BatchCell { line: index + 1, text: cell })
+            .map(move |cell| BatchCell {
+                line: index + 1,
+                text: cell,
+            })
     })
 }
 
@@ -35,7 +38,9 @@ pub fn check_batch(text: &str) -> Vec<Verdict> {
 
 /// Full reports for every cell.
 pub fn validate_batch(text: &str, options: &ValidateOptions) -> Vec<CodeReport> {
-    batch_cells(text).map(|cell| validate(cell.text, options)).collect()
+    batch_cells(text)
+        .map(|cell| validate(cell.text, options))
+        .collect()
 }
 
 /// Counts for the top of a batch result.

@@ -45,7 +45,13 @@ pub enum CodeKind {
 }
 
 impl CodeKind {
-    pub const ALL: [CodeKind; 5] = [Self::Uscc, Self::OrgCode, Self::RegNo15, Self::ResidentId, Self::Unknown];
+    pub const ALL: [CodeKind; 5] = [
+        Self::Uscc,
+        Self::OrgCode,
+        Self::RegNo15,
+        Self::ResidentId,
+        Self::Unknown,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -100,7 +106,10 @@ pub struct Verdict {
 enum Classified {
     Uscc(UsccOutcome),
     OrgCode(Result<(), Issue>),
-    RegNo15 { result: Result<(), Issue>, maybe_first_generation_id: bool },
+    RegNo15 {
+        result: Result<(), Issue>,
+        maybe_first_generation_id: bool,
+    },
     ResidentId(Result<ResidentIdParts, Issue>),
     /// Wrong length, a symbol outside ASCII, empty, scientific notation …: reported with its kind.
     Rejected(CodeKind, IssueCode, Option<usize>),
@@ -121,7 +130,9 @@ impl Classified {
 
 /// `9.11401E+17`: a spreadsheet turned the code into a floating-point number.
 fn is_scientific_notation(text: &[u8]) -> bool {
-    let Some(e) = text.iter().position(|&b| b == b'E') else { return false };
+    let Some(e) = text.iter().position(|&b| b == b'E') else {
+        return false;
+    };
     let (mantissa, exponent) = (&text[..e], &text[e + 1..]);
     let exponent = exponent.strip_prefix(b"+").unwrap_or(exponent);
     let mantissa_ok = mantissa.first().is_some_and(u8::is_ascii_digit)
@@ -142,11 +153,23 @@ fn classify(text: &str) -> Classified {
             return Classified::Rejected(CodeKind::Unknown, IssueCode::TooLong { chars }, None);
         }
         let kind = kind_by_length(chars, false);
-        let (index, symbol) = text.chars().enumerate().find(|(_, c)| !c.is_ascii()).unwrap_or((0, '?'));
-        return Classified::Rejected(kind, IssueCode::SymbolNotAllowed { symbol }, Some(index + 1));
+        let (index, symbol) = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii())
+            .unwrap_or((0, '?'));
+        return Classified::Rejected(
+            kind,
+            IssueCode::SymbolNotAllowed { symbol },
+            Some(index + 1),
+        );
     }
     if bytes.len() > MAX_CODE_CHARS {
-        return Classified::Rejected(CodeKind::Unknown, IssueCode::TooLong { chars: bytes.len() }, None);
+        return Classified::Rejected(
+            CodeKind::Unknown,
+            IssueCode::TooLong { chars: bytes.len() },
+            None,
+        );
     }
     let classified = classify_ascii(bytes);
     // Scientific notation is looked for only when the code failed: it keeps the valid path short.
@@ -176,17 +199,26 @@ fn classify_ascii(bytes: &[u8]) -> Classified {
         15 => {
             let code: &[u8; 15] = bytes.try_into().unwrap_or(&[0; 15]);
             let result = check_reg_no(code);
-            let maybe_id = code.iter().all(u8::is_ascii_digit) && looks_like_first_generation_id(code);
+            let maybe_id =
+                code.iter().all(u8::is_ascii_digit) && looks_like_first_generation_id(code);
             match result {
-                Err(_) if maybe_id => Classified::Rejected(CodeKind::ResidentId, IssueCode::FirstGenerationId, None),
-                result => Classified::RegNo15 { result, maybe_first_generation_id: maybe_id },
+                Err(_) if maybe_id => {
+                    Classified::Rejected(CodeKind::ResidentId, IssueCode::FirstGenerationId, None)
+                }
+                result => Classified::RegNo15 {
+                    result,
+                    maybe_first_generation_id: maybe_id,
+                },
             }
         }
         length => {
             let all_digits = bytes.iter().all(u8::is_ascii_digit);
             let kind = kind_by_length(length, all_digits);
             let issue = match kind.length() {
-                Some(expected) => IssueCode::WrongLength { expected, actual: length },
+                Some(expected) => IssueCode::WrongLength {
+                    expected,
+                    actual: length,
+                },
                 None => IssueCode::UnknownLength { length },
             };
             Classified::Rejected(kind, issue, None)

@@ -73,7 +73,11 @@ fn cut(text: &str) -> String {
 
 fn format_org_code(code: &[u8]) -> String {
     let (body, check) = code.split_at(8);
-    format!("{}-{}", String::from_utf8_lossy(body), String::from_utf8_lossy(check))
+    format!(
+        "{}-{}",
+        String::from_utf8_lossy(body),
+        String::from_utf8_lossy(check)
+    )
 }
 
 fn uscc_parts(parts: &UsccParts) -> Parts {
@@ -108,14 +112,20 @@ fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Is
     }
     if let Some(province) = options.province {
         if region != NATIONAL_LEVEL && !province.contains(region) {
-            warnings.push(Issue::at(IssueCode::OutsideProvince { region, province: province.name() }, 3));
+            warnings.push(Issue::at(
+                IssueCode::OutsideProvince {
+                    region,
+                    province: province.name(),
+                },
+                3,
+            ));
         }
     }
 }
 
 /// Every symbol outside the USCC alphabet, so that all of them can be highlighted at once.
 fn all_bad_uscc_symbols(text: &str, first: Issue) -> Vec<Issue> {
-    let mut errors = vec![first.clone()];
+    let mut errors = vec![first];
     let first_position = first.position.unwrap_or(0);
     for (index, byte) in text.bytes().enumerate().skip(first_position) {
         if super::tables::USCC_VALUE[byte as usize] == 255 {
@@ -142,7 +152,9 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     let mut parts = None;
 
     if normalized.invisible_removed > 0 {
-        warnings.push(Issue::whole(IssueCode::InvisibleRemoved { count: normalized.invisible_removed }));
+        warnings.push(Issue::whole(IssueCode::InvisibleRemoved {
+            count: normalized.invisible_removed,
+        }));
     }
     match classified {
         Classified::Uscc(UsccOutcome::Valid(found)) => {
@@ -150,28 +162,50 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
             parts = Some(uscc_parts(&found));
         }
         Classified::Uscc(UsccOutcome::FujianPilot(found, expected)) => {
-            warnings.push(Issue::at(IssueCode::FujianPilot { expected: char::from(expected) }, 18));
+            warnings.push(Issue::at(
+                IssueCode::FujianPilot {
+                    expected: char::from(expected),
+                },
+                18,
+            ));
             region_warnings(found.region, options, &mut warnings);
             parts = Some(uscc_parts(&found));
         }
         Classified::Uscc(UsccOutcome::Invalid(issue)) => {
-            let symbol_error = matches!(issue.code, IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. });
-            errors = if symbol_error { all_bad_uscc_symbols(text, issue) } else { vec![issue] };
+            let symbol_error = matches!(
+                issue.code,
+                IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. }
+            );
+            errors = if symbol_error {
+                all_bad_uscc_symbols(text, issue)
+            } else {
+                vec![issue]
+            };
         }
         Classified::OrgCode(result) => {
             warnings.push(Issue::whole(IssueCode::LegacyOrgCode));
             match result {
-                Ok(()) => parts = Some(Parts::OrgCode { org_code: format_org_code(text.as_bytes()) }),
+                Ok(()) => {
+                    parts = Some(Parts::OrgCode {
+                        org_code: format_org_code(text.as_bytes()),
+                    })
+                }
                 Err(issue) => errors.push(issue),
             }
         }
-        Classified::RegNo15 { result, maybe_first_generation_id } => {
+        Classified::RegNo15 {
+            result,
+            maybe_first_generation_id,
+        } => {
             warnings.push(Issue::whole(IssueCode::LegacyRegNo));
             match result {
                 Ok(()) => {
                     let region = text[..6].parse().unwrap_or(0);
                     region_warnings(region, options, &mut warnings);
-                    parts = Some(Parts::RegNo15 { region: text[..6].to_owned(), region_name: division_name(region) });
+                    parts = Some(Parts::RegNo15 {
+                        region: text[..6].to_owned(),
+                        region_name: division_name(region),
+                    });
                     if maybe_first_generation_id {
                         warnings.push(Issue::whole(IssueCode::MaybeFirstGenerationId));
                     }
@@ -182,7 +216,12 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         Classified::ResidentId(result) => match result {
             Ok(found) => {
                 if division_name(found.region).is_none() {
-                    warnings.push(Issue::at(IssueCode::UnknownRegion { region: found.region }, 1));
+                    warnings.push(Issue::at(
+                        IssueCode::UnknownRegion {
+                            region: found.region,
+                        },
+                        1,
+                    ));
                 }
                 parts = Some(resident_id_parts(&found));
             }
@@ -194,10 +233,18 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     if !verdict.valid && is_18_digits && text.ends_with("000") {
         warnings.push(Issue::whole(IssueCode::SpreadsheetDamage));
     }
-    let suggestions = if verdict.valid { Vec::new() } else { suggest(verdict.kind, text) };
+    let suggestions = if verdict.valid {
+        Vec::new()
+    } else {
+        suggest(verdict.kind, text)
+    };
     CodeReport {
         input: cut(input),
-        normalized: if text.chars().count() > MAX_CODE_CHARS { cut(text) } else { text.to_owned() },
+        normalized: if text.chars().count() > MAX_CODE_CHARS {
+            cut(text)
+        } else {
+            text.to_owned()
+        },
         kind: verdict.kind,
         valid: verdict.valid,
         errors,
@@ -210,7 +257,10 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
 impl CodeReport {
     /// The verdict alone, as the quick check gives it.
     pub fn verdict(&self) -> super::Verdict {
-        super::Verdict { kind: self.kind, valid: self.valid }
+        super::Verdict {
+            kind: self.kind,
+            valid: self.valid,
+        }
     }
 }
 

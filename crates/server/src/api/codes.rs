@@ -1,11 +1,11 @@
 //! `GET /api/v1/codes/{code}` and `POST /api/v1/codes:check`: the same core checks the browser runs.
 
 use axum::body::{Body, Bytes};
-use http_body_util::BodyExt;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap};
 use axum::Json;
+use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
 use xinnuo_core::code::{self, BatchSummary, CodeReport, Province, ValidateOptions};
 
@@ -22,10 +22,20 @@ pub struct CheckQuery {
 }
 
 fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateOptions, Problem> {
-    let Query(query) = query.map_err(|e| Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}")))?;
+    let Query(query) = query.map_err(|e| {
+        Problem::bad_request(
+            "bad-query",
+            format!("查询参数有误：{e}"),
+            format!("Bad query string: {e}"),
+        )
+    })?;
     let province = match query.province.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(text) => Some(Province::parse(text).map_err(|e| {
-            Problem::bad_request("unknown-province", format!("未知的省份：{text:?}（可填 14、140000 或 山西）"), e.to_string())
+            Problem::bad_request(
+                "unknown-province",
+                format!("未知的省份：{text:?}（可填 14、140000 或 山西）"),
+                e.to_string(),
+            )
         })?),
         None => None,
     };
@@ -37,7 +47,13 @@ pub async fn check_one(
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<CheckQuery>, QueryRejection>,
 ) -> Result<Json<CodeReport>, Problem> {
-    let Path(input) = path.map_err(|e| Problem::bad_request("bad-path", format!("路径中的代码无法解析：{e}"), format!("The code in the path cannot be read: {e}")))?;
+    let Path(input) = path.map_err(|e| {
+        Problem::bad_request(
+            "bad-path",
+            format!("路径中的代码无法解析：{e}"),
+            format!("The code in the path cannot be read: {e}"),
+        )
+    })?;
     Ok(Json(code::validate(&input, &options(query)?)))
 }
 
@@ -56,8 +72,14 @@ fn too_many(count: usize) -> Problem {
 
 fn too_big() -> Problem {
     Problem::too_large(
-        format!("请求体超过 {} MiB，请分批提交。", MAX_BATCH_BYTES / 1024 / 1024),
-        format!("The request body is over {} MiB; split it into several requests.", MAX_BATCH_BYTES / 1024 / 1024),
+        format!(
+            "请求体超过 {} MiB，请分批提交。",
+            MAX_BATCH_BYTES / 1024 / 1024
+        ),
+        format!(
+            "The request body is over {} MiB; split it into several requests.",
+            MAX_BATCH_BYTES / 1024 / 1024
+        ),
     )
 }
 
@@ -70,8 +92,16 @@ async fn read_body(mut body: Body) -> Result<Bytes, Problem> {
     let mut buffer = Vec::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Problem::bad_request("body-read", format!("请求体读取失败：{e}"), format!("Could not read the request body: {e}")))?;
-        let Ok(data) = frame.into_data() else { continue };
+        let frame = frame.map_err(|e| {
+            Problem::bad_request(
+                "body-read",
+                format!("请求体读取失败：{e}"),
+                format!("Could not read the request body: {e}"),
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         total += data.len();
         if total > DRAIN_LIMIT {
             return Err(too_big());
@@ -88,19 +118,40 @@ async fn read_body(mut body: Body) -> Result<Bytes, Problem> {
 
 /// The codes of a request body: a JSON array of strings, or text lines / CSV cells.
 fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
-    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match media_type.as_str() {
         "application/json" => {
             let codes: Vec<String> = serde_json::from_slice(bytes).map_err(|e| {
-                Problem::bad_request("bad-json", format!("JSON 格式不正确，应为字符串数组：{e}"), format!("Malformed JSON, expected an array of strings: {e}"))
+                Problem::bad_request(
+                    "bad-json",
+                    format!("JSON 格式不正确，应为字符串数组：{e}"),
+                    format!("Malformed JSON, expected an array of strings: {e}"),
+                )
             })?;
             Ok(codes)
         }
         "text/plain" | "text/csv" => {
             let text = std::str::from_utf8(bytes).map_err(|e| {
-                Problem::bad_request("bad-encoding", format!("文本不是有效的 UTF-8 编码（第 {} 个字节起）。", e.valid_up_to() + 1), format!("The text is not valid UTF-8 (from byte {}).", e.valid_up_to() + 1))
+                Problem::bad_request(
+                    "bad-encoding",
+                    format!(
+                        "文本不是有效的 UTF-8 编码（第 {} 个字节起）。",
+                        e.valid_up_to() + 1
+                    ),
+                    format!(
+                        "The text is not valid UTF-8 (from byte {}).",
+                        e.valid_up_to() + 1
+                    ),
+                )
             })?;
-            Ok(code::batch_cells(text).map(|cell| cell.text.to_owned()).collect())
+            Ok(code::batch_cells(text)
+                .map(|cell| cell.text.to_owned())
+                .collect())
         }
         "" => Err(Problem::unsupported_media_type("(none)")),
         other => Err(Problem::unsupported_media_type(other)),
@@ -114,18 +165,33 @@ pub async fn check_batch(
     body: Body,
 ) -> Result<Json<BatchResponse>, Problem> {
     let options = options(query)?;
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > DRAIN_LIMIT) {
         return Err(too_big());
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let bytes = read_body(body).await?;
     let codes = codes_from_body(&content_type, &bytes)?;
     if codes.len() > MAX_BATCH_CODES {
         return Err(too_many(codes.len()));
     }
-    let reports = tokio::task::spawn_blocking(move || codes.iter().map(|c| code::validate(c, &options)).collect::<Vec<_>>())
-        .await
-        .map_err(|e| Problem::internal(e.to_string()))?;
-    Ok(Json(BatchResponse { summary: BatchSummary::of(&reports), reports }))
+    let reports = tokio::task::spawn_blocking(move || {
+        codes
+            .iter()
+            .map(|c| code::validate(c, &options))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| Problem::internal(e.to_string()))?;
+    Ok(Json(BatchResponse {
+        summary: BatchSummary::of(&reports),
+        reports,
+    }))
 }
