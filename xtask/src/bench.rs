@@ -12,16 +12,9 @@ use crate::run::{cargo, run, Result};
 fn json_output(command: &mut Command) -> Result<Value> {
     let shown = format!("{command:?}");
     eprintln!("$ {shown}");
-    let out = command
-        .current_dir(crate::root())
-        .output()
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let out = command.current_dir(crate::root()).output().map_err(|e| format!("{shown}: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "{shown}: {}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("{shown}: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr)));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let last = text
@@ -34,17 +27,7 @@ fn json_output(command: &mut Command) -> Result<Value> {
 
 fn native_bench() -> Command {
     let mut command = cargo();
-    command.args([
-        "run",
-        "--quiet",
-        "--profile",
-        "server",
-        "-p",
-        "xinnuo-core",
-        "--example",
-        "bench_codes",
-        "--",
-    ]);
+    command.args(["run", "--quiet", "--profile", "server", "-p", "xinnuo-core", "--example", "bench_codes", "--"]);
     command
 }
 
@@ -54,10 +37,7 @@ fn stdnum_python(dir: &Path) -> Result<std::path::PathBuf> {
     if !python.exists() {
         run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     }
-    let has_stdnum = Command::new(&python)
-        .args(["-c", "import stdnum"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let has_stdnum = Command::new(&python).args(["-c", "import stdnum"]).status().is_ok_and(|s| s.success());
     if !has_stdnum {
         run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "python-stdnum"]))?;
     }
@@ -81,63 +61,28 @@ pub fn bench(which: &str, count: usize) -> Result {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let codes = dir.join(format!("codes-{count}.txt"));
     if !codes.exists() {
-        run(native_bench()
-            .arg("generate")
-            .arg(&codes)
-            .arg(count.to_string()))?;
+        run(native_bench().arg("generate").arg(&codes).arg(count.to_string()))?;
     }
     let artefacts = build_all()?;
     let native = json_output(native_bench().arg("run").arg(&codes))?;
-    let browser = json_output(
-        Command::new("node")
-            .arg("tests/bench/browser-bench.mjs")
-            .arg(&codes)
-            .arg(&artefacts.pkg),
-    )?;
+    let browser =
+        json_output(Command::new("node").arg("tests/bench/browser-bench.mjs").arg(&codes).arg(&artefacts.pkg))?;
     let python = stdnum_python(&dir)?;
-    let stdnum = json_output(
-        Command::new(python)
-            .arg("tests/bench/stdnum_bench.py")
-            .arg(&codes),
-    )?;
+    let stdnum = json_output(Command::new(python).arg("tests/bench/stdnum_bench.py").arg(&codes))?;
 
     let stdnum_rate = rate(&stdnum, "is_valid_per_s");
     let rows = [
-        (
-            "native check() (one core)",
-            rate(&native, "check_per_s"),
-            "≥ 20 M/s",
-        ),
-        (
-            "native check_batch(text) (split + check)",
-            rate(&native, "check_batch_per_s"),
-            "",
-        ),
-        (
-            "native validate() full report",
-            rate(&native, "validate_report_per_s"),
-            "",
-        ),
-        (
-            "browser checkCodes(text) (wasm, Chromium)",
-            rate(&browser, "check_codes_per_s"),
-            "≥ 5 M/s",
-        ),
-        (
-            "browser validateCodes(text) full reports",
-            rate(&browser, "validate_codes_per_s"),
-            "",
-        ),
+        ("native check() (one core)", rate(&native, "check_per_s"), "≥ 20 M/s"),
+        ("native check_batch(text) (split + check)", rate(&native, "check_batch_per_s"), ""),
+        ("native validate() full report", rate(&native, "validate_report_per_s"), ""),
+        ("browser checkCodes(text) (wasm, Chromium)", rate(&browser, "check_codes_per_s"), "≥ 5 M/s"),
+        ("browser validateCodes(text) full reports", rate(&browser, "validate_codes_per_s"), ""),
         ("python-stdnum cn.uscc.is_valid", stdnum_rate, "peer"),
     ];
     println!("\nbench codes: {count} codes (mixed valid/invalid), one run");
     println!("{:<46} {:>12} {:>10}  target", "", "codes/s", "× stdnum");
     for (label, value, target) in rows {
-        println!(
-            "{label:<46} {:>12} {:>9.1}×  {target}",
-            mps(value),
-            value / stdnum_rate.max(1.0)
-        );
+        println!("{label:<46} {:>12} {:>9.1}×  {target}", mps(value), value / stdnum_rate.max(1.0));
     }
     println!(
         "valid codes: native {} / python-stdnum {} (stdnum checks only 18-symbol credit codes)",

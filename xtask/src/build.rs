@@ -21,32 +21,20 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), &target)
-                .map_err(|e| format!("{}: {e}", target.display()))?;
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
         }
     }
     Ok(())
 }
 
 /// wasm-bindgen (web target, names removed), then wasm-opt from npm binaryen.
-fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str) -> Result {
+fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str) -> Result {
     run(Command::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--remove-name-section",
-            "--out-name",
-            out_name,
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--remove-name-section", "--out-name", out_name, "--out-dir"])
         .arg(out_dir)
         .arg(wasm))?;
     let optimized = out_dir.join(format!("{out_name}_bg.wasm"));
-    run(Command::new(tools::wasm_opt())
-        .arg("-Oz")
-        .arg(&optimized)
-        .arg("-o")
-        .arg(&optimized))
+    run(Command::new(tools::wasm_opt()).arg(optimize).arg(&optimized).arg("-o").arg(&optimized))
 }
 
 pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
@@ -63,25 +51,17 @@ pub fn build_all() -> Result<Artefacts> {
     tools::ensure_wasm_bindgen()?;
     tools::ensure_npm_tools()?;
 
-    run(cargo().args([
-        "build",
-        "--release",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "xinnuo-app",
-        "-p",
-        "xinnuo-wasm",
-    ]))?;
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app"]))?;
+    run(cargo().args(["build", "--profile", "pkg", "--target", WASM_TARGET, "-p", "xinnuo-wasm"]))?;
     let wasm_dir = root.join("target").join(WASM_TARGET).join("release");
+    let pkg_wasm_dir = root.join("target").join(WASM_TARGET).join("pkg");
     let dist = root.join("dist");
     let pkg = root.join("pkg");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
-    bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, "app")?;
-    bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo")?;
-    std::fs::copy(root.join("index.html"), dist.join("index.html"))
-        .map_err(|e| format!("index.html: {e}"))?;
+    bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, "app", "-Oz")?;
+    bindgen(&pkg_wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-O3")?;
+    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
 
     run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
@@ -91,21 +71,11 @@ pub fn build_all() -> Result<Artefacts> {
     for (label, path) in [
         ("app wasm", dist.join("app_bg.wasm")),
         ("app js", dist.join("app.js")),
-        (
-            "package wasm (pkg/xinnuo_bg.wasm)",
-            pkg.join("xinnuo_bg.wasm"),
-        ),
+        ("package wasm (pkg/xinnuo_bg.wasm)", pkg.join("xinnuo_bg.wasm")),
     ] {
         let (raw, gzip) = gzip_size(&path)?;
-        eprintln!(
-            "  {label:<36} {:>8.1} KB / {:>7.1} KB",
-            raw as f64 / 1024.0,
-            gzip as f64 / 1024.0
-        );
+        eprintln!("  {label:<36} {:>8.1} KB / {:>7.1} KB", raw as f64 / 1024.0, gzip as f64 / 1024.0);
     }
-    eprintln!(
-        "built: dist/ (app), pkg/ (npm package xinnuo), {}",
-        server.display()
-    );
+    eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
     Ok(Artefacts { dist, pkg, server })
 }

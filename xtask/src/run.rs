@@ -12,10 +12,7 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 pub fn run(command: &mut Command) -> Result {
     let shown = format!("{command:?}").replace('"', "");
     eprintln!("$ {shown}");
-    let status = command
-        .current_dir(crate::root())
-        .status()
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let status = command.current_dir(crate::root()).status().map_err(|e| format!("{shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -25,14 +22,8 @@ pub fn run(command: &mut Command) -> Result {
 
 /// Runs a command and returns its standard output (trimmed), or `None` if it cannot run or fails.
 pub fn output(command: &mut Command) -> Option<String> {
-    let out = command
-        .current_dir(crate::root())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = command.current_dir(crate::root()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 pub fn cargo() -> Command {

@@ -10,14 +10,7 @@ pub fn test_all() -> Result {
     let root = crate::root();
     tools::ensure_chromium()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo().args([
         "clippy",
         "--target",
@@ -38,19 +31,8 @@ pub fn test_all() -> Result {
 
     // The JS facade in headless Chromium.
     run(cargo()
-        .args([
-            "test",
-            "-p",
-            "xinnuo-wasm",
-            "--target",
-            WASM_TARGET,
-            "--test",
-            "browser",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
+        .args(["test", "-p", "xinnuo-wasm", "--target", WASM_TARGET, "--test", "browser"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
 

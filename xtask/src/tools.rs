@@ -10,8 +10,7 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn ensure_wasm_target() -> Result {
-    let installed =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -20,31 +19,22 @@ pub fn ensure_wasm_target() -> Result {
 
 pub fn ensure_wasm_bindgen() -> Result {
     let version = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    let runner =
-        output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    let runner = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
     if version.ends_with(WASM_BINDGEN_VERSION) && runner.ends_with(WASM_BINDGEN_VERSION) {
         return Ok(());
     }
-    run(cargo().args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        WASM_BINDGEN_VERSION,
-    ]))
+    run(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
 }
 
 /// Project-local npm tools (binaryen's wasm-opt, playwright-core), from `tests/package-lock.json`.
 pub fn ensure_npm_tools() -> Result {
     let tests = crate::root().join("tests");
-    let lock = std::fs::read(tests.join("package-lock.json"))
-        .map_err(|e| format!("tests/package-lock.json: {e}"))?;
+    let lock = std::fs::read(tests.join("package-lock.json")).map_err(|e| format!("tests/package-lock.json: {e}"))?;
     let stamp = tests.join("node_modules/.xinnuo-lock");
     if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
         return Ok(());
     }
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&tests))?;
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&tests))?;
     std::fs::write(&stamp, &lock).map_err(|e| e.to_string())
 }
 
@@ -62,12 +52,6 @@ pub fn ensure_chromium() -> Result {
     }
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }

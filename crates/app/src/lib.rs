@@ -21,10 +21,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn saved_lang() -> Lang {
-    storage()
-        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
-        .map(|tag| Lang::from_tag(&tag))
-        .unwrap_or_default()
+    storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).map(|tag| Lang::from_tag(&tag)).unwrap_or_default()
 }
 
 #[component]
@@ -34,10 +31,7 @@ pub fn App() -> Html {
     {
         let lang = *lang;
         use_effect_with(lang, move |lang| {
-            if let Some(root) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.document_element())
-            {
+            if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
                 let _ = root.set_attribute("lang", lang.tag());
             }
             if let Some(storage) = storage() {
@@ -57,9 +51,7 @@ pub fn App() -> Html {
         })
     };
     let lang = *lang;
-    let options = ValidateOptions {
-        province: *province,
-    };
+    let options = ValidateOptions { province: *province };
     html! {
         <>
             <header class="top">
@@ -88,9 +80,7 @@ pub fn App() -> Html {
 /// Mounts the app into `#app` (never the whole body, so host pages keep their own content).
 #[wasm_bindgen(start)]
 pub fn start() {
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"));
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
             root.set_inner_html("");

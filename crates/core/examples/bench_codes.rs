@@ -7,8 +7,7 @@
 use std::time::{Duration, Instant};
 
 use xinnuo_core::code::{
-    check, check_batch, org_check_symbol, uscc_check_symbol, validate, ValidateOptions,
-    USCC_ALPHABET,
+    check, check_batch, org_check_symbol, uscc_check_symbol, validate, ValidateOptions, USCC_ALPHABET,
 };
 
 /// A small deterministic generator (xorshift64*), so every run checks the same codes.
@@ -31,21 +30,12 @@ const REGIONS: [&str; 6] = ["140105", "140100", "110108", "350203", "140171", "1
 
 fn valid_uscc(rng: &mut Rng) -> String {
     loop {
-        let body: String = (0..8)
-            .map(|_| char::from(USCC_ALPHABET[rng.below(31) as usize]))
-            .collect();
+        let body: String = (0..8).map(|_| char::from(USCC_ALPHABET[rng.below(31) as usize])).collect();
         let Some(org) = org_check_symbol(body.as_bytes()) else {
             continue;
         };
-        let first17 = format!(
-            "91{}{body}{}",
-            REGIONS[rng.below(6) as usize],
-            char::from(org)
-        );
-        return format!(
-            "{first17}{}",
-            char::from(uscc_check_symbol(first17.as_bytes()))
-        );
+        let first17 = format!("91{}{body}{}", REGIONS[rng.below(6) as usize], char::from(org));
+        return format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())));
     }
 }
 
@@ -94,18 +84,11 @@ fn main() -> Result<(), String> {
             let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
             let lines: Vec<&str> = text.lines().collect();
             let valid = lines.iter().filter(|l| check(l).valid).count();
-            let check_rate = rate(lines.len(), || {
-                lines.iter().filter(|l| check(l).valid).count()
-            });
+            let check_rate = rate(lines.len(), || lines.iter().filter(|l| check(l).valid).count());
             let batch_rate = rate(lines.len(), || check_batch(&text).len());
             let options = ValidateOptions::default();
             let sample = &lines[..lines.len().min(100_000)];
-            let report_rate = rate(sample.len(), || {
-                sample
-                    .iter()
-                    .filter(|l| validate(l, &options).valid)
-                    .count()
-            });
+            let report_rate = rate(sample.len(), || sample.iter().filter(|l| validate(l, &options).valid).count());
             println!(
                 "{{\"codes\":{},\"valid\":{},\"check_per_s\":{check_rate:.0},\"check_batch_per_s\":{batch_rate:.0},\"validate_report_per_s\":{report_rate:.0}}}",
                 lines.len(),

@@ -41,16 +41,11 @@ impl Db {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut connection)?;
-        Ok(Self {
-            connection: Arc::new(Mutex::new(connection)),
-        })
+        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
     }
 
     /// Runs `work` with the connection (call from a blocking task).
-    pub fn with<T>(
-        &self,
-        work: impl FnOnce(&mut Connection) -> Result<T, DbError>,
-    ) -> Result<T, DbError> {
+    pub fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, DbError>) -> Result<T, DbError> {
         let mut connection = self.connection.lock().map_err(|_| DbError::Poisoned)?;
         work(&mut connection)
     }
@@ -117,9 +112,6 @@ mod tests {
     fn refuses_a_newer_schema() {
         let connection = Connection::open_in_memory().unwrap();
         connection.pragma_update(None, "user_version", 99).unwrap();
-        assert!(matches!(
-            Db::prepare(connection),
-            Err(DbError::TooNew { found: 99, .. })
-        ));
+        assert!(matches!(Db::prepare(connection), Err(DbError::TooNew { found: 99, .. })));
     }
 }

@@ -9,11 +9,7 @@ use xinnuo_server::db::Db;
 use xinnuo_server::{default_dist, router, AppState};
 
 #[derive(Parser)]
-#[command(
-    name = "xinnuo-server",
-    version,
-    about = "信诺 Xinnuo 服务端 / server: REST API, app files, SQLite"
-)]
+#[command(name = "xinnuo-server", version, about = "信诺 Xinnuo 服务端 / server: REST API, app files, SQLite")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,33 +34,25 @@ enum Command {
     },
 }
 
-async fn serve(
-    addr: SocketAddr,
-    db_path: PathBuf,
-    dist: Option<PathBuf>,
-    demo: bool,
-) -> Result<(), String> {
+async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: bool) -> Result<(), String> {
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
-        db.set_meta(
-            "created_by",
-            concat!("xinnuo-server ", env!("CARGO_PKG_VERSION")),
-        )
-        .map_err(|e| e.to_string())?;
-        db.set_meta("created_at", "first-run")
-            .map_err(|e| e.to_string())?;
+        db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
+        db.set_meta("created_at", "first-run").map_err(|e| e.to_string())?;
     }
     if demo {
         db.set_meta("demo", "true").map_err(|e| e.to_string())?;
     }
     let dist = dist.unwrap_or_else(default_dist);
     if !dist.join("index.html").is_file() {
-        eprintln!("注意 / note: {} has no index.html; run `cargo xtask build` to build the app. Serving the API only.", dist.display());
+        eprintln!(
+            "注意 / note: {} has no index.html; run `cargo xtask build` to build the app. Serving the API only.",
+            dist.display()
+        );
     }
     let app = router(AppState { db }, Some(&dist));
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!("信诺 Xinnuo listening on http://{local}/");
     axum::serve(listener, app)
@@ -77,16 +65,9 @@ async fn serve(
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve {
-            addr,
-            db,
-            dist,
-            demo,
-        } => serve(addr, db, dist, demo).await,
+        Command::Serve { addr, db, dist, demo } => serve(addr, db, dist, demo).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

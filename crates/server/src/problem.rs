@@ -58,30 +58,12 @@ impl Problem {
         )
     }
 
-    pub fn bad_request(
-        slug: &'static str,
-        detail_zh: impl Into<String>,
-        detail_en: impl Into<String>,
-    ) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            slug,
-            "请求有误",
-            "Bad request",
-            detail_zh,
-            detail_en,
-        )
+    pub fn bad_request(slug: &'static str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, slug, "请求有误", "Bad request", detail_zh, detail_en)
     }
 
     pub fn too_large(detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too-large",
-            "请求过大",
-            "Payload too large",
-            detail_zh,
-            detail_en,
-        )
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "请求过大", "Payload too large", detail_zh, detail_en)
     }
 
     pub fn unsupported_media_type(found: &str) -> Self {
@@ -124,14 +106,6 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                "application/problem+json; charset=utf-8",
-            )],
-            body,
-        )
-            .into_response()
+        (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response()
     }
 }

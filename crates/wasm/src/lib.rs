@@ -72,10 +72,7 @@ struct JsOptions {
 
 /// Reads the options object; a bad province is an error the caller must see, not silently ignored.
 fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsError> {
-    let Some(value) = value
-        .map(JsValue::from)
-        .filter(|v| !v.is_undefined() && !v.is_null())
-    else {
+    let Some(value) = value.map(JsValue::from).filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(ValidateOptions::default());
     };
     let options: JsOptions = serde_wasm_bindgen::from_value(value)
@@ -85,9 +82,7 @@ fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsE
 
 /// Core options from the JavaScript fields (native-testable).
 pub fn parse_options(province: Option<&str>) -> Result<ValidateOptions, code::UnknownProvince> {
-    Ok(ValidateOptions {
-        province: province.map(Province::parse).transpose()?,
-    })
+    Ok(ValidateOptions { province: province.map(Province::parse).transpose()? })
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
@@ -111,10 +106,7 @@ pub fn validate_codes(text: &str, options: Option<JsValidateOptions>) -> Result<
 
 /// Kind index used by [`check_codes`]: the order of `CodeKind.ALL`.
 fn kind_index(kind: CodeKind) -> u8 {
-    CodeKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(CodeKind::ALL.len() - 1) as u8
+    CodeKind::ALL.iter().position(|k| *k == kind).unwrap_or(CodeKind::ALL.len() - 1) as u8
 }
 
 /// One byte per verdict: bit 7 = valid, bits 0–6 = kind index.
@@ -126,18 +118,13 @@ pub fn verdict_byte(verdict: Verdict) -> u8 {
 /// index into `codeKinds()`. Use `validateCode` on the ones you want to explain.
 #[wasm_bindgen(js_name = checkCodes)]
 pub fn check_codes(text: &str) -> Vec<u8> {
-    code::batch_cells(text)
-        .map(|cell| verdict_byte(code::check(cell.text)))
-        .collect()
+    code::batch_cells(text).map(|cell| verdict_byte(code::check(cell.text))).collect()
 }
 
 /// The kind names in the order `checkCodes` indexes them.
 #[wasm_bindgen(js_name = codeKinds, unchecked_return_type = "CodeKind[]")]
 pub fn code_kinds() -> Vec<JsValue> {
-    CodeKind::ALL
-        .iter()
-        .map(|kind| JsValue::from_str(kind.name()))
-        .collect()
+    CodeKind::ALL.iter().map(|kind| JsValue::from_str(kind.name())).collect()
 }
 
 /// The package version.

@@ -16,15 +16,9 @@ fn validate_code_returns_a_plain_report_object() {
     let report = validate_code("９１３５０１００Ｍ０００１００Ｙ４３", None).expect("report");
     assert_eq!(field(&report, "valid"), JsValue::TRUE);
     assert_eq!(field(&report, "kind").as_string().as_deref(), Some("uscc"));
-    assert_eq!(
-        field(&report, "normalized").as_string().as_deref(),
-        Some("91350100M000100Y43")
-    );
+    assert_eq!(field(&report, "normalized").as_string().as_deref(), Some("91350100M000100Y43"));
     let parts = field(&report, "parts");
-    assert_eq!(
-        field(&parts, "org_code").as_string().as_deref(),
-        Some("M000100Y-4")
-    );
+    assert_eq!(field(&parts, "org_code").as_string().as_deref(), Some("M000100Y-4"));
 }
 
 #[wasm_bindgen_test]
@@ -32,33 +26,20 @@ fn errors_carry_position_and_both_languages() {
     let report = validate_code("91140105123456788E", None).expect("report");
     let errors: js_sys::Array = field(&report, "errors").into();
     let first = errors.get(0);
-    assert_eq!(
-        field(&first, "code").as_string().as_deref(),
-        Some("check_symbol_wrong")
-    );
+    assert_eq!(field(&first, "code").as_string().as_deref(), Some("check_symbol_wrong"));
     assert_eq!(field(&first, "position").as_f64(), Some(18.0));
-    assert!(field(&first, "message_zh")
-        .as_string()
-        .unwrap_or_default()
-        .contains("校验码"));
+    assert!(field(&first, "message_zh").as_string().unwrap_or_default().contains("校验码"));
     let suggestions: js_sys::Array = field(&report, "suggestions").into();
-    assert_eq!(
-        suggestions.get(0).as_string().as_deref(),
-        Some("91140105123456788F")
-    );
+    assert_eq!(suggestions.get(0).as_string().as_deref(), Some("91140105123456788F"));
 }
 
 #[wasm_bindgen_test]
 fn province_option_warns_and_bad_province_throws() {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"province".into(), &"山西".into()).expect("set");
-    let report = validate_code("91350100M000100Y43", Some(options.clone().unchecked_into()))
-        .expect("report");
+    let report = validate_code("91350100M000100Y43", Some(options.clone().unchecked_into())).expect("report");
     let warnings: js_sys::Array = field(&report, "warnings").into();
-    assert_eq!(
-        field(&warnings.get(0), "code").as_string().as_deref(),
-        Some("outside_province")
-    );
+    assert_eq!(field(&warnings.get(0), "code").as_string().as_deref(), Some("outside_province"));
     js_sys::Reflect::set(&options, &"province".into(), &"火星".into()).expect("set");
     assert!(validate_code("91350100M000100Y43", Some(options.unchecked_into())).is_err());
 }

@@ -23,13 +23,8 @@ pub fn IssueList(props: &Props) -> Html {
             Lang::Zh => (issue.code.message_zh(), issue.code.message_en()),
             Lang::En => (issue.code.message_en(), issue.code.message_zh()),
         };
-        let position = issue.position.map(|p| {
-            format!(
-                "[{}{p}{}] ",
-                props.lang.pick("第 ", "pos "),
-                props.lang.pick(" 位", "")
-            )
-        });
+        let position =
+            issue.position.map(|p| format!("[{}{p}{}] ", props.lang.pick("第 ", "pos "), props.lang.pick(" 位", "")));
         html! {
             <li data-code={issue.code.name()}>
                 <span class="pos">{ position.unwrap_or_default() }</span>

@@ -12,10 +12,7 @@ pub struct Props {
 }
 
 fn region_text(region: &str, name: Option<&str>, lang: Lang) -> String {
-    format!(
-        "{region} {}",
-        name.unwrap_or(lang.pick("（区划表中未收录）", "(not in the division table)"))
-    )
+    format!("{region} {}", name.unwrap_or(lang.pick("（区划表中未收录）", "(not in the division table)")))
 }
 
 #[component]
@@ -36,58 +33,26 @@ pub fn PartsTable(props: &Props) -> Html {
         } => vec![
             (
                 lang.pick("登记管理部门", "Registration authority"),
-                format!(
-                    "{authority} {}",
-                    lang.pick(authority_name_zh, authority_name_en)
-                ),
+                format!("{authority} {}", lang.pick(authority_name_zh, authority_name_en)),
             ),
             (
                 lang.pick("机构类别", "Organisation type"),
-                format!(
-                    "{org_type} {}",
-                    lang.pick(org_type_name_zh, org_type_name_en)
-                ),
+                format!("{org_type} {}", lang.pick(org_type_name_zh, org_type_name_en)),
             ),
-            (
-                lang.pick("登记管理机关行政区划", "Region"),
-                region_text(region, *region_name, lang),
-            ),
-            (
-                lang.pick("组织机构代码", "Organisation code"),
-                org_code.clone(),
-            ),
+            (lang.pick("登记管理机关行政区划", "Region"), region_text(region, *region_name, lang)),
+            (lang.pick("组织机构代码", "Organisation code"), org_code.clone()),
             (lang.pick("校验码", "Check symbol"), check.to_string()),
         ],
-        Parts::OrgCode { org_code } => vec![(
-            lang.pick("组织机构代码", "Organisation code"),
-            org_code.clone(),
-        )],
-        Parts::RegNo15 {
-            region,
-            region_name,
-        } => vec![(
-            lang.pick("登记机关行政区划", "Region"),
-            region_text(region, *region_name, lang),
-        )],
-        Parts::ResidentId {
-            region,
-            region_name,
-            birth_date,
-            sex,
-        } => vec![
-            (
-                lang.pick("户籍所在地（发证时）", "Region (at issue)"),
-                region_text(region, *region_name, lang),
-            ),
+        Parts::OrgCode { org_code } => vec![(lang.pick("组织机构代码", "Organisation code"), org_code.clone())],
+        Parts::RegNo15 { region, region_name } => {
+            vec![(lang.pick("登记机关行政区划", "Region"), region_text(region, *region_name, lang))]
+        }
+        Parts::ResidentId { region, region_name, birth_date, sex } => vec![
+            (lang.pick("户籍所在地（发证时）", "Region (at issue)"), region_text(region, *region_name, lang)),
             (lang.pick("出生日期", "Birth date"), birth_date.clone()),
             (
                 lang.pick("性别", "Sex"),
-                if *sex == "male" {
-                    lang.pick("男", "male")
-                } else {
-                    lang.pick("女", "female")
-                }
-                .to_owned(),
+                if *sex == "male" { lang.pick("男", "male") } else { lang.pick("女", "female") }.to_owned(),
             ),
         ],
     };

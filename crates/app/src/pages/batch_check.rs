@@ -29,33 +29,19 @@ async fn run_batch(
     latest: Rc<Cell<u32>>,
     state: UseReducerDispatcher<BatchState>,
 ) {
-    let cells: Vec<(usize, String)> = batch_cells(&text)
-        .map(|cell| (cell.line, cell.text.to_owned()))
-        .collect();
+    let cells: Vec<(usize, String)> = batch_cells(&text).map(|cell| (cell.line, cell.text.to_owned())).collect();
     drop(text);
-    state.dispatch(BatchAction::Start {
-        run,
-        total: cells.len(),
-    });
+    state.dispatch(BatchAction::Start { run, total: cells.len() });
     let mut rows = Vec::with_capacity(cells.len());
     for chunk in cells.chunks(CHUNK) {
         TimeoutFuture::new(0).await;
         if latest.get() != run {
             return;
         }
-        rows.extend(chunk.iter().map(|(line, cell)| BatchRow {
-            line: *line,
-            report: validate(cell, &options),
-        }));
-        state.dispatch(BatchAction::Progress {
-            run,
-            done: rows.len(),
-        });
+        rows.extend(chunk.iter().map(|(line, cell)| BatchRow { line: *line, report: validate(cell, &options) }));
+        state.dispatch(BatchAction::Progress { run, done: rows.len() });
     }
-    state.dispatch(BatchAction::Finished {
-        run,
-        rows: Rc::new(rows),
-    });
+    state.dispatch(BatchAction::Finished { run, rows: Rc::new(rows) });
 }
 
 /// Text of an uploaded file: UTF-8, or GB18030 (what Excel on Chinese Windows writes).
@@ -63,11 +49,8 @@ fn decode_file(bytes: &[u8]) -> Result<String, String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_owned());
     }
-    let decoder =
-        web_sys::TextDecoder::new_with_label("gb18030").map_err(|_| "gb18030".to_owned())?;
-    decoder
-        .decode_with_u8_array(bytes)
-        .map_err(|_| "decode".to_owned())
+    let decoder = web_sys::TextDecoder::new_with_label("gb18030").map_err(|_| "gb18030".to_owned())?;
+    decoder.decode_with_u8_array(bytes).map_err(|_| "decode".to_owned())
 }
 
 fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
@@ -76,9 +59,7 @@ fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> 
     properties.set_type("text/csv;charset=utf-8");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &properties)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
     anchor.set_download(filename);
@@ -144,9 +125,9 @@ pub fn BatchCheck(props: &Props) -> Html {
                         }
                         start(text);
                     }
-                    Err(error) => file_message.set(Some(format!(
-                        "无法读取文件 / cannot read the file {name}: {error}"
-                    ))),
+                    Err(error) => {
+                        file_message.set(Some(format!("无法读取文件 / cannot read the file {name}: {error}")))
+                    }
                 }
             });
         })
@@ -154,9 +135,7 @@ pub fn BatchCheck(props: &Props) -> Html {
     let on_invalid_only = {
         let state = state.dispatcher();
         Callback::from(move |event: Event| {
-            state.dispatch(BatchAction::SetInvalidOnly(
-                event.target_unchecked_into::<HtmlInputElement>().checked(),
-            ))
+            state.dispatch(BatchAction::SetInvalidOnly(event.target_unchecked_into::<HtmlInputElement>().checked()))
         })
     };
     let page_to = |page: usize| {
@@ -167,22 +146,14 @@ pub fn BatchCheck(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |_| {
             let invalid_only = state.invalid_only;
-            let rows = state
-                .rows
-                .iter()
-                .filter(|row| !invalid_only || !row.report.valid);
+            let rows = state.rows.iter().filter(|row| !invalid_only || !row.report.valid);
             let _ = download("xinnuo-codes.csv", &export_csv(rows, lang));
         })
     };
 
     let summary = state.summary;
     let status = if state.running {
-        format!(
-            "{} {}/{}",
-            lang.pick("正在检查…", "Checking…"),
-            state.done,
-            state.total
-        )
+        format!("{} {}/{}", lang.pick("正在检查…", "Checking…"), state.done, state.total)
     } else if state.run == 0 {
         String::new()
     } else {

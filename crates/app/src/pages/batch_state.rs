@@ -45,13 +45,8 @@ impl Reducible for BatchState {
         let mut next = (*self).clone();
         match action {
             BatchAction::Start { run, total } => {
-                next = BatchState {
-                    run,
-                    running: true,
-                    total,
-                    invalid_only: self.invalid_only,
-                    ..BatchState::default()
-                };
+                next =
+                    BatchState { run, running: true, total, invalid_only: self.invalid_only, ..BatchState::default() };
             }
             BatchAction::Progress { run, done } if run == self.run => next.done = done,
             BatchAction::Finished { run, rows } if run == self.run => {
@@ -75,9 +70,7 @@ impl Reducible for BatchState {
 impl BatchState {
     fn shown(&self) -> impl Iterator<Item = &BatchRow> {
         let invalid_only = self.invalid_only;
-        self.rows
-            .iter()
-            .filter(move |row| !invalid_only || !row.report.valid)
+        self.rows.iter().filter(move |row| !invalid_only || !row.report.valid)
     }
 
     pub fn shown_count(&self) -> usize {
@@ -94,10 +87,7 @@ impl BatchState {
 
     /// The rows on the current page, after the filter.
     pub fn page_rows(&self) -> Vec<&BatchRow> {
-        self.shown()
-            .skip(self.page * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .collect()
+        self.shown().skip(self.page * PAGE_SIZE).take(PAGE_SIZE).collect()
     }
 }
 
@@ -116,34 +106,19 @@ pub fn row_note(report: &CodeReport, lang: Lang) -> String {
 
 /// A spreadsheet cannot mistake these for formulas (CSV injection) or numbers (precision loss).
 fn csv_field(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     format!("\"{}\"", guarded.replace('"', "\"\""))
 }
 
 /// The CSV a user downloads (UTF-8 with BOM so that Excel opens Chinese text correctly).
 pub fn export_csv<'a>(rows: impl IntoIterator<Item = &'a BatchRow>, lang: Lang) -> String {
-    let header = lang.pick(
-        "行号,输入,规范化,类型,结果,说明,建议",
-        "line,input,normalized,kind,result,note,suggestion",
-    );
+    let header = lang.pick("行号,输入,规范化,类型,结果,说明,建议", "line,input,normalized,kind,result,note,suggestion");
     let mut out = format!("\u{FEFF}{header}\r\n");
     for row in rows {
         let report = &row.report;
         let kind = lang.pick(report.kind.label_zh(), report.kind.label_en());
-        let result = if report.valid {
-            lang.pick("有效", "valid")
-        } else {
-            lang.pick("无效", "invalid")
-        };
-        let suggestion = report
-            .suggestions
-            .first()
-            .map(|s| s.code.as_str())
-            .unwrap_or("");
+        let result = if report.valid { lang.pick("有效", "valid") } else { lang.pick("无效", "invalid") };
+        let suggestion = report.suggestions.first().map(|s| s.code.as_str()).unwrap_or("");
         let fields = [
             row.line.to_string(),
             csv_field(&report.input),
@@ -170,10 +145,7 @@ mod tests {
             codes
                 .iter()
                 .enumerate()
-                .map(|(i, c)| BatchRow {
-                    line: i + 1,
-                    report: validate(c, &ValidateOptions::default()),
-                })
+                .map(|(i, c)| BatchRow { line: i + 1, report: validate(c, &ValidateOptions::default()) })
                 .collect(),
         )
     }
@@ -185,52 +157,24 @@ mod tests {
     #[test]
     fn stale_runs_are_ignored_and_results_summarised() {
         let state = reduce(Rc::default(), BatchAction::Start { run: 2, total: 3 });
-        let state = reduce(
-            state,
-            BatchAction::Finished {
-                run: 1,
-                rows: rows(&["x"]),
-            },
-        );
+        let state = reduce(state, BatchAction::Finished { run: 1, rows: rows(&["x"]) });
         assert!(state.running && state.rows.is_empty());
         let state = reduce(state, BatchAction::Progress { run: 2, done: 2 });
         assert_eq!(state.done, 2);
-        let state = reduce(
-            state,
-            BatchAction::Finished {
-                run: 2,
-                rows: rows(&["91350100M000100Y43", "bad", "M000100Y-4"]),
-            },
-        );
+        let state =
+            reduce(state, BatchAction::Finished { run: 2, rows: rows(&["91350100M000100Y43", "bad", "M000100Y-4"]) });
         assert!(!state.running);
-        assert_eq!(
-            (
-                state.summary.total,
-                state.summary.valid,
-                state.summary.invalid
-            ),
-            (3, 2, 1)
-        );
+        assert_eq!((state.summary.total, state.summary.valid, state.summary.invalid), (3, 2, 1));
     }
 
     #[test]
     fn filter_and_pages() {
-        let many: Vec<String> = (0..250)
-            .map(|i| {
-                if i % 2 == 0 {
-                    "91350100M000100Y43".into()
-                } else {
-                    format!("bad{i}")
-                }
-            })
-            .collect();
+        let many: Vec<String> =
+            (0..250).map(|i| if i % 2 == 0 { "91350100M000100Y43".into() } else { format!("bad{i}") }).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
         let state = reduce(
             reduce(Rc::default(), BatchAction::Start { run: 1, total: 250 }),
-            BatchAction::Finished {
-                run: 1,
-                rows: rows(&refs),
-            },
+            BatchAction::Finished { run: 1, rows: rows(&refs) },
         );
         assert_eq!(state.page_count(), 3);
         assert_eq!(state.page_rows().len(), 100);
@@ -243,10 +187,7 @@ mod tests {
 
     #[test]
     fn csv_has_bom_header_and_guards_formulas() {
-        let csv = export_csv(
-            rows(&["91350100M000100Y43", "=HYPERLINK(\"x\")"]).iter(),
-            Lang::Zh,
-        );
+        let csv = export_csv(rows(&["91350100M000100Y43", "=HYPERLINK(\"x\")"]).iter(), Lang::Zh);
         assert!(csv.starts_with("\u{FEFF}行号,输入"));
         assert!(csv.contains("\"91350100M000100Y43\""));
         assert!(csv.contains("\"'=HYPERLINK(\"\"X\"\")\""), "{csv}");

@@ -19,22 +19,14 @@ pub struct Props {
 fn verdict_text(report: &CodeReport, lang: Lang) -> String {
     let kind = lang.pick(report.kind.label_zh(), report.kind.label_en());
     if report.valid {
-        let flagged = if report.warnings.is_empty() {
-            ""
-        } else {
-            lang.pick("（有提醒）", " (with warnings)")
-        };
+        let flagged = if report.warnings.is_empty() { "" } else { lang.pick("（有提醒）", " (with warnings)") };
         format!("{}{kind}{flagged}", lang.pick("有效：", "Valid: "))
     } else {
         let reason = report.errors.first().map(|issue| match lang {
             Lang::Zh => issue.code.message_zh(),
             Lang::En => issue.code.message_en(),
         });
-        format!(
-            "{}{}",
-            lang.pick("无效：", "Invalid: "),
-            reason.unwrap_or_default()
-        )
+        format!("{}{}", lang.pick("无效：", "Invalid: "), reason.unwrap_or_default())
     }
 }
 
@@ -56,15 +48,11 @@ pub fn SingleCheck(props: &Props) -> Html {
     let input_ref = use_node_ref();
     let report = {
         let options = props.options;
-        use_memo(((*input).clone(), options), |(text, options)| {
-            validate(text, options)
-        })
+        use_memo(((*input).clone(), options), |(text, options)| validate(text, options))
     };
     let oninput = {
         let input = input.clone();
-        Callback::from(move |event: InputEvent| {
-            input.set(event.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |event: InputEvent| input.set(event.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let is_empty = input.trim().is_empty();
     let suggestions: Vec<Html> = report.suggestions.iter().map(|suggestion| {
@@ -126,10 +114,7 @@ mod tests {
     #[test]
     fn verdict_text_says_valid_or_the_first_reason() {
         let options = ValidateOptions::default();
-        assert_eq!(
-            verdict_text(&validate("91350100M000100Y43", &options), Lang::Zh),
-            "有效：统一社会信用代码"
-        );
+        assert_eq!(verdict_text(&validate("91350100M000100Y43", &options), Lang::Zh), "有效：统一社会信用代码");
         let text = verdict_text(&validate("91140105123456788E", &options), Lang::En);
         assert!(text.starts_with("Invalid: Check symbol"), "{text}");
     }

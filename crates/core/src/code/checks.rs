@@ -4,8 +4,8 @@
 use super::division::division_name;
 use super::issue::{Issue, IssueCode};
 use super::tables::{
-    authority, Authority, OrgType, FORBIDDEN_LETTERS, ORG_CODE_WEIGHTS, RESIDENT_ID_WEIGHTS,
-    USCC_ALPHABET, USCC_VALUE, USCC_WEIGHTS,
+    authority, Authority, OrgType, FORBIDDEN_LETTERS, ORG_CODE_WEIGHTS, RESIDENT_ID_WEIGHTS, USCC_ALPHABET, USCC_VALUE,
+    USCC_WEIGHTS,
 };
 
 /// The parts of a well-formed 统一社会信用代码.
@@ -31,18 +31,12 @@ fn symbol(byte: u8) -> char {
 }
 
 fn digits_value(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
-    })
+    bytes.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))
 }
 
 /// The mod-31 check symbol for positions 1–17 (all in the alphabet).
 pub fn uscc_check_symbol(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(USCC_WEIGHTS)
-        .map(|(&b, w)| u32::from(USCC_VALUE[b as usize]) * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(USCC_WEIGHTS).map(|(&b, w)| u32::from(USCC_VALUE[b as usize]) * w).sum();
     check_symbol_of_sum(sum)
 }
 
@@ -75,21 +69,15 @@ pub fn org_check_symbol(body: &[u8]) -> Option<u8> {
 
 /// The first symbol outside the USCC alphabet, as an error at its position.
 fn uscc_bad_symbol(code: &[u8]) -> Option<Issue> {
-    code.iter()
-        .position(|&b| USCC_VALUE[b as usize] == 255)
-        .map(|index| {
-            let byte = code[index];
-            let issue = if FORBIDDEN_LETTERS.contains(&byte) {
-                IssueCode::ForbiddenLetter {
-                    symbol: symbol(byte),
-                }
-            } else {
-                IssueCode::SymbolNotAllowed {
-                    symbol: symbol(byte),
-                }
-            };
-            Issue::at(issue, index + 1)
-        })
+    code.iter().position(|&b| USCC_VALUE[b as usize] == 255).map(|index| {
+        let byte = code[index];
+        let issue = if FORBIDDEN_LETTERS.contains(&byte) {
+            IssueCode::ForbiddenLetter { symbol: symbol(byte) }
+        } else {
+            IssueCode::SymbolNotAllowed { symbol: symbol(byte) }
+        };
+        Issue::at(issue, index + 1)
+    })
 }
 
 /// Checks the structure of an 18-symbol code: alphabet, authority, type, region digits.
@@ -97,34 +85,15 @@ fn uscc_structure(code: &[u8; 18], outside_alphabet: bool) -> Result<UsccParts, 
     if let Some(issue) = outside_alphabet.then(|| uscc_bad_symbol(code)).flatten() {
         return Err(issue);
     }
-    let authority = authority(code[0]).ok_or_else(|| {
-        Issue::at(
-            IssueCode::UnknownAuthority {
-                symbol: symbol(code[0]),
-            },
-            1,
-        )
-    })?;
+    let authority =
+        authority(code[0]).ok_or_else(|| Issue::at(IssueCode::UnknownAuthority { symbol: symbol(code[0]) }, 1))?;
     let org_type = authority.org_type(code[1]).ok_or_else(|| {
-        Issue::at(
-            IssueCode::TypeNotAllowed {
-                authority: symbol(code[0]),
-                symbol: symbol(code[1]),
-            },
-            2,
-        )
+        Issue::at(IssueCode::TypeNotAllowed { authority: symbol(code[0]), symbol: symbol(code[1]) }, 2)
     })?;
-    let region =
-        digits_value(&code[2..8]).ok_or_else(|| Issue::at(IssueCode::RegionNotDigits, 3))?;
+    let region = digits_value(&code[2..8]).ok_or_else(|| Issue::at(IssueCode::RegionNotDigits, 3))?;
     let mut org_code = [0u8; 9];
     org_code.copy_from_slice(&code[8..17]);
-    Ok(UsccParts {
-        authority,
-        org_type,
-        region,
-        org_code,
-        check: code[17],
-    })
+    Ok(UsccParts { authority, org_type, region, org_code, check: code[17] })
 }
 
 /// The check-symbol errors of a well-structured code, if any (position 17, then position 18).
@@ -132,23 +101,11 @@ fn uscc_structure(code: &[u8; 18], outside_alphabet: bool) -> Result<UsccParts, 
 fn uscc_checks(code: &[u8; 18], sum: u32) -> Result<(), Issue> {
     let expected = org_check_symbol(&code[8..16]).unwrap_or(b'?');
     if code[16] != expected {
-        return Err(Issue::at(
-            IssueCode::OrgCheckWrong {
-                expected: symbol(expected),
-                found: symbol(code[16]),
-            },
-            17,
-        ));
+        return Err(Issue::at(IssueCode::OrgCheckWrong { expected: symbol(expected), found: symbol(code[16]) }, 17));
     }
     let expected = check_symbol_of_sum(sum);
     if code[17] != expected {
-        return Err(Issue::at(
-            IssueCode::CheckSymbolWrong {
-                expected: symbol(expected),
-                found: symbol(code[17]),
-            },
-            18,
-        ));
+        return Err(Issue::at(IssueCode::CheckSymbolWrong { expected: symbol(expected), found: symbol(code[17]) }, 18));
     }
     Ok(())
 }
@@ -193,22 +150,11 @@ pub fn check_uscc(code: &[u8; 18]) -> UsccOutcome {
 /// A standalone 9-symbol 组织机构代码.
 pub fn check_org_code(code: &[u8; 9]) -> Result<(), Issue> {
     if let Some(index) = code[..8].iter().position(|&b| org_value(b).is_none()) {
-        return Err(Issue::at(
-            IssueCode::SymbolNotAllowed {
-                symbol: symbol(code[index]),
-            },
-            index + 1,
-        ));
+        return Err(Issue::at(IssueCode::SymbolNotAllowed { symbol: symbol(code[index]) }, index + 1));
     }
     let expected = org_check_symbol(&code[..8]).unwrap_or(b'?');
     if code[8] != expected {
-        return Err(Issue::at(
-            IssueCode::OrgCheckWrong {
-                expected: symbol(expected),
-                found: symbol(code[8]),
-            },
-            9,
-        ));
+        return Err(Issue::at(IssueCode::OrgCheckWrong { expected: symbol(expected), found: symbol(code[8]) }, 9));
     }
     Ok(())
 }
@@ -216,12 +162,7 @@ pub fn check_org_code(code: &[u8; 9]) -> Result<(), Issue> {
 /// ISO 7064 MOD 11,10 over a 15-digit business registration number.
 pub fn check_reg_no(code: &[u8; 15]) -> Result<(), Issue> {
     if let Some(index) = code.iter().position(|b| !b.is_ascii_digit()) {
-        return Err(Issue::at(
-            IssueCode::SymbolNotAllowed {
-                symbol: symbol(code[index]),
-            },
-            index + 1,
-        ));
+        return Err(Issue::at(IssueCode::SymbolNotAllowed { symbol: symbol(code[index]) }, index + 1));
     }
     let mut product = 10u32;
     for &digit in &code[..14] {
@@ -256,11 +197,7 @@ pub fn is_real_date(year: u32, month: u32, day: u32) -> bool {
 
 /// GB 11643 check digit for the first 17 digits.
 pub fn resident_id_check_symbol(first17: &[u8]) -> u8 {
-    let sum: u32 = first17
-        .iter()
-        .zip(RESIDENT_ID_WEIGHTS)
-        .map(|(&b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(RESIDENT_ID_WEIGHTS).map(|(&b, w)| u32::from(b - b'0') * w).sum();
     match (12 - sum % 11) % 11 {
         10 => b'X',
         c => b'0' + c as u8,
@@ -270,20 +207,10 @@ pub fn resident_id_check_symbol(first17: &[u8]) -> u8 {
 /// An 18-symbol 居民身份证号码.
 pub fn check_resident_id(code: &[u8; 18]) -> Result<ResidentIdParts, Issue> {
     if let Some(index) = code[..17].iter().position(|b| !b.is_ascii_digit()) {
-        return Err(Issue::at(
-            IssueCode::SymbolNotAllowed {
-                symbol: symbol(code[index]),
-            },
-            index + 1,
-        ));
+        return Err(Issue::at(IssueCode::SymbolNotAllowed { symbol: symbol(code[index]) }, index + 1));
     }
     if !(code[17].is_ascii_digit() || code[17] == b'X') {
-        return Err(Issue::at(
-            IssueCode::SymbolNotAllowed {
-                symbol: symbol(code[17]),
-            },
-            18,
-        ));
+        return Err(Issue::at(IssueCode::SymbolNotAllowed { symbol: symbol(code[17]) }, 18));
     }
     let region = digits_value(&code[..6]).unwrap_or(0);
     let (year, month, day) = (
@@ -296,19 +223,9 @@ pub fn check_resident_id(code: &[u8; 18]) -> Result<ResidentIdParts, Issue> {
     }
     let expected = resident_id_check_symbol(&code[..17]);
     if code[17] != expected {
-        return Err(Issue::at(
-            IssueCode::IdCheckWrong {
-                expected: symbol(expected),
-                found: symbol(code[17]),
-            },
-            18,
-        ));
+        return Err(Issue::at(IssueCode::IdCheckWrong { expected: symbol(expected), found: symbol(code[17]) }, 18));
     }
-    Ok(ResidentIdParts {
-        region,
-        birth_date: (year, month, day),
-        male: (code[16] - b'0') % 2 == 1,
-    })
+    Ok(ResidentIdParts { region, birth_date: (year, month, day), male: (code[16] - b'0') % 2 == 1 })
 }
 
 /// Whether 18 digits look like an ID number rather than a credit code: a known province and a real date.
@@ -316,26 +233,19 @@ pub fn looks_like_resident_id(code: &[u8; 18]) -> bool {
     if !code[..17].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let province_known =
-        digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
-    let date = (
-        digits_value(&code[6..10]),
-        digits_value(&code[10..12]),
-        digits_value(&code[12..14]),
-    );
+    let province_known = digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
+    let date = (digits_value(&code[6..10]), digits_value(&code[10..12]), digits_value(&code[12..14]));
     let date_real = matches!(date, (Some(y), Some(m), Some(d)) if is_real_date(y, m, d));
     province_known && date_real
 }
 
 /// Whether 15 digits look like a first-generation ID number: known province and a real `19YYMMDD`.
 pub fn looks_like_first_generation_id(code: &[u8; 15]) -> bool {
-    let province_known =
-        digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
-    let date = (
-        digits_value(&code[6..8]),
-        digits_value(&code[8..10]),
-        digits_value(&code[10..12]),
-    );
+    if !code.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let province_known = digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
+    let date = (digits_value(&code[6..8]), digits_value(&code[8..10]), digits_value(&code[10..12]));
     let date_real = matches!(date, (Some(y), Some(m), Some(d)) if is_real_date(1900 + y, m, d));
     province_known && date_real
 }
@@ -375,20 +285,14 @@ mod tests {
     #[test]
     fn resident_ids_that_pass_mod_31_by_chance_fail_position_17() {
         for id in ["362322198709086409", "430407199312020025"] {
-            assert!(
-                check_resident_id(id.as_bytes().try_into().unwrap()).is_ok(),
-                "{id} is a valid ID"
-            );
+            assert!(check_resident_id(id.as_bytes().try_into().unwrap()).is_ok(), "{id} is a valid ID");
             assert!(matches!(uscc(id), UsccOutcome::Invalid(_)), "{id}");
         }
     }
 
     #[test]
     fn fujian_pilot_codes_are_flagged_not_rejected() {
-        assert!(matches!(
-            uscc("91350203M0001QKT19"),
-            UsccOutcome::FujianPilot(..)
-        ));
+        assert!(matches!(uscc("91350203M0001QKT19"), UsccOutcome::FujianPilot(..)));
     }
 
     #[test]
@@ -396,14 +300,9 @@ mod tests {
         assert_eq!(check_org_code(b"M000100Y4"), Ok(()));
         assert!(check_org_code(b"M000100Y5").is_err());
         // A check of 10 is written X.
-        let body = (0..100_000u32)
-            .map(|n| format!("{n:08}"))
-            .find(|b| org_check_symbol(b.as_bytes()) == Some(b'X'))
-            .unwrap();
-        assert_eq!(
-            check_org_code(format!("{body}X").as_bytes().try_into().unwrap()),
-            Ok(())
-        );
+        let body =
+            (0..100_000u32).map(|n| format!("{n:08}")).find(|b| org_check_symbol(b.as_bytes()) == Some(b'X')).unwrap();
+        assert_eq!(check_org_code(format!("{body}X").as_bytes().try_into().unwrap()), Ok(()));
     }
 
     #[test]
@@ -418,17 +317,11 @@ mod tests {
         assert!(check_resident_id(b"11010519491231002X").is_ok());
         assert!(matches!(
             check_resident_id(b"110105194912310021"),
-            Err(Issue {
-                code: IssueCode::IdCheckWrong { .. },
-                ..
-            })
+            Err(Issue { code: IssueCode::IdCheckWrong { .. }, .. })
         ));
         assert!(matches!(
             check_resident_id(b"110105194902300021"),
-            Err(Issue {
-                code: IssueCode::BirthDateInvalid,
-                ..
-            })
+            Err(Issue { code: IssueCode::BirthDateInvalid, .. })
         ));
     }
 

@@ -10,10 +10,7 @@ pub fn division_name(code: u32) -> Option<&'static str> {
     if code == NATIONAL_LEVEL {
         return Some("国家级");
     }
-    DIVISIONS
-        .binary_search_by_key(&code, |row| row.0)
-        .ok()
-        .map(|index| DIVISIONS[index].1)
+    DIVISIONS.binary_search_by_key(&code, |row| row.0).ok().map(|index| DIVISIONS[index].1)
 }
 
 /// Whether the two leading digits name a province-level division (11 北京 … 82 澳门).
@@ -45,9 +42,7 @@ impl Province {
         } else {
             DIVISIONS
                 .iter()
-                .find(|(code, name)| {
-                    code % 10_000 == 0 && !text.is_empty() && name.starts_with(text)
-                })
+                .find(|(code, name)| code % 10_000 == 0 && !text.is_empty() && name.starts_with(text))
                 .map(|(code, _)| code / 10_000)
                 .ok_or_else(unknown)?
         };
@@ -80,10 +75,7 @@ mod tests {
     #[test]
     fn looks_up_counties_development_zones_and_national_level() {
         assert_eq!(division_name(140105), Some("小店区"));
-        assert!(
-            division_name(140171).is_some(),
-            "development zones are in the table"
-        );
+        assert!(division_name(140171).is_some(), "development zones are in the table");
         assert_eq!(division_name(NATIONAL_LEVEL), Some("国家级"));
         assert_eq!(division_name(999_999), None);
     }
@@ -91,11 +83,7 @@ mod tests {
     #[test]
     fn parses_provinces_by_code_and_name() {
         for text in ["14", "140000", "山西", "山西省", " 14 "] {
-            assert_eq!(
-                Province::parse(text).map(Province::code),
-                Ok(140000),
-                "{text}"
-            );
+            assert_eq!(Province::parse(text).map(Province::code), Ok(140000), "{text}");
         }
         assert_eq!(Province::parse("山西").map(Province::name), Ok("山西省"));
         for text in ["", "99", "140100", "火星", "1"] {

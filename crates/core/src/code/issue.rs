@@ -11,17 +11,11 @@ pub struct Issue {
 
 impl Issue {
     pub fn at(code: IssueCode, position: usize) -> Self {
-        Self {
-            code,
-            position: Some(position),
-        }
+        Self { code, position: Some(position) }
     }
 
     pub fn whole(code: IssueCode) -> Self {
-        Self {
-            code,
-            position: None,
-        }
+        Self { code, position: None }
     }
 }
 

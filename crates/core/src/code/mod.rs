@@ -45,13 +45,7 @@ pub enum CodeKind {
 }
 
 impl CodeKind {
-    pub const ALL: [CodeKind; 5] = [
-        Self::Uscc,
-        Self::OrgCode,
-        Self::RegNo15,
-        Self::ResidentId,
-        Self::Unknown,
-    ];
+    pub const ALL: [CodeKind; 5] = [Self::Uscc, Self::OrgCode, Self::RegNo15, Self::ResidentId, Self::Unknown];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -106,10 +100,7 @@ pub struct Verdict {
 enum Classified {
     Uscc(UsccOutcome),
     OrgCode(Result<(), Issue>),
-    RegNo15 {
-        result: Result<(), Issue>,
-        maybe_first_generation_id: bool,
-    },
+    RegNo15(Result<(), Issue>),
     ResidentId(Result<ResidentIdParts, Issue>),
     /// Wrong length, a symbol outside ASCII, empty, scientific notation …: reported with its kind.
     Rejected(CodeKind, IssueCode, Option<usize>),
@@ -120,7 +111,7 @@ impl Classified {
         let (kind, valid) = match self {
             Self::Uscc(outcome) => (CodeKind::Uscc, !matches!(outcome, UsccOutcome::Invalid(_))),
             Self::OrgCode(result) => (CodeKind::OrgCode, result.is_ok()),
-            Self::RegNo15 { result, .. } => (CodeKind::RegNo15, result.is_ok()),
+            Self::RegNo15(result) => (CodeKind::RegNo15, result.is_ok()),
             Self::ResidentId(result) => (CodeKind::ResidentId, result.is_ok()),
             Self::Rejected(kind, ..) => (*kind, false),
         };
@@ -153,23 +144,11 @@ fn classify(text: &str) -> Classified {
             return Classified::Rejected(CodeKind::Unknown, IssueCode::TooLong { chars }, None);
         }
         let kind = kind_by_length(chars, false);
-        let (index, symbol) = text
-            .chars()
-            .enumerate()
-            .find(|(_, c)| !c.is_ascii())
-            .unwrap_or((0, '?'));
-        return Classified::Rejected(
-            kind,
-            IssueCode::SymbolNotAllowed { symbol },
-            Some(index + 1),
-        );
+        let (index, symbol) = text.chars().enumerate().find(|(_, c)| !c.is_ascii()).unwrap_or((0, '?'));
+        return Classified::Rejected(kind, IssueCode::SymbolNotAllowed { symbol }, Some(index + 1));
     }
     if bytes.len() > MAX_CODE_CHARS {
-        return Classified::Rejected(
-            CodeKind::Unknown,
-            IssueCode::TooLong { chars: bytes.len() },
-            None,
-        );
+        return Classified::Rejected(CodeKind::Unknown, IssueCode::TooLong { chars: bytes.len() }, None);
     }
     let classified = classify_ascii(bytes);
     // Scientific notation is looked for only when the code failed: it keeps the valid path short.
@@ -198,27 +177,18 @@ fn classify_ascii(bytes: &[u8]) -> Classified {
         9 => Classified::OrgCode(check_org_code(bytes.try_into().unwrap_or(&[0; 9]))),
         15 => {
             let code: &[u8; 15] = bytes.try_into().unwrap_or(&[0; 15]);
-            let result = check_reg_no(code);
-            let maybe_id =
-                code.iter().all(u8::is_ascii_digit) && looks_like_first_generation_id(code);
-            match result {
-                Err(_) if maybe_id => {
+            match check_reg_no(code) {
+                Err(_) if looks_like_first_generation_id(code) => {
                     Classified::Rejected(CodeKind::ResidentId, IssueCode::FirstGenerationId, None)
                 }
-                result => Classified::RegNo15 {
-                    result,
-                    maybe_first_generation_id: maybe_id,
-                },
+                result => Classified::RegNo15(result),
             }
         }
         length => {
             let all_digits = bytes.iter().all(u8::is_ascii_digit);
             let kind = kind_by_length(length, all_digits);
             let issue = match kind.length() {
-                Some(expected) => IssueCode::WrongLength {
-                    expected,
-                    actual: length,
-                },
+                Some(expected) => IssueCode::WrongLength { expected, actual: length },
                 None => IssueCode::UnknownLength { length },
             };
             Classified::Rejected(kind, issue, None)

@@ -42,15 +42,9 @@ fn to_ascii_form(c: char) -> char {
 
 /// Strips the quoting spreadsheets add when a code is exported as text: `'91…`, `"91…"`, `="91…"`.
 fn strip_spreadsheet_quoting(text: &str) -> &str {
-    let text = text
-        .strip_prefix('=')
-        .filter(|rest| rest.starts_with('"'))
-        .unwrap_or(text);
+    let text = text.strip_prefix('=').filter(|rest| rest.starts_with('"')).unwrap_or(text);
     let text = text.strip_prefix('\'').unwrap_or(text);
-    match text
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-    {
+    match text.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')) {
         Some(inner) => inner,
         None => text,
     }
@@ -73,10 +67,7 @@ static PLAIN: [bool; 256] = {
 };
 
 pub fn normalize(input: &str) -> Normalized {
-    let mut out = Normalized {
-        text: String::with_capacity(input.len().min(64)),
-        invisible_removed: 0,
-    };
+    let mut out = Normalized { text: String::with_capacity(input.len().min(64)), invisible_removed: 0 };
     let mapped: String = input
         .chars()
         .map(to_ascii_form)
@@ -86,11 +77,7 @@ pub fn normalize(input: &str) -> Normalized {
             !invisible && !is_separator(c)
         })
         .collect();
-    out.text.extend(
-        strip_spreadsheet_quoting(&mapped)
-            .chars()
-            .map(|c| c.to_ascii_uppercase()),
-    );
+    out.text.extend(strip_spreadsheet_quoting(&mapped).chars().map(|c| c.to_ascii_uppercase()));
     out
 }
 
@@ -100,14 +87,8 @@ mod tests {
 
     #[test]
     fn removes_separators_and_maps_full_width_and_case() {
-        assert_eq!(
-            normalize(" 9135 0100-M000\u{3000}100y４３ ").text,
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            normalize("９１３５０１００Ｍ０００１００Ｙ４３").text,
-            "91350100M000100Y43"
-        );
+        assert_eq!(normalize(" 9135 0100-M000\u{3000}100y４３ ").text, "91350100M000100Y43");
+        assert_eq!(normalize("９１３５０１００Ｍ０００１００Ｙ４３").text, "91350100M000100Y43");
         assert_eq!(normalize("ｍ０００—１００ｙ").text, "M000100Y");
         assert_eq!(normalize("12345678–9").text, "123456789");
     }
@@ -115,14 +96,8 @@ mod tests {
     #[test]
     fn strips_spreadsheet_quoting() {
         assert_eq!(normalize("'91350100M000100Y43").text, "91350100M000100Y43");
-        assert_eq!(
-            normalize("=\"91350100M000100Y43\"").text,
-            "91350100M000100Y43"
-        );
-        assert_eq!(
-            normalize("\"91350100M000100Y43\"").text,
-            "91350100M000100Y43"
-        );
+        assert_eq!(normalize("=\"91350100M000100Y43\"").text, "91350100M000100Y43");
+        assert_eq!(normalize("\"91350100M000100Y43\"").text, "91350100M000100Y43");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::division::{division_name, Province, NATIONAL_LEVEL};
 use super::issue::{Issue, IssueCode};
 use super::normalize::normalize;
 use super::suggest::{suggest, Suggestion};
-use super::{classify, Classified, CodeKind, MAX_CODE_CHARS};
+use super::{checks, classify, Classified, CodeKind, MAX_CODE_CHARS};
 
 /// Longest echo of the input kept in a report (a 10 MB paste is not sent back).
 const ECHO_CHARS: usize = 64;
@@ -73,11 +73,7 @@ fn cut(text: &str) -> String {
 
 fn format_org_code(code: &[u8]) -> String {
     let (body, check) = code.split_at(8);
-    format!(
-        "{}-{}",
-        String::from_utf8_lossy(body),
-        String::from_utf8_lossy(check)
-    )
+    format!("{}-{}", String::from_utf8_lossy(body), String::from_utf8_lossy(check))
 }
 
 fn uscc_parts(parts: &UsccParts) -> Parts {
@@ -112,13 +108,7 @@ fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Is
     }
     if let Some(province) = options.province {
         if region != NATIONAL_LEVEL && !province.contains(region) {
-            warnings.push(Issue::at(
-                IssueCode::OutsideProvince {
-                    region,
-                    province: province.name(),
-                },
-                3,
-            ));
+            warnings.push(Issue::at(IssueCode::OutsideProvince { region, province: province.name() }, 3));
         }
     }
 }
@@ -152,9 +142,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     let mut parts = None;
 
     if normalized.invisible_removed > 0 {
-        warnings.push(Issue::whole(IssueCode::InvisibleRemoved {
-            count: normalized.invisible_removed,
-        }));
+        warnings.push(Issue::whole(IssueCode::InvisibleRemoved { count: normalized.invisible_removed }));
     }
     match classified {
         Classified::Uscc(UsccOutcome::Valid(found)) => {
@@ -162,51 +150,31 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
             parts = Some(uscc_parts(&found));
         }
         Classified::Uscc(UsccOutcome::FujianPilot(found, expected)) => {
-            warnings.push(Issue::at(
-                IssueCode::FujianPilot {
-                    expected: char::from(expected),
-                },
-                18,
-            ));
+            warnings.push(Issue::at(IssueCode::FujianPilot { expected: char::from(expected) }, 18));
             region_warnings(found.region, options, &mut warnings);
             parts = Some(uscc_parts(&found));
         }
         Classified::Uscc(UsccOutcome::Invalid(issue)) => {
-            let symbol_error = matches!(
-                issue.code,
-                IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. }
-            );
-            errors = if symbol_error {
-                all_bad_uscc_symbols(text, issue)
-            } else {
-                vec![issue]
-            };
+            let symbol_error =
+                matches!(issue.code, IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. });
+            errors = if symbol_error { all_bad_uscc_symbols(text, issue) } else { vec![issue] };
         }
         Classified::OrgCode(result) => {
             warnings.push(Issue::whole(IssueCode::LegacyOrgCode));
             match result {
-                Ok(()) => {
-                    parts = Some(Parts::OrgCode {
-                        org_code: format_org_code(text.as_bytes()),
-                    })
-                }
+                Ok(()) => parts = Some(Parts::OrgCode { org_code: format_org_code(text.as_bytes()) }),
                 Err(issue) => errors.push(issue),
             }
         }
-        Classified::RegNo15 {
-            result,
-            maybe_first_generation_id,
-        } => {
+        Classified::RegNo15(result) => {
             warnings.push(Issue::whole(IssueCode::LegacyRegNo));
             match result {
                 Ok(()) => {
                     let region = text[..6].parse().unwrap_or(0);
                     region_warnings(region, options, &mut warnings);
-                    parts = Some(Parts::RegNo15 {
-                        region: text[..6].to_owned(),
-                        region_name: division_name(region),
-                    });
-                    if maybe_first_generation_id {
+                    parts = Some(Parts::RegNo15 { region: text[..6].to_owned(), region_name: division_name(region) });
+                    let digits: Option<&[u8; 15]> = text.as_bytes().try_into().ok();
+                    if digits.is_some_and(checks::looks_like_first_generation_id) {
                         warnings.push(Issue::whole(IssueCode::MaybeFirstGenerationId));
                     }
                 }
@@ -216,12 +184,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         Classified::ResidentId(result) => match result {
             Ok(found) => {
                 if division_name(found.region).is_none() {
-                    warnings.push(Issue::at(
-                        IssueCode::UnknownRegion {
-                            region: found.region,
-                        },
-                        1,
-                    ));
+                    warnings.push(Issue::at(IssueCode::UnknownRegion { region: found.region }, 1));
                 }
                 parts = Some(resident_id_parts(&found));
             }
@@ -233,18 +196,10 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     if !verdict.valid && is_18_digits && text.ends_with("000") {
         warnings.push(Issue::whole(IssueCode::SpreadsheetDamage));
     }
-    let suggestions = if verdict.valid {
-        Vec::new()
-    } else {
-        suggest(verdict.kind, text)
-    };
+    let suggestions = if verdict.valid { Vec::new() } else { suggest(verdict.kind, text) };
     CodeReport {
         input: cut(input),
-        normalized: if text.chars().count() > MAX_CODE_CHARS {
-            cut(text)
-        } else {
-            text.to_owned()
-        },
+        normalized: if text.chars().count() > MAX_CODE_CHARS { cut(text) } else { text.to_owned() },
         kind: verdict.kind,
         valid: verdict.valid,
         errors,
@@ -257,10 +212,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
 impl CodeReport {
     /// The verdict alone, as the quick check gives it.
     pub fn verdict(&self) -> super::Verdict {
-        super::Verdict {
-            kind: self.kind,
-            valid: self.valid,
-        }
+        super::Verdict { kind: self.kind, valid: self.valid }
     }
 }
 

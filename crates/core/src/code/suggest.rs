@@ -31,20 +31,13 @@ pub struct Suggestion {
 }
 
 /// Letters the credit-code alphabet leaves out, and what they were probably meant to be.
-const LOOK_ALIKES: [(u8, u8, bool); 5] = [
-    (b'O', b'0', false),
-    (b'I', b'1', false),
-    (b'Z', b'2', false),
-    (b'S', b'5', false),
-    (b'V', b'U', true),
-];
+const LOOK_ALIKES: [(u8, u8, bool); 5] =
+    [(b'O', b'0', false), (b'I', b'1', false), (b'Z', b'2', false), (b'S', b'5', false), (b'V', b'U', true)];
 
 /// Strictly valid (a flagged pilot code is not offered as a fix).
 fn strictly_valid(kind: CodeKind, code: &[u8]) -> bool {
     match kind {
-        CodeKind::Uscc => code
-            .try_into()
-            .is_ok_and(|c| matches!(check_uscc(c), UsccOutcome::Valid(_))),
+        CodeKind::Uscc => code.try_into().is_ok_and(|c| matches!(check_uscc(c), UsccOutcome::Valid(_))),
         CodeKind::ResidentId => code.try_into().is_ok_and(|c| check_resident_id(c).is_ok()),
         CodeKind::OrgCode => code.try_into().is_ok_and(|c| check_org_code(c).is_ok()),
         CodeKind::RegNo15 => code.try_into().is_ok_and(|c| check_reg_no(c).is_ok()),
@@ -77,12 +70,7 @@ impl Collector {
         }
         let code = String::from_utf8(candidate).unwrap_or_default();
         if !self.found.iter().any(|s| s.code == code) {
-            self.found.push(Suggestion {
-                code,
-                edit,
-                position,
-                guess,
-            });
+            self.found.push(Suggestion { code, edit, position, guess });
         }
     }
 }
@@ -96,23 +84,14 @@ pub fn suggest(kind: CodeKind, text: &str) -> Vec<Suggestion> {
     if !code.is_ascii() || code.len() + 1 < length || code.len() > length + 1 {
         return Vec::new();
     }
-    let mut collector = Collector {
-        kind,
-        found: Vec::new(),
-    };
+    let mut collector = Collector { kind, found: Vec::new() };
 
     if code.len() == length {
         if kind == CodeKind::Uscc {
             // All look-alikes at once, then each alone.
-            let replace = |byte: u8| {
-                LOOK_ALIKES
-                    .iter()
-                    .find(|(from, ..)| *from == byte)
-                    .map(|&(_, to, guess)| (to, guess))
-            };
-            let positions: Vec<usize> = (0..code.len())
-                .filter(|&i| replace(code[i]).is_some())
-                .collect();
+            let replace =
+                |byte: u8| LOOK_ALIKES.iter().find(|(from, ..)| *from == byte).map(|&(_, to, guess)| (to, guess));
+            let positions: Vec<usize> = (0..code.len()).filter(|&i| replace(code[i]).is_some()).collect();
             if positions.len() > 1 {
                 let mut candidate = code.to_vec();
                 let mut guess = false;

@@ -4,9 +4,7 @@
 pub const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// `W_i = 3^(i-1) mod 31` for positions 1–17.
-pub const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+pub const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// GB 11714 organisation-code weights for the 8-symbol body.
 pub const ORG_CODE_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
@@ -45,11 +43,7 @@ pub struct OrgType {
 }
 
 const fn t(symbol: u8, name_zh: &'static str, name_en: &'static str) -> OrgType {
-    OrgType {
-        symbol,
-        name_zh,
-        name_en,
-    }
+    OrgType { symbol, name_zh, name_en }
 }
 
 const OTHER: OrgType = t(b'9', "其他", "other");
@@ -62,11 +56,7 @@ pub const AUTHORITIES: &[Authority] = &[
         types: &[
             t(b'1', "机关", "government organ"),
             t(b'2', "事业单位", "public institution"),
-            t(
-                b'3',
-                "中央编办直接管理机构编制的群众团体",
-                "mass organisation under the central establishment office",
-            ),
+            t(b'3', "中央编办直接管理机构编制的群众团体", "mass organisation under the central establishment office"),
             OTHER,
         ],
     },
@@ -74,10 +64,7 @@ pub const AUTHORITIES: &[Authority] = &[
         symbol: b'2',
         name_zh: "外交",
         name_en: "foreign affairs",
-        types: &[
-            t(b'1', "外国常驻新闻机构", "resident foreign news agency"),
-            OTHER,
-        ],
+        types: &[t(b'1', "外国常驻新闻机构", "resident foreign news agency"), OTHER],
     },
     Authority {
         symbol: b'3',
@@ -96,10 +83,7 @@ pub const AUTHORITIES: &[Authority] = &[
         symbol: b'4',
         name_zh: "文化",
         name_en: "culture",
-        types: &[
-            t(b'1', "外国在华文化中心", "foreign cultural centre in China"),
-            OTHER,
-        ],
+        types: &[t(b'1', "外国在华文化中心", "foreign cultural centre in China"), OTHER],
     },
     Authority {
         symbol: b'5',
@@ -117,11 +101,7 @@ pub const AUTHORITIES: &[Authority] = &[
         name_zh: "旅游",
         name_en: "tourism",
         types: &[
-            t(
-                b'1',
-                "外国旅游部门常驻代表机构",
-                "resident office of a foreign tourism authority",
-            ),
+            t(b'1', "外国旅游部门常驻代表机构", "resident office of a foreign tourism authority"),
             t(
                 b'2',
                 "港澳台地区旅游部门常驻内地（大陆）代表机构",
@@ -160,40 +140,20 @@ pub const AUTHORITIES: &[Authority] = &[
         symbol: b'A',
         name_zh: "中央军委改革和编制办公室",
         name_en: "CMC reform and establishment office",
-        types: &[
-            t(b'1', "军队事业单位", "military public institution"),
-            OTHER,
-        ],
+        types: &[t(b'1', "军队事业单位", "military public institution"), OTHER],
     },
     Authority {
         symbol: b'N',
         name_zh: "农业",
         name_en: "agriculture",
         types: &[
-            t(
-                b'1',
-                "组级集体经济组织",
-                "group-level collective economic organisation",
-            ),
-            t(
-                b'2',
-                "村级集体经济组织",
-                "village-level collective economic organisation",
-            ),
-            t(
-                b'3',
-                "乡镇级集体经济组织",
-                "township-level collective economic organisation",
-            ),
+            t(b'1', "组级集体经济组织", "group-level collective economic organisation"),
+            t(b'2', "村级集体经济组织", "village-level collective economic organisation"),
+            t(b'3', "乡镇级集体经济组织", "township-level collective economic organisation"),
             OTHER,
         ],
     },
-    Authority {
-        symbol: b'Y',
-        name_zh: "其他",
-        name_en: "other",
-        types: &[t(b'1', "其他", "other")],
-    },
+    Authority { symbol: b'Y', name_zh: "其他", name_en: "other", types: &[t(b'1', "其他", "other")] },
 ];
 
 pub fn authority(symbol: u8) -> Option<&'static Authority> {

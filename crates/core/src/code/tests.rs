@@ -7,19 +7,11 @@ fn report(input: &str) -> CodeReport {
 }
 
 fn error_names(report: &CodeReport) -> Vec<&'static str> {
-    report
-        .errors
-        .iter()
-        .map(|issue| issue.code.name())
-        .collect()
+    report.errors.iter().map(|issue| issue.code.name()).collect()
 }
 
 fn warning_names(report: &CodeReport) -> Vec<&'static str> {
-    report
-        .warnings
-        .iter()
-        .map(|issue| issue.code.name())
-        .collect()
+    report.warnings.iter().map(|issue| issue.code.name()).collect()
 }
 
 const VALID: &str = "91350100M000100Y43";
@@ -32,14 +24,7 @@ fn valid_code_with_parts() {
     assert!(r.valid && r.errors.is_empty(), "{r:?}");
     assert_eq!(r.kind, CodeKind::Uscc);
     match r.parts {
-        Some(Parts::Uscc {
-            authority,
-            org_type,
-            ref region,
-            region_name,
-            ref org_code,
-            ..
-        }) => {
+        Some(Parts::Uscc { authority, org_type, ref region, region_name, ref org_code, .. }) => {
             assert_eq!((authority, org_type), ('9', '1'));
             assert_eq!(region, "350100");
             assert_eq!(region_name, Some("福州市"));
@@ -59,19 +44,8 @@ fn wrong_check_symbol_names_the_expected_symbol_and_suggests_it() {
     assert!(report(SHANXI).valid);
     let r = report("91140105123456788E");
     assert_eq!(error_names(&r), ["check_symbol_wrong"]);
-    assert_eq!(
-        r.errors[0].code,
-        IssueCode::CheckSymbolWrong {
-            expected: 'F',
-            found: 'E'
-        }
-    );
-    assert_eq!(
-        r.suggestions.first().map(|s| s.code.as_str()),
-        Some(SHANXI),
-        "{:?}",
-        r.suggestions
-    );
+    assert_eq!(r.errors[0].code, IssueCode::CheckSymbolWrong { expected: 'F', found: 'E' });
+    assert_eq!(r.suggestions.first().map(|s| s.code.as_str()), Some(SHANXI), "{:?}", r.suggestions);
 }
 
 #[test]
@@ -79,14 +53,8 @@ fn look_alike_letters_are_suggested_first() {
     let r = report("9135O1OOMOOO1OOY43");
     assert!(!r.valid);
     assert_eq!(r.errors.len(), 8, "every O is highlighted: {:?}", r.errors);
-    assert!(r
-        .errors
-        .iter()
-        .all(|e| e.code == IssueCode::ForbiddenLetter { symbol: 'O' }));
-    assert_eq!(
-        r.suggestions.first().map(|s| (s.code.as_str(), s.edit)),
-        Some((VALID, Edit::LookAlike))
-    );
+    assert!(r.errors.iter().all(|e| e.code == IssueCode::ForbiddenLetter { symbol: 'O' }));
+    assert_eq!(r.suggestions.first().map(|s| (s.code.as_str(), s.edit)), Some((VALID, Edit::LookAlike)));
 }
 
 #[test]
@@ -94,57 +62,30 @@ fn v_for_u_is_marked_as_a_guess() {
     // Build a valid code containing U, then type V instead.
     let first17 = (0..10_000u32)
         .map(|n| format!("91140100U{n:07}"))
-        .find_map(|prefix| {
-            org_check_symbol(&prefix.as_bytes()[8..16])
-                .map(|c| format!("{prefix}{}", char::from(c)))
-        })
+        .find_map(|prefix| org_check_symbol(&prefix.as_bytes()[8..16]).map(|c| format!("{prefix}{}", char::from(c))))
         .expect("a body");
-    let valid = format!(
-        "{first17}{}",
-        char::from(uscc_check_symbol(first17.as_bytes()))
-    );
+    let valid = format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())));
     assert!(report(&valid).valid, "{valid}");
     let typo = valid.replacen('U', "V", 1);
     let r = report(&typo);
-    assert_eq!(
-        r.suggestions.first().map(|s| (s.code.as_str(), s.guess)),
-        Some((valid.as_str(), true))
-    );
+    assert_eq!(r.suggestions.first().map(|s| (s.code.as_str(), s.guess)), Some((valid.as_str(), true)));
 }
 
 #[test]
 fn adjacent_swap_is_suggested() {
     let r = report("91140105124356788F");
     assert!(!r.valid);
-    assert!(
-        r.suggestions
-            .iter()
-            .any(|s| s.code == SHANXI && s.edit == Edit::Swap),
-        "{:?}",
-        r.suggestions
-    );
+    assert!(r.suggestions.iter().any(|s| s.code == SHANXI && s.edit == Edit::Swap), "{:?}", r.suggestions);
 }
 
 #[test]
 fn missing_or_extra_symbol_is_suggested() {
     let r = report("91350100M00100Y43");
     assert_eq!(error_names(&r), ["wrong_length"]);
-    assert!(
-        r.suggestions
-            .iter()
-            .any(|s| s.code == VALID && s.edit == Edit::Insert),
-        "{:?}",
-        r.suggestions
-    );
+    assert!(r.suggestions.iter().any(|s| s.code == VALID && s.edit == Edit::Insert), "{:?}", r.suggestions);
     let r = report("913501000M000100Y43");
     assert_eq!(r.kind, CodeKind::Uscc);
-    assert!(
-        r.suggestions
-            .iter()
-            .any(|s| s.code == VALID && s.edit == Edit::Delete),
-        "{:?}",
-        r.suggestions
-    );
+    assert!(r.suggestions.iter().any(|s| s.code == VALID && s.edit == Edit::Delete), "{:?}", r.suggestions);
 }
 
 #[test]
@@ -186,9 +127,7 @@ fn bad_input_gets_a_clear_error_and_never_panics() {
         let r = report(input);
         assert!(!r.valid, "{input:?}");
         assert_eq!(error_names(&r).first(), Some(&expected), "{input:?}: {r:?}");
-        assert!(
-            !r.errors[0].code.message_zh().is_empty() && !r.errors[0].code.message_en().is_empty()
-        );
+        assert!(!r.errors[0].code.message_zh().is_empty() && !r.errors[0].code.message_en().is_empty());
     }
     let huge = "9".repeat(10 * 1024 * 1024);
     let r = report(&huge);
@@ -207,10 +146,7 @@ fn nul_position_is_reported() {
 
 #[test]
 fn unknown_authority_and_type() {
-    assert_eq!(
-        error_names(&report("B1350100M000100Y43")),
-        ["unknown_authority"]
-    );
+    assert_eq!(error_names(&report("B1350100M000100Y43")), ["unknown_authority"]);
     let r = report("99350100M000100Y43");
     assert_eq!(error_names(&r), ["type_not_allowed"]);
     assert_eq!(r.errors[0].position, Some(2));
@@ -220,16 +156,11 @@ fn unknown_authority_and_type() {
 fn region_warnings() {
     // A valid code with an unknown region: warning only.
     let first17 = "91999999M000100Y4";
-    let code = format!(
-        "{first17}{}",
-        char::from(uscc_check_symbol(first17.as_bytes()))
-    );
+    let code = format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())));
     let r = report(&code);
     assert!(r.valid);
     assert_eq!(warning_names(&r), ["unknown_region"]);
-    let shanxi = ValidateOptions {
-        province: Some(Province::parse("14").unwrap()),
-    };
+    let shanxi = ValidateOptions { province: Some(Province::parse("14").unwrap()) };
     let r = validate(VALID, &shanxi);
     assert!(r.valid);
     assert_eq!(warning_names(&r), ["outside_province"]);
@@ -250,14 +181,8 @@ fn fujian_pilot_code_is_valid_but_flagged() {
     assert_eq!(warning_names(&r), ["fujian_pilot"]);
     assert!(r.warnings[0].code.message_zh().contains("试点"));
     // Outside the pattern, or with a wrong organisation-code check, it is plain invalid.
-    assert_eq!(
-        error_names(&report("91350203M0001QKT29")),
-        ["org_check_wrong"]
-    );
-    assert_eq!(
-        error_names(&report("91140203M0001QKT19")),
-        ["check_symbol_wrong"]
-    );
+    assert_eq!(error_names(&report("91350203M0001QKT29")), ["org_check_wrong"]);
+    assert_eq!(error_names(&report("91140203M0001QKT19")), ["check_symbol_wrong"]);
 }
 
 #[test]
@@ -269,10 +194,7 @@ fn resident_ids_including_lower_case_x() {
         matches!(r.parts, Some(Parts::ResidentId { ref birth_date, sex: "female", .. }) if birth_date == "1949-12-31")
     );
     let r = report("110105194912310021");
-    assert_eq!(
-        (r.kind, error_names(&r)),
-        (CodeKind::ResidentId, vec!["id_check_wrong"])
-    );
+    assert_eq!((r.kind, error_names(&r)), (CodeKind::ResidentId, vec!["id_check_wrong"]));
     assert!(r.suggestions.iter().any(|s| s.code == "11010519491231002X"));
     // Real bug reports: IDs passing the mod-31 check by chance are IDs, not credit codes.
     for id in ["362322198709086409", "430407199312020025"] {
@@ -299,10 +221,7 @@ fn legacy_codes() {
     let r = report("110108000000016");
     assert_eq!((r.kind, r.valid), (CodeKind::RegNo15, true));
     assert!(warning_names(&r).contains(&"legacy_reg_no"));
-    assert_eq!(
-        error_names(&report("110108000000017")),
-        ["reg_no_check_wrong"]
-    );
+    assert_eq!(error_names(&report("110108000000017")), ["reg_no_check_wrong"]);
 }
 
 #[test]
@@ -324,28 +243,11 @@ fn quick_check_agrees_with_report() {
 
 #[test]
 fn batch_splits_lines_and_csv_cells() {
-    let text =
-        "\u{FEFF}91350100M000100Y43, 91140105123456788E\r\n\n\t11010519491231002X；M000100Y-4\n";
+    let text = "\u{FEFF}91350100M000100Y43, 91140105123456788E\r\n\n\t11010519491231002X；M000100Y-4\n";
     let cells: Vec<_> = batch_cells(text).map(|c| (c.line, c.text)).collect();
-    assert_eq!(
-        cells,
-        [
-            (1, VALID),
-            (1, "91140105123456788E"),
-            (3, "11010519491231002X"),
-            (3, "M000100Y-4")
-        ]
-    );
+    assert_eq!(cells, [(1, VALID), (1, "91140105123456788E"), (3, "11010519491231002X"), (3, "M000100Y-4")]);
     let reports = validate_batch(text, &ValidateOptions::default());
-    assert_eq!(
-        BatchSummary::of(&reports),
-        BatchSummary {
-            total: 4,
-            valid: 3,
-            invalid: 1,
-            with_warnings: 1
-        }
-    );
+    assert_eq!(BatchSummary::of(&reports), BatchSummary { total: 4, valid: 3, invalid: 1, with_warnings: 1 });
     assert_eq!(check_batch(text).iter().filter(|v| v.valid).count(), 3);
 }
 
@@ -356,15 +258,8 @@ fn report_serialises_to_the_documented_shape() {
     assert_eq!(value["valid"], false);
     assert_eq!(value["errors"][0]["code"], "check_symbol_wrong");
     assert_eq!(value["errors"][0]["position"], 18);
-    assert!(value["errors"][0]["message_zh"]
-        .as_str()
-        .unwrap()
-        .contains("校验码"));
-    assert!(value["suggestions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s == SHANXI));
+    assert!(value["errors"][0]["message_zh"].as_str().unwrap().contains("校验码"));
+    assert!(value["suggestions"].as_array().unwrap().iter().any(|s| s == SHANXI));
     assert!(value.get("parts").is_none());
     let value = serde_json::to_value(report(VALID)).unwrap();
     assert_eq!(value["parts"]["org_code"], "M000100Y-4");
@@ -374,32 +269,17 @@ fn report_serialises_to_the_documented_shape() {
 fn valid_uscc() -> impl Strategy<Value = String> {
     let authorities: Vec<(char, char)> = AUTHORITIES
         .iter()
-        .flat_map(|a| {
-            a.types
-                .iter()
-                .map(move |t| (char::from(a.symbol), char::from(t.symbol)))
-        })
+        .flat_map(|a| a.types.iter().map(move |t| (char::from(a.symbol), char::from(t.symbol))))
         .collect();
-    (
-        proptest::sample::select(authorities),
-        0u32..1_000_000,
-        proptest::collection::vec(0usize..31, 8),
-    )
-        .prop_map(|((authority, org_type), region, body)| {
-            let body: String = body
-                .into_iter()
-                .map(|i| char::from(USCC_ALPHABET[i]))
-                .collect();
+    (proptest::sample::select(authorities), 0u32..1_000_000, proptest::collection::vec(0usize..31, 8)).prop_map(
+        |((authority, org_type), region, body)| {
+            let body: String = body.into_iter().map(|i| char::from(USCC_ALPHABET[i])).collect();
             // Position 17 must be 0-9 or X; bodies whose GB 11714 check is X are fine, X is in the alphabet.
-            let org = org_check_symbol(body.as_bytes())
-                .map(char::from)
-                .unwrap_or('0');
+            let org = org_check_symbol(body.as_bytes()).map(char::from).unwrap_or('0');
             let first17 = format!("{authority}{org_type}{region:06}{body}{org}");
-            format!(
-                "{first17}{}",
-                char::from(uscc_check_symbol(first17.as_bytes()))
-            )
-        })
+            format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())))
+        },
+    )
 }
 
 proptest! {
@@ -425,5 +305,27 @@ proptest! {
     fn never_panics_on_arbitrary_text(text in "\\PC{0,40}") {
         let r = report(&text);
         prop_assert_eq!(check(&text), r.verdict());
+    }
+}
+
+/// The straightforward splitter the byte scanner in `batch_cells` must agree with.
+fn reference_cells(text: &str) -> Vec<(usize, String)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    text.split('\n')
+        .enumerate()
+        .flat_map(|(index, line)| {
+            line.split([',', '\t', ';', '，', '；', '、'])
+                .map(str::trim)
+                .filter(|cell| !cell.is_empty())
+                .map(move |cell| (index + 1, cell.to_owned()))
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn batch_cells_agree_with_the_reference_splitter(text in "[0-9A-Z ,;\t\n，；、\u{3000}\u{00A0}é]{0,60}") {
+        let cells: Vec<(usize, String)> = batch_cells(&text).map(|c| (c.line, c.text.to_owned())).collect();
+        prop_assert_eq!(cells, reference_cells(&text));
     }
 }

@@ -23,11 +23,7 @@ pub struct CheckQuery {
 
 fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateOptions, Problem> {
     let Query(query) = query.map_err(|e| {
-        Problem::bad_request(
-            "bad-query",
-            format!("查询参数有误：{e}"),
-            format!("Bad query string: {e}"),
-        )
+        Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
     })?;
     let province = match query.province.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(text) => Some(Province::parse(text).map_err(|e| {
@@ -72,14 +68,8 @@ fn too_many(count: usize) -> Problem {
 
 fn too_big() -> Problem {
     Problem::too_large(
-        format!(
-            "请求体超过 {} MiB，请分批提交。",
-            MAX_BATCH_BYTES / 1024 / 1024
-        ),
-        format!(
-            "The request body is over {} MiB; split it into several requests.",
-            MAX_BATCH_BYTES / 1024 / 1024
-        ),
+        format!("请求体超过 {} MiB，请分批提交。", MAX_BATCH_BYTES / 1024 / 1024),
+        format!("The request body is over {} MiB; split it into several requests.", MAX_BATCH_BYTES / 1024 / 1024),
     )
 }
 
@@ -118,12 +108,7 @@ async fn read_body(mut body: Body) -> Result<Bytes, Problem> {
 
 /// The codes of a request body: a JSON array of strings, or text lines / CSV cells.
 fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match media_type.as_str() {
         "application/json" => {
             let codes: Vec<String> = serde_json::from_slice(bytes).map_err(|e| {
@@ -139,19 +124,11 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
             let text = std::str::from_utf8(bytes).map_err(|e| {
                 Problem::bad_request(
                     "bad-encoding",
-                    format!(
-                        "文本不是有效的 UTF-8 编码（第 {} 个字节起）。",
-                        e.valid_up_to() + 1
-                    ),
-                    format!(
-                        "The text is not valid UTF-8 (from byte {}).",
-                        e.valid_up_to() + 1
-                    ),
+                    format!("文本不是有效的 UTF-8 编码（第 {} 个字节起）。", e.valid_up_to() + 1),
+                    format!("The text is not valid UTF-8 (from byte {}).", e.valid_up_to() + 1),
                 )
             })?;
-            Ok(code::batch_cells(text)
-                .map(|cell| cell.text.to_owned())
-                .collect())
+            Ok(code::batch_cells(text).map(|cell| cell.text.to_owned()).collect())
         }
         "" => Err(Problem::unsupported_media_type("(none)")),
         other => Err(Problem::unsupported_media_type(other)),
@@ -165,33 +142,20 @@ pub async fn check_batch(
     body: Body,
 ) -> Result<Json<BatchResponse>, Problem> {
     let options = options(query)?;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > DRAIN_LIMIT) {
         return Err(too_big());
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let bytes = read_body(body).await?;
     let codes = codes_from_body(&content_type, &bytes)?;
     if codes.len() > MAX_BATCH_CODES {
         return Err(too_many(codes.len()));
     }
-    let reports = tokio::task::spawn_blocking(move || {
-        codes
-            .iter()
-            .map(|c| code::validate(c, &options))
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| Problem::internal(e.to_string()))?;
-    Ok(Json(BatchResponse {
-        summary: BatchSummary::of(&reports),
-        reports,
-    }))
+    let reports =
+        tokio::task::spawn_blocking(move || codes.iter().map(|c| code::validate(c, &options)).collect::<Vec<_>>())
+            .await
+            .map_err(|e| Problem::internal(e.to_string()))?;
+    Ok(Json(BatchResponse { summary: BatchSummary::of(&reports), reports }))
 }

@@ -23,9 +23,5 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Probl
         .await
         .map_err(|e| Problem::internal(e.to_string()))?
         .map_err(|e| Problem::internal(e.to_string()))?;
-    Ok(Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-        schema_version,
-    }))
+    Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), schema_version }))
 }
