@@ -130,3 +130,12 @@ test("batch: a 100,000-line file completes without freezing the page", async () 
   assert.match(await page.locator(".pager").textContent(), /1 \/ 1000/);
   await context.close();
 });
+
+test("batch: the example list explains every situation", async () => {
+  const { page, context } = await openApp();
+  await page.getByRole("button", { name: "填入示例" }).click();
+  await page.locator("#batch-status").filter({ hasText: "共 12 个：有效 7，无效 5" }).waitFor();
+  const table = await page.locator("#batch-results").textContent();
+  for (const text of ["科学计数法", "试点", "组织机构代码", "不允许的字母"]) assert.ok(table.includes(text), text);
+  await context.close();
+});

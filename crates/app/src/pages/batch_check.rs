@@ -12,6 +12,20 @@ use yew::prelude::*;
 use super::batch_state::{export_csv, row_note, BatchAction, BatchRow, BatchState};
 use crate::i18n::Lang;
 
+/// One example of each situation the checker explains (示例, fictional codes built to the standard).
+const EXAMPLES: &str = "91350100M000100Y43\n\
+91140105123456788F\n\
+91140105123456788E\n\
+91140105124356788F\n\
+9114O1O5123456788F\n\
+９１１４０１０５１２３４５６７８８Ｆ\n\
+91350203M0001QKT19\n\
+M000100Y-4\n\
+110108000000016\n\
+11010519491231002x\n\
+911401051234567000\n\
+9.11401E+17\n";
+
 /// Cells checked between two yields to the browser: small enough to keep input responsive.
 const CHUNK: usize = 2_000;
 
@@ -92,6 +106,16 @@ pub fn BatchCheck(props: &Props) -> Html {
         Callback::from(move |_| {
             if let Some(area) = text_ref.cast::<HtmlTextAreaElement>() {
                 start(area.value());
+            }
+        })
+    };
+    let on_examples = {
+        let text_ref = text_ref.clone();
+        let start = start.clone();
+        Callback::from(move |_| {
+            if let Some(area) = text_ref.cast::<HtmlTextAreaElement>() {
+                area.set_value(EXAMPLES);
+                start(EXAMPLES.to_owned());
             }
         })
     };
@@ -189,6 +213,7 @@ pub fn BatchCheck(props: &Props) -> Html {
             <textarea id="batch-input" ref={text_ref} rows="6" spellcheck="false" />
             <div class="row">
                 <button type="button" id="batch-run" class="primary" onclick={on_check} disabled={state.running}>{ lang.pick("批量检查", "Check all") }</button>
+                <button type="button" id="batch-examples" onclick={on_examples} disabled={state.running}>{ lang.pick("填入示例", "Try examples") }</button>
                 <label class="file">
                     { lang.pick("或选择 CSV/TXT 文件：", "or choose a CSV/TXT file: ") }
                     <input type="file" id="batch-file" accept=".csv,.txt,text/csv,text/plain" onchange={on_file} />

@@ -47,12 +47,25 @@ fn check_symbol_of_sum(sum: u32) -> u8 {
 
 /// GB 11714 value: digits 0–9, letters A=10 … Z=35.
 fn org_value(byte: u8) -> Option<u32> {
-    match byte {
-        b'0'..=b'9' => Some(u32::from(byte - b'0')),
-        b'A'..=b'Z' => Some(u32::from(byte - b'A') + 10),
-        _ => None,
+    match ORG_VALUE[byte as usize] {
+        255 => None,
+        value => Some(u32::from(value)),
     }
 }
+
+static ORG_VALUE: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = match byte as u8 {
+            b'0'..=b'9' => byte as u8 - b'0',
+            b'A'..=b'Z' => byte as u8 - b'A' + 10,
+            _ => 255,
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// GB 11714 check symbol for an 8-symbol body, or `None` if a symbol is not a digit or capital letter.
 pub fn org_check_symbol(body: &[u8]) -> Option<u8> {
@@ -159,20 +172,34 @@ pub fn check_org_code(code: &[u8; 9]) -> Result<(), Issue> {
     Ok(())
 }
 
+/// One ISO 7064 MOD 11,10 step as a table: `[product][digit]` → next product, where
+/// `s = (product + digit) mod 10` (0 counts as 10) and the next product is `2s mod 11`.
+static MOD_11_10_STEP: [[u8; 10]; 11] = {
+    let mut table = [[0u8; 10]; 11];
+    let mut product = 0;
+    while product < 11 {
+        let mut digit = 0;
+        while digit < 10 {
+            let sum = match (product + digit) % 10 {
+                0 => 10,
+                s => s,
+            };
+            table[product][digit] = ((2 * sum) % 11) as u8;
+            digit += 1;
+        }
+        product += 1;
+    }
+    table
+};
+
 /// ISO 7064 MOD 11,10 over a 15-digit business registration number.
 pub fn check_reg_no(code: &[u8; 15]) -> Result<(), Issue> {
     if let Some(index) = code.iter().position(|b| !b.is_ascii_digit()) {
         return Err(Issue::at(IssueCode::SymbolNotAllowed { symbol: symbol(code[index]) }, index + 1));
     }
-    let mut product = 10u32;
-    for &digit in &code[..14] {
-        let mut sum = (product + u32::from(digit - b'0')) % 10;
-        if sum == 0 {
-            sum = 10;
-        }
-        product = (2 * sum) % 11;
-    }
-    if (product + u32::from(code[14] - b'0')) % 10 == 1 {
+    let product =
+        code[..14].iter().fold(10u8, |product, &digit| MOD_11_10_STEP[product as usize][(digit - b'0') as usize]);
+    if (u32::from(product) + u32::from(code[14] - b'0')) % 10 == 1 {
         Ok(())
     } else {
         Err(Issue::at(IssueCode::RegNoCheckWrong, 15))
