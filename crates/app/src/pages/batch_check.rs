@@ -198,7 +198,7 @@ pub fn BatchCheck(props: &Props) -> Html {
             <tr class={if report.valid { "ok" } else { "no" }}>
                 <td>{ row.line }</td>
                 <td><code>{ &report.normalized }</code></td>
-                <td>{ lang.pick(report.kind.label_zh(), report.kind.label_en()) }</td>
+                <td class="kind">{ lang.pick(report.kind.label_zh(), report.kind.label_en()) }</td>
                 <td class="result">{ if report.valid { lang.pick("有效", "valid") } else { lang.pick("无效", "invalid") } }</td>
                 <td>{ row_note(report, lang) }</td>
                 <td>{ report.suggestions.first().map(|s| html! { <code>{ &s.code }</code> }).unwrap_or_default() }</td>

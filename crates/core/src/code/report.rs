@@ -193,10 +193,12 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         Classified::Rejected(_, code, position) => errors.push(Issue { code, position }),
     }
     let is_18_digits = text.len() == 18 && text.bytes().all(|b| b.is_ascii_digit());
-    if !verdict.valid && is_18_digits && text.ends_with("000") {
+    let spreadsheet_damage = !verdict.valid && is_18_digits && text.ends_with("000");
+    if spreadsheet_damage {
         warnings.push(Issue::whole(IssueCode::SpreadsheetDamage));
     }
-    let suggestions = if verdict.valid { Vec::new() } else { suggest(verdict.kind, text) };
+    // Digits a spreadsheet dropped cannot be guessed back: a one-edit "fix" would only mislead.
+    let suggestions = if verdict.valid || spreadsheet_damage { Vec::new() } else { suggest(verdict.kind, text) };
     CodeReport {
         input: cut(input),
         normalized: if text.chars().count() > MAX_CODE_CHARS { cut(text) } else { text.to_owned() },

@@ -172,6 +172,7 @@ fn spreadsheet_damage_is_named() {
     let r = report("911401001234567000");
     assert!(!r.valid);
     assert!(warning_names(&r).contains(&"spreadsheet_damage"), "{r:?}");
+    assert!(r.suggestions.is_empty(), "lost digits are not guessed: {:?}", r.suggestions);
 }
 
 #[test]
