@@ -4,3 +4,4 @@
 //! Nothing in this crate knows about HTTP, the DOM, SQL, clocks or randomness.
 
 pub mod code;
+pub mod envelope;

@@ -1,0 +1,160 @@
+//! The signed envelope: a JWS in flattened JSON serialisation (RFC 7515) with `alg: "EdDSA"` (RFC 8037) over
+//! the RFC 8785 (JCS) bytes of a JSON payload. Anyone can verify it offline with any JOSE library or a
+//! plain Ed25519 verify. Keys are passed in as 32-byte seeds: this module never draws randomness.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// The only algorithm accepted.
+pub const ALG: &str = "EdDSA";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error("签名文件不是有效的 JSON：{0} / the signed file is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("签名文件缺少字段 {0} / the signed file lacks the field {0}")]
+    MissingField(&'static str),
+    #[error("字段 {0} 不是有效的 base64url 编码 / field {0} is not valid base64url")]
+    BadBase64(&'static str),
+    #[error("不支持的签名算法 {0:?}，应为 EdDSA / unsupported algorithm {0:?}, expected EdDSA")]
+    UnsupportedAlgorithm(String),
+    #[error("公钥无效（应为 Ed25519 OKP 公钥）/ invalid public key (expected an Ed25519 OKP key)")]
+    BadPublicKey,
+    #[error("密钥指纹 kid 与公钥不符 / the key fingerprint (kid) does not match the public key")]
+    KidMismatch,
+    #[error("签名无效：内容已被改动或密钥不符 / invalid signature: the content was changed or the key is wrong")]
+    BadSignature,
+    #[error("载荷不是规范化 JSON（RFC 8785）/ the payload is not canonical JSON (RFC 8785)")]
+    NotCanonical,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn unb64(text: &str, field: &'static str) -> Result<Vec<u8>, EnvelopeError> {
+    URL_SAFE_NO_PAD.decode(text).map_err(|_| EnvelopeError::BadBase64(field))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// RFC 8785 canonical bytes of a JSON value.
+pub fn canonicalize(value: &impl Serialize) -> Result<Vec<u8>, EnvelopeError> {
+    serde_json_canonicalizer::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))
+}
+
+/// The Ed25519 public key of a 32-byte seed.
+pub fn public_key(seed: &[u8; 32]) -> [u8; 32] {
+    SigningKey::from_bytes(seed).verifying_key().to_bytes()
+}
+
+/// The public key as a JWK (RFC 8037).
+pub fn public_jwk(public_key: &[u8; 32]) -> Value {
+    json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(public_key) })
+}
+
+/// RFC 7638 JWK thumbprint (SHA-256, base64url): the key's `kid` and fingerprint.
+pub fn thumbprint(public_key: &[u8; 32]) -> String {
+    // Required members only, in lexicographic order, no white space (RFC 7638 §3).
+    let members = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64(public_key));
+    b64(&Sha256::digest(members.as_bytes()))
+}
+
+/// A fingerprint as people compare it: the thumbprint in groups of four.
+pub fn fingerprint_groups(kid: &str) -> String {
+    kid.as_bytes().chunks(4).map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+/// Submission id: hex SHA-256 of the JWS signing input, so that a retry is the same submission.
+pub fn submission_id(protected_b64: &str, payload_b64: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(protected_b64.as_bytes());
+    hasher.update(b".");
+    hasher.update(payload_b64.as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// A JWS in flattened JSON serialisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FlattenedJws {
+    pub protected: String,
+    pub payload: String,
+    pub signature: String,
+}
+
+impl FlattenedJws {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Signs the canonical bytes of `payload`; the protected header carries `alg`, `kid` and `jwk`.
+pub fn sign(payload: &Value, seed: &[u8; 32]) -> Result<FlattenedJws, EnvelopeError> {
+    let key = SigningKey::from_bytes(seed);
+    let public = key.verifying_key().to_bytes();
+    let header = json!({ "alg": ALG, "kid": thumbprint(&public), "jwk": public_jwk(&public) });
+    let protected = b64(&canonicalize(&header)?);
+    let payload = b64(&canonicalize(payload)?);
+    let signature = key.sign(format!("{protected}.{payload}").as_bytes());
+    Ok(FlattenedJws { protected, payload, signature: b64(&signature.to_bytes()) })
+}
+
+/// What a valid envelope says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    pub submission_id: String,
+    pub kid: String,
+    pub public_key: [u8; 32],
+    pub payload: Value,
+}
+
+fn string_field<'a>(value: &'a Value, name: &'static str) -> Result<&'a str, EnvelopeError> {
+    value.get(name).and_then(Value::as_str).ok_or(EnvelopeError::MissingField(name))
+}
+
+/// Verifies a flattened JWS: algorithm, embedded key and its `kid`, the signature (strict Ed25519), and that
+/// the payload is canonical JSON.
+pub fn verify(jws: &str) -> Result<Verified, EnvelopeError> {
+    let outer: Value = serde_json::from_str(jws).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    let (protected_b64, payload_b64, signature_b64) =
+        (string_field(&outer, "protected")?, string_field(&outer, "payload")?, string_field(&outer, "signature")?);
+    let header: Value = serde_json::from_slice(&unb64(protected_b64, "protected")?)
+        .map_err(|e| EnvelopeError::MalformedJson(format!("protected: {e}")))?;
+    let alg = string_field(&header, "alg")?;
+    if alg != ALG {
+        return Err(EnvelopeError::UnsupportedAlgorithm(alg.to_owned()));
+    }
+    let jwk = header.get("jwk").ok_or(EnvelopeError::MissingField("jwk"))?;
+    if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
+        || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
+    {
+        return Err(EnvelopeError::BadPublicKey);
+    }
+    let public_key: [u8; 32] =
+        unb64(string_field(jwk, "x")?, "jwk.x")?.try_into().map_err(|_| EnvelopeError::BadPublicKey)?;
+    let kid = string_field(&header, "kid")?;
+    if kid != thumbprint(&public_key) {
+        return Err(EnvelopeError::KidMismatch);
+    }
+    let signature: [u8; 64] = unb64(signature_b64, "signature")?.try_into().map_err(|_| EnvelopeError::BadSignature)?;
+    let verifying_key = VerifyingKey::from_bytes(&public_key).map_err(|_| EnvelopeError::BadPublicKey)?;
+    verifying_key
+        .verify_strict(format!("{protected_b64}.{payload_b64}").as_bytes(), &Signature::from_bytes(&signature))
+        .map_err(|_| EnvelopeError::BadSignature)?;
+    let payload_bytes = unb64(payload_b64, "payload")?;
+    let payload: Value =
+        serde_json::from_slice(&payload_bytes).map_err(|e| EnvelopeError::MalformedJson(format!("payload: {e}")))?;
+    if canonicalize(&payload)? != payload_bytes {
+        return Err(EnvelopeError::NotCanonical);
+    }
+    Ok(Verified { submission_id: submission_id(protected_b64, payload_b64), kid: kid.to_owned(), public_key, payload })
+}
+
+#[cfg(test)]
+mod tests;

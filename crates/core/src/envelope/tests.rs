@@ -1,0 +1,101 @@
+use super::*;
+
+/// RFC 8037 appendix A.1: the Ed25519 example key.
+const RFC8037_D: &str = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A";
+const RFC8037_X: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
+
+fn rfc_seed() -> [u8; 32] {
+    unb64(RFC8037_D, "d").unwrap().try_into().unwrap()
+}
+
+#[test]
+fn rfc8037_public_key_thumbprint_and_signature() {
+    let seed = rfc_seed();
+    assert_eq!(b64(&public_key(&seed)), RFC8037_X);
+    // A.3: the JWK thumbprint.
+    assert_eq!(thumbprint(&public_key(&seed)), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+    // A.4: Ed25519 signing of the compact example (Ed25519 is deterministic).
+    let input = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
+    let signature = SigningKey::from_bytes(&seed).sign(input.as_bytes());
+    assert_eq!(
+        b64(&signature.to_bytes()),
+        "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
+    );
+}
+
+#[test]
+fn rfc8785_canonical_form() {
+    // RFC 8785 §3.2.2 / §3.2.3: sorting, number and string serialisation.
+    let input = r#"{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/","literals":[null,true,false]}"#;
+    let value: Value = serde_json::from_str(input).unwrap();
+    let expected = r#"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#;
+    assert_eq!(String::from_utf8(canonicalize(&value).unwrap()).unwrap(), expected);
+    // Property sorting is by UTF-16 code units.
+    let value: Value =
+        serde_json::from_str(r#"{"\u20ac":1,"\r":2,"1":3,"\ud83d\ude00":4,"\u0080":5,"\u00f6":6}"#).unwrap();
+    assert_eq!(
+        String::from_utf8(canonicalize(&value).unwrap()).unwrap(),
+        "{\"\\r\":2,\"1\":3,\"\u{80}\":5,\"ö\":6,\"€\":1,\"😀\":4}"
+    );
+}
+
+fn payload() -> Value {
+    json!({ "template": { "id": "tax-service", "version": 1 }, "credit_code": "91140105123456788F", "nonce": "abc", "signed_at": "2026-11-26T10:00:00+08:00" })
+}
+
+#[test]
+fn sign_then_verify_round_trip() {
+    let jws = sign(&payload(), &rfc_seed()).unwrap();
+    let verified = verify(&jws.to_json()).unwrap();
+    assert_eq!(verified.payload, payload());
+    assert_eq!(verified.kid, thumbprint(&public_key(&rfc_seed())));
+    assert_eq!(verified.submission_id, submission_id(&jws.protected, &jws.payload));
+    assert_eq!(verified.submission_id.len(), 64);
+    // Deterministic: the same content and key give the same submission (a retry is not a new one).
+    assert_eq!(sign(&payload(), &rfc_seed()).unwrap(), jws);
+}
+
+#[test]
+fn tampering_and_wrong_keys_are_rejected() {
+    let jws = sign(&payload(), &rfc_seed()).unwrap();
+    let mut changed = payload();
+    changed["credit_code"] = json!("91350100M000100Y43");
+    let tampered = FlattenedJws { payload: b64(&canonicalize(&changed).unwrap()), ..jws.clone() };
+    assert_eq!(verify(&tampered.to_json()), Err(EnvelopeError::BadSignature));
+
+    // Another key's header with this signature.
+    let other = sign(&payload(), &[7u8; 32]).unwrap();
+    let swapped = FlattenedJws { protected: other.protected.clone(), ..jws.clone() };
+    assert_eq!(verify(&swapped.to_json()), Err(EnvelopeError::BadSignature));
+
+    // A kid that does not belong to the key.
+    let header = json!({ "alg": ALG, "kid": "not-the-thumbprint", "jwk": public_jwk(&public_key(&rfc_seed())) });
+    let forged = FlattenedJws { protected: b64(&canonicalize(&header).unwrap()), ..jws.clone() };
+    assert_eq!(verify(&forged.to_json()), Err(EnvelopeError::KidMismatch));
+
+    // alg "none" and friends.
+    let header = json!({ "alg": "none", "kid": "x", "jwk": public_jwk(&public_key(&rfc_seed())) });
+    let none = FlattenedJws { protected: b64(&canonicalize(&header).unwrap()), ..jws.clone() };
+    assert_eq!(verify(&none.to_json()), Err(EnvelopeError::UnsupportedAlgorithm("none".into())));
+}
+
+#[test]
+fn malformed_envelopes_get_typed_errors() {
+    assert!(matches!(verify("{"), Err(EnvelopeError::MalformedJson(_))));
+    assert_eq!(verify("{}"), Err(EnvelopeError::MissingField("protected")));
+    assert_eq!(verify(r#"{"protected":"!!","payload":"","signature":""}"#), Err(EnvelopeError::BadBase64("protected")));
+    let jws = sign(&payload(), &rfc_seed()).unwrap();
+    let short = FlattenedJws { signature: b64(&[0u8; 10]), ..jws.clone() };
+    assert_eq!(verify(&short.to_json()), Err(EnvelopeError::BadSignature));
+    // A correctly signed but non-canonical payload is refused: the signed bytes must be the JCS bytes.
+    let key = SigningKey::from_bytes(&rfc_seed());
+    let loose = b64(br#"{ "b":1, "a":2 }"#);
+    let signature = key.sign(format!("{}.{loose}", jws.protected).as_bytes());
+    let non_canonical = FlattenedJws { payload: loose, signature: b64(&signature.to_bytes()), ..jws };
+    assert_eq!(verify(&non_canonical.to_json()), Err(EnvelopeError::NotCanonical));
+}
+
+#[test]
+fn fingerprints_are_grouped_for_people() {
+    assert_eq!(fingerprint_groups("kPrK_qmxVWaY"), "kPrK _qmx VWaY");
+}
