@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
 use crate::problem::Problem;
@@ -64,7 +65,7 @@ pub fn router(state: AppState, dist: Option<&Path>) -> Router {
         }
         None => app.fallback(app_not_built),
     };
-    app.layer(SetResponseHeaderLayer::if_not_present(
+    app.layer(TraceLayer::new_for_http()).layer(SetResponseHeaderLayer::if_not_present(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     ))

@@ -34,11 +34,16 @@ enum Command {
     },
 }
 
+/// Seconds since the Unix epoch (the server, unlike the core, may read the clock).
+fn unix_seconds_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
 async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: bool) -> Result<(), String> {
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
         db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
-        db.set_meta("created_at", "first-run").map_err(|e| e.to_string())?;
+        db.set_meta("created_at", &unix_seconds_now().to_string()).map_err(|e| e.to_string())?;
     }
     if demo {
         db.set_meta("demo", "true").map_err(|e| e.to_string())?;
