@@ -31,10 +31,6 @@ impl Db {
         Self::prepare(Connection::open(path)?)
     }
 
-    pub fn open_in_memory() -> Result<Self, DbError> {
-        Self::prepare(Connection::open_in_memory()?)
-    }
-
     fn prepare(mut connection: Connection) -> Result<Self, DbError> {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;

@@ -82,8 +82,12 @@ pub fn org_check_symbol(body: &[u8]) -> Option<u8> {
 
 /// The first symbol outside the USCC alphabet, as an error at its position.
 fn uscc_bad_symbol(code: &[u8]) -> Option<Issue> {
-    code.iter().position(|&b| USCC_VALUE[b as usize] == 255).map(|index| {
-        let byte = code[index];
+    uscc_bad_symbols(code).next()
+}
+
+/// Every symbol outside the USCC alphabet, each as an error at its position (I/O/S/V/Z named as such).
+pub fn uscc_bad_symbols(code: &[u8]) -> impl Iterator<Item = Issue> + '_ {
+    code.iter().enumerate().filter(|(_, &b)| USCC_VALUE[b as usize] == 255).map(|(index, &byte)| {
         let issue = if FORBIDDEN_LETTERS.contains(&byte) {
             IssueCode::ForbiddenLetter { symbol: symbol(byte) }
         } else {

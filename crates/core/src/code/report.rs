@@ -113,24 +113,6 @@ fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Is
     }
 }
 
-/// Every symbol outside the USCC alphabet, so that all of them can be highlighted at once.
-fn all_bad_uscc_symbols(text: &str, first: Issue) -> Vec<Issue> {
-    let mut errors = vec![first];
-    let first_position = first.position.unwrap_or(0);
-    for (index, byte) in text.bytes().enumerate().skip(first_position) {
-        if super::tables::USCC_VALUE[byte as usize] == 255 {
-            let symbol = char::from(byte);
-            let code = if super::tables::FORBIDDEN_LETTERS.contains(&byte) {
-                IssueCode::ForbiddenLetter { symbol }
-            } else {
-                IssueCode::SymbolNotAllowed { symbol }
-            };
-            errors.push(Issue::at(code, index + 1));
-        }
-    }
-    errors
-}
-
 /// Validates one code as a person pasted it.
 pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     let normalized = normalize(input);
@@ -157,7 +139,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         Classified::Uscc(UsccOutcome::Invalid(issue)) => {
             let symbol_error =
                 matches!(issue.code, IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. });
-            errors = if symbol_error { all_bad_uscc_symbols(text, issue) } else { vec![issue] };
+            errors = if symbol_error { checks::uscc_bad_symbols(text.as_bytes()).collect() } else { vec![issue] };
         }
         Classified::OrgCode(result) => {
             warnings.push(Issue::whole(IssueCode::LegacyOrgCode));
