@@ -3,6 +3,33 @@
 use std::{env, fs, path::Path};
 
 fn main() {
+    divisions();
+    templates();
+}
+
+/// Embeds every `templates/*.json` (one commitment template per file; `_common.json` is the shared library).
+fn templates() {
+    println!("cargo:rerun-if-changed=templates");
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR set by cargo")).join("templates");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("crates/core/templates present")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".json") && name != "_common.json")
+        .collect();
+    names.sort();
+    let path = |name: &str| dir.join(name).display().to_string();
+    let mut out = format!("const COMMON_FILE: &str = include_str!({:?});\n", path("_common.json"));
+    out.push_str("const TEMPLATE_FILES: &[(&str, &str)] = &[\n");
+    for name in &names {
+        println!("cargo:rerun-if-changed=templates/{name}");
+        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path(name)));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR set by cargo")).join("templates.rs");
+    fs::write(dest, out).expect("write generated template list");
+}
+
+fn divisions() {
     let source = "data/divisions-2021.tsv";
     println!("cargo:rerun-if-changed={source}");
     let text = fs::read_to_string(source).expect("division table present in crates/core/data");

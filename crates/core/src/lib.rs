@@ -3,5 +3,8 @@
 //! The app, the JS package and the server call these functions, so each rule is written once here.
 //! Nothing in this crate knows about HTTP, the DOM, SQL, clocks or randomness.
 
+pub mod calendar;
 pub mod code;
+pub mod commitment;
 pub mod envelope;
+pub mod template;

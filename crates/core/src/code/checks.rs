@@ -210,20 +210,9 @@ pub fn check_reg_no(code: &[u8; 15]) -> Result<(), Issue> {
     }
 }
 
-fn is_leap_year(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
 /// A real calendar date between 1850 and 2100 (birth dates of living representatives).
 pub fn is_real_date(year: u32, month: u32, day: u32) -> bool {
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap_year(year) => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1850..=2100).contains(&year) && (1..=days_in_month).contains(&day)
+    (1850..=2100).contains(&year) && crate::calendar::Date::new(year, month, day).is_some()
 }
 
 /// GB 11643 check digit for the first 17 digits.

@@ -12,6 +12,8 @@ use sha2::{Digest, Sha256};
 /// The only algorithm accepted.
 pub const ALG: &str = "EdDSA";
 
+pub mod keyfile;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {
     #[error("签名文件不是有效的 JSON：{0} / the signed file is not valid JSON: {0}")]

@@ -1,0 +1,155 @@
+//! Calendar dates without a clock: parsing, validity and day arithmetic. The caller passes "today" in.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A proleptic Gregorian calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u32,
+    pub month: u32,
+    pub day: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("日期应为 YYYY-MM-DD 格式的真实日期：{0:?} / a date must be a real date written YYYY-MM-DD: {0:?}")]
+pub struct DateError(pub String);
+
+pub fn is_leap_year(year: u32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Days in a month, or `None` for a month outside 1–12.
+pub fn days_in_month(year: u32, month: u32) -> Option<u32> {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if is_leap_year(year) => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
+}
+
+impl Date {
+    pub fn new(year: u32, month: u32, day: u32) -> Option<Self> {
+        let last = days_in_month(year, month)?;
+        ((1..=9999).contains(&year) && (1..=last).contains(&day)).then_some(Self { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` (ASCII digits only).
+    pub fn parse(text: &str) -> Result<Self, DateError> {
+        let bytes = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+            let part = bytes.get(range)?;
+            part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0')))
+        };
+        let parsed = (bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-')
+            .then(|| Self::new(digits(0..4)?, digits(5..7)?, digits(8..10)?))
+            .flatten();
+        parsed.ok_or_else(|| DateError(text.chars().take(40).collect()))
+    }
+
+    /// The next day.
+    pub fn succ(self) -> Self {
+        match days_in_month(self.year, self.month) {
+            Some(last) if self.day < last => Self { day: self.day + 1, ..self },
+            _ if self.month < 12 => Self { month: self.month + 1, day: 1, ..self },
+            _ => Self { year: self.year + 1, month: 1, day: 1 },
+        }
+    }
+
+    /// 2026年11月26日
+    pub fn to_zh(self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A UTC timestamp `YYYY-MM-DDTHH:MM:SS[.fff]Z` as signed into commitments; only its shape and its
+/// date in China Standard Time (UTC+8) matter to the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UtcTimestamp {
+    pub date: Date,
+    pub hour: u32,
+}
+
+impl UtcTimestamp {
+    pub fn parse(text: &str) -> Result<Self, DateError> {
+        let bad = || DateError(text.chars().take(40).collect());
+        let (date, time) = text.split_once('T').ok_or_else(bad)?;
+        let date = Date::parse(date).map_err(|_| bad())?;
+        let time = time.strip_suffix('Z').ok_or_else(bad)?;
+        let (hms, fraction) = time.split_once('.').unwrap_or((time, "0"));
+        let fields: Vec<&str> = hms.split(':').collect();
+        let numbers: Option<Vec<u32>> = fields
+            .iter()
+            .map(|f| (f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit())).then(|| f.parse().ok()).flatten())
+            .collect();
+        let fraction_ok = !fraction.is_empty() && fraction.len() <= 9 && fraction.bytes().all(|b| b.is_ascii_digit());
+        match numbers.as_deref() {
+            Some(&[hour, minute, second]) if hour < 24 && minute < 60 && second < 60 && fraction_ok => {
+                Ok(Self { date, hour })
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The calendar date in Beijing (UTC+8), which is the date written on a commitment.
+    pub fn china_date(&self) -> Date {
+        if self.hour >= 16 {
+            self.date.succ()
+        } else {
+            self.date
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_real_dates_only() {
+        assert_eq!(Date::parse("2024-02-29"), Ok(Date { year: 2024, month: 2, day: 29 }));
+        for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "２０２４-01-01", "2024/01/01", "", "2024-00-10"] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn next_day_rolls_over_months_and_years() {
+        assert_eq!(Date::parse("2024-02-28").unwrap().succ().to_string(), "2024-02-29");
+        assert_eq!(Date::parse("2023-02-28").unwrap().succ().to_string(), "2023-03-01");
+        assert_eq!(Date::parse("2026-12-31").unwrap().succ().to_string(), "2027-01-01");
+    }
+
+    #[test]
+    fn timestamps_give_the_china_date() {
+        let late = UtcTimestamp::parse("2026-12-31T16:00:00Z").unwrap();
+        assert_eq!(late.china_date().to_string(), "2027-01-01");
+        let early = UtcTimestamp::parse("2026-11-26T09:30:15.123Z").unwrap();
+        assert_eq!(early.china_date().to_zh(), "2026年11月26日");
+        for bad in ["2026-11-26", "2026-11-26T25:00:00Z", "2026-11-26T10:00:00+08:00", "2026-11-26T10:00Z"] {
+            assert!(UtcTimestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+use super::*;
+use crate::envelope;
+
+const SEED: [u8; 32] = [7; 32];
+const NONCE: [u8; 16] = [9; 16];
+const SIGNED_AT: &str = "2026-11-26T02:00:00Z";
+
+pub(crate) fn tax_filled() -> Filled {
+    let values = serde_json::json!({
+        "subject_name": " 山西示例科技有限公司 ",
+        "credit_code": "91140105123456788F",
+        "legal_rep": "张三",
+        "legal_rep_id": "11010519491231002x",
+        "phone": "0351-1234567",
+        "matter": "办理涉税事项",
+        "tax_authority": "国家税务总局太原市小店区税务局",
+        "filer": "self",
+        "confirm_read": true,
+        "confirm_publish": true,
+    });
+    Filled {
+        template_id: "tax-service".into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+    }
+}
+
+#[test]
+fn a_complete_form_prepares_in_normal_form() {
+    let prepared = prepare(&tax_filled(), None).unwrap();
+    assert_eq!(prepared.values["subject_name"], "山西示例科技有限公司");
+    assert_eq!(prepared.values["legal_rep_id"], "11010519491231002X");
+    assert_eq!(prepared.credit_code(), Some("91140105123456788F"));
+    let text = prepared.render(Lang::Zh, Some(Date::parse("2026-11-26").unwrap())).text;
+    assert!(
+        text.starts_with("纳税服务信用承诺书\n\n本单位山西示例科技有限公司（统一社会信用代码：91140105123456788F）"),
+        "{text}"
+    );
+    assert!(text.contains("☑ 本单位已认真阅读") && text.ends_with("承诺日期：2026年11月26日\n"), "{text}");
+    assert!(!text.contains('〔'), "{text}");
+}
+
+#[test]
+fn every_wrong_field_is_reported_at_the_field() {
+    let mut filled = tax_filled();
+    filled.values.insert("credit_code".into(), "91140105123456788E".into());
+    filled.values.insert("phone".into(), "12345".into());
+    filled.values.insert("confirm_read".into(), false.into());
+    filled.values.remove("legal_rep");
+    filled.values.insert("filer".into(), "agent".into());
+    filled.values.insert("surprise".into(), "x".into());
+    let issues = validate(&filled, None).unwrap();
+    let codes: Vec<(&str, &str)> = issues.iter().map(|i| (i.field.as_str(), i.code.name())).collect();
+    assert_eq!(
+        codes,
+        [
+            ("credit_code", "invalid_credit_code"),
+            ("legal_rep", "required"),
+            ("phone", "invalid_phone"),
+            ("agent_name", "required"),
+            ("agent_id", "required"),
+            ("agent_phone", "required"),
+            ("confirm_read", "not_confirmed"),
+            ("surprise", "unknown_field"),
+        ]
+    );
+    assert!(issues[0].message(Lang::Zh).contains("统一社会信用代码有误"), "{}", issues[0].message(Lang::Zh));
+    let json = serde_json::to_value(&issues[1]).unwrap();
+    assert_eq!(json["message_zh"], "此项必填");
+    assert_eq!(json["message_en"], "This field is required");
+}
+
+#[test]
+fn an_org_code_in_the_credit_code_field_says_what_it_is() {
+    let mut filled = tax_filled();
+    filled.values.insert("credit_code".into(), "12345678-8".into());
+    let issues = validate(&filled, None).unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].message(Lang::Zh).contains("不是统一社会信用代码"), "{}", issues[0].message(Lang::Zh));
+}
+
+#[test]
+fn unknown_template_and_version_are_errors_not_field_issues() {
+    let mut filled = tax_filled();
+    filled.template_version = Some("0.1".into());
+    assert!(matches!(validate(&filled, None), Err(CommitmentError::Template(TemplateError::UnknownVersion { .. }))));
+    filled.template_id = "nope".into();
+    assert!(matches!(validate(&filled, None), Err(CommitmentError::Template(TemplateError::UnknownTemplate(_)))));
+}
+
+#[test]
+fn signed_commitments_verify_and_render_identically() {
+    let (jws, prepared) = sign(&tax_filled(), &SEED, SIGNED_AT, &NONCE).unwrap();
+    let signed = verify(&jws.to_json()).unwrap();
+    assert_eq!(signed.prepared, prepared);
+    assert_eq!(signed.signed_on.to_string(), "2026-11-26");
+    assert_eq!(signed.render(Lang::Zh), prepared.render(Lang::Zh, Some(signed.signed_on)));
+    assert_eq!(signed.envelope.kid, envelope::thumbprint(&envelope::public_key(&SEED)));
+    let payload = &signed.envelope.payload;
+    assert_eq!(payload["template"]["text_sha256"], prepared.template.text_sha256.as_str());
+    assert_eq!(payload["nonce"], "CQkJCQkJCQkJCQkJCQkJCQ");
+}
+
+/// Re-signs an edited payload with a valid signature, as a dishonest client could.
+fn resign(edit: impl FnOnce(&mut Value)) -> Result<SignedCommitment, CommitmentError> {
+    let (jws, _) = sign(&tax_filled(), &SEED, SIGNED_AT, &NONCE).unwrap();
+    let mut payload = envelope::verify(&jws.to_json()).unwrap().payload;
+    edit(&mut payload);
+    verify(&envelope::sign(&payload, &SEED).unwrap().to_json())
+}
+
+#[test]
+fn validly_signed_but_wrong_payloads_are_refused() {
+    assert!(matches!(
+        resign(|p| p["template"]["text_sha256"] = "00".into()),
+        Err(CommitmentError::TextHashMismatch { .. })
+    ));
+    assert!(matches!(
+        resign(|p| p["credit_code"] = "91350100M000100Y43".into()),
+        Err(CommitmentError::CreditCodeMismatch)
+    ));
+    assert!(matches!(resign(|p| p["values"]["phone"] = "1".into()), Err(CommitmentError::InvalidFields(_))));
+    assert!(matches!(
+        resign(|p| p["values"]["subject_name"] = " 山西示例科技有限公司".into()),
+        Err(CommitmentError::BadMember(_))
+    ));
+    assert!(matches!(resign(|p| p["type"] = "other".into()), Err(CommitmentError::WrongType)));
+    assert!(matches!(resign(|p| p["signed_at"] = "yesterday".into()), Err(CommitmentError::BadMember("signed_at"))));
+    assert!(matches!(resign(|p| p["nonce"] = "AA".into()), Err(CommitmentError::BadMember("nonce"))));
+    assert!(matches!(
+        resign(|p| p["template"]["id"] = "nope".into()),
+        Err(CommitmentError::Template(TemplateError::UnknownTemplate(_)))
+    ));
+}
+
+#[test]
+fn a_repair_commitment_cannot_be_signed_before_the_rules_it_cites() {
+    let mut filled = tax_filled();
+    filled.template_id = "credit-repair".into();
+    for (name, value) in [
+        ("decision_no", "晋市监罚〔2025〕12号"),
+        ("decision_authority", "太原市市场监督管理局"),
+        ("decision_date", "2026-12-01"),
+    ] {
+        filled.values.insert(name.into(), value.into());
+    }
+    filled.values.remove("matter");
+    filled.values.remove("tax_authority");
+    let err = sign(&filled, &SEED, "2026-03-01T00:00:00Z", &NONCE).unwrap_err();
+    assert!(matches!(err, CommitmentError::NotInForce { .. }), "{err}");
+    let issues = sign(&filled, &SEED, SIGNED_AT, &NONCE).unwrap_err();
+    assert_eq!(issues.field_issues()[0].code, FieldIssueCode::DateInFuture);
+}

@@ -1,0 +1,217 @@
+//! Encrypted key files: the Ed25519 seed sealed with AES-256-GCM under a key derived from a passphrase
+//! with Argon2id. The public parts (kid, JWK, KDF parameters) are authenticated as associated data, so a
+//! file cannot be re-labelled. Salt, nonce and seed come from the caller (the core draws no randomness).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::{public_jwk, public_key, thumbprint};
+
+pub const KEY_FILE_TYPE: &str = "xinnuo.key/1";
+
+/// Argon2id parameters (OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+impl KdfParams {
+    pub const RECOMMENDED: Self = Self { m: 19_456, t: 2, p: 1 };
+    /// Files asking for less are refused: a weak file would be a downgrade.
+    const MINIMUM: Self = Self { m: 19_456, t: 2, p: 1 };
+    /// And more than this is refused too, so a hostile file cannot exhaust memory or time.
+    const MAXIMUM: Self = Self { m: 1 << 20, t: 10, p: 4 };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kdf {
+    pub alg: String,
+    #[serde(flatten)]
+    pub params: KdfParams,
+    pub salt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sealed {
+    pub alg: String,
+    pub nonce: String,
+    pub ciphertext: String,
+}
+
+/// The file a person keeps: only the seed is secret, and it is only ever stored sealed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyFile {
+    #[serde(rename = "type")]
+    pub file_type: String,
+    pub kid: String,
+    pub public_jwk: Value,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub kdf: Kdf,
+    pub cipher: Sealed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFileError {
+    #[error("密钥文件格式不正确：{0} / the key file is malformed: {0}")]
+    Malformed(String),
+    #[error("不支持的密钥文件类型或算法：{0} / unsupported key file type or algorithm: {0}")]
+    Unsupported(String),
+    #[error("密钥文件的加密参数超出允许范围 / the key file's KDF parameters are outside the allowed range")]
+    BadParams,
+    #[error("口令不正确（或密钥文件已被改动）/ wrong passphrase (or the key file was altered)")]
+    WrongPassphrase,
+    #[error("口令不能为空，至少 8 个字符 / the passphrase must have at least 8 characters")]
+    WeakPassphrase,
+    #[error("密钥文件中的公钥与私钥不符 / the key file's public key does not match its private key")]
+    KeyMismatch,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+    let within = |v: u32, lo: u32, hi: u32| (lo..=hi).contains(&v);
+    let (lo, hi) = (KdfParams::MINIMUM, KdfParams::MAXIMUM);
+    if !(within(params.m, lo.m, hi.m) && within(params.t, lo.t, hi.t) && within(params.p, lo.p, hi.p)) {
+        return Err(KeyFileError::BadParams);
+    }
+    let argon_params =
+        argon2::Params::new(params.m, params.t, params.p, Some(32)).map_err(|_| KeyFileError::BadParams)?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon_params);
+    let mut key = Zeroizing::new([0u8; 32]);
+    argon.hash_password_into(passphrase.as_bytes(), salt, key.as_mut()).map_err(|_| KeyFileError::BadParams)?;
+    Ok(key)
+}
+
+/// Associated data: everything public in the file, canonical.
+fn associated_data(file: &KeyFile) -> Result<Vec<u8>, KeyFileError> {
+    let public = serde_json::json!({
+        "type": file.file_type, "kid": file.kid, "public_jwk": file.public_jwk, "created_at": file.created_at,
+        "label": file.label, "kdf": file.kdf, "cipher_alg": file.cipher.alg,
+    });
+    super::canonicalize(&public).map_err(|e| KeyFileError::Malformed(e.to_string()))
+}
+
+/// Seals `seed` under `passphrase`. `salt` (16 bytes) and `nonce` (12 bytes) must be fresh random values.
+pub fn seal(
+    seed: &[u8; 32],
+    passphrase: &str,
+    salt: &[u8; 16],
+    nonce: &[u8; 12],
+    created_at: &str,
+    label: Option<String>,
+) -> Result<KeyFile, KeyFileError> {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    if passphrase.chars().count() < 8 {
+        return Err(KeyFileError::WeakPassphrase);
+    }
+    let public = public_key(seed);
+    let mut file = KeyFile {
+        file_type: KEY_FILE_TYPE.into(),
+        kid: thumbprint(&public),
+        public_jwk: public_jwk(&public),
+        created_at: created_at.into(),
+        label,
+        kdf: Kdf { alg: "argon2id".into(), params: KdfParams::RECOMMENDED, salt: b64(salt) },
+        cipher: Sealed { alg: "A256GCM".into(), nonce: b64(nonce), ciphertext: String::new() },
+    };
+    let key = derive(passphrase, salt, file.kdf.params)?;
+    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| KeyFileError::BadParams)?;
+    let aad = associated_data(&file)?;
+    let sealed = cipher
+        .encrypt(aes_gcm::Nonce::from_slice(nonce), Payload { msg: seed, aad: &aad })
+        .map_err(|_| KeyFileError::BadParams)?;
+    file.cipher.ciphertext = b64(&sealed);
+    Ok(file)
+}
+
+/// Reads a key file (JSON text).
+pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
+    let file: KeyFile = serde_json::from_str(text).map_err(|e| KeyFileError::Malformed(e.to_string()))?;
+    if file.file_type != KEY_FILE_TYPE {
+        return Err(KeyFileError::Unsupported(file.file_type.chars().take(40).collect()));
+    }
+    if file.kdf.alg != "argon2id" || file.cipher.alg != "A256GCM" {
+        return Err(KeyFileError::Unsupported(format!("{}/{}", file.kdf.alg, file.cipher.alg)));
+    }
+    Ok(file)
+}
+
+/// Opens a key file with its passphrase and returns the seed.
+pub fn open(file: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    let decode = |field: &str, what: &str| {
+        URL_SAFE_NO_PAD.decode(field).map_err(|_| KeyFileError::Malformed(format!("{what} is not base64url")))
+    };
+    let salt = decode(&file.kdf.salt, "kdf.salt")?;
+    let nonce = decode(&file.cipher.nonce, "cipher.nonce")?;
+    let sealed = decode(&file.cipher.ciphertext, "cipher.ciphertext")?;
+    if salt.len() < 16 || nonce.len() != 12 {
+        return Err(KeyFileError::Malformed("salt or nonce has the wrong length".into()));
+    }
+    let key = derive(passphrase, &salt, file.kdf.params)?;
+    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| KeyFileError::BadParams)?;
+    let aad = associated_data(file)?;
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(aes_gcm::Nonce::from_slice(&nonce), Payload { msg: &sealed, aad: &aad })
+            .map_err(|_| KeyFileError::WrongPassphrase)?,
+    );
+    let seed: [u8; 32] = plain.as_slice().try_into().map_err(|_| KeyFileError::KeyMismatch)?;
+    let seed = Zeroizing::new(seed);
+    if thumbprint(&public_key(&seed)) != file.kid || public_jwk(&public_key(&seed)) != file.public_jwk {
+        return Err(KeyFileError::KeyMismatch);
+    }
+    Ok(seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> KeyFile {
+        seal(&[3; 32], "correct horse battery", &[1; 16], &[2; 12], "2026-11-26T00:00:00Z", Some("财务部".into()))
+            .unwrap()
+    }
+
+    #[test]
+    fn opens_with_the_right_passphrase_only() {
+        let file = sample();
+        let text = serde_json::to_string(&file).unwrap();
+        assert!(!text.contains(&b64(&[3; 32])), "seed must never appear in clear");
+        let parsed = parse(&text).unwrap();
+        assert_eq!(*open(&parsed, "correct horse battery").unwrap(), [3; 32]);
+        assert_eq!(open(&parsed, "correct horse batterx"), Err(KeyFileError::WrongPassphrase));
+    }
+
+    #[test]
+    fn a_relabelled_or_weakened_file_is_refused() {
+        let mut file = sample();
+        file.label = Some("别人的".into());
+        assert_eq!(open(&file, "correct horse battery"), Err(KeyFileError::WrongPassphrase));
+        let mut weak = sample();
+        weak.kdf.params.m = 8;
+        assert_eq!(open(&weak, "correct horse battery"), Err(KeyFileError::BadParams));
+        let mut huge = sample();
+        huge.kdf.params.m = u32::MAX;
+        assert_eq!(open(&huge, "correct horse battery"), Err(KeyFileError::BadParams));
+    }
+
+    #[test]
+    fn short_passphrases_and_foreign_files_are_refused() {
+        assert_eq!(seal(&[3; 32], "short", &[1; 16], &[2; 12], "t", None), Err(KeyFileError::WeakPassphrase));
+        assert!(matches!(parse("{}"), Err(KeyFileError::Malformed(_))));
+        let mut other = serde_json::to_value(sample()).unwrap();
+        other["type"] = "pgp".into();
+        assert!(matches!(parse(&other.to_string()), Err(KeyFileError::Unsupported(_))));
+    }
+}

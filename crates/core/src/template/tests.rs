@@ -1,0 +1,56 @@
+use super::*;
+
+#[test]
+fn every_embedded_template_loads_with_its_recorded_hash() {
+    assert_eq!(load_errors(), &[] as &[String], "fix the files (the message gives the computed hash)");
+    assert!(all().len() >= 12, "{} templates", all().len());
+}
+
+#[test]
+fn the_pilot_fields_and_other_kinds_are_covered() {
+    let fields: Vec<&str> = all().iter().map(|t| t.field.zh.as_str()).collect();
+    for field in ["纳税服务", "电力", "科研", "会计", "注册登记", "食品药品", "证明事项", "不动产登记", "投资项目"]
+    {
+        assert!(fields.contains(&field), "no template for {field}");
+    }
+    for kind in [TemplateKind::Voluntary, TemplateKind::Industry, TemplateKind::Repair, TemplateKind::Notification] {
+        assert!(all().iter().any(|t| t.kind == kind), "no {kind:?} template");
+    }
+}
+
+#[test]
+fn every_template_has_the_fields_a_commitment_needs() {
+    for template in all() {
+        for id in ["subject_name", "credit_code", "legal_rep", "confirm_read"] {
+            assert!(template.field_spec(id).is_some(), "{} lacks {id}", template.id);
+        }
+        assert!(!template.departments.is_empty() && !template.legal_basis.is_empty(), "{}", template.id);
+        assert!(template.clauses.len() >= 4, "{}", template.id);
+        let blank = blank_text(template, Lang::Zh).text;
+        assert!(!blank.contains('{'), "{}: unfilled placeholder in {blank}", template.id);
+    }
+}
+
+#[test]
+fn lookup_by_id_and_version() {
+    assert_eq!(get("tax-service", None).unwrap().version, "1.0.0");
+    assert_eq!(get("tax-service", Some("1.0.0")).unwrap().id, "tax-service");
+    assert!(matches!(get("nope", None), Err(TemplateError::UnknownTemplate(_))));
+    assert!(matches!(get("tax-service", Some("9.9")), Err(TemplateError::UnknownVersion { .. })));
+    assert!(version_key("1.10.0") > version_key("1.9.0"));
+}
+
+#[test]
+fn a_changed_clause_changes_the_text_hash() {
+    let mut template = get("tax-service", None).unwrap().clone();
+    let before = text_sha256(&template);
+    template.clauses[0].zh.push('。');
+    assert_ne!(text_sha256(&template), before);
+}
+
+#[test]
+fn a_template_is_in_force_only_within_its_dates() {
+    let repair = get("credit-repair", None).unwrap();
+    assert!(!repair.in_force_on(Date::parse("2026-03-31").unwrap()));
+    assert!(repair.in_force_on(Date::parse("2026-04-01").unwrap()));
+}
