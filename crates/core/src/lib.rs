@@ -6,5 +6,7 @@
 pub mod calendar;
 pub mod code;
 pub mod commitment;
+pub mod enrolment;
 pub mod envelope;
+pub mod receipt;
 pub mod template;

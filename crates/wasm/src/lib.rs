@@ -1,6 +1,8 @@
 //! The `xinnuo` npm package: a thin wasm-bindgen facade over `xinnuo-core`. It converts JavaScript values
 //! to core types and back; every rule lives in the core.
 
+pub mod commitment;
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use xinnuo_core::code::{self, CodeKind, CodeReport, Province, ValidateOptions, Verdict};

@@ -107,6 +107,20 @@ pub fn sign(payload: &Value, seed: &[u8; 32]) -> Result<FlattenedJws, EnvelopeEr
     Ok(FlattenedJws { protected, payload, signature: b64(&signature.to_bytes()) })
 }
 
+/// A raw Ed25519 signature (for interoperability tests and benchmarks).
+pub fn sign_raw(message: &[u8], seed: &[u8; 32]) -> [u8; 64] {
+    SigningKey::from_bytes(seed).sign(message).to_bytes()
+}
+
+/// Verifies a raw Ed25519 signature (strict: no malleable or small-order forms).
+pub fn verify_raw(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    let (Ok(public_key), Ok(signature)) = (<[u8; 32]>::try_from(public_key), <[u8; 64]>::try_from(signature)) else {
+        return false;
+    };
+    VerifyingKey::from_bytes(&public_key)
+        .is_ok_and(|key| key.verify_strict(message, &Signature::from_bytes(&signature)).is_ok())
+}
+
 /// What a valid envelope says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {

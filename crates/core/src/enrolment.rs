@@ -1,0 +1,119 @@
+//! Key enrolment: a request, signed by the key itself (proof of possession), to bind that key to a
+//! subject's credit code. A department approves it later; until then the key is "not verified".
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::UtcTimestamp;
+use crate::code::{self, CodeKind, ValidateOptions};
+use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
+
+pub const ENROLMENT_TYPE: &str = "xinnuo.key-enrolment/1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentRequest {
+    #[serde(rename = "type")]
+    pub request_type: String,
+    pub credit_code: String,
+    pub subject_name: String,
+    pub requested_at: String,
+    pub nonce: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EnrolmentError {
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    #[error("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）/ not a key enrolment (type must be {ENROLMENT_TYPE})")]
+    NotAnEnrolment,
+    #[error("统一社会信用代码无效：{0} / invalid unified social credit code: {0}")]
+    InvalidCreditCode(String),
+    #[error("主体名称应为 2–100 个字 / the subject name must have 2–100 characters")]
+    InvalidName,
+    #[error("申请时间格式应为 UTC 时间戳 / requested_at must be a UTC timestamp")]
+    InvalidTime,
+}
+
+/// Builds and signs an enrolment request with the key being enrolled.
+pub fn sign(
+    credit_code: &str,
+    subject_name: &str,
+    requested_at: &str,
+    nonce: &[u8; 16],
+    seed: &[u8; 32],
+) -> Result<FlattenedJws, EnrolmentError> {
+    let request = EnrolmentRequest {
+        request_type: ENROLMENT_TYPE.into(),
+        credit_code: normalized_code(credit_code)?,
+        subject_name: checked_name(subject_name)?,
+        requested_at: requested_at.into(),
+        nonce: URL_SAFE_NO_PAD.encode(nonce),
+    };
+    UtcTimestamp::parse(requested_at).map_err(|_| EnrolmentError::InvalidTime)?;
+    let payload = serde_json::to_value(&request).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    Ok(envelope::sign(&payload, seed)?)
+}
+
+fn normalized_code(text: &str) -> Result<String, EnrolmentError> {
+    let report = code::validate(text, &ValidateOptions::default());
+    if report.valid && report.kind == CodeKind::Uscc {
+        Ok(report.normalized)
+    } else {
+        let reason =
+            report.errors.first().map(|issue| issue.code.message_zh()).unwrap_or_else(|| report.kind.label_zh().into());
+        Err(EnrolmentError::InvalidCreditCode(reason))
+    }
+}
+
+fn checked_name(name: &str) -> Result<String, EnrolmentError> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = name.chars().count();
+    if (2..=100).contains(&length) && !name.chars().any(char::is_control) {
+        Ok(name)
+    } else {
+        Err(EnrolmentError::InvalidName)
+    }
+}
+
+/// Verifies the proof of possession and the request's contents.
+pub fn verify(jws: &str) -> Result<(Verified, EnrolmentRequest), EnrolmentError> {
+    let verified = envelope::verify(jws)?;
+    let request: EnrolmentRequest =
+        serde_json::from_value(verified.payload.clone()).map_err(|_| EnrolmentError::NotAnEnrolment)?;
+    if request.request_type != ENROLMENT_TYPE {
+        return Err(EnrolmentError::NotAnEnrolment);
+    }
+    if normalized_code(&request.credit_code)? != request.credit_code {
+        return Err(EnrolmentError::InvalidCreditCode("未规范化 / not normalised".into()));
+    }
+    if checked_name(&request.subject_name)? != request.subject_name {
+        return Err(EnrolmentError::InvalidName);
+    }
+    UtcTimestamp::parse(&request.requested_at).map_err(|_| EnrolmentError::InvalidTime)?;
+    Ok((verified, request))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_request_proves_possession_of_the_key() {
+        let jws =
+            sign(" 91140105123456788f ", "山西示例科技有限公司", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]).unwrap();
+        let (verified, request) = verify(&jws.to_json()).unwrap();
+        assert_eq!(request.credit_code, "91140105123456788F");
+        assert_eq!(verified.public_key, envelope::public_key(&[4; 32]));
+    }
+
+    #[test]
+    fn bad_requests_are_refused() {
+        let bad_code = sign("91140105123456788E", "山西示例", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]);
+        assert!(matches!(bad_code, Err(EnrolmentError::InvalidCreditCode(_))));
+        let bad_name = sign("91140105123456788F", "x", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]);
+        assert_eq!(bad_name.unwrap_err(), EnrolmentError::InvalidName);
+        let commitment = envelope::sign(&serde_json::json!({"type": "other"}), &[4; 32]).unwrap();
+        assert_eq!(verify(&commitment.to_json()).unwrap_err(), EnrolmentError::NotAnEnrolment);
+    }
+}

@@ -1,0 +1,441 @@
+//! Commitments, keys and envelopes for JavaScript: templates, validation, rendering, encrypted keys,
+//! signing and offline verification. Randomness (getrandom → `crypto.getRandomValues`) and the clock
+//! (`Date`) are read here and passed to the core.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use xinnuo_core::calendar::Date;
+use xinnuo_core::commitment::{self, CommitmentError, Filled};
+use xinnuo_core::envelope::{self, keyfile};
+use xinnuo_core::template::{self, Lang, Template};
+use xinnuo_core::{enrolment, receipt};
+use zeroize::Zeroizing;
+
+use crate::to_js;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+export interface LocalText { zh: string; en: string; }
+export type TemplateKind = "field" | "notification" | "voluntary" | "industry" | "repair" | "investment";
+export type FieldType = "text" | "multiline" | "credit_code" | "id_number" | "phone" | "date" | "amount" | "choice" | "confirm";
+export interface FieldSpec {
+  id: string; type: FieldType; label: LocalText; help?: LocalText; required: boolean;
+  required_if?: { field: string; equals: string };
+  min_len?: number; max_len?: number; options?: { value: string; label: LocalText }[];
+  min?: number; max?: number; not_future?: boolean;
+}
+export interface Template {
+  id: string; version: string; kind: TemplateKind; field: LocalText; title: LocalText;
+  departments: LocalText[]; departments_confirmed: boolean; legal_basis: LocalText[];
+  effective_from: string; effective_to: string | null; fields: FieldSpec[];
+  preamble: LocalText; clauses: LocalText[]; closing: LocalText; text_sha256: string;
+}
+export interface TemplateSummary {
+  id: string; version: string; kind: TemplateKind; kind_label: LocalText; field: LocalText; title: LocalText;
+  departments: LocalText[]; effective_from: string; effective_to: string | null; text_sha256: string;
+}
+/** What a person filled in. Values are strings; confirmations are booleans. */
+export interface FilledCommitment {
+  template_id: string;
+  template_version?: string;
+  values: Record<string, string | boolean>;
+}
+export interface FieldIssue { field: string; code: string; message_zh: string; message_en: string; }
+export interface RenderOptions { lang?: "zh-CN" | "en"; /** YYYY-MM-DD for the date line. */ signedOn?: string; }
+export interface ValidateCommitmentOptions { /** YYYY-MM-DD: enables "not after today" and in-force checks. */ today?: string; }
+export interface PublicJwk { kty: "OKP"; crv: "Ed25519"; x: string; }
+export interface CreatedKey { keyFile: string; publicKeyJwk: PublicJwk; kid: string; fingerprint: string; }
+export interface KeyFileInfo { kid: string; fingerprint: string; label?: string; createdAt: string; publicKeyJwk: PublicJwk; }
+export interface EnvelopeError { code: string; message_zh: string; message_en: string; field?: string; }
+export interface VerifiedEnvelope {
+  /** Signature, template, text hash and every field hold. */
+  valid: boolean;
+  /** The Ed25519 signature alone holds. */
+  signatureValid: boolean;
+  submissionId?: string; kid?: string; fingerprint?: string; publicKeyJwk?: PublicJwk;
+  payload?: any; signedAt?: string; title?: string; text?: string; textEn?: string;
+  errors: EnvelopeError[];
+}
+export interface Receipt {
+  type: "xinnuo.receipt/1"; submission_id: string; received_at: string; sequence: number;
+  key_status: "verified" | "pending" | "unenrolled"; signer_kid: string; credit_code: string;
+  template_id: string; template_version: string;
+}
+export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; errors: EnvelopeError[]; }
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "FilledCommitment")]
+    pub type JsFilled;
+    #[wasm_bindgen(typescript_type = "RenderOptions")]
+    pub type JsRenderOptions;
+    #[wasm_bindgen(typescript_type = "ValidateCommitmentOptions")]
+    pub type JsValidateCommitmentOptions;
+}
+
+fn js_error(error: impl std::fmt::Display) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+fn from_js<T: for<'de> Deserialize<'de> + Default>(value: Option<JsValue>, what: &str) -> Result<T, JsError> {
+    match value.filter(|v| !v.is_undefined() && !v.is_null()) {
+        None => Ok(T::default()),
+        Some(value) => serde_wasm_bindgen::from_value(value)
+            .map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}"))),
+    }
+}
+
+fn filled_from(value: JsFilled) -> Result<Filled, JsError> {
+    let value: JsValue = value.into();
+    if value.is_undefined() || value.is_null() {
+        return Err(JsError::new("缺少承诺书内容 / missing the filled commitment"));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        JsError::new(&format!(
+            "承诺书内容格式不正确（需要 template_id 和 values）/ invalid filled commitment (needs template_id and values): {e}"
+        ))
+    })
+}
+
+fn parse_date(text: Option<&str>) -> Result<Option<Date>, JsError> {
+    text.map(Date::parse).transpose().map_err(js_error)
+}
+
+/// Fresh random bytes from the platform (Web Crypto in browsers and Node).
+pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, JsError> {
+    let mut bytes = Zeroizing::new([0u8; N]);
+    getrandom::fill(bytes.as_mut()).map_err(|e| JsError::new(&format!("无法获得随机数 / no randomness: {e}")))?;
+    Ok(bytes)
+}
+
+/// Now, as `YYYY-MM-DDTHH:MM:SS.sssZ`.
+fn now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+#[derive(Serialize)]
+struct TemplateSummary<'a> {
+    id: &'a str,
+    version: &'a str,
+    kind: template::TemplateKind,
+    kind_label: template::Text,
+    field: &'a template::Text,
+    title: &'a template::Text,
+    departments: &'a [template::Text],
+    effective_from: Date,
+    effective_to: Option<Date>,
+    text_sha256: &'a str,
+}
+
+fn summary(t: &Template) -> TemplateSummary<'_> {
+    TemplateSummary {
+        id: &t.id,
+        version: &t.version,
+        kind: t.kind,
+        kind_label: template::Text { zh: t.kind.label(Lang::Zh).into(), en: t.kind.label(Lang::En).into() },
+        field: &t.field,
+        title: &t.title,
+        departments: &t.departments,
+        effective_from: t.effective_from,
+        effective_to: t.effective_to,
+        text_sha256: &t.text_sha256,
+    }
+}
+
+/// Every commitment template (every version), summarised.
+#[wasm_bindgen(js_name = listTemplates, unchecked_return_type = "TemplateSummary[]")]
+pub fn list_templates() -> Result<JsValue, JsError> {
+    to_js(&template::all().iter().map(summary).collect::<Vec<_>>())
+}
+
+/// One template in full; without `version`, the newest.
+#[wasm_bindgen(js_name = getTemplate, unchecked_return_type = "Template")]
+pub fn get_template(id: &str, version: Option<String>) -> Result<JsValue, JsError> {
+    to_js(template::get(id, version.as_deref()).map_err(js_error)?)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ValidateCommitmentOptions {
+    today: Option<String>,
+}
+
+/// Field issues of a filled commitment (empty when it can be signed). Throws for an unknown template.
+#[wasm_bindgen(js_name = validateCommitment, unchecked_return_type = "FieldIssue[]")]
+pub fn validate_commitment(
+    filled: JsFilled,
+    options: Option<JsValidateCommitmentOptions>,
+) -> Result<JsValue, JsError> {
+    let options: ValidateCommitmentOptions = from_js(options.map(Into::into), "选项")?;
+    let today = parse_date(options.today.as_deref())?;
+    to_js(&commitment::validate(&filled_from(filled)?, today).map_err(js_error)?)
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RenderOptions {
+    lang: Option<Lang>,
+    signed_on: Option<String>,
+}
+
+/// The text of a filled commitment (a draft shows missing values as 〔label〕).
+#[wasm_bindgen(js_name = renderCommitment, unchecked_return_type = "{ title: string; text: string }")]
+pub fn render_commitment(filled: JsFilled, options: Option<JsRenderOptions>) -> Result<JsValue, JsError> {
+    let options: RenderOptions = from_js(options.map(Into::into), "选项")?;
+    let filled = filled_from(filled)?;
+    let lang = options.lang.unwrap_or_default();
+    let signed_on = parse_date(options.signed_on.as_deref())?;
+    let rendered = match commitment::prepare(&filled, None) {
+        Ok(prepared) => prepared.render(lang, signed_on),
+        Err(CommitmentError::InvalidFields(_)) => commitment::render_draft(&filled, lang).map_err(js_error)?,
+        Err(other) => return Err(js_error(other)),
+    };
+    to_js(&rendered)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CreatedKey {
+    key_file: String,
+    public_key_jwk: Value,
+    kid: String,
+    fingerprint: String,
+}
+
+/// A new Ed25519 key, returned only as an encrypted key file (Argon2id + AES-256-GCM) plus public parts.
+#[wasm_bindgen(js_name = createKey, unchecked_return_type = "CreatedKey")]
+pub fn create_key(passphrase: &str, label: Option<String>) -> Result<JsValue, JsError> {
+    let seed = random::<32>()?;
+    let file =
+        keyfile::seal(&seed, passphrase, &*random::<16>()?, &*random::<12>()?, &now(), label).map_err(js_error)?;
+    to_js(&CreatedKey {
+        key_file: serde_json::to_string_pretty(&file).map_err(js_error)?,
+        public_key_jwk: file.public_jwk.clone(),
+        fingerprint: envelope::fingerprint_groups(&file.kid),
+        kid: file.kid,
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyFileInfo {
+    kid: String,
+    fingerprint: String,
+    label: Option<String>,
+    created_at: String,
+    public_key_jwk: Value,
+}
+
+/// The public parts of a key file (no passphrase needed); throws if it is not a key file.
+#[wasm_bindgen(js_name = readKeyFile, unchecked_return_type = "KeyFileInfo")]
+pub fn read_key_file(key_file: &str) -> Result<JsValue, JsError> {
+    let file = keyfile::parse(key_file).map_err(js_error)?;
+    to_js(&KeyFileInfo {
+        fingerprint: envelope::fingerprint_groups(&file.kid),
+        kid: file.kid,
+        label: file.label,
+        created_at: file.created_at,
+        public_key_jwk: file.public_jwk,
+    })
+}
+
+/// An unlocked key. The seed stays inside wasm memory and is wiped on `free()`.
+#[wasm_bindgen]
+pub struct UnlockedKey {
+    seed: Zeroizing<[u8; 32]>,
+    kid: String,
+}
+
+#[wasm_bindgen]
+impl UnlockedKey {
+    #[wasm_bindgen(getter)]
+    pub fn kid(&self) -> String {
+        self.kid.clone()
+    }
+
+    /// Signs a filled commitment now; returns the JWS (flattened JSON).
+    #[wasm_bindgen(js_name = signCommitment)]
+    pub fn sign_commitment(&self, filled: JsFilled) -> Result<String, JsError> {
+        let (jws, _) =
+            commitment::sign(&filled_from(filled)?, &self.seed, &now(), &*random::<16>()?).map_err(js_error)?;
+        Ok(jws.to_json())
+    }
+
+    /// Signs a key-enrolment request (proof of possession) for `POST /api/v1/keys`.
+    #[wasm_bindgen(js_name = signEnrolment)]
+    pub fn sign_enrolment(&self, credit_code: &str, subject_name: &str) -> Result<String, JsError> {
+        let jws = enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.seed).map_err(js_error)?;
+        Ok(jws.to_json())
+    }
+
+    /// A raw Ed25519 signature over `message` (64 bytes), for interoperability and benchmarks.
+    #[wasm_bindgen(js_name = signBytes)]
+    pub fn sign_bytes(&self, message: &[u8]) -> Vec<u8> {
+        envelope::sign_raw(message, &self.seed).to_vec()
+    }
+}
+
+/// Opens a key file with its passphrase.
+#[wasm_bindgen(js_name = unlockKey)]
+pub fn unlock_key(key_file: &str, passphrase: &str) -> Result<UnlockedKey, JsError> {
+    let file = keyfile::parse(key_file).map_err(js_error)?;
+    let seed = keyfile::open(&file, passphrase).map_err(js_error)?;
+    Ok(UnlockedKey { seed, kid: file.kid })
+}
+
+/// Opens the key file and signs the filled commitment; returns the JWS (flattened JSON).
+#[wasm_bindgen(js_name = signCommitment)]
+pub fn sign_commitment(key_file: &str, passphrase: &str, filled: JsFilled) -> Result<String, JsError> {
+    unlock_key(key_file, passphrase)?.sign_commitment(filled)
+}
+
+/// Verifies a raw Ed25519 signature with a 32-byte public key.
+#[wasm_bindgen(js_name = verifyBytes)]
+pub fn verify_bytes(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    envelope::verify_raw(public_key, message, signature)
+}
+
+#[derive(Serialize)]
+struct ErrorItem {
+    code: &'static str,
+    message_zh: String,
+    message_en: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+/// Splits a `中文 / English` error message into its halves.
+fn error_item(code: &'static str, error: impl std::fmt::Display) -> ErrorItem {
+    let message = error.to_string();
+    let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
+    ErrorItem { code, message_zh: zh.to_owned(), message_en: en.to_owned(), field: None }
+}
+
+fn commitment_error_items(error: &CommitmentError) -> Vec<ErrorItem> {
+    let code = match error {
+        CommitmentError::Template(template::TemplateError::UnknownTemplate(_)) => "unknown_template",
+        CommitmentError::Template(template::TemplateError::UnknownVersion { .. }) => "unknown_version",
+        CommitmentError::NotInForce { .. } => "template_not_in_force",
+        CommitmentError::InvalidFields(issues) => {
+            return issues
+                .iter()
+                .map(|issue| ErrorItem {
+                    code: issue.code.name(),
+                    message_zh: issue.message(Lang::Zh),
+                    message_en: issue.message(Lang::En),
+                    field: Some(issue.field.clone()),
+                })
+                .collect();
+        }
+        CommitmentError::TextHashMismatch { .. } => "text_hash_mismatch",
+        CommitmentError::CreditCodeMismatch => "credit_code_mismatch",
+        CommitmentError::WrongType => "not_a_commitment",
+        CommitmentError::BadMember(_) => "bad_payload",
+        CommitmentError::Envelope(_) => "bad_signature",
+    };
+    vec![error_item(code, error)]
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct VerifiedEnvelope {
+    valid: bool,
+    signature_valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submission_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key_jwk: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_en: Option<String>,
+    errors: Vec<ErrorItem>,
+}
+
+/// Verifies a signed commitment offline: signature, template, text hash, credit code and fields. Never
+/// throws for bad input: `valid` is false and `errors` says why.
+#[wasm_bindgen(js_name = verifyEnvelope, unchecked_return_type = "VerifiedEnvelope")]
+pub fn verify_envelope(jws: &str) -> Result<JsValue, JsError> {
+    let mut out = VerifiedEnvelope::default();
+    match envelope::verify(jws.trim()) {
+        Err(error) => out.errors.push(error_item("bad_signature", &error)),
+        Ok(verified) => {
+            out.signature_valid = true;
+            out.submission_id = Some(verified.submission_id.clone());
+            out.fingerprint = Some(envelope::fingerprint_groups(&verified.kid));
+            out.kid = Some(verified.kid.clone());
+            out.public_key_jwk = Some(envelope::public_jwk(&verified.public_key));
+            out.payload = Some(verified.payload.clone());
+            out.signed_at = verified.payload.get("signed_at").and_then(Value::as_str).map(str::to_owned);
+            match commitment::check_payload(verified) {
+                Ok(signed) => {
+                    out.valid = true;
+                    let zh = signed.render(Lang::Zh);
+                    out.title = Some(zh.title);
+                    out.text = Some(zh.text);
+                    out.text_en = Some(signed.render(Lang::En).text);
+                }
+                Err(error) => out.errors = commitment_error_items(&error),
+            }
+        }
+    }
+    to_js(&out)
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct VerifiedReceiptOut {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt: Option<receipt::Receipt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_kid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_status_label: Option<template::Text>,
+    errors: Vec<ErrorItem>,
+}
+
+/// Verifies a server receipt offline; with `submissionId`, also that it is for that submission. Compare
+/// `serverKid` with the published server keys (`GET /api/v1/server-keys`).
+#[wasm_bindgen(js_name = verifyReceipt, unchecked_return_type = "VerifiedReceipt")]
+pub fn verify_receipt(jws: &str, submission_id: Option<String>) -> Result<JsValue, JsError> {
+    let result = match submission_id {
+        Some(id) => receipt::verify_for(jws.trim(), &id),
+        None => receipt::verify(jws.trim()),
+    };
+    let out = match result {
+        Ok(verified) => VerifiedReceiptOut {
+            valid: true,
+            key_status_label: Some(template::Text {
+                zh: verified.receipt.key_status.label_zh().into(),
+                en: verified.receipt.key_status.label_en().into(),
+            }),
+            server_fingerprint: Some(envelope::fingerprint_groups(&verified.server.kid)),
+            server_kid: Some(verified.server.kid),
+            receipt: Some(verified.receipt),
+            errors: Vec::new(),
+        },
+        Err(error) => VerifiedReceiptOut { errors: vec![error_item("bad_receipt", error)], ..Default::default() },
+    };
+    to_js(&out)
+}
+
+/// A key fingerprint in groups of four, as people compare it.
+#[wasm_bindgen(js_name = fingerprintGroups)]
+pub fn fingerprint_groups(kid: &str) -> String {
+    envelope::fingerprint_groups(kid)
+}

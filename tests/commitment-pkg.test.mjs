@@ -1,0 +1,127 @@
+// Commitments, keys and envelopes through the npm package in Node, checked by a verifier that is not ours.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createPrivateKey, sign as nodeSign, generateKeyPairSync } from "node:crypto";
+import * as xinnuo from "../pkg/xinnuo.js";
+import { canonicalize, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
+
+xinnuo.initSync({ module: await readFile(new URL("../pkg/xinnuo_bg.wasm", import.meta.url)) });
+
+export const TAX_VALUES = {
+  subject_name: "山西示例科技有限公司",
+  credit_code: "91140105123456788F",
+  legal_rep: "张三",
+  phone: "0351-1234567",
+  matter: "办理涉税事项",
+  tax_authority: "国家税务总局太原市小店区税务局",
+  filer: "self",
+  confirm_read: true,
+  confirm_publish: true,
+};
+const filled = { template_id: "tax-service", values: TAX_VALUES };
+const PASS = "正确的口令 correct horse";
+
+test("twelve or more templates: the pilot fields and every kind", () => {
+  const list = xinnuo.listTemplates();
+  assert.ok(list.length >= 12, `${list.length}`);
+  const fields = list.map((t) => t.field.zh);
+  for (const f of ["纳税服务", "电力", "科研", "会计", "注册登记", "食品药品", "证明事项", "不动产登记", "投资项目"]) {
+    assert.ok(fields.includes(f), f);
+  }
+  const tax = xinnuo.getTemplate("tax-service");
+  assert.equal(tax.title.zh, "纳税服务信用承诺书");
+  assert.match(tax.text_sha256, /^[0-9a-f]{64}$/);
+  assert.equal(tax.fields.find((f) => f.id === "credit_code").type, "credit_code");
+  assert.throws(() => xinnuo.getTemplate("tax-service", "0.0.1"), /没有版本.*has no version/);
+  assert.throws(() => xinnuo.getTemplate("nope"), /没有编号为 "nope" 的承诺书模板/);
+});
+
+test("validation names the field, in Chinese and English", () => {
+  assert.deepEqual(xinnuo.validateCommitment(filled), []);
+  const issues = xinnuo.validateCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, phone: "123", confirm_read: false } });
+  assert.deepEqual(issues.map((i) => [i.field, i.code]), [["phone", "invalid_phone"], ["confirm_read", "not_confirmed"]]);
+  assert.match(issues[0].message_zh, /手机号/);
+  assert.match(issues[0].message_en, /mobile number/);
+  assert.throws(() => xinnuo.validateCommitment({ values: {} }), /template_id/);
+});
+
+test("rendering: the draft shows blanks, the complete form the values", () => {
+  const draft = xinnuo.renderCommitment({ template_id: "tax-service", values: {} });
+  assert.match(draft.text, /〔承诺主体名称〕/);
+  const full = xinnuo.renderCommitment(filled, { signedOn: "2026-11-26" });
+  assert.equal(full.title, "纳税服务信用承诺书");
+  assert.match(full.text, /本单位山西示例科技有限公司（统一社会信用代码：91140105123456788F）/);
+  assert.match(full.text, /承诺日期：2026年11月26日/);
+  assert.match(xinnuo.renderCommitment(filled, { lang: "en" }).text, /Credit commitment for tax services/);
+});
+
+test("key files are encrypted; a wrong passphrase says so", () => {
+  const key = xinnuo.createKey(PASS, "财务部");
+  const file = JSON.parse(key.keyFile);
+  assert.equal(file.kdf.alg, "argon2id");
+  assert.ok(file.kdf.m >= 19456);
+  assert.equal(file.cipher.alg, "A256GCM");
+  assert.equal(key.kid, thumbprint(key.publicKeyJwk));
+  assert.match(key.fingerprint, /^(\S{4} ){10}\S{3}$/);
+  assert.equal(xinnuo.readKeyFile(key.keyFile).label, "财务部");
+  assert.throws(() => xinnuo.signCommitment(key.keyFile, "wrong passphrase", filled), /口令不正确.*wrong passphrase/);
+  assert.throws(() => xinnuo.createKey("short"), /至少 8 个字符/);
+  assert.throws(() => xinnuo.readKeyFile("{}"), /密钥文件格式不正确/);
+});
+
+test("a signed commitment verifies with Node's own Ed25519, and its payload is RFC 8785 canonical", () => {
+  const key = xinnuo.createKey(PASS);
+  const jws = xinnuo.signCommitment(key.keyFile, PASS, filled);
+  const { header, payload, payloadBytes, submissionId } = verifyFlattenedJws(jws);
+  assert.deepEqual(header.jwk, key.publicKeyJwk);
+  assert.equal(header.kid, key.kid);
+  assert.equal(payloadBytes.toString("utf8"), canonicalize(payload));
+  assert.equal(payload.type, "xinnuo.commitment/1");
+  assert.deepEqual(payload.template, { id: "tax-service", version: "1.0.0", text_sha256: xinnuo.getTemplate("tax-service").text_sha256 });
+  assert.equal(payload.credit_code, "91140105123456788F");
+  assert.match(payload.signed_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.equal(Buffer.from(payload.nonce, "base64url").length, 16);
+  const ours = xinnuo.verifyEnvelope(jws);
+  assert.equal(ours.valid, true, JSON.stringify(ours.errors));
+  assert.equal(ours.submissionId, submissionId);
+  assert.match(ours.text, /纳税服务信用承诺书/);
+  // Two signatures of the same form differ (fresh nonce): each is its own submission.
+  assert.notEqual(xinnuo.verifyEnvelope(xinnuo.signCommitment(key.keyFile, PASS, filled)).submissionId, submissionId);
+});
+
+test("verifyEnvelope reports tampering, foreign keys and malformed input without throwing", () => {
+  const key = xinnuo.createKey(PASS);
+  const jws = JSON.parse(xinnuo.signCommitment(key.keyFile, PASS, filled));
+  const payload = JSON.parse(Buffer.from(jws.payload, "base64url"));
+  payload.values.subject_name = "别的公司";
+  const tampered = { ...jws, payload: Buffer.from(canonicalize(payload)).toString("base64url") };
+  const result = xinnuo.verifyEnvelope(JSON.stringify(tampered));
+  assert.equal(result.valid, false);
+  assert.equal(result.errors[0].code, "bad_signature");
+  assert.match(result.errors[0].message_zh, /签名无效/);
+  assert.equal(xinnuo.verifyEnvelope("not json").errors[0].code, "bad_signature");
+  // Signed properly by a key made outside Xinnuo, but for a template text that does not exist.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const jwk = publicKey.export({ format: "jwk" });
+  const protectedB64 = Buffer.from(canonicalize({ alg: "EdDSA", jwk: { crv: "Ed25519", kty: "OKP", x: jwk.x }, kid: thumbprint(jwk) })).toString("base64url");
+  const forged = { ...payload, values: TAX_VALUES, template: { ...payload.template, text_sha256: "0".repeat(64) } };
+  const payloadB64 = Buffer.from(canonicalize(forged)).toString("base64url");
+  const signature = nodeSign(null, Buffer.from(`${protectedB64}.${payloadB64}`), createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" }))).toString("base64url");
+  const foreign = xinnuo.verifyEnvelope(JSON.stringify({ protected: protectedB64, payload: payloadB64, signature }));
+  assert.equal(foreign.signatureValid, true);
+  assert.equal(foreign.valid, false);
+  assert.equal(foreign.errors[0].code, "text_hash_mismatch");
+});
+
+test("raw Ed25519 interoperates with Node in both directions", () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASS).keyFile, PASS);
+  const message = new TextEncoder().encode("信诺");
+  const signature = key.signBytes(message);
+  const jwk = JSON.parse(key.signEnrolment("91140105123456788F", "山西示例科技有限公司"));
+  const { header, payload } = verifyFlattenedJws(jwk);
+  assert.equal(payload.type, "xinnuo.key-enrolment/1");
+  assert.ok(xinnuo.verifyBytes(Buffer.from(header.jwk.x, "base64url"), message, signature));
+  assert.ok(!xinnuo.verifyBytes(Buffer.from(header.jwk.x, "base64url"), new TextEncoder().encode("别的"), signature));
+  key.free();
+});
