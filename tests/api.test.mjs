@@ -3,18 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
 
-const base = process.env.XINNUO_URL;
-if (!base) throw new Error("XINNUO_URL is not set: run these tests with `cargo xtask test`");
-
-async function problem(response, status) {
-  assert.equal(response.status, status);
-  assert.match(response.headers.get("content-type"), /^application\/problem\+json/);
-  const body = await response.json();
-  assert.equal(body.status, status);
-  assert.ok(body.title && body.detail && body.detail_zh && body.type, JSON.stringify(body));
-  assert.match(body.title, /[\u4e00-\u9fff]/, "Chinese title first");
-  return body;
-}
+import { base, problem } from "./support/http.mjs";
 
 test("health check reads the database", async () => {
   const response = await fetch(`${base}/healthz`);

@@ -1,26 +1,11 @@
 // Commitments, keys and envelopes through the npm package in Node, checked by a verifier that is not ours.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createPrivateKey, sign as nodeSign, generateKeyPairSync } from "node:crypto";
-import * as xinnuo from "../pkg/xinnuo.js";
-import { canonicalize, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { generateKeyPairSync } from "node:crypto";
+import { canonicalize, verifyFlattenedJws, signFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE as PASS } from "./support/fixtures.mjs";
 
-xinnuo.initSync({ module: await readFile(new URL("../pkg/xinnuo_bg.wasm", import.meta.url)) });
-
-export const TAX_VALUES = {
-  subject_name: "山西示例科技有限公司",
-  credit_code: "91140105123456788F",
-  legal_rep: "张三",
-  phone: "0351-1234567",
-  matter: "办理涉税事项",
-  tax_authority: "国家税务总局太原市小店区税务局",
-  filer: "self",
-  confirm_read: true,
-  confirm_publish: true,
-};
 const filled = { template_id: "tax-service", values: TAX_VALUES };
-const PASS = "正确的口令 correct horse";
 
 test("twelve or more templates: the pilot fields and every kind", () => {
   const list = xinnuo.listTemplates();
@@ -102,13 +87,9 @@ test("verifyEnvelope reports tampering, foreign keys and malformed input without
   assert.match(result.errors[0].message_zh, /签名无效/);
   assert.equal(xinnuo.verifyEnvelope("not json").errors[0].code, "bad_signature");
   // Signed properly by a key made outside Xinnuo, but for a template text that does not exist.
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const jwk = publicKey.export({ format: "jwk" });
-  const protectedB64 = Buffer.from(canonicalize({ alg: "EdDSA", jwk: { crv: "Ed25519", kty: "OKP", x: jwk.x }, kid: thumbprint(jwk) })).toString("base64url");
+  const { privateKey } = generateKeyPairSync("ed25519");
   const forged = { ...payload, values: TAX_VALUES, template: { ...payload.template, text_sha256: "0".repeat(64) } };
-  const payloadB64 = Buffer.from(canonicalize(forged)).toString("base64url");
-  const signature = nodeSign(null, Buffer.from(`${protectedB64}.${payloadB64}`), createPrivateKey(privateKey.export({ format: "pem", type: "pkcs8" }))).toString("base64url");
-  const foreign = xinnuo.verifyEnvelope(JSON.stringify({ protected: protectedB64, payload: payloadB64, signature }));
+  const foreign = xinnuo.verifyEnvelope(signFlattenedJws(forged, privateKey));
   assert.equal(foreign.signatureValid, true);
   assert.equal(foreign.valid, false);
   assert.equal(foreign.errors[0].code, "text_hash_mismatch");

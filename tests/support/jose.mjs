@@ -1,6 +1,6 @@
 // An independent verifier built only on Node's own crypto: it shares no code with Xinnuo, so when it
 // accepts our envelopes and receipts, any JOSE implementation can.
-import { createPublicKey, verify, createHash } from "node:crypto";
+import { createPublicKey, verify, createHash, sign as nodeSign } from "node:crypto";
 
 /** RFC 8785 (JCS) for JSON values as JSON.parse returns them. */
 export function canonicalize(value) {
@@ -36,4 +36,16 @@ export function verifyFlattenedJws(jwsText, trustedJwk) {
   const payload = JSON.parse(payloadBytes.toString("utf8"));
   const submissionId = createHash("sha256").update(signingInput).digest("hex");
   return { header, payload, payloadBytes, submissionId };
+}
+
+/** Signs `payload` (any JSON) as a flattened JWS with a Node Ed25519 private key; `claimedJwk` may lie. */
+export function signFlattenedJws(payload, privateKey, claimedJwk) {
+  const jwk = claimedJwk ?? (() => {
+    const { x } = createPublicKey(privateKey).export({ format: "jwk" });
+    return { crv: "Ed25519", kty: "OKP", x };
+  })();
+  const protectedB64 = Buffer.from(canonicalize({ alg: "EdDSA", jwk, kid: thumbprint(jwk) })).toString("base64url");
+  const payloadB64 = Buffer.from(canonicalize(payload)).toString("base64url");
+  const signature = nodeSign(null, Buffer.from(`${protectedB64}.${payloadB64}`), privateKey).toString("base64url");
+  return JSON.stringify({ protected: protectedB64, payload: payloadB64, signature });
 }

@@ -40,11 +40,14 @@ pub fn test_all() -> Result {
     let scratch = root.join("target/e2e");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    let server = start_server(&artefacts, &scratch.join("test.db"), &[])?;
+    let admin_token = format!("test-admin-{}", std::process::id());
+    let server = start_server(&artefacts, &scratch.join("test.db"), &["--admin-token", &admin_token])?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .env("XINNUO_URL", &server.url)
-        .env("XINNUO_DB", scratch.join("test.db")));
+        .env("XINNUO_DB", scratch.join("test.db"))
+        .env("XINNUO_SERVER_BIN", &artefacts.server)
+        .env("XINNUO_ADMIN_TOKEN", &admin_token));
     drop(server);
     result?;
     eprintln!("\nxtask: 全部测试通过 / all tests passed");

@@ -59,6 +59,20 @@ impl Date {
         }
     }
 
+    /// The date `days` after 1970-01-01 (civil-from-days, H. Hinnant).
+    pub fn from_days_since_epoch(days: u64) -> Self {
+        let z = days as i64 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
+        Self { year, month, day }
+    }
+
     /// 2026年11月26日
     pub fn to_zh(self) -> String {
         format!("{}年{}月{}日", self.year, self.month, self.day)
@@ -113,6 +127,14 @@ impl UtcTimestamp {
         }
     }
 
+    /// Formats a Unix time (milliseconds) as `YYYY-MM-DDTHH:MM:SS.sssZ`. The caller reads the clock.
+    pub fn format_unix_millis(millis: u64) -> String {
+        let (days, rest) = (millis / 86_400_000, millis % 86_400_000);
+        let date = Date::from_days_since_epoch(days);
+        let (hour, minute, second, ms) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+        format!("{date}T{hour:02}:{minute:02}:{second:02}.{ms:03}Z")
+    }
+
     /// The calendar date in Beijing (UTC+8), which is the date written on a commitment.
     pub fn china_date(&self) -> Date {
         if self.hour >= 16 {
@@ -140,6 +162,15 @@ mod tests {
         assert_eq!(Date::parse("2024-02-28").unwrap().succ().to_string(), "2024-02-29");
         assert_eq!(Date::parse("2023-02-28").unwrap().succ().to_string(), "2023-03-01");
         assert_eq!(Date::parse("2026-12-31").unwrap().succ().to_string(), "2027-01-01");
+    }
+
+    #[test]
+    fn unix_times_format_as_utc_timestamps() {
+        assert_eq!(UtcTimestamp::format_unix_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(UtcTimestamp::format_unix_millis(1_709_164_800_123), "2024-02-29T00:00:00.123Z");
+        assert_eq!(UtcTimestamp::format_unix_millis(1_798_761_599_999), "2026-12-31T23:59:59.999Z");
+        let text = UtcTimestamp::format_unix_millis(1_795_000_000_000);
+        assert!(UtcTimestamp::parse(&text).is_ok(), "{text}");
     }
 
     #[test]

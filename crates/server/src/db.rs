@@ -13,12 +13,51 @@ pub enum DbError {
     TooNew { found: i64, supported: i64 },
     #[error("数据库连接不可用 / database connection poisoned")]
     Poisoned,
+    #[error("数据库内容损坏：{0} / corrupt database content: {0}")]
+    Corrupt(&'static str),
+    #[error("{0}")]
+    Other(String),
 }
 
 /// Each entry moves the schema one version up; never edit an entry once released.
 const MIGRATIONS: &[&str] = &[
     // 1: server metadata (created_at, demo flag, schema history).
     "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
+    // 2: keys bound to credit codes, signed commitments with their receipts, the server's own keys.
+    "CREATE TABLE key_enrolments (
+        kid TEXT NOT NULL,
+        credit_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved')),
+        enrolled_at TEXT NOT NULL,
+        approved_at TEXT,
+        approved_by TEXT,
+        PRIMARY KEY (kid, credit_code)
+    ) STRICT;
+    CREATE TABLE commitments (
+        sequence INTEGER PRIMARY KEY,
+        submission_id TEXT NOT NULL UNIQUE,
+        credit_code TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        template_version TEXT NOT NULL,
+        signer_kid TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        key_status TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'kept', 'broken')),
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX commitments_by_subject ON commitments (credit_code, sequence);
+    CREATE TABLE server_keys (
+        kid TEXT PRIMARY KEY,
+        seed BLOB NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        retired_at TEXT
+    ) STRICT;",
 ];
 
 #[derive(Clone)]

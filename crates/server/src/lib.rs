@@ -4,8 +4,10 @@
 pub mod api;
 pub mod db;
 pub mod problem;
+pub mod store;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::extract::OriginalUri;
 use axum::http::{header, HeaderValue};
@@ -15,12 +17,48 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::problem::Problem;
+use crate::store::ServerKey;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Signs receipts; created on first start and kept in the database.
+    pub server_key: Arc<ServerKey>,
+    /// Bearer token of the admin API; `None` turns the admin API off.
+    pub admin_token: Option<Arc<str>>,
+}
+
+impl AppState {
+    /// Opens the state around a database, creating the server's signing key on first use.
+    pub fn new(db: Db, admin_token: Option<String>) -> Result<Self, DbError> {
+        let server_key = db.server_key(&now(), || {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
+            let public = xinnuo_core::envelope::public_key(&seed);
+            Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
+        })?;
+        let admin_token = admin_token.filter(|t| !t.trim().is_empty()).map(|t| Arc::from(t.trim()));
+        Ok(Self { db, server_key: Arc::new(server_key), admin_token })
+    }
+}
+
+/// Milliseconds since the Unix epoch (the server, unlike the core, reads the clock).
+pub fn now_millis() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SS.sssZ`.
+pub fn now() -> String {
+    xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now_millis())
+}
+
+/// Runs CPU or database work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| Problem::internal(e.to_string()))?
 }
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> Problem {
@@ -47,6 +85,15 @@ fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/codes/{code}", get(api::codes::check_one))
         .route("/codes:check", post(api::codes::check_batch))
+        .route("/templates", get(api::templates::list))
+        .route("/templates/{id}", get(api::templates::get_one))
+        .route("/keys", post(api::keys::enrol))
+        .route("/keys/{kid}", get(api::keys::get_key))
+        .route("/admin/keys/{kid}/approve", post(api::keys::approve))
+        .route("/server-keys", get(api::keys::server_keys))
+        .route("/commitments", post(api::commitments::submit))
+        .route("/commitments/{id}", get(api::commitments::get_one))
+        .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -31,7 +31,62 @@ enum Command {
         /// Mark the database as a demo database (示例数据).
         #[arg(long)]
         demo: bool,
+        /// Bearer token for the admin API (管理令牌); without it the admin API is off.
+        #[arg(long, env = "XINNUO_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
     },
+    /// Enrolled keys: list them, approve one (审核密钥登记).
+    Keys {
+        /// SQLite database file.
+        #[arg(long, default_value = "xinnuo.db", global = true)]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Approve a key's enrolment: FINGERPRINT as shown (groups of four may keep their spaces).
+    Approve {
+        #[arg(num_args = 1.., required = true)]
+        fingerprint: Vec<String>,
+        /// Only the enrolment for this credit code.
+        #[arg(long)]
+        credit_code: Option<String>,
+    },
+    /// List the enrolments of a key.
+    Show {
+        #[arg(num_args = 1.., required = true)]
+        fingerprint: Vec<String>,
+    },
+}
+
+fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let (fingerprint, credit_code, approve) = match action {
+        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, true),
+        KeysAction::Show { fingerprint } => (fingerprint, None, false),
+    };
+    let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
+    let rows = if approve {
+        db.approve(&kid, credit_code.as_deref(), "cli", &xinnuo_server::now()).map_err(|e| e.to_string())?
+    } else {
+        db.enrolments_of_key(&kid).map_err(|e| e.to_string())?
+    };
+    if rows.is_empty() {
+        return Err(format!("没有登记过此密钥 / no enrolment for key {kid}"));
+    }
+    for row in rows {
+        let status = if row.status == "approved" { "已核验 approved" } else { "待审核 pending" };
+        println!(
+            "{}  {}  {}  {status}",
+            xinnuo_core::envelope::fingerprint_groups(&row.kid),
+            row.credit_code,
+            row.subject_name
+        );
+    }
+    Ok(())
 }
 
 /// Seconds since the Unix epoch (the server, unlike the core, may read the clock).
@@ -39,7 +94,13 @@ fn unix_seconds_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: bool) -> Result<(), String> {
+async fn serve(
+    addr: SocketAddr,
+    db_path: PathBuf,
+    dist: Option<PathBuf>,
+    demo: bool,
+    admin_token: Option<String>,
+) -> Result<(), String> {
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
         db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
@@ -55,7 +116,9 @@ async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: 
             dist.display()
         );
     }
-    let app = router(AppState { db }, Some(&dist));
+    let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
+    println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
+    let app = router(state, Some(&dist));
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -72,7 +135,8 @@ async fn serve(addr: SocketAddr, db_path: PathBuf, dist: Option<PathBuf>, demo: 
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve { addr, db, dist, demo } => serve(addr, db, dist, demo).await,
+        Command::Serve { addr, db, dist, demo, admin_token } => serve(addr, db, dist, demo, admin_token).await,
+        Command::Keys { db, action } => keys(db, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,8 @@ pub struct Problem {
     /// English.
     pub detail: String,
     pub detail_zh: String,
+    /// Extension member: itemised reasons (e.g. one per invalid field).
+    pub errors: Option<Box<[serde_json::Value]>>,
 }
 
 impl Problem {
@@ -33,7 +35,30 @@ impl Problem {
             status: status.as_u16(),
             detail: detail_en.into(),
             detail_zh: detail_zh.into(),
+            errors: None,
         }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<serde_json::Value>) -> Self {
+        self.errors = Some(errors.into_boxed_slice()).filter(|e| !e.is_empty());
+        self
+    }
+
+    /// 422: well-formed but refused by a rule.
+    pub fn unprocessable(slug: &'static str, detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, slug, "无法受理", "Unprocessable content", detail_zh, detail_en)
+    }
+
+    /// A core error whose message reads `中文 / English`.
+    pub fn from_bilingual(status: StatusCode, slug: &'static str, error: &impl std::fmt::Display) -> Self {
+        let message = error.to_string();
+        let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
+        let (title_zh, title_en) = match status {
+            StatusCode::BAD_REQUEST => ("请求有误", "Bad request"),
+            StatusCode::NOT_FOUND => ("未找到", "Not found"),
+            _ => ("无法受理", "Unprocessable content"),
+        };
+        Self::new(status, slug, title_zh, title_en, zh.to_owned(), en.to_owned())
     }
 
     pub fn not_found(path: &str) -> Self {
@@ -77,6 +102,17 @@ impl Problem {
         )
     }
 
+    pub fn unsupported_json_media_type(found: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "不支持的内容类型",
+            "Unsupported media type",
+            format!("内容类型 {found:?} 不受支持：请发送 application/json（签名文件，JWS JSON）。"),
+            format!("Content type {found:?} is not supported: send application/json (the signed JWS JSON)."),
+        )
+    }
+
     pub fn internal(detail_en: impl Into<String>) -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -91,13 +127,16 @@ impl Problem {
 
 impl Serialize for Problem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Problem", 6)?;
+        let mut state = serializer.serialize_struct("Problem", 7)?;
         state.serialize_field("type", &format!("urn:xinnuo:problem:{}", self.slug))?;
         state.serialize_field("title", self.title)?;
         state.serialize_field("title_en", self.title_en)?;
         state.serialize_field("status", &self.status)?;
         state.serialize_field("detail", &self.detail)?;
         state.serialize_field("detail_zh", &self.detail_zh)?;
+        if let Some(errors) = &self.errors {
+            state.serialize_field("errors", errors)?;
+        }
         state.end()
     }
 }

@@ -164,10 +164,7 @@ struct ValidateCommitmentOptions {
 
 /// Field issues of a filled commitment (empty when it can be signed). Throws for an unknown template.
 #[wasm_bindgen(js_name = validateCommitment, unchecked_return_type = "FieldIssue[]")]
-pub fn validate_commitment(
-    filled: JsFilled,
-    options: Option<JsValidateCommitmentOptions>,
-) -> Result<JsValue, JsError> {
+pub fn validate_commitment(filled: JsFilled, options: Option<JsValidateCommitmentOptions>) -> Result<JsValue, JsError> {
     let options: ValidateCommitmentOptions = from_js(options.map(Into::into), "选项")?;
     let today = parse_date(options.today.as_deref())?;
     to_js(&commitment::validate(&filled_from(filled)?, today).map_err(js_error)?)
@@ -266,7 +263,8 @@ impl UnlockedKey {
     /// Signs a key-enrolment request (proof of possession) for `POST /api/v1/keys`.
     #[wasm_bindgen(js_name = signEnrolment)]
     pub fn sign_enrolment(&self, credit_code: &str, subject_name: &str) -> Result<String, JsError> {
-        let jws = enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.seed).map_err(js_error)?;
+        let jws =
+            enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.seed).map_err(js_error)?;
         Ok(jws.to_json())
     }
 

@@ -1,14 +1,14 @@
 //! `GET /api/v1/codes/{code}` and `POST /api/v1/codes:check`: the same core checks the browser runs.
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap};
 use axum::Json;
-use http_body_util::BodyExt;
 use serde::{Deserialize, Serialize};
 use xinnuo_core::code::{self, BatchSummary, CodeReport, Province, ValidateOptions};
 
+use super::body::read_body;
 use crate::problem::Problem;
 
 /// Most codes one batch request may carry.
@@ -66,46 +66,6 @@ fn too_many(count: usize) -> Problem {
     )
 }
 
-fn too_big() -> Problem {
-    Problem::too_large(
-        format!("请求体超过 {} MiB，请分批提交。", MAX_BATCH_BYTES / 1024 / 1024),
-        format!("The request body is over {} MiB; split it into several requests.", MAX_BATCH_BYTES / 1024 / 1024),
-    )
-}
-
-/// An oversized body is still read (and dropped) up to this size, so that the client receives the 413
-/// answer instead of a connection reset; beyond it the connection is cut.
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-
-/// Reads a body of at most `MAX_BATCH_BYTES`.
-async fn read_body(mut body: Body) -> Result<Bytes, Problem> {
-    let mut buffer = Vec::new();
-    let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| {
-            Problem::bad_request(
-                "body-read",
-                format!("请求体读取失败：{e}"),
-                format!("Could not read the request body: {e}"),
-            )
-        })?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        total += data.len();
-        if total > DRAIN_LIMIT {
-            return Err(too_big());
-        }
-        if total <= MAX_BATCH_BYTES {
-            buffer.extend_from_slice(&data);
-        }
-    }
-    if total > MAX_BATCH_BYTES {
-        return Err(too_big());
-    }
-    Ok(Bytes::from(buffer))
-}
-
 /// The codes of a request body: a JSON array of strings, or text lines / CSV cells.
 fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Problem> {
     let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -142,13 +102,8 @@ pub async fn check_batch(
     body: Body,
 ) -> Result<Json<BatchResponse>, Problem> {
     let options = options(query)?;
-    let declared =
-        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > DRAIN_LIMIT) {
-        return Err(too_big());
-    }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let bytes = read_body(body).await?;
+    let bytes = read_body(&headers, body, MAX_BATCH_BYTES).await?;
     let codes = codes_from_body(&content_type, &bytes)?;
     if codes.len() > MAX_BATCH_CODES {
         return Err(too_many(codes.len()));

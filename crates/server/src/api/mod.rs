@@ -1,6 +1,10 @@
 //! The REST API under `/api/v1`.
 
+pub mod body;
 pub mod codes;
+pub mod commitments;
+pub mod keys;
+pub mod templates;
 
 use axum::extract::State;
 use axum::Json;

@@ -1,0 +1,59 @@
+//! Request bodies with a size limit. An oversized body is still read (and dropped) up to `DRAIN_LIMIT`,
+//! so that the client receives the 413 answer instead of a connection reset; beyond it the connection is cut.
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap};
+use http_body_util::BodyExt;
+
+use crate::problem::Problem;
+
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+fn too_big(limit: usize) -> Problem {
+    let (amount, unit) = if limit >= 1024 * 1024 { (limit / 1024 / 1024, "MiB") } else { (limit / 1024, "KiB") };
+    Problem::too_large(
+        format!("请求体超过 {amount} {unit}，请缩小或分批提交。"),
+        format!("The request body is over {amount} {unit}; make it smaller or split it."),
+    )
+}
+
+/// Reads a body of at most `limit` bytes (also when no Content-Length is sent).
+pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, Problem> {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > DRAIN_LIMIT) {
+        return Err(too_big(limit));
+    }
+    let mut buffer = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            Problem::bad_request(
+                "body-read",
+                format!("请求体读取失败：{e}"),
+                format!("Could not read the request body: {e}"),
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total += data.len();
+        if total > DRAIN_LIMIT {
+            return Err(too_big(limit));
+        }
+        if total <= limit {
+            buffer.extend_from_slice(&data);
+        }
+    }
+    if total > limit {
+        return Err(too_big(limit));
+    }
+    Ok(Bytes::from(buffer))
+}
+
+/// Parses a JSON body, or says clearly that it is not JSON.
+pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request("malformed-json", format!("JSON 格式不正确：{e}"), format!("Malformed JSON: {e}"))
+    })
+}

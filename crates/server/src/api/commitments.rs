@@ -1,0 +1,256 @@
+//! `POST /api/v1/commitments` (submit a signed commitment → countersigned receipt),
+//! `GET /api/v1/commitments/{id}` and `GET /api/v1/subjects/{code}/commitments` (publication, 公示).
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use serde::Serialize;
+use serde_json::Value;
+use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
+use xinnuo_core::envelope::{self, EnvelopeError};
+use xinnuo_core::receipt::{self, KeyStatus, Receipt, RECEIPT_TYPE};
+use xinnuo_core::template::{self, TemplateError};
+
+use super::body::{json_body, read_body};
+use crate::problem::Problem;
+use crate::store::{CommitmentRow, NewCommitment};
+use crate::{blocking, now_millis, AppState};
+
+/// Largest signed commitment accepted.
+pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
+/// How far a signature time may lie ahead of the server's clock.
+const MAX_CLOCK_SKEW_MILLIS: u64 = 60 * 60 * 1000;
+
+/// The JSON media types a JWS may arrive as.
+pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match media_type.as_str() {
+        "application/json" | "application/jose+json" => Ok(()),
+        "" => Err(Problem::unsupported_json_media_type("(none)")),
+        other => Err(Problem::unsupported_json_media_type(other)),
+    }
+}
+
+/// Maps an envelope failure to its problem: malformed input is 400, a failed check 422.
+pub fn envelope_problem(error: &EnvelopeError) -> Problem {
+    match error {
+        EnvelopeError::MalformedJson(_) => Problem::from_bilingual(StatusCode::BAD_REQUEST, "malformed-json", error),
+        EnvelopeError::BadSignature => {
+            Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-signature", error)
+        }
+        _ => Problem::from_bilingual(StatusCode::BAD_REQUEST, "bad-envelope", error),
+    }
+}
+
+fn commitment_problem(error: &CommitmentError) -> Problem {
+    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
+    match error {
+        CommitmentError::Envelope(inner) => envelope_problem(inner),
+        CommitmentError::Template(TemplateError::UnknownTemplate(_)) => unprocessable("unknown-template"),
+        CommitmentError::Template(TemplateError::UnknownVersion { .. }) => unprocessable("unknown-template-version"),
+        CommitmentError::NotInForce { .. } => unprocessable("template-not-in-force"),
+        CommitmentError::InvalidFields(issues) => unprocessable("invalid-fields")
+            .with_errors(issues.iter().filter_map(|issue| serde_json::to_value(issue).ok()).collect()),
+        CommitmentError::TextHashMismatch { .. } => unprocessable("text-hash-mismatch"),
+        CommitmentError::CreditCodeMismatch => unprocessable("credit-code-mismatch"),
+        CommitmentError::WrongType => unprocessable("not-a-commitment"),
+        CommitmentError::BadMember(_) => unprocessable("bad-payload"),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ReceiptResponse {
+    submission_id: String,
+    sequence: u64,
+    received_at: String,
+    key_status: KeyStatus,
+    key_status_label_zh: &'static str,
+    key_status_label_en: &'static str,
+    /// The server's countersignature (a JWS; verify it against `GET /api/v1/server-keys`).
+    receipt: Value,
+}
+
+impl From<&CommitmentRow> for ReceiptResponse {
+    fn from(row: &CommitmentRow) -> Self {
+        Self {
+            submission_id: row.submission_id.clone(),
+            sequence: row.sequence,
+            received_at: row.received_at.clone(),
+            key_status: row.key_status,
+            key_status_label_zh: row.key_status.label_zh(),
+            key_status_label_en: row.key_status.label_en(),
+            receipt: row.receipt.clone(),
+        }
+    }
+}
+
+fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
+    let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
+    let latest = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now + MAX_CLOCK_SKEW_MILLIS);
+    if signed.signed_at.get(..19) > latest.get(..19) {
+        return Err(Problem::unprocessable(
+            "signed-in-future",
+            format!("签名时间 {} 晚于服务器时间，请检查设备时钟。", signed.signed_at),
+            format!("The signature time {} is ahead of the server's clock; check the device clock.", signed.signed_at),
+        ));
+    }
+    Ok(signed)
+}
+
+/// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<ReceiptResponse>), Problem> {
+    require_json(&headers)?;
+    let bytes = read_body(&headers, body, MAX_ENVELOPE_BYTES).await?;
+    let _: Value = json_body(&bytes)?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))?;
+    let now = now_millis();
+    let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+    let server_key = state.server_key.clone();
+    let db = state.db.clone();
+    let (row, created) = blocking(move || {
+        let signed = verify_submission(&text, now)?;
+        let credit_code = signed.prepared.credit_code().unwrap_or_default().to_owned();
+        let new = NewCommitment {
+            submission_id: signed.envelope.submission_id.clone(),
+            credit_code: credit_code.clone(),
+            template_id: signed.prepared.template.id.clone(),
+            template_version: signed.prepared.template.version.clone(),
+            signer_kid: signed.envelope.kid.clone(),
+            signed_at: signed.signed_at.clone(),
+            received_at: received_at.clone(),
+            envelope: text,
+        };
+        let mut receipt = Receipt {
+            receipt_type: RECEIPT_TYPE.into(),
+            submission_id: new.submission_id.clone(),
+            received_at,
+            sequence: 0,
+            key_status: KeyStatus::Unenrolled,
+            signer_kid: new.signer_kid.clone(),
+            credit_code,
+            template_id: new.template_id.clone(),
+            template_version: new.template_version.clone(),
+        };
+        let receipt_for = move |sequence, key_status| {
+            receipt.sequence = sequence;
+            receipt.key_status = key_status;
+            receipt::sign(&receipt, &server_key.seed).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+        };
+        db.store_commitment(new, receipt_for).map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(ReceiptResponse::from(&row))))
+}
+
+/// A stored commitment as published: the signed envelope and receipt, plus labels for people.
+#[derive(Serialize)]
+pub struct CommitmentView {
+    #[serde(flatten)]
+    row: CommitmentRow,
+    title_zh: String,
+    title_en: String,
+    signer_fingerprint: String,
+    key_status_label_zh: &'static str,
+    key_status_label_en: &'static str,
+    status_label_zh: &'static str,
+    status_label_en: &'static str,
+}
+
+impl From<CommitmentRow> for CommitmentView {
+    fn from(row: CommitmentRow) -> Self {
+        let titles = template::get(&row.template_id, Some(&row.template_version))
+            .map(|t| (t.title.zh.clone(), t.title.en.clone()))
+            .unwrap_or_else(|_| (row.template_id.clone(), row.template_id.clone()));
+        let (status_label_zh, status_label_en) = match row.status.as_str() {
+            "kept" => ("已履诺", "kept"),
+            "broken" => ("违诺", "broken"),
+            _ => ("在诺", "in force"),
+        };
+        Self {
+            title_zh: titles.0,
+            title_en: titles.1,
+            signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
+            key_status_label_zh: row.key_status.label_zh(),
+            key_status_label_en: row.key_status.label_en(),
+            status_label_zh,
+            status_label_en,
+            row,
+        }
+    }
+}
+
+fn submission_id_from(text: &str) -> Result<String, Problem> {
+    let id = text.trim().to_ascii_lowercase();
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(Problem::bad_request(
+            "bad-submission-id",
+            "提交编号应为 64 位十六进制字符。",
+            "A submission id has 64 hexadecimal characters.",
+        ))
+    }
+}
+
+/// `GET /api/v1/commitments/{id}`.
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentView>, Problem> {
+    let id = submission_id_from(&id)?;
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let row = blocking(move || db.commitment(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
+    let row = row.ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "commitment-not-found",
+            "未找到",
+            "Not found",
+            format!("没有编号为 {id} 的承诺书。"),
+            format!("No commitment with id {id}."),
+        )
+    })?;
+    Ok(Json(row.into()))
+}
+
+#[derive(Serialize)]
+pub struct SubjectCommitments {
+    credit_code: String,
+    commitments: Vec<CommitmentView>,
+}
+
+/// Most commitments listed for one subject.
+const SUBJECT_LIST_LIMIT: u32 = 500;
+
+/// `GET /api/v1/subjects/{code}/commitments`: the subject's commitments, newest first.
+pub async fn of_subject(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<SubjectCommitments>, Problem> {
+    let report = xinnuo_core::code::validate(&code, &Default::default());
+    if !report.valid || report.kind != xinnuo_core::code::CodeKind::Uscc {
+        let reason_zh =
+            report.errors.first().map(|e| e.code.message_zh()).unwrap_or_else(|| report.kind.label_zh().into());
+        let reason_en =
+            report.errors.first().map(|e| e.code.message_en()).unwrap_or_else(|| report.kind.label_en().into());
+        return Err(Problem::bad_request(
+            "invalid-credit-code",
+            format!("统一社会信用代码无效：{reason_zh}"),
+            format!("Invalid unified social credit code: {reason_en}"),
+        ));
+    }
+    let db = state.db.clone();
+    let credit_code = report.normalized;
+    let lookup = credit_code.clone();
+    let rows = blocking(move || {
+        db.commitments_of_subject(&lookup, SUBJECT_LIST_LIMIT).map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await?;
+    Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(Into::into).collect() }))
+}

@@ -1,0 +1,170 @@
+// Keys, commitments and receipts against a real server; every receipt is checked with Node's own crypto.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { base, problem, postJson } from "./support/http.mjs";
+import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
+
+const CODE = TAX_VALUES.credit_code;
+const filled = { template_id: "tax-service", values: TAX_VALUES };
+const adminToken = process.env.XINNUO_ADMIN_TOKEN;
+
+function newKey() {
+  return xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+}
+
+async function serverJwk(kid) {
+  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const key = keys.find((k) => k.kid === kid);
+  assert.ok(key, `server key ${kid} is published`);
+  return key.jwk;
+}
+
+/** A payload the core would sign, built by hand so tests can break it on purpose. */
+function payloadFor(values = TAX_VALUES, template = {}) {
+  const t = xinnuo.getTemplate("tax-service");
+  return {
+    type: "xinnuo.commitment/1",
+    template: { id: t.id, version: t.version, text_sha256: t.text_sha256, ...template },
+    credit_code: values.credit_code,
+    values,
+    signed_at: new Date().toISOString(),
+    nonce: randomBytes(16).toString("base64url"),
+  };
+}
+
+async function subjectCount(code = CODE) {
+  const body = await (await fetch(`${base}/api/v1/subjects/${code}/commitments`)).json();
+  return body.commitments.length;
+}
+
+test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 200, the same receipt", async () => {
+  const key = newKey();
+  const jws = key.signCommitment(filled);
+  const first = await postJson("/api/v1/commitments", jws);
+  assert.equal(first.status, 201);
+  const receipt = await first.json();
+  assert.equal(receipt.key_status, "unenrolled");
+  assert.match(receipt.key_status_label_zh, /密钥未核验/);
+  assert.equal(receipt.submission_id, verifyFlattenedJws(jws).submissionId);
+  // The receipt verifies with Node's crypto against the published server key, and is for this submission.
+  const receiptHeader = JSON.parse(Buffer.from(receipt.receipt.protected, "base64url"));
+  const { payload } = verifyFlattenedJws(receipt.receipt, await serverJwk(receiptHeader.kid));
+  assert.equal(payload.type, "xinnuo.receipt/1");
+  assert.equal(payload.submission_id, receipt.submission_id);
+  assert.equal(payload.sequence, receipt.sequence);
+  assert.equal(payload.signer_kid, key.kid);
+  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id).valid, true);
+
+  const again = await postJson("/api/v1/commitments", jws);
+  assert.equal(again.status, 200);
+  assert.deepEqual(await again.json(), receipt);
+
+  const stored = await (await fetch(`${base}/api/v1/commitments/${receipt.submission_id}`)).json();
+  assert.equal(stored.title_zh, "纳税服务信用承诺书");
+  assert.equal(stored.status_label_zh, "在诺");
+  assert.equal(xinnuo.verifyEnvelope(JSON.stringify(stored.envelope)).valid, true);
+  assert.deepEqual(stored.receipt, receipt.receipt);
+  const list = await (await fetch(`${base}/api/v1/subjects/${CODE.toLowerCase()}/commitments`)).json();
+  assert.ok(list.commitments.some((c) => c.submission_id === receipt.submission_id));
+  key.free();
+});
+
+test("enrolment with proof of possession; approval by admin API or CLI makes the key verified", async () => {
+  const key = newKey();
+  const enrolment = key.signEnrolment(CODE, "山西示例科技有限公司");
+  const created = await postJson("/api/v1/keys", enrolment);
+  assert.equal(created.status, 201);
+  const row = await created.json();
+  assert.equal(row.status, "pending");
+  assert.equal(row.kid, key.kid);
+  assert.equal((await postJson("/api/v1/keys", enrolment)).status, 200);
+
+  const pending = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
+  assert.equal(pending.key_status, "pending");
+
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, ""), 401, "unauthorized");
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", { authorization: "Bearer wrong" }), 401);
+  await problem(await postJson(`/api/v1/admin/keys/nosuchkey/approve`, "", { authorization: `Bearer ${adminToken}` }), 404, "key-not-found");
+  const approved = await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", { authorization: `Bearer ${adminToken}` });
+  assert.equal(approved.status, 200);
+  assert.equal((await approved.json()).approved[0].status, "approved");
+  const verified = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
+  assert.equal(verified.key_status, "verified");
+
+  // The department's command line, given the fingerprint as people read it (groups with spaces).
+  const other = newKey();
+  assert.equal((await postJson("/api/v1/keys", other.signEnrolment(CODE, "山西示例科技有限公司"))).status, 201);
+  const grouped = xinnuo.fingerprintGroups(other.kid);
+  const out = execFileSync(process.env.XINNUO_SERVER_BIN, ["keys", "--db", process.env.XINNUO_DB, "approve", ...grouped.split(" ")], { encoding: "utf8" });
+  assert.match(out, /已核验 approved/);
+  const view = await (await fetch(`${base}/api/v1/keys/${encodeURIComponent(grouped)}`)).json();
+  assert.equal(view.enrolments[0].status, "approved");
+  key.free();
+  other.free();
+});
+
+test("an enrolment not signed by the key it names is refused", async () => {
+  const key = newKey();
+  const enrolment = JSON.parse(key.signEnrolment(CODE, "山西示例科技有限公司"));
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const header = JSON.parse(Buffer.from(enrolment.protected, "base64url"));
+  const payload = JSON.parse(Buffer.from(enrolment.payload, "base64url"));
+  const body = await problem(await postJson("/api/v1/keys", signFlattenedJws(payload, privateKey, header.jwk)), 422, "bad-signature");
+  assert.match(body.detail_zh, /签名无效/);
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 404, "key-not-found");
+  key.free();
+});
+
+test("every bad submission is a clear problem and nothing is stored", async () => {
+  const before = await subjectCount();
+  const key = newKey();
+  const good = JSON.parse(key.signCommitment(filled));
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const post = (body) => postJson("/api/v1/commitments", body);
+
+  // Tampered payload: the signature no longer matches.
+  const tamperedPayload = JSON.parse(Buffer.from(good.payload, "base64url"));
+  tamperedPayload.values = { ...tamperedPayload.values, subject_name: "别的公司" };
+  const tampered = { ...good, payload: Buffer.from(canonicalize(tamperedPayload)).toString("base64url") };
+  await problem(await post(tampered), 422, "bad-signature");
+  // Wrong key: claims our key, signed by another.
+  const header = JSON.parse(Buffer.from(good.protected, "base64url"));
+  await problem(await post(signFlattenedJws(payloadFor(), privateKey, header.jwk)), 422, "bad-signature");
+  // Properly signed by a foreign key but wrong in content.
+  await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { id: "no-such-template" }), privateKey)), 422, "unknown-template");
+  await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { version: "0.0.1" }), privateKey)), 422, "unknown-template-version");
+  const hash = await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { text_sha256: "0".repeat(64) }), privateKey)), 422, "text-hash-mismatch");
+  assert.match(hash.detail_zh, /文本摘要/);
+  const badCode = { ...TAX_VALUES, credit_code: "91140105123456788E" };
+  const fields = await problem(await post(signFlattenedJws(payloadFor(badCode), privateKey)), 422, "invalid-fields");
+  assert.equal(fields.errors[0].field, "credit_code");
+  assert.match(fields.errors[0].message_zh, /统一社会信用代码有误/);
+  const badPhone = await problem(await post(signFlattenedJws(payloadFor({ ...TAX_VALUES, phone: "12" }), privateKey)), 422, "invalid-fields");
+  assert.equal(badPhone.errors[0].code, "invalid_phone");
+  await problem(await post(signFlattenedJws({ ...payloadFor(), credit_code: "91350100M000100Y43" }, privateKey)), 422, "credit-code-mismatch");
+  // Malformed, oversized, wrong media type.
+  await problem(await post("{not json"), 400, "malformed-json");
+  await problem(await post({ protected: "!!", payload: "x", signature: "y" }), 400, "bad-envelope");
+  await problem(await post(JSON.stringify({ pad: "x".repeat(70 * 1024) })), 413, "too-large");
+  await problem(await fetch(`${base}/api/v1/commitments`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(good) }), 415);
+  assert.equal(await subjectCount(), before, "nothing stored by a refused submission");
+  key.free();
+});
+
+test("look-ups: bad and unknown ids, invalid subject codes, templates, server keys", async () => {
+  await problem(await fetch(`${base}/api/v1/commitments/xyz`), 400, "bad-submission-id");
+  await problem(await fetch(`${base}/api/v1/commitments/${"0".repeat(64)}`), 404, "commitment-not-found");
+  const bad = await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E/commitments`), 400, "invalid-credit-code");
+  assert.match(bad.detail_zh, /校验码/);
+  const templates = await (await fetch(`${base}/api/v1/templates`)).json();
+  assert.ok(templates.length >= 12);
+  const tax = await (await fetch(`${base}/api/v1/templates/tax-service`)).json();
+  assert.equal(tax.text_sha256, xinnuo.getTemplate("tax-service").text_sha256, "server and package share one core");
+  await problem(await fetch(`${base}/api/v1/templates/nope`), 404, "unknown-template");
+  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  assert.equal(keys.filter((k) => k.current).length, 1);
+  assert.equal(keys[0].jwk.crv, "Ed25519");
+});
