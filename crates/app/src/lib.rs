@@ -1,9 +1,13 @@
-//! Xinnuo single-page app: credit-code check (single and batch). Every check runs `xinnuo-core` in the
-//! browser; this crate only renders and keeps UI state.
+//! Xinnuo single-page app: credit-code checks, commitments (fill, sign, submit, print), keys and offline
+//! verification. Every rule runs `xinnuo-core` in the browser; this crate renders and keeps UI state.
 
+pub mod api;
+pub mod browser;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod route;
+pub mod storage;
 
 use i18n::Lang;
 use wasm_bindgen::prelude::*;
@@ -12,13 +16,16 @@ use xinnuo_core::code::{Province, ValidateOptions};
 use yew::prelude::*;
 
 use pages::batch_check::BatchCheck;
+use pages::commit::CommitPage;
+use pages::keys::KeysPage;
+use pages::print::PrintPage;
 use pages::single_check::SingleCheck;
+use pages::verify::VerifyPage;
+use route::{use_route, Route};
 
 const LANG_KEY: &str = "xinnuo.lang";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
-}
+use browser::local_storage as storage;
 
 fn saved_lang() -> Lang {
     storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).map(|tag| Lang::from_tag(&tag)).unwrap_or_default()
@@ -27,6 +34,7 @@ fn saved_lang() -> Lang {
 #[component]
 pub fn App() -> Html {
     let lang = use_state(saved_lang);
+    let route = use_route();
     let province = use_state(|| None::<Province>);
     {
         let lang = *lang;
@@ -52,26 +60,44 @@ pub fn App() -> Html {
     };
     let lang = *lang;
     let options = ValidateOptions { province: *province };
+    let tab = |target: Route, zh: &'static str, en: &'static str| {
+        let current = std::mem::discriminant(&target) == std::mem::discriminant(&route);
+        html! {
+            <a href={target.href()} class={classes!("tab", current.then_some("current"))} aria-current={current.then_some("page")}>{ lang.pick(zh, en) }</a>
+        }
+    };
+    let page = match &route {
+        Route::Check => html! { <><SingleCheck {lang} {options} /><BatchCheck {lang} {options} /></> },
+        Route::Commit => html! { <CommitPage {lang} /> },
+        Route::Keys => html! { <KeysPage {lang} /> },
+        Route::Verify(id) => html! { <VerifyPage {lang} id={id.clone()} /> },
+        Route::Print(id) => html! { <PrintPage {lang} id={id.clone()} /> },
+    };
     html! {
         <>
             <header class="top">
-                <h1>{ lang.pick("信诺 · 信用代码检查", "Xinnuo · Credit code check") }</h1>
+                <h1>{ lang.pick("信诺 · 信用承诺与代码检查", "Xinnuo · Credit commitments and code checks") }</h1>
+                <nav class="tabs" aria-label={lang.pick("功能", "Sections")}>
+                    { tab(Route::Check, "代码检查", "Code check") }
+                    { tab(Route::Commit, "填写承诺书", "Commitment") }
+                    { tab(Route::Keys, "密钥", "Keys") }
+                    { tab(Route::Verify(None), "验证", "Verify") }
+                </nav>
                 <div class="tools">
-                    <label>{ lang.pick("办理省份：", "Province: ") }
-                        <select id="province" onchange={on_province}>
-                            <option value="" selected={province.is_none()}>{ lang.pick("不限", "any") }</option>
-                            <option value="14">{ lang.pick("山西省", "Shanxi") }</option>
-                        </select>
-                    </label>
+                    if route == Route::Check {
+                        <label>{ lang.pick("办理省份：", "Province: ") }
+                            <select id="province" onchange={on_province}>
+                                <option value="" selected={province.is_none()}>{ lang.pick("不限", "any") }</option>
+                                <option value="14">{ lang.pick("山西省", "Shanxi") }</option>
+                            </select>
+                        </label>
+                    }
                     <button type="button" id="lang-toggle" onclick={toggle_lang} lang={lang.other().tag()}>{ lang.pick("English", "中文") }</button>
                 </div>
             </header>
-            <main>
-                <SingleCheck {lang} {options} />
-                <BatchCheck {lang} {options} />
-            </main>
+            <main>{ page }</main>
             <footer>
-                { lang.pick("依据 GB 32100-2015、GB 11714、GB 11643 在您的浏览器中检查，输入内容不会上传。", "Checked in your browser against GB 32100-2015, GB 11714 and GB 11643; nothing you type is uploaded.") }
+                { lang.pick("检查与验证均在您的浏览器中进行；只有您提交的承诺书会发送到服务器，私钥从不离开本机。", "Checks and verification run in your browser; only commitments you submit are sent to the server, and private keys never leave this device.") }
             </footer>
         </>
     }

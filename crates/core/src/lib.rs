@@ -3,6 +3,7 @@
 //! The app, the JS package and the server call these functions, so each rule is written once here.
 //! Nothing in this crate knows about HTTP, the DOM, SQL, clocks or randomness.
 
+pub mod bundle;
 pub mod calendar;
 pub mod code;
 pub mod commitment;

@@ -1,3 +1,5 @@
 pub mod code_view;
+pub mod field_input;
 pub mod issue_list;
 pub mod parts_table;
+pub mod verification;

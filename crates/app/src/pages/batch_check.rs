@@ -4,12 +4,12 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use xinnuo_core::code::{batch_cells, validate, ValidateOptions};
 use yew::prelude::*;
 
 use super::batch_state::{export_csv, row_note, BatchAction, BatchRow, BatchState};
+use crate::browser::download;
 use crate::i18n::Lang;
 
 /// One example of each situation the checker explains (示例, fictional codes built to the standard).
@@ -65,20 +65,6 @@ fn decode_file(bytes: &[u8]) -> Result<String, String> {
     }
     let decoder = web_sys::TextDecoder::new_with_label("gb18030").map_err(|_| "gb18030".to_owned())?;
     decoder.decode_with_u8_array(bytes).map_err(|_| "decode".to_owned())
-}
-
-fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-    let properties = web_sys::BlobPropertyBag::new();
-    properties.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &properties)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    anchor.set_href(&url);
-    anchor.set_download(filename);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url)
 }
 
 #[component]
@@ -171,7 +157,7 @@ pub fn BatchCheck(props: &Props) -> Html {
         Callback::from(move |_| {
             let invalid_only = state.invalid_only;
             let rows = state.rows.iter().filter(|row| !invalid_only || !row.report.valid);
-            let _ = download("xinnuo-codes.csv", &export_csv(rows, lang));
+            let _ = download("xinnuo-codes.csv", &export_csv(rows, lang), "text/csv;charset=utf-8");
         })
     };
 

@@ -222,4 +222,4 @@ pub fn verify(jws: &str) -> Result<SignedCommitment, CommitmentError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

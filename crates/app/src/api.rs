@@ -1,0 +1,139 @@
+//! The REST backend (same origin): one function per call, failures as one typed error.
+
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, or the server is down.
+    Network(String),
+    /// An RFC 9457 problem from the server.
+    Problem { title: String, detail_zh: String, detail_en: String, errors: Vec<FieldError> },
+    /// An answer that is neither the expected JSON nor a problem.
+    Unexpected(u16),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+#[derive(Deserialize)]
+struct ProblemBody {
+    title: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    detail_zh: String,
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Network(detail) => format!(
+                "{}（{detail}）",
+                lang.pick(
+                    "无法连接服务器，请检查网络后重试",
+                    "Cannot reach the server; check the connection and retry"
+                )
+            ),
+            Self::Problem { title, detail_zh, detail_en, errors } => {
+                let detail = lang.pick(detail_zh, detail_en);
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}：{}", e.field, lang.pick(&e.message_zh, &e.message_en)))
+                    .collect();
+                if fields.is_empty() {
+                    format!("{title}：{detail}")
+                } else {
+                    format!("{title}：{detail} {}", fields.join("；"))
+                }
+            }
+            Self::Unexpected(status) => {
+                format!("{} (HTTP {status})", lang.pick("服务器返回了意外的结果", "Unexpected answer from the server"))
+            }
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if response.ok() {
+        return response.json::<T>().await.map_err(|_| ApiError::Unexpected(status));
+    }
+    match response.json::<ProblemBody>().await {
+        Ok(problem) => Err(ApiError::Problem {
+            title: problem.title,
+            detail_zh: problem.detail_zh,
+            detail_en: problem.detail,
+            errors: problem.errors,
+        }),
+        Err(_) => Err(ApiError::Unexpected(status)),
+    }
+}
+
+async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, ApiError> {
+    let request = Request::post(path)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(request.send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::get(path).send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+}
+
+/// The answer to a submission.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ReceiptResponse {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: String,
+    pub key_status_label_zh: String,
+    pub key_status_label_en: String,
+    pub receipt: Value,
+}
+
+pub async fn submit_commitment(jws: &str) -> Result<ReceiptResponse, ApiError> {
+    post_json("api/v1/commitments", jws).await
+}
+
+/// A stored commitment as the server publishes it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StoredCommitment {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub status_label_zh: String,
+    pub status_label_en: String,
+    pub envelope: Value,
+    pub receipt: Value,
+}
+
+pub async fn get_commitment(id: &str) -> Result<StoredCommitment, ApiError> {
+    let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
+    get_json(&format!("api/v1/commitments/{id}")).await
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Enrolment {
+    pub kid: String,
+    pub credit_code: String,
+    pub status: String,
+    pub status_label_zh: String,
+    pub status_label_en: String,
+}
+
+pub async fn enrol_key(jws: &str) -> Result<Enrolment, ApiError> {
+    post_json("api/v1/keys", jws).await
+}

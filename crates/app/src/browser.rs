@@ -1,0 +1,61 @@
+//! The few browser facilities the pages need: storage, downloads, randomness, the clock, navigation.
+
+use wasm_bindgen::JsValue;
+use xinnuo_core::calendar::{Date, UtcTimestamp};
+use zeroize::Zeroizing;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn local_storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Offers `content` as a file download.
+pub fn download(filename: &str, content: &str, mime: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let properties = web_sys::BlobPropertyBag::new();
+    properties.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &properties)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = window().and_then(|w| w.document()).ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(document.create_element("a")?);
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+/// Fresh random bytes (Web Crypto).
+pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, String> {
+    let mut bytes = Zeroizing::new([0u8; N]);
+    getrandom::fill(bytes.as_mut()).map_err(|e| format!("无法获得随机数 / no randomness: {e}"))?;
+    Ok(bytes)
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SS.sssZ`.
+pub fn now_iso() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Today's date in China (UTC+8), whatever the device's time zone.
+pub fn today_china() -> Option<Date> {
+    UtcTimestamp::parse(&now_iso()).ok().map(|t| t.china_date())
+}
+
+/// The page's origin, e.g. `https://credit.example.gov.cn`.
+pub fn origin() -> String {
+    window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// The app's own address without the hash (the app may live below the origin).
+pub fn app_base() -> String {
+    let href = window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_owned()
+}
+
+/// Lets the browser paint before CPU-heavy work (key derivation) starts.
+pub async fn yield_to_paint() {
+    gloo_timers::future::TimeoutFuture::new(30).await;
+}

@@ -1,0 +1,70 @@
+//! What an offline verification found: verdict, signer, time, receipt, the text, and every mismatch.
+
+use xinnuo_core::bundle::BundleReport;
+use xinnuo_core::envelope;
+use yew::prelude::*;
+
+use crate::components::field_input::text_lang;
+use crate::i18n::Lang;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub report: BundleReport,
+}
+
+fn bilingual(message: &str, lang: Lang) -> String {
+    message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| lang.pick(zh, en).to_owned())
+}
+
+#[component]
+pub fn Verification(props: &Props) -> Html {
+    let lang = props.lang;
+    let report = &props.report;
+    let valid = report.is_valid();
+    let verdict = if valid {
+        html! { <p class="verdict ok" id="verify-verdict">{ lang.pick("✓ 验证通过：签名有效，内容与模板一致", "✓ Verified: the signature holds and the content matches its template") }</p> }
+    } else {
+        html! { <p class="verdict no" id="verify-verdict">{ lang.pick("✗ 验证未通过", "✗ Verification failed") }</p> }
+    };
+    let mut problems: Vec<String> = Vec::new();
+    if let Err(error) = &report.commitment {
+        problems.push(bilingual(&error.to_string(), lang));
+        for issue in error.field_issues() {
+            problems.push(format!("{}：{}", issue.field, issue.message(text_lang(lang))));
+        }
+    }
+    if let Some(Err(error)) = &report.receipt {
+        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), bilingual(&error.to_string(), lang)));
+    }
+    html! {
+        <div class="verification" id="verification">
+            { verdict }
+            if !problems.is_empty() {
+                <ul class="issues errors" id="verify-problems">{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+            }
+            if let Ok(signed) = &report.commitment {
+                <dl class="facts">
+                    <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
+                    <dd><code class="fingerprint" id="verify-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></dd>
+                    <dt>{ lang.pick("签名时间", "Signed at") }</dt><dd id="verify-signed-at">{ signed.signed_at.clone() }</dd>
+                    <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ signed.envelope.submission_id.clone() }</code></dd>
+                    <dt>{ lang.pick("模板", "Template") }</dt>
+                    <dd>{ format!("{} {} (SHA-256 {}…)", signed.prepared.template.id, signed.prepared.template.version, &signed.prepared.template.text_sha256[..16]) }</dd>
+                    if let Some(Ok(receipt)) = &report.receipt {
+                        <dt>{ lang.pick("服务器回执", "Server receipt") }</dt>
+                        <dd id="verify-receipt">{ format!("#{} · {} · {}", receipt.receipt.sequence, receipt.receipt.received_at,
+                            lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
+                        <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
+                        <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
+                    }
+                </dl>
+                <article class="commitment-text">
+                    <pre id="verify-text">{ signed.render(text_lang(lang)).text }</pre>
+                </article>
+                <p><a class="button" href={Route::Print(signed.envelope.submission_id.clone()).href()}>{ lang.pick("打印", "Print") }</a></p>
+            }
+        </div>
+    }
+}

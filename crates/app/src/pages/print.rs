@@ -1,0 +1,104 @@
+//! The A4 print view of a submitted commitment: title, text with the filled fields, signature and seal
+//! boxes, key fingerprint, receipt, and a QR code that opens the verify page for this submission.
+
+use qrcode::render::svg;
+use qrcode::QrCode;
+use xinnuo_core::bundle::{self, BundleReport};
+use xinnuo_core::envelope;
+use yew::prelude::*;
+
+use crate::api;
+use crate::browser::app_base;
+use crate::components::field_input::text_lang;
+use crate::i18n::Lang;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub id: String,
+}
+
+#[derive(Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Ready(Box<BundleReport>),
+    Error(String),
+}
+
+/// The QR code as inline SVG (generated here from a URL we build, so it is safe to inline).
+fn qr_svg(url: &str) -> Option<String> {
+    let code = QrCode::new(url.as_bytes()).ok()?;
+    Some(code.render::<svg::Color<'_>>().min_dimensions(150, 150).quiet_zone(true).build())
+}
+
+#[component]
+pub fn PrintPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let loaded = use_state(|| Loaded::Loading);
+    {
+        let loaded = loaded.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = api::get_commitment(&id).await.map_err(|e| e.message(lang)).and_then(|stored| {
+                    let text =
+                        serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt }).to_string();
+                    bundle::verify(&text).map_err(|e| e.to_string())
+                });
+                loaded.set(match result {
+                    Ok(report) => Loaded::Ready(Box::new(report)),
+                    Err(message) => Loaded::Error(message),
+                });
+            });
+        });
+    }
+    let report = match &*loaded {
+        Loaded::Loading => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
+        Loaded::Error(message) => return html! { <p class="verdict no" role="alert">{ message }</p> },
+        Loaded::Ready(report) => report,
+    };
+    let signed = match &report.commitment {
+        Ok(signed) => signed,
+        Err(error) => return html! { <p class="verdict no" role="alert">{ error.to_string() }</p> },
+    };
+    let verify_url = format!("{}{}", app_base(), Route::Verify(Some(signed.envelope.submission_id.clone())).href());
+    let qr = qr_svg(&verify_url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
+    let rendered = signed.render(text_lang(Lang::Zh));
+    let body = rendered.text.split_once("\n\n").map_or(rendered.text.as_str(), |(_, rest)| rest).to_owned();
+    let receipt = match &report.receipt {
+        Some(Ok(receipt)) => format!("#{} · {}", receipt.receipt.sequence, receipt.receipt.received_at),
+        _ => lang.pick("无有效回执", "no valid receipt").to_owned(),
+    };
+    let on_print = Callback::from(|_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    html! {
+        <>
+        <div class="row no-print">
+            <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>
+            <span class="muted">{ lang.pick("A4 纵向；打印后在签字、盖章处手写签名并加盖公章。", "A4 portrait; after printing, sign and seal in the boxes.") }</span>
+        </div>
+        <article class="print-page" id="print-page" lang="zh-CN">
+            <h1 class="print-title">{ rendered.title.clone() }</h1>
+            <pre class="print-text">{ body }</pre>
+            <div class="sign-boxes">
+                <div class="sign-box">{ "法定代表人（负责人）签字：" }</div>
+                <div class="sign-box seal">{ "（单位盖章）" }</div>
+            </div>
+            <footer class="print-footer">
+                <div class="print-facts">
+                    <div>{ "电子签名密钥指纹：" }<code class="fingerprint" id="print-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></div>
+                    <div>{ "提交编号：" }<code>{ signed.envelope.submission_id.clone() }</code></div>
+                    <div>{ "签名时间：" }{ signed.signed_at.clone() }{ "　回执：" }{ receipt }</div>
+                    <div>{ format!("模板：{} {}", signed.prepared.template.id, signed.prepared.template.version) }</div>
+                    <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="print-verify-url">{ verify_url.clone() }</span></div>
+                </div>
+                <div class="qr" id="print-qr" data-url={verify_url}>{ qr }</div>
+            </footer>
+        </article>
+        </>
+    }
+}

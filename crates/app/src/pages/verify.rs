@@ -1,0 +1,130 @@
+//! Verify a signed commitment offline: paste it, drop or choose the file, or open `#/verify/<id>` (the QR
+//! code) to fetch it from the server. The check itself always runs here, in the browser.
+
+use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
+use xinnuo_core::bundle::{self, BundleReport};
+use yew::prelude::*;
+
+use crate::api;
+use crate::components::verification::Verification;
+use crate::i18n::Lang;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub id: Option<String>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Nothing,
+    Loading,
+    Report(Box<BundleReport>),
+    Error(String),
+}
+
+fn check(text: &str, lang: Lang) -> Outcome {
+    match bundle::verify(text) {
+        Ok(report) => Outcome::Report(Box::new(report)),
+        Err(error) => {
+            let message = error.to_string();
+            Outcome::Error(message.split_once(" / ").map_or(message.clone(), |(zh, en)| lang.pick(zh, en).to_owned()))
+        }
+    }
+}
+
+async fn read_file(file: web_sys::File) -> Result<String, String> {
+    gloo_file::futures::read_as_text(&gloo_file::File::from(file)).await.map_err(|e| e.to_string())
+}
+
+#[component]
+pub fn VerifyPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let text = use_state(String::new);
+    let outcome = use_state(|| Outcome::Nothing);
+    {
+        let (outcome, text) = (outcome.clone(), text.clone());
+        use_effect_with(props.id.clone(), move |id| {
+            if let Some(id) = id.clone() {
+                outcome.set(Outcome::Loading);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::get_commitment(&id).await {
+                        Ok(stored) => {
+                            let bundle =
+                                serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt });
+                            let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+                            outcome.set(check(&pretty, lang));
+                            text.set(pretty);
+                        }
+                        Err(error) => outcome.set(Outcome::Error(error.message(lang))),
+                    }
+                });
+            }
+        });
+    }
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |event: InputEvent| text.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
+    };
+    let on_verify = {
+        let (text, outcome) = (text.clone(), outcome.clone());
+        Callback::from(move |_| outcome.set(check(&text, lang)))
+    };
+    let load = {
+        let (text, outcome) = (text.clone(), outcome.clone());
+        move |file: web_sys::File| {
+            let (text, outcome) = (text.clone(), outcome.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match read_file(file).await {
+                    Ok(content) => {
+                        outcome.set(check(&content, lang));
+                        text.set(content);
+                    }
+                    Err(error) => outcome.set(Outcome::Error(error)),
+                }
+            });
+        }
+    };
+    let on_file = {
+        let load = load.clone();
+        Callback::from(move |event: Event| {
+            let input = event.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                load(file);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = Callback::from(move |event: DragEvent| {
+        event.prevent_default();
+        if let Some(file) = event.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0)) {
+            load(file);
+        }
+    });
+    let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    html! {
+        <section class="card" aria-labelledby="verify-title">
+            <h2 id="verify-title">{ lang.pick("验证承诺书", "Verify a commitment") }</h2>
+            <p class="hint">{ lang.pick(
+                "粘贴或拖入签名文件（承诺书或带回执的文件），在本机离线验证签名、模板文本和填写内容。",
+                "Paste or drop a signed file (a commitment, or one with its receipt); the signature, the template text and the values are checked offline on this device.") }</p>
+            <div class="drop-zone" ondrop={on_drop} ondragover={on_drag_over}>
+                <label for="verify-input">{ lang.pick("签名文件内容", "Signed file") }</label>
+                <textarea id="verify-input" rows="6" value={(*text).clone()} oninput={on_input}
+                    placeholder={lang.pick("在此粘贴，或把文件拖到这里", "Paste here, or drop the file here")} />
+            </div>
+            <div class="row">
+                <button type="button" class="primary" id="verify-button" onclick={on_verify}>{ lang.pick("验证", "Verify") }</button>
+                <label class="file-button">{ lang.pick("或选择文件：", "or choose a file: ") }
+                    <input id="verify-file" type="file" accept=".json,application/json" onchange={on_file} />
+                </label>
+            </div>
+            { match &*outcome {
+                Outcome::Nothing => html! {},
+                Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在获取…", "Fetching…") }</p> },
+                Outcome::Error(message) => html! { <p class="verdict no" id="verify-verdict" role="alert">{ message }</p> },
+                Outcome::Report(report) => html! { <Verification {lang} report={(**report).clone()} /> },
+            } }
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+//! Hash routes (`#/commit`, `#/verify/<id>`, …), so links work from a static host and a QR code.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Check,
+    Commit,
+    Keys,
+    Verify(Option<String>),
+    Print(String),
+}
+
+impl Route {
+    pub fn parse(hash: &str) -> Self {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.splitn(2, '/');
+        let (head, rest) = (parts.next().unwrap_or(""), parts.next().filter(|r| !r.is_empty()).map(str::to_owned));
+        match (head, rest) {
+            ("commit", _) => Self::Commit,
+            ("keys", _) => Self::Keys,
+            ("verify", id) => Self::Verify(id),
+            ("print", Some(id)) => Self::Print(id),
+            _ => Self::Check,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Self::Check => "#/check".into(),
+            Self::Commit => "#/commit".into(),
+            Self::Keys => "#/keys".into(),
+            Self::Verify(None) => "#/verify".into(),
+            Self::Verify(Some(id)) => format!("#/verify/{id}"),
+            Self::Print(id) => format!("#/print/{id}"),
+        }
+    }
+}
+
+fn current() -> Route {
+    Route::parse(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default())
+}
+
+/// The current route, updated on every `hashchange`.
+#[hook]
+pub fn use_route() -> Route {
+    let route = use_state(current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || route.set(current()));
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    (*route).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_round_trip() {
+        for route in [
+            Route::Check,
+            Route::Commit,
+            Route::Keys,
+            Route::Verify(None),
+            Route::Verify(Some("ab".into())),
+            Route::Print("cd".into()),
+        ] {
+            assert_eq!(Route::parse(&route.href()), route);
+        }
+        assert_eq!(Route::parse(""), Route::Check);
+        assert_eq!(Route::parse("#/nonsense"), Route::Check);
+    }
+}

@@ -1,0 +1,104 @@
+//! A signed file as people pass it around: the signed commitment alone, or `{ "commitment": JWS,
+//! "receipt": JWS }` (the app's download; the server's look-up calls the commitment `envelope`).
+//! Verifying a bundle checks both signatures and that the receipt is for this commitment.
+
+use serde_json::{json, Value};
+
+use crate::commitment::{self, CommitmentError, SignedCommitment};
+use crate::envelope::EnvelopeError;
+use crate::receipt::{self, ReceiptError, VerifiedReceipt};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub commitment: String,
+    pub receipt: Option<String>,
+}
+
+fn is_jws(value: &Value) -> bool {
+    ["protected", "payload", "signature"].iter().all(|k| value.get(k).is_some_and(Value::is_string))
+}
+
+impl Bundle {
+    /// Reads any of the accepted shapes.
+    pub fn parse(text: &str) -> Result<Self, EnvelopeError> {
+        let value: Value =
+            serde_json::from_str(text.trim()).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+        if is_jws(&value) {
+            return Ok(Self { commitment: value.to_string(), receipt: None });
+        }
+        let commitment = value
+            .get("commitment")
+            .or_else(|| value.get("envelope"))
+            .filter(|v| is_jws(v))
+            .ok_or(EnvelopeError::MissingField("commitment"))?;
+        let receipt = value.get("receipt").filter(|v| is_jws(v)).map(Value::to_string);
+        Ok(Self { commitment: commitment.to_string(), receipt })
+    }
+
+    pub fn to_json(&self) -> String {
+        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+        let mut value = json!({ "commitment": parse(&self.commitment) });
+        if let Some(receipt) = &self.receipt {
+            value["receipt"] = parse(receipt);
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    }
+}
+
+/// Everything a verifier found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BundleReport {
+    pub commitment: Result<SignedCommitment, CommitmentError>,
+    pub receipt: Option<Result<VerifiedReceipt, ReceiptError>>,
+}
+
+impl BundleReport {
+    pub fn is_valid(&self) -> bool {
+        self.commitment.is_ok() && !matches!(self.receipt, Some(Err(_)))
+    }
+}
+
+/// Verifies a signed file completely and offline.
+pub fn verify(text: &str) -> Result<BundleReport, EnvelopeError> {
+    let bundle = Bundle::parse(text)?;
+    let commitment = commitment::verify(&bundle.commitment);
+    let receipt = bundle.receipt.as_deref().map(|receipt_text| match &commitment {
+        Ok(signed) => receipt::verify_for(receipt_text, &signed.envelope.submission_id),
+        Err(_) => receipt::verify(receipt_text),
+    });
+    Ok(BundleReport { commitment, receipt })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::receipt::{KeyStatus, Receipt, RECEIPT_TYPE};
+
+    #[test]
+    fn a_bundle_verifies_both_signatures_and_their_link() {
+        let (jws, _) =
+            commitment::sign(&commitment::tests::tax_filled(), &[7; 32], "2026-11-26T02:00:00Z", &[1; 16]).unwrap();
+        let signed = commitment::verify(&jws.to_json()).unwrap();
+        let receipt_for = |id: &str| Receipt {
+            receipt_type: RECEIPT_TYPE.into(),
+            submission_id: id.into(),
+            received_at: "2026-11-26T02:00:01Z".into(),
+            sequence: 1,
+            key_status: KeyStatus::Pending,
+            signer_kid: signed.envelope.kid.clone(),
+            credit_code: "91140105123456788F".into(),
+            template_id: "tax-service".into(),
+            template_version: "1.0.0".into(),
+        };
+        let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &[5; 32]).unwrap().to_json();
+        let bundle = Bundle { commitment: jws.to_json(), receipt: Some(good) };
+        let report = verify(&bundle.to_json()).unwrap();
+        assert!(report.is_valid());
+        let other = receipt::sign(&receipt_for("ff"), &[5; 32]).unwrap().to_json();
+        let wrong = Bundle { commitment: jws.to_json(), receipt: Some(other) };
+        assert!(matches!(verify(&wrong.to_json()).unwrap().receipt, Some(Err(ReceiptError::OtherSubmission))));
+        let server_shape = json!({ "envelope": serde_json::from_str::<Value>(&jws.to_json()).unwrap() }).to_string();
+        assert!(verify(&server_shape).unwrap().is_valid());
+        assert!(matches!(Bundle::parse("{}"), Err(EnvelopeError::MissingField("commitment"))));
+    }
+}

@@ -1,0 +1,149 @@
+// The core flow in real Chromium, as a person does it: create a key, fill the 纳税服务 template, sign,
+// submit, print it with its QR code, and verify it — from the QR link and offline from the file.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { launchBrowser } from "./support/browser.mjs";
+import { base } from "./support/http.mjs";
+
+const PASS = "山西示例 passphrase 2026";
+const jsQrPath = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function open(path) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${base}/${path}`);
+  await page.locator("main").waitFor();
+  return { page, context, errors };
+}
+
+/** Decodes the QR code shown in the page with jsQR (drawn from its SVG onto a canvas). */
+async function decodeQr(page) {
+  await page.addScriptTag({ path: jsQrPath });
+  return page.evaluate(async () => {
+    const svg = document.querySelector("#print-qr svg");
+    const image = new Image();
+    image.src = URL.createObjectURL(new Blob([svg.outerHTML], { type: "image/svg+xml" }));
+    await image.decode();
+    const canvas = Object.assign(document.createElement("canvas"), { width: 400, height: 400 });
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, 400, 400);
+    context.drawImage(image, 0, 0, 400, 400);
+    const data = context.getImageData(0, 0, 400, 400);
+    return window.jsQR(data.data, 400, 400)?.data ?? null;
+  });
+}
+
+test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone verifies it", async () => {
+  const { page, context, errors } = await open("#/keys");
+
+  // A key: the passphrase must be typed twice; only the encrypted file is stored.
+  await page.getByLabel("名称（可选").fill("财务部");
+  await page.getByLabel("口令（至少 8 个字符）").fill(PASS);
+  await page.getByLabel("再次输入口令").fill(PASS + "x");
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "两次输入的口令不一致" }).waitFor();
+  await page.getByLabel("再次输入口令").fill(PASS);
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
+  const fingerprint = (await page.locator("li.key-item code.fingerprint").textContent()).trim();
+  assert.match(fingerprint, /^(\S{4} ){10}\S{3}$/);
+  const stored = await page.evaluate(() => localStorage.getItem("xinnuo.keys"));
+  assert.match(stored, /"ciphertext"/);
+  assert.ok(!stored.includes(PASS), "the passphrase is never stored");
+
+  // The form, generated from the template, validated by the core at each field.
+  await page.getByRole("link", { name: "填写承诺书" }).click();
+  assert.equal(await page.locator("#template-select").inputValue(), "tax-service");
+  await page.getByLabel("承诺主体名称").fill("山西示例科技有限公司");
+  const code = page.getByLabel("统一社会信用代码", { exact: true });
+  await code.fill("91140105123456788E");
+  await code.blur();
+  await page.locator("#field-credit_code-error", { hasText: "统一社会信用代码有误" }).waitFor();
+  assert.equal(await code.getAttribute("aria-invalid"), "true");
+  await code.fill("91140105123456788F");
+  await page.locator("#field-credit_code-error").waitFor({ state: "detached" });
+  await page.getByLabel("法定代表人（负责人）", { exact: true }).fill("张三");
+  const phone = page.getByLabel("联系电话", { exact: true });
+  await phone.fill("12345");
+  await phone.blur();
+  await page.locator("#field-phone-error", { hasText: "手机号" }).waitFor();
+  await phone.fill("0351-1234567");
+  await page.getByLabel("承诺事项").fill("办理涉税事项");
+  await page.getByLabel("主管税务机关").fill("国家税务总局太原市小店区税务局");
+  await page.getByLabel("办理人").selectOption("self");
+  await page.getByLabel("本单位已认真阅读并完全理解上述承诺内容").check();
+  await page.getByLabel("同意本承诺书向社会公示并记入本单位信用记录").check();
+
+  // The preview is the exact text that will be signed.
+  const preview = page.locator("#preview-text");
+  assert.match(await preview.textContent(), /本单位山西示例科技有限公司（统一社会信用代码：91140105123456788F）/);
+  assert.ok(!(await preview.textContent()).includes("〔"), await preview.textContent());
+  const previewText = await preview.textContent();
+
+  // A wrong passphrase says so; the right one signs and submits.
+  await page.getByLabel("密钥口令").fill("wrong passphrase");
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status", { hasText: "口令不正确" }).waitFor({ timeout: 30_000 });
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  const receipt = page.locator("#receipt");
+  await receipt.waitFor({ timeout: 30_000 });
+  assert.match(await receipt.textContent(), /已提交，回执序号 #\d+/);
+  assert.match(await page.locator("#receipt-key-status").textContent(), /密钥未核验/);
+  const submissionId = (await page.locator("#receipt-id").textContent()).trim();
+  assert.match(submissionId, /^[0-9a-f]{64}$/);
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "下载签名文件" }).click();
+  const signedFile = join(await mkdtemp(join(tmpdir(), "xinnuo-")), "signed.json");
+  await (await download).saveAs(signedFile);
+
+  // Print: A4 page with fingerprint and a QR code that opens the verify page for this submission.
+  await page.locator("#print-link").click();
+  await page.locator("#print-page").waitFor();
+  assert.equal((await page.locator("#print-fingerprint").textContent()).trim(), fingerprint);
+  assert.match(await page.locator(".print-title").textContent(), /纳税服务信用承诺书/);
+  assert.match(await page.locator(".print-text").textContent(), /主管税务机关：国家税务总局太原市小店区税务局/);
+  const verifyUrl = (await page.locator("#print-verify-url").textContent()).trim();
+  assert.equal(verifyUrl, `${base}/#/verify/${submissionId}`);
+  assert.equal(await decodeQr(page), verifyUrl, "the QR code encodes the verify link");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("header.top").isVisible(), false, "print hides the app's chrome");
+  const width = await page.locator("#print-page").evaluate((el) => el.getBoundingClientRect().width);
+  assert.ok(Math.abs(width - 793.7) < 2, `A4 width, got ${width}px`);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // Anyone, with no keys, opens the QR link: verified in their browser, same text as the preview.
+  const visitor = await open(`#/verify/${submissionId}`);
+  await visitor.page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
+  assert.equal(await visitor.page.locator("#verify-text").textContent(), previewText);
+  assert.equal((await visitor.page.locator("#verify-fingerprint").textContent()).trim(), fingerprint);
+  assert.match(await visitor.page.locator("#verify-receipt").textContent(), /^#\d+ · \d{4}-/);
+
+  // Offline, from the downloaded file; then a tampered copy fails.
+  await visitor.page.getByRole("link", { name: "验证" }).click();
+  await visitor.context.setOffline(true);
+  await visitor.page.locator("#verify-file").setInputFiles(signedFile);
+  await visitor.page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
+  const bundle = JSON.parse(await readFile(signedFile, "utf8"));
+  const payload = JSON.parse(Buffer.from(bundle.commitment.payload, "base64url"));
+  payload.values.subject_name = "另一家公司";
+  bundle.commitment.payload = Buffer.from(JSON.stringify(payload)).toString("base64url");
+  await visitor.page.locator("#verify-input").fill(JSON.stringify(bundle));
+  await visitor.page.getByRole("button", { name: "验证", exact: true }).click();
+  await visitor.page.locator("#verify-verdict", { hasText: "验证未通过" }).waitFor();
+  assert.match(await visitor.page.locator("#verify-problems").textContent(), /签名无效/);
+  assert.deepEqual(visitor.errors, []);
+  await visitor.context.close();
+});
