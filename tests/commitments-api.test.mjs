@@ -1,11 +1,11 @@
 // Keys, commitments and receipts against a real server; every receipt is checked with Node's own crypto.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { base, problem, postJson } from "./support/http.mjs";
 import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload } from "./support/fixtures.mjs";
 
 const CODE = TAX_VALUES.credit_code;
 const filled = { template_id: "tax-service", values: TAX_VALUES };
@@ -20,19 +20,6 @@ async function serverJwk(kid) {
   const key = keys.find((k) => k.kid === kid);
   assert.ok(key, `server key ${kid} is published`);
   return key.jwk;
-}
-
-/** A payload the core would sign, built by hand so tests can break it on purpose. */
-function payloadFor(values = TAX_VALUES, template = {}) {
-  const t = xinnuo.getTemplate("tax-service");
-  return {
-    type: "xinnuo.commitment/1",
-    template: { id: t.id, version: t.version, text_sha256: t.text_sha256, ...template },
-    credit_code: values.credit_code,
-    values,
-    signed_at: new Date().toISOString(),
-    nonce: randomBytes(16).toString("base64url"),
-  };
 }
 
 async function subjectCount(code = CODE) {
@@ -132,19 +119,19 @@ test("every bad submission is a clear problem and nothing is stored", async () =
   await problem(await post(tampered), 422, "bad-signature");
   // Wrong key: claims our key, signed by another.
   const header = JSON.parse(Buffer.from(good.protected, "base64url"));
-  await problem(await post(signFlattenedJws(payloadFor(), privateKey, header.jwk)), 422, "bad-signature");
+  await problem(await post(signFlattenedJws(commitmentPayload(), privateKey, header.jwk)), 422, "bad-signature");
   // Properly signed by a foreign key but wrong in content.
-  await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { id: "no-such-template" }), privateKey)), 422, "unknown-template");
-  await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { version: "0.0.1" }), privateKey)), 422, "unknown-template-version");
-  const hash = await problem(await post(signFlattenedJws(payloadFor(TAX_VALUES, { text_sha256: "0".repeat(64) }), privateKey)), 422, "text-hash-mismatch");
+  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { id: "no-such-template" }), privateKey)), 422, "unknown-template");
+  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { version: "0.0.1" }), privateKey)), 422, "unknown-template-version");
+  const hash = await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { text_sha256: "0".repeat(64) }), privateKey)), 422, "text-hash-mismatch");
   assert.match(hash.detail_zh, /文本摘要/);
   const badCode = { ...TAX_VALUES, credit_code: "91140105123456788E" };
-  const fields = await problem(await post(signFlattenedJws(payloadFor(badCode), privateKey)), 422, "invalid-fields");
+  const fields = await problem(await post(signFlattenedJws(commitmentPayload(badCode), privateKey)), 422, "invalid-fields");
   assert.equal(fields.errors[0].field, "credit_code");
   assert.match(fields.errors[0].message_zh, /统一社会信用代码有误/);
-  const badPhone = await problem(await post(signFlattenedJws(payloadFor({ ...TAX_VALUES, phone: "12" }), privateKey)), 422, "invalid-fields");
+  const badPhone = await problem(await post(signFlattenedJws(commitmentPayload({ ...TAX_VALUES, phone: "12" }), privateKey)), 422, "invalid-fields");
   assert.equal(badPhone.errors[0].code, "invalid_phone");
-  await problem(await post(signFlattenedJws({ ...payloadFor(), credit_code: "91350100M000100Y43" }, privateKey)), 422, "credit-code-mismatch");
+  await problem(await post(signFlattenedJws({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }, privateKey)), 422, "credit-code-mismatch");
   // Malformed, oversized, wrong media type.
   await problem(await post("{not json"), 400, "malformed-json");
   await problem(await post({ protected: "!!", payload: "x", signature: "y" }), 400, "bad-envelope");

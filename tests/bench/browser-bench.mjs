@@ -1,27 +1,13 @@
 // The package's batch API in headless Chromium: serves pkg/ and the codes file from a local server,
 // loads the package in a page and times checkCodes (and validateCodes on a slice). Prints JSON.
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { launchBrowser } from "../support/browser.mjs";
+import { serveFiles } from "./static-server.mjs";
 
 const [codesPath, pkgDir] = process.argv.slice(2);
-const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".txt": "text/plain; charset=utf-8", ".html": "text/html" };
-const server = createServer(async (request, response) => {
-  const path = new URL(request.url, "http://x").pathname;
-  try {
-    const file = path === "/codes.txt" ? codesPath : path === "/" ? null : join(pkgDir, path.replace(/^\/+/, ""));
-    const body = file ? await readFile(file) : "<!doctype html><title>bench</title>";
-    const ext = file ? file.slice(file.lastIndexOf(".")) : ".html";
-    response.writeHead(200, { "content-type": types[ext] ?? "application/octet-stream" });
-    response.end(body);
-  } catch {
-    response.writeHead(404);
-    response.end();
-  }
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const base = `http://127.0.0.1:${server.address().port}`;
+const server = await serveFiles((path) =>
+  path === "/codes.txt" ? codesPath : path === "/" ? null : join(pkgDir, path.replace(/^\/+/, "")));
+const base = server.base;
 const browser = await launchBrowser();
 try {
   const page = await browser.newPage();

@@ -1,5 +1,6 @@
 // Shared test data and the npm package loaded for Node.
 import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import * as xinnuo from "../../pkg/xinnuo.js";
 
 xinnuo.initSync({ module: await readFile(new URL("../../pkg/xinnuo_bg.wasm", import.meta.url)) });
@@ -20,3 +21,16 @@ export const TAX_VALUES = Object.freeze({
 });
 
 export const PASSPHRASE = "正确的口令 correct horse";
+
+/** A commitment payload as the core signs it, built by hand so tests can break it on purpose. */
+export function commitmentPayload(values = TAX_VALUES, template = {}) {
+  const t = xinnuo.getTemplate("tax-service");
+  return {
+    type: "xinnuo.commitment/1",
+    template: { id: t.id, version: t.version, text_sha256: t.text_sha256, ...template },
+    credit_code: values.credit_code,
+    values,
+    signed_at: new Date().toISOString(),
+    nonce: randomBytes(16).toString("base64url"),
+  };
+}

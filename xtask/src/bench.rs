@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::build::build_all;
-use crate::run::{cargo, run, Result};
+use crate::run::{cargo, run, start_server, Result};
 
 fn json_output(command: &mut Command) -> Result<Value> {
     let shown = format!("{command:?}");
@@ -52,10 +52,80 @@ fn mps(rate: f64) -> String {
     format!("{:.2} M/s", rate / 1e6)
 }
 
-pub fn bench(which: &str, count: usize) -> Result {
-    if which != "codes" {
-        return Err(format!("unknown benchmark {which:?}: available: codes"));
+pub fn bench(which: &str, count: Option<usize>) -> Result {
+    match which {
+        "codes" => bench_codes(count.unwrap_or(1_000_000)),
+        "sign" => bench_sign(count.unwrap_or(20_000)),
+        other => Err(format!("unknown benchmark {other:?}: available: codes, sign")),
     }
+}
+
+fn per_s(rate: f64) -> String {
+    if rate >= 1e6 {
+        mps(rate)
+    } else {
+        format!("{rate:.0}/s")
+    }
+}
+
+/// Ed25519 in Chromium (ours, noble, WebCrypto), then accepted submissions against a real server.
+fn bench_sign(count: usize) -> Result {
+    let artefacts = build_all()?;
+    let browser = json_output(Command::new("node").arg("tests/bench/sign-bench.mjs").arg(&artefacts.pkg))?;
+    let dir = crate::root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db = dir.join("sign-bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("sign-bench.db{suffix}")));
+    }
+    let server = start_server(&artefacts, &db, &[])?;
+    let load = json_output(
+        Command::new("node").arg("tests/bench/submit-load.mjs").arg(&server.url).arg(count.to_string()).arg("32"),
+    );
+    drop(server);
+    let load = load?;
+
+    println!(
+        "\nbench sign: Ed25519 over a {}-byte JWS signing input, headless Chromium, one run",
+        browser["message_bytes"]
+    );
+    println!("{:<34} {:>12} {:>12} {:>10} {:>10}", "", "sign", "verify", "sign ×noble", "verify ×noble");
+    let (noble_sign, noble_verify) = (rate(&browser, "noble_sign_per_s"), rate(&browser, "noble_verify_per_s"));
+    for (label, sign, verify) in [
+        ("xinnuo wasm (ed25519-dalek)", rate(&browser, "wasm_sign_per_s"), rate(&browser, "wasm_verify_per_s")),
+        ("@noble/ed25519 3.2 (pure JS)", noble_sign, noble_verify),
+        (
+            "WebCrypto Ed25519 (64 in flight)",
+            rate(&browser, "webcrypto_sign_per_s"),
+            rate(&browser, "webcrypto_verify_per_s"),
+        ),
+    ] {
+        println!(
+            "{label:<34} {:>12} {:>12} {:>10.1}× {:>12.1}×",
+            per_s(sign),
+            per_s(verify),
+            sign / noble_sign.max(1.0),
+            verify / noble_verify.max(1.0)
+        );
+    }
+    println!("target: ≥ 3× noble on sign and verify");
+    println!(
+        "xinnuo verifyEnvelope (signature + template + fields): {}; key unlock (Argon2id 19 MiB, t=2): {:.0} ms",
+        per_s(rate(&browser, "wasm_verify_envelope_per_s")),
+        rate(&browser, "unlock_key_ms")
+    );
+    println!(
+        "\nserver: {} pre-signed submissions, 32 in flight: {} accepted (target ≥ 3,000/s), p50 {:.1} ms, p99 {:.1} ms, statuses {}",
+        load["submissions"],
+        per_s(rate(&load, "accepted_per_s")),
+        rate(&load, "p50_ms"),
+        rate(&load, "p99_ms"),
+        load["statuses"]
+    );
+    Ok(())
+}
+
+fn bench_codes(count: usize) -> Result {
     let root = crate::root();
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;

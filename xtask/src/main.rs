@@ -32,13 +32,14 @@ enum Command {
     },
     /// Run every test: lint, native unit/property tests, wasm tests in Chromium, API and browser tests.
     Test,
-    /// Benchmarks: `codes` (native, browser batch API, python-stdnum).
+    /// Benchmarks: `codes` (native, browser batch API, python-stdnum); `sign` (Ed25519 in Chromium: our
+    /// wasm, @noble/ed25519, WebCrypto; server submissions/s and latency).
     Bench {
         #[arg(default_value = "codes")]
         which: String,
-        /// How many codes the benchmark checks.
-        #[arg(long, default_value_t = 1_000_000)]
-        count: usize,
+        /// How many codes (`codes`, default 1,000,000) or submissions (`sign`, default 20,000).
+        #[arg(long)]
+        count: Option<usize>,
     },
 }
 

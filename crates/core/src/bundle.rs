@@ -72,12 +72,18 @@ pub fn verify(text: &str) -> Result<BundleReport, EnvelopeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::envelope::Signer;
     use crate::receipt::{KeyStatus, Receipt, RECEIPT_TYPE};
 
     #[test]
     fn a_bundle_verifies_both_signatures_and_their_link() {
-        let (jws, _) =
-            commitment::sign(&commitment::tests::tax_filled(), &[7; 32], "2026-11-26T02:00:00Z", &[1; 16]).unwrap();
+        let (jws, _) = commitment::sign(
+            &commitment::tests::tax_filled(),
+            &Signer::from_seed(&[7; 32]),
+            "2026-11-26T02:00:00Z",
+            &[1; 16],
+        )
+        .unwrap();
         let signed = commitment::verify(&jws.to_json()).unwrap();
         let receipt_for = |id: &str| Receipt {
             receipt_type: RECEIPT_TYPE.into(),
@@ -90,11 +96,13 @@ mod tests {
             template_id: "tax-service".into(),
             template_version: "1.0.0".into(),
         };
-        let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &[5; 32]).unwrap().to_json();
+        let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &Signer::from_seed(&[5; 32]))
+            .unwrap()
+            .to_json();
         let bundle = Bundle { commitment: jws.to_json(), receipt: Some(good) };
         let report = verify(&bundle.to_json()).unwrap();
         assert!(report.is_valid());
-        let other = receipt::sign(&receipt_for("ff"), &[5; 32]).unwrap().to_json();
+        let other = receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
         let wrong = Bundle { commitment: jws.to_json(), receipt: Some(other) };
         assert!(matches!(verify(&wrong.to_json()).unwrap().receipt, Some(Err(ReceiptError::OtherSubmission))));
         let server_shape = json!({ "envelope": serde_json::from_str::<Value>(&jws.to_json()).unwrap() }).to_string();

@@ -41,7 +41,7 @@ pub fn sign(
     subject_name: &str,
     requested_at: &str,
     nonce: &[u8; 16],
-    seed: &[u8; 32],
+    signer: &envelope::Signer,
 ) -> Result<FlattenedJws, EnrolmentError> {
     let request = EnrolmentRequest {
         request_type: ENROLMENT_TYPE.into(),
@@ -52,7 +52,7 @@ pub fn sign(
     };
     UtcTimestamp::parse(requested_at).map_err(|_| EnrolmentError::InvalidTime)?;
     let payload = serde_json::to_value(&request).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
-    Ok(envelope::sign(&payload, seed)?)
+    Ok(signer.sign(&payload)?)
 }
 
 fn normalized_code(text: &str) -> Result<String, EnrolmentError> {
@@ -98,10 +98,14 @@ pub fn verify(jws: &str) -> Result<(Verified, EnrolmentRequest), EnrolmentError>
 mod tests {
     use super::*;
 
+    fn signer() -> envelope::Signer {
+        envelope::Signer::from_seed(&[4; 32])
+    }
+
     #[test]
     fn a_signed_request_proves_possession_of_the_key() {
         let jws =
-            sign(" 91140105123456788f ", "山西示例科技有限公司", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]).unwrap();
+            sign(" 91140105123456788f ", "山西示例科技有限公司", "2026-11-26T00:00:00Z", &[1; 16], &signer()).unwrap();
         let (verified, request) = verify(&jws.to_json()).unwrap();
         assert_eq!(request.credit_code, "91140105123456788F");
         assert_eq!(verified.public_key, envelope::public_key(&[4; 32]));
@@ -109,9 +113,9 @@ mod tests {
 
     #[test]
     fn bad_requests_are_refused() {
-        let bad_code = sign("91140105123456788E", "山西示例", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]);
+        let bad_code = sign("91140105123456788E", "山西示例", "2026-11-26T00:00:00Z", &[1; 16], &signer());
         assert!(matches!(bad_code, Err(EnrolmentError::InvalidCreditCode(_))));
-        let bad_name = sign("91140105123456788F", "x", "2026-11-26T00:00:00Z", &[1; 16], &[4; 32]);
+        let bad_name = sign("91140105123456788F", "x", "2026-11-26T00:00:00Z", &[1; 16], &signer());
         assert_eq!(bad_name.unwrap_err(), EnrolmentError::InvalidName);
         let commitment = envelope::sign(&serde_json::json!({"type": "other"}), &[4; 32]).unwrap();
         assert_eq!(verify(&commitment.to_json()).unwrap_err(), EnrolmentError::NotAnEnrolment);

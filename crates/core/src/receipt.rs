@@ -63,10 +63,10 @@ pub enum ReceiptError {
     OtherSubmission,
 }
 
-/// Signs a receipt with the server's seed.
-pub fn sign(receipt: &Receipt, server_seed: &[u8; 32]) -> Result<envelope::FlattenedJws, EnvelopeError> {
+/// Signs a receipt with the server's key.
+pub fn sign(receipt: &Receipt, server: &envelope::Signer) -> Result<envelope::FlattenedJws, EnvelopeError> {
     let payload = serde_json::to_value(receipt).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
-    envelope::sign(&payload, server_seed)
+    server.sign(&payload)
 }
 
 /// A verified receipt and the server key that signed it.
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn a_receipt_round_trips_and_is_bound_to_its_submission() {
-        let jws = sign(&sample(), &[5; 32]).unwrap().to_json();
+        let jws = sign(&sample(), &envelope::Signer::from_seed(&[5; 32])).unwrap().to_json();
         let verified = verify_for(&jws, &"ab".repeat(32)).unwrap();
         assert_eq!(verified.receipt, sample());
         assert_eq!(verified.server.kid, envelope::thumbprint(&envelope::public_key(&[5; 32])));

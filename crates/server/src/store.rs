@@ -4,6 +4,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
+use xinnuo_core::envelope::Signer;
 use xinnuo_core::receipt::KeyStatus;
 use zeroize::Zeroizing;
 
@@ -51,7 +52,7 @@ pub struct NewCommitment {
 
 pub struct ServerKey {
     pub kid: String,
-    pub seed: Zeroizing<[u8; 32]>,
+    pub signer: Signer,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,14 +148,16 @@ impl Db {
                 .optional()?;
             if let Some((kid, seed)) = existing {
                 let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
-                return Ok(ServerKey { kid, seed: Zeroizing::new(seed) });
+                let seed = Zeroizing::new(seed);
+                return Ok(ServerKey { kid, signer: Signer::from_seed(&seed) });
             }
             let (seed, kid, jwk) = generate().map_err(DbError::Other)?;
             c.execute(
                 "INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![kid, seed.as_slice(), jwk.to_string(), now],
             )?;
-            Ok(ServerKey { kid, seed: Zeroizing::new(seed) })
+            let seed = Zeroizing::new(seed);
+            Ok(ServerKey { kid, signer: Signer::from_seed(&seed) })
         })
     }
 

@@ -238,25 +238,30 @@ pub fn read_key_file(key_file: &str) -> Result<JsValue, JsError> {
     })
 }
 
-/// An unlocked key. The seed stays inside wasm memory and is wiped on `free()`.
+/// An unlocked key. The secret stays inside wasm memory and is wiped on `free()`.
 #[wasm_bindgen]
 pub struct UnlockedKey {
-    seed: Zeroizing<[u8; 32]>,
-    kid: String,
+    signer: envelope::Signer,
 }
 
 #[wasm_bindgen]
 impl UnlockedKey {
     #[wasm_bindgen(getter)]
     pub fn kid(&self) -> String {
-        self.kid.clone()
+        self.signer.kid().to_owned()
+    }
+
+    /// The 32-byte Ed25519 public key.
+    #[wasm_bindgen(getter, js_name = publicKey)]
+    pub fn public_key(&self) -> Vec<u8> {
+        self.signer.public_key().to_vec()
     }
 
     /// Signs a filled commitment now; returns the JWS (flattened JSON).
     #[wasm_bindgen(js_name = signCommitment)]
     pub fn sign_commitment(&self, filled: JsFilled) -> Result<String, JsError> {
         let (jws, _) =
-            commitment::sign(&filled_from(filled)?, &self.seed, &now(), &*random::<16>()?).map_err(js_error)?;
+            commitment::sign(&filled_from(filled)?, &self.signer, &now(), &*random::<16>()?).map_err(js_error)?;
         Ok(jws.to_json())
     }
 
@@ -264,14 +269,14 @@ impl UnlockedKey {
     #[wasm_bindgen(js_name = signEnrolment)]
     pub fn sign_enrolment(&self, credit_code: &str, subject_name: &str) -> Result<String, JsError> {
         let jws =
-            enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.seed).map_err(js_error)?;
+            enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.signer).map_err(js_error)?;
         Ok(jws.to_json())
     }
 
     /// A raw Ed25519 signature over `message` (64 bytes), for interoperability and benchmarks.
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, message: &[u8]) -> Vec<u8> {
-        envelope::sign_raw(message, &self.seed).to_vec()
+        self.signer.sign_raw(message).to_vec()
     }
 }
 
@@ -280,7 +285,7 @@ impl UnlockedKey {
 pub fn unlock_key(key_file: &str, passphrase: &str) -> Result<UnlockedKey, JsError> {
     let file = keyfile::parse(key_file).map_err(js_error)?;
     let seed = keyfile::open(&file, passphrase).map_err(js_error)?;
-    Ok(UnlockedKey { seed, kid: file.kid })
+    Ok(UnlockedKey { signer: envelope::Signer::from_seed(&seed) })
 }
 
 /// Opens the key file and signs the filled commitment; returns the JWS (flattened JSON).

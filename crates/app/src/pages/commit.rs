@@ -46,7 +46,8 @@ fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<String, String> 
         key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
     let seed = keyfile::open(&file, passphrase).map_err(|e| e.to_string())?;
     let nonce = random::<16>()?;
-    let (jws, _) = commitment::sign(filled, &seed, &now_iso(), &nonce).map_err(|e| e.to_string())?;
+    let (jws, _) =
+        commitment::sign(filled, &envelope::Signer::from_seed(&seed), &now_iso(), &nonce).map_err(|e| e.to_string())?;
     Ok(jws.to_json())
 }
 

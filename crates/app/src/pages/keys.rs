@@ -229,7 +229,7 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 let signed =
                     keyfile::open(&file, &pass).map_err(|e| bilingual(&e.to_string(), lang)).and_then(|seed| {
                         let nonce = random::<16>()?;
-                        enrolment::sign(&code, &name, &now_iso(), &nonce, &seed)
+                        enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))
                             .map_err(|e| bilingual(&e.to_string(), lang))
                     });
                 let result = match signed {

@@ -148,16 +148,16 @@ pub fn payload(prepared: &Prepared, signed_at: &str, nonce: &[u8; 16]) -> Result
     }))
 }
 
-/// Validates, builds the payload and signs it with a 32-byte seed.
+/// Validates, builds the payload and signs it.
 pub fn sign(
     filled: &Filled,
-    seed: &[u8; 32],
+    signer: &envelope::Signer,
     signed_at: &str,
     nonce: &[u8; 16],
 ) -> Result<(FlattenedJws, Prepared), CommitmentError> {
     let signed = UtcTimestamp::parse(signed_at).map_err(|_| CommitmentError::BadMember("signed_at"))?;
     let prepared = prepare(filled, Some(signed.china_date()))?;
-    let jws = envelope::sign(&payload(&prepared, signed_at, nonce)?, seed)?;
+    let jws = signer.sign(&payload(&prepared, signed_at, nonce)?)?;
     Ok((jws, prepared))
 }
 

@@ -90,7 +90,7 @@ fn unknown_template_and_version_are_errors_not_field_issues() {
 
 #[test]
 fn signed_commitments_verify_and_render_identically() {
-    let (jws, prepared) = sign(&tax_filled(), &SEED, SIGNED_AT, &NONCE).unwrap();
+    let (jws, prepared) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap();
     let signed = verify(&jws.to_json()).unwrap();
     assert_eq!(signed.prepared, prepared);
     assert_eq!(signed.signed_on.to_string(), "2026-11-26");
@@ -103,7 +103,7 @@ fn signed_commitments_verify_and_render_identically() {
 
 /// Re-signs an edited payload with a valid signature, as a dishonest client could.
 fn resign(edit: impl FnOnce(&mut Value)) -> Result<SignedCommitment, CommitmentError> {
-    let (jws, _) = sign(&tax_filled(), &SEED, SIGNED_AT, &NONCE).unwrap();
+    let (jws, _) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap();
     let mut payload = envelope::verify(&jws.to_json()).unwrap().payload;
     edit(&mut payload);
     verify(&envelope::sign(&payload, &SEED).unwrap().to_json())
@@ -146,8 +146,8 @@ fn a_repair_commitment_cannot_be_signed_before_the_rules_it_cites() {
     }
     filled.values.remove("matter");
     filled.values.remove("tax_authority");
-    let err = sign(&filled, &SEED, "2026-03-01T00:00:00Z", &NONCE).unwrap_err();
+    let err = sign(&filled, &envelope::Signer::from_seed(&SEED), "2026-03-01T00:00:00Z", &NONCE).unwrap_err();
     assert!(matches!(err, CommitmentError::NotInForce { .. }), "{err}");
-    let issues = sign(&filled, &SEED, SIGNED_AT, &NONCE).unwrap_err();
+    let issues = sign(&filled, &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap_err();
     assert_eq!(issues.field_issues()[0].code, FieldIssueCode::DateInFuture);
 }

@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -96,20 +96,50 @@ impl FlattenedJws {
     }
 }
 
-/// Signs the canonical bytes of `payload`; the protected header carries `alg`, `kid` and `jwk`.
-pub fn sign(payload: &Value, seed: &[u8; 32]) -> Result<FlattenedJws, EnvelopeError> {
-    let key = SigningKey::from_bytes(seed);
-    let public = key.verifying_key().to_bytes();
-    let header = json!({ "alg": ALG, "kid": thumbprint(&public), "jwk": public_jwk(&public) });
-    let protected = b64(&canonicalize(&header)?);
-    let payload = b64(&canonicalize(payload)?);
-    let signature = key.sign(format!("{protected}.{payload}").as_bytes());
-    Ok(FlattenedJws { protected, payload, signature: b64(&signature.to_bytes()) })
+/// An unlocked signing key with its derived public parts, so that signing many times derives them once.
+/// The secret is wiped when it is dropped (ed25519-dalek's `ZeroizeOnDrop`).
+pub struct Signer {
+    key: SigningKey,
+    /// Canonical protected header, base64url: `alg`, `kid`, `jwk`.
+    protected: String,
+    kid: String,
 }
 
-/// A raw Ed25519 signature (for interoperability tests and benchmarks).
-pub fn sign_raw(message: &[u8], seed: &[u8; 32]) -> [u8; 64] {
-    SigningKey::from_bytes(seed).sign(message).to_bytes()
+impl Signer {
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let key = SigningKey::from_bytes(seed);
+        let public = key.verifying_key().to_bytes();
+        let kid = thumbprint(&public);
+        let header = json!({ "alg": ALG, "kid": kid, "jwk": public_jwk(&public) });
+        // Canonicalising a literal object of strings cannot fail; the fallback is never used.
+        let protected = b64(&canonicalize(&header).unwrap_or_default());
+        Self { key, protected, kid }
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    /// Signs the canonical bytes of `payload`; the protected header carries `alg`, `kid` and `jwk`.
+    pub fn sign(&self, payload: &Value) -> Result<FlattenedJws, EnvelopeError> {
+        let payload = b64(&canonicalize(payload)?);
+        let signature = self.key.sign(format!("{}.{payload}", self.protected).as_bytes());
+        Ok(FlattenedJws { protected: self.protected.clone(), payload, signature: b64(&signature.to_bytes()) })
+    }
+
+    /// A raw Ed25519 signature (for interoperability tests and benchmarks).
+    pub fn sign_raw(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
+}
+
+/// Signs `payload` with the key of a 32-byte seed (see [`Signer`] to sign many times).
+pub fn sign(payload: &Value, seed: &[u8; 32]) -> Result<FlattenedJws, EnvelopeError> {
+    Signer::from_seed(seed).sign(payload)
 }
 
 /// Verifies a raw Ed25519 signature (strict: no malleable or small-order forms).

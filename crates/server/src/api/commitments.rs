@@ -141,7 +141,7 @@ pub async fn submit(
         let receipt_for = move |sequence, key_status| {
             receipt.sequence = sequence;
             receipt.key_status = key_status;
-            receipt::sign(&receipt, &server_key.seed).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+            receipt::sign(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
         db.store_commitment(new, receipt_for).map_err(|e| Problem::internal(e.to_string()))
     })
