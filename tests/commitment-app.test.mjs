@@ -137,6 +137,12 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   await visitor.page.locator("#verify-file").setInputFiles(signedFile);
   await visitor.page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
   const bundle = JSON.parse(await readFile(signedFile, "utf8"));
+  // The receipt alone is recognised as a receipt and verified.
+  await visitor.page.locator("#verify-input").fill(JSON.stringify(bundle.receipt));
+  await visitor.page.getByRole("button", { name: "验证", exact: true }).click();
+  await visitor.page.locator("#verify-receipt-only").waitFor();
+  assert.match(await visitor.page.locator("#verify-verdict").textContent(), /验证通过/);
+  assert.equal((await visitor.page.locator("#verify-id").textContent()).trim(), submissionId);
   const payload = JSON.parse(Buffer.from(bundle.commitment.payload, "base64url"));
   payload.values.subject_name = "另一家公司";
   bundle.commitment.payload = Buffer.from(JSON.stringify(payload)).toString("base64url");

@@ -1,6 +1,7 @@
-//! A signed file as people pass it around: the signed commitment alone, or `{ "commitment": JWS,
-//! "receipt": JWS }` (the app's download; the server's look-up calls the commitment `envelope`).
-//! Verifying a bundle checks both signatures and that the receipt is for this commitment.
+//! A signed file as people pass it around: the signed commitment alone, a receipt alone, or
+//! `{ "commitment": JWS, "receipt": JWS }` (the app's download; the server's look-up calls the commitment
+//! `envelope`, its submission answer has only `receipt`). Verifying checks every signature present and
+//! that the receipt is for this commitment.
 
 use serde_json::{json, Value};
 
@@ -10,7 +11,7 @@ use crate::receipt::{self, ReceiptError, VerifiedReceipt};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
-    pub commitment: String,
+    pub commitment: Option<String>,
     pub receipt: Option<String>,
 }
 
@@ -24,20 +25,28 @@ impl Bundle {
         let value: Value =
             serde_json::from_str(text.trim()).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
         if is_jws(&value) {
-            return Ok(Self { commitment: value.to_string(), receipt: None });
+            let text = Some(value.to_string());
+            let is_receipt = receipt::verify(&value.to_string()).is_ok();
+            return Ok(if is_receipt {
+                Self { commitment: None, receipt: text }
+            } else {
+                Self { commitment: text, receipt: None }
+            });
         }
-        let commitment = value
-            .get("commitment")
-            .or_else(|| value.get("envelope"))
-            .filter(|v| is_jws(v))
-            .ok_or(EnvelopeError::MissingField("commitment"))?;
-        let receipt = value.get("receipt").filter(|v| is_jws(v)).map(Value::to_string);
-        Ok(Self { commitment: commitment.to_string(), receipt })
+        let commitment = value.get("commitment").or_else(|| value.get("envelope")).filter(|v| is_jws(v));
+        let receipt = value.get("receipt").filter(|v| is_jws(v));
+        if commitment.is_none() && receipt.is_none() {
+            return Err(EnvelopeError::MissingField("commitment"));
+        }
+        Ok(Self { commitment: commitment.map(Value::to_string), receipt: receipt.map(Value::to_string) })
     }
 
     pub fn to_json(&self) -> String {
         let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
-        let mut value = json!({ "commitment": parse(&self.commitment) });
+        let mut value = json!({});
+        if let Some(commitment) = &self.commitment {
+            value["commitment"] = parse(commitment);
+        }
         if let Some(receipt) = &self.receipt {
             value["receipt"] = parse(receipt);
         }
@@ -48,23 +57,24 @@ impl Bundle {
 /// Everything a verifier found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BundleReport {
-    pub commitment: Result<SignedCommitment, CommitmentError>,
+    pub commitment: Option<Result<SignedCommitment, CommitmentError>>,
     pub receipt: Option<Result<VerifiedReceipt, ReceiptError>>,
 }
 
 impl BundleReport {
+    /// Every part present verified (and a receipt alone is valid only as a receipt).
     pub fn is_valid(&self) -> bool {
-        self.commitment.is_ok() && !matches!(self.receipt, Some(Err(_)))
+        !matches!(self.commitment, Some(Err(_))) && !matches!(self.receipt, Some(Err(_)))
     }
 }
 
 /// Verifies a signed file completely and offline.
 pub fn verify(text: &str) -> Result<BundleReport, EnvelopeError> {
     let bundle = Bundle::parse(text)?;
-    let commitment = commitment::verify(&bundle.commitment);
+    let commitment = bundle.commitment.as_deref().map(commitment::verify);
     let receipt = bundle.receipt.as_deref().map(|receipt_text| match &commitment {
-        Ok(signed) => receipt::verify_for(receipt_text, &signed.envelope.submission_id),
-        Err(_) => receipt::verify(receipt_text),
+        Some(Ok(signed)) => receipt::verify_for(receipt_text, &signed.envelope.submission_id),
+        _ => receipt::verify(receipt_text),
     });
     Ok(BundleReport { commitment, receipt })
 }
@@ -99,11 +109,13 @@ mod tests {
         let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &Signer::from_seed(&[5; 32]))
             .unwrap()
             .to_json();
-        let bundle = Bundle { commitment: jws.to_json(), receipt: Some(good) };
+        let bundle = Bundle { commitment: Some(jws.to_json()), receipt: Some(good.clone()) };
         let report = verify(&bundle.to_json()).unwrap();
         assert!(report.is_valid());
+        let alone = verify(&good).unwrap();
+        assert!(alone.commitment.is_none() && matches!(alone.receipt, Some(Ok(_))), "a receipt alone is read as one");
         let other = receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
-        let wrong = Bundle { commitment: jws.to_json(), receipt: Some(other) };
+        let wrong = Bundle { commitment: Some(jws.to_json()), receipt: Some(other) };
         assert!(matches!(verify(&wrong.to_json()).unwrap().receipt, Some(Err(ReceiptError::OtherSubmission))));
         let server_shape = json!({ "envelope": serde_json::from_str::<Value>(&jws.to_json()).unwrap() }).to_string();
         assert!(verify(&server_shape).unwrap().is_valid());

@@ -56,3 +56,23 @@ fn batch_functions_agree() {
         assert_eq!(byte & 0x80 != 0, valid);
     }
 }
+
+/// Keys, signing and verification with the browser's own randomness and clock.
+#[wasm_bindgen_test]
+fn a_key_made_in_the_browser_signs_a_commitment_that_verifies() {
+    use xinnuo_wasm::commitment::{create_key, sign_commitment, verify_envelope};
+    let key = create_key("browser passphrase", None).expect("key");
+    let key_file = field(&key, "keyFile").as_string().expect("key file");
+    let filled = js_sys::JSON::parse(
+        r#"{"template_id":"tax-service","values":{"subject_name":"山西示例科技有限公司","credit_code":"91140105123456788F",
+        "legal_rep":"张三","phone":"13812345678","matter":"办理涉税事项","tax_authority":"小店区税务局","filer":"self",
+        "confirm_read":true,"confirm_publish":true}}"#,
+    )
+    .expect("json");
+    let jws = sign_commitment(&key_file, "browser passphrase", filled.clone().unchecked_into()).expect("signed");
+    let verified = verify_envelope(&jws).expect("report");
+    assert_eq!(field(&verified, "valid"), JsValue::TRUE);
+    assert_eq!(field(&verified, "kid"), field(&key, "kid"));
+    let wrong = sign_commitment(&key_file, "not the passphrase", filled.unchecked_into());
+    assert!(wrong.is_err(), "a wrong passphrase is refused");
+}

@@ -29,7 +29,7 @@ pub fn Verification(props: &Props) -> Html {
         html! { <p class="verdict no" id="verify-verdict">{ lang.pick("✗ 验证未通过", "✗ Verification failed") }</p> }
     };
     let mut problems: Vec<String> = Vec::new();
-    if let Err(error) = &report.commitment {
+    if let Some(Err(error)) = &report.commitment {
         problems.push(bilingual(&error.to_string(), lang));
         for issue in error.field_issues() {
             problems.push(format!("{}：{}", issue.field, issue.message(text_lang(lang))));
@@ -44,7 +44,21 @@ pub fn Verification(props: &Props) -> Html {
             if !problems.is_empty() {
                 <ul class="issues errors" id="verify-problems">{ for problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
             }
-            if let Ok(signed) = &report.commitment {
+            if let (None, Some(Ok(receipt))) = (&report.commitment, &report.receipt) {
+                <p class="notice" id="verify-receipt-only">{ lang.pick("这是一份服务器回执（不含承诺书正文）。", "This is a server receipt (without the commitment itself).") }</p>
+                <dl class="facts">
+                    <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ receipt.receipt.submission_id.clone() }</code></dd>
+                    <dt>{ lang.pick("服务器回执", "Server receipt") }</dt>
+                    <dd id="verify-receipt">{ format!("#{} · {} · {}", receipt.receipt.sequence, receipt.receipt.received_at,
+                        lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
+                    <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
+                    <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.receipt.signer_kid) }</code></dd>
+                    <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
+                    <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
+                </dl>
+                <p><a class="button" href={Route::Verify(Some(receipt.receipt.submission_id.clone())).href()}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</a></p>
+            }
+            if let Some(Ok(signed)) = &report.commitment {
                 <dl class="facts">
                     <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
                     <dd><code class="fingerprint" id="verify-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></dd>

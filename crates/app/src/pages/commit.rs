@@ -166,7 +166,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 phase.set(Phase::Submitting);
                 phase.set(match api::submit_commitment(&signed).await {
                     Ok(receipt) => {
-                        let bundle = Bundle { commitment: signed, receipt: Some(receipt.receipt.to_string()) };
+                        let bundle = Bundle { commitment: Some(signed), receipt: Some(receipt.receipt.to_string()) };
                         Phase::Done { bundle: bundle.to_json(), receipt }
                     }
                     Err(error) => Phase::Failed { message: error.message(lang), signed: Some(signed) },
@@ -272,7 +272,7 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
         Phase::Failed { message, signed } => {
             let on_download = signed.clone().map(|signed| {
                 Callback::from(move |_| {
-                    let bundle = Bundle { commitment: signed.clone(), receipt: None };
+                    let bundle = Bundle { commitment: Some(signed.clone()), receipt: None };
                     let _ = download("xinnuo-commitment-signed.json", &bundle.to_json(), "application/json");
                 })
             });

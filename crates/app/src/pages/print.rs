@@ -59,8 +59,9 @@ pub fn PrintPage(props: &Props) -> Html {
         Loaded::Ready(report) => report,
     };
     let signed = match &report.commitment {
-        Ok(signed) => signed,
-        Err(error) => return html! { <p class="verdict no" role="alert">{ error.to_string() }</p> },
+        Some(Ok(signed)) => signed,
+        Some(Err(error)) => return html! { <p class="verdict no" role="alert">{ error.to_string() }</p> },
+        None => return html! { <p class="verdict no" role="alert">{ lang.pick("没有承诺书", "No commitment") }</p> },
     };
     let verify_url = format!("{}{}", app_base(), Route::Verify(Some(signed.envelope.submission_id.clone())).href());
     let qr = qr_svg(&verify_url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
