@@ -61,6 +61,11 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   const stored = await page.evaluate(() => localStorage.getItem("xinnuo.keys"));
   assert.match(stored, /"ciphertext"/);
   assert.ok(!stored.includes(PASS), "the passphrase is never stored");
+  const exported = page.waitForEvent("download");
+  await page.getByRole("button", { name: "导出密钥文件" }).click();
+  const keyFile = join(await mkdtemp(join(tmpdir(), "xinnuo-key-")), "key.json");
+  await (await exported).saveAs(keyFile);
+  assert.equal(JSON.parse(await readFile(keyFile, "utf8")).kdf.alg, "argon2id");
 
   // The form, generated from the template, validated by the core at each field.
   await page.getByRole("link", { name: "填写承诺书" }).click();
@@ -150,6 +155,15 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   await visitor.page.getByRole("button", { name: "验证", exact: true }).click();
   await visitor.page.locator("#verify-verdict", { hasText: "验证未通过" }).waitFor();
   assert.match(await visitor.page.locator("#verify-problems").textContent(), /签名无效/);
+  // The exported key file moves to another browser and keeps its fingerprint; junk is refused clearly.
+  await visitor.context.setOffline(false);
+  await visitor.page.getByRole("link", { name: "密钥" }).click();
+  await visitor.page.locator("#no-keys").waitFor();
+  await visitor.page.locator("#key-import").setInputFiles({ name: "junk.json", mimeType: "application/json", buffer: Buffer.from("{}") });
+  await visitor.page.locator("#key-import-notice", { hasText: "密钥文件格式不正确" }).waitFor();
+  await visitor.page.locator("#key-import").setInputFiles(keyFile);
+  await visitor.page.locator("#key-import-notice", { hasText: "已导入密钥" }).waitFor();
+  assert.equal((await visitor.page.locator("li.key-item code.fingerprint").textContent()).trim(), fingerprint);
   assert.deepEqual(visitor.errors, []);
   await visitor.context.close();
 });
