@@ -10,4 +10,6 @@ pub mod commitment;
 pub mod enrolment;
 pub mod envelope;
 pub mod receipt;
+pub mod repair;
+pub mod status;
 pub mod template;

@@ -1,6 +1,14 @@
-//! Calendar dates without a clock: parsing, validity and day arithmetic. The caller passes "today" in.
+//! Calendar dates without a clock: parsing, validity and day arithmetic; working days and legal periods
+//! (`working`). The caller passes "today" in.
+
+mod working;
 
 use std::fmt;
+
+pub use working::{
+    add_working_days, is_working_day, next_working_day, period_end, published_years, working_days_between,
+    CalendarError, Period,
+};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -48,6 +56,35 @@ impl Date {
             .then(|| Self::new(digits(0..4)?, digits(5..7)?, digits(8..10)?))
             .flatten();
         parsed.ok_or_else(|| DateError(text.chars().take(40).collect()))
+    }
+
+    /// Days since 1970-01-01 (days-from-civil, H. Hinnant).
+    pub fn days_since_epoch(self) -> i64 {
+        let (month, day) = (i64::from(self.month), i64::from(self.day));
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year - era * 400;
+        let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u32 {
+        ((self.days_since_epoch() + 3).rem_euclid(7) + 1) as u32
+    }
+
+    /// The date `days` later (or earlier, when negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_days_since_epoch((self.days_since_epoch() + days).max(0) as u64)
+    }
+
+    /// The same day number `months` later, or the last day of that month when it is shorter.
+    pub fn add_months(self, months: u32) -> Self {
+        let index = self.month - 1 + months;
+        let (year, month) = (self.year + index / 12, index % 12 + 1);
+        let last = days_in_month(year, month).unwrap_or(28);
+        Self { year, month, day: self.day.min(last) }
     }
 
     /// The next day.
@@ -155,6 +192,19 @@ mod tests {
         for bad in ["2023-02-29", "2024-13-01", "2024-1-01", "２０２４-01-01", "2024/01/01", "", "2024-00-10"] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn epoch_days_weekdays_and_month_arithmetic() {
+        let date = Date::parse("2026-11-26").unwrap();
+        assert_eq!(Date::from_days_since_epoch(date.days_since_epoch() as u64), date);
+        assert_eq!(date.weekday(), 4, "a Thursday");
+        assert_eq!(Date::parse("1970-01-01").unwrap().weekday(), 4);
+        assert_eq!(date.add_days(-26).to_string(), "2026-10-31");
+        assert_eq!(Date::parse("2026-01-31").unwrap().add_months(1).to_string(), "2026-02-28");
+        assert_eq!(Date::parse("2024-01-31").unwrap().add_months(1).to_string(), "2024-02-29");
+        assert_eq!(Date::parse("2025-11-30").unwrap().add_months(3).to_string(), "2026-02-28");
+        assert_eq!(Date::parse("2024-02-29").unwrap().add_months(12).to_string(), "2025-02-28");
     }
 
     #[test]

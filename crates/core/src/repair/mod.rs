@@ -1,0 +1,142 @@
+//! Credit-repair eligibility under the rule in force on the evaluation date. The rule regimes (527号,
+//! 58号, 36号) and the market-regulation and court rules are dated data with source and confidence
+//! (`rules/repair.json`); every conclusion cites the rule it rests on.
+
+mod evaluate;
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::calendar::{Date, Period};
+use crate::status::PenaltyClass;
+use crate::template::Text;
+pub use evaluate::{evaluate, publication_end, Channel, Evaluation, Finding, Outcome, Step};
+
+/// How sure we are of a rule: read in a primary text, agreed by secondary sources, or unconfirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Confidence {
+    #[serde(rename = "C")]
+    Confirmed,
+    #[serde(rename = "S")]
+    Secondary,
+    #[serde(rename = "U")]
+    Unconfirmed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub confidence: Confidence,
+    pub source: String,
+    pub title: Text,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassPeriods {
+    /// `None`: repair may be applied for as soon as obligations are met.
+    pub min: Option<Period>,
+    pub max: Period,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodTable {
+    minor: ClassPeriods,
+    general: ClassPeriods,
+    serious: ClassPeriods,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regime {
+    pub id: String,
+    pub name: Text,
+    pub from: Date,
+    pub to: Option<Date>,
+    pub confidence: Confidence,
+    periods: PeriodTable,
+    periods_rule: String,
+}
+
+impl Regime {
+    pub fn periods(&self, class: PenaltyClass) -> ClassPeriods {
+        match class {
+            PenaltyClass::Minor => self.periods.minor,
+            PenaltyClass::General => self.periods.general,
+            PenaltyClass::Serious => self.periods.serious,
+        }
+    }
+
+    pub fn periods_rule(&self) -> &'static Rule {
+        rule(&self.periods_rule)
+    }
+
+    fn in_force_on(&self, date: Date) -> bool {
+        self.from <= date && self.to.is_none_or(|to| date <= to)
+    }
+}
+
+impl Serialize for Regime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut state = serializer.serialize_struct("Regime", 5)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("from", &self.from)?;
+        state.serialize_field("to", &self.to)?;
+        state.serialize_field("confidence", &self.confidence)?;
+        state.end()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleBook {
+    regimes: Vec<Regime>,
+    rules: Vec<Rule>,
+}
+
+fn book() -> &'static RuleBook {
+    static BOOK: OnceLock<RuleBook> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        // Embedded data checked by the unit tests; an unreadable file would leave no rules, never panic.
+        serde_json::from_str(include_str!("../../rules/repair.json"))
+            .unwrap_or(RuleBook { regimes: Vec::new(), rules: Vec::new() })
+    })
+}
+
+/// Every rule, for display and for tests.
+pub fn rules() -> &'static [Rule] {
+    &book().rules
+}
+
+pub fn regimes() -> &'static [Regime] {
+    &book().regimes
+}
+
+static MISSING_RULE: OnceLock<Rule> = OnceLock::new();
+
+/// A rule by id (a missing id shows as an unconfirmed placeholder; a unit test ensures none is missing).
+pub fn rule(id: &str) -> &'static Rule {
+    book().rules.iter().find(|r| r.id == id).unwrap_or_else(|| {
+        MISSING_RULE.get_or_init(|| Rule {
+            id: "missing".into(),
+            confidence: Confidence::Unconfirmed,
+            source: String::new(),
+            title: Text { zh: "规则缺失".into(), en: "missing rule".into() },
+            text: Text { zh: String::new(), en: String::new() },
+        })
+    })
+}
+
+/// The regime in force on `date`, if any (none before 2019-07-01).
+pub fn regime_on(date: Date) -> Option<&'static Regime> {
+    regimes().iter().find(|r| r.in_force_on(date))
+}
+
+#[cfg(test)]
+mod tests;

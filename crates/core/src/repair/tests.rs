@@ -1,0 +1,204 @@
+use serde_json::json;
+
+use super::*;
+use crate::status::{Record, RecordError};
+
+fn d(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+fn record(value: serde_json::Value) -> Record {
+    let mut base = json!({
+        "id": "r1", "kind": "administrative_penalty", "decision_no": "晋示例罚〔2026〕1号", "authority": "示例局",
+        "decided_on": "2026-05-10", "class": "general", "obligations_met_on": "2026-05-20"
+    });
+    for (key, value) in value.as_object().unwrap() {
+        base[key] = value.clone();
+    }
+    Record::from_json(base).unwrap()
+}
+
+fn eval(record: &Record, on: &str) -> Evaluation {
+    evaluate(record, &[], d(on)).unwrap()
+}
+
+#[test]
+fn the_rule_data_is_complete() {
+    assert_eq!(regimes().len(), 3);
+    assert_eq!(regime_on(d("2019-06-30")), None);
+    assert_eq!(regime_on(d("2019-07-01")).unwrap().id, "527");
+    assert_eq!(regime_on(d("2023-04-30")).unwrap().id, "527");
+    assert_eq!(regime_on(d("2023-05-01")).unwrap().id, "58");
+    assert_eq!(regime_on(d("2026-03-31")).unwrap().id, "58");
+    assert_eq!(regime_on(d("2026-04-01")).unwrap().id, "36");
+    for regime in regimes() {
+        assert_ne!(regime.periods_rule().id, "missing", "{}", regime.id);
+    }
+}
+
+/// (record overrides, evaluation date, outcome, earliest date, publication end)
+type Case = (serde_json::Value, &'static str, Outcome, Option<&'static str>, Option<&'static str>);
+
+#[test]
+fn boundaries_of_the_minimum_period_under_36() {
+    let cases: &[Case] = &[
+        // General: 3 months from 2026-05-10 → 2026-08-10 (Monday).
+        (json!({}), "2026-08-09", Outcome::NotYet, Some("2026-08-10"), None),
+        (json!({}), "2026-08-10", Outcome::EligibleNow, Some("2026-08-10"), None),
+        // Obligations not met: blocked whatever the date, with a lower bound only.
+        (json!({"obligations_met_on": null}), "2026-09-01", Outcome::ObligationsOutstanding, None, None),
+        // Minor: as soon as obligations are met; published at most 3 months (2026-08-01 is a Saturday → 08-03).
+        (
+            json!({"class": "minor", "decided_on": "2026-05-01", "obligations_met_on": "2026-05-03"}),
+            "2026-05-02",
+            Outcome::ObligationsOutstanding,
+            None,
+            Some("2026-08-03"),
+        ),
+        (
+            json!({"class": "minor", "decided_on": "2026-05-01", "obligations_met_on": "2026-05-03"}),
+            "2026-05-03",
+            Outcome::EligibleNow,
+            Some("2026-05-03"),
+            Some("2026-08-03"),
+        ),
+        (
+            json!({"class": "minor", "decided_on": "2026-05-01", "obligations_met_on": "2026-05-03"}),
+            "2026-08-04",
+            Outcome::PublicationEnded,
+            None,
+            Some("2026-08-03"),
+        ),
+        // Already repaired.
+        (json!({"removed_on": "2026-09-01"}), "2026-09-02", Outcome::AlreadyRemoved, None, None),
+        // A law forbids it.
+        (json!({"law_forbids_repair": true}), "2026-09-01", Outcome::NotRepairable, None, None),
+    ];
+    for (overrides, on, outcome, earliest, ends) in cases {
+        let ev = eval(&record(overrides.clone()), on);
+        assert_eq!(ev.outcome, *outcome, "{overrides} on {on}: {:?}", ev.blocking);
+        assert_eq!(ev.eligible_now, *outcome == Outcome::EligibleNow);
+        if ev.outcome != Outcome::AlreadyRemoved && ev.outcome != Outcome::NotRepairable {
+            assert_eq!(ev.earliest_date, earliest.map(d), "{overrides} on {on}");
+        }
+        if let Some(ends) = ends {
+            assert_eq!(ev.publication_ends, Some(d(ends)), "{overrides} on {on}");
+        }
+        assert_eq!(ev.regime.unwrap().id, "36");
+        assert!(ev.blocking.iter().chain(&ev.notes).all(|f| f.rule.id != "missing"));
+        assert!(ev.steps.iter().all(|s| s.rule.id != "missing"));
+    }
+}
+
+#[test]
+fn holidays_move_the_end_and_make_up_saturdays_count() {
+    // 3 months from 2025-11-15 end on Sunday 2026-02-15 in the Spring Festival → Tuesday 2026-02-24 (58号).
+    let spring = record(json!({"decided_on": "2025-11-15", "obligations_met_on": "2025-12-01"}));
+    assert_eq!(eval(&spring, "2026-02-23").outcome, Outcome::NotYet);
+    let on_the_day = eval(&spring, "2026-02-24");
+    assert_eq!(on_the_day.outcome, Outcome::EligibleNow);
+    assert_eq!(on_the_day.regime.unwrap().id, "58");
+    // 3 months from 2025-11-28 end on Saturday 2026-02-28, a make-up working day: not moved.
+    let saturday = record(json!({"decided_on": "2025-11-28", "obligations_met_on": "2025-12-01"}));
+    assert_eq!(eval(&saturday, "2026-03-01").earliest_date, Some(d("2026-02-28")));
+}
+
+#[test]
+fn an_unpublished_holiday_year_gives_a_bound_not_a_guess() {
+    let serious = record(json!({"class": "serious", "decided_on": "2026-06-01", "obligations_met_on": "2026-06-10"}));
+    let ev = eval(&serious, "2026-11-26");
+    assert_eq!(ev.outcome, Outcome::NotYet);
+    assert_eq!(ev.earliest_date, None);
+    assert_eq!(ev.earliest_not_before, Some(d("2027-06-01")));
+    assert_eq!(ev.publication_ends, None);
+    assert_eq!(ev.publication_ends_not_before, Some(d("2029-06-01")));
+    assert!(ev.notes.iter().any(|n| n.code == "holidays_unpublished" && n.message.zh.contains("2027 年")));
+}
+
+#[test]
+fn market_regulation_has_its_own_clock_and_blocks_while_listed() {
+    let market = json!({"market_regulation": true, "decided_on": "2026-01-10", "obligations_met_on": "2026-02-01"});
+    let penalty = record(market.clone());
+    // 6 months → 2026-07-10 (Friday); publication 3 years.
+    assert_eq!(eval(&penalty, "2026-07-09").outcome, Outcome::NotYet);
+    let ev = eval(&penalty, "2026-07-10");
+    assert_eq!(ev.outcome, Outcome::EligibleNow);
+    assert_eq!(ev.channel, Some(Channel::Gsxt));
+    // While on the abnormal-operation list, early stop is blocked.
+    let listed =
+        Record::from_json(json!({"id": "l1", "kind": "abnormal_operation_list", "decision_no": "异常〔2026〕3号",
+        "authority": "示例市场监管局", "market_regulation": true, "decided_on": "2026-03-01"}))
+        .unwrap();
+    let blocked = evaluate(&penalty, std::slice::from_ref(&listed), d("2026-07-10")).unwrap();
+    assert_eq!(blocked.outcome, Outcome::NotYet);
+    assert!(blocked.blocking.iter().any(|b| b.code == "listed"));
+    // Food: one year.
+    let mut food = market.clone();
+    food["sector"] = json!("food");
+    assert_eq!(eval(&record(food), "2026-07-10").outcome, Outcome::NotYet);
+    // Revocation: never early. Minor (circulated criticism): ends by itself after 3 months.
+    let mut revoked = market.clone();
+    revoked["penalties"] = json!(["business_licence_revoked"]);
+    assert_eq!(eval(&record(revoked), "2026-07-10").outcome, Outcome::NotRepairable);
+    let mut minor = market;
+    minor["class"] = json!("minor");
+    let ends = eval(&record(minor), "2026-02-01");
+    assert_eq!(ends.outcome, Outcome::EndsAutomatically);
+    assert_eq!(ends.publication_ends, Some(d("2026-04-10")));
+}
+
+#[test]
+fn lists_and_the_court_path() {
+    let court = record(
+        json!({"kind": "court_dishonest_debtor", "decided_on": "2025-03-03", "class": null, "aggravated_years": 1}),
+    );
+    let ev = eval(&court, "2026-11-26");
+    assert_eq!(ev.outcome, Outcome::CourtOnly);
+    assert_eq!(ev.channel, Some(Channel::Court));
+    assert_eq!(ev.publication_ends_not_before, Some(d("2028-03-03")));
+    assert!(!ev.eligible_now);
+    let abnormal = record(
+        json!({"kind": "abnormal_operation_list", "market_regulation": true, "decided_on": "2023-01-05", "class": null, "obligations_met_on": null}),
+    );
+    let ev = eval(&abnormal, "2026-11-26");
+    assert_eq!(ev.outcome, Outcome::ObligationsOutstanding);
+    assert!(ev.notes.iter().any(|n| n.code == "three_years"));
+    let serious_list = record(
+        json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-01", "class": null}),
+    );
+    assert_eq!(eval(&serious_list, "2026-06-01").outcome, Outcome::EligibleNow);
+    assert_eq!(eval(&serious_list, "2026-05-31").outcome, Outcome::NotYet);
+}
+
+#[test]
+fn older_records_cite_the_rule_of_their_time_and_527_special_cases_stay() {
+    let special = record(json!({"class": "serious", "decided_on": "2021-06-01", "sector": "food",
+        "penalties": ["licence_revoked"], "obligations_met_on": "2021-07-01"}));
+    assert_eq!(eval(&special, "2022-06-01").outcome, Outcome::NotRepairable);
+    let older = record(json!({"decided_on": "2026-03-02", "obligations_met_on": "2026-03-10"}));
+    let ev = eval(&older, "2026-06-02");
+    assert_eq!(ev.regime.unwrap().id, "36");
+    assert_eq!(ev.regime_of_its_time.unwrap().id, "58");
+    assert!(ev.notes.iter().any(|n| n.code == "rule_of_its_time"));
+}
+
+#[test]
+fn bad_input_names_the_problem() {
+    assert!(matches!(
+        evaluate(&record(json!({})), &[], d("2026-05-09")),
+        Err(RecordError::DecidedAfterEvaluation { .. })
+    ));
+    let missing = Record::from_json(json!({"id": "x", "kind": "administrative_penalty", "decision_no": "n", "authority": "a", "decided_on": "2026-01-01"})).unwrap();
+    assert!(matches!(missing.check(), Err(RecordError::MissingClass { .. })));
+    let wrong_kind = Record::from_json(
+        json!({"id": "x", "kind": "parking_ticket", "decision_no": "n", "authority": "a", "decided_on": "2026-01-01"}),
+    );
+    assert!(matches!(&wrong_kind, Err(RecordError::Invalid { field, .. }) if field == "kind"), "{wrong_kind:?}");
+    let wrong_date = Record::from_json(
+        json!({"id": "x", "kind": "red_list", "decision_no": "n", "authority": "a", "decided_on": "2026/01/01"}),
+    );
+    assert!(matches!(&wrong_date, Err(RecordError::Invalid { field, .. }) if field == "decided_on"), "{wrong_date:?}");
+    let guessed = record(json!({"class": null, "penalties": ["warning"]}));
+    let ev = eval(&guessed, "2026-06-01");
+    assert!(ev.class_guessed && ev.class == Some(crate::status::PenaltyClass::Minor));
+}

@@ -1,0 +1,314 @@
+//! Credit status: records (penalties, lists, court listings), official grades as issued, and the kit's own
+//! summary tier — labelled "本工具汇总，非官方评级" — with the differentiated measures for each tier.
+
+mod tier;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::calendar::Date;
+pub use tier::{summarize, tier_table, Measure, Summary, Tier, TierInfo, TierReason, TIER_LABEL_EN, TIER_LABEL_ZH};
+
+/// What kind of record it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// 行政处罚.
+    AdministrativePenalty,
+    /// 严重失信主体名单 (sector regulators).
+    SeriousDishonestyList,
+    /// 严重违法失信名单 (market regulation).
+    SeriousIllegalList,
+    /// 经营异常名录.
+    AbnormalOperationList,
+    /// 失信被执行人 (court).
+    CourtDishonestDebtor,
+    /// 守信激励对象（红名单）.
+    RedList,
+    /// 其他失信信息.
+    OtherDishonesty,
+}
+
+impl RecordKind {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::AdministrativePenalty => "行政处罚",
+            Self::SeriousDishonestyList => "严重失信主体名单",
+            Self::SeriousIllegalList => "严重违法失信名单",
+            Self::AbnormalOperationList => "经营异常名录",
+            Self::CourtDishonestDebtor => "失信被执行人",
+            Self::RedList => "守信激励名单",
+            Self::OtherDishonesty => "其他失信信息",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::AdministrativePenalty => "Administrative penalty",
+            Self::SeriousDishonestyList => "Serious dishonesty list",
+            Self::SeriousIllegalList => "Serious illegal and dishonest list",
+            Self::AbnormalOperationList => "Abnormal-operation list",
+            Self::CourtDishonestDebtor => "Court dishonest debtor",
+            Self::RedList => "Red list (trustworthy)",
+            Self::OtherDishonesty => "Other dishonesty record",
+        }
+    }
+
+    pub fn is_negative(self) -> bool {
+        self != Self::RedList
+    }
+}
+
+/// 轻微 / 一般 / 严重 (36号).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyClass {
+    Minor,
+    General,
+    Serious,
+}
+
+impl PenaltyClass {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Minor => "轻微",
+            Self::General => "一般",
+            Self::Serious => "严重",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Minor => "minor",
+            Self::General => "general",
+            Self::Serious => "serious",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyType {
+    Warning,
+    CirculatedCriticism,
+    Fine,
+    Confiscation,
+    Suspension,
+    Restriction,
+    QualificationLowered,
+    LicenceRevoked,
+    BusinessLicenceRevoked,
+    PracticeBan,
+}
+
+impl PenaltyType {
+    /// Penalties a market regulator never stops publishing early (国市监信规〔2021〕3号).
+    pub fn never_early_in_market_regulation(self) -> bool {
+        matches!(
+            self,
+            Self::Suspension
+                | Self::Restriction
+                | Self::QualificationLowered
+                | Self::LicenceRevoked
+                | Self::BusinessLicenceRevoked
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    Food,
+    Drugs,
+    SpecialEquipment,
+    Environment,
+    Construction,
+    WorkSafety,
+    Fire,
+    Tax,
+    Other,
+}
+
+/// One record about a subject, as a department reports it (双公示-style).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub id: String,
+    pub kind: RecordKind,
+    /// 决定书文号 / listing document number.
+    pub decision_no: String,
+    pub authority: String,
+    /// Decided by a market regulator (市场监管): its publication rules and gsxt apply.
+    #[serde(default)]
+    pub market_regulation: bool,
+    pub decided_on: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<PenaltyClass>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<PenaltyType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_yuan: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<Sector>,
+    #[serde(default)]
+    pub summary: String,
+    /// When every obligation of the decision was met (fine paid, behaviour corrected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligations_met_on: Option<Date>,
+    /// When publication stopped or the listing ended early (repaired, removed, deleted by the court).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_on: Option<Date>,
+    /// End of a ban on practising (从业禁止).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban_until: Option<Date>,
+    /// A law, regulation or central policy forbids repairing this record.
+    #[serde(default)]
+    pub law_forbids_repair: bool,
+    /// Court listings: years added for aggravating circumstances (0–3).
+    #[serde(default)]
+    pub aggravated_years: u32,
+}
+
+/// Official grade schemes, shown as issued and never recomputed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeScheme {
+    /// 纳税缴费信用 A/B/M/C/D.
+    TaxCredit,
+    /// 海关企业信用 (高级认证企业 / 失信企业 …), shown as issued.
+    Customs,
+    /// Any other published grade, shown as issued with its scale.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficialGrade {
+    pub scheme: GradeScheme,
+    pub grade: String,
+    pub year: u32,
+    pub authority: String,
+    pub source: String,
+}
+
+/// A subject and what is known about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub credit_code: String,
+    pub name: String,
+    #[serde(default)]
+    pub demo: bool,
+    #[serde(default)]
+    pub records: Vec<Record>,
+    #[serde(default)]
+    pub grades: Vec<OfficialGrade>,
+}
+
+/// Bad input, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    #[error("字段 {field} 有误：{message} / field {field} is invalid: {message}")]
+    Invalid { field: String, message: String },
+    #[error("记录 {id}：处罚决定日期 {decided_on} 晚于评估日期 {on} / record {id}: decided on {decided_on}, after the evaluation date {on}")]
+    DecidedAfterEvaluation { id: String, decided_on: Date, on: Date },
+    #[error("记录 {id}：行政处罚缺少失信程度 class（轻微/一般/严重）和处罚种类 penalties，无法判断 / record {id}: a penalty needs its class (minor/general/serious) or its penalties")]
+    MissingClass { id: String },
+    #[error("记录 {id}：{field} 早于决定日期 / record {id}: {field} is before the decision date")]
+    DateBeforeDecision { id: String, field: &'static str },
+    #[error("记录 {id}：加重年限 aggravated_years 应为 0–3 / record {id}: aggravated_years must be 0–3")]
+    BadAggravation { id: String },
+    #[error("统一社会信用代码无效：{0} / invalid unified social credit code: {0}")]
+    InvalidCreditCode(String),
+}
+
+fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, RecordError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = error.path().to_string();
+        let message = error.into_inner().to_string();
+        RecordError::Invalid { field: if field == "." { "(root)".into() } else { field }, message }
+    })
+}
+
+impl Record {
+    /// Reads a record from JSON, naming the field on error.
+    pub fn from_json(value: Value) -> Result<Self, RecordError> {
+        from_value(value)
+    }
+
+    /// Consistency that does not depend on the evaluation date.
+    pub fn check(&self) -> Result<(), RecordError> {
+        let id = || self.id.clone();
+        if self.kind == RecordKind::AdministrativePenalty && self.class.is_none() && self.penalties.is_empty() {
+            return Err(RecordError::MissingClass { id: id() });
+        }
+        for (field, date) in [("obligations_met_on", self.obligations_met_on), ("removed_on", self.removed_on)] {
+            if date.is_some_and(|d| d < self.decided_on) {
+                return Err(RecordError::DateBeforeDecision { id: id(), field });
+            }
+        }
+        if self.aggravated_years > 3 {
+            return Err(RecordError::BadAggravation { id: id() });
+        }
+        Ok(())
+    }
+
+    /// Checks the record against an evaluation date.
+    pub fn check_on(&self, on: Date) -> Result<(), RecordError> {
+        self.check()?;
+        if self.decided_on > on {
+            return Err(RecordError::DecidedAfterEvaluation { id: self.id.clone(), decided_on: self.decided_on, on });
+        }
+        Ok(())
+    }
+
+    /// The class as given, or guessed from the penalties (and said to be a guess).
+    pub fn class_or_guess(&self) -> (PenaltyClass, bool) {
+        if let Some(class) = self.class {
+            return (class, false);
+        }
+        let severe = self.penalties.iter().any(|p| {
+            matches!(
+                p,
+                PenaltyType::LicenceRevoked
+                    | PenaltyType::BusinessLicenceRevoked
+                    | PenaltyType::PracticeBan
+                    | PenaltyType::Suspension
+            )
+        });
+        let light = !self.penalties.is_empty()
+            && self.penalties.iter().all(|p| matches!(p, PenaltyType::Warning | PenaltyType::CirculatedCriticism));
+        let class = match (severe, light, self.kind) {
+            (true, _, _) => PenaltyClass::Serious,
+            (_, true, _) => PenaltyClass::Minor,
+            (_, _, RecordKind::SeriousDishonestyList | RecordKind::SeriousIllegalList) => PenaltyClass::Serious,
+            _ => PenaltyClass::General,
+        };
+        (class, true)
+    }
+}
+
+impl Profile {
+    /// Reads and checks a profile from JSON, naming the field on error.
+    pub fn from_json(value: Value) -> Result<Self, RecordError> {
+        let profile: Self = from_value(value)?;
+        profile.check()?;
+        Ok(profile)
+    }
+
+    pub fn check(&self) -> Result<(), RecordError> {
+        let report = crate::code::validate(&self.credit_code, &Default::default());
+        if !report.valid || report.kind != crate::code::CodeKind::Uscc || report.normalized != self.credit_code {
+            return Err(RecordError::InvalidCreditCode(self.credit_code.chars().take(40).collect()));
+        }
+        self.records.iter().try_for_each(Record::check)
+    }
+
+    /// The latest grade of a scheme.
+    pub fn latest_grade(&self, scheme: GradeScheme) -> Option<&OfficialGrade> {
+        self.grades.iter().filter(|g| g.scheme == scheme).max_by_key(|g| g.year)
+    }
+}
+
+#[cfg(test)]
+mod tests;

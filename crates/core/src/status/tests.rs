@@ -1,0 +1,64 @@
+use serde_json::json;
+
+use super::*;
+
+fn profile(records: serde_json::Value, grades: serde_json::Value) -> Profile {
+    Profile::from_json(json!({"credit_code": "91140105123456788F", "name": "山西示例科技有限公司", "demo": true,
+        "records": records, "grades": grades}))
+    .unwrap()
+}
+
+fn tier(records: serde_json::Value, grades: serde_json::Value, on: &str) -> Tier {
+    summarize(&profile(records, grades), Date::parse(on).unwrap()).tier
+}
+
+fn penalty(class: &str, decided_on: &str) -> serde_json::Value {
+    json!({"id": format!("p-{class}"), "kind": "administrative_penalty", "decision_no": "晋示例罚〔2026〕1号",
+        "authority": "示例局", "decided_on": decided_on, "class": class})
+}
+
+#[test]
+fn tiers_follow_the_records_and_grades() {
+    let tax = |grade: &str| json!([{"scheme": "tax_credit", "grade": grade, "year": 2025, "authority": "国家税务总局山西省税务局", "source": "纳税信用评价结果公布"}]);
+    assert_eq!(tier(json!([]), json!([]), "2026-11-26"), Tier::Normal);
+    assert_eq!(tier(json!([]), tax("A"), "2026-11-26"), Tier::Trustworthy);
+    assert_eq!(tier(json!([]), tax("C"), "2026-11-26"), Tier::Attention);
+    assert_eq!(tier(json!([]), tax("D"), "2026-11-26"), Tier::Serious);
+    // A general penalty is active for a year, then the tier returns to normal.
+    assert_eq!(tier(json!([penalty("general", "2026-01-05")]), json!([]), "2026-11-26"), Tier::Attention);
+    assert_eq!(tier(json!([penalty("general", "2025-01-06")]), json!([]), "2026-11-26"), Tier::Normal);
+    // A minor record does not change the tier, even with tax A.
+    assert_eq!(tier(json!([penalty("minor", "2026-11-01")]), tax("A"), "2026-11-26"), Tier::Trustworthy);
+    // Tax A does not outweigh an active negative record.
+    assert_eq!(tier(json!([penalty("general", "2026-06-01")]), tax("A"), "2026-11-26"), Tier::Attention);
+    let court = json!([{"id": "c1", "kind": "court_dishonest_debtor", "decision_no": "(2026)晋01执1号", "authority": "太原市中级人民法院", "decided_on": "2026-02-02"}]);
+    assert_eq!(tier(court, json!([]), "2026-11-26"), Tier::Serious);
+    // Repaired: recomputed.
+    let mut repaired = penalty("general", "2026-01-05");
+    repaired["removed_on"] = json!("2026-06-01");
+    assert_eq!(tier(json!([repaired]), json!([]), "2026-11-26"), Tier::Normal);
+}
+
+#[test]
+fn the_summary_says_it_is_not_official_and_gives_measures_with_sources() {
+    let summary =
+        summarize(&profile(json!([penalty("serious", "2026-05-05")]), json!([])), Date::parse("2026-11-26").unwrap());
+    assert_eq!(summary.label.zh, "本工具汇总，非官方评级");
+    assert_eq!(summary.name.zh, "需关注");
+    assert_eq!(summary.reasons.len(), 1);
+    assert!(summary.reasons[0].message.zh.contains("仍在公示期内"));
+    assert!(!summary.measures.is_empty() && summary.measures.iter().all(|m| !m.source.is_empty()));
+    assert_eq!(tier_table().len(), 4);
+}
+
+#[test]
+fn a_profile_with_a_bad_code_is_refused() {
+    let bad = Profile::from_json(json!({"credit_code": "91140105123456788E", "name": "x"}));
+    assert!(matches!(bad, Err(RecordError::InvalidCreditCode(_))));
+    let bad_field =
+        Profile::from_json(json!({"credit_code": "91140105123456788F", "name": "x", "records": [{"id": 1}]}));
+    assert!(
+        matches!(&bad_field, Err(RecordError::Invalid { field, .. }) if field.starts_with("records[0]")),
+        "{bad_field:?}"
+    );
+}
