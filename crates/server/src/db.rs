@@ -58,6 +58,35 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         retired_at TEXT
     ) STRICT;",
+    // 3: subjects with their records and official grades (imported or demo), and repair applications.
+    "CREATE TABLE subjects (
+        credit_code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        demo INTEGER NOT NULL DEFAULT 0,
+        situation TEXT,
+        updated_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX subjects_by_name ON subjects (name);
+    CREATE TABLE records (
+        credit_code TEXT NOT NULL REFERENCES subjects (credit_code) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (credit_code, id)
+    ) STRICT;
+    CREATE TABLE grades (
+        credit_code TEXT NOT NULL REFERENCES subjects (credit_code) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (credit_code, position)
+    ) STRICT;
+    CREATE TABLE repair_applications (
+        submission_id TEXT PRIMARY KEY REFERENCES commitments (submission_id),
+        credit_code TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'submitted',
+        created_at TEXT NOT NULL
+    ) STRICT;",
 ];
 
 #[derive(Clone)]

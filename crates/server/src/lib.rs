@@ -5,6 +5,7 @@ pub mod api;
 pub mod db;
 pub mod problem;
 pub mod store;
+pub mod subjects;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,6 +95,10 @@ fn api_routes() -> Router<AppState> {
         .route("/commitments", post(api::commitments::submit))
         .route("/commitments/{id}", get(api::commitments::get_one))
         .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
+        .route("/subjects", get(api::subjects::search))
+        .route("/subjects/{code}", get(api::subjects::profile))
+        .route("/repair-applications", post(api::subjects::apply_for_repair))
+        .route("/deadlines", get(api::subjects::deadline))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -35,6 +35,13 @@ enum Command {
         #[arg(long, env = "XINNUO_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
     },
+    /// Import subjects and records from a JSON or CSV file (全部成功才导入 / all or nothing).
+    Import {
+        /// `.json` ({"subjects": [...]}) or `.csv` (双公示-style, one record per row).
+        file: PathBuf,
+        #[arg(long, default_value = "xinnuo.db")]
+        db: PathBuf,
+    },
     /// Enrolled keys: list them, approve one (审核密钥登记).
     Keys {
         /// SQLite database file.
@@ -60,6 +67,15 @@ enum KeysAction {
         #[arg(num_args = 1.., required = true)]
         fingerprint: Vec<String>,
     },
+}
+
+fn import(file: PathBuf, db_path: PathBuf) -> Result<(), String> {
+    let subjects = xinnuo_server::subjects::parse_import(&file).map_err(|e| e.to_string())?;
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    db.save_subjects(&subjects, &xinnuo_server::now()).map_err(|e| e.to_string())?;
+    let records: usize = subjects.iter().map(|s| s.profile.records.len()).sum();
+    println!("已导入 / imported: {} subjects, {records} records from {}", subjects.len(), file.display());
+    Ok(())
 }
 
 fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
@@ -108,6 +124,12 @@ async fn serve(
     }
     if demo {
         db.set_meta("demo", "true").map_err(|e| e.to_string())?;
+        let today = xinnuo_core::calendar::UtcTimestamp::parse(&xinnuo_server::now())
+            .map(|t| t.china_date())
+            .map_err(|e| e.to_string())?;
+        let subjects = xinnuo_server::subjects::demo_subjects(today)?;
+        db.save_subjects(&subjects, &xinnuo_server::now()).map_err(|e| e.to_string())?;
+        println!("示例数据 / demo data: {} fictional enterprises (示例)", subjects.len());
     }
     let dist = dist.unwrap_or_else(default_dist);
     if !dist.join("index.html").is_file() {
@@ -137,6 +159,7 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve { addr, db, dist, demo, admin_token } => serve(addr, db, dist, demo, admin_token).await,
         Command::Keys { db, action } => keys(db, action),
+        Command::Import { file, db } => import(file, db),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -209,6 +209,21 @@ fn kind_by_length(length: usize, all_digits: bool) -> CodeKind {
 
 /// Quick check of one code: kind and validity, agreeing with [`validate`] but without the report.
 /// Input already in normal form (upper-case ASCII letters and digits) takes a path with no allocation.
+/// Builds a valid 统一社会信用代码 from its authority and type (2 symbols), region (6 digits) and
+/// organisation-code body (8 symbols), adding both check symbols; `None` if the parts cannot form one.
+/// For demo data and tests: real codes are issued, never made.
+pub fn make_uscc(authority_and_type: &str, region: &str, org_body: &str) -> Option<String> {
+    let mut code = format!("{authority_and_type}{region}{org_body}");
+    if code.len() != 16 || !code.is_ascii() {
+        return None;
+    }
+    code.push(char::from(org_check_symbol(org_body.as_bytes())?));
+    let check_symbol = uscc_check_symbol(code.as_bytes());
+    code.push(char::from(check_symbol));
+    let verdict = check(&code);
+    (verdict.valid && verdict.kind == CodeKind::Uscc).then_some(code)
+}
+
 pub fn check(input: &str) -> Verdict {
     if normalize::is_plain(input.as_bytes()) {
         classify(input).verdict()

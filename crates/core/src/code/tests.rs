@@ -330,3 +330,11 @@ proptest! {
         prop_assert_eq!(cells, reference_cells(&text));
     }
 }
+
+#[test]
+fn make_uscc_completes_both_check_symbols() {
+    assert_eq!(super::make_uscc("91", "140105", "12345678").as_deref(), Some("91140105123456788F"));
+    assert_eq!(super::make_uscc("91", "350100", "M000100Y").as_deref(), Some("91350100M000100Y43"));
+    assert_eq!(super::make_uscc("91", "1401", "12345678"), None);
+    assert_eq!(super::make_uscc("9I", "140105", "12345678"), None);
+}

@@ -86,7 +86,8 @@ impl From<&CommitmentRow> for ReceiptResponse {
     }
 }
 
-fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
+/// Verifies a signed commitment with the core, and that it was not signed in the future.
+pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
     let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
     let latest = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now + MAX_CLOCK_SKEW_MILLIS);
     if signed.signed_at.get(..19) > latest.get(..19) {
@@ -97,6 +98,45 @@ fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> 
         ));
     }
     Ok(signed)
+}
+
+/// Stores a verified submission with a countersigned receipt (or returns the stored one).
+pub fn store_submission(
+    db: &crate::db::Db,
+    server_key: &crate::store::ServerKey,
+    signed: SignedCommitment,
+    text: &str,
+    now: u64,
+) -> Result<(CommitmentRow, bool), Problem> {
+    let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+    let credit_code = signed.prepared.credit_code().unwrap_or_default().to_owned();
+    let new = NewCommitment {
+        submission_id: signed.envelope.submission_id.clone(),
+        credit_code: credit_code.clone(),
+        template_id: signed.prepared.template.id.clone(),
+        template_version: signed.prepared.template.version.clone(),
+        signer_kid: signed.envelope.kid.clone(),
+        signed_at: signed.signed_at.clone(),
+        received_at: received_at.clone(),
+        envelope: text.to_owned(),
+    };
+    let mut receipt = Receipt {
+        receipt_type: RECEIPT_TYPE.into(),
+        submission_id: new.submission_id.clone(),
+        received_at,
+        sequence: 0,
+        key_status: KeyStatus::Unenrolled,
+        signer_kid: new.signer_kid.clone(),
+        credit_code,
+        template_id: new.template_id.clone(),
+        template_version: new.template_version.clone(),
+    };
+    let receipt_for = move |sequence, key_status| {
+        receipt.sequence = sequence;
+        receipt.key_status = key_status;
+        receipt::sign(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+    };
+    db.store_commitment(new, receipt_for).map_err(|e| Problem::internal(e.to_string()))
 }
 
 /// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
@@ -111,39 +151,11 @@ pub async fn submit(
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))?;
     let now = now_millis();
-    let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
     let server_key = state.server_key.clone();
     let db = state.db.clone();
     let (row, created) = blocking(move || {
         let signed = verify_submission(&text, now)?;
-        let credit_code = signed.prepared.credit_code().unwrap_or_default().to_owned();
-        let new = NewCommitment {
-            submission_id: signed.envelope.submission_id.clone(),
-            credit_code: credit_code.clone(),
-            template_id: signed.prepared.template.id.clone(),
-            template_version: signed.prepared.template.version.clone(),
-            signer_kid: signed.envelope.kid.clone(),
-            signed_at: signed.signed_at.clone(),
-            received_at: received_at.clone(),
-            envelope: text,
-        };
-        let mut receipt = Receipt {
-            receipt_type: RECEIPT_TYPE.into(),
-            submission_id: new.submission_id.clone(),
-            received_at,
-            sequence: 0,
-            key_status: KeyStatus::Unenrolled,
-            signer_kid: new.signer_kid.clone(),
-            credit_code,
-            template_id: new.template_id.clone(),
-            template_version: new.template_version.clone(),
-        };
-        let receipt_for = move |sequence, key_status| {
-            receipt.sequence = sequence;
-            receipt.key_status = key_status;
-            receipt::sign(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-        };
-        db.store_commitment(new, receipt_for).map_err(|e| Problem::internal(e.to_string()))
+        store_submission(&db, &server_key, signed, &text, now)
     })
     .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

@@ -4,6 +4,7 @@ pub mod body;
 pub mod codes;
 pub mod commitments;
 pub mod keys;
+pub mod subjects;
 pub mod templates;
 
 use axum::extract::State;

@@ -1,0 +1,279 @@
+//! `GET /api/v1/subjects?q=` (search, paged), `GET /api/v1/subjects/{code}?on=` (profile, tier and each
+//! record's repair evaluation, computed by the core), `POST /api/v1/repair-applications`, and
+//! `GET /api/v1/deadlines` (双公示 working-day deadlines).
+
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use xinnuo_core::calendar::{self, Date};
+use xinnuo_core::repair::{self, Evaluation};
+use xinnuo_core::status::{self, Profile, Summary, Tier};
+use xinnuo_core::template::{TemplateKind, Text};
+
+use super::body::{json_body, read_body};
+use super::commitments::{require_json, store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
+use crate::problem::Problem;
+use crate::{blocking, now, now_millis, AppState};
+
+fn today() -> Date {
+    calendar::UtcTimestamp::parse(&now()).map(|t| t.china_date()).unwrap_or(Date { year: 2026, month: 1, day: 1 })
+}
+
+fn bad_query(e: QueryRejection) -> Problem {
+    Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
+}
+
+fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {
+    text.filter(|t| !t.is_empty())
+        .map(|t| {
+            Date::parse(t).map_err(|_| {
+                Problem::bad_request(
+                    "bad-date",
+                    format!("参数 {name} 应为 YYYY-MM-DD 格式的真实日期：{t:?}"),
+                    format!("Parameter {name} must be a real date written YYYY-MM-DD: {t:?}"),
+                )
+            })
+        })
+        .transpose()
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct SubjectListItem {
+    credit_code: String,
+    name: String,
+    demo: bool,
+    situation: Option<String>,
+    tier: Option<Tier>,
+    tier_name: Option<Text>,
+}
+
+#[derive(Serialize)]
+pub struct SubjectList {
+    total: u64,
+    page: u32,
+    per_page: u32,
+    subjects: Vec<SubjectListItem>,
+}
+
+/// `GET /api/v1/subjects?q=&page=1&per_page=20`.
+pub async fn search(
+    State(state): State<AppState>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<SubjectList>, Problem> {
+    let Query(query) = query.map_err(bad_query)?;
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let q = query.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
+    let db = state.db.clone();
+    let on = today();
+    let list = blocking(move || {
+        let (total, rows) =
+            db.search_subjects(&q, (page - 1) * per_page, per_page).map_err(|e| Problem::internal(e.to_string()))?;
+        let mut subjects = Vec::with_capacity(rows.len());
+        for row in rows {
+            let summary = db.subject(&row.credit_code).ok().flatten().map(|s| status::summarize(&s.profile, on));
+            subjects.push(SubjectListItem {
+                tier: summary.as_ref().map(|s| s.tier),
+                tier_name: summary.map(|s| s.name),
+                credit_code: row.credit_code,
+                name: row.name,
+                demo: row.demo,
+                situation: row.situation,
+            });
+        }
+        Ok(SubjectList { total, page, per_page, subjects })
+    })
+    .await?;
+    Ok(Json(list))
+}
+
+#[derive(Deserialize)]
+pub struct OnQuery {
+    on: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SubjectView {
+    on: Date,
+    situation: Option<String>,
+    profile: Profile,
+    summary: Summary,
+    evaluations: Vec<Evaluation>,
+}
+
+/// Normalises a credit code from a path, or a 400 that says why.
+pub fn credit_code_param(code: &str) -> Result<String, Problem> {
+    let report = xinnuo_core::code::validate(code, &Default::default());
+    if report.valid && report.kind == xinnuo_core::code::CodeKind::Uscc {
+        return Ok(report.normalized);
+    }
+    let reason_zh = report.errors.first().map(|e| e.code.message_zh()).unwrap_or_else(|| report.kind.label_zh().into());
+    let reason_en = report.errors.first().map(|e| e.code.message_en()).unwrap_or_else(|| report.kind.label_en().into());
+    Err(Problem::bad_request(
+        "invalid-credit-code",
+        format!("统一社会信用代码无效：{reason_zh}"),
+        format!("Invalid unified social credit code: {reason_en}"),
+    ))
+}
+
+fn subject_not_found(code: &str) -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "subject-not-found",
+        "未找到",
+        "Not found",
+        format!("没有统一社会信用代码为 {code} 的主体记录。"),
+        format!("No subject with credit code {code} is on record."),
+    )
+}
+
+fn evaluate_all(profile: &Profile, on: Date) -> Result<Vec<Evaluation>, Problem> {
+    profile
+        .records
+        .iter()
+        .filter(|r| r.decided_on <= on)
+        .map(|r| {
+            repair::evaluate(r, &profile.records, on)
+                .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-record", &e))
+        })
+        .collect()
+}
+
+/// `GET /api/v1/subjects/{code}?on=YYYY-MM-DD`.
+pub async fn profile(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    query: Result<Query<OnQuery>, QueryRejection>,
+) -> Result<Json<SubjectView>, Problem> {
+    let Query(query) = query.map_err(bad_query)?;
+    let on = date_param(query.on.as_deref(), "on")?.unwrap_or_else(today);
+    let code = credit_code_param(&code)?;
+    let db = state.db.clone();
+    let lookup = code.clone();
+    let stored = blocking(move || db.subject(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
+    let stored = stored.ok_or_else(|| subject_not_found(&code))?;
+    let evaluations = evaluate_all(&stored.profile, on)?;
+    let summary = status::summarize(&stored.profile, on);
+    Ok(Json(SubjectView { on, situation: stored.situation, profile: stored.profile, summary, evaluations }))
+}
+
+#[derive(Serialize)]
+pub struct RepairReceipt {
+    #[serde(flatten)]
+    receipt: ReceiptResponse,
+    record_id: String,
+    channel: Option<Text>,
+}
+
+/// `POST /api/v1/repair-applications`: a signed 信用修复承诺书 for one record of a subject; accepted only
+/// when the core finds the record repairable today. 201 with the receipt; the same submission again → 200.
+pub async fn apply_for_repair(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<RepairReceipt>), Problem> {
+    require_json(&headers)?;
+    let bytes = read_body(&headers, body, MAX_ENVELOPE_BYTES).await?;
+    let _: Value = json_body(&bytes)?;
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))?;
+    let now_ms = now_millis();
+    let on = today();
+    let db = state.db.clone();
+    let server = state.server_key.clone();
+    let (row, created, record_id, channel) = blocking(move || {
+        let signed = verify_submission(&text, now_ms)?;
+        if signed.prepared.template.kind != TemplateKind::Repair {
+            return Err(Problem::unprocessable(
+                "not-a-repair-commitment",
+                "修复申请须使用“信用修复承诺书”模板。",
+                "A repair application must use the credit-repair commitment template.",
+            ));
+        }
+        let code = signed.prepared.credit_code().unwrap_or_default().to_owned();
+        let decision_no =
+            signed.prepared.values.get("decision_no").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let stored =
+            db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
+        let record = stored.profile.records.iter().find(|r| r.decision_no == decision_no).ok_or_else(|| {
+            Problem::unprocessable(
+                "record-not-found",
+                format!("该主体没有文号为 {decision_no} 的记录。"),
+                format!("The subject has no record with decision number {decision_no}."),
+            )
+        })?;
+        let evaluation = repair::evaluate(record, &stored.profile.records, on)
+            .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-record", &e))?;
+        if !evaluation.eligible_now {
+            let errors = evaluation.blocking.iter().filter_map(|b| serde_json::to_value(b).ok()).collect();
+            return Err(Problem::unprocessable(
+                "not-eligible",
+                format!("该记录目前不能申请信用修复：{}", evaluation.outcome_label.zh),
+                format!("This record cannot be repaired now: {}", evaluation.outcome_label.en),
+            )
+            .with_errors(errors));
+        }
+        let channel = evaluation.channel;
+        let (row, created) = store_submission(&db, &server, signed, &text, now_ms)?;
+        let channel_name = match channel {
+            Some(repair::Channel::Gsxt) => "gsxt",
+            Some(repair::Channel::Court) => "court",
+            _ => "credit_china",
+        };
+        db.record_repair_application(&row.submission_id, &code, &record.id, channel_name, &now())
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        Ok((row, created, record.id.clone(), channel))
+    })
+    .await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((
+        status,
+        Json(RepairReceipt { receipt: ReceiptResponse::from(&row), record_id, channel: channel.map(|c| c.label()) }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DeadlineQuery {
+    decided_on: Option<String>,
+    working_days: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct Deadline {
+    decided_on: Date,
+    working_days: u32,
+    deadline: Date,
+    source: &'static str,
+}
+
+/// `GET /api/v1/deadlines?decided_on=YYYY-MM-DD&working_days=7`: the publication deadline for 双公示.
+pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Result<Json<Deadline>, Problem> {
+    let Query(query) = query.map_err(bad_query)?;
+    let decided_on = date_param(query.decided_on.as_deref(), "decided_on")?.ok_or_else(|| {
+        Problem::bad_request(
+            "missing-parameter",
+            "缺少参数 decided_on（YYYY-MM-DD）。",
+            "Missing parameter decided_on (YYYY-MM-DD).",
+        )
+    })?;
+    let working_days = query.working_days.unwrap_or(7);
+    let deadline = calendar::add_working_days(decided_on, working_days)
+        .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "calendar-unavailable", &e))?;
+    Ok(Json(Deadline {
+        decided_on,
+        working_days,
+        deadline,
+        source: "国办发〔2015〕51号；发改办财金〔2018〕424号：作出决定之日起 7 个工作日内公示",
+    }))
+}

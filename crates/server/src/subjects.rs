@@ -1,0 +1,401 @@
+//! Subjects, their records and grades in SQLite; imports (JSON or CSV, all or nothing, errors with row
+//! numbers) and the demo data set. Every record is read and checked by the core.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use xinnuo_core::calendar::Date;
+use xinnuo_core::status::{Profile, Record};
+
+use crate::db::{Db, DbError};
+
+/// A subject as stored: its profile and, for demo data, the situation it shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredSubject {
+    pub profile: Profile,
+    pub situation: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectRow {
+    pub credit_code: String,
+    pub name: String,
+    pub demo: bool,
+    pub situation: Option<String>,
+}
+
+fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbError> {
+    serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))
+}
+
+fn save(tx: &Transaction<'_>, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
+    let profile = &subject.profile;
+    tx.execute("DELETE FROM subjects WHERE credit_code = ?1", [&profile.credit_code])?;
+    tx.execute(
+        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![profile.credit_code, profile.name, profile.demo, subject.situation, now],
+    )?;
+    for record in &profile.records {
+        let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+            params![profile.credit_code, record.id, body],
+        )?;
+    }
+    for (position, grade) in profile.grades.iter().enumerate() {
+        let body = serde_json::to_string(grade).map_err(|e| DbError::Other(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO grades (credit_code, position, body) VALUES (?1, ?2, ?3)",
+            params![profile.credit_code, position as i64, body],
+        )?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Stores every subject in one transaction (each replaces what was stored for its code).
+    pub fn save_subjects(&self, subjects: &[StoredSubject], now: &str) -> Result<(), DbError> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            for subject in subjects {
+                save(&tx, subject, now)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    pub fn subject(&self, credit_code: &str) -> Result<Option<StoredSubject>, DbError> {
+        self.with(|c| {
+            let head: Option<(String, bool, Option<String>)> = c
+                .query_row("SELECT name, demo, situation FROM subjects WHERE credit_code = ?1", [credit_code], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((name, demo, situation)) = head else { return Ok(None) };
+
+            let records: Vec<String> = c
+                .prepare_cached("SELECT body FROM records WHERE credit_code = ?1 ORDER BY rowid")?
+                .query_map([credit_code], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let grades: Vec<String> = c
+                .prepare_cached("SELECT body FROM grades WHERE credit_code = ?1 ORDER BY position")?
+                .query_map([credit_code], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let profile = Profile {
+                credit_code: credit_code.to_owned(),
+                name,
+                demo,
+                records: records.into_iter().map(parse_stored).collect::<Result<_, _>>()?,
+                grades: grades.into_iter().map(parse_stored).collect::<Result<_, _>>()?,
+            };
+            Ok(Some(StoredSubject { profile, situation }))
+        })
+    }
+
+    /// Subjects whose name or code contains `query` (all when empty), by name; with the total count.
+    pub fn search_subjects(&self, query: &str, offset: u32, limit: u32) -> Result<(u64, Vec<SubjectRow>), DbError> {
+        self.with(|c| {
+            let pattern = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let filter = "WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'";
+            let total: i64 =
+                c.query_row(&format!("SELECT COUNT(*) FROM subjects {filter}"), [&pattern], |r| r.get(0))?;
+            let rows = c
+                .prepare_cached(&format!(
+                    "SELECT credit_code, name, demo, situation FROM subjects {filter} ORDER BY name LIMIT ?2 OFFSET ?3"
+                ))?
+                .query_map(params![pattern, limit, offset], |r| {
+                    Ok(SubjectRow { credit_code: r.get(0)?, name: r.get(1)?, demo: r.get(2)?, situation: r.get(3)? })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((total as u64, rows))
+        })
+    }
+
+    pub fn record_repair_application(
+        &self,
+        submission_id: &str,
+        credit_code: &str,
+        record_id: &str,
+        channel: &str,
+        now: &str,
+    ) -> Result<(), DbError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (submission_id) DO NOTHING",
+                params![submission_id, credit_code, record_id, channel, now],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// Import problems, each with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("无法读取文件：{0} / cannot read the file: {0}")]
+    Read(String),
+    #[error("文件格式不对：{0} / wrong file format: {0}")]
+    Format(String),
+    #[error("导入被拒绝，共 {} 处错误（未导入任何数据）/ import refused, {} error(s) (nothing imported):\n{}", .0.len(), .0.len(), .0.join("\n"))]
+    Rows(Vec<String>),
+}
+
+/// Reads a JSON import: `{"subjects": [Profile…]}` or `[Profile…]`.
+pub fn parse_json_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::Format(format!("JSON: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut object) => match object.remove("subjects") {
+            Some(Value::Array(items)) => items,
+            _ => return Err(ImportError::Format("需要 subjects 数组 / expected a subjects array".into())),
+        },
+        _ => return Err(ImportError::Format("需要数组或对象 / expected an array or an object".into())),
+    };
+    let mut errors = Vec::new();
+    let mut subjects = Vec::new();
+    for (index, mut item) in items.into_iter().enumerate() {
+        let situation =
+            item.as_object_mut().and_then(|o| o.remove("situation")).and_then(|s| s.as_str().map(str::to_owned));
+        match Profile::from_json(item) {
+            Ok(profile) => subjects.push(StoredSubject { profile, situation }),
+            Err(e) => errors.push(format!("subjects[{index}]: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(subjects)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// The CSV columns (双公示-style, one record per row; a subject's rows are grouped by credit code).
+pub const CSV_COLUMNS: &[&str] = &[
+    "credit_code",
+    "name",
+    "record_id",
+    "kind",
+    "decision_no",
+    "authority",
+    "decided_on",
+    "class",
+    "penalties",
+    "market_regulation",
+    "sector",
+    "fine_yuan",
+    "summary",
+    "obligations_met_on",
+    "removed_on",
+];
+
+/// Reads a CSV import; row numbers count the header as row 1.
+pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().map_err(|e| ImportError::Format(e.to_string()))?.clone();
+    let missing: Vec<&str> =
+        CSV_COLUMNS.iter().take(7).filter(|c| !headers.iter().any(|h| h == **c)).copied().collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Format(format!("缺少列 / missing columns: {}", missing.join(", "))));
+    }
+    let mut errors = Vec::new();
+    let mut subjects: BTreeMap<String, Profile> = BTreeMap::new();
+    for (index, row) in reader.records().enumerate() {
+        let line = index + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(format!("第 {line} 行 / row {line}: {e}"));
+                continue;
+            }
+        };
+        let cell =
+            |name: &str| headers.iter().position(|h| h == name).and_then(|i| row.get(i)).filter(|v| !v.is_empty());
+        let mut record = json!({});
+        for (column, field) in [
+            ("record_id", "id"),
+            ("kind", "kind"),
+            ("decision_no", "decision_no"),
+            ("authority", "authority"),
+            ("decided_on", "decided_on"),
+            ("class", "class"),
+            ("sector", "sector"),
+            ("summary", "summary"),
+            ("obligations_met_on", "obligations_met_on"),
+            ("removed_on", "removed_on"),
+        ] {
+            if let Some(value) = cell(column) {
+                record[field] = json!(value);
+            }
+        }
+        if let Some(penalties) = cell("penalties") {
+            record["penalties"] =
+                json!(penalties.split(';').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>());
+        }
+        if let Some(flag) = cell("market_regulation") {
+            record["market_regulation"] = json!(matches!(flag, "true" | "1" | "是" | "yes"));
+        }
+        if let Some(fine) = cell("fine_yuan") {
+            match fine.parse::<f64>() {
+                Ok(yuan) => record["fine_yuan"] = json!(yuan),
+                Err(_) => {
+                    errors.push(format!("第 {line} 行 / row {line}: fine_yuan {fine:?} 不是数字 / is not a number"))
+                }
+            }
+        }
+        let record = match Record::from_json(record).and_then(|r| r.check().map(|_| r)) {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(format!("第 {line} 行 / row {line}: {e}"));
+                continue;
+            }
+        };
+        let (Some(code), Some(name)) = (cell("credit_code"), cell("name")) else {
+            errors.push(format!("第 {line} 行 / row {line}: 缺少 credit_code 或 name / credit_code or name missing"));
+            continue;
+        };
+        let profile = subjects.entry(code.to_owned()).or_insert_with(|| Profile {
+            credit_code: code.to_owned(),
+            name: name.to_owned(),
+            demo: false,
+            records: Vec::new(),
+            grades: Vec::new(),
+        });
+        if profile.records.iter().any(|r| r.id == record.id) {
+            errors.push(format!("第 {line} 行 / row {line}: record_id {} 重复 / is repeated", record.id));
+        }
+        profile.records.push(record);
+    }
+    for profile in subjects.values() {
+        if let Err(e) = profile.check() {
+            errors.push(format!("{}: {e}", profile.credit_code));
+        }
+    }
+    if errors.is_empty() {
+        Ok(subjects.into_values().map(|profile| StoredSubject { profile, situation: None }).collect())
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// Reads an import file by its extension (`.json` or `.csv`).
+pub fn parse_import(path: &std::path::Path) -> Result<Vec<StoredSubject>, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(format!("{}: {e}", path.display())))?;
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => parse_json_import(&text),
+        Some("csv") | Some("txt") => parse_csv_import(&text),
+        _ => Err(ImportError::Format("文件扩展名应为 .json 或 .csv / the file must end in .json or .csv".into())),
+    }
+}
+
+#[derive(Deserialize)]
+struct DemoFile {
+    subjects: Vec<DemoSubject>,
+}
+
+#[derive(Deserialize)]
+struct DemoSubject {
+    region: String,
+    org_body: String,
+    name: String,
+    situation: String,
+    records: Vec<Value>,
+    grades: Vec<Value>,
+}
+
+/// The demo data set: ~30 fictional Shanxi enterprises (marked 示例) covering every tier and repair
+/// situation. Dates are kept relative to `today`, so the situations stay what they are named.
+pub fn demo_subjects(today: Date) -> Result<Vec<StoredSubject>, String> {
+    let file: DemoFile = serde_json::from_str(include_str!("../demo/subjects.json")).map_err(|e| e.to_string())?;
+    let mut subjects = Vec::new();
+    for subject in file.subjects {
+        let code = xinnuo_core::code::make_uscc("91", &subject.region, &subject.org_body)
+            .ok_or_else(|| format!("demo {}: cannot make a credit code", subject.name))?;
+        let records: Vec<Value> = subject
+            .records
+            .into_iter()
+            .map(|mut record| {
+                if let Some(object) = record.as_object_mut() {
+                    let relative: Vec<(String, i64)> = object
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.strip_suffix("_days_ago")?.to_owned(), v.as_i64()?)))
+                        .collect();
+                    for (field, days) in relative {
+                        object.remove(&format!("{field}_days_ago"));
+                        let target = if field == "decided" { "decided_on".to_owned() } else { format!("{field}_on") };
+                        object.insert(target, json!(today.add_days(-days).to_string()));
+                    }
+                }
+                record
+            })
+            .collect();
+        let profile = Profile::from_json(json!({ "credit_code": code, "name": subject.name, "demo": true, "records": records, "grades": subject.grades }))
+            .map_err(|e| format!("demo {}: {e}", subject.name))?;
+        subjects.push(StoredSubject { profile, situation: Some(subject.situation) });
+    }
+    Ok(subjects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xinnuo_core::repair::Outcome;
+    use xinnuo_core::status::{summarize, Tier};
+
+    #[test]
+    fn the_demo_set_covers_every_tier_and_repair_situation() {
+        let today = Date::parse("2026-11-26").unwrap();
+        let subjects = demo_subjects(today).unwrap();
+        assert!(subjects.len() >= 30);
+        let mut tiers = Vec::new();
+        let mut outcomes = Vec::new();
+        for subject in &subjects {
+            assert!(subject.profile.name.contains("示例"), "{}", subject.profile.name);
+            tiers.push(summarize(&subject.profile, today).tier);
+            for record in &subject.profile.records {
+                outcomes.push(xinnuo_core::repair::evaluate(record, &subject.profile.records, today).unwrap().outcome);
+            }
+        }
+        for tier in [Tier::Trustworthy, Tier::Normal, Tier::Attention, Tier::Serious] {
+            assert!(tiers.contains(&tier), "no demo subject in {tier:?}");
+        }
+        for outcome in [
+            Outcome::EligibleNow,
+            Outcome::NotYet,
+            Outcome::ObligationsOutstanding,
+            Outcome::NotRepairable,
+            Outcome::CourtOnly,
+            Outcome::EndsAutomatically,
+            Outcome::PublicationEnded,
+            Outcome::AlreadyRemoved,
+            Outcome::NotNegative,
+        ] {
+            assert!(outcomes.contains(&outcome), "no demo record with {outcome:?}");
+        }
+    }
+
+    #[test]
+    fn a_csv_with_a_bad_row_is_refused_whole_with_row_numbers() {
+        let header = CSV_COLUMNS.join(",");
+        let good = "91140105123456788F,晋示例公司,r1,administrative_penalty,罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,5000,示例,2026-05-20,";
+        let ok = parse_csv_import(&format!("{header}\n{good}\n")).unwrap();
+        assert_eq!(ok[0].profile.records[0].penalties.len(), 1);
+        let bad_kind = good.replace("administrative_penalty", "parking");
+        let bad_date = good.replace("r1,", "r2,").replace("2026-05-10", "2026/05/10");
+        let error = parse_csv_import(&format!("{header}\n{good}\n{bad_kind}\n{bad_date}\n")).unwrap_err();
+        let ImportError::Rows(rows) = error else { panic!("{error:?}") };
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].starts_with("第 3 行") && rows[0].contains("kind"), "{rows:?}");
+        assert!(rows[1].starts_with("第 4 行") && rows[1].contains("decided_on"), "{rows:?}");
+        assert!(matches!(parse_csv_import("a,b\n1,2\n"), Err(ImportError::Format(_))));
+    }
+
+    #[test]
+    fn a_json_import_names_the_subject_and_field() {
+        let error = parse_json_import(r#"{"subjects": [{"credit_code": "91140105123456788F", "name": "x", "records": [{"id": "1", "kind": "nope"}]}]}"#).unwrap_err();
+        assert!(error.to_string().contains("subjects[0]") && error.to_string().contains("records[0].kind"), "{error}");
+    }
+}
