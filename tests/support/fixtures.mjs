@@ -34,3 +34,17 @@ export function commitmentPayload(values = TAX_VALUES, template = {}) {
     nonce: randomBytes(16).toString("base64url"),
   };
 }
+
+/** A valid 统一社会信用代码 with a random organisation-code body (GB 11714 + GB 32100, written here independently). */
+export function randomCreditCode(region = "140105") {
+  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  const digits = "0123456789";
+  const body = Array.from({ length: 8 }, (_, i) => (i === 0 ? "MA" : digits)[randomBytes(1)[0] % (i === 0 ? 2 : 10)]).join("");
+  const orgValue = (c) => (c >= "0" && c <= "9" ? Number(c) : c.charCodeAt(0) - 55);
+  const orgSum = [...body].reduce((sum, c, i) => sum + orgValue(c) * [3, 7, 9, 10, 5, 8, 4, 2][i], 0);
+  const orgCheck = { 10: "X", 11: "0" }[11 - (orgSum % 11)] ?? String(11 - (orgSum % 11));
+  const first17 = `91${region}${body}${orgCheck}`;
+  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const sum = [...first17].reduce((s, c, i) => s + alphabet.indexOf(c) * weights[i], 0);
+  return first17 + alphabet[(31 - (sum % 31)) % 31];
+}

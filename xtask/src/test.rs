@@ -41,7 +41,7 @@ pub fn test_all() -> Result {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let admin_token = format!("test-admin-{}", std::process::id());
-    let server = start_server(&artefacts, &scratch.join("test.db"), &["--admin-token", &admin_token])?;
+    let server = start_server(&artefacts, &scratch.join("test.db"), &["--demo", "--admin-token", &admin_token])?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .env("XINNUO_URL", &server.url)

@@ -137,3 +137,42 @@ pub struct Enrolment {
 pub async fn enrol_key(jws: &str) -> Result<Enrolment, ApiError> {
     post_json("api/v1/keys", jws).await
 }
+
+/// The answer to a subject search.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubjectList {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub subjects: Vec<SubjectListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubjectListItem {
+    pub credit_code: String,
+    pub name: String,
+    pub demo: bool,
+    pub situation: Option<String>,
+    pub tier: Option<xinnuo_core::status::Tier>,
+}
+
+pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
+    let q = String::from(js_sys::encode_uri_component(query));
+    get_json(&format!("api/v1/subjects?q={q}&page={page}&per_page=50")).await
+}
+
+/// A subject as the server stores it; the app evaluates it with the core itself.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SubjectView {
+    pub situation: Option<String>,
+    pub profile: xinnuo_core::status::Profile,
+}
+
+pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {
+    let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+    get_json(&format!("api/v1/subjects/{code}")).await
+}
+
+pub async fn submit_repair_application(jws: &str) -> Result<ReceiptResponse, ApiError> {
+    post_json("api/v1/repair-applications", jws).await
+}

@@ -19,7 +19,9 @@ use pages::batch_check::BatchCheck;
 use pages::commit::CommitPage;
 use pages::keys::KeysPage;
 use pages::print::PrintPage;
+use pages::repair::RepairPage;
 use pages::single_check::SingleCheck;
+use pages::status::StatusPage;
 use pages::verify::VerifyPage;
 use route::{use_route, Route};
 
@@ -72,6 +74,8 @@ pub fn App() -> Html {
         Route::Keys => html! { <KeysPage {lang} /> },
         Route::Verify(id) => html! { <VerifyPage {lang} id={id.clone()} /> },
         Route::Print(id) => html! { <PrintPage {lang} id={id.clone()} /> },
+        Route::Status(code) => html! { <StatusPage {lang} code={code.clone()} /> },
+        Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
     html! {
         <>
@@ -79,6 +83,7 @@ pub fn App() -> Html {
                 <h1>{ lang.pick("信诺 · 信用承诺与代码检查", "Xinnuo · Credit commitments and code checks") }</h1>
                 <nav class="tabs" aria-label={lang.pick("功能", "Sections")}>
                     { tab(Route::Check, "代码检查", "Code check") }
+                    { tab(Route::Status(None), "信用状况", "Credit status") }
                     { tab(Route::Commit, "填写承诺书", "Commitment") }
                     { tab(Route::Keys, "密钥", "Keys") }
                     { tab(Route::Verify(None), "验证", "Verify") }

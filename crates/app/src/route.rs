@@ -11,6 +11,9 @@ pub enum Route {
     Keys,
     Verify(Option<String>),
     Print(String),
+    Status(Option<String>),
+    /// The repair wizard's application for one record: (credit code, record id).
+    Repair(String, String),
 }
 
 impl Route {
@@ -23,6 +26,11 @@ impl Route {
             ("keys", _) => Self::Keys,
             ("verify", id) => Self::Verify(id),
             ("print", Some(id)) => Self::Print(id),
+            ("status", code) => Self::Status(code),
+            ("repair", Some(rest)) => match rest.split_once('/') {
+                Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
+                _ => Self::Status(Some(rest)),
+            },
             _ => Self::Check,
         }
     }
@@ -35,8 +43,20 @@ impl Route {
             Self::Verify(None) => "#/verify".into(),
             Self::Verify(Some(id)) => format!("#/verify/{id}"),
             Self::Print(id) => format!("#/print/{id}"),
+            Self::Status(None) => "#/status".into(),
+            Self::Status(Some(code)) => format!("#/status/{code}"),
+            Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
     }
+}
+
+/// Record ids are the department's own: keep them safe in a URL fragment.
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+fn decode(text: &str) -> String {
+    js_sys::decode_uri_component(text).map(String::from).unwrap_or_else(|_| text.to_owned())
 }
 
 fn current() -> Route {

@@ -2,6 +2,7 @@
 //! to core types and back; every rule lives in the core.
 
 pub mod commitment;
+pub mod status;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;

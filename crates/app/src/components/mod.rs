@@ -2,4 +2,5 @@ pub mod code_view;
 pub mod field_input;
 pub mod issue_list;
 pub mod parts_table;
+pub mod repair_panel;
 pub mod verification;

@@ -21,6 +21,12 @@ use crate::storage::keys as key_store;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
+    /// Start from these values (the repair wizard fills the record in).
+    #[prop_or_default]
+    pub prefill: Option<Filled>,
+    /// Submit as a repair application (`POST /api/v1/repair-applications`).
+    #[prop_or_default]
+    pub repair: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -59,8 +65,10 @@ fn bilingual(message: &str, lang: Lang) -> String {
 pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
     let tl = text_lang(lang);
-    let template_id = use_state(|| DEFAULT_TEMPLATE.to_owned());
-    let values = use_state(BTreeMap::<String, Value>::new);
+    let template_id =
+        use_state(|| props.prefill.as_ref().map_or(DEFAULT_TEMPLATE.to_owned(), |p| p.template_id.clone()));
+    let values = use_state(|| props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default());
+    let repair = props.repair;
     let touched = use_state(HashSet::<String>::new);
     let show_all = use_state(|| false);
     let keys = use_state(key_store::load);
@@ -164,7 +172,12 @@ pub fn CommitPage(props: &Props) -> Html {
                 };
                 passphrase.set(String::new());
                 phase.set(Phase::Submitting);
-                phase.set(match api::submit_commitment(&signed).await {
+                let answer = if repair {
+                    api::submit_repair_application(&signed).await
+                } else {
+                    api::submit_commitment(&signed).await
+                };
+                phase.set(match answer {
                     Ok(receipt) => {
                         let bundle = Bundle { commitment: Some(signed), receipt: Some(receipt.receipt.to_string()) };
                         Phase::Done { bundle: bundle.to_json(), receipt }
@@ -188,7 +201,7 @@ pub fn CommitPage(props: &Props) -> Html {
         <section class="card" aria-labelledby="commit-title">
             <h2 id="commit-title">{ lang.pick("填写信用承诺书", "Fill in a credit commitment") }</h2>
             <label for="template-select">{ lang.pick("承诺书模板", "Template") }</label>
-            <select id="template-select" onchange={on_template}>
+            <select id="template-select" onchange={on_template} disabled={repair}>
                 { for kinds.iter().map(|kind| html! {
                     <optgroup label={kind.label(tl)}>
                         { for template::all().iter().filter(|t| t.kind == *kind).map(|t| html! {

@@ -3,5 +3,7 @@ pub mod batch_state;
 pub mod commit;
 pub mod keys;
 pub mod print;
+pub mod repair;
 pub mod single_check;
+pub mod status;
 pub mod verify;

@@ -1,0 +1,104 @@
+//! The repair wizard for one record: can I apply now, from when, what blocks it, the checklist of steps
+//! and materials — each with the rule and source it rests on — and the way into the repair commitment.
+
+use xinnuo_core::repair::{Evaluation, Finding, Outcome};
+use xinnuo_core::status::{Record, RecordKind};
+use yew::prelude::*;
+
+use crate::components::field_input::text_lang;
+use crate::i18n::Lang;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub credit_code: String,
+    pub record: Record,
+    pub evaluation: Evaluation,
+}
+
+fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
+    let confidence = match finding_rule.confidence {
+        xinnuo_core::repair::Confidence::Confirmed => "",
+        xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
+        xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
+    };
+    html! { <span class="rule-source" title={finding_rule.text.get(text_lang(lang)).to_owned()}>{ format!("依据 / source: {}{confidence}", finding_rule.source) }</span> }
+}
+
+fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {
+    let tl = text_lang(lang);
+    html! {
+        <ul class={classes!("findings", class)}>
+            { for list.iter().map(|f| html! { <li data-code={f.code}>{ f.message.get(tl) }{ " " }{ rule_note(f.rule, lang) }</li> }) }
+        </ul>
+    }
+}
+
+#[component]
+pub fn RepairPanel(props: &Props) -> Html {
+    let lang = props.lang;
+    let tl = text_lang(lang);
+    let ev = &props.evaluation;
+    let verdict_class = match ev.outcome {
+        Outcome::EligibleNow => "ok",
+        Outcome::NotYet | Outcome::ObligationsOutstanding => "warn",
+        Outcome::NotRepairable | Outcome::CourtOnly => "no",
+        _ => "idle-info",
+    };
+    let date_line = match (ev.earliest_date, ev.earliest_not_before) {
+        (Some(date), _) if !ev.eligible_now => {
+            Some(format!("{}{date}", lang.pick("最早可申请日期：", "Earliest date to apply: ")))
+        }
+        (None, Some(date)) => Some(format!("{}{date}", lang.pick("最早不早于：", "Not before: "))),
+        _ => None,
+    };
+    let ends = match (ev.publication_ends, ev.publication_ends_not_before) {
+        (Some(date), _) => Some(format!(
+            "{}{date}",
+            lang.pick("公示截止（到期自动停止）：", "Published until (stops automatically): ")
+        )),
+        (None, Some(date)) => Some(format!("{}{date}", lang.pick("公示截止不早于：", "Published at least until: "))),
+        _ => None,
+    };
+    let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor;
+    html! {
+        <div class="repair-panel" data-record={props.record.id.clone()}>
+            <p class={classes!("verdict", verdict_class)} data-outcome={format!("{:?}", ev.outcome)}>{ ev.outcome_label.get(tl) }</p>
+            <ul class="facts-list">
+                if let Some(line) = date_line { <li class="earliest">{ line }</li> }
+                if let Some(line) = ends { <li class="ends">{ line }</li> }
+                if let Some(channel) = &ev.channel_label { <li>{ lang.pick("办理渠道：", "Where: ") }{ channel.get(tl) }</li> }
+                if let Some(regime) = ev.regime { <li>{ lang.pick("适用规定：", "Rule in force: ") }{ regime.name.get(tl) }</li> }
+            </ul>
+            if !ev.blocking.is_empty() {
+                <h4>{ lang.pick("尚不满足的条件", "What blocks it") }</h4>
+                { findings(&ev.blocking, lang, "blocking") }
+            }
+            if !ev.steps.is_empty() {
+                <h4>{ lang.pick("办理步骤", "Steps") }</h4>
+                <ol class="checklist">
+                    { for ev.steps.iter().map(|step| html! {
+                        <li class={classes!(step.done.then_some("done"))} data-code={step.code}>
+                            <span aria-hidden="true">{ if step.done { "☑ " } else { "☐ " } }</span>
+                            { step.message.get(tl) }{ " " }{ rule_note(step.rule, lang) }
+                        </li>
+                    }) }
+                </ol>
+            }
+            if !ev.materials.is_empty() {
+                <h4>{ lang.pick("所需材料", "Materials") }</h4>
+                { findings(&ev.materials, lang, "materials") }
+            }
+            if !ev.notes.is_empty() {
+                <h4>{ lang.pick("说明", "Notes") }</h4>
+                { findings(&ev.notes, lang, "notes") }
+            }
+            if can_apply {
+                <a class="button primary start-repair" href={Route::Repair(props.credit_code.clone(), props.record.id.clone()).href()}>
+                    { lang.pick("填写信用修复承诺书并申请", "Fill the repair commitment and apply") }
+                </a>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+//! Credit status, repair eligibility and working days for JavaScript.
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use xinnuo_core::calendar::{self, Date};
+use xinnuo_core::repair;
+use xinnuo_core::status::{self, Profile, Record};
+
+use crate::to_js;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+export type RecordKind = "administrative_penalty" | "serious_dishonesty_list" | "serious_illegal_list"
+  | "abnormal_operation_list" | "court_dishonest_debtor" | "red_list" | "other_dishonesty";
+export type PenaltyClass = "minor" | "general" | "serious";
+export type PenaltyType = "warning" | "circulated_criticism" | "fine" | "confiscation" | "suspension" | "restriction"
+  | "qualification_lowered" | "licence_revoked" | "business_licence_revoked" | "practice_ban";
+export interface CreditRecord {
+  id: string; kind: RecordKind; decision_no: string; authority: string;
+  /** Decided by a market regulator: gsxt rules apply. */
+  market_regulation?: boolean;
+  decided_on: string; class?: PenaltyClass; penalties?: PenaltyType[]; fine_yuan?: number;
+  sector?: "food" | "drugs" | "special_equipment" | "environment" | "construction" | "work_safety" | "fire" | "tax" | "other";
+  summary?: string; obligations_met_on?: string; removed_on?: string; ban_until?: string;
+  law_forbids_repair?: boolean; aggravated_years?: number;
+}
+export interface OfficialGrade { scheme: "tax_credit" | "customs" | "other"; grade: string; year: number; authority: string; source: string; }
+export interface CreditProfile { credit_code: string; name: string; demo?: boolean; records?: CreditRecord[]; grades?: OfficialGrade[]; }
+export type Tier = "trustworthy" | "normal" | "attention" | "serious";
+export interface RuleRef { id: string; title: LocalText; source: string; confidence: "C" | "S" | "U"; }
+export interface StatusSummary {
+  on: string; tier: Tier; name: LocalText; /** Always 本工具汇总，非官方评级. */ label: LocalText; criteria: LocalText;
+  measures: { text: LocalText; source: string }[];
+  reasons: { tier: Tier; source_id: string; message: LocalText }[]; active_records: string[];
+}
+export type RepairOutcome = "eligible_now" | "not_yet" | "obligations_outstanding" | "not_repairable" | "court_only"
+  | "ends_automatically" | "publication_ended" | "already_removed" | "not_negative" | "no_rule";
+export interface Finding { code: string; message: LocalText; rule: RuleRef; }
+export interface RepairEvaluation {
+  record_id: string; on: string;
+  regime: { id: string; name: LocalText; from: string; to: string | null; confidence: string } | null;
+  regime_of_its_time: { id: string; name: LocalText } | null;
+  class: PenaltyClass | null; class_guessed: boolean;
+  outcome: RepairOutcome; outcome_label: LocalText; eligible_now: boolean;
+  earliest_date: string | null; earliest_not_before: string | null;
+  publication_ends: string | null; publication_ends_not_before: string | null;
+  channel: "credit_china" | "gsxt" | "court" | null; channel_label: LocalText | null;
+  blocking: Finding[]; steps: (Finding & { done: boolean })[]; materials: Finding[]; notes: Finding[];
+}
+"#;
+
+fn js_error(error: impl std::fmt::Display) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+fn json_of(value: JsValue, what: &str) -> Result<Value, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}")))
+}
+
+fn date(text: &str, name: &str) -> Result<Date, JsError> {
+    Date::parse(text).map_err(|_| {
+        JsError::new(&format!(
+            "{name} 应为 YYYY-MM-DD 格式的真实日期 / {name} must be a real date YYYY-MM-DD: {text:?}"
+        ))
+    })
+}
+
+/// The summary tier of a profile on `on` (default: today in China), labelled 本工具汇总，非官方评级.
+#[wasm_bindgen(js_name = summarizeStatus, unchecked_return_type = "StatusSummary")]
+pub fn summarize_status(
+    #[wasm_bindgen(unchecked_param_type = "CreditProfile")] profile: JsValue,
+    on: Option<String>,
+) -> Result<JsValue, JsError> {
+    let profile = Profile::from_json(json_of(profile, "主体资料")?).map_err(js_error)?;
+    let on = match on {
+        Some(text) => date(&text, "on")?,
+        None => today()?,
+    };
+    to_js(&status::summarize(&profile, on))
+}
+
+fn today() -> Result<Date, JsError> {
+    let now = String::from(js_sys::Date::new_0().to_iso_string());
+    calendar::UtcTimestamp::parse(&now).map(|t| t.china_date()).map_err(js_error)
+}
+
+/// Whether a record can be repaired on `onDate`, from when, what blocks it, and the steps — with sources.
+/// `others` are the subject's other records (a listing blocks market-regulation early stops).
+#[wasm_bindgen(js_name = evaluateRepair, unchecked_return_type = "RepairEvaluation")]
+pub fn evaluate_repair(
+    #[wasm_bindgen(unchecked_param_type = "CreditRecord")] record: JsValue,
+    on_date: &str,
+    #[wasm_bindgen(unchecked_param_type = "CreditRecord[] | undefined")] others: JsValue,
+) -> Result<JsValue, JsError> {
+    let record = Record::from_json(json_of(record, "记录")?).map_err(js_error)?;
+    let others: Vec<Record> = if others.is_undefined() || others.is_null() {
+        Vec::new()
+    } else {
+        match json_of(others, "其他记录")? {
+            Value::Array(items) => {
+                items.into_iter().map(Record::from_json).collect::<Result<_, _>>().map_err(js_error)?
+            }
+            _ => return Err(JsError::new("others 应为记录数组 / others must be an array of records")),
+        }
+    };
+    to_js(&repair::evaluate(&record, &others, date(on_date, "onDate")?).map_err(js_error)?)
+}
+
+/// The `n`th working day after `date` (official holidays and make-up days); throws for unpublished years.
+#[wasm_bindgen(js_name = addWorkingDays)]
+pub fn add_working_days(date_text: &str, n: u32) -> Result<String, JsError> {
+    Ok(calendar::add_working_days(date(date_text, "date")?, n).map_err(js_error)?.to_string())
+}
+
+/// Working days after `from` up to and including `to`.
+#[wasm_bindgen(js_name = workingDaysBetween)]
+pub fn working_days_between(from: &str, to: &str) -> Result<u32, JsError> {
+    calendar::working_days_between(date(from, "from")?, date(to, "to")?).map_err(js_error)
+}

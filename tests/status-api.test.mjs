@@ -1,0 +1,97 @@
+// Subjects, repair applications, deadlines and imports against a real server seeded with demo data.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { base, problem, postJson } from "./support/http.mjs";
+import { xinnuo, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+
+async function findSubject(q) {
+  const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
+  assert.ok(list.subjects.length >= 1, q);
+  return (await fetch(`${base}/api/v1/subjects/${list.subjects[0].credit_code}`)).json();
+}
+
+function repairCommitment(key, view, record) {
+  return key.signCommitment({ template_id: "credit-repair", values: {
+    subject_name: view.profile.name, credit_code: view.profile.credit_code, legal_rep: "李四", phone: "13812345678",
+    decision_no: record.decision_no, decision_authority: record.authority, decision_date: record.decided_on,
+    filer: "self", confirm_read: true, confirm_publish: true,
+  } });
+}
+
+test("demo subjects: search, paging, every one marked 示例", async () => {
+  const all = await (await fetch(`${base}/api/v1/subjects?per_page=10&page=2`)).json();
+  assert.ok(all.total >= 30, `${all.total}`);
+  assert.equal(all.subjects.length, 10);
+  assert.equal(all.page, 2);
+  assert.ok(all.subjects.every((s) => s.demo && s.name.includes("示例") && s.tier));
+  const byCode = await (await fetch(`${base}/api/v1/subjects?q=${all.subjects[0].credit_code.slice(0, 12)}`)).json();
+  assert.ok(byCode.subjects.some((s) => s.credit_code === all.subjects[0].credit_code));
+});
+
+test("a subject's profile: tier with its label, each record's evaluation from the core, any date", async () => {
+  const view = await findSubject("可修复餐饮");
+  assert.equal(view.summary.tier, "attention");
+  assert.equal(view.summary.label.zh, "本工具汇总，非官方评级");
+  const evaluation = view.evaluations[0];
+  assert.equal(evaluation.outcome, "eligible_now");
+  assert.equal(evaluation.regime.id, "36");
+  assert.deepEqual(evaluation, xinnuo.evaluateRepair(view.profile.records[0], view.on, view.profile.records), "server and package agree");
+  const earlier = await (await fetch(`${base}/api/v1/subjects/${view.profile.credit_code}?on=${view.profile.records[0].obligations_met_on}`)).json();
+  assert.equal(earlier.evaluations[0].outcome, "not_yet");
+  await problem(await fetch(`${base}/api/v1/subjects/${view.profile.credit_code}?on=2026-13-01`), 400, "bad-date");
+  const unknown = randomCreditCode();
+  assert.equal(xinnuo.validateCode(unknown).valid, true, unknown);
+  await problem(await fetch(`${base}/api/v1/subjects/${unknown}`), 404, "subject-not-found");
+  await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E`), 400, "invalid-credit-code");
+});
+
+test("deadlines for 双公示 in working days; an unpublished year is an error", async () => {
+  const deadline = await (await fetch(`${base}/api/v1/deadlines?decided_on=2026-02-13&working_days=7`)).json();
+  assert.equal(deadline.deadline, "2026-03-02");
+  await problem(await fetch(`${base}/api/v1/deadlines?decided_on=2026-12-28`), 422, "calendar-unavailable");
+  await problem(await fetch(`${base}/api/v1/deadlines`), 400, "missing-parameter");
+});
+
+test("a signed repair application: accepted when eligible (201, receipt; replay 200), refused with reasons when not", async () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const eligible = await findSubject("可修复餐饮");
+  const jws = repairCommitment(key, eligible, eligible.profile.records[0]);
+  const created = await postJson("/api/v1/repair-applications", jws);
+  assert.equal(created.status, 201);
+  const receipt = await created.json();
+  assert.equal(receipt.record_id, eligible.profile.records[0].id);
+  assert.match(receipt.channel.zh, /信用中国/);
+  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id).valid, true);
+  assert.equal((await postJson("/api/v1/repair-applications", jws)).status, 200);
+
+  const notYet = await findSubject("未满期建筑");
+  const refused = await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, notYet, notYet.profile.records[0])), 422, "not-eligible");
+  assert.match(refused.detail_zh, /最短公示期未满/);
+  assert.equal(refused.errors[0].code, "minimum_period");
+  const tax = key.signCommitment({ template_id: "tax-service", values: { subject_name: "晋示例", credit_code: eligible.profile.credit_code, legal_rep: "李四", phone: "13812345678", matter: "办税", tax_authority: "小店区税务局", filer: "self", confirm_read: true, confirm_publish: true } });
+  await problem(await postJson("/api/v1/repair-applications", tax), 422, "not-a-repair-commitment");
+  key.free();
+});
+
+test("import: a file with bad rows is refused whole with row numbers; a good one is imported", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "xinnuo-import-"));
+  const header = "credit_code,name,record_id,kind,decision_no,authority,decided_on,class,penalties,market_regulation,sector,fine_yuan,summary,obligations_met_on,removed_on";
+  const code = randomCreditCode("140106");
+  const good = `${code},晋导入测试公司,imp-1,administrative_penalty,晋导入罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,3000,导入测试,2026-05-20,`;
+  const bad = good.replace("imp-1", "imp-2").replace("2026-05-10", "2026-05-32");
+  const badFile = join(dir, "bad.csv");
+  await writeFile(badFile, `${header}\n${good}\n${bad}\n`);
+  const run = (file) => execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB], { encoding: "utf8", stdio: "pipe" });
+  assert.throws(() => run(badFile), (error) => /第 3 行/.test(error.stderr) && /decided_on/.test(error.stderr));
+  await problem(await fetch(`${base}/api/v1/subjects/${code}`), 404, "subject-not-found");
+  const goodFile = join(dir, "good.csv");
+  await writeFile(goodFile, `${header}\n${good}\n`);
+  assert.match(run(goodFile), /imported: 1 subjects, 1 records/);
+  const view = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(view.profile.name, "晋导入测试公司");
+  assert.equal(view.evaluations[0].record_id, "imp-1");
+});

@@ -1,0 +1,105 @@
+// The status page and the repair wizard in real Chromium, on the server's demo data.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser } from "./support/browser.mjs";
+import { base } from "./support/http.mjs";
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function open(path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${base}/${path}`);
+  await page.locator("main").waitFor();
+  return { page, context, errors };
+}
+
+test("every demo enterprise: the right tier, its label, and each record's repair answer with its source", async () => {
+  const { subjects } = await (await fetch(`${base}/api/v1/subjects?per_page=100&q=${encodeURIComponent("示例")}`)).json();
+  assert.ok(subjects.length >= 30);
+  const { page, context, errors } = await open("#/status");
+  await page.locator("#subject-list").waitFor();
+  for (const subject of subjects) {
+    const view = await (await fetch(`${base}/api/v1/subjects/${subject.credit_code}`)).json();
+    await page.evaluate((code) => { location.hash = `#/status/${code}`; }, subject.credit_code);
+    await page.locator("#subject-code", { hasText: subject.credit_code }).waitFor();
+    assert.equal(await page.locator("#tier-name").textContent(), view.summary.name.zh, subject.name);
+    assert.equal(await page.locator("#tier-label").textContent(), "本工具汇总，非官方评级");
+    for (const evaluation of view.evaluations) {
+      const panel = page.locator(`#record-${evaluation.record_id} .repair-panel`);
+      assert.equal(await panel.locator(".verdict").textContent(), evaluation.outcome_label.zh, `${subject.name} ${evaluation.record_id}`);
+      const sources = await panel.locator(".rule-source").allTextContents();
+      const expected = evaluation.blocking.length + evaluation.steps.length + evaluation.materials.length + evaluation.notes.length;
+      assert.equal(sources.length, expected, `${subject.name}: every conclusion shows its source`);
+      assert.ok(sources.every((s) => /source: \S/.test(s)), sources.join(" | "));
+    }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the wizard: search, see why and when, then a prefilled repair commitment signed and submitted", async () => {
+  const { page, context, errors } = await open("#/keys");
+  const PASS = "修复申请 passphrase";
+  await page.getByLabel("口令（至少 8 个字符）").fill(PASS);
+  await page.getByLabel("再次输入口令").fill(PASS);
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
+
+  await page.getByRole("link", { name: "信用状况" }).click();
+  await page.getByLabel("企业名称或统一社会信用代码").fill("未满期建筑");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.getByRole("link", { name: /晋示例未满期建筑/ }).click();
+  const waiting = page.locator("article.record .repair-panel");
+  await waiting.locator(".verdict", { hasText: "最短公示期未满" }).waitFor();
+  assert.match(await waiting.locator(".earliest").textContent(), /最早(可申请日期|不早于)：\d{4}-\d\d-\d\d/);
+  assert.equal(await waiting.locator(".start-repair").count(), 0, "no application before it can succeed");
+
+  await page.getByRole("link", { name: "← 返回查询" }).click();
+  await page.getByLabel("企业名称或统一社会信用代码").fill("可修复餐饮");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.getByRole("link", { name: /晋示例可修复餐饮/ }).click();
+  const panel = page.locator("article.record .repair-panel");
+  await panel.locator(".verdict", { hasText: "现在可以申请信用修复" }).waitFor();
+  assert.match(await panel.locator("ol.checklist").textContent(), /☑ 已于 \d{4}-\d\d-\d\d 全面履行/);
+  assert.match(await panel.textContent(), /“信用中国”网站/);
+  await panel.getByRole("link", { name: "填写信用修复承诺书并申请" }).click();
+
+  await page.locator("#repair-eligibility", { hasText: "现在可以申请信用修复" }).waitFor();
+  assert.equal(await page.locator("#template-select").inputValue(), "credit-repair");
+  assert.match(await page.getByLabel("行政处罚决定书文号").inputValue(), /^晋示例罚〔2026〕6号$/);
+  assert.match(await page.getByLabel("统一社会信用代码", { exact: true }).inputValue(), /^91140110/);
+  await page.getByLabel("法定代表人（负责人）", { exact: true }).fill("王五");
+  await page.getByLabel("联系电话", { exact: true }).fill("13912345678");
+  await page.getByLabel("办理人").selectOption("self");
+  await page.getByLabel("本单位已认真阅读并完全理解上述承诺内容").check();
+  await page.getByLabel("同意本承诺书向社会公示并记入本单位信用记录").check();
+  assert.match(await page.locator("#preview-text").textContent(), /申请信用修复，郑重承诺如下/);
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt", { hasText: "已提交，回执序号" }).waitFor({ timeout: 30_000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("special situations read clearly: the court path and a year whose holidays are not yet published", async () => {
+  const { page, context } = await open("#/status");
+  const show = async (q) => {
+    await page.getByLabel("企业名称或统一社会信用代码").fill(q);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByRole("link", { name: new RegExp(q) }).click();
+    await page.locator("article.record").first().waitFor();
+  };
+  await show("失信被执行机械");
+  assert.match(await page.locator("#tier-name").textContent(), /严重失信/);
+  assert.match(await page.locator(".repair-panel .verdict").textContent(), /由执行法院删除/);
+  await page.getByRole("link", { name: "← 返回查询" }).click();
+  await show("严重处罚化工");
+  assert.match(await page.locator(".repair-panel").textContent(), /年节假日安排尚未公布/);
+  assert.match(await page.locator(".repair-panel .earliest").textContent(), /最早不早于：/);
+  await context.close();
+});
