@@ -37,6 +37,40 @@ fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str) -> Resul
     run(Command::new(tools::wasm_opt()).arg(optimize).arg(&optimized).arg("-o").arg(&optimized))
 }
 
+/// Fills `sw.js` with this build's version (a hash of the shell files) and the list of files to cache.
+fn write_service_worker(dist: &Path) -> Result {
+    use std::hash::{Hash, Hasher};
+    let mut shell: Vec<String> = Vec::new();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut stack = vec![dist.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
+            if relative == "sw.js" || relative.ends_with(".d.ts") {
+                continue;
+            }
+            shell.push(format!("./{relative}"));
+        }
+    }
+    shell.sort();
+    for file in &shell {
+        file.hash(&mut hasher);
+        let path = dist.join(file.trim_start_matches("./"));
+        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?.hash(&mut hasher);
+    }
+    shell.insert(0, "./".into());
+    let template = std::fs::read_to_string(dist.join("sw.js")).map_err(|e| format!("sw.js: {e}"))?;
+    let list = serde_json::to_string(&shell).map_err(|e| e.to_string())?;
+    let filled =
+        template.replace("__XINNUO_VERSION__", &format!("{:016x}", hasher.finish())).replace("__XINNUO_SHELL__", &list);
+    std::fs::write(dist.join("sw.js"), filled).map_err(|e| format!("sw.js: {e}"))
+}
+
 pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -63,6 +97,7 @@ pub fn build_all() -> Result<Artefacts> {
     bindgen(&pkg_wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-O3")?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
+    write_service_worker(&dist)?;
 
     run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
     let server = root.join("target/server/xinnuo-server");

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::i18n::Lang;
+use crate::sync::{data_source, DataSource};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -92,22 +93,6 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(Request::get(path).send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
 }
 
-/// The answer to a submission.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ReceiptResponse {
-    pub submission_id: String,
-    pub sequence: u64,
-    pub received_at: String,
-    pub key_status: String,
-    pub key_status_label_zh: String,
-    pub key_status_label_en: String,
-    pub receipt: Value,
-}
-
-pub async fn submit_commitment(jws: &str) -> Result<ReceiptResponse, ApiError> {
-    post_json("api/v1/commitments", jws).await
-}
-
 /// A stored commitment as the server publishes it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct StoredCommitment {
@@ -157,6 +142,16 @@ pub struct SubjectListItem {
 }
 
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
+    if let DataSource::Static(base) = data_source() {
+        // A static site publishes the whole index; search it here.
+        let mut list: SubjectList = get_json(&format!("{base}subjects/index.json")).await?;
+        let needle = query.trim().to_uppercase();
+        list.subjects.retain(|s| {
+            needle.is_empty() || s.name.to_uppercase().contains(&needle) || s.credit_code.contains(&needle)
+        });
+        list.total = list.subjects.len() as u64;
+        return Ok(list);
+    }
     let q = String::from(js_sys::encode_uri_component(query));
     get_json(&format!("api/v1/subjects?q={q}&page={page}&per_page=50")).await
 }
@@ -170,9 +165,8 @@ pub struct SubjectView {
 
 pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {
     let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
-    get_json(&format!("api/v1/subjects/{code}")).await
-}
-
-pub async fn submit_repair_application(jws: &str) -> Result<ReceiptResponse, ApiError> {
-    post_json("api/v1/repair-applications", jws).await
+    match data_source() {
+        DataSource::Static(base) => get_json(&format!("{base}subjects/{code}.json")).await,
+        DataSource::Api => get_json(&format!("api/v1/subjects/{code}")).await,
+    }
 }

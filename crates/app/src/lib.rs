@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod pages;
 pub mod route;
 pub mod storage;
+pub mod sync;
 
 use i18n::Lang;
 use wasm_bindgen::prelude::*;
@@ -18,6 +19,7 @@ use yew::prelude::*;
 use pages::batch_check::BatchCheck;
 use pages::commit::CommitPage;
 use pages::keys::KeysPage;
+use pages::outbox::OutboxPage;
 use pages::print::PrintPage;
 use pages::repair::RepairPage;
 use pages::single_check::SingleCheck;
@@ -37,6 +39,39 @@ fn saved_lang() -> Lang {
 pub fn App() -> Html {
     let lang = use_state(saved_lang);
     let route = use_route();
+    let persisted = use_state(|| None::<bool>);
+    let update_ready = use_state(|| false);
+    // The outbox is flushed at start, whenever the browser comes online, and every few seconds while items
+    // wait for their retry time; storage persistence is asked for once.
+    {
+        let (persisted, update_ready) = (persisted.clone(), update_ready.clone());
+        use_effect_with((), move |_| {
+            sync::flush_soon();
+            wasm_bindgen_futures::spawn_local(async move { persisted.set(sync::request_persistence().await) });
+            let window = web_sys::window();
+            let online = window.as_ref().map(|w| gloo_events::EventListener::new(w, "online", |_| sync::flush_soon()));
+            let ready = update_ready.clone();
+            let update = window
+                .as_ref()
+                .map(|w| gloo_events::EventListener::new(w, "xinnuo-update-available", move |_| ready.set(true)));
+            let already = window
+                .as_ref()
+                .and_then(|w| js_sys::Reflect::get(w, &JsValue::from_str("xinnuoUpdateWaiting")).ok())
+                .is_some_and(|v| v.is_truthy());
+            update_ready.set(already);
+            let timer = gloo_timers::callback::Interval::new(5_000, sync::flush_soon);
+            move || {
+                drop(online);
+                drop(update);
+                drop(timer);
+            }
+        });
+    }
+    let apply_update = Callback::from(|_| {
+        if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new("xinnuo-apply-update")) {
+            let _ = window.dispatch_event(&event);
+        }
+    });
     let province = use_state(|| None::<Province>);
     {
         let lang = *lang;
@@ -75,6 +110,7 @@ pub fn App() -> Html {
         Route::Verify(id) => html! { <VerifyPage {lang} id={id.clone()} /> },
         Route::Print(id) => html! { <PrintPage {lang} id={id.clone()} /> },
         Route::Status(code) => html! { <StatusPage {lang} code={code.clone()} /> },
+        Route::Outbox => html! { <OutboxPage {lang} persisted={*persisted} /> },
         Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
     html! {
@@ -87,6 +123,7 @@ pub fn App() -> Html {
                     { tab(Route::Commit, "填写承诺书", "Commitment") }
                     { tab(Route::Keys, "密钥", "Keys") }
                     { tab(Route::Verify(None), "验证", "Verify") }
+                    { tab(Route::Outbox, "草稿与发件箱", "Drafts & outbox") }
                 </nav>
                 <div class="tools">
                     if route == Route::Check {
@@ -100,6 +137,12 @@ pub fn App() -> Html {
                     <button type="button" id="lang-toggle" onclick={toggle_lang} lang={lang.other().tag()}>{ lang.pick("English", "中文") }</button>
                 </div>
             </header>
+            if *update_ready {
+                <div class="update-banner" role="status" id="update-banner">
+                    { lang.pick("新版本可用。", "A new version is available. ") }
+                    <button type="button" class="primary" onclick={apply_update}>{ lang.pick("更新（草稿已自动保存）", "Update (drafts are saved)") }</button>
+                </div>
+            }
             <main>{ page }</main>
             <footer>
                 { lang.pick("检查与验证均在您的浏览器中进行；只有您提交的承诺书会发送到服务器，私钥从不离开本机。", "Checks and verification run in your browser; only commitments you submit are sent to the server, and private keys never leave this device.") }

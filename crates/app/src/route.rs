@@ -12,6 +12,8 @@ pub enum Route {
     Verify(Option<String>),
     Print(String),
     Status(Option<String>),
+    /// Drafts and the outbox.
+    Outbox,
     /// The repair wizard's application for one record: (credit code, record id).
     Repair(String, String),
 }
@@ -27,6 +29,7 @@ impl Route {
             ("verify", id) => Self::Verify(id),
             ("print", Some(id)) => Self::Print(id),
             ("status", code) => Self::Status(code),
+            ("outbox", _) => Self::Outbox,
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -44,6 +47,7 @@ impl Route {
             Self::Verify(Some(id)) => format!("#/verify/{id}"),
             Self::Print(id) => format!("#/print/{id}"),
             Self::Status(None) => "#/status".into(),
+            Self::Outbox => "#/outbox".into(),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }

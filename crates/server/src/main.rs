@@ -42,6 +42,16 @@ enum Command {
         #[arg(long, default_value = "xinnuo.db")]
         db: PathBuf,
     },
+    /// Write the app and its read-only data as static files a department can host without this server.
+    ExportStatic {
+        /// Output folder (the app at its root, data under `data/`).
+        dir: PathBuf,
+        #[arg(long, default_value = "xinnuo.db")]
+        db: PathBuf,
+        /// Folder of the built app to include (default: `dist`).
+        #[arg(long)]
+        dist: Option<PathBuf>,
+    },
     /// Enrolled keys: list them, approve one (审核密钥登记).
     Keys {
         /// SQLite database file.
@@ -75,6 +85,17 @@ fn import(file: PathBuf, db_path: PathBuf) -> Result<(), String> {
     db.save_subjects(&subjects, &xinnuo_server::now()).map_err(|e| e.to_string())?;
     let records: usize = subjects.iter().map(|s| s.profile.records.len()).sum();
     println!("已导入 / imported: {} subjects, {records} records from {}", subjects.len(), file.display());
+    Ok(())
+}
+
+fn export_static(dir: PathBuf, db_path: PathBuf, dist: Option<PathBuf>) -> Result<(), String> {
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let today = xinnuo_core::calendar::UtcTimestamp::parse(&xinnuo_server::now())
+        .map(|t| t.china_date())
+        .map_err(|e| e.to_string())?;
+    let dist = dist.unwrap_or_else(default_dist);
+    let count = xinnuo_server::subjects::export_static(&db, &dir, Some(&dist), today)?;
+    println!("已导出 / exported: {count} subjects, templates and server keys to {}", dir.display());
     Ok(())
 }
 
@@ -160,6 +181,7 @@ async fn main() -> ExitCode {
         Command::Serve { addr, db, dist, demo, admin_token } => serve(addr, db, dist, demo, admin_token).await,
         Command::Keys { db, action } => keys(db, action),
         Command::Import { file, db } => import(file, db),
+        Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

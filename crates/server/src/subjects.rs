@@ -339,6 +339,82 @@ pub fn demo_subjects(today: Date) -> Result<Vec<StoredSubject>, String> {
     Ok(subjects)
 }
 
+/// Writes what a static host needs to run the app without this server: the app itself (from `dist`, told
+/// to read `data/`), and `data/`: manifest, templates, the subject index, one file per subject, server keys.
+pub fn export_static(
+    db: &Db,
+    dir: &std::path::Path,
+    dist: Option<&std::path::Path>,
+    today: Date,
+) -> Result<usize, String> {
+    let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
+    let data = dir.join("data");
+    let subjects_dir = data.join("subjects");
+    std::fs::create_dir_all(&subjects_dir).map_err(|e| io(&subjects_dir, e))?;
+    if let Some(dist) = dist.filter(|d| d.join("index.html").is_file()) {
+        copy_tree(dist, dir)?;
+        let index = dir.join("index.html");
+        let html = std::fs::read_to_string(&index).map_err(|e| io(&index, e))?;
+        let meta = r#"<meta name="xinnuo-data-source" content="static:data/">"#;
+        let html = if html.contains("xinnuo-data-source") {
+            html
+        } else {
+            html.replacen("</head>", &format!("  {meta}\n</head>"), 1)
+        };
+        std::fs::write(&index, html).map_err(|e| io(&index, e))?;
+    }
+    let write = |path: std::path::PathBuf, value: &Value| -> Result<(), String> {
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| io(&path, e))
+    };
+    let (total, rows) = db.search_subjects("", 0, u32::MAX).map_err(|e| e.to_string())?;
+    let mut index = Vec::new();
+    for row in &rows {
+        let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
+        let summary = xinnuo_core::status::summarize(&subject.profile, today);
+        write(
+            subjects_dir.join(format!("{}.json", row.credit_code)),
+            &json!({ "situation": subject.situation, "profile": subject.profile }),
+        )?;
+        index.push(json!({ "credit_code": row.credit_code, "name": row.name, "demo": row.demo, "situation": row.situation, "tier": summary.tier }));
+    }
+    write(
+        subjects_dir.join("index.json"),
+        &json!({ "total": total, "page": 1, "per_page": total, "generated_on": today, "subjects": index }),
+    )?;
+    write(
+        data.join("templates.json"),
+        &serde_json::to_value(xinnuo_core::template::all()).map_err(|e| e.to_string())?,
+    )?;
+    let keys = db.server_keys().map_err(|e| e.to_string())?;
+    write(data.join("server-keys.json"), &json!({ "keys": keys }))?;
+    write(
+        data.join("manifest.json"),
+        &json!({
+            "generator": concat!("xinnuo-server ", env!("CARGO_PKG_VERSION")),
+            "generated_on": today,
+            "subjects": rows.len(),
+            "templates": xinnuo_core::template::all().len(),
+            "files": ["templates.json", "server-keys.json", "subjects/index.json", "subjects/{credit_code}.json"],
+        }),
+    )?;
+    Ok(rows.len())
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

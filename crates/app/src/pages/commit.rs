@@ -11,12 +11,17 @@ use xinnuo_core::envelope::{self, keyfile};
 use xinnuo_core::template::{self, Template};
 use yew::prelude::*;
 
-use crate::api::{self, ReceiptResponse};
-use crate::browser::{download, now_iso, random, today_china, yield_to_paint};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::browser::{download, local_storage, now_iso, random, today_china, yield_to_paint};
 use crate::components::field_input::{text_lang, FieldInput};
 use crate::i18n::Lang;
 use crate::route::Route;
+use crate::storage::db;
 use crate::storage::keys as key_store;
+use crate::storage::outbox::{Draft, OutboxItem, OutboxState};
+use crate::sync::{self, DataSource};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -27,6 +32,44 @@ pub struct Props {
     /// Submit as a repair application (`POST /api/v1/repair-applications`).
     #[prop_or_default]
     pub repair: bool,
+    /// The draft this form saves to (default: the current draft of the commitment page).
+    #[prop_or_default]
+    pub draft_id: Option<String>,
+}
+
+const CURRENT_DRAFT_KEY: &str = "xinnuo.current-draft";
+/// Edits are saved this long after the last keystroke (and at once when the page is hidden).
+const SAVE_DELAY_MS: u32 = 250;
+
+fn new_draft_id() -> String {
+    random::<8>()
+        .map(|bytes| bytes.iter().map(|b| format!("{b:02x}")).collect())
+        .unwrap_or_else(|_| format!("{}", js_sys::Date::now()))
+}
+
+/// The commitment page's current draft id (kept across reloads).
+pub fn current_draft_id() -> String {
+    let storage = local_storage();
+    if let Some(id) = storage.as_ref().and_then(|s| s.get_item(CURRENT_DRAFT_KEY).ok().flatten()) {
+        return id;
+    }
+    let id = new_draft_id();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(CURRENT_DRAFT_KEY, &id);
+    }
+    id
+}
+
+/// Makes `id` the commitment page's current draft (opening one from the drafts list, or starting anew).
+pub fn set_current_draft(id: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(CURRENT_DRAFT_KEY, id);
+    }
+}
+
+/// Starts a new, empty current draft.
+pub fn start_new_draft() {
+    set_current_draft(&new_draft_id());
 }
 
 #[derive(Clone, PartialEq)]
@@ -34,8 +77,13 @@ enum Phase {
     Editing,
     Signing,
     Submitting,
-    Done { receipt: ReceiptResponse, bundle: String },
-    Failed { message: String, signed: Option<String> },
+    /// Stored in the outbox; sent when online (or, on a static site, to export).
+    Queued(Box<OutboxItem>),
+    Done(Box<OutboxItem>),
+    Failed {
+        message: String,
+        signed: Option<String>,
+    },
 }
 
 const DEFAULT_TEMPLATE: &str = "tax-service";
@@ -69,6 +117,82 @@ pub fn CommitPage(props: &Props) -> Html {
         use_state(|| props.prefill.as_ref().map_or(DEFAULT_TEMPLATE.to_owned(), |p| p.template_id.clone()));
     let values = use_state(|| props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default());
     let repair = props.repair;
+    let draft_id = use_state(|| props.draft_id.clone().unwrap_or_else(current_draft_id));
+    let restored = use_state(|| false);
+    let storage_error = use_state(|| None::<String>);
+    let pending_save: Rc<RefCell<Option<Draft>>> = use_mut_ref(|| None);
+    let save_timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = use_mut_ref(|| None);
+    // Restore the saved draft once.
+    {
+        let (draft_id, restored, template_id, values, storage_error) =
+            (draft_id.clone(), restored.clone(), template_id.clone(), values.clone(), storage_error.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match db::draft(&draft_id).await {
+                    Ok(Some(draft)) => {
+                        template_id.set(draft.template_id);
+                        values.set(draft.values);
+                    }
+                    Ok(None) => {}
+                    Err(error) => storage_error.set(Some(error.0)),
+                }
+                restored.set(true);
+            });
+        });
+    }
+    // Save every edit (debounced), and at once when the page is hidden or closed.
+    {
+        let (pending_save, save_timer, storage_error) =
+            (pending_save.clone(), save_timer.clone(), storage_error.clone());
+        let draft = Draft {
+            id: (*draft_id).clone(),
+            template_id: (*template_id).clone(),
+            values: (*values).clone(),
+            updated_at: String::new(),
+            repair,
+        };
+        use_effect_with((draft, *restored), move |(draft, restored)| {
+            if *restored && !draft.values.is_empty() {
+                let draft = Draft { updated_at: now_iso(), ..draft.clone() };
+                *pending_save.borrow_mut() = Some(draft);
+                let pending = pending_save.clone();
+                *save_timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+                    if let Some(draft) = pending.borrow_mut().take() {
+                        let storage_error = storage_error.clone();
+                        wasm_bindgen_futures::spawn_local(async move {
+                            storage_error.set(db::save_draft(&draft).await.err().map(|e| e.0));
+                        });
+                    }
+                }));
+            }
+        });
+    }
+    {
+        let pending_save = pending_save.clone();
+        use_effect_with((), move |_| {
+            let save_now = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                if let Some(draft) = pending_save.borrow_mut().take() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = db::save_draft(&draft).await;
+                    });
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                use wasm_bindgen::JsCast;
+                let _ = window.add_event_listener_with_callback("pagehide", save_now.as_ref().unchecked_ref());
+                let _ = window.add_event_listener_with_callback("visibilitychange", save_now.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = window {
+                    use wasm_bindgen::JsCast;
+                    let _ = window.remove_event_listener_with_callback("pagehide", save_now.as_ref().unchecked_ref());
+                    let _ = window
+                        .remove_event_listener_with_callback("visibilitychange", save_now.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     let touched = use_state(HashSet::<String>::new);
     let show_all = use_state(|| false);
     let keys = use_state(key_store::load);
@@ -150,6 +274,8 @@ pub fn CommitPage(props: &Props) -> Html {
     let on_sign = {
         let (filled, chosen_kid, passphrase, phase, show_all, keys) =
             (filled.clone(), chosen_kid.clone(), passphrase.clone(), phase.clone(), show_all.clone(), keys.clone());
+        let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
+        let title = template.title.zh.clone();
         let valid = prepared.is_ok();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -160,7 +286,8 @@ pub fn CommitPage(props: &Props) -> Html {
             }
             let Some(kid) = (*chosen_kid).clone() else { return };
             phase.set(Phase::Signing);
-            let (filled, passphrase, phase) = (filled.clone(), passphrase.clone(), phase.clone());
+            let (filled, passphrase, phase, title) = (filled.clone(), passphrase.clone(), phase.clone(), title.clone());
+            let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
                 let signed = match sign(&filled, &kid, &passphrase) {
@@ -171,18 +298,68 @@ pub fn CommitPage(props: &Props) -> Html {
                     }
                 };
                 passphrase.set(String::new());
-                phase.set(Phase::Submitting);
-                let answer = if repair {
-                    api::submit_repair_application(&signed).await
-                } else {
-                    api::submit_commitment(&signed).await
+                let Ok(verified) = envelope::verify(&signed) else { return };
+                let online = sync::data_source() == DataSource::Api;
+                let draft = Draft {
+                    id: (*draft_id).clone(),
+                    template_id: filled.template_id.clone(),
+                    values: filled.values.clone(),
+                    updated_at: now_iso(),
+                    repair,
                 };
-                phase.set(match answer {
-                    Ok(receipt) => {
-                        let bundle = Bundle { commitment: Some(signed), receipt: Some(receipt.receipt.to_string()) };
-                        Phase::Done { bundle: bundle.to_json(), receipt }
-                    }
-                    Err(error) => Phase::Failed { message: error.message(lang), signed: Some(signed) },
+                let item = OutboxItem {
+                    submission_id: verified.submission_id.clone(),
+                    jws: signed.clone(),
+                    repair,
+                    state: if online { OutboxState::Queued } else { OutboxState::Signed },
+                    title,
+                    credit_code: filled
+                        .values
+                        .get("credit_code")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    created_at: now_iso(),
+                    attempts: 0,
+                    next_attempt_ms: 0.0,
+                    sent_at_ms: 0.0,
+                    last_error: None,
+                    rejection: None,
+                    receipt: None,
+                    sequence: None,
+                    received_at: None,
+                    key_status_label: None,
+                    draft: Some(draft),
+                };
+                // The signed submission is stored before anything is sent: nothing is lost if the page closes.
+                if let Err(error) = db::save_item(&item).await {
+                    phase.set(Phase::Failed { message: error.0, signed: Some(signed) });
+                    return;
+                }
+                sync::notify_changed();
+                // The form is done: its draft goes, and the page starts a fresh one.
+                pending_save.borrow_mut().take();
+                let _ = db::delete_draft(&draft_id).await;
+                let fresh = new_draft_id();
+                if !repair {
+                    set_current_draft(&fresh);
+                }
+                draft_id.set(fresh);
+                values.set(BTreeMap::new());
+                phase.set(Phase::Submitting);
+                sync::flush().await;
+                let stored = db::item(&item.submission_id).await.ok().flatten().unwrap_or(item);
+                phase.set(match stored.state {
+                    OutboxState::Receipted => Phase::Done(Box::new(stored)),
+                    OutboxState::Rejected => Phase::Failed {
+                        message: format!(
+                            "{}{}",
+                            lang.pick("服务器拒绝：", "Rejected by the server: "),
+                            stored.rejection.clone().unwrap_or_default()
+                        ),
+                        signed: Some(stored.jws.clone()),
+                    },
+                    _ => Phase::Queued(Box::new(stored)),
                 });
             });
         })
@@ -268,6 +445,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 </form>
             }
             { phase_view(&phase, lang) }
+            if let Some(error) = &*storage_error { <p class="notice no" role="alert" id="storage-error">{ error }</p> }
         </section>
         </>
     }
@@ -299,24 +477,38 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
                 </div>
             }
         }
-        Phase::Done { receipt, bundle } => {
-            let bundle = bundle.clone();
-            let id = receipt.submission_id.clone();
+        Phase::Queued(item) => html! {
+            <div id="sign-status" class="notice busy queued" aria-live="polite">
+                <p>{ if item.state == OutboxState::Signed {
+                    lang.pick("已签名并保存在发件箱：本站为静态站点，请在“发件箱”导出文件提交。", "Signed and kept in the outbox: this is a static site; export the file from the outbox to submit it.")
+                } else {
+                    lang.pick("已签名，已加入发件箱：联网后自动发送，无需重复操作。", "Signed and queued: it is sent automatically when online; nothing more to do.")
+                } }</p>
+                if let Some(error) = &item.last_error { <p class="muted">{ error }</p> }
+                <p><a href={Route::Outbox.href()}>{ lang.pick("查看发件箱", "Open the outbox") }</a></p>
+            </div>
+        },
+        Phase::Done(item) => {
+            let bundle =
+                Bundle { commitment: Some(item.jws.clone()), receipt: item.receipt.as_ref().map(Value::to_string) }
+                    .to_json();
+            let id = item.submission_id.clone();
             let on_download = Callback::from(move |_| {
                 let name = format!("xinnuo-commitment-{}.json", id.chars().take(12).collect::<String>());
                 let _ = download(&name, &bundle, "application/json");
             });
+            let (status_zh, status_en) = item.key_status_label.clone().unwrap_or_default();
             html! {
                 <div id="receipt" class="notice ok receipt" aria-live="polite">
-                    <p class="receipt-title">{ format!("{} #{}", lang.pick("已提交，回执序号", "Submitted, receipt number"), receipt.sequence) }</p>
+                    <p class="receipt-title">{ format!("{} #{}", lang.pick("已提交，回执序号", "Submitted, receipt number"), item.sequence.unwrap_or_default()) }</p>
                     <dl>
-                        <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="receipt-id">{ receipt.submission_id.clone() }</code></dd>
-                        <dt>{ lang.pick("接收时间", "Received at") }</dt><dd>{ receipt.received_at.clone() }</dd>
-                        <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&receipt.key_status_label_zh, &receipt.key_status_label_en) }</dd>
+                        <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="receipt-id">{ item.submission_id.clone() }</code></dd>
+                        <dt>{ lang.pick("接收时间", "Received at") }</dt><dd>{ item.received_at.clone().unwrap_or_default() }</dd>
+                        <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&status_zh, &status_en).to_owned() }</dd>
                     </dl>
                     <div class="row">
-                        <a class="button" id="print-link" href={Route::Print(receipt.submission_id.clone()).href()}>{ lang.pick("打印承诺书", "Print") }</a>
-                        <a class="button" href={Route::Verify(Some(receipt.submission_id.clone())).href()}>{ lang.pick("验证", "Verify") }</a>
+                        <a class="button" id="print-link" href={Route::Print(item.submission_id.clone()).href()}>{ lang.pick("打印承诺书", "Print") }</a>
+                        <a class="button" href={Route::Verify(Some(item.submission_id.clone())).href()}>{ lang.pick("验证", "Verify") }</a>
                         <button type="button" onclick={on_download}>{ lang.pick("下载签名文件", "Download signed file") }</button>
                     </div>
                 </div>

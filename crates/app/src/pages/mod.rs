@@ -2,6 +2,7 @@ pub mod batch_check;
 pub mod batch_state;
 pub mod commit;
 pub mod keys;
+pub mod outbox;
 pub mod print;
 pub mod repair;
 pub mod single_check;

@@ -70,7 +70,8 @@ pub fn RepairPage(props: &Props) -> Html {
             } }
             <p class="hint">{ lang.pick("承诺书已按记录预先填写；请补全其余项目，签名后提交修复申请。", "The commitment is prefilled from the record; complete the rest, sign and submit the application.") }</p>
         </section>
-        <CommitPage key={format!("repair-{}", record.id)} {lang} prefill={Some(prefill)} repair={true} />
+        <CommitPage key={format!("repair-{}", record.id)} {lang} prefill={Some(prefill)} repair={true}
+            draft_id={Some(format!("repair-{}-{}", profile.credit_code, record.id))} />
         </>
     }
 }

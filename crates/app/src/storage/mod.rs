@@ -1,3 +1,6 @@
-//! What the app keeps in the browser. Only encrypted key files are stored; never a passphrase or seed.
+//! What the app keeps in the browser: encrypted key files (`localStorage`), drafts and the outbox
+//! (IndexedDB). Never a passphrase or a seed.
 
+pub mod db;
 pub mod keys;
+pub mod outbox;

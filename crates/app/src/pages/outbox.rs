@@ -1,0 +1,283 @@
+//! Drafts and the outbox: open or delete a draft; follow each signed submission (signed → queued → sent →
+//! receipted | rejected with the server's reason); send now; correct and re-sign a rejected one; export a
+//! signed file to carry by hand, or import one to queue it.
+
+use web_sys::HtmlInputElement;
+use xinnuo_core::bundle::Bundle;
+use xinnuo_core::commitment;
+use xinnuo_core::template::TemplateKind;
+use yew::prelude::*;
+
+use crate::browser::{download, now_iso};
+use crate::i18n::Lang;
+use crate::pages::commit::{set_current_draft, start_new_draft};
+use crate::route::Route;
+use crate::storage::db;
+use crate::storage::outbox::{Draft, OutboxItem, OutboxState};
+use crate::sync::{self, DataSource};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    /// The result of `navigator.storage.persist()`, once known.
+    pub persisted: Option<bool>,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Lists {
+    drafts: Vec<Draft>,
+    items: Vec<OutboxItem>,
+    unreadable: usize,
+    error: Option<String>,
+}
+
+async fn load() -> Lists {
+    let mut lists = Lists::default();
+    match db::drafts().await {
+        Ok((mut drafts, bad)) => {
+            drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+            lists.drafts = drafts;
+            lists.unreadable += bad;
+        }
+        Err(e) => lists.error = Some(e.0),
+    }
+    match db::items().await {
+        Ok((mut items, bad)) => {
+            items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            lists.items = items;
+            lists.unreadable += bad;
+        }
+        Err(e) => lists.error = Some(e.0),
+    }
+    lists
+}
+
+/// A signed file (from another device or a static site) into the outbox, after verifying it here.
+fn item_from_file(text: &str) -> Result<OutboxItem, String> {
+    let bundle = Bundle::parse(text).map_err(|e| e.to_string())?;
+    let jws = bundle.commitment.ok_or("文件中没有承诺书 / the file holds no commitment")?;
+    let signed = commitment::verify(&jws).map_err(|e| e.to_string())?;
+    let online = sync::data_source() == DataSource::Api;
+    Ok(OutboxItem {
+        submission_id: signed.envelope.submission_id.clone(),
+        jws,
+        repair: signed.prepared.template.kind == TemplateKind::Repair,
+        state: if online { OutboxState::Queued } else { OutboxState::Signed },
+        title: signed.prepared.template.title.zh.clone(),
+        credit_code: signed.prepared.credit_code().unwrap_or_default().to_owned(),
+        created_at: now_iso(),
+        attempts: 0,
+        next_attempt_ms: 0.0,
+        sent_at_ms: 0.0,
+        last_error: None,
+        rejection: None,
+        receipt: None,
+        sequence: None,
+        received_at: None,
+        key_status_label: None,
+        draft: None,
+    })
+}
+
+fn bilingual(message: &str, lang: Lang) -> String {
+    message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| lang.pick(zh, en).to_owned())
+}
+
+#[component]
+pub fn OutboxPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let lists = use_state(Lists::default);
+    let notice = use_state(|| None::<Result<String, String>>);
+    let reload = {
+        let lists = lists.clone();
+        Callback::from(move |_: ()| {
+            let lists = lists.clone();
+            wasm_bindgen_futures::spawn_local(async move { lists.set(load().await) });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with((), move |_| {
+            reload.emit(());
+            // Follow changes from this tab, and poll for other tabs' sends.
+            let listener = gloo_events_listener(reload.clone());
+            let interval = gloo_timers::callback::Interval::new(2_000, move || reload.emit(()));
+            move || {
+                drop(listener);
+                drop(interval);
+            }
+        });
+    }
+    let on_send_now = Callback::from(|_| sync::flush_soon());
+    let on_new = Callback::from(|_| {
+        start_new_draft();
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_hash(&Route::Commit.href());
+        }
+    });
+    let on_import = {
+        let (notice, reload) = (notice.clone(), reload.clone());
+        Callback::from(move |event: Event| {
+            let input = event.target_unchecked_into::<HtmlInputElement>();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let (notice, reload) = (notice.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let text =
+                    gloo_file::futures::read_as_text(&gloo_file::File::from(file)).await.map_err(|e| e.to_string());
+                let result = match text.and_then(|t| item_from_file(&t)) {
+                    Ok(item) => match db::item(&item.submission_id).await {
+                        Ok(Some(_)) => Ok(lang
+                            .pick("这份承诺书已在发件箱中", "This commitment is already in the outbox")
+                            .to_owned()),
+                        _ => db::save_item(&item)
+                            .await
+                            .map(|_| lang.pick("已导入并加入发件箱", "Imported into the outbox").to_owned())
+                            .map_err(|e| e.0),
+                    },
+                    Err(error) => Err(bilingual(&error, lang)),
+                };
+                notice.set(Some(result));
+                reload.emit(());
+                sync::flush_soon();
+            });
+        })
+    };
+    let persisted = match props.persisted {
+        Some(true) => lang.pick(
+            "浏览器已授予持久存储：草稿和发件箱不会被自动清除。",
+            "Persistent storage granted: drafts and the outbox will not be evicted.",
+        ),
+        Some(false) => lang.pick(
+            "浏览器未授予持久存储：空间紧张时可能清除数据，请及时提交或导出。",
+            "Persistent storage not granted: the browser may evict data when space is short; submit or export in time.",
+        ),
+        None => lang.pick("正在申请持久存储…", "Requesting persistent storage…"),
+    };
+    html! {
+        <>
+        <section class="card" aria-labelledby="drafts-title">
+            <h2 id="drafts-title">{ lang.pick("草稿", "Drafts") }</h2>
+            <p class="hint" id="persist-status">{ persisted }</p>
+            if let Some(error) = &lists.error { <p class="notice no" role="alert">{ error }</p> }
+            if lists.unreadable > 0 {
+                <p class="notice no" role="alert">{ format!("{} {}", lists.unreadable, lang.pick("条记录无法读取，已原样保留。", "record(s) could not be read; they are kept as they are.")) }</p>
+            }
+            <div class="row"><button type="button" onclick={on_new}>{ lang.pick("新建承诺书", "New commitment") }</button></div>
+            if lists.drafts.is_empty() { <p class="muted" id="no-drafts">{ lang.pick("没有草稿。", "No drafts.") }</p> }
+            <ul class="draft-list" id="draft-list">
+                { for lists.drafts.iter().map(|draft| {
+                    let name = draft.values.get("subject_name").and_then(|v| v.as_str()).unwrap_or("").to_owned();
+                    let title = xinnuo_core::template::get(&draft.template_id, None).map(|t| t.title.get(crate::components::field_input::text_lang(lang)).to_owned()).unwrap_or_else(|_| draft.template_id.clone());
+                    let on_open = {
+                        let id = draft.id.clone();
+                        Callback::from(move |_| {
+                            set_current_draft(&id);
+                            if let Some(window) = web_sys::window() {
+                                let _ = window.location().set_hash(&Route::Commit.href());
+                            }
+                        })
+                    };
+                    let on_delete = {
+                        let (id, reload) = (draft.id.clone(), reload.clone());
+                        Callback::from(move |_| {
+                            let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(lang.pick("删除这份草稿？", "Delete this draft?")).ok()).unwrap_or(false);
+                            if confirmed {
+                                let (id, reload) = (id.clone(), reload.clone());
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    let _ = db::delete_draft(&id).await;
+                                    reload.emit(());
+                                });
+                            }
+                        })
+                    };
+                    html! {
+                        <li class="draft" data-id={draft.id.clone()}>
+                            <strong>{ title }</strong>{ format!(" · {name} · {}", draft.updated_at.get(..19).unwrap_or(&draft.updated_at)) }
+                            if !draft.repair { <button type="button" onclick={on_open}>{ lang.pick("打开", "Open") }</button> }
+                            <button type="button" onclick={on_delete}>{ lang.pick("删除", "Delete") }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="outbox-title">
+            <h2 id="outbox-title">{ lang.pick("发件箱", "Outbox") }</h2>
+            <div class="row">
+                <button type="button" id="send-now" onclick={on_send_now}>{ lang.pick("立即发送", "Send now") }</button>
+                <label class="file-button">{ lang.pick("导入签名文件：", "Import a signed file: ") }
+                    <input id="outbox-import" type="file" accept=".json,application/json" onchange={on_import} />
+                </label>
+            </div>
+            { match &*notice {
+                Some(Ok(text)) => html! { <p class="notice ok" id="outbox-notice">{ text }</p> },
+                Some(Err(text)) => html! { <p class="notice no" role="alert" id="outbox-notice">{ text }</p> },
+                None => html! {},
+            } }
+            if lists.items.is_empty() { <p class="muted" id="no-items">{ lang.pick("发件箱为空。", "The outbox is empty.") }</p> }
+            <ul class="outbox-list" id="outbox-list">
+                { for lists.items.iter().map(|item| outbox_item(item, lang, reload.clone())) }
+            </ul>
+        </section>
+        </>
+    }
+}
+
+fn outbox_item(item: &OutboxItem, lang: Lang, reload: Callback<()>) -> Html {
+    let (zh, en) = item.state.label();
+    let on_export = {
+        let item = item.clone();
+        Callback::from(move |_| {
+            let bundle =
+                Bundle { commitment: Some(item.jws.clone()), receipt: item.receipt.as_ref().map(|r| r.to_string()) };
+            let _ = download(
+                &format!("xinnuo-commitment-{}.json", &item.submission_id[..12.min(item.submission_id.len())]),
+                &bundle.to_json(),
+                "application/json",
+            );
+        })
+    };
+    let on_correct = item.draft.clone().filter(|_| item.state == OutboxState::Rejected).map(|draft| {
+        let (id, reload) = (item.submission_id.clone(), reload.clone());
+        Callback::from(move |_| {
+            let (draft, id, reload) = (draft.clone(), id.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // The rejected form becomes the current draft again; the rejected item leaves the outbox.
+                let draft = Draft { id: format!("{}-fix", draft.id), updated_at: now_iso(), ..draft };
+                if db::save_draft(&draft).await.is_ok() {
+                    let _ = db::delete_item(&id).await;
+                    set_current_draft(&draft.id);
+                    reload.emit(());
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().set_hash(&Route::Commit.href());
+                    }
+                }
+            });
+        })
+    });
+    html! {
+        <li class={classes!("outbox-item", format!("state-{:?}", item.state).to_lowercase())} data-id={item.submission_id.clone()}>
+            <div><strong>{ item.title.clone() }</strong>{ format!(" · {} · {}", item.credit_code, item.created_at.get(..19).unwrap_or(&item.created_at)) }</div>
+            <div class="state">{ lang.pick(zh, en) }
+                if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
+            </div>
+            if let Some(reason) = &item.rejection { <div class="notice no">{ format!("{}{reason}", lang.pick("拒绝原因：", "Reason: ")) }</div> }
+            if let (Some(error), true) = (&item.last_error, sync::pending(item.state)) { <div class="muted">{ error }</div> }
+            <div class="row">
+                <button type="button" onclick={on_export}>{ lang.pick("导出签名文件", "Export signed file") }</button>
+                if item.state == OutboxState::Receipted {
+                    <a class="button" href={Route::Print(item.submission_id.clone()).href()}>{ lang.pick("打印", "Print") }</a>
+                }
+                if let Some(on_correct) = on_correct {
+                    <button type="button" class="primary" onclick={on_correct}>{ lang.pick("修改后重新签名", "Correct and sign again") }</button>
+                }
+            </div>
+        </li>
+    }
+}
+
+/// Listens for `xinnuo-outbox-changed` on the window for as long as the returned value lives.
+fn gloo_events_listener(reload: Callback<()>) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(&window, "xinnuo-outbox-changed", move |_| reload.emit(())))
+}

@@ -1,0 +1,112 @@
+//! IndexedDB (`xinnuo`, stores `drafts` and `outbox`) through rexie. Records that cannot be read are
+//! skipped and counted, never deleted, so nothing a person entered is thrown away.
+
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use super::outbox::{Draft, OutboxItem};
+
+const DB_NAME: &str = "xinnuo";
+const DRAFTS: &str = "drafts";
+const OUTBOX: &str = "outbox";
+
+/// A storage failure, said plainly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageError(pub String);
+
+impl StorageError {
+    fn from(error: impl std::fmt::Display) -> Self {
+        Self(format!("浏览器存储不可用或已满（{error}）：已填内容仍在页面中，请勿关闭 / browser storage is unavailable or full ({error}): what you entered is still on the page, keep it open"))
+    }
+}
+
+async fn open() -> Result<Rexie, StorageError> {
+    Rexie::builder(DB_NAME)
+        .version(1)
+        .add_object_store(ObjectStore::new(DRAFTS).key_path("id"))
+        .add_object_store(ObjectStore::new(OUTBOX).key_path("submission_id"))
+        .build()
+        .await
+        .map_err(StorageError::from)
+}
+
+async fn put<T: Serialize>(store_name: &str, value: &T) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store_name], TransactionMode::ReadWrite).map_err(StorageError::from)?;
+    let store = tx.store(store_name).map_err(StorageError::from)?;
+    let value = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(StorageError::from)?;
+    store.put(&value, None).await.map_err(StorageError::from)?;
+    tx.done().await.map_err(StorageError::from)?;
+    Ok(())
+}
+
+/// Every readable record, and how many could not be read.
+async fn all<T: DeserializeOwned>(store_name: &str) -> Result<(Vec<T>, usize), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store_name], TransactionMode::ReadOnly).map_err(StorageError::from)?;
+    let store = tx.store(store_name).map_err(StorageError::from)?;
+    let values = store.get_all(None, None).await.map_err(StorageError::from)?;
+    let mut items = Vec::new();
+    let mut unreadable = 0;
+    for value in values {
+        match serde_wasm_bindgen::from_value(value) {
+            Ok(item) => items.push(item),
+            Err(_) => unreadable += 1,
+        }
+    }
+    Ok((items, unreadable))
+}
+
+async fn get<T: DeserializeOwned>(store_name: &str, key: &str) -> Result<Option<T>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store_name], TransactionMode::ReadOnly).map_err(StorageError::from)?;
+    let store = tx.store(store_name).map_err(StorageError::from)?;
+    Ok(store
+        .get(JsValue::from_str(key))
+        .await
+        .map_err(StorageError::from)?
+        .and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+}
+
+async fn delete(store_name: &str, key: &str) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store_name], TransactionMode::ReadWrite).map_err(StorageError::from)?;
+    let store = tx.store(store_name).map_err(StorageError::from)?;
+    store.delete(JsValue::from_str(key)).await.map_err(StorageError::from)?;
+    tx.done().await.map_err(StorageError::from)?;
+    Ok(())
+}
+
+pub async fn save_draft(draft: &Draft) -> Result<(), StorageError> {
+    put(DRAFTS, draft).await
+}
+
+pub async fn draft(id: &str) -> Result<Option<Draft>, StorageError> {
+    get(DRAFTS, id).await
+}
+
+pub async fn drafts() -> Result<(Vec<Draft>, usize), StorageError> {
+    all(DRAFTS).await
+}
+
+pub async fn delete_draft(id: &str) -> Result<(), StorageError> {
+    delete(DRAFTS, id).await
+}
+
+pub async fn save_item(item: &OutboxItem) -> Result<(), StorageError> {
+    put(OUTBOX, item).await
+}
+
+pub async fn item(id: &str) -> Result<Option<OutboxItem>, StorageError> {
+    get(OUTBOX, id).await
+}
+
+pub async fn items() -> Result<(Vec<OutboxItem>, usize), StorageError> {
+    all(OUTBOX).await
+}
+
+pub async fn delete_item(id: &str) -> Result<(), StorageError> {
+    delete(OUTBOX, id).await
+}

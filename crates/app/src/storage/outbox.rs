@@ -1,0 +1,207 @@
+//! The outbox as a pure state machine: signed → queued → sent → receipted | rejected, with retry backoff.
+//! The submission id (hash of the signing input) makes every retry the same submission, so resending after a
+//! crash or a lost answer never creates a second one. Storage and HTTP are elsewhere; this is tested natively.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A form being filled; saved on every edit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: String,
+    pub template_id: String,
+    #[serde(default)]
+    pub values: BTreeMap<String, Value>,
+    pub updated_at: String,
+    /// Filled from a record by the repair wizard: sent as a repair application.
+    #[serde(default)]
+    pub repair: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Signed and kept; not sent automatically (static site: export the file instead).
+    Signed,
+    /// Waiting to be sent (offline, or retrying).
+    Queued,
+    /// A send is in flight (if the tab dies now, it is sent again: same id, same receipt).
+    Sent,
+    Receipted,
+    Rejected,
+}
+
+impl OutboxState {
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Signed => ("已签名，待发送或导出", "signed, to send or export"),
+            Self::Queued => ("排队中，联网后自动发送", "queued, sent when online"),
+            Self::Sent => ("正在发送", "sending"),
+            Self::Receipted => ("已送达，已收到回执", "delivered, receipt received"),
+            Self::Rejected => ("被拒绝", "rejected"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxItem {
+    pub submission_id: String,
+    /// The signed commitment (JWS JSON text).
+    pub jws: String,
+    #[serde(default)]
+    pub repair: bool,
+    pub state: OutboxState,
+    pub title: String,
+    pub credit_code: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub attempts: u32,
+    /// Epoch milliseconds before which no retry is made.
+    #[serde(default)]
+    pub next_attempt_ms: f64,
+    /// When the current send started (an old `Sent` means the sending tab went away).
+    #[serde(default)]
+    pub sent_at_ms: f64,
+    /// The last transient problem (offline, timeout, server error).
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// The server's reason for refusing it.
+    #[serde(default)]
+    pub rejection: Option<String>,
+    /// The countersigned receipt (JWS object), once verified.
+    #[serde(default)]
+    pub receipt: Option<Value>,
+    #[serde(default)]
+    pub sequence: Option<u64>,
+    #[serde(default)]
+    pub received_at: Option<String>,
+    #[serde(default)]
+    pub key_status_label: Option<(String, String)>,
+    /// The form as it was signed, to correct and sign again after a rejection.
+    #[serde(default)]
+    pub draft: Option<Draft>,
+}
+
+/// How a send ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// 200/201 with a receipt that verified.
+    Receipt { receipt: Value, sequence: u64, received_at: String, key_status: (String, String) },
+    /// A 4xx refusal: not retried.
+    Rejected(String),
+    /// Offline, timeout, 5xx, or a receipt that did not verify: retried later.
+    Transient(String),
+}
+
+/// A send older than this is taken as abandoned (its tab closed) and may be made again.
+pub const STALE_SEND_MS: f64 = 30_000.0;
+
+/// Delay before retry `attempts` (1, 2, …): 2 s doubling, at most 5 minutes.
+pub fn backoff_ms(attempts: u32) -> f64 {
+    (2_000.0 * 2f64.powi(attempts.saturating_sub(1).min(10) as i32)).min(300_000.0)
+}
+
+impl OutboxItem {
+    /// Whether a flush at `now` should send it.
+    pub fn is_due(&self, now: f64) -> bool {
+        match self.state {
+            OutboxState::Queued => self.next_attempt_ms <= now,
+            OutboxState::Sent => now - self.sent_at_ms > STALE_SEND_MS,
+            _ => false,
+        }
+    }
+
+    pub fn start_send(&mut self, now: f64) {
+        self.state = OutboxState::Sent;
+        self.sent_at_ms = now;
+        self.attempts += 1;
+    }
+
+    pub fn finish(&mut self, answer: Answer, now: f64) {
+        match answer {
+            Answer::Receipt { receipt, sequence, received_at, key_status } => {
+                self.state = OutboxState::Receipted;
+                self.receipt = Some(receipt);
+                self.sequence = Some(sequence);
+                self.received_at = Some(received_at);
+                self.key_status_label = Some(key_status);
+                self.last_error = None;
+            }
+            Answer::Rejected(reason) => {
+                self.state = OutboxState::Rejected;
+                self.rejection = Some(reason);
+            }
+            Answer::Transient(message) => {
+                self.state = OutboxState::Queued;
+                self.last_error = Some(message);
+                self.next_attempt_ms = now + backoff_ms(self.attempts);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item() -> OutboxItem {
+        OutboxItem {
+            submission_id: "ab".into(),
+            jws: "{}".into(),
+            repair: false,
+            state: OutboxState::Queued,
+            title: "t".into(),
+            credit_code: "c".into(),
+            created_at: "now".into(),
+            attempts: 0,
+            next_attempt_ms: 0.0,
+            sent_at_ms: 0.0,
+            last_error: None,
+            rejection: None,
+            receipt: None,
+            sequence: None,
+            received_at: None,
+            key_status_label: None,
+            draft: None,
+        }
+    }
+
+    #[test]
+    fn transient_failures_back_off_and_retry() {
+        let mut item = item();
+        assert!(item.is_due(0.0));
+        item.start_send(1_000.0);
+        assert!(!item.is_due(2_000.0), "in flight");
+        item.finish(Answer::Transient("offline".into()), 2_000.0);
+        assert_eq!(item.state, OutboxState::Queued);
+        assert!(!item.is_due(3_000.0) && item.is_due(4_000.0));
+        item.start_send(4_000.0);
+        item.finish(Answer::Transient("500".into()), 4_000.0);
+        assert_eq!(item.next_attempt_ms, 8_000.0);
+        assert_eq!(backoff_ms(20), 300_000.0);
+    }
+
+    #[test]
+    fn an_abandoned_send_is_made_again_and_answers_are_final() {
+        let mut item = item();
+        item.start_send(0.0);
+        assert!(!item.is_due(STALE_SEND_MS) && item.is_due(STALE_SEND_MS + 1.0));
+        item.finish(Answer::Rejected("bad".into()), 1.0);
+        assert!(!item.is_due(1e12));
+        let mut done = self::tests::item();
+        done.start_send(0.0);
+        done.finish(
+            Answer::Receipt {
+                receipt: Value::Null,
+                sequence: 3,
+                received_at: "t".into(),
+                key_status: ("a".into(), "b".into()),
+            },
+            1.0,
+        );
+        assert_eq!((done.state, done.sequence), (OutboxState::Receipted, Some(3)));
+        assert!(!done.is_due(1e12));
+    }
+}

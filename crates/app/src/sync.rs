@@ -1,0 +1,188 @@
+//! Sending the outbox: at start, when the browser comes online, after each signature and on a timer. One
+//! tab at a time holds the `xinnuo-outbox` Web Lock, so open tabs never send the same item twice; a retry
+//! after a lost answer is harmless anyway (same submission id → same receipt).
+
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use xinnuo_core::receipt;
+
+use crate::browser::window;
+use crate::storage::db;
+use crate::storage::outbox::{Answer, OutboxItem, OutboxState};
+
+/// Where data comes from: the REST API, or static JSON files published by `xinnuo-server export-static`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    Api,
+    /// Base URL of the data files, e.g. `data/`.
+    Static(String),
+}
+
+/// From `<meta name="xinnuo-data-source" content="static:data/">` (default: the API of this origin).
+pub fn data_source() -> DataSource {
+    let content = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name='xinnuo-data-source']").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default();
+    match content.strip_prefix("static:") {
+        Some(base) => DataSource::Static(if base.is_empty() { "data/".into() } else { base.to_owned() }),
+        None => DataSource::Api,
+    }
+}
+
+/// Tells every part of the page (and other tabs, via storage) that the outbox changed.
+pub fn notify_changed() {
+    if let (Some(window), Ok(event)) = (window(), web_sys::Event::new("xinnuo-outbox-changed")) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[derive(Deserialize)]
+struct Receipted {
+    submission_id: String,
+    sequence: u64,
+    received_at: String,
+    key_status_label_zh: String,
+    key_status_label_en: String,
+    receipt: Value,
+}
+
+const SEND_TIMEOUT_MS: i32 = 15_000;
+
+/// Sends one item and reads the answer; a receipt counts only if it verifies for this submission.
+async fn send(item: &OutboxItem) -> Answer {
+    let path = if item.repair { "api/v1/repair-applications" } else { "api/v1/commitments" };
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let timer =
+        controller.clone().map(|c| gloo_timers::callback::Timeout::new(SEND_TIMEOUT_MS as u32, move || c.abort()));
+    let request = gloo_net::http::Request::post(path)
+        .header("content-type", "application/json")
+        .abort_signal(signal.as_ref())
+        .body(item.jws.clone());
+    let response = match request {
+        Ok(request) => request.send().await,
+        Err(e) => return Answer::Transient(e.to_string()),
+    };
+    drop(timer);
+    let response = match response {
+        Ok(response) => response,
+        Err(e) => return Answer::Transient(format!("无法连接服务器 / cannot reach the server: {e}")),
+    };
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    if (200..300).contains(&status) {
+        let Ok(body) = serde_json::from_str::<Receipted>(&text) else {
+            return Answer::Transient(format!("服务器回答无法读取 / unreadable answer (HTTP {status})"));
+        };
+        let verified = receipt::verify_for(&body.receipt.to_string(), &item.submission_id);
+        if verified.is_err() || body.submission_id != item.submission_id {
+            return Answer::Transient(
+                "服务器回执验证失败，将重试 / the server's receipt did not verify; retrying".into(),
+            );
+        }
+        return Answer::Receipt {
+            receipt: body.receipt,
+            sequence: body.sequence,
+            received_at: body.received_at,
+            key_status: (body.key_status_label_zh, body.key_status_label_en),
+        };
+    }
+    if (400..500).contains(&status) && status != 408 && status != 429 {
+        let reason = serde_json::from_str::<Value>(&text)
+            .ok()
+            .map(|p| {
+                let detail = p.get("detail_zh").and_then(Value::as_str).unwrap_or_default();
+                let fields: Vec<String> = p
+                    .get("errors")
+                    .and_then(Value::as_array)
+                    .map(|e| {
+                        e.iter()
+                            .filter_map(|x| x.get("message_zh").and_then(Value::as_str).map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if fields.is_empty() {
+                    detail.to_owned()
+                } else {
+                    format!("{detail} {}", fields.join("；"))
+                }
+            })
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        return Answer::Rejected(reason);
+    }
+    Answer::Transient(format!(
+        "服务器暂时无法处理（HTTP {status}），将自动重试 / server error (HTTP {status}), retrying"
+    ))
+}
+
+/// Sends every due item (static mode sends nothing). Returns whether anything changed.
+async fn flush_locked() -> bool {
+    if data_source() != DataSource::Api {
+        return false;
+    }
+    let Ok((items, _)) = db::items().await else { return false };
+    let mut changed = false;
+    for listed in items {
+        // Read again inside the lock: another tab may have sent it since the list was made.
+        let Ok(Some(mut item)) = db::item(&listed.submission_id).await else { continue };
+        if !item.is_due(now_ms()) {
+            continue;
+        }
+        item.start_send(now_ms());
+        if db::save_item(&item).await.is_err() {
+            continue;
+        }
+        notify_changed();
+        let answer = send(&item).await;
+        item.finish(answer, now_ms());
+        let _ = db::save_item(&item).await;
+        changed = true;
+        notify_changed();
+    }
+    changed
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function withLock(name, work) {
+  if (!(globalThis.navigator && navigator.locks && navigator.locks.request)) return work();
+  return navigator.locks.request(name, { ifAvailable: true }, (lock) => (lock ? work() : null));
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = withLock)]
+    fn with_lock(name: &str, work: &js_sys::Function) -> js_sys::Promise;
+}
+
+/// Flushes the outbox under the cross-tab lock (if another tab holds it, that tab is already sending).
+pub async fn flush() {
+    let work = Closure::once_into_js(move || {
+        wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_bool(flush_locked().await)) })
+    });
+    let promise = with_lock("xinnuo-outbox", work.unchecked_ref());
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Starts a flush without waiting for it.
+pub fn flush_soon() {
+    wasm_bindgen_futures::spawn_local(flush());
+}
+
+/// Asks the browser to keep our storage under pressure; `Some(true)` when granted.
+pub async fn request_persistence() -> Option<bool> {
+    let storage = window()?.navigator().storage();
+    let promise = storage.persist().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+}
+
+/// Whether a state is still on its way.
+pub fn pending(state: OutboxState) -> bool {
+    matches!(state, OutboxState::Queued | OutboxState::Sent)
+}

@@ -1,0 +1,57 @@
+// 信诺 Xinnuo service worker: the app shell, wasm, scripts and styles come from the cache, so the app loads
+// and works offline after the first visit. A new build has a new VERSION; it waits until the user chooses
+// to apply it ("新版本可用"), so a form is never reloaded under someone's hands.
+const VERSION = "__XINNUO_VERSION__";
+const SHELL = __XINNUO_SHELL__;
+const CACHE = `xinnuo-shell-${VERSION}`;
+const DATA = "xinnuo-data";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("xinnuo-shell-") && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "xinnuo-skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const scope = new URL(self.registration.scope);
+  const path = url.pathname.slice(scope.pathname.length);
+  // Live API answers are never served stale; static data files are network-first with a cached fallback.
+  if (path.startsWith("api/") || path === "healthz") return;
+  if (path.startsWith("data/")) {
+    event.respondWith((async () => {
+      const cache = await caches.open(DATA);
+      try {
+        const fresh = await fetch(request);
+        if (fresh.ok) await cache.put(request, fresh.clone());
+        return fresh;
+      } catch (error) {
+        const cached = await cache.match(request);
+        if (cached) return cached;
+        throw error;
+      }
+    })());
+    return;
+  }
+  event.respondWith((async () => {
+    const cache = await caches.open(CACHE);
+    // Navigations get the shell; the app routes by hash.
+    const key = request.mode === "navigate" ? new URL("./", scope).href : request;
+    const cached = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
+    return cached ?? fetch(request);
+  })());
+});
