@@ -38,6 +38,22 @@ pub struct Props {
 }
 
 const CURRENT_DRAFT_KEY: &str = "xinnuo.current-draft";
+/// A synchronous copy of the last unsaved edit, written when the page is hidden or closed: IndexedDB
+/// writes may not finish during unload, `localStorage` writes do.
+const DRAFT_BACKUP_KEY: &str = "xinnuo.draft-backup";
+
+fn backup_draft(draft: &Draft) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(draft)) {
+        let _ = storage.set_item(DRAFT_BACKUP_KEY, &text);
+    }
+}
+
+/// The backup of draft `id`, if it is newer than what IndexedDB holds.
+fn newer_backup(id: &str, stored: Option<&Draft>) -> Option<Draft> {
+    let text = local_storage()?.get_item(DRAFT_BACKUP_KEY).ok()??;
+    let backup: Draft = serde_json::from_str(&text).ok()?;
+    (backup.id == id && stored.is_none_or(|s| backup.updated_at > s.updated_at)).then_some(backup)
+}
 /// Edits are saved this long after the last keystroke (and at once when the page is hidden).
 const SAVE_DELAY_MS: u32 = 250;
 
@@ -128,13 +144,20 @@ pub fn CommitPage(props: &Props) -> Html {
             (draft_id.clone(), restored.clone(), template_id.clone(), values.clone(), storage_error.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                match db::draft(&draft_id).await {
-                    Ok(Some(draft)) => {
-                        template_id.set(draft.template_id);
-                        values.set(draft.values);
+                let stored = match db::draft(&draft_id).await {
+                    Ok(stored) => stored,
+                    Err(error) => {
+                        storage_error.set(Some(error.0));
+                        None
                     }
-                    Ok(None) => {}
-                    Err(error) => storage_error.set(Some(error.0)),
+                };
+                let backup = newer_backup(&draft_id, stored.as_ref());
+                if let Some(backup) = &backup {
+                    let _ = db::save_draft(backup).await;
+                }
+                if let Some(draft) = backup.or(stored) {
+                    template_id.set(draft.template_id);
+                    values.set(draft.values);
                 }
                 restored.set(true);
             });
@@ -172,6 +195,7 @@ pub fn CommitPage(props: &Props) -> Html {
         use_effect_with((), move |_| {
             let save_now = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
                 if let Some(draft) = pending_save.borrow_mut().take() {
+                    backup_draft(&draft);
                     wasm_bindgen_futures::spawn_local(async move {
                         let _ = db::save_draft(&draft).await;
                     });

@@ -1,0 +1,149 @@
+// Offline-first in real Chromium: the app from the service-worker cache, drafts that survive closing the
+// page, signed submissions queued offline and sent exactly once when back online (also with two tabs),
+// server errors retried, rejections explained, and the app on export-static output from a static host.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchBrowser } from "./support/browser.mjs";
+import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount } from "./support/app.mjs";
+import { randomCreditCode } from "./support/fixtures.mjs";
+import { serveFiles } from "./bench/static-server.mjs";
+
+const PASS = "离线测试 passphrase";
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+test("offline: the app loads from the cache, and a draft filled offline survives closing the page", async () => {
+  const context = await browser.newContext();
+  const errors = [];
+  const page = await openPage(context, "#/commit", { errors });
+  await waitForServiceWorker(page);
+  await context.setOffline(true);
+  await page.reload();
+  await page.locator("#template-select").waitFor();
+  await page.getByLabel("承诺主体名称").fill("晋示例离线草稿有限公司");
+  await page.getByLabel("承诺事项").fill("离线填写的事项");
+  await page.waitForTimeout(400);
+  await page.close();
+  const reopened = await openPage(context, "#/commit", { errors });
+  await reopened.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例离线草稿有限公司");
+  assert.equal(await reopened.getByLabel("承诺事项").inputValue(), "离线填写的事项");
+  // Closing right after typing (no time for the debounced save) loses nothing either.
+  await reopened.getByLabel("承诺事项").fill("立即关闭也不丢");
+  await reopened.close({ runBeforeUnload: true });
+  const again = await openPage(context, "#/commit", { errors });
+  await again.waitForFunction(() => document.querySelector("#field-matter")?.value === "立即关闭也不丢");
+  await again.evaluate(() => { location.hash = "#/outbox"; });
+  await again.locator("#draft-list li.draft").first().waitFor();
+  assert.match(await again.locator("#draft-list").textContent(), /晋示例离线草稿有限公司/);
+  assert.match(await again.locator("#persist-status").textContent(), /持久存储/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("signed offline → queued; back online → sent and receipted exactly once, with two tabs open", async () => {
+  const context = await browser.newContext();
+  const errors = [];
+  const page = await openPage(context, "#/commit", { errors });
+  await waitForServiceWorker(page);
+  await createKey(page, PASS);
+  const code = randomCreditCode("140107");
+  const posts = [];
+  context.on("requestfinished", (request) => { if (request.method() === "POST" && request.url().endsWith("/api/v1/commitments")) posts.push(request.url()); });
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, code);
+  await context.setOffline(true);
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status", { hasText: "已加入发件箱" }).waitFor({ timeout: 30_000 });
+  const second = await openPage(context, "#/outbox", { errors });
+  await second.locator(".outbox-item", { hasText: "排队中" }).waitFor();
+  assert.equal(await serverCount(code), 0);
+  await context.setOffline(false);
+  await second.locator(".outbox-item", { hasText: "已送达" }).waitFor({ timeout: 30_000 });
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  await page.locator(".outbox-item", { hasText: "已送达" }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(6_000); // let both tabs' timers run
+  assert.equal(await serverCount(code), 1, "stored once on the server");
+  assert.equal(posts.length, 1, `delivered once by the two tabs together (offline attempts fail before reaching the server), saw ${posts.length}`);
+  assert.match(await page.locator(".outbox-item").first().textContent(), /回执序号 #\d+/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a server error is retried; a rejection shows the server's reason and can be corrected and re-signed", async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, "#/commit");
+  await createKey(page, PASS);
+  const code = randomCreditCode("140108");
+  let failures = 0;
+  await context.route("**/api/v1/commitments", (route) => {
+    failures++;
+    return route.fulfill({ status: 500, body: "boom" });
+  });
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, code);
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status", { hasText: "已加入发件箱" }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("#sign-status").textContent(), /HTTP 500/);
+  assert.ok(failures >= 1);
+  await context.unroute("**/api/v1/commitments");
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  await page.locator(".outbox-item", { hasText: "已送达" }).waitFor({ timeout: 30_000 });
+  assert.equal(await serverCount(code), 1);
+
+  // A refusal is final and explained; the form comes back to be corrected.
+  await context.route("**/api/v1/commitments", (route) => route.fulfill({
+    status: 422, contentType: "application/problem+json",
+    body: JSON.stringify({ type: "urn:xinnuo:problem:invalid-fields", title: "无法受理", status: 422, detail: "x", detail_zh: "有 1 项填写有误", errors: [{ field: "phone", message_zh: "电话号码有误" }] }),
+  }));
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, randomCreditCode("140109"), "晋示例被拒有限公司");
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status", { hasText: "服务器拒绝：有 1 项填写有误 电话号码有误" }).waitFor({ timeout: 30_000 });
+  await context.unroute("**/api/v1/commitments");
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  const rejected = page.locator(".outbox-item", { hasText: "被拒绝" });
+  await rejected.waitFor();
+  await rejected.getByRole("button", { name: "修改后重新签名" }).click();
+  await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例被拒有限公司");
+  await context.close();
+});
+
+test("static mode: the app on export-static output from a plain static file server", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "xinnuo-static-"));
+  const out = execFileSync(process.env.XINNUO_SERVER_BIN, ["export-static", dir, "--db", process.env.XINNUO_DB, "--dist", "dist"], { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
+  assert.match(out, /exported: \d+ subjects/);
+  const server = await serveFiles((path) => join(dir, path === "/" ? "index.html" : decodeURIComponent(path)));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  try {
+    await page.goto(`${server.base}/#/status`);
+    await page.locator("#subject-list").waitFor();
+    await page.getByLabel("企业名称或统一社会信用代码").fill("可修复餐饮");
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByRole("link", { name: /晋示例可修复餐饮/ }).click();
+    await page.locator("#tier-name", { hasText: "需关注" }).waitFor();
+    assert.match(await page.locator(".repair-panel .verdict").first().textContent(), /现在可以申请/);
+    await createKey(page, PASS);
+    await page.evaluate(() => { location.hash = "#/commit"; });
+    await fillTaxForm(page, randomCreditCode("140110"));
+    await page.getByLabel("密钥口令").fill(PASS);
+    await page.getByRole("button", { name: "签名并提交" }).click();
+    await page.locator("#sign-status", { hasText: "本站为静态站点" }).waitFor({ timeout: 30_000 });
+    await page.evaluate(() => { location.hash = "#/outbox"; });
+    await page.locator(".outbox-item", { hasText: "已签名，待发送或导出" }).waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
+});

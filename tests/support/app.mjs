@@ -1,0 +1,49 @@
+// Helpers for browser tests that use the app as a person would.
+import { base } from "./http.mjs";
+
+/** Opens a page of the app in `context` and waits until the app and its service worker are running. */
+export async function openPage(context, path, { errors = [] } = {}) {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${base}/${path}`);
+  await page.locator("main").waitFor();
+  return page;
+}
+
+/** Waits until the service worker controls the page (reloading once after the first install). */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) {
+    await page.reload();
+    await page.locator("main").waitFor();
+  }
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller));
+}
+
+/** Creates a signing key through the keys page. */
+export async function createKey(page, passphrase) {
+  await page.evaluate(() => { location.hash = "#/keys"; });
+  await page.getByLabel("口令（至少 8 个字符）").fill(passphrase);
+  await page.getByLabel("再次输入口令").fill(passphrase);
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
+}
+
+/** Fills a complete 纳税服务 commitment for `creditCode` on the commitment page. */
+export async function fillTaxForm(page, creditCode, name = "晋示例离线测试有限公司") {
+  await page.getByLabel("承诺主体名称").fill(name);
+  await page.getByLabel("统一社会信用代码", { exact: true }).fill(creditCode);
+  await page.getByLabel("法定代表人（负责人）", { exact: true }).fill("赵六");
+  await page.getByLabel("联系电话", { exact: true }).fill("0351-7654321");
+  await page.getByLabel("承诺事项").fill("办理涉税事项");
+  await page.getByLabel("主管税务机关").fill("国家税务总局太原市迎泽区税务局");
+  await page.getByLabel("办理人").selectOption("self");
+  await page.getByLabel("本单位已认真阅读并完全理解上述承诺内容").check();
+  await page.getByLabel("同意本承诺书向社会公示并记入本单位信用记录").check();
+}
+
+/** How many commitments the server holds for a subject. */
+export async function serverCount(creditCode) {
+  const body = await (await fetch(`${base}/api/v1/subjects/${creditCode}/commitments`)).json();
+  return body.commitments.length;
+}
