@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
@@ -145,5 +145,29 @@ test("static mode: the app on export-static output from a plain static file serv
   } finally {
     await context.close();
     server.close();
+  }
+});
+
+test("a new version is announced and applied only on the user's click, and the draft survives it", async () => {
+  const swPath = new URL("../dist/sw.js", import.meta.url);
+  const original = await readFile(swPath, "utf8");
+  const context = await browser.newContext();
+  const page = await openPage(context, "#/commit");
+  await waitForServiceWorker(page);
+  try {
+    await page.getByLabel("承诺主体名称").fill("晋示例升级前草稿有限公司");
+    await page.waitForTimeout(400);
+    await writeFile(swPath, original.replace(/const VERSION = "([^"]+)"/, 'const VERSION = "$1-next"'));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+    const banner = page.locator("#update-banner");
+    await banner.waitFor({ timeout: 30_000 });
+    assert.match(await banner.textContent(), /新版本可用/);
+    assert.equal(await page.getByLabel("承诺主体名称").inputValue(), "晋示例升级前草稿有限公司", "nothing reloads by itself");
+    await Promise.all([page.waitForEvent("load"), banner.getByRole("button").click()]);
+    await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例升级前草稿有限公司");
+    assert.equal(await page.locator("#update-banner").count(), 0);
+  } finally {
+    await writeFile(swPath, original);
+    await context.close();
   }
 });
