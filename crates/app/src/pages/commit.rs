@@ -48,6 +48,16 @@ fn backup_draft(draft: &Draft) {
     }
 }
 
+/// Saves an edit still waiting for its debounce: synchronously to the backup, and to IndexedDB.
+fn save_pending_now(pending: &Rc<RefCell<Option<Draft>>>) {
+    if let Some(draft) = pending.borrow_mut().take() {
+        backup_draft(&draft);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = db::save_draft(&draft).await;
+        });
+    }
+}
+
 /// The backup of draft `id`, if it is newer than what IndexedDB holds.
 fn newer_backup(id: &str, stored: Option<&Draft>) -> Option<Draft> {
     let text = local_storage()?.get_item(DRAFT_BACKUP_KEY).ok()??;
@@ -193,14 +203,8 @@ pub fn CommitPage(props: &Props) -> Html {
     {
         let pending_save = pending_save.clone();
         use_effect_with((), move |_| {
-            let save_now = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                if let Some(draft) = pending_save.borrow_mut().take() {
-                    backup_draft(&draft);
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let _ = db::save_draft(&draft).await;
-                    });
-                }
-            });
+            let on_hide = pending_save.clone();
+            let save_now = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || save_pending_now(&on_hide));
             let window = web_sys::window();
             if let Some(window) = &window {
                 use wasm_bindgen::JsCast;
@@ -208,6 +212,8 @@ pub fn CommitPage(props: &Props) -> Html {
                 let _ = window.add_event_listener_with_callback("visibilitychange", save_now.as_ref().unchecked_ref());
             }
             move || {
+                // Leaving the page inside the app (another tab of the app, a link) saves too.
+                save_pending_now(&pending_save);
                 if let Some(window) = window {
                     use wasm_bindgen::JsCast;
                     let _ = window.remove_event_listener_with_callback("pagehide", save_now.as_ref().unchecked_ref());
