@@ -51,7 +51,9 @@ fn write_service_worker(dist: &Path) -> Result {
                 continue;
             }
             let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
-            if relative == "sw.js" || relative.ends_with(".d.ts") {
+            // The shell only: widgets, embeds and the embedding demo are fetched when used.
+            let elsewhere = ["widgets/", "embed/", "embed-demo/"].iter().any(|p| relative.starts_with(p));
+            if relative == "sw.js" || relative.ends_with(".d.ts") || elsewhere {
                 continue;
             }
             shell.push(format!("./{relative}"));
@@ -71,6 +73,15 @@ fn write_service_worker(dist: &Path) -> Result {
     std::fs::write(dist.join("sw.js"), filled).map_err(|e| format!("sw.js: {e}"))
 }
 
+/// The app's styles for inside a widget's shadow root: `:root` becomes `:host`, which also stops the host
+/// page's inherited fonts and colours at the boundary.
+fn write_widget_styles(dist: &Path) -> Result {
+    let styles = std::fs::read_to_string(dist.join("styles.css")).map_err(|e| format!("styles.css: {e}"))?;
+    let host = ":host { all: initial; display: block; }\n:host, .xinnuo-widget {";
+    let widget = styles.replacen(":root {", host, 1);
+    std::fs::write(dist.join("widgets/widgets.css"), widget).map_err(|e| format!("widgets.css: {e}"))
+}
+
 pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -87,6 +98,7 @@ pub fn build_all() -> Result<Artefacts> {
 
     run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app"]))?;
     run(cargo().args(["build", "--profile", "pkg", "--target", WASM_TARGET, "-p", "xinnuo-wasm"]))?;
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-widgets"]))?;
     let wasm_dir = root.join("target").join(WASM_TARGET).join("release");
     let pkg_wasm_dir = root.join("target").join(WASM_TARGET).join("pkg");
     let dist = root.join("dist");
@@ -97,6 +109,8 @@ pub fn build_all() -> Result<Artefacts> {
     bindgen(&pkg_wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-O3")?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
+    bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), "xinnuo_widgets", "-Oz")?;
+    write_widget_styles(&dist)?;
     write_service_worker(&dist)?;
 
     run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
@@ -107,6 +121,8 @@ pub fn build_all() -> Result<Artefacts> {
         ("app wasm", dist.join("app_bg.wasm")),
         ("app js", dist.join("app.js")),
         ("package wasm (pkg/xinnuo_bg.wasm)", pkg.join("xinnuo_bg.wasm")),
+        ("widgets wasm", dist.join("widgets/xinnuo_widgets_bg.wasm")),
+        ("widgets js (glue + loader)", dist.join("widgets/xinnuo_widgets.js")),
     ] {
         let (raw, gzip) = gzip_size(&path)?;
         eprintln!("  {label:<36} {:>8.1} KB / {:>7.1} KB", raw as f64 / 1024.0, gzip as f64 / 1024.0);

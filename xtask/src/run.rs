@@ -34,6 +34,8 @@ pub fn cargo() -> Command {
 pub struct Server {
     child: Child,
     pub url: String,
+    /// The embedding demo's URL (with `?api=`), when the server was asked to serve it.
+    pub demo_url: Option<String>,
 }
 
 impl Drop for Server {
@@ -57,11 +59,15 @@ pub fn start_server(artefacts: &Artefacts, db: &Path, extra: &[&str]) -> Result<
         .map_err(|e| format!("start {}: {e}", artefacts.server.display()))?;
     let stdout = child.stdout.take().ok_or("server stdout")?;
     let mut lines = BufReader::new(stdout).lines();
+    let mut demo_url = None;
     let url = loop {
         match lines.next() {
             Some(Ok(line)) => {
-                if let Some(index) = line.find("http://") {
-                    break line[index..].trim_end_matches('/').to_owned();
+                let found = line.find("http://").map(|index| line[index..].to_owned());
+                if line.contains("embed demo:") {
+                    demo_url = found;
+                } else if let Some(url) = found.filter(|_| line.contains("listening on")) {
+                    break url.trim_end_matches('/').to_owned();
                 }
             }
             _ => {
@@ -73,13 +79,21 @@ pub fn start_server(artefacts: &Artefacts, db: &Path, extra: &[&str]) -> Result<
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     eprintln!("server: {url}");
-    Ok(Server { child, url })
+    Ok(Server { child, url, demo_url })
+}
+
+/// The demo site's address: the app's port + 1.
+fn embed_demo_addr(addr: &str) -> String {
+    match addr.rsplit_once(':').and_then(|(host, port)| Some((host, port.parse::<u16>().ok()?))) {
+        Some((host, port)) => format!("{host}:{}", port.saturating_add(1)),
+        None => "127.0.0.1:8081".into(),
+    }
 }
 
 pub fn serve_foreground(artefacts: &Artefacts, addr: &str, db: &Path) -> Result {
     eprintln!("\n信诺 Xinnuo: http://{addr}/  (Ctrl-C 停止 / to stop)\n");
     run(Command::new(&artefacts.server)
-        .args(["serve", "--demo", "--addr", addr, "--dist"])
+        .args(["serve", "--demo", "--addr", addr, "--embed-demo-addr", &embed_demo_addr(addr), "--dist"])
         .arg(&artefacts.dist)
         .arg("--db")
         .arg(db))

@@ -41,13 +41,18 @@ pub fn test_all() -> Result {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
     let admin_token = format!("test-admin-{}", std::process::id());
-    let server = start_server(&artefacts, &scratch.join("test.db"), &["--demo", "--admin-token", &admin_token])?;
+    let server = start_server(
+        &artefacts,
+        &scratch.join("test.db"),
+        &["--demo", "--admin-token", &admin_token, "--embed-demo-addr", "127.0.0.1:0"],
+    )?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .env("XINNUO_URL", &server.url)
         .env("XINNUO_DB", scratch.join("test.db"))
         .env("XINNUO_SERVER_BIN", &artefacts.server)
-        .env("XINNUO_ADMIN_TOKEN", &admin_token));
+        .env("XINNUO_ADMIN_TOKEN", &admin_token)
+        .env("XINNUO_DEMO_URL", server.demo_url.clone().unwrap_or_default()));
     drop(server);
     result?;
     eprintln!("\nxtask: 全部测试通过 / all tests passed");

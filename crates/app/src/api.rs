@@ -81,8 +81,24 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     }
 }
 
+thread_local! {
+    static BASE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Where the REST API lives: empty for this page's own origin (the app), an absolute URL for widgets on a
+/// department's page (their `api` attribute).
+pub fn set_base(base: &str) {
+    let base = if base.is_empty() || base.ends_with('/') { base.to_owned() } else { format!("{base}/") };
+    BASE.with(|b| *b.borrow_mut() = base);
+}
+
+/// A path of the API (or of static data) resolved against the configured base.
+pub fn url(path: &str) -> String {
+    BASE.with(|b| format!("{}{path}", b.borrow()))
+}
+
 async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, ApiError> {
-    let request = Request::post(path)
+    let request = Request::post(&url(path))
         .header("content-type", "application/json")
         .body(body.to_owned())
         .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -90,7 +106,7 @@ async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Api
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(path).send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+    read(Request::get(&url(path)).send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
 }
 
 /// A stored commitment as the server publishes it.

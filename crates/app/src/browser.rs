@@ -55,6 +55,13 @@ pub fn app_base() -> String {
     href.split('#').next().unwrap_or_default().to_owned()
 }
 
+/// Dispatches a plain event on the window (parts of the page listen for each other's changes).
+pub fn announce(name: &str) {
+    if let (Some(window), Ok(event)) = (window(), web_sys::Event::new(name)) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
 /// Lets the browser paint before CPU-heavy work (key derivation) starts.
 pub async fn yield_to_paint() {
     gloo_timers::future::TimeoutFuture::new(30).await;

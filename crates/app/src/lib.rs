@@ -151,7 +151,9 @@ pub fn App() -> Html {
     }
 }
 
-/// Mounts the app into `#app` (never the whole body, so host pages keep their own content).
+/// Mounts the app into `#app` (never the whole body, so host pages keep their own content). Left out of the
+/// widgets build, which mounts only into its own elements.
+#[cfg(feature = "app")]
 #[wasm_bindgen(start)]
 pub fn start() {
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));

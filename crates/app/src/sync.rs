@@ -35,9 +35,7 @@ pub fn data_source() -> DataSource {
 
 /// Tells every part of the page (and other tabs, via storage) that the outbox changed.
 pub fn notify_changed() {
-    if let (Some(window), Ok(event)) = (window(), web_sys::Event::new("xinnuo-outbox-changed")) {
-        let _ = window.dispatch_event(&event);
-    }
+    crate::browser::announce("xinnuo-outbox-changed");
 }
 
 fn now_ms() -> f64 {
@@ -63,7 +61,7 @@ async fn send(item: &OutboxItem) -> Answer {
     let signal = controller.as_ref().map(|c| c.signal());
     let timer =
         controller.clone().map(|c| gloo_timers::callback::Timeout::new(SEND_TIMEOUT_MS as u32, move || c.abort()));
-    let request = gloo_net::http::Request::post(path)
+    let request = gloo_net::http::Request::post(&crate::api::url(path))
         .header("content-type", "application/json")
         .abort_signal(signal.as_ref())
         .body(item.jws.clone());

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::OriginalUri;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -103,17 +104,41 @@ fn api_routes() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-/// The whole application: API, health check and, when `dist` exists, the single-page app.
-pub fn router(state: AppState, dist: Option<&Path>) -> Router {
+/// CORS for the API: the configured embedding origins may call it from their pages (no credentials).
+fn api_cors(allow_origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        allow_origins.iter().filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
+/// The whole application: API, health check and, when `dist` exists, the single-page app. `allow_origins`
+/// are the department sites allowed to call the API from their pages (widgets).
+pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String]) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(api::health))
-        .nest("/api/v1", api_routes())
+        .nest("/api/v1", api_routes().layer(api_cors(allow_origins)))
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     app = match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
             let index = ServeFile::new(dist.join("index.html"));
-            app.fallback_service(ServeDir::new(dist).fallback(index))
+            // Static files are public: any page may load the widgets (module scripts are fetched with CORS).
+            // `no-cache` revalidates every time (ETag), so a new version is seen at once.
+            let files = tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeDir::new(dist).fallback(index));
+            app.fallback_service(files)
         }
         None => app.fallback(app_not_built),
     };

@@ -34,6 +34,14 @@ enum Command {
         /// Bearer token for the admin API (管理令牌); without it the admin API is off.
         #[arg(long, env = "XINNUO_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
+        /// A department site allowed to call the API from its pages (widgets), e.g. https://credit.example.gov.cn;
+        /// repeat for several.
+        #[arg(long = "allow-origin")]
+        allow_origins: Vec<String>,
+        /// Also serve the embedding demo (`dist/embed-demo`, a department-style page) on this second address,
+        /// a different origin; its origin is allowed to call the API.
+        #[arg(long)]
+        embed_demo_addr: Option<SocketAddr>,
     },
     /// Import subjects and records from a JSON or CSV file (全部成功才导入 / all or nothing).
     Import {
@@ -131,13 +139,18 @@ fn unix_seconds_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-async fn serve(
+struct ServeArgs {
     addr: SocketAddr,
     db_path: PathBuf,
     dist: Option<PathBuf>,
     demo: bool,
     admin_token: Option<String>,
-) -> Result<(), String> {
+    allow_origins: Vec<String>,
+    embed_demo_addr: Option<SocketAddr>,
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let ServeArgs { addr, db_path, dist, demo, admin_token, mut allow_origins, embed_demo_addr } = args;
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
         db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
@@ -161,10 +174,22 @@ async fn serve(
     }
     let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
-    let app = router(state, Some(&dist));
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    if let Some(demo_addr) = embed_demo_addr {
+        let demo_listener = tokio::net::TcpListener::bind(demo_addr)
+            .await
+            .map_err(|e| format!("无法监听 / cannot listen on {demo_addr}: {e}"))?;
+        let demo_local = demo_listener.local_addr().map_err(|e| e.to_string())?;
+        allow_origins.push(format!("http://{demo_local}"));
+        let site = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist.join("embed-demo")));
+        tokio::spawn(async move {
+            let _ = axum::serve(demo_listener, site).await;
+        });
+        println!("嵌入演示 / embed demo: http://{demo_local}/index.html?api=http://{local}/");
+    }
+    let app = router(state, Some(&dist), &allow_origins);
     println!("信诺 Xinnuo listening on http://{local}/");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -178,7 +203,9 @@ async fn serve(
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve { addr, db, dist, demo, admin_token } => serve(addr, db, dist, demo, admin_token).await,
+        Command::Serve { addr, db, dist, demo, admin_token, allow_origins, embed_demo_addr } => {
+            serve(ServeArgs { addr, db_path: db, dist, demo, admin_token, allow_origins, embed_demo_addr }).await
+        }
         Command::Keys { db, action } => keys(db, action),
         Command::Import { file, db } => import(file, db),
         Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),

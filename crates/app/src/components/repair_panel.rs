@@ -95,7 +95,9 @@ pub fn RepairPanel(props: &Props) -> Html {
                 { findings(&ev.notes, lang, "notes") }
             }
             if can_apply {
-                <a class="button primary start-repair" href={Route::Repair(props.credit_code.clone(), props.record.id.clone()).href()}>
+                // In a widget (API elsewhere) the link opens the full app there.
+                <a class="button primary start-repair" href={format!("{}{}", crate::api::url(""), Route::Repair(props.credit_code.clone(), props.record.id.clone()).href())}
+                    target={(!crate::api::url("").is_empty()).then_some("_blank")}>
                     { lang.pick("填写信用修复承诺书并申请", "Fill the repair commitment and apply") }
                 </a>
             }

@@ -35,6 +35,12 @@ pub struct Props {
     /// The draft this form saves to (default: the current draft of the commitment page).
     #[prop_or_default]
     pub draft_id: Option<String>,
+    /// Embedded in a department's page: key creation is offered inline.
+    #[prop_or_default]
+    pub embedded: bool,
+    /// Called when a submission is receipted (widgets turn it into an `xinnuo-submitted` event).
+    #[prop_or_default]
+    pub on_submitted: Option<Callback<OutboxItem>>,
 }
 
 const CURRENT_DRAFT_KEY: &str = "xinnuo.current-draft";
@@ -229,6 +235,24 @@ pub fn CommitPage(props: &Props) -> Html {
     let chosen_kid = use_state(|| key_store::load().first().map(|k| k.kid.clone()));
     let passphrase = use_state(String::new);
     let phase = use_state(|| Phase::Editing);
+    {
+        let keys = keys.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "xinnuo-keys-changed", move |_| keys.set(key_store::load()))
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let on_submitted = props.on_submitted.clone();
+        use_effect_with((*phase).clone(), move |phase| {
+            if let (Phase::Done(item), Some(on_submitted)) = (phase, on_submitted) {
+                on_submitted.emit((**item).clone());
+            }
+        });
+    }
+    let embedded = props.embedded;
 
     let Ok(template) = template::get(&template_id, None) else {
         return html! { <p role="alert">{ lang.pick("模板加载失败", "The template failed to load") }</p> };
@@ -454,7 +478,9 @@ pub fn CommitPage(props: &Props) -> Html {
         </section>
         <section class="card" aria-labelledby="sign-title">
             <h2 id="sign-title">{ lang.pick("签名并提交", "Sign and submit") }</h2>
-            if keys.is_empty() {
+            if keys.is_empty() && embedded {
+                <crate::pages::keys::KeysPage {lang} />
+            } else if keys.is_empty() {
                 <p>{ lang.pick("还没有签名密钥：", "No signing key yet: ") }<a href={Route::Keys.href()}>{ lang.pick("先创建一个密钥", "create one first") }</a></p>
             } else {
                 <form class="sign-form" onsubmit={on_sign}>

@@ -90,6 +90,7 @@ pub fn KeysPage(props: &Props) -> Html {
                             envelope::fingerprint_groups(&kid)
                         )));
                         keys.set(key_store::load());
+                        crate::browser::announce("xinnuo-keys-changed");
                         pass.set(String::new());
                         pass_again.set(String::new());
                         label.set(String::new());

@@ -13,6 +13,9 @@ use crate::i18n::Lang;
 pub struct Props {
     pub lang: Lang,
     pub options: ValidateOptions,
+    /// Called with each new report (widgets turn it into an `xinnuo-checked` event).
+    #[prop_or_default]
+    pub on_report: Option<Callback<CodeReport>>,
 }
 
 /// The one-line verdict read out by screen readers.
@@ -50,6 +53,15 @@ pub fn SingleCheck(props: &Props) -> Html {
         let options = props.options;
         use_memo(((*input).clone(), options), |(text, options)| validate(text, options))
     };
+    {
+        let on_report = props.on_report.clone();
+        let report = report.clone();
+        use_effect_with(report, move |report| {
+            if let (Some(on_report), false) = (on_report, report.input.trim().is_empty()) {
+                on_report.emit((**report).clone());
+            }
+        });
+    }
     let oninput = {
         let input = input.clone();
         Callback::from(move |event: InputEvent| input.set(event.target_unchecked_into::<HtmlInputElement>().value()))

@@ -118,13 +118,14 @@ fn SearchPage(props: &SearchProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct SubjectProps {
-    lang: Lang,
-    code: String,
+pub struct SubjectProps {
+    pub lang: Lang,
+    pub code: String,
 }
 
+/// One subject's status (also the `<xinnuo-status>` widget).
 #[component]
-fn SubjectPage(props: &SubjectProps) -> Html {
+pub fn SubjectPage(props: &SubjectProps) -> Html {
     let lang = props.lang;
     let tl = text_lang(lang);
     let loaded = use_state(|| None::<Result<SubjectView, String>>);

@@ -1,0 +1,139 @@
+//! Widgets for department websites. `widgets/xinnuo-widgets.js` defines the custom elements
+//! (`<xinnuo-code-check>`, `<xinnuo-status code>`, `<xinnuo-commitment template>`); each creates a shadow root
+//! and calls one `mount…` function here, which renders the app's own component into that root only and turns
+//! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement};
+use xinnuo_app::i18n::Lang;
+use xinnuo_app::pages::commit::CommitPage;
+use xinnuo_app::pages::single_check::SingleCheck;
+use xinnuo_app::pages::status::SubjectPage;
+use xinnuo_core::code::{CodeReport, ValidateOptions};
+use xinnuo_core::commitment::Filled;
+use yew::prelude::*;
+
+/// A mounted widget; `destroy()` unmounts it (the element left the page).
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    destroy: Option<Box<dyn FnOnce()>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    pub fn destroy(&mut self) {
+        if let Some(destroy) = self.destroy.take() {
+            destroy();
+        }
+    }
+}
+
+fn handle<C: BaseComponent>(app: yew::AppHandle<C>) -> WidgetHandle {
+    WidgetHandle { destroy: Some(Box::new(move || app.destroy())) }
+}
+
+/// Dispatches `name` on the host element with `detail` (bubbles, crosses the shadow boundary).
+fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
+    let Ok(detail) = detail.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+fn setup(lang: &str, api: &str) -> Lang {
+    xinnuo_app::api::set_base(api);
+    Lang::from_tag(lang)
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeCheckProps {
+    lang: Lang,
+    host: HtmlElement,
+}
+
+#[component]
+fn CodeCheckWidget(props: &CodeCheckProps) -> Html {
+    let host = props.host.clone();
+    let on_report = Callback::from(move |report: CodeReport| emit(&host, "xinnuo-checked", &report));
+    html! { <SingleCheck lang={props.lang} options={ValidateOptions::default()} on_report={Some(on_report)} /> }
+}
+
+/// `<xinnuo-code-check>`: input with live verdict; `xinnuo-checked` carries the CodeReport.
+#[wasm_bindgen(js_name = mountCodeCheck)]
+pub fn mount_code_check(host: HtmlElement, root: Element, lang: &str, api: &str) -> WidgetHandle {
+    let lang = setup(lang, api);
+    handle(yew::Renderer::<CodeCheckWidget>::with_root_and_props(root, CodeCheckProps { lang, host }).render())
+}
+
+#[derive(Properties, PartialEq)]
+struct StatusProps {
+    lang: Lang,
+    code: String,
+}
+
+#[component]
+fn StatusWidget(props: &StatusProps) -> Html {
+    html! { <SubjectPage lang={props.lang} code={props.code.clone()} /> }
+}
+
+/// `<xinnuo-status code="…">`: tier, lists and each record's repair answer for one subject.
+#[wasm_bindgen(js_name = mountStatus)]
+pub fn mount_status(root: Element, code: &str, lang: &str, api: &str) -> WidgetHandle {
+    let lang = setup(lang, api);
+    handle(
+        yew::Renderer::<StatusWidget>::with_root_and_props(root, StatusProps { lang, code: code.to_owned() }).render(),
+    )
+}
+
+#[derive(Properties, PartialEq)]
+struct CommitmentProps {
+    lang: Lang,
+    template: String,
+    host: HtmlElement,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Submitted {
+    submission_id: String,
+    receipt: Option<serde_json::Value>,
+    sequence: Option<u64>,
+}
+
+#[component]
+fn CommitmentWidget(props: &CommitmentProps) -> Html {
+    let host = props.host.clone();
+    let on_submitted = Callback::from(move |item: xinnuo_app::storage::outbox::OutboxItem| {
+        emit(
+            &host,
+            "xinnuo-submitted",
+            &Submitted { submission_id: item.submission_id, receipt: item.receipt, sequence: item.sequence },
+        )
+    });
+    let prefill = Filled { template_id: props.template.clone(), template_version: None, values: Default::default() };
+    html! {
+        <CommitPage lang={props.lang} prefill={Some(prefill)} embedded={true} on_submitted={Some(on_submitted)}
+            draft_id={Some(format!("widget-{}", props.template))} />
+    }
+}
+
+/// `<xinnuo-commitment template="…">`: fill → sign → submit or queue; `xinnuo-submitted` carries
+/// `{ submissionId, receipt }`.
+#[wasm_bindgen(js_name = mountCommitment)]
+pub fn mount_commitment(
+    host: HtmlElement,
+    root: Element,
+    template: &str,
+    lang: &str,
+    api: &str,
+) -> Result<WidgetHandle, JsError> {
+    xinnuo_core::template::get(template, None).map_err(|e| JsError::new(&e.to_string()))?;
+    let lang = setup(lang, api);
+    let props = CommitmentProps { lang, template: template.to_owned(), host };
+    Ok(handle(yew::Renderer::<CommitmentWidget>::with_root_and_props(root, props).render()))
+}

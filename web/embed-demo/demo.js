@@ -1,0 +1,21 @@
+// The demo page of a department site on another origin: loads the widgets from the Xinnuo server given by
+// ?api= (default http://127.0.0.1:8080/) and logs their events.
+const api = new URL(new URLSearchParams(location.search).get("api") ?? "http://127.0.0.1:8080/");
+const code = new URLSearchParams(location.search).get("code") ?? "";
+await import(new URL("widgets/xinnuo-widgets.js", api).href);
+const log = document.getElementById("log");
+const place = (slot, tag, attributes) => {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries({ api: api.href, ...attributes })) element.setAttribute(name, value);
+  document.getElementById(slot).append(element);
+  return element;
+};
+place("code-check-slot", "xinnuo-code-check", {});
+if (code) place("status-slot", "xinnuo-status", { code });
+place("commitment-slot", "xinnuo-commitment", { template: "tax-service" });
+for (const type of ["xinnuo-checked", "xinnuo-submitted"]) {
+  document.addEventListener(type, (event) => {
+    const detail = type === "xinnuo-checked" ? `${event.detail.normalized} valid=${event.detail.valid}` : `submissionId=${event.detail.submissionId}`;
+    log.textContent += `${type} ${detail}\n`;
+  });
+}
