@@ -324,10 +324,15 @@ pub fn CommitPage(props: &Props) -> Html {
             passphrase.set(event.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let ready = prepared.is_ok() && chosen_kid.is_some() && !passphrase.is_empty();
+    // The chosen key, or the first one (a key may have just been created or deleted).
+    let signing_kid = (*chosen_kid)
+        .clone()
+        .filter(|kid| keys.iter().any(|k| &k.kid == kid))
+        .or_else(|| keys.first().map(|k| k.kid.clone()));
+    let ready = prepared.is_ok() && signing_kid.is_some() && !passphrase.is_empty();
     let on_sign = {
-        let (filled, chosen_kid, passphrase, phase, show_all, keys) =
-            (filled.clone(), chosen_kid.clone(), passphrase.clone(), phase.clone(), show_all.clone(), keys.clone());
+        let (filled, signing_kid, passphrase, phase, show_all, keys) =
+            (filled.clone(), signing_kid.clone(), passphrase.clone(), phase.clone(), show_all.clone(), keys.clone());
         let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
         let title = template.title.zh.clone();
         let valid = prepared.is_ok();
@@ -338,7 +343,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 show_all.set(true);
                 return;
             }
-            let Some(kid) = (*chosen_kid).clone() else { return };
+            let Some(kid) = signing_kid.clone() else { return };
             phase.set(Phase::Signing);
             let (filled, passphrase, phase, title) = (filled.clone(), passphrase.clone(), phase.clone(), title.clone());
             let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
@@ -487,7 +492,7 @@ pub fn CommitPage(props: &Props) -> Html {
                     <label for="sign-key">{ lang.pick("签名密钥", "Signing key") }</label>
                     <select id="sign-key" onchange={on_key}>
                         { for keys.iter().map(|k| html! {
-                            <option value={k.kid.clone()} selected={Some(&k.kid) == chosen_kid.as_ref()}>
+                            <option value={k.kid.clone()} selected={Some(&k.kid) == signing_kid.as_ref()}>
                                 { format!("{} · {}", k.label.clone().unwrap_or_else(|| lang.pick("未命名", "unnamed").into()), envelope::fingerprint_groups(&k.kid)) }
                             </option>
                         }) }

@@ -1,0 +1,97 @@
+// Widgets on a department page of another origin (the server's embed demo), and the iframe embed on a page
+// whose CSP forbids WebAssembly: each widget works, the host receives its events, and styles stay apart.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser } from "./support/browser.mjs";
+import { base } from "./support/http.mjs";
+import { fillTaxForm, serverCount } from "./support/app.mjs";
+import { randomCreditCode } from "./support/fixtures.mjs";
+
+const demo = process.env.XINNUO_DEMO_URL;
+if (!demo) throw new Error("XINNUO_DEMO_URL is not set: run these tests with `cargo xtask test`");
+const demoOrigin = new URL(demo).origin;
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function demoSubjectCode(q) {
+  const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
+  return list.subjects[0].credit_code;
+}
+
+test("on another origin: code check, status and commitment widgets work and the page receives their events", async () => {
+  assert.notEqual(demoOrigin, new URL(base).origin, "the demo page is on a different origin");
+  const code = await demoSubjectCode("可修复餐饮");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${demo}&code=${code}`);
+
+  // Code check: live verdict inside the widget, event on the host page.
+  const check = page.locator("xinnuo-code-check");
+  await check.locator("#code-input").fill("91140105123456788E");
+  await check.locator("#verdict", { hasText: "无效" }).waitFor();
+  await check.locator("#code-input").fill("91140105123456788F");
+  await check.locator("#verdict", { hasText: "有效" }).waitFor();
+  await page.locator("#log", { hasText: "xinnuo-checked 91140105123456788F valid=true" }).waitFor();
+
+  // Host CSS stays out; ours stays in.
+  const widgetBorder = await check.locator("#code-input").evaluate((el) => getComputedStyle(el).borderTopColor);
+  const hostBorder = await page.locator("#host-input").evaluate((el) => getComputedStyle(el).borderTopColor);
+  assert.equal(hostBorder, "rgb(255, 0, 0)");
+  assert.notEqual(widgetBorder, "rgb(255, 0, 0)", "the host's input rule does not reach the widget");
+  const widgetFont = await check.locator("#code-input").evaluate((el) => getComputedStyle(el).fontFamily);
+  assert.match(widgetFont, /monospace/);
+  const hostVerdict = await page.locator("#host-verdict").evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).fontWeight]);
+  assert.deepEqual(hostVerdict, ["rgb(0, 0, 255)", "400"], "the widget's .verdict rule does not leak out");
+
+  // Status: the subject's tier from the API of the other origin.
+  await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+  assert.match(await page.locator("xinnuo-status #tier-label").textContent(), /非官方评级/);
+
+  // Commitment: key made inside the widget, form, sign, submit; the page gets xinnuo-submitted.
+  const commitment = page.locator("xinnuo-commitment");
+  await commitment.getByLabel("口令（至少 8 个字符）").fill("widget passphrase");
+  await commitment.getByLabel("再次输入口令").fill("widget passphrase");
+  await commitment.getByRole("button", { name: "生成密钥" }).click();
+  await commitment.getByLabel("密钥口令").waitFor({ timeout: 30_000 });
+  const subject = randomCreditCode("140105");
+  await fillTaxForm(commitment, subject, "晋示例组件提交有限公司");
+  await commitment.getByLabel("密钥口令").fill("widget passphrase");
+  await commitment.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#log", { hasText: /xinnuo-submitted submissionId=[0-9a-f]{64}/ }).waitFor({ timeout: 30_000 });
+  assert.equal(await serverCount(subject), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resizes, and relays events", async () => {
+  const strict = demo.replace("/index.html?", "/strict.html?");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cspErrors = [];
+  page.on("console", (message) => { if (/Content Security Policy/.test(message.text())) cspErrors.push(message.text()); });
+  await page.goto(strict);
+  assert.equal(await page.evaluate(async () => {
+    try { await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); return "compiled"; } catch { return "blocked"; }
+  }), "blocked", "the host page itself cannot run wasm");
+  const frame = page.frameLocator("#code-check iframe");
+  await frame.locator("#code-input").fill("91350100M000100Y43");
+  await frame.locator("#verdict", { hasText: "有效" }).waitFor();
+  await page.locator("#log", { hasText: "xinnuo-checked 91350100M000100Y43 valid=true" }).waitFor();
+  const height = await page.locator("#code-check iframe").evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(height > 200, `the iframe grew to its content (${height}px)`);
+  await context.close();
+});
+
+test("the server answers CORS only for configured origins", async () => {
+  const allowed = await fetch(`${base}/api/v1/templates`, { headers: { origin: demoOrigin } });
+  assert.equal(allowed.headers.get("access-control-allow-origin"), demoOrigin);
+  const other = await fetch(`${base}/api/v1/templates`, { headers: { origin: "https://evil.example" } });
+  assert.equal(other.headers.get("access-control-allow-origin"), null);
+  const wasm = await fetch(`${base}/widgets/xinnuo_widgets_bg.wasm`, { method: "HEAD" });
+  assert.equal(wasm.headers.get("content-type"), "application/wasm");
+  assert.equal(wasm.headers.get("cache-control"), "no-cache");
+});
