@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
+import { openContext } from "./support/app.mjs";
 
 const PASS = "山西示例 passphrase 2026";
 const jsQrPath = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
@@ -16,15 +17,7 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-async function open(path) {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${base}/${path}`);
-  await page.locator("main").waitFor();
-  return { page, context, errors };
-}
+const open = (path) => openContext(browser, path, { acceptDownloads: true });
 
 /** Decodes the QR code shown in the page with jsQR (drawn from its SVG onto a canvas). */
 async function decodeQr(page) {

@@ -3,20 +3,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
+import { openContext } from "./support/app.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-async function open(path) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${base}/${path}`);
-  await page.locator("main").waitFor();
-  return { page, context, errors };
-}
+const open = (path) => openContext(browser, path);
 
 test("every demo enterprise: the right tier, its label, and each record's repair answer with its source", async () => {
   const { subjects } = await (await fetch(`${base}/api/v1/subjects?per_page=100&q=${encodeURIComponent("示例")}`)).json();

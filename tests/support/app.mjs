@@ -47,3 +47,11 @@ export async function serverCount(creditCode) {
   const body = await (await fetch(`${base}/api/v1/subjects/${creditCode}/commitments`)).json();
   return body.commitments.length;
 }
+
+/** A fresh browser context with one page of the app open at `path`, and the page errors it collects. */
+export async function openContext(browser, path, options = {}) {
+  const context = await browser.newContext(options);
+  const errors = [];
+  const page = await openPage(context, path, { errors });
+  return { page, context, errors };
+}

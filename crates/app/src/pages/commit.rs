@@ -366,29 +366,19 @@ pub fn CommitPage(props: &Props) -> Html {
                     updated_at: now_iso(),
                     repair,
                 };
+                let credit_code =
+                    filled.values.get("credit_code").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let item = OutboxItem {
-                    submission_id: verified.submission_id.clone(),
-                    jws: signed.clone(),
-                    repair,
-                    state: if online { OutboxState::Queued } else { OutboxState::Signed },
-                    title,
-                    credit_code: filled
-                        .values
-                        .get("credit_code")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    created_at: now_iso(),
-                    attempts: 0,
-                    next_attempt_ms: 0.0,
-                    sent_at_ms: 0.0,
-                    last_error: None,
-                    rejection: None,
-                    receipt: None,
-                    sequence: None,
-                    received_at: None,
-                    key_status_label: None,
                     draft: Some(draft),
+                    ..OutboxItem::new(
+                        verified.submission_id.clone(),
+                        signed.clone(),
+                        repair,
+                        online,
+                        title,
+                        credit_code,
+                        now_iso(),
+                    )
                 };
                 // The signed submission is stored before anything is sent: nothing is lost if the page closes.
                 if let Err(error) = db::save_item(&item).await {

@@ -57,26 +57,15 @@ fn item_from_file(text: &str) -> Result<OutboxItem, String> {
     let bundle = Bundle::parse(text).map_err(|e| e.to_string())?;
     let jws = bundle.commitment.ok_or("文件中没有承诺书 / the file holds no commitment")?;
     let signed = commitment::verify(&jws).map_err(|e| e.to_string())?;
-    let online = sync::data_source() == DataSource::Api;
-    Ok(OutboxItem {
-        submission_id: signed.envelope.submission_id.clone(),
+    Ok(OutboxItem::new(
+        signed.envelope.submission_id.clone(),
         jws,
-        repair: signed.prepared.template.kind == TemplateKind::Repair,
-        state: if online { OutboxState::Queued } else { OutboxState::Signed },
-        title: signed.prepared.template.title.zh.clone(),
-        credit_code: signed.prepared.credit_code().unwrap_or_default().to_owned(),
-        created_at: now_iso(),
-        attempts: 0,
-        next_attempt_ms: 0.0,
-        sent_at_ms: 0.0,
-        last_error: None,
-        rejection: None,
-        receipt: None,
-        sequence: None,
-        received_at: None,
-        key_status_label: None,
-        draft: None,
-    })
+        signed.prepared.template.kind == TemplateKind::Repair,
+        sync::data_source() == DataSource::Api,
+        signed.prepared.template.title.zh.clone(),
+        signed.prepared.credit_code().unwrap_or_default().to_owned(),
+        now_iso(),
+    ))
 }
 
 fn bilingual(message: &str, lang: Lang) -> String {

@@ -104,6 +104,37 @@ pub fn backoff_ms(attempts: u32) -> f64 {
 }
 
 impl OutboxItem {
+    /// A freshly signed submission: `Queued` to be sent, or `Signed` to keep (static site).
+    pub fn new(
+        submission_id: String,
+        jws: String,
+        repair: bool,
+        queue: bool,
+        title: String,
+        credit_code: String,
+        created_at: String,
+    ) -> Self {
+        Self {
+            submission_id,
+            jws,
+            repair,
+            state: if queue { OutboxState::Queued } else { OutboxState::Signed },
+            title,
+            credit_code,
+            created_at,
+            attempts: 0,
+            next_attempt_ms: 0.0,
+            sent_at_ms: 0.0,
+            last_error: None,
+            rejection: None,
+            receipt: None,
+            sequence: None,
+            received_at: None,
+            key_status_label: None,
+            draft: None,
+        }
+    }
+
     /// Whether a flush at `now` should send it.
     pub fn is_due(&self, now: f64) -> bool {
         match self.state {
@@ -147,25 +178,7 @@ mod tests {
     use super::*;
 
     fn item() -> OutboxItem {
-        OutboxItem {
-            submission_id: "ab".into(),
-            jws: "{}".into(),
-            repair: false,
-            state: OutboxState::Queued,
-            title: "t".into(),
-            credit_code: "c".into(),
-            created_at: "now".into(),
-            attempts: 0,
-            next_attempt_ms: 0.0,
-            sent_at_ms: 0.0,
-            last_error: None,
-            rejection: None,
-            receipt: None,
-            sequence: None,
-            received_at: None,
-            key_status_label: None,
-            draft: None,
-        }
+        OutboxItem::new("ab".into(), "{}".into(), false, true, "t".into(), "c".into(), "now".into())
     }
 
     #[test]

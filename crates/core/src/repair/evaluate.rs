@@ -331,6 +331,30 @@ fn standard_materials() -> Vec<Finding> {
     ]
 }
 
+/// The common end of an evaluation by obligations and time: the blockers, then the outcome.
+/// `(met, waited, clear)`: obligations met, minimum period over, nothing else in the way.
+fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_id: &str, wait: Finding) {
+    if !met {
+        ev.blocking.insert(
+            0,
+            finding(
+                "obligations_open",
+                "尚未全面履行处罚决定规定的义务".into(),
+                "The decision's obligations are not all met".into(),
+                rule_id,
+            ),
+        );
+    }
+    if !waited {
+        ev.blocking.insert(usize::from(!met), wait);
+    }
+    ev.set(match (met, waited && clear) {
+        (true, true) => Outcome::EligibleNow,
+        (false, _) => Outcome::ObligationsOutstanding,
+        (true, false) => Outcome::NotYet,
+    });
+}
+
 /// Repair through Credit China under the regime in force (penalties of non-market regulators, sector lists,
 /// other dishonesty records).
 fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
@@ -422,27 +446,13 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     ));
     ev.materials = standard_materials();
     ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
-    if !met {
-        ev.blocking.push(finding(
-            "obligations_open",
-            "尚未全面履行处罚决定规定的义务".into(),
-            "The decision's obligations are not all met".into(),
-            "36.conditions",
-        ));
-    }
-    if !waited {
-        ev.blocking.push(finding(
-            "minimum_period",
-            format!("最短公示期未满，{until} 起方可申请"),
-            format!("The minimum period runs until {until}"),
-            &periods_rule.id,
-        ));
-    }
-    ev.set(match (met, waited) {
-        (true, true) => Outcome::EligibleNow,
-        (false, _) => Outcome::ObligationsOutstanding,
-        (true, false) => Outcome::NotYet,
-    });
+    let wait = finding(
+        "minimum_period",
+        format!("最短公示期未满，{until} 起方可申请"),
+        format!("The minimum period runs until {until}"),
+        &periods_rule.id,
+    );
+    conclude(ev, (met, waited, true), "36.conditions", wait);
 }
 
 /// Whether another record lists the subject on the abnormal or serious illegal list on `on`.
@@ -539,22 +549,14 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.steps.push(apply_step(Channel::Gsxt, "36.where"));
     ev.materials = standard_materials();
     ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
-    if !met {
-        ev.blocking.push(finding(
-            "obligations_open",
-            "尚未全面履行处罚决定规定的义务".into(),
-            "The decision's obligations are not all met".into(),
-            "market.early",
-        ));
-    }
-    if !waited {
-        ev.blocking.push(finding(
-            "minimum_period",
-            format!("公示未满 {}，{until} 起方可申请提前停止公示", min.describe(true)),
-            format!("Not yet published for {}; apply from {until}", min.describe(false)),
-            min_rule,
-        ));
-    }
+    let clear = listing.is_none() && repeat.is_none();
+    let wait = finding(
+        "minimum_period",
+        format!("公示未满 {}，{until} 起方可申请提前停止公示", min.describe(true)),
+        format!("Not yet published for {}; apply from {until}", min.describe(false)),
+        min_rule,
+    );
+    conclude(ev, (met, waited, clear), "market.early", wait);
     if let Some(list) = listing {
         ev.blocking.push(finding(
             "listed",
@@ -571,12 +573,6 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
             "market.early",
         ));
     }
-    let clear = listing.is_none() && repeat.is_none();
-    ev.set(match (met, waited && clear) {
-        (true, true) => Outcome::EligibleNow,
-        (false, _) => Outcome::ObligationsOutstanding,
-        (true, false) => Outcome::NotYet,
-    });
 }
 
 fn abnormal_list(ev: &mut Evaluation, record: &Record) {
@@ -639,27 +635,13 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ev.steps.push(apply_step(Channel::Gsxt, "market.serious_list"));
     ev.materials = standard_materials();
     ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
-    if !met {
-        ev.blocking.push(finding(
-            "obligations_open",
-            "尚未全面履行义务".into(),
-            "Obligations are not all met".into(),
-            "market.serious_list",
-        ));
-    }
-    if !waited {
-        ev.blocking.push(finding(
-            "minimum_period",
-            format!("列入未满 1 年，{until} 起方可申请提前移出"),
-            format!("Listed for less than a year; apply from {until}"),
-            "market.serious_list",
-        ));
-    }
-    ev.set(match (met, waited) {
-        (true, true) => Outcome::EligibleNow,
-        (false, _) => Outcome::ObligationsOutstanding,
-        (true, false) => Outcome::NotYet,
-    });
+    let wait = finding(
+        "minimum_period",
+        format!("列入未满 1 年，{until} 起方可申请提前移出"),
+        format!("Listed for less than a year; apply from {until}"),
+        "market.serious_list",
+    );
+    conclude(ev, (met, waited, true), "market.serious_list", wait);
 }
 
 fn court(ev: &mut Evaluation, record: &Record) {
