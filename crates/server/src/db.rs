@@ -137,6 +137,39 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Row count and SHA-256 of the content of every table, in a stable order: tests compare digests to
+    /// prove that refused requests changed nothing and that a crash lost or duplicated nothing.
+    pub fn digest(&self) -> Result<std::collections::BTreeMap<String, (u64, String)>, DbError> {
+        use sha2::{Digest, Sha256};
+        self.with(|c| {
+            let tables: Vec<String> = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut digest = std::collections::BTreeMap::new();
+            for table in tables {
+                let mut statement = c.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
+                let columns = statement.column_count();
+                let mut hasher = Sha256::new();
+                let mut rows = statement.query([])?;
+                let mut count = 0u64;
+                while let Some(row) = rows.next()? {
+                    count += 1;
+                    for index in 0..columns {
+                        let value: rusqlite::types::Value = row.get(index)?;
+                        hasher.update(format!("{value:?}\u{1f}").as_bytes());
+                    }
+                    hasher.update(b"\x1e");
+                }
+                let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                digest.insert(table, (count, hash));
+            }
+            Ok(digest)
+        })
+    }
+}
+
 fn migrate(connection: &mut Connection) -> Result<(), DbError> {
     let supported = MIGRATIONS.len() as i64;
     let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;

@@ -121,6 +121,8 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String]) ->
     let mut app = Router::new()
         .route("/healthz", get(api::health))
         .nest("/api/v1", api_routes().layer(api_cors(allow_origins)))
+        // Any other API path (another version, a typo) is a problem, never the app's page.
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     app = match dist.filter(|d| d.join("index.html").is_file()) {

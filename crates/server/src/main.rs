@@ -60,6 +60,11 @@ enum Command {
         #[arg(long)]
         dist: Option<PathBuf>,
     },
+    /// Print each table's row count and content hash as JSON (for checks that nothing changed or was lost).
+    Digest {
+        #[arg(long, default_value = "xinnuo.db")]
+        db: PathBuf,
+    },
     /// Enrolled keys: list them, approve one (审核密钥登记).
     Keys {
         /// SQLite database file.
@@ -208,6 +213,11 @@ async fn main() -> ExitCode {
         }
         Command::Keys { db, action } => keys(db, action),
         Command::Import { file, db } => import(file, db),
+        Command::Digest { db } => Db::open(&db)
+            .and_then(|db| db.digest())
+            .map_err(|e| e.to_string())
+            .and_then(|digest| serde_json::to_string(&digest).map_err(|e| e.to_string()))
+            .map(|json| println!("{json}")),
         Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),
     };
     match result {

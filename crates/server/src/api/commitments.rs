@@ -33,10 +33,10 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
-/// Maps an envelope failure to its problem: malformed input is 400, a failed check 422.
+/// Maps an envelope failure to its problem: a malformed envelope is 400, a failed check 422. (The body was
+/// already read as JSON, so unreadable JSON here is inside the envelope: its header or payload.)
 pub fn envelope_problem(error: &EnvelopeError) -> Problem {
     match error {
-        EnvelopeError::MalformedJson(_) => Problem::from_bilingual(StatusCode::BAD_REQUEST, "malformed-json", error),
         EnvelopeError::BadSignature => {
             Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-signature", error)
         }
