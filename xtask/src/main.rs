@@ -32,10 +32,11 @@ enum Command {
     },
     /// Run every test: lint, native unit/property tests, wasm tests in Chromium, API and browser tests.
     Test,
-    /// Benchmarks: `codes` (native, browser batch API, python-stdnum); `sign` (Ed25519 in Chromium: our
-    /// wasm, @noble/ed25519, WebCrypto; server submissions/s and latency).
+    /// Benchmarks: `all` (default; writes docs/BENCHMARKS.md), `codes` (native, browser batch API,
+    /// python-stdnum), `sign` (Ed25519 in Chromium: our wasm, @noble/ed25519, WebCrypto; server
+    /// submissions/s and latency), `load` (app cold and cached load in Chromium).
     Bench {
-        #[arg(default_value = "codes")]
+        #[arg(default_value = "all")]
         which: String,
         /// How many codes (`codes`, default 1,000,000) or submissions (`sign`, default 20,000).
         #[arg(long)]

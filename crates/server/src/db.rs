@@ -144,7 +144,9 @@ impl Db {
         use sha2::{Digest, Sha256};
         self.with(|c| {
             let tables: Vec<String> = c
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )?
                 .query_map([], |row| row.get(0))?
                 .collect::<Result<_, _>>()?;
             let mut digest = std::collections::BTreeMap::new();
