@@ -32,6 +32,14 @@ enum Command {
     },
     /// Run every test: lint, native unit/property tests, wasm tests in Chromium, API and browser tests.
     Test,
+    /// Fuzz the core with cargo-fuzz (nightly): codes, template_fields, envelope, records.
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Targets to run (default: all).
+        targets: Vec<String>,
+    },
     /// Benchmarks: `all` (default; writes docs/BENCHMARKS.md), `codes` (native, browser batch API,
     /// python-stdnum), `sign` (Ed25519 in Chromium: our wasm, @noble/ed25519, WebCrypto; server
     /// submissions/s and latency), `load` (app cold and cached load in Chromium).
@@ -42,6 +50,37 @@ enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+}
+
+const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records"];
+
+/// Runs each fuzz target for `seconds`; crashes land in `fuzz/artifacts/<target>/`.
+fn fuzz(seconds: u64, targets: Vec<String>) -> run::Result {
+    let has_fuzz =
+        std::process::Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        run::run(std::process::Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let targets: Vec<String> =
+        if targets.is_empty() { FUZZ_TARGETS.iter().map(|t| t.to_string()).collect() } else { targets };
+    for target in &targets {
+        if !FUZZ_TARGETS.contains(&target.as_str()) {
+            return Err(format!("unknown fuzz target {target:?}: {}", FUZZ_TARGETS.join(", ")));
+        }
+        let corpus = root().join("fuzz/corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
+        run::run(
+            std::process::Command::new("cargo")
+                .args(["+nightly", "fuzz", "run", target])
+                .arg(&corpus)
+                .arg(root().join("fuzz/seeds").join(target))
+                .arg("--")
+                .arg(format!("-max_total_time={seconds}"))
+                .arg("-max_len=8192")
+                .current_dir(root()),
+        )?;
+    }
+    Ok(())
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -58,6 +97,7 @@ fn main() -> ExitCode {
         }
         Command::Test => test::test_all(),
         Command::Bench { which, count } => bench::bench(&which, count),
+        Command::Fuzz { seconds, targets } => fuzz(seconds, targets),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
