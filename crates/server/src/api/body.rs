@@ -51,6 +51,15 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
     Ok(Bytes::from(buffer))
 }
 
+/// A signed JSON document (JWS) from the body: JSON media type, size limit, well-formed JSON, UTF-8 text.
+pub async fn read_jws_text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, Problem> {
+    super::commitments::require_json(headers)?;
+    let bytes = read_body(headers, body, limit).await?;
+    let _: serde_json::Value = json_body(&bytes)?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))
+}
+
 /// Parses a JSON body, or says clearly that it is not JSON.
 pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     serde_json::from_slice(bytes).map_err(|e| {

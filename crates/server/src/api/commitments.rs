@@ -12,7 +12,7 @@ use xinnuo_core::envelope::{self, EnvelopeError};
 use xinnuo_core::receipt::{self, KeyStatus, Receipt, RECEIPT_TYPE};
 use xinnuo_core::template::{self, TemplateError};
 
-use super::body::{json_body, read_body};
+use super::body::read_jws_text;
 use crate::problem::Problem;
 use crate::store::{CommitmentRow, NewCommitment};
 use crate::{blocking, now_millis, AppState};
@@ -145,11 +145,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<ReceiptResponse>), Problem> {
-    require_json(&headers)?;
-    let bytes = read_body(&headers, body, MAX_ENVELOPE_BYTES).await?;
-    let _: Value = json_body(&bytes)?;
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))?;
+    let text = read_jws_text(&headers, body, MAX_ENVELOPE_BYTES).await?;
     let now = now_millis();
     let server_key = state.server_key.clone();
     let db = state.db.clone();

@@ -10,8 +10,8 @@ use serde_json::Value;
 use xinnuo_core::enrolment::{self, EnrolmentError};
 use xinnuo_core::envelope;
 
-use super::body::{json_body, read_body};
-use super::commitments::{envelope_problem, require_json};
+use super::body::{json_body, read_body, read_jws_text};
+use super::commitments::envelope_problem;
 use crate::problem::Problem;
 use crate::store::EnrolmentRow;
 use crate::{blocking, now, AppState};
@@ -60,10 +60,7 @@ pub async fn enrol(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<EnrolmentView>), Problem> {
-    require_json(&headers)?;
-    let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
-    let _: Value = json_body(&bytes)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let text = read_jws_text(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let db = state.db.clone();
     let (row, created) = blocking(move || {
         let (verified, request) = enrolment::verify(&text).map_err(|e| enrolment_problem(&e))?;

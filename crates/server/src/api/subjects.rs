@@ -14,8 +14,8 @@ use xinnuo_core::repair::{self, Evaluation};
 use xinnuo_core::status::{self, Profile, Summary, Tier};
 use xinnuo_core::template::{TemplateKind, Text};
 
-use super::body::{json_body, read_body};
-use super::commitments::{require_json, store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
+use super::body::read_jws_text;
+use super::commitments::{store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
 use crate::problem::Problem;
 use crate::{blocking, now, now_millis, AppState};
 
@@ -183,11 +183,7 @@ pub async fn apply_for_repair(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<RepairReceipt>), Problem> {
-    require_json(&headers)?;
-    let bytes = read_body(&headers, body, MAX_ENVELOPE_BYTES).await?;
-    let _: Value = json_body(&bytes)?;
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))?;
+    let text = read_jws_text(&headers, body, MAX_ENVELOPE_BYTES).await?;
     let now_ms = now_millis();
     let on = today();
     let db = state.db.clone();
