@@ -57,8 +57,9 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
         "codes" => bench_codes(count.unwrap_or(1_000_000)).map(|_| ()),
         "sign" => bench_sign(count.unwrap_or(20_000)).map(|_| ()),
         "load" => bench_load().map(|_| ()),
+        "soak" => bench_soak(count.unwrap_or(300)).map(|_| ()),
         "all" => {
-            let sections = [bench_codes(1_000_000)?, bench_sign(20_000)?, bench_load()?, sizes()?];
+            let sections = [bench_codes(1_000_000)?, bench_sign(20_000)?, bench_load()?, bench_soak(300)?, sizes()?];
             write_report(&sections)
         }
         other => Err(format!("unknown benchmark {other:?}: available: all, codes, sign, load")),
@@ -121,6 +122,61 @@ fn bench_load() -> Result<String> {
     let mut md = String::from("## App load (headless Chromium, loopback)\n\n| | ms (median) |\n|---|---|\n");
     md.push_str(&row(&["first visit, empty cache".into(), format!("{:.0}", rate(&load, "cold_ms"))]));
     md.push_str(&row(&["cached visit (service worker)".into(), format!("{:.0}", rate(&load, "cached_ms"))]));
+    Ok(md)
+}
+
+/// A bounded mixed load for `seconds` (submissions and 1,000-code batches), with the server's memory sampled.
+fn bench_soak(seconds: usize) -> Result<String> {
+    let artefacts = build_all()?;
+    let dir = crate::root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("soak.db{suffix}")));
+    }
+    let server = start_server(&artefacts, &dir.join("soak.db"), &[])?;
+    let soak = json_output(
+        Command::new("node")
+            .arg("tests/bench/soak-load.mjs")
+            .arg(&server.url)
+            .arg(server.pid().to_string())
+            .arg(seconds.to_string()),
+    );
+    drop(server);
+    let soak = soak?;
+    let memory: Vec<String> = soak["memory"]
+        .as_array()
+        .map(|m| m.iter().map(|s| format!("{}s {:.0} MB", s["t"], s["rss_mb"].as_f64().unwrap_or(0.0))).collect())
+        .unwrap_or_default();
+    println!("\nbench soak: {seconds} s mixed load, failures {}", soak["failures"]);
+    println!(
+        "  submissions {:.0}/s p50 {:.1} ms p99 {:.1} ms",
+        rate(&soak["submit"], "per_s"),
+        rate(&soak["submit"], "p50_ms"),
+        rate(&soak["submit"], "p99_ms")
+    );
+    println!(
+        "  1,000-code checks {:.1}/s p50 {:.1} ms p99 {:.1} ms",
+        rate(&soak["check_1000_codes"], "per_s"),
+        rate(&soak["check_1000_codes"], "p50_ms"),
+        rate(&soak["check_1000_codes"], "p99_ms")
+    );
+    println!("  server memory: {}", memory.join(", "));
+    let mut md =
+        format!("## Load soak ({seconds} s, loopback, 12 clients: 9 submitting, 3 checking 1,000 codes a request)\n\n");
+    md.push_str("| | per second | p50 ms | p99 ms |\n|---|---|---|---|\n");
+    for (label, key) in [("signed submissions", "submit"), ("batch checks of 1,000 codes", "check_1000_codes")] {
+        md.push_str(&row(&[
+            label.into(),
+            format!("{:.1}", rate(&soak[key], "per_s")),
+            format!("{:.1}", rate(&soak[key], "p50_ms")),
+            format!("{:.1}", rate(&soak[key], "p99_ms")),
+        ]));
+    }
+    md.push_str(&format!(
+        "\nFailed requests: {}. Server resident memory (every 10 s): {}.\n",
+        soak["failures"],
+        memory.join(", ")
+    ));
     Ok(md)
 }
 

@@ -38,6 +38,12 @@ pub struct Server {
     pub demo_url: Option<String>,
 }
 
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
