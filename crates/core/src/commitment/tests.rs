@@ -151,3 +151,13 @@ fn a_repair_commitment_cannot_be_signed_before_the_rules_it_cites() {
     let issues = sign(&filled, &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap_err();
     assert_eq!(issues.field_issues()[0].code, FieldIssueCode::DateInFuture);
 }
+
+/// Found by fuzzing (template_fields): braces typed into a value are text, not placeholders.
+#[test]
+fn values_with_braces_are_inserted_literally() {
+    let mut filled = tax_filled();
+    filled.values.insert("subject_name".into(), "山西{{subject_name}}{credit_code}示例公司".into());
+    let prepared = prepare(&filled, None).unwrap();
+    let text = prepared.render(Lang::Zh, None).text;
+    assert!(text.contains("本单位山西{{subject_name}}{credit_code}示例公司（统一社会信用代码：91140105123456788F）"), "{text}");
+}
