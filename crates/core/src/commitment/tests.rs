@@ -159,5 +159,8 @@ fn values_with_braces_are_inserted_literally() {
     filled.values.insert("subject_name".into(), "山西{{subject_name}}{credit_code}示例公司".into());
     let prepared = prepare(&filled, None).unwrap();
     let text = prepared.render(Lang::Zh, None).text;
-    assert!(text.contains("本单位山西{{subject_name}}{credit_code}示例公司（统一社会信用代码：91140105123456788F）"), "{text}");
+    assert!(
+        text.contains("本单位山西{{subject_name}}{credit_code}示例公司（统一社会信用代码：91140105123456788F）"),
+        "{text}"
+    );
 }
