@@ -32,7 +32,7 @@ enum Command {
     },
     /// Run every test: lint, native unit/property tests, wasm tests in Chromium, API and browser tests.
     Test,
-    /// Fuzz the core with cargo-fuzz (nightly): codes, template_fields, envelope, records.
+    /// Fuzz with cargo-fuzz (nightly): codes, template_fields, envelope, records, import_csv.
     Fuzz {
         /// Seconds per target.
         #[arg(long, default_value_t = 60)]
@@ -52,7 +52,7 @@ enum Command {
     },
 }
 
-const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records"];
+const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records", "import_csv"];
 
 /// Runs each fuzz target for `seconds`; crashes land in `fuzz/artifacts/<target>/`.
 fn fuzz(seconds: u64, targets: Vec<String>) -> run::Result {
