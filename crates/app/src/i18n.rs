@@ -16,6 +16,11 @@ impl Lang {
         }
     }
 
+    /// One half of a core error message written `中文 / English` (the whole text when it has no halves).
+    pub fn half(self, message: &str) -> String {
+        message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| self.pick(zh, en).to_owned())
+    }
+
     pub fn other(self) -> Self {
         match self {
             Self::Zh => Self::En,

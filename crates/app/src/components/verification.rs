@@ -14,10 +14,6 @@ pub struct Props {
     pub report: BundleReport,
 }
 
-fn bilingual(message: &str, lang: Lang) -> String {
-    message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| lang.pick(zh, en).to_owned())
-}
-
 #[component]
 pub fn Verification(props: &Props) -> Html {
     let lang = props.lang;
@@ -30,13 +26,13 @@ pub fn Verification(props: &Props) -> Html {
     };
     let mut problems: Vec<String> = Vec::new();
     if let Some(Err(error)) = &report.commitment {
-        problems.push(bilingual(&error.to_string(), lang));
+        problems.push(lang.half(&error.to_string()));
         for issue in error.field_issues() {
             problems.push(format!("{}：{}", issue.field, issue.message(text_lang(lang))));
         }
     }
     if let Some(Err(error)) = &report.receipt {
-        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), bilingual(&error.to_string(), lang)));
+        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), lang.half(&error.to_string())));
     }
     html! {
         <div class="verification" id="verification">

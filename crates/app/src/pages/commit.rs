@@ -137,10 +137,6 @@ fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<String, String> 
     Ok(jws.to_json())
 }
 
-fn bilingual(message: &str, lang: Lang) -> String {
-    message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| lang.pick(zh, en).to_owned())
-}
-
 #[component]
 pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -268,7 +264,7 @@ pub fn CommitPage(props: &Props) -> Html {
     };
     let blocking_error = match &prepared {
         Err(error @ (CommitmentError::NotInForce { .. } | CommitmentError::Template(_))) => {
-            Some(bilingual(&error.to_string(), lang))
+            Some(lang.half(&error.to_string()))
         }
         _ => None,
     };
@@ -352,7 +348,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 let signed = match sign(&filled, &kid, &passphrase) {
                     Ok(signed) => signed,
                     Err(error) => {
-                        phase.set(Phase::Failed { message: bilingual(&error, lang), signed: None });
+                        phase.set(Phase::Failed { message: lang.half(&error), signed: None });
                         return;
                     }
                 };

@@ -48,13 +48,6 @@ fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, String> {
     keyfile::seal(&seed, passphrase, &*random::<16>()?, &*random::<12>()?, &now_iso(), label).map_err(|e| e.to_string())
 }
 
-fn bilingual(message: &str, lang: Lang) -> String {
-    match message.split_once(" / ") {
-        Some((zh, en)) => lang.pick(zh, en).to_owned(),
-        None => message.to_owned(),
-    }
-}
-
 #[component]
 pub fn KeysPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -95,7 +88,7 @@ pub fn KeysPage(props: &Props) -> Html {
                         pass_again.set(String::new());
                         label.set(String::new());
                     }
-                    Err(error) => notice.set(Notice::Error(bilingual(&error, lang))),
+                    Err(error) => notice.set(Notice::Error(lang.half(&error))),
                 }
             });
         })
@@ -126,7 +119,7 @@ pub fn KeysPage(props: &Props) -> Html {
                     Ok((_, false)) => {
                         Notice::Ok(lang.pick("此密钥已在列表中", "This key is already in the list").into())
                     }
-                    Err(error) => Notice::Error(bilingual(&error, lang)),
+                    Err(error) => Notice::Error(lang.half(&error)),
                 });
                 keys.set(key_store::load());
             });
@@ -227,12 +220,11 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let signed =
-                    keyfile::open(&file, &pass).map_err(|e| bilingual(&e.to_string(), lang)).and_then(|seed| {
-                        let nonce = random::<16>()?;
-                        enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))
-                            .map_err(|e| bilingual(&e.to_string(), lang))
-                    });
+                let signed = keyfile::open(&file, &pass).map_err(|e| lang.half(&e.to_string())).and_then(|seed| {
+                    let nonce = random::<16>()?;
+                    enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))
+                        .map_err(|e| lang.half(&e.to_string()))
+                });
                 let result = match signed {
                     Ok(jws) => api::enrol_key(&jws.to_json()).await.map_err(|e| e.message(lang)),
                     Err(error) => Err(error),

@@ -68,10 +68,6 @@ fn item_from_file(text: &str) -> Result<OutboxItem, String> {
     ))
 }
 
-fn bilingual(message: &str, lang: Lang) -> String {
-    message.split_once(" / ").map_or_else(|| message.to_owned(), |(zh, en)| lang.pick(zh, en).to_owned())
-}
-
 #[component]
 pub fn OutboxPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -124,7 +120,7 @@ pub fn OutboxPage(props: &Props) -> Html {
                             .map(|_| lang.pick("已导入并加入发件箱", "Imported into the outbox").to_owned())
                             .map_err(|e| e.0),
                     },
-                    Err(error) => Err(bilingual(&error, lang)),
+                    Err(error) => Err(lang.half(&error)),
                 };
                 notice.set(Some(result));
                 reload.emit(());

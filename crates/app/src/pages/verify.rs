@@ -28,7 +28,7 @@ fn check(text: &str, lang: Lang) -> Outcome {
         Ok(report) => Outcome::Report(Box::new(report)),
         Err(error) => {
             let message = error.to_string();
-            Outcome::Error(message.split_once(" / ").map_or(message.clone(), |(zh, en)| lang.pick(zh, en).to_owned()))
+            Outcome::Error(lang.half(&message))
         }
     }
 }
