@@ -1,6 +1,42 @@
-//! Administrative divisions (GB/T 2260) as of 2021, embedded at compile time.
+//! Administrative divisions (GB/T 2260) as of 2021, embedded at compile time (packed by build.rs).
 
-include!(concat!(env!("OUT_DIR"), "/divisions.rs"));
+use std::sync::OnceLock;
+
+/// Code deltas (LEB128), one name length (bytes) per code, and the names back to back.
+static CODE_DELTAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/division-code-deltas.bin"));
+static NAME_LENGTHS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/division-name-lengths.bin"));
+static NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/division-names.txt"));
+
+/// The sorted index: (code, start of its name in `NAMES`).
+fn index() -> &'static [(u32, u32)] {
+    static INDEX: OnceLock<Vec<(u32, u32)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Vec::with_capacity(NAME_LENGTHS.len());
+        let (mut code, mut start, mut delta, mut shift) = (0u32, 0u32, 0u32, 0);
+        for &byte in CODE_DELTAS {
+            delta |= u32::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                code += delta;
+                index.push((code, start));
+                start += u32::from(NAME_LENGTHS[index.len() - 1]);
+                (delta, shift) = (0, 0);
+            }
+        }
+        index
+    })
+}
+
+fn name_at(position: usize) -> &'static str {
+    let start = index()[position].1 as usize;
+    let end = start + usize::from(NAME_LENGTHS[position]);
+    NAMES.get(start..end).unwrap_or("")
+}
+
+/// Every division in code order.
+fn divisions() -> impl Iterator<Item = (u32, &'static str)> {
+    index().iter().enumerate().map(|(position, &(code, _))| (code, name_at(position)))
+}
 
 /// The registering authority at national level uses this region code in a 统一社会信用代码.
 pub const NATIONAL_LEVEL: u32 = 100_000;
@@ -10,7 +46,7 @@ pub fn division_name(code: u32) -> Option<&'static str> {
     if code == NATIONAL_LEVEL {
         return Some("国家级");
     }
-    DIVISIONS.binary_search_by_key(&code, |row| row.0).ok().map(|index| DIVISIONS[index].1)
+    index().binary_search_by_key(&code, |row| row.0).ok().map(name_at)
 }
 
 /// Whether the two leading digits name a province-level division (11 北京 … 82 澳门).
@@ -40,8 +76,7 @@ impl Province {
                 _ => return Err(unknown()),
             }
         } else {
-            DIVISIONS
-                .iter()
+            divisions()
                 .find(|(code, name)| code % 10_000 == 0 && !text.is_empty() && name.starts_with(text))
                 .map(|(code, _)| code / 10_000)
                 .ok_or_else(unknown)?
@@ -78,6 +113,22 @@ mod tests {
         assert!(division_name(140171).is_some(), "development zones are in the table");
         assert_eq!(division_name(NATIONAL_LEVEL), Some("国家级"));
         assert_eq!(division_name(999_999), None);
+    }
+
+    #[test]
+    fn the_packed_table_gives_back_every_row_of_the_source() {
+        let source = include_str!("../../data/divisions-2021.tsv");
+        let rows: Vec<(u32, &str)> = source
+            .lines()
+            .skip(1)
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(code, name)| (code.trim().parse().unwrap_or(0), name.trim()))
+            .collect();
+        assert!(rows.len() > 3000);
+        assert_eq!(divisions().count(), rows.len());
+        for (code, name) in rows {
+            assert_eq!(division_name(code), Some(name), "{code}");
+        }
     }
 
     #[test]

@@ -48,7 +48,8 @@ pub struct Condition {
     pub equals: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub id: String,
     #[serde(rename = "type")]
@@ -56,6 +57,7 @@ pub struct FieldSpec {
     pub label: Text,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
+    #[serde(default)]
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_if: Option<Condition>,
@@ -63,7 +65,7 @@ pub struct FieldSpec {
     pub min_len: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_len: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
     /// Amount bounds in yuan.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,7 +73,7 @@ pub struct FieldSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// A date that may not lie after the day of signing.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_future: bool,
 }
 
@@ -426,17 +428,32 @@ fn parse_amount(text: &str) -> Option<i64> {
     (total <= MAX_AMOUNT_CENTS).then_some(total)
 }
 
+/// Through integer cents: exact for any bound a template can state, and it keeps float formatting (over
+/// 10 KB of wasm) out of the build.
 fn format_yuan(yuan: f64) -> String {
-    if yuan.fract() == 0.0 {
-        format!("{yuan:.0}")
+    let cents = (yuan * 100.0).round() as i64;
+    let (whole, fraction) = (cents / 100, (cents % 100).abs());
+    let sign = if cents < 0 && whole == 0 { "-" } else { "" };
+    if fraction == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{yuan:.2}")
+        format!("{sign}{whole}.{fraction:02}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yuan_bounds_read_as_written() {
+        assert_eq!(format_yuan(0.0), "0");
+        assert_eq!(format_yuan(100.0), "100");
+        assert_eq!(format_yuan(0.5), "0.50");
+        assert_eq!(format_yuan(1234.05), "1234.05");
+        assert_eq!(format_yuan(-0.25), "-0.25");
+        assert_eq!(format_yuan(-3.5), "-3.50");
+    }
 
     #[test]
     fn phones() {

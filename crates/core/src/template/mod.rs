@@ -1,11 +1,10 @@
 //! Commitment templates (信用承诺书) as data: one JSON file per template under `crates/core/templates/`,
-//! embedded at compile time, resolved against a shared library of standard fields and clauses
-//! (`_common.json`). A template pins its text with `text_sha256`, the SHA-256 of its blank rendering.
+//! resolved at build time against a shared library of standard fields and clauses (`_common.json`) and
+//! embedded; checked when first used. A template pins its text with `text_sha256`, the SHA-256 of its blank rendering.
 
 mod field;
 mod render;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -77,7 +76,8 @@ impl TemplateKind {
 }
 
 /// A resolved template, as served and signed against.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Template {
     pub id: String,
     pub version: String,
@@ -118,125 +118,19 @@ pub enum TemplateError {
     UnknownVersion { id: String, version: String, known: String },
 }
 
-// --- the files -------------------------------------------------------------------------------------
+/// Every template file with the standard fields and clauses it uses filled in (by build.rs).
+const TEMPLATES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CommonFile {
-    fields: BTreeMap<String, FieldSpecFile>,
-    clauses: BTreeMap<String, Text>,
-}
-
-/// A field in a template file: a full definition, or `use` of a standard field with overrides.
-#[derive(Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-struct FieldSpecFile {
-    #[serde(rename = "use")]
-    uses: Option<String>,
-    id: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<FieldType>,
-    label: Option<Text>,
-    help: Option<Text>,
-    required: Option<bool>,
-    required_if: Option<Condition>,
-    min_len: Option<u32>,
-    max_len: Option<u32>,
-    options: Option<Vec<ChoiceOption>>,
-    min: Option<f64>,
-    max: Option<f64>,
-    not_future: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ClauseFile {
-    Use {
-        #[serde(rename = "use")]
-        uses: String,
-    },
-    Inline(Text),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TemplateFile {
-    id: String,
-    version: String,
-    kind: TemplateKind,
-    field: Text,
-    title: Text,
-    departments: Vec<Text>,
-    departments_confirmed: bool,
-    legal_basis: Vec<Text>,
-    effective_from: Date,
-    effective_to: Option<Date>,
-    fields: Vec<FieldSpecFile>,
-    preamble: Text,
-    clauses: Vec<ClauseFile>,
-    closing: Text,
-    text_sha256: String,
-}
-
-include!(concat!(env!("OUT_DIR"), "/templates.rs"));
-
-fn resolve_field(file: &FieldSpecFile, common: &CommonFile) -> Result<FieldSpec, String> {
-    let base = match &file.uses {
-        Some(name) => common.fields.get(name).ok_or(format!("unknown standard field {name:?}"))?.clone(),
-        None => FieldSpecFile::default(),
-    };
-    let id = file.id.clone().or(file.uses.clone()).ok_or("field without id or use")?;
-    let spec = FieldSpec {
-        kind: file.kind.or(base.kind).ok_or(format!("field {id:?} has no type"))?,
-        label: file.label.clone().or(base.label).ok_or(format!("field {id:?} has no label"))?,
-        help: file.help.clone().or(base.help),
-        required: file.required.or(base.required).unwrap_or(false),
-        required_if: file.required_if.clone().or(base.required_if),
-        min_len: file.min_len.or(base.min_len),
-        max_len: file.max_len.or(base.max_len),
-        options: file.options.clone().or(base.options).unwrap_or_default(),
-        min: file.min.or(base.min),
-        max: file.max.or(base.max),
-        not_future: file.not_future.or(base.not_future).unwrap_or(false),
-        id,
-    };
-    spec.check()?;
-    Ok(spec)
-}
-
-fn resolve(file: TemplateFile, common: &CommonFile) -> Result<Template, String> {
-    let fields = file.fields.iter().map(|f| resolve_field(f, common)).collect::<Result<Vec<_>, _>>()?;
-    let clauses = file
-        .clauses
-        .into_iter()
-        .map(|clause| match clause {
-            ClauseFile::Inline(text) => Ok(text),
-            ClauseFile::Use { uses } => common.clauses.get(&uses).cloned().ok_or(format!("unknown clause {uses:?}")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut template = Template {
-        id: file.id,
-        version: file.version,
-        kind: file.kind,
-        field: file.field,
-        title: file.title,
-        departments: file.departments,
-        departments_confirmed: file.departments_confirmed,
-        legal_basis: file.legal_basis,
-        effective_from: file.effective_from,
-        effective_to: file.effective_to,
-        fields,
-        preamble: file.preamble,
-        clauses,
-        closing: file.closing,
-        text_sha256: String::new(),
-    };
+/// A template as loaded must have valid field rules, known placeholders, and the text its hash pins.
+fn check(template: Template) -> Result<Template, String> {
+    for field in &template.fields {
+        field.check()?;
+    }
     render::check_placeholders(&template)?;
     let computed = text_sha256(&template);
-    if computed != file.text_sha256 {
-        return Err(format!("text_sha256 is {:?} but the text hashes to {computed:?}", file.text_sha256));
+    if computed != template.text_sha256 {
+        return Err(format!("text_sha256 is {:?} but the text hashes to {computed:?}", template.text_sha256));
     }
-    template.text_sha256 = computed;
     Ok(template)
 }
 
@@ -248,21 +142,17 @@ struct Catalogue {
 fn catalogue() -> &'static Catalogue {
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
+        let files: Vec<Template> = match serde_json::from_str(TEMPLATES_JSON) {
+            Ok(files) => files,
+            Err(e) => return Catalogue { templates: Vec::new(), errors: vec![format!("templates: {e}")] },
+        };
         let mut templates = Vec::new();
         let mut errors = Vec::new();
-        let common: CommonFile = match serde_json::from_str(COMMON_FILE) {
-            Ok(common) => common,
-            Err(e) => {
-                return Catalogue { templates, errors: vec![format!("_common.json: {e}")] };
-            }
-        };
-        for (name, text) in TEMPLATE_FILES {
-            match serde_json::from_str::<TemplateFile>(text)
-                .map_err(|e| e.to_string())
-                .and_then(|f| resolve(f, &common))
-            {
+        for file in files {
+            let id = file.id.clone();
+            match check(file) {
                 Ok(template) => templates.push(template),
-                Err(e) => errors.push(format!("{name}: {e}")),
+                Err(e) => errors.push(format!("{id}: {e}")),
             }
         }
         templates.sort_by(|a, b| (a.kind as u8, &a.id, &a.version).cmp(&(b.kind as u8, &b.id, &b.version)));
