@@ -15,6 +15,16 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
+// The wasm files a context downloads, by name.
+function recordWasm(context) {
+  const files = [];
+  context.on("request", (request) => {
+    const file = new URL(request.url()).pathname.split("/").pop();
+    if (file.endsWith(".wasm")) files.push(file);
+  });
+  return files;
+}
+
 async function demoSubjectCode(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
   return list.subjects[0].credit_code;
@@ -24,6 +34,7 @@ test("on another origin: code check, status and commitment widgets work and the 
   assert.notEqual(demoOrigin, new URL(base).origin, "the demo page is on a different origin");
   const code = await demoSubjectCode("可修复餐饮");
   const context = await browser.newContext();
+  const wasm = recordWasm(context);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
@@ -64,12 +75,14 @@ test("on another origin: code check, status and commitment widgets work and the 
   await page.locator("#log", { hasText: /xinnuo-submitted submissionId=[0-9a-f]{64}/ }).waitFor({ timeout: 30_000 });
   assert.equal(await serverCount(subject), 1);
   assert.deepEqual(errors, []);
+  assert.deepEqual(wasm, ["xinnuo_widgets_bg.wasm"], "one module, the one with every widget on the page");
   await context.close();
 });
 
 test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resizes, and relays events", async () => {
   const strict = demo.replace("/index.html?", "/strict.html?");
   const context = await browser.newContext();
+  const wasm = recordWasm(context);
   const page = await context.newPage();
   const cspErrors = [];
   page.on("console", (message) => { if (/Content Security Policy/.test(message.text())) cspErrors.push(message.text()); });
@@ -83,6 +96,33 @@ test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resi
   await page.locator("#log", { hasText: "xinnuo-checked 91350100M000100Y43 valid=true" }).waitFor();
   const height = await page.locator("#code-check iframe").evaluate((el) => el.getBoundingClientRect().height);
   assert.ok(height > 200, `the iframe grew to its content (${height}px)`);
+  assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"], "a code check alone loads the smallest module");
+  await context.close();
+});
+
+test("a page loads only the module its widgets need, and a larger one when a larger widget arrives", async () => {
+  const code = await demoSubjectCode("可修复餐饮");
+  const context = await browser.newContext();
+  const wasm = recordWasm(context);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(`${base}/embed/?widget=code-check`);
+  const check = page.locator("xinnuo-code-check");
+  await check.locator("#code-input").fill("91140105123456788F");
+  await check.locator("#verdict", { hasText: "有效" }).waitFor();
+  assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"]);
+
+  await page.evaluate((code) => {
+    const status = document.createElement("xinnuo-status");
+    status.setAttribute("code", code);
+    document.body.append(status);
+  }, code);
+  await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+  assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm", "xinnuo_widgets_status_bg.wasm"]);
+  await check.locator("#code-input").fill("91140105123456788E");
+  await check.locator("#verdict", { hasText: "无效" }).waitFor();
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -184,17 +184,11 @@ fn bench_soak(seconds: usize) -> Result<String> {
 fn sizes() -> Result<String> {
     let dist = crate::root().join("dist");
     let pkg = crate::root().join("pkg");
-    let mut md = String::from("## Sizes (gzip -9)\n\n| file | raw KB | gzip KB | target |\n|---|---|---|---|\n");
-    for (label, path, target) in [
-        ("app wasm", dist.join("app_bg.wasm"), ""),
-        ("app js", dist.join("app.js"), ""),
-        ("widgets wasm", dist.join("widgets/xinnuo_widgets_bg.wasm"), "≤ 250 KB with the glue"),
-        ("widgets glue js", dist.join("widgets/xinnuo_widgets.js"), ""),
-        ("npm package wasm", pkg.join("xinnuo_bg.wasm"), "≤ 120 KB"),
-    ] {
-        let (raw, gzip) = crate::build::gzip_size(&path)?;
+    let mut md = String::from("## Sizes (gzip -9)\n\n| download | raw KB | gzip KB | target |\n|---|---|---|---|\n");
+    for (label, paths, target) in crate::build::downloads(&dist, &pkg) {
+        let (raw, gzip) = crate::build::total_size(&paths)?;
         md.push_str(&row(&[
-            label.into(),
+            label,
             format!("{:.1}", raw as f64 / 1024.0),
             format!("{:.1}", gzip as f64 / 1024.0),
             target.into(),

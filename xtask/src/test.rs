@@ -19,6 +19,20 @@ pub fn test_all() -> Result {
         "xinnuo-app",
         "-p",
         "xinnuo-wasm",
+        "-p",
+        "xinnuo-widgets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // The smallest widget build leaves out code behind `cfg(feature)`: lint it as built.
+    run(cargo().args([
+        "clippy",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "xinnuo-widgets",
+        "--no-default-features",
         "--",
         "-D",
         "warnings",

@@ -2,15 +2,19 @@
 //! (`<xinnuo-code-check>`, `<xinnuo-status code>`, `<xinnuo-commitment template>`); each creates a shadow root
 //! and calls one `mount…` function here, which renders the app's own component into that root only and turns
 //! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
+//! Features `status` and `commitment` add those widgets; the build without them is the code check alone.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 use xinnuo_app::i18n::Lang;
+#[cfg(feature = "commitment")]
 use xinnuo_app::pages::commit::CommitPage;
 use xinnuo_app::pages::single_check::SingleCheck;
+#[cfg(feature = "status")]
 use xinnuo_app::pages::status::SubjectPage;
 use xinnuo_core::code::{CodeReport, ValidateOptions};
+#[cfg(feature = "commitment")]
 use xinnuo_core::commitment::Filled;
 use yew::prelude::*;
 
@@ -70,18 +74,21 @@ pub fn mount_code_check(host: HtmlElement, root: Element, lang: &str, api: &str)
     handle(yew::Renderer::<CodeCheckWidget>::with_root_and_props(root, CodeCheckProps { lang, host }).render())
 }
 
+#[cfg(feature = "status")]
 #[derive(Properties, PartialEq)]
 struct StatusProps {
     lang: Lang,
     code: String,
 }
 
+#[cfg(feature = "status")]
 #[component]
 fn StatusWidget(props: &StatusProps) -> Html {
     html! { <SubjectPage lang={props.lang} code={props.code.clone()} /> }
 }
 
 /// `<xinnuo-status code="…">`: tier, lists and each record's repair answer for one subject.
+#[cfg(feature = "status")]
 #[wasm_bindgen(js_name = mountStatus)]
 pub fn mount_status(root: Element, code: &str, lang: &str, api: &str) -> WidgetHandle {
     let lang = setup(lang, api);
@@ -90,6 +97,7 @@ pub fn mount_status(root: Element, code: &str, lang: &str, api: &str) -> WidgetH
     )
 }
 
+#[cfg(feature = "commitment")]
 #[derive(Properties, PartialEq)]
 struct CommitmentProps {
     lang: Lang,
@@ -97,6 +105,7 @@ struct CommitmentProps {
     host: HtmlElement,
 }
 
+#[cfg(feature = "commitment")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Submitted {
@@ -105,6 +114,7 @@ struct Submitted {
     sequence: Option<u64>,
 }
 
+#[cfg(feature = "commitment")]
 #[component]
 fn CommitmentWidget(props: &CommitmentProps) -> Html {
     let host = props.host.clone();
@@ -124,6 +134,7 @@ fn CommitmentWidget(props: &CommitmentProps) -> Html {
 
 /// `<xinnuo-commitment template="…">`: fill → sign → submit or queue; `xinnuo-submitted` carries
 /// `{ submissionId, receipt }`.
+#[cfg(feature = "commitment")]
 #[wasm_bindgen(js_name = mountCommitment)]
 pub fn mount_commitment(
     host: HtmlElement,
