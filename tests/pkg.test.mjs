@@ -72,3 +72,18 @@ test("types are generated with the documented names", async () => {
     assert.ok(types.includes(name), name);
   }
 });
+
+test("the codes-only entry gives the same answers as the full package, and nothing else", async () => {
+  const codes = await import("../pkg/codes/xinnuo_codes.js");
+  codes.initSync({ module: await readFile(new URL("../pkg/codes/xinnuo_codes_bg.wasm", import.meta.url)) });
+  const text = ["91350100M000100Y43", "91140105123456788E", "１４０１０５１９９００３０７１２３Ｘ", "M000100Y-4", "garbage"].join("\n");
+  assert.deepEqual(codes.validateCodes(text), validateCodes(text));
+  assert.deepEqual(codes.validateCode("91140105123456788E", { province: "山西" }),
+    validateCode("91140105123456788E", { province: "山西" }));
+  assert.deepEqual([...codes.checkCodes(text)], [...checkCodes(text)]);
+  assert.deepEqual(codes.codeKinds(), codeKinds());
+  assert.throws(() => codes.validateCode("x", { province: "火星" }), /未知的省份/);
+  for (const name of ["signCommitment", "listTemplates", "summarizeStatus", "verifyEnvelope"]) {
+    assert.equal(codes[name], undefined, `${name} is not in the codes-only entry`);
+  }
+});

@@ -103,6 +103,11 @@ pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static
         list.push((format!("widgets page: {shows}"), files, "≤ 250 KB"));
     }
     list.push(("npm package wasm".to_owned(), vec![pkg.join("xinnuo_bg.wasm")], "≤ 120 KB"));
+    list.push((
+        "npm package wasm, codes only (xinnuo/codes)".to_owned(),
+        vec![pkg.join("codes/xinnuo_codes_bg.wasm")],
+        "",
+    ));
     list
 }
 
@@ -149,6 +154,9 @@ pub fn build_all() -> Result<Artefacts> {
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, "app", "-Oz")?;
     bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-Oz")?;
+    // The codes-only entry `xinnuo/codes` (no templates, rules or signing).
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-wasm", "--no-default-features"]))?;
+    bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg.join("codes"), "xinnuo_codes", "-Oz")?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
     for (features, out_name) in WIDGET_MODULES {

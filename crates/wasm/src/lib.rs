@@ -1,7 +1,9 @@
 //! The `xinnuo` npm package: a thin wasm-bindgen facade over `xinnuo-core`. It converts JavaScript values
 //! to core types and back; every rule lives in the core.
 
+#[cfg(feature = "commitments")]
 pub mod commitment;
+#[cfg(feature = "status")]
 pub mod status;
 
 use serde::{Deserialize, Serialize};
