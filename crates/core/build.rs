@@ -1,5 +1,5 @@
-//! Embeds the data the core ships with: divisions, templates, holiday schedules. Each is checked here, so a
-//! bad data file fails the build rather than a user's check.
+//! Embeds the data the core ships with: divisions, templates, holiday schedules. A malformed file fails the
+//! build; what needs the core's own rules (templates' fields and text hashes) is checked when first loaded.
 use std::{env, fs, path::Path};
 
 fn main() {

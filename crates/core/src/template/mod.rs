@@ -1,6 +1,7 @@
 //! Commitment templates (信用承诺书) as data: one JSON file per template under `crates/core/templates/`,
 //! resolved at build time against a shared library of standard fields and clauses (`_common.json`) and
-//! embedded; checked when first used. A template pins its text with `text_sha256`, the SHA-256 of its blank rendering.
+//! embedded; checked when first used. A template pins its text with `text_sha256`, the SHA-256 of its blank
+//! rendering.
 
 mod field;
 mod render;
