@@ -25,6 +25,17 @@ function recordWasm(context) {
   return files;
 }
 
+// A fresh context on `url`, with the wasm files it downloads and the page's uncaught errors.
+async function openWatched(url) {
+  const context = await browser.newContext();
+  const wasm = recordWasm(context);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  await page.goto(url);
+  return { context, page, wasm, errors };
+}
+
 async function demoSubjectCode(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
   return list.subjects[0].credit_code;
@@ -33,12 +44,7 @@ async function demoSubjectCode(q) {
 test("on another origin: code check, status and commitment widgets work and the page receives their events", async () => {
   assert.notEqual(demoOrigin, new URL(base).origin, "the demo page is on a different origin");
   const code = await demoSubjectCode("可修复餐饮");
-  const context = await browser.newContext();
-  const wasm = recordWasm(context);
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${demo}&code=${code}`);
+  const { context, page, wasm, errors } = await openWatched(`${demo}&code=${code}`);
 
   // Code check: live verdict inside the widget, event on the host page.
   const check = page.locator("xinnuo-code-check");
@@ -102,12 +108,7 @@ test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resi
 
 test("a page loads only the module its widgets need, and a larger one when a larger widget arrives", async () => {
   const code = await demoSubjectCode("可修复餐饮");
-  const context = await browser.newContext();
-  const wasm = recordWasm(context);
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error));
-  await page.goto(`${base}/embed/?widget=code-check`);
+  const { context, page, wasm, errors } = await openWatched(`${base}/embed/?widget=code-check`);
   const check = page.locator("xinnuo-code-check");
   await check.locator("#code-input").fill("91140105123456788F");
   await check.locator("#verdict", { hasText: "有效" }).waitFor();
