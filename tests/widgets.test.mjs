@@ -127,6 +127,23 @@ test("a page loads only the module its widgets need, and a larger one when a lar
   await context.close();
 });
 
+test("lang and theme attributes: English and dark, and a changed attribute re-renders the widget", async () => {
+  const { context, page, errors } = await openWatched(`${base}/embed/?widget=code-check&lang=en&theme=dark`);
+  const check = page.locator("xinnuo-code-check");
+  await check.locator("#code-input").fill("91140105123456788F");
+  await check.locator("#verdict", { hasText: "Valid" }).waitFor();
+  const background = await check.locator(".xinnuo-widget").evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(background, "rgb(24, 32, 42)", "theme=dark");
+
+  await check.evaluate((el) => { el.setAttribute("lang", "zh-CN"); el.setAttribute("theme", "light"); });
+  await check.locator("#code-input").fill("91140105123456788E");
+  await check.locator("#verdict", { hasText: "无效" }).waitFor();
+  const light = await check.locator(".xinnuo-widget").evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(light, "rgb(24, 32, 42)", "theme=light after the change");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the server answers CORS only for configured origins", async () => {
   const allowed = await fetch(`${base}/api/v1/templates`, { headers: { origin: demoOrigin } });
   assert.equal(allowed.headers.get("access-control-allow-origin"), demoOrigin);
