@@ -90,11 +90,7 @@ pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static
         ("app wasm".to_owned(), vec![dist.join("app_bg.wasm")], ""),
         ("app js".to_owned(), vec![dist.join("app.js")], ""),
     ];
-    for (module, shows) in [
-        ("xinnuo_widgets_check", "code check"),
-        ("xinnuo_widgets_status", "code check + status"),
-        ("xinnuo_widgets", "all three (+ commitment)"),
-    ] {
+    for (_, module, shows) in WIDGET_MODULES {
         let files = vec![
             widgets.join("xinnuo-widgets.js"),
             widgets.join(format!("{module}.js")),
@@ -129,12 +125,12 @@ pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
     Ok((bytes.len() as u64, compressed.len() as u64))
 }
 
-/// The widget builds, smallest first; `web/widgets/xinnuo-widgets.js` loads the smallest one that has every
-/// widget on the page.
-pub const WIDGET_MODULES: &[(&[&str], &str)] = &[
-    (&["--no-default-features"], "xinnuo_widgets_check"),
-    (&["--no-default-features", "--features", "status"], "xinnuo_widgets_status"),
-    (&[], "xinnuo_widgets"),
+/// The widget builds, smallest first: (cargo features, output name, the widgets it has).
+/// `web/widgets/xinnuo-widgets.js` loads the smallest one that has every widget on the page.
+pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
+    (&["--no-default-features"], "xinnuo_widgets_check", "code check"),
+    (&["--no-default-features", "--features", "status"], "xinnuo_widgets_status", "code check + status"),
+    (&[], "xinnuo_widgets", "all three (+ commitment)"),
 ];
 
 pub fn build_all() -> Result<Artefacts> {
@@ -159,7 +155,7 @@ pub fn build_all() -> Result<Artefacts> {
     bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg.join("codes"), "xinnuo_codes", "-Oz")?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
-    for (features, out_name) in WIDGET_MODULES {
+    for (features, out_name, _) in WIDGET_MODULES {
         run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-widgets"]).args(*features))?;
         bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), out_name, "-Oz")?;
     }
