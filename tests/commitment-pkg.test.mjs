@@ -29,6 +29,12 @@ test("validation names the field, in Chinese and English", () => {
   assert.match(issues[0].message_zh, /手机号/);
   assert.match(issues[0].message_en, /mobile number/);
   assert.throws(() => xinnuo.validateCommitment({ values: {} }), /template_id/);
+  // A wrong JavaScript type is named; no position in JSON text the caller never wrote.
+  assert.throws(() => xinnuo.validateCommitment({ template_id: 3, values: {} }), (error) => {
+    assert.match(error.message, /承诺书内容格式不正确.*invalid type: integer `3`, expected a string$/);
+    return true;
+  });
+  assert.throws(() => xinnuo.validateCommitment(5n), /承诺书内容格式不正确.*not representable as JSON/);
 });
 
 test("rendering: the draft shows blanks, the complete form the values", () => {

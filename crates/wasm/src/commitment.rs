@@ -82,7 +82,7 @@ fn js_error(error: impl std::fmt::Display) -> JsError {
 fn from_js<T: for<'de> Deserialize<'de> + Default>(value: Option<JsValue>, what: &str) -> Result<T, JsError> {
     match value.filter(|v| !v.is_undefined() && !v.is_null()) {
         None => Ok(T::default()),
-        Some(value) => serde_wasm_bindgen::from_value(value)
+        Some(value) => xinnuo_js_json::from_js(&value)
             .map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}"))),
     }
 }
@@ -92,7 +92,7 @@ fn filled_from(value: JsFilled) -> Result<Filled, JsError> {
     if value.is_undefined() || value.is_null() {
         return Err(JsError::new("缺少承诺书内容 / missing the filled commitment"));
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    xinnuo_js_json::from_js(&value).map_err(|e| {
         JsError::new(&format!(
             "承诺书内容格式不正确（需要 template_id 和 values）/ invalid filled commitment (needs template_id and values): {e}"
         ))

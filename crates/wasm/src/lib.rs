@@ -6,7 +6,7 @@ pub mod commitment;
 #[cfg(feature = "status")]
 pub mod status;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use xinnuo_core::code::{self, CodeKind, CodeReport, Province, ValidateOptions, Verdict};
 
@@ -80,8 +80,8 @@ fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsE
     let Some(value) = value.map(JsValue::from).filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(ValidateOptions::default());
     };
-    let options: JsOptions = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| JsError::new(&format!("选项格式不正确 / invalid options: {e}")))?;
+    let options: JsOptions =
+        xinnuo_js_json::from_js(&value).map_err(|e| JsError::new(&format!("选项格式不正确 / invalid options: {e}")))?;
     parse_options(options.province.as_deref()).map_err(|e| JsError::new(&e.to_string()))
 }
 
@@ -90,10 +90,9 @@ pub fn parse_options(province: Option<&str>) -> Result<ValidateOptions, code::Un
     Ok(ValidateOptions { province: province.map(Province::parse).transpose()? })
 }
 
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("内部错误 / internal error: {e}")))
+/// A Rust value as a plain JavaScript value.
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    xinnuo_js_json::to_js(value).map_err(|e| JsError::new(&format!("内部错误 / internal error: {e}")))
 }
 
 /// Validates one credit code, organisation code, registration number or ID number.

@@ -54,7 +54,7 @@ fn js_error(error: impl std::fmt::Display) -> JsError {
 }
 
 fn json_of(value: JsValue, what: &str) -> Result<Value, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}")))
+    xinnuo_js_json::from_js(&value).map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}")))
 }
 
 fn date(text: &str, name: &str) -> Result<Date, JsError> {

@@ -39,7 +39,7 @@ fn handle<C: BaseComponent>(app: yew::AppHandle<C>) -> WidgetHandle {
 
 /// Dispatches `name` on the host element with `detail` (bubbles, crosses the shadow boundary).
 fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
-    let Ok(detail) = detail.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else { return };
+    let Ok(detail) = xinnuo_js_json::to_js(detail) else { return };
     let init = web_sys::CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -36,7 +36,7 @@ async fn put<T: Serialize>(store_name: &str, value: &T) -> Result<(), StorageErr
     let db = open().await?;
     let tx = db.transaction(&[store_name], TransactionMode::ReadWrite).map_err(StorageError::from)?;
     let store = tx.store(store_name).map_err(StorageError::from)?;
-    let value = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(StorageError::from)?;
+    let value = xinnuo_js_json::to_js(value).map_err(StorageError::from)?;
     store.put(&value, None).await.map_err(StorageError::from)?;
     tx.done().await.map_err(StorageError::from)?;
     Ok(())
@@ -51,7 +51,7 @@ async fn all<T: DeserializeOwned>(store_name: &str) -> Result<(Vec<T>, usize), S
     let mut items = Vec::new();
     let mut unreadable = 0;
     for value in values {
-        match serde_wasm_bindgen::from_value(value) {
+        match xinnuo_js_json::from_js(&value) {
             Ok(item) => items.push(item),
             Err(_) => unreadable += 1,
         }
@@ -67,7 +67,7 @@ async fn get<T: DeserializeOwned>(store_name: &str, key: &str) -> Result<Option<
         .get(JsValue::from_str(key))
         .await
         .map_err(StorageError::from)?
-        .and_then(|v| serde_wasm_bindgen::from_value(v).ok()))
+        .and_then(|v| xinnuo_js_json::from_js(&v).ok()))
 }
 
 async fn delete(store_name: &str, key: &str) -> Result<(), StorageError> {

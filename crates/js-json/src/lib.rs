@@ -1,0 +1,31 @@
+//! Serde values to and from JavaScript values through JSON text: `JSON.parse`/`JSON.stringify` on the
+//! JavaScript side, serde_json on ours. The core already needs serde_json, so one (de)serialiser serves every
+//! type and the wasm stays smaller than with a second, JsValue-walking one; the values are exactly the
+//! documents the server sends.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// A Rust value as the JavaScript value `JSON.parse` makes of its JSON. Errors are serde's English message.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, String> {
+    let text = serde_json::to_string(value).map_err(|error| error.to_string())?;
+    js_sys::JSON::parse(&text).map_err(|_| "JSON.parse failed".to_owned())
+}
+
+/// A JavaScript value read as `T` through `JSON.stringify` (so `undefined` fields are absent). The error is
+/// serde's English message, for the caller to put after its own words.
+pub fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "not representable as JSON".to_owned())?;
+    serde_json::from_str(&text).map_err(|error| without_position(&error))
+}
+
+/// serde's message without " at line 1 column 57": a position in text the caller never wrote only confuses.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&suffix).unwrap_or(&message).to_owned()
+}
