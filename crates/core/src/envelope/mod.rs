@@ -4,7 +4,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
+
+use ed25519::SigningKey;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -12,6 +14,7 @@ use sha2::{Digest, Sha256};
 /// The only algorithm accepted.
 pub const ALG: &str = "EdDSA";
 
+mod ed25519;
 pub mod keyfile;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,7 +56,7 @@ pub fn canonicalize(value: &impl Serialize) -> Result<Vec<u8>, EnvelopeError> {
 
 /// The Ed25519 public key of a 32-byte seed.
 pub fn public_key(seed: &[u8; 32]) -> [u8; 32] {
-    SigningKey::from_bytes(seed).verifying_key().to_bytes()
+    SigningKey::from_seed(seed).public_key()
 }
 
 /// The public key as a JWK (RFC 8037).
@@ -97,7 +100,7 @@ impl FlattenedJws {
 }
 
 /// An unlocked signing key with its derived public parts, so that signing many times derives them once.
-/// The secret is wiped when it is dropped (ed25519-dalek's `ZeroizeOnDrop`).
+/// The secret is wiped when it is dropped (ed25519-dalek's `ExpandedSecretKey`).
 pub struct Signer {
     key: SigningKey,
     /// Canonical protected header, base64url: `alg`, `kid`, `jwk`.
@@ -107,8 +110,8 @@ pub struct Signer {
 
 impl Signer {
     pub fn from_seed(seed: &[u8; 32]) -> Self {
-        let key = SigningKey::from_bytes(seed);
-        let public = key.verifying_key().to_bytes();
+        let key = SigningKey::from_seed(seed);
+        let public = key.public_key();
         let kid = thumbprint(&public);
         let header = json!({ "alg": ALG, "kid": kid, "jwk": public_jwk(&public) });
         // Canonicalising a literal object of strings cannot fail; the fallback is never used.
@@ -121,19 +124,19 @@ impl Signer {
     }
 
     pub fn public_key(&self) -> [u8; 32] {
-        self.key.verifying_key().to_bytes()
+        self.key.public_key()
     }
 
     /// Signs the canonical bytes of `payload`; the protected header carries `alg`, `kid` and `jwk`.
     pub fn sign(&self, payload: &Value) -> Result<FlattenedJws, EnvelopeError> {
         let payload = b64(&canonicalize(payload)?);
         let signature = self.key.sign(format!("{}.{payload}", self.protected).as_bytes());
-        Ok(FlattenedJws { protected: self.protected.clone(), payload, signature: b64(&signature.to_bytes()) })
+        Ok(FlattenedJws { protected: self.protected.clone(), payload, signature: b64(&signature) })
     }
 
     /// A raw Ed25519 signature (for interoperability tests and benchmarks).
     pub fn sign_raw(&self, message: &[u8]) -> [u8; 64] {
-        self.key.sign(message).to_bytes()
+        self.key.sign(message)
     }
 }
 

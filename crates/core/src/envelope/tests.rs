@@ -16,9 +16,9 @@ fn rfc8037_public_key_thumbprint_and_signature() {
     assert_eq!(thumbprint(&public_key(&seed)), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
     // A.4: Ed25519 signing of the compact example (Ed25519 is deterministic).
     let input = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
-    let signature = SigningKey::from_bytes(&seed).sign(input.as_bytes());
+    let signature = SigningKey::from_seed(&seed).sign(input.as_bytes());
     assert_eq!(
-        b64(&signature.to_bytes()),
+        b64(&signature),
         "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
     );
 }
@@ -88,10 +88,10 @@ fn malformed_envelopes_get_typed_errors() {
     let short = FlattenedJws { signature: b64(&[0u8; 10]), ..jws.clone() };
     assert_eq!(verify(&short.to_json()), Err(EnvelopeError::BadSignature));
     // A correctly signed but non-canonical payload is refused: the signed bytes must be the JCS bytes.
-    let key = SigningKey::from_bytes(&rfc_seed());
+    let key = SigningKey::from_seed(&rfc_seed());
     let loose = b64(br#"{ "b":1, "a":2 }"#);
     let signature = key.sign(format!("{}.{loose}", jws.protected).as_bytes());
-    let non_canonical = FlattenedJws { payload: loose, signature: b64(&signature.to_bytes()), ..jws };
+    let non_canonical = FlattenedJws { payload: loose, signature: b64(&signature), ..jws };
     assert_eq!(verify(&non_canonical.to_json()), Err(EnvelopeError::NotCanonical));
 }
 
