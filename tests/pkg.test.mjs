@@ -31,6 +31,9 @@ test("province option warns; an unknown province throws a clear error", () => {
   assert.equal(report.valid, true);
   assert.equal(report.warnings[0].code, "outside_province");
   assert.throws(() => validateCode("91350100M000100Y43", { province: "火星" }), /未知的省份/);
+  assert.throws(() => validateCode("91350100M000100Y43", { province: 14 }), /province 应为字符串.*must be a string/);
+  assert.throws(() => validateCodes("91350100M000100Y43", "山西"), /选项应为对象.*options must be an object/);
+  assert.equal(validateCode("91350100M000100Y43", { province: undefined }).valid, true);
 });
 
 test("kind detection of legacy identifiers", () => {

@@ -6,7 +6,6 @@ pub mod commitment;
 #[cfg(feature = "status")]
 pub mod status;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use xinnuo_core::code::{self, CodeKind, CodeReport, Province, ValidateOptions, Verdict};
 
@@ -69,20 +68,24 @@ extern "C" {
     pub type JsValidateOptions;
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct JsOptions {
-    province: Option<String>,
-}
-
-/// Reads the options object; a bad province is an error the caller must see, not silently ignored.
+/// Reads the options object; a bad province is an error the caller must see, not silently ignored. Read by
+/// property, not through serde: the codes-only build then carries no JSON parser.
 fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsError> {
     let Some(value) = value.map(JsValue::from).filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(ValidateOptions::default());
     };
-    let options: JsOptions =
-        xinnuo_js_json::from_js(&value).map_err(|e| JsError::new(&format!("选项格式不正确 / invalid options: {e}")))?;
-    parse_options(options.province.as_deref()).map_err(|e| JsError::new(&e.to_string()))
+    if !value.is_object() {
+        return Err(JsError::new(
+            "选项应为对象，如 { province: \"山西\" } / options must be an object, like { province: \"山西\" }",
+        ));
+    }
+    let province = js_sys::Reflect::get(&value, &JsValue::from_str("province")).unwrap_or(JsValue::UNDEFINED);
+    let province = match province.as_string() {
+        Some(text) => Some(text),
+        None if province.is_undefined() || province.is_null() => None,
+        None => return Err(JsError::new("选项 province 应为字符串 / options.province must be a string")),
+    };
+    parse_options(province.as_deref()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Core options from the JavaScript fields (native-testable).
