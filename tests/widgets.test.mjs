@@ -1,6 +1,7 @@
 // Widgets on a department page of another origin (the server's embed demo), and the iframe embed on a page
 // whose CSP forbids WebAssembly: each widget works, the host receives its events, and styles stay apart.
 import { test, before, after } from "node:test";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
@@ -36,6 +37,20 @@ async function openWatched(url) {
   return { context, page, wasm, errors };
 }
 
+// In a `<xinnuo-commitment template="tax-service">`: makes a key, fills the form for a new subject, signs and
+// submits; returns the subject's credit code.
+async function submitThroughWidget(commitment) {
+  await commitment.getByLabel("口令（至少 8 个字符）").fill("widget passphrase");
+  await commitment.getByLabel("再次输入口令").fill("widget passphrase");
+  await commitment.getByRole("button", { name: "生成密钥" }).click();
+  await commitment.getByLabel("密钥口令").waitFor({ timeout: 30_000 });
+  const subject = randomCreditCode("140105");
+  await fillTaxForm(commitment, subject, "晋示例组件提交有限公司");
+  await commitment.getByLabel("密钥口令").fill("widget passphrase");
+  await commitment.getByRole("button", { name: "签名并提交" }).click();
+  return subject;
+}
+
 async function demoSubjectCode(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
   return list.subjects[0].credit_code;
@@ -69,21 +84,80 @@ test("on another origin: code check, status and commitment widgets work and the 
   assert.match(await page.locator("xinnuo-status #tier-label").textContent(), /非官方评级/);
 
   // Commitment: key made inside the widget, form, sign, submit; the page gets xinnuo-submitted.
-  const commitment = page.locator("xinnuo-commitment");
-  await commitment.getByLabel("口令（至少 8 个字符）").fill("widget passphrase");
-  await commitment.getByLabel("再次输入口令").fill("widget passphrase");
-  await commitment.getByRole("button", { name: "生成密钥" }).click();
-  await commitment.getByLabel("密钥口令").waitFor({ timeout: 30_000 });
-  const subject = randomCreditCode("140105");
-  await fillTaxForm(commitment, subject, "晋示例组件提交有限公司");
-  await commitment.getByLabel("密钥口令").fill("widget passphrase");
-  await commitment.getByRole("button", { name: "签名并提交" }).click();
+  const subject = await submitThroughWidget(page.locator("xinnuo-commitment"));
   await page.locator("#log", { hasText: /xinnuo-submitted submissionId=[0-9a-f]{64}/ }).waitFor({ timeout: 30_000 });
   assert.equal(await serverCount(subject), 1);
   assert.deepEqual(errors, []);
   assert.deepEqual(wasm, ["xinnuo_widgets_bg.wasm"], "one module, the one with every widget on the page");
   await context.close();
 });
+
+// The README's embedding snippets (```html blocks of its Embedding section), with our server for its host.
+async function readmeSnippets() {
+  const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## 嵌入 / Embedding"), readme.indexOf("## 基准 / Benchmarks"));
+  return [...section.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1].replaceAll("https://xinnuo.example.gov.cn", base));
+}
+
+// Opens a department page made of `head` and `body` on the demo origin (one the server allows; a loopback
+// origin, as Chromium lets only those call the loopback server), recording its console lines and errors.
+// The page is a file in dist/embed-demo for the duration of `use`.
+async function withDepartmentPage(head, body, use) {
+  const name = `readme-snippet-${process.pid}.html`;
+  const file = new URL(`../dist/embed-demo/${name}`, import.meta.url);
+  await writeFile(file, `<!doctype html><meta charset="utf-8">${head}<title>部门网站</title>\n${body}`);
+  const context = await browser.newContext();
+  try {
+    const wasm = recordWasm(context);
+    const page = await context.newPage();
+    const logged = [];
+    page.on("console", (message) => logged.push(message.text()));
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error));
+    await page.goto(`${demoOrigin}/${name}`);
+    await use({ page, wasm, logged, errors });
+  } finally {
+    await context.close();
+    await rm(file, { force: true });
+  }
+}
+
+test("the README's widget snippet, pasted as it is into a page on another origin, works", async () => {
+  const [snippet] = await readmeSnippets();
+  await withDepartmentPage("", snippet, async ({ page, wasm, logged, errors }) => {
+    await page.locator("xinnuo-code-check #code-input").fill("91140105123456788F");
+    await page.locator("xinnuo-code-check #verdict", { hasText: "有效" }).waitFor();
+    await waitUntil(() => logged.includes("true 91140105123456788F"), "the snippet's xinnuo-checked listener logged");
+    await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+    const subject = await submitThroughWidget(page.locator("xinnuo-commitment"));
+    await waitUntil(() => logged.some((line) => /^[0-9a-f]{64} /.test(line)), "the snippet's xinnuo-submitted listener logged");
+    assert.equal(await serverCount(subject), 1);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(wasm, ["xinnuo_widgets_bg.wasm"]);
+  });
+});
+
+test("the README's iframe snippet works on a page whose CSP allows only the Xinnuo server", async () => {
+  const [, snippet] = await readmeSnippets();
+  const csp = `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' ${base}; frame-src ${base}">`;
+  const listener = `<script>document.addEventListener("xinnuo-checked", (e) => console.log("checked", e.detail.normalized, e.detail.valid));</script>`;
+  await withDepartmentPage(csp, snippet + listener, async ({ page, wasm, logged, errors }) => {
+    const frame = page.frameLocator("iframe");
+    await frame.locator("#code-input").fill("91140105123456788F");
+    await frame.locator("#verdict", { hasText: "有效" }).waitFor();
+    await waitUntil(() => logged.includes("checked 91140105123456788F true"), "the page received xinnuo-checked");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"], "inside the iframe, on the server's origin");
+  });
+});
+
+async function waitUntil(condition, what, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resizes, and relays events", async () => {
   const strict = demo.replace("/index.html?", "/strict.html?");
