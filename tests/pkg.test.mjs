@@ -1,7 +1,12 @@
 // The npm package in Node ≥ 20, loaded with initSync({ module: bytes }) as the README says.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { initSync, validateCode, validateCodes, checkCodes, codeKinds, version } from "../pkg/xinnuo.js";
 
 initSync({ module: await readFile(new URL("../pkg/xinnuo_bg.wasm", import.meta.url)) });
@@ -88,5 +93,31 @@ test("the codes-only entry gives the same answers as the full package, and nothi
   assert.throws(() => codes.validateCode("x", { province: "火星" }), /未知的省份/);
   for (const name of ["signCommitment", "listTemplates", "summarizeStatus", "verifyEnvelope"]) {
     assert.equal(codes[name], undefined, `${name} is not in the codes-only entry`);
+  }
+});
+
+test("the package README's Node examples run as written in a project that installed the package", async () => {
+  const readme = await readFile(new URL("../pkg/README.md", import.meta.url), "utf8");
+  const nodeSection = readme.slice(readme.indexOf("## Node"));
+  const example = nodeSection.match(/```js\n([\s\S]*?)```/)[1];
+  const codesLoad = readme.match(/In Node: `([^`]+)`/)[1];
+  // A project with the package in node_modules, as `npm install` leaves it.
+  const project = await mkdtemp(join(tmpdir(), "xinnuo-readme-"));
+  try {
+    await mkdir(join(project, "node_modules"));
+    await symlink(fileURLToPath(new URL("../pkg", import.meta.url)), join(project, "node_modules", "xinnuo"), "dir");
+    await writeFile(join(project, "package.json"), '{ "type": "module" }');
+    await writeFile(join(project, "full.mjs"), example);
+    await writeFile(join(project, "codes.mjs"), [
+      'import { readFile } from "node:fs/promises";',
+      'import { initSync, validateCode } from "xinnuo/codes";',
+      `${codesLoad};`,
+      'console.log(validateCode("91140105123456788E").suggestions[0]);',
+    ].join("\n"));
+    const run = (file) => promisify(execFile)(process.execPath, [file], { cwd: project });
+    assert.equal((await run("full.mjs")).stdout, "91350100M000100Y43\n");
+    assert.equal((await run("codes.mjs")).stdout, "91140105123456788F\n");
+  } finally {
+    await rm(project, { recursive: true, force: true });
   }
 });
