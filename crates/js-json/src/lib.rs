@@ -29,3 +29,17 @@ fn without_position(error: &serde_json::Error) -> String {
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     message.strip_suffix(&suffix).unwrap_or(&message).to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_position;
+
+    #[test]
+    fn messages_lose_only_the_position() {
+        let error = serde_json::from_str::<Vec<u8>>("[1, \"two\"]").unwrap_err();
+        assert!(error.to_string().ends_with(" at line 1 column 9"), "{error}");
+        assert_eq!(without_position(&error), "invalid type: string \"two\", expected u8");
+        let plain = serde::de::Error::custom("no position here");
+        assert_eq!(without_position(&plain), "no position here");
+    }
+}
