@@ -229,7 +229,7 @@ fn bench_sign(count: usize) -> Result<String> {
     println!("{:<34} {:>12} {:>12} {:>10} {:>10}", "", "sign", "verify", "sign ×noble", "verify ×noble");
     let (noble_sign, noble_verify) = (rate(&browser, "noble_sign_per_s"), rate(&browser, "noble_verify_per_s"));
     for (label, sign, verify) in [
-        ("xinnuo wasm (ed25519-dalek)", rate(&browser, "wasm_sign_per_s"), rate(&browser, "wasm_verify_per_s")),
+        ("xinnuo wasm (dalek curve arithmetic)", rate(&browser, "wasm_sign_per_s"), rate(&browser, "wasm_verify_per_s")),
         ("@noble/ed25519 3.2 (pure JS)", noble_sign, noble_verify),
         (
             "WebCrypto Ed25519 (64 in flight)",
@@ -264,7 +264,7 @@ fn bench_sign(count: usize) -> Result<String> {
     md.push_str("| | sign/s | verify/s | sign × noble | verify × noble | target |\n|---|---|---|---|---|---|\n");
     for (label, sign, verify, target) in [
         (
-            "xinnuo wasm (ed25519-dalek)",
+            "xinnuo wasm (dalek curve arithmetic)",
             rate(&browser, "wasm_sign_per_s"),
             rate(&browser, "wasm_verify_per_s"),
             "≥ 3× noble",
