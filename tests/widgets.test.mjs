@@ -51,6 +51,16 @@ async function submitThroughWidget(commitment) {
   return subject;
 }
 
+// A script on the page adds `<xinnuo-status code>` after the page has loaded; waits for its tier.
+async function addStatusWidget(page, code) {
+  await page.evaluate((code) => {
+    const status = document.createElement("xinnuo-status");
+    status.setAttribute("code", code);
+    document.body.append(status);
+  }, code);
+  await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+}
+
 async function demoSubjectCode(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
   return list.subjects[0].credit_code;
@@ -188,15 +198,21 @@ test("a page loads only the module its widgets need, and a larger one when a lar
   await check.locator("#verdict", { hasText: "有效" }).waitFor();
   assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"]);
 
-  await page.evaluate((code) => {
-    const status = document.createElement("xinnuo-status");
-    status.setAttribute("code", code);
-    document.body.append(status);
-  }, code);
-  await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+  await addStatusWidget(page, code);
   assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm", "xinnuo_widgets_status_bg.wasm"]);
   await check.locator("#code-input").fill("91140105123456788E");
   await check.locator("#verdict", { hasText: "无效" }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a commitment form alone loads the build without status; a status widget added later loads one with it", async () => {
+  const code = await demoSubjectCode("可修复餐饮");
+  const { context, page, wasm, errors } = await openWatched(`${base}/embed/?widget=commitment&template=tax-service`);
+  await page.locator("xinnuo-commitment").getByLabel("口令（至少 8 个字符）").waitFor();
+  assert.deepEqual(wasm, ["xinnuo_widgets_commitment_bg.wasm"]);
+  await addStatusWidget(page, code);
+  assert.deepEqual(wasm, ["xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_bg.wasm"]);
   assert.deepEqual(errors, []);
   await context.close();
 });

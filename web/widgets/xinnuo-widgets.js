@@ -7,29 +7,34 @@
 const here = new URL(".", import.meta.url);
 const styles = new URL("widgets.css", here).href;
 
-// Three nested wasm builds, smallest first: a page that only checks codes does not download the signing
-// code. The choice waits for the end of the current task, so that widgets a script adds together are all
-// counted; then one module with every widget on the page is loaded. A widget of a larger kind added later
-// loads the larger module for itself (the others keep theirs).
-const MODULES = ["xinnuo_widgets_check", "xinnuo_widgets_status", "xinnuo_widgets"];
-const LEVEL = { "xinnuo-code-check": 0, "xinnuo-status": 1, "xinnuo-commitment": 2 };
+// Four wasm builds, smallest first, each with the widgets it has (xtask's WIDGET_MODULES builds them): a page
+// that only checks codes does not download the signing code. The choice waits for the end of the current
+// task, so that widgets a script adds together are all counted; then the smallest module with every widget
+// on the page is loaded. A widget the loaded module lacks, added later, loads a module with it for itself
+// (the others keep theirs).
+const MODULES = [
+  { name: "xinnuo_widgets_check", has: ["xinnuo-code-check"] },
+  { name: "xinnuo_widgets_status", has: ["xinnuo-code-check", "xinnuo-status"] },
+  { name: "xinnuo_widgets_commitment", has: ["xinnuo-code-check", "xinnuo-commitment"] },
+  { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment"] },
+];
+const KINDS = MODULES.at(-1).has;
 let loaded;
 let settling;
 
-async function load(level) {
-  if (!loaded || loaded.level < level) {
+async function load(kind) {
+  if (!loaded?.has.includes(kind)) {
     settling ??= new Promise((resolve) => setTimeout(resolve, 0)).then(() => { settling = undefined; });
     await settling;
   }
-  if (!loaded || loaded.level < level) {
-    const onPage = [...document.querySelectorAll(Object.keys(LEVEL).join(","))].map((el) => LEVEL[el.localName]);
-    const wanted = Math.max(level, ...onPage);
-    const name = MODULES[wanted];
+  if (!loaded?.has.includes(kind)) {
+    const onPage = new Set([kind, ...[...document.querySelectorAll(KINDS.join(","))].map((el) => el.localName)]);
+    const { name, has } = MODULES.find((m) => [...onPage].every((k) => m.has.includes(k)));
     const module = import(new URL(`${name}.js`, here).href).then(async (glue) => {
       await glue.default({ module_or_path: new URL(`${name}_bg.wasm`, here) });
       return glue;
     });
-    loaded = { level: wanted, module };
+    loaded = { has, module };
   }
   return loaded.module;
 }
@@ -40,7 +45,7 @@ class XinnuoWidget extends HTMLElement {
   async connectedCallback() {
     this.generation = (this.generation ?? 0) + 1;
     const generation = this.generation;
-    const glue = await load(LEVEL[this.localName]);
+    const glue = await load(this.localName);
     if (generation !== this.generation || !this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     shadow.innerHTML = "";

@@ -229,7 +229,11 @@ fn bench_sign(count: usize) -> Result<String> {
     println!("{:<34} {:>12} {:>12} {:>10} {:>10}", "", "sign", "verify", "sign ×noble", "verify ×noble");
     let (noble_sign, noble_verify) = (rate(&browser, "noble_sign_per_s"), rate(&browser, "noble_verify_per_s"));
     for (label, sign, verify) in [
-        ("xinnuo wasm (dalek curve arithmetic)", rate(&browser, "wasm_sign_per_s"), rate(&browser, "wasm_verify_per_s")),
+        (
+            "xinnuo wasm (dalek curve arithmetic)",
+            rate(&browser, "wasm_sign_per_s"),
+            rate(&browser, "wasm_verify_per_s"),
+        ),
         ("@noble/ed25519 3.2 (pure JS)", noble_sign, noble_verify),
         (
             "WebCrypto Ed25519 (64 in flight)",

@@ -126,11 +126,13 @@ pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
 }
 
 /// The widget builds, smallest first: (cargo features, output name, the widgets it has).
-/// `web/widgets/xinnuo-widgets.js` loads the smallest one that has every widget on the page.
+/// `web/widgets/xinnuo-widgets.js` loads the smallest one that has every widget on the page (its `MODULES`
+/// lists the same builds).
 pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
     (&["--no-default-features"], "xinnuo_widgets_check", "code check"),
     (&["--no-default-features", "--features", "status"], "xinnuo_widgets_status", "code check + status"),
-    (&[], "xinnuo_widgets", "all three (+ commitment)"),
+    (&["--no-default-features", "--features", "commitment"], "xinnuo_widgets_commitment", "code check + commitment"),
+    (&[], "xinnuo_widgets", "all three"),
 ];
 
 pub fn build_all() -> Result<Artefacts> {

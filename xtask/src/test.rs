@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::build::build_all;
+use crate::build::{build_all, WIDGET_MODULES};
 use crate::run::{cargo, run, start_server, Result};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
 
@@ -25,18 +25,13 @@ pub fn test_all() -> Result {
         "-D",
         "warnings",
     ]))?;
-    // The smallest widget build leaves out code behind `cfg(feature)`: lint it as built.
-    run(cargo().args([
-        "clippy",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "xinnuo-widgets",
-        "--no-default-features",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // The smaller widget builds leave out code behind `cfg(feature)`: lint each as built.
+    for (features, _, _) in WIDGET_MODULES.iter().filter(|(features, _, _)| !features.is_empty()) {
+        run(cargo()
+            .args(["clippy", "--target", WASM_TARGET, "-p", "xinnuo-widgets"])
+            .args(*features)
+            .args(["--", "-D", "warnings"]))?;
+    }
 
     // Native unit and property tests.
     run(cargo().args(["test", "--workspace"]))?;

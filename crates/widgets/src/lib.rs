@@ -2,7 +2,7 @@
 //! (`<xinnuo-code-check>`, `<xinnuo-status code>`, `<xinnuo-commitment template>`); each creates a shadow root
 //! and calls one `mount…` function here, which renders the app's own component into that root only and turns
 //! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
-//! Features `status` and `commitment` add those widgets; the build without them is the code check alone.
+//! Features `status` and `commitment` each add that widget; the build without them is the code check alone.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
