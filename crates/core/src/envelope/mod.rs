@@ -5,11 +5,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};
-
-use ed25519::SigningKey;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
+use self::ed25519::SigningKey;
 
 /// The only algorithm accepted.
 pub const ALG: &str = "EdDSA";
