@@ -116,18 +116,14 @@ async function withDepartmentPage(head, body, use) {
   const name = `readme-snippet-${process.pid}.html`;
   const file = new URL(`../dist/embed-demo/${name}`, import.meta.url);
   await writeFile(file, `<!doctype html><meta charset="utf-8">${head}<title>部门网站</title>\n${body}`);
-  const context = await browser.newContext();
+  let opened;
   try {
-    const wasm = recordWasm(context);
-    const page = await context.newPage();
+    opened = await openWatched(`${demoOrigin}/${name}`);
     const logged = [];
-    page.on("console", (message) => logged.push(message.text()));
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(error));
-    await page.goto(`${demoOrigin}/${name}`);
-    await use({ page, wasm, logged, errors });
+    opened.page.on("console", (message) => logged.push(message.text()));
+    await use({ ...opened, logged });
   } finally {
-    await context.close();
+    await opened?.context.close();
     await rm(file, { force: true });
   }
 }
