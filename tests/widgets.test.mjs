@@ -213,6 +213,32 @@ test("a commitment form alone loads the build without status; a status widget ad
   await context.close();
 });
 
+test("a widget that cannot mount says why inside itself, and a corrected attribute mounts it", async () => {
+  const { context, page, errors } = await openWatched(`${base}/embed/?widget=commitment&template=no-such-template`);
+  const widget = page.locator("xinnuo-commitment");
+  await widget.getByRole("alert").filter({ hasText: /没有编号为 "no-such-template" 的承诺书模板/ }).waitFor();
+  await widget.evaluate((el) => el.setAttribute("template", "tax-service"));
+  await widget.getByLabel("口令（至少 8 个字符）").waitFor();
+  assert.equal(await widget.getByRole("alert").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a widget whose download fails says so, and tries again when an attribute changes", async () => {
+  const context = await browser.newContext();
+  const failing = "**/widgets/xinnuo_widgets_check_bg.wasm";
+  await context.route(failing, (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${base}/embed/?widget=code-check`);
+  const widget = page.locator("xinnuo-code-check");
+  await widget.getByRole("alert").filter({ hasText: /无法加载信诺组件.*could not load/ }).waitFor();
+  await context.unroute(failing);
+  await widget.evaluate((el) => el.setAttribute("lang", "en"));
+  await widget.locator("#code-input").fill("91140105123456788F");
+  await widget.locator("#verdict", { hasText: "Valid" }).waitFor();
+  await context.close();
+});
+
 test("lang and theme attributes: English and dark, and a changed attribute re-renders the widget", async () => {
   const { context, page, errors } = await openWatched(`${base}/embed/?widget=code-check&lang=en&theme=dark`);
   const check = page.locator("xinnuo-code-check");

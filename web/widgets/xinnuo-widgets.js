@@ -34,7 +34,10 @@ async function load(kind) {
       await glue.default({ module_or_path: new URL(`${name}_bg.wasm`, here) });
       return glue;
     });
-    loaded = { has, module };
+    const attempt = { has, module };
+    // A failed download is not kept: the next widget (or a changed attribute) tries again.
+    module.catch(() => { if (loaded === attempt) loaded = undefined; });
+    loaded = attempt;
   }
   return loaded.module;
 }
@@ -45,7 +48,7 @@ class XinnuoWidget extends HTMLElement {
   async connectedCallback() {
     this.generation = (this.generation ?? 0) + 1;
     const generation = this.generation;
-    const glue = await load(this.localName);
+    const glue = await load(this.localName).catch((error) => ({ error }));
     if (generation !== this.generation || !this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     shadow.innerHTML = "";
@@ -53,10 +56,20 @@ class XinnuoWidget extends HTMLElement {
     const root = Object.assign(document.createElement("div"), { className: `xinnuo-widget theme-${this.getAttribute("theme") ?? "light"}` });
     shadow.append(link, root);
     this.handle?.destroy();
-    this.handle = this.mount(glue, root, {
-      lang: this.getAttribute("lang") ?? document.documentElement.lang ?? "zh-CN",
-      api: this.getAttribute("api") ?? new URL("..", here).href,
-    });
+    this.handle = undefined;
+    this.failed = false;
+    try {
+      if (glue.error) throw new Error(`无法加载信诺组件，请检查网络后刷新页面 / could not load the Xinnuo widget: check the connection and reload (${glue.error.message ?? glue.error})`);
+      this.handle = this.mount(glue, root, {
+        lang: this.getAttribute("lang") ?? document.documentElement.lang ?? "zh-CN",
+        api: this.getAttribute("api") ?? new URL("..", here).href,
+      });
+    } catch (error) {
+      // Visible to the visitor (an empty box explains nothing), and to the page's developer in the console.
+      this.failed = true;
+      console.error("xinnuo:", error);
+      root.append(Object.assign(document.createElement("p"), { className: "notice no", role: "alert", textContent: error.message ?? String(error) }));
+    }
   }
 
   disconnectedCallback() {
@@ -66,7 +79,7 @@ class XinnuoWidget extends HTMLElement {
   }
 
   attributeChangedCallback(_name, before, after) {
-    if (before !== after && this.handle) this.connectedCallback();
+    if (before !== after && (this.handle || this.failed)) this.connectedCallback();
   }
 }
 
