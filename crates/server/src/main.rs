@@ -79,7 +79,8 @@ enum Command {
 enum KeysAction {
     /// Approve a key's enrolment: FINGERPRINT as shown (groups of four may keep their spaces).
     Approve {
-        #[arg(num_args = 1.., required = true)]
+        // base64url groups may start with '-': a value, never an option.
+        #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
         fingerprint: Vec<String>,
         /// Only the enrolment for this credit code.
         #[arg(long)]
@@ -87,7 +88,7 @@ enum KeysAction {
     },
     /// List the enrolments of a key.
     Show {
-        #[arg(num_args = 1.., required = true)]
+        #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
         fingerprint: Vec<String>,
     },
 }
@@ -112,10 +113,33 @@ fn export_static(dir: PathBuf, db_path: PathBuf, dist: Option<PathBuf>) -> Resul
     Ok(())
 }
 
+/// Fingerprint groups may start with '-' (base64url), so they are read as plain values, and a
+/// `--credit-code` written after them arrives among them: take it out.
+fn credit_code_among(
+    parts: Vec<String>,
+    mut credit_code: Option<String>,
+) -> Result<(Vec<String>, Option<String>), String> {
+    let mut groups = Vec::new();
+    let mut parts = parts.into_iter();
+    while let Some(part) = parts.next() {
+        if let Some(value) = part.strip_prefix("--credit-code=") {
+            credit_code = Some(value.to_owned());
+        } else if part == "--credit-code" {
+            credit_code = Some(parts.next().ok_or("--credit-code 缺少值 / --credit-code needs a value")?);
+        } else {
+            groups.push(part);
+        }
+    }
+    Ok((groups, credit_code))
+}
+
 fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let (fingerprint, credit_code, approve) = match action {
-        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, true),
+        KeysAction::Approve { fingerprint, credit_code } => {
+            let (fingerprint, credit_code) = credit_code_among(fingerprint, credit_code)?;
+            (fingerprint, credit_code, true)
+        }
         KeysAction::Show { fingerprint } => (fingerprint, None, false),
     };
     let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
@@ -226,5 +250,37 @@ async fn main() -> ExitCode {
             eprintln!("错误 / error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn approved(args: &[&str]) -> (Vec<String>, Option<String>) {
+        let cli = Cli::try_parse_from(["xinnuo-server", "keys", "approve"].iter().chain(args)).unwrap();
+        match cli.command {
+            Command::Keys { action: KeysAction::Approve { fingerprint, credit_code }, .. } => {
+                credit_code_among(fingerprint, credit_code).unwrap()
+            }
+            _ => panic!("not an approval"),
+        }
+    }
+
+    #[test]
+    fn fingerprint_groups_may_start_with_a_hyphen() {
+        let groups = ["ap1Y", "-vG0", "_uNl"].map(String::from).to_vec();
+        assert_eq!(approved(&["ap1Y", "-vG0", "_uNl"]), (groups.clone(), None));
+        let code = Some("91140105123456788F".to_owned());
+        assert_eq!(
+            approved(&["--credit-code", "91140105123456788F", "ap1Y", "-vG0", "_uNl"]),
+            (groups.clone(), code.clone())
+        );
+        assert_eq!(
+            approved(&["ap1Y", "-vG0", "_uNl", "--credit-code", "91140105123456788F"]),
+            (groups.clone(), code.clone())
+        );
+        assert_eq!(approved(&["ap1Y", "--credit-code=91140105123456788F", "-vG0", "_uNl"]), (groups, code));
+        assert!(credit_code_among(vec!["ap1Y".into(), "--credit-code".into()], None).is_err());
     }
 }
