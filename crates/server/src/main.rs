@@ -113,35 +113,50 @@ fn export_static(dir: PathBuf, db_path: PathBuf, dist: Option<PathBuf>) -> Resul
     Ok(())
 }
 
-/// Fingerprint groups may start with '-' (base64url), so they are read as plain values, and a
-/// `--credit-code` written after them arrives among them: take it out.
-fn credit_code_among(
-    parts: Vec<String>,
-    mut credit_code: Option<String>,
-) -> Result<(Vec<String>, Option<String>), String> {
+/// Options written after a fingerprint: its groups may start with '-' (base64url), so clap reads everything
+/// after the first group as values, and `--db`/`--credit-code` arrive among the groups.
+#[derive(Default)]
+struct TrailingOptions {
+    db: Option<PathBuf>,
+    credit_code: Option<String>,
+}
+
+/// The fingerprint's groups, and the options found among them.
+fn options_among(parts: Vec<String>) -> Result<(Vec<String>, TrailingOptions), String> {
     let mut groups = Vec::new();
+    let mut options = TrailingOptions::default();
     let mut parts = parts.into_iter();
     while let Some(part) = parts.next() {
-        if let Some(value) = part.strip_prefix("--credit-code=") {
-            credit_code = Some(value.to_owned());
-        } else if part == "--credit-code" {
-            credit_code = Some(parts.next().ok_or("--credit-code 缺少值 / --credit-code needs a value")?);
-        } else {
+        let (name, inline) = match part.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (part.clone(), None),
+        };
+        if name != "--db" && name != "--credit-code" {
             groups.push(part);
+            continue;
+        }
+        let value = inline.or_else(|| parts.next()).ok_or(format!("{name} 缺少值 / {name} needs a value"))?;
+        if name == "--db" {
+            options.db = Some(value.into());
+        } else {
+            options.credit_code = Some(value);
         }
     }
-    Ok((groups, credit_code))
+    Ok((groups, options))
 }
 
 fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
-    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let (fingerprint, credit_code, approve) = match action {
-        KeysAction::Approve { fingerprint, credit_code } => {
-            let (fingerprint, credit_code) = credit_code_among(fingerprint, credit_code)?;
-            (fingerprint, credit_code, true)
-        }
+        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, true),
         KeysAction::Show { fingerprint } => (fingerprint, None, false),
     };
+    let (fingerprint, trailing) = options_among(fingerprint)?;
+    if !approve && trailing.credit_code.is_some() {
+        return Err("keys show 不接受 --credit-code / keys show takes no --credit-code".into());
+    }
+    let credit_code = trailing.credit_code.or(credit_code);
+    let db_path = trailing.db.unwrap_or(db_path);
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
     let rows = if approve {
         db.approve(&kid, credit_code.as_deref(), "cli", &xinnuo_server::now()).map_err(|e| e.to_string())?
@@ -257,30 +272,36 @@ async fn main() -> ExitCode {
 mod tests {
     use super::*;
 
-    fn approved(args: &[&str]) -> (Vec<String>, Option<String>) {
+    /// What `keys approve ARGS` asks for: the groups, the credit code, the database.
+    fn approved(args: &[&str]) -> (Vec<String>, Option<String>, PathBuf) {
         let cli = Cli::try_parse_from(["xinnuo-server", "keys", "approve"].iter().chain(args)).unwrap();
         match cli.command {
-            Command::Keys { action: KeysAction::Approve { fingerprint, credit_code }, .. } => {
-                credit_code_among(fingerprint, credit_code).unwrap()
+            Command::Keys { db, action: KeysAction::Approve { fingerprint, credit_code } } => {
+                let (groups, trailing) = options_among(fingerprint).unwrap();
+                (groups, trailing.credit_code.or(credit_code), trailing.db.unwrap_or(db))
             }
             _ => panic!("not an approval"),
         }
     }
 
     #[test]
-    fn fingerprint_groups_may_start_with_a_hyphen() {
+    fn fingerprint_groups_may_start_with_a_hyphen_and_options_may_follow_them() {
         let groups = ["ap1Y", "-vG0", "_uNl"].map(String::from).to_vec();
-        assert_eq!(approved(&["ap1Y", "-vG0", "_uNl"]), (groups.clone(), None));
         let code = Some("91140105123456788F".to_owned());
+        let default_db = PathBuf::from("xinnuo.db");
+        assert_eq!(approved(&["ap1Y", "-vG0", "_uNl"]), (groups.clone(), None, default_db.clone()));
         assert_eq!(
             approved(&["--credit-code", "91140105123456788F", "ap1Y", "-vG0", "_uNl"]),
-            (groups.clone(), code.clone())
+            (groups.clone(), code.clone(), default_db.clone())
         );
         assert_eq!(
             approved(&["ap1Y", "-vG0", "_uNl", "--credit-code", "91140105123456788F"]),
-            (groups.clone(), code.clone())
+            (groups.clone(), code.clone(), default_db)
         );
-        assert_eq!(approved(&["ap1Y", "--credit-code=91140105123456788F", "-vG0", "_uNl"]), (groups, code));
-        assert!(credit_code_among(vec!["ap1Y".into(), "--credit-code".into()], None).is_err());
+        assert_eq!(
+            approved(&["ap1Y", "--credit-code=91140105123456788F", "-vG0", "_uNl", "--db", "other.db"]),
+            (groups, code, PathBuf::from("other.db"))
+        );
+        assert!(options_among(vec!["ap1Y".into(), "--credit-code".into()]).is_err());
     }
 }
