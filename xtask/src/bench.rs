@@ -10,6 +10,7 @@ use crate::build::build_all;
 use crate::run::{cargo, run, start_server, Result};
 
 fn json_output(command: &mut Command) -> Result<Value> {
+    crate::tools::check_ensured(command)?;
     let shown = format!("{command:?}");
     eprintln!("$ {shown}");
     let out = command.current_dir(crate::root()).output().map_err(|e| format!("{shown}: {e}"))?;

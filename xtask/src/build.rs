@@ -137,10 +137,6 @@ pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
 
 pub fn build_all() -> Result<Artefacts> {
     let root = crate::root();
-    tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen()?;
-    tools::ensure_npm_tools()?;
-
     run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app"]))?;
     // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
     // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.

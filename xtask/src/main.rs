@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tools::Task;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "信诺 Xinnuo build tool")]
@@ -56,11 +57,6 @@ const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records
 
 /// Runs each fuzz target for `seconds`; crashes land in `fuzz/artifacts/<target>/`.
 fn fuzz(seconds: u64, targets: Vec<String>) -> run::Result {
-    let has_fuzz =
-        std::process::Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
-    if !has_fuzz {
-        run::run(std::process::Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
-    }
     let targets: Vec<String> =
         if targets.is_empty() { FUZZ_TARGETS.iter().map(|t| t.to_string()).collect() } else { targets };
     for target in &targets {
@@ -90,7 +86,16 @@ pub fn root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let command = Cli::parse().command;
+    let task = match command {
+        Command::Build => Task::Build,
+        Command::Serve { .. } => Task::Serve,
+        Command::Test => Task::Test,
+        Command::Bench { .. } => Task::Bench,
+        Command::Fuzz { .. } => Task::Fuzz,
+    };
+    // Everything the command will use is installed before its first step, so no stage meets a missing tool.
+    let result = tools::ensure_all(tools::for_command(task)).and_then(|()| match command {
         Command::Build => build::build_all().map(|_| ()),
         Command::Serve { addr, db } => {
             build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db))
@@ -98,7 +103,7 @@ fn main() -> ExitCode {
         Command::Test => test::test_all(),
         Command::Bench { which, count } => bench::bench(&which, count),
         Command::Fuzz { seconds, targets } => fuzz(seconds, targets),
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

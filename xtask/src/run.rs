@@ -8,8 +8,15 @@ use crate::build::Artefacts;
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-/// Runs a command in the workspace root, echoing it, and fails on a non-zero exit.
+/// Runs a command in the workspace root, echoing it, and fails on a non-zero exit — or before it starts, if
+/// it uses a tool its xtask command did not ensure first.
 pub fn run(command: &mut Command) -> Result {
+    crate::tools::check_ensured(command)?;
+    run_unchecked(command)
+}
+
+/// [`run`] without the tool check: for the installers themselves.
+pub fn run_unchecked(command: &mut Command) -> Result {
     let shown = format!("{command:?}").replace('"', "");
     eprintln!("$ {shown}");
     let status = command.current_dir(crate::root()).status().map_err(|e| format!("{shown}: {e}"))?;

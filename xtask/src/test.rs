@@ -4,11 +4,10 @@ use std::process::Command;
 
 use crate::build::{build_all, WIDGET_MODULES};
 use crate::run::{cargo, run, start_server, Result};
-use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::tools::{CHROMEDRIVER, WASM_TARGET};
 
 pub fn test_all() -> Result {
     let root = crate::root();
-    tools::ensure_chromium()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo().args([
