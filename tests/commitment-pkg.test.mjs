@@ -1,7 +1,7 @@
 // Commitments, keys and envelopes through the npm package in Node, checked by a verifier that is not ours.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 import { canonicalize, verifyFlattenedJws, signFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE as PASS } from "./support/fixtures.mjs";
 
@@ -101,14 +101,26 @@ test("verifyEnvelope reports tampering, foreign keys and malformed input without
   assert.equal(foreign.errors[0].code, "text_hash_mismatch");
 });
 
-test("raw Ed25519 interoperates with Node in both directions", () => {
+test("signBytes signs under its label, interoperates with Node, and never signs a commitment", () => {
   const key = xinnuo.unlockKey(xinnuo.createKey(PASS).keyFile, PASS);
   const message = new TextEncoder().encode("信诺");
+  const label = Buffer.from("xinnuo signed bytes/1\n");
   const signature = key.signBytes(message);
-  const jwk = JSON.parse(key.signEnrolment("91140105123456788F", "山西示例科技有限公司"));
-  const { header, payload } = verifyFlattenedJws(jwk);
-  assert.equal(payload.type, "xinnuo.key-enrolment/1");
-  assert.ok(xinnuo.verifyBytes(Buffer.from(header.jwk.x, "base64url"), message, signature));
-  assert.ok(!xinnuo.verifyBytes(Buffer.from(header.jwk.x, "base64url"), new TextEncoder().encode("别的"), signature));
+  const { header } = verifyFlattenedJws(JSON.parse(key.signEnrolment("91140105123456788F", "山西示例科技有限公司")));
+  const publicKey = createPublicKey({ key: header.jwk, format: "jwk" });
+  // Node verifies the label and the message, and signs them for us to verify.
+  assert.ok(cryptoVerify(null, Buffer.concat([label, message]), publicKey, signature));
+  assert.ok(!cryptoVerify(null, Buffer.from(message), publicKey, signature), "the bare message was not signed");
+  const { privateKey, publicKey: nodePublic } = generateKeyPairSync("ed25519");
+  const nodeSignature = cryptoSign(null, Buffer.concat([label, message]), privateKey);
+  const nodeX = Buffer.from(nodePublic.export({ format: "jwk" }).x, "base64url");
+  assert.ok(xinnuo.verifyBytes(nodeX, message, nodeSignature));
+  assert.ok(!xinnuo.verifyBytes(nodeX, new TextEncoder().encode("别的"), nodeSignature));
+  // The oracle attack: a commitment's signing input given to signBytes yields no valid envelope.
+  const jws = JSON.parse(xinnuo.signCommitment(xinnuo.createKey(PASS).keyFile, PASS, filled));
+  const mine = JSON.parse(key.signEnrolment("91140105123456788F", "山西示例科技有限公司"));
+  const input = new TextEncoder().encode(`${mine.protected}.${jws.payload}`);
+  const forged = { protected: mine.protected, payload: jws.payload, signature: Buffer.from(key.signBytes(input)).toString("base64url") };
+  assert.equal(xinnuo.verifyEnvelope(JSON.stringify(forged)).signatureValid, false);
   key.free();
 });

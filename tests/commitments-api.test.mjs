@@ -15,6 +15,23 @@ function newKey() {
   return xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
 }
 
+test("a receipt signed by any key but the server's is refused, however it is dressed", async () => {
+  const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const claims = {
+    type: "xinnuo.receipt/1", submission_id: "ab".repeat(32), received_at: "2026-11-26T02:00:01.000Z", sequence: 1,
+    key_status: "verified", signer_kid: "x", credit_code: CODE, template_id: "tax-service", template_version: "1.0.0",
+  };
+  const forged = signFlattenedJws(claims, privateKey);
+  const result = xinnuo.verifyReceipt(forged, "ab".repeat(32), serverKeys);
+  assert.equal(result.valid, false);
+  assert.equal(result.errors[0].code, "unknown_server_key");
+  assert.match(result.errors[0].message_zh, /受信任的服务器密钥/);
+  // A key list that lies about a kid is trusted for nothing.
+  const lying = { keys: [{ ...serverKeys.keys[0], kid: "someone-else" }] };
+  assert.equal(xinnuo.verifyReceipt(forged, undefined, lying).errors[0].code, "bad_server_keys");
+});
+
 async function serverJwk(kid) {
   const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
   const key = keys.find((k) => k.kid === kid);
@@ -43,7 +60,13 @@ test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 2
   assert.equal(payload.submission_id, receipt.submission_id);
   assert.equal(payload.sequence, receipt.sequence);
   assert.equal(payload.signer_kid, key.kid);
-  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id).valid, true);
+  const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys).valid, true);
+  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys.keys).valid, true);
+  // Without the server's keys a receipt proves nothing, however well it is signed.
+  const unpinned = xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id);
+  assert.equal(unpinned.valid, false);
+  assert.equal(unpinned.errors[0].code, "unknown_server_key");
 
   const again = await postJson("/api/v1/commitments", jws);
   assert.equal(again.status, 200);

@@ -101,6 +101,16 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("unknown template", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { id: "x" })) }, 422, "unknown-template");
   add("text hash mismatch", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { text_sha256: "0".repeat(64) })) }, 422, "text-hash-mismatch");
   add("future signature", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), signed_at: "2099-01-01T00:00:00Z" }) }, 422, "signed-in-future");
+  // Backdated beyond the week a device may stay offline.
+  const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
+  add("backdated signature", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), signed_at: eightDaysAgo }) }, 422, "signed-too-long-ago");
+  add("signed a year ago", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), signed_at: "2025-11-26T02:00:00Z" }) }, 422, "signed-too-long-ago");
+  // Members nobody signed, or nobody defined: never stored beside a signature.
+  const withMember = (extra) => JSON.stringify({ ...JSON.parse(foreign(commitmentPayload())), ...extra });
+  add("unprotected header", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ header: { note: "未签名的说明" } }) }, 400, "bad-envelope");
+  add("extra JWS member", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ remark: "x" }) }, 400, "bad-envelope");
+  add("extra payload member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), remark: "另行约定" }) }, 400, "bad-envelope");
+  add("extra template member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { url: "https://example.invalid" })) }, 400, "bad-envelope");
   add("credit code mismatch", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }) }, 422, "credit-code-mismatch");
   add("not a repair commitment", { method: "POST", path: "/api/v1/repair-applications", headers: json, body: good }, 422, "not-a-repair-commitment");
   add("enrolment as commitment", { method: "POST", path: "/api/v1/commitments", headers: json, body: enrolment }, 422, "not-a-commitment");

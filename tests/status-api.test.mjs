@@ -65,7 +65,8 @@ test("a signed repair application: accepted when eligible (201, receipt; replay 
   const receipt = await created.json();
   assert.equal(receipt.record_id, eligible.profile.records[0].id);
   assert.match(receipt.channel.zh, /信用中国/);
-  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id).valid, true);
+  const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys).valid, true);
   assert.equal((await postJson("/api/v1/repair-applications", jws)).status, 200);
 
   const notYet = await findSubject("未满期建筑");

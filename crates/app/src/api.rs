@@ -4,6 +4,7 @@ use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
+use xinnuo_core::receipt::TrustedServerKeys;
 
 use crate::i18n::Lang;
 use crate::sync::{data_source, DataSource};
@@ -185,4 +186,38 @@ pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {
         DataSource::Static(base) => get_json(&format!("{base}subjects/{code}.json")).await,
         DataSource::Api => get_json(&format!("api/v1/subjects/{code}")).await,
     }
+}
+
+/// The server keys receipts must come from, pinned in this browser: fetched from the server this app talks to
+/// (or the static site's `server-keys.json`) and kept in `localStorage`, so receipts verify offline too. A
+/// fetched list is merged into the pinned one, never replacing it: retired keys stay trusted for old receipts.
+pub async fn trusted_server_keys() -> TrustedServerKeys {
+    let storage_key = format!("xinnuo-server-keys:{}", url(""));
+    let storage = crate::browser::local_storage();
+    let pinned: Vec<Value> = storage
+        .as_ref()
+        .and_then(|s| s.get_item(&storage_key).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let path = match data_source() {
+        DataSource::Static(base) => format!("{base}server-keys.json"),
+        DataSource::Api => "api/v1/server-keys".into(),
+    };
+    let fetched: Vec<Value> = match get_json::<Value>(&path).await {
+        // Only a list that reads as keys is kept.
+        Ok(list) if TrustedServerKeys::from_json(&list).is_ok() => {
+            list.get("keys").and_then(Value::as_array).cloned().unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let mut merged = pinned;
+    for key in fetched {
+        if !merged.iter().any(|known| known.get("kid") == key.get("kid")) {
+            merged.push(key);
+        }
+    }
+    if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&merged)) {
+        let _ = storage.set_item(&storage_key, &text);
+    }
+    TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
 }

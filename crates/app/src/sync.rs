@@ -42,20 +42,16 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Of the server's answer only the signed receipt counts; its other members merely repeat it unsigned.
 #[derive(Deserialize)]
 struct Receipted {
-    submission_id: String,
-    sequence: u64,
-    received_at: String,
-    key_status_label_zh: String,
-    key_status_label_en: String,
     receipt: Value,
 }
 
 const SEND_TIMEOUT_MS: i32 = 15_000;
 
 /// Sends one item and reads the answer; a receipt counts only if it verifies for this submission.
-async fn send(item: &OutboxItem) -> Answer {
+async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer {
     let path = if item.repair { "api/v1/repair-applications" } else { "api/v1/commitments" };
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
@@ -80,17 +76,19 @@ async fn send(item: &OutboxItem) -> Answer {
         let Ok(body) = serde_json::from_str::<Receipted>(&text) else {
             return Answer::Transient(format!("服务器回答无法读取 / unreadable answer (HTTP {status})"));
         };
-        let verified = receipt::verify_for(&body.receipt.to_string(), &item.submission_id);
-        if verified.is_err() || body.submission_id != item.submission_id {
+        let Ok(verified) = receipt::verify_for(&body.receipt.to_string(), &item.submission_id, trusted) else {
             return Answer::Transient(
-                "服务器回执验证失败，将重试 / the server's receipt did not verify; retrying".into(),
+                "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试 / the server's receipt did not verify \
+                 against this server's keys; retrying"
+                    .into(),
             );
-        }
+        };
+        let signed = verified.receipt;
         return Answer::Receipt {
             receipt: body.receipt,
-            sequence: body.sequence,
-            received_at: body.received_at,
-            key_status: (body.key_status_label_zh, body.key_status_label_en),
+            sequence: signed.sequence,
+            received_at: signed.received_at,
+            key_status: (signed.key_status.label_zh().into(), signed.key_status.label_en().into()),
         };
     }
     if (400..500).contains(&status) && status != 408 && status != 429 {
@@ -127,6 +125,10 @@ async fn flush_locked() -> bool {
         return false;
     }
     let Ok((items, _)) = db::items().await else { return false };
+    if !items.iter().any(|item| item.is_due(now_ms())) {
+        return false;
+    }
+    let trusted = crate::api::trusted_server_keys().await;
     let mut changed = false;
     for listed in items {
         // Read again inside the lock: another tab may have sent it since the list was made.
@@ -139,7 +141,7 @@ async fn flush_locked() -> bool {
             continue;
         }
         notify_changed();
-        let answer = send(&item).await;
+        let answer = send(&item, &trusted).await;
         item.finish(answer, now_ms());
         let _ = db::save_item(&item).await;
         changed = true;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::commitment::{self, CommitmentError, SignedCommitment};
 use crate::envelope::EnvelopeError;
-use crate::receipt::{self, ReceiptError, VerifiedReceipt};
+use crate::receipt::{self, ReceiptError, TrustedServerKeys, VerifiedReceipt};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
@@ -26,7 +26,7 @@ impl Bundle {
             serde_json::from_str(text.trim()).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
         if is_jws(&value) {
             let text = Some(value.to_string());
-            let is_receipt = receipt::verify(&value.to_string()).is_ok();
+            let is_receipt = receipt::verify_untrusted(&value.to_string()).is_ok();
             return Ok(if is_receipt {
                 Self { commitment: None, receipt: text }
             } else {
@@ -68,13 +68,13 @@ impl BundleReport {
     }
 }
 
-/// Verifies a signed file completely and offline.
-pub fn verify(text: &str) -> Result<BundleReport, EnvelopeError> {
+/// Verifies a signed file completely and offline; a receipt counts only from a server key in `trusted`.
+pub fn verify(text: &str, trusted: &TrustedServerKeys) -> Result<BundleReport, EnvelopeError> {
     let bundle = Bundle::parse(text)?;
     let commitment = bundle.commitment.as_deref().map(commitment::verify);
     let receipt = bundle.receipt.as_deref().map(|receipt_text| match &commitment {
-        Some(Ok(signed)) => receipt::verify_for(receipt_text, &signed.envelope.submission_id),
-        _ => receipt::verify(receipt_text),
+        Some(Ok(signed)) => receipt::verify_for(receipt_text, &signed.envelope.submission_id, trusted),
+        _ => receipt::verify(receipt_text, trusted),
     });
     Ok(BundleReport { commitment, receipt })
 }
@@ -109,16 +109,22 @@ mod tests {
         let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &Signer::from_seed(&[5; 32]))
             .unwrap()
             .to_json();
+        let trusted = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
         let bundle = Bundle { commitment: Some(jws.to_json()), receipt: Some(good.clone()) };
-        let report = verify(&bundle.to_json()).unwrap();
+        let report = verify(&bundle.to_json(), &trusted).unwrap();
         assert!(report.is_valid());
-        let alone = verify(&good).unwrap();
+        let untrusted = verify(&bundle.to_json(), &TrustedServerKeys::default()).unwrap();
+        assert!(matches!(untrusted.receipt, Some(Err(ReceiptError::UnknownServerKey))) && !untrusted.is_valid());
+        let alone = verify(&good, &trusted).unwrap();
         assert!(alone.commitment.is_none() && matches!(alone.receipt, Some(Ok(_))), "a receipt alone is read as one");
         let other = receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
         let wrong = Bundle { commitment: Some(jws.to_json()), receipt: Some(other) };
-        assert!(matches!(verify(&wrong.to_json()).unwrap().receipt, Some(Err(ReceiptError::OtherSubmission))));
+        assert!(matches!(
+            verify(&wrong.to_json(), &trusted).unwrap().receipt,
+            Some(Err(ReceiptError::OtherSubmission))
+        ));
         let server_shape = json!({ "envelope": serde_json::from_str::<Value>(&jws.to_json()).unwrap() }).to_string();
-        assert!(verify(&server_shape).unwrap().is_valid());
+        assert!(verify(&server_shape, &trusted).unwrap().is_valid());
         assert!(matches!(Bundle::parse("{}"), Err(EnvelopeError::MissingField("commitment"))));
     }
 }

@@ -12,6 +12,7 @@ use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
 pub const ENROLMENT_TYPE: &str = "xinnuo.key-enrolment/1";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnrolmentRequest {
     #[serde(rename = "type")]
     pub request_type: String,

@@ -40,6 +40,7 @@ impl KeyStatus {
 
 /// What a receipt states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Receipt {
     #[serde(rename = "type")]
     pub receipt_type: String,
@@ -61,6 +62,70 @@ pub enum ReceiptError {
     NotAReceipt,
     #[error("回执对应的是另一份承诺书 / the receipt belongs to another submission")]
     OtherSubmission,
+    /// Signed by a key that is not among the server keys the verifier trusts: anyone can make such a receipt.
+    #[error("回执不是由受信任的服务器密钥签发的，不能作为受理证明 / the receipt is not signed by a trusted server key and proves nothing")]
+    UnknownServerKey,
+    #[error("服务器公钥列表无效：{0} / the list of server keys is invalid: {0}")]
+    BadServerKeys(String),
+}
+
+impl ReceiptError {
+    /// A stable code for programs (the package's `errors[].code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Envelope(_) => "bad_receipt",
+            Self::NotAReceipt => "not_a_receipt",
+            Self::OtherSubmission => "other_submission",
+            Self::UnknownServerKey => "unknown_server_key",
+            Self::BadServerKeys(_) => "bad_server_keys",
+        }
+    }
+}
+
+/// The server keys whose receipts a verifier accepts: the list the server publishes at
+/// `GET /api/v1/server-keys` (retired keys included, so old receipts keep verifying), pinned by the verifier.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustedServerKeys {
+    /// (kid, public key); the kid is recomputed from the key, never taken from the list.
+    keys: Vec<(String, [u8; 32])>,
+}
+
+impl TrustedServerKeys {
+    pub fn from_public_keys(keys: impl IntoIterator<Item = [u8; 32]>) -> Self {
+        Self { keys: keys.into_iter().map(|key| (envelope::thumbprint(&key), key)).collect() }
+    }
+
+    /// Reads `{"keys": [{kid, jwk: {kty, crv, x}, …}]}` or the bare array. An entry whose `kid` is not its
+    /// key's thumbprint makes the whole list invalid: a list that lies about one key is trusted for none.
+    pub fn from_json(value: &Value) -> Result<Self, ReceiptError> {
+        let bad = |why: &str| ReceiptError::BadServerKeys(why.to_owned());
+        let entries = value.get("keys").unwrap_or(value).as_array().ok_or_else(|| bad("keys: not a list"))?;
+        let mut keys = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let jwk = entry.get("jwk").unwrap_or(entry);
+            let is_ed25519 = jwk.get("kty").and_then(Value::as_str) == Some("OKP")
+                && jwk.get("crv").and_then(Value::as_str) == Some("Ed25519");
+            let x = jwk.get("x").and_then(Value::as_str).filter(|_| is_ed25519).ok_or_else(|| bad("jwk"))?;
+            let key: [u8; 32] = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, x)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .ok_or_else(|| bad("jwk.x"))?;
+            let kid = envelope::thumbprint(&key);
+            if entry.get("kid").and_then(Value::as_str).is_some_and(|listed| listed != kid) {
+                return Err(bad("kid ≠ thumbprint(jwk)"));
+            }
+            keys.push((kid, key));
+        }
+        Ok(Self { keys })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn trusts(&self, kid: &str, public_key: &[u8; 32]) -> bool {
+        self.keys.iter().any(|(trusted_kid, key)| trusted_kid == kid && key == public_key)
+    }
 }
 
 /// Signs a receipt with the server's key.
@@ -76,9 +141,17 @@ pub struct VerifiedReceipt {
     pub server: Verified,
 }
 
-/// Verifies a receipt's signature and shape; whether `server.kid` is a published server key is the
-/// caller's check (it needs the list of server keys).
-pub fn verify(jws: &str) -> Result<VerifiedReceipt, ReceiptError> {
+/// Verifies a receipt's signature and shape, and that a trusted server key signed it.
+pub fn verify(jws: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReceipt, ReceiptError> {
+    let verified = verify_untrusted(jws)?;
+    if !trusted.trusts(&verified.server.kid, &verified.server.public_key) {
+        return Err(ReceiptError::UnknownServerKey);
+    }
+    Ok(verified)
+}
+
+/// Signature and shape only: whether this is a receipt at all, never whether to believe it.
+pub(crate) fn verify_untrusted(jws: &str) -> Result<VerifiedReceipt, ReceiptError> {
     let server = envelope::verify(jws)?;
     let receipt: Receipt = serde_json::from_value(server.payload.clone()).map_err(|_| ReceiptError::NotAReceipt)?;
     if receipt.receipt_type != RECEIPT_TYPE {
@@ -87,9 +160,13 @@ pub fn verify(jws: &str) -> Result<VerifiedReceipt, ReceiptError> {
     Ok(VerifiedReceipt { receipt, server })
 }
 
-/// Verifies a receipt and that it is for `submission_id`.
-pub fn verify_for(jws: &str, submission_id: &str) -> Result<VerifiedReceipt, ReceiptError> {
-    let verified = verify(jws)?;
+/// Verifies a receipt (see [`verify`]) and that it is for `submission_id`.
+pub fn verify_for(
+    jws: &str,
+    submission_id: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<VerifiedReceipt, ReceiptError> {
+    let verified = verify(jws, trusted)?;
     if verified.receipt.submission_id != submission_id {
         return Err(ReceiptError::OtherSubmission);
     }
@@ -122,18 +199,45 @@ mod tests {
         }
     }
 
+    fn server_keys() -> TrustedServerKeys {
+        TrustedServerKeys::from_public_keys([envelope::public_key(&[5; 32])])
+    }
+
     #[test]
     fn a_receipt_round_trips_and_is_bound_to_its_submission() {
         let jws = sign(&sample(), &envelope::Signer::from_seed(&[5; 32])).unwrap().to_json();
-        let verified = verify_for(&jws, &"ab".repeat(32)).unwrap();
+        let verified = verify_for(&jws, &"ab".repeat(32), &server_keys()).unwrap();
         assert_eq!(verified.receipt, sample());
         assert_eq!(verified.server.kid, envelope::thumbprint(&envelope::public_key(&[5; 32])));
-        assert_eq!(verify_for(&jws, "cd"), Err(ReceiptError::OtherSubmission));
+        assert_eq!(verify_for(&jws, "cd", &server_keys()), Err(ReceiptError::OtherSubmission));
+    }
+
+    #[test]
+    fn a_receipt_from_any_other_key_proves_nothing() {
+        let mut claims = sample();
+        claims.key_status = KeyStatus::Verified;
+        let forged = sign(&claims, &envelope::Signer::from_seed(&[6; 32])).unwrap().to_json();
+        assert_eq!(verify(&forged, &server_keys()), Err(ReceiptError::UnknownServerKey));
+        assert_eq!(verify(&forged, &TrustedServerKeys::default()), Err(ReceiptError::UnknownServerKey));
+        assert!(verify_untrusted(&forged).is_ok(), "well formed, signed, and still refused");
+    }
+
+    #[test]
+    fn the_published_key_list_is_read_and_checked() {
+        let key = envelope::public_key(&[5; 32]);
+        let jwk = envelope::public_jwk(&key);
+        let kid = envelope::thumbprint(&key);
+        let published = serde_json::json!({ "keys": [{ "kid": kid, "jwk": jwk, "current": true }] });
+        assert_eq!(TrustedServerKeys::from_json(&published), Ok(server_keys()));
+        assert_eq!(TrustedServerKeys::from_json(&published["keys"]), Ok(server_keys()));
+        let lying = serde_json::json!([{ "kid": "someone-else", "jwk": jwk }]);
+        assert!(matches!(TrustedServerKeys::from_json(&lying), Err(ReceiptError::BadServerKeys(_))));
+        assert!(TrustedServerKeys::from_json(&serde_json::json!({"keys": [{"jwk": {"kty": "RSA"}}]})).is_err());
     }
 
     #[test]
     fn a_commitment_is_not_a_receipt() {
         let jws = envelope::sign(&serde_json::json!({"type": "xinnuo.commitment/1"}), &[5; 32]).unwrap().to_json();
-        assert_eq!(verify(&jws), Err(ReceiptError::NotAReceipt));
+        assert_eq!(verify(&jws, &server_keys()), Err(ReceiptError::NotAReceipt));
     }
 }

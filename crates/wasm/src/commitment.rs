@@ -62,6 +62,8 @@ export interface Receipt {
   key_status: "verified" | "pending" | "unenrolled"; signer_kid: string; credit_code: string;
   template_id: string; template_version: string;
 }
+export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; }
+export interface ServerKeys { keys: ServerKey[]; }
 export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; errors: EnvelopeError[]; }
 "#;
 
@@ -273,10 +275,11 @@ impl UnlockedKey {
         Ok(jws.to_json())
     }
 
-    /// A raw Ed25519 signature over `message` (64 bytes), for interoperability and benchmarks.
+    /// An Ed25519 signature (64 bytes) over the label `"xinnuo signed bytes/1\n"` followed by `message`, for
+    /// interoperability and benchmarks. Because of the label it can never sign a commitment or enrolment.
     #[wasm_bindgen(js_name = signBytes)]
     pub fn sign_bytes(&self, message: &[u8]) -> Vec<u8> {
-        self.signer.sign_raw(message).to_vec()
+        self.signer.sign_labelled_bytes(message).to_vec()
     }
 }
 
@@ -294,10 +297,10 @@ pub fn sign_commitment(key_file: &str, passphrase: &str, filled: JsFilled) -> Re
     unlock_key(key_file, passphrase)?.sign_commitment(filled)
 }
 
-/// Verifies a raw Ed25519 signature with a 32-byte public key.
+/// Verifies a `signBytes` signature (over the label and `message`) with a 32-byte public key.
 #[wasm_bindgen(js_name = verifyBytes)]
 pub fn verify_bytes(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
-    envelope::verify_raw(public_key, message, signature)
+    envelope::verify_labelled_bytes(public_key, message, signature)
 }
 
 #[derive(Serialize)]
@@ -317,28 +320,18 @@ fn error_item(code: &'static str, error: impl std::fmt::Display) -> ErrorItem {
 }
 
 fn commitment_error_items(error: &CommitmentError) -> Vec<ErrorItem> {
-    let code = match error {
-        CommitmentError::Template(template::TemplateError::UnknownTemplate(_)) => "unknown_template",
-        CommitmentError::Template(template::TemplateError::UnknownVersion { .. }) => "unknown_version",
-        CommitmentError::NotInForce { .. } => "template_not_in_force",
-        CommitmentError::InvalidFields(issues) => {
-            return issues
-                .iter()
-                .map(|issue| ErrorItem {
-                    code: issue.code.name(),
-                    message_zh: issue.message(Lang::Zh),
-                    message_en: issue.message(Lang::En),
-                    field: Some(issue.field.clone()),
-                })
-                .collect();
-        }
-        CommitmentError::TextHashMismatch { .. } => "text_hash_mismatch",
-        CommitmentError::CreditCodeMismatch => "credit_code_mismatch",
-        CommitmentError::WrongType => "not_a_commitment",
-        CommitmentError::BadMember(_) => "bad_payload",
-        CommitmentError::Envelope(_) => "bad_signature",
-    };
-    vec![error_item(code, error)]
+    if let CommitmentError::InvalidFields(issues) = error {
+        return issues
+            .iter()
+            .map(|issue| ErrorItem {
+                code: issue.code.name(),
+                message_zh: issue.message(Lang::Zh),
+                message_en: issue.message(Lang::En),
+                field: Some(issue.field.clone()),
+            })
+            .collect();
+    }
+    vec![error_item(error.code(), error)]
 }
 
 #[derive(Serialize, Default)]
@@ -412,14 +405,29 @@ struct VerifiedReceiptOut {
     errors: Vec<ErrorItem>,
 }
 
-/// Verifies a server receipt offline; with `submissionId`, also that it is for that submission. Compare
-/// `serverKid` with the published server keys (`GET /api/v1/server-keys`).
-#[wasm_bindgen(js_name = verifyReceipt, unchecked_return_type = "VerifiedReceipt")]
-pub fn verify_receipt(jws: &str, submission_id: Option<String>) -> Result<JsValue, JsError> {
-    let result = match submission_id {
-        Some(id) => receipt::verify_for(jws.trim(), &id),
-        None => receipt::verify(jws.trim()),
+/// The server keys a receipt may come from: the JSON of `GET /api/v1/server-keys` (text or object), or its
+/// `keys` array. Missing or unreadable → no key is trusted.
+fn trusted_server_keys(server_keys: &JsValue) -> Result<receipt::TrustedServerKeys, receipt::ReceiptError> {
+    let value: Value = match server_keys.as_string() {
+        Some(text) => serde_json::from_str(&text).map_err(|e| receipt::ReceiptError::BadServerKeys(e.to_string()))?,
+        None if server_keys.is_undefined() || server_keys.is_null() => return Ok(Default::default()),
+        None => xinnuo_js_json::from_js(server_keys).map_err(receipt::ReceiptError::BadServerKeys)?,
     };
+    receipt::TrustedServerKeys::from_json(&value)
+}
+
+/// Verifies a server receipt offline: its signature, that one of `serverKeys` (the server's published keys)
+/// made it, and with `submissionId`, that it is for that submission. Without `serverKeys` it is never valid.
+#[wasm_bindgen(js_name = verifyReceipt, unchecked_return_type = "VerifiedReceipt")]
+pub fn verify_receipt(
+    jws: &str,
+    submission_id: Option<String>,
+    #[wasm_bindgen(unchecked_param_type = "ServerKeys | ServerKey[] | string")] server_keys: JsValue,
+) -> Result<JsValue, JsError> {
+    let result = trusted_server_keys(&server_keys).and_then(|trusted| match submission_id {
+        Some(id) => receipt::verify_for(jws.trim(), &id, &trusted),
+        None => receipt::verify(jws.trim(), &trusted),
+    });
     let out = match result {
         Ok(verified) => VerifiedReceiptOut {
             valid: true,
@@ -432,7 +440,7 @@ pub fn verify_receipt(jws: &str, submission_id: Option<String>) -> Result<JsValu
             receipt: Some(verified.receipt),
             errors: Vec::new(),
         },
-        Err(error) => VerifiedReceiptOut { errors: vec![error_item("bad_receipt", error)], ..Default::default() },
+        Err(error) => VerifiedReceiptOut { errors: vec![error_item(error.code(), &error)], ..Default::default() },
     };
     to_js(&out)
 }

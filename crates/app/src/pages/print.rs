@@ -41,10 +41,11 @@ pub fn PrintPage(props: &Props) -> Html {
         use_effect_with(props.id.clone(), move |id| {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                let trusted = api::trusted_server_keys().await;
                 let result = api::get_commitment(&id).await.map_err(|e| e.message(lang)).and_then(|stored| {
                     let text =
                         serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt }).to_string();
-                    bundle::verify(&text).map_err(|e| e.to_string())
+                    bundle::verify(&text, &trusted).map_err(|e| e.to_string())
                 });
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report)),

@@ -3,6 +3,7 @@
 
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use xinnuo_core::bundle::{self, BundleReport};
+use xinnuo_core::receipt::TrustedServerKeys;
 use yew::prelude::*;
 
 use crate::api;
@@ -23,14 +24,19 @@ enum Outcome {
     Error(String),
 }
 
-fn check(text: &str, lang: Lang) -> Outcome {
-    match bundle::verify(text) {
+fn check(text: &str, trusted: &TrustedServerKeys, lang: Lang) -> Outcome {
+    match bundle::verify(text, trusted) {
         Ok(report) => Outcome::Report(Box::new(report)),
         Err(error) => {
             let message = error.to_string();
             Outcome::Error(lang.half(&message))
         }
     }
+}
+
+/// Verifies against the pinned server keys (refreshed from the server when it can be reached).
+async fn check_pinned(text: &str, lang: Lang) -> Outcome {
+    check(text, &api::trusted_server_keys().await, lang)
 }
 
 async fn read_file(file: web_sys::File) -> Result<String, String> {
@@ -53,7 +59,7 @@ pub fn VerifyPage(props: &Props) -> Html {
                             let bundle =
                                 serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt });
                             let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
-                            outcome.set(check(&pretty, lang));
+                            outcome.set(check_pinned(&pretty, lang).await);
                             text.set(pretty);
                         }
                         Err(error) => outcome.set(Outcome::Error(error.message(lang))),
@@ -68,7 +74,10 @@ pub fn VerifyPage(props: &Props) -> Html {
     };
     let on_verify = {
         let (text, outcome) = (text.clone(), outcome.clone());
-        Callback::from(move |_| outcome.set(check(&text, lang)))
+        Callback::from(move |_| {
+            let (text, outcome) = ((*text).clone(), outcome.clone());
+            wasm_bindgen_futures::spawn_local(async move { outcome.set(check_pinned(&text, lang).await) });
+        })
     };
     let load = {
         let (text, outcome) = (text.clone(), outcome.clone());
@@ -77,7 +86,7 @@ pub fn VerifyPage(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match read_file(file).await {
                     Ok(content) => {
-                        outcome.set(check(&content, lang));
+                        outcome.set(check_pinned(&content, lang).await);
                         text.set(content);
                     }
                     Err(error) => outcome.set(Outcome::Error(error)),

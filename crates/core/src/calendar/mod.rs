@@ -141,6 +141,8 @@ impl<'de> Deserialize<'de> for Date {
 pub struct UtcTimestamp {
     pub date: Date,
     pub hour: u32,
+    /// Minutes, seconds and milliseconds past the hour (finer fractions are dropped).
+    pub millis_in_hour: u32,
 }
 
 impl UtcTimestamp {
@@ -158,7 +160,8 @@ impl UtcTimestamp {
         let fraction_ok = !fraction.is_empty() && fraction.len() <= 9 && fraction.bytes().all(|b| b.is_ascii_digit());
         match numbers.as_deref() {
             Some(&[hour, minute, second]) if hour < 24 && minute < 60 && second < 60 && fraction_ok => {
-                Ok(Self { date, hour })
+                let millis: u32 = format!("{fraction:0<3}")[..3].parse().map_err(|_| bad())?;
+                Ok(Self { date, hour, millis_in_hour: minute * 60_000 + second * 1000 + millis })
             }
             _ => Err(bad()),
         }
@@ -170,6 +173,11 @@ impl UtcTimestamp {
         let date = Date::from_days_since_epoch(days);
         let (hour, minute, second, ms) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
         format!("{date}T{hour:02}:{minute:02}:{second:02}.{ms:03}Z")
+    }
+
+    /// Milliseconds since the Unix epoch (negative before 1970).
+    pub fn unix_millis(&self) -> i64 {
+        self.date.days_since_epoch() * 86_400_000 + i64::from(self.hour) * 3_600_000 + i64::from(self.millis_in_hour)
     }
 
     /// The calendar date in Beijing (UTC+8), which is the date written on a commitment.
@@ -185,6 +193,16 @@ impl UtcTimestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_round_trip_through_unix_millis() {
+        for millis in [0u64, 1_764_642_616_264, 1_798_761_599_999] {
+            let text = UtcTimestamp::format_unix_millis(millis);
+            assert_eq!(UtcTimestamp::parse(&text).map(|t| t.unix_millis()), Ok(millis as i64), "{text}");
+        }
+        assert_eq!(UtcTimestamp::parse("2026-12-02T03:50:16.2Z").map(|t| t.unix_millis()), Ok(1_796_183_416_200));
+        assert_eq!(UtcTimestamp::parse("2026-12-02T03:50:16Z").map(|t| t.unix_millis()), Ok(1_796_183_416_000));
+    }
 
     #[test]
     fn parses_real_dates_only() {

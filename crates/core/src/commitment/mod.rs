@@ -62,9 +62,51 @@ pub enum CommitmentError {
     BadMember(&'static str),
     #[error(transparent)]
     Envelope(#[from] EnvelopeError),
+    #[error("签名时间 {0} 晚于接收时间一小时以上，请检查设备时钟 / the signature time {0} is more than an hour ahead of its receipt; check the device clock")]
+    SignedInFuture(String),
+    #[error("签名时间 {0} 早于接收时间七天以上，请重新签名后提交 / the signature time {0} is more than seven days before its receipt; sign again and submit")]
+    SignedTooLongAgo(String),
+}
+
+/// How far a signature may lie ahead of the server's clock (devices whose clocks run fast).
+pub const MAX_SIGNED_AHEAD_MILLIS: i64 = 60 * 60 * 1000;
+/// How long a signed commitment may wait before it reaches the server: the offline allowance (a device
+/// that signed without a connection sends within a week), and no longer, so nobody backdates a signature.
+pub const MAX_SIGNED_BEFORE_RECEIPT_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// A signature time must lie within `[received − 7 days, received + 1 hour]`; `received_at` is authoritative.
+pub fn check_signing_time(signed_at: &str, received_at_unix_millis: u64) -> Result<(), CommitmentError> {
+    let signed = UtcTimestamp::parse(signed_at).map_err(|_| CommitmentError::BadMember("signed_at"))?.unix_millis();
+    let received = i64::try_from(received_at_unix_millis).unwrap_or(i64::MAX);
+    if signed > received.saturating_add(MAX_SIGNED_AHEAD_MILLIS) {
+        Err(CommitmentError::SignedInFuture(signed_at.to_owned()))
+    } else if signed < received.saturating_sub(MAX_SIGNED_BEFORE_RECEIPT_MILLIS) {
+        Err(CommitmentError::SignedTooLongAgo(signed_at.to_owned()))
+    } else {
+        Ok(())
+    }
 }
 
 impl CommitmentError {
+    /// A stable code for programs (the package's `errors[].code`; the server's problem type is the same words
+    /// with hyphens). Field issues carry their own codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Template(TemplateError::UnknownTemplate(_)) => "unknown_template",
+            Self::Template(TemplateError::UnknownVersion { .. }) => "unknown_template_version",
+            Self::NotInForce { .. } => "template_not_in_force",
+            Self::InvalidFields(_) => "invalid_fields",
+            Self::TextHashMismatch { .. } => "text_hash_mismatch",
+            Self::CreditCodeMismatch => "credit_code_mismatch",
+            Self::WrongType => "not_a_commitment",
+            Self::BadMember(_) => "bad_payload",
+            Self::Envelope(EnvelopeError::UnexpectedMember(_)) => "unexpected_member",
+            Self::Envelope(_) => "bad_signature",
+            Self::SignedInFuture(_) => "signed_in_future",
+            Self::SignedTooLongAgo(_) => "signed_too_long_ago",
+        }
+    }
+
     /// Field issues, when that is the reason.
     pub fn field_issues(&self) -> &[FieldIssue] {
         match self {
@@ -186,6 +228,10 @@ pub fn check_payload(envelope: Verified) -> Result<SignedCommitment, CommitmentE
     let payload = &envelope.payload;
     if payload.get("type").and_then(Value::as_str) != Some(PAYLOAD_TYPE) {
         return Err(CommitmentError::WrongType);
+    }
+    envelope::only_members(payload, &["type", "template", "credit_code", "values", "signed_at", "nonce"], "payload")?;
+    if let Some(template) = payload.get("template") {
+        envelope::only_members(template, &["id", "version", "text_sha256"], "payload.template")?;
     }
     let id = member(payload, &["template", "id"], "template.id")?;
     let version = member(payload, &["template", "version"], "template.version")?;

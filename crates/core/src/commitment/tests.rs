@@ -131,6 +131,36 @@ fn validly_signed_but_wrong_payloads_are_refused() {
         resign(|p| p["template"]["id"] = "nope".into()),
         Err(CommitmentError::Template(TemplateError::UnknownTemplate(_)))
     ));
+    // Signed, but meaning nothing we define: refused rather than stored and published.
+    assert_eq!(
+        resign(|p| p["remark"] = "另行约定".into()).unwrap_err(),
+        CommitmentError::Envelope(EnvelopeError::UnexpectedMember("payload.remark".into()))
+    );
+    assert_eq!(
+        resign(|p| p["template"]["url"] = "x".into()).unwrap_err(),
+        CommitmentError::Envelope(EnvelopeError::UnexpectedMember("payload.template.url".into()))
+    );
+}
+
+#[test]
+fn a_signature_counts_only_within_a_week_before_and_an_hour_after_its_receipt() {
+    let received = crate::calendar::UtcTimestamp::parse("2026-11-26T02:00:00Z").unwrap().unix_millis() as u64;
+    let hour = 3_600_000;
+    assert_eq!(check_signing_time("2026-11-26T02:00:00Z", received), Ok(()));
+    assert_eq!(check_signing_time("2026-11-26T03:00:00Z", received), Ok(()));
+    assert_eq!(check_signing_time("2026-11-19T02:00:00Z", received), Ok(()), "signed offline a week ago");
+    assert_eq!(
+        check_signing_time("2026-11-26T03:00:00.001Z", received),
+        Err(CommitmentError::SignedInFuture("2026-11-26T03:00:00.001Z".into()))
+    );
+    assert_eq!(
+        check_signing_time("2026-11-19T01:59:59.999Z", received),
+        Err(CommitmentError::SignedTooLongAgo("2026-11-19T01:59:59.999Z".into()))
+    );
+    assert_eq!(
+        check_signing_time("2025-11-26T02:00:00Z", received + hour).unwrap_err(),
+        CommitmentError::SignedTooLongAgo("2025-11-26T02:00:00Z".into())
+    );
 }
 
 #[test]

@@ -35,6 +35,25 @@ pub enum EnvelopeError {
     BadSignature,
     #[error("载荷不是规范化 JSON（RFC 8785）/ the payload is not canonical JSON (RFC 8785)")]
     NotCanonical,
+    /// A member we do not define: it would be carried beside the signature without being signed, or signed
+    /// without anyone knowing what it means.
+    #[error("签名文件含有未定义的成员 {0}（只接受规定的成员）/ the signed file has a member we do not define: {0}")]
+    UnexpectedMember(String),
+}
+
+/// Refuses an object with any member beyond `allowed` (named `where_.member` in the error); a missing member
+/// is reported by whoever reads it.
+pub fn only_members(value: &Value, allowed: &[&str], where_: &str) -> Result<(), EnvelopeError> {
+    let Some(object) = value.as_object() else {
+        return Err(EnvelopeError::MalformedJson(format!("{where_}: not an object")));
+    };
+    match object.keys().find(|key| !allowed.contains(&key.as_str())) {
+        Some(extra) => {
+            let shown: String = extra.chars().take(40).collect();
+            Err(EnvelopeError::UnexpectedMember(if where_.is_empty() { shown } else { format!("{where_}.{shown}") }))
+        }
+        None => Ok(()),
+    }
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -134,15 +153,30 @@ impl Signer {
         Ok(FlattenedJws { protected: self.protected.clone(), payload, signature: b64(&signature) })
     }
 
-    /// A raw Ed25519 signature (for interoperability tests and benchmarks).
-    pub fn sign_raw(&self, message: &[u8]) -> [u8; 64] {
-        self.key.sign(message)
+    /// An Ed25519 signature over [`BYTES_LABEL`] followed by `message` (for interoperability tests and
+    /// benchmarks). The label keeps this from being an oracle for our documents: no JWS signing input can
+    /// start with it.
+    pub fn sign_labelled_bytes(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(&labelled(message))
     }
 }
 
 /// Signs `payload` with the key of a 32-byte seed (see [`Signer`] to sign many times).
 pub fn sign(payload: &Value, seed: &[u8; 32]) -> Result<FlattenedJws, EnvelopeError> {
     Signer::from_seed(seed).sign(payload)
+}
+
+/// What [`Signer::sign_labelled_bytes`] puts before the message. A JWS signing input is base64url text and
+/// a dot; a space and a newline never occur in one, so a labelled signature can never be a JWS signature.
+pub const BYTES_LABEL: &[u8] = b"xinnuo signed bytes/1\n";
+
+fn labelled(message: &[u8]) -> Vec<u8> {
+    [BYTES_LABEL, message].concat()
+}
+
+/// Verifies a signature made by [`Signer::sign_labelled_bytes`].
+pub fn verify_labelled_bytes(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    verify_raw(public_key, &labelled(message), signature)
 }
 
 /// Verifies a raw Ed25519 signature (strict: no malleable or small-order forms).
@@ -157,6 +191,8 @@ pub fn verify_raw(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool {
 /// What a valid envelope says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
+    /// Exactly what was verified, and nothing else: what a server stores and publishes.
+    pub jws: FlattenedJws,
     pub submission_id: String,
     pub kid: String,
     pub public_key: [u8; 32],
@@ -167,19 +203,28 @@ fn string_field<'a>(value: &'a Value, name: &'static str) -> Result<&'a str, Env
     value.get(name).and_then(Value::as_str).ok_or(EnvelopeError::MissingField(name))
 }
 
-/// Verifies a flattened JWS: algorithm, embedded key and its `kid`, the signature (strict Ed25519), and that
-/// the payload is canonical JSON.
+/// Verifies a flattened JWS: exactly the members we define (no unprotected `header`, no extra header or key
+/// members), algorithm, embedded key and its `kid`, the signature (strict Ed25519), and that the payload is
+/// canonical JSON.
 pub fn verify(jws: &str) -> Result<Verified, EnvelopeError> {
     let outer: Value = serde_json::from_str(jws).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    verify_value(&outer)
+}
+
+/// [`verify`] for an already parsed JSON value.
+pub fn verify_value(outer: &Value) -> Result<Verified, EnvelopeError> {
+    only_members(outer, &["protected", "payload", "signature"], "")?;
     let (protected_b64, payload_b64, signature_b64) =
-        (string_field(&outer, "protected")?, string_field(&outer, "payload")?, string_field(&outer, "signature")?);
+        (string_field(outer, "protected")?, string_field(outer, "payload")?, string_field(outer, "signature")?);
     let header: Value = serde_json::from_slice(&unb64(protected_b64, "protected")?)
         .map_err(|e| EnvelopeError::MalformedJson(format!("protected: {e}")))?;
+    only_members(&header, &["alg", "kid", "jwk"], "protected")?;
     let alg = string_field(&header, "alg")?;
     if alg != ALG {
         return Err(EnvelopeError::UnsupportedAlgorithm(alg.to_owned()));
     }
     let jwk = header.get("jwk").ok_or(EnvelopeError::MissingField("jwk"))?;
+    only_members(jwk, &["kty", "crv", "x"], "protected.jwk")?;
     if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
         || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
     {
@@ -202,7 +247,17 @@ pub fn verify(jws: &str) -> Result<Verified, EnvelopeError> {
     if canonicalize(&payload)? != payload_bytes {
         return Err(EnvelopeError::NotCanonical);
     }
-    Ok(Verified { submission_id: submission_id(protected_b64, payload_b64), kid: kid.to_owned(), public_key, payload })
+    Ok(Verified {
+        submission_id: submission_id(protected_b64, payload_b64),
+        jws: FlattenedJws {
+            protected: protected_b64.to_owned(),
+            payload: payload_b64.to_owned(),
+            signature: signature_b64.to_owned(),
+        },
+        kid: kid.to_owned(),
+        public_key,
+        payload,
+    })
 }
 
 #[cfg(test)]

@@ -99,3 +99,42 @@ fn malformed_envelopes_get_typed_errors() {
 fn fingerprints_are_grouped_for_people() {
     assert_eq!(fingerprint_groups("kPrK_qmxVWaY"), "kPrK _qmx VWaY");
 }
+
+#[test]
+fn members_we_do_not_define_are_refused_wherever_they_are() {
+    let jws = sign(&payload(), &rfc_seed()).unwrap();
+    let mut outer: Value = serde_json::from_str(&jws.to_json()).unwrap();
+    outer["header"] = json!({ "note": "unsigned words published beside a signature" });
+    assert_eq!(verify(&outer.to_string()), Err(EnvelopeError::UnexpectedMember("header".into())));
+
+    let public = public_jwk(&public_key(&rfc_seed()));
+    let kid = thumbprint(&public_key(&rfc_seed()));
+    let resign = |header: Value| {
+        let protected = b64(&canonicalize(&header).unwrap());
+        let payload = b64(&canonicalize(&payload()).unwrap());
+        let signature = SigningKey::from_seed(&rfc_seed()).sign(format!("{protected}.{payload}").as_bytes());
+        FlattenedJws { protected, payload, signature: b64(&signature) }.to_json()
+    };
+    let extra_header = json!({ "alg": ALG, "kid": kid, "jwk": public, "crit": ["x"] });
+    assert_eq!(verify(&resign(extra_header)), Err(EnvelopeError::UnexpectedMember("protected.crit".into())));
+    let mut private_jwk = public.clone();
+    private_jwk["d"] = json!(RFC8037_D);
+    let extra_jwk = json!({ "alg": ALG, "kid": kid, "jwk": private_jwk });
+    assert_eq!(verify(&resign(extra_jwk)), Err(EnvelopeError::UnexpectedMember("protected.jwk.d".into())));
+    // The exact header verifies, and the verified JWS is the one signed.
+    let exact = resign(json!({ "alg": ALG, "kid": kid, "jwk": public }));
+    assert_eq!(verify(&exact).unwrap().jws.to_json(), exact);
+}
+
+#[test]
+fn labelled_bytes_can_never_stand_in_for_a_jws_signature() {
+    let signer = Signer::from_seed(&rfc_seed());
+    let jws = signer.sign(&payload()).unwrap();
+    let input = format!("{}.{}", jws.protected, jws.payload);
+    // A caller who asks for a signature over a JWS signing input gets one over the label and the input.
+    let signature = signer.sign_labelled_bytes(input.as_bytes());
+    assert!(verify_labelled_bytes(&signer.public_key(), input.as_bytes(), &signature));
+    let forged = FlattenedJws { signature: b64(&signature), ..jws };
+    assert_eq!(verify(&forged.to_json()), Err(EnvelopeError::BadSignature));
+    assert!(!BYTES_LABEL.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b)));
+}

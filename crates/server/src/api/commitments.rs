@@ -19,8 +19,6 @@ use crate::{blocking, now_millis, AppState};
 
 /// Largest signed commitment accepted.
 pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
-/// How far a signature time may lie ahead of the server's clock.
-const MAX_CLOCK_SKEW_MILLIS: u64 = 60 * 60 * 1000;
 
 /// The JSON media types a JWS may arrive as.
 pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
@@ -57,6 +55,8 @@ fn commitment_problem(error: &CommitmentError) -> Problem {
         CommitmentError::CreditCodeMismatch => unprocessable("credit-code-mismatch"),
         CommitmentError::WrongType => unprocessable("not-a-commitment"),
         CommitmentError::BadMember(_) => unprocessable("bad-payload"),
+        CommitmentError::SignedInFuture(_) => unprocessable("signed-in-future"),
+        CommitmentError::SignedTooLongAgo(_) => unprocessable("signed-too-long-ago"),
     }
 }
 
@@ -86,17 +86,11 @@ impl From<&CommitmentRow> for ReceiptResponse {
     }
 }
 
-/// Verifies a signed commitment with the core, and that it was not signed in the future.
+/// Verifies a signed commitment with the core, and that it was signed within the offline allowance before
+/// `now` (a week) and not ahead of it (an hour of clock skew).
 pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
     let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
-    let latest = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now + MAX_CLOCK_SKEW_MILLIS);
-    if signed.signed_at.get(..19) > latest.get(..19) {
-        return Err(Problem::unprocessable(
-            "signed-in-future",
-            format!("签名时间 {} 晚于服务器时间，请检查设备时钟。", signed.signed_at),
-            format!("The signature time {} is ahead of the server's clock; check the device clock.", signed.signed_at),
-        ));
-    }
+    commitment::check_signing_time(&signed.signed_at, now).map_err(|e| commitment_problem(&e))?;
     Ok(signed)
 }
 
@@ -105,7 +99,6 @@ pub fn store_submission(
     db: &crate::db::Db,
     server_key: &crate::store::ServerKey,
     signed: SignedCommitment,
-    text: &str,
     now: u64,
 ) -> Result<(CommitmentRow, bool), Problem> {
     let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
@@ -118,7 +111,8 @@ pub fn store_submission(
         signer_kid: signed.envelope.kid.clone(),
         signed_at: signed.signed_at.clone(),
         received_at: received_at.clone(),
-        envelope: text.to_owned(),
+        // What was verified, and nothing else the request carried.
+        envelope: signed.envelope.jws.to_json(),
     };
     let mut receipt = Receipt {
         receipt_type: RECEIPT_TYPE.into(),
@@ -151,7 +145,7 @@ pub async fn submit(
     let db = state.db.clone();
     let (row, created) = blocking(move || {
         let signed = verify_submission(&text, now)?;
-        store_submission(&db, &server_key, signed, &text, now)
+        store_submission(&db, &server_key, signed, now)
     })
     .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

@@ -221,7 +221,7 @@ pub async fn apply_for_repair(
             .with_errors(errors));
         }
         let channel = evaluation.channel;
-        let (row, created) = store_submission(&db, &server, signed, &text, now_ms)?;
+        let (row, created) = store_submission(&db, &server, signed, now_ms)?;
         let channel_name = match channel {
             Some(repair::Channel::Gsxt) => "gsxt",
             Some(repair::Channel::Court) => "court",
