@@ -5,7 +5,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { base, problem, postJson } from "./support/http.mjs";
 import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 
 const CODE = TAX_VALUES.credit_code;
 const filled = { template_id: "tax-service", values: TAX_VALUES };
@@ -82,7 +82,7 @@ test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 2
   key.free();
 });
 
-test("enrolment with proof of possession; approval by admin API or CLI makes the key verified", async () => {
+test("enrolment with proof of possession; approval per credit code, revocation and the admin log, by API and CLI", async () => {
   const key = newKey();
   const enrolment = key.signEnrolment(CODE, "山西示例科技有限公司");
   const created = await postJson("/api/v1/keys", enrolment);
@@ -95,23 +95,65 @@ test("enrolment with proof of possession; approval by admin API or CLI makes the
   const pending = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
   assert.equal(pending.key_status, "pending");
 
-  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, ""), 401, "unauthorized");
-  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", { authorization: "Bearer wrong" }), 401);
-  await problem(await postJson(`/api/v1/admin/keys/nosuchkey/approve`, "", { authorization: `Bearer ${adminToken}` }), 404, "key-not-found");
-  const approved = await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", { authorization: `Bearer ${adminToken}` });
+  const admin = { authorization: `Bearer ${adminToken}` };
+  const forCode = JSON.stringify({ credit_code: CODE });
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode), 401, "unauthorized");
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, { authorization: "Bearer wrong" }), 401);
+  await problem(await postJson(`/api/v1/admin/keys/nosuchkey/approve`, forCode, admin), 404, "key-not-found");
+  // An approval names the credit code: there is no "approve everything this key ever asked for".
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", admin), 400);
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "{}", admin), 400);
+  const laterCode = randomCreditCode();
+  assert.equal((await postJson("/api/v1/keys", key.signEnrolment(laterCode, "山西另一示例有限公司"))).status, 201);
+  const approved = await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin);
   assert.equal(approved.status, 200);
-  assert.equal((await approved.json()).approved[0].status, "approved");
+  const decision = await approved.json();
+  assert.equal(decision.enrolment.status, "approved");
+  assert.equal(decision.enrolment.credit_code, CODE);
+  assert.ok("registry_name" in decision);
   const verified = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
   assert.equal(verified.key_status, "verified");
+  // The other credit code the key asked for stays pending.
+  const later = await (await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${laterCode}`)).json();
+  assert.equal(later.enrolments[0].status, "pending");
+
+  // Which companies a key signs for is not listed to strangers.
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit-code-required");
+  const asked = await (await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`)).json();
+  assert.deepEqual(asked.enrolments.map((e) => e.credit_code), [CODE]);
+
+  // Revoked: signatures from now on say so in their signed receipt; revocation is final.
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/revoke`, forCode, admin), 400);
+  const revoked = await postJson(`/api/v1/admin/keys/${key.kid}/revoke`, JSON.stringify({ credit_code: CODE, reason: "密钥遗失" }), admin);
+  assert.equal(revoked.status, 200);
+  assert.equal((await revoked.json()).enrolment.status, "revoked");
+  const afterRevocation = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
+  assert.equal(afterRevocation.key_status, "revoked");
+  const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const signedReceipt = xinnuo.verifyReceipt(JSON.stringify(afterRevocation.receipt), afterRevocation.submission_id, serverKeys);
+  assert.equal(signedReceipt.receipt.key_status, "revoked");
+  assert.equal(signedReceipt.keyStatusLabel.zh, "密钥已吊销");
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin), 409, "enrolment-revoked");
+
+  // Every admin action is on record, for the admin only.
+  await problem(await fetch(`${base}/api/v1/admin/actions`), 401, "unauthorized");
+  const log = await (await fetch(`${base}/api/v1/admin/actions`, { headers: admin })).json();
+  const mine = log.actions.filter((a) => a.kid === key.kid).map((a) => [a.action, a.credit_code, a.actor, a.reason]);
+  assert.deepEqual(mine, [["revoke", CODE, "admin-api", "密钥遗失"], ["approve", CODE, "admin-api", null]]);
 
   // The department's command line, given the fingerprint as people read it (groups with spaces).
   const other = newKey();
   assert.equal((await postJson("/api/v1/keys", other.signEnrolment(CODE, "山西示例科技有限公司"))).status, 201);
   const grouped = xinnuo.fingerprintGroups(other.kid);
-  const out = execFileSync(process.env.XINNUO_SERVER_BIN, ["keys", "--db", process.env.XINNUO_DB, "approve", ...grouped.split(" ")], { encoding: "utf8" });
+  const cli = (...args) => execFileSync(process.env.XINNUO_SERVER_BIN, ["keys", "--db", process.env.XINNUO_DB, ...args], { encoding: "utf8" });
+  assert.throws(() => cli("approve", ...grouped.split(" ")), /credit/i);
+  const out = cli("approve", ...grouped.split(" "), "--credit-code", CODE);
   assert.match(out, /已核验 approved/);
-  const view = await (await fetch(`${base}/api/v1/keys/${encodeURIComponent(grouped)}`)).json();
+  assert.match(out, /登记名称 \/ registry name:/);
+  const view = await (await fetch(`${base}/api/v1/keys/${encodeURIComponent(grouped)}?credit_code=${CODE}`)).json();
   assert.equal(view.enrolments[0].status, "approved");
+  assert.match(cli("revoke", ...grouped.split(" "), "--credit-code", CODE, "--reason", "员工离职"), /已吊销 revoked/);
+  assert.match(cli("log"), new RegExp(`cli\\s+revoke\\s+${grouped}\\s+${CODE}\\s+员工离职`));
   key.free();
   other.free();
 });
@@ -124,7 +166,7 @@ test("an enrolment not signed by the key it names is refused", async () => {
   const payload = JSON.parse(Buffer.from(enrolment.payload, "base64url"));
   const body = await problem(await postJson("/api/v1/keys", signFlattenedJws(payload, privateKey, header.jwk)), 422, "bad-signature");
   assert.match(body.detail_zh, /签名无效/);
-  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 404, "key-not-found");
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`), 404, "key-not-found");
   key.free();
 });
 

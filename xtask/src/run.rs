@@ -111,3 +111,11 @@ pub fn serve_foreground(artefacts: &Artefacts, addr: &str, db: &Path) -> Result 
         .arg("--db")
         .arg(db))
 }
+
+/// A value no other run will share (for test tokens; not for keys).
+pub fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.finish()
+}

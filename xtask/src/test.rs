@@ -48,12 +48,10 @@ pub fn test_all() -> Result {
     let scratch = root.join("target/e2e");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    let admin_token = format!("test-admin-{}", std::process::id());
-    let server = start_server(
-        &artefacts,
-        &scratch.join("test.db"),
-        &["--demo", "--admin-token", &admin_token, "--embed-demo-addr", "127.0.0.1:0"],
-    )?;
+    // The server reads its admin token from the environment (never argv); it must be ≥ 32 characters.
+    let admin_token = format!("test-admin-token-{:016x}-{:08x}", crate::run::random_u64(), std::process::id());
+    std::env::set_var("XINNUO_ADMIN_TOKEN", &admin_token);
+    let server = start_server(&artefacts, &scratch.join("test.db"), &["--demo", "--embed-demo-addr", "127.0.0.1:0"])?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .env("XINNUO_URL", &server.url)

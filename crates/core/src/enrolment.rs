@@ -11,6 +11,57 @@ use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
 
 pub const ENROLMENT_TYPE: &str = "xinnuo.key-enrolment/1";
 
+/// Where one enrolment (a key for one credit code) stands. Approval and revocation are per credit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentStatus {
+    /// Requested with proof of possession; no department has looked yet.
+    Pending,
+    /// A department checked that the key belongs to the subject.
+    Approved,
+    /// The approval was withdrawn; signatures made from then on are marked so.
+    Revoked,
+}
+
+impl EnrolmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Revoked].into_iter().find(|status| status.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Pending => "待审核",
+            Self::Approved => "已核验",
+            Self::Revoked => "已吊销",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Pending => "awaiting approval",
+            Self::Approved => "approved",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    /// What a receipt says of a signature made while the enrolment stands so.
+    pub fn key_status(self) -> crate::receipt::KeyStatus {
+        match self {
+            Self::Pending => crate::receipt::KeyStatus::Pending,
+            Self::Approved => crate::receipt::KeyStatus::Verified,
+            Self::Revoked => crate::receipt::KeyStatus::Revoked,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentRequest {
@@ -70,7 +121,7 @@ fn normalized_code(text: &str) -> Result<String, EnrolmentError> {
 fn checked_name(name: &str) -> Result<String, EnrolmentError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     let length = name.chars().count();
-    if (2..=100).contains(&length) && !name.chars().any(char::is_control) {
+    if (2..=100).contains(&length) && crate::text::first_forbidden(&name).is_none() {
         Ok(name)
     } else {
         Err(EnrolmentError::InvalidName)

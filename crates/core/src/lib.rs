@@ -13,3 +13,4 @@ pub mod receipt;
 pub mod repair;
 pub mod status;
 pub mod template;
+pub mod text;

@@ -18,6 +18,8 @@ pub enum KeyStatus {
     Pending,
     /// Never enrolled for this credit code.
     Unenrolled,
+    /// Was approved for this credit code, and the approval was withdrawn (lost or stolen key, staff left).
+    Revoked,
 }
 
 impl KeyStatus {
@@ -26,6 +28,7 @@ impl KeyStatus {
             Self::Verified => "密钥已核验",
             Self::Pending => "密钥未核验（登记待审核）",
             Self::Unenrolled => "密钥未核验（未登记）",
+            Self::Revoked => "密钥已吊销",
         }
     }
 
@@ -34,6 +37,7 @@ impl KeyStatus {
             Self::Verified => "key verified",
             Self::Pending => "key not verified (enrolment pending)",
             Self::Unenrolled => "key not verified (not enrolled)",
+            Self::Revoked => "key revoked",
         }
     }
 }

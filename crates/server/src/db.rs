@@ -87,6 +87,37 @@ const MIGRATIONS: &[&str] = &[
         status TEXT NOT NULL DEFAULT 'submitted',
         created_at TEXT NOT NULL
     ) STRICT;",
+    // 4: approval per (key, credit code) that can be revoked, and a record of every admin action.
+    "CREATE TABLE key_enrolments_4 (
+        kid TEXT NOT NULL,
+        credit_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+        enrolled_at TEXT NOT NULL,
+        approved_at TEXT,
+        approved_by TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        revoke_reason TEXT,
+        PRIMARY KEY (kid, credit_code)
+    ) STRICT;
+    INSERT INTO key_enrolments_4 (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,
+        approved_at, approved_by)
+        SELECT kid, credit_code, subject_name, public_jwk, request, status, enrolled_at, approved_at, approved_by
+        FROM key_enrolments;
+    DROP TABLE key_enrolments;
+    ALTER TABLE key_enrolments_4 RENAME TO key_enrolments;
+    CREATE TABLE admin_actions (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('approve', 'revoke')),
+        kid TEXT NOT NULL,
+        credit_code TEXT NOT NULL,
+        reason TEXT
+    ) STRICT;",
 ];
 
 #[derive(Clone)]
@@ -205,6 +236,31 @@ mod tests {
         assert_eq!(db.meta("created_at").unwrap().as_deref(), Some("x"));
         assert_eq!(db.meta("missing").unwrap(), None);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_version_3_database_keeps_its_enrolments_and_gains_revocation() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        let transaction = connection.transaction().unwrap();
+        for sql in &MIGRATIONS[..3] {
+            transaction.execute_batch(sql).unwrap();
+        }
+        transaction.pragma_update(None, "user_version", 3).unwrap();
+        transaction
+            .execute(
+                "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,
+                 approved_at, approved_by) VALUES ('k', '91140105123456788F', '示例', '{}', '{}', 'approved', 't', 't', 'cli')",
+                [],
+            )
+            .unwrap();
+        transaction.commit().unwrap();
+        let db = Db::prepare(connection).unwrap();
+        assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let status: String = db
+            .with(|c| Ok(c.query_row("SELECT status FROM key_enrolments WHERE kid = 'k'", [], |row| row.get(0))?))
+            .unwrap();
+        assert_eq!(status, "approved");
+        db.with(|c| Ok(c.execute("UPDATE key_enrolments SET status = 'revoked' WHERE kid = 'k'", [])?)).unwrap();
     }
 
     #[test]

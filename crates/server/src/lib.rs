@@ -1,6 +1,7 @@
 //! Xinnuo server: the REST API, the app's static files and the SQLite store. Every rule it applies comes
 //! from `xinnuo-core`; this crate adds HTTP, SQL and files.
 
+pub mod admin;
 pub mod api;
 pub mod db;
 pub mod problem;
@@ -19,6 +20,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use zeroize::Zeroizing;
+
+use crate::admin::AdminGate;
 use crate::db::{Db, DbError};
 use crate::problem::Problem;
 use crate::store::ServerKey;
@@ -28,21 +32,20 @@ pub struct AppState {
     pub db: Db,
     /// Signs receipts; created on first start and kept in the database.
     pub server_key: Arc<ServerKey>,
-    /// Bearer token of the admin API; `None` turns the admin API off.
-    pub admin_token: Option<Arc<str>>,
+    /// The admin API's token and its failed-attempt limit.
+    pub admin: Arc<AdminGate>,
 }
 
 impl AppState {
     /// Opens the state around a database, creating the server's signing key on first use.
-    pub fn new(db: Db, admin_token: Option<String>) -> Result<Self, DbError> {
+    pub fn new(db: Db, admin_token: Option<Zeroizing<String>>) -> Result<Self, DbError> {
         let server_key = db.server_key(&now(), || {
             let mut seed = [0u8; 32];
             getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
             let public = xinnuo_core::envelope::public_key(&seed);
             Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
         })?;
-        let admin_token = admin_token.filter(|t| !t.trim().is_empty()).map(|t| Arc::from(t.trim()));
-        Ok(Self { db, server_key: Arc::new(server_key), admin_token })
+        Ok(Self { db, server_key: Arc::new(server_key), admin: Arc::new(AdminGate::new(admin_token)) })
     }
 }
 
@@ -92,6 +95,8 @@ fn api_routes() -> Router<AppState> {
         .route("/keys", post(api::keys::enrol))
         .route("/keys/{kid}", get(api::keys::get_key))
         .route("/admin/keys/{kid}/approve", post(api::keys::approve))
+        .route("/admin/keys/{kid}/revoke", post(api::keys::revoke))
+        .route("/admin/actions", get(api::keys::actions))
         .route("/server-keys", get(api::keys::server_keys))
         .route("/commitments", post(api::commitments::submit))
         .route("/commitments/{id}", get(api::commitments::get_one))

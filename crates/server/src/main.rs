@@ -31,9 +31,11 @@ enum Command {
         /// Mark the database as a demo database (示例数据).
         #[arg(long)]
         demo: bool,
-        /// Bearer token for the admin API (管理令牌); without it the admin API is off.
-        #[arg(long, env = "XINNUO_ADMIN_TOKEN", hide_env_values = true)]
-        admin_token: Option<String>,
+        /// A file whose first line is the admin API's bearer token (管理令牌, ≥ 32 characters). Or set
+        /// XINNUO_ADMIN_TOKEN; never on the command line, where the process list shows it. Without either the
+        /// admin API is off.
+        #[arg(long)]
+        admin_token_file: Option<PathBuf>,
         /// A department site allowed to call the API from its pages (widgets), e.g. https://credit.example.gov.cn;
         /// repeat for several.
         #[arg(long = "allow-origin")]
@@ -65,7 +67,7 @@ enum Command {
         #[arg(long, default_value = "xinnuo.db")]
         db: PathBuf,
     },
-    /// Enrolled keys: list them, approve one (审核密钥登记).
+    /// Enrolled keys: show one, approve or revoke it for one credit code (审核、吊销密钥登记), read the log.
     Keys {
         /// SQLite database file.
         #[arg(long, default_value = "xinnuo.db", global = true)]
@@ -77,20 +79,32 @@ enum Command {
 
 #[derive(Subcommand)]
 enum KeysAction {
-    /// Approve a key's enrolment: FINGERPRINT as shown (groups of four may keep their spaces).
+    /// Approve a key for one credit code: FINGERPRINT as shown (groups of four may keep their spaces).
     Approve {
         // base64url groups may start with '-': a value, never an option.
         #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
         fingerprint: Vec<String>,
-        /// Only the enrolment for this credit code.
+        /// The credit code this approval is for (required: an approval covers exactly one enrolment).
         #[arg(long)]
         credit_code: Option<String>,
+    },
+    /// Revoke a key for one credit code (final; signatures from now on are received as revoked).
+    Revoke {
+        #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
+        fingerprint: Vec<String>,
+        #[arg(long)]
+        credit_code: Option<String>,
+        /// Why (recorded in the admin log and shown with the enrolment).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// List the enrolments of a key.
     Show {
         #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
         fingerprint: Vec<String>,
     },
+    /// The admin log: every approval and revocation, newest first.
+    Log,
 }
 
 fn import(file: PathBuf, db_path: PathBuf) -> Result<(), String> {
@@ -114,11 +128,12 @@ fn export_static(dir: PathBuf, db_path: PathBuf, dist: Option<PathBuf>) -> Resul
 }
 
 /// Options written after a fingerprint: its groups may start with '-' (base64url), so clap reads everything
-/// after the first group as values, and `--db`/`--credit-code` arrive among the groups.
+/// after the first group as values, and `--db`/`--credit-code`/`--reason` arrive among the groups.
 #[derive(Default)]
 struct TrailingOptions {
     db: Option<PathBuf>,
     credit_code: Option<String>,
+    reason: Option<String>,
 }
 
 /// The fingerprint's groups, and the options found among them.
@@ -131,51 +146,101 @@ fn options_among(parts: Vec<String>) -> Result<(Vec<String>, TrailingOptions), S
             Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
             None => (part.clone(), None),
         };
-        if name != "--db" && name != "--credit-code" {
-            groups.push(part);
-            continue;
-        }
+        let slot = match name.as_str() {
+            "--db" => None,
+            "--credit-code" => Some(&mut options.credit_code),
+            "--reason" => Some(&mut options.reason),
+            _ => {
+                groups.push(part);
+                continue;
+            }
+        };
         let value = inline.or_else(|| parts.next()).ok_or(format!("{name} 缺少值 / {name} needs a value"))?;
-        if name == "--db" {
-            options.db = Some(value.into());
-        } else {
-            options.credit_code = Some(value);
+        match slot {
+            Some(slot) => *slot = Some(value),
+            None => options.db = Some(value.into()),
         }
     }
     Ok((groups, options))
 }
 
+fn print_enrolment(row: &xinnuo_server::store::EnrolmentRow) {
+    let status = row.status;
+    println!(
+        "{}  {}  {}  {} {}{}",
+        xinnuo_core::envelope::fingerprint_groups(&row.kid),
+        row.credit_code,
+        row.subject_name,
+        status.label_zh(),
+        status.label_en(),
+        row.revoke_reason.as_deref().map(|reason| format!("（{reason}）")).unwrap_or_default()
+    );
+}
+
 fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
-    let (fingerprint, credit_code, approve) = match action {
-        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, true),
-        KeysAction::Show { fingerprint } => (fingerprint, None, false),
+    use xinnuo_server::store::EnrolmentChange;
+    let (fingerprint, credit_code, reason) = match action {
+        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, None),
+        KeysAction::Revoke { fingerprint, credit_code, reason } => (fingerprint, credit_code, reason),
+        KeysAction::Show { fingerprint } => (fingerprint, None, None),
+        KeysAction::Log => {
+            let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+            for action in db.admin_actions(u32::MAX).map_err(|e| e.to_string())? {
+                let fingerprint = xinnuo_core::envelope::fingerprint_groups(&action.kid);
+                let reason = action.reason.unwrap_or_default();
+                println!(
+                    "{}  {}  {}  {fingerprint}  {}  {reason}",
+                    action.at, action.actor, action.action, action.credit_code
+                );
+            }
+            return Ok(());
+        }
     };
     let (fingerprint, trailing) = options_among(fingerprint)?;
-    if !approve && trailing.credit_code.is_some() {
-        return Err("keys show 不接受 --credit-code / keys show takes no --credit-code".into());
-    }
     let credit_code = trailing.credit_code.or(credit_code);
+    let reason = trailing.reason.or(reason);
     let db_path = trailing.db.unwrap_or(db_path);
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
-    let rows = if approve {
-        db.approve(&kid, credit_code.as_deref(), "cli", &xinnuo_server::now()).map_err(|e| e.to_string())?
-    } else {
-        db.enrolments_of_key(&kid).map_err(|e| e.to_string())?
+    let Some(credit_code) = credit_code else {
+        if reason.is_some() {
+            return Err("keys show 不接受 --reason / keys show takes no --reason".into());
+        }
+        let rows = db.enrolments_of_key(&kid).map_err(|e| e.to_string())?;
+        if rows.is_empty() {
+            return Err(format!("没有登记过此密钥 / no enrolment for key {kid}"));
+        }
+        rows.iter().for_each(print_enrolment);
+        return Ok(());
     };
-    if rows.is_empty() {
-        return Err(format!("没有登记过此密钥 / no enrolment for key {kid}"));
+    let credit_code = xinnuo_core::code::validate(&credit_code, &Default::default()).normalized;
+    let registry_name = db.registry_name(&credit_code).map_err(|e| e.to_string())?;
+    let now = xinnuo_server::now();
+    let change = match reason {
+        Some(reason) => {
+            let reason = xinnuo_server::api::keys::checked_reason(&reason).map_err(|p| p.detail_zh)?;
+            db.revoke(&kid, &credit_code, &reason, "cli", &now)
+        }
+        None => db.approve(&kid, &credit_code, "cli", &now),
     }
-    for row in rows {
-        let status = if row.status == "approved" { "已核验 approved" } else { "待审核 pending" };
-        println!(
-            "{}  {}  {}  {status}",
-            xinnuo_core::envelope::fingerprint_groups(&row.kid),
-            row.credit_code,
-            row.subject_name
-        );
+    .map_err(|e| e.to_string())?;
+    match change {
+        EnrolmentChange::Changed(row) => {
+            print_enrolment(&row);
+            match registry_name {
+                Some(name) => println!("登记名称 / registry name: {name}"),
+                None => println!("登记名称 / registry name: （本库无此主体 / not in this database）"),
+            }
+            Ok(())
+        }
+        EnrolmentChange::NotEnrolled => {
+            Err(format!("此密钥未为 {credit_code} 登记 / key {kid} is not enrolled for {credit_code}"))
+        }
+        EnrolmentChange::Revoked(row) => Err(format!(
+            "此密钥对 {credit_code} 的登记已吊销，不能再核验 / this enrolment was revoked at {}",
+            row.revoked_at.unwrap_or_default()
+        )),
     }
-    Ok(())
 }
 
 /// Seconds since the Unix epoch (the server, unlike the core, may read the clock).
@@ -188,13 +253,16 @@ struct ServeArgs {
     db_path: PathBuf,
     dist: Option<PathBuf>,
     demo: bool,
-    admin_token: Option<String>,
+    admin_token_file: Option<PathBuf>,
     allow_origins: Vec<String>,
     embed_demo_addr: Option<SocketAddr>,
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let ServeArgs { addr, db_path, dist, demo, admin_token, mut allow_origins, embed_demo_addr } = args;
+    let ServeArgs { addr, db_path, dist, demo, admin_token_file, mut allow_origins, embed_demo_addr } = args;
+    let admin_token =
+        xinnuo_server::admin::token_from(std::env::var("XINNUO_ADMIN_TOKEN").ok(), admin_token_file.as_deref())
+            .map_err(|e| e.to_string())?;
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     if db.meta("created_at").map_err(|e| e.to_string())?.is_none() {
         db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
@@ -247,8 +315,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve { addr, db, dist, demo, admin_token, allow_origins, embed_demo_addr } => {
-            serve(ServeArgs { addr, db_path: db, dist, demo, admin_token, allow_origins, embed_demo_addr }).await
+        Command::Serve { addr, db, dist, demo, admin_token_file, allow_origins, embed_demo_addr } => {
+            serve(ServeArgs { addr, db_path: db, dist, demo, admin_token_file, allow_origins, embed_demo_addr }).await
         }
         Command::Keys { db, action } => keys(db, action),
         Command::Import { file, db } => import(file, db),
@@ -300,8 +368,14 @@ mod tests {
         );
         assert_eq!(
             approved(&["ap1Y", "--credit-code=91140105123456788F", "-vG0", "_uNl", "--db", "other.db"]),
-            (groups, code, PathBuf::from("other.db"))
+            (groups, code.clone(), PathBuf::from("other.db"))
         );
         assert!(options_among(vec!["ap1Y".into(), "--credit-code".into()]).is_err());
+        let (groups, trailing) = options_among(
+            ["-vG0", "--reason", "密钥遗失", "_uNl", "--credit-code=91140105123456788F"].map(String::from).to_vec(),
+        )
+        .unwrap();
+        assert_eq!(groups, ["-vG0", "_uNl"]);
+        assert_eq!((trailing.reason.as_deref(), trailing.credit_code.as_deref()), (Some("密钥遗失"), code.as_deref()));
     }
 }

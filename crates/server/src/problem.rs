@@ -17,6 +17,8 @@ pub struct Problem {
     pub detail_zh: String,
     /// Extension member: itemised reasons (e.g. one per invalid field).
     pub errors: Option<Box<[serde_json::Value]>>,
+    /// Seconds for the `Retry-After` header (429 and 503).
+    pub retry_after: Option<u16>,
 }
 
 impl Problem {
@@ -36,7 +38,13 @@ impl Problem {
             detail: detail_en.into(),
             detail_zh: detail_zh.into(),
             errors: None,
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u16) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<serde_json::Value>) -> Self {
@@ -113,14 +121,20 @@ impl Problem {
         )
     }
 
-    pub fn internal(detail_en: impl Into<String>) -> Self {
+    /// A failure of ours. The cause (database text, paths) goes to the log under an id; the answer carries
+    /// only that id, so an operator can find the cause and a caller learns nothing about the inside.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let sequence = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{:x}-{sequence}", crate::now_millis());
+        tracing::error!(error_id = %id, "internal error: {cause}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            "服务器内部错误",
+            "内部错误",
             "Internal server error",
-            "服务器出错，请稍后重试。",
-            detail_en,
+            format!("服务器内部错误，请稍后重试；如仍出错，请向管理员提供错误编号 {id}。"),
+            format!("Internal server error; try again later. If it persists, give the operator the error id {id}."),
         )
     }
 }
@@ -145,6 +159,28 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response()
+        let mut response =
+            (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_tells_the_caller_an_id_and_nothing_of_its_cause() {
+        let problem = Problem::internal("no such table: commitments at /var/lib/xinnuo/xinnuo.db");
+        assert_eq!((problem.status, problem.slug, problem.title), (500, "internal", "内部错误"));
+        for text in [&problem.detail, &problem.detail_zh] {
+            assert!(!text.contains("table") && !text.contains("/var/lib"), "{text}");
+        }
+        let id = problem.detail.split("error id ").nth(1).unwrap().trim_end_matches('.');
+        assert!(problem.detail_zh.contains(id));
+        assert_ne!(Problem::internal("x").detail, problem.detail, "each error has its own id");
     }
 }

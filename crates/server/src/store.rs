@@ -4,6 +4,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
+use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::Signer;
 use xinnuo_core::receipt::KeyStatus;
 use zeroize::Zeroizing;
@@ -16,9 +17,34 @@ pub struct EnrolmentRow {
     pub credit_code: String,
     pub subject_name: String,
     pub public_jwk: Value,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub enrolled_at: String,
     pub approved_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// One approval or revocation, as recorded: who, when, what.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdminAction {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub kid: String,
+    pub credit_code: String,
+    pub reason: Option<String>,
+}
+
+/// What an approval or revocation found.
+#[derive(Debug)]
+pub enum EnrolmentChange {
+    /// Done (or already so): the enrolment as it now stands.
+    Changed(EnrolmentRow),
+    /// No enrolment of this key for this credit code.
+    NotEnrolled,
+    /// Revocation is final: a revoked enrolment is not approved again (the holder enrols a new key).
+    Revoked(EnrolmentRow),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +99,7 @@ fn key_status_from(text: &str) -> KeyStatus {
     match text {
         "verified" => KeyStatus::Verified,
         "pending" => KeyStatus::Pending,
+        "revoked" => KeyStatus::Revoked,
         _ => KeyStatus::Unenrolled,
     }
 }
@@ -82,7 +109,17 @@ fn key_status_name(status: KeyStatus) -> &'static str {
         KeyStatus::Verified => "verified",
         KeyStatus::Pending => "pending",
         KeyStatus::Unenrolled => "unenrolled",
+        KeyStatus::Revoked => "revoked",
     }
+}
+
+fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentStatus> {
+    let text: String = row.get(index)?;
+    EnrolmentStatus::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
+        index,
+        "status".into(),
+        rusqlite::types::Type::Text,
+    ))
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
@@ -111,22 +148,48 @@ fn enrolment_row(row: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
         credit_code: row.get(1)?,
         subject_name: row.get(2)?,
         public_jwk: json_column(row, 3)?,
-        status: row.get(4)?,
+        status: enrolment_status(row, 4)?,
         enrolled_at: row.get(5)?,
         approved_at: row.get(6)?,
+        revoked_at: row.get(7)?,
+        revoke_reason: row.get(8)?,
     })
 }
 
-const ENROLMENT_COLUMNS: &str = "kid, credit_code, subject_name, public_jwk, status, enrolled_at, approved_at";
+const ENROLMENT_COLUMNS: &str =
+    "kid, credit_code, subject_name, public_jwk, status, enrolled_at, approved_at, revoked_at, revoke_reason";
+
+fn enrolment(connection: &rusqlite::Connection, kid: &str, credit_code: &str) -> Result<Option<EnrolmentRow>, DbError> {
+    Ok(connection
+        .prepare_cached(&format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"))?
+        .query_row([kid, credit_code], enrolment_row)
+        .optional()?)
+}
+
+fn record_action(
+    connection: &rusqlite::Connection,
+    actor: &str,
+    action: &str,
+    kid: &str,
+    credit_code: &str,
+    reason: Option<&str>,
+    now: &str,
+) -> Result<(), DbError> {
+    connection
+        .prepare_cached(
+            "INSERT INTO admin_actions (at, actor, action, kid, credit_code, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![now, actor, action, kid, credit_code, reason])?;
+    Ok(())
+}
 
 fn key_status(connection: &rusqlite::Connection, kid: &str, credit_code: &str) -> Result<KeyStatus, DbError> {
     let status: Option<String> = connection
         .prepare_cached("SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2")?
         .query_row([kid, credit_code], |row| row.get(0))
         .optional()?;
-    Ok(match status.as_deref() {
-        Some("approved") => KeyStatus::Verified,
-        Some(_) => KeyStatus::Pending,
+    Ok(match status.as_deref().and_then(EnrolmentStatus::parse) {
+        Some(status) => status.key_status(),
         None => KeyStatus::Unenrolled,
     })
 }
@@ -213,26 +276,92 @@ impl Db {
         })
     }
 
-    /// Approves a key's pending enrolments (for one credit code, or all); returns the rows now approved.
-    pub fn approve(
+    /// The enrolment of a key for one credit code.
+    pub fn enrolment(&self, kid: &str, credit_code: &str) -> Result<Option<EnrolmentRow>, DbError> {
+        self.with(|c| enrolment(c, kid, credit_code))
+    }
+
+    /// Approves exactly one enrolment (this key for this credit code), recording who did it.
+    pub fn approve(&self, kid: &str, credit_code: &str, actor: &str, now: &str) -> Result<EnrolmentChange, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            let change = match enrolment(&transaction, kid, credit_code)? {
+                None => EnrolmentChange::NotEnrolled,
+                Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Revoked(row),
+                Some(row) if row.status == EnrolmentStatus::Approved => EnrolmentChange::Changed(row),
+                Some(_) => {
+                    transaction.execute(
+                        "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
+                         WHERE kid = ?1 AND credit_code = ?2",
+                        params![kid, credit_code, now, actor],
+                    )?;
+                    record_action(&transaction, actor, "approve", kid, credit_code, None, now)?;
+                    let row = enrolment(&transaction, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?;
+                    EnrolmentChange::Changed(row)
+                }
+            };
+            transaction.commit()?;
+            Ok(change)
+        })
+    }
+
+    /// Revokes one enrolment (pending or approved) with a reason, recording who did it. Final.
+    pub fn revoke(
         &self,
         kid: &str,
-        credit_code: Option<&str>,
-        by: &str,
+        credit_code: &str,
+        reason: &str,
+        actor: &str,
         now: &str,
-    ) -> Result<Vec<EnrolmentRow>, DbError> {
+    ) -> Result<EnrolmentChange, DbError> {
         self.with(|c| {
-            c.execute(
-                "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
-                 WHERE kid = ?1 AND (?2 IS NULL OR credit_code = ?2) AND status = 'pending'",
-                params![kid, credit_code, now, by],
+            let transaction = c.transaction()?;
+            let change = match enrolment(&transaction, kid, credit_code)? {
+                None => EnrolmentChange::NotEnrolled,
+                Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Changed(row),
+                Some(_) => {
+                    transaction.execute(
+                        "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
+                         WHERE kid = ?1 AND credit_code = ?2",
+                        params![kid, credit_code, now, actor, reason],
+                    )?;
+                    record_action(&transaction, actor, "revoke", kid, credit_code, Some(reason), now)?;
+                    let row = enrolment(&transaction, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?;
+                    EnrolmentChange::Changed(row)
+                }
+            };
+            transaction.commit()?;
+            Ok(change)
+        })
+    }
+
+    /// Every admin action, newest first.
+    pub fn admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(
+                "SELECT id, at, actor, action, kid, credit_code, reason FROM admin_actions ORDER BY id DESC LIMIT ?1",
             )?;
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {ENROLMENT_COLUMNS} FROM key_enrolments
-                 WHERE kid = ?1 AND (?2 IS NULL OR credit_code = ?2) AND status = 'approved'"
-            ))?;
-            let rows = statement.query_map(params![kid, credit_code], enrolment_row)?;
+            let rows = statement.query_map([limit], |row| {
+                Ok(AdminAction {
+                    id: row.get(0)?,
+                    at: row.get(1)?,
+                    actor: row.get(2)?,
+                    action: row.get(3)?,
+                    kid: row.get(4)?,
+                    credit_code: row.get(5)?,
+                    reason: row.get(6)?,
+                })
+            })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The registry name of a subject, when it was imported: what an approver compares the claimed name with.
+    pub fn registry_name(&self, credit_code: &str) -> Result<Option<String>, DbError> {
+        self.with(|c| {
+            Ok(c.prepare_cached("SELECT name FROM subjects WHERE credit_code = ?1")?
+                .query_row([credit_code], |row| row.get(0))
+                .optional()?)
         })
     }
 

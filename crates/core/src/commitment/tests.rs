@@ -194,3 +194,15 @@ fn values_with_braces_are_inserted_literally() {
         "{text}"
     );
 }
+
+#[test]
+fn text_that_would_display_otherwise_than_signed_is_refused() {
+    for hidden in ["山西\u{202E}司公限有技科", "山西示例\u{200B}科技有限公司", "\u{2066}山西示例科技有限公司\u{2069}"]
+    {
+        let mut filled = tax_filled();
+        filled.values.insert("subject_name".into(), hidden.into());
+        let issues = validate(&filled, None).unwrap();
+        assert_eq!(issues.len(), 1, "{hidden:?}");
+        assert_eq!((issues[0].field.as_str(), issues[0].code.name()), ("subject_name", "control_characters"));
+    }
+}

@@ -265,7 +265,13 @@ impl FieldSpec {
             return Err(self.issue(FieldIssueCode::WrongType));
         };
         let text = normalize_text(raw, self.kind == FieldType::Multiline);
-        if text.chars().any(|c| c.is_control() && c != '\n') {
+        // Format characters (bidi overrides, zero-width marks) would let the signed text display differently
+        // from what was signed. Codes, phones and dates are rebuilt from their symbols, so only free text is
+        // checked for them here.
+        let free_text = matches!(self.kind, FieldType::Text | FieldType::Multiline);
+        if text.chars().any(|c| c.is_control() && c != '\n')
+            || (free_text && text.chars().any(crate::text::is_invisible_format))
+        {
             return Err(self.issue(FieldIssueCode::ControlCharacters));
         }
         let normalized = match self.kind {

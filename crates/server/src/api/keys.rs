@@ -2,8 +2,8 @@
 //! bearer token) and the server's own published keys (`GET /api/v1/server-keys`).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use xinnuo_core::envelope;
 use super::body::{json_body, read_body, read_jws_text};
 use super::commitments::envelope_problem;
 use crate::problem::Problem;
-use crate::store::EnrolmentRow;
+use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
 use crate::{blocking, now, AppState};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
@@ -29,11 +29,10 @@ pub struct EnrolmentView {
 
 impl From<EnrolmentRow> for EnrolmentView {
     fn from(row: EnrolmentRow) -> Self {
-        let approved = row.status == "approved";
         Self {
             fingerprint: envelope::fingerprint_groups(&row.kid),
-            status_label_zh: if approved { "已核验" } else { "待审核" },
-            status_label_en: if approved { "approved" } else { "awaiting approval" },
+            status_label_zh: row.status.label_zh(),
+            status_label_en: row.status.label_en(),
             row,
         }
     }
@@ -95,88 +94,175 @@ pub struct KeyView {
     enrolments: Vec<EnrolmentView>,
 }
 
-/// `GET /api/v1/keys/{kid}`: where the key is enrolled and whether it is approved.
-pub async fn get_key(State(state): State<AppState>, Path(kid): Path<String>) -> Result<Json<KeyView>, Problem> {
-    let kid = kid_from(&kid);
-    let db = state.db.clone();
-    let lookup = kid.clone();
-    let rows = blocking(move || db.enrolments_of_key(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
-    if rows.is_empty() {
-        return Err(key_not_found(&kid));
-    }
-    Ok(Json(KeyView {
-        fingerprint: envelope::fingerprint_groups(&kid),
-        kid,
-        enrolments: rows.into_iter().map(Into::into).collect(),
-    }))
-}
-
-/// Compares without revealing, by timing, how much of the token matched.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Checks `Authorization: Bearer <admin token>`.
-pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
-    let Some(expected) = state.admin_token.as_deref() else {
-        return Err(Problem::new(
-            StatusCode::FORBIDDEN,
-            "admin-disabled",
-            "管理接口未启用",
-            "Admin API disabled",
-            "服务器未配置管理令牌（--admin-token 或 XINNUO_ADMIN_TOKEN），管理接口不可用。",
-            "The server has no admin token configured (--admin-token or XINNUO_ADMIN_TOKEN); the admin API is off.",
-        ));
-    };
-    let given =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|token| same_secret(token.trim().as_bytes(), expected.as_bytes())) {
-        Ok(())
-    } else {
-        Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "未授权",
-            "Unauthorized",
-            "需要有效的管理令牌（Authorization: Bearer …）。",
-            "A valid admin token is required (Authorization: Bearer …).",
-        ))
-    }
-}
-
-#[derive(Default, Deserialize)]
-pub struct ApproveRequest {
+#[derive(Deserialize)]
+pub struct KeyQuery {
     credit_code: Option<String>,
 }
 
-#[derive(Serialize)]
-pub struct Approved {
-    approved: Vec<EnrolmentView>,
+fn credit_code_required() -> Problem {
+    Problem::bad_request(
+        "credit-code-required",
+        "请用 ?credit_code= 指明要查询的统一社会信用代码：一个密钥为哪些单位签名不对外公开。",
+        "Name the credit code with ?credit_code=: which companies a key signs for is not public.",
+    )
 }
 
-/// `POST /api/v1/admin/keys/{kid}/approve` (optional body `{"credit_code": …}`).
+/// The credit code as the core normalises it, or a problem naming what is wrong.
+fn checked_credit_code(text: &str) -> Result<String, Problem> {
+    let report = xinnuo_core::code::validate(text, &Default::default());
+    if report.valid && report.kind == xinnuo_core::code::CodeKind::Uscc {
+        return Ok(report.normalized);
+    }
+    Err(Problem::bad_request(
+        "invalid-credit-code",
+        "统一社会信用代码无效。",
+        "The unified social credit code is invalid.",
+    ))
+}
+
+/// `GET /api/v1/keys/{kid}?credit_code=`: whether the key is enrolled and approved for that credit code.
+pub async fn get_key(
+    State(state): State<AppState>,
+    Path(kid): Path<String>,
+    Query(query): Query<KeyQuery>,
+) -> Result<Json<KeyView>, Problem> {
+    let kid = kid_from(&kid);
+    let credit_code = checked_credit_code(query.credit_code.as_deref().ok_or_else(credit_code_required)?)?;
+    let db = state.db.clone();
+    let lookup = kid.clone();
+    let row =
+        blocking(move || db.enrolment(&lookup, &credit_code).map_err(|e| Problem::internal(e.to_string()))).await?;
+    let row = row.ok_or_else(|| key_not_found(&kid))?;
+    Ok(Json(KeyView { fingerprint: envelope::fingerprint_groups(&kid), kid, enrolments: vec![row.into()] }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    credit_code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    credit_code: String,
+    reason: String,
+}
+
+/// An approval or revocation: the enrolment as it now stands, and the name the registry has for the code.
+#[derive(Serialize)]
+pub struct EnrolmentDecision {
+    enrolment: EnrolmentView,
+    /// The subject's name as imported (登记名称), to compare with the name the enrolment claims.
+    registry_name: Option<String>,
+}
+
+fn already_revoked(row: &EnrolmentRow) -> Problem {
+    Problem::new(
+        StatusCode::CONFLICT,
+        "enrolment-revoked",
+        "密钥已吊销",
+        "Enrolment revoked",
+        format!(
+            "该密钥对 {} 的登记已于 {} 吊销，不能再次核验；请登记新的密钥。",
+            row.credit_code,
+            row.revoked_at.as_deref().unwrap_or("?")
+        ),
+        format!(
+            "This key's enrolment for {} was revoked at {}; it cannot be approved again. Enrol a new key.",
+            row.credit_code,
+            row.revoked_at.as_deref().unwrap_or("?")
+        ),
+    )
+}
+
+fn decision(
+    change: EnrolmentChange,
+    kid: &str,
+    registry_name: Option<String>,
+) -> Result<Json<EnrolmentDecision>, Problem> {
+    match change {
+        EnrolmentChange::Changed(row) => Ok(Json(EnrolmentDecision { enrolment: row.into(), registry_name })),
+        EnrolmentChange::NotEnrolled => Err(key_not_found(kid)),
+        EnrolmentChange::Revoked(row) => Err(already_revoked(&row)),
+    }
+}
+
+/// `POST /api/v1/admin/keys/{kid}/approve` with `{"credit_code": …}`: approves exactly that enrolment.
 pub async fn approve(
     State(state): State<AppState>,
     Path(kid): Path<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Approved>, Problem> {
-    require_admin(&state, &headers)?;
+) -> Result<Json<EnrolmentDecision>, Problem> {
+    state.admin.check(&headers)?;
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
-    let request: ApproveRequest =
-        if bytes.iter().all(u8::is_ascii_whitespace) { Default::default() } else { json_body(&bytes)? };
+    let request: ApproveRequest = json_body(&bytes)?;
+    let credit_code = checked_credit_code(&request.credit_code)?;
     let kid = kid_from(&kid);
     let db = state.db.clone();
     let lookup = kid.clone();
-    let rows = blocking(move || {
-        db.approve(&lookup, request.credit_code.as_deref(), "admin-api", &now())
-            .map_err(|e| Problem::internal(e.to_string()))
+    let (change, registry_name) = blocking(move || {
+        let change = db.approve(&lookup, &credit_code, "admin-api", &now());
+        let name = db.registry_name(&credit_code);
+        change.and_then(|change| Ok((change, name?))).map_err(|e| Problem::internal(e.to_string()))
     })
     .await?;
-    if rows.is_empty() {
-        return Err(key_not_found(&kid));
+    decision(change, &kid, registry_name)
+}
+
+/// `POST /api/v1/admin/keys/{kid}/revoke` with `{"credit_code": …, "reason": …}`: from now on signatures by
+/// this key for this credit code are received as `revoked`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path(kid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<EnrolmentDecision>, Problem> {
+    state.admin.check(&headers)?;
+    let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
+    let request: RevokeRequest = json_body(&bytes)?;
+    let credit_code = checked_credit_code(&request.credit_code)?;
+    let reason = checked_reason(&request.reason)?;
+    let kid = kid_from(&kid);
+    let db = state.db.clone();
+    let lookup = kid.clone();
+    let (change, registry_name) = blocking(move || {
+        let change = db.revoke(&lookup, &credit_code, &reason, "admin-api", &now());
+        let name = db.registry_name(&credit_code);
+        change.and_then(|change| Ok((change, name?))).map_err(|e| Problem::internal(e.to_string()))
+    })
+    .await?;
+    decision(change, &kid, registry_name)
+}
+
+/// A revocation reason: 2–500 characters of visible text.
+pub fn checked_reason(reason: &str) -> Result<String, Problem> {
+    let reason = reason.trim();
+    let length = reason.chars().count();
+    let visible = !reason.chars().any(|c| c.is_control() || xinnuo_core::text::is_invisible_format(c));
+    if (2..=500).contains(&length) && visible {
+        Ok(reason.to_owned())
+    } else {
+        Err(Problem::bad_request(
+            "bad-reason",
+            "请填写吊销原因（2–500 个字，不含控制字符或不可见格式字符）。",
+            "Give the reason for revoking (2–500 characters, no control or invisible format characters).",
+        ))
     }
-    Ok(Json(Approved { approved: rows.into_iter().map(Into::into).collect() }))
+}
+
+#[derive(Serialize)]
+pub struct AdminLog {
+    actions: Vec<AdminAction>,
+}
+
+/// `GET /api/v1/admin/actions`: every approval and revocation, newest first (who, when, what).
+pub async fn actions(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AdminLog>, Problem> {
+    state.admin.check(&headers)?;
+    let db = state.db.clone();
+    let actions = blocking(move || db.admin_actions(1000).map_err(|e| Problem::internal(e.to_string()))).await?;
+    Ok(Json(AdminLog { actions }))
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,166 @@
+//! The operator's admin token: where it may come from, how long it must be, and how many wrong guesses the
+//! server takes before it stops listening for a while.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, StatusCode};
+use zeroize::Zeroizing;
+
+use crate::problem::Problem;
+
+/// Shorter tokens are refused at start: 32 random characters are beyond guessing at any request rate.
+pub const MIN_TOKEN_CHARS: usize = 32;
+/// Wrong tokens accepted per window before every admin request is refused until the window ends.
+pub const MAX_FAILURES_PER_WINDOW: u32 = 30;
+pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    #[error("管理令牌至少需要 {MIN_TOKEN_CHARS} 个字符（现有 {0} 个）/ the admin token needs at least {MIN_TOKEN_CHARS} characters (it has {0})")]
+    TooShort(usize),
+    #[error("无法读取管理令牌文件 {0} / cannot read the admin token file {0}")]
+    Unreadable(String),
+}
+
+/// Reads the token from `XINNUO_ADMIN_TOKEN` or a file (its first line), never from the command line, where
+/// every user of the machine can read it in the process list. `None` when neither is given: admin API off.
+pub fn token_from(
+    env_value: Option<String>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Zeroizing<String>>, TokenError> {
+    let token = match (file, env_value) {
+        (Some(path), _) => {
+            let text = Zeroizing::new(
+                std::fs::read_to_string(path)
+                    .map_err(|e| TokenError::Unreadable(format!("{}: {e}", path.display())))?,
+            );
+            Zeroizing::new(text.lines().next().unwrap_or("").trim().to_owned())
+        }
+        (None, Some(value)) => Zeroizing::new(value.trim().to_owned()),
+        (None, None) => return Ok(None),
+    };
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let length = token.chars().count();
+    if length < MIN_TOKEN_CHARS {
+        return Err(TokenError::TooShort(length));
+    }
+    Ok(Some(token))
+}
+
+struct Failures {
+    window_start: Instant,
+    count: u32,
+}
+
+/// Checks `Authorization: Bearer <token>` on admin requests.
+pub struct AdminGate {
+    token: Option<Zeroizing<String>>,
+    failures: Mutex<Failures>,
+}
+
+/// Compares without revealing, by timing, how much of the token matched.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl AdminGate {
+    pub fn new(token: Option<Zeroizing<String>>) -> Self {
+        Self { token, failures: Mutex::new(Failures { window_start: Instant::now(), count: 0 }) }
+    }
+
+    pub fn check(&self, headers: &HeaderMap) -> Result<(), Problem> {
+        self.check_at(headers, Instant::now())
+    }
+
+    fn check_at(&self, headers: &HeaderMap, now: Instant) -> Result<(), Problem> {
+        let Some(expected) = self.token.as_deref() else {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "admin-disabled",
+                "管理接口未启用",
+                "Admin API disabled",
+                "服务器未配置管理令牌（XINNUO_ADMIN_TOKEN 或 --admin-token-file），管理接口不可用。",
+                "The server has no admin token configured (XINNUO_ADMIN_TOKEN or --admin-token-file); the admin API is off.",
+            ));
+        };
+        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if now.duration_since(failures.window_start) >= FAILURE_WINDOW {
+            *failures = Failures { window_start: now, count: 0 };
+        }
+        if failures.count >= MAX_FAILURES_PER_WINDOW {
+            let left = FAILURE_WINDOW.saturating_sub(now.duration_since(failures.window_start));
+            let wait = u16::try_from(left.as_secs()).unwrap_or(u16::MAX).max(1);
+            return Err(Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-attempts",
+                "尝试次数过多",
+                "Too many attempts",
+                format!("管理令牌错误次数过多，请 {wait} 秒后再试。"),
+                format!("Too many wrong admin tokens; try again in {wait} s."),
+            )
+            .with_retry_after(wait));
+        }
+        let given =
+            headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        if given.is_some_and(|token| same_secret(token.trim().as_bytes(), expected.as_bytes())) {
+            return Ok(());
+        }
+        failures.count += 1;
+        Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "未授权",
+            "Unauthorized",
+            "需要有效的管理令牌（Authorization: Bearer …）。",
+            "A valid admin token is required (Authorization: Bearer …).",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn tokens_come_from_the_environment_or_a_file_and_are_long() {
+        assert_eq!(token_from(None, None), Ok(None));
+        assert_eq!(token_from(Some("short".into()), None), Err(TokenError::TooShort(5)));
+        assert_eq!(token_from(Some(format!(" {TOKEN}\n")), None).unwrap().as_deref().map(String::as_str), Some(TOKEN));
+        let file = std::env::temp_dir().join(format!("xinnuo-token-{}", std::process::id()));
+        std::fs::write(&file, format!("{TOKEN}\nignored")).unwrap();
+        assert_eq!(token_from(Some("x".into()), Some(&file)).unwrap().as_deref().map(String::as_str), Some(TOKEN));
+        std::fs::remove_file(&file).unwrap();
+        assert!(matches!(token_from(None, Some(&file)), Err(TokenError::Unreadable(_))));
+    }
+
+    #[test]
+    fn wrong_guesses_lock_the_admin_api_for_the_rest_of_the_window() {
+        let gate = AdminGate::new(Some(Zeroizing::new(TOKEN.into())));
+        let start = Instant::now();
+        assert!(gate.check_at(&bearer(TOKEN), start).is_ok());
+        for _ in 0..MAX_FAILURES_PER_WINDOW {
+            assert_eq!(gate.check_at(&bearer("wrong"), start).unwrap_err().status, 401);
+        }
+        // Locked: even the right token waits, so guessing gains nothing by going fast.
+        let locked = gate.check_at(&bearer(TOKEN), start + Duration::from_secs(10)).unwrap_err();
+        assert_eq!((locked.status, locked.slug), (429, "too-many-attempts"));
+        assert!(gate.check_at(&bearer(TOKEN), start + FAILURE_WINDOW).is_ok());
+    }
+
+    #[test]
+    fn without_a_token_the_admin_api_is_off() {
+        let refused = AdminGate::new(None).check(&bearer(TOKEN)).unwrap_err();
+        assert_eq!((refused.status, refused.slug), (403, "admin-disabled"));
+    }
+}
