@@ -1,6 +1,8 @@
 // The demo page of a department site on another origin: loads the widgets from the Xinnuo server given by
 // ?api= (default http://127.0.0.1:8080/) and logs their events.
-const api = new URL(new URLSearchParams(location.search).get("api") ?? "http://127.0.0.1:8080/");
+import { loopbackApi } from "./loopback.js";
+
+const api = loopbackApi();
 const code = new URLSearchParams(location.search).get("code") ?? "";
 await import(new URL("widgets/xinnuo-widgets.js", api).href);
 const log = document.getElementById("log");

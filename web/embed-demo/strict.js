@@ -1,5 +1,7 @@
 // Strict-CSP demo: loads embed.js from the Xinnuo server given by ?api= and logs relayed events.
-const api = new URL(new URLSearchParams(location.search).get("api") ?? "http://127.0.0.1:8080/");
+import { loopbackApi } from "./loopback.js";
+
+const api = loopbackApi();
 await import(new URL("widgets/embed.js", api).href);
 const log = document.getElementById("log");
 document.addEventListener("xinnuo-checked", (event) => {

@@ -13,10 +13,17 @@ pub struct Artefacts {
     pub server: PathBuf,
 }
 
+/// The embedding demo imports widgets from whatever server its link names: it is served only by
+/// `xinnuo-server serve --embed-demo-addr`, from `web/embed-demo`, never from the app's origin.
+const NOT_SHIPPED: &[&str] = &["embed-demo"];
+
 fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
+        if NOT_SHIPPED.iter().any(|name| entry.file_name() == *name) {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target)?;
@@ -52,7 +59,7 @@ fn write_service_worker(dist: &Path) -> Result {
             }
             let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
             // The shell only: widgets, embeds and the embedding demo are fetched when used.
-            let elsewhere = ["widgets/", "embed/", "embed-demo/"].iter().any(|p| relative.starts_with(p));
+            let elsewhere = ["widgets/", "embed/"].iter().any(|p| relative.starts_with(p));
             if relative == "sw.js" || relative.ends_with(".d.ts") || elsewhere {
                 continue;
             }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod db;
+pub mod headers;
 pub mod problem;
 pub mod store;
 pub mod subjects;
@@ -122,7 +123,7 @@ fn api_cors(allow_origins: &[String]) -> CorsLayer {
 
 /// The whole application: API, health check and, when `dist` exists, the single-page app. `allow_origins`
 /// are the department sites allowed to call the API from their pages (widgets).
-pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String]) -> Router {
+pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], https: bool) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(api::health))
         .nest("/api/v1", api_routes().layer(api_cors(allow_origins)))
@@ -149,10 +150,13 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String]) ->
         }
         None => app.fallback(app_not_built),
     };
-    app.layer(TraceLayer::new_for_http()).layer(SetResponseHeaderLayer::if_not_present(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
+    let pages = headers::PagePolicy::new(allow_origins, https);
+    app.layer(axum::middleware::from_fn_with_state(pages, headers::secure_pages))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
 }
 
 /// Where the built app is looked for when no `--dist` is given.

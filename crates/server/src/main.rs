@@ -40,10 +40,17 @@ enum Command {
         /// repeat for several.
         #[arg(long = "allow-origin")]
         allow_origins: Vec<String>,
-        /// Also serve the embedding demo (`dist/embed-demo`, a department-style page) on this second address,
-        /// a different origin; its origin is allowed to call the API.
+        /// Also serve the embedding demo (a department-style page, from --embed-demo-dir) on this second
+        /// address, a different origin; its origin is allowed to call the API. For development: the demo is
+        /// never part of the app's own files.
         #[arg(long)]
         embed_demo_addr: Option<SocketAddr>,
+        /// Where the embedding demo's files are.
+        #[arg(long, default_value = "web/embed-demo")]
+        embed_demo_dir: PathBuf,
+        /// The server is reached over HTTPS (directly or through a proxy): send Strict-Transport-Security.
+        #[arg(long)]
+        https: bool,
     },
     /// Import subjects and records from a JSON or CSV file (全部成功才导入 / all or nothing).
     Import {
@@ -256,10 +263,22 @@ struct ServeArgs {
     admin_token_file: Option<PathBuf>,
     allow_origins: Vec<String>,
     embed_demo_addr: Option<SocketAddr>,
+    embed_demo_dir: PathBuf,
+    https: bool,
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
-    let ServeArgs { addr, db_path, dist, demo, admin_token_file, mut allow_origins, embed_demo_addr } = args;
+    let ServeArgs {
+        addr,
+        db_path,
+        dist,
+        demo,
+        admin_token_file,
+        mut allow_origins,
+        embed_demo_addr,
+        embed_demo_dir,
+        https,
+    } = args;
     let admin_token =
         xinnuo_server::admin::token_from(std::env::var("XINNUO_ADMIN_TOKEN").ok(), admin_token_file.as_deref())
             .map_err(|e| e.to_string())?;
@@ -295,13 +314,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("无法监听 / cannot listen on {demo_addr}: {e}"))?;
         let demo_local = demo_listener.local_addr().map_err(|e| e.to_string())?;
         allow_origins.push(format!("http://{demo_local}"));
-        let site = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dist.join("embed-demo")));
+        let site = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(embed_demo_dir));
         tokio::spawn(async move {
             let _ = axum::serve(demo_listener, site).await;
         });
         println!("嵌入演示 / embed demo: http://{demo_local}/index.html?api=http://{local}/");
     }
-    let app = router(state, Some(&dist), &allow_origins);
+    let app = router(state, Some(&dist), &allow_origins, https);
     println!("信诺 Xinnuo listening on http://{local}/");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
@@ -315,8 +334,29 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve { addr, db, dist, demo, admin_token_file, allow_origins, embed_demo_addr } => {
-            serve(ServeArgs { addr, db_path: db, dist, demo, admin_token_file, allow_origins, embed_demo_addr }).await
+        Command::Serve {
+            addr,
+            db,
+            dist,
+            demo,
+            admin_token_file,
+            allow_origins,
+            embed_demo_addr,
+            embed_demo_dir,
+            https,
+        } => {
+            let args = ServeArgs {
+                addr,
+                db_path: db,
+                dist,
+                demo,
+                admin_token_file,
+                allow_origins,
+                embed_demo_addr,
+                embed_demo_dir,
+                https,
+            };
+            serve(args).await
         }
         Command::Keys { db, action } => keys(db, action),
         Command::Import { file, db } => import(file, db),

@@ -387,7 +387,11 @@ pub fn export_static(
         &serde_json::to_value(xinnuo_core::template::all()).map_err(|e| e.to_string())?,
     )?;
     let keys = db.server_keys().map_err(|e| e.to_string())?;
-    write(data.join("server-keys.json"), &json!({ "keys": keys }))?;
+    let current = keys.iter().rev().find(|key| key.retired_at.is_none()).map(|key| key.kid.clone()).unwrap_or_default();
+    let published = crate::api::keys::ServerKeys::from_rows(keys, &current);
+    write(data.join("server-keys.json"), &serde_json::to_value(published).map_err(|e| e.to_string())?)?;
+    let advice = dir.join("xinnuo-headers.txt");
+    std::fs::write(&advice, crate::headers::STATIC_HOST_ADVICE).map_err(|e| io(&advice, e))?;
     write(
         data.join("manifest.json"),
         &json!({

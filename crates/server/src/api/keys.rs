@@ -284,18 +284,25 @@ pub struct ServerKeys {
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;
-    let current = state.server_key.kid.clone();
-    Ok(Json(ServerKeys {
-        keys: rows
-            .into_iter()
-            .map(|row| ServerKeyView {
-                fingerprint: envelope::fingerprint_groups(&row.kid),
-                current: row.kid == current,
-                kid: row.kid,
-                jwk: row.public_jwk,
-                created_at: row.created_at,
-                retired_at: row.retired_at,
-            })
-            .collect(),
-    }))
+    Ok(Json(ServerKeys::from_rows(rows, &state.server_key.kid)))
+}
+
+impl ServerKeys {
+    /// The published list (also written by `export-static` as `server-keys.json`): every key, retired ones
+    /// too, so that old receipts keep verifying.
+    pub fn from_rows(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> Self {
+        Self {
+            keys: rows
+                .into_iter()
+                .map(|row| ServerKeyView {
+                    fingerprint: envelope::fingerprint_groups(&row.kid),
+                    current: row.kid == current_kid,
+                    kid: row.kid,
+                    jwk: row.public_jwk,
+                    created_at: row.created_at,
+                    retired_at: row.retired_at,
+                })
+                .collect(),
+        }
+    }
 }
