@@ -137,7 +137,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   for (const query of ["on=2026-02-30", "on=2026-1-1", "on=yesterday", "on=%00"]) {
     add(`subject ?${query}`, { method: "GET", path: `/api/v1/subjects/${TAX_VALUES.credit_code}?${query}` }, 400, "bad-date");
   }
-  for (const query of ["per_page=-1", "page=abc", "per_page=1e9", "page=-5"]) {
+  for (const query of ["per_page=-1", "page=abc", "per_page=1e9", "page=-5", "page=4294967295&per_page=100", "page=42949673&per_page=100"]) {
     add(`search ?${query}`, { method: "GET", path: `/api/v1/subjects?${query}` }, 400, "bad-query");
   }
   for (const query of ["decided_on=2026-13-01", "decided_on=", "working_days=-1&decided_on=2026-01-05", "working_days=x&decided_on=2026-01-05"]) {

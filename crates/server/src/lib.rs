@@ -35,6 +35,8 @@ pub struct AppState {
     pub server_key: Arc<ServerKey>,
     /// The admin API's token and its failed-attempt limit.
     pub admin: Arc<AdminGate>,
+    /// Slots for CPU-heavy batch work (`codes:check`), two per core.
+    pub heavy: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -46,7 +48,13 @@ impl AppState {
             let public = xinnuo_core::envelope::public_key(&seed);
             Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
         })?;
-        Ok(Self { db, server_key: Arc::new(server_key), admin: Arc::new(AdminGate::new(admin_token)) })
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Ok(Self {
+            db,
+            server_key: Arc::new(server_key),
+            admin: Arc::new(AdminGate::new(admin_token)),
+            heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+        })
     }
 }
 
@@ -126,7 +134,17 @@ fn api_cors(allow_origins: &[String]) -> CorsLayer {
 pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], https: bool) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(api::health))
-        .nest("/api/v1", api_routes().layer(api_cors(allow_origins)))
+        // A request that takes longer than this is answered 408 (slow clients, stuck work); streamed answers
+        // that have started are not cut.
+        .nest(
+            "/api/v1",
+            api_routes()
+                .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    std::time::Duration::from_secs(30),
+                ))
+                .layer(api_cors(allow_origins)),
+        )
         // Any other API path (another version, a typo) is a problem, never the app's page.
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

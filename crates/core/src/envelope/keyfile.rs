@@ -25,8 +25,20 @@ impl KdfParams {
     pub const RECOMMENDED: Self = Self { m: 19_456, t: 2, p: 1 };
     /// Files asking for less are refused: a weak file would be a downgrade.
     const MINIMUM: Self = Self { m: 19_456, t: 2, p: 1 };
-    /// And more than this is refused too, so a hostile file cannot exhaust memory or time.
-    const MAXIMUM: Self = Self { m: 1 << 20, t: 10, p: 4 };
+    /// And more than this is refused too, so a hostile file cannot exhaust memory or freeze a tab: 256 MiB,
+    /// 4 passes.
+    const MAXIMUM: Self = Self { m: 256 * 1024, t: 4, p: 4 };
+
+    /// Within [`Self::MINIMUM`] and [`Self::MAXIMUM`].
+    pub fn check(self) -> Result<Self, KeyFileError> {
+        let within = |v: u32, lo: u32, hi: u32| (lo..=hi).contains(&v);
+        let (lo, hi) = (Self::MINIMUM, Self::MAXIMUM);
+        if within(self.m, lo.m, hi.m) && within(self.t, lo.t, hi.t) && within(self.p, lo.p, hi.p) {
+            Ok(self)
+        } else {
+            Err(KeyFileError::BadParams)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,16 +91,16 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
-    let within = |v: u32, lo: u32, hi: u32| (lo..=hi).contains(&v);
-    let (lo, hi) = (KdfParams::MINIMUM, KdfParams::MAXIMUM);
-    if !(within(params.m, lo.m, hi.m) && within(params.t, lo.t, hi.t) && within(params.p, lo.p, hi.p)) {
-        return Err(KeyFileError::BadParams);
-    }
+    let params = params.check()?;
     let argon_params =
         argon2::Params::new(params.m, params.t, params.p, Some(32)).map_err(|_| KeyFileError::BadParams)?;
+    // Argon2's working memory holds values derived from the passphrase: ours, so that it is wiped after use.
+    let mut memory = Zeroizing::new(vec![argon2::Block::default(); argon_params.block_count()]);
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon_params);
     let mut key = Zeroizing::new([0u8; 32]);
-    argon.hash_password_into(passphrase.as_bytes(), salt, key.as_mut()).map_err(|_| KeyFileError::BadParams)?;
+    argon
+        .hash_password_into_with_memory(passphrase.as_bytes(), salt, key.as_mut(), memory.as_mut_slice())
+        .map_err(|_| KeyFileError::BadParams)?;
     Ok(key)
 }
 
@@ -143,6 +155,8 @@ pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
     if file.kdf.alg != "argon2id" || file.cipher.alg != "A256GCM" {
         return Err(KeyFileError::Unsupported(format!("{}/{}", file.kdf.alg, file.cipher.alg)));
     }
+    // Refused on import, before anyone types a passphrase into it.
+    file.kdf.params.check()?;
     Ok(file)
 }
 
@@ -204,6 +218,20 @@ mod tests {
         let mut huge = sample();
         huge.kdf.params.m = u32::MAX;
         assert_eq!(open(&huge, "correct horse battery"), Err(KeyFileError::BadParams));
+    }
+
+    #[test]
+    fn a_file_that_would_freeze_the_tab_is_refused_on_import() {
+        for (m, t) in [(1 << 20, 2), (256 * 1024 + 1, 2), (19_456, 5), (19_456, 10)] {
+            let mut hostile = serde_json::to_value(sample()).unwrap();
+            hostile["kdf"]["m"] = m.into();
+            hostile["kdf"]["t"] = t.into();
+            assert_eq!(parse(&hostile.to_string()), Err(KeyFileError::BadParams), "m={m} t={t}");
+        }
+        let mut largest = serde_json::to_value(sample()).unwrap();
+        largest["kdf"]["m"] = (256 * 1024).into();
+        largest["kdf"]["t"] = 4.into();
+        assert!(parse(&largest.to_string()).is_ok());
     }
 
     #[test]

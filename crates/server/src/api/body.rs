@@ -1,13 +1,12 @@
-//! Request bodies with a size limit. An oversized body is still read (and dropped) up to `DRAIN_LIMIT`,
-//! so that the client receives the 413 answer instead of a connection reset; beyond it the connection is cut.
+//! Request bodies with a size limit. An oversized body is refused as soon as it is known to be too large —
+//! from its Content-Length, or when the bytes read pass the limit — and is never read to its end: a client
+//! cannot make the server read gigabytes only to refuse them.
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap};
 use http_body_util::BodyExt;
 
 use crate::problem::Problem;
-
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 fn too_big(limit: usize) -> Problem {
     let (amount, unit) = if limit >= 1024 * 1024 { (limit / 1024 / 1024, "MiB") } else { (limit / 1024, "KiB") };
@@ -21,7 +20,7 @@ fn too_big(limit: usize) -> Problem {
 pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, Problem> {
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > DRAIN_LIMIT) {
+    if declared.is_some_and(|length| length > limit) {
         return Err(too_big(limit));
     }
     let mut buffer = Vec::new();
@@ -38,15 +37,10 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
             continue;
         };
         total += data.len();
-        if total > DRAIN_LIMIT {
+        if total > limit {
             return Err(too_big(limit));
         }
-        if total <= limit {
-            buffer.extend_from_slice(&data);
-        }
-    }
-    if total > limit {
-        return Err(too_big(limit));
+        buffer.extend_from_slice(&data);
     }
     Ok(Bytes::from(buffer))
 }

@@ -2,14 +2,16 @@
 
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use xinnuo_core::code::{self, BatchSummary, CodeReport, Province, ValidateOptions};
 
 use super::body::read_body;
 use crate::problem::Problem;
+use crate::AppState;
 
 /// Most codes one batch request may carry.
 pub const MAX_BATCH_CODES: usize = 100_000;
@@ -53,10 +55,22 @@ pub async fn check_one(
     Ok(Json(code::validate(&input, &options(query)?)))
 }
 
-#[derive(Serialize)]
-pub struct BatchResponse {
-    summary: BatchSummary,
-    reports: Vec<CodeReport>,
+/// Reports per chunk of a streamed batch answer: the answer is written as it is computed, so a 100,000-code
+/// request never holds its whole (about 30 times larger) JSON reply in memory.
+const REPORTS_PER_CHUNK: usize = 1000;
+/// How long a batch may wait for a free slot before the server says it is busy.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn busy() -> Problem {
+    Problem::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "服务器繁忙",
+        "Server busy",
+        "同时进行的批量检查过多，请稍后重试。",
+        "Too many batch checks at once; try again shortly.",
+    )
+    .with_retry_after(1)
 }
 
 fn too_many(count: usize) -> Problem {
@@ -95,22 +109,60 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
     }
 }
 
-/// `POST /api/v1/codes:check` → summary and one report per code.
+/// `POST /api/v1/codes:check` → `{summary, reports}`: one report per code, streamed in chunks. At most
+/// [`crate::AppState::heavy`] batches run at once; others wait up to five seconds, then get 503.
 pub async fn check_batch(
+    State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<CheckQuery>, QueryRejection>,
     body: Body,
-) -> Result<Json<BatchResponse>, Problem> {
+) -> Result<Response, Problem> {
     let options = options(query)?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let bytes = read_body(&headers, body, MAX_BATCH_BYTES).await?;
     let codes = codes_from_body(&content_type, &bytes)?;
+    drop(bytes);
     if codes.len() > MAX_BATCH_CODES {
         return Err(too_many(codes.len()));
     }
-    let reports =
-        tokio::task::spawn_blocking(move || codes.iter().map(|c| code::validate(c, &options)).collect::<Vec<_>>())
-            .await
-            .map_err(|e| Problem::internal(e.to_string()))?;
-    Ok(Json(BatchResponse { summary: BatchSummary::of(&reports), reports }))
+    let permit = tokio::time::timeout(BUSY_WAIT, state.heavy.clone().acquire_owned())
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
+    // First pass: the summary, which leads the answer (checking is ~20 M codes/s; the JSON is the cost).
+    let (codes, summary) = tokio::task::spawn_blocking(move || {
+        let mut summary = BatchSummary::default();
+        codes.iter().for_each(|c| summary.add(&code::validate(c, &options)));
+        (codes, summary)
+    })
+    .await
+    .map_err(Problem::internal)?;
+    let head = format!(r#"{{"summary":{},"reports":["#, serde_json::to_string(&summary).map_err(Problem::internal)?);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        if sender.blocking_send(Ok(head.into_bytes())).is_err() {
+            return;
+        }
+        for (index, chunk) in codes.chunks(REPORTS_PER_CHUNK).enumerate() {
+            let mut text = Vec::with_capacity(chunk.len() * 400);
+            for (position, input) in chunk.iter().enumerate() {
+                if index > 0 || position > 0 {
+                    text.push(b',');
+                }
+                if serde_json::to_writer(&mut text, &code::validate(input, &options)).is_err() {
+                    return;
+                }
+            }
+            // The client went away: stop working for it.
+            if sender.blocking_send(Ok(text)).is_err() {
+                return;
+            }
+        }
+        let _ = sender.blocking_send(Ok(b"]}".to_vec()));
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response())
 }

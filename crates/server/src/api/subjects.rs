@@ -74,12 +74,15 @@ pub async fn search(
     let Query(query) = query.map_err(bad_query)?;
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    // Checked: page 4,294,967,295 would overflow a u32 offset.
+    let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
+        Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
+    })?;
     let q = query.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
     let db = state.db.clone();
     let on = today();
     let list = blocking(move || {
-        let (total, rows) =
-            db.search_subjects(&q, (page - 1) * per_page, per_page).map_err(|e| Problem::internal(e.to_string()))?;
+        let (total, rows) = db.search_subjects(&q, offset, per_page).map_err(|e| Problem::internal(e.to_string()))?;
         let mut subjects = Vec::with_capacity(rows.len());
         for row in rows {
             let summary = db.subject(&row.credit_code).ok().flatten().map(|s| status::summarize(&s.profile, on));
