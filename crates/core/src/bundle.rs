@@ -3,16 +3,21 @@
 //! `envelope`, its submission answer has only `receipt`). Verifying checks every signature present and
 //! that the receipt is for this commitment.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 use crate::commitment::{self, CommitmentError, SignedCommitment};
 use crate::envelope::EnvelopeError;
 use crate::receipt::{self, ReceiptError, TrustedServerKeys, VerifiedReceipt};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bundle {
     pub commitment: Option<String>,
     pub receipt: Option<String>,
+    /// Masks of personal values a publisher shows beside a published copy (`masked`): unsigned hints for
+    /// display, never part of what is verified.
+    pub masked: BTreeMap<String, String>,
 }
 
 fn is_jws(value: &Value) -> bool {
@@ -28,9 +33,9 @@ impl Bundle {
             let text = Some(value.to_string());
             let is_receipt = receipt::verify_untrusted(&value.to_string()).is_ok();
             return Ok(if is_receipt {
-                Self { commitment: None, receipt: text }
+                Self { receipt: text, ..Self::default() }
             } else {
-                Self { commitment: text, receipt: None }
+                Self { commitment: text, ..Self::default() }
             });
         }
         let commitment = value.get("commitment").or_else(|| value.get("envelope")).filter(|v| is_jws(v));
@@ -38,7 +43,14 @@ impl Bundle {
         if commitment.is_none() && receipt.is_none() {
             return Err(EnvelopeError::MissingField("commitment"));
         }
-        Ok(Self { commitment: commitment.map(Value::to_string), receipt: receipt.map(Value::to_string) })
+        let masked = value
+            .get("masked")
+            .and_then(Value::as_object)
+            .map(|masks| {
+                masks.iter().filter_map(|(k, v)| Some((k.chars().take(80).collect(), v.as_str()?.chars().take(200).collect()))).collect()
+            })
+            .unwrap_or_default();
+        Ok(Self { commitment: commitment.map(Value::to_string), receipt: receipt.map(Value::to_string), masked })
     }
 
     pub fn to_json(&self) -> String {
@@ -59,6 +71,8 @@ impl Bundle {
 pub struct BundleReport {
     pub commitment: Option<Result<SignedCommitment, CommitmentError>>,
     pub receipt: Option<Result<VerifiedReceipt, ReceiptError>>,
+    /// The publisher's masks of withheld personal values, for display only.
+    pub masked: BTreeMap<String, String>,
 }
 
 impl BundleReport {
@@ -76,7 +90,7 @@ pub fn verify(text: &str, trusted: &TrustedServerKeys) -> Result<BundleReport, E
         Some(Ok(signed)) => receipt::verify_for(receipt_text, &signed.envelope.submission_id, trusted),
         _ => receipt::verify(receipt_text, trusted),
     });
-    Ok(BundleReport { commitment, receipt })
+    Ok(BundleReport { commitment, receipt, masked: bundle.masked })
 }
 
 #[cfg(test)]
@@ -92,6 +106,7 @@ mod tests {
             &Signer::from_seed(&[7; 32]),
             "2026-11-26T02:00:00Z",
             &[1; 16],
+            &[2; 32],
         )
         .unwrap();
         let signed = commitment::verify(&jws.to_json()).unwrap();
@@ -110,7 +125,7 @@ mod tests {
             .unwrap()
             .to_json();
         let trusted = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
-        let bundle = Bundle { commitment: Some(jws.to_json()), receipt: Some(good.clone()) };
+        let bundle = Bundle { commitment: Some(jws.to_json()), receipt: Some(good.clone()), ..Bundle::default() };
         let report = verify(&bundle.to_json(), &trusted).unwrap();
         assert!(report.is_valid());
         let untrusted = verify(&bundle.to_json(), &TrustedServerKeys::default()).unwrap();
@@ -118,13 +133,23 @@ mod tests {
         let alone = verify(&good, &trusted).unwrap();
         assert!(alone.commitment.is_none() && matches!(alone.receipt, Some(Ok(_))), "a receipt alone is read as one");
         let other = receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
-        let wrong = Bundle { commitment: Some(jws.to_json()), receipt: Some(other) };
+        let wrong = Bundle { commitment: Some(jws.to_json()), receipt: Some(other), ..Bundle::default() };
         assert!(matches!(
             verify(&wrong.to_json(), &trusted).unwrap().receipt,
             Some(Err(ReceiptError::OtherSubmission))
         ));
-        let server_shape = json!({ "envelope": serde_json::from_str::<Value>(&jws.to_json()).unwrap() }).to_string();
-        assert!(verify(&server_shape, &trusted).unwrap().is_valid());
+        // The server's published shape: the JWS without disclosures, and masks to show instead.
+        let public = json!({
+            "envelope": serde_json::from_str::<Value>(&jws.jws.to_json()).unwrap(),
+            "masked": { "phone": "0351-***4567" },
+        })
+        .to_string();
+        let report = verify(&public, &trusted).unwrap();
+        assert!(report.is_valid());
+        let signed = report.commitment.unwrap().unwrap();
+        assert!(signed.withheld > 0 && signed.disclosures.is_empty());
+        let text = signed.render_masked(crate::template::Lang::Zh, &report.masked).text;
+        assert!(text.contains("0351-***4567（已隐去）") && !text.contains("0351-1234567"), "{text}");
         assert!(matches!(Bundle::parse("{}"), Err(EnvelopeError::MissingField("commitment"))));
     }
 }

@@ -9,11 +9,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::calendar::{Date, UtcTimestamp};
-use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
+use crate::envelope::{self, EnvelopeError, Verified};
 use crate::template::{self, render_values, FieldIssue, FieldIssueCode, Lang, Rendered, Template, TemplateError};
 
-/// The `type` member of a commitment payload.
-pub const PAYLOAD_TYPE: &str = "xinnuo.commitment/1";
+pub mod disclosure;
+
+pub use disclosure::{Disclosure, SignedFile};
+
+/// The `type` member of a commitment payload whose personal fields are salted digests (what is signed now).
+pub const PAYLOAD_TYPE: &str = "xinnuo.commitment/2";
+/// The first payload type: every value in clear. Still verified, no longer signed or accepted by the server.
+pub const PAYLOAD_TYPE_V1: &str = "xinnuo.commitment/1";
 
 /// What a person filled in: a template and the field values (strings; booleans for confirmations).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -58,6 +64,12 @@ pub enum CommitmentError {
     CreditCodeMismatch,
     #[error("不是承诺书载荷（type 应为 {PAYLOAD_TYPE}）/ not a commitment payload (type must be {PAYLOAD_TYPE})")]
     WrongType,
+    #[error("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名 / a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version")]
+    OutdatedType,
+    #[error("个人信息披露有误：{0} / a personal-data disclosure is wrong: {0}")]
+    BadDisclosure(String),
+    #[error("缺少个人信息的披露（{0} 项），服务器无法核对 / {0} personal-data disclosure(s) missing: the server cannot check them")]
+    DisclosuresMissing(usize),
     #[error("载荷缺少或错写了 {0} / the payload lacks or misstates {0}")]
     BadMember(&'static str),
     #[error(transparent)]
@@ -99,6 +111,9 @@ impl CommitmentError {
             Self::TextHashMismatch { .. } => "text_hash_mismatch",
             Self::CreditCodeMismatch => "credit_code_mismatch",
             Self::WrongType => "not_a_commitment",
+            Self::OutdatedType => "outdated_payload_type",
+            Self::BadDisclosure(_) => "bad_disclosure",
+            Self::DisclosuresMissing(_) => "disclosures_missing",
             Self::BadMember(_) => "bad_payload",
             Self::Envelope(EnvelopeError::UnexpectedMember(_)) => "unexpected_member",
             Self::Envelope(_) => "bad_signature",
@@ -118,6 +133,16 @@ impl CommitmentError {
 
 /// Checks every field; unknown fields are reported too, so nothing typed is silently dropped.
 pub fn prepare(filled: &Filled, today: Option<Date>) -> Result<Prepared, CommitmentError> {
+    prepare_except(filled, today, &|_| false)
+}
+
+/// [`prepare`], except that a missing field for which `withheld` says yes is not reported: a personal value
+/// that was signed but not disclosed to this verifier.
+fn prepare_except(
+    filled: &Filled,
+    today: Option<Date>,
+    withheld: &dyn Fn(&template::FieldSpec) -> bool,
+) -> Result<Prepared, CommitmentError> {
     let template = template::get(&filled.template_id, filled.template_version.as_deref())?;
     if let Some(today) = today.filter(|&today| !template.in_force_on(today)) {
         return Err(CommitmentError::NotInForce {
@@ -137,7 +162,7 @@ pub fn prepare(filled: &Filled, today: Option<Date>) -> Result<Prepared, Commitm
                 }
                 Err(issue) => issues.push(issue),
             },
-            None if spec.is_required(&filled.values) => {
+            None if spec.is_required(&filled.values) && !withheld(spec) => {
                 let code = if spec.kind == template::FieldType::Confirm {
                     FieldIssueCode::NotConfirmed
                 } else {
@@ -173,10 +198,32 @@ pub fn render_draft(filled: &Filled, lang: Lang) -> Result<Rendered, CommitmentE
     Ok(render_values(template, &filled.values, lang, None))
 }
 
-/// The payload that is signed: template pinned by id, version and text hash; values; time; nonce.
-pub fn payload(prepared: &Prepared, signed_at: &str, nonce: &[u8; 16]) -> Result<Value, CommitmentError> {
+/// The payload that is signed: template pinned by id, version and text hash; the values, personal ones as
+/// salted digests (returned as disclosures); time; nonce.
+pub fn payload(
+    prepared: &Prepared,
+    signed_at: &str,
+    nonce: &[u8; 16],
+    salt_secret: &[u8; 32],
+) -> Result<(Value, Vec<Disclosure>), CommitmentError> {
     UtcTimestamp::parse(signed_at).map_err(|_| CommitmentError::BadMember("signed_at"))?;
-    Ok(json!({
+    let mut values = serde_json::Map::new();
+    let mut disclosures = Vec::new();
+    for (field, value) in &prepared.values {
+        match prepared.template.field_spec(field) {
+            Some(spec) if spec.is_personal() => disclosures.push(Disclosure::new(salt_secret, field, value)),
+            _ => {
+                values.insert(field.clone(), value.clone());
+            }
+        }
+    }
+    // Sorted, so that the order of the digests says nothing about which field each hides.
+    let mut digests: Vec<String> = disclosures.iter().map(Disclosure::digest).collect();
+    digests.sort();
+    if !digests.is_empty() {
+        values.insert("_sd".into(), json!(digests));
+    }
+    let payload = json!({
         "type": PAYLOAD_TYPE,
         "template": {
             "id": prepared.template.id,
@@ -184,37 +231,96 @@ pub fn payload(prepared: &Prepared, signed_at: &str, nonce: &[u8; 16]) -> Result
             "text_sha256": prepared.template.text_sha256,
         },
         "credit_code": prepared.credit_code(),
-        "values": prepared.values,
+        "values": values,
+        "_sd_alg": disclosure::SD_ALG,
         "signed_at": signed_at,
         "nonce": URL_SAFE_NO_PAD.encode(nonce),
-    }))
+    });
+    Ok((payload, disclosures))
 }
 
-/// Validates, builds the payload and signs it.
+/// Validates, builds the payload and signs it. `nonce` and `salt_secret` are fresh random values.
 pub fn sign(
     filled: &Filled,
     signer: &envelope::Signer,
     signed_at: &str,
     nonce: &[u8; 16],
-) -> Result<(FlattenedJws, Prepared), CommitmentError> {
+    salt_secret: &[u8; 32],
+) -> Result<(SignedFile, Prepared), CommitmentError> {
     let signed = UtcTimestamp::parse(signed_at).map_err(|_| CommitmentError::BadMember("signed_at"))?;
     let prepared = prepare(filled, Some(signed.china_date()))?;
-    let jws = signer.sign(&payload(&prepared, signed_at, nonce)?)?;
-    Ok((jws, prepared))
+    let (payload, disclosures) = payload(&prepared, signed_at, nonce, salt_secret)?;
+    let jws = signer.sign(&payload)?;
+    let disclosures = disclosures.into_iter().map(|d| d.encoded).collect();
+    Ok((SignedFile { jws, disclosures }, prepared))
 }
 
 /// A signed commitment that passed every check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignedCommitment {
     pub envelope: Verified,
+    /// The values checked: every non-personal one, and the personal ones that were disclosed.
     pub prepared: Prepared,
     pub signed_at: String,
     pub signed_on: Date,
+    /// The disclosures that matched the payload's digests (empty for a published copy).
+    pub disclosures: Vec<Disclosure>,
+    /// Digests of personal values not disclosed to this verifier.
+    pub withheld: usize,
+    pub payload_type: &'static str,
 }
 
 impl SignedCommitment {
     pub fn render(&self, lang: Lang) -> Rendered {
-        self.prepared.render(lang, Some(self.signed_on))
+        self.render_masked(lang, &BTreeMap::new())
+    }
+
+    /// Renders what this verifier may see: withheld personal values as their masks when given (unsigned
+    /// hints beside a published copy), else as 〔已隐去〕 where the field is required.
+    pub fn render_masked(&self, lang: Lang, masks: &BTreeMap<String, String>) -> Rendered {
+        let mut values = self.prepared.values.clone();
+        if self.withheld > 0 {
+            let hidden = lang.pick("〔已隐去〕", "[withheld]");
+            for spec in self.prepared.template.fields.iter().filter(|spec| spec.is_personal()) {
+                if values.contains_key(&spec.id) {
+                    continue;
+                }
+                let shown = match masks.get(&spec.id) {
+                    Some(mask) => format!("{mask}{}", lang.pick("（已隐去）", " (withheld)")),
+                    None if spec.is_required(&self.prepared.values) => hidden.to_owned(),
+                    None => continue,
+                };
+                values.insert(spec.id.clone(), Value::String(shown));
+            }
+        }
+        render_values(self.prepared.template, &values, lang, Some(self.signed_on))
+    }
+
+    /// Every personal value was disclosed and checked: what the server requires of a submission.
+    pub fn is_complete(&self) -> bool {
+        self.withheld == 0
+    }
+
+    /// What may be published: the JWS without disclosures.
+    pub fn public_file(&self) -> SignedFile {
+        SignedFile { jws: self.envelope.jws.clone(), disclosures: Vec::new() }
+    }
+
+    /// The holder's file: the JWS and every disclosure that verified.
+    pub fn full_file(&self) -> SignedFile {
+        SignedFile { jws: self.envelope.jws.clone(), disclosures: self.disclosures.iter().map(|d| d.encoded.clone()).collect() }
+    }
+
+    /// The public masks of the disclosed personal values (`110105********002X`, `138****8000`; none for an
+    /// address).
+    pub fn masks(&self) -> BTreeMap<String, String> {
+        self.disclosures
+            .iter()
+            .filter_map(|d| {
+                let spec = self.prepared.template.field_spec(&d.field)?;
+                Some((d.field.clone(), spec.masked(&d.value)?))
+            })
+            .collect()
     }
 }
 
@@ -222,14 +328,78 @@ fn member<'a>(payload: &'a Value, path: &[&str], name: &'static str) -> Result<&
     path.iter().try_fold(payload, |v, key| v.get(key)).and_then(Value::as_str).ok_or(CommitmentError::BadMember(name))
 }
 
-/// Checks a verified envelope's payload against the embedded templates and field rules; the values must
-/// already be in normal form, exactly as `sign` writes them.
-pub fn check_payload(envelope: Verified) -> Result<SignedCommitment, CommitmentError> {
-    let payload = &envelope.payload;
-    if payload.get("type").and_then(Value::as_str) != Some(PAYLOAD_TYPE) {
-        return Err(CommitmentError::WrongType);
+/// The values of a `/2` payload with its disclosures put back, the disclosures that matched, and how many
+/// digests stay undisclosed.
+fn disclosed_values(
+    template: &Template,
+    values: &serde_json::Map<String, Value>,
+    encoded: &[String],
+) -> Result<(BTreeMap<String, Value>, Vec<Disclosure>, usize), CommitmentError> {
+    let bad = |why: String| CommitmentError::BadDisclosure(why);
+    let mut digests: Vec<&str> = match values.get("_sd") {
+        None => Vec::new(),
+        Some(list) => list
+            .as_array()
+            .and_then(|list| list.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .ok_or(CommitmentError::BadMember("values._sd"))?,
+    };
+    let total = digests.len();
+    digests.sort_unstable();
+    digests.dedup();
+    if digests.len() != total {
+        return Err(CommitmentError::BadMember("values._sd (a digest twice)"));
     }
-    envelope::only_members(payload, &["type", "template", "credit_code", "values", "signed_at", "nonce"], "payload")?;
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    for (field, value) in values.iter().filter(|(field, _)| field.as_str() != "_sd") {
+        if template.field_spec(field).is_some_and(template::FieldSpec::is_personal) {
+            return Err(bad(format!("{field} 是个人信息，不能明文签署 / {field} is personal and may not be signed in clear")));
+        }
+        out.insert(field.clone(), value.clone());
+    }
+    let mut disclosures = Vec::new();
+    for text in encoded {
+        let disclosure = Disclosure::parse(text).map_err(|e| bad(e.to_string()))?;
+        let field: String = disclosure.field.chars().take(80).collect();
+        let Some(position) = digests.iter().position(|d| *d == disclosure.digest()) else {
+            return Err(bad(format!("{field} 的摘要不在签名内容中 / the digest of {field} is not in the signed payload")));
+        };
+        digests.remove(position);
+        if !template.field_spec(&disclosure.field).is_some_and(template::FieldSpec::is_personal) {
+            return Err(bad(format!("{field} 不是个人信息字段 / {field} is not a personal field")));
+        }
+        if out.insert(disclosure.field.clone(), disclosure.value.clone()).is_some() {
+            return Err(bad(format!("{field} 出现两次 / {field} given twice")));
+        }
+        disclosures.push(disclosure);
+    }
+    Ok((out, disclosures, digests.len()))
+}
+
+/// Checks a verified envelope's payload against the embedded templates and field rules; the values must
+/// already be in normal form, exactly as `sign` writes them. `disclosures` are the personal values the
+/// verifier was given; without them a `/2` payload still verifies, its personal values unseen.
+pub fn check_payload(envelope: Verified, disclosures: &[String]) -> Result<SignedCommitment, CommitmentError> {
+    let payload = &envelope.payload;
+    let payload_type = match payload.get("type").and_then(Value::as_str) {
+        Some(PAYLOAD_TYPE) => PAYLOAD_TYPE,
+        Some(PAYLOAD_TYPE_V1) => PAYLOAD_TYPE_V1,
+        _ => return Err(CommitmentError::WrongType),
+    };
+    if payload_type == PAYLOAD_TYPE {
+        envelope::only_members(
+            payload,
+            &["type", "template", "credit_code", "values", "_sd_alg", "signed_at", "nonce"],
+            "payload",
+        )?;
+        if payload.get("_sd_alg").and_then(Value::as_str) != Some(disclosure::SD_ALG) {
+            return Err(CommitmentError::BadMember("_sd_alg"));
+        }
+    } else {
+        envelope::only_members(payload, &["type", "template", "credit_code", "values", "signed_at", "nonce"], "payload")?;
+        if !disclosures.is_empty() {
+            return Err(CommitmentError::BadDisclosure("旧版承诺书没有披露 / a /1 commitment has no disclosures".into()));
+        }
+    }
     if let Some(template) = payload.get("template") {
         envelope::only_members(template, &["id", "version", "text_sha256"], "payload.template")?;
     }
@@ -242,16 +412,19 @@ pub fn check_payload(envelope: Verified) -> Result<SignedCommitment, CommitmentE
     if URL_SAFE_NO_PAD.decode(nonce).map_or(true, |n| n.len() < 16) {
         return Err(CommitmentError::BadMember("nonce"));
     }
-    let values: BTreeMap<String, Value> = payload
-        .get("values")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .ok_or(CommitmentError::BadMember("values"))?;
     let template = template::get(id, Some(version))?;
     if template.text_sha256 != text_sha256 {
         return Err(CommitmentError::TextHashMismatch { id: id.to_owned(), version: version.to_owned() });
     }
+    let signed_values = payload.get("values").and_then(Value::as_object).ok_or(CommitmentError::BadMember("values"))?;
+    let (values, checked_disclosures, withheld) = if payload_type == PAYLOAD_TYPE {
+        disclosed_values(template, signed_values, disclosures)?
+    } else {
+        (signed_values.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), Vec::new(), 0)
+    };
     let filled = Filled { template_id: id.to_owned(), template_version: Some(version.to_owned()), values };
-    let prepared = prepare(&filled, Some(signed_on))?;
+    let undisclosed = |spec: &template::FieldSpec| withheld > 0 && spec.is_personal();
+    let prepared = prepare_except(&filled, Some(signed_on), &undisclosed)?;
     if prepared.values != filled.values {
         return Err(CommitmentError::BadMember("values (not in normal form)"));
     }
@@ -259,12 +432,28 @@ pub fn check_payload(envelope: Verified) -> Result<SignedCommitment, CommitmentE
         return Err(CommitmentError::CreditCodeMismatch);
     }
     let signed_at = signed_at.to_owned();
-    Ok(SignedCommitment { envelope, prepared, signed_at, signed_on })
+    Ok(SignedCommitment {
+        envelope,
+        prepared,
+        signed_at,
+        signed_on,
+        disclosures: checked_disclosures,
+        withheld,
+        payload_type,
+    })
 }
 
-/// Verifies a signed commitment completely: the signature, then the payload.
-pub fn verify(jws: &str) -> Result<SignedCommitment, CommitmentError> {
-    check_payload(envelope::verify(jws)?)
+/// Verifies a signed commitment completely: the signature, then the payload with whatever disclosures the
+/// file carries (the holder's file has them all; a published copy none).
+pub fn verify(text: &str) -> Result<SignedCommitment, CommitmentError> {
+    let outer: Value = serde_json::from_str(text).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    verify_value(&outer)
+}
+
+/// [`verify`] for an already parsed JSON value.
+pub fn verify_value(outer: &Value) -> Result<SignedCommitment, CommitmentError> {
+    let (jws, disclosures) = SignedFile::split(outer)?;
+    check_payload(envelope::verify_value(&jws)?, &disclosures)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use crate::envelope;
 const SEED: [u8; 32] = [7; 32];
 const NONCE: [u8; 16] = [9; 16];
 const SIGNED_AT: &str = "2026-11-26T02:00:00Z";
+const SALTS: [u8; 32] = [5; 32];
 
 pub(crate) fn tax_filled() -> Filled {
     let values = serde_json::json!({
@@ -90,7 +91,7 @@ fn unknown_template_and_version_are_errors_not_field_issues() {
 
 #[test]
 fn signed_commitments_verify_and_render_identically() {
-    let (jws, prepared) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap();
+    let (jws, prepared) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap();
     let signed = verify(&jws.to_json()).unwrap();
     assert_eq!(signed.prepared, prepared);
     assert_eq!(signed.signed_on.to_string(), "2026-11-26");
@@ -101,12 +102,13 @@ fn signed_commitments_verify_and_render_identically() {
     assert_eq!(payload["nonce"], "CQkJCQkJCQkJCQkJCQkJCQ");
 }
 
-/// Re-signs an edited payload with a valid signature, as a dishonest client could.
+/// Re-signs an edited payload with a valid signature, as a dishonest client could; the disclosures stay.
 fn resign(edit: impl FnOnce(&mut Value)) -> Result<SignedCommitment, CommitmentError> {
-    let (jws, _) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap();
-    let mut payload = envelope::verify(&jws.to_json()).unwrap().payload;
+    let (file, _) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap();
+    let mut payload = envelope::verify(&file.jws.to_json()).unwrap().payload;
     edit(&mut payload);
-    verify(&envelope::sign(&payload, &SEED).unwrap().to_json())
+    let jws = envelope::sign(&payload, &SEED).unwrap();
+    verify(&SignedFile { jws, disclosures: file.disclosures }.to_json())
 }
 
 #[test]
@@ -119,7 +121,8 @@ fn validly_signed_but_wrong_payloads_are_refused() {
         resign(|p| p["credit_code"] = "91350100M000100Y43".into()),
         Err(CommitmentError::CreditCodeMismatch)
     ));
-    assert!(matches!(resign(|p| p["values"]["phone"] = "1".into()), Err(CommitmentError::InvalidFields(_))));
+    assert!(matches!(resign(|p| p["values"]["legal_rep"] = "张".into()), Err(CommitmentError::InvalidFields(_))));
+    assert!(matches!(resign(|p| p["values"]["phone"] = "0351-1234567".into()), Err(CommitmentError::BadDisclosure(_))));
     assert!(matches!(
         resign(|p| p["values"]["subject_name"] = " 山西示例科技有限公司".into()),
         Err(CommitmentError::BadMember(_))
@@ -176,9 +179,9 @@ fn a_repair_commitment_cannot_be_signed_before_the_rules_it_cites() {
     }
     filled.values.remove("matter");
     filled.values.remove("tax_authority");
-    let err = sign(&filled, &envelope::Signer::from_seed(&SEED), "2026-03-01T00:00:00Z", &NONCE).unwrap_err();
+    let err = sign(&filled, &envelope::Signer::from_seed(&SEED), "2026-03-01T00:00:00Z", &NONCE, &SALTS).unwrap_err();
     assert!(matches!(err, CommitmentError::NotInForce { .. }), "{err}");
-    let issues = sign(&filled, &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE).unwrap_err();
+    let issues = sign(&filled, &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap_err();
     assert_eq!(issues.field_issues()[0].code, FieldIssueCode::DateInFuture);
 }
 
@@ -205,4 +208,76 @@ fn text_that_would_display_otherwise_than_signed_is_refused() {
         assert_eq!(issues.len(), 1, "{hidden:?}");
         assert_eq!((issues[0].field.as_str(), issues[0].code.name()), ("subject_name", "control_characters"));
     }
+}
+
+#[test]
+fn personal_values_are_signed_as_digests_and_verify_with_or_without_their_disclosures() {
+    let (file, prepared) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap();
+    // The published part says nothing of the ID number or the phone.
+    let published = file.jws.to_json();
+    let payload = envelope::verify(&published).unwrap().payload;
+    assert_eq!(payload["type"], PAYLOAD_TYPE);
+    assert_eq!(payload["_sd_alg"], "sha-256");
+    assert_eq!(payload["values"]["_sd"].as_array().unwrap().len(), 2, "legal_rep_id and phone");
+    for secret in ["11010519491231002X", "0351-1234567"] {
+        assert!(!payload.to_string().contains(secret), "{secret} in {payload}");
+    }
+    // The holder's file verifies completely, with the values as filled.
+    let full = verify(&file.to_json()).unwrap();
+    assert!(full.is_complete());
+    assert_eq!(full.prepared.values, prepared.values);
+    assert_eq!(full.masks().get("legal_rep_id").map(String::as_str), Some("110105********002X"));
+    assert_eq!(full.masks().get("phone").map(String::as_str), Some("0351-***4567"));
+    assert_eq!(full.full_file(), file);
+    // The published copy verifies too: same submission, personal values withheld, never guessed.
+    let public = verify(&published).unwrap();
+    assert_eq!(public.envelope.submission_id, full.envelope.submission_id);
+    assert_eq!((public.withheld, public.prepared.values.get("phone")), (2, None));
+    let text = public.render(Lang::Zh).text;
+    assert!(text.contains("联系电话：〔已隐去〕") && !text.contains("0351-1234567"), "{text}");
+    // One disclosure only: the other stays withheld.
+    let partial = SignedFile { jws: file.jws.clone(), disclosures: file.disclosures[..1].to_vec() };
+    assert_eq!(verify(&partial.to_json()).unwrap().withheld, 1);
+}
+
+#[test]
+fn a_changed_or_foreign_disclosure_is_refused() {
+    let (file, _) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap();
+    let changed = Disclosure::new(&SALTS, "phone", &"0351-7654321".into());
+    let swapped = SignedFile { jws: file.jws.clone(), disclosures: vec![changed.encoded] };
+    assert!(matches!(verify(&swapped.to_json()), Err(CommitmentError::BadDisclosure(_))));
+    let twice = SignedFile { jws: file.jws.clone(), disclosures: vec![file.disclosures[0].clone(); 2] };
+    assert!(matches!(verify(&twice.to_json()), Err(CommitmentError::BadDisclosure(_))));
+    // A non-personal field hidden behind a digest is refused: the public must see it.
+    let hidden_name = resign_with(|payload, disclosures| {
+        let name = Disclosure::new(&SALTS, "subject_name", &payload["values"]["subject_name"].clone());
+        payload["values"].as_object_mut().unwrap().remove("subject_name");
+        payload["values"]["_sd"].as_array_mut().unwrap().push(name.digest().into());
+        disclosures.push(name.encoded);
+    });
+    assert!(matches!(hidden_name, Err(CommitmentError::BadDisclosure(_))));
+}
+
+fn resign_with(edit: impl FnOnce(&mut Value, &mut Vec<String>)) -> Result<SignedCommitment, CommitmentError> {
+    let (file, _) = sign(&tax_filled(), &envelope::Signer::from_seed(&SEED), SIGNED_AT, &NONCE, &SALTS).unwrap();
+    let mut payload = envelope::verify(&file.jws.to_json()).unwrap().payload;
+    let mut disclosures = file.disclosures;
+    edit(&mut payload, &mut disclosures);
+    verify(&SignedFile { jws: envelope::sign(&payload, &SEED).unwrap(), disclosures }.to_json())
+}
+
+#[test]
+fn a_first_version_commitment_still_verifies() {
+    let prepared = prepare(&tax_filled(), None).unwrap();
+    let v1 = serde_json::json!({
+        "type": PAYLOAD_TYPE_V1,
+        "template": { "id": "tax-service", "version": prepared.template.version, "text_sha256": prepared.template.text_sha256 },
+        "credit_code": "91140105123456788F",
+        "values": prepared.values,
+        "signed_at": SIGNED_AT,
+        "nonce": "CQkJCQkJCQkJCQkJCQkJCQ",
+    });
+    let signed = verify(&envelope::sign(&v1, &SEED).unwrap().to_json()).unwrap();
+    assert_eq!((signed.payload_type, signed.withheld), (PAYLOAD_TYPE_V1, 0));
+    assert_eq!(signed.prepared.values, prepared.values);
 }

@@ -75,6 +75,10 @@ pub struct FieldSpec {
     /// A date that may not lie after the day of signing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub not_future: bool,
+    /// Personal data of a person (an address, say) beyond what the type implies: ID numbers and phones are
+    /// always personal. Personal values are signed as salted digests and never published.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal: bool,
 }
 
 /// Longest text accepted when a template sets no limit.
@@ -228,6 +232,41 @@ impl Serialize for FieldIssue {
 }
 
 impl FieldSpec {
+    /// Whether the value is personal data: signed as a salted digest, disclosed only to those allowed.
+    pub fn is_personal(&self) -> bool {
+        self.personal || matches!(self.kind, FieldType::IdNumber | FieldType::Phone)
+    }
+
+    /// How a personal value may be shown to the public: an ID number keeps its region and last four
+    /// (`110105********002X`), a mobile its first three and last four (`138****8000`), a landline its area
+    /// code and last four; anything else (an address) is not shown at all. Non-personal values as they are.
+    pub fn masked(&self, value: &Value) -> Option<String> {
+        let text = value.as_str()?;
+        let stars = |count: usize| "*".repeat(count);
+        let keep = |text: &str, head: usize, tail: usize| {
+            let chars: Vec<char> = text.chars().collect();
+            (chars.len() > head + tail).then(|| {
+                let middle = chars.len() - head - tail;
+                format!(
+                    "{}{}{}",
+                    chars[..head].iter().collect::<String>(),
+                    stars(middle),
+                    chars[head + middle..].iter().collect::<String>()
+                )
+            })
+        };
+        match self.kind {
+            _ if !self.is_personal() => Some(text.to_owned()),
+            FieldType::IdNumber => keep(text, 6, 4),
+            FieldType::Phone => match text.split('-').collect::<Vec<_>>().as_slice() {
+                [mobile] => keep(mobile, 3, 4),
+                [area, number, ..] => keep(number, 0, 4).map(|masked| format!("{area}-{masked}")),
+                [] => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Consistency of a definition (run when templates load).
     pub(super) fn check(&self) -> Result<(), String> {
         if self.id.is_empty() || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
@@ -444,6 +483,35 @@ fn format_yuan(yuan: f64) -> String {
         format!("{sign}{whole}")
     } else {
         format!("{sign}{whole}.{fraction:02}")
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+
+    fn spec(kind: &str, personal: bool) -> FieldSpec {
+        serde_json::from_value(serde_json::json!({
+            "id": "f", "type": kind, "label": {"zh": "字段", "en": "field"}, "personal": personal
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn personal_values_are_masked_for_the_public() {
+        let id = spec("id_number", false);
+        assert!(id.is_personal());
+        assert_eq!(id.masked(&"11010519491231002X".into()).as_deref(), Some("110105********002X"));
+        let phone = spec("phone", false);
+        assert_eq!(phone.masked(&"13812348000".into()).as_deref(), Some("138****8000"));
+        assert_eq!(phone.masked(&"0351-7654321".into()).as_deref(), Some("0351-***4321"));
+        assert_eq!(phone.masked(&"0351-7654321-88".into()).as_deref(), Some("0351-***4321"));
+        let address = spec("text", true);
+        assert!(address.is_personal());
+        assert_eq!(address.masked(&"太原市小店区示例路 1 号".into()), None, "an address is never shown");
+        let name = spec("text", false);
+        assert!(!name.is_personal());
+        assert_eq!(name.masked(&"张三".into()).as_deref(), Some("张三"));
     }
 }
 

@@ -41,6 +41,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The text in this language of a pair written Chinese first.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+}
+
 /// Kinds of commitment (国办发〔2019〕35号, GB/T 46277-2025).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
