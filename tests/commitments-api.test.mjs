@@ -44,6 +44,78 @@ async function subjectCount(code = CODE) {
   return body.commitments.length;
 }
 
+test("personal data stays private: every public answer carries digests and masks, the operator the disclosures", async () => {
+  const key = newKey();
+  const values = {
+    ...TAX_VALUES, legal_rep_id: "11010519491231002X", address: "太原市小店区示例路 8 号", filer: "agent",
+    agent_name: "李四", agent_id: "140105199001011238", agent_phone: "13812348000",
+  };
+  const file = key.signCommitment({ template_id: "tax-service", values });
+  // The signed file: personal values only as digests in what is signed, disclosed beside it (SD-JWT JSON).
+  const independent = verifyFlattenedJws(file);
+  for (const secret of ["11010519491231002X", "140105199001011238", "13812348000", "0351-1234567", "示例路"]) {
+    assert.ok(!independent.payloadBytes.toString().includes(secret), `${secret} is not in the signed payload`);
+  }
+  assert.deepEqual(Object.keys(independent.disclosed).sort(), ["address", "agent_id", "agent_phone", "legal_rep_id", "phone"]);
+  const created = await postJson("/api/v1/commitments", file);
+  assert.equal(created.status, 201);
+  const { submission_id: id } = await created.json();
+  const answers = [
+    await (await fetch(`${base}/api/v1/commitments/${id}`)).text(),
+    await (await fetch(`${base}/api/v1/subjects/${CODE}/commitments`)).text(),
+  ];
+  for (const text of answers) {
+    for (const secret of ["11010519491231002X", "140105199001011238", "13812348000", "0351-1234567", "示例路"]) {
+      assert.ok(!text.includes(secret), `${secret} published`);
+    }
+  }
+  const stored = JSON.parse(answers[0]);
+  assert.deepEqual(stored.masked, {
+    legal_rep_id: "110105********002X", agent_id: "140105********1238", agent_phone: "138****8000", phone: "0351-***4567",
+  });
+  assert.equal(stored.envelope.header, undefined);
+  // A third party holding only the public record verifies the signature; the personal values stay withheld.
+  const published = xinnuo.verifyEnvelope(JSON.stringify(stored.envelope));
+  assert.equal(published.valid, true);
+  assert.equal(published.withheld, 5);
+  assert.match(published.text, /联系电话：〔已隐去〕/);
+  assert.equal(verifyFlattenedJws(stored.envelope).submissionId, id);
+  // The enterprise's own file verifies everything, offline.
+  const own = xinnuo.verifyEnvelope(file);
+  assert.equal(own.valid, true);
+  assert.equal(own.withheld, 0);
+  assert.equal(own.disclosed.legal_rep_id, "11010519491231002X");
+  // The operator reads the disclosures; nobody else.
+  await problem(await fetch(`${base}/api/v1/admin/commitments/${id}`), 401, "unauthorized");
+  const disclosed = await (await fetch(`${base}/api/v1/admin/commitments/${id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
+  assert.equal(xinnuo.verifyEnvelope(JSON.stringify(disclosed.signed_file)).disclosed.agent_phone, "13812348000");
+  // A key's enrolments are not a list of the companies it signs for.
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit-code-required");
+  key.free();
+});
+
+test("a submission must disclose every personal value it signed, in the current form", async () => {
+  const key = newKey();
+  const file = JSON.parse(key.signCommitment(filled));
+  const { header, ...stripped } = file;
+  const missing = await problem(await postJson("/api/v1/commitments", stripped), 422, "disclosures-missing");
+  assert.match(missing.detail_zh, /缺少个人信息的披露/);
+  const tampered = { ...file, header: { disclosures: [Buffer.from(JSON.stringify(["AAAAAAAAAAAAAAAAAAAAAA", "phone", "0351-7654321"])).toString("base64url")] } };
+  await problem(await postJson("/api/v1/commitments", tampered), 422, "bad-disclosure");
+  assert.equal(header.disclosures.length, 1);
+  // The first payload type put every value in clear: no longer accepted.
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const t = xinnuo.getTemplate("tax-service");
+  const v1 = {
+    type: "xinnuo.commitment/1", template: { id: t.id, version: t.version, text_sha256: t.text_sha256 }, credit_code: CODE,
+    values: TAX_VALUES, signed_at: new Date().toISOString(), nonce: Buffer.alloc(16, 1).toString("base64url"),
+  };
+  await problem(await postJson("/api/v1/commitments", signFlattenedJws(v1, privateKey)), 422, "outdated-payload-type");
+  // ... though a /1 file still verifies offline.
+  assert.equal(xinnuo.verifyEnvelope(signFlattenedJws(v1, privateKey)).valid, true);
+  key.free();
+});
+
 test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 200, the same receipt", async () => {
   const key = newKey();
   const jws = key.signCommitment(filled);

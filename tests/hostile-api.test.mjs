@@ -111,6 +111,12 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("extra JWS member", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ remark: "x" }) }, 400, "bad-envelope");
   add("extra payload member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), remark: "另行约定" }) }, 400, "bad-envelope");
   add("extra template member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { url: "https://example.invalid" })) }, 400, "bad-envelope");
+  // Personal values: in clear, stripped, or swapped for others.
+  add("personal value in clear", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), values: { ...commitmentPayload().values, phone: "0351-1234567" } }) }, 422, "bad-disclosure");
+  const { header: _stripped, ...noDisclosures } = JSON.parse(foreign(commitmentPayload()));
+  add("disclosures stripped", { method: "POST", path: "/api/v1/commitments", headers: json, body: JSON.stringify(noDisclosures) }, 422, "disclosures-missing");
+  add("disclosure swapped", { method: "POST", path: "/api/v1/commitments", headers: json, body: JSON.stringify({ ...noDisclosures, header: { disclosures: [b64(JSON.stringify(["AAAAAAAAAAAAAAAAAAAAAA", "phone", "0351-7654321"]))] } }) }, 422, "bad-disclosure");
+  add("disclosures not a list", { method: "POST", path: "/api/v1/commitments", headers: json, body: JSON.stringify({ ...noDisclosures, header: { disclosures: "x" } }) }, 400, "bad-envelope");
   add("credit code mismatch", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }) }, 422, "credit-code-mismatch");
   add("not a repair commitment", { method: "POST", path: "/api/v1/repair-applications", headers: json, body: good }, 422, "not-a-repair-commitment");
   add("enrolment as commitment", { method: "POST", path: "/api/v1/commitments", headers: json, body: enrolment }, 422, "not-a-commitment");

@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import * as xinnuo from "../../pkg/xinnuo.js";
+import { disclose } from "./jose.mjs";
 
 xinnuo.initSync({ module: await readFile(new URL("../../pkg/xinnuo_bg.wasm", import.meta.url)) });
 
@@ -22,14 +23,27 @@ export const TAX_VALUES = Object.freeze({
 
 export const PASSPHRASE = "正确的口令 correct horse";
 
-/** A commitment payload as the core signs it, built by hand so tests can break it on purpose. */
+/**
+ * A commitment payload as the core signs it (xinnuo.commitment/2), built by hand so tests can break it on
+ * purpose: personal values (ID numbers, phones, fields marked personal) become salted digests whose
+ * disclosures `signFlattenedJws` attaches.
+ */
 export function commitmentPayload(values = TAX_VALUES, template = {}) {
   const t = xinnuo.getTemplate("tax-service");
+  const personal = new Set(t.fields.filter((f) => f.type === "id_number" || f.type === "phone" || f.personal).map((f) => f.id));
+  const clear = {};
+  const digests = [];
+  for (const [field, value] of Object.entries(values)) {
+    if (personal.has(field)) digests.push(disclose(field, value));
+    else clear[field] = value;
+  }
+  if (digests.length) clear._sd = digests.sort();
   return {
-    type: "xinnuo.commitment/1",
+    type: "xinnuo.commitment/2",
     template: { id: t.id, version: t.version, text_sha256: t.text_sha256, ...template },
     credit_code: values.credit_code,
-    values,
+    values: clear,
+    _sd_alg: "sha-256",
     signed_at: new Date().toISOString(),
     nonce: randomBytes(16).toString("base64url"),
   };

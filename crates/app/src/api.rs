@@ -120,6 +120,16 @@ pub struct StoredCommitment {
     pub status_label_en: String,
     pub envelope: Value,
     pub receipt: Value,
+    /// Masks of the personal values (the envelope holds them only as digests).
+    #[serde(default)]
+    pub masked: Value,
+}
+
+impl StoredCommitment {
+    /// The published copy as a signed-file bundle: JWS, receipt and the masks to show.
+    pub fn bundle_text(&self) -> String {
+        serde_json::json!({ "commitment": self.envelope, "receipt": self.receipt, "masked": self.masked }).to_string()
+    }
 }
 
 pub async fn get_commitment(id: &str) -> Result<StoredCommitment, ApiError> {

@@ -47,7 +47,10 @@ impl Bundle {
             .get("masked")
             .and_then(Value::as_object)
             .map(|masks| {
-                masks.iter().filter_map(|(k, v)| Some((k.chars().take(80).collect(), v.as_str()?.chars().take(200).collect()))).collect()
+                masks
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.chars().take(80).collect(), v.as_str()?.chars().take(200).collect())))
+                    .collect()
             })
             .unwrap_or_default();
         Ok(Self { commitment: commitment.map(Value::to_string), receipt: receipt.map(Value::to_string), masked })

@@ -118,6 +118,16 @@ const MIGRATIONS: &[&str] = &[
         credit_code TEXT NOT NULL,
         reason TEXT
     ) STRICT;",
+    // 5: personal values kept apart from what is published. A commitment's public row holds the JWS (personal
+    // values only as salted digests) and their masks; the disclosures sit in their own table, for those
+    // allowed. Rows signed before (xinnuo.commitment/1) carry personal data in their signed payload: their
+    // envelopes are not published again.
+    "ALTER TABLE commitments ADD COLUMN masked TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE commitments ADD COLUMN publishable INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE commitment_disclosures (
+        submission_id TEXT PRIMARY KEY REFERENCES commitments (submission_id),
+        disclosures TEXT NOT NULL
+    ) STRICT;",
 ];
 
 #[derive(Clone)]

@@ -106,6 +106,7 @@ fn api_routes() -> Router<AppState> {
         .route("/admin/keys/{kid}/approve", post(api::keys::approve))
         .route("/admin/keys/{kid}/revoke", post(api::keys::revoke))
         .route("/admin/actions", get(api::keys::actions))
+        .route("/admin/commitments/{id}", get(api::commitments::get_disclosed))
         .route("/server-keys", get(api::keys::server_keys))
         .route("/commitments", post(api::commitments::submit))
         .route("/commitments/{id}", get(api::commitments::get_one))

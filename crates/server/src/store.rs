@@ -60,8 +60,14 @@ pub struct CommitmentRow {
     pub key_status: KeyStatus,
     /// active (在诺) | kept (已履诺) | broken (违诺)
     pub status: String,
+    /// The signed JWS as published: personal values only as salted digests.
     pub envelope: Value,
     pub receipt: Value,
+    /// Masks of the personal values (`110105********002X`), for display beside the JWS.
+    pub masked: Value,
+    /// False for rows signed as xinnuo.commitment/1, whose signed payload holds personal data.
+    #[serde(skip)]
+    pub publishable: bool,
 }
 
 /// What is known of a verified submission before it is stored.
@@ -73,7 +79,12 @@ pub struct NewCommitment {
     pub signer_kid: String,
     pub signed_at: String,
     pub received_at: String,
+    /// The JWS without disclosures (published).
     pub envelope: String,
+    /// Masks of the personal values, as JSON (published).
+    pub masked: String,
+    /// The disclosures, as a JSON array (kept apart, never published).
+    pub disclosures: String,
 }
 
 pub struct ServerKey {
@@ -123,7 +134,7 @@ fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentSt
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
-     signed_at, received_at, key_status, status, envelope, receipt";
+     signed_at, received_at, key_status, status, envelope, receipt, masked, publishable";
 
 fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
     Ok(CommitmentRow {
@@ -139,6 +150,8 @@ fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
         status: row.get(9)?,
         envelope: json_column(row, 10)?,
         receipt: json_column(row, 11)?,
+        masked: json_column(row, 12)?,
+        publishable: row.get::<_, i64>(13)? == 1,
     })
 }
 
@@ -397,8 +410,8 @@ impl Db {
             transaction
                 .prepare_cached(
                     "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                     signer_kid, signed_at, received_at, key_status, envelope, receipt)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
                 )?
                 .execute(params![
                     sequence,
@@ -411,13 +424,28 @@ impl Db {
                     new.received_at,
                     key_status_name(status),
                     new.envelope,
-                    receipt
+                    receipt,
+                    new.masked
                 ])?;
+            transaction
+                .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
+                .execute(params![new.submission_id, new.disclosures])?;
             let row = transaction
                 .prepare_cached(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE sequence = ?1"))?
                 .query_row([sequence], commitment_row)?;
             transaction.commit()?;
             Ok((row, true))
+        })
+    }
+
+    /// The disclosures of a commitment's personal values (for those allowed to see them).
+    pub fn disclosures(&self, submission_id: &str) -> Result<Option<Vec<String>>, DbError> {
+        self.with(|c| {
+            let text: Option<String> = c
+                .prepare_cached("SELECT disclosures FROM commitment_disclosures WHERE submission_id = ?1")?
+                .query_row([submission_id], |row| row.get(0))
+                .optional()?;
+            text.map(|text| serde_json::from_str(&text).map_err(|_| DbError::Corrupt("disclosures"))).transpose()
         })
     }
 

@@ -55,11 +55,17 @@ export interface VerifiedEnvelope {
   signatureValid: boolean;
   submissionId?: string; kid?: string; fingerprint?: string; publicKeyJwk?: PublicJwk;
   payload?: any; signedAt?: string; title?: string; text?: string; textEn?: string;
+  /** Personal values signed as salted digests and not disclosed in this file (a published copy: all). */
+  withheld: number;
+  /** Personal values disclosed in the file, each checked against its digest. */
+  disclosed?: Record<string, string>;
+  /** Their public masks, e.g. `110105********002X`, `138****8000` (none for an address). */
+  masked?: Record<string, string>;
   errors: EnvelopeError[];
 }
 export interface Receipt {
   type: "xinnuo.receipt/1"; submission_id: string; received_at: string; sequence: number;
-  key_status: "verified" | "pending" | "unenrolled"; signer_kid: string; credit_code: string;
+  key_status: "verified" | "pending" | "unenrolled" | "revoked"; signer_kid: string; credit_code: string;
   template_id: string; template_version: string;
 }
 export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; }
@@ -259,12 +265,15 @@ impl UnlockedKey {
         self.signer.public_key().to_vec()
     }
 
-    /// Signs a filled commitment now; returns the JWS (flattened JSON).
+    /// Signs a filled commitment now; returns the signed file: the JWS (flattened JSON) whose personal
+    /// values are salted digests, with their disclosures under `header.disclosures` (SD-JWT JSON form). The
+    /// server accepts it as it is and publishes the JWS alone.
     #[wasm_bindgen(js_name = signCommitment)]
     pub fn sign_commitment(&self, filled: JsFilled) -> Result<String, JsError> {
-        let (jws, _) =
-            commitment::sign(&filled_from(filled)?, &self.signer, &now(), &*random::<16>()?).map_err(js_error)?;
-        Ok(jws.to_json())
+        let salts = random::<32>()?;
+        let (file, _) = commitment::sign(&filled_from(filled)?, &self.signer, &now(), &*random::<16>()?, &salts)
+            .map_err(js_error)?;
+        Ok(file.to_json())
     }
 
     /// Signs a key-enrolment request (proof of possession) for `POST /api/v1/keys`.
@@ -291,7 +300,7 @@ pub fn unlock_key(key_file: &str, passphrase: &str) -> Result<UnlockedKey, JsErr
     Ok(UnlockedKey { signer: envelope::Signer::from_seed(&seed) })
 }
 
-/// Opens the key file and signs the filled commitment; returns the JWS (flattened JSON).
+/// Opens the key file and signs the filled commitment; returns the signed file (see `UnlockedKey.signCommitment`).
 #[wasm_bindgen(js_name = signCommitment)]
 pub fn sign_commitment(key_file: &str, passphrase: &str, filled: JsFilled) -> Result<String, JsError> {
     unlock_key(key_file, passphrase)?.sign_commitment(filled)
@@ -357,17 +366,30 @@ struct VerifiedEnvelope {
     text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     text_en: Option<String>,
+    /// Personal values signed as digests and not disclosed in this file.
+    withheld: usize,
+    /// The personal values disclosed and checked against their digests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disclosed: Option<std::collections::BTreeMap<String, Value>>,
+    /// Their public masks (`110105********002X`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    masked: Option<std::collections::BTreeMap<String, String>>,
     errors: Vec<ErrorItem>,
 }
 
-/// Verifies a signed commitment offline: signature, template, text hash, credit code and fields. Never
-/// throws for bad input: `valid` is false and `errors` says why.
+/// Verifies a signed commitment offline: signature, template, text hash, credit code and fields, and the
+/// disclosures it carries. A published copy (no disclosures) verifies too, its personal values `withheld`.
+/// Never throws for bad input: `valid` is false and `errors` says why.
 #[wasm_bindgen(js_name = verifyEnvelope, unchecked_return_type = "VerifiedEnvelope")]
 pub fn verify_envelope(jws: &str) -> Result<JsValue, JsError> {
     let mut out = VerifiedEnvelope::default();
-    match envelope::verify(jws.trim()) {
+    let parsed = serde_json::from_str::<Value>(jws.trim())
+        .map_err(|e| envelope::EnvelopeError::MalformedJson(e.to_string()))
+        .and_then(|outer| commitment::SignedFile::split(&outer))
+        .and_then(|(outer, disclosures)| Ok((envelope::verify_value(&outer)?, disclosures)));
+    match parsed {
         Err(error) => out.errors.push(error_item("bad_signature", &error)),
-        Ok(verified) => {
+        Ok((verified, disclosures)) => {
             out.signature_valid = true;
             out.submission_id = Some(verified.submission_id.clone());
             out.fingerprint = Some(envelope::fingerprint_groups(&verified.kid));
@@ -375,13 +397,17 @@ pub fn verify_envelope(jws: &str) -> Result<JsValue, JsError> {
             out.public_key_jwk = Some(envelope::public_jwk(&verified.public_key));
             out.payload = Some(verified.payload.clone());
             out.signed_at = verified.payload.get("signed_at").and_then(Value::as_str).map(str::to_owned);
-            match commitment::check_payload(verified) {
+            match commitment::check_payload(verified, &disclosures) {
                 Ok(signed) => {
                     out.valid = true;
                     let zh = signed.render(Lang::Zh);
                     out.title = Some(zh.title);
                     out.text = Some(zh.text);
                     out.text_en = Some(signed.render(Lang::En).text);
+                    out.withheld = signed.withheld;
+                    out.disclosed =
+                        Some(signed.disclosures.iter().map(|d| (d.field.clone(), d.value.clone())).collect());
+                    out.masked = Some(signed.masks());
                 }
                 Err(error) => out.errors = commitment_error_items(&error),
             }

@@ -70,8 +70,12 @@ pub fn Verification(props: &Props) -> Html {
                         <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
                     }
                 </dl>
+                if signed.withheld > 0 {
+                    <p class="notice" id="verify-withheld">{ format!("{}{}{}", lang.pick("个人信息（身份证号码、电话、住所）共 ", "Personal data (ID numbers, phones, address): "), signed.withheld,
+                        lang.pick(" 项以加盐摘要签署，此处已隐去；签名仍完整有效。", " value(s) signed as salted digests and withheld here; the signature still holds in full.")) }</p>
+                }
                 <article class="commitment-text">
-                    <pre id="verify-text">{ signed.render(text_lang(lang)).text }</pre>
+                    <pre id="verify-text">{ signed.render_masked(text_lang(lang), &report.masked).text }</pre>
                 </article>
                 <p><a class="button" href={Route::Print(signed.envelope.submission_id.clone()).href()}>{ lang.pick("打印", "Print") }</a></p>
             }

@@ -132,9 +132,10 @@ fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<String, String> 
         key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
     let seed = keyfile::open(&file, passphrase).map_err(|e| e.to_string())?;
     let nonce = random::<16>()?;
-    let (jws, _) =
-        commitment::sign(filled, &envelope::Signer::from_seed(&seed), &now_iso(), &nonce).map_err(|e| e.to_string())?;
-    Ok(jws.to_json())
+    let salts = random::<32>()?;
+    let signer = envelope::Signer::from_seed(&seed);
+    let (file, _) = commitment::sign(filled, &signer, &now_iso(), &nonce, &salts).map_err(|e| e.to_string())?;
+    Ok(file.to_json())
 }
 
 #[component]
@@ -510,7 +511,7 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
         Phase::Failed { message, signed } => {
             let on_download = signed.clone().map(|signed| {
                 Callback::from(move |_| {
-                    let bundle = Bundle { commitment: Some(signed.clone()), receipt: None };
+                    let bundle = Bundle { commitment: Some(signed.clone()), ..Bundle::default() };
                     let _ = download("xinnuo-commitment-signed.json", &bundle.to_json(), "application/json");
                 })
             });
@@ -536,9 +537,12 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
             </div>
         },
         Phase::Done(item) => {
-            let bundle =
-                Bundle { commitment: Some(item.jws.clone()), receipt: item.receipt.as_ref().map(Value::to_string) }
-                    .to_json();
+            let bundle = Bundle {
+                commitment: Some(item.jws.clone()),
+                receipt: item.receipt.as_ref().map(Value::to_string),
+                ..Bundle::default()
+            }
+            .to_json();
             let id = item.submission_id.clone();
             let on_download = Callback::from(move |_| {
                 let name = format!("xinnuo-commitment-{}.json", id.chars().take(12).collect::<String>());

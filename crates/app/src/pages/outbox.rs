@@ -57,6 +57,13 @@ fn item_from_file(text: &str) -> Result<OutboxItem, String> {
     let bundle = Bundle::parse(text).map_err(|e| e.to_string())?;
     let jws = bundle.commitment.ok_or("文件中没有承诺书 / the file holds no commitment")?;
     let signed = commitment::verify(&jws).map_err(|e| e.to_string())?;
+    if !signed.is_complete() {
+        return Err(
+            "这是公示的副本，个人信息已隐去，不能再次提交；请导入签名人保存的签名文件 / this is a published copy \
+                    with personal data withheld and cannot be submitted; import the signer's own file"
+                .into(),
+        );
+    }
     Ok(OutboxItem::new(
         signed.envelope.submission_id.clone(),
         jws,
@@ -213,8 +220,11 @@ fn outbox_item(item: &OutboxItem, lang: Lang, reload: Callback<()>) -> Html {
     let on_export = {
         let item = item.clone();
         Callback::from(move |_| {
-            let bundle =
-                Bundle { commitment: Some(item.jws.clone()), receipt: item.receipt.as_ref().map(|r| r.to_string()) };
+            let bundle = Bundle {
+                commitment: Some(item.jws.clone()),
+                receipt: item.receipt.as_ref().map(|r| r.to_string()),
+                ..Bundle::default()
+            };
             let _ = download(
                 &format!("xinnuo-commitment-{}.json", &item.submission_id[..12.min(item.submission_id.len())]),
                 &bundle.to_json(),

@@ -42,11 +42,10 @@ pub fn PrintPage(props: &Props) -> Html {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let trusted = api::trusted_server_keys().await;
-                let result = api::get_commitment(&id).await.map_err(|e| e.message(lang)).and_then(|stored| {
-                    let text =
-                        serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt }).to_string();
-                    bundle::verify(&text, &trusted).map_err(|e| e.to_string())
-                });
+                let result = api::get_commitment(&id)
+                    .await
+                    .map_err(|e| e.message(lang))
+                    .and_then(|stored| bundle::verify(&stored.bundle_text(), &trusted).map_err(|e| e.to_string()));
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report)),
                     Err(message) => Loaded::Error(message),
@@ -66,7 +65,7 @@ pub fn PrintPage(props: &Props) -> Html {
     };
     let verify_url = format!("{}{}", app_base(), Route::Verify(Some(signed.envelope.submission_id.clone())).href());
     let qr = qr_svg(&verify_url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
-    let rendered = signed.render(text_lang(Lang::Zh));
+    let rendered = signed.render_masked(text_lang(Lang::Zh), &report.masked);
     let body = rendered.text.split_once("\n\n").map_or(rendered.text.as_str(), |(_, rest)| rest).to_owned();
     let receipt = match &report.receipt {
         Some(Ok(receipt)) => format!("#{} · {}", receipt.receipt.sequence, receipt.receipt.received_at),

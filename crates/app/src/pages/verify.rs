@@ -56,8 +56,8 @@ pub fn VerifyPage(props: &Props) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     match api::get_commitment(&id).await {
                         Ok(stored) => {
-                            let bundle =
-                                serde_json::json!({ "commitment": stored.envelope, "receipt": stored.receipt });
+                            let bundle: serde_json::Value =
+                                serde_json::from_str(&stored.bundle_text()).unwrap_or_default();
                             let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
                             outcome.set(check_pinned(&pretty, lang).await);
                             text.set(pretty);

@@ -71,7 +71,8 @@ pub struct SignedFile {
 
 impl SignedFile {
     pub fn to_value(&self) -> Value {
-        let mut value = json!({ "protected": self.jws.protected, "payload": self.jws.payload, "signature": self.jws.signature });
+        let mut value =
+            json!({ "protected": self.jws.protected, "payload": self.jws.payload, "signature": self.jws.signature });
         if !self.disclosures.is_empty() {
             value["header"] = json!({ "disclosures": self.disclosures });
         }
@@ -121,8 +122,8 @@ mod tests {
     #[test]
     fn rfc9901_example_digest() {
         // RFC 9901 §5.1 (and draft examples): the disclosure of "family_name": "Doe" and its digest.
-        let disclosure = Disclosure::parse("WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0")
-            .unwrap();
+        let disclosure =
+            Disclosure::parse("WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0").unwrap();
         assert_eq!(disclosure.field, "family_name");
         assert_eq!(disclosure.value, json!("Möbius"));
         assert_eq!(disclosure.digest(), "X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0");
@@ -134,7 +135,8 @@ mod tests {
         assert!(Disclosure::parse(&encode(json!(["c2FsdA", "phone", "1"]))).is_err(), "short salt");
         assert!(Disclosure::parse(&encode(json!(["AAAAAAAAAAAAAAAAAAAAAA", "phone"]))).is_err());
         assert!(Disclosure::parse("not base64!").is_err());
-        let outer = json!({ "header": { "disclosures": [], "kid": "x" }, "protected": "", "payload": "", "signature": "" });
+        let outer =
+            json!({ "header": { "disclosures": [], "kid": "x" }, "protected": "", "payload": "", "signature": "" });
         assert_eq!(SignedFile::split(&outer).unwrap_err(), EnvelopeError::UnexpectedMember("header.kid".into()));
     }
 }

@@ -308,7 +308,10 @@ impl SignedCommitment {
 
     /// The holder's file: the JWS and every disclosure that verified.
     pub fn full_file(&self) -> SignedFile {
-        SignedFile { jws: self.envelope.jws.clone(), disclosures: self.disclosures.iter().map(|d| d.encoded.clone()).collect() }
+        SignedFile {
+            jws: self.envelope.jws.clone(),
+            disclosures: self.disclosures.iter().map(|d| d.encoded.clone()).collect(),
+        }
     }
 
     /// The public masks of the disclosed personal values (`110105********002X`, `138****8000`; none for an
@@ -328,13 +331,20 @@ fn member<'a>(payload: &'a Value, path: &[&str], name: &'static str) -> Result<&
     path.iter().try_fold(payload, |v, key| v.get(key)).and_then(Value::as_str).ok_or(CommitmentError::BadMember(name))
 }
 
-/// The values of a `/2` payload with its disclosures put back, the disclosures that matched, and how many
-/// digests stay undisclosed.
+/// The values of a `/2` payload with its disclosures put back.
+struct Disclosed {
+    values: BTreeMap<String, Value>,
+    /// The disclosures that matched a digest.
+    disclosures: Vec<Disclosure>,
+    /// Digests left undisclosed.
+    withheld: usize,
+}
+
 fn disclosed_values(
     template: &Template,
     values: &serde_json::Map<String, Value>,
     encoded: &[String],
-) -> Result<(BTreeMap<String, Value>, Vec<Disclosure>, usize), CommitmentError> {
+) -> Result<Disclosed, CommitmentError> {
     let bad = |why: String| CommitmentError::BadDisclosure(why);
     let mut digests: Vec<&str> = match values.get("_sd") {
         None => Vec::new(),
@@ -352,7 +362,9 @@ fn disclosed_values(
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
     for (field, value) in values.iter().filter(|(field, _)| field.as_str() != "_sd") {
         if template.field_spec(field).is_some_and(template::FieldSpec::is_personal) {
-            return Err(bad(format!("{field} 是个人信息，不能明文签署 / {field} is personal and may not be signed in clear")));
+            return Err(bad(format!(
+                "{field} 是个人信息，不能明文签署 / {field} is personal and may not be signed in clear"
+            )));
         }
         out.insert(field.clone(), value.clone());
     }
@@ -361,7 +373,9 @@ fn disclosed_values(
         let disclosure = Disclosure::parse(text).map_err(|e| bad(e.to_string()))?;
         let field: String = disclosure.field.chars().take(80).collect();
         let Some(position) = digests.iter().position(|d| *d == disclosure.digest()) else {
-            return Err(bad(format!("{field} 的摘要不在签名内容中 / the digest of {field} is not in the signed payload")));
+            return Err(bad(format!(
+                "{field} 的摘要不在签名内容中 / the digest of {field} is not in the signed payload"
+            )));
         };
         digests.remove(position);
         if !template.field_spec(&disclosure.field).is_some_and(template::FieldSpec::is_personal) {
@@ -372,7 +386,7 @@ fn disclosed_values(
         }
         disclosures.push(disclosure);
     }
-    Ok((out, disclosures, digests.len()))
+    Ok(Disclosed { values: out, disclosures, withheld: digests.len() })
 }
 
 /// Checks a verified envelope's payload against the embedded templates and field rules; the values must
@@ -395,9 +409,15 @@ pub fn check_payload(envelope: Verified, disclosures: &[String]) -> Result<Signe
             return Err(CommitmentError::BadMember("_sd_alg"));
         }
     } else {
-        envelope::only_members(payload, &["type", "template", "credit_code", "values", "signed_at", "nonce"], "payload")?;
+        envelope::only_members(
+            payload,
+            &["type", "template", "credit_code", "values", "signed_at", "nonce"],
+            "payload",
+        )?;
         if !disclosures.is_empty() {
-            return Err(CommitmentError::BadDisclosure("旧版承诺书没有披露 / a /1 commitment has no disclosures".into()));
+            return Err(CommitmentError::BadDisclosure(
+                "旧版承诺书没有披露 / a /1 commitment has no disclosures".into(),
+            ));
         }
     }
     if let Some(template) = payload.get("template") {
@@ -417,10 +437,11 @@ pub fn check_payload(envelope: Verified, disclosures: &[String]) -> Result<Signe
         return Err(CommitmentError::TextHashMismatch { id: id.to_owned(), version: version.to_owned() });
     }
     let signed_values = payload.get("values").and_then(Value::as_object).ok_or(CommitmentError::BadMember("values"))?;
-    let (values, checked_disclosures, withheld) = if payload_type == PAYLOAD_TYPE {
+    let Disclosed { values, disclosures: checked_disclosures, withheld } = if payload_type == PAYLOAD_TYPE {
         disclosed_values(template, signed_values, disclosures)?
     } else {
-        (signed_values.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), Vec::new(), 0)
+        let values = signed_values.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        Disclosed { values, disclosures: Vec::new(), withheld: 0 }
     };
     let filled = Filled { template_id: id.to_owned(), template_version: Some(version.to_owned()), values };
     let undisclosed = |spec: &template::FieldSpec| withheld > 0 && spec.is_personal();

@@ -56,6 +56,9 @@ fn commitment_problem(error: &CommitmentError) -> Problem {
         CommitmentError::WrongType => unprocessable("not-a-commitment"),
         CommitmentError::BadMember(_) => unprocessable("bad-payload"),
         CommitmentError::SignedInFuture(_) => unprocessable("signed-in-future"),
+        CommitmentError::OutdatedType => unprocessable("outdated-payload-type"),
+        CommitmentError::BadDisclosure(_) => unprocessable("bad-disclosure"),
+        CommitmentError::DisclosuresMissing(_) => unprocessable("disclosures-missing"),
         CommitmentError::SignedTooLongAgo(_) => unprocessable("signed-too-long-ago"),
     }
 }
@@ -88,8 +91,16 @@ impl From<&CommitmentRow> for ReceiptResponse {
 
 /// Verifies a signed commitment with the core, and that it was signed within the offline allowance before
 /// `now` (a week) and not ahead of it (an hour of clock skew).
+/// The submission must be the current payload type with every personal value disclosed: the server checks
+/// them all, then keeps them apart from what it publishes.
 pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
     let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
+    if signed.payload_type != commitment::PAYLOAD_TYPE {
+        return Err(commitment_problem(&CommitmentError::OutdatedType));
+    }
+    if !signed.is_complete() {
+        return Err(commitment_problem(&CommitmentError::DisclosuresMissing(signed.withheld)));
+    }
     commitment::check_signing_time(&signed.signed_at, now).map_err(|e| commitment_problem(&e))?;
     Ok(signed)
 }
@@ -111,8 +122,10 @@ pub fn store_submission(
         signer_kid: signed.envelope.kid.clone(),
         signed_at: signed.signed_at.clone(),
         received_at: received_at.clone(),
-        // What was verified, and nothing else the request carried.
-        envelope: signed.envelope.jws.to_json(),
+        // What was verified, and nothing else the request carried; personal values apart.
+        envelope: signed.public_file().to_json(),
+        masked: serde_json::to_string(&signed.masks()).map_err(Problem::internal)?,
+        disclosures: serde_json::to_string(&signed.full_file().disclosures).map_err(Problem::internal)?,
     };
     let mut receipt = Receipt {
         receipt_type: RECEIPT_TYPE.into(),
@@ -167,7 +180,11 @@ pub struct CommitmentView {
 }
 
 impl From<CommitmentRow> for CommitmentView {
-    fn from(row: CommitmentRow) -> Self {
+    fn from(mut row: CommitmentRow) -> Self {
+        if !row.publishable {
+            // Signed before personal values were digests: its signed payload would publish them.
+            row.envelope = Value::Null;
+        }
         let titles = template::get(&row.template_id, Some(&row.template_version))
             .map(|t| (t.title.zh.clone(), t.title.en.clone()))
             .unwrap_or_else(|_| (row.template_id.clone(), row.template_id.clone()));
@@ -202,22 +219,24 @@ fn submission_id_from(text: &str) -> Result<String, Problem> {
     }
 }
 
-/// `GET /api/v1/commitments/{id}`.
+fn not_found(id: &str) -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "commitment-not-found",
+        "未找到",
+        "Not found",
+        format!("没有编号为 {id} 的承诺书。"),
+        format!("No commitment with id {id}."),
+    )
+}
+
+/// `GET /api/v1/commitments/{id}`: the published form (JWS with digests, masks), never personal values.
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentView>, Problem> {
     let id = submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
     let row = blocking(move || db.commitment(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
-    let row = row.ok_or_else(|| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "commitment-not-found",
-            "未找到",
-            "Not found",
-            format!("没有编号为 {id} 的承诺书。"),
-            format!("No commitment with id {id}."),
-        )
-    })?;
+    let row = row.ok_or_else(|| not_found(&id))?;
     Ok(Json(row.into()))
 }
 
@@ -255,4 +274,36 @@ pub async fn of_subject(
     })
     .await?;
     Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(Into::into).collect() }))
+}
+
+/// What the operator sees of a commitment: the signed file with its disclosures, as the enterprise signed it.
+#[derive(Serialize)]
+pub struct DisclosedCommitment {
+    submission_id: String,
+    credit_code: String,
+    signed_file: Value,
+}
+
+/// `GET /api/v1/admin/commitments/{id}` (admin token): the commitment with its personal values.
+pub async fn get_disclosed(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<DisclosedCommitment>, Problem> {
+    state.admin.check(&headers)?;
+    let id = submission_id_from(&id)?;
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let found = blocking(move || {
+        let row = db.commitment(&lookup).map_err(Problem::internal)?;
+        let disclosures = db.disclosures(&lookup).map_err(Problem::internal)?;
+        Ok(row.map(|row| (row, disclosures.unwrap_or_default())))
+    })
+    .await?;
+    let (row, disclosures) = found.ok_or_else(|| not_found(&id))?;
+    let mut signed_file = row.envelope;
+    if !disclosures.is_empty() {
+        signed_file["header"] = serde_json::json!({ "disclosures": disclosures });
+    }
+    Ok(Json(DisclosedCommitment { submission_id: row.submission_id, credit_code: row.credit_code, signed_file }))
 }
