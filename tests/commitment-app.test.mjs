@@ -21,7 +21,8 @@ const open = (path) => openContext(browser, path, { acceptDownloads: true });
 
 /** Decodes the QR code shown in the page with jsQR (drawn from its SVG onto a canvas). */
 async function decodeQr(page) {
-  await page.addScriptTag({ path: jsQrPath });
+  // The page's CSP forbids injected script tags; DevTools evaluation is not subject to it.
+  await page.evaluate(await readFile(jsQrPath, "utf8"));
   return page.evaluate(async () => {
     const svg = document.querySelector("#print-qr svg");
     const image = new Image();
@@ -112,6 +113,9 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.equal((await page.locator("#print-fingerprint").textContent()).trim(), fingerprint);
   assert.match(await page.locator(".print-title").textContent(), /纳税服务信用承诺书/);
   assert.match(await page.locator(".print-text").textContent(), /主管税务机关：国家税务总局太原市小店区税务局/);
+  // The print is made from the published copy: the phone only masked.
+  assert.match(await page.locator(".print-text").textContent(), /联系电话：0351-\*\*\*4567（已隐去）/);
+  assert.doesNotMatch(await page.locator("#print-page").textContent(), /0351-1234567/);
   const verifyUrl = (await page.locator("#print-verify-url").textContent()).trim();
   assert.equal(verifyUrl, `${base}/#/verify/${submissionId}`);
   assert.equal(await decodeQr(page), verifyUrl, "the QR code encodes the verify link");
@@ -122,10 +126,14 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.deepEqual(errors, []);
   await context.close();
 
-  // Anyone, with no keys, opens the QR link: verified in their browser, same text as the preview.
+  // Anyone, with no keys, opens the QR link: verified in their browser, the preview's text with the personal
+  // value (the phone) masked and withheld.
   const visitor = await open(`#/verify/${submissionId}`);
   await visitor.page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
-  assert.equal(await visitor.page.locator("#verify-text").textContent(), previewText);
+  const publicText = previewText.replace("联系电话：0351-1234567", "联系电话：0351-***4567（已隐去）");
+  assert.notEqual(publicText, previewText);
+  assert.equal(await visitor.page.locator("#verify-text").textContent(), publicText);
+  assert.match(await visitor.page.locator("#verify-withheld").textContent(), /1 项以加盐摘要签署/);
   assert.equal((await visitor.page.locator("#verify-fingerprint").textContent()).trim(), fingerprint);
   assert.match(await visitor.page.locator("#verify-receipt").textContent(), /^#\d+ · \d{4}-/);
 
@@ -134,6 +142,9 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   await visitor.context.setOffline(true);
   await visitor.page.locator("#verify-file").setInputFiles(signedFile);
   await visitor.page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
+  // The signer's own file carries the disclosures: everything verifies, nothing withheld.
+  assert.equal(await visitor.page.locator("#verify-text").textContent(), previewText);
+  assert.equal(await visitor.page.locator("#verify-withheld").count(), 0);
   const bundle = JSON.parse(await readFile(signedFile, "utf8"));
   // The receipt alone is recognised as a receipt and verified.
   await visitor.page.locator("#verify-input").fill(JSON.stringify(bundle.receipt));

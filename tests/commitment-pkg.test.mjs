@@ -64,11 +64,16 @@ test("key files are encrypted; a wrong passphrase says so", () => {
 test("a signed commitment verifies with Node's own Ed25519, and its payload is RFC 8785 canonical", () => {
   const key = xinnuo.createKey(PASS);
   const jws = xinnuo.signCommitment(key.keyFile, PASS, filled);
-  const { header, payload, payloadBytes, submissionId } = verifyFlattenedJws(jws);
+  const { header, payload, payloadBytes, submissionId, disclosed } = verifyFlattenedJws(jws);
   assert.deepEqual(header.jwk, key.publicKeyJwk);
   assert.equal(header.kid, key.kid);
   assert.equal(payloadBytes.toString("utf8"), canonicalize(payload));
-  assert.equal(payload.type, "xinnuo.commitment/1");
+  assert.equal(payload.type, "xinnuo.commitment/2");
+  assert.equal(payload._sd_alg, "sha-256");
+  // The phone is personal: a salted digest in the payload, its value disclosed beside the JWS (SD-JWT).
+  assert.equal(payload.values.phone, undefined);
+  assert.equal(payload.values._sd.length, 1);
+  assert.deepEqual(disclosed, { phone: TAX_VALUES.phone });
   assert.deepEqual(payload.template, { id: "tax-service", version: "1.0.0", text_sha256: xinnuo.getTemplate("tax-service").text_sha256 });
   assert.equal(payload.credit_code, "91140105123456788F");
   assert.match(payload.signed_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

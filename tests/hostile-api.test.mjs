@@ -92,9 +92,11 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
     ["non-canonical payload", { ...goodJws, payload: b64(JSON.stringify(JSON.parse(Buffer.from(goodJws.payload, "base64url")), null, 1)) }, 422, "bad-signature"],
     ["claims our key, signed by another", JSON.parse(signFlattenedJws(commitmentPayload(), privateKey, header.jwk)), 422, "bad-signature"],
   ];
+  // An enrolment is never a file with disclosures: its forgeries go without the commitment's header.
+  const withoutDisclosures = ({ header: _disclosures, ...jws }) => jws;
   for (const path of postTo) for (const [name, body, status, slug] of forged) {
-    const expected = path === "/api/v1/keys" && slug === "bad-signature" ? 422 : status;
-    add(`${name} → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify(body) }, expected, slug);
+    const sent = path === "/api/v1/keys" ? withoutDisclosures(body) : body;
+    add(`${name} → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify(sent) }, status, slug);
   }
   // Validly signed by a foreign key, wrong in content.
   const foreign = (payload) => signFlattenedJws(payload, privateKey);
@@ -120,7 +122,8 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("credit code mismatch", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }) }, 422, "credit-code-mismatch");
   add("not a repair commitment", { method: "POST", path: "/api/v1/repair-applications", headers: json, body: good }, 422, "not-a-repair-commitment");
   add("enrolment as commitment", { method: "POST", path: "/api/v1/commitments", headers: json, body: enrolment }, 422, "not-a-commitment");
-  add("commitment as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: good }, 422, "not-an-enrolment");
+  add("commitment as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: JSON.stringify(withoutDisclosures(goodJws)) }, 422, "not-an-enrolment");
+  add("commitment with disclosures as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: good }, 400, "bad-envelope");
   // Replays change nothing.
   for (let i = 0; i < 5; i++) add(`replay ${i}`, { method: "POST", path: "/api/v1/commitments", headers: json, body: good }, 200);
   // Admin without the right token.
@@ -143,7 +146,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   for (const query of ["on=2026-02-30", "on=2026-1-1", "on=yesterday", "on=%00"]) {
     add(`subject ?${query}`, { method: "GET", path: `/api/v1/subjects/${TAX_VALUES.credit_code}?${query}` }, 400, "bad-date");
   }
-  for (const query of ["per_page=-1", "page=abc", "per_page=1e9", "page=-5", "page=4294967295&per_page=100", "page=42949673&per_page=100"]) {
+  for (const query of ["per_page=-1", "page=abc", "per_page=1e9", "page=-5", "page=4294967295&per_page=100", "page=42949674&per_page=100"]) {
     add(`search ?${query}`, { method: "GET", path: `/api/v1/subjects?${query}` }, 400, "bad-query");
   }
   for (const query of ["decided_on=2026-13-01", "decided_on=", "working_days=-1&decided_on=2026-01-05", "working_days=x&decided_on=2026-01-05"]) {

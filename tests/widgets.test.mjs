@@ -2,6 +2,7 @@
 // whose CSP forbids WebAssembly: each widget works, the host receives its events, and styles stay apart.
 import { test, before, after } from "node:test";
 import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
@@ -93,12 +94,25 @@ test("on another origin: code check, status and commitment widgets work and the 
   await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
   assert.match(await page.locator("xinnuo-status #tier-label").textContent(), /非官方评级/);
 
-  // Commitment: key made inside the widget, form, sign, submit; the page gets xinnuo-submitted.
-  const subject = await submitThroughWidget(page.locator("xinnuo-commitment"));
+  // Commitment: in a frame on our origin; key made inside it, form, sign, submit; the page gets xinnuo-submitted.
+  const subject = await submitThroughWidget(page.frameLocator("xinnuo-commitment iframe"));
   await page.locator("#log", { hasText: /xinnuo-submitted submissionId=[0-9a-f]{64}/ }).waitFor({ timeout: 30_000 });
   assert.equal(await serverCount(subject), 1);
   assert.deepEqual(errors, []);
-  assert.deepEqual(wasm, ["xinnuo_widgets_bg.wasm"], "one module, the one with every widget on the page");
+  assert.deepEqual(wasm.sort(), ["xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"],
+    "the page loads code check + status; the commitment frame, on our origin, its own build and the key-derivation worker");
+  // The host page cannot reach the key, the passphrase or the form: they are in the frame, on our origin.
+  const reach = await page.evaluate(() => {
+    const frame = document.querySelector("xinnuo-commitment").shadowRoot.querySelector("iframe");
+    let document_ = "blocked";
+    try { document_ = frame.contentDocument ? "readable" : "blocked"; } catch { document_ = "blocked"; }
+    return {
+      document: document_,
+      inputs: document.querySelector("xinnuo-commitment").shadowRoot.querySelectorAll("input").length,
+      storage: Object.keys(localStorage).filter((key) => key.startsWith("xinnuo")),
+    };
+  });
+  assert.deepEqual(reach, { document: "blocked", inputs: 0, storage: [] });
   await context.close();
 });
 
@@ -111,10 +125,10 @@ async function readmeSnippets() {
 
 // Opens a department page made of `head` and `body` on the demo origin (one the server allows; a loopback
 // origin, as Chromium lets only those call the loopback server), recording its console lines and errors.
-// The page is a file in dist/embed-demo for the duration of `use`.
+// The page is a file in the demo site's folder (XINNUO_DEMO_DIR, a scratch copy) for the duration of `use`.
 async function withDepartmentPage(head, body, use) {
   const name = `readme-snippet-${process.pid}.html`;
-  const file = new URL(`../dist/embed-demo/${name}`, import.meta.url);
+  const file = join(process.env.XINNUO_DEMO_DIR, name);
   await writeFile(file, `<!doctype html><meta charset="utf-8">${head}<title>部门网站</title>\n${body}`);
   let opened;
   try {
@@ -135,11 +149,11 @@ test("the README's widget snippet, pasted as it is into a page on another origin
     await page.locator("xinnuo-code-check #verdict", { hasText: "有效" }).waitFor();
     await waitUntil(() => logged.includes("true 91140105123456788F"), "the snippet's xinnuo-checked listener logged");
     await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
-    const subject = await submitThroughWidget(page.locator("xinnuo-commitment"));
+    const subject = await submitThroughWidget(page.frameLocator("xinnuo-commitment iframe"));
     await waitUntil(() => logged.some((line) => /^[0-9a-f]{64} /.test(line)), "the snippet's xinnuo-submitted listener logged");
     assert.equal(await serverCount(subject), 1);
     assert.deepEqual(errors, []);
-    assert.deepEqual(wasm, ["xinnuo_widgets_bg.wasm"]);
+    assert.deepEqual(wasm.sort(), ["xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"]);
   });
 });
 

@@ -1,4 +1,6 @@
 // 信诺 Xinnuo widgets: <xinnuo-code-check>, <xinnuo-status code="…">, <xinnuo-commitment template="…">.
+// On a page of another origin, <xinnuo-commitment> is an iframe of this server's /embed/ page: the signing
+// key, the passphrase and the randomness stay on our origin, out of reach of the host page's scripts.
 // One script, loaded with <script type="module" src="https://xinnuo.example/widgets/xinnuo-widgets.js">.
 // Attributes: api (the Xinnuo server, default: where this script came from), lang (zh-CN | en), theme
 // (light | dark). Each widget renders inside its own shadow root: the page's CSS does not reach in, ours
@@ -18,7 +20,9 @@ const MODULES = [
   { name: "xinnuo_widgets_commitment", has: ["xinnuo-code-check", "xinnuo-commitment"] },
   { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment"] },
 ];
-const KINDS = MODULES.at(-1).has;
+const onOurOrigin = location.origin === here.origin;
+// The widgets whose code runs in this page (elsewhere the commitment widget runs in its own frame).
+const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status"];
 let loaded;
 let settling;
 
@@ -45,10 +49,13 @@ async function load(kind) {
 class XinnuoWidget extends HTMLElement {
   static get observedAttributes() { return ["code", "template", "lang", "api", "theme"]; }
 
+  /** Whether this widget runs in an iframe on our origin instead of in this page. */
+  get framed() { return false; }
+
   async connectedCallback() {
     this.generation = (this.generation ?? 0) + 1;
     const generation = this.generation;
-    const glue = await load(this.localName).catch((error) => ({ error }));
+    const glue = this.framed ? {} : await load(this.localName).catch((error) => ({ error }));
     if (generation !== this.generation || !this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     shadow.innerHTML = "";
@@ -89,8 +96,37 @@ customElements.define("xinnuo-code-check", class extends XinnuoWidget {
 customElements.define("xinnuo-status", class extends XinnuoWidget {
   mount(glue, root, { lang, api }) { return glue.mountStatus(root, this.getAttribute("code") ?? "", lang, api); }
 });
+/**
+ * Puts the widget in an iframe of our /embed/ page inside `root`, keeps it as tall as its content, and
+ * re-dispatches its events on `host`. Messages count only from our origin and from this very frame.
+ */
+function frameInto(host, root, widget, attributes) {
+  const src = new URL("../embed/", here);
+  src.searchParams.set("widget", widget);
+  for (const [key, value] of Object.entries(attributes)) if (value) src.searchParams.set(key, value);
+  src.searchParams.set("origin", location.origin);
+  const frame = Object.assign(document.createElement("iframe"), { src: src.href, title: "信诺 Xinnuo" });
+  frame.style.cssText = "width:100%;border:0;height:320px;display:block";
+  const relay = (event) => {
+    if (event.origin !== here.origin || event.source !== frame.contentWindow) return;
+    const message = event.data;
+    if (!message || message.source !== "xinnuo") return;
+    if (message.type === "xinnuo-resize") frame.style.height = `${Math.ceil(message.height)}px`;
+    else if (message.type === "xinnuo-submitted") {
+      host.dispatchEvent(new CustomEvent(message.type, { detail: message.detail, bubbles: true, composed: true }));
+    }
+  };
+  window.addEventListener("message", relay);
+  root.append(frame);
+  return { destroy() { window.removeEventListener("message", relay); frame.remove(); } };
+}
+
 customElements.define("xinnuo-commitment", class extends XinnuoWidget {
+  get framed() { return !onOurOrigin; }
+
   mount(glue, root, { lang, api }) {
-    return glue.mountCommitment(this, root, this.getAttribute("template") ?? "tax-service", lang, api);
+    const template = this.getAttribute("template") ?? "tax-service";
+    if (this.framed) return frameInto(this, root, "commitment", { template, lang, theme: this.getAttribute("theme") });
+    return glue.mountCommitment(this, root, template, lang, api);
   }
 });

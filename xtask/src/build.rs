@@ -17,7 +17,7 @@ pub struct Artefacts {
 /// `xinnuo-server serve --embed-demo-addr`, from `web/embed-demo`, never from the app's origin.
 const NOT_SHIPPED: &[&str] = &["embed-demo"];
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+pub fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -160,6 +160,9 @@ pub fn build_all() -> Result<Artefacts> {
     bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg.join("codes"), "xinnuo_codes", "-Oz")?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
+    // Key derivation for `web/kdf-worker.js`: Argon2id off the page's main thread.
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-kdf"]))?;
+    bindgen(&wasm_dir.join("xinnuo_kdf.wasm"), &dist.join("kdf"), "xinnuo_kdf", "-O3")?;
     for (features, out_name, _) in WIDGET_MODULES {
         run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-widgets"]).args(*features))?;
         bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), out_name, "-Oz")?;

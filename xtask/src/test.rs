@@ -20,6 +20,8 @@ pub fn test_all() -> Result {
         "xinnuo-wasm",
         "-p",
         "xinnuo-widgets",
+        "-p",
+        "xinnuo-kdf",
         "--",
         "-D",
         "warnings",
@@ -51,13 +53,22 @@ pub fn test_all() -> Result {
     // The server reads its admin token from the environment (never argv); it must be ≥ 32 characters.
     let admin_token = format!("test-admin-token-{:016x}-{:08x}", crate::run::random_u64(), std::process::id());
     std::env::set_var("XINNUO_ADMIN_TOKEN", &admin_token);
-    let server = start_server(&artefacts, &scratch.join("test.db"), &["--demo", "--embed-demo-addr", "127.0.0.1:0"])?;
+    // The department demo site from a scratch copy, where tests may add pages of their own.
+    let demo_dir = scratch.join("embed-demo");
+    crate::build::copy_dir(&root.join("web/embed-demo"), &demo_dir)?;
+    let demo_dir_text = demo_dir.to_string_lossy().into_owned();
+    let server = start_server(
+        &artefacts,
+        &scratch.join("test.db"),
+        &["--demo", "--embed-demo-addr", "127.0.0.1:0", "--embed-demo-dir", &demo_dir_text],
+    )?;
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/"])
         .env("XINNUO_URL", &server.url)
         .env("XINNUO_DB", scratch.join("test.db"))
         .env("XINNUO_SERVER_BIN", &artefacts.server)
         .env("XINNUO_ADMIN_TOKEN", &admin_token)
+        .env("XINNUO_DEMO_DIR", &demo_dir)
         .env("XINNUO_DEMO_URL", server.demo_url.clone().unwrap_or_default()));
     drop(server);
     result?;

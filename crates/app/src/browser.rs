@@ -66,3 +66,80 @@ pub fn announce(name: &str) {
 pub async fn yield_to_paint() {
     gloo_timers::future::TimeoutFuture::new(30).await;
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+let worker;
+let next = 0;
+const waiting = new Map();
+// Resolves { key } or { error } (the KDF's own refusal); rejects only when the worker itself cannot run.
+export function deriveInWorker(url, passphrase, salt, m, t, p) {
+  return new Promise((resolve, reject) => {
+    try {
+      if (!worker) {
+        worker = new Worker(url, { type: "module" });
+        worker.onmessage = ({ data }) => {
+          const entry = waiting.get(data.id);
+          if (!entry) return;
+          waiting.delete(data.id);
+          entry.resolve(data);
+        };
+        worker.onerror = (event) => {
+          event.preventDefault?.();
+          for (const entry of waiting.values()) entry.reject(new Error(event.message || "worker failed"));
+          waiting.clear();
+          worker = undefined;
+        };
+      }
+      const id = ++next;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, passphrase, salt, m, t, p });
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = deriveInWorker, catch)]
+    fn derive_in_worker(
+        url: &str,
+        passphrase: &str,
+        salt: &[u8],
+        m: u32,
+        t: u32,
+        p: u32,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The key-file key for `passphrase` (Argon2id), derived in a Web Worker (`kdf-worker.js`) so that the page
+/// never freezes, even on a hostile file's costly parameters. Where no worker can run (an old browser, a host
+/// without the file), it is derived here.
+pub async fn derive_key(
+    passphrase: &str,
+    salt: &[u8],
+    params: xinnuo_core::envelope::keyfile::KdfParams,
+) -> Result<Zeroizing<[u8; 32]>, String> {
+    use xinnuo_core::envelope::keyfile;
+    let params = params.check().map_err(|e| e.to_string())?;
+    let url = crate::api::url("kdf-worker.js");
+    let answer = match derive_in_worker(&url, passphrase, salt, params.m, params.t, params.p) {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    let Ok(answer) = answer else {
+        return keyfile::derive(passphrase, salt, params).map_err(|e| e.to_string());
+    };
+    if let Some(error) = js_sys::Reflect::get(&answer, &JsValue::from_str("error")).ok().and_then(|e| e.as_string()) {
+        return Err(error);
+    }
+    let bytes = js_sys::Reflect::get(&answer, &JsValue::from_str("key"))
+        .map(|key| js_sys::Uint8Array::new(&key))
+        .map_err(|_| "密钥派生失败 / key derivation failed".to_owned())?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    if bytes.length() != 32 {
+        return Err("密钥派生失败 / key derivation failed".into());
+    }
+    bytes.copy_to(key.as_mut());
+    bytes.fill(0, 0, 32);
+    Ok(key)
+}

@@ -120,11 +120,34 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
 }
 
 /// Sends every due item (static mode sends nothing). Returns whether anything changed.
+/// Days a delivered item keeps its personal values here: `<meta name="xinnuo-retention-days" content="1">` on
+/// shared computers, else the default.
+fn retention_days() -> f64 {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name='xinnuo-retention-days']").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .and_then(|days| days.trim().parse::<f64>().ok())
+        .filter(|days| days.is_finite() && *days >= 0.0)
+        .unwrap_or(crate::storage::outbox::DEFAULT_RETENTION_DAYS)
+}
+
+/// Drops the personal values of items delivered longer ago than the retention period.
+async fn forget_delivered(items: &mut [OutboxItem]) {
+    let (now, days) = (now_ms(), retention_days());
+    for item in items.iter_mut() {
+        if item.forget_personal_data(now, days) && db::save_item(item).await.is_ok() {
+            notify_changed();
+        }
+    }
+}
+
 async fn flush_locked() -> bool {
+    let Ok((mut items, _)) = db::items().await else { return false };
+    forget_delivered(&mut items).await;
     if data_source() != DataSource::Api {
         return false;
     }
-    let Ok((items, _)) = db::items().await else { return false };
     if !items.iter().any(|item| item.is_due(now_ms())) {
         return false;
     }

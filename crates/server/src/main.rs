@@ -186,10 +186,11 @@ fn print_enrolment(row: &xinnuo_server::store::EnrolmentRow) {
 
 fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
     use xinnuo_server::store::EnrolmentChange;
-    let (fingerprint, credit_code, reason) = match action {
-        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, None),
-        KeysAction::Revoke { fingerprint, credit_code, reason } => (fingerprint, credit_code, reason),
-        KeysAction::Show { fingerprint } => (fingerprint, None, None),
+    // (groups, credit code, reason, what is asked): approving and revoking need a credit code, revoking a reason.
+    let (fingerprint, credit_code, reason, asked) = match action {
+        KeysAction::Approve { fingerprint, credit_code } => (fingerprint, credit_code, None, "approve"),
+        KeysAction::Revoke { fingerprint, credit_code, reason } => (fingerprint, credit_code, reason, "revoke"),
+        KeysAction::Show { fingerprint } => (fingerprint, None, None, "show"),
         KeysAction::Log => {
             let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
             for action in db.admin_actions(u32::MAX).map_err(|e| e.to_string())? {
@@ -209,10 +210,22 @@ fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
     let db_path = trailing.db.unwrap_or(db_path);
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
     let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
+    if asked != "show" && credit_code.is_none() {
+        return Err(format!(
+            "keys {asked} 需要 --credit-code：核验和吊销都只针对一个统一社会信用代码 / keys {asked} needs --credit-code: \
+             approval and revocation are per credit code"
+        ));
+    }
+    if asked == "revoke" && reason.is_none() {
+        return Err("keys revoke 需要 --reason / keys revoke needs --reason".into());
+    }
+    if asked != "revoke" && reason.is_some() {
+        return Err(format!("keys {asked} 不接受 --reason / keys {asked} takes no --reason"));
+    }
+    if asked == "show" && credit_code.is_some() {
+        return Err("keys show 不接受 --credit-code / keys show takes no --credit-code".into());
+    }
     let Some(credit_code) = credit_code else {
-        if reason.is_some() {
-            return Err("keys show 不接受 --reason / keys show takes no --reason".into());
-        }
         let rows = db.enrolments_of_key(&kid).map_err(|e| e.to_string())?;
         if rows.is_empty() {
             return Err(format!("没有登记过此密钥 / no enrolment for key {kid}"));

@@ -7,7 +7,7 @@ use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xinnuo_core::bundle::Bundle;
 use xinnuo_core::commitment::{self, CommitmentError, Filled};
-use xinnuo_core::envelope::{self, keyfile};
+use xinnuo_core::envelope;
 use xinnuo_core::template::{self, Template};
 use yew::prelude::*;
 
@@ -127,15 +127,17 @@ fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
     Filled { template_id: template.id.clone(), template_version: Some(template.version.clone()), values }
 }
 
-fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<String, String> {
+/// Signs the form; returns the signed file (with its disclosures) and its submission id.
+async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<(String, String), String> {
     let file =
         key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
-    let seed = keyfile::open(&file, passphrase).map_err(|e| e.to_string())?;
+    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
     let nonce = random::<16>()?;
     let salts = random::<32>()?;
     let signer = envelope::Signer::from_seed(&seed);
     let (file, _) = commitment::sign(filled, &signer, &now_iso(), &nonce, &salts).map_err(|e| e.to_string())?;
-    Ok(file.to_json())
+    let submission_id = envelope::submission_id(&file.jws.protected, &file.jws.payload);
+    Ok((file.to_json(), submission_id))
 }
 
 #[component]
@@ -346,7 +348,7 @@ pub fn CommitPage(props: &Props) -> Html {
             let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let signed = match sign(&filled, &kid, &passphrase) {
+                let (signed, submission_id) = match sign(&filled, &kid, &passphrase).await {
                     Ok(signed) => signed,
                     Err(error) => {
                         phase.set(Phase::Failed { message: lang.half(&error), signed: None });
@@ -354,7 +356,6 @@ pub fn CommitPage(props: &Props) -> Html {
                     }
                 };
                 passphrase.set(String::new());
-                let Ok(verified) = envelope::verify(&signed) else { return };
                 let online = sync::data_source() == DataSource::Api;
                 let draft = Draft {
                     id: (*draft_id).clone(),
@@ -368,7 +369,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 let item = OutboxItem {
                     draft: Some(draft),
                     ..OutboxItem::new(
-                        verified.submission_id.clone(),
+                        submission_id.clone(),
                         signed.clone(),
                         repair,
                         online,

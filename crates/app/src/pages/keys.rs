@@ -42,10 +42,19 @@ fn input_value(event: &InputEvent) -> String {
     event.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, String> {
+async fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, String> {
     let label = Some(label.trim().to_owned()).filter(|l| !l.is_empty());
-    let seed = random::<32>()?;
-    keyfile::seal(&seed, passphrase, &*random::<16>()?, &*random::<12>()?, &now_iso(), label).map_err(|e| e.to_string())
+    keyfile::check_passphrase(passphrase).map_err(|e| e.to_string())?;
+    let (seed, salt, nonce) = (random::<32>()?, random::<16>()?, random::<12>()?);
+    let key = crate::browser::derive_key(passphrase, &*salt, keyfile::KdfParams::RECOMMENDED).await?;
+    keyfile::seal_with_key(&seed, &key, &salt, &nonce, &now_iso(), label).map_err(|e| e.to_string())
+}
+
+/// Opens a key file with its passphrase, deriving the key in a Web Worker.
+pub async fn unlock(file: &KeyFile, passphrase: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, String> {
+    let (salt, params) = keyfile::kdf_input(file).map_err(|e| e.to_string())?;
+    let key = crate::browser::derive_key(passphrase, &salt, params).await?;
+    keyfile::open_with_key(file, &key).map_err(|e| e.to_string())
 }
 
 #[component]
@@ -72,7 +81,7 @@ pub fn KeysPage(props: &Props) -> Html {
                 (keys.clone(), label.clone(), pass.clone(), pass_again.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                match create_key(&pass, &label).and_then(|file| {
+                match create_key(&pass, &label).await.and_then(|file| {
                     let kid = file.kid.clone();
                     key_store::add(file).map(|_| kid)
                 }) {
@@ -220,7 +229,7 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let signed = keyfile::open(&file, &pass).map_err(|e| lang.half(&e.to_string())).and_then(|seed| {
+                let signed = unlock(&file, &pass).await.map_err(|e| lang.half(&e)).and_then(|seed| {
                     let nonce = random::<16>()?;
                     enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))
                         .map_err(|e| lang.half(&e.to_string()))

@@ -135,6 +135,29 @@ pub fn OutboxPage(props: &Props) -> Html {
             });
         })
     };
+    let on_clear_device = {
+        let (notice, reload) = (notice.clone(), reload.clone());
+        Callback::from(move |_| {
+            let question = lang.pick(
+                "清除本机保存的全部信诺数据？草稿、发件箱、签名密钥和已下载的服务器公钥都将删除，无法恢复（已送达服务器的承诺书不受影响）。",
+                "Remove every Xinnuo record kept on this computer? Drafts, the outbox, signing keys and the pinned server keys are deleted for good (commitments already delivered stay on the server).",
+            );
+            let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let (notice, reload) = (notice.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = db::clear_device().await;
+                notice.set(Some(match result {
+                    Ok(()) => Ok(lang.pick("已清除本机数据。", "This computer's Xinnuo data was removed.").to_owned()),
+                    Err(error) => Err(lang.half(&error.0)),
+                }));
+                crate::browser::announce("xinnuo-keys-changed");
+                reload.emit(());
+            });
+        })
+    };
     let persisted = match props.persisted {
         Some(true) => lang.pick(
             "浏览器已授予持久存储：草稿和发件箱不会被自动清除。",
@@ -210,6 +233,13 @@ pub fn OutboxPage(props: &Props) -> Html {
             <ul class="outbox-list" id="outbox-list">
                 { for lists.items.iter().map(|item| outbox_item(item, lang, reload.clone())) }
             </ul>
+        </section>
+        <section class="card" aria-labelledby="device-title">
+            <h2 id="device-title">{ lang.pick("本机数据", "Data on this computer") }</h2>
+            <p class="hint">{ lang.pick(
+                "已送达的承诺书在一段时间后自动删除本机保存的个人信息（身份证号码、电话、住所）。在公用电脑上办理后，请清除本机数据。",
+                "Delivered commitments drop the personal data kept here (ID numbers, phones, address) after a while. On a shared computer, remove this computer's data when you are done.") }</p>
+            <div class="row"><button type="button" id="clear-device" onclick={on_clear_device}>{ lang.pick("清除本机数据", "Remove this computer's data") }</button></div>
         </section>
         </>
     }

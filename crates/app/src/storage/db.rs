@@ -110,3 +110,19 @@ pub async fn items() -> Result<(Vec<OutboxItem>, usize), StorageError> {
 pub async fn delete_item(id: &str) -> Result<(), StorageError> {
     delete(OUTBOX, id).await
 }
+
+/// Removes everything this app keeps on the device: drafts and outbox (the IndexedDB database), and the key
+/// ring, draft backup and pinned server keys (every `xinnuo` entry of `localStorage` and `sessionStorage`).
+/// For shared computers; what was delivered stays on the server.
+pub async fn clear_device() -> Result<(), StorageError> {
+    if let Some(window) = web_sys::window() {
+        for storage in [window.local_storage(), window.session_storage()].into_iter().filter_map(|s| s.ok().flatten()) {
+            let length = storage.length().unwrap_or(0);
+            let keys: Vec<String> = (0..length).filter_map(|i| storage.key(i).ok().flatten()).collect();
+            for key in keys.iter().filter(|key| key.starts_with("xinnuo")) {
+                storage.remove_item(key).map_err(|e| StorageError::from(format!("{e:?}")))?;
+            }
+        }
+    }
+    Rexie::delete(DB_NAME).await.map_err(StorageError::from)
+}

@@ -82,6 +82,27 @@ pub struct OutboxItem {
     /// The form as it was signed, to correct and sign again after a rejection.
     #[serde(default)]
     pub draft: Option<Draft>,
+    /// When the receipt arrived (epoch milliseconds): the personal values are forgotten a while after.
+    #[serde(default)]
+    pub receipted_at_ms: f64,
+    /// The personal values (the form, the disclosures) were removed from this device after delivery.
+    #[serde(default)]
+    pub personal_data_forgotten: bool,
+}
+
+/// How long a delivered item keeps its personal values on the device, unless the page says otherwise
+/// (`<meta name="xinnuo-retention-days" content="…">`, e.g. 1 on a shared service-hall computer).
+pub const DEFAULT_RETENTION_DAYS: f64 = 30.0;
+
+/// The signed file without its disclosures: what anyone may keep (the signature still verifies).
+fn without_disclosures(signed_file: &str) -> String {
+    match serde_json::from_str::<Value>(signed_file) {
+        Ok(Value::Object(mut members)) => {
+            members.remove("header");
+            Value::Object(members).to_string()
+        }
+        _ => signed_file.to_owned(),
+    }
 }
 
 /// How a send ended.
@@ -131,6 +152,8 @@ impl OutboxItem {
             sequence: None,
             received_at: None,
             key_status_label: None,
+            receipted_at_ms: 0.0,
+            personal_data_forgotten: false,
             draft: None,
         }
     }
@@ -159,6 +182,7 @@ impl OutboxItem {
                 self.received_at = Some(received_at);
                 self.key_status_label = Some(key_status);
                 self.last_error = None;
+                self.receipted_at_ms = now;
             }
             Answer::Rejected(reason) => {
                 self.state = OutboxState::Rejected;
@@ -173,9 +197,55 @@ impl OutboxItem {
     }
 }
 
+impl OutboxItem {
+    /// After `retention_days` from delivery, drops the form and the disclosures (ID numbers, phones, address):
+    /// the receipt and the published part of the signature stay. Returns whether anything was dropped.
+    pub fn forget_personal_data(&mut self, now: f64, retention_days: f64) -> bool {
+        let due = self.state == OutboxState::Receipted
+            && !self.personal_data_forgotten
+            && now - self.receipted_at_ms >= retention_days * 86_400_000.0;
+        if due {
+            self.draft = None;
+            self.jws = without_disclosures(&self.jws);
+            self.personal_data_forgotten = true;
+        }
+        due
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivered_items_forget_their_personal_data_after_the_retention_period() {
+        let file = r#"{"header":{"disclosures":["WyJz"]},"protected":"p","payload":"q","signature":"s"}"#;
+        let mut item = OutboxItem::new("ab".into(), file.into(), false, true, "t".into(), "c".into(), "now".into());
+        item.draft = Some(Draft {
+            id: "d".into(),
+            template_id: "tax-service".into(),
+            values: BTreeMap::from([("legal_rep_id".into(), "11010519491231002X".into())]),
+            updated_at: "now".into(),
+            repair: false,
+        });
+        assert!(!item.forget_personal_data(1e15, 30.0), "not delivered yet: kept to send");
+        item.start_send(0.0);
+        let receipt = Answer::Receipt {
+            receipt: Value::Null,
+            sequence: 1,
+            received_at: "t".into(),
+            key_status: ("a".into(), "b".into()),
+        };
+        item.finish(receipt, 1_000.0);
+        let day = 86_400_000.0;
+        assert!(!item.forget_personal_data(1_000.0 + 29.0 * day, 30.0));
+        assert!(item.forget_personal_data(1_000.0 + 30.0 * day, 30.0));
+        assert_eq!(item.draft, None);
+        let kept: Value = serde_json::from_str(&item.jws).unwrap();
+        assert_eq!(kept, serde_json::json!({ "protected": "p", "payload": "q", "signature": "s" }));
+        assert!(item.receipt.is_some(), "the receipt stays");
+        assert!(!item.forget_personal_data(1e15, 30.0), "once");
+    }
 
     fn item() -> OutboxItem {
         OutboxItem::new("ab".into(), "{}".into(), false, true, "t".into(), "c".into(), "now".into())

@@ -90,7 +90,27 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+/// The passphrase rule, checked before any key is derived from a new passphrase.
+pub fn check_passphrase(passphrase: &str) -> Result<(), KeyFileError> {
+    if passphrase.chars().count() < 8 {
+        return Err(KeyFileError::WeakPassphrase);
+    }
+    Ok(())
+}
+
+/// The salt and KDF parameters of a file: what deriving its key needs (a browser does it in a Web Worker).
+pub fn kdf_input(file: &KeyFile) -> Result<(Vec<u8>, KdfParams), KeyFileError> {
+    let salt = URL_SAFE_NO_PAD
+        .decode(&file.kdf.salt)
+        .map_err(|_| KeyFileError::Malformed("kdf.salt is not base64url".into()))?;
+    if salt.len() < 16 {
+        return Err(KeyFileError::Malformed("salt or nonce has the wrong length".into()));
+    }
+    Ok((salt, file.kdf.params.check()?))
+}
+
+/// Argon2id of the passphrase: the key that seals and opens a key file.
+pub fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
     let params = params.check()?;
     let argon_params =
         argon2::Params::new(params.m, params.t, params.p, Some(32)).map_err(|_| KeyFileError::BadParams)?;
@@ -122,10 +142,21 @@ pub fn seal(
     created_at: &str,
     label: Option<String>,
 ) -> Result<KeyFile, KeyFileError> {
+    check_passphrase(passphrase)?;
+    let key = derive(passphrase, salt, KdfParams::RECOMMENDED)?;
+    seal_with_key(seed, &key, salt, nonce, created_at, label)
+}
+
+/// [`seal`] with the key already derived from the passphrase with `salt` and [`KdfParams::RECOMMENDED`].
+pub fn seal_with_key(
+    seed: &[u8; 32],
+    key: &[u8; 32],
+    salt: &[u8; 16],
+    nonce: &[u8; 12],
+    created_at: &str,
+    label: Option<String>,
+) -> Result<KeyFile, KeyFileError> {
     use aes_gcm::aead::{Aead, KeyInit, Payload};
-    if passphrase.chars().count() < 8 {
-        return Err(KeyFileError::WeakPassphrase);
-    }
     let public = public_key(seed);
     let mut file = KeyFile {
         file_type: KEY_FILE_TYPE.into(),
@@ -136,8 +167,7 @@ pub fn seal(
         kdf: Kdf { alg: "argon2id".into(), params: KdfParams::RECOMMENDED, salt: b64(salt) },
         cipher: Sealed { alg: "A256GCM".into(), nonce: b64(nonce), ciphertext: String::new() },
     };
-    let key = derive(passphrase, salt, file.kdf.params)?;
-    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| KeyFileError::BadParams)?;
+    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key).map_err(|_| KeyFileError::BadParams)?;
     let aad = associated_data(&file)?;
     let sealed = cipher
         .encrypt(aes_gcm::Nonce::from_slice(nonce), Payload { msg: seed, aad: &aad })
@@ -162,18 +192,22 @@ pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
 
 /// Opens a key file with its passphrase and returns the seed.
 pub fn open(file: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+    let (salt, params) = kdf_input(file)?;
+    open_with_key(file, &*derive(passphrase, &salt, params)?)
+}
+
+/// [`open`] with the key already derived (see [`kdf_input`]).
+pub fn open_with_key(file: &KeyFile, key: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
     use aes_gcm::aead::{Aead, KeyInit, Payload};
     let decode = |field: &str, what: &str| {
         URL_SAFE_NO_PAD.decode(field).map_err(|_| KeyFileError::Malformed(format!("{what} is not base64url")))
     };
-    let salt = decode(&file.kdf.salt, "kdf.salt")?;
     let nonce = decode(&file.cipher.nonce, "cipher.nonce")?;
     let sealed = decode(&file.cipher.ciphertext, "cipher.ciphertext")?;
-    if salt.len() < 16 || nonce.len() != 12 {
+    if nonce.len() != 12 {
         return Err(KeyFileError::Malformed("salt or nonce has the wrong length".into()));
     }
-    let key = derive(passphrase, &salt, file.kdf.params)?;
-    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key.as_ref()).map_err(|_| KeyFileError::BadParams)?;
+    let cipher = aes_gcm::Aes256Gcm::new_from_slice(key).map_err(|_| KeyFileError::BadParams)?;
     let aad = associated_data(file)?;
     let plain = Zeroizing::new(
         cipher
@@ -232,6 +266,16 @@ mod tests {
         largest["kdf"]["m"] = (256 * 1024).into();
         largest["kdf"]["t"] = 4.into();
         assert!(parse(&largest.to_string()).is_ok());
+    }
+
+    #[test]
+    fn deriving_apart_gives_the_same_file_and_seed() {
+        let key = derive("correct horse battery", &[1; 16], KdfParams::RECOMMENDED).unwrap();
+        let file = seal_with_key(&[3; 32], &key, &[1; 16], &[2; 12], "2026-11-26T00:00:00Z", Some("财务部".into()));
+        assert_eq!(file.unwrap(), sample());
+        let (salt, params) = kdf_input(&sample()).unwrap();
+        let again = derive("correct horse battery", &salt, params).unwrap();
+        assert_eq!(*open_with_key(&sample(), &again).unwrap(), [3; 32]);
     }
 
     #[test]

@@ -1,12 +1,16 @@
-//! Request bodies with a size limit. An oversized body is refused as soon as it is known to be too large —
-//! from its Content-Length, or when the bytes read pass the limit — and is never read to its end: a client
-//! cannot make the server read gigabytes only to refuse them.
+//! Request bodies with a size limit. A body known to be far too large — a Content-Length or a stream beyond
+//! `DRAIN_CAP` — is refused at once and its connection closed: nobody makes the server read gigabytes only to
+//! refuse them. A body a little over its limit is read (and dropped) up to `DRAIN_CAP`, so that an ordinary
+//! client, still sending when the answer comes, receives the 413 instead of a broken connection.
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap};
 use http_body_util::BodyExt;
 
 use crate::problem::Problem;
+
+/// The most an oversized body is read before the answer; twice the largest limit (4 MiB batches).
+const DRAIN_CAP: usize = 8 * 1024 * 1024;
 
 fn too_big(limit: usize) -> Problem {
     let (amount, unit) = if limit >= 1024 * 1024 { (limit / 1024 / 1024, "MiB") } else { (limit / 1024, "KiB") };
@@ -20,7 +24,7 @@ fn too_big(limit: usize) -> Problem {
 pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Result<Bytes, Problem> {
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
+    if declared.is_some_and(|length| length > DRAIN_CAP) {
         return Err(too_big(limit));
     }
     let mut buffer = Vec::new();
@@ -37,10 +41,15 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
             continue;
         };
         total += data.len();
-        if total > limit {
+        if total > DRAIN_CAP {
             return Err(too_big(limit));
         }
-        buffer.extend_from_slice(&data);
+        if total <= limit {
+            buffer.extend_from_slice(&data);
+        }
+    }
+    if total > limit {
+        return Err(too_big(limit));
     }
     Ok(Bytes::from(buffer))
 }
