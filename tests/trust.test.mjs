@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
-import { openContext } from "./support/app.mjs";
+import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
 
 const demo = process.env.XINNUO_DEMO_URL;
 if (!demo) throw new Error("XINNUO_DEMO_URL is not set: run these tests with `cargo xtask test`");
@@ -99,6 +99,72 @@ test("the verify page refuses a receipt signed by any key but the server's", asy
   await page.locator("#verify-input").fill(JSON.stringify({ commitment, receipt: answer.receipt }));
   await page.getByRole("button", { name: "验证", exact: true }).click();
   await page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a shared computer: delivered commitments forget their personal data, and 清除本机数据 removes everything", async () => {
+  const { page, context, errors } = await openContext(browser, "#/commit");
+  await createKey(page, PASSPHRASE);
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  const code = randomCreditCode("140109");
+  await fillTaxForm(page, code, "晋示例公用电脑有限公司");
+  await page.getByLabel("密钥口令").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt").waitFor({ timeout: 30_000 });
+  // A department sets the retention for its service hall: here, nothing is kept after delivery.
+  await page.evaluate(() => {
+    const meta = Object.assign(document.createElement("meta"), { name: "xinnuo-retention-days", content: "0" });
+    document.head.append(meta);
+    location.hash = "#/outbox";
+  });
+  await page.getByRole("button", { name: "立即发送" }).click();
+  const stored = async () => page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("xinnuo");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const names = [...open.result.objectStoreNames];
+      if (!names.includes("outbox")) { open.result.close(); resolve({ names, items: [] }); return; }
+      const all = open.result.transaction("outbox").objectStore("outbox").getAll();
+      all.onsuccess = () => { open.result.close(); resolve({ names, items: all.result }); };
+    };
+  }));
+  let items = [];
+  for (let i = 0; i < 100; i++) {
+    items = (await stored()).items;
+    if (items.length && items.every((item) => item.personal_data_forgotten)) break;
+    await page.waitForTimeout(100);
+  }
+  assert.equal(items.length, 1);
+  assert.equal(items[0].personal_data_forgotten, true, "the delivered item forgot its personal data");
+  assert.equal(items[0].draft, null);
+  assert.ok(!items[0].jws.includes("disclosures") && !JSON.stringify(items[0]).includes("0351-1234567"));
+  assert.ok(items[0].receipt, "the receipt stays");
+  // 清除本机数据: drafts, outbox, keys and pinned server keys are gone.
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "清除本机数据" }).click();
+  await page.locator("#outbox-notice", { hasText: "已清除本机数据" }).waitFor();
+  const left = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("xinnuo")));
+  assert.deepEqual(left.filter((key) => key !== "xinnuo.lang"), []);
+  assert.deepEqual((await stored()).items, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("key derivation runs in a worker: the page keeps painting while a key is made", async () => {
+  const { page, context, errors } = await openContext(browser, "#/keys");
+  // Count animation frames while the key is derived; a frozen main thread would paint none for its duration.
+  await page.evaluate(() => {
+    window.__frames = [];
+    const tick = (time) => { window.__frames.push(time); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const workers = [];
+  page.on("worker", (worker) => workers.push(worker.url()));
+  await createKey(page, PASSPHRASE);
+  const longestGap = await page.evaluate(() => Math.max(...window.__frames.slice(1).map((t, i) => t - window.__frames[i])));
+  assert.ok(workers.some((url) => url.endsWith("/kdf-worker.js")), `the KDF worker ran: ${workers}`);
+  assert.ok(longestGap < 250, `the longest pause between frames was ${longestGap.toFixed(0)} ms`);
   assert.deepEqual(errors, []);
   await context.close();
 });

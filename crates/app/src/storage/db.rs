@@ -111,7 +111,7 @@ pub async fn delete_item(id: &str) -> Result<(), StorageError> {
     delete(OUTBOX, id).await
 }
 
-/// Removes everything this app keeps on the device: drafts and outbox (the IndexedDB database), and the key
+/// Removes everything this app keeps on the device: drafts and outbox (IndexedDB), and the key
 /// ring, draft backup and pinned server keys (every `xinnuo` entry of `localStorage` and `sessionStorage`).
 /// For shared computers; what was delivered stays on the server.
 pub async fn clear_device() -> Result<(), StorageError> {
@@ -124,5 +124,12 @@ pub async fn clear_device() -> Result<(), StorageError> {
             }
         }
     }
-    Rexie::delete(DB_NAME).await.map_err(StorageError::from)
+    // Emptied rather than deleted: deleting waits for every open connection (other tabs) to close.
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS, OUTBOX], TransactionMode::ReadWrite).map_err(StorageError::from)?;
+    for store_name in [DRAFTS, OUTBOX] {
+        tx.store(store_name).map_err(StorageError::from)?.clear().await.map_err(StorageError::from)?;
+    }
+    tx.done().await.map_err(StorageError::from)?;
+    Ok(())
 }
