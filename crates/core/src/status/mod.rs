@@ -222,6 +222,22 @@ pub enum RecordError {
     InvalidCreditCode(String),
 }
 
+/// Names and texts shown to the public hold no control or invisible format characters (which could make them
+/// display otherwise than stored).
+fn visible_text(field: &str, text: &str) -> Result<(), RecordError> {
+    match crate::text::first_forbidden(text) {
+        None => Ok(()),
+        Some(c) => Err(RecordError::Invalid {
+            field: field.to_owned(),
+            message: format!(
+                "含有控制字符或不可见的格式字符 U+{:04X} / contains the control or invisible format character U+{:04X}",
+                u32::from(c),
+                u32::from(c)
+            ),
+        }),
+    }
+}
+
 fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, RecordError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let field = error.path().to_string();
@@ -239,6 +255,14 @@ impl Record {
     /// Consistency that does not depend on the evaluation date.
     pub fn check(&self) -> Result<(), RecordError> {
         let id = || self.id.clone();
+        for (field, text) in [
+            ("id", &self.id),
+            ("decision_no", &self.decision_no),
+            ("authority", &self.authority),
+            ("summary", &self.summary),
+        ] {
+            visible_text(field, text)?;
+        }
         if self.kind == RecordKind::AdministrativePenalty && self.class.is_none() && self.penalties.is_empty() {
             return Err(RecordError::MissingClass { id: id() });
         }
@@ -301,6 +325,7 @@ impl Profile {
         if !report.valid || report.kind != crate::code::CodeKind::Uscc || report.normalized != self.credit_code {
             return Err(RecordError::InvalidCreditCode(self.credit_code.chars().take(40).collect()));
         }
+        visible_text("name", &self.name)?;
         self.records.iter().try_for_each(Record::check)
     }
 
