@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod calendar;
 pub mod code;
 pub mod commitment;
+pub mod decision;
 pub mod enrolment;
 pub mod envelope;
 pub mod receipt;

@@ -107,13 +107,7 @@ impl TrustedServerKeys {
         let mut keys = Vec::with_capacity(entries.len());
         for entry in entries {
             let jwk = entry.get("jwk").unwrap_or(entry);
-            let is_ed25519 = jwk.get("kty").and_then(Value::as_str) == Some("OKP")
-                && jwk.get("crv").and_then(Value::as_str) == Some("Ed25519");
-            let x = jwk.get("x").and_then(Value::as_str).filter(|_| is_ed25519).ok_or_else(|| bad("jwk"))?;
-            let key: [u8; 32] = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, x)
-                .ok()
-                .and_then(|bytes| bytes.try_into().ok())
-                .ok_or_else(|| bad("jwk.x"))?;
+            let key = envelope::public_key_from_jwk(jwk).map_err(|e| bad(&format!("jwk: {e}")))?;
             let kid = envelope::thumbprint(&key);
             if entry.get("kid").and_then(Value::as_str).is_some_and(|listed| listed != kid) {
                 return Err(bad("kid ≠ thumbprint(jwk)"));

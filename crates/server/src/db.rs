@@ -128,6 +128,33 @@ const MIGRATIONS: &[&str] = &[
         submission_id TEXT PRIMARY KEY REFERENCES commitments (submission_id),
         disclosures TEXT NOT NULL
     ) STRICT;",
+    // 6: the department side. Officers with their own keys; decisions they sign, each moving a commitment
+    // through its lifecycle (`lifecycle`: submitted, returned, in_force, kept, broken — read by the core's
+    // `CommitmentState`; rows from before are in force). The old `status` column is no longer written.
+    "ALTER TABLE commitments ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'in_force';
+    CREATE TABLE officers (
+        kid TEXT PRIMARY KEY,
+        department TEXT NOT NULL,
+        name TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        revoked_at TEXT
+    ) STRICT;
+    CREATE TABLE decisions (
+        decision_id TEXT PRIMARY KEY,
+        sequence INTEGER NOT NULL UNIQUE,
+        target TEXT NOT NULL REFERENCES commitments (submission_id),
+        action TEXT NOT NULL,
+        state TEXT NOT NULL,
+        officer_kid TEXT NOT NULL REFERENCES officers (kid),
+        department TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX decisions_by_target ON decisions (target, sequence);",
 ];
 
 #[derive(Clone)]

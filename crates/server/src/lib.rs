@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod db;
 pub mod headers;
+pub mod officers;
 pub mod problem;
 pub mod store;
 pub mod subjects;
@@ -109,6 +110,7 @@ fn api_routes() -> Router<AppState> {
         .route("/admin/commitments/{id}", get(api::commitments::get_disclosed))
         .route("/server-keys", get(api::keys::server_keys))
         .route("/commitments", post(api::commitments::submit))
+        .route("/decisions", post(api::decisions::decide))
         .route("/commitments/{id}", get(api::commitments::get_one))
         .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
         .route("/subjects", get(api::subjects::search))

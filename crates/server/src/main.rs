@@ -74,6 +74,13 @@ enum Command {
         #[arg(long, default_value = "xinnuo.db")]
         db: PathBuf,
     },
+    /// Department officers and their keys (部门工作人员密钥): add, list, revoke.
+    Officers {
+        #[arg(long, default_value = "xinnuo.db", global = true)]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: OfficersAction,
+    },
     /// Enrolled keys: show one, approve or revoke it for one credit code (审核、吊销密钥登记), read the log.
     Keys {
         /// SQLite database file.
@@ -81,6 +88,30 @@ enum Command {
         db: PathBuf,
         #[command(subcommand)]
         action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficersAction {
+    /// Register an officer's key for a department (the key is made in the officer's browser; only its
+    /// public JWK comes here).
+    Add {
+        /// The department, as the templates name it (e.g. 国家税务总局山西省税务局).
+        #[arg(long)]
+        department: String,
+        /// The officer's name.
+        #[arg(long)]
+        name: String,
+        /// A file holding the public key as a JWK: {"kty": "OKP", "crv": "Ed25519", "x": "…"}.
+        #[arg(long)]
+        public_jwk: PathBuf,
+    },
+    /// List every officer with department, fingerprint and status.
+    List,
+    /// Stop accepting an officer's decisions from now on (decisions already made stay valid).
+    Revoke {
+        #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
+        fingerprint: Vec<String>,
     },
 }
 
@@ -169,6 +200,50 @@ fn options_among(parts: Vec<String>) -> Result<(Vec<String>, TrailingOptions), S
         }
     }
     Ok((groups, options))
+}
+
+fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    let show = |row: &xinnuo_server::officers::OfficerRow| {
+        let status = match &row.revoked_at {
+            Some(at) => format!("已停用 revoked {at}"),
+            None => "在用 active".to_owned(),
+        };
+        println!("{}  {}  {}  {status}", xinnuo_core::envelope::fingerprint_groups(&row.kid), row.department, row.name);
+    };
+    match action {
+        OfficersAction::Add { department, name, public_jwk } => {
+            let text = std::fs::read_to_string(&public_jwk).map_err(|e| format!("{}: {e}", public_jwk.display()))?;
+            let jwk: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("公钥文件不是 JSON / the public key file is not JSON: {e}"))?;
+            let bytes = xinnuo_core::envelope::public_key_from_jwk(&jwk).map_err(|e| {
+                format!("公钥应为 Ed25519 OKP JWK（只含 kty、crv、x）/ expected an Ed25519 OKP JWK: {e}")
+            })?;
+            let kid = xinnuo_core::envelope::thumbprint(&bytes);
+            let (department, name) = (department.trim().to_owned(), name.trim().to_owned());
+            for (what, text) in [("department", &department), ("name", &name)] {
+                if text.chars().count() < 2 || xinnuo_core::text::first_forbidden(text).is_some() {
+                    return Err(format!(
+                        "--{what} 应为至少 2 个可见字符 / --{what} needs at least 2 visible characters"
+                    ));
+                }
+            }
+            let public = xinnuo_core::envelope::public_jwk(&bytes);
+            match db.add_officer(&kid, &department, &name, &public, &xinnuo_server::now()).map_err(|e| e.to_string())? {
+                Some(row) => show(&row),
+                None => return Err("此密钥已登记为工作人员 / this key is already registered".into()),
+            }
+        }
+        OfficersAction::List => db.officers().map_err(|e| e.to_string())?.iter().for_each(show),
+        OfficersAction::Revoke { fingerprint } => {
+            let kid = xinnuo_server::api::keys::kid_from(&fingerprint.join(""));
+            match db.revoke_officer(&kid, &xinnuo_server::now()).map_err(|e| e.to_string())? {
+                Some(row) => show(&row),
+                None => return Err(format!("没有此工作人员密钥 / no officer with key {kid}")),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn print_enrolment(row: &xinnuo_server::store::EnrolmentRow) {
@@ -372,6 +447,7 @@ async fn main() -> ExitCode {
             serve(args).await
         }
         Command::Keys { db, action } => keys(db, action),
+        Command::Officers { db, action } => officers(db, action),
         Command::Import { file, db } => import(file, db),
         Command::Digest { db } => Db::open(&db)
             .and_then(|db| db.digest())

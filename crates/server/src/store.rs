@@ -58,8 +58,8 @@ pub struct CommitmentRow {
     pub signed_at: String,
     pub received_at: String,
     pub key_status: KeyStatus,
-    /// active (在诺) | kept (已履诺) | broken (违诺)
-    pub status: String,
+    /// Where it stands, moved on by officers' decisions.
+    pub state: xinnuo_core::decision::CommitmentState,
     /// The signed JWS as published: personal values only as salted digests.
     pub envelope: Value,
     pub receipt: Value,
@@ -134,7 +134,7 @@ fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentSt
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
-     signed_at, received_at, key_status, status, envelope, receipt, masked, publishable";
+     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable";
 
 fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
     Ok(CommitmentRow {
@@ -147,7 +147,14 @@ fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
         signed_at: row.get(6)?,
         received_at: row.get(7)?,
         key_status: key_status_from(&row.get::<_, String>(8)?),
-        status: row.get(9)?,
+        state: {
+            let text: String = row.get(9)?;
+            xinnuo_core::decision::CommitmentState::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
+                9,
+                "lifecycle".into(),
+                rusqlite::types::Type::Text,
+            ))?
+        },
         envelope: json_column(row, 10)?,
         receipt: json_column(row, 11)?,
         masked: json_column(row, 12)?,
@@ -410,8 +417,8 @@ impl Db {
             transaction
                 .prepare_cached(
                     "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1)",
+                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable, lifecycle)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted')",
                 )?
                 .execute(params![
                     sequence,

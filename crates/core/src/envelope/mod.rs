@@ -83,6 +83,20 @@ pub fn public_jwk(public_key: &[u8; 32]) -> Value {
     json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(public_key) })
 }
 
+/// The Ed25519 public key of a JWK with exactly `kty: "OKP"`, `crv: "Ed25519"` and `x`.
+pub fn public_key_from_jwk(jwk: &Value) -> Result<[u8; 32], EnvelopeError> {
+    only_members(jwk, &["kty", "crv", "x"], "jwk")?;
+    if jwk.get("kty").and_then(Value::as_str) != Some("OKP")
+        || jwk.get("crv").and_then(Value::as_str) != Some("Ed25519")
+    {
+        return Err(EnvelopeError::BadPublicKey);
+    }
+    let x = jwk.get("x").and_then(Value::as_str).ok_or(EnvelopeError::MissingField("x"))?;
+    let key: [u8; 32] = unb64(x, "jwk.x")?.try_into().map_err(|_| EnvelopeError::BadPublicKey)?;
+    VerifyingKey::from_bytes(&key).map_err(|_| EnvelopeError::BadPublicKey)?;
+    Ok(key)
+}
+
 /// RFC 7638 JWK thumbprint (SHA-256, base64url): the key's `kid` and fingerprint.
 pub fn thumbprint(public_key: &[u8; 32]) -> String {
     // Required members only, in lexicographic order, no white space (RFC 7638 §3).

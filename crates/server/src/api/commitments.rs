@@ -188,11 +188,7 @@ impl From<CommitmentRow> for CommitmentView {
         let titles = template::get(&row.template_id, Some(&row.template_version))
             .map(|t| (t.title.zh.clone(), t.title.en.clone()))
             .unwrap_or_else(|_| (row.template_id.clone(), row.template_id.clone()));
-        let (status_label_zh, status_label_en) = match row.status.as_str() {
-            "kept" => ("已履诺", "kept"),
-            "broken" => ("违诺", "broken"),
-            _ => ("在诺", "in force"),
-        };
+        let (status_label_zh, status_label_en) = (row.state.label_zh(), row.state.label_en());
         Self {
             title_zh: titles.0,
             title_en: titles.1,
@@ -230,14 +226,28 @@ fn not_found(id: &str) -> Problem {
     )
 }
 
+/// One commitment as published, with the decisions made on it.
+#[derive(Serialize)]
+pub struct CommitmentDetail {
+    #[serde(flatten)]
+    view: CommitmentView,
+    /// Every officer's decision on it, in order: signed documents, public, without personal data.
+    decisions: Vec<super::decisions::DecisionView>,
+}
+
 /// `GET /api/v1/commitments/{id}`: the published form (JWS with digests, masks), never personal values.
-pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentView>, Problem> {
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentDetail>, Problem> {
     let id = submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
-    let row = blocking(move || db.commitment(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
-    let row = row.ok_or_else(|| not_found(&id))?;
-    Ok(Json(row.into()))
+    let found = blocking(move || {
+        let row = db.commitment(&lookup).map_err(Problem::internal)?;
+        let decisions = db.decisions_on(&lookup).map_err(Problem::internal)?;
+        Ok(row.map(|row| (row, decisions)))
+    })
+    .await?;
+    let (row, decisions) = found.ok_or_else(|| not_found(&id))?;
+    Ok(Json(CommitmentDetail { view: row.into(), decisions: decisions.into_iter().map(Into::into).collect() }))
 }
 
 #[derive(Serialize)]

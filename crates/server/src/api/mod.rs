@@ -3,6 +3,7 @@
 pub mod body;
 pub mod codes;
 pub mod commitments;
+pub mod decisions;
 pub mod keys;
 pub mod subjects;
 pub mod templates;

@@ -1,0 +1,350 @@
+//! Decisions by department officers, each a signed document: a JWS by the officer's key (the same envelope
+//! rules as commitments) whose payload says what was decided about which submission, and why. Decisions are
+//! public and hold no personal data. The lifecycle they move a commitment through is computed here, so the
+//! server, the app and any verifier agree on what a sequence of decisions means.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::UtcTimestamp;
+use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
+
+pub const DECISION_TYPE: &str = "xinnuo.decision/1";
+/// Longest reason or finding, in characters.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// What an officer decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 受理: the commitment is accepted and in force (在诺).
+    Accept,
+    /// 退回补正: returned to the enterprise to correct and sign again.
+    Return,
+    /// 已履诺: the department found the commitment kept.
+    Kept,
+    /// 违诺: the department found the commitment broken.
+    Broken,
+}
+
+impl Action {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Accept => "受理",
+            Self::Return => "退回补正",
+            Self::Kept => "认定已履诺",
+            Self::Broken => "认定违诺",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Accept => "accepted",
+            Self::Return => "returned for correction",
+            Self::Kept => "found kept",
+            Self::Broken => "found broken",
+        }
+    }
+
+    /// A return and a finding of a broken commitment must say why; accepting and finding it kept may.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Self::Return | Self::Broken)
+    }
+}
+
+/// Where a commitment stands (GB/T 46277-2025: make, publish, fulfil, verify).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentState {
+    /// 已提交: received, not yet decided.
+    Submitted,
+    /// 需补正: returned; the enterprise corrects it and signs a new one.
+    Returned,
+    /// 在诺: accepted, within its term.
+    InForce,
+    /// 已履诺.
+    Kept,
+    /// 违诺.
+    Broken,
+}
+
+impl CommitmentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Returned => "returned",
+            Self::InForce => "in_force",
+            Self::Kept => "kept",
+            Self::Broken => "broken",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Submitted, Self::Returned, Self::InForce, Self::Kept, Self::Broken]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Submitted => "已提交",
+            Self::Returned => "需补正",
+            Self::InForce => "在诺",
+            Self::Kept => "已履诺",
+            Self::Broken => "违诺",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Returned => "returned for correction",
+            Self::InForce => "in force",
+            Self::Kept => "kept",
+            Self::Broken => "broken",
+        }
+    }
+
+    /// The state after `action`, or why the action does not apply now.
+    pub fn after(self, action: Action) -> Result<Self, DecisionError> {
+        match (self, action) {
+            (Self::Submitted, Action::Accept) => Ok(Self::InForce),
+            (Self::Submitted, Action::Return) => Ok(Self::Returned),
+            (Self::InForce, Action::Kept) => Ok(Self::Kept),
+            (Self::InForce, Action::Broken) => Ok(Self::Broken),
+            (state, action) => Err(DecisionError::NotNow { state, action }),
+        }
+    }
+}
+
+/// What a decision says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    #[serde(rename = "type")]
+    pub decision_type: String,
+    pub action: Action,
+    /// The submission id of the commitment decided on.
+    pub target: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub nonce: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecisionError {
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    #[error("不是决定书（type 应为 {DECISION_TYPE}）/ not a decision (type must be {DECISION_TYPE})")]
+    NotADecision,
+    #[error("决定对象应为 64 位十六进制的提交编号 / the target must be a 64-hex submission id")]
+    BadTarget,
+    #[error("{}须写明理由 / {} needs a reason", .0.label_zh(), .0.label_en())]
+    ReasonRequired(Action),
+    #[error("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符 / the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters")]
+    BadReason,
+    #[error("决定时间格式应为 UTC 时间戳 / decided_at must be a UTC timestamp")]
+    BadTime,
+    #[error("随机数 nonce 应为至少 16 字节的 base64url / the nonce must be base64url of at least 16 bytes")]
+    BadNonce,
+    #[error("当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
+    NotNow { state: CommitmentState, action: Action },
+}
+
+impl DecisionError {
+    /// A stable code (the server's problem type is the same words with hyphens).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Envelope(EnvelopeError::BadSignature) => "bad_signature",
+            Self::Envelope(_) => "bad_envelope",
+            Self::NotADecision => "not_a_decision",
+            Self::BadTarget => "bad_target",
+            Self::ReasonRequired(_) => "reason_required",
+            Self::BadReason => "bad_reason",
+            Self::BadTime => "bad_time",
+            Self::BadNonce => "bad_nonce",
+            Self::NotNow { .. } => "transition_not_allowed",
+        }
+    }
+}
+
+fn checked(decision: &Decision) -> Result<(), DecisionError> {
+    if decision.decision_type != DECISION_TYPE {
+        return Err(DecisionError::NotADecision);
+    }
+    if decision.target.len() != 64 || !decision.target.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(DecisionError::BadTarget);
+    }
+    let reason_chars = decision.reason.chars().count();
+    if reason_chars > MAX_REASON_CHARS
+        || decision.reason.trim() != decision.reason
+        || crate::text::first_forbidden(&decision.reason).is_some()
+    {
+        return Err(DecisionError::BadReason);
+    }
+    if decision.action.needs_reason() && reason_chars < 2 {
+        return Err(DecisionError::ReasonRequired(decision.action));
+    }
+    UtcTimestamp::parse(&decision.decided_at).map_err(|_| DecisionError::BadTime)?;
+    if URL_SAFE_NO_PAD.decode(&decision.nonce).map_or(true, |n| n.len() < 16) {
+        return Err(DecisionError::BadNonce);
+    }
+    Ok(())
+}
+
+/// Builds and signs a decision with an officer's key.
+pub fn sign(
+    action: Action,
+    target: &str,
+    reason: &str,
+    decided_at: &str,
+    nonce: &[u8; 16],
+    signer: &envelope::Signer,
+) -> Result<FlattenedJws, DecisionError> {
+    let decision = Decision {
+        decision_type: DECISION_TYPE.into(),
+        action,
+        target: target.trim().to_ascii_lowercase(),
+        reason: reason.trim().to_owned(),
+        decided_at: decided_at.into(),
+        nonce: URL_SAFE_NO_PAD.encode(nonce),
+    };
+    checked(&decision)?;
+    let payload = serde_json::to_value(&decision).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    Ok(signer.sign(&payload)?)
+}
+
+/// Verifies the signature and the decision's contents (whose key it is, and whether it may decide, is the
+/// server's check: it knows the officers).
+pub fn verify(jws: &str) -> Result<(Verified, Decision), DecisionError> {
+    let verified = envelope::verify(jws)?;
+    let decision: Decision =
+        serde_json::from_value(verified.payload.clone()).map_err(|_| DecisionError::NotADecision)?;
+    checked(&decision)?;
+    Ok((verified, decision))
+}
+
+pub const DECISION_RECEIPT_TYPE: &str = "xinnuo.decision-receipt/1";
+
+/// The server's countersignature on a decision it recorded: when, in which order, and the state it led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionReceipt {
+    #[serde(rename = "type")]
+    pub receipt_type: String,
+    pub decision_id: String,
+    pub target: String,
+    pub action: Action,
+    pub state: CommitmentState,
+    pub received_at: String,
+    pub sequence: u64,
+    pub officer_kid: String,
+    pub department: String,
+}
+
+/// Signs a decision receipt with the server's key.
+pub fn sign_receipt(receipt: &DecisionReceipt, server: &envelope::Signer) -> Result<FlattenedJws, EnvelopeError> {
+    let payload = serde_json::to_value(receipt).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    server.sign(&payload)
+}
+
+/// Verifies a decision receipt: signed by one of the trusted server keys, and for `decision_id`.
+pub fn verify_receipt(
+    jws: &str,
+    decision_id: &str,
+    trusted: &crate::receipt::TrustedServerKeys,
+) -> Result<DecisionReceipt, crate::receipt::ReceiptError> {
+    use crate::receipt::ReceiptError;
+    let server = envelope::verify(jws)?;
+    if !trusted.trusts(&server.kid, &server.public_key) {
+        return Err(ReceiptError::UnknownServerKey);
+    }
+    let receipt: DecisionReceipt = serde_json::from_value(server.payload).map_err(|_| ReceiptError::NotAReceipt)?;
+    if receipt.receipt_type != DECISION_RECEIPT_TYPE {
+        return Err(ReceiptError::NotAReceipt);
+    }
+    if receipt.decision_id != decision_id {
+        return Err(ReceiptError::OtherSubmission);
+    }
+    Ok(receipt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TARGET: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+
+    fn officer() -> envelope::Signer {
+        envelope::Signer::from_seed(&[8; 32])
+    }
+
+    #[test]
+    fn a_signed_decision_verifies_and_names_its_officer() {
+        let jws =
+            sign(Action::Broken, TARGET, "未按承诺期限补交材料", "2026-12-02T02:00:00Z", &[1; 16], &officer()).unwrap();
+        let (verified, decision) = verify(&jws.to_json()).unwrap();
+        assert_eq!(verified.kid, officer().kid());
+        assert_eq!((decision.action, decision.target.as_str()), (Action::Broken, TARGET));
+    }
+
+    #[test]
+    fn a_return_or_a_breach_says_why_and_targets_are_submission_ids() {
+        let sign_now = |action, target: &str, reason: &str| {
+            sign(action, target, reason, "2026-12-02T02:00:00Z", &[1; 16], &officer()).map(|_| ())
+        };
+        assert_eq!(sign_now(Action::Return, TARGET, " "), Err(DecisionError::ReasonRequired(Action::Return)));
+        assert_eq!(sign_now(Action::Accept, TARGET, ""), Ok(()));
+        assert_eq!(sign_now(Action::Accept, "../etc", ""), Err(DecisionError::BadTarget));
+        assert_eq!(sign_now(Action::Broken, TARGET, "理由\u{202E}"), Err(DecisionError::BadReason));
+        let commitment = envelope::sign(&serde_json::json!({"type": "xinnuo.commitment/2"}), &[8; 32]).unwrap();
+        assert_eq!(verify(&commitment.to_json()).unwrap_err(), DecisionError::NotADecision);
+    }
+
+    #[test]
+    fn a_decision_receipt_counts_only_from_the_server() {
+        let receipt = DecisionReceipt {
+            receipt_type: DECISION_RECEIPT_TYPE.into(),
+            decision_id: "cd".repeat(32),
+            target: TARGET.into(),
+            action: Action::Accept,
+            state: CommitmentState::InForce,
+            received_at: "2026-12-02T02:00:01.000Z".into(),
+            sequence: 1,
+            officer_kid: officer().kid().into(),
+            department: "国家税务总局山西省税务局".into(),
+        };
+        let server = envelope::Signer::from_seed(&[9; 32]);
+        let trusted = crate::receipt::TrustedServerKeys::from_public_keys([server.public_key()]);
+        let jws = sign_receipt(&receipt, &server).unwrap().to_json();
+        assert_eq!(verify_receipt(&jws, &"cd".repeat(32), &trusted), Ok(receipt.clone()));
+        let forged = sign_receipt(&receipt, &officer()).unwrap().to_json();
+        assert_eq!(
+            verify_receipt(&forged, &"cd".repeat(32), &trusted),
+            Err(crate::receipt::ReceiptError::UnknownServerKey)
+        );
+    }
+
+    #[test]
+    fn the_lifecycle_allows_only_its_own_steps() {
+        use CommitmentState::*;
+        assert_eq!(Submitted.after(Action::Accept), Ok(InForce));
+        assert_eq!(Submitted.after(Action::Return), Ok(Returned));
+        assert_eq!(InForce.after(Action::Kept), Ok(Kept));
+        assert_eq!(InForce.after(Action::Broken), Ok(Broken));
+        for (state, action) in [
+            (Submitted, Action::Kept),
+            (Returned, Action::Accept),
+            (Kept, Action::Broken),
+            (Broken, Action::Kept),
+            (InForce, Action::Accept),
+        ] {
+            assert_eq!(state.after(action), Err(DecisionError::NotNow { state, action }), "{state:?} {action:?}");
+        }
+        for state in [Submitted, Returned, InForce, Kept, Broken] {
+            assert_eq!(CommitmentState::parse(state.as_str()), Some(state));
+        }
+    }
+}

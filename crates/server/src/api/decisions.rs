@@ -1,0 +1,147 @@
+//! `POST /api/v1/decisions`: a decision signed by a registered officer's key, on a commitment of the
+//! officer's department. The core checks the document and the step it takes in the commitment's lifecycle;
+//! here: whose key it is, which department, and storing it with a countersigned receipt.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Serialize;
+use xinnuo_core::commitment::{self, CommitmentError};
+use xinnuo_core::decision::{self, CommitmentState, DecisionError, DecisionReceipt, DECISION_RECEIPT_TYPE};
+use xinnuo_core::{envelope, template};
+
+use super::body::read_jws_text;
+use super::commitments::envelope_problem;
+use crate::officers::{DecisionRow, NewDecision, Target};
+use crate::problem::Problem;
+use crate::{blocking, now_millis, AppState};
+
+const MAX_DECISION_BYTES: usize = 16 * 1024;
+
+fn decision_problem(error: &DecisionError) -> Problem {
+    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
+    match error {
+        DecisionError::Envelope(inner) => envelope_problem(inner),
+        DecisionError::NotADecision => unprocessable("not-a-decision"),
+        DecisionError::BadTarget => unprocessable("bad-target"),
+        DecisionError::ReasonRequired(_) => unprocessable("reason-required"),
+        DecisionError::BadReason => unprocessable("bad-reason"),
+        DecisionError::BadTime | DecisionError::BadNonce => unprocessable("bad-payload"),
+        DecisionError::NotNow { .. } => Problem::from_bilingual(StatusCode::CONFLICT, "transition-not-allowed", error),
+    }
+}
+
+fn forbidden(slug: &'static str, zh: String, en: String) -> Problem {
+    Problem::new(StatusCode::FORBIDDEN, slug, "无权作出此决定", "Not allowed to decide", zh, en)
+}
+
+/// A decision as published, with labels for people.
+#[derive(Serialize)]
+pub struct DecisionView {
+    #[serde(flatten)]
+    row: DecisionRow,
+    action_label_zh: &'static str,
+    action_label_en: &'static str,
+    state_label_zh: &'static str,
+    state_label_en: &'static str,
+    officer_fingerprint: String,
+}
+
+impl From<DecisionRow> for DecisionView {
+    fn from(row: DecisionRow) -> Self {
+        Self {
+            action_label_zh: row.action.label_zh(),
+            action_label_en: row.action.label_en(),
+            state_label_zh: row.state.label_zh(),
+            state_label_en: row.state.label_en(),
+            officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
+            row,
+        }
+    }
+}
+
+/// The departments a commitment belongs to: those its template names.
+fn departments_of(target: &Target) -> Vec<String> {
+    template::get(&target.template_id, Some(&target.template_version))
+        .map(|t| t.departments.iter().map(|d| d.zh.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// `POST /api/v1/decisions` → 201 `{decision_id, state, receipt, …}`; the same decision again → 200.
+pub async fn decide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<DecisionView>), Problem> {
+    let text = read_jws_text(&headers, body, MAX_DECISION_BYTES).await?;
+    let now = now_millis();
+    let db = state.db.clone();
+    let server_key = state.server_key.clone();
+    let (row, created) = blocking(move || {
+        let (verified, decision) = decision::verify(&text).map_err(|e| decision_problem(&e))?;
+        commitment::check_signing_time(&decision.decided_at, now).map_err(|e| match e {
+            CommitmentError::SignedInFuture(_) => {
+                Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-in-future", &e)
+            }
+            _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-too-long-ago", &e),
+        })?;
+        let officer =
+            db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()).ok_or_else(|| {
+                let fingerprint = envelope::fingerprint_groups(&verified.kid);
+                forbidden(
+                    "not-an-officer",
+                    format!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
+                    format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
+                )
+            })?;
+        let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+        let new = NewDecision {
+            decision_id: verified.submission_id.clone(),
+            target: decision.target.clone(),
+            action: decision.action,
+            officer_kid: officer.kid.clone(),
+            department: officer.department.clone(),
+            reason: decision.reason.clone(),
+            decided_at: decision.decided_at.clone(),
+            received_at: received_at.clone(),
+            envelope: verified.jws.to_json(),
+        };
+        let department = officer.department.clone();
+        let check = |target: Option<Target>| -> Result<CommitmentState, Problem> {
+            let target = target.ok_or_else(|| {
+                Problem::unprocessable(
+                    "unknown-target",
+                    format!("没有编号为 {} 的承诺书。", decision.target),
+                    format!("No commitment with id {}.", decision.target),
+                )
+            })?;
+            let departments = departments_of(&target);
+            if !departments.contains(&department) {
+                return Err(forbidden(
+                    "other-department",
+                    format!("这份承诺书属于{}，不属于{department}。", departments.join("、")),
+                    format!("This commitment belongs to {}, not to {department}.", departments.join(", ")),
+                ));
+            }
+            target.state.after(decision.action).map_err(|e| decision_problem(&e))
+        };
+        let receipt_for = |sequence, state| {
+            let receipt = DecisionReceipt {
+                receipt_type: DECISION_RECEIPT_TYPE.into(),
+                decision_id: verified.submission_id.clone(),
+                target: decision.target.clone(),
+                action: decision.action,
+                state,
+                received_at,
+                sequence,
+                officer_kid: officer.kid.clone(),
+                department: officer.department.clone(),
+            };
+            decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+        };
+        db.decide(new, check, receipt_for).map_err(Problem::internal)?
+    })
+    .await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
+}

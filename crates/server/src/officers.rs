@@ -1,0 +1,240 @@
+//! The department side's store: officers (registered by the operator, each with an Ed25519 key) and the
+//! decisions they sign, each moving a commitment one step through the lifecycle the core defines.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::Value;
+use xinnuo_core::decision::{Action, CommitmentState};
+
+use crate::db::{Db, DbError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficerRow {
+    pub kid: String,
+    pub department: String,
+    pub name: String,
+    pub public_jwk: Value,
+    pub added_at: String,
+    pub revoked_at: Option<String>,
+}
+
+impl OfficerRow {
+    pub fn is_active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+}
+
+/// A recorded decision, as published (no personal data: the action, the reason, the officer's key).
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRow {
+    pub decision_id: String,
+    pub sequence: u64,
+    pub target: String,
+    pub action: Action,
+    pub state: CommitmentState,
+    pub officer_kid: String,
+    pub department: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub received_at: String,
+    pub envelope: Value,
+    pub receipt: Value,
+}
+
+/// A verified decision before it is stored.
+pub struct NewDecision {
+    pub decision_id: String,
+    pub target: String,
+    pub action: Action,
+    pub officer_kid: String,
+    pub department: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub received_at: String,
+    pub envelope: String,
+}
+
+/// What the target of a decision is, for the caller's checks: its template and its state now.
+pub struct Target {
+    pub template_id: String,
+    pub template_version: String,
+    pub state: CommitmentState,
+}
+
+const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at";
+const DECISION_COLUMNS: &str = "decision_id, sequence, target, action, state, officer_kid, department, reason, \
+     decided_at, received_at, envelope, receipt";
+
+fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Value> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+/// A typed column stored as its JSON string (`"accept"`, `"in_force"`).
+fn enum_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    serde_json::from_value(Value::String(text))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn name_of<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn officer_row(row: &Row<'_>) -> rusqlite::Result<OfficerRow> {
+    Ok(OfficerRow {
+        kid: row.get(0)?,
+        department: row.get(1)?,
+        name: row.get(2)?,
+        public_jwk: json_column(row, 3)?,
+        added_at: row.get(4)?,
+        revoked_at: row.get(5)?,
+    })
+}
+
+fn decision_row(row: &Row<'_>) -> rusqlite::Result<DecisionRow> {
+    Ok(DecisionRow {
+        decision_id: row.get(0)?,
+        sequence: row.get::<_, i64>(1)? as u64,
+        target: row.get(2)?,
+        action: enum_column(row, 3)?,
+        state: enum_column(row, 4)?,
+        officer_kid: row.get(5)?,
+        department: row.get(6)?,
+        reason: row.get(7)?,
+        decided_at: row.get(8)?,
+        received_at: row.get(9)?,
+        envelope: json_column(row, 10)?,
+        receipt: json_column(row, 11)?,
+    })
+}
+
+impl Db {
+    /// Registers an officer's key for a department; the same key again is refused (one key, one officer).
+    pub fn add_officer(
+        &self,
+        kid: &str,
+        department: &str,
+        name: &str,
+        public_jwk: &Value,
+        now: &str,
+    ) -> Result<Option<OfficerRow>, DbError> {
+        self.with(|c| {
+            let inserted = c.execute(
+                "INSERT INTO officers (kid, department, name, public_jwk, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (kid) DO NOTHING",
+                params![kid, department, name, public_jwk.to_string(), now],
+            )?;
+            if inserted == 0 {
+                return Ok(None);
+            }
+            Ok(c.query_row(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"), [kid], officer_row)
+                .optional()?)
+        })
+    }
+
+    pub fn officer(&self, kid: &str) -> Result<Option<OfficerRow>, DbError> {
+        self.with(|c| {
+            Ok(c.prepare_cached(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"))?
+                .query_row([kid], officer_row)
+                .optional()?)
+        })
+    }
+
+    pub fn officers(&self) -> Result<Vec<OfficerRow>, DbError> {
+        self.with(|c| {
+            let mut statement =
+                c.prepare(&format!("SELECT {OFFICER_COLUMNS} FROM officers ORDER BY department, added_at"))?;
+            let rows = statement.query_map([], officer_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Revokes an officer's key from now on (decisions already made stay valid). `None`: no such officer.
+    pub fn revoke_officer(&self, kid: &str, now: &str) -> Result<Option<OfficerRow>, DbError> {
+        self.with(|c| {
+            c.execute("UPDATE officers SET revoked_at = ?2 WHERE kid = ?1 AND revoked_at IS NULL", params![kid, now])?;
+            Ok(c.query_row(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"), [kid], officer_row)
+                .optional()?)
+        })
+    }
+
+    /// Records a decision and moves its commitment on, atomically. `check` sees the target (or `None`: no such
+    /// commitment) and returns the state after the decision, or the caller's refusal; `receipt_for(sequence,
+    /// state)` signs the receipt. The same decision again returns the stored one.
+    pub fn decide<E>(
+        &self,
+        new: NewDecision,
+        check: impl FnOnce(Option<Target>) -> Result<CommitmentState, E>,
+        receipt_for: impl FnOnce(u64, CommitmentState) -> Result<String, String>,
+    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            let existing = transaction
+                .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
+                .query_row([&new.decision_id], decision_row)
+                .optional()?;
+            if let Some(row) = existing {
+                return Ok(Ok((row, false)));
+            }
+            let target = transaction
+                .prepare_cached("SELECT template_id, template_version, lifecycle FROM commitments WHERE submission_id = ?1")?
+                .query_row([&new.target], |row| {
+                    let state: String = row.get(2)?;
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, state))
+                })
+                .optional()?
+                .map(|(template_id, template_version, state)| {
+                    CommitmentState::parse(&state)
+                        .map(|state| Target { template_id, template_version, state })
+                        .ok_or(DbError::Corrupt("commitment lifecycle"))
+                })
+                .transpose()?;
+            let state = match check(target) {
+                Ok(state) => state,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let sequence: i64 =
+                transaction.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", [], |row| row.get(0))?;
+            let receipt = receipt_for(sequence as u64, state).map_err(DbError::Other)?;
+            transaction.execute(
+                "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
+                params![new.target, state.as_str()],
+            )?;
+            transaction.execute(
+                &format!("INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+                params![
+                    new.decision_id,
+                    sequence,
+                    new.target,
+                    name_of(new.action),
+                    state.as_str(),
+                    new.officer_kid,
+                    new.department,
+                    new.reason,
+                    new.decided_at,
+                    new.received_at,
+                    new.envelope,
+                    receipt
+                ],
+            )?;
+            let row = transaction
+                .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
+                .query_row([&new.decision_id], decision_row)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
+        })
+    }
+
+    /// The decisions on a commitment, in the order they were made.
+    pub fn decisions_on(&self, target: &str) -> Result<Vec<DecisionRow>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(&format!(
+                "SELECT {DECISION_COLUMNS} FROM decisions WHERE target = ?1 ORDER BY sequence"
+            ))?;
+            let rows = statement.query_map([target], decision_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}

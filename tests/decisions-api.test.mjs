@@ -1,0 +1,112 @@
+// The department side against a real server: officers registered on the command line with keys made
+// outside Xinnuo, decisions signed with them (by Node's own Ed25519), each refusal a clear problem.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { base, problem, postJson } from "./support/http.mjs";
+import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+
+const TAX_DEPARTMENT = "国家税务总局山西省税务局";
+const cli = (...args) => execFileSync(process.env.XINNUO_SERVER_BIN, ["officers", "--db", process.env.XINNUO_DB, ...args], { encoding: "utf8" });
+
+/** An officer: a key pair made here, its public JWK registered with `officers add`. */
+async function officer(department) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const jwk = { kty, crv, x };
+  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-officer-")), "officer.jwk");
+  await writeFile(file, JSON.stringify(jwk));
+  const out = cli("add", "--department", department, "--name", "王五", "--public-jwk", file);
+  return { privateKey, kid: thumbprint(jwk), out };
+}
+
+function decision(action, target, reason = "", decidedAt = new Date().toISOString()) {
+  return { type: "xinnuo.decision/1", action, target, reason, decided_at: decidedAt, nonce: randomBytes(16).toString("base64url") };
+}
+
+async function submitCommitment() {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const values = { ...TAX_VALUES, credit_code: randomCreditCode("140105") };
+  const answer = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values }))).json();
+  key.free();
+  return answer.submission_id;
+}
+
+let tax;
+before(async () => { tax = await officer(TAX_DEPARTMENT); });
+
+test("an officer's signed decisions move a commitment through its lifecycle, publicly and verifiably", async () => {
+  assert.match(tax.out, new RegExp(`${TAX_DEPARTMENT}\\s+王五\\s+在用 active`));
+  const id = await submitCommitment();
+  const before = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
+  assert.equal(before.state, "submitted");
+  assert.equal(before.status_label_zh, "已提交");
+
+  const accept = signFlattenedJws(decision("accept", id), tax.privateKey);
+  const created = await postJson("/api/v1/decisions", accept);
+  assert.equal(created.status, 201);
+  const accepted = await created.json();
+  assert.equal(accepted.state, "in_force");
+  assert.equal(accepted.department, TAX_DEPARTMENT);
+  assert.equal(accepted.decision_id, verifyFlattenedJws(accept).submissionId);
+  // The receipt is the server's, for this decision.
+  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const receipt = verifyFlattenedJws(accepted.receipt, keys.find((k) => k.current).jwk).payload;
+  assert.deepEqual([receipt.type, receipt.decision_id, receipt.state, receipt.officer_kid], ["xinnuo.decision-receipt/1", accepted.decision_id, "in_force", tax.kid]);
+  // The same decision again: the same answer, nothing new.
+  const again = await postJson("/api/v1/decisions", accept);
+  assert.equal(again.status, 200);
+  assert.deepEqual(await again.json(), accepted);
+
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey)), 409, "transition-not-allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id), tax.privateKey)), 422, "reason-required");
+  const kept = await postJson("/api/v1/decisions", signFlattenedJws(decision("kept", id, "按期报送，核查无误"), tax.privateKey));
+  assert.equal(kept.status, 201);
+  const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
+  assert.equal(published.state, "kept");
+  assert.equal(published.status_label_zh, "已履诺");
+  assert.deepEqual(published.decisions.map((d) => [d.action, d.state, d.action_label_zh]), [["accept", "in_force", "受理"], ["kept", "kept", "认定已履诺"]]);
+  // Anyone verifies each published decision with the officer's key alone.
+  for (const d of published.decisions) assert.equal(verifyFlattenedJws(d.envelope).payload.target, id);
+});
+
+test("a return needs its reason; a broken commitment is found only once it is in force", async () => {
+  const id = await submitCommitment();
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按期履约"), tax.privateKey)), 409, "transition-not-allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("return", id), tax.privateKey)), 422, "reason-required");
+  const returned = await (await postJson("/api/v1/decisions", signFlattenedJws(decision("return", id, "请补正经办人信息"), tax.privateKey))).json();
+  assert.equal(returned.state, "returned");
+  assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).status_label_zh, "需补正");
+});
+
+test("decisions by strangers, other departments, revoked officers, on unknown targets, forged or stale are refused", async () => {
+  const id = await submitCommitment();
+  const before = execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
+  const stranger = generateKeyPairSync("ed25519").privateKey;
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger)), 403, "not-an-officer");
+  const market = await officer("山西省市场监督管理局");
+  const other = await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), market.privateKey)), 403, "other-department");
+  assert.match(other.detail_zh, /国家税务总局山西省税务局/);
+  const leaving = await officer(TAX_DEPARTMENT);
+  assert.match(cli("revoke", leaving.kid), /已停用 revoked/);
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), leaving.privateKey)), 403, "not-an-officer");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "ab".repeat(32)), tax.privateKey)), 422, "unknown-target");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "../etc"), tax.privateKey)), 422, "bad-target");
+  // Claims the tax officer's key, signed by another.
+  const taxJwk = JSON.parse(Buffer.from(JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)).protected, "base64url")).jwk;
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger, taxJwk)), 422, "bad-signature");
+  const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString();
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id, "", yearAgo), tax.privateKey)), 422, "signed-too-long-ago");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws({ ...decision("accept", id), remark: "x" }, tax.privateKey)), 422, "not-a-decision");
+  await problem(await postJson("/api/v1/decisions", JSON.stringify({ ...JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)), header: { note: "x" } })), 400, "bad-envelope");
+  const after = execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
+  const changed = Object.keys(JSON.parse(after)).filter((table) => JSON.stringify(JSON.parse(after)[table]) !== JSON.stringify(JSON.parse(before)[table]));
+  assert.deepEqual(changed, ["officers"], "refusals store nothing (the officers added meanwhile aside)");
+  assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).state, "submitted");
+  assert.throws(() => cli("add", "--department", "x", "--name", "王五", "--public-jwk", "/nonexistent"), /nonexistent/);
+});
