@@ -146,7 +146,8 @@ test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 2
 
   const stored = await (await fetch(`${base}/api/v1/commitments/${receipt.submission_id}`)).json();
   assert.equal(stored.title_zh, "纳税服务信用承诺书");
-  assert.equal(stored.status_label_zh, "在诺");
+  assert.equal(stored.status_label_zh, "已提交");
+  assert.deepEqual(stored.decisions, []);
   assert.equal(xinnuo.verifyEnvelope(JSON.stringify(stored.envelope)).valid, true);
   assert.deepEqual(stored.receipt, receipt.receipt);
   const list = await (await fetch(`${base}/api/v1/subjects/${CODE.toLowerCase()}/commitments`)).json();
