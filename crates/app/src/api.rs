@@ -123,6 +123,19 @@ pub struct StoredCommitment {
     /// Masks of the personal values (the envelope holds them only as digests).
     #[serde(default)]
     pub masked: Value,
+    /// Where it stands, moved on by the department's signed decisions.
+    #[serde(default)]
+    pub state: Option<xinnuo_core::decision::CommitmentState>,
+    #[serde(default)]
+    pub decisions: Vec<PublishedDecision>,
+}
+
+/// A department's decision as published.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PublishedDecision {
+    pub action: xinnuo_core::decision::Action,
+    pub reason: String,
+    pub received_at: String,
 }
 
 impl StoredCommitment {

@@ -31,6 +31,23 @@ struct Lists {
     error: Option<String>,
 }
 
+/// How the department handled each delivered item (its state and the latest decision), by submission id.
+type Handling = std::collections::BTreeMap<String, crate::api::StoredCommitment>;
+
+async fn load_handling() -> Handling {
+    let mut handling = Handling::new();
+    if sync::data_source() != DataSource::Api {
+        return handling;
+    }
+    let Ok((items, _)) = db::items().await else { return handling };
+    for item in items.iter().filter(|item| item.state == OutboxState::Receipted) {
+        if let Ok(stored) = crate::api::get_commitment(&item.submission_id).await {
+            handling.insert(item.submission_id.clone(), stored);
+        }
+    }
+    handling
+}
+
 async fn load() -> Lists {
     let mut lists = Lists::default();
     match db::drafts().await {
@@ -98,6 +115,20 @@ pub fn OutboxPage(props: &Props) -> Html {
                 drop(listener);
                 drop(interval);
             }
+        });
+    }
+    let handling = use_state(Handling::new);
+    {
+        let handling = handling.clone();
+        use_effect_with((), move |_| {
+            let refresh = move || {
+                let handling = handling.clone();
+                wasm_bindgen_futures::spawn_local(async move { handling.set(load_handling().await) });
+            };
+            refresh();
+            // Departments decide in their own time: look again now and then, not at every outbox change.
+            let interval = gloo_timers::callback::Interval::new(15_000, refresh);
+            move || drop(interval)
         });
     }
     let on_send_now = Callback::from(|_| sync::flush_soon());
@@ -231,7 +262,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             } }
             if lists.items.is_empty() { <p class="muted" id="no-items">{ lang.pick("发件箱为空。", "The outbox is empty.") }</p> }
             <ul class="outbox-list" id="outbox-list">
-                { for lists.items.iter().map(|item| outbox_item(item, lang, reload.clone())) }
+                { for lists.items.iter().map(|item| outbox_item(item, handling.get(&item.submission_id), lang, reload.clone())) }
             </ul>
         </section>
         <section class="card" aria-labelledby="device-title">
@@ -245,8 +276,27 @@ pub fn OutboxPage(props: &Props) -> Html {
     }
 }
 
-fn outbox_item(item: &OutboxItem, lang: Lang, reload: Callback<()>) -> Html {
+fn outbox_item(
+    item: &OutboxItem,
+    handled: Option<&crate::api::StoredCommitment>,
+    lang: Lang,
+    reload: Callback<()>,
+) -> Html {
     let (zh, en) = item.state.label();
+    let department_state = handled.and_then(|stored| stored.state);
+    let returned = department_state == Some(xinnuo_core::decision::CommitmentState::Returned);
+    // What the department said last (its reason for a return or a finding), in the page's language.
+    let handling = department_state.map(|state| {
+        let reason = handled
+            .and_then(|stored| stored.decisions.last())
+            .map(|decision| decision.reason.clone())
+            .filter(|reason| !reason.is_empty());
+        let label = lang.pick(state.label_zh(), state.label_en());
+        match reason {
+            Some(reason) => format!("{label}{}{reason}", lang.pick("：", ": ")),
+            None => label.to_owned(),
+        }
+    });
     let on_export = {
         let item = item.clone();
         Callback::from(move |_| {
@@ -262,7 +312,8 @@ fn outbox_item(item: &OutboxItem, lang: Lang, reload: Callback<()>) -> Html {
             );
         })
     };
-    let on_correct = item.draft.clone().filter(|_| item.state == OutboxState::Rejected).map(|draft| {
+    let correctable = item.state == OutboxState::Rejected || returned;
+    let on_correct = item.draft.clone().filter(|_| correctable).map(|draft| {
         let (id, reload) = (item.submission_id.clone(), reload.clone());
         Callback::from(move |_| {
             let (draft, id, reload) = (draft.clone(), id.clone(), reload.clone());
@@ -287,6 +338,11 @@ fn outbox_item(item: &OutboxItem, lang: Lang, reload: Callback<()>) -> Html {
                 if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
             </div>
             if let Some(reason) = &item.rejection { <div class="notice no">{ format!("{}{reason}", lang.pick("拒绝原因：", "Reason: ")) }</div> }
+            if let Some(handling) = handling {
+                <div class={classes!("handling", if returned { "notice no" } else { "notice" })}>
+                    { format!("{}{handling}", lang.pick("部门办理：", "Department: ")) }
+                </div>
+            }
             if let (Some(error), true) = (&item.last_error, sync::pending(item.state)) { <div class="muted">{ error }</div> }
             <div class="row">
                 <button type="button" onclick={on_export}>{ lang.pick("导出签名文件", "Export signed file") }</button>

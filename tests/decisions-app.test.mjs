@@ -1,0 +1,51 @@
+// The enterprise sees the department's decisions in the app: a commitment returned for correction shows why,
+// and the form comes back to correct and sign again.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchBrowser } from "./support/browser.mjs";
+import { postJson } from "./support/http.mjs";
+import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
+import { signFlattenedJws } from "./support/jose.mjs";
+import { randomCreditCode } from "./support/fixtures.mjs";
+
+const PASS = "部门决定测试 passphrase";
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+test("a returned commitment says why in the outbox, and its form comes back to correct", async () => {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const jwkFile = join(await mkdtemp(join(tmpdir(), "xinnuo-officer-")), "officer.jwk");
+  await writeFile(jwkFile, JSON.stringify({ kty, crv, x }));
+  execFileSync(process.env.XINNUO_SERVER_BIN, ["officers", "--db", process.env.XINNUO_DB, "add", "--department", "国家税务总局山西省税务局", "--name", "赵科员", "--public-jwk", jwkFile]);
+
+  const { page, context, errors } = await openContext(browser, "#/commit");
+  await createKey(page, PASS);
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, randomCreditCode("140105"), "晋示例补正测试有限公司");
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt").waitFor({ timeout: 30_000 });
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  const item = page.locator("li.outbox-item.state-receipted");
+  await item.waitFor();
+  const id = await item.getAttribute("data-id");
+
+  // The tax bureau's officer returns it, with the reason, signed.
+  const decision = { type: "xinnuo.decision/1", action: "return", target: id, reason: "请补正经办人信息", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision, privateKey))).status, 201);
+
+  // The enterprise opens its outbox: the department's answer, and the way to correct it.
+  await page.reload();
+  await page.locator("li.outbox-item .handling", { hasText: "部门办理：需补正：请补正经办人信息" }).waitFor();
+  await page.getByRole("button", { name: "修改后重新签名" }).click();
+  await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例补正测试有限公司");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
