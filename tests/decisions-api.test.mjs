@@ -29,9 +29,8 @@ function decision(action, target, reason = "", decidedAt = new Date().toISOStrin
   return { type: "xinnuo.decision/1", action, target, reason, decided_at: decidedAt, nonce: randomBytes(16).toString("base64url") };
 }
 
-async function submitCommitment() {
+async function submitCommitment(values = { ...TAX_VALUES, credit_code: randomCreditCode("140105") }) {
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
-  const values = { ...TAX_VALUES, credit_code: randomCreditCode("140105") };
   const answer = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values }))).json();
   key.free();
   return answer.submission_id;
@@ -109,4 +108,29 @@ test("decisions by strangers, other departments, revoked officers, on unknown ta
   assert.deepEqual(changed, ["officers"], "refusals store nothing (the officers added meanwhile aside)");
   assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).state, "submitted");
   assert.throws(() => cli("add", "--department", "x", "--name", "王五", "--public-jwk", "/nonexistent"), /nonexistent/);
+});
+
+test("the 信用承诺 column lists published commitments by department, template, state and search, without personal data", async () => {
+  const code = randomCreditCode("140105");
+  const name = `晋示例公示${randomBytes(3).toString("hex")}有限公司`;
+  const values = { ...TAX_VALUES, credit_code: code, subject_name: name, legal_rep_id: "11010519491231002X" };
+  const id = await submitCommitment(values);
+  await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey));
+  const list = async (query) => (await fetch(`${base}/api/v1/publications?${new URLSearchParams(query)}`)).json();
+  const found = await list({ department: TAX_DEPARTMENT, q: name });
+  assert.equal(found.total, 1);
+  const [item] = found.publications;
+  assert.deepEqual([item.submission_id, item.subject_name, item.credit_code, item.state, item.status_label_zh], [id, name, code, "in_force", "在诺"]);
+  assert.equal(item.masked.legal_rep_id, "110105********002X");
+  const text = JSON.stringify(found);
+  for (const secret of ["11010519491231002X", TAX_VALUES.phone]) assert.ok(!text.includes(secret), `${secret} published`);
+  assert.equal((await list({ q: code, state: "in_force", template: "tax-service" })).total, 1);
+  assert.equal((await list({ q: code, state: "kept" })).total, 0);
+  assert.equal((await list({ q: code, department: "山西省市场监督管理局" })).total, 0);
+  assert.equal((await list({ q: code, template: "electricity" })).total, 0);
+  const newest = await list({ department: TAX_DEPARTMENT, per_page: "1" });
+  assert.equal(newest.publications.length, 1);
+  assert.ok(newest.total >= 1);
+  await problem(await fetch(`${base}/api/v1/publications?state=pending`), 400, "bad-query");
+  await problem(await fetch(`${base}/api/v1/publications?page=4294967295&per_page=100`), 400, "bad-query");
 });

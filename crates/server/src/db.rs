@@ -155,6 +155,9 @@ const MIGRATIONS: &[&str] = &[
         receipt TEXT NOT NULL
     ) STRICT;
     CREATE INDEX decisions_by_target ON decisions (target, sequence);",
+    // 7: the subject's name beside each commitment, for the publication list (信用承诺公示) and its search.
+    "ALTER TABLE commitments ADD COLUMN subject_name TEXT NOT NULL DEFAULT '';
+    CREATE INDEX commitments_by_template ON commitments (template_id, sequence);",
 ];
 
 #[derive(Clone)]

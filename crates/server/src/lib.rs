@@ -111,6 +111,7 @@ fn api_routes() -> Router<AppState> {
         .route("/server-keys", get(api::keys::server_keys))
         .route("/commitments", post(api::commitments::submit))
         .route("/decisions", post(api::decisions::decide))
+        .route("/publications", get(api::commitments::publications))
         .route("/commitments/{id}", get(api::commitments::get_one))
         .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
         .route("/subjects", get(api::subjects::search))

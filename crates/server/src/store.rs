@@ -68,6 +68,17 @@ pub struct CommitmentRow {
     /// False for rows signed as xinnuo.commitment/1, whose signed payload holds personal data.
     #[serde(skip)]
     pub publishable: bool,
+    pub subject_name: String,
+}
+
+/// Which commitments a publication list shows.
+#[derive(Debug, Default)]
+pub struct PublicationFilter {
+    /// Only these templates (a department's, or one); `None`: all.
+    pub templates: Option<Vec<String>>,
+    pub state: Option<xinnuo_core::decision::CommitmentState>,
+    /// Part of a subject's name or credit code.
+    pub query: Option<String>,
 }
 
 /// What is known of a verified submission before it is stored.
@@ -79,6 +90,8 @@ pub struct NewCommitment {
     pub signer_kid: String,
     pub signed_at: String,
     pub received_at: String,
+    /// The committing subject's name (not personal data: published).
+    pub subject_name: String,
     /// The JWS without disclosures (published).
     pub envelope: String,
     /// Masks of the personal values, as JSON (published).
@@ -134,7 +147,7 @@ fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentSt
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
-     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable";
+     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name";
 
 fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
     Ok(CommitmentRow {
@@ -159,6 +172,7 @@ fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
         receipt: json_column(row, 11)?,
         masked: json_column(row, 12)?,
         publishable: row.get::<_, i64>(13)? == 1,
+        subject_name: row.get(14)?,
     })
 }
 
@@ -417,8 +431,9 @@ impl Db {
             transaction
                 .prepare_cached(
                     "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable, lifecycle)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted')",
+                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable, lifecycle,
+                     subject_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13)",
                 )?
                 .execute(params![
                     sequence,
@@ -432,7 +447,8 @@ impl Db {
                     key_status_name(status),
                     new.envelope,
                     receipt,
-                    new.masked
+                    new.masked,
+                    new.subject_name
                 ])?;
             transaction
                 .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
@@ -453,6 +469,39 @@ impl Db {
                 .query_row([submission_id], |row| row.get(0))
                 .optional()?;
             text.map(|text| serde_json::from_str(&text).map_err(|_| DbError::Corrupt("disclosures"))).transpose()
+        })
+    }
+
+    /// The publication list (信用承诺公示): published commitments, newest first, filtered by templates (those of
+    /// a department, or one), state and a search in names and credit codes. Returns the total and one page.
+    pub fn publications(
+        &self,
+        filter: &PublicationFilter,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(u64, Vec<CommitmentRow>), DbError> {
+        self.with(|c| {
+            let templates = filter.templates.as_ref().map(|ids| serde_json::json!(ids).to_string());
+            let pattern = filter.query.as_ref().map(|q| {
+                format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+            });
+            let condition = "publishable = 1
+                 AND (?1 IS NULL OR template_id IN (SELECT value FROM json_each(?1)))
+                 AND (?2 IS NULL OR lifecycle = ?2)
+                 AND (?3 IS NULL OR subject_name LIKE ?3 ESCAPE '\\' OR credit_code LIKE ?3 ESCAPE '\\')";
+            let state = filter.state.map(|s| s.as_str());
+            let total: i64 = c.query_row(
+                &format!("SELECT COUNT(*) FROM commitments WHERE {condition}"),
+                params![templates, state, pattern],
+                |row| row.get(0),
+            )?;
+            let rows = c
+                .prepare_cached(&format!(
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?4 OFFSET ?5"
+                ))?
+                .query_map(params![templates, state, pattern, limit, offset], commitment_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((total as u64, rows))
         })
     }
 

@@ -14,8 +14,9 @@ use xinnuo_core::template::{self, TemplateError};
 
 use super::body::read_jws_text;
 use crate::problem::Problem;
-use crate::store::{CommitmentRow, NewCommitment};
+use crate::store::{CommitmentRow, NewCommitment, PublicationFilter};
 use crate::{blocking, now_millis, AppState};
+use xinnuo_core::decision::CommitmentState;
 
 /// Largest signed commitment accepted.
 pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
@@ -119,6 +120,7 @@ pub fn store_submission(
         credit_code: credit_code.clone(),
         template_id: signed.prepared.template.id.clone(),
         template_version: signed.prepared.template.version.clone(),
+        subject_name: signed.prepared.values.get("subject_name").and_then(Value::as_str).unwrap_or_default().to_owned(),
         signer_kid: signed.envelope.kid.clone(),
         signed_at: signed.signed_at.clone(),
         received_at: received_at.clone(),
@@ -316,4 +318,67 @@ pub async fn get_disclosed(
         signed_file["header"] = serde_json::json!({ "disclosures": disclosures });
     }
     Ok(Json(DisclosedCommitment { submission_id: row.submission_id, credit_code: row.credit_code, signed_file }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PublicationQuery {
+    department: Option<String>,
+    template: Option<String>,
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct Publications {
+    total: u64,
+    page: u32,
+    per_page: u32,
+    publications: Vec<CommitmentView>,
+}
+
+/// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
+/// commitments (no personal values), newest first, with their state.
+pub async fn publications(
+    State(state): State<AppState>,
+    query: Result<axum::extract::Query<PublicationQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Publications>, Problem> {
+    let axum::extract::Query(query) = query.map_err(|e| {
+        Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
+    })?;
+    let blank = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let lifecycle = match blank(query.state) {
+        None => None,
+        Some(text) => Some(CommitmentState::parse(&text).ok_or_else(|| {
+            Problem::bad_request(
+                "bad-query",
+                format!("state 应为 submitted、returned、in_force、kept 或 broken，而不是 {text:?}。"),
+                format!("state must be submitted, returned, in_force, kept or broken, not {text:?}."),
+            )
+        })?),
+    };
+    let by_department = blank(query.department).map(|department| {
+        template::all()
+            .iter()
+            .filter(|t| t.departments.iter().any(|d| d.zh == department || d.en == department))
+            .map(|t| t.id.clone())
+            .collect::<Vec<_>>()
+    });
+    let templates = match (by_department, blank(query.template)) {
+        (Some(ids), Some(one)) => Some(ids.into_iter().filter(|id| *id == one).collect()),
+        (Some(ids), None) => Some(ids),
+        (None, Some(one)) => Some(vec![one]),
+        (None, None) => None,
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
+        Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
+    })?;
+    let filter =
+        PublicationFilter { templates, state: lifecycle, query: blank(query.q).map(|q| q.chars().take(100).collect()) };
+    let db = state.db.clone();
+    let (total, rows) = blocking(move || db.publications(&filter, offset, per_page).map_err(Problem::internal)).await?;
+    Ok(Json(Publications { total, page, per_page, publications: rows.into_iter().map(Into::into).collect() }))
 }
