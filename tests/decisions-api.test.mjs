@@ -134,3 +134,40 @@ test("the 信用承诺 column lists published commitments by department, templat
   await problem(await fetch(`${base}/api/v1/publications?state=pending`), 400, "bad-query");
   await problem(await fetch(`${base}/api/v1/publications?page=4294967295&per_page=100`), 400, "bad-query");
 });
+
+test("officers sign in by signing a one-time challenge, and see their department's commitments with personal values", async () => {
+  const signIn = async (who) => {
+    const { challenge } = await (await postJson("/api/v1/officer-sessions/challenge", "")).json();
+    const body = signFlattenedJws({ type: "xinnuo.officer-sign-in/1", challenge, signed_at: new Date().toISOString() }, who.privateKey);
+    return { body, answer: await postJson("/api/v1/officer-sessions", body) };
+  };
+  const values = { ...TAX_VALUES, credit_code: randomCreditCode("140105"), legal_rep_id: "11010519491231002X" };
+  const id = await submitCommitment(values);
+  const { body, answer } = await signIn(tax);
+  assert.equal(answer.status, 201);
+  const session = await answer.json();
+  assert.equal(session.officer.department, TAX_DEPARTMENT);
+  assert.match(session.token, /^[A-Za-z0-9_-]{43}$/);
+  // A challenge works once.
+  await problem(await postJson("/api/v1/officer-sessions", body), 401, "unauthorized");
+  const inbox = async (token, query = "") => fetch(`${base}/api/v1/dept/commitments?${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const mine = await (await inbox(session.token, `q=${values.credit_code}`)).json();
+  assert.equal(mine.department, TAX_DEPARTMENT);
+  assert.equal(mine.total, 1);
+  assert.equal(mine.commitments[0].submission_id, id);
+  // The department sees the personal values, each checked against its signed digest.
+  const seen = xinnuo.verifyEnvelope(JSON.stringify(mine.commitments[0].signed_file));
+  assert.equal(seen.valid, true);
+  assert.equal(seen.disclosed.legal_rep_id, "11010519491231002X");
+  // Nobody else does.
+  await problem(await inbox(undefined), 401, "unauthorized");
+  await problem(await inbox("not-a-token"), 401, "unauthorized");
+  const stranger = { privateKey: generateKeyPairSync("ed25519").privateKey };
+  await problem((await signIn(stranger)).answer, 401, "unauthorized");
+  const market = await officer("山西省市场监督管理局");
+  const marketSession = await (await signIn(market)).answer.json();
+  assert.equal((await (await inbox(marketSession.token, `q=${values.credit_code}`)).json()).total, 0, "another department sees none of it");
+  // A revoked officer's session ends with the revocation.
+  cli("revoke", market.kid);
+  await problem(await inbox(marketSession.token), 401, "unauthorized");
+});

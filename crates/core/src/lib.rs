@@ -12,6 +12,7 @@ pub mod enrolment;
 pub mod envelope;
 pub mod receipt;
 pub mod repair;
+pub mod session;
 pub mod status;
 pub mod template;
 pub mod text;

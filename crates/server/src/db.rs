@@ -158,6 +158,17 @@ const MIGRATIONS: &[&str] = &[
     // 7: the subject's name beside each commitment, for the publication list (信用承诺公示) and its search.
     "ALTER TABLE commitments ADD COLUMN subject_name TEXT NOT NULL DEFAULT '';
     CREATE INDEX commitments_by_template ON commitments (template_id, sequence);",
+    // 8: officers' sign-in: challenges the server gave out (used once, short-lived) and the sessions they
+    // opened (only a hash of each bearer token is kept).
+    "CREATE TABLE officer_challenges (
+        challenge TEXT PRIMARY KEY,
+        expires_at_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE officer_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        kid TEXT NOT NULL REFERENCES officers (kid),
+        expires_at_ms INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 #[derive(Clone)]

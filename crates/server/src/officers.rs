@@ -227,6 +227,54 @@ impl Db {
         })
     }
 
+    /// Keeps a sign-in challenge until `expires_at_ms` (dropping those already expired).
+    pub fn add_challenge(&self, challenge: &str, now_ms: u64, expires_at_ms: u64) -> Result<(), DbError> {
+        self.with(|c| {
+            c.execute("DELETE FROM officer_challenges WHERE expires_at_ms <= ?1", [now_ms as i64])?;
+            c.execute(
+                "INSERT INTO officer_challenges (challenge, expires_at_ms) VALUES (?1, ?2)",
+                params![challenge, expires_at_ms as i64],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Uses a challenge up: true when it was given out and has not expired; it can never be used again.
+    pub fn take_challenge(&self, challenge: &str, now_ms: u64) -> Result<bool, DbError> {
+        self.with(|c| {
+            let taken = c.execute(
+                "DELETE FROM officer_challenges WHERE challenge = ?1 AND expires_at_ms > ?2",
+                params![challenge, now_ms as i64],
+            )?;
+            Ok(taken == 1)
+        })
+    }
+
+    /// Opens a session for an officer: stores the token's hash until `expires_at_ms`.
+    pub fn open_session(&self, token_sha256: &str, kid: &str, now_ms: u64, expires_at_ms: u64) -> Result<(), DbError> {
+        self.with(|c| {
+            c.execute("DELETE FROM officer_sessions WHERE expires_at_ms <= ?1", [now_ms as i64])?;
+            c.execute(
+                "INSERT INTO officer_sessions (token_sha256, kid, expires_at_ms) VALUES (?1, ?2, ?3)",
+                params![token_sha256, kid, expires_at_ms as i64],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The active officer a live session belongs to.
+    pub fn session_officer(&self, token_sha256: &str, now_ms: u64) -> Result<Option<OfficerRow>, DbError> {
+        self.with(|c| {
+            Ok(c.prepare_cached(&format!(
+                "SELECT {} FROM officer_sessions s JOIN officers o ON o.kid = s.kid
+                 WHERE s.token_sha256 = ?1 AND s.expires_at_ms > ?2 AND o.revoked_at IS NULL",
+                OFFICER_COLUMNS.split(", ").map(|column| format!("o.{column}")).collect::<Vec<_>>().join(", ")
+            ))?
+            .query_row(params![token_sha256, now_ms as i64], officer_row)
+            .optional()?)
+        })
+    }
+
     /// The decisions on a commitment, in the order they were made.
     pub fn decisions_on(&self, target: &str) -> Result<Vec<DecisionRow>, DbError> {
         self.with(|c| {

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod commitments;
 pub mod decisions;
 pub mod keys;
+pub mod sessions;
 pub mod subjects;
 pub mod templates;
 

@@ -1,0 +1,81 @@
+//! Officers sign in by signing a server challenge with their key (proof of possession, no passwords). The
+//! server issues the challenge and, for a valid signature by an active officer, a short-lived bearer token;
+//! bearer tokens are never sent by a browser on its own, so the session is safe against CSRF.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::UtcTimestamp;
+use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
+
+pub const SIGN_IN_TYPE: &str = "xinnuo.officer-sign-in/1";
+
+/// What an officer signs to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    #[serde(rename = "type")]
+    pub sign_in_type: String,
+    /// The server's challenge, as it was given.
+    pub challenge: String,
+    pub signed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SignInError {
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    #[error("不是登录签名（type 应为 {SIGN_IN_TYPE}）/ not a sign-in (type must be {SIGN_IN_TYPE})")]
+    NotASignIn,
+    #[error("登录挑战应为服务器给出的 base64url 值 / the challenge must be the server's base64url value")]
+    BadChallenge,
+    #[error("签名时间格式应为 UTC 时间戳 / signed_at must be a UTC timestamp")]
+    BadTime,
+}
+
+fn checked(sign_in: &SignIn) -> Result<(), SignInError> {
+    if sign_in.sign_in_type != SIGN_IN_TYPE {
+        return Err(SignInError::NotASignIn);
+    }
+    if URL_SAFE_NO_PAD.decode(&sign_in.challenge).map_or(true, |c| c.len() != 32) {
+        return Err(SignInError::BadChallenge);
+    }
+    UtcTimestamp::parse(&sign_in.signed_at).map_err(|_| SignInError::BadTime)?;
+    Ok(())
+}
+
+/// Signs a challenge with an officer's key.
+pub fn sign(challenge: &str, signed_at: &str, signer: &envelope::Signer) -> Result<FlattenedJws, SignInError> {
+    let sign_in =
+        SignIn { sign_in_type: SIGN_IN_TYPE.into(), challenge: challenge.into(), signed_at: signed_at.into() };
+    checked(&sign_in)?;
+    let payload = serde_json::to_value(&sign_in).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    Ok(signer.sign(&payload)?)
+}
+
+/// The signature and the shape; whether the challenge is the server's and fresh, and the key an active
+/// officer's, is the server's check.
+pub fn verify(jws: &str) -> Result<(Verified, SignIn), SignInError> {
+    let verified = envelope::verify(jws)?;
+    let sign_in: SignIn = serde_json::from_value(verified.payload.clone()).map_err(|_| SignInError::NotASignIn)?;
+    checked(&sign_in)?;
+    Ok((verified, sign_in))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_challenge_proves_the_key() {
+        let officer = envelope::Signer::from_seed(&[8; 32]);
+        let challenge = URL_SAFE_NO_PAD.encode([3; 32]);
+        let jws = sign(&challenge, "2026-12-02T02:00:00Z", &officer).unwrap();
+        let (verified, sign_in) = verify(&jws.to_json()).unwrap();
+        assert_eq!((verified.kid.as_str(), sign_in.challenge.as_str()), (officer.kid(), challenge.as_str()));
+        assert_eq!(sign("short", "2026-12-02T02:00:00Z", &officer).unwrap_err(), SignInError::BadChallenge);
+        let decision = envelope::sign(&serde_json::json!({"type": "xinnuo.decision/1"}), &[8; 32]).unwrap();
+        assert_eq!(verify(&decision.to_json()).unwrap_err(), SignInError::NotASignIn);
+    }
+}
