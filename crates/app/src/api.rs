@@ -244,3 +244,65 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     }
     TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
 }
+
+/// An officer's signed-in session (the bearer token lives in memory only).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OfficerSession {
+    pub token: String,
+    pub expires_at: String,
+    pub officer: Officer,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Officer {
+    pub kid: String,
+    pub department: String,
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+struct Challenge {
+    challenge: String,
+}
+
+/// A one-time sign-in challenge from the server.
+pub async fn officer_challenge() -> Result<String, ApiError> {
+    post_json::<Challenge>("api/v1/officer-sessions/challenge", "").await.map(|c| c.challenge)
+}
+
+pub async fn officer_sign_in(jws: &str) -> Result<OfficerSession, ApiError> {
+    post_json("api/v1/officer-sessions", jws).await
+}
+
+/// One of the department's commitments, with its signed file and disclosures.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptItem {
+    pub submission_id: String,
+    pub subject_name: String,
+    pub credit_code: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub state: xinnuo_core::decision::CommitmentState,
+    pub received_at: String,
+    pub signed_file: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptInbox {
+    pub department: String,
+    pub total: u64,
+    pub commitments: Vec<DeptItem>,
+}
+
+/// The department's commitments in `state` (all when `None`), for a signed-in officer.
+pub async fn dept_commitments(token: &str, state: Option<&str>) -> Result<DeptInbox, ApiError> {
+    let query = state.map(|s| format!("?state={s}")).unwrap_or_default();
+    let request = Request::get(&url(&format!("api/v1/dept/commitments{query}")))
+        .header("authorization", &format!("Bearer {token}"));
+    read(request.send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+}
+
+/// Sends a signed decision; the answer is the recorded decision with the state it led to.
+pub async fn post_decision(jws: &str) -> Result<Value, ApiError> {
+    post_json("api/v1/decisions", jws).await
+}

@@ -111,6 +111,7 @@ pub fn App() -> Html {
         Route::Print(id) => html! { <PrintPage {lang} id={id.clone()} /> },
         Route::Status(code) => html! { <StatusPage {lang} code={code.clone()} /> },
         Route::Outbox => html! { <OutboxPage {lang} persisted={*persisted} /> },
+        Route::Dept => html! { <crate::pages::dept::DeptPage {lang} /> },
         Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
     html! {
@@ -124,6 +125,7 @@ pub fn App() -> Html {
                     { tab(Route::Keys, "密钥", "Keys") }
                     { tab(Route::Verify(None), "验证", "Verify") }
                     { tab(Route::Outbox, "草稿与发件箱", "Drafts & outbox") }
+                    { tab(Route::Dept, "部门办理", "Department") }
                 </nav>
                 <div class="tools">
                     if route == Route::Check {

@@ -16,6 +16,8 @@ pub enum Route {
     Outbox,
     /// The repair wizard's application for one record: (credit code, record id).
     Repair(String, String),
+    /// The department console.
+    Dept,
 }
 
 impl Route {
@@ -30,6 +32,7 @@ impl Route {
             ("print", Some(id)) => Self::Print(id),
             ("status", code) => Self::Status(code),
             ("outbox", _) => Self::Outbox,
+            ("dept", _) => Self::Dept,
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -48,6 +51,7 @@ impl Route {
             Self::Print(id) => format!("#/print/{id}"),
             Self::Status(None) => "#/status".into(),
             Self::Outbox => "#/outbox".into(),
+            Self::Dept => "#/dept".into(),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
@@ -102,6 +106,7 @@ mod tests {
             Route::Verify(None),
             Route::Verify(Some("ab".into())),
             Route::Print("cd".into()),
+            Route::Dept,
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }
