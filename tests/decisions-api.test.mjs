@@ -171,3 +171,23 @@ test("officers sign in by signing a one-time challenge, and see their department
   cli("revoke", market.kid);
   await problem(await inbox(marketSession.token), 401, "unauthorized");
 });
+
+test("a commitment found broken becomes a record of the subject: its tier changes and the repair wizard sees it", async () => {
+  const code = randomCreditCode("140105");
+  const id = await submitCommitment({ ...TAX_VALUES, credit_code: code, subject_name: "晋示例违诺认定有限公司" });
+  const before = await fetch(`${base}/api/v1/subjects/${code}`);
+  assert.equal(before.status, 404, "not in the register before");
+  await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey));
+  const broken = await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按承诺期限补交材料"), tax.privateKey));
+  assert.equal(broken.status, 201);
+  const subject = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(subject.profile.name, "晋示例违诺认定有限公司");
+  const [record] = subject.profile.records;
+  assert.equal(record.kind, "broken_commitment");
+  assert.equal(record.authority, TAX_DEPARTMENT);
+  assert.match(record.summary, /违背《纳税服务信用承诺书》：未按承诺期限补交材料/);
+  assert.equal(subject.summary.tier, "attention");
+  const evaluation = subject.evaluations.find((e) => e.record_id === record.id) ?? subject.evaluations[0];
+  assert.equal(evaluation.class, "general");
+  assert.equal(evaluation.class_guessed, true);
+});

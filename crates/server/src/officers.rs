@@ -54,11 +54,19 @@ pub struct NewDecision {
     pub envelope: String,
 }
 
-/// What the target of a decision is, for the caller's checks: its template and its state now.
+/// What the target of a decision is, for the caller's checks: its subject, template and state now.
 pub struct Target {
+    pub credit_code: String,
+    pub subject_name: String,
     pub template_id: String,
     pub template_version: String,
     pub state: CommitmentState,
+}
+
+/// A record the decision adds to the subject's credit record (a broken commitment): its id and JSON body.
+pub struct NewRecord {
+    pub id: String,
+    pub body: Value,
 }
 
 const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at";
@@ -166,7 +174,8 @@ impl Db {
     pub fn decide<E>(
         &self,
         new: NewDecision,
-        check: impl FnOnce(Option<Target>) -> Result<CommitmentState, E>,
+        check: impl FnOnce(Option<&Target>) -> Result<CommitmentState, E>,
+        record_for: impl FnOnce(&Target) -> Option<NewRecord>,
         receipt_for: impl FnOnce(u64, CommitmentState) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.with(|c| {
@@ -179,22 +188,38 @@ impl Db {
                 return Ok(Ok((row, false)));
             }
             let target = transaction
-                .prepare_cached("SELECT template_id, template_version, lifecycle FROM commitments WHERE submission_id = ?1")?
+                .prepare_cached(
+                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle FROM commitments
+                     WHERE submission_id = ?1",
+                )?
                 .query_row([&new.target], |row| {
-                    let state: String = row.get(2)?;
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, state))
+                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
                 })
                 .optional()?
-                .map(|(template_id, template_version, state)| {
+                .map(|(credit_code, subject_name, template_id, template_version, state)| {
                     CommitmentState::parse(&state)
-                        .map(|state| Target { template_id, template_version, state })
+                        .map(|state| Target { credit_code, subject_name, template_id, template_version, state })
                         .ok_or(DbError::Corrupt("commitment lifecycle"))
                 })
                 .transpose()?;
-            let state = match check(target) {
+            let state = match check(target.as_ref()) {
                 Ok(state) => state,
                 Err(refusal) => return Ok(Err(refusal)),
             };
+            // The check passed, so there is a target.
+            let target = target.ok_or(DbError::Corrupt("decision target"))?;
+            if let Some(record) = record_for(&target) {
+                // The subject enters the register if it is not there yet (named as it signed).
+                transaction.execute(
+                    "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
+                     ON CONFLICT (credit_code) DO NOTHING",
+                    params![target.credit_code, target.subject_name, new.received_at],
+                )?;
+                transaction.execute(
+                    "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+                    params![target.credit_code, record.id, record.body.to_string()],
+                )?;
+            }
             let sequence: i64 =
                 transaction.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", [], |row| row.get(0))?;
             let receipt = receipt_for(sequence as u64, state).map_err(DbError::Other)?;

@@ -360,7 +360,9 @@ fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_
 fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let (class, guessed, periods_rule) = match record.kind {
         RecordKind::SeriousDishonestyList => (PenaltyClass::Serious, false, rule("sector.serious_list")),
-        RecordKind::OtherDishonesty if record.class.is_none() => (PenaltyClass::General, true, regime.periods_rule()),
+        RecordKind::OtherDishonesty | RecordKind::BrokenCommitment if record.class.is_none() => {
+            (PenaltyClass::General, true, regime.periods_rule())
+        }
         _ => {
             let (class, guessed) = record.class_or_guess();
             (class, guessed, regime.periods_rule())

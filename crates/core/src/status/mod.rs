@@ -27,6 +27,10 @@ pub enum RecordKind {
     RedList,
     /// 其他失信信息.
     OtherDishonesty,
+    /// 违背信用承诺: a department found a commitment broken (晋政办发〔2020〕10号 item 2: commitments and whether
+    /// they were kept enter the credit record). Its class follows the field's rules; without one it is taken
+    /// as general, and said to be a guess.
+    BrokenCommitment,
 }
 
 impl RecordKind {
@@ -39,6 +43,7 @@ impl RecordKind {
             Self::CourtDishonestDebtor => "失信被执行人",
             Self::RedList => "守信激励名单",
             Self::OtherDishonesty => "其他失信信息",
+            Self::BrokenCommitment => "违背信用承诺",
         }
     }
 
@@ -51,6 +56,7 @@ impl RecordKind {
             Self::CourtDishonestDebtor => "Court dishonest debtor",
             Self::RedList => "Red list (trustworthy)",
             Self::OtherDishonesty => "Other dishonesty record",
+            Self::BrokenCommitment => "Broken credit commitment",
         }
     }
 

@@ -75,3 +75,15 @@ fn names_and_record_texts_that_would_display_otherwise_are_refused() {
     let error = Profile::from_json(with_record).unwrap_err();
     assert!(matches!(&error, RecordError::Invalid { field, .. } if field == "summary"), "{error}");
 }
+
+#[test]
+fn a_broken_commitment_is_a_dishonesty_record_until_its_publication_ends() {
+    let broken = json!({"id": "broken-1", "kind": "broken_commitment", "decision_no": "国家税务总局山西省税务局 违诺认定 1a2b3c4d",
+        "authority": "国家税务总局山西省税务局", "decided_on": "2026-11-02", "summary": "未按承诺期限补交材料"});
+    assert_eq!(tier(json!([broken.clone()]), json!([]), "2026-12-02"), Tier::Attention);
+    let record = Record::from_json(broken).unwrap();
+    let evaluation = crate::repair::evaluate(&record, &[], Date::parse("2026-12-02").unwrap()).unwrap();
+    assert_eq!(evaluation.class, Some(PenaltyClass::General));
+    assert!(evaluation.class_guessed, "no class given: taken as general, and said to be a guess");
+    assert_eq!(RecordKind::BrokenCommitment.label_zh(), "违背信用承诺");
+}

@@ -13,7 +13,7 @@ use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
 use super::commitments::envelope_problem;
-use crate::officers::{DecisionRow, NewDecision, Target};
+use crate::officers::{DecisionRow, NewDecision, NewRecord, Target};
 use crate::problem::Problem;
 use crate::{blocking, now_millis, AppState};
 
@@ -68,6 +68,40 @@ fn departments_of(target: &Target) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision and
+/// decided by the officer's department; its class is left to the rules (the core takes it as general and
+/// says so).
+fn broken_commitment_record(
+    target: &Target,
+    decision_id: &str,
+    decision: &xinnuo_core::decision::Decision,
+    department: &str,
+    now_ms: u64,
+) -> Option<NewRecord> {
+    if decision.action != xinnuo_core::decision::Action::Broken {
+        return None;
+    }
+    let decided_on =
+        xinnuo_core::calendar::UtcTimestamp::parse(&xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now_ms))
+            .ok()?
+            .china_date();
+    let title = template::get(&target.template_id, Some(&target.template_version))
+        .map(|t| t.title.zh.clone())
+        .unwrap_or_default();
+    let body = serde_json::json!({
+        "id": format!("broken-{}", &decision_id[..16]),
+        "kind": "broken_commitment",
+        "decision_no": format!("{department}违诺认定 {}", &decision_id[..8]),
+        "authority": department,
+        "market_regulation": false,
+        "decided_on": decided_on,
+        "summary": format!("违背《{title}》：{}", decision.reason),
+    });
+    // Written in the shape every record has; refused by the core's own reader means a bug here, not input.
+    xinnuo_core::status::Record::from_json(body.clone()).ok().filter(|r| r.check().is_ok())?;
+    Some(NewRecord { id: format!("broken-{}", &decision_id[..16]), body })
+}
+
 /// `POST /api/v1/decisions` → 201 `{decision_id, state, receipt, …}`; the same decision again → 200.
 pub async fn decide(
     State(state): State<AppState>,
@@ -108,7 +142,7 @@ pub async fn decide(
             envelope: verified.jws.to_json(),
         };
         let department = officer.department.clone();
-        let check = |target: Option<Target>| -> Result<CommitmentState, Problem> {
+        let check = |target: Option<&Target>| -> Result<CommitmentState, Problem> {
             let target = target.ok_or_else(|| {
                 Problem::unprocessable(
                     "unknown-target",
@@ -116,7 +150,7 @@ pub async fn decide(
                     format!("No commitment with id {}.", decision.target),
                 )
             })?;
-            let departments = departments_of(&target);
+            let departments = departments_of(target);
             if !departments.contains(&department) {
                 return Err(forbidden(
                     "other-department",
@@ -140,7 +174,9 @@ pub async fn decide(
             };
             decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
-        db.decide(new, check, receipt_for).map_err(Problem::internal)?
+        let record_for =
+            |target: &Target| broken_commitment_record(target, &verified.submission_id, &decision, &department, now);
+        db.decide(new, check, record_for, receipt_for).map_err(Problem::internal)?
     })
     .await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
