@@ -208,6 +208,8 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   assert.equal(signedReceipt.keyStatusLabel.zh, "密钥已吊销");
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin), 409, "enrolment-revoked");
 
+  // The admin token never goes on a command line, where the process list shows it.
+  assert.throws(() => execFileSync(process.env.XINNUO_SERVER_BIN, ["serve", "--admin-token", "x".repeat(40)], { stdio: "pipe" }), /unexpected argument '--admin-token'/);
   // Every admin action is on record, for the admin only.
   await problem(await fetch(`${base}/api/v1/admin/actions`), 401, "unauthorized");
   const log = await (await fetch(`${base}/api/v1/admin/actions`, { headers: admin })).json();

@@ -69,6 +69,8 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
     add(`oversize ${size} → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify({ pad: "x".repeat(size) }) }, 413, "too-large");
     add(`oversize chunked ${size} → ${path}`, { raw: { method: "POST", path, headers: { ...json, "transfer-encoding": "chunked" }, chunks: ["{\"pad\":\"", "x".repeat(size), "\"}"] } }, 413, "too-large");
   }
+  // A body declared far too large is refused before a byte of it is read.
+  add("declared 100 MiB", { raw: { method: "POST", path: "/api/v1/commitments", headers: { ...json, "content-length": String(100 * 1024 * 1024) }, chunks: ["{"] } }, 413, "too-large");
   add("codes:check over 4 MiB", { method: "POST", path: "/api/v1/codes:check", headers: { "content-type": "text/plain" }, body: "9".repeat(5 * 1024 * 1024) }, 413, "too-large");
   // Wrong content types.
   for (const path of postTo) {

@@ -18,40 +18,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API and the app (创建数据库，如不存在 / creates the database on first run).
-    Serve {
-        /// Address to listen on; port 0 picks a free port (the chosen URL is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// SQLite database file.
-        #[arg(long, default_value = "xinnuo.db")]
-        db: PathBuf,
-        /// Folder of the built app (`cargo xtask build` writes it).
-        #[arg(long)]
-        dist: Option<PathBuf>,
-        /// Mark the database as a demo database (示例数据).
-        #[arg(long)]
-        demo: bool,
-        /// A file whose first line is the admin API's bearer token (管理令牌, ≥ 32 characters). Or set
-        /// XINNUO_ADMIN_TOKEN; never on the command line, where the process list shows it. Without either the
-        /// admin API is off.
-        #[arg(long)]
-        admin_token_file: Option<PathBuf>,
-        /// A department site allowed to call the API from its pages (widgets), e.g. https://credit.example.gov.cn;
-        /// repeat for several.
-        #[arg(long = "allow-origin")]
-        allow_origins: Vec<String>,
-        /// Also serve the embedding demo (a department-style page, from --embed-demo-dir) on this second
-        /// address, a different origin; its origin is allowed to call the API. For development: the demo is
-        /// never part of the app's own files.
-        #[arg(long)]
-        embed_demo_addr: Option<SocketAddr>,
-        /// Where the embedding demo's files are.
-        #[arg(long, default_value = "web/embed-demo")]
-        embed_demo_dir: PathBuf,
-        /// The server is reached over HTTPS (directly or through a proxy): send Strict-Transport-Security.
-        #[arg(long)]
-        https: bool,
-    },
+    Serve(ServeArgs),
     /// Import subjects and records from a JSON or CSV file (全部成功才导入 / all or nothing).
     Import {
         /// `.json` ({"subjects": [...]}) or `.csv` (双公示-style, one record per row).
@@ -343,15 +310,39 @@ fn unix_seconds_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
+#[derive(clap::Args)]
 struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the chosen URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// SQLite database file.
+    #[arg(long = "db", default_value = "xinnuo.db")]
     db_path: PathBuf,
+    /// Folder of the built app (`cargo xtask build` writes it).
+    #[arg(long)]
     dist: Option<PathBuf>,
+    /// Mark the database as a demo database (示例数据).
+    #[arg(long)]
     demo: bool,
+    /// A file whose first line is the admin API's bearer token (管理令牌, ≥ 32 characters). Or set
+    /// XINNUO_ADMIN_TOKEN; never on the command line, where the process list shows it. Without either the
+    /// admin API is off.
+    #[arg(long)]
     admin_token_file: Option<PathBuf>,
+    /// A department site allowed to call the API from its pages (widgets), e.g. https://credit.example.gov.cn;
+    /// repeat for several.
+    #[arg(long = "allow-origin")]
     allow_origins: Vec<String>,
+    /// Also serve the embedding demo (a department-style page, from --embed-demo-dir) on this second
+    /// address, a different origin; its origin is allowed to call the API. For development: the demo is
+    /// never part of the app's own files.
+    #[arg(long)]
     embed_demo_addr: Option<SocketAddr>,
+    /// Where the embedding demo's files are.
+    #[arg(long, default_value = "web/embed-demo")]
     embed_demo_dir: PathBuf,
+    /// The server is reached over HTTPS (directly or through a proxy): send Strict-Transport-Security.
+    #[arg(long)]
     https: bool,
 }
 
@@ -422,30 +413,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve {
-            addr,
-            db,
-            dist,
-            demo,
-            admin_token_file,
-            allow_origins,
-            embed_demo_addr,
-            embed_demo_dir,
-            https,
-        } => {
-            let args = ServeArgs {
-                addr,
-                db_path: db,
-                dist,
-                demo,
-                admin_token_file,
-                allow_origins,
-                embed_demo_addr,
-                embed_demo_dir,
-                https,
-            };
-            serve(args).await
-        }
+        Command::Serve(args) => serve(args).await,
         Command::Keys { db, action } => keys(db, action),
         Command::Officers { db, action } => officers(db, action),
         Command::Import { file, db } => import(file, db),

@@ -188,6 +188,25 @@ fn decision(
     }
 }
 
+/// Runs an approval or revocation of one enrolment and answers it with the registry's name for the code.
+async fn change_enrolment(
+    state: &AppState,
+    kid: &str,
+    credit_code: String,
+    change: impl FnOnce(&crate::db::Db, &str, &str) -> Result<EnrolmentChange, crate::db::DbError> + Send + 'static,
+) -> Result<Json<EnrolmentDecision>, Problem> {
+    let kid = kid_from(kid);
+    let db = state.db.clone();
+    let lookup = kid.clone();
+    let (change, registry_name) = blocking(move || {
+        let change = change(&db, &lookup, &credit_code);
+        let name = db.registry_name(&credit_code);
+        change.and_then(|change| Ok((change, name?))).map_err(Problem::internal)
+    })
+    .await?;
+    decision(change, &kid, registry_name)
+}
+
 /// `POST /api/v1/admin/keys/{kid}/approve` with `{"credit_code": …}`: approves exactly that enrolment.
 pub async fn approve(
     State(state): State<AppState>,
@@ -199,16 +218,7 @@ pub async fn approve(
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: ApproveRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
-    let kid = kid_from(&kid);
-    let db = state.db.clone();
-    let lookup = kid.clone();
-    let (change, registry_name) = blocking(move || {
-        let change = db.approve(&lookup, &credit_code, "admin-api", &now());
-        let name = db.registry_name(&credit_code);
-        change.and_then(|change| Ok((change, name?))).map_err(|e| Problem::internal(e.to_string()))
-    })
-    .await?;
-    decision(change, &kid, registry_name)
+    change_enrolment(&state, &kid, credit_code, |db, kid, code| db.approve(kid, code, "admin-api", &now())).await
 }
 
 /// `POST /api/v1/admin/keys/{kid}/revoke` with `{"credit_code": …, "reason": …}`: from now on signatures by
@@ -224,16 +234,8 @@ pub async fn revoke(
     let request: RevokeRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
     let reason = checked_reason(&request.reason)?;
-    let kid = kid_from(&kid);
-    let db = state.db.clone();
-    let lookup = kid.clone();
-    let (change, registry_name) = blocking(move || {
-        let change = db.revoke(&lookup, &credit_code, &reason, "admin-api", &now());
-        let name = db.registry_name(&credit_code);
-        change.and_then(|change| Ok((change, name?))).map_err(|e| Problem::internal(e.to_string()))
-    })
-    .await?;
-    decision(change, &kid, registry_name)
+    change_enrolment(&state, &kid, credit_code, move |db, kid, code| db.revoke(kid, code, &reason, "admin-api", &now()))
+        .await
 }
 
 /// A revocation reason: 2–500 characters of visible text.
