@@ -191,3 +191,42 @@ test("a commitment found broken becomes a record of the subject: its tier change
   assert.equal(evaluation.class, "general");
   assert.equal(evaluation.class_guessed, true);
 });
+
+test("the authority that decided a record grants its repair: the record's publication ends and the tier is recomputed", async () => {
+  const day = (daysAgo) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const code = randomCreditCode("140105");
+  const authority = "太原市示例市场监管局（测试）";
+  const record = { id: "r-repair", kind: "administrative_penalty", decision_no: "晋测试罚〔2026〕9号", authority, decided_on: day(150),
+    class: "general", penalties: ["fine"], obligations_met_on: day(140), summary: "未按规定明码标价（测试）" };
+  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-import-")), "subject.json");
+  await writeFile(file, JSON.stringify({ subjects: [{ credit_code: code, name: "晋测试修复决定有限公司", records: [record] }] }));
+  execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB]);
+  const before = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(before.evaluations[0].outcome, "eligible_now");
+  assert.equal(before.summary.tier, "attention");
+
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const application = key.signCommitment({ template_id: "credit-repair", values: {
+    subject_name: "晋测试修复决定有限公司", credit_code: code, legal_rep: "李四", phone: "13812345678",
+    decision_no: record.decision_no, decision_authority: authority, decision_date: record.decided_on,
+    filer: "self", confirm_read: true, confirm_publish: true,
+  } });
+  key.free();
+  const { submission_id: id } = await (await postJson("/api/v1/repair-applications", application)).json();
+
+  // Only the authority that decided the record decides its repair (谁认定、谁修复).
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other-department");
+  const deciding = await officer(authority);
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id), deciding.privateKey)), 422, "reason-required");
+  const granted = await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id, "已履行义务，公示期满"), deciding.privateKey));
+  assert.equal(granted.status, 201);
+  assert.equal((await granted.json()).state, "granted");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id, "重复"), deciding.privateKey)), 409, "transition-not-allowed");
+
+  const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(after.profile.records[0].removed_on, day(0));
+  assert.equal(after.evaluations[0].outcome, "already_removed");
+  assert.notEqual(after.summary.tier, "attention", "the tier is recomputed without the repaired record");
+  const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
+  assert.deepEqual(published.decisions.map((d) => [d.action, d.state, d.state_label_zh]), [["repair_granted", "granted", "已修复"]]);
+});

@@ -26,6 +26,10 @@ pub enum Action {
     Kept,
     /// 违诺: the department found the commitment broken.
     Broken,
+    /// 准予修复: a repair application granted by the authority that decided the record (谁认定、谁修复).
+    RepairGranted,
+    /// 不予修复: refused, with the reasons.
+    RepairRefused,
 }
 
 impl Action {
@@ -35,6 +39,8 @@ impl Action {
             Self::Return => "退回补正",
             Self::Kept => "认定已履诺",
             Self::Broken => "认定违诺",
+            Self::RepairGranted => "准予信用修复",
+            Self::RepairRefused => "不予信用修复",
         }
     }
 
@@ -44,12 +50,107 @@ impl Action {
             Self::Return => "returned for correction",
             Self::Kept => "found kept",
             Self::Broken => "found broken",
+            Self::RepairGranted => "repair granted",
+            Self::RepairRefused => "repair refused",
         }
     }
 
     /// A return and a finding of a broken commitment must say why; accepting and finding it kept may.
     pub fn needs_reason(self) -> bool {
-        matches!(self, Self::Return | Self::Broken)
+        matches!(self, Self::Return | Self::Broken | Self::RepairRefused)
+    }
+
+    /// Whether the action decides a repair application (else a commitment).
+    pub fn on_repair(self) -> bool {
+        matches!(self, Self::RepairGranted | Self::RepairRefused)
+    }
+}
+
+/// Where a repair application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepairState {
+    /// 修复审核中.
+    Received,
+    /// 已修复: the record's publication ended on the decision.
+    Granted,
+    /// 修复未通过.
+    Refused,
+}
+
+impl RepairState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            // Applications stored before decisions existed were "submitted".
+            "received" | "submitted" => Some(Self::Received),
+            "granted" => Some(Self::Granted),
+            "refused" => Some(Self::Refused),
+            _ => None,
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Received => "修复审核中",
+            Self::Granted => "已修复",
+            Self::Refused => "修复未通过",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Received => "repair under review",
+            Self::Granted => "repaired",
+            Self::Refused => "repair refused",
+        }
+    }
+
+    /// The state after `action`: only an application under review is decided, once.
+    pub fn after(self, action: Action) -> Result<Self, DecisionError> {
+        match (self, action) {
+            (Self::Received, Action::RepairGranted) => Ok(Self::Granted),
+            (Self::Received, Action::RepairRefused) => Ok(Self::Refused),
+            (state, action) => Err(DecisionError::NotNowRepair { state, action }),
+        }
+    }
+}
+
+/// The state a decision led to: a commitment's or a repair application's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Commitment(CommitmentState),
+    Repair(RepairState),
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Commitment(state) => state.as_str(),
+            Self::Repair(state) => state.as_str(),
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Commitment(state) => state.label_zh(),
+            Self::Repair(state) => state.label_zh(),
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Commitment(state) => state.label_en(),
+            Self::Repair(state) => state.label_en(),
+        }
     }
 }
 
@@ -150,6 +251,8 @@ pub enum DecisionError {
     BadNonce,
     #[error("当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNow { state: CommitmentState, action: Action },
+    #[error("修复申请当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
+    NotNowRepair { state: RepairState, action: Action },
 }
 
 impl DecisionError {
@@ -164,7 +267,7 @@ impl DecisionError {
             Self::BadReason => "bad_reason",
             Self::BadTime => "bad_time",
             Self::BadNonce => "bad_nonce",
-            Self::NotNow { .. } => "transition_not_allowed",
+            Self::NotNow { .. } | Self::NotNowRepair { .. } => "transition_not_allowed",
         }
     }
 }
@@ -237,7 +340,7 @@ pub struct DecisionReceipt {
     pub decision_id: String,
     pub target: String,
     pub action: Action,
-    pub state: CommitmentState,
+    pub state: Outcome,
     pub received_at: String,
     pub sequence: u64,
     pub officer_kid: String,
@@ -310,7 +413,7 @@ mod tests {
             decision_id: "cd".repeat(32),
             target: TARGET.into(),
             action: Action::Accept,
-            state: CommitmentState::InForce,
+            state: Outcome::Commitment(CommitmentState::InForce),
             received_at: "2026-12-02T02:00:01.000Z".into(),
             sequence: 1,
             officer_kid: officer().kid().into(),
@@ -345,6 +448,20 @@ mod tests {
         }
         for state in [Submitted, Returned, InForce, Kept, Broken] {
             assert_eq!(CommitmentState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(
+            Submitted.after(Action::RepairGranted),
+            Err(DecisionError::NotNow { state: Submitted, action: Action::RepairGranted })
+        );
+        assert_eq!(RepairState::Received.after(Action::RepairGranted), Ok(RepairState::Granted));
+        assert_eq!(RepairState::Received.after(Action::RepairRefused), Ok(RepairState::Refused));
+        assert!(RepairState::Granted.after(Action::RepairRefused).is_err());
+        assert!(RepairState::Received.after(Action::Accept).is_err());
+        // Stored as their names; read back to the right kind.
+        let outcomes = [Outcome::Commitment(Kept), Outcome::Repair(RepairState::Granted)];
+        for outcome in outcomes {
+            let text = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), outcome);
         }
     }
 }

@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::decision::{Action, CommitmentState};
+use xinnuo_core::decision::{Action, CommitmentState, Outcome, RepairState};
 
 use crate::db::{Db, DbError};
 
@@ -31,7 +31,7 @@ pub struct DecisionRow {
     pub sequence: u64,
     pub target: String,
     pub action: Action,
-    pub state: CommitmentState,
+    pub state: Outcome,
     pub officer_kid: String,
     pub department: String,
     pub reason: String,
@@ -61,6 +61,15 @@ pub struct Target {
     pub template_id: String,
     pub template_version: String,
     pub state: CommitmentState,
+}
+
+/// A repair application a decision is about: the record it asks to repair, and where it stands.
+pub struct RepairTarget {
+    pub credit_code: String,
+    pub record_id: String,
+    /// The authority that decided the record: only its officers decide the repair (谁认定、谁修复).
+    pub authority: String,
+    pub state: RepairState,
 }
 
 /// A record the decision adds to the subject's credit record (a broken commitment): its id and JSON body.
@@ -116,6 +125,45 @@ fn decision_row(row: &Row<'_>) -> rusqlite::Result<DecisionRow> {
         envelope: json_column(row, 10)?,
         receipt: json_column(row, 11)?,
     })
+}
+
+fn existing_decision(connection: &rusqlite::Connection, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
+    Ok(connection
+        .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
+        .query_row([decision_id], decision_row)
+        .optional()?)
+}
+
+/// Stores a decision with the next sequence number and its receipt (signed by `receipt_for`).
+fn insert_decision(
+    connection: &rusqlite::Connection,
+    new: &NewDecision,
+    outcome: Outcome,
+    receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
+) -> Result<DecisionRow, DbError> {
+    let sequence: i64 =
+        connection.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", [], |row| row.get(0))?;
+    let receipt = receipt_for(sequence as u64, outcome).map_err(DbError::Other)?;
+    connection.execute(
+        &format!(
+            "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ),
+        params![
+            new.decision_id,
+            sequence,
+            new.target,
+            name_of(new.action),
+            outcome.as_str(),
+            new.officer_kid,
+            new.department,
+            new.reason,
+            new.decided_at,
+            new.received_at,
+            new.envelope,
+            receipt
+        ],
+    )?;
+    existing_decision(connection, &new.decision_id)?.ok_or(DbError::Corrupt("decision"))
 }
 
 impl Db {
@@ -176,15 +224,11 @@ impl Db {
         new: NewDecision,
         check: impl FnOnce(Option<&Target>) -> Result<CommitmentState, E>,
         record_for: impl FnOnce(&Target) -> Option<NewRecord>,
-        receipt_for: impl FnOnce(u64, CommitmentState) -> Result<String, String>,
+        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.with(|c| {
             let transaction = c.transaction()?;
-            let existing = transaction
-                .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
-                .query_row([&new.decision_id], decision_row)
-                .optional()?;
-            if let Some(row) = existing {
+            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
                 return Ok(Ok((row, false)));
             }
             let target = transaction
@@ -220,33 +264,72 @@ impl Db {
                     params![target.credit_code, record.id, record.body.to_string()],
                 )?;
             }
-            let sequence: i64 =
-                transaction.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", [], |row| row.get(0))?;
-            let receipt = receipt_for(sequence as u64, state).map_err(DbError::Other)?;
             transaction.execute(
                 "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
                 params![new.target, state.as_str()],
             )?;
+            let row = insert_decision(&transaction, &new, Outcome::Commitment(state), receipt_for)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
+        })
+    }
+
+    /// Records a decision on a repair application, atomically: the application's state, and for a grant the
+    /// record's publication ended (`removed_on` = `removed_on`). `check` sees the application (or `None`).
+    pub fn decide_repair<E>(
+        &self,
+        new: NewDecision,
+        removed_on: &str,
+        check: impl FnOnce(Option<&RepairTarget>) -> Result<RepairState, E>,
+        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
+    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
+                return Ok(Ok((row, false)));
+            }
+            let application = transaction
+                .prepare_cached(
+                    "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
+                     JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id WHERE a.submission_id = ?1",
+                )?
+                .query_row([&new.target], |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                    ))
+                })
+                .optional()?;
+            let (target, body) = match application {
+                Some((credit_code, record_id, status, body)) => {
+                    let body: Value = serde_json::from_str(&body).map_err(|_| DbError::Corrupt("record body"))?;
+                    let authority = body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
+                    (Some(RepairTarget { credit_code, record_id, authority, state }), Some(body))
+                }
+                None => (None, None),
+            };
+            let state = match check(target.as_ref()) {
+                Ok(state) => state,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let (Some(target), Some(mut body)) = (target, body) else {
+                return Err(DbError::Corrupt("decision target"));
+            };
             transaction.execute(
-                &format!("INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-                params![
-                    new.decision_id,
-                    sequence,
-                    new.target,
-                    name_of(new.action),
-                    state.as_str(),
-                    new.officer_kid,
-                    new.department,
-                    new.reason,
-                    new.decided_at,
-                    new.received_at,
-                    new.envelope,
-                    receipt
-                ],
+                "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
+                params![new.target, state.as_str()],
             )?;
-            let row = transaction
-                .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
-                .query_row([&new.decision_id], decision_row)?;
+            if state == RepairState::Granted {
+                body["removed_on"] = Value::String(removed_on.to_owned());
+                transaction.execute(
+                    "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
+                    params![target.credit_code, target.record_id, body.to_string()],
+                )?;
+            }
+            let row = insert_decision(&transaction, &new, Outcome::Repair(state), receipt_for)?;
             transaction.commit()?;
             Ok(Ok((row, true)))
         })

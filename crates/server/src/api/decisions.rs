@@ -8,12 +8,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use xinnuo_core::commitment::{self, CommitmentError};
-use xinnuo_core::decision::{self, CommitmentState, DecisionError, DecisionReceipt, DECISION_RECEIPT_TYPE};
+use xinnuo_core::decision::{
+    self, CommitmentState, DecisionError, DecisionReceipt, RepairState, DECISION_RECEIPT_TYPE,
+};
 use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
 use super::commitments::envelope_problem;
-use crate::officers::{DecisionRow, NewDecision, NewRecord, Target};
+use crate::officers::{DecisionRow, NewDecision, NewRecord, RepairTarget, Target};
 use crate::problem::Problem;
 use crate::{blocking, now_millis, AppState};
 
@@ -28,7 +30,9 @@ fn decision_problem(error: &DecisionError) -> Problem {
         DecisionError::ReasonRequired(_) => unprocessable("reason-required"),
         DecisionError::BadReason => unprocessable("bad-reason"),
         DecisionError::BadTime | DecisionError::BadNonce => unprocessable("bad-payload"),
-        DecisionError::NotNow { .. } => Problem::from_bilingual(StatusCode::CONFLICT, "transition-not-allowed", error),
+        DecisionError::NotNow { .. } | DecisionError::NotNowRepair { .. } => {
+            Problem::from_bilingual(StatusCode::CONFLICT, "transition-not-allowed", error)
+        }
     }
 }
 
@@ -68,6 +72,20 @@ fn departments_of(target: &Target) -> Vec<String> {
         .unwrap_or_default()
 }
 
+fn unknown_target(target: &str) -> Problem {
+    Problem::unprocessable(
+        "unknown-target",
+        format!("没有编号为 {target} 的承诺书或修复申请。"),
+        format!("No commitment or repair application with id {target}."),
+    )
+}
+
+/// The day in Beijing of a moment (what a decision is dated).
+fn china_date(unix_ms: u64) -> String {
+    let stamp = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(unix_ms);
+    xinnuo_core::calendar::UtcTimestamp::parse(&stamp).map(|t| t.china_date().to_string()).unwrap_or_default()
+}
+
 /// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision and
 /// decided by the officer's department; its class is left to the rules (the core takes it as general and
 /// says so).
@@ -81,10 +99,7 @@ fn broken_commitment_record(
     if decision.action != xinnuo_core::decision::Action::Broken {
         return None;
     }
-    let decided_on =
-        xinnuo_core::calendar::UtcTimestamp::parse(&xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now_ms))
-            .ok()?
-            .china_date();
+    let decided_on = china_date(now_ms);
     let title = template::get(&target.template_id, Some(&target.template_version))
         .map(|t| t.title.zh.clone())
         .unwrap_or_default();
@@ -143,13 +158,7 @@ pub async fn decide(
         };
         let department = officer.department.clone();
         let check = |target: Option<&Target>| -> Result<CommitmentState, Problem> {
-            let target = target.ok_or_else(|| {
-                Problem::unprocessable(
-                    "unknown-target",
-                    format!("没有编号为 {} 的承诺书。", decision.target),
-                    format!("No commitment with id {}.", decision.target),
-                )
-            })?;
+            let target = target.ok_or_else(|| unknown_target(&decision.target))?;
             let departments = departments_of(target);
             if !departments.contains(&department) {
                 return Err(forbidden(
@@ -160,7 +169,7 @@ pub async fn decide(
             }
             target.state.after(decision.action).map_err(|e| decision_problem(&e))
         };
-        let receipt_for = |sequence, state| {
+        let receipt_for = |sequence, state: decision::Outcome| {
             let receipt = DecisionReceipt {
                 receipt_type: DECISION_RECEIPT_TYPE.into(),
                 decision_id: verified.submission_id.clone(),
@@ -174,6 +183,25 @@ pub async fn decide(
             };
             decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
+        if decision.action.on_repair() {
+            // 谁认定、谁修复: the authority that decided the record decides its repair.
+            let check_repair = |target: Option<&RepairTarget>| -> Result<RepairState, Problem> {
+                let target = target.ok_or_else(|| unknown_target(&decision.target))?;
+                if target.authority != department {
+                    return Err(forbidden(
+                        "other-department",
+                        format!("这条记录由{}认定，由其决定是否修复，不由{department}决定。", target.authority),
+                        format!(
+                            "The record was decided by {}, which decides its repair; not {department}.",
+                            target.authority
+                        ),
+                    ));
+                }
+                target.state.after(decision.action).map_err(|e| decision_problem(&e))
+            };
+            let removed_on = china_date(now);
+            return db.decide_repair(new, &removed_on, check_repair, receipt_for).map_err(Problem::internal)?;
+        }
         let record_for =
             |target: &Target| broken_commitment_record(target, &verified.submission_id, &decision, &department, now);
         db.decide(new, check, record_for, receipt_for).map_err(Problem::internal)?
