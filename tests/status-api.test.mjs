@@ -56,9 +56,22 @@ test("deadlines for 双公示 in working days; an unpublished year is an error",
   await problem(await fetch(`${base}/api/v1/deadlines`), 400, "missing-parameter");
 });
 
+/** A subject of its own (imported), like the demo's 可修复餐饮: a general penalty, minimum period over, paid. */
+async function eligibleSubject() {
+  const day = (daysAgo) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const code = randomCreditCode("140110");
+  const record = { id: "r-1", kind: "administrative_penalty", decision_no: "晋测试罚〔2026〕6号", authority: "太原市测试局", decided_on: day(150),
+    class: "general", penalties: ["fine"], obligations_met_on: day(140), summary: "未按规定明码标价（测试）" };
+  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-import-")), "subject.json");
+  await writeFile(file, JSON.stringify({ subjects: [{ credit_code: code, name: "晋测试可修复有限公司", records: [record] }] }));
+  execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB]);
+  return (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+}
+
 test("a signed repair application: accepted when eligible (201, receipt; replay 200), refused with reasons when not", async () => {
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
-  const eligible = await findSubject("可修复餐饮");
+  // A subject of this test's own: an application changes what the subject's page offers.
+  const eligible = await eligibleSubject();
   const jws = repairCommitment(key, eligible, eligible.profile.records[0]);
   const created = await postJson("/api/v1/repair-applications", jws);
   assert.equal(created.status, 201);
@@ -68,6 +81,9 @@ test("a signed repair application: accepted when eligible (201, receipt; replay 
   const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
   assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys).valid, true);
   assert.equal((await postJson("/api/v1/repair-applications", jws)).status, 200);
+  // The subject's page now says the application is under review.
+  const after = await (await fetch(`${base}/api/v1/subjects/${eligible.profile.credit_code}`)).json();
+  assert.deepEqual(after.repair_applications.map((a) => [a.submission_id, a.record_id, a.state]), [[receipt.submission_id, "r-1", "received"]]);
 
   const notYet = await findSubject("未满期建筑");
   const refused = await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, notYet, notYet.profile.records[0])), 422, "not-eligible");

@@ -201,6 +201,18 @@ pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiE
 pub struct SubjectView {
     pub situation: Option<String>,
     pub profile: xinnuo_core::status::Profile,
+    /// Repair applications and where each stands (the server knows; a static site has none).
+    #[serde(default)]
+    pub repair_applications: Vec<RepairApplication>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RepairApplication {
+    pub submission_id: String,
+    pub record_id: String,
+    pub state: xinnuo_core::decision::RepairState,
+    #[serde(default)]
+    pub reason: String,
 }
 
 pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {

@@ -72,6 +72,16 @@ pub struct RepairTarget {
     pub state: RepairState,
 }
 
+/// A repair application as the enterprise sees it on its status page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepairApplicationRow {
+    pub submission_id: String,
+    pub record_id: String,
+    pub state: RepairState,
+    /// The deciding authority's reason (for a refusal, why).
+    pub reason: String,
+}
+
 /// A record the decision adds to the subject's credit record (a broken commitment): its id and JSON body.
 pub struct NewRecord {
     pub id: String,
@@ -380,6 +390,28 @@ impl Db {
             ))?
             .query_row(params![token_sha256, now_ms as i64], officer_row)
             .optional()?)
+        })
+    }
+
+    /// A subject's repair applications: (submission id, record id, state, the last decision's reason).
+    pub fn repair_applications_of(&self, credit_code: &str) -> Result<Vec<RepairApplicationRow>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(
+                "SELECT a.submission_id, a.record_id, a.status,
+                        (SELECT d.reason FROM decisions d WHERE d.target = a.submission_id ORDER BY d.sequence DESC LIMIT 1)
+                 FROM repair_applications a WHERE a.credit_code = ?1 ORDER BY a.created_at",
+            )?;
+            let rows = statement.query_map([credit_code], |row| {
+                let status: String = row.get(2)?;
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, status, row.get::<_, Option<String>>(3)?))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (submission_id, record_id, status, reason) = row?;
+                let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
+                out.push(RepairApplicationRow { submission_id, record_id, state, reason: reason.unwrap_or_default() });
+            }
+            Ok(out)
         })
     }
 

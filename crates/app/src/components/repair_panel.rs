@@ -15,6 +15,9 @@ pub struct Props {
     pub credit_code: String,
     pub record: Record,
     pub evaluation: Evaluation,
+    /// The latest repair application for this record, if any.
+    #[prop_or_default]
+    pub application: Option<crate::api::RepairApplication>,
 }
 
 fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
@@ -61,10 +64,24 @@ pub fn RepairPanel(props: &Props) -> Html {
         (None, Some(date)) => Some(format!("{}{date}", lang.pick("公示截止不早于：", "Published at least until: "))),
         _ => None,
     };
-    let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor;
+    use xinnuo_core::decision::RepairState;
+    let application = props.application.as_ref();
+    // While an application is under review (or after a grant) there is nothing to apply for.
+    let pending = application.is_some_and(|a| a.state != RepairState::Refused);
+    let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
+    let application_line = application.map(|a| {
+        let label = lang.pick(a.state.label_zh(), a.state.label_en());
+        match (a.state, a.reason.is_empty()) {
+            (RepairState::Refused, false) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
+            _ => label.to_owned(),
+        }
+    });
     html! {
         <div class="repair-panel" data-record={props.record.id.clone()}>
             <p class={classes!("verdict", verdict_class)} data-outcome={format!("{:?}", ev.outcome)}>{ ev.outcome_label.get(tl) }</p>
+            if let Some(line) = application_line {
+                <p class="notice repair-application" role="status">{ format!("{}{line}", lang.pick("修复申请：", "Repair application: ")) }</p>
+            }
             <ul class="facts-list">
                 if let Some(line) = date_line { <li class="earliest">{ line }</li> }
                 if let Some(line) = ends { <li class="ends">{ line }</li> }

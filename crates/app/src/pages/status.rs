@@ -148,6 +148,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     };
     let Some(today) = today_china() else { return html! {} };
     let profile = &view.profile;
+    let applications = &view.repair_applications;
     let summary = status::summarize(profile, today);
     let mut records: Vec<_> = profile.records.iter().filter(|r| r.decided_on <= today).collect();
     records.sort_by_key(|r| std::cmp::Reverse(r.decided_on));
@@ -202,7 +203,10 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                         </p>
                         if !record.summary.is_empty() { <p>{ record.summary.clone() }</p> }
                         { match evaluation {
-                            Ok(evaluation) => html! { <RepairPanel {lang} credit_code={profile.credit_code.clone()} record={(*record).clone()} {evaluation} /> },
+                            Ok(evaluation) => {
+                                let application = applications.iter().rev().find(|a| a.record_id == record.id).cloned();
+                                html! { <RepairPanel {lang} credit_code={profile.credit_code.clone()} record={(*record).clone()} {evaluation} {application} /> }
+                            }
                             Err(error) => html! { <p class="notice no">{ error.to_string() }</p> },
                         } }
                     </article>

@@ -113,6 +113,8 @@ pub struct SubjectView {
     profile: Profile,
     summary: Summary,
     evaluations: Vec<Evaluation>,
+    /// Its repair applications and where each stands (修复审核中 / 已修复 / 修复未通过).
+    repair_applications: Vec<crate::officers::RepairApplicationRow>,
 }
 
 /// Normalises a credit code from a path, or a 400 that says why.
@@ -164,11 +166,23 @@ pub async fn profile(
     let code = credit_code_param(&code)?;
     let db = state.db.clone();
     let lookup = code.clone();
-    let stored = blocking(move || db.subject(&lookup).map_err(|e| Problem::internal(e.to_string()))).await?;
+    let (stored, repair_applications) = blocking(move || {
+        let stored = db.subject(&lookup).map_err(Problem::internal)?;
+        let applications = db.repair_applications_of(&lookup).map_err(Problem::internal)?;
+        Ok((stored, applications))
+    })
+    .await?;
     let stored = stored.ok_or_else(|| subject_not_found(&code))?;
     let evaluations = evaluate_all(&stored.profile, on)?;
     let summary = status::summarize(&stored.profile, on);
-    Ok(Json(SubjectView { on, situation: stored.situation, profile: stored.profile, summary, evaluations }))
+    Ok(Json(SubjectView {
+        on,
+        situation: stored.situation,
+        profile: stored.profile,
+        summary,
+        evaluations,
+        repair_applications,
+    }))
 }
 
 #[derive(Serialize)]
