@@ -27,7 +27,11 @@ if ("serviceWorker" in navigator) {
 }
 
 init({ module_or_path: new URL("./app_bg.wasm", import.meta.url) }).catch((error) => {
-  document.getElementById("app").innerHTML =
-    '<p class="load-error" role="alert">加载失败，请刷新页面重试。 / Loading failed; reload the page.</p>';
+  const message = Object.assign(document.createElement("p"), {
+    className: "load-error",
+    textContent: "加载失败，请刷新页面重试。 / Loading failed; reload the page.",
+  });
+  message.setAttribute("role", "alert");
+  document.getElementById("app").replaceChildren(message);
   console.error(error);
 });

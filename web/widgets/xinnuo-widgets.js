@@ -58,7 +58,7 @@ class XinnuoWidget extends HTMLElement {
     const glue = this.framed ? {} : await load(this.localName).catch((error) => ({ error }));
     if (generation !== this.generation || !this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
-    shadow.innerHTML = "";
+    shadow.replaceChildren();
     const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: styles });
     const root = Object.assign(document.createElement("div"), { className: `xinnuo-widget theme-${this.getAttribute("theme") ?? "light"}` });
     shadow.append(link, root);

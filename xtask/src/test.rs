@@ -4,10 +4,12 @@ use std::process::Command;
 
 use crate::build::{build_all, WIDGET_MODULES};
 use crate::run::{cargo, run, start_server, Result};
-use crate::tools::{CHROMEDRIVER, WASM_TARGET};
+use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
 
 pub fn test_all() -> Result {
     let root = crate::root();
+    // `main` ensured these already; again here so that the function stands on its own (quick when present).
+    tools::ensure_all(tools::for_command(tools::Task::Test))?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
     run(cargo().args([

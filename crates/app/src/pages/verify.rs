@@ -76,6 +76,8 @@ pub fn VerifyPage(props: &Props) -> Html {
         let (text, outcome) = (text.clone(), outcome.clone());
         Callback::from(move |_| {
             let (text, outcome) = ((*text).clone(), outcome.clone());
+            // No earlier verdict stays on screen while this one is worked out.
+            outcome.set(Outcome::Loading);
             wasm_bindgen_futures::spawn_local(async move { outcome.set(check_pinned(&text, lang).await) });
         })
     };
@@ -83,6 +85,7 @@ pub fn VerifyPage(props: &Props) -> Html {
         let (text, outcome) = (text.clone(), outcome.clone());
         move |file: web_sys::File| {
             let (text, outcome) = (text.clone(), outcome.clone());
+            outcome.set(Outcome::Loading);
             wasm_bindgen_futures::spawn_local(async move {
                 match read_file(file).await {
                     Ok(content) => {
@@ -130,7 +133,7 @@ pub fn VerifyPage(props: &Props) -> Html {
             </div>
             { match &*outcome {
                 Outcome::Nothing => html! {},
-                Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在获取…", "Fetching…") }</p> },
+                Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在验证…", "Verifying…") }</p> },
                 Outcome::Error(message) => html! { <p class="verdict no" id="verify-verdict" role="alert">{ message }</p> },
                 Outcome::Report(report) => html! { <Verification {lang} report={(**report).clone()} /> },
             } }
