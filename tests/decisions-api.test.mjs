@@ -4,25 +4,18 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
 
 const TAX_DEPARTMENT = "国家税务总局山西省税务局";
-const cli = (...args) => execFileSync(process.env.XINNUO_SERVER_BIN, ["officers", "--db", process.env.XINNUO_DB, ...args], { encoding: "utf8" });
+const cli = (...args) => serverCli("officers", "--db", process.env.XINNUO_DB, ...args);
 
 /** An officer: a key pair made here, its public JWK registered with `officers add`. */
 async function officer(department) {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const { kty, crv, x } = publicKey.export({ format: "jwk" });
-  const jwk = { kty, crv, x };
-  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-officer-")), "officer.jwk");
-  await writeFile(file, JSON.stringify(jwk));
-  const out = cli("add", "--department", department, "--name", "王五", "--public-jwk", file);
-  return { privateKey, kid: thumbprint(jwk), out };
+  const made = await newOfficer(department);
+  return { ...made, kid: thumbprint(made.jwk) };
 }
 
 function decision(action, target, reason = "", decidedAt = new Date().toISOString()) {
@@ -193,14 +186,9 @@ test("a commitment found broken becomes a record of the subject: its tier change
 });
 
 test("the authority that decided a record grants its repair: the record's publication ends and the tier is recomputed", async () => {
-  const day = (daysAgo) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
   const code = randomCreditCode("140105");
   const authority = "太原市示例市场监管局（测试）";
-  const record = { id: "r-repair", kind: "administrative_penalty", decision_no: "晋测试罚〔2026〕9号", authority, decided_on: day(150),
-    class: "general", penalties: ["fine"], obligations_met_on: day(140), summary: "未按规定明码标价（测试）" };
-  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-import-")), "subject.json");
-  await writeFile(file, JSON.stringify({ subjects: [{ credit_code: code, name: "晋测试修复决定有限公司", records: [record] }] }));
-  execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB]);
+  const record = await importEligibleSubject({ code, name: "晋测试修复决定有限公司", authority, decisionNo: "晋测试罚〔2026〕9号" });
   const before = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.equal(before.evaluations[0].outcome, "eligible_now");
   assert.equal(before.summary.tier, "attention");
@@ -224,7 +212,7 @@ test("the authority that decided a record grants its repair: the record's public
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id, "重复"), deciding.privateKey)), 409, "transition-not-allowed");
 
   const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
-  assert.equal(after.profile.records[0].removed_on, day(0));
+  assert.equal(after.profile.records[0].removed_on, chinaDay(0));
   assert.equal(after.evaluations[0].outcome, "already_removed");
   assert.notEqual(after.summary.tier, "attention", "the tier is recomputed without the repaired record");
   const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();

@@ -2,16 +2,13 @@
 // and the form comes back to correct and sign again.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { postJson } from "./support/http.mjs";
 import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
+import { newOfficer } from "./support/server.mjs";
 
 const PASS = "部门决定测试 passphrase";
 let browser;
@@ -19,11 +16,7 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 test("a returned commitment says why in the outbox, and its form comes back to correct", async () => {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-  const { kty, crv, x } = publicKey.export({ format: "jwk" });
-  const jwkFile = join(await mkdtemp(join(tmpdir(), "xinnuo-officer-")), "officer.jwk");
-  await writeFile(jwkFile, JSON.stringify({ kty, crv, x }));
-  execFileSync(process.env.XINNUO_SERVER_BIN, ["officers", "--db", process.env.XINNUO_DB, "add", "--department", "国家税务总局山西省税务局", "--name", "赵科员", "--public-jwk", jwkFile]);
+  const { privateKey } = await newOfficer("国家税务总局山西省税务局", "赵科员");
 
   const { page, context, errors } = await openContext(browser, "#/commit");
   await createKey(page, PASS);

@@ -3,15 +3,12 @@
 // commitment with its personal values, accept it, then find it kept — each decision signed in the browser.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey } from "./support/app.mjs";
 import { verifyFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { registerOfficer } from "./support/server.mjs";
 
 const OFFICER_PASS = "税务科员 passphrase 2026";
 let browser;
@@ -30,9 +27,7 @@ test("an officer signs in with a browser key, sees the department's commitment i
   await createKey(page, OFFICER_PASS);
   await page.getByRole("link", { name: "部门办理" }).click();
   const jwk = JSON.parse(await page.locator("#officer-jwk").textContent());
-  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-officer-")), "officer.jwk");
-  await writeFile(file, JSON.stringify(jwk));
-  execFileSync(process.env.XINNUO_SERVER_BIN, ["officers", "--db", process.env.XINNUO_DB, "add", "--department", "国家税务总局山西省税务局", "--name", "钱科员", "--public-jwk", file]);
+  await registerOfficer(jwk, "国家税务总局山西省税务局", "钱科员");
 
   await page.getByLabel("密钥口令").fill(OFFICER_PASS);
   await page.getByRole("button", { name: "登录" }).click();

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { base, problem, postJson } from "./support/http.mjs";
 import { xinnuo, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { importEligibleSubject } from "./support/server.mjs";
 
 async function findSubject(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
@@ -58,13 +59,8 @@ test("deadlines for 双公示 in working days; an unpublished year is an error",
 
 /** A subject of its own (imported), like the demo's 可修复餐饮: a general penalty, minimum period over, paid. */
 async function eligibleSubject() {
-  const day = (daysAgo) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
   const code = randomCreditCode("140110");
-  const record = { id: "r-1", kind: "administrative_penalty", decision_no: "晋测试罚〔2026〕6号", authority: "太原市测试局", decided_on: day(150),
-    class: "general", penalties: ["fine"], obligations_met_on: day(140), summary: "未按规定明码标价（测试）" };
-  const file = join(await mkdtemp(join(tmpdir(), "xinnuo-import-")), "subject.json");
-  await writeFile(file, JSON.stringify({ subjects: [{ credit_code: code, name: "晋测试可修复有限公司", records: [record] }] }));
-  execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB]);
+  await importEligibleSubject({ code, name: "晋测试可修复有限公司", authority: "太原市测试局", decisionNo: "晋测试罚〔2026〕6号" });
   return (await fetch(`${base}/api/v1/subjects/${code}`)).json();
 }
 

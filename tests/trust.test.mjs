@@ -7,11 +7,9 @@ import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
+import { demoOrigin } from "./support/server.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
 
-const demo = process.env.XINNUO_DEMO_URL;
-if (!demo) throw new Error("XINNUO_DEMO_URL is not set: run these tests with `cargo xtask test`");
-const demoOrigin = new URL(demo).origin;
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

@@ -8,10 +8,8 @@ import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
 import { fillTaxForm, serverCount } from "./support/app.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
+import { demo, demoOrigin } from "./support/server.mjs";
 
-const demo = process.env.XINNUO_DEMO_URL;
-if (!demo) throw new Error("XINNUO_DEMO_URL is not set: run these tests with `cargo xtask test`");
-const demoOrigin = new URL(demo).origin;
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
