@@ -8,6 +8,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::UtcTimestamp;
+use crate::enrolment::EnrolmentStatus;
 use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
 
 pub const DECISION_TYPE: &str = "xinnuo.decision/1";
@@ -30,6 +31,14 @@ pub enum Action {
     RepairGranted,
     /// 不予修复: refused, with the reasons.
     RepairRefused,
+    /// 异议成立: the record was wrong; it is removed from the subject's credit record.
+    ObjectionUpheld,
+    /// 异议不成立: the record stands, with the reasons.
+    ObjectionRejected,
+    /// 核验密钥: an officer checked that a key enrolled for a credit code belongs to that subject.
+    KeyApproved,
+    /// 吊销密钥: signatures made with the key for that code from now on are received as revoked.
+    KeyRevoked,
 }
 
 impl Action {
@@ -41,6 +50,10 @@ impl Action {
             Self::Broken => "认定违诺",
             Self::RepairGranted => "准予信用修复",
             Self::RepairRefused => "不予信用修复",
+            Self::ObjectionUpheld => "异议成立",
+            Self::ObjectionRejected => "异议不成立",
+            Self::KeyApproved => "核验密钥",
+            Self::KeyRevoked => "吊销密钥",
         }
     }
 
@@ -52,17 +65,161 @@ impl Action {
             Self::Broken => "found broken",
             Self::RepairGranted => "repair granted",
             Self::RepairRefused => "repair refused",
+            Self::ObjectionUpheld => "objection upheld",
+            Self::ObjectionRejected => "objection rejected",
+            Self::KeyApproved => "key approved",
+            Self::KeyRevoked => "key revoked",
+        }
+    }
+
+    /// What the action decides on.
+    pub fn target_kind(self) -> TargetKind {
+        match self {
+            Self::Accept | Self::Return | Self::Kept | Self::Broken => TargetKind::Commitment,
+            Self::RepairGranted | Self::RepairRefused => TargetKind::RepairApplication,
+            Self::ObjectionUpheld | Self::ObjectionRejected => TargetKind::Objection,
+            Self::KeyApproved | Self::KeyRevoked => TargetKind::KeyEnrolment,
+        }
+    }
+
+    /// The role an officer needs for it.
+    pub fn role(self) -> Role {
+        match self {
+            Self::Accept | Self::Return => Role::Review,
+            Self::KeyApproved | Self::KeyRevoked => Role::Keys,
+            _ => Role::Decide,
         }
     }
 
     /// A return and a finding of a broken commitment must say why; accepting and finding it kept may.
     pub fn needs_reason(self) -> bool {
-        matches!(self, Self::Return | Self::Broken | Self::RepairRefused)
+        matches!(
+            self,
+            Self::Return
+                | Self::Broken
+                | Self::RepairRefused
+                | Self::ObjectionUpheld
+                | Self::ObjectionRejected
+                | Self::KeyRevoked
+        )
+    }
+}
+
+/// What a decision is about; its `target` is that item's id (the SHA-256 of its signed document).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Commitment,
+    RepairApplication,
+    Objection,
+    KeyEnrolment,
+}
+
+/// What an officer may do; the operator gives each officer one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 受理 / 退回补正 commitments.
+    Review,
+    /// Find commitments kept or broken; decide repair applications and objections.
+    Decide,
+    /// Approve and revoke enterprises' keys (the operator's token stays for bootstrap).
+    Keys,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Review, Role::Decide, Role::Keys];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Review => "review",
+            Self::Decide => "decide",
+            Self::Keys => "keys",
+        }
     }
 
-    /// Whether the action decides a repair application (else a commitment).
-    pub fn on_repair(self) -> bool {
-        matches!(self, Self::RepairGranted | Self::RepairRefused)
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == text.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Review => "受理",
+            Self::Decide => "认定与决定",
+            Self::Keys => "密钥核验",
+        }
+    }
+
+    /// Roles written `review,decide` (order and spaces do not matter; each once).
+    pub fn parse_list(text: &str) -> Option<Vec<Role>> {
+        let mut roles = Vec::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let role = Self::parse(part)?;
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        roles.sort();
+        (!roles.is_empty()).then_some(roles)
+    }
+}
+
+/// Where an objection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionState {
+    /// 异议处理中: the record is shown with this mark everywhere until decided.
+    UnderReview,
+    /// 异议成立: the record is removed.
+    Upheld,
+    /// 异议不成立.
+    Rejected,
+}
+
+impl ObjectionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UnderReview => "under_review",
+            Self::Upheld => "upheld",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::UnderReview, Self::Upheld, Self::Rejected].into_iter().find(|state| state.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::UnderReview => "异议处理中",
+            Self::Upheld => "异议成立",
+            Self::Rejected => "异议不成立",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::UnderReview => "objection under review",
+            Self::Upheld => "objection upheld",
+            Self::Rejected => "objection rejected",
+        }
+    }
+
+    pub fn after(self, action: Action) -> Result<Self, DecisionError> {
+        match (self, action) {
+            (Self::UnderReview, Action::ObjectionUpheld) => Ok(Self::Upheld),
+            (Self::UnderReview, Action::ObjectionRejected) => Ok(Self::Rejected),
+            (state, action) => Err(DecisionError::NotNowObjection { state, action }),
+        }
+    }
+}
+
+/// A key enrolment's state after a key decision (approval is per credit code; a revoked key stays so).
+pub fn enrolment_after(state: EnrolmentStatus, action: Action) -> Result<EnrolmentStatus, DecisionError> {
+    match (state, action) {
+        (EnrolmentStatus::Pending, Action::KeyApproved) => Ok(EnrolmentStatus::Approved),
+        (EnrolmentStatus::Pending | EnrolmentStatus::Approved, Action::KeyRevoked) => Ok(EnrolmentStatus::Revoked),
+        (state, action) => Err(DecisionError::NotNowKey { state, action }),
     }
 }
 
@@ -129,6 +286,8 @@ impl RepairState {
 pub enum Outcome {
     Commitment(CommitmentState),
     Repair(RepairState),
+    Objection(ObjectionState),
+    Key(EnrolmentStatus),
 }
 
 impl Outcome {
@@ -136,6 +295,8 @@ impl Outcome {
         match self {
             Self::Commitment(state) => state.as_str(),
             Self::Repair(state) => state.as_str(),
+            Self::Objection(state) => state.as_str(),
+            Self::Key(state) => state.as_str(),
         }
     }
 
@@ -143,6 +304,8 @@ impl Outcome {
         match self {
             Self::Commitment(state) => state.label_zh(),
             Self::Repair(state) => state.label_zh(),
+            Self::Objection(state) => state.label_zh(),
+            Self::Key(state) => state.label_zh(),
         }
     }
 
@@ -150,6 +313,8 @@ impl Outcome {
         match self {
             Self::Commitment(state) => state.label_en(),
             Self::Repair(state) => state.label_en(),
+            Self::Objection(state) => state.label_en(),
+            Self::Key(state) => state.label_en(),
         }
     }
 }
@@ -226,7 +391,8 @@ pub struct Decision {
     #[serde(rename = "type")]
     pub decision_type: String,
     pub action: Action,
-    /// The submission id of the commitment decided on.
+    /// The id of what is decided on: a commitment's or repair application's submission id, an objection's
+    /// id, a key enrolment's id (each the SHA-256 of its signed document).
     pub target: String,
     pub reason: String,
     pub decided_at: String,
@@ -253,6 +419,10 @@ pub enum DecisionError {
     NotNow { state: CommitmentState, action: Action },
     #[error("修复申请当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNowRepair { state: RepairState, action: Action },
+    #[error("异议当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
+    NotNowObjection { state: ObjectionState, action: Action },
+    #[error("密钥登记当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
+    NotNowKey { state: EnrolmentStatus, action: Action },
 }
 
 impl DecisionError {
@@ -267,7 +437,9 @@ impl DecisionError {
             Self::BadReason => "bad_reason",
             Self::BadTime => "bad_time",
             Self::BadNonce => "bad_nonce",
-            Self::NotNow { .. } | Self::NotNowRepair { .. } => "transition_not_allowed",
+            Self::NotNow { .. } | Self::NotNowRepair { .. } | Self::NotNowObjection { .. } | Self::NotNowKey { .. } => {
+                "transition_not_allowed"
+            }
         }
     }
 }
@@ -431,6 +603,18 @@ mod tests {
     }
 
     #[test]
+    fn roles_are_read_from_a_list_and_each_action_needs_one() {
+        assert_eq!(Role::parse_list("decide, review,review"), Some(vec![Role::Review, Role::Decide]));
+        assert_eq!(Role::parse_list("review,admin"), None);
+        assert_eq!(Role::parse_list(""), None);
+        assert_eq!(Action::Accept.role(), Role::Review);
+        assert_eq!(Action::Broken.role(), Role::Decide);
+        assert_eq!(Action::ObjectionUpheld.role(), Role::Decide);
+        assert_eq!(Action::KeyApproved.role(), Role::Keys);
+        assert_eq!(Action::ObjectionRejected.target_kind(), TargetKind::Objection);
+    }
+
+    #[test]
     fn the_lifecycle_allows_only_its_own_steps() {
         use CommitmentState::*;
         assert_eq!(Submitted.after(Action::Accept), Ok(InForce));
@@ -458,7 +642,17 @@ mod tests {
         assert!(RepairState::Granted.after(Action::RepairRefused).is_err());
         assert!(RepairState::Received.after(Action::Accept).is_err());
         // Stored as their names; read back to the right kind.
-        let outcomes = [Outcome::Commitment(Kept), Outcome::Repair(RepairState::Granted)];
+        assert_eq!(ObjectionState::UnderReview.after(Action::ObjectionUpheld), Ok(ObjectionState::Upheld));
+        assert!(ObjectionState::Rejected.after(Action::ObjectionUpheld).is_err());
+        assert_eq!(enrolment_after(EnrolmentStatus::Pending, Action::KeyApproved), Ok(EnrolmentStatus::Approved));
+        assert_eq!(enrolment_after(EnrolmentStatus::Approved, Action::KeyRevoked), Ok(EnrolmentStatus::Revoked));
+        assert!(enrolment_after(EnrolmentStatus::Revoked, Action::KeyApproved).is_err());
+        let outcomes = [
+            Outcome::Commitment(Kept),
+            Outcome::Repair(RepairState::Granted),
+            Outcome::Objection(ObjectionState::Upheld),
+            Outcome::Key(EnrolmentStatus::Approved),
+        ];
         for outcome in outcomes {
             let text = serde_json::to_string(&outcome).unwrap();
             assert_eq!(serde_json::from_str::<Outcome>(&text).unwrap(), outcome);

@@ -169,7 +169,69 @@ const MIGRATIONS: &[&str] = &[
         kid TEXT NOT NULL REFERENCES officers (kid),
         expires_at_ms INTEGER NOT NULL
     ) STRICT;",
+    // 9: the rest of the department side. The department each commitment was made to (signed since this
+    // version; NULL before: the template's departments). Officers' roles. Key enrolments by the id decisions
+    // name (the SHA-256 of the request, filled in by `backfill_enrolment_ids`). Objections to records. The
+    // decisions table again, its target no longer tied to commitments (objections and enrolments are
+    // decided too).
+    "ALTER TABLE commitments ADD COLUMN department TEXT;
+    ALTER TABLE officers ADD COLUMN roles TEXT NOT NULL DEFAULT 'review,decide';
+    ALTER TABLE key_enrolments ADD COLUMN request_id TEXT;
+    CREATE INDEX key_enrolments_by_request ON key_enrolments (request_id);
+    CREATE TABLE objections (
+        objection_id TEXT PRIMARY KEY,
+        sequence INTEGER NOT NULL UNIQUE,
+        credit_code TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        grounds TEXT NOT NULL,
+        signer_kid TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        state TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX objections_by_record ON objections (credit_code, record_id);
+    CREATE TABLE decisions_9 (
+        decision_id TEXT PRIMARY KEY,
+        sequence INTEGER NOT NULL UNIQUE,
+        target TEXT NOT NULL,
+        action TEXT NOT NULL,
+        state TEXT NOT NULL,
+        officer_kid TEXT NOT NULL REFERENCES officers (kid),
+        department TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO decisions_9 SELECT decision_id, sequence, target, action, state, officer_kid, department, reason,
+        decided_at, received_at, envelope, receipt FROM decisions;
+    DROP TABLE decisions;
+    ALTER TABLE decisions_9 RENAME TO decisions;
+    CREATE INDEX decisions_by_target ON decisions (target, sequence);",
 ];
+
+/// Gives every key enrolment stored before version 9 the id decisions name it by.
+fn backfill_enrolment_ids(connection: &mut Connection) -> Result<(), DbError> {
+    let transaction = connection.transaction()?;
+    let rows: Vec<(String, String, String)> = transaction
+        .prepare("SELECT kid, credit_code, request FROM key_enrolments WHERE request_id IS NULL")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kid, credit_code, request) in rows {
+        let request: serde_json::Value = serde_json::from_str(&request).unwrap_or_default();
+        let part = |name: &str| request.get(name).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let id = xinnuo_core::envelope::submission_id(&part("protected"), &part("payload"));
+        transaction.execute(
+            "UPDATE key_enrolments SET request_id = ?3 WHERE kid = ?1 AND credit_code = ?2",
+            rusqlite::params![kid, credit_code, id],
+        )?;
+    }
+    transaction.commit()?;
+    Ok(())
+}
 
 #[derive(Clone)]
 pub struct Db {
@@ -187,6 +249,7 @@ impl Db {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut connection)?;
+        backfill_enrolment_ids(&mut connection)?;
         Ok(Self { connection: Arc::new(Mutex::new(connection)) })
     }
 

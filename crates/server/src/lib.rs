@@ -69,6 +69,23 @@ pub fn now() -> String {
     xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now_millis())
 }
 
+/// The day in Beijing of a stored `…Z` timestamp.
+pub fn china_day_of(timestamp: &str) -> Option<xinnuo_core::calendar::Date> {
+    xinnuo_core::calendar::UtcTimestamp::parse(timestamp).ok().map(|t| t.china_date())
+}
+
+/// Today in Beijing.
+pub fn china_today() -> xinnuo_core::calendar::Date {
+    china_day_of(&now()).unwrap_or(xinnuo_core::calendar::Date { year: 2026, month: 1, day: 1 })
+}
+
+/// The deadline of `step` for an item received at `received_at`, as of today (none where the rule sets none
+/// or the holiday schedule is not published yet).
+pub fn deadline_of(step: xinnuo_core::deadline::Step, received_at: &str) -> Option<xinnuo_core::deadline::Deadline> {
+    let arrived = china_day_of(received_at)?;
+    xinnuo_core::deadline::deadline(step, arrived, china_today()).ok().flatten()
+}
+
 /// Runs CPU or database work off the async threads.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
@@ -114,7 +131,11 @@ fn api_routes() -> Router<AppState> {
         .route("/publications", get(api::commitments::publications))
         .route("/officer-sessions/challenge", post(api::sessions::challenge))
         .route("/officer-sessions", post(api::sessions::sign_in))
-        .route("/dept/commitments", get(api::sessions::inbox))
+        .route("/dept/commitments", get(api::dept::commitments))
+        .route("/dept/repair-applications", get(api::dept::repair_applications))
+        .route("/dept/objections", get(api::dept::objections))
+        .route("/dept/key-enrolments", get(api::dept::key_enrolments))
+        .route("/objections", post(api::objections::submit))
         .route("/commitments/{id}", get(api::commitments::get_one))
         .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
         .route("/subjects", get(api::subjects::search))

@@ -72,6 +72,10 @@ enum OfficersAction {
         /// A file holding the public key as a JWK: {"kty": "OKP", "crv": "Ed25519", "x": "…"}.
         #[arg(long)]
         public_jwk: PathBuf,
+        /// What the officer may do, comma-separated: review (受理/退回补正), decide (认定履诺/违诺, 修复, 异议),
+        /// keys (核验/吊销企业密钥).
+        #[arg(long, default_value = "review,decide")]
+        roles: String,
     },
     /// List every officer with department, fingerprint and status.
     List,
@@ -176,10 +180,19 @@ fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
             Some(at) => format!("已停用 revoked {at}"),
             None => "在用 active".to_owned(),
         };
-        println!("{}  {}  {}  {status}", xinnuo_core::envelope::fingerprint_groups(&row.kid), row.department, row.name);
+        let roles = row.roles.iter().map(|r| format!("{}({})", r.label_zh(), r.as_str())).collect::<Vec<_>>().join(",");
+        println!(
+            "{}  {}  {}  {roles}  {status}",
+            xinnuo_core::envelope::fingerprint_groups(&row.kid),
+            row.department,
+            row.name
+        );
     };
     match action {
-        OfficersAction::Add { department, name, public_jwk } => {
+        OfficersAction::Add { department, name, public_jwk, roles } => {
+            let roles = xinnuo_core::decision::Role::parse_list(&roles).ok_or_else(|| {
+                format!("--roles 应为 review、decide、keys 中的一个或多个（逗号分隔），而不是 {roles:?} / --roles takes one or more of review, decide, keys, comma-separated")
+            })?;
             let text = std::fs::read_to_string(&public_jwk).map_err(|e| format!("{}: {e}", public_jwk.display()))?;
             let jwk: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| format!("公钥文件不是 JSON / the public key file is not JSON: {e}"))?;
@@ -196,7 +209,10 @@ fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
                 }
             }
             let public = xinnuo_core::envelope::public_jwk(&bytes);
-            match db.add_officer(&kid, &department, &name, &public, &xinnuo_server::now()).map_err(|e| e.to_string())? {
+            match db
+                .add_officer(&kid, &department, &name, &public, &roles, &xinnuo_server::now())
+                .map_err(|e| e.to_string())?
+            {
                 Some(row) => show(&row),
                 None => return Err("此密钥已登记为工作人员 / this key is already registered".into()),
             }

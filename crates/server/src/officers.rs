@@ -4,9 +4,11 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::decision::{Action, CommitmentState, Outcome, RepairState};
+use xinnuo_core::decision::{Action, CommitmentState, ObjectionState, Outcome, RepairState, Role};
+use xinnuo_core::enrolment::EnrolmentStatus;
 
 use crate::db::{Db, DbError};
+use crate::store::json_column;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OfficerRow {
@@ -16,11 +18,16 @@ pub struct OfficerRow {
     pub public_jwk: Value,
     pub added_at: String,
     pub revoked_at: Option<String>,
+    pub roles: Vec<Role>,
 }
 
 impl OfficerRow {
     pub fn is_active(&self) -> bool {
         self.revoked_at.is_none()
+    }
+
+    pub fn may(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 }
 
@@ -61,6 +68,8 @@ pub struct Target {
     pub template_id: String,
     pub template_version: String,
     pub state: CommitmentState,
+    /// The department it was made to, as signed (`None`: signed before the choice was signed).
+    pub department: Option<String>,
 }
 
 /// A repair application a decision is about: the record it asks to repair, and where it stands.
@@ -88,15 +97,9 @@ pub struct NewRecord {
     pub body: Value,
 }
 
-const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at";
+const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at, roles";
 const DECISION_COLUMNS: &str = "decision_id, sequence, target, action, state, officer_kid, department, reason, \
      decided_at, received_at, envelope, receipt";
-
-fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Value> {
-    let text: String = row.get(index)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
-}
 
 /// A typed column stored as its JSON string (`"accept"`, `"in_force"`).
 fn enum_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
@@ -117,6 +120,14 @@ fn officer_row(row: &Row<'_>) -> rusqlite::Result<OfficerRow> {
         public_jwk: json_column(row, 3)?,
         added_at: row.get(4)?,
         revoked_at: row.get(5)?,
+        roles: {
+            let text: String = row.get(6)?;
+            Role::parse_list(&text).ok_or(rusqlite::Error::InvalidColumnType(
+                6,
+                "roles".into(),
+                rusqlite::types::Type::Text,
+            ))?
+        },
     })
 }
 
@@ -184,13 +195,15 @@ impl Db {
         department: &str,
         name: &str,
         public_jwk: &Value,
+        roles: &[Role],
         now: &str,
     ) -> Result<Option<OfficerRow>, DbError> {
+        let roles = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
         self.with(|c| {
             let inserted = c.execute(
-                "INSERT INTO officers (kid, department, name, public_jwk, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO officers (kid, department, name, public_jwk, added_at, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (kid) DO NOTHING",
-                params![kid, department, name, public_jwk.to_string(), now],
+                params![kid, department, name, public_jwk.to_string(), now, roles],
             )?;
             if inserted == 0 {
                 return Ok(None);
@@ -243,16 +256,30 @@ impl Db {
             }
             let target = transaction
                 .prepare_cached(
-                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle FROM commitments
-                     WHERE submission_id = ?1",
+                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
+                     FROM commitments WHERE submission_id = ?1",
                 )?
                 .query_row([&new.target], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get::<_, String>(4)?,
+                        row.get::<_, Option<String>>(5)?,
+                    ))
                 })
                 .optional()?
-                .map(|(credit_code, subject_name, template_id, template_version, state)| {
+                .map(|(credit_code, subject_name, template_id, template_version, state, department)| {
                     CommitmentState::parse(&state)
-                        .map(|state| Target { credit_code, subject_name, template_id, template_version, state })
+                        .map(|state| Target {
+                            credit_code,
+                            subject_name,
+                            template_id,
+                            template_version,
+                            state,
+                            department,
+                        })
                         .ok_or(DbError::Corrupt("commitment lifecycle"))
                 })
                 .transpose()?;
@@ -345,15 +372,26 @@ impl Db {
         })
     }
 
-    /// Keeps a sign-in challenge until `expires_at_ms` (dropping those already expired).
-    pub fn add_challenge(&self, challenge: &str, now_ms: u64, expires_at_ms: u64) -> Result<(), DbError> {
+    /// Keeps a sign-in challenge until `expires_at_ms` (dropping those already expired); false, and nothing
+    /// kept, when `max_open` are open already.
+    pub fn add_challenge(
+        &self,
+        challenge: &str,
+        now_ms: u64,
+        expires_at_ms: u64,
+        max_open: u64,
+    ) -> Result<bool, DbError> {
         self.with(|c| {
             c.execute("DELETE FROM officer_challenges WHERE expires_at_ms <= ?1", [now_ms as i64])?;
+            let open: i64 = c.query_row("SELECT COUNT(*) FROM officer_challenges", [], |row| row.get(0))?;
+            if open as u64 >= max_open {
+                return Ok(false);
+            }
             c.execute(
                 "INSERT INTO officer_challenges (challenge, expires_at_ms) VALUES (?1, ?2)",
                 params![challenge, expires_at_ms as i64],
             )?;
-            Ok(())
+            Ok(true)
         })
     }
 
@@ -423,6 +461,342 @@ impl Db {
             ))?;
             let rows = statement.query_map([target], decision_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}
+
+/// An objection to a record, as the department sees it (the public sees its state only).
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectionRow {
+    pub objection_id: String,
+    pub sequence: u64,
+    pub credit_code: String,
+    pub record_id: String,
+    /// The record's authority: it decides the objection.
+    pub authority: String,
+    pub grounds: String,
+    pub signer_kid: String,
+    pub envelope: Value,
+    pub receipt: Value,
+    pub state: ObjectionState,
+    pub received_at: String,
+    /// The deciding authority's reason, once decided.
+    pub reason: String,
+}
+
+/// A verified objection before it is stored.
+pub struct NewObjection {
+    pub objection_id: String,
+    pub credit_code: String,
+    pub record_id: String,
+    pub authority: String,
+    pub grounds: String,
+    pub signer_kid: String,
+    pub envelope: String,
+    pub received_at: String,
+}
+
+/// A repair application in its authority's inbox: the application (a signed 信用修复承诺书) and its record.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepairInboxRow {
+    pub submission_id: String,
+    pub credit_code: String,
+    pub subject_name: String,
+    pub record_id: String,
+    pub record: Value,
+    pub state: RepairState,
+    pub received_at: String,
+    pub reason: String,
+}
+
+const OBJECTION_COLUMNS: &str = "o.objection_id, o.sequence, o.credit_code, o.record_id, o.authority, o.grounds, \
+     o.signer_kid, o.envelope, o.receipt, o.state, o.received_at, \
+     COALESCE((SELECT d.reason FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), '')";
+
+fn objection_row(row: &Row<'_>) -> rusqlite::Result<ObjectionRow> {
+    Ok(ObjectionRow {
+        objection_id: row.get(0)?,
+        sequence: row.get::<_, i64>(1)? as u64,
+        credit_code: row.get(2)?,
+        record_id: row.get(3)?,
+        authority: row.get(4)?,
+        grounds: row.get(5)?,
+        signer_kid: row.get(6)?,
+        envelope: json_column(row, 7)?,
+        receipt: json_column(row, 8)?,
+        state: {
+            let text: String = row.get(9)?;
+            ObjectionState::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
+                9,
+                "state".into(),
+                rusqlite::types::Type::Text,
+            ))?
+        },
+        received_at: row.get(10)?,
+        reason: row.get(11)?,
+    })
+}
+
+/// A `LIKE` pattern matching `query` literally anywhere.
+pub fn like_pattern(query: &str) -> String {
+    format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+impl Db {
+    /// Stores an objection with its receipt (`receipt_for(sequence)`); the same objection again returns the
+    /// stored one. `Ok(Err(existing))`: an objection to that record is already under review.
+    pub fn add_objection(
+        &self,
+        new: NewObjection,
+        receipt_for: impl FnOnce(u64) -> Result<String, String>,
+    ) -> Result<Result<(ObjectionRow, bool), ObjectionRow>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            let by_id = format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1");
+            if let Some(row) = transaction.query_row(&by_id, [&new.objection_id], objection_row).optional()? {
+                return Ok(Ok((row, false)));
+            }
+            let pending = transaction
+                .query_row(
+                    &format!(
+                        "SELECT {OBJECTION_COLUMNS} FROM objections o
+                         WHERE o.credit_code = ?1 AND o.record_id = ?2 AND o.state = 'under_review'"
+                    ),
+                    [&new.credit_code, &new.record_id],
+                    objection_row,
+                )
+                .optional()?;
+            if let Some(pending) = pending {
+                return Ok(Err(pending));
+            }
+            let sequence: i64 =
+                transaction.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM objections", [], |row| row.get(0))?;
+            let receipt = receipt_for(sequence as u64).map_err(DbError::Other)?;
+            transaction.execute(
+                "INSERT INTO objections (objection_id, sequence, credit_code, record_id, authority, grounds, signer_kid,
+                 envelope, receipt, state, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'under_review', ?10)",
+                params![
+                    new.objection_id,
+                    sequence,
+                    new.credit_code,
+                    new.record_id,
+                    new.authority,
+                    new.grounds,
+                    new.signer_kid,
+                    new.envelope,
+                    receipt,
+                    new.received_at
+                ],
+            )?;
+            let row = transaction.query_row(&by_id, [&new.objection_id], objection_row)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
+        })
+    }
+
+    /// A subject's objections, oldest first.
+    pub fn objections_of(&self, credit_code: &str) -> Result<Vec<ObjectionRow>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(&format!(
+                "SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.credit_code = ?1 ORDER BY o.sequence"
+            ))?;
+            let rows = statement.query_map([credit_code], objection_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The objections an authority decides, newest first; by state and a search in codes and grounds.
+    pub fn objections_for(
+        &self,
+        authority: &str,
+        state: Option<ObjectionState>,
+        query: Option<&str>,
+    ) -> Result<Vec<ObjectionRow>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(&format!(
+                "SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.authority = ?1 AND (?2 IS NULL OR o.state = ?2)
+                 AND (?3 IS NULL OR o.credit_code LIKE ?3 ESCAPE '\\' OR o.grounds LIKE ?3 ESCAPE '\\'
+                      OR o.record_id LIKE ?3 ESCAPE '\\')
+                 ORDER BY o.sequence DESC LIMIT 500"
+            ))?;
+            let rows = statement.query_map(
+                params![authority, state.map(ObjectionState::as_str), query.map(like_pattern)],
+                objection_row,
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The repair applications an authority decides (谁认定、谁修复), newest first.
+    pub fn repair_applications_for(
+        &self,
+        authority: &str,
+        state: Option<RepairState>,
+        query: Option<&str>,
+    ) -> Result<Vec<RepairInboxRow>, DbError> {
+        self.with(|c| {
+            // Stored before decisions existed: "submitted" is what "received" was called.
+            let states: Option<Vec<&str>> = state.map(|s| match s {
+                RepairState::Received => vec!["received", "submitted"],
+                other => vec![other.as_str()],
+            });
+            let mut statement = c.prepare_cached(
+                "SELECT a.submission_id, a.credit_code, COALESCE(s.name, ''), a.record_id, r.body, a.status, a.created_at,
+                        COALESCE((SELECT d.reason FROM decisions d WHERE d.target = a.submission_id
+                                  ORDER BY d.sequence DESC LIMIT 1), '')
+                 FROM repair_applications a
+                 JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id
+                 LEFT JOIN subjects s ON s.credit_code = a.credit_code
+                 WHERE json_extract(r.body, '$.authority') = ?1
+                   AND (?2 IS NULL OR a.status IN (SELECT value FROM json_each(?2)))
+                   AND (?3 IS NULL OR a.credit_code LIKE ?3 ESCAPE '\\' OR s.name LIKE ?3 ESCAPE '\\')
+                 ORDER BY a.created_at DESC LIMIT 500",
+            )?;
+            let states = states.map(|s| serde_json::json!(s).to_string());
+            let rows = statement.query_map(params![authority, states, query.map(like_pattern)], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    json_column(row, 4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (submission_id, credit_code, subject_name, record_id, record, status, received_at, reason) = row?;
+                let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
+                out.push(RepairInboxRow {
+                    submission_id,
+                    credit_code,
+                    subject_name,
+                    record_id,
+                    record,
+                    state,
+                    received_at,
+                    reason,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Key enrolments for officers who check keys: by status and a search in codes and names, newest first.
+    pub fn enrolments_for_review(
+        &self,
+        status: Option<EnrolmentStatus>,
+        query: Option<&str>,
+    ) -> Result<Vec<crate::store::EnrolmentRow>, DbError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(
+                "SELECT kid, credit_code FROM key_enrolments WHERE (?1 IS NULL OR status = ?1)
+                 AND (?2 IS NULL OR credit_code LIKE ?2 ESCAPE '\\' OR subject_name LIKE ?2 ESCAPE '\\')
+                 ORDER BY enrolled_at DESC LIMIT 500",
+            )?;
+            let keys = statement
+                .query_map(params![status.map(EnrolmentStatus::as_str), query.map(like_pattern)], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut out = Vec::with_capacity(keys.len());
+            for (kid, code) in keys {
+                out.extend(crate::store::enrolment(c, &kid, &code)?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Records a decision on an objection, atomically: its state, and for an upheld one the record leaves the
+    /// subject's credit record (kept in the table, no longer read: see `subject`).
+    pub fn decide_objection<E>(
+        &self,
+        new: NewDecision,
+        check: impl FnOnce(Option<&ObjectionRow>) -> Result<ObjectionState, E>,
+        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
+    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
+                return Ok(Ok((row, false)));
+            }
+            let objection = transaction
+                .query_row(
+                    &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
+                    [&new.target],
+                    objection_row,
+                )
+                .optional()?;
+            let state = match check(objection.as_ref()) {
+                Ok(state) => state,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            transaction.execute(
+                "UPDATE objections SET state = ?2 WHERE objection_id = ?1",
+                params![new.target, state.as_str()],
+            )?;
+            let row = insert_decision(&transaction, &new, Outcome::Objection(state), receipt_for)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
+        })
+    }
+
+    /// Records a key decision, atomically: the enrolment approved or revoked (with the officer as the actor in
+    /// the approvals log). `check` sees the enrolment (or `None`).
+    pub fn decide_key<E>(
+        &self,
+        new: NewDecision,
+        actor: &str,
+        check: impl FnOnce(Option<&crate::store::EnrolmentRow>) -> Result<EnrolmentStatus, E>,
+        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
+    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
+                return Ok(Ok((row, false)));
+            }
+            let key: Option<(String, String)> = transaction
+                .query_row("SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1", [&new.target], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?;
+            let enrolment = match &key {
+                Some((kid, code)) => crate::store::enrolment(&transaction, kid, code)?,
+                None => None,
+            };
+            let state = match check(enrolment.as_ref()) {
+                Ok(state) => state,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let (kid, code) = key.ok_or(DbError::Corrupt("decision target"))?;
+            if state == EnrolmentStatus::Approved {
+                transaction.execute(
+                    "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
+                     WHERE kid = ?1 AND credit_code = ?2",
+                    params![kid, code, new.received_at, actor],
+                )?;
+                crate::store::record_action(&transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
+            } else {
+                transaction.execute(
+                    "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
+                     WHERE kid = ?1 AND credit_code = ?2",
+                    params![kid, code, new.received_at, actor, new.reason],
+                )?;
+                crate::store::record_action(
+                    &transaction,
+                    actor,
+                    "revoke",
+                    &kid,
+                    &code,
+                    Some(&new.reason),
+                    &new.received_at,
+                )?;
+            }
+            let row = insert_decision(&transaction, &new, Outcome::Key(state), receipt_for)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
         })
     }
 }

@@ -22,6 +22,8 @@ pub struct EnrolmentRow {
     pub approved_at: Option<String>,
     pub revoked_at: Option<String>,
     pub revoke_reason: Option<String>,
+    /// The id officers' decisions name it by: the SHA-256 of the signed request.
+    pub request_id: Option<String>,
 }
 
 /// One approval or revocation, as recorded: who, when, what.
@@ -69,13 +71,18 @@ pub struct CommitmentRow {
     #[serde(skip)]
     pub publishable: bool,
     pub subject_name: String,
+    /// The department it was made to, as signed; `None` for those signed before the choice was signed.
+    pub department: Option<String>,
 }
 
 /// Which commitments a publication list shows.
 #[derive(Debug, Default)]
 pub struct PublicationFilter {
-    /// Only these templates (a department's, or one); `None`: all.
-    pub templates: Option<Vec<String>>,
+    /// Only those made to this department: its name, and the templates naming it (for commitments signed
+    /// before the department was part of the payload).
+    pub department: Option<(String, Vec<String>)>,
+    /// Only this template.
+    pub template: Option<String>,
     pub state: Option<xinnuo_core::decision::CommitmentState>,
     /// Part of a subject's name or credit code.
     pub query: Option<String>,
@@ -98,6 +105,8 @@ pub struct NewCommitment {
     pub masked: String,
     /// The disclosures, as a JSON array (kept apart, never published).
     pub disclosures: String,
+    /// The department it was made to (signed).
+    pub department: Option<String>,
 }
 
 pub struct ServerKey {
@@ -113,7 +122,7 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
 }
 
-fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Value> {
+pub(crate) fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Value> {
     let text: String = row.get(index)?;
     serde_json::from_str(&text)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
@@ -147,7 +156,7 @@ fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentSt
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
-     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name";
+     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name, department";
 
 fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
     Ok(CommitmentRow {
@@ -173,6 +182,7 @@ fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
         masked: json_column(row, 12)?,
         publishable: row.get::<_, i64>(13)? == 1,
         subject_name: row.get(14)?,
+        department: row.get(15)?,
     })
 }
 
@@ -187,20 +197,25 @@ fn enrolment_row(row: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
         approved_at: row.get(6)?,
         revoked_at: row.get(7)?,
         revoke_reason: row.get(8)?,
+        request_id: row.get(9)?,
     })
 }
 
 const ENROLMENT_COLUMNS: &str =
-    "kid, credit_code, subject_name, public_jwk, status, enrolled_at, approved_at, revoked_at, revoke_reason";
+    "kid, credit_code, subject_name, public_jwk, status, enrolled_at, approved_at, revoked_at, revoke_reason, request_id";
 
-fn enrolment(connection: &rusqlite::Connection, kid: &str, credit_code: &str) -> Result<Option<EnrolmentRow>, DbError> {
+pub(crate) fn enrolment(
+    connection: &rusqlite::Connection,
+    kid: &str,
+    credit_code: &str,
+) -> Result<Option<EnrolmentRow>, DbError> {
     Ok(connection
         .prepare_cached(&format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"))?
         .query_row([kid, credit_code], enrolment_row)
         .optional()?)
 }
 
-fn record_action(
+pub(crate) fn record_action(
     connection: &rusqlite::Connection,
     actor: &str,
     action: &str,
@@ -283,13 +298,14 @@ impl Db {
         subject_name: &str,
         public_jwk: &Value,
         request: &str,
+        request_id: &str,
         now: &str,
     ) -> Result<(EnrolmentRow, bool), DbError> {
         self.with(|c| {
             let inserted = c.execute(
-                "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6) ON CONFLICT (kid, credit_code) DO NOTHING",
-                params![kid, credit_code, subject_name, public_jwk.to_string(), request, now],
+                "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,
+                 request_id) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7) ON CONFLICT (kid, credit_code) DO NOTHING",
+                params![kid, credit_code, subject_name, public_jwk.to_string(), request, now, request_id],
             )?;
             let row = c.query_row(
                 &format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"),
@@ -432,8 +448,8 @@ impl Db {
                 .prepare_cached(
                     "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
                      signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable, lifecycle,
-                     subject_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13)",
+                     subject_name, department)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
                 )?
                 .execute(params![
                     sequence,
@@ -448,7 +464,8 @@ impl Db {
                     new.envelope,
                     receipt,
                     new.masked,
-                    new.subject_name
+                    new.subject_name,
+                    new.department
                 ])?;
             transaction
                 .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
@@ -481,25 +498,30 @@ impl Db {
         limit: u32,
     ) -> Result<(u64, Vec<CommitmentRow>), DbError> {
         self.with(|c| {
-            let templates = filter.templates.as_ref().map(|ids| serde_json::json!(ids).to_string());
+            let (department, templates) = match &filter.department {
+                Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
+                None => (None, None),
+            };
             let pattern = filter.query.as_ref().map(|q| {
                 format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
             });
             let condition = "publishable = 1
-                 AND (?1 IS NULL OR template_id IN (SELECT value FROM json_each(?1)))
-                 AND (?2 IS NULL OR lifecycle = ?2)
-                 AND (?3 IS NULL OR subject_name LIKE ?3 ESCAPE '\\' OR credit_code LIKE ?3 ESCAPE '\\')";
+                 AND (?1 IS NULL OR department = ?1
+                      OR (department IS NULL AND template_id IN (SELECT value FROM json_each(?2))))
+                 AND (?3 IS NULL OR template_id = ?3)
+                 AND (?4 IS NULL OR lifecycle = ?4)
+                 AND (?5 IS NULL OR subject_name LIKE ?5 ESCAPE '\\' OR credit_code LIKE ?5 ESCAPE '\\')";
             let state = filter.state.map(|s| s.as_str());
             let total: i64 = c.query_row(
                 &format!("SELECT COUNT(*) FROM commitments WHERE {condition}"),
-                params![templates, state, pattern],
+                params![department, templates, filter.template, state, pattern],
                 |row| row.get(0),
             )?;
             let rows = c
                 .prepare_cached(&format!(
-                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?4 OFFSET ?5"
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?6 OFFSET ?7"
                 ))?
-                .query_map(params![templates, state, pattern, limit, offset], commitment_row)?
+                .query_map(params![department, templates, filter.template, state, pattern, limit, offset], commitment_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((total as u64, rows))
         })

@@ -77,7 +77,11 @@ impl Db {
             let Some((name, demo, situation)) = head else { return Ok(None) };
 
             let records: Vec<String> = c
-                .prepare_cached("SELECT body FROM records WHERE credit_code = ?1 ORDER BY rowid")?
+                // A record whose objection was upheld was wrong: it is kept, and no longer read.
+                .prepare_cached(
+                    "SELECT body FROM records WHERE credit_code = ?1 AND id NOT IN
+                     (SELECT record_id FROM objections WHERE credit_code = ?1 AND state = 'upheld') ORDER BY rowid",
+                )?
                 .query_map([credit_code], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             let grades: Vec<String> = c
@@ -92,6 +96,17 @@ impl Db {
                 grades: grades.into_iter().map(parse_stored).collect::<Result<_, _>>()?,
             };
             Ok(Some(StoredSubject { profile, situation }))
+        })
+    }
+
+    /// A record's stored body, whatever its objections (for the department deciding them).
+    pub fn record_body(&self, credit_code: &str, record_id: &str) -> Result<Option<serde_json::Value>, DbError> {
+        self.with(|c| {
+            let text: Option<String> = c
+                .prepare_cached("SELECT body FROM records WHERE credit_code = ?1 AND id = ?2")?
+                .query_row([credit_code, record_id], |r| r.get(0))
+                .optional()?;
+            text.map(|t| serde_json::from_str(&t).map_err(|_| DbError::Corrupt("record body"))).transpose()
         })
     }
 

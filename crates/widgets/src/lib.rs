@@ -125,7 +125,12 @@ fn CommitmentWidget(props: &CommitmentProps) -> Html {
             &Submitted { submission_id: item.submission_id, receipt: item.receipt, sequence: item.sequence },
         )
     });
-    let prefill = Filled { template_id: props.template.clone(), template_version: None, values: Default::default() };
+    let prefill = Filled {
+        template_id: props.template.clone(),
+        template_version: None,
+        values: Default::default(),
+        department: None,
+    };
     html! {
         <CommitPage lang={props.lang} prefill={Some(prefill)} embedded={true} on_submitted={Some(on_submitted)}
             draft_id={Some(format!("widget-{}", props.template))} />

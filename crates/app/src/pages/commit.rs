@@ -124,7 +124,12 @@ const DEFAULT_TEMPLATE: &str = "tax-service";
 fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
     let values =
         values.iter().filter(|(k, _)| template.field_spec(k).is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
-    Filled { template_id: template.id.clone(), template_version: Some(template.version.clone()), values }
+    Filled {
+        template_id: template.id.clone(),
+        template_version: Some(template.version.clone()),
+        values,
+        department: None,
+    }
 }
 
 /// Signs the form; returns the signed file (with its disclosures) and its submission id.

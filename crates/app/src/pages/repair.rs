@@ -57,7 +57,7 @@ pub fn RepairPage(props: &Props) -> Html {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), Value::String(v)))
     .collect();
-    let prefill = Filled { template_id: "credit-repair".into(), template_version: None, values };
+    let prefill = Filled { template_id: "credit-repair".into(), template_version: None, values, department: None };
     html! {
         <>
         <section class="card" aria-labelledby="repair-title">

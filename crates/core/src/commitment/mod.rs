@@ -29,6 +29,9 @@ pub struct Filled {
     pub template_version: Option<String>,
     #[serde(default)]
     pub values: BTreeMap<String, Value>,
+    /// The department it is made to, one of those the template names (chosen when it names several).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// A filled commitment whose every value passed its rule, in normal form.
@@ -36,7 +39,13 @@ pub struct Filled {
 pub struct Prepared {
     pub template: &'static Template,
     pub values: BTreeMap<String, Value>,
+    /// The department it goes to; `None` only in commitments signed before the choice was signed, and in
+    /// repair applications (they go to the authority that decided the record).
+    pub department: Option<String>,
 }
+
+/// The field id under which a missing or unknown department choice is reported.
+pub const DEPARTMENT_FIELD: &str = "department";
 
 impl Prepared {
     /// The subject's credit code (every template has a `credit_code` field).
@@ -133,7 +142,26 @@ impl CommitmentError {
 
 /// Checks every field; unknown fields are reported too, so nothing typed is silently dropped.
 pub fn prepare(filled: &Filled, today: Option<Date>) -> Result<Prepared, CommitmentError> {
-    prepare_except(filled, today, &|_| false)
+    prepare_except(filled, today, &|_| false, true)
+}
+
+/// The department a commitment goes to: the one chosen, which must be among the template's; the only one
+/// when the template names one. `Err` with the field issue; `Ok(None)` when no choice is needed or (for a
+/// verifier of an older signature) none was signed.
+fn chosen_department(
+    template: &Template,
+    chosen: Option<&str>,
+    choice_required: bool,
+) -> Result<Option<String>, FieldIssue> {
+    let issue = |code| FieldIssue { field: DEPARTMENT_FIELD.into(), code };
+    match chosen.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(department) if template.departments.iter().any(|d| d.zh == department) => Ok(Some(department.to_owned())),
+        Some(_) => Err(issue(FieldIssueCode::NotAnOption)),
+        None if template.kind == template::TemplateKind::Repair => Ok(None),
+        None if template.departments.len() == 1 && choice_required => Ok(Some(template.departments[0].zh.clone())),
+        None if template.departments.len() > 1 && choice_required => Err(issue(FieldIssueCode::Required)),
+        None => Ok(None),
+    }
 }
 
 /// [`prepare`], except that a missing field for which `withheld` says yes is not reported: a personal value
@@ -142,6 +170,7 @@ fn prepare_except(
     filled: &Filled,
     today: Option<Date>,
     withheld: &dyn Fn(&template::FieldSpec) -> bool,
+    choice_required: bool,
 ) -> Result<Prepared, CommitmentError> {
     let template = template::get(&filled.template_id, filled.template_version.as_deref())?;
     if let Some(today) = today.filter(|&today| !template.in_force_on(today)) {
@@ -153,6 +182,10 @@ fn prepare_except(
         });
     }
     let mut issues = Vec::new();
+    let department = chosen_department(template, filled.department.as_deref(), choice_required)
+        .map_err(|issue| issues.push(issue))
+        .ok()
+        .flatten();
     let mut values = BTreeMap::new();
     for spec in &template.fields {
         match filled.values.get(&spec.id).filter(|v| !template::is_blank(v)) {
@@ -177,7 +210,7 @@ fn prepare_except(
         issues.push(FieldIssue { field: name.chars().take(80).collect(), code: FieldIssueCode::UnknownField });
     }
     if issues.is_empty() {
-        Ok(Prepared { template, values })
+        Ok(Prepared { template, values, department })
     } else {
         Err(CommitmentError::InvalidFields(issues))
     }
@@ -223,7 +256,7 @@ pub fn payload(
     if !digests.is_empty() {
         values.insert("_sd".into(), json!(digests));
     }
-    let payload = json!({
+    let mut payload = json!({
         "type": PAYLOAD_TYPE,
         "template": {
             "id": prepared.template.id,
@@ -231,11 +264,17 @@ pub fn payload(
             "text_sha256": prepared.template.text_sha256,
         },
         "credit_code": prepared.credit_code(),
+        "department": prepared.department,
         "values": values,
         "_sd_alg": disclosure::SD_ALG,
         "signed_at": signed_at,
         "nonce": URL_SAFE_NO_PAD.encode(nonce),
     });
+    if prepared.department.is_none() {
+        if let Some(members) = payload.as_object_mut() {
+            members.remove("department");
+        }
+    }
     Ok((payload, disclosures))
 }
 
@@ -402,7 +441,7 @@ pub fn check_payload(envelope: Verified, disclosures: &[String]) -> Result<Signe
     if payload_type == PAYLOAD_TYPE {
         envelope::only_members(
             payload,
-            &["type", "template", "credit_code", "values", "_sd_alg", "signed_at", "nonce"],
+            &["type", "template", "credit_code", "department", "values", "_sd_alg", "signed_at", "nonce"],
             "payload",
         )?;
         if payload.get("_sd_alg").and_then(Value::as_str) != Some(disclosure::SD_ALG) {
@@ -443,9 +482,18 @@ pub fn check_payload(envelope: Verified, disclosures: &[String]) -> Result<Signe
         let values = signed_values.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         Disclosed { values, disclosures: Vec::new(), withheld: 0 }
     };
-    let filled = Filled { template_id: id.to_owned(), template_version: Some(version.to_owned()), values };
+    let department = match payload.get("department") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(department)) => Some(department.clone()),
+        Some(_) => return Err(CommitmentError::BadMember("department")),
+    };
+    let filled = Filled { template_id: id.to_owned(), template_version: Some(version.to_owned()), values, department };
     let undisclosed = |spec: &template::FieldSpec| withheld > 0 && spec.is_personal();
-    let prepared = prepare_except(&filled, Some(signed_on), &undisclosed)?;
+    // Commitments signed before the department was part of the payload have none: still valid.
+    let prepared = prepare_except(&filled, Some(signed_on), &undisclosed, false)?;
+    if prepared.department != filled.department {
+        return Err(CommitmentError::BadMember("department"));
+    }
     if prepared.values != filled.values {
         return Err(CommitmentError::BadMember("values (not in normal form)"));
     }

@@ -23,7 +23,32 @@ pub(crate) fn tax_filled() -> Filled {
         template_id: "tax-service".into(),
         template_version: None,
         values: serde_json::from_value(values).unwrap(),
+        department: None,
     }
+}
+
+#[test]
+fn the_department_is_signed_and_chosen_where_the_template_names_several() {
+    // One department: it is taken, and signed.
+    let signer = envelope::Signer::from_seed(&SEED);
+    let (file, prepared) = sign(&tax_filled(), &signer, SIGNED_AT, &NONCE, &SALTS).unwrap();
+    assert_eq!(prepared.department.as_deref(), Some("国家税务总局山西省税务局"));
+    let verified = verify(&file.to_json()).unwrap();
+    assert_eq!(verified.prepared.department.as_deref(), Some("国家税务总局山西省税务局"));
+    // Several: the enterprise must choose one of them.
+    let template = template::get("electricity", None).unwrap();
+    assert!(template.departments.len() > 1);
+    let filled = Filled { template_id: "electricity".into(), ..Filled::default() };
+    let issues = validate(&filled, None).unwrap();
+    assert!(issues.iter().any(|i| i.field == DEPARTMENT_FIELD && i.code == FieldIssueCode::Required), "{issues:?}");
+    let wrong = Filled { department: Some("山西省财政厅".into()), ..filled.clone() };
+    let issues = validate(&wrong, None).unwrap();
+    assert!(issues.iter().any(|i| i.field == DEPARTMENT_FIELD && i.code == FieldIssueCode::NotAnOption), "{issues:?}");
+    let chosen = Filled { department: Some(template.departments[1].zh.clone()), ..filled };
+    assert!(!validate(&chosen, None).unwrap().iter().any(|i| i.field == DEPARTMENT_FIELD));
+    // A department the template does not name, signed by hand, is refused by the verifier.
+    let forged = resign(|payload| payload["department"] = "山西省财政厅".into());
+    assert!(forged.is_err(), "{forged:?}");
 }
 
 #[test]

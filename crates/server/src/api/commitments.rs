@@ -128,6 +128,7 @@ pub fn store_submission(
         envelope: signed.public_file().to_json(),
         masked: serde_json::to_string(&signed.masks()).map_err(Problem::internal)?,
         disclosures: serde_json::to_string(&signed.full_file().disclosures).map_err(Problem::internal)?,
+        department: signed.prepared.department.clone(),
     };
     let mut receipt = Receipt {
         receipt_type: RECEIPT_TYPE.into(),
@@ -179,6 +180,10 @@ pub struct CommitmentView {
     key_status_label_en: &'static str,
     status_label_zh: &'static str,
     status_label_en: &'static str,
+    /// The department it is made to: as signed, else the template's first (older signatures).
+    department_name: String,
+    /// The department's deadline for its next step (受理 while submitted, 核查 while in force).
+    deadline: Option<xinnuo_core::deadline::Deadline>,
 }
 
 impl From<CommitmentRow> for CommitmentView {
@@ -187,11 +192,25 @@ impl From<CommitmentRow> for CommitmentView {
             // Signed before personal values were digests: its signed payload would publish them.
             row.envelope = Value::Null;
         }
-        let titles = template::get(&row.template_id, Some(&row.template_version))
+        let template = template::get(&row.template_id, Some(&row.template_version)).ok();
+        let titles = template
             .map(|t| (t.title.zh.clone(), t.title.en.clone()))
-            .unwrap_or_else(|_| (row.template_id.clone(), row.template_id.clone()));
+            .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
         let (status_label_zh, status_label_en) = (row.state.label_zh(), row.state.label_en());
+        let department_name = row
+            .department
+            .clone()
+            .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.clone()))
+            .unwrap_or_default();
+        let step = match row.state {
+            CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
+            CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
+            _ => None,
+        };
+        let deadline = step.and_then(|step| crate::deadline_of(step, &row.received_at));
         Self {
+            department_name,
+            deadline,
             title_zh: titles.0,
             title_en: titles.1,
             signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
@@ -320,6 +339,15 @@ pub async fn get_disclosed(
     Ok(Json(DisclosedCommitment { submission_id: row.submission_id, credit_code: row.credit_code, signed_file }))
 }
 
+/// Commitments made to a department (named in Chinese or English): those that signed it, and those signed
+/// before the choice was signed whose template names it.
+pub fn department_filter(name: &str) -> (String, Vec<String>) {
+    let named = |t: &&template::Template| t.departments.iter().find(|d| d.zh == name || d.en == name).cloned();
+    let zh = template::all().iter().find_map(|t| named(&t)).map(|d| d.zh).unwrap_or_else(|| name.to_owned());
+    let templates = template::all().iter().filter(|t| named(t).is_some()).map(|t| t.id.clone()).collect();
+    (zh, templates)
+}
+
 #[derive(serde::Deserialize)]
 pub struct PublicationQuery {
     department: Option<String>,
@@ -358,26 +386,18 @@ pub async fn publications(
             )
         })?),
     };
-    let by_department = blank(query.department).map(|department| {
-        template::all()
-            .iter()
-            .filter(|t| t.departments.iter().any(|d| d.zh == department || d.en == department))
-            .map(|t| t.id.clone())
-            .collect::<Vec<_>>()
-    });
-    let templates = match (by_department, blank(query.template)) {
-        (Some(ids), Some(one)) => Some(ids.into_iter().filter(|id| *id == one).collect()),
-        (Some(ids), None) => Some(ids),
-        (None, Some(one)) => Some(vec![one]),
-        (None, None) => None,
-    };
+    let department = blank(query.department).map(|name| department_filter(&name));
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
         Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
     })?;
-    let filter =
-        PublicationFilter { templates, state: lifecycle, query: blank(query.q).map(|q| q.chars().take(100).collect()) };
+    let filter = PublicationFilter {
+        department,
+        template: blank(query.template),
+        state: lifecycle,
+        query: blank(query.q).map(|q| q.chars().take(100).collect()),
+    };
     let db = state.db.clone();
     let (total, rows) = blocking(move || db.publications(&filter, offset, per_page).map_err(Problem::internal)).await?;
     Ok(Json(Publications { total, page, per_page, publications: rows.into_iter().map(Into::into).collect() }))

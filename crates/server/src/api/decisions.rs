@@ -9,14 +9,17 @@ use axum::Json;
 use serde::Serialize;
 use xinnuo_core::commitment::{self, CommitmentError};
 use xinnuo_core::decision::{
-    self, CommitmentState, DecisionError, DecisionReceipt, RepairState, DECISION_RECEIPT_TYPE,
+    self, CommitmentState, DecisionError, DecisionReceipt, ObjectionState, RepairState, TargetKind,
+    DECISION_RECEIPT_TYPE,
 };
+use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
 use super::commitments::envelope_problem;
-use crate::officers::{DecisionRow, NewDecision, NewRecord, RepairTarget, Target};
+use crate::officers::{DecisionRow, NewDecision, NewRecord, ObjectionRow, RepairTarget, Target};
 use crate::problem::Problem;
+use crate::store::EnrolmentRow;
 use crate::{blocking, now_millis, AppState};
 
 const MAX_DECISION_BYTES: usize = 16 * 1024;
@@ -30,7 +33,10 @@ fn decision_problem(error: &DecisionError) -> Problem {
         DecisionError::ReasonRequired(_) => unprocessable("reason-required"),
         DecisionError::BadReason => unprocessable("bad-reason"),
         DecisionError::BadTime | DecisionError::BadNonce => unprocessable("bad-payload"),
-        DecisionError::NotNow { .. } | DecisionError::NotNowRepair { .. } => {
+        DecisionError::NotNow { .. }
+        | DecisionError::NotNowRepair { .. }
+        | DecisionError::NotNowObjection { .. }
+        | DecisionError::NotNowKey { .. } => {
             Problem::from_bilingual(StatusCode::CONFLICT, "transition-not-allowed", error)
         }
     }
@@ -65,18 +71,37 @@ impl From<DecisionRow> for DecisionView {
     }
 }
 
-/// The departments a commitment belongs to: those its template names.
+/// The departments a commitment belongs to: the one it was made to, or (signed before the choice was
+/// signed) those its template names.
 fn departments_of(target: &Target) -> Vec<String> {
+    if let Some(department) = &target.department {
+        return vec![department.clone()];
+    }
     template::get(&target.template_id, Some(&target.template_version))
         .map(|t| t.departments.iter().map(|d| d.zh.clone()).collect())
         .unwrap_or_default()
 }
 
-fn unknown_target(target: &str) -> Problem {
+fn unknown_target(target: &str, kind: TargetKind) -> Problem {
+    let (zh, en) = match kind {
+        TargetKind::Commitment => ("承诺书", "commitment"),
+        TargetKind::RepairApplication => ("信用修复申请", "repair application"),
+        TargetKind::Objection => ("异议", "objection"),
+        TargetKind::KeyEnrolment => ("密钥登记", "key enrolment"),
+    };
     Problem::unprocessable(
         "unknown-target",
-        format!("没有编号为 {target} 的承诺书或修复申请。"),
-        format!("No commitment or repair application with id {target}."),
+        format!("没有编号为 {target} 的{zh}。"),
+        format!("No {en} with id {target}."),
+    )
+}
+
+/// The authority of a record refuses a decision by another department (谁认定、谁修复; objections alike).
+fn other_authority(authority: &str, department: &str) -> Problem {
+    forbidden(
+        "other-department",
+        format!("这条记录由{authority}认定，由其作出决定，不由{department}决定。"),
+        format!("The record was decided by {authority}, which decides this; not {department}."),
     )
 }
 
@@ -144,6 +169,15 @@ pub async fn decide(
                     format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
                 )
             })?;
+        let role = decision.action.role();
+        if !officer.may(role) {
+            return Err(forbidden(
+                "role-missing",
+                format!("{}没有“{}”权限，不能{}。", officer.name, role.label_zh(), decision.action.label_zh()),
+                format!("{} does not hold the {} role needed to decide this.", officer.name, role.as_str()),
+            ));
+        }
+        let kind = decision.action.target_kind();
         let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
         let new = NewDecision {
             decision_id: verified.submission_id.clone(),
@@ -158,7 +192,7 @@ pub async fn decide(
         };
         let department = officer.department.clone();
         let check = |target: Option<&Target>| -> Result<CommitmentState, Problem> {
-            let target = target.ok_or_else(|| unknown_target(&decision.target))?;
+            let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
             let departments = departments_of(target);
             if !departments.contains(&department) {
                 return Err(forbidden(
@@ -183,24 +217,40 @@ pub async fn decide(
             };
             decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
-        if decision.action.on_repair() {
-            // 谁认定、谁修复: the authority that decided the record decides its repair.
-            let check_repair = |target: Option<&RepairTarget>| -> Result<RepairState, Problem> {
-                let target = target.ok_or_else(|| unknown_target(&decision.target))?;
-                if target.authority != department {
-                    return Err(forbidden(
-                        "other-department",
-                        format!("这条记录由{}认定，由其决定是否修复，不由{department}决定。", target.authority),
-                        format!(
-                            "The record was decided by {}, which decides its repair; not {department}.",
-                            target.authority
-                        ),
-                    ));
-                }
-                target.state.after(decision.action).map_err(|e| decision_problem(&e))
-            };
-            let removed_on = china_date(now);
-            return db.decide_repair(new, &removed_on, check_repair, receipt_for).map_err(Problem::internal)?;
+        match kind {
+            TargetKind::Commitment => {}
+            TargetKind::RepairApplication => {
+                // 谁认定、谁修复: the authority that decided the record decides its repair.
+                let check_repair = |target: Option<&RepairTarget>| -> Result<RepairState, Problem> {
+                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
+                    if target.authority != department {
+                        return Err(other_authority(&target.authority, &department));
+                    }
+                    target.state.after(decision.action).map_err(|e| decision_problem(&e))
+                };
+                let removed_on = china_date(now);
+                return db.decide_repair(new, &removed_on, check_repair, receipt_for).map_err(Problem::internal)?;
+            }
+            TargetKind::Objection => {
+                let check_objection = |target: Option<&ObjectionRow>| -> Result<ObjectionState, Problem> {
+                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
+                    if target.authority != department {
+                        return Err(other_authority(&target.authority, &department));
+                    }
+                    target.state.after(decision.action).map_err(|e| decision_problem(&e))
+                };
+                return db.decide_objection(new, check_objection, receipt_for).map_err(Problem::internal)?;
+            }
+            TargetKind::KeyEnrolment => {
+                // Any department's officer holding the keys role checks a subject's key (the department that
+                // checked is in the approvals log and the decision).
+                let actor = format!("officer:{}（{}）", officer.name, officer.department);
+                let check_key = |target: Option<&EnrolmentRow>| -> Result<EnrolmentStatus, Problem> {
+                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
+                    decision::enrolment_after(target.status, decision.action).map_err(|e| decision_problem(&e))
+                };
+                return db.decide_key(new, &actor, check_key, receipt_for).map_err(Problem::internal)?;
+            }
         }
         let record_for =
             |target: &Target| broken_commitment_record(target, &verified.submission_id, &decision, &department, now);

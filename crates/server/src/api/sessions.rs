@@ -1,30 +1,30 @@
-//! Officers' sign-in and their department's inbox. `POST /api/v1/officer-sessions/challenge` gives out a
-//! one-time challenge; `POST /api/v1/officer-sessions` takes it signed by an active officer's key and answers
-//! a bearer token for 30 minutes; `GET /api/v1/dept/commitments` lists the department's commitments with their
-//! personal values (disclosures), for that officer only.
+//! Officers' sign-in. `POST /api/v1/officer-sessions/challenge` gives out a one-time challenge;
+//! `POST /api/v1/officer-sessions` takes it signed by an active officer's key and answers a bearer token for
+//! 30 minutes (a header, never a cookie: no request from another site carries it). The inboxes it opens are
+//! in `dept.rs`.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
-use xinnuo_core::decision::CommitmentState;
+use xinnuo_core::envelope;
 use xinnuo_core::session::{self, SignInError};
-use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
-use super::commitments::{envelope_problem, CommitmentView};
+use super::commitments::envelope_problem;
 use crate::officers::OfficerRow;
 use crate::problem::Problem;
-use crate::store::PublicationFilter;
 use crate::{blocking, now_millis, AppState};
 
 const CHALLENGE_LIFETIME_MS: u64 = 2 * 60 * 1000;
 const SESSION_LIFETIME_MS: u64 = 30 * 60 * 1000;
+/// Challenges are given to anyone; this many open at once (each lives two minutes) is far more than a
+/// department signs in with, and keeps a flood from filling the database.
+const MAX_OPEN_CHALLENGES: u64 = 1000;
 
 fn random_b64() -> Result<String, Problem> {
     let mut bytes = [0u8; 32];
@@ -53,7 +53,19 @@ pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Jso
     let expires = now + CHALLENGE_LIFETIME_MS;
     let db = state.db.clone();
     let stored = challenge.clone();
-    blocking(move || db.add_challenge(&stored, now, expires).map_err(Problem::internal)).await?;
+    let given =
+        blocking(move || db.add_challenge(&stored, now, expires, MAX_OPEN_CHALLENGES).map_err(Problem::internal))
+            .await?;
+    if !given {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-challenges",
+            "请求过多",
+            "Too many requests",
+            "登录挑战请求过多，请稍后再试。",
+            "Too many sign-in challenges are open; try again shortly.",
+        ));
+    }
     let expires_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(expires);
     Ok((StatusCode::CREATED, Json(Challenge { challenge, expires_at })))
 }
@@ -124,76 +136,4 @@ pub async fn officer_of(state: &AppState, headers: &HeaderMap) -> Result<Officer
     blocking(move || db.session_officer(&token_hash(&token), now).map_err(Problem::internal))
         .await?
         .ok_or_else(|| unauthorized("登录已失效，请重新登录。", "The session has ended; sign in again."))
-}
-
-#[derive(Deserialize)]
-pub struct InboxQuery {
-    state: Option<String>,
-    q: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-#[derive(Serialize)]
-pub struct InboxItem {
-    #[serde(flatten)]
-    view: CommitmentView,
-    /// The signed file with its disclosures: the personal values, for the department.
-    signed_file: Value,
-}
-
-#[derive(Serialize)]
-pub struct Inbox {
-    department: String,
-    total: u64,
-    page: u32,
-    per_page: u32,
-    commitments: Vec<InboxItem>,
-}
-
-/// `GET /api/v1/dept/commitments?state=&q=&page=` (officer session): the department's commitments.
-pub async fn inbox(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(query): Query<InboxQuery>,
-) -> Result<Json<Inbox>, Problem> {
-    let officer = officer_of(&state, &headers).await?;
-    let lifecycle = match query.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(text) => Some(CommitmentState::parse(text).ok_or_else(|| {
-            Problem::bad_request("bad-query", format!("未知的状态 {text:?}。"), format!("Unknown state {text:?}."))
-        })?),
-    };
-    let templates = template::all()
-        .iter()
-        .filter(|t| t.departments.iter().any(|d| d.zh == officer.department))
-        .map(|t| t.id.clone())
-        .collect();
-    let page = query.page.unwrap_or(1).max(1);
-    let per_page = query.per_page.unwrap_or(50).clamp(1, 100);
-    let offset = (page - 1)
-        .checked_mul(per_page)
-        .ok_or_else(|| Problem::bad_request("bad-query", "页码太大。", "The page is out of range."))?;
-    let filter = PublicationFilter {
-        templates: Some(templates),
-        state: lifecycle,
-        query: query.q.map(|q| q.trim().chars().take(100).collect::<String>()).filter(|q| !q.is_empty()),
-    };
-    let db = state.db.clone();
-    let department = officer.department.clone();
-    let (total, commitments) = blocking(move || {
-        let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            let disclosures = db.disclosures(&row.submission_id).map_err(Problem::internal)?.unwrap_or_default();
-            let mut signed_file = row.envelope.clone();
-            if !disclosures.is_empty() {
-                signed_file["header"] = serde_json::json!({ "disclosures": disclosures });
-            }
-            items.push(InboxItem { view: row.into(), signed_file });
-        }
-        Ok((total, items))
-    })
-    .await?;
-    Ok(Json(Inbox { department, total, page, per_page, commitments }))
 }

@@ -20,7 +20,7 @@ use crate::problem::Problem;
 use crate::{blocking, now, now_millis, AppState};
 
 fn today() -> Date {
-    calendar::UtcTimestamp::parse(&now()).map(|t| t.china_date()).unwrap_or(Date { year: 2026, month: 1, day: 1 })
+    crate::china_today()
 }
 
 fn bad_query(e: QueryRejection) -> Problem {
@@ -115,6 +115,40 @@ pub struct SubjectView {
     evaluations: Vec<Evaluation>,
     /// Its repair applications and where each stands (修复审核中 / 已修复 / 修复未通过).
     repair_applications: Vec<crate::officers::RepairApplicationRow>,
+    /// Its objections (异议处理中 / 异议成立 / 异议不成立): public, so without the grounds.
+    objections: Vec<PublicObjection>,
+}
+
+/// An objection as anyone sees it on the subject's page.
+#[derive(Serialize)]
+pub struct PublicObjection {
+    objection_id: String,
+    record_id: String,
+    state: xinnuo_core::decision::ObjectionState,
+    state_label_zh: &'static str,
+    state_label_en: &'static str,
+    received_at: String,
+    /// The authority's reason, once decided.
+    reason: String,
+    deadline: Option<xinnuo_core::deadline::Deadline>,
+}
+
+impl From<crate::officers::ObjectionRow> for PublicObjection {
+    fn from(row: crate::officers::ObjectionRow) -> Self {
+        let deadline = (row.state == xinnuo_core::decision::ObjectionState::UnderReview)
+            .then(|| crate::deadline_of(xinnuo_core::deadline::Step::ObjectionDecision, &row.received_at))
+            .flatten();
+        Self {
+            state_label_zh: row.state.label_zh(),
+            state_label_en: row.state.label_en(),
+            objection_id: row.objection_id,
+            record_id: row.record_id,
+            state: row.state,
+            received_at: row.received_at,
+            reason: row.reason,
+            deadline,
+        }
+    }
 }
 
 /// Normalises a credit code from a path, or a 400 that says why.
@@ -166,10 +200,11 @@ pub async fn profile(
     let code = credit_code_param(&code)?;
     let db = state.db.clone();
     let lookup = code.clone();
-    let (stored, repair_applications) = blocking(move || {
+    let (stored, repair_applications, objections) = blocking(move || {
         let stored = db.subject(&lookup).map_err(Problem::internal)?;
         let applications = db.repair_applications_of(&lookup).map_err(Problem::internal)?;
-        Ok((stored, applications))
+        let objections = db.objections_of(&lookup).map_err(Problem::internal)?;
+        Ok((stored, applications, objections))
     })
     .await?;
     let stored = stored.ok_or_else(|| subject_not_found(&code))?;
@@ -182,6 +217,7 @@ pub async fn profile(
         summary,
         evaluations,
         repair_applications,
+        objections: objections.into_iter().map(Into::into).collect(),
     }))
 }
 

@@ -1,0 +1,132 @@
+//! How long a department has for each step it takes: working days from the rule in force when the item
+//! arrived (`rules/deadlines.json`, dated, with its source and how sure we are). Both sides see the same
+//! deadline, computed here.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{self, CalendarError, Date};
+use crate::repair::Confidence;
+use crate::template::Text;
+
+/// A step a department owes an answer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Accept or return a submitted commitment (受理 / 补正).
+    CommitmentReview,
+    /// Find an accepted commitment kept or broken (履约核查).
+    FulfilmentCheck,
+    /// Grant or refuse a repair application.
+    RepairDecision,
+    /// Uphold or reject an objection (异议).
+    ObjectionDecision,
+}
+
+/// One dated rule for a step: `working_days: None` when no common limit exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRule {
+    pub step: Step,
+    pub working_days: Option<u32>,
+    pub from: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Date>,
+    pub confidence: Confidence,
+    pub source: String,
+    pub text: Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Book {
+    steps: Vec<StepRule>,
+}
+
+fn book() -> &'static [StepRule] {
+    static BOOK: OnceLock<Vec<StepRule>> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        // Embedded at build time and checked by the tests below; an unreadable file is a build defect.
+        serde_json::from_str::<Book>(include_str!("../rules/deadlines.json")).map(|b| b.steps).unwrap_or_default()
+    })
+}
+
+/// The rule for `step` in force on `on`, if any.
+pub fn rule(step: Step, on: Date) -> Option<&'static StepRule> {
+    book().iter().find(|r| r.step == step && r.from <= on && r.to.is_none_or(|to| on <= to))
+}
+
+/// A step's deadline for an item that arrived on `arrived_on`, and whether it has passed on `today`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deadline {
+    pub step: Step,
+    /// The last day to answer; `None` where the rule sets no common limit (or the calendar is not published).
+    pub due_on: Option<Date>,
+    pub working_days: Option<u32>,
+    /// Whole working days past `due_on` (0 while in time).
+    pub overdue_working_days: u32,
+    pub confidence: Confidence,
+    /// Shown beside the date: "待核对" where the rule is not confirmed against its text.
+    pub unconfirmed: bool,
+    pub source: String,
+    pub text: Text,
+}
+
+/// Computes the deadline; `Err` only when the holiday schedule needed is not published.
+pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Deadline>, CalendarError> {
+    let Some(rule) = rule(step, arrived_on) else {
+        return Ok(None);
+    };
+    let due_on = rule.working_days.map(|n| calendar::add_working_days(arrived_on, n)).transpose()?;
+    let overdue_working_days = match due_on {
+        Some(due) if today > due => calendar::working_days_between(due, today)?,
+        _ => 0,
+    };
+    Ok(Some(Deadline {
+        step,
+        due_on,
+        working_days: rule.working_days,
+        overdue_working_days,
+        confidence: rule.confidence,
+        unconfirmed: rule.confidence == Confidence::Unconfirmed,
+        source: rule.source.clone(),
+        text: rule.text.clone(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn the_rule_book_reads_and_every_step_has_a_rule_today() {
+        assert!(book().len() >= 4, "rules/deadlines.json did not parse");
+        for step in [Step::CommitmentReview, Step::FulfilmentCheck, Step::RepairDecision, Step::ObjectionDecision] {
+            let rule = rule(step, d("2026-12-02")).unwrap_or_else(|| panic!("no rule for {step:?}"));
+            assert!(!rule.source.is_empty() && !rule.text.zh.is_empty());
+        }
+        // Repair decisions: 58号 until 2026-03-31, 36号 from 2026-04-01.
+        assert!(rule(Step::RepairDecision, d("2026-03-31")).unwrap().source.contains("58号"));
+        assert!(rule(Step::RepairDecision, d("2026-04-01")).unwrap().source.contains("36号"));
+    }
+
+    #[test]
+    fn deadlines_count_working_days_and_say_when_they_passed() {
+        // Friday 2026-02-13: five working days jump the Spring Festival (2026-02-14 is a make-up working day).
+        let review = deadline(Step::CommitmentReview, d("2026-02-13"), d("2026-02-13")).unwrap().unwrap();
+        assert_eq!(review.due_on, Some(d("2026-02-27")));
+        assert_eq!(review.overdue_working_days, 0);
+        assert!(!review.unconfirmed);
+        let late = deadline(Step::CommitmentReview, d("2026-02-13"), d("2026-03-03")).unwrap().unwrap();
+        assert_eq!(late.overdue_working_days, 3, "02-28 (make-up day), 03-02, 03-03");
+        let check = deadline(Step::FulfilmentCheck, d("2026-12-02"), d("2027-12-02")).unwrap().unwrap();
+        assert_eq!((check.due_on, check.overdue_working_days, check.unconfirmed), (None, 0, true));
+        let repair = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
+        assert!(repair.unconfirmed, "the repair limit is not checked against 36号 yet");
+    }
+}

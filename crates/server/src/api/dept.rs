@@ -1,0 +1,295 @@
+//! The department's inboxes, for a signed-in officer (bearer token from `sessions.rs`): its commitments,
+//! the repair applications and objections on records it decided, and — for officers holding the keys role —
+//! key enrolments. Each item carries its full content (personal values disclosed to the department), its
+//! deadline under the rule in force and its decisions so far.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use xinnuo_core::deadline::{Deadline, Step};
+use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
+use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::envelope;
+
+use super::commitments::{department_filter, CommitmentView};
+use super::decisions::DecisionView;
+use super::sessions::officer_of;
+use crate::db::Db;
+use crate::officers::{ObjectionRow, RepairInboxRow};
+use crate::problem::Problem;
+use crate::store::{EnrolmentRow, PublicationFilter};
+use crate::{blocking, deadline_of, AppState};
+
+#[derive(Deserialize)]
+pub struct InboxQuery {
+    state: Option<String>,
+    q: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+impl InboxQuery {
+    /// The state asked for, read by `parse` (`None` when not given); a 400 naming the allowed ones otherwise.
+    fn state<T>(&self, parse: impl Fn(&str) -> Option<T>, allowed: &str) -> Result<Option<T>, Problem> {
+        match self.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(text) => parse(text).map(Some).ok_or_else(|| {
+                Problem::bad_request(
+                    "bad-query",
+                    format!("未知的状态 {text:?}：应为 {allowed} 之一。"),
+                    format!("Unknown state {text:?}: one of {allowed}."),
+                )
+            }),
+        }
+    }
+
+    fn search(&self) -> Option<String> {
+        self.q.as_deref().map(|q| q.trim().chars().take(100).collect::<String>()).filter(|q| !q.is_empty())
+    }
+}
+
+/// A signed document with its disclosures put back: what the department reads and verifies.
+fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Value, Problem> {
+    let disclosures = db.disclosures(submission_id).map_err(Problem::internal)?.unwrap_or_default();
+    let mut signed_file = envelope.clone();
+    if !disclosures.is_empty() {
+        signed_file["header"] = serde_json::json!({ "disclosures": disclosures });
+    }
+    Ok(signed_file)
+}
+
+fn history(db: &Db, target: &str) -> Result<Vec<DecisionView>, Problem> {
+    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(Into::into).collect())
+}
+
+#[derive(Serialize)]
+pub struct CommitmentItem {
+    #[serde(flatten)]
+    view: CommitmentView,
+    /// The signed file with its disclosures: the personal values, for the department.
+    signed_file: Value,
+    decisions: Vec<DecisionView>,
+}
+
+#[derive(Serialize)]
+pub struct CommitmentInbox {
+    department: String,
+    total: u64,
+    page: u32,
+    per_page: u32,
+    commitments: Vec<CommitmentItem>,
+}
+
+/// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
+pub async fn commitments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<InboxQuery>,
+) -> Result<Json<CommitmentInbox>, Problem> {
+    let officer = officer_of(&state, &headers).await?;
+    let lifecycle = query.state(CommitmentState::parse, "submitted, returned, in_force, kept, broken")?;
+    let page = query.page.unwrap_or(1).max(1);
+    let per_page = query.per_page.unwrap_or(50).clamp(1, 100);
+    let offset = (page - 1)
+        .checked_mul(per_page)
+        .ok_or_else(|| Problem::bad_request("bad-query", "页码太大。", "The page is out of range."))?;
+    let filter = PublicationFilter {
+        department: Some(department_filter(&officer.department)),
+        template: None,
+        state: lifecycle,
+        query: query.search(),
+    };
+    let db = state.db.clone();
+    let department = officer.department.clone();
+    let (total, commitments) = blocking(move || {
+        let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
+            let decisions = history(&db, &row.submission_id)?;
+            items.push(CommitmentItem { view: row.into(), signed_file, decisions });
+        }
+        Ok((total, items))
+    })
+    .await?;
+    Ok(Json(CommitmentInbox { department, total, page, per_page, commitments }))
+}
+
+#[derive(Serialize)]
+pub struct RepairItem {
+    #[serde(flatten)]
+    row: RepairInboxRow,
+    state_label_zh: &'static str,
+    state_label_en: &'static str,
+    /// The signed 信用修复承诺书, with its disclosures.
+    signed_file: Value,
+    deadline: Option<Deadline>,
+    decisions: Vec<DecisionView>,
+}
+
+#[derive(Serialize)]
+pub struct RepairInbox {
+    department: String,
+    repair_applications: Vec<RepairItem>,
+}
+
+/// `GET /api/v1/dept/repair-applications?state=received|granted|refused&q=`: applications to repair records
+/// the officer's department decided (谁认定、谁修复).
+pub async fn repair_applications(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<InboxQuery>,
+) -> Result<Json<RepairInbox>, Problem> {
+    let officer = officer_of(&state, &headers).await?;
+    let wanted = query.state(RepairState::parse, "received, granted, refused")?;
+    let search = query.search();
+    let db = state.db.clone();
+    let department = officer.department.clone();
+    let repair_applications = blocking(move || {
+        let rows = db.repair_applications_for(&department, wanted, search.as_deref()).map_err(Problem::internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let envelope = db.commitment(&row.submission_id).map_err(Problem::internal)?.map(|c| c.envelope);
+            let signed_file = match envelope {
+                Some(envelope) => disclosed_file(&db, &row.submission_id, &envelope)?,
+                None => Value::Null,
+            };
+            let deadline = (row.state == RepairState::Received)
+                .then(|| deadline_of(Step::RepairDecision, &row.received_at))
+                .flatten();
+            items.push(RepairItem {
+                state_label_zh: row.state.label_zh(),
+                state_label_en: row.state.label_en(),
+                decisions: history(&db, &row.submission_id)?,
+                signed_file,
+                deadline,
+                row,
+            });
+        }
+        Ok(items)
+    })
+    .await?;
+    Ok(Json(RepairInbox { department: officer.department, repair_applications }))
+}
+
+#[derive(Serialize)]
+pub struct ObjectionItem {
+    #[serde(flatten)]
+    row: ObjectionRow,
+    state_label_zh: &'static str,
+    state_label_en: &'static str,
+    signer_fingerprint: String,
+    /// The record objected to, as it stands.
+    record: Option<Value>,
+    deadline: Option<Deadline>,
+    decisions: Vec<DecisionView>,
+}
+
+#[derive(Serialize)]
+pub struct ObjectionInbox {
+    department: String,
+    objections: Vec<ObjectionItem>,
+}
+
+/// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
+pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Problem> {
+    let record = db.record_body(&row.credit_code, &row.record_id).map_err(Problem::internal)?;
+    let deadline = (row.state == ObjectionState::UnderReview)
+        .then(|| deadline_of(Step::ObjectionDecision, &row.received_at))
+        .flatten();
+    Ok(ObjectionItem {
+        state_label_zh: row.state.label_zh(),
+        state_label_en: row.state.label_en(),
+        signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
+        decisions: history(db, &row.objection_id)?,
+        record,
+        deadline,
+        row,
+    })
+}
+
+/// `GET /api/v1/dept/objections?state=under_review|upheld|rejected&q=`: objections to records the officer's
+/// department decided.
+pub async fn objections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<InboxQuery>,
+) -> Result<Json<ObjectionInbox>, Problem> {
+    let officer = officer_of(&state, &headers).await?;
+    let wanted = query.state(ObjectionState::parse, "under_review, upheld, rejected")?;
+    let search = query.search();
+    let db = state.db.clone();
+    let department = officer.department.clone();
+    let objections = blocking(move || {
+        db.objections_for(&department, wanted, search.as_deref())
+            .map_err(Problem::internal)?
+            .into_iter()
+            .map(|row| objection_item(&db, row))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    Ok(Json(ObjectionInbox { department: officer.department, objections }))
+}
+
+#[derive(Serialize)]
+pub struct EnrolmentItem {
+    #[serde(flatten)]
+    row: EnrolmentRow,
+    status_label_zh: &'static str,
+    status_label_en: &'static str,
+    fingerprint: String,
+    /// The name the registry has for the code, to compare with the name the enrolment claims.
+    registry_name: Option<String>,
+    decisions: Vec<DecisionView>,
+}
+
+#[derive(Serialize)]
+pub struct EnrolmentInbox {
+    enrolments: Vec<EnrolmentItem>,
+}
+
+/// `GET /api/v1/dept/key-enrolments?state=pending|approved|revoked&q=`: for officers holding the keys role.
+pub async fn key_enrolments(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<InboxQuery>,
+) -> Result<Json<EnrolmentInbox>, Problem> {
+    let officer = officer_of(&state, &headers).await?;
+    if !officer.may(Role::Keys) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "role-missing",
+            "无权查看",
+            "Not allowed",
+            format!("{}没有“密钥核验”权限。", officer.name),
+            format!("{} does not hold the keys role.", officer.name),
+        ));
+    }
+    let wanted = query.state(EnrolmentStatus::parse, "pending, approved, revoked")?;
+    let search = query.search();
+    let db = state.db.clone();
+    let enrolments = blocking(move || {
+        let rows = db.enrolments_for_review(wanted, search.as_deref()).map_err(Problem::internal)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let registry_name = db.registry_name(&row.credit_code).map_err(Problem::internal)?;
+            let decisions = match &row.request_id {
+                Some(id) => history(&db, id)?,
+                None => Vec::new(),
+            };
+            items.push(EnrolmentItem {
+                status_label_zh: row.status.label_zh(),
+                status_label_en: row.status.label_en(),
+                fingerprint: envelope::fingerprint_groups(&row.kid),
+                registry_name,
+                decisions,
+                row,
+            });
+        }
+        Ok(items)
+    })
+    .await?;
+    Ok(Json(EnrolmentInbox { enrolments }))
+}

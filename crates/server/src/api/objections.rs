@@ -1,0 +1,119 @@
+//! `POST /api/v1/objections`: an enterprise objects to one record of its credit record, signed with a key
+//! approved for its credit code (an unapproved key could mark anybody's record "异议处理中"). The record's
+//! authority decides it (`POST /api/v1/decisions`, `objection_upheld` / `objection_rejected`).
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use xinnuo_core::commitment::{self, CommitmentError};
+use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::envelope;
+use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
+
+use super::body::read_jws_text;
+use super::commitments::envelope_problem;
+use super::dept::{objection_item, ObjectionItem};
+use crate::officers::NewObjection;
+use crate::problem::Problem;
+use crate::{blocking, now_millis, AppState};
+
+const MAX_OBJECTION_BYTES: usize = 16 * 1024;
+
+fn objection_problem(error: &ObjectionError) -> Problem {
+    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
+    match error {
+        ObjectionError::Envelope(inner) => envelope_problem(inner),
+        ObjectionError::NotAnObjection => unprocessable("not-an-objection"),
+        ObjectionError::InvalidCreditCode => unprocessable("invalid-credit-code"),
+        ObjectionError::BadRecordId => unprocessable("bad-record-id"),
+        ObjectionError::BadGrounds => unprocessable("bad-grounds"),
+        ObjectionError::BadTime | ObjectionError::BadNonce => unprocessable("bad-payload"),
+    }
+}
+
+/// `POST /api/v1/objections` → 201 with the objection and its receipt; the same objection again → 200; a
+/// second objection while one to that record is under review → 409.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<ObjectionItem>), Problem> {
+    let text = read_jws_text(&headers, body, MAX_OBJECTION_BYTES).await?;
+    let now = now_millis();
+    let db = state.db.clone();
+    let server_key = state.server_key.clone();
+    let (item, created) = blocking(move || {
+        let (verified, objection) = objection::verify(&text).map_err(|e| objection_problem(&e))?;
+        commitment::check_signing_time(&objection.signed_at, now).map_err(|e| match e {
+            CommitmentError::SignedInFuture(_) => {
+                Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-in-future", &e)
+            }
+            _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-too-long-ago", &e),
+        })?;
+        let code = objection.credit_code.clone();
+        let approved = db
+            .enrolment(&verified.kid, &code)
+            .map_err(Problem::internal)?
+            .is_some_and(|row| row.status == EnrolmentStatus::Approved);
+        if !approved {
+            let fingerprint = envelope::fingerprint_groups(&verified.kid);
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "key-not-approved",
+                "密钥未经核验",
+                "Key not approved",
+                format!("密钥 {fingerprint} 未经核验可代表 {code}：提出异议须使用已核验的密钥。"),
+                format!("Key {fingerprint} is not approved for {code}: an objection needs an approved key."),
+            ));
+        }
+        let stored = db.subject(&code).map_err(Problem::internal)?;
+        let record = stored.as_ref().and_then(|s| s.profile.records.iter().find(|r| r.id == objection.record_id));
+        let Some(record) = record else {
+            return Err(Problem::unprocessable(
+                "record-not-found",
+                format!("{code} 的信用记录中没有编号为 {} 的记录。", objection.record_id),
+                format!("{code} has no record with id {} on its credit record.", objection.record_id),
+            ));
+        };
+        let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+        let new = NewObjection {
+            objection_id: verified.submission_id.clone(),
+            credit_code: code.clone(),
+            record_id: record.id.clone(),
+            authority: record.authority.clone(),
+            grounds: objection.grounds.clone(),
+            signer_kid: verified.kid.clone(),
+            envelope: verified.jws.to_json(),
+            received_at: received_at.clone(),
+        };
+        let receipt_for = |sequence| {
+            let receipt = ObjectionReceipt {
+                receipt_type: OBJECTION_RECEIPT_TYPE.into(),
+                objection_id: verified.submission_id.clone(),
+                credit_code: code.clone(),
+                record_id: objection.record_id.clone(),
+                received_at,
+                sequence,
+                signer_kid: verified.kid.clone(),
+            };
+            objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+        };
+        match db.add_objection(new, receipt_for).map_err(Problem::internal)? {
+            Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
+            Err(pending) => Err(Problem::new(
+                StatusCode::CONFLICT,
+                "objection-pending",
+                "已有异议在处理中",
+                "An objection is under review",
+                format!("对这条记录的异议（{}）正在处理中，请等待决定。", &pending.objection_id[..12]),
+                format!(
+                    "An objection to this record ({}) is under review; wait for its decision.",
+                    &pending.objection_id[..12]
+                ),
+            )),
+        }
+    })
+    .await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(item)))
+}
