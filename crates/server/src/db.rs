@@ -213,6 +213,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX decisions_by_target ON decisions (target, sequence);",
 ];
 
+/// The id of a stored signed request (a flattened JWS): the SHA-256 of its signing input, as the core's
+/// `Verified::submission_id` has it.
+pub fn request_id_of(request: &str) -> String {
+    let request: serde_json::Value = serde_json::from_str(request).unwrap_or_default();
+    let part = |name: &str| request.get(name).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+    xinnuo_core::envelope::submission_id(&part("protected"), &part("payload"))
+}
+
 /// Gives every key enrolment stored before version 9 the id decisions name it by.
 fn backfill_enrolment_ids(connection: &mut Connection) -> Result<(), DbError> {
     let transaction = connection.transaction()?;
@@ -221,9 +229,7 @@ fn backfill_enrolment_ids(connection: &mut Connection) -> Result<(), DbError> {
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<Result<_, _>>()?;
     for (kid, credit_code, request) in rows {
-        let request: serde_json::Value = serde_json::from_str(&request).unwrap_or_default();
-        let part = |name: &str| request.get(name).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
-        let id = xinnuo_core::envelope::submission_id(&part("protected"), &part("payload"));
+        let id = request_id_of(&request);
         transaction.execute(
             "UPDATE key_enrolments SET request_id = ?3 WHERE kid = ?1 AND credit_code = ?2",
             rusqlite::params![kid, credit_code, id],

@@ -298,9 +298,9 @@ impl Db {
         subject_name: &str,
         public_jwk: &Value,
         request: &str,
-        request_id: &str,
         now: &str,
     ) -> Result<(EnrolmentRow, bool), DbError> {
+        let request_id = crate::db::request_id_of(request);
         self.with(|c| {
             let inserted = c.execute(
                 "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,

@@ -64,16 +64,8 @@ pub async fn enrol(
     let (row, created) = blocking(move || {
         let (verified, request) = enrolment::verify(&text).map_err(|e| enrolment_problem(&e))?;
         let jwk = envelope::public_jwk(&verified.public_key);
-        db.enrol(
-            &verified.kid,
-            &request.credit_code,
-            &request.subject_name,
-            &jwk,
-            &text,
-            &verified.submission_id,
-            &now(),
-        )
-        .map_err(|e| Problem::internal(e.to_string()))
+        db.enrol(&verified.kid, &request.credit_code, &request.subject_name, &jwk, &text, &now())
+            .map_err(|e| Problem::internal(e.to_string()))
     })
     .await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
