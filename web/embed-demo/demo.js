@@ -15,6 +15,7 @@ const place = (slot, tag, attributes) => {
 place("code-check-slot", "xinnuo-code-check", {});
 if (code) place("status-slot", "xinnuo-status", { code });
 place("commitment-slot", "xinnuo-commitment", { template: "tax-service" });
+place("list-slot", "xinnuo-commitment-list", { department: new URLSearchParams(location.search).get("department") ?? "国家税务总局山西省税务局" });
 for (const type of ["xinnuo-checked", "xinnuo-submitted"]) {
   document.addEventListener(type, (event) => {
     const detail = type === "xinnuo-checked" ? `${event.detail.normalized} valid=${event.detail.valid}` : `submissionId=${event.detail.submissionId}`;

@@ -1,4 +1,5 @@
-// 信诺 Xinnuo widgets: <xinnuo-code-check>, <xinnuo-status code="…">, <xinnuo-commitment template="…">.
+// 信诺 Xinnuo widgets: <xinnuo-code-check>, <xinnuo-status code="…">, <xinnuo-commitment-list department="…">,
+// <xinnuo-commitment template="…">.
 // On a page of another origin, <xinnuo-commitment> is an iframe of this server's /embed/ page: the signing
 // key, the passphrase and the randomness stay on our origin, out of reach of the host page's scripts.
 // One script, loaded with <script type="module" src="https://xinnuo.example/widgets/xinnuo-widgets.js">.
@@ -16,13 +17,13 @@ const styles = new URL("widgets.css", here).href;
 // (the others keep theirs).
 const MODULES = [
   { name: "xinnuo_widgets_check", has: ["xinnuo-code-check"] },
-  { name: "xinnuo_widgets_status", has: ["xinnuo-code-check", "xinnuo-status"] },
+  { name: "xinnuo_widgets_status", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list"] },
   { name: "xinnuo_widgets_commitment", has: ["xinnuo-code-check", "xinnuo-commitment"] },
-  { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment"] },
+  { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-commitment"] },
 ];
 const onOurOrigin = location.origin === here.origin;
 // The widgets whose code runs in this page (elsewhere the commitment widget runs in its own frame).
-const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status"];
+const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list"];
 let loaded;
 let settling;
 
@@ -47,7 +48,7 @@ async function load(kind) {
 }
 
 class XinnuoWidget extends HTMLElement {
-  static get observedAttributes() { return ["code", "template", "lang", "api", "theme"]; }
+  static get observedAttributes() { return ["code", "template", "department", "lang", "api", "theme"]; }
 
   /** Whether this widget runs in an iframe on our origin instead of in this page. */
   get framed() { return false; }
@@ -95,6 +96,9 @@ customElements.define("xinnuo-code-check", class extends XinnuoWidget {
 });
 customElements.define("xinnuo-status", class extends XinnuoWidget {
   mount(glue, root, { lang, api }) { return glue.mountStatus(root, this.getAttribute("code") ?? "", lang, api); }
+});
+customElements.define("xinnuo-commitment-list", class extends XinnuoWidget {
+  mount(glue, root, { lang, api }) { return glue.mountCommitmentList(root, this.getAttribute("department") ?? "", lang, api); }
 });
 /**
  * Puts the widget in an iframe of our /embed/ page inside `root`, keeps it as tall as its content, and

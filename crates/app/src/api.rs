@@ -128,6 +128,11 @@ pub struct StoredCommitment {
     pub state: Option<xinnuo_core::decision::CommitmentState>,
     #[serde(default)]
     pub decisions: Vec<PublishedDecision>,
+    /// The department's deadline for its next step, under the rule in force.
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+    #[serde(default)]
+    pub department_name: String,
 }
 
 /// A department's decision as published.
@@ -204,6 +209,91 @@ pub struct SubjectView {
     /// Repair applications and where each stands (the server knows; a static site has none).
     #[serde(default)]
     pub repair_applications: Vec<RepairApplication>,
+    /// Objections to its records (a static site has none).
+    #[serde(default)]
+    pub objections: Vec<PublicObjection>,
+}
+
+/// An objection as the subject's page shows it (the grounds stay with the enterprise and the department).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PublicObjection {
+    pub objection_id: String,
+    pub record_id: String,
+    pub state: xinnuo_core::decision::ObjectionState,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+}
+
+/// One commitment in the 信用承诺 column (no personal values).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Publication {
+    pub submission_id: String,
+    pub subject_name: String,
+    pub credit_code: String,
+    pub template_id: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub state: xinnuo_core::decision::CommitmentState,
+    pub received_at: String,
+    #[serde(default)]
+    pub department_name: String,
+    pub signer_fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Publications {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub publications: Vec<Publication>,
+}
+
+/// What the column is filtered by (empty: no filter).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublicationQuery {
+    pub department: String,
+    pub template: String,
+    pub state: String,
+    pub q: String,
+    pub page: u32,
+}
+
+/// The 信用承诺 column: from the server, or from a static site's `publications.json`, filtered here.
+pub async fn publications(query: &PublicationQuery) -> Result<Publications, ApiError> {
+    const PER_PAGE: u32 = 20;
+    let page = query.page.max(1);
+    if let DataSource::Static(base) = data_source() {
+        let mut all: Publications = get_json(&format!("{base}publications.json")).await?;
+        let needle = query.q.trim().to_uppercase();
+        all.publications.retain(|p| {
+            (query.department.is_empty() || p.department_name == query.department)
+                && (query.template.is_empty() || p.template_id == query.template)
+                && (query.state.is_empty() || p.state.as_str() == query.state)
+                && (needle.is_empty()
+                    || p.subject_name.to_uppercase().contains(&needle)
+                    || p.credit_code.contains(&needle))
+        });
+        let total = all.publications.len() as u64;
+        let publications =
+            all.publications.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
+        return Ok(Publications { total, page, per_page: PER_PAGE, publications });
+    }
+    let encode = |text: &str| String::from(js_sys::encode_uri_component(text.trim()));
+    get_json(&format!(
+        "api/v1/publications?department={}&template={}&state={}&q={}&page={page}&per_page={PER_PAGE}",
+        encode(&query.department),
+        encode(&query.template),
+        encode(&query.state),
+        encode(&query.q)
+    ))
+    .await
+}
+
+/// Sends a signed objection; the answer is the objection as recorded, with its receipt.
+pub async fn post_objection(jws: &str) -> Result<Value, ApiError> {
+    post_json("api/v1/objections", jws).await
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -270,6 +360,8 @@ pub struct Officer {
     pub kid: String,
     pub department: String,
     pub name: String,
+    #[serde(default)]
+    pub roles: Vec<xinnuo_core::decision::Role>,
 }
 
 #[derive(Deserialize)]
@@ -286,6 +378,20 @@ pub async fn officer_sign_in(jws: &str) -> Result<OfficerSession, ApiError> {
     post_json("api/v1/officer-sessions", jws).await
 }
 
+/// A decision as an inbox shows it: the officer's signed document and the server's receipt, both checked
+/// here before they are shown as verified.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptDecision {
+    pub decision_id: String,
+    pub action: xinnuo_core::decision::Action,
+    pub reason: String,
+    pub received_at: String,
+    pub officer_kid: String,
+    pub department: String,
+    pub envelope: Value,
+    pub receipt: Value,
+}
+
 /// One of the department's commitments, with its signed file and disclosures.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DeptItem {
@@ -297,6 +403,10 @@ pub struct DeptItem {
     pub state: xinnuo_core::decision::CommitmentState,
     pub received_at: String,
     pub signed_file: Value,
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+    #[serde(default)]
+    pub decisions: Vec<DeptDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -306,10 +416,73 @@ pub struct DeptInbox {
     pub commitments: Vec<DeptItem>,
 }
 
-/// The department's commitments in `state` (all when `None`), for a signed-in officer.
-pub async fn dept_commitments(token: &str, state: Option<&str>) -> Result<DeptInbox, ApiError> {
-    let query = state.map(|s| format!("?state={s}")).unwrap_or_default();
-    let request = Request::get(&url(&format!("api/v1/dept/commitments{query}")))
+/// A repair application on a record the department decided.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptRepairItem {
+    pub submission_id: String,
+    pub credit_code: String,
+    pub subject_name: String,
+    pub record: xinnuo_core::status::Record,
+    pub state: xinnuo_core::decision::RepairState,
+    pub received_at: String,
+    pub signed_file: Value,
+    pub deadline: Option<Deadline>,
+    pub decisions: Vec<DeptDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptRepairInbox {
+    pub repair_applications: Vec<DeptRepairItem>,
+}
+
+/// An objection to a record the department decided.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptObjectionItem {
+    pub objection_id: String,
+    pub credit_code: String,
+    pub record_id: String,
+    pub grounds: String,
+    pub state: xinnuo_core::decision::ObjectionState,
+    pub received_at: String,
+    pub signer_fingerprint: String,
+    pub envelope: Value,
+    pub record: Option<xinnuo_core::status::Record>,
+    pub deadline: Option<Deadline>,
+    pub decisions: Vec<DeptDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptObjectionInbox {
+    pub objections: Vec<DeptObjectionItem>,
+}
+
+/// A key enrolment, for officers who check keys.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptEnrolmentItem {
+    pub kid: String,
+    pub credit_code: String,
+    pub subject_name: String,
+    pub status: xinnuo_core::enrolment::EnrolmentStatus,
+    pub enrolled_at: String,
+    pub request_id: Option<String>,
+    pub fingerprint: String,
+    pub registry_name: Option<String>,
+    pub decisions: Vec<DeptDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeptEnrolmentInbox {
+    pub enrolments: Vec<DeptEnrolmentItem>,
+}
+
+pub use xinnuo_core::deadline::Deadline;
+
+/// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),
+/// by state (all when empty) and search, for a signed-in officer.
+pub async fn dept_inbox<T: DeserializeOwned>(token: &str, inbox: &str, state: &str, q: &str) -> Result<T, ApiError> {
+    let state = String::from(js_sys::encode_uri_component(state));
+    let q = String::from(js_sys::encode_uri_component(q.trim()));
+    let request = Request::get(&url(&format!("api/v1/dept/{inbox}?state={state}&q={q}&per_page=100")))
         .header("authorization", &format!("Bearer {token}"));
     read(request.send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
 }

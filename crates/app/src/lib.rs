@@ -112,6 +112,7 @@ pub fn App() -> Html {
         Route::Status(code) => html! { <StatusPage {lang} code={code.clone()} /> },
         Route::Outbox => html! { <OutboxPage {lang} persisted={*persisted} /> },
         Route::Dept => html! { <crate::pages::dept::DeptPage {lang} /> },
+        Route::Publications => html! { <crate::pages::publications::PublicationsPage {lang} /> },
         Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
     html! {
@@ -121,6 +122,7 @@ pub fn App() -> Html {
                 <nav class="tabs" aria-label={lang.pick("功能", "Sections")}>
                     { tab(Route::Check, "代码检查", "Code check") }
                     { tab(Route::Status(None), "信用状况", "Credit status") }
+                    { tab(Route::Publications, "承诺公示", "Published") }
                     { tab(Route::Commit, "填写承诺书", "Commitment") }
                     { tab(Route::Keys, "密钥", "Keys") }
                     { tab(Route::Verify(None), "验证", "Verify") }

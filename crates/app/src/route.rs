@@ -18,6 +18,8 @@ pub enum Route {
     Repair(String, String),
     /// The department console.
     Dept,
+    /// The 信用承诺 column.
+    Publications,
 }
 
 impl Route {
@@ -33,6 +35,7 @@ impl Route {
             ("status", code) => Self::Status(code),
             ("outbox", _) => Self::Outbox,
             ("dept", _) => Self::Dept,
+            ("publications", _) => Self::Publications,
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -52,6 +55,7 @@ impl Route {
             Self::Status(None) => "#/status".into(),
             Self::Outbox => "#/outbox".into(),
             Self::Dept => "#/dept".into(),
+            Self::Publications => "#/publications".into(),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
@@ -107,6 +111,7 @@ mod tests {
             Route::Verify(Some("ab".into())),
             Route::Print("cd".into()),
             Route::Dept,
+            Route::Publications,
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }

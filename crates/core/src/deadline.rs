@@ -58,7 +58,7 @@ pub fn rule(step: Step, on: Date) -> Option<&'static StepRule> {
 }
 
 /// A step's deadline for an item that arrived on `arrived_on`, and whether it has passed on `today`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Deadline {
     pub step: Step,
     /// The last day to answer; `None` where the rule sets no common limit (or the calendar is not published).
@@ -95,6 +95,29 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
     }))
 }
 
+impl Deadline {
+    /// How people read it: "办理期限 2026-12-09（5 个工作日，已逾期 2 个工作日；待核对）".
+    pub fn describe(&self, zh: bool) -> String {
+        let mut text = match (self.due_on, self.working_days, zh) {
+            (Some(due), Some(n), true) => format!("办理期限 {due}（{n} 个工作日"),
+            (Some(due), Some(n), false) => format!("Due {due} ({n} working days"),
+            (_, _, true) => "无统一办理期限（按所在领域规定".to_owned(),
+            (_, _, false) => "No common time limit (each field sets its own".to_owned(),
+        };
+        if self.overdue_working_days > 0 {
+            text += &if zh {
+                format!("，已逾期 {} 个工作日", self.overdue_working_days)
+            } else {
+                format!(", {} working days overdue", self.overdue_working_days)
+            };
+        }
+        if self.unconfirmed {
+            text += if zh { "；期限待核对" } else { "; limit not yet checked against its source" };
+        }
+        text + if zh { "）" } else { ")" }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +151,8 @@ mod tests {
         assert_eq!((check.due_on, check.overdue_working_days, check.unconfirmed), (None, 0, true));
         let repair = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
         assert!(repair.unconfirmed, "the repair limit is not checked against 36号 yet");
+        assert_eq!(late.describe(true), "办理期限 2026-02-27（5 个工作日，已逾期 3 个工作日）");
+        assert_eq!(repair.describe(true), "办理期限 2026-12-16（10 个工作日；期限待核对）");
+        assert!(check.describe(false).starts_with("No common time limit"));
     }
 }

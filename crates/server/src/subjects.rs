@@ -405,6 +405,15 @@ pub fn export_static(
     let current = keys.iter().rev().find(|key| key.retired_at.is_none()).map(|key| key.kid.clone()).unwrap_or_default();
     let published = crate::api::keys::ServerKeys::from_rows(keys, &current);
     write(data.join("server-keys.json"), &serde_json::to_value(published).map_err(|e| e.to_string())?)?;
+    // The 信用承诺 column: every published commitment with its state (no personal values: masks only).
+    let (published_total, published) =
+        db.publications(&crate::store::PublicationFilter::default(), 0, u32::MAX).map_err(|e| e.to_string())?;
+    let publications: Vec<crate::api::commitments::CommitmentView> = published.into_iter().map(Into::into).collect();
+    write(
+        data.join("publications.json"),
+        &json!({ "total": published_total, "page": 1, "per_page": published_total, "generated_on": today,
+                 "publications": publications }),
+    )?;
     let advice = dir.join("xinnuo-headers.txt");
     std::fs::write(&advice, crate::headers::STATIC_HOST_ADVICE).map_err(|e| io(&advice, e))?;
     write(
@@ -414,7 +423,7 @@ pub fn export_static(
             "generated_on": today,
             "subjects": rows.len(),
             "templates": xinnuo_core::template::all().len(),
-            "files": ["templates.json", "server-keys.json", "subjects/index.json", "subjects/{credit_code}.json"],
+            "files": ["templates.json", "server-keys.json", "publications.json", "subjects/index.json", "subjects/{credit_code}.json"],
         }),
     )?;
     Ok(rows.len())

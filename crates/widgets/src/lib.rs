@@ -1,8 +1,10 @@
 //! Widgets for department websites. `widgets/xinnuo-widgets.js` defines the custom elements
-//! (`<xinnuo-code-check>`, `<xinnuo-status code>`, `<xinnuo-commitment template>`); each creates a shadow root
+//! (`<xinnuo-code-check>`, `<xinnuo-status code>`, `<xinnuo-commitment-list department>`,
+//! `<xinnuo-commitment template>`); each creates a shadow root
 //! and calls one `mount…` function here, which renders the app's own component into that root only and turns
 //! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
-//! Features `status` and `commitment` each add that widget; the build without them is the code check alone.
+//! Feature `status` adds the status widget and the commitment list (both read public data), `commitment` the
+//! signing widget; the build without them is the code check alone.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -10,6 +12,8 @@ use web_sys::{Element, HtmlElement};
 use xinnuo_app::i18n::Lang;
 #[cfg(feature = "commitment")]
 use xinnuo_app::pages::commit::CommitPage;
+#[cfg(feature = "status")]
+use xinnuo_app::pages::publications::PublicationsPage;
 use xinnuo_app::pages::single_check::SingleCheck;
 #[cfg(feature = "status")]
 use xinnuo_app::pages::status::SubjectPage;
@@ -94,6 +98,31 @@ pub fn mount_status(root: Element, code: &str, lang: &str, api: &str) -> WidgetH
     let lang = setup(lang, api);
     handle(
         yew::Renderer::<StatusWidget>::with_root_and_props(root, StatusProps { lang, code: code.to_owned() }).render(),
+    )
+}
+
+#[cfg(feature = "status")]
+#[derive(Properties, PartialEq)]
+struct CommitmentListProps {
+    lang: Lang,
+    department: Option<String>,
+}
+
+#[cfg(feature = "status")]
+#[component]
+fn CommitmentListWidget(props: &CommitmentListProps) -> Html {
+    html! { <PublicationsPage lang={props.lang} department={props.department.clone()} /> }
+}
+
+/// `<xinnuo-commitment-list department="…">`: the 信用承诺 column of one department (all without it).
+#[cfg(feature = "status")]
+#[wasm_bindgen(js_name = mountCommitmentList)]
+pub fn mount_commitment_list(root: Element, department: &str, lang: &str, api: &str) -> WidgetHandle {
+    let lang = setup(lang, api);
+    let department = Some(department.trim().to_owned()).filter(|d| !d.is_empty());
+    handle(
+        yew::Renderer::<CommitmentListWidget>::with_root_and_props(root, CommitmentListProps { lang, department })
+            .render(),
     )
 }
 

@@ -105,7 +105,7 @@ pub fn row_note(report: &CodeReport, lang: Lang) -> String {
 }
 
 /// A spreadsheet cannot mistake these for formulas (CSV injection) or numbers (precision loss).
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     format!("\"{}\"", guarded.replace('"', "\"\""))
 }

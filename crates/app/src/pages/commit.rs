@@ -120,16 +120,17 @@ enum Phase {
 
 const DEFAULT_TEMPLATE: &str = "tax-service";
 
-/// Values that belong to the template (others stay in memory for another template, never signed).
+/// Values that belong to the template (others stay in memory for another template, never signed). The
+/// department chosen is kept among the draft's values under `department` and signed as the payload's own.
 fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
+    let department = values
+        .get(commitment::DEPARTMENT_FIELD)
+        .and_then(Value::as_str)
+        .filter(|chosen| template.departments.iter().any(|d| d.zh == *chosen))
+        .map(str::to_owned);
     let values =
         values.iter().filter(|(k, _)| template.field_spec(k).is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
-    Filled {
-        template_id: template.id.clone(),
-        template_version: Some(template.version.clone()),
-        values,
-        department: None,
-    }
+    Filled { template_id: template.id.clone(), template_version: Some(template.version.clone()), values, department }
 }
 
 /// Signs the form; returns the signed file (with its disclosures) and its submission id.
@@ -289,6 +290,18 @@ pub fn CommitPage(props: &Props) -> Html {
             touched.set(HashSet::new());
             show_all.set(false);
             phase.set(Phase::Editing);
+        })
+    };
+    let on_department = {
+        let (values, touched) = (values.clone(), touched.clone());
+        Callback::from(move |event: Event| {
+            let chosen = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = (*values).clone();
+            next.insert(commitment::DEPARTMENT_FIELD.to_owned(), Value::String(chosen));
+            values.set(next);
+            let mut seen = (*touched).clone();
+            seen.insert(commitment::DEPARTMENT_FIELD.to_owned());
+            touched.set(seen);
         })
     };
     let on_change = {
@@ -451,6 +464,21 @@ pub fn CommitPage(props: &Props) -> Html {
             </dl>
             if let Some(error) = &blocking_error { <p class="notice no" role="alert">{ error }</p> }
             <form id="commit-form" class="commit-form" novalidate=true onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                if template.departments.len() > 1 && template.kind != template::TemplateKind::Repair {
+                    <div class="field">
+                        <label for="commit-department">{ lang.pick("向哪个部门作出承诺", "Department the commitment is made to") }<span class="required" aria-hidden="true">{ " *" }</span></label>
+                        <select id="commit-department" onchange={on_department}
+                            aria-invalid={issues.contains_key(commitment::DEPARTMENT_FIELD).to_string()}>
+                            <option value="" selected={filled.department.is_none()}>{ lang.pick("请选择部门", "Choose the department") }</option>
+                            { for template.departments.iter().map(|d| html! {
+                                <option value={d.zh.clone()} selected={filled.department.as_deref() == Some(d.zh.as_str())}>{ d.get(tl) }</option>
+                            }) }
+                        </select>
+                        if let Some(error) = issues.get(commitment::DEPARTMENT_FIELD).filter(|_| *show_all || touched.contains(commitment::DEPARTMENT_FIELD)) {
+                            <p class="field-error" role="alert">{ error }</p>
+                        }
+                    </div>
+                }
                 { for template.fields.iter().map(|spec| {
                     let shown = *show_all || touched.contains(&spec.id);
                     html! {

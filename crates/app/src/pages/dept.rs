@@ -1,21 +1,26 @@
 //! The department console (`#/dept`): an officer signs in with a key from this browser's key ring (by
-//! signing the server's challenge), sees the department's commitments with their personal values, and
-//! decides — accept or return what was submitted, find what is in force kept or broken — each decision
-//! signed here with the officer's key. The passphrase unlocks the key once per sign-in; the unlocked key
-//! stays in memory until sign-out or the page closes.
+//! signing the server's challenge) and works through the department's inboxes — commitments, repair
+//! applications and objections on records it decided, and (with the keys role) key enrolments. Each item
+//! shows its full content (personal values disclosed to the department), its deadline under the rule in
+//! force, and its decisions so far, each decision's signature and the server's receipt checked here. Deciding
+//! is writing a reason and signing with the officer's key; the list can be searched, filtered and exported as
+//! CSV. The passphrase unlocks the key once per sign-in; the unlocked key stays in memory until sign-out.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use xinnuo_core::decision::{self, Action, CommitmentState};
+use xinnuo_core::decision::{self, Action, CommitmentState, ObjectionState, RepairState, Role};
+use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
-use xinnuo_core::{commitment, session};
+use xinnuo_core::receipt::{self, TrustedServerKeys};
+use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
 
-use crate::api::{self, DeptItem, OfficerSession};
-use crate::browser::{now_iso, random};
+use super::batch_state::csv_field;
+use crate::api::{self, Deadline, DeptDecision, OfficerSession};
+use crate::browser::{download, now_iso, random};
 use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 use crate::storage::keys as key_store;
@@ -23,6 +28,287 @@ use crate::storage::keys as key_store;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
+}
+
+/// The console's inboxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inbox {
+    Commitments,
+    Repairs,
+    Objections,
+    Keys,
+}
+
+impl Inbox {
+    const ALL: [Inbox; 4] = [Inbox::Commitments, Inbox::Repairs, Inbox::Objections, Inbox::Keys];
+
+    fn id(self) -> &'static str {
+        match self {
+            Self::Commitments => "commitments",
+            Self::Repairs => "repair-applications",
+            Self::Objections => "objections",
+            Self::Keys => "key-enrolments",
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Commitments => lang.pick("承诺书", "Commitments"),
+            Self::Repairs => lang.pick("信用修复申请", "Repair applications"),
+            Self::Objections => lang.pick("异议", "Objections"),
+            Self::Keys => lang.pick("密钥登记", "Key enrolments"),
+        }
+    }
+
+    /// (state value, 中文, English); the first is shown first.
+    fn states(self) -> &'static [(&'static str, &'static str, &'static str)] {
+        match self {
+            Self::Commitments => &[
+                ("submitted", "待受理", "to accept"),
+                ("in_force", "在诺", "in force"),
+                ("returned", "需补正", "returned"),
+                ("kept", "已履诺", "kept"),
+                ("broken", "违诺", "broken"),
+                ("", "全部", "all"),
+            ],
+            Self::Repairs => &[
+                ("received", "修复审核中", "under review"),
+                ("granted", "已修复", "granted"),
+                ("refused", "修复未通过", "refused"),
+                ("", "全部", "all"),
+            ],
+            Self::Objections => &[
+                ("under_review", "异议处理中", "under review"),
+                ("upheld", "异议成立", "upheld"),
+                ("rejected", "异议不成立", "rejected"),
+                ("", "全部", "all"),
+            ],
+            Self::Keys => &[
+                ("pending", "待审核", "pending"),
+                ("approved", "已核验", "approved"),
+                ("revoked", "已吊销", "revoked"),
+                ("", "全部", "all"),
+            ],
+        }
+    }
+
+    fn open_to(self, roles: &[Role]) -> bool {
+        self != Self::Keys || roles.contains(&Role::Keys)
+    }
+}
+
+/// One item of any inbox, as the console shows and exports it.
+#[derive(Debug, Clone, PartialEq)]
+struct ConsoleItem {
+    /// The id a decision names.
+    target: String,
+    heading: String,
+    subject_name: String,
+    credit_code: String,
+    state_label: String,
+    received_at: String,
+    deadline: Option<Deadline>,
+    /// The full content: the signed text (with personal values), the record, the grounds.
+    detail: String,
+    decisions: Vec<DeptDecision>,
+    actions: Vec<Action>,
+}
+
+fn record_text(record: &xinnuo_core::status::Record, lang: Lang) -> String {
+    format!(
+        "{}{} · {} · {} · {}",
+        lang.pick("记录：", "Record: "),
+        record.decision_no,
+        record.authority,
+        record.decided_on,
+        record.summary
+    )
+}
+
+fn signed_text(signed_file: &serde_json::Value, lang: Lang) -> String {
+    commitment::verify_value(signed_file)
+        .map(|signed| signed.render(text_lang(lang)).text)
+        .unwrap_or_else(|error| lang.half(&error.to_string()))
+}
+
+fn commitment_items(inbox: api::DeptInbox, lang: Lang) -> Vec<ConsoleItem> {
+    inbox
+        .commitments
+        .into_iter()
+        .map(|item| ConsoleItem {
+            actions: match item.state {
+                CommitmentState::Submitted => vec![Action::Accept, Action::Return],
+                CommitmentState::InForce => vec![Action::Kept, Action::Broken],
+                _ => Vec::new(),
+            },
+            heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
+            state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
+            detail: signed_text(&item.signed_file, lang),
+            target: item.submission_id,
+            subject_name: item.subject_name,
+            credit_code: item.credit_code,
+            received_at: item.received_at,
+            deadline: item.deadline,
+            decisions: item.decisions,
+        })
+        .collect()
+}
+
+fn repair_items(inbox: api::DeptRepairInbox, lang: Lang) -> Vec<ConsoleItem> {
+    inbox
+        .repair_applications
+        .into_iter()
+        .map(|item| ConsoleItem {
+            actions: match item.state {
+                RepairState::Received => vec![Action::RepairGranted, Action::RepairRefused],
+                _ => Vec::new(),
+            },
+            heading: lang.pick("信用修复申请", "Repair application").to_owned(),
+            state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
+            detail: format!("{}\n\n{}", record_text(&item.record, lang), signed_text(&item.signed_file, lang)),
+            target: item.submission_id,
+            subject_name: item.subject_name,
+            credit_code: item.credit_code,
+            received_at: item.received_at,
+            deadline: item.deadline,
+            decisions: item.decisions,
+        })
+        .collect()
+}
+
+fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleItem> {
+    inbox
+        .objections
+        .into_iter()
+        .map(|item| {
+            let signature = match objection::verify(&receipt::jws_text(&item.envelope)) {
+                Ok(_) => {
+                    format!("{}{}", lang.pick("✓ 企业签名有效，密钥 ", "✓ Signed by key "), item.signer_fingerprint)
+                }
+                Err(error) => format!("✗ {}", lang.half(&error.to_string())),
+            };
+            let record = item.record.as_ref().map(|r| record_text(r, lang)).unwrap_or_else(|| item.record_id.clone());
+            ConsoleItem {
+                actions: match item.state {
+                    ObjectionState::UnderReview => vec![Action::ObjectionUpheld, Action::ObjectionRejected],
+                    _ => Vec::new(),
+                },
+                heading: lang.pick("异议", "Objection").to_owned(),
+                state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
+                detail: format!("{record}\n\n{}{}\n\n{signature}", lang.pick("异议理由：", "Grounds: "), item.grounds),
+                subject_name: item.record.map(|r| r.decision_no).unwrap_or_default(),
+                target: item.objection_id,
+                credit_code: item.credit_code,
+                received_at: item.received_at,
+                deadline: item.deadline,
+                decisions: item.decisions,
+            }
+        })
+        .collect()
+}
+
+fn enrolment_items(inbox: api::DeptEnrolmentInbox, lang: Lang) -> Vec<ConsoleItem> {
+    inbox
+        .enrolments
+        .into_iter()
+        .filter_map(|item| {
+            let registry = match &item.registry_name {
+                Some(name) if *name == item.subject_name => {
+                    lang.pick("与登记名称一致", "matches the registry").to_owned()
+                }
+                Some(name) => format!("{}{name}", lang.pick("⚠ 登记名称为 ", "⚠ the registry says ")),
+                None => lang.pick("登记库中无此代码", "not in the registry").to_owned(),
+            };
+            Some(ConsoleItem {
+                actions: match item.status {
+                    EnrolmentStatus::Pending => vec![Action::KeyApproved, Action::KeyRevoked],
+                    EnrolmentStatus::Approved => vec![Action::KeyRevoked],
+                    EnrolmentStatus::Revoked => Vec::new(),
+                },
+                heading: lang.pick("密钥登记", "Key enrolment").to_owned(),
+                state_label: lang.pick(item.status.label_zh(), item.status.label_en()).to_owned(),
+                detail: format!(
+                    "{}{}\n{}{} ({registry})",
+                    lang.pick("密钥指纹：", "Key fingerprint: "),
+                    item.fingerprint,
+                    lang.pick("申请名称：", "Name claimed: "),
+                    item.subject_name
+                ),
+                target: item.request_id?,
+                subject_name: item.subject_name,
+                credit_code: item.credit_code,
+                received_at: item.enrolled_at,
+                deadline: None,
+                decisions: item.decisions,
+            })
+        })
+        .collect()
+}
+
+async fn fetch(token: &str, inbox: Inbox, state: &str, q: &str, lang: Lang) -> Result<Vec<ConsoleItem>, String> {
+    let error = |e: api::ApiError| e.message(lang);
+    Ok(match inbox {
+        Inbox::Commitments => {
+            commitment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang)
+        }
+        Inbox::Repairs => repair_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
+        Inbox::Objections => objection_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
+        Inbox::Keys => enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
+    })
+}
+
+/// A decision in an item's history, with what was checked: the officer's signature on it, and the
+/// server's receipt against the server keys pinned in this browser.
+fn decision_line(decision: &DeptDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
+    let signed = decision::verify(&receipt::jws_text(&decision.envelope))
+        .is_ok_and(|(verified, _)| verified.kid == decision.officer_kid);
+    let receipted =
+        decision::verify_receipt(&receipt::jws_text(&decision.receipt), &decision.decision_id, trusted).is_ok();
+    let check = match (signed, receipted) {
+        (true, true) => lang.pick("✓ 签名与回执已核验", "✓ signature and receipt verified"),
+        (false, _) => lang.pick("✗ 决定签名无效", "✗ the decision's signature does not verify"),
+        (true, false) => lang.pick("✗ 回执不是受信任的服务器签发", "✗ receipt not from a trusted server"),
+    };
+    let reason = if decision.reason.is_empty() { String::new() } else { format!("：{}", decision.reason) };
+    let text = format!(
+        "{} · {} · {}{reason} · {check}",
+        decision.received_at.get(..16).unwrap_or(&decision.received_at).replace('T', " "),
+        decision.department,
+        lang.pick(decision.action.label_zh(), decision.action.label_en()),
+    );
+    (text, signed && receipted)
+}
+
+/// The list as CSV (UTF-8 with BOM, guarded against formulas).
+fn export_csv(items: &[ConsoleItem], inbox: Inbox, lang: Lang) -> String {
+    let header = lang.pick(
+        "类型,编号,主体名称,统一社会信用代码,状态,收到时间,办理期限,逾期工作日,最近决定",
+        "kind,id,subject,credit code,state,received,due,working days overdue,last decision",
+    );
+    let mut out = format!("\u{FEFF}{header}\r\n");
+    for item in items {
+        let due = item.deadline.as_ref().and_then(|d| d.due_on).map(|d| d.to_string()).unwrap_or_default();
+        let overdue = item.deadline.as_ref().map_or(0, |d| d.overdue_working_days);
+        let last = item
+            .decisions
+            .last()
+            .map(|d| format!("{} {}", lang.pick(d.action.label_zh(), d.action.label_en()), d.reason))
+            .unwrap_or_default();
+        let fields = [
+            csv_field(inbox.label(lang)),
+            csv_field(&item.target),
+            csv_field(&item.subject_name),
+            csv_field(&item.credit_code),
+            csv_field(&item.state_label),
+            csv_field(&item.received_at),
+            csv_field(&due),
+            overdue.to_string(),
+            csv_field(&last),
+        ];
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 async fn sign_in(kid: &str, passphrase: &str) -> Result<(OfficerSession, Signer), String> {
@@ -43,15 +329,6 @@ fn sign_decision(signer: &Signer, action: Action, target: &str, reason: &str) ->
     Ok(jws.to_json())
 }
 
-/// The actions open to a commitment in `state`.
-fn actions_for(state: CommitmentState) -> &'static [Action] {
-    match state {
-        CommitmentState::Submitted => &[Action::Accept, Action::Return],
-        CommitmentState::InForce => &[Action::Kept, Action::Broken],
-        _ => &[],
-    }
-}
-
 #[component]
 pub fn DeptPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -60,43 +337,54 @@ pub fn DeptPage(props: &Props) -> Html {
     let passphrase = use_state(String::new);
     let session = use_state(|| None::<OfficerSession>);
     let signer: Rc<RefCell<Option<Signer>>> = use_mut_ref(|| None);
+    let trusted = use_state(TrustedServerKeys::default);
+    let inbox = use_state(|| Inbox::Commitments);
     let filter = use_state(|| "submitted".to_owned());
-    let items = use_state(Vec::<DeptItem>::new);
+    let search = use_state(String::new);
+    let items = use_state(Vec::<ConsoleItem>::new);
     let reasons = use_state(BTreeMap::<String, String>::new);
     let notice = use_state(|| None::<Result<String, String>>);
 
     let reload = {
-        let (session, filter, items, notice) = (session.clone(), filter.clone(), items.clone(), notice.clone());
+        let (session, inbox, filter, search, items, notice) =
+            (session.clone(), inbox.clone(), filter.clone(), search.clone(), items.clone(), notice.clone());
         Callback::from(move |_: ()| {
             let Some(token) = session.as_ref().map(|s| s.token.clone()) else { return };
-            let (state, items, notice) = ((*filter).clone(), items.clone(), notice.clone());
+            let (inbox, state, q, items, notice) =
+                (*inbox, (*filter).clone(), (*search).clone(), items.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let wanted = Some(state.as_str()).filter(|s| !s.is_empty());
-                match api::dept_commitments(&token, wanted).await {
-                    Ok(inbox) => items.set(inbox.commitments),
-                    Err(error) => notice.set(Some(Err(error.message(lang)))),
+                match fetch(&token, inbox, &state, &q, lang).await {
+                    Ok(found) => items.set(found),
+                    Err(error) => notice.set(Some(Err(error))),
                 }
             });
         })
     };
     {
         let reload = reload.clone();
-        use_effect_with((session.clone(), (*filter).clone()), move |_| reload.emit(()));
+        use_effect_with((session.clone(), *inbox, (*filter).clone(), lang), move |_| reload.emit(()));
     }
 
     let on_sign_in = {
-        let (kid, passphrase, session, signer, notice) =
-            (kid.clone(), passphrase.clone(), session.clone(), signer.clone(), notice.clone());
+        let (kid, passphrase, session, signer, trusted, notice) =
+            (kid.clone(), passphrase.clone(), session.clone(), signer.clone(), trusted.clone(), notice.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             notice.set(Some(Ok(lang.pick("正在登录…", "Signing in…").to_owned())));
-            let (kid, pass, session, signer, notice) =
-                ((*kid).clone(), (*passphrase).clone(), session.clone(), signer.clone(), notice.clone());
+            let (kid, pass, session, signer, trusted, notice) = (
+                (*kid).clone(),
+                (*passphrase).clone(),
+                session.clone(),
+                signer.clone(),
+                trusted.clone(),
+                notice.clone(),
+            );
             passphrase.set(String::new());
             wasm_bindgen_futures::spawn_local(async move {
                 match sign_in(&kid, &pass).await {
                     Ok((opened, key)) => {
                         *signer.borrow_mut() = Some(key);
+                        trusted.set(api::trusted_server_keys().await);
                         notice.set(None);
                         session.set(Some(opened));
                     }
@@ -127,7 +415,6 @@ pub fn DeptPage(props: &Props) -> Html {
                 passphrase.set(event.target_unchecked_into::<HtmlInputElement>().value())
             })
         };
-        let _ = &keys;
         return html! {
             <section class="card" aria-labelledby="dept-title">
                 <h2 id="dept-title">{ lang.pick("部门办理", "Department console") }</h2>
@@ -151,7 +438,7 @@ pub fn DeptPage(props: &Props) -> Html {
                     <p>{ lang.pick("公钥（交给管理员登记为工作人员）：", "Public key (for the operator to register):") }</p>
                     <pre id="officer-jwk">{ jwk }</pre>
                 }
-                { notice_view(&notice, lang) }
+                { notice_view(&notice) }
             </section>
         };
     };
@@ -160,51 +447,94 @@ pub fn DeptPage(props: &Props) -> Html {
         let filter = filter.clone();
         Callback::from(move |event: Event| filter.set(event.target_unchecked_into::<HtmlSelectElement>().value()))
     };
-    let states = [
-        ("submitted", "待受理", "to accept"),
-        ("in_force", "在诺", "in force"),
-        ("returned", "需补正", "returned"),
-        ("kept", "已履诺", "kept"),
-        ("broken", "违诺", "broken"),
-        ("", "全部", "all"),
-    ];
+    let on_search_input = {
+        let search = search.clone();
+        Callback::from(move |event: InputEvent| search.set(event.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_search = {
+        let reload = reload.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            reload.emit(());
+        })
+    };
+    let on_export = {
+        let (items, inbox, notice) = (items.clone(), inbox.clone(), notice.clone());
+        Callback::from(move |_| {
+            let name = format!("xinnuo-{}.csv", inbox.id());
+            if download(&name, &export_csv(&items, *inbox, lang), "text/csv;charset=utf-8").is_err() {
+                notice.set(Some(Err(lang.pick("无法导出文件。", "Could not export the file.").to_owned())));
+            }
+        })
+    };
+    let roles = current.officer.roles.clone();
+    let role_names = roles.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、");
     html! {
         <section class="card" aria-labelledby="dept-title">
             <h2 id="dept-title">{ format!("{} · {}", lang.pick("部门办理", "Department console"), current.officer.department) }</h2>
-            <p id="dept-officer">{ format!("{} · {}", current.officer.name, envelope::fingerprint_groups(&current.officer.kid)) }
+            <p id="dept-officer">{ format!("{} · {} · {}", current.officer.name, envelope::fingerprint_groups(&current.officer.kid), role_names) }
                 <button type="button" onclick={on_sign_out}>{ lang.pick("退出", "Sign out") }</button></p>
-            <label for="dept-filter">{ lang.pick("状态", "State") }</label>
-            <select id="dept-filter" onchange={on_filter}>
-                { for states.iter().map(|(value, zh, en)| html! { <option value={*value} selected={*filter == *value}>{ lang.pick(zh, en) }</option> }) }
-            </select>
-            { notice_view(&notice, lang) }
-            if items.is_empty() { <p id="dept-empty">{ lang.pick("没有需要办理的承诺书。", "Nothing here.") }</p> }
+            <nav class="row tabs" role="tablist" aria-label={lang.pick("收件箱", "Inboxes")}>
+                { for Inbox::ALL.iter().filter(|i| i.open_to(&roles)).map(|choice| {
+                    let (tab, filter, items) = (inbox.clone(), filter.clone(), items.clone());
+                    let choice = *choice;
+                    let onclick = Callback::from(move |_| {
+                        items.set(Vec::new());
+                        filter.set(choice.states()[0].0.to_owned());
+                        tab.set(choice);
+                    });
+                    html! { <button type="button" role="tab" id={format!("dept-tab-{}", choice.id())}
+                        aria-selected={(*inbox == choice).to_string()} {onclick}>{ choice.label(lang) }</button> }
+                }) }
+            </nav>
+            <form class="row" onsubmit={on_search}>
+                <label for="dept-filter">{ lang.pick("状态", "State") }</label>
+                <select id="dept-filter" onchange={on_filter}>
+                    { for inbox.states().iter().map(|(value, zh, en)| html! { <option value={*value} selected={*filter == *value}>{ lang.pick(zh, en) }</option> }) }
+                </select>
+                <label for="dept-search">{ lang.pick("搜索", "Search") }</label>
+                <input id="dept-search" type="search" value={(*search).clone()} oninput={on_search_input}
+                    placeholder={lang.pick("名称、代码或内容", "name, code or content")} />
+                <button type="submit" id="dept-search-go">{ lang.pick("查找", "Find") }</button>
+                <button type="button" id="dept-export" onclick={on_export}>{ lang.pick("导出 CSV", "Export CSV") }</button>
+            </form>
+            { notice_view(&notice) }
+            if items.is_empty() { <p id="dept-empty">{ lang.pick("没有需要办理的事项。", "Nothing here.") }</p> }
             <ul class="dept-list" id="dept-list">
                 { for items.iter().map(|item| {
-                    let text = commitment::verify_value(&item.signed_file)
-                        .map(|signed| signed.render(text_lang(lang)).text)
-                        .unwrap_or_else(|error| lang.half(&error.to_string()));
                     let reason_of = {
-                        let (reasons, id) = (reasons.clone(), item.submission_id.clone());
+                        let (reasons, id) = (reasons.clone(), item.target.clone());
                         Callback::from(move |event: InputEvent| {
                             let mut next = (*reasons).clone();
                             next.insert(id.clone(), event.target_unchecked_into::<HtmlTextAreaElement>().value());
                             reasons.set(next);
                         })
                     };
-                    let reason = reasons.get(&item.submission_id).cloned().unwrap_or_default();
+                    let reason = reasons.get(&item.target).cloned().unwrap_or_default();
+                    let overdue = item.deadline.as_ref().is_some_and(|d| d.overdue_working_days > 0);
                     html! {
-                        <li class="dept-item" data-id={item.submission_id.clone()}>
-                            <div><strong>{ lang.pick(&item.title_zh, &item.title_en) }</strong>
+                        <li class="dept-item" data-id={item.target.clone()}>
+                            <div><strong>{ &item.heading }</strong>
                                 { format!(" · {} · {} · ", item.subject_name, item.credit_code) }
-                                <span class="state">{ lang.pick(item.state.label_zh(), item.state.label_en()) }</span></div>
-                            <details><summary>{ lang.pick("承诺书全文（含个人信息）", "Full text (with personal data)") }</summary><pre class="dept-text">{ text }</pre></details>
-                            if !actions_for(item.state).is_empty() {
+                                <span class="state">{ &item.state_label }</span></div>
+                            if let Some(deadline) = &item.deadline {
+                                <p class={classes!("deadline", overdue.then_some("overdue"))}>{ deadline.describe(lang == Lang::Zh) }</p>
+                            }
+                            <details><summary>{ lang.pick("全文（含个人信息）", "Full content (with personal data)") }</summary><pre class="dept-text">{ &item.detail }</pre></details>
+                            if !item.decisions.is_empty() {
+                                <ol class="dept-history">
+                                    { for item.decisions.iter().map(|d| {
+                                        let (text, ok) = decision_line(d, &trusted, lang);
+                                        html! { <li class={classes!(if ok { "verified" } else { "unverified" })}>{ text }</li> }
+                                    }) }
+                                </ol>
+                            }
+                            if !item.actions.is_empty() {
                                 <label>{ lang.pick("理由或核查结论", "Reason or finding") }
                                     <textarea class="dept-reason" rows="2" value={reason.clone()} oninput={reason_of} /></label>
                                 <div class="row">
-                                { for actions_for(item.state).iter().map(|action| {
-                                    let (signer, target, reason, notice, reload) = (signer.clone(), item.submission_id.clone(), reason.clone(), notice.clone(), reload.clone());
+                                { for item.actions.iter().map(|action| {
+                                    let (signer, target, reason, notice, reload) = (signer.clone(), item.target.clone(), reason.clone(), notice.clone(), reload.clone());
                                     let action = *action;
                                     let onclick = Callback::from(move |_| {
                                         let (signer, target, reason, notice, reload) = (signer.clone(), target.clone(), reason.clone(), notice.clone(), reload.clone());
@@ -222,7 +552,7 @@ pub fn DeptPage(props: &Props) -> Html {
                                             reload.emit(());
                                         });
                                     });
-                                    html! { <button type="button" class="dept-action" {onclick}>{ lang.pick(action.label_zh(), action.label_en()) }</button> }
+                                    html! { <button type="button" class="dept-action" data-action={format!("{action:?}")} {onclick}>{ lang.pick(action.label_zh(), action.label_en()) }</button> }
                                 }) }
                                 </div>
                             }
@@ -234,10 +564,37 @@ pub fn DeptPage(props: &Props) -> Html {
     }
 }
 
-fn notice_view(notice: &UseStateHandle<Option<Result<String, String>>>, _lang: Lang) -> Html {
+fn notice_view(notice: &UseStateHandle<Option<Result<String, String>>>) -> Html {
     match &**notice {
         Some(Ok(text)) => html! { <p class="notice ok" id="dept-notice" aria-live="polite">{ text }</p> },
         Some(Err(text)) => html! { <p class="notice no" role="alert" id="dept-notice">{ text }</p> },
         None => html! {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_guards_formulas_and_names_each_column() {
+        let item = ConsoleItem {
+            target: "ab".repeat(32),
+            heading: "承诺书".into(),
+            subject_name: "=HYPERLINK(\"x\")".into(),
+            credit_code: "91140105123456788F".into(),
+            state_label: "已提交".into(),
+            received_at: "2026-12-02T02:00:00.000Z".into(),
+            deadline: None,
+            detail: String::new(),
+            decisions: Vec::new(),
+            actions: Vec::new(),
+        };
+        let csv = export_csv(&[item], Inbox::Commitments, Lang::Zh);
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with("\u{FEFF}类型,编号,主体名称"));
+        let row = lines.next().unwrap();
+        assert!(row.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
+        assert!(row.ends_with(",0,\"\""), "{row}");
     }
 }

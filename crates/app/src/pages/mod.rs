@@ -5,6 +5,7 @@ pub mod dept;
 pub mod keys;
 pub mod outbox;
 pub mod print;
+pub mod publications;
 pub mod repair;
 pub mod single_check;
 pub mod status;

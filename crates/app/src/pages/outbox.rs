@@ -292,10 +292,17 @@ fn outbox_item(
             .map(|decision| decision.reason.clone())
             .filter(|reason| !reason.is_empty());
         let label = lang.pick(state.label_zh(), state.label_en());
-        match reason {
+        let mut line = match reason {
             Some(reason) => format!("{label}{}{reason}", lang.pick("：", ": ")),
             None => label.to_owned(),
+        };
+        if let Some(stored) = handled.filter(|s| !s.department_name.is_empty()) {
+            line = format!("{line} · {}", stored.department_name);
         }
+        if let Some(deadline) = handled.and_then(|s| s.deadline.as_ref()) {
+            line += &format!(" · {}", deadline.describe(lang == Lang::Zh));
+        }
+        line
     });
     let on_export = {
         let item = item.clone();

@@ -3,6 +3,7 @@
 //! repair wizard for each record. The tier and every evaluation are computed here by the core.
 
 use web_sys::HtmlInputElement;
+use xinnuo_core::decision::ObjectionState;
 use xinnuo_core::repair;
 use xinnuo_core::status::{self, GradeScheme, Tier};
 use yew::prelude::*;
@@ -10,6 +11,7 @@ use yew::prelude::*;
 use crate::api::{self, SubjectList, SubjectView};
 use crate::browser::today_china;
 use crate::components::field_input::text_lang;
+use crate::components::objection_panel::ObjectionPanel;
 use crate::components::repair_panel::RepairPanel;
 use crate::i18n::Lang;
 use crate::route::Route;
@@ -129,9 +131,11 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     let lang = props.lang;
     let tl = text_lang(lang);
     let loaded = use_state(|| None::<Result<SubjectView, String>>);
+    // Bumped to load the subject again (after an objection was sent).
+    let generation = use_state(|| 0u32);
     {
         let loaded = loaded.clone();
-        use_effect_with(props.code.clone(), move |code| {
+        use_effect_with((props.code.clone(), *generation), move |(code, _)| {
             let code = code.clone();
             loaded.set(None);
             wasm_bindgen_futures::spawn_local(async move {
@@ -149,6 +153,10 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     let Some(today) = today_china() else { return html! {} };
     let profile = &view.profile;
     let applications = &view.repair_applications;
+    let reload = {
+        let generation = generation.clone();
+        Callback::from(move |_: ()| generation.set(*generation + 1))
+    };
     let summary = status::summarize(profile, today);
     let mut records: Vec<_> = profile.records.iter().filter(|r| r.decided_on <= today).collect();
     records.sort_by_key(|r| std::cmp::Reverse(r.decided_on));
@@ -195,9 +203,13 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
             if records.is_empty() { <p class="muted" id="no-records">{ lang.pick("没有失信或守信记录。", "No records.") }</p> }
             { for records.iter().map(|record| {
                 let evaluation = repair::evaluate(record, &profile.records, today);
+                let objections: Vec<_> = view.objections.iter().filter(|o| o.record_id == record.id).cloned().collect();
+                let contested = objections.last().is_some_and(|o| o.state == ObjectionState::UnderReview);
                 html! {
                     <article class="record" id={format!("record-{}", record.id)}>
-                        <h3>{ format!("{} · {}", lang.pick(record.kind.label_zh(), record.kind.label_en()), record.decision_no) }</h3>
+                        <h3>{ format!("{} · {}", lang.pick(record.kind.label_zh(), record.kind.label_en()), record.decision_no) }
+                            if contested { <span class="badge contested">{ lang.pick("异议处理中", "objection under review") }</span> }
+                        </h3>
                         <p class="muted">{ format!("{} · {} {}", record.authority, lang.pick("决定日期", "decided"), record.decided_on) }
                             if let Some(class) = record.class { { format!(" · {}", lang.pick(class.label_zh(), class.label_en())) } }
                         </p>
@@ -209,6 +221,11 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                             }
                             Err(error) => html! { <p class="notice no">{ error.to_string() }</p> },
                         } }
+                        // Objections go to the server; a static site shows none and takes none.
+                        if crate::sync::data_source() == crate::sync::DataSource::Api {
+                            <ObjectionPanel {lang} credit_code={profile.credit_code.clone()} record_id={record.id.clone()}
+                                objections={objections} on_sent={reload.clone()} />
+                        }
                     </article>
                 }
             }) }
