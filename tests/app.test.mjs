@@ -61,7 +61,7 @@ test("live feedback while typing, full-width input, language switch", async () =
 
 test("keyboard only: tab to the field, type, tab to the suggestion, press Enter", async () => {
   const { page, context } = await openApp();
-  for (let i = 0; i < 10 && !(await page.locator("#code-input").evaluate((el) => el === document.activeElement)); i++) {
+  for (let i = 0; i < 20 && !(await page.locator("#code-input").evaluate((el) => el === document.activeElement)); i++) {
     await page.keyboard.press("Tab");
   }
   assert.ok(await page.locator("#code-input").evaluate((el) => el === document.activeElement), "the field is reachable with Tab");

@@ -33,7 +33,7 @@ let tax;
 before(async () => { tax = await officer(TAX_DEPARTMENT); });
 
 test("an officer's signed decisions move a commitment through its lifecycle, publicly and verifiably", async () => {
-  assert.match(tax.out, new RegExp(`${TAX_DEPARTMENT}\\s+王五\\s+在用 active`));
+  assert.match(tax.out, new RegExp(`${TAX_DEPARTMENT}\\s+王五\\s+受理\\(review\\),认定与决定\\(decide\\)\\s+在用 active`));
   const id = await submitCommitment();
   const before = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
   assert.equal(before.state, "submitted");

@@ -3,12 +3,13 @@
 // commitment with its personal values, accept it, then find it kept — each decision signed in the browser.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey } from "./support/app.mjs";
 import { verifyFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
-import { registerOfficer } from "./support/server.mjs";
+import { registerOfficer, importEligibleSubject } from "./support/server.mjs";
 
 const OFFICER_PASS = "税务科员 passphrase 2026";
 let browser;
@@ -53,4 +54,130 @@ test("an officer signs in with a browser key, sees the department's commitment i
   assert.equal(published.decisions[1].reason, "按期报送，核查无误");
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a department's whole part: approve a key, accept and find broken, grant a repair, uphold an objection, export the list", async () => {
+  const TAX = "国家税务总局山西省税务局";
+  // A subject with a repairable penalty by the tax bureau, and another that will commit and break it.
+  const penalised = randomCreditCode("140105");
+  const record = await importEligibleSubject({ code: penalised, name: "晋示例全流程修复有限公司", authority: TAX, decisionNo: "晋税测罚〔2026〕7号" });
+  const committing = randomCreditCode("140105");
+  const companyName = "晋示例全流程承诺有限公司";
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const { submission_id: commitmentId } = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service",
+    values: { ...TAX_VALUES, credit_code: committing, subject_name: companyName } }))).json();
+  const { submission_id: repairId } = await (await postJson("/api/v1/repair-applications", key.signCommitment({ template_id: "credit-repair", values: {
+    subject_name: "晋示例全流程修复有限公司", credit_code: penalised, legal_rep: "李四", phone: "13812345678",
+    decision_no: record.decision_no, decision_authority: TAX, decision_date: record.decided_on,
+    filer: "self", confirm_read: true, confirm_publish: true } }))).json();
+  key.free();
+
+  // The enterprise makes its key in the app and enrols it for its code.
+  const enterprise = await openContext(browser, "#/keys");
+  const E = enterprise.page;
+  await createKey(E, PASSPHRASE);
+  await E.getByRole("button", { name: "向服务器登记" }).click();
+  await E.getByLabel("统一社会信用代码").fill(committing);
+  await E.getByLabel("主体名称").fill(companyName);
+  await E.locator("form.enrol").getByLabel("密钥口令").fill(PASSPHRASE);
+  await E.getByRole("button", { name: "签名并登记" }).click();
+  await E.locator("[id^=enrol-notice]", { hasText: "待审核" }).waitFor({ timeout: 30_000 });
+
+  // The officer: a key made in the app, registered with every role, signed in.
+  const officer = await openContext(browser, "#/keys");
+  const O = officer.page;
+  await createKey(O, OFFICER_PASS);
+  await O.getByRole("link", { name: "部门办理" }).click();
+  await registerOfficer(JSON.parse(await O.locator("#officer-jwk").textContent()), TAX, "孙科长", "review,decide,keys");
+  await O.getByLabel("密钥口令").fill(OFFICER_PASS);
+  await O.getByRole("button", { name: "登录" }).click();
+  await O.locator("#dept-officer", { hasText: "孙科长" }).waitFor({ timeout: 30_000 });
+  assert.match(await O.locator("#dept-officer").textContent(), /密钥核验/);
+
+  const decideOn = async (id, button, reason) => {
+    const item = O.locator(`li.dept-item[data-id="${id}"]`);
+    await item.waitFor();
+    if (reason) await item.locator(".dept-reason").fill(reason);
+    await item.getByRole("button", { name: button, exact: true }).click();
+    await O.locator("#dept-notice", { hasText: `已签署决定：${button}` }).waitFor();
+  };
+  const search = async (text) => {
+    await O.locator("#dept-search").fill(text);
+    await O.locator("#dept-search-go").click();
+  };
+
+  // Key enrolments: compare the name with the registry, approve.
+  await O.getByRole("tab", { name: "密钥登记" }).click();
+  await search(committing);
+  const enrolment = O.locator("li.dept-item", { hasText: committing });
+  await enrolment.waitFor();
+  await decideOn(await enrolment.getAttribute("data-id"), "核验密钥");
+
+  // Commitments: accept, then find it broken; the deadline shows while it waits.
+  await O.getByRole("tab", { name: "承诺书" }).click();
+  await search("");
+  const waiting = O.locator(`li.dept-item[data-id="${commitmentId}"]`);
+  assert.match(await waiting.locator(".deadline").textContent(), /办理期限 \d{4}-\d{2}-\d{2}（5 个工作日）/);
+  await decideOn(commitmentId, "受理");
+  await O.locator("#dept-filter").selectOption("in_force");
+  await decideOn(commitmentId, "认定违诺", "未按承诺期限补交材料");
+  const broken = await (await fetch(`${base}/api/v1/subjects/${committing}`)).json();
+  assert.equal(broken.summary.tier, "attention", "the enterprise's tier changed");
+  const brokenRecord = broken.profile.records[0];
+  assert.equal(brokenRecord.kind, "broken_commitment");
+  // Its history: both decisions, each signature and receipt checked in the browser.
+  await O.locator("#dept-filter").selectOption("broken");
+  const history = O.locator(`li.dept-item[data-id="${commitmentId}"] .dept-history li`);
+  await history.nth(1).waitFor();
+  assert.deepEqual(await history.evaluateAll((items) => items.map((li) => li.className)), ["verified", "verified"]);
+  assert.match(await history.nth(1).textContent(), /认定违诺：未按承诺期限补交材料 · ✓ 签名与回执已核验/);
+  // The list as CSV, for the department's files.
+  await O.locator("#dept-filter").selectOption("");
+  await O.locator(`li.dept-item[data-id="${commitmentId}"]`).waitFor();
+  const [download] = await Promise.all([O.waitForEvent("download"), O.locator("#dept-export").click()]);
+  const csv = await readFile(await download.path(), "utf8");
+  assert.match(csv, /^\uFEFF类型,编号,主体名称/);
+  assert.match(csv, new RegExp(`"${commitmentId}","${companyName}","'?${committing}","违诺"`));
+
+  // The 信用承诺 column: anyone finds it with its state, without personal data.
+  await E.evaluate(() => { location.hash = "#/publications"; });
+  await E.locator("#pub-department").selectOption(TAX);
+  await E.locator("#pub-state").selectOption("broken");
+  await E.locator("#pub-q").fill(committing);
+  await E.locator("#pub-search").click();
+  const row = E.locator(`#publications tr[data-id="${commitmentId}"]`);
+  await row.waitFor();
+  assert.equal(await row.locator(".state").textContent(), "违诺");
+  assert.equal(await E.locator("#pub-total").textContent(), "1 份承诺书");
+  assert.ok(!(await E.locator("#publications").textContent()).includes(TAX_VALUES.phone), "no personal data");
+
+  // Repair applications on the bureau's records: grant.
+  await O.getByRole("tab", { name: "信用修复申请" }).click();
+  await decideOn(repairId, "准予信用修复", "已履行义务，公示期满");
+  const repaired = await (await fetch(`${base}/api/v1/subjects/${penalised}`)).json();
+  assert.equal(repaired.evaluations[0].outcome, "already_removed");
+
+  // The enterprise objects to the broken-commitment record from its status page, with its approved key.
+  await E.evaluate((code) => { location.hash = `#/status/${code}`; }, committing);
+  const article = E.locator(`#record-${brokenRecord.id}`);
+  await article.getByRole("button", { name: "对这条记录提出异议" }).click();
+  await article.locator(".objection-grounds").fill("材料已于承诺期限内通过电子税务局补交，附提交回执。");
+  await article.locator(".objection-pass").fill(PASSPHRASE);
+  await article.getByRole("button", { name: "签名并提出异议" }).click();
+  await E.locator(`#record-${brokenRecord.id} .badge.contested`, { hasText: "异议处理中" }).waitFor({ timeout: 30_000 });
+  assert.match(await E.locator(`#record-${brokenRecord.id} .objection-state`).textContent(), /异议处理中 · 办理期限 .*待核对/);
+
+  // The officer upholds it: the record leaves the enterprise's credit record.
+  await O.getByRole("tab", { name: "异议" }).click();
+  const objectionItem = O.locator("li.dept-item", { hasText: committing });
+  await objectionItem.waitFor();
+  await objectionItem.locator("summary").click();
+  assert.match(await objectionItem.locator(".dept-text").textContent(), /电子税务局补交[\s\S]*✓ 企业签名有效/);
+  await decideOn(await objectionItem.getAttribute("data-id"), "异议成立", "核实材料已按期补交");
+  await E.reload();
+  await E.locator("#no-records").waitFor();
+  assert.equal((await (await fetch(`${base}/api/v1/subjects/${committing}`)).json()).summary.tier !== "attention", true);
+  assert.deepEqual([...enterprise.errors, ...officer.errors], []);
+  await enterprise.context.close();
+  await officer.context.close();
 });

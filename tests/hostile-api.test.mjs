@@ -51,7 +51,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
 
   const cases = [];
   const add = (name, req, status, slug) => cases.push({ name, req, status, slug });
-  const postTo = ["/api/v1/commitments", "/api/v1/keys", "/api/v1/repair-applications", "/api/v1/decisions"];
+  const postTo = ["/api/v1/commitments", "/api/v1/keys", "/api/v1/repair-applications", "/api/v1/decisions", "/api/v1/objections"];
 
   // Malformed JSON and wrong shapes.
   const badJson = ["", "{", "[", "}", "{\"a\":}", "nul", "tru", "{'a':1}", "\u0000", "[1,2,", "{\"protected\":\"a\" \"payload\":1}", "\ufeff{}x", "{\"a\":1}}", "[}", "\"unterminated", "{\"a\":NaN}"];
@@ -65,7 +65,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
     add(`huge string → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify({ protected: "x".repeat(15_000), payload: "y", signature: "z" }) }, 400, "bad-envelope");
   }
   // Oversize bodies, with and without Content-Length.
-  for (const [path, size] of [["/api/v1/commitments", 70_000], ["/api/v1/keys", 20_000], ["/api/v1/repair-applications", 70_000], ["/api/v1/decisions", 20_000], ["/api/v1/commitments", 5_000_000]]) {
+  for (const [path, size] of [["/api/v1/commitments", 70_000], ["/api/v1/keys", 20_000], ["/api/v1/repair-applications", 70_000], ["/api/v1/decisions", 20_000], ["/api/v1/objections", 20_000], ["/api/v1/commitments", 5_000_000]]) {
     add(`oversize ${size} → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify({ pad: "x".repeat(size) }) }, 413, "too-large");
     add(`oversize chunked ${size} → ${path}`, { raw: { method: "POST", path, headers: { ...json, "transfer-encoding": "chunked" }, chunks: ["{\"pad\":\"", "x".repeat(size), "\"}"] } }, 413, "too-large");
   }
@@ -94,10 +94,10 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
     ["non-canonical payload", { ...goodJws, payload: b64(JSON.stringify(JSON.parse(Buffer.from(goodJws.payload, "base64url")), null, 1)) }, 422, "bad-signature"],
     ["claims our key, signed by another", JSON.parse(signFlattenedJws(commitmentPayload(), privateKey, header.jwk)), 422, "bad-signature"],
   ];
-  // Enrolments and decisions are never files with disclosures: their forgeries go without the header.
+  // Enrolments, decisions and objections are never files with disclosures: their forgeries go without the header.
   const withoutDisclosures = ({ header: _disclosures, ...jws }) => jws;
   for (const path of postTo) for (const [name, body, status, slug] of forged) {
-    const sent = ["/api/v1/keys", "/api/v1/decisions"].includes(path) ? withoutDisclosures(body) : body;
+    const sent = ["/api/v1/keys", "/api/v1/decisions", "/api/v1/objections"].includes(path) ? withoutDisclosures(body) : body;
     add(`${name} → ${path}`, { method: "POST", path, headers: json, body: JSON.stringify(sent) }, status, slug);
   }
   // Validly signed by a foreign key, wrong in content.
@@ -127,6 +127,17 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("commitment as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: JSON.stringify(withoutDisclosures(goodJws)) }, 422, "not-an-enrolment");
   add("commitment as decision", { method: "POST", path: "/api/v1/decisions", headers: json, body: JSON.stringify(withoutDisclosures(goodJws)) }, 422, "not-a-decision");
   add("decision by a stranger", { method: "POST", path: "/api/v1/decisions", headers: json, body: signFlattenedJws({ type: "xinnuo.decision/1", action: "accept", target: "ab".repeat(32), reason: "", decided_at: new Date().toISOString(), nonce: "AAAAAAAAAAAAAAAAAAAAAA" }, privateKey) }, 403, "not-an-officer");
+  const objection = { type: "xinnuo.objection/1", credit_code: TAX_VALUES.credit_code, record_id: "r-1", grounds: "该记录所依据的决定已被撤销，附证明。", signed_at: new Date().toISOString(), nonce: "AAAAAAAAAAAAAAAAAAAAAA" };
+  add("objection by an unapproved key", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws(objection, privateKey) }, 403, "key-not-approved");
+  add("objection with a short reason", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws({ ...objection, grounds: "错" }, privateKey) }, 422, "bad-grounds");
+  add("objection with an unsigned member", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws({ ...objection, record_id: "../../etc" }, privateKey) }, 422, "bad-record-id");
+  add("commitment as objection", { method: "POST", path: "/api/v1/objections", headers: json, body: JSON.stringify(withoutDisclosures(goodJws)) }, 422, "not-an-objection");
+  add("decision on an objection by a stranger", { method: "POST", path: "/api/v1/decisions", headers: json, body: signFlattenedJws({ type: "xinnuo.decision/1", action: "objection_upheld", target: "cd".repeat(32), reason: "成立", decided_at: new Date().toISOString(), nonce: "AAAAAAAAAAAAAAAAAAAAAA" }, privateKey) }, 403, "not-an-officer");
+  for (const inbox of ["commitments", "repair-applications", "objections", "key-enrolments"]) {
+    for (const auth of [undefined, "Bearer", "Bearer forged-token", `Bearer ${process.env.XINNUO_ADMIN_TOKEN}`]) {
+      add(`inbox ${inbox} with ${String(auth).slice(0, 20)}`, { method: "GET", path: `/api/v1/dept/${inbox}`, headers: auth ? { authorization: auth } : {} }, 401, "unauthorized");
+    }
+  }
   add("commitment with disclosures as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: good }, 400, "bad-envelope");
   // Replays change nothing.
   for (let i = 0; i < 5; i++) add(`replay ${i}`, { method: "POST", path: "/api/v1/commitments", headers: json, body: good }, 200);

@@ -141,6 +141,16 @@ test("static mode: the app on export-static output from a plain static file serv
     await page.locator("#sign-status", { hasText: "本站为静态站点" }).waitFor({ timeout: 30_000 });
     await page.evaluate(() => { location.hash = "#/outbox"; });
     await page.locator(".outbox-item", { hasText: "已签名，待发送或导出" }).waitFor();
+    // The 信用承诺 column from the exported file, filtered here; no personal data in the file.
+    const exported = JSON.parse(await readFile(join(dir, "data/publications.json"), "utf8"));
+    assert.ok(exported.total > 0, "the column holds the server's commitments");
+    assert.ok(!JSON.stringify(exported).includes("11010519491231002X"), "no ID number in the export");
+    const [first] = exported.publications;
+    await page.evaluate(() => { location.hash = "#/publications"; });
+    await page.locator("#pub-q").fill(first.credit_code);
+    await page.locator("#pub-search").click();
+    await page.locator(`#publications tr[data-id="${first.submission_id}"]`).waitFor();
+    assert.match(await page.locator("#pub-total").textContent(), /^[1-9]\d* 份承诺书$/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

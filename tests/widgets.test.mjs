@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
 import { fillTaxForm, serverCount } from "./support/app.mjs";
-import { randomCreditCode } from "./support/fixtures.mjs";
+import { randomCreditCode, xinnuo, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
 import { demo, demoOrigin } from "./support/server.mjs";
 
 
@@ -68,6 +68,13 @@ async function demoSubjectCode(q) {
 test("on another origin: code check, status and commitment widgets work and the page receives their events", async () => {
   assert.notEqual(demoOrigin, new URL(base).origin, "the demo page is on a different origin");
   const code = await demoSubjectCode("可修复餐饮");
+  // A commitment to the tax bureau, for the bureau's 信用承诺 column on the page.
+  const listed = `晋示例公示组件${Date.now() % 100000}有限公司`;
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const made = await fetch(`${base}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" },
+    body: key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: randomCreditCode(), subject_name: listed } }) });
+  key.free();
+  assert.equal(made.status, 201);
   const { context, page, wasm, errors } = await openWatched(`${demo}&code=${code}`);
 
   // Code check: live verdict inside the widget, event on the host page.
@@ -91,6 +98,12 @@ test("on another origin: code check, status and commitment widgets work and the 
   // Status: the subject's tier from the API of the other origin.
   await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
   assert.match(await page.locator("xinnuo-status #tier-label").textContent(), /非官方评级/);
+
+  // The tax bureau's 信用承诺 column, read from the other origin: the commitment with its state.
+  const listedRow = page.locator("xinnuo-commitment-list #publications tr", { hasText: listed });
+  await listedRow.waitFor();
+  assert.equal(await listedRow.locator(".state").textContent(), "已提交");
+  assert.match(await page.locator("xinnuo-commitment-list #publications-title").textContent(), /信用承诺公示 · 国家税务总局山西省税务局/);
 
   // Commitment: in a frame on our origin; key made inside it, form, sign, submit; the page gets xinnuo-submitted.
   const subject = await submitThroughWidget(page.frameLocator("xinnuo-commitment iframe"));
@@ -147,6 +160,7 @@ test("the README's widget snippet, pasted as it is into a page on another origin
     await page.locator("xinnuo-code-check #verdict", { hasText: "有效" }).waitFor();
     await waitUntil(() => logged.includes("true 91140105123456788F"), "the snippet's xinnuo-checked listener logged");
     await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
+    await page.locator("xinnuo-commitment-list #pub-total", { hasText: "份承诺书" }).waitFor();
     const subject = await submitThroughWidget(page.frameLocator("xinnuo-commitment iframe"));
     await waitUntil(() => logged.some((line) => /^[0-9a-f]{64} /.test(line)), "the snippet's xinnuo-submitted listener logged");
     assert.equal(await serverCount(subject), 1);

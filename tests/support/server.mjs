@@ -21,18 +21,22 @@ async function scratchFile(name, content) {
   return file;
 }
 
-/** Registers a public JWK as an officer of `department` (`officers add`); returns the command's output. */
-export async function registerOfficer(jwk, department, name = "王五") {
+/**
+ * Registers a public JWK as an officer of `department` (`officers add`, with `--roles` when given); returns
+ * the command's output.
+ */
+export async function registerOfficer(jwk, department, name = "王五", roles) {
   const file = await scratchFile("officer.jwk", JSON.stringify(jwk));
-  return serverCli("officers", "--db", process.env.XINNUO_DB, "add", "--department", department, "--name", name, "--public-jwk", file);
+  const extra = roles ? ["--roles", roles] : [];
+  return serverCli("officers", "--db", process.env.XINNUO_DB, "add", "--department", department, "--name", name, "--public-jwk", file, ...extra);
 }
 
 /** An officer with a key pair made here (Node's Ed25519, outside Xinnuo), registered for `department`. */
-export async function newOfficer(department, name) {
+export async function newOfficer(department, name, roles) {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const { kty, crv, x } = publicKey.export({ format: "jwk" });
   const jwk = { kty, crv, x };
-  const out = await registerOfficer(jwk, department, name);
+  const out = await registerOfficer(jwk, department, name, roles);
   return { privateKey, jwk, out };
 }
 

@@ -384,6 +384,70 @@ mod tests {
     }
 
     #[test]
+    fn a_version_8_database_keeps_its_decisions_and_names_its_enrolments() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        let transaction = connection.transaction().unwrap();
+        for sql in &MIGRATIONS[..8] {
+            transaction.execute_batch(sql).unwrap();
+        }
+        transaction.pragma_update(None, "user_version", 8).unwrap();
+        let request = r#"{"protected":"eyJhbGciOiJFZERTQSJ9","payload":"e30","signature":"AA"}"#;
+        transaction
+            .execute(
+                "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at)
+                 VALUES ('k', '91140105123456788F', '示例', '{}', ?1, 'pending', 't')",
+                [request],
+            )
+            .unwrap();
+        transaction
+            .execute_batch(
+                "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version, signer_kid,
+                 signed_at, received_at, key_status, envelope, receipt) VALUES (1, 's', 'c', 't', 'v', 'k', 't', 't',
+                 'pending', '{}', '{}');
+                 INSERT INTO officers (kid, department, name, public_jwk, added_at) VALUES ('o', 'd', 'n', '{}', 't');
+                 INSERT INTO decisions VALUES ('d1', 1, 's', 'accept', 'in_force', 'o', 'd', '', 't', 't', '{}', '{}');",
+            )
+            .unwrap();
+        transaction.commit().unwrap();
+        let db = Db::prepare(connection).unwrap();
+        assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let (id, target, roles): (String, String, String) = db
+            .with(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT request_id FROM key_enrolments), (SELECT target FROM decisions),
+                     (SELECT roles FROM officers)",
+                    [],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(id, xinnuo_core::envelope::submission_id("eyJhbGciOiJFZERTQSJ9", "e30"));
+        assert_eq!((target.as_str(), roles.as_str()), ("s", "review,decide"));
+        // Decisions may now name what is not a commitment (an objection, an enrolment).
+        db.with(|c| {
+            Ok(c.execute(
+                "INSERT INTO decisions VALUES ('d2', 2, 'objection-id', 'objection_upheld', 'upheld', 'o', 'd', 'r',
+                 't', 't', '{}', '{}')",
+                [],
+            )?)
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn sign_in_challenges_are_capped_while_open_and_used_once() {
+        let db = Db::prepare(Connection::open_in_memory().unwrap()).unwrap();
+        assert!(db.add_challenge("a", 1_000, 2_000, 2).unwrap());
+        assert!(db.add_challenge("b", 1_000, 2_000, 2).unwrap());
+        assert!(!db.add_challenge("c", 1_500, 2_500, 2).unwrap(), "two are open");
+        assert!(db.take_challenge("a", 1_600).unwrap());
+        assert!(!db.take_challenge("a", 1_600).unwrap(), "used once");
+        assert!(db.add_challenge("c", 1_700, 2_700, 2).unwrap());
+        assert!(!db.take_challenge("b", 2_100).unwrap(), "expired");
+        assert!(db.add_challenge("d", 2_100, 3_100, 2).unwrap(), "expired ones no longer count");
+    }
+
+    #[test]
     fn refuses_a_newer_schema() {
         let connection = Connection::open_in_memory().unwrap();
         connection.pragma_update(None, "user_version", 99).unwrap();

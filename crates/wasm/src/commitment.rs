@@ -40,6 +40,8 @@ export interface FilledCommitment {
   template_id: string;
   template_version?: string;
   values: Record<string, string | boolean>;
+  /** The department it is made to (Chinese name); required when the template names several. */
+  department?: string;
 }
 export interface FieldIssue { field: string; code: string; message_zh: string; message_en: string; }
 export interface RenderOptions { lang?: "zh-CN" | "en"; /** YYYY-MM-DD for the date line. */ signedOn?: string; }

@@ -1,0 +1,193 @@
+// The rest of the department side against a real server: officers' roles, key approval as an officer's
+// signed decision, objections (signed by an approved key, decided by the record's authority), the department
+// a commitment is made to, the inboxes and the deadlines. Keys are made here with Node's own Ed25519.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { base, problem, postJson } from "./support/http.mjs";
+import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
+
+const MARKET = "山西省市场监督管理局";
+
+async function officer(department, roles) {
+  const made = await newOfficer(department, "赵六", roles);
+  return { ...made, kid: thumbprint(made.jwk) };
+}
+
+function decision(action, target, reason = "") {
+  return { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+}
+
+const decide = (who, action, target, reason) => postJson("/api/v1/decisions", signFlattenedJws(decision(action, target, reason), who.privateKey));
+
+async function signIn(who) {
+  const { challenge } = await (await postJson("/api/v1/officer-sessions/challenge", "")).json();
+  const body = signFlattenedJws({ type: "xinnuo.officer-sign-in/1", challenge, signed_at: new Date().toISOString() }, who.privateKey);
+  return (await (await postJson("/api/v1/officer-sessions", body)).json()).token;
+}
+
+const inbox = async (token, name, query = "") =>
+  fetch(`${base}/api/v1/dept/${name}?${query}`, { headers: { authorization: `Bearer ${token}` } });
+
+/** An enterprise key made here, enrolled for `code`; returns the key and the enrolment's id. */
+async function enrolledKey(code, name) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const request = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: code, subject_name: name, requested_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") }, privateKey);
+  assert.equal((await postJson("/api/v1/keys", request)).status, 201);
+  return { privateKey, kid: thumbprint({ kty, crv, x }), requestId: verifyFlattenedJws(request).submissionId };
+}
+
+function objection(code, recordId, grounds = "该处罚决定已被行政复议决定撤销，附复议决定书。") {
+  return { type: "xinnuo.objection/1", credit_code: code, record_id: recordId, grounds, signed_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+}
+
+test("roles: an officer decides only what the operator allowed; key approval is a keys officer's signed decision", async () => {
+  assert.throws(() => serverCli("officers", "--db", process.env.XINNUO_DB, "add", "--department", MARKET, "--name", "甲", "--public-jwk", "/dev/null", "--roles", "review,admin"), /--roles/);
+  const reviewer = await officer("国家税务总局山西省税务局", "review");
+  assert.match(reviewer.out, /受理\(review\)\s+在用 active/);
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const { submission_id: id } = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: randomCreditCode() } }))).json();
+  key.free();
+  assert.equal((await decide(reviewer, "accept", id)).status, 201);
+  const refused = await problem(await decide(reviewer, "broken", id, "未履约"), 403, "role-missing");
+  assert.match(refused.detail_zh, /认定与决定/);
+
+  const code = randomCreditCode();
+  const enterprise = await enrolledKey(code, "晋示例密钥核验有限公司");
+  const plain = await officer(MARKET);
+  await problem(await decide(plain, "key_approved", enterprise.requestId), 403, "role-missing");
+  await problem(await inbox(await signIn(plain), "key-enrolments"), 403, "role-missing");
+  const checker = await officer(MARKET, "keys");
+  const pending = await (await inbox(await signIn(checker), "key-enrolments", `state=pending&q=${code}`)).json();
+  assert.deepEqual(pending.enrolments.map((e) => [e.kid, e.request_id, e.status]), [[enterprise.kid, enterprise.requestId, "pending"]]);
+  await problem(await decide(checker, "key_approved", "cd".repeat(32)), 422, "unknown-target");
+  const approved = await decide(checker, "key_approved", enterprise.requestId);
+  assert.equal(approved.status, 201);
+  assert.equal((await approved.json()).state, "approved");
+  const enrolment = await (await fetch(`${base}/api/v1/keys/${enterprise.kid}?credit_code=${code}`)).json();
+  assert.equal(enrolment.enrolments[0].status, "approved");
+  assert.match(serverCli("keys", "--db", process.env.XINNUO_DB, "log"), new RegExp(`officer:赵六（${MARKET}）\\s+approve`));
+  await problem(await decide(checker, "key_revoked", enterprise.requestId), 422, "reason-required");
+  assert.equal((await (await decide(checker, "key_revoked", enterprise.requestId, "营业执照已注销")).json()).state, "revoked");
+  await problem(await decide(checker, "key_approved", enterprise.requestId), 409, "transition-not-allowed");
+});
+
+test("an objection marks its record 异议处理中 until the record's authority decides; upheld, the record leaves the credit record", async () => {
+  const code = randomCreditCode();
+  const authority = `太原市示例异议局${randomBytes(2).toString("hex")}（测试）`;
+  const record = await importEligibleSubject({ code, name: "晋示例异议有限公司", authority, decisionNo: "晋测试罚〔2026〕21号" });
+  const before = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(before.summary.tier, "attention");
+  const enterprise = await enrolledKey(code, "晋示例异议有限公司");
+  const send = (payload, who = enterprise) => postJson("/api/v1/objections", signFlattenedJws(payload, who.privateKey));
+
+  // Only a key a department approved for the code may object (else anyone could mark any record).
+  const digest = () => execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
+  const untouched = digest();
+  await problem(await send(objection(code, record.id)), 403, "key-not-approved");
+  await problem(await send(objection(code, record.id), { privateKey: generateKeyPairSync("ed25519").privateKey }), 403, "key-not-approved");
+  await problem(await send(objection(code, record.id, "不对")), 422, "bad-grounds");
+  await problem(await send({ ...objection(code, record.id), extra: 1 }), 422, "not-an-objection");
+  assert.equal(digest(), untouched, "refused objections store nothing");
+  const checker = await officer(MARKET, "keys");
+  assert.equal((await decide(checker, "key_approved", enterprise.requestId)).status, 201);
+  await problem(await send(objection(code, "no-such-record")), 422, "record-not-found");
+
+  const sent = objection(code, record.id);
+  const created = await send(sent);
+  assert.equal(created.status, 201);
+  const body = await created.json();
+  assert.deepEqual([body.state, body.authority, body.record_id], ["under_review", authority, record.id]);
+  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const receipt = verifyFlattenedJws(body.receipt, keys.find((k) => k.current).jwk).payload;
+  assert.deepEqual([receipt.type, receipt.objection_id, receipt.record_id], ["xinnuo.objection-receipt/1", body.objection_id, record.id]);
+  assert.equal(body.deadline.working_days, 10);
+  assert.equal(body.deadline.unconfirmed, true, "the objection limit is not checked against its text yet");
+  assert.equal((await send(sent)).status, 200, "the same objection again");
+  await problem(await send(objection(code, record.id, "另一份异议：处罚所依据的事实有误，附证明材料。")), 409, "objection-pending");
+
+  const shown = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.deepEqual(shown.objections.map((o) => [o.objection_id, o.state, o.state_label_zh]), [[body.objection_id, "under_review", "异议处理中"]]);
+  assert.ok(!JSON.stringify(shown).includes("复议决定书"), "the grounds are not published");
+
+  // The record's authority decides; another department may not.
+  await problem(await decide(await officer(MARKET), "objection_upheld", body.objection_id, "核实"), 403, "other-department");
+  const deciding = await officer(authority);
+  const token = await signIn(deciding);
+  const listed = await (await inbox(token, "objections", "state=under_review")).json();
+  assert.deepEqual(listed.objections.map((o) => [o.objection_id, o.grounds, o.record.decision_no]), [[body.objection_id, sent.grounds, record.decision_no]]);
+  await problem(await decide(deciding, "objection_rejected", body.objection_id), 422, "reason-required");
+  const upheld = await decide(deciding, "objection_upheld", body.objection_id, "经核实，处罚决定已被撤销");
+  assert.equal(upheld.status, 201);
+  assert.equal((await upheld.json()).state, "upheld");
+  await problem(await decide(deciding, "objection_rejected", body.objection_id, "重复"), 409, "transition-not-allowed");
+
+  const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.deepEqual(after.profile.records, [], "the wrong record is no longer on the credit record");
+  assert.notEqual(after.summary.tier, "attention", "the tier is recomputed");
+  assert.deepEqual(after.objections.map((o) => [o.state, o.reason]), [["upheld", "经核实，处罚决定已被撤销"]]);
+  const history = (await (await inbox(token, "objections", "state=upheld")).json()).objections[0].decisions;
+  assert.deepEqual(history.map((d) => [d.action, d.state]), [["objection_upheld", "upheld"]]);
+});
+
+test("a rejected objection keeps the record and says why", async () => {
+  const code = randomCreditCode();
+  const authority = `太原市示例驳回局${randomBytes(2).toString("hex")}（测试）`;
+  const record = await importEligibleSubject({ code, name: "晋示例驳回有限公司", authority, decisionNo: "晋测试罚〔2026〕22号" });
+  const enterprise = await enrolledKey(code, "晋示例驳回有限公司");
+  await decide(await officer(MARKET, "keys"), "key_approved", enterprise.requestId);
+  const body = await (await postJson("/api/v1/objections", signFlattenedJws(objection(code, record.id), enterprise.privateKey))).json();
+  const rejected = await decide(await officer(authority), "objection_rejected", body.objection_id, "复议维持原处罚决定");
+  assert.equal((await rejected.json()).state, "rejected");
+  const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(after.profile.records.length, 1);
+  assert.deepEqual(after.objections.map((o) => [o.state, o.state_label_zh, o.reason]), [["rejected", "异议不成立", "复议维持原处罚决定"]]);
+});
+
+test("a commitment goes to the department the enterprise chose and signed; only that department decides it", async () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const values = { subject_name: "晋示例用电有限公司", credit_code: randomCreditCode(), legal_rep: "张三", phone: "0351-1234567",
+    matter: "用电报装", filer: "self", confirm_read: true, confirm_publish: true };
+  assert.throws(() => key.signCommitment({ template_id: "electricity", values }), /填写有误/);
+  const issues = (department) => xinnuo.validateCommitment({ template_id: "electricity", values, department }).filter((i) => i.field === "department");
+  assert.deepEqual(issues(undefined).map((i) => i.code), ["required"]);
+  assert.deepEqual(issues("山西省财政厅").map((i) => i.code), ["not_an_option"]);
+  assert.deepEqual(issues("国网山西省电力公司"), []);
+  const signed = key.signCommitment({ template_id: "electricity", values, department: "国网山西省电力公司" });
+  key.free();
+  assert.equal(verifyFlattenedJws(JSON.stringify(JSON.parse(signed))).payload.department, "国网山西省电力公司");
+  const stored = await (await postJson("/api/v1/commitments", signed)).json();
+  const published = await (await fetch(`${base}/api/v1/commitments/${stored.submission_id}`)).json();
+  assert.equal(published.department, "国网山西省电力公司");
+  assert.equal(published.department_name, "国网山西省电力公司");
+  // The review deadline: five working days (行政许可法), shown to both sides.
+  assert.equal(published.deadline.step, "commitment_review");
+  assert.equal(published.deadline.working_days, 5);
+  assert.match(published.deadline.source, /行政许可法/);
+  assert.ok(published.deadline.due_on > chinaDay(0));
+
+  const energy = await officer("山西省能源局");
+  const other = await problem(await decide(energy, "accept", stored.submission_id), 403, "other-department");
+  assert.match(other.detail_zh, /国网山西省电力公司/);
+  const grid = await officer("国网山西省电力公司");
+  assert.equal((await decide(grid, "accept", stored.submission_id)).status, 201);
+  const list = async (department) => (await fetch(`${base}/api/v1/publications?${new URLSearchParams({ department, q: values.credit_code })}`)).json();
+  assert.equal((await list("国网山西省电力公司")).total, 1);
+  assert.equal((await list("山西省能源局")).total, 0);
+  const energyInbox = await (await inbox(await signIn(energy), "commitments", `state=&q=${values.credit_code}`)).json();
+  assert.equal(energyInbox.total, 0, "the department not chosen does not see it");
+});
+
+test("inboxes refuse unknown states and anyone without a session", async () => {
+  for (const name of ["commitments", "repair-applications", "objections", "key-enrolments"]) {
+    await problem(await fetch(`${base}/api/v1/dept/${name}`), 401, "unauthorized");
+  }
+  const token = await signIn(await officer(MARKET, "review,decide,keys"));
+  await problem(await inbox(token, "objections", "state=pending"), 400, "bad-query");
+  await problem(await inbox(token, "repair-applications", "state=in_force"), 400, "bad-query");
+  assert.equal((await inbox(token, "repair-applications", "state=received")).status, 200);
+});
