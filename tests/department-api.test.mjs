@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
 
 const MARKET = "山西省市场监督管理局";
@@ -190,4 +190,43 @@ test("inboxes refuse unknown states and anyone without a session", async () => {
   await problem(await inbox(token, "objections", "state=pending"), 400, "bad-query");
   await problem(await inbox(token, "repair-applications", "state=in_force"), 400, "bad-query");
   assert.equal((await inbox(token, "repair-applications", "state=received")).status, 200);
+});
+
+test("the enterprise withdraws its own commitment with the key that signed it; nobody else can, and a finding stands", async () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const send = async () => (await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: randomCreditCode() } }))).json()).submission_id;
+  const first = await send();
+  const kept = await send();
+  key.free();
+  // A withdrawal is signed with the commitment's own key: here a Node key signs both.
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const own = await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode() }), privateKey));
+  const id = (await own.json()).submission_id;
+  const stranger = generateKeyPairSync("ed25519").privateKey;
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id, "重复提交"), stranger)), 403, "not-the-signer");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", "ab".repeat(32)), privateKey)), 422, "unknown-target");
+  const withdrawn = await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id, "重复提交"), privateKey));
+  assert.equal(withdrawn.status, 201);
+  const body = await withdrawn.json();
+  assert.deepEqual([body.state, body.state_label_zh, body.department], ["withdrawn", "已撤回", "国家税务总局山西省税务局"]);
+  const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
+  assert.equal(published.status_label_zh, "已撤回");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), privateKey)), 409, "transition-not-allowed");
+  const tax = await officer("国家税务总局山西省税务局");
+  await problem(await decide(tax, "accept", id), 409, "transition-not-allowed");
+  // An officer's key cannot withdraw an enterprise's commitment.
+  await problem(await decide(tax, "withdraw", first), 403, "not-the-signer");
+  // Once found kept, it stays kept.
+  await decide(tax, "accept", kept);
+  await decide(tax, "kept", kept, "按期履约");
+  assert.equal((await (await fetch(`${base}/api/v1/commitments/${kept}`)).json()).state, "kept");
+
+  // Every decision has a page of its own: the signed document and the receipt.
+  const one = await fetch(`${base}/api/v1/decisions/${body.decision_id}`);
+  assert.equal(one.status, 200);
+  const fetched = await one.json();
+  assert.deepEqual([fetched.decision_id, fetched.action, fetched.target], [body.decision_id, "withdraw", id]);
+  assert.equal(verifyFlattenedJws(fetched.envelope).payload.action, "withdraw");
+  await problem(await fetch(`${base}/api/v1/decisions/${"ab".repeat(32)}`), 404, "decision-not-found");
+  await problem(await fetch(`${base}/api/v1/decisions/..%2Fetc`), 400, "bad-submission-id");
 });

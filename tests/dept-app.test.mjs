@@ -139,6 +139,15 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   assert.match(csv, /^\uFEFF类型,编号,主体名称/);
   assert.match(csv, new RegExp(`"${commitmentId}","${companyName}","'?${committing}","违诺"`));
 
+  // The finding's printed copy: verified in the browser, with a QR code back to itself.
+  const decided = (await (await fetch(`${base}/api/v1/commitments/${commitmentId}`)).json()).decisions;
+  await E.evaluate((id) => { location.hash = `#/decision/${id}`; }, decided[1].decision_id);
+  await E.locator("#decision-verdict", { hasText: "✓ 签名有效，服务器回执已核验" }).waitFor();
+  assert.match(await E.locator("#decision-page h1").textContent(), new RegExp(`${TAX}决定书`));
+  assert.match(await E.locator("#decision-reason").textContent(), /未按承诺期限补交材料/);
+  assert.match(await E.locator("#decision-qr").getAttribute("data-url"), new RegExp(`#/decision/${decided[1].decision_id}$`));
+  assert.equal(await E.locator("#decision-qr svg").count(), 1);
+
   // The 信用承诺 column: anyone finds it with its state, without personal data.
   await E.evaluate(() => { location.hash = "#/publications"; });
   await E.locator("#pub-department").selectOption(TAX);

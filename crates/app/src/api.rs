@@ -392,6 +392,30 @@ pub struct DeptDecision {
     pub receipt: Value,
 }
 
+/// A decision as its printed copy shows it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DecisionDocument {
+    pub decision_id: String,
+    pub sequence: u64,
+    pub target: String,
+    pub action: xinnuo_core::decision::Action,
+    pub state_label_zh: String,
+    pub state_label_en: String,
+    pub officer_kid: String,
+    pub officer_fingerprint: String,
+    pub department: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub received_at: String,
+    pub envelope: Value,
+    pub receipt: Value,
+}
+
+pub async fn get_decision(id: &str) -> Result<DecisionDocument, ApiError> {
+    let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
+    get_json(&format!("api/v1/decisions/{id}")).await
+}
+
 /// One of the department's commitments, with its signed file and disclosures.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DeptItem {

@@ -113,6 +113,7 @@ pub fn App() -> Html {
         Route::Outbox => html! { <OutboxPage {lang} persisted={*persisted} /> },
         Route::Dept => html! { <crate::pages::dept::DeptPage {lang} /> },
         Route::Publications => html! { <crate::pages::publications::PublicationsPage {lang} /> },
+        Route::Decision(id) => html! { <crate::pages::decision::DecisionPage {lang} id={id.clone()} /> },
         Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
     html! {

@@ -20,6 +20,8 @@ pub enum Route {
     Dept,
     /// The 信用承诺 column.
     Publications,
+    /// A decision's printed copy.
+    Decision(String),
 }
 
 impl Route {
@@ -36,6 +38,7 @@ impl Route {
             ("outbox", _) => Self::Outbox,
             ("dept", _) => Self::Dept,
             ("publications", _) => Self::Publications,
+            ("decision", Some(id)) => Self::Decision(id),
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -56,6 +59,7 @@ impl Route {
             Self::Outbox => "#/outbox".into(),
             Self::Dept => "#/dept".into(),
             Self::Publications => "#/publications".into(),
+            Self::Decision(id) => format!("#/decision/{id}"),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
@@ -112,6 +116,7 @@ mod tests {
             Route::Print("cd".into()),
             Route::Dept,
             Route::Publications,
+            Route::Decision("ef".into()),
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }

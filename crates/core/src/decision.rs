@@ -39,6 +39,8 @@ pub enum Action {
     KeyApproved,
     /// 吊销密钥: signatures made with the key for that code from now on are received as revoked.
     KeyRevoked,
+    /// 撤回: the enterprise withdraws its own commitment, signed with the key that signed it.
+    Withdraw,
 }
 
 impl Action {
@@ -54,6 +56,7 @@ impl Action {
             Self::ObjectionRejected => "异议不成立",
             Self::KeyApproved => "核验密钥",
             Self::KeyRevoked => "吊销密钥",
+            Self::Withdraw => "撤回承诺",
         }
     }
 
@@ -69,25 +72,28 @@ impl Action {
             Self::ObjectionRejected => "objection rejected",
             Self::KeyApproved => "key approved",
             Self::KeyRevoked => "key revoked",
+            Self::Withdraw => "withdrawn by the enterprise",
         }
     }
 
     /// What the action decides on.
     pub fn target_kind(self) -> TargetKind {
         match self {
-            Self::Accept | Self::Return | Self::Kept | Self::Broken => TargetKind::Commitment,
+            Self::Accept | Self::Return | Self::Kept | Self::Broken | Self::Withdraw => TargetKind::Commitment,
             Self::RepairGranted | Self::RepairRefused => TargetKind::RepairApplication,
             Self::ObjectionUpheld | Self::ObjectionRejected => TargetKind::Objection,
             Self::KeyApproved | Self::KeyRevoked => TargetKind::KeyEnrolment,
         }
     }
 
-    /// The role an officer needs for it.
-    pub fn role(self) -> Role {
+    /// The role an officer needs for it; `None`: not an officer's act (a withdrawal is the enterprise's,
+    /// signed with the key that signed the commitment).
+    pub fn role(self) -> Option<Role> {
         match self {
-            Self::Accept | Self::Return => Role::Review,
-            Self::KeyApproved | Self::KeyRevoked => Role::Keys,
-            _ => Role::Decide,
+            Self::Accept | Self::Return => Some(Role::Review),
+            Self::KeyApproved | Self::KeyRevoked => Some(Role::Keys),
+            Self::Withdraw => None,
+            _ => Some(Role::Decide),
         }
     }
 
@@ -333,6 +339,8 @@ pub enum CommitmentState {
     Kept,
     /// 违诺.
     Broken,
+    /// 已撤回: withdrawn by the enterprise before it was found kept or broken.
+    Withdrawn,
 }
 
 impl CommitmentState {
@@ -343,11 +351,12 @@ impl CommitmentState {
             Self::InForce => "in_force",
             Self::Kept => "kept",
             Self::Broken => "broken",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Submitted, Self::Returned, Self::InForce, Self::Kept, Self::Broken]
+        [Self::Submitted, Self::Returned, Self::InForce, Self::Kept, Self::Broken, Self::Withdrawn]
             .into_iter()
             .find(|state| state.as_str() == text)
     }
@@ -359,6 +368,7 @@ impl CommitmentState {
             Self::InForce => "在诺",
             Self::Kept => "已履诺",
             Self::Broken => "违诺",
+            Self::Withdrawn => "已撤回",
         }
     }
 
@@ -369,6 +379,7 @@ impl CommitmentState {
             Self::InForce => "in force",
             Self::Kept => "kept",
             Self::Broken => "broken",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
@@ -379,6 +390,8 @@ impl CommitmentState {
             (Self::Submitted, Action::Return) => Ok(Self::Returned),
             (Self::InForce, Action::Kept) => Ok(Self::Kept),
             (Self::InForce, Action::Broken) => Ok(Self::Broken),
+            // Before the department's finding; a finding stands once made.
+            (Self::Submitted | Self::Returned | Self::InForce, Action::Withdraw) => Ok(Self::Withdrawn),
             (state, action) => Err(DecisionError::NotNow { state, action }),
         }
     }
@@ -607,10 +620,11 @@ mod tests {
         assert_eq!(Role::parse_list("decide, review,review"), Some(vec![Role::Review, Role::Decide]));
         assert_eq!(Role::parse_list("review,admin"), None);
         assert_eq!(Role::parse_list(""), None);
-        assert_eq!(Action::Accept.role(), Role::Review);
-        assert_eq!(Action::Broken.role(), Role::Decide);
-        assert_eq!(Action::ObjectionUpheld.role(), Role::Decide);
-        assert_eq!(Action::KeyApproved.role(), Role::Keys);
+        assert_eq!(Action::Accept.role(), Some(Role::Review));
+        assert_eq!(Action::Broken.role(), Some(Role::Decide));
+        assert_eq!(Action::ObjectionUpheld.role(), Some(Role::Decide));
+        assert_eq!(Action::KeyApproved.role(), Some(Role::Keys));
+        assert_eq!(Action::Withdraw.role(), None, "the enterprise's own act");
         assert_eq!(Action::ObjectionRejected.target_kind(), TargetKind::Objection);
     }
 
@@ -630,9 +644,13 @@ mod tests {
         ] {
             assert_eq!(state.after(action), Err(DecisionError::NotNow { state, action }), "{state:?} {action:?}");
         }
-        for state in [Submitted, Returned, InForce, Kept, Broken] {
+        for state in [Submitted, Returned, InForce, Kept, Broken, Withdrawn] {
             assert_eq!(CommitmentState::parse(state.as_str()), Some(state));
         }
+        assert_eq!(InForce.after(Action::Withdraw), Ok(Withdrawn));
+        assert_eq!(Returned.after(Action::Withdraw), Ok(Withdrawn));
+        assert!(Kept.after(Action::Withdraw).is_err(), "a finding stands");
+        assert!(Withdrawn.after(Action::Accept).is_err());
         assert_eq!(
             Submitted.after(Action::RepairGranted),
             Err(DecisionError::NotNow { state: Submitted, action: Action::RepairGranted })

@@ -173,7 +173,7 @@ const MIGRATIONS: &[&str] = &[
     // version; NULL before: the template's departments). Officers' roles. Key enrolments by the id decisions
     // name (the SHA-256 of the request, filled in by `backfill_enrolment_ids`). Objections to records. The
     // decisions table again, its target no longer tied to commitments (objections and enrolments are
-    // decided too).
+    // decided too) and its signer no longer only an officer (an enterprise signs its withdrawal).
     "ALTER TABLE commitments ADD COLUMN department TEXT;
     ALTER TABLE officers ADD COLUMN roles TEXT NOT NULL DEFAULT 'review,decide';
     ALTER TABLE key_enrolments ADD COLUMN request_id TEXT;
@@ -198,7 +198,7 @@ const MIGRATIONS: &[&str] = &[
         target TEXT NOT NULL,
         action TEXT NOT NULL,
         state TEXT NOT NULL,
-        officer_kid TEXT NOT NULL REFERENCES officers (kid),
+        officer_kid TEXT NOT NULL,
         department TEXT NOT NULL,
         reason TEXT NOT NULL,
         decided_at TEXT NOT NULL,

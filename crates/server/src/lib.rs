@@ -128,6 +128,7 @@ fn api_routes() -> Router<AppState> {
         .route("/server-keys", get(api::keys::server_keys))
         .route("/commitments", post(api::commitments::submit))
         .route("/decisions", post(api::decisions::decide))
+        .route("/decisions/{id}", get(api::decisions::get_one))
         .route("/publications", get(api::commitments::publications))
         .route("/officer-sessions/challenge", post(api::sessions::challenge))
         .route("/officer-sessions", post(api::sessions::sign_in))

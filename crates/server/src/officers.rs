@@ -453,6 +453,11 @@ impl Db {
         })
     }
 
+    /// One decision, by its id.
+    pub fn decision(&self, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
+        self.with(|c| existing_decision(c, decision_id))
+    }
+
     /// The decisions on a commitment, in the order they were made.
     pub fn decisions_on(&self, target: &str) -> Result<Vec<DecisionRow>, DbError> {
         self.with(|c| {

@@ -69,6 +69,7 @@ impl Inbox {
                 ("returned", "需补正", "returned"),
                 ("kept", "已履诺", "kept"),
                 ("broken", "违诺", "broken"),
+                ("withdrawn", "已撤回", "withdrawn"),
                 ("", "全部", "all"),
             ],
             Self::Repairs => &[
@@ -525,7 +526,8 @@ pub fn DeptPage(props: &Props) -> Html {
                                 <ol class="dept-history">
                                     { for item.decisions.iter().map(|d| {
                                         let (text, ok) = decision_line(d, &trusted, lang);
-                                        html! { <li class={classes!(if ok { "verified" } else { "unverified" })}>{ text }</li> }
+                                        html! { <li class={classes!(if ok { "verified" } else { "unverified" })}>{ text }{ " " }
+                                            <a class="decision-link" href={crate::route::Route::Decision(d.decision_id.clone()).href()} target="_blank">{ lang.pick("决定书", "decision") }</a></li> }
                                     }) }
                                 </ol>
                             }

@@ -1,6 +1,7 @@
 pub mod batch_check;
 pub mod batch_state;
 pub mod commit;
+pub mod decision;
 pub mod dept;
 pub mod keys;
 pub mod outbox;

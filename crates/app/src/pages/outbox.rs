@@ -118,16 +118,19 @@ pub fn OutboxPage(props: &Props) -> Html {
         });
     }
     let handling = use_state(Handling::new);
-    {
+    let refresh_handling = {
         let handling = handling.clone();
+        Callback::from(move |_: ()| {
+            let handling = handling.clone();
+            wasm_bindgen_futures::spawn_local(async move { handling.set(load_handling().await) });
+        })
+    };
+    {
+        let refresh = refresh_handling.clone();
         use_effect_with((), move |_| {
-            let refresh = move || {
-                let handling = handling.clone();
-                wasm_bindgen_futures::spawn_local(async move { handling.set(load_handling().await) });
-            };
-            refresh();
+            refresh.emit(());
             // Departments decide in their own time: look again now and then, not at every outbox change.
-            let interval = gloo_timers::callback::Interval::new(15_000, refresh);
+            let interval = gloo_timers::callback::Interval::new(15_000, move || refresh.emit(()));
             move || drop(interval)
         });
     }
@@ -262,7 +265,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             } }
             if lists.items.is_empty() { <p class="muted" id="no-items">{ lang.pick("发件箱为空。", "The outbox is empty.") }</p> }
             <ul class="outbox-list" id="outbox-list">
-                { for lists.items.iter().map(|item| outbox_item(item, handling.get(&item.submission_id), lang, reload.clone())) }
+                { for lists.items.iter().map(|item| outbox_item(item, handling.get(&item.submission_id), lang, reload.clone(), refresh_handling.clone())) }
             </ul>
         </section>
         <section class="card" aria-labelledby="device-title">
@@ -281,8 +284,16 @@ fn outbox_item(
     handled: Option<&crate::api::StoredCommitment>,
     lang: Lang,
     reload: Callback<()>,
+    refresh_handling: Callback<()>,
 ) -> Html {
     let (zh, en) = item.state.label();
+    use xinnuo_core::decision::CommitmentState;
+    // Before the department's finding the enterprise may withdraw it, with the key that signed it.
+    let withdrawable = !item.repair
+        && matches!(
+            handled.and_then(|stored| stored.state),
+            Some(CommitmentState::Submitted | CommitmentState::Returned | CommitmentState::InForce)
+        );
     let department_state = handled.and_then(|stored| stored.state);
     let returned = department_state == Some(xinnuo_core::decision::CommitmentState::Returned);
     // What the department said last (its reason for a return or a finding), in the page's language.
@@ -360,7 +371,102 @@ fn outbox_item(
                     <button type="button" class="primary" onclick={on_correct}>{ lang.pick("修改后重新签名", "Correct and sign again") }</button>
                 }
             </div>
+            if withdrawable {
+                <WithdrawForm {lang} submission_id={item.submission_id.clone()} jws={item.jws.clone()} on_done={refresh_handling} />
+            }
         </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WithdrawProps {
+    lang: Lang,
+    submission_id: String,
+    /// The signed file: its key is the one that may withdraw it.
+    jws: String,
+    on_done: Callback<()>,
+}
+
+/// Signs the enterprise's withdrawal (`withdraw`, a decision on its own commitment) with the key that signed
+/// the commitment, and sends it.
+async fn withdraw(jws: &str, submission_id: &str, reason: &str, passphrase: &str) -> Result<(), String> {
+    let kid = commitment::verify(jws).map_err(|e| e.to_string())?.envelope.kid;
+    let file = crate::storage::keys::load()
+        .into_iter()
+        .find(|f| f.kid == kid)
+        .ok_or("签署这份承诺书的密钥不在本机，无法撤回 / the key that signed it is not on this device")?;
+    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+    let nonce = crate::browser::random::<16>()?;
+    let signer = xinnuo_core::envelope::Signer::from_seed(&seed);
+    let signed = xinnuo_core::decision::sign(
+        xinnuo_core::decision::Action::Withdraw,
+        submission_id,
+        reason,
+        &now_iso(),
+        &nonce,
+        &signer,
+    )
+    .map_err(|e| e.to_string())?;
+    crate::api::post_decision(&signed.to_json())
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))
+}
+
+#[component]
+fn WithdrawForm(props: &WithdrawProps) -> Html {
+    let lang = props.lang;
+    let open = use_state(|| false);
+    let reason = use_state(String::new);
+    let passphrase = use_state(String::new);
+    let notice = use_state(|| None::<Result<String, String>>);
+    let input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |event: InputEvent| state.set(event.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_submit = {
+        let (jws, id, on_done) = (props.jws.clone(), props.submission_id.clone(), props.on_done.clone());
+        let (reason, passphrase, notice, open) = (reason.clone(), passphrase.clone(), notice.clone(), open.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (jws, id, on_done) = (jws.clone(), id.clone(), on_done.clone());
+            let (why, pass, notice, open) = ((*reason).clone(), (*passphrase).clone(), notice.clone(), open.clone());
+            passphrase.set(String::new());
+            notice.set(Some(Ok(lang.pick("正在签名并撤回…", "Signing the withdrawal…").to_owned())));
+            wasm_bindgen_futures::spawn_local(async move {
+                match withdraw(&jws, &id, why.trim(), &pass).await {
+                    Ok(()) => {
+                        notice.set(Some(Ok(lang.pick("已撤回。", "Withdrawn.").to_owned())));
+                        open.set(false);
+                        on_done.emit(());
+                    }
+                    Err(error) => notice.set(Some(Err(lang.half(&error)))),
+                }
+            });
+        })
+    };
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    html! {
+        <div class="withdraw">
+            <button type="button" class="withdraw-open" onclick={toggle}>{ lang.pick("撤回承诺", "Withdraw") }</button>
+            if *open {
+                <form class="withdraw-form" onsubmit={on_submit}>
+                    <label>{ lang.pick("撤回原因（可选，将公示）", "Reason (optional, published)") }
+                        <input class="withdraw-reason" value={(*reason).clone()} oninput={input(&reason)} /></label>
+                    <label>{ lang.pick("签署该承诺书的密钥口令", "Passphrase of the key that signed it") }
+                        <input class="withdraw-pass" type="password" autocomplete="current-password" value={(*passphrase).clone()} oninput={input(&passphrase)} /></label>
+                    <button type="submit" class="primary withdraw-submit">{ lang.pick("签名并撤回", "Sign and withdraw") }</button>
+                </form>
+            }
+            { match &*notice {
+                Some(Ok(text)) => html! { <p class="notice ok withdraw-notice">{ text }</p> },
+                Some(Err(text)) => html! { <p class="notice no withdraw-notice" role="alert">{ text }</p> },
+                None => html! {},
+            } }
+        </div>
     }
 }
 

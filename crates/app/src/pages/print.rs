@@ -27,7 +27,7 @@ enum Loaded {
 }
 
 /// The QR code as inline SVG (generated here from a URL we build, so it is safe to inline).
-fn qr_svg(url: &str) -> Option<String> {
+pub(crate) fn qr_svg(url: &str) -> Option<String> {
     let code = QrCode::new(url.as_bytes()).ok()?;
     Some(code.render::<svg::Color<'_>>().min_dimensions(150, 150).quiet_zone(true).build())
 }

@@ -19,13 +19,14 @@ pub struct Props {
     pub department: Option<String>,
 }
 
-const STATES: [(&str, &str, &str); 6] = [
+const STATES: [(&str, &str, &str); 7] = [
     ("", "全部状态", "any state"),
     ("submitted", "已提交", "submitted"),
     ("in_force", "在诺", "in force"),
     ("kept", "已履诺", "kept"),
     ("broken", "违诺", "broken"),
     ("returned", "需补正", "returned"),
+    ("withdrawn", "已撤回", "withdrawn"),
 ];
 
 /// Every department some template names, in template order, each once.

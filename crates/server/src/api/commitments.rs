@@ -223,7 +223,7 @@ impl From<CommitmentRow> for CommitmentView {
     }
 }
 
-fn submission_id_from(text: &str) -> Result<String, Problem> {
+pub(crate) fn submission_id_from(text: &str) -> Result<String, Problem> {
     let id = text.trim().to_ascii_lowercase();
     if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(id)
@@ -381,8 +381,8 @@ pub async fn publications(
         Some(text) => Some(CommitmentState::parse(&text).ok_or_else(|| {
             Problem::bad_request(
                 "bad-query",
-                format!("state 应为 submitted、returned、in_force、kept 或 broken，而不是 {text:?}。"),
-                format!("state must be submitted, returned, in_force, kept or broken, not {text:?}."),
+                format!("state 应为 submitted、returned、in_force、kept、broken 或 withdrawn，而不是 {text:?}。"),
+                format!("state must be submitted, returned, in_force, kept, broken or withdrawn, not {text:?}."),
             )
         })?),
     };

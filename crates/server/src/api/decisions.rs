@@ -160,41 +160,70 @@ pub async fn decide(
             }
             _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-too-long-ago", &e),
         })?;
-        let officer =
-            db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()).ok_or_else(|| {
-                let fingerprint = envelope::fingerprint_groups(&verified.kid);
-                forbidden(
-                    "not-an-officer",
-                    format!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
-                    format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
-                )
-            })?;
-        let role = decision.action.role();
-        if !officer.may(role) {
-            return Err(forbidden(
-                "role-missing",
-                format!("{}没有“{}”权限，不能{}。", officer.name, role.label_zh(), decision.action.label_zh()),
-                format!("{} does not hold the {} role needed to decide this.", officer.name, role.as_str()),
-            ));
-        }
+        // Who signed, and for which department: an officer (with the role the action needs), or — for a
+        // withdrawal — the enterprise, with the very key that signed the commitment.
+        let (officer, signer_kid, department) = match decision.action.role() {
+            Some(role) => {
+                let officer =
+                    db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()).ok_or_else(
+                        || {
+                            let fingerprint = envelope::fingerprint_groups(&verified.kid);
+                            forbidden(
+                                "not-an-officer",
+                                format!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
+                                format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
+                            )
+                        },
+                    )?;
+                if !officer.may(role) {
+                    return Err(forbidden(
+                        "role-missing",
+                        format!("{}没有“{}”权限，不能{}。", officer.name, role.label_zh(), decision.action.label_zh()),
+                        format!("{} does not hold the {} role needed to decide this.", officer.name, role.as_str()),
+                    ));
+                }
+                let (kid, department) = (officer.kid.clone(), officer.department.clone());
+                (Some(officer), kid, department)
+            }
+            None => {
+                let commitment = db
+                    .commitment(&decision.target)
+                    .map_err(Problem::internal)?
+                    .ok_or_else(|| unknown_target(&decision.target, TargetKind::Commitment))?;
+                if commitment.signer_kid != verified.kid {
+                    return Err(forbidden(
+                        "not-the-signer",
+                        "只有签署这份承诺书的密钥才能撤回它。".into(),
+                        "Only the key that signed this commitment can withdraw it.".into(),
+                    ));
+                }
+                let department = commitment.department.clone().unwrap_or_else(|| {
+                    template::get(&commitment.template_id, Some(&commitment.template_version))
+                        .ok()
+                        .and_then(|t| t.departments.first().map(|d| d.zh.clone()))
+                        .unwrap_or_default()
+                });
+                (None, verified.kid.clone(), department)
+            }
+        };
         let kind = decision.action.target_kind();
         let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
         let new = NewDecision {
             decision_id: verified.submission_id.clone(),
             target: decision.target.clone(),
             action: decision.action,
-            officer_kid: officer.kid.clone(),
-            department: officer.department.clone(),
+            officer_kid: signer_kid.clone(),
+            department: department.clone(),
             reason: decision.reason.clone(),
             decided_at: decision.decided_at.clone(),
             received_at: received_at.clone(),
             envelope: verified.jws.to_json(),
         };
-        let department = officer.department.clone();
         let check = |target: Option<&Target>| -> Result<CommitmentState, Problem> {
             let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
             let departments = departments_of(target);
-            if !departments.contains(&department) {
+            // A withdrawal's signer was checked above; an officer's department is checked here.
+            if officer.is_some() && !departments.contains(&department) {
                 return Err(forbidden(
                     "other-department",
                     format!("这份承诺书属于{}，不属于{department}。", departments.join("、")),
@@ -212,8 +241,8 @@ pub async fn decide(
                 state,
                 received_at,
                 sequence,
-                officer_kid: officer.kid.clone(),
-                department: officer.department.clone(),
+                officer_kid: signer_kid.clone(),
+                department: department.clone(),
             };
             decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
@@ -244,7 +273,10 @@ pub async fn decide(
             TargetKind::KeyEnrolment => {
                 // Any department's officer holding the keys role checks a subject's key (the department that
                 // checked is in the approvals log and the decision).
-                let actor = format!("officer:{}（{}）", officer.name, officer.department);
+                let actor = officer
+                    .as_ref()
+                    .map(|o| format!("officer:{}（{}）", o.name, o.department))
+                    .ok_or_else(|| Problem::internal("key decision without an officer"))?;
                 let check_key = |target: Option<&EnrolmentRow>| -> Result<EnrolmentStatus, Problem> {
                     let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
                     decision::enrolment_after(target.status, decision.action).map_err(|e| decision_problem(&e))
@@ -258,4 +290,27 @@ pub async fn decide(
     })
     .await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
+}
+
+/// `GET /api/v1/decisions/{id}`: one decision as published (the signed document and the server's receipt),
+/// for its printed copy's QR code and anyone verifying it.
+pub async fn get_one(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<DecisionView>, Problem> {
+    let id = super::commitments::submission_id_from(&id)?;
+    let db = state.db.clone();
+    let lookup = id.clone();
+    let row = blocking(move || db.decision(&lookup).map_err(Problem::internal)).await?;
+    let row = row.ok_or_else(|| {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "decision-not-found",
+            "未找到",
+            "Not found",
+            format!("没有编号为 {id} 的决定。"),
+            format!("No decision with id {id}."),
+        )
+    })?;
+    Ok(Json(row.into()))
 }

@@ -89,7 +89,7 @@ pub async fn commitments(
     Query(query): Query<InboxQuery>,
 ) -> Result<Json<CommitmentInbox>, Problem> {
     let officer = officer_of(&state, &headers).await?;
-    let lifecycle = query.state(CommitmentState::parse, "submitted, returned, in_force, kept, broken")?;
+    let lifecycle = query.state(CommitmentState::parse, "submitted, returned, in_force, kept, broken, withdrawn")?;
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(50).clamp(1, 100);
     let offset = (page - 1)

@@ -1,0 +1,110 @@
+//! A decision's printed copy (`#/decision/<id>`): what was decided on which submission, why, by which
+//! department and key, when; what this browser checked (the signature, and the server's receipt against the
+//! pinned server keys); and a QR code that opens this page again, so a printed decision verifies like a
+//! printed commitment.
+
+use xinnuo_core::decision;
+use xinnuo_core::envelope;
+use xinnuo_core::receipt;
+use yew::prelude::*;
+
+use crate::api::{self, DecisionDocument};
+use crate::browser::app_base;
+use crate::i18n::Lang;
+use crate::pages::print::qr_svg;
+use crate::route::Route;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub id: String,
+}
+
+/// What the browser found: (the signature is the named key's, over this decision; the receipt is a
+/// trusted server's, for this decision).
+#[derive(Clone, PartialEq)]
+struct Checked {
+    document: DecisionDocument,
+    signed: bool,
+    receipted: bool,
+}
+
+#[component]
+pub fn DecisionPage(props: &Props) -> Html {
+    let lang = props.lang;
+    let loaded = use_state(|| None::<Result<Checked, String>>);
+    {
+        let loaded = loaded.clone();
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let trusted = api::trusted_server_keys().await;
+                let result = api::get_decision(&id).await.map_err(|e| e.message(lang)).map(|document| {
+                    let signed = decision::verify(&receipt::jws_text(&document.envelope)).is_ok_and(|(verified, d)| {
+                        verified.kid == document.officer_kid
+                            && verified.submission_id == document.decision_id
+                            && d.target == document.target
+                            && d.action == document.action
+                            && d.reason == document.reason
+                    });
+                    let receipted = decision::verify_receipt(
+                        &receipt::jws_text(&document.receipt),
+                        &document.decision_id,
+                        &trusted,
+                    )
+                    .is_ok_and(|r| r.target == document.target && r.action == document.action);
+                    Checked { document, signed, receipted }
+                });
+                loaded.set(Some(result));
+            });
+        });
+    }
+    let checked = match &*loaded {
+        None => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
+        Some(Err(message)) => return html! { <p class="verdict no" role="alert">{ message }</p> },
+        Some(Ok(checked)) => checked,
+    };
+    let d = &checked.document;
+    let url = format!("{}{}", app_base(), Route::Decision(d.decision_id.clone()).href());
+    let qr = qr_svg(&url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
+    let (verdict, class) = match (checked.signed, checked.receipted) {
+        (true, true) => (lang.pick("✓ 签名有效，服务器回执已核验", "✓ Signature valid, server receipt verified"), "ok"),
+        (false, _) => (lang.pick("✗ 决定的签名无效", "✗ The decision's signature does not verify"), "no"),
+        (true, false) => {
+            (lang.pick("✗ 回执不是受信任的服务器签发", "✗ The receipt is not from a trusted server"), "no")
+        }
+    };
+    let on_print = Callback::from(|_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    html! {
+        <>
+        <p class={classes!("verdict", class)} id="decision-verdict" role="status">{ verdict }</p>
+        <div class="row no-print">
+            <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>
+            <a href={Route::Verify(Some(d.target.clone())).href()}>{ lang.pick("查看所涉承诺书", "Open the commitment") }</a>
+        </div>
+        <article class="print-page" id="decision-page" lang="zh-CN">
+            <h1 class="print-title">{ format!("{}决定书", d.department) }</h1>
+            <dl class="decision-facts">
+                <dt>{ "决定事项" }</dt><dd id="decision-action">{ d.action.label_zh() }{ format!("（{}）", d.state_label_zh) }</dd>
+                <dt>{ "决定对象编号" }</dt><dd><code>{ &d.target }</code></dd>
+                <dt>{ "理由或核查结论" }</dt><dd id="decision-reason">{ if d.reason.is_empty() { "—" } else { &d.reason } }</dd>
+                <dt>{ "作出时间" }</dt><dd>{ &d.decided_at }</dd>
+                <dt>{ "签名密钥指纹" }</dt><dd><code class="fingerprint">{ &d.officer_fingerprint }</code></dd>
+            </dl>
+            <footer class="print-footer">
+                <div class="print-facts">
+                    <div>{ "决定编号：" }<code>{ &d.decision_id }</code></div>
+                    <div>{ format!("服务器回执：#{} · {}", d.sequence, d.received_at) }</div>
+                    <div>{ format!("签名算法 Ed25519；密钥 {}", envelope::fingerprint_groups(&d.officer_kid)) }</div>
+                    <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="decision-url">{ url.clone() }</span></div>
+                </div>
+                <div class="qr" id="decision-qr" data-url={url}>{ qr }</div>
+            </footer>
+        </article>
+        </>
+    }
+}
