@@ -202,6 +202,10 @@ test("the authority that decided a record grants its repair: the record's public
   key.free();
   const { submission_id: id } = await (await postJson("/api/v1/repair-applications", application)).json();
 
+  // The enterprise sees the application under review, with the authority's deadline (marked unconfirmed).
+  const waiting = (await (await fetch(`${base}/api/v1/subjects/${code}`)).json()).repair_applications;
+  assert.deepEqual(waiting.map((a) => [a.submission_id, a.state, a.deadline.step, a.deadline.working_days, a.deadline.unconfirmed]),
+    [[id, "received", "repair_decision", 10, true]]);
   // Only the authority that decided the record decides its repair (谁认定、谁修复).
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other-department");
   const deciding = await officer(authority);

@@ -131,6 +131,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("objection by an unapproved key", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws(objection, privateKey) }, 403, "key-not-approved");
   add("objection with a short reason", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws({ ...objection, grounds: "错" }, privateKey) }, 422, "bad-grounds");
   add("objection with an unsigned member", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws({ ...objection, record_id: "../../etc" }, privateKey) }, 422, "bad-record-id");
+  add("objection signed eight days ago", { method: "POST", path: "/api/v1/objections", headers: json, body: signFlattenedJws({ ...objection, signed_at: eightDaysAgo }, privateKey) }, 422, "signed-too-long-ago");
   add("commitment as objection", { method: "POST", path: "/api/v1/objections", headers: json, body: JSON.stringify(withoutDisclosures(goodJws)) }, 422, "not-an-objection");
   add("decision on an objection by a stranger", { method: "POST", path: "/api/v1/decisions", headers: json, body: signFlattenedJws({ type: "xinnuo.decision/1", action: "objection_upheld", target: "cd".repeat(32), reason: "成立", decided_at: new Date().toISOString(), nonce: "AAAAAAAAAAAAAAAAAAAAAA" }, privateKey) }, 403, "not-an-officer");
   for (const inbox of ["commitments", "repair-applications", "objections", "key-enrolments"]) {

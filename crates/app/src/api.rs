@@ -303,6 +303,8 @@ pub struct RepairApplication {
     pub state: xinnuo_core::decision::RepairState,
     #[serde(default)]
     pub reason: String,
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
 }
 
 pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {

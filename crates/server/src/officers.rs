@@ -89,6 +89,8 @@ pub struct RepairApplicationRow {
     pub state: RepairState,
     /// The deciding authority's reason (for a refusal, why).
     pub reason: String,
+    /// The authority's deadline while it is under review.
+    pub deadline: Option<xinnuo_core::deadline::Deadline>,
 }
 
 /// A record the decision adds to the subject's credit record (a broken commitment): its id and JSON body.
@@ -436,18 +438,34 @@ impl Db {
         self.with(|c| {
             let mut statement = c.prepare_cached(
                 "SELECT a.submission_id, a.record_id, a.status,
-                        (SELECT d.reason FROM decisions d WHERE d.target = a.submission_id ORDER BY d.sequence DESC LIMIT 1)
+                        (SELECT d.reason FROM decisions d WHERE d.target = a.submission_id ORDER BY d.sequence DESC LIMIT 1),
+                        a.created_at
                  FROM repair_applications a WHERE a.credit_code = ?1 ORDER BY a.created_at",
             )?;
             let rows = statement.query_map([credit_code], |row| {
                 let status: String = row.get(2)?;
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, status, row.get::<_, Option<String>>(3)?))
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    status,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
             })?;
             let mut out = Vec::new();
             for row in rows {
-                let (submission_id, record_id, status, reason) = row?;
+                let (submission_id, record_id, status, reason, created_at) = row?;
                 let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
-                out.push(RepairApplicationRow { submission_id, record_id, state, reason: reason.unwrap_or_default() });
+                let deadline = (state == RepairState::Received)
+                    .then(|| crate::deadline_of(xinnuo_core::deadline::Step::RepairDecision, &created_at))
+                    .flatten();
+                out.push(RepairApplicationRow {
+                    submission_id,
+                    record_id,
+                    state,
+                    reason: reason.unwrap_or_default(),
+                    deadline,
+                });
             }
             Ok(out)
         })

@@ -71,8 +71,9 @@ pub fn RepairPanel(props: &Props) -> Html {
     let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
     let application_line = application.map(|a| {
         let label = lang.pick(a.state.label_zh(), a.state.label_en());
-        match (a.state, a.reason.is_empty()) {
-            (RepairState::Refused, false) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
+        match (a.state, a.reason.is_empty(), &a.deadline) {
+            (RepairState::Refused, false, _) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
+            (RepairState::Received, _, Some(deadline)) => format!("{label} · {}", deadline.describe(lang == Lang::Zh)),
             _ => label.to_owned(),
         }
     });
