@@ -36,7 +36,9 @@ test("an officer signs in with a browser key, sees the department's commitment i
   const item = page.locator(`li.dept-item[data-id="${id}"]`);
   await item.waitFor();
   await item.locator("summary").click();
-  assert.match(await item.locator(".dept-text").textContent(), /法定代表人身份证号码：11010519491231002X/);
+  const fullText = await item.locator(".dept-text").textContent();
+  assert.match(fullText, /^✓ 签名与个人信息披露已核验，密钥 /);
+  assert.match(fullText, /法定代表人身份证号码：11010519491231002X/);
 
   await item.getByRole("button", { name: "受理" }).click();
   await page.locator("#dept-notice", { hasText: "已签署决定：受理" }).waitFor();

@@ -126,10 +126,18 @@ fn record_text(record: &xinnuo_core::status::Record, lang: Lang) -> String {
     )
 }
 
+/// The signed text with every personal value, under what this browser checked of it: the signature, each
+/// disclosure against its signed digest, the template's text hash.
 fn signed_text(signed_file: &serde_json::Value, lang: Lang) -> String {
-    commitment::verify_value(signed_file)
-        .map(|signed| signed.render(text_lang(lang)).text)
-        .unwrap_or_else(|error| lang.half(&error.to_string()))
+    match commitment::verify_value(signed_file) {
+        Ok(signed) => format!(
+            "{}{}\n\n{}",
+            lang.pick("✓ 签名与个人信息披露已核验，密钥 ", "✓ Signature and disclosures verified, key "),
+            envelope::fingerprint_groups(&signed.envelope.kid),
+            signed.render(text_lang(lang)).text
+        ),
+        Err(error) => format!("✗ {}", lang.half(&error.to_string())),
+    }
 }
 
 fn commitment_items(inbox: api::DeptInbox, lang: Lang) -> Vec<ConsoleItem> {
