@@ -114,4 +114,31 @@ test("import: a file with bad rows is refused whole with row numbers; a good one
   const view = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.equal(view.profile.name, "晋导入测试公司");
   assert.equal(view.evaluations[0].record_id, "imp-1");
+
+  // The newer columns: when publication began, the procedure, the ground of a court listing.
+  const wide = `${header},published_on,procedure,listing_ground`;
+  const other = randomCreditCode("140106");
+  const rows = [
+    `${other},晋导入新列公司,m-1,administrative_penalty,晋导入罚〔2026〕2号,示例市场监管局,2026-05-10,general,fine,true,other,3000,,2026-05-20,,2026-05-18,ordinary,`,
+    `${other},晋导入新列公司,m-2,administrative_penalty,晋导入罚〔2026〕3号,示例市场监管局,2026-05-10,general,fine,true,other,200,,2026-05-10,,,simplified,`,
+    `${other},晋导入新列公司,c-1,court_dishonest_debtor,(2026)晋01执9号,示例法院,2026-05-10,,,,,,,,,,,1`,
+  ];
+  const wideFile = join(dir, "wide.csv");
+  await writeFile(wideFile, `${wide}
+${rows.join("
+")}
+`);
+  assert.match(run(wideFile), /imported: 1 subjects, 3 records/);
+  const added = await (await fetch(`${base}/api/v1/subjects/${other}?on=2026-11-26`)).json();
+  const byId = Object.fromEntries(added.evaluations.map((e) => [e.record_id, e]));
+  assert.equal(added.profile.records.find((r) => r.id === "m-1").published_on, "2026-05-18");
+  assert.equal(byId["m-1"].earliest_date, "2026-11-18", "six months from publication, not from the decision");
+  assert.equal(byId["m-2"].outcome, "not_published");
+  assert.equal(byId["c-1"].outcome, "court_only");
+  assert.equal(byId["c-1"].publication_ends_not_before, null, "item 1 has no fixed term");
+  const badGround = join(dir, "bad-ground.csv");
+  await writeFile(badGround, `${wide}
+${rows[2].replace(/,1$/, ",8").replace("c-1", "c-2")}
+`);
+  assert.throws(() => run(badGround), (error) => /listing_ground/.test(error.stderr));
 });

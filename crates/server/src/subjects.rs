@@ -204,6 +204,9 @@ pub const CSV_COLUMNS: &[&str] = &[
     "summary",
     "obligations_met_on",
     "removed_on",
+    "published_on",
+    "procedure",
+    "listing_ground",
 ];
 
 /// Reads a CSV import; row numbers count the header as row 1.
@@ -241,6 +244,8 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
             ("summary", "summary"),
             ("obligations_met_on", "obligations_met_on"),
             ("removed_on", "removed_on"),
+            ("published_on", "published_on"),
+            ("procedure", "procedure"),
         ] {
             if let Some(value) = cell(column) {
                 record[field] = json!(value);
@@ -252,6 +257,14 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
         }
         if let Some(flag) = cell("market_regulation") {
             record["market_regulation"] = json!(matches!(flag, "true" | "1" | "是" | "yes"));
+        }
+        if let Some(ground) = cell("listing_ground") {
+            match ground.parse::<u8>() {
+                Ok(item) => record["listing_ground"] = json!(item),
+                Err(_) => {
+                    errors.push(format!("第 {line} 行 / row {line}: listing_ground {ground:?} 应为 1–6 / must be 1–6"))
+                }
+            }
         }
         if let Some(fine) = cell("fine_yuan") {
             match fine.parse::<f64>() {
@@ -476,6 +489,7 @@ mod tests {
             Outcome::PublicationEnded,
             Outcome::AlreadyRemoved,
             Outcome::NotNegative,
+            Outcome::NotPublished,
         ] {
             assert!(outcomes.contains(&outcome), "no demo record with {outcome:?}");
         }
@@ -484,9 +498,31 @@ mod tests {
     #[test]
     fn a_csv_with_a_bad_row_is_refused_whole_with_row_numbers() {
         let header = CSV_COLUMNS.join(",");
-        let good = "91140105123456788F,晋示例公司,r1,administrative_penalty,罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,5000,示例,2026-05-20,";
+        let good = "91140105123456788F,晋示例公司,r1,administrative_penalty,罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,5000,示例,2026-05-20,,,,";
         let ok = parse_csv_import(&format!("{header}\n{good}\n")).unwrap();
         assert_eq!(ok[0].profile.records[0].penalties.len(), 1);
+        // The new columns: publication date, procedure, court listing ground (each optional).
+        let court =
+            "91140105123456788F,晋示例公司,c1,court_dishonest_debtor,(2026)晋01执1号,示例法院,2026-05-10,,,,,,,,,,,2";
+        let market = "91140105123456788F,晋示例公司,m1,administrative_penalty,罚〔2026〕2号,示例市场监管局,2026-05-10,general,fine,true,other,,,,,2026-05-18,simplified,";
+        let both = parse_csv_import(&format!("{header}\n{court}\n{market}\n")).unwrap();
+        let records = &both[0].profile.records;
+        assert_eq!(records[0].listing_ground, Some(2));
+        assert_eq!(records[1].published_on, Some(Date::parse("2026-05-18").unwrap()));
+        assert_eq!(records[1].procedure, Some(xinnuo_core::status::Procedure::Simplified));
+        let bad_ground = court.replace(",2", ",9").replace("c1,", "c2,");
+        let bad_procedure = market.replace("simplified", "summary").replace("m1,", "m2,");
+        let early = market.replace("2026-05-18", "2026-05-01").replace("m1,", "m3,");
+        let ImportError::Rows(rows) =
+            parse_csv_import(&format!("{header}\n{bad_ground}\n{bad_procedure}\n{early}\n")).unwrap_err()
+        else {
+            panic!("not row errors")
+        };
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(
+            rows[0].contains("listing_ground") && rows[1].contains("procedure") && rows[2].contains("published_on"),
+            "{rows:?}"
+        );
         let bad_kind = good.replace("administrative_penalty", "parking");
         let bad_date = good.replace("r1,", "r2,").replace("2026-05-10", "2026/05/10");
         let error = parse_csv_import(&format!("{header}\n{good}\n{bad_kind}\n{bad_date}\n")).unwrap_err();

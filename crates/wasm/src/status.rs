@@ -23,6 +23,12 @@ export interface CreditRecord {
   sector?: "food" | "drugs" | "special_equipment" | "environment" | "construction" | "work_safety" | "fire" | "tax" | "other";
   summary?: string; obligations_met_on?: string; removed_on?: string; ban_until?: string;
   law_forbids_repair?: boolean; aggravated_years?: number;
+  /** When publication began: market-regulation periods count from it (总局令第45号 第十三条). */
+  published_on?: string;
+  /** Only 普通程序 market penalties are published (45号 第二条). */
+  procedure?: "simplified" | "ordinary";
+  /** Court listings: the item (1–6) of 法释〔2017〕7号 第一条; only 2–6 have a fixed term. */
+  listing_ground?: 1 | 2 | 3 | 4 | 5 | 6;
 }
 export interface OfficialGrade { scheme: "tax_credit" | "customs" | "other"; grade: string; year: number; authority: string; source: string; }
 export interface CreditProfile { credit_code: string; name: string; demo?: boolean; records?: CreditRecord[]; grades?: OfficialGrade[]; }
@@ -34,7 +40,7 @@ export interface StatusSummary {
   reasons: { tier: Tier; source_id: string; message: LocalText }[]; active_records: string[];
 }
 export type RepairOutcome = "eligible_now" | "not_yet" | "obligations_outstanding" | "not_repairable" | "court_only"
-  | "ends_automatically" | "publication_ended" | "already_removed" | "not_negative" | "no_rule";
+  | "ends_automatically" | "publication_ended" | "already_removed" | "not_negative" | "no_rule" | "not_published";
 export interface Finding { code: string; message: LocalText; rule: RuleRef; }
 export interface RepairEvaluation {
   record_id: string; on: string;

@@ -57,6 +57,8 @@ pub enum Outcome {
     NotNegative,
     /// No repair rule covers the evaluation date (before 2019-07-01).
     NoRule,
+    /// Never published (a market penalty by simplified procedure, or a warning only: 总局令第45号 第二条).
+    NotPublished,
 }
 
 impl Outcome {
@@ -74,6 +76,7 @@ impl Outcome {
             Self::AlreadyRemoved => ("已修复或已移出", "Already repaired or removed"),
             Self::NotNegative => ("不是失信记录，无需修复", "Not a negative record"),
             Self::NoRule => ("评估日期没有适用的修复规定", "No repair rule applies on that date"),
+            Self::NotPublished => ("不予公示，无需修复", "Not published: nothing to repair"),
         };
         Text { zh: zh.into(), en: en.into() }
     }
@@ -382,7 +385,21 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let end = Bound::of(record.decided_on, periods.max);
     ev.publication(end);
     ev.channel(Channel::CreditChina);
-    if ev.removed_or_ended(record, Some(end)) {
+    // 36号: reaching the maximum period with obligations still open does not end publication by itself;
+    // the field's own rules apply ("按照行业主管部门有关规定执行").
+    let open_at_max =
+        regime.id == "36" && end.passed_by(ev.on) && record.obligations_met_on.is_none_or(|met| met > ev.on);
+    if open_at_max {
+        if ev.removed_or_ended(record, None) {
+            return;
+        }
+        ev.notes.push(finding(
+            "max_period_obligations_open",
+            "已达最长公示期但尚未全面履行义务：不自动停止公示，按照行业主管部门有关规定执行".into(),
+            "The maximum period is reached with obligations still open: publication does not stop by itself; the field's rules apply".into(),
+            "36.auto_end",
+        ));
+    } else if ev.removed_or_ended(record, Some(end)) {
         return;
     }
     if class == PenaltyClass::Minor {
@@ -467,13 +484,63 @@ fn listed_on(others: &[Record], on: Date) -> Option<&Record> {
 }
 
 /// Market-regulation penalties: published on gsxt; early stop under 国市监信规〔2021〕3号.
+/// A market-regulation period counted from the day of publication (总局令第45号 第十三条). Without
+/// `published_on`, publication fell within 20 working days of the decision (第十条): the bound is certain only
+/// from that latest day, and not before the decision's own.
+fn from_publication(ev: &mut Evaluation, record: &Record, period: Period) -> Bound {
+    if let Some(published) = record.published_on {
+        return Bound::of(published, period);
+    }
+    let earliest = Bound::of(record.decided_on, period);
+    let latest = match crate::calendar::add_working_days(record.decided_on, 20) {
+        Ok(published) => Bound::of(published, period),
+        Err(CalendarError::Unpublished(year)) => {
+            Bound { date: None, not_before: earliest.not_before, unpublished: Some(year) }
+        }
+        Err(CalendarError::OutOfRange) => Bound { date: None, not_before: earliest.not_before, unpublished: None },
+    };
+    if !ev.notes.iter().any(|n| n.code == "published_on_missing") {
+        ev.notes.push(finding(
+            "published_on_missing",
+            "缺少公示日期（published_on）：期限自公示之日起算，公示在决定后 20 个工作日内，故按最晚情形计算".into(),
+            "The publication date (published_on) is missing: periods count from publication, which follows the decision within 20 working days, so the latest case is used".into(),
+            "market.periods",
+        ));
+    }
+    Bound {
+        date: latest.date,
+        not_before: earliest.date.unwrap_or(earliest.not_before),
+        unpublished: latest.unpublished,
+    }
+}
+
 fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.channel(Channel::Gsxt);
     let (class, guessed) = record.class_or_guess();
     ev.class = Some(class);
     ev.class_guessed = guessed;
+    // Only 普通程序 penalties are published, and never one that is a warning alone (45号 第二条).
+    let warning_only = !record.penalties.is_empty() && record.penalties.iter().all(|p| *p == PenaltyType::Warning);
+    if record.procedure == Some(crate::status::Procedure::Simplified) || warning_only {
+        ev.set(Outcome::NotPublished);
+        let (zh, en) = if warning_only {
+            ("仅受到警告行政处罚的，不予公示", "A penalty that is a warning only is not published")
+        } else {
+            ("适用简易程序作出的行政处罚不予公示", "A penalty by simplified procedure is not published")
+        };
+        ev.notes.push(finding("not_published", zh.into(), en.into(), "market.published"));
+        return;
+    }
+    if record.procedure.is_none() {
+        ev.notes.push(finding(
+            "procedure_missing",
+            "未注明处罚程序（procedure）：按普通程序（公示）评估；简易程序作出的处罚不予公示".into(),
+            "The procedure is not given: evaluated as ordinary procedure (published); penalties by simplified procedure are not published".into(),
+            "market.published",
+        ));
+    }
     let short = class == PenaltyClass::Minor;
-    let mut end = Bound::of(record.decided_on, if short { Period::Months(3) } else { Period::Years(3) });
+    let mut end = from_publication(ev, record, if short { Period::Months(3) } else { Period::Years(3) });
     if let Some(ban) = record.ban_until.filter(|ban| *ban > end.not_before) {
         end = Bound::exact(ban);
     }
@@ -512,7 +579,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     let long_sector = matches!(record.sector, Some(Sector::Food | Sector::Drugs | Sector::SpecialEquipment));
     let (min, min_rule) =
         if long_sector { (Period::Years(1), "market.early_food") } else { (Period::Months(6), "market.early") };
-    let min_end = Bound::of(record.decided_on, min);
+    let min_end = from_publication(ev, record, min);
     let (met, obligations) = obligations_step(record, ev.on, "market.early");
     let waited = min_end.reached_by(ev.on);
     let until = min_end.date.unwrap_or(min_end.not_before);
@@ -648,8 +715,32 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
 
 fn court(ev: &mut Evaluation, record: &Record) {
     ev.channel(Channel::Court);
-    let end = Bound::of(record.decided_on, Period::Years(2 + record.aggravated_years));
-    ev.publication(end);
+    // 第一条第二至六项: two years (plus one to three when aggravated). Item (一), refusing to perform while
+    // able, has no fixed term: the listing lasts until the court deletes it. Unknown: no term is promised.
+    let end = match record.listing_ground {
+        Some(2..=6) => Some(Bound::of(record.decided_on, Period::Years(2 + record.aggravated_years))),
+        Some(_) => {
+            ev.notes.push(finding(
+                "court_no_term",
+                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限，履行后由执行法院删除".into(),
+                "Listed under item 1 (refusing to perform while able): no fixed term; the court deletes it after performance".into(),
+                "court.debtor",
+            ));
+            None
+        }
+        None => {
+            ev.notes.push(finding(
+                "listing_ground_missing",
+                "未注明纳入依据（listing_ground）：第二至六项纳入期限为 2 年，第一项没有固定期限，故不推算届满日期".into(),
+                "The ground of the listing (listing_ground) is missing: items 2–6 last 2 years, item 1 has no fixed term, so no end date is given".into(),
+                "court.debtor",
+            ));
+            None
+        }
+    };
+    if let Some(end) = end {
+        ev.publication(end);
+    }
     if record.removed_on.is_some_and(|d| d <= ev.on) {
         ev.removed_or_ended(record, None);
         return;
@@ -669,7 +760,7 @@ fn court(ev: &mut Evaluation, record: &Record) {
         "A court listing is not a repair matter; only the enforcing court deletes it".into(),
         "court.debtor",
     ));
-    if end.passed_by(ev.on) {
+    if end.is_some_and(|end| end.passed_by(ev.on)) {
         ev.notes.push(finding(
             "court_period_over",
             "纳入期限已届满，可请执行法院确认删除".into(),

@@ -117,46 +117,118 @@ fn an_unpublished_holiday_year_gives_a_bound_not_a_guess() {
 
 #[test]
 fn market_regulation_has_its_own_clock_and_blocks_while_listed() {
-    let market = json!({"market_regulation": true, "decided_on": "2026-01-10", "obligations_met_on": "2026-02-01"});
+    // Published ten days after the decision: 总局令第45号 第十三条 counts from publication.
+    let market = json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01"});
     let penalty = record(market.clone());
-    // 6 months → 2026-07-10 (Friday); publication 3 years.
-    assert_eq!(eval(&penalty, "2026-07-09").outcome, Outcome::NotYet);
-    let ev = eval(&penalty, "2026-07-10");
+    // 6 months from 2026-01-20 → 2026-07-20 (Monday); publication 3 years from then.
+    assert_eq!(eval(&penalty, "2026-07-17").outcome, Outcome::NotYet);
+    let ev = eval(&penalty, "2026-07-20");
     assert_eq!(ev.outcome, Outcome::EligibleNow);
     assert_eq!(ev.channel, Some(Channel::Gsxt));
+    // 2029's holidays are not published yet: the end is a bound, three years from publication.
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2029-01-20"))));
     // While on the abnormal-operation list, early stop is blocked.
     let listed =
         Record::from_json(json!({"id": "l1", "kind": "abnormal_operation_list", "decision_no": "异常〔2026〕3号",
         "authority": "示例市场监管局", "market_regulation": true, "decided_on": "2026-03-01"}))
         .unwrap();
-    let blocked = evaluate(&penalty, std::slice::from_ref(&listed), d("2026-07-10")).unwrap();
+    let blocked = evaluate(&penalty, std::slice::from_ref(&listed), d("2026-07-20")).unwrap();
     assert_eq!(blocked.outcome, Outcome::NotYet);
     assert!(blocked.blocking.iter().any(|b| b.code == "listed"));
     // Food: one year.
     let mut food = market.clone();
     food["sector"] = json!("food");
-    assert_eq!(eval(&record(food), "2026-07-10").outcome, Outcome::NotYet);
-    // Revocation: never early. Minor (circulated criticism): ends by itself after 3 months.
+    assert_eq!(eval(&record(food), "2026-07-20").outcome, Outcome::NotYet);
+    // Revocation: never early. Minor (circulated criticism): ends by itself 3 months after publication.
     let mut revoked = market.clone();
     revoked["penalties"] = json!(["business_licence_revoked"]);
-    assert_eq!(eval(&record(revoked), "2026-07-10").outcome, Outcome::NotRepairable);
+    assert_eq!(eval(&record(revoked), "2026-07-20").outcome, Outcome::NotRepairable);
     let mut minor = market;
     minor["class"] = json!("minor");
     let ends = eval(&record(minor), "2026-02-01");
     assert_eq!(ends.outcome, Outcome::EndsAutomatically);
-    assert_eq!(ends.publication_ends, Some(d("2026-04-10")));
+    assert_eq!(ends.publication_ends, Some(d("2026-04-20")));
+}
+
+#[test]
+fn without_its_publication_date_a_market_penalty_is_counted_from_the_latest_day_it_could_have_been_published() {
+    // Decided Saturday 2026-01-10; published within 20 working days: by 2026-02-06 at the latest.
+    let unknown = record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "obligations_met_on": "2026-02-01"}));
+    let ev = eval(&unknown, "2026-07-20");
+    assert_eq!(ev.outcome, Outcome::NotYet, "certain only from 2026-08-06");
+    assert_eq!(ev.earliest_date, Some(d("2026-08-06")));
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2029-01-10"))));
+    assert!(ev.notes.iter().any(|n| n.code == "published_on_missing" && n.rule.source.contains("第十三条")));
+    assert_eq!(eval(&unknown, "2026-08-06").outcome, Outcome::EligibleNow);
+}
+
+#[test]
+fn warnings_alone_and_simplified_procedure_are_not_published_by_market_regulators() {
+    let warning = record(json!({"market_regulation": true, "decided_on": "2026-05-10", "class": null,
+        "penalties": ["warning"]}));
+    let ev = eval(&warning, "2026-06-01");
+    assert_eq!(ev.outcome, Outcome::NotPublished);
+    assert!(ev.notes.iter().any(|n| n.code == "not_published" && n.rule.source.contains("第二条")));
+    let simplified = record(json!({"market_regulation": true, "procedure": "simplified", "decided_on": "2026-05-10",
+        "penalties": ["fine"], "class": "general"}));
+    assert_eq!(eval(&simplified, "2026-06-01").outcome, Outcome::NotPublished);
+    // A warning with a fine is published; an unknown procedure is taken as ordinary, and said so.
+    let both = record(json!({"market_regulation": true, "decided_on": "2026-05-10", "penalties": ["warning", "fine"],
+        "class": "general", "published_on": "2026-05-12"}));
+    let ev = eval(&both, "2026-06-01");
+    assert_eq!(ev.outcome, Outcome::NotYet);
+    assert!(ev.notes.iter().any(|n| n.code == "procedure_missing"));
+    // Not published: no tier change.
+    let profile = crate::status::Profile::from_json(json!({"credit_code": "91140105123456788F", "name": "示例",
+        "records": [{"id": "w", "kind": "administrative_penalty", "decision_no": "警〔2026〕1号", "authority": "示例局",
+        "market_regulation": true, "decided_on": "2026-05-10", "penalties": ["warning"]}]}))
+    .unwrap();
+    assert_eq!(crate::status::summarize(&profile, d("2026-06-01")).tier, crate::status::Tier::Normal);
+}
+
+#[test]
+fn the_36_maximum_does_not_end_publication_while_obligations_are_open() {
+    // General, decided 2025-01-06: the 1-year maximum has passed by 2026-11-26 (36号 in force).
+    let open = record(json!({"class": "general", "decided_on": "2025-01-06", "obligations_met_on": null}));
+    let ev = eval(&open, "2026-11-26");
+    assert_eq!(ev.outcome, Outcome::ObligationsOutstanding);
+    assert!(ev.notes.iter().any(|n| n.code == "max_period_obligations_open" && n.rule.id == "36.auto_end"));
+    let met = record(json!({"class": "general", "decided_on": "2025-01-06", "obligations_met_on": "2025-03-01"}));
+    assert_eq!(eval(&met, "2026-11-26").outcome, Outcome::PublicationEnded);
+    // Under 58号 (before 2026-04-01) the maximum ended it regardless.
+    assert_eq!(eval(&open, "2026-03-01").outcome, Outcome::PublicationEnded);
 }
 
 #[test]
 fn lists_and_the_court_path() {
-    let court = record(
-        json!({"kind": "court_dishonest_debtor", "decided_on": "2025-03-03", "class": null, "aggravated_years": 1}),
-    );
+    // 法释〔2017〕7号 第一条第二至六项: two years, plus aggravation.
+    let court = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2025-03-03", "class": null,
+        "aggravated_years": 1, "listing_ground": 3}));
     let ev = eval(&court, "2026-11-26");
     assert_eq!(ev.outcome, Outcome::CourtOnly);
     assert_eq!(ev.channel, Some(Channel::Court));
     assert_eq!(ev.publication_ends_not_before, Some(d("2028-03-03")));
     assert!(!ev.eligible_now);
+    // Item (一): no fixed term. No ground given: no end date promised, and said why.
+    let refusing = record(
+        json!({"kind": "court_dishonest_debtor", "decided_on": "2025-03-03", "class": null, "listing_ground": 1}),
+    );
+    let ev = eval(&refusing, "2026-11-26");
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, None));
+    assert!(ev.notes.iter().any(|n| n.code == "court_no_term"));
+    let unknown = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2025-03-03", "class": null}));
+    let ev = eval(&unknown, "2028-06-01");
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, None));
+    assert!(ev.notes.iter().any(|n| n.code == "listing_ground_missing"));
+    assert!(Record::from_json(
+        json!({"id": "x", "kind": "court_dishonest_debtor", "decision_no": "x", "authority": "x",
+        "decided_on": "2025-03-03", "listing_ground": 7})
+    )
+    .unwrap()
+    .check()
+    .is_err());
     let abnormal = record(
         json!({"kind": "abnormal_operation_list", "market_regulation": true, "decided_on": "2023-01-05", "class": null, "obligations_met_on": null}),
     );

@@ -173,6 +173,26 @@ pub struct Record {
     /// Court listings: years added for aggravating circumstances (0–3).
     #[serde(default)]
     pub aggravated_years: u32,
+    /// When publication began (公示之日): market-regulation periods count from it (总局令第45号 第十三条).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_on: Option<Date>,
+    /// The procedure of a penalty where known: only 普通程序 market penalties are published (45号 第二条).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<Procedure>,
+    /// Court listings: the item of 法释〔2017〕7号 第一条 (1–6) the listing rests on; only items 2–6 have a
+    /// fixed term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_ground: Option<u8>,
+}
+
+/// How a penalty was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    /// 简易程序 (on the spot).
+    Simplified,
+    /// 普通程序.
+    Ordinary,
 }
 
 /// Official grade schemes, shown as issued and never recomputed.
@@ -224,6 +244,8 @@ pub enum RecordError {
     DateBeforeDecision { id: String, field: &'static str },
     #[error("记录 {id}：加重年限 aggravated_years 应为 0–3 / record {id}: aggravated_years must be 0–3")]
     BadAggravation { id: String },
+    #[error("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）/ record {id}: listing_ground must be 1–6 (the items of Art. 1)")]
+    BadListingGround { id: String },
     #[error("统一社会信用代码无效：{0} / invalid unified social credit code: {0}")]
     InvalidCreditCode(String),
 }
@@ -272,13 +294,20 @@ impl Record {
         if self.kind == RecordKind::AdministrativePenalty && self.class.is_none() && self.penalties.is_empty() {
             return Err(RecordError::MissingClass { id: id() });
         }
-        for (field, date) in [("obligations_met_on", self.obligations_met_on), ("removed_on", self.removed_on)] {
+        for (field, date) in [
+            ("obligations_met_on", self.obligations_met_on),
+            ("removed_on", self.removed_on),
+            ("published_on", self.published_on),
+        ] {
             if date.is_some_and(|d| d < self.decided_on) {
                 return Err(RecordError::DateBeforeDecision { id: id(), field });
             }
         }
         if self.aggravated_years > 3 {
             return Err(RecordError::BadAggravation { id: id() });
+        }
+        if self.listing_ground.is_some_and(|g| !(1..=6).contains(&g)) {
+            return Err(RecordError::BadListingGround { id: id() });
         }
         Ok(())
     }

@@ -24,9 +24,13 @@ fn tiers_follow_the_records_and_grades() {
     assert_eq!(tier(json!([]), tax("A"), "2026-11-26"), Tier::Trustworthy);
     assert_eq!(tier(json!([]), tax("C"), "2026-11-26"), Tier::Attention);
     assert_eq!(tier(json!([]), tax("D"), "2026-11-26"), Tier::Serious);
-    // A general penalty is active for a year, then the tier returns to normal.
+    // A general penalty is active for a year, then — its obligations met — the tier returns to normal; with
+    // obligations open the 36号 maximum does not end it.
     assert_eq!(tier(json!([penalty("general", "2026-01-05")]), json!([]), "2026-11-26"), Tier::Attention);
-    assert_eq!(tier(json!([penalty("general", "2025-01-06")]), json!([]), "2026-11-26"), Tier::Normal);
+    let mut met = penalty("general", "2025-01-06");
+    met["obligations_met_on"] = json!("2025-02-01");
+    assert_eq!(tier(json!([met]), json!([]), "2026-11-26"), Tier::Normal);
+    assert_eq!(tier(json!([penalty("general", "2025-01-06")]), json!([]), "2026-11-26"), Tier::Attention);
     // A minor record does not change the tier, even with tax A.
     assert_eq!(tier(json!([penalty("minor", "2026-11-01")]), tax("A"), "2026-11-26"), Tier::Trustworthy);
     // Tax A does not outweigh an active negative record.
