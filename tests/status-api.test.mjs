@@ -124,10 +124,7 @@ test("import: a file with bad rows is refused whole with row numbers; a good one
     `${other},晋导入新列公司,c-1,court_dishonest_debtor,(2026)晋01执9号,示例法院,2026-05-10,,,,,,,,,,,1`,
   ];
   const wideFile = join(dir, "wide.csv");
-  await writeFile(wideFile, `${wide}
-${rows.join("
-")}
-`);
+  await writeFile(wideFile, `${wide}\n${rows.join("\n")}\n`);
   assert.match(run(wideFile), /imported: 1 subjects, 3 records/);
   const added = await (await fetch(`${base}/api/v1/subjects/${other}?on=2026-11-26`)).json();
   const byId = Object.fromEntries(added.evaluations.map((e) => [e.record_id, e]));
@@ -137,8 +134,6 @@ ${rows.join("
   assert.equal(byId["c-1"].outcome, "court_only");
   assert.equal(byId["c-1"].publication_ends_not_before, null, "item 1 has no fixed term");
   const badGround = join(dir, "bad-ground.csv");
-  await writeFile(badGround, `${wide}
-${rows[2].replace(/,1$/, ",8").replace("c-1", "c-2")}
-`);
+  await writeFile(badGround, `${wide}\n${rows[2].replace(/,1$/, ",8").replace("c-1", "c-2")}\n`);
   assert.throws(() => run(badGround), (error) => /listing_ground/.test(error.stderr));
 });

@@ -19,6 +19,7 @@ fn holidays() {
     // published only when its own file lists days.
     let mut by_year: std::collections::BTreeMap<u32, Vec<HolidayEntry>> = Default::default();
     let mut published: Vec<u32> = Vec::new();
+    let mut sources: Vec<(u32, String)> = Vec::new();
     let mut names: Vec<_> = fs::read_dir("data/holidays")
         .expect("data/holidays present")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -34,6 +35,8 @@ fn holidays() {
         let days = value["days"].as_array().expect("days");
         if !days.is_empty() {
             published.push(year);
+            let paper = value["papers"].as_array().and_then(|p| p.first()).and_then(|p| p.as_str()).unwrap_or_default();
+            sources.push((year, paper.to_owned()));
         }
         for day in days {
             let date = day["date"].as_str().expect("date");
@@ -58,6 +61,13 @@ fn holidays() {
     out.push_str("pub(crate) static HOLIDAY_YEARS: &[(u32, &[HolidayEntry])] = &[\n");
     for (year, days) in &years {
         out.push_str(&format!("    ({year}, &{days:?}),\n"));
+    }
+    out.push_str("];\n");
+    out.push_str(
+        "/// (year, the State Council notice it comes from)\npub(crate) static HOLIDAY_SOURCES: &[(u32, &str)] = &[\n",
+    );
+    for (year, source) in &sources {
+        out.push_str(&format!("    ({year}, {source:?}),\n"));
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("OUT_DIR set by cargo")).join("holidays.rs");

@@ -6,8 +6,8 @@ mod working;
 use std::fmt;
 
 pub use working::{
-    add_working_days, is_working_day, next_working_day, period_end, published_years, working_days_between,
-    CalendarError, Period,
+    add_schedule, add_working_days, is_working_day, next_working_day, parse_schedule, period_end, published_years,
+    working_days_between, year_sources, Added, CalendarError, Period, Schedule, ScheduleError, YearSource,
 };
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
