@@ -307,7 +307,56 @@ pub struct RepairApplication {
     pub deadline: Option<Deadline>,
 }
 
+thread_local! {
+    /// Whether this page asked its server for holiday schedules added after the build.
+    static HOLIDAYS_ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+const HOLIDAYS_STORAGE: &str = "xinnuo-holidays";
+
+/// Adds schedules to the core, each a year's file; returns those that are now known (for the cache).
+fn add_schedules(schedules: &[Value]) -> Vec<Value> {
+    schedules
+        .iter()
+        .filter(|schedule| {
+            xinnuo_core::calendar::parse_schedule(&schedule.to_string())
+                .and_then(|parsed| xinnuo_core::calendar::add_schedule(parsed, true))
+                .is_ok()
+        })
+        .cloned()
+        .collect()
+}
+
+/// Makes the holiday schedules published after the build known before anything is computed: those cached on
+/// this device first (offline), then the server's (`GET /api/v1/holidays`, or a static site's
+/// `holidays.json`), once per page.
+pub async fn ensure_holidays() {
+    if HOLIDAYS_ASKED.with(|asked| asked.replace(true)) {
+        return;
+    }
+    let storage = crate::browser::local_storage();
+    let cached: Vec<Value> = storage
+        .as_ref()
+        .and_then(|s| s.get_item(HOLIDAYS_STORAGE).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    add_schedules(&cached);
+    let path = match data_source() {
+        DataSource::Static(base) => format!("{base}holidays.json"),
+        DataSource::Api => "api/v1/holidays".into(),
+    };
+    let Ok(published) = get_json::<Value>(&path).await else { return };
+    let fetched = published.get("schedules").and_then(Value::as_array).cloned().unwrap_or_default();
+    let known = add_schedules(&fetched);
+    if let (Some(storage), false) = (storage, known.is_empty()) {
+        if let Ok(text) = serde_json::to_string(&known) {
+            let _ = storage.set_item(HOLIDAYS_STORAGE, &text);
+        }
+    }
+}
+
 pub async fn get_subject(code: &str) -> Result<SubjectView, ApiError> {
+    ensure_holidays().await;
     let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
     match data_source() {
         DataSource::Static(base) => get_json(&format!("{base}subjects/{code}.json")).await,

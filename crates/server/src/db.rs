@@ -211,6 +211,12 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE decisions;
     ALTER TABLE decisions_9 RENAME TO decisions;
     CREATE INDEX decisions_by_target ON decisions (target, sequence);",
+    // 10: holiday schedules imported after a release (the file as given, checked by the core on import).
+    "CREATE TABLE holiday_schedules (
+        year INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// The id of a stored signed request (a flattened JWS): the SHA-256 of its signing input, as the core's

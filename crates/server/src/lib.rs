@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod db;
 pub mod headers;
+pub mod holidays;
 pub mod officers;
 pub mod problem;
 pub mod store;
@@ -49,6 +50,8 @@ impl AppState {
             let public = xinnuo_core::envelope::public_key(&seed);
             Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
         })?;
+        // Schedules imported after the build count from the first request.
+        crate::holidays::load(&db)?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
             db,
@@ -143,6 +146,7 @@ fn api_routes() -> Router<AppState> {
         .route("/subjects/{code}", get(api::subjects::profile))
         .route("/repair-applications", post(api::subjects::apply_for_repair))
         .route("/deadlines", get(api::subjects::deadline))
+        .route("/holidays", get(api::subjects::holidays))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -48,6 +48,13 @@ enum Command {
         #[command(subcommand)]
         action: OfficersAction,
     },
+    /// Holiday schedules published after this build (节假日安排): import a year, list the known years.
+    Holidays {
+        #[arg(long, default_value = "xinnuo.db", global = true)]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: HolidaysAction,
+    },
     /// Enrolled keys: show one, approve or revoke it for one credit code (审核、吊销密钥登记), read the log.
     Keys {
         /// SQLite database file.
@@ -84,6 +91,20 @@ enum OfficersAction {
         #[arg(num_args = 1.., required = true, allow_hyphen_values = true)]
         fingerprint: Vec<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum HolidaysAction {
+    /// Import one year's schedule, in the format of `crates/core/data/holidays/*.json` (NateScarlet/holiday-cn):
+    /// a whole year, its own dates only. A running server picks it up within seconds.
+    Import {
+        file: PathBuf,
+        /// Replace a different schedule of that year imported before (a built-in year is never replaced).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Every known year, built in or imported, with its source.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -223,6 +244,35 @@ fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
             match db.revoke_officer(&kid, &xinnuo_server::now()).map_err(|e| e.to_string())? {
                 Some(row) => show(&row),
                 None => return Err(format!("没有此工作人员密钥 / no officer with key {kid}")),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn holidays(db_path: PathBuf, action: HolidaysAction) -> Result<(), String> {
+    let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
+    xinnuo_server::holidays::load(&db).map_err(|e| e.to_string())?;
+    match action {
+        HolidaysAction::Import { file, replace } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let (schedule, added) = xinnuo_server::holidays::add(&text, replace)?;
+            let built_in = xinnuo_core::calendar::year_sources().iter().any(|y| y.year == schedule.year && y.built_in);
+            if !built_in {
+                db.store_holiday_schedule(schedule.year, &text, &xinnuo_server::now()).map_err(|e| e.to_string())?;
+            }
+            let what = match (added, built_in) {
+                (_, true) => "与内置安排相同，未作改动 / the same as the built-in schedule: nothing changed",
+                (xinnuo_core::calendar::Added::Same, _) => "已有相同安排 / already known",
+                (xinnuo_core::calendar::Added::Replaced, _) => "已替换 / replaced",
+                (xinnuo_core::calendar::Added::New, _) => "已导入 / imported",
+            };
+            println!("{} {what}（{}）", schedule.year, schedule.source);
+        }
+        HolidaysAction::List => {
+            for year in xinnuo_core::calendar::year_sources() {
+                let kind = if year.built_in { "内置 built-in" } else { "导入 imported" };
+                println!("{}  {kind}  {}", year.year, year.source);
             }
         }
     }
@@ -399,6 +449,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
+    xinnuo_server::holidays::watch(state.db.clone());
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
@@ -439,6 +490,7 @@ async fn main() -> ExitCode {
             .and_then(|digest| serde_json::to_string(&digest).map_err(|e| e.to_string()))
             .map(|json| println!("{json}")),
         Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),
+        Command::Holidays { db, action } => holidays(db, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -376,6 +376,8 @@ pub fn export_static(
     today: Date,
 ) -> Result<usize, String> {
     let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
+    // Years imported after the build count for the tiers computed here too.
+    crate::holidays::load(db).map_err(|e| e.to_string())?;
     let data = dir.join("data");
     let subjects_dir = data.join("subjects");
     std::fs::create_dir_all(&subjects_dir).map_err(|e| io(&subjects_dir, e))?;
@@ -427,6 +429,11 @@ pub fn export_static(
         &json!({ "total": published_total, "page": 1, "per_page": published_total, "generated_on": today,
                  "publications": publications }),
     )?;
+    // Schedules imported after the build, for the static app to add before computing.
+    write(
+        data.join("holidays.json"),
+        &serde_json::to_value(crate::holidays::published(db).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?,
+    )?;
     let advice = dir.join("xinnuo-headers.txt");
     std::fs::write(&advice, crate::headers::STATIC_HOST_ADVICE).map_err(|e| io(&advice, e))?;
     write(
@@ -436,7 +443,7 @@ pub fn export_static(
             "generated_on": today,
             "subjects": rows.len(),
             "templates": xinnuo_core::template::all().len(),
-            "files": ["templates.json", "server-keys.json", "publications.json", "subjects/index.json", "subjects/{credit_code}.json"],
+            "files": ["templates.json", "server-keys.json", "publications.json", "holidays.json", "subjects/index.json", "subjects/{credit_code}.json"],
         }),
     )?;
     Ok(rows.len())

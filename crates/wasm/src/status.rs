@@ -123,3 +123,32 @@ pub fn add_working_days(date_text: &str, n: u32) -> Result<String, JsError> {
 pub fn working_days_between(from: &str, to: &str) -> Result<u32, JsError> {
     calendar::working_days_between(date(from, "from")?, date(to, "to")?).map_err(js_error)
 }
+
+#[derive(serde::Serialize)]
+struct AddedSchedule {
+    year: u32,
+    /// `new`, `same` (already known) or `replaced`.
+    added: calendar::Added,
+    source: String,
+}
+
+/// Adds one year's holiday schedule (the format of `crates/core/data/holidays/*.json`: `{year, papers, days:
+/// [{name, date, isOffDay}]}`, as an object or its JSON text), checked first: a whole year, its own dates, none
+/// twice. A built-in year is never replaced; a year added before only with `replace`.
+#[wasm_bindgen(js_name = addHolidaySchedule, unchecked_return_type = "{ year: number; added: \"new\" | \"same\" | \"replaced\"; source: string }")]
+pub fn add_holiday_schedule(schedule: JsValue, replace: Option<bool>) -> Result<JsValue, JsError> {
+    let text = match schedule.as_string() {
+        Some(text) => text,
+        None => json_of(schedule, "节假日安排")?.to_string(),
+    };
+    let parsed = calendar::parse_schedule(&text).map_err(js_error)?;
+    let (year, source) = (parsed.year, parsed.source.clone());
+    let added = calendar::add_schedule(parsed, replace.unwrap_or(false)).map_err(js_error)?;
+    to_js(&AddedSchedule { year, added, source })
+}
+
+/// Every year whose schedule is known, with its source and whether it is built in.
+#[wasm_bindgen(js_name = holidayYears, unchecked_return_type = "{ year: number; source: string; built_in: boolean }[]")]
+pub fn holiday_years() -> Result<JsValue, JsError> {
+    to_js(&calendar::year_sources())
+}

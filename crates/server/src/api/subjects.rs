@@ -326,3 +326,10 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
         source: "国办发〔2015〕51号；发改办财金〔2018〕424号：作出决定之日起 7 个工作日内公示",
     }))
 }
+
+/// `GET /api/v1/holidays`: every year whose schedule is known, with its source, and the schedules added after
+/// the build (the app adds them before computing).
+pub async fn holidays(State(state): State<AppState>) -> Result<Json<crate::holidays::Holidays>, Problem> {
+    let db = state.db.clone();
+    Ok(Json(blocking(move || crate::holidays::published(&db).map_err(Problem::internal)).await?))
+}
