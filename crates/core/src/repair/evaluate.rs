@@ -403,7 +403,9 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         return;
     }
     if class == PenaltyClass::Minor {
-        ev.notes.push(finding("minor_not_published", "轻微失信原则上不公示；已公示的，履行义务后即可申请修复".into(), "Minor cases are in principle not published; if published, repair may be applied for once obligations are met".into(), &periods_rule.id));
+        // 36号 has a minor class; 527 and 58 did not (their minor row is this tool's projection of 36).
+        let minor_rule = if regime.id == "36" { periods_rule.id.as_str() } else { "minor.backfilled" };
+        ev.notes.push(finding("minor_not_published", "轻微失信原则上不公示；已公示的，履行义务后即可申请修复".into(), "Minor cases are in principle not published; if published, repair may be applied for once obligations are met".into(), minor_rule));
     }
     if record.law_forbids_repair {
         ev.set(Outcome::NotRepairable);

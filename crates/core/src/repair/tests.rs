@@ -274,3 +274,33 @@ fn bad_input_names_the_problem() {
     let ev = eval(&guessed, "2026-06-01");
     assert!(ev.class_guessed && ev.class == Some(crate::status::PenaltyClass::Minor));
 }
+
+#[test]
+fn a_minor_record_under_the_older_rules_cites_the_projection_as_unconfirmed() {
+    let minor = record(json!({"class": "minor", "decided_on": "2025-11-20", "obligations_met_on": "2025-11-21"}));
+    let under_58 = eval(&minor, "2025-12-01");
+    let note = under_58.notes.iter().find(|n| n.code == "minor_not_published").unwrap();
+    assert_eq!(
+        (note.rule.id.as_str(), note.rule.confidence),
+        ("minor.backfilled", crate::repair::Confidence::Unconfirmed)
+    );
+    let under_36 =
+        eval(&record(json!({"class": "minor", "decided_on": "2026-11-20", "obligations_met_on": null})), "2026-11-26");
+    let note = under_36.notes.iter().find(|n| n.code == "minor_not_published").unwrap();
+    assert_eq!(note.rule.id, "36.periods");
+}
+
+#[test]
+fn the_rule_book_lists_every_rule_with_its_source() {
+    let table = include_str!("../../rules/SOURCES.md");
+    let repair: serde_json::Value = serde_json::from_str(include_str!("../../rules/repair.json")).unwrap();
+    for rule in repair["rules"].as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        assert!(table.contains(&format!("`{id}`")), "rules/SOURCES.md does not list {id}");
+    }
+    let deadlines: serde_json::Value = serde_json::from_str(include_str!("../../rules/deadlines.json")).unwrap();
+    for step in deadlines["steps"].as_array().unwrap() {
+        let step = step["step"].as_str().unwrap();
+        assert!(table.contains(&format!("`{step}`")), "rules/SOURCES.md does not list the step {step}");
+    }
+}
