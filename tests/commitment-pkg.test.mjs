@@ -11,9 +11,12 @@ test("twelve or more templates: the pilot fields and every kind", () => {
   const list = xinnuo.listTemplates();
   assert.ok(list.length >= 12, `${list.length}`);
   const fields = list.map((t) => t.field.zh);
-  for (const f of ["纳税服务", "电力", "科研", "会计", "注册登记", "食品药品", "证明事项", "不动产登记", "投资项目"]) {
+  for (const f of ["纳税服务", "电力", "科研", "会计", "注册登记", "食品药品", "证明事项", "不动产登记", "投资项目", "容缺受理"]) {
     assert.ok(fields.includes(f), f);
   }
+  const deferred = list.find((t) => t.id === "deferred-materials");
+  assert.equal(deferred.kind, "deferred");
+  assert.deepEqual(["missing_materials", "supply_by"].map((id) => xinnuo.getTemplate("deferred-materials").fields.find((f) => f.id === id).required), [true, true]);
   const tax = xinnuo.getTemplate("tax-service");
   assert.equal(tax.title.zh, "纳税服务信用承诺书");
   assert.match(tax.text_sha256, /^[0-9a-f]{64}$/);

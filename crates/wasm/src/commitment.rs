@@ -17,7 +17,7 @@ use crate::to_js;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 export interface LocalText { zh: string; en: string; }
-export type TemplateKind = "field" | "notification" | "voluntary" | "industry" | "repair" | "investment";
+export type TemplateKind = "field" | "notification" | "voluntary" | "industry" | "repair" | "investment" | "deferred";
 export type FieldType = "text" | "multiline" | "credit_code" | "id_number" | "phone" | "date" | "amount" | "choice" | "confirm";
 export interface FieldSpec {
   id: string; type: FieldType; label: LocalText; help?: LocalText; required: boolean;

@@ -306,3 +306,28 @@ fn a_first_version_commitment_still_verifies() {
     assert_eq!((signed.payload_type, signed.withheld), (PAYLOAD_TYPE_V1, 0));
     assert_eq!(signed.prepared.values, prepared.values);
 }
+
+#[test]
+fn a_deferred_materials_commitment_names_what_is_missing_and_the_date_to_supply_it() {
+    let values = serde_json::json!({
+        "subject_name": "山西示例餐饮有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+        "phone": "0351-1234567", "matter": "食品经营许可证核发", "missing_materials": "消防安全检查合格证明",
+        "supply_by": "2026-12-20", "filer": "self", "confirm_read": true, "confirm_publish": true,
+    });
+    let filled = Filled {
+        template_id: "deferred-materials".into(),
+        values: serde_json::from_value(values).unwrap(),
+        ..Filled::default()
+    };
+    let today = Date::parse("2026-12-02").unwrap();
+    // A date to come is what this field asks for.
+    let prepared = prepare(&filled, Some(today)).unwrap();
+    assert_eq!(prepared.template.kind, template::TemplateKind::Deferred);
+    assert_eq!(prepared.department.as_deref(), Some("山西省行政审批服务管理局"));
+    let text = prepared.render(Lang::Zh, Some(today)).text;
+    assert!(text.contains("下列材料暂缺：消防安全检查合格证明") && text.contains("于2026年12月20日前补齐"), "{text}");
+    let mut missing = filled.clone();
+    missing.values.remove("supply_by");
+    let issues = validate(&missing, Some(today)).unwrap();
+    assert!(issues.iter().any(|i| i.field == "supply_by" && i.code == FieldIssueCode::Required), "{issues:?}");
+}

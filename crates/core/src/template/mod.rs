@@ -67,6 +67,8 @@ pub enum TemplateKind {
     Repair,
     /// 投资项目承诺制.
     Investment,
+    /// 容缺受理: accepted with materials missing, on the promise to supply them by a date.
+    Deferred,
 }
 
 impl TemplateKind {
@@ -78,6 +80,7 @@ impl TemplateKind {
             Self::Industry => ("行业自律承诺", "Industry self-discipline commitment"),
             Self::Repair => ("信用修复承诺", "Credit-repair commitment"),
             Self::Investment => ("投资项目承诺", "Investment-project commitment"),
+            Self::Deferred => ("容缺受理承诺", "Commitment to supply missing materials"),
         };
         match lang {
             Lang::Zh => zh,
