@@ -141,6 +141,13 @@ test("static mode: the app on export-static output from a plain static file serv
     await page.locator("#sign-status", { hasText: "本站为静态站点" }).waitFor({ timeout: 30_000 });
     await page.evaluate(() => { location.hash = "#/outbox"; });
     await page.locator(".outbox-item", { hasText: "已签名，待发送或导出" }).waitFor();
+    // Objections travel with the subjects (their state, never the grounds).
+    const index = JSON.parse(await readFile(join(dir, "data/subjects/index.json"), "utf8"));
+    for (const { credit_code } of index.subjects) {
+      const file = JSON.parse(await readFile(join(dir, `data/subjects/${credit_code}.json`), "utf8"));
+      assert.ok(Array.isArray(file.objections), credit_code);
+      assert.ok(file.objections.every((o) => o.state && !("grounds" in o)), credit_code);
+    }
     // The 信用承诺 column from the exported file, filtered here; no personal data in the file.
     const exported = JSON.parse(await readFile(join(dir, "data/publications.json"), "utf8"));
     assert.ok(exported.total > 0, "the column holds the server's commitments");

@@ -402,9 +402,12 @@ pub fn export_static(
     for row in &rows {
         let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
         let summary = xinnuo_core::status::summarize(&subject.profile, today);
+        // Objections as the public sees them (state and reason, never the grounds): "异议处理中" shows here too.
+        let objections: Vec<crate::api::subjects::PublicObjection> =
+            db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
         write(
             subjects_dir.join(format!("{}.json", row.credit_code)),
-            &json!({ "situation": subject.situation, "profile": subject.profile }),
+            &json!({ "situation": subject.situation, "profile": subject.profile, "objections": objections }),
         )?;
         index.push(json!({ "credit_code": row.credit_code, "name": row.name, "demo": row.demo, "situation": row.situation, "tier": summary.tier }));
     }
