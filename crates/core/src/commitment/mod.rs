@@ -172,7 +172,11 @@ fn prepare_except(
     withheld: &dyn Fn(&template::FieldSpec) -> bool,
     choice_required: bool,
 ) -> Result<Prepared, CommitmentError> {
-    let template = template::get(&filled.template_id, filled.template_version.as_deref())?;
+    // Unpinned, the version in force on the day; pinned, exactly that version (which must be in force then).
+    let template = match (filled.template_version.as_deref(), today) {
+        (None, Some(today)) => template::get_in_force(&filled.template_id, today)?,
+        (version, _) => template::get(&filled.template_id, version)?,
+    };
     if let Some(today) = today.filter(|&today| !template.in_force_on(today)) {
         return Err(CommitmentError::NotInForce {
             id: template.id.clone(),

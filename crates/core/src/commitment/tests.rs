@@ -293,7 +293,7 @@ fn resign_with(edit: impl FnOnce(&mut Value, &mut Vec<String>)) -> Result<Signed
 
 #[test]
 fn a_first_version_commitment_still_verifies() {
-    let prepared = prepare(&tax_filled(), None).unwrap();
+    let prepared = prepare(&tax_filled(), Some(Date::parse("2026-11-26").unwrap())).unwrap();
     let v1 = serde_json::json!({
         "type": PAYLOAD_TYPE_V1,
         "template": { "id": "tax-service", "version": prepared.template.version, "text_sha256": prepared.template.text_sha256 },
@@ -330,4 +330,24 @@ fn a_deferred_materials_commitment_names_what_is_missing_and_the_date_to_supply_
     missing.values.remove("supply_by");
     let issues = validate(&missing, Some(today)).unwrap();
     assert!(issues.iter().any(|i| i.field == "supply_by" && i.code == FieldIssueCode::Required), "{issues:?}");
+}
+
+#[test]
+fn a_revised_template_takes_over_on_its_day_and_the_old_one_still_verifies() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    // Signed before the revision: version 1.0.0 and its wording.
+    let (old, prepared) = sign(&tax_filled(), &signer, "2026-11-26T02:00:00Z", &NONCE, &SALTS).unwrap();
+    assert_eq!(prepared.template.version, "1.0.0");
+    assert!(verify(&old.to_json()).unwrap().render(Lang::Zh).text.contains("不虚开、不代开、不转借发票"));
+    // From 2026-12-02: 1.1.0, which forbids unlawful 代开 only (发票管理办法 第二十一条).
+    let (new, prepared) = sign(&tax_filled(), &signer, "2026-12-02T02:00:00Z", &NONCE, &SALTS).unwrap();
+    assert_eq!(prepared.template.version, "1.1.0");
+    let text = verify(&new.to_json()).unwrap().render(Lang::Zh).text;
+    assert!(text.contains("不虚开发票、不非法代开发票、不转借发票"), "{text}");
+    // Pinned to the old version on a day it is no longer in force: refused, with the dates.
+    let pinned = Filled { template_version: Some("1.0.0".into()), ..tax_filled() };
+    assert!(matches!(
+        sign(&pinned, &signer, "2026-12-02T02:00:00Z", &NONCE, &SALTS),
+        Err(CommitmentError::NotInForce { .. })
+    ));
 }

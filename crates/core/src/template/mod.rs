@@ -205,6 +205,16 @@ pub fn get(id: &str, version: Option<&str>) -> Result<&'static Template, Templat
     }
 }
 
+/// The newest version of `id` in force on `on` (a revised template replaces the old one from its
+/// `effective_from`; the old one still verifies what was signed under it); the newest version when none is.
+pub fn get_in_force(id: &str, on: Date) -> Result<&'static Template, TemplateError> {
+    all()
+        .iter()
+        .filter(|t| t.id == id && t.in_force_on(on))
+        .max_by_key(|t| version_key(&t.version))
+        .map_or_else(|| get(id, None), Ok)
+}
+
 /// `1.10.0` sorts after `1.9.0`.
 fn version_key(version: &str) -> Vec<u64> {
     version.split('.').map(|part| part.parse().unwrap_or(0)).collect()

@@ -33,8 +33,18 @@ fn every_template_has_the_fields_a_commitment_needs() {
 
 #[test]
 fn lookup_by_id_and_version() {
-    assert_eq!(get("tax-service", None).unwrap().version, "1.0.0");
+    assert_eq!(get("tax-service", None).unwrap().version, "1.1.0", "the newest");
     assert_eq!(get("tax-service", Some("1.0.0")).unwrap().id, "tax-service");
+    let on = |text: &str| crate::calendar::Date::parse(text).unwrap();
+    assert_eq!(get_in_force("tax-service", on("2026-12-01")).unwrap().version, "1.0.0");
+    assert_eq!(get_in_force("tax-service", on("2026-12-02")).unwrap().version, "1.1.0");
+    // Revised templates keep their old versions, so that what was signed under them verifies.
+    for id in ["tax-service", "voluntary", "investment-project", "electricity", "accounting"] {
+        assert!(get(id, Some("1.0.0")).is_ok() && get(id, Some("1.1.0")).is_ok(), "{id}");
+    }
+    let investment = get("investment-project", Some("1.1.0")).unwrap();
+    assert!(investment.departments.iter().any(|d| d.zh == "山西省行政审批服务管理局"));
+    assert!(!investment.departments.iter().any(|d| d.zh == "山西省审批服务管理局"));
     assert!(matches!(get("nope", None), Err(TemplateError::UnknownTemplate(_))));
     assert!(matches!(get("tax-service", Some("9.9")), Err(TemplateError::UnknownVersion { .. })));
     assert!(version_key("1.10.0") > version_key("1.9.0"));
