@@ -189,7 +189,34 @@ fn insert_decision(
     existing_decision(connection, &new.decision_id)?.ok_or(DbError::Corrupt("decision"))
 }
 
+/// What a decision's step found: the state it leads to, or the caller's refusal (nothing is stored then).
+type Step<E> = Result<Result<Outcome, E>, DbError>;
+
 impl Db {
+    /// Runs one decision in one transaction: the same decision again returns the stored one; otherwise `step`
+    /// reads and checks the target and applies the change, and the decision is stored with its receipt.
+    /// A refusal or an error rolls everything back.
+    fn decide_in_transaction<E>(
+        &self,
+        new: &NewDecision,
+        step: impl FnOnce(&rusqlite::Transaction<'_>) -> Step<E>,
+        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
+    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
+        self.with(|c| {
+            let transaction = c.transaction()?;
+            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
+                return Ok(Ok((row, false)));
+            }
+            let outcome = match step(&transaction)? {
+                Ok(outcome) => outcome,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+            let row = insert_decision(&transaction, new, outcome, receipt_for)?;
+            transaction.commit()?;
+            Ok(Ok((row, true)))
+        })
+    }
+
     /// Registers an officer's key for a department; the same key again is refused (one key, one officer).
     pub fn add_officer(
         &self,
@@ -251,66 +278,64 @@ impl Db {
         record_for: impl FnOnce(&Target) -> Option<NewRecord>,
         receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
-                return Ok(Ok((row, false)));
-            }
-            let target = transaction
-                .prepare_cached(
-                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
+        self.decide_in_transaction(
+            &new,
+            |transaction| {
+                let target = transaction
+                    .prepare_cached(
+                        "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
                      FROM commitments WHERE submission_id = ?1",
-                )?
-                .query_row([&new.target], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get::<_, String>(4)?,
-                        row.get::<_, Option<String>>(5)?,
-                    ))
-                })
-                .optional()?
-                .map(|(credit_code, subject_name, template_id, template_version, state, department)| {
-                    CommitmentState::parse(&state)
-                        .map(|state| Target {
-                            credit_code,
-                            subject_name,
-                            template_id,
-                            template_version,
-                            state,
-                            department,
-                        })
-                        .ok_or(DbError::Corrupt("commitment lifecycle"))
-                })
-                .transpose()?;
-            let state = match check(target.as_ref()) {
-                Ok(state) => state,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            // The check passed, so there is a target.
-            let target = target.ok_or(DbError::Corrupt("decision target"))?;
-            if let Some(record) = record_for(&target) {
-                // The subject enters the register if it is not there yet (named as it signed).
-                transaction.execute(
+                    )?
+                    .query_row([&new.target], |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get(1)?,
+                            row.get(2)?,
+                            row.get(3)?,
+                            row.get::<_, String>(4)?,
+                            row.get::<_, Option<String>>(5)?,
+                        ))
+                    })
+                    .optional()?
+                    .map(|(credit_code, subject_name, template_id, template_version, state, department)| {
+                        CommitmentState::parse(&state)
+                            .map(|state| Target {
+                                credit_code,
+                                subject_name,
+                                template_id,
+                                template_version,
+                                state,
+                                department,
+                            })
+                            .ok_or(DbError::Corrupt("commitment lifecycle"))
+                    })
+                    .transpose()?;
+                let state = match check(target.as_ref()) {
+                    Ok(state) => state,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                // The check passed, so there is a target.
+                let target = target.ok_or(DbError::Corrupt("decision target"))?;
+                if let Some(record) = record_for(&target) {
+                    // The subject enters the register if it is not there yet (named as it signed).
+                    transaction.execute(
                     "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
                      ON CONFLICT (credit_code) DO NOTHING",
                     params![target.credit_code, target.subject_name, new.received_at],
                 )?;
+                    transaction.execute(
+                        "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+                        params![target.credit_code, record.id, record.body.to_string()],
+                    )?;
+                }
                 transaction.execute(
-                    "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
-                    params![target.credit_code, record.id, record.body.to_string()],
+                    "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
+                    params![new.target, state.as_str()],
                 )?;
-            }
-            transaction.execute(
-                "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
-                params![new.target, state.as_str()],
-            )?;
-            let row = insert_decision(&transaction, &new, Outcome::Commitment(state), receipt_for)?;
-            transaction.commit()?;
-            Ok(Ok((row, true)))
-        })
+                Ok(Ok(Outcome::Commitment(state)))
+            },
+            receipt_for,
+        )
     }
 
     /// Records a decision on a repair application, atomically: the application's state, and for a grant the
@@ -322,56 +347,54 @@ impl Db {
         check: impl FnOnce(Option<&RepairTarget>) -> Result<RepairState, E>,
         receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
-                return Ok(Ok((row, false)));
-            }
-            let application = transaction
-                .prepare_cached(
-                    "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
+        self.decide_in_transaction(
+            &new,
+            |transaction| {
+                let application = transaction
+                    .prepare_cached(
+                        "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
                      JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id WHERE a.submission_id = ?1",
-                )?
-                .query_row([&new.target], |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                    ))
-                })
-                .optional()?;
-            let (target, body) = match application {
-                Some((credit_code, record_id, status, body)) => {
-                    let body: Value = serde_json::from_str(&body).map_err(|_| DbError::Corrupt("record body"))?;
-                    let authority = body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
-                    (Some(RepairTarget { credit_code, record_id, authority, state }), Some(body))
-                }
-                None => (None, None),
-            };
-            let state = match check(target.as_ref()) {
-                Ok(state) => state,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let (Some(target), Some(mut body)) = (target, body) else {
-                return Err(DbError::Corrupt("decision target"));
-            };
-            transaction.execute(
-                "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
-                params![new.target, state.as_str()],
-            )?;
-            if state == RepairState::Granted {
-                body["removed_on"] = Value::String(removed_on.to_owned());
+                    )?
+                    .query_row([&new.target], |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, String>(3)?,
+                        ))
+                    })
+                    .optional()?;
+                let (target, body) = match application {
+                    Some((credit_code, record_id, status, body)) => {
+                        let body: Value = serde_json::from_str(&body).map_err(|_| DbError::Corrupt("record body"))?;
+                        let authority = body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned();
+                        let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
+                        (Some(RepairTarget { credit_code, record_id, authority, state }), Some(body))
+                    }
+                    None => (None, None),
+                };
+                let state = match check(target.as_ref()) {
+                    Ok(state) => state,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                let (Some(target), Some(mut body)) = (target, body) else {
+                    return Err(DbError::Corrupt("decision target"));
+                };
                 transaction.execute(
-                    "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
-                    params![target.credit_code, target.record_id, body.to_string()],
+                    "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
+                    params![new.target, state.as_str()],
                 )?;
-            }
-            let row = insert_decision(&transaction, &new, Outcome::Repair(state), receipt_for)?;
-            transaction.commit()?;
-            Ok(Ok((row, true)))
-        })
+                if state == RepairState::Granted {
+                    body["removed_on"] = Value::String(removed_on.to_owned());
+                    transaction.execute(
+                        "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
+                        params![target.credit_code, target.record_id, body.to_string()],
+                    )?;
+                }
+                Ok(Ok(Outcome::Repair(state)))
+            },
+            receipt_for,
+        )
     }
 
     /// Keeps a sign-in challenge until `expires_at_ms` (dropping those already expired); false, and nothing
@@ -740,30 +763,28 @@ impl Db {
         check: impl FnOnce(Option<&ObjectionRow>) -> Result<ObjectionState, E>,
         receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
-                return Ok(Ok((row, false)));
-            }
-            let objection = transaction
-                .query_row(
-                    &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
-                    [&new.target],
-                    objection_row,
-                )
-                .optional()?;
-            let state = match check(objection.as_ref()) {
-                Ok(state) => state,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            transaction.execute(
-                "UPDATE objections SET state = ?2 WHERE objection_id = ?1",
-                params![new.target, state.as_str()],
-            )?;
-            let row = insert_decision(&transaction, &new, Outcome::Objection(state), receipt_for)?;
-            transaction.commit()?;
-            Ok(Ok((row, true)))
-        })
+        self.decide_in_transaction(
+            &new,
+            |transaction| {
+                let objection = transaction
+                    .query_row(
+                        &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
+                        [&new.target],
+                        objection_row,
+                    )
+                    .optional()?;
+                let state = match check(objection.as_ref()) {
+                    Ok(state) => state,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                transaction.execute(
+                    "UPDATE objections SET state = ?2 WHERE objection_id = ?1",
+                    params![new.target, state.as_str()],
+                )?;
+                Ok(Ok(Outcome::Objection(state)))
+            },
+            receipt_for,
+        )
     }
 
     /// Records a key decision, atomically: the enrolment approved or revoked (with the officer as the actor in
@@ -775,51 +796,51 @@ impl Db {
         check: impl FnOnce(Option<&crate::store::EnrolmentRow>) -> Result<EnrolmentStatus, E>,
         receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
-                return Ok(Ok((row, false)));
-            }
-            let key: Option<(String, String)> = transaction
-                .query_row("SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1", [&new.target], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
-            let enrolment = match &key {
-                Some((kid, code)) => crate::store::enrolment(&transaction, kid, code)?,
-                None => None,
-            };
-            let state = match check(enrolment.as_ref()) {
-                Ok(state) => state,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            let (kid, code) = key.ok_or(DbError::Corrupt("decision target"))?;
-            if state == EnrolmentStatus::Approved {
-                transaction.execute(
-                    "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
+        self.decide_in_transaction(
+            &new,
+            |transaction| {
+                let key: Option<(String, String)> = transaction
+                    .query_row(
+                        "SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1",
+                        [&new.target],
+                        |row| Ok((row.get(0)?, row.get(1)?)),
+                    )
+                    .optional()?;
+                let enrolment = match &key {
+                    Some((kid, code)) => crate::store::enrolment(transaction, kid, code)?,
+                    None => None,
+                };
+                let state = match check(enrolment.as_ref()) {
+                    Ok(state) => state,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                let (kid, code) = key.ok_or(DbError::Corrupt("decision target"))?;
+                if state == EnrolmentStatus::Approved {
+                    transaction.execute(
+                        "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
                      WHERE kid = ?1 AND credit_code = ?2",
-                    params![kid, code, new.received_at, actor],
-                )?;
-                crate::store::record_action(&transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
-            } else {
-                transaction.execute(
+                        params![kid, code, new.received_at, actor],
+                    )?;
+                    crate::store::record_action(&transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
+                } else {
+                    transaction.execute(
                     "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
                      WHERE kid = ?1 AND credit_code = ?2",
                     params![kid, code, new.received_at, actor, new.reason],
                 )?;
-                crate::store::record_action(
-                    &transaction,
-                    actor,
-                    "revoke",
-                    &kid,
-                    &code,
-                    Some(&new.reason),
-                    &new.received_at,
-                )?;
-            }
-            let row = insert_decision(&transaction, &new, Outcome::Key(state), receipt_for)?;
-            transaction.commit()?;
-            Ok(Ok((row, true)))
-        })
+                    crate::store::record_action(
+                        &transaction,
+                        actor,
+                        "revoke",
+                        &kid,
+                        &code,
+                        Some(&new.reason),
+                        &new.received_at,
+                    )?;
+                }
+                Ok(Ok(Outcome::Key(state)))
+            },
+            receipt_for,
+        )
     }
 }

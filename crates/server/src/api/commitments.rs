@@ -94,7 +94,23 @@ impl From<&CommitmentRow> for ReceiptResponse {
 /// `now` (a week) and not ahead of it (an hour of clock skew).
 /// The submission must be the current payload type with every personal value disclosed: the server checks
 /// them all, then keeps them apart from what it publishes.
+/// The signing time a submission claims, read before anything else is judged: a stale or future-dated
+/// signature is refused as such (it would be refused anyway; this says the real reason first, not that the
+/// template it names was not yet or no longer in force then). The signature is verified afterwards.
+fn claimed_signing_time(text: &str) -> Option<String> {
+    use base64::Engine;
+    let outer: Value = serde_json::from_str(text).ok()?;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(outer.get("payload")?.as_str()?).ok()?;
+    let payload: Value = serde_json::from_slice(&payload).ok()?;
+    payload.get("signed_at")?.as_str().map(str::to_owned)
+}
+
 pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
+    if let Some(signed_at) = claimed_signing_time(text) {
+        if xinnuo_core::calendar::UtcTimestamp::parse(&signed_at).is_ok() {
+            commitment::check_signing_time(&signed_at, now).map_err(|e| commitment_problem(&e))?;
+        }
+    }
     let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
     if signed.payload_type != commitment::PAYLOAD_TYPE {
         return Err(commitment_problem(&CommitmentError::OutdatedType));
