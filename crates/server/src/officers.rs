@@ -821,7 +821,7 @@ impl Db {
                      WHERE kid = ?1 AND credit_code = ?2",
                         params![kid, code, new.received_at, actor],
                     )?;
-                    crate::store::record_action(&transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
+                    crate::store::record_action(transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
                 } else {
                     transaction.execute(
                     "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
@@ -829,7 +829,7 @@ impl Db {
                     params![kid, code, new.received_at, actor, new.reason],
                 )?;
                     crate::store::record_action(
-                        &transaction,
+                        transaction,
                         actor,
                         "revoke",
                         &kid,
