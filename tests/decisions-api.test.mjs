@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
 
 const TAX_DEPARTMENT = "国家税务总局山西省税务局";
@@ -193,19 +193,22 @@ test("the authority that decided a record grants its repair: the record's public
   assert.equal(before.evaluations[0].outcome, "eligible_now");
   assert.equal(before.summary.tier, "attention");
 
-  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
-  const application = key.signCommitment({ template_id: "credit-repair", values: {
+  // Signed here with a Node key (the payload as the core builds it), so the test can sign more with it.
+  const applicant = generateKeyPairSync("ed25519").privateKey;
+  const repairTemplate = xinnuo.getTemplate("credit-repair");
+  const application = signFlattenedJws(commitmentPayload({
     subject_name: "晋测试修复决定有限公司", credit_code: code, legal_rep: "李四", phone: "13812345678",
     decision_no: record.decision_no, decision_authority: authority, decision_date: record.decided_on,
     filer: "self", confirm_read: true, confirm_publish: true,
-  } });
-  key.free();
+  }, { id: repairTemplate.id, version: repairTemplate.version, text_sha256: repairTemplate.text_sha256 }), applicant);
   const { submission_id: id } = await (await postJson("/api/v1/repair-applications", application)).json();
 
   // The enterprise sees the application under review, with the authority's deadline (marked unconfirmed).
   const waiting = (await (await fetch(`${base}/api/v1/subjects/${code}`)).json()).repair_applications;
   assert.deepEqual(waiting.map((a) => [a.submission_id, a.state, a.deadline.step, a.deadline.working_days, a.deadline.unconfirmed]),
     [[id, "received", "repair_decision", 10, true]]);
+  // The applicant cannot take it off the authority's desk by "withdrawing" it as a commitment.
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), applicant)), 409, "transition-not-allowed");
   // Only the authority that decided the record decides its repair (谁认定、谁修复).
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other-department");
   const deciding = await officer(authority);

@@ -197,6 +197,19 @@ pub async fn decide(
                         "Only the key that signed this commitment can withdraw it.".into(),
                     ));
                 }
+                // A repair application is decided on its own track (修复审核中 → 已修复 | 修复未通过).
+                let repair = template::get(&commitment.template_id, Some(&commitment.template_version))
+                    .is_ok_and(|t| t.kind == template::TemplateKind::Repair);
+                if repair {
+                    return Err(Problem::new(
+                        StatusCode::CONFLICT,
+                        "transition-not-allowed",
+                        "不能撤回",
+                        "Cannot be withdrawn",
+                        "信用修复申请由认定单位决定，不能以撤回承诺的方式撤回。",
+                        "A repair application is decided by the deciding authority; it is not withdrawn as a commitment.",
+                    ));
+                }
                 let department = commitment.department.clone().unwrap_or_else(|| {
                     template::get(&commitment.template_id, Some(&commitment.template_version))
                         .ok()
