@@ -64,7 +64,7 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
 
   await page.locator("#repair-eligibility", { hasText: "现在可以申请信用修复" }).waitFor();
   assert.equal(await page.locator("#template-select").inputValue(), "credit-repair");
-  assert.match(await page.getByLabel("行政处罚决定书文号").inputValue(), /^晋示例罚〔2026〕6号$/);
+  assert.match(await page.getByLabel("决定书文号").inputValue(), /^晋示例罚〔2026〕6号$/);
   assert.match(await page.getByLabel("统一社会信用代码", { exact: true }).inputValue(), /^91140110/);
   await page.getByLabel("法定代表人（负责人）", { exact: true }).fill("王五");
   await page.getByLabel("联系电话", { exact: true }).fill("13912345678");

@@ -60,7 +60,13 @@ fn a_changed_clause_changes_the_text_hash() {
 
 #[test]
 fn a_template_is_in_force_only_within_its_dates() {
-    let repair = get("credit-repair", None).unwrap();
-    assert!(!repair.in_force_on(Date::parse("2026-03-31").unwrap()));
-    assert!(repair.in_force_on(Date::parse("2026-04-01").unwrap()));
+    // The first repair commitment follows 36号 (in force 2026-04-01) until its revision of 2026-12-02, which
+    // speaks of any finding of dishonesty (penalties and lists alike).
+    let first = get("credit-repair", Some("1.0.0")).unwrap();
+    assert!(!first.in_force_on(Date::parse("2026-03-31").unwrap()));
+    assert!(first.in_force_on(Date::parse("2026-04-01").unwrap()));
+    assert!(!first.in_force_on(Date::parse("2026-12-02").unwrap()));
+    let revised = get_in_force("credit-repair", Date::parse("2026-12-02").unwrap()).unwrap();
+    assert_eq!(revised.version, "1.1.0");
+    assert!(revised.preamble.zh.contains("失信认定") && !revised.preamble.zh.contains("行政处罚决定"));
 }
