@@ -43,7 +43,7 @@ pub fn envelope_problem(error: &EnvelopeError) -> Problem {
     }
 }
 
-fn commitment_problem(error: &CommitmentError) -> Problem {
+pub(crate) fn commitment_problem(error: &CommitmentError) -> Problem {
     let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
     match error {
         CommitmentError::Envelope(inner) => envelope_problem(inner),

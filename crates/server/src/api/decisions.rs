@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
-use xinnuo_core::commitment::{self, CommitmentError};
+use xinnuo_core::commitment;
 use xinnuo_core::decision::{
     self, CommitmentState, DecisionError, DecisionReceipt, ObjectionState, RepairState, TargetKind,
     DECISION_RECEIPT_TYPE,
@@ -16,7 +16,7 @@ use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
-use super::commitments::envelope_problem;
+use super::commitments::{commitment_problem, envelope_problem};
 use crate::officers::{DecisionRow, NewDecision, NewRecord, ObjectionRow, RepairTarget, Target};
 use crate::problem::Problem;
 use crate::store::EnrolmentRow;
@@ -154,12 +154,7 @@ pub async fn decide(
     let server_key = state.server_key.clone();
     let (row, created) = blocking(move || {
         let (verified, decision) = decision::verify(&text).map_err(|e| decision_problem(&e))?;
-        commitment::check_signing_time(&decision.decided_at, now).map_err(|e| match e {
-            CommitmentError::SignedInFuture(_) => {
-                Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-in-future", &e)
-            }
-            _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-too-long-ago", &e),
-        })?;
+        commitment::check_signing_time(&decision.decided_at, now).map_err(|e| commitment_problem(&e))?;
         // Who signed, and for which department: an officer (with the role the action needs), or — for a
         // withdrawal — the enterprise, with the very key that signed the commitment.
         let (officer, signer_kid, department) = match decision.action.role() {

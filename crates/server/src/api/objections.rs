@@ -6,13 +6,13 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use xinnuo_core::commitment::{self, CommitmentError};
+use xinnuo_core::commitment;
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
 use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 
 use super::body::read_jws_text;
-use super::commitments::envelope_problem;
+use super::commitments::{commitment_problem, envelope_problem};
 use super::dept::{objection_item, ObjectionItem};
 use crate::officers::NewObjection;
 use crate::problem::Problem;
@@ -45,12 +45,7 @@ pub async fn submit(
     let server_key = state.server_key.clone();
     let (item, created) = blocking(move || {
         let (verified, objection) = objection::verify(&text).map_err(|e| objection_problem(&e))?;
-        commitment::check_signing_time(&objection.signed_at, now).map_err(|e| match e {
-            CommitmentError::SignedInFuture(_) => {
-                Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-in-future", &e)
-            }
-            _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "signed-too-long-ago", &e),
-        })?;
+        commitment::check_signing_time(&objection.signed_at, now).map_err(|e| commitment_problem(&e))?;
         let code = objection.credit_code.clone();
         let approved = db
             .enrolment(&verified.kid, &code)
