@@ -166,3 +166,70 @@ test("key derivation runs in a worker: the page keeps painting while a key is ma
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("names and texts from the database show as text, never as markup, in the app and in the status widget", async () => {
+  const { readFile: read, writeFile: write, mkdtemp: temp } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const { serverCli, demo } = await import("./support/server.mjs");
+  // The demo set itself holds no markup characters.
+  const demoSet = await read(new URL("../crates/server/demo/subjects.json", import.meta.url), "utf8");
+  assert.ok(!/[<&]/.test(demoSet), "no < or & in the demo data");
+  const code = randomCreditCode("140105");
+  const name = "<img src=x onerror=window.__x=1>晋示例注入测试有限公司";
+  const record = { id: "x-1", kind: "administrative_penalty", decision_no: "晋测罚<b>&amp;1</b>号", authority: "示例局<script>window.__y=1</script>",
+    decided_on: "2026-05-10", class: "general", penalties: ["fine"], obligations_met_on: "2026-05-20", summary: "<svg onload=window.__z=1>" };
+  const file = join(await temp(join(tmpdir(), "xinnuo-xss-")), "subjects.json");
+  await write(file, JSON.stringify({ subjects: [{ credit_code: code, name, records: [record] }] }));
+  serverCli("import", file, "--db", process.env.XINNUO_DB);
+
+  const { page, context, errors } = await openContext(browser, `#/status/${code}`);
+  await page.locator("#subject-code", { hasText: code }).waitFor();
+  assert.equal((await page.locator("#subject-name").textContent()).startsWith(name), true, "the name as written");
+  assert.equal(await page.locator("#subject-name img").count(), 0);
+  assert.match(await page.locator(`#record-x-1`).textContent(), /晋测罚<b>&amp;1<\/b>号/);
+  assert.deepEqual(await page.evaluate(() => [window.__x, window.__y, window.__z]), [undefined, undefined, undefined]);
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The same subject in the status widget on another origin.
+  const host = await browser.newContext();
+  const widgetPage = await host.newPage();
+  await widgetPage.goto(`${demo}&code=${code}`);
+  await widgetPage.locator("xinnuo-status #subject-code", { hasText: code }).waitFor();
+  assert.ok((await widgetPage.locator("xinnuo-status #subject-name").textContent()).startsWith(name));
+  assert.equal(await widgetPage.locator("xinnuo-status img").count(), 0);
+  assert.deepEqual(await widgetPage.evaluate(() => [window.__x, window.__y, window.__z]), [undefined, undefined, undefined]);
+  await host.close();
+});
+
+test("the admin API of a server started without a token answers 403 to every request", async () => {
+  const { spawn } = await import("node:child_process");
+  const { mkdtemp: temp } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const { createInterface } = await import("node:readline");
+  const env = { ...process.env };
+  delete env.XINNUO_ADMIN_TOKEN;
+  const db = join(await temp(join(tmpdir(), "xinnuo-notoken-")), "xinnuo.db");
+  const child = spawn(process.env.XINNUO_SERVER_BIN, ["serve", "--addr", "127.0.0.1:0", "--db", db], { env, stdio: ["ignore", "pipe", "ignore"] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => { const m = line.match(/listening on (http:\/\/\S+?)\/?$/); if (m) resolve(m[1]); });
+      child.on("exit", () => reject(new Error("server exited before listening")));
+    });
+    const attempts = [
+      ["POST", "/api/v1/admin/keys/abc/approve", "Bearer " + "x".repeat(40)],
+      ["POST", "/api/v1/admin/keys/abc/revoke", undefined],
+      ["GET", "/api/v1/admin/actions", "Bearer " + "y".repeat(40)],
+      ["GET", `/api/v1/admin/commitments/${"ab".repeat(32)}`, undefined],
+    ];
+    for (const [method, path, auth] of attempts) {
+      const answer = await fetch(`${url}${path}`, { method, headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) }, body: method === "POST" ? "{}" : undefined });
+      assert.equal(answer.status, 403, `${method} ${path}`);
+      assert.match(answer.headers.get("content-type"), /problem\+json/);
+    }
+  } finally {
+    child.kill();
+  }
+});
