@@ -94,9 +94,8 @@ impl From<&CommitmentRow> for ReceiptResponse {
 /// `now` (a week) and not ahead of it (an hour of clock skew).
 /// The submission must be the current payload type with every personal value disclosed: the server checks
 /// them all, then keeps them apart from what it publishes.
-/// The signing time a submission claims, read before anything else is judged: a stale or future-dated
-/// signature is refused as such (it would be refused anyway; this says the real reason first, not that the
-/// template it names was not yet or no longer in force then). The signature is verified afterwards.
+/// The signing time a submission claims. A stale or future-dated signature naming a template not in force
+/// then is refused for its time (the real reason), not for the template's dates.
 fn claimed_signing_time(text: &str) -> Option<String> {
     use base64::Engine;
     let outer: Value = serde_json::from_str(text).ok()?;
@@ -106,12 +105,18 @@ fn claimed_signing_time(text: &str) -> Option<String> {
 }
 
 pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
-    if let Some(signed_at) = claimed_signing_time(text) {
-        if xinnuo_core::calendar::UtcTimestamp::parse(&signed_at).is_ok() {
-            commitment::check_signing_time(&signed_at, now).map_err(|e| commitment_problem(&e))?;
+    let signed = commitment::verify(text).map_err(|e| {
+        // Read the claimed time only on this refusal, off the hot path of good submissions.
+        if let CommitmentError::NotInForce { .. } = e {
+            if let Some(Err(stale)) = claimed_signing_time(text)
+                .filter(|t| xinnuo_core::calendar::UtcTimestamp::parse(t).is_ok())
+                .map(|t| commitment::check_signing_time(&t, now))
+            {
+                return commitment_problem(&stale);
+            }
         }
-    }
-    let signed = commitment::verify(text).map_err(|e| commitment_problem(&e))?;
+        commitment_problem(&e)
+    })?;
     if signed.payload_type != commitment::PAYLOAD_TYPE {
         return Err(commitment_problem(&CommitmentError::OutdatedType));
     }
