@@ -171,3 +171,23 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.deepEqual(visitor.errors, []);
   await visitor.context.close();
 });
+
+test("the form offers each template once, in the version in force, and a person's form asks name and ID number", async () => {
+  const { page, context, errors } = await open("#/commit");
+  await page.locator("#template-select").waitFor();
+  const options = await page.locator("#template-select option").evaluateAll((all) => all.map((o) => o.value));
+  assert.ok(options.length >= 15, `${options.length}`);
+  assert.equal(new Set(options).size, options.length, `each template once: ${options}`);
+  assert.match(await page.locator(".template-meta").textContent(), /tax-service 1\.2\.0/);
+  assert.match(await page.locator(".template-notes").textContent(), /未被列入严重失信主体名单/);
+  await page.locator("#template-select").selectOption("certification-notice-person");
+  await page.getByLabel("公民身份号码").waitFor();
+  assert.equal(await page.getByLabel("统一社会信用代码", { exact: true }).count(), 0);
+  await page.getByLabel("姓名", { exact: true }).fill("王小明");
+  const preview = await page.locator("#preview-text").textContent();
+  assert.match(preview, /^证明事项告知承诺书（个人）/);
+  assert.match(preview, /本人王小明（公民身份号码：〔公民身份号码〕）已知悉上述告知内容/);
+  assert.match(preview, /一式两份/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

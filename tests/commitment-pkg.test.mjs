@@ -14,6 +14,17 @@ test("twelve or more templates: the pilot fields and every kind", () => {
   for (const f of ["纳税服务", "电力", "科研", "会计", "注册登记", "食品药品", "证明事项", "不动产登记", "投资项目", "容缺受理"]) {
     assert.ok(fields.includes(f), f);
   }
+  // People sign too (证明事项, 不动产登记): name and resident ID number, no credit code.
+  const people = list.filter((t) => t.signer === "person").map((t) => t.id).sort();
+  assert.deepEqual(people, ["certification-notice-person", "real-estate-person"]);
+  assert.ok(list.filter((t) => t.signer === "entity").length >= 12);
+  const person = xinnuo.getTemplate("real-estate-person");
+  assert.deepEqual(["person_name", "person_id"].map((id) => person.fields.find((f) => f.id === id).type), ["person_name", "id_number"]);
+  assert.ok(!person.fields.some((f) => f.id === "credit_code"));
+  // A registration of establishment has no credit code yet; a change or deregistration needs one.
+  const registration = xinnuo.getTemplate("registration", "1.1.0");
+  assert.deepEqual(registration.fields.find((f) => f.id === "credit_code").required_if, { field: "registration_type", one_of: ["change", "deregister"] });
+  assert.match(registration.notes.map((n) => n.zh).join(""), /第二十一条/);
   const deferred = list.find((t) => t.id === "deferred-materials");
   assert.equal(deferred.kind, "deferred");
   assert.deepEqual(["missing_materials", "supply_by"].map((id) => xinnuo.getTemplate("deferred-materials").fields.find((f) => f.id === id).required), [true, true]);

@@ -230,3 +230,53 @@ test("the enterprise withdraws its own commitment with the key that signed it; n
   await problem(await fetch(`${base}/api/v1/decisions/${"ab".repeat(32)}`), 404, "decision-not-found");
   await problem(await fetch(`${base}/api/v1/decisions/..%2Fetc`), 400, "bad-submission-id");
 });
+
+test("a person's commitment: no credit code, never in the public list, read in full and decided by its department", async () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const name = `王${randomBytes(3).toString("hex")}`;
+  const values = { person_name: name, person_id: "11010519491231002X", phone: "13800138000", authority: "太原市小店区民政局",
+    certificate: "无犯罪记录证明", basis: "《社会组织登记管理条例》第十三条", proof_content: "申请人无故意犯罪记录",
+    matter: "申请担任社会组织负责人", filer: "self", confirm_read_person: true, confirm_record_person: true };
+  const person = xinnuo.listTemplates().find((t) => t.id === "certification-notice-person");
+  assert.equal(person.signer, "person");
+  assert.equal(person.signer_label.zh, "个人");
+  const signed = key.signCommitment({ template_id: "certification-notice-person", values, department: "山西省司法厅" });
+  key.free();
+  const independent = verifyFlattenedJws(signed);
+  assert.equal(independent.payload.credit_code, null);
+  for (const secret of [name, "11010519491231002X", "13800138000"]) {
+    assert.ok(!independent.payloadBytes.toString().includes(secret), `${secret} is only a digest in the signed payload`);
+  }
+  const created = await postJson("/api/v1/commitments", signed);
+  assert.equal(created.status, 201);
+  const receipt = await created.json();
+  assert.equal(receipt.key_status, "no_credit_code");
+  assert.match(receipt.key_status_label_zh, /受理部门核验/);
+  const id = receipt.submission_id;
+  // Its holder can show it by id: masked, nothing personal in clear.
+  const shownText = await (await fetch(`${base}/api/v1/commitments/${id}`)).text();
+  const shown = JSON.parse(shownText);
+  assert.equal(shown.subject_name, "王******");
+  for (const secret of [name, "11010519491231002X", "13800138000"]) assert.ok(!shownText.includes(secret), secret);
+  // Not in the commitments column, by department or by search.
+  const listed = await (await fetch(`${base}/api/v1/publications?${new URLSearchParams({ department: "山西省司法厅", per_page: "100" })}`)).json();
+  assert.ok(!listed.publications.some((p) => p.submission_id === id));
+  assert.equal((await (await fetch(`${base}/api/v1/publications?q=${encodeURIComponent("王***")}`)).json()).total, 0);
+  // The department it was made to reads the name and number, and decides.
+  const justice = await officer("山西省司法厅");
+  const token = await signIn(justice);
+  const items = (await (await inbox(token, "commitments", "state=submitted&per_page=100")).json()).commitments;
+  const item = items.find((c) => c.submission_id === id);
+  assert.ok(item, "in the department's inbox");
+  assert.deepEqual(Object.values(verifyFlattenedJws(JSON.stringify(item.signed_file)).disclosed).sort(), ["11010519491231002X", "13800138000", name].sort());
+  const other = await officer("山西省市场监督管理局");
+  const otherItems = (await (await inbox(await signIn(other), "commitments", "state=submitted&per_page=100")).json()).commitments;
+  assert.ok(!otherItems.some((c) => c.submission_id === id), "no other department sees it");
+  assert.equal((await decide(justice, "accept", id)).status, 201);
+  const broken = await decide(justice, "broken", id, "核查发现承诺不实");
+  assert.equal(broken.status, 201);
+  // No subject in the register without a credit code: the decision is the department's record.
+  const subjects = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent("王*")}`)).json();
+  assert.equal(subjects.total, 0);
+  assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).state, "broken");
+});

@@ -20,6 +20,9 @@ pub enum KeyStatus {
     Unenrolled,
     /// Was approved for this credit code, and the approval was withdrawn (lost or stolen key, staff left).
     Revoked,
+    /// Signed without a credit code (a person, or an entity not yet registered): keys are approved per credit
+    /// code, so the department that receives it checks who signed, as it checks any applicant.
+    NoCreditCode,
 }
 
 impl KeyStatus {
@@ -29,6 +32,7 @@ impl KeyStatus {
             Self::Pending => "密钥未核验（登记待审核）",
             Self::Unenrolled => "密钥未核验（未登记）",
             Self::Revoked => "密钥已吊销",
+            Self::NoCreditCode => "无统一社会信用代码：签署人身份由受理部门核验",
         }
     }
 
@@ -38,6 +42,7 @@ impl KeyStatus {
             Self::Pending => "key not verified (enrolment pending)",
             Self::Unenrolled => "key not verified (not enrolled)",
             Self::Revoked => "key revoked",
+            Self::NoCreditCode => "no credit code: the receiving department checks who signed",
         }
     }
 }

@@ -86,6 +86,9 @@ pub struct PublicationFilter {
     pub state: Option<xinnuo_core::decision::CommitmentState>,
     /// Part of a subject's name or credit code.
     pub query: Option<String>,
+    /// Also those signed without a credit code (a person's, an establishment's): for the department they are
+    /// made to, never for the public list.
+    pub with_unlisted: bool,
 }
 
 /// What is known of a verified submission before it is stored.
@@ -133,6 +136,7 @@ fn key_status_from(text: &str) -> KeyStatus {
         "verified" => KeyStatus::Verified,
         "pending" => KeyStatus::Pending,
         "revoked" => KeyStatus::Revoked,
+        "no_credit_code" => KeyStatus::NoCreditCode,
         _ => KeyStatus::Unenrolled,
     }
 }
@@ -143,6 +147,7 @@ fn key_status_name(status: KeyStatus) -> &'static str {
         KeyStatus::Pending => "pending",
         KeyStatus::Unenrolled => "unenrolled",
         KeyStatus::Revoked => "revoked",
+        KeyStatus::NoCreditCode => "no_credit_code",
     }
 }
 
@@ -233,6 +238,9 @@ pub(crate) fn record_action(
 }
 
 fn key_status(connection: &rusqlite::Connection, kid: &str, credit_code: &str) -> Result<KeyStatus, DbError> {
+    if credit_code.is_empty() {
+        return Ok(KeyStatus::NoCreditCode);
+    }
     let status: Option<String> = connection
         .prepare_cached("SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2")?
         .query_row([kid, credit_code], |row| row.get(0))
@@ -505,7 +513,9 @@ impl Db {
             let pattern = filter.query.as_ref().map(|q| {
                 format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
             });
-            let condition = "publishable = 1
+            // Without a credit code there is no subject to publish under, and a person's commitment is not
+            // published at all: it goes to the department only.
+            let condition = "publishable = 1 AND (?8 OR credit_code <> '')
                  AND (?1 IS NULL OR department = ?1
                       OR (department IS NULL AND template_id IN (SELECT value FROM json_each(?2))))
                  AND (?3 IS NULL OR template_id = ?3)
@@ -514,14 +524,17 @@ impl Db {
             let state = filter.state.map(|s| s.as_str());
             let total: i64 = c.query_row(
                 &format!("SELECT COUNT(*) FROM commitments WHERE {condition}"),
-                params![department, templates, filter.template, state, pattern],
+                params![department, templates, filter.template, state, pattern, limit, offset, filter.with_unlisted],
                 |row| row.get(0),
             )?;
             let rows = c
                 .prepare_cached(&format!(
                     "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?6 OFFSET ?7"
                 ))?
-                .query_map(params![department, templates, filter.template, state, pattern, limit, offset], commitment_row)?
+                .query_map(
+                    params![department, templates, filter.template, state, pattern, limit, offset, filter.with_unlisted],
+                    commitment_row,
+                )?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((total as u64, rows))
         })

@@ -18,21 +18,27 @@ use crate::to_js;
 const TYPES: &'static str = r#"
 export interface LocalText { zh: string; en: string; }
 export type TemplateKind = "field" | "notification" | "voluntary" | "industry" | "repair" | "investment" | "deferred";
-export type FieldType = "text" | "multiline" | "credit_code" | "id_number" | "phone" | "date" | "amount" | "choice" | "confirm";
+export type Signer = "entity" | "person";
+export type FieldType = "text" | "person_name" | "multiline" | "credit_code" | "id_number" | "phone" | "date" | "amount" | "choice" | "confirm";
 export interface FieldSpec {
   id: string; type: FieldType; label: LocalText; help?: LocalText; required: boolean;
-  required_if?: { field: string; equals: string };
+  required_if?: { field: string; equals?: string; one_of?: string[] };
   min_len?: number; max_len?: number; options?: { value: string; label: LocalText }[];
   min?: number; max?: number; not_future?: boolean;
 }
 export interface Template {
-  id: string; version: string; kind: TemplateKind; field: LocalText; title: LocalText;
+  id: string; version: string; kind: TemplateKind; signer: Signer; field: LocalText; title: LocalText;
   departments: LocalText[]; departments_confirmed: boolean; legal_basis: LocalText[];
-  effective_from: string; effective_to: string | null; fields: FieldSpec[];
+  effective_from: string; effective_to: string | null;
+  /** What this version changed and on what authority (版本说明). */
+  notes?: LocalText[];
+  fields: FieldSpec[];
   preamble: LocalText; clauses: LocalText[]; closing: LocalText; text_sha256: string;
 }
 export interface TemplateSummary {
-  id: string; version: string; kind: TemplateKind; kind_label: LocalText; field: LocalText; title: LocalText;
+  id: string; version: string; kind: TemplateKind; kind_label: LocalText;
+  /** Who signs: an organisation with its credit code, or a person with name and resident ID number. */
+  signer: Signer; signer_label: LocalText; field: LocalText; title: LocalText;
   departments: LocalText[]; effective_from: string; effective_to: string | null; text_sha256: string;
 }
 /** What a person filled in. Values are strings; confirmations are booleans. */
@@ -67,7 +73,7 @@ export interface VerifiedEnvelope {
 }
 export interface Receipt {
   type: "xinnuo.receipt/1"; submission_id: string; received_at: string; sequence: number;
-  key_status: "verified" | "pending" | "unenrolled" | "revoked"; signer_kid: string; credit_code: string;
+  key_status: "verified" | "pending" | "unenrolled" | "revoked" | "no_credit_code"; signer_kid: string; credit_code: string;
   template_id: string; template_version: string;
 }
 export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; }
@@ -125,39 +131,10 @@ fn now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
-#[derive(Serialize)]
-struct TemplateSummary<'a> {
-    id: &'a str,
-    version: &'a str,
-    kind: template::TemplateKind,
-    kind_label: template::Text,
-    field: &'a template::Text,
-    title: &'a template::Text,
-    departments: &'a [template::Text],
-    effective_from: Date,
-    effective_to: Option<Date>,
-    text_sha256: &'a str,
-}
-
-fn summary(t: &Template) -> TemplateSummary<'_> {
-    TemplateSummary {
-        id: &t.id,
-        version: &t.version,
-        kind: t.kind,
-        kind_label: template::Text { zh: t.kind.label(Lang::Zh).into(), en: t.kind.label(Lang::En).into() },
-        field: &t.field,
-        title: &t.title,
-        departments: &t.departments,
-        effective_from: t.effective_from,
-        effective_to: t.effective_to,
-        text_sha256: &t.text_sha256,
-    }
-}
-
 /// Every commitment template (every version), summarised.
 #[wasm_bindgen(js_name = listTemplates, unchecked_return_type = "TemplateSummary[]")]
 pub fn list_templates() -> Result<JsValue, JsError> {
-    to_js(&template::all().iter().map(summary).collect::<Vec<_>>())
+    to_js(&template::all().iter().map(Template::summary).collect::<Vec<_>>())
 }
 
 /// One template in full; without `version`, the newest.

@@ -259,10 +259,15 @@ pub fn CommitPage(props: &Props) -> Html {
     }
     let embedded = props.embedded;
 
-    let Ok(template) = template::get(&template_id, None) else {
+    let today = today_china();
+    // The version in force today (a revision replaces its predecessor from its first day).
+    let in_force = |id: &str| match today {
+        Some(today) => template::get_in_force(id, today),
+        None => template::get(id, None),
+    };
+    let Ok(template) = in_force(&template_id) else {
         return html! { <p role="alert">{ lang.pick("模板加载失败", "The template failed to load") }</p> };
     };
-    let today = today_china();
     let filled = filled_for(template, &values);
     let prepared = commitment::prepare(&filled, today);
     let issues: BTreeMap<String, String> = match &prepared {
@@ -430,10 +435,15 @@ pub fn CommitPage(props: &Props) -> Html {
         })
     };
 
+    // One entry per template (its version in force), grouped by kind.
     let mut kinds: Vec<template::TemplateKind> = Vec::new();
+    let mut offered: Vec<&template::Template> = Vec::new();
     for t in template::all() {
         if !kinds.contains(&t.kind) {
             kinds.push(t.kind);
+        }
+        if !offered.iter().any(|o| o.id == t.id) {
+            offered.extend(in_force(&t.id));
         }
     }
     let busy = matches!(*phase, Phase::Signing | Phase::Submitting);
@@ -446,7 +456,7 @@ pub fn CommitPage(props: &Props) -> Html {
             <select id="template-select" onchange={on_template} disabled={repair}>
                 { for kinds.iter().map(|kind| html! {
                     <optgroup label={kind.label(tl)}>
-                        { for template::all().iter().filter(|t| t.kind == *kind).map(|t| html! {
+                        { for offered.iter().filter(|t| t.kind == *kind).map(|t| html! {
                             <option value={t.id.clone()} selected={t.id == *template_id}>{ format!("{} · {}", t.field.get(tl), t.title.get(tl)) }</option>
                         }) }
                     </optgroup>
@@ -461,6 +471,10 @@ pub fn CommitPage(props: &Props) -> Html {
                 <dd>{ template.legal_basis.iter().map(|d| d.get(tl)).collect::<Vec<_>>().join("；") }</dd>
                 <dt>{ lang.pick("版本", "Version") }</dt>
                 <dd>{ format!("{} {} · {} {}", template.id, template.version, lang.pick("施行日期", "in force from"), template.effective_from) }</dd>
+                if !template.notes.is_empty() {
+                    <dt>{ lang.pick("版本说明", "About this version") }</dt>
+                    <dd class="template-notes">{ for template.notes.iter().map(|note| html! { <p>{ note.get(tl) }</p> }) }</dd>
+                }
             </dl>
             if let Some(error) = &blocking_error { <p class="notice no" role="alert">{ error }</p> }
             <form id="commit-form" class="commit-form" novalidate=true onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>

@@ -357,6 +357,21 @@ impl SignedCommitment {
         }
     }
 
+    /// Who signed, as it may be listed: the organisation's name, or a person's name masked (`张**`).
+    pub fn subject_name(&self) -> String {
+        if let Some(name) = self.prepared.values.get("subject_name").and_then(Value::as_str) {
+            return name.to_owned();
+        }
+        let masks = self.masks();
+        self.prepared
+            .template
+            .fields
+            .iter()
+            .filter(|spec| spec.kind == template::FieldType::PersonName)
+            .find_map(|spec| masks.get(&spec.id).cloned())
+            .unwrap_or_default()
+    }
+
     /// The public masks of the disclosed personal values (`110105********002X`, `138****8000`; none for an
     /// address).
     pub fn masks(&self) -> BTreeMap<String, String> {

@@ -339,15 +339,106 @@ fn a_revised_template_takes_over_on_its_day_and_the_old_one_still_verifies() {
     let (old, prepared) = sign(&tax_filled(), &signer, "2026-11-26T02:00:00Z", &NONCE, &SALTS).unwrap();
     assert_eq!(prepared.template.version, "1.0.0");
     assert!(verify(&old.to_json()).unwrap().render(Lang::Zh).text.contains("不虚开、不代开、不转借发票"));
-    // From 2026-12-02: 1.1.0, which forbids unlawful 代开 only (发票管理办法 第二十一条).
+    // From 2026-12-02: 1.2.0, which forbids unlawful 代开 only (发票管理办法 第二十一条) and bars only the
+    // listed (国办发〔2020〕49号).
     let (new, prepared) = sign(&tax_filled(), &signer, "2026-12-02T02:00:00Z", &NONCE, &SALTS).unwrap();
-    assert_eq!(prepared.template.version, "1.1.0");
+    assert_eq!(prepared.template.version, "1.2.0");
     let text = verify(&new.to_json()).unwrap().render(Lang::Zh).text;
     assert!(text.contains("不虚开发票、不非法代开发票、不转借发票"), "{text}");
+    assert!(text.contains("未被列入严重失信主体名单") && !text.contains("近三年"), "{text}");
+    // 1.1.0 was in force for its one day; signed then, it verifies.
+    let one_day = Filled { template_version: Some("1.1.0".into()), ..tax_filled() };
+    let (file, _) = sign(&one_day, &signer, "2026-12-02T03:00:00Z", &NONCE, &SALTS).unwrap();
+    assert_eq!(verify(&file.to_json()).unwrap().prepared.template.version, "1.1.0");
     // Pinned to the old version on a day it is no longer in force: refused, with the dates.
     let pinned = Filled { template_version: Some("1.0.0".into()), ..tax_filled() };
     assert!(matches!(
         sign(&pinned, &signer, "2026-12-02T02:00:00Z", &NONCE, &SALTS),
         Err(CommitmentError::NotInForce { .. })
     ));
+}
+
+fn person_filled() -> Filled {
+    let values = serde_json::json!({
+        "person_name": "王小明",
+        "person_id": "11010519491231002X",
+        "phone": "13800138000",
+        "authority": "太原市小店区民政局",
+        "certificate": "无犯罪记录证明",
+        "basis": "《社会组织登记管理条例》第十三条",
+        "proof_content": "申请人无故意犯罪记录",
+        "matter": "申请担任社会组织负责人",
+        "filer": "self",
+        "confirm_read_person": true,
+        "confirm_record_person": true,
+    });
+    Filled {
+        template_id: "certification-notice-person".into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+        department: Some("证明事项实施机关".into()),
+    }
+}
+
+#[test]
+fn a_person_signs_with_name_and_id_number_and_neither_is_published() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    let (file, prepared) = sign(&person_filled(), &signer, "2026-12-02T02:00:00Z", &NONCE, &SALTS).unwrap();
+    assert_eq!(prepared.template.signer, template::Signer::Person);
+    assert_eq!(prepared.credit_code(), None);
+    let holder = verify(&file.to_json()).unwrap();
+    assert!(holder.is_complete());
+    assert!(holder.render(Lang::Zh).text.contains("本人王小明（公民身份号码：11010519491231002X）"));
+    assert_eq!(holder.subject_name(), "王**");
+    // The payload carries no credit code, and neither the name nor the number in clear.
+    let payload = &holder.envelope.payload;
+    assert!(payload["credit_code"].is_null(), "{payload}");
+    let public = holder.public_file().to_json();
+    let published = verify(&public).unwrap();
+    assert!(!published.is_complete());
+    let text = published.render(Lang::Zh).text;
+    assert!(!text.contains("王小明") && !text.contains("11010519491231002X"), "{text}");
+    assert_eq!(holder.masks()["person_name"], "王**");
+    assert_eq!(holder.masks()["person_id"], "110105********002X");
+    // The same wizard refuses a person's form without the ID number.
+    let mut missing = person_filled();
+    missing.values.remove("person_id");
+    assert!(validate(&missing, None)
+        .unwrap()
+        .iter()
+        .any(|i| i.field == "person_id" && i.code == FieldIssueCode::Required));
+}
+
+#[test]
+fn an_establishment_is_registered_without_a_credit_code_and_a_change_needs_one() {
+    let today = Date::parse("2026-12-02").unwrap();
+    let values = serde_json::json!({
+        "subject_name": "山西新设示例有限公司",
+        "legal_rep": "李四",
+        "phone": "13800138000",
+        "registration_type": "establish",
+        "matter": "办理公司设立登记",
+        "filer": "self",
+        "confirm_read": true,
+        "confirm_publish": true,
+    });
+    let establish = Filled {
+        template_id: "registration".into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+        department: None,
+    };
+    assert_eq!(validate(&establish, Some(today)).unwrap(), vec![]);
+    let prepared = prepare(&establish, Some(today)).unwrap();
+    assert_eq!(prepared.template.version, "1.1.0");
+    assert_eq!(prepared.credit_code(), None);
+    let text = prepared.render(Lang::Zh, Some(today)).text;
+    assert!(text.contains("办理注销登记的，本单位未发生债权债务或者已将债权债务清偿完结"), "{text}");
+    assert!(text.contains("未被列入严重失信主体名单") && !text.contains("近三年"), "{text}");
+    for kind in ["change", "deregister"] {
+        let mut other = establish.clone();
+        other.values.insert("registration_type".into(), kind.into());
+        let issues = validate(&other, Some(today)).unwrap();
+        assert!(issues.iter().any(|i| i.field == "credit_code" && i.code == FieldIssueCode::Required), "{kind}");
+    }
 }

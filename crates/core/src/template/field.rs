@@ -15,6 +15,8 @@ use crate::code::{self, CodeKind, ValidateOptions};
 pub enum FieldType {
     /// One line of text.
     Text,
+    /// A natural person's name: personal data, shown to the public as its first character only (张**).
+    PersonName,
     /// Several lines of text.
     Multiline,
     /// 统一社会信用代码 (GB 32100).
@@ -40,12 +42,24 @@ pub struct ChoiceOption {
     pub label: Text,
 }
 
-/// A field is required when another field holds a given value.
+/// A field is required when another field holds a given value (`equals`) or one of several (`one_of`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub field: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub equals: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<String>,
+}
+
+impl Condition {
+    fn holds(&self, values: &BTreeMap<String, Value>) -> bool {
+        values
+            .get(&self.field)
+            .and_then(Value::as_str)
+            .is_some_and(|value| value == self.equals || self.one_of.iter().any(|option| option == value))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,11 +248,11 @@ impl Serialize for FieldIssue {
 impl FieldSpec {
     /// Whether the value is personal data: signed as a salted digest, disclosed only to those allowed.
     pub fn is_personal(&self) -> bool {
-        self.personal || matches!(self.kind, FieldType::IdNumber | FieldType::Phone)
+        self.personal || matches!(self.kind, FieldType::IdNumber | FieldType::Phone | FieldType::PersonName)
     }
 
     /// How a personal value may be shown to the public: an ID number keeps its region and last four
-    /// (`110105********002X`), a mobile its first three and last four (`138****8000`), a landline its area
+    /// (`110105********002X`), a person's name its first character (`张**`), a mobile its first three and last four (`138****8000`), a landline its area
     /// code and last four; anything else (an address) is not shown at all. Non-personal values as they are.
     pub fn masked(&self, value: &Value) -> Option<String> {
         let text = value.as_str()?;
@@ -258,6 +272,7 @@ impl FieldSpec {
         match self.kind {
             _ if !self.is_personal() => Some(text.to_owned()),
             FieldType::IdNumber => keep(text, 6, 4),
+            FieldType::PersonName => keep(text, 1, 0).or_else(|| Some("*".to_owned())),
             FieldType::Phone => match text.split('-').collect::<Vec<_>>().as_slice() {
                 [mobile] => keep(mobile, 3, 4),
                 [area, number, ..] => keep(number, 0, 4).map(|masked| format!("{area}-{masked}")),
@@ -272,6 +287,11 @@ impl FieldSpec {
         if self.id.is_empty() || !self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
             return Err(format!("field id {:?} must be lower-case ASCII, digits or _", self.id));
         }
+        if let Some(condition) = &self.required_if {
+            if condition.equals.is_empty() == condition.one_of.is_empty() {
+                return Err(format!("field {:?}: required_if takes equals or one_of", self.id));
+            }
+        }
         if (self.kind == FieldType::Choice) == self.options.is_empty() {
             return Err(format!("field {:?}: options belong to choice fields, and choice fields need them", self.id));
         }
@@ -284,11 +304,7 @@ impl FieldSpec {
 
     /// Whether the field must be filled, given the other values.
     pub fn is_required(&self, values: &BTreeMap<String, Value>) -> bool {
-        self.required
-            || self
-                .required_if
-                .as_ref()
-                .is_some_and(|c| values.get(&c.field).and_then(Value::as_str) == Some(&c.equals))
+        self.required || self.required_if.as_ref().is_some_and(|condition| condition.holds(values))
     }
 
     /// Normalises one present value, or says what is wrong with it. `today` enables the not-in-future rule.
@@ -307,14 +323,14 @@ impl FieldSpec {
         // Format characters (bidi overrides, zero-width marks) would let the signed text display differently
         // from what was signed. Codes, phones and dates are rebuilt from their symbols, so only free text is
         // checked for them here.
-        let free_text = matches!(self.kind, FieldType::Text | FieldType::Multiline);
+        let free_text = matches!(self.kind, FieldType::Text | FieldType::Multiline | FieldType::PersonName);
         if text.chars().any(|c| c.is_control() && c != '\n')
             || (free_text && text.chars().any(crate::text::is_invisible_format))
         {
             return Err(self.issue(FieldIssueCode::ControlCharacters));
         }
         let normalized = match self.kind {
-            FieldType::Text | FieldType::Multiline => {
+            FieldType::Text | FieldType::Multiline | FieldType::PersonName => {
                 let length = text.chars().count() as u32;
                 let max = self.max_len.unwrap_or(DEFAULT_MAX_LEN);
                 if length > max {

@@ -89,6 +89,25 @@ impl TemplateKind {
     }
 }
 
+/// Who signs a template: an organisation (本单位, identified by its credit code) or a natural person (本人,
+/// by name and resident ID number, both personal data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signer {
+    #[default]
+    Entity,
+    Person,
+}
+
+impl Signer {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Entity => lang.pick("单位", "organisation"),
+            Self::Person => lang.pick("个人", "individual"),
+        }
+    }
+}
+
 /// A resolved template, as served and signed against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +115,8 @@ pub struct Template {
     pub id: String,
     pub version: String,
     pub kind: TemplateKind,
+    #[serde(default)]
+    pub signer: Signer,
     /// Application field (应用领域), e.g. 纳税服务.
     pub field: Text,
     pub title: Text,
@@ -105,6 +126,10 @@ pub struct Template {
     pub legal_basis: Vec<Text>,
     pub effective_from: Date,
     pub effective_to: Option<Date>,
+    /// What this version changed and on what authority, and where a date rests on less than a source says
+    /// (版本说明). Not part of the signed text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Text>,
     pub fields: Vec<FieldSpec>,
     pub preamble: Text,
     pub clauses: Vec<Text>,
@@ -120,6 +145,44 @@ impl Template {
     /// Whether the template may be used on `date`.
     pub fn in_force_on(&self, date: Date) -> bool {
         self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
+    }
+}
+
+/// A template in a list (`listTemplates()`, `GET /api/v1/templates`): one wire shape for both.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary<'a> {
+    pub id: &'a str,
+    pub version: &'a str,
+    pub kind: TemplateKind,
+    pub kind_label: Text,
+    pub signer: Signer,
+    pub signer_label: Text,
+    pub field: &'a Text,
+    pub title: &'a Text,
+    pub departments: &'a [Text],
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+    pub text_sha256: &'a str,
+}
+
+impl Template {
+    pub fn summary(&self) -> Summary<'_> {
+        let kind = self.kind;
+        let signer = self.signer;
+        Summary {
+            id: &self.id,
+            version: &self.version,
+            kind,
+            kind_label: Text { zh: kind.label(Lang::Zh).into(), en: kind.label(Lang::En).into() },
+            signer,
+            signer_label: Text { zh: signer.label(Lang::Zh).into(), en: signer.label(Lang::En).into() },
+            field: &self.field,
+            title: &self.title,
+            departments: &self.departments,
+            effective_from: self.effective_from,
+            effective_to: self.effective_to,
+            text_sha256: &self.text_sha256,
+        }
     }
 }
 

@@ -21,9 +21,15 @@ fn the_pilot_fields_and_other_kinds_are_covered() {
 #[test]
 fn every_template_has_the_fields_a_commitment_needs() {
     for template in all() {
-        for id in ["subject_name", "credit_code", "legal_rep", "confirm_read"] {
+        let (needed, absent): (&[&str], &str) = match template.signer {
+            Signer::Entity => (&["subject_name", "credit_code", "legal_rep", "confirm_read"], "person_name"),
+            // A person is named and identified by personal data only: no credit code to publish under.
+            Signer::Person => (&["person_name", "person_id", "confirm_read_person"], "credit_code"),
+        };
+        for id in needed {
             assert!(template.field_spec(id).is_some(), "{} lacks {id}", template.id);
         }
+        assert!(template.field_spec(absent).is_none(), "{} has {absent}", template.id);
         assert!(!template.departments.is_empty() && !template.legal_basis.is_empty(), "{}", template.id);
         assert!(template.clauses.len() >= 4, "{}", template.id);
         let blank = blank_text(template, Lang::Zh).text;
@@ -33,14 +39,17 @@ fn every_template_has_the_fields_a_commitment_needs() {
 
 #[test]
 fn lookup_by_id_and_version() {
-    assert_eq!(get("tax-service", None).unwrap().version, "1.1.0", "the newest");
+    assert_eq!(get("tax-service", None).unwrap().version, "1.2.0", "the newest");
     assert_eq!(get("tax-service", Some("1.0.0")).unwrap().id, "tax-service");
     let on = |text: &str| crate::calendar::Date::parse(text).unwrap();
     assert_eq!(get_in_force("tax-service", on("2026-12-01")).unwrap().version, "1.0.0");
-    assert_eq!(get_in_force("tax-service", on("2026-12-02")).unwrap().version, "1.1.0");
+    // 1.1.0 and 1.2.0 share their first day; the newer one is offered, and 1.1.0 ends that day.
+    assert_eq!(get_in_force("tax-service", on("2026-12-02")).unwrap().version, "1.2.0");
+    assert!(get("tax-service", Some("1.1.0")).unwrap().in_force_on(on("2026-12-02")));
+    assert!(!get("tax-service", Some("1.1.0")).unwrap().in_force_on(on("2026-12-03")));
     // Revised templates keep their old versions, so that what was signed under them verifies.
     for id in ["tax-service", "voluntary", "investment-project", "electricity", "accounting"] {
-        assert!(get(id, Some("1.0.0")).is_ok() && get(id, Some("1.1.0")).is_ok(), "{id}");
+        assert!(["1.0.0", "1.1.0", "1.2.0"].iter().all(|v| get(id, Some(v)).is_ok()), "{id}");
     }
     let investment = get("investment-project", Some("1.1.0")).unwrap();
     assert!(investment.departments.iter().any(|d| d.zh == "山西省行政审批服务管理局"));
@@ -69,4 +78,67 @@ fn a_template_is_in_force_only_within_its_dates() {
     let revised = get_in_force("credit-repair", Date::parse("2026-12-02").unwrap()).unwrap();
     assert_eq!(revised.version, "1.1.0");
     assert!(revised.preamble.zh.contains("失信认定") && !revised.preamble.zh.contains("行政处罚决定"));
+}
+
+#[test]
+fn templates_in_force_ask_only_what_the_law_does() {
+    let today = Date::parse("2026-12-02").unwrap();
+    let current: Vec<&Template> =
+        all().iter().filter(|t| t.in_force_on(today) && get_in_force(&t.id, today).is_ok_and(|n| n == *t)).collect();
+    assert!(current.len() >= 14, "{}", current.len());
+    for template in &current {
+        let text = blank_text(template, Lang::Zh).text;
+        // A record of any kind does not bar anyone; a list of seriously dishonest subjects does (国办发〔2020〕49号).
+        assert!(!text.contains("近三年内无严重违法失信行为记录"), "{}: {text}", template.id);
+        assert!(template.effective_from >= Date::parse("2020-02-20").unwrap());
+    }
+    for old in all().iter().filter(|t| t.effective_from < today) {
+        // No commencement date is claimed beyond the seed document's date of issue, and that is said.
+        assert!(old.effective_from != Date::parse("2020-03-01").unwrap(), "{}", old.id);
+    }
+    let first = get("food-drug", Some("1.0.0")).unwrap();
+    assert_eq!(first.effective_from.to_string(), "2020-02-20");
+    assert!(first.notes.iter().any(|n| n.zh.contains("晋政办发〔2020〕10号") && n.zh.contains("待核对")));
+    let law = blank_text(get_in_force("food-drug", today).unwrap(), Lang::Zh).text;
+    assert!(law.contains("未被列入严重失信主体名单"), "{law}");
+}
+
+#[test]
+fn the_certification_notice_states_the_authority_side() {
+    let notice = get_in_force("certification-notice", Date::parse("2026-12-02").unwrap()).unwrap();
+    assert_eq!(notice.version, "1.1.0");
+    let text = blank_text(notice, Lang::Zh).text;
+    for part in ["〔证明义务的设定依据〕", "〔证明内容〕", "不再索要该证明", "依法核查", "一式两份"]
+    {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    assert!(notice.legal_basis.iter().any(|b| b.zh.contains("国办发〔2020〕42号")));
+}
+
+#[test]
+fn people_have_templates_of_their_own() {
+    let people: Vec<&Template> = all().iter().filter(|t| t.signer == Signer::Person).collect();
+    for (id, field) in [("certification-notice-person", "证明事项"), ("real-estate-person", "不动产登记")] {
+        let template = people.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("no {id}"));
+        assert_eq!(template.field.zh, field);
+        let text = blank_text(template, Lang::Zh).text;
+        assert!(text.contains("本人〔姓名〕（公民身份号码：〔公民身份号码〕）") && !text.contains("本单位"), "{text}");
+        let summary = serde_json::to_value(template.summary()).unwrap();
+        assert_eq!(summary["signer"], "person");
+        assert_eq!(summary["signer_label"]["zh"], "个人");
+    }
+    assert_eq!(serde_json::to_value(get("tax-service", None).unwrap().summary()).unwrap()["signer"], "entity");
+}
+
+#[test]
+fn every_revision_is_listed_with_its_source() {
+    let table = include_str!("../../rules/SOURCES.md");
+    for template in all() {
+        let first_of_its_own = template.version == "1.0.0" && template.signer == Signer::Entity;
+        if !first_of_its_own {
+            let entry = format!("`{}@{}`", template.id, template.version);
+            assert!(table.contains(&entry), "rules/SOURCES.md does not list {entry}");
+            assert!(!template.notes.is_empty(), "{entry} says nothing of what it changed");
+        }
+    }
 }

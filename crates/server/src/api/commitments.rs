@@ -141,7 +141,7 @@ pub fn store_submission(
         credit_code: credit_code.clone(),
         template_id: signed.prepared.template.id.clone(),
         template_version: signed.prepared.template.version.clone(),
-        subject_name: signed.prepared.values.get("subject_name").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        subject_name: signed.subject_name(),
         signer_kid: signed.envelope.kid.clone(),
         signed_at: signed.signed_at.clone(),
         received_at: received_at.clone(),
@@ -418,6 +418,7 @@ pub async fn publications(
         template: blank(query.template),
         state: lifecycle,
         query: blank(query.q).map(|q| q.chars().take(100).collect()),
+        with_unlisted: false,
     };
     let db = state.db.clone();
     let (total, rows) = blocking(move || db.publications(&filter, offset, per_page).map_err(Problem::internal)).await?;

@@ -121,7 +121,9 @@ fn broken_commitment_record(
     department: &str,
     now_ms: u64,
 ) -> Option<NewRecord> {
-    if decision.action != xinnuo_core::decision::Action::Broken {
+    // Without a credit code (a person, or an entity before registration) there is no subject in the
+    // register to hold the record: the decision itself is the department's record.
+    if decision.action != xinnuo_core::decision::Action::Broken || target.credit_code.is_empty() {
         return None;
     }
     let decided_on = china_date(now_ms);

@@ -100,6 +100,7 @@ pub async fn commitments(
         template: None,
         state: lifecycle,
         query: query.search(),
+        with_unlisted: true,
     };
     let db = state.db.clone();
     let department = officer.department.clone();

@@ -3,42 +3,14 @@
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use xinnuo_core::template::{self, Lang, Template, TemplateKind, Text};
+use serde::Deserialize;
+use xinnuo_core::template::{self, Template};
 
 use crate::problem::Problem;
 
-#[derive(Serialize)]
-pub struct TemplateSummary {
-    id: &'static str,
-    version: &'static str,
-    kind: TemplateKind,
-    kind_label: Text,
-    field: &'static Text,
-    title: &'static Text,
-    effective_from: String,
-    effective_to: Option<String>,
-    text_sha256: &'static str,
-}
-
 /// `GET /api/v1/templates`: every template, every version.
-pub async fn list() -> Json<Vec<TemplateSummary>> {
-    Json(
-        template::all()
-            .iter()
-            .map(|t| TemplateSummary {
-                id: &t.id,
-                version: &t.version,
-                kind: t.kind,
-                kind_label: Text { zh: t.kind.label(Lang::Zh).into(), en: t.kind.label(Lang::En).into() },
-                field: &t.field,
-                title: &t.title,
-                effective_from: t.effective_from.to_string(),
-                effective_to: t.effective_to.map(|d| d.to_string()),
-                text_sha256: &t.text_sha256,
-            })
-            .collect(),
-    )
+pub async fn list() -> Json<Vec<template::Summary<'static>>> {
+    Json(template::all().iter().map(Template::summary).collect())
 }
 
 #[derive(Deserialize)]
