@@ -117,3 +117,40 @@ test("the app is served with a fallback to index.html", async () => {
   const wasm = await fetch(`${base}/app_bg.wasm`);
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
 });
+
+/** GET `path` with exactly these request headers (no client-side decoding): status, headers and raw bytes. */
+function rawGet(path, headers) {
+  return new Promise((resolve, reject) => {
+    request(new URL(path, base), { headers }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject).end();
+  });
+}
+
+test("static files travel compressed (Brotli, else gzip, else as they are); API answers too", async () => {
+  const { brotliDecompressSync, gunzipSync } = await import("node:zlib");
+  const plain = await rawGet("/app_bg.wasm", {});
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers["content-encoding"], undefined);
+  assert.equal(plain.headers["content-type"], "application/wasm");
+  const brotli = await rawGet("/app_bg.wasm", { "accept-encoding": "gzip, deflate, br" });
+  assert.equal(brotli.headers["content-encoding"], "br");
+  assert.equal(brotli.headers["content-type"], "application/wasm");
+  assert.match(brotli.headers.vary ?? "", /accept-encoding/i);
+  assert.ok(brotli.body.length < plain.body.length / 2, `${brotli.body.length} of ${plain.body.length} bytes`);
+  assert.ok(brotliDecompressSync(brotli.body).equals(plain.body), "the same file once decoded");
+  const gzip = await rawGet("/app_bg.wasm", { "accept-encoding": "gzip" });
+  assert.equal(gzip.headers["content-encoding"], "gzip");
+  assert.ok(gunzipSync(gzip.body).equals(plain.body));
+  // The page itself (and the app's route fallback) too.
+  const page = await rawGet("/", { "accept-encoding": "br" });
+  assert.equal(page.headers["content-encoding"], "br");
+  assert.match(brotliDecompressSync(page.body).toString(), /<html/);
+  // API JSON is compressed on the fly for clients that ask.
+  const templates = await rawGet("/api/v1/templates", { "accept-encoding": "gzip" });
+  assert.equal(templates.headers["content-encoding"], "gzip");
+  assert.ok(JSON.parse(gunzipSync(templates.body).toString()).length >= 15);
+  assert.equal((await rawGet("/api/v1/templates", {})).headers["content-encoding"], undefined);
+});

@@ -139,3 +139,21 @@ test("batch: the example list explains every situation", async () => {
   for (const text of ["科学计数法", "试点", "组织机构代码", "不允许的字母"]) assert.ok(table.includes(text), text);
   await context.close();
 });
+
+test("while its code loads, the page shows its real frame (header, sections, a skeleton), then the app", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/app_bg.wasm", async (route) => { await held; await route.continue(); });
+  await page.goto(base);
+  await page.locator("header.top nav a", { hasText: "填写承诺书" }).waitFor();
+  assert.equal(await page.locator("header.top h1").textContent(), "信诺 · 信用承诺与代码检查");
+  assert.equal(await page.locator(".skeleton[aria-busy=true]").count(), 1);
+  assert.equal(await page.locator("#code-input").count(), 0, "the app has not started yet");
+  release();
+  await page.locator("#code-input").waitFor();
+  assert.equal(await page.locator(".skeleton").count(), 0, "the app replaced the frame");
+  assert.equal(await page.locator("header.top").count(), 1, "one header, not two");
+  await context.close();
+});

@@ -100,6 +100,11 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   await receipt.waitFor({ timeout: 30_000 });
   assert.match(await receipt.textContent(), /已提交，回执序号 #\d+/);
   assert.match(await page.locator("#receipt-key-status").textContent(), /密钥未核验/);
+  assert.match(await page.locator("#receipt-received-at").textContent(), /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间）$/);
+  // The form starts again empty, and nothing in it is marked until it is touched.
+  assert.match(await page.locator("#receipt-next").textContent(), /再填一份/);
+  assert.equal(await page.getByLabel("承诺主体名称").inputValue(), "");
+  assert.equal(await page.locator(".field-error").count(), 0, "no field is marked after a successful submission");
   const submissionId = (await page.locator("#receipt-id").textContent()).trim();
   assert.match(submissionId, /^[0-9a-f]{64}$/);
   const download = page.waitForEvent("download");
@@ -135,7 +140,14 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.equal(await visitor.page.locator("#verify-text").textContent(), publicText);
   assert.match(await visitor.page.locator("#verify-withheld").textContent(), /1 项以加盐摘要签署/);
   assert.equal((await visitor.page.locator("#verify-fingerprint").textContent()).trim(), fingerprint);
-  assert.match(await visitor.page.locator("#verify-receipt").textContent(), /^#\d+ · \d{4}-/);
+  // Times as people read them, in Beijing; the exact UTC value stays in the <time> element.
+  assert.match(await visitor.page.locator("#verify-receipt").textContent(), /^#\d+ · \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间） · /);
+  const signedAt = visitor.page.locator("#verify-signed-at time");
+  assert.match(await signedAt.textContent(), /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间）$/);
+  const utc = await signedAt.getAttribute("datetime");
+  assert.match(utc, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  const beijingHour = (new Date(utc).getUTCHours() + 8) % 24;
+  assert.match(await signedAt.textContent(), new RegExp(` ${String(beijingHour).padStart(2, "0")}:`));
 
   // Offline, from the downloaded file; then a tampered copy fails.
   await visitor.page.getByRole("link", { name: "验证" }).click();
@@ -180,6 +192,10 @@ test("the form offers each template once, in the version in force, and a person'
   assert.equal(new Set(options).size, options.length, `each template once: ${options}`);
   assert.match(await page.locator(".template-meta").textContent(), /tax-service 1\.2\.0/);
   assert.match(await page.locator(".template-notes").textContent(), /未被列入严重失信主体名单/);
+  // Tabbing through empty fields marks nothing.
+  await page.getByLabel("承诺主体名称").focus();
+  for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
+  assert.equal(await page.locator(".field-error").count(), 0);
   await page.locator("#template-select").selectOption("certification-notice-person");
   await page.getByLabel("公民身份号码").waitFor();
   assert.equal(await page.getByLabel("统一社会信用代码", { exact: true }).count(), 0);

@@ -120,6 +120,14 @@ test("static mode: the app on export-static output from a plain static file serv
   const dir = await mkdtemp(join(tmpdir(), "xinnuo-static-"));
   const out = execFileSync(process.env.XINNUO_SERVER_BIN, ["export-static", dir, "--db", process.env.XINNUO_DB, "--dist", "dist"], { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
   assert.match(out, /exported: \d+ subjects/);
+  // Every file a static host serves has its precompressed forms beside it, of the final content.
+  const { brotliDecompressSync, gunzipSync } = await import("node:zlib");
+  for (const file of ["index.html", "app_bg.wasm", "data/publications.json", "data/subjects/index.json"]) {
+    const plainBytes = await readFile(join(dir, file));
+    assert.ok(brotliDecompressSync(await readFile(join(dir, `${file}.br`))).equals(plainBytes), `${file}.br`);
+    assert.ok(gunzipSync(await readFile(join(dir, `${file}.gz`))).equals(plainBytes), `${file}.gz`);
+  }
+  assert.match(brotliDecompressSync(await readFile(join(dir, "index.html.br"))).toString(), /xinnuo-data-source/);
   const server = await serveFiles((path) => join(dir, path === "/" ? "index.html" : decodeURIComponent(path)));
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -168,13 +176,20 @@ test("static mode: the app on export-static output from a plain static file serv
 test("a new version is announced and applied only on the user's click, and the draft survives it", async () => {
   const swPath = new URL("../dist/sw.js", import.meta.url);
   const original = await readFile(swPath, "utf8");
+  const originalBrotli = await readFile(new URL("../dist/sw.js.br", import.meta.url));
+  const originalGzip = await readFile(new URL("../dist/sw.js.gz", import.meta.url));
   const context = await browser.newContext();
   const page = await openPage(context, "#/commit");
   await waitForServiceWorker(page);
   try {
     await page.getByLabel("承诺主体名称").fill("晋示例升级前草稿有限公司");
     await page.waitForTimeout(400);
-    await writeFile(swPath, original.replace(/const VERSION = "([^"]+)"/, 'const VERSION = "$1-next"'));
+    // A new release: the worker and its precompressed copies (which browsers are sent) all change.
+    const next = original.replace(/const VERSION = "([^"]+)"/, 'const VERSION = "$1-next"');
+    const { brotliCompressSync, gzipSync } = await import("node:zlib");
+    await writeFile(swPath, next);
+    await writeFile(new URL("../dist/sw.js.br", import.meta.url), brotliCompressSync(next));
+    await writeFile(new URL("../dist/sw.js.gz", import.meta.url), gzipSync(next));
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     const banner = page.locator("#update-banner");
     await banner.waitFor({ timeout: 30_000 });
@@ -185,6 +200,8 @@ test("a new version is announced and applied only on the user's click, and the d
     assert.equal(await page.locator("#update-banner").count(), 0);
   } finally {
     await writeFile(swPath, original);
+    await writeFile(new URL("../dist/sw.js.br", import.meta.url), originalBrotli);
+    await writeFile(new URL("../dist/sw.js.gz", import.meta.url), originalGzip);
     await context.close();
   }
 });

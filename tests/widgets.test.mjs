@@ -196,12 +196,13 @@ test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resi
   const context = await browser.newContext();
   const wasm = recordWasm(context);
   const page = await context.newPage();
-  const cspErrors = [];
-  page.on("console", (message) => { if (/Content Security Policy/.test(message.text())) cspErrors.push(message.text()); });
   await page.goto(strict);
   assert.equal(await page.evaluate(async () => {
     try { await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); return "compiled"; } catch { return "blocked"; }
   }), "blocked", "the host page itself cannot run wasm");
+  // From here on (the refusal just provoked aside), neither the page nor the embed breaks its policy.
+  const cspErrors = [];
+  page.on("console", (message) => { if (/Content Security Policy/.test(message.text())) cspErrors.push(message.text()); });
   const frame = page.frameLocator("#code-check iframe");
   await frame.locator("#code-input").fill("91350100M000100Y43");
   await frame.locator("#verdict", { hasText: "有效" }).waitFor();
@@ -209,6 +210,7 @@ test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resi
   const height = await page.locator("#code-check iframe").evaluate((el) => el.getBoundingClientRect().height);
   assert.ok(height > 200, `the iframe grew to its content (${height}px)`);
   assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"], "a code check alone loads the smallest module");
+  assert.deepEqual(cspErrors, []);
   await context.close();
 });
 
@@ -287,6 +289,17 @@ test("the server answers CORS only for configured origins", async () => {
   assert.equal(allowed.headers.get("access-control-allow-origin"), demoOrigin);
   const other = await fetch(`${base}/api/v1/templates`, { headers: { origin: "https://evil.example" } });
   assert.equal(other.headers.get("access-control-allow-origin"), null);
+  // A preflight from a foreign origin is refused; an allowed one never allows credentials.
+  const preflight = (origin) => fetch(`${base}/api/v1/commitments`, { method: "OPTIONS",
+    headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+  const foreign = await preflight("https://evil.example");
+  assert.equal(foreign.headers.get("access-control-allow-origin"), null);
+  const friendly = await preflight(demoOrigin);
+  assert.equal(friendly.headers.get("access-control-allow-origin"), demoOrigin);
+  assert.match(friendly.headers.get("access-control-allow-methods") ?? "", /POST/);
+  for (const response of [allowed, foreign, friendly]) {
+    assert.equal(response.headers.get("access-control-allow-credentials"), null, "credentials are never allowed");
+  }
   const wasm = await fetch(`${base}/widgets/xinnuo_widgets_bg.wasm`, { method: "HEAD" });
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   assert.equal(wasm.headers.get("cache-control"), "no-cache");

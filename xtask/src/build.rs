@@ -114,22 +114,72 @@ pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static
     list
 }
 
-/// Raw and gzip sizes of files downloaded together (each compressed on its own, as served).
-pub fn total_size(paths: &[PathBuf]) -> Result<(u64, u64)> {
-    let mut total = (0, 0);
+/// Kinds of file worth compressing (images and fonts are compressed already).
+const COMPRESSIBLE: &[&str] = &["html", "js", "mjs", "css", "wasm", "json", "svg", "webmanifest", "txt"];
+
+/// Writes `FILE.br` (Brotli, quality 11) and `FILE.gz` (gzip -9) beside every compressible file of `dir`, so
+/// that the server (tower-http's precompressed `ServeDir`), `export-static` and any static host send the
+/// compressed bytes without compressing on each request. Run after the service worker lists the shell: the
+/// browser decodes, so the worker caches the plain files.
+pub fn precompress(dir: &Path) -> Result {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if !COMPRESSIBLE.contains(&extension) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let (brotli, gzip) = compressed(&bytes)?;
+            for (suffix, body) in [("br", brotli), ("gz", gzip)] {
+                let target = path.with_file_name(format!("{name}.{suffix}"));
+                std::fs::write(&target, body).map_err(|e| format!("{}: {e}", target.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Brotli (quality 11, 4 MiB window) and gzip (-9) of `bytes`.
+pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut brotli = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 11, 22);
+        writer.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).map_err(|e| e.to_string())?;
+    Ok((brotli, encoder.finish().map_err(|e| e.to_string())?))
+}
+
+/// Raw, gzip and Brotli sizes of files downloaded together (each compressed on its own, as served).
+pub fn total_size(paths: &[PathBuf]) -> Result<(u64, u64, u64)> {
+    let mut total = (0, 0, 0);
     for path in paths {
-        let (raw, gzip) = gzip_size(path)?;
-        total = (total.0 + raw, total.1 + gzip);
+        let (raw, gzip, brotli) = compressed_sizes(path)?;
+        total = (total.0 + raw, total.1 + gzip, total.2 + brotli);
     }
     Ok(total)
 }
 
-pub fn gzip_size(path: &Path) -> Result<(u64, u64)> {
+/// A file's size raw, gzip -9 and Brotli 11 (its precompressed `.br` when the build wrote one).
+pub fn compressed_sizes(path: &Path) -> Result<(u64, u64, u64)> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&bytes).map_err(|e| e.to_string())?;
-    let compressed = encoder.finish().map_err(|e| e.to_string())?;
-    Ok((bytes.len() as u64, compressed.len() as u64))
+    let gzip = encoder.finish().map_err(|e| e.to_string())?.len() as u64;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let brotli = match std::fs::metadata(path.with_file_name(format!("{name}.br"))) {
+        Ok(meta) => meta.len(),
+        Err(_) => compressed(&bytes)?.0.len() as u64,
+    };
+    Ok((bytes.len() as u64, gzip, brotli))
 }
 
 /// The widget builds, smallest first: (cargo features, output name, the widgets it has).
@@ -169,14 +219,16 @@ pub fn build_all() -> Result<Artefacts> {
     }
     write_widget_styles(&dist)?;
     write_service_worker(&dist)?;
+    precompress(&dist)?;
 
     run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
     let server = root.join("target/server/xinnuo-server");
 
-    eprintln!("\nsizes (raw / gzip -9):");
+    eprintln!("\nsizes (raw / gzip -9 / brotli 11, as served):");
     for (label, paths, _) in downloads(&dist, &pkg) {
-        let (raw, gzip) = total_size(&paths)?;
-        eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB", raw as f64 / 1024.0, gzip as f64 / 1024.0);
+        let (raw, gzip, brotli) = total_size(&paths)?;
+        let kb = |bytes: u64| bytes as f64 / 1024.0;
+        eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
     }
     eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
     Ok(Artefacts { dist, pkg, server })

@@ -87,6 +87,9 @@ add_header Referrer-Policy "no-referrer" always;
 add_header X-Content-Type-Options "nosniff" always;
 add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
 types { application/wasm wasm; }
+# Every file has FILE.br and FILE.gz beside it: send them to browsers that accept them.
+gzip_static on;      # ngx_http_gzip_static_module
+brotli_static on;    # the ngx_brotli module, where it is installed
 
 # Apache (.htaccess or <Directory>, mod_headers)
 Header always set Content-Security-Policy "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -95,6 +98,27 @@ Header always set Referrer-Policy "no-referrer"
 Header always set X-Content-Type-Options "nosniff"
 Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"
 AddType application/wasm .wasm
+# Every file has FILE.br and FILE.gz beside it: send them to browsers that accept them (mod_rewrite).
+RewriteEngine On
+RewriteCond "%{HTTP:Accept-Encoding}" "br"
+RewriteCond "%{REQUEST_FILENAME}.br" -f
+RewriteRule "^(.+)$" "$1.br" [QSA]
+RewriteCond "%{HTTP:Accept-Encoding}" "gzip"
+RewriteCond "%{REQUEST_FILENAME}.gz" -f
+RewriteRule "^(.+)$" "$1.gz" [QSA]
+RewriteRule "\.(js|mjs)\.(br|gz)$" "-" [T=text/javascript,E=no-gzip:1,E=no-brotli:1]
+RewriteRule "\.wasm\.(br|gz)$" "-" [T=application/wasm,E=no-gzip:1,E=no-brotli:1]
+RewriteRule "\.html\.(br|gz)$" "-" [T=text/html,E=no-gzip:1,E=no-brotli:1]
+RewriteRule "\.json\.(br|gz)$" "-" [T=application/json,E=no-gzip:1,E=no-brotli:1]
+RewriteRule "\.css\.(br|gz)$" "-" [T=text/css,E=no-gzip:1,E=no-brotli:1]
+<FilesMatch "\.br$">
+  Header set Content-Encoding br
+  Header append Vary Accept-Encoding
+</FilesMatch>
+<FilesMatch "\.gz$">
+  Header set Content-Encoding gzip
+  Header append Vary Accept-Encoding
+</FilesMatch>
 "#;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod committer;
 pub mod db;
 pub mod headers;
 pub mod holidays;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub admin: Arc<AdminGate>,
     /// Slots for CPU-heavy batch work (`codes:check`), two per core.
     pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Stores verified submissions in groups (one transaction for all that wait).
+    pub committer: committer::Committer,
 }
 
 impl AppState {
@@ -53,9 +56,11 @@ impl AppState {
         // Schedules imported after the build count from the first request.
         crate::holidays::load(&db)?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let server_key = Arc::new(server_key);
         Ok(Self {
+            committer: committer::Committer::start(db.clone(), server_key.clone()),
             db,
-            server_key: Arc::new(server_key),
+            server_key,
             admin: Arc::new(AdminGate::new(admin_token)),
             heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
         })
@@ -176,7 +181,12 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
                     axum::http::StatusCode::REQUEST_TIMEOUT,
                     std::time::Duration::from_secs(30),
                 ))
-                .layer(api_cors(allow_origins)),
+                .layer(api_cors(allow_origins))
+                // JSON answers compressed for clients that ask (gzip, Brotli at a fast level).
+                .layer(
+                    tower_http::compression::CompressionLayer::new()
+                        .quality(tower_http::compression::CompressionLevel::Fastest),
+                ),
         )
         // Any other API path (another version, a typo) is a problem, never the app's page.
         .route("/api/{*rest}", axum::routing::any(api_not_found))
@@ -184,7 +194,8 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
         .with_state(state);
     app = match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
-            let index = ServeFile::new(dist.join("index.html"));
+            // `FILE.br` / `FILE.gz` written by the build are sent to clients that accept them.
+            let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
             // Static files are public: any page may load the widgets (module scripts are fetched with CORS).
             // `no-cache` revalidates every time (ETag), so a new version is seen at once.
             let files = tower::ServiceBuilder::new()
@@ -196,7 +207,7 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
                 ))
-                .service(ServeDir::new(dist).fallback(index));
+                .service(ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index));
             app.fallback_service(files)
         }
         None => app.fallback(app_not_built),

@@ -75,6 +75,19 @@ pub struct CommitmentRow {
     pub department: Option<String>,
 }
 
+/// A submission's receipt as stored: what its submitter is answered.
+#[derive(Debug, Clone)]
+pub struct StoredReceipt {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: KeyStatus,
+    /// The receipt JWS (flattened JSON).
+    pub receipt: String,
+    /// Stored now, not found stored before.
+    pub created: bool,
+}
+
 /// Which commitments a publication list shows.
 #[derive(Debug, Default)]
 pub struct PublicationFilter {
@@ -431,58 +444,80 @@ impl Db {
         })
     }
 
-    /// Stores a submission with its receipt, atomically; a known submission returns its stored row.
-    /// `receipt_for(sequence, key_status)` signs the receipt. Returns the row and whether it is new.
-    pub fn store_commitment(
+    /// Stores submissions with their receipts in one transaction; a known submission (stored before, or
+    /// earlier in the batch) gets its stored receipt. `sign(new, sequence, key_status)` signs each receipt.
+    /// Answers in the order given.
+    pub fn store_commitments(
         &self,
-        new: NewCommitment,
-        receipt_for: impl FnOnce(u64, KeyStatus) -> Result<String, String>,
-    ) -> Result<(CommitmentRow, bool), DbError> {
+        batch: &[&NewCommitment],
+        sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
+    ) -> Result<Vec<StoredReceipt>, DbError> {
         self.with(|c| {
             let transaction = c.transaction()?;
-            let existing = transaction
-                .prepare_cached(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE submission_id = ?1"))?
-                .query_row([&new.submission_id], commitment_row)
-                .optional()?;
-            if let Some(row) = existing {
-                return Ok((row, false));
-            }
-            let status = key_status(&transaction, &new.signer_kid, &new.credit_code)?;
-            let sequence: i64 =
+            let mut next: i64 =
                 transaction
                     .query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", [], |row| row.get(0))?;
-            let receipt = receipt_for(sequence as u64, status).map_err(DbError::Other)?;
-            transaction
-                .prepare_cached(
-                    "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable, lifecycle,
-                     subject_name, department)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
-                )?
-                .execute(params![
-                    sequence,
-                    new.submission_id,
-                    new.credit_code,
-                    new.template_id,
-                    new.template_version,
-                    new.signer_kid,
-                    new.signed_at,
-                    new.received_at,
-                    key_status_name(status),
-                    new.envelope,
+            let mut stored = Vec::with_capacity(batch.len());
+            for new in batch {
+                let existing = transaction
+                    .prepare_cached(
+                        "SELECT sequence, received_at, key_status, receipt FROM commitments WHERE submission_id = ?1",
+                    )?
+                    .query_row([&new.submission_id], |row| {
+                        Ok(StoredReceipt {
+                            submission_id: new.submission_id.clone(),
+                            sequence: row.get::<_, i64>(0)? as u64,
+                            received_at: row.get(1)?,
+                            key_status: key_status_from(&row.get::<_, String>(2)?),
+                            receipt: row.get(3)?,
+                            created: false,
+                        })
+                    })
+                    .optional()?;
+                if let Some(existing) = existing {
+                    stored.push(existing);
+                    continue;
+                }
+                let status = key_status(&transaction, &new.signer_kid, &new.credit_code)?;
+                let receipt = sign(new, next as u64, status).map_err(DbError::Other)?;
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable,
+                         lifecycle, subject_name, department)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
+                    )?
+                    .execute(params![
+                        next,
+                        new.submission_id,
+                        new.credit_code,
+                        new.template_id,
+                        new.template_version,
+                        new.signer_kid,
+                        new.signed_at,
+                        new.received_at,
+                        key_status_name(status),
+                        new.envelope,
+                        receipt,
+                        new.masked,
+                        new.subject_name,
+                        new.department
+                    ])?;
+                transaction
+                    .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
+                    .execute(params![new.submission_id, new.disclosures])?;
+                stored.push(StoredReceipt {
+                    submission_id: new.submission_id.clone(),
+                    sequence: next as u64,
+                    received_at: new.received_at.clone(),
+                    key_status: status,
                     receipt,
-                    new.masked,
-                    new.subject_name,
-                    new.department
-                ])?;
-            transaction
-                .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
-                .execute(params![new.submission_id, new.disclosures])?;
-            let row = transaction
-                .prepare_cached(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE sequence = ?1"))?
-                .query_row([sequence], commitment_row)?;
+                    created: true,
+                });
+                next += 1;
+            }
             transaction.commit()?;
-            Ok((row, true))
+            Ok(stored)
         })
     }
 

@@ -391,11 +391,12 @@ pub fn export_static(
         } else {
             html.replacen("</head>", &format!("  {meta}\n</head>"), 1)
         };
-        std::fs::write(&index, html).map_err(|e| io(&index, e))?;
+        // The copied `index.html.br` / `.gz` are of the page before the change: written anew.
+        write_with_compressed(&index, html.as_bytes())?;
     }
     let write = |path: std::path::PathBuf, value: &Value| -> Result<(), String> {
         let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-        std::fs::write(&path, text).map_err(|e| io(&path, e))
+        write_with_compressed(&path, text.as_bytes())
     };
     let (total, rows) = db.search_subjects("", 0, u32::MAX).map_err(|e| e.to_string())?;
     let mut index = Vec::new();
@@ -450,6 +451,28 @@ pub fn export_static(
         }),
     )?;
     Ok(rows.len())
+}
+
+/// Writes `path` and, beside it, `path.br` and `path.gz`, for hosts that serve precompressed files (the README
+/// gives the nginx and Apache lines).
+fn write_with_compressed(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let io = |path: &std::path::Path, e: std::io::Error| format!("{}: {e}", path.display());
+    std::fs::write(path, bytes).map_err(|e| io(path, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let mut brotli = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 9, 22);
+        writer.write_all(bytes).map_err(|e| io(path, e))?;
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(bytes).map_err(|e| io(path, e))?;
+    let gzip = gzip.finish().map_err(|e| io(path, e))?;
+    for (suffix, body) in [("br", brotli), ("gz", gzip)] {
+        let target = path.with_file_name(format!("{name}.{suffix}"));
+        std::fs::write(&target, body).map_err(|e| io(&target, e))?;
+    }
+    Ok(())
 }
 
 fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<(), String> {

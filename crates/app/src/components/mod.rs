@@ -4,4 +4,5 @@ pub mod issue_list;
 pub mod objection_panel;
 pub mod parts_table;
 pub mod repair_panel;
+pub mod time;
 pub mod verification;

@@ -5,6 +5,7 @@ use xinnuo_core::envelope;
 use yew::prelude::*;
 
 use crate::components::field_input::text_lang;
+use crate::components::time::BeijingTime;
 use crate::i18n::Lang;
 use crate::route::Route;
 
@@ -45,8 +46,8 @@ pub fn Verification(props: &Props) -> Html {
                 <dl class="facts">
                     <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ receipt.receipt.submission_id.clone() }</code></dd>
                     <dt>{ lang.pick("服务器回执", "Server receipt") }</dt>
-                    <dd id="verify-receipt">{ format!("#{} · {} · {}", receipt.receipt.sequence, receipt.receipt.received_at,
-                        lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
+                    <dd id="verify-receipt">{ format!("#{} · ", receipt.receipt.sequence) }<BeijingTime {lang} at={receipt.receipt.received_at.clone()} />
+                        { format!(" · {}", lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
                     <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
                     <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.receipt.signer_kid) }</code></dd>
                     <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
@@ -58,14 +59,14 @@ pub fn Verification(props: &Props) -> Html {
                 <dl class="facts">
                     <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
                     <dd><code class="fingerprint" id="verify-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></dd>
-                    <dt>{ lang.pick("签名时间（签名设备的时钟，以服务器接收时间为准）", "Signed at (the signing device's clock; the server's time of receipt counts)") }</dt><dd id="verify-signed-at">{ signed.signed_at.clone() }</dd>
+                    <dt>{ lang.pick("签名时间（签名设备的时钟，以服务器接收时间为准）", "Signed at (the signing device's clock; the server's time of receipt counts)") }</dt><dd id="verify-signed-at"><BeijingTime {lang} at={signed.signed_at.clone()} /></dd>
                     <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ signed.envelope.submission_id.clone() }</code></dd>
                     <dt>{ lang.pick("模板", "Template") }</dt>
                     <dd>{ format!("{} {} (SHA-256 {}…)", signed.prepared.template.id, signed.prepared.template.version, &signed.prepared.template.text_sha256[..16]) }</dd>
                     if let Some(Ok(receipt)) = &report.receipt {
                         <dt>{ lang.pick("服务器回执（序号 · 接收时间 · 密钥状态）", "Server receipt (number · received at · key status)") }</dt>
-                        <dd id="verify-receipt">{ format!("#{} · {} · {}", receipt.receipt.sequence, receipt.receipt.received_at,
-                            lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
+                        <dd id="verify-receipt">{ format!("#{} · ", receipt.receipt.sequence) }<BeijingTime {lang} at={receipt.receipt.received_at.clone()} />
+                            { format!(" · {}", lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
                         <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
                         <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
                     }

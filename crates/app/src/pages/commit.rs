@@ -326,8 +326,12 @@ pub fn CommitPage(props: &Props) -> Html {
         })
     };
     let on_blur = {
-        let touched = touched.clone();
+        let (touched, values) = (touched.clone(), values.clone());
+        // Leaving a field judges what was typed; tabbing through an empty one marks nothing.
         Callback::from(move |name: String| {
+            if values.get(&name).is_none_or(xinnuo_core::template::is_blank) {
+                return;
+            }
             let mut seen = (*touched).clone();
             if seen.insert(name) {
                 touched.set(seen);
@@ -356,6 +360,10 @@ pub fn CommitPage(props: &Props) -> Html {
         let (filled, signing_kid, passphrase, phase, show_all, keys) =
             (filled.clone(), signing_kid.clone(), passphrase.clone(), phase.clone(), show_all.clone(), keys.clone());
         let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
+        let touched = touched.clone();
+        // A repair form starts again from what the record prefilled; any other form starts empty.
+        let start_values =
+            if repair { props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default() } else { BTreeMap::new() };
         let title = template.title.zh.clone();
         let valid = prepared.is_ok();
         Callback::from(move |event: SubmitEvent| {
@@ -369,6 +377,7 @@ pub fn CommitPage(props: &Props) -> Html {
             phase.set(Phase::Signing);
             let (filled, passphrase, phase, title) = (filled.clone(), passphrase.clone(), phase.clone(), title.clone());
             let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
+            let (touched, show_all, start_values) = (touched.clone(), show_all.clone(), start_values.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
                 let (signed, submission_id) = match sign(&filled, &kid, &passphrase).await {
@@ -415,7 +424,10 @@ pub fn CommitPage(props: &Props) -> Html {
                     set_current_draft(&fresh);
                 }
                 draft_id.set(fresh);
-                values.set(BTreeMap::new());
+                // The next form is a fresh one: nothing in it is marked until the person touches it.
+                values.set(start_values);
+                touched.set(HashSet::new());
+                show_all.set(false);
                 phase.set(Phase::Submitting);
                 sync::flush().await;
                 let stored = db::item(&item.submission_id).await.ok().flatten().unwrap_or(item);
@@ -602,7 +614,7 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
                     <p class="receipt-title">{ format!("{} #{}", lang.pick("已提交，回执序号", "Submitted, receipt number"), item.sequence.unwrap_or_default()) }</p>
                     <dl>
                         <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="receipt-id">{ item.submission_id.clone() }</code></dd>
-                        <dt>{ lang.pick("接收时间", "Received at") }</dt><dd>{ item.received_at.clone().unwrap_or_default() }</dd>
+                        <dt>{ lang.pick("接收时间", "Received at") }</dt><dd><crate::components::time::BeijingTime {lang} at={item.received_at.clone().unwrap_or_default()} id="receipt-received-at" /></dd>
                         <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&status_zh, &status_en).to_owned() }</dd>
                     </dl>
                     <div class="row">
@@ -610,6 +622,7 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
                         <a class="button" href={Route::Verify(Some(item.submission_id.clone())).href()}>{ lang.pick("验证", "Verify") }</a>
                         <button type="button" onclick={on_download}>{ lang.pick("下载签名文件", "Download signed file") }</button>
                     </div>
+                    <p class="muted" id="receipt-next">{ lang.pick("表单已清空，可以再填一份。", "The form is empty again: you may fill in another.") }</p>
                 </div>
             }
         }

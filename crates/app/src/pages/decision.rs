@@ -92,13 +92,13 @@ pub fn DecisionPage(props: &Props) -> Html {
                 <dt>{ "决定事项" }</dt><dd id="decision-action">{ d.action.label_zh() }{ format!("（{}）", d.state_label_zh) }</dd>
                 <dt>{ "决定对象编号" }</dt><dd><code>{ &d.target }</code></dd>
                 <dt>{ "理由或核查结论" }</dt><dd id="decision-reason">{ if d.reason.is_empty() { "—" } else { &d.reason } }</dd>
-                <dt>{ "作出时间" }</dt><dd>{ &d.decided_at }</dd>
+                <dt>{ "作出时间" }</dt><dd><crate::components::time::BeijingTime lang={crate::i18n::Lang::Zh} at={d.decided_at.clone()} /></dd>
                 <dt>{ "签名密钥指纹" }</dt><dd><code class="fingerprint">{ &d.officer_fingerprint }</code></dd>
             </dl>
             <footer class="print-footer">
                 <div class="print-facts">
                     <div>{ "决定编号：" }<code>{ &d.decision_id }</code></div>
-                    <div>{ format!("服务器回执：#{} · {}", d.sequence, d.received_at) }</div>
+                    <div>{ format!("服务器回执：#{} · {}", d.sequence, crate::components::time::beijing(&d.received_at, crate::i18n::Lang::Zh)) }</div>
                     <div>{ format!("签名算法 Ed25519；密钥 {}", envelope::fingerprint_groups(&d.officer_kid)) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="decision-url">{ url.clone() }</span></div>
                 </div>

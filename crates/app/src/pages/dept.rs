@@ -281,7 +281,7 @@ fn decision_line(decision: &DeptDecision, trusted: &TrustedServerKeys, lang: Lan
     let reason = if decision.reason.is_empty() { String::new() } else { format!("：{}", decision.reason) };
     let text = format!(
         "{} · {} · {}{reason} · {check}",
-        decision.received_at.get(..16).unwrap_or(&decision.received_at).replace('T', " "),
+        crate::components::time::beijing(&decision.received_at, lang),
         decision.department,
         lang.pick(decision.action.label_zh(), decision.action.label_en()),
     );

@@ -351,7 +351,7 @@ fn outbox_item(
     });
     html! {
         <li class={classes!("outbox-item", format!("state-{:?}", item.state).to_lowercase())} data-id={item.submission_id.clone()}>
-            <div><strong>{ item.title.clone() }</strong>{ format!(" · {} · {}", item.credit_code, item.created_at.get(..19).unwrap_or(&item.created_at)) }</div>
+            <div><strong>{ item.title.clone() }</strong>{ format!(" · {} · ", item.credit_code) }<crate::components::time::BeijingTime {lang} at={item.created_at.clone()} /></div>
             <div class="state">{ lang.pick(zh, en) }
                 if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
             </div>

@@ -68,7 +68,11 @@ pub fn PrintPage(props: &Props) -> Html {
     let rendered = signed.render_masked(text_lang(Lang::Zh), &report.masked);
     let body = rendered.text.split_once("\n\n").map_or(rendered.text.as_str(), |(_, rest)| rest).to_owned();
     let receipt = match &report.receipt {
-        Some(Ok(receipt)) => format!("#{} · {}", receipt.receipt.sequence, receipt.receipt.received_at),
+        Some(Ok(receipt)) => format!(
+            "#{} · {}",
+            receipt.receipt.sequence,
+            crate::components::time::beijing(&receipt.receipt.received_at, Lang::Zh)
+        ),
         _ => lang.pick("无有效回执", "no valid receipt").to_owned(),
     };
     let on_print = Callback::from(|_| {
@@ -86,14 +90,18 @@ pub fn PrintPage(props: &Props) -> Html {
             <h1 class="print-title">{ rendered.title.clone() }</h1>
             <pre class="print-text">{ body }</pre>
             <div class="sign-boxes">
-                <div class="sign-box">{ "法定代表人（负责人）签字：" }</div>
-                <div class="sign-box seal">{ "（单位盖章）" }</div>
+                if signed.prepared.template.signer == xinnuo_core::template::Signer::Person {
+                    <div class="sign-box">{ "承诺人签字：" }</div>
+                } else {
+                    <div class="sign-box">{ "法定代表人（负责人）签字：" }</div>
+                    <div class="sign-box seal">{ "（单位盖章）" }</div>
+                }
             </div>
             <footer class="print-footer">
                 <div class="print-facts">
                     <div>{ "电子签名密钥指纹：" }<code class="fingerprint" id="print-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></div>
                     <div>{ "提交编号：" }<code>{ signed.envelope.submission_id.clone() }</code></div>
-                    <div>{ "签名时间：" }{ signed.signed_at.clone() }{ "　回执：" }{ receipt }</div>
+                    <div>{ "签名时间：" }{ crate::components::time::beijing(&signed.signed_at, Lang::Zh) }{ "　回执：" }{ receipt }</div>
                     <div>{ format!("模板：{} {}", signed.prepared.template.id, signed.prepared.template.version) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="print-verify-url">{ verify_url.clone() }</span></div>
                 </div>

@@ -180,6 +180,25 @@ impl UtcTimestamp {
         self.date.days_since_epoch() * 86_400_000 + i64::from(self.hour) * 3_600_000 + i64::from(self.millis_in_hour)
     }
 
+    /// The time as people read it, in Beijing (UTC+8), to the second: `2026年12月2日 11:50:16（北京时间）`,
+    /// `2 Dec 2026, 11:50:16 (Beijing time)`. The exact UTC value stays with the caller (a `<time>` element).
+    pub fn beijing(&self, lang: crate::template::Lang) -> String {
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let local = self.unix_millis() + 8 * 3_600_000;
+        let date = Date::from_days_since_epoch(local.div_euclid(86_400_000) as u64);
+        let in_day = local.rem_euclid(86_400_000);
+        let (hour, minute, second) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60);
+        match lang {
+            crate::template::Lang::Zh => format!("{} {hour:02}:{minute:02}:{second:02}（北京时间）", date.to_zh()),
+            crate::template::Lang::En => format!(
+                "{} {} {}, {hour:02}:{minute:02}:{second:02} (Beijing time)",
+                date.day,
+                MONTHS[(date.month as usize).saturating_sub(1) % 12],
+                date.year
+            ),
+        }
+    }
+
     /// The calendar date in Beijing (UTC+8), which is the date written on a commitment.
     pub fn china_date(&self) -> Date {
         if self.hour >= 16 {
@@ -193,6 +212,16 @@ impl UtcTimestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_in_beijing() {
+        let at = UtcTimestamp::parse("2026-12-02T03:50:16.264Z").unwrap();
+        assert_eq!(at.beijing(crate::template::Lang::Zh), "2026年12月2日 11:50:16（北京时间）");
+        assert_eq!(at.beijing(crate::template::Lang::En), "2 Dec 2026, 11:50:16 (Beijing time)");
+        // After 16:00 UTC it is already the next day in Beijing, across a year's end too.
+        let late = UtcTimestamp::parse("2026-12-31T16:00:00Z").unwrap();
+        assert_eq!(late.beijing(crate::template::Lang::Zh), "2027年1月1日 00:00:00（北京时间）");
+    }
 
     #[test]
     fn timestamps_round_trip_through_unix_millis() {

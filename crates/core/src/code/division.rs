@@ -38,6 +38,12 @@ fn divisions() -> impl Iterator<Item = (u32, &'static str)> {
     index().iter().enumerate().map(|(position, &(code, _))| (code, name_at(position)))
 }
 
+/// Every division code of the table (for tests that draw real regions).
+#[cfg(test)]
+pub(crate) fn codes() -> Vec<u32> {
+    divisions().map(|(code, _)| code).collect()
+}
+
 /// The registering authority at national level uses this region code in a 统一社会信用代码.
 pub const NATIONAL_LEVEL: u32 = 100_000;
 

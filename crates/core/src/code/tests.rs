@@ -272,15 +272,17 @@ fn valid_uscc() -> impl Strategy<Value = String> {
         .iter()
         .flat_map(|a| a.types.iter().map(move |t| (char::from(a.symbol), char::from(t.symbol))))
         .collect();
-    (proptest::sample::select(authorities), 0u32..1_000_000, proptest::collection::vec(0usize..31, 8)).prop_map(
-        |((authority, org_type), region, body)| {
+    // Regions from the division table, so that a valid code carries no warning of its own and any warning
+    // after a change comes from the change.
+    let regions = super::division::codes();
+    (proptest::sample::select(authorities), proptest::sample::select(regions), proptest::collection::vec(0usize..31, 8))
+        .prop_map(|((authority, org_type), region, body)| {
             let body: String = body.into_iter().map(|i| char::from(USCC_ALPHABET[i])).collect();
             // Position 17 must be 0-9 or X; bodies whose GB 11714 check is X are fine, X is in the alphabet.
             let org = org_check_symbol(body.as_bytes()).map(char::from).unwrap_or('0');
             let first17 = format!("{authority}{org_type}{region:06}{body}{org}");
             format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())))
-        },
-    )
+        })
 }
 
 proptest! {
@@ -288,6 +290,7 @@ proptest! {
     fn every_generated_valid_code_validates(code in valid_uscc()) {
         let r = report(&code);
         prop_assert!(r.valid, "{code}: {r:?}");
+        prop_assert!(r.warnings.is_empty(), "{code}: {:?}", r.warnings);
         prop_assert_eq!(r.kind, CodeKind::Uscc);
         prop_assert!(check(&code).valid);
     }
@@ -299,11 +302,21 @@ proptest! {
         bytes[position] = USCC_ALPHABET[symbol];
         let changed = String::from_utf8(bytes).unwrap();
         let r = report(&changed);
-        prop_assert!(!r.valid || !r.warnings.is_empty() || r.kind != CodeKind::Uscc, "{code} → {changed}: {r:?}");
+        // Every single change is caught (mod 31 is prime): rejected, or accepted only as a possible early
+        // Fujian pilot code with that warning, or valid as another kind of number altogether.
+        let only_fujian = !r.warnings.is_empty() && r.warnings.iter().all(|w| w.code.name() == "fujian_pilot");
+        prop_assert!(!r.valid || only_fujian || r.kind != CodeKind::Uscc, "{code} → {changed}: {r:?}");
     }
 
     #[test]
-    fn never_panics_on_arbitrary_text(text in "\\PC{0,40}") {
+    fn never_panics_on_arbitrary_text(
+        text in prop_oneof![
+            "\\PC{0,40}",
+            // Control and format characters (bidi marks, zero widths, BOM), and long inputs.
+            "[\\x00-\\x1f\\x7f\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2066}-\u{2069}\u{FEFF}0-9A-Z\\-' =\"]{0,60}",
+            "[0-9A-Za-z\u{3000}\u{FF10}-\u{FF19}]{100,3000}",
+        ]
+    ) {
         let r = report(&text);
         prop_assert_eq!(check(&text), r.verdict());
     }

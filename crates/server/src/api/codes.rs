@@ -161,8 +161,9 @@ pub async fn check_batch(
         }
         let _ = sender.blocking_send(Ok(b"]}".to_vec()));
     });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+    // Fused: a wrapping body (compression) may poll once more after the end.
+    let stream = futures_util::StreamExt::fuse(futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    }));
     Ok(([(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response())
 }

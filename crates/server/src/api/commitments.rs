@@ -9,12 +9,12 @@ use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::envelope::{self, EnvelopeError};
-use xinnuo_core::receipt::{self, KeyStatus, Receipt, RECEIPT_TYPE};
+use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template::{self, TemplateError};
 
 use super::body::read_jws_text;
 use crate::problem::Problem;
-use crate::store::{CommitmentRow, NewCommitment, PublicationFilter};
+use crate::store::{CommitmentRow, NewCommitment, PublicationFilter, StoredReceipt};
 use crate::{blocking, now_millis, AppState};
 use xinnuo_core::decision::CommitmentState;
 
@@ -76,6 +76,22 @@ pub struct ReceiptResponse {
     receipt: Value,
 }
 
+impl TryFrom<&StoredReceipt> for ReceiptResponse {
+    type Error = Problem;
+
+    fn try_from(stored: &StoredReceipt) -> Result<Self, Problem> {
+        Ok(Self {
+            submission_id: stored.submission_id.clone(),
+            sequence: stored.sequence,
+            received_at: stored.received_at.clone(),
+            key_status: stored.key_status,
+            key_status_label_zh: stored.key_status.label_zh(),
+            key_status_label_en: stored.key_status.label_en(),
+            receipt: serde_json::from_str(&stored.receipt).map_err(Problem::internal)?,
+        })
+    }
+}
+
 impl From<&CommitmentRow> for ReceiptResponse {
     fn from(row: &CommitmentRow) -> Self {
         Self {
@@ -127,50 +143,45 @@ pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Probl
     Ok(signed)
 }
 
-/// Stores a verified submission with a countersigned receipt (or returns the stored one).
+/// What is stored of a verified submission: what was verified and nothing else the request carried, its
+/// personal values apart.
+pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitment, Problem> {
+    Ok(NewCommitment {
+        submission_id: signed.envelope.submission_id.clone(),
+        credit_code: signed.prepared.credit_code().unwrap_or_default().to_owned(),
+        template_id: signed.prepared.template.id.clone(),
+        template_version: signed.prepared.template.version.clone(),
+        subject_name: signed.subject_name(),
+        signer_kid: signed.envelope.kid.clone(),
+        signed_at: signed.signed_at.clone(),
+        received_at: xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now),
+        envelope: signed.public_file().to_json(),
+        masked: serde_json::to_string(&signed.masks()).map_err(Problem::internal)?,
+        disclosures: serde_json::to_string(&signed.full_file().disclosures).map_err(Problem::internal)?,
+        department: signed.prepared.department.clone(),
+    })
+}
+
+/// Stores a verified submission with a countersigned receipt (or finds the stored one), at once, in its own
+/// transaction: for callers that store more alongside it (a repair application). Returns the stored row.
 pub fn store_submission(
     db: &crate::db::Db,
     server_key: &crate::store::ServerKey,
     signed: SignedCommitment,
     now: u64,
 ) -> Result<(CommitmentRow, bool), Problem> {
-    let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
-    let credit_code = signed.prepared.credit_code().unwrap_or_default().to_owned();
-    let new = NewCommitment {
-        submission_id: signed.envelope.submission_id.clone(),
-        credit_code: credit_code.clone(),
-        template_id: signed.prepared.template.id.clone(),
-        template_version: signed.prepared.template.version.clone(),
-        subject_name: signed.subject_name(),
-        signer_kid: signed.envelope.kid.clone(),
-        signed_at: signed.signed_at.clone(),
-        received_at: received_at.clone(),
-        // What was verified, and nothing else the request carried; personal values apart.
-        envelope: signed.public_file().to_json(),
-        masked: serde_json::to_string(&signed.masks()).map_err(Problem::internal)?,
-        disclosures: serde_json::to_string(&signed.full_file().disclosures).map_err(Problem::internal)?,
-        department: signed.prepared.department.clone(),
+    let new = new_commitment(&signed, now)?;
+    let sign = |new: &NewCommitment, sequence, key_status| {
+        crate::committer::receipt_for(server_key, new, sequence, key_status)
     };
-    let mut receipt = Receipt {
-        receipt_type: RECEIPT_TYPE.into(),
-        submission_id: new.submission_id.clone(),
-        received_at,
-        sequence: 0,
-        key_status: KeyStatus::Unenrolled,
-        signer_kid: new.signer_kid.clone(),
-        credit_code,
-        template_id: new.template_id.clone(),
-        template_version: new.template_version.clone(),
-    };
-    let receipt_for = move |sequence, key_status| {
-        receipt.sequence = sequence;
-        receipt.key_status = key_status;
-        receipt::sign(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-    };
-    db.store_commitment(new, receipt_for).map_err(|e| Problem::internal(e.to_string()))
+    let created = db.store_commitments(&[&new], &sign).map_err(Problem::internal)?.iter().any(|s| s.created);
+    let row =
+        db.commitment(&new.submission_id).map_err(Problem::internal)?.ok_or_else(|| not_found(&new.submission_id))?;
+    Ok((row, created))
 }
 
 /// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
+/// Verified on the blocking pool (in parallel), stored by the committer (in groups), answered once committed.
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -178,15 +189,10 @@ pub async fn submit(
 ) -> Result<(StatusCode, Json<ReceiptResponse>), Problem> {
     let text = read_jws_text(&headers, body, MAX_ENVELOPE_BYTES).await?;
     let now = now_millis();
-    let server_key = state.server_key.clone();
-    let db = state.db.clone();
-    let (row, created) = blocking(move || {
-        let signed = verify_submission(&text, now)?;
-        store_submission(&db, &server_key, signed, now)
-    })
-    .await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(ReceiptResponse::from(&row))))
+    let new = blocking(move || new_commitment(&verify_submission(&text, now)?, now)).await?;
+    let stored = state.committer.store(new).await?;
+    let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(ReceiptResponse::try_from(&stored)?)))
 }
 
 /// A stored commitment as published: the signed envelope and receipt, plus labels for people.
