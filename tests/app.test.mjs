@@ -157,3 +157,18 @@ test("while its code loads, the page shows its real frame (header, sections, a s
   assert.equal(await page.locator("header.top").count(), 1, "one header, not two");
   await context.close();
 });
+
+test("the first Tab reaches a skip link that moves focus to the main content, without changing the route", async () => {
+  const { page, context, errors } = await openApp();
+  await page.evaluate(() => { location.hash = "#/status"; });
+  await page.locator("#subject-list, .subject-list, main h2").first().waitFor();
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => ({ text: document.activeElement.textContent, cls: document.activeElement.className }));
+  assert.deepEqual(focused, { text: "跳到主要内容", cls: "skip-link" });
+  assert.equal(await page.locator(".skip-link").isVisible(), true, "visible once focused");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "main");
+  assert.equal(await page.evaluate(() => location.hash), "#/status", "the route stays");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -60,6 +60,7 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   const keyFile = join(await mkdtemp(join(tmpdir(), "xinnuo-key-")), "key.json");
   await (await exported).saveAs(keyFile);
   assert.equal(JSON.parse(await readFile(keyFile, "utf8")).kdf.alg, "argon2id");
+  assert.match(await page.locator("li.key-item .notice.ok, li.key-item .notice").first().textContent(), /已导出密钥文件 xinnuo-key-\S+\.json（仍由口令加密/);
 
   // The form, generated from the template, validated by the core at each field.
   await page.getByRole("link", { name: "填写承诺书" }).click();
@@ -128,6 +129,12 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.equal(await page.locator("header.top").isVisible(), false, "print hides the app's chrome");
   const width = await page.locator("#print-page").evaluate((el) => el.getBoundingClientRect().width);
   assert.ok(Math.abs(width - 793.7) < 2, `A4 width, got ${width}px`);
+  // The printed page keeps its proof: QR code, fingerprint, submission id, times and link, on one A4 sheet.
+  for (const proof of ["#print-qr svg", "#print-fingerprint", "#print-verify-url"]) {
+    assert.equal(await page.locator(proof).isVisible(), true, `${proof} is printed`);
+  }
+  const pdf = (await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
+  assert.equal(pdf.match(/\/Type\s*\/Page[^s]/g)?.length, 1, "one A4 page");
   assert.deepEqual(errors, []);
   await context.close();
 

@@ -57,7 +57,7 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
     match which {
         "codes" => bench_codes(count.unwrap_or(1_000_000)).map(|_| ()),
         "sign" => bench_sign().map(|_| ()),
-        "server" => bench_server(count.unwrap_or(20_000)).map(|_| ()),
+        "server" => bench_server(count.unwrap_or(20_000)).and_then(|section| update_report(&section)),
         "load" => bench_load().map(|_| ()),
         "soak" => bench_soak(count.unwrap_or(300)).map(|_| ()),
         "all" => {
@@ -86,6 +86,36 @@ fn ratio(ours: f64, peer: f64) -> String {
     } else {
         "–".into()
     }
+}
+
+/// Replaces one section of `docs/BENCHMARKS.md` (matched by its heading up to the first parenthesis) with a
+/// fresh run's, saying when it ran; the rest of the report keeps its own run's date.
+fn update_report(section: &str) -> Result {
+    let path = crate::root().join("docs/BENCHMARKS.md");
+    let report = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let heading =
+        |text: &str| text.lines().next().unwrap_or_default().split(" (").next().unwrap_or_default().to_owned();
+    let wanted = heading(section);
+    let now = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let fresh = format!("{}\n_This section: `cargo xtask bench server` on {now}._\n", section.trim_end());
+    let mut parts: Vec<String> = report.split("\n## ").map(str::to_owned).collect();
+    let mut replaced = false;
+    for part in parts.iter_mut().skip(1) {
+        if heading(&format!("## {part}")) == wanted {
+            *part = fresh.trim_start_matches("## ").to_owned() + "\n";
+            replaced = true;
+        }
+    }
+    if !replaced {
+        parts.push(fresh.trim_start_matches("## ").to_owned());
+    }
+    std::fs::write(&path, parts.join("\n## ")).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("\nupdated {}", path.display());
+    Ok(())
 }
 
 /// `docs/BENCHMARKS.md`: every figure of one run, with the machine it ran on.

@@ -11,8 +11,8 @@ use crate::sync::{data_source, DataSource};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// No answer: offline, or the server is down.
-    Network(String),
+    /// No answer at all (offline, the server down, or this page's origin not allowed by the server's CORS).
+    Network,
     /// An RFC 9457 problem from the server.
     Problem { title: String, detail_zh: String, detail_en: String, errors: Vec<FieldError> },
     /// An answer that is neither the expected JSON nor a problem.
@@ -40,13 +40,32 @@ struct ProblemBody {
 impl ApiError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Network(detail) => format!(
-                "{}（{detail}）",
-                lang.pick(
-                    "无法连接服务器，请检查网络后重试",
-                    "Cannot reach the server; check the connection and retry"
-                )
-            ),
+            Self::Network => {
+                let window = web_sys::window();
+                let offline = window.as_ref().is_some_and(|w| !w.navigator().on_line());
+                let page = window.and_then(|w| w.location().origin().ok()).unwrap_or_default();
+                let server = BASE.with(|b| b.borrow().trim_end_matches('/').to_owned());
+                // The browser tells a refused cross-origin call from a dead server no better than this: say both.
+                let foreign = server.starts_with("http") && !server.starts_with(&page);
+                if offline {
+                    lang.pick(
+                        "没有网络连接：恢复连接后再试。",
+                        "No network connection: try again once you are back online.",
+                    )
+                    .to_owned()
+                } else if foreign {
+                    match lang {
+                        Lang::Zh => format!("无法使用服务器 {server}：它没有应答，或本网站（{page}）未获准使用它。如是后者，请服务器运营方在启动参数中加入 --allow-origin {page}。"),
+                        Lang::En => format!("Cannot use the server {server}: it did not answer, or this site ({page}) is not allowed to use it. If so, its operator must add --allow-origin {page} when starting it."),
+                    }
+                } else {
+                    lang.pick(
+                        "无法连接服务器：服务器没有应答，请稍后再试。",
+                        "Cannot reach the server: it did not answer; try again later.",
+                    )
+                    .to_owned()
+                }
+            }
             Self::Problem { title, detail_zh, detail_en, errors } => {
                 let detail = lang.pick(detail_zh, detail_en);
                 let fields: Vec<String> = errors
@@ -102,12 +121,12 @@ async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Api
     let request = Request::post(&url(path))
         .header("content-type", "application/json")
         .body(body.to_owned())
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    read(request.send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+        .map_err(|_| ApiError::Network)?;
+    read(request.send().await.map_err(|_| ApiError::Network)?).await
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(&url(path)).send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+    read(Request::get(&url(path)).send().await.map_err(|_| ApiError::Network)?).await
 }
 
 /// A stored commitment as the server publishes it.
@@ -559,7 +578,7 @@ pub async fn dept_inbox<T: DeserializeOwned>(token: &str, inbox: &str, state: &s
     let q = String::from(js_sys::encode_uri_component(q.trim()));
     let request = Request::get(&url(&format!("api/v1/dept/{inbox}?state={state}&q={q}&per_page=100")))
         .header("authorization", &format!("Bearer {token}"));
-    read(request.send().await.map_err(|e| ApiError::Network(e.to_string()))?).await
+    read(request.send().await.map_err(|_| ApiError::Network)?).await
 }
 
 /// Sends a signed decision; the answer is the recorded decision with the state it led to.

@@ -116,8 +116,17 @@ pub fn App() -> Html {
         Route::Decision(id) => html! { <crate::pages::decision::DecisionPage {lang} id={id.clone()} /> },
         Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
     };
+    // Routes live in the URL's hash, so the skip link moves focus itself instead of following `#main`.
+    let skip_to_main = Callback::from(|event: MouseEvent| {
+        event.prevent_default();
+        let main = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main"));
+        if let Some(main) = main.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()) {
+            let _ = main.focus();
+        }
+    });
     html! {
         <>
+            <a class="skip-link" href="#main" onclick={skip_to_main}>{ lang.pick("跳到主要内容", "Skip to the main content") }</a>
             <header class="top">
                 <h1>{ lang.pick("信诺 · 信用承诺与代码检查", "Xinnuo · Credit commitments and code checks") }</h1>
                 <nav class="tabs" aria-label={lang.pick("功能", "Sections")}>
@@ -148,8 +157,8 @@ pub fn App() -> Html {
                     <button type="button" class="primary" onclick={apply_update}>{ lang.pick("更新（草稿已自动保存）", "Update (drafts are saved)") }</button>
                 </div>
             }
-            <main>{ page }</main>
-            <footer>
+            <main id="main" tabindex="-1">{ page }</main>
+            <footer class="site-footer">
                 { lang.pick("检查与验证均在您的浏览器中进行；只有您提交的承诺书会发送到服务器，私钥从不离开本机。", "Checks and verification run in your browser; only commitments you submit are sent to the server, and private keys never leave this device.") }
             </footer>
         </>

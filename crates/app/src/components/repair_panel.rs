@@ -53,7 +53,12 @@ pub fn RepairPanel(props: &Props) -> Html {
         (Some(date), _) if !ev.eligible_now => {
             Some(format!("{}{date}", lang.pick("最早可申请日期：", "Earliest date to apply: ")))
         }
-        (None, Some(date)) => Some(format!("{}{date}", lang.pick("最早不早于：", "Not before: "))),
+        // The exact day waits for a holiday schedule not yet published; the day it cannot come before is known.
+        (None, Some(date)) => Some(format!(
+            "{}{date}{}",
+            lang.pick("最早可申请日期：不早于 ", "Earliest date to apply: not before "),
+            lang.pick("（确切日期待节假日安排公布后确定）", " (the exact day once the holiday schedule is published)")
+        )),
         _ => None,
     };
     let ends = match (ev.publication_ends, ev.publication_ends_not_before) {

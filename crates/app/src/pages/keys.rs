@@ -196,15 +196,21 @@ fn KeyItem(props: &KeyItemProps) -> Html {
     let kid_short: String = file.kid.chars().take(8).collect();
 
     let on_export = {
-        let file = file.clone();
+        let (file, notice) = (file.clone(), notice.clone());
         Callback::from(move |_| {
-            if let Ok(text) = serde_json::to_string_pretty(&file) {
-                let _ = download(
-                    &format!("xinnuo-key-{}.json", file.kid.chars().take(8).collect::<String>()),
-                    &text,
-                    "application/json",
-                );
-            }
+            let name = format!("xinnuo-key-{}.json", file.kid.chars().take(8).collect::<String>());
+            let saved = serde_json::to_string_pretty(&file)
+                .map_err(|e| e.to_string())
+                .and_then(|text| download(&name, &text, "application/json").map_err(|e| format!("{e:?}")));
+            // Said where the person looks: which file, and that it is still locked by the passphrase.
+            notice.set(match saved {
+                Ok(()) => Notice::Ok(format!(
+                    "{}{name}{}",
+                    lang.pick("已导出密钥文件 ", "Key file exported: "),
+                    lang.pick("（仍由口令加密，请妥善保存）", " (still encrypted by its passphrase; keep it safe)")
+                )),
+                Err(error) => Notice::Error(format!("{}{error}", lang.pick("导出失败：", "Export failed: "))),
+            });
         })
     };
     let on_remove = {

@@ -80,7 +80,7 @@ pub enum KeyFileError {
     BadParams,
     #[error("口令不正确（或密钥文件已被改动）/ wrong passphrase (or the key file was altered)")]
     WrongPassphrase,
-    #[error("口令不能为空，至少 8 个字符 / the passphrase must have at least 8 characters")]
+    #[error("口令至少 8 个字符 / the passphrase must have at least 8 characters")]
     WeakPassphrase,
     #[error("密钥文件中的公钥与私钥不符 / the key file's public key does not match its private key")]
     KeyMismatch,
