@@ -172,3 +172,29 @@ test("the first Tab reaches a skip link that moves focus to the main content, wi
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("each finding is said once, with its own position; a possible Fujian pilot code is amber 需核实, never green", async () => {
+  const { page, context, errors } = await openApp();
+  const input = page.locator("#code-input");
+  const verdict = page.locator("#verdict");
+  // A standalone organisation code: its check symbol is the 9th.
+  await input.fill("M000100Y-5");
+  await verdict.filter({ hasText: "无效" }).waitFor();
+  assert.equal(await verdict.textContent(), "无效：第 9 位：组织机构代码校验码应为 “4”，实际为 “5”。");
+  const listed = await page.locator("ul.issues").allTextContents();
+  assert.ok(!listed.join("").includes("组织机构代码校验码应为"), `said once: ${listed}`);
+  // A wrong check symbol: the message names its place, so no second position in front of it.
+  await input.fill("91140105123456788E");
+  await verdict.filter({ hasText: "第 18 位校验码" }).waitFor();
+  assert.doesNotMatch(await verdict.textContent(), /第 18 位：第 18 位|\[第/);
+  // Early Fujian pilot pattern: valid by the registry's history, not by the standard.
+  await input.fill("91350203M0001QKT19");
+  await verdict.filter({ hasText: "需核实" }).waitFor();
+  assert.match(await verdict.getAttribute("class"), /\bwarn\b/);
+  assert.doesNotMatch(await verdict.getAttribute("class"), /\bok\b/);
+  assert.match(await verdict.textContent(), /试点/);
+  // One language at a time.
+  assert.equal(await page.locator(".msg-alt").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -32,6 +32,19 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
   const random = rng(SEED);
   const context = await browser.newContext();
   const errors = [];
+  // Every answer the server gave to a submission, counted per credit code: the server's idempotency would
+  // hide a double send from a count of stored rows, not from this.
+  const answered = new Map();
+  context.on("response", (response) => {
+    const request = response.request();
+    if (request.method() !== "POST" || !request.url().endsWith("/api/v1/commitments")) return;
+    if (![200, 201].includes(response.status())) return;
+    try {
+      const { payload } = JSON.parse(request.postData());
+      const code = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).credit_code;
+      answered.set(code, (answered.get(code) ?? 0) + 1);
+    } catch { /* not a commitment envelope: not counted */ }
+  });
   let page = await openPage(context, "#/commit", { errors });
   await waitForServiceWorker(page);
   await createKey(page, PASS);
@@ -102,8 +115,14 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
   for (const code of signed) {
     while ((await serverCount(code)) === 0 && Date.now() < deadline) await page.waitForTimeout(500);
   }
-  await page.waitForTimeout(6_000);
-  for (const code of signed) assert.equal(await serverCount(code), 1, `${code} on the server exactly once (seed ${SEED})`);
+  // Settled when nothing is left to send in any state but receipted (polled, not a fixed wait).
+  await page.locator(".outbox-item").first().waitFor();
+  await page.waitForFunction(() => document.querySelectorAll(".outbox-item.state-queued, .outbox-item.state-sent").length === 0, null, { timeout: 60_000 });
+  assert.ok(signed.length > 0, `the run signed something (seed ${SEED})`);
+  for (const code of signed) {
+    assert.equal(await serverCount(code), 1, `${code} on the server exactly once (seed ${SEED})`);
+    assert.equal(answered.get(code), 1, `${code} sent and answered exactly once, not resent after its receipt (seed ${SEED})`);
+  }
   await page.evaluate(() => { location.hash = "#/commit"; });
   await checkDraft("the end");
   console.log(`soak: ${STEPS} steps, ${signed.length} signed, ${log.filter((s) => s === "reload" || s === "reopen").length} reloads/reopens`);

@@ -3,6 +3,7 @@
 use xinnuo_core::code::Issue;
 use yew::prelude::*;
 
+use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
@@ -13,25 +14,16 @@ pub struct Props {
     pub class: AttrValue,
 }
 
+/// Each finding once, in the page's language (the other is one click away on the language switch), with its
+/// position where the message does not already name it.
 #[component]
 pub fn IssueList(props: &Props) -> Html {
     if props.issues.is_empty() {
         return html! {};
     }
+    let lang = text_lang(props.lang);
     let items = props.issues.iter().map(|issue| {
-        let (first, second) = match props.lang {
-            Lang::Zh => (issue.code.message_zh(), issue.code.message_en()),
-            Lang::En => (issue.code.message_en(), issue.code.message_zh()),
-        };
-        let position =
-            issue.position.map(|p| format!("[{}{p}{}] ", props.lang.pick("第 ", "pos "), props.lang.pick(" 位", "")));
-        html! {
-            <li data-code={issue.code.name()}>
-                <span class="pos">{ position.unwrap_or_default() }</span>
-                <span class="msg">{ first }</span>
-                <span class="msg-alt" lang={props.lang.other().tag()}>{ second }</span>
-            </li>
-        }
+        html! { <li data-code={issue.code.name()}><span class="msg">{ issue.located_message(lang) }</span></li> }
     });
     html! { <ul class={classes!("issues", props.class.to_string())}>{ for items }</ul> }
 }

@@ -5,6 +5,7 @@ use xinnuo_core::code::{validate, CodeReport, Edit, ValidateOptions};
 use yew::prelude::*;
 
 use crate::components::code_view::CodeView;
+use crate::components::field_input::text_lang;
 use crate::components::issue_list::IssueList;
 use crate::components::parts_table::PartsTable;
 use crate::i18n::Lang;
@@ -18,17 +19,23 @@ pub struct Props {
     pub on_report: Option<Callback<CodeReport>>,
 }
 
-/// The one-line verdict read out by screen readers.
+/// A code valid only as a possible early Fujian pilot code: to be confirmed, never plainly valid.
+fn needs_confirmation(report: &CodeReport) -> Option<&xinnuo_core::code::Issue> {
+    report.warnings.iter().find(|w| w.code.name() == "fujian_pilot").filter(|_| report.valid)
+}
+
+/// The one-line verdict read out by screen readers: valid, to be confirmed, or the first reason it is not
+/// (the list below gives the rest, each once).
 fn verdict_text(report: &CodeReport, lang: Lang) -> String {
     let kind = lang.pick(report.kind.label_zh(), report.kind.label_en());
+    if let Some(pilot) = needs_confirmation(report) {
+        return format!("{}{}", lang.pick("需核实：", "To be confirmed: "), pilot.located_message(text_lang(lang)));
+    }
     if report.valid {
         let flagged = if report.warnings.is_empty() { "" } else { lang.pick("（有提醒）", " (with warnings)") };
         format!("{}{kind}{flagged}", lang.pick("有效：", "Valid: "))
     } else {
-        let reason = report.errors.first().map(|issue| match lang {
-            Lang::Zh => issue.code.message_zh(),
-            Lang::En => issue.code.message_en(),
-        });
+        let reason = report.errors.first().map(|issue| issue.located_message(text_lang(lang)));
         format!("{}{}", lang.pick("无效：", "Invalid: "), reason.unwrap_or_default())
     }
 }
@@ -98,13 +105,14 @@ pub fn SingleCheck(props: &Props) -> Html {
                 maxlength="4096" value={(*input).clone()} {oninput}
                 placeholder={lang.pick("粘贴或输入，例如 91350100M000100Y43", "Paste or type, e.g. 91350100M000100Y43")}
                 aria-describedby="verdict" aria-invalid={(!is_empty && !report.valid).to_string()} />
-            <div id="verdict" class={classes!("verdict", if is_empty { "idle" } else if report.valid { "ok" } else { "no" })} role="status" aria-live="polite">
+            <div id="verdict" class={classes!("verdict", if is_empty { "idle" } else if needs_confirmation(&report).is_some() { "warn" } else if report.valid { "ok" } else { "no" })} role="status" aria-live="polite">
                 { if is_empty { String::new() } else { verdict_text(&report, lang) } }
             </div>
             if !is_empty {
                 <CodeView report={report.clone()} {lang} />
-                <IssueList issues={report.errors.clone()} {lang} class="errors" />
-                <IssueList issues={report.warnings.clone()} {lang} class="warnings" />
+                // The first error and a pilot code's warning are in the verdict already.
+                <IssueList issues={report.errors.iter().skip(1).copied().collect::<Vec<_>>()} {lang} class="errors" />
+                <IssueList issues={report.warnings.iter().filter(|w| needs_confirmation(&report) != Some(*w)).copied().collect::<Vec<_>>()} {lang} class="warnings" />
                 if !report.suggestions.is_empty() {
                     <div class="suggestions">
                         <h3>{ lang.pick("您是不是要输入：", "Did you mean:") }</h3>

@@ -17,6 +17,30 @@ impl Issue {
     pub fn whole(code: IssueCode) -> Self {
         Self { code, position: None }
     }
+
+    /// The message with its position in front (`第 9 位：…`, `Position 9: …`) unless the message already names
+    /// where it is: each says it once.
+    pub fn located_message(&self, lang: crate::template::Lang) -> String {
+        let (message, names_place) = match lang {
+            crate::template::Lang::Zh => {
+                let message = self.code.message_zh();
+                let names_place = message.contains("位");
+                (message, names_place)
+            }
+            crate::template::Lang::En => {
+                let message = self.code.message_en();
+                let names_place = message.to_lowercase().contains("position");
+                (message, names_place)
+            }
+        };
+        match self.position {
+            Some(position) if !names_place => match lang {
+                crate::template::Lang::Zh => format!("第 {position} 位：{message}"),
+                crate::template::Lang::En => format!("Position {position}: {message}"),
+            },
+            _ => message,
+        }
+    }
 }
 
 /// Every outcome is a variant here; messages are derived from it, never parsed back.
@@ -103,7 +127,7 @@ impl IssueCode {
             UnknownAuthority { symbol } => format!("第 1 位登记管理部门代码 {} 不存在（应为 1–9、A、N 或 Y）。", shown(*symbol)),
             TypeNotAllowed { authority, symbol } => format!("第 2 位机构类别 {} 不属于登记管理部门 {}。", shown(*symbol), shown(*authority)),
             RegionNotDigits => "第 3–8 位行政区划码应为 6 位数字。".into(),
-            OrgCheckWrong { expected, found } => format!("第 17 位（组织机构代码校验码）应为 {}，实际为 {}。", shown(*expected), shown(*found)),
+            OrgCheckWrong { expected, found } => format!("组织机构代码校验码应为 {}，实际为 {}。", shown(*expected), shown(*found)),
             CheckSymbolWrong { expected, found } => format!("第 18 位校验码应为 {}，实际为 {}：代码中某一位有误。", shown(*expected), shown(*found)),
             ScientificNotation => "这是科学计数法（如 9.11E+17）：表格软件把代码当成数字保存，后几位已丢失。请把该列设为“文本”后重新录入。".into(),
             BirthDateInvalid => "第 7–14 位出生日期不是有效日期。".into(),
@@ -133,7 +157,7 @@ impl IssueCode {
             UnknownAuthority { symbol } => format!("Position 1: no registration authority {} (must be 1–9, A, N or Y).", shown(*symbol)),
             TypeNotAllowed { authority, symbol } => format!("Position 2: type {} does not exist for authority {}.", shown(*symbol), shown(*authority)),
             RegionNotDigits => "Positions 3–8: the region code must be 6 digits.".into(),
-            OrgCheckWrong { expected, found } => format!("Position 17 (organisation-code check) should be {}, found {}.", shown(*expected), shown(*found)),
+            OrgCheckWrong { expected, found } => format!("The organisation-code check symbol should be {}, found {}.", shown(*expected), shown(*found)),
             CheckSymbolWrong { expected, found } => format!("Check symbol (position 18) should be {}, found {}: a symbol is wrong.", shown(*expected), shown(*found)),
             ScientificNotation => "Scientific notation (like 9.11E+17): a spreadsheet stored the code as a number and lost digits. Format the column as text and enter it again.".into(),
             BirthDateInvalid => "Positions 7–14: the birth date is not a real date.".into(),
