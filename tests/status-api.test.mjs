@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { base, problem, postJson } from "./support/http.mjs";
@@ -136,4 +136,19 @@ test("import: a file with bad rows is refused whole with row numbers; a good one
   const badGround = join(dir, "bad-ground.csv");
   await writeFile(badGround, `${wide}\n${rows[2].replace(/,1$/, ",8").replace("c-1", "c-2")}\n`);
   assert.throws(() => run(badGround), (error) => /listing_ground/.test(error.stderr));
+});
+
+test("each demo subject shows the situation it is named for: tier and outcomes as subjects.json writes them down", async () => {
+  const file = JSON.parse(await readFile(new URL("../crates/server/demo/subjects.json", import.meta.url), "utf8"));
+  assert.ok(file.subjects.length >= 30);
+  for (const subject of file.subjects) {
+    assert.ok(subject.shows, `${subject.name} says what it shows`);
+    const found = (await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(subject.name)}`)).json()).subjects
+      .filter((s) => s.demo && s.name === subject.name);
+    assert.equal(found.length, 1, subject.name);
+    assert.equal(found[0].situation, subject.situation);
+    const view = await (await fetch(`${base}/api/v1/subjects/${found[0].credit_code}`)).json();
+    assert.equal(view.summary.tier, subject.shows.tier, `${subject.name}: tier`);
+    assert.deepEqual(view.evaluations.map((e) => e.outcome), subject.shows.outcomes, `${subject.name}: outcomes`);
+  }
 });

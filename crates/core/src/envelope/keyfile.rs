@@ -254,6 +254,34 @@ mod tests {
         assert_eq!(open(&huge, "correct horse battery"), Err(KeyFileError::BadParams));
     }
 
+    /// One bit of a base64url value flipped.
+    fn flipped(text: &str) -> String {
+        let mut bytes = URL_SAFE_NO_PAD.decode(text).unwrap();
+        bytes[0] ^= 1;
+        b64(&bytes)
+    }
+
+    #[test]
+    fn every_tampered_part_of_a_file_is_refused() {
+        let tampered: Vec<(&str, Box<dyn Fn(&mut KeyFile)>)> = vec![
+            ("t", Box::new(|f| f.kdf.params.t += 1)),
+            ("p", Box::new(|f| f.kdf.params.p += 1)),
+            ("salt", Box::new(|f| f.kdf.salt = flipped(&f.kdf.salt))),
+            ("kid", Box::new(|f| f.kid = flipped(&f.kid))),
+            ("public key", Box::new(|f| f.public_jwk["x"] = flipped(f.public_jwk["x"].as_str().unwrap()).into())),
+            ("created_at", Box::new(|f| f.created_at = "2026-11-27T00:00:00Z".into())),
+            ("nonce", Box::new(|f| f.cipher.nonce = flipped(&f.cipher.nonce))),
+            ("ciphertext", Box::new(|f| f.cipher.ciphertext = flipped(&f.cipher.ciphertext))),
+        ];
+        for (part, tamper) in tampered {
+            let mut file = sample();
+            tamper(&mut file);
+            // Through the text a person would import, then opened with the right passphrase.
+            let opened = parse(&serde_json::to_string(&file).unwrap()).and_then(|f| open(&f, "correct horse battery"));
+            assert!(opened.is_err(), "a file with its {part} changed still opens");
+        }
+    }
+
     #[test]
     fn a_file_that_would_freeze_the_tab_is_refused_on_import() {
         for (m, t) in [(1 << 20, 2), (256 * 1024 + 1, 2), (19_456, 5), (19_456, 10)] {
