@@ -263,7 +263,8 @@ mod tests {
 
     #[test]
     fn every_tampered_part_of_a_file_is_refused() {
-        let tampered: Vec<(&str, Box<dyn Fn(&mut KeyFile)>)> = vec![
+        type Tamper = Box<dyn Fn(&mut KeyFile)>;
+        let tampered: Vec<(&str, Tamper)> = vec![
             ("t", Box::new(|f| f.kdf.params.t += 1)),
             ("p", Box::new(|f| f.kdf.params.p += 1)),
             ("salt", Box::new(|f| f.kdf.salt = flipped(&f.kdf.salt))),
