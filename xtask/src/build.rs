@@ -49,22 +49,14 @@ fn write_service_worker(dist: &Path) -> Result {
     use std::hash::{Hash, Hasher};
     let mut shell: Vec<String> = Vec::new();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let mut stack = vec![dist.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
-            // The shell only: widgets, embeds and the embedding demo are fetched when used.
-            let elsewhere = ["widgets/", "embed/"].iter().any(|p| relative.starts_with(p));
-            if relative == "sw.js" || relative.ends_with(".d.ts") || elsewhere {
-                continue;
-            }
-            shell.push(format!("./{relative}"));
+    for path in files_below(dist)? {
+        let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
+        // The shell only: widgets, embeds and the embedding demo are fetched when used.
+        let elsewhere = ["widgets/", "embed/"].iter().any(|p| relative.starts_with(p));
+        if relative == "sw.js" || relative.ends_with(".d.ts") || elsewhere {
+            continue;
         }
+        shell.push(format!("./{relative}"));
     }
     shell.sort();
     for file in &shell {
@@ -122,28 +114,37 @@ const COMPRESSIBLE: &[&str] = &["html", "js", "mjs", "css", "wasm", "json", "svg
 /// compressed bytes without compressing on each request. Run after the service worker lists the shell: the
 /// browser decodes, so the worker caches the plain files.
 pub fn precompress(dir: &Path) -> Result {
+    for path in files_below(dir)? {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !COMPRESSIBLE.contains(&extension) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let (brotli, gzip) = compressed(&bytes)?;
+        for (suffix, body) in [("br", brotli), ("gz", gzip)] {
+            let target = path.with_file_name(format!("{name}.{suffix}"));
+            std::fs::write(&target, body).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every file below `dir`, at any depth.
+fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
-            }
-            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-            if !COMPRESSIBLE.contains(&extension) {
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let (brotli, gzip) = compressed(&bytes)?;
-            for (suffix, body) in [("br", brotli), ("gz", gzip)] {
-                let target = path.with_file_name(format!("{name}.{suffix}"));
-                std::fs::write(&target, body).map_err(|e| format!("{}: {e}", target.display()))?;
+            } else {
+                files.push(path);
             }
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Brotli (quality 11, 4 MiB window) and gzip (-9) of `bytes`.
