@@ -143,3 +143,30 @@ test("signBytes signs under its label, interoperates with Node, and never signs 
   assert.equal(xinnuo.verifyEnvelope(JSON.stringify(forged)).signatureValid, false);
   key.free();
 });
+
+/** The blank text of a template as the README defines it, written here from scratch (not the package's code). */
+function blankText(template, lang) {
+  const numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"];
+  const field = (id) => template.fields.find((f) => f.id === id);
+  const valueOf = (spec) => (spec.type === "confirm" ? "☐" : `〔${spec.label[lang]}〕`);
+  const fill = (text) => text[lang].replace(/\{([^{}]*)\}/g, (whole, id) => (field(id) ? valueOf(field(id)) : whole));
+  let out = `${template.title[lang]}\n\n${fill(template.preamble)}\n\n`;
+  template.clauses.forEach((clause, i) => { out += lang === "zh" ? `${numerals[i]}、${fill(clause)}\n` : `${i + 1}. ${fill(clause)}\n`; });
+  out += `\n${fill(template.closing)}\n\n`;
+  for (const spec of template.fields) {
+    out += spec.type === "confirm" ? `☐ ${spec.label[lang]}\n` : `${spec.label[lang]}${lang === "zh" ? "：" : ": "}${valueOf(spec)}\n`;
+  }
+  return out + (lang === "zh" ? "承诺日期：　　年　　月　　日\n" : "Date of commitment: ____-__-__\n");
+}
+
+test("every template's text_sha256 is the SHA-256 of its blank text, recomputed here independently", async () => {
+  const { createHash } = await import("node:crypto");
+  const list = xinnuo.listTemplates();
+  assert.ok(list.length >= 15);
+  for (const summary of list) {
+    const template = xinnuo.getTemplate(summary.id, summary.version);
+    const hash = createHash("sha256").update(`${blankText(template, "zh")}\n${blankText(template, "en")}`).digest("hex");
+    assert.equal(hash, template.text_sha256, `${template.id} ${template.version}`);
+    assert.equal(summary.text_sha256, template.text_sha256);
+  }
+});
