@@ -71,6 +71,8 @@ test("signed offline → queued; back online → sent and receipted exactly once
   assert.equal(await serverCount(code), 1, "stored once on the server");
   assert.equal(posts.length, 1, `delivered once by the two tabs together (offline attempts fail before reaching the server), saw ${posts.length}`);
   assert.match(await page.locator(".outbox-item").first().textContent(), /回执序号 #\d+/);
+  // Each item names its 承诺事项, so that two of the same template can be told apart.
+  assert.match(await page.locator(".outbox-item .matter").first().textContent(), / · 办理涉税事项/);
   assert.deepEqual(errors, []);
   await context.close();
 });

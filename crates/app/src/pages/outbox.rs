@@ -16,6 +16,12 @@ use crate::storage::db;
 use crate::storage::outbox::{Draft, OutboxItem, OutboxState};
 use crate::sync::{self, DataSource};
 
+/// The 承诺事项 a signed submission names (never personal), so that two of one template can be told apart.
+fn matter_of(jws: &str) -> Option<String> {
+    let signed = commitment::verify(jws).ok()?;
+    signed.prepared.values.get("matter").and_then(serde_json::Value::as_str).map(str::to_owned)
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
@@ -351,7 +357,9 @@ fn outbox_item(
     });
     html! {
         <li class={classes!("outbox-item", format!("state-{:?}", item.state).to_lowercase())} data-id={item.submission_id.clone()}>
-            <div><strong>{ item.title.clone() }</strong>{ format!(" · {} · ", item.credit_code) }<crate::components::time::BeijingTime {lang} at={item.created_at.clone()} /></div>
+            <div><strong>{ item.title.clone() }</strong>
+                if let Some(matter) = matter_of(&item.jws) { <span class="matter">{ format!(" · {matter}") }</span> }
+                { format!(" · {} · ", item.credit_code) }<crate::components::time::BeijingTime {lang} at={item.created_at.clone()} /></div>
             <div class="state">{ lang.pick(zh, en) }
                 if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
             </div>
