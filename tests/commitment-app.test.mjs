@@ -65,6 +65,15 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   // The form, generated from the template, validated by the core at each field.
   await page.getByRole("link", { name: "填写承诺书" }).click();
   assert.equal(await page.locator("#template-select").inputValue(), "tax-service");
+  // Signing an empty form is refused at the form: focus goes to the first field in error, with its message.
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.waitForFunction(() => document.activeElement?.id === "field-subject_name");
+  assert.match(await page.locator("#field-subject_name-error").textContent(), /必填/);
+  await page.getByLabel("密钥口令").fill("");
+  // The preview shows the title once: as the first line of the text that is signed.
+  assert.equal(await page.locator("#preview h3").count(), 0);
+  assert.match(await page.locator("#preview-text").textContent(), /^纳税服务信用承诺书\n/);
   await page.getByLabel("承诺主体名称").fill("山西示例科技有限公司");
   const code = page.getByLabel("统一社会信用代码", { exact: true });
   await code.fill("91140105123456788E");

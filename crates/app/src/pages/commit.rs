@@ -366,11 +366,30 @@ pub fn CommitPage(props: &Props) -> Html {
             if repair { props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default() } else { BTreeMap::new() };
         let title = template.title.zh.clone();
         let valid = prepared.is_ok();
+        // Where a refused attempt sends the person: the first field in error, in the form's order.
+        let first_error = if issues.contains_key(commitment::DEPARTMENT_FIELD) {
+            Some("commit-department".to_owned())
+        } else {
+            template.fields.iter().find(|f| issues.contains_key(&f.id)).map(|f| format!("field-{}", f.id))
+        };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             keys.set(key_store::load());
             if !valid {
                 show_all.set(true);
+                if let Some(id) = first_error.clone() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        // After the errors are drawn, so the field's message is read with it.
+                        yield_to_paint().await;
+                        let element =
+                            web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id));
+                        if let Some(element) =
+                            element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                        {
+                            let _ = element.focus();
+                        }
+                    });
+                }
                 return;
             }
             let Some(kid) = signing_kid.clone() else { return };
@@ -523,8 +542,8 @@ pub fn CommitPage(props: &Props) -> Html {
             } else {
                 lang.pick("尚有未填或填写有误的项目，〔 〕处待填写。", "Some fields are missing or invalid; 〔 〕 marks what is still to fill.")
             } }</p>
+            // The signed text begins with its title: shown once, as part of it.
             <article class="commitment-text" id="preview" lang={lang.tag()}>
-                <h3>{ preview.title.clone() }</h3>
                 <pre id="preview-text">{ preview.text.clone() }</pre>
             </article>
         </section>
