@@ -78,7 +78,7 @@ fn verification_us(bodies: &[Bytes]) -> Result<f64, Failure> {
 fn sql_us(bodies: &[Bytes], in_flight: usize) -> Result<f64, Failure> {
     let dir = std::env::temp_dir().join(format!("xinnuo-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db = xinnuo_server::db::Db::open(&dir.join("sql.db"))?;
+    let db = xinnuo_server::db::Db::open(dir.join("sql.db"))?;
     let news = bodies
         .iter()
         .take(2000)

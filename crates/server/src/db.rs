@@ -1,14 +1,25 @@
-//! The SQLite store: one file, WAL, migrations embedded and applied in order on open.
+//! The store's databases: SQLite (one embedded file, WAL; the default) or PostgreSQL (several stateless
+//! servers on one database), chosen by `--db`. Migrations for both are embedded and applied in order on open;
+//! a schema newer than this program is refused.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
+use crate::args;
+use crate::sql::{Dialect, PgConnection, PgManager, PgSql, Sql, SqliteSql};
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("数据库错误 / database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("数据库错误 / database error: {}", postgres_detail(.0))]
+    Postgres(#[from] postgres::Error),
+    #[error("无法连接数据库 / cannot connect to the database: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("数据库第 {0} 列的类型不对 / column {0} has an unexpected type")]
+    ColumnType(usize),
     #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序 / database schema {found} is newer than this program supports ({supported})")]
     TooNew { found: i64, supported: i64 },
     #[error("数据库连接不可用 / database connection poisoned")]
@@ -19,7 +30,15 @@ pub enum DbError {
     Other(String),
 }
 
-/// Each entry moves the schema one version up; never edit an entry once released.
+/// PostgreSQL's own message (`postgres::Error` displays only "db error" for errors the server reported).
+fn postgres_detail(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({}: {})", db.message(), db.severity(), db.code().code()),
+        None => error.to_string(),
+    }
+}
+
+/// SQLite: each entry moves the schema one version up; never edit an entry once released.
 const MIGRATIONS: &[&str] = &[
     // 1: server metadata (created_at, demo flag, schema history).
     "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;",
@@ -219,6 +238,159 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
 ];
 
+/// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
+/// migrations leave it at version 10, so that a version number means the same tables on both; later changes
+/// are added to both lists. Integers are BIGINT, JSON documents TEXT, as on SQLite (the store reads them so).
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
+    10,
+    "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE key_enrolments (
+        kid TEXT NOT NULL,
+        credit_code TEXT NOT NULL,
+        subject_name TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+        enrolled_at TEXT NOT NULL,
+        approved_at TEXT,
+        approved_by TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        revoke_reason TEXT,
+        request_id TEXT,
+        PRIMARY KEY (kid, credit_code)
+    );
+    CREATE INDEX key_enrolments_by_request ON key_enrolments (request_id);
+    CREATE TABLE commitments (
+        sequence BIGINT PRIMARY KEY,
+        submission_id TEXT NOT NULL UNIQUE,
+        credit_code TEXT NOT NULL,
+        template_id TEXT NOT NULL,
+        template_version TEXT NOT NULL,
+        signer_kid TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        key_status TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'kept', 'broken')),
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        masked TEXT NOT NULL DEFAULT '{}',
+        publishable BIGINT NOT NULL DEFAULT 0,
+        lifecycle TEXT NOT NULL DEFAULT 'in_force',
+        subject_name TEXT NOT NULL DEFAULT '',
+        department TEXT
+    );
+    CREATE INDEX commitments_by_subject ON commitments (credit_code, sequence);
+    CREATE INDEX commitments_by_template ON commitments (template_id, sequence);
+    CREATE TABLE server_keys (
+        kid TEXT PRIMARY KEY,
+        seed BYTEA NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        retired_at TEXT
+    );
+    CREATE TABLE subjects (
+        credit_code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        demo BIGINT NOT NULL DEFAULT 0,
+        situation TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX subjects_by_name ON subjects (name);
+    -- `rowid` keeps the order records were stored in, as SQLite's implicit rowid does.
+    CREATE TABLE records (
+        credit_code TEXT NOT NULL REFERENCES subjects (credit_code) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (credit_code, id)
+    );
+    CREATE TABLE grades (
+        credit_code TEXT NOT NULL REFERENCES subjects (credit_code) ON DELETE CASCADE,
+        position BIGINT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (credit_code, position)
+    );
+    CREATE TABLE repair_applications (
+        submission_id TEXT PRIMARY KEY REFERENCES commitments (submission_id),
+        credit_code TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'submitted',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE admin_actions (
+        id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('approve', 'revoke')),
+        kid TEXT NOT NULL,
+        credit_code TEXT NOT NULL,
+        reason TEXT
+    );
+    CREATE TABLE commitment_disclosures (
+        submission_id TEXT PRIMARY KEY REFERENCES commitments (submission_id),
+        disclosures TEXT NOT NULL
+    );
+    CREATE TABLE officers (
+        kid TEXT PRIMARY KEY,
+        department TEXT NOT NULL,
+        name TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        revoked_at TEXT,
+        roles TEXT NOT NULL DEFAULT 'review,decide'
+    );
+    CREATE TABLE officer_challenges (
+        challenge TEXT PRIMARY KEY,
+        expires_at_ms BIGINT NOT NULL
+    );
+    CREATE TABLE officer_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        kid TEXT NOT NULL REFERENCES officers (kid),
+        expires_at_ms BIGINT NOT NULL
+    );
+    CREATE TABLE objections (
+        objection_id TEXT PRIMARY KEY,
+        sequence BIGINT NOT NULL UNIQUE,
+        credit_code TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        authority TEXT NOT NULL,
+        grounds TEXT NOT NULL,
+        signer_kid TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        state TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX objections_by_record ON objections (credit_code, record_id);
+    CREATE TABLE decisions (
+        decision_id TEXT PRIMARY KEY,
+        sequence BIGINT NOT NULL UNIQUE,
+        target TEXT NOT NULL,
+        action TEXT NOT NULL,
+        state TEXT NOT NULL,
+        officer_kid TEXT NOT NULL,
+        department TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        receipt TEXT NOT NULL
+    );
+    CREATE INDEX decisions_by_target ON decisions (target, sequence);
+    CREATE TABLE holiday_schedules (
+        year BIGINT PRIMARY KEY,
+        body TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+    );",
+)];
+
+/// The PostgreSQL advisory lock every writing transaction holds: writes from all servers on one database
+/// take turns, so sequence numbers are allocated once, a submission sent to two servers is stored once, and
+/// read-then-write steps (approvals, decisions) see what the other server wrote. Reads never wait for it.
+const WRITE_LOCK: i64 = 0x78696e6e756f; // "xinnuo"
+
 /// The id of a stored signed request (a flattened JWS): the SHA-256 of its signing input, as the core's
 /// `Verified::submission_id` has it.
 pub fn request_id_of(request: &str) -> String {
@@ -228,31 +400,69 @@ pub fn request_id_of(request: &str) -> String {
 }
 
 /// Gives every key enrolment stored before version 9 the id decisions name it by.
-fn backfill_enrolment_ids(connection: &mut Connection) -> Result<(), DbError> {
-    let transaction = connection.transaction()?;
-    let rows: Vec<(String, String, String)> = transaction
-        .prepare("SELECT kid, credit_code, request FROM key_enrolments WHERE request_id IS NULL")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    for (kid, credit_code, request) in rows {
-        let id = request_id_of(&request);
-        transaction.execute(
-            "UPDATE key_enrolments SET request_id = ?3 WHERE kid = ?1 AND credit_code = ?2",
-            rusqlite::params![kid, credit_code, id],
-        )?;
-    }
-    transaction.commit()?;
-    Ok(())
+fn backfill_enrolment_ids(db: &Db) -> Result<(), DbError> {
+    db.write(|sql| {
+        let rows = sql.query("SELECT kid, credit_code, request FROM key_enrolments WHERE request_id IS NULL", &[])?;
+        for row in rows {
+            let (kid, credit_code, request): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            sql.execute(
+                "UPDATE key_enrolments SET request_id = ?3 WHERE kid = ?1 AND credit_code = ?2",
+                args![&kid, &credit_code, &request_id_of(&request)],
+            )?;
+        }
+        Ok(())
+    })
 }
 
+/// Where the data lives, as `--db` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A file path, or `sqlite:PATH`.
+    Sqlite(std::path::PathBuf),
+    /// `postgres://…` or `postgresql://…` (libpq's URL form).
+    Postgres(String),
+}
+
+impl Location {
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Location::Postgres(text.to_owned())
+        } else {
+            let path = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")).unwrap_or(text);
+            Location::Sqlite(path.into())
+        }
+    }
+}
+
+enum Backend {
+    Sqlite(Mutex<Connection>),
+    Postgres(r2d2::Pool<PgManager>),
+}
+
+/// The store: every query in `store`, `officers`, `subjects` and `holidays` runs through it, on either backend.
 #[derive(Clone)]
 pub struct Db {
-    connection: Arc<Mutex<Connection>>,
+    backend: Arc<Backend>,
 }
 
 impl Db {
-    pub fn open(path: &Path) -> Result<Self, DbError> {
-        Self::prepare(Connection::open(path)?)
+    /// Opens `--db`: a path or `sqlite:` URL (SQLite), or a `postgres://` URL (PostgreSQL).
+    pub fn open(location: impl AsRef<Path>) -> Result<Self, DbError> {
+        match Location::parse(&location.as_ref().to_string_lossy()) {
+            Location::Sqlite(path) => Self::prepare(Connection::open(path)?),
+            Location::Postgres(url) => Self::open_postgres(&url),
+        }
+    }
+
+    fn open_postgres(url: &str) -> Result<Self, DbError> {
+        let config: postgres::Config = url.parse()?;
+        let manager = PgManager(r2d2_postgres::PostgresConnectionManager::new(config, postgres::NoTls));
+        let pool =
+            r2d2::Pool::builder().max_size(16).connection_timeout(std::time::Duration::from_secs(10)).build(manager)?;
+        let db = Self { backend: Arc::new(Backend::Postgres(pool)) };
+        db.migrate_postgres()?;
+        backfill_enrolment_ids(&db)?;
+        Ok(db)
     }
 
     fn prepare(mut connection: Connection) -> Result<Self, DbError> {
@@ -260,37 +470,109 @@ impl Db {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection.set_prepared_statement_cache_capacity(64);
         migrate(&mut connection)?;
-        backfill_enrolment_ids(&mut connection)?;
-        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+        let db = Self { backend: Arc::new(Backend::Sqlite(Mutex::new(connection))) };
+        backfill_enrolment_ids(&db)?;
+        Ok(db)
     }
 
-    /// Runs `work` with the connection (call from a blocking task).
-    pub fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, DbError>) -> Result<T, DbError> {
-        let mut connection = self.connection.lock().map_err(|_| DbError::Poisoned)?;
-        work(&mut connection)
+    pub fn dialect(&self) -> Dialect {
+        match &*self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs `work` on a connection outside a transaction (reads; call from a blocking task).
+    pub fn read<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>) -> Result<T, DbError> {
+        match &*self.backend {
+            Backend::Sqlite(connection) => {
+                let connection = connection.lock().map_err(|_| DbError::Poisoned)?;
+                work(&mut SqliteSql(&connection))
+            }
+            Backend::Postgres(pool) => work(&mut PgSql(&mut *pool.get()?)),
+        }
+    }
+
+    /// Runs `work` in one transaction, committed when it returns `Ok`, rolled back otherwise. On PostgreSQL
+    /// the transaction first takes the write lock (see `WRITE_LOCK`).
+    pub fn write<T>(&self, work: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>) -> Result<T, DbError> {
+        match &*self.backend {
+            Backend::Sqlite(connection) => {
+                let mut connection = connection.lock().map_err(|_| DbError::Poisoned)?;
+                // IMMEDIATE: a command-line tool writing to the same file waits its turn instead of failing.
+                let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let result = work(&mut SqliteSql(&transaction))?;
+                transaction.commit()?;
+                Ok(result)
+            }
+            Backend::Postgres(pool) => {
+                let mut connection = pool.get()?;
+                in_postgres_transaction(&mut connection, work)
+            }
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64, DbError> {
-        self.with(|c| Ok(c.query_row("PRAGMA user_version", [], |row| row.get(0))?))
+        match &*self.backend {
+            Backend::Sqlite(_) => self.read(|sql| sql.query_one("PRAGMA user_version", &[])?.get(0)),
+            Backend::Postgres(_) => {
+                self.read(|sql| sql.query_one("SELECT COALESCE(MAX(version), 0) FROM xinnuo_schema", &[])?.get(0))
+            }
+        }
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
-        self.with(|c| {
-            c.execute("INSERT INTO server_meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])?;
+        self.write(|sql| {
+            sql.execute(
+                "INSERT INTO server_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                args![key, value],
+            )?;
             Ok(())
         })
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached("SELECT value FROM server_meta WHERE key = ?1")?;
-            let mut rows = statement.query([key])?;
-            Ok(match rows.next()? {
-                Some(row) => Some(row.get(0)?),
-                None => None,
-            })
+        self.read(|sql| {
+            sql.query_opt("SELECT value FROM server_meta WHERE key = ?1", args![key])?.map(|row| row.get(0)).transpose()
         })
+    }
+
+    /// Applies PostgreSQL migrations under the write lock, so servers starting together migrate once.
+    fn migrate_postgres(&self) -> Result<(), DbError> {
+        self.write(|sql| {
+            sql.batch("CREATE TABLE IF NOT EXISTS xinnuo_schema (version BIGINT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")?;
+            let found: i64 = sql.query_one("SELECT COALESCE(MAX(version), 0) FROM xinnuo_schema", &[])?.get(0)?;
+            let supported = POSTGRES_MIGRATIONS.last().map_or(0, |(version, _)| *version);
+            if found > supported {
+                return Err(DbError::TooNew { found, supported });
+            }
+            for (version, migration) in POSTGRES_MIGRATIONS.iter().filter(|(version, _)| *version > found) {
+                sql.batch(migration)?;
+                sql.execute("INSERT INTO xinnuo_schema (version) VALUES (?1)", args![*version])?;
+            }
+            Ok(())
+        })
+    }
+}
+
+fn in_postgres_transaction<T>(
+    connection: &mut PgConnection,
+    work: impl FnOnce(&mut dyn Sql) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    connection.client.batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+    match work(&mut PgSql(connection)) {
+        Ok(result) => {
+            connection.client.batch_execute("COMMIT")?;
+            Ok(result)
+        }
+        Err(error) => {
+            // The error is what the caller needs; a failed rollback leaves the connection closed, and r2d2
+            // drops closed connections.
+            let _ = connection.client.batch_execute("ROLLBACK");
+            Err(error)
+        }
     }
 }
 
@@ -299,30 +581,30 @@ impl Db {
     /// prove that refused requests changed nothing and that a crash lost or duplicated nothing.
     pub fn digest(&self) -> Result<std::collections::BTreeMap<String, (u64, String)>, DbError> {
         use sha2::{Digest, Sha256};
-        self.with(|c| {
-            let tables: Vec<String> = c
-                .prepare(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                )?
-                .query_map([], |row| row.get(0))?
-                .collect::<Result<_, _>>()?;
+        let tables = match self.dialect() {
+            Dialect::Sqlite => {
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            }
+            Dialect::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'xinnuo_schema'
+                 ORDER BY table_name"
+            }
+        };
+        self.read(|sql| {
+            let tables: Vec<String> = sql.query(tables, &[])?.iter().map(|row| row.get(0)).collect::<Result<_, _>>()?;
             let mut digest = std::collections::BTreeMap::new();
             for table in tables {
-                let mut statement = c.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
-                let columns = statement.column_count();
                 let mut hasher = Sha256::new();
-                let mut rows = statement.query([])?;
-                let mut count = 0u64;
-                while let Some(row) = rows.next()? {
-                    count += 1;
-                    for index in 0..columns {
-                        let value: rusqlite::types::Value = row.get(index)?;
-                        hasher.update(format!("{value:?}\u{1f}").as_bytes());
+                let rows = sql.query(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"), &[])?;
+                for row in &rows {
+                    for cell in row.cells() {
+                        hasher.update(format!("{cell:?}\u{1f}").as_bytes());
                     }
                     hasher.update(b"\x1e");
                 }
                 let hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-                digest.insert(table, (count, hash));
+                digest.insert(table, (rows.len() as u64, hash));
             }
             Ok(digest)
         })
@@ -382,11 +664,10 @@ mod tests {
         transaction.commit().unwrap();
         let db = Db::prepare(connection).unwrap();
         assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
-        let status: String = db
-            .with(|c| Ok(c.query_row("SELECT status FROM key_enrolments WHERE kid = 'k'", [], |row| row.get(0))?))
-            .unwrap();
+        let status: String =
+            db.read(|sql| sql.query_one("SELECT status FROM key_enrolments WHERE kid = 'k'", &[])?.get(0)).unwrap();
         assert_eq!(status, "approved");
-        db.with(|c| Ok(c.execute("UPDATE key_enrolments SET status = 'revoked' WHERE kid = 'k'", [])?)).unwrap();
+        db.write(|sql| sql.execute("UPDATE key_enrolments SET status = 'revoked' WHERE kid = 'k'", &[])).unwrap();
     }
 
     #[test]
@@ -418,24 +699,24 @@ mod tests {
         let db = Db::prepare(connection).unwrap();
         assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
         let (id, target, roles): (String, String, String) = db
-            .with(|c| {
-                Ok(c.query_row(
+            .read(|sql| {
+                let row = sql.query_one(
                     "SELECT (SELECT request_id FROM key_enrolments), (SELECT target FROM decisions),
                      (SELECT roles FROM officers)",
-                    [],
-                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-                )?)
+                    &[],
+                )?;
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
             })
             .unwrap();
         assert_eq!(id, xinnuo_core::envelope::submission_id("eyJhbGciOiJFZERTQSJ9", "e30"));
         assert_eq!((target.as_str(), roles.as_str()), ("s", "review,decide"));
         // Decisions may now name what is not a commitment (an objection, an enrolment).
-        db.with(|c| {
-            Ok(c.execute(
+        db.write(|sql| {
+            sql.execute(
                 "INSERT INTO decisions VALUES ('d2', 2, 'objection-id', 'objection_upheld', 'upheld', 'o', 'd', 'r',
                  't', 't', '{}', '{}')",
-                [],
-            )?)
+                &[],
+            )
         })
         .unwrap();
     }

@@ -3,21 +3,22 @@
 //! starts and whenever an import lands while it runs, and published (`GET /api/v1/holidays`, `export-static`)
 //! so that the app and the widgets compute with them too.
 
-use rusqlite::params;
 use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::calendar::{self, Added, Schedule, YearSource};
 
+use crate::args;
 use crate::db::{Db, DbError};
+use crate::store::rows;
 
 impl Db {
     /// Stores a checked schedule (its file text), replacing the stored one of that year.
     pub fn store_holiday_schedule(&self, year: u32, text: &str, now: &str) -> Result<(), DbError> {
-        self.with(|c| {
-            c.execute(
+        self.write(|sql| {
+            sql.execute(
                 "INSERT INTO holiday_schedules (year, body, imported_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (year) DO UPDATE SET body = excluded.body, imported_at = excluded.imported_at",
-                params![year, text, now],
+                args![year, text, now],
             )?;
             Ok(())
         })
@@ -25,21 +26,18 @@ impl Db {
 
     /// Every stored schedule: (year, file text), by year.
     pub fn holiday_schedules(&self) -> Result<Vec<(u32, String)>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached("SELECT year, body FROM holiday_schedules ORDER BY year")?;
-            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(sql, "SELECT year, body FROM holiday_schedules ORDER BY year", &[], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
         })
     }
 
     /// What changes when a schedule is imported: the count and the latest import time.
     pub fn holiday_generation(&self) -> Result<String, DbError> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT COUNT(*) || '/' || COALESCE(MAX(imported_at), '') FROM holiday_schedules",
-                [],
-                |row| row.get(0),
-            )?)
+        self.read(|sql| {
+            let row = sql.query_one("SELECT COUNT(*), COALESCE(MAX(imported_at), '') FROM holiday_schedules", &[])?;
+            Ok(format!("{}/{}", row.get::<i64>(0)?, row.get::<String>(1)?))
         })
     }
 }
@@ -68,7 +66,13 @@ pub fn load(db: &Db) -> Result<usize, DbError> {
 /// imported on the command line counts in a running server without a restart.
 pub fn watch(db: Db) {
     tokio::spawn(async move {
-        let mut seen = db.holiday_generation().ok();
+        let mut seen = tokio::task::spawn_blocking({
+            let db = db.clone();
+            move || db.holiday_generation().ok()
+        })
+        .await
+        .ok()
+        .flatten();
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             tick.tick().await;

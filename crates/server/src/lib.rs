@@ -9,6 +9,7 @@ pub mod headers;
 pub mod holidays;
 pub mod officers;
 pub mod problem;
+pub mod sql;
 pub mod store;
 pub mod subjects;
 

@@ -412,14 +412,16 @@ struct ServeArgs {
     https: bool,
 }
 
-async fn serve(args: ServeArgs) -> Result<(), String> {
+/// Opens the store and prepares the state before the async runtime starts: the PostgreSQL client blocks, and
+/// blocking calls are not allowed on the runtime's threads (the API makes them on blocking tasks).
+fn serve(args: ServeArgs) -> Result<(), String> {
     let ServeArgs {
         addr,
         db_path,
         dist,
         demo,
         admin_token_file,
-        mut allow_origins,
+        allow_origins,
         embed_demo_addr,
         embed_demo_dir,
         https,
@@ -449,8 +451,21 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         );
     }
     let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
-    xinnuo_server::holidays::watch(state.db.clone());
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(listen(state, addr, dist, allow_origins, embed_demo_addr, embed_demo_dir, https))
+}
+
+async fn listen(
+    state: AppState,
+    addr: SocketAddr,
+    dist: PathBuf,
+    mut allow_origins: Vec<String>,
+    embed_demo_addr: Option<SocketAddr>,
+    embed_demo_dir: PathBuf,
+    https: bool,
+) -> Result<(), String> {
+    xinnuo_server::holidays::watch(state.db.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -476,11 +491,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let result = match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(args),
         Command::Keys { db, action } => keys(db, action),
         Command::Officers { db, action } => officers(db, action),
         Command::Import { file, db } => import(file, db),

@@ -1,14 +1,15 @@
 //! The department side's store: officers (registered by the operator, each with an Ed25519 key) and the
 //! decisions they sign, each moving a commitment one step through the lifecycle the core defines.
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::decision::{Action, CommitmentState, ObjectionState, Outcome, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 
+use crate::args;
 use crate::db::{Db, DbError};
-use crate::store::json_column;
+use crate::sql::{Sql, SqlRow};
+use crate::store::{row, rows};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OfficerRow {
@@ -104,39 +105,30 @@ const DECISION_COLUMNS: &str = "decision_id, sequence, target, action, state, of
      decided_at, received_at, envelope, receipt";
 
 /// A typed column stored as its JSON string (`"accept"`, `"in_force"`).
-fn enum_column<T: serde::de::DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
-    let text: String = row.get(index)?;
-    serde_json::from_value(Value::String(text))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+fn enum_column<T: serde::de::DeserializeOwned>(row: &SqlRow, index: usize) -> Result<T, DbError> {
+    serde_json::from_value(Value::String(row.get(index)?)).map_err(|_| DbError::ColumnType(index))
 }
 
 fn name_of<T: Serialize>(value: T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn officer_row(row: &Row<'_>) -> rusqlite::Result<OfficerRow> {
+fn officer_row(row: &SqlRow) -> Result<OfficerRow, DbError> {
     Ok(OfficerRow {
         kid: row.get(0)?,
         department: row.get(1)?,
         name: row.get(2)?,
-        public_jwk: json_column(row, 3)?,
+        public_jwk: row.get(3)?,
         added_at: row.get(4)?,
         revoked_at: row.get(5)?,
-        roles: {
-            let text: String = row.get(6)?;
-            Role::parse_list(&text).ok_or(rusqlite::Error::InvalidColumnType(
-                6,
-                "roles".into(),
-                rusqlite::types::Type::Text,
-            ))?
-        },
+        roles: Role::parse_list(&row.get::<String>(6)?).ok_or(DbError::Corrupt("officer roles"))?,
     })
 }
 
-fn decision_row(row: &Row<'_>) -> rusqlite::Result<DecisionRow> {
+fn decision_row(row: &SqlRow) -> Result<DecisionRow, DbError> {
     Ok(DecisionRow {
         decision_id: row.get(0)?,
-        sequence: row.get::<_, i64>(1)? as u64,
+        sequence: row.get(1)?,
         target: row.get(2)?,
         action: enum_column(row, 3)?,
         state: enum_column(row, 4)?,
@@ -145,48 +137,49 @@ fn decision_row(row: &Row<'_>) -> rusqlite::Result<DecisionRow> {
         reason: row.get(7)?,
         decided_at: row.get(8)?,
         received_at: row.get(9)?,
-        envelope: json_column(row, 10)?,
-        receipt: json_column(row, 11)?,
+        envelope: row.get(10)?,
+        receipt: row.get(11)?,
     })
 }
 
-fn existing_decision(connection: &rusqlite::Connection, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
-    Ok(connection
-        .prepare_cached(&format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"))?
-        .query_row([decision_id], decision_row)
-        .optional()?)
+fn existing_decision(sql: &mut dyn Sql, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
+    row(
+        sql,
+        &format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"),
+        args![decision_id],
+        decision_row,
+    )
 }
 
 /// Stores a decision with the next sequence number and its receipt (signed by `receipt_for`).
 fn insert_decision(
-    connection: &rusqlite::Connection,
+    sql: &mut dyn Sql,
     new: &NewDecision,
     outcome: Outcome,
     receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
 ) -> Result<DecisionRow, DbError> {
-    let sequence: i64 =
-        connection.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", [], |row| row.get(0))?;
-    let receipt = receipt_for(sequence as u64, outcome).map_err(DbError::Other)?;
-    connection.execute(
+    let sequence: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", &[])?.get(0)?;
+    let receipt = receipt_for(sequence, outcome).map_err(DbError::Other)?;
+    sql.execute(
         &format!(
             "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ),
-        params![
-            new.decision_id,
+        args![
+            &new.decision_id,
             sequence,
-            new.target,
-            name_of(new.action),
+            &new.target,
+            &name_of(new.action),
             outcome.as_str(),
-            new.officer_kid,
-            new.department,
-            new.reason,
-            new.decided_at,
-            new.received_at,
-            new.envelope,
-            receipt
+            &new.officer_kid,
+            &new.department,
+            &new.reason,
+            &new.decided_at,
+            &new.received_at,
+            &new.envelope,
+            &receipt
         ],
     )?;
-    existing_decision(connection, &new.decision_id)?.ok_or(DbError::Corrupt("decision"))
+    existing_decision(sql, &new.decision_id)?.ok_or(DbError::Corrupt("decision"))
 }
 
 /// What a decision's step found: the state it leads to, or the caller's refusal (nothing is stored then).
@@ -195,25 +188,22 @@ type Step<E> = Result<Result<Outcome, E>, DbError>;
 impl Db {
     /// Runs one decision in one transaction: the same decision again returns the stored one; otherwise `step`
     /// reads and checks the target and applies the change, and the decision is stored with its receipt.
-    /// A refusal or an error rolls everything back.
+    /// A refusal changes nothing (every step checks before it writes); an error rolls everything back.
     fn decide_in_transaction<E>(
         &self,
         new: &NewDecision,
-        step: impl FnOnce(&rusqlite::Transaction<'_>) -> Step<E>,
+        step: impl FnOnce(&mut dyn Sql) -> Step<E>,
         receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            if let Some(row) = existing_decision(&transaction, &new.decision_id)? {
+        self.write(|sql| {
+            if let Some(row) = existing_decision(sql, &new.decision_id)? {
                 return Ok(Ok((row, false)));
             }
-            let outcome = match step(&transaction)? {
+            let outcome = match step(sql)? {
                 Ok(outcome) => outcome,
                 Err(refusal) => return Ok(Err(refusal)),
             };
-            let row = insert_decision(&transaction, new, outcome, receipt_for)?;
-            transaction.commit()?;
-            Ok(Ok((row, true)))
+            Ok(Ok((insert_decision(sql, new, outcome, receipt_for)?, true)))
         })
     }
 
@@ -228,43 +218,39 @@ impl Db {
         now: &str,
     ) -> Result<Option<OfficerRow>, DbError> {
         let roles = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",");
-        self.with(|c| {
-            let inserted = c.execute(
+        self.write(|sql| {
+            let inserted = sql.execute(
                 "INSERT INTO officers (kid, department, name, public_jwk, added_at, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (kid) DO NOTHING",
-                params![kid, department, name, public_jwk.to_string(), now, roles],
+                args![kid, department, name, &public_jwk.to_string(), now, &roles],
             )?;
             if inserted == 0 {
                 return Ok(None);
             }
-            Ok(c.query_row(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"), [kid], officer_row)
-                .optional()?)
+            officer(sql, kid)
         })
     }
 
     pub fn officer(&self, kid: &str) -> Result<Option<OfficerRow>, DbError> {
-        self.with(|c| {
-            Ok(c.prepare_cached(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"))?
-                .query_row([kid], officer_row)
-                .optional()?)
-        })
+        self.read(|sql| officer(sql, kid))
     }
 
     pub fn officers(&self) -> Result<Vec<OfficerRow>, DbError> {
-        self.with(|c| {
-            let mut statement =
-                c.prepare(&format!("SELECT {OFFICER_COLUMNS} FROM officers ORDER BY department, added_at"))?;
-            let rows = statement.query_map([], officer_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!("SELECT {OFFICER_COLUMNS} FROM officers ORDER BY department, added_at"),
+                &[],
+                officer_row,
+            )
         })
     }
 
     /// Revokes an officer's key from now on (decisions already made stay valid). `None`: no such officer.
     pub fn revoke_officer(&self, kid: &str, now: &str) -> Result<Option<OfficerRow>, DbError> {
-        self.with(|c| {
-            c.execute("UPDATE officers SET revoked_at = ?2 WHERE kid = ?1 AND revoked_at IS NULL", params![kid, now])?;
-            Ok(c.query_row(&format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"), [kid], officer_row)
-                .optional()?)
+        self.write(|sql| {
+            sql.execute("UPDATE officers SET revoked_at = ?2 WHERE kid = ?1 AND revoked_at IS NULL", args![kid, now])?;
+            officer(sql, kid)
         })
     }
 
@@ -280,36 +266,24 @@ impl Db {
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.decide_in_transaction(
             &new,
-            |transaction| {
-                let target = transaction
-                    .prepare_cached(
-                        "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
+            |sql| {
+                let target = row(
+                    sql,
+                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
                      FROM commitments WHERE submission_id = ?1",
-                    )?
-                    .query_row([&new.target], |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get::<_, String>(4)?,
-                            row.get::<_, Option<String>>(5)?,
-                        ))
-                    })
-                    .optional()?
-                    .map(|(credit_code, subject_name, template_id, template_version, state, department)| {
-                        CommitmentState::parse(&state)
-                            .map(|state| Target {
-                                credit_code,
-                                subject_name,
-                                template_id,
-                                template_version,
-                                state,
-                                department,
-                            })
-                            .ok_or(DbError::Corrupt("commitment lifecycle"))
-                    })
-                    .transpose()?;
+                    args![&new.target],
+                    |row| {
+                        Ok(Target {
+                            credit_code: row.get(0)?,
+                            subject_name: row.get(1)?,
+                            template_id: row.get(2)?,
+                            template_version: row.get(3)?,
+                            state: CommitmentState::parse(&row.get::<String>(4)?)
+                                .ok_or(DbError::Corrupt("commitment lifecycle"))?,
+                            department: row.get(5)?,
+                        })
+                    },
+                )?;
                 let state = match check(target.as_ref()) {
                     Ok(state) => state,
                     Err(refusal) => return Ok(Err(refusal)),
@@ -318,19 +292,19 @@ impl Db {
                 let target = target.ok_or(DbError::Corrupt("decision target"))?;
                 if let Some(record) = record_for(&target) {
                     // The subject enters the register if it is not there yet (named as it signed).
-                    transaction.execute(
-                    "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
-                     ON CONFLICT (credit_code) DO NOTHING",
-                    params![target.credit_code, target.subject_name, new.received_at],
-                )?;
-                    transaction.execute(
+                    sql.execute(
+                        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
+                         ON CONFLICT (credit_code) DO NOTHING",
+                        args![&target.credit_code, &target.subject_name, &new.received_at],
+                    )?;
+                    sql.execute(
                         "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
-                        params![target.credit_code, record.id, record.body.to_string()],
+                        args![&target.credit_code, &record.id, &record.body.to_string()],
                     )?;
                 }
-                transaction.execute(
+                sql.execute(
                     "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
-                    params![new.target, state.as_str()],
+                    args![&new.target, state.as_str()],
                 )?;
                 Ok(Ok(Outcome::Commitment(state)))
             },
@@ -349,46 +323,36 @@ impl Db {
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.decide_in_transaction(
             &new,
-            |transaction| {
-                let application = transaction
-                    .prepare_cached(
-                        "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
+            |sql| {
+                let application = row(
+                    sql,
+                    "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
                      JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id WHERE a.submission_id = ?1",
-                    )?
-                    .query_row([&new.target], |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, String>(2)?,
-                            row.get::<_, String>(3)?,
-                        ))
-                    })
-                    .optional()?;
-                let (target, body) = match application {
-                    Some((credit_code, record_id, status, body)) => {
-                        let body: Value = serde_json::from_str(&body).map_err(|_| DbError::Corrupt("record body"))?;
+                    args![&new.target],
+                    |row| {
+                        let body: Value = row.get(3)?;
                         let authority = body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned();
-                        let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
-                        (Some(RepairTarget { credit_code, record_id, authority, state }), Some(body))
-                    }
-                    None => (None, None),
-                };
-                let state = match check(target.as_ref()) {
+                        let state = RepairState::parse(&row.get::<String>(2)?)
+                            .ok_or(DbError::Corrupt("repair application status"))?;
+                        Ok((RepairTarget { credit_code: row.get(0)?, record_id: row.get(1)?, authority, state }, body))
+                    },
+                )?;
+                let state = match check(application.as_ref().map(|(target, _)| target)) {
                     Ok(state) => state,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
-                let (Some(target), Some(mut body)) = (target, body) else {
+                let Some((target, mut body)) = application else {
                     return Err(DbError::Corrupt("decision target"));
                 };
-                transaction.execute(
+                sql.execute(
                     "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
-                    params![new.target, state.as_str()],
+                    args![&new.target, state.as_str()],
                 )?;
                 if state == RepairState::Granted {
                     body["removed_on"] = Value::String(removed_on.to_owned());
-                    transaction.execute(
+                    sql.execute(
                         "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
-                        params![target.credit_code, target.record_id, body.to_string()],
+                        args![&target.credit_code, &target.record_id, &body.to_string()],
                     )?;
                 }
                 Ok(Ok(Outcome::Repair(state)))
@@ -406,15 +370,15 @@ impl Db {
         expires_at_ms: u64,
         max_open: u64,
     ) -> Result<bool, DbError> {
-        self.with(|c| {
-            c.execute("DELETE FROM officer_challenges WHERE expires_at_ms <= ?1", [now_ms as i64])?;
-            let open: i64 = c.query_row("SELECT COUNT(*) FROM officer_challenges", [], |row| row.get(0))?;
-            if open as u64 >= max_open {
+        self.write(|sql| {
+            sql.execute("DELETE FROM officer_challenges WHERE expires_at_ms <= ?1", args![now_ms])?;
+            let open: u64 = sql.query_one("SELECT COUNT(*) FROM officer_challenges", &[])?.get(0)?;
+            if open >= max_open {
                 return Ok(false);
             }
-            c.execute(
+            sql.execute(
                 "INSERT INTO officer_challenges (challenge, expires_at_ms) VALUES (?1, ?2)",
-                params![challenge, expires_at_ms as i64],
+                args![challenge, expires_at_ms],
             )?;
             Ok(true)
         })
@@ -422,10 +386,10 @@ impl Db {
 
     /// Uses a challenge up: true when it was given out and has not expired; it can never be used again.
     pub fn take_challenge(&self, challenge: &str, now_ms: u64) -> Result<bool, DbError> {
-        self.with(|c| {
-            let taken = c.execute(
+        self.write(|sql| {
+            let taken = sql.execute(
                 "DELETE FROM officer_challenges WHERE challenge = ?1 AND expires_at_ms > ?2",
-                params![challenge, now_ms as i64],
+                args![challenge, now_ms],
             )?;
             Ok(taken == 1)
         })
@@ -433,11 +397,11 @@ impl Db {
 
     /// Opens a session for an officer: stores the token's hash until `expires_at_ms`.
     pub fn open_session(&self, token_sha256: &str, kid: &str, now_ms: u64, expires_at_ms: u64) -> Result<(), DbError> {
-        self.with(|c| {
-            c.execute("DELETE FROM officer_sessions WHERE expires_at_ms <= ?1", [now_ms as i64])?;
-            c.execute(
+        self.write(|sql| {
+            sql.execute("DELETE FROM officer_sessions WHERE expires_at_ms <= ?1", args![now_ms])?;
+            sql.execute(
                 "INSERT INTO officer_sessions (token_sha256, kid, expires_at_ms) VALUES (?1, ?2, ?3)",
-                params![token_sha256, kid, expires_at_ms as i64],
+                args![token_sha256, kid, expires_at_ms],
             )?;
             Ok(())
         })
@@ -445,70 +409,69 @@ impl Db {
 
     /// The active officer a live session belongs to.
     pub fn session_officer(&self, token_sha256: &str, now_ms: u64) -> Result<Option<OfficerRow>, DbError> {
-        self.with(|c| {
-            Ok(c.prepare_cached(&format!(
-                "SELECT {} FROM officer_sessions s JOIN officers o ON o.kid = s.kid
-                 WHERE s.token_sha256 = ?1 AND s.expires_at_ms > ?2 AND o.revoked_at IS NULL",
-                OFFICER_COLUMNS.split(", ").map(|column| format!("o.{column}")).collect::<Vec<_>>().join(", ")
-            ))?
-            .query_row(params![token_sha256, now_ms as i64], officer_row)
-            .optional()?)
+        let columns = OFFICER_COLUMNS.split(", ").map(|column| format!("o.{column}")).collect::<Vec<_>>().join(", ");
+        self.read(|sql| {
+            row(
+                sql,
+                &format!(
+                    "SELECT {columns} FROM officer_sessions s JOIN officers o ON o.kid = s.kid
+                     WHERE s.token_sha256 = ?1 AND s.expires_at_ms > ?2 AND o.revoked_at IS NULL"
+                ),
+                args![token_sha256, now_ms],
+                officer_row,
+            )
         })
     }
 
     /// A subject's repair applications: (submission id, record id, state, the last decision's reason).
     pub fn repair_applications_of(&self, credit_code: &str) -> Result<Vec<RepairApplicationRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(
+        self.read(|sql| {
+            rows(
+                sql,
                 "SELECT a.submission_id, a.record_id, a.status,
                         (SELECT d.reason FROM decisions d WHERE d.target = a.submission_id ORDER BY d.sequence DESC LIMIT 1),
                         a.created_at
                  FROM repair_applications a WHERE a.credit_code = ?1 ORDER BY a.created_at",
-            )?;
-            let rows = statement.query_map([credit_code], |row| {
-                let status: String = row.get(2)?;
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    status,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (submission_id, record_id, status, reason, created_at) = row?;
-                let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
-                let deadline = (state == RepairState::Received)
-                    .then(|| crate::deadline_of(xinnuo_core::deadline::Step::RepairDecision, &created_at))
-                    .flatten();
-                out.push(RepairApplicationRow {
-                    submission_id,
-                    record_id,
-                    state,
-                    reason: reason.unwrap_or_default(),
-                    deadline,
-                });
-            }
-            Ok(out)
+                args![credit_code],
+                |row| {
+                    let state = RepairState::parse(&row.get::<String>(2)?)
+                        .ok_or(DbError::Corrupt("repair application status"))?;
+                    let created_at: String = row.get(4)?;
+                    let deadline = (state == RepairState::Received)
+                        .then(|| crate::deadline_of(xinnuo_core::deadline::Step::RepairDecision, &created_at))
+                        .flatten();
+                    Ok(RepairApplicationRow {
+                        submission_id: row.get(0)?,
+                        record_id: row.get(1)?,
+                        state,
+                        reason: row.get::<Option<String>>(3)?.unwrap_or_default(),
+                        deadline,
+                    })
+                },
+            )
         })
     }
 
     /// One decision, by its id.
     pub fn decision(&self, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
-        self.with(|c| existing_decision(c, decision_id))
+        self.read(|sql| existing_decision(sql, decision_id))
     }
 
     /// The decisions on a commitment, in the order they were made.
     pub fn decisions_on(&self, target: &str) -> Result<Vec<DecisionRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {DECISION_COLUMNS} FROM decisions WHERE target = ?1 ORDER BY sequence"
-            ))?;
-            let rows = statement.query_map([target], decision_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE target = ?1 ORDER BY sequence"),
+                args![target],
+                decision_row,
+            )
         })
     }
+}
+
+fn officer(sql: &mut dyn Sql, kid: &str) -> Result<Option<OfficerRow>, DbError> {
+    row(sql, &format!("SELECT {OFFICER_COLUMNS} FROM officers WHERE kid = ?1"), args![kid], officer_row)
 }
 
 /// An objection to a record, as the department sees it (the public sees its state only).
@@ -559,25 +522,18 @@ const OBJECTION_COLUMNS: &str = "o.objection_id, o.sequence, o.credit_code, o.re
      o.signer_kid, o.envelope, o.receipt, o.state, o.received_at, \
      COALESCE((SELECT d.reason FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), '')";
 
-fn objection_row(row: &Row<'_>) -> rusqlite::Result<ObjectionRow> {
+fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
     Ok(ObjectionRow {
         objection_id: row.get(0)?,
-        sequence: row.get::<_, i64>(1)? as u64,
+        sequence: row.get(1)?,
         credit_code: row.get(2)?,
         record_id: row.get(3)?,
         authority: row.get(4)?,
         grounds: row.get(5)?,
         signer_kid: row.get(6)?,
-        envelope: json_column(row, 7)?,
-        receipt: json_column(row, 8)?,
-        state: {
-            let text: String = row.get(9)?;
-            ObjectionState::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
-                9,
-                "state".into(),
-                rusqlite::types::Type::Text,
-            ))?
-        },
+        envelope: row.get(7)?,
+        receipt: row.get(8)?,
+        state: ObjectionState::parse(&row.get::<String>(9)?).ok_or(DbError::Corrupt("objection state"))?,
         received_at: row.get(10)?,
         reason: row.get(11)?,
     })
@@ -596,58 +552,55 @@ impl Db {
         new: NewObjection,
         receipt_for: impl FnOnce(u64) -> Result<String, String>,
     ) -> Result<Result<(ObjectionRow, bool), ObjectionRow>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            let by_id = format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1");
-            if let Some(row) = transaction.query_row(&by_id, [&new.objection_id], objection_row).optional()? {
+        let by_id = format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1");
+        self.write(|sql| {
+            if let Some(row) = row(sql, &by_id, args![&new.objection_id], objection_row)? {
                 return Ok(Ok((row, false)));
             }
-            let pending = transaction
-                .query_row(
-                    &format!(
-                        "SELECT {OBJECTION_COLUMNS} FROM objections o
-                         WHERE o.credit_code = ?1 AND o.record_id = ?2 AND o.state = 'under_review'"
-                    ),
-                    [&new.credit_code, &new.record_id],
-                    objection_row,
-                )
-                .optional()?;
+            let pending = row(
+                sql,
+                &format!(
+                    "SELECT {OBJECTION_COLUMNS} FROM objections o
+                     WHERE o.credit_code = ?1 AND o.record_id = ?2 AND o.state = 'under_review'"
+                ),
+                args![&new.credit_code, &new.record_id],
+                objection_row,
+            )?;
             if let Some(pending) = pending {
                 return Ok(Err(pending));
             }
-            let sequence: i64 =
-                transaction.query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM objections", [], |row| row.get(0))?;
-            let receipt = receipt_for(sequence as u64).map_err(DbError::Other)?;
-            transaction.execute(
+            let sequence: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM objections", &[])?.get(0)?;
+            let receipt = receipt_for(sequence).map_err(DbError::Other)?;
+            sql.execute(
                 "INSERT INTO objections (objection_id, sequence, credit_code, record_id, authority, grounds, signer_kid,
                  envelope, receipt, state, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'under_review', ?10)",
-                params![
-                    new.objection_id,
+                args![
+                    &new.objection_id,
                     sequence,
-                    new.credit_code,
-                    new.record_id,
-                    new.authority,
-                    new.grounds,
-                    new.signer_kid,
-                    new.envelope,
-                    receipt,
-                    new.received_at
+                    &new.credit_code,
+                    &new.record_id,
+                    &new.authority,
+                    &new.grounds,
+                    &new.signer_kid,
+                    &new.envelope,
+                    &receipt,
+                    &new.received_at
                 ],
             )?;
-            let row = transaction.query_row(&by_id, [&new.objection_id], objection_row)?;
-            transaction.commit()?;
+            let row = row(sql, &by_id, args![&new.objection_id], objection_row)?.ok_or(DbError::Corrupt("objection"))?;
             Ok(Ok((row, true)))
         })
     }
 
     /// A subject's objections, oldest first.
     pub fn objections_of(&self, credit_code: &str) -> Result<Vec<ObjectionRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.credit_code = ?1 ORDER BY o.sequence"
-            ))?;
-            let rows = statement.query_map([credit_code], objection_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.credit_code = ?1 ORDER BY o.sequence"),
+                args![credit_code],
+                objection_row,
+            )
         })
     }
 
@@ -658,18 +611,19 @@ impl Db {
         state: Option<ObjectionState>,
         query: Option<&str>,
     ) -> Result<Vec<ObjectionRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.authority = ?1 AND (?2 IS NULL OR o.state = ?2)
-                 AND (?3 IS NULL OR o.credit_code LIKE ?3 ESCAPE '\\' OR o.grounds LIKE ?3 ESCAPE '\\'
-                      OR o.record_id LIKE ?3 ESCAPE '\\')
-                 ORDER BY o.sequence DESC LIMIT 500"
-            ))?;
-            let rows = statement.query_map(
-                params![authority, state.map(ObjectionState::as_str), query.map(like_pattern)],
+        let pattern = query.map(like_pattern);
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!(
+                    "SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.authority = ?1 AND (CAST(?2 AS TEXT) IS NULL OR o.state = ?2)
+                     AND (CAST(?3 AS TEXT) IS NULL OR o.credit_code LIKE ?3 ESCAPE '\\' OR o.grounds LIKE ?3 ESCAPE '\\'
+                          OR o.record_id LIKE ?3 ESCAPE '\\')
+                     ORDER BY o.sequence DESC LIMIT 500"
+                ),
+                args![authority, state.map(ObjectionState::as_str), pattern.as_deref()],
                 objection_row,
-            )?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            )
         })
     }
 
@@ -680,53 +634,41 @@ impl Db {
         state: Option<RepairState>,
         query: Option<&str>,
     ) -> Result<Vec<RepairInboxRow>, DbError> {
-        self.with(|c| {
-            // Stored before decisions existed: "submitted" is what "received" was called.
-            let states: Option<Vec<&str>> = state.map(|s| match s {
-                RepairState::Received => vec!["received", "submitted"],
-                other => vec![other.as_str()],
-            });
-            let mut statement = c.prepare_cached(
-                "SELECT a.submission_id, a.credit_code, COALESCE(s.name, ''), a.record_id, r.body, a.status, a.created_at,
-                        COALESCE((SELECT d.reason FROM decisions d WHERE d.target = a.submission_id
-                                  ORDER BY d.sequence DESC LIMIT 1), '')
-                 FROM repair_applications a
-                 JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id
-                 LEFT JOIN subjects s ON s.credit_code = a.credit_code
-                 WHERE json_extract(r.body, '$.authority') = ?1
-                   AND (?2 IS NULL OR a.status IN (SELECT value FROM json_each(?2)))
-                   AND (?3 IS NULL OR a.credit_code LIKE ?3 ESCAPE '\\' OR s.name LIKE ?3 ESCAPE '\\')
-                 ORDER BY a.created_at DESC LIMIT 500",
-            )?;
-            let states = states.map(|s| serde_json::json!(s).to_string());
-            let rows = statement.query_map(params![authority, states, query.map(like_pattern)], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    json_column(row, 4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                ))
-            })?;
-            let mut out = Vec::new();
-            for row in rows {
-                let (submission_id, credit_code, subject_name, record_id, record, status, received_at, reason) = row?;
-                let state = RepairState::parse(&status).ok_or(DbError::Corrupt("repair application status"))?;
-                out.push(RepairInboxRow {
-                    submission_id,
-                    credit_code,
-                    subject_name,
-                    record_id,
-                    record,
-                    state,
-                    received_at,
-                    reason,
-                });
-            }
-            Ok(out)
+        // Stored before decisions existed: "submitted" is what "received" was called.
+        let states = state.map(|s| match s {
+            RepairState::Received => serde_json::json!(["received", "submitted"]).to_string(),
+            other => serde_json::json!([other.as_str()]).to_string(),
+        });
+        let pattern = query.map(like_pattern);
+        let dialect = self.dialect();
+        let statement = format!(
+            "SELECT a.submission_id, a.credit_code, COALESCE(s.name, ''), a.record_id, r.body, a.status, a.created_at,
+                    COALESCE((SELECT d.reason FROM decisions d WHERE d.target = a.submission_id
+                              ORDER BY d.sequence DESC LIMIT 1), '')
+             FROM repair_applications a
+             JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id
+             LEFT JOIN subjects s ON s.credit_code = a.credit_code
+             WHERE {} = ?1
+               AND (CAST(?2 AS TEXT) IS NULL OR a.status IN ({}))
+               AND (CAST(?3 AS TEXT) IS NULL OR a.credit_code LIKE ?3 ESCAPE '\\' OR s.name LIKE ?3 ESCAPE '\\')
+             ORDER BY a.created_at DESC LIMIT 500",
+            dialect.json_member("r.body", "authority"),
+            dialect.json_array_values("?2"),
+        );
+        self.read(|sql| {
+            rows(sql, &statement, args![authority, states.as_deref(), pattern.as_deref()], |row| {
+                Ok(RepairInboxRow {
+                    submission_id: row.get(0)?,
+                    credit_code: row.get(1)?,
+                    subject_name: row.get(2)?,
+                    record_id: row.get(3)?,
+                    record: row.get(4)?,
+                    state: RepairState::parse(&row.get::<String>(5)?)
+                        .ok_or(DbError::Corrupt("repair application status"))?,
+                    received_at: row.get(6)?,
+                    reason: row.get(7)?,
+                })
+            })
         })
     }
 
@@ -736,20 +678,19 @@ impl Db {
         status: Option<EnrolmentStatus>,
         query: Option<&str>,
     ) -> Result<Vec<crate::store::EnrolmentRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(
-                "SELECT kid, credit_code FROM key_enrolments WHERE (?1 IS NULL OR status = ?1)
-                 AND (?2 IS NULL OR credit_code LIKE ?2 ESCAPE '\\' OR subject_name LIKE ?2 ESCAPE '\\')
+        let pattern = query.map(like_pattern);
+        self.read(|sql| {
+            let keys = rows(
+                sql,
+                "SELECT kid, credit_code FROM key_enrolments WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1)
+                 AND (CAST(?2 AS TEXT) IS NULL OR credit_code LIKE ?2 ESCAPE '\\' OR subject_name LIKE ?2 ESCAPE '\\')
                  ORDER BY enrolled_at DESC LIMIT 500",
+                args![status.map(EnrolmentStatus::as_str), pattern.as_deref()],
+                |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
             )?;
-            let keys = statement
-                .query_map(params![status.map(EnrolmentStatus::as_str), query.map(like_pattern)], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
             let mut out = Vec::with_capacity(keys.len());
             for (kid, code) in keys {
-                out.extend(crate::store::enrolment(c, &kid, &code)?);
+                out.extend(crate::store::enrolment(sql, &kid, &code)?);
             }
             Ok(out)
         })
@@ -765,21 +706,20 @@ impl Db {
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.decide_in_transaction(
             &new,
-            |transaction| {
-                let objection = transaction
-                    .query_row(
-                        &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
-                        [&new.target],
-                        objection_row,
-                    )
-                    .optional()?;
+            |sql| {
+                let objection = row(
+                    sql,
+                    &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
+                    args![&new.target],
+                    objection_row,
+                )?;
                 let state = match check(objection.as_ref()) {
                     Ok(state) => state,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
-                transaction.execute(
+                sql.execute(
                     "UPDATE objections SET state = ?2 WHERE objection_id = ?1",
-                    params![new.target, state.as_str()],
+                    args![&new.target, state.as_str()],
                 )?;
                 Ok(Ok(Outcome::Objection(state)))
             },
@@ -798,16 +738,15 @@ impl Db {
     ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
         self.decide_in_transaction(
             &new,
-            |transaction| {
-                let key: Option<(String, String)> = transaction
-                    .query_row(
-                        "SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1",
-                        [&new.target],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?;
+            |sql| {
+                let key = row(
+                    sql,
+                    "SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1",
+                    args![&new.target],
+                    |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
+                )?;
                 let enrolment = match &key {
-                    Some((kid, code)) => crate::store::enrolment(transaction, kid, code)?,
+                    Some((kid, code)) => crate::store::enrolment(sql, kid, code)?,
                     None => None,
                 };
                 let state = match check(enrolment.as_ref()) {
@@ -815,29 +754,8 @@ impl Db {
                     Err(refusal) => return Ok(Err(refusal)),
                 };
                 let (kid, code) = key.ok_or(DbError::Corrupt("decision target"))?;
-                if state == EnrolmentStatus::Approved {
-                    transaction.execute(
-                        "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
-                     WHERE kid = ?1 AND credit_code = ?2",
-                        params![kid, code, new.received_at, actor],
-                    )?;
-                    crate::store::record_action(transaction, actor, "approve", &kid, &code, None, &new.received_at)?;
-                } else {
-                    transaction.execute(
-                    "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
-                     WHERE kid = ?1 AND credit_code = ?2",
-                    params![kid, code, new.received_at, actor, new.reason],
-                )?;
-                    crate::store::record_action(
-                        transaction,
-                        actor,
-                        "revoke",
-                        &kid,
-                        &code,
-                        Some(&new.reason),
-                        &new.received_at,
-                    )?;
-                }
+                let reason = (state != EnrolmentStatus::Approved).then_some(new.reason.as_str());
+                crate::store::change_enrolment(sql, &kid, &code, state, reason, actor, &new.received_at)?;
                 Ok(Ok(Outcome::Key(state)))
             },
             receipt_for,

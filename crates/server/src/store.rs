@@ -1,7 +1,6 @@
 //! The SQL for keys, commitments and the server's signing keys. Every write that must be atomic (a
-//! submission and its receipt, with the next sequence number) runs in one transaction on the one connection.
+//! submission and its receipt, with the next sequence number) runs in one transaction (`Db::write`).
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::enrolment::EnrolmentStatus;
@@ -9,7 +8,9 @@ use xinnuo_core::envelope::Signer;
 use xinnuo_core::receipt::KeyStatus;
 use zeroize::Zeroizing;
 
+use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::{Sql, SqlRow};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EnrolmentRow {
@@ -138,12 +139,6 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
 }
 
-pub(crate) fn json_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Value> {
-    let text: String = row.get(index)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
-}
-
 fn key_status_from(text: &str) -> KeyStatus {
     match text {
         "verified" => KeyStatus::Verified,
@@ -164,21 +159,12 @@ fn key_status_name(status: KeyStatus) -> &'static str {
     }
 }
 
-fn enrolment_status(row: &Row<'_>, index: usize) -> rusqlite::Result<EnrolmentStatus> {
-    let text: String = row.get(index)?;
-    EnrolmentStatus::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
-        index,
-        "status".into(),
-        rusqlite::types::Type::Text,
-    ))
-}
-
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
      signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name, department";
 
-fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
+fn commitment_row(row: &SqlRow) -> Result<CommitmentRow, DbError> {
     Ok(CommitmentRow {
-        sequence: row.get::<_, i64>(0)? as u64,
+        sequence: row.get(0)?,
         submission_id: row.get(1)?,
         credit_code: row.get(2)?,
         template_id: row.get(3)?,
@@ -186,31 +172,25 @@ fn commitment_row(row: &Row<'_>) -> rusqlite::Result<CommitmentRow> {
         signer_kid: row.get(5)?,
         signed_at: row.get(6)?,
         received_at: row.get(7)?,
-        key_status: key_status_from(&row.get::<_, String>(8)?),
-        state: {
-            let text: String = row.get(9)?;
-            xinnuo_core::decision::CommitmentState::parse(&text).ok_or(rusqlite::Error::InvalidColumnType(
-                9,
-                "lifecycle".into(),
-                rusqlite::types::Type::Text,
-            ))?
-        },
-        envelope: json_column(row, 10)?,
-        receipt: json_column(row, 11)?,
-        masked: json_column(row, 12)?,
-        publishable: row.get::<_, i64>(13)? == 1,
+        key_status: key_status_from(&row.get::<String>(8)?),
+        state: xinnuo_core::decision::CommitmentState::parse(&row.get::<String>(9)?)
+            .ok_or(DbError::Corrupt("commitment lifecycle"))?,
+        envelope: row.get(10)?,
+        receipt: row.get(11)?,
+        masked: row.get(12)?,
+        publishable: row.get(13)?,
         subject_name: row.get(14)?,
         department: row.get(15)?,
     })
 }
 
-fn enrolment_row(row: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
+fn enrolment_row(row: &SqlRow) -> Result<EnrolmentRow, DbError> {
     Ok(EnrolmentRow {
         kid: row.get(0)?,
         credit_code: row.get(1)?,
         subject_name: row.get(2)?,
-        public_jwk: json_column(row, 3)?,
-        status: enrolment_status(row, 4)?,
+        public_jwk: row.get(3)?,
+        status: EnrolmentStatus::parse(&row.get::<String>(4)?).ok_or(DbError::Corrupt("enrolment status"))?,
         enrolled_at: row.get(5)?,
         approved_at: row.get(6)?,
         revoked_at: row.get(7)?,
@@ -219,22 +199,40 @@ fn enrolment_row(row: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
     })
 }
 
+/// Every row of a query, read by `read_row`.
+pub(crate) fn rows<T>(
+    sql: &mut dyn Sql,
+    query: &str,
+    args: &[crate::sql::Arg<'_>],
+    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    sql.query(query, args)?.iter().map(read_row).collect()
+}
+
+/// The first row of a query, if any, read by `read_row`.
+pub(crate) fn row<T>(
+    sql: &mut dyn Sql,
+    query: &str,
+    args: &[crate::sql::Arg<'_>],
+    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
+) -> Result<Option<T>, DbError> {
+    sql.query_opt(query, args)?.as_ref().map(read_row).transpose()
+}
+
 const ENROLMENT_COLUMNS: &str =
     "kid, credit_code, subject_name, public_jwk, status, enrolled_at, approved_at, revoked_at, revoke_reason, request_id";
 
-pub(crate) fn enrolment(
-    connection: &rusqlite::Connection,
-    kid: &str,
-    credit_code: &str,
-) -> Result<Option<EnrolmentRow>, DbError> {
-    Ok(connection
-        .prepare_cached(&format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"))?
-        .query_row([kid, credit_code], enrolment_row)
-        .optional()?)
+pub(crate) fn enrolment(sql: &mut dyn Sql, kid: &str, credit_code: &str) -> Result<Option<EnrolmentRow>, DbError> {
+    row(
+        sql,
+        &format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"),
+        args![kid, credit_code],
+        enrolment_row,
+    )
 }
 
 pub(crate) fn record_action(
-    connection: &rusqlite::Connection,
+    sql: &mut dyn Sql,
     actor: &str,
     action: &str,
     kid: &str,
@@ -242,72 +240,101 @@ pub(crate) fn record_action(
     reason: Option<&str>,
     now: &str,
 ) -> Result<(), DbError> {
-    connection
-        .prepare_cached(
-            "INSERT INTO admin_actions (at, actor, action, kid, credit_code, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![now, actor, action, kid, credit_code, reason])?;
+    sql.execute(
+        "INSERT INTO admin_actions (at, actor, action, kid, credit_code, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        args![now, actor, action, kid, credit_code, reason],
+    )?;
     Ok(())
 }
 
-fn key_status(connection: &rusqlite::Connection, kid: &str, credit_code: &str) -> Result<KeyStatus, DbError> {
+fn key_status(sql: &mut dyn Sql, kid: &str, credit_code: &str) -> Result<KeyStatus, DbError> {
     if credit_code.is_empty() {
         return Ok(KeyStatus::NoCreditCode);
     }
-    let status: Option<String> = connection
-        .prepare_cached("SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2")?
-        .query_row([kid, credit_code], |row| row.get(0))
-        .optional()?;
+    let status = row(
+        sql,
+        "SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2",
+        args![kid, credit_code],
+        |row| row.get::<String>(0),
+    )?;
     Ok(match status.as_deref().and_then(EnrolmentStatus::parse) {
         Some(status) => status.key_status(),
         None => KeyStatus::Unenrolled,
     })
 }
 
+/// Approves or revokes one enrolment in a transaction, recording who did it. `to`: the status it moves to.
+pub(crate) fn change_enrolment(
+    sql: &mut dyn Sql,
+    kid: &str,
+    credit_code: &str,
+    to: EnrolmentStatus,
+    reason: Option<&str>,
+    actor: &str,
+    now: &str,
+) -> Result<(), DbError> {
+    if to == EnrolmentStatus::Approved {
+        sql.execute(
+            "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
+             WHERE kid = ?1 AND credit_code = ?2",
+            args![kid, credit_code, now, actor],
+        )?;
+        record_action(sql, actor, "approve", kid, credit_code, None, now)
+    } else {
+        sql.execute(
+            "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
+             WHERE kid = ?1 AND credit_code = ?2",
+            args![kid, credit_code, now, actor, reason],
+        )?;
+        record_action(sql, actor, "revoke", kid, credit_code, reason, now)
+    }
+}
+
 impl Db {
-    /// The current server signing key; `generate` makes one (seed, kid, public JWK) on first use.
+    /// The current server signing key; `generate` makes one (seed, kid, public JWK) on first use. Several
+    /// servers on one database share it: the first to start creates it, under the write lock.
     pub fn server_key(
         &self,
         now: &str,
         generate: impl FnOnce() -> Result<([u8; 32], String, Value), String>,
     ) -> Result<ServerKey, DbError> {
-        self.with(|c| {
-            let existing: Option<(String, Vec<u8>)> = c
-                .query_row(
-                    "SELECT kid, seed FROM server_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
-                    [],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()?;
+        self.write(|sql| {
+            let existing = row(
+                sql,
+                "SELECT kid, seed FROM server_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1",
+                &[],
+                |row| Ok((row.get::<String>(0)?, row.get::<Vec<u8>>(1)?)),
+            )?;
             if let Some((kid, seed)) = existing {
                 let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
                 let seed = Zeroizing::new(seed);
                 return Ok(ServerKey { kid, signer: Signer::from_seed(&seed) });
             }
             let (seed, kid, jwk) = generate().map_err(DbError::Other)?;
-            c.execute(
-                "INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![kid, seed.as_slice(), jwk.to_string(), now],
-            )?;
             let seed = Zeroizing::new(seed);
+            sql.execute(
+                "INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES (?1, ?2, ?3, ?4)",
+                args![&kid, seed.as_slice(), &jwk.to_string(), now],
+            )?;
             Ok(ServerKey { kid, signer: Signer::from_seed(&seed) })
         })
     }
 
     pub fn server_keys(&self) -> Result<Vec<ServerKeyRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(
+        self.read(|sql| {
+            rows(
+                sql,
                 "SELECT kid, public_jwk, created_at, retired_at FROM server_keys ORDER BY created_at",
-            )?;
-            let rows = statement.query_map([], |row| {
-                Ok(ServerKeyRow {
-                    kid: row.get(0)?,
-                    public_jwk: json_column(row, 1)?,
-                    created_at: row.get(2)?,
-                    retired_at: row.get(3)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+                &[],
+                |row| {
+                    Ok(ServerKeyRow {
+                        kid: row.get(0)?,
+                        public_jwk: row.get(1)?,
+                        created_at: row.get(2)?,
+                        retired_at: row.get(3)?,
+                    })
+                },
+            )
         })
     }
 
@@ -322,57 +349,45 @@ impl Db {
         now: &str,
     ) -> Result<(EnrolmentRow, bool), DbError> {
         let request_id = crate::db::request_id_of(request);
-        self.with(|c| {
-            let inserted = c.execute(
+        self.write(|sql| {
+            let inserted = sql.execute(
                 "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,
                  request_id) VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7) ON CONFLICT (kid, credit_code) DO NOTHING",
-                params![kid, credit_code, subject_name, public_jwk.to_string(), request, now, request_id],
+                args![kid, credit_code, subject_name, &public_jwk.to_string(), request, now, &request_id],
             )?;
-            let row = c.query_row(
-                &format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2"),
-                [kid, credit_code],
-                enrolment_row,
-            )?;
+            let row = enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?;
             Ok((row, inserted == 1))
         })
     }
 
     pub fn enrolments_of_key(&self, kid: &str) -> Result<Vec<EnrolmentRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 ORDER BY enrolled_at"
-            ))?;
-            let rows = statement.query_map([kid], enrolment_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!("SELECT {ENROLMENT_COLUMNS} FROM key_enrolments WHERE kid = ?1 ORDER BY enrolled_at"),
+                args![kid],
+                enrolment_row,
+            )
         })
     }
 
     /// The enrolment of a key for one credit code.
     pub fn enrolment(&self, kid: &str, credit_code: &str) -> Result<Option<EnrolmentRow>, DbError> {
-        self.with(|c| enrolment(c, kid, credit_code))
+        self.read(|sql| enrolment(sql, kid, credit_code))
     }
 
     /// Approves exactly one enrolment (this key for this credit code), recording who did it.
     pub fn approve(&self, kid: &str, credit_code: &str, actor: &str, now: &str) -> Result<EnrolmentChange, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            let change = match enrolment(&transaction, kid, credit_code)? {
+        self.write(|sql| {
+            Ok(match enrolment(sql, kid, credit_code)? {
                 None => EnrolmentChange::NotEnrolled,
                 Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Revoked(row),
                 Some(row) if row.status == EnrolmentStatus::Approved => EnrolmentChange::Changed(row),
                 Some(_) => {
-                    transaction.execute(
-                        "UPDATE key_enrolments SET status = 'approved', approved_at = ?3, approved_by = ?4
-                         WHERE kid = ?1 AND credit_code = ?2",
-                        params![kid, credit_code, now, actor],
-                    )?;
-                    record_action(&transaction, actor, "approve", kid, credit_code, None, now)?;
-                    let row = enrolment(&transaction, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?;
-                    EnrolmentChange::Changed(row)
+                    change_enrolment(sql, kid, credit_code, EnrolmentStatus::Approved, None, actor, now)?;
+                    EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
                 }
-            };
-            transaction.commit()?;
-            Ok(change)
+            })
         })
     }
 
@@ -385,130 +400,120 @@ impl Db {
         actor: &str,
         now: &str,
     ) -> Result<EnrolmentChange, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            let change = match enrolment(&transaction, kid, credit_code)? {
+        self.write(|sql| {
+            Ok(match enrolment(sql, kid, credit_code)? {
                 None => EnrolmentChange::NotEnrolled,
                 Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Changed(row),
                 Some(_) => {
-                    transaction.execute(
-                        "UPDATE key_enrolments SET status = 'revoked', revoked_at = ?3, revoked_by = ?4, revoke_reason = ?5
-                         WHERE kid = ?1 AND credit_code = ?2",
-                        params![kid, credit_code, now, actor, reason],
-                    )?;
-                    record_action(&transaction, actor, "revoke", kid, credit_code, Some(reason), now)?;
-                    let row = enrolment(&transaction, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?;
-                    EnrolmentChange::Changed(row)
+                    change_enrolment(sql, kid, credit_code, EnrolmentStatus::Revoked, Some(reason), actor, now)?;
+                    EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
                 }
-            };
-            transaction.commit()?;
-            Ok(change)
+            })
         })
     }
 
     /// Every admin action, newest first.
     pub fn admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(
+        self.read(|sql| {
+            rows(
+                sql,
                 "SELECT id, at, actor, action, kid, credit_code, reason FROM admin_actions ORDER BY id DESC LIMIT ?1",
-            )?;
-            let rows = statement.query_map([limit], |row| {
-                Ok(AdminAction {
-                    id: row.get(0)?,
-                    at: row.get(1)?,
-                    actor: row.get(2)?,
-                    action: row.get(3)?,
-                    kid: row.get(4)?,
-                    credit_code: row.get(5)?,
-                    reason: row.get(6)?,
-                })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+                args![limit],
+                |row| {
+                    Ok(AdminAction {
+                        id: row.get(0)?,
+                        at: row.get(1)?,
+                        actor: row.get(2)?,
+                        action: row.get(3)?,
+                        kid: row.get(4)?,
+                        credit_code: row.get(5)?,
+                        reason: row.get(6)?,
+                    })
+                },
+            )
         })
     }
 
     /// The registry name of a subject, when it was imported: what an approver compares the claimed name with.
     pub fn registry_name(&self, credit_code: &str) -> Result<Option<String>, DbError> {
-        self.with(|c| {
-            Ok(c.prepare_cached("SELECT name FROM subjects WHERE credit_code = ?1")?
-                .query_row([credit_code], |row| row.get(0))
-                .optional()?)
+        self.read(|sql| {
+            row(sql, "SELECT name FROM subjects WHERE credit_code = ?1", args![credit_code], |row| row.get(0))
         })
     }
 
     pub fn commitment(&self, submission_id: &str) -> Result<Option<CommitmentRow>, DbError> {
-        self.with(|c| {
-            Ok(c.prepare_cached(&format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE submission_id = ?1"))?
-                .query_row([submission_id], commitment_row)
-                .optional()?)
+        self.read(|sql| {
+            row(
+                sql,
+                &format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE submission_id = ?1"),
+                args![submission_id],
+                commitment_row,
+            )
         })
     }
 
     /// Stores submissions with their receipts in one transaction; a known submission (stored before, or
-    /// earlier in the batch) gets its stored receipt. `sign(new, sequence, key_status)` signs each receipt.
-    /// Answers in the order given.
+    /// earlier in the batch, or by another server on the same database) gets its stored receipt.
+    /// `sign(new, sequence, key_status)` signs each receipt. Answers in the order given.
     pub fn store_commitments(
         &self,
         batch: &[&NewCommitment],
         sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
     ) -> Result<Vec<StoredReceipt>, DbError> {
-        self.with(|c| {
-            let transaction = c.transaction()?;
-            let mut next: i64 =
-                transaction
-                    .query_row("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", [], |row| row.get(0))?;
+        self.write(|sql| {
+            let mut next: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", &[])?.get(0)?;
             let mut stored = Vec::with_capacity(batch.len());
             for new in batch {
-                let existing = transaction
-                    .prepare_cached(
-                        "SELECT sequence, received_at, key_status, receipt FROM commitments WHERE submission_id = ?1",
-                    )?
-                    .query_row([&new.submission_id], |row| {
+                let existing = row(
+                    sql,
+                    "SELECT sequence, received_at, key_status, receipt FROM commitments WHERE submission_id = ?1",
+                    args![&new.submission_id],
+                    |row| {
                         Ok(StoredReceipt {
                             submission_id: new.submission_id.clone(),
-                            sequence: row.get::<_, i64>(0)? as u64,
+                            sequence: row.get(0)?,
                             received_at: row.get(1)?,
-                            key_status: key_status_from(&row.get::<_, String>(2)?),
+                            key_status: key_status_from(&row.get::<String>(2)?),
                             receipt: row.get(3)?,
                             created: false,
                         })
-                    })
-                    .optional()?;
+                    },
+                )?;
                 if let Some(existing) = existing {
                     stored.push(existing);
                     continue;
                 }
-                let status = key_status(&transaction, &new.signer_kid, &new.credit_code)?;
-                let receipt = sign(new, next as u64, status).map_err(DbError::Other)?;
-                transaction
-                    .prepare_cached(
-                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable,
-                         lifecycle, subject_name, department)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
-                    )?
-                    .execute(params![
+                let status = key_status(sql, &new.signer_kid, &new.credit_code)?;
+                let receipt = sign(new, next, status).map_err(DbError::Other)?;
+                sql.execute(
+                    "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable,
+                     lifecycle, subject_name, department)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
+                    args![
                         next,
-                        new.submission_id,
-                        new.credit_code,
-                        new.template_id,
-                        new.template_version,
-                        new.signer_kid,
-                        new.signed_at,
-                        new.received_at,
+                        &new.submission_id,
+                        &new.credit_code,
+                        &new.template_id,
+                        &new.template_version,
+                        &new.signer_kid,
+                        &new.signed_at,
+                        &new.received_at,
                         key_status_name(status),
-                        new.envelope,
-                        receipt,
-                        new.masked,
-                        new.subject_name,
-                        new.department
-                    ])?;
-                transaction
-                    .prepare_cached("INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)")?
-                    .execute(params![new.submission_id, new.disclosures])?;
+                        &new.envelope,
+                        &receipt,
+                        &new.masked,
+                        &new.subject_name,
+                        &new.department
+                    ],
+                )?;
+                sql.execute(
+                    "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)",
+                    args![&new.submission_id, &new.disclosures],
+                )?;
                 stored.push(StoredReceipt {
                     submission_id: new.submission_id.clone(),
-                    sequence: next as u64,
+                    sequence: next,
                     received_at: new.received_at.clone(),
                     key_status: status,
                     receipt,
@@ -516,18 +521,19 @@ impl Db {
                 });
                 next += 1;
             }
-            transaction.commit()?;
             Ok(stored)
         })
     }
 
     /// The disclosures of a commitment's personal values (for those allowed to see them).
     pub fn disclosures(&self, submission_id: &str) -> Result<Option<Vec<String>>, DbError> {
-        self.with(|c| {
-            let text: Option<String> = c
-                .prepare_cached("SELECT disclosures FROM commitment_disclosures WHERE submission_id = ?1")?
-                .query_row([submission_id], |row| row.get(0))
-                .optional()?;
+        self.read(|sql| {
+            let text = row(
+                sql,
+                "SELECT disclosures FROM commitment_disclosures WHERE submission_id = ?1",
+                args![submission_id],
+                |row| row.get::<String>(0),
+            )?;
             text.map(|text| serde_json::from_str(&text).map_err(|_| DbError::Corrupt("disclosures"))).transpose()
         })
     }
@@ -540,49 +546,59 @@ impl Db {
         offset: u32,
         limit: u32,
     ) -> Result<(u64, Vec<CommitmentRow>), DbError> {
-        self.with(|c| {
-            let (department, templates) = match &filter.department {
-                Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
-                None => (None, None),
-            };
-            let pattern = filter.query.as_ref().map(|q| {
-                format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-            });
-            // Without a credit code there is no subject to publish under, and a person's commitment is not
-            // published at all: it goes to the department only.
-            let condition = "publishable = 1 AND (?8 OR credit_code <> '')
-                 AND (?1 IS NULL OR department = ?1
-                      OR (department IS NULL AND template_id IN (SELECT value FROM json_each(?2))))
-                 AND (?3 IS NULL OR template_id = ?3)
-                 AND (?4 IS NULL OR lifecycle = ?4)
-                 AND (?5 IS NULL OR subject_name LIKE ?5 ESCAPE '\\' OR credit_code LIKE ?5 ESCAPE '\\')";
-            let state = filter.state.map(|s| s.as_str());
-            let total: i64 = c.query_row(
-                &format!("SELECT COUNT(*) FROM commitments WHERE {condition}"),
-                params![department, templates, filter.template, state, pattern, limit, offset, filter.with_unlisted],
-                |row| row.get(0),
+        let (department, templates) = match &filter.department {
+            Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
+            None => (None, None),
+        };
+        let pattern = filter.query.as_deref().map(crate::officers::like_pattern);
+        // Without a credit code there is no subject to publish under, and a person's commitment is not
+        // published at all: it goes to the department only.
+        let condition = format!(
+            "publishable = 1 AND (?6 OR credit_code <> '')
+             AND (CAST(?1 AS TEXT) IS NULL OR department = ?1
+                  OR (department IS NULL AND template_id IN ({})))
+             AND (CAST(?3 AS TEXT) IS NULL OR template_id = ?3)
+             AND (CAST(?4 AS TEXT) IS NULL OR lifecycle = ?4)
+             AND (CAST(?5 AS TEXT) IS NULL OR subject_name LIKE ?5 ESCAPE '\\' OR credit_code LIKE ?5 ESCAPE '\\')",
+            self.dialect().json_array_values("?2")
+        );
+        let state = filter.state.map(|s| s.as_str());
+        self.read(|sql| {
+            let arguments = args![
+                department,
+                templates.as_deref(),
+                filter.template.as_deref(),
+                state,
+                pattern.as_deref(),
+                filter.with_unlisted,
+                limit,
+                offset
+            ];
+            let total: u64 =
+                sql.query_one(&format!("SELECT COUNT(*) FROM commitments WHERE {condition}"), &arguments[..6])?.get(0)?;
+            let rows = rows(
+                sql,
+                &format!(
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?7 OFFSET ?8"
+                ),
+                arguments,
+                commitment_row,
             )?;
-            let rows = c
-                .prepare_cached(&format!(
-                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE {condition} ORDER BY sequence DESC LIMIT ?6 OFFSET ?7"
-                ))?
-                .query_map(
-                    params![department, templates, filter.template, state, pattern, limit, offset, filter.with_unlisted],
-                    commitment_row,
-                )?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((total as u64, rows))
+            Ok((total, rows))
         })
     }
 
     /// A subject's commitments, newest first (公示).
     pub fn commitments_of_subject(&self, credit_code: &str, limit: u32) -> Result<Vec<CommitmentRow>, DbError> {
-        self.with(|c| {
-            let mut statement = c.prepare_cached(&format!(
-                "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE credit_code = ?1 ORDER BY sequence DESC LIMIT ?2"
-            ))?;
-            let rows = statement.query_map(params![credit_code, limit], commitment_row)?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.read(|sql| {
+            rows(
+                sql,
+                &format!(
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE credit_code = ?1 ORDER BY sequence DESC LIMIT ?2"
+                ),
+                args![credit_code, limit],
+                commitment_row,
+            )
         })
     }
 }

@@ -3,13 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use xinnuo_core::calendar::Date;
 use xinnuo_core::status::{Profile, Record};
 
+use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::Sql;
+use crate::store::{row, rows};
 
 /// A subject as stored: its profile and, for demo data, the situation it shows.
 #[derive(Debug, Clone, Serialize)]
@@ -30,25 +32,25 @@ fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbErr
     serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))
 }
 
-fn save(tx: &Transaction<'_>, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
+fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
     let profile = &subject.profile;
-    tx.execute("DELETE FROM subjects WHERE credit_code = ?1", [&profile.credit_code])?;
-    tx.execute(
+    sql.execute("DELETE FROM subjects WHERE credit_code = ?1", args![&profile.credit_code])?;
+    sql.execute(
         "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![profile.credit_code, profile.name, profile.demo, subject.situation, now],
+        args![&profile.credit_code, &profile.name, profile.demo, &subject.situation, now],
     )?;
     for record in &profile.records {
         let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
-        tx.execute(
+        sql.execute(
             "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
-            params![profile.credit_code, record.id, body],
+            args![&profile.credit_code, &record.id, &body],
         )?;
     }
     for (position, grade) in profile.grades.iter().enumerate() {
         let body = serde_json::to_string(grade).map_err(|e| DbError::Other(e.to_string()))?;
-        tx.execute(
+        sql.execute(
             "INSERT INTO grades (credit_code, position, body) VALUES (?1, ?2, ?3)",
-            params![profile.credit_code, position as i64, body],
+            args![&profile.credit_code, position as u64, &body],
         )?;
     }
     Ok(())
@@ -57,37 +59,32 @@ fn save(tx: &Transaction<'_>, subject: &StoredSubject, now: &str) -> Result<(), 
 impl Db {
     /// Stores every subject in one transaction (each replaces what was stored for its code).
     pub fn save_subjects(&self, subjects: &[StoredSubject], now: &str) -> Result<(), DbError> {
-        self.with(|c| {
-            let tx = c.transaction()?;
-            for subject in subjects {
-                save(&tx, subject, now)?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
+        self.write(|sql| subjects.iter().try_for_each(|subject| save(sql, subject, now)))
     }
 
     pub fn subject(&self, credit_code: &str) -> Result<Option<StoredSubject>, DbError> {
-        self.with(|c| {
-            let head: Option<(String, bool, Option<String>)> = c
-                .query_row("SELECT name, demo, situation FROM subjects WHERE credit_code = ?1", [credit_code], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
+        self.read(|sql| {
+            let head = row(
+                sql,
+                "SELECT name, demo, situation FROM subjects WHERE credit_code = ?1",
+                args![credit_code],
+                |row| Ok((row.get::<String>(0)?, row.get::<bool>(1)?, row.get::<Option<String>>(2)?)),
+            )?;
             let Some((name, demo, situation)) = head else { return Ok(None) };
-
-            let records: Vec<String> = c
-                // A record whose objection was upheld was wrong: it is kept, and no longer read.
-                .prepare_cached(
-                    "SELECT body FROM records WHERE credit_code = ?1 AND id NOT IN
-                     (SELECT record_id FROM objections WHERE credit_code = ?1 AND state = 'upheld') ORDER BY rowid",
-                )?
-                .query_map([credit_code], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let grades: Vec<String> = c
-                .prepare_cached("SELECT body FROM grades WHERE credit_code = ?1 ORDER BY position")?
-                .query_map([credit_code], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
+            // A record whose objection was upheld was wrong: it is kept, and no longer read.
+            let records = rows(
+                sql,
+                "SELECT body FROM records WHERE credit_code = ?1 AND id NOT IN
+                 (SELECT record_id FROM objections WHERE credit_code = ?1 AND state = 'upheld') ORDER BY rowid",
+                args![credit_code],
+                |row| row.get::<String>(0),
+            )?;
+            let grades = rows(
+                sql,
+                "SELECT body FROM grades WHERE credit_code = ?1 ORDER BY position",
+                args![credit_code],
+                |row| row.get::<String>(0),
+            )?;
             let profile = Profile {
                 credit_code: credit_code.to_owned(),
                 name,
@@ -101,31 +98,41 @@ impl Db {
 
     /// A record's stored body, whatever its objections (for the department deciding them).
     pub fn record_body(&self, credit_code: &str, record_id: &str) -> Result<Option<serde_json::Value>, DbError> {
-        self.with(|c| {
-            let text: Option<String> = c
-                .prepare_cached("SELECT body FROM records WHERE credit_code = ?1 AND id = ?2")?
-                .query_row([credit_code, record_id], |r| r.get(0))
-                .optional()?;
+        self.read(|sql| {
+            let text = row(
+                sql,
+                "SELECT body FROM records WHERE credit_code = ?1 AND id = ?2",
+                args![credit_code, record_id],
+                |row| row.get::<String>(0),
+            )?;
             text.map(|t| serde_json::from_str(&t).map_err(|_| DbError::Corrupt("record body"))).transpose()
         })
     }
 
     /// Subjects whose name or code contains `query` (all when empty), by name; with the total count.
     pub fn search_subjects(&self, query: &str, offset: u32, limit: u32) -> Result<(u64, Vec<SubjectRow>), DbError> {
-        self.with(|c| {
-            let pattern = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let filter = "WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'";
-            let total: i64 =
-                c.query_row(&format!("SELECT COUNT(*) FROM subjects {filter}"), [&pattern], |r| r.get(0))?;
-            let rows = c
-                .prepare_cached(&format!(
-                    "SELECT credit_code, name, demo, situation FROM subjects {filter} ORDER BY name LIMIT ?2 OFFSET ?3"
-                ))?
-                .query_map(params![pattern, limit, offset], |r| {
-                    Ok(SubjectRow { credit_code: r.get(0)?, name: r.get(1)?, demo: r.get(2)?, situation: r.get(3)? })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((total as u64, rows))
+        let pattern = crate::officers::like_pattern(query);
+        let filter = "WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'";
+        self.read(|sql| {
+            let total: u64 =
+                sql.query_one(&format!("SELECT COUNT(*) FROM subjects {filter}"), args![&pattern])?.get(0)?;
+            let rows = rows(
+                sql,
+                &format!(
+                    "SELECT credit_code, name, demo, situation FROM subjects {filter} ORDER BY name, credit_code
+                     LIMIT ?2 OFFSET ?3"
+                ),
+                args![&pattern, limit, offset],
+                |row| {
+                    Ok(SubjectRow {
+                        credit_code: row.get(0)?,
+                        name: row.get(1)?,
+                        demo: row.get(2)?,
+                        situation: row.get(3)?,
+                    })
+                },
+            )?;
+            Ok((total, rows))
         })
     }
 
@@ -137,11 +144,11 @@ impl Db {
         channel: &str,
         now: &str,
     ) -> Result<(), DbError> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (submission_id) DO NOTHING",
-                params![submission_id, credit_code, record_id, channel, now],
+        self.write(|sql| {
+            sql.execute(
+                "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (submission_id) DO NOTHING",
+                args![submission_id, credit_code, record_id, channel, now],
             )?;
             Ok(())
         })
