@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod postgres;
 mod run;
 mod test;
 mod tools;

@@ -1,5 +1,7 @@
 //! `cargo xtask test`: every test, in an order that fails fast and builds each artefact once.
 
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
 
 use crate::build::{build_all, WIDGET_MODULES};
@@ -59,21 +61,47 @@ pub fn test_all() -> Result {
     let demo_dir = scratch.join("embed-demo");
     crate::build::copy_dir(&root.join("web/embed-demo"), &demo_dir)?;
     let demo_dir_text = demo_dir.to_string_lossy().into_owned();
-    let server = start_server(
-        &artefacts,
-        &scratch.join("test.db"),
-        &["--demo", "--embed-demo-addr", "127.0.0.1:0", "--embed-demo-dir", &demo_dir_text],
-    )?;
-    let result = run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/"])
-        .env("XINNUO_URL", &server.url)
-        .env("XINNUO_DB", scratch.join("test.db"))
-        .env("XINNUO_SERVER_BIN", &artefacts.server)
-        .env("XINNUO_ADMIN_TOKEN", &admin_token)
-        .env("XINNUO_DEMO_DIR", &demo_dir)
-        .env("XINNUO_DEMO_URL", server.demo_url.clone().unwrap_or_default()));
+    let embed_args = ["--demo", "--embed-demo-addr", "127.0.0.1:0", "--embed-demo-dir", &demo_dir_text];
+    let node = |server: &crate::run::Server, db: &OsStr, files: &[&str]| {
+        run(Command::new("node")
+            .args(["--test", "--test-concurrency=1"])
+            .args(files)
+            .env("XINNUO_URL", &server.url)
+            .env("XINNUO_DB", db)
+            .env("XINNUO_SERVER_BIN", &artefacts.server)
+            .env("XINNUO_ADMIN_TOKEN", &admin_token)
+            .env("XINNUO_DEMO_DIR", &demo_dir)
+            .env("XINNUO_DEMO_URL", server.demo_url.clone().unwrap_or_default()))
+    };
+    let sqlite = scratch.join("test.db");
+    let server = start_server(&artefacts, &sqlite, &embed_args)?;
+    let result = node(&server, sqlite.as_os_str(), &["tests/"]);
     drop(server);
     result?;
+
+    // Everything again on PostgreSQL: a throw-away cluster in target/, one server on it.
+    let cluster = crate::postgres::Cluster::start(&root.join("target/pg"))?;
+    let url = cluster.database("xinnuo_test")?;
+    let server = start_server(&artefacts, Path::new(&url), &embed_args)?;
+    let result = node(&server, OsStr::new(&url), &["tests/"]);
+    drop(server);
+    result?;
+    // Two servers started at the same moment on a fresh database: they migrate it, make the server key and
+    // take the same submissions at once.
+    let url = cluster.database("xinnuo_two_servers")?;
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| start_server(&artefacts, Path::new(&url), &[]));
+        let second = scope.spawn(|| start_server(&artefacts, Path::new(&url), &[]));
+        (first.join(), second.join())
+    });
+    let first = first.map_err(|_| "the first server's start panicked")??;
+    let second = second.map_err(|_| "the second server's start panicked")??;
+    run(Command::new("node")
+        .args(["--test", "tests/two-servers.test.mjs"])
+        .env("XINNUO_URL", &first.url)
+        .env("XINNUO_URL_2", &second.url)
+        .env("XINNUO_DB", &url))?;
+    drop((first, second, cluster));
     eprintln!("\nxtask: 全部测试通过 / all tests passed");
     Ok(())
 }

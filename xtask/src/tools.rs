@@ -32,6 +32,8 @@ pub enum Tool {
     Chromium,
     /// The nightly toolchain and `cargo-fuzz`.
     Fuzzer,
+    /// Debian `postgresql` (its server binaries, for a throw-away cluster).
+    Postgres,
 }
 
 /// The xtask subcommands, for the tools each needs.
@@ -49,7 +51,7 @@ pub fn for_command(task: Task) -> &'static [Tool] {
     use Tool::*;
     match task {
         Task::Build | Task::Serve => &[WasmTarget, WasmBindgen, NpmTools],
-        Task::Test | Task::Bench => &[WasmTarget, WasmBindgen, NpmTools, Chromium],
+        Task::Test | Task::Bench => &[WasmTarget, WasmBindgen, NpmTools, Chromium, Postgres],
         Task::Fuzz => &[Fuzzer],
     }
 }
@@ -65,6 +67,7 @@ pub fn ensure_all(tools: &[Tool]) -> Result {
             Tool::NpmTools => ensure_npm_tools()?,
             Tool::Chromium => ensure_chromium()?,
             Tool::Fuzzer => ensure_fuzzer()?,
+            Tool::Postgres => ensure_postgres()?,
         }
         mark_ensured(*tool);
     }
@@ -95,6 +98,11 @@ pub fn needed_by(command: &Command) -> BTreeSet<Tool> {
     }
     if program_name == "node" || env_set("CHROMEDRIVER") || program == CHROMIUM {
         needed.insert(Tool::Chromium);
+    }
+    if program.contains("/usr/lib/postgresql/")
+        || args.iter().any(|arg| arg.to_string_lossy().contains("/usr/lib/postgresql/"))
+    {
+        needed.insert(Tool::Postgres);
     }
     if has_arg("+nightly") || has_arg("fuzz") && program_name == "cargo" {
         needed.insert(Tool::Fuzzer);
@@ -157,6 +165,19 @@ fn ensure_chromium() -> Result {
     run_unchecked(
         Command::new("apt-get")
             .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// PostgreSQL for the tests and benchmarks on the second backend.
+fn ensure_postgres() -> Result {
+    if crate::postgres::bin_dir().is_some() {
+        return Ok(());
+    }
+    run_unchecked(Command::new("apt-get").arg("update"))?;
+    run_unchecked(
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "postgresql"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

@@ -1,0 +1,77 @@
+//! A throw-away PostgreSQL cluster for the tests and benchmarks: `initdb` in `target/`, started on a free port
+//! on loopback (trust authentication, nothing listens outside), stopped and left for the next run to wipe.
+//! PostgreSQL refuses to run as root, so as root its programs run as the `postgres` user (`runuser`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::run::{output, run, Result};
+
+/// Debian's server binaries, newest major version first.
+pub fn bin_dir() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").is_file())
+        .collect();
+    versions.sort_by_key(|bin| std::cmp::Reverse(bin.parent().and_then(|v| v.file_name()).map(|v| v.to_owned())));
+    versions.into_iter().next()
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).as_deref() == Some("0")
+}
+
+pub struct Cluster {
+    bin: PathBuf,
+    data: PathBuf,
+    pub port: u16,
+}
+
+impl Cluster {
+    /// A new cluster in `dir` (whatever was there is removed).
+    pub fn start(dir: &Path) -> Result<Self> {
+        let bin = bin_dir().ok_or("PostgreSQL is not installed (xtask installs Debian's postgresql first)")?;
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if is_root() {
+            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir))?;
+        }
+        let cluster = Self { bin, data: dir.join("data"), port: free_port()? };
+        let data = cluster.data.to_string_lossy().into_owned();
+        run(cluster.program("initdb").args(["-D", &data, "-A", "trust", "-U", "postgres", "--locale=C", "-E", "UTF8"]))?;
+        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200", cluster.port, dir.display());
+        let log = dir.join("postgres.log").to_string_lossy().into_owned();
+        run(cluster.program("pg_ctl").args(["-D", &data, "-o", &options, "-l", &log, "-w", "start"]))?;
+        Ok(cluster)
+    }
+
+    fn program(&self, name: &str) -> Command {
+        let program = self.bin.join(name);
+        if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
+    /// Creates an empty database and returns its URL.
+    pub fn database(&self, name: &str) -> Result<String> {
+        run(self.program("createdb").args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", name]))?;
+        Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.data.to_string_lossy().into_owned();
+        let _ = run(self.program("pg_ctl").args(["-D", &data, "-m", "fast", "-w", "stop"]));
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
