@@ -39,8 +39,19 @@ impl Cluster {
         }
         let cluster = Self { bin, data: dir.join("data"), port: free_port()? };
         let data = cluster.data.to_string_lossy().into_owned();
-        run(cluster.program("initdb").args(["-D", &data, "-A", "trust", "-U", "postgres", "--locale=C", "-E", "UTF8"]))?;
-        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200", cluster.port, dir.display());
+        run(cluster.program("initdb").args([
+            "-D",
+            &data,
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--locale=C",
+            "-E",
+            "UTF8",
+        ]))?;
+        let options =
+            format!("-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200", cluster.port, dir.display());
         let log = dir.join("postgres.log").to_string_lossy().into_owned();
         run(cluster.program("pg_ctl").args(["-D", &data, "-o", &options, "-l", &log, "-w", "start"]))?;
         Ok(cluster)

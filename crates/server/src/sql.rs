@@ -110,6 +110,33 @@ macro_rules! args {
     ($($value:expr),* $(,)?) => { &[$($crate::sql::Arg::from($value)),*] as &[$crate::sql::Arg<'_>] };
 }
 
+/// `VALUES` for `rows` rows of `columns` parameters each (`(?1, ?2), (?3, ?4)`), each row followed by
+/// `constants` when not empty: many rows inserted by one statement, one round trip on PostgreSQL.
+pub fn values_rows(rows: usize, columns: usize, constants: &str) -> String {
+    let mut out = String::new();
+    for row in 0..rows {
+        let parameters: Vec<String> = (1..=columns).map(|column| format!("?{}", row * columns + column)).collect();
+        let separator = if row == 0 { "" } else { ", " };
+        let constants = if constants.is_empty() { String::new() } else { format!(", {constants}") };
+        out.push_str(&format!("{separator}({}{constants})", parameters.join(", ")));
+    }
+    out
+}
+
+/// Splits `items` into chunks whose lengths are powers of two, largest first (13 → 8, 4, 1): a multi-row
+/// statement then comes in a few shapes only, each prepared once per connection.
+pub fn chunks_of_powers_of_two<T>(items: &[T]) -> Vec<&[T]> {
+    let mut chunks = Vec::new();
+    let mut rest = items;
+    while !rest.is_empty() {
+        let size = 1usize << (usize::BITS - 1 - rest.len().leading_zeros()).min(6);
+        let (chunk, tail) = rest.split_at(size);
+        chunks.push(chunk);
+        rest = tail;
+    }
+    chunks
+}
+
 /// A value read back: what both databases store (integers, text, bytes) or NULL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
@@ -429,6 +456,16 @@ mod tests {
             "SELECT a FROM t WHERE b = $1 AND c ILIKE $12 ESCAPE '\\' AND d = '?3 LIKE x'"
         );
         assert_eq!(to_postgres("SELECT UNLIKE FROM t WHERE x = ?"), "SELECT UNLIKE FROM t WHERE x = ?");
+    }
+
+    #[test]
+    fn multi_row_statements_come_in_few_shapes() {
+        assert_eq!(values_rows(2, 2, ""), "(?1, ?2), (?3, ?4)");
+        assert_eq!(values_rows(1, 2, "1, 'x'"), "(?1, ?2, 1, 'x')");
+        let items: Vec<u32> = (0..141).collect();
+        let sizes: Vec<usize> = chunks_of_powers_of_two(&items).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [64, 64, 8, 4, 1]);
+        assert!(chunks_of_powers_of_two::<u32>(&[]).is_empty());
     }
 
     #[test]

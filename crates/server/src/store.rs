@@ -10,6 +10,8 @@ use zeroize::Zeroizing;
 
 use crate::args;
 use crate::db::{Db, DbError};
+use std::collections::HashMap;
+
 use crate::sql::{Sql, SqlRow};
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,22 +249,6 @@ pub(crate) fn record_action(
     Ok(())
 }
 
-fn key_status(sql: &mut dyn Sql, kid: &str, credit_code: &str) -> Result<KeyStatus, DbError> {
-    if credit_code.is_empty() {
-        return Ok(KeyStatus::NoCreditCode);
-    }
-    let status = row(
-        sql,
-        "SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2",
-        args![kid, credit_code],
-        |row| row.get::<String>(0),
-    )?;
-    Ok(match status.as_deref().and_then(EnrolmentStatus::parse) {
-        Some(status) => status.key_status(),
-        None => KeyStatus::Unenrolled,
-    })
-}
-
 /// Approves or revokes one enrolment in a transaction, recording who did it. `to`: the status it moves to.
 pub(crate) fn change_enrolment(
     sql: &mut dyn Sql,
@@ -455,43 +441,85 @@ impl Db {
     /// Stores submissions with their receipts in one transaction; a known submission (stored before, or
     /// earlier in the batch, or by another server on the same database) gets its stored receipt.
     /// `sign(new, sequence, key_status)` signs each receipt. Answers in the order given.
+    ///
+    /// A batch costs a few statements whatever its size (ids looked up as one JSON array, rows inserted many
+    /// per statement): on PostgreSQL each statement is a round trip, made while holding the write lock.
     pub fn store_commitments(
         &self,
         batch: &[&NewCommitment],
         sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
     ) -> Result<Vec<StoredReceipt>, DbError> {
+        let dialect = self.dialect();
+        let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
+        let kids = serde_json::Value::from(batch.iter().map(|new| new.signer_kid.as_str()).collect::<Vec<_>>());
+        let find_existing = format!(
+            "SELECT submission_id, sequence, received_at, key_status, receipt FROM commitments
+             WHERE submission_id IN ({})",
+            dialect.json_array_values("?1")
+        );
+        let find_keys = format!(
+            "SELECT kid, credit_code, status FROM key_enrolments WHERE kid IN ({})",
+            dialect.json_array_values("?1")
+        );
         self.write(|sql| {
+            let mut known: HashMap<String, StoredReceipt> = HashMap::new();
+            for row in sql.query(&find_existing, args![&ids.to_string()])? {
+                let submission_id: String = row.get(0)?;
+                known.insert(
+                    submission_id.clone(),
+                    StoredReceipt {
+                        submission_id,
+                        sequence: row.get(1)?,
+                        received_at: row.get(2)?,
+                        key_status: key_status_from(&row.get::<String>(3)?),
+                        receipt: row.get(4)?,
+                        created: false,
+                    },
+                );
+            }
+            let mut enrolments: HashMap<(String, String), KeyStatus> = HashMap::new();
+            for row in sql.query(&find_keys, args![&kids.to_string()])? {
+                if let Some(status) = EnrolmentStatus::parse(&row.get::<String>(2)?) {
+                    enrolments.insert((row.get(0)?, row.get(1)?), status.key_status());
+                }
+            }
             let mut next: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", &[])?.get(0)?;
             let mut stored = Vec::with_capacity(batch.len());
+            let mut created = Vec::new();
             for new in batch {
-                let existing = row(
-                    sql,
-                    "SELECT sequence, received_at, key_status, receipt FROM commitments WHERE submission_id = ?1",
-                    args![&new.submission_id],
-                    |row| {
-                        Ok(StoredReceipt {
-                            submission_id: new.submission_id.clone(),
-                            sequence: row.get(0)?,
-                            received_at: row.get(1)?,
-                            key_status: key_status_from(&row.get::<String>(2)?),
-                            receipt: row.get(3)?,
-                            created: false,
-                        })
-                    },
-                )?;
-                if let Some(existing) = existing {
-                    stored.push(existing);
+                if let Some(existing) = known.get(&new.submission_id) {
+                    stored.push(existing.clone());
                     continue;
                 }
-                let status = key_status(sql, &new.signer_kid, &new.credit_code)?;
-                let receipt = sign(new, next, status).map_err(DbError::Other)?;
-                sql.execute(
-                    "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                     signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, publishable,
-                     lifecycle, subject_name, department)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 1, 'submitted', ?13, ?14)",
-                    args![
-                        next,
+                let status = if new.credit_code.is_empty() {
+                    KeyStatus::NoCreditCode
+                } else {
+                    enrolments
+                        .get(&(new.signer_kid.clone(), new.credit_code.clone()))
+                        .copied()
+                        .unwrap_or(KeyStatus::Unenrolled)
+                };
+                let receipt = StoredReceipt {
+                    submission_id: new.submission_id.clone(),
+                    sequence: next,
+                    received_at: new.received_at.clone(),
+                    key_status: status,
+                    receipt: sign(new, next, status).map_err(DbError::Other)?,
+                    created: true,
+                };
+                // The same submission twice in one batch: the second gets the first's receipt.
+                known.insert(new.submission_id.clone(), StoredReceipt { created: false, ..receipt.clone() });
+                created.push((*new, stored.len()));
+                stored.push(receipt);
+                next += 1;
+            }
+            for chunk in crate::sql::chunks_of_powers_of_two(&created) {
+                let mut commitments = Vec::with_capacity(chunk.len() * 14);
+                let mut disclosures = Vec::with_capacity(chunk.len() * 2);
+                for (new, index) in chunk {
+                    let receipt = &stored[*index];
+                    commitments.extend_from_slice(args![
+                        receipt.sequence,
                         &new.submission_id,
                         &new.credit_code,
                         &new.template_id,
@@ -499,27 +527,31 @@ impl Db {
                         &new.signer_kid,
                         &new.signed_at,
                         &new.received_at,
-                        key_status_name(status),
+                        key_status_name(receipt.key_status),
                         &new.envelope,
-                        &receipt,
+                        &receipt.receipt,
                         &new.masked,
                         &new.subject_name,
-                        &new.department
-                    ],
+                        &new.department,
+                    ]);
+                    disclosures.extend_from_slice(args![&new.submission_id, &new.disclosures]);
+                }
+                sql.execute(
+                    &format!(
+                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
+                         department, publishable, lifecycle) VALUES {}",
+                        crate::sql::values_rows(chunk.len(), 14, "1, 'submitted'")
+                    ),
+                    &commitments,
                 )?;
                 sql.execute(
-                    "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES (?1, ?2)",
-                    args![&new.submission_id, &new.disclosures],
+                    &format!(
+                        "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES {}",
+                        crate::sql::values_rows(chunk.len(), 2, "")
+                    ),
+                    &disclosures,
                 )?;
-                stored.push(StoredReceipt {
-                    submission_id: new.submission_id.clone(),
-                    sequence: next,
-                    received_at: new.received_at.clone(),
-                    key_status: status,
-                    receipt,
-                    created: true,
-                });
-                next += 1;
             }
             Ok(stored)
         })
@@ -600,5 +632,59 @@ impl Db {
                 commitment_row,
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_commitment(id: &str, kid: &str, credit_code: &str) -> NewCommitment {
+        NewCommitment {
+            submission_id: id.into(),
+            credit_code: credit_code.into(),
+            template_id: "tax-service".into(),
+            template_version: "1.0.0".into(),
+            signer_kid: kid.into(),
+            signed_at: "2026-12-02T00:00:00.000Z".into(),
+            received_at: "2026-12-02T00:00:01.000Z".into(),
+            subject_name: "示例".into(),
+            envelope: "{}".into(),
+            masked: "{}".into(),
+            disclosures: format!("[\"{id}\"]"),
+            department: None,
+        }
+    }
+
+    #[test]
+    fn a_batch_stores_each_submission_once_with_its_key_status_in_sequence() {
+        let db = Db::open(":memory:").unwrap();
+        let code = "91140105123456788F";
+        db.enrol("approved-kid", code, "示例", &serde_json::json!({}), "{}", "t").unwrap();
+        assert!(matches!(db.approve("approved-kid", code, "cli", "t").unwrap(), EnrolmentChange::Changed(_)));
+        let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
+            // A JSON string, as the receipt column holds JSON.
+            Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, key_status_name(status)))
+        };
+        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign).unwrap();
+        assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");
+        // 70 rows: inserted as 64 + 4 + 2, with a repeat inside the batch and one stored before.
+        let many: Vec<NewCommitment> =
+            (0..67).map(|n| new_commitment(&format!("n{n}"), "approved-kid", code)).collect();
+        let person = new_commitment("p", "person-kid", "");
+        let mut batch: Vec<&NewCommitment> = many.iter().collect();
+        let (again, repeat) = (new_commitment("a", "other-kid", code), new_commitment("n3", "approved-kid", code));
+        batch.extend([&person, &again, &repeat]);
+        let stored = db.store_commitments(&batch, &sign).unwrap();
+        assert_eq!(stored.len(), 70);
+        assert_eq!(stored[0].receipt, "\"n0/2/verified\"");
+        assert_eq!(stored[66].receipt, "\"n66/68/verified\"");
+        assert_eq!(stored[67].receipt, "\"p/69/no_credit_code\"");
+        assert_eq!((stored[68].receipt.as_str(), stored[68].created), ("\"a/1/unenrolled\"", false));
+        assert_eq!((stored[69].receipt.as_str(), stored[69].created), ("\"n3/5/verified\"", false));
+        assert_eq!(stored.iter().filter(|s| s.created).count(), 68);
+        assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
+        let row = db.commitment("p").unwrap().unwrap();
+        assert_eq!((row.sequence, row.key_status, row.state.as_str()), (69, KeyStatus::NoCreditCode, "submitted"));
     }
 }
