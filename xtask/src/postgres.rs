@@ -75,6 +75,30 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// CPU seconds used so far by the cluster's processes alive now (the postmaster and its children: the
+    /// backends serving connections, the WAL writer, the checkpointer).
+    pub fn cpu_seconds(&self) -> f64 {
+        let postmaster: Option<u32> = std::fs::read_to_string(self.data.join("postmaster.pid"))
+            .ok()
+            .and_then(|text| text.lines().next().and_then(|line| line.trim().parse().ok()));
+        let Some(postmaster) = postmaster else { return 0.0 };
+        let mut ticks = 0u64;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            let Some((head, rest)) = stat.rsplit_once(')') else { continue };
+            let pid: u32 = head.split_whitespace().next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let parent: u32 = fields.get(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+            if pid == postmaster || parent == postmaster {
+                ticks += fields.get(11).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0)
+                    + fields.get(12).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+        ticks as f64 / 100.0
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.data.to_string_lossy().into_owned();

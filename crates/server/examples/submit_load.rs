@@ -74,11 +74,15 @@ fn verification_us(bodies: &[Bytes]) -> Result<f64, Failure> {
     Ok(started.elapsed().as_secs_f64() * 1e6 / sample.len() as f64)
 }
 
-/// What the store spends per submission in batches of `in_flight` (SQLite, a scratch database, µs).
-fn sql_us(bodies: &[Bytes], in_flight: usize) -> Result<f64, Failure> {
+/// What the store spends per submission in batches of `in_flight` (µs): on a scratch SQLite database, or on
+/// `scratch_db` (an empty PostgreSQL database given by URL).
+fn sql_us(bodies: &[Bytes], in_flight: usize, scratch_db: Option<&str>) -> Result<f64, Failure> {
     let dir = std::env::temp_dir().join(format!("xinnuo-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db = xinnuo_server::db::Db::open(dir.join("sql.db"))?;
+    let db = match scratch_db {
+        Some(url) => xinnuo_server::db::Db::open(url)?,
+        None => xinnuo_server::db::Db::open(dir.join("sql.db"))?,
+    };
     let news = bodies
         .iter()
         .take(2000)
@@ -100,15 +104,19 @@ fn sql_us(bodies: &[Bytes], in_flight: usize) -> Result<f64, Failure> {
 
 fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().collect();
-    let url = args.get(1).ok_or("usage: submit_load URL COUNT IN_FLIGHT [RATE_PER_S|0] [SERVER_PID]")?.clone();
+    let url = args
+        .get(1)
+        .ok_or("usage: submit_load URL COUNT IN_FLIGHT [RATE_PER_S|0] [SERVER_PID] [SCRATCH_POSTGRES_URL]")?
+        .clone();
     let count: usize = args.get(2).map_or(Ok(20_000), |a| a.parse())?;
     let in_flight: usize = args.get(3).map_or(Ok(64), |a| a.parse())?;
     let rate: f64 = args.get(4).map_or(Ok(0.0), |a| a.parse())?;
     let server_pid = args.get(5).cloned();
+    let scratch_db = args.get(6).map(String::as_str);
 
     let bodies = Arc::new(presign(count + 100)?);
     let verify_us = verification_us(&bodies)?;
-    let sql_us = sql_us(&bodies[count..], in_flight).or_else(|_| sql_us(&bodies[..100], in_flight))?;
+    let sql_us = sql_us(&bodies[count..], in_flight, scratch_db)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let target: hyper::Uri = format!("{}/api/v1/commitments", url.trim_end_matches('/')).parse()?;
     let client = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(in_flight).build_http::<Full<Bytes>>();
