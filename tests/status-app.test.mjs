@@ -75,10 +75,14 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   await page.getByLabel("密钥口令").fill(PASS);
   await page.getByRole("button", { name: "签名并提交" }).click();
   await page.locator("#receipt", { hasText: "已提交，回执序号" }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("#receipt-next-step").textContent(), /认定机关审核您的修复申请/);
   // Back on the subject's page: the application is under review, and nothing more to apply for.
   await page.getByRole("link", { name: "← 返回信用状况" }).click();
   await page.locator("article.record .repair-application", { hasText: "修复申请：修复审核中" }).waitFor();
   assert.equal(await page.locator("article.record .start-repair").count(), 0);
+  const verdict = await page.locator("article.record .repair-panel .verdict").textContent();
+  assert.match(verdict, /已申请信用修复，等待认定机关审核/);
+  assert.doesNotMatch(verdict, /现在可以申请/);
   assert.deepEqual(errors, []);
   await context.close();
 });

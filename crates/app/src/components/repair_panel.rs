@@ -74,6 +74,20 @@ pub fn RepairPanel(props: &Props) -> Html {
     // While an application is under review (or after a grant) there is nothing to apply for.
     let pending = application.is_some_and(|a| a.state != RepairState::Refused);
     let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
+    // Once applied for, the verdict is the application's, not "you can apply now" again.
+    let (verdict, verdict_class) = match application.map(|a| a.state) {
+        Some(RepairState::Received) => (
+            lang.pick(
+                "已申请信用修复，等待认定机关审核（结果会显示在此）",
+                "Repair applied for: awaiting the deciding authority (the result will show here)",
+            ),
+            "idle-info",
+        ),
+        Some(RepairState::Granted) => {
+            (lang.pick("信用修复已通过，该记录停止公示", "Repair granted: the record is no longer published"), "ok")
+        }
+        _ => (ev.outcome_label.get(tl), verdict_class),
+    };
     let application_line = application.map(|a| {
         let label = lang.pick(a.state.label_zh(), a.state.label_en());
         match (a.state, a.reason.is_empty(), &a.deadline) {
@@ -84,7 +98,7 @@ pub fn RepairPanel(props: &Props) -> Html {
     });
     html! {
         <div class="repair-panel" data-record={props.record.id.clone()}>
-            <p class={classes!("verdict", verdict_class)} data-outcome={format!("{:?}", ev.outcome)}>{ ev.outcome_label.get(tl) }</p>
+            <p class={classes!("verdict", verdict_class)} data-outcome={format!("{:?}", ev.outcome)}>{ verdict }</p>
             if let Some(line) = application_line {
                 <p class="notice repair-application" role="status">{ format!("{}{line}", lang.pick("修复申请：", "Repair application: ")) }</p>
             }

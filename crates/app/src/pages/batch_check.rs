@@ -215,6 +215,8 @@ pub fn BatchCheck(props: &Props) -> Html {
                     <label><input type="checkbox" id="invalid-only" checked={state.invalid_only} onchange={on_invalid_only} />{ lang.pick(" 只看无效", " invalid only") }</label>
                     <button type="button" id="export-csv" onclick={on_export}>{ lang.pick("导出 CSV", "Export CSV") }</button>
                 </div>
+                // On a phone the table scrolls in its own box; the page keeps the screen's width.
+                <div class="table-scroll" data-scrolls="x">
                 <table class="results" id="batch-results">
                     <thead><tr>
                         <th scope="col">{ lang.pick("行", "Line") }</th>
@@ -226,6 +228,7 @@ pub fn BatchCheck(props: &Props) -> Html {
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                </div>
                 if state.page_count() > 1 {
                     <nav class="pager" aria-label={lang.pick("分页", "pages")}>
                         <button type="button" disabled={state.page == 0} onclick={page_to(state.page.saturating_sub(1))}>{ lang.pick("上一页", "Previous") }</button>

@@ -571,14 +571,15 @@ pub fn CommitPage(props: &Props) -> Html {
                     </div>
                 </form>
             }
-            { phase_view(&phase, lang) }
+            { phase_view(&phase, lang, repair) }
             if let Some(error) = &*storage_error { <p class="notice no" role="alert" id="storage-error">{ error }</p> }
         </section>
         </>
     }
 }
 
-fn phase_view(phase: &Phase, lang: Lang) -> Html {
+/// `repair`: the submission was a repair application (its receipt says what happens next).
+fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
     match phase {
         Phase::Editing => html! { <div id="sign-status" aria-live="polite"></div> },
         Phase::Signing => {
@@ -641,6 +642,12 @@ fn phase_view(phase: &Phase, lang: Lang) -> Html {
                         <a class="button" href={Route::Verify(Some(item.submission_id.clone())).href()}>{ lang.pick("验证", "Verify") }</a>
                         <button type="button" onclick={on_download}>{ lang.pick("下载签名文件", "Download signed file") }</button>
                     </div>
+                    if repair {
+                        <p id="receipt-next-step">{ lang.pick(
+                            "下一步：作出该记录的认定机关审核您的修复申请，并在办理期限内作出决定；审核进度和结果显示在本企业的信用状况页。",
+                            "Next: the authority that decided the record reviews your application and decides within its time limit; progress and the result show on your company's status page.",
+                        ) }</p>
+                    }
                     <p class="muted" id="receipt-next">{ lang.pick("表单已清空，可以再填一份。", "The form is empty again: you may fill in another.") }</p>
                 </div>
             }
