@@ -98,6 +98,10 @@ test("on another origin: code check, status and commitment widgets work and the 
   // Status: the subject's tier from the API of the other origin.
   await page.locator("xinnuo-status #tier-name", { hasText: "需关注" }).waitFor();
   assert.match(await page.locator("xinnuo-status #tier-label").textContent(), /非官方评级/);
+  // A link inside a widget opens the app on our origin in a new tab; it never moves the host page.
+  const back = page.locator("xinnuo-status #back-to-search");
+  assert.equal(await back.getAttribute("href"), `${base}/#/status`);
+  assert.equal(await back.getAttribute("target"), "_blank");
 
   // The tax bureau's 信用承诺 column, read from the other origin: the commitment with its state.
   const listedRow = page.locator("xinnuo-commitment-list #publications tr", { hasText: listed });
@@ -106,12 +110,26 @@ test("on another origin: code check, status and commitment widgets work and the 
   assert.match(await page.locator("xinnuo-commitment-list #publications-title").textContent(), /信用承诺公示 · 国家税务总局山西省税务局/);
 
   // Commitment: in a frame on our origin; key made inside it, form, sign, submit; the page gets xinnuo-submitted.
-  const subject = await submitThroughWidget(page.frameLocator("xinnuo-commitment iframe"));
+  const frame = page.frameLocator("xinnuo-commitment iframe");
+  const subject = await submitThroughWidget(frame);
   await page.locator("#log", { hasText: /xinnuo-submitted submissionId=[0-9a-f]{64}/ }).waitFor({ timeout: 30_000 });
+  // The receipt's print and verify links open the app on our origin in a new tab, not the frame's hash.
+  const receiptId = await frame.locator("#receipt-id").textContent();
+  const hostUrl = page.url();
+  for (const [link, route] of [["#print-link", "print"], ["#verify-link", "verify"]]) {
+    assert.equal(new URL(await frame.locator(link).getAttribute("href"), base).href, `${base}/#/${route}/${receiptId}`);
+    assert.equal(await frame.locator(link).getAttribute("target"), "_blank");
+  }
   assert.equal(await serverCount(subject), 1);
   assert.deepEqual(errors, []);
   assert.deepEqual(wasm.sort(), ["xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"],
     "the page loads code check + status; the commitment frame, on our origin, its own build and the key-derivation worker");
+  // Clicked, the print link opens the app on our origin (after the count above: the app loads its own wasm).
+  const [opened] = await Promise.all([context.waitForEvent("page"), frame.locator("#print-link").click()]);
+  await opened.locator("#print-page").waitFor();
+  assert.equal(new URL(opened.url()).origin, new URL(base).origin);
+  assert.equal(page.url(), hostUrl, "the host page stays where it was");
+  await opened.close();
   // The host page cannot reach the key, the passphrase or the form: they are in the frame, on our origin.
   const reach = await page.evaluate(() => {
     const frame = document.querySelector("xinnuo-commitment").shadowRoot.querySelector("iframe");

@@ -66,6 +66,52 @@ impl Route {
     }
 }
 
+thread_local! {
+    static EMBEDDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this page as a widget (or the embed frame): it has no routes of its own, and the host page's URL
+/// is not ours to change, so links to other routes open the app in a new tab.
+pub fn set_embedded(embedded: bool) {
+    EMBEDDED.with(|cell| cell.set(embedded));
+}
+
+impl Route {
+    /// Where a link to this route goes, and its target: in the app the route's hash; in a widget the app on
+    /// the API's origin (this origin when the API is here), in a new tab.
+    pub fn link(&self) -> (String, Option<&'static str>) {
+        if EMBEDDED.with(std::cell::Cell::get) {
+            let base = crate::api::url("");
+            let app = if base.is_empty() { "/".to_owned() } else { base };
+            (format!("{app}{}", self.href()), Some("_blank"))
+        } else {
+            (self.href(), None)
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AppLinkProps {
+    pub to: Route,
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// A link to a route of the app that also works inside a widget (see [`Route::link`]).
+#[component]
+pub fn AppLink(props: &AppLinkProps) -> Html {
+    let (href, target) = props.to.link();
+    html! {
+        <a {href} {target} rel={target.map(|_| "noopener")} class={props.class.clone()} id={props.id.clone()}>
+            { props.children.clone() }
+        </a>
+    }
+}
+
 /// Record ids are the department's own: keep them safe in a URL fragment.
 fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))

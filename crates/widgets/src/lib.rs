@@ -55,6 +55,7 @@ fn emit(host: &HtmlElement, name: &str, detail: &impl Serialize) {
 
 fn setup(lang: &str, api: &str) -> Lang {
     xinnuo_app::api::set_base(api);
+    xinnuo_app::route::set_embedded(true);
     Lang::from_tag(lang)
 }
 

@@ -132,11 +132,10 @@ pub fn RepairPanel(props: &Props) -> Html {
                 { findings(&ev.notes, lang, "notes") }
             }
             if can_apply {
-                // In a widget (API elsewhere) the link opens the full app there.
-                <a class="button primary start-repair" href={format!("{}{}", crate::api::url(""), Route::Repair(props.credit_code.clone(), props.record.id.clone()).href())}
-                    target={(!crate::api::url("").is_empty()).then_some("_blank")}>
+                // In a widget the link opens the full app (on the API's origin) in a new tab.
+                <crate::route::AppLink class="button primary start-repair" to={Route::Repair(props.credit_code.clone(), props.record.id.clone())}>
                     { lang.pick("填写信用修复承诺书并申请", "Fill the repair commitment and apply") }
-                </a>
+                </crate::route::AppLink>
             }
         </div>
     }

@@ -53,7 +53,7 @@ pub fn Verification(props: &Props) -> Html {
                     <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
                     <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
                 </dl>
-                <p><a class="button" href={Route::Verify(Some(receipt.receipt.submission_id.clone())).href()}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</a></p>
+                <p><crate::route::AppLink class="button" to={Route::Verify(Some(receipt.receipt.submission_id.clone()))}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</crate::route::AppLink></p>
             }
             if let Some(Ok(signed)) = &report.commitment {
                 <dl class="facts">
@@ -78,7 +78,7 @@ pub fn Verification(props: &Props) -> Html {
                 <article class="commitment-text">
                     <pre id="verify-text">{ signed.render_masked(text_lang(lang), &report.masked).text }</pre>
                 </article>
-                <p><a class="button" href={Route::Print(signed.envelope.submission_id.clone()).href()}>{ lang.pick("打印", "Print") }</a></p>
+                <p><crate::route::AppLink class="button" to={Route::Print(signed.envelope.submission_id.clone())}>{ lang.pick("打印", "Print") }</crate::route::AppLink></p>
             }
         </div>
     }

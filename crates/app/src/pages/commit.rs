@@ -552,7 +552,7 @@ pub fn CommitPage(props: &Props) -> Html {
             if keys.is_empty() && embedded {
                 <crate::pages::keys::KeysPage {lang} />
             } else if keys.is_empty() {
-                <p>{ lang.pick("还没有签名密钥：", "No signing key yet: ") }<a href={Route::Keys.href()}>{ lang.pick("先创建一个密钥", "create one first") }</a></p>
+                <p>{ lang.pick("还没有签名密钥：", "No signing key yet: ") }<crate::route::AppLink to={Route::Keys}>{ lang.pick("先创建一个密钥", "create one first") }</crate::route::AppLink></p>
             } else {
                 <form class="sign-form" onsubmit={on_sign}>
                     <label for="sign-key">{ lang.pick("签名密钥", "Signing key") }</label>
@@ -613,7 +613,7 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                     lang.pick("已签名，已加入发件箱：联网后自动发送，无需重复操作。", "Signed and queued: it is sent automatically when online; nothing more to do.")
                 } }</p>
                 if let Some(error) = &item.last_error { <p class="muted">{ error }</p> }
-                <p><a href={Route::Outbox.href()}>{ lang.pick("查看发件箱", "Open the outbox") }</a></p>
+                <p><crate::route::AppLink to={Route::Outbox}>{ lang.pick("查看发件箱", "Open the outbox") }</crate::route::AppLink></p>
             </div>
         },
         Phase::Done(item) => {
@@ -638,8 +638,8 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                         <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&status_zh, &status_en).to_owned() }</dd>
                     </dl>
                     <div class="row">
-                        <a class="button" id="print-link" href={Route::Print(item.submission_id.clone()).href()}>{ lang.pick("打印承诺书", "Print") }</a>
-                        <a class="button" href={Route::Verify(Some(item.submission_id.clone())).href()}>{ lang.pick("验证", "Verify") }</a>
+                        <crate::route::AppLink class="button" id="print-link" to={Route::Print(item.submission_id.clone())}>{ lang.pick("打印承诺书", "Print") }</crate::route::AppLink>
+                        <crate::route::AppLink class="button" id="verify-link" to={Route::Verify(Some(item.submission_id.clone()))}>{ lang.pick("验证", "Verify") }</crate::route::AppLink>
                         <button type="button" onclick={on_download}>{ lang.pick("下载签名文件", "Download signed file") }</button>
                     </div>
                     if repair {

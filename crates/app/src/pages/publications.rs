@@ -128,8 +128,7 @@ pub fn PublicationsPage(props: &Props) -> Html {
                                 <td>{ &p.department_name }</td>
                                 <td class="state">{ lang.pick(p.state.label_zh(), p.state.label_en()) }</td>
                                 <td>{ p.received_at.get(..10).unwrap_or(&p.received_at) }</td>
-                                <td><a href={format!("{}{}", api::url(""), Route::Verify(Some(p.submission_id.clone())).href())}
-                                    target={(!api::url("").is_empty()).then_some("_blank")}>{ lang.pick("查看并核验", "view and verify") }</a></td>
+                                <td><crate::route::AppLink to={Route::Verify(Some(p.submission_id.clone()))}>{ lang.pick("查看并核验", "view and verify") }</crate::route::AppLink></td>
                             </tr>
                         }) }</tbody>
                     </table>

@@ -146,7 +146,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     let view = match &*loaded {
         None => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
         Some(Err(message)) => {
-            return html! { <section class="card"><p class="notice no" role="alert">{ message }</p><a href={Route::Status(None).href()}>{ lang.pick("返回查询", "Back to search") }</a></section> }
+            return html! { <section class="card"><p class="notice no" role="alert">{ message }</p><crate::route::AppLink to={Route::Status(None)}>{ lang.pick("返回查询", "Back to search") }</crate::route::AppLink></section> }
         }
         Some(Ok(view)) => view,
     };
@@ -163,7 +163,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     html! {
         <>
         <section class="card subject" aria-labelledby="subject-name">
-            <p><a href={Route::Status(None).href()}>{ lang.pick("← 返回查询", "← Back to search") }</a></p>
+            <p><crate::route::AppLink to={Route::Status(None)} id="back-to-search">{ lang.pick("← 返回查询", "← Back to search") }</crate::route::AppLink></p>
             <h2 id="subject-name">{ profile.name.clone() }
                 if profile.demo { <span class="demo-badge">{ lang.pick("示例数据", "demo data") }</span> }
             </h2>
