@@ -65,8 +65,9 @@ async fn admin_endpoints_answer_403_without_a_configured_token_and_401_for_a_wro
         .body(Body::empty())
         .expect("a request");
     assert_problem(&send(&on, wrong).await, StatusCode::UNAUTHORIZED, "unauthorized");
-    let right =
-        Request::get("/api/v1/admin/actions").header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::empty());
+    let right = Request::get("/api/v1/admin/actions")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty());
     assert_eq!(send(&on, right.expect("a request")).await.0, StatusCode::OK);
 }
 
