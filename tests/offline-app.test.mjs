@@ -10,6 +10,9 @@ import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount } from "./support/app.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
+import { base } from "./support/http.mjs";
+import { signFlattenedJws, verifyFlattenedJws } from "./support/jose.mjs";
+import { generateKeyPairSync } from "node:crypto";
 import { serveFiles } from "./bench/static-server.mjs";
 
 const PASS = "离线测试 passphrase";
@@ -115,6 +118,44 @@ test("a server error is retried; a rejection shows the server's reason and can b
   await rejected.waitFor();
   await rejected.getByRole("button", { name: "修改后重新签名" }).click();
   await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例被拒有限公司");
+  await context.close();
+});
+
+test("a 201 whose receipt a stranger signed for the right submission keeps the item queued; the real one completes it", async () => {
+  const context = await browser.newContext();
+  const page = await openPage(context, "#/commit");
+  await createKey(page, PASS);
+  const code = randomCreditCode("140107");
+  const { privateKey: stranger } = generateKeyPairSync("ed25519");
+  const { keys: [serverKey] } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  let forged = 0;
+  await context.route("**/api/v1/commitments", (route) => {
+    // The right submission id, a well-formed receipt: only the signer is wrong — its own key, or one that
+    // claims to be the server's.
+    const { submissionId } = verifyFlattenedJws(route.request().postData());
+    const claims = {
+      type: "xinnuo.receipt/1", submission_id: submissionId, received_at: new Date().toISOString(), sequence: 1,
+      key_status: "unenrolled", signer_kid: "x", credit_code: code, template_id: "tax-service", template_version: "1.2.0",
+    };
+    const receipt = JSON.parse(signFlattenedJws(claims, stranger, forged++ % 2 ? serverKey.jwk : undefined));
+    return route.fulfill({ status: 201, contentType: "application/json",
+      body: JSON.stringify({ submission_id: submissionId, sequence: 1, received_at: claims.received_at, key_status: "unenrolled", receipt }) });
+  });
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, code);
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status", { hasText: "已加入发件箱" }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("#sign-status").textContent(), /服务器回执未能通过验证/);
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  const item = page.locator(".outbox-item").first();
+  await item.waitFor();
+  assert.doesNotMatch(await item.textContent(), /已送达/);
+  assert.ok(forged >= 1);
+  assert.equal(await serverCount(code), 0, "nothing reached the server");
+  await context.unroute("**/api/v1/commitments");
+  await page.locator(".outbox-item", { hasText: "已送达" }).waitFor({ timeout: 30_000 });
+  assert.equal(await serverCount(code), 1);
   await context.close();
 });
 
