@@ -57,9 +57,13 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
     match which {
         "codes" => bench_codes(count.unwrap_or(1_000_000)).map(|_| ()),
         "sign" => bench_sign().map(|_| ()),
-        "server" => bench_server(count.unwrap_or(20_000)).and_then(|section| update_report(&section)),
+        "server" => bench_server(count.unwrap_or(20_000)).and_then(|section| update_report(&section, "server")),
         "load" => bench_load().map(|_| ()),
         "soak" => bench_soak(count.unwrap_or(300)).map(|_| ()),
+        "size" => [sizes()?, crate::size::section()?].iter().try_for_each(|section| {
+            println!("{section}");
+            update_report(section, "size")
+        }),
         "all" => {
             let sections = [
                 bench_codes(1_000_000)?,
@@ -68,10 +72,11 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
                 bench_load()?,
                 bench_soak(300)?,
                 sizes()?,
+                crate::size::section()?,
             ];
             write_report(&sections)
         }
-        other => Err(format!("unknown benchmark {other:?}: available: all, codes, sign, server, load, soak")),
+        other => Err(format!("unknown benchmark {other:?}: available: all, codes, sign, server, load, soak, size")),
     }
 }
 
@@ -90,7 +95,9 @@ fn ratio(ours: f64, peer: f64) -> String {
 
 /// Replaces one section of `docs/BENCHMARKS.md` (matched by its heading up to the first parenthesis) with a
 /// fresh run's, saying when it ran; the rest of the report keeps its own run's date.
-fn update_report(section: &str) -> Result {
+/// Replaces one section of docs/BENCHMARKS.md (found by its heading) with a fresh run of `cargo xtask bench
+/// {command}`.
+fn update_report(section: &str, command: &str) -> Result {
     let path = crate::root().join("docs/BENCHMARKS.md");
     let report = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let heading =
@@ -101,7 +108,7 @@ fn update_report(section: &str) -> Result {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
-    let fresh = format!("{}\n_This section: `cargo xtask bench server` on {now}._\n", section.trim_end());
+    let fresh = format!("{}\n_This section: `cargo xtask bench {command}` on {now}._\n", section.trim_end());
     let mut parts: Vec<String> = report.split("\n## ").map(str::to_owned).collect();
     let mut replaced = false;
     for part in parts.iter_mut().skip(1) {

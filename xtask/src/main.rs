@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod postgres;
 mod run;
+mod size;
 mod test;
 mod tools;
 
