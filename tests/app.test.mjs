@@ -99,6 +99,12 @@ test("batch: paste a list, read the summary and table, filter, export CSV", asyn
   const csv = await readFile(await download.path(), "utf8");
   assert.ok(csv.startsWith("\uFEFF行号,输入"));
   assert.equal(csv.trim().split("\r\n").length, 2, "header and the one invalid row");
+  // The suggestion is one click: the row is checked again as corrected, and the summary follows.
+  await page.getByRole("button", { name: "改为 91140105123456788F" }).click();
+  await status.filter({ hasText: "共 4 个：有效 4，无效 0" }).waitFor();
+  assert.equal(await page.locator("#batch-results tbody tr").count(), 0, "no invalid row left to show");
+  await page.locator("#invalid-only").uncheck();
+  assert.match(await page.locator("#batch-results tbody").textContent(), /91140105123456788F/);
   await context.close();
 });
 

@@ -28,7 +28,8 @@ test("every demo enterprise: the right tier, its label, and each record's repair
       const sources = await panel.locator(".rule-source").allTextContents();
       const expected = evaluation.blocking.length + evaluation.steps.length + evaluation.materials.length + evaluation.notes.length;
       assert.equal(sources.length, expected, `${subject.name}: every conclusion shows its source`);
-      assert.ok(sources.every((s) => /source: \S/.test(s)), sources.join(" | "));
+      // One language at a time: the Chinese page says 依据, never "依据 / source".
+      assert.ok(sources.every((s) => /^依据：\S/.test(s)), sources.join(" | "));
     }
   }
   assert.deepEqual(errors, []);

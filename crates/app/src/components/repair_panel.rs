@@ -26,7 +26,7 @@ fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
         xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
         xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
     };
-    html! { <span class="rule-source" title={finding_rule.text.get(text_lang(lang)).to_owned()}>{ format!("依据 / source: {}{confidence}", finding_rule.source) }</span> }
+    html! { <span class="rule-source" title={finding_rule.text.get(text_lang(lang)).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
 }
 
 fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {

@@ -180,6 +180,11 @@ pub fn BatchCheck(props: &Props) -> Html {
     };
     let rows = state.page_rows().into_iter().map(|row| {
         let report = &row.report;
+        // One click takes the suggestion: the row is checked again as corrected.
+        let take_suggestion = report.suggestions.first().map(|suggestion| {
+            let (state, options, line, code) = (state.dispatcher(), props.options, row.line, suggestion.code.clone());
+            Callback::from(move |_| state.dispatch(BatchAction::Replace { line, report: validate(&code, &options) }))
+        });
         html! {
             <tr class={if report.valid { "ok" } else { "no" }}>
                 <td>{ row.line }</td>
@@ -187,7 +192,12 @@ pub fn BatchCheck(props: &Props) -> Html {
                 <td class="kind">{ lang.pick(report.kind.label_zh(), report.kind.label_en()) }</td>
                 <td class="result">{ if report.valid { lang.pick("有效", "valid") } else { lang.pick("无效", "invalid") } }</td>
                 <td>{ row_note(report, lang) }</td>
-                <td>{ report.suggestions.first().map(|s| html! { <code>{ &s.code }</code> }).unwrap_or_default() }</td>
+                <td>{ report.suggestions.first().zip(take_suggestion).map(|(s, onclick)| html! {
+                    <button type="button" class="suggestion take-suggestion" {onclick}
+                        aria-label={format!("{}{}", lang.pick("改为 ", "Change to "), s.code)}>
+                        { lang.pick("改为 ", "Use ") }<code>{ &s.code }</code>
+                    </button>
+                }).unwrap_or_default() }</td>
             </tr>
         }
     });

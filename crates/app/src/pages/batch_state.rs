@@ -31,11 +31,25 @@ pub struct BatchState {
 
 #[derive(Debug, Clone)]
 pub enum BatchAction {
-    Start { run: u32, total: usize },
-    Progress { run: u32, done: usize },
-    Finished { run: u32, rows: Rc<Vec<BatchRow>> },
+    Start {
+        run: u32,
+        total: usize,
+    },
+    Progress {
+        run: u32,
+        done: usize,
+    },
+    Finished {
+        run: u32,
+        rows: Rc<Vec<BatchRow>>,
+    },
     SetInvalidOnly(bool),
     Page(usize),
+    /// A row's code replaced by a suggestion (one click), with its new report; the page stays where it is.
+    Replace {
+        line: usize,
+        report: CodeReport,
+    },
 }
 
 impl Reducible for BatchState {
@@ -62,6 +76,14 @@ impl Reducible for BatchState {
                 next.page = 0;
             }
             BatchAction::Page(page) => next.page = page.min(self.page_count().saturating_sub(1)),
+            BatchAction::Replace { line, report } => {
+                let mut rows = (*self.rows).clone();
+                let Some(row) = rows.iter_mut().find(|row| row.line == line) else { return self };
+                row.report = report;
+                next.summary = BatchSummary::of(rows.iter().map(|row| &row.report));
+                next.rows = Rc::new(rows);
+                next.page = next.page.min(next.page_count().saturating_sub(1));
+            }
         }
         Rc::new(next)
     }
@@ -91,17 +113,20 @@ impl BatchState {
     }
 }
 
-/// The first thing to tell about a row: its first error, else its first warning.
+/// What to tell about a row: its errors, then its warnings (an invalid code may also be, say, from a
+/// region that does not exist), each once.
 pub fn row_note(report: &CodeReport, lang: Lang) -> String {
-    report
-        .errors
-        .first()
-        .or(report.warnings.first())
-        .map(|issue| match lang {
+    let mut notes: Vec<String> = Vec::new();
+    for issue in report.errors.iter().chain(&report.warnings) {
+        let note = match lang {
             Lang::Zh => issue.code.message_zh(),
             Lang::En => issue.code.message_en(),
-        })
-        .unwrap_or_default()
+        };
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+    notes.join(lang.pick("；", "; "))
 }
 
 /// A spreadsheet cannot mistake these for formulas (CSV injection) or numbers (precision loss).
@@ -152,6 +177,27 @@ mod tests {
 
     fn reduce(state: Rc<BatchState>, action: BatchAction) -> Rc<BatchState> {
         state.reduce(action)
+    }
+
+    #[test]
+    fn a_suggestion_taken_replaces_its_row_and_the_summary() {
+        let options = xinnuo_core::code::ValidateOptions::default();
+        let rows: Vec<BatchRow> = ["91140105123456788E", "91350100M000100Y43"]
+            .iter()
+            .enumerate()
+            .map(|(index, code)| BatchRow { line: index + 1, report: xinnuo_core::code::validate(code, &options) })
+            .collect();
+        let state = Rc::new(BatchState::default())
+            .reduce(BatchAction::Start { run: 1, total: 2 })
+            .reduce(BatchAction::Finished { run: 1, rows: Rc::new(rows) });
+        assert_eq!(state.summary.invalid, 1);
+        let fixed = xinnuo_core::code::validate("91140105123456788F", &options);
+        let state = state.reduce(BatchAction::Replace { line: 1, report: fixed });
+        assert_eq!((state.summary.valid, state.summary.invalid), (2, 0));
+        assert_eq!(state.rows[0].report.normalized, "91140105123456788F");
+        let unchanged =
+            state.clone().reduce(BatchAction::Replace { line: 9, report: xinnuo_core::code::validate("x", &options) });
+        assert_eq!(unchanged, state, "no such line: nothing changes");
     }
 
     #[test]
