@@ -28,10 +28,28 @@ pub struct Cluster {
     pub port: u16,
 }
 
+/// `preferred` (in `target/`) when the `postgres` user can reach it; otherwise a directory of its own under
+/// the system's temporary directory (a checkout under `/root` is closed to other users).
+fn reachable_dir(preferred: &Path) -> PathBuf {
+    let parent = preferred.parent().unwrap_or(preferred);
+    let reachable = !is_root()
+        || Command::new("runuser")
+            .args(["-u", "postgres", "--", "test", "-x"])
+            .arg(parent)
+            .status()
+            .is_ok_and(|status| status.success());
+    if reachable {
+        return preferred.to_owned();
+    }
+    let name = preferred.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "pg".into());
+    std::env::temp_dir().join(format!("xinnuo-{name}-{}", std::process::id()))
+}
+
 impl Cluster {
-    /// A new cluster in `dir` (whatever was there is removed).
+    /// A new cluster in `dir`, or where the `postgres` user can reach (whatever was there is removed).
     pub fn start(dir: &Path) -> Result<Self> {
         let bin = bin_dir().ok_or("PostgreSQL is not installed (xtask installs Debian's postgresql first)")?;
+        let dir = &reachable_dir(dir);
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if is_root() {
@@ -103,6 +121,10 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.data.to_string_lossy().into_owned();
         let _ = run(self.program("pg_ctl").args(["-D", &data, "-m", "fast", "-w", "stop"]));
+        // One made under the temporary directory is not kept (in target/ it stays for its log until the next run).
+        if let Some(dir) = self.data.parent().filter(|dir| dir.starts_with(std::env::temp_dir())) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
