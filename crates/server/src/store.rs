@@ -1,6 +1,8 @@
 //! The SQL for keys, commitments and the server's signing keys. Every write that must be atomic (a
 //! submission and its receipt, with the next sequence number) runs in one transaction (`Db::write`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::enrolment::EnrolmentStatus;
@@ -10,8 +12,6 @@ use zeroize::Zeroizing;
 
 use crate::args;
 use crate::db::{Db, DbError};
-use std::collections::HashMap;
-
 use crate::sql::{Sql, SqlRow};
 
 #[derive(Debug, Clone, Serialize)]
