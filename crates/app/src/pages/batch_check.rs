@@ -183,7 +183,7 @@ pub fn BatchCheck(props: &Props) -> Html {
         // One click takes the suggestion: the row is checked again as corrected.
         let take_suggestion = report.suggestions.first().map(|suggestion| {
             let (state, options, line, code) = (state.dispatcher(), props.options, row.line, suggestion.code.clone());
-            Callback::from(move |_| state.dispatch(BatchAction::Replace { line, report: validate(&code, &options) }))
+            Callback::from(move |_| state.dispatch(BatchAction::Replace { line, report: Box::new(validate(&code, &options)) }))
         });
         html! {
             <tr class={if report.valid { "ok" } else { "no" }}>

@@ -48,7 +48,7 @@ pub enum BatchAction {
     /// A row's code replaced by a suggestion (one click), with its new report; the page stays where it is.
     Replace {
         line: usize,
-        report: CodeReport,
+        report: Box<CodeReport>,
     },
 }
 
@@ -79,7 +79,7 @@ impl Reducible for BatchState {
             BatchAction::Replace { line, report } => {
                 let mut rows = (*self.rows).clone();
                 let Some(row) = rows.iter_mut().find(|row| row.line == line) else { return self };
-                row.report = report;
+                row.report = *report;
                 next.summary = BatchSummary::of(rows.iter().map(|row| &row.report));
                 next.rows = Rc::new(rows);
                 next.page = next.page.min(next.page_count().saturating_sub(1));
@@ -192,11 +192,12 @@ mod tests {
             .reduce(BatchAction::Finished { run: 1, rows: Rc::new(rows) });
         assert_eq!(state.summary.invalid, 1);
         let fixed = xinnuo_core::code::validate("91140105123456788F", &options);
-        let state = state.reduce(BatchAction::Replace { line: 1, report: fixed });
+        let state = state.reduce(BatchAction::Replace { line: 1, report: Box::new(fixed) });
         assert_eq!((state.summary.valid, state.summary.invalid), (2, 0));
         assert_eq!(state.rows[0].report.normalized, "91140105123456788F");
-        let unchanged =
-            state.clone().reduce(BatchAction::Replace { line: 9, report: xinnuo_core::code::validate("x", &options) });
+        let unchanged = state
+            .clone()
+            .reduce(BatchAction::Replace { line: 9, report: Box::new(xinnuo_core::code::validate("x", &options)) });
         assert_eq!(unchanged, state, "no such line: nothing changes");
     }
 
