@@ -74,7 +74,8 @@ pub fn RepairPanel(props: &Props) -> Html {
     // While an application is under review (or after a grant) there is nothing to apply for.
     let pending = application.is_some_and(|a| a.state != RepairState::Refused);
     let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
-    // Once applied for, the verdict is the application's, not "you can apply now" again.
+    // Once applied for, the verdict is the application's, not "you can apply now" again (a granted one is the
+    // core's own "已修复或已移出": the record's publication ended).
     let (verdict, verdict_class) = match application.map(|a| a.state) {
         Some(RepairState::Received) => (
             lang.pick(
@@ -83,9 +84,6 @@ pub fn RepairPanel(props: &Props) -> Html {
             ),
             "idle-info",
         ),
-        Some(RepairState::Granted) => {
-            (lang.pick("信用修复已通过，该记录停止公示", "Repair granted: the record is no longer published"), "ok")
-        }
         _ => (ev.outcome_label.get(tl), verdict_class),
     };
     let application_line = application.map(|a| {
