@@ -19,8 +19,14 @@ async function startServer(db) {
   const child = spawn(process.env.XINNUO_SERVER_BIN, ["serve", "--addr", "127.0.0.1:0", "--db", db], { stdio: ["ignore", "pipe", "ignore"] });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
-    lines.on("line", (line) => { const m = line.match(/listening on (http:\/\/\S+?)\/?$/); if (m) resolve(m[1]); });
-    child.on("exit", () => reject(new Error("server exited before listening")));
+    // A timer keeps the test waiting (and says why) if the server neither listens nor exits.
+    const timer = setTimeout(() => reject(new Error("the server did not start within 30 s")), 30_000);
+    lines.on("line", (line) => {
+      const m = line.match(/listening on (http:\/\/\S+?)\/?$/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("error", (error) => { clearTimeout(timer); reject(error); });
+    child.on("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`server exited before listening (${code ?? signal})`)); });
   });
   return { child, url };
 }
@@ -30,7 +36,11 @@ const post = (url, body) => fetch(`${url}/api/v1/commitments`, { method: "POST",
   .catch(() => null);
 
 test(`crash safety: ${KILLS} kills under load`, { timeout: 300_000 }, async () => {
-  const db = join(await mkdtemp(join(tmpdir(), "xinnuo-crash-")), "crash.db");
+  // On the suite's PostgreSQL database when it runs on one (servers share it; this test's subject is its own),
+  // else a SQLite file of its own.
+  const db = process.env.XINNUO_DB?.startsWith("postgres")
+    ? process.env.XINNUO_DB
+    : join(await mkdtemp(join(tmpdir(), "xinnuo-crash-")), "crash.db");
   const code = randomCreditCode("140105");
   const { privateKey } = generateKeyPairSync("ed25519");
   const sent = new Map(); // submission id → { jws, receipt }
