@@ -39,7 +39,9 @@ test("a subject named with HTML shows literally and runs nothing, in the app and
   await page.evaluate(() => { location.hash = "#/status"; });
   await page.getByLabel("企业名称或统一社会信用代码").fill(code);
   await page.getByRole("button", { name: "查询" }).click();
-  await page.locator("#subject-list tbody tr", { hasText: "<img src=x" }).waitFor();
+  const row = page.locator("#subject-list tbody tr", { hasText: code });
+  await row.waitFor();
+  assert.match(await row.textContent(), /<img src=x onerror=window.__x=1>晋示例&amp;公司/);
 
   // The status widget on the department's page, another origin.
   const widget = await context.newPage();
