@@ -8,6 +8,19 @@ use crate::build::{build_all, WIDGET_MODULES};
 use crate::run::{cargo, run, start_server, Result};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
 
+/// What runs on PostgreSQL too: everything that reaches the store through the API (the browser suites use the
+/// same API and run on SQLite).
+const POSTGRES_SUITES: &[&str] = &[
+    "tests/api.test.mjs",
+    "tests/commitments-api.test.mjs",
+    "tests/decisions-api.test.mjs",
+    "tests/department-api.test.mjs",
+    "tests/hostile-api.test.mjs",
+    "tests/status-api.test.mjs",
+    "tests/holidays.test.mjs",
+    "tests/crash.test.mjs",
+];
+
 pub fn test_all() -> Result {
     let root = crate::root();
     // `main` ensured these already; again here so that the function stands on its own (quick when present).
@@ -79,11 +92,12 @@ pub fn test_all() -> Result {
     drop(server);
     result?;
 
-    // Everything again on PostgreSQL: a throw-away cluster in target/, one server on it.
+    // The API, commitment, decision, hostile and crash suites again on PostgreSQL: a throw-away cluster in
+    // target/, one server on it.
     let cluster = crate::postgres::Cluster::start(&root.join("target/pg"))?;
     let url = cluster.database("xinnuo_test")?;
     let server = start_server(&artefacts, Path::new(&url), &embed_args)?;
-    let result = node(&server, OsStr::new(&url), &["tests/"]);
+    let result = node(&server, OsStr::new(&url), POSTGRES_SUITES);
     drop(server);
     result?;
     // Two servers started at the same moment on a fresh database: they migrate it, make the server key and
