@@ -108,30 +108,43 @@ test("batch: paste a list, read the summary and table, filter, export CSV", asyn
   await context.close();
 });
 
-test("batch: a GB18030 CSV file is read correctly", async () => {
+test("batch: a GB18030 CSV file is read correctly, Chinese and four-byte characters in its rows too", async () => {
   const { page, context } = await openApp();
-  // "名称,代码" in GB18030, then two codes.
-  const header = Buffer.from([0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0xb4, 0xfa, 0xc2, 0xeb, 0x0a]);
-  const rows = Buffer.from("示例企业,91350100M000100Y43\n".replace("示例企业", "A"), "utf8");
-  await page.locator("#batch-file").setInputFiles({ name: "codes.csv", mimeType: "text/csv", buffer: Buffer.concat([header, rows]) });
-  await page.locator("#batch-status").filter({ hasText: "共 4 个" }).waitFor();
-  assert.match(await page.locator("#batch-results").textContent(), /名称/);
+  // Written by hand as Excel on Chinese Windows would: "名称,代码", then a row whose name has two-byte
+  // characters and a four-byte one (U+20000 𠀀, 0x95 0x32 0x82 0x36), then a valid code.
+  const file = Buffer.from([
+    0xc3, 0xfb, 0xb3, 0xc6, 0x2c, 0xb4, 0xfa, 0xc2, 0xeb, 0x0a,
+    0xbd, 0xfa, 0xca, 0xbe, 0xc0, 0xfd, 0x95, 0x32, 0x82, 0x36, 0xc6, 0xf3, 0xd2, 0xb5, 0x2c,
+    ...Buffer.from("91350100M000100Y43\n"),
+  ]);
+  const expected = "名称,代码\n晋示例\u{20000}企业,91350100M000100Y43\n";
+  assert.equal(new TextDecoder("gb18030").decode(file), expected, "the fixture is what it says (decoded independently)");
+  assert.throws(() => new TextDecoder("utf-8", { fatal: true }).decode(file), "and it is not UTF-8");
+  await page.locator("#batch-file").setInputFiles({ name: "codes.csv", mimeType: "text/csv", buffer: file });
+  await page.locator("#batch-status").filter({ hasText: "共 4 个：有效 1，无效 3" }).waitFor();
+  const shown = await page.locator("#batch-results").textContent();
+  for (const cell of ["名称", "代码", "晋示例\u{20000}企业"]) assert.ok(shown.includes(cell), `${cell} shown as written`);
+  assert.ok(!shown.includes("\uFFFD"), "no replacement character");
   await context.close();
 });
 
 test("batch: a 100,000-line file completes without freezing the page", async () => {
   const { page, context } = await openApp();
   const lines = Array.from({ length: 100_000 }, (_, i) => (i % 3 === 0 ? "91140105123456788E" : "91350100M000100Y43")).join("\n");
+  // Pauses are measured from the moment the file reaches the app (the change event): handing Chromium a
+  // 2 MB file through the test driver is itself one long task of the test's, not of the page's.
   await page.evaluate(() => {
     window.__gaps = [];
     let last = performance.now();
     window.__timer = setInterval(() => { const now = performance.now(); window.__gaps.push(now - last); last = now; }, 20);
+    document.querySelector("#batch-file").addEventListener("change", () => { window.__gaps = []; last = performance.now(); }, { capture: true, once: true });
   });
   await page.locator("#batch-file").setInputFiles({ name: "many.txt", mimeType: "text/plain", buffer: Buffer.from(lines) });
   await page.locator("#batch-status").filter({ hasText: "正在检查" }).waitFor();
   await page.locator("#batch-status").filter({ hasText: "共 100000 个" }).waitFor({ timeout: 180_000 });
   const longest = await page.evaluate(() => { clearInterval(window.__timer); return Math.max(...window.__gaps); });
-  assert.ok(longest < 2000, `the page stayed responsive (longest pause ${Math.round(longest)} ms)`);
+  console.log(`batch of 100,000 lines: longest pause between timer ticks ${Math.round(longest)} ms (budget 250 ms)`);
+  assert.ok(longest < 250, `the page stayed responsive (longest pause ${Math.round(longest)} ms, budget 250 ms)`);
   assert.equal(await page.locator("#batch-results tbody tr").count(), 100);
   assert.match(await page.locator(".pager").textContent(), /1 \/ 1000/);
   await context.close();

@@ -45,19 +45,35 @@ test(`crash safety: ${KILLS} kills under load`, { timeout: 300_000 }, async () =
   const { privateKey } = generateKeyPairSync("ed25519");
   const sent = new Map(); // submission id → { jws, receipt }
   const all = [];
+  const inFlightAtKills = [];
   for (let round = 0; round < KILLS; round++) {
     const server = await startServer(db);
     const bodies = Array.from({ length: 20 }, () => signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: code }), privateKey));
     all.push(...bodies);
-    const answers = bodies.map((body) => post(server.url, body).then((answer) => {
-      if (answer && (answer.status === 201 || answer.status === 200)) sent.set(answer.body.submission_id, { jws: body, receipt: answer.body.receipt });
-    }));
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
+    // Sent a millisecond apart, so that the kill, right after the round's first receipt, finds the rest on
+    // their way: some not yet read, some being verified, some in a commit.
+    let settled = 0;
+    let firstReceipt;
+    const receipted = new Promise((resolve) => { firstReceipt = resolve; });
+    const answers = [];
+    for (const body of bodies) {
+      answers.push(post(server.url, body).then((answer) => {
+        settled += 1;
+        if (answer && (answer.status === 201 || answer.status === 200)) {
+          sent.set(answer.body.submission_id, { jws: body, receipt: answer.body.receipt });
+          firstReceipt();
+        }
+      }));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.race([receipted, new Promise((r) => setTimeout(r, 5_000))]);
+    inFlightAtKills.push(bodies.length - settled);
     server.child.kill("SIGKILL");
     await Promise.all(answers);
     await new Promise((r) => (server.child.exitCode !== null || server.child.signalCode !== null ? r() : server.child.on("exit", r)));
   }
   assert.ok(sent.size > 0, "some submissions were receipted before the kills");
+  assert.ok(inFlightAtKills.some((n) => n > 0), `a kill found requests in flight (per kill: ${inFlightAtKills.join(", ")})`);
 
   const server = await startServer(db);
   try {
@@ -81,7 +97,7 @@ test(`crash safety: ${KILLS} kills under load`, { timeout: 300_000 }, async () =
     }
     const after = await list();
     assert.equal(after.length, all.length, "every submission exactly once");
-    console.log(`crash: ${KILLS} kills, ${sent.size} receipted before a kill, all intact; ${all.length} after resending, none twice`);
+    console.log(`crash: ${KILLS} kills (requests in flight at each: ${inFlightAtKills.join(", ")}), ${sent.size} receipted before a kill, all intact; ${all.length} after resending, none twice`);
   } finally {
     server.child.kill("SIGKILL");
   }

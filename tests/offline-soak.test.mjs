@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
-import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount } from "./support/app.mjs";
+import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount, outboxItems, creditCodeOf } from "./support/app.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
 
 const STEPS = Number(process.env.XINNUO_SOAK_STEPS ?? 200);
@@ -35,16 +35,33 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
   // Every answer the server gave to a submission, counted per credit code: the server's idempotency would
   // hide a double send from a count of stored rows, not from this.
   const answered = new Map();
+  const events = [];
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   context.on("response", (response) => {
     const request = response.request();
     if (request.method() !== "POST" || !request.url().endsWith("/api/v1/commitments")) return;
     if (![200, 201].includes(response.status())) return;
     try {
-      const { payload } = JSON.parse(request.postData());
-      const code = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).credit_code;
+      const code = creditCodeOf(request.postData());
       answered.set(code, (answered.get(code) ?? 0) + 1);
+      events.push(`${elapsed()} ${response.status()} ${code}`);
     } catch { /* not a commitment envelope: not counted */ }
   });
+  // An answer can be lost after the server sent it: the page closes or reloads, or the network drops, before
+  // the app stored the receipt. Sending again then is the outbox doing its job (same id, same receipt). So a
+  // code may be answered once more per such loss that found it in flight or about to be — read from the app's
+  // own IndexedDB just before — and never otherwise (not after its receipt was stored, not from two tabs).
+  const losses = new Map();
+  const beforeLoss = async (where, what) => {
+    for (const item of await outboxItems(where)) {
+      const inFlight = item.state === "sent" || (item.state === "queued" && item.next_attempt_ms <= Date.now() + 1_000);
+      if (!inFlight || item.repair) continue;
+      const code = creditCodeOf(item.jws);
+      losses.set(code, (losses.get(code) ?? 0) + 1);
+    }
+    events.push(`${elapsed()} ${what}`);
+  };
   let page = await openPage(context, "#/commit", { errors });
   await waitForServiceWorker(page);
   await createKey(page, PASS);
@@ -72,14 +89,17 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
       await page.getByLabel("承诺主体名称").fill(expectedName);
       log.push("edit");
     } else if (r < 0.47) {
+      await beforeLoss(page, "reload");
       await page.reload();
       log.push("reload");
       await checkDraft("reload");
     } else if (r < 0.57) {
       offline = !offline;
+      if (offline) await beforeLoss(page, "offline");
       await context.setOffline(offline);
       log.push(offline ? "offline" : "online");
     } else if (r < 0.67) {
+      await beforeLoss(page, "close");
       await page.close({ runBeforeUnload: true });
       page = await openPage(context, "#/commit", { errors });
       log.push("reopen");
@@ -91,6 +111,7 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
       await page.getByRole("button", { name: "签名并提交" }).click();
       await page.locator("#receipt, #sign-status.queued").first().waitFor({ timeout: 30_000 });
       signed.push(code);
+      events.push(`${elapsed()} signed ${code}`);
       expectedName = "";
       log.push(`sign(${offline ? "offline" : "online"})`);
       await page.evaluate(() => { location.hash = "#/check"; });
@@ -99,6 +120,7 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
     } else if (r < 0.85) {
       const other = await openPage(context, "#/outbox", { errors });
       await other.waitForTimeout(100 + Math.floor(random() * 400));
+      await beforeLoss(other, "close the second tab");
       await other.close();
       log.push("tab");
     } else {
@@ -121,11 +143,14 @@ test(`soak: ${STEPS} random steps, seed ${SEED}`, { timeout: 600_000 }, async ()
   assert.ok(signed.length > 0, `the run signed something (seed ${SEED})`);
   for (const code of signed) {
     assert.equal(await serverCount(code), 1, `${code} on the server exactly once (seed ${SEED})`);
-    assert.equal(answered.get(code), 1, `${code} sent and answered exactly once, not resent after its receipt (seed ${SEED})`);
+    const allowed = 1 + (losses.get(code) ?? 0);
+    const times = answered.get(code) ?? 0;
+    assert.ok(times >= 1 && times <= allowed, `${code} answered ${times} times; once, plus at most ${allowed - 1} for answers lost before the receipt was stored (seed ${SEED}); events:\n${events.join("\n")}`);
   }
   await page.evaluate(() => { location.hash = "#/commit"; });
   await checkDraft("the end");
-  console.log(`soak: ${STEPS} steps, ${signed.length} signed, ${log.filter((s) => s === "reload" || s === "reopen").length} reloads/reopens`);
+  const resent = signed.filter((code) => answered.get(code) > 1).length;
+  console.log(`soak: ${STEPS} steps, ${signed.length} signed, ${log.filter((s) => s === "reload" || s === "reopen").length} reloads/reopens, ${resent} sent again after a lost answer`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -51,12 +51,22 @@ test("kind detection of legacy identifiers", () => {
 });
 
 test("bad input never throws and always explains", () => {
-  for (const input of ["", "   ", "\u0000", "😀😀😀", "\u202e91350100M000100Y43", "9".repeat(10 * 1024 * 1024), "9.11401E+17"]) {
+  // Each input with the verdict it must get: refused with the named error (and a Chinese message), or —
+  // the hidden bidi control — accepted with a warning that it was removed.
+  const cases = [
+    ["", "empty"], ["   ", "empty"], ["\u0000", "unknown_length"], ["😀😀😀", "symbol_not_allowed"],
+    ["9".repeat(10 * 1024 * 1024), "too_long"], ["9.11401E+17", "scientific_notation"],
+  ];
+  for (const [input, code] of cases) {
     const report = validateCode(input);
-    if (!report.valid) assert.ok(report.errors.length > 0 && report.errors[0].message_zh.length > 0, input.slice(0, 20));
+    assert.equal(report.valid, false, input.slice(0, 20));
+    assert.equal(report.errors[0].code, code, input.slice(0, 20));
+    assert.match(report.errors[0].message_zh, /\p{Script=Han}/u, input.slice(0, 20));
   }
-  assert.equal(validateCode("").errors[0].code, "empty");
-  assert.equal(validateCode("9.11401E+17").errors[0].code, "scientific_notation");
+  const bidi = validateCode("\u202e91350100M000100Y43");
+  assert.equal(bidi.valid, true);
+  assert.equal(bidi.normalized, "91350100M000100Y43");
+  assert.deepEqual(bidi.warnings.map((w) => w.code), ["invisible_removed"]);
 });
 
 test("batch: one report per line or CSV cell, and checkCodes agrees", () => {

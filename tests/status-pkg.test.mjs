@@ -25,7 +25,7 @@ test("evaluateRepair at the boundary of the minimum period, with the rule and so
   assert.equal(on.outcome, "eligible_now");
   assert.equal(on.eligible_now, true);
   assert.equal(on.channel, "credit_china");
-  assert.ok(on.steps.every((s) => s.rule.source));
+  assert.ok(on.steps.length > 0 && on.steps.every((s) => s.rule.source));
   const listed = { id: "l1", kind: "abnormal_operation_list", decision_no: "异常1", authority: "示例市场监管局", market_regulation: true, decided_on: "2026-03-01" };
   const market = xinnuo.evaluateRepair(penalty({ market_regulation: true, decided_on: "2026-01-10" }), "2026-07-10", [listed]);
   assert.equal(market.outcome, "not_yet");

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
-import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
+import { openContext, createKey, fillTaxForm, outboxItems } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { demoOrigin } from "./support/server.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
@@ -117,19 +117,9 @@ test("a shared computer: delivered commitments forget their personal data, and �
     location.hash = "#/outbox";
   });
   await page.getByRole("button", { name: "立即发送" }).click();
-  const stored = async () => page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open("xinnuo");
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const names = [...open.result.objectStoreNames];
-      if (!names.includes("outbox")) { open.result.close(); resolve({ names, items: [] }); return; }
-      const all = open.result.transaction("outbox").objectStore("outbox").getAll();
-      all.onsuccess = () => { open.result.close(); resolve({ names, items: all.result }); };
-    };
-  }));
   let items = [];
   for (let i = 0; i < 100; i++) {
-    items = (await stored()).items;
+    items = await outboxItems(page);
     if (items.length && items.every((item) => item.personal_data_forgotten)) break;
     await page.waitForTimeout(100);
   }
@@ -144,7 +134,7 @@ test("a shared computer: delivered commitments forget their personal data, and �
   await page.locator("#outbox-notice", { hasText: "已清除本机数据" }).waitFor();
   const left = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("xinnuo")));
   assert.deepEqual(left.filter((key) => key !== "xinnuo.lang"), []);
-  assert.deepEqual((await stored()).items, []);
+  assert.deepEqual(await outboxItems(page), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

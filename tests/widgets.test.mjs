@@ -209,7 +209,7 @@ async function waitUntil(condition, what, timeout = 30_000) {
   }
 }
 
-test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resizes, and relays events", async () => {
+test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resizes, relays events, and heeds only its own frame", async () => {
   const strict = demo.replace("/index.html?", "/strict.html?");
   const context = await browser.newContext();
   const wasm = recordWasm(context);
@@ -229,6 +229,36 @@ test("a page whose CSP forbids WebAssembly uses the iframe embed: it works, resi
   assert.ok(height > 200, `the iframe grew to its content (${height}px)`);
   assert.deepEqual(wasm, ["xinnuo_widgets_check_bg.wasm"], "a code check alone loads the smallest module");
   assert.deepEqual(cspErrors, []);
+
+  // embed.js acts on a message only from the iframe it made: not from the host page itself, and not from
+  // another frame, even one on the Xinnuo server's own origin (a second widget).
+  await page.evaluate(() => {
+    window.__relayed = [];
+    document.addEventListener("xinnuo-checked", (event) => window.__relayed.push(`${event.target.id} ${event.detail.normalized}`));
+    const second = Object.assign(document.createElement("div"), { id: "second" });
+    second.dataset.xinnuoWidget = "code-check";
+    document.body.append(second);
+  });
+  await page.frameLocator("#second iframe").locator("#code-input").waitFor();
+  const heightOf = (id) => page.locator(`#${id} iframe`).evaluate((el) => el.getBoundingClientRect().height);
+  const firstHeight = await heightOf("code-check");
+  const forged = (normalized) => ({ source: "xinnuo", type: "xinnuo-checked", detail: { normalized, valid: true } });
+  await page.evaluate((message) => {
+    window.postMessage({ source: "xinnuo", type: "xinnuo-resize", height: 1234 }, "*");
+    window.postMessage(message, "*");
+  }, forged("FORGED-BY-HOST"));
+  const frames = page.frames().filter((f) => f.url().includes("/embed/"));
+  assert.equal(frames.length, 2);
+  const fromSecond = await page.locator("#second iframe").elementHandle().then((el) => el.contentFrame());
+  await fromSecond.evaluate((message) => {
+    parent.postMessage({ source: "xinnuo", type: "xinnuo-resize", height: 4321 }, "*");
+    parent.postMessage(message, "*");
+  }, forged("FROM-SECOND"));
+  // The second frame's messages are its widget's own: relayed on its div (so they were delivered and read).
+  await page.waitForFunction(() => window.__relayed.includes("second FROM-SECOND"));
+  await page.waitForFunction(() => document.querySelector("#second iframe").getBoundingClientRect().height === 4321);
+  assert.deepEqual(await page.evaluate(() => window.__relayed), ["second FROM-SECOND"], "nothing relayed on the first widget, nothing from the host page");
+  assert.equal(await heightOf("code-check"), firstHeight, "the first widget kept its height");
   await context.close();
 });
 

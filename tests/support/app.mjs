@@ -42,6 +42,37 @@ export async function fillTaxForm(page, creditCode, name = "晋示例离线测�
   await page.getByLabel("同意本承诺书向社会公示并记入本单位信用记录").check();
 }
 
+/** The records of one IndexedDB store of the app (`drafts`, `outbox`); empty before the app first opened it. */
+export async function storedRecords(page, storeName) {
+  return page.evaluate((storeName) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("xinnuo");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      if (![...open.result.objectStoreNames].includes(storeName)) { open.result.close(); resolve([]); return; }
+      const all = open.result.transaction(storeName).objectStore(storeName).getAll();
+      all.onsuccess = () => { open.result.close(); resolve(all.result); };
+      all.onerror = () => { open.result.close(); reject(all.error); };
+    };
+  }), storeName);
+}
+
+/** The outbox as the app stored it. */
+export const outboxItems = (page) => storedRecords(page, "outbox");
+
+/** Waits until some stored draft has `value` in field `field` (the form saves a moment after typing). */
+export async function draftSaved(page, field, value) {
+  for (const started = Date.now(); Date.now() - started < 10_000; await page.waitForTimeout(50)) {
+    if ((await storedRecords(page, "drafts")).some((draft) => draft.values?.[field] === value)) return;
+  }
+  throw new Error(`no draft saved with ${field} = ${value}`);
+}
+
+/** The credit code a signed commitment (JWS JSON text) is made for. */
+export function creditCodeOf(jws) {
+  const { payload } = JSON.parse(jws);
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")).credit_code;
+}
+
 /** How many commitments the server holds for a subject. */
 export async function serverCount(creditCode) {
   const body = await (await fetch(`${base}/api/v1/subjects/${creditCode}/commitments`)).json();

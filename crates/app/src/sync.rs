@@ -1,5 +1,6 @@
 //! Sending the outbox: at start, when the browser comes online, after each signature and on a timer. One
-//! tab at a time holds the `xinnuo-outbox` Web Lock, so open tabs never send the same item twice; a retry
+//! tab at a time holds the `xinnuo-outbox` Web Lock (where the browser has Web Locks), and each item is
+//! claimed for sending in one IndexedDB transaction, so open tabs never send the same item twice; a retry
 //! after a lost answer is harmless anyway (same submission id → same receipt).
 
 use serde::Deserialize;
@@ -154,15 +155,8 @@ async fn flush_locked() -> bool {
     let trusted = crate::api::trusted_server_keys().await;
     let mut changed = false;
     for listed in items {
-        // Read again inside the lock: another tab may have sent it since the list was made.
-        let Ok(Some(mut item)) = db::item(&listed.submission_id).await else { continue };
-        if !item.is_due(now_ms()) {
-            continue;
-        }
-        item.start_send(now_ms());
-        if db::save_item(&item).await.is_err() {
-            continue;
-        }
+        // Claimed in one transaction: another tab may have sent it since the list was made.
+        let Ok(Some(mut item)) = db::claim_for_sending(&listed.submission_id, now_ms()).await else { continue };
         notify_changed();
         let answer = send(&item, &trusted).await;
         item.finish(answer, now_ms());
@@ -184,6 +178,15 @@ extern "C" {
     fn with_lock(name: &str, work: &js_sys::Function) -> js_sys::Promise;
 }
 
+thread_local! {
+    static LAST_CHECK: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// When this tab last went through the outbox (sent what was due, or found another tab sending), UTC.
+pub fn last_check() -> Option<String> {
+    LAST_CHECK.with(|last| last.borrow().clone())
+}
+
 /// Flushes the outbox under the cross-tab lock (if another tab holds it, that tab is already sending).
 pub async fn flush() {
     let work = Closure::once_into_js(move || {
@@ -191,6 +194,7 @@ pub async fn flush() {
     });
     let promise = with_lock("xinnuo-outbox", work.unchecked_ref());
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    LAST_CHECK.with(|last| *last.borrow_mut() = Some(crate::browser::now_iso()));
 }
 
 /// Starts a flush without waiting for it.

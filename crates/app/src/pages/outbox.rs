@@ -9,6 +9,7 @@ use xinnuo_core::template::TemplateKind;
 use yew::prelude::*;
 
 use crate::browser::{download, now_iso};
+use crate::components::time::BeijingTime;
 use crate::i18n::Lang;
 use crate::pages::commit::{set_current_draft, start_new_draft};
 use crate::route::Route;
@@ -35,6 +36,8 @@ struct Lists {
     items: Vec<OutboxItem>,
     unreadable: usize,
     error: Option<String>,
+    /// When this tab last went through the outbox.
+    checked_at: Option<String>,
 }
 
 /// How the department handled each delivered item (its state and the latest decision), by submission id.
@@ -55,7 +58,7 @@ async fn load_handling() -> Handling {
 }
 
 async fn load() -> Lists {
-    let mut lists = Lists::default();
+    let mut lists = Lists { checked_at: sync::last_check(), ..Lists::default() };
     match db::drafts().await {
         Ok((mut drafts, bad)) => {
             drafts.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
@@ -264,6 +267,9 @@ pub fn OutboxPage(props: &Props) -> Html {
                     <input id="outbox-import" type="file" accept=".json,application/json" onchange={on_import} />
                 </label>
             </div>
+            if let Some(at) = &lists.checked_at {
+                <p class="muted" id="outbox-checked">{ lang.pick("本页最近一次检查发件箱：", "This page last went through the outbox: ") }<BeijingTime {lang} at={at.clone()} /></p>
+            }
             { match &*notice {
                 Some(Ok(text)) => html! { <p class="notice ok" id="outbox-notice">{ text }</p> },
                 Some(Err(text)) => html! { <p class="notice no" role="alert" id="outbox-notice">{ text }</p> },

@@ -103,6 +103,29 @@ pub async fn item(id: &str) -> Result<Option<OutboxItem>, StorageError> {
     get(OUTBOX, id).await
 }
 
+/// Marks the item as being sent, if it is due, in one transaction: IndexedDB runs read-write transactions on a
+/// store one at a time, so of two tabs flushing at once only one gets the item, whether or not the browser
+/// has Web Locks. `None` when the item is gone or not due.
+pub async fn claim_for_sending(id: &str, now_ms: f64) -> Result<Option<OutboxItem>, StorageError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite).map_err(StorageError::from)?;
+    let store = tx.store(OUTBOX).map_err(StorageError::from)?;
+    let stored = store.get(JsValue::from_str(id)).await.map_err(StorageError::from)?;
+    let Some(mut item) = stored.and_then(|v| xinnuo_js_json::from_js::<OutboxItem>(&v).ok()) else {
+        tx.done().await.map_err(StorageError::from)?;
+        return Ok(None);
+    };
+    if !item.is_due(now_ms) {
+        tx.done().await.map_err(StorageError::from)?;
+        return Ok(None);
+    }
+    item.start_send(now_ms);
+    let value = xinnuo_js_json::to_js(&item).map_err(StorageError::from)?;
+    store.put(&value, None).await.map_err(StorageError::from)?;
+    tx.done().await.map_err(StorageError::from)?;
+    Ok(Some(item))
+}
+
 pub async fn items() -> Result<(Vec<OutboxItem>, usize), StorageError> {
     all(OUTBOX).await
 }
