@@ -56,12 +56,15 @@ pub fn test_all() -> Result {
 
     let artefacts = build_all()?;
 
-    // The JS facade in headless Chromium.
-    run(cargo()
-        .args(["test", "-p", "xinnuo-wasm", "--target", WASM_TARGET, "--test", "browser"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    // The JS facade, and the app's browser storage (IndexedDB), in headless Chromium.
+    for args in [&["-p", "xinnuo-wasm", "--test", "browser"][..], &["-p", "xinnuo-app", "--lib"]] {
+        run(cargo()
+            .args(["test", "--target", WASM_TARGET])
+            .args(args)
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    }
 
     // The package in Node, the API against a real server, and the app in a real browser.
     let scratch = root.join("target/e2e");

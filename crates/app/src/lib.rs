@@ -49,7 +49,7 @@ pub fn App() -> Html {
             sync::flush_soon();
             wasm_bindgen_futures::spawn_local(async move { persisted.set(sync::request_persistence().await) });
             let window = web_sys::window();
-            let online = window.as_ref().map(|w| gloo_events::EventListener::new(w, "online", |_| sync::flush_soon()));
+            let online = window.as_ref().map(|w| gloo_events::EventListener::new(w, "online", |_| sync::send_now()));
             let ready = update_ready.clone();
             let update = window
                 .as_ref()

@@ -11,7 +11,7 @@ use xinnuo_core::receipt;
 
 use crate::browser::window;
 use crate::storage::db;
-use crate::storage::outbox::{Answer, OutboxItem, OutboxState};
+use crate::storage::outbox::{Answer, OutboxItem, OutboxState, Retry};
 
 /// Where data comes from: the REST API, or static JSON files published by `xinnuo-server export-static`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,20 +143,20 @@ async fn forget_delivered(items: &mut [OutboxItem]) {
     }
 }
 
-async fn flush_locked() -> bool {
+async fn flush_locked(retry: Retry) -> bool {
     let Ok((mut items, _)) = db::items().await else { return false };
     forget_delivered(&mut items).await;
     if data_source() != DataSource::Api {
         return false;
     }
-    if !items.iter().any(|item| item.is_due(now_ms())) {
+    if !items.iter().any(|item| item.should_send(now_ms(), retry)) {
         return false;
     }
     let trusted = crate::api::trusted_server_keys().await;
     let mut changed = false;
     for listed in items {
         // Claimed in one transaction: another tab may have sent it since the list was made.
-        let Ok(Some(mut item)) = db::claim_for_sending(&listed.submission_id, now_ms()).await else { continue };
+        let Ok(Some(mut item)) = db::claim_for_sending(&listed.submission_id, now_ms(), retry).await else { continue };
         notify_changed();
         let answer = send(&item, &trusted).await;
         item.finish(answer, now_ms());
@@ -188,18 +188,23 @@ pub fn last_check() -> Option<String> {
 }
 
 /// Flushes the outbox under the cross-tab lock (if another tab holds it, that tab is already sending).
-pub async fn flush() {
+pub async fn flush(retry: Retry) {
     let work = Closure::once_into_js(move || {
-        wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_bool(flush_locked().await)) })
+        wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_bool(flush_locked(retry).await)) })
     });
     let promise = with_lock("xinnuo-outbox", work.unchecked_ref());
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     LAST_CHECK.with(|last| *last.borrow_mut() = Some(crate::browser::now_iso()));
 }
 
-/// Starts a flush without waiting for it.
+/// Starts a flush of what is due, without waiting for it.
 pub fn flush_soon() {
-    wasm_bindgen_futures::spawn_local(flush());
+    wasm_bindgen_futures::spawn_local(flush(Retry::WhenDue));
+}
+
+/// Starts a flush of everything queued, retry delays or not (back online; 立即发送).
+pub fn send_now() {
+    wasm_bindgen_futures::spawn_local(flush(Retry::Now));
 }
 
 /// Asks the browser to keep our storage under pressure; `Some(true)` when granted.

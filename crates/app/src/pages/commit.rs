@@ -448,7 +448,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 touched.set(HashSet::new());
                 show_all.set(false);
                 phase.set(Phase::Submitting);
-                sync::flush().await;
+                sync::flush(crate::storage::outbox::Retry::Now).await;
                 let stored = db::item(&item.submission_id).await.ok().flatten().unwrap_or(item);
                 phase.set(match stored.state {
                     OutboxState::Receipted => Phase::Done(Box::new(stored)),

@@ -143,7 +143,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             move || drop(interval)
         });
     }
-    let on_send_now = Callback::from(|_| sync::flush_soon());
+    let on_send_now = Callback::from(|_| sync::send_now());
     let on_new = Callback::from(|_| {
         start_new_draft();
         if let Some(window) = web_sys::window() {

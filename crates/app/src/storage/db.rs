@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use super::outbox::{Draft, OutboxItem};
+use super::outbox::{Draft, OutboxItem, Retry};
 
 const DB_NAME: &str = "xinnuo";
 const DRAFTS: &str = "drafts";
@@ -105,8 +105,8 @@ pub async fn item(id: &str) -> Result<Option<OutboxItem>, StorageError> {
 
 /// Marks the item as being sent, if it is due, in one transaction: IndexedDB runs read-write transactions on a
 /// store one at a time, so of two tabs flushing at once only one gets the item, whether or not the browser
-/// has Web Locks. `None` when the item is gone or not due.
-pub async fn claim_for_sending(id: &str, now_ms: f64) -> Result<Option<OutboxItem>, StorageError> {
+/// has Web Locks. `None` when the item is gone or not to be sent now.
+pub async fn claim_for_sending(id: &str, now_ms: f64, retry: Retry) -> Result<Option<OutboxItem>, StorageError> {
     let db = open().await?;
     let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite).map_err(StorageError::from)?;
     let store = tx.store(OUTBOX).map_err(StorageError::from)?;
@@ -115,7 +115,7 @@ pub async fn claim_for_sending(id: &str, now_ms: f64) -> Result<Option<OutboxIte
         tx.done().await.map_err(StorageError::from)?;
         return Ok(None);
     };
-    if !item.is_due(now_ms) {
+    if !item.should_send(now_ms, retry) {
         tx.done().await.map_err(StorageError::from)?;
         return Ok(None);
     }
@@ -155,4 +155,47 @@ pub async fn clear_device() -> Result<(), StorageError> {
     }
     tx.done().await.map_err(StorageError::from)?;
     Ok(())
+}
+
+/// In headless Chromium (`cargo xtask test` runs them with wasm-bindgen-test-runner).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::*;
+    use crate::storage::outbox::OutboxState;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// Two flushes (two tabs, no Web Locks) reaching one queued item at the same moment: one sends it.
+    #[wasm_bindgen_test]
+    async fn of_two_claims_at_once_only_one_gets_the_item() {
+        let id = format!("claim-{}", js_sys::Math::random());
+        let queued = OutboxItem::new(
+            id.clone(),
+            "{}".into(),
+            false,
+            true,
+            "纳税服务".into(),
+            "91350100M000100Y43".into(),
+            "2026-12-02T00:00:00Z".into(),
+        );
+        save_item(&queued).await.expect("saved");
+        let claim = |id: String| {
+            wasm_bindgen_futures::future_to_promise(async move {
+                let claimed = claim_for_sending(&id, 1.0, Retry::Now).await.map_err(|e| JsValue::from_str(&e.0))?;
+                Ok(JsValue::from_bool(claimed.is_some()))
+            })
+        };
+        let both = js_sys::Array::of2(&claim(id.clone()), &claim(id.clone()));
+        let results = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&both)).await.expect("claims");
+        let claimed = results.unchecked_into::<js_sys::Array>().iter().filter(JsValue::is_truthy).count();
+        assert_eq!(claimed, 1, "exactly one claim gets the item");
+        let stored = item(&id).await.expect("read").expect("kept");
+        assert_eq!((stored.state, stored.attempts), (OutboxState::Sent, 1));
+        // Once claimed, it is nobody's until its answer comes (or the send is abandoned).
+        assert!(claim_for_sending(&id, 2.0, Retry::Now).await.expect("claim").is_none());
+        delete_item(&id).await.expect("deleted");
+    }
 }

@@ -119,6 +119,15 @@ pub enum Answer {
 /// A send older than this is taken as abandoned (its tab closed) and may be made again.
 pub const STALE_SEND_MS: f64 = 30_000.0;
 
+/// Whether a flush waits out the retry delay of queued items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// The periodic flush: each queued item when its delay is over.
+    WhenDue,
+    /// The browser came back online, or the person pressed 立即发送: every queued item now.
+    Now,
+}
+
 /// Delay before retry `attempts` (1, 2, …): 2 s doubling, at most 5 minutes.
 pub fn backoff_ms(attempts: u32) -> f64 {
     (2_000.0 * 2f64.powi(attempts.saturating_sub(1).min(10) as i32)).min(300_000.0)
@@ -165,6 +174,11 @@ impl OutboxItem {
             OutboxState::Sent => now - self.sent_at_ms > STALE_SEND_MS,
             _ => false,
         }
+    }
+
+    /// Whether a flush at `now` sends it: when due, or at once if queued and the flush says so.
+    pub fn should_send(&self, now: f64, retry: Retry) -> bool {
+        self.is_due(now) || (retry == Retry::Now && self.state == OutboxState::Queued)
     }
 
     pub fn start_send(&mut self, now: f64) {
@@ -264,6 +278,10 @@ mod tests {
         item.finish(Answer::Transient("500".into()), 4_000.0);
         assert_eq!(item.next_attempt_ms, 8_000.0);
         assert_eq!(backoff_ms(20), 300_000.0);
+        // Coming online or 立即发送 does not wait out the delay; an item in flight is still left alone.
+        assert!(!item.should_send(5_000.0, Retry::WhenDue) && item.should_send(5_000.0, Retry::Now));
+        item.start_send(5_000.0);
+        assert!(!item.should_send(6_000.0, Retry::Now));
     }
 
     #[test]
