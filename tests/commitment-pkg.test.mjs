@@ -1,6 +1,7 @@
 // Commitments, keys and envelopes through the npm package in Node, checked by a verifier that is not ours.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { generateKeyPairSync, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 import { canonicalize, verifyFlattenedJws, signFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE as PASS } from "./support/fixtures.mjs";
@@ -168,5 +169,22 @@ test("every template's text_sha256 is the SHA-256 of its blank text, recomputed 
     const hash = createHash("sha256").update(`${blankText(template, "zh")}\n${blankText(template, "en")}`).digest("hex");
     assert.equal(hash, template.text_sha256, `${template.id} ${template.version}`);
     assert.equal(summary.text_sha256, template.text_sha256);
+  }
+});
+
+test("the xinnuo/commitments entry signs and verifies as the full package does, without status rules", async () => {
+  const entry = await import("../pkg/commitments/xinnuo_commitments.js");
+  entry.initSync({ module: await readFile(new URL("../pkg/commitments/xinnuo_commitments_bg.wasm", import.meta.url)) });
+  assert.deepEqual(entry.listTemplates(), xinnuo.listTemplates());
+  assert.deepEqual(entry.validateCommitment(filled), xinnuo.validateCommitment(filled));
+  // A key made by this entry signs what the full package verifies, and the other way round.
+  const key = entry.createKey(PASS);
+  const jws = entry.signCommitment(key.keyFile, PASS, filled);
+  assert.equal(xinnuo.verifyEnvelope(jws).valid, true);
+  const theirs = xinnuo.signCommitment(xinnuo.createKey(PASS).keyFile, PASS, filled);
+  assert.deepEqual(entry.verifyEnvelope(theirs), xinnuo.verifyEnvelope(theirs));
+  assert.equal(entry.validateCode("91140105123456788F").valid, true);
+  for (const name of ["summarizeStatus", "evaluateRepair", "addWorkingDays"]) {
+    assert.equal(entry[name], undefined, `${name} is not in the commitments entry`);
   }
 });

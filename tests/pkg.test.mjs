@@ -110,7 +110,9 @@ test("the package README's Node examples run as written in a project that instal
   const readme = await readFile(new URL("../pkg/README.md", import.meta.url), "utf8");
   const nodeSection = readme.slice(readme.indexOf("## Node"));
   const example = nodeSection.match(/```js\n([\s\S]*?)```/)[1];
-  const codesLoad = readme.match(/In Node: `([^`]+)`/)[1];
+  // Each entry's "In Node:" line, with the entry it loads.
+  const entryLoads = [...readme.matchAll(/In Node: `([^`]+)`/g)].map((m) => [m[1].match(/xinnuo\/(\w+)\//)[1], m[1]]);
+  assert.deepEqual(entryLoads.map(([entry]) => entry), ["codes", "status", "commitments"]);
   // A project with the package in node_modules, as `npm install` leaves it.
   const project = await mkdtemp(join(tmpdir(), "xinnuo-readme-"));
   try {
@@ -118,15 +120,17 @@ test("the package README's Node examples run as written in a project that instal
     await symlink(fileURLToPath(new URL("../pkg", import.meta.url)), join(project, "node_modules", "xinnuo"), "dir");
     await writeFile(join(project, "package.json"), '{ "type": "module" }');
     await writeFile(join(project, "full.mjs"), example);
-    await writeFile(join(project, "codes.mjs"), [
-      'import { readFile } from "node:fs/promises";',
-      'import { initSync, validateCode } from "xinnuo/codes";',
-      `${codesLoad};`,
-      'console.log(validateCode("91140105123456788E").suggestions[0]);',
-    ].join("\n"));
     const run = (file) => promisify(execFile)(process.execPath, [file], { cwd: project });
     assert.equal((await run("full.mjs")).stdout, "91350100M000100Y43\n");
-    assert.equal((await run("codes.mjs")).stdout, "91140105123456788F\n");
+    for (const [entry, load] of entryLoads) {
+      await writeFile(join(project, `${entry}.mjs`), [
+        'import { readFile } from "node:fs/promises";',
+        `import { initSync, validateCode } from "xinnuo/${entry}";`,
+        `${load};`,
+        'console.log(validateCode("91140105123456788E").suggestions[0]);',
+      ].join("\n"));
+      assert.equal((await run(`${entry}.mjs`)).stdout, "91140105123456788F\n", entry);
+    }
   } finally {
     await rm(project, { recursive: true, force: true });
   }

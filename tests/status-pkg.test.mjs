@@ -1,6 +1,7 @@
 // Status, repair and working days through the npm package in Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { xinnuo } from "./support/fixtures.mjs";
 
 const penalty = (over = {}) => ({
@@ -50,4 +51,17 @@ test("summarizeStatus: the labelled tier, its reasons and measures with sources"
   assert.ok(summary.measures.length > 0 && summary.measures.every((m) => m.source));
   assert.equal(xinnuo.summarizeStatus({ ...profile, records: [] }, "2026-11-26").tier, "trustworthy");
   assert.throws(() => xinnuo.summarizeStatus({ ...profile, credit_code: "91140105123456788E" }), /统一社会信用代码无效/);
+});
+
+test("the xinnuo/status entry gives the same answers as the full package, without templates or signing", async () => {
+  const status = await import("../pkg/status/xinnuo_status.js");
+  status.initSync({ module: await readFile(new URL("../pkg/status/xinnuo_status_bg.wasm", import.meta.url)) });
+  const profile = { credit_code: "91140105123456788F", name: "山西示例科技有限公司", records: [penalty()], grades: [] };
+  assert.deepEqual(status.summarizeStatus(profile, "2026-11-26"), xinnuo.summarizeStatus(profile, "2026-11-26"));
+  assert.deepEqual(status.evaluateRepair(penalty(), "2026-08-10"), xinnuo.evaluateRepair(penalty(), "2026-08-10"));
+  assert.equal(status.addWorkingDays("2026-02-13", 7), "2026-03-02");
+  assert.deepEqual(status.validateCode("91140105123456788E"), xinnuo.validateCode("91140105123456788E"));
+  for (const name of ["signCommitment", "listTemplates", "createKey", "verifyEnvelope"]) {
+    assert.equal(status[name], undefined, `${name} is not in the status entry`);
+  }
 });
