@@ -159,6 +159,11 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   const row = E.locator(`#publications tr[data-id="${commitmentId}"]`);
   await row.waitFor();
   assert.equal(await row.locator(".state").textContent(), "违诺");
+  // Received on the Beijing calendar day (UTC+8), whatever the hour in UTC; the exact time on hover.
+  const received = await row.locator("time").getAttribute("datetime");
+  const beijingDay = new Date(Date.parse(received) + 8 * 3_600_000).toISOString().slice(0, 10);
+  assert.equal(await row.locator("time").textContent(), beijingDay);
+  assert.match(await row.locator("time").getAttribute("title"), /（北京时间）$/);
   assert.equal(await E.locator("#pub-total").textContent(), "1 份承诺书");
   assert.ok(!(await E.locator("#publications").textContent()).includes(TAX_VALUES.phone), "no personal data");
 

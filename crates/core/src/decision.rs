@@ -183,6 +183,8 @@ pub enum ObjectionState {
 }
 
 impl ObjectionState {
+    pub const ALL: [Self; 3] = [Self::UnderReview, Self::Upheld, Self::Rejected];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::UnderReview => "under_review",
@@ -192,7 +194,7 @@ impl ObjectionState {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::UnderReview, Self::Upheld, Self::Rejected].into_iter().find(|state| state.as_str() == text)
+        Self::ALL.into_iter().find(|state| state.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -242,6 +244,8 @@ pub enum RepairState {
 }
 
 impl RepairState {
+    pub const ALL: [Self; 3] = [Self::Received, Self::Granted, Self::Refused];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Received => "received",
@@ -344,6 +348,10 @@ pub enum CommitmentState {
 }
 
 impl CommitmentState {
+    /// In the order a department works through them.
+    pub const ALL: [Self; 6] =
+        [Self::Submitted, Self::InForce, Self::Returned, Self::Kept, Self::Broken, Self::Withdrawn];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Submitted => "submitted",
@@ -356,9 +364,7 @@ impl CommitmentState {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Submitted, Self::Returned, Self::InForce, Self::Kept, Self::Broken, Self::Withdrawn]
-            .into_iter()
-            .find(|state| state.as_str() == text)
+        Self::ALL.into_iter().find(|state| state.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {

@@ -24,6 +24,8 @@ pub enum EnrolmentStatus {
 }
 
 impl EnrolmentStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Approved, Self::Revoked];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
@@ -33,7 +35,7 @@ impl EnrolmentStatus {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Approved, Self::Revoked].into_iter().find(|status| status.as_str() == text)
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
     }
 
     pub fn label_zh(self) -> &'static str {

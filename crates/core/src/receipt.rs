@@ -26,6 +26,23 @@ pub enum KeyStatus {
 }
 
 impl KeyStatus {
+    pub const ALL: [Self; 5] = [Self::Verified, Self::Pending, Self::Unenrolled, Self::Revoked, Self::NoCreditCode];
+
+    /// The name on the wire and in the store (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Verified => "verified",
+            Self::Pending => "pending",
+            Self::Unenrolled => "unenrolled",
+            Self::Revoked => "revoked",
+            Self::NoCreditCode => "no_credit_code",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == text)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Verified => "密钥已核验",
@@ -187,6 +204,15 @@ pub fn jws_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_status_names_are_serdes() {
+        for status in KeyStatus::ALL {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+            assert_eq!(KeyStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(KeyStatus::parse("Verified"), None);
+    }
 
     fn sample() -> Receipt {
         Receipt {

@@ -141,24 +141,9 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
 }
 
+/// A stored key status; one this program did not write reads as the weakest claim, never as verified.
 fn key_status_from(text: &str) -> KeyStatus {
-    match text {
-        "verified" => KeyStatus::Verified,
-        "pending" => KeyStatus::Pending,
-        "revoked" => KeyStatus::Revoked,
-        "no_credit_code" => KeyStatus::NoCreditCode,
-        _ => KeyStatus::Unenrolled,
-    }
-}
-
-fn key_status_name(status: KeyStatus) -> &'static str {
-    match status {
-        KeyStatus::Verified => "verified",
-        KeyStatus::Pending => "pending",
-        KeyStatus::Unenrolled => "unenrolled",
-        KeyStatus::Revoked => "revoked",
-        KeyStatus::NoCreditCode => "no_credit_code",
-    }
+    KeyStatus::parse(text).unwrap_or(KeyStatus::Unenrolled)
 }
 
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
@@ -527,7 +512,7 @@ impl Db {
                         &new.signer_kid,
                         &new.signed_at,
                         &new.received_at,
-                        key_status_name(receipt.key_status),
+                        receipt.key_status.as_str(),
                         &new.envelope,
                         &receipt.receipt,
                         &new.masked,
@@ -664,7 +649,7 @@ mod tests {
         assert!(matches!(db.approve("approved-kid", code, "cli", "t").unwrap(), EnrolmentChange::Changed(_)));
         let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
             // A JSON string, as the receipt column holds JSON.
-            Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, key_status_name(status)))
+            Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
         };
         let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign).unwrap();
         assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");

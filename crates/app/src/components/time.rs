@@ -27,3 +27,15 @@ pub fn BeijingTime(props: &Props) -> Html {
         <time id={props.id.clone()} datetime={props.at.clone()} title={props.at.clone()}>{ beijing(&props.at, props.lang) }</time>
     }
 }
+
+/// The date of a UTC timestamp in Beijing (`2026-12-03` for `2026-12-02T20:00:00Z`), the exact value kept in
+/// `<time datetime>` and its tooltip. Cutting the UTC text at its tenth character would give the day before
+/// for anything after 16:00 UTC.
+#[component]
+pub fn BeijingDate(props: &Props) -> Html {
+    let date =
+        UtcTimestamp::parse(&props.at).map_or_else(|_| props.at.to_string(), |time| time.china_date().to_string());
+    html! {
+        <time id={props.id.clone()} datetime={props.at.clone()} title={beijing(&props.at, props.lang)}>{ date }</time>
+    }
+}

@@ -60,37 +60,19 @@ impl Inbox {
         }
     }
 
-    /// (state value, 中文, English); the first is shown first.
-    fn states(self) -> &'static [(&'static str, &'static str, &'static str)] {
-        match self {
-            Self::Commitments => &[
-                ("submitted", "待受理", "to accept"),
-                ("in_force", "在诺", "in force"),
-                ("returned", "需补正", "returned"),
-                ("kept", "已履诺", "kept"),
-                ("broken", "违诺", "broken"),
-                ("withdrawn", "已撤回", "withdrawn"),
-                ("", "全部", "all"),
-            ],
-            Self::Repairs => &[
-                ("received", "修复审核中", "under review"),
-                ("granted", "已修复", "granted"),
-                ("refused", "修复未通过", "refused"),
-                ("", "全部", "all"),
-            ],
-            Self::Objections => &[
-                ("under_review", "异议处理中", "under review"),
-                ("upheld", "异议成立", "upheld"),
-                ("rejected", "异议不成立", "rejected"),
-                ("", "全部", "all"),
-            ],
-            Self::Keys => &[
-                ("pending", "待审核", "pending"),
-                ("approved", "已核验", "approved"),
-                ("revoked", "已吊销", "revoked"),
-                ("", "全部", "all"),
-            ],
-        }
+    /// (state value, 中文, English) from the core's lifecycle of what this inbox holds, in working order, then
+    /// "all"; the first is shown first.
+    fn states(self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let mut states: Vec<_> = match self {
+            Self::Commitments => {
+                CommitmentState::ALL.iter().map(|s| (s.as_str(), s.label_zh(), s.label_en())).collect()
+            }
+            Self::Repairs => RepairState::ALL.iter().map(|s| (s.as_str(), s.label_zh(), s.label_en())).collect(),
+            Self::Objections => ObjectionState::ALL.iter().map(|s| (s.as_str(), s.label_zh(), s.label_en())).collect(),
+            Self::Keys => EnrolmentStatus::ALL.iter().map(|s| (s.as_str(), s.label_zh(), s.label_en())).collect(),
+        };
+        states.push(("", "全部", "all"));
+        states
     }
 
     fn open_to(self, roles: &[Role]) -> bool {

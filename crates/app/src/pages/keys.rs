@@ -269,7 +269,7 @@ fn KeyItem(props: &KeyItemProps) -> Html {
         <li class="key-item" data-kid={file.kid.clone()}>
             <div class="key-head">
                 <strong>{ file.label.clone().unwrap_or_else(|| lang.pick("未命名密钥", "Unnamed key").into()) }</strong>
-                <span class="muted">{ format!(" · {} {}", lang.pick("创建于", "created"), file.created_at.get(..10).unwrap_or(&file.created_at)) }</span>
+                <span class="muted">{ format!(" · {} ", lang.pick("创建于", "created")) }<crate::components::time::BeijingDate {lang} at={file.created_at.clone()} /></span>
             </div>
             <div>{ lang.pick("指纹：", "Fingerprint: ") }<code class="fingerprint">{ envelope::fingerprint_groups(&file.kid) }</code></div>
             <div class="row">

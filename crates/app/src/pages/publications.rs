@@ -127,7 +127,7 @@ pub fn PublicationsPage(props: &Props) -> Html {
                                 <td>{ lang.pick(&p.title_zh, &p.title_en) }</td>
                                 <td>{ &p.department_name }</td>
                                 <td class="state">{ lang.pick(p.state.label_zh(), p.state.label_en()) }</td>
-                                <td>{ p.received_at.get(..10).unwrap_or(&p.received_at) }</td>
+                                <td><crate::components::time::BeijingDate {lang} at={p.received_at.clone()} /></td>
                                 <td><crate::route::AppLink to={Route::Verify(Some(p.submission_id.clone()))}>{ lang.pick("查看并核验", "view and verify") }</crate::route::AppLink></td>
                             </tr>
                         }) }</tbody>
