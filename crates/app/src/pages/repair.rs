@@ -1,9 +1,8 @@
 //! The last step of the repair wizard: the 信用修复承诺书 prefilled from the record, signed and sent as a
 //! repair application. The server accepts it only when the core finds the record repairable.
 
-use serde_json::Value;
 use xinnuo_core::commitment::Filled;
-use xinnuo_core::repair;
+use xinnuo_core::repair::{self, application};
 use yew::prelude::*;
 
 use crate::api;
@@ -47,17 +46,12 @@ pub fn RepairPage(props: &Props) -> Html {
     };
     let Some(today) = today_china() else { return html! {} };
     let evaluation = repair::evaluate(record, &profile.records, today);
-    let values: std::collections::BTreeMap<String, Value> = [
-        ("subject_name", profile.name.clone()),
-        ("credit_code", profile.credit_code.clone()),
-        ("decision_no", record.decision_no.clone()),
-        ("decision_authority", record.authority.clone()),
-        ("decision_date", record.decided_on.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), Value::String(v)))
-    .collect();
-    let prefill = Filled { template_id: "credit-repair".into(), template_version: None, values, department: None };
+    let prefill = Filled {
+        template_id: application::REPAIR_TEMPLATE_ID.into(),
+        template_version: None,
+        values: application::prefilled_values(profile, record),
+        department: None,
+    };
     html! {
         <>
         <section class="card" aria-labelledby="repair-title">

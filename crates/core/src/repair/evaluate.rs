@@ -21,6 +21,15 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// The name on the wire and in the store (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreditChina => "credit_china",
+            Self::Gsxt => "gsxt",
+            Self::Court => "court",
+        }
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Self::CreditChina => ("“信用中国”网站（www.creditchina.gov.cn）", "Credit China (www.creditchina.gov.cn)"),

@@ -2,6 +2,7 @@
 //! 58号, 36号) and the market-regulation and court rules are dated data with source and confidence
 //! (`rules/repair.json`); every conclusion cites the rule it rests on.
 
+pub mod application;
 mod evaluate;
 
 use std::sync::OnceLock;

@@ -8,11 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use xinnuo_core::calendar::{self, Date};
+use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::repair::{self, Evaluation};
 use xinnuo_core::status::{self, Profile, Summary, Tier};
-use xinnuo_core::template::{TemplateKind, Text};
+use xinnuo_core::template::Text;
 
 use super::body::read_jws_text;
 use super::commitments::{store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
@@ -243,46 +243,18 @@ pub async fn apply_for_repair(
     let server = state.server_key.clone();
     let (row, created, record_id, channel) = blocking(move || {
         let signed = verify_submission(&text, now_ms)?;
-        if signed.prepared.template.kind != TemplateKind::Repair {
-            return Err(Problem::unprocessable(
-                "not-a-repair-commitment",
-                "修复申请须使用“信用修复承诺书”模板。",
-                "A repair application must use the credit-repair commitment template.",
-            ));
-        }
+        application::check_template(&signed.prepared).map_err(application_problem)?;
         let code = signed.prepared.credit_code().unwrap_or_default().to_owned();
-        let decision_no =
-            signed.prepared.values.get("decision_no").and_then(Value::as_str).unwrap_or_default().to_owned();
         let stored =
             db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
-        let record = stored.profile.records.iter().find(|r| r.decision_no == decision_no).ok_or_else(|| {
-            Problem::unprocessable(
-                "record-not-found",
-                format!("该主体没有文号为 {decision_no} 的记录。"),
-                format!("The subject has no record with decision number {decision_no}."),
-            )
-        })?;
-        let evaluation = repair::evaluate(record, &stored.profile.records, on)
-            .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-record", &e))?;
-        if !evaluation.eligible_now {
-            let errors = evaluation.blocking.iter().filter_map(|b| serde_json::to_value(b).ok()).collect();
-            return Err(Problem::unprocessable(
-                "not-eligible",
-                format!("该记录目前不能申请信用修复：{}", evaluation.outcome_label.zh),
-                format!("This record cannot be repaired now: {}", evaluation.outcome_label.en),
-            )
-            .with_errors(errors));
-        }
-        let channel = evaluation.channel;
+        let accepted =
+            application::accept(&signed.prepared, &stored.profile.records, on).map_err(application_problem)?;
+        let (record_id, channel) = (accepted.record.id.clone(), accepted.channel);
         let (row, created) = store_submission(&db, &server, signed, now_ms)?;
-        let channel_name = match channel {
-            Some(repair::Channel::Gsxt) => "gsxt",
-            Some(repair::Channel::Court) => "court",
-            _ => "credit_china",
-        };
-        db.record_repair_application(&row.submission_id, &code, &record.id, channel_name, &now())
+        let channel_name = channel.unwrap_or(repair::Channel::CreditChina).as_str();
+        db.record_repair_application(&row.submission_id, &code, &record_id, channel_name, &now())
             .map_err(|e| Problem::internal(e.to_string()))?;
-        Ok((row, created, record.id.clone(), channel))
+        Ok((row, created, record_id, channel))
     })
     .await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -290,6 +262,17 @@ pub async fn apply_for_repair(
         status,
         Json(RepairReceipt { receipt: ReceiptResponse::from(&row), record_id, channel: channel.map(|c| c.label()) }),
     ))
+}
+
+/// The core's reason as a 422 problem; a record not yet repairable lists what blocks it.
+fn application_problem(error: ApplicationError) -> Problem {
+    let problem = Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, error.code(), &error);
+    match error {
+        ApplicationError::NotEligible(evaluation) => {
+            problem.with_errors(evaluation.blocking.iter().filter_map(|b| serde_json::to_value(b).ok()).collect())
+        }
+        _ => problem,
+    }
 }
 
 #[derive(Deserialize)]
