@@ -22,22 +22,9 @@ pub struct Props {
     pub code: Option<String>,
 }
 
-fn tier_name(tier: Tier, lang: Lang) -> &'static str {
-    match tier {
-        Tier::Trustworthy => lang.pick("守信", "Trustworthy"),
-        Tier::Normal => lang.pick("正常", "Normal"),
-        Tier::Attention => lang.pick("需关注", "Needs attention"),
-        Tier::Serious => lang.pick("严重失信", "Seriously dishonest"),
-    }
-}
-
-fn tier_class(tier: Tier) -> &'static str {
-    match tier {
-        Tier::Trustworthy => "tier-trustworthy",
-        Tier::Normal => "tier-normal",
-        Tier::Attention => "tier-attention",
-        Tier::Serious => "tier-serious",
-    }
+/// The badge's style: `tier-trustworthy` and so on (styles.css).
+fn tier_class(tier: Tier) -> String {
+    format!("tier-{}", tier.as_str())
 }
 
 #[component]
@@ -107,7 +94,7 @@ fn SearchPage(props: &SearchProps) -> Html {
                                     if let Some(situation) = &s.situation { <div class="muted small">{ situation }</div> }
                                 </td>
                                 <td><code>{ s.credit_code.clone() }</code></td>
-                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ tier_name(t, lang) }</span> }).unwrap_or_default() }</td>
+                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(text_lang(lang)).to_owned() }</span> }).unwrap_or_default() }</td>
                             </tr>
                         }) }
                         </tbody>

@@ -56,6 +56,16 @@ fn the_summary_says_it_is_not_official_and_gives_measures_with_sources() {
 }
 
 #[test]
+fn every_tier_has_its_name_from_the_table_and_its_serde_name() {
+    for tier in Tier::ALL {
+        assert_eq!(serde_json::to_value(tier).unwrap(), tier.as_str());
+        assert_ne!(tier.name().zh, tier.as_str(), "{tier:?} is named in rules/tiers.json");
+    }
+    assert_eq!(Tier::Attention.name().zh, "需关注");
+    assert_eq!(Tier::Serious.name().en, "Seriously dishonest");
+}
+
+#[test]
 fn a_profile_with_a_bad_code_is_refused() {
     let bad = Profile::from_json(json!({"credit_code": "91140105123456788E", "name": "x"}));
     assert!(matches!(bad, Err(RecordError::InvalidCreditCode(_))));

@@ -22,6 +22,28 @@ pub enum Tier {
     Serious,
 }
 
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Trustworthy, Tier::Normal, Tier::Attention, Tier::Serious];
+
+    /// The name on the wire (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trustworthy => "trustworthy",
+            Self::Normal => "normal",
+            Self::Attention => "attention",
+            Self::Serious => "serious",
+        }
+    }
+
+    /// The tier's name as `rules/tiers.json` writes it (its wire name if the table could not be read).
+    pub fn name(self) -> Text {
+        tier_table()
+            .iter()
+            .find(|info| info.tier == self)
+            .map_or_else(|| Text { zh: self.as_str().into(), en: self.as_str().into() }, |info| info.name.clone())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
