@@ -208,11 +208,11 @@ pub struct SubjectListItem {
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
     if let DataSource::Static(base) = data_source() {
         // A static site publishes the whole index; search it here.
+        // The core's rule and the server's order (by name, then code), so both find the same subjects.
         let mut list: SubjectList = get_json(&format!("{base}subjects/index.json")).await?;
-        let needle = query.trim().to_uppercase();
-        list.subjects.retain(|s| {
-            needle.is_empty() || s.name.to_uppercase().contains(&needle) || s.credit_code.contains(&needle)
-        });
+        let needle = xinnuo_core::search::normalize_query(query);
+        list.subjects.retain(|s| xinnuo_core::search::matches(&needle, &s.name, &s.credit_code));
+        list.subjects.sort_by(|a, b| (&a.name, &a.credit_code).cmp(&(&b.name, &b.credit_code)));
         list.total = list.subjects.len() as u64;
         return Ok(list);
     }
@@ -285,14 +285,12 @@ pub async fn publications(query: &PublicationQuery) -> Result<Publications, ApiE
     let page = query.page.max(1);
     if let DataSource::Static(base) = data_source() {
         let mut all: Publications = get_json(&format!("{base}publications.json")).await?;
-        let needle = query.q.trim().to_uppercase();
+        let needle = xinnuo_core::search::normalize_query(&query.q);
         all.publications.retain(|p| {
             (query.department.is_empty() || p.department_name == query.department)
                 && (query.template.is_empty() || p.template_id == query.template)
                 && (query.state.is_empty() || p.state.as_str() == query.state)
-                && (needle.is_empty()
-                    || p.subject_name.to_uppercase().contains(&needle)
-                    || p.credit_code.contains(&needle))
+                && xinnuo_core::search::matches(&needle, &p.subject_name, &p.credit_code)
         });
         let total = all.publications.len() as u64;
         let publications =

@@ -14,6 +14,7 @@ pub mod envelope;
 pub mod objection;
 pub mod receipt;
 pub mod repair;
+pub mod search;
 pub mod session;
 pub mod status;
 pub mod template;

@@ -535,6 +535,38 @@ mod tests {
         }
     }
 
+    /// The SQL search and the core's rule (which the app follows on a static site) find the same subjects.
+    #[test]
+    fn the_sql_search_finds_what_the_core_rule_finds() {
+        let dir = std::env::temp_dir().join(format!("xinnuo-search-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("search.db");
+        let _ = std::fs::remove_file(&path);
+        let db = crate::db::Db::open(&path).unwrap();
+        let mut subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
+        let mut named = subjects[0].clone();
+        named.profile.credit_code = "91140105MA0000001X".into();
+        named.profile.name = "晋示例ABC_100%科技有限公司".into();
+        subjects.push(named);
+        db.save_subjects(&subjects, "2026-11-26T00:00:00Z").unwrap();
+        for query in ["", "示例", "abc", "ABC", "ma0", "_1", "100%", "%", "9114", "  科技 ", "ａｂｃ", "餐饮"]
+        {
+            let query = xinnuo_core::search::normalize_query(query);
+            let (total, rows) = db.search_subjects(&query, 0, u32::MAX).unwrap();
+            let mut found: Vec<&str> = rows.iter().map(|row| row.credit_code.as_str()).collect();
+            let mut expected: Vec<&str> = subjects
+                .iter()
+                .filter(|s| xinnuo_core::search::matches(&query, &s.profile.name, &s.profile.credit_code))
+                .map(|s| s.profile.credit_code.as_str())
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{query:?}");
+            assert_eq!(total, expected.len() as u64, "{query:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn a_csv_with_a_bad_row_is_refused_whole_with_row_numbers() {
         let header = CSV_COLUMNS.join(",");

@@ -433,7 +433,7 @@ pub async fn publications(
         department,
         template: blank(query.template),
         state: lifecycle,
-        query: blank(query.q).map(|q| q.chars().take(100).collect()),
+        query: blank(query.q).map(|q| xinnuo_core::search::normalize_query(&q)),
         with_unlisted: false,
     };
     let db = state.db.clone();

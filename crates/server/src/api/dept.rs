@@ -46,7 +46,7 @@ impl InboxQuery {
     }
 
     fn search(&self) -> Option<String> {
-        self.q.as_deref().map(|q| q.trim().chars().take(100).collect::<String>()).filter(|q| !q.is_empty())
+        self.q.as_deref().map(xinnuo_core::search::normalize_query).filter(|q| !q.is_empty())
     }
 }
 

@@ -78,7 +78,7 @@ pub async fn search(
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
         Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
     })?;
-    let q = query.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
+    let q = xinnuo_core::search::normalize_query(&query.q.unwrap_or_default());
     let db = state.db.clone();
     let on = today();
     let list = blocking(move || {
