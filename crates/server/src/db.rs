@@ -627,15 +627,21 @@ fn migrate(connection: &mut Connection) -> Result<(), DbError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn migrates_and_keeps_data_across_reopen() {
-        let dir = std::env::temp_dir().join(format!("xinnuo-db-test-{}", std::process::id()));
+    /// A fresh SQLite file for one test (`name` keeps tests that run at once apart).
+    pub(crate) fn scratch_db(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("xinnuo-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("test.db");
         let _ = std::fs::remove_file(&path);
+        path
+    }
+
+    #[test]
+    fn migrates_and_keeps_data_across_reopen() {
+        let path = scratch_db("db-test");
         let db = Db::open(&path).unwrap();
         assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
         db.set_meta("created_at", "x").unwrap();
@@ -643,7 +649,10 @@ mod tests {
         let db = Db::open(&path).unwrap();
         assert_eq!(db.meta("created_at").unwrap().as_deref(), Some("x"));
         assert_eq!(db.meta("missing").unwrap(), None);
-        std::fs::remove_dir_all(&dir).unwrap();
+        drop(db);
+        if let Some(dir) = path.parent() {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
     }
 
     #[test]

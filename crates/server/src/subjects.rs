@@ -538,11 +538,7 @@ mod tests {
     /// The SQL search and the core's rule (which the app follows on a static site) find the same subjects.
     #[test]
     fn the_sql_search_finds_what_the_core_rule_finds() {
-        let dir = std::env::temp_dir().join(format!("xinnuo-search-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("search.db");
-        let _ = std::fs::remove_file(&path);
-        let db = crate::db::Db::open(&path).unwrap();
+        let db = crate::db::Db::open(crate::db::tests::scratch_db("search-test")).unwrap();
         let mut subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
         let mut named = subjects[0].clone();
         named.profile.credit_code = "91140105MA0000001X".into();
@@ -564,7 +560,6 @@ mod tests {
             assert_eq!(found, expected, "{query:?}");
             assert_eq!(total, expected.len() as u64, "{query:?}");
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
