@@ -164,7 +164,7 @@ test("while its code loads, the page shows its real frame (header, sections, a s
   const page = await context.newPage();
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route("**/app_bg.wasm", async (route) => { await held; await route.continue(); });
+  await page.route("**/app_check_bg.wasm", async (route) => { await held; await route.continue(); });
   await page.goto(base);
   await page.locator("header.top nav a", { hasText: "填写承诺书" }).waitFor();
   assert.equal(await page.locator("header.top h1").textContent(), "信诺 · 信用承诺与代码检查");

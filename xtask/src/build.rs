@@ -87,10 +87,11 @@ fn write_widget_styles(dist: &Path) -> Result {
 /// module's glue and that module's wasm.
 pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static str)> {
     let widgets = dist.join("widgets");
-    let mut list = vec![
-        ("app wasm".to_owned(), vec![dist.join("app_bg.wasm")], ""),
-        ("app js".to_owned(), vec![dist.join("app.js")], ""),
-    ];
+    let mut list = Vec::new();
+    for (_, build, route) in APP_BUILDS {
+        let files = vec![dist.join("boot.js"), dist.join(format!("{build}.js")), dist.join(format!("{build}_bg.wasm"))];
+        list.push((format!("app, first visit to {route}"), files, route_budget(route)));
+    }
     for (_, module, shows) in WIDGET_MODULES {
         let files = vec![
             widgets.join("xinnuo-widgets.js"),
@@ -187,6 +188,27 @@ pub fn compressed_sizes(path: &Path) -> Result<(u64, u64, u64)> {
     Ok((bytes.len() as u64, gzip, brotli))
 }
 
+/// The app's builds, by the route a first visit downloads them for: (`xinnuo-app` features, output name,
+/// route). `web/boot.js` (`BUILD_FOR_ROUTE`) loads the same build for the same route; the last one has every
+/// route, for the others and for what a route's own build leaves out.
+pub const APP_BUILDS: &[(&str, &str, &str)] = &[
+    ("app route-check", "app_check", "/ (code check)"),
+    ("app route-status", "app_status", "#/status"),
+    ("app route-verify", "app_verify", "#/verify"),
+    ("app route-commit", "app_commit", "#/commit"),
+    ("app every-route", "app", "any other route"),
+];
+
+/// Issue 18's budget for a first visit to a route (wasm + JS, Brotli, as transferred).
+pub fn route_budget(route: &str) -> &'static str {
+    match route {
+        "/ (code check)" => "≤ 150 KB",
+        "#/status" | "#/verify" => "≤ 250 KB",
+        "#/commit" => "≤ 300 KB",
+        _ => "",
+    }
+}
+
 /// The widget builds, smallest first: (cargo features, output name, the widgets it has).
 /// `web/widgets/xinnuo-widgets.js` loads the smallest one that has every widget on the page (its `MODULES`
 /// lists the same builds).
@@ -222,7 +244,6 @@ fn npm_budget(entry: &str) -> &'static str {
 
 pub fn build_all() -> Result<Artefacts> {
     let root = crate::root();
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app"]))?;
     // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
     // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.
     run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-wasm"]))?;
@@ -231,7 +252,12 @@ pub fn build_all() -> Result<Artefacts> {
     let pkg = root.join("pkg");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
-    bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, "app", "-Oz")?;
+    for (features, out_name, _) in APP_BUILDS {
+        run(cargo()
+            .args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app", "--no-default-features"])
+            .args(["--features", features]))?;
+        bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, out_name, "-Oz")?;
+    }
     bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-Oz")?;
     // The entries by use: `xinnuo/codes` (no templates, rules or signing), `xinnuo/status` (codes + credit
     // status and repair rules) and `xinnuo/commitments` (codes + templates, keys, signing and verification).

@@ -13,18 +13,13 @@ pub mod sync;
 use i18n::Lang;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlSelectElement;
-use xinnuo_core::code::{Province, ValidateOptions};
+use xinnuo_core::code::Province;
 use yew::prelude::*;
 
+#[cfg(feature = "route-check")]
 use pages::batch_check::BatchCheck;
-use pages::commit::CommitPage;
-use pages::keys::KeysPage;
-use pages::outbox::OutboxPage;
-use pages::print::PrintPage;
-use pages::repair::RepairPage;
+#[cfg(feature = "route-check")]
 use pages::single_check::SingleCheck;
-use pages::status::StatusPage;
-use pages::verify::VerifyPage;
 use route::{use_route, Route};
 
 const LANG_KEY: &str = "xinnuo.lang";
@@ -41,15 +36,15 @@ pub fn App() -> Html {
     let route = use_route();
     let persisted = use_state(|| None::<bool>);
     let update_ready = use_state(|| false);
-    // The outbox is flushed at start, whenever the browser comes online, and every few seconds while items
-    // wait for their retry time; storage persistence is asked for once.
+    // Builds with a form that submits flush the outbox (`sync::watch`); storage persistence is asked for once.
     {
         let (persisted, update_ready) = (persisted.clone(), update_ready.clone());
         use_effect_with((), move |_| {
-            sync::flush_soon();
+            // The code-check build has no outbox: queued commitments go out from any build that has forms.
+            #[cfg(feature = "route-commit")]
+            let outbox = sync::watch();
             wasm_bindgen_futures::spawn_local(async move { persisted.set(sync::request_persistence().await) });
             let window = web_sys::window();
-            let online = window.as_ref().map(|w| gloo_events::EventListener::new(w, "online", |_| sync::send_now()));
             let ready = update_ready.clone();
             let update = window
                 .as_ref()
@@ -59,11 +54,10 @@ pub fn App() -> Html {
                 .and_then(|w| js_sys::Reflect::get(w, &JsValue::from_str("xinnuoUpdateWaiting")).ok())
                 .is_some_and(|v| v.is_truthy());
             update_ready.set(already);
-            let timer = gloo_timers::callback::Interval::new(5_000, sync::flush_soon);
             move || {
-                drop(online);
+                #[cfg(feature = "route-commit")]
+                drop(outbox);
                 drop(update);
-                drop(timer);
             }
         });
     }
@@ -96,25 +90,43 @@ pub fn App() -> Html {
         })
     };
     let lang = *lang;
-    let options = ValidateOptions { province: *province };
+    #[cfg(feature = "route-check")]
+    let options = xinnuo_core::code::ValidateOptions { province: *province };
     let tab = |target: Route, zh: &'static str, en: &'static str| {
         let current = std::mem::discriminant(&target) == std::mem::discriminant(&route);
         html! {
             <a href={target.href()} class={classes!("tab", current.then_some("current"))} aria-current={current.then_some("page")}>{ lang.pick(zh, en) }</a>
         }
     };
+    // Each arm is in the builds whose `route-*` feature names it (Cargo.toml; `web/boot.js` loads the build
+    // for the address's route); any other route hands over to a build that has it.
+    #[allow(unreachable_patterns)] // with `every-route` no route is left over
     let page = match &route {
+        #[cfg(feature = "route-check")]
         Route::Check => html! { <><SingleCheck {lang} {options} /><BatchCheck {lang} {options} /></> },
-        Route::Commit => html! { <CommitPage {lang} /> },
-        Route::Keys => html! { <KeysPage {lang} /> },
-        Route::Verify(id) => html! { <VerifyPage {lang} id={id.clone()} /> },
-        Route::Print(id) => html! { <PrintPage {lang} id={id.clone()} /> },
-        Route::Status(code) => html! { <StatusPage {lang} code={code.clone()} /> },
-        Route::Outbox => html! { <OutboxPage {lang} persisted={*persisted} /> },
-        Route::Dept => html! { <crate::pages::dept::DeptPage {lang} /> },
-        Route::Publications => html! { <crate::pages::publications::PublicationsPage {lang} /> },
-        Route::Decision(id) => html! { <crate::pages::decision::DecisionPage {lang} id={id.clone()} /> },
-        Route::Repair(code, record) => html! { <RepairPage {lang} code={code.clone()} record_id={record.clone()} /> },
+        #[cfg(feature = "route-commit")]
+        Route::Commit => html! { <pages::commit::CommitPage {lang} /> },
+        #[cfg(feature = "route-verify")]
+        Route::Verify(id) => html! { <pages::verify::VerifyPage {lang} id={id.clone()} /> },
+        #[cfg(feature = "route-status")]
+        Route::Status(code) => html! { <pages::status::StatusPage {lang} code={code.clone()} /> },
+        #[cfg(feature = "every-route")]
+        Route::Keys => html! { <pages::keys::KeysPage {lang} /> },
+        #[cfg(feature = "every-route")]
+        Route::Outbox => html! { <pages::outbox::OutboxPage {lang} persisted={*persisted} /> },
+        #[cfg(feature = "every-route")]
+        Route::Print(id) => html! { <pages::print::PrintPage {lang} id={id.clone()} /> },
+        #[cfg(feature = "every-route")]
+        Route::Dept => html! { <pages::dept::DeptPage {lang} /> },
+        #[cfg(feature = "every-route")]
+        Route::Publications => html! { <pages::publications::PublicationsPage {lang} /> },
+        #[cfg(feature = "every-route")]
+        Route::Decision(id) => html! { <pages::decision::DecisionPage {lang} id={id.clone()} /> },
+        #[cfg(feature = "every-route")]
+        Route::Repair(code, record) => {
+            html! { <pages::repair::RepairPage {lang} code={code.clone()} record_id={record.clone()} /> }
+        }
+        _ => html! { <route::HandOver {lang} /> },
     };
     // Routes live in the URL's hash, so the skip link moves focus itself instead of following `#main`.
     let skip_to_main = Callback::from(|event: MouseEvent| {
@@ -165,19 +177,19 @@ pub fn App() -> Html {
     }
 }
 
-/// Mounts the app into `#app` (never the whole body, so host pages keep their own content). Left out of the
-/// widgets build, which mounts only into its own elements.
+/// Mounts the app into `#app` (never the whole body, so host pages keep their own content); `web/boot.js`
+/// calls it after loading the build, and again when the page comes back to this build from another
+/// (`route::HandOver`). Left out of the widgets build, which mounts only into its own elements.
 #[cfg(feature = "app")]
-#[wasm_bindgen(start)]
-pub fn start() {
+#[wasm_bindgen]
+pub fn run() {
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
-    match root {
+    let handle = match root {
         Some(root) => {
             root.set_inner_html("");
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<App>::with_root(root).render()
         }
-        None => {
-            yew::Renderer::<App>::new().render();
-        }
-    }
+        None => yew::Renderer::<App>::new().render(),
+    };
+    route::keep_app_handle(handle);
 }

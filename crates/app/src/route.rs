@@ -147,6 +147,72 @@ pub fn use_route() -> Route {
     (*route).clone()
 }
 
+thread_local! {
+    static APP: std::cell::RefCell<Option<yew::AppHandle<crate::App>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Kept so that a route this build lacks can stop the app before another build takes over the page.
+pub fn keep_app_handle(handle: yew::AppHandle<crate::App>) {
+    APP.with(|app| app.replace(Some(handle)));
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HandOverProps {
+    pub lang: crate::i18n::Lang,
+}
+
+/// Shown for a route this build does not render: hands the page over to a build that has it.
+#[component]
+pub fn HandOver(props: &HandOverProps) -> Html {
+    let stuck = use_state(|| false);
+    {
+        let stuck = stuck.clone();
+        use_effect_with((), move |_| stuck.set(!hand_over(Build::ForTheRoute)));
+    }
+    let lang = props.lang;
+    if *stuck {
+        return html! {
+            <p class="notice no" role="alert">{ lang.pick("此页面未包含这一功能，请从信诺首页打开。", "This page does not include this section; open it from Xinnuo's home page.") }</p>
+        };
+    }
+    html! {
+        <section class="card skeleton" aria-busy="true">
+            <p class="loading" role="status">{ lang.pick("正在加载此功能…", "Loading this section…") }</p>
+            <div class="skeleton-line"></div>
+            <div class="skeleton-line short"></div>
+        </section>
+    }
+}
+
+/// Which build takes the page over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// The smallest build that renders the address's route.
+    ForTheRoute,
+    /// The build with everything, for a part of this route that this build leaves out (e.g. signing).
+    Everything,
+}
+
+/// Stops this app (its timers and listeners go with it) and asks `web/boot.js` (`window.xinnuoSwitchBuild`)
+/// to start another build in its place. Drafts and the outbox live in IndexedDB, so nothing is lost on the
+/// way. Returns false where there is no other build to switch to (a widget, a page without `boot.js`).
+pub fn hand_over(build: Build) -> bool {
+    let switch = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &wasm_bindgen::JsValue::from_str("xinnuoSwitchBuild")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(switch) = switch else { return false };
+    // Not from inside the render or callback that asked: the app is destroyed once that has finished.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if let Some(app) = APP.with(|app| app.borrow_mut().take()) {
+            app.destroy();
+        }
+        let _ =
+            switch.call1(&wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_bool(build == Build::Everything));
+    });
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,6 +208,21 @@ pub fn send_now() {
 }
 
 /// Asks the browser to keep our storage under pressure; `Some(true)` when granted.
+/// Flushes the outbox now, whenever the browser comes online, and every few seconds while items wait for
+/// their retry time; until the returned guard is dropped.
+pub fn watch() -> Watching {
+    flush_soon();
+    let online = web_sys::window().map(|w| gloo_events::EventListener::new(&w, "online", |_| send_now()));
+    let timer = gloo_timers::callback::Interval::new(5_000, flush_soon);
+    Watching { _online: online, _timer: timer }
+}
+
+/// The outbox's listeners, removed when dropped.
+pub struct Watching {
+    _online: Option<gloo_events::EventListener>,
+    _timer: gloo_timers::callback::Interval,
+}
+
 pub async fn request_persistence() -> Option<bool> {
     let storage = window()?.navigator().storage();
     let promise = storage.persist().ok()?;

@@ -1,15 +1,13 @@
 //! Objections (异议) to one record on the subject's page: where an objection stands ("异议处理中" until the
 //! record's authority decides, with its deadline; the reasons once decided), and for the enterprise the form
-//! to object — the grounds, signed with a key of this browser that a department approved for the code.
+//! to object — the grounds, signed with a key of this browser that a department approved for the code. The
+//! form signs, so it is in the builds with the `sign-objections` feature; the status route's own build opens
+//! it by handing over to the build with everything.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use xinnuo_core::decision::ObjectionState;
-use xinnuo_core::envelope::{self, Signer};
-use xinnuo_core::objection;
 use yew::prelude::*;
 
-use crate::api::{self, PublicObjection};
-use crate::browser::{now_iso, random};
+use crate::api::PublicObjection;
 use crate::i18n::Lang;
 use crate::storage::keys as key_store;
 
@@ -24,27 +22,23 @@ pub struct Props {
     pub on_sent: Callback<()>,
 }
 
-async fn sign_and_send(code: &str, record_id: &str, grounds: &str, kid: &str, passphrase: &str) -> Result<(), String> {
-    let file =
-        key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
-    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
-    let nonce = random::<16>()?;
-    let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))
-        .map_err(|e| e.to_string())?;
-    api::post_objection(&jws.to_json())
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))
+/// The record whose objection form to open once the build with the form has taken over (this tab only).
+const OPEN_AFTER_HAND_OVER: &str = "xinnuo.object-to";
+
+fn take_form_to_open(record_id: &str) -> bool {
+    let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) else { return false };
+    let wanted = storage.get_item(OPEN_AFTER_HAND_OVER).ok().flatten().is_some_and(|id| id == record_id);
+    if wanted {
+        let _ = storage.remove_item(OPEN_AFTER_HAND_OVER);
+    }
+    wanted
 }
 
 #[component]
 pub fn ObjectionPanel(props: &Props) -> Html {
     let lang = props.lang;
-    let open = use_state(|| false);
-    let grounds = use_state(String::new);
-    let keys = use_state(key_store::load);
-    let kid = use_state(|| key_store::load().first().map(|k| k.kid.clone()).unwrap_or_default());
-    let passphrase = use_state(String::new);
+    let open = use_state(|| cfg!(feature = "sign-objections") && take_form_to_open(&props.record_id));
+    let has_keys = use_state(|| !key_store::load().is_empty());
     let notice = use_state(|| None::<Result<String, String>>);
     let latest = props.objections.last();
     let under_review = latest.is_some_and(|o| o.state == ObjectionState::UnderReview);
@@ -58,69 +52,39 @@ pub fn ObjectionPanel(props: &Props) -> Html {
         }
         line
     });
-    let on_submit = {
-        let (code, record_id, on_sent) = (props.credit_code.clone(), props.record_id.clone(), props.on_sent.clone());
-        let (grounds, kid, passphrase, notice, open) =
-            (grounds.clone(), kid.clone(), passphrase.clone(), notice.clone(), open.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            notice.set(Some(Ok(lang.pick("正在签名并提交…", "Signing and sending…").to_owned())));
-            let (code, record_id, on_sent) = (code.clone(), record_id.clone(), on_sent.clone());
-            let (text, key, pass, notice, open) =
-                ((*grounds).clone(), (*kid).clone(), (*passphrase).clone(), notice.clone(), open.clone());
-            passphrase.set(String::new());
-            wasm_bindgen_futures::spawn_local(async move {
-                match sign_and_send(&code, &record_id, &text, &key, &pass).await {
-                    Ok(()) => {
-                        notice.set(Some(Ok(lang
-                            .pick("异议已提交，等待认定单位处理。", "Objection sent; the authority will decide it.")
-                            .to_owned())));
-                        open.set(false);
-                        on_sent.emit(());
-                    }
-                    Err(error) => notice.set(Some(Err(lang.half(&error)))),
-                }
-            });
-        })
-    };
-    let field = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |event: InputEvent| state.set(event.target_unchecked_into::<HtmlInputElement>().value()))
-    };
-    let on_grounds = {
-        let grounds = grounds.clone();
-        Callback::from(move |event: InputEvent| {
-            grounds.set(event.target_unchecked_into::<HtmlTextAreaElement>().value())
-        })
-    };
-    let on_key = {
-        let kid = kid.clone();
-        Callback::from(move |event: Event| kid.set(event.target_unchecked_into::<HtmlSelectElement>().value()))
-    };
     let toggle = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
+        let (open, record_id) = (open.clone(), props.record_id.clone());
+        Callback::from(move |_| {
+            if cfg!(feature = "sign-objections") {
+                open.set(!*open);
+                return;
+            }
+            if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+                let _ = storage.set_item(OPEN_AFTER_HAND_OVER, &record_id);
+            }
+            crate::route::hand_over(crate::route::Build::Everything);
+        })
+    };
+    let on_result = {
+        let (notice, open, on_sent) = (notice.clone(), open.clone(), props.on_sent.clone());
+        Callback::from(move |result: Result<String, String>| {
+            if result.is_ok() {
+                open.set(false);
+                on_sent.emit(());
+            }
+            notice.set(Some(result));
+        })
     };
     html! {
         <div class="objection-panel" data-record={props.record_id.clone()}>
             if let Some(line) = status {
                 <p class={classes!("notice", "objection-state", under_review.then_some("warn"))} role="status">{ format!("{}{line}", lang.pick("异议：", "Objection: ")) }</p>
             }
-            if !under_review && !keys.is_empty() {
+            if !under_review && *has_keys {
                 <button type="button" class="object" onclick={toggle}>{ lang.pick("对这条记录提出异议", "Object to this record") }</button>
             }
             if *open && !under_review {
-                <form class="objection-form" onsubmit={on_submit}>
-                    <label>{ lang.pick("异议理由（至少 10 个字；请写明依据，例如复议或诉讼结果）", "Grounds (at least 10 characters; say what shows the record is wrong)") }
-                        <textarea class="objection-grounds" rows="3" value={(*grounds).clone()} oninput={on_grounds} /></label>
-                    <label>{ lang.pick("签名密钥（须已由部门核验）", "Signing key (approved by a department)") }
-                        <select class="objection-key" onchange={on_key}>
-                            { for keys.iter().map(|k| html! { <option value={k.kid.clone()} selected={k.kid == *kid}>{ envelope::fingerprint_groups(&k.kid) }</option> }) }
-                        </select></label>
-                    <label>{ lang.pick("密钥口令", "Key passphrase") }
-                        <input class="objection-pass" type="password" autocomplete="current-password" value={(*passphrase).clone()} oninput={field(&passphrase)} /></label>
-                    <div class="row"><button type="submit" class="primary objection-submit">{ lang.pick("签名并提出异议", "Sign and object") }</button></div>
-                </form>
+                { objection_form(lang, &props.credit_code, &props.record_id, on_result) }
             }
             { match &*notice {
                 Some(Ok(text)) => html! { <p class="notice ok objection-notice" aria-live="polite">{ text }</p> },
@@ -128,5 +92,114 @@ pub fn ObjectionPanel(props: &Props) -> Html {
                 None => html! {},
             } }
         </div>
+    }
+}
+
+#[cfg(feature = "sign-objections")]
+fn objection_form(lang: Lang, credit_code: &str, record_id: &str, on_result: Callback<Result<String, String>>) -> Html {
+    html! { <form::ObjectionForm {lang} credit_code={credit_code.to_owned()} record_id={record_id.to_owned()} {on_result} /> }
+}
+
+#[cfg(not(feature = "sign-objections"))]
+fn objection_form(_: Lang, _: &str, _: &str, _: Callback<Result<String, String>>) -> Html {
+    Html::default()
+}
+
+#[cfg(feature = "sign-objections")]
+mod form {
+    use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+    use xinnuo_core::envelope::{self, Signer};
+    use xinnuo_core::objection;
+    use yew::prelude::*;
+
+    use crate::api;
+    use crate::browser::{now_iso, random};
+    use crate::i18n::Lang;
+    use crate::storage::keys as key_store;
+
+    #[derive(Properties, PartialEq)]
+    pub struct FormProps {
+        pub lang: Lang,
+        pub credit_code: String,
+        pub record_id: String,
+        /// The notice to show: what was done, or what went wrong.
+        pub on_result: Callback<Result<String, String>>,
+    }
+
+    async fn sign_and_send(
+        code: &str,
+        record_id: &str,
+        grounds: &str,
+        kid: &str,
+        passphrase: &str,
+    ) -> Result<(), String> {
+        let file =
+            key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
+        let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+        let nonce = random::<16>()?;
+        let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))
+            .map_err(|e| e.to_string())?;
+        api::post_objection(&jws.to_json())
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))
+    }
+
+    #[component]
+    pub fn ObjectionForm(props: &FormProps) -> Html {
+        let lang = props.lang;
+        let grounds = use_state(String::new);
+        let keys = use_state(key_store::load);
+        let kid = use_state(|| key_store::load().first().map(|k| k.kid.clone()).unwrap_or_default());
+        let passphrase = use_state(String::new);
+        let on_submit = {
+            let (code, record_id, on_result) =
+                (props.credit_code.clone(), props.record_id.clone(), props.on_result.clone());
+            let (grounds, kid, passphrase) = (grounds.clone(), kid.clone(), passphrase.clone());
+            Callback::from(move |event: SubmitEvent| {
+                event.prevent_default();
+                on_result.emit(Ok(lang.pick("正在签名并提交…", "Signing and sending…").to_owned()));
+                let (code, record_id, on_result) = (code.clone(), record_id.clone(), on_result.clone());
+                let (text, key, pass) = ((*grounds).clone(), (*kid).clone(), (*passphrase).clone());
+                passphrase.set(String::new());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match sign_and_send(&code, &record_id, &text, &key, &pass).await {
+                        Ok(()) => on_result.emit(Ok(lang
+                            .pick("异议已提交，等待认定单位处理。", "Objection sent; the authority will decide it.")
+                            .to_owned())),
+                        Err(error) => on_result.emit(Err(lang.half(&error))),
+                    }
+                });
+            })
+        };
+        let on_pass = {
+            let passphrase = passphrase.clone();
+            Callback::from(move |event: InputEvent| {
+                passphrase.set(event.target_unchecked_into::<HtmlInputElement>().value())
+            })
+        };
+        let on_grounds = {
+            let grounds = grounds.clone();
+            Callback::from(move |event: InputEvent| {
+                grounds.set(event.target_unchecked_into::<HtmlTextAreaElement>().value())
+            })
+        };
+        let on_key = {
+            let kid = kid.clone();
+            Callback::from(move |event: Event| kid.set(event.target_unchecked_into::<HtmlSelectElement>().value()))
+        };
+        html! {
+            <form class="objection-form" onsubmit={on_submit}>
+                <label>{ lang.pick("异议理由（至少 10 个字；请写明依据，例如复议或诉讼结果）", "Grounds (at least 10 characters; say what shows the record is wrong)") }
+                    <textarea class="objection-grounds" rows="3" value={(*grounds).clone()} oninput={on_grounds} /></label>
+                <label>{ lang.pick("签名密钥（须已由部门核验）", "Signing key (approved by a department)") }
+                    <select class="objection-key" onchange={on_key}>
+                        { for keys.iter().map(|k| html! { <option value={k.kid.clone()} selected={k.kid == *kid}>{ envelope::fingerprint_groups(&k.kid) }</option> }) }
+                    </select></label>
+                <label>{ lang.pick("密钥口令", "Key passphrase") }
+                    <input class="objection-pass" type="password" autocomplete="current-password" value={(*passphrase).clone()} oninput={on_pass} /></label>
+                <div class="row"><button type="submit" class="primary objection-submit">{ lang.pick("签名并提出异议", "Sign and object") }</button></div>
+            </form>
+        }
     }
 }
