@@ -202,7 +202,7 @@ pub struct SubjectListItem {
     pub name: String,
     pub demo: bool,
     pub situation: Option<String>,
-    pub tier: Option<xinnuo_core::status::Tier>,
+    pub tier: Option<xinnuo_core::tier::Tier>,
 }
 
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {

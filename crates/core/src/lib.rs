@@ -19,3 +19,4 @@ pub mod session;
 pub mod status;
 pub mod template;
 pub mod text;
+pub mod tier;

@@ -409,7 +409,7 @@ pub fn export_static(
     let mut index = Vec::new();
     for row in &rows {
         let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
-        let summary = xinnuo_core::status::summarize(&subject.profile, today);
+        let summary = xinnuo_core::tier::summarize(&subject.profile, today);
         // Objections as the public sees them (state and reason, never the grounds): "异议处理中" shows here too.
         let objections: Vec<crate::api::subjects::PublicObjection> =
             db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
@@ -500,7 +500,7 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> Result<(), String>
 mod tests {
     use super::*;
     use xinnuo_core::repair::Outcome;
-    use xinnuo_core::status::{summarize, Tier};
+    use xinnuo_core::tier::{summarize, Tier};
 
     #[test]
     fn the_demo_set_covers_every_tier_and_repair_situation() {

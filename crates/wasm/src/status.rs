@@ -4,7 +4,8 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use xinnuo_core::calendar::{self, Date};
 use xinnuo_core::repair;
-use xinnuo_core::status::{self, Profile, Record};
+use xinnuo_core::status::{Profile, Record};
+use xinnuo_core::tier;
 
 use crate::to_js;
 
@@ -82,7 +83,7 @@ pub fn summarize_status(
         Some(text) => date(&text, "on")?,
         None => today()?,
     };
-    to_js(&status::summarize(&profile, on))
+    to_js(&tier::summarize(&profile, on))
 }
 
 fn today() -> Result<Date, JsError> {

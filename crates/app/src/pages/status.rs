@@ -5,7 +5,8 @@
 use web_sys::HtmlInputElement;
 use xinnuo_core::decision::ObjectionState;
 use xinnuo_core::repair;
-use xinnuo_core::status::{self, GradeScheme, Tier};
+use xinnuo_core::status::GradeScheme;
+use xinnuo_core::tier::{self, Tier};
 use yew::prelude::*;
 
 use crate::api::{self, SubjectList, SubjectView};
@@ -144,7 +145,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
         let generation = generation.clone();
         Callback::from(move |_: ()| generation.set(*generation + 1))
     };
-    let summary = status::summarize(profile, today);
+    let summary = tier::summarize(profile, today);
     let mut records: Vec<_> = profile.records.iter().filter(|r| r.decided_on <= today).collect();
     records.sort_by_key(|r| std::cmp::Reverse(r.decided_on));
     html! {

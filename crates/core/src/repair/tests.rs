@@ -185,7 +185,7 @@ fn warnings_alone_and_simplified_procedure_are_not_published_by_market_regulator
         "records": [{"id": "w", "kind": "administrative_penalty", "decision_no": "警〔2026〕1号", "authority": "示例局",
         "market_regulation": true, "decided_on": "2026-05-10", "penalties": ["warning"]}]}))
     .unwrap();
-    assert_eq!(crate::status::summarize(&profile, d("2026-06-01")).tier, crate::status::Tier::Normal);
+    assert_eq!(crate::tier::summarize(&profile, d("2026-06-01")).tier, crate::tier::Tier::Normal);
 }
 
 #[test]

@@ -1,13 +1,10 @@
-//! Credit status: records (penalties, lists, court listings), official grades as issued, and the kit's own
-//! summary tier — labelled "本工具汇总，非官方评级" — with the differentiated measures for each tier.
-
-mod tier;
+//! Credit status: records (penalties, lists, court listings) and official grades as issued. The kit's own
+//! summary tier, which also reads the repair rules, is `crate::tier`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::calendar::Date;
-pub use tier::{summarize, tier_table, Measure, Summary, Tier, TierInfo, TierReason, TIER_LABEL_EN, TIER_LABEL_ZH};
 
 /// What kind of record it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use xinnuo_core::calendar::{self, Date};
 use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::repair::{self, Evaluation};
-use xinnuo_core::status::{self, Profile, Summary, Tier};
+use xinnuo_core::status::Profile;
 use xinnuo_core::template::Text;
+use xinnuo_core::tier::{self, Summary, Tier};
 
 use super::body::read_jws_text;
 use super::commitments::{store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
@@ -85,7 +86,7 @@ pub async fn search(
         let (total, rows) = db.search_subjects(&q, offset, per_page).map_err(|e| Problem::internal(e.to_string()))?;
         let mut subjects = Vec::with_capacity(rows.len());
         for row in rows {
-            let summary = db.subject(&row.credit_code).ok().flatten().map(|s| status::summarize(&s.profile, on));
+            let summary = db.subject(&row.credit_code).ok().flatten().map(|s| tier::summarize(&s.profile, on));
             subjects.push(SubjectListItem {
                 tier: summary.as_ref().map(|s| s.tier),
                 tier_name: summary.map(|s| s.name),
@@ -209,7 +210,7 @@ pub async fn profile(
     .await?;
     let stored = stored.ok_or_else(|| subject_not_found(&code))?;
     let evaluations = evaluate_all(&stored.profile, on)?;
-    let summary = status::summarize(&stored.profile, on);
+    let summary = tier::summarize(&stored.profile, on);
     Ok(Json(SubjectView {
         on,
         situation: stored.situation,

@@ -1,13 +1,15 @@
-//! The summary tier: the kit's own reading of the records, never an official grade. Official grades are
-//! only read (tax credit A/C/D), never recomputed.
+//! The summary tier: the kit's own reading of a subject's records (`status`) and of what the repair rules
+//! say of each (`repair`), never an official grade. Official grades are only read (tax credit A/C/D), never
+//! recomputed. Above both modules, so that neither depends on the other's caller: `status` is the records,
+//! `repair` reads records, and this reads both.
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{GradeScheme, PenaltyClass, Profile, RecordKind};
 use crate::calendar::Date;
 use crate::repair::{self, Outcome};
+use crate::status::{GradeScheme, PenaltyClass, Profile, RecordKind};
 use crate::template::Text;
 
 pub const TIER_LABEL_ZH: &str = "本工具汇总，非官方评级";
@@ -198,3 +200,6 @@ pub fn summarize(profile: &Profile, on: Date) -> Summary {
         active_records,
     }
 }
+
+#[cfg(test)]
+mod tests;
