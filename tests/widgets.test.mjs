@@ -102,6 +102,13 @@ test("on another origin: code check, status and commitment widgets work and the 
   const back = page.locator("xinnuo-status #back-to-search");
   assert.equal(await back.getAttribute("href"), `${base}/#/status`);
   assert.equal(await back.getAttribute("target"), "_blank");
+  // Objecting signs with the person's key, which lives on our origin: the widget never signs on the host's
+  // page; its button opens the subject's page in the app instead.
+  const object = page.locator("xinnuo-status .objection-panel a.object").first();
+  assert.equal(await object.textContent(), "对这条记录提出异议（在信诺中打开）");
+  assert.equal(await object.getAttribute("href"), `${base}/#/status/${code}`);
+  assert.equal(await object.getAttribute("target"), "_blank");
+  assert.equal(await page.locator("xinnuo-status .objection-form").count(), 0);
 
   // The tax bureau's 信用承诺 column, read from the other origin: the commitment with its state.
   const listedRow = page.locator("xinnuo-commitment-list #publications tr", { hasText: listed });

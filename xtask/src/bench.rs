@@ -58,7 +58,7 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
         "codes" => bench_codes(count.unwrap_or(1_000_000)).map(|_| ()),
         "sign" => bench_sign().and_then(|section| update_report(&section, "sign")),
         "server" => bench_server(count.unwrap_or(20_000)).and_then(|section| update_report(&section, "server")),
-        "load" => bench_load().map(|_| ()),
+        "load" => bench_load().and_then(|section| update_report(&section, "load")),
         "soak" => bench_soak(count.unwrap_or(300)).map(|_| ()),
         "size" => [sizes()?, crate::size::section()?].iter().try_for_each(|section| {
             println!("{section}");

@@ -112,14 +112,13 @@ extern "C" {
 }
 
 /// The key-file key for `passphrase` (Argon2id), derived in a Web Worker (`kdf-worker.js`) so that the page
-/// never freezes, even on a hostile file's costly parameters. Where no worker can run (an old browser, a host
-/// without the file), it is derived here.
+/// never freezes, even on a hostile file's costly parameters. Never on the page itself: a browser that cannot
+/// start a module worker (none current) gets an error saying so, and no build carries a second Argon2.
 pub async fn derive_key(
     passphrase: &str,
     salt: &[u8],
     params: xinnuo_core::envelope::keyfile::KdfParams,
 ) -> Result<Zeroizing<[u8; 32]>, String> {
-    use xinnuo_core::envelope::keyfile;
     let params = params.check().map_err(|e| e.to_string())?;
     let url = crate::api::url("kdf-worker.js");
     let answer = match derive_in_worker(&url, passphrase, salt, params.m, params.t, params.p) {
@@ -127,7 +126,7 @@ pub async fn derive_key(
         Err(error) => Err(error),
     };
     let Ok(answer) = answer else {
-        return keyfile::derive(passphrase, salt, params).map_err(|e| e.to_string());
+        return Err("此浏览器无法在后台派生密钥（需要支持模块 Web Worker 的新版浏览器） / this browser cannot derive the key in the background (a current browser with module Web Workers is needed)".into());
     };
     if let Some(error) = js_sys::Reflect::get(&answer, &JsValue::from_str("error")).ok().and_then(|e| e.as_string()) {
         return Err(error);

@@ -76,11 +76,16 @@ pub fn set_embedded(embedded: bool) {
     EMBEDDED.with(|cell| cell.set(embedded));
 }
 
+/// Whether this page is a widget (or the embed frame) rather than the app.
+pub fn is_embedded() -> bool {
+    EMBEDDED.with(std::cell::Cell::get)
+}
+
 impl Route {
     /// Where a link to this route goes, and its target: in the app the route's hash; in a widget the app on
     /// the API's origin (this origin when the API is here), in a new tab.
     pub fn link(&self) -> (String, Option<&'static str>) {
-        if EMBEDDED.with(std::cell::Cell::get) {
+        if is_embedded() {
             let base = crate::api::url("");
             let app = if base.is_empty() { "/".to_owned() } else { base };
             (format!("{app}{}", self.href()), Some("_blank"))

@@ -2,7 +2,8 @@
 //! record's authority decides, with its deadline; the reasons once decided), and for the enterprise the form
 //! to object — the grounds, signed with a key of this browser that a department approved for the code. The
 //! form signs, so it is in the builds with the `sign-objections` feature; the status route's own build opens
-//! it by handing over to the build with everything.
+//! it by handing over to the build with everything. The status widget never signs on its host's page (keys
+//! live on our origin): its button opens the subject's page in the app, in a new tab.
 
 use xinnuo_core::decision::ObjectionState;
 use yew::prelude::*;
@@ -80,7 +81,11 @@ pub fn ObjectionPanel(props: &Props) -> Html {
             if let Some(line) = status {
                 <p class={classes!("notice", "objection-state", under_review.then_some("warn"))} role="status">{ format!("{}{line}", lang.pick("异议：", "Objection: ")) }</p>
             }
-            if !under_review && *has_keys {
+            if !under_review && crate::route::is_embedded() {
+                <crate::route::AppLink class="button object" to={crate::route::Route::Status(Some(props.credit_code.clone()))}>
+                    { lang.pick("对这条记录提出异议（在信诺中打开）", "Object to this record (opens Xinnuo)") }
+                </crate::route::AppLink>
+            } else if !under_review && *has_keys {
                 <button type="button" class="object" onclick={toggle}>{ lang.pick("对这条记录提出异议", "Object to this record") }</button>
             }
             if *open && !under_review {

@@ -39,16 +39,16 @@ pub fn PartsTable(props: &Props) -> Html {
                 lang.pick("机构类别", "Organisation type"),
                 format!("{org_type} {}", lang.pick(org_type_name_zh, org_type_name_en)),
             ),
-            (lang.pick("登记管理机关行政区划", "Region"), region_text(region, *region_name, lang)),
+            (lang.pick("登记管理机关行政区划", "Region"), region_text(region, region_name.get(), lang)),
             (lang.pick("组织机构代码", "Organisation code"), org_code.clone()),
             (lang.pick("校验码", "Check symbol"), check.to_string()),
         ],
         Parts::OrgCode { org_code } => vec![(lang.pick("组织机构代码", "Organisation code"), org_code.clone())],
         Parts::RegNo15 { region, region_name } => {
-            vec![(lang.pick("登记机关行政区划", "Region"), region_text(region, *region_name, lang))]
+            vec![(lang.pick("登记机关行政区划", "Region"), region_text(region, region_name.get(), lang))]
         }
         Parts::ResidentId { region, region_name, birth_date, sex } => vec![
-            (lang.pick("户籍所在地（发证时）", "Region (at issue)"), region_text(region, *region_name, lang)),
+            (lang.pick("户籍所在地（发证时）", "Region (at issue)"), region_text(region, region_name.get(), lang)),
             (lang.pick("出生日期", "Birth date"), birth_date.clone()),
             (
                 lang.pick("性别", "Sex"),

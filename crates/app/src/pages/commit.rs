@@ -549,8 +549,8 @@ pub fn CommitPage(props: &Props) -> Html {
         </section>
         <section class="card" aria-labelledby="sign-title">
             <h2 id="sign-title">{ lang.pick("签名并提交", "Sign and submit") }</h2>
-            if keys.is_empty() && embedded {
-                <crate::pages::keys::KeysPage {lang} />
+            if let Some(key_manager) = keys.is_empty().then(|| inline_key_manager(lang, embedded)).flatten() {
+                { key_manager }
             } else if keys.is_empty() {
                 <p>{ lang.pick("还没有签名密钥：", "No signing key yet: ") }<crate::route::AppLink to={Route::Keys}>{ lang.pick("先创建一个密钥", "create one first") }</crate::route::AppLink></p>
             } else {
@@ -653,4 +653,16 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
             }
         }
     }
+}
+
+/// Inside the commitment widget there is no keys page to go to first, so the key manager shows in place; the
+/// app's own builds link to `#/keys` and leave it out (feature `widget-keys`).
+#[cfg(feature = "widget-keys")]
+fn inline_key_manager(lang: Lang, embedded: bool) -> Option<Html> {
+    embedded.then(|| html! { <crate::pages::keys::KeysPage {lang} /> })
+}
+
+#[cfg(not(feature = "widget-keys"))]
+fn inline_key_manager(_: Lang, _: bool) -> Option<Html> {
+    None
 }

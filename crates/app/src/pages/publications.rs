@@ -8,6 +8,7 @@ use xinnuo_core::template;
 use yew::prelude::*;
 
 use crate::api::{self, PublicationQuery, Publications};
+use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 use crate::route::Route;
 
@@ -30,12 +31,12 @@ const STATES: [(&str, &str, &str); 7] = [
 ];
 
 /// Every department some template names, in template order, each once.
-fn departments() -> Vec<&'static template::Text> {
-    let mut out: Vec<&template::Text> = Vec::new();
-    for t in template::all().iter().filter(|t| t.kind != template::TemplateKind::Repair) {
-        for d in &t.departments {
+fn departments() -> Vec<template::StaticText> {
+    let mut out: Vec<template::StaticText> = Vec::new();
+    for t in template::index().iter().filter(|t| t.kind != template::TemplateKind::Repair) {
+        for d in t.departments {
             if !out.iter().any(|known| known.zh == d.zh) {
-                out.push(d);
+                out.push(*d);
             }
         }
     }
@@ -95,12 +96,12 @@ pub fn PublicationsPage(props: &Props) -> Html {
                 if props.department.is_none() {
                     <select id="pub-department" aria-label={lang.pick("部门", "Department")} onchange={set(|q, v| q.department = v)}>
                         <option value="">{ lang.pick("全部部门", "any department") }</option>
-                        { for departments().into_iter().map(|d| html! { <option value={d.zh.clone()} selected={query.department == d.zh}>{ lang.pick(&d.zh, &d.en) }</option> }) }
+                        { for departments().into_iter().map(|d| html! { <option value={d.zh} selected={query.department == d.zh}>{ d.get(text_lang(lang)) }</option> }) }
                     </select>
                 }
                 <select id="pub-template" aria-label={lang.pick("承诺书", "Template")} onchange={set(|q, v| q.template = v)}>
                     <option value="">{ lang.pick("全部承诺书", "any template") }</option>
-                    { for template::all().iter().map(|t| html! { <option value={t.id.clone()} selected={query.template == t.id}>{ lang.pick(&t.title.zh, &t.title.en) }</option> }) }
+                    { for template::index().iter().map(|t| html! { <option value={t.id} selected={query.template == t.id}>{ t.title.get(text_lang(lang)) }</option> }) }
                 </select>
                 <select id="pub-state" aria-label={lang.pick("状态", "State")} onchange={set(|q, v| q.state = v)}>
                     { for STATES.iter().map(|(value, zh, en)| html! { <option value={*value} selected={query.state == *value}>{ lang.pick(zh, en) }</option> }) }

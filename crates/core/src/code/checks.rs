@@ -1,7 +1,7 @@
 //! The check of each identifier over normalised ASCII bytes. These run on the batch hot path: they do
 //! not allocate and return the first reason a code fails.
 
-use super::division::division_name;
+use super::division::division_known;
 use super::issue::{Issue, IssueCode};
 use super::tables::{
     authority, Authority, OrgType, FORBIDDEN_LETTERS, ORG_CODE_WEIGHTS, RESIDENT_ID_WEIGHTS, USCC_ALPHABET, USCC_VALUE,
@@ -253,7 +253,7 @@ pub fn looks_like_resident_id(code: &[u8; 18]) -> bool {
     if !code[..17].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let province_known = digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
+    let province_known = digits_value(&code[..2]).is_some_and(|p| division_known(p * 10_000));
     let date = (digits_value(&code[6..10]), digits_value(&code[10..12]), digits_value(&code[12..14]));
     let date_real = matches!(date, (Some(y), Some(m), Some(d)) if is_real_date(y, m, d));
     province_known && date_real
@@ -264,7 +264,7 @@ pub fn looks_like_first_generation_id(code: &[u8; 15]) -> bool {
     if !code.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let province_known = digits_value(&code[..2]).is_some_and(|p| division_name(p * 10_000).is_some());
+    let province_known = digits_value(&code[..2]).is_some_and(|p| division_known(p * 10_000));
     let date = (digits_value(&code[6..8]), digits_value(&code[8..10]), digits_value(&code[10..12]));
     let date_real = matches!(date, (Some(y), Some(m), Some(d)) if is_real_date(1900 + y, m, d));
     province_known && date_real

@@ -6,6 +6,16 @@ use std::sync::OnceLock;
 static CODE_DELTAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/division-code-deltas.bin"));
 static NAME_LENGTHS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/division-name-lengths.bin"));
 static NAMES: &str = include_str!(concat!(env!("OUT_DIR"), "/division-names.txt"));
+/// The province-level divisions alone, `14\t山西省` per line.
+static PROVINCES: &str = include_str!(concat!(env!("OUT_DIR"), "/division-provinces.txt"));
+
+/// (two-digit prefix, name) of every province-level division.
+fn provinces() -> impl Iterator<Item = (u32, &'static str)> {
+    PROVINCES.lines().filter_map(|line| {
+        let (prefix, name) = line.split_once('\t')?;
+        Some((prefix.parse().ok()?, name))
+    })
+}
 
 /// The sorted index: (code, start of its name in `NAMES`).
 fn index() -> &'static [(u32, u32)] {
@@ -34,6 +44,7 @@ fn name_at(position: usize) -> &'static str {
 }
 
 /// Every division in code order.
+#[cfg(test)]
 fn divisions() -> impl Iterator<Item = (u32, &'static str)> {
     index().iter().enumerate().map(|(position, &(code, _))| (code, name_at(position)))
 }
@@ -55,9 +66,15 @@ pub fn division_name(code: u32) -> Option<&'static str> {
     index().binary_search_by_key(&code, |row| row.0).ok().map(name_at)
 }
 
+/// Whether the 2021 table has a 6-digit division code (without reading its name, so that code checks
+/// alone do not keep the names in a build).
+pub fn division_known(code: u32) -> bool {
+    code == NATIONAL_LEVEL || index().binary_search_by_key(&code, |row| row.0).is_ok()
+}
+
 /// Whether the two leading digits name a province-level division (11 北京 … 82 澳门).
 pub fn is_province_prefix(prefix: u32) -> bool {
-    division_name(prefix * 10_000).is_some()
+    provinces().any(|(known, _)| known == prefix)
 }
 
 /// A province a form is for; codes registered elsewhere get a warning, never a rejection.
@@ -82,9 +99,9 @@ impl Province {
                 _ => return Err(unknown()),
             }
         } else {
-            divisions()
-                .find(|(code, name)| code % 10_000 == 0 && !text.is_empty() && name.starts_with(text))
-                .map(|(code, _)| code / 10_000)
+            provinces()
+                .find(|(_, name)| !text.is_empty() && name.starts_with(text))
+                .map(|(prefix, _)| prefix)
                 .ok_or_else(unknown)?
         };
         if is_province_prefix(prefix) {
@@ -100,7 +117,7 @@ impl Province {
     }
 
     pub fn name(self) -> &'static str {
-        division_name(self.code()).unwrap_or("")
+        provinces().find(|(prefix, _)| *prefix == self.prefix).map_or("", |(_, name)| name)
     }
 
     /// Whether a region code lies inside this province (national-level codes lie in none).

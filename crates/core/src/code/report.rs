@@ -3,7 +3,7 @@
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::checks::{ResidentIdParts, UsccOutcome, UsccParts};
-use super::division::{division_name, Province, NATIONAL_LEVEL};
+use super::division::{division_known, division_name, Province, NATIONAL_LEVEL};
 use super::issue::{Issue, IssueCode};
 use super::normalize::normalize;
 use super::suggest::{suggest, Suggestion};
@@ -18,6 +18,23 @@ pub struct ValidateOptions {
     pub province: Option<Province>,
 }
 
+/// The name of a code's region (GB/T 2260, 2021), looked up when read or serialised: a build that only
+/// checks codes (a form, a verifier) then leaves the table of names out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionName(u32);
+
+impl RegionName {
+    pub fn get(self) -> Option<&'static str> {
+        division_name(self.0)
+    }
+}
+
+impl Serialize for RegionName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(serializer)
+    }
+}
+
 /// The parsed parts of a code, for display.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(untagged)]
@@ -30,7 +47,7 @@ pub enum Parts {
         org_type_name_zh: &'static str,
         org_type_name_en: &'static str,
         region: String,
-        region_name: Option<&'static str>,
+        region_name: RegionName,
         /// Printed as `XXXXXXXX-X`.
         org_code: String,
         check: char,
@@ -40,11 +57,11 @@ pub enum Parts {
     },
     RegNo15 {
         region: String,
-        region_name: Option<&'static str>,
+        region_name: RegionName,
     },
     ResidentId {
         region: String,
-        region_name: Option<&'static str>,
+        region_name: RegionName,
         birth_date: String,
         sex: &'static str,
     },
@@ -85,7 +102,7 @@ fn uscc_parts(parts: &UsccParts) -> Parts {
         org_type_name_zh: parts.org_type.name_zh,
         org_type_name_en: parts.org_type.name_en,
         region: format!("{:06}", parts.region),
-        region_name: division_name(parts.region),
+        region_name: RegionName(parts.region),
         org_code: format_org_code(&parts.org_code),
         check: char::from(parts.check),
     }
@@ -95,7 +112,7 @@ fn resident_id_parts(parts: &ResidentIdParts) -> Parts {
     let (year, month, day) = parts.birth_date;
     Parts::ResidentId {
         region: format!("{:06}", parts.region),
-        region_name: division_name(parts.region),
+        region_name: RegionName(parts.region),
         birth_date: format!("{year:04}-{month:02}-{day:02}"),
         sex: if parts.male { "male" } else { "female" },
     }
@@ -103,7 +120,7 @@ fn resident_id_parts(parts: &ResidentIdParts) -> Parts {
 
 /// Warnings about where a code was registered: unknown region, or outside the form's province.
 fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Issue>) {
-    if division_name(region).is_none() {
+    if !division_known(region) {
         warnings.push(Issue::at(IssueCode::UnknownRegion { region }, 3));
     }
     if let Some(province) = options.province {
@@ -154,7 +171,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
                 Ok(()) => {
                     let region = text[..6].parse().unwrap_or(0);
                     region_warnings(region, options, &mut warnings);
-                    parts = Some(Parts::RegNo15 { region: text[..6].to_owned(), region_name: division_name(region) });
+                    parts = Some(Parts::RegNo15 { region: text[..6].to_owned(), region_name: RegionName(region) });
                     let digits: Option<&[u8; 15]> = text.as_bytes().try_into().ok();
                     if digits.is_some_and(checks::looks_like_first_generation_id) {
                         warnings.push(Issue::whole(IssueCode::MaybeFirstGenerationId));
@@ -165,7 +182,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         }
         Classified::ResidentId(result) => match result {
             Ok(found) => {
-                if division_name(found.region).is_none() {
+                if !division_known(found.region) {
                     warnings.push(Issue::at(IssueCode::UnknownRegion { region: found.region }, 1));
                 }
                 parts = Some(resident_id_parts(&found));

@@ -27,7 +27,7 @@ fn valid_code_with_parts() {
         Some(Parts::Uscc { authority, org_type, ref region, region_name, ref org_code, .. }) => {
             assert_eq!((authority, org_type), ('9', '1'));
             assert_eq!(region, "350100");
-            assert_eq!(region_name, Some("福州市"));
+            assert_eq!(region_name.get(), Some("福州市"));
             assert_eq!(org_code, "M000100Y-4");
         }
         ref other => panic!("parts {other:?}"),

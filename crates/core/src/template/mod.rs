@@ -186,6 +186,39 @@ impl Template {
     }
 }
 
+/// A text of the compiled-in index (see [`IndexEntry`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaticText {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl StaticText {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// What lists and filters show of a template: one entry per id, from its newest version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub id: &'static str,
+    pub kind: TemplateKind,
+    pub title: StaticText,
+    pub departments: &'static [StaticText],
+}
+
+include!(concat!(env!("OUT_DIR"), "/template-index.rs"));
+
+/// Every template id in the catalogue's order, compiled in as Rust statics by build.rs: a page that only
+/// lists or filters commitments leaves the templates themselves (and the code reading them) out of its build.
+pub fn index() -> &'static [IndexEntry] {
+    INDEX
+}
+
 /// Errors finding a template.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {

@@ -142,3 +142,23 @@ fn every_revision_is_listed_with_its_source() {
         }
     }
 }
+
+#[test]
+fn the_compiled_index_is_the_catalogue_by_id_newest_version_first_seen_order() {
+    let mut ids: Vec<&str> = Vec::new();
+    for template in all() {
+        if !ids.contains(&template.id.as_str()) {
+            ids.push(&template.id);
+        }
+    }
+    let index = index();
+    assert_eq!(index.iter().map(|entry| entry.id).collect::<Vec<_>>(), ids);
+    for entry in index {
+        let newest = get(entry.id, None).unwrap();
+        assert_eq!(entry.kind, newest.kind, "{}", entry.id);
+        assert_eq!((entry.title.zh, entry.title.en), (newest.title.zh.as_str(), newest.title.en.as_str()));
+        let departments: Vec<(&str, &str)> = entry.departments.iter().map(|d| (d.zh, d.en)).collect();
+        let expected: Vec<(&str, &str)> = newest.departments.iter().map(|d| (d.zh.as_str(), d.en.as_str())).collect();
+        assert_eq!(departments, expected, "{}", entry.id);
+    }
+}
