@@ -157,6 +157,19 @@ test("key derivation runs in a worker: the page keeps painting while a key is ma
   await context.close();
 });
 
+test("where the KDF worker cannot run, making a key says so and makes none (never derived on the page)", async () => {
+  const { page, context } = await openContext(browser, "#/keys");
+  await page.route("**/kdf-worker.js", (route) => route.abort());
+  await page.locator("#keys-title").waitFor();
+  await page.getByLabel("口令（至少 8 个字符）").fill(PASSPHRASE);
+  await page.getByLabel("再次输入口令").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "此浏览器无法在后台派生密钥" }).waitFor({ timeout: 30_000 });
+  assert.doesNotMatch(await page.locator("#key-notice").textContent(), /this browser/, "one language at a time");
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("xinnuo.keys") ?? "[]").length), 0, "no key stored");
+  await context.close();
+});
+
 test("names and texts from the database show as text, never as markup, in the app and in the status widget", async () => {
   const { readFile: read, writeFile: write, mkdtemp: temp } = await import("node:fs/promises");
   const { join } = await import("node:path");
