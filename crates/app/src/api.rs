@@ -129,47 +129,7 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(Request::get(&url(path)).send().await.map_err(|_| ApiError::Network)?).await
 }
 
-/// A stored commitment as the server publishes it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct StoredCommitment {
-    pub submission_id: String,
-    pub sequence: u64,
-    pub received_at: String,
-    pub status_label_zh: String,
-    pub status_label_en: String,
-    pub envelope: Value,
-    pub receipt: Value,
-    /// Masks of the personal values (the envelope holds them only as digests).
-    #[serde(default)]
-    pub masked: Value,
-    /// Where it stands, moved on by the department's signed decisions.
-    #[serde(default)]
-    pub state: Option<xinnuo_core::decision::CommitmentState>,
-    #[serde(default)]
-    pub decisions: Vec<PublishedDecision>,
-    /// The department's deadline for its next step, under the rule in force.
-    #[serde(default)]
-    pub deadline: Option<Deadline>,
-    #[serde(default)]
-    pub department_name: String,
-}
-
-/// A department's decision as published.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PublishedDecision {
-    pub action: xinnuo_core::decision::Action,
-    pub reason: String,
-    pub received_at: String,
-}
-
-impl StoredCommitment {
-    /// The published copy as a signed-file bundle: JWS, receipt and the masks to show.
-    pub fn bundle_text(&self) -> String {
-        serde_json::json!({ "commitment": self.envelope, "receipt": self.receipt, "masked": self.masked }).to_string()
-    }
-}
-
-pub async fn get_commitment(id: &str) -> Result<StoredCommitment, ApiError> {
+pub async fn get_commitment(id: &str) -> Result<CommitmentDetail, ApiError> {
     let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     get_json(&format!("api/v1/commitments/{id}")).await
 }
@@ -185,24 +145,6 @@ pub struct Enrolment {
 
 pub async fn enrol_key(jws: &str) -> Result<Enrolment, ApiError> {
     post_json("api/v1/keys", jws).await
-}
-
-/// The answer to a subject search.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SubjectList {
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
-    pub subjects: Vec<SubjectListItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SubjectListItem {
-    pub credit_code: String,
-    pub name: String,
-    pub demo: bool,
-    pub situation: Option<String>,
-    pub tier: Option<xinnuo_core::tier::Tier>,
 }
 
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
@@ -245,30 +187,6 @@ pub struct PublicObjection {
     pub deadline: Option<Deadline>,
 }
 
-/// One commitment in the 信用承诺 column (no personal values).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Publication {
-    pub submission_id: String,
-    pub subject_name: String,
-    pub credit_code: String,
-    pub template_id: String,
-    pub title_zh: String,
-    pub title_en: String,
-    pub state: xinnuo_core::decision::CommitmentState,
-    pub received_at: String,
-    #[serde(default)]
-    pub department_name: String,
-    pub signer_fingerprint: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Publications {
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
-    pub publications: Vec<Publication>,
-}
-
 /// What the column is filtered by (empty: no filter).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicationQuery {
@@ -280,11 +198,11 @@ pub struct PublicationQuery {
 }
 
 /// The 信用承诺 column: from the server, or from a static site's `publications.json`, filtered here.
-pub async fn publications(query: &PublicationQuery) -> Result<Publications, ApiError> {
+pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, ApiError> {
     const PER_PAGE: u32 = 20;
     let page = query.page.max(1);
     if let DataSource::Static(base) = data_source() {
-        let mut all: Publications = get_json(&format!("{base}publications.json")).await?;
+        let mut all: PublicationList = get_json(&format!("{base}publications.json")).await?;
         let needle = xinnuo_core::search::normalize_query(&query.q);
         all.publications.retain(|p| {
             (query.department.is_empty() || p.department_name == query.department)
@@ -295,7 +213,7 @@ pub async fn publications(query: &PublicationQuery) -> Result<Publications, ApiE
         let total = all.publications.len() as u64;
         let publications =
             all.publications.into_iter().skip(((page - 1) * PER_PAGE) as usize).take(PER_PAGE as usize).collect();
-        return Ok(Publications { total, page, per_page: PER_PAGE, publications });
+        return Ok(PublicationList { total, page, per_page: PER_PAGE, publications, generated_on: None });
     }
     let encode = |text: &str| String::from(js_sys::encode_uri_component(text.trim()));
     get_json(&format!(
@@ -446,40 +364,7 @@ pub async fn officer_sign_in(jws: &str) -> Result<OfficerSession, ApiError> {
     post_json("api/v1/officer-sessions", jws).await
 }
 
-/// A decision as an inbox shows it: the officer's signed document and the server's receipt, both checked
-/// here before they are shown as verified.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptDecision {
-    pub decision_id: String,
-    pub action: xinnuo_core::decision::Action,
-    pub reason: String,
-    pub received_at: String,
-    pub officer_kid: String,
-    pub department: String,
-    pub envelope: Value,
-    pub receipt: Value,
-}
-
-/// A decision as its printed copy shows it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DecisionDocument {
-    pub decision_id: String,
-    pub sequence: u64,
-    pub target: String,
-    pub action: xinnuo_core::decision::Action,
-    pub state_label_zh: String,
-    pub state_label_en: String,
-    pub officer_kid: String,
-    pub officer_fingerprint: String,
-    pub department: String,
-    pub reason: String,
-    pub decided_at: String,
-    pub received_at: String,
-    pub envelope: Value,
-    pub receipt: Value,
-}
-
-pub async fn get_decision(id: &str) -> Result<DecisionDocument, ApiError> {
+pub async fn get_decision(id: &str) -> Result<PublishedDecision, ApiError> {
     let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     get_json(&format!("api/v1/decisions/{id}")).await
 }
@@ -498,7 +383,7 @@ pub struct DeptItem {
     #[serde(default)]
     pub deadline: Option<Deadline>,
     #[serde(default)]
-    pub decisions: Vec<DeptDecision>,
+    pub decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -519,7 +404,7 @@ pub struct DeptRepairItem {
     pub received_at: String,
     pub signed_file: Value,
     pub deadline: Option<Deadline>,
-    pub decisions: Vec<DeptDecision>,
+    pub decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -540,7 +425,7 @@ pub struct DeptObjectionItem {
     pub envelope: Value,
     pub record: Option<xinnuo_core::status::Record>,
     pub deadline: Option<Deadline>,
-    pub decisions: Vec<DeptDecision>,
+    pub decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -559,7 +444,7 @@ pub struct DeptEnrolmentItem {
     pub request_id: Option<String>,
     pub fingerprint: String,
     pub registry_name: Option<String>,
-    pub decisions: Vec<DeptDecision>,
+    pub decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -568,6 +453,10 @@ pub struct DeptEnrolmentInbox {
 }
 
 pub use xinnuo_core::deadline::Deadline;
+/// The answers the server, the app and `export-static` share (defined once, in the core).
+pub use xinnuo_core::wire::{
+    CommitmentDetail, PublicationList, PublishedCommitment, PublishedDecision, SubjectList, SubjectListItem,
+};
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),
 /// by state (all when empty) and search, for a signed-in officer.

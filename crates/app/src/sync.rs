@@ -3,7 +3,6 @@
 //! claimed for sending in one IndexedDB transaction, so open tabs never send the same item twice; a retry
 //! after a lost answer is harmless anyway (same submission id → same receipt).
 
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,12 +42,6 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// Of the server's answer only the signed receipt counts; its other members merely repeat it unsigned.
-#[derive(Deserialize)]
-struct Receipted {
-    receipt: Value,
-}
-
 const SEND_TIMEOUT_MS: i32 = 15_000;
 
 /// Sends one item and reads the answer; a receipt counts only if it verifies for this submission.
@@ -74,7 +67,8 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
-        let Ok(body) = serde_json::from_str::<Receipted>(&text) else {
+        // Of the answer only the signed receipt counts; its other members merely repeat it unsigned.
+        let Ok(body) = serde_json::from_str::<xinnuo_core::wire::ReceiptAnswer>(&text) else {
             return Answer::Transient(format!("服务器回答无法读取 / unreadable answer (HTTP {status})"));
         };
         let Ok(verified) = receipt::verify_for(&body.receipt.to_string(), &item.submission_id, trusted) else {

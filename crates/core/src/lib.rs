@@ -20,3 +20,4 @@ pub mod status;
 pub mod template;
 pub mod text;
 pub mod tier;
+pub mod wire;

@@ -28,6 +28,19 @@ pub struct SubjectRow {
     pub situation: Option<String>,
 }
 
+/// A subject as a list shows it (the API's search, a static site's index), with its summary tier on `on`.
+pub fn list_item(db: &Db, row: SubjectRow, on: Date) -> xinnuo_core::wire::SubjectListItem {
+    let summary = db.subject(&row.credit_code).ok().flatten().map(|s| xinnuo_core::tier::summarize(&s.profile, on));
+    xinnuo_core::wire::SubjectListItem {
+        tier: summary.as_ref().map(|s| s.tier),
+        tier_name: summary.map(|s| s.name),
+        credit_code: row.credit_code,
+        name: row.name,
+        demo: row.demo,
+        situation: row.situation,
+    }
+}
+
 fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbError> {
     serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))
 }
@@ -406,10 +419,10 @@ pub fn export_static(
         write_with_compressed(&path, text.as_bytes())
     };
     let (total, rows) = db.search_subjects("", 0, u32::MAX).map_err(|e| e.to_string())?;
+    let subject_count = rows.len();
     let mut index = Vec::new();
-    for row in &rows {
+    for row in rows {
         let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
-        let summary = xinnuo_core::tier::summarize(&subject.profile, today);
         // Objections as the public sees them (state and reason, never the grounds): "异议处理中" shows here too.
         let objections: Vec<crate::api::subjects::PublicObjection> =
             db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
@@ -417,12 +430,16 @@ pub fn export_static(
             subjects_dir.join(format!("{}.json", row.credit_code)),
             &json!({ "situation": subject.situation, "profile": subject.profile, "objections": objections }),
         )?;
-        index.push(json!({ "credit_code": row.credit_code, "name": row.name, "demo": row.demo, "situation": row.situation, "tier": summary.tier }));
+        index.push(list_item(db, row, today));
     }
-    write(
-        subjects_dir.join("index.json"),
-        &json!({ "total": total, "page": 1, "per_page": total, "generated_on": today, "subjects": index }),
-    )?;
+    let list = xinnuo_core::wire::SubjectList {
+        total,
+        page: 1,
+        per_page: u32::try_from(total).unwrap_or(u32::MAX),
+        subjects: index,
+        generated_on: Some(today),
+    };
+    write(subjects_dir.join("index.json"), &serde_json::to_value(list).map_err(|e| e.to_string())?)?;
     write(
         data.join("templates.json"),
         &serde_json::to_value(xinnuo_core::template::all()).map_err(|e| e.to_string())?,
@@ -434,12 +451,14 @@ pub fn export_static(
     // The 信用承诺 column: every published commitment with its state (no personal values: masks only).
     let (published_total, published) =
         db.publications(&crate::store::PublicationFilter::default(), 0, u32::MAX).map_err(|e| e.to_string())?;
-    let publications: Vec<crate::api::commitments::CommitmentView> = published.into_iter().map(Into::into).collect();
-    write(
-        data.join("publications.json"),
-        &json!({ "total": published_total, "page": 1, "per_page": published_total, "generated_on": today,
-                 "publications": publications }),
-    )?;
+    let list = xinnuo_core::wire::PublicationList {
+        total: published_total,
+        page: 1,
+        per_page: u32::try_from(published_total).unwrap_or(u32::MAX),
+        publications: published.into_iter().map(crate::api::commitments::published).collect(),
+        generated_on: Some(today),
+    };
+    write(data.join("publications.json"), &serde_json::to_value(list).map_err(|e| e.to_string())?)?;
     // Schedules imported after the build, for the static app to add before computing.
     write(
         data.join("holidays.json"),
@@ -452,12 +471,12 @@ pub fn export_static(
         &json!({
             "generator": concat!("xinnuo-server ", env!("CARGO_PKG_VERSION")),
             "generated_on": today,
-            "subjects": rows.len(),
+            "subjects": subject_count,
             "templates": xinnuo_core::template::all().len(),
             "files": ["templates.json", "server-keys.json", "publications.json", "holidays.json", "subjects/index.json", "subjects/{credit_code}.json"],
         }),
     )?;
-    Ok(rows.len())
+    Ok(subject_count)
 }
 
 /// Writes `path` and, beside it, `path.br` and `path.gz`, for hosts that serve precompressed files (the README

@@ -8,7 +8,7 @@ use xinnuo_core::envelope;
 use xinnuo_core::receipt;
 use yew::prelude::*;
 
-use crate::api::{self, DecisionDocument};
+use crate::api::{self, PublishedDecision};
 use crate::browser::app_base;
 use crate::i18n::Lang;
 use crate::pages::print::qr_svg;
@@ -24,7 +24,7 @@ pub struct Props {
 /// trusted server's, for this decision).
 #[derive(Clone, PartialEq)]
 struct Checked {
-    document: DecisionDocument,
+    document: PublishedDecision,
     signed: bool,
     receipted: bool,
 }

@@ -19,7 +19,7 @@ use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
 
 use super::batch_state::csv_field;
-use crate::api::{self, Deadline, DeptDecision, OfficerSession};
+use crate::api::{self, Deadline, OfficerSession, PublishedDecision};
 use crate::browser::{download, now_iso, random};
 use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
@@ -93,7 +93,7 @@ struct ConsoleItem {
     deadline: Option<Deadline>,
     /// The full content: the signed text (with personal values), the record, the grounds.
     detail: String,
-    decisions: Vec<DeptDecision>,
+    decisions: Vec<PublishedDecision>,
     actions: Vec<Action>,
 }
 
@@ -250,7 +250,7 @@ async fn fetch(token: &str, inbox: Inbox, state: &str, q: &str, lang: Lang) -> R
 
 /// A decision in an item's history, with what was checked: the officer's signature on it, and the
 /// server's receipt against the server keys pinned in this browser.
-fn decision_line(decision: &DeptDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
+fn decision_line(decision: &PublishedDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
     let signed = decision::verify(&receipt::jws_text(&decision.envelope))
         .is_ok_and(|(verified, _)| verified.kid == decision.officer_kid);
     let receipted =

@@ -41,7 +41,7 @@ struct Lists {
 }
 
 /// How the department handled each delivered item (its state and the latest decision), by submission id.
-type Handling = std::collections::BTreeMap<String, crate::api::StoredCommitment>;
+type Handling = std::collections::BTreeMap<String, crate::api::CommitmentDetail>;
 
 async fn load_handling() -> Handling {
     let mut handling = Handling::new();
@@ -293,7 +293,7 @@ pub fn OutboxPage(props: &Props) -> Html {
 
 fn outbox_item(
     item: &OutboxItem,
-    handled: Option<&crate::api::StoredCommitment>,
+    handled: Option<&crate::api::CommitmentDetail>,
     lang: Lang,
     reload: Callback<()>,
     refresh_handling: Callback<()>,
@@ -303,10 +303,10 @@ fn outbox_item(
     // Before the department's finding the enterprise may withdraw it, with the key that signed it.
     let withdrawable = !item.repair
         && matches!(
-            handled.and_then(|stored| stored.state),
+            handled.map(|stored| stored.commitment.state),
             Some(CommitmentState::Submitted | CommitmentState::Returned | CommitmentState::InForce)
         );
-    let department_state = handled.and_then(|stored| stored.state);
+    let department_state = handled.map(|stored| stored.commitment.state);
     let returned = department_state == Some(xinnuo_core::decision::CommitmentState::Returned);
     // What the department said last (its reason for a return or a finding), in the page's language.
     let handling = department_state.map(|state| {
@@ -319,10 +319,10 @@ fn outbox_item(
             Some(reason) => format!("{label}{}{reason}", lang.pick("：", ": ")),
             None => label.to_owned(),
         };
-        if let Some(stored) = handled.filter(|s| !s.department_name.is_empty()) {
-            line = format!("{line} · {}", stored.department_name);
+        if let Some(stored) = handled.filter(|s| !s.commitment.department_name.is_empty()) {
+            line = format!("{line} · {}", stored.commitment.department_name);
         }
-        if let Some(deadline) = handled.and_then(|s| s.deadline.as_ref()) {
+        if let Some(deadline) = handled.and_then(|s| s.commitment.deadline.as_ref()) {
             line += &format!(" · {}", deadline.describe(lang == Lang::Zh));
         }
         line

@@ -7,7 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xinnuo_core::template;
 use yew::prelude::*;
 
-use crate::api::{self, PublicationQuery, Publications};
+use crate::api::{self, PublicationList, PublicationQuery};
 use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 use crate::route::Route;
@@ -52,7 +52,7 @@ pub fn PublicationsPage(props: &Props) -> Html {
         ..Default::default()
     });
     let typed = use_state(String::new);
-    let loaded = use_state(|| None::<Result<Publications, String>>);
+    let loaded = use_state(|| None::<Result<PublicationList, String>>);
     {
         let loaded = loaded.clone();
         use_effect_with((*query).clone(), move |query| {

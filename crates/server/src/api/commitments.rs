@@ -11,6 +11,7 @@ use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::envelope::{self, EnvelopeError};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template::{self, TemplateError};
+use xinnuo_core::wire::{CommitmentDetail, PublicationList, PublishedCommitment, ReceiptAnswer};
 
 use super::body::read_jws_text;
 use crate::problem::Problem;
@@ -64,45 +65,32 @@ pub(crate) fn commitment_problem(error: &CommitmentError) -> Problem {
     }
 }
 
-#[derive(Serialize)]
-pub struct ReceiptResponse {
-    submission_id: String,
+/// What a submitter is answered, from the stored receipt.
+pub fn receipt_answer(stored: &StoredReceipt) -> Result<ReceiptAnswer, Problem> {
+    let receipt = serde_json::from_str(&stored.receipt).map_err(Problem::internal)?;
+    Ok(answer(&stored.submission_id, stored.sequence, &stored.received_at, stored.key_status, receipt))
+}
+
+/// What a submitter is answered, from the stored row (a repeated submission).
+pub fn receipt_answer_of(row: &CommitmentRow) -> ReceiptAnswer {
+    answer(&row.submission_id, row.sequence, &row.received_at, row.key_status, row.receipt.clone())
+}
+
+fn answer(
+    submission_id: &str,
     sequence: u64,
-    received_at: String,
+    received_at: &str,
     key_status: KeyStatus,
-    key_status_label_zh: &'static str,
-    key_status_label_en: &'static str,
-    /// The server's countersignature (a JWS; verify it against `GET /api/v1/server-keys`).
     receipt: Value,
-}
-
-impl TryFrom<&StoredReceipt> for ReceiptResponse {
-    type Error = Problem;
-
-    fn try_from(stored: &StoredReceipt) -> Result<Self, Problem> {
-        Ok(Self {
-            submission_id: stored.submission_id.clone(),
-            sequence: stored.sequence,
-            received_at: stored.received_at.clone(),
-            key_status: stored.key_status,
-            key_status_label_zh: stored.key_status.label_zh(),
-            key_status_label_en: stored.key_status.label_en(),
-            receipt: serde_json::from_str(&stored.receipt).map_err(Problem::internal)?,
-        })
-    }
-}
-
-impl From<&CommitmentRow> for ReceiptResponse {
-    fn from(row: &CommitmentRow) -> Self {
-        Self {
-            submission_id: row.submission_id.clone(),
-            sequence: row.sequence,
-            received_at: row.received_at.clone(),
-            key_status: row.key_status,
-            key_status_label_zh: row.key_status.label_zh(),
-            key_status_label_en: row.key_status.label_en(),
-            receipt: row.receipt.clone(),
-        }
+) -> ReceiptAnswer {
+    ReceiptAnswer {
+        submission_id: submission_id.to_owned(),
+        sequence,
+        received_at: received_at.to_owned(),
+        key_status,
+        key_status_label_zh: key_status.label_zh().to_owned(),
+        key_status_label_en: key_status.label_en().to_owned(),
+        receipt,
     }
 }
 
@@ -189,7 +177,7 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<ReceiptResponse>), Problem> {
+) -> Result<(StatusCode, Json<ReceiptAnswer>), Problem> {
     let text = read_jws_text(&headers, body, MAX_ENVELOPE_BYTES).await?;
     let now = now_millis();
     // A typical submission (a few KB) verifies in ≈ 100 µs: on the request's own thread, which saves the hand-off
@@ -202,61 +190,54 @@ pub async fn submit(
     };
     let stored = state.committer.store(new).await?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(ReceiptResponse::try_from(&stored)?)))
+    Ok((status, Json(receipt_answer(&stored)?)))
 }
 
 /// A stored commitment as published: the signed envelope and receipt, plus labels for people.
-#[derive(Serialize)]
-pub struct CommitmentView {
-    #[serde(flatten)]
-    row: CommitmentRow,
-    title_zh: String,
-    title_en: String,
-    signer_fingerprint: String,
-    key_status_label_zh: &'static str,
-    key_status_label_en: &'static str,
-    status_label_zh: &'static str,
-    status_label_en: &'static str,
-    /// The department it is made to: as signed, else the template's first (older signatures).
-    department_name: String,
-    /// The department's deadline for its next step (受理 while submitted, 核查 while in force).
-    deadline: Option<xinnuo_core::deadline::Deadline>,
-}
-
-impl From<CommitmentRow> for CommitmentView {
-    fn from(mut row: CommitmentRow) -> Self {
-        if !row.publishable {
-            // Signed before personal values were digests: its signed payload would publish them.
-            row.envelope = Value::Null;
-        }
-        let template = template::get(&row.template_id, Some(&row.template_version)).ok();
-        let titles = template
-            .map(|t| (t.title.zh.clone(), t.title.en.clone()))
-            .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
-        let (status_label_zh, status_label_en) = (row.state.label_zh(), row.state.label_en());
-        let department_name = row
-            .department
-            .clone()
-            .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.clone()))
-            .unwrap_or_default();
-        let step = match row.state {
-            CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
-            CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
-            _ => None,
-        };
-        let deadline = step.and_then(|step| crate::deadline_of(step, &row.received_at));
-        Self {
-            department_name,
-            deadline,
-            title_zh: titles.0,
-            title_en: titles.1,
-            signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
-            key_status_label_zh: row.key_status.label_zh(),
-            key_status_label_en: row.key_status.label_en(),
-            status_label_zh,
-            status_label_en,
-            row,
-        }
+pub fn published(mut row: CommitmentRow) -> PublishedCommitment {
+    if !row.publishable {
+        // Signed before personal values were digests: its signed payload would publish them.
+        row.envelope = Value::Null;
+    }
+    let template = template::get(&row.template_id, Some(&row.template_version)).ok();
+    let (title_zh, title_en) = template
+        .map(|t| (t.title.zh.clone(), t.title.en.clone()))
+        .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
+    let department_name = row
+        .department
+        .clone()
+        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.clone()))
+        .unwrap_or_default();
+    let step = match row.state {
+        CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
+        CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
+        _ => None,
+    };
+    PublishedCommitment {
+        deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
+        department_name,
+        title_zh,
+        title_en,
+        signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
+        key_status_label_zh: row.key_status.label_zh().to_owned(),
+        key_status_label_en: row.key_status.label_en().to_owned(),
+        status_label_zh: row.state.label_zh().to_owned(),
+        status_label_en: row.state.label_en().to_owned(),
+        sequence: row.sequence,
+        submission_id: row.submission_id,
+        credit_code: row.credit_code,
+        template_id: row.template_id,
+        template_version: row.template_version,
+        signer_kid: row.signer_kid,
+        signed_at: row.signed_at,
+        received_at: row.received_at,
+        key_status: row.key_status,
+        state: row.state,
+        envelope: row.envelope,
+        receipt: row.receipt,
+        masked: row.masked,
+        subject_name: row.subject_name,
+        department: row.department,
     }
 }
 
@@ -284,15 +265,6 @@ fn not_found(id: &str) -> Problem {
     )
 }
 
-/// One commitment as published, with the decisions made on it.
-#[derive(Serialize)]
-pub struct CommitmentDetail {
-    #[serde(flatten)]
-    view: CommitmentView,
-    /// Every officer's decision on it, in order: signed documents, public, without personal data.
-    decisions: Vec<super::decisions::DecisionView>,
-}
-
 /// `GET /api/v1/commitments/{id}`: the published form (JWS with digests, masks), never personal values.
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentDetail>, Problem> {
     let id = submission_id_from(&id)?;
@@ -305,13 +277,14 @@ pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> R
     })
     .await?;
     let (row, decisions) = found.ok_or_else(|| not_found(&id))?;
-    Ok(Json(CommitmentDetail { view: row.into(), decisions: decisions.into_iter().map(Into::into).collect() }))
+    let decisions = decisions.into_iter().map(super::decisions::published).collect();
+    Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
 }
 
 #[derive(Serialize)]
 pub struct SubjectCommitments {
     credit_code: String,
-    commitments: Vec<CommitmentView>,
+    commitments: Vec<PublishedCommitment>,
 }
 
 /// Most commitments listed for one subject.
@@ -341,7 +314,7 @@ pub async fn of_subject(
         db.commitments_of_subject(&lookup, SUBJECT_LIST_LIMIT).map_err(|e| Problem::internal(e.to_string()))
     })
     .await?;
-    Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(Into::into).collect() }))
+    Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(published).collect() }))
 }
 
 /// What the operator sees of a commitment: the signed file with its disclosures, as the enterprise signed it.
@@ -395,20 +368,12 @@ pub struct PublicationQuery {
     per_page: Option<u32>,
 }
 
-#[derive(Serialize)]
-pub struct Publications {
-    total: u64,
-    page: u32,
-    per_page: u32,
-    publications: Vec<CommitmentView>,
-}
-
 /// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
 /// commitments (no personal values), newest first, with their state.
 pub async fn publications(
     State(state): State<AppState>,
     query: Result<axum::extract::Query<PublicationQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Publications>, Problem> {
+) -> Result<Json<PublicationList>, Problem> {
     let axum::extract::Query(query) = query.map_err(|e| {
         Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
     })?;
@@ -438,5 +403,11 @@ pub async fn publications(
     };
     let db = state.db.clone();
     let (total, rows) = blocking(move || db.publications(&filter, offset, per_page).map_err(Problem::internal)).await?;
-    Ok(Json(Publications { total, page, per_page, publications: rows.into_iter().map(Into::into).collect() }))
+    Ok(Json(PublicationList {
+        total,
+        page,
+        per_page,
+        publications: rows.into_iter().map(published).collect(),
+        generated_on: None,
+    }))
 }

@@ -6,13 +6,13 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Serialize;
 use xinnuo_core::commitment;
 use xinnuo_core::decision::{
     self, CommitmentState, DecisionError, DecisionReceipt, ObjectionState, RepairState, TargetKind,
     DECISION_RECEIPT_TYPE,
 };
 use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::wire::PublishedDecision;
 use xinnuo_core::{envelope, template};
 
 use super::body::read_jws_text;
@@ -47,27 +47,25 @@ fn forbidden(slug: &'static str, zh: String, en: String) -> Problem {
 }
 
 /// A decision as published, with labels for people.
-#[derive(Serialize)]
-pub struct DecisionView {
-    #[serde(flatten)]
-    row: DecisionRow,
-    action_label_zh: &'static str,
-    action_label_en: &'static str,
-    state_label_zh: &'static str,
-    state_label_en: &'static str,
-    officer_fingerprint: String,
-}
-
-impl From<DecisionRow> for DecisionView {
-    fn from(row: DecisionRow) -> Self {
-        Self {
-            action_label_zh: row.action.label_zh(),
-            action_label_en: row.action.label_en(),
-            state_label_zh: row.state.label_zh(),
-            state_label_en: row.state.label_en(),
-            officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
-            row,
-        }
+pub fn published(row: DecisionRow) -> PublishedDecision {
+    PublishedDecision {
+        action_label_zh: row.action.label_zh().to_owned(),
+        action_label_en: row.action.label_en().to_owned(),
+        state_label_zh: row.state.label_zh().to_owned(),
+        state_label_en: row.state.label_en().to_owned(),
+        officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
+        decision_id: row.decision_id,
+        sequence: row.sequence,
+        target: row.target,
+        action: row.action,
+        state: row.state,
+        officer_kid: row.officer_kid,
+        department: row.department,
+        reason: row.reason,
+        decided_at: row.decided_at,
+        received_at: row.received_at,
+        envelope: row.envelope,
+        receipt: row.receipt,
     }
 }
 
@@ -149,7 +147,7 @@ pub async fn decide(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<DecisionView>), Problem> {
+) -> Result<(StatusCode, Json<PublishedDecision>), Problem> {
     let text = read_jws_text(&headers, body, MAX_DECISION_BYTES).await?;
     let now = now_millis();
     let db = state.db.clone();
@@ -299,7 +297,7 @@ pub async fn decide(
         db.decide(new, check, record_for, receipt_for).map_err(Problem::internal)?
     })
     .await?;
-    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(published(row))))
 }
 
 /// `GET /api/v1/decisions/{id}`: one decision as published (the signed document and the server's receipt),
@@ -307,7 +305,7 @@ pub async fn decide(
 pub async fn get_one(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
-) -> Result<Json<DecisionView>, Problem> {
+) -> Result<Json<PublishedDecision>, Problem> {
     let id = super::commitments::submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
@@ -322,5 +320,5 @@ pub async fn get_one(
             format!("No decision with id {id}."),
         )
     })?;
-    Ok(Json(row.into()))
+    Ok(Json(published(row)))
 }

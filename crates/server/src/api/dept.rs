@@ -13,14 +13,14 @@ use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
 
-use super::commitments::{department_filter, CommitmentView};
-use super::decisions::DecisionView;
+use super::commitments::{department_filter, published};
 use super::sessions::officer_of;
 use crate::db::Db;
 use crate::officers::{ObjectionRow, RepairInboxRow};
 use crate::problem::Problem;
 use crate::store::{EnrolmentRow, PublicationFilter};
 use crate::{blocking, deadline_of, AppState};
+use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
 
 #[derive(Deserialize)]
 pub struct InboxQuery {
@@ -60,17 +60,17 @@ fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Valu
     Ok(signed_file)
 }
 
-fn history(db: &Db, target: &str) -> Result<Vec<DecisionView>, Problem> {
-    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(Into::into).collect())
+fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
+    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(super::decisions::published).collect())
 }
 
 #[derive(Serialize)]
 pub struct CommitmentItem {
     #[serde(flatten)]
-    view: CommitmentView,
+    view: PublishedCommitment,
     /// The signed file with its disclosures: the personal values, for the department.
     signed_file: Value,
-    decisions: Vec<DecisionView>,
+    decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Serialize)]
@@ -110,7 +110,7 @@ pub async fn commitments(
         for row in rows {
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
             let decisions = history(&db, &row.submission_id)?;
-            items.push(CommitmentItem { view: row.into(), signed_file, decisions });
+            items.push(CommitmentItem { view: published(row), signed_file, decisions });
         }
         Ok((total, items))
     })
@@ -127,7 +127,7 @@ pub struct RepairItem {
     /// The signed 信用修复承诺书, with its disclosures.
     signed_file: Value,
     deadline: Option<Deadline>,
-    decisions: Vec<DecisionView>,
+    decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Serialize)]
@@ -185,7 +185,7 @@ pub struct ObjectionItem {
     /// The record objected to, as it stands.
     record: Option<Value>,
     deadline: Option<Deadline>,
-    decisions: Vec<DecisionView>,
+    decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Serialize)]
@@ -243,7 +243,7 @@ pub struct EnrolmentItem {
     fingerprint: String,
     /// The name the registry has for the code, to compare with the name the enrolment claims.
     registry_name: Option<String>,
-    decisions: Vec<DecisionView>,
+    decisions: Vec<PublishedDecision>,
 }
 
 #[derive(Serialize)]

@@ -13,10 +13,11 @@ use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::repair::{self, Evaluation};
 use xinnuo_core::status::Profile;
 use xinnuo_core::template::Text;
-use xinnuo_core::tier::{self, Summary, Tier};
+use xinnuo_core::tier::{self, Summary};
+use xinnuo_core::wire::SubjectList;
 
 use super::body::read_jws_text;
-use super::commitments::{store_submission, verify_submission, ReceiptResponse, MAX_ENVELOPE_BYTES};
+use super::commitments::{receipt_answer_of, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
 use crate::problem::Problem;
 use crate::{blocking, now, now_millis, AppState};
 
@@ -49,24 +50,6 @@ pub struct SearchQuery {
     per_page: Option<u32>,
 }
 
-#[derive(Serialize)]
-pub struct SubjectListItem {
-    credit_code: String,
-    name: String,
-    demo: bool,
-    situation: Option<String>,
-    tier: Option<Tier>,
-    tier_name: Option<Text>,
-}
-
-#[derive(Serialize)]
-pub struct SubjectList {
-    total: u64,
-    page: u32,
-    per_page: u32,
-    subjects: Vec<SubjectListItem>,
-}
-
 /// `GET /api/v1/subjects?q=&page=1&per_page=20`.
 pub async fn search(
     State(state): State<AppState>,
@@ -84,19 +67,8 @@ pub async fn search(
     let on = today();
     let list = blocking(move || {
         let (total, rows) = db.search_subjects(&q, offset, per_page).map_err(|e| Problem::internal(e.to_string()))?;
-        let mut subjects = Vec::with_capacity(rows.len());
-        for row in rows {
-            let summary = db.subject(&row.credit_code).ok().flatten().map(|s| tier::summarize(&s.profile, on));
-            subjects.push(SubjectListItem {
-                tier: summary.as_ref().map(|s| s.tier),
-                tier_name: summary.map(|s| s.name),
-                credit_code: row.credit_code,
-                name: row.name,
-                demo: row.demo,
-                situation: row.situation,
-            });
-        }
-        Ok(SubjectList { total, page, per_page, subjects })
+        let subjects = rows.into_iter().map(|row| crate::subjects::list_item(&db, row, on)).collect();
+        Ok(SubjectList { total, page, per_page, subjects, generated_on: None })
     })
     .await?;
     Ok(Json(list))
@@ -225,7 +197,7 @@ pub async fn profile(
 #[derive(Serialize)]
 pub struct RepairReceipt {
     #[serde(flatten)]
-    receipt: ReceiptResponse,
+    receipt: xinnuo_core::wire::ReceiptAnswer,
     record_id: String,
     channel: Option<Text>,
 }
@@ -261,7 +233,7 @@ pub async fn apply_for_repair(
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((
         status,
-        Json(RepairReceipt { receipt: ReceiptResponse::from(&row), record_id, channel: channel.map(|c| c.label()) }),
+        Json(RepairReceipt { receipt: receipt_answer_of(&row), record_id, channel: channel.map(|c| c.label()) }),
     ))
 }
 

@@ -1,0 +1,181 @@
+//! Answers that more than one side reads or writes, defined once as serde types: the server sends them, the
+//! app reads them (from the API or from the files of a static site), and `export-static` writes the same
+//! shapes. The signed documents inside (`envelope`, `receipt`) stay JSON values: they are verified as signed,
+//! never re-serialised.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::calendar::Date;
+use crate::deadline::Deadline;
+use crate::decision::{Action, CommitmentState, Outcome};
+use crate::receipt::KeyStatus;
+use crate::template::Text;
+use crate::tier::Tier;
+
+/// A page of subjects: `GET /api/v1/subjects`, and a static site's `data/subjects/index.json` (all of them,
+/// with the day it was generated).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectList {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub subjects: Vec<SubjectListItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubjectListItem {
+    pub credit_code: String,
+    pub name: String,
+    pub demo: bool,
+    pub situation: Option<String>,
+    /// The summary tier today (`None` where the subject's records could not be read).
+    pub tier: Option<Tier>,
+    #[serde(default)]
+    pub tier_name: Option<Text>,
+}
+
+/// What a submitter is answered (201 new, 200 the same submission again): the server's countersignature and,
+/// unsigned, what it says. Only the signed `receipt` counts; the other members repeat it for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptAnswer {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: KeyStatus,
+    pub key_status_label_zh: String,
+    pub key_status_label_en: String,
+    /// The server's countersignature (a JWS; verify it against `GET /api/v1/server-keys`).
+    pub receipt: Value,
+}
+
+/// A commitment as published — in the 信用承诺 column, a subject's list, `GET /api/v1/commitments/{id}` and a
+/// static site's `publications.json`: the signed JWS (personal values only as salted digests), its receipt,
+/// masks of the personal values, and labels for people. Never a personal value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedCommitment {
+    pub sequence: u64,
+    pub submission_id: String,
+    pub credit_code: String,
+    pub template_id: String,
+    pub template_version: String,
+    pub signer_kid: String,
+    pub signed_at: String,
+    pub received_at: String,
+    pub key_status: KeyStatus,
+    /// Where it stands, moved on by the department's signed decisions.
+    pub state: CommitmentState,
+    /// `null` for commitments signed before personal values were digests (their payload would publish them).
+    pub envelope: Value,
+    pub receipt: Value,
+    /// Masks of the personal values (`110105********002X`), for display beside the JWS.
+    #[serde(default)]
+    pub masked: Value,
+    pub subject_name: String,
+    /// The department it was made to, as signed; `None` for those signed before the choice was signed.
+    pub department: Option<String>,
+    pub title_zh: String,
+    pub title_en: String,
+    pub signer_fingerprint: String,
+    pub key_status_label_zh: String,
+    pub key_status_label_en: String,
+    pub status_label_zh: String,
+    pub status_label_en: String,
+    /// The department it is made to: as signed, else the template's first (older signatures).
+    #[serde(default)]
+    pub department_name: String,
+    /// The department's deadline for its next step (受理 while submitted, 核查 while in force).
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+}
+
+/// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`
+/// (all of them, with the day it was generated).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicationList {
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub publications: Vec<PublishedCommitment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_on: Option<Date>,
+}
+
+impl PublishedCommitment {
+    /// The published copy as a signed-file bundle: JWS, receipt and the masks to show.
+    pub fn bundle_text(&self) -> String {
+        serde_json::json!({ "commitment": self.envelope, "receipt": self.receipt, "masked": self.masked }).to_string()
+    }
+}
+
+/// `GET /api/v1/commitments/{id}`: the commitment with every decision made on it, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentDetail {
+    #[serde(flatten)]
+    pub commitment: PublishedCommitment,
+    #[serde(default)]
+    pub decisions: Vec<PublishedDecision>,
+}
+
+/// An officer's decision as published: the signed document and the server's receipt (both public, without
+/// personal data), with labels for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedDecision {
+    pub decision_id: String,
+    pub sequence: u64,
+    /// The submission or application it decides on.
+    pub target: String,
+    pub action: Action,
+    /// The state it led to.
+    pub state: Outcome,
+    pub officer_kid: String,
+    pub department: String,
+    pub reason: String,
+    pub decided_at: String,
+    pub received_at: String,
+    pub envelope: Value,
+    pub receipt: Value,
+    pub action_label_zh: String,
+    pub action_label_en: String,
+    pub state_label_zh: String,
+    pub state_label_en: String,
+    pub officer_fingerprint: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_static_sites_index_and_the_apis_page_are_one_shape() {
+        let item = json!({"credit_code": "91140105123456788F", "name": "山西示例", "demo": true, "situation": null,
+            "tier": "attention", "tier_name": {"zh": "需关注", "en": "Needs attention"}});
+        let from_api: SubjectList =
+            serde_json::from_value(json!({"total": 1, "page": 1, "per_page": 20, "subjects": [item]})).unwrap();
+        assert_eq!(from_api.generated_on, None);
+        assert_eq!(from_api.subjects[0].tier, Some(Tier::Attention));
+        // An index written before it carried tier names still reads.
+        let older = json!({"total": 1, "page": 1, "per_page": 1, "generated_on": "2026-12-02",
+            "subjects": [{"credit_code": "91140105123456788F", "name": "山西示例", "demo": true, "situation": null, "tier": null}]});
+        let from_file: SubjectList = serde_json::from_value(older).unwrap();
+        assert_eq!(from_file.generated_on, Date::parse("2026-12-02").ok());
+        assert_eq!(from_file.subjects[0].tier_name, None);
+        // The API's page carries no generation day.
+        assert!(serde_json::to_value(&from_api).unwrap().get("generated_on").is_none());
+    }
+
+    #[test]
+    fn a_receipt_answer_needs_every_member_the_server_sends() {
+        let answer = json!({"submission_id": "ab", "sequence": 3, "received_at": "2026-12-02T03:50:16Z",
+            "key_status": "pending", "key_status_label_zh": "待核验", "key_status_label_en": "pending",
+            "receipt": {"payload": "x"}});
+        let read: ReceiptAnswer = serde_json::from_value(answer.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap(), answer, "read and written the same");
+        let mut without_receipt = answer;
+        without_receipt.as_object_mut().unwrap().remove("receipt");
+        assert!(serde_json::from_value::<ReceiptAnswer>(without_receipt).is_err());
+    }
+}
