@@ -179,7 +179,8 @@ test("a 201 whose receipt a stranger signed for the right submission keeps the i
     };
     const receipt = JSON.parse(signFlattenedJws(claims, stranger, forged++ % 2 ? serverKey.jwk : undefined));
     return route.fulfill({ status: 201, contentType: "application/json",
-      body: JSON.stringify({ submission_id: submissionId, sequence: 1, received_at: claims.received_at, key_status: "unenrolled", receipt }) });
+      body: JSON.stringify({ submission_id: submissionId, sequence: 1, received_at: claims.received_at, key_status: "unenrolled",
+        key_status_label_zh: "未绑定", key_status_label_en: "not enrolled", receipt }) });
   });
   await page.evaluate(() => { location.hash = "#/commit"; });
   await fillTaxForm(page, code);

@@ -195,13 +195,13 @@ fn bench_load() -> Result<String> {
         "≤ 2000 ms".into(),
     ]));
     md.push_str(&row(&[
-        "loopback, first visit, empty cache".into(),
-        format!("{:.0}", rate(&load, "cold_ms")),
+        "loopback, first visit, empty cache (driver's clock / in the page, from navigation start)".into(),
+        format!("{:.0} / {:.0}", rate(&load, "cold_ms"), rate(&load, "cold_in_page_ms")),
         "≤ 300 ms".into(),
     ]));
     md.push_str(&row(&[
-        "loopback, cached visit (service worker)".into(),
-        format!("{:.0}", rate(&load, "cached_ms")),
+        "loopback, cached visit, service worker (driver's clock / in the page)".into(),
+        format!("{:.0} / {:.0}", rate(&load, "cached_ms"), rate(&load, "cached_in_page_ms")),
         "≤ 100 ms".into(),
     ]));
     Ok(md)
