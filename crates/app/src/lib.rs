@@ -40,7 +40,8 @@ pub fn App() -> Html {
     {
         let (persisted, update_ready) = (persisted.clone(), update_ready.clone());
         use_effect_with((), move |_| {
-            // The code-check build has no outbox: queued commitments go out from any build that has forms.
+            // Only builds that submit (the commitment form's, and the one with everything) carry the outbox;
+            // what is queued goes out whenever one of them runs.
             #[cfg(feature = "route-commit")]
             let outbox = sync::watch();
             wasm_bindgen_futures::spawn_local(async move { persisted.set(sync::request_persistence().await) });

@@ -23,6 +23,14 @@ pub struct Props {
     pub on_sent: Callback<()>,
 }
 
+/// What the form tells the panel: signing has begun, the objection was received, or what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormNotice {
+    Busy(String),
+    Sent(String),
+    Failed(String),
+}
+
 /// The record whose objection form to open once the build with the form has taken over (this tab only).
 const OPEN_AFTER_HAND_OVER: &str = "xinnuo.object-to";
 
@@ -68,12 +76,14 @@ pub fn ObjectionPanel(props: &Props) -> Html {
     };
     let on_result = {
         let (notice, open, on_sent) = (notice.clone(), open.clone(), props.on_sent.clone());
-        Callback::from(move |result: Result<String, String>| {
-            if result.is_ok() {
+        Callback::from(move |form_notice: FormNotice| match form_notice {
+            FormNotice::Busy(text) => notice.set(Some(Ok(text))),
+            FormNotice::Sent(text) => {
                 open.set(false);
                 on_sent.emit(());
+                notice.set(Some(Ok(text)));
             }
-            notice.set(Some(result));
+            FormNotice::Failed(text) => notice.set(Some(Err(text))),
         })
     };
     html! {
@@ -101,12 +111,12 @@ pub fn ObjectionPanel(props: &Props) -> Html {
 }
 
 #[cfg(feature = "sign-objections")]
-fn objection_form(lang: Lang, credit_code: &str, record_id: &str, on_result: Callback<Result<String, String>>) -> Html {
+fn objection_form(lang: Lang, credit_code: &str, record_id: &str, on_result: Callback<FormNotice>) -> Html {
     html! { <form::ObjectionForm {lang} credit_code={credit_code.to_owned()} record_id={record_id.to_owned()} {on_result} /> }
 }
 
 #[cfg(not(feature = "sign-objections"))]
-fn objection_form(_: Lang, _: &str, _: &str, _: Callback<Result<String, String>>) -> Html {
+fn objection_form(_: Lang, _: &str, _: &str, _: Callback<FormNotice>) -> Html {
     Html::default()
 }
 
@@ -122,13 +132,14 @@ mod form {
     use crate::i18n::Lang;
     use crate::storage::keys as key_store;
 
+    use super::FormNotice;
+
     #[derive(Properties, PartialEq)]
     pub struct FormProps {
         pub lang: Lang,
         pub credit_code: String,
         pub record_id: String,
-        /// The notice to show: what was done, or what went wrong.
-        pub on_result: Callback<Result<String, String>>,
+        pub on_result: Callback<super::FormNotice>,
     }
 
     async fn sign_and_send(
@@ -163,16 +174,20 @@ mod form {
             let (grounds, kid, passphrase) = (grounds.clone(), kid.clone(), passphrase.clone());
             Callback::from(move |event: SubmitEvent| {
                 event.prevent_default();
-                on_result.emit(Ok(lang.pick("正在签名并提交…", "Signing and sending…").to_owned()));
+                on_result.emit(FormNotice::Busy(lang.pick("正在签名并提交…", "Signing and sending…").to_owned()));
                 let (code, record_id, on_result) = (code.clone(), record_id.clone(), on_result.clone());
                 let (text, key, pass) = ((*grounds).clone(), (*kid).clone(), (*passphrase).clone());
                 passphrase.set(String::new());
                 wasm_bindgen_futures::spawn_local(async move {
                     match sign_and_send(&code, &record_id, &text, &key, &pass).await {
-                        Ok(()) => on_result.emit(Ok(lang
-                            .pick("异议已提交，等待认定单位处理。", "Objection sent; the authority will decide it.")
-                            .to_owned())),
-                        Err(error) => on_result.emit(Err(lang.half(&error))),
+                        Ok(()) => on_result.emit(FormNotice::Sent(
+                            lang.pick(
+                                "异议已提交，等待认定单位处理。",
+                                "Objection sent; the authority will decide it.",
+                            )
+                            .to_owned(),
+                        )),
+                        Err(error) => on_result.emit(FormNotice::Failed(lang.half(&error))),
                     }
                 });
             })
