@@ -10,7 +10,8 @@ const EVERYTHING = "app";
 const buildFor = (hash) => BUILD_FOR_ROUTE[hash.replace(/^#\/?/, "").split("/")[0]] ?? EVERYTHING;
 
 const root = document.getElementById("app");
-const frame = root.innerHTML;
+// The page's own frame (header, sections, skeleton), shown again while another build starts.
+const frame = Array.from(root.childNodes, (node) => node.cloneNode(true));
 const loaded = new Map();
 let running = null;
 
@@ -47,7 +48,7 @@ window.xinnuoSwitchBuild = (everything) => {
   // A build never hands over to itself: whatever it lacks, the build with everything has.
   if (build === running) build = EVERYTHING;
   if (build === running) return;
-  root.innerHTML = frame;
+  root.replaceChildren(...frame.map((node) => node.cloneNode(true)));
   start(build).catch(failed);
 };
 

@@ -129,9 +129,20 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(Request::get(&url(path)).send().await.map_err(|_| ApiError::Network)?).await
 }
 
-pub async fn get_commitment(id: &str) -> Result<CommitmentDetail, ApiError> {
+/// A commitment as published, without the decisions made on it (verifying and printing need none, and
+/// their builds then carry no decision types).
+pub async fn get_commitment(id: &str) -> Result<PublishedCommitment, ApiError> {
+    get_json(&commitment_path(id)).await
+}
+
+/// A commitment as published, with every decision made on it.
+pub async fn get_commitment_detail(id: &str) -> Result<CommitmentDetail, ApiError> {
+    get_json(&commitment_path(id)).await
+}
+
+fn commitment_path(id: &str) -> String {
     let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
-    get_json(&format!("api/v1/commitments/{id}")).await
+    format!("api/v1/commitments/{id}")
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

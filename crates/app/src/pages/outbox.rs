@@ -50,7 +50,7 @@ async fn load_handling() -> Handling {
     }
     let Ok((items, _)) = db::items().await else { return handling };
     for item in items.iter().filter(|item| item.state == OutboxState::Receipted) {
-        if let Ok(stored) = crate::api::get_commitment(&item.submission_id).await {
+        if let Ok(stored) = crate::api::get_commitment_detail(&item.submission_id).await {
             handling.insert(item.submission_id.clone(), stored);
         }
     }

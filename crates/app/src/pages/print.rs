@@ -42,9 +42,10 @@ pub fn PrintPage(props: &Props) -> Html {
             let id = id.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let trusted = api::trusted_server_keys().await;
-                let result = api::get_commitment(&id).await.map_err(|e| e.message(lang)).and_then(|stored| {
-                    bundle::verify(&stored.commitment.bundle_text(), &trusted).map_err(|e| e.to_string())
-                });
+                let result = api::get_commitment(&id)
+                    .await
+                    .map_err(|e| e.message(lang))
+                    .and_then(|stored| bundle::verify(&stored.bundle_text(), &trusted).map_err(|e| e.to_string()));
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report)),
                     Err(message) => Loaded::Error(message),

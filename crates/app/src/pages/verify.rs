@@ -57,7 +57,7 @@ pub fn VerifyPage(props: &Props) -> Html {
                     match api::get_commitment(&id).await {
                         Ok(stored) => {
                             let bundle: serde_json::Value =
-                                serde_json::from_str(&stored.commitment.bundle_text()).unwrap_or_default();
+                                serde_json::from_str(&stored.bundle_text()).unwrap_or_default();
                             let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
                             outcome.set(check_pinned(&pretty, lang).await);
                             text.set(pretty);
