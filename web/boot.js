@@ -45,9 +45,9 @@ function failed(error) {
 
 window.xinnuoSwitchBuild = (everything) => {
   let build = everything ? EVERYTHING : buildFor(location.hash);
-  // A build never hands over to itself: whatever it lacks, the build with everything has.
+  // A build never hands over to itself: whatever it lacks, the build with everything has (and should that
+  // one ever ask, it is started again rather than leaving the page empty).
   if (build === running) build = EVERYTHING;
-  if (build === running) return;
   root.replaceChildren(...frame.map((node) => node.cloneNode(true)));
   start(build).catch(failed);
 };
