@@ -336,15 +336,30 @@ pub fn DeptPage(props: &Props) -> Html {
     let reasons = use_state(BTreeMap::<String, String>::new);
     let notice = use_state(|| None::<Result<String, String>>);
 
+    // What the list shows now, read when a reload starts: a reload asked for by a decision signed
+    // before the filter changed must ask for the new filter, not the one of its click.
+    let shown = use_mut_ref(|| (Inbox::Commitments, String::new(), String::new()));
+    *shown.borrow_mut() = (*inbox, (*filter).clone(), (*search).clone());
+    // Answers can arrive out of order; only the latest reload's answer is shown.
+    let latest_reload = use_mut_ref(|| 0_u64);
     let reload = {
-        let (session, inbox, filter, search, items, notice) =
-            (session.clone(), inbox.clone(), filter.clone(), search.clone(), items.clone(), notice.clone());
+        let (session, shown, latest_reload, items, notice) =
+            (session.clone(), shown.clone(), latest_reload.clone(), items.clone(), notice.clone());
         Callback::from(move |_: ()| {
             let Some(token) = session.as_ref().map(|s| s.token.clone()) else { return };
-            let (inbox, state, q, items, notice) =
-                (*inbox, (*filter).clone(), (*search).clone(), items.clone(), notice.clone());
+            let (inbox, state, q) = shown.borrow().clone();
+            let generation = {
+                let mut latest = latest_reload.borrow_mut();
+                *latest += 1;
+                *latest
+            };
+            let (latest_reload, items, notice) = (latest_reload.clone(), items.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch(&token, inbox, &state, &q, lang).await {
+                let found = fetch(&token, inbox, &state, &q, lang).await;
+                if *latest_reload.borrow() != generation {
+                    return;
+                }
+                match found {
                     Ok(found) => items.set(found),
                     Err(error) => notice.set(Some(Err(error))),
                 }
