@@ -108,7 +108,7 @@ test("hostile single codes never break the server", async () => {
     assert.match(report.errors[0].message_zh, /\p{Script=Han}/u);
   }
   // …and bytes that are not UTF-8 a problem saying so.
-  await problem(await fetch(`${base}/api/v1/codes/%FF%FE`), 400, "bad-path");
+  await problem(await fetch(`${base}/api/v1/codes/%FF%FE`), 400, "bad_path");
 });
 
 test("the app is served with a fallback to index.html", async () => {

@@ -90,7 +90,7 @@ test("personal data stays private: every public answer carries digests and masks
   const disclosed = await (await fetch(`${base}/api/v1/admin/commitments/${id}`, { headers: { authorization: `Bearer ${adminToken}` } })).json();
   assert.equal(xinnuo.verifyEnvelope(JSON.stringify(disclosed.signed_file)).disclosed.agent_phone, "13812348000");
   // A key's enrolments are not a list of the companies it signs for.
-  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit-code-required");
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit_code_required");
   key.free();
 });
 
@@ -98,10 +98,10 @@ test("a submission must disclose every personal value it signed, in the current 
   const key = newKey();
   const file = JSON.parse(key.signCommitment(filled));
   const { header, ...stripped } = file;
-  const missing = await problem(await postJson("/api/v1/commitments", stripped), 422, "disclosures-missing");
+  const missing = await problem(await postJson("/api/v1/commitments", stripped), 422, "disclosures_missing");
   assert.match(missing.detail_zh, /缺少个人信息的披露/);
   const tampered = { ...file, header: { disclosures: [Buffer.from(JSON.stringify(["AAAAAAAAAAAAAAAAAAAAAA", "phone", "0351-7654321"])).toString("base64url")] } };
-  await problem(await postJson("/api/v1/commitments", tampered), 422, "bad-disclosure");
+  await problem(await postJson("/api/v1/commitments", tampered), 422, "bad_disclosure");
   assert.equal(header.disclosures.length, 1);
   // The first payload type put every value in clear: no longer accepted.
   const { privateKey } = generateKeyPairSync("ed25519");
@@ -110,7 +110,7 @@ test("a submission must disclose every personal value it signed, in the current 
     type: "xinnuo.commitment/1", template: { id: t.id, version: t.version, text_sha256: t.text_sha256 }, credit_code: CODE,
     values: TAX_VALUES, signed_at: new Date().toISOString(), nonce: Buffer.alloc(16, 1).toString("base64url"),
   };
-  await problem(await postJson("/api/v1/commitments", signFlattenedJws(v1, privateKey)), 422, "outdated-payload-type");
+  await problem(await postJson("/api/v1/commitments", signFlattenedJws(v1, privateKey)), 422, "outdated_payload_type");
   // ... though a /1 file still verifies offline.
   assert.equal(xinnuo.verifyEnvelope(signFlattenedJws(v1, privateKey)).valid, true);
   key.free();
@@ -172,7 +172,7 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   const forCode = JSON.stringify({ credit_code: CODE });
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode), 401, "unauthorized");
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, { authorization: "Bearer wrong" }), 401);
-  await problem(await postJson(`/api/v1/admin/keys/nosuchkey/approve`, forCode, admin), 404, "key-not-found");
+  await problem(await postJson(`/api/v1/admin/keys/nosuchkey/approve`, forCode, admin), 404, "key_not_found");
   // An approval names the credit code: there is no "approve everything this key ever asked for".
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "", admin), 400);
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, "{}", admin), 400);
@@ -191,7 +191,7 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   assert.equal(later.enrolments[0].status, "pending");
 
   // Which companies a key signs for is not listed to strangers.
-  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit-code-required");
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}`), 400, "credit_code_required");
   const asked = await (await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`)).json();
   assert.deepEqual(asked.enrolments.map((e) => e.credit_code), [CODE]);
 
@@ -206,7 +206,7 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   const signedReceipt = xinnuo.verifyReceipt(JSON.stringify(afterRevocation.receipt), afterRevocation.submission_id, serverKeys);
   assert.equal(signedReceipt.receipt.key_status, "revoked");
   assert.equal(signedReceipt.keyStatusLabel.zh, "密钥已吊销");
-  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin), 409, "enrolment-revoked");
+  await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin), 409, "enrolment_revoked");
 
   // The admin token never goes on a command line, where the process list shows it.
   assert.throws(() => execFileSync(process.env.XINNUO_SERVER_BIN, ["serve", "--admin-token", "x".repeat(40)], { stdio: "pipe" }), /unexpected argument '--admin-token'/);
@@ -239,9 +239,9 @@ test("an enrolment not signed by the key it names is refused", async () => {
   const { privateKey } = generateKeyPairSync("ed25519");
   const header = JSON.parse(Buffer.from(enrolment.protected, "base64url"));
   const payload = JSON.parse(Buffer.from(enrolment.payload, "base64url"));
-  const body = await problem(await postJson("/api/v1/keys", signFlattenedJws(payload, privateKey, header.jwk)), 422, "bad-signature");
+  const body = await problem(await postJson("/api/v1/keys", signFlattenedJws(payload, privateKey, header.jwk)), 422, "bad_signature");
   assert.match(body.detail_zh, /签名无效/);
-  await problem(await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`), 404, "key-not-found");
+  await problem(await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`), 404, "key_not_found");
   key.free();
 });
 
@@ -256,41 +256,41 @@ test("every bad submission is a clear problem and nothing is stored", async () =
   const tamperedPayload = JSON.parse(Buffer.from(good.payload, "base64url"));
   tamperedPayload.values = { ...tamperedPayload.values, subject_name: "别的公司" };
   const tampered = { ...good, payload: Buffer.from(canonicalize(tamperedPayload)).toString("base64url") };
-  await problem(await post(tampered), 422, "bad-signature");
+  await problem(await post(tampered), 422, "bad_signature");
   // Wrong key: claims our key, signed by another.
   const header = JSON.parse(Buffer.from(good.protected, "base64url"));
-  await problem(await post(signFlattenedJws(commitmentPayload(), privateKey, header.jwk)), 422, "bad-signature");
+  await problem(await post(signFlattenedJws(commitmentPayload(), privateKey, header.jwk)), 422, "bad_signature");
   // Properly signed by a foreign key but wrong in content.
-  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { id: "no-such-template" }), privateKey)), 422, "unknown-template");
-  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { version: "0.0.1" }), privateKey)), 422, "unknown-template-version");
-  const hash = await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { text_sha256: "0".repeat(64) }), privateKey)), 422, "text-hash-mismatch");
+  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { id: "no-such-template" }), privateKey)), 422, "unknown_template");
+  await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { version: "0.0.1" }), privateKey)), 422, "unknown_template_version");
+  const hash = await problem(await post(signFlattenedJws(commitmentPayload(TAX_VALUES, { text_sha256: "0".repeat(64) }), privateKey)), 422, "text_hash_mismatch");
   assert.match(hash.detail_zh, /文本摘要/);
   const badCode = { ...TAX_VALUES, credit_code: "91140105123456788E" };
-  const fields = await problem(await post(signFlattenedJws(commitmentPayload(badCode), privateKey)), 422, "invalid-fields");
+  const fields = await problem(await post(signFlattenedJws(commitmentPayload(badCode), privateKey)), 422, "invalid_fields");
   assert.equal(fields.errors[0].field, "credit_code");
   assert.match(fields.errors[0].message_zh, /统一社会信用代码有误/);
-  const badPhone = await problem(await post(signFlattenedJws(commitmentPayload({ ...TAX_VALUES, phone: "12" }), privateKey)), 422, "invalid-fields");
+  const badPhone = await problem(await post(signFlattenedJws(commitmentPayload({ ...TAX_VALUES, phone: "12" }), privateKey)), 422, "invalid_fields");
   assert.equal(badPhone.errors[0].code, "invalid_phone");
-  await problem(await post(signFlattenedJws({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }, privateKey)), 422, "credit-code-mismatch");
+  await problem(await post(signFlattenedJws({ ...commitmentPayload(), credit_code: "91350100M000100Y43" }, privateKey)), 422, "credit_code_mismatch");
   // Malformed, oversized, wrong media type.
-  await problem(await post("{not json"), 400, "malformed-json");
-  await problem(await post({ protected: "!!", payload: "x", signature: "y" }), 400, "bad-envelope");
-  await problem(await post(JSON.stringify({ pad: "x".repeat(70 * 1024) })), 413, "too-large");
+  await problem(await post("{not json"), 400, "malformed_json");
+  await problem(await post({ protected: "!!", payload: "x", signature: "y" }), 400, "bad_envelope");
+  await problem(await post(JSON.stringify({ pad: "x".repeat(70 * 1024) })), 413, "too_large");
   await problem(await fetch(`${base}/api/v1/commitments`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify(good) }), 415);
   assert.equal(await subjectCount(), before, "nothing stored by a refused submission");
   key.free();
 });
 
 test("look-ups: bad and unknown ids, invalid subject codes, templates, server keys", async () => {
-  await problem(await fetch(`${base}/api/v1/commitments/xyz`), 400, "bad-submission-id");
-  await problem(await fetch(`${base}/api/v1/commitments/${"0".repeat(64)}`), 404, "commitment-not-found");
-  const bad = await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E/commitments`), 400, "invalid-credit-code");
+  await problem(await fetch(`${base}/api/v1/commitments/xyz`), 400, "bad_submission_id");
+  await problem(await fetch(`${base}/api/v1/commitments/${"0".repeat(64)}`), 404, "commitment_not_found");
+  const bad = await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E/commitments`), 400, "invalid_credit_code");
   assert.match(bad.detail_zh, /校验码/);
   const templates = await (await fetch(`${base}/api/v1/templates`)).json();
   assert.ok(templates.length >= 12);
   const tax = await (await fetch(`${base}/api/v1/templates/tax-service`)).json();
   assert.equal(tax.text_sha256, xinnuo.getTemplate("tax-service").text_sha256, "server and package share one core");
-  await problem(await fetch(`${base}/api/v1/templates/nope`), 404, "unknown-template");
+  await problem(await fetch(`${base}/api/v1/templates/nope`), 404, "unknown_template");
   const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
   assert.equal(keys.filter((k) => k.current).length, 1);
   assert.equal(keys[0].jwk.crv, "Ed25519");

@@ -55,8 +55,8 @@ test("an officer's signed decisions move a commitment through its lifecycle, pub
   assert.equal(again.status, 200);
   assert.deepEqual(await again.json(), accepted);
 
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey)), 409, "transition-not-allowed");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id), tax.privateKey)), 422, "reason-required");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey)), 409, "transition_not_allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id), tax.privateKey)), 422, "reason_required");
   const kept = await postJson("/api/v1/decisions", signFlattenedJws(decision("kept", id, "按期报送，核查无误"), tax.privateKey));
   assert.equal(kept.status, 201);
   const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
@@ -69,8 +69,8 @@ test("an officer's signed decisions move a commitment through its lifecycle, pub
 
 test("a return needs its reason; a broken commitment is found only once it is in force", async () => {
   const id = await submitCommitment();
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按期履约"), tax.privateKey)), 409, "transition-not-allowed");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("return", id), tax.privateKey)), 422, "reason-required");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按期履约"), tax.privateKey)), 409, "transition_not_allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("return", id), tax.privateKey)), 422, "reason_required");
   const returned = await (await postJson("/api/v1/decisions", signFlattenedJws(decision("return", id, "请补正经办人信息"), tax.privateKey))).json();
   assert.equal(returned.state, "returned");
   assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).status_label_zh, "需补正");
@@ -80,22 +80,22 @@ test("decisions by strangers, other departments, revoked officers, on unknown ta
   const id = await submitCommitment();
   const before = execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
   const stranger = generateKeyPairSync("ed25519").privateKey;
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger)), 403, "not-an-officer");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger)), 403, "not_an_officer");
   const market = await officer("山西省市场监督管理局");
-  const other = await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), market.privateKey)), 403, "other-department");
+  const other = await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), market.privateKey)), 403, "other_department");
   assert.match(other.detail_zh, /国家税务总局山西省税务局/);
   const leaving = await officer(TAX_DEPARTMENT);
   assert.match(cli("revoke", leaving.kid), /已停用 revoked/);
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), leaving.privateKey)), 403, "not-an-officer");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "ab".repeat(32)), tax.privateKey)), 422, "unknown-target");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "../etc"), tax.privateKey)), 422, "bad-target");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), leaving.privateKey)), 403, "not_an_officer");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "ab".repeat(32)), tax.privateKey)), 422, "unknown_target");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", "../etc"), tax.privateKey)), 422, "bad_target");
   // Claims the tax officer's key, signed by another.
   const taxJwk = JSON.parse(Buffer.from(JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)).protected, "base64url")).jwk;
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger, taxJwk)), 422, "bad-signature");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), stranger, taxJwk)), 422, "bad_signature");
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString();
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id, "", yearAgo), tax.privateKey)), 422, "signed-too-long-ago");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws({ ...decision("accept", id), remark: "x" }, tax.privateKey)), 422, "not-a-decision");
-  await problem(await postJson("/api/v1/decisions", JSON.stringify({ ...JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)), header: { note: "x" } })), 400, "bad-envelope");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id, "", yearAgo), tax.privateKey)), 422, "signed_too_long_ago");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws({ ...decision("accept", id), remark: "x" }, tax.privateKey)), 422, "not_a_decision");
+  await problem(await postJson("/api/v1/decisions", JSON.stringify({ ...JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)), header: { note: "x" } })), 400, "bad_envelope");
   const after = execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
   const changed = Object.keys(JSON.parse(after)).filter((table) => JSON.stringify(JSON.parse(after)[table]) !== JSON.stringify(JSON.parse(before)[table]));
   assert.deepEqual(changed, ["officers"], "refusals store nothing (the officers added meanwhile aside)");
@@ -124,8 +124,8 @@ test("the 信用承诺 column lists published commitments by department, templat
   const newest = await list({ department: TAX_DEPARTMENT, per_page: "1" });
   assert.equal(newest.publications.length, 1);
   assert.ok(newest.total >= 1);
-  await problem(await fetch(`${base}/api/v1/publications?state=pending`), 400, "bad-query");
-  await problem(await fetch(`${base}/api/v1/publications?page=4294967295&per_page=100`), 400, "bad-query");
+  await problem(await fetch(`${base}/api/v1/publications?state=pending`), 400, "bad_query");
+  await problem(await fetch(`${base}/api/v1/publications?page=4294967295&per_page=100`), 400, "bad_query");
 });
 
 test("officers sign in by signing a one-time challenge, and see their department's commitments with personal values", async () => {
@@ -208,15 +208,15 @@ test("the authority that decided a record grants its repair: the record's public
   assert.deepEqual(waiting.map((a) => [a.submission_id, a.state, a.deadline.step, a.deadline.working_days, a.deadline.unconfirmed]),
     [[id, "received", "repair_decision", 10, true]]);
   // The applicant cannot take it off the authority's desk by "withdrawing" it as a commitment.
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), applicant)), 409, "transition-not-allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), applicant)), 409, "transition_not_allowed");
   // Only the authority that decided the record decides its repair (谁认定、谁修复).
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other-department");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other_department");
   const deciding = await officer(authority);
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id), deciding.privateKey)), 422, "reason-required");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id), deciding.privateKey)), 422, "reason_required");
   const granted = await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id, "已履行义务，公示期满"), deciding.privateKey));
   assert.equal(granted.status, 201);
   assert.equal((await granted.json()).state, "granted");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id, "重复"), deciding.privateKey)), 409, "transition-not-allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_refused", id, "重复"), deciding.privateKey)), 409, "transition_not_allowed");
 
   const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.equal(after.profile.records[0].removed_on, chinaDay(0));

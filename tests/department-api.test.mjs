@@ -53,27 +53,27 @@ test("roles: an officer decides only what the operator allowed; key approval is 
   const { submission_id: id } = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: randomCreditCode() } }))).json();
   key.free();
   assert.equal((await decide(reviewer, "accept", id)).status, 201);
-  const refused = await problem(await decide(reviewer, "broken", id, "未履约"), 403, "role-missing");
+  const refused = await problem(await decide(reviewer, "broken", id, "未履约"), 403, "role_missing");
   assert.match(refused.detail_zh, /认定与决定/);
 
   const code = randomCreditCode();
   const enterprise = await enrolledKey(code, "晋示例密钥核验有限公司");
   const plain = await officer(MARKET);
-  await problem(await decide(plain, "key_approved", enterprise.requestId), 403, "role-missing");
-  await problem(await inbox(await signIn(plain), "key-enrolments"), 403, "role-missing");
+  await problem(await decide(plain, "key_approved", enterprise.requestId), 403, "role_missing");
+  await problem(await inbox(await signIn(plain), "key-enrolments"), 403, "role_missing");
   const checker = await officer(MARKET, "keys");
   const pending = await (await inbox(await signIn(checker), "key-enrolments", `state=pending&q=${code}`)).json();
   assert.deepEqual(pending.enrolments.map((e) => [e.kid, e.request_id, e.status]), [[enterprise.kid, enterprise.requestId, "pending"]]);
-  await problem(await decide(checker, "key_approved", "cd".repeat(32)), 422, "unknown-target");
+  await problem(await decide(checker, "key_approved", "cd".repeat(32)), 422, "unknown_target");
   const approved = await decide(checker, "key_approved", enterprise.requestId);
   assert.equal(approved.status, 201);
   assert.equal((await approved.json()).state, "approved");
   const enrolment = await (await fetch(`${base}/api/v1/keys/${enterprise.kid}?credit_code=${code}`)).json();
   assert.equal(enrolment.enrolments[0].status, "approved");
   assert.match(serverCli("keys", "--db", process.env.XINNUO_DB, "log"), new RegExp(`officer:赵六（${MARKET}）\\s+approve`));
-  await problem(await decide(checker, "key_revoked", enterprise.requestId), 422, "reason-required");
+  await problem(await decide(checker, "key_revoked", enterprise.requestId), 422, "reason_required");
   assert.equal((await (await decide(checker, "key_revoked", enterprise.requestId, "营业执照已注销")).json()).state, "revoked");
-  await problem(await decide(checker, "key_approved", enterprise.requestId), 409, "transition-not-allowed");
+  await problem(await decide(checker, "key_approved", enterprise.requestId), 409, "transition_not_allowed");
 });
 
 test("an objection marks its record 异议处理中 until the record's authority decides; upheld, the record leaves the credit record", async () => {
@@ -88,14 +88,14 @@ test("an objection marks its record 异议处理中 until the record's authority
   // Only a key a department approved for the code may object (else anyone could mark any record).
   const digest = () => execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
   const untouched = digest();
-  await problem(await send(objection(code, record.id)), 403, "key-not-approved");
-  await problem(await send(objection(code, record.id), { privateKey: generateKeyPairSync("ed25519").privateKey }), 403, "key-not-approved");
-  await problem(await send(objection(code, record.id, "不对")), 422, "bad-grounds");
-  await problem(await send({ ...objection(code, record.id), extra: 1 }), 422, "not-an-objection");
+  await problem(await send(objection(code, record.id)), 403, "key_not_approved");
+  await problem(await send(objection(code, record.id), { privateKey: generateKeyPairSync("ed25519").privateKey }), 403, "key_not_approved");
+  await problem(await send(objection(code, record.id, "不对")), 422, "bad_grounds");
+  await problem(await send({ ...objection(code, record.id), extra: 1 }), 422, "not_an_objection");
   assert.equal(digest(), untouched, "refused objections store nothing");
   const checker = await officer(MARKET, "keys");
   assert.equal((await decide(checker, "key_approved", enterprise.requestId)).status, 201);
-  await problem(await send(objection(code, "no-such-record")), 422, "record-not-found");
+  await problem(await send(objection(code, "no-such-record")), 422, "record_not_found");
 
   const sent = objection(code, record.id);
   const created = await send(sent);
@@ -108,23 +108,23 @@ test("an objection marks its record 异议处理中 until the record's authority
   assert.equal(body.deadline.working_days, 10);
   assert.equal(body.deadline.unconfirmed, true, "the objection limit is not checked against its text yet");
   assert.equal((await send(sent)).status, 200, "the same objection again");
-  await problem(await send(objection(code, record.id, "另一份异议：处罚所依据的事实有误，附证明材料。")), 409, "objection-pending");
+  await problem(await send(objection(code, record.id, "另一份异议：处罚所依据的事实有误，附证明材料。")), 409, "objection_pending");
 
   const shown = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.deepEqual(shown.objections.map((o) => [o.objection_id, o.state, o.state_label_zh]), [[body.objection_id, "under_review", "异议处理中"]]);
   assert.ok(!JSON.stringify(shown).includes("复议决定书"), "the grounds are not published");
 
   // The record's authority decides; another department may not.
-  await problem(await decide(await officer(MARKET), "objection_upheld", body.objection_id, "核实"), 403, "other-department");
+  await problem(await decide(await officer(MARKET), "objection_upheld", body.objection_id, "核实"), 403, "other_department");
   const deciding = await officer(authority);
   const token = await signIn(deciding);
   const listed = await (await inbox(token, "objections", "state=under_review")).json();
   assert.deepEqual(listed.objections.map((o) => [o.objection_id, o.grounds, o.record.decision_no]), [[body.objection_id, sent.grounds, record.decision_no]]);
-  await problem(await decide(deciding, "objection_rejected", body.objection_id), 422, "reason-required");
+  await problem(await decide(deciding, "objection_rejected", body.objection_id), 422, "reason_required");
   const upheld = await decide(deciding, "objection_upheld", body.objection_id, "经核实，处罚决定已被撤销");
   assert.equal(upheld.status, 201);
   assert.equal((await upheld.json()).state, "upheld");
-  await problem(await decide(deciding, "objection_rejected", body.objection_id, "重复"), 409, "transition-not-allowed");
+  await problem(await decide(deciding, "objection_rejected", body.objection_id, "重复"), 409, "transition_not_allowed");
 
   const after = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.deepEqual(after.profile.records, [], "the wrong record is no longer on the credit record");
@@ -171,7 +171,7 @@ test("a commitment goes to the department the enterprise chose and signed; only 
   assert.ok(published.deadline.due_on > chinaDay(0));
 
   const energy = await officer("山西省能源局");
-  const other = await problem(await decide(energy, "accept", stored.submission_id), 403, "other-department");
+  const other = await problem(await decide(energy, "accept", stored.submission_id), 403, "other_department");
   assert.match(other.detail_zh, /国网山西省电力公司/);
   const grid = await officer("国网山西省电力公司");
   assert.equal((await decide(grid, "accept", stored.submission_id)).status, 201);
@@ -187,8 +187,8 @@ test("inboxes refuse unknown states and anyone without a session", async () => {
     await problem(await fetch(`${base}/api/v1/dept/${name}`), 401, "unauthorized");
   }
   const token = await signIn(await officer(MARKET, "review,decide,keys"));
-  await problem(await inbox(token, "objections", "state=pending"), 400, "bad-query");
-  await problem(await inbox(token, "repair-applications", "state=in_force"), 400, "bad-query");
+  await problem(await inbox(token, "objections", "state=pending"), 400, "bad_query");
+  await problem(await inbox(token, "repair-applications", "state=in_force"), 400, "bad_query");
   assert.equal((await inbox(token, "repair-applications", "state=received")).status, 200);
 });
 
@@ -203,19 +203,19 @@ test("the enterprise withdraws its own commitment with the key that signed it; n
   const own = await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode() }), privateKey));
   const id = (await own.json()).submission_id;
   const stranger = generateKeyPairSync("ed25519").privateKey;
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id, "重复提交"), stranger)), 403, "not-the-signer");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", "ab".repeat(32)), privateKey)), 422, "unknown-target");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id, "重复提交"), stranger)), 403, "not_the_signer");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", "ab".repeat(32)), privateKey)), 422, "unknown_target");
   const withdrawn = await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id, "重复提交"), privateKey));
   assert.equal(withdrawn.status, 201);
   const body = await withdrawn.json();
   assert.deepEqual([body.state, body.state_label_zh, body.department], ["withdrawn", "已撤回", "国家税务总局山西省税务局"]);
   const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
   assert.equal(published.status_label_zh, "已撤回");
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), privateKey)), 409, "transition-not-allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), privateKey)), 409, "transition_not_allowed");
   const tax = await officer("国家税务总局山西省税务局");
-  await problem(await decide(tax, "accept", id), 409, "transition-not-allowed");
+  await problem(await decide(tax, "accept", id), 409, "transition_not_allowed");
   // An officer's key cannot withdraw an enterprise's commitment.
-  await problem(await decide(tax, "withdraw", first), 403, "not-the-signer");
+  await problem(await decide(tax, "withdraw", first), 403, "not_the_signer");
   // Once found kept, it stays kept.
   await decide(tax, "accept", kept);
   await decide(tax, "kept", kept, "按期履约");
@@ -227,8 +227,8 @@ test("the enterprise withdraws its own commitment with the key that signed it; n
   const fetched = await one.json();
   assert.deepEqual([fetched.decision_id, fetched.action, fetched.target], [body.decision_id, "withdraw", id]);
   assert.equal(verifyFlattenedJws(fetched.envelope).payload.action, "withdraw");
-  await problem(await fetch(`${base}/api/v1/decisions/${"ab".repeat(32)}`), 404, "decision-not-found");
-  await problem(await fetch(`${base}/api/v1/decisions/..%2Fetc`), 400, "bad-submission-id");
+  await problem(await fetch(`${base}/api/v1/decisions/${"ab".repeat(32)}`), 404, "decision_not_found");
+  await problem(await fetch(`${base}/api/v1/decisions/..%2Fetc`), 400, "bad_submission_id");
 });
 
 test("a person's commitment: no credit code, never in the public list, read in full and decided by its department", async () => {

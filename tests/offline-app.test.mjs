@@ -145,7 +145,7 @@ test("a server error is retried; a rejection shows the server's reason and can b
   // A refusal is final and explained; the form comes back to be corrected.
   await context.route("**/api/v1/commitments", (route) => route.fulfill({
     status: 422, contentType: "application/problem+json",
-    body: JSON.stringify({ type: "urn:xinnuo:problem:invalid-fields", title: "无法受理", status: 422, detail: "x", detail_zh: "有 1 项填写有误", errors: [{ field: "phone", message_zh: "电话号码有误" }] }),
+    body: JSON.stringify({ type: "urn:xinnuo:problem:invalid_fields", title: "无法受理", status: 422, detail: "x", detail_zh: "有 1 项填写有误", errors: [{ field: "phone", message_zh: "电话号码有误" }] }),
   }));
   await page.evaluate(() => { location.hash = "#/commit"; });
   await fillTaxForm(page, randomCreditCode("140109"), "晋示例被拒有限公司");

@@ -50,18 +50,18 @@ test("a subject's profile: tier with its label, each record's evaluation from th
   assert.deepEqual(evaluation, xinnuo.evaluateRepair(view.profile.records[0], view.on, view.profile.records), "server and package agree");
   const earlier = await (await fetch(`${base}/api/v1/subjects/${view.profile.credit_code}?on=${view.profile.records[0].obligations_met_on}`)).json();
   assert.equal(earlier.evaluations[0].outcome, "not_yet");
-  await problem(await fetch(`${base}/api/v1/subjects/${view.profile.credit_code}?on=2026-13-01`), 400, "bad-date");
+  await problem(await fetch(`${base}/api/v1/subjects/${view.profile.credit_code}?on=2026-13-01`), 400, "bad_date");
   const unknown = randomCreditCode();
   assert.equal(xinnuo.validateCode(unknown).valid, true, unknown);
-  await problem(await fetch(`${base}/api/v1/subjects/${unknown}`), 404, "subject-not-found");
-  await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E`), 400, "invalid-credit-code");
+  await problem(await fetch(`${base}/api/v1/subjects/${unknown}`), 404, "subject_not_found");
+  await problem(await fetch(`${base}/api/v1/subjects/91140105123456788E`), 400, "invalid_credit_code");
 });
 
 test("deadlines for 双公示 in working days; an unpublished year is an error", async () => {
   const deadline = await (await fetch(`${base}/api/v1/deadlines?decided_on=2026-02-13&working_days=7`)).json();
   assert.equal(deadline.deadline, "2026-03-02");
-  await problem(await fetch(`${base}/api/v1/deadlines?decided_on=2026-12-28`), 422, "calendar-unavailable");
-  await problem(await fetch(`${base}/api/v1/deadlines`), 400, "missing-parameter");
+  await problem(await fetch(`${base}/api/v1/deadlines?decided_on=2026-12-28`), 422, "calendar_unavailable");
+  await problem(await fetch(`${base}/api/v1/deadlines`), 400, "missing_parameter");
 });
 
 /** A subject of its own (imported), like the demo's 可修复餐饮: a general penalty, minimum period over, paid. */
@@ -89,11 +89,11 @@ test("a signed repair application: accepted when eligible (201, receipt; replay 
   assert.deepEqual(after.repair_applications.map((a) => [a.submission_id, a.record_id, a.state]), [[receipt.submission_id, "r-1", "received"]]);
 
   const notYet = await findSubject("未满期建筑");
-  const refused = await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, notYet, notYet.profile.records[0])), 422, "not-eligible");
+  const refused = await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, notYet, notYet.profile.records[0])), 422, "not_eligible");
   assert.match(refused.detail_zh, /最短公示期未满/);
   assert.equal(refused.errors[0].code, "minimum_period");
   const tax = key.signCommitment({ template_id: "tax-service", values: { subject_name: "晋示例", credit_code: eligible.profile.credit_code, legal_rep: "李四", phone: "13812345678", matter: "办税", tax_authority: "小店区税务局", filer: "self", confirm_read: true, confirm_publish: true } });
-  await problem(await postJson("/api/v1/repair-applications", tax), 422, "not-a-repair-commitment");
+  await problem(await postJson("/api/v1/repair-applications", tax), 422, "not_a_repair_commitment");
   key.free();
 });
 
@@ -107,7 +107,7 @@ test("import: a file with bad rows is refused whole with row numbers; a good one
   await writeFile(badFile, `${header}\n${good}\n${bad}\n`);
   const run = (file) => execFileSync(process.env.XINNUO_SERVER_BIN, ["import", file, "--db", process.env.XINNUO_DB], { encoding: "utf8", stdio: "pipe" });
   assert.throws(() => run(badFile), (error) => /第 3 行/.test(error.stderr) && /decided_on/.test(error.stderr));
-  await problem(await fetch(`${base}/api/v1/subjects/${code}`), 404, "subject-not-found");
+  await problem(await fetch(`${base}/api/v1/subjects/${code}`), 404, "subject_not_found");
   const goodFile = join(dir, "good.csv");
   await writeFile(goodFile, `${header}\n${good}\n`);
   assert.match(run(goodFile), /imported: 1 subjects, 1 records/);

@@ -4,6 +4,8 @@ use wasm_bindgen::JsValue;
 use xinnuo_core::calendar::{Date, UtcTimestamp};
 use zeroize::Zeroizing;
 
+use crate::i18n::Text;
+
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -28,9 +30,11 @@ pub fn download(filename: &str, content: &str, mime: &str) -> Result<(), JsValue
 }
 
 /// Fresh random bytes (Web Crypto).
-pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, String> {
+pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, Text> {
     let mut bytes = Zeroizing::new([0u8; N]);
-    getrandom::fill(bytes.as_mut()).map_err(|e| format!("无法获得随机数 / no randomness: {e}"))?;
+    getrandom::fill(bytes.as_mut()).map_err(|e| {
+        Text::new(format!("浏览器无法提供随机数：{e}"), format!("The browser gives no randomness: {e}"))
+    })?;
     Ok(bytes)
 }
 
@@ -118,27 +122,34 @@ pub async fn derive_key(
     passphrase: &str,
     salt: &[u8],
     params: xinnuo_core::envelope::keyfile::KdfParams,
-) -> Result<Zeroizing<[u8; 32]>, String> {
-    let params = params.check().map_err(|e| e.to_string())?;
+) -> Result<Zeroizing<[u8; 32]>, Text> {
+    let params = params.check()?;
     let url = crate::api::url("kdf-worker.js");
     let answer = match derive_in_worker(&url, passphrase, salt, params.m, params.t, params.p) {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         Err(error) => Err(error),
     };
     let Ok(answer) = answer else {
-        return Err("此浏览器无法在后台派生密钥（需要支持模块 Web Worker 的新版浏览器） / this browser cannot derive the key in the background (a current browser with module Web Workers is needed)".into());
+        return Err(Text::new(
+            "此浏览器无法在后台派生密钥（需要支持模块 Web Worker 的新版浏览器）",
+            "This browser cannot derive the key in the background (a current browser with module Web Workers is needed)",
+        ));
     };
     if let Some(error) = js_sys::Reflect::get(&answer, &JsValue::from_str("error")).ok().and_then(|e| e.as_string()) {
-        return Err(error);
+        return Err(Text::new(format!("密钥派生失败：{error}"), format!("Key derivation failed: {error}")));
     }
     let bytes = js_sys::Reflect::get(&answer, &JsValue::from_str("key"))
         .map(|key| js_sys::Uint8Array::new(&key))
-        .map_err(|_| "密钥派生失败 / key derivation failed".to_owned())?;
+        .map_err(|_| derivation_failed())?;
     let mut key = Zeroizing::new([0u8; 32]);
     if bytes.length() != 32 {
-        return Err("密钥派生失败 / key derivation failed".into());
+        return Err(derivation_failed());
     }
     bytes.copy_to(key.as_mut());
     bytes.fill(0, 0, 32);
     Ok(key)
+}
+
+fn derivation_failed() -> Text {
+    Text::new("密钥派生失败", "Key derivation failed")
 }

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use xinnuo_core::receipt;
 
 use crate::browser::window;
+use crate::i18n::Text;
 use crate::storage::db;
 use crate::storage::outbox::{Answer, OutboxItem, OutboxState, Retry};
 
@@ -57,26 +58,35 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         .body(item.jws.clone());
     let response = match request {
         Ok(request) => request.send().await,
-        Err(e) => return Answer::Transient(e.to_string()),
+        Err(e) => {
+            return Answer::Transient(Text::new(format!("无法发出请求：{e}"), format!("Cannot make the request: {e}")))
+        }
     };
     drop(timer);
     let response = match response {
         Ok(response) => response,
-        Err(e) => return Answer::Transient(format!("无法连接服务器 / cannot reach the server: {e}")),
+        Err(e) => {
+            return Answer::Transient(Text::new(
+                format!("无法连接服务器，将自动重试：{e}"),
+                format!("Cannot reach the server, retrying: {e}"),
+            ))
+        }
     };
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if (200..300).contains(&status) {
         // Of the answer only the signed receipt counts; its other members merely repeat it unsigned.
         let Ok(body) = serde_json::from_str::<xinnuo_core::wire::ReceiptAnswer>(&text) else {
-            return Answer::Transient(format!("服务器回答无法读取 / unreadable answer (HTTP {status})"));
+            return Answer::Transient(Text::new(
+                format!("服务器的回答无法读取（HTTP {status}），将重试"),
+                format!("The server's answer is unreadable (HTTP {status}); retrying"),
+            ));
         };
         let Ok(verified) = receipt::verify_for(&body.receipt.to_string(), &item.submission_id, trusted) else {
-            return Answer::Transient(
-                "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试 / the server's receipt did not verify \
-                 against this server's keys; retrying"
-                    .into(),
-            );
+            return Answer::Transient(Text::new(
+                "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试",
+                "The server's receipt did not verify against this server's keys; retrying",
+            ));
         };
         let signed = verified.receipt;
         return Answer::Receipt {
@@ -89,29 +99,31 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     if (400..500).contains(&status) && status != 408 && status != 429 {
         let reason = serde_json::from_str::<Value>(&text)
             .ok()
-            .map(|p| {
-                let detail = p.get("detail_zh").and_then(Value::as_str).unwrap_or_default();
-                let fields: Vec<String> = p
-                    .get("errors")
-                    .and_then(Value::as_array)
-                    .map(|e| {
-                        e.iter()
-                            .filter_map(|x| x.get("message_zh").and_then(Value::as_str).map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if fields.is_empty() {
-                    detail.to_owned()
-                } else {
-                    format!("{detail} {}", fields.join("；"))
-                }
+            .map(|problem| {
+                Text::new(refusal(&problem, "detail_zh", "message_zh"), refusal(&problem, "detail", "message_en"))
             })
-            .unwrap_or_else(|| format!("HTTP {status}"));
+            .unwrap_or_else(|| Text::new(format!("HTTP {status}"), format!("HTTP {status}")));
         return Answer::Rejected(reason);
     }
-    Answer::Transient(format!(
-        "服务器暂时无法处理（HTTP {status}），将自动重试 / server error (HTTP {status}), retrying"
+    Answer::Transient(Text::new(
+        format!("服务器暂时无法处理（HTTP {status}），将自动重试"),
+        format!("Server error (HTTP {status}); retrying"),
     ))
+}
+
+/// A problem's detail with the message of each field it names, in one language.
+fn refusal(problem: &Value, detail: &str, field_message: &str) -> String {
+    let detail = problem.get(detail).and_then(Value::as_str).unwrap_or_default();
+    let fields: Vec<&str> = problem
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| errors.iter().filter_map(|e| e.get(field_message).and_then(Value::as_str)).collect())
+        .unwrap_or_default();
+    if fields.is_empty() {
+        detail.to_owned()
+    } else {
+        format!("{detail} {}", fields.join("；"))
+    }
 }
 
 /// Sends every due item (static mode sends nothing). Returns whether anything changed.

@@ -3,6 +3,7 @@
 //! public and hold no personal data. The lifecycle they move a commitment through is computed here, so the
 //! server, the app and any verifier agree on what a sequence of decisions means.
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -418,50 +419,91 @@ pub struct Decision {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum DecisionError {
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("不是决定书（type 应为 {DECISION_TYPE}）/ not a decision (type must be {DECISION_TYPE})")]
+    Envelope(EnvelopeError),
     NotADecision,
-    #[error("决定对象应为 64 位十六进制的提交编号 / the target must be a 64-hex submission id")]
     BadTarget,
-    #[error("{}须写明理由 / {} needs a reason", .0.label_zh(), .0.label_en())]
     ReasonRequired(Action),
-    #[error("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符 / the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters")]
     BadReason,
-    #[error("决定时间格式应为 UTC 时间戳 / decided_at must be a UTC timestamp")]
     BadTime,
-    #[error("随机数 nonce 应为至少 16 字节的 base64url / the nonce must be base64url of at least 16 bytes")]
     BadNonce,
-    #[error("当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNow { state: CommitmentState, action: Action },
-    #[error("修复申请当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNowRepair { state: RepairState, action: Action },
-    #[error("异议当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNowObjection { state: ObjectionState, action: Action },
-    #[error("密钥登记当前状态“{}”下不能{} / cannot be {} while {}", .state.label_zh(), .action.label_zh(), .action.label_en(), .state.label_en())]
     NotNowKey { state: EnrolmentStatus, action: Action },
 }
 
-impl DecisionError {
-    /// A stable code (the server's problem type is the same words with hyphens).
-    pub fn code(&self) -> &'static str {
+impl crate::error::Described for DecisionError {
+    fn code(&self) -> &'static str {
         match self {
-            Self::Envelope(EnvelopeError::BadSignature) => "bad_signature",
-            Self::Envelope(_) => "bad_envelope",
+            Self::Envelope(inner) => inner.code(),
             Self::NotADecision => "not_a_decision",
             Self::BadTarget => "bad_target",
             Self::ReasonRequired(_) => "reason_required",
             Self::BadReason => "bad_reason",
-            Self::BadTime => "bad_time",
-            Self::BadNonce => "bad_nonce",
+            Self::BadTime | Self::BadNonce => "bad_payload",
             Self::NotNow { .. } | Self::NotNowRepair { .. } | Self::NotNowObjection { .. } | Self::NotNowKey { .. } => {
                 "transition_not_allowed"
             }
         }
     }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Envelope(f0) => f0.message(lang),
+            Self::NotADecision => match lang {
+                Lang::Zh => format!("不是决定书（type 应为 {DECISION_TYPE}）"),
+                Lang::En => format!("not a decision (type must be {DECISION_TYPE})"),
+            },
+            Self::BadTarget => match lang {
+                Lang::Zh => "决定对象应为 64 位十六进制的提交编号".to_owned(),
+                Lang::En => "the target must be a 64-hex submission id".to_owned(),
+            },
+            Self::ReasonRequired(f0) => match lang {
+                Lang::Zh => format!("{}须写明理由", f0.label_zh()),
+                Lang::En => format!("{} needs a reason", f0.label_en()),
+            },
+            Self::BadReason => match lang {
+                Lang::Zh => format!("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符"),
+                Lang::En => format!("the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters"),
+            },
+            Self::BadTime => match lang {
+                Lang::Zh => "决定时间格式应为 UTC 时间戳".to_owned(),
+                Lang::En => "decided_at must be a UTC timestamp".to_owned(),
+            },
+            Self::BadNonce => match lang {
+                Lang::Zh => "随机数 nonce 应为至少 16 字节的 base64url".to_owned(),
+                Lang::En => "the nonce must be base64url of at least 16 bytes".to_owned(),
+            },
+            Self::NotNow { state, action } => match lang {
+                Lang::Zh => format!("当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
+                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
+            },
+            Self::NotNowRepair { state, action } => match lang {
+                Lang::Zh => format!("修复申请当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
+                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
+            },
+            Self::NotNowObjection { state, action } => match lang {
+                Lang::Zh => format!("异议当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
+                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
+            },
+            Self::NotNowKey { state, action } => match lang {
+                Lang::Zh => format!("密钥登记当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
+                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
+            },
+        }
+    }
 }
+crate::error::display_in_chinese!(DecisionError);
+
+impl From<EnvelopeError> for DecisionError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
+    }
+}
+
+impl DecisionError {}
 
 fn checked(decision: &Decision) -> Result<(), DecisionError> {
     if decision.decision_type != DECISION_TYPE {

@@ -1,6 +1,7 @@
 //! Key enrolment: a request, signed by the key itself (proof of possession), to bind that key to a
 //! subject's credit code. A department approves it later; until then the key is "not verified".
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -75,18 +76,53 @@ pub struct EnrolmentRequest {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum EnrolmentError {
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）/ not a key enrolment (type must be {ENROLMENT_TYPE})")]
+    Envelope(EnvelopeError),
     NotAnEnrolment,
-    #[error("统一社会信用代码无效：{0} / invalid unified social credit code: {0}")]
     InvalidCreditCode(String),
-    #[error("主体名称应为 2–100 个字 / the subject name must have 2–100 characters")]
     InvalidName,
-    #[error("申请时间格式应为 UTC 时间戳 / requested_at must be a UTC timestamp")]
     InvalidTime,
+}
+
+impl crate::error::Described for EnrolmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Envelope(inner) => inner.code(),
+            Self::NotAnEnrolment => "not_an_enrolment",
+            Self::InvalidCreditCode(_) => "invalid_credit_code",
+            Self::InvalidName | Self::InvalidTime => "bad_payload",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Envelope(f0) => f0.message(lang),
+            Self::NotAnEnrolment => match lang {
+                Lang::Zh => format!("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）"),
+                Lang::En => format!("not a key enrolment (type must be {ENROLMENT_TYPE})"),
+            },
+            Self::InvalidCreditCode(f0) => match lang {
+                Lang::Zh => format!("统一社会信用代码无效：{f0}"),
+                Lang::En => format!("invalid unified social credit code: {f0}"),
+            },
+            Self::InvalidName => match lang {
+                Lang::Zh => "主体名称应为 2–100 个字".to_owned(),
+                Lang::En => "the subject name must have 2–100 characters".to_owned(),
+            },
+            Self::InvalidTime => match lang {
+                Lang::Zh => "申请时间格式应为 UTC 时间戳".to_owned(),
+                Lang::En => "requested_at must be a UTC timestamp".to_owned(),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(EnrolmentError);
+
+impl From<EnvelopeError> for EnrolmentError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
+    }
 }
 
 /// Builds and signs an enrolment request with the key being enrolled.

@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod decision;
 pub mod enrolment;
 pub mod envelope;
+pub mod error;
 pub mod objection;
 pub mod receipt;
 pub mod repair;

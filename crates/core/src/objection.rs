@@ -2,6 +2,7 @@
 //! code, an objection to one record of its credit record; the record's authority upholds (the record is
 //! removed) or rejects it (with reasons). While it is under review the record shows "异议处理中" everywhere.
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -28,36 +29,66 @@ pub struct Objection {
     pub nonce: String,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ObjectionError {
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("不是异议申请（type 应为 {OBJECTION_TYPE}）/ not an objection (type must be {OBJECTION_TYPE})")]
+    Envelope(EnvelopeError),
     NotAnObjection,
-    #[error("统一社会信用代码无效 / invalid unified social credit code")]
     InvalidCreditCode,
-    #[error("记录编号应为 1–100 个字母、数字、-、_ 或 . / the record id has 1–100 letters, digits, -, _ or .")]
     BadRecordId,
-    #[error("请写明异议理由（10–{MAX_GROUNDS_CHARS} 个字，不含控制字符或不可见的格式字符）/ state the grounds (10–{MAX_GROUNDS_CHARS} characters, no control or invisible format characters)")]
     BadGrounds,
-    #[error("签署时间格式应为 UTC 时间戳 / signed_at must be a UTC timestamp")]
     BadTime,
-    #[error("随机数 nonce 应为至少 16 字节的 base64url / the nonce must be base64url of at least 16 bytes")]
     BadNonce,
 }
 
-impl ObjectionError {
-    pub fn code(&self) -> &'static str {
+impl crate::error::Described for ObjectionError {
+    fn code(&self) -> &'static str {
         match self {
-            Self::Envelope(EnvelopeError::BadSignature) => "bad_signature",
-            Self::Envelope(_) => "bad_envelope",
+            Self::Envelope(inner) => inner.code(),
             Self::NotAnObjection => "not_an_objection",
             Self::InvalidCreditCode => "invalid_credit_code",
             Self::BadRecordId => "bad_record_id",
             Self::BadGrounds => "bad_grounds",
-            Self::BadTime => "bad_time",
-            Self::BadNonce => "bad_nonce",
+            Self::BadTime | Self::BadNonce => "bad_payload",
         }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Envelope(f0) => f0.message(lang),
+            Self::NotAnObjection => match lang {
+                Lang::Zh => format!("不是异议申请（type 应为 {OBJECTION_TYPE}）"),
+                Lang::En => format!("not an objection (type must be {OBJECTION_TYPE})"),
+            },
+            Self::InvalidCreditCode => match lang {
+                Lang::Zh => "统一社会信用代码无效".to_owned(),
+                Lang::En => "invalid unified social credit code".to_owned(),
+            },
+            Self::BadRecordId => match lang {
+                Lang::Zh => "记录编号应为 1–100 个字母、数字、-、_ 或 .".to_owned(),
+                Lang::En => "the record id has 1–100 letters, digits, -, _ or .".to_owned(),
+            },
+            Self::BadGrounds => match lang {
+                Lang::Zh => format!("请写明异议理由（10–{MAX_GROUNDS_CHARS} 个字，不含控制字符或不可见的格式字符）"),
+                Lang::En => format!(
+                    "state the grounds (10–{MAX_GROUNDS_CHARS} characters, no control or invisible format characters)"
+                ),
+            },
+            Self::BadTime => match lang {
+                Lang::Zh => "签署时间格式应为 UTC 时间戳".to_owned(),
+                Lang::En => "signed_at must be a UTC timestamp".to_owned(),
+            },
+            Self::BadNonce => match lang {
+                Lang::Zh => "随机数 nonce 应为至少 16 字节的 base64url".to_owned(),
+                Lang::En => "the nonce must be base64url of at least 16 bytes".to_owned(),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(ObjectionError);
+
+impl From<EnvelopeError> for ObjectionError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Receipts: the server's countersignature on an accepted submission (id, time, sequence number, key
 //! status), itself a JWS, so the receipt gives a commitment an independent time that anyone can check.
 
+use crate::template::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -80,24 +81,18 @@ pub struct Receipt {
     pub template_version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ReceiptError {
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("不是回执（type 应为 {RECEIPT_TYPE}）/ not a receipt (type must be {RECEIPT_TYPE})")]
+    Envelope(EnvelopeError),
     NotAReceipt,
-    #[error("回执对应的是另一份承诺书 / the receipt belongs to another submission")]
     OtherSubmission,
     /// Signed by a key that is not among the server keys the verifier trusts: anyone can make such a receipt.
-    #[error("回执不是由受信任的服务器密钥签发的，不能作为受理证明 / the receipt is not signed by a trusted server key and proves nothing")]
     UnknownServerKey,
-    #[error("服务器公钥列表无效：{0} / the list of server keys is invalid: {0}")]
     BadServerKeys(String),
 }
 
-impl ReceiptError {
-    /// A stable code for programs (the package's `errors[].code`).
-    pub fn code(&self) -> &'static str {
+impl crate::error::Described for ReceiptError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Envelope(_) => "bad_receipt",
             Self::NotAReceipt => "not_a_receipt",
@@ -106,7 +101,38 @@ impl ReceiptError {
             Self::BadServerKeys(_) => "bad_server_keys",
         }
     }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Envelope(f0) => f0.message(lang),
+            Self::NotAReceipt => match lang {
+                Lang::Zh => format!("不是回执（type 应为 {RECEIPT_TYPE}）"),
+                Lang::En => format!("not a receipt (type must be {RECEIPT_TYPE})"),
+            },
+            Self::OtherSubmission => match lang {
+                Lang::Zh => "回执对应的是另一份承诺书".to_owned(),
+                Lang::En => "the receipt belongs to another submission".to_owned(),
+            },
+            Self::UnknownServerKey => match lang {
+                Lang::Zh => "回执不是由受信任的服务器密钥签发的，不能作为受理证明".to_owned(),
+                Lang::En => "the receipt is not signed by a trusted server key and proves nothing".to_owned(),
+            },
+            Self::BadServerKeys(f0) => match lang {
+                Lang::Zh => format!("服务器公钥列表无效：{f0}"),
+                Lang::En => format!("the list of server keys is invalid: {f0}"),
+            },
+        }
+    }
 }
+crate::error::display_in_chinese!(ReceiptError);
+
+impl From<EnvelopeError> for ReceiptError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
+    }
+}
+
+impl ReceiptError {}
 
 /// The server keys whose receipts a verifier accepts: the list the server publishes at
 /// `GET /api/v1/server-keys` (retired keys included, so old receipts keep verifying), pinned by the verifier.

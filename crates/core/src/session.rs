@@ -2,6 +2,7 @@
 //! server issues the challenge and, for a valid signature by an active officer, a short-lived bearer token;
 //! bearer tokens are never sent by a browser on its own, so the session is safe against CSRF.
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -22,16 +23,46 @@ pub struct SignIn {
     pub signed_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SignInError {
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("不是登录签名（type 应为 {SIGN_IN_TYPE}）/ not a sign-in (type must be {SIGN_IN_TYPE})")]
+    Envelope(EnvelopeError),
     NotASignIn,
-    #[error("登录挑战应为服务器给出的 base64url 值 / the challenge must be the server's base64url value")]
     BadChallenge,
-    #[error("签名时间格式应为 UTC 时间戳 / signed_at must be a UTC timestamp")]
     BadTime,
+}
+
+impl crate::error::Described for SignInError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Envelope(inner) => inner.code(),
+            Self::NotASignIn | Self::BadChallenge | Self::BadTime => "not_a_sign_in",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Envelope(f0) => f0.message(lang),
+            Self::NotASignIn => match lang {
+                Lang::Zh => format!("不是登录签名（type 应为 {SIGN_IN_TYPE}）"),
+                Lang::En => format!("not a sign-in (type must be {SIGN_IN_TYPE})"),
+            },
+            Self::BadChallenge => match lang {
+                Lang::Zh => "登录挑战应为服务器给出的 base64url 值".to_owned(),
+                Lang::En => "the challenge must be the server's base64url value".to_owned(),
+            },
+            Self::BadTime => match lang {
+                Lang::Zh => "签名时间格式应为 UTC 时间戳".to_owned(),
+                Lang::En => "signed_at must be a UTC timestamp".to_owned(),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(SignInError);
+
+impl From<EnvelopeError> for SignInError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
+    }
 }
 
 fn checked(sign_in: &SignIn) -> Result<(), SignInError> {

@@ -79,7 +79,7 @@ impl AdminGate {
         let Some(expected) = self.token.as_deref() else {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
-                "admin-disabled",
+                "admin_disabled",
                 "管理接口未启用",
                 "Admin API disabled",
                 "服务器未配置管理令牌（XINNUO_ADMIN_TOKEN 或 --admin-token-file），管理接口不可用。",
@@ -95,7 +95,7 @@ impl AdminGate {
             let wait = u16::try_from(left.as_secs()).unwrap_or(u16::MAX).max(1);
             return Err(Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "too-many-attempts",
+                "too_many_attempts",
                 "尝试次数过多",
                 "Too many attempts",
                 format!("管理令牌错误次数过多，请 {wait} 秒后再试。"),
@@ -154,13 +154,13 @@ mod tests {
         }
         // Locked: even the right token waits, so guessing gains nothing by going fast.
         let locked = gate.check_at(&bearer(TOKEN), start + Duration::from_secs(10)).unwrap_err();
-        assert_eq!((locked.status, locked.slug), (429, "too-many-attempts"));
+        assert_eq!((locked.status, locked.slug), (429, "too_many_attempts"));
         assert!(gate.check_at(&bearer(TOKEN), start + FAILURE_WINDOW).is_ok());
     }
 
     #[test]
     fn without_a_token_the_admin_api_is_off() {
         let refused = AdminGate::new(None).check(&bearer(TOKEN)).unwrap_err();
-        assert_eq!((refused.status, refused.slug), (403, "admin-disabled"));
+        assert_eq!((refused.status, refused.slug), (403, "admin_disabled"));
     }
 }

@@ -113,7 +113,7 @@ async fn method_not_allowed() -> Problem {
 async fn app_not_built() -> Problem {
     Problem::new(
         axum::http::StatusCode::NOT_FOUND,
-        "app-not-built",
+        "app_not_built",
         "网页尚未构建",
         "App not built",
         "未找到网页文件：请先运行 cargo xtask build（或 cargo xtask serve）。",

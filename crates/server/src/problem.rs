@@ -3,6 +3,8 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use xinnuo_core::error::Described;
+use xinnuo_core::template::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -57,22 +59,21 @@ impl Problem {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, slug, "无法受理", "Unprocessable content", detail_zh, detail_en)
     }
 
-    /// A core error whose message reads `中文 / English`.
-    pub fn from_bilingual(status: StatusCode, slug: &'static str, error: &impl std::fmt::Display) -> Self {
-        let message = error.to_string();
-        let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
+    /// A core error: its code is the problem type, its messages the details.
+    pub fn from_error(status: StatusCode, error: &impl Described) -> Self {
         let (title_zh, title_en) = match status {
             StatusCode::BAD_REQUEST => ("请求有误", "Bad request"),
             StatusCode::NOT_FOUND => ("未找到", "Not found"),
+            StatusCode::CONFLICT => ("状态冲突", "Conflict"),
             _ => ("无法受理", "Unprocessable content"),
         };
-        Self::new(status, slug, title_zh, title_en, zh.to_owned(), en.to_owned())
+        Self::new(status, error.code(), title_zh, title_en, error.message(Lang::Zh), error.message(Lang::En))
     }
 
     pub fn not_found(path: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not-found",
+            "not_found",
             "未找到",
             "Not found",
             format!("没有这个接口：{path}"),
@@ -83,7 +84,7 @@ impl Problem {
     pub fn method_not_allowed() -> Self {
         Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method-not-allowed",
+            "method_not_allowed",
             "不支持此请求方法",
             "Method not allowed",
             "该接口不支持此 HTTP 方法。",
@@ -96,13 +97,13 @@ impl Problem {
     }
 
     pub fn too_large(detail_zh: impl Into<String>, detail_en: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "请求过大", "Payload too large", detail_zh, detail_en)
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求过大", "Payload too large", detail_zh, detail_en)
     }
 
     pub fn unsupported_media_type(found: &str) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            "unsupported_media_type",
             "不支持的内容类型",
             "Unsupported media type",
             format!("内容类型 {found:?} 不受支持：请发送 application/json（字符串数组）或 text/plain（每行一个代码）。"),
@@ -113,7 +114,7 @@ impl Problem {
     pub fn unsupported_json_media_type(found: &str) -> Self {
         Self::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            "unsupported_media_type",
             "不支持的内容类型",
             "Unsupported media type",
             format!("内容类型 {found:?} 不受支持：请发送 application/json（签名文件，JWS JSON）。"),

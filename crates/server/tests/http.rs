@@ -57,7 +57,7 @@ async fn admin_endpoints_answer_403_without_a_configured_token_and_401_for_a_wro
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(r#"{"credit_code":"91140105123456788F"}"#))
             .expect("a request");
-        assert_problem(&send(&off, request).await, StatusCode::FORBIDDEN, "admin-disabled");
+        assert_problem(&send(&off, request).await, StatusCode::FORBIDDEN, "admin_disabled");
     }
     let (on, _) = app(Some(TOKEN));
     let wrong = Request::get("/api/v1/admin/actions")
@@ -78,7 +78,7 @@ async fn refused_submissions_are_problems_and_store_nothing() {
     assert_problem(
         &send(&app, post("/api/v1/commitments", "text/html", "<p>")).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported-media-type",
+        "unsupported_media_type",
     );
     let (status, kind, body) = send(&app, post("/api/v1/commitments", "application/json", "{not json")).await;
     assert!(status.is_client_error() && kind.starts_with("application/problem+json"), "{status} {body}");
@@ -89,7 +89,7 @@ async fn refused_submissions_are_problems_and_store_nothing() {
     assert_problem(
         &send(&app, post("/api/v1/commitments", "application/json", huge)).await,
         StatusCode::PAYLOAD_TOO_LARGE,
-        "too-large",
+        "too_large",
     );
     assert_eq!(db.digest().expect("a digest"), before, "nothing was stored");
 }
@@ -98,7 +98,7 @@ async fn refused_submissions_are_problems_and_store_nothing() {
 async fn unknown_routes_and_bad_codes_answer_problems_in_both_languages() {
     let (app, _) = app(None);
     let missing = send(&app, Request::get("/api/v1/nothing-here").body(Body::empty()).expect("a request")).await;
-    assert_problem(&missing, StatusCode::NOT_FOUND, "not-found");
+    assert_problem(&missing, StatusCode::NOT_FOUND, "not_found");
     assert!(missing.2["detail_zh"].as_str().is_some_and(|d| d.contains("/api/v1/nothing-here")));
     let (status, _, report) =
         send(&app, Request::get("/api/v1/codes/91140105123456788E").body(Body::empty()).expect("a request")).await;

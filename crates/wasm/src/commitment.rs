@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use xinnuo_core::calendar::Date;
 use xinnuo_core::commitment::{self, CommitmentError, Filled};
 use xinnuo_core::envelope::{self, keyfile};
+use xinnuo_core::error::Described;
 use xinnuo_core::template::{self, Lang, Template};
 use xinnuo_core::{enrolment, receipt};
 use zeroize::Zeroizing;
@@ -300,11 +301,13 @@ struct ErrorItem {
     field: Option<String>,
 }
 
-/// Splits a `中文 / English` error message into its halves.
-fn error_item(code: &'static str, error: impl std::fmt::Display) -> ErrorItem {
-    let message = error.to_string();
-    let (zh, en) = message.split_once(" / ").unwrap_or((&message, &message));
-    ErrorItem { code, message_zh: zh.to_owned(), message_en: en.to_owned(), field: None }
+fn error_item(error: &impl Described) -> ErrorItem {
+    ErrorItem {
+        code: error.code(),
+        message_zh: error.message(Lang::Zh),
+        message_en: error.message(Lang::En),
+        field: None,
+    }
 }
 
 fn commitment_error_items(error: &CommitmentError) -> Vec<ErrorItem> {
@@ -319,7 +322,7 @@ fn commitment_error_items(error: &CommitmentError) -> Vec<ErrorItem> {
             })
             .collect();
     }
-    vec![error_item(error.code(), error)]
+    vec![error_item(error)]
 }
 
 #[derive(Serialize, Default)]
@@ -367,7 +370,7 @@ pub fn verify_envelope(jws: &str) -> Result<JsValue, JsError> {
         .and_then(|outer| commitment::SignedFile::split(&outer))
         .and_then(|(outer, disclosures)| Ok((envelope::verify_value(&outer)?, disclosures)));
     match parsed {
-        Err(error) => out.errors.push(error_item("bad_signature", &error)),
+        Err(error) => out.errors.push(error_item(&error)),
         Ok((verified, disclosures)) => {
             out.signature_valid = true;
             out.submission_id = Some(verified.submission_id.clone());
@@ -445,7 +448,7 @@ pub fn verify_receipt(
             receipt: Some(verified.receipt),
             errors: Vec::new(),
         },
-        Err(error) => VerifiedReceiptOut { errors: vec![error_item(error.code(), &error)], ..Default::default() },
+        Err(error) => VerifiedReceiptOut { errors: vec![error_item(&error)], ..Default::default() },
     };
     to_js(&out)
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use xinnuo_core::template::{FieldSpec, FieldType, Lang as TextLang};
+use xinnuo_core::template::{FieldSpec, FieldType};
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -19,17 +19,10 @@ pub struct Props {
     pub on_blur: Callback<String>,
 }
 
-pub fn text_lang(lang: Lang) -> TextLang {
-    match lang {
-        Lang::Zh => TextLang::Zh,
-        Lang::En => TextLang::En,
-    }
-}
-
 #[component]
 pub fn FieldInput(props: &Props) -> Html {
     let spec = &props.spec;
-    let lang = text_lang(props.lang);
+    let lang = props.lang.core();
     let id = format!("field-{}", spec.id);
     let error_id = format!("{id}-error");
     let text_value = props.value.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();

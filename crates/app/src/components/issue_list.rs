@@ -3,7 +3,6 @@
 use xinnuo_core::code::Issue;
 use yew::prelude::*;
 
-use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
@@ -21,7 +20,7 @@ pub fn IssueList(props: &Props) -> Html {
     if props.issues.is_empty() {
         return html! {};
     }
-    let lang = text_lang(props.lang);
+    let lang = props.lang.core();
     let items = props.issues.iter().map(|issue| {
         html! { <li data-code={issue.code.name()}><span class="msg">{ issue.located_message(lang) }</span></li> }
     });

@@ -129,7 +129,7 @@ mod form {
 
     use crate::api;
     use crate::browser::{now_iso, random};
-    use crate::i18n::Lang;
+    use crate::i18n::{Lang, Text};
     use crate::storage::keys as key_store;
 
     use super::FormNotice;
@@ -148,17 +148,12 @@ mod form {
         grounds: &str,
         kid: &str,
         passphrase: &str,
-    ) -> Result<(), String> {
-        let file =
-            key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
+    ) -> Result<(), Text> {
+        let file = key_store::find(kid)?;
         let seed = crate::pages::keys::unlock(&file, passphrase).await?;
         let nonce = random::<16>()?;
-        let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))
-            .map_err(|e| e.to_string())?;
-        api::post_objection(&jws.to_json())
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))
+        let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))?;
+        api::post_objection(&jws.to_json()).await.map(|_| ()).map_err(Text::from)
     }
 
     #[component]
@@ -187,7 +182,7 @@ mod form {
                             )
                             .to_owned(),
                         )),
-                        Err(error) => on_result.emit(FormNotice::Failed(lang.half(&error))),
+                        Err(error) => on_result.emit(FormNotice::Failed(error.get(lang))),
                     }
                 });
             })

@@ -4,7 +4,6 @@
 use xinnuo_core::calendar::UtcTimestamp;
 use yew::prelude::*;
 
-use crate::components::field_input::text_lang;
 use crate::i18n::Lang;
 
 #[derive(Properties, PartialEq)]
@@ -18,7 +17,7 @@ pub struct Props {
 
 /// `2026年12月2日 11:50:16（北京时间）` for a UTC timestamp.
 pub fn beijing(at: &str, lang: Lang) -> String {
-    UtcTimestamp::parse(at).map_or_else(|_| at.to_owned(), |time| time.beijing(text_lang(lang)))
+    UtcTimestamp::parse(at).map_or_else(|_| at.to_owned(), |time| time.beijing(lang.core()))
 }
 
 #[component]

@@ -143,9 +143,10 @@ pub fn BatchCheck(props: &Props) -> Html {
                         }
                         start(text);
                     }
-                    Err(error) => {
-                        file_message.set(Some(format!("无法读取文件 / cannot read the file {name}: {error}")))
-                    }
+                    Err(error) => file_message.set(Some(match lang {
+                        Lang::Zh => format!("无法读取文件 {name}：{error}"),
+                        Lang::En => format!("Cannot read the file {name}: {error}"),
+                    })),
                 }
             });
         })

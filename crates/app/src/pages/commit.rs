@@ -8,6 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xinnuo_core::bundle::Bundle;
 use xinnuo_core::commitment::{self, CommitmentError, Filled};
 use xinnuo_core::envelope;
+use xinnuo_core::error::Described;
 use xinnuo_core::template::{self, Template};
 use yew::prelude::*;
 
@@ -15,8 +16,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::browser::{download, local_storage, now_iso, random, today_china, yield_to_paint};
-use crate::components::field_input::{text_lang, FieldInput};
-use crate::i18n::Lang;
+use crate::components::field_input::FieldInput;
+use crate::i18n::{Lang, Text};
 use crate::route::Route;
 use crate::storage::db;
 use crate::storage::keys as key_store;
@@ -134,14 +135,13 @@ fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
 }
 
 /// Signs the form; returns the signed file (with its disclosures) and its submission id.
-async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<(String, String), String> {
-    let file =
-        key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
+async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<(String, String), Text> {
+    let file = key_store::find(kid)?;
     let seed = crate::pages::keys::unlock(&file, passphrase).await?;
     let nonce = random::<16>()?;
     let salts = random::<32>()?;
     let signer = envelope::Signer::from_seed(&seed);
-    let (file, _) = commitment::sign(filled, &signer, &now_iso(), &nonce, &salts).map_err(|e| e.to_string())?;
+    let (file, _) = commitment::sign(filled, &signer, &now_iso(), &nonce, &salts)?;
     let submission_id = envelope::submission_id(&file.jws.protected, &file.jws.payload);
     Ok((file.to_json(), submission_id))
 }
@@ -149,14 +149,14 @@ async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<(String, S
 #[component]
 pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
-    let tl = text_lang(lang);
+    let tl = lang.core();
     let template_id =
         use_state(|| props.prefill.as_ref().map_or(DEFAULT_TEMPLATE.to_owned(), |p| p.template_id.clone()));
     let values = use_state(|| props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default());
     let repair = props.repair;
     let draft_id = use_state(|| props.draft_id.clone().unwrap_or_else(current_draft_id));
     let restored = use_state(|| false);
-    let storage_error = use_state(|| None::<String>);
+    let storage_error = use_state(|| None::<Text>);
     let pending_save: Rc<RefCell<Option<Draft>>> = use_mut_ref(|| None);
     let save_timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = use_mut_ref(|| None);
     // Restore the saved draft once.
@@ -277,9 +277,7 @@ pub fn CommitPage(props: &Props) -> Html {
         _ => BTreeMap::new(),
     };
     let blocking_error = match &prepared {
-        Err(error @ (CommitmentError::NotInForce { .. } | CommitmentError::Template(_))) => {
-            Some(lang.half(&error.to_string()))
-        }
+        Err(error @ (CommitmentError::NotInForce { .. } | CommitmentError::Template(_))) => Some(error.message(tl)),
         _ => None,
     };
     let preview = match &prepared {
@@ -402,7 +400,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 let (signed, submission_id) = match sign(&filled, &kid, &passphrase).await {
                     Ok(signed) => signed,
                     Err(error) => {
-                        phase.set(Phase::Failed { message: lang.half(&error), signed: None });
+                        phase.set(Phase::Failed { message: error.get(lang), signed: None });
                         return;
                     }
                 };
@@ -431,7 +429,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 };
                 // The signed submission is stored before anything is sent: nothing is lost if the page closes.
                 if let Err(error) = db::save_item(&item).await {
-                    phase.set(Phase::Failed { message: error.0, signed: Some(signed) });
+                    phase.set(Phase::Failed { message: error.0.get(lang), signed: Some(signed) });
                     return;
                 }
                 sync::notify_changed();
@@ -456,7 +454,7 @@ pub fn CommitPage(props: &Props) -> Html {
                         message: format!(
                             "{}{}",
                             lang.pick("服务器拒绝：", "Rejected by the server: "),
-                            stored.rejection.clone().unwrap_or_default()
+                            stored.rejection.as_ref().map(|reason| reason.get(lang)).unwrap_or_default()
                         ),
                         signed: Some(stored.jws.clone()),
                     },
@@ -572,7 +570,7 @@ pub fn CommitPage(props: &Props) -> Html {
                 </form>
             }
             { phase_view(&phase, lang, repair) }
-            if let Some(error) = &*storage_error { <p class="notice no" role="alert" id="storage-error">{ error }</p> }
+            if let Some(error) = &*storage_error { <p class="notice no" role="alert" id="storage-error">{ error.get(lang) }</p> }
         </section>
         </>
     }
@@ -612,7 +610,7 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                 } else {
                     lang.pick("已签名，已加入发件箱：联网后自动发送，无需重复操作。", "Signed and queued: it is sent automatically when online; nothing more to do.")
                 } }</p>
-                if let Some(error) = &item.last_error { <p class="muted">{ error }</p> }
+                if let Some(error) = &item.last_error { <p class="muted">{ error.get(lang) }</p> }
                 <p><crate::route::AppLink to={Route::Outbox}>{ lang.pick("查看发件箱", "Open the outbox") }</crate::route::AppLink></p>
             </div>
         },

@@ -14,6 +14,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use xinnuo_core::decision::{self, Action, CommitmentState, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
+use xinnuo_core::error::Described;
 use xinnuo_core::receipt::{self, TrustedServerKeys};
 use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
@@ -21,8 +22,7 @@ use yew::prelude::*;
 use super::batch_state::csv_field;
 use crate::api::{self, Deadline, OfficerSession, PublishedDecision};
 use crate::browser::{download, now_iso, random};
-use crate::components::field_input::text_lang;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::storage::keys as key_store;
 
 #[derive(Properties, PartialEq)]
@@ -116,9 +116,9 @@ fn signed_text(signed_file: &serde_json::Value, lang: Lang) -> String {
             "{}{}\n\n{}",
             lang.pick("✓ 签名与个人信息披露已核验，密钥 ", "✓ Signature and disclosures verified, key "),
             envelope::fingerprint_groups(&signed.envelope.kid),
-            signed.render(text_lang(lang)).text
+            signed.render(lang.core()).text
         ),
-        Err(error) => format!("✗ {}", lang.half(&error.to_string())),
+        Err(error) => format!("✗ {}", error.message(lang.core())),
     }
 }
 
@@ -176,7 +176,7 @@ fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleIte
                 Ok(_) => {
                     format!("{}{}", lang.pick("✓ 企业签名有效，密钥 ", "✓ Signed by key "), item.signer_fingerprint)
                 }
-                Err(error) => format!("✗ {}", lang.half(&error.to_string())),
+                Err(error) => format!("✗ {}", error.message(lang.core())),
             };
             let record = item.record.as_ref().map(|r| record_text(r, lang)).unwrap_or_else(|| item.record_id.clone());
             ConsoleItem {
@@ -302,21 +302,20 @@ fn export_csv(items: &[ConsoleItem], inbox: Inbox, lang: Lang) -> String {
     out
 }
 
-async fn sign_in(kid: &str, passphrase: &str) -> Result<(OfficerSession, Signer), String> {
-    let file =
-        key_store::load().into_iter().find(|f| f.kid == kid).ok_or("未找到所选密钥 / the chosen key is missing")?;
+async fn sign_in(kid: &str, passphrase: &str) -> Result<(OfficerSession, Signer), Text> {
+    let file = key_store::find(kid)?;
     let seed = crate::pages::keys::unlock(&file, passphrase).await?;
     let signer = Signer::from_seed(&seed);
-    let challenge = api::officer_challenge().await.map_err(|e| e.message(Lang::Zh))?;
-    let jws = session::sign(&challenge, &now_iso(), &signer).map_err(|e| e.to_string())?;
-    let session = api::officer_sign_in(&jws.to_json()).await.map_err(|e| e.message(Lang::Zh))?;
+    let challenge = api::officer_challenge().await?;
+    let jws = session::sign(&challenge, &now_iso(), &signer)?;
+    let session = api::officer_sign_in(&jws.to_json()).await?;
     Ok((session, signer))
 }
 
 /// Signs a decision with the unlocked key (synchronously: the key is never held across a wait).
-fn sign_decision(signer: &Signer, action: Action, target: &str, reason: &str) -> Result<String, String> {
+fn sign_decision(signer: &Signer, action: Action, target: &str, reason: &str) -> Result<String, Text> {
     let nonce = random::<16>()?;
-    let jws = decision::sign(action, target, reason, &now_iso(), &nonce, signer).map_err(|e| e.to_string())?;
+    let jws = decision::sign(action, target, reason, &now_iso(), &nonce, signer)?;
     Ok(jws.to_json())
 }
 
@@ -394,7 +393,7 @@ pub fn DeptPage(props: &Props) -> Html {
                         notice.set(None);
                         session.set(Some(opened));
                     }
-                    Err(error) => notice.set(Some(Err(lang.half(&error)))),
+                    Err(error) => notice.set(Some(Err(error.get(lang)))),
                 }
             });
         })
@@ -548,13 +547,13 @@ pub fn DeptPage(props: &Props) -> Html {
                                         wasm_bindgen_futures::spawn_local(async move {
                                             let signed = signer.borrow().as_ref().map(|key| sign_decision(key, action, &target, &reason));
                                             let result = match signed {
-                                                Some(Ok(jws)) => api::post_decision(&jws).await.map(|_| ()).map_err(|e| e.message(lang)),
+                                                Some(Ok(jws)) => api::post_decision(&jws).await.map(|_| ()).map_err(Text::from),
                                                 Some(Err(error)) => Err(error),
-                                                None => Err("请重新登录 / sign in again".into()),
+                                                None => Err(Text::new("请重新登录", "Sign in again")),
                                             };
                                             notice.set(Some(match result {
                                                 Ok(()) => Ok(format!("{}{}", lang.pick("已签署决定：", "Decision signed: "), lang.pick(action.label_zh(), action.label_en()))),
-                                                Err(error) => Err(lang.half(&error)),
+                                                Err(error) => Err(error.get(lang)),
                                             }));
                                             reload.emit(());
                                         });

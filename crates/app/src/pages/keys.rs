@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::browser::{download, now_iso, random, yield_to_paint};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::storage::keys as key_store;
 
 #[derive(Properties, PartialEq)]
@@ -42,19 +42,19 @@ fn input_value(event: &InputEvent) -> String {
     event.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-async fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, String> {
+async fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, Text> {
     let label = Some(label.trim().to_owned()).filter(|l| !l.is_empty());
-    keyfile::check_passphrase(passphrase).map_err(|e| e.to_string())?;
+    keyfile::check_passphrase(passphrase)?;
     let (seed, salt, nonce) = (random::<32>()?, random::<16>()?, random::<12>()?);
     let key = crate::browser::derive_key(passphrase, &*salt, keyfile::KdfParams::RECOMMENDED).await?;
-    keyfile::seal_with_key(&seed, &key, &salt, &nonce, &now_iso(), label).map_err(|e| e.to_string())
+    Ok(keyfile::seal_with_key(&seed, &key, &salt, &nonce, &now_iso(), label)?)
 }
 
 /// Opens a key file with its passphrase, deriving the key in a Web Worker.
-pub async fn unlock(file: &KeyFile, passphrase: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, String> {
-    let (salt, params) = keyfile::kdf_input(file).map_err(|e| e.to_string())?;
+pub async fn unlock(file: &KeyFile, passphrase: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, Text> {
+    let (salt, params) = keyfile::kdf_input(file)?;
     let key = crate::browser::derive_key(passphrase, &salt, params).await?;
-    keyfile::open_with_key(file, &key).map_err(|e| e.to_string())
+    Ok(keyfile::open_with_key(file, &key)?)
 }
 
 #[component]
@@ -97,7 +97,7 @@ pub fn KeysPage(props: &Props) -> Html {
                         pass_again.set(String::new());
                         label.set(String::new());
                     }
-                    Err(error) => notice.set(Notice::Error(lang.half(&error))),
+                    Err(error) => notice.set(Notice::Error(error.get(lang))),
                 }
             });
         })
@@ -113,8 +113,8 @@ pub fn KeysPage(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let text = gloo_file::futures::read_as_text(&gloo_file::File::from(file)).await;
                 let result = text
-                    .map_err(|e| e.to_string())
-                    .and_then(|text| keyfile::parse(&text).map_err(|e| e.to_string()))
+                    .map_err(|e| Text::new(format!("无法读取文件：{e}"), format!("Cannot read the file: {e}")))
+                    .and_then(|text| Ok(keyfile::parse(&text)?))
                     .and_then(|file| {
                         let kid = file.kid.clone();
                         key_store::add(file).map(|added| (kid, added))
@@ -128,7 +128,7 @@ pub fn KeysPage(props: &Props) -> Html {
                     Ok((_, false)) => {
                         Notice::Ok(lang.pick("此密钥已在列表中", "This key is already in the list").into())
                     }
-                    Err(error) => Notice::Error(lang.half(&error)),
+                    Err(error) => Notice::Error(error.get(lang)),
                 });
                 keys.set(key_store::load());
             });
@@ -235,14 +235,13 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let signed = unlock(&file, &pass).await.map_err(|e| lang.half(&e)).and_then(|seed| {
+                let signed = unlock(&file, &pass).await.and_then(|seed| {
                     let nonce = random::<16>()?;
-                    enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))
-                        .map_err(|e| lang.half(&e.to_string()))
+                    Ok(enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))?)
                 });
                 let result = match signed {
                     Ok(jws) => api::enrol_key(&jws.to_json()).await.map_err(|e| e.message(lang)),
-                    Err(error) => Err(error),
+                    Err(error) => Err(error.get(lang)),
                 };
                 pass.set(String::new());
                 notice.set(match result {

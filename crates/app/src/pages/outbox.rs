@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::browser::{download, now_iso};
 use crate::components::time::BeijingTime;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::pages::commit::{set_current_draft, start_new_draft};
 use crate::route::Route;
 use crate::storage::db;
@@ -35,7 +35,7 @@ struct Lists {
     drafts: Vec<Draft>,
     items: Vec<OutboxItem>,
     unreadable: usize,
-    error: Option<String>,
+    error: Option<Text>,
     /// When this tab last went through the outbox.
     checked_at: Option<String>,
 }
@@ -79,16 +79,15 @@ async fn load() -> Lists {
 }
 
 /// A signed file (from another device or a static site) into the outbox, after verifying it here.
-fn item_from_file(text: &str) -> Result<OutboxItem, String> {
-    let bundle = Bundle::parse(text).map_err(|e| e.to_string())?;
-    let jws = bundle.commitment.ok_or("文件中没有承诺书 / the file holds no commitment")?;
-    let signed = commitment::verify(&jws).map_err(|e| e.to_string())?;
+fn item_from_file(text: &str) -> Result<OutboxItem, Text> {
+    let bundle = Bundle::parse(text)?;
+    let jws = bundle.commitment.ok_or_else(|| Text::new("文件中没有承诺书", "The file holds no commitment"))?;
+    let signed = commitment::verify(&jws)?;
     if !signed.is_complete() {
-        return Err(
-            "这是公示的副本，个人信息已隐去，不能再次提交；请导入签名人保存的签名文件 / this is a published copy \
-                    with personal data withheld and cannot be submitted; import the signer's own file"
-                .into(),
-        );
+        return Err(Text::new(
+            "这是公示的副本，个人信息已隐去，不能再次提交；请导入签名人保存的签名文件",
+            "This is a published copy with personal data withheld and cannot be submitted; import the signer's own file",
+        ));
     }
     Ok(OutboxItem::new(
         signed.envelope.submission_id.clone(),
@@ -158,8 +157,9 @@ pub fn OutboxPage(props: &Props) -> Html {
             input.set_value("");
             let (notice, reload) = (notice.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let text =
-                    gloo_file::futures::read_as_text(&gloo_file::File::from(file)).await.map_err(|e| e.to_string());
+                let text = gloo_file::futures::read_as_text(&gloo_file::File::from(file))
+                    .await
+                    .map_err(|e| Text::new(format!("无法读取文件：{e}"), format!("Cannot read the file: {e}")));
                 let result = match text.and_then(|t| item_from_file(&t)) {
                     Ok(item) => match db::item(&item.submission_id).await {
                         Ok(Some(_)) => Ok(lang
@@ -168,9 +168,9 @@ pub fn OutboxPage(props: &Props) -> Html {
                         _ => db::save_item(&item)
                             .await
                             .map(|_| lang.pick("已导入并加入发件箱", "Imported into the outbox").to_owned())
-                            .map_err(|e| e.0),
+                            .map_err(|e| e.0.get(lang)),
                     },
-                    Err(error) => Err(lang.half(&error)),
+                    Err(error) => Err(error.get(lang)),
                 };
                 notice.set(Some(result));
                 reload.emit(());
@@ -194,7 +194,7 @@ pub fn OutboxPage(props: &Props) -> Html {
                 let result = db::clear_device().await;
                 notice.set(Some(match result {
                     Ok(()) => Ok(lang.pick("已清除本机数据。", "This computer's Xinnuo data was removed.").to_owned()),
-                    Err(error) => Err(lang.half(&error.0)),
+                    Err(error) => Err(error.0.get(lang)),
                 }));
                 crate::browser::announce("xinnuo-keys-changed");
                 reload.emit(());
@@ -217,7 +217,7 @@ pub fn OutboxPage(props: &Props) -> Html {
         <section class="card" aria-labelledby="drafts-title">
             <h2 id="drafts-title">{ lang.pick("草稿", "Drafts") }</h2>
             <p class="hint" id="persist-status">{ persisted }</p>
-            if let Some(error) = &lists.error { <p class="notice no" role="alert">{ error }</p> }
+            if let Some(error) = &lists.error { <p class="notice no" role="alert">{ error.get(lang) }</p> }
             if lists.unreadable > 0 {
                 <p class="notice no" role="alert">{ format!("{} {}", lists.unreadable, lang.pick("条记录无法读取，已原样保留。", "record(s) could not be read; they are kept as they are.")) }</p>
             }
@@ -226,7 +226,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             <ul class="draft-list" id="draft-list">
                 { for lists.drafts.iter().map(|draft| {
                     let name = draft.values.get("subject_name").and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                    let title = xinnuo_core::template::get(&draft.template_id, None).map(|t| t.title.get(crate::components::field_input::text_lang(lang)).to_owned()).unwrap_or_else(|_| draft.template_id.clone());
+                    let title = xinnuo_core::template::get(&draft.template_id, None).map(|t| t.title.get(lang.core()).to_owned()).unwrap_or_else(|_| draft.template_id.clone());
                     let on_open = {
                         let id = draft.id.clone();
                         Callback::from(move |_| {
@@ -369,13 +369,13 @@ fn outbox_item(
             <div class="state">{ lang.pick(zh, en) }
                 if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
             </div>
-            if let Some(reason) = &item.rejection { <div class="notice no">{ format!("{}{reason}", lang.pick("拒绝原因：", "Reason: ")) }</div> }
+            if let Some(reason) = &item.rejection { <div class="notice no">{ format!("{}{}", lang.pick("拒绝原因：", "Reason: "), reason.get(lang)) }</div> }
             if let Some(handling) = handling {
                 <div class={classes!("handling", if returned { "notice no" } else { "notice" })}>
                     { format!("{}{handling}", lang.pick("部门办理：", "Department: ")) }
                 </div>
             }
-            if let (Some(error), true) = (&item.last_error, sync::pending(item.state)) { <div class="muted">{ error }</div> }
+            if let (Some(error), true) = (&item.last_error, sync::pending(item.state)) { <div class="muted">{ error.get(lang) }</div> }
             <div class="row">
                 <button type="button" onclick={on_export}>{ lang.pick("导出签名文件", "Export signed file") }</button>
                 if item.state == OutboxState::Receipted {
@@ -403,12 +403,11 @@ struct WithdrawProps {
 
 /// Signs the enterprise's withdrawal (`withdraw`, a decision on its own commitment) with the key that signed
 /// the commitment, and sends it.
-async fn withdraw(jws: &str, submission_id: &str, reason: &str, passphrase: &str) -> Result<(), String> {
-    let kid = commitment::verify(jws).map_err(|e| e.to_string())?.envelope.kid;
-    let file = crate::storage::keys::load()
-        .into_iter()
-        .find(|f| f.kid == kid)
-        .ok_or("签署这份承诺书的密钥不在本机，无法撤回 / the key that signed it is not on this device")?;
+async fn withdraw(jws: &str, submission_id: &str, reason: &str, passphrase: &str) -> Result<(), Text> {
+    let kid = commitment::verify(jws)?.envelope.kid;
+    let file = crate::storage::keys::find(&kid).map_err(|_| {
+        Text::new("签署这份承诺书的密钥不在本机，无法撤回", "The key that signed it is not on this device")
+    })?;
     let seed = crate::pages::keys::unlock(&file, passphrase).await?;
     let nonce = crate::browser::random::<16>()?;
     let signer = xinnuo_core::envelope::Signer::from_seed(&seed);
@@ -419,12 +418,8 @@ async fn withdraw(jws: &str, submission_id: &str, reason: &str, passphrase: &str
         &now_iso(),
         &nonce,
         &signer,
-    )
-    .map_err(|e| e.to_string())?;
-    crate::api::post_decision(&signed.to_json())
-        .await
-        .map(|_| ())
-        .map_err(|e| format!("{} / {}", e.message(Lang::Zh), e.message(Lang::En)))
+    )?;
+    crate::api::post_decision(&signed.to_json()).await.map(|_| ()).map_err(Text::from)
 }
 
 #[component]
@@ -454,7 +449,7 @@ fn WithdrawForm(props: &WithdrawProps) -> Html {
                         open.set(false);
                         on_done.emit(());
                     }
-                    Err(error) => notice.set(Some(Err(lang.half(&error)))),
+                    Err(error) => notice.set(Some(Err(error.get(lang)))),
                 }
             });
         })

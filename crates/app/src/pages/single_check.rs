@@ -5,7 +5,6 @@ use xinnuo_core::code::{validate, CodeReport, Edit, ValidateOptions};
 use yew::prelude::*;
 
 use crate::components::code_view::CodeView;
-use crate::components::field_input::text_lang;
 use crate::components::issue_list::IssueList;
 use crate::components::parts_table::PartsTable;
 use crate::i18n::Lang;
@@ -29,13 +28,13 @@ fn needs_confirmation(report: &CodeReport) -> Option<&xinnuo_core::code::Issue> 
 fn verdict_text(report: &CodeReport, lang: Lang) -> String {
     let kind = lang.pick(report.kind.label_zh(), report.kind.label_en());
     if let Some(pilot) = needs_confirmation(report) {
-        return format!("{}{}", lang.pick("需核实：", "To be confirmed: "), pilot.located_message(text_lang(lang)));
+        return format!("{}{}", lang.pick("需核实：", "To be confirmed: "), pilot.located_message(lang.core()));
     }
     if report.valid {
         let flagged = if report.warnings.is_empty() { "" } else { lang.pick("（有提醒）", " (with warnings)") };
         format!("{}{kind}{flagged}", lang.pick("有效：", "Valid: "))
     } else {
-        let reason = report.errors.first().map(|issue| issue.located_message(text_lang(lang)));
+        let reason = report.errors.first().map(|issue| issue.located_message(lang.core()));
         format!("{}{}", lang.pick("无效：", "Invalid: "), reason.unwrap_or_default())
     }
 }

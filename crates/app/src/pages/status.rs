@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use crate::api::{self, SubjectList, SubjectView};
 use crate::browser::today_china;
-use crate::components::field_input::text_lang;
 use crate::components::objection_panel::ObjectionPanel;
 use crate::components::repair_panel::RepairPanel;
 use crate::i18n::Lang;
@@ -95,7 +94,7 @@ fn SearchPage(props: &SearchProps) -> Html {
                                     if let Some(situation) = &s.situation { <div class="muted small">{ situation }</div> }
                                 </td>
                                 <td><code>{ s.credit_code.clone() }</code></td>
-                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(text_lang(lang)).to_owned() }</span> }).unwrap_or_default() }</td>
+                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(lang.core()).to_owned() }</span> }).unwrap_or_default() }</td>
                             </tr>
                         }) }
                         </tbody>
@@ -117,7 +116,7 @@ pub struct SubjectProps {
 #[component]
 pub fn SubjectPage(props: &SubjectProps) -> Html {
     let lang = props.lang;
-    let tl = text_lang(lang);
+    let tl = lang.core();
     let loaded = use_state(|| None::<Result<SubjectView, String>>);
     // Bumped to load the subject again (after an objection was sent).
     let generation = use_state(|| 0u32);

@@ -3,6 +3,7 @@
 
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use xinnuo_core::bundle::{self, BundleReport};
+use xinnuo_core::error::Described;
 use xinnuo_core::receipt::TrustedServerKeys;
 use yew::prelude::*;
 
@@ -27,10 +28,7 @@ enum Outcome {
 fn check(text: &str, trusted: &TrustedServerKeys, lang: Lang) -> Outcome {
     match bundle::verify(text, trusted) {
         Ok(report) => Outcome::Report(Box::new(report)),
-        Err(error) => {
-            let message = error.to_string();
-            Outcome::Error(lang.half(&message))
-        }
+        Err(error) => Outcome::Error(error.message(lang.core())),
     }
 }
 

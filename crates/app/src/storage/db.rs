@@ -7,6 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use super::outbox::{Draft, OutboxItem, Retry};
+use crate::i18n::Text;
 
 const DB_NAME: &str = "xinnuo";
 const DRAFTS: &str = "drafts";
@@ -14,11 +15,16 @@ const OUTBOX: &str = "outbox";
 
 /// A storage failure, said plainly.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StorageError(pub String);
+pub struct StorageError(pub Text);
 
 impl StorageError {
     fn from(error: impl std::fmt::Display) -> Self {
-        Self(format!("浏览器存储不可用或已满（{error}）：已填内容仍在页面中，请勿关闭 / browser storage is unavailable or full ({error}): what you entered is still on the page, keep it open"))
+        Self(Text::new(
+            format!("浏览器存储不可用或已满（{error}）：已填内容仍在页面中，请勿关闭"),
+            format!(
+                "Browser storage is unavailable or full ({error}): what you entered is still on the page, keep it open"
+            ),
+        ))
     }
 }
 
@@ -184,7 +190,7 @@ mod browser_tests {
         save_item(&queued).await.expect("saved");
         let claim = |id: String| {
             wasm_bindgen_futures::future_to_promise(async move {
-                let claimed = claim_for_sending(&id, 1.0, Retry::Now).await.map_err(|e| JsValue::from_str(&e.0))?;
+                let claimed = claim_for_sending(&id, 1.0, Retry::Now).await.map_err(|e| JsValue::from_str(&e.0.get(crate::i18n::Lang::En)))?;
                 Ok(JsValue::from_bool(claimed.is_some()))
             })
         };

@@ -3,6 +3,7 @@
 use xinnuo_core::envelope::keyfile::{self, KeyFile};
 
 use crate::browser::local_storage;
+use crate::i18n::Text;
 
 const KEYS_KEY: &str = "xinnuo.keys";
 
@@ -15,16 +16,22 @@ pub fn load() -> Vec<KeyFile> {
     entries.iter().filter_map(|entry| keyfile::parse(&entry.to_string()).ok()).collect()
 }
 
-fn save(files: &[KeyFile]) -> Result<(), String> {
-    let text = serde_json::to_string(files).map_err(|e| e.to_string())?;
-    local_storage()
-        .ok_or("浏览器不允许本地存储 / local storage is not available")?
-        .set_item(KEYS_KEY, &text)
-        .map_err(|_| "本地存储已满或被禁止 / local storage is full or blocked".to_owned())
+/// The key file with this fingerprint, kept in this browser.
+pub fn find(kid: &str) -> Result<KeyFile, Text> {
+    load()
+        .into_iter()
+        .find(|f| f.kid == kid)
+        .ok_or_else(|| Text::new("本浏览器中没有所选的密钥", "The chosen key is not in this browser"))
+}
+
+fn save(files: &[KeyFile]) -> Result<(), Text> {
+    let refused = || Text::new("浏览器的本地存储已满或被禁止", "The browser's local storage is full or blocked");
+    let text = serde_json::to_string(files).map_err(|_| refused())?;
+    local_storage().ok_or_else(refused)?.set_item(KEYS_KEY, &text).map_err(|_| refused())
 }
 
 /// Adds a key file (a key already present is kept as it is).
-pub fn add(file: KeyFile) -> Result<bool, String> {
+pub fn add(file: KeyFile) -> Result<bool, Text> {
     let mut files = load();
     if files.iter().any(|f| f.kid == file.kid) {
         return Ok(false);
@@ -33,7 +40,7 @@ pub fn add(file: KeyFile) -> Result<bool, String> {
     save(&files).map(|_| true)
 }
 
-pub fn remove(kid: &str) -> Result<(), String> {
+pub fn remove(kid: &str) -> Result<(), Text> {
     let files: Vec<KeyFile> = load().into_iter().filter(|f| f.kid != kid).collect();
     save(&files)
 }

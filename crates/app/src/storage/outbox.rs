@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::i18n::Text;
+
 /// A form being filled; saved on every edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -66,10 +68,10 @@ pub struct OutboxItem {
     pub sent_at_ms: f64,
     /// The last transient problem (offline, timeout, server error).
     #[serde(default)]
-    pub last_error: Option<String>,
+    pub last_error: Option<Text>,
     /// The server's reason for refusing it.
     #[serde(default)]
-    pub rejection: Option<String>,
+    pub rejection: Option<Text>,
     /// The countersigned receipt (JWS object), once verified.
     #[serde(default)]
     pub receipt: Option<Value>,
@@ -111,9 +113,9 @@ pub enum Answer {
     /// 200/201 with a receipt that verified.
     Receipt { receipt: Value, sequence: u64, received_at: String, key_status: (String, String) },
     /// A 4xx refusal: not retried.
-    Rejected(String),
+    Rejected(Text),
     /// Offline, timeout, 5xx, or a receipt that did not verify: retried later.
-    Transient(String),
+    Transient(Text),
 }
 
 /// A send older than this is taken as abandoned (its tab closed) and may be made again.
@@ -271,11 +273,11 @@ mod tests {
         assert!(item.is_due(0.0));
         item.start_send(1_000.0);
         assert!(!item.is_due(2_000.0), "in flight");
-        item.finish(Answer::Transient("offline".into()), 2_000.0);
+        item.finish(Answer::Transient(Text::new("离线", "offline")), 2_000.0);
         assert_eq!(item.state, OutboxState::Queued);
         assert!(!item.is_due(3_000.0) && item.is_due(4_000.0));
         item.start_send(4_000.0);
-        item.finish(Answer::Transient("500".into()), 4_000.0);
+        item.finish(Answer::Transient(Text::new("500", "500")), 4_000.0);
         assert_eq!(item.next_attempt_ms, 8_000.0);
         assert_eq!(backoff_ms(20), 300_000.0);
         // Coming online or 立即发送 does not wait out the delay; an item in flight is still left alone.
@@ -289,7 +291,7 @@ mod tests {
         let mut item = item();
         item.start_send(0.0);
         assert!(!item.is_due(STALE_SEND_MS) && item.is_due(STALE_SEND_MS + 1.0));
-        item.finish(Answer::Rejected("bad".into()), 1.0);
+        item.finish(Answer::Rejected(Text::new("不符", "bad")), 1.0);
         assert!(!item.is_due(1e12));
         let mut done = self::tests::item();
         done.start_send(0.0);

@@ -3,6 +3,7 @@
 
 mod working;
 
+use crate::template::Lang;
 use std::fmt;
 
 pub use working::{
@@ -20,9 +21,26 @@ pub struct Date {
     pub day: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("日期应为 YYYY-MM-DD 格式的真实日期：{0:?} / a date must be a real date written YYYY-MM-DD: {0:?}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError(pub String);
+
+impl crate::error::Described for DateError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self(_) => "bad_date",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self(f0) => match lang {
+                Lang::Zh => format!("日期应为 YYYY-MM-DD 格式的真实日期：{f0:?}"),
+                Lang::En => format!("a date must be a real date written YYYY-MM-DD: {f0:?}"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(DateError);
 
 pub fn is_leap_year(year: u32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -3,6 +3,7 @@
 //! month's last day), and a period ending on a non-working day ends on the next working day (民法典 arts.
 //! 201–203, by analogy). A year whose schedule is not published is an error, never a guess.
 
+use crate::template::Lang;
 use std::collections::BTreeMap;
 use std::sync::RwLock;
 
@@ -12,13 +13,36 @@ use super::Date;
 
 include!(concat!(env!("OUT_DIR"), "/holidays.rs"));
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalendarError {
-    #[error("{0} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日 / the {0} holiday schedule is not published (or not in our data): working days cannot be computed")]
     Unpublished(u32),
-    #[error("工作日数应在 0 到 3650 之间 / the number of working days must be between 0 and 3650")]
     OutOfRange,
 }
+
+impl crate::error::Described for CalendarError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unpublished(_) => "calendar_unavailable",
+            Self::OutOfRange => "working_days_out_of_range",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Unpublished(f0) => match lang {
+                Lang::Zh => format!("{f0} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日"),
+                Lang::En => format!(
+                    "the {f0} holiday schedule is not published (or not in our data): working days cannot be computed"
+                ),
+            },
+            Self::OutOfRange => match lang {
+                Lang::Zh => "工作日数应在 0 到 3650 之间".to_owned(),
+                Lang::En => "the number of working days must be between 0 and 3650".to_owned(),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(CalendarError);
 
 /// Years added at run time (the State Council publishes next year's schedule in October–December, after a
 /// release): each with its source. Built-in years are never replaced.
@@ -74,23 +98,58 @@ struct ScheduleDay {
     is_off_day: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleError {
-    #[error("节假日安排格式不正确：{0} / the holiday schedule is malformed: {0}")]
     Malformed(String),
-    #[error(
-        "{year} 年的安排中有不属于该年的日期 {date} / the {year} schedule lists {date}, which is not in that year"
-    )]
     OtherYear { year: u32, date: String },
-    #[error("日期 {0} 出现两次 / {0} is listed twice")]
     Duplicate(String),
-    #[error("{0} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）/ the {0} schedule is not a whole year: it must include 1 January and 1 October")]
     NotWholeYear(u32),
-    #[error("{0} 年的安排已内置，不能替换 / the {0} schedule is built in and cannot be replaced")]
     BuiltIn(u32),
-    #[error("{0} 年已有不同的安排；如需更正，请明确替换 / a different {0} schedule is already loaded; replace it explicitly to correct it")]
     Conflict(u32),
 }
+
+impl crate::error::Described for ScheduleError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "schedule_malformed",
+            Self::OtherYear { .. } => "schedule_other_year",
+            Self::Duplicate(_) => "schedule_duplicate_date",
+            Self::NotWholeYear(_) => "schedule_not_whole_year",
+            Self::BuiltIn(_) => "schedule_built_in",
+            Self::Conflict(_) => "schedule_conflict",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Malformed(f0) => match lang {
+                Lang::Zh => format!("节假日安排格式不正确：{f0}"),
+                Lang::En => format!("the holiday schedule is malformed: {f0}"),
+            },
+            Self::OtherYear { year, date } => match lang {
+                Lang::Zh => format!("{year} 年的安排中有不属于该年的日期 {date}"),
+                Lang::En => format!("the {year} schedule lists {date}, which is not in that year"),
+            },
+            Self::Duplicate(f0) => match lang {
+                Lang::Zh => format!("日期 {f0} 出现两次"),
+                Lang::En => format!("{f0} is listed twice"),
+            },
+            Self::NotWholeYear(f0) => match lang {
+                Lang::Zh => format!("{f0} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）"),
+                Lang::En => format!("the {f0} schedule is not a whole year: it must include 1 January and 1 October"),
+            },
+            Self::BuiltIn(f0) => match lang {
+                Lang::Zh => format!("{f0} 年的安排已内置，不能替换"),
+                Lang::En => format!("the {f0} schedule is built in and cannot be replaced"),
+            },
+            Self::Conflict(f0) => match lang {
+                Lang::Zh => format!("{f0} 年已有不同的安排；如需更正，请明确替换"),
+                Lang::En => format!("a different {f0} schedule is already loaded; replace it explicitly to correct it"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(ScheduleError);
 
 /// A checked schedule of one year.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,5 +1,6 @@
 //! Administrative divisions (GB/T 2260) as of 2021, embedded at compile time (packed by build.rs).
 
+use crate::template::Lang;
 use std::sync::OnceLock;
 
 /// Code deltas (LEB128), one name length (bytes) per code, and the names back to back.
@@ -83,9 +84,28 @@ pub struct Province {
     prefix: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("未知的省份：{0:?}（请填写 2 位或 6 位行政区划代码，或省份名称，如 14、140000、山西）/ unknown province {0:?}: give a 2- or 6-digit division code or a name such as 山西")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownProvince(pub String);
+
+impl crate::error::Described for UnknownProvince {
+    fn code(&self) -> &'static str {
+        "unknown_province"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self(f0) => match lang {
+                Lang::Zh => {
+                    format!("未知的省份：{f0:?}（请填写 2 位或 6 位行政区划代码，或省份名称，如 14、140000、山西）")
+                }
+                Lang::En => {
+                    format!("unknown province {f0:?}: give a 2- or 6-digit division code or a name such as 山西")
+                }
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(UnknownProvince);
 
 impl Province {
     /// Accepts `14`, `140000`, `山西` or `山西省`.

@@ -59,34 +59,106 @@ impl Prepared {
 }
 
 /// Why a filled or signed commitment is refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CommitmentError {
-    #[error(transparent)]
-    Template(#[from] TemplateError),
-    #[error("模板 {id} {version} 自 {from} 起施行，{on} 不能使用 / template {id} {version} is not in force on {on} (from {from})")]
+    Template(TemplateError),
     NotInForce { id: String, version: String, from: Date, on: Date },
-    #[error("有 {} 项填写有误 / {} field(s) are invalid", .0.len(), .0.len())]
     InvalidFields(Vec<FieldIssue>),
-    #[error("承诺书文本摘要与模板 {id} {version} 不符：内容不是该模板的文本 / the text hash does not match template {id} {version}")]
     TextHashMismatch { id: String, version: String },
-    #[error("载荷中的统一社会信用代码与填写的不一致 / the payload's credit code differs from the filled one")]
     CreditCodeMismatch,
-    #[error("不是承诺书载荷（type 应为 {PAYLOAD_TYPE}）/ not a commitment payload (type must be {PAYLOAD_TYPE})")]
     WrongType,
-    #[error("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名 / a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version")]
     OutdatedType,
-    #[error("个人信息披露有误：{0} / a personal-data disclosure is wrong: {0}")]
     BadDisclosure(String),
-    #[error("缺少个人信息的披露（{0} 项），服务器无法核对 / {0} personal-data disclosure(s) missing: the server cannot check them")]
     DisclosuresMissing(usize),
-    #[error("载荷缺少或错写了 {0} / the payload lacks or misstates {0}")]
     BadMember(&'static str),
-    #[error(transparent)]
-    Envelope(#[from] EnvelopeError),
-    #[error("签名时间 {0} 晚于接收时间一小时以上，请检查设备时钟 / the signature time {0} is more than an hour ahead of its receipt; check the device clock")]
+    Envelope(EnvelopeError),
     SignedInFuture(String),
-    #[error("签名时间 {0} 早于接收时间七天以上，请重新签名后提交 / the signature time {0} is more than seven days before its receipt; sign again and submit")]
     SignedTooLongAgo(String),
+}
+
+impl crate::error::Described for CommitmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Template(TemplateError::UnknownTemplate(_)) => "unknown_template",
+            Self::Template(TemplateError::UnknownVersion { .. }) => "unknown_template_version",
+            Self::NotInForce { .. } => "template_not_in_force",
+            Self::InvalidFields(_) => "invalid_fields",
+            Self::TextHashMismatch { .. } => "text_hash_mismatch",
+            Self::CreditCodeMismatch => "credit_code_mismatch",
+            Self::WrongType => "not_a_commitment",
+            Self::OutdatedType => "outdated_payload_type",
+            Self::BadDisclosure(_) => "bad_disclosure",
+            Self::DisclosuresMissing(_) => "disclosures_missing",
+            Self::BadMember(_) => "bad_payload",
+            Self::Envelope(inner) => inner.code(),
+            Self::SignedInFuture(_) => "signed_in_future",
+            Self::SignedTooLongAgo(_) => "signed_too_long_ago",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Template(f0) => f0.message(lang),
+            Self::NotInForce { id, version, from, on } => match lang {
+                Lang::Zh => format!("模板 {id} {version} 自 {from} 起施行，{on} 不能使用"),
+                Lang::En => format!("template {id} {version} is not in force on {on} (from {from})"),
+            },
+            Self::InvalidFields(f0) => match lang {
+                Lang::Zh => format!("有 {} 项填写有误", f0.len()),
+                Lang::En => format!("{} field(s) are invalid", f0.len()),
+            },
+            Self::TextHashMismatch { id, version } => match lang {
+                Lang::Zh => format!("承诺书文本摘要与模板 {id} {version} 不符：内容不是该模板的文本"),
+                Lang::En => format!("the text hash does not match template {id} {version}"),
+            },
+            Self::CreditCodeMismatch => match lang {
+                Lang::Zh => "载荷中的统一社会信用代码与填写的不一致".to_owned(),
+                Lang::En => "the payload's credit code differs from the filled one".to_owned(),
+            },
+            Self::WrongType => match lang {
+                Lang::Zh => format!("不是承诺书载荷（type 应为 {PAYLOAD_TYPE}）"),
+                Lang::En => format!("not a commitment payload (type must be {PAYLOAD_TYPE})"),
+            },
+            Self::OutdatedType => match lang {
+                Lang::Zh => format!("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名"),
+                Lang::En => format!("a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version"),
+            },
+            Self::BadDisclosure(f0) => match lang {
+                Lang::Zh => format!("个人信息披露有误：{f0}"),
+                Lang::En => format!("a personal-data disclosure is wrong: {f0}"),
+            },
+            Self::DisclosuresMissing(f0) => match lang {
+                Lang::Zh => format!("缺少个人信息的披露（{f0} 项），服务器无法核对"),
+                Lang::En => format!("{f0} personal-data disclosure(s) missing: the server cannot check them"),
+            },
+            Self::BadMember(f0) => match lang {
+                Lang::Zh => format!("载荷缺少或错写了 {f0}"),
+                Lang::En => format!("the payload lacks or misstates {f0}"),
+            },
+            Self::Envelope(f0) => f0.message(lang),
+            Self::SignedInFuture(f0) => match lang {
+                Lang::Zh => format!("签名时间 {f0} 晚于接收时间一小时以上，请检查设备时钟"),
+                Lang::En => format!("the signature time {f0} is more than an hour ahead of its receipt; check the device clock"),
+            },
+            Self::SignedTooLongAgo(f0) => match lang {
+                Lang::Zh => format!("签名时间 {f0} 早于接收时间七天以上，请重新签名后提交"),
+                Lang::En => format!("the signature time {f0} is more than seven days before its receipt; sign again and submit"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(CommitmentError);
+
+impl From<TemplateError> for CommitmentError {
+    fn from(inner: TemplateError) -> Self {
+        Self::Template(inner)
+    }
+}
+
+impl From<EnvelopeError> for CommitmentError {
+    fn from(inner: EnvelopeError) -> Self {
+        Self::Envelope(inner)
+    }
 }
 
 /// How far a signature may lie ahead of the server's clock (devices whose clocks run fast).
@@ -109,28 +181,6 @@ pub fn check_signing_time(signed_at: &str, received_at_unix_millis: u64) -> Resu
 }
 
 impl CommitmentError {
-    /// A stable code for programs (the package's `errors[].code`; the server's problem type is the same words
-    /// with hyphens). Field issues carry their own codes.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Template(TemplateError::UnknownTemplate(_)) => "unknown_template",
-            Self::Template(TemplateError::UnknownVersion { .. }) => "unknown_template_version",
-            Self::NotInForce { .. } => "template_not_in_force",
-            Self::InvalidFields(_) => "invalid_fields",
-            Self::TextHashMismatch { .. } => "text_hash_mismatch",
-            Self::CreditCodeMismatch => "credit_code_mismatch",
-            Self::WrongType => "not_a_commitment",
-            Self::OutdatedType => "outdated_payload_type",
-            Self::BadDisclosure(_) => "bad_disclosure",
-            Self::DisclosuresMissing(_) => "disclosures_missing",
-            Self::BadMember(_) => "bad_payload",
-            Self::Envelope(EnvelopeError::UnexpectedMember(_)) => "unexpected_member",
-            Self::Envelope(_) => "bad_signature",
-            Self::SignedInFuture(_) => "signed_in_future",
-            Self::SignedTooLongAgo(_) => "signed_too_long_ago",
-        }
-    }
-
     /// Field issues, when that is the reason.
     pub fn field_issues(&self) -> &[FieldIssue] {
         match self {

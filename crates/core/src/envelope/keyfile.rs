@@ -2,6 +2,7 @@
 //! with Argon2id. The public parts (kid, JWK, KDF parameters) are authenticated as associated data, so a
 //! file cannot be re-labelled. Salt, nonce and seed come from the caller (the core draws no randomness).
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -70,21 +71,58 @@ pub struct KeyFile {
     pub cipher: Sealed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyFileError {
-    #[error("密钥文件格式不正确：{0} / the key file is malformed: {0}")]
     Malformed(String),
-    #[error("不支持的密钥文件类型或算法：{0} / unsupported key file type or algorithm: {0}")]
     Unsupported(String),
-    #[error("密钥文件的加密参数超出允许范围 / the key file's KDF parameters are outside the allowed range")]
     BadParams,
-    #[error("口令不正确（或密钥文件已被改动）/ wrong passphrase (or the key file was altered)")]
     WrongPassphrase,
-    #[error("口令至少 8 个字符 / the passphrase must have at least 8 characters")]
     WeakPassphrase,
-    #[error("密钥文件中的公钥与私钥不符 / the key file's public key does not match its private key")]
     KeyMismatch,
 }
+
+impl crate::error::Described for KeyFileError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "malformed_key_file",
+            Self::Unsupported(_) => "unsupported_key_file",
+            Self::BadParams => "bad_kdf_params",
+            Self::WrongPassphrase => "wrong_passphrase",
+            Self::WeakPassphrase => "weak_passphrase",
+            Self::KeyMismatch => "key_mismatch",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Malformed(f0) => match lang {
+                Lang::Zh => format!("密钥文件格式不正确：{f0}"),
+                Lang::En => format!("the key file is malformed: {f0}"),
+            },
+            Self::Unsupported(f0) => match lang {
+                Lang::Zh => format!("不支持的密钥文件类型或算法：{f0}"),
+                Lang::En => format!("unsupported key file type or algorithm: {f0}"),
+            },
+            Self::BadParams => match lang {
+                Lang::Zh => "密钥文件的加密参数超出允许范围".to_owned(),
+                Lang::En => "the key file's KDF parameters are outside the allowed range".to_owned(),
+            },
+            Self::WrongPassphrase => match lang {
+                Lang::Zh => "口令不正确（或密钥文件已被改动）".to_owned(),
+                Lang::En => "wrong passphrase (or the key file was altered)".to_owned(),
+            },
+            Self::WeakPassphrase => match lang {
+                Lang::Zh => "口令至少 8 个字符".to_owned(),
+                Lang::En => "the passphrase must have at least 8 characters".to_owned(),
+            },
+            Self::KeyMismatch => match lang {
+                Lang::Zh => "密钥文件中的公钥与私钥不符".to_owned(),
+                Lang::En => "the key file's public key does not match its private key".to_owned(),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(KeyFileError);
 
 fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)

@@ -2,6 +2,7 @@
 //! the RFC 8785 (JCS) bytes of a JSON payload. Anyone can verify it offline with any JOSE library or a
 //! plain Ed25519 verify. Keys are passed in as 32-byte seeds: this module never draws randomness.
 
+use crate::template::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};
@@ -17,29 +18,79 @@ pub const ALG: &str = "EdDSA";
 mod ed25519;
 pub mod keyfile;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvelopeError {
-    #[error("签名文件不是有效的 JSON：{0} / the signed file is not valid JSON: {0}")]
     MalformedJson(String),
-    #[error("签名文件缺少字段 {0} / the signed file lacks the field {0}")]
     MissingField(&'static str),
-    #[error("字段 {0} 不是有效的 base64url 编码 / field {0} is not valid base64url")]
     BadBase64(&'static str),
-    #[error("不支持的签名算法 {0:?}，应为 EdDSA / unsupported algorithm {0:?}, expected EdDSA")]
     UnsupportedAlgorithm(String),
-    #[error("公钥无效（应为 Ed25519 OKP 公钥）/ invalid public key (expected an Ed25519 OKP key)")]
     BadPublicKey,
-    #[error("密钥指纹 kid 与公钥不符 / the key fingerprint (kid) does not match the public key")]
     KidMismatch,
-    #[error("签名无效：内容已被改动或密钥不符 / invalid signature: the content was changed or the key is wrong")]
     BadSignature,
-    #[error("载荷不是规范化 JSON（RFC 8785）/ the payload is not canonical JSON (RFC 8785)")]
     NotCanonical,
     /// A member we do not define: it would be carried beside the signature without being signed, or signed
     /// without anyone knowing what it means.
-    #[error("签名文件含有未定义的成员 {0}（只接受规定的成员）/ the signed file has a member we do not define: {0}")]
     UnexpectedMember(String),
 }
+
+impl crate::error::Described for EnvelopeError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadSignature => "bad_signature",
+            // The cause is in the message; programs need only know the envelope is unreadable.
+            Self::MalformedJson(_)
+            | Self::MissingField(_)
+            | Self::BadBase64(_)
+            | Self::UnsupportedAlgorithm(_)
+            | Self::BadPublicKey
+            | Self::KidMismatch
+            | Self::NotCanonical => "bad_envelope",
+            Self::UnexpectedMember(_) => "unexpected_member",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::MalformedJson(f0) => match lang {
+                Lang::Zh => format!("签名文件不是有效的 JSON：{f0}"),
+                Lang::En => format!("the signed file is not valid JSON: {f0}"),
+            },
+            Self::MissingField(f0) => match lang {
+                Lang::Zh => format!("签名文件缺少字段 {f0}"),
+                Lang::En => format!("the signed file lacks the field {f0}"),
+            },
+            Self::BadBase64(f0) => match lang {
+                Lang::Zh => format!("字段 {f0} 不是有效的 base64url 编码"),
+                Lang::En => format!("field {f0} is not valid base64url"),
+            },
+            Self::UnsupportedAlgorithm(f0) => match lang {
+                Lang::Zh => format!("不支持的签名算法 {f0:?}，应为 EdDSA"),
+                Lang::En => format!("unsupported algorithm {f0:?}, expected EdDSA"),
+            },
+            Self::BadPublicKey => match lang {
+                Lang::Zh => "公钥无效（应为 Ed25519 OKP 公钥）".to_owned(),
+                Lang::En => "invalid public key (expected an Ed25519 OKP key)".to_owned(),
+            },
+            Self::KidMismatch => match lang {
+                Lang::Zh => "密钥指纹 kid 与公钥不符".to_owned(),
+                Lang::En => "the key fingerprint (kid) does not match the public key".to_owned(),
+            },
+            Self::BadSignature => match lang {
+                Lang::Zh => "签名无效：内容已被改动或密钥不符".to_owned(),
+                Lang::En => "invalid signature: the content was changed or the key is wrong".to_owned(),
+            },
+            Self::NotCanonical => match lang {
+                Lang::Zh => "载荷不是规范化 JSON（RFC 8785）".to_owned(),
+                Lang::En => "the payload is not canonical JSON (RFC 8785)".to_owned(),
+            },
+            Self::UnexpectedMember(f0) => match lang {
+                Lang::Zh => format!("签名文件含有未定义的成员 {f0}（只接受规定的成员）"),
+                Lang::En => format!("the signed file has a member we do not define: {f0}"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(EnvelopeError);
 
 /// Refuses an object with any member beyond `allowed` (named `where_.member` in the error); a missing member
 /// is reported by whoever reads it.

@@ -1,6 +1,7 @@
 //! A repair application: the 信用修复承诺书 signed for one record. What the wizard fills in from the record,
 //! and whether the authority may take the application now — written once, for the app and the server.
 
+use crate::template::Lang;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -37,32 +38,54 @@ pub struct Accepted<'a> {
 }
 
 /// Why an application cannot be taken now.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationError {
-    #[error(
-        "修复申请须使用“信用修复承诺书”模板。 / A repair application must use the credit-repair commitment template."
-    )]
     NotARepairCommitment,
-    #[error("该主体没有文号为 {decision_no} 的记录。 / The subject has no record with decision number {decision_no}.")]
-    RecordNotFound { decision_no: String },
-    #[error(transparent)]
-    BadRecord(#[from] RecordError),
+    RecordNotFound {
+        decision_no: String,
+    },
+    BadRecord(RecordError),
     /// Not (yet) repairable: the evaluation says why, with the rule of each blocking finding.
-    #[error("该记录目前不能申请信用修复：{} / This record cannot be repaired now: {}", .0.outcome_label.zh, .0.outcome_label.en)]
     NotEligible(Box<Evaluation>),
 }
 
-impl ApplicationError {
-    /// A stable name for the reason (the server's problem type).
-    pub fn code(&self) -> &'static str {
+impl crate::error::Described for ApplicationError {
+    fn code(&self) -> &'static str {
         match self {
-            Self::NotARepairCommitment => "not-a-repair-commitment",
-            Self::RecordNotFound { .. } => "record-not-found",
-            Self::BadRecord(_) => "bad-record",
-            Self::NotEligible(_) => "not-eligible",
+            Self::NotARepairCommitment => "not_a_repair_commitment",
+            Self::RecordNotFound { .. } => "record_not_found",
+            Self::BadRecord(_) => "bad_record",
+            Self::NotEligible(_) => "not_eligible",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::NotARepairCommitment => match lang {
+                Lang::Zh => "修复申请须使用“信用修复承诺书”模板。".to_owned(),
+                Lang::En => "A repair application must use the credit-repair commitment template.".to_owned(),
+            },
+            Self::RecordNotFound { decision_no } => match lang {
+                Lang::Zh => format!("该主体没有文号为 {decision_no} 的记录。"),
+                Lang::En => format!("The subject has no record with decision number {decision_no}."),
+            },
+            Self::BadRecord(f0) => f0.message(lang),
+            Self::NotEligible(f0) => match lang {
+                Lang::Zh => format!("该记录目前不能申请信用修复：{}", f0.outcome_label.zh),
+                Lang::En => format!("This record cannot be repaired now: {}", f0.outcome_label.en),
+            },
         }
     }
 }
+crate::error::display_in_chinese!(ApplicationError);
+
+impl From<RecordError> for ApplicationError {
+    fn from(inner: RecordError) -> Self {
+        Self::BadRecord(inner)
+    }
+}
+
+impl ApplicationError {}
 
 /// Whether a signed commitment is on the repair template at all (checked before its subject is looked up).
 pub fn check_template(prepared: &Prepared) -> Result<(), ApplicationError> {
@@ -94,6 +117,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::error::Described;
     use crate::template;
 
     fn profile() -> Profile {
@@ -138,7 +162,7 @@ mod tests {
         assert_eq!(taken.channel, Some(Channel::CreditChina));
         let early = accept(&application(REPAIR_TEMPLATE_ID, "晋示例罚〔2026〕1号"), &records, on("2026-08-09"));
         assert!(matches!(&early, Err(ApplicationError::NotEligible(ev)) if !ev.blocking.is_empty()), "{early:?}");
-        assert_eq!(early.map(|_| ()).unwrap_err().code(), "not-eligible");
+        assert_eq!(early.map(|_| ()).unwrap_err().code(), "not_eligible");
         let unknown = accept(&application(REPAIR_TEMPLATE_ID, "晋示例罚〔2026〕9号"), &records, on("2026-08-10"));
         assert_eq!(
             unknown.map(|_| ()),
@@ -147,6 +171,6 @@ mod tests {
         let other = accept(&application("tax-service", "晋示例罚〔2026〕1号"), &records, on("2026-08-10"));
         assert_eq!(other.map(|_| ()), Err(ApplicationError::NotARepairCommitment));
         let before = accept(&application(REPAIR_TEMPLATE_ID, "晋示例罚〔2026〕1号"), &records, on("2026-05-01"));
-        assert_eq!(before.map(|_| ()).unwrap_err().code(), "bad-record");
+        assert_eq!(before.map(|_| ()).unwrap_err().code(), "bad_record");
     }
 }

@@ -1,6 +1,7 @@
 //! Credit status: records (penalties, lists, court listings) and official grades as issued. The kit's own
 //! summary tier, which also reads the repair rules, is `crate::tier`.
 
+use crate::template::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -229,23 +230,66 @@ pub struct Profile {
 }
 
 /// Bad input, naming the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordError {
-    #[error("字段 {field} 有误：{message} / field {field} is invalid: {message}")]
     Invalid { field: String, message: String },
-    #[error("记录 {id}：处罚决定日期 {decided_on} 晚于评估日期 {on} / record {id}: decided on {decided_on}, after the evaluation date {on}")]
     DecidedAfterEvaluation { id: String, decided_on: Date, on: Date },
-    #[error("记录 {id}：行政处罚缺少失信程度 class（轻微/一般/严重）和处罚种类 penalties，无法判断 / record {id}: a penalty needs its class (minor/general/serious) or its penalties")]
     MissingClass { id: String },
-    #[error("记录 {id}：{field} 早于决定日期 / record {id}: {field} is before the decision date")]
     DateBeforeDecision { id: String, field: &'static str },
-    #[error("记录 {id}：加重年限 aggravated_years 应为 0–3 / record {id}: aggravated_years must be 0–3")]
     BadAggravation { id: String },
-    #[error("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）/ record {id}: listing_ground must be 1–6 (the items of Art. 1)")]
     BadListingGround { id: String },
-    #[error("统一社会信用代码无效：{0} / invalid unified social credit code: {0}")]
     InvalidCreditCode(String),
 }
+
+impl crate::error::Described for RecordError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid { .. } => "bad_record_field",
+            Self::DecidedAfterEvaluation { .. } => "decided_after_evaluation",
+            Self::MissingClass { .. } => "record_class_missing",
+            Self::DateBeforeDecision { .. } => "date_before_decision",
+            Self::BadAggravation { .. } => "bad_aggravation",
+            Self::BadListingGround { .. } => "bad_listing_ground",
+            Self::InvalidCreditCode(_) => "invalid_credit_code",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Invalid { field, message } => match lang {
+                Lang::Zh => format!("字段 {field} 有误：{message}"),
+                Lang::En => format!("field {field} is invalid: {message}"),
+            },
+            Self::DecidedAfterEvaluation { id, decided_on, on } => match lang {
+                Lang::Zh => format!("记录 {id}：处罚决定日期 {decided_on} 晚于评估日期 {on}"),
+                Lang::En => format!("record {id}: decided on {decided_on}, after the evaluation date {on}"),
+            },
+            Self::MissingClass { id } => match lang {
+                Lang::Zh => {
+                    format!("记录 {id}：行政处罚缺少失信程度 class（轻微/一般/严重）和处罚种类 penalties，无法判断")
+                }
+                Lang::En => format!("record {id}: a penalty needs its class (minor/general/serious) or its penalties"),
+            },
+            Self::DateBeforeDecision { id, field } => match lang {
+                Lang::Zh => format!("记录 {id}：{field} 早于决定日期"),
+                Lang::En => format!("record {id}: {field} is before the decision date"),
+            },
+            Self::BadAggravation { id } => match lang {
+                Lang::Zh => format!("记录 {id}：加重年限 aggravated_years 应为 0–3"),
+                Lang::En => format!("record {id}: aggravated_years must be 0–3"),
+            },
+            Self::BadListingGround { id } => match lang {
+                Lang::Zh => format!("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）"),
+                Lang::En => format!("record {id}: listing_ground must be 1–6 (the items of Art. 1)"),
+            },
+            Self::InvalidCreditCode(f0) => match lang {
+                Lang::Zh => format!("统一社会信用代码无效：{f0}"),
+                Lang::En => format!("invalid unified social credit code: {f0}"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(RecordError);
 
 /// Names and texts shown to the public hold no control or invisible format characters (which could make them
 /// display otherwise than stored).

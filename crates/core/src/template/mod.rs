@@ -220,13 +220,34 @@ pub fn index() -> &'static [IndexEntry] {
 }
 
 /// Errors finding a template.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
-    #[error("没有编号为 {0:?} 的承诺书模板 / no commitment template with id {0:?}")]
     UnknownTemplate(String),
-    #[error("模板 {id:?} 没有版本 {version:?}（现有：{known}）/ template {id:?} has no version {version:?} (known: {known})")]
     UnknownVersion { id: String, version: String, known: String },
 }
+
+impl crate::error::Described for TemplateError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownTemplate(_) => "unknown_template",
+            Self::UnknownVersion { .. } => "unknown_template_version",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::UnknownTemplate(f0) => match lang {
+                Lang::Zh => format!("没有编号为 {f0:?} 的承诺书模板"),
+                Lang::En => format!("no commitment template with id {f0:?}"),
+            },
+            Self::UnknownVersion { id, version, known } => match lang {
+                Lang::Zh => format!("模板 {id:?} 没有版本 {version:?}（现有：{known}）"),
+                Lang::En => format!("template {id:?} has no version {version:?} (known: {known})"),
+            },
+        }
+    }
+}
+crate::error::display_in_chinese!(TemplateError);
 
 /// Every template file with the standard fields and clauses it uses filled in (by build.rs).
 const TEMPLATES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));

@@ -32,7 +32,7 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
             Problem::bad_request(
-                "body-read",
+                "body_read",
                 format!("请求体读取失败：{e}"),
                 format!("Could not read the request body: {e}"),
             )
@@ -60,12 +60,12 @@ pub async fn read_jws_text(headers: &HeaderMap, body: Body, limit: usize) -> Res
     let bytes = read_body(headers, body, limit).await?;
     let _: serde_json::Value = json_body(&bytes)?;
     String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::bad_request("bad-encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))
+        .map_err(|_| Problem::bad_request("bad_encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))
 }
 
 /// Parses a JSON body, or says clearly that it is not JSON.
 pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request("malformed-json", format!("JSON 格式不正确：{e}"), format!("Malformed JSON: {e}"))
+        Problem::bad_request("malformed_json", format!("JSON 格式不正确：{e}"), format!("Malformed JSON: {e}"))
     })
 }

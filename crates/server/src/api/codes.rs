@@ -25,12 +25,12 @@ pub struct CheckQuery {
 
 fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateOptions, Problem> {
     let Query(query) = query.map_err(|e| {
-        Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
+        Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
     })?;
     let province = match query.province.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(text) => Some(Province::parse(text).map_err(|e| {
             Problem::bad_request(
-                "unknown-province",
+                "unknown_province",
                 format!("未知的省份：{text:?}（可填 14、140000 或 山西）"),
                 e.to_string(),
             )
@@ -47,7 +47,7 @@ pub async fn check_one(
 ) -> Result<Json<CodeReport>, Problem> {
     let Path(input) = path.map_err(|e| {
         Problem::bad_request(
-            "bad-path",
+            "bad_path",
             format!("路径中的代码无法解析：{e}"),
             format!("The code in the path cannot be read: {e}"),
         )
@@ -87,7 +87,7 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
         "application/json" => {
             let codes: Vec<String> = serde_json::from_slice(bytes).map_err(|e| {
                 Problem::bad_request(
-                    "bad-json",
+                    "bad_json",
                     format!("JSON 格式不正确，应为字符串数组：{e}"),
                     format!("Malformed JSON, expected an array of strings: {e}"),
                 )
@@ -97,7 +97,7 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
         "text/plain" | "text/csv" => {
             let text = std::str::from_utf8(bytes).map_err(|e| {
                 Problem::bad_request(
-                    "bad-encoding",
+                    "bad_encoding",
                     format!("文本不是有效的 UTF-8 编码（第 {} 个字节起）。", e.valid_up_to() + 1),
                     format!("The text is not valid UTF-8 (from byte {}).", e.valid_up_to() + 1),
                 )

@@ -10,7 +10,7 @@ use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::envelope::{self, EnvelopeError};
 use xinnuo_core::receipt::KeyStatus;
-use xinnuo_core::template::{self, TemplateError};
+use xinnuo_core::template;
 use xinnuo_core::wire::{CommitmentDetail, PublicationList, PublishedCommitment, ReceiptAnswer};
 
 use super::body::read_jws_text;
@@ -36,32 +36,19 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
 /// Maps an envelope failure to its problem: a malformed envelope is 400, a failed check 422. (The body was
 /// already read as JSON, so unreadable JSON here is inside the envelope: its header or payload.)
 pub fn envelope_problem(error: &EnvelopeError) -> Problem {
-    match error {
-        EnvelopeError::BadSignature => {
-            Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-signature", error)
-        }
-        _ => Problem::from_bilingual(StatusCode::BAD_REQUEST, "bad-envelope", error),
-    }
+    let status = match error {
+        EnvelopeError::BadSignature => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    Problem::from_error(status, error)
 }
 
 pub(crate) fn commitment_problem(error: &CommitmentError) -> Problem {
-    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
     match error {
         CommitmentError::Envelope(inner) => envelope_problem(inner),
-        CommitmentError::Template(TemplateError::UnknownTemplate(_)) => unprocessable("unknown-template"),
-        CommitmentError::Template(TemplateError::UnknownVersion { .. }) => unprocessable("unknown-template-version"),
-        CommitmentError::NotInForce { .. } => unprocessable("template-not-in-force"),
-        CommitmentError::InvalidFields(issues) => unprocessable("invalid-fields")
+        CommitmentError::InvalidFields(issues) => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error)
             .with_errors(issues.iter().filter_map(|issue| serde_json::to_value(issue).ok()).collect()),
-        CommitmentError::TextHashMismatch { .. } => unprocessable("text-hash-mismatch"),
-        CommitmentError::CreditCodeMismatch => unprocessable("credit-code-mismatch"),
-        CommitmentError::WrongType => unprocessable("not-a-commitment"),
-        CommitmentError::BadMember(_) => unprocessable("bad-payload"),
-        CommitmentError::SignedInFuture(_) => unprocessable("signed-in-future"),
-        CommitmentError::OutdatedType => unprocessable("outdated-payload-type"),
-        CommitmentError::BadDisclosure(_) => unprocessable("bad-disclosure"),
-        CommitmentError::DisclosuresMissing(_) => unprocessable("disclosures-missing"),
-        CommitmentError::SignedTooLongAgo(_) => unprocessable("signed-too-long-ago"),
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }
 
@@ -247,7 +234,7 @@ pub(crate) fn submission_id_from(text: &str) -> Result<String, Problem> {
         Ok(id)
     } else {
         Err(Problem::bad_request(
-            "bad-submission-id",
+            "bad_submission_id",
             "提交编号应为 64 位十六进制字符。",
             "A submission id has 64 hexadecimal characters.",
         ))
@@ -257,7 +244,7 @@ pub(crate) fn submission_id_from(text: &str) -> Result<String, Problem> {
 fn not_found(id: &str) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
-        "commitment-not-found",
+        "commitment_not_found",
         "未找到",
         "Not found",
         format!("没有编号为 {id} 的承诺书。"),
@@ -302,7 +289,7 @@ pub async fn of_subject(
         let reason_en =
             report.errors.first().map(|e| e.code.message_en()).unwrap_or_else(|| report.kind.label_en().into());
         return Err(Problem::bad_request(
-            "invalid-credit-code",
+            "invalid_credit_code",
             format!("统一社会信用代码无效：{reason_zh}"),
             format!("Invalid unified social credit code: {reason_en}"),
         ));
@@ -375,14 +362,14 @@ pub async fn publications(
     query: Result<axum::extract::Query<PublicationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PublicationList>, Problem> {
     let axum::extract::Query(query) = query.map_err(|e| {
-        Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
+        Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
     })?;
     let blank = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     let lifecycle = match blank(query.state) {
         None => None,
         Some(text) => Some(CommitmentState::parse(&text).ok_or_else(|| {
             Problem::bad_request(
-                "bad-query",
+                "bad_query",
                 format!("state 应为 submitted、returned、in_force、kept、broken 或 withdrawn，而不是 {text:?}。"),
                 format!("state must be submitted, returned, in_force, kept, broken or withdrawn, not {text:?}."),
             )
@@ -392,7 +379,7 @@ pub async fn publications(
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
-        Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
+        Problem::bad_request("bad_query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
     })?;
     let filter = PublicationFilter {
         department,

@@ -25,20 +25,13 @@ use crate::{blocking, now_millis, AppState};
 const MAX_DECISION_BYTES: usize = 16 * 1024;
 
 fn decision_problem(error: &DecisionError) -> Problem {
-    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
     match error {
         DecisionError::Envelope(inner) => envelope_problem(inner),
-        DecisionError::NotADecision => unprocessable("not-a-decision"),
-        DecisionError::BadTarget => unprocessable("bad-target"),
-        DecisionError::ReasonRequired(_) => unprocessable("reason-required"),
-        DecisionError::BadReason => unprocessable("bad-reason"),
-        DecisionError::BadTime | DecisionError::BadNonce => unprocessable("bad-payload"),
         DecisionError::NotNow { .. }
         | DecisionError::NotNowRepair { .. }
         | DecisionError::NotNowObjection { .. }
-        | DecisionError::NotNowKey { .. } => {
-            Problem::from_bilingual(StatusCode::CONFLICT, "transition-not-allowed", error)
-        }
+        | DecisionError::NotNowKey { .. } => Problem::from_error(StatusCode::CONFLICT, error),
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }
 
@@ -88,7 +81,7 @@ fn unknown_target(target: &str, kind: TargetKind) -> Problem {
         TargetKind::KeyEnrolment => ("密钥登记", "key enrolment"),
     };
     Problem::unprocessable(
-        "unknown-target",
+        "unknown_target",
         format!("没有编号为 {target} 的{zh}。"),
         format!("No {en} with id {target}."),
     )
@@ -97,7 +90,7 @@ fn unknown_target(target: &str, kind: TargetKind) -> Problem {
 /// The authority of a record refuses a decision by another department (谁认定、谁修复; objections alike).
 fn other_authority(authority: &str, department: &str) -> Problem {
     forbidden(
-        "other-department",
+        "other_department",
         format!("这条记录由{authority}认定，由其作出决定，不由{department}决定。"),
         format!("The record was decided by {authority}, which decides this; not {department}."),
     )
@@ -164,7 +157,7 @@ pub async fn decide(
                         || {
                             let fingerprint = envelope::fingerprint_groups(&verified.kid);
                             forbidden(
-                                "not-an-officer",
+                                "not_an_officer",
                                 format!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
                                 format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
                             )
@@ -172,7 +165,7 @@ pub async fn decide(
                     )?;
                 if !officer.may(role) {
                     return Err(forbidden(
-                        "role-missing",
+                        "role_missing",
                         format!("{}没有“{}”权限，不能{}。", officer.name, role.label_zh(), decision.action.label_zh()),
                         format!("{} does not hold the {} role needed to decide this.", officer.name, role.as_str()),
                     ));
@@ -187,7 +180,7 @@ pub async fn decide(
                     .ok_or_else(|| unknown_target(&decision.target, TargetKind::Commitment))?;
                 if commitment.signer_kid != verified.kid {
                     return Err(forbidden(
-                        "not-the-signer",
+                        "not_the_signer",
                         "只有签署这份承诺书的密钥才能撤回它。".into(),
                         "Only the key that signed this commitment can withdraw it.".into(),
                     ));
@@ -198,7 +191,7 @@ pub async fn decide(
                 if repair {
                     return Err(Problem::new(
                         StatusCode::CONFLICT,
-                        "transition-not-allowed",
+                        "transition_not_allowed",
                         "不能撤回",
                         "Cannot be withdrawn",
                         "信用修复申请由认定单位决定，不能以撤回承诺的方式撤回。",
@@ -233,7 +226,7 @@ pub async fn decide(
             // A withdrawal's signer was checked above; an officer's department is checked here.
             if officer.is_some() && !departments.contains(&department) {
                 return Err(forbidden(
-                    "other-department",
+                    "other_department",
                     format!("这份承诺书属于{}，不属于{department}。", departments.join("、")),
                     format!("This commitment belongs to {}, not to {department}.", departments.join(", ")),
                 ));
@@ -313,7 +306,7 @@ pub async fn get_one(
     let row = row.ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,
-            "decision-not-found",
+            "decision_not_found",
             "未找到",
             "Not found",
             format!("没有编号为 {id} 的决定。"),

@@ -37,7 +37,7 @@ impl InboxQuery {
             None => Ok(None),
             Some(text) => parse(text).map(Some).ok_or_else(|| {
                 Problem::bad_request(
-                    "bad-query",
+                    "bad_query",
                     format!("未知的状态 {text:?}：应为 {allowed} 之一。"),
                     format!("Unknown state {text:?}: one of {allowed}."),
                 )
@@ -94,7 +94,7 @@ pub async fn commitments(
     let per_page = query.per_page.unwrap_or(50).clamp(1, 100);
     let offset = (page - 1)
         .checked_mul(per_page)
-        .ok_or_else(|| Problem::bad_request("bad-query", "页码太大。", "The page is out of range."))?;
+        .ok_or_else(|| Problem::bad_request("bad_query", "页码太大。", "The page is out of range."))?;
     let filter = PublicationFilter {
         department: Some(department_filter(&officer.department)),
         template: None,
@@ -261,7 +261,7 @@ pub async fn key_enrolments(
     if !officer.may(Role::Keys) {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
-            "role-missing",
+            "role_missing",
             "无权查看",
             "Not allowed",
             format!("{}没有“密钥核验”权限。", officer.name),

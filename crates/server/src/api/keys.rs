@@ -41,15 +41,7 @@ impl From<EnrolmentRow> for EnrolmentView {
 fn enrolment_problem(error: &EnrolmentError) -> Problem {
     match error {
         EnrolmentError::Envelope(inner) => envelope_problem(inner),
-        EnrolmentError::NotAnEnrolment => {
-            Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "not-an-enrolment", error)
-        }
-        EnrolmentError::InvalidCreditCode(_) => {
-            Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "invalid-credit-code", error)
-        }
-        EnrolmentError::InvalidName | EnrolmentError::InvalidTime => {
-            Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-payload", error)
-        }
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }
 
@@ -79,7 +71,7 @@ pub fn kid_from(text: &str) -> String {
 fn key_not_found(kid: &str) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
-        "key-not-found",
+        "key_not_found",
         "未找到",
         "Not found",
         format!("没有登记过指纹为 {} 的密钥。", envelope::fingerprint_groups(kid)),
@@ -101,7 +93,7 @@ pub struct KeyQuery {
 
 fn credit_code_required() -> Problem {
     Problem::bad_request(
-        "credit-code-required",
+        "credit_code_required",
         "请用 ?credit_code= 指明要查询的统一社会信用代码：一个密钥为哪些单位签名不对外公开。",
         "Name the credit code with ?credit_code=: which companies a key signs for is not public.",
     )
@@ -114,7 +106,7 @@ fn checked_credit_code(text: &str) -> Result<String, Problem> {
         return Ok(report.normalized);
     }
     Err(Problem::bad_request(
-        "invalid-credit-code",
+        "invalid_credit_code",
         "统一社会信用代码无效。",
         "The unified social credit code is invalid.",
     ))
@@ -160,7 +152,7 @@ pub struct EnrolmentDecision {
 fn already_revoked(row: &EnrolmentRow) -> Problem {
     Problem::new(
         StatusCode::CONFLICT,
-        "enrolment-revoked",
+        "enrolment_revoked",
         "密钥已吊销",
         "Enrolment revoked",
         format!(
@@ -247,7 +239,7 @@ pub fn checked_reason(reason: &str) -> Result<String, Problem> {
         Ok(reason.to_owned())
     } else {
         Err(Problem::bad_request(
-            "bad-reason",
+            "bad_reason",
             "请填写吊销原因（2–500 个字，不含控制字符或不可见格式字符）。",
             "Give the reason for revoking (2–500 characters, no control or invisible format characters).",
         ))

@@ -21,14 +21,9 @@ use crate::{blocking, now_millis, AppState};
 const MAX_OBJECTION_BYTES: usize = 16 * 1024;
 
 fn objection_problem(error: &ObjectionError) -> Problem {
-    let unprocessable = |slug| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, slug, error);
     match error {
         ObjectionError::Envelope(inner) => envelope_problem(inner),
-        ObjectionError::NotAnObjection => unprocessable("not-an-objection"),
-        ObjectionError::InvalidCreditCode => unprocessable("invalid-credit-code"),
-        ObjectionError::BadRecordId => unprocessable("bad-record-id"),
-        ObjectionError::BadGrounds => unprocessable("bad-grounds"),
-        ObjectionError::BadTime | ObjectionError::BadNonce => unprocessable("bad-payload"),
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }
 
@@ -55,7 +50,7 @@ pub async fn submit(
             let fingerprint = envelope::fingerprint_groups(&verified.kid);
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
-                "key-not-approved",
+                "key_not_approved",
                 "密钥未经核验",
                 "Key not approved",
                 format!("密钥 {fingerprint} 未经核验可代表 {code}：提出异议须使用已核验的密钥。"),
@@ -66,7 +61,7 @@ pub async fn submit(
         let record = stored.as_ref().and_then(|s| s.profile.records.iter().find(|r| r.id == objection.record_id));
         let Some(record) = record else {
             return Err(Problem::unprocessable(
-                "record-not-found",
+                "record_not_found",
                 format!("{code} 的信用记录中没有编号为 {} 的记录。", objection.record_id),
                 format!("{code} has no record with id {} on its credit record.", objection.record_id),
             ));
@@ -98,7 +93,7 @@ pub async fn submit(
             Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
             Err(pending) => Err(Problem::new(
                 StatusCode::CONFLICT,
-                "objection-pending",
+                "objection_pending",
                 "已有异议在处理中",
                 "An objection is under review",
                 format!("对这条记录的异议（{}）正在处理中，请等待决定。", &pending.objection_id[..12]),

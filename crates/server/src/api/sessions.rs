@@ -59,7 +59,7 @@ pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Jso
     if !given {
         return Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too-many-challenges",
+            "too_many_challenges",
             "请求过多",
             "Too many requests",
             "登录挑战请求过多，请稍后再试。",
@@ -81,7 +81,7 @@ pub struct Session {
 fn sign_in_problem(error: &SignInError) -> Problem {
     match error {
         SignInError::Envelope(inner) => envelope_problem(inner),
-        _ => Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "not-a-sign-in", error),
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }
 

@@ -26,7 +26,7 @@ fn today() -> Date {
 }
 
 fn bad_query(e: QueryRejection) -> Problem {
-    Problem::bad_request("bad-query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
+    Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
 }
 
 fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {
@@ -34,7 +34,7 @@ fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {
         .map(|t| {
             Date::parse(t).map_err(|_| {
                 Problem::bad_request(
-                    "bad-date",
+                    "bad_date",
                     format!("参数 {name} 应为 YYYY-MM-DD 格式的真实日期：{t:?}"),
                     format!("Parameter {name} must be a real date written YYYY-MM-DD: {t:?}"),
                 )
@@ -60,7 +60,7 @@ pub async fn search(
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     // Checked: page 4,294,967,295 would overflow a u32 offset.
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
-        Problem::bad_request("bad-query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
+        Problem::bad_request("bad_query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))
     })?;
     let q = xinnuo_core::search::normalize_query(&query.q.unwrap_or_default());
     let db = state.db.clone();
@@ -133,7 +133,7 @@ pub fn credit_code_param(code: &str) -> Result<String, Problem> {
     let reason_zh = report.errors.first().map(|e| e.code.message_zh()).unwrap_or_else(|| report.kind.label_zh().into());
     let reason_en = report.errors.first().map(|e| e.code.message_en()).unwrap_or_else(|| report.kind.label_en().into());
     Err(Problem::bad_request(
-        "invalid-credit-code",
+        "invalid_credit_code",
         format!("统一社会信用代码无效：{reason_zh}"),
         format!("Invalid unified social credit code: {reason_en}"),
     ))
@@ -142,7 +142,7 @@ pub fn credit_code_param(code: &str) -> Result<String, Problem> {
 fn subject_not_found(code: &str) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
-        "subject-not-found",
+        "subject_not_found",
         "未找到",
         "Not found",
         format!("没有统一社会信用代码为 {code} 的主体记录。"),
@@ -157,7 +157,7 @@ fn evaluate_all(profile: &Profile, on: Date) -> Result<Vec<Evaluation>, Problem>
         .filter(|r| r.decided_on <= on)
         .map(|r| {
             repair::evaluate(r, &profile.records, on)
-                .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "bad-record", &e))
+                .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))
         })
         .collect()
 }
@@ -239,7 +239,7 @@ pub async fn apply_for_repair(
 
 /// The core's reason as a 422 problem; a record not yet repairable lists what blocks it.
 fn application_problem(error: ApplicationError) -> Problem {
-    let problem = Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, error.code(), &error);
+    let problem = Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &error);
     match error {
         ApplicationError::NotEligible(evaluation) => {
             problem.with_errors(evaluation.blocking.iter().filter_map(|b| serde_json::to_value(b).ok()).collect())
@@ -267,14 +267,14 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
     let Query(query) = query.map_err(bad_query)?;
     let decided_on = date_param(query.decided_on.as_deref(), "decided_on")?.ok_or_else(|| {
         Problem::bad_request(
-            "missing-parameter",
+            "missing_parameter",
             "缺少参数 decided_on（YYYY-MM-DD）。",
             "Missing parameter decided_on (YYYY-MM-DD).",
         )
     })?;
     let working_days = query.working_days.unwrap_or(7);
     let deadline = calendar::add_working_days(decided_on, working_days)
-        .map_err(|e| Problem::from_bilingual(StatusCode::UNPROCESSABLE_ENTITY, "calendar-unavailable", &e))?;
+        .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
     Ok(Json(Deadline {
         decided_on,
         working_days,

@@ -23,7 +23,5 @@ pub async fn get_one(
     Path(id): Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Json<&'static Template>, Problem> {
-    template::get(&id, query.version.as_deref())
-        .map(Json)
-        .map_err(|e| Problem::from_bilingual(StatusCode::NOT_FOUND, "unknown-template", &e))
+    template::get(&id, query.version.as_deref()).map(Json).map_err(|e| Problem::from_error(StatusCode::NOT_FOUND, &e))
 }
