@@ -71,7 +71,13 @@ test("key files are encrypted; a wrong passphrase says so", () => {
   assert.equal(key.kid, thumbprint(key.publicKeyJwk));
   assert.match(key.fingerprint, /^(\S{4} ){10}\S{3}$/);
   assert.equal(xinnuo.readKeyFile(key.keyFile).label, "财务部");
-  assert.throws(() => xinnuo.signCommitment(key.keyFile, "wrong passphrase", filled), /口令不正确.*wrong passphrase/);
+  assert.throws(() => xinnuo.signCommitment(key.keyFile, "wrong passphrase", filled), (error) => {
+    // The thrown error names its code and carries each language apart.
+    assert.equal(error.code, "wrong_passphrase");
+    assert.equal(error.message_zh, "口令不正确（或密钥文件已被改动）");
+    assert.equal(error.message_en, "wrong passphrase (or the key file was altered)");
+    return /口令不正确.*wrong passphrase/.test(error.message);
+  });
   assert.throws(() => xinnuo.createKey("short"), /至少 8 个字符/);
   assert.throws(() => xinnuo.readKeyFile("{}"), /密钥文件格式不正确/);
 });
@@ -111,7 +117,10 @@ test("verifyEnvelope reports tampering, foreign keys and malformed input without
   assert.equal(result.valid, false);
   assert.equal(result.errors[0].code, "bad_signature");
   assert.match(result.errors[0].message_zh, /签名无效/);
-  assert.equal(xinnuo.verifyEnvelope("not json").errors[0].code, "bad_signature");
+  const unreadable = xinnuo.verifyEnvelope("not json").errors[0];
+  assert.equal(unreadable.code, "bad_envelope", "unreadable is not the same as a wrong signature");
+  assert.match(unreadable.message_zh, /不是有效的 JSON/);
+  assert.doesNotMatch(unreadable.message_zh, /[a-z]{5,} [a-z]{3,}/, "one language per message");
   // Signed properly by a key made outside Xinnuo, but for a template text that does not exist.
   const { privateKey } = generateKeyPairSync("ed25519");
   const forged = { ...payload, values: TAX_VALUES, template: { ...payload.template, text_sha256: "0".repeat(64) } };

@@ -95,7 +95,7 @@ test("decisions by strangers, other departments, revoked officers, on unknown ta
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString();
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id, "", yearAgo), tax.privateKey)), 422, "signed_too_long_ago");
   await problem(await postJson("/api/v1/decisions", signFlattenedJws({ ...decision("accept", id), remark: "x" }, tax.privateKey)), 422, "not_a_decision");
-  await problem(await postJson("/api/v1/decisions", JSON.stringify({ ...JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)), header: { note: "x" } })), 400, "bad_envelope");
+  await problem(await postJson("/api/v1/decisions", JSON.stringify({ ...JSON.parse(signFlattenedJws(decision("accept", id), tax.privateKey)), header: { note: "x" } })), 400, "unexpected_member");
   const after = execFileSync(process.env.XINNUO_SERVER_BIN, ["digest", "--db", process.env.XINNUO_DB], { encoding: "utf8" });
   const changed = Object.keys(JSON.parse(after)).filter((table) => JSON.stringify(JSON.parse(after)[table]) !== JSON.stringify(JSON.parse(before)[table]));
   assert.deepEqual(changed, ["officers"], "refusals store nothing (the officers added meanwhile aside)");

@@ -111,10 +111,10 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   add("signed a year ago", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), signed_at: "2025-11-26T02:00:00Z" }) }, 422, "signed_too_long_ago");
   // Members nobody signed, or nobody defined: never stored beside a signature.
   const withMember = (extra) => JSON.stringify({ ...JSON.parse(foreign(commitmentPayload())), ...extra });
-  add("unprotected header", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ header: { note: "未签名的说明" } }) }, 400, "bad_envelope");
-  add("extra JWS member", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ remark: "x" }) }, 400, "bad_envelope");
-  add("extra payload member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), remark: "另行约定" }) }, 400, "bad_envelope");
-  add("extra template member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { url: "https://example.invalid" })) }, 400, "bad_envelope");
+  add("unprotected header", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ header: { note: "未签名的说明" } }) }, 400, "unexpected_member");
+  add("extra JWS member", { method: "POST", path: "/api/v1/commitments", headers: json, body: withMember({ remark: "x" }) }, 400, "unexpected_member");
+  add("extra payload member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), remark: "另行约定" }) }, 400, "unexpected_member");
+  add("extra template member", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign(commitmentPayload(TAX_VALUES, { url: "https://example.invalid" })) }, 400, "unexpected_member");
   // Personal values: in clear, stripped, or swapped for others.
   add("personal value in clear", { method: "POST", path: "/api/v1/commitments", headers: json, body: foreign({ ...commitmentPayload(), values: { ...commitmentPayload().values, phone: "0351-1234567" } }) }, 422, "bad_disclosure");
   const { header: _stripped, ...noDisclosures } = JSON.parse(foreign(commitmentPayload()));
@@ -139,7 +139,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
       add(`inbox ${inbox} with ${String(auth).slice(0, 20)}`, { method: "GET", path: `/api/v1/dept/${inbox}`, headers: auth ? { authorization: auth } : {} }, 401, "unauthorized");
     }
   }
-  add("commitment with disclosures as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: good }, 400, "bad_envelope");
+  add("commitment with disclosures as enrolment", { method: "POST", path: "/api/v1/keys", headers: json, body: good }, 400, "unexpected_member");
   // Replays change nothing.
   for (let i = 0; i < 5; i++) add(`replay ${i}`, { method: "POST", path: "/api/v1/commitments", headers: json, body: good }, 200);
   // Admin without the right token.
@@ -168,7 +168,7 @@ test("200+ hostile requests: right status, problem+json, and the database unchan
   for (const query of ["decided_on=2026-13-01", "decided_on=", "working_days=-1&decided_on=2026-01-05", "working_days=x&decided_on=2026-01-05"]) {
     add(`deadline ?${query}`, { method: "GET", path: `/api/v1/deadlines?${query}` }, 400);
   }
-  add("deadline out of range", { method: "GET", path: "/api/v1/deadlines?decided_on=2026-01-05&working_days=100000" }, 422, "calendar_unavailable");
+  add("deadline out of range", { method: "GET", path: "/api/v1/deadlines?decided_on=2026-01-05&working_days=100000" }, 422, "working_days_out_of_range");
   // Methods.
   for (const path of ["/api/v1/commitments", "/api/v1/keys", "/api/v1/server-keys", "/api/v1/templates", "/healthz"]) {
     for (const method of ["PUT", "DELETE", "PATCH"]) add(`${method} ${path}`, { method, path }, 405, "method_not_allowed");

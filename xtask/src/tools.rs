@@ -34,6 +34,8 @@ pub enum Tool {
     Fuzzer,
     /// Debian `postgresql` (its server binaries, for a throw-away cluster).
     Postgres,
+    /// The API fuzzer (PyPI `schemathesis`) and `openapi-spec-validator`, in a project-local venv.
+    ApiFuzzer,
 }
 
 /// The xtask subcommands, for the tools each needs.
@@ -51,7 +53,8 @@ pub fn for_command(task: Task) -> &'static [Tool] {
     use Tool::*;
     match task {
         Task::Build | Task::Serve => &[WasmTarget, WasmBindgen, NpmTools],
-        Task::Test | Task::Bench => &[WasmTarget, WasmBindgen, NpmTools, Chromium, Postgres],
+        Task::Test => &[WasmTarget, WasmBindgen, NpmTools, Chromium, Postgres, ApiFuzzer],
+        Task::Bench => &[WasmTarget, WasmBindgen, NpmTools, Chromium, Postgres],
         Task::Fuzz => &[Fuzzer],
     }
 }
@@ -68,6 +71,7 @@ pub fn ensure_all(tools: &[Tool]) -> Result {
             Tool::Chromium => ensure_chromium()?,
             Tool::Fuzzer => ensure_fuzzer()?,
             Tool::Postgres => ensure_postgres()?,
+            Tool::ApiFuzzer => ensure_api_fuzzer()?,
         }
         mark_ensured(*tool);
     }
@@ -103,6 +107,9 @@ pub fn needed_by(command: &Command) -> BTreeSet<Tool> {
         || args.iter().any(|arg| arg.to_string_lossy().contains("/usr/lib/postgresql/"))
     {
         needed.insert(Tool::Postgres);
+    }
+    if program.starts_with(&api_fuzzer_bin("").to_string_lossy().into_owned()) {
+        needed.insert(Tool::ApiFuzzer);
     }
     if has_arg("+nightly") || has_arg("fuzz") && program_name == "cargo" {
         needed.insert(Tool::Fuzzer);
@@ -180,6 +187,42 @@ fn ensure_postgres() -> Result {
             .args(["install", "-y", "--no-install-recommends", "postgresql"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
+}
+
+/// A program of the API fuzzer's venv (`target/api-fuzz/bin/…`).
+pub fn api_fuzzer_bin(program: &str) -> PathBuf {
+    crate::root().join("target/api-fuzz/bin").join(program)
+}
+
+/// schemathesis and openapi-spec-validator at the versions `tests/api-fuzz-requirements.txt` pins, in a venv
+/// of their own (never the system's Python packages); reinstalled only when that file changes.
+fn ensure_api_fuzzer() -> Result {
+    let requirements = crate::root().join("tests/api-fuzz-requirements.txt");
+    let wanted = std::fs::read(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let venv = crate::root().join("target/api-fuzz");
+    let stamp = venv.join(".xinnuo-requirements");
+    if std::fs::read(&stamp).ok().as_deref() == Some(&wanted[..]) && api_fuzzer_bin("schemathesis").exists() {
+        return Ok(());
+    }
+    if !api_fuzzer_bin("python").exists() {
+        let has_venv =
+            Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success());
+        if !has_venv {
+            run_unchecked(Command::new("apt-get").arg("update"))?;
+            run_unchecked(
+                Command::new("apt-get")
+                    .args(["install", "-y", "--no-install-recommends", "python3-venv"])
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )?;
+        }
+        run_unchecked(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    }
+    run_unchecked(
+        Command::new(api_fuzzer_bin("python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, &wanted).map_err(|e| e.to_string())
 }
 
 /// cargo-fuzz runs on nightly (sanitizer flags).

@@ -12,6 +12,7 @@ use crate::template::Text;
 
 /// A step a department owes an answer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Accept or return a submitted commitment (受理 / 补正).
@@ -26,6 +27,7 @@ pub enum Step {
 
 /// One dated rule for a step: `working_days: None` when no common limit exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StepRule {
     pub step: Step,
@@ -59,6 +61,7 @@ pub fn rule(step: Step, on: Date) -> Option<&'static StepRule> {
 
 /// A step's deadline for an item that arrived on `arrived_on`, and whether it has passed on `today`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub step: Step,
     /// The last day to answer; `None` where the rule sets no common limit (or the calendar is not published).

@@ -18,6 +18,7 @@ pub const MAX_REASON_CHARS: usize = 2000;
 
 /// What an officer decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// 受理: the commitment is accepted and in force (在诺).
@@ -114,6 +115,7 @@ impl Action {
 
 /// What a decision is about; its `target` is that item's id (the SHA-256 of its signed document).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Commitment,
@@ -124,6 +126,7 @@ pub enum TargetKind {
 
 /// What an officer may do; the operator gives each officer one or more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 受理 / 退回补正 commitments.
@@ -173,6 +176,7 @@ impl Role {
 
 /// Where an objection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectionState {
     /// 异议处理中: the record is shown with this mark everywhere until decided.
@@ -234,6 +238,7 @@ pub fn enrolment_after(state: EnrolmentStatus, action: Action) -> Result<Enrolme
 
 /// Where a repair application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RepairState {
     /// 修复审核中.
@@ -293,6 +298,7 @@ impl RepairState {
 
 /// The state a decision led to: a commitment's or a repair application's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Outcome {
     Commitment(CommitmentState),
@@ -332,6 +338,7 @@ impl Outcome {
 
 /// Where a commitment stands (GB/T 46277-2025: make, publish, fulfil, verify).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentState {
     /// 已提交: received, not yet decided.
@@ -406,6 +413,7 @@ impl CommitmentState {
 
 /// What a decision says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     #[serde(rename = "type")]
@@ -566,6 +574,7 @@ pub const DECISION_RECEIPT_TYPE: &str = "xinnuo.decision-receipt/1";
 
 /// The server's countersignature on a decision it recorded: when, in which order, and the state it led to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DecisionReceipt {
     #[serde(rename = "type")]

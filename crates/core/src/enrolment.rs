@@ -14,6 +14,7 @@ pub const ENROLMENT_TYPE: &str = "xinnuo.key-enrolment/1";
 
 /// Where one enrolment (a key for one credit code) stands. Approval and revocation are per credit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EnrolmentStatus {
     /// Requested with proof of possession; no department has looked yet.
@@ -66,6 +67,7 @@ impl EnrolmentStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentRequest {
     #[serde(rename = "type")]

@@ -18,6 +18,7 @@ pub const MAX_GROUNDS_CHARS: usize = 2000;
 /// What an objection says: which record, and why it is wrong. No personal data: it is shown to the public
 /// as "异议处理中" and its grounds to the department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Objection {
     #[serde(rename = "type")]
@@ -155,6 +156,7 @@ pub const OBJECTION_RECEIPT_TYPE: &str = "xinnuo.objection-receipt/1";
 
 /// The server's countersignature on an objection it received: when, in which order, for which record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionReceipt {
     #[serde(rename = "type")]

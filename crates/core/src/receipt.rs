@@ -11,6 +11,7 @@ pub const RECEIPT_TYPE: &str = "xinnuo.receipt/1";
 
 /// Whether the signing key is bound to the subject's credit code by an approved enrolment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStatus {
     /// Enrolled for this credit code and approved by a department.
@@ -67,6 +68,7 @@ impl KeyStatus {
 
 /// What a receipt states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     #[serde(rename = "type")]

@@ -14,6 +14,7 @@ pub const SIGN_IN_TYPE: &str = "xinnuo.officer-sign-in/1";
 
 /// What an officer signs to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     #[serde(rename = "type")]

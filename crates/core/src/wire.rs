@@ -16,6 +16,7 @@ use crate::tier::Tier;
 /// A page of subjects: `GET /api/v1/subjects`, and a static site's `data/subjects/index.json` (all of them,
 /// with the day it was generated).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectList {
     pub total: u64,
     pub page: u32,
@@ -26,6 +27,7 @@ pub struct SubjectList {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectListItem {
     pub credit_code: String,
     pub name: String,
@@ -40,6 +42,7 @@ pub struct SubjectListItem {
 /// What a submitter is answered (201 new, 200 the same submission again): the server's countersignature and,
 /// unsigned, what it says. Only the signed `receipt` counts; the other members repeat it for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptAnswer {
     pub submission_id: String,
     pub sequence: u64,
@@ -55,6 +58,7 @@ pub struct ReceiptAnswer {
 /// static site's `publications.json`: the signed JWS (personal values only as salted digests), its receipt,
 /// masks of the personal values, and labels for people. Never a personal value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedCommitment {
     pub sequence: u64,
     pub submission_id: String,
@@ -94,6 +98,7 @@ pub struct PublishedCommitment {
 /// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`
 /// (all of them, with the day it was generated).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicationList {
     pub total: u64,
     pub page: u32,
@@ -112,6 +117,7 @@ impl PublishedCommitment {
 
 /// `GET /api/v1/commitments/{id}`: the commitment with every decision made on it, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitmentDetail {
     #[serde(flatten)]
     pub commitment: PublishedCommitment,
@@ -122,6 +128,7 @@ pub struct CommitmentDetail {
 /// An officer's decision as published: the signed document and the server's receipt (both public, without
 /// personal data), with labels for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedDecision {
     pub decision_id: String,
     pub sequence: u64,

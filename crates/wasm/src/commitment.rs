@@ -13,6 +13,7 @@ use xinnuo_core::template::{self, Lang, Template};
 use xinnuo_core::{enrolment, receipt};
 use zeroize::Zeroizing;
 
+use crate::thrown::Thrown;
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -92,38 +93,36 @@ extern "C" {
     pub type JsValidateCommitmentOptions;
 }
 
-fn js_error(error: impl std::fmt::Display) -> JsError {
-    JsError::new(&error.to_string())
-}
-
-fn from_js<T: for<'de> Deserialize<'de> + Default>(value: Option<JsValue>, what: &str) -> Result<T, JsError> {
+fn from_js<T: for<'de> Deserialize<'de> + Default>(value: Option<JsValue>, what: &str) -> Result<T, Thrown> {
     match value.filter(|v| !v.is_undefined() && !v.is_null()) {
         None => Ok(T::default()),
         Some(value) => xinnuo_js_json::from_js(&value)
-            .map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}"))),
+            .map_err(|e| Thrown::bad_argument(format!("{what}格式不正确：{e}"), format!("invalid {what}: {e}"))),
     }
 }
 
-fn filled_from(value: JsFilled) -> Result<Filled, JsError> {
+fn filled_from(value: JsFilled) -> Result<Filled, Thrown> {
     let value: JsValue = value.into();
     if value.is_undefined() || value.is_null() {
-        return Err(JsError::new("缺少承诺书内容 / missing the filled commitment"));
+        return Err(Thrown::bad_argument("缺少承诺书内容", "missing the filled commitment"));
     }
     xinnuo_js_json::from_js(&value).map_err(|e| {
-        JsError::new(&format!(
-            "承诺书内容格式不正确（需要 template_id 和 values）/ invalid filled commitment (needs template_id and values): {e}"
-        ))
+        Thrown::bad_argument(
+            format!("承诺书内容格式不正确（需要 template_id 和 values）：{e}"),
+            format!("invalid filled commitment (needs template_id and values): {e}"),
+        )
     })
 }
 
-fn parse_date(text: Option<&str>) -> Result<Option<Date>, JsError> {
-    text.map(Date::parse).transpose().map_err(js_error)
+fn parse_date(text: Option<&str>) -> Result<Option<Date>, Thrown> {
+    text.map(Date::parse).transpose().map_err(Thrown::from)
 }
 
 /// Fresh random bytes from the platform (Web Crypto in browsers and Node).
-pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, JsError> {
+pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, Thrown> {
     let mut bytes = Zeroizing::new([0u8; N]);
-    getrandom::fill(bytes.as_mut()).map_err(|e| JsError::new(&format!("无法获得随机数 / no randomness: {e}")))?;
+    getrandom::fill(bytes.as_mut())
+        .map_err(|e| Thrown::new("no_randomness", format!("无法获得随机数：{e}"), format!("no randomness: {e}")))?;
     Ok(bytes)
 }
 
@@ -134,14 +133,14 @@ fn now() -> String {
 
 /// Every commitment template (every version), summarised.
 #[wasm_bindgen(js_name = listTemplates, unchecked_return_type = "TemplateSummary[]")]
-pub fn list_templates() -> Result<JsValue, JsError> {
+pub fn list_templates() -> Result<JsValue, Thrown> {
     to_js(&template::all().iter().map(Template::summary).collect::<Vec<_>>())
 }
 
 /// One template in full; without `version`, the newest.
 #[wasm_bindgen(js_name = getTemplate, unchecked_return_type = "Template")]
-pub fn get_template(id: &str, version: Option<String>) -> Result<JsValue, JsError> {
-    to_js(template::get(id, version.as_deref()).map_err(js_error)?)
+pub fn get_template(id: &str, version: Option<String>) -> Result<JsValue, Thrown> {
+    to_js(template::get(id, version.as_deref()).map_err(Thrown::from)?)
 }
 
 #[derive(Default, Deserialize)]
@@ -152,10 +151,10 @@ struct ValidateCommitmentOptions {
 
 /// Field issues of a filled commitment (empty when it can be signed). Throws for an unknown template.
 #[wasm_bindgen(js_name = validateCommitment, unchecked_return_type = "FieldIssue[]")]
-pub fn validate_commitment(filled: JsFilled, options: Option<JsValidateCommitmentOptions>) -> Result<JsValue, JsError> {
+pub fn validate_commitment(filled: JsFilled, options: Option<JsValidateCommitmentOptions>) -> Result<JsValue, Thrown> {
     let options: ValidateCommitmentOptions = from_js(options.map(Into::into), "选项")?;
     let today = parse_date(options.today.as_deref())?;
-    to_js(&commitment::validate(&filled_from(filled)?, today).map_err(js_error)?)
+    to_js(&commitment::validate(&filled_from(filled)?, today).map_err(Thrown::from)?)
 }
 
 #[derive(Default, Deserialize)]
@@ -167,15 +166,15 @@ struct RenderOptions {
 
 /// The text of a filled commitment (a draft shows missing values as 〔label〕).
 #[wasm_bindgen(js_name = renderCommitment, unchecked_return_type = "{ title: string; text: string }")]
-pub fn render_commitment(filled: JsFilled, options: Option<JsRenderOptions>) -> Result<JsValue, JsError> {
+pub fn render_commitment(filled: JsFilled, options: Option<JsRenderOptions>) -> Result<JsValue, Thrown> {
     let options: RenderOptions = from_js(options.map(Into::into), "选项")?;
     let filled = filled_from(filled)?;
     let lang = options.lang.unwrap_or_default();
     let signed_on = parse_date(options.signed_on.as_deref())?;
     let rendered = match commitment::prepare(&filled, None) {
         Ok(prepared) => prepared.render(lang, signed_on),
-        Err(CommitmentError::InvalidFields(_)) => commitment::render_draft(&filled, lang).map_err(js_error)?,
-        Err(other) => return Err(js_error(other)),
+        Err(CommitmentError::InvalidFields(_)) => commitment::render_draft(&filled, lang).map_err(Thrown::from)?,
+        Err(other) => return Err(other.into()),
     };
     to_js(&rendered)
 }
@@ -191,12 +190,12 @@ struct CreatedKey {
 
 /// A new Ed25519 key, returned only as an encrypted key file (Argon2id + AES-256-GCM) plus public parts.
 #[wasm_bindgen(js_name = createKey, unchecked_return_type = "CreatedKey")]
-pub fn create_key(passphrase: &str, label: Option<String>) -> Result<JsValue, JsError> {
+pub fn create_key(passphrase: &str, label: Option<String>) -> Result<JsValue, Thrown> {
     let seed = random::<32>()?;
     let file =
-        keyfile::seal(&seed, passphrase, &*random::<16>()?, &*random::<12>()?, &now(), label).map_err(js_error)?;
+        keyfile::seal(&seed, passphrase, &*random::<16>()?, &*random::<12>()?, &now(), label).map_err(Thrown::from)?;
     to_js(&CreatedKey {
-        key_file: serde_json::to_string_pretty(&file).map_err(js_error)?,
+        key_file: serde_json::to_string_pretty(&file).map_err(Thrown::internal)?,
         public_key_jwk: file.public_jwk.clone(),
         fingerprint: envelope::fingerprint_groups(&file.kid),
         kid: file.kid,
@@ -215,8 +214,8 @@ struct KeyFileInfo {
 
 /// The public parts of a key file (no passphrase needed); throws if it is not a key file.
 #[wasm_bindgen(js_name = readKeyFile, unchecked_return_type = "KeyFileInfo")]
-pub fn read_key_file(key_file: &str) -> Result<JsValue, JsError> {
-    let file = keyfile::parse(key_file).map_err(js_error)?;
+pub fn read_key_file(key_file: &str) -> Result<JsValue, Thrown> {
+    let file = keyfile::parse(key_file).map_err(Thrown::from)?;
     to_js(&KeyFileInfo {
         fingerprint: envelope::fingerprint_groups(&file.kid),
         kid: file.kid,
@@ -249,18 +248,18 @@ impl UnlockedKey {
     /// values are salted digests, with their disclosures under `header.disclosures` (SD-JWT JSON form). The
     /// server accepts it as it is and publishes the JWS alone.
     #[wasm_bindgen(js_name = signCommitment)]
-    pub fn sign_commitment(&self, filled: JsFilled) -> Result<String, JsError> {
+    pub fn sign_commitment(&self, filled: JsFilled) -> Result<String, Thrown> {
         let salts = random::<32>()?;
         let (file, _) = commitment::sign(&filled_from(filled)?, &self.signer, &now(), &*random::<16>()?, &salts)
-            .map_err(js_error)?;
+            .map_err(Thrown::from)?;
         Ok(file.to_json())
     }
 
     /// Signs a key-enrolment request (proof of possession) for `POST /api/v1/keys`.
     #[wasm_bindgen(js_name = signEnrolment)]
-    pub fn sign_enrolment(&self, credit_code: &str, subject_name: &str) -> Result<String, JsError> {
-        let jws =
-            enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.signer).map_err(js_error)?;
+    pub fn sign_enrolment(&self, credit_code: &str, subject_name: &str) -> Result<String, Thrown> {
+        let jws = enrolment::sign(credit_code, subject_name, &now(), &*random::<16>()?, &self.signer)
+            .map_err(Thrown::from)?;
         Ok(jws.to_json())
     }
 
@@ -274,15 +273,15 @@ impl UnlockedKey {
 
 /// Opens a key file with its passphrase.
 #[wasm_bindgen(js_name = unlockKey)]
-pub fn unlock_key(key_file: &str, passphrase: &str) -> Result<UnlockedKey, JsError> {
-    let file = keyfile::parse(key_file).map_err(js_error)?;
-    let seed = keyfile::open(&file, passphrase).map_err(js_error)?;
+pub fn unlock_key(key_file: &str, passphrase: &str) -> Result<UnlockedKey, Thrown> {
+    let file = keyfile::parse(key_file).map_err(Thrown::from)?;
+    let seed = keyfile::open(&file, passphrase).map_err(Thrown::from)?;
     Ok(UnlockedKey { signer: envelope::Signer::from_seed(&seed) })
 }
 
 /// Opens the key file and signs the filled commitment; returns the signed file (see `UnlockedKey.signCommitment`).
 #[wasm_bindgen(js_name = signCommitment)]
-pub fn sign_commitment(key_file: &str, passphrase: &str, filled: JsFilled) -> Result<String, JsError> {
+pub fn sign_commitment(key_file: &str, passphrase: &str, filled: JsFilled) -> Result<String, Thrown> {
     unlock_key(key_file, passphrase)?.sign_commitment(filled)
 }
 
@@ -363,7 +362,7 @@ struct VerifiedEnvelope {
 /// disclosures it carries. A published copy (no disclosures) verifies too, its personal values `withheld`.
 /// Never throws for bad input: `valid` is false and `errors` says why.
 #[wasm_bindgen(js_name = verifyEnvelope, unchecked_return_type = "VerifiedEnvelope")]
-pub fn verify_envelope(jws: &str) -> Result<JsValue, JsError> {
+pub fn verify_envelope(jws: &str) -> Result<JsValue, Thrown> {
     let mut out = VerifiedEnvelope::default();
     let parsed = serde_json::from_str::<Value>(jws.trim())
         .map_err(|e| envelope::EnvelopeError::MalformedJson(e.to_string()))
@@ -431,7 +430,7 @@ pub fn verify_receipt(
     jws: &str,
     submission_id: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "ServerKeys | ServerKey[] | string")] server_keys: JsValue,
-) -> Result<JsValue, JsError> {
+) -> Result<JsValue, Thrown> {
     let result = trusted_server_keys(&server_keys).and_then(|trusted| match submission_id {
         Some(id) => receipt::verify_for(jws.trim(), &id, &trusted),
         None => receipt::verify(jws.trim(), &trusted),

@@ -5,8 +5,11 @@
 pub mod commitment;
 #[cfg(feature = "status")]
 pub mod status;
+pub mod thrown;
 
 use wasm_bindgen::prelude::*;
+
+use crate::thrown::Thrown;
 use xinnuo_core::code::{self, CodeKind, CodeReport, Province, ValidateOptions, Verdict};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -70,22 +73,23 @@ extern "C" {
 
 /// Reads the options object; a bad province is an error the caller must see, not silently ignored. Read by
 /// property, not through serde: the codes-only build then carries no JSON parser.
-fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, JsError> {
+fn options_from(value: Option<JsValidateOptions>) -> Result<ValidateOptions, Thrown> {
     let Some(value) = value.map(JsValue::from).filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(ValidateOptions::default());
     };
     if !value.is_object() {
-        return Err(JsError::new(
-            "选项应为对象，如 { province: \"山西\" } / options must be an object, like { province: \"山西\" }",
+        return Err(Thrown::bad_argument(
+            "选项应为对象，如 { province: \"山西\" }",
+            "options must be an object, like { province: \"山西\" }",
         ));
     }
     let province = js_sys::Reflect::get(&value, &JsValue::from_str("province")).unwrap_or(JsValue::UNDEFINED);
     let province = match province.as_string() {
         Some(text) => Some(text),
         None if province.is_undefined() || province.is_null() => None,
-        None => return Err(JsError::new("选项 province 应为字符串 / options.province must be a string")),
+        None => return Err(Thrown::bad_argument("选项 province 应为字符串", "options.province must be a string")),
     };
-    parse_options(province.as_deref()).map_err(|e| JsError::new(&e.to_string()))
+    Ok(parse_options(province.as_deref())?)
 }
 
 /// Core options from the JavaScript fields (native-testable).
@@ -94,19 +98,19 @@ pub fn parse_options(province: Option<&str>) -> Result<ValidateOptions, code::Un
 }
 
 /// A Rust value as a plain JavaScript value.
-fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    xinnuo_js_json::to_js(value).map_err(|e| JsError::new(&format!("内部错误 / internal error: {e}")))
+fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, Thrown> {
+    xinnuo_js_json::to_js(value).map_err(Thrown::internal)
 }
 
 /// Validates one credit code, organisation code, registration number or ID number.
 #[wasm_bindgen(js_name = validateCode, unchecked_return_type = "CodeReport")]
-pub fn validate_code(input: &str, options: Option<JsValidateOptions>) -> Result<JsValue, JsError> {
+pub fn validate_code(input: &str, options: Option<JsValidateOptions>) -> Result<JsValue, Thrown> {
     to_js(&code::validate(input, &options_from(options)?))
 }
 
 /// One report per non-empty line or CSV cell.
 #[wasm_bindgen(js_name = validateCodes, unchecked_return_type = "CodeReport[]")]
-pub fn validate_codes(text: &str, options: Option<JsValidateOptions>) -> Result<JsValue, JsError> {
+pub fn validate_codes(text: &str, options: Option<JsValidateOptions>) -> Result<JsValue, Thrown> {
     let reports: Vec<CodeReport> = code::validate_batch(text, &options_from(options)?);
     to_js(&reports)
 }

@@ -7,6 +7,7 @@ use xinnuo_core::repair;
 use xinnuo_core::status::{Profile, Record};
 use xinnuo_core::tier;
 
+use crate::thrown::Thrown;
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -56,19 +57,18 @@ export interface RepairEvaluation {
 }
 "#;
 
-fn js_error(error: impl std::fmt::Display) -> JsError {
-    JsError::new(&error.to_string())
+fn json_of(value: JsValue, what: &str) -> Result<Value, Thrown> {
+    xinnuo_js_json::from_js(&value)
+        .map_err(|e| Thrown::bad_argument(format!("{what}格式不正确：{e}"), format!("invalid {what}: {e}")))
 }
 
-fn json_of(value: JsValue, what: &str) -> Result<Value, JsError> {
-    xinnuo_js_json::from_js(&value).map_err(|e| JsError::new(&format!("{what}格式不正确 / invalid {what}: {e}")))
-}
-
-fn date(text: &str, name: &str) -> Result<Date, JsError> {
+fn date(text: &str, name: &str) -> Result<Date, Thrown> {
     Date::parse(text).map_err(|_| {
-        JsError::new(&format!(
-            "{name} 应为 YYYY-MM-DD 格式的真实日期 / {name} must be a real date YYYY-MM-DD: {text:?}"
-        ))
+        Thrown::new(
+            "bad_date",
+            format!("{name} 应为 YYYY-MM-DD 格式的真实日期：{text:?}"),
+            format!("{name} must be a real date YYYY-MM-DD: {text:?}"),
+        )
     })
 }
 
@@ -77,8 +77,8 @@ fn date(text: &str, name: &str) -> Result<Date, JsError> {
 pub fn summarize_status(
     #[wasm_bindgen(unchecked_param_type = "CreditProfile")] profile: JsValue,
     on: Option<String>,
-) -> Result<JsValue, JsError> {
-    let profile = Profile::from_json(json_of(profile, "主体资料")?).map_err(js_error)?;
+) -> Result<JsValue, Thrown> {
+    let profile = Profile::from_json(json_of(profile, "主体资料")?).map_err(Thrown::from)?;
     let on = match on {
         Some(text) => date(&text, "on")?,
         None => today()?,
@@ -86,9 +86,9 @@ pub fn summarize_status(
     to_js(&tier::summarize(&profile, on))
 }
 
-fn today() -> Result<Date, JsError> {
+fn today() -> Result<Date, Thrown> {
     let now = String::from(js_sys::Date::new_0().to_iso_string());
-    calendar::UtcTimestamp::parse(&now).map(|t| t.china_date()).map_err(js_error)
+    calendar::UtcTimestamp::parse(&now).map(|t| t.china_date()).map_err(Thrown::from)
 }
 
 /// Whether a record can be repaired on `onDate`, from when, what blocks it, and the steps — with sources.
@@ -98,31 +98,31 @@ pub fn evaluate_repair(
     #[wasm_bindgen(unchecked_param_type = "CreditRecord")] record: JsValue,
     on_date: &str,
     #[wasm_bindgen(unchecked_param_type = "CreditRecord[] | undefined")] others: JsValue,
-) -> Result<JsValue, JsError> {
-    let record = Record::from_json(json_of(record, "记录")?).map_err(js_error)?;
+) -> Result<JsValue, Thrown> {
+    let record = Record::from_json(json_of(record, "记录")?).map_err(Thrown::from)?;
     let others: Vec<Record> = if others.is_undefined() || others.is_null() {
         Vec::new()
     } else {
         match json_of(others, "其他记录")? {
             Value::Array(items) => {
-                items.into_iter().map(Record::from_json).collect::<Result<_, _>>().map_err(js_error)?
+                items.into_iter().map(Record::from_json).collect::<Result<_, _>>().map_err(Thrown::from)?
             }
-            _ => return Err(JsError::new("others 应为记录数组 / others must be an array of records")),
+            _ => return Err(Thrown::bad_argument("others 应为记录数组", "others must be an array of records")),
         }
     };
-    to_js(&repair::evaluate(&record, &others, date(on_date, "onDate")?).map_err(js_error)?)
+    to_js(&repair::evaluate(&record, &others, date(on_date, "onDate")?).map_err(Thrown::from)?)
 }
 
 /// The `n`th working day after `date` (official holidays and make-up days); throws for unpublished years.
 #[wasm_bindgen(js_name = addWorkingDays)]
-pub fn add_working_days(date_text: &str, n: u32) -> Result<String, JsError> {
-    Ok(calendar::add_working_days(date(date_text, "date")?, n).map_err(js_error)?.to_string())
+pub fn add_working_days(date_text: &str, n: u32) -> Result<String, Thrown> {
+    Ok(calendar::add_working_days(date(date_text, "date")?, n).map_err(Thrown::from)?.to_string())
 }
 
 /// Working days after `from` up to and including `to`.
 #[wasm_bindgen(js_name = workingDaysBetween)]
-pub fn working_days_between(from: &str, to: &str) -> Result<u32, JsError> {
-    calendar::working_days_between(date(from, "from")?, date(to, "to")?).map_err(js_error)
+pub fn working_days_between(from: &str, to: &str) -> Result<u32, Thrown> {
+    calendar::working_days_between(date(from, "from")?, date(to, "to")?).map_err(Thrown::from)
 }
 
 #[derive(serde::Serialize)]
@@ -137,19 +137,19 @@ struct AddedSchedule {
 /// [{name, date, isOffDay}]}`, as an object or its JSON text), checked first: a whole year, its own dates, none
 /// twice. A built-in year is never replaced; a year added before only with `replace`.
 #[wasm_bindgen(js_name = addHolidaySchedule, unchecked_return_type = "{ year: number; added: \"new\" | \"same\" | \"replaced\"; source: string }")]
-pub fn add_holiday_schedule(schedule: JsValue, replace: Option<bool>) -> Result<JsValue, JsError> {
+pub fn add_holiday_schedule(schedule: JsValue, replace: Option<bool>) -> Result<JsValue, Thrown> {
     let text = match schedule.as_string() {
         Some(text) => text,
         None => json_of(schedule, "节假日安排")?.to_string(),
     };
-    let parsed = calendar::parse_schedule(&text).map_err(js_error)?;
+    let parsed = calendar::parse_schedule(&text).map_err(Thrown::from)?;
     let (year, source) = (parsed.year, parsed.source.clone());
-    let added = calendar::add_schedule(parsed, replace.unwrap_or(false)).map_err(js_error)?;
+    let added = calendar::add_schedule(parsed, replace.unwrap_or(false)).map_err(Thrown::from)?;
     to_js(&AddedSchedule { year, added, source })
 }
 
 /// Every year whose schedule is known, with its source and whether it is built in.
 #[wasm_bindgen(js_name = holidayYears, unchecked_return_type = "{ year: number; source: string; built_in: boolean }[]")]
-pub fn holiday_years() -> Result<JsValue, JsError> {
+pub fn holiday_years() -> Result<JsValue, Thrown> {
     to_js(&calendar::year_sources())
 }

@@ -190,7 +190,9 @@ mod browser_tests {
         save_item(&queued).await.expect("saved");
         let claim = |id: String| {
             wasm_bindgen_futures::future_to_promise(async move {
-                let claimed = claim_for_sending(&id, 1.0, Retry::Now).await.map_err(|e| JsValue::from_str(&e.0.get(crate::i18n::Lang::En)))?;
+                let claimed = claim_for_sending(&id, 1.0, Retry::Now)
+                    .await
+                    .map_err(|e| JsValue::from_str(&e.0.get(crate::i18n::Lang::En)))?;
                 Ok(JsValue::from_bool(claimed.is_some()))
             })
         };

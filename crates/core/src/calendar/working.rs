@@ -185,6 +185,7 @@ pub fn parse_schedule(text: &str) -> Result<Schedule, ScheduleError> {
 
 /// What adding a schedule did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Added {
     /// The year is now known.
@@ -218,6 +219,7 @@ pub fn add_schedule(schedule: Schedule, replace: bool) -> Result<Added, Schedule
 
 /// A known year and where its schedule comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearSource {
     pub year: u32,
     pub source: String,
@@ -282,6 +284,7 @@ pub fn working_days_between(from: Date, to: Date) -> Result<u32, CalendarError> 
 
 /// A legal period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "unit", content = "count")]
 pub enum Period {
     Days(u32),

@@ -90,6 +90,7 @@ pub fn validate_batch(text: &str, options: &ValidateOptions) -> Vec<CodeReport> 
 
 /// Counts for the top of a batch result.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchSummary {
     pub total: usize,
     pub valid: usize,

@@ -31,6 +31,7 @@ pub const MAX_CODE_CHARS: usize = 256;
 
 /// What the input is taken to be. Kind detection lets the user paste anything into one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CodeKind {
     #[serde(rename = "uscc")]
     Uscc,
@@ -90,6 +91,7 @@ impl CodeKind {
 
 /// The quick answer used by batch checks: what it is and whether it is valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     pub kind: CodeKind,
     pub valid: bool,

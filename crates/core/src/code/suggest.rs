@@ -11,6 +11,7 @@ use super::CodeKind;
 const MAX_SUGGESTIONS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Edit {
     LookAlike,
@@ -21,6 +22,7 @@ pub enum Edit {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub code: String,
     pub edit: Edit,

@@ -23,6 +23,7 @@ pub const PAYLOAD_TYPE_V1: &str = "xinnuo.commitment/1";
 
 /// What a person filled in: a template and the field values (strings; booleans for confirmations).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Filled {
     pub template_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

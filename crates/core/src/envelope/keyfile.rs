@@ -15,6 +15,7 @@ pub const KEY_FILE_TYPE: &str = "xinnuo.key/1";
 
 /// Argon2id parameters (OWASP's recommended minimum: 19 MiB, 2 passes, 1 lane).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KdfParams {
     /// Memory in KiB.
     pub m: u32,
@@ -43,6 +44,7 @@ impl KdfParams {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Kdf {
     pub alg: String,
     #[serde(flatten)]
@@ -51,6 +53,7 @@ pub struct Kdf {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sealed {
     pub alg: String,
     pub nonce: String,
@@ -59,6 +62,7 @@ pub struct Sealed {
 
 /// The file a person keeps: only the seed is secret, and it is only ever stored sealed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyFile {
     #[serde(rename = "type")]
     pub file_type: String,

@@ -171,6 +171,7 @@ pub fn submission_id(protected_b64: &str, payload_b64: &str) -> String {
 
 /// A JWS in flattened JSON serialisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FlattenedJws {
     pub protected: String,
     pub payload: String,

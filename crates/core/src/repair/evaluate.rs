@@ -10,6 +10,7 @@ use crate::template::Text;
 
 /// Where to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// “信用中国”网站 (creditchina.gov.cn).
@@ -44,6 +45,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Every condition is met: apply now.
@@ -103,6 +105,7 @@ fn rule_ref<S: Serializer>(rule: &&'static Rule, serializer: S) -> Result<S::Ok,
 
 /// A conclusion and the rule it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub code: &'static str,
     pub message: Text,
@@ -111,6 +114,7 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Step {
     pub code: &'static str,
     pub message: Text,
@@ -120,6 +124,7 @@ pub struct Step {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub record_id: String,
     pub on: Date,

@@ -16,6 +16,7 @@ pub use evaluate::{evaluate, publication_end, Channel, Evaluation, Finding, Outc
 
 /// How sure we are of a rule: read in a primary text, agreed by secondary sources, or unconfirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Confidence {
     #[serde(rename = "C")]
     Confirmed,
@@ -26,6 +27,7 @@ pub enum Confidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,

@@ -9,6 +9,7 @@ use crate::calendar::Date;
 
 /// What kind of record it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// 行政处罚.
@@ -65,6 +66,7 @@ impl RecordKind {
 
 /// 轻微 / 一般 / 严重 (36号).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PenaltyClass {
     Minor,
@@ -91,6 +93,7 @@ impl PenaltyClass {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PenaltyType {
     Warning,
@@ -120,6 +123,7 @@ impl PenaltyType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sector {
     Food,
@@ -135,6 +139,7 @@ pub enum Sector {
 
 /// One record about a subject, as a department reports it (双公示-style).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     pub id: String,
@@ -185,6 +190,7 @@ pub struct Record {
 
 /// How a penalty was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Procedure {
     /// 简易程序 (on the spot).
@@ -195,6 +201,7 @@ pub enum Procedure {
 
 /// Official grade schemes, shown as issued and never recomputed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GradeScheme {
     /// 纳税缴费信用 A/B/M/C/D.
@@ -206,6 +213,7 @@ pub enum GradeScheme {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfficialGrade {
     pub scheme: GradeScheme,
@@ -217,6 +225,7 @@ pub struct OfficialGrade {
 
 /// A subject and what is known about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub credit_code: String,

@@ -16,6 +16,7 @@ pub use render::{blank_text, render_values, text_sha256, Rendered};
 
 /// A text in Simplified Chinese (authoritative) and English (courtesy translation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     pub zh: String,
@@ -33,6 +34,7 @@ impl Text {
 
 /// The language of a rendering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -53,6 +55,7 @@ impl Lang {
 
 /// Kinds of commitment (国办发〔2019〕35号, GB/T 46277-2025).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TemplateKind {
     /// 审批替代型 / 行业领域承诺 in a pilot field.
@@ -92,6 +95,7 @@ impl TemplateKind {
 /// Who signs a template: an organisation (本单位, identified by its credit code) or a natural person (本人,
 /// by name and resident ID number, both personal data).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Signer {
     #[default]
@@ -110,6 +114,7 @@ impl Signer {
 
 /// A resolved template, as served and signed against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub id: String,
@@ -150,6 +155,7 @@ impl Template {
 
 /// A template in a list (`listTemplates()`, `GET /api/v1/templates`): one wire shape for both.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary<'a> {
     pub id: &'a str,
     pub version: &'a str,

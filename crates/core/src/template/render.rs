@@ -12,6 +12,7 @@ use crate::calendar::Date;
 
 /// A rendered commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rendered {
     pub title: String,
     pub text: String,

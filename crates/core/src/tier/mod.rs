@@ -16,6 +16,7 @@ pub const TIER_LABEL_ZH: &str = "本工具汇总，非官方评级";
 pub const TIER_LABEL_EN: &str = "Summarised by this tool, not an official rating";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     Trustworthy,
@@ -47,6 +48,7 @@ impl Tier {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     pub text: Text,
@@ -54,6 +56,7 @@ pub struct Measure {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TierInfo {
     pub tier: Tier,
@@ -86,6 +89,7 @@ pub fn tier_table() -> &'static [TierInfo] {
 
 /// Why the tier is what it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TierReason {
     pub tier: Tier,
     /// The record or grade it comes from.
@@ -94,6 +98,7 @@ pub struct TierReason {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub on: Date,
     pub tier: Tier,

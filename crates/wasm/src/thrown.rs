@@ -1,0 +1,46 @@
+//! What the package throws: a JS `Error` with the stable `code` (the same word as the server's problem type and
+//! `errors[].code`) and the message in each language as properties, so a caller shows one language and never
+//! splits a string. Its `message` carries both, for a developer reading a stack trace.
+
+use wasm_bindgen::JsValue;
+use xinnuo_core::error::Described;
+use xinnuo_core::template::Lang;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thrown {
+    code: &'static str,
+    zh: String,
+    en: String,
+}
+
+impl Thrown {
+    pub fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { code, zh: zh.into(), en: en.into() }
+    }
+
+    /// A failure of ours (converting a value for JavaScript), never of the caller's input.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::new("internal", format!("内部错误：{error}"), format!("internal error: {error}"))
+    }
+
+    /// A JS value the package was given that is not what its types say.
+    pub fn bad_argument(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new("bad_argument", zh, en)
+    }
+}
+
+impl<E: Described> From<E> for Thrown {
+    fn from(error: E) -> Self {
+        Self::new(error.code(), error.message(Lang::Zh), error.message(Lang::En))
+    }
+}
+
+impl From<Thrown> for JsValue {
+    fn from(thrown: Thrown) -> Self {
+        let error = js_sys::Error::new(&format!("{} / {}", thrown.zh, thrown.en));
+        for (name, value) in [("code", thrown.code), ("message_zh", &thrown.zh), ("message_en", &thrown.en)] {
+            let _ = js_sys::Reflect::set(&error, &JsValue::from_str(name), &JsValue::from_str(value));
+        }
+        error.into()
+    }
+}
