@@ -8,6 +8,43 @@ use crate::build::{build_all, WIDGET_MODULES};
 use crate::run::{cargo, run, start_server, Result};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
 
+/// The API against its own OpenAPI document: the document is valid OpenAPI 3.1, and schemathesis (from PyPI,
+/// in `target/api-fuzz`) sends generated requests — examples, boundary values, random data, sequences — to a
+/// server with the demo data; every answer must be no server error and conform to the document (status,
+/// content type, headers, body schema). The seed is fixed, so a failure reproduces.
+fn fuzz_api(artefacts: &crate::build::Artefacts, db: &Path, admin_token: &str) -> Result {
+    let server = start_server(artefacts, db, &["--demo"])?;
+    let document_url = format!("{}/api/v1/openapi.json", server.url);
+    let document = crate::root().join("target/e2e/openapi.json");
+    run(Command::new(tools::api_fuzzer_bin("python"))
+        .args([
+            "-c",
+            "import sys, urllib.request; open(sys.argv[2], 'wb').write(urllib.request.urlopen(sys.argv[1]).read())",
+        ])
+        .arg(&document_url)
+        .arg(&document))?;
+    run(Command::new(tools::api_fuzzer_bin("openapi-spec-validator")).arg(&document))?;
+    // One worker: CPython 3.11 can fail parsing in two threads at once ("AST constructor recursion depth
+    // mismatch"), an error of the fuzzer's, not of the API.
+    let result = run(Command::new(tools::api_fuzzer_bin("schemathesis"))
+        .args(["run", &document_url, "--url", &server.url])
+        .arg("--header")
+        .arg(format!("Authorization: Bearer {admin_token}"))
+        .args([
+            "--checks",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+            "--max-examples",
+            "50",
+            "--workers",
+            "1",
+            "--seed",
+            "1",
+            "--no-color",
+        ]));
+    drop(server);
+    result
+}
+
 /// What runs on PostgreSQL too: everything that reaches the store through the API (the browser suites use the
 /// same API and run on SQLite).
 const POSTGRES_SUITES: &[&str] = &[
@@ -94,6 +131,8 @@ pub fn test_all() -> Result {
     let result = node(&server, sqlite.as_os_str(), &["tests/"]);
     drop(server);
     result?;
+
+    fuzz_api(&artefacts, &scratch.join("fuzz.db"), &admin_token)?;
 
     // The API, commitment, decision, hostile and crash suites again on PostgreSQL: a throw-away cluster in
     // target/, one server on it.

@@ -13,6 +13,7 @@ use crate::template::Text;
 /// A step a department owes an answer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DeadlineStep))]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     /// Accept or return a submitted commitment (受理 / 补正).
@@ -62,6 +63,7 @@ pub fn rule(step: Step, on: Date) -> Option<&'static StepRule> {
 /// A step's deadline for an item that arrived on `arrived_on`, and whether it has passed on `today`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = HandlingDeadline))]
 pub struct Deadline {
     pub step: Step,
     /// The last day to answer; `None` where the rule sets no common limit (or the calendar is not published).

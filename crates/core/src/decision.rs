@@ -299,6 +299,7 @@ impl RepairState {
 /// The state a decision led to: a commitment's or a repair application's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DecisionOutcome))]
 #[serde(untagged)]
 pub enum Outcome {
     Commitment(CommitmentState),

@@ -13,6 +13,8 @@ pub mod enrolment;
 pub mod envelope;
 pub mod error;
 pub mod objection;
+#[cfg(feature = "openapi")]
+pub(crate) mod openapi;
 pub mod receipt;
 pub mod repair;
 pub mod search;

@@ -93,7 +93,7 @@ pub fn watch(db: Db) {
 }
 
 /// The known years and, for those added after the build, their schedules (for the app to add).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Holidays {
     pub years: Vec<YearSource>,
     pub schedules: Vec<Value>,

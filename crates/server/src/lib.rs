@@ -8,6 +8,7 @@ pub mod db;
 pub mod headers;
 pub mod holidays;
 pub mod officers;
+pub mod openapi;
 pub mod problem;
 pub mod sql;
 pub mod store;
@@ -124,6 +125,7 @@ async fn app_not_built() -> Problem {
 /// The API routes, mounted at `/api/v1`.
 fn api_routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(openapi::document))
         .route("/codes/{code}", get(api::codes::check_one))
         .route("/codes:check", post(api::codes::check_batch))
         .route("/templates", get(api::templates::list))

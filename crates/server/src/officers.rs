@@ -11,7 +11,7 @@ use crate::db::{Db, DbError};
 use crate::sql::{Sql, SqlRow};
 use crate::store::{row, rows};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficerRow {
     pub kid: String,
     pub department: String,
@@ -33,7 +33,7 @@ impl OfficerRow {
 }
 
 /// A recorded decision, as published (no personal data: the action, the reason, the officer's key).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DecisionRow {
     pub decision_id: String,
     pub sequence: u64,
@@ -83,7 +83,7 @@ pub struct RepairTarget {
 }
 
 /// A repair application as the enterprise sees it on its status page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RepairApplicationRow {
     pub submission_id: String,
     pub record_id: String,
@@ -475,7 +475,7 @@ fn officer(sql: &mut dyn Sql, kid: &str) -> Result<Option<OfficerRow>, DbError> 
 }
 
 /// An objection to a record, as the department sees it (the public sees its state only).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ObjectionRow {
     pub objection_id: String,
     pub sequence: u64,
@@ -506,7 +506,7 @@ pub struct NewObjection {
 }
 
 /// A repair application in its authority's inbox: the application (a signed 信用修复承诺书) and its record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RepairInboxRow {
     pub submission_id: String,
     pub credit_code: String,

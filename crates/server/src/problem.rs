@@ -156,6 +156,50 @@ impl Serialize for Problem {
     }
 }
 
+impl From<axum::extract::rejection::QueryRejection> for Problem {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        Self::bad_request("bad_query", format!("查询参数有误：{rejection}"), format!("Bad query string: {rejection}"))
+    }
+}
+
+impl From<axum::extract::rejection::PathRejection> for Problem {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
+        Self::bad_request("bad_path", format!("路径有误：{rejection}"), format!("Bad path: {rejection}"))
+    }
+}
+
+/// A problem as serialised (RFC 9457 with both languages), for the OpenAPI document.
+#[allow(dead_code)]
+#[derive(utoipa::ToSchema)]
+#[schema(as = Problem)]
+struct ProblemJson {
+    /// `urn:xinnuo:problem:{code}`; the code is the same word as the package's `errors[].code`.
+    #[schema(rename = "type", pattern = "^urn:xinnuo:problem:[a-z0-9_]+$")]
+    problem_type: String,
+    /// zh-CN.
+    title: String,
+    title_en: String,
+    status: u16,
+    /// English.
+    detail: String,
+    detail_zh: String,
+    /// Itemised reasons (one per invalid field), when there are several.
+    #[schema(required = false)]
+    errors: Vec<serde_json::Value>,
+}
+
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <ProblemJson as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Problem {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <ProblemJson as utoipa::ToSchema>::name()
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

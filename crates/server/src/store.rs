@@ -14,7 +14,7 @@ use crate::args;
 use crate::db::{Db, DbError};
 use crate::sql::{Sql, SqlRow};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EnrolmentRow {
     pub kid: String,
     pub credit_code: String,
@@ -30,7 +30,7 @@ pub struct EnrolmentRow {
 }
 
 /// One approval or revocation, as recorded: who, when, what.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AdminAction {
     pub id: i64,
     pub at: String,
@@ -52,7 +52,7 @@ pub enum EnrolmentChange {
     Revoked(EnrolmentRow),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommitmentRow {
     pub sequence: u64,
     pub submission_id: String,
@@ -133,7 +133,7 @@ pub struct ServerKey {
     pub signer: Signer,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ServerKeyRow {
     pub kid: String,
     pub public_jwk: Value,

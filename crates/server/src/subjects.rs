@@ -14,13 +14,13 @@ use crate::sql::Sql;
 use crate::store::{row, rows};
 
 /// A subject as stored: its profile and, for demo data, the situation it shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoredSubject {
     pub profile: Profile,
     pub situation: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SubjectRow {
     pub credit_code: String,
     pub name: String,

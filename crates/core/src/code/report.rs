@@ -37,7 +37,6 @@ impl Serialize for RegionName {
 
 /// The parsed parts of a code, for display.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Parts {
     Uscc {

@@ -46,6 +46,7 @@ impl Channel {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RepairOutcome))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Every condition is met: apply now.
@@ -110,16 +111,19 @@ pub struct Finding {
     pub code: &'static str,
     pub message: Text,
     #[serde(serialize_with = "rule_ref")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RuleRef))]
     pub rule: &'static Rule,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RepairStep))]
 pub struct Step {
     pub code: &'static str,
     pub message: Text,
     pub done: bool,
     #[serde(serialize_with = "rule_ref")]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RuleRef))]
     pub rule: &'static Rule,
 }
 

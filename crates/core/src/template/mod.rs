@@ -156,6 +156,7 @@ impl Template {
 /// A template in a list (`listTemplates()`, `GET /api/v1/templates`): one wire shape for both.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TemplateSummary))]
 pub struct Summary<'a> {
     pub id: &'a str,
     pub version: &'a str,

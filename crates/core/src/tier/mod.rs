@@ -99,6 +99,7 @@ pub struct TierReason {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = TierSummary))]
 pub struct Summary {
     pub on: Date,
     pub tier: Tier,

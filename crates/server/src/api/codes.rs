@@ -18,15 +18,14 @@ pub const MAX_BATCH_CODES: usize = 100_000;
 /// Largest batch request body.
 pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CheckQuery {
     province: Option<String>,
 }
 
 fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateOptions, Problem> {
-    let Query(query) = query.map_err(|e| {
-        Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
-    })?;
+    let Query(query) = query?;
     let province = match query.province.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(text) => Some(Province::parse(text).map_err(|e| {
             Problem::bad_request(
@@ -41,6 +40,19 @@ fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateO
 }
 
 /// `GET /api/v1/codes/{code}?province=14` → one report.
+#[utoipa::path(
+    operation_id = "codes_check_one",
+    get,
+    path = "/api/v1/codes/{code}",
+    tag = "codes",
+    summary = "核验一个代码 / check one code",
+    params(("code" = String, Path, description = "统一社会信用代码等 / the credit code or other number", example = "91140403MA7DM00956"), CheckQuery),
+    responses(
+        (status = 200, description = "核验报告 / the report", body = CodeReport, content_type = "application/json"),
+        (status = 400, description = "省份或路径有误 / bad province or path", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn check_one(
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<CheckQuery>, QueryRejection>,
@@ -111,6 +123,23 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
 
 /// `POST /api/v1/codes:check` → `{summary, reports}`: one report per code, streamed in chunks. At most
 /// [`crate::AppState::heavy`] batches run at once; others wait up to five seconds, then get 503.
+#[utoipa::path(
+    operation_id = "codes_check_batch",
+    post,
+    path = "/api/v1/codes:check",
+    tag = "codes",
+    summary = "批量核验 / check many codes",
+    params(CheckQuery),
+    request_body(content((Vec<String> = "application/json"), (String = "text/plain")), description = "代码：JSON 字符串数组，或每行一个 / codes: a JSON array of strings, or one per line"),
+    responses(
+        (status = 200, description = "摘要与逐个报告 / summary and one report per code", body = crate::openapi::BatchAnswer, content_type = "application/json"),
+        (status = 400, description = "请求体有误 / bad body", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "繁忙，请稍后重试 / busy, retry later", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn check_batch(
     State(state): State<AppState>,
     headers: HeaderMap,

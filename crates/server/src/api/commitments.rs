@@ -2,7 +2,7 @@
 //! `GET /api/v1/commitments/{id}` and `GET /api/v1/subjects/{code}/commitments` (publication, 公示).
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
@@ -160,6 +160,24 @@ pub fn store_submission(
 /// Submissions up to this size are verified on the request's thread (see `submit`).
 const INLINE_VERIFY_BYTES: usize = 16 * 1024;
 
+#[utoipa::path(
+    operation_id = "commitments_submit",
+    post,
+    path = "/api/v1/commitments",
+    tag = "commitments",
+    summary = "提交承诺书 / submit a commitment",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    responses(
+        (status = 201, description = "已受理，附服务器回执 / received, with the receipt", body = ReceiptAnswer, content_type = "application/json"),
+        (status = 200, description = "同一份承诺书再次提交：同一回执 / the same submission again", body = ReceiptAnswer, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "不予受理（签名、模板、填写内容）/ refused", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "繁忙 / busy", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -253,7 +271,25 @@ fn not_found(id: &str) -> Problem {
 }
 
 /// `GET /api/v1/commitments/{id}`: the published form (JWS with digests, masks), never personal values.
-pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CommitmentDetail>, Problem> {
+#[utoipa::path(
+    operation_id = "commitments_get_one",
+    get,
+    path = "/api/v1/commitments/{id}",
+    tag = "commitments",
+    summary = "一份承诺书（公开形式）/ one commitment as published",
+    params(("id" = String, Path, description = "提交编号（64 位十六进制）/ the submission id (64 hex)")),
+    responses(
+        (status = 200, description = "不含个人信息，附各项决定 / no personal values, with its decisions", body = CommitmentDetail, content_type = "application/json"),
+        (status = 400, description = "编号有误 / bad id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个承诺书 / commitment / no such 承诺书 / commitment", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<CommitmentDetail>, Problem> {
+    let axum::extract::Path(id) = id?;
     let id = submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
@@ -268,7 +304,7 @@ pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> R
     Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SubjectCommitments {
     credit_code: String,
     commitments: Vec<PublishedCommitment>,
@@ -278,10 +314,24 @@ pub struct SubjectCommitments {
 const SUBJECT_LIST_LIMIT: u32 = 500;
 
 /// `GET /api/v1/subjects/{code}/commitments`: the subject's commitments, newest first.
+#[utoipa::path(
+    operation_id = "commitments_of_subject",
+    get,
+    path = "/api/v1/subjects/{code}/commitments",
+    tag = "commitments",
+    summary = "主体的承诺书 / a subject's commitments",
+    params(("code" = String, Path, description = "统一社会信用代码等 / the credit code or other number", example = "91140403MA7DM00956")),
+    responses(
+        (status = 200, description = "新的在前 / newest first", body = SubjectCommitments, content_type = "application/json"),
+        (status = 400, description = "代码无效 / invalid code", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn of_subject(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    code: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<SubjectCommitments>, Problem> {
+    let axum::extract::Path(code) = code?;
     let report = xinnuo_core::code::validate(&code, &Default::default());
     if !report.valid || report.kind != xinnuo_core::code::CodeKind::Uscc {
         let reason_zh =
@@ -305,7 +355,7 @@ pub async fn of_subject(
 }
 
 /// What the operator sees of a commitment: the signed file with its disclosures, as the enterprise signed it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DisclosedCommitment {
     submission_id: String,
     credit_code: String,
@@ -313,11 +363,29 @@ pub struct DisclosedCommitment {
 }
 
 /// `GET /api/v1/admin/commitments/{id}` (admin token): the commitment with its personal values.
+#[utoipa::path(
+    operation_id = "commitments_get_disclosed",
+    get,
+    path = "/api/v1/admin/commitments/{id}",
+    tag = "admin",
+    summary = "承诺书及个人信息（管理）/ a commitment with personal data (admin)",
+    params(("id" = String, Path, description = "提交编号（64 位十六进制）/ the submission id (64 hex)")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "含个人信息 / with personal values", body = DisclosedCommitment, content_type = "application/json"),
+        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个承诺书 / commitment / no such 承诺书 / commitment", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn get_disclosed(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
 ) -> Result<Json<DisclosedCommitment>, Problem> {
+    let axum::extract::Path(id) = id?;
     state.admin.check(&headers)?;
     let id = submission_id_from(&id)?;
     let db = state.db.clone();
@@ -345,7 +413,8 @@ pub fn department_filter(name: &str) -> (String, Vec<String>) {
     (zh, templates)
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PublicationQuery {
     department: Option<String>,
     template: Option<String>,
@@ -357,13 +426,24 @@ pub struct PublicationQuery {
 
 /// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
 /// commitments (no personal values), newest first, with their state.
+#[utoipa::path(
+    operation_id = "commitments_publications",
+    get,
+    path = "/api/v1/publications",
+    tag = "commitments",
+    summary = "信用承诺公示 / the published commitments",
+    params(PublicationQuery),
+    responses(
+        (status = 200, description = "不含个人信息 / without personal data", body = PublicationList, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn publications(
     State(state): State<AppState>,
     query: Result<axum::extract::Query<PublicationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PublicationList>, Problem> {
-    let axum::extract::Query(query) = query.map_err(|e| {
-        Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
-    })?;
+    let axum::extract::Query(query) = query?;
     let blank = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     let lifecycle = match blank(query.state) {
         None => None,

@@ -136,6 +136,27 @@ fn broken_commitment_record(
 }
 
 /// `POST /api/v1/decisions` → 201 `{decision_id, state, receipt, …}`; the same decision again → 200.
+#[utoipa::path(
+    operation_id = "decisions_decide",
+    post,
+    path = "/api/v1/decisions",
+    tag = "decisions",
+    summary = "签署决定 / sign a decision",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    security(("officer_session" = [])),
+    responses(
+        (status = 201, description = "已记录 / recorded", body = PublishedDecision, content_type = "application/json"),
+        (status = 200, description = "同一决定再次提交 / the same decision again", body = PublishedDecision, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "无权作出此决定 / not allowed", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个对象 / unknown target", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "当前状态下不能这样决定 / not in this state", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "不予受理 / refused", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn decide(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -295,10 +316,24 @@ pub async fn decide(
 
 /// `GET /api/v1/decisions/{id}`: one decision as published (the signed document and the server's receipt),
 /// for its printed copy's QR code and anyone verifying it.
+#[utoipa::path(
+    operation_id = "decisions_get_one",
+    get,
+    path = "/api/v1/decisions/{id}",
+    tag = "decisions",
+    summary = "一个决定 / one decision",
+    params(("id" = String, Path, description = "决定编号 / the decision id")),
+    responses(
+        (status = 200, description = "公开的决定书 / the decision as published", body = PublishedDecision, content_type = "application/json"),
+        (status = 404, description = "没有这个决定 / decision / no such 决定 / decision", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn get_one(
     State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<PublishedDecision>, Problem> {
+    let axum::extract::Path(id) = id?;
     let id = super::commitments::submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();

@@ -3,7 +3,7 @@
 //! key enrolments. Each item carries its full content (personal values disclosed to the department), its
 //! deadline under the rule in force and its decisions so far.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,8 @@ use crate::store::{EnrolmentRow, PublicationFilter};
 use crate::{blocking, deadline_of, AppState};
 use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     state: Option<String>,
     q: Option<String>,
@@ -64,7 +65,7 @@ fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
     Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(super::decisions::published).collect())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommitmentItem {
     #[serde(flatten)]
     view: PublishedCommitment,
@@ -73,7 +74,7 @@ pub struct CommitmentItem {
     decisions: Vec<PublishedDecision>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommitmentInbox {
     department: String,
     total: u64,
@@ -83,11 +84,28 @@ pub struct CommitmentInbox {
 }
 
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
+#[utoipa::path(
+    operation_id = "dept_commitments",
+    get,
+    path = "/api/v1/dept/commitments",
+    tag = "department",
+    summary = "本部门的承诺书 / the department's commitments",
+    params(InboxQuery),
+    security(("officer_session" = [])),
+    responses(
+        (status = 200, description = "含个人信息 / with personal data", body = CommitmentInbox, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn commitments(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<InboxQuery>,
+    query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CommitmentInbox>, Problem> {
+    let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let lifecycle = query.state(CommitmentState::parse, "submitted, returned, in_force, kept, broken, withdrawn")?;
     let page = query.page.unwrap_or(1).max(1);
@@ -118,7 +136,7 @@ pub async fn commitments(
     Ok(Json(CommitmentInbox { department, total, page, per_page, commitments }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RepairItem {
     #[serde(flatten)]
     row: RepairInboxRow,
@@ -130,7 +148,7 @@ pub struct RepairItem {
     decisions: Vec<PublishedDecision>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RepairInbox {
     department: String,
     repair_applications: Vec<RepairItem>,
@@ -138,11 +156,28 @@ pub struct RepairInbox {
 
 /// `GET /api/v1/dept/repair-applications?state=received|granted|refused&q=`: applications to repair records
 /// the officer's department decided (谁认定、谁修复).
+#[utoipa::path(
+    operation_id = "dept_repair_applications",
+    get,
+    path = "/api/v1/dept/repair-applications",
+    tag = "department",
+    summary = "信用修复申请 / repair applications",
+    params(InboxQuery),
+    security(("officer_session" = [])),
+    responses(
+        (status = 200, description = "本部门认定的记录 / on the department's records", body = RepairInbox, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn repair_applications(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<InboxQuery>,
+    query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<RepairInbox>, Problem> {
+    let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let wanted = query.state(RepairState::parse, "received, granted, refused")?;
     let search = query.search();
@@ -175,7 +210,7 @@ pub async fn repair_applications(
     Ok(Json(RepairInbox { department: officer.department, repair_applications }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ObjectionItem {
     #[serde(flatten)]
     row: ObjectionRow,
@@ -188,7 +223,7 @@ pub struct ObjectionItem {
     decisions: Vec<PublishedDecision>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ObjectionInbox {
     department: String,
     objections: Vec<ObjectionItem>,
@@ -213,11 +248,28 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Probl
 
 /// `GET /api/v1/dept/objections?state=under_review|upheld|rejected&q=`: objections to records the officer's
 /// department decided.
+#[utoipa::path(
+    operation_id = "dept_objections",
+    get,
+    path = "/api/v1/dept/objections",
+    tag = "department",
+    summary = "异议 / objections",
+    params(InboxQuery),
+    security(("officer_session" = [])),
+    responses(
+        (status = 200, description = "本部门认定的记录 / on the department's records", body = ObjectionInbox, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn objections(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<InboxQuery>,
+    query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ObjectionInbox>, Problem> {
+    let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let wanted = query.state(ObjectionState::parse, "under_review, upheld, rejected")?;
     let search = query.search();
@@ -234,7 +286,7 @@ pub async fn objections(
     Ok(Json(ObjectionInbox { department: officer.department, objections }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolmentItem {
     #[serde(flatten)]
     row: EnrolmentRow,
@@ -246,17 +298,34 @@ pub struct EnrolmentItem {
     decisions: Vec<PublishedDecision>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolmentInbox {
     enrolments: Vec<EnrolmentItem>,
 }
 
 /// `GET /api/v1/dept/key-enrolments?state=pending|approved|revoked&q=`: for officers holding the keys role.
+#[utoipa::path(
+    operation_id = "dept_key_enrolments",
+    get,
+    path = "/api/v1/dept/key-enrolments",
+    tag = "department",
+    summary = "密钥登记 / key enrolments",
+    params(InboxQuery),
+    security(("officer_session" = [])),
+    responses(
+        (status = 200, description = "待审核与已处理 / pending and decided", body = EnrolmentInbox, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn key_enrolments(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<InboxQuery>,
+    query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<EnrolmentInbox>, Problem> {
+    let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     if !officer.may(Role::Keys) {
         return Err(Problem::new(

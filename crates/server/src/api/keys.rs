@@ -2,7 +2,7 @@
 //! bearer token) and the server's own published keys (`GET /api/v1/server-keys`).
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use crate::{blocking, now, AppState};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolmentView {
     #[serde(flatten)]
     row: EnrolmentRow,
@@ -46,6 +46,23 @@ fn enrolment_problem(error: &EnrolmentError) -> Problem {
 }
 
 /// `POST /api/v1/keys`: body = an enrolment request signed by the key itself. 201 new, 200 known.
+#[utoipa::path(
+    operation_id = "keys_enrol",
+    post,
+    path = "/api/v1/keys",
+    tag = "keys",
+    summary = "登记密钥 / enrol a key",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    responses(
+        (status = 201, description = "已登记，待审核 / enrolled, pending", body = EnrolmentView, content_type = "application/json"),
+        (status = 200, description = "已登记过 / known already", body = EnrolmentView, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "内容不符 / refused", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn enrol(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -79,14 +96,15 @@ fn key_not_found(kid: &str) -> Problem {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
     kid: String,
     fingerprint: String,
     enrolments: Vec<EnrolmentView>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KeyQuery {
     credit_code: Option<String>,
 }
@@ -113,11 +131,26 @@ fn checked_credit_code(text: &str) -> Result<String, Problem> {
 }
 
 /// `GET /api/v1/keys/{kid}?credit_code=`: whether the key is enrolled and approved for that credit code.
+#[utoipa::path(
+    operation_id = "keys_get_key",
+    get,
+    path = "/api/v1/keys/{kid}",
+    tag = "keys",
+    summary = "密钥的登记状态 / a key's enrolment",
+    params(("kid" = String, Path, description = "密钥指纹（JWK thumbprint，base64url）/ the key fingerprint"), KeyQuery),
+    responses(
+        (status = 200, description = "登记状态 / its status", body = KeyView, content_type = "application/json"),
+        (status = 400, description = "缺少 credit_code / credit_code missing", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn get_key(
     State(state): State<AppState>,
-    Path(kid): Path<String>,
-    Query(query): Query<KeyQuery>,
+    kid: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    query: Result<axum::extract::Query<KeyQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<KeyView>, Problem> {
+    let axum::extract::Query(query) = query?;
+    let axum::extract::Path(kid) = kid?;
     let kid = kid_from(&kid);
     let credit_code = checked_credit_code(query.credit_code.as_deref().ok_or_else(credit_code_required)?)?;
     let db = state.db.clone();
@@ -128,13 +161,13 @@ pub async fn get_key(
     Ok(Json(KeyView { fingerprint: envelope::fingerprint_groups(&kid), kid, enrolments: vec![row.into()] }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApproveRequest {
     credit_code: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     credit_code: String,
@@ -142,7 +175,7 @@ pub struct RevokeRequest {
 }
 
 /// An approval or revocation: the enrolment as it now stands, and the name the registry has for the code.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EnrolmentDecision {
     enrolment: EnrolmentView,
     /// The subject's name as imported (登记名称), to compare with the name the enrolment claims.
@@ -200,12 +233,31 @@ async fn change_enrolment(
 }
 
 /// `POST /api/v1/admin/keys/{kid}/approve` with `{"credit_code": …}`: approves exactly that enrolment.
+#[utoipa::path(
+    operation_id = "keys_approve",
+    post,
+    path = "/api/v1/admin/keys/{kid}/approve",
+    tag = "admin",
+    summary = "核准密钥（管理）/ approve a key (admin)",
+    params(("kid" = String, Path, description = "密钥指纹（JWK thumbprint，base64url）/ the key fingerprint")),
+    request_body(content = ApproveRequest, content_type = "application/json"),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "已核准 / approved", body = EnrolmentDecision, content_type = "application/json"),
+        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个登记 / enrolment / no such 登记 / enrolment", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn approve(
     State(state): State<AppState>,
-    Path(kid): Path<String>,
+    kid: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<EnrolmentDecision>, Problem> {
+    let axum::extract::Path(kid) = kid?;
     state.admin.check(&headers)?;
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: ApproveRequest = json_body(&bytes)?;
@@ -215,12 +267,31 @@ pub async fn approve(
 
 /// `POST /api/v1/admin/keys/{kid}/revoke` with `{"credit_code": …, "reason": …}`: from now on signatures by
 /// this key for this credit code are received as `revoked`.
+#[utoipa::path(
+    operation_id = "keys_revoke",
+    post,
+    path = "/api/v1/admin/keys/{kid}/revoke",
+    tag = "admin",
+    summary = "撤销密钥（管理）/ revoke a key (admin)",
+    params(("kid" = String, Path, description = "密钥指纹（JWK thumbprint，base64url）/ the key fingerprint")),
+    request_body(content = RevokeRequest, content_type = "application/json"),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "已撤销 / revoked", body = EnrolmentDecision, content_type = "application/json"),
+        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个登记 / enrolment / no such 登记 / enrolment", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
-    Path(kid): Path<String>,
+    kid: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<EnrolmentDecision>, Problem> {
+    let axum::extract::Path(kid) = kid?;
     state.admin.check(&headers)?;
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: RevokeRequest = json_body(&bytes)?;
@@ -246,12 +317,27 @@ pub fn checked_reason(reason: &str) -> Result<String, Problem> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AdminLog {
     actions: Vec<AdminAction>,
 }
 
 /// `GET /api/v1/admin/actions`: every approval and revocation, newest first (who, when, what).
+#[utoipa::path(
+    operation_id = "keys_actions",
+    get,
+    path = "/api/v1/admin/actions",
+    tag = "admin",
+    summary = "管理操作记录 / the admin log",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "核准与撤销，新的在前 / approvals and revocations", body = AdminLog, content_type = "application/json"),
+        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn actions(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AdminLog>, Problem> {
     state.admin.check(&headers)?;
     let db = state.db.clone();
@@ -259,7 +345,7 @@ pub async fn actions(State(state): State<AppState>, headers: HeaderMap) -> Resul
     Ok(Json(AdminLog { actions }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServerKeyView {
     kid: String,
     fingerprint: String,
@@ -269,12 +355,23 @@ pub struct ServerKeyView {
     current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ServerKeys {
     keys: Vec<ServerKeyView>,
 }
 
 /// `GET /api/v1/server-keys`: the keys receipts are signed with.
+#[utoipa::path(
+    operation_id = "keys_server_keys",
+    get,
+    path = "/api/v1/server-keys",
+    tag = "keys",
+    summary = "服务器回执公钥 / the server's receipt keys",
+    responses(
+        (status = 200, description = "含已退役的密钥 / retired keys included", body = ServerKeys, content_type = "application/json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;

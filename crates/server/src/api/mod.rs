@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::problem::Problem;
 use crate::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
     status: &'static str,
     version: &'static str,
@@ -26,6 +26,17 @@ pub struct Health {
 }
 
 /// `GET /healthz`: the process answers and the database can be read.
+#[utoipa::path(
+    operation_id = "health",
+    get,
+    path = "/healthz",
+    tag = "meta",
+    summary = "服务状态 / health",
+    responses(
+        (status = 200, description = "正常 / up", body = Health, content_type = "application/json"),
+        (status = "default", description = "问题详情 / a problem", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Problem> {
     let db = state.db.clone();
     let schema_version = tokio::task::spawn_blocking(move || db.schema_version())

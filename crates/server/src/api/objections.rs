@@ -29,6 +29,25 @@ fn objection_problem(error: &ObjectionError) -> Problem {
 
 /// `POST /api/v1/objections` → 201 with the objection and its receipt; the same objection again → 200; a
 /// second objection while one to that record is under review → 409.
+#[utoipa::path(
+    operation_id = "objections_submit",
+    post,
+    path = "/api/v1/objections",
+    tag = "objections",
+    summary = "提出异议 / object to a record",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    responses(
+        (status = 201, description = "已受理 / received", body = ObjectionItem, content_type = "application/json"),
+        (status = 200, description = "同一异议再次提交 / the same objection again", body = ObjectionItem, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这条记录 / no such record", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "该记录已有异议在审 / one under review already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "不予受理 / refused", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -40,13 +40,25 @@ fn unauthorized(zh: &str, en: &str) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "未授权", "Unauthorized", zh, en)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Challenge {
     challenge: String,
     expires_at: String,
 }
 
 /// `POST /api/v1/officer-sessions/challenge` → 201 `{challenge, expires_at}` (valid once, two minutes).
+#[utoipa::path(
+    operation_id = "sessions_challenge",
+    post,
+    path = "/api/v1/officer-sessions/challenge",
+    tag = "officers",
+    summary = "登录挑战 / a sign-in challenge",
+    responses(
+        (status = 201, description = "一次性，两分钟内有效 / once, two minutes", body = Challenge, content_type = "application/json"),
+        (status = 429, description = "挑战过多 / too many challenges", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Json<Challenge>), Problem> {
     let challenge = random_b64()?;
     let now = now_millis();
@@ -70,7 +82,7 @@ pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Jso
     Ok((StatusCode::CREATED, Json(Challenge { challenge, expires_at })))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Session {
     token: String,
     expires_at: String,
@@ -86,6 +98,23 @@ fn sign_in_problem(error: &SignInError) -> Problem {
 }
 
 /// `POST /api/v1/officer-sessions`: body = the challenge signed by the officer's key → 201 `{token, …}`.
+#[utoipa::path(
+    operation_id = "sessions_sign_in",
+    post,
+    path = "/api/v1/officer-sessions",
+    tag = "officers",
+    summary = "工作人员登录 / an officer signs in",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    responses(
+        (status = 201, description = "会话令牌 / the session token", body = Session, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "挑战无效或不是工作人员 / not an officer", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "不是登录签名 / not a sign-in", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -25,10 +25,6 @@ fn today() -> Date {
     crate::china_today()
 }
 
-fn bad_query(e: QueryRejection) -> Problem {
-    Problem::bad_request("bad_query", format!("查询参数有误：{e}"), format!("Bad query string: {e}"))
-}
-
 fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {
     text.filter(|t| !t.is_empty())
         .map(|t| {
@@ -43,7 +39,8 @@ fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {
         .transpose()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     q: Option<String>,
     page: Option<u32>,
@@ -51,11 +48,24 @@ pub struct SearchQuery {
 }
 
 /// `GET /api/v1/subjects?q=&page=1&per_page=20`.
+#[utoipa::path(
+    operation_id = "subjects_search",
+    get,
+    path = "/api/v1/subjects",
+    tag = "subjects",
+    summary = "查找主体 / find subjects",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "名称或代码匹配 / by name or code", body = SubjectList, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Json<SubjectList>, Problem> {
-    let Query(query) = query.map_err(bad_query)?;
+    let Query(query) = query?;
     let page = query.page.unwrap_or(1).max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     // Checked: page 4,294,967,295 would overflow a u32 offset.
@@ -74,12 +84,13 @@ pub async fn search(
     Ok(Json(list))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OnQuery {
     on: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SubjectView {
     on: Date,
     situation: Option<String>,
@@ -93,7 +104,7 @@ pub struct SubjectView {
 }
 
 /// An objection as anyone sees it on the subject's page.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PublicObjection {
     objection_id: String,
     record_id: String,
@@ -163,12 +174,27 @@ fn evaluate_all(profile: &Profile, on: Date) -> Result<Vec<Evaluation>, Problem>
 }
 
 /// `GET /api/v1/subjects/{code}?on=YYYY-MM-DD`.
+#[utoipa::path(
+    operation_id = "subjects_profile",
+    get,
+    path = "/api/v1/subjects/{code}",
+    tag = "subjects",
+    summary = "主体信用状况 / a subject's credit status",
+    params(("code" = String, Path, description = "统一社会信用代码等 / the credit code or other number", example = "91140403MA7DM00956"), OnQuery),
+    responses(
+        (status = 200, description = "分级与修复评估 / tier and repair evaluations", body = SubjectView, content_type = "application/json"),
+        (status = 400, description = "代码或日期有误 / bad code or date", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个主体 / subject / no such 主体 / subject", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn profile(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    code: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     query: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Json<SubjectView>, Problem> {
-    let Query(query) = query.map_err(bad_query)?;
+    let axum::extract::Path(code) = code?;
+    let Query(query) = query?;
     let on = date_param(query.on.as_deref(), "on")?.unwrap_or_else(today);
     let code = credit_code_param(&code)?;
     let db = state.db.clone();
@@ -194,7 +220,7 @@ pub async fn profile(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RepairReceipt {
     #[serde(flatten)]
     receipt: xinnuo_core::wire::ReceiptAnswer,
@@ -204,6 +230,24 @@ pub struct RepairReceipt {
 
 /// `POST /api/v1/repair-applications`: a signed 信用修复承诺书 for one record of a subject; accepted only
 /// when the core finds the record repairable today. 201 with the receipt; the same submission again → 200.
+#[utoipa::path(
+    operation_id = "subjects_apply_for_repair",
+    post,
+    path = "/api/v1/repair-applications",
+    tag = "subjects",
+    summary = "申请信用修复 / apply for repair",
+    request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
+    responses(
+        (status = 201, description = "已受理 / received", body = RepairReceipt, content_type = "application/json"),
+        (status = 200, description = "同一申请再次提交 / the same application again", body = RepairReceipt, content_type = "application/json"),
+        (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "没有这个主体 / no such subject", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "不予受理（不可修复、记录不符）/ refused", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn apply_for_repair(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -248,13 +292,15 @@ fn application_problem(error: ApplicationError) -> Problem {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     decided_on: Option<String>,
     working_days: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicationDeadline)]
 pub struct Deadline {
     decided_on: Date,
     working_days: u32,
@@ -263,8 +309,22 @@ pub struct Deadline {
 }
 
 /// `GET /api/v1/deadlines?decided_on=YYYY-MM-DD&working_days=7`: the publication deadline for 双公示.
+#[utoipa::path(
+    operation_id = "subjects_deadline",
+    get,
+    path = "/api/v1/deadlines",
+    tag = "subjects",
+    summary = "公示期限 / a publication deadline",
+    params(DeadlineQuery),
+    responses(
+        (status = 200, description = "按工作日计算 / in working days", body = Deadline, content_type = "application/json"),
+        (status = 400, description = "缺少参数 / a parameter missing", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "节假日安排未公布或天数超出范围 / schedule unpublished or out of range", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Result<Json<Deadline>, Problem> {
-    let Query(query) = query.map_err(bad_query)?;
+    let Query(query) = query?;
     let decided_on = date_param(query.decided_on.as_deref(), "decided_on")?.ok_or_else(|| {
         Problem::bad_request(
             "missing_parameter",
@@ -285,6 +345,17 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
 
 /// `GET /api/v1/holidays`: every year whose schedule is known, with its source, and the schedules added after
 /// the build (the app adds them before computing).
+#[utoipa::path(
+    operation_id = "subjects_holidays",
+    get,
+    path = "/api/v1/holidays",
+    tag = "subjects",
+    summary = "节假日安排 / holiday schedules",
+    responses(
+        (status = 200, description = "已知年份及来源 / known years and sources", body = crate::holidays::Holidays, content_type = "application/json"),
+        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+    )
+)]
 pub async fn holidays(State(state): State<AppState>) -> Result<Json<crate::holidays::Holidays>, Problem> {
     let db = state.db.clone();
     Ok(Json(blocking(move || crate::holidays::published(&db).map_err(Problem::internal)).await?))
