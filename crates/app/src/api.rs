@@ -6,15 +6,36 @@ use serde::Deserialize;
 use serde_json::Value;
 use xinnuo_core::receipt::TrustedServerKeys;
 
+use crate::browser::window;
 use crate::i18n::Lang;
-use crate::sync::{data_source, DataSource};
+
+/// Where data comes from: the REST API, or static JSON files published by `xinnuo-server export-static`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    Api,
+    /// Base URL of the data files, e.g. `data/`.
+    Static(String),
+}
+
+/// From `<meta name="xinnuo-data-source" content="static:data/">` (default: the API of this origin).
+pub fn data_source() -> DataSource {
+    let content = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name='xinnuo-data-source']").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default();
+    match content.strip_prefix("static:") {
+        Some(base) => DataSource::Static(if base.is_empty() { "data/".into() } else { base.to_owned() }),
+        None => DataSource::Api,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// No answer at all (offline, the server down, or this page's origin not allowed by the server's CORS).
     Network,
     /// An RFC 9457 problem from the server.
-    Problem { title: String, detail_zh: String, detail_en: String, errors: Vec<FieldError> },
+    Problem { status: u16, title: String, detail_zh: String, detail_en: String, errors: Vec<FieldError> },
     /// An answer that is neither the expected JSON nor a problem.
     Unexpected(u16),
 }
@@ -66,7 +87,7 @@ impl ApiError {
                     .to_owned()
                 }
             }
-            Self::Problem { title, detail_zh, detail_en, errors } => {
+            Self::Problem { title, detail_zh, detail_en, errors, .. } => {
                 let detail = lang.pick(detail_zh, detail_en);
                 let fields: Vec<String> = errors
                     .iter()
@@ -92,6 +113,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     }
     match response.json::<ProblemBody>().await {
         Ok(problem) => Err(ApiError::Problem {
+            status,
             title: problem.title,
             detail_zh: problem.detail_zh,
             detail_en: problem.detail,
@@ -127,6 +149,24 @@ async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, Api
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(Request::get(&url(path)).send().await.map_err(|_| ApiError::Network)?).await
+}
+
+/// How long a submission may take before it is given up (and retried later by the outbox).
+const SUBMIT_TIMEOUT_MS: u32 = 15_000;
+
+/// Sends a signed commitment (`repair`: a repair application) and reads the answer, given up after
+/// [`SUBMIT_TIMEOUT_MS`]. The receipt in it is not verified here: the caller checks it against the pinned keys.
+pub async fn submit(jws: &str, repair: bool) -> Result<xinnuo_core::wire::ReceiptAnswer, ApiError> {
+    let path = if repair { "api/v1/repair-applications" } else { "api/v1/commitments" };
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(|c| c.signal());
+    let _timer = controller.map(|c| gloo_timers::callback::Timeout::new(SUBMIT_TIMEOUT_MS, move || c.abort()));
+    let request = Request::post(&url(path))
+        .header("content-type", "application/json")
+        .abort_signal(signal.as_ref())
+        .body(jws.to_owned())
+        .map_err(|_| ApiError::Network)?;
+    read(request.send().await.map_err(|_| ApiError::Network)?).await
 }
 
 /// A commitment as published, without the decisions made on it (verifying and printing need none, and

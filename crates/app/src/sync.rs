@@ -3,36 +3,15 @@
 //! claimed for sending in one IndexedDB transaction, so open tabs never send the same item twice; a retry
 //! after a lost answer is harmless anyway (same submission id → same receipt).
 
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use xinnuo_core::receipt;
 
+use crate::api::{self, data_source, ApiError, DataSource};
 use crate::browser::window;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::storage::db;
 use crate::storage::outbox::{Answer, OutboxItem, OutboxState, Retry};
-
-/// Where data comes from: the REST API, or static JSON files published by `xinnuo-server export-static`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DataSource {
-    Api,
-    /// Base URL of the data files, e.g. `data/`.
-    Static(String),
-}
-
-/// From `<meta name="xinnuo-data-source" content="static:data/">` (default: the API of this origin).
-pub fn data_source() -> DataSource {
-    let content = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name='xinnuo-data-source']").ok().flatten())
-        .and_then(|m| m.get_attribute("content"))
-        .unwrap_or_default();
-    match content.strip_prefix("static:") {
-        Some(base) => DataSource::Static(if base.is_empty() { "data/".into() } else { base.to_owned() }),
-        None => DataSource::Api,
-    }
-}
 
 /// Tells every part of the page (and other tabs, via storage) that the outbox changed.
 pub fn notify_changed() {
@@ -43,90 +22,50 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-const SEND_TIMEOUT_MS: i32 = 15_000;
-
-/// Sends one item and reads the answer; a receipt counts only if it verifies for this submission.
+/// Sends one item and sorts the answer: a receipt counts only if it verifies for this submission against the
+/// pinned server keys; a refusal (4xx but 408 and 429) is final; anything else is tried again later.
 async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer {
-    let path = if item.repair { "api/v1/repair-applications" } else { "api/v1/commitments" };
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(|c| c.signal());
-    let timer =
-        controller.clone().map(|c| gloo_timers::callback::Timeout::new(SEND_TIMEOUT_MS as u32, move || c.abort()));
-    let request = gloo_net::http::Request::post(&crate::api::url(path))
-        .header("content-type", "application/json")
-        .abort_signal(signal.as_ref())
-        .body(item.jws.clone());
-    let response = match request {
-        Ok(request) => request.send().await,
-        Err(e) => {
-            return Answer::Transient(Text::new(format!("无法发出请求：{e}"), format!("Cannot make the request: {e}")))
+    let answer = match api::submit(&item.jws, item.repair).await {
+        Ok(answer) => answer,
+        Err(ApiError::Problem { status, detail_zh, detail_en, errors, .. })
+            if (400..500).contains(&status) && status != 408 && status != 429 =>
+        {
+            let with_fields = |detail: String, message: fn(&api::FieldError) -> &str| {
+                let fields: Vec<&str> = errors.iter().map(message).collect();
+                if fields.is_empty() {
+                    detail
+                } else {
+                    format!("{detail} {}", fields.join("；"))
+                }
+            };
+            return Answer::Rejected(Text::new(
+                with_fields(detail_zh, |e| &e.message_zh),
+                with_fields(detail_en, |e| &e.message_en),
+            ));
+        }
+        Err(error) => {
+            return Answer::Transient(Text::new(
+                format!("{}，将自动重试", error.message(Lang::Zh)),
+                format!("{}; retrying", error.message(Lang::En)),
+            ));
         }
     };
-    drop(timer);
-    let response = match response {
-        Ok(response) => response,
-        Err(e) => {
-            return Answer::Transient(Text::new(
-                format!("无法连接服务器，将自动重试：{e}"),
-                format!("Cannot reach the server, retrying: {e}"),
-            ))
-        }
+    // Of the answer only the signed receipt counts; its other members merely repeat it unsigned.
+    let Ok(verified) = receipt::verify_for(&answer.receipt.to_string(), &item.submission_id, trusted) else {
+        return Answer::Transient(Text::new(
+            "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试",
+            "The server's receipt did not verify against this server's keys; retrying",
+        ));
     };
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    if (200..300).contains(&status) {
-        // Of the answer only the signed receipt counts; its other members merely repeat it unsigned.
-        let Ok(body) = serde_json::from_str::<xinnuo_core::wire::ReceiptAnswer>(&text) else {
-            return Answer::Transient(Text::new(
-                format!("服务器的回答无法读取（HTTP {status}），将重试"),
-                format!("The server's answer is unreadable (HTTP {status}); retrying"),
-            ));
-        };
-        let Ok(verified) = receipt::verify_for(&body.receipt.to_string(), &item.submission_id, trusted) else {
-            return Answer::Transient(Text::new(
-                "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试",
-                "The server's receipt did not verify against this server's keys; retrying",
-            ));
-        };
-        let signed = verified.receipt;
-        return Answer::Receipt {
-            receipt: body.receipt,
-            sequence: signed.sequence,
-            received_at: signed.received_at,
-            key_status: (signed.key_status.label_zh().into(), signed.key_status.label_en().into()),
-        };
-    }
-    if (400..500).contains(&status) && status != 408 && status != 429 {
-        let reason = serde_json::from_str::<Value>(&text)
-            .ok()
-            .map(|problem| {
-                Text::new(refusal(&problem, "detail_zh", "message_zh"), refusal(&problem, "detail", "message_en"))
-            })
-            .unwrap_or_else(|| Text::new(format!("HTTP {status}"), format!("HTTP {status}")));
-        return Answer::Rejected(reason);
-    }
-    Answer::Transient(Text::new(
-        format!("服务器暂时无法处理（HTTP {status}），将自动重试"),
-        format!("Server error (HTTP {status}); retrying"),
-    ))
-}
-
-/// A problem's detail with the message of each field it names, in one language.
-fn refusal(problem: &Value, detail: &str, field_message: &str) -> String {
-    let detail = problem.get(detail).and_then(Value::as_str).unwrap_or_default();
-    let fields: Vec<&str> = problem
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|errors| errors.iter().filter_map(|e| e.get(field_message).and_then(Value::as_str)).collect())
-        .unwrap_or_default();
-    if fields.is_empty() {
-        detail.to_owned()
-    } else {
-        format!("{detail} {}", fields.join("；"))
+    let signed = verified.receipt;
+    Answer::Receipt {
+        receipt: answer.receipt,
+        sequence: signed.sequence,
+        received_at: signed.received_at,
+        key_status: (signed.key_status.label_zh().into(), signed.key_status.label_en().into()),
     }
 }
 
-/// Sends every due item (static mode sends nothing). Returns whether anything changed.
 /// Days a delivered item keeps its personal values here: `<meta name="xinnuo-retention-days" content="1">` on
 /// shared computers, else the default.
 fn retention_days() -> f64 {
@@ -149,6 +88,7 @@ async fn forget_delivered(items: &mut [OutboxItem]) {
     }
 }
 
+/// Sends every due item (a static site sends nothing); whether anything changed.
 async fn flush_locked(retry: Retry) -> bool {
     let Ok((mut items, _)) = db::items().await else { return false };
     forget_delivered(&mut items).await;
@@ -158,7 +98,7 @@ async fn flush_locked(retry: Retry) -> bool {
     if !items.iter().any(|item| item.should_send(now_ms(), retry)) {
         return false;
     }
-    let trusted = crate::api::trusted_server_keys().await;
+    let trusted = api::trusted_server_keys().await;
     let mut changed = false;
     for listed in items {
         // Claimed in one transaction: another tab may have sent it since the list was made.

@@ -8,6 +8,7 @@ use xinnuo_core::commitment;
 use xinnuo_core::template::TemplateKind;
 use yew::prelude::*;
 
+use crate::api::{data_source, DataSource};
 use crate::browser::{download, now_iso};
 use crate::components::time::BeijingTime;
 use crate::i18n::{Lang, Text};
@@ -15,7 +16,7 @@ use crate::pages::commit::{set_current_draft, start_new_draft};
 use crate::route::Route;
 use crate::storage::db;
 use crate::storage::outbox::{Draft, OutboxItem, OutboxState};
-use crate::sync::{self, DataSource};
+use crate::sync;
 
 /// The 承诺事项 a signed submission names (never personal), so that two of one template can be told apart.
 fn matter_of(jws: &str) -> Option<String> {
@@ -45,7 +46,7 @@ type Handling = std::collections::BTreeMap<String, crate::api::CommitmentDetail>
 
 async fn load_handling() -> Handling {
     let mut handling = Handling::new();
-    if sync::data_source() != DataSource::Api {
+    if data_source() != DataSource::Api {
         return handling;
     }
     let Ok((items, _)) = db::items().await else { return handling };
@@ -93,7 +94,7 @@ fn item_from_file(text: &str) -> Result<OutboxItem, Text> {
         signed.envelope.submission_id.clone(),
         jws,
         signed.prepared.template.kind == TemplateKind::Repair,
-        sync::data_source() == DataSource::Api,
+        data_source() == DataSource::Api,
         signed.prepared.template.title.zh.clone(),
         signed.prepared.credit_code().unwrap_or_default().to_owned(),
         now_iso(),

@@ -209,7 +209,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                             Err(error) => html! { <p class="notice no">{ error.to_string() }</p> },
                         } }
                         // Objections go to the server; a static site shows none and takes none.
-                        if crate::sync::data_source() == crate::sync::DataSource::Api {
+                        if crate::api::data_source() == crate::api::DataSource::Api {
                             <ObjectionPanel {lang} credit_code={profile.credit_code.clone()} record_id={record.id.clone()}
                                 objections={objections} on_sent={reload.clone()} />
                         }

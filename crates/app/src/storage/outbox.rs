@@ -169,6 +169,11 @@ impl OutboxItem {
         }
     }
 
+    /// Keeps the draft the item was signed from (to edit and sign again if it is refused).
+    pub fn with_draft(self, draft: Draft) -> Self {
+        Self { draft: Some(draft), ..self }
+    }
+
     /// Whether a flush at `now` should send it.
     pub fn is_due(&self, now: f64) -> bool {
         match self.state {

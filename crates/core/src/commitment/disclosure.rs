@@ -79,6 +79,11 @@ impl SignedFile {
         value
     }
 
+    /// The id the server files it under: the digest of what was signed (the same for every resend).
+    pub fn submission_id(&self) -> String {
+        crate::envelope::submission_id(&self.jws.protected, &self.jws.payload)
+    }
+
     pub fn to_json(&self) -> String {
         self.to_value().to_string()
     }

@@ -51,9 +51,10 @@ impl crate::error::Described for EnvelopeError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::MalformedJson(f0) => match lang {
-                Lang::Zh => format!("签名文件不是有效的 JSON：{f0}"),
-                Lang::En => format!("the signed file is not valid JSON: {f0}"),
+            // The parser's own words stay as they are, marked as its detail.
+            Self::MalformedJson(detail) => match lang {
+                Lang::Zh => format!("签名文件不是有效的 JSON（解析器：{detail}）"),
+                Lang::En => format!("the signed file is not valid JSON ({detail})"),
             },
             Self::MissingField(f0) => match lang {
                 Lang::Zh => format!("签名文件缺少字段 {f0}"),

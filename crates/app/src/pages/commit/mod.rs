@@ -1,5 +1,9 @@
 //! The commitment form: choose a template → a form generated from it → live validation by the core →
-//! a preview that is exactly the text to be signed → sign with a stored key → submit → receipt.
+//! a preview that is exactly the text to be signed → sign with a stored key → submit → receipt. The draft
+//! is kept by `drafts` (restored once, saved on every edit), the submission made by `submit`.
+
+mod drafts;
+mod submit;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -12,17 +16,15 @@ use xinnuo_core::error::Described;
 use xinnuo_core::template::{self, Template};
 use yew::prelude::*;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use drafts::use_draft;
+pub use drafts::{set_current_draft, start_new_draft};
 
-use crate::browser::{download, local_storage, now_iso, random, today_china, yield_to_paint};
+use crate::browser::{download, now_iso, today_china, yield_to_paint};
 use crate::components::field_input::FieldInput;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Lang;
 use crate::route::Route;
-use crate::storage::db;
 use crate::storage::keys as key_store;
 use crate::storage::outbox::{Draft, OutboxItem, OutboxState};
-use crate::sync::{self, DataSource};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -44,67 +46,6 @@ pub struct Props {
     pub on_submitted: Option<Callback<OutboxItem>>,
 }
 
-const CURRENT_DRAFT_KEY: &str = "xinnuo.current-draft";
-/// A synchronous copy of the last unsaved edit, written when the page is hidden or closed: IndexedDB
-/// writes may not finish during unload, `localStorage` writes do.
-const DRAFT_BACKUP_KEY: &str = "xinnuo.draft-backup";
-
-fn backup_draft(draft: &Draft) {
-    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(draft)) {
-        let _ = storage.set_item(DRAFT_BACKUP_KEY, &text);
-    }
-}
-
-/// Saves an edit still waiting for its debounce: synchronously to the backup, and to IndexedDB.
-fn save_pending_now(pending: &Rc<RefCell<Option<Draft>>>) {
-    if let Some(draft) = pending.borrow_mut().take() {
-        backup_draft(&draft);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = db::save_draft(&draft).await;
-        });
-    }
-}
-
-/// The backup of draft `id`, if it is newer than what IndexedDB holds.
-fn newer_backup(id: &str, stored: Option<&Draft>) -> Option<Draft> {
-    let text = local_storage()?.get_item(DRAFT_BACKUP_KEY).ok()??;
-    let backup: Draft = serde_json::from_str(&text).ok()?;
-    (backup.id == id && stored.is_none_or(|s| backup.updated_at > s.updated_at)).then_some(backup)
-}
-/// Edits are saved this long after the last keystroke (and at once when the page is hidden).
-const SAVE_DELAY_MS: u32 = 250;
-
-fn new_draft_id() -> String {
-    random::<8>()
-        .map(|bytes| bytes.iter().map(|b| format!("{b:02x}")).collect())
-        .unwrap_or_else(|_| format!("{}", js_sys::Date::now()))
-}
-
-/// The commitment page's current draft id (kept across reloads).
-pub fn current_draft_id() -> String {
-    let storage = local_storage();
-    if let Some(id) = storage.as_ref().and_then(|s| s.get_item(CURRENT_DRAFT_KEY).ok().flatten()) {
-        return id;
-    }
-    let id = new_draft_id();
-    if let Some(storage) = storage {
-        let _ = storage.set_item(CURRENT_DRAFT_KEY, &id);
-    }
-    id
-}
-
-/// Makes `id` the commitment page's current draft (opening one from the drafts list, or starting anew).
-pub fn set_current_draft(id: &str) {
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(CURRENT_DRAFT_KEY, id);
-    }
-}
-
-/// Starts a new, empty current draft.
-pub fn start_new_draft() {
-    set_current_draft(&new_draft_id());
-}
-
 #[derive(Clone, PartialEq)]
 enum Phase {
     Editing,
@@ -119,8 +60,6 @@ enum Phase {
     },
 }
 
-const DEFAULT_TEMPLATE: &str = "tax-service";
-
 /// Values that belong to the template (others stay in memory for another template, never signed). The
 /// department chosen is kept among the draft's values under `department` and signed as the payload's own.
 fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
@@ -134,106 +73,14 @@ fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
     Filled { template_id: template.id.clone(), template_version: Some(template.version.clone()), values, department }
 }
 
-/// Signs the form; returns the signed file (with its disclosures) and its submission id.
-async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<(String, String), Text> {
-    let file = key_store::find(kid)?;
-    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
-    let nonce = random::<16>()?;
-    let salts = random::<32>()?;
-    let signer = envelope::Signer::from_seed(&seed);
-    let (file, _) = commitment::sign(filled, &signer, &now_iso(), &nonce, &salts)?;
-    let submission_id = envelope::submission_id(&file.jws.protected, &file.jws.payload);
-    Ok((file.to_json(), submission_id))
-}
-
 #[component]
 pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
     let tl = lang.core();
-    let template_id =
-        use_state(|| props.prefill.as_ref().map_or(DEFAULT_TEMPLATE.to_owned(), |p| p.template_id.clone()));
-    let values = use_state(|| props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default());
     let repair = props.repair;
-    let draft_id = use_state(|| props.draft_id.clone().unwrap_or_else(current_draft_id));
-    let restored = use_state(|| false);
-    let storage_error = use_state(|| None::<Text>);
-    let pending_save: Rc<RefCell<Option<Draft>>> = use_mut_ref(|| None);
-    let save_timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = use_mut_ref(|| None);
-    // Restore the saved draft once.
-    {
-        let (draft_id, restored, template_id, values, storage_error) =
-            (draft_id.clone(), restored.clone(), template_id.clone(), values.clone(), storage_error.clone());
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                let stored = match db::draft(&draft_id).await {
-                    Ok(stored) => stored,
-                    Err(error) => {
-                        storage_error.set(Some(error.0));
-                        None
-                    }
-                };
-                let backup = newer_backup(&draft_id, stored.as_ref());
-                if let Some(backup) = &backup {
-                    let _ = db::save_draft(backup).await;
-                }
-                if let Some(draft) = backup.or(stored) {
-                    template_id.set(draft.template_id);
-                    values.set(draft.values);
-                }
-                restored.set(true);
-            });
-        });
-    }
-    // Save every edit (debounced), and at once when the page is hidden or closed.
-    {
-        let (pending_save, save_timer, storage_error) =
-            (pending_save.clone(), save_timer.clone(), storage_error.clone());
-        let draft = Draft {
-            id: (*draft_id).clone(),
-            template_id: (*template_id).clone(),
-            values: (*values).clone(),
-            updated_at: String::new(),
-            repair,
-        };
-        use_effect_with((draft, *restored), move |(draft, restored)| {
-            if *restored && !draft.values.is_empty() {
-                let draft = Draft { updated_at: now_iso(), ..draft.clone() };
-                *pending_save.borrow_mut() = Some(draft);
-                let pending = pending_save.clone();
-                *save_timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
-                    if let Some(draft) = pending.borrow_mut().take() {
-                        let storage_error = storage_error.clone();
-                        wasm_bindgen_futures::spawn_local(async move {
-                            storage_error.set(db::save_draft(&draft).await.err().map(|e| e.0));
-                        });
-                    }
-                }));
-            }
-        });
-    }
-    {
-        let pending_save = pending_save.clone();
-        use_effect_with((), move |_| {
-            let on_hide = pending_save.clone();
-            let save_now = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || save_pending_now(&on_hide));
-            let window = web_sys::window();
-            if let Some(window) = &window {
-                use wasm_bindgen::JsCast;
-                let _ = window.add_event_listener_with_callback("pagehide", save_now.as_ref().unchecked_ref());
-                let _ = window.add_event_listener_with_callback("visibilitychange", save_now.as_ref().unchecked_ref());
-            }
-            move || {
-                // Leaving the page inside the app (another tab of the app, a link) saves too.
-                save_pending_now(&pending_save);
-                if let Some(window) = window {
-                    use wasm_bindgen::JsCast;
-                    let _ = window.remove_event_listener_with_callback("pagehide", save_now.as_ref().unchecked_ref());
-                    let _ = window
-                        .remove_event_listener_with_callback("visibilitychange", save_now.as_ref().unchecked_ref());
-                }
-            }
-        });
-    }
+    let draft = use_draft(props.draft_id.clone(), props.prefill.clone(), repair);
+    let (template_id, values, storage_error) =
+        (draft.template_id.clone(), draft.values.clone(), draft.storage_error.clone());
     let touched = use_state(HashSet::<String>::new);
     let show_all = use_state(|| false);
     let keys = use_state(key_store::load);
@@ -357,8 +204,7 @@ pub fn CommitPage(props: &Props) -> Html {
     let on_sign = {
         let (filled, signing_kid, passphrase, phase, show_all, keys) =
             (filled.clone(), signing_kid.clone(), passphrase.clone(), phase.clone(), show_all.clone(), keys.clone());
-        let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
-        let touched = touched.clone();
+        let (draft, touched) = (draft.clone(), touched.clone());
         // A repair form starts again from what the record prefilled; any other form starts empty.
         let start_values =
             if repair { props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default() } else { BTreeMap::new() };
@@ -393,61 +239,34 @@ pub fn CommitPage(props: &Props) -> Html {
             let Some(kid) = signing_kid.clone() else { return };
             phase.set(Phase::Signing);
             let (filled, passphrase, phase, title) = (filled.clone(), passphrase.clone(), phase.clone(), title.clone());
-            let (draft_id, values, pending_save) = (draft_id.clone(), values.clone(), pending_save.clone());
-            let (touched, show_all, start_values) = (touched.clone(), show_all.clone(), start_values.clone());
+            let (draft, touched, show_all, start_values) =
+                (draft.clone(), touched.clone(), show_all.clone(), start_values.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let (signed, submission_id) = match sign(&filled, &kid, &passphrase).await {
-                    Ok(signed) => signed,
-                    Err(error) => {
-                        phase.set(Phase::Failed { message: error.get(lang), signed: None });
-                        return;
-                    }
-                };
-                passphrase.set(String::new());
-                let online = sync::data_source() == DataSource::Api;
-                let draft = Draft {
-                    id: (*draft_id).clone(),
+                let kept = Draft {
+                    id: (*draft.id).clone(),
                     template_id: filled.template_id.clone(),
                     values: filled.values.clone(),
                     updated_at: now_iso(),
                     repair,
                 };
-                let credit_code =
-                    filled.values.get("credit_code").and_then(Value::as_str).unwrap_or_default().to_owned();
-                let item = OutboxItem {
-                    draft: Some(draft),
-                    ..OutboxItem::new(
-                        submission_id.clone(),
-                        signed.clone(),
-                        repair,
-                        online,
-                        title,
-                        credit_code,
-                        now_iso(),
-                    )
+                let item = match submit::sign_and_keep(&filled, &kid, &passphrase, title, kept).await {
+                    Ok(item) => item,
+                    Err(failure) => {
+                        if failure.signed.is_some() {
+                            passphrase.set(String::new());
+                        }
+                        phase.set(Phase::Failed { message: failure.message.get(lang), signed: failure.signed });
+                        return;
+                    }
                 };
-                // The signed submission is stored before anything is sent: nothing is lost if the page closes.
-                if let Err(error) = db::save_item(&item).await {
-                    phase.set(Phase::Failed { message: error.0.get(lang), signed: Some(signed) });
-                    return;
-                }
-                sync::notify_changed();
-                // The form is done: its draft goes, and the page starts a fresh one.
-                pending_save.borrow_mut().take();
-                let _ = db::delete_draft(&draft_id).await;
-                let fresh = new_draft_id();
-                if !repair {
-                    set_current_draft(&fresh);
-                }
-                draft_id.set(fresh);
-                // The next form is a fresh one: nothing in it is marked until the person touches it.
-                values.set(start_values);
+                passphrase.set(String::new());
+                // The form is done: the next one is fresh, nothing in it marked until the person touches it.
+                draft.finish(start_values, repair).await;
                 touched.set(HashSet::new());
                 show_all.set(false);
                 phase.set(Phase::Submitting);
-                sync::flush(crate::storage::outbox::Retry::Now).await;
-                let stored = db::item(&item.submission_id).await.ok().flatten().unwrap_or(item);
+                let stored = submit::send(item).await;
                 phase.set(match stored.state {
                     OutboxState::Receipted => Phase::Done(Box::new(stored)),
                     OutboxState::Rejected => Phase::Failed {

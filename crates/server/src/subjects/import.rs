@@ -1,0 +1,230 @@
+//! Imports: JSON (`{"subjects": [Profile…]}` or `[Profile…]`) or 双公示-style CSV, all or nothing.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use xinnuo_core::status::{Profile, Record};
+
+use super::StoredSubject;
+
+/// Import problems, each with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("无法读取文件：{0} / cannot read the file: {0}")]
+    Read(String),
+    #[error("文件格式不对：{0} / wrong file format: {0}")]
+    Format(String),
+    #[error("导入被拒绝，共 {} 处错误（未导入任何数据）/ import refused, {} error(s) (nothing imported):\n{}", .0.len(), .0.len(), .0.join("\n"))]
+    Rows(Vec<String>),
+}
+
+/// Reads a JSON import: `{"subjects": [Profile…]}` or `[Profile…]`.
+pub fn parse_json_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::Format(format!("JSON: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut object) => match object.remove("subjects") {
+            Some(Value::Array(items)) => items,
+            _ => return Err(ImportError::Format("需要 subjects 数组 / expected a subjects array".into())),
+        },
+        _ => return Err(ImportError::Format("需要数组或对象 / expected an array or an object".into())),
+    };
+    let mut errors = Vec::new();
+    let mut subjects = Vec::new();
+    for (index, mut item) in items.into_iter().enumerate() {
+        let situation =
+            item.as_object_mut().and_then(|o| o.remove("situation")).and_then(|s| s.as_str().map(str::to_owned));
+        match Profile::from_json(item) {
+            Ok(profile) => subjects.push(StoredSubject { profile, situation }),
+            Err(e) => errors.push(format!("subjects[{index}]: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(subjects)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// The CSV columns (双公示-style, one record per row; a subject's rows are grouped by credit code).
+pub const CSV_COLUMNS: &[&str] = &[
+    "credit_code",
+    "name",
+    "record_id",
+    "kind",
+    "decision_no",
+    "authority",
+    "decided_on",
+    "class",
+    "penalties",
+    "market_regulation",
+    "sector",
+    "fine_yuan",
+    "summary",
+    "obligations_met_on",
+    "removed_on",
+    "published_on",
+    "procedure",
+    "listing_ground",
+];
+
+/// Reads a CSV import; row numbers count the header as row 1.
+pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().map_err(|e| ImportError::Format(e.to_string()))?.clone();
+    let missing: Vec<&str> =
+        CSV_COLUMNS.iter().take(7).filter(|c| !headers.iter().any(|h| h == **c)).copied().collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Format(format!("缺少列 / missing columns: {}", missing.join(", "))));
+    }
+    let mut errors = Vec::new();
+    let mut subjects: BTreeMap<String, Profile> = BTreeMap::new();
+    for (index, row) in reader.records().enumerate() {
+        let line = index + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(format!("第 {line} 行 / row {line}: {e}"));
+                continue;
+            }
+        };
+        let cell =
+            |name: &str| headers.iter().position(|h| h == name).and_then(|i| row.get(i)).filter(|v| !v.is_empty());
+        let mut record = json!({});
+        for (column, field) in [
+            ("record_id", "id"),
+            ("kind", "kind"),
+            ("decision_no", "decision_no"),
+            ("authority", "authority"),
+            ("decided_on", "decided_on"),
+            ("class", "class"),
+            ("sector", "sector"),
+            ("summary", "summary"),
+            ("obligations_met_on", "obligations_met_on"),
+            ("removed_on", "removed_on"),
+            ("published_on", "published_on"),
+            ("procedure", "procedure"),
+        ] {
+            if let Some(value) = cell(column) {
+                record[field] = json!(value);
+            }
+        }
+        if let Some(penalties) = cell("penalties") {
+            record["penalties"] =
+                json!(penalties.split(';').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>());
+        }
+        if let Some(flag) = cell("market_regulation") {
+            record["market_regulation"] = json!(matches!(flag, "true" | "1" | "是" | "yes"));
+        }
+        if let Some(ground) = cell("listing_ground") {
+            match ground.parse::<u8>() {
+                Ok(item) => record["listing_ground"] = json!(item),
+                Err(_) => {
+                    errors.push(format!("第 {line} 行 / row {line}: listing_ground {ground:?} 应为 1–6 / must be 1–6"))
+                }
+            }
+        }
+        if let Some(fine) = cell("fine_yuan") {
+            match fine.parse::<f64>() {
+                Ok(yuan) => record["fine_yuan"] = json!(yuan),
+                Err(_) => {
+                    errors.push(format!("第 {line} 行 / row {line}: fine_yuan {fine:?} 不是数字 / is not a number"))
+                }
+            }
+        }
+        let record = match Record::from_json(record).and_then(|r| r.check().map(|_| r)) {
+            Ok(record) => record,
+            Err(e) => {
+                errors.push(format!("第 {line} 行 / row {line}: {e}"));
+                continue;
+            }
+        };
+        let (Some(code), Some(name)) = (cell("credit_code"), cell("name")) else {
+            errors.push(format!("第 {line} 行 / row {line}: 缺少 credit_code 或 name / credit_code or name missing"));
+            continue;
+        };
+        let profile = subjects.entry(code.to_owned()).or_insert_with(|| Profile {
+            credit_code: code.to_owned(),
+            name: name.to_owned(),
+            demo: false,
+            records: Vec::new(),
+            grades: Vec::new(),
+        });
+        if profile.records.iter().any(|r| r.id == record.id) {
+            errors.push(format!("第 {line} 行 / row {line}: record_id {} 重复 / is repeated", record.id));
+        }
+        profile.records.push(record);
+    }
+    for profile in subjects.values() {
+        if let Err(e) = profile.check() {
+            errors.push(format!("{}: {e}", profile.credit_code));
+        }
+    }
+    if errors.is_empty() {
+        Ok(subjects.into_values().map(|profile| StoredSubject { profile, situation: None }).collect())
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+/// Reads an import file by its extension (`.json` or `.csv`).
+pub fn parse_import(path: &std::path::Path) -> Result<Vec<StoredSubject>, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::Read(format!("{}: {e}", path.display())))?;
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => parse_json_import(&text),
+        Some("csv") | Some("txt") => parse_csv_import(&text),
+        _ => Err(ImportError::Format("文件扩展名应为 .json 或 .csv / the file must end in .json or .csv".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use xinnuo_core::calendar::Date;
+
+    use super::*;
+
+    #[test]
+    fn a_csv_with_a_bad_row_is_refused_whole_with_row_numbers() {
+        let header = CSV_COLUMNS.join(",");
+        let good = "91140105123456788F,晋示例公司,r1,administrative_penalty,罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,5000,示例,2026-05-20,,,,";
+        let ok = parse_csv_import(&format!("{header}\n{good}\n")).unwrap();
+        assert_eq!(ok[0].profile.records[0].penalties.len(), 1);
+        // The new columns: publication date, procedure, court listing ground (each optional).
+        let court =
+            "91140105123456788F,晋示例公司,c1,court_dishonest_debtor,(2026)晋01执1号,示例法院,2026-05-10,,,,,,,,,,,2";
+        let market = "91140105123456788F,晋示例公司,m1,administrative_penalty,罚〔2026〕2号,示例市场监管局,2026-05-10,general,fine,true,other,,,,,2026-05-18,simplified,";
+        let both = parse_csv_import(&format!("{header}\n{court}\n{market}\n")).unwrap();
+        let records = &both[0].profile.records;
+        assert_eq!(records[0].listing_ground, Some(2));
+        assert_eq!(records[1].published_on, Some(Date::parse("2026-05-18").unwrap()));
+        assert_eq!(records[1].procedure, Some(xinnuo_core::status::Procedure::Simplified));
+        let bad_ground = court.replace(",2", ",9").replace("c1,", "c2,");
+        let bad_procedure = market.replace("simplified", "summary").replace("m1,", "m2,");
+        let early = market.replace("2026-05-18", "2026-05-01").replace("m1,", "m3,");
+        let ImportError::Rows(rows) =
+            parse_csv_import(&format!("{header}\n{bad_ground}\n{bad_procedure}\n{early}\n")).unwrap_err()
+        else {
+            panic!("not row errors")
+        };
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(
+            rows[0].contains("listing_ground") && rows[1].contains("procedure") && rows[2].contains("published_on"),
+            "{rows:?}"
+        );
+        let bad_kind = good.replace("administrative_penalty", "parking");
+        let bad_date = good.replace("r1,", "r2,").replace("2026-05-10", "2026/05/10");
+        let error = parse_csv_import(&format!("{header}\n{good}\n{bad_kind}\n{bad_date}\n")).unwrap_err();
+        let ImportError::Rows(rows) = error else { panic!("{error:?}") };
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].starts_with("第 3 行") && rows[0].contains("kind"), "{rows:?}");
+        assert!(rows[1].starts_with("第 4 行") && rows[1].contains("decided_on"), "{rows:?}");
+        assert!(matches!(parse_csv_import("a,b\n1,2\n"), Err(ImportError::Format(_))));
+    }
+
+    #[test]
+    fn a_json_import_names_the_subject_and_field() {
+        let error = parse_json_import(r#"{"subjects": [{"credit_code": "91140105123456788F", "name": "x", "records": [{"id": "1", "kind": "nope"}]}]}"#).unwrap_err();
+        assert!(error.to_string().contains("subjects[0]") && error.to_string().contains("records[0].kind"), "{error}");
+    }
+}

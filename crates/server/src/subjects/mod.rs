@@ -1,0 +1,45 @@
+//! Subjects, their records and grades: stored (`store`), imported from JSON or CSV (`import`, all or nothing,
+//! errors with row numbers), the demo data set (`demo`) and the static export (`export`). Every record is
+//! read and checked by the core.
+
+mod demo;
+mod export;
+mod import;
+mod store;
+
+pub use demo::demo_subjects;
+pub use export::export_static;
+pub use import::{parse_csv_import, parse_import, parse_json_import, ImportError, CSV_COLUMNS};
+
+use crate::db::Db;
+use serde::Serialize;
+use xinnuo_core::calendar::Date;
+use xinnuo_core::status::Profile;
+
+/// A subject as stored: its profile and, for demo data, the situation it shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StoredSubject {
+    pub profile: Profile,
+    pub situation: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SubjectRow {
+    pub credit_code: String,
+    pub name: String,
+    pub demo: bool,
+    pub situation: Option<String>,
+}
+
+/// A subject as a list shows it (the API's search, a static site's index), with its summary tier on `on`.
+pub fn list_item(db: &Db, row: SubjectRow, on: Date) -> xinnuo_core::wire::SubjectListItem {
+    let summary = db.subject(&row.credit_code).ok().flatten().map(|s| xinnuo_core::tier::summarize(&s.profile, on));
+    xinnuo_core::wire::SubjectListItem {
+        tier: summary.as_ref().map(|s| s.tier),
+        tier_name: summary.map(|s| s.name),
+        credit_code: row.credit_code,
+        name: row.name,
+        demo: row.demo,
+        situation: row.situation,
+    }
+}

@@ -1,0 +1,170 @@
+//! Subjects in the database: saved whole (records and grades with them), read, searched.
+
+use crate::args;
+use crate::db::{Db, DbError};
+use crate::sql::Sql;
+use crate::store::{row, rows};
+use xinnuo_core::status::Profile;
+
+use super::{StoredSubject, SubjectRow};
+
+fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbError> {
+    serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))
+}
+
+fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
+    let profile = &subject.profile;
+    sql.execute("DELETE FROM subjects WHERE credit_code = ?1", args![&profile.credit_code])?;
+    sql.execute(
+        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        args![&profile.credit_code, &profile.name, profile.demo, &subject.situation, now],
+    )?;
+    for record in &profile.records {
+        let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
+        sql.execute(
+            "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+            args![&profile.credit_code, &record.id, &body],
+        )?;
+    }
+    for (position, grade) in profile.grades.iter().enumerate() {
+        let body = serde_json::to_string(grade).map_err(|e| DbError::Other(e.to_string()))?;
+        sql.execute(
+            "INSERT INTO grades (credit_code, position, body) VALUES (?1, ?2, ?3)",
+            args![&profile.credit_code, position as u64, &body],
+        )?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Stores every subject in one transaction (each replaces what was stored for its code).
+    pub fn save_subjects(&self, subjects: &[StoredSubject], now: &str) -> Result<(), DbError> {
+        self.write(|sql| subjects.iter().try_for_each(|subject| save(sql, subject, now)))
+    }
+
+    pub fn subject(&self, credit_code: &str) -> Result<Option<StoredSubject>, DbError> {
+        self.read(|sql| {
+            let head = row(
+                sql,
+                "SELECT name, demo, situation FROM subjects WHERE credit_code = ?1",
+                args![credit_code],
+                |row| Ok((row.get::<String>(0)?, row.get::<bool>(1)?, row.get::<Option<String>>(2)?)),
+            )?;
+            let Some((name, demo, situation)) = head else { return Ok(None) };
+            // A record whose objection was upheld was wrong: it is kept, and no longer read.
+            let records = rows(
+                sql,
+                "SELECT body FROM records WHERE credit_code = ?1 AND id NOT IN
+                 (SELECT record_id FROM objections WHERE credit_code = ?1 AND state = 'upheld') ORDER BY rowid",
+                args![credit_code],
+                |row| row.get::<String>(0),
+            )?;
+            let grades = rows(
+                sql,
+                "SELECT body FROM grades WHERE credit_code = ?1 ORDER BY position",
+                args![credit_code],
+                |row| row.get::<String>(0),
+            )?;
+            let profile = Profile {
+                credit_code: credit_code.to_owned(),
+                name,
+                demo,
+                records: records.into_iter().map(parse_stored).collect::<Result<_, _>>()?,
+                grades: grades.into_iter().map(parse_stored).collect::<Result<_, _>>()?,
+            };
+            Ok(Some(StoredSubject { profile, situation }))
+        })
+    }
+
+    /// A record's stored body, whatever its objections (for the department deciding them).
+    pub fn record_body(&self, credit_code: &str, record_id: &str) -> Result<Option<serde_json::Value>, DbError> {
+        self.read(|sql| {
+            let text = row(
+                sql,
+                "SELECT body FROM records WHERE credit_code = ?1 AND id = ?2",
+                args![credit_code, record_id],
+                |row| row.get::<String>(0),
+            )?;
+            text.map(|t| serde_json::from_str(&t).map_err(|_| DbError::Corrupt("record body"))).transpose()
+        })
+    }
+
+    /// Subjects whose name or code contains `query` (all when empty), by name; with the total count.
+    pub fn search_subjects(&self, query: &str, offset: u32, limit: u32) -> Result<(u64, Vec<SubjectRow>), DbError> {
+        let pattern = crate::officers::like_pattern(query);
+        let filter = "WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'";
+        self.read(|sql| {
+            let total: u64 =
+                sql.query_one(&format!("SELECT COUNT(*) FROM subjects {filter}"), args![&pattern])?.get(0)?;
+            let rows = rows(
+                sql,
+                &format!(
+                    "SELECT credit_code, name, demo, situation FROM subjects {filter} ORDER BY name, credit_code
+                     LIMIT ?2 OFFSET ?3"
+                ),
+                args![&pattern, limit, offset],
+                |row| {
+                    Ok(SubjectRow {
+                        credit_code: row.get(0)?,
+                        name: row.get(1)?,
+                        demo: row.get(2)?,
+                        situation: row.get(3)?,
+                    })
+                },
+            )?;
+            Ok((total, rows))
+        })
+    }
+
+    pub fn record_repair_application(
+        &self,
+        submission_id: &str,
+        credit_code: &str,
+        record_id: &str,
+        channel: &str,
+        now: &str,
+    ) -> Result<(), DbError> {
+        self.write(|sql| {
+            sql.execute(
+                "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (submission_id) DO NOTHING",
+                args![submission_id, credit_code, record_id, channel, now],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use xinnuo_core::calendar::Date;
+
+    use crate::subjects::demo_subjects;
+
+    /// The SQL search and the core's rule (which the app follows on a static site) find the same subjects.
+    #[test]
+    fn the_sql_search_finds_what_the_core_rule_finds() {
+        let db = crate::db::Db::open(crate::db::tests::scratch_db("search-test")).unwrap();
+        let mut subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
+        let mut named = subjects[0].clone();
+        named.profile.credit_code = "91140105MA0000001X".into();
+        named.profile.name = "晋示例ABC_100%科技有限公司".into();
+        subjects.push(named);
+        db.save_subjects(&subjects, "2026-11-26T00:00:00Z").unwrap();
+        for query in ["", "示例", "abc", "ABC", "ma0", "_1", "100%", "%", "9114", "  科技 ", "ａｂｃ", "餐饮"]
+        {
+            let query = xinnuo_core::search::normalize_query(query);
+            let (total, rows) = db.search_subjects(&query, 0, u32::MAX).unwrap();
+            let mut found: Vec<&str> = rows.iter().map(|row| row.credit_code.as_str()).collect();
+            let mut expected: Vec<&str> = subjects
+                .iter()
+                .filter(|s| xinnuo_core::search::matches(&query, &s.profile.name, &s.profile.credit_code))
+                .map(|s| s.profile.credit_code.as_str())
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{query:?}");
+            assert_eq!(total, expected.len() as u64, "{query:?}");
+        }
+    }
+}
