@@ -460,7 +460,7 @@ impl crate::error::Described for DecisionError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Envelope(f0) => f0.message(lang),
+            Self::Envelope(inner) => inner.message(lang),
             Self::NotADecision => match lang {
                 Lang::Zh => format!("不是决定书（type 应为 {DECISION_TYPE}）"),
                 Lang::En => format!("not a decision (type must be {DECISION_TYPE})"),
@@ -469,9 +469,9 @@ impl crate::error::Described for DecisionError {
                 Lang::Zh => "决定对象应为 64 位十六进制的提交编号".to_owned(),
                 Lang::En => "the target must be a 64-hex submission id".to_owned(),
             },
-            Self::ReasonRequired(f0) => match lang {
-                Lang::Zh => format!("{}须写明理由", f0.label_zh()),
-                Lang::En => format!("{} needs a reason", f0.label_en()),
+            Self::ReasonRequired(action) => match lang {
+                Lang::Zh => format!("{}须写明理由", action.label_zh()),
+                Lang::En => format!("{} needs a reason", action.label_en()),
             },
             Self::BadReason => match lang {
                 Lang::Zh => format!("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符"),

@@ -99,14 +99,14 @@ impl crate::error::Described for EnrolmentError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Envelope(f0) => f0.message(lang),
+            Self::Envelope(inner) => inner.message(lang),
             Self::NotAnEnrolment => match lang {
                 Lang::Zh => format!("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）"),
                 Lang::En => format!("not a key enrolment (type must be {ENROLMENT_TYPE})"),
             },
-            Self::InvalidCreditCode(f0) => match lang {
-                Lang::Zh => format!("统一社会信用代码无效：{f0}"),
-                Lang::En => format!("invalid unified social credit code: {f0}"),
+            Self::InvalidCreditCode(reason) => match lang {
+                Lang::Zh => format!("统一社会信用代码无效：{reason}"),
+                Lang::En => format!("invalid unified social credit code: {reason}"),
             },
             Self::InvalidName => match lang {
                 Lang::Zh => "主体名称应为 2–100 个字".to_owned(),

@@ -55,7 +55,7 @@ impl crate::error::Described for ObjectionError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Envelope(f0) => f0.message(lang),
+            Self::Envelope(inner) => inner.message(lang),
             Self::NotAnObjection => match lang {
                 Lang::Zh => format!("不是异议申请（type 应为 {OBJECTION_TYPE}）"),
                 Lang::En => format!("not an objection (type must be {OBJECTION_TYPE})"),

@@ -106,7 +106,7 @@ impl crate::error::Described for ReceiptError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Envelope(f0) => f0.message(lang),
+            Self::Envelope(inner) => inner.message(lang),
             Self::NotAReceipt => match lang {
                 Lang::Zh => format!("不是回执（type 应为 {RECEIPT_TYPE}）"),
                 Lang::En => format!("not a receipt (type must be {RECEIPT_TYPE})"),
@@ -119,9 +119,9 @@ impl crate::error::Described for ReceiptError {
                 Lang::Zh => "回执不是由受信任的服务器密钥签发的，不能作为受理证明".to_owned(),
                 Lang::En => "the receipt is not signed by a trusted server key and proves nothing".to_owned(),
             },
-            Self::BadServerKeys(f0) => match lang {
-                Lang::Zh => format!("服务器公钥列表无效：{f0}"),
-                Lang::En => format!("the list of server keys is invalid: {f0}"),
+            Self::BadServerKeys(detail) => match lang {
+                Lang::Zh => format!("服务器公钥列表无效：{detail}"),
+                Lang::En => format!("the list of server keys is invalid: {detail}"),
             },
         }
     }

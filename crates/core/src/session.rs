@@ -42,7 +42,7 @@ impl crate::error::Described for SignInError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Envelope(f0) => f0.message(lang),
+            Self::Envelope(inner) => inner.message(lang),
             Self::NotASignIn => match lang {
                 Lang::Zh => format!("不是登录签名（type 应为 {SIGN_IN_TYPE}）"),
                 Lang::En => format!("not a sign-in (type must be {SIGN_IN_TYPE})"),

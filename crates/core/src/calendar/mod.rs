@@ -33,9 +33,9 @@ impl crate::error::Described for DateError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self(f0) => match lang {
-                Lang::Zh => format!("日期应为 YYYY-MM-DD 格式的真实日期：{f0:?}"),
-                Lang::En => format!("a date must be a real date written YYYY-MM-DD: {f0:?}"),
+            Self(given) => match lang {
+                Lang::Zh => format!("日期应为 YYYY-MM-DD 格式的真实日期：{given:?}"),
+                Lang::En => format!("a date must be a real date written YYYY-MM-DD: {given:?}"),
             },
         }
     }

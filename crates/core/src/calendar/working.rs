@@ -29,10 +29,10 @@ impl crate::error::Described for CalendarError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Unpublished(f0) => match lang {
-                Lang::Zh => format!("{f0} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日"),
+            Self::Unpublished(year) => match lang {
+                Lang::Zh => format!("{year} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日"),
                 Lang::En => format!(
-                    "the {f0} holiday schedule is not published (or not in our data): working days cannot be computed"
+                    "the {year} holiday schedule is not published (or not in our data): working days cannot be computed"
                 ),
             },
             Self::OutOfRange => match lang {
@@ -122,29 +122,31 @@ impl crate::error::Described for ScheduleError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Malformed(f0) => match lang {
-                Lang::Zh => format!("节假日安排格式不正确：{f0}"),
-                Lang::En => format!("the holiday schedule is malformed: {f0}"),
+            Self::Malformed(detail) => match lang {
+                Lang::Zh => format!("节假日安排格式不正确：{detail}"),
+                Lang::En => format!("the holiday schedule is malformed: {detail}"),
             },
             Self::OtherYear { year, date } => match lang {
                 Lang::Zh => format!("{year} 年的安排中有不属于该年的日期 {date}"),
                 Lang::En => format!("the {year} schedule lists {date}, which is not in that year"),
             },
-            Self::Duplicate(f0) => match lang {
-                Lang::Zh => format!("日期 {f0} 出现两次"),
-                Lang::En => format!("{f0} is listed twice"),
+            Self::Duplicate(date) => match lang {
+                Lang::Zh => format!("日期 {date} 出现两次"),
+                Lang::En => format!("{date} is listed twice"),
             },
-            Self::NotWholeYear(f0) => match lang {
-                Lang::Zh => format!("{f0} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）"),
-                Lang::En => format!("the {f0} schedule is not a whole year: it must include 1 January and 1 October"),
+            Self::NotWholeYear(year) => match lang {
+                Lang::Zh => format!("{year} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）"),
+                Lang::En => format!("the {year} schedule is not a whole year: it must include 1 January and 1 October"),
             },
-            Self::BuiltIn(f0) => match lang {
-                Lang::Zh => format!("{f0} 年的安排已内置，不能替换"),
-                Lang::En => format!("the {f0} schedule is built in and cannot be replaced"),
+            Self::BuiltIn(year) => match lang {
+                Lang::Zh => format!("{year} 年的安排已内置，不能替换"),
+                Lang::En => format!("the {year} schedule is built in and cannot be replaced"),
             },
-            Self::Conflict(f0) => match lang {
-                Lang::Zh => format!("{f0} 年已有不同的安排；如需更正，请明确替换"),
-                Lang::En => format!("a different {f0} schedule is already loaded; replace it explicitly to correct it"),
+            Self::Conflict(year) => match lang {
+                Lang::Zh => format!("{year} 年已有不同的安排；如需更正，请明确替换"),
+                Lang::En => {
+                    format!("a different {year} schedule is already loaded; replace it explicitly to correct it")
+                }
             },
         }
     }

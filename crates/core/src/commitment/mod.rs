@@ -99,14 +99,14 @@ impl crate::error::Described for CommitmentError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Template(f0) => f0.message(lang),
+            Self::Template(inner) => inner.message(lang),
             Self::NotInForce { id, version, from, on } => match lang {
                 Lang::Zh => format!("模板 {id} {version} 自 {from} 起施行，{on} 不能使用"),
                 Lang::En => format!("template {id} {version} is not in force on {on} (from {from})"),
             },
-            Self::InvalidFields(f0) => match lang {
-                Lang::Zh => format!("有 {} 项填写有误", f0.len()),
-                Lang::En => format!("{} field(s) are invalid", f0.len()),
+            Self::InvalidFields(issues) => match lang {
+                Lang::Zh => format!("有 {} 项填写有误", issues.len()),
+                Lang::En => format!("{} field(s) are invalid", issues.len()),
             },
             Self::TextHashMismatch { id, version } => match lang {
                 Lang::Zh => format!("承诺书文本摘要与模板 {id} {version} 不符：内容不是该模板的文本"),
@@ -124,26 +124,26 @@ impl crate::error::Described for CommitmentError {
                 Lang::Zh => format!("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名"),
                 Lang::En => format!("a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version"),
             },
-            Self::BadDisclosure(f0) => match lang {
-                Lang::Zh => format!("个人信息披露有误：{f0}"),
-                Lang::En => format!("a personal-data disclosure is wrong: {f0}"),
+            Self::BadDisclosure(detail) => match lang {
+                Lang::Zh => format!("个人信息披露有误：{detail}"),
+                Lang::En => format!("a personal-data disclosure is wrong: {detail}"),
             },
-            Self::DisclosuresMissing(f0) => match lang {
-                Lang::Zh => format!("缺少个人信息的披露（{f0} 项），服务器无法核对"),
-                Lang::En => format!("{f0} personal-data disclosure(s) missing: the server cannot check them"),
+            Self::DisclosuresMissing(count) => match lang {
+                Lang::Zh => format!("缺少个人信息的披露（{count} 项），服务器无法核对"),
+                Lang::En => format!("{count} personal-data disclosure(s) missing: the server cannot check them"),
             },
-            Self::BadMember(f0) => match lang {
-                Lang::Zh => format!("载荷缺少或错写了 {f0}"),
-                Lang::En => format!("the payload lacks or misstates {f0}"),
+            Self::BadMember(member) => match lang {
+                Lang::Zh => format!("载荷缺少或错写了 {member}"),
+                Lang::En => format!("the payload lacks or misstates {member}"),
             },
-            Self::Envelope(f0) => f0.message(lang),
-            Self::SignedInFuture(f0) => match lang {
-                Lang::Zh => format!("签名时间 {f0} 晚于接收时间一小时以上，请检查设备时钟"),
-                Lang::En => format!("the signature time {f0} is more than an hour ahead of its receipt; check the device clock"),
+            Self::Envelope(inner) => inner.message(lang),
+            Self::SignedInFuture(signed_at) => match lang {
+                Lang::Zh => format!("签名时间 {signed_at} 晚于接收时间一小时以上，请检查设备时钟"),
+                Lang::En => format!("the signature time {signed_at} is more than an hour ahead of its receipt; check the device clock"),
             },
-            Self::SignedTooLongAgo(f0) => match lang {
-                Lang::Zh => format!("签名时间 {f0} 早于接收时间七天以上，请重新签名后提交"),
-                Lang::En => format!("the signature time {f0} is more than seven days before its receipt; sign again and submit"),
+            Self::SignedTooLongAgo(signed_at) => match lang {
+                Lang::Zh => format!("签名时间 {signed_at} 早于接收时间七天以上，请重新签名后提交"),
+                Lang::En => format!("the signature time {signed_at} is more than seven days before its receipt; sign again and submit"),
             },
         }
     }

@@ -99,13 +99,13 @@ impl crate::error::Described for KeyFileError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Malformed(f0) => match lang {
-                Lang::Zh => format!("密钥文件格式不正确：{f0}"),
-                Lang::En => format!("the key file is malformed: {f0}"),
+            Self::Malformed(detail) => match lang {
+                Lang::Zh => format!("密钥文件格式不正确：{detail}"),
+                Lang::En => format!("the key file is malformed: {detail}"),
             },
-            Self::Unsupported(f0) => match lang {
-                Lang::Zh => format!("不支持的密钥文件类型或算法：{f0}"),
-                Lang::En => format!("unsupported key file type or algorithm: {f0}"),
+            Self::Unsupported(found) => match lang {
+                Lang::Zh => format!("不支持的密钥文件类型或算法：{found}"),
+                Lang::En => format!("unsupported key file type or algorithm: {found}"),
             },
             Self::BadParams => match lang {
                 Lang::Zh => "密钥文件的加密参数超出允许范围".to_owned(),

@@ -56,17 +56,17 @@ impl crate::error::Described for EnvelopeError {
                 Lang::Zh => format!("签名文件不是有效的 JSON（解析器：{detail}）"),
                 Lang::En => format!("the signed file is not valid JSON ({detail})"),
             },
-            Self::MissingField(f0) => match lang {
-                Lang::Zh => format!("签名文件缺少字段 {f0}"),
-                Lang::En => format!("the signed file lacks the field {f0}"),
+            Self::MissingField(field) => match lang {
+                Lang::Zh => format!("签名文件缺少字段 {field}"),
+                Lang::En => format!("the signed file lacks the field {field}"),
             },
-            Self::BadBase64(f0) => match lang {
-                Lang::Zh => format!("字段 {f0} 不是有效的 base64url 编码"),
-                Lang::En => format!("field {f0} is not valid base64url"),
+            Self::BadBase64(field) => match lang {
+                Lang::Zh => format!("字段 {field} 不是有效的 base64url 编码"),
+                Lang::En => format!("field {field} is not valid base64url"),
             },
-            Self::UnsupportedAlgorithm(f0) => match lang {
-                Lang::Zh => format!("不支持的签名算法 {f0:?}，应为 EdDSA"),
-                Lang::En => format!("unsupported algorithm {f0:?}, expected EdDSA"),
+            Self::UnsupportedAlgorithm(algorithm) => match lang {
+                Lang::Zh => format!("不支持的签名算法 {algorithm:?}，应为 EdDSA"),
+                Lang::En => format!("unsupported algorithm {algorithm:?}, expected EdDSA"),
             },
             Self::BadPublicKey => match lang {
                 Lang::Zh => "公钥无效（应为 Ed25519 OKP 公钥）".to_owned(),
@@ -84,9 +84,9 @@ impl crate::error::Described for EnvelopeError {
                 Lang::Zh => "载荷不是规范化 JSON（RFC 8785）".to_owned(),
                 Lang::En => "the payload is not canonical JSON (RFC 8785)".to_owned(),
             },
-            Self::UnexpectedMember(f0) => match lang {
-                Lang::Zh => format!("签名文件含有未定义的成员 {f0}（只接受规定的成员）"),
-                Lang::En => format!("the signed file has a member we do not define: {f0}"),
+            Self::UnexpectedMember(member) => match lang {
+                Lang::Zh => format!("签名文件含有未定义的成员 {member}（只接受规定的成员）"),
+                Lang::En => format!("the signed file has a member we do not define: {member}"),
             },
         }
     }

@@ -69,10 +69,10 @@ impl crate::error::Described for ApplicationError {
                 Lang::Zh => format!("该主体没有文号为 {decision_no} 的记录。"),
                 Lang::En => format!("The subject has no record with decision number {decision_no}."),
             },
-            Self::BadRecord(f0) => f0.message(lang),
-            Self::NotEligible(f0) => match lang {
-                Lang::Zh => format!("该记录目前不能申请信用修复：{}", f0.outcome_label.zh),
-                Lang::En => format!("This record cannot be repaired now: {}", f0.outcome_label.en),
+            Self::BadRecord(inner) => inner.message(lang),
+            Self::NotEligible(evaluation) => match lang {
+                Lang::Zh => format!("该记录目前不能申请信用修复：{}", evaluation.outcome_label.zh),
+                Lang::En => format!("This record cannot be repaired now: {}", evaluation.outcome_label.en),
             },
         }
     }

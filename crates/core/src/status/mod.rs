@@ -291,9 +291,9 @@ impl crate::error::Described for RecordError {
                 Lang::Zh => format!("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）"),
                 Lang::En => format!("record {id}: listing_ground must be 1–6 (the items of Art. 1)"),
             },
-            Self::InvalidCreditCode(f0) => match lang {
-                Lang::Zh => format!("统一社会信用代码无效：{f0}"),
-                Lang::En => format!("invalid unified social credit code: {f0}"),
+            Self::InvalidCreditCode(reason) => match lang {
+                Lang::Zh => format!("统一社会信用代码无效：{reason}"),
+                Lang::En => format!("invalid unified social credit code: {reason}"),
             },
         }
     }

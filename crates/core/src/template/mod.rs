@@ -243,9 +243,9 @@ impl crate::error::Described for TemplateError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::UnknownTemplate(f0) => match lang {
-                Lang::Zh => format!("没有编号为 {f0:?} 的承诺书模板"),
-                Lang::En => format!("no commitment template with id {f0:?}"),
+            Self::UnknownTemplate(id) => match lang {
+                Lang::Zh => format!("没有编号为 {id:?} 的承诺书模板"),
+                Lang::En => format!("no commitment template with id {id:?}"),
             },
             Self::UnknownVersion { id, version, known } => match lang {
                 Lang::Zh => format!("模板 {id:?} 没有版本 {version:?}（现有：{known}）"),
