@@ -292,20 +292,16 @@ impl Db {
                 let target = target.ok_or(DbError::Corrupt("decision target"))?;
                 if let Some(record) = record_for(&target) {
                     // The subject enters the register if it is not there yet (named as it signed).
-                    sql.execute(
-                        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
-                         ON CONFLICT (credit_code) DO NOTHING",
-                        args![&target.credit_code, &target.subject_name, &new.received_at],
-                    )?;
-                    sql.execute(
-                        "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
-                        args![&target.credit_code, &record.id, &record.body.to_string()],
+                    crate::subjects::add_record(
+                        sql,
+                        &target.credit_code,
+                        &target.subject_name,
+                        &record.id,
+                        &record.body,
+                        &new.received_at,
                     )?;
                 }
-                sql.execute(
-                    "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
-                    args![&new.target, state.as_str()],
-                )?;
+                crate::store::set_lifecycle(sql, &new.target, state)?;
                 Ok(Ok(Outcome::Commitment(state)))
             },
             receipt_for,
@@ -344,16 +340,10 @@ impl Db {
                 let Some((target, mut body)) = application else {
                     return Err(DbError::Corrupt("decision target"));
                 };
-                sql.execute(
-                    "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
-                    args![&new.target, state.as_str()],
-                )?;
+                crate::subjects::set_repair_status(sql, &new.target, state)?;
                 if state == RepairState::Granted {
                     body["removed_on"] = Value::String(removed_on.to_owned());
-                    sql.execute(
-                        "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
-                        args![&target.credit_code, &target.record_id, &body.to_string()],
-                    )?;
+                    crate::subjects::replace_record(sql, &target.credit_code, &target.record_id, &body)?;
                 }
                 Ok(Ok(Outcome::Repair(state)))
             },

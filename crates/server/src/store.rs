@@ -261,6 +261,19 @@ pub(crate) fn change_enrolment(
     }
 }
 
+/// Sets a commitment's lifecycle state (a department's decision on it).
+pub(crate) fn set_lifecycle(
+    sql: &mut dyn Sql,
+    submission_id: &str,
+    state: xinnuo_core::decision::CommitmentState,
+) -> Result<(), DbError> {
+    sql.execute(
+        "UPDATE commitments SET lifecycle = ?2 WHERE submission_id = ?1",
+        args![submission_id, state.as_str()],
+    )?;
+    Ok(())
+}
+
 impl Db {
     /// The current server signing key; `generate` makes one (seed, kid, public JWK) on first use. Several
     /// servers on one database share it: the first to start creates it, under the write lock.
@@ -402,13 +415,6 @@ impl Db {
                     })
                 },
             )
-        })
-    }
-
-    /// The registry name of a subject, when it was imported: what an approver compares the claimed name with.
-    pub fn registry_name(&self, credit_code: &str) -> Result<Option<String>, DbError> {
-        self.read(|sql| {
-            row(sql, "SELECT name FROM subjects WHERE credit_code = ?1", args![credit_code], |row| row.get(0))
         })
     }
 

@@ -36,7 +36,63 @@ fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbE
     Ok(())
 }
 
+/// Adds a record found by a department (a broken commitment), entering its subject in the register if it is
+/// not there yet, named as it signed.
+pub(crate) fn add_record(
+    sql: &mut dyn Sql,
+    credit_code: &str,
+    subject_name: &str,
+    record_id: &str,
+    body: &serde_json::Value,
+    at: &str,
+) -> Result<(), DbError> {
+    sql.execute(
+        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
+         ON CONFLICT (credit_code) DO NOTHING",
+        args![credit_code, subject_name, at],
+    )?;
+    sql.execute(
+        "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+        args![credit_code, record_id, &body.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Replaces a record's body (a granted repair marks it removed).
+pub(crate) fn replace_record(
+    sql: &mut dyn Sql,
+    credit_code: &str,
+    record_id: &str,
+    body: &serde_json::Value,
+) -> Result<(), DbError> {
+    sql.execute(
+        "UPDATE records SET body = ?3 WHERE credit_code = ?1 AND id = ?2",
+        args![credit_code, record_id, &body.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Sets where a repair application stands.
+pub(crate) fn set_repair_status(
+    sql: &mut dyn Sql,
+    submission_id: &str,
+    state: xinnuo_core::decision::RepairState,
+) -> Result<(), DbError> {
+    sql.execute(
+        "UPDATE repair_applications SET status = ?2 WHERE submission_id = ?1",
+        args![submission_id, state.as_str()],
+    )?;
+    Ok(())
+}
+
 impl Db {
+    /// The registry name of a subject, when it was imported: what an approver compares the claimed name with.
+    pub fn registry_name(&self, credit_code: &str) -> Result<Option<String>, DbError> {
+        self.read(|sql| {
+            row(sql, "SELECT name FROM subjects WHERE credit_code = ?1", args![credit_code], |row| row.get(0))
+        })
+    }
+
     /// Stores every subject in one transaction (each replaces what was stored for its code).
     pub fn save_subjects(&self, subjects: &[StoredSubject], now: &str) -> Result<(), DbError> {
         self.write(|sql| subjects.iter().try_for_each(|subject| save(sql, subject, now)))
