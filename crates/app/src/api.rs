@@ -42,8 +42,11 @@ pub enum ApiError {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct FieldError {
+    #[serde(default)]
     pub field: String,
+    #[serde(default)]
     pub message_zh: String,
+    #[serde(default)]
     pub message_en: String,
 }
 

@@ -50,27 +50,43 @@ impl Lang {
 
 /// A message held in both languages until it is shown in one (errors travel as this, never as one string
 /// holding both).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(from = "StoredText")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Text {
     zh: String,
     en: String,
 }
 
-/// What the outbox may hold: a message in both languages, or one string written before there were two.
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum StoredText {
-    Both { zh: String, en: String },
-    Older(String),
-}
-
-impl From<StoredText> for Text {
-    fn from(stored: StoredText) -> Self {
-        match stored {
-            StoredText::Both { zh, en } => Self { zh, en },
-            StoredText::Older(text) => Self { zh: text.clone(), en: text },
+/// Read from `{zh, en}`, or from the one string older versions stored in the outbox (then shown in both
+/// languages). Written by hand: serde's `untagged` would bring its buffering machinery into every build.
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("{zh, en} or a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
+                Ok(Text::new(text, text))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let (mut zh, mut en) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "zh" => zh = Some(map.next_value()?),
+                        "en" => en = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                match (zh, en) {
+                    (Some(zh), Some(en)) => Ok(Text { zh, en }),
+                    _ => Err(serde::de::Error::missing_field("zh")),
+                }
+            }
         }
+        deserializer.deserialize_any(TextVisitor)
     }
 }
 
@@ -93,5 +109,21 @@ impl<E: xinnuo_core::error::Described> From<E> for Text {
 impl From<crate::api::ApiError> for Text {
     fn from(error: crate::api::ApiError) -> Self {
         Self::new(error.message(Lang::Zh), error.message(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_message_reads_in_both_forms_and_keeps_its_languages_apart() {
+        let both: Text = serde_json::from_str(r#"{"zh":"离线","en":"offline"}"#).expect("both");
+        assert_eq!((both.get(Lang::Zh), both.get(Lang::En)), ("离线".to_owned(), "offline".to_owned()));
+        assert_eq!(serde_json::from_str::<Text>(&serde_json::to_string(&both).expect("written")).expect("read"), both);
+        let older: Text = serde_json::from_str(r#""无法连接服务器 / cannot reach the server""#).expect("older");
+        assert_eq!(older.get(Lang::En), "无法连接服务器 / cannot reach the server", "shown as it was stored");
+        assert!(serde_json::from_str::<Text>(r#"{"zh":"只有中文"}"#).is_err());
+        assert!(serde_json::from_str::<Text>("3").is_err());
     }
 }

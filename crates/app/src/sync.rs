@@ -22,14 +22,17 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A refusal is final: 4xx, but for a timeout (408) or too many requests (429).
+fn refused(status: u16) -> bool {
+    (400..500).contains(&status) && status != 408 && status != 429
+}
+
 /// Sends one item and sorts the answer: a receipt counts only if it verifies for this submission against the
 /// pinned server keys; a refusal (4xx but 408 and 429) is final; anything else is tried again later.
 async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer {
     let answer = match api::submit(&item.jws, item.repair).await {
         Ok(answer) => answer,
-        Err(ApiError::Problem { status, detail_zh, detail_en, errors, .. })
-            if (400..500).contains(&status) && status != 408 && status != 429 =>
-        {
+        Err(ApiError::Problem { status, detail_zh, detail_en, errors, .. }) if refused(status) => {
             let with_fields = |detail: String, message: fn(&api::FieldError) -> &str| {
                 let fields: Vec<&str> = errors.iter().map(message).collect();
                 if fields.is_empty() {
@@ -42,6 +45,9 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
                 with_fields(detail_zh, |e| &e.message_zh),
                 with_fields(detail_en, |e| &e.message_en),
             ));
+        }
+        Err(ApiError::Unexpected(status)) if refused(status) => {
+            return Answer::Rejected(Text::new(format!("HTTP {status}"), format!("HTTP {status}")));
         }
         Err(error) => {
             return Answer::Transient(Text::new(

@@ -461,46 +461,16 @@ impl crate::error::Described for DecisionError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Envelope(inner) => inner.message(lang),
-            Self::NotADecision => match lang {
-                Lang::Zh => format!("不是决定书（type 应为 {DECISION_TYPE}）"),
-                Lang::En => format!("not a decision (type must be {DECISION_TYPE})"),
-            },
-            Self::BadTarget => match lang {
-                Lang::Zh => "决定对象应为 64 位十六进制的提交编号".to_owned(),
-                Lang::En => "the target must be a 64-hex submission id".to_owned(),
-            },
-            Self::ReasonRequired(action) => match lang {
-                Lang::Zh => format!("{}须写明理由", action.label_zh()),
-                Lang::En => format!("{} needs a reason", action.label_en()),
-            },
-            Self::BadReason => match lang {
-                Lang::Zh => format!("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符"),
-                Lang::En => format!("the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters"),
-            },
-            Self::BadTime => match lang {
-                Lang::Zh => "决定时间格式应为 UTC 时间戳".to_owned(),
-                Lang::En => "decided_at must be a UTC timestamp".to_owned(),
-            },
-            Self::BadNonce => match lang {
-                Lang::Zh => "随机数 nonce 应为至少 16 字节的 base64url".to_owned(),
-                Lang::En => "the nonce must be base64url of at least 16 bytes".to_owned(),
-            },
-            Self::NotNow { state, action } => match lang {
-                Lang::Zh => format!("当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
-                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
-            },
-            Self::NotNowRepair { state, action } => match lang {
-                Lang::Zh => format!("修复申请当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
-                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
-            },
-            Self::NotNowObjection { state, action } => match lang {
-                Lang::Zh => format!("异议当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
-                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
-            },
-            Self::NotNowKey { state, action } => match lang {
-                Lang::Zh => format!("密钥登记当前状态“{}”下不能{}", state.label_zh(), action.label_zh()),
-                Lang::En => format!("cannot be {} while {}", action.label_en(), state.label_en()),
-            },
+            Self::NotADecision => crate::error::in_lang(lang, format_args!("不是决定书（type 应为 {DECISION_TYPE}）"), format_args!("not a decision (type must be {DECISION_TYPE})")),
+            Self::BadTarget => crate::error::in_lang(lang, format_args!("决定对象应为 64 位十六进制的提交编号"), format_args!("the target must be a 64-hex submission id")),
+            Self::ReasonRequired(action) => crate::error::in_lang(lang, format_args!("{}须写明理由", action.label_zh()), format_args!("{} needs a reason", action.label_en())),
+            Self::BadReason => crate::error::in_lang(lang, format_args!("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符"), format_args!("the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters")),
+            Self::BadTime => crate::error::in_lang(lang, format_args!("决定时间格式应为 UTC 时间戳"), format_args!("decided_at must be a UTC timestamp")),
+            Self::BadNonce => crate::error::in_lang(lang, format_args!("随机数 nonce 应为至少 16 字节的 base64url"), format_args!("the nonce must be base64url of at least 16 bytes")),
+            Self::NotNow { state, action } => crate::error::in_lang(lang, format_args!("当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
+            Self::NotNowRepair { state, action } => crate::error::in_lang(lang, format_args!("修复申请当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
+            Self::NotNowObjection { state, action } => crate::error::in_lang(lang, format_args!("异议当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
+            Self::NotNowKey { state, action } => crate::error::in_lang(lang, format_args!("密钥登记当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
         }
     }
 }

@@ -100,22 +100,26 @@ impl crate::error::Described for EnrolmentError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Envelope(inner) => inner.message(lang),
-            Self::NotAnEnrolment => match lang {
-                Lang::Zh => format!("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）"),
-                Lang::En => format!("not a key enrolment (type must be {ENROLMENT_TYPE})"),
-            },
-            Self::InvalidCreditCode(reason) => match lang {
-                Lang::Zh => format!("统一社会信用代码无效：{reason}"),
-                Lang::En => format!("invalid unified social credit code: {reason}"),
-            },
-            Self::InvalidName => match lang {
-                Lang::Zh => "主体名称应为 2–100 个字".to_owned(),
-                Lang::En => "the subject name must have 2–100 characters".to_owned(),
-            },
-            Self::InvalidTime => match lang {
-                Lang::Zh => "申请时间格式应为 UTC 时间戳".to_owned(),
-                Lang::En => "requested_at must be a UTC timestamp".to_owned(),
-            },
+            Self::NotAnEnrolment => crate::error::in_lang(
+                lang,
+                format_args!("不是密钥登记申请（type 应为 {ENROLMENT_TYPE}）"),
+                format_args!("not a key enrolment (type must be {ENROLMENT_TYPE})"),
+            ),
+            Self::InvalidCreditCode(reason) => crate::error::in_lang(
+                lang,
+                format_args!("统一社会信用代码无效：{reason}"),
+                format_args!("invalid unified social credit code: {reason}"),
+            ),
+            Self::InvalidName => crate::error::in_lang(
+                lang,
+                format_args!("主体名称应为 2–100 个字"),
+                format_args!("the subject name must have 2–100 characters"),
+            ),
+            Self::InvalidTime => crate::error::in_lang(
+                lang,
+                format_args!("申请时间格式应为 UTC 时间戳"),
+                format_args!("requested_at must be a UTC timestamp"),
+            ),
         }
     }
 }

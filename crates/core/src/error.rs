@@ -27,3 +27,11 @@ macro_rules! display_in_chinese {
     };
 }
 pub(crate) use display_in_chinese;
+
+/// The sentence in `lang`: both are written side by side where the error is, only one is formatted.
+pub(crate) fn in_lang(lang: Lang, zh: std::fmt::Arguments<'_>, en: std::fmt::Arguments<'_>) -> String {
+    std::fmt::format(match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    })
+}

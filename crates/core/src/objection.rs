@@ -56,32 +56,38 @@ impl crate::error::Described for ObjectionError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Envelope(inner) => inner.message(lang),
-            Self::NotAnObjection => match lang {
-                Lang::Zh => format!("不是异议申请（type 应为 {OBJECTION_TYPE}）"),
-                Lang::En => format!("not an objection (type must be {OBJECTION_TYPE})"),
-            },
-            Self::InvalidCreditCode => match lang {
-                Lang::Zh => "统一社会信用代码无效".to_owned(),
-                Lang::En => "invalid unified social credit code".to_owned(),
-            },
-            Self::BadRecordId => match lang {
-                Lang::Zh => "记录编号应为 1–100 个字母、数字、-、_ 或 .".to_owned(),
-                Lang::En => "the record id has 1–100 letters, digits, -, _ or .".to_owned(),
-            },
-            Self::BadGrounds => match lang {
-                Lang::Zh => format!("请写明异议理由（10–{MAX_GROUNDS_CHARS} 个字，不含控制字符或不可见的格式字符）"),
-                Lang::En => format!(
+            Self::NotAnObjection => crate::error::in_lang(
+                lang,
+                format_args!("不是异议申请（type 应为 {OBJECTION_TYPE}）"),
+                format_args!("not an objection (type must be {OBJECTION_TYPE})"),
+            ),
+            Self::InvalidCreditCode => crate::error::in_lang(
+                lang,
+                format_args!("统一社会信用代码无效"),
+                format_args!("invalid unified social credit code"),
+            ),
+            Self::BadRecordId => crate::error::in_lang(
+                lang,
+                format_args!("记录编号应为 1–100 个字母、数字、-、_ 或 ."),
+                format_args!("the record id has 1–100 letters, digits, -, _ or ."),
+            ),
+            Self::BadGrounds => crate::error::in_lang(
+                lang,
+                format_args!("请写明异议理由（10–{MAX_GROUNDS_CHARS} 个字，不含控制字符或不可见的格式字符）"),
+                format_args!(
                     "state the grounds (10–{MAX_GROUNDS_CHARS} characters, no control or invisible format characters)"
                 ),
-            },
-            Self::BadTime => match lang {
-                Lang::Zh => "签署时间格式应为 UTC 时间戳".to_owned(),
-                Lang::En => "signed_at must be a UTC timestamp".to_owned(),
-            },
-            Self::BadNonce => match lang {
-                Lang::Zh => "随机数 nonce 应为至少 16 字节的 base64url".to_owned(),
-                Lang::En => "the nonce must be base64url of at least 16 bytes".to_owned(),
-            },
+            ),
+            Self::BadTime => crate::error::in_lang(
+                lang,
+                format_args!("签署时间格式应为 UTC 时间戳"),
+                format_args!("signed_at must be a UTC timestamp"),
+            ),
+            Self::BadNonce => crate::error::in_lang(
+                lang,
+                format_args!("随机数 nonce 应为至少 16 字节的 base64url"),
+                format_args!("the nonce must be base64url of at least 16 bytes"),
+            ),
         }
     }
 }

@@ -107,22 +107,26 @@ impl crate::error::Described for ReceiptError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Envelope(inner) => inner.message(lang),
-            Self::NotAReceipt => match lang {
-                Lang::Zh => format!("不是回执（type 应为 {RECEIPT_TYPE}）"),
-                Lang::En => format!("not a receipt (type must be {RECEIPT_TYPE})"),
-            },
-            Self::OtherSubmission => match lang {
-                Lang::Zh => "回执对应的是另一份承诺书".to_owned(),
-                Lang::En => "the receipt belongs to another submission".to_owned(),
-            },
-            Self::UnknownServerKey => match lang {
-                Lang::Zh => "回执不是由受信任的服务器密钥签发的，不能作为受理证明".to_owned(),
-                Lang::En => "the receipt is not signed by a trusted server key and proves nothing".to_owned(),
-            },
-            Self::BadServerKeys(detail) => match lang {
-                Lang::Zh => format!("服务器公钥列表无效：{detail}"),
-                Lang::En => format!("the list of server keys is invalid: {detail}"),
-            },
+            Self::NotAReceipt => crate::error::in_lang(
+                lang,
+                format_args!("不是回执（type 应为 {RECEIPT_TYPE}）"),
+                format_args!("not a receipt (type must be {RECEIPT_TYPE})"),
+            ),
+            Self::OtherSubmission => crate::error::in_lang(
+                lang,
+                format_args!("回执对应的是另一份承诺书"),
+                format_args!("the receipt belongs to another submission"),
+            ),
+            Self::UnknownServerKey => crate::error::in_lang(
+                lang,
+                format_args!("回执不是由受信任的服务器密钥签发的，不能作为受理证明"),
+                format_args!("the receipt is not signed by a trusted server key and proves nothing"),
+            ),
+            Self::BadServerKeys(detail) => crate::error::in_lang(
+                lang,
+                format_args!("服务器公钥列表无效：{detail}"),
+                format_args!("the list of server keys is invalid: {detail}"),
+            ),
         }
     }
 }

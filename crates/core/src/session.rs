@@ -43,18 +43,21 @@ impl crate::error::Described for SignInError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Envelope(inner) => inner.message(lang),
-            Self::NotASignIn => match lang {
-                Lang::Zh => format!("不是登录签名（type 应为 {SIGN_IN_TYPE}）"),
-                Lang::En => format!("not a sign-in (type must be {SIGN_IN_TYPE})"),
-            },
-            Self::BadChallenge => match lang {
-                Lang::Zh => "登录挑战应为服务器给出的 base64url 值".to_owned(),
-                Lang::En => "the challenge must be the server's base64url value".to_owned(),
-            },
-            Self::BadTime => match lang {
-                Lang::Zh => "签名时间格式应为 UTC 时间戳".to_owned(),
-                Lang::En => "signed_at must be a UTC timestamp".to_owned(),
-            },
+            Self::NotASignIn => crate::error::in_lang(
+                lang,
+                format_args!("不是登录签名（type 应为 {SIGN_IN_TYPE}）"),
+                format_args!("not a sign-in (type must be {SIGN_IN_TYPE})"),
+            ),
+            Self::BadChallenge => crate::error::in_lang(
+                lang,
+                format_args!("登录挑战应为服务器给出的 base64url 值"),
+                format_args!("the challenge must be the server's base64url value"),
+            ),
+            Self::BadTime => crate::error::in_lang(
+                lang,
+                format_args!("签名时间格式应为 UTC 时间戳"),
+                format_args!("signed_at must be a UTC timestamp"),
+            ),
         }
     }
 }

@@ -33,10 +33,11 @@ impl crate::error::Described for DateError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self(given) => match lang {
-                Lang::Zh => format!("日期应为 YYYY-MM-DD 格式的真实日期：{given:?}"),
-                Lang::En => format!("a date must be a real date written YYYY-MM-DD: {given:?}"),
-            },
+            Self(given) => crate::error::in_lang(
+                lang,
+                format_args!("日期应为 YYYY-MM-DD 格式的真实日期：{given:?}"),
+                format_args!("a date must be a real date written YYYY-MM-DD: {given:?}"),
+            ),
         }
     }
 }

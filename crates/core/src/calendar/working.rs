@@ -29,16 +29,18 @@ impl crate::error::Described for CalendarError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Unpublished(year) => match lang {
-                Lang::Zh => format!("{year} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日"),
-                Lang::En => format!(
+            Self::Unpublished(year) => crate::error::in_lang(
+                lang,
+                format_args!("{year} 年的节假日安排尚未公布（或不在数据范围内），无法计算工作日"),
+                format_args!(
                     "the {year} holiday schedule is not published (or not in our data): working days cannot be computed"
                 ),
-            },
-            Self::OutOfRange => match lang {
-                Lang::Zh => "工作日数应在 0 到 3650 之间".to_owned(),
-                Lang::En => "the number of working days must be between 0 and 3650".to_owned(),
-            },
+            ),
+            Self::OutOfRange => crate::error::in_lang(
+                lang,
+                format_args!("工作日数应在 0 到 3650 之间"),
+                format_args!("the number of working days must be between 0 and 3650"),
+            ),
         }
     }
 }
@@ -122,32 +124,36 @@ impl crate::error::Described for ScheduleError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Malformed(detail) => match lang {
-                Lang::Zh => format!("节假日安排格式不正确：{detail}"),
-                Lang::En => format!("the holiday schedule is malformed: {detail}"),
-            },
-            Self::OtherYear { year, date } => match lang {
-                Lang::Zh => format!("{year} 年的安排中有不属于该年的日期 {date}"),
-                Lang::En => format!("the {year} schedule lists {date}, which is not in that year"),
-            },
-            Self::Duplicate(date) => match lang {
-                Lang::Zh => format!("日期 {date} 出现两次"),
-                Lang::En => format!("{date} is listed twice"),
-            },
-            Self::NotWholeYear(year) => match lang {
-                Lang::Zh => format!("{year} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）"),
-                Lang::En => format!("the {year} schedule is not a whole year: it must include 1 January and 1 October"),
-            },
-            Self::BuiltIn(year) => match lang {
-                Lang::Zh => format!("{year} 年的安排已内置，不能替换"),
-                Lang::En => format!("the {year} schedule is built in and cannot be replaced"),
-            },
-            Self::Conflict(year) => match lang {
-                Lang::Zh => format!("{year} 年已有不同的安排；如需更正，请明确替换"),
-                Lang::En => {
-                    format!("a different {year} schedule is already loaded; replace it explicitly to correct it")
-                }
-            },
+            Self::Malformed(detail) => crate::error::in_lang(
+                lang,
+                format_args!("节假日安排格式不正确：{detail}"),
+                format_args!("the holiday schedule is malformed: {detail}"),
+            ),
+            Self::OtherYear { year, date } => crate::error::in_lang(
+                lang,
+                format_args!("{year} 年的安排中有不属于该年的日期 {date}"),
+                format_args!("the {year} schedule lists {date}, which is not in that year"),
+            ),
+            Self::Duplicate(date) => crate::error::in_lang(
+                lang,
+                format_args!("日期 {date} 出现两次"),
+                format_args!("{date} is listed twice"),
+            ),
+            Self::NotWholeYear(year) => crate::error::in_lang(
+                lang,
+                format_args!("{year} 年的安排不完整：应包括元旦（1 月 1 日）和国庆节（10 月 1 日）"),
+                format_args!("the {year} schedule is not a whole year: it must include 1 January and 1 October"),
+            ),
+            Self::BuiltIn(year) => crate::error::in_lang(
+                lang,
+                format_args!("{year} 年的安排已内置，不能替换"),
+                format_args!("the {year} schedule is built in and cannot be replaced"),
+            ),
+            Self::Conflict(year) => crate::error::in_lang(
+                lang,
+                format_args!("{year} 年已有不同的安排；如需更正，请明确替换"),
+                format_args!("a different {year} schedule is already loaded; replace it explicitly to correct it"),
+            ),
         }
     }
 }

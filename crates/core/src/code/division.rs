@@ -94,14 +94,13 @@ impl crate::error::Described for UnknownProvince {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self(given) => match lang {
-                Lang::Zh => {
-                    format!("未知的省份：{given:?}（请填写 2 位或 6 位行政区划代码，或省份名称，如 14、140000、山西）")
-                }
-                Lang::En => {
-                    format!("unknown province {given:?}: give a 2- or 6-digit division code or a name such as 山西")
-                }
-            },
+            Self(given) => crate::error::in_lang(
+                lang,
+                format_args!(
+                    "未知的省份：{given:?}（请填写 2 位或 6 位行政区划代码，或省份名称，如 14、140000、山西）"
+                ),
+                format_args!("unknown province {given:?}: give a 2- or 6-digit division code or a name such as 山西"),
+            ),
         }
     }
 }

@@ -100,51 +100,18 @@ impl crate::error::Described for CommitmentError {
     fn message(&self, lang: Lang) -> String {
         match self {
             Self::Template(inner) => inner.message(lang),
-            Self::NotInForce { id, version, from, on } => match lang {
-                Lang::Zh => format!("模板 {id} {version} 自 {from} 起施行，{on} 不能使用"),
-                Lang::En => format!("template {id} {version} is not in force on {on} (from {from})"),
-            },
-            Self::InvalidFields(issues) => match lang {
-                Lang::Zh => format!("有 {} 项填写有误", issues.len()),
-                Lang::En => format!("{} field(s) are invalid", issues.len()),
-            },
-            Self::TextHashMismatch { id, version } => match lang {
-                Lang::Zh => format!("承诺书文本摘要与模板 {id} {version} 不符：内容不是该模板的文本"),
-                Lang::En => format!("the text hash does not match template {id} {version}"),
-            },
-            Self::CreditCodeMismatch => match lang {
-                Lang::Zh => "载荷中的统一社会信用代码与填写的不一致".to_owned(),
-                Lang::En => "the payload's credit code differs from the filled one".to_owned(),
-            },
-            Self::WrongType => match lang {
-                Lang::Zh => format!("不是承诺书载荷（type 应为 {PAYLOAD_TYPE}）"),
-                Lang::En => format!("not a commitment payload (type must be {PAYLOAD_TYPE})"),
-            },
-            Self::OutdatedType => match lang {
-                Lang::Zh => format!("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名"),
-                Lang::En => format!("a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version"),
-            },
-            Self::BadDisclosure(detail) => match lang {
-                Lang::Zh => format!("个人信息披露有误：{detail}"),
-                Lang::En => format!("a personal-data disclosure is wrong: {detail}"),
-            },
-            Self::DisclosuresMissing(count) => match lang {
-                Lang::Zh => format!("缺少个人信息的披露（{count} 项），服务器无法核对"),
-                Lang::En => format!("{count} personal-data disclosure(s) missing: the server cannot check them"),
-            },
-            Self::BadMember(member) => match lang {
-                Lang::Zh => format!("载荷缺少或错写了 {member}"),
-                Lang::En => format!("the payload lacks or misstates {member}"),
-            },
+            Self::NotInForce { id, version, from, on } => crate::error::in_lang(lang, format_args!("模板 {id} {version} 自 {from} 起施行，{on} 不能使用"), format_args!("template {id} {version} is not in force on {on} (from {from})")),
+            Self::InvalidFields(issues) => crate::error::in_lang(lang, format_args!("有 {} 项填写有误", issues.len()), format_args!("{} field(s) are invalid", issues.len())),
+            Self::TextHashMismatch { id, version } => crate::error::in_lang(lang, format_args!("承诺书文本摘要与模板 {id} {version} 不符：内容不是该模板的文本"), format_args!("the text hash does not match template {id} {version}")),
+            Self::CreditCodeMismatch => crate::error::in_lang(lang, format_args!("载荷中的统一社会信用代码与填写的不一致"), format_args!("the payload's credit code differs from the filled one")),
+            Self::WrongType => crate::error::in_lang(lang, format_args!("不是承诺书载荷（type 应为 {PAYLOAD_TYPE}）"), format_args!("not a commitment payload (type must be {PAYLOAD_TYPE})")),
+            Self::OutdatedType => crate::error::in_lang(lang, format_args!("旧版承诺书（{PAYLOAD_TYPE_V1}）公开了个人信息，不再受理：请用当前版本重新签名"), format_args!("a {PAYLOAD_TYPE_V1} commitment publishes personal data and is no longer accepted: sign it again with the current version")),
+            Self::BadDisclosure(detail) => crate::error::in_lang(lang, format_args!("个人信息披露有误：{detail}"), format_args!("a personal-data disclosure is wrong: {detail}")),
+            Self::DisclosuresMissing(count) => crate::error::in_lang(lang, format_args!("缺少个人信息的披露（{count} 项），服务器无法核对"), format_args!("{count} personal-data disclosure(s) missing: the server cannot check them")),
+            Self::BadMember(member) => crate::error::in_lang(lang, format_args!("载荷缺少或错写了 {member}"), format_args!("the payload lacks or misstates {member}")),
             Self::Envelope(inner) => inner.message(lang),
-            Self::SignedInFuture(signed_at) => match lang {
-                Lang::Zh => format!("签名时间 {signed_at} 晚于接收时间一小时以上，请检查设备时钟"),
-                Lang::En => format!("the signature time {signed_at} is more than an hour ahead of its receipt; check the device clock"),
-            },
-            Self::SignedTooLongAgo(signed_at) => match lang {
-                Lang::Zh => format!("签名时间 {signed_at} 早于接收时间七天以上，请重新签名后提交"),
-                Lang::En => format!("the signature time {signed_at} is more than seven days before its receipt; sign again and submit"),
-            },
+            Self::SignedInFuture(signed_at) => crate::error::in_lang(lang, format_args!("签名时间 {signed_at} 晚于接收时间一小时以上，请检查设备时钟"), format_args!("the signature time {signed_at} is more than an hour ahead of its receipt; check the device clock")),
+            Self::SignedTooLongAgo(signed_at) => crate::error::in_lang(lang, format_args!("签名时间 {signed_at} 早于接收时间七天以上，请重新签名后提交"), format_args!("the signature time {signed_at} is more than seven days before its receipt; sign again and submit")),
         }
     }
 }

@@ -99,30 +99,36 @@ impl crate::error::Described for KeyFileError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Malformed(detail) => match lang {
-                Lang::Zh => format!("密钥文件格式不正确：{detail}"),
-                Lang::En => format!("the key file is malformed: {detail}"),
-            },
-            Self::Unsupported(found) => match lang {
-                Lang::Zh => format!("不支持的密钥文件类型或算法：{found}"),
-                Lang::En => format!("unsupported key file type or algorithm: {found}"),
-            },
-            Self::BadParams => match lang {
-                Lang::Zh => "密钥文件的加密参数超出允许范围".to_owned(),
-                Lang::En => "the key file's KDF parameters are outside the allowed range".to_owned(),
-            },
-            Self::WrongPassphrase => match lang {
-                Lang::Zh => "口令不正确（或密钥文件已被改动）".to_owned(),
-                Lang::En => "wrong passphrase (or the key file was altered)".to_owned(),
-            },
-            Self::WeakPassphrase => match lang {
-                Lang::Zh => "口令至少 8 个字符".to_owned(),
-                Lang::En => "the passphrase must have at least 8 characters".to_owned(),
-            },
-            Self::KeyMismatch => match lang {
-                Lang::Zh => "密钥文件中的公钥与私钥不符".to_owned(),
-                Lang::En => "the key file's public key does not match its private key".to_owned(),
-            },
+            Self::Malformed(detail) => crate::error::in_lang(
+                lang,
+                format_args!("密钥文件格式不正确：{detail}"),
+                format_args!("the key file is malformed: {detail}"),
+            ),
+            Self::Unsupported(found) => crate::error::in_lang(
+                lang,
+                format_args!("不支持的密钥文件类型或算法：{found}"),
+                format_args!("unsupported key file type or algorithm: {found}"),
+            ),
+            Self::BadParams => crate::error::in_lang(
+                lang,
+                format_args!("密钥文件的加密参数超出允许范围"),
+                format_args!("the key file's KDF parameters are outside the allowed range"),
+            ),
+            Self::WrongPassphrase => crate::error::in_lang(
+                lang,
+                format_args!("口令不正确（或密钥文件已被改动）"),
+                format_args!("wrong passphrase (or the key file was altered)"),
+            ),
+            Self::WeakPassphrase => crate::error::in_lang(
+                lang,
+                format_args!("口令至少 8 个字符"),
+                format_args!("the passphrase must have at least 8 characters"),
+            ),
+            Self::KeyMismatch => crate::error::in_lang(
+                lang,
+                format_args!("密钥文件中的公钥与私钥不符"),
+                format_args!("the key file's public key does not match its private key"),
+            ),
         }
     }
 }

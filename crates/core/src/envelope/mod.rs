@@ -52,42 +52,51 @@ impl crate::error::Described for EnvelopeError {
     fn message(&self, lang: Lang) -> String {
         match self {
             // The parser's own words stay as they are, marked as its detail.
-            Self::MalformedJson(detail) => match lang {
-                Lang::Zh => format!("签名文件不是有效的 JSON（解析器：{detail}）"),
-                Lang::En => format!("the signed file is not valid JSON ({detail})"),
-            },
-            Self::MissingField(field) => match lang {
-                Lang::Zh => format!("签名文件缺少字段 {field}"),
-                Lang::En => format!("the signed file lacks the field {field}"),
-            },
-            Self::BadBase64(field) => match lang {
-                Lang::Zh => format!("字段 {field} 不是有效的 base64url 编码"),
-                Lang::En => format!("field {field} is not valid base64url"),
-            },
-            Self::UnsupportedAlgorithm(algorithm) => match lang {
-                Lang::Zh => format!("不支持的签名算法 {algorithm:?}，应为 EdDSA"),
-                Lang::En => format!("unsupported algorithm {algorithm:?}, expected EdDSA"),
-            },
-            Self::BadPublicKey => match lang {
-                Lang::Zh => "公钥无效（应为 Ed25519 OKP 公钥）".to_owned(),
-                Lang::En => "invalid public key (expected an Ed25519 OKP key)".to_owned(),
-            },
-            Self::KidMismatch => match lang {
-                Lang::Zh => "密钥指纹 kid 与公钥不符".to_owned(),
-                Lang::En => "the key fingerprint (kid) does not match the public key".to_owned(),
-            },
-            Self::BadSignature => match lang {
-                Lang::Zh => "签名无效：内容已被改动或密钥不符".to_owned(),
-                Lang::En => "invalid signature: the content was changed or the key is wrong".to_owned(),
-            },
-            Self::NotCanonical => match lang {
-                Lang::Zh => "载荷不是规范化 JSON（RFC 8785）".to_owned(),
-                Lang::En => "the payload is not canonical JSON (RFC 8785)".to_owned(),
-            },
-            Self::UnexpectedMember(member) => match lang {
-                Lang::Zh => format!("签名文件含有未定义的成员 {member}（只接受规定的成员）"),
-                Lang::En => format!("the signed file has a member we do not define: {member}"),
-            },
+            Self::MalformedJson(detail) => crate::error::in_lang(
+                lang,
+                format_args!("签名文件不是有效的 JSON（解析器：{detail}）"),
+                format_args!("the signed file is not valid JSON ({detail})"),
+            ),
+            Self::MissingField(field) => crate::error::in_lang(
+                lang,
+                format_args!("签名文件缺少字段 {field}"),
+                format_args!("the signed file lacks the field {field}"),
+            ),
+            Self::BadBase64(field) => crate::error::in_lang(
+                lang,
+                format_args!("字段 {field} 不是有效的 base64url 编码"),
+                format_args!("field {field} is not valid base64url"),
+            ),
+            Self::UnsupportedAlgorithm(algorithm) => crate::error::in_lang(
+                lang,
+                format_args!("不支持的签名算法 {algorithm:?}，应为 EdDSA"),
+                format_args!("unsupported algorithm {algorithm:?}, expected EdDSA"),
+            ),
+            Self::BadPublicKey => crate::error::in_lang(
+                lang,
+                format_args!("公钥无效（应为 Ed25519 OKP 公钥）"),
+                format_args!("invalid public key (expected an Ed25519 OKP key)"),
+            ),
+            Self::KidMismatch => crate::error::in_lang(
+                lang,
+                format_args!("密钥指纹 kid 与公钥不符"),
+                format_args!("the key fingerprint (kid) does not match the public key"),
+            ),
+            Self::BadSignature => crate::error::in_lang(
+                lang,
+                format_args!("签名无效：内容已被改动或密钥不符"),
+                format_args!("invalid signature: the content was changed or the key is wrong"),
+            ),
+            Self::NotCanonical => crate::error::in_lang(
+                lang,
+                format_args!("载荷不是规范化 JSON（RFC 8785）"),
+                format_args!("the payload is not canonical JSON (RFC 8785)"),
+            ),
+            Self::UnexpectedMember(member) => crate::error::in_lang(
+                lang,
+                format_args!("签名文件含有未定义的成员 {member}（只接受规定的成员）"),
+                format_args!("the signed file has a member we do not define: {member}"),
+            ),
         }
     }
 }

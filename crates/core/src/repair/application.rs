@@ -61,19 +61,22 @@ impl crate::error::Described for ApplicationError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::NotARepairCommitment => match lang {
-                Lang::Zh => "修复申请须使用“信用修复承诺书”模板。".to_owned(),
-                Lang::En => "A repair application must use the credit-repair commitment template.".to_owned(),
-            },
-            Self::RecordNotFound { decision_no } => match lang {
-                Lang::Zh => format!("该主体没有文号为 {decision_no} 的记录。"),
-                Lang::En => format!("The subject has no record with decision number {decision_no}."),
-            },
+            Self::NotARepairCommitment => crate::error::in_lang(
+                lang,
+                format_args!("修复申请须使用“信用修复承诺书”模板。"),
+                format_args!("A repair application must use the credit-repair commitment template."),
+            ),
+            Self::RecordNotFound { decision_no } => crate::error::in_lang(
+                lang,
+                format_args!("该主体没有文号为 {decision_no} 的记录。"),
+                format_args!("The subject has no record with decision number {decision_no}."),
+            ),
             Self::BadRecord(inner) => inner.message(lang),
-            Self::NotEligible(evaluation) => match lang {
-                Lang::Zh => format!("该记录目前不能申请信用修复：{}", evaluation.outcome_label.zh),
-                Lang::En => format!("This record cannot be repaired now: {}", evaluation.outcome_label.en),
-            },
+            Self::NotEligible(evaluation) => crate::error::in_lang(
+                lang,
+                format_args!("该记录目前不能申请信用修复：{}", evaluation.outcome_label.zh),
+                format_args!("This record cannot be repaired now: {}", evaluation.outcome_label.en),
+            ),
         }
     }
 }

@@ -265,36 +265,41 @@ impl crate::error::Described for RecordError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Invalid { field, message } => match lang {
-                Lang::Zh => format!("字段 {field} 有误：{message}"),
-                Lang::En => format!("field {field} is invalid: {message}"),
-            },
-            Self::DecidedAfterEvaluation { id, decided_on, on } => match lang {
-                Lang::Zh => format!("记录 {id}：处罚决定日期 {decided_on} 晚于评估日期 {on}"),
-                Lang::En => format!("record {id}: decided on {decided_on}, after the evaluation date {on}"),
-            },
-            Self::MissingClass { id } => match lang {
-                Lang::Zh => {
-                    format!("记录 {id}：行政处罚缺少失信程度 class（轻微/一般/严重）和处罚种类 penalties，无法判断")
-                }
-                Lang::En => format!("record {id}: a penalty needs its class (minor/general/serious) or its penalties"),
-            },
-            Self::DateBeforeDecision { id, field } => match lang {
-                Lang::Zh => format!("记录 {id}：{field} 早于决定日期"),
-                Lang::En => format!("record {id}: {field} is before the decision date"),
-            },
-            Self::BadAggravation { id } => match lang {
-                Lang::Zh => format!("记录 {id}：加重年限 aggravated_years 应为 0–3"),
-                Lang::En => format!("record {id}: aggravated_years must be 0–3"),
-            },
-            Self::BadListingGround { id } => match lang {
-                Lang::Zh => format!("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）"),
-                Lang::En => format!("record {id}: listing_ground must be 1–6 (the items of Art. 1)"),
-            },
-            Self::InvalidCreditCode(reason) => match lang {
-                Lang::Zh => format!("统一社会信用代码无效：{reason}"),
-                Lang::En => format!("invalid unified social credit code: {reason}"),
-            },
+            Self::Invalid { field, message } => crate::error::in_lang(
+                lang,
+                format_args!("字段 {field} 有误：{message}"),
+                format_args!("field {field} is invalid: {message}"),
+            ),
+            Self::DecidedAfterEvaluation { id, decided_on, on } => crate::error::in_lang(
+                lang,
+                format_args!("记录 {id}：处罚决定日期 {decided_on} 晚于评估日期 {on}"),
+                format_args!("record {id}: decided on {decided_on}, after the evaluation date {on}"),
+            ),
+            Self::MissingClass { id } => crate::error::in_lang(
+                lang,
+                format_args!("记录 {id}：行政处罚缺少失信程度 class（轻微/一般/严重）和处罚种类 penalties，无法判断"),
+                format_args!("record {id}: a penalty needs its class (minor/general/serious) or its penalties"),
+            ),
+            Self::DateBeforeDecision { id, field } => crate::error::in_lang(
+                lang,
+                format_args!("记录 {id}：{field} 早于决定日期"),
+                format_args!("record {id}: {field} is before the decision date"),
+            ),
+            Self::BadAggravation { id } => crate::error::in_lang(
+                lang,
+                format_args!("记录 {id}：加重年限 aggravated_years 应为 0–3"),
+                format_args!("record {id}: aggravated_years must be 0–3"),
+            ),
+            Self::BadListingGround { id } => crate::error::in_lang(
+                lang,
+                format_args!("记录 {id}：纳入依据 listing_ground 应为 1–6（法释〔2017〕7号 第一条各项）"),
+                format_args!("record {id}: listing_ground must be 1–6 (the items of Art. 1)"),
+            ),
+            Self::InvalidCreditCode(reason) => crate::error::in_lang(
+                lang,
+                format_args!("统一社会信用代码无效：{reason}"),
+                format_args!("invalid unified social credit code: {reason}"),
+            ),
         }
     }
 }

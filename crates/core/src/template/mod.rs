@@ -243,14 +243,16 @@ impl crate::error::Described for TemplateError {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::UnknownTemplate(id) => match lang {
-                Lang::Zh => format!("没有编号为 {id:?} 的承诺书模板"),
-                Lang::En => format!("no commitment template with id {id:?}"),
-            },
-            Self::UnknownVersion { id, version, known } => match lang {
-                Lang::Zh => format!("模板 {id:?} 没有版本 {version:?}（现有：{known}）"),
-                Lang::En => format!("template {id:?} has no version {version:?} (known: {known})"),
-            },
+            Self::UnknownTemplate(id) => crate::error::in_lang(
+                lang,
+                format_args!("没有编号为 {id:?} 的承诺书模板"),
+                format_args!("no commitment template with id {id:?}"),
+            ),
+            Self::UnknownVersion { id, version, known } => crate::error::in_lang(
+                lang,
+                format_args!("模板 {id:?} 没有版本 {version:?}（现有：{known}）"),
+                format_args!("template {id:?} has no version {version:?} (known: {known})"),
+            ),
         }
     }
 }
