@@ -111,10 +111,12 @@ impl ApiError {
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
+    // Read as text, one future for every answer type (gloo's `json::<T>` makes one per type), then parsed.
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError::Unexpected(status));
+        return serde_json::from_str::<T>(&text).map_err(|_| ApiError::Unexpected(status));
     }
-    match response.json::<ProblemBody>().await {
+    match serde_json::from_str::<ProblemBody>(&text) {
         Ok(problem) => Err(ApiError::Problem {
             status,
             title: problem.title,
