@@ -9,7 +9,7 @@ use xinnuo_core::receipt;
 
 use crate::api::{self, data_source, ApiError, DataSource};
 use crate::browser::window;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::storage::db;
 use crate::storage::outbox::{Answer, OutboxItem, OutboxState, Retry};
 
@@ -49,10 +49,14 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         Err(ApiError::Unexpected(status)) if refused(status) => {
             return Answer::Rejected(Text::new(format!("HTTP {status}"), format!("HTTP {status}")));
         }
-        Err(error) => {
+        // Said briefly here (the outbox shows it under the item); the page explains a refused origin.
+        Err(ApiError::Network) => {
+            return Answer::Transient(Text::new("无法连接服务器，将自动重试", "Cannot reach the server; retrying"))
+        }
+        Err(ApiError::Problem { status, .. } | ApiError::Unexpected(status)) => {
             return Answer::Transient(Text::new(
-                format!("{}，将自动重试", error.message(Lang::Zh)),
-                format!("{}; retrying", error.message(Lang::En)),
+                format!("服务器暂时无法处理（HTTP {status}），将自动重试"),
+                format!("Server error (HTTP {status}); retrying"),
             ));
         }
     };
