@@ -10,6 +10,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use xinnuo_core::code::{BatchSummary, CodeReport};
 
 use crate::api;
+use crate::problem::Problem;
 
 /// A signed request: a flattened JWS JSON object (RFC 7515 §7.2.2, EdDSA) over the canonical payload (RFC 8785),
 /// with the salted disclosures of personal values when the payload has them.
@@ -33,6 +34,86 @@ pub struct SignedRequest {
 pub struct BatchAnswer {
     summary: BatchSummary,
     reports: Vec<CodeReport>,
+}
+
+/// The answer every operation may give besides its own: a problem (RFC 9457), `type` `urn:xinnuo:problem:{code}`.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum AnyProblem {
+    #[response(
+        status = "default",
+        description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)",
+        content_type = "application/problem+json"
+    )]
+    Problem(Problem),
+}
+
+/// What a request body may be refused for before it is read.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum BodyProblems {
+    #[response(status = 413, description = "请求过大 / too large", content_type = "application/problem+json")]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "内容类型不受支持 / unsupported media type",
+        content_type = "application/problem+json"
+    )]
+    MediaType(Problem),
+}
+
+/// What a signed submission may be refused for before its content is judged.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum SignedBodyProblems {
+    #[response(
+        status = 400,
+        description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file",
+        content_type = "application/problem+json"
+    )]
+    Unreadable(Problem),
+    #[response(status = 413, description = "请求过大 / too large", content_type = "application/problem+json")]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "内容类型不受支持 / unsupported media type",
+        content_type = "application/problem+json"
+    )]
+    MediaType(Problem),
+}
+
+/// An officer's inbox: a bad filter, no session, or a role the officer lacks.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum InboxProblems {
+    #[response(status = 400, description = "查询参数有误 / bad query", content_type = "application/problem+json")]
+    BadQuery(Problem),
+    #[response(
+        status = 401,
+        description = "未登录或登录已失效 / not signed in",
+        content_type = "application/problem+json"
+    )]
+    NotSignedIn(Problem),
+    #[response(status = 403, description = "缺少角色 / role missing", content_type = "application/problem+json")]
+    RoleMissing(Problem),
+}
+
+/// The operator's routes: no admin token, or a server started without one.
+#[allow(dead_code)]
+#[derive(utoipa::IntoResponses)]
+pub enum AdminProblems {
+    #[response(
+        status = 401,
+        description = "需要管理令牌 / admin token required",
+        content_type = "application/problem+json"
+    )]
+    NoToken(Problem),
+    #[response(
+        status = 403,
+        description = "管理接口未启用 / admin disabled",
+        content_type = "application/problem+json"
+    )]
+    Disabled(Problem),
 }
 
 #[derive(OpenApi)]

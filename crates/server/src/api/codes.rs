@@ -50,7 +50,7 @@ fn options(query: Result<Query<CheckQuery>, QueryRejection>) -> Result<ValidateO
     responses(
         (status = 200, description = "核验报告 / the report", body = CodeReport, content_type = "application/json"),
         (status = 400, description = "省份或路径有误 / bad province or path", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn check_one(
@@ -134,10 +134,9 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
     responses(
         (status = 200, description = "摘要与逐个报告 / summary and one report per code", body = crate::openapi::BatchAnswer, content_type = "application/json"),
         (status = 400, description = "请求体有误 / bad body", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::BodyProblems,
         (status = 503, description = "繁忙，请稍后重试 / busy, retry later", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn check_batch(

@@ -172,10 +172,9 @@ const INLINE_VERIFY_BYTES: usize = 16 * 1024;
         (status = 200, description = "同一份承诺书再次提交：同一回执 / the same submission again", body = ReceiptAnswer, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理（签名、模板、填写内容）/ refused", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::BodyProblems,
         (status = 503, description = "繁忙 / busy", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn submit(
@@ -281,8 +280,8 @@ fn not_found(id: &str) -> Problem {
     responses(
         (status = 200, description = "不含个人信息，附各项决定 / no personal values, with its decisions", body = CommitmentDetail, content_type = "application/json"),
         (status = 400, description = "编号有误 / bad id", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个承诺书 / commitment / no such 承诺书 / commitment", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "没有这个承诺书 / no such commitment", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn get_one(
@@ -324,7 +323,7 @@ const SUBJECT_LIST_LIMIT: u32 = 500;
     responses(
         (status = 200, description = "新的在前 / newest first", body = SubjectCommitments, content_type = "application/json"),
         (status = 400, description = "代码无效 / invalid code", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn of_subject(
@@ -373,11 +372,10 @@ pub struct DisclosedCommitment {
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "含个人信息 / with personal values", body = DisclosedCommitment, content_type = "application/json"),
-        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个承诺书 / commitment / no such 承诺书 / commitment", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AdminProblems,
+        (status = 404, description = "没有这个承诺书 / no such commitment", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn get_disclosed(
@@ -436,7 +434,7 @@ pub struct PublicationQuery {
     responses(
         (status = 200, description = "不含个人信息 / without personal data", body = PublicationList, content_type = "application/json"),
         (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn publications(

@@ -152,9 +152,8 @@ fn broken_commitment_record(
         (status = 404, description = "没有这个对象 / unknown target", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "当前状态下不能这样决定 / not in this state", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理 / refused", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::BodyProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn decide(
@@ -325,8 +324,8 @@ pub async fn decide(
     params(("id" = String, Path, description = "决定编号 / the decision id")),
     responses(
         (status = 200, description = "公开的决定书 / the decision as published", body = PublishedDecision, content_type = "application/json"),
-        (status = 404, description = "没有这个决定 / decision / no such 决定 / decision", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "没有这个决定 / no such decision", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn get_one(

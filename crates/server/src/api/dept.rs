@@ -94,10 +94,8 @@ pub struct CommitmentInbox {
     security(("officer_session" = [])),
     responses(
         (status = 200, description = "含个人信息 / with personal data", body = CommitmentInbox, content_type = "application/json"),
-        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::InboxProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn commitments(
@@ -166,10 +164,8 @@ pub struct RepairInbox {
     security(("officer_session" = [])),
     responses(
         (status = 200, description = "本部门认定的记录 / on the department's records", body = RepairInbox, content_type = "application/json"),
-        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::InboxProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn repair_applications(
@@ -258,10 +254,8 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Probl
     security(("officer_session" = [])),
     responses(
         (status = 200, description = "本部门认定的记录 / on the department's records", body = ObjectionInbox, content_type = "application/json"),
-        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::InboxProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn objections(
@@ -314,10 +308,8 @@ pub struct EnrolmentInbox {
     security(("officer_session" = [])),
     responses(
         (status = 200, description = "待审核与已处理 / pending and decided", body = EnrolmentInbox, content_type = "application/json"),
-        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "未登录或登录已失效 / not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "缺少角色 / role missing", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::InboxProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn key_enrolments(

@@ -58,9 +58,8 @@ fn enrolment_problem(error: &EnrolmentError) -> Problem {
         (status = 200, description = "已登记过 / known already", body = EnrolmentView, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "内容不符 / refused", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::BodyProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn enrol(
@@ -141,7 +140,7 @@ fn checked_credit_code(text: &str) -> Result<String, Problem> {
     responses(
         (status = 200, description = "登记状态 / its status", body = KeyView, content_type = "application/json"),
         (status = 400, description = "缺少 credit_code / credit_code missing", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn get_key(
@@ -244,11 +243,10 @@ async fn change_enrolment(
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "已核准 / approved", body = EnrolmentDecision, content_type = "application/json"),
-        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个登记 / enrolment / no such 登记 / enrolment", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AdminProblems,
+        (status = 404, description = "没有这个登记 / no such enrolment", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn approve(
@@ -278,11 +276,10 @@ pub async fn approve(
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "已撤销 / revoked", body = EnrolmentDecision, content_type = "application/json"),
-        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个登记 / enrolment / no such 登记 / enrolment", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AdminProblems,
+        (status = 404, description = "没有这个登记 / no such enrolment", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn revoke(
@@ -332,10 +329,9 @@ pub struct AdminLog {
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "核准与撤销，新的在前 / approvals and revocations", body = AdminLog, content_type = "application/json"),
-        (status = 401, description = "需要管理令牌 / admin token required", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "管理接口未启用 / admin disabled", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AdminProblems,
         (status = 429, description = "尝试过多 / too many attempts", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn actions(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AdminLog>, Problem> {
@@ -369,7 +365,7 @@ pub struct ServerKeys {
     summary = "服务器回执公钥 / the server's receipt keys",
     responses(
         (status = 200, description = "含已退役的密钥 / retired keys included", body = ServerKeys, content_type = "application/json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {

@@ -43,9 +43,8 @@ fn objection_problem(error: &ObjectionError) -> Problem {
         (status = 404, description = "没有这条记录 / no such record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "该记录已有异议在审 / one under review already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理 / refused", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::BodyProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn submit(

@@ -56,7 +56,7 @@ pub struct Challenge {
     responses(
         (status = 201, description = "一次性，两分钟内有效 / once, two minutes", body = Challenge, content_type = "application/json"),
         (status = 429, description = "挑战过多 / too many challenges", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Json<Challenge>), Problem> {
@@ -110,9 +110,8 @@ fn sign_in_problem(error: &SignInError) -> Problem {
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "挑战无效或不是工作人员 / not an officer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不是登录签名 / not a sign-in", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::BodyProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn sign_in(

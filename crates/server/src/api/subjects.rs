@@ -58,7 +58,7 @@ pub struct SearchQuery {
     responses(
         (status = 200, description = "名称或代码匹配 / by name or code", body = SubjectList, content_type = "application/json"),
         (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn search(
@@ -184,8 +184,8 @@ fn evaluate_all(profile: &Profile, on: Date) -> Result<Vec<Evaluation>, Problem>
     responses(
         (status = 200, description = "分级与修复评估 / tier and repair evaluations", body = SubjectView, content_type = "application/json"),
         (status = 400, description = "代码或日期有误 / bad code or date", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "没有这个主体 / subject / no such 主体 / subject", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "没有这个主体 / no such subject", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn profile(
@@ -243,9 +243,8 @@ pub struct RepairReceipt {
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个主体 / no such subject", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理（不可修复、记录不符）/ refused", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "请求过大 / too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "内容类型不受支持 / unsupported media type", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::BodyProblems,
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn apply_for_repair(
@@ -320,7 +319,7 @@ pub struct Deadline {
         (status = 200, description = "按工作日计算 / in working days", body = Deadline, content_type = "application/json"),
         (status = 400, description = "缺少参数 / a parameter missing", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "节假日安排未公布或天数超出范围 / schedule unpublished or out of range", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Result<Json<Deadline>, Problem> {
@@ -353,7 +352,7 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
     summary = "节假日安排 / holiday schedules",
     responses(
         (status = 200, description = "已知年份及来源 / known years and sources", body = crate::holidays::Holidays, content_type = "application/json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn holidays(State(state): State<AppState>) -> Result<Json<crate::holidays::Holidays>, Problem> {

@@ -16,7 +16,7 @@ use crate::problem::Problem;
     summary = "承诺书模板 / commitment templates",
     responses(
         (status = 200, description = "每个模板的每个版本 / every template, every version", body = Vec<template::Summary>, content_type = "application/json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn list() -> Json<Vec<template::Summary<'static>>> {
@@ -39,8 +39,8 @@ pub struct VersionQuery {
     params(("id" = String, Path, description = "模板编号 / the template id"), VersionQuery),
     responses(
         (status = 200, description = "模板全文 / the template in full", body = Template, content_type = "application/json"),
-        (status = 404, description = "没有这个模板 / template / no such 模板 / template", body = Problem, content_type = "application/problem+json"),
-        (status = "default", description = "问题详情（RFC 9457），type 为 urn:xinnuo:problem:{code} / a problem (RFC 9457)", body = Problem, content_type = "application/problem+json")
+        (status = 404, description = "没有这个模板 / no such template", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AnyProblem
     )
 )]
 pub async fn get_one(
