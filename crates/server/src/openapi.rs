@@ -62,24 +62,16 @@ pub enum BodyProblems {
     MediaType(Problem),
 }
 
-/// What a signed submission may be refused for before its content is judged.
+/// A signed submission that cannot be read as one (before its content is judged).
 #[allow(dead_code)]
 #[derive(utoipa::IntoResponses)]
-pub enum SignedBodyProblems {
+pub enum UnreadableSignedFile {
     #[response(
         status = 400,
         description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file",
         content_type = "application/problem+json"
     )]
     Unreadable(Problem),
-    #[response(status = 413, description = "请求过大 / too large", content_type = "application/problem+json")]
-    TooLarge(Problem),
-    #[response(
-        status = 415,
-        description = "内容类型不受支持 / unsupported media type",
-        content_type = "application/problem+json"
-    )]
-    MediaType(Problem),
 }
 
 /// An officer's inbox: a bad filter, no session, or a role the officer lacks.
