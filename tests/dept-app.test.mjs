@@ -98,7 +98,10 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
 
   const decideOn = async (id, button, reason) => {
     const item = O.locator(`li.dept-item[data-id="${id}"]`);
-    await item.waitFor();
+    // The item as it stands when the step cannot be taken: state, buttons and the filter shown.
+    const where = async () => `${await O.locator("#dept-filter").inputValue()} | ${await O.locator("#dept-list").innerText()}`;
+    await item.getByRole("button", { name: button, exact: true }).waitFor({ timeout: 15_000 })
+      .catch(async (error) => { throw new Error(`no ${button} on ${id}: ${await where()}`, { cause: error }); });
     if (reason) await item.locator(".dept-reason").fill(reason);
     await item.getByRole("button", { name: button, exact: true }).click();
     await O.locator("#dept-notice", { hasText: `已签署决定：${button}` }).waitFor();

@@ -518,7 +518,7 @@ pub fn DeptPage(props: &Props) -> Html {
                     let reason = reasons.get(&item.target).cloned().unwrap_or_default();
                     let overdue = item.deadline.as_ref().is_some_and(|d| d.overdue_working_days > 0);
                     html! {
-                        <li class="dept-item" data-id={item.target.clone()}>
+                        <li class="dept-item" key={item.target.clone()} data-id={item.target.clone()}>
                             <div><strong>{ &item.heading }</strong>
                                 { format!(" · {} · {} · ", item.subject_name, item.credit_code) }
                                 <span class="state">{ &item.state_label }</span></div>
