@@ -33,7 +33,7 @@ impl OfficerRow {
 }
 
 /// A recorded decision, as published (no personal data: the action, the reason, the officer's key).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DecisionRow {
     pub decision_id: String,
     pub sequence: u64,

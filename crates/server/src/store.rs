@@ -52,7 +52,7 @@ pub enum EnrolmentChange {
     Revoked(EnrolmentRow),
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CommitmentRow {
     pub sequence: u64,
     pub submission_id: String,
@@ -133,7 +133,7 @@ pub struct ServerKey {
     pub signer: Signer,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ServerKeyRow {
     pub kid: String,
     pub public_jwk: Value,

@@ -18,13 +18,13 @@ use xinnuo_core::calendar::Date;
 use xinnuo_core::status::Profile;
 
 /// A subject as stored: its profile and, for demo data, the situation it shows.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredSubject {
     pub profile: Profile,
     pub situation: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SubjectRow {
     pub credit_code: String,
     pub name: String,
