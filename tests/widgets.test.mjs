@@ -285,7 +285,7 @@ test("a page loads only the module its widgets need, and a larger one when a lar
   await context.close();
 });
 
-test("a commitment form alone loads the build without status; a status widget added later loads one with it", async () => {
+test("a commitment form alone loads the build with the signing widget only; a status widget added later loads one with it", async () => {
   const code = await demoSubjectCode("可修复餐饮");
   const { context, page, wasm, errors } = await openWatched(`${base}/embed/?widget=commitment&template=tax-service`);
   await page.locator("xinnuo-commitment").getByLabel("口令（至少 8 个字符）").waitFor();

@@ -1,11 +1,56 @@
-//! Embeds the data the core ships with: divisions, templates, holiday schedules. A malformed file fails the
-//! build; what needs the core's own rules (templates' fields and text hashes) is checked when first loaded.
+//! Embeds the data the core ships with: divisions, templates, rules, holiday schedules — compiled in as Rust
+//! statics, so no build parses JSON at run time (nor carries the code that would). A malformed file fails
+//! the build; what needs the core's own rules (templates' fields and text hashes) is checked by its tests
+//! and by `cargo xtask build`.
 use std::{env, fs, path::Path};
+
+use serde_json::Value;
+
+#[path = "build/statics.rs"]
+mod statics;
 
 fn main() {
     divisions();
     templates();
+    rules();
     holidays();
+}
+
+/// `rules/*.json` as Rust statics: the repair regimes and rules, the tiers, the handling deadlines.
+fn rules() {
+    let read = |name: &str| -> Value {
+        let path = format!("rules/{name}");
+        println!("cargo:rerun-if-changed={path}");
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let out_dir = env::var("OUT_DIR").expect("OUT_DIR set by cargo");
+    let write = |name: &str, text: String| {
+        fs::write(Path::new(&out_dir).join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    let repair = read("repair.json");
+    write(
+        "repair-rules.rs",
+        format!(
+            "static REGIMES: &[Regime] = {};\nstatic RULES: &[Rule] = {};\n",
+            statics::slice(&repair["regimes"], &statics::REGIME),
+            statics::slice(&repair["rules"], &statics::RULE)
+        ),
+    );
+    let tiers = read("tiers.json");
+    write(
+        "tiers.rs",
+        format!(
+            "static LABEL: Text = {};\nstatic TIERS: &[TierInfo] = {};\n",
+            statics::value(&tiers["label"], &statics::Kind::Text),
+            statics::slice(&tiers["tiers"], &statics::TIER_INFO)
+        ),
+    );
+    let deadlines = read("deadlines.json");
+    write(
+        "deadlines.rs",
+        format!("static STEPS: &[StepRule] = {};\n", statics::slice(&deadlines["steps"], &statics::STEP_RULE)),
+    );
 }
 
 /// (month, day, is_off_day)
@@ -29,7 +74,7 @@ fn holidays() {
     for name in names {
         let path = format!("data/holidays/{name}");
         println!("cargo:rerun-if-changed={path}");
-        let value: serde_json::Value =
+        let value: Value =
             serde_json::from_str(&fs::read_to_string(&path).expect("read holiday file")).expect("holiday JSON");
         let year = value["year"].as_u64().expect("year") as u32;
         let days = value["days"].as_array().expect("days");
@@ -80,7 +125,7 @@ fn holidays() {
 fn templates() {
     println!("cargo:rerun-if-changed=templates");
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR set by cargo")).join("templates");
-    let read = |name: &str| -> serde_json::Value {
+    let read = |name: &str| -> Value {
         println!("cargo:rerun-if-changed=templates/{name}");
         let text = fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("templates/{name}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("templates/{name}: {e}"))
@@ -92,12 +137,53 @@ fn templates() {
         .filter(|name| name.ends_with(".json") && name != "_common.json")
         .collect();
     names.sort();
-    let templates: Vec<serde_json::Value> =
-        names.iter().map(|name| resolve_template(read(name), &common, name)).collect();
+    let templates: Vec<Value> = names.iter().map(|name| resolve_template(read(name), &common, name)).collect();
     let json = serde_json::to_string(&templates).expect("templates serialise");
     let out_dir = env::var("OUT_DIR").expect("OUT_DIR set by cargo");
+    // The resolved JSON stays for the tests, which read it into `Template`s (unknown members refused) and
+    // compare them with the statics.
     fs::write(Path::new(&out_dir).join("templates.json"), json).expect("write resolved templates");
+    // In the catalogue's order: by kind, id, version.
+    let mut sorted: Vec<&Value> = templates.iter().filter(|t| still_usable(t)).collect();
+    sorted.sort_by_key(|t| {
+        (kind_rank(t), t["id"].as_str().unwrap_or_default(), t["version"].as_str().unwrap_or_default())
+    });
+    let array = Value::Array(sorted.into_iter().cloned().collect());
+    let statics = format!("static TEMPLATES: &[Template] = {};\n", statics::slice(&array, &statics::TEMPLATE));
+    fs::write(Path::new(&out_dir).join("templates.rs"), statics).expect("write template statics");
     fs::write(Path::new(&out_dir).join("template-index.rs"), template_index(&templates)).expect("write index");
+}
+
+/// Whether a template version goes into this build: always, unless the `current-templates` feature leaves out
+/// the versions that ended before the build date (they can sign nothing again; verifying builds keep them).
+fn still_usable(template: &Value) -> bool {
+    if env::var_os("CARGO_FEATURE_CURRENT_TEMPLATES").is_none() {
+        return true;
+    }
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    let now = match env::var("SOURCE_DATE_EPOCH") {
+        Ok(seconds) => seconds.trim().parse().expect("SOURCE_DATE_EPOCH: seconds since 1970"),
+        Err(_) => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs()
+        }
+    };
+    // The date in Beijing (UTC+8), as `YYYY-MM-DD`: compared as text with the templates' dates.
+    let today = civil_date((now + 8 * 3600) / 86_400);
+    template["effective_to"].as_str().is_none_or(|to| *to >= *today)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian; H. Hinnant's `civil_from_days`).
+fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// `TemplateKind`'s variants in declaration order (the catalogue's order; a unit test compares the index
@@ -115,18 +201,17 @@ const KIND_ORDER: &[(&str, &str)] = &[
 /// What lists and filters show of the templates, as Rust statics (`template::index()`): one entry per id,
 /// from its newest version, in the catalogue's order — so that a page listing commitments needs neither the
 /// templates' JSON nor the code that reads it.
-fn template_index(templates: &[serde_json::Value]) -> String {
-    let version = |t: &serde_json::Value| -> Vec<u32> {
+/// A template's kind's place in `KIND_ORDER`.
+fn kind_rank(template: &Value) -> usize {
+    let kind = template["kind"].as_str().unwrap_or_default();
+    KIND_ORDER.iter().position(|(name, _)| *name == kind).unwrap_or_else(|| panic!("unknown template kind {kind:?}"))
+}
+
+fn template_index(templates: &[Value]) -> String {
+    let version = |t: &Value| -> Vec<u32> {
         t["version"].as_str().unwrap_or_default().split('.').map(|n| n.parse().unwrap_or(0)).collect()
     };
-    let kind_rank = |t: &serde_json::Value| {
-        let kind = t["kind"].as_str().unwrap_or_default();
-        KIND_ORDER
-            .iter()
-            .position(|(name, _)| *name == kind)
-            .unwrap_or_else(|| panic!("unknown template kind {kind:?}"))
-    };
-    let mut newest: Vec<&serde_json::Value> = Vec::new();
+    let mut newest: Vec<&Value> = Vec::new();
     for template in templates {
         match newest.iter_mut().find(|known| known["id"] == template["id"]) {
             Some(known) if version(template) > version(known) => *known = template,
@@ -135,7 +220,7 @@ fn template_index(templates: &[serde_json::Value]) -> String {
         }
     }
     newest.sort_by_key(|t| (kind_rank(t), t["id"].as_str().unwrap_or_default().to_owned()));
-    let text = |value: &serde_json::Value| {
+    let text = |value: &Value| {
         format!(
             "StaticText {{ zh: {:?}, en: {:?} }}",
             value["zh"].as_str().unwrap_or_default(),
@@ -159,8 +244,7 @@ fn template_index(templates: &[serde_json::Value]) -> String {
 
 /// `{"use": "phone", …overrides}` → the standard field `phone` with the overrides (and `id` = `phone` unless
 /// given); `{"use": "truthful"}` in `clauses` → the standard clause.
-fn resolve_template(mut template: serde_json::Value, common: &serde_json::Value, name: &str) -> serde_json::Value {
-    use serde_json::Value;
+fn resolve_template(mut template: Value, common: &Value, name: &str) -> Value {
     let standard = |kind: &str, id: &Value| -> Value {
         let id = id.as_str().unwrap_or_else(|| panic!("templates/{name}: `use` must name a standard {kind}"));
         common[kind].get(id).cloned().unwrap_or_else(|| panic!("templates/{name}: unknown standard {kind} {id:?}"))

@@ -18,7 +18,7 @@ const styles = new URL("widgets.css", here).href;
 const MODULES = [
   { name: "xinnuo_widgets_check", has: ["xinnuo-code-check"] },
   { name: "xinnuo_widgets_status", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list"] },
-  { name: "xinnuo_widgets_commitment", has: ["xinnuo-code-check", "xinnuo-commitment"] },
+  { name: "xinnuo_widgets_commitment", has: ["xinnuo-commitment"] },
   { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-commitment"] },
 ];
 const onOurOrigin = location.origin === here.origin;

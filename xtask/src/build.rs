@@ -195,7 +195,8 @@ pub const APP_BUILDS: &[(&str, &str, &str)] = &[
     ("app route-check", "app_check", "/ (code check)"),
     ("app route-status", "app_status", "#/status"),
     ("app route-verify", "app_verify", "#/verify"),
-    ("app route-commit", "app_commit", "#/commit"),
+    // Fills and signs, never verifies an old document: the template versions that ended before today stay out.
+    ("app route-commit xinnuo-core/current-templates", "app_commit", "#/commit"),
     ("app every-route", "app", "any other route"),
 ];
 
@@ -209,13 +210,18 @@ pub fn route_budget(route: &str) -> &'static str {
     }
 }
 
-/// The widget builds, smallest first: (cargo features, output name, the widgets it has).
+/// The widget builds, smallest first: (cargo features, output name, the widgets it has). The commitment build
+/// has the signing widget alone: it is what the widget's own frame loads on another origin's page.
 /// `web/widgets/xinnuo-widgets.js` loads the smallest one that has every widget on the page (its `MODULES`
 /// lists the same builds).
 pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
-    (&["--no-default-features"], "xinnuo_widgets_check", "code check"),
-    (&["--no-default-features", "--features", "status"], "xinnuo_widgets_status", "code check + status"),
-    (&["--no-default-features", "--features", "commitment"], "xinnuo_widgets_commitment", "code check + commitment"),
+    (&["--no-default-features", "--features", "code-check"], "xinnuo_widgets_check", "code check"),
+    (&["--no-default-features", "--features", "code-check status"], "xinnuo_widgets_status", "code check + status"),
+    (
+        &["--no-default-features", "--features", "commitment xinnuo-core/current-templates"],
+        "xinnuo_widgets_commitment",
+        "commitment",
+    ),
     (&[], "xinnuo_widgets", "all three"),
 ];
 
@@ -282,6 +288,8 @@ pub fn build_all() -> Result<Artefacts> {
 
     run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
     let server = root.join("target/server/xinnuo-server");
+    // The templates compiled into every build: field rules, placeholders and the text each hash pins.
+    run(Command::new(&server).arg("check-data"))?;
 
     eprintln!("\nsizes (raw / gzip -9 / brotli 11, as served):");
     for (label, paths, _) in downloads(&dist, &pkg) {

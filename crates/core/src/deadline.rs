@@ -2,13 +2,13 @@
 //! arrived (`rules/deadlines.json`, dated, with its source and how sure we are). Both sides see the same
 //! deadline, computed here.
 
-use std::sync::OnceLock;
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, CalendarError, Date};
 use crate::repair::Confidence;
-use crate::template::Text;
+use crate::template::{DataStr, Text};
 
 /// A step a department owes an answer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,27 +37,17 @@ pub struct StepRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Date>,
     pub confidence: Confidence,
-    pub source: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub source: DataStr,
     pub text: Text,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Book {
-    steps: Vec<StepRule>,
-}
-
-fn book() -> &'static [StepRule] {
-    static BOOK: OnceLock<Vec<StepRule>> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        // Embedded at build time and checked by the tests below; an unreadable file is a build defect.
-        serde_json::from_str::<Book>(include_str!("../rules/deadlines.json")).map(|b| b.steps).unwrap_or_default()
-    })
-}
+// `static STEPS: &[StepRule]` from `rules/deadlines.json`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/deadlines.rs"));
 
 /// The rule for `step` in force on `on`, if any.
 pub fn rule(step: Step, on: Date) -> Option<&'static StepRule> {
-    book().iter().find(|r| r.step == step && r.from <= on && r.to.is_none_or(|to| on <= to))
+    STEPS.iter().find(|r| r.step == step && r.from <= on && r.to.is_none_or(|to| on <= to))
 }
 
 /// A step's deadline for an item that arrived on `arrived_on`, and whether it has passed on `today`.
@@ -95,7 +85,7 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
         overdue_working_days,
         confidence: rule.confidence,
         unconfirmed: rule.confidence == Confidence::Unconfirmed,
-        source: rule.source.clone(),
+        source: rule.source.to_string(),
         text: rule.text.clone(),
     }))
 }
@@ -127,13 +117,25 @@ impl Deadline {
 mod tests {
     use super::*;
 
+    /// The statics build.rs wrote are `rules/deadlines.json`, read with serde (unknown members refused).
+    #[test]
+    fn the_compiled_deadlines_are_the_file() {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Book {
+            steps: Vec<StepRule>,
+        }
+        let file: Book = serde_json::from_str(include_str!("../rules/deadlines.json")).expect("deadlines.json");
+        assert_eq!(file.steps, STEPS);
+    }
+
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
     }
 
     #[test]
     fn the_rule_book_reads_and_every_step_has_a_rule_today() {
-        assert!(book().len() >= 4, "rules/deadlines.json did not parse");
+        assert!(STEPS.len() >= 4, "rules/deadlines.json did not parse");
         for step in [Step::CommitmentReview, Step::FulfilmentCheck, Step::RepairDecision, Step::ObjectionDecision] {
             let rule = rule(step, d("2026-12-02")).unwrap_or_else(|| panic!("no rule for {step:?}"));
             assert!(!rule.source.is_empty() && !rule.text.zh.is_empty());

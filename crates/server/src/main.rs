@@ -36,6 +36,9 @@ enum Command {
         #[arg(long)]
         dist: Option<PathBuf>,
     },
+    /// Check the templates compiled into this build (检查内置模板：字段规则、占位符、文本哈希 / field rules,
+    /// placeholders, text hashes); `cargo xtask build` runs it, and `serve` refuses to start without it.
+    CheckData,
     /// Print each table's row count and content hash as JSON (for checks that nothing changed or was lost).
     Digest {
         #[arg(long, default_value = "xinnuo.db")]
@@ -414,7 +417,24 @@ struct ServeArgs {
 
 /// Opens the store and prepares the state before the async runtime starts: the PostgreSQL client blocks, and
 /// blocking calls are not allowed on the runtime's threads (the API makes them on blocking tasks).
+/// The built-in templates as the tests require them: every one with valid field rules, known placeholders and
+/// the text its `text_sha256` pins. Their number when they are.
+fn checked_templates() -> Result<usize, String> {
+    let errors = xinnuo_core::template::load_errors();
+    if !errors.is_empty() {
+        return Err(format!("内置模板有误 / built-in templates are wrong:\n{}", errors.join("\n")));
+    }
+    Ok(xinnuo_core::template::all().len())
+}
+
+fn check_data() -> Result<(), String> {
+    let count = checked_templates()?;
+    println!("内置模板 {count} 份，全部通过检查 / {count} built-in templates, all checked");
+    Ok(())
+}
+
 fn serve(args: ServeArgs) -> Result<(), String> {
+    checked_templates()?;
     let ServeArgs {
         addr,
         db_path,
@@ -505,6 +525,7 @@ fn main() -> ExitCode {
             .map(|json| println!("{json}")),
         Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),
         Command::Holidays { db, action } => holidays(db, action),
+        Command::CheckData => check_data(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,8 +3,9 @@
 //! `<xinnuo-commitment template>`); each creates a shadow root
 //! and calls one `mount…` function here, which renders the app's own component into that root only and turns
 //! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
-//! Feature `status` adds the status widget and the commitment list (both read public data), `commitment` the
-//! signing widget; the build without them is the code check alone.
+//! Features: `code-check` the code check, `status` the status widget and the commitment list (both read public
+//! data), `commitment` the signing widget — so that a page (or the commitment widget's own frame) downloads
+//! only the widgets it shows.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -14,9 +15,11 @@ use xinnuo_app::i18n::Lang;
 use xinnuo_app::pages::commit::CommitPage;
 #[cfg(feature = "status")]
 use xinnuo_app::pages::publications::PublicationsPage;
+#[cfg(feature = "code-check")]
 use xinnuo_app::pages::single_check::SingleCheck;
 #[cfg(feature = "status")]
 use xinnuo_app::pages::status::SubjectPage;
+#[cfg(feature = "code-check")]
 use xinnuo_core::code::{CodeReport, ValidateOptions};
 #[cfg(feature = "commitment")]
 use xinnuo_core::commitment::Filled;
@@ -59,12 +62,14 @@ fn setup(lang: &str, api: &str) -> Lang {
     Lang::from_tag(lang)
 }
 
+#[cfg(feature = "code-check")]
 #[derive(Properties, PartialEq)]
 struct CodeCheckProps {
     lang: Lang,
     host: HtmlElement,
 }
 
+#[cfg(feature = "code-check")]
 #[component]
 fn CodeCheckWidget(props: &CodeCheckProps) -> Html {
     let host = props.host.clone();
@@ -73,6 +78,7 @@ fn CodeCheckWidget(props: &CodeCheckProps) -> Html {
 }
 
 /// `<xinnuo-code-check>`: input with live verdict; `xinnuo-checked` carries the CodeReport.
+#[cfg(feature = "code-check")]
 #[wasm_bindgen(js_name = mountCodeCheck)]
 pub fn mount_code_check(host: HtmlElement, root: Element, lang: &str, api: &str) -> WidgetHandle {
     let lang = setup(lang, api);

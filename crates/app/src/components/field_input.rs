@@ -27,14 +27,14 @@ pub fn FieldInput(props: &Props) -> Html {
     let error_id = format!("{id}-error");
     let text_value = props.value.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();
     let on_text = {
-        let (name, on_change) = (spec.id.clone(), props.on_change.clone());
+        let (name, on_change) = (spec.id.to_string(), props.on_change.clone());
         Callback::from(move |event: InputEvent| {
             let value = event.target_unchecked_into::<HtmlInputElement>().value();
             on_change.emit((name.clone(), Value::String(value)));
         })
     };
     let on_blur = {
-        let (name, on_blur) = (spec.id.clone(), props.on_blur.clone());
+        let (name, on_blur) = (spec.id.to_string(), props.on_blur.clone());
         Callback::from(move |_: FocusEvent| on_blur.emit(name.clone()))
     };
     let invalid = props.error.is_some().then_some("true");
@@ -48,7 +48,7 @@ pub fn FieldInput(props: &Props) -> Html {
         FieldType::Confirm => {
             let checked = props.value.as_ref().and_then(Value::as_bool).unwrap_or(false);
             let on_check = {
-                let (name, on_change) = (spec.id.clone(), props.on_change.clone());
+                let (name, on_change) = (spec.id.to_string(), props.on_change.clone());
                 Callback::from(move |event: Event| {
                     let checked = event.target_unchecked_into::<HtmlInputElement>().checked();
                     on_change.emit((name.clone(), Value::Bool(checked)));
@@ -66,7 +66,7 @@ pub fn FieldInput(props: &Props) -> Html {
         }
         FieldType::Multiline => {
             let on_area = {
-                let (name, on_change) = (spec.id.clone(), props.on_change.clone());
+                let (name, on_change) = (spec.id.to_string(), props.on_change.clone());
                 Callback::from(move |event: InputEvent| {
                     let value = event.target_unchecked_into::<HtmlTextAreaElement>().value();
                     on_change.emit((name.clone(), Value::String(value)));
@@ -76,7 +76,7 @@ pub fn FieldInput(props: &Props) -> Html {
         }
         FieldType::Choice => {
             let on_select = {
-                let (name, on_change) = (spec.id.clone(), props.on_change.clone());
+                let (name, on_change) = (spec.id.to_string(), props.on_change.clone());
                 Callback::from(move |event: Event| {
                     let value = event.target_unchecked_into::<HtmlSelectElement>().value();
                     on_change.emit((name.clone(), Value::String(value)));

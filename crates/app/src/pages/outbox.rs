@@ -95,7 +95,7 @@ fn item_from_file(text: &str) -> Result<OutboxItem, Text> {
         jws,
         signed.prepared.template.kind == TemplateKind::Repair,
         data_source() == DataSource::Api,
-        signed.prepared.template.title.zh.clone(),
+        signed.prepared.template.title.zh.to_string(),
         signed.prepared.credit_code().unwrap_or_default().to_owned(),
         now_iso(),
     ))

@@ -176,7 +176,7 @@ fn chosen_department(
         Some(department) if template.departments.iter().any(|d| d.zh == department) => Ok(Some(department.to_owned())),
         Some(_) => Err(issue(FieldIssueCode::NotAnOption)),
         None if template.kind == template::TemplateKind::Repair => Ok(None),
-        None if template.departments.len() == 1 && choice_required => Ok(Some(template.departments[0].zh.clone())),
+        None if template.departments.len() == 1 && choice_required => Ok(Some(template.departments[0].zh.to_string())),
         None if template.departments.len() > 1 && choice_required => Err(issue(FieldIssueCode::Required)),
         None => Ok(None),
     }
@@ -197,8 +197,8 @@ fn prepare_except(
     };
     if let Some(today) = today.filter(|&today| !template.in_force_on(today)) {
         return Err(CommitmentError::NotInForce {
-            id: template.id.clone(),
-            version: template.version.clone(),
+            id: template.id.to_string(),
+            version: template.version.to_string(),
             from: template.effective_from,
             on: today,
         });
@@ -209,11 +209,11 @@ fn prepare_except(
         .ok()
         .flatten();
     let mut values = BTreeMap::new();
-    for spec in &template.fields {
-        match filled.values.get(&spec.id).filter(|v| !template::is_blank(v)) {
+    for spec in template.fields.iter() {
+        match filled.values.get(&*spec.id).filter(|v| !template::is_blank(v)) {
             Some(value) => match spec.normalize(value, today) {
                 Ok(normal) => {
-                    values.insert(spec.id.clone(), normal);
+                    values.insert(spec.id.to_string(), normal);
                 }
                 Err(issue) => issues.push(issue),
             },
@@ -223,7 +223,7 @@ fn prepare_except(
                 } else {
                     FieldIssueCode::Required
                 };
-                issues.push(FieldIssue { field: spec.id.clone(), code });
+                issues.push(FieldIssue { field: spec.id.to_string(), code });
             }
             None => {}
         }
@@ -343,15 +343,15 @@ impl SignedCommitment {
         if self.withheld > 0 {
             let hidden = lang.pick("〔已隐去〕", "[withheld]");
             for spec in self.prepared.template.fields.iter().filter(|spec| spec.is_personal()) {
-                if values.contains_key(&spec.id) {
+                if values.contains_key(&*spec.id) {
                     continue;
                 }
-                let shown = match masks.get(&spec.id) {
+                let shown = match masks.get(&*spec.id) {
                     Some(mask) => format!("{mask}{}", lang.pick("（已隐去）", " (withheld)")),
                     None if spec.is_required(&self.prepared.values) => hidden.to_owned(),
                     None => continue,
                 };
-                values.insert(spec.id.clone(), Value::String(shown));
+                values.insert(spec.id.to_string(), Value::String(shown));
             }
         }
         render_values(self.prepared.template, &values, lang, Some(self.signed_on))
@@ -386,7 +386,7 @@ impl SignedCommitment {
             .fields
             .iter()
             .filter(|spec| spec.kind == template::FieldType::PersonName)
-            .find_map(|spec| masks.get(&spec.id).cloned())
+            .find_map(|spec| masks.get(&*spec.id).cloned())
             .unwrap_or_default()
     }
 

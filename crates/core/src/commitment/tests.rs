@@ -44,7 +44,7 @@ fn the_department_is_signed_and_chosen_where_the_template_names_several() {
     let wrong = Filled { department: Some("山西省财政厅".into()), ..filled.clone() };
     let issues = validate(&wrong, None).unwrap();
     assert!(issues.iter().any(|i| i.field == DEPARTMENT_FIELD && i.code == FieldIssueCode::NotAnOption), "{issues:?}");
-    let chosen = Filled { department: Some(template.departments[1].zh.clone()), ..filled };
+    let chosen = Filled { department: Some(template.departments[1].zh.to_string()), ..filled };
     assert!(!validate(&chosen, None).unwrap().iter().any(|i| i.field == DEPARTMENT_FIELD));
     // A department the template does not name, signed by hand, is refused by the verifier.
     let forged = resign(|payload| payload["department"] = "山西省财政厅".into());
@@ -123,7 +123,7 @@ fn signed_commitments_verify_and_render_identically() {
     assert_eq!(signed.render(Lang::Zh), prepared.render(Lang::Zh, Some(signed.signed_on)));
     assert_eq!(signed.envelope.kid, envelope::thumbprint(&envelope::public_key(&SEED)));
     let payload = &signed.envelope.payload;
-    assert_eq!(payload["template"]["text_sha256"], prepared.template.text_sha256.as_str());
+    assert_eq!(payload["template"]["text_sha256"], &*prepared.template.text_sha256);
     assert_eq!(payload["nonce"], "CQkJCQkJCQkJCQkJCQkJCQ");
 }
 

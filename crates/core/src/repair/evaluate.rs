@@ -190,7 +190,7 @@ impl Bound {
 }
 
 fn text(zh: String, en: String) -> Text {
-    Text { zh, en }
+    Text::new(zh, en)
 }
 
 fn finding(code: &'static str, zh: String, en: String, rule_id: &str) -> Finding {
@@ -422,7 +422,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     }
     if class == PenaltyClass::Minor {
         // 36号 has a minor class; 527 and 58 did not (their minor row is this tool's projection of 36).
-        let minor_rule = if regime.id == "36" { periods_rule.id.as_str() } else { "minor.backfilled" };
+        let minor_rule = if regime.id == "36" { &*periods_rule.id } else { "minor.backfilled" };
         ev.notes.push(finding("minor_not_published", "轻微失信原则上不公示；已公示的，履行义务后即可申请修复".into(), "Minor cases are in principle not published; if published, repair may be applied for once obligations are met".into(), minor_rule));
     }
     if record.law_forbids_repair {

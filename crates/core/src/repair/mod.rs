@@ -5,13 +5,13 @@
 pub mod application;
 mod evaluate;
 
-use std::sync::OnceLock;
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::calendar::{Date, Period};
 use crate::status::PenaltyClass;
-use crate::template::Text;
+use crate::template::{DataStr, Text};
 pub use evaluate::{evaluate, publication_end, Channel, Evaluation, Finding, Outcome, Step};
 
 /// How sure we are of a rule: read in a primary text, agreed by secondary sources, or unconfirmed.
@@ -30,9 +30,11 @@ pub enum Confidence {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: DataStr,
     pub confidence: Confidence,
-    pub source: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub source: DataStr,
     pub title: Text,
     pub text: Text,
 }
@@ -56,13 +58,13 @@ struct PeriodTable {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Regime {
-    pub id: String,
+    pub id: DataStr,
     pub name: Text,
     pub from: Date,
     pub to: Option<Date>,
     pub confidence: Confidence,
     periods: PeriodTable,
-    periods_rule: String,
+    periods_rule: DataStr,
 }
 
 impl Regime {
@@ -96,44 +98,29 @@ impl Serialize for Regime {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleBook {
-    regimes: Vec<Regime>,
-    rules: Vec<Rule>,
-}
-
-fn book() -> &'static RuleBook {
-    static BOOK: OnceLock<RuleBook> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        // Embedded data checked by the unit tests; an unreadable file would leave no rules, never panic.
-        serde_json::from_str(include_str!("../../rules/repair.json"))
-            .unwrap_or(RuleBook { regimes: Vec::new(), rules: Vec::new() })
-    })
-}
+// `static REGIMES: &[Regime]` and `static RULES: &[Rule]` from `rules/repair.json`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/repair-rules.rs"));
 
 /// Every rule, for display and for tests.
 pub fn rules() -> &'static [Rule] {
-    &book().rules
+    RULES
 }
 
 pub fn regimes() -> &'static [Regime] {
-    &book().regimes
+    REGIMES
 }
 
-static MISSING_RULE: OnceLock<Rule> = OnceLock::new();
+static MISSING_RULE: Rule = Rule {
+    id: Cow::Borrowed("missing"),
+    confidence: Confidence::Unconfirmed,
+    source: Cow::Borrowed(""),
+    title: Text { zh: Cow::Borrowed("规则缺失"), en: Cow::Borrowed("missing rule") },
+    text: Text { zh: Cow::Borrowed(""), en: Cow::Borrowed("") },
+};
 
 /// A rule by id (a missing id shows as an unconfirmed placeholder; a unit test ensures none is missing).
 pub fn rule(id: &str) -> &'static Rule {
-    book().rules.iter().find(|r| r.id == id).unwrap_or_else(|| {
-        MISSING_RULE.get_or_init(|| Rule {
-            id: "missing".into(),
-            confidence: Confidence::Unconfirmed,
-            source: String::new(),
-            title: Text { zh: "规则缺失".into(), en: "missing rule".into() },
-            text: Text { zh: String::new(), en: String::new() },
-        })
-    })
+    RULES.iter().find(|r| r.id == id).unwrap_or(&MISSING_RULE)
 }
 
 /// The regime in force on `date`, if any (none before 2019-07-01).

@@ -39,6 +39,20 @@ fn the_rule_data_is_complete() {
 /// (record overrides, evaluation date, outcome, earliest date, publication end)
 type Case = (serde_json::Value, &'static str, Outcome, Option<&'static str>, Option<&'static str>);
 
+/// The statics build.rs wrote are `rules/repair.json`, read with serde (unknown members refused).
+#[test]
+fn the_compiled_rules_are_the_file() {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RuleBook {
+        regimes: Vec<Regime>,
+        rules: Vec<Rule>,
+    }
+    let file: RuleBook = serde_json::from_str(include_str!("../../rules/repair.json")).expect("repair.json");
+    assert_eq!(file.regimes, regimes());
+    assert_eq!(file.rules, rules());
+}
+
 #[test]
 fn boundaries_of_the_minimum_period_under_36() {
     let cases: &[Case] = &[
@@ -280,10 +294,7 @@ fn a_minor_record_under_the_older_rules_cites_the_projection_as_unconfirmed() {
     let minor = record(json!({"class": "minor", "decided_on": "2025-11-20", "obligations_met_on": "2025-11-21"}));
     let under_58 = eval(&minor, "2025-12-01");
     let note = under_58.notes.iter().find(|n| n.code == "minor_not_published").unwrap();
-    assert_eq!(
-        (note.rule.id.as_str(), note.rule.confidence),
-        ("minor.backfilled", crate::repair::Confidence::Unconfirmed)
-    );
+    assert_eq!((&*note.rule.id, note.rule.confidence), ("minor.backfilled", crate::repair::Confidence::Unconfirmed));
     let under_36 =
         eval(&record(json!({"class": "minor", "decided_on": "2026-11-20", "obligations_met_on": null})), "2026-11-26");
     let note = under_36.notes.iter().find(|n| n.code == "minor_not_published").unwrap();

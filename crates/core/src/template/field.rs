@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Lang, Text};
+use super::{DataList, DataStr, Lang, Text};
 use crate::calendar::Date;
 use crate::code::{self, CodeKind, ValidateOptions};
 
@@ -40,7 +40,8 @@ pub enum FieldType {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
-    pub value: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub value: DataStr,
     pub label: Text,
 }
 
@@ -49,17 +50,20 @@ pub struct ChoiceOption {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    pub field: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub equals: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub one_of: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub field: DataStr,
+    #[serde(default, skip_serializing_if = "super::no_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub equals: DataStr,
+    #[serde(default, skip_serializing_if = "super::none_listed")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub one_of: DataList<DataStr>,
 }
 
 impl Condition {
     fn holds(&self, values: &BTreeMap<String, Value>) -> bool {
         values
-            .get(&self.field)
+            .get(&*self.field)
             .and_then(Value::as_str)
             .is_some_and(|value| value == self.equals || self.one_of.iter().any(|option| option == value))
     }
@@ -69,7 +73,8 @@ impl Condition {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
-    pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: DataStr,
     #[serde(rename = "type")]
     pub kind: FieldType,
     pub label: Text,
@@ -83,8 +88,9 @@ pub struct FieldSpec {
     pub min_len: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_len: Option<u32>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<ChoiceOption>,
+    #[serde(default, skip_serializing_if = "super::none_listed")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<ChoiceOption>))]
+    pub options: DataList<ChoiceOption>,
     /// Amount bounds in yuan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
@@ -303,7 +309,7 @@ impl FieldSpec {
     }
 
     fn issue(&self, code: FieldIssueCode) -> FieldIssue {
-        FieldIssue { field: self.id.clone(), code }
+        FieldIssue { field: self.id.to_string(), code }
     }
 
     /// Whether the field must be filled, given the other values.

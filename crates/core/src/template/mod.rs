@@ -1,11 +1,13 @@
 //! Commitment templates (信用承诺书) as data: one JSON file per template under `crates/core/templates/`,
 //! resolved at build time against a shared library of standard fields and clauses (`_common.json`) and
-//! embedded; checked when first used. A template pins its text with `text_sha256`, the SHA-256 of its blank
-//! rendering.
+//! compiled in as Rust statics (build.rs), so no build parses them at run time. A template pins its text
+//! with `text_sha256`, the SHA-256 of its blank rendering: the tests check every template
+//! ([`load_errors`]), and so does `cargo xtask build` before it builds anything that ships.
 
 mod field;
 mod render;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -14,16 +16,37 @@ use crate::calendar::Date;
 pub use field::{is_blank, ChoiceOption, Condition, FieldIssue, FieldIssueCode, FieldSpec, FieldType};
 pub use render::{blank_text, render_values, text_sha256, Rendered};
 
+/// A string of the compiled-in data (templates, rules): borrowed from the program's own bytes where build.rs
+/// wrote it as a static, owned where made at run time.
+pub type DataStr = Cow<'static, str>;
+
+/// A list of the compiled-in data, likewise.
+pub type DataList<T> = Cow<'static, [T]>;
+
+fn no_text(text: &DataStr) -> bool {
+    text.is_empty()
+}
+
+fn none_listed<T: Clone>(list: &DataList<T>) -> bool {
+    list.is_empty()
+}
+
 /// A text in Simplified Chinese (authoritative) and English (courtesy translation).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
-    pub zh: String,
-    pub en: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub zh: DataStr,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub en: DataStr,
 }
 
 impl Text {
+    pub fn new(zh: impl Into<DataStr>, en: impl Into<DataStr>) -> Self {
+        Self { zh: zh.into(), en: en.into() }
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.zh,
@@ -117,29 +140,37 @@ impl Signer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Template {
-    pub id: String,
-    pub version: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub id: DataStr,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub version: DataStr,
     pub kind: TemplateKind,
     #[serde(default)]
     pub signer: Signer,
     /// Application field (应用领域), e.g. 纳税服务.
     pub field: Text,
     pub title: Text,
-    pub departments: Vec<Text>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Text>))]
+    pub departments: DataList<Text>,
     /// Whether the responsible departments were confirmed against a published source.
     pub departments_confirmed: bool,
-    pub legal_basis: Vec<Text>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Text>))]
+    pub legal_basis: DataList<Text>,
     pub effective_from: Date,
     pub effective_to: Option<Date>,
     /// What this version changed and on what authority, and where a date rests on less than a source says
     /// (版本说明). Not part of the signed text.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<Text>,
-    pub fields: Vec<FieldSpec>,
+    #[serde(default, skip_serializing_if = "none_listed")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Text>))]
+    pub notes: DataList<Text>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<FieldSpec>))]
+    pub fields: DataList<FieldSpec>,
     pub preamble: Text,
-    pub clauses: Vec<Text>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Text>))]
+    pub clauses: DataList<Text>,
     pub closing: Text,
-    pub text_sha256: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub text_sha256: DataStr,
 }
 
 impl Template {
@@ -180,9 +211,9 @@ impl Template {
             id: &self.id,
             version: &self.version,
             kind,
-            kind_label: Text { zh: kind.label(Lang::Zh).into(), en: kind.label(Lang::En).into() },
+            kind_label: Text::new(kind.label(Lang::Zh), kind.label(Lang::En)),
             signer,
-            signer_label: Text { zh: signer.label(Lang::Zh).into(), en: signer.label(Lang::En).into() },
+            signer_label: Text::new(signer.label(Lang::Zh), signer.label(Lang::En)),
             field: &self.field,
             title: &self.title,
             departments: &self.departments,
@@ -258,56 +289,34 @@ impl crate::error::Described for TemplateError {
 }
 crate::error::display_in_chinese!(TemplateError);
 
-/// Every template file with the standard fields and clauses it uses filled in (by build.rs).
-const TEMPLATES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));
+// `static TEMPLATES: &[Template]`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
-/// A template as loaded must have valid field rules, known placeholders, and the text its hash pins.
-fn check(template: Template) -> Result<Template, String> {
-    for field in &template.fields {
+/// A template must have valid field rules, known placeholders, and the text its hash pins.
+fn check(template: &Template) -> Result<(), String> {
+    for field in template.fields.iter() {
         field.check()?;
     }
-    render::check_placeholders(&template)?;
-    let computed = text_sha256(&template);
+    render::check_placeholders(template)?;
+    let computed = text_sha256(template);
     if computed != template.text_sha256 {
         return Err(format!("text_sha256 is {:?} but the text hashes to {computed:?}", template.text_sha256));
     }
-    Ok(template)
+    Ok(())
 }
 
-struct Catalogue {
-    templates: Vec<Template>,
-    errors: Vec<String>,
-}
-
-fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| {
-        let files: Vec<Template> = match serde_json::from_str(TEMPLATES_JSON) {
-            Ok(files) => files,
-            Err(e) => return Catalogue { templates: Vec::new(), errors: vec![format!("templates: {e}")] },
-        };
-        let mut templates = Vec::new();
-        let mut errors = Vec::new();
-        for file in files {
-            let id = file.id.clone();
-            match check(file) {
-                Ok(template) => templates.push(template),
-                Err(e) => errors.push(format!("{id}: {e}")),
-            }
-        }
-        templates.sort_by(|a, b| (a.kind as u8, &a.id, &a.version).cmp(&(b.kind as u8, &b.id, &b.version)));
-        Catalogue { templates, errors }
-    })
-}
-
-/// Every embedded template, every version.
+/// Every embedded template, every version, in the catalogue's order (kind, id, version).
 pub fn all() -> &'static [Template] {
-    &catalogue().templates
+    TEMPLATES
 }
 
-/// Problems found loading the embedded files (empty in a correct build; a unit test checks it).
+/// What is wrong with the embedded templates (empty in a correct build: the tests and `cargo xtask build`
+/// require it).
 pub fn load_errors() -> &'static [String] {
-    &catalogue().errors
+    static ERRORS: OnceLock<Vec<String>> = OnceLock::new();
+    ERRORS.get_or_init(|| {
+        all().iter().filter_map(|t| check(t).err().map(|e| format!("{}@{}: {e}", t.id, t.version))).collect()
+    })
 }
 
 /// A template by id and version; without a version, the newest one (by version order).
@@ -321,7 +330,7 @@ pub fn get(id: &str, version: Option<&str>) -> Result<&'static Template, Templat
             versions.iter().find(|t| t.version == version).copied().ok_or_else(|| TemplateError::UnknownVersion {
                 id: id.to_owned(),
                 version: version.chars().take(40).collect(),
-                known: versions.iter().map(|t| t.version.as_str()).collect::<Vec<_>>().join(", "),
+                known: versions.iter().map(|t| &*t.version).collect::<Vec<_>>().join(", "),
             })
         }
         None => versions

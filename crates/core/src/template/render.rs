@@ -29,7 +29,8 @@ fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 
 /// Every placeholder names a field of the template.
 pub(super) fn check_placeholders(template: &Template) -> Result<(), String> {
-    let texts = std::iter::once(&template.preamble).chain(&template.clauses).chain(std::iter::once(&template.closing));
+    let texts =
+        std::iter::once(&template.preamble).chain(template.clauses.iter()).chain(std::iter::once(&template.closing));
     for text in texts {
         for part in [&text.zh, &text.en] {
             if let Some(name) = placeholders(part).find(|name| template.field_spec(name).is_none()) {
@@ -75,7 +76,7 @@ fn render(template: &Template, lang: Lang, value_of: &dyn Fn(&str) -> String, da
     }
     text.push_str(&format!("\n{}\n\n", fill(&template.closing)));
     let separator = if lang == Lang::Zh { "：" } else { ": " };
-    for spec in &template.fields {
+    for spec in template.fields.iter() {
         let value = value_of(&spec.id);
         if spec.kind == FieldType::Confirm {
             text.push_str(&format!("{value} {}\n", spec.label.get(lang)));

@@ -3,14 +3,14 @@
 //! recomputed. Above both modules, so that neither depends on the other's caller: `status` is the records,
 //! `repair` reads records, and this reads both.
 
-use std::sync::OnceLock;
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Date;
 use crate::repair::{self, Outcome};
 use crate::status::{GradeScheme, PenaltyClass, Profile, RecordKind};
-use crate::template::Text;
+use crate::template::{DataList, DataStr, Text};
 
 pub const TIER_LABEL_ZH: &str = "本工具汇总，非官方评级";
 pub const TIER_LABEL_EN: &str = "Summarised by this tool, not an official rating";
@@ -52,7 +52,8 @@ impl Tier {
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     pub text: Text,
-    pub source: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub source: DataStr,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,29 +63,16 @@ pub struct TierInfo {
     pub tier: Tier,
     pub name: Text,
     pub criteria: Text,
-    pub measures: Vec<Measure>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Measure>))]
+    pub measures: DataList<Measure>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TierFile {
-    label: Text,
-    tiers: Vec<TierInfo>,
-}
-
-fn table() -> &'static TierFile {
-    static TABLE: OnceLock<TierFile> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!("../../rules/tiers.json")).unwrap_or(TierFile {
-            label: Text { zh: TIER_LABEL_ZH.into(), en: TIER_LABEL_EN.into() },
-            tiers: Vec::new(),
-        })
-    })
-}
+// `static LABEL: Text` and `static TIERS: &[TierInfo]` from `rules/tiers.json`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/tiers.rs"));
 
 /// Every tier with its criteria and measures (from `rules/tiers.json`).
 pub fn tier_table() -> &'static [TierInfo] {
-    &table().tiers
+    TIERS
 }
 
 /// Why the tier is what it is.
@@ -114,7 +102,7 @@ pub struct Summary {
 }
 
 fn reason(tier: Tier, source_id: &str, zh: String, en: String) -> TierReason {
-    TierReason { tier, source_id: source_id.to_owned(), message: Text { zh, en } }
+    TierReason { tier, source_id: source_id.to_owned(), message: Text::new(zh, en) }
 }
 
 /// The summary tier of a profile on `on`. Records decided after `on` are ignored (not yet known then).
@@ -198,10 +186,10 @@ pub fn summarize(profile: &Profile, on: Date) -> Summary {
     Summary {
         on,
         tier,
-        name: info.map(|i| i.name.clone()).unwrap_or_else(|| Text { zh: String::new(), en: String::new() }),
-        label: table().label.clone(),
-        criteria: info.map(|i| i.criteria.clone()).unwrap_or_else(|| Text { zh: String::new(), en: String::new() }),
-        measures: info.map(|i| i.measures.clone()).unwrap_or_default(),
+        name: info.map(|i| i.name.clone()).unwrap_or_else(|| Text::new("", "")),
+        label: LABEL.clone(),
+        criteria: info.map(|i| i.criteria.clone()).unwrap_or_else(|| Text::new("", "")),
+        measures: info.map(|i| i.measures.to_vec()).unwrap_or_default(),
         reasons,
         active_records,
     }

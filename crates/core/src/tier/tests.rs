@@ -77,3 +77,17 @@ fn a_broken_commitment_is_a_dishonesty_record_until_its_publication_ends() {
     assert!(evaluation.class_guessed, "no class given: taken as general, and said to be a guess");
     assert_eq!(RecordKind::BrokenCommitment.label_zh(), "违背信用承诺");
 }
+
+/// The statics build.rs wrote are `rules/tiers.json`, read with serde (unknown members refused).
+#[test]
+fn the_compiled_tiers_are_the_file() {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TierFile {
+        label: Text,
+        tiers: Vec<TierInfo>,
+    }
+    let file: TierFile = serde_json::from_str(include_str!("../../rules/tiers.json")).expect("tiers.json");
+    assert_eq!(file.label, LABEL);
+    assert_eq!(file.tiers, TIERS);
+}

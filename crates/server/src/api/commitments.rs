@@ -124,8 +124,8 @@ pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitme
     Ok(NewCommitment {
         submission_id: signed.envelope.submission_id.clone(),
         credit_code: signed.prepared.credit_code().unwrap_or_default().to_owned(),
-        template_id: signed.prepared.template.id.clone(),
-        template_version: signed.prepared.template.version.clone(),
+        template_id: signed.prepared.template.id.to_string(),
+        template_version: signed.prepared.template.version.to_string(),
         subject_name: signed.subject_name(),
         signer_kid: signed.envelope.kid.clone(),
         signed_at: signed.signed_at.clone(),
@@ -205,12 +205,12 @@ pub fn published(mut row: CommitmentRow) -> PublishedCommitment {
     }
     let template = template::get(&row.template_id, Some(&row.template_version)).ok();
     let (title_zh, title_en) = template
-        .map(|t| (t.title.zh.clone(), t.title.en.clone()))
+        .map(|t| (t.title.zh.to_string(), t.title.en.to_string()))
         .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
     let department_name = row
         .department
         .clone()
-        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.clone()))
+        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.to_string()))
         .unwrap_or_default();
     let step = match row.state {
         CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
@@ -406,8 +406,9 @@ pub async fn get_disclosed(
 /// before the choice was signed whose template names it.
 pub fn department_filter(name: &str) -> (String, Vec<String>) {
     let named = |t: &&template::Template| t.departments.iter().find(|d| d.zh == name || d.en == name).cloned();
-    let zh = template::all().iter().find_map(|t| named(&t)).map(|d| d.zh).unwrap_or_else(|| name.to_owned());
-    let templates = template::all().iter().filter(|t| named(t).is_some()).map(|t| t.id.clone()).collect();
+    let zh =
+        template::all().iter().find_map(|t| named(&t)).map(|d| d.zh.into_owned()).unwrap_or_else(|| name.to_owned());
+    let templates = template::all().iter().filter(|t| named(t).is_some()).map(|t| t.id.to_string()).collect();
     (zh, templates)
 }
 

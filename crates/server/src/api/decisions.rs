@@ -69,7 +69,7 @@ fn departments_of(target: &Target) -> Vec<String> {
         return vec![department.clone()];
     }
     template::get(&target.template_id, Some(&target.template_version))
-        .map(|t| t.departments.iter().map(|d| d.zh.clone()).collect())
+        .map(|t| t.departments.iter().map(|d| d.zh.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -221,7 +221,7 @@ pub async fn decide(
                 let department = commitment.department.clone().unwrap_or_else(|| {
                     template::get(&commitment.template_id, Some(&commitment.template_version))
                         .ok()
-                        .and_then(|t| t.departments.first().map(|d| d.zh.clone()))
+                        .and_then(|t| t.departments.first().map(|d| d.zh.to_string()))
                         .unwrap_or_default()
                 });
                 (None, verified.kid.clone(), department)

@@ -70,7 +70,12 @@ fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
         .map(str::to_owned);
     let values =
         values.iter().filter(|(k, _)| template.field_spec(k).is_some()).map(|(k, v)| (k.clone(), v.clone())).collect();
-    Filled { template_id: template.id.clone(), template_version: Some(template.version.clone()), values, department }
+    Filled {
+        template_id: template.id.to_string(),
+        template_version: Some(template.version.to_string()),
+        values,
+        department,
+    }
 }
 
 #[component]
@@ -208,13 +213,13 @@ pub fn CommitPage(props: &Props) -> Html {
         // A repair form starts again from what the record prefilled; any other form starts empty.
         let start_values =
             if repair { props.prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default() } else { BTreeMap::new() };
-        let title = template.title.zh.clone();
+        let title = template.title.zh.to_string();
         let valid = prepared.is_ok();
         // Where a refused attempt sends the person: the first field in error, in the form's order.
         let first_error = if issues.contains_key(commitment::DEPARTMENT_FIELD) {
             Some("commit-department".to_owned())
         } else {
-            template.fields.iter().find(|f| issues.contains_key(&f.id)).map(|f| format!("field-{}", f.id))
+            template.fields.iter().find(|f| issues.contains_key(&*f.id)).map(|f| format!("field-{}", f.id))
         };
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -333,7 +338,7 @@ pub fn CommitPage(props: &Props) -> Html {
                             aria-invalid={issues.contains_key(commitment::DEPARTMENT_FIELD).to_string()}>
                             <option value="" selected={filled.department.is_none()}>{ lang.pick("请选择部门", "Choose the department") }</option>
                             { for template.departments.iter().map(|d| html! {
-                                <option value={d.zh.clone()} selected={filled.department.as_deref() == Some(d.zh.as_str())}>{ d.get(tl) }</option>
+                                <option value={d.zh.clone()} selected={filled.department.as_deref() == Some(&*d.zh)}>{ d.get(tl) }</option>
                             }) }
                         </select>
                         if let Some(error) = issues.get(commitment::DEPARTMENT_FIELD).filter(|_| *show_all || touched.contains(commitment::DEPARTMENT_FIELD)) {
@@ -342,11 +347,11 @@ pub fn CommitPage(props: &Props) -> Html {
                     </div>
                 }
                 { for template.fields.iter().map(|spec| {
-                    let shown = *show_all || touched.contains(&spec.id);
+                    let shown = *show_all || touched.contains(&*spec.id);
                     html! {
                         <FieldInput key={format!("{}:{}", template.id, spec.id)} {lang} spec={spec.clone()}
-                            value={values.get(&spec.id).cloned()} required={spec.is_required(&filled.values)}
-                            error={issues.get(&spec.id).filter(|_| shown).cloned()}
+                            value={values.get(&*spec.id).cloned()} required={spec.is_required(&filled.values)}
+                            error={issues.get(&*spec.id).filter(|_| shown).cloned()}
                             on_change={on_change.clone()} on_blur={on_blur.clone()} />
                     }
                 }) }
