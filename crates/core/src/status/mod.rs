@@ -322,11 +322,7 @@ fn visible_text(field: &str, text: &str) -> Result<(), RecordError> {
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, RecordError> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let field = error.path().to_string();
-        let message = error.into_inner().to_string();
-        RecordError::Invalid { field: if field == "." { "(root)".into() } else { field }, message }
-    })
+    json_path::from_value(&value).map_err(|error| RecordError::Invalid { field: error.path, message: error.message })
 }
 
 impl Record {
@@ -424,6 +420,8 @@ impl Profile {
         self.grades.iter().filter(|g| g.scheme == scheme).max_by_key(|g| g.year)
     }
 }
+
+mod json_path;
 
 #[cfg(test)]
 mod tests;
