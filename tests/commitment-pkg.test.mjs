@@ -192,8 +192,11 @@ test("the xinnuo/commitments entry signs and verifies as the full package does, 
   assert.equal(xinnuo.verifyEnvelope(jws).valid, true);
   const theirs = xinnuo.signCommitment(xinnuo.createKey(PASS).keyFile, PASS, filled);
   assert.deepEqual(entry.verifyEnvelope(theirs), xinnuo.verifyEnvelope(theirs));
-  assert.equal(entry.validateCode("91140105123456788F").valid, true);
-  for (const name of ["summarizeStatus", "evaluateRepair", "addWorkingDays"]) {
+  // A credit code in a field is checked as in the full package; the code-check functions are xinnuo/codes'.
+  const badCode = { ...filled, values: { ...filled.values, credit_code: "91140105123456788E" } };
+  assert.deepEqual(entry.validateCommitment(badCode), xinnuo.validateCommitment(badCode));
+  assert.ok(entry.validateCommitment(badCode).some((issue) => issue.field === "credit_code"));
+  for (const name of ["summarizeStatus", "evaluateRepair", "addWorkingDays", "validateCode", "checkCodes"]) {
     assert.equal(entry[name], undefined, `${name} is not in the commitments entry`);
   }
 });

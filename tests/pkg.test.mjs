@@ -122,14 +122,21 @@ test("the package README's Node examples run as written in a project that instal
     await writeFile(join(project, "full.mjs"), example);
     const run = (file) => promisify(execFile)(process.execPath, [file], { cwd: project });
     assert.equal((await run("full.mjs")).stdout, "91350100M000100Y43\n");
+    // What each entry is for, asked the way its README section imports it.
+    const probes = {
+      codes: ["validateCode", 'validateCode("91140105123456788E").suggestions[0]', "91140105123456788F"],
+      status: ["validateCode", 'validateCode("91140105123456788E").suggestions[0]', "91140105123456788F"],
+      commitments: ["getTemplate", 'getTemplate("tax-service").title.zh', "纳税服务信用承诺书"],
+    };
     for (const [entry, load] of entryLoads) {
+      const [name, expression, expected] = probes[entry];
       await writeFile(join(project, `${entry}.mjs`), [
         'import { readFile } from "node:fs/promises";',
-        `import { initSync, validateCode } from "xinnuo/${entry}";`,
+        `import { initSync, ${name} } from "xinnuo/${entry}";`,
         `${load};`,
-        'console.log(validateCode("91140105123456788E").suggestions[0]);',
+        `console.log(${expression});`,
       ].join("\n"));
-      assert.equal((await run(`${entry}.mjs`)).stdout, "91140105123456788F\n", entry);
+      assert.equal((await run(`${entry}.mjs`)).stdout, `${expected}\n`, entry);
     }
   } finally {
     await rm(project, { recursive: true, force: true });
