@@ -46,6 +46,16 @@ fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str) -> Resul
     run(Command::new(tools::wasm_opt()).arg(optimize).arg(&optimized).arg("-o").arg(&optimized))
 }
 
+/// Minifies an ES module in place (esbuild): wasm-bindgen's glue and our loaders are downloaded before
+/// anything shows; minified they are about half the bytes (a third less compressed). The sources stay as
+/// written; `pkg/` is left readable for the bundlers of the package's users.
+fn minify(module: &Path) -> Result {
+    run(Command::new(tools::esbuild())
+        .arg(module)
+        .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
+        .arg(format!("--outfile={}", module.display())))
+}
+
 /// Fills `sw.js` with this build's version (a hash of the shell files) and the list of files to cache.
 fn write_service_worker(dist: &Path) -> Result {
     use std::hash::{Hash, Hasher};
@@ -264,6 +274,7 @@ pub fn build_all() -> Result<Artefacts> {
             .args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app", "--no-default-features"])
             .args(["--features", features]))?;
         bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, out_name, "-Oz")?;
+        minify(&dist.join(format!("{out_name}.js")))?;
     }
     bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-Oz")?;
     // The entries by use: `xinnuo/codes` (no templates, rules or signing), `xinnuo/status` (codes + credit
@@ -282,7 +293,11 @@ pub fn build_all() -> Result<Artefacts> {
     for (features, out_name, _) in WIDGET_MODULES {
         run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-widgets"]).args(*features))?;
         bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), out_name, "-Oz")?;
+        minify(&dist.join("widgets").join(format!("{out_name}.js")))?;
     }
+    // The loaders every page with the app or a widget downloads first.
+    minify(&dist.join("boot.js"))?;
+    minify(&dist.join("widgets/xinnuo-widgets.js"))?;
     write_widget_styles(&dist)?;
     write_service_worker(&dist)?;
     precompress(&dist)?;

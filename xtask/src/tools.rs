@@ -97,7 +97,7 @@ pub fn needed_by(command: &Command) -> BTreeSet<Tool> {
     if program_name.starts_with("wasm-bindgen") || env_set("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER") {
         needed.insert(Tool::WasmBindgen);
     }
-    if program_name == "wasm-opt" || program_name == "node" || program_name == "npx" {
+    if ["wasm-opt", "esbuild", "node", "npx"].contains(&program_name.as_ref()) {
         needed.insert(Tool::NpmTools);
     }
     if program_name == "node" || env_set("CHROMEDRIVER") || program == CHROMIUM {
@@ -147,7 +147,7 @@ fn ensure_wasm_bindgen() -> Result {
     run_unchecked(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
 }
 
-/// Project-local npm tools (binaryen's wasm-opt, playwright-core), from `tests/package-lock.json`.
+/// Project-local npm tools (binaryen's wasm-opt, esbuild, playwright-core), from `tests/package-lock.json`.
 fn ensure_npm_tools() -> Result {
     let tests = crate::root().join("tests");
     let lock = std::fs::read(tests.join("package-lock.json")).map_err(|e| format!("tests/package-lock.json: {e}"))?;
@@ -161,6 +161,10 @@ fn ensure_npm_tools() -> Result {
 
 pub fn wasm_opt() -> PathBuf {
     crate::root().join("tests/node_modules/.bin/wasm-opt")
+}
+
+pub fn esbuild() -> PathBuf {
+    crate::root().join("tests/node_modules/.bin/esbuild")
 }
 
 /// Debian Chromium and its driver for the browser tests.
