@@ -6,6 +6,10 @@ const SHELL = __XINNUO_SHELL__;
 const CACHE = `xinnuo-shell-${VERSION}`;
 const DATA = "xinnuo-data";
 
+// Opened once per worker start, not once per request: a page load asks for several files at once.
+let opened;
+const shellCache = () => (opened ??= caches.open(CACHE));
+
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
 });
@@ -48,7 +52,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
+    const cache = await shellCache();
     // Navigations get the shell; the app routes by hash.
     const key = request.mode === "navigate" ? new URL("./", scope).href : request;
     const cached = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
