@@ -3,7 +3,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use xinnuo_wasm::{check_codes, validate_code, validate_codes};
+use xinnuo_wasm::codes::{check_codes, validate_code, validate_codes};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
