@@ -1,5 +1,5 @@
-// App load in headless Chromium. For each route a first visit in a fresh context: the wasm and JS bytes
-// transferred (CDP `encodedDataLength`, compressed as served) until the route is usable, and the time. The
+// App load in headless Chromium. For each route, and each widget's page, a first visit in a fresh context: the
+// wasm and JS bytes transferred (CDP `encodedDataLength`, compressed as served) until it is usable, and the time. The
 // home page on a slow connection (1.6 Mbps, 150 ms round trip: Chromium's network emulation): when the
 // frame shows (first contentful paint) and when the code field accepts input. Then loopback: a first visit
 // (empty cache) and reloads served by the service worker. Prints JSON (medians).
@@ -14,6 +14,13 @@ const ROUTES = [
   { route: "#/verify", hash: "#/verify", ready: "#verify-input" },
   { route: "#/commit", hash: "#/commit", ready: "#template-select" },
   { route: "#/keys (a route of the build with everything)", hash: "#/keys", ready: "#keys-title" },
+];
+// Pages with one widget, as a host page's iframe of our `/embed/` page loads them (the loader picks the
+// smallest build with that widget): `module` names the build for the budget.
+const WIDGETS = [
+  { module: "xinnuo_widgets_check", query: "?widget=code-check", ready: "xinnuo-code-check #code-input" },
+  { module: "xinnuo_widgets_status", query: "?widget=status&code=91140105123456788F", ready: "xinnuo-status .xinnuo-widget *" },
+  { module: "xinnuo_widgets_commitment", query: "?widget=commitment&template=tax-service", ready: "xinnuo-commitment #template-select, xinnuo-commitment #field-credit_code" },
 ];
 // Records, inside the page, when the code field first exists (ms since the navigation started): the load
 // time without the test driver's own round trips.
@@ -48,8 +55,8 @@ async function firstVisit(browser, hash, ready, network) {
   });
   const start = Date.now();
   await page.goto(`${url}/${hash}`);
-  await page.locator(ready).waitFor();
-  if (ready === "#code-input") await page.locator(ready).fill("9");
+  await page.locator(ready).first().waitFor();
+  if (ready.endsWith("#code-input")) await page.locator(ready).fill("9");
   const ms = Date.now() - start;
   const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
   await context.close();
@@ -64,6 +71,14 @@ try {
     for (let i = 0; i < 3; i++) runs.push(await firstVisit(browser, hash, ready));
     const last = runs[runs.length - 1];
     routes.push({ route, code_kb: last.bytes.code / 1024, all_kb: last.bytes.all / 1024, files: last.bytes.files,
+      ms: median(runs.map((r) => r.ms)) });
+  }
+  const widgets = [];
+  for (const { module, query, ready } of WIDGETS) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await firstVisit(browser, `embed/${query}`, ready));
+    const last = runs[runs.length - 1];
+    widgets.push({ module, code_kb: last.bytes.code / 1024, all_kb: last.bytes.all / 1024, files: last.bytes.files,
       ms: median(runs.map((r) => r.ms)) });
   }
   const slow = [];
@@ -92,7 +107,7 @@ try {
     await context.close();
   }
   console.log(JSON.stringify({
-    runs: RUNS, cold_ms: median(cold), cached_ms: median(cached), routes,
+    runs: RUNS, cold_ms: median(cold), cached_ms: median(cached), routes, widgets,
     cold_in_page_ms: median(coldInPage), cached_in_page_ms: median(cachedInPage),
     slow_usable_ms: median(slow.map((r) => r.ms)), slow_paint_ms: median(slow.map((r) => r.paint)),
     slow_code_kb: slow[0].bytes.code / 1024,
