@@ -1,8 +1,8 @@
 //! Commitment templates (信用承诺书) as data: one JSON file per template under `crates/core/templates/`,
 //! resolved at build time against a shared library of standard fields and clauses (`_common.json`) and
 //! compiled in as Rust statics (build.rs), so no build parses them at run time. A template pins its text
-//! with `text_sha256`, the SHA-256 of its blank rendering: the tests check every template
-//! ([`load_errors`]), and so does `cargo xtask build` before it builds anything that ships.
+//! with `text_sha256`, the SHA-256 of its blank rendering: every template is checked ([`load_errors`]) by the
+//! tests, by `cargo xtask build` (through `xinnuo-server check-data`) and by the server before it serves.
 
 mod field;
 mod render;
