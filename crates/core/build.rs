@@ -172,7 +172,8 @@ fn still_usable(template: &Value) -> bool {
     template["effective_to"].as_str().is_none_or(|to| *to >= *today)
 }
 
-/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian; H. Hinnant's `civil_from_days`).
+/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian; H. Hinnant's `civil_from_days`). The core's
+/// `calendar` has the same arithmetic, but a build script cannot use the crate it builds.
 fn civil_date(days: u64) -> String {
     let z = days as i64 + 719_468;
     let era = z.div_euclid(146_097);
