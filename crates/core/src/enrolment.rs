@@ -7,7 +7,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::UtcTimestamp;
-use crate::code::{self, CodeKind, ValidateOptions};
+use crate::code::{self, CodeKind};
 use crate::envelope::{self, EnvelopeError, FlattenedJws, Verified};
 
 pub const ENROLMENT_TYPE: &str = "xinnuo.key-enrolment/1";
@@ -152,12 +152,14 @@ pub fn sign(
 }
 
 fn normalized_code(text: &str) -> Result<String, EnrolmentError> {
-    let report = code::validate(text, &ValidateOptions::default());
-    if report.valid && report.kind == CodeKind::Uscc {
-        Ok(report.normalized)
+    let checked = code::check_field(text);
+    if checked.verdict.valid && checked.verdict.kind == CodeKind::Uscc {
+        Ok(checked.normalized)
     } else {
-        let reason =
-            report.errors.first().map(|issue| issue.code.message_zh()).unwrap_or_else(|| report.kind.label_zh().into());
+        let reason = checked
+            .first_error
+            .map(|issue| issue.code.message_zh())
+            .unwrap_or_else(|| checked.verdict.kind.label_zh().into());
         Err(EnrolmentError::InvalidCreditCode(reason))
     }
 }

@@ -16,7 +16,7 @@ pub use checks::{org_check_symbol, resident_id_check_symbol, uscc_check_symbol};
 pub use division::{division_known, division_name, Province, UnknownProvince, NATIONAL_LEVEL};
 pub use issue::{Issue, IssueCode};
 pub use normalize::{normalize, Normalized};
-pub use report::{validate, CodeReport, Parts, RegionName, ValidateOptions};
+pub use report::{check_field, validate, CodeReport, FieldCheck, Parts, RegionName, ValidateOptions};
 pub use suggest::{Edit, Suggestion};
 pub use tables::{Authority, OrgType, AUTHORITIES, USCC_ALPHABET};
 

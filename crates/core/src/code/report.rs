@@ -130,6 +130,44 @@ fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Is
     }
 }
 
+/// What a form field needs of a code: its normal form, the verdict and the first error of the full report —
+/// without the report's warnings, parts and suggestions, so a build that only checks fields (the commitment
+/// form, the signing package) carries none of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCheck {
+    pub normalized: String,
+    pub verdict: super::Verdict,
+    /// `validate(…).errors.first()`.
+    pub first_error: Option<Issue>,
+}
+
+/// A code typed into a form field (see [`FieldCheck`]).
+pub fn check_field(input: &str) -> FieldCheck {
+    let normalized = normalize(input);
+    let text = normalized.text.as_str();
+    let classified = classify(text);
+    let verdict = classified.verdict();
+    let first_error = match classified {
+        Classified::Uscc(UsccOutcome::Invalid(issue)) => uscc_errors(issue, text).into_iter().next(),
+        Classified::OrgCode(Err(issue)) | Classified::RegNo15(Err(issue)) | Classified::ResidentId(Err(issue)) => {
+            Some(issue)
+        }
+        Classified::Rejected(_, code, position) => Some(Issue { code, position }),
+        _ => None,
+    };
+    FieldCheck { normalized: text.to_owned(), verdict, first_error }
+}
+
+/// A credit code's errors: every bad symbol when symbols are wrong, else the one issue found.
+fn uscc_errors(issue: Issue, text: &str) -> Vec<Issue> {
+    let symbol_error = matches!(issue.code, IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. });
+    if symbol_error {
+        checks::uscc_bad_symbols(text.as_bytes()).collect()
+    } else {
+        vec![issue]
+    }
+}
+
 /// Validates one code as a person pasted it.
 pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
     let normalized = normalize(input);
@@ -153,11 +191,7 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
             region_warnings(found.region, options, &mut warnings);
             parts = Some(uscc_parts(&found));
         }
-        Classified::Uscc(UsccOutcome::Invalid(issue)) => {
-            let symbol_error =
-                matches!(issue.code, IssueCode::ForbiddenLetter { .. } | IssueCode::SymbolNotAllowed { .. });
-            errors = if symbol_error { checks::uscc_bad_symbols(text.as_bytes()).collect() } else { vec![issue] };
-        }
+        Classified::Uscc(UsccOutcome::Invalid(issue)) => errors = uscc_errors(issue, text),
         Classified::OrgCode(result) => {
             warnings.push(Issue::whole(IssueCode::LegacyOrgCode));
             match result {

@@ -329,6 +329,48 @@ proptest! {
     ) {
         let r = report(&text);
         prop_assert_eq!(check(&text), r.verdict());
+        assert_field_check_agrees(&text);
+    }
+
+    #[test]
+    fn the_field_check_agrees_with_the_report_on_near_codes(code in valid_uscc(), position in 0usize..18, symbol in "[0-9A-Za-z* -]") {
+        let mut changed: Vec<char> = code.chars().collect();
+        changed[position] = symbol.chars().next().unwrap_or('0');
+        assert_field_check_agrees(&changed.into_iter().collect::<String>());
+    }
+}
+
+/// `check_field` is `validate` without warnings, parts and suggestions: same verdict, same first error, same
+/// normal form for a valid code.
+fn assert_field_check_agrees(text: &str) {
+    let r = report(text);
+    let field = super::check_field(text);
+    assert_eq!(field.verdict, r.verdict(), "{text:?}");
+    assert_eq!(field.first_error.as_ref(), r.errors.first(), "{text:?}");
+    if r.valid {
+        assert_eq!(field.normalized, r.normalized, "{text:?}");
+    }
+}
+
+#[test]
+fn the_field_check_agrees_with_the_report_on_every_kind() {
+    for text in [
+        "91140105123456788F",
+        "91140105123456788E",
+        "91140105I2345678OF",
+        "9114010512345678",
+        "M000100Y-4",
+        "M000100Y-5",
+        "140105000012345",
+        "140105000012346",
+        "11010519491231002X",
+        "110105194912310021",
+        "９１３５０１００Ｍ０００１００Ｙ４３",
+        "9.11E+17",
+        "",
+        "abc",
+    ] {
+        assert_field_check_agrees(text);
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{DataList, DataStr, Lang, Text};
 use crate::calendar::Date;
-use crate::code::{self, CodeKind, ValidateOptions};
+use crate::code::{self, CodeKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -381,17 +381,18 @@ impl FieldSpec {
     }
 
     fn checked_code(&self, text: &str, kind: CodeKind) -> Result<String, FieldIssue> {
-        let report = code::validate(text, &ValidateOptions::default());
-        if report.valid && report.kind == kind {
-            return Ok(report.normalized);
+        let checked = code::check_field(text);
+        let found = checked.verdict.kind;
+        if checked.verdict.valid && found == kind {
+            return Ok(checked.normalized);
         }
-        let (reason_zh, reason_en) = match report.errors.first() {
-            Some(issue) if report.kind == kind || report.kind == CodeKind::Unknown => {
+        let (reason_zh, reason_en) = match &checked.first_error {
+            Some(issue) if found == kind || found == CodeKind::Unknown => {
                 (issue.code.message_zh(), issue.code.message_en())
             }
             _ => (
-                format!("这是{}，不是{}", report.kind.label_zh(), kind.label_zh()),
-                format!("this is a {}, not a {}", report.kind.label_en(), kind.label_en()),
+                format!("这是{}，不是{}", found.label_zh(), kind.label_zh()),
+                format!("this is a {}, not a {}", found.label_en(), kind.label_en()),
             ),
         };
         Err(self.issue(match kind {
