@@ -1,16 +1,27 @@
-// Derives key-file keys (Argon2id) off the page's main thread, so that creating or unlocking a key — or a
-// hostile key file's costly parameters — never freezes the page. One request at a time per message:
-// { id, passphrase, salt: Uint8Array, m, t, p } → { id, key: Uint8Array } | { id, error }.
-import init, { deriveKey } from "./kdf/xinnuo_kdf.js";
+// The key-file cryptography (Argon2id, AES-256-GCM) off the page's main thread, so that making or unlocking a
+// key — or a hostile key file's costly parameters — never freezes the page, and the page's own wasm carries
+// neither. One request at a time per message:
+// { id, seal: { seed, passphrase, salt, nonce, createdAt, label } } → { id, keyFile: "…JSON…" }
+// { id, open: { keyFile, passphrase } } → { id, seed: Uint8Array }
+// A refusal → { id, error: { code, zh, en } }.
+import init, { openKeyFile, sealKeyFile } from "./kdf/xinnuo_kdf.js";
 
 const ready = init({ module_or_path: new URL("./kdf/xinnuo_kdf_bg.wasm", import.meta.url) });
 
-self.onmessage = async ({ data: { id, passphrase, salt, m, t, p } }) => {
+self.onmessage = async ({ data: { id, seal, open } }) => {
   try {
     await ready;
-    const key = deriveKey(passphrase, salt, m, t, p);
-    self.postMessage({ id, key }, [key.buffer]);
+    if (seal) {
+      const { seed, passphrase, salt, nonce, createdAt, label } = seal;
+      const keyFile = sealKeyFile(seed, passphrase, salt, nonce, createdAt, label);
+      seed.fill(0);
+      self.postMessage({ id, keyFile });
+    } else {
+      const seed = openKeyFile(open.keyFile, open.passphrase);
+      self.postMessage({ id, seed }, [seed.buffer]);
+    }
   } catch (error) {
-    self.postMessage({ id, error: String(error?.message ?? error) });
+    const message = String(error?.message ?? error);
+    self.postMessage({ id, error: error?.code ? error : { code: "key_worker", zh: message, en: message } });
   }
 };

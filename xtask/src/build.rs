@@ -46,14 +46,17 @@ fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str) -> Resul
     run(Command::new(tools::wasm_opt()).arg(optimize).arg(&optimized).arg("-o").arg(&optimized))
 }
 
-/// Minifies an ES module in place (esbuild): wasm-bindgen's glue and our loaders are downloaded before
-/// anything shows; minified they are about half the bytes (a third less compressed). The sources stay as
-/// written; `pkg/` is left readable for the bundlers of the package's users.
-fn minify(module: &Path) -> Result {
+/// Minifies an ES module or a style sheet in place (esbuild): wasm-bindgen's glue, our loaders and the styles
+/// are downloaded before anything shows; minified the scripts are about half the bytes (a third less
+/// compressed), the styles 0.4 KB less compressed. The sources stay as written; `pkg/` is left readable for
+/// the bundlers of the package's users.
+fn minify(file: &Path) -> Result {
+    let module = file.extension().is_some_and(|extension| extension == "js");
     run(Command::new(tools::esbuild())
-        .arg(module)
-        .args(["--minify", "--format=esm", "--allow-overwrite", "--log-level=warning"])
-        .arg(format!("--outfile={}", module.display())))
+        .arg(file)
+        .args(["--minify", "--allow-overwrite", "--log-level=warning"])
+        .args(module.then_some("--format=esm"))
+        .arg(format!("--outfile={}", file.display())))
 }
 
 /// Fills `sw.js` with this build's version (a hash of the shell files) and the list of files to cache.
@@ -295,11 +298,12 @@ pub fn build_all() -> Result<Artefacts> {
         bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), out_name, "-Oz")?;
         minify(&dist.join("widgets").join(format!("{out_name}.js")))?;
     }
-    // The loaders every page with the app or a widget downloads first (and the commitment widget's frame).
-    for loader in ["boot.js", "widgets/xinnuo-widgets.js", "embed/embed-frame.js"] {
-        minify(&dist.join(loader))?;
-    }
     write_widget_styles(&dist)?;
+    // The loaders and styles every page with the app or a widget downloads first (and the commitment widget's
+    // frame).
+    for first in ["boot.js", "widgets/xinnuo-widgets.js", "embed/embed-frame.js", "styles.css", "widgets/widgets.css"] {
+        minify(&dist.join(first))?;
+    }
     write_service_worker(&dist)?;
     precompress(&dist)?;
 

@@ -2,6 +2,7 @@
 
 use wasm_bindgen::JsValue;
 use xinnuo_core::calendar::{Date, UtcTimestamp};
+use xinnuo_core::envelope::keyfile::{self, KeyFile};
 use zeroize::Zeroizing;
 
 use crate::i18n::Text;
@@ -75,8 +76,9 @@ pub async fn yield_to_paint() {
 let worker;
 let next = 0;
 const waiting = new Map();
-// Resolves { key } or { error } (the KDF's own refusal); rejects only when the worker itself cannot run.
-export function deriveInWorker(url, passphrase, salt, m, t, p) {
+// Resolves the worker's answer (a result, or { error } for the core's own refusal); rejects only when the
+// worker itself cannot run.
+function ask(url, request) {
   return new Promise((resolve, reject) => {
     try {
       if (!worker) {
@@ -96,60 +98,94 @@ export function deriveInWorker(url, passphrase, salt, m, t, p) {
       }
       const id = ++next;
       waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, passphrase, salt, m, t, p });
+      worker.postMessage({ id, ...request });
     } catch (error) {
       reject(error);
     }
   });
 }
+export function sealInWorker(url, seed, passphrase, salt, nonce, createdAt, label) {
+  const answer = ask(url, { seal: { seed, passphrase, salt, nonce, createdAt, label } });
+  seed.fill(0); // the worker has its copy (postMessage copies at once)
+  return answer;
+}
+export function openInWorker(url, keyFile, passphrase) {
+  return ask(url, { open: { keyFile, passphrase } });
+}
 "#)]
 extern "C" {
-    #[wasm_bindgen(js_name = deriveInWorker, catch)]
-    fn derive_in_worker(
+    #[wasm_bindgen(js_name = sealInWorker, catch)]
+    fn seal_in_worker(
         url: &str,
+        seed: js_sys::Uint8Array,
         passphrase: &str,
         salt: &[u8],
-        m: u32,
-        t: u32,
-        p: u32,
+        nonce: &[u8],
+        created_at: &str,
+        label: Option<String>,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(js_name = openInWorker, catch)]
+    fn open_in_worker(url: &str, key_file: &str, passphrase: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// The key-file key for `passphrase` (Argon2id), derived in a Web Worker (`kdf-worker.js`) so that the page
-/// never freezes, even on a hostile file's costly parameters. Never on the page itself: a browser that cannot
-/// start a module worker (none current) gets an error saying so, and no build carries a second Argon2.
-pub async fn derive_key(
-    passphrase: &str,
-    salt: &[u8],
-    params: xinnuo_core::envelope::keyfile::KdfParams,
-) -> Result<Zeroizing<[u8; 32]>, Text> {
-    let params = params.check()?;
-    let url = crate::api::url("kdf-worker.js");
-    let answer = match derive_in_worker(&url, passphrase, salt, params.m, params.t, params.p) {
+/// Sends a request to the key worker (`kdf-worker.js`) and returns its answer, or its refusal in both
+/// languages. Never on the page itself: a browser that cannot start a module worker (none current) gets an
+/// error saying so, and no page build carries Argon2 or AES-GCM.
+async fn key_worker(request: Result<js_sys::Promise, JsValue>) -> Result<JsValue, Text> {
+    let answer = match request {
         Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await,
         Err(error) => Err(error),
     };
     let Ok(answer) = answer else {
         return Err(Text::new(
-            "此浏览器无法在后台派生密钥（需要支持模块 Web Worker 的新版浏览器）",
-            "This browser cannot derive the key in the background (a current browser with module Web Workers is needed)",
+            "此浏览器无法在后台处理密钥（需要支持模块 Web Worker 的新版浏览器）",
+            "This browser cannot work on keys in the background (a current browser with module Web Workers is needed)",
         ));
     };
-    if let Some(error) = js_sys::Reflect::get(&answer, &JsValue::from_str("error")).ok().and_then(|e| e.as_string()) {
-        return Err(Text::new(format!("密钥派生失败：{error}"), format!("Key derivation failed: {error}")));
+    let member = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &JsValue::from_str(name)).ok();
+    match member(&answer, "error").filter(|error| error.is_object()) {
+        Some(error) => {
+            let text = |lang| member(&error, lang).and_then(|m| m.as_string()).unwrap_or_default();
+            Err(Text::new(text("zh"), text("en")))
+        }
+        None => Ok(answer),
     }
-    let bytes = js_sys::Reflect::get(&answer, &JsValue::from_str("key"))
-        .map(|key| js_sys::Uint8Array::new(&key))
-        .map_err(|_| derivation_failed())?;
-    let mut key = Zeroizing::new([0u8; 32]);
-    if bytes.length() != 32 {
-        return Err(derivation_failed());
-    }
-    bytes.copy_to(key.as_mut());
-    bytes.fill(0, 0, 32);
-    Ok(key)
 }
 
-fn derivation_failed() -> Text {
-    Text::new("密钥派生失败", "Key derivation failed")
+/// A new key file sealing `seed` under `passphrase` (Argon2id with the recommended parameters, then
+/// AES-256-GCM), made in the key worker so that the page keeps painting.
+pub async fn seal_key_file(
+    seed: &[u8; 32],
+    passphrase: &str,
+    salt: &[u8; 16],
+    nonce: &[u8; 12],
+    created_at: &str,
+    label: Option<String>,
+) -> Result<KeyFile, Text> {
+    let url = crate::api::url("kdf-worker.js");
+    let seed = js_sys::Uint8Array::from(&seed[..]);
+    let answer = key_worker(seal_in_worker(&url, seed, passphrase, salt, nonce, created_at, label)).await?;
+    let text = js_sys::Reflect::get(&answer, &JsValue::from_str("keyFile")).ok().and_then(|t| t.as_string());
+    Ok(keyfile::parse(&text.ok_or_else(key_worker_failed)?)?)
+}
+
+/// The seed of `file`, opened with `passphrase` in the key worker.
+pub async fn open_key_file(file: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, Text> {
+    let url = crate::api::url("kdf-worker.js");
+    let text = serde_json::to_string(file).map_err(|_| key_worker_failed())?;
+    let answer = key_worker(open_in_worker(&url, &text, passphrase)).await?;
+    let bytes = js_sys::Reflect::get(&answer, &JsValue::from_str("seed"))
+        .map(|seed| js_sys::Uint8Array::new(&seed))
+        .map_err(|_| key_worker_failed())?;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    if bytes.length() != 32 {
+        return Err(key_worker_failed());
+    }
+    bytes.copy_to(seed.as_mut());
+    bytes.fill(0, 0, 32);
+    Ok(seed)
+}
+
+fn key_worker_failed() -> Text {
+    Text::new("密钥处理失败", "Working on the key failed")
 }

@@ -83,9 +83,17 @@ fn retention_days() -> f64 {
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("meta[name='xinnuo-retention-days']").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
-        .and_then(|days| days.trim().parse::<f64>().ok())
-        .filter(|days| days.is_finite() && *days >= 0.0)
+        .and_then(|days| number(&days))
+        .filter(|days| *days >= 0.0)
         .unwrap_or(crate::storage::outbox::DEFAULT_RETENTION_DAYS)
+}
+
+/// `text` as JavaScript's `Number()` reads it (finite, not blank). Not `str::parse::<f64>`: that brought Rust's
+/// decimal-to-float code and tables (12.8 KB compressed) into every build with the outbox, for this attribute.
+fn number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let value = text.parse::<js_sys::Number>().ok()?.value_of();
+    (!text.is_empty() && value.is_finite()).then_some(value)
 }
 
 /// Drops the personal values of items delivered longer ago than the retention period.
@@ -188,4 +196,24 @@ pub async fn request_persistence() -> Option<bool> {
 /// Whether a state is still on its way.
 pub fn pending(state: OutboxState) -> bool {
     matches!(state, OutboxState::Queued | OutboxState::Sent)
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::number;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn retention_days_read_as_numbers() {
+        assert_eq!(number("1"), Some(1.0));
+        assert_eq!(number(" 0.5 "), Some(0.5));
+        assert_eq!(number("0"), Some(0.0));
+        assert_eq!(number("-2"), Some(-2.0));
+        for not_a_number in ["", "  ", "abc", "1 day", "Infinity", "NaN"] {
+            assert_eq!(number(not_a_number), None, "{not_a_number:?}");
+        }
+    }
 }

@@ -150,7 +150,7 @@ mod form {
         passphrase: &str,
     ) -> Result<(), Text> {
         let file = key_store::find(kid)?;
-        let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+        let seed = crate::browser::open_key_file(&file, passphrase).await?;
         let nonce = random::<16>()?;
         let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))?;
         api::post_objection(&jws.to_json()).await.map(|_| ()).map_err(Text::from)

@@ -304,7 +304,7 @@ fn export_csv(items: &[ConsoleItem], inbox: Inbox, lang: Lang) -> String {
 
 async fn sign_in(kid: &str, passphrase: &str) -> Result<(OfficerSession, Signer), Text> {
     let file = key_store::find(kid)?;
-    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+    let seed = crate::browser::open_key_file(&file, passphrase).await?;
     let signer = Signer::from_seed(&seed);
     let challenge = api::officer_challenge().await?;
     let jws = session::sign(&challenge, &now_iso(), &signer)?;

@@ -46,15 +46,7 @@ async fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, Text> {
     let label = Some(label.trim().to_owned()).filter(|l| !l.is_empty());
     keyfile::check_passphrase(passphrase)?;
     let (seed, salt, nonce) = (random::<32>()?, random::<16>()?, random::<12>()?);
-    let key = crate::browser::derive_key(passphrase, &*salt, keyfile::KdfParams::RECOMMENDED).await?;
-    Ok(keyfile::seal_with_key(&seed, &key, &salt, &nonce, &now_iso(), label)?)
-}
-
-/// Opens a key file with its passphrase, deriving the key in a Web Worker.
-pub async fn unlock(file: &KeyFile, passphrase: &str) -> Result<zeroize::Zeroizing<[u8; 32]>, Text> {
-    let (salt, params) = keyfile::kdf_input(file)?;
-    let key = crate::browser::derive_key(passphrase, &salt, params).await?;
-    Ok(keyfile::open_with_key(file, &key)?)
+    crate::browser::seal_key_file(&seed, passphrase, &salt, &nonce, &now_iso(), label).await
 }
 
 #[component]
@@ -235,7 +227,7 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
-                let signed = unlock(&file, &pass).await.and_then(|seed| {
+                let signed = crate::browser::open_key_file(&file, &pass).await.and_then(|seed| {
                     let nonce = random::<16>()?;
                     Ok(enrolment::sign(&code, &name, &now_iso(), &nonce, &envelope::Signer::from_seed(&seed))?)
                 });

@@ -409,7 +409,7 @@ async fn withdraw(jws: &str, submission_id: &str, reason: &str, passphrase: &str
     let file = crate::storage::keys::find(&kid).map_err(|_| {
         Text::new("签署这份承诺书的密钥不在本机，无法撤回", "The key that signed it is not on this device")
     })?;
-    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+    let seed = crate::browser::open_key_file(&file, passphrase).await?;
     let nonce = crate::browser::random::<16>()?;
     let signer = xinnuo_core::envelope::Signer::from_seed(&seed);
     let signed = xinnuo_core::decision::sign(

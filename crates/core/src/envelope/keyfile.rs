@@ -146,8 +146,8 @@ pub fn check_passphrase(passphrase: &str) -> Result<(), KeyFileError> {
     Ok(())
 }
 
-/// The salt and KDF parameters of a file: what deriving its key needs (a browser does it in a Web Worker).
-pub fn kdf_input(file: &KeyFile) -> Result<(Vec<u8>, KdfParams), KeyFileError> {
+/// The salt and KDF parameters of a file: what deriving its key needs.
+fn kdf_input(file: &KeyFile) -> Result<(Vec<u8>, KdfParams), KeyFileError> {
     let salt = URL_SAFE_NO_PAD
         .decode(&file.kdf.salt)
         .map_err(|_| KeyFileError::Malformed("kdf.salt is not base64url".into()))?;
@@ -158,7 +158,7 @@ pub fn kdf_input(file: &KeyFile) -> Result<(Vec<u8>, KdfParams), KeyFileError> {
 }
 
 /// Argon2id of the passphrase: the key that seals and opens a key file.
-pub fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+fn derive(passphrase: &str, salt: &[u8], params: KdfParams) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
     let params = params.check()?;
     let argon_params =
         argon2::Params::new(params.m, params.t, params.p, Some(32)).map_err(|_| KeyFileError::BadParams)?;
@@ -196,7 +196,7 @@ pub fn seal(
 }
 
 /// [`seal`] with the key already derived from the passphrase with `salt` and [`KdfParams::RECOMMENDED`].
-pub fn seal_with_key(
+fn seal_with_key(
     seed: &[u8; 32],
     key: &[u8; 32],
     salt: &[u8; 16],
@@ -245,7 +245,7 @@ pub fn open(file: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, Key
 }
 
 /// [`open`] with the key already derived (see [`kdf_input`]).
-pub fn open_with_key(file: &KeyFile, key: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
+fn open_with_key(file: &KeyFile, key: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>, KeyFileError> {
     use aes_gcm::aead::{Aead, KeyInit, Payload};
     let decode = |field: &str, what: &str| {
         URL_SAFE_NO_PAD.decode(field).map_err(|_| KeyFileError::Malformed(format!("{what} is not base64url")))

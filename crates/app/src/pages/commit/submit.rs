@@ -53,7 +53,7 @@ pub async fn send(item: OutboxItem) -> OutboxItem {
 
 async fn sign(filled: &Filled, kid: &str, passphrase: &str) -> Result<commitment::SignedFile, Text> {
     let file = key_store::find(kid)?;
-    let seed = crate::pages::keys::unlock(&file, passphrase).await?;
+    let seed = crate::browser::open_key_file(&file, passphrase).await?;
     let nonce = random::<16>()?;
     let salts = random::<32>()?;
     let signer = envelope::Signer::from_seed(&seed);
