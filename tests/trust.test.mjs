@@ -164,7 +164,7 @@ test("where the KDF worker cannot run, making a key says so and makes none (neve
   await page.getByLabel("口令（至少 8 个字符）").fill(PASSPHRASE);
   await page.getByLabel("再次输入口令").fill(PASSPHRASE);
   await page.getByRole("button", { name: "生成密钥" }).click();
-  await page.locator("#key-notice", { hasText: "此浏览器无法在后台派生密钥" }).waitFor({ timeout: 30_000 });
+  await page.locator("#key-notice", { hasText: "此浏览器无法在后台处理密钥" }).waitFor({ timeout: 30_000 });
   assert.doesNotMatch(await page.locator("#key-notice").textContent(), /this browser/, "one language at a time");
   assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("xinnuo.keys") ?? "[]").length), 0, "no key stored");
   await context.close();
