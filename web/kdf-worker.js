@@ -3,7 +3,7 @@
 // neither. One request at a time per message:
 // { id, seal: { seed, passphrase, salt, nonce, createdAt, label } } → { id, keyFile: "…JSON…" }
 // { id, open: { keyFile, passphrase } } → { id, seed: Uint8Array }
-// A refusal → { id, error: { code, zh, en } }.
+// A refusal → { id, error: { code, message_zh, message_en } }.
 import init, { openKeyFile, sealKeyFile } from "./kdf/xinnuo_kdf.js";
 
 const ready = init({ module_or_path: new URL("./kdf/xinnuo_kdf_bg.wasm", import.meta.url) });
@@ -22,6 +22,6 @@ self.onmessage = async ({ data: { id, seal, open } }) => {
     }
   } catch (error) {
     const message = String(error?.message ?? error);
-    self.postMessage({ id, error: error?.code ? error : { code: "key_worker", zh: message, en: message } });
+    self.postMessage({ id, error: error?.code ? error : { code: "key_worker", message_zh: message, message_en: message } });
   }
 };

@@ -146,7 +146,7 @@ async fn key_worker(request: Result<js_sys::Promise, JsValue>) -> Result<JsValue
     match member(&answer, "error").filter(|error| error.is_object()) {
         Some(error) => {
             let text = |lang| member(&error, lang).and_then(|m| m.as_string()).unwrap_or_default();
-            Err(Text::new(text("zh"), text("en")))
+            Err(Text::new(text("message_zh"), text("message_en")))
         }
         None => Ok(answer),
     }

@@ -10,12 +10,15 @@ use xinnuo_core::envelope::keyfile::{self, KeyFileError};
 use xinnuo_core::error::Described;
 use xinnuo_core::template::Lang;
 
-/// A refusal as the page shows it: `{ code, zh, en }` (the core's stable code and its two messages).
+/// A refusal as the page shows it: `{ code, message_zh, message_en }` (the core's stable code and its two
+/// messages; the members the package's errors have).
 fn refusal(error: KeyFileError) -> JsValue {
     let object = js_sys::Object::new();
-    for (name, value) in
-        [("code", error.code().to_owned()), ("zh", error.message(Lang::Zh)), ("en", error.message(Lang::En))]
-    {
+    for (name, value) in [
+        ("code", error.code().to_owned()),
+        ("message_zh", error.message(Lang::Zh)),
+        ("message_en", error.message(Lang::En)),
+    ] {
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(&value));
     }
     object.into()
@@ -26,7 +29,7 @@ fn exactly<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N], JsValue>
 }
 
 /// A new key file (JSON text) sealing `seed` under `passphrase`; `salt` (16 bytes) and `nonce` (12) fresh from
-/// the caller. Throws `{ code, zh, en }` (a passphrase under 8 characters: `weak_passphrase`).
+/// the caller. Throws `{ code, message_zh, message_en }` (a passphrase under 8 characters: `weak_passphrase`).
 #[wasm_bindgen(js_name = sealKeyFile)]
 pub fn seal_key_file(
     seed: &[u8],
@@ -42,7 +45,7 @@ pub fn seal_key_file(
     serde_json::to_string(&file).map_err(|error| refusal(KeyFileError::Malformed(error.to_string())))
 }
 
-/// The 32-byte seed of a key file (JSON text) opened with `passphrase`. Throws `{ code, zh, en }`
+/// The 32-byte seed of a key file (JSON text) opened with `passphrase`. Throws `{ code, message_zh, message_en }`
 /// (`wrong_passphrase`, `bad_kdf_params` for a hostile file's parameters, …).
 #[wasm_bindgen(js_name = openKeyFile)]
 pub fn open_key_file(file: &str, passphrase: &str) -> Result<Vec<u8>, JsValue> {
