@@ -2,10 +2,15 @@
 // wasm and JS bytes transferred (CDP `encodedDataLength`, compressed as served) until it is usable, and the time. The
 // home page on a slow connection (1.6 Mbps, 150 ms round trip: Chromium's network emulation): when the
 // frame shows (first contentful paint) and when the code field accepts input. Then loopback: a first visit
-// (empty cache) and reloads served by the service worker. Prints JSON (medians).
+// (empty cache) and reloads served by the service worker, beside a peer page with the same frame and no app.
+// Usage: load-bench.mjs SERVER_URL DIST_DIR. Prints JSON (medians).
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launchBrowser } from "../support/browser.mjs";
+import { serveFiles } from "./static-server.mjs";
 
-const [url] = process.argv.slice(2);
+const [url, dist] = process.argv.slice(2);
 const RUNS = 5;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ROUTES = [
@@ -63,7 +68,59 @@ async function firstVisit(browser, hash, ready, network) {
   return { ms, paint, bytes };
 }
 
+// The peer for the loopback loads: our page's frame and styles with a cache-first service worker and no app —
+// what this machine's Chromium takes for a page with nothing of ours to run, in the same run. Its script puts
+// the `#code-input` our app would render, so both are timed to the same element.
+async function servePeer() {
+  const dir = await mkdtemp(join(tmpdir(), "xinnuo-load-peer-"));
+  const page = (await readFile(join(dist, "index.html"), "utf8")).replace("./boot.js", "./peer.js");
+  await writeFile(join(dir, "index.html"), page);
+  await writeFile(join(dir, "peer.js"), `
+    document.querySelector("main").replaceChildren(Object.assign(document.createElement("input"), { id: "code-input" }));
+    navigator.serviceWorker.register("./peer-sw.js");`);
+  await writeFile(join(dir, "peer-sw.js"), `
+    const SHELL = ["./", "./styles.css", "./peer.js"];
+    self.addEventListener("install", (event) => event.waitUntil(caches.open("peer").then((c) => c.addAll(SHELL))));
+    self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+    self.addEventListener("fetch", (event) => event.respondWith((async () => {
+      const cache = await caches.open("peer");
+      const key = event.request.mode === "navigate" ? new URL("./", self.registration.scope).href : event.request;
+      return (await cache.match(key, { ignoreSearch: true })) ?? fetch(event.request);
+    })()));`);
+  const files = { "/": "index.html", "/peer.js": "peer.js", "/peer-sw.js": "peer-sw.js" };
+  return serveFiles((path) => (path === "/styles.css" ? join(dist, "styles.css") : files[path] ? join(dir, files[path]) : null));
+}
+
+/** Cold and cached (service worker) loads of `base`, until `#code-input` exists: driver's clock and in page. */
+async function loopbackLoads(browser, base) {
+  const cold = [];
+  const cached = [];
+  const coldInPage = [];
+  const cachedInPage = [];
+  const readyAt = (page) => page.waitForFunction(() => window.__xinnuoReadyAt).then((handle) => handle.jsonValue());
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    await context.addInitScript(MARK_READY);
+    const page = await context.newPage();
+    let start = Date.now();
+    await page.goto(`${base}/#/check`);
+    await page.locator("#code-input").waitFor();
+    cold.push(Date.now() - start);
+    coldInPage.push(await readyAt(page));
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 10_000 }).catch(() => page.reload());
+    start = Date.now();
+    await page.reload();
+    await page.locator("#code-input").waitFor();
+    cached.push(Date.now() - start);
+    cachedInPage.push(await readyAt(page));
+    await context.close();
+  }
+  return { cold: median(cold), cached: median(cached), coldInPage: median(coldInPage), cachedInPage: median(cachedInPage) };
+}
+
 const browser = await launchBrowser();
+const peer = await servePeer();
 try {
   const routes = [];
   for (const { route, hash, ready } of ROUTES) {
@@ -83,35 +140,18 @@ try {
   }
   const slow = [];
   for (let i = 0; i < 3; i++) slow.push(await firstVisit(browser, "", "#code-input", SLOW));
-  const cold = [];
-  const cached = [];
-  const coldInPage = [];
-  const cachedInPage = [];
-  const readyAt = (page) => page.waitForFunction(() => window.__xinnuoReadyAt).then((handle) => handle.jsonValue());
-  for (let i = 0; i < RUNS; i++) {
-    const context = await browser.newContext();
-    await context.addInitScript(MARK_READY);
-    const page = await context.newPage();
-    let start = Date.now();
-    await page.goto(`${url}/#/check`);
-    await page.locator("#code-input").waitFor();
-    cold.push(Date.now() - start);
-    coldInPage.push(await readyAt(page));
-    await page.evaluate(() => navigator.serviceWorker.ready);
-    await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 10_000 }).catch(() => page.reload());
-    start = Date.now();
-    await page.reload();
-    await page.locator("#code-input").waitFor();
-    cached.push(Date.now() - start);
-    cachedInPage.push(await readyAt(page));
-    await context.close();
-  }
+  // One after the other in the same run, so that both see the machine as it is now.
+  const ours = await loopbackLoads(browser, url);
+  const theirs = await loopbackLoads(browser, peer.base);
   console.log(JSON.stringify({
-    runs: RUNS, cold_ms: median(cold), cached_ms: median(cached), routes, widgets,
-    cold_in_page_ms: median(coldInPage), cached_in_page_ms: median(cachedInPage),
+    runs: RUNS, cold_ms: ours.cold, cached_ms: ours.cached, routes, widgets,
+    cold_in_page_ms: ours.coldInPage, cached_in_page_ms: ours.cachedInPage,
+    peer_cold_ms: theirs.cold, peer_cached_ms: theirs.cached,
+    peer_cold_in_page_ms: theirs.coldInPage, peer_cached_in_page_ms: theirs.cachedInPage,
     slow_usable_ms: median(slow.map((r) => r.ms)), slow_paint_ms: median(slow.map((r) => r.paint)),
     slow_code_kb: slow[0].bytes.code / 1024,
   }));
 } finally {
+  peer.close();
   await browser.close();
 }
