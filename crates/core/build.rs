@@ -6,6 +6,8 @@ use std::{env, fs, path::Path};
 
 use serde_json::Value;
 
+#[path = "src/calendar/civil.rs"]
+mod civil;
 #[path = "build/statics.rs"]
 mod statics;
 
@@ -168,23 +170,9 @@ fn still_usable(template: &Value) -> bool {
         }
     };
     // The date in Beijing (UTC+8), as `YYYY-MM-DD`: compared as text with the templates' dates.
-    let today = civil_date((now + 8 * 3600) / 86_400);
+    let (year, month, day) = civil::from_days((now + 8 * 3600) / 86_400);
+    let today = format!("{year:04}-{month:02}-{day:02}");
     template["effective_to"].as_str().is_none_or(|to| *to >= *today)
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian; H. Hinnant's `civil_from_days`). The core's
-/// `calendar` has the same arithmetic, but a build script cannot use the crate it builds.
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// `TemplateKind`'s variants in declaration order (the catalogue's order; a unit test compares the index

@@ -1,6 +1,7 @@
 //! Calendar dates without a clock: parsing, validity and day arithmetic; working days and legal periods
 //! (`working`). The caller passes "today" in.
 
+mod civil;
 mod working;
 
 use crate::template::Lang;
@@ -115,17 +116,9 @@ impl Date {
         }
     }
 
-    /// The date `days` after 1970-01-01 (civil-from-days, H. Hinnant).
+    /// The date `days` after 1970-01-01.
     pub fn from_days_since_epoch(days: u64) -> Self {
-        let z = days as i64 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
+        let (year, month, day) = civil::from_days(days);
         Self { year, month, day }
     }
 
