@@ -21,7 +21,10 @@ self.onmessage = async ({ data: { id, seal, open } }) => {
       self.postMessage({ id, seed }, [seed.buffer]);
     }
   } catch (error) {
+    // The core's refusals come as { code, message_zh, message_en }; anything else (the module failed to load)
+    // is said in both languages here.
     const message = String(error?.message ?? error);
-    self.postMessage({ id, error: error?.code ? error : { code: "key_worker", message_zh: message, message_en: message } });
+    const failed = { code: "key_worker", message_zh: `密钥处理失败：${message}`, message_en: `Working on the key failed: ${message}` };
+    self.postMessage({ id, error: error?.code ? error : failed });
   }
 };
