@@ -426,6 +426,55 @@ pub struct Decision {
     pub reason: String,
     pub decided_at: String,
     pub nonce: String,
+    /// How the officer identified the signer of a commitment whose key is not approved for its credit code
+    /// (only with `accept`); without it such a commitment is not accepted (see `workflow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_checked: Option<IdentityCheck>,
+}
+
+/// How an officer identified the signer of a commitment signed with a key not approved for its credit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityCheck {
+    /// 窗口核验: in person at the counter, against an ID card and the business licence.
+    Counter,
+    /// The key's enrolment was checked (as when approving it) while accepting.
+    Enrolment,
+    /// 电子营业执照: the enterprise signed in with its electronic business licence.
+    ELicense,
+}
+
+impl IdentityCheck {
+    pub const ALL: [Self; 3] = [Self::Counter, Self::Enrolment, Self::ELicense];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Enrolment => "enrolment",
+            Self::ELicense => "e-license",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|check| check.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Counter => "窗口当面核验身份证件与营业执照",
+            Self::Enrolment => "核验密钥登记材料",
+            Self::ELicense => "电子营业执照核验",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Counter => "identity documents and business licence checked at the counter",
+            Self::Enrolment => "the key's enrolment papers checked",
+            Self::ELicense => "electronic business licence checked",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -437,6 +486,8 @@ pub enum DecisionError {
     BadReason,
     BadTime,
     BadNonce,
+    /// `identity_checked` says how a signer was identified when accepting; on any other action it means nothing.
+    IdentityOnlyOnAccept,
     NotNow { state: CommitmentState, action: Action },
     NotNowRepair { state: RepairState, action: Action },
     NotNowObjection { state: ObjectionState, action: Action },
@@ -452,6 +503,7 @@ impl crate::error::Described for DecisionError {
             Self::ReasonRequired(_) => "reason_required",
             Self::BadReason => "bad_reason",
             Self::BadTime | Self::BadNonce => "bad_payload",
+            Self::IdentityOnlyOnAccept => "identity_only_on_accept",
             Self::NotNow { .. } | Self::NotNowRepair { .. } | Self::NotNowObjection { .. } | Self::NotNowKey { .. } => {
                 "transition_not_allowed"
             }
@@ -467,6 +519,7 @@ impl crate::error::Described for DecisionError {
             Self::BadReason => crate::error::in_lang(lang, format_args!("理由最多 {MAX_REASON_CHARS} 个字，且不含控制字符或不可见的格式字符"), format_args!("the reason has at most {MAX_REASON_CHARS} characters and no control or invisible format characters")),
             Self::BadTime => crate::error::in_lang(lang, format_args!("决定时间格式应为 UTC 时间戳"), format_args!("decided_at must be a UTC timestamp")),
             Self::BadNonce => crate::error::in_lang(lang, format_args!("随机数 nonce 应为至少 16 字节的 base64url"), format_args!("the nonce must be base64url of at least 16 bytes")),
+            Self::IdentityOnlyOnAccept => crate::error::in_lang(lang, format_args!("只有受理时才写明如何核验签署人身份（identity_checked）"), format_args!("identity_checked says how a signer was identified; it belongs to an accept only")),
             Self::NotNow { state, action } => crate::error::in_lang(lang, format_args!("当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
             Self::NotNowRepair { state, action } => crate::error::in_lang(lang, format_args!("修复申请当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
             Self::NotNowObjection { state, action } => crate::error::in_lang(lang, format_args!("异议当前状态“{}”下不能{}", state.label_zh(), action.label_zh()), format_args!("cannot be {} while {}", action.label_en(), state.label_en())),
@@ -503,6 +556,9 @@ fn checked(decision: &Decision) -> Result<(), DecisionError> {
         return Err(DecisionError::ReasonRequired(decision.action));
     }
     UtcTimestamp::parse(&decision.decided_at).map_err(|_| DecisionError::BadTime)?;
+    if decision.identity_checked.is_some() && decision.action != Action::Accept {
+        return Err(DecisionError::IdentityOnlyOnAccept);
+    }
     if URL_SAFE_NO_PAD.decode(&decision.nonce).map_or(true, |n| n.len() < 16) {
         return Err(DecisionError::BadNonce);
     }
@@ -518,7 +574,21 @@ pub fn sign(
     nonce: &[u8; 16],
     signer: &envelope::Signer,
 ) -> Result<FlattenedJws, DecisionError> {
+    sign_identified(action, target, reason, None, decided_at, nonce, signer)
+}
+
+/// Builds and signs a decision that says how the officer identified the signer (an `accept`).
+pub fn sign_identified(
+    action: Action,
+    target: &str,
+    reason: &str,
+    identity_checked: Option<IdentityCheck>,
+    decided_at: &str,
+    nonce: &[u8; 16],
+    signer: &envelope::Signer,
+) -> Result<FlattenedJws, DecisionError> {
     let decision = Decision {
+        identity_checked,
         decision_type: DECISION_TYPE.into(),
         action,
         target: target.trim().to_ascii_lowercase(),

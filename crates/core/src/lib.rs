@@ -24,3 +24,4 @@ pub mod template;
 pub mod text;
 pub mod tier;
 pub mod wire;
+pub mod workflow;

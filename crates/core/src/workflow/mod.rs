@@ -1,0 +1,704 @@
+//! The process, as pure functions over snapshots: what a signed document may cause, given who signed it and
+//! where its target stands. The server reads a `Case` inside its transaction, asks `decide` (or one of the
+//! `accept_*` functions for what arrives from enterprises), and applies the `Transition`'s effects; the
+//! console asks `actions` what to offer. Nothing here reads a clock or a database: times and standings are
+//! passed in.
+//!
+//! The rules on standing (who may cause what): a signature proves only which key signed. A key counts for a
+//! credit code once a department approved it for that code (`KeyStatus::Verified`); until then its commitment
+//! may be accepted only by an officer who says how the signer was identified, and nothing unidentified can
+//! become anyone's credit record. Repair applications and objections need an approved key; a revoked key
+//! withdraws, objects and applies for nothing.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::calendar::{Date, UtcTimestamp};
+use crate::decision::{
+    Action, CommitmentState, Decision, DecisionError, IdentityCheck, ObjectionState, Outcome, RepairState, Role,
+    TargetKind,
+};
+use crate::enrolment::EnrolmentStatus;
+use crate::receipt::KeyStatus;
+use crate::status::{Record, RecordKind};
+use crate::template::{Lang, Template, TemplateKind};
+
+#[cfg(test)]
+mod tests;
+
+/// How far an officer's clock may be from the server's: officers sign online, so minutes, not the
+/// enterprise's offline week.
+pub const OFFICER_CLOCK_ALLOWANCE_MILLIS: i64 = 10 * 60 * 1000;
+
+/// After an objection to a record is rejected, a new one to the same record waits this many days (and must
+/// state other grounds): the tool's own policy, so that a record cannot be kept "异议处理中" by refiling.
+pub const OBJECTION_REFILE_WAIT_DAYS: i64 = 15;
+
+/// A commitment's place in the process, as read before a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentCase {
+    pub state: CommitmentState,
+    pub template_kind: TemplateKind,
+    /// The departments that decide it (see `departments_of`).
+    pub departments: Vec<String>,
+    /// The server's time of receipt.
+    pub received_at_millis: u64,
+    pub signer_kid: String,
+    /// The signer's key for the commitment's credit code, now (`NoCreditCode` for a person's).
+    pub standing: KeyStatus,
+    /// How an officer identified the signer when accepting it, if one did.
+    pub identified: Option<IdentityCheck>,
+    /// `None` for a person's commitment.
+    pub credit_code: Option<String>,
+    /// The credit code is in the register (a record may be added to it).
+    pub subject_registered: bool,
+    /// The template's title, for the record of a broken commitment.
+    pub title_zh: String,
+}
+
+/// A repair application's place in the process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepairCase {
+    pub state: RepairState,
+    /// The authority that decided the record (谁认定、谁修复).
+    pub authority: String,
+    pub received_at_millis: u64,
+    pub record_id: String,
+}
+
+/// An objection's place in the process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectionCase {
+    pub state: ObjectionState,
+    pub authority: String,
+    pub received_at_millis: u64,
+}
+
+/// A key enrolment's place in the process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyCase {
+    pub state: EnrolmentStatus,
+    pub received_at_millis: u64,
+}
+
+/// What a decision targets, as read before it. A repair application is also stored as the signed commitment
+/// it is; read as a commitment, its `template_kind` is `Repair`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Case {
+    Commitment(CommitmentCase),
+    Repair(RepairCase),
+    Objection(ObjectionCase),
+    Key(KeyCase),
+}
+
+impl Case {
+    fn received_at_millis(&self) -> u64 {
+        match self {
+            Self::Commitment(case) => case.received_at_millis,
+            Self::Repair(case) => case.received_at_millis,
+            Self::Objection(case) => case.received_at_millis,
+            Self::Key(case) => case.received_at_millis,
+        }
+    }
+}
+
+/// Who signed a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Actor {
+    /// A registered, active officer.
+    Officer { kid: String, name: String, department: String, roles: Vec<Role> },
+    /// Any other key (the enterprise's, for a withdrawal; a stranger's).
+    Signer { kid: String },
+}
+
+/// What a decision changes besides its target's state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The officer identified the commitment's signer on accepting it (kept with the commitment: it may now be
+    /// listed in the 信用承诺 column).
+    SignerIdentified(IdentityCheck),
+    /// A record enters the subject's credit record (a broken commitment).
+    AddRecord { credit_code: String, record: Box<Record> },
+    /// The record's publication ends on that day (a granted repair).
+    EndPublication { record_id: String, removed_on: Date },
+}
+
+/// What a decision leads to: the target's new state and the effects to apply with it, in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub outcome: Outcome,
+    pub effects: Vec<Effect>,
+    /// The department the decision is made for (the officer's; for a withdrawal, the commitment's).
+    pub department: String,
+    /// Why no record was added where one might be expected (a broken commitment of an unregistered code).
+    pub note: Option<&'static str>,
+}
+
+/// Why a step is refused; `kind()` says how the server answers it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    NotAnOfficer { fingerprint: String },
+    RoleMissing { officer: String, role: Role, action: Action },
+    OtherDepartment { departments: Vec<String>, department: String },
+    OtherAuthority { authority: String, department: String },
+    NotTheSigner,
+    /// The signer's key was revoked for this credit code.
+    KeyRevoked { credit_code: String },
+    /// The key is not approved for this credit code.
+    KeyNotApproved { fingerprint: String, credit_code: String, standing: KeyStatus, what: Filing },
+    Transition(DecisionError),
+    /// A repair application was sent down the commitment track.
+    NotACommitment,
+    /// Accepting a commitment whose signer is not verified, without saying how they were identified; or
+    /// finding broken one whose signer nobody verified or identified.
+    SignerNotVerified { standing: KeyStatus, action: Action },
+    DecidedBeforeReceipt,
+    DecidedTooLongAgo,
+    DecidedInFuture,
+    /// A new commitment to a template naming several departments must name one.
+    DepartmentRequired,
+    ObjectionPending { objection_id: String },
+    ObjectionSameGrounds,
+    ObjectionTooSoon { retry_on: Date },
+}
+
+/// What an enterprise files with its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filing {
+    RepairApplication,
+    Objection,
+}
+
+impl Filing {
+    fn label_zh(self) -> &'static str {
+        match self {
+            Self::RepairApplication => "申请信用修复",
+            Self::Objection => "提出异议",
+        }
+    }
+
+    fn label_en(self) -> &'static str {
+        match self {
+            Self::RepairApplication => "a repair application",
+            Self::Objection => "an objection",
+        }
+    }
+}
+
+/// How a refusal is answered: HTTP 403, 409 or 422.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    Forbidden,
+    Conflict,
+    Unprocessable,
+}
+
+impl Refusal {
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Self::NotAnOfficer { .. }
+            | Self::RoleMissing { .. }
+            | Self::OtherDepartment { .. }
+            | Self::OtherAuthority { .. }
+            | Self::NotTheSigner
+            | Self::KeyRevoked { .. }
+            | Self::KeyNotApproved { .. } => RefusalKind::Forbidden,
+            Self::Transition(DecisionError::NotNow { .. })
+            | Self::Transition(DecisionError::NotNowRepair { .. })
+            | Self::Transition(DecisionError::NotNowObjection { .. })
+            | Self::Transition(DecisionError::NotNowKey { .. })
+            | Self::NotACommitment
+            | Self::SignerNotVerified { .. }
+            | Self::ObjectionPending { .. }
+            | Self::ObjectionSameGrounds
+            | Self::ObjectionTooSoon { .. } => RefusalKind::Conflict,
+            Self::Transition(_)
+            | Self::DecidedBeforeReceipt
+            | Self::DecidedTooLongAgo
+            | Self::DecidedInFuture
+            | Self::DepartmentRequired => RefusalKind::Unprocessable,
+        }
+    }
+}
+
+impl crate::error::Described for Refusal {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotAnOfficer { .. } => "not_an_officer",
+            Self::RoleMissing { .. } => "role_missing",
+            Self::OtherDepartment { .. } | Self::OtherAuthority { .. } => "other_department",
+            Self::NotTheSigner => "not_the_signer",
+            Self::KeyRevoked { .. } => "key_revoked",
+            Self::KeyNotApproved { .. } => "key_not_approved",
+            Self::Transition(inner) => inner.code(),
+            Self::NotACommitment => "not_a_commitment",
+            Self::SignerNotVerified { .. } => "signer_not_verified",
+            Self::DecidedBeforeReceipt => "decided_before_received",
+            Self::DecidedTooLongAgo => "signed_too_long_ago",
+            Self::DecidedInFuture => "signed_in_future",
+            Self::DepartmentRequired => "department_required",
+            Self::ObjectionPending { .. } => "objection_pending",
+            Self::ObjectionSameGrounds => "objection_same_grounds",
+            Self::ObjectionTooSoon { .. } => "objection_too_soon",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use crate::error::in_lang;
+        match self {
+            Self::NotAnOfficer { fingerprint } => in_lang(
+                lang,
+                format_args!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
+                format_args!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
+            ),
+            Self::RoleMissing { officer, role, action } => in_lang(
+                lang,
+                format_args!("{officer}没有“{}”权限，不能{}。", role.label_zh(), action.label_zh()),
+                format_args!("{officer} does not hold the {} role needed to decide this.", role.as_str()),
+            ),
+            Self::OtherDepartment { departments, department } => in_lang(
+                lang,
+                format_args!("这份承诺书属于{}，不属于{department}。", departments.join("、")),
+                format_args!("This commitment belongs to {}, not to {department}.", departments.join(", ")),
+            ),
+            Self::OtherAuthority { authority, department } => in_lang(
+                lang,
+                format_args!("这条记录由{authority}认定，由其作出决定，不由{department}决定。"),
+                format_args!("The record was decided by {authority}, which decides this; not {department}."),
+            ),
+            Self::NotTheSigner => in_lang(
+                lang,
+                format_args!("只有签署这份承诺书的密钥才能撤回它。"),
+                format_args!("Only the key that signed this commitment can withdraw it."),
+            ),
+            Self::KeyRevoked { credit_code } => in_lang(
+                lang,
+                format_args!("这把密钥代表 {credit_code} 的资格已被吊销，不能再以其名义撤回、异议或申请。"),
+                format_args!("This key was revoked for {credit_code}: it can no longer withdraw, object or apply for it."),
+            ),
+            Self::KeyNotApproved { fingerprint, credit_code, standing, what } => in_lang(
+                lang,
+                format_args!(
+                    "密钥 {fingerprint} 未经核验可代表 {credit_code}（{}）：{}须使用已核验的密钥。请在“密钥”页向部门登记该密钥，经部门核验身份后再提交。",
+                    standing.label_zh(),
+                    what.label_zh()
+                ),
+                format_args!(
+                    "Key {fingerprint} is not approved for {credit_code} ({}): {} needs an approved key. Enrol the key on the Keys page and have a department check it, then file again.",
+                    standing.label_en(),
+                    what.label_en()
+                ),
+            ),
+            Self::Transition(inner) => inner.message(lang),
+            Self::NotACommitment => in_lang(
+                lang,
+                format_args!("这是信用修复申请，由认定单位准予或不予修复，不按承诺书受理、认定履诺或违诺，也不能撤回。"),
+                format_args!("This is a repair application: the deciding authority grants or refuses it; it is not accepted, found kept or broken, or withdrawn as a commitment."),
+            ),
+            Self::SignerNotVerified { standing, action: Action::Accept } => in_lang(
+                lang,
+                format_args!(
+                    "签署人的密钥未经核验（{}）：受理前须核验签署人身份，并在决定中写明核验方式（identity_checked）。",
+                    standing.label_zh()
+                ),
+                format_args!(
+                    "The signer's key is not verified ({}): identify the signer and say how in the decision (identity_checked) before accepting.",
+                    standing.label_en()
+                ),
+            ),
+            Self::SignerNotVerified { standing, .. } => in_lang(
+                lang,
+                format_args!(
+                    "签署人的密钥未经核验（{}），受理时也未核验其身份：不能据此认定违诺并记入任何主体的信用记录。",
+                    standing.label_zh()
+                ),
+                format_args!(
+                    "The signer's key is not verified ({}) and nobody identified the signer on acceptance: this cannot be found broken and become anyone's record.",
+                    standing.label_en()
+                ),
+            ),
+            Self::DecidedBeforeReceipt => in_lang(
+                lang,
+                format_args!("决定时间早于服务器收到决定对象的时间，不能倒签。"),
+                format_args!("The decision is dated before its target reached the server: no backdating."),
+            ),
+            Self::DecidedTooLongAgo => in_lang(
+                lang,
+                format_args!("决定时间早于服务器时间 10 分钟以上：请校准电脑时间后重新签署。"),
+                format_args!("The decision is dated more than 10 minutes before the server's time: set the clock and sign again."),
+            ),
+            Self::DecidedInFuture => in_lang(
+                lang,
+                format_args!("决定时间晚于服务器时间 10 分钟以上：请校准电脑时间后重新签署。"),
+                format_args!("The decision is dated more than 10 minutes after the server's time: set the clock and sign again."),
+            ),
+            Self::DepartmentRequired => in_lang(
+                lang,
+                format_args!("该模板适用于多个部门：请在承诺书中选择受理部门（department）后重新签署。"),
+                format_args!("This template names several departments: choose the department (department) and sign again."),
+            ),
+            Self::ObjectionPending { objection_id } => in_lang(
+                lang,
+                format_args!("对这条记录的异议（{}）正在处理中，请等待决定。", short(objection_id)),
+                format_args!("An objection to this record ({}) is under review; wait for its decision.", short(objection_id)),
+            ),
+            Self::ObjectionSameGrounds => in_lang(
+                lang,
+                format_args!("对这条记录的同样理由的异议已被认定不成立：再次提出须有新的事实和理由。"),
+                format_args!("An objection on the same grounds to this record was rejected: a new one needs new facts and grounds."),
+            ),
+            Self::ObjectionTooSoon { retry_on } => in_lang(
+                lang,
+                format_args!(
+                    "对这条记录的异议刚被认定不成立：{OBJECTION_REFILE_WAIT_DAYS} 日内不再受理新的异议，{} 起可以新的理由再次提出。",
+                    retry_on.to_zh()
+                ),
+                format_args!(
+                    "An objection to this record was just rejected: a new one is taken {OBJECTION_REFILE_WAIT_DAYS} days later, from {retry_on}, with new grounds."
+                ),
+            ),
+        }
+    }
+}
+crate::error::display_in_chinese!(Refusal);
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+impl From<DecisionError> for Refusal {
+    fn from(inner: DecisionError) -> Self {
+        Self::Transition(inner)
+    }
+}
+
+/// The departments that decide a commitment: the one it was made to (signed), or — for one signed before
+/// the choice was signed — those its template names.
+pub fn departments_of(template: Option<&Template>, signed_department: Option<&str>) -> Vec<String> {
+    match signed_department {
+        Some(department) => vec![department.to_owned()],
+        None => template.map(|t| t.departments.iter().map(|d| d.zh.to_string()).collect()).unwrap_or_default(),
+    }
+}
+
+/// The signer's standing for a credit code, from its enrolment (`None`: never enrolled for it).
+pub fn standing(credit_code: Option<&str>, enrolment: Option<EnrolmentStatus>) -> KeyStatus {
+    match (credit_code.filter(|code| !code.is_empty()), enrolment) {
+        (None, _) => KeyStatus::NoCreditCode,
+        (Some(_), Some(status)) => status.key_status(),
+        (Some(_), None) => KeyStatus::Unenrolled,
+    }
+}
+
+/// Whether the 信用承诺 column lists a commitment: it names a credit code, it is a commitment (not a repair
+/// application), and its signer is known — the key approved for that code, or identified by the officer
+/// who accepted it. (The server's publication query says the same in SQL; a test holds them equal.)
+pub fn listed_publicly(
+    template_kind: Option<TemplateKind>,
+    has_credit_code: bool,
+    standing: KeyStatus,
+    identified: Option<IdentityCheck>,
+) -> bool {
+    has_credit_code
+        && template_kind != Some(TemplateKind::Repair)
+        && (standing == KeyStatus::Verified || identified.is_some())
+}
+
+/// Checks a new commitment before it is stored: a template naming several departments needs the one chosen
+/// (older files without it still verify, but are not accepted).
+pub fn accept_commitment(template: &Template, signed_department: Option<&str>) -> Result<(), Refusal> {
+    if template.departments.len() > 1 && signed_department.is_none() {
+        return Err(Refusal::DepartmentRequired);
+    }
+    Ok(())
+}
+
+/// A repair application needs a key approved for the record's credit code (as an objection does).
+pub fn accept_repair_application(kid: &str, credit_code: &str, standing: KeyStatus) -> Result<(), Refusal> {
+    approved(kid, credit_code, standing, Filing::RepairApplication)
+}
+
+fn approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> Result<(), Refusal> {
+    match standing {
+        KeyStatus::Verified => Ok(()),
+        standing => Err(Refusal::KeyNotApproved {
+            fingerprint: crate::envelope::fingerprint_groups(kid),
+            credit_code: credit_code.to_owned(),
+            standing,
+            what,
+        }),
+    }
+}
+
+/// An earlier objection to the same record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastObjection {
+    pub objection_id: String,
+    pub state: ObjectionState,
+    /// `grounds_digest` of its grounds.
+    pub grounds_digest: String,
+    /// The day (Beijing) it was decided, once decided.
+    pub decided_on: Option<Date>,
+}
+
+/// The digest two objections' grounds are compared by: hex SHA-256 of the grounds with runs of white space
+/// made one space (a reworded statement is new grounds; the same words re-spaced are not).
+pub fn grounds_digest(grounds: &str) -> String {
+    let normal = grounds.split_whitespace().collect::<Vec<_>>().join(" ");
+    Sha256::digest(normal.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks a new objection to a record: an approved key, no other under review, and after a rejection new
+/// grounds and `OBJECTION_REFILE_WAIT_DAYS` days.
+pub fn accept_objection(
+    kid: &str,
+    credit_code: &str,
+    standing: KeyStatus,
+    grounds: &str,
+    earlier: &[PastObjection],
+    today: Date,
+) -> Result<(), Refusal> {
+    approved(kid, credit_code, standing, Filing::Objection)?;
+    if let Some(pending) = earlier.iter().find(|o| o.state == ObjectionState::UnderReview) {
+        return Err(Refusal::ObjectionPending { objection_id: pending.objection_id.clone() });
+    }
+    let digest = grounds_digest(grounds);
+    let rejected = earlier.iter().filter(|o| o.state == ObjectionState::Rejected);
+    if rejected.clone().any(|o| o.grounds_digest == digest) {
+        return Err(Refusal::ObjectionSameGrounds);
+    }
+    if let Some(last) = rejected.filter_map(|o| o.decided_on).max() {
+        let retry_on = last.add_days(OBJECTION_REFILE_WAIT_DAYS);
+        if today < retry_on {
+            return Err(Refusal::ObjectionTooSoon { retry_on });
+        }
+    }
+    Ok(())
+}
+
+/// Checks the time a decision claims against the server's clock and its target's receipt.
+fn check_time(decided_at: &str, case: &Case, now_millis: u64) -> Result<(), Refusal> {
+    let decided = UtcTimestamp::parse(decided_at).map_err(|_| DecisionError::BadTime)?.unix_millis();
+    let now = i64::try_from(now_millis).unwrap_or(i64::MAX);
+    if decided > now.saturating_add(OFFICER_CLOCK_ALLOWANCE_MILLIS) {
+        return Err(Refusal::DecidedInFuture);
+    }
+    if decided < now.saturating_sub(OFFICER_CLOCK_ALLOWANCE_MILLIS) {
+        return Err(Refusal::DecidedTooLongAgo);
+    }
+    if decided < i64::try_from(case.received_at_millis()).unwrap_or(i64::MAX) {
+        return Err(Refusal::DecidedBeforeReceipt);
+    }
+    Ok(())
+}
+
+/// The officer a decision needs, with the role its action needs.
+fn officer_for<'a>(actor: &'a Actor, action: Action, role: Role) -> Result<(&'a str, &'a str), Refusal> {
+    match actor {
+        Actor::Officer { name, department, roles, .. } => {
+            if roles.contains(&role) {
+                Ok((name, department))
+            } else {
+                Err(Refusal::RoleMissing { officer: name.clone(), role, action })
+            }
+        }
+        Actor::Signer { kid } => {
+            Err(Refusal::NotAnOfficer { fingerprint: crate::envelope::fingerprint_groups(kid) })
+        }
+    }
+}
+
+/// Decides one verified decision on its case: the transition, or why not. `now_millis` is the server's
+/// time of receipt of the decision.
+pub fn decide(
+    case: &Case,
+    decision_id: &str,
+    decision: &Decision,
+    actor: &Actor,
+    now_millis: u64,
+) -> Result<Transition, Refusal> {
+    let action = decision.action;
+    // Who may act comes first: a stranger learns nothing about the target.
+    let department = match action.role() {
+        Some(role) => officer_for(actor, action, role)?.1.to_owned(),
+        None => String::new(),
+    };
+    check_time(&decision.decided_at, case, now_millis)?;
+    match (case, action.target_kind()) {
+        (Case::Commitment(case), TargetKind::Commitment) => {
+            decide_commitment(case, decision_id, decision, actor, department)
+        }
+        (Case::Repair(case), TargetKind::RepairApplication) => {
+            if case.authority != department {
+                return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
+            }
+            let state = case.state.after(action)?;
+            let mut effects = Vec::new();
+            if state == RepairState::Granted {
+                let removed_on = china_date(now_millis);
+                effects.push(Effect::EndPublication { record_id: case.record_id.clone(), removed_on });
+            }
+            Ok(Transition { outcome: Outcome::Repair(state), effects, department, note: None })
+        }
+        (Case::Objection(case), TargetKind::Objection) => {
+            if case.authority != department {
+                return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
+            }
+            // An upheld objection takes the record out of what is read (kept in the store, never shown).
+            let state = case.state.after(action)?;
+            Ok(Transition { outcome: Outcome::Objection(state), effects: Vec::new(), department, note: None })
+        }
+        // Any department's officer holding the keys role checks a subject's key.
+        (Case::Key(case), TargetKind::KeyEnrolment) => {
+            let state = crate::decision::enrolment_after(case.state, action)?;
+            Ok(Transition { outcome: Outcome::Key(state), effects: Vec::new(), department, note: None })
+        }
+        // The target is of another kind than the action decides: a repair application (stored as a signed
+        // commitment) sent down the commitment track is the case that matters.
+        (Case::Commitment(case), _) if case.template_kind == TemplateKind::Repair => Err(Refusal::NotACommitment),
+        (case, _) => Err(Refusal::Transition(not_now(case, action))),
+    }
+}
+
+fn not_now(case: &Case, action: Action) -> DecisionError {
+    match case {
+        Case::Commitment(case) => DecisionError::NotNow { state: case.state, action },
+        Case::Repair(case) => DecisionError::NotNowRepair { state: case.state, action },
+        Case::Objection(case) => DecisionError::NotNowObjection { state: case.state, action },
+        Case::Key(case) => DecisionError::NotNowKey { state: case.state, action },
+    }
+}
+
+fn decide_commitment(
+    case: &CommitmentCase,
+    decision_id: &str,
+    decision: &Decision,
+    actor: &Actor,
+    department: String,
+) -> Result<Transition, Refusal> {
+    let action = decision.action;
+    if case.template_kind == TemplateKind::Repair {
+        return Err(Refusal::NotACommitment);
+    }
+    let department = match actor {
+        // A withdrawal: the enterprise's own act, with the very key that signed, while it still counts.
+        _ if action == Action::Withdraw => {
+            let Actor::Signer { kid } = actor else { return Err(Refusal::NotTheSigner) };
+            if *kid != case.signer_kid {
+                return Err(Refusal::NotTheSigner);
+            }
+            if case.standing == KeyStatus::Revoked {
+                return Err(Refusal::KeyRevoked { credit_code: case.credit_code.clone().unwrap_or_default() });
+            }
+            case.departments.first().cloned().unwrap_or_default()
+        }
+        _ => {
+            if !case.departments.contains(&department) {
+                return Err(Refusal::OtherDepartment { departments: case.departments.clone(), department });
+            }
+            department
+        }
+    };
+    let state = case.state.after(action)?;
+    let signer_known = case.standing == KeyStatus::Verified || case.identified.is_some();
+    let mut effects = Vec::new();
+    let mut note = None;
+    match action {
+        Action::Accept => match decision.identity_checked {
+            Some(check) => effects.push(Effect::SignerIdentified(check)),
+            None if case.standing == KeyStatus::Verified => {}
+            None => return Err(Refusal::SignerNotVerified { standing: case.standing, action }),
+        },
+        Action::Broken if !signer_known => {
+            return Err(Refusal::SignerNotVerified { standing: case.standing, action });
+        }
+        Action::Broken => match &case.credit_code {
+            // A person's commitment, or a code the register does not hold: no subject is made from a
+            // signature; the decision itself is the department's record.
+            None => note = Some("no_credit_code"),
+            Some(_) if !case.subject_registered => note = Some("not_in_register"),
+            Some(code) => effects.push(Effect::AddRecord {
+                credit_code: code.clone(),
+                record: Box::new(broken_commitment_record(case, decision_id, decision, &department)),
+            }),
+        },
+        _ => {}
+    }
+    Ok(Transition { outcome: Outcome::Commitment(state), effects, department, note })
+}
+
+/// The day in Beijing of a moment.
+fn china_date(unix_millis: u64) -> Date {
+    let stamp = UtcTimestamp::format_unix_millis(unix_millis);
+    UtcTimestamp::parse(&stamp).map(|t| t.china_date()).unwrap_or_else(|_| Date::from_days_since_epoch(0))
+}
+
+/// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision
+/// (the day it reached the server, Beijing) and decided by the officer's department; its class is left to the
+/// rules (taken as general, and said so).
+fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: &Decision, department: &str) -> Record {
+    let decided_on = UtcTimestamp::parse(&decision.decided_at)
+        .map(|t| t.china_date())
+        .unwrap_or_else(|_| china_date(case.received_at_millis));
+    Record {
+        id: format!("broken-{}", decision_id.get(..16).unwrap_or(decision_id)),
+        kind: RecordKind::BrokenCommitment,
+        decision_no: format!("{department}违诺认定 {}", decision_id.get(..8).unwrap_or(decision_id)),
+        authority: department.to_owned(),
+        market_regulation: false,
+        decided_on,
+        class: None,
+        penalties: Vec::new(),
+        fine_yuan: None,
+        sector: None,
+        summary: format!("违背《{}》：{}", case.title_zh, decision.reason),
+        obligations_met_on: None,
+        removed_on: None,
+        ban_until: None,
+        law_forbids_repair: false,
+        aggravated_years: 0,
+        published_on: None,
+        procedure: None,
+        listing_ground: None,
+    }
+}
+
+/// What the console offers an officer on a case: each action whose role they hold and whose step the target
+/// can take now, and whether accepting needs them to say how they identified the signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub action: Action,
+    pub needs_identity_check: bool,
+}
+
+pub fn actions(case: &Case, roles: &[Role]) -> Vec<Offer> {
+    let candidates: &[Action] = match case {
+        Case::Commitment(c) if c.template_kind == TemplateKind::Repair => &[],
+        Case::Commitment(_) => &[Action::Accept, Action::Return, Action::Kept, Action::Broken],
+        Case::Repair(_) => &[Action::RepairGranted, Action::RepairRefused],
+        Case::Objection(_) => &[Action::ObjectionUpheld, Action::ObjectionRejected],
+        Case::Key(_) => &[Action::KeyApproved, Action::KeyRevoked],
+    };
+    candidates
+        .iter()
+        .copied()
+        .filter(|action| action.role().is_some_and(|role| roles.contains(&role)))
+        .filter_map(|action| {
+            let (allowed, needs_identity_check) = match case {
+                Case::Commitment(c) => {
+                    let known = c.standing == KeyStatus::Verified || c.identified.is_some();
+                    let step = c.state.after(action).is_ok();
+                    match action {
+                        Action::Accept => (step, c.standing != KeyStatus::Verified),
+                        Action::Broken => (step && known, false),
+                        _ => (step, false),
+                    }
+                }
+                Case::Repair(c) => (c.state.after(action).is_ok(), false),
+                Case::Objection(c) => (c.state.after(action).is_ok(), false),
+                Case::Key(c) => (crate::decision::enrolment_after(c.state, action).is_ok(), false),
+            };
+            allowed.then_some(Offer { action, needs_identity_check })
+        })
+        .collect()
+}

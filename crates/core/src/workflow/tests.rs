@@ -1,0 +1,317 @@
+//! The process as tables: (case, decision, actor) → transition | refusal, with no server, database or
+//! browser. Each attack of the signer-standing issue has its row.
+
+use super::*;
+use crate::error::Described;
+
+const TAX: &str = "国家税务总局山西省税务局";
+const MARKET: &str = "山西省市场监督管理局";
+const SIGNER: &str = "signer-kid";
+const TARGET: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
+const DECISION_ID: &str = "cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34cd34";
+/// 2026-12-02T02:00:00Z; targets arrived an hour before.
+const NOW: u64 = 1_796_176_800_000;
+const RECEIVED: u64 = NOW - 3_600_000;
+
+fn at(millis: u64) -> String {
+    UtcTimestamp::format_unix_millis(millis)
+}
+
+fn commitment(state: CommitmentState, standing: KeyStatus) -> CommitmentCase {
+    CommitmentCase {
+        state,
+        template_kind: TemplateKind::Field,
+        departments: vec![TAX.into()],
+        received_at_millis: RECEIVED,
+        signer_kid: SIGNER.into(),
+        standing,
+        identified: None,
+        credit_code: Some("91140105MA0L8XUY5X".into()),
+        subject_registered: true,
+        title_zh: "纳税服务信用承诺书".into(),
+    }
+}
+
+fn decision(action: Action, identity_checked: Option<IdentityCheck>) -> Decision {
+    Decision {
+        decision_type: crate::decision::DECISION_TYPE.into(),
+        action,
+        target: TARGET.into(),
+        reason: if action.needs_reason() { "理由充分".into() } else { String::new() },
+        decided_at: at(NOW - 1_000),
+        nonce: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        identity_checked,
+    }
+}
+
+fn officer(department: &str, roles: &[Role]) -> Actor {
+    Actor::Officer { kid: "officer-kid".into(), name: "王五".into(), department: department.into(), roles: roles.to_vec() }
+}
+
+fn all_roles(department: &str) -> Actor {
+    officer(department, &Role::ALL)
+}
+
+/// The code of the refusal, or the outcome and the kinds of effects.
+fn run(case: &Case, decision: &Decision, actor: &Actor) -> String {
+    match super::decide(case, DECISION_ID, decision, actor, NOW) {
+        Ok(t) => {
+            let effects: Vec<&str> = t
+                .effects
+                .iter()
+                .map(|e| match e {
+                    Effect::SignerIdentified(_) => "identified",
+                    Effect::AddRecord { .. } => "record",
+                    Effect::EndPublication { .. } => "end_publication",
+                })
+                .collect();
+            format!("{}{}", t.outcome.as_str(), effects.iter().map(|e| format!("+{e}")).collect::<String>())
+        }
+        Err(refusal) => format!("!{}", refusal.code()),
+    }
+}
+
+#[track_caller]
+fn check(case: Case, decision: Decision, actor: Actor, expect: &str) {
+    assert_eq!(run(&case, &decision, &actor), expect, "{case:?}\n{decision:?}\n{actor:?}");
+}
+
+#[test]
+fn every_commitment_state_action_and_standing() {
+    use CommitmentState::*;
+    use KeyStatus::*;
+    let officer = all_roles(TAX);
+    // (state, standing, action, identified on accept?, expect)
+    let rows: &[(CommitmentState, KeyStatus, Action, bool, &str)] = &[
+        (Submitted, Verified, Action::Accept, false, "in_force"),
+        (Submitted, Verified, Action::Accept, true, "in_force+identified"),
+        // Attack 1: a stranger's key; accepted only with an identity check.
+        (Submitted, Unenrolled, Action::Accept, false, "!signer_not_verified"),
+        (Submitted, Pending, Action::Accept, false, "!signer_not_verified"),
+        (Submitted, Revoked, Action::Accept, false, "!signer_not_verified"),
+        (Submitted, NoCreditCode, Action::Accept, false, "!signer_not_verified"),
+        (Submitted, Unenrolled, Action::Accept, true, "in_force+identified"),
+        (Submitted, NoCreditCode, Action::Accept, true, "in_force+identified"),
+        (Submitted, Unenrolled, Action::Return, false, "returned"),
+        (Submitted, Verified, Action::Kept, false, "!transition_not_allowed"),
+        (Submitted, Verified, Action::Broken, false, "!transition_not_allowed"),
+        (InForce, Verified, Action::Kept, false, "kept"),
+        (InForce, Verified, Action::Broken, false, "broken+record"),
+        // Attack 1 continued: accepted before the rule (or otherwise unidentified) — never anyone's record.
+        (InForce, Unenrolled, Action::Broken, false, "!signer_not_verified"),
+        (InForce, Unenrolled, Action::Kept, false, "kept"),
+        (InForce, Verified, Action::Accept, false, "!transition_not_allowed"),
+        (Returned, Verified, Action::Accept, false, "!transition_not_allowed"),
+        (Kept, Verified, Action::Broken, false, "!transition_not_allowed"),
+        (Broken, Verified, Action::Kept, false, "!transition_not_allowed"),
+        (Withdrawn, Verified, Action::Accept, false, "!transition_not_allowed"),
+    ];
+    for &(state, standing, action, identified, expect) in rows {
+        let identity = identified.then_some(IdentityCheck::Counter);
+        check(Case::Commitment(commitment(state, standing)), decision(action, identity), officer.clone(), expect);
+    }
+}
+
+#[test]
+fn an_identified_signer_counts_from_acceptance_on() {
+    let mut case = commitment(CommitmentState::InForce, KeyStatus::Unenrolled);
+    case.identified = Some(IdentityCheck::Counter);
+    check(Case::Commitment(case.clone()), decision(Action::Broken, None), all_roles(TAX), "broken+record");
+    let transition = super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    let Some(Effect::AddRecord { credit_code, record }) = transition.effects.first() else { panic!("a record") };
+    assert_eq!(credit_code, "91140105MA0L8XUY5X");
+    assert_eq!((record.id.as_str(), record.authority.as_str()), ("broken-cd34cd34cd34cd34", TAX));
+    assert_eq!(record.kind, RecordKind::BrokenCommitment);
+    assert_eq!(record.summary, "违背《纳税服务信用承诺书》：理由充分");
+    assert!(record.check().is_ok(), "the record is one the status module reads");
+}
+
+#[test]
+fn no_subject_is_made_from_a_signature() {
+    let mut case = commitment(CommitmentState::InForce, KeyStatus::Verified);
+    case.subject_registered = false;
+    let transition = super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    assert!(transition.effects.is_empty(), "no record for a code the register does not hold");
+    assert_eq!(transition.note, Some("not_in_register"));
+    let mut person = commitment(CommitmentState::InForce, KeyStatus::NoCreditCode);
+    person.credit_code = None;
+    person.identified = Some(IdentityCheck::Counter);
+    let transition = super::decide(&Case::Commitment(person), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    assert_eq!((transition.effects.len(), transition.note), (0, Some("no_credit_code")));
+}
+
+#[test]
+fn roles_departments_and_strangers() {
+    let case = || Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified));
+    check(case(), decision(Action::Accept, None), officer(TAX, &[Role::Decide]), "!role_missing");
+    check(case(), decision(Action::Accept, None), officer(MARKET, &[Role::Review]), "!other_department");
+    check(case(), decision(Action::Accept, None), Actor::Signer { kid: SIGNER.into() }, "!not_an_officer");
+    // Attack 9: a commitment belongs to the department it names, only.
+    let mut several = commitment(CommitmentState::Submitted, KeyStatus::Verified);
+    several.departments = vec![TAX.into()];
+    check(Case::Commitment(several), decision(Action::Accept, None), officer(MARKET, &[Role::Review]), "!other_department");
+}
+
+#[test]
+fn withdrawals_are_the_signers_while_the_key_counts() {
+    let case = |standing| Case::Commitment(commitment(CommitmentState::InForce, standing));
+    let signer = Actor::Signer { kid: SIGNER.into() };
+    check(case(KeyStatus::Verified), decision(Action::Withdraw, None), signer.clone(), "withdrawn");
+    check(case(KeyStatus::Unenrolled), decision(Action::Withdraw, None), signer.clone(), "withdrawn");
+    // Attack 6: the stolen key, revoked, cannot withdraw.
+    check(case(KeyStatus::Revoked), decision(Action::Withdraw, None), signer.clone(), "!key_revoked");
+    check(case(KeyStatus::Verified), decision(Action::Withdraw, None), Actor::Signer { kid: "other".into() }, "!not_the_signer");
+    check(case(KeyStatus::Verified), decision(Action::Withdraw, None), all_roles(TAX), "!not_the_signer");
+    let kept = Case::Commitment(commitment(CommitmentState::Kept, KeyStatus::Verified));
+    check(kept, decision(Action::Withdraw, None), signer, "!transition_not_allowed");
+}
+
+#[test]
+fn repair_applications_never_take_the_commitment_track() {
+    // Attack 4: accept / broken / withdraw on a repair application (stored as a signed commitment).
+    let mut application = commitment(CommitmentState::Submitted, KeyStatus::Verified);
+    application.template_kind = TemplateKind::Repair;
+    application.departments = vec!["作出失信认定的单位".into()];
+    for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
+        check(Case::Commitment(application.clone()), decision(action, None), all_roles(TAX), "!not_a_commitment");
+    }
+    check(Case::Commitment(application.clone()), decision(Action::Withdraw, None), Actor::Signer { kid: SIGNER.into() }, "!not_a_commitment");
+    assert!(actions(&Case::Commitment(application), &Role::ALL).is_empty());
+    let repair = |state| Case::Repair(RepairCase { state, authority: TAX.into(), received_at_millis: RECEIVED, record_id: "r1".into() });
+    check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(TAX), "granted+end_publication");
+    check(repair(RepairState::Received), decision(Action::RepairRefused, None), all_roles(TAX), "refused");
+    check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(MARKET), "!other_department");
+    check(repair(RepairState::Granted), decision(Action::RepairRefused, None), all_roles(TAX), "!transition_not_allowed");
+    check(repair(RepairState::Received), decision(Action::Accept, None), all_roles(TAX), "!transition_not_allowed");
+}
+
+#[test]
+fn objections_and_keys_follow_their_own_tracks() {
+    let objection = |state| Case::Objection(ObjectionCase { state, authority: TAX.into(), received_at_millis: RECEIVED });
+    check(objection(ObjectionState::UnderReview), decision(Action::ObjectionUpheld, None), all_roles(TAX), "upheld");
+    check(objection(ObjectionState::UnderReview), decision(Action::ObjectionRejected, None), all_roles(MARKET), "!other_department");
+    check(objection(ObjectionState::Rejected), decision(Action::ObjectionUpheld, None), all_roles(TAX), "!transition_not_allowed");
+    let key = |state| Case::Key(KeyCase { state, received_at_millis: RECEIVED });
+    check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(MARKET, &[Role::Keys]), "approved");
+    check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(TAX, &[Role::Review]), "!role_missing");
+    check(key(EnrolmentStatus::Revoked), decision(Action::KeyApproved, None), all_roles(TAX), "!transition_not_allowed");
+}
+
+#[test]
+fn decisions_are_not_backdated_and_officers_clocks_are_minutes() {
+    // Arrived a minute ago.
+    let received = NOW - 60_000;
+    let case = Case::Commitment(CommitmentCase {
+        received_at_millis: received,
+        ..commitment(CommitmentState::Submitted, KeyStatus::Verified)
+    });
+    let dated = |millis| Decision { decided_at: at(millis), ..decision(Action::Accept, None) };
+    // Attack 10: dated before the target reached the server.
+    check(case.clone(), dated(received - 1), all_roles(TAX), "!decided_before_received");
+    check(case.clone(), dated(received), all_roles(TAX), "in_force");
+    check(case.clone(), dated(NOW - 11 * 60 * 1000), all_roles(TAX), "!signed_too_long_ago");
+    check(case.clone(), dated(NOW + 11 * 60 * 1000), all_roles(TAX), "!signed_in_future");
+    check(case, dated(NOW + 9 * 60 * 1000), all_roles(TAX), "in_force");
+}
+
+#[test]
+fn filings_need_an_approved_key_and_objections_new_grounds_after_a_wait() {
+    use KeyStatus::*;
+    // Attack 3: a stranger's repair application; revoked keys apply for nothing.
+    assert_eq!(accept_repair_application(SIGNER, "91140105MA0L8XUY5X", Verified), Ok(()));
+    for standing in [Pending, Unenrolled, Revoked, NoCreditCode] {
+        let refusal = accept_repair_application(SIGNER, "91140105MA0L8XUY5X", standing).unwrap_err();
+        assert_eq!((refusal.code(), refusal.kind()), ("key_not_approved", RefusalKind::Forbidden));
+        assert!(refusal.message(Lang::Zh).contains("“密钥”页"), "says how to get a key approved");
+    }
+    let today = Date::parse("2026-12-02").unwrap();
+    let grounds = "处罚决定已被复议机关撤销，附复议决定书。";
+    let past = |state, grounds: &str, decided_on: Option<&str>| PastObjection {
+        objection_id: "ef".repeat(32),
+        state,
+        grounds_digest: grounds_digest(grounds),
+        decided_on: decided_on.map(|d| Date::parse(d).unwrap()),
+    };
+    let file = |standing, earlier: &[PastObjection]| {
+        accept_objection(SIGNER, "91140105MA0L8XUY5X", standing, grounds, earlier, today).map_err(|r| r.code())
+    };
+    assert_eq!(file(Verified, &[]), Ok(()));
+    assert_eq!(file(Revoked, &[]), Err("key_not_approved"));
+    assert_eq!(file(Verified, &[past(ObjectionState::UnderReview, "其他", None)]), Err("objection_pending"));
+    // Attack 8: refiled at once after a rejection, or on the same grounds (re-spaced) later.
+    let rejected_today = past(ObjectionState::Rejected, "另一理由，另一证据材料。", Some("2026-12-02"));
+    assert_eq!(file(Verified, &[rejected_today.clone()]), Err("objection_too_soon"));
+    let same = past(ObjectionState::Rejected, "处罚决定已被复议机关撤销， 附复议决定书。", Some("2026-10-01"));
+    assert_ne!(same.grounds_digest, grounds_digest(grounds), "punctuation-space differs: new words");
+    let same = past(ObjectionState::Rejected, "  处罚决定已被复议机关撤销，附复议决定书。\n", Some("2026-10-01"));
+    assert_eq!(file(Verified, &[same]), Err("objection_same_grounds"));
+    let long_ago = past(ObjectionState::Rejected, "另一理由，另一证据材料。", Some("2026-11-17"));
+    assert_eq!(file(Verified, &[long_ago]), Ok(()), "15 days on, with new grounds");
+    let refusal = accept_objection(SIGNER, "x", Verified, grounds, &[rejected_today], today).unwrap_err();
+    assert!(refusal.message(Lang::Zh).contains("2026年12月17日"), "{}", refusal.message(Lang::Zh));
+}
+
+#[test]
+fn the_column_lists_only_known_signers_commitments() {
+    use KeyStatus::*;
+    assert!(listed_publicly(Some(TemplateKind::Field), true, Verified, None));
+    assert!(listed_publicly(Some(TemplateKind::Field), true, Unenrolled, Some(IdentityCheck::Counter)));
+    // Attack 2: an unverified filing under a real code.
+    assert!(!listed_publicly(Some(TemplateKind::Field), true, Unenrolled, None));
+    assert!(!listed_publicly(Some(TemplateKind::Field), true, Pending, None));
+    assert!(!listed_publicly(Some(TemplateKind::Repair), true, Verified, None), "repair applications are not");
+    assert!(!listed_publicly(Some(TemplateKind::Field), false, NoCreditCode, Some(IdentityCheck::Counter)));
+}
+
+#[test]
+fn a_template_naming_several_departments_needs_one_chosen() {
+    let several = crate::template::all().iter().find(|t| t.departments.len() > 1).expect("such a template");
+    assert_eq!(accept_commitment(several, None).map_err(|r| r.code()), Err("department_required"));
+    assert_eq!(accept_commitment(several, Some(&several.departments[0].zh)), Ok(()));
+    let one = crate::template::all().iter().find(|t| t.departments.len() == 1).expect("such a template");
+    assert_eq!(accept_commitment(one, None), Ok(()));
+    assert_eq!(departments_of(Some(several), None).len(), several.departments.len());
+    assert_eq!(departments_of(Some(several), Some(TAX)), vec![TAX.to_owned()]);
+}
+
+#[test]
+fn the_console_is_offered_what_decide_allows() {
+    let states = CommitmentState::ALL;
+    let standings = KeyStatus::ALL;
+    for state in states {
+        for standing in standings {
+            let case = Case::Commitment(commitment(state, standing));
+            for roles in [&[Role::Review][..], &[Role::Decide], &Role::ALL] {
+                let offered = actions(&case, roles);
+                for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
+                    let offer = offered.iter().find(|o| o.action == action);
+                    let identity = offer.filter(|o| o.needs_identity_check).map(|_| IdentityCheck::Counter);
+                    let decided = super::decide(&case, DECISION_ID, &decision(action, identity), &officer(TAX, roles), NOW);
+                    assert_eq!(offer.is_some(), decided.is_ok(), "{state:?} {standing:?} {roles:?} {action:?}");
+                }
+            }
+        }
+    }
+    assert_eq!(standing(Some("91140105MA0L8XUY5X"), None), KeyStatus::Unenrolled);
+    assert_eq!(standing(Some("91140105MA0L8XUY5X"), Some(EnrolmentStatus::Approved)), KeyStatus::Verified);
+    assert_eq!(standing(None, Some(EnrolmentStatus::Approved)), KeyStatus::NoCreditCode);
+    assert_eq!(standing(Some(""), None), KeyStatus::NoCreditCode);
+}
+
+#[test]
+fn identity_checks_belong_to_acceptance() {
+    let mut kept = decision(Action::Kept, Some(IdentityCheck::Counter));
+    kept.reason = String::new();
+    let text = serde_json::to_value(&kept).unwrap();
+    assert_eq!(text["identity_checked"], "counter");
+    let signer = crate::envelope::Signer::from_seed(&[8; 32]);
+    let refused = crate::decision::sign_identified(Action::Kept, TARGET, "", Some(IdentityCheck::Counter), &at(NOW), &[1; 16], &signer);
+    assert_eq!(refused.map(|_| ()), Err(DecisionError::IdentityOnlyOnAccept));
+    let signed = crate::decision::sign_identified(Action::Accept, TARGET, "", Some(IdentityCheck::ELicense), &at(NOW), &[1; 16], &signer).unwrap();
+    let (_, read) = crate::decision::verify(&signed.to_json()).unwrap();
+    assert_eq!(read.identity_checked, Some(IdentityCheck::ELicense));
+    // Decisions signed before the member existed still verify and say nothing.
+    let plain = crate::decision::sign(Action::Accept, TARGET, "", &at(NOW), &[1; 16], &signer).unwrap();
+    let (verified, _) = crate::decision::verify(&plain.to_json()).unwrap();
+    assert!(verified.payload.get("identity_checked").is_none());
+}
