@@ -375,7 +375,9 @@ impl SignedCommitment {
         }
     }
 
-    /// Who signed, as it may be listed: the organisation's name, or a person's name masked (`张**`).
+    /// Who signed, as it may be listed: the organisation's name, or a person's name masked (`张**`): the
+    /// template's first person-name field (an agent's name is one too, further down, and is never the
+    /// signer's, even when the signer's own name was not disclosed).
     pub fn subject_name(&self) -> String {
         if let Some(name) = self.prepared.values.get("subject_name").and_then(Value::as_str) {
             return name.to_owned();
@@ -385,8 +387,8 @@ impl SignedCommitment {
             .template
             .fields
             .iter()
-            .filter(|spec| spec.kind == template::FieldType::PersonName)
-            .find_map(|spec| masks.get(&*spec.id).cloned())
+            .find(|spec| spec.kind == template::FieldType::PersonName)
+            .and_then(|spec| masks.get(&*spec.id).cloned())
             .unwrap_or_default()
     }
 

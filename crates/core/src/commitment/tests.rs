@@ -442,3 +442,160 @@ fn an_establishment_is_registered_without_a_credit_code_and_a_change_needs_one()
         assert!(issues.iter().any(|i| i.field == "credit_code" && i.code == FieldIssueCode::Required), "{kind}");
     }
 }
+
+/// The personal values of a filing by an agent, each in a form found nowhere else in the commitment.
+const AGENT: [(&str, &str); 3] =
+    [("agent_name", "欧阳明"), ("agent_id", "140105199001011238"), ("agent_phone", "13812348000")];
+const PROPERTY: [(&str, &str); 2] = [
+    ("property", "太原市迎泽区示例街 18 号 2 单元 301 室"),
+    ("certificate_no", "晋（2025）太原市不动产权第 0012345 号"),
+];
+
+/// The same form, filed by an agent.
+fn filed_by_agent(mut filled: Filled) -> Filled {
+    filled.values.insert("filer".into(), "agent".into());
+    for (field, value) in AGENT {
+        filled.values.insert(field.into(), value.into());
+    }
+    filled
+}
+
+/// A form of `template_id` with `values`, the property's and the agent's added.
+fn property_filled(template_id: &str, values: Value) -> Filled {
+    let mut filled = filed_by_agent(Filled {
+        template_id: template_id.into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+        department: Some("不动产登记机构".into()),
+    });
+    for (field, value) in PROPERTY {
+        filled.values.insert(field.into(), value.into());
+    }
+    filled
+}
+
+fn real_estate_filled() -> Filled {
+    property_filled(
+        "real-estate",
+        serde_json::json!({
+            "subject_name": "山西示例置业有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+            "legal_rep_id": "11010519491231002X", "address": "太原市小店区示例路 8 号", "phone": "0351-1234567",
+            "matter": "申请不动产转移登记", "confirm_read": true, "confirm_publish": true,
+        }),
+    )
+}
+
+fn real_estate_person_filled() -> Filled {
+    property_filled(
+        "real-estate-person",
+        serde_json::json!({
+            "person_name": "王小明", "person_id": "11010519491231002X", "phone": "0351-1234567",
+            "person_address": "太原市小店区示例路 8 号", "matter": "申请不动产转移登记",
+            "confirm_read_person": true, "confirm_record_person": true,
+        }),
+    )
+}
+
+/// What the public copy carries, as signed: the JWS payload's bytes, decoded from base64url.
+fn public_payload_text(signed: &SignedCommitment) -> String {
+    let public = signed.public_file();
+    assert!(public.disclosures.is_empty());
+    String::from_utf8(URL_SAFE_NO_PAD.decode(&public.jws.payload).unwrap()).unwrap()
+}
+
+/// The issue "no personal data in any public copy": from 2026-12-07 an agent's name, an address, a
+/// property's location and its certificate number are signed as digests, so the public copy (the JWS
+/// without its disclosures) and the masks beside it show none of them; the agent's name masked to its
+/// first character, the rest not at all.
+#[test]
+fn no_name_address_or_property_number_is_in_a_public_copy() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    let mut person_notice = filed_by_agent(person_filled());
+    person_notice.values.insert("phone".into(), "0351-1234567".into());
+    person_notice.values.insert("person_address".into(), "太原市小店区示例路 8 号".into());
+    let mut tax = filed_by_agent(tax_filled());
+    tax.values.insert("address".into(), "太原市小店区示例路 8 号".into());
+    let cases = [
+        (real_estate_filled(), "1.2.0"),
+        (real_estate_person_filled(), "1.1.0"),
+        (person_notice, "1.1.0"),
+        (tax, "1.3.0"),
+    ];
+    for (filled, version) in cases {
+        let id = filled.template_id.clone();
+        let (file, prepared) = sign(&filled, &signer, "2026-12-07T02:00:00Z", &NONCE, &SALTS).unwrap();
+        assert_eq!(prepared.template.version, version, "{id}: the version in force from 2026-12-07");
+        let holder = verify(&file.to_json()).unwrap();
+        assert!(holder.is_complete(), "{id}");
+        let published = verify(&holder.public_file().to_json()).unwrap();
+        let payload = public_payload_text(&holder);
+        let masks = holder.masks();
+        let shown = published.render_masked(Lang::Zh, &masks).text;
+        let mut secrets: Vec<&str> = AGENT.iter().map(|(_, value)| *value).collect();
+        secrets.extend(["太原市小店区示例路 8 号", "示例路", "11010519491231002X", "0351-1234567"]);
+        if id.starts_with("real-estate") {
+            secrets.extend(PROPERTY.iter().map(|(_, value)| *value).chain(["示例街", "0012345"]));
+        }
+        if holder.prepared.template.signer == template::Signer::Person {
+            secrets.push("王小明");
+        }
+        for secret in secrets {
+            assert!(!payload.contains(secret), "{id}: {secret} in the public payload {payload}");
+            assert!(!masks.values().any(|mask| mask.contains(secret)), "{id}: {secret} in the masks {masks:?}");
+            assert!(!shown.contains(secret), "{id}: {secret} in the public rendering {shown}");
+            assert!(holder.render(Lang::Zh).text.contains(secret), "{id}: the holder's copy lacks {secret}");
+        }
+        // The agent's name is shown as its first character; addresses and property numbers not at all.
+        assert_eq!(masks.get("agent_name").map(String::as_str), Some("欧**"), "{id}");
+        for field in ["address", "person_address", "property", "certificate_no"] {
+            assert!(!masks.contains_key(field), "{id}: {field} has a mask");
+        }
+        assert!(shown.contains("经办人姓名：欧**（已隐去）"), "{id}: {shown}");
+        // The register's own: the entity's name and its legal representative stay in clear.
+        if holder.prepared.template.signer == template::Signer::Entity {
+            assert!(payload.contains("山西示例") && payload.contains("张三"), "{id}: {payload}");
+        } else {
+            assert_eq!(holder.subject_name(), "王**", "{id}: the signer, not the agent");
+        }
+    }
+}
+
+/// What was signed under the versions before keeps its meaning: the agent's name and the property in clear,
+/// verified exactly as then.
+#[test]
+fn a_commitment_signed_before_the_revision_verifies_as_signed() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    let (file, prepared) = sign(&real_estate_filled(), &signer, "2026-12-06T02:00:00Z", &NONCE, &SALTS).unwrap();
+    assert_eq!(prepared.template.version, "1.1.0");
+    let public = verify(&file.to_json()).unwrap().public_file();
+    let published = verify(&public.to_json()).unwrap();
+    assert_eq!(published.prepared.template.version, "1.1.0");
+    assert_eq!(published.prepared.values["agent_name"], "欧阳明");
+    assert_eq!(published.prepared.values["property"], PROPERTY[0].1);
+    assert!(published.render(Lang::Zh).text.contains(PROPERTY[1].1));
+    // The same form pinned to the old version is refused once the new one is in force.
+    let pinned = Filled { template_version: Some("1.1.0".into()), ..real_estate_filled() };
+    assert!(matches!(
+        sign(&pinned, &signer, "2026-12-07T02:00:00Z", &NONCE, &SALTS),
+        Err(CommitmentError::NotInForce { .. })
+    ));
+}
+
+/// A person's commitment is listed under the signer's masked name, never the agent's, even when only the
+/// agent's name is disclosed.
+#[test]
+fn a_person_is_listed_under_their_own_name_not_their_agents() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    let (file, _) = sign(&real_estate_person_filled(), &signer, "2026-12-07T02:00:00Z", &NONCE, &SALTS).unwrap();
+    let agent_only: Vec<String> = file
+        .disclosures
+        .iter()
+        .filter(|encoded| Disclosure::parse(encoded).unwrap().field == "agent_name")
+        .cloned()
+        .collect();
+    assert_eq!(agent_only.len(), 1);
+    let partial = verify(&SignedFile { jws: file.jws.clone(), disclosures: agent_only }.to_json()).unwrap();
+    assert_eq!(partial.masks().get("agent_name").map(String::as_str), Some("欧**"));
+    assert_eq!(partial.subject_name(), "");
+    assert_eq!(verify(&file.to_json()).unwrap().subject_name(), "王**");
+}

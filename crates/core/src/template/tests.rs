@@ -52,7 +52,7 @@ fn every_template_has_the_fields_a_commitment_needs() {
 
 #[test]
 fn lookup_by_id_and_version() {
-    assert_eq!(get("tax-service", None).unwrap().version, "1.2.0", "the newest");
+    assert_eq!(get("tax-service", None).unwrap().version, "1.3.0", "the newest");
     assert_eq!(get("tax-service", Some("1.0.0")).unwrap().id, "tax-service");
     let on = |text: &str| crate::calendar::Date::parse(text).unwrap();
     assert_eq!(get_in_force("tax-service", on("2026-12-01")).unwrap().version, "1.0.0");
@@ -60,9 +60,16 @@ fn lookup_by_id_and_version() {
     assert_eq!(get_in_force("tax-service", on("2026-12-02")).unwrap().version, "1.2.0");
     assert!(get("tax-service", Some("1.1.0")).unwrap().in_force_on(on("2026-12-02")));
     assert!(!get("tax-service", Some("1.1.0")).unwrap().in_force_on(on("2026-12-03")));
+    // 1.2.0 ends the day before 1.3.0 (the agent's name personal) begins.
+    assert_eq!(get_in_force("tax-service", on("2026-12-06")).unwrap().version, "1.2.0");
+    assert_eq!(get_in_force("tax-service", on("2026-12-07")).unwrap().version, "1.3.0");
+    assert!(!get("tax-service", Some("1.2.0")).unwrap().in_force_on(on("2026-12-07")));
     // Revised templates keep their old versions, so that what was signed under them verifies.
     for id in ["tax-service", "voluntary", "investment-project", "electricity", "accounting"] {
         assert!(["1.0.0", "1.1.0", "1.2.0"].iter().all(|v| get(id, Some(v)).is_ok()), "{id}");
+    }
+    for id in ["tax-service", "investment-project", "electricity", "accounting"] {
+        assert!(get(id, Some("1.3.0")).is_ok(), "{id}");
     }
     let investment = get("investment-project", Some("1.1.0")).unwrap();
     assert!(investment.departments.iter().any(|d| d.zh == "山西省行政审批服务管理局"));
@@ -174,4 +181,69 @@ fn the_compiled_index_is_the_catalogue_by_id_newest_version_first_seen_order() {
         let expected: Vec<(&str, &str)> = newest.departments.iter().map(|d| (&*d.zh, &*d.en)).collect();
         assert_eq!(departments, expected, "{}", entry.id);
     }
+}
+
+/// What a field's id or label says it holds, when that is personal data that no public copy may show in
+/// clear: a natural person's name other than the entity's own and its legal representative's (the
+/// enterprise register publishes both), an address or a property's location, a property or certificate
+/// number. `certificate` (所承诺的证明事项) names a kind of certificate, not a number, and is not caught.
+fn names_personal_data(spec: &FieldSpec) -> Option<&'static str> {
+    const PUBLISHED_BY_THE_REGISTER: &[&str] = &["subject_name", "legal_rep"];
+    const KINDS: &[(&str, &[&str])] = &[
+        ("name", &["agent", "经办人", "代理人", "姓名", "owner", "所有人", "权利人"]),
+        ("place", &["住所", "住址", "地址", "坐落", "address", "location"]),
+        ("number", &["证书号", "权证", "certificate number", "certificate_no"]),
+    ];
+    if PUBLISHED_BY_THE_REGISTER.contains(&&*spec.id) {
+        return None;
+    }
+    let said = format!("{} {} {}", spec.id, spec.label.zh, spec.label.en.to_lowercase());
+    KINDS.iter().find(|(_, words)| words.iter().any(|word| said.contains(word))).map(|(kind, _)| *kind)
+}
+
+/// The issue "no personal data in any public copy": every template version in force from 2026-12-07 on
+/// signs names, addresses and property numbers as digests; names are shown masked, the rest not at all.
+#[test]
+fn names_addresses_and_property_numbers_in_force_are_personal() {
+    let from = Date::parse("2026-12-07").unwrap();
+    let open: Vec<&Template> = all().iter().filter(|t| t.effective_to.is_none()).collect();
+    for entry in index() {
+        let current = get_in_force(entry.id, from).unwrap();
+        assert!(open.contains(&current), "{}@{} is in force but ends", current.id, current.version);
+    }
+    let mut caught = std::collections::BTreeSet::new();
+    for template in &open {
+        let at = format!("{}@{}", template.id, template.version);
+        for spec in template.fields.iter() {
+            let Some(kind) = names_personal_data(spec) else { continue };
+            caught.insert(&*spec.id);
+            assert!(spec.is_personal(), "{at}: {} ({}) is a {kind} and not personal", spec.id, spec.label.zh);
+            if matches!(spec.kind, FieldType::IdNumber | FieldType::Phone) {
+                continue; // an agent's ID number or phone: masked by their own rules
+            }
+            match kind {
+                "name" => {
+                    assert_eq!(spec.kind, FieldType::PersonName, "{at}: {}", spec.id);
+                    assert_eq!(spec.masked(&"欧阳明".into()).as_deref(), Some("欧**"), "{at}: {}", spec.id);
+                }
+                _ => assert_eq!(spec.masked(&"太原市示例路 8 号".into()), None, "{at}: {} is shown", spec.id),
+            }
+        }
+        // The register publishes these: they stay in clear.
+        for id in ["subject_name", "legal_rep"] {
+            assert!(template.field_spec(id).is_none_or(|spec| !spec.is_personal()), "{at}: {id}");
+        }
+    }
+    for id in ["agent_name", "property", "certificate_no", "address", "person_address", "person_name"] {
+        assert!(caught.contains(id), "the rule no longer catches {id}: {caught:?}");
+    }
+    // The versions before keep the meaning they were signed with: the agent's name and the property in clear.
+    for (id, version) in [("tax-service", "1.2.0"), ("real-estate", "1.1.0"), ("real-estate-person", "1.0.0")] {
+        let old = get(id, Some(version)).unwrap();
+        assert!(!old.field_spec("agent_name").unwrap().is_personal(), "{id}@{version}");
+        assert!(old.effective_to == Some(Date::parse("2026-12-06").unwrap()), "{id}@{version}");
+        let new = get_in_force(id, from).unwrap();
+        assert_eq!(new.text_sha256, old.text_sha256, "{id}: the text is the same; only what is published changed");
+    }
+    assert!(!get("real-estate", Some("1.1.0")).unwrap().field_spec("property").unwrap().is_personal());
 }
