@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::calendar::Date;
 use crate::deadline::Deadline;
-use crate::decision::{Action, CommitmentState, Outcome};
+use crate::decision::{Action, CommitmentState, IdentityCheck, Outcome};
 use crate::receipt::KeyStatus;
 use crate::template::Text;
 use crate::tier::Tier;
@@ -93,6 +93,36 @@ pub struct PublishedCommitment {
     /// The department's deadline for its next step (受理 while submitted, 核查 while in force).
     #[serde(default)]
     pub deadline: Option<Deadline>,
+    /// The signer's key for this credit code now (`key_status` is what it was on receipt).
+    #[serde(default)]
+    pub signer_standing: Option<KeyStatus>,
+    /// How the accepting officer identified the signer, if one did.
+    #[serde(default)]
+    pub identity_checked: Option<IdentityCheck>,
+    /// Who signed, in a sentence: a verified key, a signer the department identified, or neither.
+    #[serde(default)]
+    pub signer_label_zh: String,
+    #[serde(default)]
+    pub signer_label_en: String,
+    /// The subject's name in the register (the payload's name is what the signer typed); `None`: not in it.
+    #[serde(default)]
+    pub registry_name: Option<String>,
+}
+
+/// Who signed a commitment, in a sentence for people: the key approved for its credit code, a signer the
+/// accepting department identified (and how), or neither (the key's standing).
+pub fn signer_label(standing: KeyStatus, identified: Option<IdentityCheck>) -> (String, String) {
+    match (standing, identified) {
+        (KeyStatus::Verified, _) => ("签署密钥已核验".into(), "signed with an approved key".into()),
+        (_, Some(check)) => (
+            format!("受理部门已核验签署人身份（{}）", check.label_zh()),
+            format!("the signer was identified by the department ({})", check.label_en()),
+        ),
+        (standing, None) => (
+            format!("{}，签署人身份未经核验", standing.label_zh()),
+            format!("{}; the signer has not been identified", standing.label_en()),
+        ),
+    }
 }
 
 /// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`
@@ -149,6 +179,13 @@ pub struct PublishedDecision {
     pub state_label_zh: String,
     pub state_label_en: String,
     pub officer_fingerprint: String,
+    /// How the officer identified the commitment's signer (an `accept` of a key not approved for its code).
+    #[serde(default)]
+    pub identity_checked: Option<IdentityCheck>,
+    #[serde(default)]
+    pub identity_checked_label_zh: Option<String>,
+    #[serde(default)]
+    pub identity_checked_label_en: Option<String>,
 }
 
 #[cfg(test)]

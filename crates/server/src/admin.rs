@@ -1,9 +1,13 @@
 //! The operator's admin token: where it may come from, how long it must be, and how many wrong guesses the
 //! server takes before it stops listening for a while.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use zeroize::Zeroizing;
 
@@ -11,8 +15,11 @@ use crate::problem::Problem;
 
 /// Shorter tokens are refused at start: 32 random characters are beyond guessing at any request rate.
 pub const MIN_TOKEN_CHARS: usize = 32;
-/// Wrong tokens accepted per window before every admin request is refused until the window ends.
+/// Wrong tokens accepted per window from one client address before its admin requests are refused until the
+/// window ends. Counted per address, so that a stranger's guesses never lock out the operator.
 pub const MAX_FAILURES_PER_WINDOW: u32 = 30;
+/// Client addresses whose failures are remembered at once; the oldest window is forgotten first.
+const MAX_CLIENTS: usize = 4096;
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -55,10 +62,37 @@ struct Failures {
     count: u32,
 }
 
+/// Where a request came from, as the connection says (`None` where the server was not started with connect
+/// info, e.g. in-process tests). An IPv6 client is counted by its /64 (one host's usual allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl ClientAddr {
+    fn key(self) -> Option<IpAddr> {
+        self.0.map(|ip| match ip {
+            IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::V6(segments.into())
+            }
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())))
+    }
+}
+
 /// Checks `Authorization: Bearer <token>` on admin requests.
 pub struct AdminGate {
     token: Option<Zeroizing<String>>,
-    failures: Mutex<Failures>,
+    failures: Mutex<HashMap<Option<IpAddr>, Failures>>,
 }
 
 /// Compares without revealing, by timing, how much of the token matched.
@@ -68,14 +102,14 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 impl AdminGate {
     pub fn new(token: Option<Zeroizing<String>>) -> Self {
-        Self { token, failures: Mutex::new(Failures { window_start: Instant::now(), count: 0 }) }
+        Self { token, failures: Mutex::new(HashMap::new()) }
     }
 
-    pub fn check(&self, headers: &HeaderMap) -> Result<(), Problem> {
-        self.check_at(headers, Instant::now())
+    pub fn check(&self, headers: &HeaderMap, client: ClientAddr) -> Result<(), Problem> {
+        self.check_at(headers, client, Instant::now())
     }
 
-    fn check_at(&self, headers: &HeaderMap, now: Instant) -> Result<(), Problem> {
+    fn check_at(&self, headers: &HeaderMap, client: ClientAddr, now: Instant) -> Result<(), Problem> {
         let Some(expected) = self.token.as_deref() else {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
@@ -86,10 +120,14 @@ impl AdminGate {
                 "The server has no admin token configured (XINNUO_ADMIN_TOKEN or --admin-token-file); the admin API is off.",
             ));
         };
-        let mut failures = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if now.duration_since(failures.window_start) >= FAILURE_WINDOW {
-            *failures = Failures { window_start: now, count: 0 };
+        let mut clients = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        clients.retain(|_, f| now.duration_since(f.window_start) < FAILURE_WINDOW);
+        if clients.len() >= MAX_CLIENTS && !clients.contains_key(&client.key()) {
+            if let Some(oldest) = clients.iter().min_by_key(|(_, f)| f.window_start).map(|(key, _)| *key) {
+                clients.remove(&oldest);
+            }
         }
+        let failures = clients.entry(client.key()).or_insert(Failures { window_start: now, count: 0 });
         if failures.count >= MAX_FAILURES_PER_WINDOW {
             let left = FAILURE_WINDOW.saturating_sub(now.duration_since(failures.window_start));
             let wait = u16::try_from(left.as_secs()).unwrap_or(u16::MAX).max(1);
@@ -145,22 +183,42 @@ mod tests {
     }
 
     #[test]
-    fn wrong_guesses_lock_the_admin_api_for_the_rest_of_the_window() {
+    fn wrong_guesses_lock_the_admin_api_for_that_client_for_the_rest_of_the_window() {
         let gate = AdminGate::new(Some(Zeroizing::new(TOKEN.into())));
         let start = Instant::now();
-        assert!(gate.check_at(&bearer(TOKEN), start).is_ok());
+        let stranger = ClientAddr(Some("203.0.113.7".parse().unwrap()));
+        let operator = ClientAddr(Some("198.51.100.2".parse().unwrap()));
+        assert!(gate.check_at(&bearer(TOKEN), stranger, start).is_ok());
         for _ in 0..MAX_FAILURES_PER_WINDOW {
-            assert_eq!(gate.check_at(&bearer("wrong"), start).unwrap_err().status, 401);
+            assert_eq!(gate.check_at(&bearer("wrong"), stranger, start).unwrap_err().status, 401);
         }
         // Locked: even the right token waits, so guessing gains nothing by going fast.
-        let locked = gate.check_at(&bearer(TOKEN), start + Duration::from_secs(10)).unwrap_err();
+        let locked = gate.check_at(&bearer(TOKEN), stranger, start + Duration::from_secs(10)).unwrap_err();
         assert_eq!((locked.status, locked.slug), (429, "too_many_attempts"));
-        assert!(gate.check_at(&bearer(TOKEN), start + FAILURE_WINDOW).is_ok());
+        // The operator, elsewhere, is not locked out by the stranger.
+        assert!(gate.check_at(&bearer(TOKEN), operator, start + Duration::from_secs(10)).is_ok());
+        assert!(gate.check_at(&bearer(TOKEN), stranger, start + FAILURE_WINDOW).is_ok());
+        // One IPv6 host is one client, whichever address of its /64 it uses.
+        let a = ClientAddr(Some("2001:db8:1:2::a".parse().unwrap()));
+        let b = ClientAddr(Some("2001:db8:1:2::b".parse().unwrap()));
+        assert_eq!(a.key(), b.key());
+        assert_ne!(a.key(), ClientAddr(Some("2001:db8:1:3::a".parse().unwrap())).key());
+    }
+
+    #[test]
+    fn a_flood_of_addresses_forgets_the_oldest_not_the_newest() {
+        let gate = AdminGate::new(Some(Zeroizing::new(TOKEN.into())));
+        let start = Instant::now();
+        for n in 0..(MAX_CLIENTS as u32 + 10) {
+            let client = ClientAddr(Some(IpAddr::V4(n.to_be_bytes().into())));
+            let _ = gate.check_at(&bearer("wrong"), client, start + Duration::from_millis(u64::from(n)));
+        }
+        assert!(gate.failures.lock().unwrap().len() <= MAX_CLIENTS);
     }
 
     #[test]
     fn without_a_token_the_admin_api_is_off() {
-        let refused = AdminGate::new(None).check(&bearer(TOKEN)).unwrap_err();
+        let refused = AdminGate::new(None).check(&bearer(TOKEN), ClientAddr(None)).unwrap_err();
         assert_eq!((refused.status, refused.slug), (403, "admin_disabled"));
     }
 }

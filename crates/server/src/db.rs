@@ -236,13 +236,24 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         imported_at TEXT NOT NULL
     ) STRICT;",
+    // 11: who may cause what. How the accepting officer identified a commitment's signer (NULL: not
+    // identified; then only a key approved for its code puts it in the column), and what each decision said
+    // of it. Sign-in challenges are no longer stored when given out (they are the server's MAC over a nonce
+    // and an expiry); only used ones are remembered, until they expire.
+    "ALTER TABLE commitments ADD COLUMN identified TEXT;
+    ALTER TABLE decisions ADD COLUMN identity_checked TEXT;
+    CREATE TABLE used_challenges (
+        challenge TEXT PRIMARY KEY,
+        expires_at_ms INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
 /// migrations leave it at version 10, so that a version number means the same tables on both; later changes
 /// are added to both lists. Integers are BIGINT, JSON documents TEXT, as on SQLite (the store reads them so).
-const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
-    10,
+const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
+    (
+        10,
     "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE key_enrolments (
         kid TEXT NOT NULL,
@@ -384,7 +395,17 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[(
         body TEXT NOT NULL,
         imported_at TEXT NOT NULL
     );",
-)];
+    ),
+    (
+        11,
+        "ALTER TABLE commitments ADD COLUMN identified TEXT;
+    ALTER TABLE decisions ADD COLUMN identity_checked TEXT;
+    CREATE TABLE used_challenges (
+        challenge TEXT PRIMARY KEY,
+        expires_at_ms BIGINT NOT NULL
+    );",
+    ),
+];
 
 /// The PostgreSQL advisory lock every writing transaction holds: writes from all servers on one database
 /// take turns, so sequence numbers are allocated once, a submission sent to two servers is stored once, and
@@ -723,24 +744,11 @@ pub(crate) mod tests {
         db.write(|sql| {
             sql.execute(
                 "INSERT INTO decisions VALUES ('d2', 2, 'objection-id', 'objection_upheld', 'upheld', 'o', 'd', 'r',
-                 't', 't', '{}', '{}')",
+                 't', 't', '{}', '{}', NULL)",
                 &[],
             )
         })
         .unwrap();
-    }
-
-    #[test]
-    fn sign_in_challenges_are_capped_while_open_and_used_once() {
-        let db = Db::prepare(Connection::open_in_memory().unwrap()).unwrap();
-        assert!(db.add_challenge("a", 1_000, 2_000, 2).unwrap());
-        assert!(db.add_challenge("b", 1_000, 2_000, 2).unwrap());
-        assert!(!db.add_challenge("c", 1_500, 2_500, 2).unwrap(), "two are open");
-        assert!(db.take_challenge("a", 1_600).unwrap());
-        assert!(!db.take_challenge("a", 1_600).unwrap(), "used once");
-        assert!(db.add_challenge("c", 1_700, 2_700, 2).unwrap());
-        assert!(!db.take_challenge("b", 2_100).unwrap(), "expired");
-        assert!(db.add_challenge("d", 2_100, 3_100, 2).unwrap(), "expired ones no longer count");
     }
 
     /// A value a column of `table` accepts (the CHECK constraints name their values), for filling any schema.

@@ -9,6 +9,7 @@ pub mod headers;
 pub mod holidays;
 pub mod officers;
 pub mod openapi;
+pub mod process;
 pub mod problem;
 pub mod sql;
 pub mod store;
@@ -38,6 +39,9 @@ pub struct AppState {
     pub db: Db,
     /// Signs receipts; created on first start and kept in the database.
     pub server_key: Arc<ServerKey>,
+    /// The key sign-in challenges are authenticated with (derived from the server's signing key, so every
+    /// server on one database makes and accepts the same challenges).
+    pub challenge_key: Arc<[u8; 32]>,
     /// The admin API's token and its failed-attempt limit.
     pub admin: Arc<AdminGate>,
     /// Slots for CPU-heavy batch work (`codes:check`), two per core.
@@ -59,7 +63,9 @@ impl AppState {
         crate::holidays::load(&db)?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let server_key = Arc::new(server_key);
+        let challenge_key = Arc::new(api::sessions::challenge_key(&server_key));
         Ok(Self {
+            challenge_key,
             committer: committer::Committer::start(db.clone(), server_key.clone()),
             db,
             server_key,

@@ -503,7 +503,8 @@ async fn listen(
     }
     let app = router(state, Some(&dist), &allow_origins, https);
     println!("信诺 Xinnuo listening on http://{local}/");
-    axum::serve(listener, app)
+    // With the client's address, which the admin gate counts wrong tokens by.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::decision::{Action, CommitmentState, ObjectionState, Outcome, RepairState, Role};
+use xinnuo_core::decision::{Action, IdentityCheck, ObjectionState, Outcome, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::workflow::{self, PastObjection, Refusal};
 
 use crate::args;
 use crate::db::{Db, DbError};
@@ -47,6 +48,8 @@ pub struct DecisionRow {
     pub received_at: String,
     pub envelope: Value,
     pub receipt: Value,
+    /// How the officer identified a commitment's signer (an `accept` of a key not approved for its code).
+    pub identity_checked: Option<IdentityCheck>,
 }
 
 /// A verified decision before it is stored.
@@ -55,31 +58,11 @@ pub struct NewDecision {
     pub target: String,
     pub action: Action,
     pub officer_kid: String,
-    pub department: String,
+    pub identity_checked: Option<IdentityCheck>,
     pub reason: String,
     pub decided_at: String,
     pub received_at: String,
     pub envelope: String,
-}
-
-/// What the target of a decision is, for the caller's checks: its subject, template and state now.
-pub struct Target {
-    pub credit_code: String,
-    pub subject_name: String,
-    pub template_id: String,
-    pub template_version: String,
-    pub state: CommitmentState,
-    /// The department it was made to, as signed (`None`: signed before the choice was signed).
-    pub department: Option<String>,
-}
-
-/// A repair application a decision is about: the record it asks to repair, and where it stands.
-pub struct RepairTarget {
-    pub credit_code: String,
-    pub record_id: String,
-    /// The authority that decided the record: only its officers decide the repair (谁认定、谁修复).
-    pub authority: String,
-    pub state: RepairState,
 }
 
 /// A repair application as the enterprise sees it on its status page.
@@ -94,15 +77,9 @@ pub struct RepairApplicationRow {
     pub deadline: Option<xinnuo_core::deadline::Deadline>,
 }
 
-/// A record the decision adds to the subject's credit record (a broken commitment): its id and JSON body.
-pub struct NewRecord {
-    pub id: String,
-    pub body: Value,
-}
-
 const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at, roles";
 const DECISION_COLUMNS: &str = "decision_id, sequence, target, action, state, officer_kid, department, reason, \
-     decided_at, received_at, envelope, receipt";
+     decided_at, received_at, envelope, receipt, identity_checked";
 
 /// A typed column stored as its JSON string (`"accept"`, `"in_force"`).
 fn enum_column<T: serde::de::DeserializeOwned>(row: &SqlRow, index: usize) -> Result<T, DbError> {
@@ -139,10 +116,11 @@ fn decision_row(row: &SqlRow) -> Result<DecisionRow, DbError> {
         received_at: row.get(9)?,
         envelope: row.get(10)?,
         receipt: row.get(11)?,
+        identity_checked: row.get::<Option<String>>(12)?.as_deref().and_then(IdentityCheck::parse),
     })
 }
 
-fn existing_decision(sql: &mut dyn Sql, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
+pub(crate) fn existing_decision(sql: &mut dyn Sql, decision_id: &str) -> Result<Option<DecisionRow>, DbError> {
     row(
         sql,
         &format!("SELECT {DECISION_COLUMNS} FROM decisions WHERE decision_id = ?1"),
@@ -151,10 +129,11 @@ fn existing_decision(sql: &mut dyn Sql, decision_id: &str) -> Result<Option<Deci
     )
 }
 
-/// Stores a decision with the next sequence number and its receipt (signed by `receipt_for`).
-fn insert_decision(
+/// Stores a decision for `department` with the next sequence number and its receipt (signed by `receipt_for`).
+pub(crate) fn insert_decision(
     sql: &mut dyn Sql,
     new: &NewDecision,
+    department: &str,
     outcome: Outcome,
     receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
 ) -> Result<DecisionRow, DbError> {
@@ -162,7 +141,7 @@ fn insert_decision(
     let receipt = receipt_for(sequence, outcome).map_err(DbError::Other)?;
     sql.execute(
         &format!(
-            "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+            "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ),
         args![
             &new.decision_id,
@@ -171,42 +150,19 @@ fn insert_decision(
             &name_of(new.action),
             outcome.as_str(),
             &new.officer_kid,
-            &new.department,
+            department,
             &new.reason,
             &new.decided_at,
             &new.received_at,
             &new.envelope,
-            &receipt
+            &receipt,
+            new.identity_checked.map(IdentityCheck::as_str)
         ],
     )?;
     existing_decision(sql, &new.decision_id)?.ok_or(DbError::Corrupt("decision"))
 }
 
-/// What a decision's step found: the state it leads to, or the caller's refusal (nothing is stored then).
-type Step<E> = Result<Result<Outcome, E>, DbError>;
-
 impl Db {
-    /// Runs one decision in one transaction: the same decision again returns the stored one; otherwise `step`
-    /// reads and checks the target and applies the change, and the decision is stored with its receipt.
-    /// A refusal changes nothing (every step checks before it writes); an error rolls everything back.
-    fn decide_in_transaction<E>(
-        &self,
-        new: &NewDecision,
-        step: impl FnOnce(&mut dyn Sql) -> Step<E>,
-        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
-    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.write(|sql| {
-            if let Some(row) = existing_decision(sql, &new.decision_id)? {
-                return Ok(Ok((row, false)));
-            }
-            let outcome = match step(sql)? {
-                Ok(outcome) => outcome,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-            Ok(Ok((insert_decision(sql, new, outcome, receipt_for)?, true)))
-        })
-    }
-
     /// Registers an officer's key for a department; the same key again is refused (one key, one officer).
     pub fn add_officer(
         &self,
@@ -254,134 +210,16 @@ impl Db {
         })
     }
 
-    /// Records a decision and moves its commitment on, atomically. `check` sees the target (or `None`: no such
-    /// commitment) and returns the state after the decision, or the caller's refusal; `receipt_for(sequence,
-    /// state)` signs the receipt. The same decision again returns the stored one.
-    pub fn decide<E>(
-        &self,
-        new: NewDecision,
-        check: impl FnOnce(Option<&Target>) -> Result<CommitmentState, E>,
-        record_for: impl FnOnce(&Target) -> Option<NewRecord>,
-        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
-    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.decide_in_transaction(
-            &new,
-            |sql| {
-                let target = row(
-                    sql,
-                    "SELECT credit_code, subject_name, template_id, template_version, lifecycle, department
-                     FROM commitments WHERE submission_id = ?1",
-                    args![&new.target],
-                    |row| {
-                        Ok(Target {
-                            credit_code: row.get(0)?,
-                            subject_name: row.get(1)?,
-                            template_id: row.get(2)?,
-                            template_version: row.get(3)?,
-                            state: CommitmentState::parse(&row.get::<String>(4)?)
-                                .ok_or(DbError::Corrupt("commitment lifecycle"))?,
-                            department: row.get(5)?,
-                        })
-                    },
-                )?;
-                let state = match check(target.as_ref()) {
-                    Ok(state) => state,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
-                // The check passed, so there is a target.
-                let target = target.ok_or(DbError::Corrupt("decision target"))?;
-                if let Some(record) = record_for(&target) {
-                    // The subject enters the register if it is not there yet (named as it signed).
-                    crate::subjects::add_record(
-                        sql,
-                        &target.credit_code,
-                        &target.subject_name,
-                        &record.id,
-                        &record.body,
-                        &new.received_at,
-                    )?;
-                }
-                crate::store::set_lifecycle(sql, &new.target, state)?;
-                Ok(Ok(Outcome::Commitment(state)))
-            },
-            receipt_for,
-        )
-    }
-
-    /// Records a decision on a repair application, atomically: the application's state, and for a grant the
-    /// record's publication ended (`removed_on` = `removed_on`). `check` sees the application (or `None`).
-    pub fn decide_repair<E>(
-        &self,
-        new: NewDecision,
-        removed_on: &str,
-        check: impl FnOnce(Option<&RepairTarget>) -> Result<RepairState, E>,
-        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
-    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.decide_in_transaction(
-            &new,
-            |sql| {
-                let application = row(
-                    sql,
-                    "SELECT a.credit_code, a.record_id, a.status, r.body FROM repair_applications a
-                     JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id WHERE a.submission_id = ?1",
-                    args![&new.target],
-                    |row| {
-                        let body: Value = row.get(3)?;
-                        let authority = body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned();
-                        let state = RepairState::parse(&row.get::<String>(2)?)
-                            .ok_or(DbError::Corrupt("repair application status"))?;
-                        Ok((RepairTarget { credit_code: row.get(0)?, record_id: row.get(1)?, authority, state }, body))
-                    },
-                )?;
-                let state = match check(application.as_ref().map(|(target, _)| target)) {
-                    Ok(state) => state,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
-                let Some((target, mut body)) = application else {
-                    return Err(DbError::Corrupt("decision target"));
-                };
-                crate::subjects::set_repair_status(sql, &new.target, state)?;
-                if state == RepairState::Granted {
-                    body["removed_on"] = Value::String(removed_on.to_owned());
-                    crate::subjects::replace_record(sql, &target.credit_code, &target.record_id, &body)?;
-                }
-                Ok(Ok(Outcome::Repair(state)))
-            },
-            receipt_for,
-        )
-    }
-
-    /// Keeps a sign-in challenge until `expires_at_ms` (dropping those already expired); false, and nothing
-    /// kept, when `max_open` are open already.
-    pub fn add_challenge(
-        &self,
-        challenge: &str,
-        now_ms: u64,
-        expires_at_ms: u64,
-        max_open: u64,
-    ) -> Result<bool, DbError> {
+    /// Uses a sign-in challenge up (the server made it; it is not stored when given out): true the first time,
+    /// false ever after. Used ones are kept until they expire, and no longer.
+    pub fn use_challenge(&self, challenge: &str, expires_at_ms: u64, now_ms: u64) -> Result<bool, DbError> {
         self.write(|sql| {
-            sql.execute("DELETE FROM officer_challenges WHERE expires_at_ms <= ?1", args![now_ms])?;
-            let open: u64 = sql.query_one("SELECT COUNT(*) FROM officer_challenges", &[])?.get(0)?;
-            if open >= max_open {
-                return Ok(false);
-            }
-            sql.execute(
-                "INSERT INTO officer_challenges (challenge, expires_at_ms) VALUES (?1, ?2)",
+            sql.execute("DELETE FROM used_challenges WHERE expires_at_ms <= ?1", args![now_ms])?;
+            let inserted = sql.execute(
+                "INSERT INTO used_challenges (challenge, expires_at_ms) VALUES (?1, ?2) ON CONFLICT (challenge) DO NOTHING",
                 args![challenge, expires_at_ms],
             )?;
-            Ok(true)
-        })
-    }
-
-    /// Uses a challenge up: true when it was given out and has not expired; it can never be used again.
-    pub fn take_challenge(&self, challenge: &str, now_ms: u64) -> Result<bool, DbError> {
-        self.write(|sql| {
-            let taken = sql.execute(
-                "DELETE FROM officer_challenges WHERE challenge = ?1 AND expires_at_ms > ?2",
-                args![challenge, now_ms],
-            )?;
-            Ok(taken == 1)
+            Ok(inserted == 1)
         })
     }
 
@@ -483,6 +321,13 @@ pub struct ObjectionRow {
     pub reason: String,
 }
 
+/// What the core needs to accept an objection: the signer's standing for the code, the grounds, the day.
+pub struct ObjectionFiling<'a> {
+    pub standing: xinnuo_core::receipt::KeyStatus,
+    pub grounds: &'a str,
+    pub today: xinnuo_core::calendar::Date,
+}
+
 /// A verified objection before it is stored.
 pub struct NewObjection {
     pub objection_id: String,
@@ -535,29 +380,50 @@ pub fn like_pattern(query: &str) -> String {
 }
 
 impl Db {
-    /// Stores an objection with its receipt (`receipt_for(sequence)`); the same objection again returns the
-    /// stored one. `Ok(Err(existing))`: an objection to that record is already under review.
+    /// Stores an objection with its receipt (`receipt_for(sequence)`) if the core accepts it against the earlier
+    /// objections to the same record, read in the same transaction; the same objection again returns the
+    /// stored one.
     pub fn add_objection(
         &self,
         new: NewObjection,
+        filing: ObjectionFiling<'_>,
         receipt_for: impl FnOnce(u64) -> Result<String, String>,
-    ) -> Result<Result<(ObjectionRow, bool), ObjectionRow>, DbError> {
+    ) -> Result<Result<(ObjectionRow, bool), Refusal>, DbError> {
         let by_id = format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1");
         self.write(|sql| {
             if let Some(row) = row(sql, &by_id, args![&new.objection_id], objection_row)? {
                 return Ok(Ok((row, false)));
             }
-            let pending = row(
+            let earlier = rows(
                 sql,
-                &format!(
-                    "SELECT {OBJECTION_COLUMNS} FROM objections o
-                     WHERE o.credit_code = ?1 AND o.record_id = ?2 AND o.state = 'under_review'"
-                ),
+                "SELECT o.objection_id, o.state, o.grounds,
+                        (SELECT d.received_at FROM decisions d WHERE d.target = o.objection_id
+                         ORDER BY d.sequence DESC LIMIT 1)
+                 FROM objections o WHERE o.credit_code = ?1 AND o.record_id = ?2",
                 args![&new.credit_code, &new.record_id],
-                objection_row,
+                |row| {
+                    let decided_on = row
+                        .get::<Option<String>>(3)?
+                        .and_then(|at| xinnuo_core::calendar::UtcTimestamp::parse(&at).ok())
+                        .map(|at| at.china_date());
+                    Ok(PastObjection {
+                        objection_id: row.get(0)?,
+                        state: ObjectionState::parse(&row.get::<String>(1)?)
+                            .ok_or(DbError::Corrupt("objection state"))?,
+                        grounds_digest: workflow::grounds_digest(&row.get::<String>(2)?),
+                        decided_on,
+                    })
+                },
             )?;
-            if let Some(pending) = pending {
-                return Ok(Err(pending));
+            if let Err(refusal) = workflow::accept_objection(
+                &new.signer_kid,
+                &new.credit_code,
+                filing.standing,
+                filing.grounds,
+                &earlier,
+                filing.today,
+            ) {
+                return Ok(Err(refusal));
             }
             let sequence: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM objections", &[])?.get(0)?;
             let receipt = receipt_for(sequence).map_err(DbError::Other)?;
@@ -686,69 +552,4 @@ impl Db {
         })
     }
 
-    /// Records a decision on an objection, atomically: its state, and for an upheld one the record leaves the
-    /// subject's credit record (kept in the table, no longer read: see `subject`).
-    pub fn decide_objection<E>(
-        &self,
-        new: NewDecision,
-        check: impl FnOnce(Option<&ObjectionRow>) -> Result<ObjectionState, E>,
-        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
-    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.decide_in_transaction(
-            &new,
-            |sql| {
-                let objection = row(
-                    sql,
-                    &format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1"),
-                    args![&new.target],
-                    objection_row,
-                )?;
-                let state = match check(objection.as_ref()) {
-                    Ok(state) => state,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
-                sql.execute(
-                    "UPDATE objections SET state = ?2 WHERE objection_id = ?1",
-                    args![&new.target, state.as_str()],
-                )?;
-                Ok(Ok(Outcome::Objection(state)))
-            },
-            receipt_for,
-        )
-    }
-
-    /// Records a key decision, atomically: the enrolment approved or revoked (with the officer as the actor in
-    /// the approvals log). `check` sees the enrolment (or `None`).
-    pub fn decide_key<E>(
-        &self,
-        new: NewDecision,
-        actor: &str,
-        check: impl FnOnce(Option<&crate::store::EnrolmentRow>) -> Result<EnrolmentStatus, E>,
-        receipt_for: impl FnOnce(u64, Outcome) -> Result<String, String>,
-    ) -> Result<Result<(DecisionRow, bool), E>, DbError> {
-        self.decide_in_transaction(
-            &new,
-            |sql| {
-                let key = row(
-                    sql,
-                    "SELECT kid, credit_code FROM key_enrolments WHERE request_id = ?1",
-                    args![&new.target],
-                    |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
-                )?;
-                let enrolment = match &key {
-                    Some((kid, code)) => crate::store::enrolment(sql, kid, code)?,
-                    None => None,
-                };
-                let state = match check(enrolment.as_ref()) {
-                    Ok(state) => state,
-                    Err(refusal) => return Ok(Err(refusal)),
-                };
-                let (kid, code) = key.ok_or(DbError::Corrupt("decision target"))?;
-                let reason = (state != EnrolmentStatus::Approved).then_some(new.reason.as_str());
-                crate::store::change_enrolment(sql, &kid, &code, state, reason, actor, &new.received_at)?;
-                Ok(Ok(Outcome::Key(state)))
-            },
-            receipt_for,
-        )
-    }
 }

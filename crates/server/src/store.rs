@@ -76,6 +76,12 @@ pub struct CommitmentRow {
     pub subject_name: String,
     /// The department it was made to, as signed; `None` for those signed before the choice was signed.
     pub department: Option<String>,
+    /// How the accepting officer identified the signer.
+    pub identified: Option<xinnuo_core::decision::IdentityCheck>,
+    /// The signer's key for this credit code now.
+    pub standing: KeyStatus,
+    /// The subject's name in the register, if it is there.
+    pub registry_name: Option<String>,
 }
 
 /// A submission's receipt as stored: what its submitter is answered.
@@ -146,8 +152,19 @@ fn key_status_from(text: &str) -> KeyStatus {
     KeyStatus::parse(text).unwrap_or(KeyStatus::Unenrolled)
 }
 
+/// Which commitments the public sees, as `workflow::listed_publicly` says: with a credit code, not a repair
+/// application, and signed by a known signer — a key approved for that code (on receipt or now) or a signer
+/// the accepting officer identified. (`the_sql_listing_is_the_cores_rule` holds the two equal.)
+const LISTED: &str = "credit_code <> '' AND template_id <> 'credit-repair'
+     AND (key_status = 'verified' OR identified IS NOT NULL
+          OR EXISTS (SELECT 1 FROM key_enrolments k WHERE k.kid = commitments.signer_kid
+                     AND k.credit_code = commitments.credit_code AND k.status = 'approved'))";
+
 const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template_id, template_version, signer_kid, \
-     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name, department";
+     signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name, department, \
+     identified, (SELECT k.status FROM key_enrolments k WHERE k.kid = commitments.signer_kid \
+     AND k.credit_code = commitments.credit_code), \
+     (SELECT s.name FROM subjects s WHERE s.credit_code = commitments.credit_code)";
 
 fn commitment_row(row: &SqlRow) -> Result<CommitmentRow, DbError> {
     Ok(CommitmentRow {
@@ -168,6 +185,13 @@ fn commitment_row(row: &SqlRow) -> Result<CommitmentRow, DbError> {
         publishable: row.get(13)?,
         subject_name: row.get(14)?,
         department: row.get(15)?,
+        identified: row.get::<Option<String>>(16)?.as_deref().and_then(xinnuo_core::decision::IdentityCheck::parse),
+        standing: {
+            let credit_code: String = row.get(2)?;
+            let enrolment = row.get::<Option<String>>(17)?.as_deref().and_then(EnrolmentStatus::parse);
+            xinnuo_core::workflow::standing(Some(&credit_code), enrolment)
+        },
+        registry_name: row.get(18)?,
     })
 }
 
@@ -577,7 +601,7 @@ impl Db {
         // Without a credit code there is no subject to publish under, and a person's commitment is not
         // published at all: it goes to the department only.
         let condition = format!(
-            "publishable = 1 AND (?6 OR credit_code <> '')
+            "publishable = 1 AND (?6 OR ({LISTED}))
              AND (CAST(?1 AS TEXT) IS NULL OR department = ?1
                   OR (department IS NULL AND template_id IN ({})))
              AND (CAST(?3 AS TEXT) IS NULL OR template_id = ?3)
@@ -611,13 +635,14 @@ impl Db {
         })
     }
 
-    /// A subject's commitments, newest first (公示).
+    /// A subject's commitments as published, newest first (公示): those the column lists.
     pub fn commitments_of_subject(&self, credit_code: &str, limit: u32) -> Result<Vec<CommitmentRow>, DbError> {
         self.read(|sql| {
             rows(
                 sql,
                 &format!(
-                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE credit_code = ?1 ORDER BY sequence DESC LIMIT ?2"
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE credit_code = ?1 AND ({LISTED})
+                     ORDER BY sequence DESC LIMIT ?2"
                 ),
                 args![credit_code, limit],
                 commitment_row,

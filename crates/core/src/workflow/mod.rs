@@ -63,6 +63,8 @@ pub struct RepairCase {
     /// The authority that decided the record (谁认定、谁修复).
     pub authority: String,
     pub received_at_millis: u64,
+    /// The record it asks to repair, of the subject `credit_code`.
+    pub credit_code: String,
     pub record_id: String,
 }
 
@@ -79,6 +81,9 @@ pub struct ObjectionCase {
 pub struct KeyCase {
     pub state: EnrolmentStatus,
     pub received_at_millis: u64,
+    /// The key and the credit code it is enrolled for.
+    pub kid: String,
+    pub credit_code: String,
 }
 
 /// What a decision targets, as read before it. A repair application is also stored as the signed commitment
@@ -120,7 +125,7 @@ pub enum Effect {
     /// A record enters the subject's credit record (a broken commitment).
     AddRecord { credit_code: String, record: Box<Record> },
     /// The record's publication ends on that day (a granted repair).
-    EndPublication { record_id: String, removed_on: Date },
+    EndPublication { credit_code: String, record_id: String, removed_on: Date },
 }
 
 /// What a decision leads to: the target's new state and the effects to apply with it, in one transaction.
@@ -493,7 +498,7 @@ fn check_time(decided_at: &str, case: &Case, now_millis: u64) -> Result<(), Refu
 }
 
 /// The officer a decision needs, with the role its action needs.
-fn officer_for<'a>(actor: &'a Actor, action: Action, role: Role) -> Result<(&'a str, &'a str), Refusal> {
+fn officer_for(actor: &Actor, action: Action, role: Role) -> Result<(&str, &str), Refusal> {
     match actor {
         Actor::Officer { name, department, roles, .. } => {
             if roles.contains(&role) {
@@ -508,6 +513,15 @@ fn officer_for<'a>(actor: &'a Actor, action: Action, role: Role) -> Result<(&'a 
     }
 }
 
+/// Whether the actor may take this kind of step at all (before its target is read, so that a stranger learns
+/// nothing about it): the officer's department, or "" for the enterprise's own withdrawal.
+pub fn authorize(action: Action, actor: &Actor) -> Result<String, Refusal> {
+    match action.role() {
+        Some(role) => Ok(officer_for(actor, action, role)?.1.to_owned()),
+        None => Ok(String::new()),
+    }
+}
+
 /// Decides one verified decision on its case: the transition, or why not. `now_millis` is the server's
 /// time of receipt of the decision.
 pub fn decide(
@@ -518,11 +532,7 @@ pub fn decide(
     now_millis: u64,
 ) -> Result<Transition, Refusal> {
     let action = decision.action;
-    // Who may act comes first: a stranger learns nothing about the target.
-    let department = match action.role() {
-        Some(role) => officer_for(actor, action, role)?.1.to_owned(),
-        None => String::new(),
-    };
+    let department = authorize(action, actor)?;
     check_time(&decision.decided_at, case, now_millis)?;
     match (case, action.target_kind()) {
         (Case::Commitment(case), TargetKind::Commitment) => {
@@ -536,7 +546,11 @@ pub fn decide(
             let mut effects = Vec::new();
             if state == RepairState::Granted {
                 let removed_on = china_date(now_millis);
-                effects.push(Effect::EndPublication { record_id: case.record_id.clone(), removed_on });
+                effects.push(Effect::EndPublication {
+                    credit_code: case.credit_code.clone(),
+                    record_id: case.record_id.clone(),
+                    removed_on,
+                });
             }
             Ok(Transition { outcome: Outcome::Repair(state), effects, department, note: None })
         }

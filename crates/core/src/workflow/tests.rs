@@ -177,7 +177,7 @@ fn repair_applications_never_take_the_commitment_track() {
     }
     check(Case::Commitment(application.clone()), decision(Action::Withdraw, None), Actor::Signer { kid: SIGNER.into() }, "!not_a_commitment");
     assert!(actions(&Case::Commitment(application), &Role::ALL).is_empty());
-    let repair = |state| Case::Repair(RepairCase { state, authority: TAX.into(), received_at_millis: RECEIVED, record_id: "r1".into() });
+    let repair = |state| Case::Repair(RepairCase { state, authority: TAX.into(), received_at_millis: RECEIVED, credit_code: "91140105MA0L8XUY5X".into(), record_id: "r1".into() });
     check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(TAX), "granted+end_publication");
     check(repair(RepairState::Received), decision(Action::RepairRefused, None), all_roles(TAX), "refused");
     check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(MARKET), "!other_department");
@@ -191,7 +191,7 @@ fn objections_and_keys_follow_their_own_tracks() {
     check(objection(ObjectionState::UnderReview), decision(Action::ObjectionUpheld, None), all_roles(TAX), "upheld");
     check(objection(ObjectionState::UnderReview), decision(Action::ObjectionRejected, None), all_roles(MARKET), "!other_department");
     check(objection(ObjectionState::Rejected), decision(Action::ObjectionUpheld, None), all_roles(TAX), "!transition_not_allowed");
-    let key = |state| Case::Key(KeyCase { state, received_at_millis: RECEIVED });
+    let key = |state| Case::Key(KeyCase { state, received_at_millis: RECEIVED, kid: SIGNER.into(), credit_code: "91140105MA0L8XUY5X".into() });
     check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(MARKET, &[Role::Keys]), "approved");
     check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(TAX, &[Role::Review]), "!role_missing");
     check(key(EnrolmentStatus::Revoked), decision(Action::KeyApproved, None), all_roles(TAX), "!transition_not_allowed");
@@ -240,7 +240,7 @@ fn filings_need_an_approved_key_and_objections_new_grounds_after_a_wait() {
     assert_eq!(file(Verified, &[past(ObjectionState::UnderReview, "其他", None)]), Err("objection_pending"));
     // Attack 8: refiled at once after a rejection, or on the same grounds (re-spaced) later.
     let rejected_today = past(ObjectionState::Rejected, "另一理由，另一证据材料。", Some("2026-12-02"));
-    assert_eq!(file(Verified, &[rejected_today.clone()]), Err("objection_too_soon"));
+    assert_eq!(file(Verified, std::slice::from_ref(&rejected_today)), Err("objection_too_soon"));
     let same = past(ObjectionState::Rejected, "处罚决定已被复议机关撤销， 附复议决定书。", Some("2026-10-01"));
     assert_ne!(same.grounds_digest, grounds_digest(grounds), "punctuation-space differs: new words");
     let same = past(ObjectionState::Rejected, "  处罚决定已被复议机关撤销，附复议决定书。\n", Some("2026-10-01"));

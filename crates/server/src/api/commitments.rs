@@ -115,6 +115,8 @@ pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Probl
         return Err(commitment_problem(&CommitmentError::DisclosuresMissing(signed.withheld)));
     }
     commitment::check_signing_time(&signed.signed_at, now).map_err(|e| commitment_problem(&e))?;
+    xinnuo_core::workflow::accept_commitment(signed.prepared.template, signed.prepared.department.as_deref())
+        .map_err(|r| super::decisions::refusal_problem(&r))?;
     Ok(signed)
 }
 
@@ -217,8 +219,14 @@ pub fn published(mut row: CommitmentRow) -> PublishedCommitment {
         CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
         _ => None,
     };
+    let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
     PublishedCommitment {
         deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
+        signer_standing: Some(row.standing),
+        identity_checked: row.identified,
+        signer_label_zh,
+        signer_label_en,
+        registry_name: row.registry_name,
         department_name,
         title_zh,
         title_en,
@@ -381,10 +389,11 @@ pub struct DisclosedCommitment {
 pub async fn get_disclosed(
     State(state): State<AppState>,
     id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    client: crate::admin::ClientAddr,
     headers: HeaderMap,
 ) -> Result<Json<DisclosedCommitment>, Problem> {
     let axum::extract::Path(id) = id?;
-    state.admin.check(&headers)?;
+    state.admin.check(&headers, client)?;
     let id = submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();

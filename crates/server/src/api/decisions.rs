@@ -6,20 +6,16 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use xinnuo_core::commitment;
-use xinnuo_core::decision::{
-    self, CommitmentState, DecisionError, DecisionReceipt, ObjectionState, RepairState, TargetKind,
-    DECISION_RECEIPT_TYPE,
-};
-use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::decision::{self, DecisionError, TargetKind};
+use xinnuo_core::envelope;
 use xinnuo_core::wire::PublishedDecision;
-use xinnuo_core::{envelope, template};
+use xinnuo_core::workflow::{self, Actor, Refusal, RefusalKind};
 
 use super::body::read_jws_text;
-use super::commitments::{commitment_problem, envelope_problem};
-use crate::officers::{DecisionRow, NewDecision, NewRecord, ObjectionRow, RepairTarget, Target};
+use super::commitments::envelope_problem;
+use crate::officers::{DecisionRow, NewDecision};
 use crate::problem::Problem;
-use crate::store::EnrolmentRow;
+use crate::process::NotDecided;
 use crate::{blocking, now_millis, AppState};
 
 const MAX_DECISION_BYTES: usize = 16 * 1024;
@@ -27,16 +23,18 @@ const MAX_DECISION_BYTES: usize = 16 * 1024;
 fn decision_problem(error: &DecisionError) -> Problem {
     match error {
         DecisionError::Envelope(inner) => envelope_problem(inner),
-        DecisionError::NotNow { .. }
-        | DecisionError::NotNowRepair { .. }
-        | DecisionError::NotNowObjection { .. }
-        | DecisionError::NotNowKey { .. } => Problem::from_error(StatusCode::CONFLICT, error),
-        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
+        _ => refusal_problem(&Refusal::Transition(error.clone())),
     }
 }
 
-fn forbidden(slug: &'static str, zh: String, en: String) -> Problem {
-    Problem::new(StatusCode::FORBIDDEN, slug, "无权作出此决定", "Not allowed to decide", zh, en)
+/// The core's refusal as a problem: 403, 409 or 422 as it says.
+pub(crate) fn refusal_problem(refusal: &Refusal) -> Problem {
+    let status = match refusal.kind() {
+        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+        RefusalKind::Conflict => StatusCode::CONFLICT,
+        RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Problem::from_error(status, refusal)
 }
 
 /// A decision as published, with labels for people.
@@ -47,6 +45,9 @@ pub fn published(row: DecisionRow) -> PublishedDecision {
         state_label_zh: row.state.label_zh().to_owned(),
         state_label_en: row.state.label_en().to_owned(),
         officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
+        identity_checked_label_zh: row.identity_checked.map(|c| c.label_zh().to_owned()),
+        identity_checked_label_en: row.identity_checked.map(|c| c.label_en().to_owned()),
+        identity_checked: row.identity_checked,
         decision_id: row.decision_id,
         sequence: row.sequence,
         target: row.target,
@@ -62,17 +63,6 @@ pub fn published(row: DecisionRow) -> PublishedDecision {
     }
 }
 
-/// The departments a commitment belongs to: the one it was made to, or (signed before the choice was
-/// signed) those its template names.
-fn departments_of(target: &Target) -> Vec<String> {
-    if let Some(department) = &target.department {
-        return vec![department.clone()];
-    }
-    template::get(&target.template_id, Some(&target.template_version))
-        .map(|t| t.departments.iter().map(|d| d.zh.to_string()).collect())
-        .unwrap_or_default()
-}
-
 fn unknown_target(target: &str, kind: TargetKind) -> Problem {
     let (zh, en) = match kind {
         TargetKind::Commitment => ("承诺书", "commitment"),
@@ -85,54 +75,6 @@ fn unknown_target(target: &str, kind: TargetKind) -> Problem {
         format!("没有编号为 {target} 的{zh}。"),
         format!("No {en} with id {target}."),
     )
-}
-
-/// The authority of a record refuses a decision by another department (谁认定、谁修复; objections alike).
-fn other_authority(authority: &str, department: &str) -> Problem {
-    forbidden(
-        "other_department",
-        format!("这条记录由{authority}认定，由其作出决定，不由{department}决定。"),
-        format!("The record was decided by {authority}, which decides this; not {department}."),
-    )
-}
-
-/// The day in Beijing of a moment (what a decision is dated).
-fn china_date(unix_ms: u64) -> String {
-    let stamp = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(unix_ms);
-    xinnuo_core::calendar::UtcTimestamp::parse(&stamp).map(|t| t.china_date().to_string()).unwrap_or_default()
-}
-
-/// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision and
-/// decided by the officer's department; its class is left to the rules (the core takes it as general and
-/// says so).
-fn broken_commitment_record(
-    target: &Target,
-    decision_id: &str,
-    decision: &xinnuo_core::decision::Decision,
-    department: &str,
-    now_ms: u64,
-) -> Option<NewRecord> {
-    // Without a credit code (a person, or an entity before registration) there is no subject in the
-    // register to hold the record: the decision itself is the department's record.
-    if decision.action != xinnuo_core::decision::Action::Broken || target.credit_code.is_empty() {
-        return None;
-    }
-    let decided_on = china_date(now_ms);
-    let title = template::get(&target.template_id, Some(&target.template_version))
-        .map(|t| t.title.zh.clone())
-        .unwrap_or_default();
-    let body = serde_json::json!({
-        "id": format!("broken-{}", &decision_id[..16]),
-        "kind": "broken_commitment",
-        "decision_no": format!("{department}违诺认定 {}", &decision_id[..8]),
-        "authority": department,
-        "market_regulation": false,
-        "decided_on": decided_on,
-        "summary": format!("违背《{title}》：{}", decision.reason),
-    });
-    // Written in the shape every record has; refused by the core's own reader means a bug here, not input.
-    xinnuo_core::status::Record::from_json(body.clone()).ok().filter(|r| r.check().is_ok())?;
-    Some(NewRecord { id: format!("broken-{}", &decision_id[..16]), body })
 }
 
 /// `POST /api/v1/decisions` → 201 `{decision_id, state, receipt, …}`; the same decision again → 200.
@@ -167,147 +109,34 @@ pub async fn decide(
     let server_key = state.server_key.clone();
     let (row, created) = blocking(move || {
         let (verified, decision) = decision::verify(&text).map_err(|e| decision_problem(&e))?;
-        commitment::check_signing_time(&decision.decided_at, now).map_err(|e| commitment_problem(&e))?;
-        // Who signed, and for which department: an officer (with the role the action needs), or — for a
-        // withdrawal — the enterprise, with the very key that signed the commitment.
-        let (officer, signer_kid, department) = match decision.action.role() {
-            Some(role) => {
-                let officer =
-                    db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()).ok_or_else(
-                        || {
-                            let fingerprint = envelope::fingerprint_groups(&verified.kid);
-                            forbidden(
-                                "not_an_officer",
-                                format!("密钥 {fingerprint} 不是在册的部门工作人员密钥（或已停用）。"),
-                                format!("Key {fingerprint} is not a registered officer's key (or was revoked)."),
-                            )
-                        },
-                    )?;
-                if !officer.may(role) {
-                    return Err(forbidden(
-                        "role_missing",
-                        format!("{}没有“{}”权限，不能{}。", officer.name, role.label_zh(), decision.action.label_zh()),
-                        format!("{} does not hold the {} role needed to decide this.", officer.name, role.as_str()),
-                    ));
-                }
-                let (kid, department) = (officer.kid.clone(), officer.department.clone());
-                (Some(officer), kid, department)
-            }
-            None => {
-                let commitment = db
-                    .commitment(&decision.target)
-                    .map_err(Problem::internal)?
-                    .ok_or_else(|| unknown_target(&decision.target, TargetKind::Commitment))?;
-                if commitment.signer_kid != verified.kid {
-                    return Err(forbidden(
-                        "not_the_signer",
-                        "只有签署这份承诺书的密钥才能撤回它。".into(),
-                        "Only the key that signed this commitment can withdraw it.".into(),
-                    ));
-                }
-                // A repair application is decided on its own track (修复审核中 → 已修复 | 修复未通过).
-                let repair = template::get(&commitment.template_id, Some(&commitment.template_version))
-                    .is_ok_and(|t| t.kind == template::TemplateKind::Repair);
-                if repair {
-                    return Err(Problem::new(
-                        StatusCode::CONFLICT,
-                        "transition_not_allowed",
-                        "不能撤回",
-                        "Cannot be withdrawn",
-                        "信用修复申请由认定单位决定，不能以撤回承诺的方式撤回。",
-                        "A repair application is decided by the deciding authority; it is not withdrawn as a commitment.",
-                    ));
-                }
-                let department = commitment.department.clone().unwrap_or_else(|| {
-                    template::get(&commitment.template_id, Some(&commitment.template_version))
-                        .ok()
-                        .and_then(|t| t.departments.first().map(|d| d.zh.to_string()))
-                        .unwrap_or_default()
-                });
-                (None, verified.kid.clone(), department)
-            }
+        // Who signed: an active officer, or any other key (an enterprise withdrawing its own commitment).
+        let actor = match db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()) {
+            Some(officer) => Actor::Officer {
+                kid: officer.kid,
+                name: officer.name,
+                department: officer.department,
+                roles: officer.roles,
+            },
+            None => Actor::Signer { kid: verified.kid.clone() },
         };
-        let kind = decision.action.target_kind();
-        let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+        // Before the target is read: a stranger learns nothing about it.
+        workflow::authorize(decision.action, &actor).map_err(|r| refusal_problem(&r))?;
         let new = NewDecision {
             decision_id: verified.submission_id.clone(),
             target: decision.target.clone(),
             action: decision.action,
-            officer_kid: signer_kid.clone(),
-            department: department.clone(),
+            officer_kid: verified.kid.clone(),
+            identity_checked: decision.identity_checked,
             reason: decision.reason.clone(),
             decided_at: decision.decided_at.clone(),
-            received_at: received_at.clone(),
+            received_at: xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now),
             envelope: verified.jws.to_json(),
         };
-        let check = |target: Option<&Target>| -> Result<CommitmentState, Problem> {
-            let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
-            let departments = departments_of(target);
-            // A withdrawal's signer was checked above; an officer's department is checked here.
-            if officer.is_some() && !departments.contains(&department) {
-                return Err(forbidden(
-                    "other_department",
-                    format!("这份承诺书属于{}，不属于{department}。", departments.join("、")),
-                    format!("This commitment belongs to {}, not to {department}.", departments.join(", ")),
-                ));
-            }
-            target.state.after(decision.action).map_err(|e| decision_problem(&e))
-        };
-        let receipt_for = |sequence, state: decision::Outcome| {
-            let receipt = DecisionReceipt {
-                receipt_type: DECISION_RECEIPT_TYPE.into(),
-                decision_id: verified.submission_id.clone(),
-                target: decision.target.clone(),
-                action: decision.action,
-                state,
-                received_at,
-                sequence,
-                officer_kid: signer_kid.clone(),
-                department: department.clone(),
-            };
-            decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-        };
-        match kind {
-            TargetKind::Commitment => {}
-            TargetKind::RepairApplication => {
-                // 谁认定、谁修复: the authority that decided the record decides its repair.
-                let check_repair = |target: Option<&RepairTarget>| -> Result<RepairState, Problem> {
-                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
-                    if target.authority != department {
-                        return Err(other_authority(&target.authority, &department));
-                    }
-                    target.state.after(decision.action).map_err(|e| decision_problem(&e))
-                };
-                let removed_on = china_date(now);
-                return db.decide_repair(new, &removed_on, check_repair, receipt_for).map_err(Problem::internal)?;
-            }
-            TargetKind::Objection => {
-                let check_objection = |target: Option<&ObjectionRow>| -> Result<ObjectionState, Problem> {
-                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
-                    if target.authority != department {
-                        return Err(other_authority(&target.authority, &department));
-                    }
-                    target.state.after(decision.action).map_err(|e| decision_problem(&e))
-                };
-                return db.decide_objection(new, check_objection, receipt_for).map_err(Problem::internal)?;
-            }
-            TargetKind::KeyEnrolment => {
-                // Any department's officer holding the keys role checks a subject's key (the department that
-                // checked is in the approvals log and the decision).
-                let actor = officer
-                    .as_ref()
-                    .map(|o| format!("officer:{}（{}）", o.name, o.department))
-                    .ok_or_else(|| Problem::internal("key decision without an officer"))?;
-                let check_key = |target: Option<&EnrolmentRow>| -> Result<EnrolmentStatus, Problem> {
-                    let target = target.ok_or_else(|| unknown_target(&decision.target, kind))?;
-                    decision::enrolment_after(target.status, decision.action).map_err(|e| decision_problem(&e))
-                };
-                return db.decide_key(new, &actor, check_key, receipt_for).map_err(Problem::internal)?;
-            }
+        match db.record_decision(&new, &decision, &actor, now, &server_key).map_err(Problem::internal)? {
+            Ok(recorded) => Ok(recorded),
+            Err(NotDecided::UnknownTarget(kind)) => Err(unknown_target(&decision.target, kind)),
+            Err(NotDecided::Refused(refusal)) => Err(refusal_problem(&refusal)),
         }
-        let record_for =
-            |target: &Target| broken_commitment_record(target, &verified.submission_id, &decision, &department, now);
-        db.decide(new, check, record_for, receipt_for).map_err(Problem::internal)?
     })
     .await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(published(row))))

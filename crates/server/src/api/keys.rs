@@ -252,11 +252,12 @@ async fn change_enrolment(
 pub async fn approve(
     State(state): State<AppState>,
     kid: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    client: crate::admin::ClientAddr,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<EnrolmentDecision>, Problem> {
     let axum::extract::Path(kid) = kid?;
-    state.admin.check(&headers)?;
+    state.admin.check(&headers, client)?;
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: ApproveRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
@@ -285,11 +286,12 @@ pub async fn approve(
 pub async fn revoke(
     State(state): State<AppState>,
     kid: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    client: crate::admin::ClientAddr,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<EnrolmentDecision>, Problem> {
     let axum::extract::Path(kid) = kid?;
-    state.admin.check(&headers)?;
+    state.admin.check(&headers, client)?;
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: RevokeRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
@@ -334,8 +336,12 @@ pub struct AdminLog {
         crate::openapi::AnyProblem
     )
 )]
-pub async fn actions(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<AdminLog>, Problem> {
-    state.admin.check(&headers)?;
+pub async fn actions(
+    State(state): State<AppState>,
+    client: crate::admin::ClientAddr,
+    headers: HeaderMap,
+) -> Result<Json<AdminLog>, Problem> {
+    state.admin.check(&headers, client)?;
     let db = state.db.clone();
     let actions = blocking(move || db.admin_actions(1000).map_err(|e| Problem::internal(e.to_string()))).await?;
     Ok(Json(AdminLog { actions }))

@@ -7,8 +7,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use xinnuo_core::commitment;
-use xinnuo_core::enrolment::EnrolmentStatus;
-use xinnuo_core::envelope;
 use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 
 use super::body::read_jws_text;
@@ -41,7 +39,8 @@ fn objection_problem(error: &ObjectionError) -> Problem {
         (status = 200, description = "同一异议再次提交 / the same objection again", body = ObjectionItem, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这条记录 / no such record", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "该记录已有异议在审 / one under review already", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "密钥未经核验可代表该主体（key_not_approved）/ key not approved for the code", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "该记录已有异议在审，或刚被认定不成立（objection_pending、objection_same_grounds、objection_too_soon）/ one under review, or just rejected", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理 / refused", body = Problem, content_type = "application/problem+json"),
         crate::openapi::BodyProblems,
         crate::openapi::AnyProblem
@@ -60,21 +59,8 @@ pub async fn submit(
         let (verified, objection) = objection::verify(&text).map_err(|e| objection_problem(&e))?;
         commitment::check_signing_time(&objection.signed_at, now).map_err(|e| commitment_problem(&e))?;
         let code = objection.credit_code.clone();
-        let approved = db
-            .enrolment(&verified.kid, &code)
-            .map_err(Problem::internal)?
-            .is_some_and(|row| row.status == EnrolmentStatus::Approved);
-        if !approved {
-            let fingerprint = envelope::fingerprint_groups(&verified.kid);
-            return Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                "key_not_approved",
-                "密钥未经核验",
-                "Key not approved",
-                format!("密钥 {fingerprint} 未经核验可代表 {code}：提出异议须使用已核验的密钥。"),
-                format!("Key {fingerprint} is not approved for {code}: an objection needs an approved key."),
-            ));
-        }
+        let enrolment = db.enrolment(&verified.kid, &code).map_err(Problem::internal)?;
+        let standing = xinnuo_core::workflow::standing(Some(&code), enrolment.map(|e| e.status));
         let stored = db.subject(&code).map_err(Problem::internal)?;
         let record = stored.as_ref().and_then(|s| s.profile.records.iter().find(|r| r.id == objection.record_id));
         let Some(record) = record else {
@@ -85,6 +71,9 @@ pub async fn submit(
             ));
         };
         let received_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now);
+        let today = xinnuo_core::calendar::UtcTimestamp::parse(&received_at)
+            .map(|t| t.china_date())
+            .map_err(Problem::internal)?;
         let new = NewObjection {
             objection_id: verified.submission_id.clone(),
             credit_code: code.clone(),
@@ -107,19 +96,10 @@ pub async fn submit(
             };
             objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
-        match db.add_objection(new, receipt_for).map_err(Problem::internal)? {
+        let filing = crate::officers::ObjectionFiling { standing, grounds: &objection.grounds, today };
+        match db.add_objection(new, filing, receipt_for).map_err(Problem::internal)? {
             Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
-            Err(pending) => Err(Problem::new(
-                StatusCode::CONFLICT,
-                "objection_pending",
-                "已有异议在处理中",
-                "An objection is under review",
-                format!("对这条记录的异议（{}）正在处理中，请等待决定。", &pending.objection_id[..12]),
-                format!(
-                    "An objection to this record ({}) is under review; wait for its decision.",
-                    &pending.objection_id[..12]
-                ),
-            )),
+            Err(refusal) => Err(super::decisions::refusal_problem(&refusal)),
         }
     })
     .await?;

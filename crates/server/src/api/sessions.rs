@@ -22,9 +22,50 @@ use crate::{blocking, now_millis, AppState};
 
 const CHALLENGE_LIFETIME_MS: u64 = 2 * 60 * 1000;
 const SESSION_LIFETIME_MS: u64 = 30 * 60 * 1000;
-/// Challenges are given to anyone; this many open at once (each lives two minutes) is far more than a
-/// department signs in with, and keeps a flood from filling the database.
-const MAX_OPEN_CHALLENGES: u64 = 1000;
+
+/// A challenge is 32 bytes (what the core's sign-in expects): a random nonce, its expiry (Unix ms,
+/// big-endian) and the server's MAC over both, truncated. Given to anyone without storing anything, so no
+/// flood of requests can fill a table or lock officers out; only used ones are remembered, until they expire.
+const NONCE_BYTES: usize = 8;
+const MAC_BYTES: usize = 16;
+type ChallengeMac = hmac::Hmac<Sha256>;
+
+/// The challenge MAC key: a hash of the server key's deterministic signature over a fixed label (the seed
+/// never leaves the signer; every server holding the key derives the same MAC key).
+pub fn challenge_key(server_key: &crate::store::ServerKey) -> [u8; 32] {
+    let signature = server_key.signer.sign_labelled_bytes(b"xinnuo officer sign-in challenge MAC key v1");
+    Sha256::digest(signature).into()
+}
+
+fn challenge_mac(key: &[u8; 32], body: &[u8]) -> Result<ChallengeMac, Problem> {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <ChallengeMac as KeyInit>::new_from_slice(key).map_err(Problem::internal)?;
+    mac.update(body);
+    Ok(mac)
+}
+
+fn make_challenge(key: &[u8; 32], nonce: [u8; NONCE_BYTES], expires_at_ms: u64) -> Result<String, Problem> {
+    use hmac::Mac;
+    let mut bytes = Vec::with_capacity(NONCE_BYTES + 8 + MAC_BYTES);
+    bytes.extend_from_slice(&nonce);
+    bytes.extend_from_slice(&expires_at_ms.to_be_bytes());
+    let tag = challenge_mac(key, &bytes)?.finalize().into_bytes();
+    bytes.extend_from_slice(&tag[..MAC_BYTES]);
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The expiry of a challenge this server made, if it is one and has not expired.
+fn open_challenge(key: &[u8; 32], challenge: &str, now_ms: u64) -> Option<u64> {
+    use hmac::Mac;
+    let bytes = URL_SAFE_NO_PAD.decode(challenge).ok()?;
+    if bytes.len() != NONCE_BYTES + 8 + MAC_BYTES {
+        return None;
+    }
+    let (body, tag) = bytes.split_at(NONCE_BYTES + 8);
+    challenge_mac(key, body).ok()?.verify_truncated_left(tag).ok()?;
+    let expires_at_ms = u64::from_be_bytes(body[NONCE_BYTES..].try_into().ok()?);
+    (expires_at_ms > now_ms && expires_at_ms <= now_ms + CHALLENGE_LIFETIME_MS).then_some(expires_at_ms)
+}
 
 fn random_b64() -> Result<String, Problem> {
     let mut bytes = [0u8; 32];
@@ -55,29 +96,14 @@ pub struct Challenge {
     summary = "登录挑战 / a sign-in challenge",
     responses(
         (status = 201, description = "一次性，两分钟内有效 / once, two minutes", body = Challenge, content_type = "application/json"),
-        (status = 429, description = "挑战过多 / too many challenges", body = Problem, content_type = "application/problem+json"),
         crate::openapi::AnyProblem
     )
 )]
 pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Json<Challenge>), Problem> {
-    let challenge = random_b64()?;
-    let now = now_millis();
-    let expires = now + CHALLENGE_LIFETIME_MS;
-    let db = state.db.clone();
-    let stored = challenge.clone();
-    let given =
-        blocking(move || db.add_challenge(&stored, now, expires, MAX_OPEN_CHALLENGES).map_err(Problem::internal))
-            .await?;
-    if !given {
-        return Err(Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_challenges",
-            "请求过多",
-            "Too many requests",
-            "登录挑战请求过多，请稍后再试。",
-            "Too many sign-in challenges are open; try again shortly.",
-        ));
-    }
+    let mut nonce = [0u8; NONCE_BYTES];
+    getrandom::fill(&mut nonce).map_err(Problem::internal)?;
+    let expires = now_millis() + CHALLENGE_LIFETIME_MS;
+    let challenge = make_challenge(&state.challenge_key, nonce, expires)?;
     let expires_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(expires);
     Ok((StatusCode::CREATED, Json(Challenge { challenge, expires_at })))
 }
@@ -122,6 +148,7 @@ pub async fn sign_in(
     let text = read_jws_text(&headers, body, 16 * 1024).await?;
     let now = now_millis();
     let db = state.db.clone();
+    let challenge_key = state.challenge_key.clone();
     let session = blocking(move || {
         let (verified, sign_in) = session::verify(&text).map_err(|e| sign_in_problem(&e))?;
         let officer =
@@ -131,7 +158,12 @@ pub async fn sign_in(
                     "This key is not an active officer's key.",
                 )
             })?;
-        if !db.take_challenge(&sign_in.challenge, now).map_err(Problem::internal)? {
+        let fresh = open_challenge(&challenge_key, &sign_in.challenge, now);
+        let used_now = match fresh {
+            Some(expires) => db.use_challenge(&sign_in.challenge, expires, now).map_err(Problem::internal)?,
+            None => false,
+        };
+        if !used_now {
             return Err(unauthorized(
                 "登录挑战无效、已过期或已使用，请重新获取。",
                 "The challenge is unknown, expired or already used; ask for a new one.",
@@ -164,4 +196,35 @@ pub async fn officer_of(state: &AppState, headers: &HeaderMap) -> Result<Officer
     blocking(move || db.session_officer(&token_hash(&token), now).map_err(Problem::internal))
         .await?
         .ok_or_else(|| unauthorized("登录已失效，请重新登录。", "The session has ended; sign in again."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenges_are_the_servers_own_fresh_and_untouched() {
+        let key = [7u8; 32];
+        let now = 1_796_176_800_000;
+        let challenge = make_challenge(&key, [1; NONCE_BYTES], now + CHALLENGE_LIFETIME_MS).unwrap();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&challenge).unwrap().len(), 32, "the core's sign-in takes 32 bytes");
+        assert_eq!(open_challenge(&key, &challenge, now), Some(now + CHALLENGE_LIFETIME_MS));
+        assert_eq!(open_challenge(&key, &challenge, now + CHALLENGE_LIFETIME_MS), None, "expired");
+        assert_eq!(open_challenge(&[8u8; 32], &challenge, now), None, "another server's key");
+        let mut bytes = URL_SAFE_NO_PAD.decode(&challenge).unwrap();
+        bytes[NONCE_BYTES] ^= 1; // a later expiry, forged
+        assert_eq!(open_challenge(&key, &URL_SAFE_NO_PAD.encode(&bytes), now), None);
+        // One that claims to live longer than the server ever gives is refused even with a good MAC.
+        let long = make_challenge(&key, [1; NONCE_BYTES], now + 10 * CHALLENGE_LIFETIME_MS).unwrap();
+        assert_eq!(open_challenge(&key, &long, now), None);
+    }
+
+    #[test]
+    fn a_challenge_is_used_once() {
+        let db = crate::db::Db::open(":memory:").unwrap();
+        assert!(db.use_challenge("c", 2_000, 1_000).unwrap());
+        assert!(!db.use_challenge("c", 2_000, 1_500).unwrap());
+        // Forgotten once expired — and by then refused for its expiry anyway.
+        assert!(db.use_challenge("c", 2_000, 2_000).unwrap());
+    }
 }

@@ -241,6 +241,7 @@ pub struct RepairReceipt {
         (status = 201, description = "已受理 / received", body = RepairReceipt, content_type = "application/json"),
         (status = 200, description = "同一申请再次提交 / the same application again", body = RepairReceipt, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "密钥未经核验可代表该主体（key_not_approved）/ key not approved for the code", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个主体 / no such subject", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理（不可修复、记录不符）/ refused", body = Problem, content_type = "application/problem+json"),
         crate::openapi::BodyProblems,
@@ -261,6 +262,11 @@ pub async fn apply_for_repair(
         let signed = verify_submission(&text, now_ms)?;
         application::check_template(&signed.prepared).map_err(application_problem)?;
         let code = signed.prepared.credit_code().unwrap_or_default().to_owned();
+        // Only a key approved for the record's credit code applies for its repair (as for objections).
+        let enrolment = db.enrolment(&signed.envelope.kid, &code).map_err(Problem::internal)?;
+        let standing = xinnuo_core::workflow::standing(Some(&code), enrolment.map(|e| e.status));
+        xinnuo_core::workflow::accept_repair_application(&signed.envelope.kid, &code, standing)
+            .map_err(|r| super::decisions::refusal_problem(&r))?;
         let stored =
             db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
         let accepted =

@@ -36,23 +36,17 @@ fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbE
     Ok(())
 }
 
-/// Adds a record found by a department (a broken commitment), entering its subject in the register if it is
-/// not there yet, named as it signed.
+/// Adds a record found by a department (a broken commitment) to a subject of the register.
 pub(crate) fn add_record(
     sql: &mut dyn Sql,
     credit_code: &str,
-    subject_name: &str,
     record_id: &str,
     body: &serde_json::Value,
-    at: &str,
 ) -> Result<(), DbError> {
+    // Only to a subject of the register: no subject is ever made from a signature.
     sql.execute(
-        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, 0, NULL, ?3)
-         ON CONFLICT (credit_code) DO NOTHING",
-        args![credit_code, subject_name, at],
-    )?;
-    sql.execute(
-        "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
+        "INSERT INTO records (credit_code, id, body) SELECT ?1, ?2, ?3 WHERE EXISTS
+         (SELECT 1 FROM subjects WHERE credit_code = ?1)",
         args![credit_code, record_id, &body.to_string()],
     )?;
     Ok(())

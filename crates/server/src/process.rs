@@ -1,0 +1,261 @@
+//! A decision, from the store's side: inside one transaction, read the target as the core's `Case`, ask
+//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt. The
+//! rules are the core's; this module only reads and writes.
+
+use serde_json::Value;
+use xinnuo_core::calendar::UtcTimestamp;
+use xinnuo_core::decision::{
+    self, CommitmentState, Decision, DecisionReceipt, IdentityCheck, ObjectionState, Outcome, RepairState,
+    TargetKind, DECISION_RECEIPT_TYPE,
+};
+use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::template::{self, TemplateKind};
+use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, Refusal, RepairCase};
+
+use crate::args;
+use crate::db::{Db, DbError};
+use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
+use crate::sql::Sql;
+use crate::store::{row, ServerKey};
+
+/// Why a decision was not recorded.
+#[derive(Debug)]
+pub enum NotDecided {
+    /// No target of the kind its action decides, with that id.
+    UnknownTarget(TargetKind),
+    Refused(Refusal),
+}
+
+fn millis_of(stamp: &str) -> Result<u64, DbError> {
+    UtcTimestamp::parse(stamp)
+        .ok()
+        .and_then(|t| u64::try_from(t.unix_millis()).ok())
+        .ok_or(DbError::Corrupt("received_at"))
+}
+
+/// The enrolment status of a key for a credit code, now.
+fn enrolment_status(sql: &mut dyn Sql, kid: &str, credit_code: &str) -> Result<Option<EnrolmentStatus>, DbError> {
+    let status = row(
+        sql,
+        "SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2",
+        args![kid, credit_code],
+        |row| row.get::<String>(0),
+    )?;
+    status.map(|s| EnrolmentStatus::parse(&s).ok_or(DbError::Corrupt("enrolment status"))).transpose()
+}
+
+/// The signer's standing for a credit code, now (read in the caller's transaction).
+pub(crate) fn standing_of(
+    sql: &mut dyn Sql,
+    kid: &str,
+    credit_code: &str,
+) -> Result<xinnuo_core::receipt::KeyStatus, DbError> {
+    let enrolment =
+        if credit_code.is_empty() { None } else { enrolment_status(sql, kid, credit_code)? };
+    Ok(workflow::standing(Some(credit_code), enrolment))
+}
+
+fn commitment_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
+    let found = row(
+        sql,
+        "SELECT lifecycle, template_id, template_version, department, received_at, signer_kid, credit_code, identified,
+                EXISTS (SELECT 1 FROM subjects s WHERE s.credit_code = c.credit_code)
+         FROM commitments c WHERE submission_id = ?1",
+        args![target],
+        |row| {
+            Ok((
+                row.get::<String>(0)?,
+                row.get::<String>(1)?,
+                row.get::<String>(2)?,
+                row.get::<Option<String>>(3)?,
+                row.get::<String>(4)?,
+                row.get::<String>(5)?,
+                row.get::<String>(6)?,
+                row.get::<Option<String>>(7)?,
+                row.get::<bool>(8)?,
+            ))
+        },
+    )?;
+    let Some((lifecycle, template_id, version, department, received_at, signer_kid, credit_code, identified, registered)) =
+        found
+    else {
+        return Ok(None);
+    };
+    let template = template::get(&template_id, Some(&version)).ok();
+    let standing = standing_of(sql, &signer_kid, &credit_code)?;
+    Ok(Some(Case::Commitment(CommitmentCase {
+        state: CommitmentState::parse(&lifecycle).ok_or(DbError::Corrupt("commitment lifecycle"))?,
+        template_kind: template.map_or(TemplateKind::Field, |t| t.kind),
+        departments: workflow::departments_of(template, department.as_deref()),
+        received_at_millis: millis_of(&received_at)?,
+        signer_kid,
+        standing,
+        identified: identified.as_deref().and_then(IdentityCheck::parse),
+        title_zh: template.map(|t| t.title.zh.to_string()).unwrap_or(template_id),
+        credit_code: (!credit_code.is_empty()).then_some(credit_code),
+        subject_registered: registered,
+    })))
+}
+
+fn repair_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
+    row(
+        sql,
+        "SELECT a.credit_code, a.record_id, a.status, r.body, a.created_at FROM repair_applications a
+         JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id WHERE a.submission_id = ?1",
+        args![target],
+        |row| {
+            let body: Value = row.get(3)?;
+            Ok(Case::Repair(RepairCase {
+                credit_code: row.get(0)?,
+                record_id: row.get(1)?,
+                state: RepairState::parse(&row.get::<String>(2)?)
+                    .ok_or(DbError::Corrupt("repair application status"))?,
+                authority: body.get("authority").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                received_at_millis: millis_of(&row.get::<String>(4)?)?,
+            }))
+        },
+    )
+}
+
+fn objection_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
+    row(
+        sql,
+        "SELECT state, authority, received_at FROM objections WHERE objection_id = ?1",
+        args![target],
+        |row| {
+            Ok(Case::Objection(ObjectionCase {
+                state: ObjectionState::parse(&row.get::<String>(0)?).ok_or(DbError::Corrupt("objection state"))?,
+                authority: row.get(1)?,
+                received_at_millis: millis_of(&row.get::<String>(2)?)?,
+            }))
+        },
+    )
+}
+
+fn key_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
+    row(
+        sql,
+        "SELECT kid, credit_code, status, enrolled_at FROM key_enrolments WHERE request_id = ?1",
+        args![target],
+        |row| {
+            Ok(Case::Key(KeyCase {
+                kid: row.get(0)?,
+                credit_code: row.get(1)?,
+                state: EnrolmentStatus::parse(&row.get::<String>(2)?).ok_or(DbError::Corrupt("enrolment status"))?,
+                received_at_millis: millis_of(&row.get::<String>(3)?)?,
+            }))
+        },
+    )
+}
+
+/// What a decision targets, read as the core's case; `None`: nothing of that kind has the id.
+pub(crate) fn read_case(sql: &mut dyn Sql, kind: TargetKind, target: &str) -> Result<Option<Case>, DbError> {
+    match kind {
+        TargetKind::Commitment => commitment_case(sql, target),
+        TargetKind::RepairApplication => repair_case(sql, target),
+        TargetKind::Objection => objection_case(sql, target),
+        TargetKind::KeyEnrolment => key_case(sql, target),
+    }
+}
+
+/// Writes a transition: the target's new state and each effect.
+fn apply(
+    sql: &mut dyn Sql,
+    decision: &Decision,
+    case: &Case,
+    transition: &workflow::Transition,
+    actor: &Actor,
+    at: &str,
+) -> Result<(), DbError> {
+    let target = decision.target.as_str();
+    match (transition.outcome, case) {
+        (Outcome::Commitment(state), _) => crate::store::set_lifecycle(sql, target, state)?,
+        (Outcome::Repair(state), _) => crate::subjects::set_repair_status(sql, target, state)?,
+        (Outcome::Objection(state), _) => {
+            sql.execute("UPDATE objections SET state = ?2 WHERE objection_id = ?1", args![target, state.as_str()])?;
+        }
+        (Outcome::Key(state), Case::Key(key)) => {
+            let who = match actor {
+                Actor::Officer { name, department, .. } => format!("officer:{name}（{department}）"),
+                Actor::Signer { kid } => format!("key:{kid}"),
+            };
+            let reason = (state != EnrolmentStatus::Approved).then_some(decision.reason.as_str());
+            crate::store::change_enrolment(sql, &key.kid, &key.credit_code, state, reason, &who, at)?;
+        }
+        (Outcome::Key(_), _) => return Err(DbError::Corrupt("key decision on another target")),
+    }
+    for effect in &transition.effects {
+        match effect {
+            Effect::SignerIdentified(check) => {
+                sql.execute(
+                    "UPDATE commitments SET identified = ?2 WHERE submission_id = ?1",
+                    args![target, check.as_str()],
+                )?;
+            }
+            Effect::AddRecord { credit_code, record } => {
+                let body = serde_json::to_value(record.as_ref()).map_err(|e| DbError::Other(e.to_string()))?;
+                crate::subjects::add_record(sql, credit_code, &record.id, &body)?;
+            }
+            Effect::EndPublication { credit_code, record_id, removed_on } => {
+                let body = row(
+                    sql,
+                    "SELECT body FROM records WHERE credit_code = ?1 AND id = ?2",
+                    args![credit_code, record_id],
+                    |row| row.get::<Value>(0),
+                )?;
+                let mut body = body.ok_or(DbError::Corrupt("repaired record"))?;
+                body["removed_on"] = Value::String(removed_on.to_string());
+                crate::subjects::replace_record(sql, credit_code, record_id, &body)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Records one verified decision, atomically: the same decision again returns the stored one; otherwise
+    /// the target is read, the core decides, its effects are applied and the decision is stored with the
+    /// server's receipt. A refusal changes nothing.
+    pub fn record_decision(
+        &self,
+        new: &NewDecision,
+        decision: &Decision,
+        actor: &Actor,
+        now_millis: u64,
+        server_key: &ServerKey,
+    ) -> Result<Result<(DecisionRow, bool), NotDecided>, DbError> {
+        let kind = decision.action.target_kind();
+        self.write(|sql| {
+            if let Some(row) = existing_decision(sql, &new.decision_id)? {
+                return Ok(Ok((row, false)));
+            }
+            let Some(case) = read_case(sql, kind, &decision.target)? else {
+                return Ok(Err(NotDecided::UnknownTarget(kind)));
+            };
+            let transition = match workflow::decide(&case, &new.decision_id, decision, actor, now_millis) {
+                Ok(transition) => transition,
+                Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
+            };
+            apply(sql, decision, &case, &transition, actor, &new.received_at)?;
+            let signer_kid = match actor {
+                Actor::Officer { kid, .. } | Actor::Signer { kid } => kid.clone(),
+            };
+            let receipt = |sequence: u64, state: Outcome| {
+                let receipt = DecisionReceipt {
+                    receipt_type: DECISION_RECEIPT_TYPE.into(),
+                    decision_id: new.decision_id.clone(),
+                    target: decision.target.clone(),
+                    action: decision.action,
+                    state,
+                    received_at: new.received_at.clone(),
+                    sequence,
+                    officer_kid: signer_kid.clone(),
+                    department: transition.department.clone(),
+                };
+                decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+            };
+            let stored = insert_decision(sql, new, &transition.department, transition.outcome, receipt)?;
+            Ok(Ok((stored, true)))
+        })
+    }
+}
