@@ -440,6 +440,19 @@ pub struct DeptItem {
     pub deadline: Option<Deadline>,
     #[serde(default)]
     pub decisions: Vec<PublishedDecision>,
+    /// What the officer may decide now, as the core's workflow says for their roles.
+    #[serde(default)]
+    pub offers: Vec<xinnuo_core::workflow::Offer>,
+    #[serde(default)]
+    pub signer_standing: Option<xinnuo_core::receipt::KeyStatus>,
+    #[serde(default)]
+    pub identity_checked: Option<xinnuo_core::decision::IdentityCheck>,
+    #[serde(default)]
+    pub signer_label_zh: String,
+    #[serde(default)]
+    pub signer_label_en: String,
+    #[serde(default)]
+    pub registry_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -488,10 +488,22 @@ pub enum DecisionError {
     BadNonce,
     /// `identity_checked` says how a signer was identified when accepting; on any other action it means nothing.
     IdentityOnlyOnAccept,
-    NotNow { state: CommitmentState, action: Action },
-    NotNowRepair { state: RepairState, action: Action },
-    NotNowObjection { state: ObjectionState, action: Action },
-    NotNowKey { state: EnrolmentStatus, action: Action },
+    NotNow {
+        state: CommitmentState,
+        action: Action,
+    },
+    NotNowRepair {
+        state: RepairState,
+        action: Action,
+    },
+    NotNowObjection {
+        state: ObjectionState,
+        action: Action,
+    },
+    NotNowKey {
+        state: EnrolmentStatus,
+        action: Action,
+    },
 }
 
 impl crate::error::Described for DecisionError {

@@ -254,7 +254,7 @@ const MIGRATIONS: &[&str] = &[
 const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     (
         10,
-    "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        "CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE key_enrolments (
         kid TEXT NOT NULL,
         credit_code TEXT NOT NULL,

@@ -551,5 +551,4 @@ impl Db {
             Ok(out)
         })
     }
-
 }

@@ -5,8 +5,7 @@
 use serde_json::Value;
 use xinnuo_core::calendar::UtcTimestamp;
 use xinnuo_core::decision::{
-    self, CommitmentState, Decision, DecisionReceipt, IdentityCheck, ObjectionState, Outcome, RepairState,
-    TargetKind, DECISION_RECEIPT_TYPE,
+    self, Decision, DecisionReceipt, ObjectionState, Outcome, RepairState, TargetKind, DECISION_RECEIPT_TYPE,
 };
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::template::{self, TemplateKind};
@@ -16,7 +15,7 @@ use crate::args;
 use crate::db::{Db, DbError};
 use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
 use crate::sql::Sql;
-use crate::store::{row, ServerKey};
+use crate::store::{row, CommitmentRow, ServerKey};
 
 /// Why a decision was not recorded.
 #[derive(Debug)]
@@ -33,68 +32,25 @@ fn millis_of(stamp: &str) -> Result<u64, DbError> {
         .ok_or(DbError::Corrupt("received_at"))
 }
 
-/// The enrolment status of a key for a credit code, now.
-fn enrolment_status(sql: &mut dyn Sql, kid: &str, credit_code: &str) -> Result<Option<EnrolmentStatus>, DbError> {
-    let status = row(
-        sql,
-        "SELECT status FROM key_enrolments WHERE kid = ?1 AND credit_code = ?2",
-        args![kid, credit_code],
-        |row| row.get::<String>(0),
-    )?;
-    status.map(|s| EnrolmentStatus::parse(&s).ok_or(DbError::Corrupt("enrolment status"))).transpose()
-}
-
-/// The signer's standing for a credit code, now (read in the caller's transaction).
-pub(crate) fn standing_of(
-    sql: &mut dyn Sql,
-    kid: &str,
-    credit_code: &str,
-) -> Result<xinnuo_core::receipt::KeyStatus, DbError> {
-    let enrolment =
-        if credit_code.is_empty() { None } else { enrolment_status(sql, kid, credit_code)? };
-    Ok(workflow::standing(Some(credit_code), enrolment))
+/// A stored commitment as the core's case (its standing, identification and register entry read with it).
+pub(crate) fn commitment_case_of(row: &CommitmentRow) -> Result<CommitmentCase, DbError> {
+    let template = template::get(&row.template_id, Some(&row.template_version)).ok();
+    Ok(CommitmentCase {
+        state: row.state,
+        template_kind: template.map_or(TemplateKind::Field, |t| t.kind),
+        departments: workflow::departments_of(template, row.department.as_deref()),
+        received_at_millis: millis_of(&row.received_at)?,
+        signer_kid: row.signer_kid.clone(),
+        standing: row.standing,
+        identified: row.identified,
+        credit_code: (!row.credit_code.is_empty()).then(|| row.credit_code.clone()),
+        subject_registered: row.registry_name.is_some(),
+        title_zh: template.map(|t| t.title.zh.to_string()).unwrap_or_else(|| row.template_id.clone()),
+    })
 }
 
 fn commitment_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
-    let found = row(
-        sql,
-        "SELECT lifecycle, template_id, template_version, department, received_at, signer_kid, credit_code, identified,
-                EXISTS (SELECT 1 FROM subjects s WHERE s.credit_code = c.credit_code)
-         FROM commitments c WHERE submission_id = ?1",
-        args![target],
-        |row| {
-            Ok((
-                row.get::<String>(0)?,
-                row.get::<String>(1)?,
-                row.get::<String>(2)?,
-                row.get::<Option<String>>(3)?,
-                row.get::<String>(4)?,
-                row.get::<String>(5)?,
-                row.get::<String>(6)?,
-                row.get::<Option<String>>(7)?,
-                row.get::<bool>(8)?,
-            ))
-        },
-    )?;
-    let Some((lifecycle, template_id, version, department, received_at, signer_kid, credit_code, identified, registered)) =
-        found
-    else {
-        return Ok(None);
-    };
-    let template = template::get(&template_id, Some(&version)).ok();
-    let standing = standing_of(sql, &signer_kid, &credit_code)?;
-    Ok(Some(Case::Commitment(CommitmentCase {
-        state: CommitmentState::parse(&lifecycle).ok_or(DbError::Corrupt("commitment lifecycle"))?,
-        template_kind: template.map_or(TemplateKind::Field, |t| t.kind),
-        departments: workflow::departments_of(template, department.as_deref()),
-        received_at_millis: millis_of(&received_at)?,
-        signer_kid,
-        standing,
-        identified: identified.as_deref().and_then(IdentityCheck::parse),
-        title_zh: template.map(|t| t.title.zh.to_string()).unwrap_or(template_id),
-        credit_code: (!credit_code.is_empty()).then_some(credit_code),
-        subject_registered: registered,
-    })))
+    crate::store::commitment_in(sql, target)?.map(|row| commitment_case_of(&row).map(Case::Commitment)).transpose()
 }
 
 fn repair_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
@@ -118,18 +74,13 @@ fn repair_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError>
 }
 
 fn objection_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
-    row(
-        sql,
-        "SELECT state, authority, received_at FROM objections WHERE objection_id = ?1",
-        args![target],
-        |row| {
-            Ok(Case::Objection(ObjectionCase {
-                state: ObjectionState::parse(&row.get::<String>(0)?).ok_or(DbError::Corrupt("objection state"))?,
-                authority: row.get(1)?,
-                received_at_millis: millis_of(&row.get::<String>(2)?)?,
-            }))
-        },
-    )
+    row(sql, "SELECT state, authority, received_at FROM objections WHERE objection_id = ?1", args![target], |row| {
+        Ok(Case::Objection(ObjectionCase {
+            state: ObjectionState::parse(&row.get::<String>(0)?).ok_or(DbError::Corrupt("objection state"))?,
+            authority: row.get(1)?,
+            received_at_millis: millis_of(&row.get::<String>(2)?)?,
+        }))
+    })
 }
 
 fn key_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {

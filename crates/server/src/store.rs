@@ -285,6 +285,16 @@ pub(crate) fn change_enrolment(
     }
 }
 
+/// One commitment, read in the caller's transaction.
+pub(crate) fn commitment_in(sql: &mut dyn Sql, submission_id: &str) -> Result<Option<CommitmentRow>, DbError> {
+    row(
+        sql,
+        &format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE submission_id = ?1"),
+        args![submission_id],
+        commitment_row,
+    )
+}
+
 /// Sets a commitment's lifecycle state (a department's decision on it).
 pub(crate) fn set_lifecycle(
     sql: &mut dyn Sql,
@@ -443,14 +453,7 @@ impl Db {
     }
 
     pub fn commitment(&self, submission_id: &str) -> Result<Option<CommitmentRow>, DbError> {
-        self.read(|sql| {
-            row(
-                sql,
-                &format!("SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE submission_id = ?1"),
-                args![submission_id],
-                commitment_row,
-            )
-        })
+        self.read(|sql| commitment_in(sql, submission_id))
     }
 
     /// Stores submissions with their receipts in one transaction; a known submission (stored before, or

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use xinnuo_core::decision::{self, Action, CommitmentState, ObjectionState, RepairState, Role};
+use xinnuo_core::decision::{self, Action, CommitmentState, IdentityCheck, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
-use xinnuo_core::receipt::{self, TrustedServerKeys};
+use xinnuo_core::receipt::{self, KeyStatus, TrustedServerKeys};
 use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
 
@@ -95,6 +95,10 @@ struct ConsoleItem {
     detail: String,
     decisions: Vec<PublishedDecision>,
     actions: Vec<Action>,
+    /// Accepting needs the officer to say how they identified the signer (the key is not approved).
+    needs_identity: bool,
+    /// Who signed, and whether the signer is known (an approved key, or identified on acceptance).
+    signer: Option<(String, bool)>,
 }
 
 fn record_text(record: &xinnuo_core::status::Record, lang: Lang) -> String {
@@ -126,21 +130,31 @@ fn commitment_items(inbox: api::DeptInbox, lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .commitments
         .into_iter()
-        .map(|item| ConsoleItem {
-            actions: match item.state {
-                CommitmentState::Submitted => vec![Action::Accept, Action::Return],
-                CommitmentState::InForce => vec![Action::Kept, Action::Broken],
-                _ => Vec::new(),
-            },
-            heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
-            state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
-            detail: signed_text(&item.signed_file, lang),
-            target: item.submission_id,
-            subject_name: item.subject_name,
-            credit_code: item.credit_code,
-            received_at: item.received_at,
-            deadline: item.deadline,
-            decisions: item.decisions,
+        .map(|item| {
+            let known = item.signer_standing == Some(KeyStatus::Verified) || item.identity_checked.is_some();
+            let mut signer = lang.pick(&item.signer_label_zh, &item.signer_label_en).to_owned();
+            if !item.credit_code.is_empty() {
+                match &item.registry_name {
+                    Some(name) if *name != item.subject_name => signer
+                        .push_str(&format!("{}{name}", lang.pick("；主体名录中的名称：", "; the register's name: "))),
+                    Some(_) => {}
+                    None => signer.push_str(lang.pick("；该代码不在主体名录中", "; the code is not in the register")),
+                }
+            }
+            ConsoleItem {
+                actions: item.offers.iter().map(|offer| offer.action).collect(),
+                needs_identity: item.offers.iter().any(|offer| offer.needs_identity_check),
+                signer: Some((signer, known)),
+                heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
+                state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
+                detail: signed_text(&item.signed_file, lang),
+                target: item.submission_id,
+                subject_name: item.subject_name,
+                credit_code: item.credit_code,
+                received_at: item.received_at,
+                deadline: item.deadline,
+                decisions: item.decisions,
+            }
         })
         .collect()
 }
@@ -163,6 +177,8 @@ fn repair_items(inbox: api::DeptRepairInbox, lang: Lang) -> Vec<ConsoleItem> {
             received_at: item.received_at,
             deadline: item.deadline,
             decisions: item.decisions,
+            needs_identity: false,
+            signer: None,
         })
         .collect()
 }
@@ -193,6 +209,8 @@ fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleIte
                 received_at: item.received_at,
                 deadline: item.deadline,
                 decisions: item.decisions,
+                needs_identity: false,
+                signer: None,
             }
         })
         .collect()
@@ -231,6 +249,8 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, lang: Lang) -> Vec<ConsoleIte
                 received_at: item.enrolled_at,
                 deadline: None,
                 decisions: item.decisions,
+                needs_identity: false,
+                signer: None,
             })
         })
         .collect()
@@ -313,9 +333,15 @@ async fn sign_in(kid: &str, passphrase: &str) -> Result<(OfficerSession, Signer)
 }
 
 /// Signs a decision with the unlocked key (synchronously: the key is never held across a wait).
-fn sign_decision(signer: &Signer, action: Action, target: &str, reason: &str) -> Result<String, Text> {
+fn sign_decision(
+    signer: &Signer,
+    action: Action,
+    target: &str,
+    reason: &str,
+    identity: Option<IdentityCheck>,
+) -> Result<String, Text> {
     let nonce = random::<16>()?;
-    let jws = decision::sign(action, target, reason, &now_iso(), &nonce, signer)?;
+    let jws = decision::sign_identified(action, target, reason, identity, &now_iso(), &nonce, signer)?;
     Ok(jws.to_json())
 }
 
@@ -333,6 +359,8 @@ pub fn DeptPage(props: &Props) -> Html {
     let search = use_state(String::new);
     let items = use_state(Vec::<ConsoleItem>::new);
     let reasons = use_state(BTreeMap::<String, String>::new);
+    // How the officer identified each unverified signer, by item (chosen before accepting).
+    let identities = use_state(BTreeMap::<String, IdentityCheck>::new);
     let notice = use_state(|| None::<Result<String, String>>);
 
     // What the list shows now, read when a reload starts: a reload asked for by a decision signed
@@ -516,12 +544,28 @@ pub fn DeptPage(props: &Props) -> Html {
                         })
                     };
                     let reason = reasons.get(&item.target).cloned().unwrap_or_default();
+                    let identity = identities.get(&item.target).copied();
+                    let identity_of = {
+                        let (identities, id) = (identities.clone(), item.target.clone());
+                        Callback::from(move |event: Event| {
+                            let mut next = (*identities).clone();
+                            match IdentityCheck::parse(&event.target_unchecked_into::<HtmlSelectElement>().value()) {
+                                Some(check) => next.insert(id.clone(), check),
+                                None => next.remove(&id),
+                            };
+                            identities.set(next);
+                        })
+                    };
                     let overdue = item.deadline.as_ref().is_some_and(|d| d.overdue_working_days > 0);
                     html! {
                         <li class="dept-item" key={item.target.clone()} data-id={item.target.clone()}>
                             <div><strong>{ &item.heading }</strong>
                                 { format!(" · {} · {} · ", item.subject_name, item.credit_code) }
                                 <span class="state">{ &item.state_label }</span></div>
+                            if let Some((text, known)) = &item.signer {
+                                <p class={classes!("signer-standing", (!known).then_some("unverified"))}>
+                                    { if *known { "✓ " } else { "⚠ " } }{ text }</p>
+                            }
                             if let Some(deadline) = &item.deadline {
                                 <p class={classes!("deadline", overdue.then_some("overdue"))}>{ deadline.describe(lang == Lang::Zh) }</p>
                             }
@@ -538,14 +582,32 @@ pub fn DeptPage(props: &Props) -> Html {
                             if !item.actions.is_empty() {
                                 <label>{ lang.pick("理由或核查结论", "Reason or finding") }
                                     <textarea class="dept-reason" rows="2" value={reason.clone()} oninput={reason_of} /></label>
+                                if item.needs_identity {
+                                    <label>{ lang.pick("受理前核验签署人身份的方式（签署密钥未经核验）", "How you identified the signer before accepting (the key is not approved)") }
+                                        <select class="dept-identity" onchange={identity_of}>
+                                            <option value="" selected={identity.is_none()}>{ lang.pick("请选择", "Choose") }</option>
+                                            { for IdentityCheck::ALL.iter().map(|check| html! {
+                                                <option value={check.as_str()} selected={identity == Some(*check)}>{ lang.pick(check.label_zh(), check.label_en()) }</option>
+                                            }) }
+                                        </select></label>
+                                }
                                 <div class="row">
                                 { for item.actions.iter().map(|action| {
                                     let (signer, target, reason, notice, reload) = (signer.clone(), item.target.clone(), reason.clone(), notice.clone(), reload.clone());
                                     let action = *action;
+                                    let identity = identity.filter(|_| action == Action::Accept);
+                                    let identity_missing = action == Action::Accept && item.needs_identity && identity.is_none();
                                     let onclick = Callback::from(move |_| {
+                                        if identity_missing {
+                                            notice.set(Some(Err(lang.pick(
+                                                "签署密钥未经核验：受理前请核验签署人身份，并选择核验方式。",
+                                                "The signing key is not approved: identify the signer and choose how before accepting.",
+                                            ).to_owned())));
+                                            return;
+                                        }
                                         let (signer, target, reason, notice, reload) = (signer.clone(), target.clone(), reason.clone(), notice.clone(), reload.clone());
                                         wasm_bindgen_futures::spawn_local(async move {
-                                            let signed = signer.borrow().as_ref().map(|key| sign_decision(key, action, &target, &reason));
+                                            let signed = signer.borrow().as_ref().map(|key| sign_decision(key, action, &target, &reason, identity));
                                             let result = match signed {
                                                 Some(Ok(jws)) => api::post_decision(&jws).await.map(|_| ()).map_err(Text::from),
                                                 Some(Err(error)) => Err(error),
@@ -595,6 +657,8 @@ mod tests {
             detail: String::new(),
             decisions: Vec::new(),
             actions: Vec::new(),
+            needs_identity: false,
+            signer: None,
         };
         let csv = export_csv(&[item], Inbox::Commitments, Lang::Zh);
         let mut lines = csv.lines();

@@ -123,7 +123,15 @@ pub fn PublicationsPage(props: &Props) -> Html {
                         </tr></thead>
                         <tbody>{ for list.publications.iter().map(|p| html! {
                             <tr data-id={p.submission_id.clone()}>
-                                <td>{ &p.subject_name }<br /><code>{ &p.credit_code }</code></td>
+                                <td class="subject">
+                                    <span class="registry-name">{ p.registry_name.as_deref().unwrap_or(&p.subject_name) }</span><br /><code>{ &p.credit_code }</code>
+                                    if p.registry_name.as_ref().is_some_and(|name| *name != p.subject_name) {
+                                        <br /><small class="typed-name">{ lang.pick("承诺书所填名称：", "Name as signed: ") }{ &p.subject_name }</small>
+                                    }
+                                    if !p.signer_label_zh.is_empty() {
+                                        <br /><small class="signer-standing">{ lang.pick(&p.signer_label_zh, &p.signer_label_en) }</small>
+                                    }
+                                </td>
                                 <td>{ lang.pick(&p.title_zh, &p.title_en) }</td>
                                 <td>{ &p.department_name }</td>
                                 <td class="state">{ lang.pick(p.state.label_zh(), p.state.label_en()) }</td>

@@ -142,29 +142,55 @@ pub struct Transition {
 /// Why a step is refused; `kind()` says how the server answers it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Refusal {
-    NotAnOfficer { fingerprint: String },
-    RoleMissing { officer: String, role: Role, action: Action },
-    OtherDepartment { departments: Vec<String>, department: String },
-    OtherAuthority { authority: String, department: String },
+    NotAnOfficer {
+        fingerprint: String,
+    },
+    RoleMissing {
+        officer: String,
+        role: Role,
+        action: Action,
+    },
+    OtherDepartment {
+        departments: Vec<String>,
+        department: String,
+    },
+    OtherAuthority {
+        authority: String,
+        department: String,
+    },
     NotTheSigner,
     /// The signer's key was revoked for this credit code.
-    KeyRevoked { credit_code: String },
+    KeyRevoked {
+        credit_code: String,
+    },
     /// The key is not approved for this credit code.
-    KeyNotApproved { fingerprint: String, credit_code: String, standing: KeyStatus, what: Filing },
+    KeyNotApproved {
+        fingerprint: String,
+        credit_code: String,
+        standing: KeyStatus,
+        what: Filing,
+    },
     Transition(DecisionError),
     /// A repair application was sent down the commitment track.
     NotACommitment,
     /// Accepting a commitment whose signer is not verified, without saying how they were identified; or
     /// finding broken one whose signer nobody verified or identified.
-    SignerNotVerified { standing: KeyStatus, action: Action },
+    SignerNotVerified {
+        standing: KeyStatus,
+        action: Action,
+    },
     DecidedBeforeReceipt,
     DecidedTooLongAgo,
     DecidedInFuture,
     /// A new commitment to a template naming several departments must name one.
     DepartmentRequired,
-    ObjectionPending { objection_id: String },
+    ObjectionPending {
+        objection_id: String,
+    },
     ObjectionSameGrounds,
-    ObjectionTooSoon { retry_on: Date },
+    ObjectionTooSoon {
+        retry_on: Date,
+    },
 }
 
 /// What an enterprise files with its key.
@@ -507,9 +533,7 @@ fn officer_for(actor: &Actor, action: Action, role: Role) -> Result<(&str, &str)
                 Err(Refusal::RoleMissing { officer: name.clone(), role, action })
             }
         }
-        Actor::Signer { kid } => {
-            Err(Refusal::NotAnOfficer { fingerprint: crate::envelope::fingerprint_groups(kid) })
-        }
+        Actor::Signer { kid } => Err(Refusal::NotAnOfficer { fingerprint: crate::envelope::fingerprint_groups(kid) }),
     }
 }
 
@@ -680,6 +704,7 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
 /// What the console offers an officer on a case: each action whose role they hold and whose step the target
 /// can take now, and whether accepting needs them to say how they identified the signer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     pub action: Action,
     pub needs_identity_check: bool,

@@ -45,7 +45,12 @@ fn decision(action: Action, identity_checked: Option<IdentityCheck>) -> Decision
 }
 
 fn officer(department: &str, roles: &[Role]) -> Actor {
-    Actor::Officer { kid: "officer-kid".into(), name: "王五".into(), department: department.into(), roles: roles.to_vec() }
+    Actor::Officer {
+        kid: "officer-kid".into(),
+        name: "王五".into(),
+        department: department.into(),
+        roles: roles.to_vec(),
+    }
 }
 
 fn all_roles(department: &str) -> Actor {
@@ -117,7 +122,9 @@ fn an_identified_signer_counts_from_acceptance_on() {
     let mut case = commitment(CommitmentState::InForce, KeyStatus::Unenrolled);
     case.identified = Some(IdentityCheck::Counter);
     check(Case::Commitment(case.clone()), decision(Action::Broken, None), all_roles(TAX), "broken+record");
-    let transition = super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    let transition =
+        super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW)
+            .unwrap();
     let Some(Effect::AddRecord { credit_code, record }) = transition.effects.first() else { panic!("a record") };
     assert_eq!(credit_code, "91140105MA0L8XUY5X");
     assert_eq!((record.id.as_str(), record.authority.as_str()), ("broken-cd34cd34cd34cd34", TAX));
@@ -130,13 +137,17 @@ fn an_identified_signer_counts_from_acceptance_on() {
 fn no_subject_is_made_from_a_signature() {
     let mut case = commitment(CommitmentState::InForce, KeyStatus::Verified);
     case.subject_registered = false;
-    let transition = super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    let transition =
+        super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW)
+            .unwrap();
     assert!(transition.effects.is_empty(), "no record for a code the register does not hold");
     assert_eq!(transition.note, Some("not_in_register"));
     let mut person = commitment(CommitmentState::InForce, KeyStatus::NoCreditCode);
     person.credit_code = None;
     person.identified = Some(IdentityCheck::Counter);
-    let transition = super::decide(&Case::Commitment(person), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW).unwrap();
+    let transition =
+        super::decide(&Case::Commitment(person), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW)
+            .unwrap();
     assert_eq!((transition.effects.len(), transition.note), (0, Some("no_credit_code")));
 }
 
@@ -149,7 +160,12 @@ fn roles_departments_and_strangers() {
     // Attack 9: a commitment belongs to the department it names, only.
     let mut several = commitment(CommitmentState::Submitted, KeyStatus::Verified);
     several.departments = vec![TAX.into()];
-    check(Case::Commitment(several), decision(Action::Accept, None), officer(MARKET, &[Role::Review]), "!other_department");
+    check(
+        Case::Commitment(several),
+        decision(Action::Accept, None),
+        officer(MARKET, &[Role::Review]),
+        "!other_department",
+    );
 }
 
 #[test]
@@ -160,7 +176,12 @@ fn withdrawals_are_the_signers_while_the_key_counts() {
     check(case(KeyStatus::Unenrolled), decision(Action::Withdraw, None), signer.clone(), "withdrawn");
     // Attack 6: the stolen key, revoked, cannot withdraw.
     check(case(KeyStatus::Revoked), decision(Action::Withdraw, None), signer.clone(), "!key_revoked");
-    check(case(KeyStatus::Verified), decision(Action::Withdraw, None), Actor::Signer { kid: "other".into() }, "!not_the_signer");
+    check(
+        case(KeyStatus::Verified),
+        decision(Action::Withdraw, None),
+        Actor::Signer { kid: "other".into() },
+        "!not_the_signer",
+    );
     check(case(KeyStatus::Verified), decision(Action::Withdraw, None), all_roles(TAX), "!not_the_signer");
     let kept = Case::Commitment(commitment(CommitmentState::Kept, KeyStatus::Verified));
     check(kept, decision(Action::Withdraw, None), signer, "!transition_not_allowed");
@@ -175,26 +196,82 @@ fn repair_applications_never_take_the_commitment_track() {
     for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
         check(Case::Commitment(application.clone()), decision(action, None), all_roles(TAX), "!not_a_commitment");
     }
-    check(Case::Commitment(application.clone()), decision(Action::Withdraw, None), Actor::Signer { kid: SIGNER.into() }, "!not_a_commitment");
+    check(
+        Case::Commitment(application.clone()),
+        decision(Action::Withdraw, None),
+        Actor::Signer { kid: SIGNER.into() },
+        "!not_a_commitment",
+    );
     assert!(actions(&Case::Commitment(application), &Role::ALL).is_empty());
-    let repair = |state| Case::Repair(RepairCase { state, authority: TAX.into(), received_at_millis: RECEIVED, credit_code: "91140105MA0L8XUY5X".into(), record_id: "r1".into() });
-    check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(TAX), "granted+end_publication");
+    let repair = |state| {
+        Case::Repair(RepairCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "r1".into(),
+        })
+    };
+    check(
+        repair(RepairState::Received),
+        decision(Action::RepairGranted, None),
+        all_roles(TAX),
+        "granted+end_publication",
+    );
     check(repair(RepairState::Received), decision(Action::RepairRefused, None), all_roles(TAX), "refused");
     check(repair(RepairState::Received), decision(Action::RepairGranted, None), all_roles(MARKET), "!other_department");
-    check(repair(RepairState::Granted), decision(Action::RepairRefused, None), all_roles(TAX), "!transition_not_allowed");
+    check(
+        repair(RepairState::Granted),
+        decision(Action::RepairRefused, None),
+        all_roles(TAX),
+        "!transition_not_allowed",
+    );
     check(repair(RepairState::Received), decision(Action::Accept, None), all_roles(TAX), "!transition_not_allowed");
 }
 
 #[test]
 fn objections_and_keys_follow_their_own_tracks() {
-    let objection = |state| Case::Objection(ObjectionCase { state, authority: TAX.into(), received_at_millis: RECEIVED });
+    let objection =
+        |state| Case::Objection(ObjectionCase { state, authority: TAX.into(), received_at_millis: RECEIVED });
     check(objection(ObjectionState::UnderReview), decision(Action::ObjectionUpheld, None), all_roles(TAX), "upheld");
-    check(objection(ObjectionState::UnderReview), decision(Action::ObjectionRejected, None), all_roles(MARKET), "!other_department");
-    check(objection(ObjectionState::Rejected), decision(Action::ObjectionUpheld, None), all_roles(TAX), "!transition_not_allowed");
-    let key = |state| Case::Key(KeyCase { state, received_at_millis: RECEIVED, kid: SIGNER.into(), credit_code: "91140105MA0L8XUY5X".into() });
-    check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(MARKET, &[Role::Keys]), "approved");
-    check(key(EnrolmentStatus::Pending), decision(Action::KeyApproved, None), officer(TAX, &[Role::Review]), "!role_missing");
-    check(key(EnrolmentStatus::Revoked), decision(Action::KeyApproved, None), all_roles(TAX), "!transition_not_allowed");
+    check(
+        objection(ObjectionState::UnderReview),
+        decision(Action::ObjectionRejected, None),
+        all_roles(MARKET),
+        "!other_department",
+    );
+    check(
+        objection(ObjectionState::Rejected),
+        decision(Action::ObjectionUpheld, None),
+        all_roles(TAX),
+        "!transition_not_allowed",
+    );
+    let key = |state| {
+        Case::Key(KeyCase {
+            state,
+            received_at_millis: RECEIVED,
+            kid: SIGNER.into(),
+            credit_code: "91140105MA0L8XUY5X".into(),
+        })
+    };
+    check(
+        key(EnrolmentStatus::Pending),
+        decision(Action::KeyApproved, None),
+        officer(MARKET, &[Role::Keys]),
+        "approved",
+    );
+    check(
+        key(EnrolmentStatus::Pending),
+        decision(Action::KeyApproved, None),
+        officer(TAX, &[Role::Review]),
+        "!role_missing",
+    );
+    check(
+        key(EnrolmentStatus::Revoked),
+        decision(Action::KeyApproved, None),
+        all_roles(TAX),
+        "!transition_not_allowed",
+    );
 }
 
 #[test]
@@ -286,7 +363,8 @@ fn the_console_is_offered_what_decide_allows() {
                 for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
                     let offer = offered.iter().find(|o| o.action == action);
                     let identity = offer.filter(|o| o.needs_identity_check).map(|_| IdentityCheck::Counter);
-                    let decided = super::decide(&case, DECISION_ID, &decision(action, identity), &officer(TAX, roles), NOW);
+                    let decided =
+                        super::decide(&case, DECISION_ID, &decision(action, identity), &officer(TAX, roles), NOW);
                     assert_eq!(offer.is_some(), decided.is_ok(), "{state:?} {standing:?} {roles:?} {action:?}");
                 }
             }
@@ -305,9 +383,26 @@ fn identity_checks_belong_to_acceptance() {
     let text = serde_json::to_value(&kept).unwrap();
     assert_eq!(text["identity_checked"], "counter");
     let signer = crate::envelope::Signer::from_seed(&[8; 32]);
-    let refused = crate::decision::sign_identified(Action::Kept, TARGET, "", Some(IdentityCheck::Counter), &at(NOW), &[1; 16], &signer);
+    let refused = crate::decision::sign_identified(
+        Action::Kept,
+        TARGET,
+        "",
+        Some(IdentityCheck::Counter),
+        &at(NOW),
+        &[1; 16],
+        &signer,
+    );
     assert_eq!(refused.map(|_| ()), Err(DecisionError::IdentityOnlyOnAccept));
-    let signed = crate::decision::sign_identified(Action::Accept, TARGET, "", Some(IdentityCheck::ELicense), &at(NOW), &[1; 16], &signer).unwrap();
+    let signed = crate::decision::sign_identified(
+        Action::Accept,
+        TARGET,
+        "",
+        Some(IdentityCheck::ELicense),
+        &at(NOW),
+        &[1; 16],
+        &signer,
+    )
+    .unwrap();
     let (_, read) = crate::decision::verify(&signed.to_json()).unwrap();
     assert_eq!(read.identity_checked, Some(IdentityCheck::ELicense));
     // Decisions signed before the member existed still verify and say nothing.

@@ -72,6 +72,9 @@ pub struct CommitmentItem {
     /// The signed file with its disclosures: the personal values, for the department.
     signed_file: Value,
     decisions: Vec<PublishedDecision>,
+    /// What the officer may decide on it now (the core's `workflow::actions` for their roles), and whether
+    /// accepting needs them to say how they identified the signer.
+    offers: Vec<xinnuo_core::workflow::Offer>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -120,13 +123,16 @@ pub async fn commitments(
     };
     let db = state.db.clone();
     let department = officer.department.clone();
+    let roles = officer.roles.clone();
     let (total, commitments) = blocking(move || {
         let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
             let decisions = history(&db, &row.submission_id)?;
-            items.push(CommitmentItem { view: published(row), signed_file, decisions });
+            let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
+            let offers = xinnuo_core::workflow::actions(&xinnuo_core::workflow::Case::Commitment(case), &roles);
+            items.push(CommitmentItem { view: published(row), signed_file, decisions, offers });
         }
         Ok((total, items))
     })
