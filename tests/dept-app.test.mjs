@@ -9,7 +9,7 @@ import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey } from "./support/app.mjs";
 import { verifyFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
-import { registerOfficer, importEligibleSubject } from "./support/server.mjs";
+import { registerOfficer, importEligibleSubject, importSubject, approvePackageKey } from "./support/server.mjs";
 
 const OFFICER_PASS = "税务科员 passphrase 2026";
 let browser;
@@ -39,7 +39,13 @@ test("an officer signs in with a browser key, sees the department's commitment i
   const fullText = await item.locator(".dept-text").textContent();
   assert.match(fullText, /^✓ 签名与个人信息披露已核验，密钥 /);
   assert.match(fullText, /法定代表人身份证号码：11010519491231002X/);
-
+  // The key was never approved for the code, and the code is not in the register: the console says so, and
+  // accepting asks how the officer identified the signer.
+  assert.match(await item.locator(".signer-standing").textContent(), /^⚠ 密钥未核验（未登记），签署人身份未经核验；该代码不在主体名录中$/);
+  await item.getByRole("button", { name: "受理" }).click();
+  await page.locator("#dept-notice", { hasText: "受理前请核验签署人身份" }).waitFor();
+  assert.equal((await (await fetch(`${base}/api/v1/commitments/${id}`)).json()).state, "submitted", "nothing was signed");
+  await item.locator(".dept-identity").selectOption("counter");
   await item.getByRole("button", { name: "受理" }).click();
   await page.locator("#dept-notice", { hasText: "已签署决定：受理" }).waitFor();
   await page.locator("#dept-filter").selectOption("in_force");
@@ -54,6 +60,14 @@ test("an officer signs in with a browser key, sees the department's commitment i
   assert.deepEqual(published.decisions.map((d) => d.action), ["accept", "kept"]);
   for (const d of published.decisions) assert.deepEqual(verifyFlattenedJws(d.envelope, jwk).payload.target, id);
   assert.equal(published.decisions[1].reason, "按期报送，核查无误");
+  assert.equal(published.decisions[0].identity_checked, "counter");
+  // The column lists it now, saying who identified the signer.
+  await page.evaluate(() => { location.hash = "#/publications"; });
+  await page.locator("#pub-q").fill(code);
+  await page.locator("#pub-search").click();
+  const row = page.locator(`#publications tr[data-id="${id}"]`);
+  await row.waitFor();
+  assert.equal(await row.locator(".signer-standing").textContent(), "受理部门已核验签署人身份（窗口当面核验身份证件与营业执照）");
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -65,7 +79,10 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   const record = await importEligibleSubject({ code: penalised, name: "晋示例全流程修复有限公司", authority: TAX, decisionNo: "晋税测罚〔2026〕7号" });
   const committing = randomCreditCode("140105");
   const companyName = "晋示例全流程承诺有限公司";
+  await importSubject({ code: committing, name: companyName });
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  // Only a key approved for the penalised code applies for its repair.
+  await approvePackageKey(key, penalised, "晋示例全流程修复有限公司", xinnuo.fingerprintGroups);
   const { submission_id: commitmentId } = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service",
     values: { ...TAX_VALUES, credit_code: committing, subject_name: companyName } }))).json();
   const { submission_id: repairId } = await (await postJson("/api/v1/repair-applications", key.signCommitment({ template_id: "credit-repair", values: {
@@ -96,13 +113,14 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await O.locator("#dept-officer", { hasText: "孙科长" }).waitFor({ timeout: 30_000 });
   assert.match(await O.locator("#dept-officer").textContent(), /密钥核验/);
 
-  const decideOn = async (id, button, reason) => {
+  const decideOn = async (id, button, reason, identity) => {
     const item = O.locator(`li.dept-item[data-id="${id}"]`);
     // The item as it stands when the step cannot be taken: state, buttons and the filter shown.
     const where = async () => `${await O.locator("#dept-filter").inputValue()} | ${await O.locator("#dept-list").innerText()}`;
     await item.getByRole("button", { name: button, exact: true }).waitFor({ timeout: 15_000 })
       .catch(async (error) => { throw new Error(`no ${button} on ${id}: ${await where()}`, { cause: error }); });
     if (reason) await item.locator(".dept-reason").fill(reason);
+    if (identity) await item.locator(".dept-identity").selectOption(identity);
     await item.getByRole("button", { name: button, exact: true }).click();
     await O.locator("#dept-notice", { hasText: `已签署决定：${button}` }).waitFor();
   };
@@ -123,7 +141,9 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await search("");
   const waiting = O.locator(`li.dept-item[data-id="${commitmentId}"]`);
   assert.match(await waiting.locator(".deadline").textContent(), /办理期限 \d{4}-\d{2}-\d{2}（5 个工作日）/);
-  await decideOn(commitmentId, "受理");
+  // Signed with a key not approved for the code (the app's key was approved, this one never enrolled).
+  assert.match(await waiting.locator(".signer-standing").textContent(), /^⚠ 密钥未核验/);
+  await decideOn(commitmentId, "受理", undefined, "enrolment");
   await O.locator("#dept-filter").selectOption("in_force");
   await decideOn(commitmentId, "认定违诺", "未按承诺期限补交材料");
   const broken = await (await fetch(`${base}/api/v1/subjects/${committing}`)).json();

@@ -56,3 +56,41 @@ export async function importEligibleSubject({ code, name, authority, decisionNo 
   serverCli("import", file, "--db", process.env.XINNUO_DB);
   return record;
 }
+
+/**
+ * Enrols a key of the package (`xinnuo.unlockKey(…)`) for `code` and approves it on the command line, as a
+ * department does after checking who holds it; only then may it apply for repair, object or withdraw.
+ */
+export async function approvePackageKey(key, code, name, fingerprintGroups) {
+  const response = await fetch(`${process.env.XINNUO_URL}/api/v1/keys`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: key.signEnrolment(code, name),
+  });
+  if (![200, 201].includes(response.status)) throw new Error(`enrolment refused: ${await response.text()}`);
+  serverCli("keys", "--db", process.env.XINNUO_DB, "approve", ...fingerprintGroups(key.kid).split(" "), "--credit-code", code);
+}
+
+/**
+ * A key made with Node's own Ed25519, enrolled for `code` and approved on the command line: `{ privateKey,
+ * jwk, kid }`.
+ */
+export async function approvedNodeKey(code, name, fingerprintGroups) {
+  const { signFlattenedJws, thumbprint } = await import("./jose.mjs");
+  const { generateKeyPairSync, randomBytes } = await import("node:crypto");
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const jwk = { kty, crv, x };
+  const request = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: code, subject_name: name, requested_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") }, privateKey);
+  const response = await fetch(`${process.env.XINNUO_URL}/api/v1/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: request });
+  if (response.status !== 201) throw new Error(`enrolment refused: ${await response.text()}`);
+  const kid = thumbprint(jwk);
+  serverCli("keys", "--db", process.env.XINNUO_DB, "approve", ...fingerprintGroups(kid).split(" "), "--credit-code", code);
+  return { privateKey, jwk, kid };
+}
+
+/** Imports a subject of the register with no records (a company in good standing). */
+export async function importSubject({ code, name }) {
+  const file = await scratchFile("subject.json", JSON.stringify({ subjects: [{ credit_code: code, name, records: [] }] }));
+  serverCli("import", file, "--db", process.env.XINNUO_DB);
+}

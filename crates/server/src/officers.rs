@@ -319,6 +319,8 @@ pub struct ObjectionRow {
     pub received_at: String,
     /// The deciding authority's reason, once decided.
     pub reason: String,
+    /// When the decision reached the server, once decided.
+    pub decided_at: Option<String>,
 }
 
 /// What the core needs to accept an objection: the signer's standing for the code, the grounds, the day.
@@ -355,7 +357,8 @@ pub struct RepairInboxRow {
 
 const OBJECTION_COLUMNS: &str = "o.objection_id, o.sequence, o.credit_code, o.record_id, o.authority, o.grounds, \
      o.signer_kid, o.envelope, o.receipt, o.state, o.received_at, \
-     COALESCE((SELECT d.reason FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), '')";
+     COALESCE((SELECT d.reason FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), ''), \
+     (SELECT d.received_at FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1)";
 
 fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
     Ok(ObjectionRow {
@@ -371,6 +374,7 @@ fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
         state: ObjectionState::parse(&row.get::<String>(9)?).ok_or(DbError::Corrupt("objection state"))?,
         received_at: row.get(10)?,
         reason: row.get(11)?,
+        decided_at: row.get(12)?,
     })
 }
 

@@ -112,6 +112,8 @@ pub struct PublicObjection {
     state_label_zh: &'static str,
     state_label_en: &'static str,
     received_at: String,
+    /// When it was decided (the history is public: states and dates, never the grounds).
+    decided_at: Option<String>,
     /// The authority's reason, once decided.
     reason: String,
     deadline: Option<xinnuo_core::deadline::Deadline>,
@@ -129,6 +131,7 @@ impl From<crate::officers::ObjectionRow> for PublicObjection {
             record_id: row.record_id,
             state: row.state,
             received_at: row.received_at,
+            decided_at: row.decided_at,
             reason: row.reason,
             deadline,
         }
