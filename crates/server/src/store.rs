@@ -706,4 +706,78 @@ mod tests {
         let row = db.commitment("p").unwrap().unwrap();
         assert_eq!((row.sequence, row.key_status, row.state.as_str()), (69, KeyStatus::NoCreditCode, "submitted"));
     }
+
+    /// The publication query's `LISTED` says what `workflow::listed_publicly` says, for every combination of
+    /// template kind, credit code, receipt status, identification and approval now.
+    #[test]
+    fn the_sql_listing_is_the_cores_rule() {
+        use xinnuo_core::decision::IdentityCheck;
+        let db = Db::open(":memory:").unwrap();
+        let code = "91140105123456788F";
+        let repair_ids: Vec<_> = xinnuo_core::template::all()
+            .iter()
+            .filter(|t| t.kind == xinnuo_core::template::TemplateKind::Repair)
+            .map(|t| t.id.to_string())
+            .collect();
+        assert!(repair_ids.iter().all(|id| id == "credit-repair"), "LISTED names the repair template by id");
+        let mut expected = Vec::new();
+        let mut sequence = 0u64;
+        for template in ["tax-service", "credit-repair"] {
+            for credit_code in ["", code] {
+                for receipt in KeyStatus::ALL {
+                    for identified in [None, Some(IdentityCheck::Counter)] {
+                        for approved_now in [false, true] {
+                            sequence += 1;
+                            let id = format!("s{sequence}");
+                            let kid = format!("k{sequence}");
+                            db.write(|sql| {
+                                sql.execute(
+                                    "INSERT INTO commitments (sequence, submission_id, credit_code, template_id,
+                                     template_version, signer_kid, signed_at, received_at, key_status, envelope, receipt,
+                                     masked, subject_name, publishable, lifecycle, identified)
+                                     VALUES (?1, ?2, ?3, ?4, '1.0.0', ?5, 't', 't', ?6, '{}', '{}', '{}', 'n', 1,
+                                     'submitted', ?7)",
+                                    args![
+                                        sequence,
+                                        &id,
+                                        credit_code,
+                                        template,
+                                        &kid,
+                                        receipt.as_str(),
+                                        identified.map(IdentityCheck::as_str)
+                                    ],
+                                )?;
+                                if approved_now {
+                                    sql.execute(
+                                        "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request,
+                                         status, enrolled_at) VALUES (?1, ?2, 'n', '{}', '{}', 'approved', 't')",
+                                        args![&kid, credit_code],
+                                    )?;
+                                }
+                                Ok(())
+                            })
+                            .unwrap();
+                            let standing = if receipt == KeyStatus::Verified || approved_now {
+                                KeyStatus::Verified
+                            } else {
+                                receipt
+                            };
+                            let kind = xinnuo_core::template::get(template, None).ok().map(|t| t.kind);
+                            if xinnuo_core::workflow::listed_publicly(kind, !credit_code.is_empty(), standing, identified)
+                            {
+                                expected.push(id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let (total, rows) = db.publications(&PublicationFilter::default(), 0, 1000).unwrap();
+        let mut listed: Vec<String> = rows.into_iter().map(|row| row.submission_id).collect();
+        listed.sort();
+        expected.sort();
+        assert_eq!(total as usize, expected.len());
+        assert_eq!(listed, expected);
+        assert!(!expected.is_empty());
+    }
 }
