@@ -262,41 +262,89 @@ fn npm_budget(entry: &str) -> &'static str {
     }
 }
 
+/// One wasm build: `cargo build` of `package` with `features`, then wasm-bindgen and wasm-opt (and esbuild on
+/// the glue when `minified`) into `out_dir` — or, when nothing it is made from changed, the same files from
+/// the last time (`cache.rs`). Returns whether it was reused.
+struct WasmBuild<'a> {
+    package: &'a str,
+    cargo_args: Vec<String>,
+    out_name: &'a str,
+    optimize: &'a str,
+    minified: bool,
+}
+
+impl WasmBuild<'_> {
+    fn run(&self, out_dir: &Path, toolchain: &str) -> Result<bool> {
+        let wasm_file = format!("{}.wasm", self.package.replace('-', "_"));
+        let parameters = format!("{}|{}|{}|{}", self.cargo_args.join(" "), self.out_name, self.optimize, self.minified);
+        let stamp = crate::cache::stamp(self.package, &parameters, toolchain)?;
+        let (made, reused) = crate::cache::build_or_reuse(self.out_name, &stamp, |dir| {
+            run(cargo()
+                .args(["build", "--release", "--target", WASM_TARGET, "-p", self.package])
+                .args(&self.cargo_args))?;
+            let wasm = crate::root().join("target").join(WASM_TARGET).join("release").join(&wasm_file);
+            bindgen(&wasm, dir, self.out_name, self.optimize)?;
+            if self.minified {
+                minify(&dir.join(format!("{}.js", self.out_name)))?;
+            }
+            Ok(())
+        })?;
+        crate::cache::copy_outputs(&made, out_dir)?;
+        Ok(reused)
+    }
+}
+
+fn features(list: &str) -> Vec<String> {
+    if list.is_empty() {
+        Vec::new()
+    } else {
+        vec!["--features".into(), list.into()]
+    }
+}
+
 pub fn build_all() -> Result<Artefacts> {
     let root = crate::root();
-    // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
-    // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-wasm"]))?;
-    let wasm_dir = root.join("target").join(WASM_TARGET).join("release");
     let dist = root.join("dist");
     let pkg = root.join("pkg");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
-    for (features, out_name, _) in APP_BUILDS {
-        run(cargo()
-            .args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-app", "--no-default-features"])
-            .args(["--features", features]))?;
-        bindgen(&wasm_dir.join("xinnuo_app.wasm"), &dist, out_name, "-Oz")?;
-        minify(&dist.join(format!("{out_name}.js")))?;
+    let toolchain = crate::cache::toolchain();
+    let mut reused = Vec::new();
+    let mut note = |name: &str, was_reused: bool| {
+        if was_reused {
+            reused.push(name.to_owned());
+        }
+    };
+    for (app_features, out_name, _) in APP_BUILDS {
+        let mut cargo_args = vec!["--no-default-features".to_owned()];
+        cargo_args.extend(features(app_features));
+        let build = WasmBuild { package: "xinnuo-app", cargo_args, out_name, optimize: "-Oz", minified: true };
+        note(out_name, build.run(&dist, &toolchain)?);
     }
-    bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg, "xinnuo", "-Oz")?;
+    // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
+    // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.
+    let package =
+        WasmBuild { package: "xinnuo-wasm", cargo_args: Vec::new(), out_name: "xinnuo", optimize: "-Oz", minified: false };
+    note("xinnuo", package.run(&pkg, &toolchain)?);
     // The entries by use: `xinnuo/codes` (no templates, rules or signing), `xinnuo/status` (codes + credit
     // status and repair rules) and `xinnuo/commitments` (templates, keys, signing and verification).
-    for (entry, features) in NPM_ENTRIES {
-        run(cargo()
-            .args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-wasm", "--no-default-features"])
-            .args(features.iter().flat_map(|feature| ["--features", feature])))?;
-        bindgen(&wasm_dir.join("xinnuo_wasm.wasm"), &pkg.join(entry), &format!("xinnuo_{entry}"), "-Oz")?;
+    for (entry, entry_features) in NPM_ENTRIES {
+        let mut cargo_args = vec!["--no-default-features".to_owned()];
+        cargo_args.extend(features(&entry_features.join(" ")));
+        let out_name = format!("xinnuo_{entry}");
+        let build = WasmBuild { package: "xinnuo-wasm", cargo_args, out_name: &out_name, optimize: "-Oz", minified: false };
+        note(&out_name, build.run(&pkg.join(entry), &toolchain)?);
     }
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
     // Key derivation for `web/kdf-worker.js`: Argon2id off the page's main thread.
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-kdf"]))?;
-    bindgen(&wasm_dir.join("xinnuo_kdf.wasm"), &dist.join("kdf"), "xinnuo_kdf", "-O3")?;
-    for (features, out_name, _) in WIDGET_MODULES {
-        run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "xinnuo-widgets"]).args(*features))?;
-        bindgen(&wasm_dir.join("xinnuo_widgets.wasm"), &dist.join("widgets"), out_name, "-Oz")?;
-        minify(&dist.join("widgets").join(format!("{out_name}.js")))?;
+    let kdf =
+        WasmBuild { package: "xinnuo-kdf", cargo_args: Vec::new(), out_name: "xinnuo_kdf", optimize: "-O3", minified: false };
+    note("xinnuo_kdf", kdf.run(&dist.join("kdf"), &toolchain)?);
+    for (widget_args, out_name, _) in WIDGET_MODULES {
+        let cargo_args = widget_args.iter().map(|a| a.to_string()).collect();
+        let build = WasmBuild { package: "xinnuo-widgets", cargo_args, out_name, optimize: "-Oz", minified: true };
+        note(out_name, build.run(&dist.join("widgets"), &toolchain)?);
     }
     write_widget_styles(&dist)?;
     // The loaders and styles every page with the app or a widget downloads first (and the commitment widget's
@@ -317,6 +365,9 @@ pub fn build_all() -> Result<Artefacts> {
         let (raw, gzip, brotli) = total_size(&paths)?;
         let kb = |bytes: u64| bytes as f64 / 1024.0;
         eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
+    }
+    if !reused.is_empty() {
+        eprintln!("reused (nothing they are made from changed): {}", reused.join(", "));
     }
     eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
     Ok(Artefacts { dist, pkg, server })

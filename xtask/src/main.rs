@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod cache;
 mod postgres;
 mod run;
 mod size;
