@@ -206,8 +206,8 @@ test("the form offers each template once, in the version in force, and a person'
   const options = await page.locator("#template-select option").evaluateAll((all) => all.map((o) => o.value));
   assert.ok(options.length >= 15, `${options.length}`);
   assert.equal(new Set(options).size, options.length, `each template once: ${options}`);
-  assert.match(await page.locator(".template-meta").textContent(), /tax-service 1\.2\.0/);
-  assert.match(await page.locator(".template-notes").textContent(), /未被列入严重失信主体名单/);
+  assert.match(await page.locator(".template-meta").textContent(), /tax-service 1\.3\.0/);
+  assert.match(await page.locator(".template-notes").textContent(), /个人信息保护法/);
   // Tabbing through empty fields marks nothing.
   await page.getByLabel("承诺主体名称").focus();
   for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { base, problem, postJson } from "./support/http.mjs";
+import { serverCount } from "./support/app.mjs";
 import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 
@@ -39,9 +40,9 @@ async function serverJwk(kid) {
   return key.jwk;
 }
 
+/** How many commitments the server stored for the code (the tax bureau's inbox counts those nobody verified). */
 async function subjectCount(code = CODE) {
-  const body = await (await fetch(`${base}/api/v1/subjects/${code}/commitments`)).json();
-  return body.commitments.length;
+  return serverCount(code);
 }
 
 test("personal data stays private: every public answer carries digests and masks, the operator the disclosures", async () => {
@@ -56,7 +57,8 @@ test("personal data stays private: every public answer carries digests and masks
   for (const secret of ["11010519491231002X", "140105199001011238", "13812348000", "0351-1234567", "示例路"]) {
     assert.ok(!independent.payloadBytes.toString().includes(secret), `${secret} is not in the signed payload`);
   }
-  assert.deepEqual(Object.keys(independent.disclosed).sort(), ["address", "agent_id", "agent_phone", "legal_rep_id", "phone"]);
+  assert.deepEqual(Object.keys(independent.disclosed).sort(), ["address", "agent_id", "agent_name", "agent_phone", "legal_rep_id", "phone"]);
+  assert.ok(!independent.payloadBytes.toString().includes("李四"), "the agent's name is a digest too");
   const created = await postJson("/api/v1/commitments", file);
   assert.equal(created.status, 201);
   const { submission_id: id } = await created.json();
@@ -65,19 +67,20 @@ test("personal data stays private: every public answer carries digests and masks
     await (await fetch(`${base}/api/v1/subjects/${CODE}/commitments`)).text(),
   ];
   for (const text of answers) {
-    for (const secret of ["11010519491231002X", "140105199001011238", "13812348000", "0351-1234567", "示例路"]) {
+    for (const secret of ["11010519491231002X", "140105199001011238", "13812348000", "0351-1234567", "示例路", "李四"]) {
       assert.ok(!text.includes(secret), `${secret} published`);
     }
   }
   const stored = JSON.parse(answers[0]);
   assert.deepEqual(stored.masked, {
     legal_rep_id: "110105********002X", agent_id: "140105********1238", agent_phone: "138****8000", phone: "0351-***4567",
+    agent_name: "李*",
   });
   assert.equal(stored.envelope.header, undefined);
   // A third party holding only the public record verifies the signature; the personal values stay withheld.
   const published = xinnuo.verifyEnvelope(JSON.stringify(stored.envelope));
   assert.equal(published.valid, true);
-  assert.equal(published.withheld, 5);
+  assert.equal(published.withheld, 6);
   assert.match(published.text, /联系电话：〔已隐去〕/);
   assert.equal(verifyFlattenedJws(stored.envelope).submissionId, id);
   // The enterprise's own file verifies everything, offline.
@@ -150,8 +153,9 @@ test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 2
   assert.deepEqual(stored.decisions, []);
   assert.equal(xinnuo.verifyEnvelope(JSON.stringify(stored.envelope)).valid, true);
   assert.deepEqual(stored.receipt, receipt.receipt);
+  // The subject's public list shows it only once its signer is known (this key was never approved).
   const list = await (await fetch(`${base}/api/v1/subjects/${CODE.toLowerCase()}/commitments`)).json();
-  assert.ok(list.commitments.some((c) => c.submission_id === receipt.submission_id));
+  assert.ok(!list.commitments.some((c) => c.submission_id === receipt.submission_id));
   key.free();
 });
 

@@ -3,14 +3,14 @@
 // duplicated — also after every submission is sent once more.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { generateKeyPairSync } from "node:crypto";
-import { signFlattenedJws } from "./support/jose.mjs";
-import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 
 // 20 a round keeps the subject under the 500 the publication list returns.
 const KILLS = Number(process.env.XINNUO_CRASH_KILLS ?? 20);
@@ -42,7 +42,7 @@ test(`crash safety: ${KILLS} kills under load`, { timeout: 300_000 }, async () =
     ? process.env.XINNUO_DB
     : join(await mkdtemp(join(tmpdir(), "xinnuo-crash-")), "crash.db");
   const code = randomCreditCode("140105");
-  const { privateKey } = generateKeyPairSync("ed25519");
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const sent = new Map(); // submission id → { jws, receipt }
   const all = [];
   const inFlightAtKills = [];
@@ -77,6 +77,11 @@ test(`crash safety: ${KILLS} kills under load`, { timeout: 300_000 }, async () =
 
   const server = await startServer(db);
   try {
+    // The subject's list publishes only known signers' commitments: a department approves the key first.
+    const enrolment = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: code, subject_name: TAX_VALUES.subject_name, requested_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") }, privateKey);
+    await fetch(`${server.url}/api/v1/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: enrolment });
+    const { kty, crv, x } = publicKey.export({ format: "jwk" });
+    execFileSync(process.env.XINNUO_SERVER_BIN, ["keys", "--db", db, "approve", ...xinnuo.fingerprintGroups(thumbprint({ kty, crv, x })).split(" "), "--credit-code", code]);
     for (const [id, { jws, receipt }] of sent) {
       const stored = await (await fetch(`${server.url}/api/v1/commitments/${id}`)).json();
       // Published without its disclosures (the personal values are kept apart).

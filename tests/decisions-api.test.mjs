@@ -7,7 +7,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
-import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
+import { newOfficer, serverCli, importEligibleSubject, importSubject, approvedNodeKey, chinaDay } from "./support/server.mjs";
 
 const TAX_DEPARTMENT = "国家税务总局山西省税务局";
 const cli = (...args) => serverCli("officers", "--db", process.env.XINNUO_DB, ...args);
@@ -18,8 +18,10 @@ async function officer(department) {
   return { ...made, kid: thumbprint(made.jwk) };
 }
 
+/** A decision; accepting says how the signer was identified (these commitments' keys are not approved). */
 function decision(action, target, reason = "", decidedAt = new Date().toISOString()) {
-  return { type: "xinnuo.decision/1", action, target, reason, decided_at: decidedAt, nonce: randomBytes(16).toString("base64url") };
+  const identity = action === "accept" ? { identity_checked: "counter" } : {};
+  return { type: "xinnuo.decision/1", action, target, reason, decided_at: decidedAt, nonce: randomBytes(16).toString("base64url"), ...identity };
 }
 
 async function submitCommitment(values = { ...TAX_VALUES, credit_code: randomCreditCode("140105") }) {
@@ -167,9 +169,10 @@ test("officers sign in by signing a one-time challenge, and see their department
 
 test("a commitment found broken becomes a record of the subject: its tier changes and the repair wizard sees it", async () => {
   const code = randomCreditCode("140105");
+  await importSubject({ code, name: "晋示例违诺认定有限公司" });
   const id = await submitCommitment({ ...TAX_VALUES, credit_code: code, subject_name: "晋示例违诺认定有限公司" });
-  const before = await fetch(`${base}/api/v1/subjects/${code}`);
-  assert.equal(before.status, 404, "not in the register before");
+  const before = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.deepEqual(before.profile.records, [], "in the register, with no record before");
   await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey));
   const broken = await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按承诺期限补交材料"), tax.privateKey));
   assert.equal(broken.status, 201);
@@ -193,8 +196,9 @@ test("the authority that decided a record grants its repair: the record's public
   assert.equal(before.evaluations[0].outcome, "eligible_now");
   assert.equal(before.summary.tier, "attention");
 
-  // Signed here with a Node key (the payload as the core builds it), so the test can sign more with it.
-  const applicant = generateKeyPairSync("ed25519").privateKey;
+  // Signed here with a Node key (the payload as the core builds it), so the test can sign more with it; a
+  // department approved it for the code (only such a key applies for repair).
+  const applicant = (await approvedNodeKey(code, "晋测试修复决定有限公司", xinnuo.fingerprintGroups)).privateKey;
   const repairTemplate = xinnuo.getTemplate("credit-repair");
   const application = signFlattenedJws(commitmentPayload({
     subject_name: "晋测试修复决定有限公司", credit_code: code, legal_rep: "李四", phone: "13812345678",
@@ -208,7 +212,7 @@ test("the authority that decided a record grants its repair: the record's public
   assert.deepEqual(waiting.map((a) => [a.submission_id, a.state, a.deadline.step, a.deadline.working_days, a.deadline.unconfirmed]),
     [[id, "received", "repair_decision", 10, true]]);
   // The applicant cannot take it off the authority's desk by "withdrawing" it as a commitment.
-  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), applicant)), 409, "transition_not_allowed");
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", id), applicant)), 409, "not_a_commitment");
   // Only the authority that decided the record decides its repair (谁认定、谁修复).
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("repair_granted", id), tax.privateKey)), 403, "other_department");
   const deciding = await officer(authority);

@@ -17,8 +17,10 @@ async function officer(department, roles) {
   return { ...made, kid: thumbprint(made.jwk) };
 }
 
+/** A decision; accepting says how the signer was identified (these commitments' keys are not approved). */
 function decision(action, target, reason = "") {
-  return { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  const identity = action === "accept" ? { identity_checked: "counter" } : {};
+  return { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...identity };
 }
 
 const decide = (who, action, target, reason) => postJson("/api/v1/decisions", signFlattenedJws(decision(action, target, reason), who.privateKey));

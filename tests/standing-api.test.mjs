@@ -109,9 +109,9 @@ test("attack 2: the 信用承诺 column lists only known signers' commitments, b
 
 function repairApplication(key, company) {
   return key.signCommitment({ template_id: "credit-repair", values: {
-    subject_name: company.name, credit_code: company.code, legal_rep: "张三", phone: "13812345678", filer: "self",
-    record_id: company.record.id, decision_no: company.record.decision_no, authority: company.record.authority,
-    corrected: true, obligations_met: true, confirm_read: true, confirm_publish: true,
+    subject_name: company.name, credit_code: company.code, legal_rep: "张三", phone: "13812345678",
+    decision_no: company.record.decision_no, decision_authority: company.record.authority, decision_date: company.record.decided_on,
+    filer: "self", confirm_read: true, confirm_publish: true,
   } });
 }
 
@@ -194,7 +194,7 @@ test("attack 7: no agent's name, address or property in any public copy", async 
     await (await fetch(`${base}/api/v1/subjects/${company.code}/commitments`)).text(),
   ];
   const published = JSON.parse(answers[0]);
-  assert.equal(published.masked.agent_name, "欧**");
+  assert.equal(published.masked.agent_name, "欧***");
   for (const text of answers) {
     for (const secret of ["欧阳经办", "11010519491231002X", "13900001111", "示例路"]) assert.ok(!text.includes(secret), `${secret} published`);
     // Nor inside the signed payload, base64url-encoded.

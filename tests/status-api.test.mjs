@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { base, problem, postJson } from "./support/http.mjs";
 import { xinnuo, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
-import { importEligibleSubject } from "./support/server.mjs";
+import { importEligibleSubject, approvePackageKey } from "./support/server.mjs";
 
 async function findSubject(q) {
   const list = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent(q)}`)).json();
@@ -75,6 +75,10 @@ test("a signed repair application: accepted when eligible (201, receipt; replay 
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
   // A subject of this test's own: an application changes what the subject's page offers.
   const eligible = await eligibleSubject();
+  // Only a key approved for the code applies for its repair; a stranger's is refused, and nothing shows.
+  await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, eligible, eligible.profile.records[0])), 403, "key_not_approved");
+  assert.deepEqual((await (await fetch(`${base}/api/v1/subjects/${eligible.profile.credit_code}`)).json()).repair_applications, []);
+  await approvePackageKey(key, eligible.profile.credit_code, eligible.profile.name, xinnuo.fingerprintGroups);
   const jws = repairCommitment(key, eligible, eligible.profile.records[0]);
   const created = await postJson("/api/v1/repair-applications", jws);
   assert.equal(created.status, 201);
@@ -89,6 +93,7 @@ test("a signed repair application: accepted when eligible (201, receipt; replay 
   assert.deepEqual(after.repair_applications.map((a) => [a.submission_id, a.record_id, a.state]), [[receipt.submission_id, "r-1", "received"]]);
 
   const notYet = await findSubject("未满期建筑");
+  await approvePackageKey(key, notYet.profile.credit_code, notYet.profile.name, xinnuo.fingerprintGroups);
   const refused = await problem(await postJson("/api/v1/repair-applications", repairCommitment(key, notYet, notYet.profile.records[0])), 422, "not_eligible");
   assert.match(refused.detail_zh, /最短公示期未满/);
   assert.equal(refused.errors[0].code, "minimum_period");

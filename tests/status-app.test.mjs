@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
 import { openContext } from "./support/app.mjs";
+import { approvePendingEnrolments } from "./support/server.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -46,6 +47,15 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   await page.getByLabel("再次输入口令").fill(PASS);
   await page.getByRole("button", { name: "生成密钥" }).click();
   await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
+  // Only a key a department approved for the code applies for repair: enrol it, and a key officer approves.
+  const { subjects: [restaurant] } = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent("可修复餐饮")}`)).json();
+  await page.getByRole("button", { name: "向服务器登记" }).click();
+  await page.getByLabel("统一社会信用代码").fill(restaurant.credit_code);
+  await page.getByLabel("主体名称").fill(restaurant.name);
+  await page.locator("form.enrol").getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并登记" }).click();
+  await page.locator("[id^=enrol-notice]", { hasText: "待审核" }).waitFor({ timeout: 30_000 });
+  assert.equal(await approvePendingEnrolments(restaurant.credit_code), 1);
 
   await page.getByRole("link", { name: "信用状况" }).click();
   await page.getByLabel("企业名称或统一社会信用代码").fill("未满期建筑");

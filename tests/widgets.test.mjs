@@ -8,7 +8,7 @@ import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
 import { fillTaxForm, serverCount } from "./support/app.mjs";
 import { randomCreditCode, xinnuo, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
-import { demo, demoOrigin } from "./support/server.mjs";
+import { demo, demoOrigin, approvePackageKey } from "./support/server.mjs";
 
 
 let browser;
@@ -71,8 +71,11 @@ test("on another origin: code check, status and commitment widgets work and the 
   // A commitment to the tax bureau, for the bureau's 信用承诺 column on the page.
   const listed = `晋示例公示组件${Date.now() % 100000}有限公司`;
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  // The column lists only known signers' commitments: this key is approved for the code.
+  const listedCode = randomCreditCode();
+  await approvePackageKey(key, listedCode, listed, xinnuo.fingerprintGroups);
   const made = await fetch(`${base}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" },
-    body: key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: randomCreditCode(), subject_name: listed } }) });
+    body: key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: listedCode, subject_name: listed } }) });
   key.free();
   assert.equal(made.status, 201);
   const { context, page, wasm, errors } = await openWatched(`${demo}&code=${code}`);

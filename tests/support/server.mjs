@@ -94,3 +94,24 @@ export async function importSubject({ code, name }) {
   const file = await scratchFile("subject.json", JSON.stringify({ subjects: [{ credit_code: code, name, records: [] }] }));
   serverCli("import", file, "--db", process.env.XINNUO_DB);
 }
+
+/**
+ * Approves every pending key enrolment for `code` as a department's key officer would after checking who
+ * holds the key: an officer with the keys role, signed in, signs `key_approved` for each.
+ */
+export async function approvePendingEnrolments(code) {
+  const { signFlattenedJws } = await import("./jose.mjs");
+  const { randomBytes } = await import("node:crypto");
+  const url = process.env.XINNUO_URL;
+  const checker = await newOfficer("山西省市场监督管理局", "密钥核验员", "keys");
+  const { challenge } = await (await fetch(`${url}/api/v1/officer-sessions/challenge`, { method: "POST" })).json();
+  const signIn = signFlattenedJws({ type: "xinnuo.officer-sign-in/1", challenge, signed_at: new Date().toISOString() }, checker.privateKey);
+  const { token } = await (await fetch(`${url}/api/v1/officer-sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: signIn })).json();
+  const { enrolments } = await (await fetch(`${url}/api/v1/dept/key-enrolments?state=pending&q=${code}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  for (const enrolment of enrolments) {
+    const decision = { type: "xinnuo.decision/1", action: "key_approved", target: enrolment.request_id, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+    const answer = await fetch(`${url}/api/v1/decisions`, { method: "POST", headers: { "content-type": "application/json" }, body: signFlattenedJws(decision, checker.privateKey) });
+    if (answer.status !== 201) throw new Error(`approval refused: ${await answer.text()}`);
+  }
+  return enrolments.length;
+}

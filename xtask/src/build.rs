@@ -18,15 +18,20 @@ pub struct Artefacts {
 const NOT_SHIPPED: &[&str] = &["embed-demo"];
 
 pub fn copy_dir(from: &Path, to: &Path) -> Result {
+    copy_tree(from, to, NOT_SHIPPED)
+}
+
+/// Copies a directory into another, merging, leaving out entries named in `skip` at any depth.
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result {
     std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
-        if NOT_SHIPPED.iter().any(|name| entry.file_name() == *name) {
+        if skip.iter().any(|name| entry.file_name() == *name) {
             continue;
         }
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target)?;
+            copy_tree(&entry.path(), &target, skip)?;
         } else {
             std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
         }
@@ -323,8 +328,13 @@ pub fn build_all() -> Result<Artefacts> {
     }
     // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
     // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.
-    let package =
-        WasmBuild { package: "xinnuo-wasm", cargo_args: Vec::new(), out_name: "xinnuo", optimize: "-Oz", minified: false };
+    let package = WasmBuild {
+        package: "xinnuo-wasm",
+        cargo_args: Vec::new(),
+        out_name: "xinnuo",
+        optimize: "-Oz",
+        minified: false,
+    };
     note("xinnuo", package.run(&pkg, &toolchain)?);
     // The entries by use: `xinnuo/codes` (no templates, rules or signing), `xinnuo/status` (codes + credit
     // status and repair rules) and `xinnuo/commitments` (templates, keys, signing and verification).
@@ -332,14 +342,20 @@ pub fn build_all() -> Result<Artefacts> {
         let mut cargo_args = vec!["--no-default-features".to_owned()];
         cargo_args.extend(features(&entry_features.join(" ")));
         let out_name = format!("xinnuo_{entry}");
-        let build = WasmBuild { package: "xinnuo-wasm", cargo_args, out_name: &out_name, optimize: "-Oz", minified: false };
+        let build =
+            WasmBuild { package: "xinnuo-wasm", cargo_args, out_name: &out_name, optimize: "-Oz", minified: false };
         note(&out_name, build.run(&pkg.join(entry), &toolchain)?);
     }
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     copy_dir(&root.join("web"), &dist)?;
     // Key derivation for `web/kdf-worker.js`: Argon2id off the page's main thread.
-    let kdf =
-        WasmBuild { package: "xinnuo-kdf", cargo_args: Vec::new(), out_name: "xinnuo_kdf", optimize: "-O3", minified: false };
+    let kdf = WasmBuild {
+        package: "xinnuo-kdf",
+        cargo_args: Vec::new(),
+        out_name: "xinnuo_kdf",
+        optimize: "-O3",
+        minified: false,
+    };
     note("xinnuo_kdf", kdf.run(&dist.join("kdf"), &toolchain)?);
     for (widget_args, out_name, _) in WIDGET_MODULES {
         let cargo_args = widget_args.iter().map(|a| a.to_string()).collect();

@@ -1,6 +1,6 @@
 //! Reusing a wasm build whose inputs did not change. Each build (an app route, a widget module, an npm entry,
 //! the key worker) has a content stamp: SHA-256 over the sources of the crates it reaches (every file under
-//! them, path and bytes), the workspace manifests and lock file, the toolchain, the tools' versions, its own
+//! them, path and bytes), the workspace manifests and lock file, xtask's build steps, the toolchain, the tools' versions, its own
 //! features and, for builds that leave out ended template versions, the Beijing date. When the stamp equals
 //! the one stored beside the build's outputs in `target/build-cache/<name>/`, the outputs are copied as they
 //! are, without cargo, wasm-bindgen, wasm-opt or esbuild; otherwise the build runs into that directory again.
@@ -67,7 +67,11 @@ pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String>
     for name in crates_of(package) {
         files_below(&root.join("crates").join(name), &mut files)?;
     }
-    files.extend(["Cargo.toml", "Cargo.lock", "rustfmt.toml"].map(|f| root.join(f)));
+    // The workspace's manifests, and how xtask builds (a change to a step's flags makes every build again).
+    files.extend(
+        ["Cargo.toml", "Cargo.lock", "rustfmt.toml", "xtask/src/build.rs", "xtask/src/cache.rs", "xtask/src/tools.rs"]
+            .map(|f| root.join(f)),
+    );
     files.sort();
     let mut hash = Sha256::new();
     for file in &files {
@@ -110,20 +114,7 @@ pub fn build_or_reuse(name: &str, stamp: &str, build: impl FnOnce(&Path) -> Resu
 
 /// Copies a build's outputs into where they are served from (merging directories, leaving the stamp).
 pub fn copy_outputs(from: &Path, to: &Path) -> Result {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if entry.file_name() == STAMP_FILE {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_outputs(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
-        }
-    }
-    Ok(())
+    crate::build::copy_tree(from, to, &[STAMP_FILE])
 }
 
 #[cfg(test)]

@@ -763,8 +763,12 @@ mod tests {
                                 receipt
                             };
                             let kind = xinnuo_core::template::get(template, None).ok().map(|t| t.kind);
-                            if xinnuo_core::workflow::listed_publicly(kind, !credit_code.is_empty(), standing, identified)
-                            {
+                            if xinnuo_core::workflow::listed_publicly(
+                                kind,
+                                !credit_code.is_empty(),
+                                standing,
+                                identified,
+                            ) {
                                 expected.push(id);
                             }
                         }

@@ -436,17 +436,13 @@ pub fn listed_publicly(
 }
 
 /// Checks a new commitment before it is stored: a template naming several departments needs the one chosen
-/// (older files without it still verify, but are not accepted).
+/// (older files without it still verify, but are not accepted). A repair application goes to the authority
+/// that decided its record (谁认定、谁修复), not to a department chosen on the form.
 pub fn accept_commitment(template: &Template, signed_department: Option<&str>) -> Result<(), Refusal> {
-    if template.departments.len() > 1 && signed_department.is_none() {
+    if template.kind != TemplateKind::Repair && template.departments.len() > 1 && signed_department.is_none() {
         return Err(Refusal::DepartmentRequired);
     }
     Ok(())
-}
-
-/// A repair application needs a key approved for the record's credit code (as an objection does).
-pub fn accept_repair_application(kid: &str, credit_code: &str, standing: KeyStatus) -> Result<(), Refusal> {
-    approved(kid, credit_code, standing, Filing::RepairApplication)
 }
 
 fn approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> Result<(), Refusal> {
@@ -477,6 +473,12 @@ pub struct PastObjection {
 pub fn grounds_digest(grounds: &str) -> String {
     let normal = grounds.split_whitespace().collect::<Vec<_>>().join(" ");
     Sha256::digest(normal.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A filing (repair application, objection) needs a key approved for the credit code: checked first, before
+/// anything about the record is looked up, so a stranger learns nothing about it.
+pub fn require_approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> Result<(), Refusal> {
+    approved(kid, credit_code, standing, what)
 }
 
 /// Checks a new objection to a record: an approved key, no other under review, and after a rejection new

@@ -295,9 +295,10 @@ fn decisions_are_not_backdated_and_officers_clocks_are_minutes() {
 fn filings_need_an_approved_key_and_objections_new_grounds_after_a_wait() {
     use KeyStatus::*;
     // Attack 3: a stranger's repair application; revoked keys apply for nothing.
-    assert_eq!(accept_repair_application(SIGNER, "91140105MA0L8XUY5X", Verified), Ok(()));
+    let apply = |standing| require_approved(SIGNER, "91140105MA0L8XUY5X", standing, Filing::RepairApplication);
+    assert_eq!(apply(Verified), Ok(()));
     for standing in [Pending, Unenrolled, Revoked, NoCreditCode] {
-        let refusal = accept_repair_application(SIGNER, "91140105MA0L8XUY5X", standing).unwrap_err();
+        let refusal = apply(standing).unwrap_err();
         assert_eq!((refusal.code(), refusal.kind()), ("key_not_approved", RefusalKind::Forbidden));
         assert!(refusal.message(Lang::Zh).contains("“密钥”页"), "says how to get a key approved");
     }
@@ -342,13 +343,19 @@ fn the_column_lists_only_known_signers_commitments() {
 
 #[test]
 fn a_template_naming_several_departments_needs_one_chosen() {
-    let several = crate::template::all().iter().find(|t| t.departments.len() > 1).expect("such a template");
+    let several = crate::template::all()
+        .iter()
+        .find(|t| t.departments.len() > 1 && t.kind != TemplateKind::Repair)
+        .expect("such a template");
     assert_eq!(accept_commitment(several, None).map_err(|r| r.code()), Err("department_required"));
     assert_eq!(accept_commitment(several, Some(&several.departments[0].zh)), Ok(()));
     let one = crate::template::all().iter().find(|t| t.departments.len() == 1).expect("such a template");
     assert_eq!(accept_commitment(one, None), Ok(()));
     assert_eq!(departments_of(Some(several), None).len(), several.departments.len());
     assert_eq!(departments_of(Some(several), Some(TAX)), vec![TAX.to_owned()]);
+    // A repair application goes to the record's authority, whatever the form names.
+    let repair = crate::template::get("credit-repair", None).unwrap();
+    assert_eq!(accept_commitment(repair, None), Ok(()));
 }
 
 #[test]

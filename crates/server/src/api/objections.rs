@@ -61,6 +61,13 @@ pub async fn submit(
         let code = objection.credit_code.clone();
         let enrolment = db.enrolment(&verified.kid, &code).map_err(Problem::internal)?;
         let standing = xinnuo_core::workflow::standing(Some(&code), enrolment.map(|e| e.status));
+        xinnuo_core::workflow::require_approved(
+            &verified.kid,
+            &code,
+            standing,
+            xinnuo_core::workflow::Filing::Objection,
+        )
+        .map_err(|r| super::decisions::refusal_problem(&r))?;
         let stored = db.subject(&code).map_err(Problem::internal)?;
         let record = stored.as_ref().and_then(|s| s.profile.records.iter().find(|r| r.id == objection.record_id));
         let Some(record) = record else {

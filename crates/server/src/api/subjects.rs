@@ -268,8 +268,13 @@ pub async fn apply_for_repair(
         // Only a key approved for the record's credit code applies for its repair (as for objections).
         let enrolment = db.enrolment(&signed.envelope.kid, &code).map_err(Problem::internal)?;
         let standing = xinnuo_core::workflow::standing(Some(&code), enrolment.map(|e| e.status));
-        xinnuo_core::workflow::accept_repair_application(&signed.envelope.kid, &code, standing)
-            .map_err(|r| super::decisions::refusal_problem(&r))?;
+        xinnuo_core::workflow::require_approved(
+            &signed.envelope.kid,
+            &code,
+            standing,
+            xinnuo_core::workflow::Filing::RepairApplication,
+        )
+        .map_err(|r| super::decisions::refusal_problem(&r))?;
         let stored =
             db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
         let accepted =
