@@ -425,42 +425,8 @@ pub async fn get_decision(id: &str) -> Result<PublishedDecision, ApiError> {
     get_json(&format!("api/v1/decisions/{id}")).await
 }
 
-/// One of the department's commitments, with its signed file and disclosures.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptItem {
-    pub submission_id: String,
-    pub subject_name: String,
-    pub credit_code: String,
-    pub title_zh: String,
-    pub title_en: String,
-    pub state: xinnuo_core::decision::CommitmentState,
-    pub received_at: String,
-    pub signed_file: Value,
-    #[serde(default)]
-    pub deadline: Option<Deadline>,
-    #[serde(default)]
-    pub decisions: Vec<PublishedDecision>,
-    /// What the officer may decide now, as the core's workflow says for their roles.
-    #[serde(default)]
-    pub offers: Vec<xinnuo_core::workflow::Offer>,
-    #[serde(default)]
-    pub signer_standing: Option<xinnuo_core::receipt::KeyStatus>,
-    #[serde(default)]
-    pub identity_checked: Option<xinnuo_core::decision::IdentityCheck>,
-    #[serde(default)]
-    pub signer_label_zh: String,
-    #[serde(default)]
-    pub signer_label_en: String,
-    #[serde(default)]
-    pub registry_name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptInbox {
-    pub department: String,
-    pub total: u64,
-    pub commitments: Vec<DeptItem>,
-}
+/// The department's commitments: the wire types the server answers with (`xinnuo_core::wire`).
+pub use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox};
 
 /// A repair application on a record the department decided.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

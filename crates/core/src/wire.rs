@@ -12,6 +12,7 @@ use crate::decision::{Action, CommitmentState, IdentityCheck, Outcome};
 use crate::receipt::KeyStatus;
 use crate::template::Text;
 use crate::tier::Tier;
+use crate::workflow::Offer;
 
 /// A page of subjects: `GET /api/v1/subjects`, and a static site's `data/subjects/index.json` (all of them,
 /// with the day it was generated).
@@ -123,6 +124,32 @@ pub fn signer_label(standing: KeyStatus, identified: Option<IdentityCheck>) -> (
             format!("{}; the signer has not been identified", standing.label_en()),
         ),
     }
+}
+
+/// One commitment in the department's inbox (`GET /api/v1/dept/commitments`): as published, with the signed
+/// file and its disclosures (the personal values, for the department only), its decisions so far, and what
+/// the officer may decide on it now (the core's `workflow::actions` for their roles).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptCommitment {
+    #[serde(flatten)]
+    pub commitment: PublishedCommitment,
+    pub signed_file: Value,
+    #[serde(default)]
+    pub decisions: Vec<PublishedDecision>,
+    #[serde(default)]
+    pub offers: Vec<Offer>,
+}
+
+/// A page of the department's commitments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptCommitmentInbox {
+    pub department: String,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    pub commitments: Vec<DeptCommitment>,
 }
 
 /// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`

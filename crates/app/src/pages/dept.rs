@@ -126,11 +126,11 @@ fn signed_text(signed_file: &serde_json::Value, lang: Lang) -> String {
     }
 }
 
-fn commitment_items(inbox: api::DeptInbox, lang: Lang) -> Vec<ConsoleItem> {
+fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .commitments
         .into_iter()
-        .map(|item| {
+        .map(|api::DeptCommitment { commitment: item, signed_file, decisions, offers }| {
             let known = item.signer_standing == Some(KeyStatus::Verified) || item.identity_checked.is_some();
             let mut signer = lang.pick(&item.signer_label_zh, &item.signer_label_en).to_owned();
             if !item.credit_code.is_empty() {
@@ -142,18 +142,18 @@ fn commitment_items(inbox: api::DeptInbox, lang: Lang) -> Vec<ConsoleItem> {
                 }
             }
             ConsoleItem {
-                actions: item.offers.iter().map(|offer| offer.action).collect(),
-                needs_identity: item.offers.iter().any(|offer| offer.needs_identity_check),
+                actions: offers.iter().map(|offer| offer.action).collect(),
+                needs_identity: offers.iter().any(|offer| offer.needs_identity_check),
                 signer: Some((signer, known)),
                 heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
                 state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
-                detail: signed_text(&item.signed_file, lang),
+                detail: signed_text(&signed_file, lang),
                 target: item.submission_id,
                 subject_name: item.subject_name,
                 credit_code: item.credit_code,
                 received_at: item.received_at,
                 deadline: item.deadline,
-                decisions: item.decisions,
+                decisions,
             }
         })
         .collect()

@@ -20,7 +20,7 @@ use crate::officers::{ObjectionRow, RepairInboxRow};
 use crate::problem::Problem;
 use crate::store::{EnrolmentRow, PublicationFilter};
 use crate::{blocking, deadline_of, AppState};
-use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
+use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox, PublishedDecision};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -65,27 +65,6 @@ fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
     Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(super::decisions::published).collect())
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CommitmentItem {
-    #[serde(flatten)]
-    view: PublishedCommitment,
-    /// The signed file with its disclosures: the personal values, for the department.
-    signed_file: Value,
-    decisions: Vec<PublishedDecision>,
-    /// What the officer may decide on it now (the core's `workflow::actions` for their roles), and whether
-    /// accepting needs them to say how they identified the signer.
-    offers: Vec<xinnuo_core::workflow::Offer>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CommitmentInbox {
-    department: String,
-    total: u64,
-    page: u32,
-    per_page: u32,
-    commitments: Vec<CommitmentItem>,
-}
-
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
 #[utoipa::path(
     operation_id = "dept_commitments",
@@ -96,7 +75,7 @@ pub struct CommitmentInbox {
     params(InboxQuery),
     security(("officer_session" = [])),
     responses(
-        (status = 200, description = "含个人信息 / with personal data", body = CommitmentInbox, content_type = "application/json"),
+        (status = 200, description = "含个人信息 / with personal data", body = DeptCommitmentInbox, content_type = "application/json"),
         crate::openapi::InboxProblems,
         crate::openapi::AnyProblem
     )
@@ -105,7 +84,7 @@ pub async fn commitments(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<CommitmentInbox>, Problem> {
+) -> Result<Json<DeptCommitmentInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let lifecycle = query.state(CommitmentState::parse, "submitted, returned, in_force, kept, broken, withdrawn")?;
@@ -132,12 +111,12 @@ pub async fn commitments(
             let decisions = history(&db, &row.submission_id)?;
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
             let offers = xinnuo_core::workflow::actions(&xinnuo_core::workflow::Case::Commitment(case), &roles);
-            items.push(CommitmentItem { view: published(row), signed_file, decisions, offers });
+            items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers });
         }
         Ok((total, items))
     })
     .await?;
-    Ok(Json(CommitmentInbox { department, total, page, per_page, commitments }))
+    Ok(Json(DeptCommitmentInbox { department, total, page, per_page, commitments }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
