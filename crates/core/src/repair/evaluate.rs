@@ -5,7 +5,7 @@ use serde::{Serialize, Serializer};
 
 use super::{regime_on, rule, Regime, Rule};
 use crate::calendar::{period_end, CalendarError, Date, Period};
-use crate::status::{PenaltyClass, PenaltyType, Record, RecordError, RecordKind, Sector};
+use crate::status::{ClassBasis, PenaltyClass, PenaltyType, Record, RecordError, RecordKind, Sector};
 use crate::template::Text;
 
 /// Where to apply.
@@ -186,6 +186,18 @@ impl Bound {
     /// Whether `on` is certainly after the bound.
     fn passed_by(self, on: Date) -> bool {
         self.date.is_some_and(|d| on > d)
+    }
+
+    /// The later of two bounds (exact only when both are).
+    fn later(self, other: Self) -> Self {
+        match (self.date, other.date) {
+            (Some(a), Some(b)) => Self::exact(a.max(b)),
+            _ => Self {
+                date: None,
+                not_before: self.not_before.max(other.not_before),
+                unpublished: self.unpublished.or(other.unpublished),
+            },
+        }
     }
 }
 
@@ -376,33 +388,80 @@ fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_
     });
 }
 
+/// The record's class and what decided it, said in the notes: the department's class; else 36号's default
+/// classes (第十一条 → 第八条至第十条) where the articles checked cover the penalty, while 36号 is in force;
+/// else this tool's guess, marked unconfirmed.
+fn class_of(ev: &mut Evaluation, record: &Record, under_36: bool) -> (PenaltyClass, ClassBasis) {
+    let (class, basis) = match record.class_and_basis() {
+        (class, ClassBasis::Article(_)) if !under_36 => (class, ClassBasis::Guess),
+        other => other,
+    };
+    ev.class = Some(class);
+    ev.class_guessed = basis == ClassBasis::Guess;
+    match basis {
+        ClassBasis::Given => {}
+        ClassBasis::Article(id) => {
+            let source = &rule(id).source;
+            ev.notes.push(finding(
+                "class_by_article",
+                format!("部门未给出失信程度，按{source}定为“{}”", class.label_zh()),
+                format!("No class from the department: “{}” under {source}", class.label_en()),
+                id,
+            ));
+        }
+        ClassBasis::Guess => class_guessed_note(ev, class),
+    }
+    (class, basis)
+}
+
+fn class_guessed_note(ev: &mut Evaluation, class: PenaltyClass) {
+    ev.notes.push(finding(
+        "class_guessed",
+        format!("失信程度“{}”为本工具推定（36号已核对条款未涉及该处罚），以认定部门的分类为准", class.label_zh()),
+        format!(
+            "The class “{}” is a guess (the articles of No. 36 checked do not cover this penalty); the deciding body's class prevails",
+            class.label_en()
+        ),
+        "class.guess",
+    ));
+}
+
 /// Repair through Credit China under the regime in force (penalties of non-market regulators, sector lists,
 /// other dishonesty records).
 fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
-    let (class, guessed, periods_rule) = match record.kind {
-        RecordKind::SeriousDishonestyList => (PenaltyClass::Serious, false, rule("sector.serious_list")),
+    let under_36 = regime.id == "36";
+    let (class, basis, periods_rule) = match record.kind {
+        RecordKind::SeriousDishonestyList => {
+            ev.class = Some(PenaltyClass::Serious);
+            (PenaltyClass::Serious, ClassBasis::Given, rule("sector.serious_list"))
+        }
         RecordKind::OtherDishonesty | RecordKind::BrokenCommitment if record.class.is_none() => {
-            (PenaltyClass::General, true, regime.periods_rule())
+            ev.class = Some(PenaltyClass::General);
+            ev.class_guessed = true;
+            class_guessed_note(ev, PenaltyClass::General);
+            (PenaltyClass::General, ClassBasis::Guess, regime.periods_rule())
         }
         _ => {
-            let (class, guessed) = record.class_or_guess();
-            (class, guessed, regime.periods_rule())
+            let (class, basis) = class_of(ev, record, under_36);
+            (class, basis, regime.periods_rule())
         }
     };
-    ev.class = Some(class);
-    ev.class_guessed = guessed;
-    if guessed {
+    ev.channel(Channel::CreditChina);
+    // 36号 第八条第（一）项: a penalty by simplified procedure is minor and in principle not published; one
+    // that was published anyway (`published_on`) is handled as a published minor record.
+    if basis == ClassBasis::Article("36.class_minor") && record.published_on.is_none() {
+        ev.set(Outcome::NotPublished);
         ev.notes.push(finding(
-            "class_guessed",
-            format!("失信程度“{}”为本工具推定，以认定部门的分类为准", class.label_zh()),
-            format!("The class “{}” is a guess; the deciding body's class prevails", class.label_en()),
-            "class.guess",
+            "not_published",
+            "适用简易程序作出的行政处罚为轻微失信信息，原则上不予公示（如已公示，请填写公示日期 published_on）".into(),
+            "A penalty by simplified procedure is minor information, in principle not published (if it was published, give published_on)".into(),
+            "36.class_minor",
         ));
+        return;
     }
     let periods = regime.periods(class);
     let end = Bound::of(record.decided_on, periods.max);
     ev.publication(end);
-    ev.channel(Channel::CreditChina);
     // 36号: reaching the maximum period with obligations still open does not end publication by itself;
     // the field's own rules apply ("按照行业主管部门有关规定执行").
     let open_at_max =
@@ -462,6 +521,9 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let min_end = periods.min.map_or(Bound::exact(record.decided_on), |min| Bound::of(record.decided_on, min));
     let (met, obligations) = obligations_step(record, ev.on, "36.conditions");
     let waited = min_end.reached_by(ev.on);
+    // 36号 第十二条第三款: a penalty with a term is not ended early before the term ends.
+    let term = record.ban_until.filter(|_| under_36);
+    let term_over = term.is_none_or(|last| ev.on > last);
     let min_text = periods
         .min
         .map_or_else(|| ("无最短期限".to_owned(), "no minimum".to_owned()), |p| (p.describe(true), p.describe(false)));
@@ -474,24 +536,63 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         format!("Minimum period ({}) over: {until}", min_text.1),
         &periods_rule.id,
     ));
+    if let Some(last) = term {
+        ev.steps.push(step(
+            "term_over",
+            term_over,
+            format!("处罚所附期限届满（{last}），此前不得提前终止公示"),
+            format!("The penalty's term is over ({last}); publication is not ended early before it"),
+            "36.term_hold",
+        ));
+    }
     ev.steps.push(commitment_step("36.conditions"));
     ev.steps.push(apply_step(Channel::CreditChina, "36.where"));
-    ev.steps.push(step(
-        "review",
-        false,
-        "由作出认定的单位审核决定（2024 年实务约 10 个工作日）".into(),
-        "The deciding body reviews it (about 10 working days in 2024 practice)".into(),
-        "36.review_days",
-    ));
+    ev.steps.push(review_step(regime));
     ev.materials = standard_materials();
-    ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
+    let earliest_from = match term {
+        Some(last) => min_end.later(Bound::exact(last.succ())),
+        None => min_end,
+    };
+    ev.earliest(earliest_from, record.obligations_met_on.filter(|_| met));
     let wait = finding(
         "minimum_period",
         format!("最短公示期未满，{until} 起方可申请"),
         format!("The minimum period runs until {until}"),
         &periods_rule.id,
     );
-    conclude(ev, (met, waited, true), "36.conditions", wait);
+    conclude(ev, (met, waited, term_over), "36.conditions", wait);
+    if let Some(last) = term.filter(|_| !term_over) {
+        ev.blocking.push(finding(
+            "term_not_over",
+            format!("处罚所附期限至 {last} 届满，届满前不得提前终止公示；{} 起方可申请", last.succ()),
+            format!(
+                "The penalty's term runs until {last}; publication is not ended early before it; apply from {}",
+                last.succ()
+            ),
+            "36.term_hold",
+        ));
+    }
+}
+
+/// The deciding unit's review: 36号 第十六条 while it is in force; before it, the limits are not confirmed.
+fn review_step(regime: &Regime) -> Step {
+    if regime.id == "36" {
+        step(
+            "review",
+            false,
+            "“信用中国”网站一般自收到申请之日起 10 个工作日内反馈结果；认定单位 3 个工作日内决定是否受理，受理后 7 个工作日内作出决定（复杂情形可延长 10 个工作日）".into(),
+            "Credit China answers within 10 working days; the deciding unit accepts within 3 working days and decides within 7 working days of acceptance (extendable by 10)".into(),
+            "36.review_days",
+        )
+    } else {
+        step(
+            "review",
+            false,
+            "由作出认定的单位审核决定（当时规定的时限待核对）".into(),
+            "The deciding body reviews it (the limit of the rule of that time is unconfirmed)".into(),
+            &regime.periods_rule,
+        )
+    }
 }
 
 /// Whether another record lists the subject on the abnormal or serious illegal list on `on`.
@@ -503,16 +604,27 @@ fn listed_on(others: &[Record], on: Date) -> Option<&Record> {
     })
 }
 
-/// Market-regulation penalties: published on gsxt; early stop under 国市监信规〔2021〕3号.
+/// The latest day a market penalty is published: within 20 working days of the decision (总局令第45号
+/// 第九条); across provinces, notified within 10 working days and published within 10 of receipt (第十条).
+/// Unknown whether cross-province: the later of the two.
+fn latest_publication(record: &Record) -> Result<Date, CalendarError> {
+    use crate::calendar::add_working_days;
+    let same = add_working_days(record.decided_on, 20)?;
+    match record.cross_province {
+        Some(false) => Ok(same),
+        _ => Ok(same.max(add_working_days(add_working_days(record.decided_on, 10)?, 10)?)),
+    }
+}
+
 /// A market-regulation period counted from the day of publication (总局令第45号 第十三条). Without
-/// `published_on`, publication fell within 20 working days of the decision (第十条): the bound is certain only
-/// from that latest day, and not before the decision's own.
+/// `published_on`, the bound is certain only from the latest day publication could fall on
+/// (`latest_publication`), and not before the decision's own.
 fn from_publication(ev: &mut Evaluation, record: &Record, period: Period) -> Bound {
     if let Some(published) = record.published_on {
         return Bound::of(published, period);
     }
     let earliest = Bound::of(record.decided_on, period);
-    let latest = match crate::calendar::add_working_days(record.decided_on, 20) {
+    let latest = match latest_publication(record) {
         Ok(published) => Bound::of(published, period),
         Err(CalendarError::Unpublished(year)) => {
             Bound { date: None, not_before: earliest.not_before, unpublished: Some(year) }
@@ -520,12 +632,24 @@ fn from_publication(ev: &mut Evaluation, record: &Record, period: Period) -> Bou
         Err(CalendarError::OutOfRange) => Bound { date: None, not_before: earliest.not_before, unpublished: None },
     };
     if !ev.notes.iter().any(|n| n.code == "published_on_missing") {
-        ev.notes.push(finding(
-            "published_on_missing",
-            "缺少公示日期（published_on）：期限自公示之日起算，公示在决定后 20 个工作日内，故按最晚情形计算".into(),
-            "The publication date (published_on) is missing: periods count from publication, which follows the decision within 20 working days, so the latest case is used".into(),
-            "market.periods",
-        ));
+        let (zh, en, rule_id) = match record.cross_province {
+            Some(true) => (
+                "缺少公示日期（published_on）：期限自公示之日起算；跨省作出的处罚，10 个工作日内告知登记地、收到后 10 个工作日内公示，故按最晚情形计算",
+                "The publication date (published_on) is missing: periods count from publication; decided in another province, it is notified within 10 working days and published within 10 of receipt, so the latest case is used",
+                "market.cross_province",
+            ),
+            Some(false) => (
+                "缺少公示日期（published_on）：期限自公示之日起算，公示在决定后 20 个工作日内，故按最晚情形计算",
+                "The publication date (published_on) is missing: periods count from publication, which follows the decision within 20 working days, so the latest case is used",
+                "market.periods",
+            ),
+            None => (
+                "缺少公示日期（published_on）：期限自公示之日起算，公示在决定后 20 个工作日内（跨省的为告知 10 个工作日、收到后 10 个工作日；是否跨省未注明 cross_province），故按最晚情形计算",
+                "The publication date (published_on) is missing: periods count from publication, within 20 working days of the decision (across provinces 10 + 10 working days; cross_province not given), so the latest case is used",
+                "market.periods",
+            ),
+        };
+        ev.notes.push(finding("published_on_missing", zh.into(), en.into(), rule_id));
     }
     Bound {
         date: latest.date,
@@ -534,11 +658,49 @@ fn from_publication(ev: &mut Evaluation, record: &Record, period: Period) -> Bou
     }
 }
 
+/// Whether a market penalty is published 3 months (总局令第45号 第十三条第一款): 通报批评 or a 较低数额罚款
+/// (with or without a warning), decided by the penalty, not by a class label. Notes say why when unknown.
+fn short_market_period(ev: &mut Evaluation, record: &Record) -> bool {
+    let penalties = &record.penalties;
+    let light_only = penalties
+        .iter()
+        .all(|p| matches!(p, PenaltyType::Warning | PenaltyType::CirculatedCriticism | PenaltyType::Fine));
+    let fined = penalties.contains(&PenaltyType::Fine);
+    let criticised = penalties.contains(&PenaltyType::CirculatedCriticism);
+    if penalties.is_empty() {
+        ev.notes.push(finding(
+            "penalties_missing",
+            "未注明处罚种类（penalties）：仅通报批评或较低数额罚款的公示 3 个月，故按 3 年计算".into(),
+            "The penalties are not given: only circulated criticism or a lower-amount fine is published 3 months, so 3 years is used".into(),
+            "market.periods",
+        ));
+        return false;
+    }
+    if light_only && fined && record.lower_fine.is_none() {
+        ev.notes.push(finding(
+            "lower_fine_unknown",
+            "未注明罚款是否属于本省标准的较低数额罚款（lower_fine）：按 3 年计算；属于的，公示期为 3 个月".into(),
+            "Whether the fine is a lower-amount fine by the province's standard (lower_fine) is not given: 3 years is used; if it is, 3 months".into(),
+            "market.periods",
+        ));
+    }
+    let short = light_only && (criticised || fined) && (!fined || record.lower_fine == Some(true));
+    if !short && record.class == Some(PenaltyClass::Minor) {
+        ev.notes.push(finding(
+            "class_not_period",
+            "市场监管部门的公示期按处罚种类确定（通报批评或较低数额罚款 3 个月，其他 3 年），不按“轻微”标注".into(),
+            "Market-regulation periods follow the penalty (circulated criticism or a lower-amount fine 3 months, others 3 years), not the label “minor”".into(),
+            "market.periods",
+        ));
+    }
+    short
+}
+
 fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.channel(Channel::Gsxt);
-    let (class, guessed) = record.class_or_guess();
+    let (class, basis) = record.class_and_basis();
     ev.class = Some(class);
-    ev.class_guessed = guessed;
+    ev.class_guessed = basis != ClassBasis::Given;
     // Only 普通程序 penalties are published, and never one that is a warning alone (45号 第二条).
     let warning_only = !record.penalties.is_empty() && record.penalties.iter().all(|p| *p == PenaltyType::Warning);
     if record.procedure == Some(crate::status::Procedure::Simplified) || warning_only {
@@ -559,7 +721,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
             "market.published",
         ));
     }
-    let short = class == PenaltyClass::Minor;
+    let short = short_market_period(ev, record);
     let mut end = from_publication(ev, record, if short { Period::Months(3) } else { Period::Years(3) });
     if let Some(ban) = record.ban_until.filter(|ban| *ban > end.not_before) {
         end = Bound::exact(ban);
@@ -579,7 +741,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
         ev.set(Outcome::NotRepairable);
         ev.blocking.push(finding(
             "never_early",
-            "该类处罚（停产停业、限制经营、降低资质、吊销许可证件或营业执照）不得提前停止公示，公示期满自动停止".into(),
+            "该类处罚（责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件或营业执照）不得提前停止公示，公示期满自动停止".into(),
             "This penalty can never be stopped early; publication ends at the end of its period".into(),
             "market.never_early",
         ));
@@ -678,15 +840,12 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
         "Proof the duty is met (annual report filed, address corrected)".into(),
         "market.abnormal",
     )];
-    let three_years = record.decided_on.add_months(36);
-    if ev.on >= three_years {
-        ev.notes.push(finding(
-            "three_years",
-            format!("列入已满 3 年（{three_years}），将被列入严重违法失信名单"),
-            format!("Listed for 3 years ({three_years}): it moves to the serious illegal list"),
-            "market.abnormal",
-        ));
-    }
+    ev.notes.push(finding(
+        "listed_constraints",
+        "列入期间，政府采购、工程招投标、国有土地出让、授予荣誉称号等工作中依法予以限制或者禁入".into(),
+        "While listed, procurement, tendering, land grants and honours may restrict or bar the subject".into(),
+        "market.abnormal_measures",
+    ));
     if met {
         ev.earliest_date = record.obligations_met_on;
         ev.set(Outcome::EligibleNow);
@@ -703,7 +862,30 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
 
 fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ev.channel(Channel::Gsxt);
-    let end = Bound::of(record.decided_on, Period::Years(3));
+    let three_years = Bound::of(record.decided_on, Period::Years(3));
+    // 总局令第44号 第十六条第二款、第二十一条: a ban beyond three years holds the listing until it ends.
+    let end = match record.ban_until.filter(|ban| *ban > three_years.not_before) {
+        Some(ban) => {
+            ev.notes.push(finding(
+                "ban_beyond_three_years",
+                format!("限制从业等期限超过 3 年，至 {ban} 届满前不移出"),
+                format!("A ban runs beyond three years: the listing is not removed before {ban}"),
+                "market.serious_list_term",
+            ));
+            Bound::exact(ban)
+        }
+        None => {
+            if record.ban_until.is_none() {
+                ev.notes.push(finding(
+                    "ban_until_missing",
+                    "列入满 3 年移出；如有期限超过 3 年的限制从业（ban_until 未注明），期限届满前不移出".into(),
+                    "Removed after 3 years; where a ban runs longer (ban_until not given), not before it ends".into(),
+                    "market.serious_list_term",
+                ));
+            }
+            three_years
+        }
+    };
     ev.publication(end);
     if ev.removed_or_ended(record, Some(end)) {
         return;
@@ -742,7 +924,7 @@ fn court(ev: &mut Evaluation, record: &Record) {
         Some(_) => {
             ev.notes.push(finding(
                 "court_no_term",
-                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限，履行后由执行法院删除".into(),
+                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限，履行完毕后由执行法院删除（第十条第一款）".into(),
                 "Listed under item 1 (refusing to perform while able): no fixed term; the court deletes it after performance".into(),
                 "court.debtor",
             ));
@@ -767,13 +949,32 @@ fn court(ev: &mut Evaluation, record: &Record) {
     }
     let (met, obligations) = obligations_step(record, ev.on, "court.debtor");
     ev.steps.push(obligations);
-    ev.steps.push(step(
-        "court",
-        false,
-        "向执行法院申请删除失信信息（履行完毕、和解履行或执行终结后）".into(),
-        "Ask the enforcing court to delete the listing (after performance, settlement or termination)".into(),
-        "court.debtor",
-    ));
+    // 法释〔2017〕7号 第十条第二款: a listing with a term (items 2–6) is not deleted on performance alone;
+    // 第二条第二款: early deletion is the court's decision. Unknown ground: the term may apply.
+    let with_term = record.listing_ground.is_none_or(|g| g >= 2);
+    if with_term {
+        ev.steps.push(step(
+            "court",
+            false,
+            "纳入期限届满后删除；履行义务不当然提前删除，提前删除由执行法院决定".into(),
+            "Deleted when the term ends; performance does not end it by itself, and only the court may delete it earlier".into(),
+            "court.term",
+        ));
+        ev.notes.push(finding(
+            "court_term_holds",
+            "有纳入期限的，履行义务后不当然删除（法释〔2017〕7号 第十条第二款）；是否提前删除由执行法院决定（第二条第二款）".into(),
+            "A listing with a term is not deleted on performance alone (Art. 10(2)); whether to delete it earlier is the court's decision (Art. 2(2))".into(),
+            "court.term",
+        ));
+    } else {
+        ev.steps.push(step(
+            "court",
+            false,
+            "向执行法院申请删除失信信息（履行完毕、和解履行或执行终结后）".into(),
+            "Ask the enforcing court to delete the listing (after performance, settlement or termination)".into(),
+            "court.debtor",
+        ));
+    }
     ev.blocking.push(finding(
         "court_only",
         "失信被执行人信息不适用信用修复，只能由执行法院删除".into(),
@@ -788,8 +989,14 @@ fn court(ev: &mut Evaluation, record: &Record) {
             "court.debtor",
         ));
     }
-    if met {
+    if met && !with_term {
         ev.earliest_date = record.obligations_met_on;
+    } else if let Some(end) = end.filter(|_| with_term) {
+        // The day after the term: deletion is due then, whatever was performed (earlier only by the court).
+        match end.date {
+            Some(last) => ev.earliest_date = Some(last.succ()),
+            None => ev.earliest_not_before = Some(end.not_before.succ()),
+        }
     }
     ev.set(Outcome::CourtOnly);
 }

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::status::{Record, RecordError};
+use crate::status::{PenaltyClass, Record, RecordError};
 
 fn d(text: &str) -> Date {
     Date::parse(text).unwrap()
@@ -154,12 +154,12 @@ fn market_regulation_has_its_own_clock_and_blocks_while_listed() {
     let mut food = market.clone();
     food["sector"] = json!("food");
     assert_eq!(eval(&record(food), "2026-07-20").outcome, Outcome::NotYet);
-    // Revocation: never early. Minor (circulated criticism): ends by itself 3 months after publication.
+    // Revocation: never early. Circulated criticism: ends by itself 3 months after publication.
     let mut revoked = market.clone();
     revoked["penalties"] = json!(["business_licence_revoked"]);
     assert_eq!(eval(&record(revoked), "2026-07-20").outcome, Outcome::NotRepairable);
     let mut minor = market;
-    minor["class"] = json!("minor");
+    minor["penalties"] = json!(["circulated_criticism"]);
     let ends = eval(&record(minor), "2026-02-01");
     assert_eq!(ends.outcome, Outcome::EndsAutomatically);
     assert_eq!(ends.publication_ends, Some(d("2026-04-20")));
@@ -248,7 +248,9 @@ fn lists_and_the_court_path() {
     );
     let ev = eval(&abnormal, "2026-11-26");
     assert_eq!(ev.outcome, Outcome::ObligationsOutstanding);
-    assert!(ev.notes.iter().any(|n| n.code == "three_years"));
+    // The current texts no longer move it to the serious illegal list after 3 years (issue 30, item 6).
+    assert!(!ev.notes.iter().any(|n| n.code == "three_years"));
+    assert!(ev.notes.iter().any(|n| n.code == "listed_constraints" && n.rule.id == "market.abnormal_measures"));
     let serious_list = record(
         json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-01", "class": null}),
     );
@@ -314,4 +316,177 @@ fn the_rule_book_lists_every_rule_with_its_source() {
         let step = step["step"].as_str().unwrap();
         assert!(table.contains(&format!("`{step}`")), "rules/SOURCES.md does not list the step {step}");
     }
+}
+
+// Issue 30: rules as the law writes them, round three.
+
+#[test]
+fn a_ban_on_practising_never_ends_market_publication_early_45_art_14_3() {
+    let ban = record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null,
+        "penalties": ["fine", "practice_ban"]}));
+    let ev = eval(&ban, "2026-07-20");
+    assert_eq!(ev.outcome, Outcome::NotRepairable);
+    let never = ev.blocking.iter().find(|b| b.code == "never_early").unwrap();
+    assert_eq!(never.rule.source, "市场监管总局令第45号 第十四条第三款");
+    assert!(never.message.zh.contains("限制从业"));
+}
+
+#[test]
+fn a_penalty_with_a_term_holds_credit_china_publication_until_the_term_ends_36_art_12_3() {
+    // General, decided 2026-05-10: the 3-month minimum ends 2026-08-10; the term runs to 2026-09-30.
+    let termed = record(json!({"ban_until": "2026-09-30"}));
+    let ev = eval(&termed, "2026-08-10");
+    assert_eq!(ev.outcome, Outcome::NotYet);
+    assert_eq!(ev.earliest_date, Some(d("2026-10-01")));
+    let hold = ev.blocking.iter().find(|b| b.code == "term_not_over").unwrap();
+    assert_eq!(hold.rule.source, "国家发展改革委令2025年第36号 第十二条第三款");
+    assert!(ev.steps.iter().any(|s| s.code == "term_over" && !s.done));
+    assert_eq!(eval(&termed, "2026-09-30").outcome, Outcome::NotYet);
+    assert_eq!(eval(&termed, "2026-10-01").outcome, Outcome::EligibleNow);
+    // A term that ended before the minimum period changes nothing.
+    assert_eq!(eval(&record(json!({"ban_until": "2026-06-30"})), "2026-08-10").earliest_date, Some(d("2026-08-10")));
+}
+
+#[test]
+fn without_a_department_class_36_articles_8_to_10_decide_by_article_11() {
+    // 第十条第（二）项: lowered qualification is serious — 1 year from 2025-06-03 → Wednesday 2026-06-03.
+    let lowered = record(json!({"class": null, "decided_on": "2025-06-03", "obligations_met_on": "2025-07-01",
+        "penalties": ["qualification_lowered"]}));
+    let ev = eval(&lowered, "2026-06-02");
+    assert_eq!((ev.class, ev.class_guessed), (Some(PenaltyClass::Serious), false));
+    let basis = ev.notes.iter().find(|n| n.code == "class_by_article").unwrap();
+    assert_eq!(basis.rule.source, "国家发展改革委令2025年第36号 第十条第（二）项、第十一条");
+    assert_eq!(basis.rule.confidence, Confidence::Confirmed);
+    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::NotYet, Some(d("2026-06-03"))));
+    let restricted = record(json!({"class": null, "penalties": ["fine", "restriction"]}));
+    assert_eq!(eval(&restricted, "2026-08-10").class, Some(PenaltyClass::Serious));
+    // 第八条第（一）项: a non-market penalty by simplified procedure is minor and not published.
+    let simplified = record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"]}));
+    let ev = eval(&simplified, "2026-06-01");
+    assert_eq!((ev.outcome, ev.class), (Outcome::NotPublished, Some(PenaltyClass::Minor)));
+    let note = ev.notes.iter().find(|n| n.code == "not_published").unwrap();
+    assert_eq!(note.rule.source, "国家发展改革委令2025年第36号 第八条第（一）项、第十一条");
+    // Published anyway: a minor record, repairable once obligations are met, published at most 3 months.
+    let published = record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"],
+        "published_on": "2026-05-12"}));
+    let ev = eval(&published, "2026-06-01");
+    assert_eq!((ev.outcome, ev.publication_ends), (Outcome::EligibleNow, Some(d("2026-08-10"))));
+    // The department's class prevails; other penalties stay a guess marked unconfirmed.
+    assert_eq!(
+        eval(&record(json!({"penalties": ["qualification_lowered"]})), "2026-08-10").class,
+        Some(PenaltyClass::General)
+    );
+    let guess = eval(&record(json!({"class": null, "penalties": ["confiscation"]})), "2026-08-10");
+    assert!(
+        guess.class_guessed
+            && guess.notes.iter().any(|n| n.code == "class_guessed" && n.rule.confidence == Confidence::Unconfirmed)
+    );
+    // Under 58号 (evaluated 2026-03-02) the articles of 36号 are not applied: a guess.
+    let before = record(json!({"class": null, "decided_on": "2026-01-05", "obligations_met_on": "2026-01-06",
+        "procedure": "simplified", "penalties": ["fine"]}));
+    let ev = eval(&before, "2026-03-02");
+    assert!(ev.class_guessed && ev.outcome != Outcome::NotPublished);
+}
+
+#[test]
+fn the_market_three_month_period_follows_the_penalty_not_the_class_45_art_13_1() {
+    let base = json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": "minor", "penalties": ["fine"]});
+    // A fine labelled minor, amount unknown: 3 years from publication (2029: a bound), and said why.
+    let ev = eval(&record(base.clone()), "2026-02-02");
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2029-01-20"))));
+    assert!(ev.notes.iter().any(|n| n.code == "lower_fine_unknown" && n.rule.source.contains("第十三条第一款")));
+    assert!(ev.notes.iter().any(|n| n.code == "class_not_period"));
+    // A lower-amount fine by the province's standard: 3 months, ends by itself on Monday 2026-04-20.
+    let mut lower = base.clone();
+    lower["lower_fine"] = json!(true);
+    let ev = eval(&record(lower), "2026-02-02");
+    assert_eq!((ev.outcome, ev.publication_ends), (Outcome::EndsAutomatically, Some(d("2026-04-20"))));
+    // Confiscation labelled minor: still 3 years.
+    let mut confiscation = base.clone();
+    confiscation["penalties"] = json!(["confiscation"]);
+    assert_eq!(eval(&record(confiscation), "2026-02-02").publication_ends_not_before, Some(d("2029-01-20")));
+    // Circulated criticism labelled general: 3 months.
+    let mut criticism = base;
+    criticism["class"] = json!("general");
+    criticism["penalties"] = json!(["circulated_criticism"]);
+    assert_eq!(eval(&record(criticism), "2026-02-02").publication_ends, Some(d("2026-04-20")));
+}
+
+#[test]
+fn a_serious_illegal_listing_with_a_ban_beyond_three_years_lasts_for_the_ban_44_art_16_2_and_21() {
+    let banned = record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
+        "class": null, "ban_until": "2030-06-30"}));
+    let ev = eval(&banned, "2026-06-03");
+    assert_eq!(ev.publication_ends, Some(d("2030-06-30")));
+    let note = ev.notes.iter().find(|n| n.code == "ban_beyond_three_years").unwrap();
+    assert_eq!(note.rule.source, "市场监管总局令第44号 第十六条第二款、第二十一条");
+    // 2028-06-03 is not the end while the ban runs.
+    assert_ne!(eval(&banned, "2028-06-05").outcome, Outcome::PublicationEnded);
+    let plain = record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
+        "class": null}));
+    let ev = eval(&plain, "2026-06-03");
+    assert_eq!(ev.publication_ends_not_before, Some(d("2028-06-03")));
+    assert!(ev.notes.iter().any(|n| n.code == "ban_until_missing"));
+}
+
+#[test]
+fn the_abnormal_list_cites_the_current_texts() {
+    let source = &rule("market.abnormal").source;
+    assert!(source.contains("企业信息公示暂行条例》（2024年修订）") && !source.contains("2014"), "{source}");
+    assert!(rule("market.abnormal_measures").source.contains("第十八条"));
+    assert!(!rule("market.abnormal").text.zh.contains("列入满 3 年仍未移出的，列入"));
+}
+
+#[test]
+fn the_latest_day_of_market_publication_is_45_art_9_and_art_10_across_provinces() {
+    // Decided Saturday 2026-01-10: 20 working days (第九条) → 2026-02-06; across provinces 10 working days to
+    // notify (2026-01-23) and 10 to publish (第十条) → 2026-02-06 as well.
+    let base = json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "obligations_met_on": "2026-02-01"});
+    for cross in [json!(null), json!(true), json!(false)] {
+        let mut value = base.clone();
+        value["cross_province"] = cross.clone();
+        let ev = eval(&record(value), "2026-07-20");
+        assert_eq!(ev.earliest_date, Some(d("2026-08-06")), "cross_province {cross}");
+        let note = ev.notes.iter().find(|n| n.code == "published_on_missing").unwrap();
+        let expected = if cross == json!(true) {
+            "市场监管总局令第45号 第十条"
+        } else {
+            "市场监管总局令第45号 第九条、第十三条第一款"
+        };
+        assert_eq!(note.rule.source, expected);
+        assert_eq!(note.message.zh.contains("cross_province"), cross.is_null());
+    }
+    assert_eq!(rule("market.cross_province").confidence, Confidence::Confirmed);
+}
+
+#[test]
+fn a_court_listing_with_a_term_is_not_ended_by_performance_fashi_2017_7_art_10_2() {
+    // Item 3 of 第一条, decided 2024-03-04: two years → Wednesday 2026-03-04; obligations met 2025-06-01.
+    let termed = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
+        "listing_ground": 3, "obligations_met_on": "2025-06-01"}));
+    let ev = eval(&termed, "2025-12-01");
+    assert_eq!(ev.outcome, Outcome::CourtOnly);
+    assert_eq!((ev.publication_ends, ev.earliest_date), (Some(d("2026-03-04")), Some(d("2026-03-05"))));
+    let note = ev.notes.iter().find(|n| n.code == "court_term_holds").unwrap();
+    assert_eq!(
+        note.rule.source,
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》（法释〔2017〕7号）第二条第二款、第十条第二款"
+    );
+    let court_step = ev.steps.iter().find(|s| s.code == "court").unwrap();
+    assert!(court_step.rule.id == "court.term" && !court_step.message.zh.contains("履行完毕、和解履行或执行终结后"));
+    // Item 1: no term; deleted after performance (第十条第一款).
+    let refusing = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
+        "listing_ground": 1, "obligations_met_on": "2025-06-01"}));
+    let ev = eval(&refusing, "2025-12-01");
+    assert_eq!(ev.earliest_date, Some(d("2025-06-01")));
+    assert!(!ev.notes.iter().any(|n| n.code == "court_term_holds"));
+    // Ground unknown: the term may apply, so performance is not promised to end it.
+    let unknown = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
+        "obligations_met_on": "2025-06-01"}));
+    let ev = eval(&unknown, "2025-12-01");
+    assert_eq!(ev.earliest_date, None);
+    assert!(ev.notes.iter().any(|n| n.code == "court_term_holds"));
 }

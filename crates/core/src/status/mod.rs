@@ -109,12 +109,13 @@ pub enum PenaltyType {
 }
 
 impl PenaltyType {
-    /// Penalties a market regulator never stops publishing early (国市监信规〔2021〕3号).
+    /// Penalties a market regulator never stops publishing early (总局令第45号 第十四条第三款).
     pub fn never_early_in_market_regulation(self) -> bool {
         matches!(
             self,
             Self::Suspension
                 | Self::Restriction
+                | Self::PracticeBan
                 | Self::QualificationLowered
                 | Self::LicenceRevoked
                 | Self::BusinessLicenceRevoked
@@ -167,7 +168,9 @@ pub struct Record {
     /// When publication stopped or the listing ended early (repaired, removed, deleted by the court).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_on: Option<Date>,
-    /// End of a ban on practising (从业禁止).
+    /// The last day of a penalty's term (从业禁止 / 限制从业, 暂扣, 停产停业 for a period): publication is not
+    /// ended early before it (国家发展改革委令第36号 第十二条第三款), and market-regulation records last as
+    /// long as a ban beyond three years (总局令第45号 第十三条, 总局令第44号 第十六条第二款、第二十一条).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban_until: Option<Date>,
     /// A law, regulation or central policy forbids repairing this record.
@@ -186,6 +189,14 @@ pub struct Record {
     /// fixed term.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listing_ground: Option<u8>,
+    /// Market penalties: the fine is a 较低数额罚款 by the province's standard (总局令第45号 第十三条第一款: with
+    /// 通报批评, published 3 months). Unknown: a fine is taken as not lower (published 3 years), and said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower_fine: Option<bool>,
+    /// Market penalties: decided in one province against a subject registered in another (总局令第45号 第十条:
+    /// notified within 10 working days, published within 10 working days of receipt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_province: Option<bool>,
 }
 
 /// How a penalty was decided.
@@ -349,6 +360,7 @@ impl Record {
             ("obligations_met_on", self.obligations_met_on),
             ("removed_on", self.removed_on),
             ("published_on", self.published_on),
+            ("ban_until", self.ban_until),
         ] {
             if date.is_some_and(|d| d < self.decided_on) {
                 return Err(RecordError::DateBeforeDecision { id: id(), field });
@@ -372,10 +384,26 @@ impl Record {
         Ok(())
     }
 
-    /// The class as given, or guessed from the penalties (and said to be a guess).
+    /// The class as given, or guessed from the penalties (and said to be a guess: `true` unless given).
     pub fn class_or_guess(&self) -> (PenaltyClass, bool) {
+        let (class, basis) = self.class_and_basis();
+        (class, basis != ClassBasis::Given)
+    }
+
+    /// The class and where it comes from: given by the department; else 36号's default classes (第十一条:
+    /// without a department's standard, 第八条至第十条 apply) where the articles checked cover the penalty;
+    /// else this tool's guess.
+    pub fn class_and_basis(&self) -> (PenaltyClass, ClassBasis) {
         if let Some(class) = self.class {
-            return (class, false);
+            return (class, ClassBasis::Given);
+        }
+        // 36号 第十条第（二）项: lowered qualification, restricted business activities.
+        if self.penalties.iter().any(|p| matches!(p, PenaltyType::QualificationLowered | PenaltyType::Restriction)) {
+            return (PenaltyClass::Serious, ClassBasis::Article("36.class_serious"));
+        }
+        // 36号 第八条第（一）项: a penalty by simplified procedure.
+        if self.kind == RecordKind::AdministrativePenalty && self.procedure == Some(Procedure::Simplified) {
+            return (PenaltyClass::Minor, ClassBasis::Article("36.class_minor"));
         }
         let severe = self.penalties.iter().any(|p| {
             matches!(
@@ -394,8 +422,19 @@ impl Record {
             (_, _, RecordKind::SeriousDishonestyList | RecordKind::SeriousIllegalList) => PenaltyClass::Serious,
             _ => PenaltyClass::General,
         };
-        (class, true)
+        (class, ClassBasis::Guess)
     }
+}
+
+/// Where a record's class comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassBasis {
+    /// The deciding department gave it.
+    Given,
+    /// An article of 36号 applied by its 第十一条 (the id of the rule in `rules/repair.json`).
+    Article(&'static str),
+    /// This tool's guess (rule `class.guess`, unconfirmed).
+    Guess,
 }
 
 impl Profile {

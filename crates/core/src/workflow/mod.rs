@@ -700,6 +700,8 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
         published_on: None,
         procedure: None,
         listing_ground: None,
+        lower_fine: None,
+        cross_province: None,
     }
 }
 
