@@ -204,7 +204,7 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await article.locator(".objection-pass").fill(PASSPHRASE);
   await article.getByRole("button", { name: "签名并提出异议" }).click();
   await E.locator(`#record-${brokenRecord.id} .badge.contested`, { hasText: "异议处理中" }).waitFor({ timeout: 30_000 });
-  assert.match(await E.locator(`#record-${brokenRecord.id} .objection-state`).textContent(), /异议处理中 · 办理期限 .*待核对/);
+  assert.match(await E.locator(`#record-${brokenRecord.id} .objection-state`).textContent(), /异议处理中 · 办理期限 \d{4}-\d{2}-\d{2}（7 个工作日/);
 
   // The officer upholds it: the record leaves the enterprise's credit record.
   await O.getByRole("tab", { name: "异议" }).click();

@@ -152,6 +152,18 @@ pub const STEP_RULE: Shape = Shape {
         ("confidence", "confidence", Kind::Confidence),
         ("source", "source", Kind::Str),
         ("text", "text", Kind::Text),
+        ("extension_working_days", "extension_working_days", Kind::Optional(&Kind::U32)),
+        ("stages", "stages", Kind::List(&Kind::Struct(&STAGE_RULE))),
+    ],
+};
+
+pub const STAGE_RULE: Shape = Shape {
+    name: "StageRule",
+    members: &[
+        ("code", "code", Kind::Str),
+        ("working_days", "working_days", Kind::U32),
+        ("after", "after", Kind::Str),
+        ("text", "text", Kind::Text),
     ],
 };
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, CalendarError, Date};
 use crate::repair::Confidence;
-use crate::template::{DataStr, Text};
+use crate::template::{DataList, DataStr, Text};
 
 /// A step a department owes an answer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +40,42 @@ pub struct StepRule {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub source: DataStr,
     pub text: Text,
+    /// Working days the limit may be extended by (with notice to the applicant), where the rule allows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_working_days: Option<u32>,
+    /// The stages within the step, each with its own limit (36号 第十六条: accept, then decide).
+    #[serde(default, skip_serializing_if = "<[StageRule]>::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<StageRule>))]
+    pub stages: DataList<StageRule>,
+}
+
+/// One stage of a step: `working_days` counted from the item's arrival, or from the end of the stage named
+/// by `after` (its latest day when the actual day is not known).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageRule {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: DataStr,
+    pub working_days: u32,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub after: DataStr,
+    pub text: Text,
+}
+
+/// A stage's latest day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = HandlingStage))]
+pub struct StageDeadline {
+    pub code: String,
+    pub working_days: u32,
+    /// Counted from the end of this stage (its latest day), or from arrival when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub after: String,
+    pub due_on: Date,
+    pub text: Text,
 }
 
 // `static STEPS: &[StepRule]` from `rules/deadlines.json`, written by build.rs.
@@ -66,6 +102,14 @@ pub struct Deadline {
     pub unconfirmed: bool,
     pub source: String,
     pub text: Text,
+    /// Working days the limit may be extended by, and the day it then ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_due_on: Option<Date>,
+    /// Each stage's latest day (36号 第十六条: 受理 in 3 working days, then the decision in 7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageDeadline>,
 }
 
 /// Computes the deadline; `Err` only when the holiday schedule needed is not published.
@@ -78,6 +122,24 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
         Some(due) if today > due => calendar::working_days_between(due, today)?,
         _ => 0,
     };
+    let extended_due_on = match (due_on, rule.extension_working_days) {
+        (Some(due), Some(n)) => Some(calendar::add_working_days(due, n)?),
+        _ => None,
+    };
+    let mut stages: Vec<StageDeadline> = Vec::with_capacity(rule.stages.len());
+    for stage in rule.stages.iter() {
+        let start = match stages.iter().find(|s| *s.code == *stage.after) {
+            Some(before) => before.due_on,
+            None => arrived_on,
+        };
+        stages.push(StageDeadline {
+            code: stage.code.to_string(),
+            working_days: stage.working_days,
+            after: stage.after.to_string(),
+            due_on: calendar::add_working_days(start, stage.working_days)?,
+            text: stage.text.clone(),
+        });
+    }
     Ok(Some(Deadline {
         step,
         due_on,
@@ -87,6 +149,9 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
         unconfirmed: rule.confidence == Confidence::Unconfirmed,
         source: rule.source.to_string(),
         text: rule.text.clone(),
+        extension_working_days: rule.extension_working_days,
+        extended_due_on,
+        stages,
     }))
 }
 
@@ -99,6 +164,17 @@ impl Deadline {
             (_, _, true) => "无统一办理期限（按所在领域规定".to_owned(),
             (_, _, false) => "No common time limit (each field sets its own".to_owned(),
         };
+        for stage in &self.stages {
+            let label = if zh { &stage.text.zh } else { &stage.text.en };
+            text += &if zh { format!("；{label} {}", stage.due_on) } else { format!("; {label} {}", stage.due_on) };
+        }
+        if let (Some(n), Some(until)) = (self.extension_working_days, self.extended_due_on) {
+            text += &if zh {
+                format!("；复杂情形可延长 {n} 个工作日至 {until}")
+            } else {
+                format!("; extendable by {n} working days to {until}")
+            };
+        }
         if self.overdue_working_days > 0 {
             text += &if zh {
                 format!("，已逾期 {} 个工作日", self.overdue_working_days)
@@ -156,10 +232,52 @@ mod tests {
         assert_eq!(late.overdue_working_days, 3, "02-28 (make-up day), 03-02, 03-03");
         let check = deadline(Step::FulfilmentCheck, d("2026-12-02"), d("2027-12-02")).unwrap().unwrap();
         assert_eq!((check.due_on, check.overdue_working_days, check.unconfirmed), (None, 0, true));
-        let repair = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
-        assert!(repair.unconfirmed, "the repair limit is not checked against 36号 yet");
+        let repair = deadline(Step::RepairDecision, d("2025-12-02"), d("2025-12-02")).unwrap().unwrap();
+        assert!(repair.unconfirmed, "58号's limit was not checked against its text");
         assert_eq!(late.describe(true), "办理期限 2026-02-27（5 个工作日，已逾期 3 个工作日）");
-        assert_eq!(repair.describe(true), "办理期限 2026-12-16（10 个工作日；期限待核对）");
+        assert_eq!(repair.describe(true), "办理期限 2025-12-16（10 个工作日；期限待核对）");
         assert!(check.describe(false).starts_with("No common time limit"));
+    }
+
+    /// Issue 30, item 9: 36号 第十六条 — accept within 3 working days, decide within 7 of acceptance (+10);
+    /// Credit China answers within 10 of receipt.
+    #[test]
+    fn repair_decisions_under_36_are_split_into_their_stages_art_16() {
+        // Received Wednesday 2026-12-02.
+        let repair = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
+        assert_eq!((repair.confidence, repair.unconfirmed), (Confidence::Confirmed, false));
+        assert_eq!(repair.source, "国家发展改革委令2025年第36号 第十六条");
+        let stages: Vec<(&str, u32, Date)> =
+            repair.stages.iter().map(|s| (s.code.as_str(), s.working_days, s.due_on)).collect();
+        assert_eq!(
+            stages,
+            [("accept", 3, d("2026-12-07")), ("decide", 7, d("2026-12-16")), ("credit_china", 10, d("2026-12-16"))]
+        );
+        assert_eq!(
+            (repair.due_on, repair.extension_working_days, repair.extended_due_on),
+            (Some(d("2026-12-16")), Some(10), Some(d("2026-12-30")))
+        );
+        assert_eq!(
+            repair.describe(true),
+            "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30）"
+        );
+        // The JSON form keeps the stages; a deadline without them reads as before.
+        let json = serde_json::to_value(&repair).unwrap();
+        assert_eq!(json["stages"][1]["after"], "accept");
+        let back: Deadline = serde_json::from_value(json).unwrap();
+        assert_eq!(back, repair);
+    }
+
+    /// Issue 30, item 10: 36号 第十八条 — the unit checks an objection within 7 working days.
+    #[test]
+    fn objections_under_36_take_seven_working_days_art_18() {
+        let objection = deadline(Step::ObjectionDecision, d("2026-12-02"), d("2026-12-14")).unwrap().unwrap();
+        assert_eq!((objection.working_days, objection.due_on), (Some(7), Some(d("2026-12-11"))));
+        assert_eq!((objection.confidence, objection.overdue_working_days), (Confidence::Confirmed, 1));
+        assert_eq!(objection.source, "国家发展改革委令2025年第36号 第十八条");
+        assert_eq!(objection.describe(true), "办理期限 2026-12-11（7 个工作日，已逾期 1 个工作日）");
+        // Before 36号: 国办发〔2025〕22号, 10 working days, unconfirmed.
+        let before = rule(Step::ObjectionDecision, d("2026-03-31")).unwrap();
+        assert_eq!((before.working_days, before.confidence), (Some(10), Confidence::Unconfirmed));
     }
 }
