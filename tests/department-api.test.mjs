@@ -151,6 +151,8 @@ test("a rejected objection keeps the record and says why", async () => {
 });
 
 test("a commitment goes to the department the enterprise chose and signed; only that department decides it", async () => {
+  // electricity@1.4.0 (in force from 2026-12-08) names the supplier by its current name (issue 30, item 12).
+  const GRID = "国网山西省电力有限公司";
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
   const values = { subject_name: "晋示例用电有限公司", credit_code: randomCreditCode(), legal_rep: "张三", phone: "0351-1234567",
     matter: "用电报装", filer: "self", confirm_read: true, confirm_publish: true };
@@ -158,14 +160,14 @@ test("a commitment goes to the department the enterprise chose and signed; only 
   const issues = (department) => xinnuo.validateCommitment({ template_id: "electricity", values, department }).filter((i) => i.field === "department");
   assert.deepEqual(issues(undefined).map((i) => i.code), ["required"]);
   assert.deepEqual(issues("山西省财政厅").map((i) => i.code), ["not_an_option"]);
-  assert.deepEqual(issues("国网山西省电力公司"), []);
-  const signed = key.signCommitment({ template_id: "electricity", values, department: "国网山西省电力公司" });
+  assert.deepEqual(issues(GRID), []);
+  const signed = key.signCommitment({ template_id: "electricity", values, department: GRID });
   key.free();
-  assert.equal(verifyFlattenedJws(JSON.stringify(JSON.parse(signed))).payload.department, "国网山西省电力公司");
+  assert.equal(verifyFlattenedJws(JSON.stringify(JSON.parse(signed))).payload.department, GRID);
   const stored = await (await postJson("/api/v1/commitments", signed)).json();
   const published = await (await fetch(`${base}/api/v1/commitments/${stored.submission_id}`)).json();
-  assert.equal(published.department, "国网山西省电力公司");
-  assert.equal(published.department_name, "国网山西省电力公司");
+  assert.equal(published.department, GRID);
+  assert.equal(published.department_name, GRID);
   // The review deadline: five working days (行政许可法), shown to both sides.
   assert.equal(published.deadline.step, "commitment_review");
   assert.equal(published.deadline.working_days, 5);
@@ -174,11 +176,11 @@ test("a commitment goes to the department the enterprise chose and signed; only 
 
   const energy = await officer("山西省能源局");
   const other = await problem(await decide(energy, "accept", stored.submission_id), 403, "other_department");
-  assert.match(other.detail_zh, /国网山西省电力公司/);
-  const grid = await officer("国网山西省电力公司");
+  assert.match(other.detail_zh, new RegExp(GRID));
+  const grid = await officer(GRID);
   assert.equal((await decide(grid, "accept", stored.submission_id)).status, 201);
   const list = async (department) => (await fetch(`${base}/api/v1/publications?${new URLSearchParams({ department, q: values.credit_code })}`)).json();
-  assert.equal((await list("国网山西省电力公司")).total, 1);
+  assert.equal((await list(GRID)).total, 1);
   assert.equal((await list("山西省能源局")).total, 0);
   const energyInbox = await (await inbox(await signIn(energy), "commitments", `state=&q=${values.credit_code}`)).json();
   assert.equal(energyInbox.total, 0, "the department not chosen does not see it");

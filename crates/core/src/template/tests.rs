@@ -52,7 +52,7 @@ fn every_template_has_the_fields_a_commitment_needs() {
 
 #[test]
 fn lookup_by_id_and_version() {
-    assert_eq!(get("tax-service", None).unwrap().version, "1.3.0", "the newest");
+    assert_eq!(get("tax-service", None).unwrap().version, "1.4.0", "the newest");
     assert_eq!(get("tax-service", Some("1.0.0")).unwrap().id, "tax-service");
     let on = |text: &str| crate::calendar::Date::parse(text).unwrap();
     assert_eq!(get_in_force("tax-service", on("2026-12-01")).unwrap().version, "1.0.0");
@@ -206,10 +206,13 @@ fn names_personal_data(spec: &FieldSpec) -> Option<&'static str> {
 #[test]
 fn names_addresses_and_property_numbers_in_force_are_personal() {
     let from = Date::parse("2026-12-07").unwrap();
-    let open: Vec<&Template> = all().iter().filter(|t| t.effective_to.is_none()).collect();
+    // Every version in force on or after 2026-12-07 (later revisions, e.g. issue 30's from 2026-12-08, too).
+    let open: Vec<&Template> = all().iter().filter(|t| t.effective_to.is_none_or(|to| to >= from)).collect();
     for entry in index() {
         let current = get_in_force(entry.id, from).unwrap();
         assert!(open.contains(&current), "{}@{} is in force but ends", current.id, current.version);
+        let newest = get_in_force(entry.id, Date::parse("2026-12-08").unwrap()).unwrap();
+        assert!(newest.effective_to.is_none(), "{}@{} is in force but ends", newest.id, newest.version);
     }
     let mut caught = std::collections::BTreeSet::new();
     for template in &open {
@@ -246,4 +249,55 @@ fn names_addresses_and_property_numbers_in_force_are_personal() {
         assert_eq!(new.text_sha256, old.text_sha256, "{id}: the text is the same; only what is published changed");
     }
     assert!(!get("real-estate", Some("1.1.0")).unwrap().field_spec("property").unwrap().is_personal());
+}
+
+/// Issue 30, items 11–15: the templates in force from 2026-12-08 say what their sources say; the versions
+/// before end 2026-12-07 and still verify.
+#[test]
+fn templates_from_2026_12_08_follow_their_sources_issue_30() {
+    let on = Date::parse("2026-12-08").unwrap();
+    let day_before = Date::parse("2026-12-07").unwrap();
+    let current = |id: &str| {
+        let t = get_in_force(id, on).unwrap();
+        assert_eq!(t.effective_from, on, "{id}");
+        let previous = get_in_force(id, day_before).unwrap();
+        assert_eq!(previous.effective_to, Some(day_before), "{id}@{}", previous.version);
+        assert!(!t.notes.is_empty() && !t.notes[0].zh.is_empty() && !t.notes[0].en.is_empty(), "{id}");
+        (t, blank_text(t, Lang::Zh).text)
+    };
+    let basis = |t: &Template| t.legal_basis.iter().map(|b| b.zh.to_string()).collect::<Vec<_>>().join("\n");
+    // 11: 建筑法 第八条, 水土保持法 第五十三条第（一）项 — before construction, not before completion.
+    let (t, text) = current("investment-project");
+    assert_eq!(t.version, "1.4.0");
+    assert!(text.contains("在开工建设前依法取得建设工程规划许可和施工许可，完成环境影响评价审批和水土保持方案审批"));
+    assert!(!text.contains("竣工验收前"));
+    assert!(
+        basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第五十三条第（一）项")
+    );
+    // 12: the company's current name, and its role.
+    let (t, text) = current("electricity");
+    let names: Vec<&str> = t.departments.iter().map(|d| &*d.zh).collect();
+    assert!(names.contains(&"国网山西省电力有限公司") && !names.contains(&"国网山西省电力公司"), "{names:?}");
+    assert!(text.contains("该公司作为供电企业（不是行政机关）"));
+    // 13: 市场主体登记管理条例 第三十三条 — all investors commit.
+    let (t, text) = current("registration");
+    assert!(text.contains("办理简易注销登记的，全体投资人（"));
+    assert!(t.field_spec("investors").is_some_and(|f| f.is_personal()));
+    // 14: 发票管理办法 (2023) article by article.
+    let (t, _) = current("tax-service");
+    assert!(basis(t).contains(
+        "第十六条第二款（不得非法代开发票）、第二十一条（不得虚开发票）、第二十三条第（一）项（不得转借发票）"
+    ));
+    // 15: credit-repair — 36号 once, liability once with 第二十五条, “信用中国” quoted.
+    let (t, text) = current("credit-repair");
+    assert_eq!(t.legal_basis.iter().filter(|b| b.zh.contains("36号")).count(), 1);
+    assert!(text.contains("第二十五条") && text.contains("公示 3 年且不得提前终止公示，3 年内不得申请修复原失信信息"));
+    assert_eq!(text.matches("法律责任").count() + text.matches("一切后果").count(), 0, "{text}");
+    let everything =
+        format!("{text}{}{}", basis(t), t.departments.iter().map(|d| d.zh.to_string()).collect::<String>());
+    assert_eq!(everything.matches("信用中国").count(), everything.matches("“信用中国”").count());
+    let (_, text) = current("certification-notice");
+    assert!(!text.contains("愿意接受实施机关的核查") && text.matches("自觉接受有关部门的核查").count() == 1);
+    let (t, _) = current("accounting");
+    assert_eq!(t.legal_basis.iter().filter(|b| b.zh.contains("会计法")).count(), 1);
 }
