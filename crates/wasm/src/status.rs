@@ -23,7 +23,9 @@ export interface CreditRecord {
   market_regulation?: boolean;
   decided_on: string; class?: PenaltyClass; penalties?: PenaltyType[]; fine_yuan?: number;
   sector?: "food" | "drugs" | "special_equipment" | "environment" | "construction" | "work_safety" | "fire" | "tax" | "other";
-  summary?: string; obligations_met_on?: string; removed_on?: string; ban_until?: string;
+  summary?: string; obligations_met_on?: string; removed_on?: string;
+  /** The last day of a penalty's term (限制从业 etc.): 36号 第十二条第三款, 45号 第十三条, 44号 第十六条第二款. */
+  ban_until?: string;
   law_forbids_repair?: boolean; aggravated_years?: number;
   /** When publication began: market-regulation periods count from it (总局令第45号 第十三条). */
   published_on?: string;
@@ -31,6 +33,10 @@ export interface CreditRecord {
   procedure?: "simplified" | "ordinary";
   /** Court listings: the item (1–6) of 法释〔2017〕7号 第一条; only 2–6 have a fixed term. */
   listing_ground?: 1 | 2 | 3 | 4 | 5 | 6;
+  /** Market penalties: the fine is a 较低数额罚款 by the province's standard (45号 第十三条第一款); unknown → 3 years. */
+  lower_fine?: boolean;
+  /** Market penalties decided in another province (45号 第十条: 10 + 10 working days to publication). */
+  cross_province?: boolean;
 }
 export interface OfficialGrade { scheme: "tax_credit" | "customs" | "other"; grade: string; year: number; authority: string; source: string; }
 export interface CreditProfile { credit_code: string; name: string; demo?: boolean; records?: CreditRecord[]; grades?: OfficialGrade[]; }

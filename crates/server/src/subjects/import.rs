@@ -66,6 +66,10 @@ pub const CSV_COLUMNS: &[&str] = &[
     "published_on",
     "procedure",
     "listing_ground",
+    "ban_until",
+    "aggravated_years",
+    "lower_fine",
+    "cross_province",
 ];
 
 /// Reads a CSV import; row numbers count the header as row 1.
@@ -105,6 +109,7 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
             ("removed_on", "removed_on"),
             ("published_on", "published_on"),
             ("procedure", "procedure"),
+            ("ban_until", "ban_until"),
         ] {
             if let Some(value) = cell(column) {
                 record[field] = json!(value);
@@ -116,6 +121,25 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
         }
         if let Some(flag) = cell("market_regulation") {
             record["market_regulation"] = json!(matches!(flag, "true" | "1" | "是" | "yes"));
+        }
+        for flag in ["lower_fine", "cross_province"] {
+            if let Some(value) = cell(flag) {
+                match value {
+                    "true" | "1" | "是" | "yes" => record[flag] = json!(true),
+                    "false" | "0" | "否" | "no" => record[flag] = json!(false),
+                    _ => errors.push(format!(
+                        "第 {line} 行 / row {line}: {flag} {value:?} 应为 true/false / must be true or false"
+                    )),
+                }
+            }
+        }
+        if let Some(years) = cell("aggravated_years") {
+            match years.parse::<u32>() {
+                Ok(years) => record["aggravated_years"] = json!(years),
+                Err(_) => {
+                    errors.push(format!("第 {line} 行 / row {line}: aggravated_years {years:?} 应为 0–3 / must be 0–3"))
+                }
+            }
         }
         if let Some(ground) = cell("listing_ground") {
             match ground.parse::<u8>() {
@@ -184,9 +208,29 @@ mod tests {
 
     use super::*;
 
+    /// Issue 30: a penalty's term, aggravation, a lower-amount fine and cross-province publication.
+    #[test]
+    fn the_columns_the_rules_of_issue_30_need_are_read() {
+        let header = CSV_COLUMNS.join(",");
+        let row = "91140105123456788F,晋示例公司,m1,administrative_penalty,罚〔2026〕2号,示例市场监管局,2026-05-10,,fine;practice_ban,true,other,,,,,,ordinary,,2030-05-09,,是,false";
+        let court = "91140105123456788F,晋示例公司,c1,court_dishonest_debtor,(2026)晋01执1号,示例法院,2026-05-10,,,,,,,,,,,2,,1,,";
+        let subjects = parse_csv_import(&format!("{header}\n{row}\n{court}\n")).unwrap();
+        let records = &subjects[0].profile.records;
+        assert_eq!(records[0].ban_until, Some(Date::parse("2030-05-09").unwrap()));
+        assert_eq!((records[0].lower_fine, records[0].cross_province), (Some(true), Some(false)));
+        assert_eq!(records[1].aggravated_years, 1);
+        let bad = row.replace(",是,", ",maybe,").replace("m1,", "m2,");
+        let early_ban = row.replace("2030-05-09", "2026-05-01").replace("m1,", "m3,");
+        let ImportError::Rows(rows) = parse_csv_import(&format!("{header}\n{bad}\n{early_ban}\n")).unwrap_err() else {
+            panic!("not row errors")
+        };
+        assert!(rows[0].contains("lower_fine") && rows[1].contains("ban_until"), "{rows:?}");
+    }
+
     #[test]
     fn a_csv_with_a_bad_row_is_refused_whole_with_row_numbers() {
-        let header = CSV_COLUMNS.join(",");
+        // The columns up to listing_ground (the later ones are optional and may be left out).
+        let header = CSV_COLUMNS[..18].join(",");
         let good = "91140105123456788F,晋示例公司,r1,administrative_penalty,罚〔2026〕1号,示例局,2026-05-10,general,fine,false,other,5000,示例,2026-05-20,,,,";
         let ok = parse_csv_import(&format!("{header}\n{good}\n")).unwrap();
         assert_eq!(ok[0].profile.records[0].penalties.len(), 1);
