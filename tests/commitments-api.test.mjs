@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { base, problem, postJson } from "./support/http.mjs";
 import { serverCount } from "./support/app.mjs";
 import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode, inForce } from "./support/fixtures.mjs";
 
 const CODE = TAX_VALUES.credit_code;
 const filled = { template_id: "tax-service", values: TAX_VALUES };
@@ -108,7 +108,7 @@ test("a submission must disclose every personal value it signed, in the current 
   assert.equal(header.disclosures.length, 1);
   // The first payload type put every value in clear: no longer accepted.
   const { privateKey } = generateKeyPairSync("ed25519");
-  const t = xinnuo.getTemplate("tax-service");
+  const t = inForce("tax-service");
   const v1 = {
     type: "xinnuo.commitment/1", template: { id: t.id, version: t.version, text_sha256: t.text_sha256 }, credit_code: CODE,
     values: TAX_VALUES, signed_at: new Date().toISOString(), nonce: Buffer.alloc(16, 1).toString("base64url"),

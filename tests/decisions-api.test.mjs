@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, importSubject, approvedNodeKey, chinaDay } from "./support/server.mjs";
 
 const TAX_DEPARTMENT = "国家税务总局山西省税务局";
@@ -199,7 +199,7 @@ test("the authority that decided a record grants its repair: the record's public
   // Signed here with a Node key (the payload as the core builds it), so the test can sign more with it; a
   // department approved it for the code (only such a key applies for repair).
   const applicant = (await approvedNodeKey(code, "晋测试修复决定有限公司", xinnuo.fingerprintGroups)).privateKey;
-  const repairTemplate = xinnuo.getTemplate("credit-repair");
+  const repairTemplate = inForce("credit-repair");
   const application = signFlattenedJws(commitmentPayload({
     subject_name: "晋测试修复决定有限公司", credit_code: code, legal_rep: "李四", phone: "13812345678",
     decision_no: record.decision_no, decision_authority: authority, decision_date: record.decided_on,

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
 
 const MARKET = "山西省市场监督管理局";
@@ -151,8 +151,9 @@ test("a rejected objection keeps the record and says why", async () => {
 });
 
 test("a commitment goes to the department the enterprise chose and signed; only that department decides it", async () => {
-  // electricity@1.4.0 (in force from 2026-12-08) names the supplier by its current name (issue 30, item 12).
-  const GRID = "国网山西省电力有限公司";
+  // The supplier as the version in force names it (from 2026-12-08, electricity@1.4.0: 国网山西省电力有限公司).
+  const GRID = inForce("electricity").departments.map((d) => d.zh).find((name) => name.startsWith("国网山西"));
+  assert.ok(GRID, "the electricity template names the grid company");
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
   const values = { subject_name: "晋示例用电有限公司", credit_code: randomCreditCode(), legal_rep: "张三", phone: "0351-1234567",
     matter: "用电报装", filer: "self", confirm_read: true, confirm_publish: true };

@@ -7,7 +7,7 @@ import http from "node:http";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, approvePackageKey, approvedNodeKey } from "./support/server.mjs";
 
 const TAX = "国家税务总局山西省税务局";
@@ -127,6 +127,11 @@ test("attacks 3 and 4: repair applications need an approved key and never go dow
   const created = await postJson("/api/v1/repair-applications", repairApplication(holder, company));
   assert.equal(created.status, 201);
   const { submission_id: id } = await created.json();
+  // One application under review per record (a second, even from the same key, waits for the decision).
+  await problem(await postJson("/api/v1/repair-applications", repairApplication(holder, company)), 409, "repair_pending");
+  assert.equal((await (await subject(company.code)).json()).repair_applications.length, 1);
+  // A repair application is not a commitment: the commitment route refuses it.
+  await problem(await postJson("/api/v1/commitments", repairApplication(stranger, company)), 422, "repair_application_elsewhere");
   const desk = await officer(company.authority);
   for (const action of ["accept", "return"]) await problem(await decide(desk, action, id, { reason: "试图", identity: action === "accept" ? "counter" : undefined }), 409, "not_a_commitment");
   await problem(await decide(desk, "broken", id, { reason: "试图" }), 409, "not_a_commitment");
@@ -169,7 +174,7 @@ test("attack 5: a flood of sign-in challenges locks no officer out; a stranger's
   assert.equal(await adminGet(process.env.XINNUO_ADMIN_TOKEN, "127.0.0.1"), 200, "the operator is not");
 });
 
-test("attack 6: a revoked key withdraws nothing", async () => {
+test("attack 6: a revoked key withdraws nothing, and a breach outlives the revocation", async () => {
   const company = await registered();
   const key = await approvedNodeKey(company.code, company.name, xinnuo.fingerprintGroups);
   const payload = commitmentPayload({ ...TAX_VALUES, credit_code: company.code, subject_name: company.name });
@@ -179,6 +184,17 @@ test("attack 6: a revoked key withdraws nothing", async () => {
   serverCli("keys", "--db", process.env.XINNUO_DB, "revoke", ...xinnuo.fingerprintGroups(key.kid).split(" "), "--credit-code", company.code, "--reason", "密钥被盗");
   await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", filed.submission_id), key.privateKey)), 403, "key_revoked");
   assert.equal((await (await fetch(`${base}/api/v1/commitments/${filed.submission_id}`)).json()).state, "in_force");
+  // Revoking the key ("lost") after acceptance does not make a breach impossible to find: acceptance fixed
+  // who signed (the approved key's enrolment).
+  const broken = await decide(await officer(TAX), "broken", filed.submission_id, { reason: "未按期履约" });
+  assert.equal(broken.status, 201);
+  assert.ok((await (await subject(company.code)).json()).profile.records.some((r) => r.kind === "broken_commitment"));
+
+  // Once accepted, even a key in good standing withdraws nothing: the department relies on it.
+  const other = await approvedNodeKey(company.code, company.name, xinnuo.fingerprintGroups);
+  const second = await (await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: company.code, subject_name: company.name }), other.privateKey))).json();
+  assert.equal((await decide(await officer(TAX), "accept", second.submission_id)).status, 201);
+  await problem(await postJson("/api/v1/decisions", signFlattenedJws(decision("withdraw", second.submission_id), other.privateKey)), 409, "transition_not_allowed");
 });
 
 test("attack 7: no agent's name, address or property in any public copy", async () => {
@@ -225,7 +241,7 @@ test("attack 8: a rejected objection is refiled only with new grounds, and not a
 test("attack 9: a commitment to a template naming several departments must name one", async () => {
   const templates = xinnuo.listTemplates().filter((t) => (t.departments ?? []).length > 1 && t.signer !== "person" && t.kind !== "repair");
   assert.ok(templates.length > 0, "such a template exists");
-  const t = xinnuo.getTemplate(templates[0].id);
+  const t = inForce(templates[0].id);
   // Signed by hand without the department member (the package always writes it).
   const { privateKey } = generateKeyPairSync("ed25519");
   const values = {};

@@ -24,12 +24,25 @@ export const TAX_VALUES = Object.freeze({
 export const PASSPHRASE = "正确的口令 correct horse";
 
 /**
+ * The version of a template in force today in Beijing — the one `signCommitment` signs (`getTemplate(id)`
+ * without a version is the newest, which may start tomorrow).
+ */
+export function inForce(id) {
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const versions = xinnuo.listTemplates()
+    .filter((t) => t.id === id && t.effective_from <= today && (!t.effective_to || t.effective_to >= today))
+    .sort((a, b) => (a.effective_from < b.effective_from ? -1 : 1));
+  if (!versions.length) throw new Error(`no version of ${id} in force on ${today}`);
+  return xinnuo.getTemplate(id, versions.at(-1).version);
+}
+
+/**
  * A commitment payload as the core signs it (xinnuo.commitment/2), built by hand so tests can break it on
  * purpose: personal values (ID numbers, phones, fields marked personal) become salted digests whose
  * disclosures `signFlattenedJws` attaches.
  */
 export function commitmentPayload(values = TAX_VALUES, template = {}) {
-  const t = xinnuo.getTemplate("tax-service");
+  const t = inForce("tax-service");
   const personal = new Set(t.fields.filter((f) => f.type === "id_number" || f.type === "phone" || f.personal).map((f) => f.id));
   const clear = {};
   const digests = [];

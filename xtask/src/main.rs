@@ -4,6 +4,8 @@
 mod bench;
 mod build;
 mod cache;
+#[cfg(test)]
+mod modules;
 mod postgres;
 mod run;
 mod size;

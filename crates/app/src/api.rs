@@ -68,7 +68,7 @@ impl ApiError {
                 let window = web_sys::window();
                 let offline = window.as_ref().is_some_and(|w| !w.navigator().on_line());
                 let page = window.and_then(|w| w.location().origin().ok()).unwrap_or_default();
-                let server = BASE.with(|b| b.borrow().trim_end_matches('/').to_owned());
+                let server = url("").trim_end_matches('/').to_owned();
                 // The browser tells a refused cross-origin call from a dead server no better than this: say both.
                 let foreign = server.starts_with("http") && !server.starts_with(&page);
                 if offline {
@@ -128,21 +128,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     }
 }
 
-thread_local! {
-    static BASE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// Where the REST API lives: empty for this page's own origin (the app), an absolute URL for widgets on a
-/// department's page (their `api` attribute).
-pub fn set_base(base: &str) {
-    let base = if base.is_empty() || base.ends_with('/') { base.to_owned() } else { format!("{base}/") };
-    BASE.with(|b| *b.borrow_mut() = base);
-}
-
-/// A path of the API (or of static data) resolved against the configured base.
-pub fn url(path: &str) -> String {
-    BASE.with(|b| format!("{}{path}", b.borrow()))
-}
+pub use crate::origin::{set_base, url};
 
 async fn post_json<T: DeserializeOwned>(path: &str, body: &str) -> Result<T, ApiError> {
     let request = Request::post(&url(path))
@@ -506,4 +492,10 @@ pub async fn dept_inbox<T: DeserializeOwned>(token: &str, inbox: &str, state: &s
 /// Sends a signed decision; the answer is the recorded decision with the state it led to.
 pub async fn post_decision(jws: &str) -> Result<Value, ApiError> {
     post_json("api/v1/decisions", jws).await
+}
+
+impl From<ApiError> for crate::i18n::Text {
+    fn from(error: ApiError) -> Self {
+        Self::new(error.message(Lang::Zh), error.message(Lang::En))
+    }
 }

@@ -162,7 +162,7 @@ pub async fn seal_key_file(
     created_at: &str,
     label: Option<String>,
 ) -> Result<KeyFile, Text> {
-    let url = crate::api::url("kdf-worker.js");
+    let url = crate::origin::url("kdf-worker.js");
     let seed = js_sys::Uint8Array::from(&seed[..]);
     let answer = key_worker(seal_in_worker(&url, seed, passphrase, salt, nonce, created_at, label)).await?;
     let text = js_sys::Reflect::get(&answer, &JsValue::from_str("keyFile")).ok().and_then(|t| t.as_string());
@@ -171,7 +171,7 @@ pub async fn seal_key_file(
 
 /// The seed of `file`, opened with `passphrase` in the key worker.
 pub async fn open_key_file(file: &KeyFile, passphrase: &str) -> Result<Zeroizing<[u8; 32]>, Text> {
-    let url = crate::api::url("kdf-worker.js");
+    let url = crate::origin::url("kdf-worker.js");
     let text = serde_json::to_string(file).map_err(|_| key_worker_failed())?;
     let answer = key_worker(open_in_worker(&url, &text, passphrase)).await?;
     let bytes = js_sys::Reflect::get(&answer, &JsValue::from_str("seed"))

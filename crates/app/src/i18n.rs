@@ -106,12 +106,6 @@ impl<E: xinnuo_core::error::Described> From<E> for Text {
     }
 }
 
-impl From<crate::api::ApiError> for Text {
-    fn from(error: crate::api::ApiError) -> Self {
-        Self::new(error.message(Lang::Zh), error.message(Lang::En))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

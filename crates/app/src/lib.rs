@@ -5,6 +5,7 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod i18n;
+pub mod origin;
 pub mod pages;
 pub mod route;
 pub mod storage;

@@ -86,7 +86,7 @@ impl Route {
     /// the API's origin (this origin when the API is here), in a new tab.
     pub fn link(&self) -> (String, Option<&'static str>) {
         if is_embedded() {
-            let base = crate::api::url("");
+            let base = crate::origin::url("");
             let app = if base.is_empty() { "/".to_owned() } else { base };
             (format!("{app}{}", self.href()), Some("_blank"))
         } else {

@@ -151,7 +151,7 @@ mod tests {
         assert!(report.is_valid());
         let signed = report.commitment.unwrap().unwrap();
         assert!(signed.withheld > 0 && signed.disclosures.is_empty());
-        let text = signed.render_masked(crate::template::Lang::Zh, &report.masked).text;
+        let text = signed.render_masked(crate::lang::Lang::Zh, &report.masked).text;
         assert!(text.contains("0351-***4567（已隐去）") && !text.contains("0351-1234567"), "{text}");
         assert!(matches!(Bundle::parse("{}"), Err(EnvelopeError::MissingField("commitment"))));
     }

@@ -3,7 +3,7 @@
 //! public and hold no personal data. The lifecycle they move a commitment through is computed here, so the
 //! server, the app and any verifier agree on what a sequence of decisions means.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -352,7 +352,7 @@ pub enum CommitmentState {
     Kept,
     /// 违诺.
     Broken,
-    /// 已撤回: withdrawn by the enterprise before it was found kept or broken.
+    /// 已撤回: withdrawn by the enterprise before the department accepted it.
     Withdrawn,
 }
 
@@ -405,8 +405,9 @@ impl CommitmentState {
             (Self::Submitted, Action::Return) => Ok(Self::Returned),
             (Self::InForce, Action::Kept) => Ok(Self::Kept),
             (Self::InForce, Action::Broken) => Ok(Self::Broken),
-            // Before the department's finding; a finding stands once made.
-            (Self::Submitted | Self::Returned | Self::InForce, Action::Withdraw) => Ok(Self::Withdrawn),
+            // Before the department accepted it: once in force the department relies on it until it is found
+            // kept or broken (withdrawing then would let a breach escape its finding).
+            (Self::Submitted | Self::Returned, Action::Withdraw) => Ok(Self::Withdrawn),
             (state, action) => Err(DecisionError::NotNow { state, action }),
         }
     }
@@ -757,8 +758,9 @@ mod tests {
         for state in [Submitted, Returned, InForce, Kept, Broken, Withdrawn] {
             assert_eq!(CommitmentState::parse(state.as_str()), Some(state));
         }
-        assert_eq!(InForce.after(Action::Withdraw), Ok(Withdrawn));
+        assert_eq!(Submitted.after(Action::Withdraw), Ok(Withdrawn));
         assert_eq!(Returned.after(Action::Withdraw), Ok(Withdrawn));
+        assert!(InForce.after(Action::Withdraw).is_err(), "accepted: the department relies on it");
         assert!(Kept.after(Action::Withdraw).is_err(), "a finding stands");
         assert!(Withdrawn.after(Action::Accept).is_err());
         assert_eq!(

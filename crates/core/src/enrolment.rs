@@ -1,7 +1,7 @@
 //! Key enrolment: a request, signed by the key itself (proof of possession), to bind that key to a
 //! subject's credit code. A department approves it later; until then the key is "not verified".
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 //! The code is the same word everywhere: the package's `errors[].code`, the server's problem type
 //! (`urn:xinnuo:problem:{code}`), the app's `data-code`.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 
 /// An error with a stable code and a message per language.
 pub trait Described {
@@ -20,7 +20,7 @@ macro_rules! display_in_chinese {
     ($error:ty) => {
         impl ::core::fmt::Display for $error {
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                formatter.write_str(&$crate::error::Described::message(self, $crate::template::Lang::Zh))
+                formatter.write_str(&$crate::error::Described::message(self, $crate::lang::Lang::Zh))
             }
         }
         impl ::std::error::Error for $error {}

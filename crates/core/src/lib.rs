@@ -12,6 +12,7 @@ pub mod decision;
 pub mod enrolment;
 pub mod envelope;
 pub mod error;
+pub mod lang;
 pub mod objection;
 #[cfg(feature = "openapi")]
 pub(crate) mod openapi;

@@ -2,7 +2,7 @@
 //! code, an objection to one record of its credit record; the record's authority upholds (the record is
 //! removed) or rejects it (with reasons). While it is under review the record shows "异议处理中" everywhere.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};

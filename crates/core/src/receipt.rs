@@ -1,7 +1,7 @@
 //! Receipts: the server's countersignature on an accepted submission (id, time, sequence number, key
 //! status), itself a JWS, so the receipt gives a commitment an independent time that anyone can check.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

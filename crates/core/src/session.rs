@@ -2,7 +2,7 @@
 //! server issues the challenge and, for a valid signature by an active officer, a short-lived bearer token;
 //! bearer tokens are never sent by a browser on its own, so the session is safe against CSRF.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,8 @@ pub enum SignInError {
     NotASignIn,
     BadChallenge,
     BadTime,
+    /// Signed more than the officer's clock allowance away from the server's time.
+    StaleTime,
 }
 
 impl crate::error::Described for SignInError {
@@ -37,6 +39,7 @@ impl crate::error::Described for SignInError {
         match self {
             Self::Envelope(inner) => inner.code(),
             Self::NotASignIn | Self::BadChallenge | Self::BadTime => "not_a_sign_in",
+            Self::StaleTime => "sign_in_clock",
         }
     }
 
@@ -57,6 +60,11 @@ impl crate::error::Described for SignInError {
                 lang,
                 format_args!("签名时间格式应为 UTC 时间戳"),
                 format_args!("signed_at must be a UTC timestamp"),
+            ),
+            Self::StaleTime => crate::error::in_lang(
+                lang,
+                format_args!("登录签名的时间与服务器时间相差超过 10 分钟：请校准电脑时间后重新登录"),
+                format_args!("the sign-in was signed more than 10 minutes from the server's time: set the clock and sign in again"),
             ),
         }
     }
@@ -89,6 +97,17 @@ pub fn sign(challenge: &str, signed_at: &str, signer: &envelope::Signer) -> Resu
     Ok(signer.sign(&payload)?)
 }
 
+/// A sign-in is signed now: within the officer's clock allowance (`workflow::OFFICER_CLOCK_ALLOWANCE_MILLIS`)
+/// of the server's time.
+pub fn check_time(sign_in: &SignIn, now_millis: u64) -> Result<(), SignInError> {
+    let signed = UtcTimestamp::parse(&sign_in.signed_at).map_err(|_| SignInError::BadTime)?.unix_millis();
+    let now = i64::try_from(now_millis).unwrap_or(i64::MAX);
+    if (signed - now).abs() > crate::workflow::OFFICER_CLOCK_ALLOWANCE_MILLIS {
+        return Err(SignInError::StaleTime);
+    }
+    Ok(())
+}
+
 /// The signature and the shape; whether the challenge is the server's and fresh, and the key an active
 /// officer's, is the server's check.
 pub fn verify(jws: &str) -> Result<(Verified, SignIn), SignInError> {
@@ -112,5 +131,17 @@ mod tests {
         assert_eq!(sign("short", "2026-12-02T02:00:00Z", &officer).unwrap_err(), SignInError::BadChallenge);
         let decision = envelope::sign(&serde_json::json!({"type": "xinnuo.decision/1"}), &[8; 32]).unwrap();
         assert_eq!(verify(&decision.to_json()).unwrap_err(), SignInError::NotASignIn);
+    }
+
+    #[test]
+    fn a_sign_in_is_signed_now() {
+        let officer = envelope::Signer::from_seed(&[4; 32]);
+        let challenge = URL_SAFE_NO_PAD.encode([3; 32]);
+        let jws = sign(&challenge, "2026-12-02T02:00:00Z", &officer).unwrap();
+        let (_, sign_in) = verify(&jws.to_json()).unwrap();
+        let at = 1_796_176_800_000;
+        assert_eq!(check_time(&sign_in, at + 9 * 60_000), Ok(()));
+        assert_eq!(check_time(&sign_in, at + 11 * 60_000), Err(SignInError::StaleTime));
+        assert_eq!(check_time(&sign_in, at - 11 * 60_000), Err(SignInError::StaleTime));
     }
 }

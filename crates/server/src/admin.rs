@@ -122,12 +122,24 @@ impl AdminGate {
         };
         let mut clients = self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         clients.retain(|_, f| now.duration_since(f.window_start) < FAILURE_WINDOW);
-        if clients.len() >= MAX_CLIENTS && !clients.contains_key(&client.key()) {
-            if let Some(oldest) = clients.iter().min_by_key(|(_, f)| f.window_start).map(|(key, _)| *key) {
-                clients.remove(&oldest);
+        let mut key = client.key();
+        if clients.len() >= MAX_CLIENTS && !clients.contains_key(&key) {
+            // Full: forget the oldest address that is not locked out — never a locked one, so that a guesser
+            // cannot push its own lock out by guessing from thousands of other addresses. When every remembered
+            // address is locked, a new one shares one overflow count (`None`) with the other newcomers.
+            let unlocked = clients
+                .iter()
+                .filter(|(_, f)| f.count < MAX_FAILURES_PER_WINDOW)
+                .min_by_key(|(_, f)| f.window_start)
+                .map(|(key, _)| *key);
+            match unlocked {
+                Some(oldest) => {
+                    clients.remove(&oldest);
+                }
+                None => key = None,
             }
         }
-        let failures = clients.entry(client.key()).or_insert(Failures { window_start: now, count: 0 });
+        let failures = clients.entry(key).or_insert(Failures { window_start: now, count: 0 });
         if failures.count >= MAX_FAILURES_PER_WINDOW {
             let left = FAILURE_WINDOW.saturating_sub(now.duration_since(failures.window_start));
             let wait = u16::try_from(left.as_secs()).unwrap_or(u16::MAX).max(1);
@@ -206,14 +218,21 @@ mod tests {
     }
 
     #[test]
-    fn a_flood_of_addresses_forgets_the_oldest_not_the_newest() {
+    fn a_flood_of_addresses_never_frees_a_locked_guesser() {
         let gate = AdminGate::new(Some(Zeroizing::new(TOKEN.into())));
         let start = Instant::now();
+        let guesser = ClientAddr(Some("203.0.113.7".parse().unwrap()));
+        for _ in 0..MAX_FAILURES_PER_WINDOW {
+            let _ = gate.check_at(&bearer("wrong"), guesser, start);
+        }
+        // Reviewer's finding F4: one wrong token from each of more addresses than are remembered.
         for n in 0..(MAX_CLIENTS as u32 + 10) {
-            let client = ClientAddr(Some(IpAddr::V4(n.to_be_bytes().into())));
-            let _ = gate.check_at(&bearer("wrong"), client, start + Duration::from_millis(u64::from(n)));
+            let client = ClientAddr(Some(IpAddr::V4((0x0A00_0000 + n).to_be_bytes().into())));
+            let _ = gate.check_at(&bearer("wrong"), client, start + Duration::from_millis(u64::from(n % 1000)));
         }
         assert!(gate.failures.lock().unwrap().len() <= MAX_CLIENTS);
+        let still = gate.check_at(&bearer(TOKEN), guesser, start + Duration::from_secs(5)).unwrap_err();
+        assert_eq!(still.status, 429, "the guesser stays locked");
     }
 
     #[test]

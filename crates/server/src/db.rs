@@ -10,33 +10,7 @@ use rusqlite::Connection;
 use crate::args;
 use crate::sql::{Dialect, PgConnection, PgManager, PgSql, Sql, SqliteSql};
 
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("数据库错误 / database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("数据库错误 / database error: {}", postgres_detail(.0))]
-    Postgres(#[from] postgres::Error),
-    #[error("无法连接数据库 / cannot connect to the database: {0}")]
-    Pool(#[from] r2d2::Error),
-    #[error("数据库第 {0} 列的类型不对 / column {0} has an unexpected type")]
-    ColumnType(usize),
-    #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序 / database schema {found} is newer than this program supports ({supported})")]
-    TooNew { found: i64, supported: i64 },
-    #[error("数据库连接不可用 / database connection poisoned")]
-    Poisoned,
-    #[error("数据库内容损坏：{0} / corrupt database content: {0}")]
-    Corrupt(&'static str),
-    #[error("{0}")]
-    Other(String),
-}
-
-/// PostgreSQL's own message (`postgres::Error` displays only "db error" for errors the server reported).
-fn postgres_detail(error: &postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => format!("{} ({}: {})", db.message(), db.severity(), db.code().code()),
-        None => error.to_string(),
-    }
-}
+pub use crate::sql::DbError;
 
 /// SQLite: each entry moves the schema one version up; never edit an entry once released.
 const MIGRATIONS: &[&str] = &[

@@ -9,7 +9,7 @@ use xinnuo_core::calendar::{self, Added, Schedule, YearSource};
 
 use crate::args;
 use crate::db::{Db, DbError};
-use crate::store::rows;
+use crate::sql::rows;
 
 impl Db {
     /// Stores a checked schedule (its file text), replacing the stored one of that year.

@@ -14,6 +14,7 @@ pub mod process;
 pub mod sql;
 pub mod store;
 pub mod subjects;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -9,8 +9,8 @@ use xinnuo_core::workflow::{self, PastObjection, Refusal};
 
 use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::{like_pattern, row, rows};
 use crate::sql::{Sql, SqlRow};
-use crate::store::{row, rows};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficerRow {
@@ -323,9 +323,8 @@ pub struct ObjectionRow {
     pub decided_at: Option<String>,
 }
 
-/// What the core needs to accept an objection: the signer's standing for the code, the grounds, the day.
+/// What the core needs to accept an objection besides what the store reads: the grounds and the day.
 pub struct ObjectionFiling<'a> {
-    pub standing: xinnuo_core::receipt::KeyStatus,
     pub grounds: &'a str,
     pub today: xinnuo_core::calendar::Date,
 }
@@ -378,11 +377,6 @@ fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
     })
 }
 
-/// A `LIKE` pattern matching `query` literally anywhere.
-pub fn like_pattern(query: &str) -> String {
-    format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-}
-
 impl Db {
     /// Stores an objection with its receipt (`receipt_for(sequence)`) if the core accepts it against the earlier
     /// objections to the same record, read in the same transaction; the same objection again returns the
@@ -419,10 +413,13 @@ impl Db {
                     })
                 },
             )?;
+            // The key's standing as of this transaction (a revocation a moment ago counts).
+            let enrolment = crate::store::enrolment(sql, &new.signer_kid, &new.credit_code)?;
+            let standing = workflow::standing(Some(&new.credit_code), enrolment.map(|e| e.status));
             if let Err(refusal) = workflow::accept_objection(
                 &new.signer_kid,
                 &new.credit_code,
-                filing.standing,
+                standing,
                 filing.grounds,
                 &earlier,
                 filing.today,

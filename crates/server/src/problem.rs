@@ -3,8 +3,12 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use xinnuo_core::commitment::CommitmentError;
+use xinnuo_core::decision::DecisionError;
+use xinnuo_core::envelope::EnvelopeError;
 use xinnuo_core::error::Described;
 use xinnuo_core::template::Lang;
+use xinnuo_core::workflow::{Refusal, RefusalKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -211,6 +215,44 @@ impl IntoResponse for Problem {
         }
         response
     }
+}
+
+// The core's errors as problems: one mapping each, used by every handler.
+
+/// Maps an envelope failure to its problem: a malformed envelope is 400, a failed check 422. (The body was
+/// already read as JSON, so unreadable JSON here is inside the envelope: its header or payload.)
+pub fn envelope_problem(error: &EnvelopeError) -> Problem {
+    let status = match error {
+        EnvelopeError::BadSignature => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    Problem::from_error(status, error)
+}
+
+pub fn commitment_problem(error: &CommitmentError) -> Problem {
+    match error {
+        CommitmentError::Envelope(inner) => envelope_problem(inner),
+        CommitmentError::InvalidFields(issues) => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error)
+            .with_errors(issues.iter().filter_map(|issue| serde_json::to_value(issue).ok()).collect()),
+        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
+    }
+}
+
+pub fn decision_problem(error: &DecisionError) -> Problem {
+    match error {
+        DecisionError::Envelope(inner) => envelope_problem(inner),
+        _ => refusal_problem(&Refusal::Transition(error.clone())),
+    }
+}
+
+/// The core's refusal as a problem: 403, 409 or 422 as it says.
+pub fn refusal_problem(refusal: &Refusal) -> Problem {
+    let status = match refusal.kind() {
+        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+        RefusalKind::Conflict => StatusCode::CONFLICT,
+        RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Problem::from_error(status, refusal)
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, 
 use crate::args;
 use crate::db::{Db, DbError};
 use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
+use crate::sql::row;
 use crate::sql::Sql;
-use crate::store::{row, CommitmentRow, ServerKey};
+use crate::store::{CommitmentRow, ServerKey};
 
 /// Why a decision was not recorded.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ pub(crate) fn commitment_case_of(row: &CommitmentRow) -> Result<CommitmentCase, 
         received_at_millis: millis_of(&row.received_at)?,
         signer_kid: row.signer_kid.clone(),
         standing: row.standing,
+        standing_at_receipt: row.key_status,
         identified: row.identified,
         credit_code: (!row.credit_code.is_empty()).then(|| row.credit_code.clone()),
         subject_registered: row.registry_name.is_some(),

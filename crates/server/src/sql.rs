@@ -9,7 +9,34 @@
 
 use std::collections::HashMap;
 
-use crate::db::DbError;
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("数据库错误 / database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("数据库错误 / database error: {}", postgres_detail(.0))]
+    Postgres(#[from] postgres::Error),
+    #[error("无法连接数据库 / cannot connect to the database: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("数据库第 {0} 列的类型不对 / column {0} has an unexpected type")]
+    ColumnType(usize),
+    #[error("数据库版本 {found} 比本程序支持的 {supported} 新，请升级程序 / database schema {found} is newer than this program supports ({supported})")]
+    TooNew { found: i64, supported: i64 },
+    #[error("数据库连接不可用 / database connection poisoned")]
+    Poisoned,
+    #[error("数据库内容损坏：{0} / corrupt database content: {0}")]
+    Corrupt(&'static str),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// PostgreSQL's own message (`postgres::Error` displays only "db error" for errors the server reported).
+fn postgres_detail(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({}: {})", db.message(), db.severity(), db.code().code()),
+        None => error.to_string(),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -443,6 +470,31 @@ impl Sql for PgSql<'_> {
     fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         Ok(self.0.client.batch_execute(sql)?)
     }
+}
+
+/// Every row of a query, read by `read_row`.
+pub(crate) fn rows<T>(
+    sql: &mut dyn Sql,
+    query: &str,
+    args: &[Arg<'_>],
+    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    sql.query(query, args)?.iter().map(read_row).collect()
+}
+
+/// The first row of a query, if any, read by `read_row`.
+pub(crate) fn row<T>(
+    sql: &mut dyn Sql,
+    query: &str,
+    args: &[Arg<'_>],
+    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
+) -> Result<Option<T>, DbError> {
+    sql.query_opt(query, args)?.as_ref().map(read_row).transpose()
+}
+
+/// A `LIKE` pattern matching `query` literally anywhere.
+pub fn like_pattern(query: &str) -> String {
+    format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
 #[cfg(test)]

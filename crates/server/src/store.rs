@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::args;
 use crate::db::{Db, DbError};
-use crate::sql::{Sql, SqlRow};
+use crate::sql::{row, rows, Sql, SqlRow};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EnrolmentRow {
@@ -208,26 +208,6 @@ fn enrolment_row(row: &SqlRow) -> Result<EnrolmentRow, DbError> {
         revoke_reason: row.get(8)?,
         request_id: row.get(9)?,
     })
-}
-
-/// Every row of a query, read by `read_row`.
-pub(crate) fn rows<T>(
-    sql: &mut dyn Sql,
-    query: &str,
-    args: &[crate::sql::Arg<'_>],
-    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
-) -> Result<Vec<T>, DbError> {
-    sql.query(query, args)?.iter().map(read_row).collect()
-}
-
-/// The first row of a query, if any, read by `read_row`.
-pub(crate) fn row<T>(
-    sql: &mut dyn Sql,
-    query: &str,
-    args: &[crate::sql::Arg<'_>],
-    read_row: impl Fn(&SqlRow) -> Result<T, DbError>,
-) -> Result<Option<T>, DbError> {
-    sql.query_opt(query, args)?.as_ref().map(read_row).transpose()
 }
 
 const ENROLMENT_COLUMNS: &str =
@@ -600,7 +580,7 @@ impl Db {
             Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
             None => (None, None),
         };
-        let pattern = filter.query.as_deref().map(crate::officers::like_pattern);
+        let pattern = filter.query.as_deref().map(crate::sql::like_pattern);
         // Without a credit code there is no subject to publish under, and a person's commitment is not
         // published at all: it goes to the department only.
         let condition = format!(

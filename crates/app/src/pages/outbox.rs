@@ -300,13 +300,10 @@ fn outbox_item(
     refresh_handling: Callback<()>,
 ) -> Html {
     let (zh, en) = item.state.label();
-    use xinnuo_core::decision::CommitmentState;
-    // Before the department's finding the enterprise may withdraw it, with the key that signed it.
+    // Until the department accepts it the enterprise may withdraw it, with the key that signed it (the core's
+    // lifecycle says when).
     let withdrawable = !item.repair
-        && matches!(
-            handled.map(|stored| stored.commitment.state),
-            Some(CommitmentState::Submitted | CommitmentState::Returned | CommitmentState::InForce)
-        );
+        && handled.is_some_and(|stored| stored.commitment.state.after(xinnuo_core::decision::Action::Withdraw).is_ok());
     let department_state = handled.map(|stored| stored.commitment.state);
     let returned = department_state == Some(xinnuo_core::decision::CommitmentState::Returned);
     // What the department said last (its reason for a return or a finding), in the page's language.

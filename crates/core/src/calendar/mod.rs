@@ -4,7 +4,7 @@
 mod civil;
 mod working;
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use std::fmt;
 
 pub use working::{
@@ -194,15 +194,15 @@ impl UtcTimestamp {
 
     /// The time as people read it, in Beijing (UTC+8), to the second: `2026年12月2日 11:50:16（北京时间）`,
     /// `2 Dec 2026, 11:50:16 (Beijing time)`. The exact UTC value stays with the caller (a `<time>` element).
-    pub fn beijing(&self, lang: crate::template::Lang) -> String {
+    pub fn beijing(&self, lang: crate::lang::Lang) -> String {
         const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let local = self.unix_millis() + 8 * 3_600_000;
         let date = Date::from_days_since_epoch(local.div_euclid(86_400_000) as u64);
         let in_day = local.rem_euclid(86_400_000);
         let (hour, minute, second) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60);
         match lang {
-            crate::template::Lang::Zh => format!("{} {hour:02}:{minute:02}:{second:02}（北京时间）", date.to_zh()),
-            crate::template::Lang::En => format!(
+            crate::lang::Lang::Zh => format!("{} {hour:02}:{minute:02}:{second:02}（北京时间）", date.to_zh()),
+            crate::lang::Lang::En => format!(
                 "{} {} {}, {hour:02}:{minute:02}:{second:02} (Beijing time)",
                 date.day,
                 MONTHS[(date.month as usize).saturating_sub(1) % 12],
@@ -228,11 +228,11 @@ mod tests {
     #[test]
     fn times_read_in_beijing() {
         let at = UtcTimestamp::parse("2026-12-02T03:50:16.264Z").unwrap();
-        assert_eq!(at.beijing(crate::template::Lang::Zh), "2026年12月2日 11:50:16（北京时间）");
-        assert_eq!(at.beijing(crate::template::Lang::En), "2 Dec 2026, 11:50:16 (Beijing time)");
+        assert_eq!(at.beijing(crate::lang::Lang::Zh), "2026年12月2日 11:50:16（北京时间）");
+        assert_eq!(at.beijing(crate::lang::Lang::En), "2 Dec 2026, 11:50:16 (Beijing time)");
         // After 16:00 UTC it is already the next day in Beijing, across a year's end too.
         let late = UtcTimestamp::parse("2026-12-31T16:00:00Z").unwrap();
-        assert_eq!(late.beijing(crate::template::Lang::Zh), "2027年1月1日 00:00:00（北京时间）");
+        assert_eq!(late.beijing(crate::lang::Lang::Zh), "2027年1月1日 00:00:00（北京时间）");
     }
 
     #[test]

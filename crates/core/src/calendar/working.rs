@@ -3,7 +3,7 @@
 //! month's last day), and a period ending on a non-working day ends on the next working day (民法典 arts.
 //! 201–203, by analogy). A year whose schedule is not published is an error, never a guess.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use std::collections::BTreeMap;
 use std::sync::RwLock;
 

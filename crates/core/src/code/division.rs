@@ -1,6 +1,6 @@
 //! Administrative divisions (GB/T 2260) as of 2021, embedded at compile time (packed by build.rs).
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use std::sync::OnceLock;
 
 /// Code deltas (LEB128), one name length (bytes) per code, and the names back to back.

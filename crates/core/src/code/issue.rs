@@ -20,14 +20,14 @@ impl Issue {
 
     /// The message with its position in front (`第 9 位：…`, `Position 9: …`) unless the message already names
     /// where it is: each says it once.
-    pub fn located_message(&self, lang: crate::template::Lang) -> String {
+    pub fn located_message(&self, lang: crate::lang::Lang) -> String {
         let (message, names_place) = match lang {
-            crate::template::Lang::Zh => {
+            crate::lang::Lang::Zh => {
                 let message = self.code.message_zh();
                 let names_place = message.contains("位");
                 (message, names_place)
             }
-            crate::template::Lang::En => {
+            crate::lang::Lang::En => {
                 let message = self.code.message_en();
                 let names_place = message.to_lowercase().contains("position");
                 (message, names_place)
@@ -35,8 +35,8 @@ impl Issue {
         };
         match self.position {
             Some(position) if !names_place => match lang {
-                crate::template::Lang::Zh => format!("第 {position} 位：{message}"),
-                crate::template::Lang::En => format!("Position {position}: {message}"),
+                crate::lang::Lang::Zh => format!("第 {position} 位：{message}"),
+                crate::lang::Lang::En => format!("Position {position}: {message}"),
             },
             _ => message,
         }

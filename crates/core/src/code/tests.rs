@@ -219,15 +219,12 @@ fn legacy_codes() {
     let r = report("M000100Y-5");
     assert_eq!(error_names(&r), ["org_check_wrong"]);
     // A standalone organisation code's check symbol is its 9th, and the message says so once.
-    assert_eq!(
-        r.errors[0].located_message(crate::template::Lang::Zh),
-        "第 9 位：组织机构代码校验码应为 “4”，实际为 “5”。"
-    );
+    assert_eq!(r.errors[0].located_message(crate::lang::Lang::Zh), "第 9 位：组织机构代码校验码应为 “4”，实际为 “5”。");
     let in_uscc = report("91350203M0001QKT29");
-    assert_eq!(in_uscc.errors[0].located_message(crate::template::Lang::En).split(':').next(), Some("Position 17"));
+    assert_eq!(in_uscc.errors[0].located_message(crate::lang::Lang::En).split(':').next(), Some("Position 17"));
     // A message that names its place is not prefixed again.
     let wrong = report("91140105123456788E");
-    assert!(wrong.errors[0].located_message(crate::template::Lang::Zh).starts_with("第 18 位校验码"));
+    assert!(wrong.errors[0].located_message(crate::lang::Lang::Zh).starts_with("第 18 位校验码"));
     assert!(r.suggestions.iter().any(|s| s.code == "M000100Y4"));
     let r = report("110108000000016");
     assert_eq!((r.kind, r.valid), (CodeKind::RegNo15, true));

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 
 use crate::calendar::{Date, UtcTimestamp};
 use crate::envelope::{self, EnvelopeError, Verified};
-use crate::template::{self, render_values, FieldIssue, FieldIssueCode, Lang, Rendered, Template, TemplateError};
+use crate::lang::Lang;
+use crate::template::{self, render_values, FieldIssue, FieldIssueCode, Rendered, Template, TemplateError};
 
 pub mod disclosure;
 

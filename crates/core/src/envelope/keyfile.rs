@@ -2,7 +2,7 @@
 //! with Argon2id. The public parts (kid, JWK, KDF parameters) are authenticated as associated data, so a
 //! file cannot be re-labelled. Salt, nonce and seed come from the caller (the core draws no randomness).
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 //! the RFC 8785 (JCS) bytes of a JSON payload. Anyone can verify it offline with any JOSE library or a
 //! plain Ed25519 verify. Keys are passed in as 32-byte seeds: this module never draws randomness.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};

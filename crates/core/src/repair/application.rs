@@ -1,7 +1,7 @@
 //! A repair application: the 信用修复承诺书 signed for one record. What the wizard fills in from the record,
 //! and whether the authority may take the application now — written once, for the app and the server.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use std::collections::BTreeMap;
 
 use serde_json::Value;

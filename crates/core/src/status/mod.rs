@@ -1,7 +1,7 @@
 //! Credit status: records (penalties, lists, court listings) and official grades as issued. The kit's own
 //! summary tier, which also reads the repair rules, is `crate::tier`.
 
-use crate::template::Lang;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

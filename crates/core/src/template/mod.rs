@@ -55,26 +55,7 @@ impl Text {
     }
 }
 
-/// The language of a rendering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Lang {
-    #[default]
-    #[serde(rename = "zh-CN")]
-    Zh,
-    #[serde(rename = "en")]
-    En,
-}
-
-impl Lang {
-    /// The text in this language of a pair written Chinese first.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Zh => zh,
-            Self::En => en,
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 /// Kinds of commitment (国办发〔2019〕35号, GB/T 46277-2025).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

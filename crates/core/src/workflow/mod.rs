@@ -19,9 +19,10 @@ use crate::decision::{
     TargetKind,
 };
 use crate::enrolment::EnrolmentStatus;
+use crate::lang::Lang;
 use crate::receipt::KeyStatus;
 use crate::status::{Record, RecordKind};
-use crate::template::{Lang, Template, TemplateKind};
+use crate::template::{Template, TemplateKind};
 
 #[cfg(test)]
 mod tests;
@@ -46,7 +47,10 @@ pub struct CommitmentCase {
     pub signer_kid: String,
     /// The signer's key for the commitment's credit code, now (`NoCreditCode` for a person's).
     pub standing: KeyStatus,
-    /// How an officer identified the signer when accepting it, if one did.
+    /// What it was when the commitment arrived (the receipt's `key_status`): a signature made with an approved
+    /// key stays the enterprise's even if the key is revoked later.
+    pub standing_at_receipt: KeyStatus,
+    /// How the signer was identified when it was accepted (`enrolment` where the key was approved then).
     pub identified: Option<IdentityCheck>,
     /// `None` for a person's commitment.
     pub credit_code: Option<String>,
@@ -187,6 +191,10 @@ pub enum Refusal {
     ObjectionPending {
         objection_id: String,
     },
+    /// Another application to repair the record is under review.
+    RepairPending {
+        submission_id: String,
+    },
     ObjectionSameGrounds,
     ObjectionTooSoon {
         retry_on: Date,
@@ -241,6 +249,7 @@ impl Refusal {
             | Self::NotACommitment
             | Self::SignerNotVerified { .. }
             | Self::ObjectionPending { .. }
+            | Self::RepairPending { .. }
             | Self::ObjectionSameGrounds
             | Self::ObjectionTooSoon { .. } => RefusalKind::Conflict,
             Self::Transition(_)
@@ -269,6 +278,7 @@ impl crate::error::Described for Refusal {
             Self::DecidedInFuture => "signed_in_future",
             Self::DepartmentRequired => "department_required",
             Self::ObjectionPending { .. } => "objection_pending",
+            Self::RepairPending { .. } => "repair_pending",
             Self::ObjectionSameGrounds => "objection_same_grounds",
             Self::ObjectionTooSoon { .. } => "objection_too_soon",
         }
@@ -373,6 +383,11 @@ impl crate::error::Described for Refusal {
                 format_args!("对这条记录的异议（{}）正在处理中，请等待决定。", short(objection_id)),
                 format_args!("An objection to this record ({}) is under review; wait for its decision.", short(objection_id)),
             ),
+            Self::RepairPending { submission_id } => in_lang(
+                lang,
+                format_args!("这条记录的信用修复申请（{}）正在审核中，请等待认定单位的决定。", short(submission_id)),
+                format_args!("An application to repair this record ({}) is under review; wait for the authority's decision.", short(submission_id)),
+            ),
             Self::ObjectionSameGrounds => in_lang(
                 lang,
                 format_args!("对这条记录的同样理由的异议已被认定不成立：再次提出须有新的事实和理由。"),
@@ -454,6 +469,15 @@ fn approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> 
             standing,
             what,
         }),
+    }
+}
+
+/// A repair application for a record: one at a time, so that the authority's desk and the subject's page
+/// hold one application per record (`earlier`: the other applications for it and where each stands).
+pub fn accept_repair_application(earlier: &[(String, RepairState)]) -> Result<(), Refusal> {
+    match earlier.iter().find(|(_, state)| *state == RepairState::Received) {
+        Some((submission_id, _)) => Err(Refusal::RepairPending { submission_id: submission_id.clone() }),
+        None => Ok(()),
     }
 }
 
@@ -640,13 +664,17 @@ fn decide_commitment(
         }
     };
     let state = case.state.after(action)?;
-    let signer_known = case.standing == KeyStatus::Verified || case.identified.is_some();
+    let signer_known = signer_known(case);
     let mut effects = Vec::new();
     let mut note = None;
     match action {
+        // Acceptance fixes who signed: the officer's check, or the approved key's enrolment. A later
+        // revocation (a key reported lost) then cannot make a breach impossible to find.
         Action::Accept => match decision.identity_checked {
             Some(check) => effects.push(Effect::SignerIdentified(check)),
-            None if case.standing == KeyStatus::Verified => {}
+            None if case.standing == KeyStatus::Verified => {
+                effects.push(Effect::SignerIdentified(IdentityCheck::Enrolment));
+            }
             None => return Err(Refusal::SignerNotVerified { standing: case.standing, action }),
         },
         Action::Broken if !signer_known => {
@@ -665,6 +693,12 @@ fn decide_commitment(
         _ => {}
     }
     Ok(Transition { outcome: Outcome::Commitment(state), effects, department, note })
+}
+
+/// Whether the commitment's signer is known: identified on acceptance, or signing with a key approved for
+/// the code (when it arrived, or now).
+fn signer_known(case: &CommitmentCase) -> bool {
+    case.identified.is_some() || case.standing == KeyStatus::Verified || case.standing_at_receipt == KeyStatus::Verified
 }
 
 /// The day in Beijing of a moment.
@@ -729,7 +763,7 @@ pub fn actions(case: &Case, roles: &[Role]) -> Vec<Offer> {
         .filter_map(|action| {
             let (allowed, needs_identity_check) = match case {
                 Case::Commitment(c) => {
-                    let known = c.standing == KeyStatus::Verified || c.identified.is_some();
+                    let known = signer_known(c);
                     let step = c.state.after(action).is_ok();
                     match action {
                         Action::Accept => (step, c.standing != KeyStatus::Verified),

@@ -25,6 +25,7 @@ fn commitment(state: CommitmentState, standing: KeyStatus) -> CommitmentCase {
         received_at_millis: RECEIVED,
         signer_kid: SIGNER.into(),
         standing,
+        standing_at_receipt: standing,
         identified: None,
         credit_code: Some("91140105MA0L8XUY5X".into()),
         subject_registered: true,
@@ -88,7 +89,7 @@ fn every_commitment_state_action_and_standing() {
     let officer = all_roles(TAX);
     // (state, standing, action, identified on accept?, expect)
     let rows: &[(CommitmentState, KeyStatus, Action, bool, &str)] = &[
-        (Submitted, Verified, Action::Accept, false, "in_force"),
+        (Submitted, Verified, Action::Accept, false, "in_force+identified"),
         (Submitted, Verified, Action::Accept, true, "in_force+identified"),
         // Attack 1: a stranger's key; accepted only with an identity check.
         (Submitted, Unenrolled, Action::Accept, false, "!signer_not_verified"),
@@ -134,6 +135,31 @@ fn an_identified_signer_counts_from_acceptance_on() {
 }
 
 #[test]
+fn a_key_revoked_after_acceptance_leaves_the_signer_known() {
+    // Reviewer's finding F1: an approved key's commitment, accepted, then the key "lost" and revoked.
+    let accepted = super::decide(
+        &Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified)),
+        DECISION_ID,
+        &decision(Action::Accept, None),
+        &all_roles(TAX),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(
+        accepted.effects,
+        vec![Effect::SignerIdentified(IdentityCheck::Enrolment)],
+        "acceptance fixes who signed"
+    );
+    let mut revoked = commitment(CommitmentState::InForce, KeyStatus::Revoked);
+    revoked.identified = Some(IdentityCheck::Enrolment);
+    check(Case::Commitment(revoked.clone()), decision(Action::Broken, None), all_roles(TAX), "broken+record");
+    // Accepted before acceptance recorded it: the receipt's standing still counts.
+    revoked.identified = None;
+    revoked.standing_at_receipt = KeyStatus::Verified;
+    check(Case::Commitment(revoked), decision(Action::Broken, None), all_roles(TAX), "broken+record");
+}
+
+#[test]
 fn no_subject_is_made_from_a_signature() {
     let mut case = commitment(CommitmentState::InForce, KeyStatus::Verified);
     case.subject_registered = false;
@@ -170,9 +196,12 @@ fn roles_departments_and_strangers() {
 
 #[test]
 fn withdrawals_are_the_signers_while_the_key_counts() {
-    let case = |standing| Case::Commitment(commitment(CommitmentState::InForce, standing));
+    let case = |standing| Case::Commitment(commitment(CommitmentState::Submitted, standing));
     let signer = Actor::Signer { kid: SIGNER.into() };
     check(case(KeyStatus::Verified), decision(Action::Withdraw, None), signer.clone(), "withdrawn");
+    // Reviewer's finding F2: once accepted, the department relies on it; a breach cannot be withdrawn.
+    let in_force = Case::Commitment(commitment(CommitmentState::InForce, KeyStatus::Verified));
+    check(in_force, decision(Action::Withdraw, None), signer.clone(), "!transition_not_allowed");
     check(case(KeyStatus::Unenrolled), decision(Action::Withdraw, None), signer.clone(), "withdrawn");
     // Attack 6: the stolen key, revoked, cannot withdraw.
     check(case(KeyStatus::Revoked), decision(Action::Withdraw, None), signer.clone(), "!key_revoked");
@@ -285,10 +314,10 @@ fn decisions_are_not_backdated_and_officers_clocks_are_minutes() {
     let dated = |millis| Decision { decided_at: at(millis), ..decision(Action::Accept, None) };
     // Attack 10: dated before the target reached the server.
     check(case.clone(), dated(received - 1), all_roles(TAX), "!decided_before_received");
-    check(case.clone(), dated(received), all_roles(TAX), "in_force");
+    check(case.clone(), dated(received), all_roles(TAX), "in_force+identified");
     check(case.clone(), dated(NOW - 11 * 60 * 1000), all_roles(TAX), "!signed_too_long_ago");
     check(case.clone(), dated(NOW + 11 * 60 * 1000), all_roles(TAX), "!signed_in_future");
-    check(case, dated(NOW + 9 * 60 * 1000), all_roles(TAX), "in_force");
+    check(case, dated(NOW + 9 * 60 * 1000), all_roles(TAX), "in_force+identified");
 }
 
 #[test]
@@ -302,6 +331,10 @@ fn filings_need_an_approved_key_and_objections_new_grounds_after_a_wait() {
         assert_eq!((refusal.code(), refusal.kind()), ("key_not_approved", RefusalKind::Forbidden));
         assert!(refusal.message(Lang::Zh).contains("“密钥”页"), "says how to get a key approved");
     }
+    // Reviewer's finding F3: one application under review per record.
+    let pending = [("a1".to_owned(), RepairState::Received)];
+    assert_eq!(accept_repair_application(&pending).map_err(|r| r.code()), Err("repair_pending"));
+    assert_eq!(accept_repair_application(&[("a0".to_owned(), RepairState::Refused)]), Ok(()));
     let today = Date::parse("2026-12-02").unwrap();
     let grounds = "处罚决定已被复议机关撤销，附复议决定书。";
     let past = |state, grounds: &str, decided_on: Option<&str>| PastObjection {

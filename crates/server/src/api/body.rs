@@ -56,7 +56,7 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
 
 /// A signed JSON document (JWS) from the body: JSON media type, size limit, well-formed JSON, UTF-8 text.
 pub async fn read_jws_text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, Problem> {
-    super::commitments::require_json(headers)?;
+    require_json(headers)?;
     let bytes = read_body(headers, body, limit).await?;
     let _: serde_json::Value = json_body(&bytes)?;
     String::from_utf8(bytes.to_vec())
@@ -68,4 +68,29 @@ pub fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Prob
     serde_json::from_slice(bytes).map_err(|e| {
         Problem::bad_request("malformed_json", format!("JSON 格式不正确：{e}"), format!("Malformed JSON: {e}"))
     })
+}
+
+/// The JSON media types a JWS may arrive as.
+pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match media_type.as_str() {
+        "application/json" | "application/jose+json" => Ok(()),
+        "" => Err(Problem::unsupported_json_media_type("(none)")),
+        other => Err(Problem::unsupported_json_media_type(other)),
+    }
+}
+
+/// A 64-hex submission (or decision) id from a path, lower-cased, or a 400 that says what one is.
+pub fn submission_id_from(text: &str) -> Result<String, Problem> {
+    let id = text.trim().to_ascii_lowercase();
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(Problem::bad_request(
+            "bad_submission_id",
+            "提交编号应为 64 位十六进制字符。",
+            "A submission id has 64 hexadecimal characters.",
+        ))
+    }
 }

@@ -3,54 +3,25 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
-use xinnuo_core::envelope::{self, EnvelopeError};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template;
 use xinnuo_core::wire::{CommitmentDetail, PublicationList, PublishedCommitment, ReceiptAnswer};
 
-use super::body::read_jws_text;
+use super::body::{read_jws_text, submission_id_from};
+use crate::problem::commitment_problem;
 use crate::problem::Problem;
 use crate::store::{CommitmentRow, NewCommitment, PublicationFilter, StoredReceipt};
+use crate::views::commitment as published;
 use crate::{blocking, now_millis, AppState};
 use xinnuo_core::decision::CommitmentState;
 
 /// Largest signed commitment accepted.
 pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
-
-/// The JSON media types a JWS may arrive as.
-pub fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    match media_type.as_str() {
-        "application/json" | "application/jose+json" => Ok(()),
-        "" => Err(Problem::unsupported_json_media_type("(none)")),
-        other => Err(Problem::unsupported_json_media_type(other)),
-    }
-}
-
-/// Maps an envelope failure to its problem: a malformed envelope is 400, a failed check 422. (The body was
-/// already read as JSON, so unreadable JSON here is inside the envelope: its header or payload.)
-pub fn envelope_problem(error: &EnvelopeError) -> Problem {
-    let status = match error {
-        EnvelopeError::BadSignature => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    Problem::from_error(status, error)
-}
-
-pub(crate) fn commitment_problem(error: &CommitmentError) -> Problem {
-    match error {
-        CommitmentError::Envelope(inner) => envelope_problem(inner),
-        CommitmentError::InvalidFields(issues) => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error)
-            .with_errors(issues.iter().filter_map(|issue| serde_json::to_value(issue).ok()).collect()),
-        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
-    }
-}
 
 /// What a submitter is answered, from the stored receipt.
 pub fn receipt_answer(stored: &StoredReceipt) -> Result<ReceiptAnswer, Problem> {
@@ -116,7 +87,7 @@ pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Probl
     }
     commitment::check_signing_time(&signed.signed_at, now).map_err(|e| commitment_problem(&e))?;
     xinnuo_core::workflow::accept_commitment(signed.prepared.template, signed.prepared.department.as_deref())
-        .map_err(|r| super::decisions::refusal_problem(&r))?;
+        .map_err(|r| crate::problem::refusal_problem(&r))?;
     Ok(signed)
 }
 
@@ -157,6 +128,19 @@ pub fn store_submission(
     Ok((row, created))
 }
 
+/// A signed 信用修复承诺书 is a repair application: it goes to `POST /api/v1/repair-applications`, which checks
+/// the key and the record; here it would be a commitment nobody decides.
+fn as_commitment(signed: SignedCommitment) -> Result<SignedCommitment, Problem> {
+    if signed.prepared.template.kind == template::TemplateKind::Repair {
+        return Err(Problem::unprocessable(
+            "repair_application_elsewhere",
+            "信用修复承诺书是修复申请：请通过信用修复申请提交（POST /api/v1/repair-applications）。",
+            "A credit-repair commitment is a repair application: submit it to POST /api/v1/repair-applications.",
+        ));
+    }
+    Ok(signed)
+}
+
 /// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
 /// Verified on the blocking pool (in parallel), stored by the committer (in groups), answered once committed.
 /// Submissions up to this size are verified on the request's thread (see `submit`).
@@ -190,80 +174,13 @@ pub async fn submit(
     // to a blocking thread and back (≈ 15 % of the server's CPU per submission; docs/BENCHMARKS.md). Larger
     // ones, up to the limit, go to a blocking thread so that no request holds a worker for long.
     let new = if text.len() <= INLINE_VERIFY_BYTES {
-        new_commitment(&verify_submission(&text, now)?, now)?
+        new_commitment(&as_commitment(verify_submission(&text, now)?)?, now)?
     } else {
-        blocking(move || new_commitment(&verify_submission(&text, now)?, now)).await?
+        blocking(move || new_commitment(&as_commitment(verify_submission(&text, now)?)?, now)).await?
     };
     let stored = state.committer.store(new).await?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(receipt_answer(&stored)?)))
-}
-
-/// A stored commitment as published: the signed envelope and receipt, plus labels for people.
-pub fn published(mut row: CommitmentRow) -> PublishedCommitment {
-    if !row.publishable {
-        // Signed before personal values were digests: its signed payload would publish them.
-        row.envelope = Value::Null;
-    }
-    let template = template::get(&row.template_id, Some(&row.template_version)).ok();
-    let (title_zh, title_en) = template
-        .map(|t| (t.title.zh.to_string(), t.title.en.to_string()))
-        .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
-    let department_name = row
-        .department
-        .clone()
-        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.to_string()))
-        .unwrap_or_default();
-    let step = match row.state {
-        CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
-        CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
-        _ => None,
-    };
-    let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
-    PublishedCommitment {
-        deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
-        signer_standing: Some(row.standing),
-        identity_checked: row.identified,
-        signer_label_zh,
-        signer_label_en,
-        registry_name: row.registry_name,
-        department_name,
-        title_zh,
-        title_en,
-        signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
-        key_status_label_zh: row.key_status.label_zh().to_owned(),
-        key_status_label_en: row.key_status.label_en().to_owned(),
-        status_label_zh: row.state.label_zh().to_owned(),
-        status_label_en: row.state.label_en().to_owned(),
-        sequence: row.sequence,
-        submission_id: row.submission_id,
-        credit_code: row.credit_code,
-        template_id: row.template_id,
-        template_version: row.template_version,
-        signer_kid: row.signer_kid,
-        signed_at: row.signed_at,
-        received_at: row.received_at,
-        key_status: row.key_status,
-        state: row.state,
-        envelope: row.envelope,
-        receipt: row.receipt,
-        masked: row.masked,
-        subject_name: row.subject_name,
-        department: row.department,
-    }
-}
-
-pub(crate) fn submission_id_from(text: &str) -> Result<String, Problem> {
-    let id = text.trim().to_ascii_lowercase();
-    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(id)
-    } else {
-        Err(Problem::bad_request(
-            "bad_submission_id",
-            "提交编号应为 64 位十六进制字符。",
-            "A submission id has 64 hexadecimal characters.",
-        ))
-    }
 }
 
 fn not_found(id: &str) -> Problem {
@@ -307,7 +224,7 @@ pub async fn get_one(
     })
     .await?;
     let (row, decisions) = found.ok_or_else(|| not_found(&id))?;
-    let decisions = decisions.into_iter().map(super::decisions::published).collect();
+    let decisions = decisions.into_iter().map(crate::views::decision).collect();
     Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
 }
 

@@ -6,62 +6,19 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use xinnuo_core::decision::{self, DecisionError, TargetKind};
-use xinnuo_core::envelope;
+use xinnuo_core::decision::{self, TargetKind};
 use xinnuo_core::wire::PublishedDecision;
-use xinnuo_core::workflow::{self, Actor, Refusal, RefusalKind};
+use xinnuo_core::workflow::{self, Actor};
 
 use super::body::read_jws_text;
-use super::commitments::envelope_problem;
-use crate::officers::{DecisionRow, NewDecision};
+use crate::officers::NewDecision;
 use crate::problem::Problem;
+use crate::problem::{decision_problem, refusal_problem};
 use crate::process::NotDecided;
+use crate::views::decision as published;
 use crate::{blocking, now_millis, AppState};
 
 const MAX_DECISION_BYTES: usize = 16 * 1024;
-
-fn decision_problem(error: &DecisionError) -> Problem {
-    match error {
-        DecisionError::Envelope(inner) => envelope_problem(inner),
-        _ => refusal_problem(&Refusal::Transition(error.clone())),
-    }
-}
-
-/// The core's refusal as a problem: 403, 409 or 422 as it says.
-pub(crate) fn refusal_problem(refusal: &Refusal) -> Problem {
-    let status = match refusal.kind() {
-        RefusalKind::Forbidden => StatusCode::FORBIDDEN,
-        RefusalKind::Conflict => StatusCode::CONFLICT,
-        RefusalKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Problem::from_error(status, refusal)
-}
-
-/// A decision as published, with labels for people.
-pub fn published(row: DecisionRow) -> PublishedDecision {
-    PublishedDecision {
-        action_label_zh: row.action.label_zh().to_owned(),
-        action_label_en: row.action.label_en().to_owned(),
-        state_label_zh: row.state.label_zh().to_owned(),
-        state_label_en: row.state.label_en().to_owned(),
-        officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
-        identity_checked_label_zh: row.identity_checked.map(|c| c.label_zh().to_owned()),
-        identity_checked_label_en: row.identity_checked.map(|c| c.label_en().to_owned()),
-        identity_checked: row.identity_checked,
-        decision_id: row.decision_id,
-        sequence: row.sequence,
-        target: row.target,
-        action: row.action,
-        state: row.state,
-        officer_kid: row.officer_kid,
-        department: row.department,
-        reason: row.reason,
-        decided_at: row.decided_at,
-        received_at: row.received_at,
-        envelope: row.envelope,
-        receipt: row.receipt,
-    }
-}
 
 fn unknown_target(target: &str, kind: TargetKind) -> Problem {
     let (zh, en) = match kind {
@@ -162,7 +119,7 @@ pub async fn get_one(
     id: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<PublishedDecision>, Problem> {
     let axum::extract::Path(id) = id?;
-    let id = super::commitments::submission_id_from(&id)?;
+    let id = super::body::submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
     let row = blocking(move || db.decision(&lookup).map_err(Problem::internal)).await?;

@@ -13,12 +13,13 @@ use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
 
-use super::commitments::{department_filter, published};
+use super::commitments::department_filter;
 use super::sessions::officer_of;
 use crate::db::Db;
 use crate::officers::{ObjectionRow, RepairInboxRow};
 use crate::problem::Problem;
 use crate::store::{EnrolmentRow, PublicationFilter};
+use crate::views::commitment as published;
 use crate::{blocking, deadline_of, AppState};
 use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox, PublishedDecision};
 
@@ -62,7 +63,7 @@ fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Valu
 }
 
 fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
-    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(super::decisions::published).collect())
+    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect())
 }
 
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.

@@ -6,14 +6,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use xinnuo_core::enrolment::{self, EnrolmentError};
 use xinnuo_core::envelope;
 
 use super::body::{json_body, read_body, read_jws_text};
-use super::commitments::envelope_problem;
+use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
+use crate::views::ServerKeys;
 use crate::{blocking, now, AppState};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
@@ -347,21 +347,6 @@ pub async fn actions(
     Ok(Json(AdminLog { actions }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ServerKeyView {
-    kid: String,
-    fingerprint: String,
-    jwk: Value,
-    created_at: String,
-    retired_at: Option<String>,
-    current: bool,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ServerKeys {
-    keys: Vec<ServerKeyView>,
-}
-
 /// `GET /api/v1/server-keys`: the keys receipts are signed with.
 #[utoipa::path(
     operation_id = "keys_server_keys",
@@ -378,24 +363,4 @@ pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKey
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;
     Ok(Json(ServerKeys::from_rows(rows, &state.server_key.kid)))
-}
-
-impl ServerKeys {
-    /// The published list (also written by `export-static` as `server-keys.json`): every key, retired ones
-    /// too, so that old receipts keep verifying.
-    pub fn from_rows(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> Self {
-        Self {
-            keys: rows
-                .into_iter()
-                .map(|row| ServerKeyView {
-                    fingerprint: envelope::fingerprint_groups(&row.kid),
-                    current: row.kid == current_kid,
-                    kid: row.kid,
-                    jwk: row.public_jwk,
-                    created_at: row.created_at,
-                    retired_at: row.retired_at,
-                })
-                .collect(),
-        }
-    }
 }

@@ -10,10 +10,10 @@ use xinnuo_core::commitment;
 use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 
 use super::body::read_jws_text;
-use super::commitments::{commitment_problem, envelope_problem};
 use super::dept::{objection_item, ObjectionItem};
 use crate::officers::NewObjection;
 use crate::problem::Problem;
+use crate::problem::{commitment_problem, envelope_problem};
 use crate::{blocking, now_millis, AppState};
 
 const MAX_OBJECTION_BYTES: usize = 16 * 1024;
@@ -67,7 +67,7 @@ pub async fn submit(
             standing,
             xinnuo_core::workflow::Filing::Objection,
         )
-        .map_err(|r| super::decisions::refusal_problem(&r))?;
+        .map_err(|r| crate::problem::refusal_problem(&r))?;
         let stored = db.subject(&code).map_err(Problem::internal)?;
         let record = stored.as_ref().and_then(|s| s.profile.records.iter().find(|r| r.id == objection.record_id));
         let Some(record) = record else {
@@ -103,10 +103,10 @@ pub async fn submit(
             };
             objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
-        let filing = crate::officers::ObjectionFiling { standing, grounds: &objection.grounds, today };
+        let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
         match db.add_objection(new, filing, receipt_for).map_err(Problem::internal)? {
             Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
-            Err(refusal) => Err(super::decisions::refusal_problem(&refusal)),
+            Err(refusal) => Err(crate::problem::refusal_problem(&refusal)),
         }
     })
     .await?;

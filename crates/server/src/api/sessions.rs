@@ -15,8 +15,8 @@ use xinnuo_core::envelope;
 use xinnuo_core::session::{self, SignInError};
 
 use super::body::read_jws_text;
-use super::commitments::envelope_problem;
 use crate::officers::OfficerRow;
+use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::{blocking, now_millis, AppState};
 
@@ -151,6 +151,7 @@ pub async fn sign_in(
     let challenge_key = state.challenge_key.clone();
     let session = blocking(move || {
         let (verified, sign_in) = session::verify(&text).map_err(|e| sign_in_problem(&e))?;
+        session::check_time(&sign_in, now).map_err(|e| sign_in_problem(&e))?;
         let officer =
             db.officer(&verified.kid).map_err(Problem::internal)?.filter(OfficerRow::is_active).ok_or_else(|| {
                 unauthorized(

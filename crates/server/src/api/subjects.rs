@@ -18,7 +18,8 @@ use xinnuo_core::wire::SubjectList;
 
 use super::body::read_jws_text;
 use super::commitments::{receipt_answer_of, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
-use crate::problem::Problem;
+use crate::problem::{refusal_problem, Problem};
+use crate::views::PublicObjection;
 use crate::{blocking, now, now_millis, AppState};
 
 fn today() -> Date {
@@ -101,41 +102,6 @@ pub struct SubjectView {
     repair_applications: Vec<crate::officers::RepairApplicationRow>,
     /// Its objections (异议处理中 / 异议成立 / 异议不成立): public, so without the grounds.
     objections: Vec<PublicObjection>,
-}
-
-/// An objection as anyone sees it on the subject's page.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PublicObjection {
-    objection_id: String,
-    record_id: String,
-    state: xinnuo_core::decision::ObjectionState,
-    state_label_zh: &'static str,
-    state_label_en: &'static str,
-    received_at: String,
-    /// When it was decided (the history is public: states and dates, never the grounds).
-    decided_at: Option<String>,
-    /// The authority's reason, once decided.
-    reason: String,
-    deadline: Option<xinnuo_core::deadline::Deadline>,
-}
-
-impl From<crate::officers::ObjectionRow> for PublicObjection {
-    fn from(row: crate::officers::ObjectionRow) -> Self {
-        let deadline = (row.state == xinnuo_core::decision::ObjectionState::UnderReview)
-            .then(|| crate::deadline_of(xinnuo_core::deadline::Step::ObjectionDecision, &row.received_at))
-            .flatten();
-        Self {
-            state_label_zh: row.state.label_zh(),
-            state_label_en: row.state.label_en(),
-            objection_id: row.objection_id,
-            record_id: row.record_id,
-            state: row.state,
-            received_at: row.received_at,
-            decided_at: row.decided_at,
-            reason: row.reason,
-            deadline,
-        }
-    }
 }
 
 /// Normalises a credit code from a path, or a 400 that says why.
@@ -246,6 +212,7 @@ pub struct RepairReceipt {
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "密钥未经核验可代表该主体（key_not_approved）/ key not approved for the code", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这个主体 / no such subject", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "该记录已有修复申请在审（repair_pending）/ one under review already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不予受理（不可修复、记录不符）/ refused", body = Problem, content_type = "application/problem+json"),
         crate::openapi::BodyProblems,
         crate::openapi::AnyProblem
@@ -274,16 +241,27 @@ pub async fn apply_for_repair(
             standing,
             xinnuo_core::workflow::Filing::RepairApplication,
         )
-        .map_err(|r| super::decisions::refusal_problem(&r))?;
+        .map_err(|r| crate::problem::refusal_problem(&r))?;
         let stored =
             db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
         let accepted =
             application::accept(&signed.prepared, &stored.profile.records, on).map_err(application_problem)?;
         let (record_id, channel) = (accepted.record.id.clone(), accepted.channel);
+        // One application under review per record: refused before anything is stored, and checked again in
+        // the transaction that records it (two sent at once).
+        let earlier: Vec<_> = db
+            .repair_applications_of(&code)
+            .map_err(Problem::internal)?
+            .into_iter()
+            .filter(|a| a.record_id == record_id && a.submission_id != signed.envelope.submission_id)
+            .map(|a| (a.submission_id, a.state))
+            .collect();
+        xinnuo_core::workflow::accept_repair_application(&earlier).map_err(|r| refusal_problem(&r))?;
         let (row, created) = store_submission(&db, &server, signed, now_ms)?;
         let channel_name = channel.unwrap_or(repair::Channel::CreditChina).as_str();
         db.record_repair_application(&row.submission_id, &code, &record_id, channel_name, &now())
-            .map_err(|e| Problem::internal(e.to_string()))?;
+            .map_err(|e| Problem::internal(e.to_string()))?
+            .map_err(|r| refusal_problem(&r))?;
         Ok((row, created, record_id, channel))
     })
     .await?;

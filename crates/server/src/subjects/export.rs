@@ -43,7 +43,7 @@ pub fn export_static(
     for row in rows {
         let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
         // Objections as the public sees them (state and reason, never the grounds): "异议处理中" shows here too.
-        let objections: Vec<crate::api::subjects::PublicObjection> =
+        let objections: Vec<crate::views::PublicObjection> =
             db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
         write(
             subjects_dir.join(format!("{}.json", row.credit_code)),
@@ -65,7 +65,7 @@ pub fn export_static(
     )?;
     let keys = db.server_keys().map_err(|e| e.to_string())?;
     let current = keys.iter().rev().find(|key| key.retired_at.is_none()).map(|key| key.kid.clone()).unwrap_or_default();
-    let published = crate::api::keys::ServerKeys::from_rows(keys, &current);
+    let published = crate::views::ServerKeys::from_rows(keys, &current);
     write(data.join("server-keys.json"), &serde_json::to_value(published).map_err(|e| e.to_string())?)?;
     // The 信用承诺 column: every published commitment with its state (no personal values: masks only).
     let (published_total, published) =
@@ -74,7 +74,7 @@ pub fn export_static(
         total: published_total,
         page: 1,
         per_page: u32::try_from(published_total).unwrap_or(u32::MAX),
-        publications: published.into_iter().map(crate::api::commitments::published).collect(),
+        publications: published.into_iter().map(crate::views::commitment).collect(),
         generated_on: Some(today),
     };
     write(data.join("publications.json"), &serde_json::to_value(list).map_err(|e| e.to_string())?)?;

@@ -3,8 +3,10 @@
 use crate::args;
 use crate::db::{Db, DbError};
 use crate::sql::Sql;
-use crate::store::{row, rows};
+use crate::sql::{row, rows};
+use xinnuo_core::decision::RepairState;
 use xinnuo_core::status::Profile;
+use xinnuo_core::workflow::Refusal;
 
 use super::{StoredSubject, SubjectRow};
 
@@ -141,7 +143,7 @@ impl Db {
 
     /// Subjects whose name or code contains `query` (all when empty), by name; with the total count.
     pub fn search_subjects(&self, query: &str, offset: u32, limit: u32) -> Result<(u64, Vec<SubjectRow>), DbError> {
-        let pattern = crate::officers::like_pattern(query);
+        let pattern = crate::sql::like_pattern(query);
         let filter = "WHERE name LIKE ?1 ESCAPE '\\' OR credit_code LIKE ?1 ESCAPE '\\'";
         self.read(|sql| {
             let total: u64 =
@@ -173,14 +175,29 @@ impl Db {
         record_id: &str,
         channel: &str,
         now: &str,
-    ) -> Result<(), DbError> {
+    ) -> Result<Result<(), Refusal>, DbError> {
         self.write(|sql| {
+            // Read and written in one transaction, so two applications sent at once cannot both be under review.
+            let earlier = rows(
+                sql,
+                "SELECT submission_id, status FROM repair_applications
+                 WHERE credit_code = ?1 AND record_id = ?2 AND submission_id <> ?3",
+                args![credit_code, record_id, submission_id],
+                |row| {
+                    let state = RepairState::parse(&row.get::<String>(1)?)
+                        .ok_or(DbError::Corrupt("repair application status"))?;
+                    Ok((row.get::<String>(0)?, state))
+                },
+            )?;
+            if let Err(refusal) = xinnuo_core::workflow::accept_repair_application(&earlier) {
+                return Ok(Err(refusal));
+            }
             sql.execute(
                 "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (submission_id) DO NOTHING",
                 args![submission_id, credit_code, record_id, channel, now],
             )?;
-            Ok(())
+            Ok(Ok(()))
         })
     }
 }

@@ -253,7 +253,11 @@ pub fn CommitPage(props: &Props) -> Html {
                     template_id: filled.template_id.clone(),
                     values: filled.values.clone(),
                     updated_at: now_iso(),
-                    repair,
+                    // A 信用修复承诺书 is a repair application wherever it was filled in.
+                    repair: repair
+                        || xinnuo_core::template::index().iter().any(|t| {
+                            t.id == filled.template_id && t.kind == xinnuo_core::template::TemplateKind::Repair
+                        }),
                 };
                 let item = match submit::sign_and_keep(&filled, &kid, &passphrase, title, kept).await {
                     Ok(item) => item,

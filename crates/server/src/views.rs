@@ -1,0 +1,166 @@
+//! Stored rows as the answers people and programs read (the wire types of `xinnuo_core::wire`, with labels):
+//! one place, used by the handlers and by `export-static` alike.
+
+use serde::Serialize;
+use serde_json::Value;
+use xinnuo_core::decision::CommitmentState;
+use xinnuo_core::envelope;
+use xinnuo_core::template;
+use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
+
+use crate::officers::DecisionRow;
+use crate::store::CommitmentRow;
+
+/// A stored commitment as published: the signed envelope and receipt, plus labels for people.
+pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
+    if !row.publishable {
+        // Signed before personal values were digests: its signed payload would publish them.
+        row.envelope = Value::Null;
+    }
+    let template = template::get(&row.template_id, Some(&row.template_version)).ok();
+    let (title_zh, title_en) = template
+        .map(|t| (t.title.zh.to_string(), t.title.en.to_string()))
+        .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
+    let department_name = row
+        .department
+        .clone()
+        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.to_string()))
+        .unwrap_or_default();
+    // A repair application's deadline is the authority's (its own track), not the commitment review's.
+    let repair = template.is_some_and(|t| t.kind == template::TemplateKind::Repair);
+    let step = match row.state {
+        _ if repair => None,
+        CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
+        CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
+        _ => None,
+    };
+    let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
+    PublishedCommitment {
+        deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
+        signer_standing: Some(row.standing),
+        identity_checked: row.identified,
+        signer_label_zh,
+        signer_label_en,
+        registry_name: row.registry_name,
+        department_name,
+        title_zh,
+        title_en,
+        signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
+        key_status_label_zh: row.key_status.label_zh().to_owned(),
+        key_status_label_en: row.key_status.label_en().to_owned(),
+        status_label_zh: row.state.label_zh().to_owned(),
+        status_label_en: row.state.label_en().to_owned(),
+        sequence: row.sequence,
+        submission_id: row.submission_id,
+        credit_code: row.credit_code,
+        template_id: row.template_id,
+        template_version: row.template_version,
+        signer_kid: row.signer_kid,
+        signed_at: row.signed_at,
+        received_at: row.received_at,
+        key_status: row.key_status,
+        state: row.state,
+        envelope: row.envelope,
+        receipt: row.receipt,
+        masked: row.masked,
+        subject_name: row.subject_name,
+        department: row.department,
+    }
+}
+
+/// A decision as published, with labels for people.
+pub fn decision(row: DecisionRow) -> PublishedDecision {
+    PublishedDecision {
+        action_label_zh: row.action.label_zh().to_owned(),
+        action_label_en: row.action.label_en().to_owned(),
+        state_label_zh: row.state.label_zh().to_owned(),
+        state_label_en: row.state.label_en().to_owned(),
+        officer_fingerprint: envelope::fingerprint_groups(&row.officer_kid),
+        identity_checked_label_zh: row.identity_checked.map(|c| c.label_zh().to_owned()),
+        identity_checked_label_en: row.identity_checked.map(|c| c.label_en().to_owned()),
+        identity_checked: row.identity_checked,
+        decision_id: row.decision_id,
+        sequence: row.sequence,
+        target: row.target,
+        action: row.action,
+        state: row.state,
+        officer_kid: row.officer_kid,
+        department: row.department,
+        reason: row.reason,
+        decided_at: row.decided_at,
+        received_at: row.received_at,
+        envelope: row.envelope,
+        receipt: row.receipt,
+    }
+}
+
+/// An objection as anyone sees it on the subject's page.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicObjection {
+    objection_id: String,
+    record_id: String,
+    state: xinnuo_core::decision::ObjectionState,
+    state_label_zh: &'static str,
+    state_label_en: &'static str,
+    received_at: String,
+    /// When it was decided (the history is public: states and dates, never the grounds).
+    decided_at: Option<String>,
+    /// The authority's reason, once decided.
+    reason: String,
+    deadline: Option<xinnuo_core::deadline::Deadline>,
+}
+
+impl From<crate::officers::ObjectionRow> for PublicObjection {
+    fn from(row: crate::officers::ObjectionRow) -> Self {
+        let deadline = (row.state == xinnuo_core::decision::ObjectionState::UnderReview)
+            .then(|| crate::deadline_of(xinnuo_core::deadline::Step::ObjectionDecision, &row.received_at))
+            .flatten();
+        Self {
+            state_label_zh: row.state.label_zh(),
+            state_label_en: row.state.label_en(),
+            objection_id: row.objection_id,
+            record_id: row.record_id,
+            state: row.state,
+            received_at: row.received_at,
+            decided_at: row.decided_at,
+            reason: row.reason,
+            deadline,
+        }
+    }
+}
+
+/// The server's public keys as published (`GET /api/v1/server-keys`, `export-static`'s `server-keys.json`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ServerKeyView {
+    kid: String,
+    fingerprint: String,
+    jwk: Value,
+    created_at: String,
+    retired_at: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ServerKeys {
+    keys: Vec<ServerKeyView>,
+}
+
+impl ServerKeys {
+    /// The published list (also written by `export-static` as `server-keys.json`): every key, retired ones
+    /// too, so that old receipts keep verifying.
+    pub fn from_rows(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> Self {
+        Self {
+            keys: rows
+                .into_iter()
+                .map(|row| ServerKeyView {
+                    fingerprint: envelope::fingerprint_groups(&row.kid),
+                    current: row.kid == current_kid,
+                    kid: row.kid,
+                    jwk: row.public_jwk,
+                    created_at: row.created_at,
+                    retired_at: row.retired_at,
+                })
+                .collect(),
+        }
+    }
+}
