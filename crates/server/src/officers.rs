@@ -265,9 +265,8 @@ impl Db {
                     let state = RepairState::parse(&row.get::<String>(2)?)
                         .ok_or(DbError::Corrupt("repair application status"))?;
                     let created_at: String = row.get(4)?;
-                    let deadline = (state == RepairState::Received)
-                        .then(|| crate::deadline_of(xinnuo_core::deadline::Step::RepairDecision, &created_at))
-                        .flatten();
+                    let deadline = workflow::running_step(Outcome::Repair(state))
+                        .and_then(|step| crate::deadline_of(step, &created_at));
                     Ok(RepairApplicationRow {
                         submission_id: row.get(0)?,
                         record_id: row.get(1)?,

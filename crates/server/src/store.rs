@@ -475,10 +475,10 @@ impl Db {
                     },
                 );
             }
-            let mut enrolments: HashMap<(String, String), KeyStatus> = HashMap::new();
+            let mut enrolments: HashMap<(String, String), EnrolmentStatus> = HashMap::new();
             for row in sql.query(&find_keys, args![&kids.to_string()])? {
                 if let Some(status) = EnrolmentStatus::parse(&row.get::<String>(2)?) {
-                    enrolments.insert((row.get(0)?, row.get(1)?), status.key_status());
+                    enrolments.insert((row.get(0)?, row.get(1)?), status);
                 }
             }
             let mut next: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", &[])?.get(0)?;
@@ -489,14 +489,9 @@ impl Db {
                     stored.push(existing.clone());
                     continue;
                 }
-                let status = if new.credit_code.is_empty() {
-                    KeyStatus::NoCreditCode
-                } else {
-                    enrolments
-                        .get(&(new.signer_kid.clone(), new.credit_code.clone()))
-                        .copied()
-                        .unwrap_or(KeyStatus::Unenrolled)
-                };
+                // The receipt's key status: the signer's standing for the code (the core's rule).
+                let enrolment = enrolments.get(&(new.signer_kid.clone(), new.credit_code.clone())).copied();
+                let status = xinnuo_core::workflow::standing(Some(&new.credit_code), enrolment);
                 let receipt = StoredReceipt {
                     submission_id: new.submission_id.clone(),
                     sequence: next,

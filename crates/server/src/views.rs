@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::decision::CommitmentState;
+use xinnuo_core::decision::Outcome;
 use xinnuo_core::envelope;
 use xinnuo_core::template;
 use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
@@ -28,12 +28,7 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
         .unwrap_or_default();
     // A repair application's deadline is the authority's (its own track), not the commitment review's.
     let repair = template.is_some_and(|t| t.kind == template::TemplateKind::Repair);
-    let step = match row.state {
-        _ if repair => None,
-        CommitmentState::Submitted => Some(xinnuo_core::deadline::Step::CommitmentReview),
-        CommitmentState::InForce => Some(xinnuo_core::deadline::Step::FulfilmentCheck),
-        _ => None,
-    };
+    let step = if repair { None } else { xinnuo_core::workflow::running_step(Outcome::Commitment(row.state)) };
     let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
     PublishedCommitment {
         deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
@@ -112,9 +107,8 @@ pub struct PublicObjection {
 
 impl From<crate::officers::ObjectionRow> for PublicObjection {
     fn from(row: crate::officers::ObjectionRow) -> Self {
-        let deadline = (row.state == xinnuo_core::decision::ObjectionState::UnderReview)
-            .then(|| crate::deadline_of(xinnuo_core::deadline::Step::ObjectionDecision, &row.received_at))
-            .flatten();
+        let deadline = xinnuo_core::workflow::running_step(Outcome::Objection(row.state))
+            .and_then(|step| crate::deadline_of(step, &row.received_at));
         Self {
             state_label_zh: row.state.label_zh(),
             state_label_en: row.state.label_en(),

@@ -16,6 +16,7 @@ use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
 use xinnuo_core::receipt::{self, KeyStatus, TrustedServerKeys};
+use xinnuo_core::workflow::{self, Case, KeyCase, ObjectionCase, RepairCase};
 use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
 
@@ -159,15 +160,21 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
         .collect()
 }
 
-fn repair_items(inbox: api::DeptRepairInbox, lang: Lang) -> Vec<ConsoleItem> {
+fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .repair_applications
         .into_iter()
         .map(|item| ConsoleItem {
-            actions: match item.state {
-                RepairState::Received => vec![Action::RepairGranted, Action::RepairRefused],
-                _ => Vec::new(),
-            },
+            actions: offered(
+                &Case::Repair(RepairCase {
+                    state: item.state,
+                    authority: String::new(),
+                    received_at_millis: 0,
+                    credit_code: item.credit_code.clone(),
+                    record_id: String::new(),
+                }),
+                roles,
+            ),
             heading: lang.pick("信用修复申请", "Repair application").to_owned(),
             state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
             detail: format!("{}\n\n{}", record_text(&item.record, lang), signed_text(&item.signed_file, lang)),
@@ -183,7 +190,7 @@ fn repair_items(inbox: api::DeptRepairInbox, lang: Lang) -> Vec<ConsoleItem> {
         .collect()
 }
 
-fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleItem> {
+fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .objections
         .into_iter()
@@ -196,10 +203,14 @@ fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleIte
             };
             let record = item.record.as_ref().map(|r| record_text(r, lang)).unwrap_or_else(|| item.record_id.clone());
             ConsoleItem {
-                actions: match item.state {
-                    ObjectionState::UnderReview => vec![Action::ObjectionUpheld, Action::ObjectionRejected],
-                    _ => Vec::new(),
-                },
+                actions: offered(
+                    &Case::Objection(ObjectionCase {
+                        state: item.state,
+                        authority: String::new(),
+                        received_at_millis: 0,
+                    }),
+                    roles,
+                ),
                 heading: lang.pick("异议", "Objection").to_owned(),
                 state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
                 detail: format!("{record}\n\n{}{}\n\n{signature}", lang.pick("异议理由：", "Grounds: "), item.grounds),
@@ -216,7 +227,7 @@ fn objection_items(inbox: api::DeptObjectionInbox, lang: Lang) -> Vec<ConsoleIte
         .collect()
 }
 
-fn enrolment_items(inbox: api::DeptEnrolmentInbox, lang: Lang) -> Vec<ConsoleItem> {
+fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .enrolments
         .into_iter()
@@ -229,11 +240,15 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, lang: Lang) -> Vec<ConsoleIte
                 None => lang.pick("登记库中无此代码", "not in the registry").to_owned(),
             };
             Some(ConsoleItem {
-                actions: match item.status {
-                    EnrolmentStatus::Pending => vec![Action::KeyApproved, Action::KeyRevoked],
-                    EnrolmentStatus::Approved => vec![Action::KeyRevoked],
-                    EnrolmentStatus::Revoked => Vec::new(),
-                },
+                actions: offered(
+                    &Case::Key(KeyCase {
+                        state: item.status,
+                        received_at_millis: 0,
+                        kid: String::new(),
+                        credit_code: item.credit_code.clone(),
+                    }),
+                    roles,
+                ),
                 heading: lang.pick("密钥登记", "Key enrolment").to_owned(),
                 state_label: lang.pick(item.status.label_zh(), item.status.label_en()).to_owned(),
                 detail: format!(
@@ -256,16 +271,31 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, lang: Lang) -> Vec<ConsoleIte
         .collect()
 }
 
-async fn fetch(token: &str, inbox: Inbox, state: &str, q: &str, lang: Lang) -> Result<Vec<ConsoleItem>, String> {
+async fn fetch(
+    token: &str,
+    inbox: Inbox,
+    state: &str,
+    q: &str,
+    roles: &[Role],
+    lang: Lang,
+) -> Result<Vec<ConsoleItem>, String> {
     let error = |e: api::ApiError| e.message(lang);
     Ok(match inbox {
         Inbox::Commitments => {
             commitment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang)
         }
-        Inbox::Repairs => repair_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
-        Inbox::Objections => objection_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
-        Inbox::Keys => enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang),
+        Inbox::Repairs => repair_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang),
+        Inbox::Objections => {
+            objection_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang)
+        }
+        Inbox::Keys => enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang),
     })
+}
+
+/// What the console offers on a case: the core's `workflow::actions` for the officer's roles (it reads the
+/// state and the roles; the other members of these cases do not change the offer).
+fn offered(case: &Case, roles: &[Role]) -> Vec<Action> {
+    workflow::actions(case, roles).into_iter().map(|offer| offer.action).collect()
 }
 
 /// A decision in an item's history, with what was checked: the officer's signature on it, and the
@@ -373,7 +403,9 @@ pub fn DeptPage(props: &Props) -> Html {
         let (session, shown, latest_reload, items, notice) =
             (session.clone(), shown.clone(), latest_reload.clone(), items.clone(), notice.clone());
         Callback::from(move |_: ()| {
-            let Some(token) = session.as_ref().map(|s| s.token.clone()) else { return };
+            let Some((token, roles)) = session.as_ref().map(|s| (s.token.clone(), s.officer.roles.clone())) else {
+                return;
+            };
             let (inbox, state, q) = shown.borrow().clone();
             let generation = {
                 let mut latest = latest_reload.borrow_mut();
@@ -382,7 +414,7 @@ pub fn DeptPage(props: &Props) -> Html {
             };
             let (latest_reload, items, notice) = (latest_reload.clone(), items.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let found = fetch(&token, inbox, &state, &q, lang).await;
+                let found = fetch(&token, inbox, &state, &q, &roles, lang).await;
                 if *latest_reload.borrow() != generation {
                     return;
                 }

@@ -19,15 +19,12 @@ pub struct Props {
     pub department: Option<String>,
 }
 
-const STATES: [(&str, &str, &str); 7] = [
-    ("", "全部状态", "any state"),
-    ("submitted", "已提交", "submitted"),
-    ("in_force", "在诺", "in force"),
-    ("kept", "已履诺", "kept"),
-    ("broken", "违诺", "broken"),
-    ("returned", "需补正", "returned"),
-    ("withdrawn", "已撤回", "withdrawn"),
-];
+/// The states the column filters by: the core's lifecycle, its names and labels, then "any".
+fn states() -> Vec<(&'static str, &'static str, &'static str)> {
+    let mut states = vec![("", "全部状态", "any state")];
+    states.extend(xinnuo_core::decision::CommitmentState::ALL.iter().map(|s| (s.as_str(), s.label_zh(), s.label_en())));
+    states
+}
 
 /// Every department some template names, in template order, each once.
 fn departments() -> Vec<template::StaticText> {
@@ -103,7 +100,7 @@ pub fn PublicationsPage(props: &Props) -> Html {
                     { for template::index().iter().map(|t| html! { <option value={t.id} selected={query.template == t.id}>{ t.title.get(lang.core()) }</option> }) }
                 </select>
                 <select id="pub-state" aria-label={lang.pick("状态", "State")} onchange={set(|q, v| q.state = v)}>
-                    { for STATES.iter().map(|(value, zh, en)| html! { <option value={*value} selected={query.state == *value}>{ lang.pick(zh, en) }</option> }) }
+                    { for states().into_iter().map(|(value, zh, en)| html! { <option value={value} selected={query.state == value}>{ lang.pick(zh, en) }</option> }) }
                 </select>
                 <input id="pub-q" type="search" value={(*typed).clone()} oninput={on_typed}
                     placeholder={lang.pick("主体名称或统一社会信用代码", "name or credit code")} />

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Date, UtcTimestamp};
+use crate::deadline::Step;
 use crate::decision::{
     Action, CommitmentState, Decision, DecisionError, IdentityCheck, ObjectionState, Outcome, RepairState, Role,
     TargetKind,
@@ -415,6 +416,19 @@ fn short(id: &str) -> &str {
 impl From<DecisionError> for Refusal {
     fn from(inner: DecisionError) -> Self {
         Self::Transition(inner)
+    }
+}
+
+/// The step whose deadline runs while a case is in this state, if any: a commitment's review while submitted
+/// and its fulfilment check while in force, a repair application's and an objection's decision while under
+/// review. (Every list, inbox and page asks here.)
+pub fn running_step(state: Outcome) -> Option<Step> {
+    match state {
+        Outcome::Commitment(CommitmentState::Submitted) => Some(Step::CommitmentReview),
+        Outcome::Commitment(CommitmentState::InForce) => Some(Step::FulfilmentCheck),
+        Outcome::Repair(RepairState::Received) => Some(Step::RepairDecision),
+        Outcome::Objection(ObjectionState::UnderReview) => Some(Step::ObjectionDecision),
+        _ => None,
     }
 }
 

@@ -450,3 +450,21 @@ fn identity_checks_belong_to_acceptance() {
     let (verified, _) = crate::decision::verify(&plain.to_json()).unwrap();
     assert!(verified.payload.get("identity_checked").is_none());
 }
+
+#[test]
+fn a_deadline_runs_only_while_someone_must_act() {
+    use crate::deadline::Step;
+    assert_eq!(running_step(Outcome::Commitment(CommitmentState::Submitted)), Some(Step::CommitmentReview));
+    assert_eq!(running_step(Outcome::Commitment(CommitmentState::InForce)), Some(Step::FulfilmentCheck));
+    assert_eq!(running_step(Outcome::Repair(RepairState::Received)), Some(Step::RepairDecision));
+    assert_eq!(running_step(Outcome::Objection(ObjectionState::UnderReview)), Some(Step::ObjectionDecision));
+    for done in [
+        Outcome::Commitment(CommitmentState::Kept),
+        Outcome::Commitment(CommitmentState::Returned),
+        Outcome::Repair(RepairState::Granted),
+        Outcome::Objection(ObjectionState::Rejected),
+        Outcome::Key(EnrolmentStatus::Pending),
+    ] {
+        assert_eq!(running_step(done), None, "{done:?}");
+    }
+}

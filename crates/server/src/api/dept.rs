@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use xinnuo_core::deadline::{Deadline, Step};
+use xinnuo_core::deadline::Deadline;
 use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
@@ -21,7 +21,9 @@ use crate::problem::Problem;
 use crate::store::{EnrolmentRow, PublicationFilter};
 use crate::views::commitment as published;
 use crate::{blocking, deadline_of, AppState};
+use xinnuo_core::decision::Outcome;
 use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox, PublishedDecision};
+use xinnuo_core::workflow;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -174,9 +176,8 @@ pub async fn repair_applications(
                 Some(envelope) => disclosed_file(&db, &row.submission_id, &envelope)?,
                 None => Value::Null,
             };
-            let deadline = (row.state == RepairState::Received)
-                .then(|| deadline_of(Step::RepairDecision, &row.received_at))
-                .flatten();
+            let deadline =
+                workflow::running_step(Outcome::Repair(row.state)).and_then(|step| deadline_of(step, &row.received_at));
             items.push(RepairItem {
                 state_label_zh: row.state.label_zh(),
                 state_label_en: row.state.label_en(),
@@ -214,9 +215,8 @@ pub struct ObjectionInbox {
 /// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
 pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Problem> {
     let record = db.record_body(&row.credit_code, &row.record_id).map_err(Problem::internal)?;
-    let deadline = (row.state == ObjectionState::UnderReview)
-        .then(|| deadline_of(Step::ObjectionDecision, &row.received_at))
-        .flatten();
+    let deadline =
+        workflow::running_step(Outcome::Objection(row.state)).and_then(|step| deadline_of(step, &row.received_at));
     Ok(ObjectionItem {
         state_label_zh: row.state.label_zh(),
         state_label_en: row.state.label_en(),
