@@ -176,16 +176,7 @@ fn commitment_path(id: &str) -> String {
     format!("api/v1/commitments/{id}")
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Enrolment {
-    pub kid: String,
-    pub credit_code: String,
-    pub status: String,
-    pub status_label_zh: String,
-    pub status_label_en: String,
-}
-
-pub async fn enrol_key(jws: &str) -> Result<Enrolment, ApiError> {
+pub async fn enrol_key(jws: &str) -> Result<EnrolmentView, ApiError> {
     post_json("api/v1/keys", jws).await
 }
 
@@ -215,18 +206,6 @@ pub struct SubjectView {
     /// Objections to its records (a static site has none).
     #[serde(default)]
     pub objections: Vec<PublicObjection>,
-}
-
-/// An objection as the subject's page shows it (the grounds stay with the enterprise and the department).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PublicObjection {
-    pub objection_id: String,
-    pub record_id: String,
-    pub state: xinnuo_core::decision::ObjectionState,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub deadline: Option<Deadline>,
 }
 
 /// What the column is filtered by (empty: no filter).
@@ -271,17 +250,6 @@ pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, A
 /// Sends a signed objection; the answer is the objection as recorded, with its receipt.
 pub async fn post_objection(jws: &str) -> Result<Value, ApiError> {
     post_json("api/v1/objections", jws).await
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RepairApplication {
-    pub submission_id: String,
-    pub record_id: String,
-    pub state: xinnuo_core::decision::RepairState,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub deadline: Option<Deadline>,
 }
 
 thread_local! {
@@ -375,31 +343,9 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
 }
 
-/// An officer's signed-in session (the bearer token lives in memory only).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct OfficerSession {
-    pub token: String,
-    pub expires_at: String,
-    pub officer: Officer,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Officer {
-    pub kid: String,
-    pub department: String,
-    pub name: String,
-    #[serde(default)]
-    pub roles: Vec<xinnuo_core::decision::Role>,
-}
-
-#[derive(Deserialize)]
-struct Challenge {
-    challenge: String,
-}
-
 /// A one-time sign-in challenge from the server.
 pub async fn officer_challenge() -> Result<String, ApiError> {
-    post_json::<Challenge>("api/v1/officer-sessions/challenge", "").await.map(|c| c.challenge)
+    post_json::<SignInChallenge>("api/v1/officer-sessions/challenge", "").await.map(|c| c.challenge)
 }
 
 pub async fn officer_sign_in(jws: &str) -> Result<OfficerSession, ApiError> {
@@ -414,69 +360,12 @@ pub async fn get_decision(id: &str) -> Result<PublishedDecision, ApiError> {
 /// The department's commitments: the wire types the server answers with (`xinnuo_core::wire`).
 pub use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox};
 
-/// A repair application on a record the department decided.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptRepairItem {
-    pub submission_id: String,
-    pub credit_code: String,
-    pub subject_name: String,
-    pub record: xinnuo_core::status::Record,
-    pub state: xinnuo_core::decision::RepairState,
-    pub received_at: String,
-    pub signed_file: Value,
-    pub deadline: Option<Deadline>,
-    pub decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptRepairInbox {
-    pub repair_applications: Vec<DeptRepairItem>,
-}
-
-/// An objection to a record the department decided.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptObjectionItem {
-    pub objection_id: String,
-    pub credit_code: String,
-    pub record_id: String,
-    pub grounds: String,
-    pub state: xinnuo_core::decision::ObjectionState,
-    pub received_at: String,
-    pub signer_fingerprint: String,
-    pub envelope: Value,
-    pub record: Option<xinnuo_core::status::Record>,
-    pub deadline: Option<Deadline>,
-    pub decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptObjectionInbox {
-    pub objections: Vec<DeptObjectionItem>,
-}
-
-/// A key enrolment, for officers who check keys.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptEnrolmentItem {
-    pub kid: String,
-    pub credit_code: String,
-    pub subject_name: String,
-    pub status: xinnuo_core::enrolment::EnrolmentStatus,
-    pub enrolled_at: String,
-    pub request_id: Option<String>,
-    pub fingerprint: String,
-    pub registry_name: Option<String>,
-    pub decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeptEnrolmentInbox {
-    pub enrolments: Vec<DeptEnrolmentItem>,
-}
-
 pub use xinnuo_core::deadline::Deadline;
 /// The answers the server, the app and `export-static` share (defined once, in the core).
 pub use xinnuo_core::wire::{
-    CommitmentDetail, PublicationList, PublishedCommitment, PublishedDecision, SubjectList, SubjectListItem,
+    CommitmentDetail, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
+    DeptRepairInbox, EnrolmentView, OfficerSession, OfficerView, PublicObjection, PublicationList, PublishedCommitment,
+    PublishedDecision, RepairApplicationView as RepairApplication, SignInChallenge, SubjectList, SubjectListItem,
 };
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),

@@ -8,8 +8,10 @@ use serde_json::Value;
 
 use crate::calendar::Date;
 use crate::deadline::Deadline;
-use crate::decision::{Action, CommitmentState, IdentityCheck, Outcome};
+use crate::decision::{Action, CommitmentState, IdentityCheck, ObjectionState, Outcome, RepairState, Role};
+use crate::enrolment::EnrolmentStatus;
 use crate::receipt::KeyStatus;
+use crate::status::Record;
 use crate::template::Text;
 use crate::tier::Tier;
 use crate::workflow::Offer;
@@ -213,6 +215,177 @@ pub struct PublishedDecision {
     pub identity_checked_label_zh: Option<String>,
     #[serde(default)]
     pub identity_checked_label_en: Option<String>,
+}
+
+/// A key's enrolment for one credit code, with labels (`POST /api/v1/keys`, `GET /api/v1/keys/{kid}`, the
+/// approvals, and each item of the key officers' inbox).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolmentView {
+    pub kid: String,
+    pub credit_code: String,
+    /// The name the enrolment claims (compare with the register's).
+    pub subject_name: String,
+    pub public_jwk: Value,
+    pub status: EnrolmentStatus,
+    pub enrolled_at: String,
+    pub approved_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+    /// The id officers' decisions name it by: the SHA-256 of the signed request.
+    pub request_id: Option<String>,
+    pub fingerprint: String,
+    pub status_label_zh: String,
+    pub status_label_en: String,
+}
+
+/// A registered officer as the API shows them (their public key and roles).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficerView {
+    pub kid: String,
+    pub department: String,
+    pub name: String,
+    pub public_jwk: Value,
+    pub added_at: String,
+    pub revoked_at: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// `POST /api/v1/officer-sessions/challenge`: a one-time challenge to sign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Challenge))]
+pub struct SignInChallenge {
+    pub challenge: String,
+    pub expires_at: String,
+}
+
+/// `POST /api/v1/officer-sessions`: the bearer token and who it is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Session))]
+pub struct OfficerSession {
+    pub token: String,
+    pub expires_at: String,
+    pub officer: OfficerView,
+    pub officer_fingerprint: String,
+}
+
+/// A repair application as the subject's page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepairApplicationView {
+    pub submission_id: String,
+    pub record_id: String,
+    pub state: RepairState,
+    /// The deciding authority's reason (for a refusal, why).
+    #[serde(default)]
+    pub reason: String,
+    /// The authority's deadline while it is under review.
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+}
+
+/// An objection as anyone sees it on the subject's page: states and dates, never the grounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicObjection {
+    pub objection_id: String,
+    pub record_id: String,
+    pub state: ObjectionState,
+    pub state_label_zh: String,
+    pub state_label_en: String,
+    pub received_at: String,
+    /// When it was decided.
+    #[serde(default)]
+    pub decided_at: Option<String>,
+    /// The authority's reason, once decided.
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub deadline: Option<Deadline>,
+}
+
+/// A repair application in its authority's inbox (谁认定、谁修复): the signed 信用修复承诺书 with its
+/// disclosures, the record it asks to repair, the deadline and the decisions so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptRepairApplication {
+    pub submission_id: String,
+    pub credit_code: String,
+    pub subject_name: String,
+    pub record_id: String,
+    pub record: Record,
+    pub state: RepairState,
+    pub received_at: String,
+    pub reason: String,
+    pub state_label_zh: String,
+    pub state_label_en: String,
+    pub signed_file: Value,
+    pub deadline: Option<Deadline>,
+    pub decisions: Vec<PublishedDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptRepairInbox {
+    pub department: String,
+    pub repair_applications: Vec<DeptRepairApplication>,
+}
+
+/// An objection as its authority (and the enterprise that filed it) sees it: with the grounds, the signed
+/// document and receipt, the record objected to, the deadline and the decisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptObjection {
+    pub objection_id: String,
+    pub sequence: u64,
+    pub credit_code: String,
+    pub record_id: String,
+    /// The record's authority: it decides the objection.
+    pub authority: String,
+    pub grounds: String,
+    pub signer_kid: String,
+    pub envelope: Value,
+    pub receipt: Value,
+    pub state: ObjectionState,
+    pub received_at: String,
+    /// The deciding authority's reason, once decided.
+    pub reason: String,
+    pub decided_at: Option<String>,
+    pub state_label_zh: String,
+    pub state_label_en: String,
+    pub signer_fingerprint: String,
+    /// The record objected to, as it stands.
+    pub record: Option<Record>,
+    pub deadline: Option<Deadline>,
+    pub decisions: Vec<PublishedDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptObjectionInbox {
+    pub department: String,
+    pub objections: Vec<DeptObjection>,
+}
+
+/// A key enrolment for officers who check keys: the register's name beside the claimed one, the decisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptEnrolment {
+    #[serde(flatten)]
+    pub enrolment: EnrolmentView,
+    /// The name the registry has for the code, to compare with the name the enrolment claims.
+    pub registry_name: Option<String>,
+    pub decisions: Vec<PublishedDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeptEnrolmentInbox {
+    pub enrolments: Vec<DeptEnrolment>,
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::db::{Db, DbError};
 use crate::sql::{like_pattern, row, rows};
 use crate::sql::{Sql, SqlRow};
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct OfficerRow {
     pub kid: String,
     pub department: String,
@@ -34,7 +34,7 @@ impl OfficerRow {
 }
 
 /// A recorded decision, as published (no personal data: the action, the reason, the officer's key).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DecisionRow {
     pub decision_id: String,
     pub sequence: u64,
@@ -63,18 +63,6 @@ pub struct NewDecision {
     pub decided_at: String,
     pub received_at: String,
     pub envelope: String,
-}
-
-/// A repair application as the enterprise sees it on its status page.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RepairApplicationRow {
-    pub submission_id: String,
-    pub record_id: String,
-    pub state: RepairState,
-    /// The deciding authority's reason (for a refusal, why).
-    pub reason: String,
-    /// The authority's deadline while it is under review.
-    pub deadline: Option<xinnuo_core::deadline::Deadline>,
 }
 
 const OFFICER_COLUMNS: &str = "kid, department, name, public_jwk, added_at, revoked_at, roles";
@@ -252,7 +240,10 @@ impl Db {
     }
 
     /// A subject's repair applications: (submission id, record id, state, the last decision's reason).
-    pub fn repair_applications_of(&self, credit_code: &str) -> Result<Vec<RepairApplicationRow>, DbError> {
+    pub fn repair_applications_of(
+        &self,
+        credit_code: &str,
+    ) -> Result<Vec<xinnuo_core::wire::RepairApplicationView>, DbError> {
         self.read(|sql| {
             rows(
                 sql,
@@ -267,7 +258,7 @@ impl Db {
                     let created_at: String = row.get(4)?;
                     let deadline = workflow::running_step(Outcome::Repair(state))
                         .and_then(|step| crate::deadline_of(step, &created_at));
-                    Ok(RepairApplicationRow {
+                    Ok(xinnuo_core::wire::RepairApplicationView {
                         submission_id: row.get(0)?,
                         record_id: row.get(1)?,
                         state,
@@ -302,7 +293,7 @@ fn officer(sql: &mut dyn Sql, kid: &str) -> Result<Option<OfficerRow>, DbError> 
 }
 
 /// An objection to a record, as the department sees it (the public sees its state only).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct ObjectionRow {
     pub objection_id: String,
     pub sequence: u64,
@@ -341,7 +332,7 @@ pub struct NewObjection {
 }
 
 /// A repair application in its authority's inbox: the application (a signed 信用修复承诺书) and its record.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct RepairInboxRow {
     pub submission_id: String,
     pub credit_code: String,

@@ -14,7 +14,7 @@ use crate::args;
 use crate::db::{Db, DbError};
 use crate::sql::{row, rows, Sql, SqlRow};
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct EnrolmentRow {
     pub kid: String,
     pub credit_code: String,
@@ -52,7 +52,7 @@ pub enum EnrolmentChange {
     Revoked(EnrolmentRow),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CommitmentRow {
     pub sequence: u64,
     pub submission_id: String,
@@ -71,7 +71,6 @@ pub struct CommitmentRow {
     /// Masks of the personal values (`110105********002X`), for display beside the JWS.
     pub masked: Value,
     /// False for rows signed as xinnuo.commitment/1, whose signed payload holds personal data.
-    #[serde(skip)]
     pub publishable: bool,
     pub subject_name: String,
     /// The department it was made to, as signed; `None` for those signed before the choice was signed.

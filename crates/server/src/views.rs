@@ -89,29 +89,15 @@ pub fn decision(row: DecisionRow) -> PublishedDecision {
     }
 }
 
-/// An objection as anyone sees it on the subject's page.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct PublicObjection {
-    objection_id: String,
-    record_id: String,
-    state: xinnuo_core::decision::ObjectionState,
-    state_label_zh: &'static str,
-    state_label_en: &'static str,
-    received_at: String,
-    /// When it was decided (the history is public: states and dates, never the grounds).
-    decided_at: Option<String>,
-    /// The authority's reason, once decided.
-    reason: String,
-    deadline: Option<xinnuo_core::deadline::Deadline>,
-}
+pub use xinnuo_core::wire::{EnrolmentView, OfficerView, PublicObjection};
 
 impl From<crate::officers::ObjectionRow> for PublicObjection {
     fn from(row: crate::officers::ObjectionRow) -> Self {
         let deadline = xinnuo_core::workflow::running_step(Outcome::Objection(row.state))
             .and_then(|step| crate::deadline_of(step, &row.received_at));
         Self {
-            state_label_zh: row.state.label_zh(),
-            state_label_en: row.state.label_en(),
+            state_label_zh: row.state.label_zh().to_owned(),
+            state_label_en: row.state.label_en().to_owned(),
             objection_id: row.objection_id,
             record_id: row.record_id,
             state: row.state,
@@ -155,6 +141,40 @@ impl ServerKeys {
                     retired_at: row.retired_at,
                 })
                 .collect(),
+        }
+    }
+}
+
+impl From<crate::store::EnrolmentRow> for EnrolmentView {
+    fn from(row: crate::store::EnrolmentRow) -> Self {
+        Self {
+            fingerprint: envelope::fingerprint_groups(&row.kid),
+            status_label_zh: row.status.label_zh().to_owned(),
+            status_label_en: row.status.label_en().to_owned(),
+            kid: row.kid,
+            credit_code: row.credit_code,
+            subject_name: row.subject_name,
+            public_jwk: row.public_jwk,
+            status: row.status,
+            enrolled_at: row.enrolled_at,
+            approved_at: row.approved_at,
+            revoked_at: row.revoked_at,
+            revoke_reason: row.revoke_reason,
+            request_id: row.request_id,
+        }
+    }
+}
+
+impl From<crate::officers::OfficerRow> for OfficerView {
+    fn from(row: crate::officers::OfficerRow) -> Self {
+        Self {
+            kid: row.kid,
+            department: row.department,
+            name: row.name,
+            public_jwk: row.public_jwk,
+            added_at: row.added_at,
+            revoked_at: row.revoked_at,
+            roles: row.roles,
         }
     }
 }

@@ -231,8 +231,8 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -
     inbox
         .enrolments
         .into_iter()
-        .filter_map(|item| {
-            let registry = match &item.registry_name {
+        .filter_map(|api::DeptEnrolment { enrolment: item, registry_name, decisions }| {
+            let registry = match &registry_name {
                 Some(name) if *name == item.subject_name => {
                     lang.pick("与登记名称一致", "matches the registry").to_owned()
                 }
@@ -263,7 +263,7 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -
                 credit_code: item.credit_code,
                 received_at: item.enrolled_at,
                 deadline: None,
-                decisions: item.decisions,
+                decisions,
                 needs_identity: false,
                 signer: None,
             })

@@ -6,9 +6,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
-use xinnuo_core::deadline::Deadline;
 use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
@@ -16,13 +15,16 @@ use xinnuo_core::envelope;
 use super::commitments::department_filter;
 use super::sessions::officer_of;
 use crate::db::Db;
-use crate::officers::{ObjectionRow, RepairInboxRow};
+use crate::officers::ObjectionRow;
 use crate::problem::Problem;
-use crate::store::{EnrolmentRow, PublicationFilter};
+use crate::store::PublicationFilter;
 use crate::views::commitment as published;
 use crate::{blocking, deadline_of, AppState};
 use xinnuo_core::decision::Outcome;
-use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox, PublishedDecision};
+use xinnuo_core::wire::{
+    DeptCommitment, DeptCommitmentInbox, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox,
+    DeptRepairApplication, DeptRepairInbox, PublishedDecision,
+};
 use xinnuo_core::workflow;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -122,24 +124,6 @@ pub async fn commitments(
     Ok(Json(DeptCommitmentInbox { department, total, page, per_page, commitments }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RepairItem {
-    #[serde(flatten)]
-    row: RepairInboxRow,
-    state_label_zh: &'static str,
-    state_label_en: &'static str,
-    /// The signed 信用修复承诺书, with its disclosures.
-    signed_file: Value,
-    deadline: Option<Deadline>,
-    decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RepairInbox {
-    department: String,
-    repair_applications: Vec<RepairItem>,
-}
-
 /// `GET /api/v1/dept/repair-applications?state=received|granted|refused&q=`: applications to repair records
 /// the officer's department decided (谁认定、谁修复).
 #[utoipa::path(
@@ -151,7 +135,7 @@ pub struct RepairInbox {
     params(InboxQuery),
     security(("officer_session" = [])),
     responses(
-        (status = 200, description = "本部门认定的记录 / on the department's records", body = RepairInbox, content_type = "application/json"),
+        (status = 200, description = "本部门认定的记录 / on the department's records", body = DeptRepairInbox, content_type = "application/json"),
         crate::openapi::InboxProblems,
         crate::openapi::AnyProblem
     )
@@ -160,7 +144,7 @@ pub async fn repair_applications(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<RepairInbox>, Problem> {
+) -> Result<Json<DeptRepairInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let wanted = query.state(RepairState::parse, "received, granted, refused")?;
@@ -178,53 +162,60 @@ pub async fn repair_applications(
             };
             let deadline =
                 workflow::running_step(Outcome::Repair(row.state)).and_then(|step| deadline_of(step, &row.received_at));
-            items.push(RepairItem {
-                state_label_zh: row.state.label_zh(),
-                state_label_en: row.state.label_en(),
+            // Stored by the core's reader: a record that does not read back is a fault of the store.
+            let record = xinnuo_core::status::Record::from_json(row.record.clone()).map_err(Problem::internal)?;
+            items.push(DeptRepairApplication {
+                state_label_zh: row.state.label_zh().to_owned(),
+                state_label_en: row.state.label_en().to_owned(),
                 decisions: history(&db, &row.submission_id)?,
                 signed_file,
                 deadline,
-                row,
+                submission_id: row.submission_id,
+                credit_code: row.credit_code,
+                subject_name: row.subject_name,
+                record_id: row.record_id,
+                record,
+                state: row.state,
+                received_at: row.received_at,
+                reason: row.reason,
             });
         }
         Ok(items)
     })
     .await?;
-    Ok(Json(RepairInbox { department: officer.department, repair_applications }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ObjectionItem {
-    #[serde(flatten)]
-    row: ObjectionRow,
-    state_label_zh: &'static str,
-    state_label_en: &'static str,
-    signer_fingerprint: String,
-    /// The record objected to, as it stands.
-    record: Option<Value>,
-    deadline: Option<Deadline>,
-    decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ObjectionInbox {
-    department: String,
-    objections: Vec<ObjectionItem>,
+    Ok(Json(DeptRepairInbox { department: officer.department, repair_applications }))
 }
 
 /// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
-pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Problem> {
-    let record = db.record_body(&row.credit_code, &row.record_id).map_err(Problem::internal)?;
+pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Problem> {
+    let record = db
+        .record_body(&row.credit_code, &row.record_id)
+        .map_err(Problem::internal)?
+        .map(xinnuo_core::status::Record::from_json)
+        .transpose()
+        .map_err(Problem::internal)?;
     let deadline =
         workflow::running_step(Outcome::Objection(row.state)).and_then(|step| deadline_of(step, &row.received_at));
-    Ok(ObjectionItem {
-        state_label_zh: row.state.label_zh(),
-        state_label_en: row.state.label_en(),
+    Ok(DeptObjection {
+        state_label_zh: row.state.label_zh().to_owned(),
+        state_label_en: row.state.label_en().to_owned(),
         signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
         decisions: history(db, &row.objection_id)?,
         record,
         deadline,
-        row,
+        objection_id: row.objection_id,
+        sequence: row.sequence,
+        credit_code: row.credit_code,
+        record_id: row.record_id,
+        authority: row.authority,
+        grounds: row.grounds,
+        signer_kid: row.signer_kid,
+        envelope: row.envelope,
+        receipt: row.receipt,
+        state: row.state,
+        received_at: row.received_at,
+        reason: row.reason,
+        decided_at: row.decided_at,
     })
 }
 
@@ -239,7 +230,7 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<ObjectionItem, Probl
     params(InboxQuery),
     security(("officer_session" = [])),
     responses(
-        (status = 200, description = "本部门认定的记录 / on the department's records", body = ObjectionInbox, content_type = "application/json"),
+        (status = 200, description = "本部门认定的记录 / on the department's records", body = DeptObjectionInbox, content_type = "application/json"),
         crate::openapi::InboxProblems,
         crate::openapi::AnyProblem
     )
@@ -248,7 +239,7 @@ pub async fn objections(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<ObjectionInbox>, Problem> {
+) -> Result<Json<DeptObjectionInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     let wanted = query.state(ObjectionState::parse, "under_review, upheld, rejected")?;
@@ -263,24 +254,7 @@ pub async fn objections(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    Ok(Json(ObjectionInbox { department: officer.department, objections }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EnrolmentItem {
-    #[serde(flatten)]
-    row: EnrolmentRow,
-    status_label_zh: &'static str,
-    status_label_en: &'static str,
-    fingerprint: String,
-    /// The name the registry has for the code, to compare with the name the enrolment claims.
-    registry_name: Option<String>,
-    decisions: Vec<PublishedDecision>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EnrolmentInbox {
-    enrolments: Vec<EnrolmentItem>,
+    Ok(Json(DeptObjectionInbox { department: officer.department, objections }))
 }
 
 /// `GET /api/v1/dept/key-enrolments?state=pending|approved|revoked&q=`: for officers holding the keys role.
@@ -293,7 +267,7 @@ pub struct EnrolmentInbox {
     params(InboxQuery),
     security(("officer_session" = [])),
     responses(
-        (status = 200, description = "待审核与已处理 / pending and decided", body = EnrolmentInbox, content_type = "application/json"),
+        (status = 200, description = "待审核与已处理 / pending and decided", body = DeptEnrolmentInbox, content_type = "application/json"),
         crate::openapi::InboxProblems,
         crate::openapi::AnyProblem
     )
@@ -302,7 +276,7 @@ pub async fn key_enrolments(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<axum::extract::Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<EnrolmentInbox>, Problem> {
+) -> Result<Json<DeptEnrolmentInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
     if !officer.may(Role::Keys) {
@@ -327,17 +301,10 @@ pub async fn key_enrolments(
                 Some(id) => history(&db, id)?,
                 None => Vec::new(),
             };
-            items.push(EnrolmentItem {
-                status_label_zh: row.status.label_zh(),
-                status_label_en: row.status.label_en(),
-                fingerprint: envelope::fingerprint_groups(&row.kid),
-                registry_name,
-                decisions,
-                row,
-            });
+            items.push(DeptEnrolment { enrolment: row.into(), registry_name, decisions });
         }
         Ok(items)
     })
     .await?;
-    Ok(Json(EnrolmentInbox { enrolments }))
+    Ok(Json(DeptEnrolmentInbox { enrolments }))
 }

@@ -13,30 +13,10 @@ use super::body::{json_body, read_body, read_jws_text};
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
-use crate::views::ServerKeys;
+use crate::views::{EnrolmentView, ServerKeys};
 use crate::{blocking, now, AppState};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EnrolmentView {
-    #[serde(flatten)]
-    row: EnrolmentRow,
-    fingerprint: String,
-    status_label_zh: &'static str,
-    status_label_en: &'static str,
-}
-
-impl From<EnrolmentRow> for EnrolmentView {
-    fn from(row: EnrolmentRow) -> Self {
-        Self {
-            fingerprint: envelope::fingerprint_groups(&row.kid),
-            status_label_zh: row.status.label_zh(),
-            status_label_en: row.status.label_en(),
-            row,
-        }
-    }
-}
 
 fn enrolment_problem(error: &EnrolmentError) -> Problem {
     match error {

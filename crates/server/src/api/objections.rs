@@ -10,11 +10,12 @@ use xinnuo_core::commitment;
 use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 
 use super::body::read_jws_text;
-use super::dept::{objection_item, ObjectionItem};
+use super::dept::objection_item;
 use crate::officers::NewObjection;
 use crate::problem::Problem;
 use crate::problem::{commitment_problem, envelope_problem};
 use crate::{blocking, now_millis, AppState};
+use xinnuo_core::wire::DeptObjection;
 
 const MAX_OBJECTION_BYTES: usize = 16 * 1024;
 
@@ -35,8 +36,8 @@ fn objection_problem(error: &ObjectionError) -> Problem {
     summary = "提出异议 / object to a record",
     request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
     responses(
-        (status = 201, description = "已受理 / received", body = ObjectionItem, content_type = "application/json"),
-        (status = 200, description = "同一异议再次提交 / the same objection again", body = ObjectionItem, content_type = "application/json"),
+        (status = 201, description = "已受理 / received", body = DeptObjection, content_type = "application/json"),
+        (status = 200, description = "同一异议再次提交 / the same objection again", body = DeptObjection, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "没有这条记录 / no such record", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "密钥未经核验可代表该主体（key_not_approved）/ key not approved for the code", body = Problem, content_type = "application/problem+json"),
@@ -50,7 +51,7 @@ pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<ObjectionItem>), Problem> {
+) -> Result<(StatusCode, Json<DeptObjection>), Problem> {
     let text = read_jws_text(&headers, body, MAX_OBJECTION_BYTES).await?;
     let now = now_millis();
     let db = state.db.clone();

@@ -9,10 +9,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use xinnuo_core::envelope;
 use xinnuo_core::session::{self, SignInError};
+use xinnuo_core::wire::{OfficerSession, SignInChallenge};
 
 use super::body::read_jws_text;
 use crate::officers::OfficerRow;
@@ -81,12 +81,6 @@ fn unauthorized(zh: &str, en: &str) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "未授权", "Unauthorized", zh, en)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Challenge {
-    challenge: String,
-    expires_at: String,
-}
-
 /// `POST /api/v1/officer-sessions/challenge` → 201 `{challenge, expires_at}` (valid once, two minutes).
 #[utoipa::path(
     operation_id = "sessions_challenge",
@@ -95,25 +89,17 @@ pub struct Challenge {
     tag = "officers",
     summary = "登录挑战 / a sign-in challenge",
     responses(
-        (status = 201, description = "一次性，两分钟内有效 / once, two minutes", body = Challenge, content_type = "application/json"),
+        (status = 201, description = "一次性，两分钟内有效 / once, two minutes", body = SignInChallenge, content_type = "application/json"),
         crate::openapi::AnyProblem
     )
 )]
-pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Json<Challenge>), Problem> {
+pub async fn challenge(State(state): State<AppState>) -> Result<(StatusCode, Json<SignInChallenge>), Problem> {
     let mut nonce = [0u8; NONCE_BYTES];
     getrandom::fill(&mut nonce).map_err(Problem::internal)?;
     let expires = now_millis() + CHALLENGE_LIFETIME_MS;
     let challenge = make_challenge(&state.challenge_key, nonce, expires)?;
     let expires_at = xinnuo_core::calendar::UtcTimestamp::format_unix_millis(expires);
-    Ok((StatusCode::CREATED, Json(Challenge { challenge, expires_at })))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Session {
-    token: String,
-    expires_at: String,
-    officer: OfficerRow,
-    officer_fingerprint: String,
+    Ok((StatusCode::CREATED, Json(SignInChallenge { challenge, expires_at })))
 }
 
 fn sign_in_problem(error: &SignInError) -> Problem {
@@ -132,7 +118,7 @@ fn sign_in_problem(error: &SignInError) -> Problem {
     summary = "工作人员登录 / an officer signs in",
     request_body(content = crate::openapi::SignedRequest, content_type = "application/json", description = "签名文件：扁平化 JWS JSON（EdDSA）/ the signed file: flattened JWS JSON (EdDSA)"),
     responses(
-        (status = 201, description = "会话令牌 / the session token", body = Session, content_type = "application/json"),
+        (status = 201, description = "会话令牌 / the session token", body = OfficerSession, content_type = "application/json"),
         (status = 400, description = "签名文件无法读取（bad_envelope、unexpected_member、malformed_json）/ unreadable signed file", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "挑战无效或不是工作人员 / not an officer", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "不是登录签名 / not a sign-in", body = Problem, content_type = "application/problem+json"),
@@ -144,7 +130,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Session>), Problem> {
+) -> Result<(StatusCode, Json<OfficerSession>), Problem> {
     let text = read_jws_text(&headers, body, 16 * 1024).await?;
     let now = now_millis();
     let db = state.db.clone();
@@ -173,11 +159,11 @@ pub async fn sign_in(
         let token = random_b64()?;
         let expires = now + SESSION_LIFETIME_MS;
         db.open_session(&token_hash(&token), &officer.kid, now, expires).map_err(Problem::internal)?;
-        Ok(Session {
+        Ok(OfficerSession {
             token,
             expires_at: xinnuo_core::calendar::UtcTimestamp::format_unix_millis(expires),
             officer_fingerprint: envelope::fingerprint_groups(&officer.kid),
-            officer,
+            officer: officer.into(),
         })
     })
     .await?;

@@ -99,7 +99,7 @@ pub struct SubjectView {
     summary: Summary,
     evaluations: Vec<Evaluation>,
     /// Its repair applications and where each stands (修复审核中 / 已修复 / 修复未通过).
-    repair_applications: Vec<crate::officers::RepairApplicationRow>,
+    repair_applications: Vec<xinnuo_core::wire::RepairApplicationView>,
     /// Its objections (异议处理中 / 异议成立 / 异议不成立): public, so without the grounds.
     objections: Vec<PublicObjection>,
 }
