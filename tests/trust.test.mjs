@@ -158,7 +158,9 @@ test("key derivation runs in a worker: the page keeps painting while a key is ma
 });
 
 test("where the KDF worker cannot run, making a key says so and makes none (never derived on the page)", async () => {
-  const { page, context } = await openContext(browser, "#/keys");
+  // No service worker: its cache would serve the worker's script past the blocked route (a race with its
+  // install that a loaded machine sometimes loses).
+  const { page, context } = await openContext(browser, "#/keys", { serviceWorkers: "block" });
   await page.route("**/kdf-worker.js", (route) => route.abort());
   await page.locator("#keys-title").waitFor();
   await page.getByLabel("口令（至少 8 个字符）").fill(PASSPHRASE);

@@ -112,6 +112,15 @@ pub struct Deadline {
     pub stages: Vec<StageDeadline>,
 }
 
+/// A day after the limit: `None` when it falls in a year whose schedule is not published.
+fn later_day(day: Result<Date, CalendarError>) -> Result<Option<Date>, CalendarError> {
+    match day {
+        Ok(day) => Ok(Some(day)),
+        Err(CalendarError::Unpublished(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
 /// Computes the deadline; `Err` only when the holiday schedule needed is not published.
 pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Deadline>, CalendarError> {
     let Some(rule) = rule(step, arrived_on) else {
@@ -122,8 +131,10 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
         Some(due) if today > due => calendar::working_days_between(due, today)?,
         _ => 0,
     };
+    // The extension and the stages are shown beside the limit; one that ends in a year whose holiday schedule
+    // is not published yet is left out (the limit itself still shows), never a reason to show nothing.
     let extended_due_on = match (due_on, rule.extension_working_days) {
-        (Some(due), Some(n)) => Some(calendar::add_working_days(due, n)?),
+        (Some(due), Some(n)) => later_day(calendar::add_working_days(due, n))?,
         _ => None,
     };
     let mut stages: Vec<StageDeadline> = Vec::with_capacity(rule.stages.len());
@@ -132,11 +143,12 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
             Some(before) => before.due_on,
             None => arrived_on,
         };
+        let Some(stage_due) = later_day(calendar::add_working_days(start, stage.working_days))? else { break };
         stages.push(StageDeadline {
             code: stage.code.to_string(),
             working_days: stage.working_days,
             after: stage.after.to_string(),
-            due_on: calendar::add_working_days(start, stage.working_days)?,
+            due_on: stage_due,
             text: stage.text.clone(),
         });
     }
@@ -279,5 +291,16 @@ mod tests {
         // Before 36号: 国办发〔2025〕22号, 10 working days, unconfirmed.
         let before = rule(Step::ObjectionDecision, d("2026-03-31")).unwrap();
         assert_eq!((before.working_days, before.confidence), (Some(10), Confidence::Unconfirmed));
+    }
+
+    #[test]
+    fn a_limit_near_the_end_of_the_published_calendar_still_shows() {
+        // Arrived 2026-12-07: the decision is due in 2026; the extension ends in 2027, not published here.
+        let arrived = Date::parse("2026-12-07").unwrap();
+        let due = deadline(Step::RepairDecision, arrived, arrived).unwrap().expect("a rule");
+        assert!(due.due_on.is_some_and(|d| d.to_string().starts_with("2026-12")), "{due:?}");
+        if calendar::add_working_days(arrived, 40).is_err() {
+            assert_eq!(due.extended_due_on, None, "left out, not a reason to show nothing");
+        }
     }
 }

@@ -131,6 +131,22 @@ fn now() -> String {
     String::from(js_sys::Date::new_0().to_iso_string())
 }
 
+/// Today in Beijing: the day a commitment signed now is signed on, which decides the template version in force.
+fn beijing_today() -> Option<Date> {
+    xinnuo_core::calendar::UtcTimestamp::parse(&now()).ok().map(|t| t.china_date())
+}
+
+/// A filled commitment naming no version is read under the version in force today, as `signCommitment` signs
+/// it (not the newest, which may start tomorrow).
+fn pinned_to_today(mut filled: Filled) -> Filled {
+    if filled.template_version.is_none() {
+        if let Some(template) = beijing_today().and_then(|today| template::get_in_force(&filled.template_id, today).ok()) {
+            filled.template_version = Some(template.version.to_string());
+        }
+    }
+    filled
+}
+
 /// Every commitment template (every version), summarised.
 #[wasm_bindgen(js_name = listTemplates, unchecked_return_type = "TemplateSummary[]")]
 pub fn list_templates() -> Result<JsValue, Thrown> {
@@ -153,7 +169,7 @@ struct ValidateCommitmentOptions {
 #[wasm_bindgen(js_name = validateCommitment, unchecked_return_type = "FieldIssue[]")]
 pub fn validate_commitment(filled: JsFilled, options: Option<JsValidateCommitmentOptions>) -> Result<JsValue, Thrown> {
     let options: ValidateCommitmentOptions = from_js(options.map(Into::into), "选项")?;
-    let today = parse_date(options.today.as_deref())?;
+    let today = parse_date(options.today.as_deref())?.or_else(beijing_today);
     to_js(&commitment::validate(&filled_from(filled)?, today).map_err(Thrown::from)?)
 }
 
@@ -168,7 +184,7 @@ struct RenderOptions {
 #[wasm_bindgen(js_name = renderCommitment, unchecked_return_type = "{ title: string; text: string }")]
 pub fn render_commitment(filled: JsFilled, options: Option<JsRenderOptions>) -> Result<JsValue, Thrown> {
     let options: RenderOptions = from_js(options.map(Into::into), "选项")?;
-    let filled = filled_from(filled)?;
+    let filled = pinned_to_today(filled_from(filled)?);
     let lang = options.lang.unwrap_or_default();
     let signed_on = parse_date(options.signed_on.as_deref())?;
     let rendered = match commitment::prepare(&filled, None) {
