@@ -129,42 +129,55 @@ async fn app_not_built() -> Problem {
     )
 }
 
-/// The API routes, mounted at `/api/v1`.
-fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi::document))
-        .route("/codes/{code}", get(api::codes::check_one))
-        .route("/codes:check", post(api::codes::check_batch))
-        .route("/templates", get(api::templates::list))
-        .route("/templates/{id}", get(api::templates::get_one))
-        .route("/keys", post(api::keys::enrol))
-        .route("/keys/{kid}", get(api::keys::get_key))
-        .route("/admin/keys/{kid}/approve", post(api::keys::approve))
-        .route("/admin/keys/{kid}/revoke", post(api::keys::revoke))
-        .route("/admin/actions", get(api::keys::actions))
-        .route("/admin/commitments/{id}", get(api::commitments::get_disclosed))
-        .route("/server-keys", get(api::keys::server_keys))
-        .route("/commitments", post(api::commitments::submit))
-        .route("/decisions", post(api::decisions::decide))
-        .route("/decisions/{id}", get(api::decisions::get_one))
-        .route("/publications", get(api::commitments::publications))
-        .route("/officer-sessions/challenge", post(api::sessions::challenge))
-        .route("/officer-sessions", post(api::sessions::sign_in))
-        .route("/dept/commitments", get(api::dept::commitments))
-        .route("/dept/repair-applications", get(api::dept::repair_applications))
-        .route("/dept/objections", get(api::dept::objections))
-        .route("/dept/key-enrolments", get(api::dept::key_enrolments))
-        .route("/objections", post(api::objections::submit))
-        .route("/commitments/{id}", get(api::commitments::get_one))
-        .route("/subjects/{code}/commitments", get(api::commitments::of_subject))
-        .route("/subjects", get(api::subjects::search))
-        .route("/subjects/{code}", get(api::subjects::profile))
-        .route("/repair-applications", post(api::subjects::apply_for_repair))
-        .route("/deadlines", get(api::subjects::deadline))
-        .route("/holidays", get(api::subjects::holidays))
-        .fallback(api_not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+/// Declares the API's routes once: `api_routes()` serves them, and `API_ROUTES` lists them (method, path) for
+/// the check that the OpenAPI document — generated from the handlers' own annotations — has exactly these.
+macro_rules! api_routes {
+    ($(($method:ident, $path:literal, $handler:path)),* $(,)?) => {
+        /// The API routes, mounted at `/api/v1`.
+        fn api_routes() -> Router<AppState> {
+            Router::new()
+                $(.route($path, $method($handler)))*
+                .fallback(api_not_found)
+                .method_not_allowed_fallback(method_not_allowed)
+        }
+
+        /// `(method, path below /api/v1)` of every route `api_routes()` serves.
+        pub const API_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+    };
 }
+
+api_routes![
+    (get, "/openapi.json", openapi::document),
+    (get, "/codes/{code}", api::codes::check_one),
+    (post, "/codes:check", api::codes::check_batch),
+    (get, "/templates", api::templates::list),
+    (get, "/templates/{id}", api::templates::get_one),
+    (post, "/keys", api::keys::enrol),
+    (get, "/keys/{kid}", api::keys::get_key),
+    (post, "/admin/keys/{kid}/approve", api::keys::approve),
+    (post, "/admin/keys/{kid}/revoke", api::keys::revoke),
+    (get, "/admin/actions", api::keys::actions),
+    (get, "/admin/commitments/{id}", api::commitments::get_disclosed),
+    (get, "/server-keys", api::keys::server_keys),
+    (post, "/commitments", api::commitments::submit),
+    (post, "/decisions", api::decisions::decide),
+    (get, "/decisions/{id}", api::decisions::get_one),
+    (get, "/publications", api::commitments::publications),
+    (post, "/officer-sessions/challenge", api::sessions::challenge),
+    (post, "/officer-sessions", api::sessions::sign_in),
+    (get, "/dept/commitments", api::dept::commitments),
+    (get, "/dept/repair-applications", api::dept::repair_applications),
+    (get, "/dept/objections", api::dept::objections),
+    (get, "/dept/key-enrolments", api::dept::key_enrolments),
+    (post, "/objections", api::objections::submit),
+    (get, "/commitments/{id}", api::commitments::get_one),
+    (get, "/subjects/{code}/commitments", api::commitments::of_subject),
+    (get, "/subjects", api::subjects::search),
+    (get, "/subjects/{code}", api::subjects::profile),
+    (post, "/repair-applications", api::subjects::apply_for_repair),
+    (get, "/deadlines", api::subjects::deadline),
+    (get, "/holidays", api::subjects::holidays),
+];
 
 /// CORS for the API: the configured embedding origins may call it from their pages (no credentials).
 fn api_cors(allow_origins: &[String]) -> CorsLayer {

@@ -140,7 +140,9 @@ fn beijing_today() -> Option<Date> {
 /// it (not the newest, which may start tomorrow).
 fn pinned_to_today(mut filled: Filled) -> Filled {
     if filled.template_version.is_none() {
-        if let Some(template) = beijing_today().and_then(|today| template::get_in_force(&filled.template_id, today).ok()) {
+        if let Some(template) =
+            beijing_today().and_then(|today| template::get_in_force(&filled.template_id, today).ok())
+        {
             filled.template_version = Some(template.version.to_string());
         }
     }

@@ -37,6 +37,14 @@ pub struct Accepted<'a> {
     pub channel: Option<Channel>,
 }
 
+impl Accepted<'_> {
+    /// The channel the application is recorded under: the evaluation's, else "信用中国" (the general channel
+    /// of 36号; the evaluation names gsxt or a court where those decide).
+    pub fn recorded_channel(&self) -> Channel {
+        self.channel.unwrap_or(Channel::CreditChina)
+    }
+}
+
 /// Why an application cannot be taken now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationError {

@@ -246,7 +246,8 @@ pub async fn apply_for_repair(
             db.subject(&code).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| subject_not_found(&code))?;
         let accepted =
             application::accept(&signed.prepared, &stored.profile.records, on).map_err(application_problem)?;
-        let (record_id, channel) = (accepted.record.id.clone(), accepted.channel);
+        let (record_id, channel, recorded) =
+            (accepted.record.id.clone(), accepted.channel, accepted.recorded_channel());
         // One application under review per record: refused before anything is stored, and checked again in
         // the transaction that records it (two sent at once).
         let earlier: Vec<_> = db
@@ -258,8 +259,7 @@ pub async fn apply_for_repair(
             .collect();
         xinnuo_core::workflow::accept_repair_application(&earlier).map_err(|r| refusal_problem(&r))?;
         let (row, created) = store_submission(&db, &server, signed, now_ms)?;
-        let channel_name = channel.unwrap_or(repair::Channel::CreditChina).as_str();
-        db.record_repair_application(&row.submission_id, &code, &record_id, channel_name, &now())
+        db.record_repair_application(&row.submission_id, &code, &record_id, recorded.as_str(), &now())
             .map_err(|e| Problem::internal(e.to_string()))?
             .map_err(|r| refusal_problem(&r))?;
         Ok((row, created, record_id, channel))
