@@ -172,6 +172,17 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Brotli (quality 11, 4 MiB window) and gzip (-9) of `bytes`.
 pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    // Brotli 11 of the whole site takes most of a build that reused everything else: the same bytes always
+    // compress to the same bytes, so each result is kept by the content's hash.
+    let cache = crate::root().join("target/build-cache/compressed");
+    let key: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(bytes))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let (br_file, gz_file) = (cache.join(format!("{key}.br")), cache.join(format!("{key}.gz")));
+    if let (Ok(brotli), Ok(gzip)) = (std::fs::read(&br_file), std::fs::read(&gz_file)) {
+        return Ok((brotli, gzip));
+    }
     let mut brotli = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 11, 22);
@@ -179,7 +190,12 @@ pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     }
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    Ok((brotli, encoder.finish().map_err(|e| e.to_string())?))
+    let gzip = encoder.finish().map_err(|e| e.to_string())?;
+    // Written gzip first, Brotli last: a half-written pair is never read as a whole one.
+    if std::fs::create_dir_all(&cache).is_ok() {
+        let _ = std::fs::write(&gz_file, &gzip).and_then(|()| std::fs::write(&br_file, &brotli));
+    }
+    Ok((brotli, gzip))
 }
 
 /// Raw, gzip and Brotli sizes of files downloaded together (each compressed on its own, as served).
@@ -195,15 +211,8 @@ pub fn total_size(paths: &[PathBuf]) -> Result<(u64, u64, u64)> {
 /// A file's size raw, gzip -9 and Brotli 11 (its precompressed `.br` when the build wrote one).
 pub fn compressed_sizes(path: &Path) -> Result<(u64, u64, u64)> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(&bytes).map_err(|e| e.to_string())?;
-    let gzip = encoder.finish().map_err(|e| e.to_string())?.len() as u64;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let brotli = match std::fs::metadata(path.with_file_name(format!("{name}.br"))) {
-        Ok(meta) => meta.len(),
-        Err(_) => compressed(&bytes)?.0.len() as u64,
-    };
-    Ok((bytes.len() as u64, gzip, brotli))
+    let (brotli, gzip) = compressed(&bytes)?;
+    Ok((bytes.len() as u64, gzip.len() as u64, brotli.len() as u64))
 }
 
 /// The app's builds, by the route a first visit downloads them for: (`xinnuo-app` features, output name,
