@@ -1,52 +1,7 @@
 //! Interface language: Simplified Chinese first, English second.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// The text in this language.
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Zh => zh,
-            Self::En => en,
-        }
-    }
-
-    /// The same language, as the core names it.
-    pub fn core(self) -> xinnuo_core::template::Lang {
-        match self {
-            Self::Zh => xinnuo_core::template::Lang::Zh,
-            Self::En => xinnuo_core::template::Lang::En,
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Self::Zh => Self::En,
-            Self::En => Self::Zh,
-        }
-    }
-
-    /// BCP 47 tag, for `<html lang>` and storage.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::Zh => "zh-CN",
-            Self::En => "en",
-        }
-    }
-
-    pub fn from_tag(tag: &str) -> Self {
-        if tag.to_ascii_lowercase().starts_with("en") {
-            Self::En
-        } else {
-            Self::Zh
-        }
-    }
-}
+/// The one language type, the core's.
+pub use xinnuo_core::lang::Lang;
 
 /// A message held in both languages until it is shown in one (errors travel as this, never as one string
 /// holding both).
@@ -102,7 +57,7 @@ impl Text {
 
 impl<E: xinnuo_core::error::Described> From<E> for Text {
     fn from(error: E) -> Self {
-        Self::new(error.message(Lang::Zh.core()), error.message(Lang::En.core()))
+        Self::new(error.message(Lang::Zh), error.message(Lang::En))
     }
 }
 

@@ -22,7 +22,7 @@ pub struct Props {
 #[component]
 pub fn FieldInput(props: &Props) -> Html {
     let spec = &props.spec;
-    let lang = props.lang.core();
+    let lang = props.lang;
     let id = format!("field-{}", spec.id);
     let error_id = format!("{id}-error");
     let text_value = props.value.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();

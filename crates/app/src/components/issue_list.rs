@@ -20,7 +20,7 @@ pub fn IssueList(props: &Props) -> Html {
     if props.issues.is_empty() {
         return html! {};
     }
-    let lang = props.lang.core();
+    let lang = props.lang;
     let items = props.issues.iter().map(|issue| {
         html! { <li data-code={issue.code.name()}><span class="msg">{ issue.located_message(lang) }</span></li> }
     });

@@ -25,11 +25,11 @@ fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
         xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
         xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
     };
-    html! { <span class="rule-source" title={finding_rule.text.get(lang.core()).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
+    html! { <span class="rule-source" title={finding_rule.text.get(lang).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
 }
 
 fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {
-    let tl = lang.core();
+    let tl = lang;
     html! {
         <ul class={classes!("findings", class)}>
             { for list.iter().map(|f| html! { <li data-code={f.code}>{ f.message.get(tl) }{ " " }{ rule_note(f.rule, lang) }</li> }) }
@@ -40,7 +40,7 @@ fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {
 #[component]
 pub fn RepairPanel(props: &Props) -> Html {
     let lang = props.lang;
-    let tl = lang.core();
+    let tl = lang;
     let ev = &props.evaluation;
     let verdict_class = match ev.outcome {
         Outcome::EligibleNow => "ok",

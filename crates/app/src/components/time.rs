@@ -17,7 +17,7 @@ pub struct Props {
 
 /// `2026年12月2日 11:50:16（北京时间）` for a UTC timestamp.
 pub fn beijing(at: &str, lang: Lang) -> String {
-    UtcTimestamp::parse(at).map_or_else(|_| at.to_owned(), |time| time.beijing(lang.core()))
+    UtcTimestamp::parse(at).map_or_else(|_| at.to_owned(), |time| time.beijing(lang))
 }
 
 #[component]

@@ -27,13 +27,13 @@ pub fn Verification(props: &Props) -> Html {
     };
     let mut problems: Vec<String> = Vec::new();
     if let Some(Err(error)) = &report.commitment {
-        problems.push(error.message(lang.core()));
+        problems.push(error.message(lang));
         for issue in error.field_issues() {
-            problems.push(format!("{}：{}", issue.field, issue.message(lang.core())));
+            problems.push(format!("{}：{}", issue.field, issue.message(lang)));
         }
     }
     if let Some(Err(error)) = &report.receipt {
-        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), error.message(lang.core())));
+        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), error.message(lang)));
     }
     html! {
         <div class="verification" id="verification">
@@ -76,7 +76,7 @@ pub fn Verification(props: &Props) -> Html {
                         lang.pick(" 项以加盐摘要签署，此处已隐去；签名仍完整有效。", " value(s) signed as salted digests and withheld here; the signature still holds in full.")) }</p>
                 }
                 <article class="commitment-text">
-                    <pre id="verify-text">{ signed.render_masked(lang.core(), &report.masked).text }</pre>
+                    <pre id="verify-text">{ signed.render_masked(lang, &report.masked).text }</pre>
                 </article>
                 <p><crate::route::AppLink class="button" to={Route::Print(signed.envelope.submission_id.clone())}>{ lang.pick("打印", "Print") }</crate::route::AppLink></p>
             }

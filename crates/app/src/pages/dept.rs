@@ -121,9 +121,9 @@ fn signed_text(signed_file: &serde_json::Value, lang: Lang) -> String {
             "{}{}\n\n{}",
             lang.pick("✓ 签名与个人信息披露已核验，密钥 ", "✓ Signature and disclosures verified, key "),
             envelope::fingerprint_groups(&signed.envelope.kid),
-            signed.render(lang.core()).text
+            signed.render(lang).text
         ),
-        Err(error) => format!("✗ {}", error.message(lang.core())),
+        Err(error) => format!("✗ {}", error.message(lang)),
     }
 }
 
@@ -199,7 +199,7 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
                 Ok(_) => {
                     format!("{}{}", lang.pick("✓ 企业签名有效，密钥 ", "✓ Signed by key "), item.signer_fingerprint)
                 }
-                Err(error) => format!("✗ {}", error.message(lang.core())),
+                Err(error) => format!("✗ {}", error.message(lang)),
             };
             let record = item.record.as_ref().map(|r| record_text(r, lang)).unwrap_or_else(|| item.record_id.clone());
             ConsoleItem {

@@ -227,7 +227,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             <ul class="draft-list" id="draft-list">
                 { for lists.drafts.iter().map(|draft| {
                     let name = draft.values.get("subject_name").and_then(|v| v.as_str()).unwrap_or("").to_owned();
-                    let title = xinnuo_core::template::get(&draft.template_id, None).map(|t| t.title.get(lang.core()).to_owned()).unwrap_or_else(|_| draft.template_id.clone());
+                    let title = xinnuo_core::template::get(&draft.template_id, None).map(|t| t.title.get(lang).to_owned()).unwrap_or_else(|_| draft.template_id.clone());
                     let on_open = {
                         let id = draft.id.clone();
                         Callback::from(move |_| {

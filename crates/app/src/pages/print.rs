@@ -64,7 +64,7 @@ pub fn PrintPage(props: &Props) -> Html {
     };
     let verify_url = format!("{}{}", app_base(), Route::Verify(Some(signed.envelope.submission_id.clone())).href());
     let qr = qr_svg(&verify_url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
-    let rendered = signed.render_masked(Lang::Zh.core(), &report.masked);
+    let rendered = signed.render_masked(Lang::Zh, &report.masked);
     let body = rendered.text.split_once("\n\n").map_or(rendered.text.as_str(), |(_, rest)| rest).to_owned();
     let receipt = match &report.receipt {
         Some(Ok(receipt)) => format!(

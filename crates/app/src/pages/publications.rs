@@ -92,12 +92,12 @@ pub fn PublicationsPage(props: &Props) -> Html {
                 if props.department.is_none() {
                     <select id="pub-department" aria-label={lang.pick("部门", "Department")} onchange={set(|q, v| q.department = v)}>
                         <option value="">{ lang.pick("全部部门", "any department") }</option>
-                        { for departments().into_iter().map(|d| html! { <option value={d.zh} selected={query.department == d.zh}>{ d.get(lang.core()) }</option> }) }
+                        { for departments().into_iter().map(|d| html! { <option value={d.zh} selected={query.department == d.zh}>{ d.get(lang) }</option> }) }
                     </select>
                 }
                 <select id="pub-template" aria-label={lang.pick("承诺书", "Template")} onchange={set(|q, v| q.template = v)}>
                     <option value="">{ lang.pick("全部承诺书", "any template") }</option>
-                    { for template::index().iter().map(|t| html! { <option value={t.id} selected={query.template == t.id}>{ t.title.get(lang.core()) }</option> }) }
+                    { for template::index().iter().map(|t| html! { <option value={t.id} selected={query.template == t.id}>{ t.title.get(lang) }</option> }) }
                 </select>
                 <select id="pub-state" aria-label={lang.pick("状态", "State")} onchange={set(|q, v| q.state = v)}>
                     { for states().into_iter().map(|(value, zh, en)| html! { <option value={value} selected={query.state == value}>{ lang.pick(zh, en) }</option> }) }

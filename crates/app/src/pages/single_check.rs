@@ -28,13 +28,13 @@ fn needs_confirmation(report: &CodeReport) -> Option<&xinnuo_core::code::Issue> 
 fn verdict_text(report: &CodeReport, lang: Lang) -> String {
     let kind = lang.pick(report.kind.label_zh(), report.kind.label_en());
     if let Some(pilot) = needs_confirmation(report) {
-        return format!("{}{}", lang.pick("需核实：", "To be confirmed: "), pilot.located_message(lang.core()));
+        return format!("{}{}", lang.pick("需核实：", "To be confirmed: "), pilot.located_message(lang));
     }
     if report.valid {
         let flagged = if report.warnings.is_empty() { "" } else { lang.pick("（有提醒）", " (with warnings)") };
         format!("{}{kind}{flagged}", lang.pick("有效：", "Valid: "))
     } else {
-        let reason = report.errors.first().map(|issue| issue.located_message(lang.core()));
+        let reason = report.errors.first().map(|issue| issue.located_message(lang));
         format!("{}{}", lang.pick("无效：", "Invalid: "), reason.unwrap_or_default())
     }
 }

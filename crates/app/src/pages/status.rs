@@ -94,7 +94,7 @@ fn SearchPage(props: &SearchProps) -> Html {
                                     if let Some(situation) = &s.situation { <div class="muted small">{ situation }</div> }
                                 </td>
                                 <td><code>{ s.credit_code.clone() }</code></td>
-                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(lang.core()).to_owned() }</span> }).unwrap_or_default() }</td>
+                                <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(lang).to_owned() }</span> }).unwrap_or_default() }</td>
                             </tr>
                         }) }
                         </tbody>
@@ -116,7 +116,7 @@ pub struct SubjectProps {
 #[component]
 pub fn SubjectPage(props: &SubjectProps) -> Html {
     let lang = props.lang;
-    let tl = lang.core();
+    let tl = lang;
     let loaded = use_state(|| None::<Result<SubjectView, String>>);
     // Bumped to load the subject again (after an objection was sent).
     let generation = use_state(|| 0u32);

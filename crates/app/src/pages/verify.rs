@@ -28,7 +28,7 @@ enum Outcome {
 fn check(text: &str, trusted: &TrustedServerKeys, lang: Lang) -> Outcome {
     match bundle::verify(text, trusted) {
         Ok(report) => Outcome::Report(Box::new(report)),
-        Err(error) => Outcome::Error(error.message(lang.core())),
+        Err(error) => Outcome::Error(error.message(lang)),
     }
 }
 

@@ -81,7 +81,7 @@ fn filled_for(template: &Template, values: &BTreeMap<String, Value>) -> Filled {
 #[component]
 pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
-    let tl = lang.core();
+    let tl = lang;
     let repair = props.repair;
     let draft = use_draft(props.draft_id.clone(), props.prefill.clone(), repair);
     let (template_id, values, storage_error) =
