@@ -270,6 +270,15 @@ impl RepairState {
         }
     }
 
+    /// Every name a state is stored under (applications stored before decisions existed say "submitted").
+    pub fn stored_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Received => &["received", "submitted"],
+            Self::Granted => &["granted"],
+            Self::Refused => &["refused"],
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Received => "修复审核中",

@@ -481,11 +481,7 @@ impl Db {
         state: Option<RepairState>,
         query: Option<&str>,
     ) -> Result<Vec<RepairInboxRow>, DbError> {
-        // Stored before decisions existed: "submitted" is what "received" was called.
-        let states = state.map(|s| match s {
-            RepairState::Received => serde_json::json!(["received", "submitted"]).to_string(),
-            other => serde_json::json!([other.as_str()]).to_string(),
-        });
+        let states = state.map(|s| serde_json::json!(s.stored_names()).to_string());
         let pattern = query.map(like_pattern);
         let dialect = self.dialect();
         let statement = format!(

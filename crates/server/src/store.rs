@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::Value;
+use xinnuo_core::decision::Action;
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::Signer;
 use xinnuo_core::receipt::KeyStatus;
+use xinnuo_core::workflow::KeyStep;
 use zeroize::Zeroizing;
 
 use crate::args;
@@ -274,6 +276,27 @@ pub(crate) fn commitment_in(sql: &mut dyn Sql, submission_id: &str) -> Result<Op
     )
 }
 
+/// An operator's approval or revocation, as the core's `workflow::key_step` says, in the caller's transaction.
+fn operator_key_step(
+    sql: &mut dyn Sql,
+    kid: &str,
+    credit_code: &str,
+    action: Action,
+    reason: Option<&str>,
+    actor: &str,
+    now: &str,
+) -> Result<EnrolmentChange, DbError> {
+    let Some(row) = enrolment(sql, kid, credit_code)? else { return Ok(EnrolmentChange::NotEnrolled) };
+    Ok(match xinnuo_core::workflow::key_step(row.status, action) {
+        KeyStep::Final => EnrolmentChange::Revoked(row),
+        KeyStep::AlreadySo => EnrolmentChange::Changed(row),
+        KeyStep::Change(to) => {
+            change_enrolment(sql, kid, credit_code, to, reason, actor, now)?;
+            EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
+        }
+    })
+}
+
 /// Sets a commitment's lifecycle state (a department's decision on it).
 pub(crate) fn set_lifecycle(
     sql: &mut dyn Sql,
@@ -375,17 +398,7 @@ impl Db {
 
     /// Approves exactly one enrolment (this key for this credit code), recording who did it.
     pub fn approve(&self, kid: &str, credit_code: &str, actor: &str, now: &str) -> Result<EnrolmentChange, DbError> {
-        self.write(|sql| {
-            Ok(match enrolment(sql, kid, credit_code)? {
-                None => EnrolmentChange::NotEnrolled,
-                Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Revoked(row),
-                Some(row) if row.status == EnrolmentStatus::Approved => EnrolmentChange::Changed(row),
-                Some(_) => {
-                    change_enrolment(sql, kid, credit_code, EnrolmentStatus::Approved, None, actor, now)?;
-                    EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
-                }
-            })
-        })
+        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyApproved, None, actor, now))
     }
 
     /// Revokes one enrolment (pending or approved) with a reason, recording who did it. Final.
@@ -397,16 +410,7 @@ impl Db {
         actor: &str,
         now: &str,
     ) -> Result<EnrolmentChange, DbError> {
-        self.write(|sql| {
-            Ok(match enrolment(sql, kid, credit_code)? {
-                None => EnrolmentChange::NotEnrolled,
-                Some(row) if row.status == EnrolmentStatus::Revoked => EnrolmentChange::Changed(row),
-                Some(_) => {
-                    change_enrolment(sql, kid, credit_code, EnrolmentStatus::Revoked, Some(reason), actor, now)?;
-                    EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
-                }
-            })
-        })
+        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyRevoked, Some(reason), actor, now))
     }
 
     /// Every admin action, newest first.

@@ -432,6 +432,26 @@ pub fn running_step(state: Outcome) -> Option<Step> {
     }
 }
 
+/// What an operator's approval or revocation of a key (the admin API, the command line) does to an enrolment,
+/// by the same lifecycle officers' key decisions follow (`decision::enrolment_after`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStep {
+    /// Move the enrolment to this status.
+    Change(EnrolmentStatus),
+    /// It already is what was asked: answer it as it stands.
+    AlreadySo,
+    /// Revocation is final: a revoked enrolment is not approved again (the holder enrols a new key).
+    Final,
+}
+
+pub fn key_step(state: EnrolmentStatus, action: Action) -> KeyStep {
+    match crate::decision::enrolment_after(state, action) {
+        Ok(to) => KeyStep::Change(to),
+        Err(_) if state == EnrolmentStatus::Revoked && action == Action::KeyApproved => KeyStep::Final,
+        Err(_) => KeyStep::AlreadySo,
+    }
+}
+
 /// The departments that decide a commitment: the one it was made to (signed), or — for one signed before
 /// the choice was signed — those its template names.
 pub fn departments_of(template: Option<&Template>, signed_department: Option<&str>) -> Vec<String> {

@@ -468,3 +468,14 @@ fn a_deadline_runs_only_while_someone_must_act() {
         assert_eq!(running_step(done), None, "{done:?}");
     }
 }
+
+#[test]
+fn the_operators_key_steps_follow_the_key_lifecycle() {
+    use EnrolmentStatus::*;
+    assert_eq!(key_step(Pending, Action::KeyApproved), KeyStep::Change(Approved));
+    assert_eq!(key_step(Approved, Action::KeyApproved), KeyStep::AlreadySo);
+    assert_eq!(key_step(Revoked, Action::KeyApproved), KeyStep::Final);
+    assert_eq!(key_step(Pending, Action::KeyRevoked), KeyStep::Change(Revoked));
+    assert_eq!(key_step(Approved, Action::KeyRevoked), KeyStep::Change(Revoked));
+    assert_eq!(key_step(Revoked, Action::KeyRevoked), KeyStep::AlreadySo);
+}
