@@ -132,6 +132,10 @@ test("an objection marks its record 异议处理中 until the record's authority
   assert.deepEqual(after.profile.records, [], "the wrong record is no longer on the credit record");
   assert.notEqual(after.summary.tier, "attention", "the tier is recomputed");
   assert.deepEqual(after.objections.map((o) => [o.state, o.reason]), [["upheld", "经核实，处罚决定已被撤销"]]);
+  // The register imported again, the wrong record in it: the decision still holds.
+  await importEligibleSubject({ code, name: "晋示例异议有限公司", authority, decisionNo: "晋测试罚〔2026〕21号" });
+  const reimported = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.deepEqual(reimported.profile.records, [], "an upheld objection outlives a new import of the record");
   const history = (await (await inbox(token, "objections", "state=upheld")).json()).objections[0].decisions;
   assert.deepEqual(history.map((d) => [d.action, d.state]), [["objection_upheld", "upheld"]]);
 });

@@ -2,7 +2,6 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::Value;
 use xinnuo_core::receipt::TrustedServerKeys;
 
@@ -35,30 +34,9 @@ pub enum ApiError {
     /// No answer at all (offline, the server down, or this page's origin not allowed by the server's CORS).
     Network,
     /// An RFC 9457 problem from the server.
-    Problem { status: u16, title: String, detail_zh: String, detail_en: String, errors: Vec<FieldError> },
+    Problem(ProblemDetails),
     /// An answer that is neither the expected JSON nor a problem.
     Unexpected(u16),
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct FieldError {
-    #[serde(default)]
-    pub field: String,
-    #[serde(default)]
-    pub message_zh: String,
-    #[serde(default)]
-    pub message_en: String,
-}
-
-#[derive(Deserialize)]
-struct ProblemBody {
-    title: String,
-    #[serde(default)]
-    detail: String,
-    #[serde(default)]
-    detail_zh: String,
-    #[serde(default)]
-    errors: Vec<FieldError>,
 }
 
 impl ApiError {
@@ -90,11 +68,15 @@ impl ApiError {
                     .to_owned()
                 }
             }
-            Self::Problem { title, detail_zh, detail_en, errors, .. } => {
-                let detail = lang.pick(detail_zh, detail_en);
-                let fields: Vec<String> = errors
+            Self::Problem(problem) => {
+                let (title, detail) = (problem.title(lang), problem.detail(lang));
+                let fields: Vec<String> = problem
+                    .errors
                     .iter()
-                    .map(|e| format!("{}：{}", e.field, lang.pick(&e.message_zh, &e.message_en)))
+                    .map(|e| match &e.field {
+                        Some(field) => format!("{field}：{}", e.message(lang)),
+                        None => e.message(lang).to_owned(),
+                    })
                     .collect();
                 if fields.is_empty() {
                     format!("{title}：{detail}")
@@ -116,14 +98,9 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
         return serde_json::from_str::<T>(&text).map_err(|_| ApiError::Unexpected(status));
     }
-    match serde_json::from_str::<ProblemBody>(&text) {
-        Ok(problem) => Err(ApiError::Problem {
-            status,
-            title: problem.title,
-            detail_zh: problem.detail_zh,
-            detail_en: problem.detail,
-            errors: problem.errors,
-        }),
+    match serde_json::from_str::<ProblemDetails>(&text) {
+        // The status is the response's (a proxy's problem may say otherwise).
+        Ok(problem) => Err(ApiError::Problem(ProblemDetails { status, ..problem })),
         Err(_) => Err(ApiError::Unexpected(status)),
     }
 }
@@ -193,19 +170,6 @@ pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiE
     }
     let q = String::from(js_sys::encode_uri_component(query));
     get_json(&format!("api/v1/subjects?q={q}&page={page}&per_page=50")).await
-}
-
-/// A subject as the server stores it; the app evaluates it with the core itself.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct SubjectView {
-    pub situation: Option<String>,
-    pub profile: xinnuo_core::status::Profile,
-    /// Repair applications and where each stands (the server knows; a static site has none).
-    #[serde(default)]
-    pub repair_applications: Vec<RepairApplication>,
-    /// Objections to its records (a static site has none).
-    #[serde(default)]
-    pub objections: Vec<PublicObjection>,
 }
 
 /// What the column is filtered by (empty: no filter).
@@ -364,8 +328,9 @@ pub use xinnuo_core::deadline::Deadline;
 /// The answers the server, the app and `export-static` share (defined once, in the core).
 pub use xinnuo_core::wire::{
     CommitmentDetail, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
-    DeptRepairInbox, EnrolmentView, OfficerSession, OfficerView, PublicObjection, PublicationList, PublishedCommitment,
-    PublishedDecision, RepairApplicationView as RepairApplication, SignInChallenge, SubjectList, SubjectListItem,
+    DeptRepairInbox, EnrolmentView, OfficerSession, OfficerView, ProblemDetails, PublicObjection, PublicationList,
+    PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication, SignInChallenge, SubjectList,
+    SubjectListItem, SubjectView,
 };
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),

@@ -5,9 +5,10 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use xinnuo_core::lang::Lang;
 use xinnuo_core::receipt;
 
-use crate::api::{self, data_source, ApiError, DataSource};
+use crate::api::{self, data_source, ApiError, DataSource, ProblemDetails};
 use crate::browser::window;
 use crate::i18n::Text;
 use crate::storage::db;
@@ -32,19 +33,17 @@ fn refused(status: u16) -> bool {
 async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer {
     let answer = match api::submit(&item.jws, item.repair).await {
         Ok(answer) => answer,
-        Err(ApiError::Problem { status, detail_zh, detail_en, errors, .. }) if refused(status) => {
-            let with_fields = |detail: String, message: fn(&api::FieldError) -> &str| {
-                let fields: Vec<&str> = errors.iter().map(message).collect();
+        Err(ApiError::Problem(problem)) if refused(problem.status) => {
+            let with_fields = |lang: Lang| {
+                let detail = problem.detail(lang);
+                let fields: Vec<&str> = problem.errors.iter().map(|e| e.message(lang)).collect();
                 if fields.is_empty() {
-                    detail
+                    detail.to_owned()
                 } else {
                     format!("{detail} {}", fields.join("；"))
                 }
             };
-            return Answer::Rejected(Text::new(
-                with_fields(detail_zh, |e| &e.message_zh),
-                with_fields(detail_en, |e| &e.message_en),
-            ));
+            return Answer::Rejected(Text::new(with_fields(Lang::Zh), with_fields(Lang::En)));
         }
         Err(ApiError::Unexpected(status)) if refused(status) => {
             return Answer::Rejected(Text::new(format!("HTTP {status}"), format!("HTTP {status}")));
@@ -53,7 +52,7 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         Err(ApiError::Network) => {
             return Answer::Transient(Text::new("无法连接服务器，将自动重试", "Cannot reach the server; retrying"))
         }
-        Err(ApiError::Problem { status, .. } | ApiError::Unexpected(status)) => {
+        Err(ApiError::Problem(ProblemDetails { status, .. }) | ApiError::Unexpected(status)) => {
             return Answer::Transient(Text::new(
                 format!("服务器暂时无法处理（HTTP {status}），将自动重试"),
                 format!("Server error (HTTP {status}); retrying"),

@@ -10,11 +10,94 @@ use crate::calendar::Date;
 use crate::deadline::Deadline;
 use crate::decision::{Action, CommitmentState, IdentityCheck, ObjectionState, Outcome, RepairState, Role};
 use crate::enrolment::EnrolmentStatus;
+use crate::error::Described;
+use crate::lang::Lang;
 use crate::receipt::KeyStatus;
-use crate::status::Record;
+use crate::repair::Evaluation;
+use crate::status::{Profile, Record};
+use crate::template::FieldIssue;
 use crate::template::Text;
-use crate::tier::Tier;
+use crate::tier::{Summary, Tier};
 use crate::workflow::Offer;
+
+/// One reason something was refused, as every side gives it: the package throws it and lists it
+/// (`errors[]`), the key worker rejects with it, a problem's `errors[]` itemises with it, and the app reads it.
+/// `code` is the stable word of `error::Described` (the same as the problem type's last part).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorItem {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+    /// The form field it is about (a commitment's invalid field), when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub field: Option<String>,
+}
+
+impl ErrorItem {
+    pub fn new(code: impl Into<String>, message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
+        Self { code: code.into(), message_zh: message_zh.into(), message_en: message_en.into(), field: None }
+    }
+
+    pub fn of(error: &impl Described) -> Self {
+        Self::new(error.code(), error.message(Lang::Zh), error.message(Lang::En))
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        lang.pick(&self.message_zh, &self.message_en)
+    }
+}
+
+impl From<&FieldIssue> for ErrorItem {
+    fn from(issue: &FieldIssue) -> Self {
+        Self {
+            field: Some(issue.field.clone()),
+            ..Self::new(issue.code.name(), issue.message(Lang::Zh), issue.message(Lang::En))
+        }
+    }
+}
+
+/// An RFC 9457 problem as the server answers every refusal (`application/problem+json`): the title and
+/// detail in both languages, `errors` itemising the reasons where there are several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Problem))]
+pub struct ProblemDetails {
+    /// `urn:xinnuo:problem:{code}`; the code is the same word as the package's `errors[].code`.
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^urn:xinnuo:problem:[a-z0-9_]+$"))]
+    pub problem_type: String,
+    /// zh-CN.
+    pub title: String,
+    pub title_en: String,
+    pub status: u16,
+    /// English.
+    pub detail: String,
+    pub detail_zh: String,
+    /// Itemised reasons (one per invalid field, or what blocks a repair), when there are several.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(required = false))]
+    pub errors: Vec<ErrorItem>,
+}
+
+impl ProblemDetails {
+    pub const TYPE_PREFIX: &'static str = "urn:xinnuo:problem:";
+
+    /// The stable code: the type's last part.
+    pub fn code(&self) -> &str {
+        self.problem_type.strip_prefix(Self::TYPE_PREFIX).unwrap_or(&self.problem_type)
+    }
+
+    pub fn title(&self, lang: Lang) -> &str {
+        lang.pick(&self.title, &self.title_en)
+    }
+
+    pub fn detail(&self, lang: Lang) -> &str {
+        lang.pick(&self.detail_zh, &self.detail)
+    }
+}
 
 /// A page of subjects: `GET /api/v1/subjects`, and a static site's `data/subjects/index.json` (all of them,
 /// with the day it was generated).
@@ -40,6 +123,39 @@ pub struct SubjectListItem {
     pub tier: Option<Tier>,
     #[serde(default)]
     pub tier_name: Option<Text>,
+}
+
+/// A subject's credit status: `GET /api/v1/subjects/{code}`, and a static site's `data/subjects/{code}.json`.
+/// The server computes the summary tier and the repair evaluations for callers without the core; the app
+/// computes them itself with the core (the same functions), so they are written but never read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectView {
+    /// The day it was evaluated for.
+    pub on: Date,
+    pub situation: Option<String>,
+    pub profile: Profile,
+    #[serde(default, deserialize_with = "computed_by_the_reader")]
+    #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
+    pub summary: Option<Summary>,
+    #[serde(default, deserialize_with = "computed_by_the_reader")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub evaluations: Vec<Evaluation>,
+    /// Its repair applications and where each stands (修复审核中 / 已修复 / 修复未通过; a static site has none).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub repair_applications: Vec<RepairApplicationView>,
+    /// Its objections (异议处理中 / 异议成立 / 异议不成立): public, so without the grounds.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub objections: Vec<PublicObjection>,
+}
+
+/// Reads past a member the reader computes itself with the core (it holds references into the compiled rule
+/// book, so it is written, never read back).
+fn computed_by_the_reader<'de, D: serde::Deserializer<'de>, T: Default>(deserializer: D) -> Result<T, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer)?;
+    Ok(T::default())
 }
 
 /// What a submitter is answered (201 new, 200 the same submission again): the server's countersignature and,
@@ -421,5 +537,48 @@ mod tests {
         let mut without_receipt = answer;
         without_receipt.as_object_mut().unwrap().remove("receipt");
         assert!(serde_json::from_value::<ReceiptAnswer>(without_receipt).is_err());
+    }
+
+    #[test]
+    fn a_subject_view_reads_back_what_the_server_writes_and_leaves_the_computing_to_the_reader() {
+        let profile = crate::status::Profile::from_json(json!({"credit_code": "91140105123456788F",
+            "name": "山西示例", "records": [], "grades": []}))
+        .unwrap();
+        let on = Date::parse("2026-12-07").unwrap();
+        let written = SubjectView {
+            on,
+            situation: None,
+            summary: Some(crate::tier::summarize(&profile, on)),
+            profile,
+            evaluations: Vec::new(),
+            repair_applications: Vec::new(),
+            objections: Vec::new(),
+        };
+        let text = serde_json::to_value(&written).unwrap();
+        assert!(text["summary"]["tier"].is_string(), "the server's answer carries the tier for other callers");
+        let read: SubjectView = serde_json::from_value(text).unwrap();
+        assert_eq!(read.summary, None, "the reader computes it with the core");
+        assert_eq!((read.on, &read.profile), (on, &written.profile));
+    }
+
+    #[test]
+    fn one_error_object_for_a_refusal_a_field_and_a_problem() {
+        let refusal = ErrorItem::of(&crate::envelope::EnvelopeError::BadSignature);
+        assert_eq!(refusal.code, "bad_signature");
+        assert!(refusal.message(Lang::Zh).contains("签名"), "{}", refusal.message_zh);
+        assert!(serde_json::to_value(&refusal).unwrap().get("field").is_none(), "no field unless about one");
+        let issue = FieldIssue { field: "phone".into(), code: crate::template::FieldIssueCode::Required };
+        let item = ErrorItem::from(&issue);
+        assert_eq!((item.field.as_deref(), item.code.as_str()), (Some("phone"), issue.code.name()));
+        assert_eq!(serde_json::to_value(&item).unwrap(), serde_json::to_value(&issue).unwrap(), "the same members");
+        let problem: ProblemDetails = serde_json::from_value(json!({"type": "urn:xinnuo:problem:invalid_fields",
+            "title": "无法受理", "title_en": "Unprocessable content", "status": 422, "detail": "Fields", "detail_zh": "字段",
+            "errors": [item]}))
+        .unwrap();
+        assert_eq!(
+            (problem.code(), problem.title(Lang::En), problem.detail(Lang::Zh)),
+            ("invalid_fields", "Unprocessable content", "字段")
+        );
+        assert_eq!(problem.errors.len(), 1);
     }
 }

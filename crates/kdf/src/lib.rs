@@ -7,19 +7,15 @@
 
 use wasm_bindgen::prelude::*;
 use xinnuo_core::envelope::keyfile::{self, KeyFileError};
-use xinnuo_core::error::Described;
-use xinnuo_core::template::Lang;
+use xinnuo_core::wire::ErrorItem;
 
 /// A refusal as the page shows it: `{ code, message_zh, message_en }` (the core's stable code and its two
 /// messages; the members the package's errors have).
 fn refusal(error: KeyFileError) -> JsValue {
+    let item = ErrorItem::of(&error);
     let object = js_sys::Object::new();
-    for (name, value) in [
-        ("code", error.code().to_owned()),
-        ("message_zh", error.message(Lang::Zh)),
-        ("message_en", error.message(Lang::En)),
-    ] {
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(&value));
+    for (name, value) in [("code", &item.code), ("message_zh", &item.message_zh), ("message_en", &item.message_en)] {
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_str(value));
     }
     object.into()
 }

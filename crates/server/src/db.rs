@@ -220,6 +220,11 @@ const MIGRATIONS: &[&str] = &[
         challenge TEXT PRIMARY KEY,
         expires_at_ms INTEGER NOT NULL
     ) STRICT;",
+    // 12: an upheld objection hides its record (the workflow's effect, written with the decision): the
+    // objection that hid it, NULL while it counts. Records hidden before are marked from their objections.
+    "ALTER TABLE records ADD COLUMN hidden_by TEXT;
+    UPDATE records SET hidden_by = (SELECT o.objection_id FROM objections o WHERE o.credit_code = records.credit_code
+        AND o.record_id = records.id AND o.state = 'upheld' ORDER BY o.objection_id LIMIT 1);",
 ];
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
@@ -378,6 +383,12 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         challenge TEXT PRIMARY KEY,
         expires_at_ms BIGINT NOT NULL
     );",
+    ),
+    (
+        12,
+        "ALTER TABLE records ADD COLUMN hidden_by TEXT;
+    UPDATE records SET hidden_by = (SELECT o.objection_id FROM objections o WHERE o.credit_code = records.credit_code
+        AND o.record_id = records.id AND o.state = 'upheld' ORDER BY o.objection_id LIMIT 1);",
     ),
 ];
 

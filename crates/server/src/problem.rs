@@ -2,12 +2,12 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::ser::{Serialize, SerializeStruct, Serializer};
 use xinnuo_core::commitment::CommitmentError;
 use xinnuo_core::decision::DecisionError;
 use xinnuo_core::envelope::EnvelopeError;
 use xinnuo_core::error::Described;
 use xinnuo_core::template::Lang;
+use xinnuo_core::wire::{ErrorItem, ProblemDetails};
 use xinnuo_core::workflow::{Refusal, RefusalKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct Problem {
     pub detail: String,
     pub detail_zh: String,
     /// Extension member: itemised reasons (e.g. one per invalid field).
-    pub errors: Option<Box<[serde_json::Value]>>,
+    pub errors: Box<[ErrorItem]>,
     /// Seconds for the `Retry-After` header (429 and 503).
     pub retry_after: Option<u16>,
 }
@@ -43,7 +43,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail_en.into(),
             detail_zh: detail_zh.into(),
-            errors: None,
+            errors: Box::default(),
             retry_after: None,
         }
     }
@@ -53,9 +53,22 @@ impl Problem {
         self
     }
 
-    pub fn with_errors(mut self, errors: Vec<serde_json::Value>) -> Self {
-        self.errors = Some(errors.into_boxed_slice()).filter(|e| !e.is_empty());
+    pub fn with_errors(mut self, errors: Vec<ErrorItem>) -> Self {
+        self.errors = errors.into_boxed_slice();
         self
+    }
+
+    /// What is sent: the wire's problem object.
+    pub fn details(&self) -> ProblemDetails {
+        ProblemDetails {
+            problem_type: format!("{}{}", ProblemDetails::TYPE_PREFIX, self.slug),
+            title: self.title.to_owned(),
+            title_en: self.title_en.to_owned(),
+            status: self.status,
+            detail: self.detail.clone(),
+            detail_zh: self.detail_zh.clone(),
+            errors: self.errors.to_vec(),
+        }
     }
 
     /// 422: well-formed but refused by a rule.
@@ -144,22 +157,6 @@ impl Problem {
     }
 }
 
-impl Serialize for Problem {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("Problem", 7)?;
-        state.serialize_field("type", &format!("urn:xinnuo:problem:{}", self.slug))?;
-        state.serialize_field("title", self.title)?;
-        state.serialize_field("title_en", self.title_en)?;
-        state.serialize_field("status", &self.status)?;
-        state.serialize_field("detail", &self.detail)?;
-        state.serialize_field("detail_zh", &self.detail_zh)?;
-        if let Some(errors) = &self.errors {
-            state.serialize_field("errors", errors)?;
-        }
-        state.end()
-    }
-}
-
 impl From<axum::extract::rejection::QueryRejection> for Problem {
     fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
         Self::bad_request("bad_query", format!("查询参数有误：{rejection}"), format!("Bad query string: {rejection}"))
@@ -172,42 +169,22 @@ impl From<axum::extract::rejection::PathRejection> for Problem {
     }
 }
 
-/// A problem as serialised (RFC 9457 with both languages), for the OpenAPI document.
-#[allow(dead_code)]
-#[derive(utoipa::ToSchema)]
-#[schema(as = Problem)]
-struct ProblemJson {
-    /// `urn:xinnuo:problem:{code}`; the code is the same word as the package's `errors[].code`.
-    #[schema(rename = "type", pattern = "^urn:xinnuo:problem:[a-z0-9_]+$")]
-    problem_type: String,
-    /// zh-CN.
-    title: String,
-    title_en: String,
-    status: u16,
-    /// English.
-    detail: String,
-    detail_zh: String,
-    /// Itemised reasons (one per invalid field), when there are several.
-    #[schema(required = false)]
-    errors: Vec<serde_json::Value>,
-}
-
 impl utoipa::PartialSchema for Problem {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        <ProblemJson as utoipa::PartialSchema>::schema()
+        <ProblemDetails as utoipa::PartialSchema>::schema()
     }
 }
 
 impl utoipa::ToSchema for Problem {
     fn name() -> std::borrow::Cow<'static, str> {
-        <ProblemJson as utoipa::ToSchema>::name()
+        <ProblemDetails as utoipa::ToSchema>::name()
     }
 }
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let body = serde_json::to_vec(&self.details()).unwrap_or_default();
         let mut response =
             (status, [(header::CONTENT_TYPE, "application/problem+json; charset=utf-8")], body).into_response();
         if let Some(seconds) = self.retry_after {
@@ -233,7 +210,7 @@ pub fn commitment_problem(error: &CommitmentError) -> Problem {
     match error {
         CommitmentError::Envelope(inner) => envelope_problem(inner),
         CommitmentError::InvalidFields(issues) => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error)
-            .with_errors(issues.iter().filter_map(|issue| serde_json::to_value(issue).ok()).collect()),
+            .with_errors(issues.iter().map(ErrorItem::from).collect()),
         _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
     }
 }

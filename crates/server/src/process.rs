@@ -76,13 +76,20 @@ fn repair_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError>
 }
 
 fn objection_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
-    row(sql, "SELECT state, authority, received_at FROM objections WHERE objection_id = ?1", args![target], |row| {
-        Ok(Case::Objection(ObjectionCase {
-            state: ObjectionState::parse(&row.get::<String>(0)?).ok_or(DbError::Corrupt("objection state"))?,
-            authority: row.get(1)?,
-            received_at_millis: millis_of(&row.get::<String>(2)?)?,
-        }))
-    })
+    row(
+        sql,
+        "SELECT state, authority, received_at, credit_code, record_id FROM objections WHERE objection_id = ?1",
+        args![target],
+        |row| {
+            Ok(Case::Objection(ObjectionCase {
+                state: ObjectionState::parse(&row.get::<String>(0)?).ok_or(DbError::Corrupt("objection state"))?,
+                authority: row.get(1)?,
+                received_at_millis: millis_of(&row.get::<String>(2)?)?,
+                credit_code: row.get(3)?,
+                record_id: row.get(4)?,
+            }))
+        },
+    )
 }
 
 fn key_case(sql: &mut dyn Sql, target: &str) -> Result<Option<Case>, DbError> {
@@ -159,6 +166,12 @@ fn apply(
                 let mut body = body.ok_or(DbError::Corrupt("repaired record"))?;
                 body["removed_on"] = Value::String(removed_on.to_string());
                 crate::subjects::replace_record(sql, credit_code, record_id, &body)?;
+            }
+            Effect::HideRecord { credit_code, record_id } => {
+                sql.execute(
+                    "UPDATE records SET hidden_by = ?3 WHERE credit_code = ?1 AND id = ?2",
+                    args![credit_code, record_id, target],
+                )?;
             }
         }
     }

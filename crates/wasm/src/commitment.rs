@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 use xinnuo_core::calendar::Date;
 use xinnuo_core::commitment::{self, CommitmentError, Filled};
 use xinnuo_core::envelope::{self, keyfile};
-use xinnuo_core::error::Described;
 use xinnuo_core::template::{self, Lang, Template};
+use xinnuo_core::wire::ErrorItem;
 use xinnuo_core::{enrolment, receipt};
 use zeroize::Zeroizing;
 
@@ -309,37 +309,11 @@ pub fn verify_bytes(public_key: &[u8], message: &[u8], signature: &[u8]) -> bool
     envelope::verify_labelled_bytes(public_key, message, signature)
 }
 
-#[derive(Serialize)]
-struct ErrorItem {
-    code: &'static str,
-    message_zh: String,
-    message_en: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<String>,
-}
-
-fn error_item(error: &impl Described) -> ErrorItem {
-    ErrorItem {
-        code: error.code(),
-        message_zh: error.message(Lang::Zh),
-        message_en: error.message(Lang::En),
-        field: None,
-    }
-}
-
 fn commitment_error_items(error: &CommitmentError) -> Vec<ErrorItem> {
     if let CommitmentError::InvalidFields(issues) = error {
-        return issues
-            .iter()
-            .map(|issue| ErrorItem {
-                code: issue.code.name(),
-                message_zh: issue.message(Lang::Zh),
-                message_en: issue.message(Lang::En),
-                field: Some(issue.field.clone()),
-            })
-            .collect();
+        return issues.iter().map(ErrorItem::from).collect();
     }
-    vec![error_item(error)]
+    vec![ErrorItem::of(error)]
 }
 
 #[derive(Serialize, Default)]
@@ -387,7 +361,7 @@ pub fn verify_envelope(jws: &str) -> Result<JsValue, Thrown> {
         .and_then(|outer| commitment::SignedFile::split(&outer))
         .and_then(|(outer, disclosures)| Ok((envelope::verify_value(&outer)?, disclosures)));
     match parsed {
-        Err(error) => out.errors.push(error_item(&error)),
+        Err(error) => out.errors.push(ErrorItem::of(&error)),
         Ok((verified, disclosures)) => {
             out.signature_valid = true;
             out.submission_id = Some(verified.submission_id.clone());
@@ -465,7 +439,7 @@ pub fn verify_receipt(
             receipt: Some(verified.receipt),
             errors: Vec::new(),
         },
-        Err(error) => VerifiedReceiptOut { errors: vec![error_item(&error)], ..Default::default() },
+        Err(error) => VerifiedReceiptOut { errors: vec![ErrorItem::of(&error)], ..Default::default() },
     };
     to_js(&out)
 }

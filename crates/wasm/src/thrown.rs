@@ -4,18 +4,15 @@
 
 use wasm_bindgen::JsValue;
 use xinnuo_core::error::Described;
-use xinnuo_core::template::Lang;
+use xinnuo_core::wire::ErrorItem;
 
+/// The package's error object (`ErrorItem`: code and both messages), thrown as a JS `Error`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Thrown {
-    code: &'static str,
-    zh: String,
-    en: String,
-}
+pub struct Thrown(ErrorItem);
 
 impl Thrown {
     pub fn new(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { code, zh: zh.into(), en: en.into() }
+        Self(ErrorItem::new(code, zh, en))
     }
 
     /// A failure of ours (converting a value for JavaScript), never of the caller's input.
@@ -31,14 +28,15 @@ impl Thrown {
 
 impl<E: Described> From<E> for Thrown {
     fn from(error: E) -> Self {
-        Self::new(error.code(), error.message(Lang::Zh), error.message(Lang::En))
+        Self(ErrorItem::of(&error))
     }
 }
 
 impl From<Thrown> for JsValue {
-    fn from(thrown: Thrown) -> Self {
-        let error = js_sys::Error::new(&format!("{} / {}", thrown.zh, thrown.en));
-        for (name, value) in [("code", thrown.code), ("message_zh", &thrown.zh), ("message_en", &thrown.en)] {
+    fn from(Thrown(item): Thrown) -> Self {
+        let error = js_sys::Error::new(&format!("{} / {}", item.message_zh, item.message_en));
+        for (name, value) in [("code", &item.code), ("message_zh", &item.message_zh), ("message_en", &item.message_en)]
+        {
             let _ = js_sys::Reflect::set(&error, &JsValue::from_str(name), &JsValue::from_str(value));
         }
         error.into()

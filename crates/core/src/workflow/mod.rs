@@ -79,6 +79,9 @@ pub struct ObjectionCase {
     pub state: ObjectionState,
     pub authority: String,
     pub received_at_millis: u64,
+    /// The record objected to.
+    pub credit_code: String,
+    pub record_id: String,
 }
 
 /// A key enrolment's place in the process.
@@ -131,6 +134,9 @@ pub enum Effect {
     AddRecord { credit_code: String, record: Box<Record> },
     /// The record's publication ends on that day (a granted repair).
     EndPublication { credit_code: String, record_id: String, removed_on: Date },
+    /// The record was wrong (an upheld objection): kept in the store with the objection that hid it, and no
+    /// longer part of the subject's credit record anywhere it is read.
+    HideRecord { credit_code: String, record_id: String },
 }
 
 /// What a decision leads to: the target's new state and the effects to apply with it, in one transaction.
@@ -642,9 +648,13 @@ pub fn decide(
             if case.authority != department {
                 return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
             }
-            // An upheld objection takes the record out of what is read (kept in the store, never shown).
             let state = case.state.after(action)?;
-            Ok(Transition { outcome: Outcome::Objection(state), effects: Vec::new(), department, note: None })
+            let effects = if state == ObjectionState::Upheld {
+                vec![Effect::HideRecord { credit_code: case.credit_code.clone(), record_id: case.record_id.clone() }]
+            } else {
+                Vec::new()
+            };
+            Ok(Transition { outcome: Outcome::Objection(state), effects, department, note: None })
         }
         // Any department's officer holding the keys role checks a subject's key.
         (Case::Key(case), TargetKind::KeyEnrolment) => {

@@ -69,6 +69,7 @@ fn run(case: &Case, decision: &Decision, actor: &Actor) -> String {
                     Effect::SignerIdentified(_) => "identified",
                     Effect::AddRecord { .. } => "record",
                     Effect::EndPublication { .. } => "end_publication",
+                    Effect::HideRecord { .. } => "hide_record",
                 })
                 .collect();
             format!("{}{}", t.outcome.as_str(), effects.iter().map(|e| format!("+{e}")).collect::<String>())
@@ -260,9 +261,27 @@ fn repair_applications_never_take_the_commitment_track() {
 
 #[test]
 fn objections_and_keys_follow_their_own_tracks() {
-    let objection =
-        |state| Case::Objection(ObjectionCase { state, authority: TAX.into(), received_at_millis: RECEIVED });
-    check(objection(ObjectionState::UnderReview), decision(Action::ObjectionUpheld, None), all_roles(TAX), "upheld");
+    let objection = |state| {
+        Case::Objection(ObjectionCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "penalty-1".into(),
+        })
+    };
+    check(
+        objection(ObjectionState::UnderReview),
+        decision(Action::ObjectionUpheld, None),
+        all_roles(TAX),
+        "upheld+hide_record",
+    );
+    check(
+        objection(ObjectionState::UnderReview),
+        decision(Action::ObjectionRejected, None),
+        all_roles(TAX),
+        "rejected",
+    );
     check(
         objection(ObjectionState::UnderReview),
         decision(Action::ObjectionRejected, None),

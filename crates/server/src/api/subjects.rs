@@ -10,16 +10,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use xinnuo_core::calendar::{self, Date};
 use xinnuo_core::repair::application::{self, ApplicationError};
-use xinnuo_core::repair::{self, Evaluation};
-use xinnuo_core::status::Profile;
 use xinnuo_core::template::Text;
-use xinnuo_core::tier::{self, Summary};
-use xinnuo_core::wire::SubjectList;
+use xinnuo_core::wire::{ErrorItem, SubjectList, SubjectView};
 
 use super::body::read_jws_text;
 use super::commitments::{receipt_answer_of, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
 use crate::problem::{refusal_problem, Problem};
-use crate::views::PublicObjection;
 use crate::{blocking, now, now_millis, AppState};
 
 fn today() -> Date {
@@ -91,19 +87,6 @@ pub struct OnQuery {
     on: Option<String>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SubjectView {
-    on: Date,
-    situation: Option<String>,
-    profile: Profile,
-    summary: Summary,
-    evaluations: Vec<Evaluation>,
-    /// Its repair applications and where each stands (修复审核中 / 已修复 / 修复未通过).
-    repair_applications: Vec<xinnuo_core::wire::RepairApplicationView>,
-    /// Its objections (异议处理中 / 异议成立 / 异议不成立): public, so without the grounds.
-    objections: Vec<PublicObjection>,
-}
-
 /// Normalises a credit code from a path, or a 400 that says why.
 pub fn credit_code_param(code: &str) -> Result<String, Problem> {
     let report = xinnuo_core::code::validate(code, &Default::default());
@@ -128,18 +111,6 @@ fn subject_not_found(code: &str) -> Problem {
         format!("没有统一社会信用代码为 {code} 的主体记录。"),
         format!("No subject with credit code {code} is on record."),
     )
-}
-
-fn evaluate_all(profile: &Profile, on: Date) -> Result<Vec<Evaluation>, Problem> {
-    profile
-        .records
-        .iter()
-        .filter(|r| r.decided_on <= on)
-        .map(|r| {
-            repair::evaluate(r, &profile.records, on)
-                .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))
-        })
-        .collect()
 }
 
 /// `GET /api/v1/subjects/{code}?on=YYYY-MM-DD`.
@@ -176,17 +147,10 @@ pub async fn profile(
     })
     .await?;
     let stored = stored.ok_or_else(|| subject_not_found(&code))?;
-    let evaluations = evaluate_all(&stored.profile, on)?;
-    let summary = tier::summarize(&stored.profile, on);
-    Ok(Json(SubjectView {
-        on,
-        situation: stored.situation,
-        profile: stored.profile,
-        summary,
-        evaluations,
-        repair_applications,
-        objections: objections.into_iter().map(Into::into).collect(),
-    }))
+    let objections = objections.into_iter().map(Into::into).collect();
+    let view = crate::subjects::view(stored, repair_applications, objections, on)
+        .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
+    Ok(Json(view))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -276,9 +240,13 @@ pub async fn apply_for_repair(
 fn application_problem(error: ApplicationError) -> Problem {
     let problem = Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &error);
     match error {
-        ApplicationError::NotEligible(evaluation) => {
-            problem.with_errors(evaluation.blocking.iter().filter_map(|b| serde_json::to_value(b).ok()).collect())
-        }
+        ApplicationError::NotEligible(evaluation) => problem.with_errors(
+            evaluation
+                .blocking
+                .iter()
+                .map(|b| ErrorItem::new(b.code, b.message.zh.clone(), b.message.en.clone()))
+                .collect(),
+        ),
         _ => problem,
     }
 }

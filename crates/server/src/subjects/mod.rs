@@ -13,18 +13,18 @@ pub use import::{parse_csv_import, parse_import, parse_json_import, ImportError,
 pub(crate) use store::{add_record, replace_record, set_repair_status};
 
 use crate::db::Db;
-use serde::Serialize;
 use xinnuo_core::calendar::Date;
-use xinnuo_core::status::Profile;
+use xinnuo_core::status::{Profile, RecordError};
+use xinnuo_core::wire::{PublicObjection, RepairApplicationView, SubjectView};
 
 /// A subject as stored: its profile and, for demo data, the situation it shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StoredSubject {
     pub profile: Profile,
     pub situation: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SubjectRow {
     pub credit_code: String,
     pub name: String,
@@ -43,4 +43,30 @@ pub fn list_item(db: &Db, row: SubjectRow, on: Date) -> xinnuo_core::wire::Subje
         demo: row.demo,
         situation: row.situation,
     }
+}
+
+/// A subject's credit status on `on` as the API answers it and a static site publishes it: the summary tier
+/// and each record's repair evaluation (records decided after `on` are not yet known then), computed by the core.
+pub fn view(
+    stored: StoredSubject,
+    repair_applications: Vec<RepairApplicationView>,
+    objections: Vec<PublicObjection>,
+    on: Date,
+) -> Result<SubjectView, RecordError> {
+    let records = &stored.profile.records;
+    let evaluations = records
+        .iter()
+        .filter(|r| r.decided_on <= on)
+        .map(|r| xinnuo_core::repair::evaluate(r, records, on))
+        .collect::<Result<Vec<_>, _>>()?;
+    let summary = xinnuo_core::tier::summarize(&stored.profile, on);
+    Ok(SubjectView {
+        on,
+        situation: stored.situation,
+        profile: stored.profile,
+        summary: Some(summary),
+        evaluations,
+        repair_applications,
+        objections,
+    })
 }

@@ -16,6 +16,15 @@ fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbErr
 
 fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
     let profile = &subject.profile;
+    // What decisions did to a record outlives a new import of it: a record an upheld objection hid stays hidden.
+    let hidden: std::collections::HashMap<String, String> = rows(
+        sql,
+        "SELECT id, hidden_by FROM records WHERE credit_code = ?1 AND hidden_by IS NOT NULL",
+        args![&profile.credit_code],
+        |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
+    )?
+    .into_iter()
+    .collect();
     sql.execute("DELETE FROM subjects WHERE credit_code = ?1", args![&profile.credit_code])?;
     sql.execute(
         "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -24,8 +33,8 @@ fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbE
     for record in &profile.records {
         let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
         sql.execute(
-            "INSERT INTO records (credit_code, id, body) VALUES (?1, ?2, ?3)",
-            args![&profile.credit_code, &record.id, &body],
+            "INSERT INTO records (credit_code, id, body, hidden_by) VALUES (?1, ?2, ?3, ?4)",
+            args![&profile.credit_code, &record.id, &body, &hidden.get(&record.id).cloned()],
         )?;
     }
     for (position, grade) in profile.grades.iter().enumerate() {
@@ -103,11 +112,10 @@ impl Db {
                 |row| Ok((row.get::<String>(0)?, row.get::<bool>(1)?, row.get::<Option<String>>(2)?)),
             )?;
             let Some((name, demo, situation)) = head else { return Ok(None) };
-            // A record whose objection was upheld was wrong: it is kept, and no longer read.
+            // A record an upheld objection hid (the workflow's `HideRecord`) is kept, and no longer read.
             let records = rows(
                 sql,
-                "SELECT body FROM records WHERE credit_code = ?1 AND id NOT IN
-                 (SELECT record_id FROM objections WHERE credit_code = ?1 AND state = 'upheld') ORDER BY rowid",
+                "SELECT body FROM records WHERE credit_code = ?1 AND hidden_by IS NULL ORDER BY rowid",
                 args![credit_code],
                 |row| row.get::<String>(0),
             )?;
