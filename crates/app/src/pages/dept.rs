@@ -208,6 +208,8 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
                         state: item.state,
                         authority: String::new(),
                         received_at_millis: 0,
+                        credit_code: item.credit_code.clone(),
+                        record_id: item.record_id.clone(),
                     }),
                     roles,
                 ),
