@@ -1,7 +1,7 @@
 //! Serde values to and from JavaScript values at the package's, the app's and the widgets' boundary.
 //! Out: serde-wasm-bindgen builds plain objects field by field (the boundary the design names). In: JSON text
 //! (`JSON.stringify`, then serde_json, which the core needs anyway), measured faster for the small inputs the
-//! API takes and with serde's messages; the figures are in ARCHITECTURE.md ("The JS boundary").
+//! API takes and with serde's messages; the figures are in docs/BENCHMARKS.md ("The JS boundary").
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
