@@ -277,7 +277,8 @@ fn proofs_round_trip_for_every_size_to_300() {
             if index + 1 < size {
                 assert!(verify_inclusion(index + 1, size, &leaf, &proof, &root).is_err());
             }
-            assert!(verify_inclusion(index, size + 1, &leaf, &proof, &root).is_err());
+            // (A size with the same path shape verifies the same hashes: the root binds the size.)
+            assert!(verify_inclusion(index, size, &leaf, &proof[..proof.len().saturating_sub(1)], &root).is_err() || size == 1);
             let mut longer = proof.clone();
             longer.push(root);
             assert!(verify_inclusion(index, size, &leaf, &longer, &root).is_err());
@@ -467,10 +468,12 @@ fn entry_bundles_round_trip_and_refuse_bad_lengths() {
 #[test]
 fn tlog_proof_spec_example_parses() {
     let text = "c2sp.org/tlog-proof@v1\nextra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ\nindex 73894\ngSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=\nB95lDa8R83lS8n0eG+o0buTxRKQTYFi//1U8anccXmA=\nEKNzoDWG8LGC0Yp9o+sv3qllpMP9uHQ9B20KNL+Q1zs=\nRoopEkOdqkYqMB4MJXrbt/hMjOxsVn0IrWjpz1ZMMes=\nAHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk=\n\nexample.com/fancylog\n109482\nsFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=\n\n— example.com/fancylog hI2DJw[...]1roloI=\n";
-    // The spec's extra data is not canonical base64 (trailing bits); the same proof without it parses.
-    assert!(TlogProof::parse(text).is_err());
+    let proof = TlogProof::parse(text).unwrap();
+    assert_eq!(proof.to_text(), text);
+    assert!(proof.extra.as_ref().unwrap().starts_with(b"age-v1.2.1-darwin-arm64.tar.gz"));
     let without_extra = text.replacen("extra YWdlLXYxLjIuMS1kYXJ3aW4tYXJtNjQudGFyLmd6kYXJ3aW4tYXJ\n", "", 1);
     let proof = TlogProof::parse(&without_extra).unwrap();
+    assert_eq!(proof.extra, None);
     assert_eq!(proof.index, 73894);
     assert_eq!(proof.proof.len(), 5);
     assert_eq!(proof.proof[4], b64_hash("AHCioX9nLjsrse6YhjRRmk1WUEirVOLLRoOQ6vfO5vk="));
