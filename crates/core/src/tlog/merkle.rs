@@ -201,11 +201,7 @@ pub fn verify_consistency(
         return Err(TlogError::SizeDecreased { old, new });
     }
     if old == new {
-        return if proof.is_empty() && old_root == new_root {
-            Ok(())
-        } else {
-            Err(TlogError::ConsistencyProofInvalid)
-        };
+        return if proof.is_empty() && old_root == new_root { Ok(()) } else { Err(TlogError::ConsistencyProofInvalid) };
     }
     if old == 0 {
         return if proof.is_empty() && *old_root == empty_root() {
@@ -217,8 +213,11 @@ pub fn verify_consistency(
     if proof.is_empty() || proof.len() > MAX_PROOF_HASHES {
         return Err(TlogError::ConsistencyProofInvalid);
     }
-    let path: Vec<Hash> =
-        if old.is_power_of_two() { std::iter::once(*old_root).chain(proof.iter().copied()).collect() } else { proof.to_vec() };
+    let path: Vec<Hash> = if old.is_power_of_two() {
+        std::iter::once(*old_root).chain(proof.iter().copied()).collect()
+    } else {
+        proof.to_vec()
+    };
     let (mut f_n, mut s_n) = (old - 1, new - 1);
     while f_n & 1 == 1 {
         f_n >>= 1;
@@ -314,7 +313,10 @@ impl MemoryTree {
 impl NodeReader for MemoryTree {
     fn node(&self, level: u8, index: u64) -> Result<Hash, TlogError> {
         usize::try_from(index).ok().and_then(|i| self.level(level).get(i).copied()).ok_or(TlogError::IndexOutOfRange {
-            index: u128::from(index).checked_shl(u32::from(level)).and_then(|i| u64::try_from(i).ok()).unwrap_or(u64::MAX),
+            index: u128::from(index)
+                .checked_shl(u32::from(level))
+                .and_then(|i| u64::try_from(i).ok())
+                .unwrap_or(u64::MAX),
             size: self.size(),
         })
     }

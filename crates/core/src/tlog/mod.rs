@@ -48,8 +48,8 @@ pub use merkle::{
 pub use note::{open, Note, NoteSignature, NoteSigner, OpenedNote, SignatureType, VerifiedSignature, VerifierKey};
 pub use proof::{witness_add_checkpoint, AddCheckpoint, TlogProof, WitnessVerdict};
 pub use tile::{
-    build_log, bundles_for_growth, entry_bundle, new_tiles, parse_entry_bundle, tiles_for_size, tiles_needed,
-    BuiltLog, Tile, TileHashReader, TileLevel, TileReader,
+    build_log, bundles_for_growth, entry_bundle, new_tiles, parse_entry_bundle, tiles_for_size, tiles_needed, BuiltLog,
+    Tile, TileHashReader, TileLevel, TileReader,
 };
 
 #[cfg(test)]

@@ -122,7 +122,9 @@ impl VerifierKey {
                     return Err(());
                 }
                 let message = cosigned_message(text, time);
-                key.verify_strict(message.as_bytes(), &Signature::from_bytes(&signature)).map(|()| Some(time)).map_err(|_| ())
+                key.verify_strict(message.as_bytes(), &Signature::from_bytes(&signature))
+                    .map(|()| Some(time))
+                    .map_err(|_| ())
             }
         }
     }
@@ -340,10 +342,9 @@ pub fn open(note: &str, known: &[VerifierKey]) -> Result<OpenedNote, TlogError> 
         if matching.any(|other| other != key) {
             return Err(TlogError::AmbiguousKey { name: key.name.clone(), key_id: key.key_id });
         }
-        let timestamp = key.verifies(&note.text, &signature.signature).map_err(|()| TlogError::SignatureInvalid {
-            name: signature.name.clone(),
-            key_id: signature.key_id,
-        })?;
+        let timestamp = key
+            .verifies(&note.text, &signature.signature)
+            .map_err(|()| TlogError::SignatureInvalid { name: signature.name.clone(), key_id: signature.key_id })?;
         if !verified.iter().any(|v| v.name == key.name && v.key_id == key.key_id) {
             verified.push(VerifiedSignature { name: key.name.clone(), key_id: key.key_id, kind: key.kind, timestamp });
         }

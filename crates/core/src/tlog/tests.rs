@@ -25,7 +25,7 @@ fn signed_note_spec_example_verifies() {
     assert_eq!(key.kind, SignatureType::Ed25519);
     assert_eq!(key.to_string(), "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
     let note = "This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
-    let opened = open(note, &[key.clone()]).unwrap();
+    let opened = open(note, std::slice::from_ref(&key)).unwrap();
     assert_eq!(opened.note.text, "This is an example message.\n");
     assert!(opened.signed_by(&key));
     assert_eq!(opened.note.to_text(), note);
@@ -39,8 +39,10 @@ const PETER_SKEY_B64: &str = "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 const ENOCH_VKEY: &str = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
 const NEUMANN_TEXT: &str =
     "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
-const PETER_SIG: &str = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
-const ENOCH_SIG: &str = "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+const PETER_SIG: &str =
+    "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+const ENOCH_SIG: &str =
+    "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 fn peter_seed() -> [u8; 32] {
     let bytes = STANDARD.decode(PETER_SKEY_B64).unwrap();
@@ -61,7 +63,7 @@ fn go_note_example_signs_and_verifies_the_same() {
     let enoch = VerifierKey::parse(ENOCH_VKEY).unwrap();
     let both = format!("{NEUMANN_TEXT}\n{PETER_SIG}{ENOCH_SIG}");
     // One known, one unknown: the unknown is ignored.
-    let opened = open(&both, &[peter.clone()]).unwrap();
+    let opened = open(&both, std::slice::from_ref(&peter)).unwrap();
     assert_eq!(opened.verified.len(), 1);
     assert_eq!(opened.note.signatures.len(), 2);
     // Both known.
@@ -70,13 +72,16 @@ fn go_note_example_signs_and_verifies_the_same() {
     assert_eq!(open(&both, &[]).unwrap_err(), TlogError::NoteUnverified);
     // Too many signatures.
     let many = format!("{NEUMANN_TEXT}\n{}", PETER_SIG.repeat(101));
-    assert_eq!(open(&many, &[peter.clone()]).unwrap_err(), TlogError::NoteMalformed(Fault::TooManySignatures));
+    assert_eq!(
+        open(&many, std::slice::from_ref(&peter)).unwrap_err(),
+        TlogError::NoteMalformed(Fault::TooManySignatures)
+    );
     // A repeated signature counts once.
     let twice = format!("{NEUMANN_TEXT}\n{PETER_SIG}{PETER_SIG}");
-    assert_eq!(open(&twice, &[peter.clone()]).unwrap().verified.len(), 1);
+    assert_eq!(open(&twice, std::slice::from_ref(&peter)).unwrap().verified.len(), 1);
     // A changed signature of a known key.
     let bad = format!("{NEUMANN_TEXT}\n{}ABCD{}", &PETER_SIG[..60], &PETER_SIG[60..]);
-    assert!(matches!(open(&bad, &[peter.clone()]), Err(TlogError::SignatureInvalid { .. })));
+    assert!(matches!(open(&bad, std::slice::from_ref(&peter)), Err(TlogError::SignatureInvalid { .. })));
     // Two different known keys under the same name and ID.
     let mut impostor = peter.clone();
     impostor.public_key = enoch.public_key;
@@ -123,7 +128,7 @@ fn malformed_notes_are_refused() {
         format!("tab\there\n\n{PETER_SIG}"),
         format!("{NEUMANN_TEXT}\n{PETER_SIG}\n"),
     ] {
-        assert!(open(&bad, &[peter.clone()]).is_err(), "{bad:?}");
+        assert!(open(&bad, std::slice::from_ref(&peter)).is_err(), "{bad:?}");
     }
 }
 
@@ -219,7 +224,8 @@ fn reference_root(leaves: &[Hash]) -> Hash {
     let mut level: Vec<Hash> = leaves.to_vec();
     // Pairwise from the left, an odd last node promoted unchanged: the same tree as MTH's split.
     while level.len() > 1 {
-        level = level.chunks(2).map(|pair| if pair.len() == 2 { node_hash(&pair[0], &pair[1]) } else { pair[0] }).collect();
+        level =
+            level.chunks(2).map(|pair| if pair.len() == 2 { node_hash(&pair[0], &pair[1]) } else { pair[0] }).collect();
     }
     level[0]
 }
@@ -278,7 +284,10 @@ fn proofs_round_trip_for_every_size_to_300() {
                 assert!(verify_inclusion(index + 1, size, &leaf, &proof, &root).is_err());
             }
             // (A size with the same path shape verifies the same hashes: the root binds the size.)
-            assert!(verify_inclusion(index, size, &leaf, &proof[..proof.len().saturating_sub(1)], &root).is_err() || size == 1);
+            assert!(
+                verify_inclusion(index, size, &leaf, &proof[..proof.len().saturating_sub(1)], &root).is_err()
+                    || size == 1
+            );
             let mut longer = proof.clone();
             longer.push(root);
             assert!(verify_inclusion(index, size, &leaf, &longer, &root).is_err());
@@ -318,7 +327,10 @@ fn tile_paths_spec_examples() {
         ("tile/5/x123/x456/078.p/2", Tile { level: TileLevel::Hashes(5), index: 123456078, width: 2 }),
         ("tile/entries/x003/x057/500", Tile { level: TileLevel::Entries, index: 3057500, width: 256 }),
         ("tile/entries/000.p/255", Tile { level: TileLevel::Entries, index: 0, width: 255 }),
-        ("tile/63/x018/x446/x744/x073/x709/x551/615", Tile { level: TileLevel::Hashes(63), index: u64::MAX, width: 256 }),
+        (
+            "tile/63/x018/x446/x744/x073/x709/x551/615",
+            Tile { level: TileLevel::Hashes(63), index: u64::MAX, width: 256 },
+        ),
     ] {
         assert_eq!(Tile::parse_path(path).unwrap(), tile, "{path}");
         assert_eq!(tile.path(), path);
@@ -535,9 +547,10 @@ fn witness_add_checkpoint_spec_example_and_decisions() {
         witness_add_checkpoint(&request, origin, &keys, Some((300, old.root()))),
         WitnessVerdict::Cosign(_)
     ));
-    assert_eq!(witness_add_checkpoint(&request, origin, &keys, Some((200, old.root()))), WitnessVerdict::Conflict {
-        size: 200
-    });
+    assert_eq!(
+        witness_add_checkpoint(&request, origin, &keys, Some((200, old.root()))),
+        WitnessVerdict::Conflict { size: 200 }
+    );
     assert_eq!(witness_add_checkpoint(&request, origin, &keys, None), WitnessVerdict::Conflict { size: 0 });
     // A fork: the same size 600 on a log whose first 300 entries differ.
     let mut forked_entries = all.clone();

@@ -64,7 +64,9 @@ impl Tile {
         }
         let level = match parts[1] {
             "entries" => TileLevel::Entries,
-            text => TileLevel::Hashes(text.parse::<u8>().ok().filter(|level| *level <= MAX_TILE_LEVEL).ok_or_else(bad)?),
+            text => {
+                TileLevel::Hashes(text.parse::<u8>().ok().filter(|level| *level <= MAX_TILE_LEVEL).ok_or_else(bad)?)
+            }
         };
         let mut width = TILE_WIDTH as u16;
         if let Some(last) = parts.len().checked_sub(2).and_then(|i| parts[i].strip_suffix(".p")) {
