@@ -49,6 +49,8 @@ pub enum Fault {
     TooManyHashes,
     /// A length or width that does not match what the tree size says.
     WrongLength,
+    /// Hashes that are not those the log's entries make.
+    WrongHash,
 }
 
 impl Fault {
@@ -75,6 +77,7 @@ impl Fault {
             Self::BadHeader => "首行不是该格式的标题",
             Self::TooManyHashes => "证明中的哈希过多",
             Self::WrongLength => "长度与树的大小不符",
+            Self::WrongHash => "哈希与日志条目算出的不符",
         }
     }
 
@@ -101,6 +104,7 @@ impl Fault {
             Self::BadHeader => "the first line is not the format's header",
             Self::TooManyHashes => "too many hashes in the proof",
             Self::WrongLength => "the length does not match the tree size",
+            Self::WrongHash => "the hashes are not those the log's entries make",
         }
     }
 }
@@ -138,6 +142,8 @@ pub enum TlogError {
     TileMalformed { path: String, fault: Fault },
     /// A tile the reader does not have.
     TileMissing(String),
+    /// The log's entries make another root than the checkpoint's.
+    RootMismatch { size: u64 },
     /// An entry longer than an entry bundle holds (65,535 bytes).
     EntryTooLarge { index: u64, len: usize },
 }
@@ -160,6 +166,7 @@ impl crate::error::Described for TlogError {
             Self::TilePathMalformed(_) => "log_tile_path_malformed",
             Self::TileMalformed { .. } => "log_tile_malformed",
             Self::TileMissing(_) => "log_tile_missing",
+            Self::RootMismatch { .. } => "log_root_mismatch",
             Self::EntryTooLarge { .. } => "log_entry_too_large",
         }
     }
@@ -241,6 +248,11 @@ impl crate::error::Described for TlogError {
                 lang,
                 format_args!("缺少瓦片 {path}"),
                 format_args!("the tile {path} is missing"),
+            ),
+            Self::RootMismatch { size } => in_lang(
+                lang,
+                format_args!("日志的前 {size} 条算出的根哈希与检查点不符：日志已被改动"),
+                format_args!("the log's first {size} entries do not make the checkpoint's root hash: the log was changed"),
             ),
             Self::EntryTooLarge { index, len } => in_lang(
                 lang,

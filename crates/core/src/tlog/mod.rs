@@ -10,6 +10,8 @@
 //!   publish when the tree grows, [`build_log`] (hash tiles and entry bundles from a list of entries),
 //!   [`TileHashReader`] (a [`NodeReader`] over any [`TileReader`]), [`tiles_needed`] (which tiles a proof
 //!   reads, to fetch them first where reading is asynchronous).
+//! - [`grow`] — [`append`] (a batch added from the stored right edge: the files to publish and the new
+//!   root) and [`verify_log`] (a monitor's check of every bundle and tile against a signed root).
 //! - [`note`] — [`Note`], [`VerifierKey`] (vkeys), [`NoteSigner`] (log key or witness cosigner), [`open`].
 //! - [`checkpoint`] — [`Checkpoint`] and [`open_checkpoint`].
 //! - [`proof`] — [`TlogProof`], [`AddCheckpoint`], [`witness_add_checkpoint`].
@@ -34,6 +36,7 @@
 
 pub mod checkpoint;
 pub mod error;
+pub mod grow;
 pub mod merkle;
 pub mod note;
 pub mod proof;
@@ -41,6 +44,7 @@ pub mod tile;
 
 pub use checkpoint::{open_checkpoint, Checkpoint, SignedCheckpoint};
 pub use error::{Fault, TlogError};
+pub use grow::{append, verify_log, Growth};
 pub use merkle::{
     consistency_proof, empty_root, inclusion_proof, leaf_hash, node_hash, root_of_entries, root_of_leaves, tree_root,
     verify_consistency, verify_inclusion, Hash, MemoryTree, NodeReader,

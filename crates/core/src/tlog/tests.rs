@@ -400,20 +400,45 @@ impl TileReader for CountingReader<'_> {
     }
 }
 
+/// One log of 70,000 entries (a level-2 tile) shared by the tests: hashing is slow in debug builds.
+fn big_log() -> &'static (Vec<Vec<u8>>, BuiltLog) {
+    static LOG: std::sync::OnceLock<(Vec<Vec<u8>>, BuiltLog)> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let all = entries(70_000);
+        let built = build_log(&all).unwrap();
+        (all, built)
+    })
+}
+
+/// The files of the big log's first `size` entries, cut from its tree (the hashes of a prefix are the same).
+fn files_at(size: u64) -> BTreeMap<Tile, Vec<u8>> {
+    let (all, built) = big_log();
+    let mut files = BTreeMap::new();
+    for tile in tiles_for_size(size) {
+        files.insert(tile, tile::tile_data(&built.tree, &tile).unwrap());
+    }
+    for tile in bundles_for_growth(0, size) {
+        let start = (tile.index * 256) as usize;
+        files.insert(tile, entry_bundle(start as u64, &all[start..start + usize::from(tile.width)]).unwrap());
+    }
+    files
+}
+
 /// Proofs read from the tiles equal those from the whole tree, for partial tiles and a level-2 tile, and
 /// `tiles_needed` names exactly the tiles read.
 #[test]
 fn proofs_from_tiles_equal_proofs_from_the_tree() {
-    let all = entries(70_000);
-    for size in [1usize, 255, 256, 257, 300, 65_535, 65_536, 65_537, 70_000] {
-        let log = build_log(&all[..size]).unwrap();
-        let files: BTreeMap<Tile, Vec<u8>> = log.files.iter().cloned().collect();
-        let size = size as u64;
+    let (_, built) = big_log();
+    let whole: BTreeMap<Tile, Vec<u8>> = built.files.iter().cloned().collect();
+    assert_eq!(files_at(70_000), whole);
+    for size in [1u64, 255, 256, 257, 300, 65_535, 65_536, 65_537, 70_000] {
+        let files = files_at(size);
+        let root = tree_root(&built.tree, size).unwrap();
         let reader = CountingReader { files: &files, read: Default::default() };
         let tiles = TileHashReader::new(size, &reader);
-        assert_eq!(tree_root(&tiles, size).unwrap(), log.tree.root());
+        assert_eq!(tree_root(&tiles, size).unwrap(), root);
         for index in sample_points(size - 1) {
-            let expected = inclusion_proof(&log.tree, size, index).unwrap();
+            let expected = inclusion_proof(&built.tree, size, index).unwrap();
             reader.read.borrow_mut().clear();
             let fresh = TileHashReader::new(size, &reader);
             assert_eq!(inclusion_proof(&fresh, size, index).unwrap(), expected);
@@ -423,13 +448,15 @@ fn proofs_from_tiles_equal_proofs_from_the_tree() {
             let (_, bundle_tile) = tile::tiles_of_entry(size, index).unwrap();
             let bundle = parse_entry_bundle(&bundle_tile, &files[&bundle_tile]).unwrap();
             let entry = bundle[(index % 256) as usize];
-            verify_inclusion(index, size, &leaf_hash(entry), &expected, &log.tree.root()).unwrap();
+            verify_inclusion(index, size, &leaf_hash(entry), &expected, &root).unwrap();
         }
         for old in [1, size / 2, size - 1] {
-            let expected = consistency_proof(&log.tree, old, size).unwrap();
-            assert_eq!(consistency_proof(&tiles, old, size).unwrap(), expected);
+            let expected = consistency_proof(&built.tree, old.max(1), size).unwrap();
+            assert_eq!(consistency_proof(&tiles, old.max(1), size).unwrap(), expected);
+            let old_root = tree_root(&built.tree, old.max(1)).unwrap();
+            verify_consistency(old.max(1), size, &old_root, &root, &expected).unwrap();
         }
-        for (tile, data) in &log.files {
+        for (tile, data) in &files {
             if tile.level == TileLevel::Entries {
                 let hashes = tile::hashes_of_bundle(tile, data).unwrap();
                 let level0 = Tile { level: TileLevel::Hashes(0), ..*tile };
@@ -472,6 +499,86 @@ fn entry_bundles_round_trip_and_refuse_bad_lengths() {
     let big = vec![0u8; 65_536];
     assert_eq!(entry_bundle(7, &[big]).unwrap_err(), TlogError::EntryTooLarge { index: 7, len: 65_536 });
     assert!(build_log(&[vec![0u8; 65_535]]).is_ok());
+}
+
+// ---- growing a log and checking a whole one -------------------------------------------------------------------
+
+fn grow_in_batches(all: &[Vec<u8>], batches: &[usize]) -> BTreeMap<Tile, Vec<u8>> {
+    let mut stored: BTreeMap<Tile, Vec<u8>> = BTreeMap::new();
+    let mut size = 0usize;
+    for &batch in batches {
+        let growth = append(size as u64, &stored, &all[size..size + batch]).unwrap();
+        size += batch;
+        assert_eq!(growth.size, size as u64);
+        assert_eq!(growth.root, tree_root(&big_log().1.tree, size as u64).unwrap(), "size {size}");
+        let mut published: Vec<Tile> = growth.files.iter().map(|(tile, _)| *tile).collect();
+        published.sort_unstable();
+        let mut expected = new_tiles((size - batch) as u64, size as u64);
+        expected.extend(bundles_for_growth((size - batch) as u64, size as u64));
+        expected.sort_unstable();
+        assert_eq!(published, expected, "size {size}");
+        stored.extend(growth.files);
+    }
+    stored
+}
+
+/// A log grown batch by batch from its stored right edge publishes the same files as one built at once,
+/// across partial tiles, full tiles, and levels 1 and 2.
+#[test]
+fn appending_batches_equals_building_at_once() {
+    let (all, _) = big_log();
+    for batches in [vec![1, 1, 1, 253, 1, 255, 256, 300, 1, 0, 24], vec![65_535, 1, 1, 4_463]] {
+        let total: usize = batches.iter().sum();
+        let stored = grow_in_batches(all, &batches);
+        for (tile, data) in files_at(total as u64) {
+            assert_eq!(stored.get(&tile), Some(&data), "{}", tile.path());
+        }
+    }
+    // A stored partial tile that is not the log's makes another root.
+    let mut stored = files_at(300);
+    stored.get_mut(&Tile { level: TileLevel::Hashes(0), index: 1, width: 44 }).unwrap()[0] ^= 1;
+    assert_ne!(append(300, &stored, &all[300..400]).unwrap().root, root_of_entries(&all[..400]));
+    // A missing one is an error.
+    stored.remove(&Tile { level: TileLevel::Entries, index: 1, width: 44 });
+    assert!(matches!(append(300, &stored, &all[300..400]), Err(TlogError::TileMissing(_))));
+    let empty = append(0, &BTreeMap::new(), &[] as &[Vec<u8>]).unwrap();
+    assert_eq!((empty.size, empty.root, empty.files.len()), (0, empty_root(), 0));
+}
+
+#[test]
+fn verify_log_finds_every_change() {
+    let (all, built) = big_log();
+    let root = built.tree.root();
+    let files: BTreeMap<Tile, Vec<u8>> = built.files.iter().cloned().collect();
+    let (tree, read) = verify_log(70_000, &root, &files).unwrap();
+    assert_eq!(tree.root(), root);
+    assert_eq!(&read, all);
+    // Smaller logs for the changes.
+    let root = tree_root(&built.tree, 600).unwrap();
+    let files = files_at(600);
+    assert!(verify_log(600, &root, &files).is_ok());
+    // An entry changed (its length kept): the level-0 tile no longer matches.
+    let mut changed = files.clone();
+    changed.get_mut(&Tile { level: TileLevel::Entries, index: 1, width: 256 }).unwrap()[5] ^= 1;
+    assert_eq!(
+        verify_log(600, &root, &changed).unwrap_err(),
+        TlogError::TileMalformed { path: "tile/0/001".into(), fault: Fault::WrongHash }
+    );
+    // The entry and all the tiles rewritten to match: the root does not.
+    let mut rewritten = all[..600].to_vec();
+    rewritten[400] = b"rewritten".to_vec();
+    let forged: BTreeMap<Tile, Vec<u8>> = build_log(&rewritten).unwrap().files.into_iter().collect();
+    assert_eq!(verify_log(600, &root, &forged).unwrap_err(), TlogError::RootMismatch { size: 600 });
+    // A missing bundle, a hash tile changed, an extra entry.
+    let mut missing = files.clone();
+    missing.remove(&Tile { level: TileLevel::Entries, index: 2, width: 88 });
+    assert!(matches!(verify_log(600, &root, &missing), Err(TlogError::TileMissing(_))));
+    let mut tile_changed = files.clone();
+    tile_changed.get_mut(&Tile { level: TileLevel::Hashes(1), index: 0, width: 2 }).unwrap()[0] ^= 1;
+    assert!(matches!(verify_log(600, &root, &tile_changed), Err(TlogError::TileMalformed { .. })));
+    let mut extra = files;
+    extra.get_mut(&Tile { level: TileLevel::Entries, index: 2, width: 88 }).unwrap().extend_from_slice(b"\x00\x00");
+    assert!(matches!(verify_log(600, &root, &extra), Err(TlogError::TileMalformed { .. })));
 }
 
 // ---- tlog-proof and tlog-witness ----------------------------------------------------------------------------------
@@ -596,6 +703,7 @@ fn every_error_has_a_code_and_two_messages() {
         TlogError::TileMalformed { path: "tile/0/000".into(), fault: Fault::WrongLength },
         TlogError::TileMissing("tile/0/000".into()),
         TlogError::EntryTooLarge { index: 0, len: 70_000 },
+        TlogError::RootMismatch { size: 3 },
     ];
     let mut codes: Vec<&str> = errors.iter().map(Described::code).collect();
     for error in &errors {
