@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
+use xinnuo_core::error::Described;
+use xinnuo_core::lang::Lang;
 use xinnuo_core::tlog::{
-    build_log, consistency_proof, inclusion_proof, leaf_hash, parse_entry_bundle, tree_root, AddCheckpoint, Checkpoint,
-    Note, NoteSigner, Tile, TileLevel, TlogProof,
+    build_log, consistency_proof, inclusion_proof, leaf_hash, open_checkpoint, parse_entry_bundle, tree_root,
+    verify_consistency, verify_log, AddCheckpoint, Checkpoint, Note, NoteSigner, Tile, TileLevel, TileReader,
+    TlogError, TlogProof, VerifierKey,
 };
 
 use crate::run::Result;
@@ -88,24 +91,29 @@ pub fn tlog_interop() -> Result {
     write(&rewritten.join("consistency/256/add-checkpoint"), body.to_text().as_bytes())?;
     bad.push(rewritten);
 
+    // Go, then the core's own monitor checks (`verify_log` and the proofs' verifiers): both must accept the
+    // logs and refuse every tampered copy.
+    let witness_key = witness.verifier_key();
     let mut failures = Vec::new();
-    for dir in &good {
-        let (ok, text) = check(&checker, dir)?;
-        eprintln!("{}: {text}", dir.display());
-        if !ok {
-            failures.push(format!("Go refused our log {}: {text}", dir.display()));
-        }
-    }
-    for dir in &bad {
-        let (ok, text) = check(&checker, dir)?;
-        eprintln!("{} (must fail): {text}", dir.display());
-        if ok {
-            failures.push(format!("Go accepted the tampered log {}", dir.display()));
+    for (dirs, must_pass) in [(&good, true), (&bad, false)] {
+        for dir in dirs {
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let (ok, text) = check(&checker, dir)?;
+            let ours = check_with_core(dir, &witness_key);
+            eprintln!("{name}{}:", if must_pass { "" } else { " (must fail)" });
+            eprintln!("  Go:   {text}");
+            eprintln!("  core: {}", ours.as_ref().unwrap_or_else(|e| e));
+            if ok != must_pass {
+                failures.push(format!("Go {} {name}: {text}", if ok { "accepted" } else { "refused" }));
+            }
+            if ours.is_ok() != must_pass {
+                failures.push(format!("the core {} {name}", if ours.is_ok() { "accepted" } else { "refused" }));
+            }
         }
     }
     if failures.is_empty() {
         eprintln!(
-            "tlog-interop: Go's sumdb/note and sumdb/tlog verified {} logs and refused {} tampered ones",
+            "tlog-interop: Go's sumdb/note and sumdb/tlog, and the core, verified {} logs and refused {} tampered ones",
             good.len(),
             bad.len()
         );
@@ -261,6 +269,69 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
         }
     }
     Ok(())
+}
+
+/// A log directory's tiles and bundles.
+struct DirTiles<'a>(&'a Path);
+
+impl TileReader for DirTiles<'_> {
+    fn read_tile(&self, tile: &Tile) -> std::result::Result<Vec<u8>, TlogError> {
+        std::fs::read(self.0.join("log").join(tile.path())).map_err(|_| TlogError::TileMissing(tile.path()))
+    }
+}
+
+fn en(error: TlogError) -> String {
+    format!("{}: {}", error.code(), error.message(Lang::En))
+}
+
+/// What `tests/tlog-go` checks, with the core's code: the checkpoint (log key and the witness's
+/// cosignature), every bundle and tile against its root (`verify_log`), each tlog-proof, each consistency
+/// proof.
+fn check_with_core(dir: &Path, witness: &VerifierKey) -> Result<String> {
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"));
+    let key = VerifierKey::parse(read("vkey")?.trim()).map_err(en)?;
+    let origin = read("origin")?.trim().to_owned();
+    let keys = std::slice::from_ref(&key);
+    let witnesses = std::slice::from_ref(witness);
+    let signed = open_checkpoint(&read("log/checkpoint")?, &origin, keys, witnesses).map_err(en)?;
+    if signed.opened.count_signed_by(witnesses) != 1 {
+        return Err("the witness's cosignature did not verify".to_owned());
+    }
+    let (size, root) = (signed.checkpoint.size, signed.checkpoint.root);
+    let (_, entries) = verify_log(size, &root, &DirTiles(dir)).map_err(en)?;
+    let mut proofs = 0;
+    for file in list(&dir.join("proofs"))? {
+        let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
+        let proof = TlogProof::parse(&text).map_err(en)?;
+        let entry = entries.get(proof.index as usize).ok_or("a proof of an entry the log does not have")?;
+        proof.verify(entry, &origin, keys, witnesses).map_err(|e| format!("{}: {}", file.display(), en(e)))?;
+        proofs += 1;
+    }
+    let mut consistency = 0;
+    for old_dir in list(&dir.join("consistency"))? {
+        let read = |name: &str| std::fs::read_to_string(old_dir.join(name)).map_err(|e| e.to_string());
+        let old = open_checkpoint(&read("old-checkpoint")?, &origin, keys, &[]).map_err(en)?.checkpoint;
+        let body = AddCheckpoint::parse(&read("add-checkpoint")?).map_err(en)?;
+        let new = open_checkpoint(&body.checkpoint, &origin, keys, &[]).map_err(en)?.checkpoint;
+        if body.old_size != old.size {
+            return Err(format!("{}: the old size is not the old checkpoint's", old_dir.display()));
+        }
+        verify_consistency(old.size, new.size, &old.root, &new.root, &body.proof)
+            .map_err(|e| format!("{}: {}", old_dir.display(), en(e)))?;
+        consistency += 1;
+    }
+    Ok(format!(
+        "ok: size {size}, {} entries, {proofs} inclusion proofs, {consistency} consistency proofs, witness cosignature verified",
+        entries.len()
+    ))
+}
+
+/// The entries of a directory, sorted; none if it does not exist.
+fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    let Ok(read) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut paths: Vec<PathBuf> = read.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Runs the checker on a directory: whether it passed, and what it said.

@@ -477,6 +477,14 @@ fn short_or_missing_tiles_are_errors() {
     files.remove(&partial);
     let tiles = TileHashReader::new(300, &files);
     assert!(matches!(inclusion_proof(&tiles, 300, 299), Err(TlogError::TileMissing(_))));
+    // The full tile in place of a partial one (the spec's fallback once the partial tile is gone).
+    let (_, built) = big_log();
+    let mut with_full = files_at(300);
+    with_full.remove(&partial);
+    let full = Tile { width: 256, ..partial };
+    with_full.insert(partial, tile::tile_data(&built.tree, &full).unwrap());
+    let tiles = TileHashReader::new(300, &with_full);
+    assert_eq!(inclusion_proof(&tiles, 300, 299).unwrap(), inclusion_proof(&built.tree, 300, 299).unwrap());
     // A reader for a larger tree than its tiles asks for tiles that are not there.
     let tiles = TileHashReader::new(400, &files);
     assert!(tree_root(&tiles, 400).is_err());
@@ -717,6 +725,11 @@ fn every_error_has_a_code_and_two_messages() {
     assert_eq!(codes.len(), errors.len());
 }
 
+fn random_sizes_tree() -> &'static MemoryTree {
+    static TREE: std::sync::OnceLock<MemoryTree> = std::sync::OnceLock::new();
+    TREE.get_or_init(|| MemoryTree::from_entries(&entries(3000)))
+}
+
 proptest! {
     #[test]
     fn readers_never_panic(text in "(?s).{0,400}") {
@@ -739,6 +752,21 @@ proptest! {
         bytes.truncate(cut.max(1).min(bytes.len()));
         if let Ok(text) = String::from_utf8(bytes) {
             let _ = open(&text, &[peter]);
+        }
+    }
+
+    #[test]
+    fn proofs_verify_for_random_sizes(size in 1u64..=3000, index in any::<u64>(), old in any::<u64>()) {
+        let tree = random_sizes_tree();
+        let (index, old) = (index % size, old % (size + 1));
+        let root = tree_root(tree, size).unwrap();
+        let proof = inclusion_proof(tree, size, index).unwrap();
+        prop_assert!(verify_inclusion(index, size, &tree.level(0)[index as usize], &proof, &root).is_ok());
+        let old_root = tree_root(tree, old).unwrap();
+        let proof = consistency_proof(tree, old, size).unwrap();
+        prop_assert!(verify_consistency(old, size, &old_root, &root, &proof).is_ok());
+        if 0 < old && old < size {
+            prop_assert!(verify_consistency(old, size, &root, &root, &proof).is_err());
         }
     }
 

@@ -259,7 +259,8 @@ impl TileReader for BTreeMap<Tile, Vec<u8>> {
     }
 }
 
-/// The subtree hashes of the tree of `size` leaves, read from its tiles (the partial tiles of that size).
+/// The subtree hashes of the tree of `size` leaves, read from its tiles (the partial tiles of that size, or
+/// the full tile in their place).
 /// Tiles are checked for length only: a proof made from them proves nothing until it is verified against a
 /// signed root ([`super::merkle::verify_inclusion`], or [`super::merkle::tree_root`] compared with a checkpoint).
 pub struct TileHashReader<'a, R: TileReader + ?Sized> {
@@ -278,10 +279,14 @@ impl<'a, R: TileReader + ?Sized> TileHashReader<'a, R> {
             return Ok(hashes.clone());
         }
         let data = self.reader.read_tile(tile)?;
-        if data.len() != usize::from(tile.width) * 32 {
+        // A full tile where a partial one was asked is the spec's fallback (the log may delete a partial
+        // tile once the full one exists): its first hashes are the partial tile's.
+        let full = TILE_WIDTH as usize * 32;
+        if data.len() != usize::from(tile.width) * 32 && data.len() != full {
             return Err(TlogError::TileMalformed { path: tile.path(), fault: Fault::WrongLength });
         }
-        let hashes: Vec<Hash> = data.chunks_exact(32).filter_map(|chunk| chunk.try_into().ok()).collect();
+        let hashes: Vec<Hash> =
+            data.chunks_exact(32).take(usize::from(tile.width)).filter_map(|chunk| chunk.try_into().ok()).collect();
         self.cache.borrow_mut().insert(*tile, hashes.clone());
         Ok(hashes)
     }
