@@ -43,7 +43,7 @@ pub fn append<R: TileReader + ?Sized, E: AsRef<[u8]>>(
         for (i, chunk) in pending.chunks(TILE_WIDTH as usize).enumerate() {
             let index = first_bundle + i as u64;
             let tile = Tile { level: TileLevel::Entries, index, width: chunk.len() as u16 };
-            files.push((tile, entry_bundle(index * TILE_WIDTH, chunk)?));
+            files.push((tile, entry_bundle(index.saturating_mul(TILE_WIDTH), chunk)?));
         }
     }
 

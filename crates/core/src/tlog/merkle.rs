@@ -52,9 +52,11 @@ pub fn root_of_entries<E: AsRef<[u8]>>(entries: &[E]) -> Hash {
     root_of_leaves(&leaves)
 }
 
-/// The largest power of two strictly below `n` (n ≥ 2).
+/// The largest power of two strictly below `n` (every caller has n ≥ 2; below that, 1).
 fn largest_power_of_two_below(n: u64) -> u64 {
-    debug_assert!(n >= 2);
+    if n < 2 {
+        return 1;
+    }
     1 << (63 - (n - 1).leading_zeros())
 }
 
@@ -68,7 +70,9 @@ pub trait NodeReader {
 /// MTH(D[lo:hi]) for a range whose `lo` is a multiple of a power of two at least `hi - lo` (every range a
 /// proof needs is one).
 fn range_hash<R: NodeReader + ?Sized>(reader: &R, lo: u64, hi: u64) -> Result<Hash, TlogError> {
-    let width = hi - lo;
+    let Some(width) = hi.checked_sub(lo).filter(|width| *width > 0) else {
+        return Err(TlogError::IndexOutOfRange { index: lo, size: hi });
+    };
     if width.is_power_of_two() {
         let level = width.trailing_zeros() as u8;
         return reader.node(level, lo >> level);
