@@ -66,6 +66,7 @@ pub fn tlog_interop() -> Result {
         ("tampered-tile", "size-70000", tamper_tile),
         ("tampered-entry-and-tile", "size-70000", tamper_entry_and_tile),
         ("tampered-proof", "size-300", tamper_proof),
+        ("tampered-cosignature", "size-300", tamper_cosignature),
     ] {
         let dir = out.join(name);
         copy_dir(&out.join(base), &dir)?;
@@ -160,6 +161,7 @@ fn write_log(dir: &Path, entries: &[Vec<u8>], olds: &[u64], log_key: &NoteSigner
     write(&dir.join("log/checkpoint"), signed.as_bytes())?;
     write(&dir.join("origin"), format!("{ORIGIN}\n").as_bytes())?;
     write(&dir.join("vkey"), format!("{}\n", log_key.verifier_key()).as_bytes())?;
+    write(&dir.join("witness-vkey"), format!("{}\n", witness.verifier_key()).as_bytes())?;
 
     let mut indices = vec![0, 1, 7, 8, 9, 255, 256, 299, 65_535, 65_536, 69_999, size / 2, size - 1];
     indices.retain(|&i| i < size);
@@ -232,6 +234,15 @@ fn tamper_entry_and_tile(dir: &Path) -> Result {
     let mut hashes = std::fs::read(&tile_path).map_err(|e| e.to_string())?;
     hashes[64..96].copy_from_slice(&changed);
     write(&tile_path, &hashes)
+}
+
+/// The witness's cosignature timestamp changed (the log's signature kept).
+fn tamper_cosignature(dir: &Path) -> Result {
+    let path = dir.join("log/checkpoint");
+    let mut note = Note::parse(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?).map_err(en)?;
+    let witness = note.signatures.iter_mut().find(|s| s.name == WITNESS).ok_or("no cosignature")?;
+    witness.signature[7] ^= 0x01;
+    write(&path, note.to_text().as_bytes())
 }
 
 /// One hash of an inclusion proof changed.
