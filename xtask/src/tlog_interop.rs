@@ -412,7 +412,8 @@ fn build_checker(out: &Path) -> Result<PathBuf> {
         .env("GOFLAGS", "-mod=vendor")
         .env("GO111MODULE", "on")
         .env("GOTOOLCHAIN", "local")
-        .env("GOCACHE", out.join("go-cache"))
+        // Outside the output directory, which each run starts afresh: a second run reuses the build.
+        .env("GOCACHE", crate::root().join("target/go-cache"))
         .env("GOPATH", out.join("gopath"))
         .status()
         .map_err(|e| format!("go build: {e}"))?;
