@@ -10,6 +10,7 @@ mod postgres;
 mod run;
 mod size;
 mod test;
+mod tlog_interop;
 mod tools;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ enum Command {
         #[arg(long)]
         count: Option<usize>,
     },
+    /// Go's `sumdb/note` and `sumdb/tlog` (Debian's golang-golang-x-mod-dev, offline) verify transparency
+    /// logs written by the core's `tlog` module and refuse tampered copies (installs Go with apt-get if missing).
+    TlogInterop,
 }
 
 const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records", "import_csv"];
@@ -91,24 +95,7 @@ pub fn root() -> PathBuf {
 }
 
 fn main() -> ExitCode {
-    let command = Cli::parse().command;
-    let task = match command {
-        Command::Build => Task::Build,
-        Command::Serve { .. } => Task::Serve,
-        Command::Test => Task::Test,
-        Command::Bench { .. } => Task::Bench,
-        Command::Fuzz { .. } => Task::Fuzz,
-    };
-    // Everything the command will use is installed before its first step, so no stage meets a missing tool.
-    let result = tools::ensure_all(tools::for_command(task)).and_then(|()| match command {
-        Command::Build => build::build_all().map(|_| ()),
-        Command::Serve { addr, db } => {
-            build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db))
-        }
-        Command::Test => test::test_all(),
-        Command::Bench { which, count } => bench::bench(&which, count),
-        Command::Fuzz { seconds, targets } => fuzz(seconds, targets),
-    });
+    let result = with_tools(Cli::parse().command);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -116,4 +103,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn with_tools(command: Command) -> run::Result {
+    let task = match command {
+        Command::Build => Task::Build,
+        Command::Serve { .. } => Task::Serve,
+        Command::Test => Task::Test,
+        Command::Bench { .. } => Task::Bench,
+        Command::Fuzz { .. } => Task::Fuzz,
+        // Uses none of `tools`: it installs Go itself, and only if it is missing.
+        Command::TlogInterop => return tlog_interop::tlog_interop(),
+    };
+    // Everything the command will use is installed before its first step, so no stage meets a missing tool.
+    tools::ensure_all(tools::for_command(task)).and_then(|()| match command {
+        Command::Build => build::build_all().map(|_| ()),
+        Command::Serve { addr, db } => {
+            build::build_all().and_then(|artefacts| run::serve_foreground(&artefacts, &addr, &db))
+        }
+        Command::Test => test::test_all(),
+        Command::Bench { which, count } => bench::bench(&which, count),
+        Command::Fuzz { seconds, targets } => fuzz(seconds, targets),
+        Command::TlogInterop => tlog_interop::tlog_interop(),
+    })
 }

@@ -24,5 +24,6 @@ pub mod status;
 pub mod template;
 pub mod text;
 pub mod tier;
+pub mod tlog;
 pub mod wire;
 pub mod workflow;

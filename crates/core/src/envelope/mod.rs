@@ -15,7 +15,7 @@ use self::ed25519::SigningKey;
 /// The only algorithm accepted.
 pub const ALG: &str = "EdDSA";
 
-mod ed25519;
+pub(crate) mod ed25519;
 pub mod keyfile;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
