@@ -14,6 +14,7 @@ pub mod envelope;
 pub mod error;
 pub mod lang;
 pub mod objection;
+pub mod public_log;
 #[cfg(feature = "openapi")]
 pub(crate) mod openapi;
 pub mod receipt;

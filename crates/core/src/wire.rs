@@ -12,6 +12,7 @@ use crate::decision::{Action, CommitmentState, IdentityCheck, ObjectionState, Ou
 use crate::enrolment::EnrolmentStatus;
 use crate::error::Described;
 use crate::lang::Lang;
+use crate::public_log::LoggedEntry;
 use crate::receipt::KeyStatus;
 use crate::repair::Evaluation;
 use crate::status::{Profile, Record};
@@ -171,6 +172,11 @@ pub struct ReceiptAnswer {
     pub key_status_label_en: String,
     /// The server's countersignature (a JWS; verify it against `GET /api/v1/server-keys`).
     pub receipt: Value,
+    /// Its entry in the public log, with the inclusion proof and the signed checkpoint (C2SP tlog-proof):
+    /// verify it against the log key of `GET /api/v1/server-keys`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub log: Option<LoggedEntry>,
 }
 
 /// A commitment as published — in the 信用承诺 column, a subject's list, `GET /api/v1/commitments/{id}` and a

@@ -92,9 +92,10 @@ fn sql_us(bodies: &[Bytes], in_flight: usize, scratch_db: Option<&str>) -> Resul
         })
         .collect::<Result<Vec<_>, Failure>>()?;
     let sign = |_: &xinnuo_server::store::NewCommitment, _, _| Ok("{}".to_owned());
+    let log = xinnuo_server::log::LogKey::derive("xinnuo.bench/log", &[7; 32])?;
     let started = Instant::now();
     for batch in news.chunks(in_flight.max(1)) {
-        db.store_commitments(&batch.iter().collect::<Vec<_>>(), &sign)?;
+        db.store_commitments(&batch.iter().collect::<Vec<_>>(), &sign, &log)?;
     }
     let per_row = started.elapsed().as_secs_f64() * 1e6 / news.len() as f64;
     drop(db);

@@ -41,7 +41,7 @@ impl Committer {
                         Err(_) => break,
                     }
                 }
-                store_batch(&db, batch, &sign);
+                store_batch(&db, batch, &sign, &server_key.log);
             }
         });
         if let Err(error) = spawned {
@@ -60,9 +60,14 @@ impl Committer {
 }
 
 /// One transaction for the batch; if it fails, each submission alone, so one bad row fails no other.
-fn store_batch(db: &Db, batch: Vec<Job>, sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>) {
+fn store_batch(
+    db: &Db,
+    batch: Vec<Job>,
+    sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
+    log: &crate::log::LogKey,
+) {
     let news: Vec<&NewCommitment> = batch.iter().map(|job| &job.new).collect();
-    match db.store_commitments(&news, sign) {
+    match db.store_commitments(&news, sign, log) {
         Ok(stored) => {
             for (job, stored) in batch.into_iter().zip(stored) {
                 let _ = job.reply.send(Ok(stored));
@@ -74,7 +79,7 @@ fn store_batch(db: &Db, batch: Vec<Job>, sign: &dyn Fn(&NewCommitment, u64, KeyS
         Err(_) => {
             for job in batch {
                 let result = db
-                    .store_commitments(&[&job.new], sign)
+                    .store_commitments(&[&job.new], sign, log)
                     .and_then(|mut stored| stored.pop().ok_or(DbError::Corrupt("empty batch")))
                     .map_err(|e| e.to_string());
                 let _ = job.reply.send(result);

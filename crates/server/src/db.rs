@@ -225,6 +225,12 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE records ADD COLUMN hidden_by TEXT;
     UPDATE records SET hidden_by = (SELECT o.objection_id FROM objections o WHERE o.credit_code = records.credit_code
         AND o.record_id = records.id AND o.state = 'upheld' ORDER BY o.objection_id LIMIT 1);",
+    // 13: the public log (C2SP tlog-tiles as stored: hash tiles and entry bundles by path, each checkpoint
+    // signed, and which entry is about what).
+    "CREATE TABLE log_tiles (path TEXT PRIMARY KEY, data BLOB NOT NULL) STRICT;
+    CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, made_at TEXT NOT NULL) STRICT;
+    CREATE TABLE log_entries (idx INTEGER PRIMARY KEY, reference TEXT NOT NULL) STRICT;
+    CREATE INDEX log_entries_by_reference ON log_entries (reference, idx);",
 ];
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
@@ -389,6 +395,13 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         "ALTER TABLE records ADD COLUMN hidden_by TEXT;
     UPDATE records SET hidden_by = (SELECT o.objection_id FROM objections o WHERE o.credit_code = records.credit_code
         AND o.record_id = records.id AND o.state = 'upheld' ORDER BY o.objection_id LIMIT 1);",
+    ),
+    (
+        13,
+        "CREATE TABLE log_tiles (path TEXT PRIMARY KEY, data BYTEA NOT NULL);
+    CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, made_at TEXT NOT NULL);
+    CREATE TABLE log_entries (idx BIGINT PRIMARY KEY, reference TEXT NOT NULL);
+    CREATE INDEX log_entries_by_reference ON log_entries (reference, idx);",
     ),
 ];
 

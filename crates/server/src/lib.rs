@@ -7,6 +7,7 @@ pub mod committer;
 pub mod db;
 pub mod headers;
 pub mod holidays;
+pub mod log;
 pub mod officers;
 pub mod openapi;
 pub mod problem;
@@ -54,12 +55,7 @@ pub struct AppState {
 impl AppState {
     /// Opens the state around a database, creating the server's signing key on first use.
     pub fn new(db: Db, admin_token: Option<Zeroizing<String>>) -> Result<Self, DbError> {
-        let server_key = db.server_key(&now(), || {
-            let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
-            let public = xinnuo_core::envelope::public_key(&seed);
-            Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
-        })?;
+        let server_key = server_key(&db)?;
         // Schedules imported after the build count from the first request.
         crate::holidays::load(&db)?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
@@ -74,6 +70,16 @@ impl AppState {
             heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
         })
     }
+}
+
+/// The server's signing key (and the public log's, derived from it), made on first use.
+pub fn server_key(db: &Db) -> Result<store::ServerKey, DbError> {
+    db.server_key(&now(), || {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
+        let public = xinnuo_core::envelope::public_key(&seed);
+        Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
+    })
 }
 
 /// Milliseconds since the Unix epoch (the server, unlike the core, reads the clock).
@@ -177,6 +183,7 @@ api_routes![
     (post, "/repair-applications", api::subjects::apply_for_repair),
     (get, "/deadlines", api::subjects::deadline),
     (get, "/holidays", api::subjects::holidays),
+    (get, "/log/proof", api::log::proof),
 ];
 
 /// CORS for the API: the configured embedding origins may call it from their pages (no credentials).
@@ -195,6 +202,9 @@ fn api_cors(allow_origins: &[String]) -> CorsLayer {
 pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], https: bool) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(api::health))
+        // The public log as C2SP tlog-tiles, for monitors and witnesses.
+        .route("/log/checkpoint", get(api::log::checkpoint))
+        .route("/log/tile/{*rest}", get(api::log::tile))
         // A request that takes longer than this is answered 408 (slow clients, stuck work); streamed answers
         // that have started are not cut.
         .nest(

@@ -143,7 +143,8 @@ enum KeysAction {
 fn import(file: PathBuf, db_path: PathBuf) -> Result<(), String> {
     let subjects = xinnuo_server::subjects::parse_import(&file).map_err(|e| e.to_string())?;
     let db = Db::open(&db_path).map_err(|e| format!("{}: {e}", db_path.display()))?;
-    db.save_subjects(&subjects, &xinnuo_server::now()).map_err(|e| e.to_string())?;
+    let key = xinnuo_server::server_key(&db).map_err(|e| e.to_string())?;
+    db.save_subjects(&subjects, &xinnuo_server::now(), &key.log).map_err(|e| e.to_string())?;
     let records: usize = subjects.iter().map(|s| s.profile.records.len()).sum();
     println!("已导入 / imported: {} subjects, {records} records from {}", subjects.len(), file.display());
     Ok(())
@@ -460,7 +461,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .map(|t| t.china_date())
             .map_err(|e| e.to_string())?;
         let subjects = xinnuo_server::subjects::demo_subjects(today)?;
-        db.save_subjects(&subjects, &xinnuo_server::now()).map_err(|e| e.to_string())?;
+        let key = xinnuo_server::server_key(&db).map_err(|e| e.to_string())?;
+        db.save_subjects(&subjects, &xinnuo_server::now(), &key.log).map_err(|e| e.to_string())?;
         println!("示例数据 / demo data: {} fictional enterprises (示例)", subjects.len());
     }
     let dist = dist.unwrap_or_else(default_dist);

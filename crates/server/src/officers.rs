@@ -376,6 +376,7 @@ impl Db {
         new: NewObjection,
         filing: ObjectionFiling<'_>,
         receipt_for: impl FnOnce(u64) -> Result<String, String>,
+        log: &crate::log::LogKey,
     ) -> Result<Result<(ObjectionRow, bool), Refusal>, DbError> {
         let by_id = format!("SELECT {OBJECTION_COLUMNS} FROM objections o WHERE o.objection_id = ?1");
         self.write(|sql| {
@@ -434,6 +435,14 @@ impl Db {
                     &new.received_at
                 ],
             )?;
+            // Public: that the record is objected to, and when (never the grounds).
+            let event = xinnuo_core::public_log::LogEvent::ObjectionReceived {
+                objection_id: new.objection_id.clone(),
+                credit_code: new.credit_code.clone(),
+                record_id: new.record_id.clone(),
+                received_at: new.received_at.clone(),
+            };
+            crate::log::append(sql, log, &[event], &new.received_at)?;
             let row = row(sql, &by_id, args![&new.objection_id], objection_row)?.ok_or(DbError::Corrupt("objection"))?;
             Ok(Ok((row, true)))
         })

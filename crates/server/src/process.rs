@@ -8,6 +8,7 @@ use xinnuo_core::decision::{
     self, Decision, DecisionReceipt, ObjectionState, Outcome, RepairState, TargetKind, DECISION_RECEIPT_TYPE,
 };
 use xinnuo_core::enrolment::EnrolmentStatus;
+use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::template::{self, TemplateKind};
 use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, Refusal, RepairCase};
 
@@ -118,7 +119,8 @@ pub(crate) fn read_case(sql: &mut dyn Sql, kind: TargetKind, target: &str) -> Re
     }
 }
 
-/// Writes a transition: the target's new state and each effect.
+/// Writes a transition: the target's new state and each effect; returns what the effects changed of the
+/// public record, for the log.
 fn apply(
     sql: &mut dyn Sql,
     decision: &Decision,
@@ -126,7 +128,7 @@ fn apply(
     transition: &workflow::Transition,
     actor: &Actor,
     at: &str,
-) -> Result<(), DbError> {
+) -> Result<Vec<LogEvent>, DbError> {
     let target = decision.target.as_str();
     match (transition.outcome, case) {
         (Outcome::Commitment(state), _) => crate::store::set_lifecycle(sql, target, state)?,
@@ -144,6 +146,13 @@ fn apply(
         }
         (Outcome::Key(_), _) => return Err(DbError::Corrupt("key decision on another target")),
     }
+    let mut logged = Vec::new();
+    let record_event = |credit_code: &str, record_id: &str, change, body: Option<&Value>| LogEvent::Record {
+        credit_code: credit_code.to_owned(),
+        record_id: record_id.to_owned(),
+        change,
+        body_sha256: body.map(xinnuo_core::public_log::body_sha256),
+    };
     for effect in &transition.effects {
         match effect {
             Effect::SignerIdentified(check) => {
@@ -154,7 +163,9 @@ fn apply(
             }
             Effect::AddRecord { credit_code, record } => {
                 let body = serde_json::to_value(record.as_ref()).map_err(|e| DbError::Other(e.to_string()))?;
-                crate::subjects::add_record(sql, credit_code, &record.id, &body)?;
+                if crate::subjects::add_record(sql, credit_code, &record.id, &body)? {
+                    logged.push(record_event(credit_code, &record.id, RecordChange::Added, Some(&body)));
+                }
             }
             Effect::EndPublication { credit_code, record_id, removed_on } => {
                 let body = row(
@@ -166,16 +177,18 @@ fn apply(
                 let mut body = body.ok_or(DbError::Corrupt("repaired record"))?;
                 body["removed_on"] = Value::String(removed_on.to_string());
                 crate::subjects::replace_record(sql, credit_code, record_id, &body)?;
+                logged.push(record_event(credit_code, record_id, RecordChange::PublicationEnded, Some(&body)));
             }
             Effect::HideRecord { credit_code, record_id } => {
                 sql.execute(
                     "UPDATE records SET hidden_by = ?3 WHERE credit_code = ?1 AND id = ?2",
                     args![credit_code, record_id, target],
                 )?;
+                logged.push(record_event(credit_code, record_id, RecordChange::Hidden, None));
             }
         }
     }
-    Ok(())
+    Ok(logged)
 }
 
 impl Db {
@@ -202,7 +215,7 @@ impl Db {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
             };
-            apply(sql, decision, &case, &transition, actor, &new.received_at)?;
+            let changed = apply(sql, decision, &case, &transition, actor, &new.received_at)?;
             let signer_kid = match actor {
                 Actor::Officer { kid, .. } | Actor::Signer { kid } => kid.clone(),
             };
@@ -221,6 +234,17 @@ impl Db {
                 decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
             };
             let stored = insert_decision(sql, new, &transition.department, transition.outcome, receipt)?;
+            // The decision and what it changed, in the public log with it.
+            let mut events = vec![LogEvent::Decision {
+                decision_id: new.decision_id.clone(),
+                target: decision.target.clone(),
+                action: decision.action,
+                state: transition.outcome.as_str().to_owned(),
+                decided_at: decision.decided_at.clone(),
+                received_at: new.received_at.clone(),
+            }];
+            events.extend(changed);
+            crate::log::append(sql, &server_key.log, &events, &new.received_at)?;
             Ok(Ok((stored, true)))
         })
     }

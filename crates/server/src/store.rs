@@ -8,6 +8,7 @@ use serde_json::Value;
 use xinnuo_core::decision::Action;
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::Signer;
+use xinnuo_core::public_log::{LogEvent, LoggedEntry};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::workflow::KeyStep;
 use zeroize::Zeroizing;
@@ -96,6 +97,8 @@ pub struct StoredReceipt {
     pub receipt: String,
     /// Stored now, not found stored before.
     pub created: bool,
+    /// Its entry in the public log with the inclusion proof (a submission stored before the log began has none).
+    pub log: Option<LoggedEntry>,
 }
 
 /// Which commitments a publication list shows.
@@ -138,6 +141,8 @@ pub struct NewCommitment {
 pub struct ServerKey {
     pub kid: String,
     pub signer: Signer,
+    /// Signs the public log's checkpoints (a key of its own, derived from this one).
+    pub log: crate::log::LogKey,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +151,8 @@ pub struct ServerKeyRow {
     pub public_jwk: Value,
     pub created_at: String,
     pub retired_at: Option<String>,
+    /// The verifier key of the public log's checkpoints signed while this key was current.
+    pub log_key: Option<String>,
 }
 
 /// A stored key status; one this program did not write reads as the weakest claim, never as verified.
@@ -325,33 +332,60 @@ impl Db {
                 &[],
                 |row| Ok((row.get::<String>(0)?, row.get::<Vec<u8>>(1)?)),
             )?;
-            if let Some((kid, seed)) = existing {
-                let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
-                let seed = Zeroizing::new(seed);
-                return Ok(ServerKey { kid, signer: Signer::from_seed(&seed) });
+            let (kid, seed, new_key) = match existing {
+                Some((kid, seed)) => {
+                    let seed: [u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
+                    (kid, Zeroizing::new(seed), None)
+                }
+                None => {
+                    let (seed, kid, jwk) = generate().map_err(DbError::Other)?;
+                    let seed = Zeroizing::new(seed);
+                    sql.execute(
+                        "INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        args![&kid, seed.as_slice(), &jwk.to_string(), now],
+                    )?;
+                    (kid, seed, Some(jwk))
+                }
+            };
+            // The log's name is fixed when it starts (checkpoints name it), whatever keys come later.
+            let origin = match row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))? {
+                Some(origin) => origin,
+                None => {
+                    let origin = format!("xinnuo.log/{}", kid.chars().take(16).collect::<String>());
+                    sql.execute("INSERT INTO server_meta (key, value) VALUES ('log_origin', ?1)", args![&origin])?;
+                    origin
+                }
+            };
+            let key = ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
+            if let Some(public_jwk) = new_key {
+                let event = LogEvent::ServerKey { kid: key.kid.clone(), public_jwk, created_at: now.to_owned() };
+                crate::log::append(sql, &key.log, &[event], now)?;
             }
-            let (seed, kid, jwk) = generate().map_err(DbError::Other)?;
-            let seed = Zeroizing::new(seed);
-            sql.execute(
-                "INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES (?1, ?2, ?3, ?4)",
-                args![&kid, seed.as_slice(), &jwk.to_string(), now],
-            )?;
-            Ok(ServerKey { kid, signer: Signer::from_seed(&seed) })
+            Ok(key)
         })
     }
 
     pub fn server_keys(&self) -> Result<Vec<ServerKeyRow>, DbError> {
         self.read(|sql| {
+            let origin: Option<String> =
+                row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))?;
             rows(
                 sql,
-                "SELECT kid, public_jwk, created_at, retired_at FROM server_keys ORDER BY created_at",
+                "SELECT kid, public_jwk, created_at, retired_at, seed FROM server_keys ORDER BY created_at",
                 &[],
                 |row| {
+                    let seed = Zeroizing::new(row.get::<Vec<u8>>(4)?);
+                    let seed: &[u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
+                    let log_key = match &origin {
+                        Some(origin) => Some(crate::log::LogKey::derive(origin, seed)?.verifier().to_string()),
+                        None => None,
+                    };
                     Ok(ServerKeyRow {
                         kid: row.get(0)?,
                         public_jwk: row.get(1)?,
                         created_at: row.get(2)?,
                         retired_at: row.get(3)?,
+                        log_key,
                     })
                 },
             )
@@ -449,6 +483,7 @@ impl Db {
         &self,
         batch: &[&NewCommitment],
         sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
+        log: &crate::log::LogKey,
     ) -> Result<Vec<StoredReceipt>, DbError> {
         let dialect = self.dialect();
         let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
@@ -475,6 +510,7 @@ impl Db {
                         key_status: key_status_from(&row.get::<String>(3)?),
                         receipt: row.get(4)?,
                         created: false,
+                        log: None,
                     },
                 );
             }
@@ -502,6 +538,7 @@ impl Db {
                     key_status: status,
                     receipt: sign(new, next, status).map_err(DbError::Other)?,
                     created: true,
+                    log: None,
                 };
                 // The same submission twice in one batch: the second gets the first's receipt.
                 known.insert(new.submission_id.clone(), StoredReceipt { created: false, ..receipt.clone() });
@@ -548,6 +585,48 @@ impl Db {
                     ),
                     &disclosures,
                 )?;
+            }
+            // Every stored submission into the public log, one checkpoint for the batch; each answer (a
+            // repeat too) carries its entry's proof in that checkpoint.
+            let events: Vec<LogEvent> = created
+                .iter()
+                .map(|(_, index)| {
+                    let receipt = &stored[*index];
+                    LogEvent::Received {
+                        submission_id: receipt.submission_id.clone(),
+                        sequence: receipt.sequence,
+                        received_at: receipt.received_at.clone(),
+                        key_status: receipt.key_status,
+                    }
+                })
+                .collect();
+            let appended = crate::log::append(sql, log, &events, &crate::now())?;
+            let mut places: HashMap<String, u64> = HashMap::new();
+            for (offset, (new, _)) in created.iter().enumerate() {
+                places.insert(new.submission_id.clone(), appended.first + offset as u64);
+            }
+            let earlier: Vec<&str> =
+                stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
+            for id in earlier {
+                let index = row(
+                    sql,
+                    "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1",
+                    args![id],
+                    |row| row.get::<u64>(0),
+                )?;
+                if let Some(index) = index {
+                    places.insert(id.to_owned(), index);
+                }
+            }
+            let mut indices: Vec<u64> = places.values().copied().collect();
+            indices.sort_unstable();
+            indices.dedup();
+            if appended.size > 0 && !indices.is_empty() {
+                let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
+                let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
+                for receipt in &mut stored {
+                    receipt.log = places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned();
+                }
             }
             Ok(stored)
         })
@@ -663,7 +742,8 @@ mod tests {
             // A JSON string, as the receipt column holds JSON.
             Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
         };
-        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign).unwrap();
+        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign, &log).unwrap();
         assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");
         // 70 rows: inserted as 64 + 4 + 2, with a repeat inside the batch and one stored before.
         let many: Vec<NewCommitment> =
@@ -672,8 +752,15 @@ mod tests {
         let mut batch: Vec<&NewCommitment> = many.iter().collect();
         let (again, repeat) = (new_commitment("a", "other-kid", code), new_commitment("n3", "approved-kid", code));
         batch.extend([&person, &again, &repeat]);
-        let stored = db.store_commitments(&batch, &sign).unwrap();
+        let stored = db.store_commitments(&batch, &sign, &log).unwrap();
         assert_eq!(stored.len(), 70);
+        // Each answer carries its place in the public log, proved in the batch's one checkpoint.
+        for (receipt, index) in stored.iter().zip((1..68).chain([68, 0, 4])) {
+            let logged = receipt.log.as_ref().expect("logged");
+            let placed = xinnuo_core::public_log::verify_logged(logged, &[log.verifier()]).unwrap();
+            assert_eq!((placed.index, placed.checkpoint.size), (index, 69), "{}", receipt.submission_id);
+            assert_eq!(placed.event.reference(), receipt.submission_id);
+        }
         assert_eq!(stored[0].receipt, "\"n0/2/verified\"");
         assert_eq!(stored[66].receipt, "\"n66/68/verified\"");
         assert_eq!(stored[67].receipt, "\"p/69/no_credit_code\"");

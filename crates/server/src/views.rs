@@ -118,6 +118,10 @@ pub struct ServerKeyView {
     created_at: String,
     retired_at: Option<String>,
     current: bool,
+    /// The public log's verifier key (C2SP signed-note: `<origin>+<key id>+<base64 key>`) for the checkpoints
+    /// signed while this key was current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_key: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -139,6 +143,7 @@ impl ServerKeys {
                     jwk: row.public_jwk,
                     created_at: row.created_at,
                     retired_at: row.retired_at,
+                    log_key: row.log_key,
                 })
                 .collect(),
         }

@@ -53,7 +53,7 @@ pub use note::{open, Note, NoteSignature, NoteSigner, OpenedNote, SignatureType,
 pub use proof::{witness_add_checkpoint, AddCheckpoint, TlogProof, WitnessVerdict};
 pub use tile::{
     build_log, bundles_for_growth, entry_bundle, new_tiles, parse_entry_bundle, tiles_for_size, tiles_needed, BuiltLog,
-    Tile, TileHashReader, TileLevel, TileReader,
+    Tile, TileHashReader, TileLevel, TileReader, TILE_WIDTH,
 };
 
 #[cfg(test)]

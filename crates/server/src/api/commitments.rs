@@ -26,7 +26,9 @@ pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
 /// What a submitter is answered, from the stored receipt.
 pub fn receipt_answer(stored: &StoredReceipt) -> Result<ReceiptAnswer, Problem> {
     let receipt = serde_json::from_str(&stored.receipt).map_err(Problem::internal)?;
-    Ok(answer(&stored.submission_id, stored.sequence, &stored.received_at, stored.key_status, receipt))
+    let mut answer = answer(&stored.submission_id, stored.sequence, &stored.received_at, stored.key_status, receipt);
+    answer.log = stored.log.clone();
+    Ok(answer)
 }
 
 /// What a submitter is answered, from the stored row (a repeated submission).
@@ -49,6 +51,7 @@ fn answer(
         key_status_label_zh: key_status.label_zh().to_owned(),
         key_status_label_en: key_status.label_en().to_owned(),
         receipt,
+        log: None,
     }
 }
 
@@ -117,15 +120,15 @@ pub fn store_submission(
     server_key: &crate::store::ServerKey,
     signed: SignedCommitment,
     now: u64,
-) -> Result<(CommitmentRow, bool), Problem> {
+) -> Result<StoredReceipt, Problem> {
     let new = new_commitment(&signed, now)?;
     let sign = |new: &NewCommitment, sequence, key_status| {
         crate::committer::receipt_for(server_key, new, sequence, key_status)
     };
-    let created = db.store_commitments(&[&new], &sign).map_err(Problem::internal)?.iter().any(|s| s.created);
-    let row =
-        db.commitment(&new.submission_id).map_err(Problem::internal)?.ok_or_else(|| not_found(&new.submission_id))?;
-    Ok((row, created))
+    db.store_commitments(&[&new], &sign, &server_key.log)
+        .map_err(Problem::internal)?
+        .pop()
+        .ok_or_else(|| not_found(&new.submission_id))
 }
 
 /// A signed 信用修复承诺书 is a repair application: it goes to `POST /api/v1/repair-applications`, which checks

@@ -6,6 +6,7 @@ pub mod commitments;
 pub mod decisions;
 pub mod dept;
 pub mod keys;
+pub mod log;
 pub mod objections;
 pub mod sessions;
 pub mod subjects;

@@ -105,7 +105,7 @@ pub async fn submit(
             objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
         };
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
-        match db.add_objection(new, filing, receipt_for).map_err(Problem::internal)? {
+        match db.add_objection(new, filing, receipt_for, &server_key.log).map_err(Problem::internal)? {
             Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
             Err(refusal) => Err(crate::problem::refusal_problem(&refusal)),
         }

@@ -14,7 +14,7 @@ use xinnuo_core::template::Text;
 use xinnuo_core::wire::{ErrorItem, SubjectList, SubjectView};
 
 use super::body::read_jws_text;
-use super::commitments::{receipt_answer_of, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
+use super::commitments::{receipt_answer, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
 use crate::problem::{refusal_problem, Problem};
 use crate::{blocking, now, now_millis, AppState};
 
@@ -192,7 +192,7 @@ pub async fn apply_for_repair(
     let on = today();
     let db = state.db.clone();
     let server = state.server_key.clone();
-    let (row, created, record_id, channel) = blocking(move || {
+    let (receipt, record_id, channel) = blocking(move || {
         let signed = verify_submission(&text, now_ms)?;
         application::check_template(&signed.prepared).map_err(application_problem)?;
         let code = signed.prepared.credit_code().unwrap_or_default().to_owned();
@@ -222,17 +222,17 @@ pub async fn apply_for_repair(
             .map(|a| (a.submission_id, a.state))
             .collect();
         xinnuo_core::workflow::accept_repair_application(&earlier).map_err(|r| refusal_problem(&r))?;
-        let (row, created) = store_submission(&db, &server, signed, now_ms)?;
-        db.record_repair_application(&row.submission_id, &code, &record_id, recorded.as_str(), &now())
+        let receipt = store_submission(&db, &server, signed, now_ms)?;
+        db.record_repair_application(&receipt.submission_id, &code, &record_id, recorded.as_str(), &now())
             .map_err(|e| Problem::internal(e.to_string()))?
             .map_err(|r| refusal_problem(&r))?;
-        Ok((row, created, record_id, channel))
+        Ok((receipt, record_id, channel))
     })
     .await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((
         status,
-        Json(RepairReceipt { receipt: receipt_answer_of(&row), record_id, channel: channel.map(|c| c.label()) }),
+        Json(RepairReceipt { receipt: receipt_answer(&receipt)?, record_id, channel: channel.map(|c| c.label()) }),
     ))
 }
 

@@ -5,6 +5,7 @@ use crate::db::{Db, DbError};
 use crate::sql::Sql;
 use crate::sql::{row, rows};
 use xinnuo_core::decision::RepairState;
+use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::status::Profile;
 use xinnuo_core::workflow::Refusal;
 
@@ -14,17 +15,36 @@ fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbErr
     serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))
 }
 
-fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbError> {
+/// Saves a subject whole; returns what changed of its records, for the public log.
+fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<Vec<LogEvent>, DbError> {
     let profile = &subject.profile;
     // What decisions did to a record outlives a new import of it: a record an upheld objection hid stays hidden.
-    let hidden: std::collections::HashMap<String, String> = rows(
+    let before: Vec<(String, String, Option<String>)> = rows(
         sql,
-        "SELECT id, hidden_by FROM records WHERE credit_code = ?1 AND hidden_by IS NOT NULL",
+        "SELECT id, body, hidden_by FROM records WHERE credit_code = ?1",
         args![&profile.credit_code],
-        |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
-    )?
-    .into_iter()
-    .collect();
+        |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?, row.get::<Option<String>>(2)?)),
+    )?;
+    let hidden: std::collections::HashMap<String, String> =
+        before.iter().filter_map(|(id, _, by)| by.clone().map(|by| (id.clone(), by))).collect();
+    let mut events = Vec::new();
+    let digest_of = |body: &str| serde_json::from_str(body).ok().map(|v| xinnuo_core::public_log::body_sha256(&v));
+    for record in &profile.records {
+        let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
+        let change = match before.iter().find(|(id, _, _)| *id == record.id) {
+            None => Some(RecordChange::Added),
+            Some((_, old, _)) if digest_of(old) != digest_of(&body) => Some(RecordChange::Changed),
+            Some(_) => None,
+        };
+        if let Some(change) = change {
+            events.push(record_event(&profile.credit_code, &record.id, change, digest_of(&body)));
+        }
+    }
+    for (id, _, _) in &before {
+        if !profile.records.iter().any(|r| r.id == *id) {
+            events.push(record_event(&profile.credit_code, id, RecordChange::Removed, None));
+        }
+    }
     sql.execute("DELETE FROM subjects WHERE credit_code = ?1", args![&profile.credit_code])?;
     sql.execute(
         "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -44,23 +64,28 @@ fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<(), DbE
             args![&profile.credit_code, position as u64, &body],
         )?;
     }
-    Ok(())
+    Ok(events)
 }
 
-/// Adds a record found by a department (a broken commitment) to a subject of the register.
+fn record_event(credit_code: &str, record_id: &str, change: RecordChange, body_sha256: Option<String>) -> LogEvent {
+    LogEvent::Record { credit_code: credit_code.to_owned(), record_id: record_id.to_owned(), change, body_sha256 }
+}
+
+/// Adds a record found by a department (a broken commitment) to a subject of the register; whether it was
+/// added (not for a code the register lacks).
 pub(crate) fn add_record(
     sql: &mut dyn Sql,
     credit_code: &str,
     record_id: &str,
     body: &serde_json::Value,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     // Only to a subject of the register: no subject is ever made from a signature.
-    sql.execute(
+    let added = sql.execute(
         "INSERT INTO records (credit_code, id, body) SELECT ?1, ?2, ?3 WHERE EXISTS
          (SELECT 1 FROM subjects WHERE credit_code = ?1)",
         args![credit_code, record_id, &body.to_string()],
     )?;
-    Ok(())
+    Ok(added > 0)
 }
 
 /// Replaces a record's body (a granted repair marks it removed).
@@ -98,9 +123,22 @@ impl Db {
         })
     }
 
-    /// Stores every subject in one transaction (each replaces what was stored for its code).
-    pub fn save_subjects(&self, subjects: &[StoredSubject], now: &str) -> Result<(), DbError> {
-        self.write(|sql| subjects.iter().try_for_each(|subject| save(sql, subject, now)))
+    /// Stores every subject in one transaction (each replaces what was stored for its code), and what
+    /// changed of their records in the public log.
+    pub fn save_subjects(
+        &self,
+        subjects: &[StoredSubject],
+        now: &str,
+        log: &crate::log::LogKey,
+    ) -> Result<(), DbError> {
+        self.write(|sql| {
+            let mut events = Vec::new();
+            for subject in subjects {
+                events.extend(save(sql, subject, now)?);
+            }
+            crate::log::append(sql, log, &events, now)?;
+            Ok(())
+        })
     }
 
     pub fn subject(&self, credit_code: &str) -> Result<Option<StoredSubject>, DbError> {
@@ -225,7 +263,8 @@ mod tests {
         named.profile.credit_code = "91140105MA0000001X".into();
         named.profile.name = "晋示例ABC_100%科技有限公司".into();
         subjects.push(named);
-        db.save_subjects(&subjects, "2026-11-26T00:00:00Z").unwrap();
+        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        db.save_subjects(&subjects, "2026-11-26T00:00:00Z", &log).unwrap();
         for query in ["", "示例", "abc", "ABC", "ma0", "_1", "100%", "%", "9114", "  科技 ", "ａｂｃ", "餐饮"]
         {
             let query = xinnuo_core::search::normalize_query(query);

@@ -1,0 +1,104 @@
+//! The public log, read by anyone: C2SP tlog-tiles at `/log/` (`checkpoint`, `tile/<L>/<N>[.p/<W>]`,
+//! `tile/entries/<N>[.p/<W>]`) for monitors and their own tools, and `GET /api/v1/log/proof?ref=` (one entry
+//! with its proof in the newest checkpoint) for the app and the package.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use xinnuo_core::public_log::LoggedEntry;
+use xinnuo_core::tlog::Tile;
+
+use crate::args;
+use crate::problem::Problem;
+use crate::sql::row;
+use crate::{blocking, AppState};
+
+/// Anyone may read the log, from any page (monitors, witnesses, other departments' tools).
+fn public(mut response: Response, cache: &'static str) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+fn not_logged(what: &str) -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not_in_log",
+        "未找到",
+        "Not found",
+        format!("公开日志中没有 {what}。"),
+        format!("The public log has no {what}."),
+    )
+}
+
+/// `GET /log/checkpoint`: the newest signed checkpoint (C2SP tlog-checkpoint as a signed note). Short-lived:
+/// the log grows.
+pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, Problem> {
+    let db = state.db.clone();
+    let note = blocking(move || db.read(crate::log::newest_checkpoint).map_err(Problem::internal)).await?;
+    let note = note.ok_or_else(|| not_logged("checkpoint"))?;
+    let response = ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response();
+    Ok(public(response, "no-cache"))
+}
+
+/// `GET /log/tile/…`: a hash tile or an entry bundle. Each path's bytes never change (a partial tile has a
+/// path per width), so they may be cached for good.
+pub async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, Problem> {
+    let path = format!("tile/{rest}");
+    // Only canonical tile paths are looked up.
+    let tile = Tile::parse_path(&path).map_err(|e| Problem::from_error(StatusCode::NOT_FOUND, &e))?;
+    let db = state.db.clone();
+    let lookup = tile.path();
+    let data = blocking(move || {
+        db.read(|sql| row(sql, "SELECT data FROM log_tiles WHERE path = ?1", args![&lookup], |row| row.get::<Vec<u8>>(0)))
+            .map_err(Problem::internal)
+    })
+    .await?;
+    let data = data.ok_or_else(|| not_logged(&path))?;
+    let response = ([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response();
+    Ok(public(response, "public, max-age=31536000, immutable"))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProofQuery {
+    /// A submission, objection or decision id, a record as `{credit code}/{record id}`, or a server key's kid.
+    #[serde(rename = "ref")]
+    #[param(rename = "ref")]
+    reference: String,
+}
+
+/// `GET /api/v1/log/proof?ref=`: the newest entry about `ref`, with its inclusion proof in the newest
+/// checkpoint (C2SP tlog-proof).
+#[utoipa::path(
+    operation_id = "log_proof",
+    get,
+    path = "/api/v1/log/proof",
+    tag = "log",
+    summary = "公开日志中的条目及其证明 / an entry of the public log with its proof",
+    params(ProofQuery),
+    responses(
+        (status = 200, description = "条目、包含证明和签名检查点 / the entry, its inclusion proof and the signed checkpoint", body = LoggedEntry, content_type = "application/json"),
+        (status = 400, description = "查询参数有误 / bad query", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "日志中没有 / not in the log", body = Problem, content_type = "application/problem+json"),
+        crate::openapi::AnyProblem
+    )
+)]
+pub async fn proof(
+    State(state): State<AppState>,
+    query: Result<Query<ProofQuery>, QueryRejection>,
+) -> Result<Json<LoggedEntry>, Problem> {
+    let Query(query) = query?;
+    let reference = query.reference.trim().to_owned();
+    if reference.is_empty() || reference.len() > 200 {
+        return Err(Problem::bad_request("bad_query", "ref 应为 1 至 200 个字符。", "ref takes 1 to 200 characters."));
+    }
+    let db = state.db.clone();
+    let lookup = reference.clone();
+    let logged = blocking(move || db.read(|sql| crate::log::proof_of(sql, &lookup)).map_err(Problem::internal)).await?;
+    logged.map(Json).ok_or_else(|| not_logged(&reference))
+}

@@ -1,0 +1,167 @@
+//! The public log on the server: each change to the public record appends its entry (`public_log::LogEvent`)
+//! in the very transaction that makes the change, and the transaction signs one checkpoint for all it
+//! appended. So the log and the tables cannot disagree, a batch of submissions costs one signature, and
+//! servers sharing a database take turns under the write lock (the sequencer is the transaction).
+//! Tiles, entry bundles and checkpoints are stored as published (C2SP tlog-tiles); the core computes them.
+
+use std::cell::RefCell;
+
+use sha2::{Digest, Sha256};
+use xinnuo_core::public_log::{LogEvent, LoggedEntry};
+use xinnuo_core::tlog::{self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey};
+
+use crate::args;
+use crate::db::DbError;
+use crate::sql::{row, Sql};
+
+/// The log's signing key: a key of its own (a note key signs any text it is given, so never the key that
+/// signs JWS documents), derived from the server's signing key so every server on one database has it.
+pub struct LogKey {
+    pub origin: String,
+    signer: NoteSigner,
+}
+
+impl LogKey {
+    pub fn derive(origin: &str, server_seed: &[u8; 32]) -> Result<Self, DbError> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"xinnuo.log-key/1\n");
+        hasher.update(server_seed);
+        let seed: [u8; 32] = hasher.finalize().into();
+        let signer = NoteSigner::ed25519(origin, &seed).map_err(log_error)?;
+        Ok(Self { origin: origin.to_owned(), signer })
+    }
+
+    /// The verifier key (`<origin>+<key id>+<key>`), published with the server keys and pinned by verifiers.
+    pub fn verifier(&self) -> VerifierKey {
+        self.signer.verifier_key()
+    }
+}
+
+pub(crate) fn log_error(error: TlogError) -> DbError {
+    DbError::Other(format!("public log: {error}"))
+}
+
+/// The stored tiles, read inside the transaction that appends to them.
+struct SqlTiles<'a, 'b> {
+    sql: RefCell<&'a mut (dyn Sql + 'b)>,
+}
+
+impl TileReader for SqlTiles<'_, '_> {
+    fn read_tile(&self, tile: &Tile) -> Result<Vec<u8>, TlogError> {
+        let path = tile.path();
+        let mut sql = self.sql.borrow_mut();
+        row(*sql, "SELECT data FROM log_tiles WHERE path = ?1", args![&path], |row| row.get::<Vec<u8>>(0))
+            .ok()
+            .flatten()
+            .ok_or(TlogError::TileMissing(path))
+    }
+}
+
+/// The log's size (the newest checkpoint's).
+pub fn size(sql: &mut dyn Sql) -> Result<u64, DbError> {
+    sql.query_one("SELECT COALESCE(MAX(size), 0) FROM log_checkpoints", &[])?.get(0)
+}
+
+/// What an append made: the index of its first entry, the new size and the signed checkpoint.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub first: u64,
+    pub size: u64,
+    pub checkpoint: String,
+}
+
+/// Appends the events as entries, stores the tiles and bundles they complete and the partial ones of the new
+/// size, and signs the new checkpoint. Nothing appended, nothing signed.
+pub fn append(sql: &mut dyn Sql, key: &LogKey, events: &[LogEvent], now: &str) -> Result<Appended, DbError> {
+    let old = size(sql)?;
+    if events.is_empty() {
+        let checkpoint = newest_checkpoint(sql)?.unwrap_or_default();
+        return Ok(Appended { first: old, size: old, checkpoint });
+    }
+    let entries: Vec<Vec<u8>> = events.iter().map(LogEvent::entry).collect();
+    let growth = {
+        let tiles = SqlTiles { sql: RefCell::new(&mut *sql) };
+        tlog::append(old, &tiles, &entries).map_err(log_error)?
+    };
+    for (tile, data) in &growth.files {
+        let path = tile.path();
+        sql.execute(
+            "INSERT INTO log_tiles (path, data) VALUES (?1, ?2) ON CONFLICT (path) DO NOTHING",
+            args![&path, data.as_slice()],
+        )?;
+        if tile.is_full() {
+            // The partial tiles of a full one are needed no more: a reader falls back to the full tile.
+            sql.execute("DELETE FROM log_tiles WHERE path LIKE ?1", args![&format!("{path}.p/%")])?;
+        }
+    }
+    for (offset, event) in events.iter().enumerate() {
+        sql.execute(
+            "INSERT INTO log_entries (idx, reference) VALUES (?1, ?2)",
+            args![old + offset as u64, &event.reference()],
+        )?;
+    }
+    let checkpoint = Checkpoint::new(&key.origin, growth.size, growth.root).sign(&key.signer).map_err(log_error)?;
+    sql.execute(
+        "INSERT INTO log_checkpoints (size, note, made_at) VALUES (?1, ?2, ?3)",
+        args![growth.size, &checkpoint, now],
+    )?;
+    Ok(Appended { first: old, size: growth.size, checkpoint })
+}
+
+/// The newest signed checkpoint, if anything was logged.
+pub fn newest_checkpoint(sql: &mut dyn Sql) -> Result<Option<String>, DbError> {
+    row(sql, "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| row.get(0))
+}
+
+/// The entries at `indices` with their inclusion proofs in the checkpoint of `size` (its note given).
+pub fn prove(sql: &mut dyn Sql, indices: &[u64], size: u64, checkpoint: &str) -> Result<Vec<LoggedEntry>, DbError> {
+    let tiles = SqlTiles { sql: RefCell::new(sql) };
+    let hashes = TileHashReader::new(size, &tiles);
+    let mut bundles: std::collections::BTreeMap<u64, Vec<Vec<u8>>> = std::collections::BTreeMap::new();
+    let mut proved = Vec::with_capacity(indices.len());
+    for &index in indices {
+        let bundle = index / tlog::TILE_WIDTH;
+        if !bundles.contains_key(&bundle) {
+            let width = (size - bundle * tlog::TILE_WIDTH).min(tlog::TILE_WIDTH) as u16;
+            let tile = Tile { level: TileLevel::Entries, index: bundle, width };
+            let bytes = read_bundle(&tiles, tile)?;
+            let entries = tlog::parse_entry_bundle(&tile, &bytes).map_err(log_error)?;
+            bundles.insert(bundle, entries.into_iter().map(<[u8]>::to_vec).collect());
+        }
+        let entry = bundles
+            .get(&bundle)
+            .and_then(|entries| entries.get((index % tlog::TILE_WIDTH) as usize))
+            .ok_or(DbError::Corrupt("log entry"))?;
+        let proof = tlog::inclusion_proof(&hashes, size, index).map_err(log_error)?;
+        proved.push(LoggedEntry {
+            entry: String::from_utf8(entry.clone()).map_err(|_| DbError::Corrupt("log entry text"))?,
+            proof: TlogProof { extra: None, index, proof, checkpoint: checkpoint.to_owned() }.to_text(),
+        });
+    }
+    Ok(proved)
+}
+
+/// A bundle as stored: its partial form, or the full one once it is complete.
+fn read_bundle(tiles: &SqlTiles<'_, '_>, tile: Tile) -> Result<Vec<u8>, DbError> {
+    tiles
+        .read_tile(&tile)
+        .or_else(|_| tiles.read_tile(&Tile { width: tlog::TILE_WIDTH as u16, ..tile }))
+        .map_err(log_error)
+}
+
+/// The newest entry about `reference` (a submission, objection or decision id, `code/record`, a kid) with
+/// its proof in the newest checkpoint.
+pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry>, DbError> {
+    let index = row(
+        sql,
+        "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1",
+        args![reference],
+        |row| row.get::<u64>(0),
+    )?;
+    let Some(index) = index else { return Ok(None) };
+    let (size, checkpoint) = row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+        Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+    })?
+    .ok_or(DbError::Corrupt("log without checkpoint"))?;
+    Ok(prove(sql, &[index], size, &checkpoint)?.pop())
+}
