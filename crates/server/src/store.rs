@@ -145,7 +145,7 @@ pub struct ServerKey {
     pub log: crate::log::LogKey,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ServerKeyRow {
     pub kid: String,
     pub public_jwk: Value,
