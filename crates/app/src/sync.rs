@@ -67,11 +67,28 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         ));
     };
     let signed = verified.receipt;
+    // Its entry in the public log, where the server keeps one: it must verify against the pinned log keys and
+    // say what the signed receipt says, else the answer is not believed.
+    let log = match answer.log {
+        Some(logged) => match xinnuo_core::public_log::verify_receipt(&logged, &item.submission_id, trusted) {
+            Ok(place) if (place.sequence, place.key_status) == (signed.sequence, signed.key_status) => {
+                Some((logged, place.index + 1))
+            }
+            _ => {
+                return Answer::Transient(Text::new(
+                    "服务器公开日志的证明未能通过验证，将重试",
+                    "The server's public-log proof did not verify; retrying",
+                ))
+            }
+        },
+        None => None,
+    };
     Answer::Receipt {
         receipt: answer.receipt,
         sequence: signed.sequence,
         received_at: signed.received_at,
         key_status: (signed.key_status.label_zh().into(), signed.key_status.label_en().into()),
+        log,
     }
 }
 

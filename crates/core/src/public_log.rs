@@ -12,7 +12,7 @@ use crate::decision::Action;
 use crate::envelope::canonicalize;
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
-use crate::receipt::KeyStatus;
+use crate::receipt::{KeyStatus, ReceiptError, TrustedServerKeys};
 use crate::tlog::{checkpoint::Checkpoint, note::VerifierKey, proof::TlogProof, TlogError};
 
 /// The `type` every entry carries.
@@ -46,7 +46,14 @@ pub enum LogEvent {
     ObjectionReceived { objection_id: String, credit_code: String, record_id: String, received_at: String },
     /// An officer's signed decision (published in full at `/api/v1/decisions/{id}`; its id is the SHA-256 of
     /// what the officer signed).
-    Decision { decision_id: String, target: String, action: Action, state: String, decided_at: String, received_at: String },
+    Decision {
+        decision_id: String,
+        target: String,
+        action: Action,
+        state: String,
+        decided_at: String,
+        received_at: String,
+    },
     /// A credit record added, changed, removed, hidden or ended; its body (as published) by digest.
     Record {
         credit_code: String,
@@ -132,6 +139,53 @@ pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<P
     let signed = proof.verify(logged.entry.as_bytes(), origin, log_keys, &[])?;
     let event = LogEvent::parse(logged.entry.as_bytes())?;
     Ok(Placed { event, index: proof.index, checkpoint: signed.checkpoint })
+}
+
+/// A receipt as the public log holds it: what the server recorded of the submission, and where.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LoggedReceipt {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: KeyStatus,
+    /// Its entry's index in the public log (第 N 条 counts from 1: `index + 1`).
+    pub index: u64,
+    /// The size of the checkpoint that proves it.
+    pub checkpoint_size: u64,
+    /// The log's name (the checkpoint's origin).
+    pub origin: String,
+}
+
+/// Verifies a receipt given as a public-log entry with its proof: the checkpoint signed by a log key the
+/// trusted server keys list, the entry included in it, and the entry the receipt of `submission_id`.
+pub fn verify_receipt(
+    logged: &LoggedEntry,
+    submission_id: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<LoggedReceipt, ReceiptError> {
+    if trusted.log_keys().is_empty() {
+        return Err(ReceiptError::UnknownServerKey);
+    }
+    let placed = verify_logged(logged, trusted.log_keys()).map_err(|e| match e {
+        LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
+        LogError::Log(other) => ReceiptError::Log(other),
+        LogError::NotAnEntry => ReceiptError::NotAReceipt,
+    })?;
+    let LogEvent::Received { submission_id: logged_id, sequence, received_at, key_status } = placed.event else {
+        return Err(ReceiptError::NotAReceipt);
+    };
+    if logged_id != submission_id {
+        return Err(ReceiptError::OtherSubmission);
+    }
+    Ok(LoggedReceipt {
+        submission_id: logged_id,
+        sequence,
+        received_at,
+        key_status,
+        index: placed.index,
+        checkpoint_size: placed.checkpoint.size,
+        origin: placed.checkpoint.origin,
+    })
 }
 
 /// Why a logged entry is not believed.
@@ -227,5 +281,24 @@ mod tests {
         assert!(verify_logged(&logged, &[stranger.verifier_key()]).is_err(), "another key's log");
         let swapped = LoggedEntry { entry: String::from_utf8(entries[2].clone()).unwrap(), ..logged.clone() };
         assert_eq!(verify_logged(&swapped, &[signer.verifier_key()]).unwrap_err().code(), "log_inclusion_invalid");
+
+        // As a receipt: against the log key the pinned server keys list, for this submission only.
+        let listed = |log_key: String| {
+            let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+            TrustedServerKeys::from_json(&serde_json::json!({"keys": [{"jwk": jwk, "log_key": log_key}]})).unwrap()
+        };
+        let trusted = listed(signer.verifier_key().to_string());
+        let receipt = verify_receipt(&logged, &format!("{:064x}", 3), &trusted).unwrap();
+        assert_eq!((receipt.sequence, receipt.index, receipt.checkpoint_size), (3, 3, 5));
+        assert_eq!(receipt.origin, "xinnuo.test/log");
+        let other = verify_receipt(&logged, &format!("{:064x}", 4), &trusted).unwrap_err();
+        assert_eq!(other.code(), "other_submission");
+        let unpinned = verify_receipt(&logged, &format!("{:064x}", 3), &listed(stranger.verifier_key().to_string()));
+        assert_eq!(unpinned.unwrap_err().code(), "unknown_server_key");
+        let no_log_key = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert_eq!(
+            verify_receipt(&logged, &format!("{:064x}", 3), &no_log_key).unwrap_err().code(),
+            "unknown_server_key"
+        );
     }
 }

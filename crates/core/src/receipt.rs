@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::envelope::{self, EnvelopeError, Verified};
+use crate::tlog::{TlogError, VerifierKey};
 
 pub const RECEIPT_TYPE: &str = "xinnuo.receipt/1";
 
@@ -91,6 +92,8 @@ pub enum ReceiptError {
     /// Signed by a key that is not among the server keys the verifier trusts: anyone can make such a receipt.
     UnknownServerKey,
     BadServerKeys(String),
+    /// The log entry's proof or its checkpoint failed (the log's reason).
+    Log(TlogError),
 }
 
 impl crate::error::Described for ReceiptError {
@@ -101,6 +104,7 @@ impl crate::error::Described for ReceiptError {
             Self::OtherSubmission => "other_submission",
             Self::UnknownServerKey => "unknown_server_key",
             Self::BadServerKeys(_) => "bad_server_keys",
+            Self::Log(inner) => inner.code(),
         }
     }
 
@@ -122,6 +126,7 @@ impl crate::error::Described for ReceiptError {
                 format_args!("回执不是由受信任的服务器密钥签发的，不能作为受理证明"),
                 format_args!("the receipt is not signed by a trusted server key and proves nothing"),
             ),
+            Self::Log(inner) => inner.message(lang),
             Self::BadServerKeys(detail) => crate::error::in_lang(
                 lang,
                 format_args!("服务器公钥列表无效：{detail}"),
@@ -146,11 +151,13 @@ impl ReceiptError {}
 pub struct TrustedServerKeys {
     /// (kid, public key); the kid is recomputed from the key, never taken from the list.
     keys: Vec<(String, [u8; 32])>,
+    /// The public log's verifier keys listed with them (`log_key`), for checkpoints.
+    log_keys: Vec<VerifierKey>,
 }
 
 impl TrustedServerKeys {
     pub fn from_public_keys(keys: impl IntoIterator<Item = [u8; 32]>) -> Self {
-        Self { keys: keys.into_iter().map(|key| (envelope::thumbprint(&key), key)).collect() }
+        Self { keys: keys.into_iter().map(|key| (envelope::thumbprint(&key), key)).collect(), log_keys: Vec::new() }
     }
 
     /// Reads `{"keys": [{kid, jwk: {kty, crv, x}, …}]}` or the bare array. An entry whose `kid` is not its
@@ -159,6 +166,7 @@ impl TrustedServerKeys {
         let bad = |why: &str| ReceiptError::BadServerKeys(why.to_owned());
         let entries = value.get("keys").unwrap_or(value).as_array().ok_or_else(|| bad("keys: not a list"))?;
         let mut keys = Vec::with_capacity(entries.len());
+        let mut log_keys = Vec::new();
         for entry in entries {
             let jwk = entry.get("jwk").unwrap_or(entry);
             let key = envelope::public_key_from_jwk(jwk).map_err(|e| bad(&format!("jwk: {e}")))?;
@@ -167,12 +175,20 @@ impl TrustedServerKeys {
                 return Err(bad("kid ≠ thumbprint(jwk)"));
             }
             keys.push((kid, key));
+            if let Some(log_key) = entry.get("log_key").and_then(Value::as_str) {
+                log_keys.push(VerifierKey::parse(log_key).map_err(|e| bad(&format!("log_key: {e}")))?);
+            }
         }
-        Ok(Self { keys })
+        Ok(Self { keys, log_keys })
     }
 
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// The public log's keys these server keys vouch for.
+    pub fn log_keys(&self) -> &[VerifierKey] {
+        &self.log_keys
     }
 
     pub fn trusts(&self, kid: &str, public_key: &[u8; 32]) -> bool {

@@ -8,7 +8,9 @@ use std::cell::RefCell;
 
 use sha2::{Digest, Sha256};
 use xinnuo_core::public_log::{LogEvent, LoggedEntry};
-use xinnuo_core::tlog::{self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey};
+use xinnuo_core::tlog::{
+    self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey,
+};
 
 use crate::args;
 use crate::db::DbError;
@@ -121,17 +123,17 @@ pub fn prove(sql: &mut dyn Sql, indices: &[u64], size: u64, checkpoint: &str) ->
     let mut proved = Vec::with_capacity(indices.len());
     for &index in indices {
         let bundle = index / tlog::TILE_WIDTH;
-        if !bundles.contains_key(&bundle) {
-            let width = (size - bundle * tlog::TILE_WIDTH).min(tlog::TILE_WIDTH) as u16;
-            let tile = Tile { level: TileLevel::Entries, index: bundle, width };
-            let bytes = read_bundle(&tiles, tile)?;
-            let entries = tlog::parse_entry_bundle(&tile, &bytes).map_err(log_error)?;
-            bundles.insert(bundle, entries.into_iter().map(<[u8]>::to_vec).collect());
-        }
-        let entry = bundles
-            .get(&bundle)
-            .and_then(|entries| entries.get((index % tlog::TILE_WIDTH) as usize))
-            .ok_or(DbError::Corrupt("log entry"))?;
+        let entries = match bundles.entry(bundle) {
+            std::collections::btree_map::Entry::Occupied(read) => read.into_mut(),
+            std::collections::btree_map::Entry::Vacant(unread) => {
+                let width = size.saturating_sub(bundle * tlog::TILE_WIDTH).min(tlog::TILE_WIDTH) as u16;
+                let tile = Tile { level: TileLevel::Entries, index: bundle, width };
+                let bytes = read_bundle(&tiles, tile)?;
+                let entries = tlog::parse_entry_bundle(&tile, &bytes).map_err(log_error)?;
+                unread.insert(entries.into_iter().map(<[u8]>::to_vec).collect())
+            }
+        };
+        let entry = entries.get((index % tlog::TILE_WIDTH) as usize).ok_or(DbError::Corrupt("log entry"))?;
         let proof = tlog::inclusion_proof(&hashes, size, index).map_err(log_error)?;
         proved.push(LoggedEntry {
             entry: String::from_utf8(entry.clone()).map_err(|_| DbError::Corrupt("log entry text"))?,
@@ -159,9 +161,10 @@ pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry
         |row| row.get::<u64>(0),
     )?;
     let Some(index) = index else { return Ok(None) };
-    let (size, checkpoint) = row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-        Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-    })?
-    .ok_or(DbError::Corrupt("log without checkpoint"))?;
+    let (size, checkpoint) =
+        row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+        })?
+        .ok_or(DbError::Corrupt("log without checkpoint"))?;
     Ok(prove(sql, &[index], size, &checkpoint)?.pop())
 }

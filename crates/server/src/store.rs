@@ -98,7 +98,7 @@ pub struct StoredReceipt {
     /// Stored now, not found stored before.
     pub created: bool,
     /// Its entry in the public log with the inclusion proof (a submission stored before the log began has none).
-    pub log: Option<LoggedEntry>,
+    pub log: Option<Box<LoggedEntry>>,
 }
 
 /// Which commitments a publication list shows.
@@ -348,15 +348,17 @@ impl Db {
                 }
             };
             // The log's name is fixed when it starts (checkpoints name it), whatever keys come later.
-            let origin = match row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))? {
-                Some(origin) => origin,
-                None => {
-                    let origin = format!("xinnuo.log/{}", kid.chars().take(16).collect::<String>());
-                    sql.execute("INSERT INTO server_meta (key, value) VALUES ('log_origin', ?1)", args![&origin])?;
-                    origin
-                }
-            };
-            let key = ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
+            let origin =
+                match row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))? {
+                    Some(origin) => origin,
+                    None => {
+                        let origin = format!("xinnuo.log/{}", kid.chars().take(16).collect::<String>());
+                        sql.execute("INSERT INTO server_meta (key, value) VALUES ('log_origin', ?1)", args![&origin])?;
+                        origin
+                    }
+                };
+            let key =
+                ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
             if let Some(public_jwk) = new_key {
                 let event = LogEvent::ServerKey { kid: key.kid.clone(), public_jwk, created_at: now.to_owned() };
                 crate::log::append(sql, &key.log, &[event], now)?;
@@ -375,7 +377,8 @@ impl Db {
                 &[],
                 |row| {
                     let seed = Zeroizing::new(row.get::<Vec<u8>>(4)?);
-                    let seed: &[u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
+                    let seed: &[u8; 32] =
+                        seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
                     let log_key = match &origin {
                         Some(origin) => Some(crate::log::LogKey::derive(origin, seed)?.verifier().to_string()),
                         None => None,
@@ -625,7 +628,8 @@ impl Db {
                 let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
                 let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
                 for receipt in &mut stored {
-                    receipt.log = places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned();
+                    receipt.log =
+                        places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
                 }
             }
             Ok(stored)

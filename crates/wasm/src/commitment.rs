@@ -78,9 +78,13 @@ export interface Receipt {
   key_status: "verified" | "pending" | "unenrolled" | "revoked" | "no_credit_code"; signer_kid: string; credit_code: string;
   template_id: string; template_version: string;
 }
-export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; }
+export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; log_key?: string; }
 export interface ServerKeys { keys: ServerKey[]; }
-export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; errors: EnvelopeError[]; }
+export interface LoggedEntry { entry: string; proof: string; }
+export interface ReceiptAnswer { submission_id: string; sequence: number; received_at: string; key_status: string; receipt?: unknown; log?: LoggedEntry; }
+/** Where the public log holds the receipt: entry `index` (第 `index + 1` 条) of a checkpoint of `checkpointSize` entries. */
+export interface LogPlace { index: number; checkpointSize: number; origin: string; }
+export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; log?: LogPlace; errors: EnvelopeError[]; }
 "#;
 
 #[wasm_bindgen]
@@ -401,7 +405,17 @@ struct VerifiedReceiptOut {
     server_fingerprint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_status_label: Option<template::Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log: Option<LogPlace>,
     errors: Vec<ErrorItem>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogPlace {
+    index: u64,
+    checkpoint_size: u64,
+    origin: String,
 }
 
 /// The server keys a receipt may come from: the JSON of `GET /api/v1/server-keys` (text or object), or its
@@ -415,20 +429,53 @@ fn trusted_server_keys(server_keys: &JsValue) -> Result<receipt::TrustedServerKe
     receipt::TrustedServerKeys::from_json(&value)
 }
 
-/// Verifies a server receipt offline: its signature, that one of `serverKeys` (the server's published keys)
-/// made it, and with `submissionId`, that it is for that submission. Without `serverKeys` it is never valid.
+/// Verifies a server receipt offline: given the signed receipt (JWS text), its signature, that one of
+/// `serverKeys` (the server's published keys) made it; given the whole answer of a submission (object or JSON
+/// text) with its public-log entry, also that the entry is in a checkpoint signed by a log key `serverKeys`
+/// lists (`log`: its place). With `submissionId`, that it is for that submission. Without `serverKeys` it is
+/// never valid.
 #[wasm_bindgen(js_name = verifyReceipt, unchecked_return_type = "VerifiedReceipt")]
 pub fn verify_receipt(
-    jws: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | ReceiptAnswer")] receipt: JsValue,
     submission_id: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "ServerKeys | ServerKey[] | string")] server_keys: JsValue,
 ) -> Result<JsValue, Thrown> {
-    let result = trusted_server_keys(&server_keys).and_then(|trusted| match submission_id {
-        Some(id) => receipt::verify_for(jws.trim(), &id, &trusted),
-        None => receipt::verify(jws.trim(), &trusted),
+    let answer: Option<xinnuo_core::wire::ReceiptAnswer> = match receipt.as_string() {
+        // A submission's answer as text; the signed receipt alone does not read as one.
+        Some(text) => serde_json::from_str(text.trim()).ok(),
+        None => Some(xinnuo_js_json::from_js(&receipt).map_err(|e| {
+            Thrown::bad_argument(
+                format!("回执应为签名文本或提交的应答：{e}"),
+                format!("receipt must be the signed text or a submission's answer: {e}"),
+            )
+        })?),
+    };
+    let jws = match (&answer, receipt.as_string()) {
+        (Some(answer), _) => receipt::jws_text(&answer.receipt),
+        (None, Some(text)) => text.trim().to_owned(),
+        (None, None) => String::new(),
+    };
+    let result = trusted_server_keys(&server_keys).and_then(|trusted| {
+        let id = submission_id.clone().or_else(|| answer.as_ref().map(|a| a.submission_id.clone()));
+        let signed = match &id {
+            Some(id) => receipt::verify_for(&jws, id, &trusted),
+            None => receipt::verify(&jws, &trusted),
+        }?;
+        let place = match (answer.as_ref().and_then(|a| a.log.as_ref()), &id) {
+            (Some(logged), Some(id)) => {
+                let logged = xinnuo_core::public_log::verify_receipt(logged, id, &trusted)?;
+                // The log and the signed receipt must tell the same story.
+                if (logged.sequence, logged.key_status) != (signed.receipt.sequence, signed.receipt.key_status) {
+                    return Err(receipt::ReceiptError::OtherSubmission);
+                }
+                Some(LogPlace { index: logged.index, checkpoint_size: logged.checkpoint_size, origin: logged.origin })
+            }
+            _ => None,
+        };
+        Ok((signed, place))
     });
     let out = match result {
-        Ok(verified) => VerifiedReceiptOut {
+        Ok((verified, log)) => VerifiedReceiptOut {
             valid: true,
             key_status_label: Some(template::Text {
                 zh: verified.receipt.key_status.label_zh().into(),
@@ -437,6 +484,7 @@ pub fn verify_receipt(
             server_fingerprint: Some(envelope::fingerprint_groups(&verified.server.kid)),
             server_kid: Some(verified.server.kid),
             receipt: Some(verified.receipt),
+            log,
             errors: Vec::new(),
         },
         Err(error) => VerifiedReceiptOut { errors: vec![ErrorItem::of(&error)], ..Default::default() },

@@ -366,6 +366,9 @@ fn outbox_item(
                 { format!(" · {} · ", item.credit_code) }<crate::components::time::BeijingTime {lang} at={item.created_at.clone()} /></div>
             <div class="state">{ lang.pick(zh, en) }
                 if let Some(sequence) = item.sequence { { format!(" · {} #{sequence}", lang.pick("回执序号", "receipt")) } }
+                if let Some(position) = item.log_position {
+                    <span class="log-position">{ match lang { Lang::Zh => format!(" · 已记入公开日志 第 {position} 条"), Lang::En => format!(" · in the public log as entry {position}") } }</span>
+                }
             </div>
             if let Some(reason) = &item.rejection { <div class="notice no">{ format!("{}{}", lang.pick("拒绝原因：", "Reason: "), reason.get(lang)) }</div> }
             if let Some(handling) = handling {

@@ -81,6 +81,12 @@ pub struct OutboxItem {
     pub received_at: Option<String>,
     #[serde(default)]
     pub key_status_label: Option<(String, String)>,
+    /// Its entry in the server's public log, with the proof (kept to show and to check again).
+    #[serde(default)]
+    pub log: Option<xinnuo_core::public_log::LoggedEntry>,
+    /// Its place in the public log (第 N 条, counted from 1), once the proof verified.
+    #[serde(default)]
+    pub log_position: Option<u64>,
     /// The form as it was signed, to correct and sign again after a rejection.
     #[serde(default)]
     pub draft: Option<Draft>,
@@ -111,7 +117,14 @@ fn without_disclosures(signed_file: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// 200/201 with a receipt that verified.
-    Receipt { receipt: Value, sequence: u64, received_at: String, key_status: (String, String) },
+    Receipt {
+        receipt: Value,
+        sequence: u64,
+        received_at: String,
+        key_status: (String, String),
+        /// The public log's entry and proof, with the entry's place (第 N 条), when the proof verified.
+        log: Option<(xinnuo_core::public_log::LoggedEntry, u64)>,
+    },
     /// A 4xx refusal: not retried.
     Rejected(Text),
     /// Offline, timeout, 5xx, or a receipt that did not verify: retried later.
@@ -163,6 +176,8 @@ impl OutboxItem {
             sequence: None,
             received_at: None,
             key_status_label: None,
+            log: None,
+            log_position: None,
             receipted_at_ms: 0.0,
             personal_data_forgotten: false,
             draft: None,
@@ -196,8 +211,10 @@ impl OutboxItem {
 
     pub fn finish(&mut self, answer: Answer, now: f64) {
         match answer {
-            Answer::Receipt { receipt, sequence, received_at, key_status } => {
+            Answer::Receipt { receipt, sequence, received_at, key_status, log } => {
                 self.state = OutboxState::Receipted;
+                self.log_position = log.as_ref().map(|(_, position)| *position);
+                self.log = log.map(|(entry, _)| entry);
                 self.receipt = Some(receipt);
                 self.sequence = Some(sequence);
                 self.received_at = Some(received_at);
@@ -256,6 +273,7 @@ mod tests {
             sequence: 1,
             received_at: "t".into(),
             key_status: ("a".into(), "b".into()),
+            log: None,
         };
         item.finish(receipt, 1_000.0);
         let day = 86_400_000.0;
@@ -306,6 +324,7 @@ mod tests {
                 sequence: 3,
                 received_at: "t".into(),
                 key_status: ("a".into(), "b".into()),
+                log: None,
             },
             1.0,
         );

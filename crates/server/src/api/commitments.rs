@@ -27,7 +27,7 @@ pub const MAX_ENVELOPE_BYTES: usize = 64 * 1024;
 pub fn receipt_answer(stored: &StoredReceipt) -> Result<ReceiptAnswer, Problem> {
     let receipt = serde_json::from_str(&stored.receipt).map_err(Problem::internal)?;
     let mut answer = answer(&stored.submission_id, stored.sequence, &stored.received_at, stored.key_status, receipt);
-    answer.log = stored.log.clone();
+    answer.log = stored.log.as_deref().cloned();
     Ok(answer)
 }
 

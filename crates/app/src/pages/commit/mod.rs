@@ -462,6 +462,10 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                         <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="receipt-id">{ item.submission_id.clone() }</code></dd>
                         <dt>{ lang.pick("接收时间", "Received at") }</dt><dd><crate::components::time::BeijingTime {lang} at={item.received_at.clone().unwrap_or_default()} id="receipt-received-at" /></dd>
                         <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&status_zh, &status_en).to_owned() }</dd>
+                        if let Some(position) = item.log_position {
+                            <dt>{ lang.pick("公开日志", "Public log") }</dt>
+                            <dd id="receipt-log">{ match lang { Lang::Zh => format!("已记入公开日志 第 {position} 条（可离线核验）"), Lang::En => format!("Entry {position} of the public log (verifiable offline)") } }</dd>
+                        }
                     </dl>
                     <div class="row">
                         <crate::route::AppLink class="button" id="print-link" to={Route::Print(item.submission_id.clone())}>{ lang.pick("打印承诺书", "Print") }</crate::route::AppLink>
