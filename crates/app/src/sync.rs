@@ -69,6 +69,9 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     let signed = verified.receipt;
     // Its entry in the public log, where the server keeps one: it must verify against the pinned log keys and
     // say what the signed receipt says, else the answer is not believed.
+    #[cfg(not(feature = "public-log"))]
+    let log = None;
+    #[cfg(feature = "public-log")]
     let log = match answer.log {
         Some(logged) => match xinnuo_core::public_log::verify_receipt(&logged, &item.submission_id, trusted) {
             Ok(place) if (place.sequence, place.key_status) == (signed.sequence, signed.key_status) => {

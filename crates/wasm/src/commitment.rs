@@ -461,6 +461,9 @@ pub fn verify_receipt(
             Some(id) => receipt::verify_for(&jws, id, &trusted),
             None => receipt::verify(&jws, &trusted),
         }?;
+        #[cfg(not(feature = "public-log"))]
+        let place = None;
+        #[cfg(feature = "public-log")]
         let place = match (answer.as_ref().and_then(|a| a.log.as_ref()), &id) {
             (Some(logged), Some(id)) => {
                 let logged = xinnuo_core::public_log::verify_receipt(logged, id, &trusted)?;
