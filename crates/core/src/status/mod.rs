@@ -170,7 +170,8 @@ pub struct Record {
     pub removed_on: Option<Date>,
     /// The last day of a penalty's term (从业禁止 / 限制从业, 暂扣, 停产停业 for a period): publication is not
     /// ended early before it (国家发展改革委令第36号 第十二条第三款), and market-regulation records last as
-    /// long as a ban beyond three years (总局令第45号 第十三条, 总局令第44号 第十六条第二款、第二十一条).
+    /// long as a restriction or ban beyond three years (总局令第45号 第十三条第三款, 总局令第44号 第十六条第二款、
+    /// 第二十一条).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban_until: Option<Date>,
     /// A law, regulation or central policy forbids repairing this record.
