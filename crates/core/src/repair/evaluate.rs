@@ -1102,5 +1102,19 @@ pub fn evaluate(record: &Record, others: &[Record], on: Date) -> Result<Evaluati
             ev.outcome_rule = Some(first.rule);
         }
     }
+    // "Not yet" for another reason than the minimum period says that reason.
+    if ev.outcome == Outcome::NotYet {
+        let reason = match ev.blocking.first().map(|b| b.code) {
+            Some("term_not_over") => Some(("处罚所附期限未届满", "the penalty's term is not over")),
+            Some("listed") => {
+                Some(("仍在经营异常名录或严重违法失信名单中", "still on the abnormal or serious illegal list"))
+            }
+            Some("repeat_penalty") => Some(("此后又受到同类行政处罚", "a later penalty of the same kind")),
+            _ => None,
+        };
+        if let Some((zh, en)) = reason {
+            ev.outcome_label = Text::new(format!("暂不能申请：{zh}"), format!("Not yet: {en}"));
+        }
+    }
     Ok(ev)
 }

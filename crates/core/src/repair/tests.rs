@@ -506,6 +506,7 @@ fn each_answer_names_the_article_that_decided_it() {
     assert_eq!(id(ev.earliest_rule), Some("36.term_hold"));
     assert_eq!(id(ev.publication_rule), Some("36.periods"));
     assert_eq!(id(ev.class_rule), None, "the department's class");
+    assert_eq!(ev.outcome_label.zh, "暂不能申请：处罚所附期限未届满", "not the minimum period's label");
     // Once the term is over: the conditions of 36号 decide; the earliest date stays the term's.
     let ev = eval(&termed, "2026-10-01");
     assert_eq!((ev.outcome, id(ev.outcome_rule)), (Outcome::EligibleNow, Some("36.conditions")));
