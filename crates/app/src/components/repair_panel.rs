@@ -30,7 +30,7 @@ fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
 
 /// Which rule (article) decided an answer — the verdict, the class, the earliest date, the end of publication —
 /// beside it; an unconfirmed rule says so.
-fn answer_source(rule: Option<&xinnuo_core::repair::Rule>, lang: Lang) -> Html {
+pub fn answer_source(rule: Option<&xinnuo_core::repair::Rule>, lang: Lang) -> Html {
     let Some(rule) = rule else { return html! {} };
     let confidence = match rule.confidence {
         xinnuo_core::repair::Confidence::Confirmed => "",
