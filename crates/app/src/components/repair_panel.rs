@@ -19,12 +19,17 @@ pub struct Props {
     pub application: Option<crate::api::RepairApplication>,
 }
 
-fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
-    let confidence = match finding_rule.confidence {
+/// How sure a rule is, said after its source ("" when read in its text).
+fn confidence_note(confidence: xinnuo_core::repair::Confidence, lang: Lang) -> &'static str {
+    match confidence {
         xinnuo_core::repair::Confidence::Confirmed => "",
         xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
         xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
-    };
+    }
+}
+
+fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
+    let confidence = confidence_note(finding_rule.confidence, lang);
     html! { <span class="rule-source" title={finding_rule.text.get(lang).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
 }
 
@@ -32,11 +37,7 @@ fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
 /// beside it; an unconfirmed rule says so.
 pub fn answer_source(rule: Option<&xinnuo_core::repair::Rule>, lang: Lang) -> Html {
     let Some(rule) = rule else { return html! {} };
-    let confidence = match rule.confidence {
-        xinnuo_core::repair::Confidence::Confirmed => "",
-        xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
-        xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
-    };
+    let confidence = confidence_note(rule.confidence, lang);
     html! {
         <span class="answer-source" data-rule={rule.id.to_string()} title={rule.title.get(lang).to_owned()}>
             { format!("{}{}{confidence}", lang.pick("依据：", "Decided by: "), rule.source) }
