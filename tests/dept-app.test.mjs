@@ -192,6 +192,15 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
 
   // Repair applications on the bureau's records: grant.
   await O.getByRole("tab", { name: "信用修复申请" }).click();
+  // The limit of 36号 第十六条 and each stage with its date, as the officer reads them.
+  const repairItem = O.locator(`li.dept-item[data-id="${repairId}"]`);
+  await repairItem.locator(".deadline").waitFor();
+  const [, due] = (await repairItem.locator(".deadline").textContent()).match(/^办理期限 (\d{4}-\d{2}-\d{2})（10 个工作日）$/) ?? [];
+  assert.ok(due, await repairItem.locator(".deadline").textContent());
+  const stages = await repairItem.locator("ol.deadline-stages li").allTextContents();
+  assert.match(stages[0], /^受理（3 个工作日）：\d{4}-\d{2}-\d{2}$/);
+  assert.deepEqual(stages.slice(1, 3), [`受理后作出决定（7 个工作日）：${due}`, `“信用中国”网站反馈结果（10 个工作日）：${due}`]);
+  assert.ok(stages.length === 3 || /^复杂情形可延长 10 个工作日：\d{4}-\d{2}-\d{2}$/.test(stages[3]), stages.join(" | "));
   await decideOn(repairId, "准予信用修复", "已履行义务，公示期满");
   const repaired = await (await fetch(`${base}/api/v1/subjects/${penalised}`)).json();
   assert.equal(repaired.evaluations[0].outcome, "already_removed");

@@ -34,6 +34,19 @@ test("every demo enterprise: the right tier, its label, and each record's repair
       assert.equal(sources.length, expected, `${subject.name}: every conclusion shows its source`);
       // One language at a time: the Chinese page says 依据, never "依据 / source".
       assert.ok(sources.every((s) => /^依据：\S/.test(s)), sources.join(" | "));
+      // Which article decided each answer, beside it: the verdict (unless an application is under review),
+      // the earliest date, the end of publication and the class; an unconfirmed rule says so.
+      const said = (rule) => `依据：${rule.source}${{ C: "", S: "（二手资料）", U: "（待核实）" }[rule.confidence]}`;
+      const verdictSource = panel.locator(".verdict-source .answer-source");
+      if (evaluation.outcome_rule && !pending) {
+        assert.equal(await verdictSource.textContent(), said(evaluation.outcome_rule), `${subject.name}: verdict's rule`);
+      } else {
+        assert.equal(await verdictSource.count(), 0, `${subject.name}: no rule beside a verdict no rule decided`);
+      }
+      for (const [line, rule] of [[".earliest", evaluation.earliest_rule], [".ends", evaluation.publication_rule], [".class", evaluation.class_rule]]) {
+        const source = panel.locator(`${line} .answer-source`);
+        if (rule && (await panel.locator(line).count()) > 0) assert.equal(await source.textContent(), said(rule), `${subject.name} ${line}`);
+      }
     }
   }
   assert.deepEqual(errors, []);
@@ -77,6 +90,7 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   await panel.getByRole("link", { name: "填写信用修复承诺书并申请" }).click();
 
   await page.locator("#repair-eligibility", { hasText: "现在可以申请信用修复" }).waitFor();
+  assert.equal(await page.locator("#repair-eligibility-source").textContent(), "依据：国家发展改革委令2025年第36号", "the conditions of 36号 decided it");
   assert.equal(await page.locator("#template-select").inputValue(), "credit-repair");
   assert.match(await page.getByLabel("决定书文号").inputValue(), /^晋示例罚〔2026〕6号$/);
   assert.match(await page.getByLabel("统一社会信用代码", { exact: true }).inputValue(), /^91140110/);
@@ -94,6 +108,18 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   await page.getByRole("link", { name: "← 返回信用状况" }).click();
   await page.locator("article.record .repair-application", { hasText: "修复申请：修复审核中" }).waitFor();
   assert.equal(await page.locator("article.record .start-repair").count(), 0);
+  // The review's limit (36号 第十六条), then each stage with its date: accept in 3 working days, decide in 7
+  // after acceptance, Credit China's answer in 10 (the extension is listed when its year's holidays are known).
+  const headline = await page.locator("article.record .repair-application").textContent();
+  const [, due] = headline.match(/^修复申请：修复审核中 · 办理期限 (\d{4}-\d\d-\d\d)（10 个工作日）$/) ?? [];
+  assert.ok(due, headline);
+  const stages = await page.locator("article.record ol.deadline-stages li").allTextContents();
+  assert.equal(stages.length >= 3, true, stages.join(" | "));
+  assert.match(stages[0], /^受理（3 个工作日）：\d{4}-\d\d-\d\d$/);
+  assert.equal(stages[1], `受理后作出决定（7 个工作日）：${due}`);
+  assert.equal(stages[2], `“信用中国”网站反馈结果（10 个工作日）：${due}`);
+  assert.ok(stages[0].slice(-10) < due, "acceptance comes first");
+  if (stages[3]) assert.match(stages[3], /^复杂情形可延长 10 个工作日：\d{4}-\d\d-\d\d$/);
   const verdict = await page.locator("article.record .repair-panel .verdict").textContent();
   assert.match(verdict, /已申请信用修复，等待认定机关审核/);
   assert.doesNotMatch(verdict, /现在可以申请/);
@@ -116,5 +142,71 @@ test("special situations read clearly: the court path and a year whose holidays 
   await show("严重处罚化工");
   assert.match(await page.locator(".repair-panel").textContent(), /年节假日安排尚未公布/);
   assert.match(await page.locator(".repair-panel .earliest").textContent(), /最早可申请日期：不早于 \d{4}-\d\d-\d\d（确切日期待节假日安排公布后确定）/);
+  await context.close();
+});
+
+test("issue 30: each new field reads as a person reads it, with the article that decided the answer", async () => {
+  const { page, context, errors } = await open("#/status");
+  const show = async (q) => {
+    await page.getByLabel("企业名称或统一社会信用代码").fill(q);
+    await page.getByRole("button", { name: "查询" }).click();
+    await page.getByRole("link", { name: new RegExp(q) }).click();
+    await page.locator("article.record").first().waitFor();
+    return page.locator("article.record").first();
+  };
+  const back = () => page.getByRole("link", { name: "← 返回查询" }).click();
+
+  // A penalty with a term not yet over (36号 第十二条第三款): not yet, and why, with the day after the term.
+  let record = await show("限期处罚培训");
+  assert.match(await record.locator(".record-facts").textContent(), /处罚所附期限至 \d{4}-\d\d-\d\d/);
+  assert.equal(await record.locator(".verdict").textContent(), "暂不能申请：处罚所附期限未届满");
+  assert.equal(await record.locator(".verdict-source").textContent(), "依据：国家发展改革委令2025年第36号 第十二条第三款");
+  assert.match(await record.locator(".earliest").textContent(), /^最早可申请日期：\d{4}-\d\d-\d\d 依据：国家发展改革委令2025年第36号 第十二条第三款$/);
+  assert.match(await record.locator(".blocking").textContent(), /届满前不得提前终止公示/);
+  await back();
+
+  // No class from the department: 降低资质等级 is serious by 36号 第十条第（二）项 and 第十一条.
+  record = await show("降级资质建设");
+  assert.equal(await record.locator(".class").textContent(), "失信程度：严重 依据：国家发展改革委令2025年第36号 第十条第（二）项、第十一条");
+  await back();
+
+  // A non-market penalty by simplified procedure: minor, not published (第八条第（一）项).
+  record = await show("简易程序餐饮");
+  assert.match(await record.locator(".record-facts").textContent(), /简易程序/);
+  assert.equal(await record.locator(".verdict").textContent(), "不予公示，无需修复");
+  assert.equal(await record.locator(".verdict-source").textContent(), "依据：国家发展改革委令2025年第36号 第八条第（一）项、第十一条");
+  await back();
+
+  // A lower-amount fine (45号 第十三条第一款): ends by itself after 3 months.
+  record = await show("较低罚款日化");
+  assert.match(await record.locator(".record-facts").textContent(), /较低数额罚款/);
+  assert.equal(await record.locator(".verdict").textContent(), "无需申请：到期自动停止公示");
+  // (Three months may end in a year whose holidays are not published yet: then "not before" that day.)
+  assert.match(await record.locator(".ends").textContent(), /^公示截止(（到期自动停止）|不早于)：\d{4}-\d\d-\d\d 依据：市场监管总局令第45号 第九条、第十三条第一款$/);
+  await back();
+
+  // Decided in another province without its publication date: the latest case, by 45号 第十条.
+  record = await show("跨省处罚物流");
+  assert.match(await record.locator(".record-facts").textContent(), /外省作出/);
+  assert.match(await record.locator(".notes").textContent(), /跨省作出的处罚，10 个工作日内告知登记地、收到后 10 个工作日内公示，故按最晚情形计算 依据：市场监管总局令第45号 第十条/);
+  await back();
+
+  // 限制从业 for four years: never stopped early (45号 第十四条第三款), published for the term (第十三条第三款).
+  record = await show("限制从业检测");
+  assert.equal(await record.locator(".verdict").textContent(), "不能申请信用修复");
+  assert.equal(await record.locator(".verdict-source").textContent(), "依据：市场监管总局令第45号 第十四条第三款");
+  assert.match(await record.locator(".ends").textContent(), /依据：市场监管总局令第45号 第十三条第三款$/);
+  await back();
+
+  // The serious illegal list with a ban beyond three years (44号): not lifted before the ban ends.
+  record = await show("严重违法限业矿产");
+  assert.match(await record.locator(".ends").textContent(), /依据：市场监管总局令第44号 第十六条第二款、第二十一条$/);
+  await back();
+
+  // A court listing with a term, obligations met: not deleted by performance alone (法释〔2017〕7号).
+  record = await show("法院限期纳入贸易");
+  assert.match(await record.locator(".record-facts").textContent(), /纳入依据：第一条第三项/);
+  assert.match(await record.locator(".verdict-source").textContent(), /第二条第二款、第十条第二款$/);
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -76,6 +76,9 @@ pub struct StageDeadline {
     pub after: String,
     pub due_on: Date,
     pub text: Text,
+    /// Whether the stage's latest day has passed on the day the deadline was computed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub passed: bool,
 }
 
 // `static STEPS: &[StepRule]` from `rules/deadlines.json`, written by build.rs.
@@ -150,6 +153,7 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
             after: stage.after.to_string(),
             due_on: stage_due,
             text: stage.text.clone(),
+            passed: today > stage_due,
         });
     }
     Ok(Some(Deadline {
@@ -170,17 +174,56 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
 impl Deadline {
     /// How people read it: "办理期限 2026-12-09（5 个工作日，已逾期 2 个工作日；待核对）".
     pub fn describe(&self, zh: bool) -> String {
+        self.text(zh, true)
+    }
+
+    /// The limit without its stages and extension, for a page that lists them by `stage_lines`.
+    pub fn headline(&self, zh: bool) -> String {
+        self.text(zh, false)
+    }
+
+    /// One line per stage with its latest day, then the extension: "受理（3 个工作日）：2026-12-07", …,
+    /// "复杂情形可延长 10 个工作日：2026-12-30"; a passed stage says so. Empty when the rule has no stages.
+    pub fn stage_lines(&self, zh: bool) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .stages
+            .iter()
+            .map(|stage| {
+                let label = if zh { &stage.text.zh } else { &stage.text.en };
+                let passed = match (stage.passed, zh) {
+                    (false, _) => "",
+                    (true, true) => "（已过）",
+                    (true, false) => " (passed)",
+                };
+                if zh {
+                    format!("{label}：{}{passed}", stage.due_on)
+                } else {
+                    format!("{label}: {}{passed}", stage.due_on)
+                }
+            })
+            .collect();
+        if let (false, Some(n), Some(until)) = (lines.is_empty(), self.extension_working_days, self.extended_due_on) {
+            lines.push(if zh {
+                format!("复杂情形可延长 {n} 个工作日：{until}")
+            } else {
+                format!("Extendable by {n} working days: {until}")
+            });
+        }
+        lines
+    }
+
+    fn text(&self, zh: bool, with_stages: bool) -> String {
         let mut text = match (self.due_on, self.working_days, zh) {
             (Some(due), Some(n), true) => format!("办理期限 {due}（{n} 个工作日"),
             (Some(due), Some(n), false) => format!("Due {due} ({n} working days"),
             (_, _, true) => "无统一办理期限（按所在领域规定".to_owned(),
             (_, _, false) => "No common time limit (each field sets its own".to_owned(),
         };
-        for stage in &self.stages {
+        for stage in self.stages.iter().filter(|_| with_stages) {
             let label = if zh { &stage.text.zh } else { &stage.text.en };
             text += &if zh { format!("；{label} {}", stage.due_on) } else { format!("; {label} {}", stage.due_on) };
         }
-        if let (Some(n), Some(until)) = (self.extension_working_days, self.extended_due_on) {
+        if let (true, Some(n), Some(until)) = (with_stages, self.extension_working_days, self.extended_due_on) {
             text += &if zh {
                 format!("；复杂情形可延长 {n} 个工作日至 {until}")
             } else {
@@ -273,6 +316,31 @@ mod tests {
             repair.describe(true),
             "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30）"
         );
+        // Each stage on its own line with its date (the status page and the console list them), the limit
+        // without them above.
+        assert_eq!(
+            repair.stage_lines(true),
+            [
+                "受理（3 个工作日）：2026-12-07",
+                "受理后作出决定（7 个工作日）：2026-12-16",
+                "“信用中国”网站反馈结果（10 个工作日）：2026-12-16",
+                "复杂情形可延长 10 个工作日：2026-12-30",
+            ]
+        );
+        assert_eq!(repair.headline(true), "办理期限 2026-12-16（10 个工作日）");
+        assert_eq!(repair.stage_lines(false)[0], "acceptance (3 working days): 2026-12-07");
+        // On 2026-12-08 the acceptance stage has passed (its day was 12-07); the decision has not.
+        let later = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-08")).unwrap().unwrap();
+        assert_eq!(
+            later.stages.iter().map(|s| s.passed).collect::<Vec<_>>(),
+            [true, false, false],
+            "only the acceptance stage is past"
+        );
+        assert_eq!(later.stage_lines(true)[0], "受理（3 个工作日）：2026-12-07（已过）");
+        // A step without stages lists none.
+        let review = deadline(Step::CommitmentReview, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
+        assert!(review.stage_lines(true).is_empty());
+        assert_eq!(review.headline(true), review.describe(true));
         // The JSON form keeps the stages; a deadline without them reads as before.
         let json = serde_json::to_value(&repair).unwrap();
         assert_eq!(json["stages"][1]["after"], "accept");

@@ -13,7 +13,7 @@ use crate::to_js;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 export type RecordKind = "administrative_penalty" | "serious_dishonesty_list" | "serious_illegal_list"
-  | "abnormal_operation_list" | "court_dishonest_debtor" | "red_list" | "other_dishonesty";
+  | "abnormal_operation_list" | "court_dishonest_debtor" | "red_list" | "other_dishonesty" | "broken_commitment";
 export type PenaltyClass = "minor" | "general" | "serious";
 export type PenaltyType = "warning" | "circulated_criticism" | "fine" | "confiscation" | "suspension" | "restriction"
   | "qualification_lowered" | "licence_revoked" | "business_licence_revoked" | "practice_ban";
@@ -24,7 +24,7 @@ export interface CreditRecord {
   decided_on: string; class?: PenaltyClass; penalties?: PenaltyType[]; fine_yuan?: number;
   sector?: "food" | "drugs" | "special_equipment" | "environment" | "construction" | "work_safety" | "fire" | "tax" | "other";
   summary?: string; obligations_met_on?: string; removed_on?: string;
-  /** The last day of a penalty's term (限制从业 etc.): 36号 第十二条第三款, 45号 第十三条, 44号 第十六条第二款. */
+  /** The last day of a penalty's term (限制从业 etc.): 36号 第十二条第三款, 45号 第十三条第三款, 44号 第十六条第二款; absent: no term. */
   ban_until?: string;
   law_forbids_repair?: boolean; aggravated_years?: number;
   /** When publication began: market-regulation periods count from it (总局令第45号 第十三条). */
@@ -55,9 +55,17 @@ export interface RepairEvaluation {
   regime: { id: string; name: LocalText; from: string; to: string | null; confidence: string } | null;
   regime_of_its_time: { id: string; name: LocalText } | null;
   class: PenaltyClass | null; class_guessed: boolean;
+  /** The rule that decided the class; null when the department gave it. */
+  class_rule: RuleRef | null;
   outcome: RepairOutcome; outcome_label: LocalText; eligible_now: boolean;
+  /** The rule (article) that decided the outcome: the first blocker's while something blocks it. */
+  outcome_rule: RuleRef | null;
   earliest_date: string | null; earliest_not_before: string | null;
+  /** The rule that decided the earliest date (minimum period, a penalty's term, or the obligations). */
+  earliest_rule: RuleRef | null;
   publication_ends: string | null; publication_ends_not_before: string | null;
+  /** The rule that decided the last day of publication. */
+  publication_rule: RuleRef | null;
   channel: "credit_china" | "gsxt" | "court" | null; channel_label: LocalText | null;
   blocking: Finding[]; steps: (Finding & { done: boolean })[]; materials: Finding[]; notes: Finding[];
 }

@@ -19,13 +19,30 @@ pub struct Props {
     pub application: Option<crate::api::RepairApplication>,
 }
 
-fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
-    let confidence = match finding_rule.confidence {
+/// How sure a rule is, said after its source ("" when read in its text).
+fn confidence_note(confidence: xinnuo_core::repair::Confidence, lang: Lang) -> &'static str {
+    match confidence {
         xinnuo_core::repair::Confidence::Confirmed => "",
         xinnuo_core::repair::Confidence::Secondary => lang.pick("（二手资料）", " (secondary source)"),
         xinnuo_core::repair::Confidence::Unconfirmed => lang.pick("（待核实）", " (unconfirmed)"),
-    };
+    }
+}
+
+fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
+    let confidence = confidence_note(finding_rule.confidence, lang);
     html! { <span class="rule-source" title={finding_rule.text.get(lang).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
+}
+
+/// Which rule (article) decided an answer — the verdict, the class, the earliest date, the end of publication —
+/// beside it; an unconfirmed rule says so.
+pub fn answer_source(rule: Option<&xinnuo_core::repair::Rule>, lang: Lang) -> Html {
+    let Some(rule) = rule else { return html! {} };
+    let confidence = confidence_note(rule.confidence, lang);
+    html! {
+        <span class="answer-source" data-rule={rule.id.to_string()} title={rule.title.get(lang).to_owned()}>
+            { format!("{}{}{confidence}", lang.pick("依据：", "Decided by: "), rule.source) }
+        </span>
+    }
 }
 
 fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {
@@ -89,19 +106,47 @@ pub fn RepairPanel(props: &Props) -> Html {
         let label = lang.pick(a.state.label_zh(), a.state.label_en());
         match (a.state, a.reason.is_empty(), &a.deadline) {
             (RepairState::Refused, false, _) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
-            (RepairState::Received, _, Some(deadline)) => format!("{label} · {}", deadline.describe(lang == Lang::Zh)),
+            // The limit here, each stage with its date below (36号 第十六条: accept, decide, Credit China).
+            (RepairState::Received, _, Some(deadline)) => format!("{label} · {}", deadline.headline(lang == Lang::Zh)),
             _ => label.to_owned(),
+        }
+    });
+    // The stages of the deciding unit's review, each with its latest day, while it is under review.
+    let stage_lines: Vec<String> = application
+        .filter(|a| a.state == RepairState::Received)
+        .and_then(|a| a.deadline.as_ref())
+        .map(|deadline| deadline.stage_lines(lang == Lang::Zh))
+        .unwrap_or_default();
+    let class_line = ev.class.map(|class| {
+        let name = lang.pick(class.label_zh(), class.label_en());
+        match ev.class_rule {
+            Some(_) => format!("{}{name}", lang.pick("失信程度：", "Class: ")),
+            None => format!(
+                "{}{name}{}",
+                lang.pick("失信程度：", "Class: "),
+                lang.pick("（认定部门给出）", " (given by the deciding body)")
+            ),
         }
     });
     html! {
         <div class="repair-panel" data-record={props.record.id.clone()}>
             <p class={classes!("verdict", verdict_class)} data-outcome={format!("{:?}", ev.outcome)}>{ verdict }</p>
+            // Under review the verdict is the application's; otherwise the rule that decided it is beside it.
+            if ev.outcome_rule.is_some() && application.is_none_or(|a| a.state != RepairState::Received) {
+                <p class="verdict-source">{ answer_source(ev.outcome_rule, lang) }</p>
+            }
             if let Some(line) = application_line {
                 <p class="notice repair-application" role="status">{ format!("{}{line}", lang.pick("修复申请：", "Repair application: ")) }</p>
             }
+            if !stage_lines.is_empty() {
+                <ol class="deadline-stages" aria-label={lang.pick("审核各环节期限", "Each stage of the review")}>
+                    { for stage_lines.iter().map(|line| html! { <li>{ line }</li> }) }
+                </ol>
+            }
             <ul class="facts-list">
-                if let Some(line) = date_line { <li class="earliest">{ line }</li> }
-                if let Some(line) = ends { <li class="ends">{ line }</li> }
+                if let Some(line) = date_line { <li class="earliest">{ line }{ " " }{ answer_source(ev.earliest_rule, lang) }</li> }
+                if let Some(line) = ends { <li class="ends">{ line }{ " " }{ answer_source(ev.publication_rule, lang) }</li> }
+                if let Some(line) = class_line { <li class="class">{ line }{ " " }{ answer_source(ev.class_rule, lang) }</li> }
                 if let Some(channel) = &ev.channel_label { <li>{ lang.pick("办理渠道：", "Where: ") }{ channel.get(tl) }</li> }
                 if let Some(regime) = ev.regime { <li>{ lang.pick("适用规定：", "Rule in force: ") }{ regime.name.get(tl) }</li> }
             </ul>

@@ -601,7 +601,13 @@ pub fn DeptPage(props: &Props) -> Html {
                                     { if *known { "✓ " } else { "⚠ " } }{ text }</p>
                             }
                             if let Some(deadline) = &item.deadline {
-                                <p class={classes!("deadline", overdue.then_some("overdue"))}>{ deadline.describe(lang == Lang::Zh) }</p>
+                                <p class={classes!("deadline", overdue.then_some("overdue"))}>{ deadline.headline(lang == Lang::Zh) }</p>
+                                // Each stage with its latest day (36号 第十六条: accept, decide, Credit China, extension).
+                                if !deadline.stages.is_empty() {
+                                    <ol class="deadline-stages" aria-label={lang.pick("各环节期限", "Each stage's limit")}>
+                                        { for deadline.stage_lines(lang == Lang::Zh).into_iter().map(|line| html! { <li>{ line }</li> }) }
+                                    </ol>
+                                }
                             }
                             <details><summary>{ lang.pick("全文（含个人信息）", "Full content (with personal data)") }</summary><pre class="dept-text">{ &item.detail }</pre></details>
                             if !item.decisions.is_empty() {

@@ -58,7 +58,13 @@ pub fn RepairPage(props: &Props) -> Html {
             <h2 id="repair-title">{ lang.pick("信用修复申请", "Credit-repair application") }</h2>
             <p>{ format!("{} · {} · {}", profile.name, record.decision_no, record.authority) }</p>
             { match &evaluation {
-                Ok(ev) => html! { <p class={classes!("verdict", if ev.eligible_now { "ok" } else { "no" })} id="repair-eligibility">{ ev.outcome_label.get(lang) }</p> },
+                Ok(ev) => html! {
+                    <>
+                    <p class={classes!("verdict", if ev.eligible_now { "ok" } else { "no" })} id="repair-eligibility">{ ev.outcome_label.get(lang) }</p>
+                    // The rule (article) that decided it, as on the status page.
+                    <p class="verdict-source" id="repair-eligibility-source">{ crate::components::repair_panel::answer_source(ev.outcome_rule, lang) }</p>
+                    </>
+                },
                 Err(error) => html! { <p class="notice no">{ error.to_string() }</p> },
             } }
             <p class="hint">{ lang.pick("承诺书已按记录预先填写；请补全其余项目，签名后提交修复申请。", "The commitment is prefilled from the record; complete the rest, sign and submit the application.") }</p>

@@ -201,6 +201,11 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                             if let Some(class) = record.class { { format!(" · {}", lang.pick(class.label_zh(), class.label_en())) } }
                         </p>
                         if !record.summary.is_empty() { <p>{ record.summary.clone() }</p> }
+                        // The facts the repair rules read (the term, procedure, lower fine, province…), from the core.
+                        { {
+                            let facts = record.rule_facts(lang);
+                            if facts.is_empty() { html! {} } else { html! { <p class="muted record-facts">{ facts.join(" · ") }</p> } }
+                        } }
                         { match evaluation {
                             Ok(evaluation) => {
                                 let application = applications.iter().rev().find(|a| a.record_id == record.id).cloned();

@@ -104,6 +104,13 @@ fn rule_ref<S: Serializer>(rule: &&'static Rule, serializer: S) -> Result<S::Ok,
     state.end()
 }
 
+fn rule_ref_opt<S: Serializer>(rule: &Option<&'static Rule>, serializer: S) -> Result<S::Ok, S::Error> {
+    match rule {
+        Some(rule) => rule_ref(rule, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// A conclusion and the rule it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -137,16 +144,32 @@ pub struct Evaluation {
     pub regime_of_its_time: Option<&'static Regime>,
     pub class: Option<PenaltyClass>,
     pub class_guessed: bool,
+    /// The rule that decided the class (`None` when the department gave it, or no class applies).
+    #[serde(serialize_with = "rule_ref_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::RuleRef>))]
+    pub class_rule: Option<&'static Rule>,
     pub outcome: Outcome,
     pub outcome_label: Text,
+    /// The rule (article) that decided the outcome: the first blocker's while something blocks it.
+    #[serde(serialize_with = "rule_ref_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::RuleRef>))]
+    pub outcome_rule: Option<&'static Rule>,
     pub eligible_now: bool,
     /// The first day an application can succeed, when it is known.
     pub earliest_date: Option<Date>,
     /// A lower bound when the exact day is not known (obligations open, or an unpublished holiday year).
     pub earliest_not_before: Option<Date>,
+    /// The rule that decided the earliest date (the minimum period, a penalty's term, or the obligations).
+    #[serde(serialize_with = "rule_ref_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::RuleRef>))]
+    pub earliest_rule: Option<&'static Rule>,
     /// The last day of publication (it stops automatically after it).
     pub publication_ends: Option<Date>,
     pub publication_ends_not_before: Option<Date>,
+    /// The rule that decided the last day of publication.
+    #[serde(serialize_with = "rule_ref_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::RuleRef>))]
+    pub publication_rule: Option<&'static Rule>,
     pub channel: Option<Channel>,
     pub channel_label: Option<Text>,
     pub blocking: Vec<Finding>,
@@ -224,13 +247,17 @@ impl Evaluation {
             regime_of_its_time: then,
             class: None,
             class_guessed: false,
+            class_rule: None,
             outcome: Outcome::NoRule,
             outcome_label: Outcome::NoRule.label(),
+            outcome_rule: None,
             eligible_now: false,
             earliest_date: None,
             earliest_not_before: None,
+            earliest_rule: None,
             publication_ends: None,
             publication_ends_not_before: None,
+            publication_rule: None,
             channel: None,
             channel_label: None,
             blocking: Vec::new(),
@@ -240,10 +267,12 @@ impl Evaluation {
         }
     }
 
-    fn set(&mut self, outcome: Outcome) {
+    /// Sets the outcome and the rule that decided it (`""`: none, e.g. not a negative record).
+    fn set(&mut self, outcome: Outcome, rule_id: &str) {
         self.outcome = outcome;
         self.outcome_label = outcome.label();
         self.eligible_now = outcome == Outcome::EligibleNow;
+        self.outcome_rule = (!rule_id.is_empty()).then(|| rule(rule_id));
     }
 
     fn channel(&mut self, channel: Channel) {
@@ -251,7 +280,8 @@ impl Evaluation {
         self.channel_label = Some(channel.label());
     }
 
-    fn publication(&mut self, end: Bound) {
+    fn publication(&mut self, end: Bound, rule_id: &str) {
+        self.publication_rule = Some(rule(rule_id));
         self.publication_ends = end.date;
         self.publication_ends_not_before = end.date.is_none().then_some(end.not_before);
         self.note_unpublished(end);
@@ -274,9 +304,12 @@ impl Evaluation {
         }
     }
 
-    /// Sets the earliest date from the minimum period and the day obligations were met.
-    fn earliest(&mut self, min_end: Bound, obligations_met_on: Option<Date>) {
+    /// Sets the earliest date from the minimum period (or term) and the day obligations were met, and the rule
+    /// that decided it: `min_rule` unless the obligations were met later (`met_rule`).
+    fn earliest(&mut self, min_end: Bound, min_rule: &str, obligations_met_on: Option<Date>, met_rule: &str) {
         self.note_unpublished(min_end);
+        let by_obligations = obligations_met_on.is_some_and(|met| met > min_end.date.unwrap_or(min_end.not_before));
+        self.earliest_rule = Some(rule(if by_obligations { met_rule } else { min_rule }));
         match (min_end.date, obligations_met_on) {
             (Some(min), Some(met)) => self.earliest_date = Some(min.max(met)),
             (None, Some(met)) => self.earliest_not_before = Some(min_end.not_before.max(met)),
@@ -284,25 +317,26 @@ impl Evaluation {
         }
     }
 
-    fn removed_or_ended(&mut self, record: &Record, end: Option<Bound>) -> bool {
+    /// Already removed, or the period over: `rule_id` is the rule of the record's path that ends it.
+    fn removed_or_ended(&mut self, record: &Record, end: Option<Bound>, rule_id: &str) -> bool {
         if let Some(removed) = record.removed_on.filter(|d| *d <= self.on) {
-            self.set(Outcome::AlreadyRemoved);
+            self.set(Outcome::AlreadyRemoved, rule_id);
             self.notes.push(finding(
                 "removed",
                 format!("已于 {removed} 修复、移出或停止公示"),
                 format!("Repaired, removed or no longer published since {removed}"),
-                "36.auto_end",
+                rule_id,
             ));
             return true;
         }
         if let Some(end) = end.filter(|end| end.passed_by(self.on)) {
-            self.set(Outcome::PublicationEnded);
+            self.set(Outcome::PublicationEnded, rule_id);
             let ends = end.date.unwrap_or(end.not_before);
             self.notes.push(finding(
                 "publication_ended",
                 format!("最长公示期已于 {ends} 届满，已自动停止公示，无需申请修复"),
                 format!("The maximum period ended on {ends}; publication stopped automatically, no application needed"),
-                "36.auto_end",
+                rule_id,
             ));
             return true;
         }
@@ -381,11 +415,14 @@ fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_
     if !waited {
         ev.blocking.insert(usize::from(!met), wait);
     }
-    ev.set(match (met, waited && clear) {
-        (true, true) => Outcome::EligibleNow,
-        (false, _) => Outcome::ObligationsOutstanding,
-        (true, false) => Outcome::NotYet,
-    });
+    ev.set(
+        match (met, waited && clear) {
+            (true, true) => Outcome::EligibleNow,
+            (false, _) => Outcome::ObligationsOutstanding,
+            (true, false) => Outcome::NotYet,
+        },
+        rule_id,
+    );
 }
 
 /// The record's class and what decided it, said in the notes: the department's class; else 36号's default
@@ -401,6 +438,7 @@ fn class_of(ev: &mut Evaluation, record: &Record, under_36: bool) -> (PenaltyCla
     match basis {
         ClassBasis::Given => {}
         ClassBasis::Article(id) => {
+            ev.class_rule = Some(rule(id));
             let source = &rule(id).source;
             ev.notes.push(finding(
                 "class_by_article",
@@ -415,6 +453,7 @@ fn class_of(ev: &mut Evaluation, record: &Record, under_36: bool) -> (PenaltyCla
 }
 
 fn class_guessed_note(ev: &mut Evaluation, class: PenaltyClass) {
+    ev.class_rule = Some(rule("class.guess"));
     ev.notes.push(finding(
         "class_guessed",
         format!("失信程度“{}”为本工具推定（36号已核对条款未涉及该处罚），以认定部门的分类为准", class.label_zh()),
@@ -433,6 +472,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let (class, basis, periods_rule) = match record.kind {
         RecordKind::SeriousDishonestyList => {
             ev.class = Some(PenaltyClass::Serious);
+            ev.class_rule = Some(rule("sector.serious_list"));
             (PenaltyClass::Serious, ClassBasis::Given, rule("sector.serious_list"))
         }
         RecordKind::OtherDishonesty | RecordKind::BrokenCommitment if record.class.is_none() => {
@@ -450,7 +490,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     // 36号 第八条第（一）项: a penalty by simplified procedure is minor and in principle not published; one
     // that was published anyway (`published_on`) is handled as a published minor record.
     if basis == ClassBasis::Article("36.class_minor") && record.published_on.is_none() {
-        ev.set(Outcome::NotPublished);
+        ev.set(Outcome::NotPublished, "36.class_minor");
         ev.notes.push(finding(
             "not_published",
             "适用简易程序作出的行政处罚为轻微失信信息，原则上不予公示（如已公示，请填写公示日期 published_on）".into(),
@@ -461,13 +501,15 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     }
     let periods = regime.periods(class);
     let end = Bound::of(record.decided_on, periods.max);
-    ev.publication(end);
+    ev.publication(end, &periods_rule.id);
+    // The rule that ends publication on this path (36号's automatic end; before it, the regime's periods).
+    let end_rule = if under_36 { "36.auto_end" } else { &*periods_rule.id };
     // 36号: reaching the maximum period with obligations still open does not end publication by itself;
     // the field's own rules apply ("按照行业主管部门有关规定执行").
     let open_at_max =
         regime.id == "36" && end.passed_by(ev.on) && record.obligations_met_on.is_none_or(|met| met > ev.on);
     if open_at_max {
-        if ev.removed_or_ended(record, None) {
+        if ev.removed_or_ended(record, None, end_rule) {
             return;
         }
         ev.notes.push(finding(
@@ -476,7 +518,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
             "The maximum period is reached with obligations still open: publication does not stop by itself; the field's rules apply".into(),
             "36.auto_end",
         ));
-    } else if ev.removed_or_ended(record, Some(end)) {
+    } else if ev.removed_or_ended(record, Some(end), end_rule) {
         return;
     }
     if class == PenaltyClass::Minor {
@@ -485,7 +527,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         ev.notes.push(finding("minor_not_published", "轻微失信原则上不公示；已公示的，履行义务后即可申请修复".into(), "Minor cases are in principle not published; if published, repair may be applied for once obligations are met".into(), minor_rule));
     }
     if record.law_forbids_repair {
-        ev.set(Outcome::NotRepairable);
+        ev.set(Outcome::NotRepairable, "36.right");
         ev.blocking.push(finding(
             "law_forbids",
             "法律、法规或中央政策文件明确规定不可修复".into(),
@@ -509,7 +551,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         matches!(p, PenaltyType::LicenceRevoked | PenaltyType::BusinessLicenceRevoked | PenaltyType::PracticeBan)
     });
     if regime.id == "527" && class == PenaltyClass::Serious && special_sector && revoked {
-        ev.set(Outcome::NotRepairable);
+        ev.set(Outcome::NotRepairable, "527.special");
         ev.blocking.push(finding(
             "special_serious",
             "属于特定严重失信行为，公示 3 年且不得修复".into(),
@@ -549,11 +591,14 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     ev.steps.push(apply_step(Channel::CreditChina, "36.where"));
     ev.steps.push(review_step(regime));
     ev.materials = standard_materials();
-    let earliest_from = match term {
-        Some(last) => min_end.later(Bound::exact(last.succ())),
-        None => min_end,
+    // The later of the minimum period and the day after the term decides the earliest date.
+    let (earliest_from, earliest_rule) = match term {
+        Some(last) if Bound::exact(last.succ()).not_before > min_end.not_before => {
+            (min_end.later(Bound::exact(last.succ())), "36.term_hold")
+        }
+        _ => (min_end, &*periods_rule.id),
     };
-    ev.earliest(earliest_from, record.obligations_met_on.filter(|_| met));
+    ev.earliest(earliest_from, earliest_rule, record.obligations_met_on.filter(|_| met), "36.conditions");
     let wait = finding(
         "minimum_period",
         format!("最短公示期未满，{until} 起方可申请"),
@@ -701,10 +746,15 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     let (class, basis) = record.class_and_basis();
     ev.class = Some(class);
     ev.class_guessed = basis != ClassBasis::Given;
+    ev.class_rule = match basis {
+        ClassBasis::Given => None,
+        ClassBasis::Article(id) => Some(rule(id)),
+        ClassBasis::Guess => Some(rule("class.guess")),
+    };
     // Only 普通程序 penalties are published, and never one that is a warning alone (45号 第二条).
     let warning_only = !record.penalties.is_empty() && record.penalties.iter().all(|p| *p == PenaltyType::Warning);
     if record.procedure == Some(crate::status::Procedure::Simplified) || warning_only {
-        ev.set(Outcome::NotPublished);
+        ev.set(Outcome::NotPublished, "market.published");
         let (zh, en) = if warning_only {
             ("仅受到警告行政处罚的，不予公示", "A penalty that is a warning only is not published")
         } else {
@@ -723,11 +773,20 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     }
     let short = short_market_period(ev, record);
     let mut end = from_publication(ev, record, if short { Period::Months(3) } else { Period::Years(3) });
+    let mut end_rule = "market.periods";
+    // 45号 第十三条第三款: a restriction of business or a ban on practising beyond three years sets the period.
     if let Some(ban) = record.ban_until.filter(|ban| *ban > end.not_before) {
         end = Bound::exact(ban);
+        end_rule = "market.ban_term";
+        ev.notes.push(finding(
+            "ban_term",
+            format!("限制开展生产经营活动、限制从业超过三年的，公示期按实际限制期限执行：至 {ban}"),
+            format!("A restriction or ban beyond three years sets the period: published until {ban}"),
+            "market.ban_term",
+        ));
     }
-    ev.publication(end);
-    if ev.removed_or_ended(record, Some(end)) {
+    ev.publication(end, end_rule);
+    if ev.removed_or_ended(record, Some(end), end_rule) {
         return;
     }
     ev.notes.push(finding(
@@ -738,7 +797,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
         "market.periods",
     ));
     if record.law_forbids_repair || record.penalties.iter().any(|p| p.never_early_in_market_regulation()) {
-        ev.set(Outcome::NotRepairable);
+        ev.set(Outcome::NotRepairable, "market.never_early");
         ev.blocking.push(finding(
             "never_early",
             "该类处罚（责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件或营业执照）不得提前停止公示，公示期满自动停止".into(),
@@ -748,7 +807,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
         return;
     }
     if short {
-        ev.set(Outcome::EndsAutomatically);
+        ev.set(Outcome::EndsAutomatically, "market.periods");
         let ends = end.date.unwrap_or(end.not_before);
         ev.notes.push(finding(
             "short_publication",
@@ -799,7 +858,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.steps.push(commitment_step("market.early"));
     ev.steps.push(apply_step(Channel::Gsxt, "36.where"));
     ev.materials = standard_materials();
-    ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
+    ev.earliest(min_end, min_rule, record.obligations_met_on.filter(|_| met), "market.early");
     let clear = listing.is_none() && repeat.is_none();
     let wait = finding(
         "minimum_period",
@@ -828,7 +887,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
 
 fn abnormal_list(ev: &mut Evaluation, record: &Record) {
     ev.channel(Channel::Gsxt);
-    if ev.removed_or_ended(record, None) {
+    if ev.removed_or_ended(record, None, "market.abnormal") {
         return;
     }
     let (met, obligations) = obligations_step(record, ev.on, "market.abnormal");
@@ -848,7 +907,8 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
     ));
     if met {
         ev.earliest_date = record.obligations_met_on;
-        ev.set(Outcome::EligibleNow);
+        ev.earliest_rule = Some(rule("market.abnormal"));
+        ev.set(Outcome::EligibleNow, "market.abnormal");
     } else {
         ev.blocking.push(finding(
             "obligations_open",
@@ -856,7 +916,7 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
             "The duty that caused the listing is not met".into(),
             "market.abnormal",
         ));
-        ev.set(Outcome::ObligationsOutstanding);
+        ev.set(Outcome::ObligationsOutstanding, "market.abnormal");
     }
 }
 
@@ -886,8 +946,8 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
             three_years
         }
     };
-    ev.publication(end);
-    if ev.removed_or_ended(record, Some(end)) {
+    ev.publication(end, "market.serious_list_term");
+    if ev.removed_or_ended(record, Some(end), "market.serious_list_term") {
         return;
     }
     let min_end = Bound::of(record.decided_on, Period::Years(1));
@@ -905,7 +965,7 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ev.steps.push(commitment_step("market.serious_list"));
     ev.steps.push(apply_step(Channel::Gsxt, "market.serious_list"));
     ev.materials = standard_materials();
-    ev.earliest(min_end, record.obligations_met_on.filter(|_| met));
+    ev.earliest(min_end, "market.serious_list", record.obligations_met_on.filter(|_| met), "market.serious_list");
     let wait = finding(
         "minimum_period",
         format!("列入未满 1 年，{until} 起方可申请提前移出"),
@@ -941,10 +1001,10 @@ fn court(ev: &mut Evaluation, record: &Record) {
         }
     };
     if let Some(end) = end {
-        ev.publication(end);
+        ev.publication(end, "court.debtor");
     }
     if record.removed_on.is_some_and(|d| d <= ev.on) {
-        ev.removed_or_ended(record, None);
+        ev.removed_or_ended(record, None, "court.debtor");
         return;
     }
     let (met, obligations) = obligations_step(record, ev.on, "court.debtor");
@@ -991,14 +1051,16 @@ fn court(ev: &mut Evaluation, record: &Record) {
     }
     if met && !with_term {
         ev.earliest_date = record.obligations_met_on;
+        ev.earliest_rule = Some(rule("court.debtor"));
     } else if let Some(end) = end.filter(|_| with_term) {
         // The day after the term: deletion is due then, whatever was performed (earlier only by the court).
         match end.date {
             Some(last) => ev.earliest_date = Some(last.succ()),
             None => ev.earliest_not_before = Some(end.not_before.succ()),
         }
+        ev.earliest_rule = Some(rule("court.term"));
     }
-    ev.set(Outcome::CourtOnly);
+    ev.set(Outcome::CourtOnly, if with_term { "court.term" } else { "court.debtor" });
 }
 
 /// The last day a record is published (it stops automatically after it), `None` while a listing lasts until
@@ -1023,15 +1085,36 @@ pub fn evaluate(record: &Record, others: &[Record], on: Date) -> Result<Evaluati
         ));
     }
     match (record.kind, record.market_regulation) {
-        (RecordKind::RedList, _) => ev.set(Outcome::NotNegative),
+        (RecordKind::RedList, _) => ev.set(Outcome::NotNegative, ""),
         (RecordKind::CourtDishonestDebtor, _) => court(&mut ev, record),
         (RecordKind::AbnormalOperationList, _) => abnormal_list(&mut ev, record),
         (RecordKind::SeriousIllegalList, _) => serious_illegal_list(&mut ev, record),
         (RecordKind::AdministrativePenalty, true) => market_penalty(&mut ev, record, others),
         (_, _) => match ev.regime {
             Some(regime) => credit_china(&mut ev, record, regime),
-            None => ev.set(Outcome::NoRule),
+            None => ev.set(Outcome::NoRule, ""),
         },
+    }
+    // While something blocks the answer, the first blocker's rule decided it (e.g. 45号 第十四条第三款 for a
+    // penalty never stopped early, 36号 第十二条第三款 for a term not over).
+    if matches!(ev.outcome, Outcome::NotYet | Outcome::ObligationsOutstanding | Outcome::NotRepairable) {
+        if let Some(first) = ev.blocking.first() {
+            ev.outcome_rule = Some(first.rule);
+        }
+    }
+    // "Not yet" for another reason than the minimum period says that reason.
+    if ev.outcome == Outcome::NotYet {
+        let reason = match ev.blocking.first().map(|b| b.code) {
+            Some("term_not_over") => Some(("处罚所附期限未届满", "the penalty's term is not over")),
+            Some("listed") => {
+                Some(("仍在经营异常名录或严重违法失信名单中", "still on the abnormal or serious illegal list"))
+            }
+            Some("repeat_penalty") => Some(("此后又受到同类行政处罚", "a later penalty of the same kind")),
+            _ => None,
+        };
+        if let Some((zh, en)) = reason {
+            ev.outcome_label = Text::new(format!("暂不能申请：{zh}"), format!("Not yet: {en}"));
+        }
     }
     Ok(ev)
 }

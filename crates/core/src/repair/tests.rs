@@ -490,3 +490,84 @@ fn a_court_listing_with_a_term_is_not_ended_by_performance_fashi_2017_7_art_10_2
     assert_eq!(ev.earliest_date, None);
     assert!(ev.notes.iter().any(|n| n.code == "court_term_holds"));
 }
+
+/// Issue 30 (Deliver): each answer says which article decided it — the outcome, the class, the earliest date
+/// and the last day of publication — on exact dates.
+#[test]
+fn each_answer_names_the_article_that_decided_it() {
+    let id = |rule: Option<&'static Rule>| rule.map(|r| &*r.id);
+    // A term that outlasts the minimum period: 36号 第十二条第三款 decides the outcome and the earliest date;
+    // the periods of 36号 decide the last day of publication (1 year from 2026-05-10 → Monday 2027-05-10:
+    // unpublished year, a bound); the department gave the class.
+    let termed = record(json!({"ban_until": "2026-09-30"}));
+    let ev = eval(&termed, "2026-08-10");
+    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::NotYet, Some(d("2026-10-01"))));
+    assert_eq!(id(ev.outcome_rule), Some("36.term_hold"));
+    assert_eq!(id(ev.earliest_rule), Some("36.term_hold"));
+    assert_eq!(id(ev.publication_rule), Some("36.periods"));
+    assert_eq!(id(ev.class_rule), None, "the department's class");
+    assert_eq!(ev.outcome_label.zh, "暂不能申请：处罚所附期限未届满", "not the minimum period's label");
+    // Once the term is over: the conditions of 36号 decide; the earliest date stays the term's.
+    let ev = eval(&termed, "2026-10-01");
+    assert_eq!((ev.outcome, id(ev.outcome_rule)), (Outcome::EligibleNow, Some("36.conditions")));
+    // Without a term, the minimum period decides the earliest date; paid later, the obligations do.
+    let ev = eval(&record(json!({})), "2026-08-09");
+    assert_eq!((id(ev.outcome_rule), id(ev.earliest_rule)), (Some("36.periods"), Some("36.periods")));
+    let late = eval(&record(json!({"obligations_met_on": "2026-09-01"})), "2026-09-01");
+    assert_eq!((late.earliest_date, id(late.earliest_rule)), (Some(d("2026-09-01")), Some("36.conditions")));
+    // The class by 36号 第十条第（二）项 (no class given), by the tool's guess otherwise.
+    let lowered = eval(&record(json!({"class": null, "penalties": ["qualification_lowered"]})), "2026-08-10");
+    assert_eq!(id(lowered.class_rule), Some("36.class_serious"));
+    assert_eq!(lowered.class_rule.map(|r| &*r.source), Some("国家发展改革委令2025年第36号 第十条第（二）项、第十一条"));
+    let guess = eval(&record(json!({"class": null, "penalties": ["confiscation"]})), "2026-08-10");
+    assert_eq!(guess.class_rule.map(|r| r.confidence), Some(Confidence::Unconfirmed));
+    // Simplified procedure (第八条第（一）项): not published, by that article.
+    let simplified =
+        eval(&record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"]})), "2026-06-01");
+    assert_eq!((simplified.outcome, id(simplified.outcome_rule)), (Outcome::NotPublished, Some("36.class_minor")));
+    // Market: 限制从业 never early (45号 第十四条第三款); a ban beyond three years sets the period
+    // (第十三条第三款); a lower-amount fine ends by itself (第十三条第一款).
+    let market = json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null});
+    let mut banned = market.clone();
+    banned["penalties"] = json!(["fine", "practice_ban"]);
+    banned["ban_until"] = json!("2030-01-19");
+    let ev = eval(&record(banned), "2026-07-20");
+    assert_eq!((ev.outcome, id(ev.outcome_rule)), (Outcome::NotRepairable, Some("market.never_early")));
+    assert_eq!((ev.publication_ends, id(ev.publication_rule)), (Some(d("2030-01-19")), Some("market.ban_term")));
+    assert_eq!(rule("market.ban_term").source, "市场监管总局令第45号 第十三条第三款");
+    let ban_note = ev.notes.iter().find(|n| n.code == "ban_term").unwrap();
+    assert!(ban_note.message.zh.contains("2030-01-19"));
+    let mut lower = market.clone();
+    lower["penalties"] = json!(["fine"]);
+    lower["lower_fine"] = json!(true);
+    let ev = eval(&record(lower), "2026-02-02");
+    assert_eq!((ev.outcome, id(ev.outcome_rule)), (Outcome::EndsAutomatically, Some("market.periods")));
+    assert_eq!((ev.publication_ends, id(ev.publication_rule)), (Some(d("2026-04-20")), Some("market.periods")));
+    // Market early stop: 45号 第十四条第一款 with 3号's 6 months, published 2026-01-20 → Monday 2026-07-20.
+    let mut plain = market;
+    plain["penalties"] = json!(["fine", "confiscation"]);
+    let ev = eval(&record(plain), "2026-07-17");
+    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::NotYet, Some(d("2026-07-20"))));
+    assert_eq!((id(ev.outcome_rule), id(ev.earliest_rule)), (Some("market.early"), Some("market.early")));
+    assert!(rule("market.early").source.starts_with("市场监管总局令第45号 第十四条第一款"));
+    // The serious illegal list with a ban beyond three years (44号); court listings with a term (法释〔2017〕7号).
+    let listed = eval(
+        &record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
+            "class": null, "ban_until": "2030-06-30"})),
+        "2026-06-03",
+    );
+    assert_eq!(id(listed.publication_rule), Some("market.serious_list_term"));
+    let court = eval(
+        &record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
+            "listing_ground": 3, "obligations_met_on": "2025-06-01"})),
+        "2025-12-01",
+    );
+    assert_eq!((id(court.outcome_rule), id(court.earliest_rule)), (Some("court.term"), Some("court.term")));
+    // The wire form names each rule (or null).
+    let json = serde_json::to_value(&court).unwrap();
+    assert_eq!(json["outcome_rule"]["id"], "court.term");
+    assert_eq!(json["class_rule"], serde_json::Value::Null);
+    // Not a negative record: nothing decided it.
+    assert_eq!(id(eval(&record(json!({"kind": "red_list", "class": null})), "2026-06-01").outcome_rule), None);
+}

@@ -170,7 +170,8 @@ pub struct Record {
     pub removed_on: Option<Date>,
     /// The last day of a penalty's term (从业禁止 / 限制从业, 暂扣, 停产停业 for a period): publication is not
     /// ended early before it (国家发展改革委令第36号 第十二条第三款), and market-regulation records last as
-    /// long as a ban beyond three years (总局令第45号 第十三条, 总局令第44号 第十六条第二款、第二十一条).
+    /// long as a restriction or ban beyond three years (总局令第45号 第十三条第三款, 总局令第44号 第十六条第二款、
+    /// 第二十一条).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban_until: Option<Date>,
     /// A law, regulation or central policy forbids repairing this record.
@@ -337,6 +338,54 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, RecordE
 }
 
 impl Record {
+    /// The facts of the record the repair rules read, as a person reads them beside the record (the term, the
+    /// procedure, a lower-amount fine, another province, the day of publication, the court's ground); a fact
+    /// not given is not listed (the evaluation's notes say what is assumed instead).
+    pub fn rule_facts(&self, lang: Lang) -> Vec<String> {
+        let mut facts = Vec::new();
+        if let Some(procedure) = self.procedure {
+            facts.push(
+                match procedure {
+                    Procedure::Simplified => lang.pick("简易程序", "simplified procedure"),
+                    Procedure::Ordinary => lang.pick("普通程序", "ordinary procedure"),
+                }
+                .to_owned(),
+            );
+        }
+        if let Some(last) = self.ban_until {
+            facts.push(format!("{}{last}", lang.pick("处罚所附期限至 ", "term until ")));
+        }
+        if let Some(lower) = self.lower_fine {
+            let (zh, en) = if lower {
+                ("较低数额罚款", "lower-amount fine")
+            } else {
+                ("非较低数额罚款", "not a lower-amount fine")
+            };
+            facts.push(lang.pick(zh, en).to_owned());
+        }
+        if let Some(cross) = self.cross_province {
+            let (zh, en) = if cross {
+                ("外省作出", "decided in another province")
+            } else {
+                ("本省作出", "decided in the province")
+            };
+            facts.push(lang.pick(zh, en).to_owned());
+        }
+        if let Some(published) = self.published_on {
+            facts.push(format!("{}{published}", lang.pick("公示日期 ", "published ")));
+        }
+        if let Some(ground) = self.listing_ground {
+            facts.push(match lang {
+                Lang::Zh => format!(
+                    "纳入依据：第一条第{}项",
+                    ["", "一", "二", "三", "四", "五", "六"].get(usize::from(ground)).copied().unwrap_or("?")
+                ),
+                Lang::En => format!("listed under Art. 1 item {ground}"),
+            });
+        }
+        facts
+    }
+
     /// Reads a record from JSON, naming the field on error.
     pub fn from_json(value: Value) -> Result<Self, RecordError> {
         from_value(value)

@@ -208,6 +208,27 @@ mod tests {
 
     use super::*;
 
+    /// Issue 30: the JSON import reads the same fields (the core's record), and refuses a wrong one by name.
+    #[test]
+    fn the_json_import_reads_the_fields_of_issue_30() {
+        let record = r#"{"id": "m1", "kind": "administrative_penalty", "decision_no": "罚〔2026〕2号", "authority": "示例市场监管局",
+            "market_regulation": true, "decided_on": "2026-05-10", "penalties": ["fine", "practice_ban"],
+            "ban_until": "2030-05-09", "lower_fine": false, "cross_province": true, "procedure": "ordinary"}"#;
+        let file = format!(
+            r#"{{"subjects": [{{"credit_code": "91140105123456788F", "name": "晋示例公司", "records": [{record}]}}]}}"#
+        );
+        let subjects = parse_json_import(&file).unwrap();
+        let read = &subjects[0].profile.records[0];
+        assert_eq!(read.ban_until, Some(Date::parse("2030-05-09").unwrap()));
+        assert_eq!((read.lower_fine, read.cross_province), (Some(false), Some(true)));
+        let ImportError::Rows(rows) =
+            parse_json_import(&file.replace(r#""lower_fine": false"#, r#""lower_fine": "maybe""#)).unwrap_err()
+        else {
+            panic!("not row errors")
+        };
+        assert!(rows[0].contains("lower_fine"), "{rows:?}");
+    }
+
     /// Issue 30: a penalty's term, aggravation, a lower-amount fine and cross-province publication.
     #[test]
     fn the_columns_the_rules_of_issue_30_need_are_read() {
