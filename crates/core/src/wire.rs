@@ -27,8 +27,15 @@ use crate::workflow::Offer;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorItem {
+    // Read leniently (a proxy's or an older server's problem may lack a member); always written whole.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub message_zh: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub message_en: String,
     /// The form field it is about (a commitment's invalid field), when it is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,9 +52,9 @@ impl ErrorItem {
         Self::new(error.code(), error.message(Lang::Zh), error.message(Lang::En))
     }
 
-    /// The message in `lang`.
+    /// The message in `lang` (the other language's where it lacks one).
     pub fn message(&self, lang: Lang) -> &str {
-        lang.pick(&self.message_zh, &self.message_en)
+        either(lang.pick(&self.message_zh, &self.message_en), lang.pick(&self.message_en, &self.message_zh))
     }
 }
 
@@ -72,10 +79,19 @@ pub struct ProblemDetails {
     pub problem_type: String,
     /// zh-CN.
     pub title: String,
+    // Read leniently (a proxy's or an older server's problem may lack them); the server always writes them.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub title_en: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub status: u16,
     /// English.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub detail: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub detail_zh: String,
     /// Itemised reasons (one per invalid field, or what blocks a repair), when there are several.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -92,11 +108,20 @@ impl ProblemDetails {
     }
 
     pub fn title(&self, lang: Lang) -> &str {
-        lang.pick(&self.title, &self.title_en)
+        either(lang.pick(&self.title, &self.title_en), &self.title)
     }
 
     pub fn detail(&self, lang: Lang) -> &str {
-        lang.pick(&self.detail_zh, &self.detail)
+        either(lang.pick(&self.detail_zh, &self.detail), lang.pick(&self.detail, &self.detail_zh))
+    }
+}
+
+/// `first` unless it is empty.
+fn either<'a>(first: &'a str, otherwise: &'a str) -> &'a str {
+    if first.is_empty() {
+        otherwise
+    } else {
+        first
     }
 }
 
@@ -586,5 +611,12 @@ mod tests {
             ("invalid_fields", "Unprocessable content", "字段")
         );
         assert_eq!(problem.errors.len(), 1);
+        // A proxy's or an older server's problem reads too, each text in the language it has.
+        let sparse: ProblemDetails =
+            serde_json::from_value(json!({"type": "urn:xinnuo:problem:x", "title": "无法受理",
+            "detail_zh": "有误", "errors": [{"field": "phone", "message_zh": "电话号码有误"}]}))
+            .unwrap();
+        assert_eq!((sparse.title(Lang::En), sparse.detail(Lang::En)), ("无法受理", "有误"));
+        assert_eq!(sparse.errors[0].message(Lang::En), "电话号码有误");
     }
 }

@@ -58,8 +58,8 @@ pub async fn read_body(headers: &HeaderMap, mut body: Body, limit: usize) -> Res
 pub async fn read_jws_text(headers: &HeaderMap, body: Body, limit: usize) -> Result<String, Problem> {
     require_json(headers)?;
     let bytes = read_body(headers, body, limit).await?;
-    // Well-formed JSON, checked without building a tree (the core parses it once, when it verifies).
-    let _: serde::de::IgnoredAny = json_body(&bytes)?;
+    // Well-formed JSON within serde_json's nesting limit (a tree is built: `IgnoredAny` would not count depth).
+    let _: serde_json::Value = json_body(&bytes)?;
     String::from_utf8(bytes.to_vec())
         .map_err(|_| Problem::bad_request("bad_encoding", "请求体不是 UTF-8 编码。", "The body is not UTF-8."))
 }
