@@ -266,8 +266,8 @@ impl Described for Finding {
             ),
             Self::RecordNotPublic { credit_code, record_id, change } => lang_pick(
                 lang,
-                format!("记录 {credit_code}/{record_id} 仍在公示，但日志记其最后一次变更为 {change}。"),
-                format!("Record {credit_code}/{record_id} is shown, but the log's latest change to it is {change}."),
+                format!("记录 {credit_code}/{record_id} 仍在公示，但日志记其已不公开（{change}）。"),
+                format!("Record {credit_code}/{record_id} is shown, but the log has it {change}."),
             ),
             Self::RecordMissing { credit_code, record_id } => lang_pick(
                 lang,
@@ -430,7 +430,9 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
             match records.get(&key) {
                 None => findings.push(Finding::RecordNotLogged { credit_code, record_id }),
                 Some(logged) if !logged.present || logged.hidden => {
-                    findings.push(Finding::RecordNotPublic { credit_code, record_id, change: change_name(logged.latest) })
+                    // Hidden stays hidden through a later import: name why it is not public.
+                    let change = if logged.present { "hidden" } else { change_name(logged.latest) };
+                    findings.push(Finding::RecordNotPublic { credit_code, record_id, change })
                 }
                 Some(logged) if logged.body_sha256.as_deref() != Some(body_sha256(record).as_str()) => {
                     findings.push(Finding::RecordDiffers { credit_code, record_id })
@@ -898,7 +900,7 @@ mod tests {
             (
                 "a hidden record shown",
                 Box::new(|v| v.subjects.get_mut(CODE).unwrap().push(json!({"id": "r-2", "kind": "administrative_penalty"}))),
-                Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-2".into(), change: "changed" },
+                Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-2".into(), change: "hidden" },
             ),
             (
                 "a record the log never had",
@@ -923,12 +925,16 @@ mod tests {
             ),
             (
                 "a decision deleted",
-                Box::new(|v| v.commitments.insert("s1".into(), Some(Vec::new())).map(drop).unwrap_or(())),
+                Box::new(|v| {
+                    v.commitments.insert("s1".into(), Some(Vec::new()));
+                }),
                 Finding::DecisionMissing { decision_id: "d1".into(), target: "s1".into() },
             ),
             (
                 "a decision's state edited",
-                Box::new(|v| v.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "kept")])).map(drop).unwrap_or(())),
+                Box::new(|v| {
+                    v.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "kept")]));
+                }),
                 Finding::DecisionDiffers { decision_id: "d1".into(), what: "state", logged: "in_force".into(), shown: "kept".into() },
             ),
             (
