@@ -492,7 +492,8 @@ impl Client {
     }
 
     fn found_json(&self, path: &str) -> Result<Value, MonitorError> {
-        self.json(path)?.ok_or_else(|| MonitorError::Http { url: format!("{}{path}", self.base), reason: "HTTP 404".into() })
+        self.json(path)?
+            .ok_or_else(|| MonitorError::Http { url: format!("{}{path}", self.base), reason: "HTTP 404".into() })
     }
 }
 
@@ -713,7 +714,8 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
     }
     let mut newly_pinned = Vec::new();
     if let Some((kid, key)) = candidate {
-        let logged = events.iter().any(|event| matches!(event, LogEvent::ServerKey { kid: logged, .. } if *logged == kid));
+        let logged =
+            events.iter().any(|event| matches!(event, LogEvent::ServerKey { kid: logged, .. } if *logged == kid));
         if !logged {
             return Err(MonitorError::NewKeyNotLogged { log_key: key });
         }
@@ -760,7 +762,10 @@ pub fn summary(report: &Report) -> String {
     if report.first_use {
         out.push_str(&format!("首次使用：已固定日志密钥 {}。\n", report.newly_pinned.join("、")));
     } else if !report.newly_pinned.is_empty() {
-        out.push_str(&format!("新的日志密钥（其服务器密钥的加入已记入日志）已固定：{}。\n", report.newly_pinned.join("、")));
+        out.push_str(&format!(
+            "新的日志密钥（其服务器密钥的加入已记入日志）已固定：{}。\n",
+            report.newly_pinned.join("、")
+        ));
     }
     if let Some(old) = report.previous_size {
         out.push_str(&format!("与此前保存的 {old} 条检查点一致（一致性证明已验证）。\n"));
@@ -773,7 +778,9 @@ pub fn summary(report: &Report) -> String {
         (0, false) => out.push_str("全部通过（未指定 --state，检查点未保存）。\n"),
         (n, _) => out.push_str(&format!("发现 {n} 处与日志不符，检查点未保存。\n")),
     }
-    out.push_str(&format!("Log {origin}: {size} entries; every tile and entry recomputed, matching the signed checkpoint.\n"));
+    out.push_str(&format!(
+        "Log {origin}: {size} entries; every tile and entry recomputed, matching the signed checkpoint.\n"
+    ));
     if report.first_use {
         out.push_str(&format!("First use: pinned the log keys {}.\n", report.newly_pinned.join(", ")));
     } else if !report.newly_pinned.is_empty() {
@@ -783,7 +790,9 @@ pub fn summary(report: &Report) -> String {
         ));
     }
     if let Some(old) = report.previous_size {
-        out.push_str(&format!("Consistent with the checkpoint of {old} entries saved earlier (consistency proof verified).\n"));
+        out.push_str(&format!(
+            "Consistent with the checkpoint of {old} entries saved earlier (consistency proof verified).\n"
+        ));
     }
     out.push_str(&format!(
         "Compared: {commitments} submissions ({decisions} decisions), {records} records of {subjects} subjects.\n"
@@ -794,12 +803,7 @@ pub fn summary(report: &Report) -> String {
         (n, _) => out.push_str(&format!("{n} disagreement(s) with the log; the checkpoint is not saved.\n")),
     }
     for finding in &report.findings {
-        out.push_str(&format!(
-            "[{}] {} / {}\n",
-            finding.code(),
-            finding.message(Lang::Zh),
-            finding.message(Lang::En)
-        ));
+        out.push_str(&format!("[{}] {} / {}\n", finding.code(), finding.message(Lang::Zh), finding.message(Lang::En)));
     }
     out
 }
@@ -832,12 +836,7 @@ mod tests {
     }
 
     fn record(code: &str, id: &str, change: RecordChange, body: Option<&Value>) -> LogEvent {
-        LogEvent::Record {
-            credit_code: code.into(),
-            record_id: id.into(),
-            change,
-            body_sha256: body.map(body_sha256),
-        }
+        LogEvent::Record { credit_code: code.into(), record_id: id.into(), change, body_sha256: body.map(body_sha256) }
     }
 
     fn shown(id: &str, target: &str, state: &str) -> ShownDecision {
@@ -899,7 +898,9 @@ mod tests {
             ),
             (
                 "a hidden record shown",
-                Box::new(|v| v.subjects.get_mut(CODE).unwrap().push(json!({"id": "r-2", "kind": "administrative_penalty"}))),
+                Box::new(|v| {
+                    v.subjects.get_mut(CODE).unwrap().push(json!({"id": "r-2", "kind": "administrative_penalty"}))
+                }),
                 Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-2".into(), change: "hidden" },
             ),
             (
@@ -935,7 +936,12 @@ mod tests {
                 Box::new(|v| {
                     v.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "kept")]));
                 }),
-                Finding::DecisionDiffers { decision_id: "d1".into(), what: "state", logged: "in_force".into(), shown: "kept".into() },
+                Finding::DecisionDiffers {
+                    decision_id: "d1".into(),
+                    what: "state",
+                    logged: "in_force".into(),
+                    shown: "kept".into(),
+                },
             ),
             (
                 "a decision the log never had",
