@@ -14,9 +14,9 @@ pub mod envelope;
 pub mod error;
 pub mod lang;
 pub mod objection;
-pub mod public_log;
 #[cfg(feature = "openapi")]
 pub(crate) mod openapi;
+pub mod public_log;
 pub mod receipt;
 pub mod repair;
 pub mod search;

@@ -46,7 +46,14 @@ pub enum LogEvent {
     ObjectionReceived { objection_id: String, credit_code: String, record_id: String, received_at: String },
     /// An officer's signed decision (published in full at `/api/v1/decisions/{id}`; its id is the SHA-256 of
     /// what the officer signed).
-    Decision { decision_id: String, target: String, action: Action, state: String, decided_at: String, received_at: String },
+    Decision {
+        decision_id: String,
+        target: String,
+        action: Action,
+        state: String,
+        decided_at: String,
+        received_at: String,
+    },
     /// A credit record added, changed, removed, hidden or ended; its body (as published) by digest.
     Record {
         credit_code: String,

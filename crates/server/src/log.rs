@@ -8,7 +8,9 @@ use std::cell::RefCell;
 
 use sha2::{Digest, Sha256};
 use xinnuo_core::public_log::{LogEvent, LoggedEntry};
-use xinnuo_core::tlog::{self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey};
+use xinnuo_core::tlog::{
+    self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey,
+};
 
 use crate::args;
 use crate::db::DbError;
@@ -159,9 +161,10 @@ pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry
         |row| row.get::<u64>(0),
     )?;
     let Some(index) = index else { return Ok(None) };
-    let (size, checkpoint) = row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-        Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-    })?
-    .ok_or(DbError::Corrupt("log without checkpoint"))?;
+    let (size, checkpoint) =
+        row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+        })?
+        .ok_or(DbError::Corrupt("log without checkpoint"))?;
     Ok(prove(sql, &[index], size, &checkpoint)?.pop())
 }

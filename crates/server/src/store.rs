@@ -348,15 +348,17 @@ impl Db {
                 }
             };
             // The log's name is fixed when it starts (checkpoints name it), whatever keys come later.
-            let origin = match row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))? {
-                Some(origin) => origin,
-                None => {
-                    let origin = format!("xinnuo.log/{}", kid.chars().take(16).collect::<String>());
-                    sql.execute("INSERT INTO server_meta (key, value) VALUES ('log_origin', ?1)", args![&origin])?;
-                    origin
-                }
-            };
-            let key = ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
+            let origin =
+                match row(sql, "SELECT value FROM server_meta WHERE key = 'log_origin'", &[], |row| row.get(0))? {
+                    Some(origin) => origin,
+                    None => {
+                        let origin = format!("xinnuo.log/{}", kid.chars().take(16).collect::<String>());
+                        sql.execute("INSERT INTO server_meta (key, value) VALUES ('log_origin', ?1)", args![&origin])?;
+                        origin
+                    }
+                };
+            let key =
+                ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
             if let Some(public_jwk) = new_key {
                 let event = LogEvent::ServerKey { kid: key.kid.clone(), public_jwk, created_at: now.to_owned() };
                 crate::log::append(sql, &key.log, &[event], now)?;
@@ -375,7 +377,8 @@ impl Db {
                 &[],
                 |row| {
                     let seed = Zeroizing::new(row.get::<Vec<u8>>(4)?);
-                    let seed: &[u8; 32] = seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
+                    let seed: &[u8; 32] =
+                        seed.as_slice().try_into().map_err(|_| DbError::Corrupt("server key seed"))?;
                     let log_key = match &origin {
                         Some(origin) => Some(crate::log::LogKey::derive(origin, seed)?.verifier().to_string()),
                         None => None,

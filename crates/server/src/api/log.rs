@@ -54,8 +54,10 @@ pub async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Re
     let db = state.db.clone();
     let lookup = tile.path();
     let data = blocking(move || {
-        db.read(|sql| row(sql, "SELECT data FROM log_tiles WHERE path = ?1", args![&lookup], |row| row.get::<Vec<u8>>(0)))
-            .map_err(Problem::internal)
+        db.read(|sql| {
+            row(sql, "SELECT data FROM log_tiles WHERE path = ?1", args![&lookup], |row| row.get::<Vec<u8>>(0))
+        })
+        .map_err(Problem::internal)
     })
     .await?;
     let data = data.ok_or_else(|| not_logged(&path))?;
