@@ -123,12 +123,12 @@ pub fn prove(sql: &mut dyn Sql, indices: &[u64], size: u64, checkpoint: &str) ->
     let mut proved = Vec::with_capacity(indices.len());
     for &index in indices {
         let bundle = index / tlog::TILE_WIDTH;
-        if !bundles.contains_key(&bundle) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = bundles.entry(bundle) {
             let width = (size - bundle * tlog::TILE_WIDTH).min(tlog::TILE_WIDTH) as u16;
             let tile = Tile { level: TileLevel::Entries, index: bundle, width };
             let bytes = read_bundle(&tiles, tile)?;
             let entries = tlog::parse_entry_bundle(&tile, &bytes).map_err(log_error)?;
-            bundles.insert(bundle, entries.into_iter().map(<[u8]>::to_vec).collect());
+            slot.insert(entries.into_iter().map(<[u8]>::to_vec).collect());
         }
         let entry = bundles
             .get(&bundle)

@@ -885,7 +885,8 @@ mod tests {
     #[test]
     fn each_disagreement_is_named() {
         let (events, good) = agreeing();
-        let cases: Vec<(&str, Box<dyn Fn(&mut PublicView)>, Finding)> = vec![
+        type Tamper = Box<dyn Fn(&mut PublicView)>;
+        let cases: Vec<(&str, Tamper, Finding)> = vec![
             (
                 "a record deleted",
                 Box::new(|v| v.subjects.get_mut(CODE).unwrap().retain(|r| r["id"] != "r-3")),
