@@ -33,8 +33,8 @@ use xinnuo_core::error::Described;
 use xinnuo_core::lang::Lang;
 use xinnuo_core::public_log::{body_sha256, LogEvent, RecordChange};
 use xinnuo_core::tlog::{
-    consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint, Tile,
-    TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
+    consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint,
+    SignedCheckpoint, Tile, TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
 };
 
 /// What one run was asked.
@@ -521,18 +521,64 @@ impl TileReader for HttpTiles<'_> {
         }
         let full = Tile { width: TILE_WIDTH as u16, ..*tile };
         let bytes = fetch(&full)?.ok_or_else(|| TlogError::TileMissing(tile.path()))?;
-        match tile.level {
-            TileLevel::Hashes(_) => Ok(bytes.get(..usize::from(tile.width) * 32).unwrap_or_default().to_vec()),
-            TileLevel::Entries => {
-                let entries = parse_entry_bundle(&full, &bytes)?;
-                let mut cut = Vec::new();
-                for entry in entries.iter().take(usize::from(tile.width)) {
-                    cut.extend_from_slice(&(entry.len() as u16).to_be_bytes());
-                    cut.extend_from_slice(entry);
-                }
-                Ok(cut)
+        cut_to_width(tile, &bytes)
+    }
+}
+
+/// A partial tile's bytes from the full tile of its coordinates: its first `width` hashes or entries.
+fn cut_to_width(tile: &Tile, full_bytes: &[u8]) -> Result<Vec<u8>, TlogError> {
+    let full = Tile { width: TILE_WIDTH as u16, ..*tile };
+    let short = || TlogError::TileMalformed { path: full.path(), fault: xinnuo_core::tlog::Fault::WrongLength };
+    match tile.level {
+        TileLevel::Hashes(_) => Ok(full_bytes.get(..usize::from(tile.width) * 32).ok_or_else(short)?.to_vec()),
+        TileLevel::Entries => {
+            let entries = parse_entry_bundle(&full, full_bytes)?;
+            let mut cut = Vec::new();
+            for entry in entries.iter().take(usize::from(tile.width)) {
+                cut.extend_from_slice(&(entry.len() as u16).to_be_bytes());
+                cut.extend_from_slice(entry);
             }
+            Ok(cut)
         }
+    }
+}
+
+/// Opens the checkpoint with the pinned keys. Failing that (never on first use), with a key the server lists
+/// now (`listed`: kid and log key) that is not pinned: the checkpoint is then opened, and the key returned as
+/// a candidate, to be pinned only if the log records its server key ([`new_key_logged`]) and extends the
+/// checkpoint saved under the pinned keys.
+fn open_note(
+    note: &str,
+    origin: &str,
+    pinned: &[String],
+    first_use: bool,
+    listed: &dyn Fn() -> Result<Vec<(String, String)>, MonitorError>,
+) -> Result<(SignedCheckpoint, Option<(String, String)>), MonitorError> {
+    let first = match open_checkpoint(note, origin, &parse_keys(pinned)?, &[]) {
+        Ok(signed) => return Ok((signed, None)),
+        Err(error) if first_use => return Err(MonitorError::CheckpointUnverified(error)),
+        Err(error) => error,
+    };
+    for (kid, key) in listed()? {
+        if pinned.contains(&key) {
+            continue;
+        }
+        let Ok(parsed) = VerifierKey::parse(&key) else { continue };
+        if let Ok(signed) = open_checkpoint(note, origin, &[parsed], &[]) {
+            return Ok((signed, Some((kid, key))));
+        }
+    }
+    Err(MonitorError::CheckpointUnverified(first))
+}
+
+/// A candidate log key is accepted only when the log records its server key's addition (a `server_key` entry
+/// with its kid); answers the key to pin.
+fn new_key_logged(events: &[LogEvent], (kid, key): (String, String)) -> Result<String, MonitorError> {
+    let logged = events.iter().any(|event| matches!(event, LogEvent::ServerKey { kid: logged, .. } if *logged == kid));
+    if logged {
+        Ok(key)
+    } else {
+        Err(MonitorError::NewKeyNotLogged { log_key: key })
     }
 }
 
@@ -660,27 +706,7 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
             return Err(MonitorError::OriginChanged { pinned: state.origin.clone(), found: origin });
         }
     }
-    // Signed by a pinned key; else by a key listed since, to be accepted only if the log explains it.
-    let mut candidate: Option<(String, String)> = None;
-    let signed = match open_checkpoint(&note, &origin, &parse_keys(&pinned)?, &[]) {
-        Ok(signed) => signed,
-        Err(first) if !first_use => {
-            let mut opened = None;
-            for (kid, key) in listed_keys(&client)? {
-                if pinned.contains(&key) {
-                    continue;
-                }
-                let Ok(parsed) = VerifierKey::parse(&key) else { continue };
-                if let Ok(signed) = open_checkpoint(&note, &origin, &[parsed], &[]) {
-                    opened = Some(signed);
-                    candidate = Some((kid, key));
-                    break;
-                }
-            }
-            opened.ok_or(MonitorError::CheckpointUnverified(first))?
-        }
-        Err(error) => return Err(MonitorError::CheckpointUnverified(error)),
-    };
+    let (signed, candidate) = open_note(&note, &origin, &pinned, first_use, &|| listed_keys(&client))?;
     let Checkpoint { size, root, .. } = signed.checkpoint;
 
     let tiles = HttpTiles { client: &client, failure: RefCell::new(None) };
@@ -713,12 +739,8 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
         }
     }
     let mut newly_pinned = Vec::new();
-    if let Some((kid, key)) = candidate {
-        let logged =
-            events.iter().any(|event| matches!(event, LogEvent::ServerKey { kid: logged, .. } if *logged == kid));
-        if !logged {
-            return Err(MonitorError::NewKeyNotLogged { log_key: key });
-        }
+    if let Some(candidate) = candidate {
+        let key = new_key_logged(&events, candidate)?;
         pinned.push(key.clone());
         newly_pinned.push(key);
     }
@@ -971,6 +993,60 @@ mod tests {
                 vec![Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-1".into(), change: name }]
             );
         }
+    }
+
+    #[test]
+    fn a_new_log_key_is_trusted_only_when_the_log_records_its_server_key() {
+        use xinnuo_core::tlog::{Checkpoint, NoteSigner};
+        let origin = "xinnuo.log/test";
+        let old = NoteSigner::ed25519(origin, &[1; 32]).unwrap();
+        let new = NoteSigner::ed25519(origin, &[2; 32]).unwrap();
+        let stranger = NoteSigner::ed25519(origin, &[3; 32]).unwrap();
+        let pinned = vec![old.verifier_key().to_string()];
+        let note = |signer: &NoteSigner| Checkpoint::new(origin, 3, [7; 32]).sign(signer).unwrap();
+        let listed = || {
+            Ok(vec![("kid-old".to_owned(), pinned[0].clone()), ("kid-new".to_owned(), new.verifier_key().to_string())])
+        };
+
+        let (signed, candidate) = open_note(&note(&old), origin, &pinned, false, &listed).unwrap();
+        assert_eq!((signed.checkpoint.size, candidate), (3, None), "the pinned key");
+        let (_, candidate) = open_note(&note(&new), origin, &pinned, false, &listed).unwrap();
+        let candidate = candidate.expect("a key listed since");
+        assert_eq!(candidate, ("kid-new".to_owned(), new.verifier_key().to_string()));
+        let error = open_note(&note(&stranger), origin, &pinned, false, &listed).unwrap_err();
+        assert_eq!(error.code(), "monitor_checkpoint_unverified", "a key nobody lists");
+        let error = open_note(&note(&new), origin, &pinned, true, &listed).unwrap_err();
+        assert_eq!(error.code(), "monitor_checkpoint_unverified", "on first use only the keys pinned now");
+
+        let key_entry = |kid: &str| LogEvent::ServerKey {
+            kid: kid.into(),
+            public_jwk: json!({"kty": "OKP"}),
+            created_at: "2026-12-07T01:00:00Z".into(),
+        };
+        let events = vec![key_entry("kid-old"), received_event("s1")];
+        assert_eq!(
+            new_key_logged(&events, candidate.clone()),
+            Err(MonitorError::NewKeyNotLogged { log_key: new.verifier_key().to_string() })
+        );
+        let events = vec![key_entry("kid-old"), received_event("s1"), key_entry("kid-new")];
+        assert_eq!(new_key_logged(&events, candidate), Ok(new.verifier_key().to_string()));
+    }
+
+    #[test]
+    fn a_partial_tile_the_server_no_longer_has_is_cut_from_the_full_one() {
+        let entries: Vec<Vec<u8>> = (0..300u32).map(|i| format!("entry {i}").into_bytes()).collect();
+        let full = xinnuo_core::tlog::build_log(&entries).unwrap();
+        let small = xinnuo_core::tlog::build_log(&entries[..100]).unwrap();
+        let file = |built: &xinnuo_core::tlog::BuiltLog, tile: Tile| {
+            built.files.iter().find(|(t, _)| *t == tile).map(|(_, data)| data.clone()).unwrap()
+        };
+        for level in [TileLevel::Entries, TileLevel::Hashes(0)] {
+            let partial = Tile { level, index: 0, width: 100 };
+            let whole = file(&full, Tile { level, index: 0, width: 256 });
+            assert_eq!(cut_to_width(&partial, &whole).unwrap(), file(&small, partial), "{level:?}");
+        }
+        let short = cut_to_width(&Tile { level: TileLevel::Hashes(0), index: 0, width: 100 }, &[0; 64]);
+        assert_eq!(short.unwrap_err().code(), "log_tile_malformed");
     }
 
     #[test]
