@@ -204,6 +204,12 @@ pub enum Finding {
     RecordNotPublic { credit_code: String, record_id: String, change: &'static str },
     /// A record the log leaves public that is not shown.
     RecordMissing { credit_code: String, record_id: String },
+    /// An objection shown without its `objection_received` entry.
+    ObjectionNotLogged { objection_id: String },
+    /// A logged objection that its subject's page does not show.
+    ObjectionMissing { objection_id: String, credit_code: String },
+    /// An objection shown in another state than its logged decisions leave it.
+    ObjectionDiffers { objection_id: String, logged: String, shown: String },
 }
 
 impl Described for Finding {
@@ -219,6 +225,9 @@ impl Described for Finding {
             Self::RecordDiffers { .. } => "monitor_record_differs",
             Self::RecordNotPublic { .. } => "monitor_record_not_public",
             Self::RecordMissing { .. } => "monitor_record_missing",
+            Self::ObjectionNotLogged { .. } => "monitor_objection_not_logged",
+            Self::ObjectionMissing { .. } => "monitor_objection_missing",
+            Self::ObjectionDiffers { .. } => "monitor_objection_differs",
         }
     }
 
@@ -274,6 +283,21 @@ impl Described for Finding {
                 format!("记录 {credit_code}/{record_id} 在日志中应为公开，但未公示（被删除？）。"),
                 format!("Record {credit_code}/{record_id} is public in the log but not shown (deleted?)."),
             ),
+            Self::ObjectionNotLogged { objection_id } => lang_pick(
+                lang,
+                format!("异议 {objection_id} 已公示，但日志中没有它的收件条目。"),
+                format!("Objection {objection_id} is shown but the log has no entry for its receipt."),
+            ),
+            Self::ObjectionMissing { objection_id, credit_code } => lang_pick(
+                lang,
+                format!("日志记有对 {credit_code} 的异议 {objection_id}，但主体页面未显示它。"),
+                format!("The log records objection {objection_id} to {credit_code}, but the subject's page does not show it."),
+            ),
+            Self::ObjectionDiffers { objection_id, logged, shown } => lang_pick(
+                lang,
+                format!("异议 {objection_id} 的状态与日志不符：日志为 {logged}，公示为 {shown}。"),
+                format!("Objection {objection_id} differs from the log: logged {logged}, shown {shown}."),
+            ),
         }
     }
 }
@@ -287,6 +311,14 @@ pub struct ShownDecision {
     pub state: String,
 }
 
+/// An objection as a subject's page shows it (never its grounds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownObjection {
+    pub objection_id: String,
+    pub record_id: String,
+    pub state: String,
+}
+
 /// What the public API showed, as far as the log speaks of it.
 #[derive(Debug, Clone, Default)]
 pub struct PublicView {
@@ -296,6 +328,8 @@ pub struct PublicView {
     pub commitments: BTreeMap<String, Option<Vec<ShownDecision>>>,
     /// Each subject's records as served, by credit code.
     pub subjects: BTreeMap<String, Vec<Value>>,
+    /// Each subject's objections as shown, by credit code.
+    pub objections: BTreeMap<String, Vec<ShownObjection>>,
 }
 
 /// What the log says of a record now.
@@ -340,8 +374,12 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
     let mut decisions: HashMap<&str, (&str, String, &str)> = HashMap::new();
     let mut decisions_on: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut records: BTreeMap<(String, String), RecordInLog> = BTreeMap::new();
+    let mut objections: BTreeMap<&str, &str> = BTreeMap::new();
     for event in events {
         match event {
+            LogEvent::ObjectionReceived { objection_id, credit_code, .. } => {
+                objections.insert(objection_id, credit_code);
+            }
             LogEvent::Decision { decision_id, target, action, state, .. } => {
                 decisions.insert(decision_id, (target, action_name(*action), state));
                 decisions_on.entry(target).or_default().push(decision_id);
@@ -439,6 +477,38 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
                 }
                 Some(_) => {}
             }
+        }
+    }
+    for shown in view.objections.values() {
+        for objection in shown {
+            if !objections.contains_key(objection.objection_id.as_str()) {
+                findings.push(Finding::ObjectionNotLogged { objection_id: objection.objection_id.clone() });
+                continue;
+            }
+            // Under review until a logged decision says otherwise.
+            let logged = decisions_on
+                .get(objection.objection_id.as_str())
+                .and_then(|ids| ids.last())
+                .and_then(|id| decisions.get(id))
+                .map_or("under_review", |(_, _, state)| *state);
+            if logged != objection.state {
+                findings.push(Finding::ObjectionDiffers {
+                    objection_id: objection.objection_id.clone(),
+                    logged: logged.to_owned(),
+                    shown: objection.state.clone(),
+                });
+            }
+        }
+    }
+    for (objection_id, credit_code) in &objections {
+        let shown = view.objections.get(*credit_code);
+        if view.subjects.contains_key(*credit_code)
+            && !shown.is_some_and(|list| list.iter().any(|o| o.objection_id == *objection_id))
+        {
+            findings.push(Finding::ObjectionMissing {
+                objection_id: (*objection_id).to_owned(),
+                credit_code: (*credit_code).to_owned(),
+            });
         }
     }
     for ((credit_code, record_id), logged) in &records {
@@ -674,6 +744,19 @@ fn public_view(client: &Client, ids: &[String]) -> Result<PublicView, MonitorErr
             .and_then(Value::as_array)
             .ok_or(MonitorError::BadAnswer { url: format!("{}{path}", client.base), what: "profile.records" })?;
         view.subjects.insert(code.to_owned(), records.clone());
+        let text =
+            |value: &Value, member: &str| value.get(member).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let objections = detail.get("objections").and_then(Value::as_array).into_iter().flatten();
+        view.objections.insert(
+            code.to_owned(),
+            objections
+                .map(|o| ShownObjection {
+                    objection_id: text(o, "objection_id"),
+                    record_id: text(o, "record_id"),
+                    state: text(o, "state"),
+                })
+                .collect(),
+        );
     }
     Ok(view)
 }
@@ -867,6 +950,10 @@ mod tests {
 
     const CODE: &str = "91140105MA0000001X";
 
+    fn objection(id: &str, state: &str) -> ShownObjection {
+        ShownObjection { objection_id: id.into(), record_id: "r-2".into(), state: state.into() }
+    }
+
     /// A log and a view that agree: two submissions (one published, one not), a decision, three records
     /// (one changed, one hidden, one removed and added again).
     fn agreeing() -> (Vec<LogEvent>, PublicView) {
@@ -882,6 +969,13 @@ mod tests {
             received_event("s2"),
             decision("d1", "s1", "in_force"),
             record(CODE, "r-1", RecordChange::Changed, Some(&r1b)),
+            LogEvent::ObjectionReceived {
+                objection_id: "o1".into(),
+                credit_code: CODE.into(),
+                record_id: "r-2".into(),
+                received_at: "2026-12-07T01:00:02.000Z".into(),
+            },
+            decision("d2", "o1", "upheld"),
             record(CODE, "r-2", RecordChange::Hidden, None),
             // Imported again while hidden: it stays hidden.
             record(CODE, "r-2", RecordChange::Changed, Some(&r2)),
@@ -895,6 +989,7 @@ mod tests {
         // Member order as served does not matter: the digest is of the canonical JSON.
         let served_r1 = json!({"summary": "二", "kind": "administrative_penalty", "id": "r-1"});
         view.subjects.insert(CODE.into(), vec![served_r1, r3]);
+        view.objections.insert(CODE.into(), vec![objection("o1", "upheld")]);
         (events, view)
     }
 
@@ -972,6 +1067,31 @@ mod tests {
                     v.commitments.insert("s2".into(), Some(vec![shown("d9", "s2", "returned")]));
                 }),
                 Finding::DecisionNotLogged { decision_id: "d9".into(), target: "s2".into() },
+            ),
+            (
+                "an objection deleted",
+                Box::new(|v| {
+                    v.objections.insert(CODE.into(), Vec::new());
+                }),
+                Finding::ObjectionMissing { objection_id: "o1".into(), credit_code: CODE.into() },
+            ),
+            (
+                "an objection's decision undone",
+                Box::new(|v| {
+                    v.objections.insert(CODE.into(), vec![objection("o1", "under_review")]);
+                }),
+                Finding::ObjectionDiffers {
+                    objection_id: "o1".into(),
+                    logged: "upheld".into(),
+                    shown: "under_review".into(),
+                },
+            ),
+            (
+                "an objection the log never had",
+                Box::new(|v| {
+                    v.objections.get_mut(CODE).unwrap().push(objection("o9", "under_review"));
+                }),
+                Finding::ObjectionNotLogged { objection_id: "o9".into() },
             ),
         ];
         for (what, tamper, expected) in cases {
