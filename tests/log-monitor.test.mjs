@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { signFlattenedJws } from "./support/jose.mjs";
-import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 
 const BIN = process.env.XINNUO_SERVER_BIN;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -105,6 +105,32 @@ before(async () => {
 after(() => server?.child.kill());
 
 let published; // a commitment accepted (so published) after the first run
+let objected; // an objection filed after the first run: { code, id }
+
+/** A demo subject with at least two records shown: its code, name and the records. */
+async function subjectWithRecords() {
+  const { subjects } = await (await fetch(`${server.url}/api/v1/subjects?per_page=100`)).json();
+  for (const { credit_code, name } of subjects) {
+    const view = await (await fetch(`${server.url}/api/v1/subjects/${credit_code}`)).json();
+    if (view.profile.records.length >= 2) return { code: credit_code, name, records: view.profile.records };
+  }
+  throw new Error("no demo subject with two records");
+}
+
+/** An objection to a record, by a key enrolled for the subject and approved on the command line. */
+async function object(code, name, recordId) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const nonce = () => randomBytes(16).toString("base64url");
+  const enrolment = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: code, subject_name: name, requested_at: new Date().toISOString(), nonce: nonce() }, privateKey);
+  const enrolled = await fetch(`${server.url}/api/v1/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: enrolment });
+  assert.equal(enrolled.status, 201, await enrolled.clone().text());
+  execFileSync(BIN, ["keys", "--db", db, "approve", ...xinnuo.fingerprintGroups(thumbprint({ kty, crv, x })).split(" "), "--credit-code", code]);
+  const objection = { type: "xinnuo.objection/1", credit_code: code, record_id: recordId, grounds: "该记录所依据的决定已被撤销，附证明。", signed_at: new Date().toISOString(), nonce: nonce() };
+  const answer = await fetch(`${server.url}/api/v1/objections`, { method: "POST", headers: { "content-type": "application/json" }, body: signFlattenedJws(objection, privateKey) });
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return (await answer.json()).objection_id;
+}
 
 test("on a fresh demo server the monitor pins the log key, checks the whole log and saves its checkpoint", () => {
   const run = monitor(server.url, state);
@@ -119,7 +145,7 @@ test("on a fresh demo server the monitor pins the log key, checks the whole log 
   assert.ok(saved.checkpoint.startsWith(`${saved.origin}\n${saved.size}\n`));
 });
 
-test("after new submissions and a decision the monitor passes again, consistent with the checkpoint it saved", async () => {
+test("after new submissions, a decision and an objection the monitor passes again, consistent with the checkpoint it saved", async () => {
   const before = JSON.parse(await readFile(state, "utf8"));
   await submit();
   published = await submit();
@@ -127,11 +153,15 @@ test("after new submissions and a decision the monitor passes again, consistent 
   assert.equal(accepted.state, "in_force");
   const listed = await (await fetch(`${server.url}/api/v1/publications?per_page=100`)).json();
   assert.ok(listed.publications.some((p) => p.submission_id === published), "the accepted commitment is published");
+  const { code, name, records } = await subjectWithRecords();
+  objected = { code, id: await object(code, name, records[1].id) };
+  const shown = await (await fetch(`${server.url}/api/v1/subjects/${code}`)).json();
+  assert.ok(shown.objections.some((o) => o.objection_id === objected.id && o.state === "under_review"));
   const run = monitor(server.url, state);
   assert.equal(run.status, 0, run.out);
   assert.match(run.out, new RegExp(`与此前保存的 ${before.size} 条检查点一致`));
   const after = JSON.parse(await readFile(state, "utf8"));
-  assert.equal(after.size, before.size + 3, "two submissions and a decision");
+  assert.equal(after.size, before.size + 4, "two submissions, a decision and an objection");
 });
 
 test("Go's sumdb/note and sumdb/tlog verify a copy of the live log (checkpoint, tiles, entries, an inclusion proof)", async () => {
@@ -210,17 +240,7 @@ test("Go's sumdb/note and sumdb/tlog verify a copy of the live log (checkpoint, 
   assert.match(refused.stderr, /tlog-go: FAIL/);
 });
 
-/** A demo subject with at least two records shown: its code and the records. */
-async function subjectWithRecords() {
-  const { subjects } = await (await fetch(`${server.url}/api/v1/subjects?per_page=100`)).json();
-  for (const { credit_code } of subjects) {
-    const view = await (await fetch(`${server.url}/api/v1/subjects/${credit_code}`)).json();
-    if (view.profile.records.length >= 2) return { code: credit_code, records: view.profile.records };
-  }
-  throw new Error("no demo subject with two records");
-}
-
-test("rows deleted or edited directly in the database are named by the monitor, and nothing is saved", async () => {
+test("rows deleted or edited directly in the database (a record, a record's content, a published commitment, an objection) are named by the monitor, and nothing is saved", async () => {
   const saved = await readFile(state, "utf8");
   const { code, records: [first, second] } = await subjectWithRecords();
 
@@ -254,9 +274,19 @@ test("rows deleted or edited directly in the database are named by the monitor, 
   assert.notEqual(run.status, 0, run.out);
   assert.match(run.out, new RegExp(`日志记有提交 ${published} 的收件，但公开接口已查不到它`));
   assert.match(run.out, new RegExp(`The log records the receipt of ${published}, but the public API no longer has it`));
-  // All three at once, and the checkpoint saved before is kept.
+
+  // (d) An objection deleted (a record back to looking undisputed).
+  sql(db, `DELETE FROM objections WHERE objection_id = ${quote(objected.id)}`);
+  run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`日志记有对 ${objected.code} 的异议 ${objected.id}，但主体页面未显示它`));
+  assert.match(run.out, new RegExp(`The log records objection ${objected.id} to ${objected.code}, but the subject's page does not show it`));
+
+  // All four at once, and the checkpoint saved before is kept.
   assert.match(run.out, new RegExp(`${first.id} is public in the log but not shown`));
-  assert.match(run.out, /发现 3 处与日志不符，检查点未保存。/);
+  assert.match(run.out, new RegExp(`Record ${code}/${second.id} differs from the log`));
+  assert.match(run.out, new RegExp(`receipt of ${published}`));
+  assert.match(run.out, /发现 4 处与日志不符，检查点未保存。/);
   assert.equal(await readFile(state, "utf8"), saved);
 });
 
