@@ -17,7 +17,8 @@
 //!    decision shown has its `decision` entry with the same target, action and state, and every logged
 //!    decision on a submission is shown; every record shown by `GET /api/v1/subjects/{code}` has a record
 //!    entry whose latest change leaves it public and whose `body_sha256` is the digest of the record as
-//!    served, and every record the log leaves public is shown.
+//!    served, and every record the log leaves public is shown; every objection shown has its entry and the
+//!    state its logged decisions leave it in, and every logged objection is shown on its subject's page.
 //!
 //! The state file is written only when everything passed. Every finding names what is missing or changed,
 //! with a stable code and a sentence in each language.
