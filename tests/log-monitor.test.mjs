@@ -204,8 +204,10 @@ test("Go's sumdb/note and sumdb/tlog verify a copy of the live log (checkpoint, 
   await put("origin", `${origin}\n`);
   await put("vkey", `${keys.find((k) => k.current).log_key}\n`);
   await put("log/checkpoint", checkpoint);
+  // C2SP tlog-tiles: N in 3-digit elements, all but the last prefixed with x (1234067 → x001/x234/067).
   const index = (n) => {
-    const parts = String(n).padStart(3, "0").match(/.{1,3}(?=(.{3})*$)/g);
+    const digits = String(n);
+    const parts = digits.padStart(Math.ceil(digits.length / 3) * 3, "0").match(/.{3}/g);
     return parts.map((p, i) => (i < parts.length - 1 ? `x${p}` : p)).join("/");
   };
   const tilePath = (level, n, width) => `tile/${level}/${index(n)}${width < 256 ? `.p/${width}` : ""}`;
