@@ -56,7 +56,36 @@ const POSTGRES_SUITES: &[&str] = &[
     "tests/status-api.test.mjs",
     "tests/holidays.test.mjs",
     "tests/crash.test.mjs",
+    "tests/log-monitor.test.mjs",
 ];
+
+/// What `tests/log-monitor.test.mjs` needs besides Node: Go and Debian's x/mod (it has Go's `sumdb` check a live
+/// server's log, built offline as `cargo xtask tlog-interop` builds it) and the `sqlite3` shell (it tampers with
+/// the SQLite database as an operator would; on PostgreSQL it uses `psql`, installed with the server).
+fn ensure_monitor_tools() -> Result {
+    crate::tlog_interop::ensure_go()?;
+    if Command::new("sqlite3").arg("-version").output().is_ok_and(|out| out.status.success()) {
+        return Ok(());
+    }
+    let install = || {
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "sqlite3"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    eprintln!("$ apt-get install -y sqlite3");
+    if install() {
+        return Ok(());
+    }
+    eprintln!("$ apt-get update");
+    let updated = Command::new("apt-get").arg("update").status().is_ok_and(|status| status.success());
+    if updated && install() {
+        Ok(())
+    } else {
+        Err("could not install sqlite3 with apt-get".to_owned())
+    }
+}
 
 pub fn test_all() -> Result {
     let root = crate::root();
@@ -104,6 +133,7 @@ pub fn test_all() -> Result {
     }
 
     // The package in Node, the API against a real server, and the app in a real browser.
+    ensure_monitor_tools()?;
     let scratch = root.join("target/e2e");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;

@@ -352,8 +352,9 @@ fn check(checker: &Path, dir: &Path) -> Result<(bool, String)> {
     Ok((out.status.success(), text.trim().to_owned()))
 }
 
-/// Installs Go and x/mod from Debian's packages, only if one is missing.
-fn ensure_go() -> Result {
+/// Installs Go and x/mod from Debian's packages, only if one is missing (also before the Node suites:
+/// `tests/log-monitor.test.mjs` has Go check a live server's log).
+pub fn ensure_go() -> Result {
     let have_go = Command::new("go").arg("version").output().is_ok_and(|out| out.status.success());
     if have_go && Path::new(GO_X_MOD).join("sumdb/tlog").is_dir() {
         return Ok(());

@@ -74,7 +74,9 @@ fn store_batch(
             }
         }
         Err(error) if batch.len() == 1 => {
-            let _ = batch.into_iter().next().map(|job| job.reply.send(Err(error.to_string())));
+            if let Some(job) = batch.into_iter().next() {
+                let _ = job.reply.send(Err(error.to_string()));
+            }
         }
         Err(_) => {
             for job in batch {

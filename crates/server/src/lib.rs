@@ -8,6 +8,7 @@ pub mod db;
 pub mod headers;
 pub mod holidays;
 pub mod log;
+pub mod monitor;
 pub mod officers;
 pub mod openapi;
 pub mod problem;

@@ -58,6 +58,12 @@ enum Command {
         #[command(subcommand)]
         action: HolidaysAction,
     },
+    /// The public log (公开日志): `log verify --url …` checks a server's whole log and compares it with what
+    /// its public API shows (a monitor; reads only public URLs).
+    Log {
+        #[command(subcommand)]
+        action: LogAction,
+    },
     /// Enrolled keys: show one, approve or revoke it for one credit code (审核、吊销密钥登记), read the log.
     Keys {
         /// SQLite database file.
@@ -65,6 +71,22 @@ enum Command {
         db: PathBuf,
         #[command(subcommand)]
         action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum LogAction {
+    /// Read the whole log from its tiles, recompute the tree, check consistency with the checkpoint saved
+    /// earlier, and compare the log with the public record (核验公开日志); exits non-zero naming each thing
+    /// missing or changed.
+    Verify {
+        /// The server's base URL, e.g. https://credit.example.gov.cn
+        #[arg(long)]
+        url: String,
+        /// A file keeping the pinned log keys and the last checkpoint that passed (made on first use; written
+        /// only when every check passed).
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
 }
 
@@ -375,6 +397,23 @@ fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
     }
 }
 
+fn log_command(action: LogAction) -> Result<(), String> {
+    use xinnuo_core::error::Described;
+    use xinnuo_core::lang::Lang;
+    let LogAction::Verify { url, state } = action;
+    let options = xinnuo_server::monitor::Options { url, state };
+    match xinnuo_server::monitor::verify(&options) {
+        Ok(report) => {
+            print!("{}", xinnuo_server::monitor::summary(&report));
+            match report.findings.len() {
+                0 => Ok(()),
+                n => Err(format!("{n} 处与日志不符 / {n} disagreement(s) with the log")),
+            }
+        }
+        Err(error) => Err(format!("[{}] {} / {}", error.code(), error.message(Lang::Zh), error.message(Lang::En))),
+    }
+}
+
 /// Seconds since the Unix epoch (the server, unlike the core, may read the clock).
 fn unix_seconds_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -529,6 +568,7 @@ fn main() -> ExitCode {
         Command::ExportStatic { dir, db, dist } => export_static(dir, db, dist),
         Command::Holidays { db, action } => holidays(db, action),
         Command::CheckData => check_data(),
+        Command::Log { action } => log_command(action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

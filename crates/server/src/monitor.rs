@@ -1,0 +1,1184 @@
+//! `xinnuo-server log verify --url URL [--state FILE]`: a monitor of a server's public log, run by anyone
+//! (another department, a journalist, the operator's auditor) against the public URLs only.
+//!
+//! What it checks, in order:
+//! 1. **The log keys.** On first use the log keys listed by `GET /api/v1/server-keys` are pinned in the state
+//!    file (trust on first use, as an SSH client does). Later runs trust only the pinned keys; a key listed
+//!    since is trusted only when the log it signs extends the checkpoint saved under a pinned key (consistency
+//!    below) and records that server key's addition as a `server_key` entry — then it is pinned too.
+//! 2. **The log.** `GET /log/checkpoint`, opened with the pinned keys; every entry bundle and hash tile read
+//!    (`/log/tile/…`) and the whole tree recomputed against the signed root (`tlog::verify_log`); every entry
+//!    must be a `public_log::LogEvent`.
+//! 3. **No rewriting.** The checkpoint saved by the last run that passed must be a prefix of this one: a
+//!    consistency proof from the recomputed tree, checked against both signed roots. A smaller, different or
+//!    forked log is refused loudly and the saved checkpoint kept.
+//! 4. **The log against the public record** ([`compare`], pure): every published commitment has its
+//!    `received` entry and every logged submission is still served (`GET /api/v1/commitments/{id}`); every
+//!    decision shown has its `decision` entry with the same target, action and state, and every logged
+//!    decision on a submission is shown; every record shown by `GET /api/v1/subjects/{code}` has a record
+//!    entry whose latest change leaves it public and whose `body_sha256` is the digest of the record as
+//!    served, and every record the log leaves public is shown; every objection shown has its entry and the
+//!    state its logged decisions leave it in, and every logged objection is shown on its subject's page.
+//!
+//! The state file is written only when everything passed. Every finding names what is missing or changed,
+//! with a stable code and a sentence in each language.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use xinnuo_core::error::Described;
+use xinnuo_core::lang::Lang;
+use xinnuo_core::public_log::{body_sha256, LogEvent, RecordChange};
+use xinnuo_core::tlog::{
+    consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint,
+    SignedCheckpoint, Tile, TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
+};
+
+/// What one run was asked.
+pub struct Options {
+    /// The server's base URL, e.g. `https://credit.example.gov.cn`.
+    pub url: String,
+    /// Where the pinned keys and the last good checkpoint are kept.
+    pub state: Option<PathBuf>,
+}
+
+/// What the monitor remembers between runs (JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorState {
+    /// The log's origin (its name on every checkpoint).
+    pub origin: String,
+    /// The pinned log keys (C2SP signed-note verifier keys).
+    pub log_keys: Vec<String>,
+    /// The newest checkpoint that passed every check (a signed note).
+    pub checkpoint: String,
+    /// Its size, for people reading the file.
+    pub size: u64,
+}
+
+/// What a run found when the log itself could be read: the size, what the public API showed, what is wrong.
+#[derive(Debug)]
+pub struct Report {
+    pub origin: String,
+    pub size: u64,
+    pub previous_size: Option<u64>,
+    pub first_use: bool,
+    pub newly_pinned: Vec<String>,
+    pub commitments: usize,
+    pub decisions: usize,
+    pub subjects: usize,
+    pub records: usize,
+    pub findings: Vec<Finding>,
+    pub saved: bool,
+}
+
+/// Why a run could not check the log at all (nothing is saved).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MonitorError {
+    /// A request failed or was answered with an error.
+    Http { url: String, reason: String },
+    /// An answer that is not what the public API documents.
+    BadAnswer { url: String, what: &'static str },
+    /// The state file cannot be read or written.
+    State { path: String, reason: String },
+    /// The server lists no log key to pin.
+    NoLogKeys,
+    /// The checkpoint is not signed by a pinned log key (nor by a new key the log explains).
+    CheckpointUnverified(TlogError),
+    /// The checkpoint names another log than the one pinned.
+    OriginChanged { pinned: String, found: String },
+    /// The tiles and entries do not make the signed tree.
+    LogInvalid(TlogError),
+    /// The log is not an extension of the checkpoint saved earlier.
+    Rewritten { old_size: u64, new_size: u64 },
+    /// A log key not pinned signs the checkpoint, and the log does not record its server key's addition.
+    NewKeyNotLogged { log_key: String },
+}
+
+fn lang_pick(lang: Lang, zh: String, en: String) -> String {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+impl Described for MonitorError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Http { .. } => "monitor_http",
+            Self::BadAnswer { .. } => "monitor_bad_answer",
+            Self::State { .. } => "monitor_state",
+            Self::NoLogKeys => "monitor_no_log_keys",
+            Self::CheckpointUnverified(_) => "monitor_checkpoint_unverified",
+            Self::OriginChanged { .. } => "monitor_origin_changed",
+            Self::LogInvalid(_) => "monitor_log_invalid",
+            Self::Rewritten { .. } => "monitor_log_rewritten",
+            Self::NewKeyNotLogged { .. } => "monitor_new_key_not_logged",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Http { url, reason } => {
+                lang_pick(lang, format!("请求 {url} 失败：{reason}"), format!("Request to {url} failed: {reason}"))
+            }
+            Self::BadAnswer { url, what } => lang_pick(
+                lang,
+                format!("{url} 的应答不是公开接口所述的格式（{what}）。"),
+                format!("{url} answered something the public API does not document ({what})."),
+            ),
+            Self::State { path, reason } => {
+                lang_pick(lang, format!("状态文件 {path}：{reason}"), format!("State file {path}: {reason}"))
+            }
+            Self::NoLogKeys => lang_pick(
+                lang,
+                "服务器未公布任何日志密钥，无法固定。".into(),
+                "The server lists no log key to pin.".into(),
+            ),
+            Self::CheckpointUnverified(inner) => lang_pick(
+                lang,
+                format!("检查点没有已固定日志密钥的有效签名：{}", inner.message(Lang::Zh)),
+                format!("The checkpoint is not signed by a pinned log key: {}", inner.message(Lang::En)),
+            ),
+            Self::OriginChanged { pinned, found } => lang_pick(
+                lang,
+                format!("日志名称由 {pinned} 变为 {found}：这是另一份日志。"),
+                format!("The log's origin changed from {pinned} to {found}: this is another log."),
+            ),
+            Self::LogInvalid(inner) => lang_pick(
+                lang,
+                format!("日志的瓦片与条目不能构成已签名的树：{}", inner.message(Lang::Zh)),
+                format!("The log's tiles and entries do not make the signed tree: {}", inner.message(Lang::En)),
+            ),
+            Self::Rewritten { old_size, new_size } => lang_pick(
+                lang,
+                format!(
+                    "日志被改写：现有 {new_size} 条的日志不是此前保存的 {old_size} 条检查点的延续。不信任此日志，已保存的检查点保留不变。"
+                ),
+                format!(
+                    "The log was rewritten: the log of {new_size} entries does not extend the checkpoint of {old_size} entries saved earlier. It is not trusted; the saved checkpoint is kept."
+                ),
+            ),
+            Self::NewKeyNotLogged { log_key } => lang_pick(
+                lang,
+                format!("检查点由未固定的日志密钥 {log_key} 签名，而日志中没有其服务器密钥加入的条目。"),
+                format!(
+                    "The checkpoint is signed by a log key not pinned ({log_key}), and the log does not record its server key's addition."
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for MonitorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Zh))
+    }
+}
+
+impl std::error::Error for MonitorError {}
+
+/// Something the public record and the log disagree on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Finding {
+    /// An entry of the log that is not an event of the public record.
+    NotAnEntry { index: u64 },
+    /// A published commitment without its `received` entry.
+    CommitmentNotLogged { submission_id: String },
+    /// A logged submission the API no longer serves.
+    CommitmentMissing { submission_id: String },
+    /// A decision shown without its `decision` entry.
+    DecisionNotLogged { decision_id: String, target: String },
+    /// A decision shown otherwise than logged (its target, action or state).
+    DecisionDiffers { decision_id: String, what: &'static str, logged: String, shown: String },
+    /// A logged decision on a submission that is not shown with it.
+    DecisionMissing { decision_id: String, target: String },
+    /// A record shown that the log never added.
+    RecordNotLogged { credit_code: String, record_id: String },
+    /// A record shown whose content is not the content logged.
+    RecordDiffers { credit_code: String, record_id: String },
+    /// A record shown that the log says was removed or hidden.
+    RecordNotPublic { credit_code: String, record_id: String, change: &'static str },
+    /// A record the log leaves public that is not shown.
+    RecordMissing { credit_code: String, record_id: String },
+    /// An objection shown without its `objection_received` entry.
+    ObjectionNotLogged { objection_id: String },
+    /// A logged objection that its subject's page does not show.
+    ObjectionMissing { objection_id: String, credit_code: String },
+    /// An objection shown in another state than its logged decisions leave it.
+    ObjectionDiffers { objection_id: String, logged: String, shown: String },
+}
+
+impl Described for Finding {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotAnEntry { .. } => "monitor_not_an_entry",
+            Self::CommitmentNotLogged { .. } => "monitor_commitment_not_logged",
+            Self::CommitmentMissing { .. } => "monitor_commitment_missing",
+            Self::DecisionNotLogged { .. } => "monitor_decision_not_logged",
+            Self::DecisionDiffers { .. } => "monitor_decision_differs",
+            Self::DecisionMissing { .. } => "monitor_decision_missing",
+            Self::RecordNotLogged { .. } => "monitor_record_not_logged",
+            Self::RecordDiffers { .. } => "monitor_record_differs",
+            Self::RecordNotPublic { .. } => "monitor_record_not_public",
+            Self::RecordMissing { .. } => "monitor_record_missing",
+            Self::ObjectionNotLogged { .. } => "monitor_objection_not_logged",
+            Self::ObjectionMissing { .. } => "monitor_objection_missing",
+            Self::ObjectionDiffers { .. } => "monitor_objection_differs",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::NotAnEntry { index } => lang_pick(
+                lang,
+                format!("日志第 {index} 条不是信诺公开日志的条目。"),
+                format!("Log entry {index} is not an entry of a Xinnuo public log."),
+            ),
+            Self::CommitmentNotLogged { submission_id } => lang_pick(
+                lang,
+                format!("承诺 {submission_id} 已公示，但日志中没有它的收件条目。"),
+                format!("Commitment {submission_id} is published but the log has no received entry for it."),
+            ),
+            Self::CommitmentMissing { submission_id } => lang_pick(
+                lang,
+                format!("日志记有提交 {submission_id} 的收件，但公开接口已查不到它。"),
+                format!("The log records the receipt of {submission_id}, but the public API no longer has it."),
+            ),
+            Self::DecisionNotLogged { decision_id, target } => lang_pick(
+                lang,
+                format!("{target} 上公示的决定 {decision_id} 不在日志中。"),
+                format!("Decision {decision_id} shown on {target} is not in the log."),
+            ),
+            Self::DecisionDiffers { decision_id, what, logged, shown } => lang_pick(
+                lang,
+                format!("决定 {decision_id} 的 {what} 与日志不符：日志为 {logged}，公示为 {shown}。"),
+                format!("Decision {decision_id} differs from the log in its {what}: logged {logged}, shown {shown}."),
+            ),
+            Self::DecisionMissing { decision_id, target } => lang_pick(
+                lang,
+                format!("日志中对 {target} 的决定 {decision_id} 未公示。"),
+                format!("Decision {decision_id} on {target} is in the log but not shown."),
+            ),
+            Self::RecordNotLogged { credit_code, record_id } => lang_pick(
+                lang,
+                format!("记录 {credit_code}/{record_id} 已公示，但日志中没有它。"),
+                format!("Record {credit_code}/{record_id} is shown but the log never added it."),
+            ),
+            Self::RecordDiffers { credit_code, record_id } => lang_pick(
+                lang,
+                format!("记录 {credit_code}/{record_id} 的内容与日志不符。"),
+                format!("Record {credit_code}/{record_id} differs from the log."),
+            ),
+            Self::RecordNotPublic { credit_code, record_id, change } => lang_pick(
+                lang,
+                format!("记录 {credit_code}/{record_id} 仍在公示，但日志记其已不公开（{change}）。"),
+                format!("Record {credit_code}/{record_id} is shown, but the log has it {change}."),
+            ),
+            Self::RecordMissing { credit_code, record_id } => lang_pick(
+                lang,
+                format!("记录 {credit_code}/{record_id} 在日志中应为公开，但未公示（被删除？）。"),
+                format!("Record {credit_code}/{record_id} is public in the log but not shown (deleted?)."),
+            ),
+            Self::ObjectionNotLogged { objection_id } => lang_pick(
+                lang,
+                format!("异议 {objection_id} 已公示，但日志中没有它的收件条目。"),
+                format!("Objection {objection_id} is shown but the log has no entry for its receipt."),
+            ),
+            Self::ObjectionMissing { objection_id, credit_code } => lang_pick(
+                lang,
+                format!("日志记有对 {credit_code} 的异议 {objection_id}，但主体页面未显示它。"),
+                format!("The log records objection {objection_id} to {credit_code}, but the subject's page does not show it."),
+            ),
+            Self::ObjectionDiffers { objection_id, logged, shown } => lang_pick(
+                lang,
+                format!("异议 {objection_id} 的状态与日志不符：日志为 {logged}，公示为 {shown}。"),
+                format!("Objection {objection_id} differs from the log: logged {logged}, shown {shown}."),
+            ),
+        }
+    }
+}
+
+/// A decision as the public API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownDecision {
+    pub decision_id: String,
+    pub target: String,
+    pub action: String,
+    pub state: String,
+}
+
+/// An objection as a subject's page shows it (never its grounds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownObjection {
+    pub objection_id: String,
+    pub record_id: String,
+    pub state: String,
+}
+
+/// What the public API showed, as far as the log speaks of it.
+#[derive(Debug, Clone, Default)]
+pub struct PublicView {
+    /// The submission ids of `GET /api/v1/publications`.
+    pub published: BTreeSet<String>,
+    /// `GET /api/v1/commitments/{id}` for each submission asked: its decisions, or `None` when not found.
+    pub commitments: BTreeMap<String, Option<Vec<ShownDecision>>>,
+    /// Each subject's records as served, by credit code.
+    pub subjects: BTreeMap<String, Vec<Value>>,
+    /// Each subject's objections as shown, by credit code.
+    pub objections: BTreeMap<String, Vec<ShownObjection>>,
+}
+
+/// What the log says of a record now.
+#[derive(Debug, Clone)]
+struct RecordInLog {
+    present: bool,
+    hidden: bool,
+    latest: RecordChange,
+    body_sha256: Option<String>,
+}
+
+fn change_name(change: RecordChange) -> &'static str {
+    match change {
+        RecordChange::Added => "added",
+        RecordChange::Changed => "changed",
+        RecordChange::Removed => "removed",
+        RecordChange::PublicationEnded => "publication_ended",
+        RecordChange::Hidden => "hidden",
+    }
+}
+
+/// An action as the API writes it (its serde name).
+fn action_name(action: xinnuo_core::decision::Action) -> String {
+    serde_json::to_value(action).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// The submissions the log received, in log order.
+pub fn received(events: &[LogEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            LogEvent::Received { submission_id, .. } => Some(submission_id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Compares the log's events with what the public API showed. Pure: no server, no clock.
+pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let received: BTreeSet<String> = received(events).into_iter().collect();
+    let mut decisions: HashMap<&str, (&str, String, &str)> = HashMap::new();
+    let mut decisions_on: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut records: BTreeMap<(String, String), RecordInLog> = BTreeMap::new();
+    let mut objections: BTreeMap<&str, &str> = BTreeMap::new();
+    for event in events {
+        match event {
+            LogEvent::ObjectionReceived { objection_id, credit_code, .. } => {
+                objections.insert(objection_id, credit_code);
+            }
+            LogEvent::Decision { decision_id, target, action, state, .. } => {
+                decisions.insert(decision_id, (target, action_name(*action), state));
+                decisions_on.entry(target).or_default().push(decision_id);
+            }
+            LogEvent::Record { credit_code, record_id, change, body_sha256 } => {
+                let key = (credit_code.clone(), record_id.clone());
+                let before = records.get(&key);
+                let hidden_before = before.is_some_and(|r| r.present && r.hidden);
+                // As the server keeps them: a hidden record stays hidden when imported again; a removed one
+                // comes back visible when added again.
+                let next = match change {
+                    RecordChange::Added => {
+                        RecordInLog { present: true, hidden: false, latest: *change, body_sha256: body_sha256.clone() }
+                    }
+                    RecordChange::Changed | RecordChange::PublicationEnded => RecordInLog {
+                        present: true,
+                        hidden: hidden_before,
+                        latest: *change,
+                        body_sha256: body_sha256.clone(),
+                    },
+                    RecordChange::Removed => {
+                        RecordInLog { present: false, hidden: false, latest: *change, body_sha256: None }
+                    }
+                    RecordChange::Hidden => RecordInLog {
+                        present: before.is_some_and(|r| r.present),
+                        hidden: true,
+                        latest: *change,
+                        body_sha256: before.and_then(|r| r.body_sha256.clone()),
+                    },
+                };
+                records.insert(key, next);
+            }
+            _ => {}
+        }
+    }
+
+    for id in &view.published {
+        if !received.contains(id) {
+            findings.push(Finding::CommitmentNotLogged { submission_id: id.clone() });
+        }
+    }
+    for (id, shown) in &view.commitments {
+        let Some(shown) = shown else {
+            if received.contains(id) {
+                findings.push(Finding::CommitmentMissing { submission_id: id.clone() });
+            }
+            continue;
+        };
+        for decision in shown {
+            let Some((target, action, state)) = decisions.get(decision.decision_id.as_str()) else {
+                findings.push(Finding::DecisionNotLogged {
+                    decision_id: decision.decision_id.clone(),
+                    target: decision.target.clone(),
+                });
+                continue;
+            };
+            for (what, logged, shown) in [
+                ("target", *target, decision.target.as_str()),
+                ("action", action.as_str(), decision.action.as_str()),
+                ("state", *state, decision.state.as_str()),
+            ] {
+                if logged != shown {
+                    findings.push(Finding::DecisionDiffers {
+                        decision_id: decision.decision_id.clone(),
+                        what,
+                        logged: logged.to_owned(),
+                        shown: shown.to_owned(),
+                    });
+                }
+            }
+        }
+        for logged in decisions_on.get(id.as_str()).into_iter().flatten() {
+            if !shown.iter().any(|d| d.decision_id == *logged) {
+                findings.push(Finding::DecisionMissing { decision_id: (*logged).to_owned(), target: id.clone() });
+            }
+        }
+    }
+
+    let mut shown_records: BTreeSet<(String, String)> = BTreeSet::new();
+    for (code, shown) in &view.subjects {
+        for record in shown {
+            let id = record.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let key = (code.clone(), id);
+            let (credit_code, record_id) = key.clone();
+            shown_records.insert(key.clone());
+            match records.get(&key) {
+                None => findings.push(Finding::RecordNotLogged { credit_code, record_id }),
+                Some(logged) if !logged.present || logged.hidden => {
+                    // Hidden stays hidden through a later import: name why it is not public.
+                    let change = if logged.present { "hidden" } else { change_name(logged.latest) };
+                    findings.push(Finding::RecordNotPublic { credit_code, record_id, change })
+                }
+                Some(logged) if logged.body_sha256.as_deref() != Some(body_sha256(record).as_str()) => {
+                    findings.push(Finding::RecordDiffers { credit_code, record_id })
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for shown in view.objections.values() {
+        for objection in shown {
+            if !objections.contains_key(objection.objection_id.as_str()) {
+                findings.push(Finding::ObjectionNotLogged { objection_id: objection.objection_id.clone() });
+                continue;
+            }
+            // Under review until a logged decision says otherwise.
+            let logged = decisions_on
+                .get(objection.objection_id.as_str())
+                .and_then(|ids| ids.last())
+                .and_then(|id| decisions.get(id))
+                .map_or("under_review", |(_, _, state)| *state);
+            if logged != objection.state {
+                findings.push(Finding::ObjectionDiffers {
+                    objection_id: objection.objection_id.clone(),
+                    logged: logged.to_owned(),
+                    shown: objection.state.clone(),
+                });
+            }
+        }
+    }
+    for (objection_id, credit_code) in &objections {
+        let shown = view.objections.get(*credit_code);
+        if view.subjects.contains_key(*credit_code)
+            && !shown.is_some_and(|list| list.iter().any(|o| o.objection_id == *objection_id))
+        {
+            findings.push(Finding::ObjectionMissing {
+                objection_id: (*objection_id).to_owned(),
+                credit_code: (*credit_code).to_owned(),
+            });
+        }
+    }
+    for ((credit_code, record_id), logged) in &records {
+        if logged.present && !logged.hidden && !shown_records.contains(&(credit_code.clone(), record_id.clone())) {
+            findings.push(Finding::RecordMissing { credit_code: credit_code.clone(), record_id: record_id.clone() });
+        }
+    }
+    findings
+}
+
+/// A small blocking HTTP client over the server's public URLs.
+struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// Largest answer read (an entry bundle holds at most 256 entries of 64 KiB).
+const MAX_ANSWER: u64 = 32 * 1024 * 1024;
+
+impl Client {
+    fn new(base: &str) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .user_agent(concat!("xinnuo-monitor/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Self { base: base.trim_end_matches('/').to_owned(), agent }
+    }
+
+    /// `GET base + path`: `None` on 404.
+    fn get(&self, path: &str) -> Result<Option<Vec<u8>>, MonitorError> {
+        let url = format!("{}{path}", self.base);
+        let http = |reason: String| MonitorError::Http { url: url.clone(), reason };
+        let mut response = self.agent.get(&url).call().map_err(|e| http(e.to_string()))?;
+        let status = response.status().as_u16();
+        if status == 404 {
+            return Ok(None);
+        }
+        if status != 200 {
+            return Err(http(format!("HTTP {status}")));
+        }
+        response.body_mut().with_config().limit(MAX_ANSWER).read_to_vec().map(Some).map_err(|e| http(e.to_string()))
+    }
+
+    fn json(&self, path: &str) -> Result<Option<Value>, MonitorError> {
+        let Some(bytes) = self.get(path)? else { return Ok(None) };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|_| MonitorError::BadAnswer { url: format!("{}{path}", self.base), what: "JSON" })
+    }
+
+    fn found_json(&self, path: &str) -> Result<Value, MonitorError> {
+        self.json(path)?
+            .ok_or_else(|| MonitorError::Http { url: format!("{}{path}", self.base), reason: "HTTP 404".into() })
+    }
+}
+
+/// The log's tiles over HTTP. A partial tile the server no longer has (the log grew past it) is read from
+/// the full tile, cut to its width, as C2SP tlog-tiles lets a client do.
+struct HttpTiles<'a> {
+    client: &'a Client,
+    failure: RefCell<Option<MonitorError>>,
+}
+
+impl TileReader for HttpTiles<'_> {
+    fn read_tile(&self, tile: &Tile) -> Result<Vec<u8>, TlogError> {
+        let fetch = |tile: &Tile| match self.client.get(&format!("/log/{}", tile.path())) {
+            Ok(found) => Ok(found),
+            Err(error) => {
+                self.failure.replace(Some(error));
+                Err(TlogError::TileMissing(tile.path()))
+            }
+        };
+        if let Some(bytes) = fetch(tile)? {
+            return Ok(bytes);
+        }
+        if tile.is_full() {
+            return Err(TlogError::TileMissing(tile.path()));
+        }
+        let full = Tile { width: TILE_WIDTH as u16, ..*tile };
+        let bytes = fetch(&full)?.ok_or_else(|| TlogError::TileMissing(tile.path()))?;
+        cut_to_width(tile, &bytes)
+    }
+}
+
+/// A partial tile's bytes from the full tile of its coordinates: its first `width` hashes or entries.
+fn cut_to_width(tile: &Tile, full_bytes: &[u8]) -> Result<Vec<u8>, TlogError> {
+    let full = Tile { width: TILE_WIDTH as u16, ..*tile };
+    let short = || TlogError::TileMalformed { path: full.path(), fault: xinnuo_core::tlog::Fault::WrongLength };
+    match tile.level {
+        TileLevel::Hashes(_) => Ok(full_bytes.get(..usize::from(tile.width) * 32).ok_or_else(short)?.to_vec()),
+        TileLevel::Entries => {
+            let entries = parse_entry_bundle(&full, full_bytes)?;
+            let mut cut = Vec::new();
+            for entry in entries.iter().take(usize::from(tile.width)) {
+                cut.extend_from_slice(&(entry.len() as u16).to_be_bytes());
+                cut.extend_from_slice(entry);
+            }
+            Ok(cut)
+        }
+    }
+}
+
+/// Opens the checkpoint with the pinned keys. Failing that (never on first use), with a key the server lists
+/// now (`listed`: kid and log key) that is not pinned: the checkpoint is then opened, and the key returned as
+/// a candidate, to be pinned only if the log records its server key ([`new_key_logged`]) and extends the
+/// checkpoint saved under the pinned keys.
+fn open_note(
+    note: &str,
+    origin: &str,
+    pinned: &[String],
+    first_use: bool,
+    listed: &dyn Fn() -> Result<Vec<(String, String)>, MonitorError>,
+) -> Result<(SignedCheckpoint, Option<(String, String)>), MonitorError> {
+    let first = match open_checkpoint(note, origin, &parse_keys(pinned)?, &[]) {
+        Ok(signed) => return Ok((signed, None)),
+        Err(error) if first_use => return Err(MonitorError::CheckpointUnverified(error)),
+        Err(error) => error,
+    };
+    for (kid, key) in listed()? {
+        if pinned.contains(&key) {
+            continue;
+        }
+        let Ok(parsed) = VerifierKey::parse(&key) else { continue };
+        if let Ok(signed) = open_checkpoint(note, origin, &[parsed], &[]) {
+            return Ok((signed, Some((kid, key))));
+        }
+    }
+    Err(MonitorError::CheckpointUnverified(first))
+}
+
+/// A candidate log key is accepted only when the log records its server key's addition (a `server_key` entry
+/// with its kid); answers the key to pin.
+fn new_key_logged(events: &[LogEvent], (kid, key): (String, String)) -> Result<String, MonitorError> {
+    let logged = events.iter().any(|event| matches!(event, LogEvent::ServerKey { kid: logged, .. } if *logged == kid));
+    if logged {
+        Ok(key)
+    } else {
+        Err(MonitorError::NewKeyNotLogged { log_key: key })
+    }
+}
+
+fn read_state(path: &Path) -> Result<Option<MonitorState>, MonitorError> {
+    let failed = |reason: String| MonitorError::State { path: path.display().to_string(), reason };
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| failed(e.to_string())),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(failed(error.to_string())),
+    }
+}
+
+fn write_state(path: &Path, state: &MonitorState) -> Result<(), MonitorError> {
+    let failed = |reason: String| MonitorError::State { path: path.display().to_string(), reason };
+    let text = serde_json::to_string_pretty(state).map_err(|e| failed(e.to_string()))?;
+    // Written beside it and renamed: a run stopped half-way leaves the old state whole.
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, format!("{text}\n")).map_err(|e| failed(e.to_string()))?;
+    std::fs::rename(&temporary, path).map_err(|e| failed(e.to_string()))
+}
+
+/// The server keys listed now: (kid, log key).
+fn listed_keys(client: &Client) -> Result<Vec<(String, String)>, MonitorError> {
+    let keys = client.found_json("/api/v1/server-keys")?;
+    let bad = || MonitorError::BadAnswer { url: format!("{}/api/v1/server-keys", client.base), what: "keys" };
+    let list = keys.get("keys").and_then(Value::as_array).ok_or_else(bad)?;
+    Ok(list
+        .iter()
+        .filter_map(|key| {
+            let kid = key.get("kid")?.as_str()?;
+            let log_key = key.get("log_key")?.as_str()?;
+            Some((kid.to_owned(), log_key.to_owned()))
+        })
+        .collect())
+}
+
+fn parse_keys(keys: &[String]) -> Result<Vec<VerifierKey>, MonitorError> {
+    keys.iter().map(|key| VerifierKey::parse(key).map_err(MonitorError::CheckpointUnverified)).collect()
+}
+
+/// Every page of a paged list: the items under `member`.
+fn all_pages(client: &Client, path: &str, member: &str) -> Result<Vec<Value>, MonitorError> {
+    let mut items = Vec::new();
+    for page in 1u32.. {
+        let url = format!("{path}{}page={page}&per_page=100", if path.contains('?') { "&" } else { "?" });
+        let answer = client.found_json(&url)?;
+        let bad = || MonitorError::BadAnswer { url: format!("{}{url}", client.base), what: "page" };
+        let total = answer.get("total").and_then(Value::as_u64).ok_or_else(bad)?;
+        let list = answer.get(member).and_then(Value::as_array).ok_or_else(bad)?;
+        items.extend(list.iter().cloned());
+        if list.is_empty() || items.len() as u64 >= total {
+            break;
+        }
+    }
+    Ok(items)
+}
+
+fn shown_decisions(detail: &Value) -> Vec<ShownDecision> {
+    let text = |value: &Value, member: &str| value.get(member).and_then(Value::as_str).unwrap_or_default().to_owned();
+    detail
+        .get("decisions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|d| ShownDecision {
+            decision_id: text(d, "decision_id"),
+            target: text(d, "target"),
+            action: text(d, "action"),
+            state: text(d, "state"),
+        })
+        .collect()
+}
+
+/// Reads what the public API shows of the submissions `ids` and of every subject.
+fn public_view(client: &Client, ids: &[String]) -> Result<PublicView, MonitorError> {
+    let mut view = PublicView::default();
+    for item in all_pages(client, "/api/v1/publications", "publications")? {
+        if let Some(id) = item.get("submission_id").and_then(Value::as_str) {
+            view.published.insert(id.to_owned());
+        }
+    }
+    let asked: BTreeSet<&String> = ids.iter().chain(view.published.iter()).collect();
+    for id in asked {
+        let detail = client.json(&format!("/api/v1/commitments/{id}"))?;
+        view.commitments.insert(id.clone(), detail.as_ref().map(shown_decisions));
+    }
+    for subject in all_pages(client, "/api/v1/subjects", "subjects")? {
+        let Some(code) = subject.get("credit_code").and_then(Value::as_str) else { continue };
+        let path = format!("/api/v1/subjects/{code}");
+        let Some(detail) = client.json(&path)? else { continue };
+        let records = detail
+            .pointer("/profile/records")
+            .and_then(Value::as_array)
+            .ok_or(MonitorError::BadAnswer { url: format!("{}{path}", client.base), what: "profile.records" })?;
+        view.subjects.insert(code.to_owned(), records.clone());
+        let text =
+            |value: &Value, member: &str| value.get(member).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let objections = detail.get("objections").and_then(Value::as_array).into_iter().flatten();
+        view.objections.insert(
+            code.to_owned(),
+            objections
+                .map(|o| ShownObjection {
+                    objection_id: text(o, "objection_id"),
+                    record_id: text(o, "record_id"),
+                    state: text(o, "state"),
+                })
+                .collect(),
+        );
+    }
+    Ok(view)
+}
+
+/// One run: reads the log and the public record, compares them, saves the checkpoint when all passed.
+pub fn verify(options: &Options) -> Result<Report, MonitorError> {
+    let client = Client::new(&options.url);
+    let state = match &options.state {
+        Some(path) => read_state(path)?,
+        None => None,
+    };
+    let first_use = state.is_none();
+    let mut pinned: Vec<String> = match &state {
+        Some(state) => state.log_keys.clone(),
+        None => listed_keys(&client)?.into_iter().map(|(_, key)| key).collect(),
+    };
+    if pinned.is_empty() {
+        return Err(MonitorError::NoLogKeys);
+    }
+
+    let note = client.get("/log/checkpoint")?.ok_or_else(|| MonitorError::Http {
+        url: format!("{}/log/checkpoint", client.base),
+        reason: "HTTP 404".into(),
+    })?;
+    let note = String::from_utf8(note)
+        .map_err(|_| MonitorError::BadAnswer { url: format!("{}/log/checkpoint", client.base), what: "UTF-8" })?;
+    let origin = note.split('\n').next().unwrap_or_default().to_owned();
+    if let Some(state) = &state {
+        if state.origin != origin {
+            return Err(MonitorError::OriginChanged { pinned: state.origin.clone(), found: origin });
+        }
+    }
+    let (signed, candidate) = open_note(&note, &origin, &pinned, first_use, &|| listed_keys(&client))?;
+    let Checkpoint { size, root, .. } = signed.checkpoint;
+
+    let tiles = HttpTiles { client: &client, failure: RefCell::new(None) };
+    let (tree, entries) = verify_log(size, &root, &tiles).map_err(|error| match tiles.failure.take() {
+        Some(http) => http,
+        None => MonitorError::LogInvalid(error),
+    })?;
+
+    // The saved checkpoint (opened with the keys pinned when it was saved) must be a prefix of this tree.
+    let mut previous_size = None;
+    if let Some(state) = &state {
+        let old = open_checkpoint(&state.checkpoint, &state.origin, &parse_keys(&state.log_keys)?, &[])
+            .map_err(MonitorError::CheckpointUnverified)?
+            .checkpoint;
+        let rewritten = MonitorError::Rewritten { old_size: old.size, new_size: size };
+        if old.size > size {
+            return Err(rewritten);
+        }
+        let proof = consistency_proof(&tree, old.size, size).map_err(|_| rewritten.clone())?;
+        verify_consistency(old.size, size, &old.root, &root, &proof).map_err(|_| rewritten.clone())?;
+        previous_size = Some(old.size);
+    }
+
+    let mut findings = Vec::new();
+    let mut events = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        match LogEvent::parse(entry) {
+            Ok(event) => events.push(event),
+            Err(_) => findings.push(Finding::NotAnEntry { index: index as u64 }),
+        }
+    }
+    let mut newly_pinned = Vec::new();
+    if let Some(candidate) = candidate {
+        let key = new_key_logged(&events, candidate)?;
+        pinned.push(key.clone());
+        newly_pinned.push(key);
+    }
+    if first_use {
+        newly_pinned.clone_from(&pinned);
+    }
+
+    let ids = received(&events);
+    let view = public_view(&client, &ids)?;
+    findings.extend(compare(&events, &view));
+    findings.sort();
+    findings.dedup();
+
+    let mut saved = false;
+    if findings.is_empty() {
+        if let Some(path) = &options.state {
+            write_state(path, &MonitorState { origin: origin.clone(), log_keys: pinned, checkpoint: note, size })?;
+            saved = true;
+        }
+    }
+    Ok(Report {
+        origin,
+        size,
+        previous_size,
+        first_use,
+        newly_pinned,
+        commitments: view.commitments.values().filter(|c| c.is_some()).count(),
+        decisions: view.commitments.values().flatten().map(Vec::len).sum(),
+        subjects: view.subjects.len(),
+        records: view.subjects.values().map(Vec::len).sum(),
+        findings,
+        saved,
+    })
+}
+
+/// The summary, Chinese first, then English.
+pub fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    let Report { origin, size, commitments, decisions, subjects, records, .. } = report;
+    out.push_str(&format!("日志 {origin}：共 {size} 条，瓦片与条目已全部重算，与签名检查点一致。\n"));
+    if report.first_use {
+        out.push_str(&format!("首次使用：已固定日志密钥 {}。\n", report.newly_pinned.join("、")));
+    } else if !report.newly_pinned.is_empty() {
+        out.push_str(&format!(
+            "新的日志密钥（其服务器密钥的加入已记入日志）已固定：{}。\n",
+            report.newly_pinned.join("、")
+        ));
+    }
+    if let Some(old) = report.previous_size {
+        out.push_str(&format!("与此前保存的 {old} 条检查点一致（一致性证明已验证）。\n"));
+    }
+    out.push_str(&format!(
+        "已比对：{commitments} 份提交（{decisions} 项决定），{subjects} 个主体的 {records} 条记录。\n"
+    ));
+    match (report.findings.len(), report.saved) {
+        (0, true) => out.push_str("全部通过，检查点已保存。\n"),
+        (0, false) => out.push_str("全部通过（未指定 --state，检查点未保存）。\n"),
+        (n, _) => out.push_str(&format!("发现 {n} 处与日志不符，检查点未保存。\n")),
+    }
+    out.push_str(&format!(
+        "Log {origin}: {size} entries; every tile and entry recomputed, matching the signed checkpoint.\n"
+    ));
+    if report.first_use {
+        out.push_str(&format!("First use: pinned the log keys {}.\n", report.newly_pinned.join(", ")));
+    } else if !report.newly_pinned.is_empty() {
+        out.push_str(&format!(
+            "Pinned a new log key whose server key's addition is in the log: {}.\n",
+            report.newly_pinned.join(", ")
+        ));
+    }
+    if let Some(old) = report.previous_size {
+        out.push_str(&format!(
+            "Consistent with the checkpoint of {old} entries saved earlier (consistency proof verified).\n"
+        ));
+    }
+    out.push_str(&format!(
+        "Compared: {commitments} submissions ({decisions} decisions), {records} records of {subjects} subjects.\n"
+    ));
+    match (report.findings.len(), report.saved) {
+        (0, true) => out.push_str("All passed; the checkpoint is saved.\n"),
+        (0, false) => out.push_str("All passed (no --state given: nothing saved).\n"),
+        (n, _) => out.push_str(&format!("{n} disagreement(s) with the log; the checkpoint is not saved.\n")),
+    }
+    for finding in &report.findings {
+        out.push_str(&format!("[{}] {} / {}\n", finding.code(), finding.message(Lang::Zh), finding.message(Lang::En)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use xinnuo_core::decision::Action;
+    use xinnuo_core::receipt::KeyStatus;
+
+    fn received_event(id: &str) -> LogEvent {
+        LogEvent::Received {
+            submission_id: id.into(),
+            sequence: 1,
+            received_at: "2026-12-07T01:00:00.000Z".into(),
+            key_status: KeyStatus::Verified,
+        }
+    }
+
+    fn decision(id: &str, target: &str, state: &str) -> LogEvent {
+        LogEvent::Decision {
+            decision_id: id.into(),
+            target: target.into(),
+            action: Action::Accept,
+            state: state.into(),
+            decided_at: "2026-12-07T01:00:00Z".into(),
+            received_at: "2026-12-07T01:00:01.000Z".into(),
+        }
+    }
+
+    fn record(code: &str, id: &str, change: RecordChange, body: Option<&Value>) -> LogEvent {
+        LogEvent::Record { credit_code: code.into(), record_id: id.into(), change, body_sha256: body.map(body_sha256) }
+    }
+
+    fn shown(id: &str, target: &str, state: &str) -> ShownDecision {
+        ShownDecision { decision_id: id.into(), target: target.into(), action: "accept".into(), state: state.into() }
+    }
+
+    const CODE: &str = "91140105MA0000001X";
+
+    fn objection(id: &str, state: &str) -> ShownObjection {
+        ShownObjection { objection_id: id.into(), record_id: "r-2".into(), state: state.into() }
+    }
+
+    /// A log and a view that agree: two submissions (one published, one not), a decision, three records
+    /// (one changed, one hidden, one removed and added again).
+    fn agreeing() -> (Vec<LogEvent>, PublicView) {
+        let r1 = json!({"id": "r-1", "kind": "administrative_penalty", "summary": "一"});
+        let r1b = json!({"id": "r-1", "kind": "administrative_penalty", "summary": "二"});
+        let r2 = json!({"id": "r-2", "kind": "administrative_penalty"});
+        let r3 = json!({"id": "r-3", "kind": "administrative_penalty"});
+        let events = vec![
+            record(CODE, "r-1", RecordChange::Added, Some(&r1)),
+            record(CODE, "r-2", RecordChange::Added, Some(&r2)),
+            record(CODE, "r-3", RecordChange::Added, Some(&r3)),
+            received_event("s1"),
+            received_event("s2"),
+            decision("d1", "s1", "in_force"),
+            record(CODE, "r-1", RecordChange::Changed, Some(&r1b)),
+            LogEvent::ObjectionReceived {
+                objection_id: "o1".into(),
+                credit_code: CODE.into(),
+                record_id: "r-2".into(),
+                received_at: "2026-12-07T01:00:02.000Z".into(),
+            },
+            decision("d2", "o1", "upheld"),
+            record(CODE, "r-2", RecordChange::Hidden, None),
+            // Imported again while hidden: it stays hidden.
+            record(CODE, "r-2", RecordChange::Changed, Some(&r2)),
+            record(CODE, "r-3", RecordChange::Removed, None),
+            record(CODE, "r-3", RecordChange::Added, Some(&r3)),
+        ];
+        let mut view = PublicView::default();
+        view.published.insert("s1".into());
+        view.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "in_force")]));
+        view.commitments.insert("s2".into(), Some(Vec::new()));
+        // Member order as served does not matter: the digest is of the canonical JSON.
+        let served_r1 = json!({"summary": "二", "kind": "administrative_penalty", "id": "r-1"});
+        view.subjects.insert(CODE.into(), vec![served_r1, r3]);
+        view.objections.insert(CODE.into(), vec![objection("o1", "upheld")]);
+        (events, view)
+    }
+
+    #[test]
+    fn a_public_record_the_log_explains_passes() {
+        let (events, view) = agreeing();
+        assert_eq!(compare(&events, &view), Vec::new());
+    }
+
+    #[test]
+    fn each_disagreement_is_named() {
+        let (events, good) = agreeing();
+        type Tamper = Box<dyn Fn(&mut PublicView)>;
+        let cases: Vec<(&str, Tamper, Finding)> = vec![
+            (
+                "a record deleted",
+                Box::new(|v| v.subjects.get_mut(CODE).unwrap().retain(|r| r["id"] != "r-3")),
+                Finding::RecordMissing { credit_code: CODE.into(), record_id: "r-3".into() },
+            ),
+            (
+                "a record edited",
+                Box::new(|v| v.subjects.get_mut(CODE).unwrap()[0]["summary"] = json!("三")),
+                Finding::RecordDiffers { credit_code: CODE.into(), record_id: "r-1".into() },
+            ),
+            (
+                "a hidden record shown",
+                Box::new(|v| {
+                    v.subjects.get_mut(CODE).unwrap().push(json!({"id": "r-2", "kind": "administrative_penalty"}))
+                }),
+                Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-2".into(), change: "hidden" },
+            ),
+            (
+                "a record the log never had",
+                Box::new(|v| v.subjects.get_mut(CODE).unwrap().push(json!({"id": "r-9"}))),
+                Finding::RecordNotLogged { credit_code: CODE.into(), record_id: "r-9".into() },
+            ),
+            (
+                "a published commitment deleted",
+                Box::new(|v| {
+                    v.published.remove("s1");
+                    v.commitments.insert("s1".into(), None);
+                }),
+                Finding::CommitmentMissing { submission_id: "s1".into() },
+            ),
+            (
+                "a commitment published without its entry",
+                Box::new(|v| {
+                    v.published.insert("s9".into());
+                    v.commitments.insert("s9".into(), Some(Vec::new()));
+                }),
+                Finding::CommitmentNotLogged { submission_id: "s9".into() },
+            ),
+            (
+                "a decision deleted",
+                Box::new(|v| {
+                    v.commitments.insert("s1".into(), Some(Vec::new()));
+                }),
+                Finding::DecisionMissing { decision_id: "d1".into(), target: "s1".into() },
+            ),
+            (
+                "a decision's state edited",
+                Box::new(|v| {
+                    v.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "kept")]));
+                }),
+                Finding::DecisionDiffers {
+                    decision_id: "d1".into(),
+                    what: "state",
+                    logged: "in_force".into(),
+                    shown: "kept".into(),
+                },
+            ),
+            (
+                "a decision the log never had",
+                Box::new(|v| {
+                    v.commitments.insert("s2".into(), Some(vec![shown("d9", "s2", "returned")]));
+                }),
+                Finding::DecisionNotLogged { decision_id: "d9".into(), target: "s2".into() },
+            ),
+            (
+                "an objection deleted",
+                Box::new(|v| {
+                    v.objections.insert(CODE.into(), Vec::new());
+                }),
+                Finding::ObjectionMissing { objection_id: "o1".into(), credit_code: CODE.into() },
+            ),
+            (
+                "an objection's decision undone",
+                Box::new(|v| {
+                    v.objections.insert(CODE.into(), vec![objection("o1", "under_review")]);
+                }),
+                Finding::ObjectionDiffers {
+                    objection_id: "o1".into(),
+                    logged: "upheld".into(),
+                    shown: "under_review".into(),
+                },
+            ),
+            (
+                "an objection the log never had",
+                Box::new(|v| {
+                    v.objections.get_mut(CODE).unwrap().push(objection("o9", "under_review"));
+                }),
+                Finding::ObjectionNotLogged { objection_id: "o9".into() },
+            ),
+        ];
+        for (what, tamper, expected) in cases {
+            let mut view = good.clone();
+            tamper(&mut view);
+            assert_eq!(compare(&events, &view), vec![expected], "{what}");
+        }
+    }
+
+    #[test]
+    fn a_record_hidden_or_removed_last_must_not_be_shown() {
+        let body = json!({"id": "r-1"});
+        let mut view = PublicView::default();
+        view.subjects.insert(CODE.into(), vec![body.clone()]);
+        for (change, name) in [(RecordChange::Hidden, "hidden"), (RecordChange::Removed, "removed")] {
+            let events = vec![record(CODE, "r-1", RecordChange::Added, Some(&body)), record(CODE, "r-1", change, None)];
+            assert_eq!(
+                compare(&events, &view),
+                vec![Finding::RecordNotPublic { credit_code: CODE.into(), record_id: "r-1".into(), change: name }]
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_log_key_is_trusted_only_when_the_log_records_its_server_key() {
+        use xinnuo_core::tlog::{Checkpoint, NoteSigner};
+        let origin = "xinnuo.log/test";
+        let old = NoteSigner::ed25519(origin, &[1; 32]).unwrap();
+        let new = NoteSigner::ed25519(origin, &[2; 32]).unwrap();
+        let stranger = NoteSigner::ed25519(origin, &[3; 32]).unwrap();
+        let pinned = vec![old.verifier_key().to_string()];
+        let note = |signer: &NoteSigner| Checkpoint::new(origin, 3, [7; 32]).sign(signer).unwrap();
+        let listed = || {
+            Ok(vec![("kid-old".to_owned(), pinned[0].clone()), ("kid-new".to_owned(), new.verifier_key().to_string())])
+        };
+
+        let (signed, candidate) = open_note(&note(&old), origin, &pinned, false, &listed).unwrap();
+        assert_eq!((signed.checkpoint.size, candidate), (3, None), "the pinned key");
+        let (_, candidate) = open_note(&note(&new), origin, &pinned, false, &listed).unwrap();
+        let candidate = candidate.expect("a key listed since");
+        assert_eq!(candidate, ("kid-new".to_owned(), new.verifier_key().to_string()));
+        let error = open_note(&note(&stranger), origin, &pinned, false, &listed).unwrap_err();
+        assert_eq!(error.code(), "monitor_checkpoint_unverified", "a key nobody lists");
+        let error = open_note(&note(&new), origin, &pinned, true, &listed).unwrap_err();
+        assert_eq!(error.code(), "monitor_checkpoint_unverified", "on first use only the keys pinned now");
+
+        let key_entry = |kid: &str| LogEvent::ServerKey {
+            kid: kid.into(),
+            public_jwk: json!({"kty": "OKP"}),
+            created_at: "2026-12-07T01:00:00Z".into(),
+        };
+        let events = vec![key_entry("kid-old"), received_event("s1")];
+        assert_eq!(
+            new_key_logged(&events, candidate.clone()),
+            Err(MonitorError::NewKeyNotLogged { log_key: new.verifier_key().to_string() })
+        );
+        let events = vec![key_entry("kid-old"), received_event("s1"), key_entry("kid-new")];
+        assert_eq!(new_key_logged(&events, candidate), Ok(new.verifier_key().to_string()));
+    }
+
+    #[test]
+    fn a_partial_tile_the_server_no_longer_has_is_cut_from_the_full_one() {
+        let entries: Vec<Vec<u8>> = (0..300u32).map(|i| format!("entry {i}").into_bytes()).collect();
+        let full = xinnuo_core::tlog::build_log(&entries).unwrap();
+        let small = xinnuo_core::tlog::build_log(&entries[..100]).unwrap();
+        let file = |built: &xinnuo_core::tlog::BuiltLog, tile: Tile| {
+            built.files.iter().find(|(t, _)| *t == tile).map(|(_, data)| data.clone()).unwrap()
+        };
+        for level in [TileLevel::Entries, TileLevel::Hashes(0)] {
+            let partial = Tile { level, index: 0, width: 100 };
+            let whole = file(&full, Tile { level, index: 0, width: 256 });
+            assert_eq!(cut_to_width(&partial, &whole).unwrap(), file(&small, partial), "{level:?}");
+        }
+        let short = cut_to_width(&Tile { level: TileLevel::Hashes(0), index: 0, width: 100 }, &[0; 64]);
+        assert_eq!(short.unwrap_err().code(), "log_tile_malformed");
+    }
+
+    #[test]
+    fn findings_have_codes_and_both_languages() {
+        let finding = Finding::RecordDiffers { credit_code: CODE.into(), record_id: "r-1".into() };
+        assert_eq!(finding.code(), "monitor_record_differs");
+        assert!(finding.message(Lang::Zh).contains("的内容与日志不符"));
+        assert!(finding.message(Lang::En).contains("differs from the log"));
+        let error = MonitorError::Rewritten { old_size: 9, new_size: 12 };
+        assert_eq!(error.code(), "monitor_log_rewritten");
+        assert!(error.message(Lang::Zh).contains("日志被改写"));
+        assert!(error.message(Lang::En).contains("rewritten"));
+    }
+}

@@ -1,0 +1,328 @@
+// The monitor (`xinnuo-server log verify --url … --state …`) used as an operator or an outside auditor
+// would, against a server of this file's own (its own SQLite file, or its own database on the suite's
+// PostgreSQL): it passes on a fresh demo server and after new submissions and decisions, and names what was
+// deleted or edited directly in the database; a log rewritten behind its back is refused by a monitor that
+// holds an older checkpoint. Then Go's sumdb/note and sumdb/tlog (code nobody here wrote) check a copy of
+// the live log's checkpoint and tiles.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { mkdtemp, mkdir, readFile, writeFile, readdir, copyFile, cp } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { createInterface } from "node:readline";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+
+const BIN = process.env.XINNUO_SERVER_BIN;
+const ROOT = new URL("..", import.meta.url).pathname;
+const POSTGRES = process.env.XINNUO_DB?.startsWith("postgres");
+const TAX_DEPARTMENT = "国家税务总局山西省税务局";
+
+/** A tool this file needs: found, or a failure that says how to get it (never a skip). */
+function need(program, args, why) {
+  const found = spawnSync(program, args, { encoding: "utf8" });
+  if (found.error || found.status !== 0) {
+    throw new Error(`${program} is not installed (${why}); \`cargo xtask test\` installs it, or: apt-get install ${
+      { go: "golang-go golang-golang-x-mod-dev", sqlite3: "sqlite3", psql: "postgresql-client" }[program]}`);
+  }
+}
+
+/** A database of this file's own: a SQLite file, or a new database on the suite's PostgreSQL. */
+async function ownDatabase(scratch) {
+  if (!POSTGRES) return join(scratch, "monitor.db");
+  need("psql", ["--version"], "to tamper with the PostgreSQL database");
+  const name = `xinnuo_monitor_${process.pid}_${randomBytes(3).toString("hex")}`;
+  execFileSync("psql", [process.env.XINNUO_DB, "-v", "ON_ERROR_STOP=1", "-q", "-c", `CREATE DATABASE ${name}`]);
+  const url = new URL(process.env.XINNUO_DB);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Runs SQL on the database directly, as someone with write access to it (not through the server). */
+function sql(db, statement) {
+  if (POSTGRES) return execFileSync("psql", [db, "-v", "ON_ERROR_STOP=1", "-q", "-At", "-c", statement], { encoding: "utf8" });
+  return execFileSync("sqlite3", ["-cmd", ".timeout 10000", db, statement], { encoding: "utf8" });
+}
+
+const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
+
+async function startServer(db) {
+  const child = spawn(BIN, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start within 30 s")), 30_000);
+    lines.on("line", (line) => {
+      const m = line.match(/listening on (http:\/\/\S+?)\/?$/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`server exited before listening (${code ?? signal})`)); });
+  });
+  return { child, url };
+}
+
+/** `xinnuo-server log verify`: its exit status and everything it printed. */
+function monitor(url, state) {
+  const run = spawnSync(BIN, ["log", "verify", "--url", url, "--state", state], { encoding: "utf8", timeout: 120_000 });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+let scratch, db, server, state, officerKey;
+
+async function submit(code = randomCreditCode("140105")) {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const body = signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: code }), privateKey);
+  const answer = await fetch(`${server.url}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return (await answer.json()).submission_id;
+}
+
+async function decide(action, target, extra = {}) {
+  const decision = { type: "xinnuo.decision/1", action, target, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...extra };
+  const answer = await fetch(`${server.url}/api/v1/decisions`, { method: "POST", headers: { "content-type": "application/json" }, body: signFlattenedJws(decision, officerKey) });
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return answer.json();
+}
+
+before(async () => {
+  assert.ok(BIN, "XINNUO_SERVER_BIN is not set: run with `cargo xtask test`");
+  if (!POSTGRES) need("sqlite3", ["-version"], "to tamper with the SQLite database");
+  scratch = await mkdtemp(join(tmpdir(), "xinnuo-monitor-"));
+  db = await ownDatabase(scratch);
+  server = await startServer(db);
+  state = join(scratch, "monitor-state.json");
+  // An officer of the tax department, registered on the command line with a key made here.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const jwkFile = join(scratch, "officer.jwk");
+  await writeFile(jwkFile, JSON.stringify({ kty, crv, x }));
+  execFileSync(BIN, ["officers", "--db", db, "add", "--department", TAX_DEPARTMENT, "--name", "王五", "--public-jwk", jwkFile]);
+  officerKey = privateKey;
+});
+
+after(() => server?.child.kill());
+
+let published; // a commitment accepted (so published) after the first run
+let objected; // an objection filed after the first run: { code, id }
+
+/** A demo subject with at least two records shown: its code, name and the records. */
+async function subjectWithRecords() {
+  const { subjects } = await (await fetch(`${server.url}/api/v1/subjects?per_page=100`)).json();
+  for (const { credit_code, name } of subjects) {
+    const view = await (await fetch(`${server.url}/api/v1/subjects/${credit_code}`)).json();
+    if (view.profile.records.length >= 2) return { code: credit_code, name, records: view.profile.records };
+  }
+  throw new Error("no demo subject with two records");
+}
+
+/** An objection to a record, by a key enrolled for the subject and approved on the command line. */
+async function object(code, name, recordId) {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const { kty, crv, x } = publicKey.export({ format: "jwk" });
+  const nonce = () => randomBytes(16).toString("base64url");
+  const enrolment = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: code, subject_name: name, requested_at: new Date().toISOString(), nonce: nonce() }, privateKey);
+  const enrolled = await fetch(`${server.url}/api/v1/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: enrolment });
+  assert.equal(enrolled.status, 201, await enrolled.clone().text());
+  execFileSync(BIN, ["keys", "--db", db, "approve", ...xinnuo.fingerprintGroups(thumbprint({ kty, crv, x })).split(" "), "--credit-code", code]);
+  const objection = { type: "xinnuo.objection/1", credit_code: code, record_id: recordId, grounds: "该记录所依据的决定已被撤销，附证明。", signed_at: new Date().toISOString(), nonce: nonce() };
+  const answer = await fetch(`${server.url}/api/v1/objections`, { method: "POST", headers: { "content-type": "application/json" }, body: signFlattenedJws(objection, privateKey) });
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return (await answer.json()).objection_id;
+}
+
+test("on a fresh demo server the monitor pins the log key, checks the whole log and saves its checkpoint", () => {
+  const run = monitor(server.url, state);
+  assert.equal(run.status, 0, run.out);
+  assert.match(run.out, /首次使用：已固定日志密钥 xinnuo\.log\//);
+  assert.match(run.out, /全部通过，检查点已保存。/);
+  assert.match(run.out, /All passed; the checkpoint is saved\./);
+  assert.ok(run.out.indexOf("全部通过") < run.out.indexOf("All passed"), "Chinese first");
+  const saved = JSON.parse(execFileSync("cat", [state], { encoding: "utf8" }));
+  assert.ok(saved.size > 0, "the demo data is in the log");
+  assert.equal(saved.log_keys.length, 1);
+  assert.ok(saved.checkpoint.startsWith(`${saved.origin}\n${saved.size}\n`));
+});
+
+test("after new submissions, a decision and an objection the monitor passes again, consistent with the checkpoint it saved", async () => {
+  const before = JSON.parse(await readFile(state, "utf8"));
+  await submit();
+  published = await submit();
+  const accepted = await decide("accept", published, { identity_checked: "counter" });
+  assert.equal(accepted.state, "in_force");
+  const listed = await (await fetch(`${server.url}/api/v1/publications?per_page=100`)).json();
+  assert.ok(listed.publications.some((p) => p.submission_id === published), "the accepted commitment is published");
+  const { code, name, records } = await subjectWithRecords();
+  objected = { code, id: await object(code, name, records[1].id) };
+  const shown = await (await fetch(`${server.url}/api/v1/subjects/${code}`)).json();
+  assert.ok(shown.objections.some((o) => o.objection_id === objected.id && o.state === "under_review"));
+  const run = monitor(server.url, state);
+  assert.equal(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`与此前保存的 ${before.size} 条检查点一致`));
+  const after = JSON.parse(await readFile(state, "utf8"));
+  assert.equal(after.size, before.size + 4, "two submissions, a decision and an objection");
+});
+
+test("Go's sumdb/note and sumdb/tlog verify a copy of the live log (checkpoint, tiles, entries, an inclusion proof)", async () => {
+  need("go", ["version"], "Go's sumdb checks the live log");
+  const goSources = "/usr/share/gocode/src/golang.org/x/mod";
+  assert.ok(existsSync(join(goSources, "sumdb/tlog")), `${goSources} is missing: apt-get install golang-golang-x-mod-dev (cargo xtask test installs it)`);
+  // The checker, built offline as `cargo xtask tlog-interop` builds it: Debian's x/mod as a vendor directory.
+  const build = join(scratch, "go");
+  await mkdir(build, { recursive: true });
+  for (const file of ["go.mod", "main.go"]) await copyFile(join(ROOT, "tests/tlog-go", file), join(build, file));
+  let modules = "# golang.org/x/mod v0.7.0\n## explicit; go 1.17\n";
+  for (const pkg of ["sumdb/note", "sumdb/tlog"]) {
+    const to = join(build, "vendor/golang.org/x/mod", pkg);
+    await mkdir(to, { recursive: true });
+    for (const name of await readdir(join(goSources, pkg))) {
+      if (name.endsWith(".go") && !name.endsWith("_test.go")) await copyFile(join(goSources, pkg, name), join(to, name));
+    }
+    modules += `golang.org/x/mod/${pkg}\n`;
+  }
+  await writeFile(join(build, "vendor/modules.txt"), modules);
+  const checker = join(build, "tlog-go");
+  execFileSync("go", ["build", "-mod=vendor", "-o", checker, "."], {
+    cwd: build,
+    stdio: "inherit",
+    env: { ...process.env, GOPROXY: "off", GOFLAGS: "-mod=vendor", GO111MODULE: "on", GOTOOLCHAIN: "local", GOCACHE: join(ROOT, "target/go-cache"), GOPATH: join(scratch, "gopath") },
+  });
+
+  // The live log as tests/tlog-go reads a directory: origin, vkey, log/checkpoint, log/tile/…, proofs/.
+  const dir = join(scratch, "live-log");
+  const get = async (path) => {
+    const response = await fetch(`${server.url}${path}`);
+    assert.equal(response.status, 200, `${path}: ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
+  const put = async (path, data) => { await mkdir(dirname(join(dir, path)), { recursive: true }); await writeFile(join(dir, path), data); };
+  const checkpoint = (await get("/log/checkpoint")).toString("utf8");
+  const [origin, sizeLine] = checkpoint.split("\n");
+  const size = Number(sizeLine);
+  const { keys } = await (await fetch(`${server.url}/api/v1/server-keys`)).json();
+  await put("origin", `${origin}\n`);
+  await put("vkey", `${keys.find((k) => k.current).log_key}\n`);
+  await put("log/checkpoint", checkpoint);
+  // C2SP tlog-tiles: N in 3-digit elements, all but the last prefixed with x (1234067 → x001/x234/067).
+  const index = (n) => {
+    const digits = String(n);
+    const parts = digits.padStart(Math.ceil(digits.length / 3) * 3, "0").match(/.{3}/g);
+    return parts.map((p, i) => (i < parts.length - 1 ? `x${p}` : p)).join("/");
+  };
+  const tilePath = (level, n, width) => `tile/${level}/${index(n)}${width < 256 ? `.p/${width}` : ""}`;
+  let files = 0;
+  for (let level = 0; Math.floor(size / 256 ** level) > 0; level++) {
+    const count = Math.floor(size / 256 ** level);
+    for (let n = 0; n * 256 < count; n++) {
+      const width = Math.min(256, count - n * 256);
+      await put(`log/${tilePath(level, n, width)}`, await get(`/log/${tilePath(level, n, width)}`));
+      if (level === 0) await put(`log/${tilePath("entries", n, width)}`, await get(`/log/${tilePath("entries", n, width)}`));
+      files += 1;
+    }
+  }
+  // An inclusion proof as the app and the package read them (GET /api/v1/log/proof), for the commitment.
+  const logged = await (await fetch(`${server.url}/api/v1/log/proof?ref=${published}`)).json();
+  await put("proofs/published.tlog-proof", logged.proof);
+
+  const go = spawnSync(checker, [dir], { encoding: "utf8" });
+  assert.equal(go.status, 0, `${go.stdout}${go.stderr}`);
+  assert.match(go.stdout, new RegExp(`tlog-go: ok: ${origin.replaceAll(".", "\\.")} size ${size}, ${size} entries, \\d+ tiles, 1 inclusion proofs`));
+  assert.ok(files > 0);
+
+  // The same copy with one byte of an entry changed: Go refuses it.
+  const tampered = join(scratch, "live-log-tampered");
+  await cp(dir, tampered, { recursive: true });
+  const bundle = join(tampered, "log", tilePath("entries", 0, Math.min(256, size)));
+  const bytes = await readFile(bundle);
+  bytes[20] ^= 0x01;
+  await writeFile(bundle, bytes);
+  const refused = spawnSync(checker, [tampered], { encoding: "utf8" });
+  assert.notEqual(refused.status, 0, "Go accepted a changed entry");
+  assert.match(refused.stderr, /tlog-go: FAIL/);
+});
+
+test("rows deleted or edited directly in the database (a record, a record's content, a published commitment, an objection) are named by the monitor, and nothing is saved", async () => {
+  const saved = await readFile(state, "utf8");
+  const { code, records: [first, second] } = await subjectWithRecords();
+
+  // (a) A record deleted.
+  sql(db, `DELETE FROM records WHERE credit_code = ${quote(code)} AND id = ${quote(first.id)}`);
+  let run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`记录 ${code}/${first.id} 在日志中应为公开，但未公示`));
+  assert.match(run.out, new RegExp(`Record ${code}/${first.id} is public in the log but not shown`));
+  assert.match(run.out, /\[monitor_record_missing\]/);
+
+  // (b) A record's content edited.
+  const body = sql(db, `SELECT body FROM records WHERE credit_code = ${quote(code)} AND id = ${quote(second.id)}`).trim();
+  const edited = { ...JSON.parse(body), summary: "（已被人改动）" };
+  sql(db, `UPDATE records SET body = ${quote(JSON.stringify(edited))} WHERE credit_code = ${quote(code)} AND id = ${quote(second.id)}`);
+  const shown = await (await fetch(`${server.url}/api/v1/subjects/${code}`)).json();
+  assert.equal(shown.profile.records.find((r) => r.id === second.id).summary, "（已被人改动）", "the API shows the edit");
+  run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`记录 ${code}/${second.id} 的内容与日志不符`));
+  assert.match(run.out, new RegExp(`Record ${code}/${second.id} differs from the log`));
+
+  // (c) A published commitment deleted (its decisions and disclosures first, as the schema requires).
+  for (const statement of [
+    `DELETE FROM commitment_disclosures WHERE submission_id = ${quote(published)}`,
+    `DELETE FROM decisions WHERE target = ${quote(published)}`,
+    `DELETE FROM commitments WHERE submission_id = ${quote(published)}`,
+  ]) sql(db, statement);
+  assert.equal((await fetch(`${server.url}/api/v1/commitments/${published}`)).status, 404);
+  run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`日志记有提交 ${published} 的收件，但公开接口已查不到它`));
+  assert.match(run.out, new RegExp(`The log records the receipt of ${published}, but the public API no longer has it`));
+
+  // (d) An objection deleted (a record back to looking undisputed).
+  sql(db, `DELETE FROM objections WHERE objection_id = ${quote(objected.id)}`);
+  run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`日志记有对 ${objected.code} 的异议 ${objected.id}，但主体页面未显示它`));
+  assert.match(run.out, new RegExp(`The log records objection ${objected.id} to ${objected.code}, but the subject's page does not show it`));
+
+  // All four at once, and the checkpoint saved before is kept.
+  assert.match(run.out, new RegExp(`${first.id} is public in the log but not shown`));
+  assert.match(run.out, new RegExp(`Record ${code}/${second.id} differs from the log`));
+  assert.match(run.out, new RegExp(`receipt of ${published}`));
+  assert.match(run.out, /发现 4 处与日志不符，检查点未保存。/);
+  assert.equal(await readFile(state, "utf8"), saved);
+});
+
+test("a log rewritten in the database (newest entries dropped, others appended and signed) is refused", async () => {
+  const saved = JSON.parse(await readFile(state, "utf8"));
+  // Back to the checkpoint before the newest: its rows and the partial tiles of the larger sizes deleted, so
+  // the server appends from there as if the dropped entries never were.
+  const sizes = sql(db, "SELECT size FROM log_checkpoints ORDER BY size DESC").trim().split("\n").map(Number);
+  const keep = sizes[1];
+  assert.ok(keep > 0 && keep < saved.size && Math.floor(keep / 256) === Math.floor(saved.size / 256), `${sizes}`);
+  sql(db, `DELETE FROM log_checkpoints WHERE size > ${keep}`);
+  sql(db, `DELETE FROM log_entries WHERE idx >= ${keep}`);
+  const paths = sql(db, "SELECT path FROM log_tiles").trim().split("\n");
+  for (const path of paths) {
+    const width = path.match(/\.p\/(\d+)$/)?.[1];
+    if (width && Number(width) > keep % 256 && Math.floor(keep / 256) === Number(path.match(/\/(\d+)\.p\//)?.[1] ?? -1)) {
+      sql(db, `DELETE FROM log_tiles WHERE path = ${quote(path)}`);
+    }
+  }
+  // Other entries in their place, more than were dropped: a longer log, signed with the log's real key.
+  for (let i = 0; i <= saved.size - keep; i++) await submit();
+  const checkpoint = await (await fetch(`${server.url}/log/checkpoint`)).text();
+  assert.ok(Number(checkpoint.split("\n")[1]) > saved.size);
+
+  const run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, /\[monitor_log_rewritten\]/);
+  assert.match(run.out, new RegExp(`日志被改写：现有 \\d+ 条的日志不是此前保存的 ${saved.size} 条检查点的延续`));
+  assert.match(run.out, /The log was rewritten/);
+  assert.deepEqual(JSON.parse(await readFile(state, "utf8")), saved, "the older checkpoint is kept");
+
+  // A monitor with no memory of the log (a new state file) sees a consistent log, but not the deleted
+  // record's and commitment's disappearance from the public record: those are still named.
+  const fresh = monitor(server.url, join(scratch, "fresh-state.json"));
+  assert.notEqual(fresh.status, 0, fresh.out);
+  assert.doesNotMatch(fresh.out, /monitor_log_rewritten/);
+});
