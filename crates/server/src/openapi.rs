@@ -246,5 +246,24 @@ mod tests {
             }
         }
         assert!(json["components"]["schemas"]["Problem"]["properties"]["type"]["pattern"].is_string());
+        // Every reference resolves (a schema used only inside a hand-made one must be listed too).
+        fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(target) = map.get("$ref").and_then(serde_json::Value::as_str) {
+                        out.push(target.to_owned());
+                    }
+                    map.values().for_each(|v| refs(v, out));
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        refs(&json, &mut found);
+        for target in found {
+            let name = target.trim_start_matches("#/components/schemas/");
+            assert!(json["components"]["schemas"].get(name).is_some(), "{target} is not in the document");
+        }
     }
 }

@@ -179,6 +179,11 @@ impl utoipa::ToSchema for Problem {
     fn name() -> std::borrow::Cow<'static, str> {
         <ProblemDetails as utoipa::ToSchema>::name()
     }
+
+    // The schemas it refers to (`ErrorItem`) go into the document with it.
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        <ProblemDetails as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl IntoResponse for Problem {
