@@ -13,7 +13,8 @@ use super::body::{json_body, read_body, read_jws_text};
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
-use crate::views::{EnrolmentView, ServerKeys};
+use crate::views::EnrolmentView;
+use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
 use crate::{blocking, now, AppState};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
@@ -75,12 +76,6 @@ fn key_not_found(kid: &str) -> Problem {
     )
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct KeyView {
-    kid: String,
-    fingerprint: String,
-    enrolments: Vec<EnrolmentView>,
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -154,12 +149,6 @@ pub struct RevokeRequest {
 }
 
 /// An approval or revocation: the enrolment as it now stands, and the name the registry has for the code.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EnrolmentDecision {
-    enrolment: EnrolmentView,
-    /// The subject's name as imported (登记名称), to compare with the name the enrolment claims.
-    registry_name: Option<String>,
-}
 
 fn already_revoked(row: &EnrolmentRow) -> Problem {
     Problem::new(
@@ -296,10 +285,6 @@ pub fn checked_reason(reason: &str) -> Result<String, Problem> {
     }
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AdminLog {
-    actions: Vec<AdminAction>,
-}
 
 /// `GET /api/v1/admin/actions`: every approval and revocation, newest first (who, when, what).
 #[utoipa::path(
@@ -342,5 +327,5 @@ pub async fn actions(
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;
-    Ok(Json(ServerKeys::from_rows(rows, &state.server_key.kid)))
+    Ok(Json(crate::views::server_keys(rows, &state.server_key.kid)))
 }
