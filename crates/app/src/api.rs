@@ -336,10 +336,10 @@ pub use xinnuo_core::wire::{DeptCommitment, DeptCommitmentInbox};
 pub use xinnuo_core::deadline::Deadline;
 /// The answers the server, the app and `export-static` share (defined once, in the core).
 pub use xinnuo_core::wire::{
-    CommitmentDetail, DeptEnrolment, Holidays, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
-    DeptRepairInbox, EnrolmentView, OfficerSession, OfficerView, ProblemDetails, PublicObjection, PublicationList,
-    PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication, SignInChallenge, SubjectList,
-    SubjectListItem, SubjectView,
+    CommitmentDetail, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
+    DeptRepairInbox, EnrolmentView, Holidays, OfficerSession, OfficerView, ProblemDetails, PublicObjection,
+    PublicationList, PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication,
+    SignInChallenge, SubjectList, SubjectListItem, SubjectView,
 };
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),

@@ -233,7 +233,6 @@ pub async fn get_one(
     Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
 }
 
-
 /// Most commitments listed for one subject.
 const SUBJECT_LIST_LIMIT: u32 = 500;
 
@@ -277,7 +276,6 @@ pub async fn of_subject(
     .await?;
     Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(published).collect() }))
 }
-
 
 /// `GET /api/v1/admin/commitments/{id}` (admin token): the commitment with its personal values.
 #[utoipa::path(

@@ -14,8 +14,8 @@ use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
 use crate::views::EnrolmentView;
-use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
 use crate::{blocking, now, AppState};
+use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
 
@@ -75,7 +75,6 @@ fn key_not_found(kid: &str) -> Problem {
         format!("No key with fingerprint {} has been enrolled.", envelope::fingerprint_groups(kid)),
     )
 }
-
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -284,7 +283,6 @@ pub fn checked_reason(reason: &str) -> Result<String, Problem> {
         ))
     }
 }
-
 
 /// `GET /api/v1/admin/actions`: every approval and revocation, newest first (who, when, what).
 #[utoipa::path(

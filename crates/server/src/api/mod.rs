@@ -20,7 +20,6 @@ use crate::problem::Problem;
 use crate::AppState;
 use xinnuo_core::wire::Health;
 
-
 /// `GET /healthz`: the process answers and the database can be read.
 #[utoipa::path(
     operation_id = "health",

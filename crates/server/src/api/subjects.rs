@@ -153,7 +153,6 @@ pub async fn profile(
     Ok(Json(view))
 }
 
-
 /// `POST /api/v1/repair-applications`: a signed 信用修复承诺书 for one record of a subject; accepted only
 /// when the core finds the record repairable today. 201 with the receipt; the same submission again → 200.
 #[utoipa::path(
@@ -251,7 +250,6 @@ pub struct DeadlineQuery {
     working_days: Option<u32>,
 }
 
-
 /// `GET /api/v1/deadlines?decided_on=YYYY-MM-DD&working_days=7`: the publication deadline for 双公示.
 #[utoipa::path(
     operation_id = "subjects_deadline",
@@ -267,7 +265,9 @@ pub struct DeadlineQuery {
         crate::openapi::AnyProblem
     )
 )]
-pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Result<Json<PublicationDeadline>, Problem> {
+pub async fn deadline(
+    query: Result<Query<DeadlineQuery>, QueryRejection>,
+) -> Result<Json<PublicationDeadline>, Problem> {
     let Query(query) = query?;
     let decided_on = date_param(query.decided_on.as_deref(), "decided_on")?.ok_or_else(|| {
         Problem::bad_request(
