@@ -18,7 +18,11 @@ pub fn modules_of(src: &Path) -> BTreeMap<Vec<String>, String> {
         let mut path: Vec<String> = relative.iter().map(|part| part.to_string_lossy().into_owned()).collect();
         let Some(last) = path.pop() else { continue };
         let stem = last.trim_end_matches(".rs").to_owned();
-        if !matches!(stem.as_str(), "lib" | "main" | "mod") {
+        // A binary's `main.rs` is a crate of its own beside the library: it may use the library freely.
+        if stem == "main" && path.is_empty() {
+            continue;
+        }
+        if !matches!(stem.as_str(), "lib" | "mod") {
             path.push(stem);
         }
         // Unit-test files are leaves that may read their parent.
@@ -114,7 +118,8 @@ fn references(module: &[String], text: &str, known: &BTreeSet<Vec<String>>) -> B
                     if best != module {
                         found.insert(best);
                     }
-                } else if !path.is_empty() && path != module {
+                } else if path != module {
+                    // An item of the module the path starts from (the crate root's `crate::AppState` too).
                     found.insert(path.clone());
                 }
                 continue;
@@ -123,11 +128,26 @@ fn references(module: &[String], text: &str, known: &BTreeSet<Vec<String>>) -> B
                 let mut candidate = path.clone();
                 candidate.push(name);
                 let target = if known.contains(&candidate) { candidate } else { path.clone() };
-                if target != module && !target.is_empty() {
+                if target != module {
                     found.insert(target);
                 }
             }
             path.clear();
+        }
+    }
+    // Paths that start with a child module's name (`api::health`, `use route::Route;`, `pub use demo::x;`).
+    for child in known.iter().filter(|k| k.len() == module.len() + 1 && k.starts_with(module)) {
+        let Some(name) = child.last() else { continue };
+        let needle = format!("{name}::");
+        let mut from = 0;
+        while let Some(at) = code[from..].find(&needle) {
+            let start = from + at;
+            from = start + needle.len();
+            let before = code[..start].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            found.insert(child.clone());
         }
     }
     found
@@ -218,12 +238,21 @@ mod tests {
         assert_eq!(cycles(&dir), vec![vec!["api::a".to_owned(), "api::b".to_owned()]]);
         std::fs::write(dir.join("api/b.rs"), "pub fn other() {}").unwrap();
         assert!(cycles(&dir).is_empty());
+        // The root's own items count: the root uses a module that uses the root's state.
+        std::fs::write(dir.join("lib.rs"), "pub mod api;\npub mod db;\npub mod sql;\npub struct State(db::Db);")
+            .unwrap();
+        std::fs::write(dir.join("db.rs"), "use crate::State;\nuse crate::sql::Sql;").unwrap();
+        assert_eq!(cycles(&dir), vec![vec!["(root)".to_owned(), "db".to_owned()]]);
+        // A binary's main.rs may use the library.
+        std::fs::write(dir.join("db.rs"), "use crate::sql::Sql;").unwrap();
+        std::fs::write(dir.join("main.rs"), "use crate::db::Db;\nfn main() {}").unwrap();
+        assert!(cycles(&dir).is_empty());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The workspace's crates, as they are.
     #[test]
-    fn no_crate_has_a_circle_of_modules() {
+    fn no_crate_has_a_new_circle_of_modules() {
         let root = crate::root();
         let mut found = Vec::new();
         for name in ["core", "server", "app", "wasm", "widgets", "js-json", "kdf"] {
@@ -231,6 +260,25 @@ mod tests {
                 found.push(format!("{name}: {}", cycle.join(" ↔ ")));
             }
         }
-        assert!(found.is_empty(), "modules in a circle:\n{}", found.join("\n"));
+        // Circles this stricter reading (a root's own items, bare child paths) found when it came in: a parent
+        // module re-exporting its children while they use its items. They are to be untied (issue 29); until
+        // then the list is a ratchet: a new circle fails, and so does one untied without being struck off.
+        let known = [
+            "core: calendar ↔ calendar::working",
+            "core: code ↔ code::batch ↔ code::report ↔ code::suggest",
+            "core: template ↔ template::field ↔ template::render",
+            "core: openapi ↔ repair ↔ repair::evaluate",
+            "server: (root) ↔ admin ↔ api ↔ committer ↔ db ↔ holidays ↔ log ↔ openapi ↔ problem ↔ store",
+            "server: subjects ↔ subjects::demo ↔ subjects::export ↔ subjects::import ↔ subjects::store",
+            "app: (root) ↔ route ↔ sync",
+        ];
+        let new: Vec<&String> = found.iter().filter(|f| !known.contains(&f.as_str())).collect();
+        assert!(
+            new.is_empty(),
+            "modules in a new circle:\n{}",
+            new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        );
+        let untied: Vec<&&str> = known.iter().filter(|k| !found.iter().any(|f| f == *k)).collect();
+        assert!(untied.is_empty(), "untied (strike them off the list): {untied:?}");
     }
 }

@@ -190,7 +190,9 @@ pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, A
         let mut all: PublicationList = get_json(&format!("{base}publications.json")).await?;
         let needle = xinnuo_core::search::normalize_query(&query.q);
         all.publications.retain(|p| {
-            (query.department.is_empty() || p.department_name == query.department)
+            (query.department.is_empty()
+                || p.departments.contains(&query.department)
+                || p.department_name == query.department)
                 && (query.template.is_empty() || p.template_id == query.template)
                 && (query.state.is_empty() || p.state.as_str() == query.state)
                 && xinnuo_core::search::matches(&needle, &p.subject_name, &p.credit_code)
@@ -254,9 +256,8 @@ pub async fn ensure_holidays() {
         DataSource::Static(base) => format!("{base}holidays.json"),
         DataSource::Api => "api/v1/holidays".into(),
     };
-    let Ok(published) = get_json::<Value>(&path).await else { return };
-    let fetched = published.get("schedules").and_then(Value::as_array).cloned().unwrap_or_default();
-    let known = add_schedules(&fetched);
+    let Ok(published) = get_json::<Holidays>(&path).await else { return };
+    let known = add_schedules(&published.schedules);
     if let (Some(storage), false) = (storage, known.is_empty()) {
         if let Ok(text) = serde_json::to_string(&known) {
             let _ = storage.set_item(HOLIDAYS_STORAGE, &text);
@@ -297,8 +298,16 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     };
     let mut merged = pinned;
     for key in fetched {
-        if !merged.iter().any(|known| known.get("kid") == key.get("kid")) {
-            merged.push(key);
+        match merged.iter_mut().find(|known| known.get("kid") == key.get("kid")) {
+            // A key pinned before the server had a public log learns its log key the way it was pinned: from
+            // the server it came from (never replaced once known).
+            Some(known) if known.get("log_key").is_none() => {
+                if let (Some(object), Some(log_key)) = (known.as_object_mut(), key.get("log_key")) {
+                    object.insert("log_key".into(), log_key.clone());
+                }
+            }
+            Some(_) => {}
+            None => merged.push(key),
         }
     }
     if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&merged)) {
@@ -328,9 +337,9 @@ pub use xinnuo_core::deadline::Deadline;
 /// The answers the server, the app and `export-static` share (defined once, in the core).
 pub use xinnuo_core::wire::{
     CommitmentDetail, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
-    DeptRepairInbox, EnrolmentView, OfficerSession, OfficerView, ProblemDetails, PublicObjection, PublicationList,
-    PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication, SignInChallenge, SubjectList,
-    SubjectListItem, SubjectView,
+    DeptRepairInbox, EnrolmentView, Holidays, OfficerSession, OfficerView, ProblemDetails, PublicObjection,
+    PublicationList, PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication,
+    SignInChallenge, SubjectList, SubjectListItem, SubjectView,
 };
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::calendar::Date;
+use crate::calendar::{Date, YearSource};
 use crate::deadline::Deadline;
 use crate::decision::{Action, CommitmentState, IdentityCheck, ObjectionState, Outcome, RepairState, Role};
 use crate::enrolment::EnrolmentStatus;
@@ -125,6 +125,124 @@ fn either<'a>(first: &'a str, otherwise: &'a str) -> &'a str {
     }
 }
 
+/// `GET /healthz`: the process answers and its database can be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub schema_version: i64,
+}
+
+/// One of the server's public keys as published (`GET /api/v1/server-keys`, a static site's
+/// `server-keys.json`); retired keys stay listed so old receipts keep verifying.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerKeyView {
+    pub kid: String,
+    pub fingerprint: String,
+    pub jwk: Value,
+    pub created_at: String,
+    pub retired_at: Option<String>,
+    pub current: bool,
+    /// The public log's verifier key (C2SP signed-note: `<origin>+<key id>+<base64 key>`) for the checkpoints
+    /// signed while this key was current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub log_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerKeys {
+    pub keys: Vec<ServerKeyView>,
+}
+
+/// The years whose holidays are known and, for those added after the build, their schedules (for the app to
+/// add before computing): `GET /api/v1/holidays`, a static site's `holidays.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Holidays {
+    pub years: Vec<YearSource>,
+    pub schedules: Vec<Value>,
+}
+
+/// A key and its enrolments (`GET /api/v1/keys/{kid}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyView {
+    pub kid: String,
+    pub fingerprint: String,
+    pub enrolments: Vec<EnrolmentView>,
+}
+
+/// What an operator's approval or revocation did, with the register's name to compare with the claimed one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolmentDecision {
+    pub enrolment: EnrolmentView,
+    /// The subject's name as imported (登记名称).
+    pub registry_name: Option<String>,
+}
+
+/// One approval or revocation as recorded: who, when, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminAction {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub kid: String,
+    pub credit_code: String,
+    pub reason: Option<String>,
+}
+
+/// `GET /api/v1/admin/actions`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminLog {
+    pub actions: Vec<AdminAction>,
+}
+
+/// The answer to a repair application: its receipt, the record and the channel it was recorded for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepairReceipt {
+    #[serde(flatten)]
+    pub receipt: ReceiptAnswer,
+    pub record_id: String,
+    pub channel: Option<Text>,
+}
+
+/// A 双公示 publication deadline (`GET /api/v1/deadlines`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = PublicationDeadline))]
+pub struct PublicationDeadline {
+    pub decided_on: Date,
+    pub working_days: u32,
+    pub deadline: Date,
+    pub source: String,
+}
+
+/// A subject's commitments, newest first (`GET /api/v1/subjects/{code}/commitments`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubjectCommitments {
+    pub credit_code: String,
+    pub commitments: Vec<PublishedCommitment>,
+}
+
+/// What the operator sees of a commitment: the signed file with its disclosures, as the enterprise signed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisclosedCommitment {
+    pub submission_id: String,
+    pub credit_code: String,
+    pub signed_file: Value,
+}
+
 /// A page of subjects: `GET /api/v1/subjects`, and a static site's `data/subjects/index.json` (all of them,
 /// with the day it was generated).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,9 +355,12 @@ pub struct PublishedCommitment {
     pub key_status_label_en: String,
     pub status_label_zh: String,
     pub status_label_en: String,
-    /// The department it is made to: as signed, else the template's first (older signatures).
+    /// The departments it is made to, for people: as signed, else (older signatures) its template's, joined by 、.
     #[serde(default)]
     pub department_name: String,
+    /// The departments that decide it (the one chosen and signed; for an older commitment, its template's).
+    #[serde(default)]
+    pub departments: Vec<String>,
     /// The department's deadline for its next step (受理 while submitted, 核查 while in force).
     #[serde(default)]
     pub deadline: Option<Deadline>,

@@ -92,16 +92,9 @@ pub fn watch(db: Db) {
     });
 }
 
-/// The known years and, for those added after the build, their schedules (for the app to add).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Holidays {
-    pub years: Vec<YearSource>,
-    pub schedules: Vec<Value>,
-}
-
 /// What `GET /api/v1/holidays` and `export-static` publish.
-pub fn published(db: &Db) -> Result<Holidays, DbError> {
+pub fn published(db: &Db) -> Result<xinnuo_core::wire::Holidays, DbError> {
     let schedules =
         db.holiday_schedules()?.into_iter().filter_map(|(_, text)| serde_json::from_str::<Value>(&text).ok()).collect();
-    Ok(Holidays { years: calendar::year_sources(), schedules })
+    Ok(xinnuo_core::wire::Holidays { years: calendar::year_sources(), schedules })
 }

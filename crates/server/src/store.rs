@@ -32,17 +32,8 @@ pub struct EnrolmentRow {
     pub request_id: Option<String>,
 }
 
-/// One approval or revocation, as recorded: who, when, what.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AdminAction {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub kid: String,
-    pub credit_code: String,
-    pub reason: Option<String>,
-}
+/// One approval or revocation, as recorded (the wire's shape: the admin log publishes it as it is).
+pub use xinnuo_core::wire::AdminAction;
 
 /// What an approval or revocation found.
 #[derive(Debug)]

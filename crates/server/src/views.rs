@@ -21,14 +21,9 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
     let (title_zh, title_en) = template
         .map(|t| (t.title.zh.to_string(), t.title.en.to_string()))
         .unwrap_or_else(|| (row.template_id.clone(), row.template_id.clone()));
-    let department_name = row
-        .department
-        .clone()
-        .or_else(|| template.and_then(|t| t.departments.first()).map(|d| d.zh.to_string()))
-        .unwrap_or_default();
-    // A repair application's deadline is the authority's (its own track), not the commitment review's.
-    let repair = template.is_some_and(|t| t.kind == template::TemplateKind::Repair);
-    let step = if repair { None } else { xinnuo_core::workflow::running_step(Outcome::Commitment(row.state)) };
+    let departments = xinnuo_core::workflow::departments_of(template, row.department.as_deref());
+    let department_name = departments.join("、");
+    let step = xinnuo_core::workflow::commitment_step(row.state, template.map(|t| t.kind));
     let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
     PublishedCommitment {
         deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
@@ -38,6 +33,7 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
         signer_label_en,
         registry_name: row.registry_name,
         department_name,
+        departments,
         title_zh,
         title_en,
         signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
@@ -89,7 +85,7 @@ pub fn decision(row: DecisionRow) -> PublishedDecision {
     }
 }
 
-pub use xinnuo_core::wire::{EnrolmentView, OfficerView, PublicObjection};
+pub use xinnuo_core::wire::{EnrolmentView, OfficerView, PublicObjection, ServerKeyView, ServerKeys};
 
 impl From<crate::officers::ObjectionRow> for PublicObjection {
     fn from(row: crate::officers::ObjectionRow) -> Self {
@@ -109,44 +105,22 @@ impl From<crate::officers::ObjectionRow> for PublicObjection {
     }
 }
 
-/// The server's public keys as published (`GET /api/v1/server-keys`, `export-static`'s `server-keys.json`).
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ServerKeyView {
-    kid: String,
-    fingerprint: String,
-    jwk: Value,
-    created_at: String,
-    retired_at: Option<String>,
-    current: bool,
-    /// The public log's verifier key (C2SP signed-note: `<origin>+<key id>+<base64 key>`) for the checkpoints
-    /// signed while this key was current.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    log_key: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ServerKeys {
-    keys: Vec<ServerKeyView>,
-}
-
-impl ServerKeys {
-    /// The published list (also written by `export-static` as `server-keys.json`): every key, retired ones
-    /// too, so that old receipts keep verifying.
-    pub fn from_rows(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> Self {
-        Self {
-            keys: rows
-                .into_iter()
-                .map(|row| ServerKeyView {
-                    fingerprint: envelope::fingerprint_groups(&row.kid),
-                    current: row.kid == current_kid,
-                    kid: row.kid,
-                    jwk: row.public_jwk,
-                    created_at: row.created_at,
-                    retired_at: row.retired_at,
-                    log_key: row.log_key,
-                })
-                .collect(),
-        }
+/// The published list of server keys (`GET /api/v1/server-keys`, `export-static`'s `server-keys.json`): every key,
+/// retired ones too, so that old receipts keep verifying.
+pub fn server_keys(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> ServerKeys {
+    ServerKeys {
+        keys: rows
+            .into_iter()
+            .map(|row| ServerKeyView {
+                fingerprint: envelope::fingerprint_groups(&row.kid),
+                current: row.kid == current_kid,
+                kid: row.kid,
+                jwk: row.public_jwk,
+                created_at: row.created_at,
+                retired_at: row.retired_at,
+                log_key: row.log_key,
+            })
+            .collect(),
     }
 }
 

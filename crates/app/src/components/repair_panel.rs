@@ -87,8 +87,11 @@ pub fn RepairPanel(props: &Props) -> Html {
     };
     use xinnuo_core::decision::RepairState;
     let application = props.application.as_ref();
-    // While an application is under review (or after a grant) there is nothing to apply for.
-    let pending = application.is_some_and(|a| a.state != RepairState::Refused);
+    // While an application is under review the core refuses another (a granted one ended the record's
+    // publication, so the evaluation has nothing to apply for).
+    let pending = application.is_some_and(|a| {
+        xinnuo_core::workflow::accept_repair_application(&[(a.submission_id.clone(), a.state)]).is_err()
+    });
     let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
     // Once applied for, the verdict is the application's, not "you can apply now" again (a granted one is the
     // core's own "已修复或已移出": the record's publication ended).

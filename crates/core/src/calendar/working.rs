@@ -226,7 +226,7 @@ pub fn add_schedule(schedule: Schedule, replace: bool) -> Result<Added, Schedule
 }
 
 /// A known year and where its schedule comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearSource {
     pub year: u32,

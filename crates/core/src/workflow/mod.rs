@@ -438,6 +438,15 @@ pub fn running_step(state: Outcome) -> Option<Step> {
     }
 }
 
+/// The step running for a commitment in `state`: a repair application (stored as a signed commitment) runs on
+/// its own track, the authority's (`RepairDecision`), never the commitment review's.
+pub fn commitment_step(state: CommitmentState, kind: Option<TemplateKind>) -> Option<Step> {
+    match kind {
+        Some(TemplateKind::Repair) => None,
+        _ => running_step(Outcome::Commitment(state)),
+    }
+}
+
 /// What an operator's approval or revocation of a key (the admin API, the command line) does to an enrolment,
 /// by the same lifecycle officers' key decisions follow (`decision::enrolment_after`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -498,3 +498,87 @@ fn the_operators_key_steps_follow_the_key_lifecycle() {
     assert_eq!(key_step(Approved, Action::KeyRevoked), KeyStep::Change(Revoked));
     assert_eq!(key_step(Revoked, Action::KeyRevoked), KeyStep::AlreadySo);
 }
+
+/// Every commitment state × every action × role set × department × standing now and at receipt × identity
+/// given on the decision × identified before: the rules hold over the whole product, not only the rows above.
+#[test]
+fn every_combination_of_a_commitment_case_keeps_the_rules() {
+    const ACTIONS: [Action; 11] = [
+        Action::Accept,
+        Action::Return,
+        Action::Kept,
+        Action::Broken,
+        Action::RepairGranted,
+        Action::RepairRefused,
+        Action::ObjectionUpheld,
+        Action::ObjectionRejected,
+        Action::KeyApproved,
+        Action::KeyRevoked,
+        Action::Withdraw,
+    ];
+    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
+    let mut decided = 0;
+    for state in CommitmentState::ALL {
+        for action in ACTIONS {
+            for roles in role_sets {
+                for department in [TAX, MARKET] {
+                    for standing in KeyStatus::ALL {
+                        for at_receipt in KeyStatus::ALL {
+                            for identified in [None, Some(IdentityCheck::Enrolment)] {
+                                for given in [None, Some(IdentityCheck::Counter)] {
+                                    let mut case = commitment(state, standing);
+                                    case.standing_at_receipt = at_receipt;
+                                    case.identified = identified;
+                                    let actor = officer(department, roles);
+                                    let result = super::decide(
+                                        &Case::Commitment(case.clone()),
+                                        DECISION_ID,
+                                        &decision(action, given),
+                                        &actor,
+                                        NOW,
+                                    );
+                                    let what = format!("{state:?} {action:?} {roles:?} {department} {standing:?}/{at_receipt:?} {identified:?} {given:?}");
+                                    let Ok(transition) = result else { continue };
+                                    decided += 1;
+                                    // Only an officer with the action's role, of the commitment's department.
+                                    assert!(action.role().is_some_and(|role| roles.contains(&role)), "{what}");
+                                    assert_eq!(department, TAX, "{what}");
+                                    // The lifecycle says where it goes, and nothing else.
+                                    assert_eq!(
+                                        transition.outcome,
+                                        Outcome::Commitment(state.after(action).expect("allowed step")),
+                                        "{what}"
+                                    );
+                                    // Accepting an unknown signer needs the officer's identity check, and only
+                                    // accepting takes one.
+                                    if action == Action::Accept && standing != KeyStatus::Verified {
+                                        assert!(given.is_some(), "{what}");
+                                    }
+                                    if action != Action::Accept {
+                                        assert!(given.is_none(), "{what}");
+                                    }
+                                    // A breach is found only where the signer is known; then it becomes a record.
+                                    let records = transition
+                                        .effects
+                                        .iter()
+                                        .filter(|e| matches!(e, Effect::AddRecord { .. }))
+                                        .count();
+                                    if action == Action::Broken {
+                                        let known = identified.is_some()
+                                            || standing == KeyStatus::Verified
+                                            || at_receipt == KeyStatus::Verified;
+                                        assert!(known, "{what}");
+                                        assert_eq!(records, 1, "{what}");
+                                    } else {
+                                        assert_eq!(records, 0, "{what}");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(decided > 0);
+}

@@ -10,7 +10,9 @@ use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template;
-use xinnuo_core::wire::{CommitmentDetail, PublicationList, PublishedCommitment, ReceiptAnswer};
+use xinnuo_core::wire::{
+    CommitmentDetail, DisclosedCommitment, PublicationList, PublishedCommitment, ReceiptAnswer, SubjectCommitments,
+};
 
 use super::body::{read_jws_text, submission_id_from};
 use crate::problem::commitment_problem;
@@ -231,12 +233,6 @@ pub async fn get_one(
     Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SubjectCommitments {
-    credit_code: String,
-    commitments: Vec<PublishedCommitment>,
-}
-
 /// Most commitments listed for one subject.
 const SUBJECT_LIST_LIMIT: u32 = 500;
 
@@ -279,14 +275,6 @@ pub async fn of_subject(
     })
     .await?;
     Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(published).collect() }))
-}
-
-/// What the operator sees of a commitment: the signed file with its disclosures, as the enterprise signed it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct DisclosedCommitment {
-    submission_id: String,
-    credit_code: String,
-    signed_file: Value,
 }
 
 /// `GET /api/v1/admin/commitments/{id}` (admin token): the commitment with its personal values.

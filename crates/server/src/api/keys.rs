@@ -13,8 +13,9 @@ use super::body::{json_body, read_body, read_jws_text};
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
 use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
-use crate::views::{EnrolmentView, ServerKeys};
+use crate::views::EnrolmentView;
 use crate::{blocking, now, AppState};
+use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;
 
@@ -73,13 +74,6 @@ fn key_not_found(kid: &str) -> Problem {
         format!("没有登记过指纹为 {} 的密钥。", envelope::fingerprint_groups(kid)),
         format!("No key with fingerprint {} has been enrolled.", envelope::fingerprint_groups(kid)),
     )
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct KeyView {
-    kid: String,
-    fingerprint: String,
-    enrolments: Vec<EnrolmentView>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -154,12 +148,6 @@ pub struct RevokeRequest {
 }
 
 /// An approval or revocation: the enrolment as it now stands, and the name the registry has for the code.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct EnrolmentDecision {
-    enrolment: EnrolmentView,
-    /// The subject's name as imported (登记名称), to compare with the name the enrolment claims.
-    registry_name: Option<String>,
-}
 
 fn already_revoked(row: &EnrolmentRow) -> Problem {
     Problem::new(
@@ -296,11 +284,6 @@ pub fn checked_reason(reason: &str) -> Result<String, Problem> {
     }
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AdminLog {
-    actions: Vec<AdminAction>,
-}
-
 /// `GET /api/v1/admin/actions`: every approval and revocation, newest first (who, when, what).
 #[utoipa::path(
     operation_id = "keys_actions",
@@ -342,5 +325,5 @@ pub async fn actions(
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;
-    Ok(Json(ServerKeys::from_rows(rows, &state.server_key.kid)))
+    Ok(Json(crate::views::server_keys(rows, &state.server_key.kid)))
 }

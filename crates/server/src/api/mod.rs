@@ -18,13 +18,7 @@ use serde::Serialize;
 
 use crate::problem::Problem;
 use crate::AppState;
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Health {
-    status: &'static str,
-    version: &'static str,
-    schema_version: i64,
-}
+use xinnuo_core::wire::Health;
 
 /// `GET /healthz`: the process answers and the database can be read.
 #[utoipa::path(
@@ -44,5 +38,5 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Probl
         .await
         .map_err(|e| Problem::internal(e.to_string()))?
         .map_err(|e| Problem::internal(e.to_string()))?;
-    Ok(Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), schema_version }))
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), schema_version }))
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use xinnuo_core::calendar::{self, Date};
 use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::template::Text;
-use xinnuo_core::wire::{ErrorItem, SubjectList, SubjectView};
+use xinnuo_core::wire::{ErrorItem, PublicationDeadline, RepairReceipt, SubjectList, SubjectView};
 
 use super::body::read_jws_text;
 use super::commitments::{receipt_answer, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
@@ -153,14 +153,6 @@ pub async fn profile(
     Ok(Json(view))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RepairReceipt {
-    #[serde(flatten)]
-    receipt: xinnuo_core::wire::ReceiptAnswer,
-    record_id: String,
-    channel: Option<Text>,
-}
-
 /// `POST /api/v1/repair-applications`: a signed 信用修复承诺书 for one record of a subject; accepted only
 /// when the core finds the record repairable today. 201 with the receipt; the same submission again → 200.
 #[utoipa::path(
@@ -258,15 +250,6 @@ pub struct DeadlineQuery {
     working_days: Option<u32>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-#[schema(as = PublicationDeadline)]
-pub struct Deadline {
-    decided_on: Date,
-    working_days: u32,
-    deadline: Date,
-    source: &'static str,
-}
-
 /// `GET /api/v1/deadlines?decided_on=YYYY-MM-DD&working_days=7`: the publication deadline for 双公示.
 #[utoipa::path(
     operation_id = "subjects_deadline",
@@ -276,13 +259,15 @@ pub struct Deadline {
     summary = "公示期限 / a publication deadline",
     params(DeadlineQuery),
     responses(
-        (status = 200, description = "按工作日计算 / in working days", body = Deadline, content_type = "application/json"),
+        (status = 200, description = "按工作日计算 / in working days", body = PublicationDeadline, content_type = "application/json"),
         (status = 400, description = "缺少参数 / a parameter missing", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "节假日安排未公布或天数超出范围 / schedule unpublished or out of range", body = Problem, content_type = "application/problem+json"),
         crate::openapi::AnyProblem
     )
 )]
-pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Result<Json<Deadline>, Problem> {
+pub async fn deadline(
+    query: Result<Query<DeadlineQuery>, QueryRejection>,
+) -> Result<Json<PublicationDeadline>, Problem> {
     let Query(query) = query?;
     let decided_on = date_param(query.decided_on.as_deref(), "decided_on")?.ok_or_else(|| {
         Problem::bad_request(
@@ -294,11 +279,11 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
     let working_days = query.working_days.unwrap_or(7);
     let deadline = calendar::add_working_days(decided_on, working_days)
         .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
-    Ok(Json(Deadline {
+    Ok(Json(PublicationDeadline {
         decided_on,
         working_days,
         deadline,
-        source: "国办发〔2015〕51号；发改办财金〔2018〕424号：作出决定之日起 7 个工作日内公示",
+        source: "国办发〔2015〕51号；发改办财金〔2018〕424号：作出决定之日起 7 个工作日内公示".into(),
     }))
 }
 
@@ -311,11 +296,11 @@ pub async fn deadline(query: Result<Query<DeadlineQuery>, QueryRejection>) -> Re
     tag = "subjects",
     summary = "节假日安排 / holiday schedules",
     responses(
-        (status = 200, description = "已知年份及来源 / known years and sources", body = crate::holidays::Holidays, content_type = "application/json"),
+        (status = 200, description = "已知年份及来源 / known years and sources", body = xinnuo_core::wire::Holidays, content_type = "application/json"),
         crate::openapi::AnyProblem
     )
 )]
-pub async fn holidays(State(state): State<AppState>) -> Result<Json<crate::holidays::Holidays>, Problem> {
+pub async fn holidays(State(state): State<AppState>) -> Result<Json<xinnuo_core::wire::Holidays>, Problem> {
     let db = state.db.clone();
     Ok(Json(blocking(move || crate::holidays::published(&db).map_err(Problem::internal)).await?))
 }
