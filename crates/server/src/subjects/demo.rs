@@ -55,6 +55,12 @@ pub fn demo_subjects(today: Date) -> Result<Vec<StoredSubject>, String> {
     Ok(subjects)
 }
 
+/// The demo enterprise the embedding demo's status widget shows: the first with records and grades, so that
+/// the widget has a tier, grades and a record to show.
+pub fn demo_showcase(subjects: &[StoredSubject]) -> Option<&StoredSubject> {
+    subjects.iter().find(|s| !s.profile.records.is_empty() && !s.profile.grades.is_empty()).or_else(|| subjects.first())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +97,24 @@ mod tests {
         ] {
             assert!(outcomes.contains(&outcome), "no demo record with {outcome:?}");
         }
+    }
+
+    /// The README's number of demo enterprises is the demo set's (what `serve --demo` prints, derived from the
+    /// file), so the two never disagree.
+    #[test]
+    fn the_readme_counts_the_demo_enterprises_as_the_server_does() {
+        let count = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap().len();
+        let readme = include_str!("../../../../README.md");
+        let said: Vec<&str> =
+            readme.split("seeds ").skip(1).filter_map(|rest| rest.split_once(" fictional")).map(|(n, _)| n).collect();
+        assert_eq!(said, [count.to_string()], "README: `--demo` … seeds N fictional Shanxi enterprises");
+    }
+
+    #[test]
+    fn the_embed_demo_shows_a_demo_enterprise_with_records_and_grades() {
+        let subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
+        let shown = demo_showcase(&subjects).unwrap();
+        assert!(!shown.profile.records.is_empty() && !shown.profile.grades.is_empty());
+        assert!(demo_showcase(&[]).is_none());
     }
 }
