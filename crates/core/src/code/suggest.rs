@@ -113,16 +113,18 @@ impl Collector<'_> {
             Edit::Swap => 1,
             _ => 2,
         };
-        let look_alike = u8::from(edit != Edit::LookAlike);
-        let code = String::from_utf8_lossy(candidate).into_owned();
+        let after_look_alikes = u8::from(edit != Edit::LookAlike);
+        // ASCII: the input is, and every symbol put in is.
+        let code = String::from_utf8(candidate.to_vec()).unwrap_or_default();
         if !self.found.iter().any(|r| r.suggestion.code == code) {
-            let key = (look_alike, region, edit_rank, self.found.len());
+            let key = (after_look_alikes, region, edit_rank, self.found.len());
             self.found.push(Ranked { key, suggestion: Suggestion { code, edit, position, guess } });
         }
     }
 
     fn best(mut self) -> Vec<Suggestion> {
-        self.found.sort_by_key(|r| r.key);
+        // Keys are unique (the order found is in them): an unstable sort is the same, and smaller.
+        self.found.sort_unstable_by_key(|r| r.key);
         self.found.into_iter().take(MAX_SUGGESTIONS).map(|r| r.suggestion).collect()
     }
 }
