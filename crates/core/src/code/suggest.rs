@@ -122,10 +122,15 @@ impl Collector<'_> {
         }
     }
 
+    /// The best few, by key (unique: the order found is in it). Picked one by one rather than sorted: a
+    /// handful of candidates, and no sort's code in the builds.
     fn best(mut self) -> Vec<Suggestion> {
-        // Keys are unique (the order found is in them): an unstable sort is the same, and smaller.
-        self.found.sort_unstable_by_key(|r| r.key);
-        self.found.into_iter().take(MAX_SUGGESTIONS).map(|r| r.suggestion).collect()
+        let mut best = Vec::new();
+        while best.len() < MAX_SUGGESTIONS {
+            let Some(index) = (0..self.found.len()).min_by_key(|&i| self.found[i].key) else { break };
+            best.push(self.found.swap_remove(index).suggestion);
+        }
+        best
     }
 }
 
