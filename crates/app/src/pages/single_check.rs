@@ -76,7 +76,7 @@ pub fn SingleCheck(props: &Props) -> Html {
         let options = props.options;
         use_memo(((*input).clone(), options), |(text, options)| validate(text, options))
     };
-    let reported = use_mut_ref(|| None::<(String, bool)>);
+    let reported = use_mut_ref(|| Reported::None);
     let tell = {
         let (on_report, reported) = (props.on_report.clone(), reported.clone());
         move |report: &CodeReport, committed: bool| {
