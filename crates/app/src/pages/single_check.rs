@@ -1,13 +1,14 @@
 //! Single check with live feedback while typing.
 
 use web_sys::HtmlInputElement;
-use xinnuo_core::code::{validate, CodeKind, CodeReport, Edit, ValidateOptions};
+use xinnuo_core::code::{validate, CodeReport, Edit, ValidateOptions};
 use yew::prelude::*;
 
 use crate::components::code_view::CodeView;
 use crate::components::issue_list::IssueList;
 use crate::components::parts_table::PartsTable;
 use crate::i18n::Lang;
+#[cfg(feature = "app")]
 use crate::route::{is_embedded, AppLink, Route};
 
 #[derive(Properties, PartialEq)]
@@ -65,6 +66,29 @@ fn edit_label(edit: Edit, guess: bool, lang: Lang) -> &'static str {
         (Edit::Insert, _) => lang.pick("补一位", "one symbol added"),
         (Edit::Delete, _) => lang.pick("删一位", "one symbol removed"),
     }
+}
+
+/// A valid credit code leads on, in the app: its credit status, a commitment for it. Not in the code-check
+/// widget (built without the `app` feature): the department's page decides where its visitors go next.
+#[cfg(feature = "app")]
+fn next_steps(report: &CodeReport, lang: Lang) -> Html {
+    if !report.valid || report.kind != xinnuo_core::code::CodeKind::Uscc || is_embedded() {
+        return Html::default();
+    }
+    html! {
+        <p class="next-steps" id="next-steps">
+            <AppLink to={Route::Status(Some(report.normalized.clone()))} class="button" id="to-status">
+                { lang.pick("查看该企业的信用状况", "See this enterprise's credit status") }</AppLink>
+            { " " }
+            <AppLink to={Route::Commit(Some(report.normalized.clone()))} class="button" id="to-commit">
+                { lang.pick("为该企业填写信用承诺书", "Fill in a credit commitment for it") }</AppLink>
+        </p>
+    }
+}
+
+#[cfg(not(feature = "app"))]
+fn next_steps(_: &CodeReport, _: Lang) -> Html {
+    Html::default()
 }
 
 #[component]
@@ -142,16 +166,7 @@ pub fn SingleCheck(props: &Props) -> Html {
             <div id="verdict" class={classes!("verdict", if is_empty { "idle" } else if needs_confirmation(&report).is_some() { "warn" } else if report.valid { "ok" } else { "no" })} role="status" aria-live="polite">
                 { if is_empty { String::new() } else { verdict_text(&report, lang) } }
             </div>
-            // A valid credit code leads on, in the app: its credit status, a commitment for it.
-            if report.valid && report.kind == CodeKind::Uscc && !is_embedded() {
-                <p class="next-steps" id="next-steps">
-                    <AppLink to={Route::Status(Some(report.normalized.clone()))} class="button" id="to-status">
-                        { lang.pick("查看该企业的信用状况", "See this enterprise's credit status") }</AppLink>
-                    { " " }
-                    <AppLink to={Route::Commit(Some(report.normalized.clone()))} class="button" id="to-commit">
-                        { lang.pick("为该企业填写信用承诺书", "Fill in a credit commitment for it") }</AppLink>
-                </p>
-            }
+            { next_steps(&report, lang) }
             if !is_empty {
                 <CodeView report={report.clone()} {lang} />
                 // The first error and a pilot code's warning are in the verdict already.
