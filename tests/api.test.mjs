@@ -111,12 +111,15 @@ test("hostile single codes never break the server", async () => {
   await problem(await fetch(`${base}/api/v1/codes/%FF%FE`), 400, "bad_path");
 });
 
-test("the app is served with a fallback to index.html", async () => {
-  for (const path of ["/", "/some/deep/link"]) {
+test("the app is served at / (its routes are hash routes); any other missing path is a 404 page", async () => {
+  for (const path of ["/", "/index.html"]) {
     const response = await fetch(`${base}${path}`);
     assert.equal(response.status, 200);
     assert.match(await response.text(), /信诺/);
   }
+  const missing = await fetch(`${base}/some/deep/link`);
+  assert.equal(missing.status, 404);
+  assert.match(await missing.text(), /未找到页面/);
   const wasm = await fetch(`${base}/app_bg.wasm`);
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
 });

@@ -91,3 +91,26 @@ test("at 390 px: code check, batch table, status list and page, commitment form 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("at 390 px: the check page with a valid code and its links, and the verify page with a signed file, fit", async () => {
+  const { page, context, errors } = await openPhone("");
+  await page.locator("#code-input").fill("91140105123456788F");
+  await page.locator("#verdict", { hasText: "有效" }).waitFor();
+  await assertFits(page, "check page, valid code");
+  await page.locator("#code-input").fill("91140105MA7DM001XN");
+  await page.locator(".suggestions li").first().waitFor();
+  await assertFits(page, "check page, suggestions");
+
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const signed = key.signCommitment({ template_id: "tax-service", values: TAX_VALUES });
+  key.free();
+  await page.evaluate(() => { location.hash = "#/verify"; });
+  await page.locator("#verify-input").waitFor();
+  await assertFits(page, "verify page");
+  await page.locator("#verify-input").fill(signed);
+  await page.locator("#verify-button").click();
+  await page.locator("#verify-verdict").waitFor();
+  await assertFits(page, "verify page with a signed file");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -5,6 +5,8 @@ const VERSION = "__XINNUO_VERSION__";
 const SHELL = __XINNUO_SHELL__;
 const CACHE = `xinnuo-shell-${VERSION}`;
 const DATA = "xinnuo-data";
+// The app's page, as paths below the worker's scope.
+const APP_PAGES = ["", "index.html"];
 
 // Opened once per worker start, not once per request: a page load asks for several files at once.
 let opened;
@@ -51,9 +53,13 @@ self.addEventListener("fetch", (event) => {
     })());
     return;
   }
+  // Only the app's own page is answered with the shell (the app routes by hash, so that is `./` and
+  // `./index.html`). Any other navigation under this origin — an embed page framed by a department site,
+  // robots.txt, an unknown path — goes to the network as it is: the shell forbids framing, and it is not
+  // what was asked for.
+  if (request.mode === "navigate" && !APP_PAGES.includes(path)) return;
   event.respondWith((async () => {
     const cache = await shellCache();
-    // Navigations get the shell; the app routes by hash.
     const key = request.mode === "navigate" ? new URL("./", scope).href : request;
     const cached = await cache.match(key, { ignoreSearch: request.mode === "navigate" });
     return cached ?? fetch(request);

@@ -5,8 +5,8 @@
 // One script, loaded with <script type="module" src="https://xinnuo.example/widgets/xinnuo-widgets.js">.
 // Attributes: api (the Xinnuo server, default: where this script came from), lang (zh-CN | en), theme
 // (light | dark). Each widget renders inside its own shadow root: the page's CSS does not reach in, ours
-// does not leak out. Events (bubbling, composed): xinnuo-checked (detail: CodeReport), xinnuo-submitted
-// (detail: { submissionId, receipt }).
+// does not leak out. Events (bubbling, composed): xinnuo-checked (detail: CodeReport; when the verdict changes
+// or the value is committed, not per keystroke), xinnuo-submitted (detail: { submissionId, receipt }).
 const here = new URL(".", import.meta.url);
 const styles = new URL("widgets.css", here).href;
 

@@ -71,9 +71,11 @@ fn write_service_worker(dist: &Path) -> Result {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for path in files_below(dist)? {
         let relative = path.strip_prefix(dist).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
-        // The shell only: widgets, embeds and the embedding demo are fetched when used.
+        // The shell only: widgets, embeds and the embedding demo are fetched when used; the 404 page and
+        // robots.txt are for the server and crawlers, never the app's.
         let elsewhere = ["widgets/", "embed/"].iter().any(|p| relative.starts_with(p));
-        if relative == "sw.js" || relative.ends_with(".d.ts") || elsewhere {
+        let not_app = ["sw.js", "404.html", "robots.txt"].contains(&relative.as_str());
+        if not_app || relative.ends_with(".d.ts") || elsewhere {
             continue;
         }
         shell.push(format!("./{relative}"));

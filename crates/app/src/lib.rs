@@ -107,7 +107,7 @@ pub fn App() -> Html {
         #[cfg(feature = "route-check")]
         Route::Check => html! { <><SingleCheck {lang} {options} /><BatchCheck {lang} {options} /></> },
         #[cfg(feature = "route-commit")]
-        Route::Commit => html! { <pages::commit::CommitPage {lang} /> },
+        Route::Commit(code) => html! { <pages::commit::CommitPage {lang} for_code={code.clone()} /> },
         #[cfg(feature = "route-verify")]
         Route::Verify(id) => html! { <pages::verify::VerifyPage {lang} id={id.clone()} /> },
         #[cfg(feature = "route-status")]
@@ -147,7 +147,7 @@ pub fn App() -> Html {
                     { tab(Route::Check, "代码检查", "Code check") }
                     { tab(Route::Status(None), "信用状况", "Credit status") }
                     { tab(Route::Publications, "承诺公示", "Published") }
-                    { tab(Route::Commit, "填写承诺书", "Commitment") }
+                    { tab(Route::Commit(None), "填写承诺书", "Commitment") }
                     { tab(Route::Keys, "密钥", "Keys") }
                     { tab(Route::Verify(None), "验证", "Verify") }
                     { tab(Route::Outbox, "草稿与发件箱", "Drafts & outbox") }

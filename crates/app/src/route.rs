@@ -7,7 +7,8 @@ use yew::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Check,
-    Commit,
+    /// The commitment form; with a credit code (`#/commit/<code>`, from the check page), a form for it.
+    Commit(Option<String>),
     Keys,
     Verify(Option<String>),
     Print(String),
@@ -30,7 +31,7 @@ impl Route {
         let mut parts = path.splitn(2, '/');
         let (head, rest) = (parts.next().unwrap_or(""), parts.next().filter(|r| !r.is_empty()).map(str::to_owned));
         match (head, rest) {
-            ("commit", _) => Self::Commit,
+            ("commit", code) => Self::Commit(code),
             ("keys", _) => Self::Keys,
             ("verify", id) => Self::Verify(id),
             ("print", Some(id)) => Self::Print(id),
@@ -50,7 +51,8 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Self::Check => "#/check".into(),
-            Self::Commit => "#/commit".into(),
+            Self::Commit(None) => "#/commit".into(),
+            Self::Commit(Some(code)) => format!("#/commit/{code}"),
             Self::Keys => "#/keys".into(),
             Self::Verify(None) => "#/verify".into(),
             Self::Verify(Some(id)) => format!("#/verify/{id}"),
@@ -226,7 +228,8 @@ mod tests {
     fn routes_round_trip() {
         for route in [
             Route::Check,
-            Route::Commit,
+            Route::Commit(None),
+            Route::Commit(Some("91140105123456788F".into())),
             Route::Keys,
             Route::Verify(None),
             Route::Verify(Some("ab".into())),

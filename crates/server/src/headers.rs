@@ -87,6 +87,8 @@ add_header Referrer-Policy "no-referrer" always;
 add_header X-Content-Type-Options "nosniff" always;
 add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
 types { application/wasm wasm; }
+# The app is index.html alone (its routes are in the #fragment): any other missing path is a 404.
+error_page 404 /404.html;
 # Every file has FILE.br and FILE.gz beside it: send them to browsers that accept them.
 gzip_static on;      # ngx_http_gzip_static_module
 brotli_static on;    # the ngx_brotli module, where it is installed
@@ -98,6 +100,7 @@ Header always set Referrer-Policy "no-referrer"
 Header always set X-Content-Type-Options "nosniff"
 Header always set Strict-Transport-Security "max-age=31536000; includeSubDomains"
 AddType application/wasm .wasm
+ErrorDocument 404 /404.html
 # Every file has FILE.br and FILE.gz beside it: send them to browsers that accept them (mod_rewrite).
 RewriteEngine On
 RewriteCond "%{HTTP:Accept-Encoding}" "br"

@@ -3,9 +3,8 @@
 //! starts and whenever an import lands while it runs, and published (`GET /api/v1/holidays`, `export-static`)
 //! so that the app and the widgets compute with them too.
 
-use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::calendar::{self, Added, Schedule, YearSource};
+use xinnuo_core::calendar::{self, Added, Schedule};
 
 use crate::args;
 use crate::db::{Db, DbError};

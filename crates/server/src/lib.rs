@@ -228,8 +228,10 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
         .with_state(state);
     app = match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
-            // `FILE.br` / `FILE.gz` written by the build are sent to clients that accept them.
-            let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+            // `FILE.br` / `FILE.gz` written by the build are sent to clients that accept them. The app routes by
+            // hash, so its page is `/` (and `/index.html`) alone: any other path that is not one of its files is
+            // a 404 with a small page of its own, never the app's page with 200.
+            let not_found = ServeFile::new(dist.join(NOT_FOUND_PAGE)).precompressed_br().precompressed_gzip();
             // Static files are public: any page may load the widgets (module scripts are fetched with CORS).
             // `no-cache` revalidates every time (ETag), so a new version is seen at once.
             let files = tower::ServiceBuilder::new()
@@ -241,7 +243,7 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
                 ))
-                .service(ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index));
+                .service(ServeDir::new(dist).precompressed_br().precompressed_gzip().not_found_service(not_found));
             app.fallback_service(files)
         }
         None => app.fallback(app_not_built),
@@ -254,6 +256,10 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
             HeaderValue::from_static("nosniff"),
         ))
 }
+
+/// The page answered, with 404, for a path that is neither the app nor one of its files (`web/404.html`,
+/// copied into `dist/` by the build; a static export has it too, for its web server's 404).
+pub const NOT_FOUND_PAGE: &str = "404.html";
 
 /// Where the built app is looked for when no `--dist` is given.
 pub fn default_dist() -> PathBuf {

@@ -494,6 +494,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         db.set_meta("created_by", concat!("xinnuo-server ", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())?;
         db.set_meta("created_at", &unix_seconds_now().to_string()).map_err(|e| e.to_string())?;
     }
+    // A demo enterprise for the embed demo's status widget.
+    let mut demo_code = None;
     if demo {
         db.set_meta("demo", "true").map_err(|e| e.to_string())?;
         let today = xinnuo_core::calendar::UtcTimestamp::parse(&xinnuo_server::now())
@@ -503,6 +505,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let key = xinnuo_server::server_key(&db).map_err(|e| e.to_string())?;
         db.save_subjects(&subjects, &xinnuo_server::now(), &key.log).map_err(|e| e.to_string())?;
         println!("示例数据 / demo data: {} fictional enterprises (示例)", subjects.len());
+        demo_code = xinnuo_server::subjects::demo_showcase(&subjects).map(|s| s.profile.credit_code.clone());
     }
     let dist = dist.unwrap_or_else(default_dist);
     if !dist.join("index.html").is_file() {
@@ -514,7 +517,15 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(listen(state, addr, dist, allow_origins, embed_demo_addr, embed_demo_dir, https))
+    let embed_demo = embed_demo_addr.map(|addr| EmbedDemo { addr, dir: embed_demo_dir, code: demo_code });
+    runtime.block_on(listen(state, addr, dist, allow_origins, embed_demo, https))
+}
+
+/// The embedding demo: where it listens, its files, and the demo enterprise its status widget shows.
+struct EmbedDemo {
+    addr: SocketAddr,
+    dir: PathBuf,
+    code: Option<String>,
 }
 
 async fn listen(
@@ -522,25 +533,26 @@ async fn listen(
     addr: SocketAddr,
     dist: PathBuf,
     mut allow_origins: Vec<String>,
-    embed_demo_addr: Option<SocketAddr>,
-    embed_demo_dir: PathBuf,
+    embed_demo: Option<EmbedDemo>,
     https: bool,
 ) -> Result<(), String> {
     xinnuo_server::holidays::watch(state.db.clone());
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 / cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    if let Some(demo_addr) = embed_demo_addr {
+    if let Some(EmbedDemo { addr: demo_addr, dir, code }) = embed_demo {
         let demo_listener = tokio::net::TcpListener::bind(demo_addr)
             .await
             .map_err(|e| format!("无法监听 / cannot listen on {demo_addr}: {e}"))?;
         let demo_local = demo_listener.local_addr().map_err(|e| e.to_string())?;
         allow_origins.push(format!("http://{demo_local}"));
-        let site = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(embed_demo_dir));
+        let site = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(dir));
         tokio::spawn(async move {
             let _ = axum::serve(demo_listener, site).await;
         });
-        println!("嵌入演示 / embed demo: http://{demo_local}/index.html?api=http://{local}/");
+        // With a demo enterprise, so that the page's status widget has something to show.
+        let code = code.map(|code| format!("&code={code}")).unwrap_or_default();
+        println!("嵌入演示 / embed demo: http://{demo_local}/index.html?api=http://{local}/{code}");
     }
     let app = router(state, Some(&dist), &allow_origins, https);
     println!("信诺 Xinnuo listening on http://{local}/");

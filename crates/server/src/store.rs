@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::decision::Action;
 use xinnuo_core::enrolment::EnrolmentStatus;

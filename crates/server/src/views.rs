@@ -1,7 +1,6 @@
 //! Stored rows as the answers people and programs read (the wire types of `xinnuo_core::wire`, with labels):
 //! one place, used by the handlers and by `export-static` alike.
 
-use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::decision::Outcome;
 use xinnuo_core::envelope;

@@ -77,7 +77,8 @@ fn CodeCheckWidget(props: &CodeCheckProps) -> Html {
     html! { <SingleCheck lang={props.lang} options={ValidateOptions::default()} on_report={Some(on_report)} /> }
 }
 
-/// `<xinnuo-code-check>`: input with live verdict; `xinnuo-checked` carries the CodeReport.
+/// `<xinnuo-code-check>`: input with live verdict; `xinnuo-checked` carries the CodeReport, sent when the
+/// verdict changes or the value is committed (see `SingleCheck`'s `on_report`).
 #[cfg(feature = "code-check")]
 #[wasm_bindgen(js_name = mountCodeCheck)]
 pub fn mount_code_check(host: HtmlElement, root: Element, lang: &str, api: &str) -> WidgetHandle {

@@ -147,7 +147,7 @@ pub fn OutboxPage(props: &Props) -> Html {
     let on_new = Callback::from(|_| {
         start_new_draft();
         if let Some(window) = web_sys::window() {
-            let _ = window.location().set_hash(&Route::Commit.href());
+            let _ = window.location().set_hash(&Route::Commit(None).href());
         }
     });
     let on_import = {
@@ -233,7 +233,7 @@ pub fn OutboxPage(props: &Props) -> Html {
                         Callback::from(move |_| {
                             set_current_draft(&id);
                             if let Some(window) = web_sys::window() {
-                                let _ = window.location().set_hash(&Route::Commit.href());
+                                let _ = window.location().set_hash(&Route::Commit(None).href());
                             }
                         })
                     };
@@ -353,7 +353,7 @@ fn outbox_item(
                     set_current_draft(&draft.id);
                     reload.emit(());
                     if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_hash(&Route::Commit.href());
+                        let _ = window.location().set_hash(&Route::Commit(None).href());
                     }
                 }
             });

@@ -8,14 +8,32 @@ use crate::components::code_view::CodeView;
 use crate::components::issue_list::IssueList;
 use crate::components::parts_table::PartsTable;
 use crate::i18n::Lang;
+#[cfg(feature = "app")]
+use crate::route::{is_embedded, AppLink, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub options: ValidateOptions,
-    /// Called with each new report (widgets turn it into an `xinnuo-checked` event).
+    /// Called when the verdict changes (valid or not, or another valid code) and when the value is committed
+    /// (Enter, leaving the field) — not on every keystroke. Widgets turn it into an `xinnuo-checked` event.
     #[prop_or_default]
     pub on_report: Option<Callback<CodeReport>>,
+}
+
+/// What was last reported: (normalised code, valid).
+type Reported = Option<(String, bool)>;
+
+/// Whether `report` is news to whoever was told `last`: the first verdict, valid ↔ invalid, another valid
+/// code, or — when the value is committed — any other code.
+fn worth_reporting(last: &Reported, report: &CodeReport, committed: bool) -> bool {
+    match last {
+        None => !report.input.trim().is_empty(),
+        Some((normalized, valid)) => {
+            let other = *normalized != report.normalized;
+            *valid != report.valid || (other && (report.valid || committed))
+        }
+    }
 }
 
 /// A code valid only as a possible early Fujian pilot code: to be confirmed, never plainly valid.
@@ -50,6 +68,29 @@ fn edit_label(edit: Edit, guess: bool, lang: Lang) -> &'static str {
     }
 }
 
+/// A valid credit code leads on, in the app: its credit status, a commitment for it. Not in the code-check
+/// widget (built without the `app` feature): the department's page decides where its visitors go next.
+#[cfg(feature = "app")]
+fn next_steps(report: &CodeReport, lang: Lang) -> Html {
+    if !report.valid || report.kind != xinnuo_core::code::CodeKind::Uscc || is_embedded() {
+        return Html::default();
+    }
+    html! {
+        <p class="next-steps" id="next-steps">
+            <AppLink to={Route::Status(Some(report.normalized.clone()))} class="button" id="to-status">
+                { lang.pick("查看该企业的信用状况", "See this enterprise's credit status") }</AppLink>
+            { " " }
+            <AppLink to={Route::Commit(Some(report.normalized.clone()))} class="button" id="to-commit">
+                { lang.pick("为该企业填写信用承诺书", "Fill in a credit commitment for it") }</AppLink>
+        </p>
+    }
+}
+
+#[cfg(not(feature = "app"))]
+fn next_steps(_: &CodeReport, _: Lang) -> Html {
+    Html::default()
+}
+
 #[component]
 pub fn SingleCheck(props: &Props) -> Html {
     let lang = props.lang;
@@ -59,15 +100,33 @@ pub fn SingleCheck(props: &Props) -> Html {
         let options = props.options;
         use_memo(((*input).clone(), options), |(text, options)| validate(text, options))
     };
-    {
-        let on_report = props.on_report.clone();
-        let report = report.clone();
-        use_effect_with(report, move |report| {
-            if let (Some(on_report), false) = (on_report, report.input.trim().is_empty()) {
-                on_report.emit((**report).clone());
+    let reported = use_mut_ref(|| Reported::None);
+    let tell = {
+        let (on_report, reported) = (props.on_report.clone(), reported.clone());
+        move |report: &CodeReport, committed: bool| {
+            let Some(on_report) = &on_report else { return };
+            if worth_reporting(&reported.borrow(), report, committed) {
+                *reported.borrow_mut() = Some((report.normalized.clone(), report.valid));
+                on_report.emit(report.clone());
             }
-        });
+        }
+    };
+    {
+        let (tell, report) = (tell.clone(), report.clone());
+        use_effect_with(report, move |report| tell(report, false));
     }
+    let on_commit = {
+        let (tell, report) = (tell.clone(), report.clone());
+        Callback::from(move |_: Event| tell(&report, true))
+    };
+    let on_enter = {
+        let report = report.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" {
+                tell(&report, true);
+            }
+        })
+    };
     let oninput = {
         let input = input.clone();
         Callback::from(move |event: InputEvent| input.set(event.target_unchecked_into::<HtmlInputElement>().value()))
@@ -101,12 +160,13 @@ pub fn SingleCheck(props: &Props) -> Html {
             <h2 id="single-title">{ lang.pick("单个检查", "Check one code") }</h2>
             <label for="code-input">{ lang.pick("统一社会信用代码、组织机构代码、注册号或身份证号", "Credit code, organisation code, registration number or ID number") }</label>
             <input id="code-input" ref={input_ref.clone()} class="code-input" type="text" autocomplete="off" spellcheck="false"
-                maxlength="4096" value={(*input).clone()} {oninput}
+                maxlength="4096" value={(*input).clone()} {oninput} onchange={on_commit} onkeydown={on_enter}
                 placeholder={lang.pick("粘贴或输入，例如 91350100M000100Y43", "Paste or type, e.g. 91350100M000100Y43")}
                 aria-describedby="verdict" aria-invalid={(!is_empty && !report.valid).to_string()} />
             <div id="verdict" class={classes!("verdict", if is_empty { "idle" } else if needs_confirmation(&report).is_some() { "warn" } else if report.valid { "ok" } else { "no" })} role="status" aria-live="polite">
                 { if is_empty { String::new() } else { verdict_text(&report, lang) } }
             </div>
+            { next_steps(&report, lang) }
             if !is_empty {
                 <CodeView report={report.clone()} {lang} />
                 // The first error and a pilot code's warning are in the verdict already.
@@ -129,6 +189,31 @@ pub fn SingleCheck(props: &Props) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reports_go_out_when_the_verdict_changes_or_the_value_is_committed() {
+        let options = ValidateOptions::default();
+        let check = |text: &str| validate(text, &options);
+        let told = |last: &str, valid: bool| Some((last.to_owned(), valid));
+        assert!(!worth_reporting(&None, &check(""), false), "nothing typed, nothing to tell");
+        assert!(worth_reporting(&None, &check("9"), false), "the first verdict");
+        assert!(!worth_reporting(&told("9", false), &check("91"), false), "still invalid: a keystroke is no news");
+        assert!(worth_reporting(&told("91", false), &check("91140105123456788F"), false), "now valid");
+        assert!(
+            worth_reporting(&told("91140105123456788F", true), &check("91350100M000100Y43"), false),
+            "another valid code"
+        );
+        assert!(
+            worth_reporting(&told("91140105123456788F", true), &check("91140105123456788"), false),
+            "no longer valid"
+        );
+        assert!(!worth_reporting(&told("91140105123456788", false), &check("91140105123456788E"), false));
+        assert!(worth_reporting(&told("91140105123456788", false), &check("91140105123456788E"), true), "committed");
+        assert!(
+            !worth_reporting(&told("91140105123456788E", false), &check("91140105123456788E"), true),
+            "told already"
+        );
+    }
 
     #[test]
     fn verdict_text_says_valid_or_the_first_reason() {

@@ -133,7 +133,8 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     let view = match &*loaded {
         None => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
         Some(Err(message)) => {
-            return html! { <section class="card"><p class="notice no" role="alert">{ message }</p><crate::route::AppLink to={Route::Status(None)}>{ lang.pick("返回查询", "Back to search") }</crate::route::AppLink></section> }
+            let back = (!crate::route::is_embedded()).then(|| html! { <crate::route::AppLink to={Route::Status(None)}>{ lang.pick("返回查询", "Back to search") }</crate::route::AppLink> });
+            return html! { <section class="card"><p class="notice no" role="alert">{ message }</p>{ back }</section> };
         }
         Some(Ok(view)) => view,
     };
@@ -150,7 +151,11 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     html! {
         <>
         <section class="card subject" aria-labelledby="subject-name">
-            <p><crate::route::AppLink to={Route::Status(None)} id="back-to-search">{ lang.pick("← 返回查询", "← Back to search") }</crate::route::AppLink></p>
+            // In the status widget the department's page chose the enterprise: no search to go back to (a
+            // link would open the app in a new tab).
+            if !crate::route::is_embedded() {
+                <p><crate::route::AppLink to={Route::Status(None)} id="back-to-search">{ lang.pick("← 返回查询", "← Back to search") }</crate::route::AppLink></p>
+            }
             <h2 id="subject-name">{ profile.name.clone() }
                 if profile.demo { <span class="demo-badge">{ lang.pick("示例数据", "demo data") }</span> }
             </h2>

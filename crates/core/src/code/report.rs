@@ -231,7 +231,8 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
         warnings.push(Issue::whole(IssueCode::SpreadsheetDamage));
     }
     // Digits a spreadsheet dropped cannot be guessed back: a one-edit "fix" would only mislead.
-    let suggestions = if verdict.valid || spreadsheet_damage { Vec::new() } else { suggest(verdict.kind, text) };
+    let suggestions =
+        if verdict.valid || spreadsheet_damage { Vec::new() } else { suggest(verdict.kind, text, options.province) };
     CodeReport {
         input: cut(input),
         normalized: if text.chars().count() > MAX_CODE_CHARS { cut(text) } else { text.to_owned() },

@@ -71,6 +71,83 @@ fn v_for_u_is_marked_as_a_guess() {
     assert_eq!(r.suggestions.first().map(|s| (s.code.as_str(), s.guess)), Some((valid.as_str(), true)));
 }
 
+/// The region (positions 3–8) of a credit code.
+fn region(code: &str) -> u32 {
+    code[2..8].parse().unwrap_or(0)
+}
+
+#[test]
+fn the_check_symbol_the_check_proves_comes_before_a_swap_into_a_region_that_does_not_exist() {
+    // Position 18 should be M (the message says so); swapping positions 4 and 5 also passes both checks but
+    // gives region 104105, which does not exist and is outside Shanxi.
+    let shanxi = ValidateOptions { province: Some(Province::parse("14").unwrap()) };
+    for options in [ValidateOptions::default(), shanxi] {
+        let r = validate("91140105MA7DM001XN", &options);
+        assert_eq!(r.errors[0].code, IssueCode::CheckSymbolWrong { expected: 'M', found: 'N' });
+        let first = r.suggestions.first().expect("a suggestion");
+        assert_eq!((first.code.as_str(), first.edit, first.position), ("91140105MA7DM001XM", Edit::Substitute, 18));
+        assert!(!r.suggestions.iter().any(|s| s.code.starts_with("91104105")), "{:?}", r.suggestions);
+        assert!(r.suggestions.iter().all(|s| division_known(region(&s.code))), "{:?}", r.suggestions);
+    }
+}
+
+/// Valid Shanxi codes (region 140105) with bodies from `start`.
+fn shanxi_codes(start: u32, count: usize) -> Vec<String> {
+    (start..)
+        .map(|n| format!("91140105{n:08}"))
+        .map(|first16| {
+            let org = org_check_symbol(&first16.as_bytes()[8..16]).unwrap();
+            let first17 = format!("{first16}{}", char::from(org));
+            format!("{first17}{}", char::from(uscc_check_symbol(first17.as_bytes())))
+        })
+        .take(count)
+        .collect()
+}
+
+#[test]
+fn a_wrong_check_symbol_is_always_fixed_first_and_no_fix_lands_in_a_region_that_does_not_exist() {
+    let shanxi = ValidateOptions { province: Some(Province::parse("14").unwrap()) };
+    for valid in shanxi_codes(10_000, 400) {
+        // A letter: eighteen digits ending in 000 are a spreadsheet's damage, not a typo.
+        let wrong = if valid.ends_with('A') { 'B' } else { 'A' };
+        let typo = format!("{}{wrong}", &valid[..17]);
+        for options in [ValidateOptions::default(), shanxi] {
+            let r = validate(&typo, &options);
+            assert_eq!(
+                r.suggestions.first().map(|s| s.code.as_str()),
+                Some(valid.as_str()),
+                "{typo}: {:?}",
+                r.suggestions
+            );
+            for s in &r.suggestions {
+                assert!(division_known(region(&s.code)), "{typo}: {s:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn with_a_province_fixes_inside_it_come_before_fixes_outside_it() {
+    let shanxi = ValidateOptions { province: Some(Province::parse("14").unwrap()) };
+    let mut outside_seen = 0;
+    for valid in shanxi_codes(50_000, 300) {
+        // 14 typed as 41 (河南): the check symbol recomputed keeps a real region outside Shanxi; swapping back
+        // returns to Shanxi and comes first.
+        let mut typo: Vec<u8> = valid.clone().into_bytes();
+        typo.swap(2, 3);
+        let typo = String::from_utf8(typo).unwrap();
+        let r = validate(&typo, &shanxi);
+        let ranks: Vec<bool> = r.suggestions.iter().map(|s| !s.code.starts_with("9114")).collect();
+        outside_seen += ranks.iter().filter(|&&outside| outside).count();
+        assert_eq!(r.suggestions.first().map(|s| s.code.as_str()), Some(valid.as_str()), "{typo}: {:?}", r.suggestions);
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{typo}: inside Shanxi first: {:?}", r.suggestions);
+        for s in &r.suggestions {
+            assert!(division_known(region(&s.code)), "{typo}: {s:?}");
+        }
+    }
+    assert!(outside_seen > 0, "some typo had a fix outside Shanxi to rank");
+}
+
 #[test]
 fn adjacent_swap_is_suggested() {
     let r = report("91140105124356788F");

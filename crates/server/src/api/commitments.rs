@@ -5,14 +5,11 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::Serialize;
 use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template;
-use xinnuo_core::wire::{
-    CommitmentDetail, DisclosedCommitment, PublicationList, PublishedCommitment, ReceiptAnswer, SubjectCommitments,
-};
+use xinnuo_core::wire::{CommitmentDetail, DisclosedCommitment, PublicationList, ReceiptAnswer, SubjectCommitments};
 
 use super::body::{read_jws_text, submission_id_from};
 use crate::problem::commitment_problem;

@@ -5,14 +5,14 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use xinnuo_core::enrolment::{self, EnrolmentError};
 use xinnuo_core::envelope;
 
 use super::body::{json_body, read_body, read_jws_text};
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
-use crate::store::{AdminAction, EnrolmentChange, EnrolmentRow};
+use crate::store::{EnrolmentChange, EnrolmentRow};
 use crate::views::EnrolmentView;
 use crate::{blocking, now, AppState};
 use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
@@ -146,8 +146,6 @@ pub struct RevokeRequest {
     credit_code: String,
     reason: String,
 }
-
-/// An approval or revocation: the enrolment as it now stands, and the name the registry has for the code.
 
 fn already_revoked(row: &EnrolmentRow) -> Problem {
     Problem::new(

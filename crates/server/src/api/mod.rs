@@ -14,7 +14,6 @@ pub mod templates;
 
 use axum::extract::State;
 use axum::Json;
-use serde::Serialize;
 
 use crate::problem::Problem;
 use crate::AppState;

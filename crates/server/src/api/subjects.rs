@@ -7,10 +7,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use xinnuo_core::calendar::{self, Date};
 use xinnuo_core::repair::application::{self, ApplicationError};
-use xinnuo_core::template::Text;
 use xinnuo_core::wire::{ErrorItem, PublicationDeadline, RepairReceipt, SubjectList, SubjectView};
 
 use super::body::read_jws_text;

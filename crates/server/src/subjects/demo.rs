@@ -61,6 +61,12 @@ pub fn demo_subjects(today: Date) -> Result<Vec<StoredSubject>, String> {
     Ok(subjects)
 }
 
+/// The demo enterprise the embedding demo's status widget shows: the first with records and grades, so that
+/// the widget has a tier, grades and a record to show.
+pub fn demo_showcase(subjects: &[StoredSubject]) -> Option<&StoredSubject> {
+    subjects.iter().find(|s| !s.profile.records.is_empty() && !s.profile.grades.is_empty()).or_else(|| subjects.first())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,14 +192,22 @@ mod tests {
         }
     }
 
-    /// README.md says how many demo enterprises `--demo` seeds (the server prints the same count).
+    /// The README's number of demo enterprises is the demo set's (what `serve --demo` prints, derived from the
+    /// file), so the two never disagree.
     #[test]
-    fn the_readme_counts_the_demo_set() {
-        let count = demo_subjects(Date::parse("2026-12-07").unwrap()).unwrap().len();
+    fn the_readme_counts_the_demo_enterprises_as_the_server_does() {
+        let count = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap().len();
         let readme = include_str!("../../../../README.md");
-        assert!(
-            readme.contains(&format!("seeds {count} fictional Shanxi enterprises")),
-            "README.md should say `seeds {count} fictional Shanxi enterprises`"
-        );
+        let said: Vec<&str> =
+            readme.split("seeds ").skip(1).filter_map(|rest| rest.split_once(" fictional")).map(|(n, _)| n).collect();
+        assert_eq!(said, [count.to_string()], "README: `--demo` … seeds N fictional Shanxi enterprises");
+    }
+
+    #[test]
+    fn the_embed_demo_shows_a_demo_enterprise_with_records_and_grades() {
+        let subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
+        let shown = demo_showcase(&subjects).unwrap();
+        assert!(!shown.profile.records.is_empty() && !shown.profile.grades.is_empty());
+        assert!(demo_showcase(&[]).is_none());
     }
 }

@@ -7,7 +7,7 @@ mod export;
 mod import;
 mod store;
 
-pub use demo::demo_subjects;
+pub use demo::{demo_showcase, demo_subjects};
 pub use export::export_static;
 pub use import::{parse_csv_import, parse_import, parse_json_import, ImportError, CSV_COLUMNS};
 pub(crate) use store::{add_record, replace_record, set_repair_status};

@@ -22,6 +22,8 @@ const DRAFT_BACKUP_KEY: &str = "xinnuo.draft-backup";
 const SAVE_DELAY_MS: u32 = 250;
 /// The template a new form starts on.
 const DEFAULT_TEMPLATE: &str = "tax-service";
+/// The field a credit code from the check page (`#/commit/<code>`) goes into.
+const CREDIT_CODE_FIELD: &str = "credit_code";
 
 fn new_draft_id() -> String {
     random::<8>()
@@ -103,10 +105,26 @@ impl DraftHandle {
     }
 }
 
+/// Applies a credit code from the check page to the restored draft: kept when the draft is for that code
+/// already, filled in when the draft is empty; a draft for something else stays among the drafts and a new
+/// one starts with the code. Returns the new draft id, if one was started.
+fn apply_code(code: &str, values: &mut BTreeMap<String, Value>) -> Option<String> {
+    if values.get(CREDIT_CODE_FIELD).and_then(Value::as_str) == Some(code) {
+        return None;
+    }
+    let fresh = (!values.is_empty()).then(new_draft_id);
+    if fresh.is_some() {
+        values.clear();
+    }
+    values.insert(CREDIT_CODE_FIELD.to_owned(), Value::String(code.to_owned()));
+    fresh
+}
+
 /// Restores draft `id` (the commitment page's current draft when `None`) once, unless `prefill` starts the
-/// form; then saves every edit.
+/// form; then saves every edit. `for_code`: a credit code to fill in (see [`apply_code`]), once — the
+/// address becomes `#/commit`, so a reload shows the draft as it is then.
 #[hook]
-pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool) -> DraftHandle {
+pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_code: Option<String>) -> DraftHandle {
     let template_id = use_state(|| prefill.as_ref().map_or(DEFAULT_TEMPLATE.to_owned(), |p| p.template_id.clone()));
     let values = use_state(|| prefill.as_ref().map(|p| p.values.clone()).unwrap_or_default());
     let draft_id = use_state(|| id.unwrap_or_else(current_draft_id));
@@ -131,9 +149,23 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool) -> D
                 if let Some(backup) = &backup {
                     let _ = db::save_draft(backup).await;
                 }
+                let mut restored_values = None;
                 if let Some(draft) = backup.or(stored) {
                     template_id.set(draft.template_id);
-                    values.set(draft.values);
+                    restored_values = Some(draft.values);
+                }
+                if let Some(code) = for_code {
+                    let with_code = restored_values.get_or_insert_with(BTreeMap::new);
+                    if let Some(fresh) = apply_code(&code, with_code) {
+                        set_current_draft(&fresh);
+                        draft_id.set(fresh);
+                    }
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().replace("#/commit");
+                    }
+                }
+                if let Some(restored_values) = restored_values {
+                    values.set(restored_values);
                 }
                 restored.set(true);
             });
@@ -190,4 +222,23 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool) -> D
         });
     }
     DraftHandle { id: draft_id, template_id, values, storage_error, pending_save }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_from_the_check_page_fills_an_empty_draft_and_leaves_another_drafts_values_alone() {
+        let code = "91140105123456788F";
+        let mut empty = BTreeMap::new();
+        assert_eq!(apply_code(code, &mut empty), None);
+        assert_eq!(empty.get(CREDIT_CODE_FIELD), Some(&Value::from(code)));
+
+        let mut same: BTreeMap<String, Value> =
+            [(CREDIT_CODE_FIELD.to_owned(), Value::from(code)), ("phone".to_owned(), Value::from("0351-1"))].into();
+        let before = same.clone();
+        assert_eq!(apply_code(code, &mut same), None);
+        assert_eq!(same, before, "a draft for this code is kept as it is");
+    }
 }

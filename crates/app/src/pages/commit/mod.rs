@@ -44,6 +44,9 @@ pub struct Props {
     /// Called when a submission is receipted (widgets turn it into an `xinnuo-submitted` event).
     #[prop_or_default]
     pub on_submitted: Option<Callback<OutboxItem>>,
+    /// A credit code to fill in (`#/commit/<code>`, the check page's link for a valid code).
+    #[prop_or_default]
+    pub for_code: Option<String>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -83,7 +86,7 @@ pub fn CommitPage(props: &Props) -> Html {
     let lang = props.lang;
     let tl = lang;
     let repair = props.repair;
-    let draft = use_draft(props.draft_id.clone(), props.prefill.clone(), repair);
+    let draft = use_draft(props.draft_id.clone(), props.prefill.clone(), repair, props.for_code.clone());
     let (template_id, values, storage_error) =
         (draft.template_id.clone(), draft.values.clone(), draft.storage_error.clone());
     let touched = use_state(HashSet::<String>::new);
