@@ -703,13 +703,12 @@ fn from_publication(ev: &mut Evaluation, record: &Record, period: Period) -> Bou
     }
 }
 
-/// Whether a market penalty is published 3 months (总局令第45号 第十三条第一款): 通报批评 or a 较低数额罚款
-/// (with or without a warning), decided by the penalty, not by a class label. Notes say why when unknown.
+/// Whether a market penalty is published 3 months (总局令第45号 第十三条第一款: "仅受到通报批评或者较低数额罚款"):
+/// 通报批评 or a 较低数额罚款 and nothing else — a warning beside them is another penalty, so 3 years —
+/// decided by the penalty, not by a class label. Notes say why when unknown.
 fn short_market_period(ev: &mut Evaluation, record: &Record) -> bool {
     let penalties = &record.penalties;
-    let light_only = penalties
-        .iter()
-        .all(|p| matches!(p, PenaltyType::Warning | PenaltyType::CirculatedCriticism | PenaltyType::Fine));
+    let light_only = penalties.iter().all(|p| matches!(p, PenaltyType::CirculatedCriticism | PenaltyType::Fine));
     let fined = penalties.contains(&PenaltyType::Fine);
     let criticised = penalties.contains(&PenaltyType::CirculatedCriticism);
     if penalties.is_empty() {
@@ -950,7 +949,18 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     if ev.removed_or_ended(record, Some(end), "market.serious_list_term") {
         return;
     }
-    let min_end = Bound::of(record.decided_on, Period::Years(1));
+    // A ban beyond three years holds the listing until it ends: it ends then by itself, nothing to apply for.
+    if record.ban_until.is_some_and(|ban| ban > three_years.not_before) {
+        ev.set(Outcome::EndsAutomatically, "market.serious_list_term");
+        return;
+    }
+    // Early removal needs the measures' terms over too (a ban still running holds it, 44号 第十六条第二款 as
+    // quoted in the review; the text itself not read): the earliest day is the day after the ban ends.
+    let min_end = match record.ban_until {
+        Some(ban) if ban >= Bound::of(record.decided_on, Period::Years(1)).not_before => Bound::exact(ban.succ()),
+        _ => Bound::of(record.decided_on, Period::Years(1)),
+    };
+    let ban_holds = record.ban_until.is_some_and(|ban| min_end.date == Some(ban.succ()));
     let (met, obligations) = obligations_step(record, ev.on, "market.serious_list");
     let waited = min_end.reached_by(ev.on);
     let until = min_end.date.unwrap_or(min_end.not_before);
@@ -966,12 +976,21 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ev.steps.push(apply_step(Channel::Gsxt, "market.serious_list"));
     ev.materials = standard_materials();
     ev.earliest(min_end, "market.serious_list", record.obligations_met_on.filter(|_| met), "market.serious_list");
-    let wait = finding(
-        "minimum_period",
-        format!("列入未满 1 年，{until} 起方可申请提前移出"),
-        format!("Listed for less than a year; apply from {until}"),
-        "market.serious_list",
-    );
+    let wait = if ban_holds {
+        finding(
+            "ban_running",
+            format!("限制从业等管理措施期限未届满，{until} 起方可申请提前移出"),
+            format!("A ban or other measure is still running; apply from {until}"),
+            "market.serious_list_term",
+        )
+    } else {
+        finding(
+            "minimum_period",
+            format!("列入未满 1 年，{until} 起方可申请提前移出"),
+            format!("Listed for less than a year; apply from {until}"),
+            "market.serious_list",
+        )
+    };
     conclude(ev, (met, waited, true), "market.serious_list", wait);
 }
 

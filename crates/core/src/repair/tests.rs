@@ -403,6 +403,15 @@ fn the_market_three_month_period_follows_the_penalty_not_the_class_45_art_13_1()
     lower["lower_fine"] = json!(true);
     let ev = eval(&record(lower), "2026-02-02");
     assert_eq!((ev.outcome, ev.publication_ends), (Outcome::EndsAutomatically, Some(d("2026-04-20"))));
+    // "仅": a warning beside the lower fine or the criticism is another penalty, so 3 years.
+    for penalties in [json!(["warning", "fine"]), json!(["warning", "circulated_criticism"])] {
+        let mut warned = base.clone();
+        warned["lower_fine"] = json!(true);
+        warned["penalties"] = penalties.clone();
+        let ev = eval(&record(warned), "2026-02-02");
+        assert_ne!(ev.outcome, Outcome::EndsAutomatically, "{penalties}");
+        assert_eq!(ev.publication_ends_not_before, Some(d("2029-01-20")), "{penalties}");
+    }
     // Confiscation labelled minor: still 3 years.
     let mut confiscation = base.clone();
     confiscation["penalties"] = json!(["confiscation"]);
@@ -424,6 +433,16 @@ fn a_serious_illegal_listing_with_a_ban_beyond_three_years_lasts_for_the_ban_44_
     assert_eq!(note.rule.source, "市场监管总局令第44号 第十六条第二款、第二十一条");
     // 2028-06-03 is not the end while the ban runs.
     assert_ne!(eval(&banned, "2028-06-05").outcome, Outcome::PublicationEnded);
+    // It ends with the ban, by itself: there is no early removal to apply for.
+    assert_eq!(eval(&banned, "2026-06-10").outcome, Outcome::EndsAutomatically);
+    // A shorter ban holds early removal until it ends: a year listed and obligations met are not enough.
+    let shorter = record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
+        "class": null, "ban_until": "2027-01-31", "obligations_met_on": "2025-07-01"}));
+    let ev = eval(&shorter, "2026-06-10");
+    assert_eq!(ev.outcome, Outcome::NotYet);
+    assert_eq!(ev.earliest_date, Some(d("2027-02-01")), "the day after the ban ends");
+    assert!(ev.blocking.iter().any(|b| b.code == "ban_running"));
+    assert_eq!(eval(&shorter, "2027-02-01").outcome, Outcome::EligibleNow);
     let plain = record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
         "class": null}));
     let ev = eval(&plain, "2026-06-03");
