@@ -565,6 +565,18 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let waited = min_end.reached_by(ev.on);
     // 36号 第十二条第三款: a penalty with a term is not ended early before the term ends.
     let term = record.ban_until.filter(|_| under_36);
+    let term_bearing = record.penalties.iter().any(|p| {
+        matches!(p, PenaltyType::Suspension | PenaltyType::Restriction | PenaltyType::PracticeBan)
+    });
+    if under_36 && term.is_none() && term_bearing {
+        // The conservative answer, said: the term is not known here, and it holds publication until it ends.
+        ev.notes.push(finding(
+            "ban_until_missing",
+            "处罚附有期限（责令停产停业、限制开展生产经营活动或限制从业），但未注明期限届满日（ban_until）：期限届满前不得提前终止公示，请按决定书核对".into(),
+            "The penalty has a term (suspension, restriction or a practice ban) whose last day is not given (ban_until): publication is not ended early before it ends; check the decision".into(),
+            "36.term_hold",
+        ));
+    }
     let term_over = term.is_none_or(|last| ev.on > last);
     let min_text = periods
         .min

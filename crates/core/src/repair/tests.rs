@@ -590,3 +590,16 @@ fn each_answer_names_the_article_that_decided_it() {
     // Not a negative record: nothing decided it.
     assert_eq!(id(eval(&record(json!({"kind": "red_list", "class": null})), "2026-06-01").outcome_rule), None);
 }
+
+#[test]
+fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
+    let ev = eval(
+        &record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"]})),
+        "2026-12-07",
+    );
+    let note = ev.notes.iter().find(|n| n.code == "ban_until_missing").expect("said");
+    assert_eq!(note.rule.id, "36.term_hold");
+    let with_term = record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"],
+        "ban_until": "2027-05-09"}));
+    assert!(!eval(&with_term, "2026-12-07").notes.iter().any(|n| n.code == "ban_until_missing"));
+}
