@@ -565,9 +565,10 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let waited = min_end.reached_by(ev.on);
     // 36号 第十二条第三款: a penalty with a term is not ended early before the term ends.
     let term = record.ban_until.filter(|_| under_36);
-    let term_bearing = record.penalties.iter().any(|p| {
-        matches!(p, PenaltyType::Suspension | PenaltyType::Restriction | PenaltyType::PracticeBan)
-    });
+    let term_bearing = record
+        .penalties
+        .iter()
+        .any(|p| matches!(p, PenaltyType::Suspension | PenaltyType::Restriction | PenaltyType::PracticeBan));
     if under_36 && term.is_none() && term_bearing {
         // The conservative answer, said: the term is not known here, and it holds publication until it ends.
         ev.notes.push(finding(

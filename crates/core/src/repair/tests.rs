@@ -599,7 +599,8 @@ fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
     );
     let note = ev.notes.iter().find(|n| n.code == "ban_until_missing").expect("said");
     assert_eq!(note.rule.id, "36.term_hold");
-    let with_term = record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"],
+    let with_term =
+        record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"],
         "ban_until": "2027-05-09"}));
     assert!(!eval(&with_term, "2026-12-07").notes.iter().any(|n| n.code == "ban_until_missing"));
 }
