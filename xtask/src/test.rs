@@ -67,24 +67,7 @@ fn ensure_monitor_tools() -> Result {
     if Command::new("sqlite3").arg("-version").output().is_ok_and(|out| out.status.success()) {
         return Ok(());
     }
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "sqlite3"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    eprintln!("$ apt-get install -y sqlite3");
-    if install() {
-        return Ok(());
-    }
-    eprintln!("$ apt-get update");
-    let updated = Command::new("apt-get").arg("update").status().is_ok_and(|status| status.success());
-    if updated && install() {
-        Ok(())
-    } else {
-        Err("could not install sqlite3 with apt-get".to_owned())
-    }
+    crate::tlog_interop::apt_install(&["sqlite3"])
 }
 
 pub fn test_all() -> Result {

@@ -359,24 +359,7 @@ pub fn ensure_go() -> Result {
     if have_go && Path::new(GO_X_MOD).join("sumdb/tlog").is_dir() {
         return Ok(());
     }
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "golang-go", "golang-golang-x-mod-dev"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    eprintln!("$ apt-get install -y golang-go golang-golang-x-mod-dev");
-    if install() {
-        return Ok(());
-    }
-    eprintln!("$ apt-get update");
-    let updated = Command::new("apt-get").arg("update").status().is_ok_and(|status| status.success());
-    if updated && install() {
-        Ok(())
-    } else {
-        Err("could not install golang-go and golang-golang-x-mod-dev with apt-get".to_owned())
-    }
+    apt_install(&["golang-go", "golang-golang-x-mod-dev"])
 }
 
 /// Builds `tests/tlog-go` offline: its go.mod and main.go beside a vendor directory holding Debian's
@@ -422,4 +405,27 @@ fn build_checker(out: &Path) -> Result<PathBuf> {
         return Err(format!("go build of tests/tlog-go exited with {status}"));
     }
     Ok(binary)
+}
+
+/// Installs Debian packages (`apt-get update` first only when the plain install fails), idempotently.
+pub fn apt_install(packages: &[&str]) -> Result {
+    let install = || {
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    eprintln!("$ apt-get install -y {}", packages.join(" "));
+    if install() {
+        return Ok(());
+    }
+    eprintln!("$ apt-get update");
+    let updated = Command::new("apt-get").arg("update").status().is_ok_and(|status| status.success());
+    if updated && install() {
+        Ok(())
+    } else {
+        Err(format!("could not install {} with apt-get", packages.join(" ")))
+    }
 }

@@ -151,16 +151,17 @@ fn read_bundle(tiles: &SqlTiles<'_, '_>, tile: Tile) -> Result<Vec<u8>, DbError>
         .map_err(log_error)
 }
 
+/// The index of the newest entry about `reference`.
+pub fn index_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<u64>, DbError> {
+    row(sql, "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1", args![reference], |row| {
+        row.get::<u64>(0)
+    })
+}
+
 /// The newest entry about `reference` (a submission, objection or decision id, `code/record`, a kid) with
 /// its proof in the newest checkpoint.
 pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry>, DbError> {
-    let index = row(
-        sql,
-        "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1",
-        args![reference],
-        |row| row.get::<u64>(0),
-    )?;
-    let Some(index) = index else { return Ok(None) };
+    let Some(index) = index_of(sql, reference)? else { return Ok(None) };
     let (size, checkpoint) =
         row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))

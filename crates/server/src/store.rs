@@ -601,13 +601,7 @@ impl Db {
             let earlier: Vec<&str> =
                 stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
             for id in earlier {
-                let index = row(
-                    sql,
-                    "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1",
-                    args![id],
-                    |row| row.get::<u64>(0),
-                )?;
-                if let Some(index) = index {
+                if let Some(index) = crate::log::index_of(sql, id)? {
                     places.insert(id.to_owned(), index);
                 }
             }
