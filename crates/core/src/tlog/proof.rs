@@ -33,13 +33,7 @@ impl TlogProof {
             out.push_str(&format!("extra {}\n", STANDARD.encode(extra)));
         }
         out.push_str(&format!("index {}\n", self.index));
-        for hash in &self.proof {
-            out.push_str(&STANDARD.encode(hash));
-            out.push('\n');
-        }
-        out.push('\n');
-        out.push_str(&self.checkpoint);
-        out
+        with_hashes_and_checkpoint(out, &self.proof, &self.checkpoint)
     }
 
     /// Reads a tlog-proof; the checkpoint is kept as text, read when verified.
@@ -94,6 +88,17 @@ impl TlogProof {
     }
 }
 
+/// The tail both forms share: one base64 hash a line, an empty line, the signed checkpoint.
+fn with_hashes_and_checkpoint(mut out: String, proof: &[Hash], checkpoint: &str) -> String {
+    for hash in proof {
+        out.push_str(&STANDARD.encode(hash));
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(checkpoint);
+    out
+}
+
 /// The body of a C2SP tlog-witness `add-checkpoint` request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddCheckpoint {
@@ -107,14 +112,7 @@ pub struct AddCheckpoint {
 
 impl AddCheckpoint {
     pub fn to_text(&self) -> String {
-        let mut out = format!("old {}\n", self.old_size);
-        for hash in &self.proof {
-            out.push_str(&STANDARD.encode(hash));
-            out.push('\n');
-        }
-        out.push('\n');
-        out.push_str(&self.checkpoint);
-        out
+        with_hashes_and_checkpoint(format!("old {}\n", self.old_size), &self.proof, &self.checkpoint)
     }
 
     pub fn parse(text: &str) -> Result<Self, TlogError> {

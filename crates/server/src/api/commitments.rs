@@ -14,7 +14,7 @@ use xinnuo_core::wire::{CommitmentDetail, DisclosedCommitment, PublicationList, 
 use super::body::{read_jws_text, submission_id_from};
 use crate::problem::commitment_problem;
 use crate::problem::Problem;
-use crate::store::{CommitmentRow, NewCommitment, PublicationFilter, StoredReceipt};
+use crate::store::{NewCommitment, PublicationFilter, StoredReceipt};
 use crate::views::commitment as published;
 use crate::{blocking, now_millis, AppState};
 use xinnuo_core::decision::CommitmentState;
@@ -28,11 +28,6 @@ pub fn receipt_answer(stored: &StoredReceipt) -> Result<ReceiptAnswer, Problem> 
     let mut answer = answer(&stored.submission_id, stored.sequence, &stored.received_at, stored.key_status, receipt);
     answer.log = stored.log.as_deref().cloned();
     Ok(answer)
-}
-
-/// What a submitter is answered, from the stored row (a repeated submission).
-pub fn receipt_answer_of(row: &CommitmentRow) -> ReceiptAnswer {
-    answer(&row.submission_id, row.sequence, &row.received_at, row.key_status, row.receipt.clone())
 }
 
 fn answer(
