@@ -193,5 +193,5 @@ pub fn run() {
         }
         None => yew::Renderer::<App>::new().render(),
     };
-    route::keep_app_handle(handle);
+    route::keep_app_stopper(Box::new(move || handle.destroy()));
 }

@@ -155,12 +155,13 @@ pub fn use_route() -> Route {
 }
 
 thread_local! {
-    static APP: std::cell::RefCell<Option<yew::AppHandle<crate::App>>> = const { std::cell::RefCell::new(None) };
+    static STOP_APP: std::cell::RefCell<Option<Box<dyn FnOnce()>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Kept so that a route this build lacks can stop the app before another build takes over the page.
-pub fn keep_app_handle(handle: yew::AppHandle<crate::App>) {
-    APP.with(|app| app.replace(Some(handle)));
+/// Kept so that a route this build lacks can stop the app before another build takes over the page (a closure,
+/// so this module need not name the app it stops).
+pub fn keep_app_stopper(stop: Box<dyn FnOnce()>) {
+    STOP_APP.with(|cell| cell.replace(Some(stop)));
 }
 
 #[derive(Properties, PartialEq)]
@@ -211,8 +212,8 @@ pub fn hand_over(build: Build) -> bool {
     // Not from inside the render or callback that asked: the app is destroyed once that has finished.
     wasm_bindgen_futures::spawn_local(async move {
         gloo_timers::future::TimeoutFuture::new(0).await;
-        if let Some(app) = APP.with(|app| app.borrow_mut().take()) {
-            app.destroy();
+        if let Some(stop) = STOP_APP.with(|cell| cell.borrow_mut().take()) {
+            stop();
         }
         let _ =
             switch.call1(&wasm_bindgen::JsValue::NULL, &wasm_bindgen::JsValue::from_bool(build == Build::Everything));

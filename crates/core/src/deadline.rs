@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, CalendarError, Date};
-use crate::repair::Confidence;
+use crate::repair::rules::Confidence;
 use crate::template::{DataList, DataStr, Text};
 
 /// A step a department owes an answer to.

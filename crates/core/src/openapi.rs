@@ -10,8 +10,7 @@ use utoipa::{PartialSchema, ToSchema};
 
 use crate::calendar::Date;
 use crate::code::{CodeKind, CodeReport, Issue, Parts, RegionName, Suggestion};
-use crate::repair::Confidence;
-use crate::repair::Regime;
+use crate::repair::rules::{Confidence, Regime};
 use crate::template::{FieldIssue, Text};
 
 /// The schema of `$json`, a struct written like `$type`'s hand-made JSON, stands for `$type`.

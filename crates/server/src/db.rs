@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-use crate::args;
+use crate::sql::args;
 use crate::sql::{Dialect, PgConnection, PgManager, PgSql, Sql, SqliteSql};
 
 pub use crate::sql::DbError;

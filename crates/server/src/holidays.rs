@@ -6,8 +6,8 @@
 use serde_json::Value;
 use xinnuo_core::calendar::{self, Added, Schedule};
 
-use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::args;
 use crate::sql::rows;
 
 impl Db {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod clock;
 pub mod committer;
 pub mod db;
 pub mod headers;
@@ -14,12 +15,12 @@ pub mod openapi;
 pub mod problem;
 pub mod process;
 pub mod sql;
+pub mod state;
 pub mod store;
 pub mod subjects;
 pub mod views;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use axum::extract::OriginalUri;
 use axum::http::{header, HeaderValue, Method};
@@ -30,92 +31,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use zeroize::Zeroizing;
-
-use crate::admin::AdminGate;
-use crate::db::{Db, DbError};
+pub use crate::clock::{china_day_of, china_today, deadline_of, now, now_millis};
 use crate::problem::Problem;
-use crate::store::ServerKey;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    /// Signs receipts; created on first start and kept in the database.
-    pub server_key: Arc<ServerKey>,
-    /// The key sign-in challenges are authenticated with (derived from the server's signing key, so every
-    /// server on one database makes and accepts the same challenges).
-    pub challenge_key: Arc<[u8; 32]>,
-    /// The admin API's token and its failed-attempt limit.
-    pub admin: Arc<AdminGate>,
-    /// Slots for CPU-heavy batch work (`codes:check`), two per core.
-    pub heavy: Arc<tokio::sync::Semaphore>,
-    /// Stores verified submissions in groups (one transaction for all that wait).
-    pub committer: committer::Committer,
-}
-
-impl AppState {
-    /// Opens the state around a database, creating the server's signing key on first use.
-    pub fn new(db: Db, admin_token: Option<Zeroizing<String>>) -> Result<Self, DbError> {
-        let server_key = server_key(&db)?;
-        // Schedules imported after the build count from the first request.
-        crate::holidays::load(&db)?;
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let server_key = Arc::new(server_key);
-        let challenge_key = Arc::new(api::sessions::challenge_key(&server_key));
-        Ok(Self {
-            challenge_key,
-            committer: committer::Committer::start(db.clone(), server_key.clone()),
-            db,
-            server_key,
-            admin: Arc::new(AdminGate::new(admin_token)),
-            heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
-        })
-    }
-}
-
-/// The server's signing key (and the public log's, derived from it), made on first use.
-pub fn server_key(db: &Db) -> Result<store::ServerKey, DbError> {
-    db.server_key(&now(), || {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
-        let public = xinnuo_core::envelope::public_key(&seed);
-        Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
-    })
-}
-
-/// Milliseconds since the Unix epoch (the server, unlike the core, reads the clock).
-pub fn now_millis() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
-}
-
-/// Now as `YYYY-MM-DDTHH:MM:SS.sssZ`.
-pub fn now() -> String {
-    xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now_millis())
-}
-
-/// The day in Beijing of a stored `…Z` timestamp.
-pub fn china_day_of(timestamp: &str) -> Option<xinnuo_core::calendar::Date> {
-    xinnuo_core::calendar::UtcTimestamp::parse(timestamp).ok().map(|t| t.china_date())
-}
-
-/// Today in Beijing.
-pub fn china_today() -> xinnuo_core::calendar::Date {
-    china_day_of(&now()).unwrap_or(xinnuo_core::calendar::Date { year: 2026, month: 1, day: 1 })
-}
-
-/// The deadline of `step` for an item received at `received_at`, as of today (none where the rule sets none
-/// or the holiday schedule is not published yet).
-pub fn deadline_of(step: xinnuo_core::deadline::Step, received_at: &str) -> Option<xinnuo_core::deadline::Deadline> {
-    let arrived = china_day_of(received_at)?;
-    xinnuo_core::deadline::deadline(step, arrived, china_today()).ok().flatten()
-}
-
-/// Runs CPU or database work off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
-) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| Problem::internal(e.to_string()))?
-}
+pub use crate::state::{blocking, server_key, AppState};
 
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> Problem {
     Problem::not_found(uri.path())

@@ -12,8 +12,8 @@ use xinnuo_core::tlog::{
     self, Checkpoint, NoteSigner, Tile, TileHashReader, TileLevel, TileReader, TlogError, TlogProof, VerifierKey,
 };
 
-use crate::args;
 use crate::db::DbError;
+use crate::sql::args;
 use crate::sql::{row, Sql};
 
 /// The log's signing key: a key of its own (a note key signs any text it is given, so never the key that

@@ -7,8 +7,8 @@ use xinnuo_core::decision::{Action, IdentityCheck, ObjectionState, Outcome, Repa
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::workflow::{self, PastObjection, Refusal};
 
-use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::args;
 use crate::sql::{like_pattern, row, rows};
 use crate::sql::{Sql, SqlRow};
 
@@ -257,7 +257,7 @@ impl Db {
                         .ok_or(DbError::Corrupt("repair application status"))?;
                     let created_at: String = row.get(4)?;
                     let deadline = workflow::running_step(Outcome::Repair(state))
-                        .and_then(|step| crate::deadline_of(step, &created_at));
+                        .and_then(|step| crate::clock::deadline_of(step, &created_at));
                     Ok(xinnuo_core::wire::RepairApplicationView {
                         submission_id: row.get(0)?,
                         record_id: row.get(1)?,

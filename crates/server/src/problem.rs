@@ -144,7 +144,7 @@ impl Problem {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let sequence = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = format!("{:x}-{sequence}", crate::now_millis());
+        let id = format!("{:x}-{sequence}", crate::clock::now_millis());
         tracing::error!(error_id = %id, "internal error: {cause}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

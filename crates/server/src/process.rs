@@ -12,9 +12,9 @@ use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::template::{self, TemplateKind};
 use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, Refusal, RepairCase};
 
-use crate::args;
 use crate::db::{Db, DbError};
 use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
+use crate::sql::args;
 use crate::sql::row;
 use crate::sql::Sql;
 use crate::store::{CommitmentRow, ServerKey};

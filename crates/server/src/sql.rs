@@ -131,11 +131,11 @@ impl From<bool> for Arg<'_> {
     }
 }
 
-/// The parameters of one statement: `args![a, b, c]`.
-#[macro_export]
+/// The parameters of one statement: `args![a, b, c]` (`use crate::sql::args;`).
 macro_rules! args {
     ($($value:expr),* $(,)?) => { &[$($crate::sql::Arg::from($value)),*] as &[$crate::sql::Arg<'_>] };
 }
+pub(crate) use args;
 
 /// `VALUES` for `rows` rows of `columns` parameters each (`(?1, ?2), (?3, ?4)`), each row followed by
 /// `constants` when not empty: many rows inserted by one statement, one round trip on PostgreSQL.

@@ -12,9 +12,8 @@ use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::workflow::KeyStep;
 use zeroize::Zeroizing;
 
-use crate::args;
 use crate::db::{Db, DbError};
-use crate::sql::{row, rows, Sql, SqlRow};
+use crate::sql::{args, row, rows, Sql, SqlRow};
 
 #[derive(Debug, Clone)]
 pub struct EnrolmentRow {
@@ -133,6 +132,16 @@ pub struct ServerKey {
     pub signer: Signer,
     /// Signs the public log's checkpoints (a key of its own, derived from this one).
     pub log: crate::log::LogKey,
+}
+
+impl ServerKey {
+    /// The key sign-in challenges are authenticated with: derived from this key, so every server on one
+    /// database makes and accepts the same challenges.
+    pub fn challenge_key(&self) -> [u8; 32] {
+        use sha2::Digest;
+        let signature = self.signer.sign_labelled_bytes(b"xinnuo officer sign-in challenge MAC key v1");
+        sha2::Sha256::digest(signature).into()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -593,7 +602,7 @@ impl Db {
                     }
                 })
                 .collect();
-            let appended = crate::log::append(sql, log, &events, &crate::now())?;
+            let appended = crate::log::append(sql, log, &events, &crate::clock::now())?;
             let mut places: HashMap<String, u64> = HashMap::new();
             for (offset, (new, _)) in created.iter().enumerate() {
                 places.insert(new.submission_id.clone(), appended.first + offset as u64);

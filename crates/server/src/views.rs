@@ -25,7 +25,7 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
     let step = xinnuo_core::workflow::commitment_step(row.state, template.map(|t| t.kind));
     let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
     PublishedCommitment {
-        deadline: step.and_then(|step| crate::deadline_of(step, &row.received_at)),
+        deadline: step.and_then(|step| crate::clock::deadline_of(step, &row.received_at)),
         signer_standing: Some(row.standing),
         identity_checked: row.identified,
         signer_label_zh,
@@ -89,7 +89,7 @@ pub use xinnuo_core::wire::{EnrolmentView, OfficerView, PublicObjection, ServerK
 impl From<crate::officers::ObjectionRow> for PublicObjection {
     fn from(row: crate::officers::ObjectionRow) -> Self {
         let deadline = xinnuo_core::workflow::running_step(Outcome::Objection(row.state))
-            .and_then(|step| crate::deadline_of(step, &row.received_at));
+            .and_then(|step| crate::clock::deadline_of(step, &row.received_at));
         Self {
             state_label_zh: row.state.label_zh().to_owned(),
             state_label_en: row.state.label_en().to_owned(),

@@ -9,7 +9,7 @@ use std::sync::RwLock;
 
 use serde::Serialize;
 
-use super::Date;
+use super::date::Date;
 
 include!(concat!(env!("OUT_DIR"), "/holidays.rs"));
 

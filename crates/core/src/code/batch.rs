@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
+use super::classify::{check, Verdict};
 use super::report::{validate, CodeReport, ValidateOptions};
-use super::{check, Verdict};
 
 /// One cell of a pasted list or CSV file, with its 1-based line number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,12 +2,13 @@
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
+use super::checks;
 use super::checks::{ResidentIdParts, UsccOutcome, UsccParts};
+use super::classify::{classify, Classified, CodeKind, Verdict, MAX_CODE_CHARS};
 use super::division::{division_known, division_name, Province, NATIONAL_LEVEL};
 use super::issue::{Issue, IssueCode};
 use super::normalize::normalize;
 use super::suggest::{suggest, Suggestion};
-use super::{checks, classify, Classified, CodeKind, MAX_CODE_CHARS};
 
 /// Longest echo of the input kept in a report (a 10 MB paste is not sent back).
 const ECHO_CHARS: usize = 64;
@@ -136,7 +137,7 @@ fn region_warnings(region: u32, options: &ValidateOptions, warnings: &mut Vec<Is
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldCheck {
     pub normalized: String,
-    pub verdict: super::Verdict,
+    pub verdict: Verdict,
     /// `validate(…).errors.first()`.
     pub first_error: Option<Issue>,
 }
@@ -247,8 +248,8 @@ pub fn validate(input: &str, options: &ValidateOptions) -> CodeReport {
 
 impl CodeReport {
     /// The verdict alone, as the quick check gives it.
-    pub fn verdict(&self) -> super::Verdict {
-        super::Verdict { kind: self.kind, valid: self.valid }
+    pub fn verdict(&self) -> Verdict {
+        Verdict { kind: self.kind, valid: self.valid }
     }
 }
 

@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use super::checks::{check_org_code, check_reg_no, check_resident_id, check_uscc, UsccOutcome};
+use super::classify::CodeKind;
 use super::division::{division_known, Province, NATIONAL_LEVEL};
 use super::tables::USCC_ALPHABET;
-use super::CodeKind;
 
 /// At most this many suggestions: beyond that the user is better served by the error itself.
 const MAX_SUGGESTIONS: usize = 5;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{evaluate, Channel, Evaluation};
+use super::evaluate::{evaluate, Channel, Evaluation};
 use crate::calendar::Date;
 use crate::commitment::Prepared;
 use crate::status::{Profile, Record, RecordError};

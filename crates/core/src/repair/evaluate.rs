@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{regime_on, rule, Regime, Rule};
+use super::rules::{regime_on, rule, Regime, Rule};
 use crate::calendar::{period_end, CalendarError, Date, Period};
 use crate::status::{ClassBasis, PenaltyClass, PenaltyType, Record, RecordError, RecordKind, Sector};
 use crate::template::Text;

@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::calendar::Date;
 use crate::status::{PenaltyClass, Record, RecordError};
 
 fn d(text: &str) -> Date {

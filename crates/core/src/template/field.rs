@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{DataList, DataStr, Lang, Text};
+use super::text::{no_text, none_listed, DataList, DataStr, Text};
 use crate::calendar::Date;
 use crate::code::{self, CodeKind};
+use crate::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -52,10 +53,10 @@ pub struct ChoiceOption {
 pub struct Condition {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub field: DataStr,
-    #[serde(default, skip_serializing_if = "super::no_text")]
+    #[serde(default, skip_serializing_if = "no_text")]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub equals: DataStr,
-    #[serde(default, skip_serializing_if = "super::none_listed")]
+    #[serde(default, skip_serializing_if = "none_listed")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub one_of: DataList<DataStr>,
 }
@@ -88,7 +89,7 @@ pub struct FieldSpec {
     pub min_len: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_len: Option<u32>,
-    #[serde(default, skip_serializing_if = "super::none_listed")]
+    #[serde(default, skip_serializing_if = "none_listed")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<ChoiceOption>))]
     pub options: DataList<ChoiceOption>,
     /// Amount bounds in yuan.

@@ -7,8 +7,11 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{FieldType, Lang, Template, Text};
+use super::field::{self, FieldType};
+use super::model::Template;
+use super::text::Text;
 use crate::calendar::Date;
+use crate::lang::Lang;
 
 /// A rendered commitment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,7 +124,7 @@ pub fn render_values(
         match values.get(id) {
             Some(Value::Bool(true)) if spec.kind == FieldType::Confirm => "☑".to_owned(),
             _ if spec.kind == FieldType::Confirm => "☐".to_owned(),
-            Some(value) if !super::field::is_blank(value) => spec.display(value, lang),
+            Some(value) if !field::is_blank(value) => spec.display(value, lang),
             // Optional and empty: nothing in the field list, a neutral mark inside sentences.
             _ if !spec.is_required(values) => String::new(),
             _ => format!("〔{}〕", spec.label.get(lang)),

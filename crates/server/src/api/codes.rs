@@ -11,7 +11,7 @@ use xinnuo_core::code::{self, BatchSummary, CodeReport, Province, ValidateOption
 
 use super::body::read_body;
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 
 /// Most codes one batch request may carry.
 pub const MAX_BATCH_CODES: usize = 100_000;
@@ -122,7 +122,7 @@ fn codes_from_body(content_type: &str, bytes: &[u8]) -> Result<Vec<String>, Prob
 }
 
 /// `POST /api/v1/codes:check` → `{summary, reports}`: one report per code, streamed in chunks. At most
-/// [`crate::AppState::heavy`] batches run at once; others wait up to five seconds, then get 503.
+/// [`crate::state::AppState::heavy`] batches run at once; others wait up to five seconds, then get 503.
 #[utoipa::path(
     operation_id = "codes_check_batch",
     post,

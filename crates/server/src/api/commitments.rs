@@ -12,11 +12,12 @@ use xinnuo_core::template;
 use xinnuo_core::wire::{CommitmentDetail, DisclosedCommitment, PublicationList, ReceiptAnswer, SubjectCommitments};
 
 use super::body::{read_jws_text, submission_id_from};
+use crate::clock::now_millis;
 use crate::problem::commitment_problem;
 use crate::problem::Problem;
+use crate::state::{blocking, AppState};
 use crate::store::{NewCommitment, PublicationFilter, StoredReceipt};
 use crate::views::commitment as published;
-use crate::{blocking, now_millis, AppState};
 use xinnuo_core::decision::CommitmentState;
 
 /// Largest signed commitment accepted.

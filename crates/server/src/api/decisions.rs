@@ -11,12 +11,13 @@ use xinnuo_core::wire::PublishedDecision;
 use xinnuo_core::workflow::{self, Actor};
 
 use super::body::read_jws_text;
+use crate::clock::now_millis;
 use crate::officers::NewDecision;
 use crate::problem::Problem;
 use crate::problem::{decision_problem, refusal_problem};
 use crate::process::NotDecided;
+use crate::state::{blocking, AppState};
 use crate::views::decision as published;
-use crate::{blocking, now_millis, AppState};
 
 const MAX_DECISION_BYTES: usize = 16 * 1024;
 

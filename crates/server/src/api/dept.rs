@@ -14,12 +14,13 @@ use xinnuo_core::envelope;
 
 use super::commitments::department_filter;
 use super::sessions::officer_of;
+use crate::clock::deadline_of;
 use crate::db::Db;
 use crate::officers::ObjectionRow;
 use crate::problem::Problem;
+use crate::state::{blocking, AppState};
 use crate::store::PublicationFilter;
 use crate::views::commitment as published;
-use crate::{blocking, deadline_of, AppState};
 use xinnuo_core::decision::Outcome;
 use xinnuo_core::wire::{
     DeptCommitment, DeptCommitmentInbox, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox,

@@ -10,11 +10,12 @@ use xinnuo_core::enrolment::{self, EnrolmentError};
 use xinnuo_core::envelope;
 
 use super::body::{json_body, read_body, read_jws_text};
+use crate::clock::now;
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
+use crate::state::{blocking, AppState};
 use crate::store::{EnrolmentChange, EnrolmentRow};
 use crate::views::EnrolmentView;
-use crate::{blocking, now, AppState};
 use xinnuo_core::wire::{AdminLog, EnrolmentDecision, KeyView, ServerKeys};
 
 const MAX_ENROLMENT_BYTES: usize = 16 * 1024;

@@ -11,10 +11,10 @@ use serde::Deserialize;
 use xinnuo_core::public_log::LoggedEntry;
 use xinnuo_core::tlog::Tile;
 
-use crate::args;
 use crate::problem::Problem;
+use crate::sql::args;
 use crate::sql::row;
-use crate::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// Anyone may read the log, from any page (monitors, witnesses, other departments' tools).
 fn public(mut response: Response, cache: &'static str) -> Response {

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::Json;
 
 use crate::problem::Problem;
-use crate::AppState;
+use crate::state::AppState;
 use xinnuo_core::wire::Health;
 
 /// `GET /healthz`: the process answers and the database can be read.

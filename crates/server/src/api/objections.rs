@@ -11,10 +11,11 @@ use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_R
 
 use super::body::read_jws_text;
 use super::dept::objection_item;
+use crate::clock::now_millis;
 use crate::officers::NewObjection;
 use crate::problem::Problem;
 use crate::problem::{commitment_problem, envelope_problem};
-use crate::{blocking, now_millis, AppState};
+use crate::state::{blocking, AppState};
 use xinnuo_core::wire::DeptObjection;
 
 const MAX_OBJECTION_BYTES: usize = 16 * 1024;

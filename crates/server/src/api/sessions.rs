@@ -15,10 +15,11 @@ use xinnuo_core::session::{self, SignInError};
 use xinnuo_core::wire::{OfficerSession, SignInChallenge};
 
 use super::body::read_jws_text;
+use crate::clock::now_millis;
 use crate::officers::OfficerRow;
 use crate::problem::envelope_problem;
 use crate::problem::Problem;
-use crate::{blocking, now_millis, AppState};
+use crate::state::{blocking, AppState};
 
 const CHALLENGE_LIFETIME_MS: u64 = 2 * 60 * 1000;
 const SESSION_LIFETIME_MS: u64 = 30 * 60 * 1000;
@@ -29,13 +30,6 @@ const SESSION_LIFETIME_MS: u64 = 30 * 60 * 1000;
 const NONCE_BYTES: usize = 8;
 const MAC_BYTES: usize = 16;
 type ChallengeMac = hmac::Hmac<Sha256>;
-
-/// The challenge MAC key: a hash of the server key's deterministic signature over a fixed label (the seed
-/// never leaves the signer; every server holding the key derives the same MAC key).
-pub fn challenge_key(server_key: &crate::store::ServerKey) -> [u8; 32] {
-    let signature = server_key.signer.sign_labelled_bytes(b"xinnuo officer sign-in challenge MAC key v1");
-    Sha256::digest(signature).into()
-}
 
 fn challenge_mac(key: &[u8; 32], body: &[u8]) -> Result<ChallengeMac, Problem> {
     use hmac::{KeyInit, Mac};

@@ -14,11 +14,12 @@ use xinnuo_core::wire::{ErrorItem, PublicationDeadline, RepairReceipt, SubjectLi
 
 use super::body::read_jws_text;
 use super::commitments::{receipt_answer, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
+use crate::clock::{now, now_millis};
 use crate::problem::{refusal_problem, Problem};
-use crate::{blocking, now, now_millis, AppState};
+use crate::state::{blocking, AppState};
 
 fn today() -> Date {
-    crate::china_today()
+    crate::clock::china_today()
 }
 
 fn date_param(text: Option<&str>, name: &str) -> Result<Option<Date>, Problem> {

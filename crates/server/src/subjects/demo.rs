@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use xinnuo_core::calendar::Date;
 use xinnuo_core::status::Profile;
 
-use super::StoredSubject;
+use super::rows::StoredSubject;
 
 #[derive(Deserialize)]
 struct DemoFile {

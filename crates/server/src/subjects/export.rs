@@ -4,7 +4,7 @@ use crate::db::Db;
 use serde_json::{json, Value};
 use xinnuo_core::calendar::Date;
 
-use super::list_item;
+use super::view::{list_item, view};
 
 /// Writes what a static host needs to run the app without this server: the app itself (from `dist`, told
 /// to read `data/`), and `data/`: manifest, templates, the subject index, one file per subject, server keys.
@@ -47,8 +47,7 @@ pub fn export_static(
             db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
         // The same answer as `GET /api/v1/subjects/{code}` on the day of the export; repair applications are
         // the server's business (a static site takes none).
-        let view =
-            super::view(subject, Vec::new(), objections, today).map_err(|e| format!("{}: {e}", row.credit_code))?;
+        let view = view(subject, Vec::new(), objections, today).map_err(|e| format!("{}: {e}", row.credit_code))?;
         write(
             subjects_dir.join(format!("{}.json", row.credit_code)),
             &serde_json::to_value(view).map_err(|e| e.to_string())?,

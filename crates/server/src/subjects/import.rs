@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use xinnuo_core::status::{Profile, Record};
 
-use super::StoredSubject;
+use super::rows::StoredSubject;
 
 /// Import problems, each with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! Subjects in the database: saved whole (records and grades with them), read, searched.
 
-use crate::args;
 use crate::db::{Db, DbError};
+use crate::sql::args;
 use crate::sql::Sql;
 use crate::sql::{row, rows};
 use xinnuo_core::decision::RepairState;
@@ -9,7 +9,7 @@ use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::status::Profile;
 use xinnuo_core::workflow::Refusal;
 
-use super::{StoredSubject, SubjectRow};
+use super::rows::{StoredSubject, SubjectRow};
 
 fn parse_stored<T: serde::de::DeserializeOwned>(text: String) -> Result<T, DbError> {
     serde_json::from_str(&text).map_err(|_| DbError::Corrupt("stored record"))

@@ -1,0 +1,65 @@
+//! What every handler is given: the database, the server's keys, the admin gate and the committer.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::admin::AdminGate;
+use crate::clock::now;
+use crate::committer;
+use crate::db::{Db, DbError};
+use crate::problem::Problem;
+use crate::store::{self, ServerKey};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Signs receipts; created on first start and kept in the database.
+    pub server_key: Arc<ServerKey>,
+    /// The key sign-in challenges are authenticated with (derived from the server's signing key, so every
+    /// server on one database makes and accepts the same challenges).
+    pub challenge_key: Arc<[u8; 32]>,
+    /// The admin API's token and its failed-attempt limit.
+    pub admin: Arc<AdminGate>,
+    /// Slots for CPU-heavy batch work (`codes:check`), two per core.
+    pub heavy: Arc<tokio::sync::Semaphore>,
+    /// Stores verified submissions in groups (one transaction for all that wait).
+    pub committer: committer::Committer,
+}
+
+impl AppState {
+    /// Opens the state around a database, creating the server's signing key on first use.
+    pub fn new(db: Db, admin_token: Option<Zeroizing<String>>) -> Result<Self, DbError> {
+        let server_key = server_key(&db)?;
+        // Schedules imported after the build count from the first request.
+        crate::holidays::load(&db)?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let server_key = Arc::new(server_key);
+        let challenge_key = Arc::new(server_key.challenge_key());
+        Ok(Self {
+            challenge_key,
+            committer: committer::Committer::start(db.clone(), server_key.clone()),
+            db,
+            server_key,
+            admin: Arc::new(AdminGate::new(admin_token)),
+            heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+        })
+    }
+}
+
+/// The server's signing key (and the public log's, derived from it), made on first use.
+pub fn server_key(db: &Db) -> Result<store::ServerKey, DbError> {
+    db.server_key(&now(), || {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).map_err(|e| format!("no randomness: {e}"))?;
+        let public = xinnuo_core::envelope::public_key(&seed);
+        Ok((seed, xinnuo_core::envelope::thumbprint(&public), xinnuo_core::envelope::public_jwk(&public)))
+    })
+}
+
+/// Runs CPU or database work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| Problem::internal(e.to_string()))?
+}
