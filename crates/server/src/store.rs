@@ -487,146 +487,7 @@ impl Db {
         sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
         log: &crate::log::LogKey,
     ) -> Result<Vec<StoredReceipt>, DbError> {
-        let dialect = self.dialect();
-        let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
-        let kids = serde_json::Value::from(batch.iter().map(|new| new.signer_kid.as_str()).collect::<Vec<_>>());
-        let find_existing = format!(
-            "SELECT submission_id, sequence, received_at, key_status, receipt FROM commitments
-             WHERE submission_id IN ({})",
-            dialect.json_array_values("?1")
-        );
-        let find_keys = format!(
-            "SELECT kid, credit_code, status FROM key_enrolments WHERE kid IN ({})",
-            dialect.json_array_values("?1")
-        );
-        self.write(|sql| {
-            let mut known: HashMap<String, StoredReceipt> = HashMap::new();
-            for row in sql.query(&find_existing, args![&ids.to_string()])? {
-                let submission_id: String = row.get(0)?;
-                known.insert(
-                    submission_id.clone(),
-                    StoredReceipt {
-                        submission_id,
-                        sequence: row.get(1)?,
-                        received_at: row.get(2)?,
-                        key_status: key_status_from(&row.get::<String>(3)?),
-                        receipt: row.get(4)?,
-                        created: false,
-                        log: None,
-                    },
-                );
-            }
-            let mut enrolments: HashMap<(String, String), EnrolmentStatus> = HashMap::new();
-            for row in sql.query(&find_keys, args![&kids.to_string()])? {
-                if let Some(status) = EnrolmentStatus::parse(&row.get::<String>(2)?) {
-                    enrolments.insert((row.get(0)?, row.get(1)?), status);
-                }
-            }
-            let mut next: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", &[])?.get(0)?;
-            let mut stored = Vec::with_capacity(batch.len());
-            let mut created = Vec::new();
-            for new in batch {
-                if let Some(existing) = known.get(&new.submission_id) {
-                    stored.push(existing.clone());
-                    continue;
-                }
-                // The receipt's key status: the signer's standing for the code (the core's rule).
-                let enrolment = enrolments.get(&(new.signer_kid.clone(), new.credit_code.clone())).copied();
-                let status = xinnuo_core::workflow::standing(Some(&new.credit_code), enrolment);
-                let receipt = StoredReceipt {
-                    submission_id: new.submission_id.clone(),
-                    sequence: next,
-                    received_at: new.received_at.clone(),
-                    key_status: status,
-                    receipt: sign(new, next, status).map_err(DbError::Other)?,
-                    created: true,
-                    log: None,
-                };
-                // The same submission twice in one batch: the second gets the first's receipt.
-                known.insert(new.submission_id.clone(), StoredReceipt { created: false, ..receipt.clone() });
-                created.push((*new, stored.len()));
-                stored.push(receipt);
-                next += 1;
-            }
-            for chunk in crate::sql::chunks_of_powers_of_two(&created) {
-                let mut commitments = Vec::with_capacity(chunk.len() * 14);
-                let mut disclosures = Vec::with_capacity(chunk.len() * 2);
-                for (new, index) in chunk {
-                    let receipt = &stored[*index];
-                    commitments.extend_from_slice(args![
-                        receipt.sequence,
-                        &new.submission_id,
-                        &new.credit_code,
-                        &new.template_id,
-                        &new.template_version,
-                        &new.signer_kid,
-                        &new.signed_at,
-                        &new.received_at,
-                        receipt.key_status.as_str(),
-                        &new.envelope,
-                        &receipt.receipt,
-                        &new.masked,
-                        &new.subject_name,
-                        &new.department,
-                    ]);
-                    disclosures.extend_from_slice(args![&new.submission_id, &new.disclosures]);
-                }
-                sql.execute(
-                    &format!(
-                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
-                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
-                         department, publishable, lifecycle) VALUES {}",
-                        crate::sql::values_rows(chunk.len(), 14, "1, 'submitted'")
-                    ),
-                    &commitments,
-                )?;
-                sql.execute(
-                    &format!(
-                        "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES {}",
-                        crate::sql::values_rows(chunk.len(), 2, "")
-                    ),
-                    &disclosures,
-                )?;
-            }
-            // Every stored submission into the public log, one checkpoint for the batch; each answer (a
-            // repeat too) carries its entry's proof in that checkpoint.
-            let events: Vec<LogEvent> = created
-                .iter()
-                .map(|(_, index)| {
-                    let receipt = &stored[*index];
-                    LogEvent::Received {
-                        submission_id: receipt.submission_id.clone(),
-                        sequence: receipt.sequence,
-                        received_at: receipt.received_at.clone(),
-                        key_status: receipt.key_status,
-                    }
-                })
-                .collect();
-            let appended = crate::log::append(sql, log, &events, &crate::clock::now())?;
-            let mut places: HashMap<String, u64> = HashMap::new();
-            for (offset, (new, _)) in created.iter().enumerate() {
-                places.insert(new.submission_id.clone(), appended.first + offset as u64);
-            }
-            let earlier: Vec<&str> =
-                stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
-            for id in earlier {
-                if let Some(index) = crate::log::index_of(sql, id)? {
-                    places.insert(id.to_owned(), index);
-                }
-            }
-            let mut indices: Vec<u64> = places.values().copied().collect();
-            indices.sort_unstable();
-            indices.dedup();
-            if appended.size > 0 && !indices.is_empty() {
-                let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
-                let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
-                for receipt in &mut stored {
-                    receipt.log =
-                        places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
-                }
-            }
-            Ok(stored)
-        })
+        self.write(|sql| insert_commitments(sql, batch, sign, log))
     }
 
     /// The disclosures of a commitment's personal values (for those allowed to see them).
@@ -708,26 +569,178 @@ impl Db {
     }
 }
 
+/// `Db::store_commitments` inside a transaction already open (a repair application stores its submission and
+/// the application in one).
+pub(crate) fn insert_commitments(
+    sql: &mut dyn Sql,
+    batch: &[&NewCommitment],
+    sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
+    log: &crate::log::LogKey,
+) -> Result<Vec<StoredReceipt>, DbError> {
+    let dialect = sql.dialect();
+    let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
+    let kids = serde_json::Value::from(batch.iter().map(|new| new.signer_kid.as_str()).collect::<Vec<_>>());
+    let find_existing = format!(
+        "SELECT submission_id, sequence, received_at, key_status, receipt FROM commitments
+         WHERE submission_id IN ({})",
+        dialect.json_array_values("?1")
+    );
+    let find_keys = format!(
+        "SELECT kid, credit_code, status FROM key_enrolments WHERE kid IN ({})",
+        dialect.json_array_values("?1")
+    );
+    let mut known: HashMap<String, StoredReceipt> = HashMap::new();
+    for row in sql.query(&find_existing, args![&ids.to_string()])? {
+        let submission_id: String = row.get(0)?;
+        known.insert(
+            submission_id.clone(),
+            StoredReceipt {
+                submission_id,
+                sequence: row.get(1)?,
+                received_at: row.get(2)?,
+                key_status: key_status_from(&row.get::<String>(3)?),
+                receipt: row.get(4)?,
+                created: false,
+                log: None,
+            },
+        );
+    }
+    let mut enrolments: HashMap<(String, String), EnrolmentStatus> = HashMap::new();
+    for row in sql.query(&find_keys, args![&kids.to_string()])? {
+        if let Some(status) = EnrolmentStatus::parse(&row.get::<String>(2)?) {
+            enrolments.insert((row.get(0)?, row.get(1)?), status);
+        }
+    }
+    let mut next: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM commitments", &[])?.get(0)?;
+    let mut stored = Vec::with_capacity(batch.len());
+    let mut created = Vec::new();
+    for new in batch {
+        if let Some(existing) = known.get(&new.submission_id) {
+            stored.push(existing.clone());
+            continue;
+        }
+        // The receipt's key status: the signer's standing for the code (the core's rule).
+        let enrolment = enrolments.get(&(new.signer_kid.clone(), new.credit_code.clone())).copied();
+        let status = xinnuo_core::workflow::standing(Some(&new.credit_code), enrolment);
+        let receipt = StoredReceipt {
+            submission_id: new.submission_id.clone(),
+            sequence: next,
+            received_at: new.received_at.clone(),
+            key_status: status,
+            receipt: sign(new, next, status).map_err(DbError::Other)?,
+            created: true,
+            log: None,
+        };
+        // The same submission twice in one batch: the second gets the first's receipt.
+        known.insert(new.submission_id.clone(), StoredReceipt { created: false, ..receipt.clone() });
+        created.push((*new, stored.len()));
+        stored.push(receipt);
+        next += 1;
+    }
+    for chunk in crate::sql::chunks_of_powers_of_two(&created) {
+        let mut commitments = Vec::with_capacity(chunk.len() * 14);
+        let mut disclosures = Vec::with_capacity(chunk.len() * 2);
+        for (new, index) in chunk {
+            let receipt = &stored[*index];
+            commitments.extend_from_slice(args![
+                receipt.sequence,
+                &new.submission_id,
+                &new.credit_code,
+                &new.template_id,
+                &new.template_version,
+                &new.signer_kid,
+                &new.signed_at,
+                &new.received_at,
+                receipt.key_status.as_str(),
+                &new.envelope,
+                &receipt.receipt,
+                &new.masked,
+                &new.subject_name,
+                &new.department,
+            ]);
+            disclosures.extend_from_slice(args![&new.submission_id, &new.disclosures]);
+        }
+        sql.execute(
+            &format!(
+                "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                 signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
+                 department, publishable, lifecycle) VALUES {}",
+                crate::sql::values_rows(chunk.len(), 14, "1, 'submitted'")
+            ),
+            &commitments,
+        )?;
+        sql.execute(
+            &format!(
+                "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES {}",
+                crate::sql::values_rows(chunk.len(), 2, "")
+            ),
+            &disclosures,
+        )?;
+    }
+    // Every stored submission into the public log, one checkpoint for the batch; each answer (a
+    // repeat too) carries its entry's proof in that checkpoint.
+    let events: Vec<LogEvent> = created
+        .iter()
+        .map(|(_, index)| {
+            let receipt = &stored[*index];
+            LogEvent::Received {
+                submission_id: receipt.submission_id.clone(),
+                sequence: receipt.sequence,
+                received_at: receipt.received_at.clone(),
+                key_status: receipt.key_status,
+            }
+        })
+        .collect();
+    let appended = crate::log::append(sql, log, &events, &crate::clock::now())?;
+    let mut places: HashMap<String, u64> = HashMap::new();
+    for (offset, (new, _)) in created.iter().enumerate() {
+        places.insert(new.submission_id.clone(), appended.first + offset as u64);
+    }
+    let earlier: Vec<&str> =
+        stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
+    for id in earlier {
+        if let Some(index) = crate::log::index_of(sql, id)? {
+            places.insert(id.to_owned(), index);
+        }
+    }
+    let mut indices: Vec<u64> = places.values().copied().collect();
+    indices.sort_unstable();
+    indices.dedup();
+    if appended.size > 0 && !indices.is_empty() {
+        let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
+        let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
+        for receipt in &mut stored {
+            receipt.log =
+                places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
+        }
+    }
+    Ok(stored)
+}
+
+/// A submission as the tests store it.
+#[cfg(test)]
+pub(crate) fn test_commitment(id: &str, kid: &str, credit_code: &str) -> NewCommitment {
+    NewCommitment {
+        submission_id: id.into(),
+        credit_code: credit_code.into(),
+        template_id: "tax-service".into(),
+        template_version: "1.0.0".into(),
+        signer_kid: kid.into(),
+        signed_at: "2026-12-02T00:00:00.000Z".into(),
+        received_at: "2026-12-02T00:00:01.000Z".into(),
+        subject_name: "示例".into(),
+        envelope: "{}".into(),
+        masked: "{}".into(),
+        disclosures: format!("[\"{id}\"]"),
+        department: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn new_commitment(id: &str, kid: &str, credit_code: &str) -> NewCommitment {
-        NewCommitment {
-            submission_id: id.into(),
-            credit_code: credit_code.into(),
-            template_id: "tax-service".into(),
-            template_version: "1.0.0".into(),
-            signer_kid: kid.into(),
-            signed_at: "2026-12-02T00:00:00.000Z".into(),
-            received_at: "2026-12-02T00:00:01.000Z".into(),
-            subject_name: "示例".into(),
-            envelope: "{}".into(),
-            masked: "{}".into(),
-            disclosures: format!("[\"{id}\"]"),
-            department: None,
-        }
-    }
+    use super::test_commitment as new_commitment;
 
     #[test]
     fn a_batch_stores_each_submission_once_with_its_key_status_in_sequence() {

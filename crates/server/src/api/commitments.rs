@@ -108,24 +108,6 @@ pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitme
     })
 }
 
-/// Stores a verified submission with a countersigned receipt (or finds the stored one), at once, in its own
-/// transaction: for callers that store more alongside it (a repair application). Returns the stored row.
-pub fn store_submission(
-    db: &crate::db::Db,
-    server_key: &crate::store::ServerKey,
-    signed: SignedCommitment,
-    now: u64,
-) -> Result<StoredReceipt, Problem> {
-    let new = new_commitment(&signed, now)?;
-    let sign = |new: &NewCommitment, sequence, key_status| {
-        crate::committer::receipt_for(server_key, new, sequence, key_status)
-    };
-    db.store_commitments(&[&new], &sign, &server_key.log)
-        .map_err(Problem::internal)?
-        .pop()
-        .ok_or_else(|| not_found(&new.submission_id))
-}
-
 /// A signed 信用修复承诺书 is a repair application: it goes to `POST /api/v1/repair-applications`, which checks
 /// the key and the record; here it would be a commitment nobody decides.
 fn as_commitment(signed: SignedCommitment) -> Result<SignedCommitment, Problem> {

@@ -13,10 +13,11 @@ use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::wire::{ErrorItem, PublicationDeadline, RepairReceipt, SubjectList, SubjectView};
 
 use super::body::read_jws_text;
-use super::commitments::{receipt_answer, store_submission, verify_submission, MAX_ENVELOPE_BYTES};
+use super::commitments::{new_commitment, receipt_answer, verify_submission, MAX_ENVELOPE_BYTES};
 use crate::clock::{now, now_millis};
 use crate::problem::{refusal_problem, Problem};
 use crate::state::{blocking, AppState};
+use crate::store::NewCommitment;
 
 fn today() -> Date {
     crate::clock::china_today()
@@ -204,19 +205,15 @@ pub async fn apply_for_repair(
             application::accept(&signed.prepared, &stored.profile.records, on).map_err(application_problem)?;
         let (record_id, channel, recorded) =
             (accepted.record.id.clone(), accepted.channel, accepted.recorded_channel());
-        // One application under review per record: refused before anything is stored, and checked again in
-        // the transaction that records it (two sent at once).
-        let earlier: Vec<_> = db
-            .repair_applications_of(&code)
+        // One application under review per record: checked where the submission and the application are stored,
+        // in one transaction (two sent at once cannot both be under review; a refused one leaves nothing).
+        let new = new_commitment(&signed, now_ms)?;
+        let sign = |new: &NewCommitment, sequence, key_status| {
+            crate::committer::receipt_for(&server, new, sequence, key_status)
+        };
+        let receipt = db
+            .store_repair_application(&new, &sign, &server.log, &record_id, recorded.as_str(), &now())
             .map_err(Problem::internal)?
-            .into_iter()
-            .filter(|a| a.record_id == record_id && a.submission_id != signed.envelope.submission_id)
-            .map(|a| (a.submission_id, a.state))
-            .collect();
-        xinnuo_core::workflow::accept_repair_application(&earlier).map_err(|r| refusal_problem(&r))?;
-        let receipt = store_submission(&db, &server, signed, now_ms)?;
-        db.record_repair_application(&receipt.submission_id, &code, &record_id, recorded.as_str(), &now())
-            .map_err(|e| Problem::internal(e.to_string()))?
             .map_err(|r| refusal_problem(&r))?;
         Ok((receipt, record_id, channel))
     })

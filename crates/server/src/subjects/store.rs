@@ -4,8 +4,10 @@ use crate::db::{Db, DbError};
 use crate::sql::args;
 use crate::sql::Sql;
 use crate::sql::{row, rows};
+use crate::store::{insert_commitments, NewCommitment, StoredReceipt};
 use xinnuo_core::decision::RepairState;
 use xinnuo_core::public_log::{LogEvent, RecordChange};
+use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::status::Profile;
 use xinnuo_core::workflow::Refusal;
 
@@ -214,21 +216,26 @@ impl Db {
         })
     }
 
-    pub fn record_repair_application(
+    /// Stores a repair application's signed submission (with its receipt and log entry) and the application
+    /// in one transaction, after the core's rule that a record has one application under review at a time:
+    /// two sent at once cannot both be under review, and a refused one leaves nothing behind. The same
+    /// submission again answers with its first receipt.
+    #[allow(clippy::too_many_arguments)]
+    pub fn store_repair_application(
         &self,
-        submission_id: &str,
-        credit_code: &str,
+        new: &NewCommitment,
+        sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
+        log: &crate::log::LogKey,
         record_id: &str,
         channel: &str,
         now: &str,
-    ) -> Result<Result<(), Refusal>, DbError> {
+    ) -> Result<Result<StoredReceipt, Refusal>, DbError> {
         self.write(|sql| {
-            // Read and written in one transaction, so two applications sent at once cannot both be under review.
             let earlier = rows(
                 sql,
                 "SELECT submission_id, status FROM repair_applications
                  WHERE credit_code = ?1 AND record_id = ?2 AND submission_id <> ?3",
-                args![credit_code, record_id, submission_id],
+                args![&new.credit_code, record_id, &new.submission_id],
                 |row| {
                     let state = RepairState::parse(&row.get::<String>(1)?)
                         .ok_or(DbError::Corrupt("repair application status"))?;
@@ -238,12 +245,15 @@ impl Db {
             if let Err(refusal) = xinnuo_core::workflow::accept_repair_application(&earlier) {
                 return Ok(Err(refusal));
             }
+            let receipt = insert_commitments(sql, &[new], sign, log)?
+                .pop()
+                .ok_or(DbError::Other("no receipt for the stored application".to_owned()))?;
             sql.execute(
                 "INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (submission_id) DO NOTHING",
-                args![submission_id, credit_code, record_id, channel, now],
+                args![&new.submission_id, &new.credit_code, record_id, channel, now],
             )?;
-            Ok(Ok(()))
+            Ok(Ok(receipt))
         })
     }
 }
@@ -253,6 +263,34 @@ mod tests {
     use xinnuo_core::calendar::Date;
 
     use crate::subjects::demo_subjects;
+
+    /// A record has one repair application under review: a second, refused, leaves nothing behind (no
+    /// submission, no log entry); the first again answers with its receipt.
+    #[test]
+    fn a_second_application_for_a_record_is_refused_and_stores_nothing() {
+        use crate::store::NewCommitment;
+        use xinnuo_core::receipt::KeyStatus;
+        use xinnuo_core::workflow::Refusal;
+        let db = crate::db::Db::open(":memory:").unwrap();
+        let code = "91140105123456788F";
+        let sign = |new: &NewCommitment, sequence: u64, _status: KeyStatus| {
+            Ok(format!("\"{}/{sequence}\"", new.submission_id))
+        };
+        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        let first = crate::store::test_commitment("first", "kid", code);
+        let stored = db.store_repair_application(&first, &sign, &log, "R1", "credit_china", "t").unwrap().unwrap();
+        assert!(stored.created);
+        let again = db.store_repair_application(&first, &sign, &log, "R1", "credit_china", "t").unwrap().unwrap();
+        assert_eq!((again.receipt, again.created), (stored.receipt, false));
+        let before = db.digest().unwrap();
+        let second = crate::store::test_commitment("second", "kid", code);
+        let refused = db.store_repair_application(&second, &sign, &log, "R1", "credit_china", "t").unwrap();
+        assert!(matches!(refused, Err(Refusal::RepairPending { submission_id }) if submission_id == "first"));
+        assert_eq!(db.digest().unwrap(), before);
+        assert!(db.commitment("second").unwrap().is_none());
+        // Another record of the same subject is its own case.
+        assert!(db.store_repair_application(&second, &sign, &log, "R2", "credit_china", "t").unwrap().is_ok());
+    }
 
     /// The SQL search and the core's rule (which the app follows on a static site) find the same subjects.
     #[test]
