@@ -8,7 +8,7 @@ import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey, fillTaxForm } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
-import { newOfficer } from "./support/server.mjs";
+import { newOfficer, approvePendingEnrolments, revokeApprovedEnrolments } from "./support/server.mjs";
 
 const PASS = "部门决定测试 passphrase";
 let browser;
@@ -63,6 +63,39 @@ test("the enterprise withdraws a commitment from its outbox, signing with the ke
   assert.equal(await item.getByRole("button", { name: "撤回承诺" }).count(), 0, "nothing left to withdraw");
   const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
   assert.deepEqual(published.decisions.map((d) => [d.action, d.reason]), [["withdraw", "事项已办结，无需承诺"]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("once its key is revoked for the code, the outbox no longer offers to withdraw (the server would refuse)", async () => {
+  const { page, context, errors } = await openContext(browser, "#/keys");
+  await page.getByLabel("口令（至少 8 个字符）").fill(PASS);
+  await page.getByLabel("再次输入口令").fill(PASS);
+  await page.getByRole("button", { name: "生成密钥" }).click();
+  await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
+  const code = randomCreditCode("140105");
+  await page.getByRole("button", { name: "向服务器登记" }).click();
+  await page.getByLabel("统一社会信用代码").fill(code);
+  await page.getByLabel("主体名称").fill("晋示例吊销密钥有限公司");
+  await page.locator("form.enrol").getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并登记" }).click();
+  await page.locator("[id^=enrol-notice]", { hasText: "待审核" }).waitFor({ timeout: 30_000 });
+  assert.equal(await approvePendingEnrolments(code), 1);
+
+  await page.evaluate(() => { location.hash = "#/commit"; });
+  await fillTaxForm(page, code, "晋示例吊销密钥有限公司");
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt").waitFor({ timeout: 30_000 });
+  await page.evaluate(() => { location.hash = "#/outbox"; });
+  const item = page.locator("li.outbox-item.state-receipted");
+  await item.locator(".handling", { hasText: "已提交" }).waitFor();
+  assert.equal(await item.getByRole("button", { name: "撤回承诺" }).count(), 1, "withdrawable while the key stands");
+
+  assert.equal(await revokeApprovedEnrolments(code), 1);
+  await page.reload();
+  await page.locator("li.outbox-item.state-receipted .handling", { hasText: "已提交" }).waitFor();
+  assert.equal(await page.locator("li.outbox-item.state-receipted").getByRole("button", { name: "撤回承诺" }).count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

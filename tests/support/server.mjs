@@ -101,6 +101,15 @@ export async function importSubject({ code, name }) {
  * holds the key: an officer with the keys role, signed in, signs `key_approved` for each.
  */
 export async function approvePendingEnrolments(code) {
+  return decideEnrolments(code, "pending", "key_approved");
+}
+
+/** A key officer revokes every key approved for `code`; returns how many. */
+export async function revokeApprovedEnrolments(code) {
+  return decideEnrolments(code, "approved", "key_revoked", "密钥保管人已离职");
+}
+
+async function decideEnrolments(code, state, action, reason = "") {
   const { signFlattenedJws } = await import("./jose.mjs");
   const { randomBytes } = await import("node:crypto");
   const url = process.env.XINNUO_URL;
@@ -108,11 +117,11 @@ export async function approvePendingEnrolments(code) {
   const { challenge } = await (await fetch(`${url}/api/v1/officer-sessions/challenge`, { method: "POST" })).json();
   const signIn = signFlattenedJws({ type: "xinnuo.officer-sign-in/1", challenge, signed_at: new Date().toISOString() }, checker.privateKey);
   const { token } = await (await fetch(`${url}/api/v1/officer-sessions`, { method: "POST", headers: { "content-type": "application/json" }, body: signIn })).json();
-  const { enrolments } = await (await fetch(`${url}/api/v1/dept/key-enrolments?state=pending&q=${code}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const { enrolments } = await (await fetch(`${url}/api/v1/dept/key-enrolments?state=${state}&q=${code}`, { headers: { authorization: `Bearer ${token}` } })).json();
   for (const enrolment of enrolments) {
-    const decision = { type: "xinnuo.decision/1", action: "key_approved", target: enrolment.request_id, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+    const decision = { type: "xinnuo.decision/1", action, target: enrolment.request_id, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
     const answer = await fetch(`${url}/api/v1/decisions`, { method: "POST", headers: { "content-type": "application/json" }, body: signFlattenedJws(decision, checker.privateKey) });
-    if (answer.status !== 201) throw new Error(`approval refused: ${await answer.text()}`);
+    if (answer.status !== 201) throw new Error(`${action} refused: ${await answer.text()}`);
   }
   return enrolments.length;
 }

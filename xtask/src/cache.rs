@@ -1,6 +1,6 @@
 //! Reusing a wasm build whose inputs did not change. Each build (an app route, a widget module, an npm entry,
-//! the key worker) has a content stamp: SHA-256 over the sources of the crates it reaches (every file under
-//! them, path and bytes), the workspace manifests and lock file, xtask's build steps, the toolchain, the tools' versions, its own
+//! the key worker) has a content stamp: SHA-256 over the sources of the crates it reaches (read from `cargo metadata`; every file under
+//! them, path and bytes), the workspace manifests and lock file, `.cargo/config.toml` and flags from the environment, xtask's build steps, the toolchain, the tools' versions, its own
 //! features and, for builds that leave out ended template versions, the Beijing date. When the stamp equals
 //! the one stored beside the build's outputs in `target/build-cache/<name>/`, the outputs are copied as they
 //! are, without cargo, wasm-bindgen, wasm-opt or esbuild; otherwise the build runs into that directory again.
@@ -14,16 +14,47 @@ use crate::run::Result;
 
 const STAMP_FILE: &str = ".stamp";
 
-/// The crates a build reaches through its dependencies (the workspace's own; crates.io ones are pinned by the
-/// lock file).
-pub fn crates_of(package: &str) -> &'static [&'static str] {
-    match package {
-        "xinnuo-app" => &["core", "js-json", "app"],
-        "xinnuo-widgets" => &["core", "js-json", "app", "widgets"],
-        "xinnuo-wasm" => &["core", "js-json", "wasm"],
-        "xinnuo-kdf" => &["core", "kdf"],
-        _ => &[],
+/// The workspace's crate directories a build of `package` reaches through its path dependencies (crates.io
+/// ones are pinned by the lock file), read from `cargo metadata`: a crate added to the graph counts at once.
+pub fn crates_of(package: &str) -> Result<Vec<PathBuf>> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(crate::root())
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo metadata: {}", String::from_utf8_lossy(&output.stderr)));
     }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+    let directory_of = |name: &str| {
+        packages
+            .iter()
+            .find(|p| p["name"] == name)
+            .and_then(|p| p["manifest_path"].as_str())
+            .and_then(|manifest| Path::new(manifest).parent().map(Path::to_path_buf))
+    };
+    let mut reached = Vec::new();
+    let mut waiting = vec![package.to_owned()];
+    while let Some(name) = waiting.pop() {
+        let Some(directory) = directory_of(&name) else { return Err(format!("no workspace crate {name}")) };
+        if reached.contains(&directory) {
+            continue;
+        }
+        reached.push(directory);
+        let Some(found) = packages.iter().find(|p| p["name"] == name.as_str()) else { continue };
+        for dependency in found["dependencies"].as_array().into_iter().flatten() {
+            // Path dependencies are the workspace's own; dev-dependencies do not reach a build.
+            if dependency["path"].is_string() && dependency["kind"] != "dev" {
+                if let Some(dependency) = dependency["name"].as_str() {
+                    waiting.push(dependency.to_owned());
+                }
+            }
+        }
+    }
+    reached.sort();
+    Ok(reached)
 }
 
 fn files_below(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
@@ -64,13 +95,24 @@ pub fn toolchain() -> String {
 pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String> {
     let root = crate::root();
     let mut files = Vec::new();
-    for name in crates_of(package) {
-        files_below(&root.join("crates").join(name), &mut files)?;
+    for directory in crates_of(package)? {
+        files_below(&directory, &mut files)?;
     }
-    // The workspace's manifests, and how xtask builds (a change to a step's flags makes every build again).
+    // The workspace's manifests, cargo's configuration (the wasm target's rustflags) and how xtask builds (a
+    // change to a step's flags makes every build again).
     files.extend(
-        ["Cargo.toml", "Cargo.lock", "rustfmt.toml", "xtask/src/build.rs", "xtask/src/cache.rs", "xtask/src/tools.rs"]
-            .map(|f| root.join(f)),
+        [
+            "Cargo.toml",
+            "Cargo.lock",
+            "rustfmt.toml",
+            ".cargo/config.toml",
+            "xtask/src/build.rs",
+            "xtask/src/cache.rs",
+            "xtask/src/tools.rs",
+        ]
+        .map(|f| root.join(f))
+        .into_iter()
+        .filter(|f| f.is_file()),
     );
     files.sort();
     let mut hash = Sha256::new();
@@ -83,6 +125,18 @@ pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String>
     }
     hash.update(parameters.as_bytes());
     hash.update(toolchain.as_bytes());
+    // Flags from the environment change the code as much as a source file does.
+    for flags in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "CARGO_PROFILE_RELEASE_OPT_LEVEL",
+    ] {
+        hash.update(flags.as_bytes());
+        hash.update([0]);
+        hash.update(std::env::var(flags).unwrap_or_default().as_bytes());
+        hash.update([0]);
+    }
     // The build date decides which template versions a `current-templates` build carries.
     if parameters.contains("current-templates") {
         hash.update(beijing_day().to_le_bytes());
@@ -151,7 +205,18 @@ mod tests {
         assert_eq!(app, stamp("xinnuo-app", "app every-route", tools).unwrap());
         assert_ne!(app, stamp("xinnuo-app", "app route-check", tools).unwrap(), "features count");
         assert_ne!(app, stamp("xinnuo-app", "app every-route", "u").unwrap(), "tools count");
-        assert!(crates_of("xinnuo-widgets").contains(&"app"), "the widgets render the app's components");
-        assert!(!crates_of("xinnuo-wasm").contains(&"server"));
+        let crates = crate::root().join("crates");
+        let widgets = crates_of("xinnuo-widgets").unwrap();
+        for reached in ["core", "js-json", "app", "widgets"] {
+            assert!(widgets.contains(&crates.join(reached)), "the widgets reach {reached}: {widgets:?}");
+        }
+        let package = crates_of("xinnuo-wasm").unwrap();
+        assert!(package.contains(&crates.join("core")) && !package.contains(&crates.join("server")), "{package:?}");
+        assert_eq!(crates_of("xinnuo-kdf").unwrap(), vec![crates.join("core"), crates.join("kdf")]);
+        // Flags from the environment count.
+        std::env::set_var("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-C opt-level=1");
+        let flagged = stamp("xinnuo-app", "app every-route", tools).unwrap();
+        std::env::remove_var("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS");
+        assert_ne!(app, flagged, "rustflags count");
     }
 }

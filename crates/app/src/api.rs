@@ -172,16 +172,6 @@ pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiE
     get_json(&format!("api/v1/subjects?q={q}&page={page}&per_page=50")).await
 }
 
-/// What the column is filtered by (empty: no filter).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PublicationQuery {
-    pub department: String,
-    pub template: String,
-    pub state: String,
-    pub q: String,
-    pub page: u32,
-}
-
 /// The 信用承诺 column: from the server, or from a static site's `publications.json`, filtered here.
 pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, ApiError> {
     const PER_PAGE: u32 = 20;
@@ -338,8 +328,8 @@ pub use xinnuo_core::deadline::Deadline;
 pub use xinnuo_core::wire::{
     CommitmentDetail, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox, DeptRepairApplication,
     DeptRepairInbox, EnrolmentView, Holidays, OfficerSession, OfficerView, ProblemDetails, PublicObjection,
-    PublicationList, PublishedCommitment, PublishedDecision, RepairApplicationView as RepairApplication,
-    SignInChallenge, SubjectList, SubjectListItem, SubjectView,
+    PublicationList, PublicationQuery, PublishedCommitment, PublishedDecision,
+    RepairApplicationView as RepairApplication, SignInChallenge, SubjectList, SubjectListItem, SubjectView,
 };
 
 /// One of the department's inboxes (`commitments`, `repair-applications`, `objections`, `key-enrolments`),

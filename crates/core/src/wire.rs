@@ -409,6 +409,9 @@ pub struct DeptCommitment {
     pub decisions: Vec<PublishedDecision>,
     #[serde(default)]
     pub offers: Vec<Offer>,
+    /// Whether its signer is known (`workflow::signer_known`): an approved key, or identified on acceptance.
+    #[serde(default)]
+    pub signer_known: bool,
 }
 
 /// A page of the department's commitments.
@@ -420,6 +423,31 @@ pub struct DeptCommitmentInbox {
     pub page: u32,
     pub per_page: u32,
     pub commitments: Vec<DeptCommitment>,
+}
+
+/// What the 信用承诺 column is filtered by: `GET /api/v1/publications`'s query, and the app's filter (which
+/// filters a static site's `publications.json` itself). Empty: no filter; page 0 is the first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+#[serde(default)]
+pub struct PublicationQuery {
+    /// A department's name (Chinese or English).
+    #[cfg_attr(feature = "openapi", param(required = false))]
+    pub department: String,
+    /// A template id.
+    #[cfg_attr(feature = "openapi", param(required = false))]
+    pub template: String,
+    /// A lifecycle state: submitted, returned, in_force, kept, broken or withdrawn.
+    #[cfg_attr(feature = "openapi", param(required = false))]
+    pub state: String,
+    /// A name or credit code, or part of one.
+    #[cfg_attr(feature = "openapi", param(required = false))]
+    pub q: String,
+    #[cfg_attr(feature = "openapi", param(required = false))]
+    pub page: u32,
+    /// 1–100; 20 when not given.
+    pub per_page: Option<u32>,
 }
 
 /// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`

@@ -15,8 +15,8 @@ use xinnuo_core::decision::{self, Action, CommitmentState, IdentityCheck, Object
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
-use xinnuo_core::receipt::{self, KeyStatus, TrustedServerKeys};
-use xinnuo_core::workflow::{self, Case, KeyCase, ObjectionCase, RepairCase};
+use xinnuo_core::receipt::{self, TrustedServerKeys};
+use xinnuo_core::workflow::{self, Case, KeyCase, ObjectionCase, Offer, RepairCase};
 use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
 
@@ -95,9 +95,9 @@ struct ConsoleItem {
     /// The full content: the signed text (with personal values), the record, the grounds.
     detail: String,
     decisions: Vec<PublishedDecision>,
-    actions: Vec<Action>,
-    /// Accepting needs the officer to say how they identified the signer (the key is not approved).
-    needs_identity: bool,
+    /// What the core offers this officer, each saying whether it needs the officer to say how they identified
+    /// the signer (accepting with a key not approved).
+    offers: Vec<Offer>,
     /// Who signed, and whether the signer is known (an approved key, or identified on acceptance).
     signer: Option<(String, bool)>,
 }
@@ -131,8 +131,7 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
     inbox
         .commitments
         .into_iter()
-        .map(|api::DeptCommitment { commitment: item, signed_file, decisions, offers }| {
-            let known = item.signer_standing == Some(KeyStatus::Verified) || item.identity_checked.is_some();
+        .map(|api::DeptCommitment { commitment: item, signed_file, decisions, offers, signer_known }| {
             let mut signer = lang.pick(&item.signer_label_zh, &item.signer_label_en).to_owned();
             if !item.credit_code.is_empty() {
                 match &item.registry_name {
@@ -143,9 +142,8 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
                 }
             }
             ConsoleItem {
-                actions: offers.iter().map(|offer| offer.action).collect(),
-                needs_identity: offers.iter().any(|offer| offer.needs_identity_check),
-                signer: Some((signer, known)),
+                offers,
+                signer: Some((signer, signer_known)),
                 heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
                 state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
                 detail: signed_text(&signed_file, lang),
@@ -165,7 +163,7 @@ fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<
         .repair_applications
         .into_iter()
         .map(|item| ConsoleItem {
-            actions: offered(
+            offers: workflow::actions(
                 &Case::Repair(RepairCase {
                     state: item.state,
                     authority: String::new(),
@@ -184,7 +182,6 @@ fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<
             received_at: item.received_at,
             deadline: item.deadline,
             decisions: item.decisions,
-            needs_identity: false,
             signer: None,
         })
         .collect()
@@ -203,7 +200,7 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
             };
             let record = item.record.as_ref().map(|r| record_text(r, lang)).unwrap_or_else(|| item.record_id.clone());
             ConsoleItem {
-                actions: offered(
+                offers: workflow::actions(
                     &Case::Objection(ObjectionCase {
                         state: item.state,
                         authority: String::new(),
@@ -222,7 +219,6 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
                 received_at: item.received_at,
                 deadline: item.deadline,
                 decisions: item.decisions,
-                needs_identity: false,
                 signer: None,
             }
         })
@@ -242,7 +238,7 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -
                 None => lang.pick("登记库中无此代码", "not in the registry").to_owned(),
             };
             Some(ConsoleItem {
-                actions: offered(
+                offers: workflow::actions(
                     &Case::Key(KeyCase {
                         state: item.status,
                         received_at_millis: 0,
@@ -266,7 +262,6 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -
                 received_at: item.enrolled_at,
                 deadline: None,
                 decisions,
-                needs_identity: false,
                 signer: None,
             })
         })
@@ -296,10 +291,6 @@ async fn fetch(
 
 /// What the console offers on a case: the core's `workflow::actions` for the officer's roles (it reads the
 /// state and the roles; the other members of these cases do not change the offer).
-fn offered(case: &Case, roles: &[Role]) -> Vec<Action> {
-    workflow::actions(case, roles).into_iter().map(|offer| offer.action).collect()
-}
-
 /// A decision in an item's history, with what was checked: the officer's signature on it, and the
 /// server's receipt against the server keys pinned in this browser.
 fn decision_line(decision: &PublishedDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
@@ -619,10 +610,10 @@ pub fn DeptPage(props: &Props) -> Html {
                                     }) }
                                 </ol>
                             }
-                            if !item.actions.is_empty() {
+                            if !item.offers.is_empty() {
                                 <label>{ lang.pick("理由或核查结论", "Reason or finding") }
                                     <textarea class="dept-reason" rows="2" value={reason.clone()} oninput={reason_of} /></label>
-                                if item.needs_identity {
+                                if item.offers.iter().any(|offer| offer.needs_identity_check) {
                                     <label>{ lang.pick("受理前核验签署人身份的方式（签署密钥未经核验）", "How you identified the signer before accepting (the key is not approved)") }
                                         <select class="dept-identity" onchange={identity_of}>
                                             <option value="" selected={identity.is_none()}>{ lang.pick("请选择", "Choose") }</option>
@@ -632,11 +623,11 @@ pub fn DeptPage(props: &Props) -> Html {
                                         </select></label>
                                 }
                                 <div class="row">
-                                { for item.actions.iter().map(|action| {
+                                { for item.offers.iter().map(|offer| {
                                     let (signer, target, reason, notice, reload) = (signer.clone(), item.target.clone(), reason.clone(), notice.clone(), reload.clone());
-                                    let action = *action;
-                                    let identity = identity.filter(|_| action == Action::Accept);
-                                    let identity_missing = action == Action::Accept && item.needs_identity && identity.is_none();
+                                    let (action, needs_identity) = (offer.action, offer.needs_identity_check);
+                                    let identity = identity.filter(|_| needs_identity);
+                                    let identity_missing = needs_identity && identity.is_none();
                                     let onclick = Callback::from(move |_| {
                                         if identity_missing {
                                             notice.set(Some(Err(lang.pick(
@@ -696,8 +687,7 @@ mod tests {
             deadline: None,
             detail: String::new(),
             decisions: Vec::new(),
-            actions: Vec::new(),
-            needs_identity: false,
+            offers: Vec::new(),
             signer: None,
         };
         let csv = export_csv(&[item], Inbox::Commitments, Lang::Zh);

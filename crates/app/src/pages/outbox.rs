@@ -300,10 +300,13 @@ fn outbox_item(
     refresh_handling: Callback<()>,
 ) -> Html {
     let (zh, en) = item.state.label();
-    // Until the department accepts it the enterprise may withdraw it, with the key that signed it (the core's
-    // lifecycle says when).
+    // Until the department accepts it the enterprise may withdraw it, with the key that signed it while that key
+    // is not revoked (the core says when; a server that does not say the key's standing decides itself).
     let withdrawable = !item.repair
-        && handled.is_some_and(|stored| stored.commitment.state.after(xinnuo_core::decision::Action::Withdraw).is_ok());
+        && handled.is_some_and(|stored| {
+            let standing = stored.commitment.signer_standing.unwrap_or(xinnuo_core::receipt::KeyStatus::Unenrolled);
+            xinnuo_core::workflow::may_withdraw(stored.commitment.state, standing)
+        });
     let department_state = handled.map(|stored| stored.commitment.state);
     let returned = department_state == Some(xinnuo_core::decision::CommitmentState::Returned);
     // What the department said last (its reason for a return or a finding), in the page's language.

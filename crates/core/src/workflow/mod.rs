@@ -748,9 +748,17 @@ fn decide_commitment(
     Ok(Transition { outcome: Outcome::Commitment(state), effects, department, note })
 }
 
+/// Whether the enterprise may still withdraw its commitment, as `decide` rules on a withdrawal by the key
+/// that signed: the lifecycle allows it (before acceptance) and that key is not revoked for the code. The
+/// outbox offers the withdrawal only then.
+pub fn may_withdraw(state: CommitmentState, standing: KeyStatus) -> bool {
+    standing != KeyStatus::Revoked && state.after(Action::Withdraw).is_ok()
+}
+
 /// Whether the commitment's signer is known: identified on acceptance, or signing with a key approved for
-/// the code (when it arrived, or now).
-fn signer_known(case: &CommitmentCase) -> bool {
+/// the code (when it arrived, or now). Only a known signer's commitment can be found broken; the console
+/// says it beside each commitment.
+pub fn signer_known(case: &CommitmentCase) -> bool {
     case.identified.is_some() || case.standing == KeyStatus::Verified || case.standing_at_receipt == KeyStatus::Verified
 }
 

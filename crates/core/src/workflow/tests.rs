@@ -583,3 +583,131 @@ fn every_combination_of_a_commitment_case_keeps_the_rules() {
     }
     assert!(decided > 0);
 }
+
+/// Every withdrawal: by the key that signed or another, in each state and standing; allowed exactly where
+/// `may_withdraw` (what the outbox offers) says.
+#[test]
+fn every_withdrawal_is_decided_as_the_outbox_offers_it() {
+    let mut allowed = 0;
+    for state in CommitmentState::ALL {
+        for standing in KeyStatus::ALL {
+            for kid in [SIGNER, "another-kid"] {
+                let case = Case::Commitment(commitment(state, standing));
+                let actor = Actor::Signer { kid: kid.into() };
+                let result = super::decide(&case, DECISION_ID, &decision(Action::Withdraw, None), &actor, NOW);
+                let expected = kid == SIGNER && may_withdraw(state, standing);
+                assert_eq!(result.is_ok(), expected, "{state:?} {standing:?} {kid}: {result:?}");
+                if let Ok(transition) = result {
+                    allowed += 1;
+                    assert_eq!(transition.outcome, Outcome::Commitment(CommitmentState::Withdrawn));
+                    assert!(transition.effects.is_empty());
+                }
+            }
+        }
+    }
+    assert!(allowed > 0);
+}
+
+/// Repair applications, objections and key enrolments: every state × action × role set × department. A
+/// transition happens only for an officer with the action's role, of the deciding authority (谁认定、谁修复;
+/// any department for keys), where the lifecycle allows it; its effects are the track's and nothing else:
+/// a granted repair ends the record's publication that day, an upheld objection hides the record.
+#[test]
+fn every_combination_of_the_other_tracks_keeps_the_rules() {
+    use crate::enrolment::EnrolmentStatus;
+    const ACTIONS: [Action; 11] = [
+        Action::Accept,
+        Action::Return,
+        Action::Kept,
+        Action::Broken,
+        Action::RepairGranted,
+        Action::RepairRefused,
+        Action::ObjectionUpheld,
+        Action::ObjectionRejected,
+        Action::KeyApproved,
+        Action::KeyRevoked,
+        Action::Withdraw,
+    ];
+    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
+    let mut cases = Vec::new();
+    for state in RepairState::ALL {
+        cases.push(Case::Repair(RepairCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in ObjectionState::ALL {
+        cases.push(Case::Objection(ObjectionCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in EnrolmentStatus::ALL {
+        cases.push(Case::Key(KeyCase {
+            state,
+            received_at_millis: RECEIVED,
+            kid: "enterprise-kid".into(),
+            credit_code: "91140105MA0L8XUY5X".into(),
+        }));
+    }
+    let mut decided = [0; 3];
+    for case in &cases {
+        for action in ACTIONS {
+            for roles in role_sets {
+                for department in [TAX, MARKET] {
+                    let actor = officer(department, roles);
+                    let result = super::decide(case, DECISION_ID, &decision(action, None), &actor, NOW);
+                    let what = format!("{case:?} {action:?} {roles:?} {department}: {result:?}");
+                    let role_held = action.role().is_some_and(|role| roles.contains(&role));
+                    let (allowed, track) = match case {
+                        Case::Repair(c) => (department == TAX && c.state.after(action).is_ok(), 0),
+                        Case::Objection(c) => (department == TAX && c.state.after(action).is_ok(), 1),
+                        Case::Key(c) => (crate::decision::enrolment_after(c.state, action).is_ok(), 2),
+                        Case::Commitment(_) => unreachable!(),
+                    };
+                    assert_eq!(result.is_ok(), role_held && allowed, "{what}");
+                    let Ok(transition) = result else { continue };
+                    decided[track] += 1;
+                    assert_eq!(transition.department, department, "{what}");
+                    match (case, &transition.outcome) {
+                        (Case::Repair(c), Outcome::Repair(state)) => {
+                            assert_eq!(Ok(*state), c.state.after(action), "{what}");
+                            let ends = matches!(
+                                transition.effects.as_slice(),
+                                [Effect::EndPublication { record_id, removed_on, .. }]
+                                    if record_id == "R1" && *removed_on == Date::parse("2026-12-02").unwrap()
+                            );
+                            assert_eq!(ends, *state == RepairState::Granted, "{what}");
+                            if *state != RepairState::Granted {
+                                assert!(transition.effects.is_empty(), "{what}");
+                            }
+                        }
+                        (Case::Objection(c), Outcome::Objection(state)) => {
+                            assert_eq!(Ok(*state), c.state.after(action), "{what}");
+                            let hides = matches!(
+                                transition.effects.as_slice(),
+                                [Effect::HideRecord { record_id, .. }] if record_id == "R1"
+                            );
+                            assert_eq!(hides, *state == ObjectionState::Upheld, "{what}");
+                            if *state != ObjectionState::Upheld {
+                                assert!(transition.effects.is_empty(), "{what}");
+                            }
+                        }
+                        (Case::Key(c), Outcome::Key(state)) => {
+                            assert_eq!(Ok(*state), crate::decision::enrolment_after(c.state, action), "{what}");
+                            assert!(transition.effects.is_empty(), "{what}");
+                        }
+                        _ => panic!("the outcome is of another track: {what}"),
+                    }
+                }
+            }
+        }
+    }
+    assert!(decided.iter().all(|n| *n > 0), "{decided:?}");
+}

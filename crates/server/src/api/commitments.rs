@@ -9,7 +9,9 @@ use serde_json::Value;
 use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::template;
-use xinnuo_core::wire::{CommitmentDetail, DisclosedCommitment, PublicationList, ReceiptAnswer, SubjectCommitments};
+use xinnuo_core::wire::{
+    CommitmentDetail, DisclosedCommitment, PublicationList, PublicationQuery, ReceiptAnswer, SubjectCommitments,
+};
 
 use super::body::{read_jws_text, submission_id_from};
 use crate::clock::now_millis;
@@ -304,17 +306,6 @@ pub fn department_filter(name: &str) -> (String, Vec<String>) {
     (zh, templates)
 }
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PublicationQuery {
-    department: Option<String>,
-    template: Option<String>,
-    state: Option<String>,
-    q: Option<String>,
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
 /// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
 /// commitments (no personal values), newest first, with their state.
 #[utoipa::path(
@@ -335,7 +326,7 @@ pub async fn publications(
     query: Result<axum::extract::Query<PublicationQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PublicationList>, Problem> {
     let axum::extract::Query(query) = query?;
-    let blank = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let blank = |text: String| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
     let lifecycle = match blank(query.state) {
         None => None,
         Some(text) => Some(CommitmentState::parse(&text).ok_or_else(|| {
@@ -347,7 +338,7 @@ pub async fn publications(
         })?),
     };
     let department = blank(query.department).map(|name| department_filter(&name));
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
         Problem::bad_request("bad_query", format!("页码 {page} 太大。"), format!("Page {page} is out of range."))

@@ -116,8 +116,9 @@ pub async fn commitments(
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
             let decisions = history(&db, &row.submission_id)?;
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
+            let signer_known = xinnuo_core::workflow::signer_known(&case);
             let offers = xinnuo_core::workflow::actions(&xinnuo_core::workflow::Case::Commitment(case), &roles);
-            items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers });
+            items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers, signer_known });
         }
         Ok((total, items))
     })
