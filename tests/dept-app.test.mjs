@@ -172,6 +172,8 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   assert.match(await E.locator("#decision-reason").textContent(), /未按承诺期限补交材料/);
   assert.match(await E.locator("#decision-qr").getAttribute("data-url"), new RegExp(`#/decision/${decided[1].decision_id}$`));
   assert.equal(await E.locator("#decision-qr svg").count(), 1);
+  // Its place in the public log, proved against the pinned log key.
+  assert.match(await E.locator("#decision-log").textContent(), /^已记入公开日志 第 \d+ 条（可离线核验）$/);
 
   // The 信用承诺 column: anyone finds it with its state, without personal data.
   await E.evaluate(() => { location.hash = "#/publications"; });

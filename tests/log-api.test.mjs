@@ -163,8 +163,14 @@ test("a decision and what it changes of the record are logged with it", async ()
     decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
   const decided = await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey));
   assert.equal(decided.status, 201, await decided.clone().text());
-  const { decision_id } = await decided.json();
+  const published = await decided.json();
+  const { decision_id } = published;
   const logged = await (await fetch(`${base}/api/v1/log/proof?ref=${decision_id}`)).json();
-  const { event } = checkLogged(logged, vkey);
+  const { event, index } = checkLogged(logged, vkey);
   assert.deepEqual([event.event, event.action, event.state, event.target], ["decision", "return", "returned", answer.submission_id]);
+  // The decision's own answer carries the same entry with its proof, and so does the published decision.
+  assert.equal(checkLogged(published.log, vkey).index, index);
+  assert.equal(JSON.parse(published.log.entry).decision_id, decision_id);
+  const fetched = await (await fetch(`${base}/api/v1/decisions/${decision_id}`)).json();
+  assert.equal(checkLogged(fetched.log, vkey).index, index);
 });

@@ -2,19 +2,21 @@
 // would, against a server of this file's own (its own SQLite file, or its own database on the suite's
 // PostgreSQL): it passes on a fresh demo server and after new submissions and decisions, and names what was
 // deleted or edited directly in the database; a log rewritten behind its back is refused by a monitor that
-// holds an older checkpoint. Then Go's sumdb/note and sumdb/tlog (code nobody here wrote) check a copy of
-// the live log's checkpoint and tiles.
+// holds an older checkpoint, and by the app's #/log page in a browser that kept one. Then Go's sumdb/note and
+// sumdb/tlog (code nobody here wrote) check a copy of the live log's checkpoint and tiles.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { spawnSync, execFileSync } from "node:child_process";
 import { mkdtemp, mkdir, readFile, writeFile, readdir, copyFile, cp } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
-import { createInterface } from "node:readline";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { launchBrowser } from "./support/browser.mjs";
+import { openPage } from "./support/app.mjs";
+import { spawnServer } from "./support/server.mjs";
 
 const BIN = process.env.XINNUO_SERVER_BIN;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -49,19 +51,7 @@ function sql(db, statement) {
 
 const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
 
-async function startServer(db) {
-  const child = spawn(BIN, ["serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server did not start within 30 s")), 30_000);
-    lines.on("line", (line) => {
-      const m = line.match(/listening on (http:\/\/\S+?)\/?$/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`server exited before listening (${code ?? signal})`)); });
-  });
-  return { child, url };
-}
+const startServer = (db) => spawnServer(["--db", db, "--demo"]);
 
 /** `xinnuo-server log verify`: its exit status and everything it printed. */
 function monitor(url, state) {
@@ -102,7 +92,36 @@ before(async () => {
   officerKey = privateKey;
 });
 
-after(() => server?.child.kill());
+after(async () => {
+  await browser?.close();
+  server?.child.kill();
+});
+
+// A browser that watches this file's server's log: the app (served by the suite's server) with its requests
+// for the server keys and the log sent to this file's server, as if it were the app's own server. Its
+// context (and so what it kept of the log) lives from one test to the next.
+let browser, watcher;
+
+async function watchLog() {
+  if (!watcher) {
+    browser = await launchBrowser();
+    const context = await browser.newContext();
+    const forward = (path) => async (route) => {
+      const asked = new URL(route.request().url());
+      const answer = await fetch(`${server.url}${asked.pathname}${asked.search}`);
+      await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+    };
+    await context.route("**/api/v1/server-keys", forward());
+    await context.route("**/log/**", forward());
+    watcher = { context, errors: [] };
+    watcher.page = await openPage(context, "#/log", { errors: watcher.errors });
+  } else {
+    await watcher.page.reload();
+  }
+  const verdict = watcher.page.locator(".log-page .log-consistency");
+  await verdict.waitFor({ timeout: 30_000 });
+  return verdict;
+}
 
 let published; // a commitment accepted (so published) after the first run
 let objected; // an objection filed after the first run: { code, id }
@@ -162,6 +181,26 @@ test("after new submissions, a decision and an objection the monitor passes agai
   assert.match(run.out, new RegExp(`与此前保存的 ${before.size} 条检查点一致`));
   const after = JSON.parse(await readFile(state, "utf8"));
   assert.equal(after.size, before.size + 4, "two submissions, a decision and an objection");
+});
+
+test("the app's #/log page verifies the checkpoint, keeps it, and checks that each newer one extends it", async () => {
+  const first = await watchLog();
+  assert.match(await first.textContent(), /本浏览器首次核验此日志/);
+  const checkpoint = await (await fetch(`${server.url}/log/checkpoint`)).text();
+  const size = Number(checkpoint.split("\n")[1]);
+  assert.equal(Number(await watcher.page.locator(".log-size").textContent()), size);
+  assert.match(await watcher.page.locator(".log-signature").textContent(), /日志密钥签名有效/);
+  await submit();
+  await submit();
+  const extended = await watchLog();
+  assert.match(await extended.textContent(), new RegExp(`只增不改：此前保存的 ${size} 条是现在这份日志的开头`));
+  assert.equal(Number(await watcher.page.locator(".log-size").textContent()), size + 2);
+  const again = await watchLog();
+  assert.match(await again.textContent(), new RegExp(`与本浏览器此前保存的检查点（${size + 2} 条）一致`));
+  assert.deepEqual(watcher.errors, []);
+  // The monitor saves this newest checkpoint too (the tests after this one start from it).
+  const run = monitor(server.url, state);
+  assert.equal(run.status, 0, run.out);
 });
 
 test("Go's sumdb/note and sumdb/tlog verify a copy of the live log (checkpoint, tiles, entries, an inclusion proof)", async () => {
@@ -319,6 +358,12 @@ test("a log rewritten in the database (newest entries dropped, others appended a
   assert.match(run.out, new RegExp(`日志被改写：现有 \\d+ 条的日志不是此前保存的 ${saved.size} 条检查点的延续`));
   assert.match(run.out, /The log was rewritten/);
   assert.deepEqual(JSON.parse(await readFile(state, "utf8")), saved, "the older checkpoint is kept");
+
+  // The browser that kept a checkpoint of the old log says so too, and keeps saying it.
+  const warned = await watchLog();
+  assert.equal(await warned.getAttribute("role"), "alert");
+  assert.match(await warned.textContent(), /公开日志与此前见到的不一致.*日志可能被改写，不予信任/);
+  assert.match(await (await watchLog()).textContent(), /日志可能被改写/);
 
   // A monitor with no memory of the log (a new state file) sees a consistent log, but not the deleted
   // record's and commitment's disappearance from the public record: those are still named.

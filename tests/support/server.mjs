@@ -1,6 +1,7 @@
 // What tests do to the running server besides HTTP: its command line (officers, imports) and the demo
 // department site on a second origin.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +15,26 @@ export const demoOrigin = new URL(demo).origin;
 /** Runs `xinnuo-server ARGS` on the test database's server binary. */
 export function serverCli(...args) {
   return execFileSync(process.env.XINNUO_SERVER_BIN, args, { encoding: "utf8" });
+}
+
+/**
+ * Starts a server of a test's own: `xinnuo-server serve --addr 127.0.0.1:0 ARGS`. Answers its URL, the
+ * process, and the lines it printed until it listened (its keys among them).
+ */
+export async function spawnServer(args) {
+  const child = spawn(process.env.XINNUO_SERVER_BIN, ["serve", "--addr", "127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  const printed = [];
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start within 30 s")), 30_000);
+    lines.on("line", (line) => {
+      printed.push(line);
+      const m = line.match(/listening on (http:\/\/\S+?)\/?$/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (code, signal) => { clearTimeout(timer); reject(new Error(`server exited before listening (${code ?? signal})`)); });
+  });
+  return { child, url, printed };
 }
 
 async function scratchFile(name, content) {

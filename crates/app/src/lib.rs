@@ -5,6 +5,8 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod i18n;
+#[cfg(feature = "public-log")]
+pub mod log_watch;
 pub mod origin;
 pub mod pages;
 pub mod route;
@@ -125,6 +127,8 @@ pub fn App() -> Html {
         #[cfg(feature = "every-route")]
         Route::Decision(id) => html! { <pages::decision::DecisionPage {lang} id={id.clone()} /> },
         #[cfg(feature = "every-route")]
+        Route::Log => html! { <pages::log::LogPage {lang} /> },
+        #[cfg(feature = "every-route")]
         Route::Repair(code, record) => {
             html! { <pages::repair::RepairPage {lang} code={code.clone()} record_id={record.clone()} /> }
         }
@@ -174,6 +178,7 @@ pub fn App() -> Html {
             <main id="main" tabindex="-1">{ page }</main>
             <footer class="site-footer">
                 { lang.pick("检查与验证均在您的浏览器中进行；只有您提交的承诺书会发送到服务器，私钥从不离开本机。", "Checks and verification run in your browser; only commitments you submit are sent to the server, and private keys never leave this device.") }
+                { " " }<a href={Route::Log.href()} class="log-link">{ lang.pick("公开日志", "Public log") }</a>
             </footer>
         </>
     }

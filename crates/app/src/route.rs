@@ -23,6 +23,8 @@ pub enum Route {
     Publications,
     /// A decision's printed copy.
     Decision(String),
+    /// The public log: its newest checkpoint, and whether this browser's view of it is consistent.
+    Log,
 }
 
 impl Route {
@@ -40,6 +42,7 @@ impl Route {
             ("dept", _) => Self::Dept,
             ("publications", _) => Self::Publications,
             ("decision", Some(id)) => Self::Decision(id),
+            ("log", _) => Self::Log,
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -62,6 +65,7 @@ impl Route {
             Self::Dept => "#/dept".into(),
             Self::Publications => "#/publications".into(),
             Self::Decision(id) => format!("#/decision/{id}"),
+            Self::Log => "#/log".into(),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
@@ -238,6 +242,7 @@ mod tests {
             Route::Dept,
             Route::Publications,
             Route::Decision("ef".into()),
+            Route::Log,
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }

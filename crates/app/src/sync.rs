@@ -86,6 +86,18 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         },
         None => None,
     };
+    // The checkpoint proving it must extend what this browser kept of the log (else the log was rewritten).
+    #[cfg(feature = "public-log")]
+    if let Some((logged, _)) = &log {
+        let note = xinnuo_core::tlog::TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint);
+        if let Ok(note) = note {
+            if let Ok(crate::log_watch::Observed::Rewritten { message, .. }) =
+                crate::log_watch::observe(&note, trusted).await
+            {
+                return Answer::Transient(message);
+            }
+        }
+    }
     Answer::Receipt {
         receipt: answer.receipt,
         sequence: signed.sequence,

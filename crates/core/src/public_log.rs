@@ -13,7 +13,10 @@ use crate::envelope::canonicalize;
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
 use crate::receipt::{KeyStatus, ReceiptError, TrustedServerKeys};
-use crate::tlog::{checkpoint::Checkpoint, note::VerifierKey, proof::TlogProof, TlogError};
+use crate::tlog::{
+    checkpoint::Checkpoint, consistency_proof, note::VerifierKey, proof::TlogProof, tiles_needed, verify_consistency, Tile,
+    TileHashReader, TileReader, TlogError,
+};
 
 /// The `type` every entry carries.
 pub const ENTRY_TYPE: &str = "xinnuo.log/1";
@@ -64,6 +67,18 @@ pub enum LogEvent {
     },
     /// A server key taking office (the log's own key is derived from it).
     ServerKey { kid: String, public_jwk: Value, created_at: String },
+    /// A key approved or revoked for a credit code by the server's operator (the command line or the admin
+    /// API), not by an officer's signed decision: who did it as the server recorded it, and the reason by
+    /// digest (a revocation's reason may name people).
+    OperatorKeyStep {
+        kid: String,
+        credit_code: String,
+        action: Action,
+        actor: String,
+        at: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_sha256: Option<String>,
+    },
 }
 
 #[derive(Serialize)]
@@ -100,8 +115,14 @@ impl LogEvent {
             Self::Decision { decision_id, .. } => decision_id.clone(),
             Self::Record { credit_code, record_id, .. } => format!("{credit_code}/{record_id}"),
             Self::ServerKey { kid, .. } => kid.clone(),
+            Self::OperatorKeyStep { kid, credit_code, .. } => format!("{kid}/{credit_code}"),
         }
     }
+}
+
+/// The digest of a text an entry names without publishing it (a revocation's reason), hex.
+pub fn text_sha256(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// The digest a record entry names: SHA-256 of the record's canonical JSON, hex.
@@ -141,6 +162,16 @@ pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<P
     Ok(Placed { event, index: proof.index, checkpoint: signed.checkpoint })
 }
 
+/// Verifies that `logged` is an entry about `reference` (a decision or objection id, a submission id) in a
+/// checkpoint signed by one of `log_keys`: where a decision's or an objection's answer says it is logged.
+pub fn verify_entry_about(logged: &LoggedEntry, reference: &str, log_keys: &[VerifierKey]) -> Result<Placed, LogError> {
+    let placed = verify_logged(logged, log_keys)?;
+    if placed.event.reference() != reference {
+        return Err(LogError::NotAnEntry);
+    }
+    Ok(placed)
+}
+
 /// A receipt as the public log holds it: what the server recorded of the submission, and where.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoggedReceipt {
@@ -169,7 +200,7 @@ pub fn verify_receipt(
     let placed = verify_logged(logged, trusted.log_keys()).map_err(|e| match e {
         LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
         LogError::Log(other) => ReceiptError::Log(other),
-        LogError::NotAnEntry => ReceiptError::NotAReceipt,
+        LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
     })?;
     let LogEvent::Received { submission_id: logged_id, sequence, received_at, key_status } = placed.event else {
         return Err(ReceiptError::NotAReceipt);
@@ -188,6 +219,88 @@ pub fn verify_receipt(
     })
 }
 
+/// A checkpoint a holder of the log's key believes: opened with a pinned log key, with every other signature
+/// on it (a witness's cosignature) named, and verified where its witness key is pinned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Believed {
+    pub checkpoint: Checkpoint,
+    /// The note's text (what to keep, and show).
+    pub note: String,
+    /// The signatures besides the log's: (the name the note gives, whether a pinned witness key verified it).
+    pub cosigners: Vec<(String, bool)>,
+}
+
+impl Believed {
+    /// How many pinned witnesses cosigned it.
+    pub fn witnessed(&self) -> usize {
+        self.cosigners.iter().filter(|(_, verified)| *verified).count()
+    }
+}
+
+/// Opens a checkpoint note signed by one of the pinned log keys; cosignatures by `witness_keys` are verified
+/// (a pinned witness's signature that does not verify makes the note unbelievable: it was altered).
+pub fn believe(note: &str, log_keys: &[VerifierKey], witness_keys: &[VerifierKey]) -> Result<Believed, LogError> {
+    let origin = note.split('\n').next().unwrap_or_default();
+    let opened = crate::tlog::open_checkpoint(note, origin, log_keys, witness_keys)?;
+    let own = |name: &str, key_id: u32| log_keys.iter().any(|k| k.name == name && k.key_id == key_id);
+    let mut cosigners: Vec<(String, bool)> = Vec::new();
+    for signature in &opened.opened.note.signatures {
+        if own(&signature.name, signature.key_id) {
+            continue;
+        }
+        let verified = opened.opened.verified.iter().any(|v| v.name == signature.name && v.key_id == signature.key_id);
+        if !cosigners.iter().any(|(name, _)| *name == signature.name) {
+            cosigners.push((signature.name.clone(), verified));
+        }
+    }
+    Ok(Believed { checkpoint: opened.checkpoint, note: note.to_owned(), cosigners })
+}
+
+/// The tiles to read to check that the log of `newer` extends `kept` (a consistency proof between them).
+pub fn consistency_tiles(kept: &Checkpoint, newer: &Checkpoint) -> Result<Vec<Tile>, LogError> {
+    if kept.size == 0 || kept.size >= newer.size {
+        return Ok(Vec::new());
+    }
+    Ok(tiles_needed(newer.size, |reader| consistency_proof(reader, kept.size, newer.size))?)
+}
+
+/// How a newer checkpoint stands to the one kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extension {
+    /// The same tree.
+    Same,
+    /// The kept log with entries appended (the consistency proof verified).
+    Extends,
+    /// An older checkpoint of the kept log (it may be shown; the kept one stays).
+    Older,
+}
+
+/// Checks that the log of `newer` extends the log of `kept` (both already believed, of the same log), with a
+/// consistency proof computed from the tiles given (tiles are not trusted: the proof is checked against both
+/// signed roots). A log whose checkpoints disagree was rewritten: [`LogError::Rewritten`].
+pub fn check_extension(kept: &Checkpoint, newer: &Checkpoint, tiles: &dyn TileReader) -> Result<Extension, LogError> {
+    let rewritten = || LogError::Rewritten { kept: kept.size, seen: newer.size };
+    if kept.origin != newer.origin {
+        return Err(LogError::Log(TlogError::OriginMismatch { expected: kept.origin.clone(), found: newer.origin.clone() }));
+    }
+    match newer.size.cmp(&kept.size) {
+        std::cmp::Ordering::Equal if newer.root == kept.root => Ok(Extension::Same),
+        std::cmp::Ordering::Equal => Err(rewritten()),
+        // An older checkpoint is checked the other way round.
+        std::cmp::Ordering::Less => check_extension(newer, kept, tiles).map(|_| Extension::Older),
+        std::cmp::Ordering::Greater if kept.size == 0 => Ok(Extension::Extends),
+        std::cmp::Ordering::Greater => {
+            let hashes = TileHashReader::new(newer.size, tiles);
+            let proof = consistency_proof(&hashes, kept.size, newer.size).map_err(|e| match e {
+                TlogError::TileMissing(_) => LogError::Log(e),
+                _ => rewritten(),
+            })?;
+            verify_consistency(kept.size, newer.size, &kept.root, &newer.root, &proof).map_err(|_| rewritten())?;
+            Ok(Extension::Extends)
+        }
+    }
+}
+
 /// Why a logged entry is not believed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogError {
@@ -195,6 +308,8 @@ pub enum LogError {
     Log(TlogError),
     /// The text is not an entry of this log.
     NotAnEntry,
+    /// Two checkpoints of the log disagree: the one kept (of `kept` entries) is not a prefix of the one seen.
+    Rewritten { kept: u64, seen: u64 },
 }
 
 impl From<TlogError> for LogError {
@@ -208,6 +323,7 @@ impl Described for LogError {
         match self {
             Self::Log(inner) => inner.code(),
             Self::NotAnEntry => "log_not_an_entry",
+            Self::Rewritten { .. } => "log_rewritten",
         }
     }
 
@@ -218,6 +334,15 @@ impl Described for LogError {
                 lang,
                 format_args!("这不是信诺公开日志的条目。"),
                 format_args!("This is not an entry of a Xinnuo public log."),
+            ),
+            Self::Rewritten { kept, seen } => in_lang(
+                lang,
+                format_args!(
+                    "公开日志与此前见到的不一致：此前已核验的 {kept} 条日志不是现在这份 {seen} 条日志的开头。日志可能被改写，不予信任；请联系该服务器的运营方和主管部门。"
+                ),
+                format_args!(
+                    "The public log disagrees with what was seen before: the {kept} entries verified earlier are not the start of the log of {seen} entries now. It may have been rewritten and is not trusted; contact the server's operator and the supervising department."
+                ),
             ),
         }
     }
@@ -300,5 +425,61 @@ mod tests {
             verify_receipt(&logged, &format!("{:064x}", 3), &no_log_key).unwrap_err().code(),
             "unknown_server_key"
         );
+    }
+
+    /// A browser keeps the newest checkpoint it believed; a newer one must extend it (consistency proof from the
+    /// tiles), and a rewritten log is refused, whichever of the two is larger.
+    #[test]
+    fn a_kept_checkpoint_is_extended_only_by_the_same_log() {
+        use crate::tlog::{build_log, NoteSigner};
+        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let keys = [signer.verifier_key()];
+        let entries: Vec<Vec<u8>> = (0..700).map(|n| received(n).entry()).collect();
+        let note_of = |entries: &[Vec<u8>]| {
+            let tree = MemoryTree::from_entries(entries);
+            Checkpoint::new("xinnuo.test/log", entries.len() as u64, tree.root()).sign(&signer).unwrap()
+        };
+        let kept = believe(&note_of(&entries[..300]), &keys, &[]).unwrap();
+        let newer = believe(&note_of(&entries), &keys, &[]).unwrap();
+        assert!(kept.cosigners.is_empty());
+        let tiles: std::collections::BTreeMap<Tile, Vec<u8>> = build_log(&entries).unwrap().files.into_iter().collect();
+        let needed = consistency_tiles(&kept.checkpoint, &newer.checkpoint).unwrap();
+        assert!(!needed.is_empty() && needed.iter().all(|t| tiles.contains_key(t)), "{needed:?}");
+        // Only the tiles it named are read.
+        let fetched: std::collections::BTreeMap<Tile, Vec<u8>> =
+            needed.iter().map(|t| (*t, tiles[t].clone())).collect();
+        assert_eq!(check_extension(&kept.checkpoint, &newer.checkpoint, &fetched), Ok(Extension::Extends));
+        assert_eq!(check_extension(&newer.checkpoint, &kept.checkpoint, &tiles), Ok(Extension::Older));
+        assert_eq!(check_extension(&newer.checkpoint, &newer.checkpoint, &tiles), Ok(Extension::Same));
+
+        // A log whose entry 100 was changed, re-signed by the same key: refused against what was kept.
+        let mut forged = entries.clone();
+        forged[100] = received(9999).entry();
+        let rewritten = believe(&note_of(&forged), &keys, &[]).unwrap();
+        let forged_tiles: std::collections::BTreeMap<Tile, Vec<u8>> =
+            build_log(&forged).unwrap().files.into_iter().collect();
+        let refused = check_extension(&kept.checkpoint, &rewritten.checkpoint, &forged_tiles).unwrap_err();
+        assert_eq!(refused, LogError::Rewritten { kept: 300, seen: 700 });
+        assert!(refused.message(Lang::Zh).contains("日志可能被改写"));
+        // The honest tiles do not help a forged root either.
+        assert!(check_extension(&kept.checkpoint, &rewritten.checkpoint, &tiles).is_err());
+        // Same size, another root.
+        let same_size = believe(&note_of(&forged[..300]), &keys, &[]).unwrap();
+        assert_eq!(check_extension(&kept.checkpoint, &same_size.checkpoint, &tiles).unwrap_err().code(), "log_rewritten");
+        // A checkpoint no pinned key signed is not believed at all.
+        let stranger = NoteSigner::ed25519("xinnuo.test/log", &[8; 32]).unwrap();
+        assert!(believe(&note_of(&entries), &[stranger.verifier_key()], &[]).is_err());
+
+        // A witness's cosignature: named, and verified once its key is pinned.
+        let witness = NoteSigner::cosigner("xinnuo.witness/test", &[7; 32]).unwrap();
+        let note = note_of(&entries);
+        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let cosigned = format!("{note}{}", witness.sign_line(&text, 1_796_000_000).unwrap());
+        let unpinned = believe(&cosigned, &keys, &[]).unwrap();
+        assert_eq!((unpinned.cosigners.clone(), unpinned.witnessed()), (vec![("xinnuo.witness/test".to_owned(), false)], 0));
+        let pinned = believe(&cosigned, &keys, &[witness.verifier_key()]).unwrap();
+        assert_eq!(pinned.witnessed(), 1);
+        let other = NoteSigner::cosigner("xinnuo.witness/test", &[6; 32]).unwrap();
+        assert_eq!(believe(&cosigned, &keys, &[other.verifier_key()]).unwrap().witnessed(), 0, "another key of that name");
     }
 }

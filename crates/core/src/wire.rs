@@ -156,6 +156,16 @@ pub struct ServerKeyView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerKeys {
     pub keys: Vec<ServerKeyView>,
+    /// The witnesses the log asks to cosign its checkpoints (their verifier keys, C2SP vkeys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub witnesses: Vec<String>,
+    /// How many of them cosign a checkpoint before `/log/checkpoint` serves it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub witness_quorum: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// The years whose holidays are known and, for those added after the build, their schedules (for the app to
@@ -511,6 +521,11 @@ pub struct PublishedDecision {
     pub identity_checked_label_zh: Option<String>,
     #[serde(default)]
     pub identity_checked_label_en: Option<String>,
+    /// Its entry in the public log, with the inclusion proof and the signed checkpoint (C2SP tlog-proof), in
+    /// the answers about this one item: verify it against the log key of `GET /api/v1/server-keys`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub log: Option<LoggedEntry>,
 }
 
 /// A key's enrolment for one credit code, with labels (`POST /api/v1/keys`, `GET /api/v1/keys/{kid}`, the
@@ -658,6 +673,11 @@ pub struct DeptObjection {
     pub record: Option<Record>,
     pub deadline: Option<Deadline>,
     pub decisions: Vec<PublishedDecision>,
+    /// Its entry in the public log, with the inclusion proof and the signed checkpoint (C2SP tlog-proof), in
+    /// the answers about this one item: verify it against the log key of `GET /api/v1/server-keys`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub log: Option<LoggedEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

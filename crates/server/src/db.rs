@@ -231,6 +231,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE log_checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, made_at TEXT NOT NULL) STRICT;
     CREATE TABLE log_entries (idx INTEGER PRIMARY KEY, reference TEXT NOT NULL) STRICT;
     CREATE INDEX log_entries_by_reference ON log_entries (reference, idx);",
+    // 14: witnesses (C2SP tlog-witness). As a witness: the newest checkpoint cosigned per log. As a log: the
+    // cosignatures witnesses returned, per checkpoint.
+    "CREATE TABLE witnessed_logs (origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL)
+        STRICT;
+    CREATE TABLE log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,
+        PRIMARY KEY (size, witness)) STRICT;",
 ];
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
@@ -402,6 +408,12 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     CREATE TABLE log_checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, made_at TEXT NOT NULL);
     CREATE TABLE log_entries (idx BIGINT PRIMARY KEY, reference TEXT NOT NULL);
     CREATE INDEX log_entries_by_reference ON log_entries (reference, idx);",
+    ),
+    (
+        14,
+        "CREATE TABLE witnessed_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL, note TEXT NOT NULL);
+    CREATE TABLE log_cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,
+        PRIMARY KEY (size, witness));",
     ),
 ];
 

@@ -19,6 +19,7 @@ pub mod state;
 pub mod store;
 pub mod subjects;
 pub mod views;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 
@@ -124,6 +125,8 @@ pub fn router(state: AppState, dist: Option<&Path>, allow_origins: &[String], ht
         // The public log as C2SP tlog-tiles, for monitors and witnesses.
         .route("/log/checkpoint", get(api::log::checkpoint))
         .route("/log/tile/{*rest}", get(api::log::tile))
+        // A witness for other logs (C2SP tlog-witness), when configured.
+        .route("/witness/add-checkpoint", post(api::log::add_checkpoint))
         // A request that takes longer than this is answered 408 (slow clients, stuck work); streamed answers
         // that have started are not cut.
         .nest(

@@ -44,8 +44,14 @@ pub(crate) fn log_error(error: TlogError) -> DbError {
 }
 
 /// The stored tiles, read inside the transaction that appends to them.
-struct SqlTiles<'a, 'b> {
+pub(crate) struct SqlTiles<'a, 'b> {
     sql: RefCell<&'a mut (dyn Sql + 'b)>,
+}
+
+impl<'a, 'b> SqlTiles<'a, 'b> {
+    pub(crate) fn new(sql: &'a mut (dyn Sql + 'b)) -> Self {
+        Self { sql: RefCell::new(sql) }
+    }
 }
 
 impl TileReader for SqlTiles<'_, '_> {
@@ -96,10 +102,17 @@ pub fn append(sql: &mut dyn Sql, key: &LogKey, events: &[LogEvent], now: &str) -
             sql.execute("DELETE FROM log_tiles WHERE path LIKE ?1", args![&format!("{path}.p/%")])?;
         }
     }
-    for (offset, event) in events.iter().enumerate() {
+    // The entries' references, many rows a statement (as the store writes a batch).
+    let references: Vec<(u64, String)> =
+        events.iter().enumerate().map(|(offset, event)| (old + offset as u64, event.reference())).collect();
+    for chunk in crate::sql::chunks_of_powers_of_two(&references) {
+        let mut values = Vec::with_capacity(chunk.len() * 2);
+        for (index, reference) in chunk {
+            values.extend_from_slice(args![*index, reference.as_str()]);
+        }
         sql.execute(
-            "INSERT INTO log_entries (idx, reference) VALUES (?1, ?2)",
-            args![old + offset as u64, &event.reference()],
+            &format!("INSERT INTO log_entries (idx, reference) VALUES {}", crate::sql::values_rows(chunk.len(), 2, "")),
+            &values,
         )?;
     }
     let checkpoint = Checkpoint::new(&key.origin, growth.size, growth.root).sign(&key.signer).map_err(log_error)?;

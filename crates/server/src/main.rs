@@ -87,6 +87,12 @@ enum LogAction {
         /// only when every check passed).
         #[arg(long)]
         state: Option<PathBuf>,
+        /// A witness whose cosignature counts (its verifier key); repeat for several.
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// How many of the given witnesses must have cosigned the checkpoint (default: all given).
+        #[arg(long)]
+        witness_quorum: Option<usize>,
     },
 }
 
@@ -370,12 +376,14 @@ fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
     let credit_code = xinnuo_core::code::validate(&credit_code, &Default::default()).normalized;
     let registry_name = db.registry_name(&credit_code).map_err(|e| e.to_string())?;
     let now = xinnuo_server::now();
+    // The log's key, to append the step to the public log (derived from the server's key, made if none yet).
+    let server_key = xinnuo_server::server_key(&db).map_err(|e| e.to_string())?;
     let change = match reason {
         Some(reason) => {
             let reason = xinnuo_server::api::keys::checked_reason(&reason).map_err(|p| p.detail_zh)?;
-            db.revoke(&kid, &credit_code, &reason, "cli", &now)
+            db.revoke(&kid, &credit_code, &reason, "cli", &now, &server_key.log)
         }
-        None => db.approve(&kid, &credit_code, "cli", &now),
+        None => db.approve(&kid, &credit_code, "cli", &now, &server_key.log),
     }
     .map_err(|e| e.to_string())?;
     match change {
@@ -400,8 +408,13 @@ fn keys(db_path: PathBuf, action: KeysAction) -> Result<(), String> {
 fn log_command(action: LogAction) -> Result<(), String> {
     use xinnuo_core::error::Described;
     use xinnuo_core::lang::Lang;
-    let LogAction::Verify { url, state } = action;
-    let options = xinnuo_server::monitor::Options { url, state };
+    let LogAction::Verify { url, state, witnesses, witness_quorum } = action;
+    let witnesses = witnesses
+        .iter()
+        .map(|key| xinnuo_core::tlog::VerifierKey::parse(key).map_err(|e| format!("--witness {key:?}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let witness_quorum = witness_quorum.unwrap_or(witnesses.len());
+    let options = xinnuo_server::monitor::Options { url, state, witnesses, witness_quorum };
     match xinnuo_server::monitor::verify(&options) {
         Ok(report) => {
             print!("{}", xinnuo_server::monitor::summary(&report));
@@ -453,6 +466,17 @@ struct ServeArgs {
     /// The server is reached over HTTPS (directly or through a proxy): send Strict-Transport-Security.
     #[arg(long)]
     https: bool,
+    /// Witness another log (C2SP tlog-witness): its verifier key (`xinnuo.log/…+…+…`, from its
+    /// `/api/v1/server-keys`); this server then cosigns that log's checkpoints at `/witness/add-checkpoint`
+    /// while each extends the last it cosigned. Repeat for several.
+    #[arg(long = "witness-for")]
+    witness_for: Vec<String>,
+    /// A witness this server's log asks to cosign its checkpoints: `<url>=<its witness key>`. Repeat.
+    #[arg(long = "witness")]
+    witnesses: Vec<String>,
+    /// How many witnesses must have cosigned a checkpoint before `/log/checkpoint` serves it (default: all).
+    #[arg(long)]
+    witness_quorum: Option<usize>,
 }
 
 /// Opens the store and prepares the state before the async runtime starts: the PostgreSQL client blocks, and
@@ -485,7 +509,28 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         embed_demo_addr,
         embed_demo_dir,
         https,
+        witness_for,
+        witnesses,
+        witness_quorum,
     } = args;
+    let witnessing = xinnuo_server::state::Witnessing {
+        for_logs: witness_for
+            .iter()
+            .map(|key| {
+                xinnuo_core::tlog::VerifierKey::parse(key).map_err(|e| format!("--witness-for {key:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?,
+        quorum: witness_quorum.unwrap_or(witnesses.len()),
+        witnesses: witnesses.iter().map(|w| xinnuo_server::witness::Witness::parse(w)).collect::<Result<_, _>>()?,
+    };
+    if witnessing.quorum > witnessing.witnesses.len() {
+        return Err(format!(
+            "--witness-quorum {} 超过见证人数 {} / is more than the {} witnesses given",
+            witnessing.quorum,
+            witnessing.witnesses.len(),
+            witnessing.witnesses.len()
+        ));
+    }
     let admin_token =
         xinnuo_server::admin::token_from(std::env::var("XINNUO_ADMIN_TOKEN").ok(), admin_token_file.as_deref())
             .map_err(|e| e.to_string())?;
@@ -514,8 +559,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             dist.display()
         );
     }
-    let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?;
+    let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?.with_witnessing(witnessing);
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
+    println!("公开日志密钥 / log key: {}", state.server_key.log.verifier());
+    if !state.witnessing.for_logs.is_empty() {
+        println!("见证人密钥 / witness key: {}", state.server_key.witness.verifier());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     let embed_demo = embed_demo_addr.map(|addr| EmbedDemo { addr, dir: embed_demo_dir, code: demo_code });
     runtime.block_on(listen(state, addr, dist, allow_origins, embed_demo, https))

@@ -44,6 +44,9 @@ pub struct Options {
     pub url: String,
     /// Where the pinned keys and the last good checkpoint are kept.
     pub state: Option<PathBuf>,
+    /// Witnesses whose cosignatures count (C2SP vkeys), and how many must have cosigned the checkpoint.
+    pub witnesses: Vec<VerifierKey>,
+    pub witness_quorum: usize,
 }
 
 /// What the monitor remembers between runs (JSON).
@@ -97,6 +100,8 @@ pub enum MonitorError {
     Rewritten { old_size: u64, new_size: u64 },
     /// A log key not pinned signs the checkpoint, and the log does not record its server key's addition.
     NewKeyNotLogged { log_key: String },
+    /// Fewer of the required witnesses cosigned the checkpoint than asked.
+    NotWitnessed { cosigned: usize, required: usize },
 }
 
 fn lang_pick(lang: Lang, zh: String, en: String) -> String {
@@ -118,6 +123,7 @@ impl Described for MonitorError {
             Self::LogInvalid(_) => "monitor_log_invalid",
             Self::Rewritten { .. } => "monitor_log_rewritten",
             Self::NewKeyNotLogged { .. } => "monitor_new_key_not_logged",
+            Self::NotWitnessed { .. } => "monitor_not_witnessed",
         }
     }
 
@@ -169,6 +175,11 @@ impl Described for MonitorError {
                 format!(
                     "The checkpoint is signed by a log key not pinned ({log_key}), and the log does not record its server key's addition."
                 ),
+            ),
+            Self::NotWitnessed { cosigned, required } => lang_pick(
+                lang,
+                format!("检查点只有 {cosigned} 位指定见证人的有效联署，要求 {required} 位：不予信任。"),
+                format!("The checkpoint carries valid cosignatures of {cosigned} of the given witnesses; {required} are required: not trusted."),
             ),
         }
     }
@@ -791,6 +802,21 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
         }
     }
     let (signed, candidate) = open_note(&note, &origin, &pinned, first_use, &|| listed_keys(&client))?;
+    if options.witness_quorum > 0 {
+        let mut log_keys = parse_keys(&pinned)?;
+        log_keys.extend(candidate.as_ref().and_then(|(_, key)| VerifierKey::parse(key).ok()));
+        let cosigned = match open_checkpoint(&note, &origin, &log_keys, &options.witnesses) {
+            Ok(opened) => options
+                .witnesses
+                .iter()
+                .filter(|w| opened.opened.verified.iter().any(|v| v.name == w.name && v.key_id == w.key_id))
+                .count(),
+            Err(_) => 0,
+        };
+        if cosigned < options.witness_quorum {
+            return Err(MonitorError::NotWitnessed { cosigned, required: options.witness_quorum });
+        }
+    }
     let Checkpoint { size, root, .. } = signed.checkpoint;
 
     let tiles = HttpTiles { client: &client, failure: RefCell::new(None) };

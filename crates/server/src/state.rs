@@ -25,6 +25,19 @@ pub struct AppState {
     pub heavy: Arc<tokio::sync::Semaphore>,
     /// Stores verified submissions in groups (one transaction for all that wait).
     pub committer: committer::Committer,
+    /// Witnessing: the logs this server witnesses, the witnesses its own log asks, and how many must cosign.
+    pub witnessing: Arc<Witnessing>,
+}
+
+/// The witness configuration (`serve --witness-for`, `--witness`, `--witness-quorum`).
+#[derive(Debug, Clone, Default)]
+pub struct Witnessing {
+    /// The logs (their verifier keys) whose checkpoints this server cosigns at `/witness/add-checkpoint`.
+    pub for_logs: Vec<xinnuo_core::tlog::VerifierKey>,
+    /// The witnesses this server's log asks to cosign.
+    pub witnesses: Vec<crate::witness::Witness>,
+    /// How many of them must have cosigned a checkpoint before `/log/checkpoint` serves it.
+    pub quorum: usize,
 }
 
 impl AppState {
@@ -43,7 +56,15 @@ impl AppState {
             server_key,
             admin: Arc::new(AdminGate::new(admin_token)),
             heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            witnessing: Arc::new(Witnessing::default()),
         })
+    }
+
+    /// With witnessing configured: starts asking the witnesses (a thread of its own).
+    pub fn with_witnessing(mut self, witnessing: Witnessing) -> Self {
+        crate::witness::start(self.db.clone(), witnessing.witnesses.clone());
+        self.witnessing = Arc::new(witnessing);
+        self
     }
 }
 

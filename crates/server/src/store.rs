@@ -132,6 +132,8 @@ pub struct ServerKey {
     pub signer: Signer,
     /// Signs the public log's checkpoints (a key of its own, derived from this one).
     pub log: crate::log::LogKey,
+    /// Cosigns other logs' checkpoints when this server witnesses them (a key of its own too).
+    pub witness: crate::witness::WitnessKey,
 }
 
 impl ServerKey {
@@ -283,6 +285,9 @@ pub(crate) fn commitment_in(sql: &mut dyn Sql, submission_id: &str) -> Result<Op
 }
 
 /// An operator's approval or revocation, as the core's `workflow::key_step` says, in the caller's transaction.
+/// An operator's approval or revocation, appended to the public log in the same transaction (a key's
+/// standing decides what its signatures may cause, so changing it is a public event however it is done).
+#[allow(clippy::too_many_arguments)]
 fn operator_key_step(
     sql: &mut dyn Sql,
     kid: &str,
@@ -291,6 +296,7 @@ fn operator_key_step(
     reason: Option<&str>,
     actor: &str,
     now: &str,
+    log: &crate::log::LogKey,
 ) -> Result<EnrolmentChange, DbError> {
     let Some(row) = enrolment(sql, kid, credit_code)? else { return Ok(EnrolmentChange::NotEnrolled) };
     Ok(match xinnuo_core::workflow::key_step(row.status, action) {
@@ -298,6 +304,15 @@ fn operator_key_step(
         KeyStep::AlreadySo => EnrolmentChange::Changed(row),
         KeyStep::Change(to) => {
             change_enrolment(sql, kid, credit_code, to, reason, actor, now)?;
+            let event = LogEvent::OperatorKeyStep {
+                kid: kid.to_owned(),
+                credit_code: credit_code.to_owned(),
+                action,
+                actor: actor.to_owned(),
+                at: now.to_owned(),
+                reason_sha256: reason.map(xinnuo_core::public_log::text_sha256),
+            };
+            crate::log::append(sql, log, &[event], now)?;
             EnrolmentChange::Changed(enrolment(sql, kid, credit_code)?.ok_or(DbError::Corrupt("enrolment"))?)
         }
     })
@@ -356,8 +371,14 @@ impl Db {
                         origin
                     }
                 };
-            let key =
-                ServerKey { log: crate::log::LogKey::derive(&origin, &seed)?, signer: Signer::from_seed(&seed), kid };
+            // The witness's name follows the log's (`xinnuo.witness/…` beside `xinnuo.log/…`).
+            let witness_name = origin.replacen("xinnuo.log/", "xinnuo.witness/", 1);
+            let key = ServerKey {
+                log: crate::log::LogKey::derive(&origin, &seed)?,
+                witness: crate::witness::WitnessKey::derive(&witness_name, &seed)?,
+                signer: Signer::from_seed(&seed),
+                kid,
+            };
             if let Some(public_jwk) = new_key {
                 let event = LogEvent::ServerKey { kid: key.kid.clone(), public_jwk, created_at: now.to_owned() };
                 crate::log::append(sql, &key.log, &[event], now)?;
@@ -433,8 +454,15 @@ impl Db {
     }
 
     /// Approves exactly one enrolment (this key for this credit code), recording who did it.
-    pub fn approve(&self, kid: &str, credit_code: &str, actor: &str, now: &str) -> Result<EnrolmentChange, DbError> {
-        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyApproved, None, actor, now))
+    pub fn approve(
+        &self,
+        kid: &str,
+        credit_code: &str,
+        actor: &str,
+        now: &str,
+        log: &crate::log::LogKey,
+    ) -> Result<EnrolmentChange, DbError> {
+        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyApproved, None, actor, now, log))
     }
 
     /// Revokes one enrolment (pending or approved) with a reason, recording who did it. Final.
@@ -445,8 +473,9 @@ impl Db {
         reason: &str,
         actor: &str,
         now: &str,
+        log: &crate::log::LogKey,
     ) -> Result<EnrolmentChange, DbError> {
-        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyRevoked, Some(reason), actor, now))
+        self.write(|sql| operator_key_step(sql, kid, credit_code, Action::KeyRevoked, Some(reason), actor, now, log))
     }
 
     /// Every admin action, newest first.
@@ -746,13 +775,13 @@ mod tests {
     fn a_batch_stores_each_submission_once_with_its_key_status_in_sequence() {
         let db = Db::open(":memory:").unwrap();
         let code = "91140105123456788F";
+        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
         db.enrol("approved-kid", code, "示例", &serde_json::json!({}), "{}", "t").unwrap();
-        assert!(matches!(db.approve("approved-kid", code, "cli", "t").unwrap(), EnrolmentChange::Changed(_)));
+        assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
         let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
             // A JSON string, as the receipt column holds JSON.
             Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
         };
-        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
         let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign, &log).unwrap();
         assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");
         // 70 rows: inserted as 64 + 4 + 2, with a repeat inside the batch and one stored before.

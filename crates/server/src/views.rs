@@ -7,6 +7,7 @@ use xinnuo_core::envelope;
 use xinnuo_core::template;
 use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
 
+use crate::db::{Db, DbError};
 use crate::officers::DecisionRow;
 use crate::store::CommitmentRow;
 
@@ -69,6 +70,7 @@ pub fn decision(row: DecisionRow) -> PublishedDecision {
         identity_checked_label_zh: row.identity_checked.map(|c| c.label_zh().to_owned()),
         identity_checked_label_en: row.identity_checked.map(|c| c.label_en().to_owned()),
         identity_checked: row.identity_checked,
+        log: None,
         decision_id: row.decision_id,
         sequence: row.sequence,
         target: row.target,
@@ -106,8 +108,14 @@ impl From<crate::officers::ObjectionRow> for PublicObjection {
 
 /// The published list of server keys (`GET /api/v1/server-keys`, `export-static`'s `server-keys.json`): every key,
 /// retired ones too, so that old receipts keep verifying.
-pub fn server_keys(rows: Vec<crate::store::ServerKeyRow>, current_kid: &str) -> ServerKeys {
+pub fn server_keys(
+    rows: Vec<crate::store::ServerKeyRow>,
+    current_kid: &str,
+    witnessing: &crate::state::Witnessing,
+) -> ServerKeys {
     ServerKeys {
+        witnesses: witnessing.witnesses.iter().map(|w| w.key.to_string()).collect(),
+        witness_quorum: witnessing.quorum as u32,
         keys: rows
             .into_iter()
             .map(|row| ServerKeyView {
@@ -155,4 +163,10 @@ impl From<crate::officers::OfficerRow> for OfficerView {
             roles: row.roles,
         }
     }
+}
+
+/// The newest entry in the public log about `reference` (a decision or objection id, a submission id), with
+/// its proof in the newest checkpoint: what the answers about one item carry.
+pub fn logged(db: &Db, reference: &str) -> Result<Option<xinnuo_core::public_log::LoggedEntry>, DbError> {
+    db.read(|sql| crate::log::proof_of(sql, reference))
 }

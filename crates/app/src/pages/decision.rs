@@ -27,6 +27,21 @@ struct Checked {
     document: PublishedDecision,
     signed: bool,
     receipted: bool,
+    /// Its place in the public log (第 N 条), where the answer's proof verified against the pinned log key.
+    logged: Option<u64>,
+}
+
+#[cfg(feature = "public-log")]
+fn logged_place(document: &PublishedDecision, trusted: &receipt::TrustedServerKeys) -> Option<u64> {
+    let logged = document.log.as_ref()?;
+    xinnuo_core::public_log::verify_entry_about(logged, &document.decision_id, trusted.log_keys())
+        .ok()
+        .map(|placed| placed.index + 1)
+}
+
+#[cfg(not(feature = "public-log"))]
+fn logged_place(_: &PublishedDecision, _: &receipt::TrustedServerKeys) -> Option<u64> {
+    None
 }
 
 #[component]
@@ -53,7 +68,8 @@ pub fn DecisionPage(props: &Props) -> Html {
                         &trusted,
                     )
                     .is_ok_and(|r| r.target == document.target && r.action == document.action);
-                    Checked { document, signed, receipted }
+                    let logged = logged_place(&document, &trusted);
+                    Checked { document, signed, receipted, logged }
                 });
                 loaded.set(Some(result));
             });
@@ -99,6 +115,9 @@ pub fn DecisionPage(props: &Props) -> Html {
                 <div class="print-facts">
                     <div>{ "决定编号：" }<code>{ &d.decision_id }</code></div>
                     <div>{ format!("服务器回执：#{} · {}", d.sequence, crate::components::time::beijing(&d.received_at, crate::i18n::Lang::Zh)) }</div>
+                    if let Some(position) = checked.logged {
+                        <div id="decision-log">{ format!("已记入公开日志 第 {position} 条（可离线核验）") }</div>
+                    }
                     <div>{ format!("签名算法 Ed25519；密钥 {}", envelope::fingerprint_groups(&d.officer_kid)) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="decision-url">{ url.clone() }</span></div>
                 </div>

@@ -4,6 +4,8 @@ pub mod commit;
 pub mod decision;
 pub mod dept;
 pub mod keys;
+#[cfg(feature = "public-log")]
+pub mod log;
 pub mod outbox;
 pub mod print;
 pub mod publications;

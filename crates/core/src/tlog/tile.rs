@@ -164,15 +164,6 @@ fn tile_of_node(size: u64, level: u8, index: u64) -> Result<(Tile, usize, usize)
     Ok((tile, (first % TILE_WIDTH) as usize, 1usize << within))
 }
 
-/// The hash of a complete subtree from `count` (a power of two) consecutive hashes.
-fn subtree_of(hashes: &[Hash]) -> Hash {
-    if hashes.len() <= 1 {
-        return hashes.first().copied().unwrap_or([0; 32]);
-    }
-    let half = hashes.len() / 2;
-    node_hash(&subtree_of(&hashes[..half]), &subtree_of(&hashes[half..]))
-}
-
 /// The bytes of a hash tile of `tree` (the concatenated hashes).
 pub fn tile_data(tree: &MemoryTree, tile: &Tile) -> Result<Vec<u8>, TlogError> {
     let TileLevel::Hashes(level) = tile.level else {
@@ -266,40 +257,52 @@ impl TileReader for BTreeMap<Tile, Vec<u8>> {
 pub struct TileHashReader<'a, R: TileReader + ?Sized> {
     size: u64,
     reader: &'a R,
-    cache: RefCell<BTreeMap<Tile, Vec<Hash>>>,
+    tiles: RefCell<BTreeMap<Tile, Vec<Hash>>>,
+    /// Every subtree hash computed: the proofs of a batch's entries share most of their siblings, so each is
+    /// hashed once per reader, not once per proof.
+    nodes: RefCell<BTreeMap<(u8, u64), Hash>>,
 }
 
 impl<'a, R: TileReader + ?Sized> TileHashReader<'a, R> {
     pub fn new(size: u64, reader: &'a R) -> Self {
-        Self { size, reader, cache: RefCell::new(BTreeMap::new()) }
+        Self { size, reader, tiles: RefCell::new(BTreeMap::new()), nodes: RefCell::new(BTreeMap::new()) }
     }
 
-    fn hashes(&self, tile: &Tile) -> Result<Vec<Hash>, TlogError> {
-        if let Some(hashes) = self.cache.borrow().get(tile) {
-            return Ok(hashes.clone());
+    /// The stored hash at `start` of `tile`.
+    fn stored(&self, tile: &Tile, start: usize) -> Result<Hash, TlogError> {
+        let malformed = || TlogError::TileMalformed { path: tile.path(), fault: Fault::WrongLength };
+        if let Some(hashes) = self.tiles.borrow().get(tile) {
+            return hashes.get(start).copied().ok_or_else(malformed);
         }
         let data = self.reader.read_tile(tile)?;
         // A full tile where a partial one was asked is the spec's fallback (the log may delete a partial
         // tile once the full one exists): its first hashes are the partial tile's.
         let full = TILE_WIDTH as usize * 32;
         if data.len() != usize::from(tile.width) * 32 && data.len() != full {
-            return Err(TlogError::TileMalformed { path: tile.path(), fault: Fault::WrongLength });
+            return Err(malformed());
         }
         let hashes: Vec<Hash> =
             data.chunks_exact(32).take(usize::from(tile.width)).filter_map(|chunk| chunk.try_into().ok()).collect();
-        self.cache.borrow_mut().insert(*tile, hashes.clone());
-        Ok(hashes)
+        let hash = hashes.get(start).copied().ok_or_else(malformed);
+        self.tiles.borrow_mut().insert(*tile, hashes);
+        hash
     }
 }
 
 impl<R: TileReader + ?Sized> NodeReader for TileHashReader<'_, R> {
     fn node(&self, level: u8, index: u64) -> Result<Hash, TlogError> {
-        let (tile, start, count) = tile_of_node(self.size, level, index)?;
-        let hashes = self.hashes(&tile)?;
-        let slice = hashes
-            .get(start..start + count)
-            .ok_or(TlogError::TileMalformed { path: tile.path(), fault: Fault::WrongLength })?;
-        Ok(subtree_of(slice))
+        if let Some(hash) = self.nodes.borrow().get(&(level, index)) {
+            return Ok(*hash);
+        }
+        let (tile, start, _) = tile_of_node(self.size, level, index)?;
+        // A tile stores the hashes of its own level; those between are its subtrees, hashed from their halves.
+        let hash = if level % TILE_HEIGHT == 0 {
+            self.stored(&tile, start)?
+        } else {
+            node_hash(&self.node(level - 1, 2 * index)?, &self.node(level - 1, 2 * index + 1)?)
+        };
+        self.nodes.borrow_mut().insert((level, index), hash);
+        Ok(hash)
     }
 }
 

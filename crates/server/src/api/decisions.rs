@@ -65,7 +65,7 @@ pub async fn decide(
     let now = now_millis();
     let db = state.db.clone();
     let server_key = state.server_key.clone();
-    let (row, created) = blocking(move || {
+    let (answer, created) = blocking(move || {
         let (verified, decision) = decision::verify(&text).map_err(|e| decision_problem(&e))?;
         // Who signed: an active officer, or any other key (an enterprise withdrawing its own commitment).
         let actor = match db.officer(&verified.kid).map_err(Problem::internal)?.filter(|o| o.is_active()) {
@@ -91,13 +91,17 @@ pub async fn decide(
             envelope: verified.jws.to_json(),
         };
         match db.record_decision(&new, &decision, &actor, now, &server_key).map_err(Problem::internal)? {
-            Ok(recorded) => Ok(recorded),
+            Ok((row, created)) => {
+                let mut answer = published(row);
+                answer.log = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
+                Ok((answer, created))
+            }
             Err(NotDecided::UnknownTarget(kind)) => Err(unknown_target(&decision.target, kind)),
             Err(NotDecided::Refused(refusal)) => Err(refusal_problem(&refusal)),
         }
     })
     .await?;
-    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(published(row))))
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(answer)))
 }
 
 /// `GET /api/v1/decisions/{id}`: one decision as published (the signed document and the server's receipt),
@@ -123,8 +127,14 @@ pub async fn get_one(
     let id = super::body::submission_id_from(&id)?;
     let db = state.db.clone();
     let lookup = id.clone();
-    let row = blocking(move || db.decision(&lookup).map_err(Problem::internal)).await?;
-    let row = row.ok_or_else(|| {
+    let answer = blocking(move || {
+        let Some(row) = db.decision(&lookup).map_err(Problem::internal)? else { return Ok(None) };
+        let mut answer = published(row);
+        answer.log = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
+        Ok(Some(answer))
+    })
+    .await?;
+    let answer = answer.ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,
             "decision_not_found",
@@ -134,5 +144,5 @@ pub async fn get_one(
             format!("No decision with id {id}."),
         )
     })?;
-    Ok(Json(published(row)))
+    Ok(Json(answer))
 }

@@ -218,6 +218,7 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Probl
         received_at: row.received_at,
         reason: row.reason,
         decided_at: row.decided_at,
+        log: None,
     })
 }
 

@@ -184,13 +184,16 @@ async fn change_enrolment(
     state: &AppState,
     kid: &str,
     credit_code: String,
-    change: impl FnOnce(&crate::db::Db, &str, &str) -> Result<EnrolmentChange, crate::db::DbError> + Send + 'static,
+    change: impl FnOnce(&crate::db::Db, &crate::log::LogKey, &str, &str) -> Result<EnrolmentChange, crate::db::DbError>
+        + Send
+        + 'static,
 ) -> Result<Json<EnrolmentDecision>, Problem> {
     let kid = kid_from(kid);
     let db = state.db.clone();
+    let server_key = state.server_key.clone();
     let lookup = kid.clone();
     let (change, registry_name) = blocking(move || {
-        let change = change(&db, &lookup, &credit_code);
+        let change = change(&db, &server_key.log, &lookup, &credit_code);
         let name = db.registry_name(&credit_code);
         change.and_then(|change| Ok((change, name?))).map_err(Problem::internal)
     })
@@ -228,7 +231,7 @@ pub async fn approve(
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: ApproveRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
-    change_enrolment(&state, &kid, credit_code, |db, kid, code| db.approve(kid, code, "admin-api", &now())).await
+    change_enrolment(&state, &kid, credit_code, |db, log, kid, code| db.approve(kid, code, "admin-api", &now(), log)).await
 }
 
 /// `POST /api/v1/admin/keys/{kid}/revoke` with `{"credit_code": …, "reason": …}`: from now on signatures by
@@ -263,7 +266,7 @@ pub async fn revoke(
     let request: RevokeRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
     let reason = checked_reason(&request.reason)?;
-    change_enrolment(&state, &kid, credit_code, move |db, kid, code| db.revoke(kid, code, &reason, "admin-api", &now()))
+    change_enrolment(&state, &kid, credit_code, move |db, log, kid, code| db.revoke(kid, code, &reason, "admin-api", &now(), log))
         .await
 }
 
@@ -324,5 +327,5 @@ pub async fn actions(
 pub async fn server_keys(State(state): State<AppState>) -> Result<Json<ServerKeys>, Problem> {
     let db = state.db.clone();
     let rows = blocking(move || db.server_keys().map_err(|e| Problem::internal(e.to_string()))).await?;
-    Ok(Json(crate::views::server_keys(rows, &state.server_key.kid)))
+    Ok(Json(crate::views::server_keys(rows, &state.server_key.kid, &state.witnessing)))
 }

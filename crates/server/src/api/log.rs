@@ -39,7 +39,13 @@ fn not_logged(what: &str) -> Problem {
 /// the log grows.
 pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, Problem> {
     let db = state.db.clone();
-    let note = blocking(move || db.read(crate::log::newest_checkpoint).map_err(Problem::internal)).await?;
+    let witnessing = state.witnessing.clone();
+    // The newest checkpoint the quorum of witnesses cosigned, with their cosignatures.
+    let note = blocking(move || {
+        db.read(|sql| crate::witness::published_checkpoint(sql, &witnessing.witnesses, witnessing.quorum))
+            .map_err(Problem::internal)
+    })
+    .await?;
     let note = note.ok_or_else(|| not_logged("checkpoint"))?;
     let response = ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], note).into_response();
     Ok(public(response, "no-cache"))
@@ -103,4 +109,32 @@ pub async fn proof(
     let lookup = reference.clone();
     let logged = blocking(move || db.read(|sql| crate::log::proof_of(sql, &lookup)).map_err(Problem::internal)).await?;
     logged.map(Json).ok_or_else(|| not_logged(&reference))
+}
+
+/// `POST /witness/add-checkpoint` (C2SP tlog-witness): cosigns a checkpoint of a log this server witnesses
+/// (`serve --witness-for`) if it extends the newest one cosigned for that log; 409 with the size held when the
+/// request's old size is another, 422 for a proof that does not verify (a fork), 403 for a checkpoint the
+/// log's key did not sign, 404 for a log not witnessed here.
+pub async fn add_checkpoint(State(state): State<AppState>, body: String) -> Result<Response, Problem> {
+    if state.witnessing.for_logs.is_empty() {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_a_witness",
+            "未找到",
+            "Not found",
+            "此服务器不为其他日志作见证（未配置 --witness-for）。",
+            "This server witnesses no log (no --witness-for configured).",
+        ));
+    }
+    let db = state.db.clone();
+    let server_key = state.server_key.clone();
+    let witnessing = state.witnessing.clone();
+    let now_secs = crate::clock::now_millis() / 1000;
+    let answer = blocking(move || {
+        crate::witness::add_checkpoint(&db, &server_key.witness, &witnessing.for_logs, &body, now_secs)
+            .map_err(Problem::internal)
+    })
+    .await?;
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Ok((status, [(header::CONTENT_TYPE, answer.content_type)], answer.body).into_response())
 }

@@ -107,7 +107,11 @@ pub async fn submit(
         };
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
         match db.add_objection(new, filing, receipt_for, &server_key.log).map_err(Problem::internal)? {
-            Ok((row, created)) => Ok((objection_item(&db, row)?, created)),
+            Ok((row, created)) => {
+                let mut item = objection_item(&db, row)?;
+                item.log = crate::views::logged(&db, &item.objection_id).map_err(Problem::internal)?;
+                Ok((item, created))
+            }
             Err(refusal) => Err(crate::problem::refusal_problem(&refusal)),
         }
     })

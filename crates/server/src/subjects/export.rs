@@ -68,7 +68,7 @@ pub fn export_static(
     )?;
     let keys = db.server_keys().map_err(|e| e.to_string())?;
     let current = keys.iter().rev().find(|key| key.retired_at.is_none()).map(|key| key.kid.clone()).unwrap_or_default();
-    let published = crate::views::server_keys(keys, &current);
+    let published = crate::views::server_keys(keys, &current, &crate::state::Witnessing::default());
     write(data.join("server-keys.json"), &serde_json::to_value(published).map_err(|e| e.to_string())?)?;
     // The 信用承诺 column: every published commitment with its state (no personal values: masks only).
     let (published_total, published) =

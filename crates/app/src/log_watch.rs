@@ -1,0 +1,114 @@
+//! This browser's view of a public log, as Certificate Transparency's clients keep theirs: the newest checkpoint
+//! it believed (signed by a log key of the pinned server keys) is kept per log; each newer one it meets (on
+//! `#/log`, in a receipt) must extend it, checked with a consistency proof computed from the log's tiles
+//! (`public_log::check_extension`). A log that disagrees is remembered as rewritten, shown as a warning and
+//! not trusted again in this browser; the checkpoint kept stays as the evidence.
+
+use gloo_net::http::Request;
+use std::collections::BTreeMap;
+use xinnuo_core::public_log::{self, Believed, Extension, LogError};
+use xinnuo_core::receipt::TrustedServerKeys;
+use xinnuo_core::tlog::{Tile, TileReader, TlogError};
+
+use crate::i18n::Text;
+
+const KEPT: &str = "xinnuo.log.kept:";
+const REWRITTEN: &str = "xinnuo.log.rewritten:";
+
+/// What a checkpoint met told about the log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observed {
+    /// The first checkpoint of this log this browser keeps.
+    First(Believed),
+    /// The one kept, or an older one of the same log (the kept one stays).
+    Known { seen: Believed, kept: Believed },
+    /// A newer checkpoint that extends the one kept (consistency proof verified); it is kept now.
+    Extended { from: u64, to: Believed },
+    /// The log disagrees with what this browser kept: not trusted.
+    Rewritten { kept: String, seen: String, message: Text },
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    crate::browser::local_storage()
+}
+
+/// The checkpoint kept for the log `origin`, and the alarm, if its log was found rewritten.
+pub fn kept(origin: &str) -> (Option<String>, Option<Text>) {
+    let storage = storage();
+    let read = |key: String| storage.as_ref().and_then(|s| s.get_item(&key).ok().flatten());
+    let alarm = read(format!("{REWRITTEN}{origin}")).and_then(|text| serde_json::from_str::<Text>(&text).ok());
+    (read(format!("{KEPT}{origin}")), alarm)
+}
+
+/// The tiles a check reads, fetched from the log's server (a partial tile deleted for its full one: the full).
+async fn fetch_tiles(tiles: &[Tile]) -> Result<BTreeMap<Tile, Vec<u8>>, Text> {
+    let mut fetched = BTreeMap::new();
+    for tile in tiles {
+        let mut bytes = None;
+        for path in [tile.path(), Tile { width: xinnuo_core::tlog::TILE_WIDTH as u16, ..*tile }.path()] {
+            let Ok(answer) = Request::get(&crate::origin::url(&format!("log/{path}"))).send().await else { continue };
+            if answer.ok() {
+                bytes = answer.binary().await.ok();
+                break;
+            }
+        }
+        let bytes = bytes.ok_or_else(|| {
+            Text::new(
+                format!("无法读取公开日志的分块 {}，稍后再试。", tile.path()),
+                format!("Could not read the public log's tile {}; try again later.", tile.path()),
+            )
+        })?;
+        fetched.insert(*tile, bytes);
+    }
+    Ok(fetched)
+}
+
+/// Checks a checkpoint met against the one kept, and keeps it if it extends that one.
+pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed, Text> {
+    let witnesses = crate::api::pinned_witnesses();
+    let seen = public_log::believe(note, trusted.log_keys(), &witnesses).map_err(Text::from)?;
+    let origin = seen.checkpoint.origin.clone();
+    let (kept_note, alarm) = kept(&origin);
+    if let Some(message) = alarm {
+        return Ok(Observed::Rewritten { kept: kept_note.unwrap_or_default(), seen: note.to_owned(), message });
+    }
+    let keep = |note: &str| {
+        if let Some(storage) = storage() {
+            let _ = storage.set_item(&format!("{KEPT}{origin}"), note);
+        }
+    };
+    let Some(kept_note) = kept_note else {
+        keep(note);
+        return Ok(Observed::First(seen));
+    };
+    let kept = match public_log::believe(&kept_note, trusted.log_keys(), &witnesses) {
+        Ok(kept) => kept,
+        // Kept under a key no longer pinned (a new server key list): start again from this one.
+        Err(_) => {
+            keep(note);
+            return Ok(Observed::First(seen));
+        }
+    };
+    let needed = public_log::consistency_tiles(&kept.checkpoint, &seen.checkpoint)
+        .or_else(|_| public_log::consistency_tiles(&seen.checkpoint, &kept.checkpoint))
+        .map_err(Text::from)?;
+    let tiles = fetch_tiles(&needed).await?;
+    match public_log::check_extension(&kept.checkpoint, &seen.checkpoint, &tiles as &dyn TileReader) {
+        Ok(Extension::Extends) => {
+            keep(note);
+            Ok(Observed::Extended { from: kept.checkpoint.size, to: seen })
+        }
+        Ok(Extension::Same | Extension::Older) => Ok(Observed::Known { seen, kept }),
+        Err(LogError::Log(TlogError::TileMissing(path))) => Err(Text::new(
+            format!("公开日志缺少分块 {path}，暂时无法核对，稍后再试。"),
+            format!("The public log lacks the tile {path}; it cannot be checked now; try again later."),
+        )),
+        Err(error) => {
+            let message = Text::from(error);
+            if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&message)) {
+                let _ = storage.set_item(&format!("{REWRITTEN}{origin}"), &text);
+            }
+            Ok(Observed::Rewritten { kept: kept_note, seen: note.to_owned(), message })
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Witnessing (C2SP tlog-witness, tlog-cosignature), both sides.
+//!
+//! As a witness (`serve --witness-for <log vkey>`): `POST /witness/add-checkpoint` cosigns a log's checkpoint
+//! only if it extends the newest one this witness cosigned for that log (a consistency proof), remembered in
+//! the database in the same transaction; a forked or rolled-back log gets no cosignature.
+//!
+//! As a log (`serve --witness <url>=<vkey> --witness-quorum k`): a task sends each new checkpoint to the
+//! witnesses with a consistency proof from the size each last cosigned, stores the cosignatures they return,
+//! and `/log/checkpoint` serves the newest checkpoint that k of them cosigned (with their cosignatures).
+//! Receipts keep the log's own checkpoint: a client that requires witnesses checks a witnessed checkpoint
+//! extends it.
+
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use xinnuo_core::tlog::{self, AddCheckpoint, NoteSigner, TileHashReader, TlogError, VerifierKey, WitnessVerdict};
+
+use crate::db::{Db, DbError};
+use crate::log::{log_error, SqlTiles};
+use crate::sql::{args, row, rows, Sql};
+
+/// This server's witness key: a key of its own (it cosigns whatever it is given), derived from the server's
+/// signing key so every server on one database is the same witness.
+pub struct WitnessKey {
+    signer: NoteSigner,
+}
+
+impl WitnessKey {
+    pub fn derive(name: &str, server_seed: &[u8; 32]) -> Result<Self, DbError> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"xinnuo.witness-key/1\n");
+        hasher.update(server_seed);
+        let seed: [u8; 32] = hasher.finalize().into();
+        Ok(Self { signer: NoteSigner::cosigner(name, &seed).map_err(log_error)? })
+    }
+
+    /// The verifier key a log operator configures (`--witness <url>=<this>`) and clients pin.
+    pub fn verifier(&self) -> VerifierKey {
+        self.signer.verifier_key()
+    }
+}
+
+/// A witness's answer to `add-checkpoint`, as HTTP: status, content type and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessAnswer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl WitnessAnswer {
+    fn text(status: u16, body: impl Into<String>) -> Self {
+        Self { status, content_type: "text/plain; charset=utf-8", body: body.into() }
+    }
+}
+
+/// Decides an `add-checkpoint` request for one of the logs in `logs` (their verifier keys, whose names are the
+/// logs' origins), and on success remembers the checkpoint and answers the cosignature line.
+pub fn add_checkpoint(
+    db: &Db,
+    key: &WitnessKey,
+    logs: &[VerifierKey],
+    body: &str,
+    now_secs: u64,
+) -> Result<WitnessAnswer, DbError> {
+    let Ok(request) = AddCheckpoint::parse(body) else {
+        return Ok(WitnessAnswer::text(400, "malformed add-checkpoint request\n"));
+    };
+    let origin = request.checkpoint.split('\n').next().unwrap_or_default().to_owned();
+    let log_keys: Vec<VerifierKey> = logs.iter().filter(|k| k.name == origin).cloned().collect();
+    if log_keys.is_empty() {
+        return Ok(WitnessAnswer::text(404, format!("this witness does not witness the log {origin:?}\n")));
+    }
+    db.write(|sql| {
+        let latest = row(
+            sql,
+            "SELECT size, root FROM witnessed_logs WHERE origin = ?1",
+            args![&origin],
+            |row| Ok((row.get::<u64>(0)?, row.get::<Vec<u8>>(1)?)),
+        )?
+        .map(|(size, root)| root.as_slice().try_into().map(|root: [u8; 32]| (size, root)))
+        .transpose()
+        .map_err(|_| DbError::Corrupt("witnessed root"))?;
+        Ok(match tlog::witness_add_checkpoint(&request, &origin, &log_keys, latest) {
+            WitnessVerdict::Cosign(signed) => {
+                let checkpoint = &signed.checkpoint;
+                sql.execute(
+                    "INSERT INTO witnessed_logs (origin, size, root, note) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root,
+                     note = excluded.note",
+                    args![&origin, checkpoint.size, checkpoint.root.as_slice(), &request.checkpoint],
+                )?;
+                let line = key.signer.sign_line(&signed.opened.note.text, now_secs).map_err(log_error)?;
+                WitnessAnswer { status: 200, content_type: "text/plain; charset=utf-8", body: line }
+            }
+            WitnessVerdict::Conflict { size } => {
+                WitnessAnswer { status: 409, content_type: "text/x.tlog.size", body: format!("{size}\n") }
+            }
+            WitnessVerdict::BadRequest => WitnessAnswer::text(400, "old size above the checkpoint's size\n"),
+            WitnessVerdict::Refused(TlogError::NoteUnverified | TlogError::SignatureInvalid { .. }) => {
+                WitnessAnswer::text(403, "the checkpoint is not signed by the log's key\n")
+            }
+            WitnessVerdict::Refused(error @ TlogError::OriginMismatch { .. }) => {
+                WitnessAnswer::text(404, format!("{error}\n"))
+            }
+            WitnessVerdict::Refused(error) => WitnessAnswer::text(422, format!("{error}\n")),
+        })
+    })
+}
+
+/// A witness the log asks, as configured (`--witness <url>=<vkey>`).
+#[derive(Debug, Clone)]
+pub struct Witness {
+    pub url: String,
+    pub key: VerifierKey,
+}
+
+impl Witness {
+    /// Reads `<url>=<vkey>`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (url, key) = text.split_once('=').ok_or_else(|| {
+            format!("--witness 应为 <地址>=<验证密钥> / --witness takes <url>=<verifier key>, not {text:?}")
+        })?;
+        let key = VerifierKey::parse(key).map_err(|e| format!("--witness {url}: {e}"))?;
+        if key.kind != tlog::SignatureType::CosignatureV1 {
+            return Err(format!("--witness {url}: 不是见证人的联署密钥 / not a witness cosignature key"));
+        }
+        Ok(Self { url: url.trim_end_matches('/').to_owned(), key })
+    }
+}
+
+/// The newest checkpoint `quorum` of `witnesses` cosigned, with their cosignature lines after the log's own
+/// signature; with no witnesses (or a quorum of 0), the newest checkpoint with whatever cosignatures it has.
+pub fn published_checkpoint(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<Option<String>, DbError> {
+    let names: Vec<&str> = witnesses.iter().map(|w| w.key.name.as_str()).collect();
+    let candidates = rows(
+        sql,
+        "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64",
+        &[],
+        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?)),
+    )?;
+    for (size, note) in candidates {
+        let lines = rows(
+            sql,
+            "SELECT witness, line FROM log_cosignatures WHERE size = ?1 ORDER BY witness",
+            args![size],
+            |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
+        )?;
+        let lines: Vec<String> =
+            lines.into_iter().filter(|(name, _)| names.contains(&name.as_str())).map(|(_, line)| line).collect();
+        if lines.len() >= quorum {
+            return Ok(Some(format!("{note}{}", lines.concat())));
+        }
+    }
+    // None of the newest was witnessed enough: the newest that ever was.
+    row(
+        sql,
+        "SELECT c.note FROM log_checkpoints c WHERE (SELECT COUNT(*) FROM log_cosignatures s WHERE s.size = c.size) >= ?1
+         ORDER BY c.size DESC LIMIT 1",
+        args![quorum as u64],
+        |row| row.get::<String>(0),
+    )
+}
+
+/// The request to send `witness`, which last cosigned `old` entries, for the checkpoint `note` of `size`.
+fn request_for(db: &Db, old: u64, size: u64, note: &str) -> Result<String, DbError> {
+    let proof = db.read(|sql| {
+        let tiles = SqlTiles::new(sql);
+        let hashes = TileHashReader::new(size, &tiles);
+        if old == 0 || old >= size {
+            return Ok(Vec::new());
+        }
+        tlog::consistency_proof(&hashes, old, size).map_err(log_error)
+    })?;
+    Ok(AddCheckpoint { old_size: old, proof, checkpoint: note.to_owned() }.to_text())
+}
+
+/// One round: the newest checkpoint to each witness that has not cosigned it; `held` is what each holds.
+fn round(db: &Db, witnesses: &[Witness], held: &mut [u64], agent: &ureq::Agent) -> Result<(), DbError> {
+    let newest = db.read(|sql| {
+        row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+        })
+    })?;
+    let Some((size, note)) = newest else { return Ok(()) };
+    for (witness, held) in witnesses.iter().zip(held.iter_mut()) {
+        if *held >= size {
+            continue;
+        }
+        let body = request_for(db, *held, size, &note)?;
+        let url = format!("{}/witness/add-checkpoint", witness.url);
+        let mut answer = match agent.post(&url).header("content-type", "text/plain").send(body.as_bytes()) {
+            Ok(answer) => answer,
+            Err(error) => {
+                tracing::warn!("witness {url} did not answer: {error}");
+                continue;
+            }
+        };
+        let status = answer.status().as_u16();
+        let text = answer.body_mut().with_config().limit(64 * 1024).read_to_string().unwrap_or_default();
+        match status {
+            200 => {
+                // Only a cosignature by the configured key over this very checkpoint is kept.
+                let prefix = format!("— {} ", witness.key.name);
+                let line = text.lines().find(|line| line.starts_with(&prefix));
+                let verified = line.is_some_and(|line| {
+                    tlog::open(&format!("{note}{line}\n"), std::slice::from_ref(&witness.key)).is_ok()
+                });
+                match line.filter(|_| verified) {
+                    Some(line) => {
+                        db.write(|sql| {
+                            sql.execute(
+                                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)
+                                 ON CONFLICT (size, witness) DO NOTHING",
+                                args![size, &witness.key.name, &format!("{line}\n")],
+                            )
+                        })?;
+                        *held = size;
+                    }
+                    None => tracing::warn!("witness {url} answered without a valid cosignature"),
+                }
+            }
+            // The witness holds another size than we thought (a restart, another server on this database).
+            409 => match text.trim().parse::<u64>() {
+                Ok(size) => *held = size,
+                Err(_) => tracing::warn!("witness {url} answered 409 without a size"),
+            },
+            _ => tracing::warn!("witness {url} refused the checkpoint of {size} entries: HTTP {status} {}", text.trim()),
+        }
+    }
+    Ok(())
+}
+
+/// Runs the witnessing rounds until the process ends (a thread of its own: the requests block).
+pub fn start(db: Db, witnesses: Vec<Witness>) {
+    if witnesses.is_empty() {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("xinnuo-witnesses".into()).spawn(move || {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .user_agent(concat!("xinnuo-log/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        // What each witness holds: learnt from its 409 answers, so a restart costs one round trip.
+        let mut held = vec![0u64; witnesses.len()];
+        loop {
+            if let Err(error) = round(&db, &witnesses, &mut held, &agent) {
+                tracing::warn!("witnessing: {error}");
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
+    if let Err(error) = spawned {
+        tracing::error!("cannot start the witnessing thread: {error}");
+    }
+}

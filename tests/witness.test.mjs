@@ -1,0 +1,152 @@
+// Witnesses (C2SP tlog-witness, tlog-cosignature) between two servers of this file's own, as two departments
+// would run them: W witnesses L's log (`--witness-for`), L asks W (`--witness`, quorum 1) and serves only
+// checkpoints W cosigned; the monitor can require W's cosignature. A copy of L's database that goes its own
+// way (a fork, signed with L's real log key) gets no cosignature: W refuses it, and the fork can only show
+// the checkpoint before it split.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, copyFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateKeyPairSync, createHash } from "node:crypto";
+import { signFlattenedJws } from "./support/jose.mjs";
+import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { spawnServer } from "./support/server.mjs";
+
+const BIN = process.env.XINNUO_SERVER_BIN;
+const running = [];
+let scratch, logDb, witness, witnessKey, logKey, log;
+
+const printedKey = (server, label) => server.printed.find((line) => line.startsWith(label))?.split(": ").pop();
+
+async function start(args) {
+  const server = await spawnServer(args);
+  running.push(server);
+  return server;
+}
+
+async function stop(server) {
+  const exited = new Promise((resolve) => server.child.once("exit", resolve));
+  server.child.kill();
+  await exited;
+}
+
+/** Submits a commitment; answers the checkpoint its receipt is proved in (the log's own, not yet witnessed). */
+async function submit(url) {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const body = signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode("140105") }), privateKey);
+  const answer = await fetch(`${url}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  assert.equal(answer.status, 201, await answer.clone().text());
+  const { log } = await answer.json();
+  return log.proof.split("\n\n").slice(1).join("\n\n");
+}
+
+/** A witness verifier key (C2SP signed-note, type 0x04) for a fresh key nobody holds here. */
+function strangerWitnessKey(name) {
+  const { x } = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
+  const typed = Buffer.concat([Buffer.from([0x04]), Buffer.from(x, "base64url")]);
+  const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), typed])).digest().subarray(0, 4).toString("hex");
+  return `${name}+${id}+${typed.toString("base64")}`;
+}
+
+const checkpointOf = async (url) => (await fetch(`${url}/log/checkpoint`)).text();
+const sizeOf = (note) => Number(note.split("\n")[1]);
+
+/** Waits until `url` serves a checkpoint of at least `size` entries (the witness has cosigned it). */
+async function witnessed(url, size) {
+  for (let tries = 0; tries < 100; tries++) {
+    const note = await checkpointOf(url);
+    if (sizeOf(note) >= size) return note;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} never served a witnessed checkpoint of ${size} entries`);
+}
+
+function monitor(url, ...args) {
+  const run = spawnSync(BIN, ["log", "verify", "--url", url, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+before(async () => {
+  assert.ok(BIN, "XINNUO_SERVER_BIN is not set: run with `cargo xtask test`");
+  scratch = await mkdtemp(join(tmpdir(), "xinnuo-witness-"));
+  logDb = join(scratch, "log.db");
+  // L once alone, to learn its log key; then W witnessing it; then L again, asking W.
+  const first = await start(["--db", logDb]);
+  logKey = printedKey(first, "公开日志密钥 / log key");
+  assert.match(logKey ?? "", /^xinnuo\.log\//);
+  await stop(first);
+  witness = await start(["--db", join(scratch, "witness.db"), "--witness-for", logKey]);
+  witnessKey = printedKey(witness, "见证人密钥 / witness key");
+  assert.match(witnessKey ?? "", /^xinnuo\.witness\//);
+  log = await start(["--db", logDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
+});
+
+after(() => running.forEach((server) => server.child.kill()));
+
+test("the log serves only checkpoints its witness cosigned, and lists the witness with its keys", async () => {
+  const before = sizeOf(await checkpointOf(log.url));
+  await submit(log.url);
+  const note = await witnessed(log.url, before + 1);
+  const [, size] = note.split("\n");
+  assert.ok(Number(size) >= before + 1);
+  const signatures = note.split("\n\n")[1].trim().split("\n");
+  assert.ok(signatures.some((line) => line.startsWith(`— ${logKey.split("+")[0]} `)), note);
+  assert.ok(signatures.some((line) => line.startsWith(`— ${witnessKey.split("+")[0]} `)), note);
+  const keys = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
+  assert.deepEqual([keys.witnesses, keys.witness_quorum], [[witnessKey], 1]);
+
+  // A monitor that requires the witness passes; one that requires a witness who never cosigned does not.
+  const ok = monitor(log.url, "--witness", witnessKey);
+  assert.equal(ok.status, 0, ok.out);
+  const other = monitor(log.url, "--witness", strangerWitnessKey("xinnuo.witness/stranger"));
+  assert.notEqual(other.status, 0, other.out);
+  assert.match(other.out, /\[monitor_not_witnessed\]/);
+  assert.match(other.out, /检查点只有 0 位指定见证人的有效联署，要求 1 位/);
+});
+
+test("a fork of the log (a copy of its database going its own way, with the real log key) gets no cosignature", async () => {
+  // L stopped, its database copied as it stands (the fork point), L started again.
+  await stop(log);
+  const forkDb = join(scratch, "fork.db");
+  for (const suffix of ["", "-wal", "-shm"]) {
+    if (existsSync(`${logDb}${suffix}`)) await copyFile(`${logDb}${suffix}`, `${forkDb}${suffix}`);
+  }
+  log = await start(["--db", logDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
+  const forkPoint = sizeOf(await checkpointOf(log.url));
+  await submit(log.url);
+  await witnessed(log.url, forkPoint + 1);
+
+  // The fork: other entries, more of them, signed by the same log key; it asks the same witness.
+  const fork = await start(["--db", forkDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
+  let forkNote;
+  for (let i = 0; i < 3; i++) forkNote = await submit(fork.url);
+  assert.ok(sizeOf(forkNote) > forkPoint + 1);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const served = await checkpointOf(fork.url);
+  assert.equal(sizeOf(served), forkPoint, "the fork serves only the checkpoint from before it split");
+
+  // Asked directly, the witness refuses the fork's newest checkpoint: it holds a larger size of the real log
+  // (409 with that size), and from there no proof leads to the fork's tree (422).
+  const conflict = await fetch(`${witness.url}/witness/add-checkpoint`, { method: "POST", body: `old 0\n\n${forkNote}` });
+  assert.equal(conflict.status, 409);
+  const held = Number((await conflict.text()).trim());
+  assert.ok(held > forkPoint, `the witness holds ${held}`);
+  const refused = await fetch(`${witness.url}/witness/add-checkpoint`, { method: "POST", body: `old ${held}\n\n${forkNote}` });
+  assert.equal(refused.status, 422, await refused.clone().text());
+  // The real log goes on being witnessed.
+  await submit(log.url);
+  await witnessed(log.url, held + 1);
+});
+
+test("a server that witnesses no log says so, and a witness refuses a checkpoint its log did not sign", async () => {
+  const none = await fetch(`${log.url}/witness/add-checkpoint`, { method: "POST", body: "old 0\n\n" });
+  assert.equal(none.status, 404);
+  assert.equal((await none.json()).code, "not_a_witness");
+  const note = await checkpointOf(log.url);
+  const tampered = note.replace(/^(\S+\n\d+\n)(\S)/, (_, head, first) => `${head}${first === "A" ? "B" : "A"}`);
+  const refused = await fetch(`${witness.url}/witness/add-checkpoint`, { method: "POST", body: `old 0\n\n${tampered}` });
+  assert.equal(refused.status, 403, await refused.clone().text());
+});
