@@ -14,8 +14,8 @@ use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
 use crate::receipt::{KeyStatus, ReceiptError, TrustedServerKeys};
 use crate::tlog::{
-    checkpoint::Checkpoint, consistency_proof, note::VerifierKey, proof::TlogProof, tiles_needed, verify_consistency, Tile,
-    TileHashReader, TileReader, TlogError,
+    checkpoint::Checkpoint, consistency_proof, note::VerifierKey, proof::TlogProof, tiles_needed, verify_consistency,
+    Tile, TileHashReader, TileReader, TlogError,
 };
 
 /// The `type` every entry carries.
@@ -281,7 +281,10 @@ pub enum Extension {
 pub fn check_extension(kept: &Checkpoint, newer: &Checkpoint, tiles: &dyn TileReader) -> Result<Extension, LogError> {
     let rewritten = || LogError::Rewritten { kept: kept.size, seen: newer.size };
     if kept.origin != newer.origin {
-        return Err(LogError::Log(TlogError::OriginMismatch { expected: kept.origin.clone(), found: newer.origin.clone() }));
+        return Err(LogError::Log(TlogError::OriginMismatch {
+            expected: kept.origin.clone(),
+            found: newer.origin.clone(),
+        }));
     }
     match newer.size.cmp(&kept.size) {
         std::cmp::Ordering::Equal if newer.root == kept.root => Ok(Extension::Same),
@@ -465,7 +468,10 @@ mod tests {
         assert!(check_extension(&kept.checkpoint, &rewritten.checkpoint, &tiles).is_err());
         // Same size, another root.
         let same_size = believe(&note_of(&forged[..300]), &keys, &[]).unwrap();
-        assert_eq!(check_extension(&kept.checkpoint, &same_size.checkpoint, &tiles).unwrap_err().code(), "log_rewritten");
+        assert_eq!(
+            check_extension(&kept.checkpoint, &same_size.checkpoint, &tiles).unwrap_err().code(),
+            "log_rewritten"
+        );
         // A checkpoint no pinned key signed is not believed at all.
         let stranger = NoteSigner::ed25519("xinnuo.test/log", &[8; 32]).unwrap();
         assert!(believe(&note_of(&entries), &[stranger.verifier_key()], &[]).is_err());
@@ -476,10 +482,17 @@ mod tests {
         let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
         let cosigned = format!("{note}{}", witness.sign_line(&text, 1_796_000_000).unwrap());
         let unpinned = believe(&cosigned, &keys, &[]).unwrap();
-        assert_eq!((unpinned.cosigners.clone(), unpinned.witnessed()), (vec![("xinnuo.witness/test".to_owned(), false)], 0));
+        assert_eq!(
+            (unpinned.cosigners.clone(), unpinned.witnessed()),
+            (vec![("xinnuo.witness/test".to_owned(), false)], 0)
+        );
         let pinned = believe(&cosigned, &keys, &[witness.verifier_key()]).unwrap();
         assert_eq!(pinned.witnessed(), 1);
         let other = NoteSigner::cosigner("xinnuo.witness/test", &[6; 32]).unwrap();
-        assert_eq!(believe(&cosigned, &keys, &[other.verifier_key()]).unwrap().witnessed(), 0, "another key of that name");
+        assert_eq!(
+            believe(&cosigned, &keys, &[other.verifier_key()]).unwrap().witnessed(),
+            0,
+            "another key of that name"
+        );
     }
 }

@@ -516,9 +516,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let witnessing = xinnuo_server::state::Witnessing {
         for_logs: witness_for
             .iter()
-            .map(|key| {
-                xinnuo_core::tlog::VerifierKey::parse(key).map_err(|e| format!("--witness-for {key:?}: {e}"))
-            })
+            .map(|key| xinnuo_core::tlog::VerifierKey::parse(key).map_err(|e| format!("--witness-for {key:?}: {e}")))
             .collect::<Result<_, _>>()?,
         quorum: witness_quorum.unwrap_or(witnesses.len()),
         witnesses: witnesses.iter().map(|w| xinnuo_server::witness::Witness::parse(w)).collect::<Result<_, _>>()?,

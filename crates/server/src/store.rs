@@ -778,6 +778,11 @@ mod tests {
         let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
         db.enrol("approved-kid", code, "示例", &serde_json::json!({}), "{}", "t").unwrap();
         assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
+        // The operator's approval is a public event: the log's first entry, about that key and code.
+        let reference = format!("approved-kid/{code}");
+        assert_eq!(db.read(|sql| crate::log::index_of(sql, &reference)).unwrap(), Some(0));
+        assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
+        assert_eq!(db.read(crate::log::size).unwrap(), 1, "approving again changes nothing, logs nothing");
         let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
             // A JSON string, as the receipt column holds JSON.
             Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
@@ -793,11 +798,12 @@ mod tests {
         batch.extend([&person, &again, &repeat]);
         let stored = db.store_commitments(&batch, &sign, &log).unwrap();
         assert_eq!(stored.len(), 70);
-        // Each answer carries its place in the public log, proved in the batch's one checkpoint.
-        for (receipt, index) in stored.iter().zip((1..68).chain([68, 0, 4])) {
+        // Each answer carries its place in the public log, proved in the batch's one checkpoint (entry 0 is
+        // the operator's approval of the key).
+        for (receipt, index) in stored.iter().zip((2..69).chain([69, 1, 5])) {
             let logged = receipt.log.as_ref().expect("logged");
             let placed = xinnuo_core::public_log::verify_logged(logged, &[log.verifier()]).unwrap();
-            assert_eq!((placed.index, placed.checkpoint.size), (index, 69), "{}", receipt.submission_id);
+            assert_eq!((placed.index, placed.checkpoint.size), (index, 70), "{}", receipt.submission_id);
             assert_eq!(placed.event.reference(), receipt.submission_id);
         }
         assert_eq!(stored[0].receipt, "\"n0/2/verified\"");

@@ -72,12 +72,9 @@ pub fn add_checkpoint(
         return Ok(WitnessAnswer::text(404, format!("this witness does not witness the log {origin:?}\n")));
     }
     db.write(|sql| {
-        let latest = row(
-            sql,
-            "SELECT size, root FROM witnessed_logs WHERE origin = ?1",
-            args![&origin],
-            |row| Ok((row.get::<u64>(0)?, row.get::<Vec<u8>>(1)?)),
-        )?
+        let latest = row(sql, "SELECT size, root FROM witnessed_logs WHERE origin = ?1", args![&origin], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<Vec<u8>>(1)?))
+        })?
         .map(|(size, root)| root.as_slice().try_into().map(|root: [u8; 32]| (size, root)))
         .transpose()
         .map_err(|_| DbError::Corrupt("witnessed root"))?;
@@ -131,14 +128,16 @@ impl Witness {
 
 /// The newest checkpoint `quorum` of `witnesses` cosigned, with their cosignature lines after the log's own
 /// signature; with no witnesses (or a quorum of 0), the newest checkpoint with whatever cosignatures it has.
-pub fn published_checkpoint(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<Option<String>, DbError> {
+pub fn published_checkpoint(
+    sql: &mut dyn Sql,
+    witnesses: &[Witness],
+    quorum: usize,
+) -> Result<Option<String>, DbError> {
     let names: Vec<&str> = witnesses.iter().map(|w| w.key.name.as_str()).collect();
-    let candidates = rows(
-        sql,
-        "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64",
-        &[],
-        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?)),
-    )?;
+    let candidates =
+        rows(sql, "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64", &[], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+        })?;
     for (size, note) in candidates {
         let lines = rows(
             sql,
@@ -225,7 +224,9 @@ fn round(db: &Db, witnesses: &[Witness], held: &mut [u64], agent: &ureq::Agent) 
                 Ok(size) => *held = size,
                 Err(_) => tracing::warn!("witness {url} answered 409 without a size"),
             },
-            _ => tracing::warn!("witness {url} refused the checkpoint of {size} entries: HTTP {status} {}", text.trim()),
+            _ => {
+                tracing::warn!("witness {url} refused the checkpoint of {size} entries: HTTP {status} {}", text.trim())
+            }
         }
     }
     Ok(())

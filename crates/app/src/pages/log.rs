@@ -15,7 +15,12 @@ pub struct Props {
 }
 
 async fn newest_checkpoint() -> Result<String, Text> {
-    let unreachable = || Text::new("无法读取公开日志：服务器没有应答，请稍后再试。", "Cannot read the public log: the server did not answer; try again later.");
+    let unreachable = || {
+        Text::new(
+            "无法读取公开日志：服务器没有应答，请稍后再试。",
+            "Cannot read the public log: the server did not answer; try again later.",
+        )
+    };
     let answer = gloo_net::http::Request::get(&api::url("log/checkpoint")).send().await.map_err(|_| unreachable())?;
     if answer.status() == 404 {
         return Err(Text::new("此服务器的公开日志还没有条目。", "This server's public log has no entries yet."));
@@ -85,7 +90,9 @@ pub fn LogPage(props: &Props) -> Html {
         });
     }
     let body = match &*state {
-        None => html! { <p class="notice busy" role="status">{ lang.pick("正在读取并核验公开日志…", "Reading and checking the public log…") }</p> },
+        None => {
+            html! { <p class="notice busy" role="status">{ lang.pick("正在读取并核验公开日志…", "Reading and checking the public log…") }</p> }
+        }
         Some(Err(error)) => html! { <p class="verdict no" role="alert">{ error.get(lang) }</p> },
         Some(Ok(Observed::Rewritten { kept, seen, message })) => html! {
             <>

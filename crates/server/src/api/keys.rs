@@ -231,7 +231,8 @@ pub async fn approve(
     let bytes = read_body(&headers, body, MAX_ENROLMENT_BYTES).await?;
     let request: ApproveRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
-    change_enrolment(&state, &kid, credit_code, |db, log, kid, code| db.approve(kid, code, "admin-api", &now(), log)).await
+    change_enrolment(&state, &kid, credit_code, |db, log, kid, code| db.approve(kid, code, "admin-api", &now(), log))
+        .await
 }
 
 /// `POST /api/v1/admin/keys/{kid}/revoke` with `{"credit_code": …, "reason": …}`: from now on signatures by
@@ -266,8 +267,10 @@ pub async fn revoke(
     let request: RevokeRequest = json_body(&bytes)?;
     let credit_code = checked_credit_code(&request.credit_code)?;
     let reason = checked_reason(&request.reason)?;
-    change_enrolment(&state, &kid, credit_code, move |db, log, kid, code| db.revoke(kid, code, &reason, "admin-api", &now(), log))
-        .await
+    change_enrolment(&state, &kid, credit_code, move |db, log, kid, code| {
+        db.revoke(kid, code, &reason, "admin-api", &now(), log)
+    })
+    .await
 }
 
 /// A revocation reason: 2–500 characters of visible text.
