@@ -31,6 +31,11 @@ impl Channel {
         }
     }
 
+    /// A stored name back (`as_str`); `None` for any other text.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::CreditChina, Self::Gsxt, Self::Court].into_iter().find(|c| c.as_str() == name)
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Self::CreditChina => ("“信用中国”网站（www.creditchina.gov.cn）", "Credit China (www.creditchina.gov.cn)"),
@@ -632,7 +637,8 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     }
 }
 
-/// The deciding unit's review: 36号 第十六条 while it is in force; before it, the limits are not confirmed.
+/// The deciding unit's review on the “信用中国” channel: 36号 第十六条 while it is in force; before it, the
+/// limits are not confirmed.
 fn review_step(regime: &Regime) -> Step {
     if regime.id == "36" {
         step(
@@ -651,6 +657,19 @@ fn review_step(regime: &Regime) -> Step {
             &regime.periods_rule,
         )
     }
+}
+
+/// The market regulator's review on the 国家企业信用信息公示系统: its own rule, never 36号 第十六条's stages
+/// (which are “信用中国”'s); 45号 sets no limit and 3号's was not read, so none is promised.
+fn market_review_step() -> Step {
+    step(
+        "review",
+        false,
+        "由作出决定的市场监督管理部门审核决定（办理时限按市场监管部门的规定，待核对）".into(),
+        "The market-regulation department that decided reviews it (its time limit is the market regulators', unconfirmed)"
+            .into(),
+        "market.review_days",
+    )
 }
 
 /// Whether another record lists the subject on the abnormal or serious illegal list on `on`.
@@ -869,6 +888,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ));
     ev.steps.push(commitment_step("market.early"));
     ev.steps.push(apply_step(Channel::Gsxt, "36.where"));
+    ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, min_rule, record.obligations_met_on.filter(|_| met), "market.early");
     let clear = listing.is_none() && repeat.is_none();
@@ -905,6 +925,7 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
     let (met, obligations) = obligations_step(record, ev.on, "market.abnormal");
     ev.steps.push(obligations);
     ev.steps.push(apply_step(Channel::Gsxt, "market.abnormal"));
+    ev.steps.push(market_review_step());
     ev.materials = vec![finding(
         "proof_of_fulfilment",
         "已履行义务的证明（如补报年度报告、更正住所）".into(),
@@ -987,6 +1008,7 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ));
     ev.steps.push(commitment_step("market.serious_list"));
     ev.steps.push(apply_step(Channel::Gsxt, "market.serious_list"));
+    ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, "market.serious_list", record.obligations_met_on.filter(|_| met), "market.serious_list");
     let wait = if ban_holds {

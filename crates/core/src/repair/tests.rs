@@ -605,3 +605,67 @@ fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
         "ban_until": "2027-05-09"}));
     assert!(!eval(&with_term, "2026-12-07").notes.iter().any(|n| n.code == "ban_until_missing"));
 }
+
+// The review of issue 30, items 3 and 4.
+
+/// Item 3: 36号 第十六条's limits (信用中国 in 10, accept in 3, decide in 7, +10) are the “信用中国” channel's.
+/// A repair on the 国家企业信用信息公示系统 shows the market regulator's review, with its own (unconfirmed) rule,
+/// and its application runs the market step: no 36号 stages.
+#[test]
+fn the_review_and_its_limits_follow_the_channel() {
+    use crate::deadline::{deadline, Step as DeadlineStep};
+    use crate::decision::RepairState;
+    use crate::workflow::repair_step;
+    let review = |ev: &Evaluation| ev.steps.iter().find(|s| s.code == "review").cloned().expect("a review step");
+    let no_36_limits = |ev: &Evaluation| {
+        ev.steps.iter().all(|s| {
+            s.rule.id != "36.review_days" && !s.message.zh.contains("信用中国") && !s.message.zh.contains("3 个工作日")
+        })
+    };
+    // “信用中国”: a non-market penalty, decided 2026-05-10, general, eligible on 2026-08-10.
+    let credit_china = eval(&record(json!({})), "2026-08-10");
+    assert_eq!((credit_china.outcome, credit_china.channel), (Outcome::EligibleNow, Some(Channel::CreditChina)));
+    let step = review(&credit_china);
+    assert_eq!(
+        (&*step.rule.id, step.rule.source.as_ref()),
+        ("36.review_days", "国家发展改革委令2025年第36号 第十六条")
+    );
+    assert!(step.message.zh.contains("“信用中国”网站一般自收到申请之日起 10 个工作日内反馈结果"));
+    assert!(step.message.zh.contains("认定单位 3 个工作日内决定是否受理，受理后 7 个工作日内作出决定"));
+    // 国家企业信用信息公示系统: a market penalty published 2026-01-20, eligible on 2026-07-20 (45号 第十四条).
+    let market = record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null,
+        "penalties": ["fine", "confiscation"]}));
+    let gsxt = eval(&market, "2026-07-20");
+    assert_eq!((gsxt.outcome, gsxt.channel), (Outcome::EligibleNow, Some(Channel::Gsxt)));
+    let step = review(&gsxt);
+    assert_eq!((&*step.rule.id, step.rule.confidence), ("market.review_days", Confidence::Unconfirmed));
+    assert_eq!(step.rule.source, "市场监管总局令第45号 第十四条第二款；国市监信规〔2021〕3号（时限待核对）");
+    assert!(no_36_limits(&gsxt), "{:?}", gsxt.steps);
+    // The lists on the same system: the same review.
+    let abnormal = eval(
+        &record(json!({"kind": "abnormal_operation_list", "market_regulation": true, "class": null})),
+        "2026-06-01",
+    );
+    let serious = eval(
+        &record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-05-10",
+            "class": null, "obligations_met_on": "2025-06-01"})),
+        "2026-06-01",
+    );
+    for ev in [&abnormal, &serious] {
+        assert_eq!(ev.channel, Some(Channel::Gsxt));
+        assert_eq!(review(ev).rule.id, "market.review_days");
+        assert!(no_36_limits(ev), "{:?}", ev.steps);
+    }
+    // An application taken on each channel runs that channel's step: 36号's stages only on “信用中国”.
+    let received = DeadlineStep::RepairDecision;
+    let on = d("2026-12-02");
+    let credit_step = repair_step(RepairState::Received, Channel::CreditChina).unwrap();
+    assert_eq!(credit_step, received);
+    let stages = deadline(credit_step, on, on).unwrap().unwrap().stages;
+    assert_eq!(stages.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(), ["accept", "decide", "credit_china"]);
+    let market_step = repair_step(RepairState::Received, Channel::Gsxt).unwrap();
+    assert_eq!(market_step, DeadlineStep::MarketRepairDecision);
+    let market_deadline = deadline(market_step, on, on).unwrap().unwrap();
+    assert!(market_deadline.stages.is_empty() && market_deadline.due_on.is_none() && market_deadline.unconfirmed);
+}
