@@ -772,11 +772,39 @@ fn short_market_period(ev: &mut Evaluation, record: &Record) -> bool {
     short
 }
 
+/// Whether 36号 was in force when the record was decided: only then do its default classes (第十一条 →
+/// 第八条至第十条) say what the record's class is.
+fn decided_under_36(record: &Record) -> bool {
+    regime_on(record.decided_on).is_some_and(|regime| regime.id == "36")
+}
+
 fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.channel(Channel::Gsxt);
-    let (class, basis) = record.class_and_basis();
+    // A market penalty's class is a label of its time (its periods follow 45号, not a class): one decided
+    // before 36号 came into force is not classed by 36号's articles; 45号 sets no class, so it is a guess.
+    let (class, basis) = match record.class_and_basis() {
+        (class, ClassBasis::Article(_)) if !decided_under_36(record) => {
+            ev.notes.push(finding(
+                "class_before_36",
+                format!(
+                    "该处罚作出于 {}，早于国家发展改革委令2025年第36号施行（2026-04-01），不按其第八条至第十一条分类：失信程度“{}”为本工具推定，以认定部门为准",
+                    record.decided_on,
+                    class.label_zh()
+                ),
+                format!(
+                    "Decided on {}, before NDRC Order No. 36 came into force (2026-04-01), so not classed by its Arts. 8–11: the class “{}” is a guess; the deciding body's class prevails",
+                    record.decided_on,
+                    class.label_en()
+                ),
+                "class.guess",
+            ));
+            (class, ClassBasis::Guess)
+        }
+        other => other,
+    };
     ev.class = Some(class);
-    ev.class_guessed = basis != ClassBasis::Given;
+    // As on the “信用中国” path: a class by an article in force is not a guess.
+    ev.class_guessed = basis == ClassBasis::Guess;
     ev.class_rule = match basis {
         ClassBasis::Given => None,
         ClassBasis::Article(id) => Some(rule(id)),

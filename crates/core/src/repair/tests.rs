@@ -669,3 +669,40 @@ fn the_review_and_its_limits_follow_the_channel() {
     let market_deadline = deadline(market_step, on, on).unwrap().unwrap();
     assert!(market_deadline.stages.is_empty() && market_deadline.due_on.is_none() && market_deadline.unconfirmed);
 }
+
+/// Item 4: 36号's default classes (第十一条 → 第八条至第十条) came into force on 2026-04-01. A market penalty
+/// decided the day before is not classed by them (45号 sets no class): a guess, said so; one decided that day is.
+#[test]
+fn a_market_penalty_is_classed_by_36_only_when_decided_under_it() {
+    let market = |decided_on: &str, published_on: &str| {
+        record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": decided_on,
+            "published_on": published_on, "obligations_met_on": published_on, "class": null,
+            "penalties": ["fine", "restriction"]}))
+    };
+    let id = |rule: Option<&'static Rule>| rule.map(|r| &*r.id);
+    // Decided Tuesday 2026-03-31 (58号 in force; 45号 for the market): not 36号 第十条第（二）项.
+    let before = eval(&market("2026-03-31", "2026-04-08"), "2026-12-07");
+    assert_eq!((id(before.class_rule), before.class_guessed), (Some("class.guess"), true));
+    assert_eq!(before.class_rule.map(|r| r.confidence), Some(Confidence::Unconfirmed));
+    let note = before.notes.iter().find(|n| n.code == "class_before_36").expect("said why");
+    assert!(note.message.zh.starts_with("该处罚作出于 2026-03-31，早于国家发展改革委令2025年第36号施行（2026-04-01）"));
+    assert_eq!(note.rule.id, "class.guess");
+    // Evaluated while 58号 was still in force: the same.
+    let then = eval(&market("2026-03-02", "2026-03-10"), "2026-03-31");
+    assert_eq!((id(then.class_rule), then.class_guessed), (Some("class.guess"), true));
+    // Decided Wednesday 2026-04-01: 36号 第十条第（二）项 and 第十一条 class it serious, confirmed, no guess.
+    let from = eval(&market("2026-04-01", "2026-04-09"), "2026-12-07");
+    assert_eq!(
+        (from.class, id(from.class_rule), from.class_guessed),
+        (Some(PenaltyClass::Serious), Some("36.class_serious"), false)
+    );
+    assert!(!from.notes.iter().any(|n| n.code == "class_before_36"));
+    // The class labels the record; its periods and outcome follow 45号 on both days.
+    assert_eq!(id(before.publication_rule), id(from.publication_rule));
+    assert_eq!((before.outcome, from.outcome), (Outcome::NotRepairable, Outcome::NotRepairable));
+    // A department's class is taken on either side.
+    let mut given = market("2026-03-31", "2026-04-08");
+    given.class = Some(PenaltyClass::General);
+    let ev = eval(&given, "2026-12-07");
+    assert_eq!((ev.class, ev.class_rule, ev.class_guessed), (Some(PenaltyClass::General), None, false));
+}
