@@ -155,9 +155,11 @@ test("a rejected objection keeps the record and says why", async () => {
 });
 
 test("a commitment goes to the department the enterprise chose and signed; only that department decides it", async () => {
-  // The supplier as the version in force names it (from 2026-12-08, electricity@1.4.0: 国网山西省电力有限公司).
-  const GRID = inForce("electricity").departments.map((d) => d.zh).find((name) => name.startsWith("国网山西"));
-  assert.ok(GRID, "the electricity template names the grid company");
+  // Chosen: the NEA's Shanxi office, a department of every version in force (晋政办发〔2020〕10号 第2项); from
+  // 2026-12-08 (electricity@1.4.0) the grid company is no department at all, only the supplier in the text.
+  const NEA_OFFICE = "国家能源局山西监管办公室";
+  assert.ok(inForce("electricity").departments.some((d) => d.zh === NEA_OFFICE), "the electricity template names the NEA office");
+  assert.ok(xinnuo.getTemplate("electricity", "1.4.0").departments.every((d) => !d.zh.includes("公司")), "no company decides");
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
   const values = { subject_name: "晋示例用电有限公司", credit_code: randomCreditCode(), legal_rep: "张三", phone: "0351-1234567",
     matter: "用电报装", filer: "self", confirm_read: true, confirm_publish: true };
@@ -165,14 +167,14 @@ test("a commitment goes to the department the enterprise chose and signed; only 
   const issues = (department) => xinnuo.validateCommitment({ template_id: "electricity", values, department }).filter((i) => i.field === "department");
   assert.deepEqual(issues(undefined).map((i) => i.code), ["required"]);
   assert.deepEqual(issues("山西省财政厅").map((i) => i.code), ["not_an_option"]);
-  assert.deepEqual(issues(GRID), []);
-  const signed = key.signCommitment({ template_id: "electricity", values, department: GRID });
+  assert.deepEqual(issues(NEA_OFFICE), []);
+  const signed = key.signCommitment({ template_id: "electricity", values, department: NEA_OFFICE });
   key.free();
-  assert.equal(verifyFlattenedJws(JSON.stringify(JSON.parse(signed))).payload.department, GRID);
+  assert.equal(verifyFlattenedJws(JSON.stringify(JSON.parse(signed))).payload.department, NEA_OFFICE);
   const stored = await (await postJson("/api/v1/commitments", signed)).json();
   const published = await (await fetch(`${base}/api/v1/commitments/${stored.submission_id}`)).json();
-  assert.equal(published.department, GRID);
-  assert.equal(published.department_name, GRID);
+  assert.equal(published.department, NEA_OFFICE);
+  assert.equal(published.department_name, NEA_OFFICE);
   // The review deadline: five working days (行政许可法), shown to both sides.
   assert.equal(published.deadline.step, "commitment_review");
   assert.equal(published.deadline.working_days, 5);
@@ -181,11 +183,11 @@ test("a commitment goes to the department the enterprise chose and signed; only 
 
   const energy = await officer("山西省能源局");
   const other = await problem(await decide(energy, "accept", stored.submission_id), 403, "other_department");
-  assert.match(other.detail_zh, new RegExp(GRID));
-  const grid = await officer(GRID);
-  assert.equal((await decide(grid, "accept", stored.submission_id)).status, 201);
+  assert.match(other.detail_zh, new RegExp(NEA_OFFICE));
+  const office = await officer(NEA_OFFICE);
+  assert.equal((await decide(office, "accept", stored.submission_id)).status, 201);
   const list = async (department) => (await fetch(`${base}/api/v1/publications?${new URLSearchParams({ department, q: values.credit_code })}`)).json();
-  assert.equal((await list(GRID)).total, 1);
+  assert.equal((await list(NEA_OFFICE)).total, 1);
   assert.equal((await list("山西省能源局")).total, 0);
   const energyInbox = await (await inbox(await signIn(energy), "commitments", `state=&q=${values.credit_code}`)).json();
   assert.equal(energyInbox.total, 0, "the department not chosen does not see it");

@@ -20,8 +20,11 @@ pub enum Step {
     CommitmentReview,
     /// Find an accepted commitment kept or broken (履约核查).
     FulfilmentCheck,
-    /// Grant or refuse a repair application.
+    /// Grant or refuse a repair application made through “信用中国” (36号 第十六条; 58号 before it).
     RepairDecision,
+    /// Grant or refuse a repair application made through the 国家企业信用信息公示系统 (market regulation: 45号,
+    /// 国市监信规〔2021〕3号). A step of its own, so that 36号's stages are never shown on this channel.
+    MarketRepairDecision,
     /// Uphold or reject an objection (异议).
     ObjectionDecision,
 }
@@ -267,7 +270,13 @@ mod tests {
     #[test]
     fn the_rule_book_reads_and_every_step_has_a_rule_today() {
         assert!(STEPS.len() >= 4, "rules/deadlines.json did not parse");
-        for step in [Step::CommitmentReview, Step::FulfilmentCheck, Step::RepairDecision, Step::ObjectionDecision] {
+        for step in [
+            Step::CommitmentReview,
+            Step::FulfilmentCheck,
+            Step::RepairDecision,
+            Step::MarketRepairDecision,
+            Step::ObjectionDecision,
+        ] {
             let rule = rule(step, d("2026-12-02")).unwrap_or_else(|| panic!("no rule for {step:?}"));
             assert!(!rule.source.is_empty() && !rule.text.zh.is_empty());
         }
@@ -346,6 +355,34 @@ mod tests {
         assert_eq!(json["stages"][1]["after"], "accept");
         let back: Deadline = serde_json::from_value(json).unwrap();
         assert_eq!(back, repair);
+    }
+
+    /// The review of issue 30, item 3: 36号 第十六条's stages belong to the “信用中国” channel. A repair on the
+    /// 国家企业信用信息公示系统 has the market rule (45号 第十四条第二款 leaves it to 3号, not read): no limit, no
+    /// stages, no extension, shown as unconfirmed — on either side of 2026-04-01.
+    #[test]
+    fn a_repair_on_the_market_channel_has_no_stages_of_36() {
+        let credit_china = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
+        assert_eq!(credit_china.stages.len(), 3);
+        for arrived in ["2026-03-31", "2026-04-01", "2026-12-02"] {
+            let market = deadline(Step::MarketRepairDecision, d(arrived), d("2026-12-07")).unwrap().unwrap();
+            assert_eq!(market.step, Step::MarketRepairDecision);
+            assert_eq!((market.due_on, market.working_days, market.overdue_working_days), (None, None, 0), "{arrived}");
+            assert!(market.stages.is_empty() && market.extension_working_days.is_none(), "{arrived}");
+            assert!(market.stage_lines(true).is_empty());
+            assert_eq!((market.confidence, market.unconfirmed), (Confidence::Unconfirmed, true));
+            assert_eq!(market.source, "市场监管总局令第45号 第十四条第二款；国市监信规〔2021〕3号（时限待核对）");
+            let said = market.describe(true);
+            assert!(
+                !said.contains("信用中国") && !said.contains("3 个工作日") && said.ends_with("期限待核对）"),
+                "{said}"
+            );
+        }
+        // Before 45号 (in force 2021-09-01) no market rule is known.
+        assert_eq!(deadline(Step::MarketRepairDecision, d("2021-08-31"), d("2021-08-31")).unwrap(), None);
+        // The wire names the step.
+        let json = serde_json::to_value(Step::MarketRepairDecision).unwrap();
+        assert_eq!(json, "market_repair_decision");
     }
 
     /// Issue 30, item 10: 36号 第十八条 — the unit checks an objection within 7 working days.

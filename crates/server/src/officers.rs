@@ -249,14 +249,17 @@ impl Db {
                 sql,
                 "SELECT a.submission_id, a.record_id, a.status,
                         (SELECT d.reason FROM decisions d WHERE d.target = a.submission_id ORDER BY d.sequence DESC LIMIT 1),
-                        a.created_at
+                        a.created_at, a.channel
                  FROM repair_applications a WHERE a.credit_code = ?1 ORDER BY a.created_at",
                 args![credit_code],
                 |row| {
                     let state = RepairState::parse(&row.get::<String>(2)?)
                         .ok_or(DbError::Corrupt("repair application status"))?;
                     let created_at: String = row.get(4)?;
-                    let deadline = workflow::running_step(Outcome::Repair(state))
+                    let channel = xinnuo_core::repair::Channel::parse(&row.get::<String>(5)?)
+                        .ok_or(DbError::Corrupt("repair application channel"))?;
+                    // The step follows the channel: 36号's stages only on “信用中国”.
+                    let deadline = workflow::repair_step(state, channel)
                         .and_then(|step| crate::clock::deadline_of(step, &created_at));
                     Ok(xinnuo_core::wire::RepairApplicationView {
                         submission_id: row.get(0)?,
@@ -342,6 +345,8 @@ pub struct RepairInboxRow {
     pub state: RepairState,
     pub received_at: String,
     pub reason: String,
+    /// Where it was applied for: its deadline's step follows it (`workflow::repair_step`).
+    pub channel: xinnuo_core::repair::Channel,
 }
 
 const OBJECTION_COLUMNS: &str = "o.objection_id, o.sequence, o.credit_code, o.record_id, o.authority, o.grounds, \
@@ -496,7 +501,7 @@ impl Db {
         let statement = format!(
             "SELECT a.submission_id, a.credit_code, COALESCE(s.name, ''), a.record_id, r.body, a.status, a.created_at,
                     COALESCE((SELECT d.reason FROM decisions d WHERE d.target = a.submission_id
-                              ORDER BY d.sequence DESC LIMIT 1), '')
+                              ORDER BY d.sequence DESC LIMIT 1), ''), a.channel
              FROM repair_applications a
              JOIN records r ON r.credit_code = a.credit_code AND r.id = a.record_id
              LEFT JOIN subjects s ON s.credit_code = a.credit_code
@@ -519,6 +524,8 @@ impl Db {
                         .ok_or(DbError::Corrupt("repair application status"))?,
                     received_at: row.get(6)?,
                     reason: row.get(7)?,
+                    channel: xinnuo_core::repair::Channel::parse(&row.get::<String>(8)?)
+                        .ok_or(DbError::Corrupt("repair application channel"))?,
                 })
             })
         })

@@ -599,3 +599,58 @@ fn a_person_is_listed_under_their_own_name_not_their_agents() {
     assert_eq!(partial.subject_name(), "");
     assert_eq!(verify(&file.to_json()).unwrap().subject_name(), "王**");
 }
+
+/// Why registration@1.3.0 and electricity@1.4.0 could be corrected in place on 2026-12-07 (issue 30 review):
+/// a signature dated before a version's first day (Beijing) does not verify, so nothing signed on the text
+/// before the correction can exist as a valid commitment.
+#[test]
+fn a_version_corrected_before_it_came_into_force_has_no_valid_signature_on_the_old_text() {
+    let signer = envelope::Signer::from_seed(&SEED);
+    let values = serde_json::json!({
+        "subject_name": "山西示例注销有限公司",
+        "credit_code": "91140105123456788F",
+        "legal_rep": "张三",
+        "phone": "13800138000",
+        "registration_type": "deregister",
+        "investors": "张三、李四",
+        "matter": "办理简易注销登记",
+        "filer": "self",
+        "confirm_read": true,
+        "confirm_publish": true,
+    });
+    let deregister = Filled {
+        template_id: "registration".into(),
+        template_version: Some("1.3.0".into()),
+        values: serde_json::from_value(values).unwrap(),
+        department: None,
+    };
+    // 23:59:59 on 2026-12-07 in Beijing: refused; 00:00 on 2026-12-08: signed, and it verifies.
+    assert!(matches!(
+        sign(&deregister, &signer, "2026-12-07T15:59:59Z", &NONCE, &SALTS),
+        Err(CommitmentError::NotInForce { .. })
+    ));
+    let (file, _) = sign(&deregister, &signer, "2026-12-07T16:00:00Z", &NONCE, &SALTS).unwrap();
+    let text = verify(&file.to_json()).unwrap().render(Lang::Zh).text;
+    assert!(
+        text.contains("全体投资人（张三、李四）书面承诺：山西示例注销有限公司未发生债权债务或者已将债权债务清偿完结，未发生或者已结清清偿费用"),
+        "{text}"
+    );
+    // electricity@1.4.0: the supplier is not a department one can choose; the energy bodies are.
+    let electricity = |department: &str| Filled {
+        template_id: "electricity".into(),
+        template_version: Some("1.4.0".into()),
+        department: Some(department.into()),
+        ..tax_filled()
+    };
+    let on = Some(Date::parse("2026-12-08").unwrap());
+    let issues = |filled: &Filled| validate(filled, on).unwrap().into_iter().filter(|i| i.field == DEPARTMENT_FIELD);
+    assert_eq!(
+        issues(&electricity("国网山西省电力有限公司")).map(|i| i.code).collect::<Vec<_>>(),
+        [FieldIssueCode::NotAnOption]
+    );
+    assert_eq!(issues(&electricity("国家能源局山西监管办公室")).count(), 0);
+    assert!(matches!(
+        validate(&electricity("山西省能源局"), Some(Date::parse("2026-12-07").unwrap())),
+        Err(CommitmentError::NotInForce { .. })
+    ));
+}

@@ -31,6 +31,11 @@ impl Channel {
         }
     }
 
+    /// A stored name back (`as_str`); `None` for any other text.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::CreditChina, Self::Gsxt, Self::Court].into_iter().find(|c| c.as_str() == name)
+    }
+
     pub fn label(self) -> Text {
         let (zh, en) = match self {
             Self::CreditChina => ("“信用中国”网站（www.creditchina.gov.cn）", "Credit China (www.creditchina.gov.cn)"),
@@ -632,7 +637,8 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     }
 }
 
-/// The deciding unit's review: 36号 第十六条 while it is in force; before it, the limits are not confirmed.
+/// The deciding unit's review on the “信用中国” channel: 36号 第十六条 while it is in force; before it, the
+/// limits are not confirmed.
 fn review_step(regime: &Regime) -> Step {
     if regime.id == "36" {
         step(
@@ -651,6 +657,19 @@ fn review_step(regime: &Regime) -> Step {
             &regime.periods_rule,
         )
     }
+}
+
+/// The market regulator's review on the 国家企业信用信息公示系统: its own rule, never 36号 第十六条's stages
+/// (which are “信用中国”'s); 45号 sets no limit and 3号's was not read, so none is promised.
+fn market_review_step() -> Step {
+    step(
+        "review",
+        false,
+        "由作出决定的市场监督管理部门审核决定（办理时限按市场监管部门的规定，待核对）".into(),
+        "The market-regulation department that decided reviews it (its time limit is the market regulators', unconfirmed)"
+            .into(),
+        "market.review_days",
+    )
 }
 
 /// Whether another record lists the subject on the abnormal or serious illegal list on `on`.
@@ -753,11 +772,39 @@ fn short_market_period(ev: &mut Evaluation, record: &Record) -> bool {
     short
 }
 
+/// Whether 36号 was in force when the record was decided: only then do its default classes (第十一条 →
+/// 第八条至第十条) say what the record's class is.
+fn decided_under_36(record: &Record) -> bool {
+    regime_on(record.decided_on).is_some_and(|regime| regime.id == "36")
+}
+
 fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.channel(Channel::Gsxt);
-    let (class, basis) = record.class_and_basis();
+    // A market penalty's class is a label of its time (its periods follow 45号, not a class): one decided
+    // before 36号 came into force is not classed by 36号's articles; 45号 sets no class, so it is a guess.
+    let (class, basis) = match record.class_and_basis() {
+        (class, ClassBasis::Article(_)) if !decided_under_36(record) => {
+            ev.notes.push(finding(
+                "class_before_36",
+                format!(
+                    "该处罚作出于 {}，早于国家发展改革委令2025年第36号施行（2026-04-01），不按其第八条至第十一条分类：失信程度“{}”为本工具推定，以认定部门为准",
+                    record.decided_on,
+                    class.label_zh()
+                ),
+                format!(
+                    "Decided on {}, before NDRC Order No. 36 came into force (2026-04-01), so not classed by its Arts. 8–11: the class “{}” is a guess; the deciding body's class prevails",
+                    record.decided_on,
+                    class.label_en()
+                ),
+                "class.guess",
+            ));
+            (class, ClassBasis::Guess)
+        }
+        other => other,
+    };
     ev.class = Some(class);
-    ev.class_guessed = basis != ClassBasis::Given;
+    // As on the “信用中国” path: a class by an article in force is not a guess.
+    ev.class_guessed = basis == ClassBasis::Guess;
     ev.class_rule = match basis {
         ClassBasis::Given => None,
         ClassBasis::Article(id) => Some(rule(id)),
@@ -869,6 +916,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ));
     ev.steps.push(commitment_step("market.early"));
     ev.steps.push(apply_step(Channel::Gsxt, "36.where"));
+    ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, min_rule, record.obligations_met_on.filter(|_| met), "market.early");
     let clear = listing.is_none() && repeat.is_none();
@@ -905,6 +953,7 @@ fn abnormal_list(ev: &mut Evaluation, record: &Record) {
     let (met, obligations) = obligations_step(record, ev.on, "market.abnormal");
     ev.steps.push(obligations);
     ev.steps.push(apply_step(Channel::Gsxt, "market.abnormal"));
+    ev.steps.push(market_review_step());
     ev.materials = vec![finding(
         "proof_of_fulfilment",
         "已履行义务的证明（如补报年度报告、更正住所）".into(),
@@ -987,6 +1036,7 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ));
     ev.steps.push(commitment_step("market.serious_list"));
     ev.steps.push(apply_step(Channel::Gsxt, "market.serious_list"));
+    ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, "market.serious_list", record.obligations_met_on.filter(|_| met), "market.serious_list");
     let wait = if ban_holds {

@@ -605,3 +605,104 @@ fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
         "ban_until": "2027-05-09"}));
     assert!(!eval(&with_term, "2026-12-07").notes.iter().any(|n| n.code == "ban_until_missing"));
 }
+
+// The review of issue 30, items 3 and 4.
+
+/// Item 3: 36号 第十六条's limits (信用中国 in 10, accept in 3, decide in 7, +10) are the “信用中国” channel's.
+/// A repair on the 国家企业信用信息公示系统 shows the market regulator's review, with its own (unconfirmed) rule,
+/// and its application runs the market step: no 36号 stages.
+#[test]
+fn the_review_and_its_limits_follow_the_channel() {
+    use crate::deadline::{deadline, Step as DeadlineStep};
+    use crate::decision::RepairState;
+    use crate::workflow::repair_step;
+    let review = |ev: &Evaluation| ev.steps.iter().find(|s| s.code == "review").cloned().expect("a review step");
+    let no_36_limits = |ev: &Evaluation| {
+        ev.steps.iter().all(|s| {
+            s.rule.id != "36.review_days" && !s.message.zh.contains("信用中国") && !s.message.zh.contains("3 个工作日")
+        })
+    };
+    // “信用中国”: a non-market penalty, decided 2026-05-10, general, eligible on 2026-08-10.
+    let credit_china = eval(&record(json!({})), "2026-08-10");
+    assert_eq!((credit_china.outcome, credit_china.channel), (Outcome::EligibleNow, Some(Channel::CreditChina)));
+    let step = review(&credit_china);
+    assert_eq!(
+        (&*step.rule.id, step.rule.source.as_ref()),
+        ("36.review_days", "国家发展改革委令2025年第36号 第十六条")
+    );
+    assert!(step.message.zh.contains("“信用中国”网站一般自收到申请之日起 10 个工作日内反馈结果"));
+    assert!(step.message.zh.contains("认定单位 3 个工作日内决定是否受理，受理后 7 个工作日内作出决定"));
+    // 国家企业信用信息公示系统: a market penalty published 2026-01-20, eligible on 2026-07-20 (45号 第十四条).
+    let market = record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+        "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null,
+        "penalties": ["fine", "confiscation"]}));
+    let gsxt = eval(&market, "2026-07-20");
+    assert_eq!((gsxt.outcome, gsxt.channel), (Outcome::EligibleNow, Some(Channel::Gsxt)));
+    let step = review(&gsxt);
+    assert_eq!((&*step.rule.id, step.rule.confidence), ("market.review_days", Confidence::Unconfirmed));
+    assert_eq!(step.rule.source, "市场监管总局令第45号 第十四条第二款；国市监信规〔2021〕3号（时限待核对）");
+    assert!(no_36_limits(&gsxt), "{:?}", gsxt.steps);
+    // The lists on the same system: the same review.
+    let abnormal = eval(
+        &record(json!({"kind": "abnormal_operation_list", "market_regulation": true, "class": null})),
+        "2026-06-01",
+    );
+    let serious = eval(
+        &record(json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-05-10",
+            "class": null, "obligations_met_on": "2025-06-01"})),
+        "2026-06-01",
+    );
+    for ev in [&abnormal, &serious] {
+        assert_eq!(ev.channel, Some(Channel::Gsxt));
+        assert_eq!(review(ev).rule.id, "market.review_days");
+        assert!(no_36_limits(ev), "{:?}", ev.steps);
+    }
+    // An application taken on each channel runs that channel's step: 36号's stages only on “信用中国”.
+    let received = DeadlineStep::RepairDecision;
+    let on = d("2026-12-02");
+    let credit_step = repair_step(RepairState::Received, Channel::CreditChina).unwrap();
+    assert_eq!(credit_step, received);
+    let stages = deadline(credit_step, on, on).unwrap().unwrap().stages;
+    assert_eq!(stages.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(), ["accept", "decide", "credit_china"]);
+    let market_step = repair_step(RepairState::Received, Channel::Gsxt).unwrap();
+    assert_eq!(market_step, DeadlineStep::MarketRepairDecision);
+    let market_deadline = deadline(market_step, on, on).unwrap().unwrap();
+    assert!(market_deadline.stages.is_empty() && market_deadline.due_on.is_none() && market_deadline.unconfirmed);
+}
+
+/// Item 4: 36号's default classes (第十一条 → 第八条至第十条) came into force on 2026-04-01. A market penalty
+/// decided the day before is not classed by them (45号 sets no class): a guess, said so; one decided that day is.
+#[test]
+fn a_market_penalty_is_classed_by_36_only_when_decided_under_it() {
+    let market = |decided_on: &str, published_on: &str| {
+        record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": decided_on,
+            "published_on": published_on, "obligations_met_on": published_on, "class": null,
+            "penalties": ["fine", "restriction"]}))
+    };
+    let id = |rule: Option<&'static Rule>| rule.map(|r| &*r.id);
+    // Decided Tuesday 2026-03-31 (58号 in force; 45号 for the market): not 36号 第十条第（二）项.
+    let before = eval(&market("2026-03-31", "2026-04-08"), "2026-12-07");
+    assert_eq!((id(before.class_rule), before.class_guessed), (Some("class.guess"), true));
+    assert_eq!(before.class_rule.map(|r| r.confidence), Some(Confidence::Unconfirmed));
+    let note = before.notes.iter().find(|n| n.code == "class_before_36").expect("said why");
+    assert!(note.message.zh.starts_with("该处罚作出于 2026-03-31，早于国家发展改革委令2025年第36号施行（2026-04-01）"));
+    assert_eq!(note.rule.id, "class.guess");
+    // Evaluated while 58号 was still in force: the same.
+    let then = eval(&market("2026-03-02", "2026-03-10"), "2026-03-31");
+    assert_eq!((id(then.class_rule), then.class_guessed), (Some("class.guess"), true));
+    // Decided Wednesday 2026-04-01: 36号 第十条第（二）项 and 第十一条 class it serious, confirmed, no guess.
+    let from = eval(&market("2026-04-01", "2026-04-09"), "2026-12-07");
+    assert_eq!(
+        (from.class, id(from.class_rule), from.class_guessed),
+        (Some(PenaltyClass::Serious), Some("36.class_serious"), false)
+    );
+    assert!(!from.notes.iter().any(|n| n.code == "class_before_36"));
+    // The class labels the record; its periods and outcome follow 45号 on both days.
+    assert_eq!(id(before.publication_rule), id(from.publication_rule));
+    assert_eq!((before.outcome, from.outcome), (Outcome::NotRepairable, Outcome::NotRepairable));
+    // A department's class is taken on either side.
+    let mut given = market("2026-03-31", "2026-04-08");
+    given.class = Some(PenaltyClass::General);
+    let ev = eval(&given, "2026-12-07");
+    assert_eq!((ev.class, ev.class_rule, ev.class_guessed), (Some(PenaltyClass::General), None, false));
+}

@@ -274,11 +274,9 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
     assert!(
         basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第五十三条第（一）项")
     );
-    // 12: the company's current name, and its role.
-    let (t, text) = current("electricity");
-    let names: Vec<&str> = t.departments.iter().map(|d| &*d.zh).collect();
-    assert!(names.contains(&"国网山西省电力有限公司") && !names.contains(&"国网山西省电力公司"), "{names:?}");
-    assert!(text.contains("该公司作为供电企业（不是行政机关）"));
+    // 12: the supplier by its current name, in the text as a supplier, not among the deciding departments.
+    let (_, text) = current("electricity");
+    assert!(text.contains("国网山西省电力有限公司是供电企业（非行政机关）"));
     // 13: 市场主体登记管理条例 第三十三条 — all investors commit.
     let (t, text) = current("registration");
     assert!(text.contains("办理简易注销登记的，全体投资人（"));
@@ -300,4 +298,44 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
     assert!(!text.contains("愿意接受实施机关的核查") && text.matches("自觉接受有关部门的核查").count() == 1);
     let (t, _) = current("accounting");
     assert_eq!(t.legal_basis.iter().filter(|b| b.zh.contains("会计法")).count(), 1);
+}
+
+/// The review of issue 30 (items 1–2), corrected in place before 2026-12-08: neither version was in force on
+/// any day before, so no commitment on the old text verifies (`commitment::tests` holds that).
+#[test]
+fn versions_corrected_before_they_came_into_force_issue_30_review() {
+    let first_day = Date::parse("2026-12-08").unwrap();
+    let day_before = Date::parse("2026-12-07").unwrap();
+    for (id, version) in [("registration", "1.3.0"), ("electricity", "1.4.0")] {
+        let t = get(id, Some(version)).unwrap();
+        assert_eq!((t.effective_from, t.in_force_on(day_before)), (first_day, false), "{id}@{version}");
+        assert!(t.notes[0].zh.contains("本版本在施行前（2026年12月7日）已更正"), "{id}");
+        assert!(t.notes[0].en.contains("corrected before it came into force"), "{id}");
+    }
+    // 市场主体登记管理条例 第三十三条第一款 in its own words: 清偿费用 (not 清算费用), the 市场主体 (not 本单位)
+    // has no debts, and 全体投资人 commit to its truth; 实施细则 第四十七条 names their 承诺书.
+    let registration = get("registration", Some("1.3.0")).unwrap();
+    let text = blank_text(registration, Lang::Zh).text;
+    assert!(text.contains(
+        "全体投资人（〔全体投资人（简易注销登记）〕）书面承诺：〔承诺主体名称〕未发生债权债务或者已将债权债务清偿完结，\
+         未发生或者已结清清偿费用、职工工资、社会保险费用、法定补偿金、应缴纳税款（滞纳金、罚款），\
+         全体投资人对上述情况的真实性承担法律责任。"
+    ));
+    assert!(!text.contains("清算费用") && !text.contains("书面承诺：本单位"), "{text}");
+    assert!(registration.preamble.zh.ends_with("办理简易注销登记的，有关债权债务、费用和税款的承诺由全体投资人作出："));
+    assert!(!registration.closing.zh.contains("本单位") && registration.closing.zh.contains("承诺人"));
+    assert!(registration.legal_basis.iter().any(|b| b.zh.contains("实施细则》第四十七条")));
+    // The deciding departments are administrative bodies (晋政办发〔2020〕10号 第2项: 省能源局、山西能监办);
+    // the supplier is named in the text as what it is.
+    let electricity = get("electricity", Some("1.4.0")).unwrap();
+    let names: Vec<&str> = electricity.departments.iter().map(|d| &*d.zh).collect();
+    assert_eq!(names, ["山西省能源局", "国家能源局山西监管办公室"]);
+    assert!(electricity.departments.iter().all(|d| !d.zh.contains("公司") && !d.en.contains("Co.")));
+    let text = blank_text(electricity, Lang::Zh).text;
+    assert!(text.contains("国网山西省电力有限公司是供电企业（非行政机关），依据供用电合同办理用电业务、开展用电检查"));
+    assert!(text.contains("本承诺由所选受理部门（山西省能源局或者国家能源局山西监管办公室）受理、核查"));
+    assert!(electricity.legal_basis.iter().any(|b| b.zh.contains("晋政办发〔2020〕10号）第2项")));
+    // The versions before still name the company as it was: what was signed then verifies as signed.
+    let before = get_in_force("electricity", day_before).unwrap();
+    assert!(before.departments.iter().any(|d| d.zh == "国网山西省电力公司"), "{}", before.version);
 }

@@ -22,6 +22,7 @@ use crate::decision::{
 use crate::enrolment::EnrolmentStatus;
 use crate::lang::Lang;
 use crate::receipt::KeyStatus;
+use crate::repair::Channel;
 use crate::status::{Record, RecordKind};
 use crate::template::{Template, TemplateKind};
 
@@ -426,20 +427,32 @@ impl From<DecisionError> for Refusal {
 }
 
 /// The step whose deadline runs while a case is in this state, if any: a commitment's review while submitted
-/// and its fulfilment check while in force, a repair application's and an objection's decision while under
-/// review. (Every list, inbox and page asks here.)
+/// and its fulfilment check while in force, an objection's decision while under review. (Every list, inbox and
+/// page asks here; a repair application asks `repair_step`.)
 pub fn running_step(state: Outcome) -> Option<Step> {
     match state {
         Outcome::Commitment(CommitmentState::Submitted) => Some(Step::CommitmentReview),
         Outcome::Commitment(CommitmentState::InForce) => Some(Step::FulfilmentCheck),
-        Outcome::Repair(RepairState::Received) => Some(Step::RepairDecision),
         Outcome::Objection(ObjectionState::UnderReview) => Some(Step::ObjectionDecision),
+        // A repair's step follows the channel it was applied through, which its state does not say: none here
+        // rather than 36号's stages on an application they do not govern.
+        _ => None,
+    }
+}
+
+/// The step running for a repair application under review, by the channel it was applied through: “信用中国”
+/// (36号 第十六条, with its stages) or the 国家企业信用信息公示系统 (market regulation, a rule of its own).
+/// Court listings are deleted by the court, never applied for here.
+pub fn repair_step(state: RepairState, channel: Channel) -> Option<Step> {
+    match (state, channel) {
+        (RepairState::Received, Channel::CreditChina) => Some(Step::RepairDecision),
+        (RepairState::Received, Channel::Gsxt) => Some(Step::MarketRepairDecision),
         _ => None,
     }
 }
 
 /// The step running for a commitment in `state`: a repair application (stored as a signed commitment) runs on
-/// its own track, the authority's (`RepairDecision`), never the commitment review's.
+/// its own track, the authority's (`repair_step`), never the commitment review's.
 pub fn commitment_step(state: CommitmentState, kind: Option<TemplateKind>) -> Option<Step> {
     match kind {
         Some(TemplateKind::Repair) => None,

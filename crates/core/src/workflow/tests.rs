@@ -475,7 +475,19 @@ fn a_deadline_runs_only_while_someone_must_act() {
     use crate::deadline::Step;
     assert_eq!(running_step(Outcome::Commitment(CommitmentState::Submitted)), Some(Step::CommitmentReview));
     assert_eq!(running_step(Outcome::Commitment(CommitmentState::InForce)), Some(Step::FulfilmentCheck));
-    assert_eq!(running_step(Outcome::Repair(RepairState::Received)), Some(Step::RepairDecision));
+    // A repair's step follows its channel (the review of issue 30, item 3): 36号 第十六条 on “信用中国”, the
+    // market rule on the 国家企业信用信息公示系统; the state alone does not say which.
+    assert_eq!(running_step(Outcome::Repair(RepairState::Received)), None);
+    use crate::repair::Channel;
+    assert_eq!(repair_step(RepairState::Received, Channel::CreditChina), Some(Step::RepairDecision));
+    assert_eq!(repair_step(RepairState::Received, Channel::Gsxt), Some(Step::MarketRepairDecision));
+    assert_eq!(repair_step(RepairState::Received, Channel::Court), None);
+    for channel in [Channel::CreditChina, Channel::Gsxt] {
+        assert_eq!(repair_step(RepairState::Granted, channel), None);
+        assert_eq!(repair_step(RepairState::Refused, channel), None);
+        assert_eq!(Channel::parse(channel.as_str()), Some(channel), "the stored name reads back");
+    }
+    assert_eq!(Channel::parse("elsewhere"), None);
     assert_eq!(running_step(Outcome::Objection(ObjectionState::UnderReview)), Some(Step::ObjectionDecision));
     for done in [
         Outcome::Commitment(CommitmentState::Kept),

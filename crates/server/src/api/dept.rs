@@ -163,7 +163,7 @@ pub async fn repair_applications(
                 None => Value::Null,
             };
             let deadline =
-                workflow::running_step(Outcome::Repair(row.state)).and_then(|step| deadline_of(step, &row.received_at));
+                workflow::repair_step(row.state, row.channel).and_then(|step| deadline_of(step, &row.received_at));
             // Stored by the core's reader: a record that does not read back is a fault of the store.
             let record = xinnuo_core::status::Record::from_json(row.record.clone()).map_err(Problem::internal)?;
             items.push(DeptRepairApplication {
