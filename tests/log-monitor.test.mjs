@@ -180,7 +180,7 @@ test("after new submissions, a decision and an objection the monitor passes agai
   assert.equal(run.status, 0, run.out);
   assert.match(run.out, new RegExp(`与此前保存的 ${before.size} 条检查点一致`));
   const after = JSON.parse(await readFile(state, "utf8"));
-  assert.equal(after.size, before.size + 4, "two submissions, a decision and an objection");
+  assert.equal(after.size, before.size + 5, "two submissions, a decision, the operator's approval of the objecting key and the objection");
 });
 
 test("the app's #/log page verifies the checkpoint, keeps it, and checks that each newer one extends it", async () => {
