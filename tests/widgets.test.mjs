@@ -361,3 +361,30 @@ test("the server answers CORS only for configured origins", async () => {
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   assert.equal(wasm.headers.get("cache-control"), "no-cache");
 });
+
+test("a tendering platform's page checks a bidder's credit report with <xinnuo-report-verify>, hearing only the verdict", async () => {
+  const { subjects: [subject] } = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent("可修复餐饮")}`)).json();
+  const issued = await (await fetch(`${base}/api/v1/subjects/${subject.credit_code}/report`)).json();
+  const script = `<script type="module" src="${base}/widgets/xinnuo-widgets.js"></script>`;
+  const body = `<h1>投标资格审查</h1><xinnuo-report-verify></xinnuo-report-verify>
+<script>document.addEventListener("xinnuo-report-verified", (e) => console.log("verdict " + JSON.stringify(e.detail)));</script>`;
+  await withDepartmentPage(script, body, async ({ page, wasm, logged, errors }) => {
+    const widget = page.locator("xinnuo-report-verify");
+    await widget.locator(".report-number-input").fill(issued.report_no);
+    await widget.getByRole("button", { name: "核验" }).click();
+    await widget.locator("#verify-verdict", { hasText: `✓ 信用报告完整，由本浏览器保存的服务器密钥签发（${issued.report_no}` }).waitFor({ timeout: 30_000 });
+    await widget.locator("#report-since", { hasText: "没有变化" }).waitFor();
+    await waitUntil(() => logged.some((line) => line.startsWith("verdict ")), "the page heard the verdict");
+    const verdict = JSON.parse(logged.find((line) => line.startsWith("verdict ")).slice("verdict ".length));
+    assert.deepEqual([verdict.valid, verdict.reportNo, verdict.creditCode, verdict.changed], [true, issued.report_no, subject.credit_code, false]);
+    assert.equal(verdict.penalties, undefined, "the verdict, not the report's content");
+    // A file changed after signing: refused, and the page hears that too.
+    const tampered = { ...issued.file, payload: issued.file.payload.slice(0, 50) + (issued.file.payload[50] === "A" ? "B" : "A") + issued.file.payload.slice(51) };
+    await widget.locator(".report-file").setInputFiles({ name: "report.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(tampered)) });
+    await widget.locator("#verify-verdict", { hasText: "报告文件不完整或已被改动" }).waitFor();
+    await waitUntil(() => logged.filter((line) => line.startsWith("verdict ")).length === 2, "the second verdict");
+    assert.equal(JSON.parse(logged.filter((line) => line.startsWith("verdict ")).at(-1).slice(8)).valid, false);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(wasm, ["xinnuo_widgets_report_bg.wasm"], "the report check alone");
+  });
+});

@@ -1,5 +1,6 @@
 // 信诺 Xinnuo widgets: <xinnuo-code-check>, <xinnuo-status code="…">, <xinnuo-commitment-list department="…">,
-// <xinnuo-commitment template="…">.
+// <xinnuo-commitment template="…">, <xinnuo-report-verify> (a credit report checked where it is received; the
+// page hears only the verdict: xinnuo-report-verified).
 // On a page of another origin, <xinnuo-commitment> is an iframe of this server's /embed/ page: the signing
 // key, the passphrase and the randomness stay on our origin, out of reach of the host page's scripts.
 // One script, loaded with <script type="module" src="https://xinnuo.example/widgets/xinnuo-widgets.js">.
@@ -10,7 +11,7 @@
 const here = new URL(".", import.meta.url);
 const styles = new URL("widgets.css", here).href;
 
-// Four wasm builds, smallest first, each with the widgets it has (xtask's WIDGET_MODULES builds them): a page
+// Five wasm builds, smallest first, each with the widgets it has (xtask's WIDGET_MODULES builds them): a page
 // that only checks codes does not download the signing code. The choice waits for the end of the current
 // task, so that widgets a script adds together are all counted; then the smallest module with every widget
 // on the page is loaded. A widget the loaded module lacks, added later, loads a module with it for itself
@@ -18,12 +19,13 @@ const styles = new URL("widgets.css", here).href;
 const MODULES = [
   { name: "xinnuo_widgets_check", has: ["xinnuo-code-check"] },
   { name: "xinnuo_widgets_status", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list"] },
+  { name: "xinnuo_widgets_report", has: ["xinnuo-report-verify"] },
   { name: "xinnuo_widgets_commitment", has: ["xinnuo-commitment"] },
-  { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-commitment"] },
+  { name: "xinnuo_widgets", has: ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-commitment", "xinnuo-report-verify"] },
 ];
 const onOurOrigin = location.origin === here.origin;
 // The widgets whose code runs in this page (elsewhere the commitment widget runs in its own frame).
-const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list"];
+const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-report-verify"];
 let loaded;
 let settling;
 
@@ -96,6 +98,9 @@ customElements.define("xinnuo-code-check", class extends XinnuoWidget {
 });
 customElements.define("xinnuo-status", class extends XinnuoWidget {
   mount(glue, root, { lang, api }) { return glue.mountStatus(root, this.getAttribute("code") ?? "", lang, api); }
+});
+customElements.define("xinnuo-report-verify", class extends XinnuoWidget {
+  mount(glue, root, { lang, api }) { return glue.mountReportVerify(this, root, lang, api); }
 });
 customElements.define("xinnuo-commitment-list", class extends XinnuoWidget {
   mount(glue, root, { lang, api }) { return glue.mountCommitmentList(root, this.getAttribute("department") ?? "", lang, api); }

@@ -59,6 +59,7 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
         "sign" => bench_sign().and_then(|section| update_report(&section, "sign")),
         "server" => bench_server(count.unwrap_or(20_000)).and_then(|section| update_report(&section, "server")),
         "load" => bench_load().and_then(|section| update_report(&section, "load")),
+        "reports" => bench_reports(count.unwrap_or(2_000)).and_then(|section| update_report(&section, "reports")),
         "soak" => bench_soak(count.unwrap_or(300)).map(|_| ()),
         "size" => [sizes()?, crate::size::section()?].iter().try_for_each(|section| {
             println!("{section}");
@@ -70,13 +71,16 @@ pub fn bench(which: &str, count: Option<usize>) -> Result {
                 bench_sign()?,
                 bench_server(20_000)?,
                 bench_load()?,
+                bench_reports(2_000)?,
                 bench_soak(300)?,
                 sizes()?,
                 crate::size::section()?,
             ];
             write_report(&sections)
         }
-        other => Err(format!("unknown benchmark {other:?}: available: all, codes, sign, server, load, soak, size")),
+        other => {
+            Err(format!("unknown benchmark {other:?}: available: all, codes, sign, server, load, reports, soak, size"))
+        }
     }
 }
 
@@ -146,6 +150,36 @@ fn write_report(sections: &[String]) -> Result {
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
     Ok(())
+}
+
+/// Credit reports a server makes (`tests/bench/report-bench.mjs`): made (built, signed, stored, logged) and
+/// asked again (the same report from the store), on SQLite, loopback.
+fn bench_reports(subjects: usize) -> Result<String> {
+    let artefacts = build_all()?;
+    let dir = crate::root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db = dir.join("report-bench.db");
+    let _ = std::fs::remove_file(&db);
+    let server = start_server(&artefacts, &db, &[])?;
+    let result = json_output(
+        Command::new("node")
+            .arg("tests/bench/report-bench.mjs")
+            .arg(&server.url)
+            .arg(&db)
+            .arg(&artefacts.server)
+            .arg(subjects.to_string()),
+    );
+    drop(server);
+    let result = result?;
+    let (made, cached) = (rate(&result, "made_per_second"), rate(&result, "cached_per_second"));
+    println!("\nbench reports: {subjects} subjects, 16 in flight: made {made:.0}/s, again (stored) {cached:.0}/s");
+    Ok(format!(
+        "## Credit reports (loopback, SQLite)\n\n| subjects | made (built, signed, stored, logged) per s | asked again (the stored report) per s | failed |\n\
+         |---|---|---|---|\n| {subjects} | {made:.0} | {cached:.0} | {} |\n\nA report is made once per subject, day and \
+         content: one read of the subject, one signature and one public-log entry in one transaction; asked again the \
+         same day with nothing changed, the stored file is answered (it is still built to know its number).\n",
+        result["failed"]
+    ))
 }
 
 /// App load time in headless Chromium: first visit (nothing cached) and a cached visit (service worker).

@@ -246,6 +246,7 @@ pub fn route_budget(route: &str) -> &'static str {
 pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
     (&["--no-default-features", "--features", "code-check"], "xinnuo_widgets_check", "code check"),
     (&["--no-default-features", "--features", "code-check status"], "xinnuo_widgets_status", "code check + status"),
+    (&["--no-default-features", "--features", "report-verify"], "xinnuo_widgets_report", "report check"),
     (
         &["--no-default-features", "--features", "commitment xinnuo-core/current-templates"],
         "xinnuo_widgets_commitment",
@@ -259,6 +260,8 @@ pub fn widget_budget(module: &str) -> &'static str {
     match module {
         "xinnuo_widgets_check" => "≤ 130 KB",
         "xinnuo_widgets_status" => "≤ 250 KB",
+        // A tendering platform's page with the report check alone (our own budget: it verifies signatures).
+        "xinnuo_widgets_report" => "≤ 250 KB",
         "xinnuo_widgets_commitment" => "≤ 300 KB (its iframe)",
         _ => "",
     }

@@ -350,6 +350,19 @@ pub async fn officer_sign_in(jws: &str) -> Result<OfficerSession, ApiError> {
     post_json("api/v1/officer-sessions", jws).await
 }
 
+/// A subject's credit report as of today: issued (signed, logged) by the server, or the one already issued
+/// while nothing public about the subject changed.
+pub async fn subject_report(code: &str) -> Result<xinnuo_core::wire::ReportAnswer, ApiError> {
+    let code: String = code.chars().filter(char::is_ascii_alphanumeric).collect();
+    get_json(&format!("api/v1/subjects/{code}/report")).await
+}
+
+/// A credit report as issued, by its number (what its QR code opens).
+pub async fn report_by_number(report_no: &str) -> Result<xinnuo_core::wire::ReportAnswer, ApiError> {
+    let report_no: String = report_no.chars().filter(char::is_ascii_alphanumeric).collect();
+    get_json(&format!("api/v1/reports/{report_no}")).await
+}
+
 pub async fn get_decision(id: &str) -> Result<PublishedDecision, ApiError> {
     let id: String = id.chars().filter(char::is_ascii_hexdigit).collect();
     get_json(&format!("api/v1/decisions/{id}")).await

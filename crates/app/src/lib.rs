@@ -129,6 +129,8 @@ pub fn App() -> Html {
         #[cfg(feature = "every-route")]
         Route::Log => html! { <pages::log::LogPage {lang} /> },
         #[cfg(feature = "every-route")]
+        Route::Report(code) => html! { <pages::report::ReportPage {lang} code={code.clone()} /> },
+        #[cfg(feature = "every-route")]
         Route::Repair(code, record) => {
             html! { <pages::repair::RepairPage {lang} code={code.clone()} record_id={record.clone()} /> }
         }

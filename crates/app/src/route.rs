@@ -25,6 +25,8 @@ pub enum Route {
     Decision(String),
     /// The public log: its newest checkpoint, and whether this browser's view of it is consistent.
     Log,
+    /// A subject's credit report (信用报告), to print and download.
+    Report(String),
 }
 
 impl Route {
@@ -43,6 +45,7 @@ impl Route {
             ("publications", _) => Self::Publications,
             ("decision", Some(id)) => Self::Decision(id),
             ("log", _) => Self::Log,
+            ("report", Some(code)) => Self::Report(code),
             ("repair", Some(rest)) => match rest.split_once('/') {
                 Some((code, record)) if !record.is_empty() => Self::Repair(code.to_owned(), decode(record)),
                 _ => Self::Status(Some(rest)),
@@ -66,6 +69,7 @@ impl Route {
             Self::Publications => "#/publications".into(),
             Self::Decision(id) => format!("#/decision/{id}"),
             Self::Log => "#/log".into(),
+            Self::Report(code) => format!("#/report/{code}"),
             Self::Status(Some(code)) => format!("#/status/{code}"),
             Self::Repair(code, record) => format!("#/repair/{code}/{}", encode(record)),
         }
@@ -243,6 +247,7 @@ mod tests {
             Route::Publications,
             Route::Decision("ef".into()),
             Route::Log,
+            Route::Report("91140105123456788F".into()),
         ] {
             assert_eq!(Route::parse(&route.href()), route);
         }

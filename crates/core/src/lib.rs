@@ -19,6 +19,7 @@ pub(crate) mod openapi;
 pub mod public_log;
 pub mod receipt;
 pub mod repair;
+pub mod report;
 pub mod search;
 pub mod session;
 pub mod status;

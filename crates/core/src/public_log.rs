@@ -67,6 +67,9 @@ pub enum LogEvent {
     },
     /// A server key taking office (the log's own key is derived from it).
     ServerKey { kid: String, public_jwk: Value, created_at: String },
+    /// A credit report issued (`GET /api/v1/subjects/{code}/report`): its number and the digest of the signed
+    /// file, so a report shown later can be matched to its issue.
+    Report { report_no: String, credit_code: String, made_at: String, file_sha256: String },
     /// A key approved or revoked for a credit code by the server's operator (the command line or the admin
     /// API), not by an officer's signed decision: who did it as the server recorded it, and the reason by
     /// digest (a revocation's reason may name people).
@@ -116,6 +119,7 @@ impl LogEvent {
             Self::Record { credit_code, record_id, .. } => format!("{credit_code}/{record_id}"),
             Self::ServerKey { kid, .. } => kid.clone(),
             Self::OperatorKeyStep { kid, credit_code, .. } => format!("{kid}/{credit_code}"),
+            Self::Report { report_no, .. } => report_no.clone(),
         }
     }
 }

@@ -305,6 +305,41 @@ pub struct SubjectView {
     pub objections: Vec<PublicObjection>,
 }
 
+impl SubjectView {
+    /// A subject's credit status on `on`, as the API answers it and a static site publishes it: the summary
+    /// tier and each record's repair evaluation (records decided after `on` are not yet known then).
+    pub fn of(
+        profile: Profile,
+        situation: Option<String>,
+        repair_applications: Vec<RepairApplicationView>,
+        objections: Vec<PublicObjection>,
+        on: Date,
+    ) -> Result<Self, crate::status::RecordError> {
+        let records = &profile.records;
+        let evaluations = records
+            .iter()
+            .filter(|r| r.decided_on <= on)
+            .map(|r| crate::repair::evaluate(r, records, on))
+            .collect::<Result<Vec<_>, _>>()?;
+        let summary = crate::tier::summarize(&profile, on);
+        Ok(Self { on, situation, profile, summary: Some(summary), evaluations, repair_applications, objections })
+    }
+}
+
+/// A credit report as issued (`GET /api/v1/subjects/{code}/report`, `GET /api/v1/reports/{report_no}`): the
+/// signed file (what to download and hand on: a flattened JWS of `xinnuo.report/1`), the report it holds (as
+/// signed, for display; the file is what counts) and its entry in the public log with the proof.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportAnswer {
+    pub report_no: String,
+    pub file: Value,
+    pub report: crate::report::CreditReport,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub log: Option<LoggedEntry>,
+}
+
 /// Reads past a member the reader computes itself with the core (it holds references into the compiled rule
 /// book, so it is written, never read back).
 fn computed_by_the_reader<'de, D: serde::Deserializer<'de>, T: Default>(deserializer: D) -> Result<T, D::Error> {
@@ -591,6 +626,9 @@ pub struct RepairApplicationView {
     pub submission_id: String,
     pub record_id: String,
     pub state: RepairState,
+    /// When it was received (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
     /// The deciding authority's reason (for a refusal, why).
     #[serde(default)]
     pub reason: String,

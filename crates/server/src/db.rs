@@ -237,6 +237,11 @@ const MIGRATIONS: &[&str] = &[
         STRICT;
     CREATE TABLE log_cosignatures (size INTEGER NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,
         PRIMARY KEY (size, witness)) STRICT;",
+    // 15: credit reports as issued (the signed file; one per subject, day and content: made again only when
+    // the subject's public record changed).
+    "CREATE TABLE reports (report_no TEXT PRIMARY KEY, credit_code TEXT NOT NULL, made_at TEXT NOT NULL,
+        file TEXT NOT NULL) STRICT;
+    CREATE INDEX reports_by_subject ON reports (credit_code, made_at);",
 ];
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
@@ -414,6 +419,12 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         "CREATE TABLE witnessed_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL, note TEXT NOT NULL);
     CREATE TABLE log_cosignatures (size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL,
         PRIMARY KEY (size, witness));",
+    ),
+    (
+        15,
+        "CREATE TABLE reports (report_no TEXT PRIMARY KEY, credit_code TEXT NOT NULL, made_at TEXT NOT NULL,
+        file TEXT NOT NULL);
+    CREATE INDEX reports_by_subject ON reports (credit_code, made_at);",
     ),
 ];
 

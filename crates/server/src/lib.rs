@@ -14,6 +14,7 @@ pub mod officers;
 pub mod openapi;
 pub mod problem;
 pub mod process;
+pub mod reports;
 pub mod sql;
 pub mod state;
 pub mod store;
@@ -100,6 +101,8 @@ api_routes![
     (get, "/subjects/{code}/commitments", api::commitments::of_subject),
     (get, "/subjects", api::subjects::search),
     (get, "/subjects/{code}", api::subjects::profile),
+    (get, "/subjects/{code}/report", api::reports::of_subject),
+    (get, "/reports/{report_no}", api::reports::get_one),
     (post, "/repair-applications", api::subjects::apply_for_repair),
     (get, "/deadlines", api::subjects::deadline),
     (get, "/holidays", api::subjects::holidays),

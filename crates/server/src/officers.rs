@@ -267,6 +267,7 @@ impl Db {
                         state,
                         reason: row.get::<Option<String>>(3)?.unwrap_or_default(),
                         deadline,
+                        received_at: Some(created_at),
                     })
                 },
             )

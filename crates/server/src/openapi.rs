@@ -143,6 +143,8 @@ pub enum AdminProblems {
         api::commitments::of_subject,
         api::subjects::search,
         api::subjects::profile,
+        api::reports::of_subject,
+        api::reports::get_one,
         api::subjects::apply_for_repair,
         api::subjects::deadline,
         api::subjects::holidays,

@@ -85,6 +85,26 @@ export interface ReceiptAnswer { submission_id: string; sequence: number; receiv
 /** Where the public log holds the receipt: entry `index` (第 `index + 1` 条) of a checkpoint of `checkpointSize` entries. */
 export interface LogPlace { index: number; checkpointSize: number; origin: string; }
 export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; log?: LogPlace; errors: EnvelopeError[]; }
+/** A 信用报告 as signed (`xinnuo.report/1`): its number, when and by whom it was made, and its sections. */
+export interface CreditReport {
+  type: "xinnuo.report/1"; report_no: string; made_at: string; maker: string; log_size: number;
+  content: {
+    credit_code: string; name: string; demo: boolean; as_of: string;
+    penalties: ReportRecord[]; serious_lists: ReportRecord[]; abnormal_lists: ReportRecord[];
+    other_records: ReportRecord[]; red_lists: ReportRecord[];
+    commitments: { submission_id: string; title: string; class: "notification" | "voluntary" | "industry" | "repair"; department: string; state: string; received_on: string }[];
+    grades: { scheme: string; grade: string; year: number; authority: string; source: string }[];
+    tier: { tier: string; name: LocalText; label: LocalText } | null;
+    repairs: { record_id: string; state: string; received_on?: string }[];
+    objections: { record_id: string; state: string; received_on?: string; decided_on?: string }[];
+    notes: { text: LocalText; rules?: string[] }[];
+  };
+}
+export interface ReportRecord { id: string; kind: string; decision_no: string; authority: string; decided_on: string; summary: string; class?: string; publication_ends?: string; }
+/** `verifyReport`: valid only when the file is intact, a credit report, and signed by one of `serverKeys`. */
+export interface VerifiedReport { valid: boolean; report?: CreditReport; serverKid?: string; serverFingerprint?: string; errors: EnvelopeError[]; }
+/** One thing that changed for the subject between two reports (`reportChanges`). */
+export interface ReportChange { code: string; message_zh: string; message_en: string; }
 "#;
 
 #[wasm_bindgen]
@@ -499,4 +519,78 @@ pub fn verify_receipt(
 #[wasm_bindgen(js_name = fingerprintGroups)]
 pub fn fingerprint_groups(kid: &str) -> String {
     envelope::fingerprint_groups(kid)
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct VerifiedReportOut {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<xinnuo_core::report::CreditReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_kid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_fingerprint: Option<String>,
+    errors: Vec<ErrorItem>,
+}
+
+/// The signed file as text: given as text, or as the parsed file (or the server's whole answer, whose `file` it
+/// is).
+fn report_file(file: &JsValue) -> Result<String, Thrown> {
+    if let Some(text) = file.as_string() {
+        return Ok(text);
+    }
+    let value: Value = xinnuo_js_json::from_js(file).map_err(|e| {
+        Thrown::bad_argument(
+            format!("报告应为签名文件（文本或对象）：{e}"),
+            format!("the report must be the signed file (text or object): {e}"),
+        )
+    })?;
+    Ok(value.get("file").cloned().unwrap_or(value).to_string())
+}
+
+/// Verifies a credit report (信用报告) offline: the signed file is intact, is a credit report, and one of
+/// `serverKeys` (the issuing server's published keys, pinned by the verifier) signed it. Without `serverKeys`
+/// it is never valid.
+#[wasm_bindgen(js_name = verifyReport, unchecked_return_type = "VerifiedReport")]
+pub fn verify_report(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] file: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ServerKeys | ServerKey[] | string")] server_keys: JsValue,
+) -> Result<JsValue, Thrown> {
+    let text = report_file(&file)?;
+    let trusted = trusted_server_keys(&server_keys);
+    let out = match trusted {
+        Err(error) => VerifiedReportOut { errors: vec![ErrorItem::of(&error)], ..Default::default() },
+        Ok(trusted) => match xinnuo_core::report::verify(&text, &trusted) {
+            Ok(verified) => VerifiedReportOut {
+                valid: true,
+                server_fingerprint: Some(envelope::fingerprint_groups(&verified.server_kid)),
+                server_kid: Some(verified.server_kid),
+                report: Some(verified.report),
+                errors: Vec::new(),
+            },
+            Err(error) => VerifiedReportOut { errors: vec![ErrorItem::of(&error)], ..Default::default() },
+        },
+    };
+    to_js(&out)
+}
+
+/// What changed for the subject between a report and a newer one (both verified first): records added or no
+/// longer listed, commitments added or moved on, the tier, repairs, objections, grades.
+#[wasm_bindgen(js_name = reportChanges, unchecked_return_type = "ReportChange[]")]
+pub fn report_changes(
+    #[wasm_bindgen(unchecked_param_type = "CreditReport")] then: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CreditReport")] now: JsValue,
+) -> Result<JsValue, Thrown> {
+    let read = |value: &JsValue, name: &str| -> Result<xinnuo_core::report::CreditReport, Thrown> {
+        xinnuo_js_json::from_js(value).map_err(|e| {
+            Thrown::bad_argument(format!("{name} 不是信用报告：{e}"), format!("{name} is not a credit report: {e}"))
+        })
+    };
+    let (then, now) = (read(&then, "then")?, read(&now, "now")?);
+    let changes: Vec<ErrorItem> = xinnuo_core::report::changes(&then.content, &now.content)
+        .iter()
+        .map(|change| ErrorItem::new(change.code(), change.message(Lang::Zh), change.message(Lang::En)))
+        .collect();
+    to_js(&changes)
 }

@@ -4,8 +4,8 @@
 //! and calls one `mount…` function here, which renders the app's own component into that root only and turns
 //! its outcomes into DOM events on the host element. Every rule is the core's, every view the app's.
 //! Features: `code-check` the code check, `status` the status widget and the commitment list (both read public
-//! data), `commitment` the signing widget — so that a page (or the commitment widget's own frame) downloads
-//! only the widgets it shows.
+//! data), `commitment` the signing widget, `report-verify` the credit-report check — so that a page (or the
+//! commitment widget's own frame) downloads only the widgets it shows.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,32 @@ use xinnuo_core::code::{CodeReport, ValidateOptions};
 #[cfg(feature = "commitment")]
 use xinnuo_core::commitment::Filled;
 use yew::prelude::*;
+
+#[cfg(feature = "report-verify")]
+#[derive(Properties, PartialEq)]
+struct ReportVerifyProps {
+    lang: Lang,
+    host: HtmlElement,
+}
+
+#[cfg(feature = "report-verify")]
+#[component]
+fn ReportVerifyWidget(props: &ReportVerifyProps) -> Html {
+    use xinnuo_app::components::report_verify::{ReportVerdict, ReportVerifier};
+    let host = props.host.clone();
+    let on_verdict = Callback::from(move |verdict: ReportVerdict| emit(&host, "xinnuo-report-verified", &verdict));
+    html! { <ReportVerifier lang={props.lang} on_verdict={Some(on_verdict)} /> }
+}
+
+/// `<xinnuo-report-verify>`: a credit report dropped as a file, or found by its number, checked in this page
+/// against the server's pinned keys; `xinnuo-report-verified` tells the host page the verdict only (valid, the
+/// report's number, subject, dates, whether anything changed since).
+#[cfg(feature = "report-verify")]
+#[wasm_bindgen(js_name = mountReportVerify)]
+pub fn mount_report_verify(host: HtmlElement, root: Element, lang: &str, api: &str) -> WidgetHandle {
+    let lang = setup(lang, api);
+    handle(yew::Renderer::<ReportVerifyWidget>::with_root_and_props(root, ReportVerifyProps { lang, host }).render())
+}
 
 /// A mounted widget; `destroy()` unmounts it (the element left the page).
 #[wasm_bindgen]

@@ -4,5 +4,7 @@ pub mod issue_list;
 pub mod objection_panel;
 pub mod parts_table;
 pub mod repair_panel;
+pub mod report;
+pub mod report_verify;
 pub mod time;
 pub mod verification;

@@ -10,6 +10,8 @@ pub mod outbox;
 pub mod print;
 pub mod publications;
 pub mod repair;
+#[cfg(feature = "every-route")]
+pub mod report;
 pub mod single_check;
 pub mod status;
 pub mod verify;

@@ -160,6 +160,11 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                 if profile.demo { <span class="demo-badge">{ lang.pick("示例数据", "demo data") }</span> }
             </h2>
             <p><code id="subject-code">{ profile.credit_code.clone() }</code></p>
+            // A document to hand on (procurement, tendering, approvals): issued and signed by the server. Not on a
+            // static copy, which has no server to sign it.
+            if matches!(crate::api::data_source(), crate::api::DataSource::Api) {
+                <p class="no-print"><crate::route::AppLink to={Route::Report(profile.credit_code.clone())} id="make-report" class="button">{ lang.pick("生成信用报告", "Make a credit report") }</crate::route::AppLink></p>
+            }
             if let Some(situation) = &view.situation { <p class="muted" id="subject-situation">{ situation }</p> }
             <div class={classes!("tier", tier_class(summary.tier))} id="tier">
                 <span class={classes!("tier-badge", tier_class(summary.tier))} id="tier-name">{ summary.name.get(tl) }</span>

@@ -1,6 +1,7 @@
 //! Verify a signed commitment offline: paste it, drop or choose the file, or open `#/verify/<id>` (the QR
 //! code) to fetch it from the server. The check itself always runs here, in the browser.
 
+use crate::components::report_verify::{check_report, check_view, ReportCheck};
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use xinnuo_core::bundle::{self, BundleReport};
 use xinnuo_core::error::Described;
@@ -22,6 +23,8 @@ enum Outcome {
     Nothing,
     Loading,
     Report(Box<BundleReport>),
+    /// A credit report: verified (and what changed for its subject since), or refused.
+    CreditReport(ReportCheck),
     Error(String),
 }
 
@@ -34,7 +37,11 @@ fn check(text: &str, trusted: &TrustedServerKeys, lang: Lang) -> Outcome {
 
 /// Verifies against the pinned server keys (refreshed from the server when it can be reached).
 async fn check_pinned(text: &str, lang: Lang) -> Outcome {
-    check(text, &api::trusted_server_keys().await, lang)
+    let trusted = api::trusted_server_keys().await;
+    if xinnuo_core::report::is_report_file(text) {
+        return Outcome::CreditReport(check_report(text, &trusted, lang).await);
+    }
+    check(text, &trusted, lang)
 }
 
 async fn read_file(file: web_sys::File) -> Result<String, String> {
@@ -52,6 +59,18 @@ pub fn VerifyPage(props: &Props) -> Html {
             if let Some(id) = id.clone() {
                 outcome.set(Outcome::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
+                    // A report's number (its QR code): the report as issued, verified like a file.
+                    if id.starts_with("XN") {
+                        match api::report_by_number(&id).await {
+                            Ok(issued) => {
+                                let pretty = serde_json::to_string_pretty(&issued.file).unwrap_or_default();
+                                outcome.set(check_pinned(&pretty, lang).await);
+                                text.set(pretty);
+                            }
+                            Err(error) => outcome.set(Outcome::Error(error.message(lang))),
+                        }
+                        return;
+                    }
                     match api::get_commitment(&id).await {
                         Ok(stored) => {
                             let bundle: serde_json::Value =
@@ -114,10 +133,10 @@ pub fn VerifyPage(props: &Props) -> Html {
     let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
     html! {
         <section class="card" aria-labelledby="verify-title">
-            <h2 id="verify-title">{ lang.pick("验证承诺书", "Verify a commitment") }</h2>
+            <h2 id="verify-title">{ lang.pick("验证承诺书或信用报告", "Verify a commitment or a credit report") }</h2>
             <p class="hint">{ lang.pick(
-                "粘贴或拖入签名文件（承诺书或带回执的文件），在本机离线验证签名、模板文本和填写内容。",
-                "Paste or drop a signed file (a commitment, or one with its receipt); the signature, the template text and the values are checked offline on this device.") }</p>
+                "粘贴或拖入签名文件（承诺书、带回执的文件或信用报告），在本机离线验证签名、模板文本和填写内容；信用报告联网时还核对出具后是否有变化。",
+                "Paste or drop a signed file (a commitment, one with its receipt, or a credit report); the signature, the template text and the values are checked offline on this device; for a report, when online, whether anything changed since.") }</p>
             <div class="drop-zone" ondrop={on_drop} ondragover={on_drag_over}>
                 <label for="verify-input">{ lang.pick("签名文件内容", "Signed file") }</label>
                 <textarea id="verify-input" rows="6" value={(*text).clone()} oninput={on_input}
@@ -134,6 +153,14 @@ pub fn VerifyPage(props: &Props) -> Html {
                 Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在验证…", "Verifying…") }</p> },
                 Outcome::Error(message) => html! { <p class="verdict no" id="verify-verdict" role="alert">{ message }</p> },
                 Outcome::Report(report) => html! { <Verification {lang} report={(**report).clone()} /> },
+                Outcome::CreditReport(check) => html! {
+                    <>
+                        { check_view(check, lang) }
+                        if let ReportCheck::Verified { report, signed_by, .. } = check {
+                            <crate::components::report::ReportDocument {lang} report={(**report).clone()} signed_by={signed_by.clone()} />
+                        }
+                    </>
+                },
             } }
         </section>
     }

@@ -8,6 +8,7 @@ pub mod dept;
 pub mod keys;
 pub mod log;
 pub mod objections;
+pub mod reports;
 pub mod sessions;
 pub mod subjects;
 pub mod templates;

@@ -103,7 +103,7 @@ pub fn credit_code_param(code: &str) -> Result<String, Problem> {
     ))
 }
 
-fn subject_not_found(code: &str) -> Problem {
+pub fn subject_not_found(code: &str) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
         "subject_not_found",

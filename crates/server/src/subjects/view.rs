@@ -19,28 +19,12 @@ pub fn list_item(db: &Db, row: SubjectRow, on: Date) -> xinnuo_core::wire::Subje
     }
 }
 
-/// A subject's credit status on `on` as the API answers it and a static site publishes it: the summary tier
-/// and each record's repair evaluation (records decided after `on` are not yet known then), computed by the core.
+/// A subject's credit status on `on` (the core's `SubjectView::of`).
 pub fn view(
     stored: StoredSubject,
     repair_applications: Vec<RepairApplicationView>,
     objections: Vec<PublicObjection>,
     on: Date,
 ) -> Result<SubjectView, RecordError> {
-    let records = &stored.profile.records;
-    let evaluations = records
-        .iter()
-        .filter(|r| r.decided_on <= on)
-        .map(|r| xinnuo_core::repair::evaluate(r, records, on))
-        .collect::<Result<Vec<_>, _>>()?;
-    let summary = xinnuo_core::tier::summarize(&stored.profile, on);
-    Ok(SubjectView {
-        on,
-        situation: stored.situation,
-        profile: stored.profile,
-        summary: Some(summary),
-        evaluations,
-        repair_applications,
-        objections,
-    })
+    SubjectView::of(stored.profile, stored.situation, repair_applications, objections, on)
 }

@@ -1,0 +1,406 @@
+//! 信用报告: a subject's credit report as of one day, in the sections of the national 公共信用信息报告
+//! (基础信息; 行政管理信息; 严重失信主体名单; 经营异常名录; 信用承诺; 信用评价; 信用修复与异议; 说明), made from what is
+//! public that day and nothing else: records whose publication ended, that were repaired or removed, or that
+//! were never published are left out (the 说明 section says how many, and under which article); an upheld
+//! objection's record is not in the profile at all. No personal data: commitments are named by title and id.
+//!
+//! The server signs the report (JWS, `xinnuo.report/1`) with its key and appends it to the public log; whoever
+//! receives the file verifies it offline against the pinned server keys ([`verify`]) and, online, compares it
+//! with a fresh one ([`changes`]) without trusting the file.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::calendar::Date;
+use crate::decision::{CommitmentState, ObjectionState, RepairState};
+use crate::envelope::{self, canonicalize, EnvelopeError};
+use crate::error::{display_in_chinese, in_lang, Described};
+use crate::lang::Lang;
+use crate::receipt::TrustedServerKeys;
+use crate::status::{OfficialGrade, PenaltyClass, RecordKind};
+use crate::template::{TemplateKind, Text};
+use crate::tier::Tier;
+
+/// The `type` of a report's payload.
+pub const REPORT_TYPE: &str = "xinnuo.report/1";
+
+/// The content from a subject's status and commitments: `build::content`.
+pub mod build;
+
+/// The kinds of commitment as GB/T 46277-2025 sorts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentClass {
+    /// 告知承诺: made instead of a certificate or an approval (审批替代, 证明事项, 容缺受理, 投资项目).
+    Notification,
+    /// 主动承诺: made and published of its own accord.
+    Voluntary,
+    /// 行业自律承诺.
+    Industry,
+    /// 信用修复承诺.
+    Repair,
+}
+
+impl CommitmentClass {
+    pub fn of(kind: TemplateKind) -> Self {
+        match kind {
+            TemplateKind::Field | TemplateKind::Notification | TemplateKind::Investment | TemplateKind::Deferred => {
+                Self::Notification
+            }
+            TemplateKind::Voluntary => Self::Voluntary,
+            TemplateKind::Industry => Self::Industry,
+            TemplateKind::Repair => Self::Repair,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Notification => lang.pick("告知承诺", "Commitment instead of a certificate or approval"),
+            Self::Voluntary => lang.pick("主动承诺", "Voluntary commitment"),
+            Self::Industry => lang.pick("行业自律承诺", "Industry self-discipline commitment"),
+            Self::Repair => lang.pick("信用修复承诺", "Credit-repair commitment"),
+        }
+    }
+}
+
+/// A credit record as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportRecord {
+    pub id: String,
+    pub kind: RecordKind,
+    pub decision_no: String,
+    pub authority: String,
+    pub decided_on: Date,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<PenaltyClass>,
+    /// The last day of publication where the rules fix it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication_ends: Option<Date>,
+}
+
+/// A commitment as the report lists it: what, to whom, and whether it was kept (履约).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportCommitment {
+    pub submission_id: String,
+    pub title: String,
+    pub class: CommitmentClass,
+    pub department: String,
+    pub state: CommitmentState,
+    /// The day it was received (Beijing).
+    pub received_on: Date,
+}
+
+/// A repair application or an objection, by state and dates (never the grounds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportRepair {
+    pub record_id: String,
+    pub state: RepairState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportObjection {
+    pub record_id: String,
+    pub state: ObjectionState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<Date>,
+}
+
+/// The summary tier: the tool's own, never an official grade (said with it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportTier {
+    pub tier: Tier,
+    pub name: Text,
+    pub label: Text,
+}
+
+/// What the report says of itself: what it leaves out and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportNote {
+    pub text: Text,
+    /// The articles it rests on (rule ids of `rules/repair.json`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}
+
+/// The report's content: everything but when and by whom it was made. Two reports with the same content say
+/// the same thing of the subject ([`content_sha256`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportContent {
+    pub credit_code: String,
+    pub name: String,
+    /// Fictional (示例) data.
+    #[serde(default)]
+    pub demo: bool,
+    /// The day the information is as of (Beijing).
+    pub as_of: Date,
+    /// 行政管理信息: 行政处罚 (行政许可 are not collected by this system: said in the notes).
+    pub penalties: Vec<ReportRecord>,
+    /// 严重失信主体名单, 严重违法失信名单, 失信被执行人.
+    pub serious_lists: Vec<ReportRecord>,
+    /// 经营异常名录.
+    pub abnormal_lists: Vec<ReportRecord>,
+    /// 其他失信信息, 违背信用承诺.
+    pub other_records: Vec<ReportRecord>,
+    /// 守信激励.
+    pub red_lists: Vec<ReportRecord>,
+    /// 信用承诺 and whether each was kept.
+    pub commitments: Vec<ReportCommitment>,
+    /// 信用评价: the official grades held, each with its source.
+    pub grades: Vec<OfficialGrade>,
+    pub tier: Option<ReportTier>,
+    pub repairs: Vec<ReportRepair>,
+    pub objections: Vec<ReportObjection>,
+    /// 说明.
+    pub notes: Vec<ReportNote>,
+}
+
+/// A report as signed: its number, when it was made and by which server, and the public log's size it
+/// reflects (the report's own entry comes after).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreditReport {
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// 报告编号: `XN` + the day + the first 16 hex digits of the content's digest (the same content on the same
+    /// day, the same number).
+    pub report_no: String,
+    /// When it was made (UTC, `…Z`; shown in Beijing time).
+    pub made_at: String,
+    /// Who made it: the server's name and key fingerprint.
+    pub maker: String,
+    /// The public log's size when it was made.
+    pub log_size: u64,
+    pub content: ReportContent,
+}
+
+/// SHA-256 of the content's canonical JSON, hex.
+pub fn content_sha256(content: &ReportContent) -> String {
+    let value = serde_json::to_value(content).unwrap_or(Value::Null);
+    let bytes = canonicalize(&value).unwrap_or_default();
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The report as signed: numbered by its day and content.
+pub fn report(content: ReportContent, made_at: &str, maker: &str, log_size: u64) -> CreditReport {
+    let digest = content_sha256(&content);
+    let day = content.as_of.to_string().replace('-', "");
+    CreditReport {
+        report_type: REPORT_TYPE.into(),
+        report_no: format!("XN{day}{}", &digest[..16].to_uppercase()),
+        made_at: made_at.to_owned(),
+        maker: maker.to_owned(),
+        log_size,
+        content,
+    }
+}
+
+/// Signs a report with the server's key.
+pub fn sign(report: &CreditReport, server: &envelope::Signer) -> Result<envelope::FlattenedJws, EnvelopeError> {
+    let payload = serde_json::to_value(report).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    server.sign(&payload)
+}
+
+/// A report that verified, and the fingerprint of the server key that signed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedReport {
+    pub report: CreditReport,
+    pub server_kid: String,
+}
+
+/// Why a report file is not believed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportError {
+    /// Not a signed file at all, or changed after signing (the signature's reason).
+    Signature(EnvelopeError),
+    /// Signed, but not a credit report.
+    NotAReport,
+    /// Signed by a key that is not among the pinned server keys.
+    UnknownServerKey,
+}
+
+impl From<EnvelopeError> for ReportError {
+    fn from(error: EnvelopeError) -> Self {
+        Self::Signature(error)
+    }
+}
+
+impl Described for ReportError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Signature(inner) => inner.code(),
+            Self::NotAReport => "not_a_report",
+            Self::UnknownServerKey => "report_unknown_server_key",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Signature(inner) => in_lang(
+                lang,
+                format_args!("报告文件不完整或已被改动，签名无效：{}", inner.message(Lang::Zh)),
+                format_args!("The report file is incomplete or was changed; its signature is invalid: {}", inner.message(Lang::En)),
+            ),
+            Self::NotAReport => in_lang(
+                lang,
+                format_args!("这个签名文件不是信用报告。"),
+                format_args!("This signed file is not a credit report."),
+            ),
+            Self::UnknownServerKey => in_lang(
+                lang,
+                format_args!("报告的签名有效，但签名密钥不是本浏览器保存的服务器密钥：无法确认是哪台服务器出具的。"),
+                format_args!("The report's signature is valid, but not by a server key pinned here: who issued it cannot be confirmed."),
+            ),
+        }
+    }
+}
+
+display_in_chinese!(ReportError);
+
+/// Whether a file claims to be a credit report (which check to run on it; [`verify`] decides whether it is).
+pub fn is_report_file(text: &str) -> bool {
+    serde_json::from_str::<Value>(text.trim())
+        .ok()
+        .and_then(|file| envelope::claimed_payload(&file))
+        .is_some_and(|payload| payload.get("type").and_then(Value::as_str) == Some(REPORT_TYPE))
+}
+
+/// Verifies a report file (the flattened JWS, as text) offline: intact, a credit report, signed by a pinned
+/// server key.
+pub fn verify(jws: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReport, ReportError> {
+    let verified = envelope::verify(jws.trim())?;
+    let report: CreditReport = serde_json::from_value(verified.payload.clone()).map_err(|_| ReportError::NotAReport)?;
+    if report.report_type != REPORT_TYPE {
+        return Err(ReportError::NotAReport);
+    }
+    if !trusted.trusts(&verified.kid, &verified.public_key) {
+        return Err(ReportError::UnknownServerKey);
+    }
+    Ok(VerifiedReport { report, server_kid: verified.kid })
+}
+
+/// What changed for the subject between a report and a fresh one: records listed now and not then, records
+/// no longer listed, and the commitments, repairs and objections whose state moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Change {
+    RecordAdded { id: String, kind: RecordKind },
+    RecordNoLongerListed { id: String, kind: RecordKind },
+    CommitmentAdded { submission_id: String },
+    CommitmentStateChanged { submission_id: String, from: CommitmentState, to: CommitmentState },
+    TierChanged { from: Option<Tier>, to: Option<Tier> },
+    RepairOrObjectionChanged,
+    GradesChanged,
+}
+
+impl Change {
+    /// A stable name for the kind of change.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::RecordAdded { .. } => "record_added",
+            Self::RecordNoLongerListed { .. } => "record_no_longer_listed",
+            Self::CommitmentAdded { .. } => "commitment_added",
+            Self::CommitmentStateChanged { .. } => "commitment_state_changed",
+            Self::TierChanged { .. } => "tier_changed",
+            Self::RepairOrObjectionChanged => "repair_or_objection_changed",
+            Self::GradesChanged => "grades_changed",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::RecordAdded { id, kind } => in_lang(
+                lang,
+                format_args!("新增{}：{id}", kind.label_zh()),
+                format_args!("New {}: {id}", kind.label_en()),
+            ),
+            Self::RecordNoLongerListed { id, kind } => in_lang(
+                lang,
+                format_args!("{}已不再列入（公示结束、已修复或已更正）：{id}", kind.label_zh()),
+                format_args!("{} no longer listed (publication ended, repaired or corrected): {id}", kind.label_en()),
+            ),
+            Self::CommitmentAdded { submission_id } => in_lang(
+                lang,
+                format_args!("新增信用承诺：{submission_id}"),
+                format_args!("New commitment: {submission_id}"),
+            ),
+            Self::CommitmentStateChanged { submission_id, from, to } => in_lang(
+                lang,
+                format_args!("信用承诺 {submission_id}：{} → {}", from.label_zh(), to.label_zh()),
+                format_args!("Commitment {submission_id}: {} → {}", from.label_en(), to.label_en()),
+            ),
+            Self::TierChanged { .. } => {
+                in_lang(lang, format_args!("汇总等级已变化"), format_args!("The summary tier changed"))
+            }
+            Self::RepairOrObjectionChanged => in_lang(
+                lang,
+                format_args!("信用修复或异议的办理情况已变化"),
+                format_args!("Repair applications or objections moved on"),
+            ),
+            Self::GradesChanged => {
+                in_lang(lang, format_args!("官方信用评价已变化"), format_args!("The official grades changed"))
+            }
+        }
+    }
+}
+
+fn records_of(content: &ReportContent) -> Vec<&ReportRecord> {
+    [&content.penalties, &content.serious_lists, &content.abnormal_lists, &content.other_records, &content.red_lists]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// What changed between the content of a report and the content now (a fresh report's), for the subject.
+pub fn changes(then: &ReportContent, now: &ReportContent) -> Vec<Change> {
+    let mut found = Vec::new();
+    let (before, after) = (records_of(then), records_of(now));
+    for record in &after {
+        if !before.iter().any(|r| r.id == record.id) {
+            found.push(Change::RecordAdded { id: record.id.clone(), kind: record.kind });
+        }
+    }
+    for record in &before {
+        if !after.iter().any(|r| r.id == record.id) {
+            found.push(Change::RecordNoLongerListed { id: record.id.clone(), kind: record.kind });
+        }
+    }
+    for commitment in &now.commitments {
+        match then.commitments.iter().find(|c| c.submission_id == commitment.submission_id) {
+            None => found.push(Change::CommitmentAdded { submission_id: commitment.submission_id.clone() }),
+            Some(old) if old.state != commitment.state => found.push(Change::CommitmentStateChanged {
+                submission_id: commitment.submission_id.clone(),
+                from: old.state,
+                to: commitment.state,
+            }),
+            Some(_) => {}
+        }
+    }
+    let tier = |c: &ReportContent| c.tier.as_ref().map(|t| t.tier);
+    if tier(then) != tier(now) {
+        found.push(Change::TierChanged { from: tier(then), to: tier(now) });
+    }
+    if then.repairs != now.repairs || then.objections != now.objections {
+        found.push(Change::RepairOrObjectionChanged);
+    }
+    if then.grades != now.grades {
+        found.push(Change::GradesChanged);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+use serde_json::json;
+
+use super::build::content;
+use super::*;
+use crate::status::Profile;
+use crate::wire::{PublicObjection, SubjectView};
+
+const CODE: &str = "91140105123456788F";
+
+fn on() -> Date {
+    Date::parse("2026-12-07").unwrap()
+}
+
+fn penalty(id: &str, class: &str, decided_on: &str) -> Value {
+    json!({"id": id, "kind": "administrative_penalty", "decision_no": format!("晋示例罚〔2026〕{id}号"),
+        "authority": "太原市示例局", "decided_on": decided_on, "class": class, "summary": "未按规定公示"})
+}
+
+fn view(records: Value, objections: Vec<PublicObjection>) -> SubjectView {
+    let profile = Profile::from_json(json!({"credit_code": CODE, "name": "山西示例科技有限公司", "demo": true,
+        "records": records, "grades": [{"scheme": "tax_credit", "grade": "B", "year": 2025,
+        "authority": "国家税务总局山西省税务局", "source": "纳税信用评价结果公布"}]}))
+    .unwrap();
+    SubjectView::of(profile, None, Vec::new(), objections, on()).unwrap()
+}
+
+fn standard_view() -> SubjectView {
+    let mut repaired = penalty("p-repaired", "general", "2026-02-02");
+    repaired["obligations_met_on"] = json!("2026-02-10");
+    repaired["removed_on"] = json!("2026-09-01");
+    let court = json!({"id": "c1", "kind": "court_dishonest_debtor", "decision_no": "(2026)晋01执1号",
+        "authority": "太原市中级人民法院", "decided_on": "2026-03-03", "listing_ground": 2});
+    let red = json!({"id": "r1", "kind": "red_list", "decision_no": "晋示例〔2026〕红1号",
+        "authority": "山西省示例厅", "decided_on": "2026-05-05"});
+    // Decided long ago, met at once: 36号's longest general publication (3 years) is over.
+    let mut old = penalty("p-old", "general", "2020-01-06");
+    old["obligations_met_on"] = json!("2020-01-20");
+    let future = penalty("p-future", "general", "2026-12-20");
+    view(json!([penalty("p-now", "general", "2026-06-01"), repaired, court, red, old, future]), Vec::new())
+}
+
+#[test]
+fn a_report_lists_what_is_public_that_day_in_its_sections_and_says_what_it_leaves_out() {
+    let content = content(&standard_view(), &[]);
+    let ids = |records: &[ReportRecord]| records.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&content.penalties), ["p-now"]);
+    assert_eq!(ids(&content.serious_lists), ["c1"]);
+    assert_eq!(ids(&content.red_lists), ["r1"]);
+    assert!(content.abnormal_lists.is_empty() && content.other_records.is_empty());
+    assert_eq!((content.as_of, content.grades.len()), (on(), 1));
+    assert_eq!(content.tier.as_ref().map(|t| t.label.zh.as_ref()), Some("本工具汇总，非官方评级"));
+    let notes: Vec<&str> = content.notes.iter().map(|n| n.text.zh.as_ref()).collect();
+    assert!(notes[0].contains("不含任何个人信息") && notes[0].contains("行政许可信息本系统未收录"), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("公示期已届满的记录不再列入（1 条）")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("已修复或已提前终止公示、已移出的记录不再列入（1 条）")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("示例数据")), "a demo subject says so");
+    // Each left-out group names the articles that decided it.
+    let ended = content.notes.iter().find(|n| n.text.zh.contains("公示期已届满")).unwrap();
+    assert!(!ended.rules.is_empty(), "{ended:?}");
+}
+
+#[test]
+fn an_upheld_objection_is_noted_and_commitments_carry_their_gb_class_and_state() {
+    let objection = PublicObjection {
+        objection_id: "o1".into(),
+        record_id: "gone".into(),
+        state: ObjectionState::Upheld,
+        state_label_zh: "异议成立".into(),
+        state_label_en: "Upheld".into(),
+        received_at: "2026-10-10T02:00:00.000Z".into(),
+        decided_at: Some("2026-10-15T02:00:00.000Z".into()),
+        reason: String::new(),
+        deadline: None,
+    };
+    let view = view(json!([penalty("p-now", "general", "2026-06-01")]), vec![objection]);
+    let commitment = serde_json::from_value::<crate::wire::PublishedCommitment>(json!({
+        "sequence": 1, "submission_id": "ab".repeat(32), "credit_code": CODE, "template_id": "tax-service",
+        "template_version": "1.0.0", "signer_kid": "k", "signed_at": "2026-11-01T01:00:00.000Z",
+        "received_at": "2026-11-01T16:30:00.000Z", "key_status": "verified", "state": "kept", "envelope": null,
+        "receipt": null, "subject_name": "山西示例科技有限公司", "department": null, "title_zh": "纳税服务信用承诺书",
+        "title_en": "Tax", "signer_fingerprint": "f", "key_status_label_zh": "", "key_status_label_en": "",
+        "status_label_zh": "", "status_label_en": "", "department_name": "国家税务总局山西省税务局"}))
+    .unwrap();
+    let content = content(&view, &[commitment]);
+    assert_eq!(content.objections.len(), 1);
+    assert_eq!(content.objections[0].decided_on, Some(Date::parse("2026-10-15").unwrap()));
+    assert!(content.notes.iter().any(|n| n.text.zh.contains("经异议核实更正的记录不再列入（1 件异议成立）")));
+    let listed = &content.commitments[0];
+    assert_eq!((listed.class, listed.state), (CommitmentClass::Notification, CommitmentState::Kept));
+    assert_eq!(listed.received_on, Date::parse("2026-11-02").unwrap(), "received 00:30 Beijing time");
+    assert_eq!(listed.department, "国家税务总局山西省税务局");
+    assert_eq!(CommitmentClass::of(TemplateKind::Repair).label(Lang::Zh), "信用修复承诺");
+    assert_eq!(CommitmentClass::of(TemplateKind::Voluntary).label(Lang::Zh), "主动承诺");
+}
+
+#[test]
+fn a_report_is_numbered_by_day_and_content_signed_and_verified_offline_against_pinned_keys() {
+    let made = report(content(&standard_view(), &[]), "2026-12-07T02:00:00.000Z", "信诺 示例服务器", 42);
+    let again = report(content(&standard_view(), &[]), "2026-12-07T05:00:00.000Z", "信诺 示例服务器", 43);
+    assert_eq!(made.report_no, again.report_no, "the same content on the same day: the same number");
+    assert!(made.report_no.starts_with("XN20261207") && made.report_no.len() == 26, "{}", made.report_no);
+
+    let server = envelope::Signer::from_seed(&[3; 32]);
+    let file = sign(&made, &server).unwrap().to_json();
+    let trusted = TrustedServerKeys::from_public_keys([envelope::public_key(&[3; 32])]);
+    let verified = verify(&file, &trusted).unwrap();
+    assert_eq!(verified.report, made);
+    assert!(is_report_file(&file) && !is_report_file("{}") && !is_report_file("not json"));
+    // One character of the payload changed: refused, with the reason.
+    let mut value: Value = serde_json::from_str(&file).unwrap();
+    let payload = value["payload"].as_str().unwrap().to_owned();
+    let flipped = format!("{}{}", &payload[..40], if &payload[40..41] == "A" { "B" } else { "A" }) + &payload[41..];
+    value["payload"] = Value::String(flipped);
+    let refused = verify(&value.to_string(), &trusted).unwrap_err();
+    assert!(matches!(refused, ReportError::Signature(_)), "{refused:?}");
+    assert!(refused.message(Lang::Zh).starts_with("报告文件不完整或已被改动"));
+    // Another server's key: intact, but not trusted.
+    let stranger = TrustedServerKeys::from_public_keys([envelope::public_key(&[4; 32])]);
+    assert_eq!(verify(&file, &stranger).unwrap_err(), ReportError::UnknownServerKey);
+    // A receipt is not a report.
+    let receipt = crate::receipt::sign(
+        &crate::receipt::Receipt {
+            receipt_type: crate::receipt::RECEIPT_TYPE.into(),
+            submission_id: "ab".repeat(32),
+            received_at: "2026-12-07T02:00:00.000Z".into(),
+            sequence: 1,
+            key_status: crate::receipt::KeyStatus::Verified,
+            signer_kid: "k".into(),
+            credit_code: CODE.into(),
+            template_id: "tax-service".into(),
+            template_version: "1.0.0".into(),
+        },
+        &server,
+    )
+    .unwrap()
+    .to_json();
+    assert_eq!(verify(&receipt, &trusted).unwrap_err(), ReportError::NotAReport);
+    assert!(!is_report_file(&receipt));
+}
+
+#[test]
+fn changes_since_a_report_are_found_from_the_contents_alone() {
+    let then = content(&standard_view(), &[]);
+    assert!(changes(&then, &then).is_empty());
+    let mut records = serde_json::to_value(&standard_view().profile.records).unwrap();
+    records.as_array_mut().unwrap().push(penalty("p-new", "serious", "2026-12-01"));
+    let now = content(&view(records, Vec::new()), &[]);
+    let found = changes(&then, &now);
+    assert!(found.contains(&Change::RecordAdded { id: "p-new".into(), kind: RecordKind::AdministrativePenalty }));
+    assert_eq!(found.len(), 1, "the court listing kept the tier serious: {found:?}");
+    assert_eq!(found[0].message(Lang::Zh), "新增行政处罚：p-new");
+    let gone = changes(&now, &then);
+    assert!(
+        gone.contains(&Change::RecordNoLongerListed { id: "p-new".into(), kind: RecordKind::AdministrativePenalty })
+    );
+}
