@@ -132,6 +132,9 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   // The print is made from the published copy: the phone only masked.
   assert.match(await page.locator(".print-text").textContent(), /联系电话：0351-\*\*\*4567（已隐去）/);
   assert.doesNotMatch(await page.locator("#print-page").textContent(), /0351-1234567/);
+  // Its place in the public log, proved against the pinned log key.
+  await page.locator("#print-log").waitFor();
+  assert.match(await page.locator("#print-log").textContent(), /^已记入公开日志 第 \d+ 条（已在含 \d+ 条的签名检查点中核验）$/);
   const verifyUrl = (await page.locator("#print-verify-url").textContent()).trim();
   assert.equal(verifyUrl, `${base}/#/verify/${submissionId}`);
   assert.equal(await decodeQr(page), verifyUrl, "the QR code encodes the verify link");

@@ -357,6 +357,13 @@ pub async fn subject_report(code: &str) -> Result<xinnuo_core::wire::ReportAnswe
     get_json(&format!("api/v1/subjects/{code}/report")).await
 }
 
+/// An entry of the public log about `reference` (a submission, decision or objection id), with its proof in the
+/// newest checkpoint: not believed until `public_log` verified it against the pinned log keys.
+pub async fn log_proof(reference: &str) -> Result<xinnuo_core::public_log::LoggedEntry, ApiError> {
+    let reference: String = reference.chars().filter(char::is_ascii_alphanumeric).collect();
+    get_json(&format!("api/v1/log/proof?ref={reference}")).await
+}
+
 /// A credit report as issued, by its number (what its QR code opens).
 pub async fn report_by_number(report_no: &str) -> Result<xinnuo_core::wire::ReportAnswer, ApiError> {
     let report_no: String = report_no.chars().filter(char::is_ascii_alphanumeric).collect();

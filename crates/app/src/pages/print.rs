@@ -21,7 +21,8 @@ pub struct Props {
 #[derive(Clone, PartialEq)]
 enum Loaded {
     Loading,
-    Ready(Box<BundleReport>),
+    /// The verified bundle, and its place in the public log (第 N 条 of a checkpoint of M) where its proof verified.
+    Ready(Box<BundleReport>, Option<(u64, u64)>),
     Error(String),
 }
 
@@ -45,8 +46,16 @@ pub fn PrintPage(props: &Props) -> Html {
                     .await
                     .map_err(|e| e.message(lang))
                     .and_then(|stored| bundle::verify(&stored.bundle_text(), &trusted).map_err(|e| e.to_string()));
+                let place = match &result {
+                    Ok(_) => api::log_proof(&id).await.ok().and_then(|logged| {
+                        xinnuo_core::public_log::verify_receipt(&logged, &id, &trusted)
+                            .ok()
+                            .map(|placed| (placed.index + 1, placed.checkpoint_size))
+                    }),
+                    Err(_) => None,
+                };
                 loaded.set(match result {
-                    Ok(report) => Loaded::Ready(Box::new(report)),
+                    Ok(report) => Loaded::Ready(Box::new(report), place),
                     Err(message) => Loaded::Error(message),
                 });
             });
@@ -55,8 +64,9 @@ pub fn PrintPage(props: &Props) -> Html {
     let report = match &*loaded {
         Loaded::Loading => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
         Loaded::Error(message) => return html! { <p class="verdict no" role="alert">{ message }</p> },
-        Loaded::Ready(report) => report,
+        Loaded::Ready(report, place) => (report, *place),
     };
+    let (report, place) = report;
     let signed = match &report.commitment {
         Some(Ok(signed)) => signed,
         Some(Err(error)) => return html! { <p class="verdict no" role="alert">{ error.to_string() }</p> },
@@ -101,6 +111,9 @@ pub fn PrintPage(props: &Props) -> Html {
                     <div>{ "电子签名密钥指纹：" }<code class="fingerprint" id="print-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></div>
                     <div>{ "提交编号：" }<code>{ signed.envelope.submission_id.clone() }</code></div>
                     <div>{ "签名时间：" }{ crate::components::time::beijing(&signed.signed_at, Lang::Zh) }{ "　回执：" }{ receipt }</div>
+                    if let Some((position, size)) = place {
+                        <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>
+                    }
                     <div>{ format!("模板：{} {}", signed.prepared.template.id, signed.prepared.template.version) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="print-verify-url">{ verify_url.clone() }</span></div>
                 </div>
