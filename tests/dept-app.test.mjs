@@ -227,6 +227,14 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await E.reload();
   await E.locator("#no-records").waitFor();
   assert.equal((await (await fetch(`${base}/api/v1/subjects/${committing}`)).json()).summary.tier !== "attention", true);
+  // The enterprise's page says the objection was upheld, with the reason and the decision; the decision's page
+  // says what was decided once, and offers no commitment to open for an objection.
+  const upheld = E.locator(`.objection-upheld[data-record="${brokenRecord.id}"]`);
+  assert.match(await upheld.textContent(), /^异议成立：记录 .+ 经核实已更正，不再公示（.+）。理由：核实材料已按期补交 查看决定书$/);
+  await upheld.locator(".decision-link").click();
+  await E.locator("#decision-verdict", { hasText: "✓ 签名有效，服务器回执已核验" }).waitFor();
+  assert.equal(await E.locator("#decision-action").textContent(), "异议成立");
+  assert.equal(await E.getByRole("link", { name: /查看所涉/ }).count(), 0);
   assert.deepEqual([...enterprise.errors, ...officer.errors], []);
   await enterprise.context.close();
   await officer.context.close();

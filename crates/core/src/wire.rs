@@ -655,6 +655,9 @@ pub struct PublicObjection {
     pub reason: String,
     #[serde(default)]
     pub deadline: Option<Deadline>,
+    /// The authority's signed decision, once decided (published at `/api/v1/decisions/{id}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_id: Option<String>,
 }
 
 /// A repair application in its authority's inbox (谁认定、谁修复): the signed 信用修复承诺书 with its

@@ -315,6 +315,8 @@ pub struct ObjectionRow {
     pub reason: String,
     /// When the decision reached the server, once decided.
     pub decided_at: Option<String>,
+    /// The decision, once decided (its printed copy: `#/decision/<id>`).
+    pub decision_id: Option<String>,
 }
 
 /// What the core needs to accept an objection besides what the store reads: the grounds and the day.
@@ -353,7 +355,8 @@ pub struct RepairInboxRow {
 const OBJECTION_COLUMNS: &str = "o.objection_id, o.sequence, o.credit_code, o.record_id, o.authority, o.grounds, \
      o.signer_kid, o.envelope, o.receipt, o.state, o.received_at, \
      COALESCE((SELECT d.reason FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), ''), \
-     (SELECT d.received_at FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1)";
+     (SELECT d.received_at FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1), \
+     (SELECT d.decision_id FROM decisions d WHERE d.target = o.objection_id ORDER BY d.sequence DESC LIMIT 1)";
 
 fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
     Ok(ObjectionRow {
@@ -370,6 +373,7 @@ fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
         received_at: row.get(10)?,
         reason: row.get(11)?,
         decided_at: row.get(12)?,
+        decision_id: row.get(13)?,
     })
 }
 

@@ -102,6 +102,7 @@ impl From<crate::officers::ObjectionRow> for PublicObjection {
             decided_at: row.decided_at,
             reason: row.reason,
             deadline,
+            decision_id: row.decision_id,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! pinned server keys); and a QR code that opens this page again, so a printed decision verifies like a
 //! printed commitment.
 
-use xinnuo_core::decision;
+use xinnuo_core::decision::{self, TargetKind};
 use xinnuo_core::envelope;
 use xinnuo_core::receipt;
 use yew::prelude::*;
@@ -100,12 +100,19 @@ pub fn DecisionPage(props: &Props) -> Html {
         <p class={classes!("verdict", class)} id="decision-verdict" role="status">{ verdict }</p>
         <div class="row no-print">
             <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>
-            <a href={Route::Verify(Some(d.target.clone())).href()}>{ lang.pick("查看所涉承诺书", "Open the commitment") }</a>
+            // A commitment or a repair application (a signed 信用修复承诺书) opens on the verify page; an objection
+            // or a key enrolment is not a published document.
+            if matches!(d.action.target_kind(), TargetKind::Commitment | TargetKind::RepairApplication) {
+                <a href={Route::Verify(Some(d.target.clone())).href()}>{ match d.action.target_kind() {
+                    TargetKind::RepairApplication => lang.pick("查看所涉信用修复申请", "Open the repair application"),
+                    _ => lang.pick("查看所涉承诺书", "Open the commitment"),
+                } }</a>
+            }
         </div>
         <article class="print-page" id="decision-page" lang="zh-CN">
             <h1 class="print-title">{ format!("{}决定书", d.department) }</h1>
             <dl class="decision-facts">
-                <dt>{ "决定事项" }</dt><dd id="decision-action">{ d.action.label_zh() }{ format!("（{}）", d.state_label_zh) }</dd>
+                <dt>{ "决定事项" }</dt><dd id="decision-action">{ d.action.label_zh() }{ if d.state_label_zh == d.action.label_zh() { String::new() } else { format!("（{}）", d.state_label_zh) } }</dd>
                 <dt>{ "决定对象编号" }</dt><dd><code>{ &d.target }</code></dd>
                 <dt>{ "理由或核查结论" }</dt><dd id="decision-reason">{ if d.reason.is_empty() { "—" } else { &d.reason } }</dd>
                 <dt>{ "作出时间" }</dt><dd><crate::components::time::BeijingTime lang={crate::i18n::Lang::Zh} at={d.decided_at.clone()} /></dd>

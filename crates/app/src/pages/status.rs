@@ -198,6 +198,20 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
         <section class="card" aria-labelledby="records-title">
             <h2 id="records-title">{ lang.pick("记录与信用修复", "Records and credit repair") }</h2>
             if records.is_empty() { <p class="muted" id="no-records">{ lang.pick("没有失信或守信记录。", "No records.") }</p> }
+            // An upheld objection took its record off this page: say so, with the authority's decision.
+            { for view.objections.iter().filter(|o| o.state == ObjectionState::Upheld && !records.iter().any(|r| r.id == o.record_id)).map(|o| html! {
+                <p class="notice ok objection-upheld" data-record={o.record_id.clone()}>
+                    { match lang {
+                        Lang::Zh => format!("异议成立：记录 {} 经核实已更正，不再公示", o.record_id),
+                        Lang::En => format!("Objection upheld: record {} was corrected and is no longer published", o.record_id),
+                    } }
+                    { o.decided_at.as_deref().map(|at| format!("（{}）", crate::components::time::beijing(at, lang))).unwrap_or_default() }
+                    if !o.reason.is_empty() { { format!("{}{}", lang.pick("。理由：", ". Reason: "), o.reason) } }
+                    if let Some(decision) = &o.decision_id {
+                        { " " }<crate::route::AppLink to={Route::Decision(decision.clone())} class="decision-link">{ lang.pick("查看决定书", "Open the decision") }</crate::route::AppLink>
+                    }
+                </p>
+            }) }
             { for records.iter().map(|record| {
                 let evaluation = repair::evaluate(record, &profile.records, today);
                 let objections: Vec<_> = view.objections.iter().filter(|o| o.record_id == record.id).cloned().collect();

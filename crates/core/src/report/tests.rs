@@ -71,6 +71,7 @@ fn an_upheld_objection_is_noted_and_commitments_carry_their_gb_class_and_state()
         decided_at: Some("2026-10-15T02:00:00.000Z".into()),
         reason: String::new(),
         deadline: None,
+        decision_id: None,
     };
     let view = view(json!([penalty("p-now", "general", "2026-06-01")]), vec![objection]);
     let commitment = serde_json::from_value::<crate::wire::PublishedCommitment>(json!({
