@@ -252,7 +252,7 @@ pub fn OutboxPage(props: &Props) -> Html {
                     };
                     html! {
                         <li class="draft" data-id={draft.id.clone()}>
-                            <strong>{ title }</strong>{ format!(" · {name} · {}", draft.updated_at.get(..19).unwrap_or(&draft.updated_at)) }
+                            <strong>{ title }</strong>{ format!(" · {name} · {}", crate::components::time::beijing(&draft.updated_at, lang)) }
                             if !draft.repair { <button type="button" onclick={on_open}>{ lang.pick("打开", "Open") }</button> }
                             <button type="button" onclick={on_delete}>{ lang.pick("删除", "Delete") }</button>
                         </li>

@@ -114,7 +114,7 @@ pub fn PrintPage(props: &Props) -> Html {
                     if let Some((position, size)) = place {
                         <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>
                     }
-                    <div>{ format!("模板：{} {}", signed.prepared.template.id, signed.prepared.template.version) }</div>
+                    <div>{ format!("文本：{}（第 {} 版，自 {} 起施行）", signed.prepared.template.title.zh, signed.prepared.template.version, signed.prepared.template.effective_from) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="print-verify-url">{ verify_url.clone() }</span></div>
                 </div>
                 <div class="qr" id="print-qr" data-url={verify_url}>{ qr }</div>
