@@ -170,11 +170,20 @@ test("issue 30: each new field reads as a person reads it, with the article that
   assert.equal(await record.locator(".class").textContent(), "失信程度：严重 依据：国家发展改革委令2025年第36号 第十条第（二）项、第十一条");
   await back();
 
-  // A non-market penalty by simplified procedure: minor, not published (第八条第（一）项).
+  // A non-market penalty by simplified procedure: minor (第八条第（一）项), “原则上” not published — so maybe
+  // published: answered as a published minor record, repairable once obligations are met, and said so.
   record = await show("简易程序餐饮");
   assert.match(await record.locator(".record-facts").textContent(), /简易程序/);
-  assert.equal(await record.locator(".verdict").textContent(), "不予公示，无需修复");
-  assert.equal(await record.locator(".verdict-source").textContent(), "依据：国家发展改革委令2025年第36号 第八条第（一）项、第十一条");
+  assert.equal(await record.locator(".verdict").textContent(), "现在可以申请信用修复");
+  assert.match(await record.locator(".notes").textContent(), /原则上不予公示；未注明是否已公示（published_on），可能已公示/);
+  await back();
+
+  // A penalty with a term whose last day is not given (暂扣许可证件): not yet, no earliest day, the decision's
+  // words beside the record (36号 第十二条第三款).
+  record = await show("暂扣许可运输");
+  assert.match(await record.locator(".record-facts").textContent(), /决定书载明：罚款人民币 5000 元，暂扣《道路运输经营许可证》/);
+  assert.equal(await record.locator(".verdict").textContent(), "暂不能申请：处罚期限届满日未知，请核对决定书");
+  assert.match(await record.locator(".blocking").textContent(), /不早于处罚期限届满之日.*请核对决定书载明的期限/);
   await back();
 
   // A lower-amount fine (45号 第十三条第一款): ends by itself after 3 months.
