@@ -1200,8 +1200,8 @@ fn court(ev: &mut Evaluation, record: &Record) {
         Some(_) => {
             ev.notes.push(finding(
                 "court_no_term",
-                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限，履行完毕后由执行法院删除（第十条第一款）".into(),
-                "Listed under item 1 (refusing to perform while able): no fixed term; the court deletes it after performance".into(),
+                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限：履行完毕等情形下，人民法院应当在三个工作日内删除（第十条第一款）".into(),
+                "Listed under item 1 (refusing to perform while able): no fixed term; after performance (and the like) the court deletes it within three working days (Art. 10(1))".into(),
                 "court.debtor",
             ));
             None
@@ -1229,25 +1229,31 @@ fn court(ev: &mut Evaluation, record: &Record) {
     // 第二条第二款: early deletion is the court's decision. Unknown ground: the term may apply.
     let with_term = record.listing_ground.is_none_or(|g| g >= 2);
     if with_term {
+        // 第十条第二款: deleted within three working days after the term ends (the day when it is known).
+        let deleted_by = end.and_then(|end| end.date).and_then(|last| crate::calendar::add_working_days(last, 3).ok());
+        let (by_zh, by_en) = match deleted_by {
+            Some(day) => (format!("（{day} 前）"), format!(" (by {day})")),
+            None => (String::new(), String::new()),
+        };
         ev.steps.push(step(
             "court",
             false,
-            "纳入期限届满后删除；履行义务不当然提前删除，提前删除由执行法院决定".into(),
-            "Deleted when the term ends; performance does not end it by itself, and only the court may delete it earlier".into(),
+            format!("纳入期限届满后三个工作日内由人民法院删除{by_zh}；履行义务不当然提前删除，提前删除由执行法院决定"),
+            format!("Deleted by the court within three working days after the term ends{by_en}; performance does not end it by itself, and only the court may delete it earlier"),
             "court.term",
         ));
         ev.notes.push(finding(
             "court_term_holds",
-            "有纳入期限的，履行义务后不当然删除（法释〔2017〕7号 第十条第二款）；是否提前删除由执行法院决定（第二条第二款）".into(),
-            "A listing with a term is not deleted on performance alone (Art. 10(2)); whether to delete it earlier is the court's decision (Art. 2(2))".into(),
+            format!("有纳入期限的，不适用履行完毕即删除的规定，纳入期限届满后三个工作日内删除{by_zh}（法释〔2017〕7号 第十条第二款）；是否提前删除由执行法院决定（第二条第二款）"),
+            format!("A listing with a term is not deleted on performance alone: it is deleted within three working days after the term ends{by_en} (Art. 10(2)); whether to delete it earlier is the court's decision (Art. 2(2))"),
             "court.term",
         ));
     } else {
         ev.steps.push(step(
             "court",
             false,
-            "向执行法院申请删除失信信息（履行完毕、和解履行或执行终结后）".into(),
-            "Ask the enforcing court to delete the listing (after performance, settlement or termination)".into(),
+            "履行完毕、和解履行或执行终结后，人民法院应当在三个工作日内删除失信信息；未删除的，向执行法院申请".into(),
+            "After performance, settlement or termination the court deletes the listing within three working days; if it has not, ask the enforcing court".into(),
             "court.debtor",
         ));
     }
@@ -1260,9 +1266,9 @@ fn court(ev: &mut Evaluation, record: &Record) {
     if end.is_some_and(|end| end.passed_by(ev.on)) {
         ev.notes.push(finding(
             "court_period_over",
-            "纳入期限已届满，可请执行法院确认删除".into(),
-            "The listing period is over; ask the court to confirm deletion".into(),
-            "court.debtor",
+            "纳入期限已届满：人民法院应当在届满后三个工作日内删除失信信息，未删除的可请执行法院删除".into(),
+            "The listing period is over: the court deletes it within three working days after; if it has not, ask the court".into(),
+            "court.term",
         ));
     }
     if met && !with_term {

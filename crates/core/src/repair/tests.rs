@@ -512,6 +512,23 @@ fn a_court_listing_with_a_term_is_not_ended_by_performance_fashi_2017_7_art_10_2
     );
     let court_step = ev.steps.iter().find(|s| s.code == "court").unwrap();
     assert!(court_step.rule.id == "court.term" && !court_step.message.zh.contains("履行完毕、和解履行或执行终结后"));
+    // 第十条第二款: deleted within three working days after the term — Thursday 03-05, Friday 03-06, Monday 03-09.
+    assert!(
+        court_step.message.zh.starts_with("纳入期限届满后三个工作日内由人民法院删除（2026-03-09 前）"),
+        "{}",
+        court_step.message.zh
+    );
+    assert!(note
+        .message
+        .zh
+        .contains("纳入期限届满后三个工作日内删除（2026-03-09 前）（法释〔2017〕7号 第十条第二款）"));
+    // The review of issue 30, item 7: the rule's text says performance deletes only a listing without a term.
+    let debtor = &rule("court.debtor").text.zh;
+    assert!(
+        debtor.contains("有纳入期限的，不适用第十条第一款，纳入期限届满后三个工作日内删除（第十条第二款）"),
+        "{debtor}"
+    );
+    assert!(!debtor.starts_with("不适用信用修复；履行完毕"), "{debtor}");
     // Item 1: no term; deleted after performance (第十条第一款).
     let refusing = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
         "listing_ground": 1, "obligations_met_on": "2025-06-01"}));
@@ -920,4 +937,45 @@ fn a_market_penalty_is_classed_by_36_only_when_decided_under_it() {
     given.class = Some(PenaltyClass::General);
     let ev = eval(&given, "2026-12-07");
     assert_eq!((ev.class, ev.class_rule, ev.class_guessed), (Some(PenaltyClass::General), None, false));
+}
+
+/// The review of issue 30, item 4: a rule is marked confirmed (C) only where its primary text was read. Of
+/// 36号 only 第一条 至 第四条 could be read (`36.right`, 第二条); every other 36号 rule — read only as quoted —
+/// is unconfirmed, and SOURCES.md says so; 法释〔2017〕7号 第十条 likewise.
+#[test]
+fn confidence_marks_claim_no_more_than_was_read() {
+    let table = include_str!("../../rules/SOURCES.md");
+    for id in [
+        "36.periods",
+        "36.conditions",
+        "36.auto_end",
+        "36.where",
+        "36.materials",
+        "36.term_hold",
+        "36.class_minor",
+        "36.class_serious",
+        "36.review_days",
+        "court.debtor",
+        "court.term",
+    ] {
+        assert_eq!(rule(id).confidence, Confidence::Unconfirmed, "{id}");
+        let row = table.lines().find(|l| l.contains(&format!("`{id}`"))).unwrap_or_else(|| panic!("{id} listed"));
+        assert!(row.contains("| U |") && row.contains("confirmed by quotation only"), "{id}: {row}");
+    }
+    assert_eq!(
+        (rule("36.right").confidence, rule("36.right").source.as_ref()),
+        (Confidence::Confirmed, "国家发展改革委令2025年第36号 第二条")
+    );
+    let regime = |id: &str| regimes().iter().find(|r| r.id == id).unwrap().confidence;
+    assert_eq!(
+        (regime("527"), regime("58"), regime("36")),
+        (Confidence::Secondary, Confidence::Secondary, Confidence::Unconfirmed)
+    );
+    // The deadlines of 36号 第十六条 and 第十八条 likewise.
+    use crate::deadline::{rule as step_rule, Step as DeadlineStep};
+    for step in [DeadlineStep::RepairDecision, DeadlineStep::ObjectionDecision] {
+        assert_eq!(step_rule(step, d("2026-12-07")).unwrap().confidence, Confidence::Unconfirmed, "{step:?}");
+    }
+    // Where the text was read, the mark stays: 45号 (LawRefBook copy).
+    assert_eq!(rule("market.ban_term").confidence, Confidence::Confirmed);
 }
