@@ -317,14 +317,32 @@ fn versions_corrected_before_they_came_into_force_issue_30_review() {
     let registration = get("registration", Some("1.3.0")).unwrap();
     let text = blank_text(registration, Lang::Zh).text;
     assert!(text.contains(
-        "全体投资人（〔全体投资人（简易注销登记）〕）书面承诺：〔承诺主体名称〕未发生债权债务或者已将债权债务清偿完结，\
+        "：〔承诺主体名称〕未发生债权债务或者已将债权债务清偿完结，\
          未发生或者已结清清偿费用、职工工资、社会保险费用、法定补偿金、应缴纳税款（滞纳金、罚款），\
          全体投资人对上述情况的真实性承担法律责任。"
     ));
     assert!(!text.contains("清算费用") && !text.contains("书面承诺：本单位"), "{text}");
-    assert!(registration.preamble.zh.ends_with("办理简易注销登记的，有关债权债务、费用和税款的承诺由全体投资人作出："));
-    assert!(!registration.closing.zh.contains("本单位") && registration.closing.zh.contains("承诺人"));
     assert!(registration.legal_basis.iter().any(|b| b.zh.contains("实施细则》第四十七条")));
+    // The review of issue 30, item 5, corrected the same day: only the entity signs this commitment, so it
+    // records the investors' separately signed commitment (实施细则 第四十七条: 全体投资人承诺书) rather than
+    // saying they commit in it; the entity warrants the list; the investors are required for a simplified
+    // deregistration (the option's name says which deregistration this is).
+    assert!(text.contains(
+        "全体投资人（〔全体投资人（简易注销登记）〕）已另行签署书面承诺（《市场主体登记管理条例实施细则》第四十七条规定的全体投资人承诺书，随注销登记申请提交）"
+    ));
+    assert!(text.contains("本单位保证所列投资人为全体投资人，其书面承诺真实。"));
+    assert!(registration
+        .preamble
+        .zh
+        .ends_with("有关债权债务、费用和税款的承诺由全体投资人另行书面作出，本承诺书记载其名单和承诺内容："));
+    assert!(registration.closing.zh.starts_with("以上承诺内容真实、自愿，本单位愿意承担违背承诺所产生的一切后果"));
+    assert!(registration.closing.zh.contains("全体投资人依其书面承诺"));
+    let investors = registration.field_spec("investors").unwrap();
+    let condition = investors.required_if.as_ref().expect("required_if");
+    assert_eq!((&*condition.field, &*condition.equals), ("registration_type", "deregister"));
+    let kind = registration.field_spec("registration_type").unwrap();
+    assert_eq!(kind.options.iter().find(|o| o.value == "deregister").unwrap().label.zh, "简易注销登记");
+    assert!(registration.notes[0].zh.contains("同日再次更正（施行前）"));
     // The deciding departments are administrative bodies (晋政办发〔2020〕10号 第2项: 省能源局、山西能监办);
     // the supplier is named in the text as what it is.
     let electricity = get("electricity", Some("1.4.0")).unwrap();
