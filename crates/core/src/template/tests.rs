@@ -271,9 +271,14 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
     assert_eq!(t.version, "1.4.0");
     assert!(text.contains("在开工建设前依法取得建设工程规划许可和施工许可，完成环境影响评价审批和水土保持方案审批"));
     assert!(!text.contains("竣工验收前"));
-    assert!(
-        basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第五十三条第（一）项")
-    );
+    assert!(basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第二十六条（"));
+    // The review of issue 30, item 8: the prohibition is 水土保持法 第二十六条; 第五十三条第（一）项 is its
+    // penalty, cited as such (corrected in place before 2026-12-08; the legal basis is not in the hashed text).
+    assert!(basis(t).contains("未经批准的，不得开工建设）、第五十三条第（一）项（未经批准而开工建设的法律责任）"));
+    assert!(t.notes[0]
+        .zh
+        .contains("本版本在施行前（2026年12月7日）已更正：禁止在水土保持方案批准前开工建设的是水土保持法第二十六条"));
+    assert_eq!(t.text_sha256, crate::template::text_sha256(t));
     // 12: the supplier by its current name, in the text as a supplier, not among the deciding departments.
     let (_, text) = current("electricity");
     assert!(text.contains("国网山西省电力有限公司是供电企业（非行政机关）"));
@@ -306,7 +311,7 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
 fn versions_corrected_before_they_came_into_force_issue_30_review() {
     let first_day = Date::parse("2026-12-08").unwrap();
     let day_before = Date::parse("2026-12-07").unwrap();
-    for (id, version) in [("registration", "1.3.0"), ("electricity", "1.4.0")] {
+    for (id, version) in [("registration", "1.3.0"), ("electricity", "1.4.0"), ("investment-project", "1.4.0")] {
         let t = get(id, Some(version)).unwrap();
         assert_eq!((t.effective_from, t.in_force_on(day_before)), (first_day, false), "{id}@{version}");
         assert!(t.notes[0].zh.contains("本版本在施行前（2026年12月7日）已更正"), "{id}");
