@@ -667,6 +667,14 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
             format!("The penalty's term is over ({last}); publication is not ended early before it"),
             "36.term_hold",
         ));
+    } else if term_unknown {
+        ev.steps.push(step(
+            "term_over",
+            false,
+            "处罚所附期限届满（届满日未注明，请核对决定书载明的期限），此前不得提前终止公示".into(),
+            "The penalty's term is over (its last day is not given: check the term the decision sets); publication is not ended early before it".into(),
+            "36.term_hold",
+        ));
     }
     ev.steps.push(commitment_step("36.conditions"));
     ev.steps.push(apply_step(Channel::CreditChina, "36.where"));

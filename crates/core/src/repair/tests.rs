@@ -646,6 +646,7 @@ fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
             hold.message.zh.contains("不早于处罚期限届满之日") && hold.message.zh.contains("请核对决定书载明的期限")
         );
         assert_eq!(ev.outcome_label.zh, "暂不能申请：处罚期限届满日未知，请核对决定书");
+        assert!(ev.steps.iter().any(|s| s.code == "term_over" && !s.done && s.message.zh.contains("届满日未注明")));
     }
     // Before the minimum period ends, the period is the first reason, and its end a lower bound still ahead.
     let early = eval(
