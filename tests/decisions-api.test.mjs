@@ -207,11 +207,11 @@ test("the authority that decided a record grants its repair: the record's public
   }, { id: repairTemplate.id, version: repairTemplate.version, text_sha256: repairTemplate.text_sha256 }), applicant);
   const { submission_id: id } = await (await postJson("/api/v1/repair-applications", application)).json();
 
-  // The enterprise sees the application under review, with the authority's deadline (36号 第十六条: confirmed,
-  // accept in 3 working days, decide in 7 after acceptance).
+  // The enterprise sees the application under review, with the authority's deadline (36号 第十六条, read only
+  // as quoted, so unconfirmed: accept in 3 working days, decide in 7 after acceptance).
   const waiting = (await (await fetch(`${base}/api/v1/subjects/${code}`)).json()).repair_applications;
   assert.deepEqual(waiting.map((a) => [a.submission_id, a.state, a.deadline.step, a.deadline.working_days, a.deadline.unconfirmed]),
-    [[id, "received", "repair_decision", 10, false]]);
+    [[id, "received", "repair_decision", 10, true]]);
   assert.deepEqual(waiting[0].deadline.stages.map((s) => [s.code, s.working_days]), [["accept", 3], ["decide", 7], ["credit_china", 10]]);
   assert.equal(waiting[0].deadline.extension_working_days, 10);
   // The applicant cannot take it off the authority's desk by "withdrawing" it as a commitment.

@@ -107,8 +107,11 @@ test("an objection marks its record 异议处理中 until the record's authority
   const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
   const receipt = verifyFlattenedJws(body.receipt, keys.find((k) => k.current).jwk).payload;
   assert.deepEqual([receipt.type, receipt.objection_id, receipt.record_id], ["xinnuo.objection-receipt/1", body.objection_id, record.id]);
-  assert.equal(body.deadline.working_days, 7, "36号 第十八条");
-  assert.equal(body.deadline.unconfirmed, false, "the objection limit is checked against 36号 第十八条");
+  // 36号 第十八条: forwarded within 1 working day, checked within 7 of acceptance — counted as 1 + 7 from filing
+  // (no acceptance step); the article was read only as quoted, so the limit is unconfirmed.
+  assert.equal(body.deadline.working_days, 8, "36号 第十八条");
+  assert.deepEqual(body.deadline.stages.map((s) => [s.code, s.working_days]), [["forward", 1], ["check", 7]]);
+  assert.equal(body.deadline.unconfirmed, true, "36号 第十八条 was read only as quoted");
   assert.equal((await send(sent)).status, 200, "the same objection again");
   await problem(await send(objection(code, record.id, "另一份异议：处罚所依据的事实有误，附证明材料。")), 409, "objection_pending");
 

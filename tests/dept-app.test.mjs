@@ -197,7 +197,8 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   // The limit of 36号 第十六条 and each stage with its date, as the officer reads them.
   const repairItem = O.locator(`li.dept-item[data-id="${repairId}"]`);
   await repairItem.locator(".deadline").waitFor();
-  const [, due] = (await repairItem.locator(".deadline").textContent()).match(/^办理期限 (\d{4}-\d{2}-\d{2})（10 个工作日）$/) ?? [];
+  // 36号 第十六条 was read only as quoted: the limit says 期限待核对.
+  const [, due] = (await repairItem.locator(".deadline").textContent()).match(/^办理期限 (\d{4}-\d{2}-\d{2})（10 个工作日；期限待核对）$/) ?? [];
   assert.ok(due, await repairItem.locator(".deadline").textContent());
   const stages = await repairItem.locator("ol.deadline-stages li").allTextContents();
   assert.match(stages[0], /^受理（3 个工作日）：\d{4}-\d{2}-\d{2}$/);
@@ -215,7 +216,7 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await article.locator(".objection-pass").fill(PASSPHRASE);
   await article.getByRole("button", { name: "签名并提出异议" }).click();
   await E.locator(`#record-${brokenRecord.id} .badge.contested`, { hasText: "异议处理中" }).waitFor({ timeout: 30_000 });
-  assert.match(await E.locator(`#record-${brokenRecord.id} .objection-state`).textContent(), /异议处理中 · 办理期限 \d{4}-\d{2}-\d{2}（7 个工作日/);
+  assert.match(await E.locator(`#record-${brokenRecord.id} .objection-state`).textContent(), /异议处理中 · 办理期限 \d{4}-\d{2}-\d{2}（8 个工作日/);
 
   // The officer upholds it: the record leaves the enterprise's credit record.
   await O.getByRole("tab", { name: "异议" }).click();

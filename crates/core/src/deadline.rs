@@ -304,12 +304,13 @@ mod tests {
     }
 
     /// Issue 30, item 9: 36号 第十六条 — accept within 3 working days, decide within 7 of acceptance (+10);
-    /// Credit China answers within 10 of receipt.
+    /// Credit China answers within 10 of receipt. The article was read only as quoted (the review of issue 30,
+    /// item 4): unconfirmed, and said so beside the limit.
     #[test]
     fn repair_decisions_under_36_are_split_into_their_stages_art_16() {
         // Received Wednesday 2026-12-02.
         let repair = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-02")).unwrap().unwrap();
-        assert_eq!((repair.confidence, repair.unconfirmed), (Confidence::Confirmed, false));
+        assert_eq!((repair.confidence, repair.unconfirmed), (Confidence::Unconfirmed, true));
         assert_eq!(repair.source, "国家发展改革委令2025年第36号 第十六条");
         let stages: Vec<(&str, u32, Date)> =
             repair.stages.iter().map(|s| (s.code.as_str(), s.working_days, s.due_on)).collect();
@@ -323,7 +324,7 @@ mod tests {
         );
         assert_eq!(
             repair.describe(true),
-            "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30）"
+            "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30；期限待核对）"
         );
         // Each stage on its own line with its date (the status page and the console list them), the limit
         // without them above.
@@ -336,7 +337,7 @@ mod tests {
                 "复杂情形可延长 10 个工作日：2026-12-30",
             ]
         );
-        assert_eq!(repair.headline(true), "办理期限 2026-12-16（10 个工作日）");
+        assert_eq!(repair.headline(true), "办理期限 2026-12-16（10 个工作日；期限待核对）");
         assert_eq!(repair.stage_lines(false)[0], "acceptance (3 working days): 2026-12-07");
         // On 2026-12-08 the acceptance stage has passed (its day was 12-07); the decision has not.
         let later = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-08")).unwrap().unwrap();
@@ -385,14 +386,29 @@ mod tests {
         assert_eq!(json, "market_repair_decision");
     }
 
-    /// Issue 30, item 10: 36号 第十八条 — the unit checks an objection within 7 working days.
+    /// Issue 30, item 10, and its review (item 6): 36号 第十八条 counts the unit's 7 working days from
+    /// acceptance, after the site forwards the objection within 1 working day. With no acceptance step here, the
+    /// latest case is counted: filed Wednesday 2026-12-02, forwarded by Thursday 12-03 (taken as the day of
+    /// acceptance), checked within 7 working days of it: Monday 2026-12-14 — 8 working days from filing.
     #[test]
-    fn objections_under_36_take_seven_working_days_art_18() {
-        let objection = deadline(Step::ObjectionDecision, d("2026-12-02"), d("2026-12-14")).unwrap().unwrap();
-        assert_eq!((objection.working_days, objection.due_on), (Some(7), Some(d("2026-12-11"))));
-        assert_eq!((objection.confidence, objection.overdue_working_days), (Confidence::Confirmed, 1));
+    fn objections_under_36_count_the_forwarding_day_and_seven_working_days_art_18() {
+        let objection = deadline(Step::ObjectionDecision, d("2026-12-02"), d("2026-12-15")).unwrap().unwrap();
+        assert_eq!((objection.working_days, objection.due_on), (Some(8), Some(d("2026-12-14"))));
+        let stages: Vec<(&str, u32, Date)> =
+            objection.stages.iter().map(|s| (s.code.as_str(), s.working_days, s.due_on)).collect();
+        assert_eq!(stages, [("forward", 1, d("2026-12-03")), ("check", 7, d("2026-12-14"))]);
+        assert_eq!(objection.extension_working_days, None, "第十八条 sets no number of days for an extension");
+        // Read only as quoted (the review of issue 30, item 4): unconfirmed, and the text says how it counts.
+        assert_eq!((objection.confidence, objection.overdue_working_days), (Confidence::Unconfirmed, 1));
         assert_eq!(objection.source, "国家发展改革委令2025年第36号 第十八条");
-        assert_eq!(objection.describe(true), "办理期限 2026-12-11（7 个工作日，已逾期 1 个工作日）");
+        assert!(objection
+            .text
+            .zh
+            .contains("以其届满之日（认定单位最晚收到之日）作为受理日，再计 7 个工作日，共 8 个工作日"));
+        assert_eq!(
+            objection.describe(true),
+            "办理期限 2026-12-14（8 个工作日；“信用中国”网站转送认定单位（1 个工作日） 2026-12-03；认定单位受理后完成核查并反馈（7 个工作日，以最晚收到之日为受理日） 2026-12-14，已逾期 1 个工作日；期限待核对）"
+        );
         // Before 36号: 国办发〔2025〕22号, 10 working days, unconfirmed.
         let before = rule(Step::ObjectionDecision, d("2026-03-31")).unwrap();
         assert_eq!((before.working_days, before.confidence), (Some(10), Confidence::Unconfirmed));

@@ -15,17 +15,30 @@ const TYPES: &'static str = r#"
 export type RecordKind = "administrative_penalty" | "serious_dishonesty_list" | "serious_illegal_list"
   | "abnormal_operation_list" | "court_dishonest_debtor" | "red_list" | "other_dishonesty" | "broken_commitment";
 export type PenaltyClass = "minor" | "general" | "serious";
-export type PenaltyType = "warning" | "circulated_criticism" | "fine" | "confiscation" | "suspension" | "restriction"
-  | "qualification_lowered" | "licence_revoked" | "business_licence_revoked" | "practice_ban";
+/** The kinds of 行政处罚法 第九条: "confiscation" (either kind, not said which) is kept for older records;
+ *  "licence_suspended" (暂扣许可证件), "suspension", "restriction" and "practice_ban" run for a term; "other" is
+ *  a penalty the tool cannot place — name it in `penalty_as_named`; it gets the conservative answer. */
+export type PenaltyType = "warning" | "circulated_criticism" | "fine" | "confiscation" | "illegal_gains_confiscated"
+  | "illegal_property_confiscated" | "licence_suspended" | "suspension" | "restriction" | "ordered_closed"
+  | "qualification_lowered" | "licence_revoked" | "business_licence_revoked" | "practice_ban" | "other";
 export interface CreditRecord {
   id: string; kind: RecordKind; decision_no: string; authority: string;
   /** Decided by a market regulator: gsxt rules apply. */
   market_regulation?: boolean;
-  decided_on: string; class?: PenaltyClass; penalties?: PenaltyType[]; fine_yuan?: number;
+  decided_on: string; class?: PenaltyClass; penalties?: PenaltyType[];
+  /** The penalty as the decision names it (1–500 characters), shown beside the record. */
+  penalty_as_named?: string;
+  fine_yuan?: number;
   sector?: "food" | "drugs" | "special_equipment" | "environment" | "construction" | "work_safety" | "fire" | "tax" | "other";
   summary?: string; obligations_met_on?: string; removed_on?: string;
-  /** The last day of a penalty's term (限制从业 etc.): 36号 第十二条第三款, 45号 第十三条第三款, 44号 第十六条第二款; absent: no term. */
+  /** The last day of a penalty's term (限制从业, 暂扣许可证件 etc.): 36号 第十二条第三款, 45号 第十三条第三款, 44号 第十六条第二款.
+   *  Absent while the record has a term (a term-bearing penalty, "other", or `has_term: true`): the conservative
+   *  answer — not eligible now and no earliest day (“不早于处罚期限届满之日”); a market restriction or ban ends
+   *  not before three years (`publication_ends_not_before`); no early removal from the serious illegal list. */
   ban_until?: string;
+  /** Whether a penalty or measure with a term runs: `false` (the department says none) lets an early end or
+   *  removal be answered; absent: unknown (conservative answer); `false` beside a term-bearing penalty is refused. */
+  has_term?: boolean;
   law_forbids_repair?: boolean; aggravated_years?: number;
   /** When publication began: market-regulation periods count from it (总局令第45号 第十三条). */
   published_on?: string;

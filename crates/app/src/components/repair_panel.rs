@@ -69,11 +69,19 @@ pub fn RepairPanel(props: &Props) -> Html {
         (Some(date), _) if !ev.eligible_now => {
             Some(format!("{}{date}", lang.pick("最早可申请日期：", "Earliest date to apply: ")))
         }
-        // The exact day waits for a holiday schedule not yet published; the day it cannot come before is known.
+        // The exact day waits for a holiday schedule not yet published, or is not known at all (a term whose end
+        // is not given, obligations still open): the day it cannot come before is known, and why it is a bound.
         (None, Some(date)) => Some(format!(
             "{}{date}{}",
             lang.pick("最早可申请日期：不早于 ", "Earliest date to apply: not before "),
-            lang.pick("（确切日期待节假日安排公布后确定）", " (the exact day once the holiday schedule is published)")
+            if ev.notes.iter().any(|n| n.code == "holidays_unpublished") {
+                lang.pick(
+                    "（确切日期待节假日安排公布后确定）",
+                    " (the exact day once the holiday schedule is published)",
+                )
+            } else {
+                ""
+            }
         )),
         _ => None,
     };

@@ -632,9 +632,25 @@ fn a_version_corrected_before_it_came_into_force_has_no_valid_signature_on_the_o
     let (file, _) = sign(&deregister, &signer, "2026-12-07T16:00:00Z", &NONCE, &SALTS).unwrap();
     let text = verify(&file.to_json()).unwrap().render(Lang::Zh).text;
     assert!(
-        text.contains("全体投资人（张三、李四）书面承诺：山西示例注销有限公司未发生债权债务或者已将债权债务清偿完结，未发生或者已结清清偿费用"),
+        text.contains("全体投资人（张三、李四）已另行签署书面承诺（《市场主体登记管理条例实施细则》第四十七条规定的全体投资人承诺书，随注销登记申请提交）：山西示例注销有限公司未发生债权债务或者已将债权债务清偿完结，未发生或者已结清清偿费用"),
         "{text}"
     );
+    // The review of issue 30, item 5: a simplified deregistration names all investors — required, not optional.
+    let mut without = deregister.clone();
+    without.values.remove("investors");
+    let on = Some(Date::parse("2026-12-08").unwrap());
+    let issues = validate(&without, on).unwrap();
+    assert!(issues.iter().any(|i| i.field == "investors" && i.code == FieldIssueCode::Required), "{issues:?}");
+    assert!(matches!(
+        sign(&without, &signer, "2026-12-08T01:00:00Z", &NONCE, &SALTS),
+        Err(CommitmentError::InvalidFields(issues)) if issues.iter().any(|i| i.field == "investors")
+    ));
+    // An establishment or a change does not need them.
+    for kind in ["establish", "change"] {
+        let mut other = without.clone();
+        other.values.insert("registration_type".into(), kind.into());
+        assert!(!validate(&other, on).unwrap().iter().any(|i| i.field == "investors"), "{kind}");
+    }
     // electricity@1.4.0: the supplier is not a department one can choose; the energy bodies are.
     let electricity = |department: &str| Filled {
         template_id: "electricity".into(),

@@ -241,7 +241,52 @@ fn step(code: &'static str, done: bool, zh: String, en: String, rule_id: &str) -
     Step { code, message: text(zh, en), done, rule: rule(rule_id) }
 }
 
+/// Why a record's term has an end not known here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnknownTerm {
+    /// A penalty that runs for a term (暂扣许可证件, 责令停产停业, 限制开展生产经营活动, 限制从业).
+    Penalty(PenaltyType),
+    /// A penalty the tool cannot place (`other`): it may run for a term; `has_term: false` says it does not.
+    Unplaced,
+    /// The record says it has a term (`has_term: true`).
+    Said,
+}
+
+/// The term a record carries whose last day (`ban_until`) is not given, if any.
+fn term_of_unknown_end(record: &Record) -> Option<UnknownTerm> {
+    if record.ban_until.is_some() {
+        return None;
+    }
+    if let Some(penalty) = record.penalties.iter().copied().find(|p| p.has_term()) {
+        return Some(UnknownTerm::Penalty(penalty));
+    }
+    if record.penalties.contains(&PenaltyType::Other) && record.has_term != Some(false) {
+        return Some(UnknownTerm::Unplaced);
+    }
+    (record.has_term == Some(true)).then_some(UnknownTerm::Said)
+}
+
+/// The penalty as the decision names it (zh, en), or that the record does not say.
+fn named(record: &Record) -> (String, String) {
+    match &record.penalty_as_named {
+        Some(named) => (format!("决定书载明：{named}"), format!("as decided: {named}")),
+        None => (
+            "决定书载明的处罚未注明（penalty_as_named）".to_owned(),
+            "the penalty as decided is not given (penalty_as_named)".to_owned(),
+        ),
+    }
+}
+
 impl Evaluation {
+    /// No earliest day can be promised (a term whose end is not known): only a lower bound still ahead is kept,
+    /// and `rule_id` decided it.
+    fn unknown_earliest(&mut self, rule_id: &str) {
+        let bound = self.earliest_date.or(self.earliest_not_before);
+        self.earliest_date = None;
+        self.earliest_not_before = bound.filter(|day| *day > self.on);
+        self.earliest_rule = Some(rule(rule_id));
+    }
+
     fn new(record: &Record, on: Date) -> Self {
         let regime = regime_on(on);
         let then = regime_on(record.decided_on).filter(|then| regime.is_none_or(|now| now.id != then.id));
@@ -430,14 +475,38 @@ fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_
     );
 }
 
-/// The record's class and what decided it, said in the notes: the department's class; else 36号's default
-/// classes (第十一条 → 第八条至第十条) where the articles checked cover the penalty, while 36号 is in force;
-/// else this tool's guess, marked unconfirmed.
-fn class_of(ev: &mut Evaluation, record: &Record, under_36: bool) -> (PenaltyClass, ClassBasis) {
-    let (class, basis) = match record.class_and_basis() {
-        (class, ClassBasis::Article(_)) if !under_36 => (class, ClassBasis::Guess),
+/// The class and what decided it, by the record's decision date: 36号's default classes (第十一条 → 第八条至
+/// 第十条) apply only to a record decided on or after 2026-04-01, the day 36号 came into force — on the
+/// “信用中国” path and the market path alike; a record decided before is not classed by them (the rules of its
+/// time set no such classes, and 36号's are not applied back): the class is then a guess, and the note says why.
+fn class_by_decision_date(ev: &mut Evaluation, record: &Record) -> (PenaltyClass, ClassBasis) {
+    match record.class_and_basis() {
+        (class, ClassBasis::Article(_)) if !decided_under_36(record) => {
+            ev.notes.push(finding(
+                "class_before_36",
+                format!(
+                    "该处罚作出于 {}，早于国家发展改革委令2025年第36号施行（2026-04-01），不按其第八条至第十一条分类：失信程度“{}”为本工具推定，以认定部门为准",
+                    record.decided_on,
+                    class.label_zh()
+                ),
+                format!(
+                    "Decided on {}, before NDRC Order No. 36 came into force (2026-04-01), so not classed by its Arts. 8–11: the class “{}” is a guess; the deciding body's class prevails",
+                    record.decided_on,
+                    class.label_en()
+                ),
+                "class.guess",
+            ));
+            (class, ClassBasis::Guess)
+        }
         other => other,
-    };
+    }
+}
+
+/// The record's class and what decided it, said in the notes: the department's class; else 36号's default
+/// classes (第十一条 → 第八条至第十条) where the articles coded cover the penalty and the record was decided
+/// under 36号 (`class_by_decision_date`); else this tool's guess, marked unconfirmed.
+fn class_of(ev: &mut Evaluation, record: &Record) -> (PenaltyClass, ClassBasis) {
+    let (class, basis) = class_by_decision_date(ev, record);
     ev.class = Some(class);
     ev.class_guessed = basis == ClassBasis::Guess;
     match basis {
@@ -451,6 +520,10 @@ fn class_of(ev: &mut Evaluation, record: &Record, under_36: bool) -> (PenaltyCla
                 format!("No class from the department: “{}” under {source}", class.label_en()),
                 id,
             ));
+        }
+        // Said once: the note on the decision date already says it is a guess.
+        ClassBasis::Guess if ev.notes.iter().any(|n| n.code == "class_before_36") => {
+            ev.class_rule = Some(rule("class.guess"));
         }
         ClassBasis::Guess => class_guessed_note(ev, class),
     }
@@ -487,22 +560,22 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
             (PenaltyClass::General, ClassBasis::Guess, regime.periods_rule())
         }
         _ => {
-            let (class, basis) = class_of(ev, record, under_36);
+            let (class, basis) = class_of(ev, record);
             (class, basis, regime.periods_rule())
         }
     };
     ev.channel(Channel::CreditChina);
-    // 36号 第八条第（一）项: a penalty by simplified procedure is minor and in principle not published; one
-    // that was published anyway (`published_on`) is handled as a published minor record.
-    if basis == ClassBasis::Article("36.class_minor") && record.published_on.is_none() {
-        ev.set(Outcome::NotPublished, "36.class_minor");
+    // 36号 第八条第（一）项: a penalty by simplified procedure is minor and “原则上” not published — in principle
+    // only, so it may have been: without `published_on` it is evaluated as a published minor record (at most
+    // 3 months; repair once obligations are met), and said so, never answered “nothing to repair”.
+    let simplified_minor = basis == ClassBasis::Article("36.class_minor");
+    if simplified_minor && record.published_on.is_none() {
         ev.notes.push(finding(
-            "not_published",
-            "适用简易程序作出的行政处罚为轻微失信信息，原则上不予公示（如已公示，请填写公示日期 published_on）".into(),
-            "A penalty by simplified procedure is minor information, in principle not published (if it was published, give published_on)".into(),
+            "simplified_may_be_published",
+            "适用简易程序作出的行政处罚为轻微失信信息，原则上不予公示；未注明是否已公示（published_on），可能已公示：按已公示的轻微失信信息评估（公示期最长 3 个月，履行义务后即可申请修复）；确未公示的，无需修复".into(),
+            "A penalty by simplified procedure is minor information, in principle not published; whether it was published (published_on) is not given, and it may have been: evaluated as a published minor record (published at most 3 months, repair once obligations are met); if it was never published, there is nothing to repair".into(),
             "36.class_minor",
         ));
-        return;
     }
     let periods = regime.periods(class);
     let end = Bound::of(record.decided_on, periods.max);
@@ -526,7 +599,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     } else if ev.removed_or_ended(record, Some(end), end_rule) {
         return;
     }
-    if class == PenaltyClass::Minor {
+    if class == PenaltyClass::Minor && !(simplified_minor && record.published_on.is_none()) {
         // 36号 has a minor class; 527 and 58 did not (their minor row is this tool's projection of 36).
         let minor_rule = if regime.id == "36" { &*periods_rule.id } else { "minor.backfilled" };
         ev.notes.push(finding("minor_not_published", "轻微失信原则上不公示；已公示的，履行义务后即可申请修复".into(), "Minor cases are in principle not published; if published, repair may be applied for once obligations are met".into(), minor_rule));
@@ -570,20 +643,10 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     let waited = min_end.reached_by(ev.on);
     // 36号 第十二条第三款: a penalty with a term is not ended early before the term ends.
     let term = record.ban_until.filter(|_| under_36);
-    let term_bearing = record
-        .penalties
-        .iter()
-        .any(|p| matches!(p, PenaltyType::Suspension | PenaltyType::Restriction | PenaltyType::PracticeBan));
-    if under_36 && term.is_none() && term_bearing {
-        // The conservative answer, said: the term is not known here, and it holds publication until it ends.
-        ev.notes.push(finding(
-            "ban_until_missing",
-            "处罚附有期限（责令停产停业、限制开展生产经营活动或限制从业），但未注明期限届满日（ban_until）：期限届满前不得提前终止公示，请按决定书核对".into(),
-            "The penalty has a term (suspension, restriction or a practice ban) whose last day is not given (ban_until): publication is not ended early before it ends; check the decision".into(),
-            "36.term_hold",
-        ));
-    }
-    let term_over = term.is_none_or(|last| ev.on > last);
+    // A term whose last day is not given: the conservative answer — not before the term ends, a day not known
+    // here, so no earliest day is promised and the outcome is not “eligible now”.
+    let term_unknown = under_36 && term.is_none() && term_of_unknown_end(record).is_some();
+    let term_over = !term_unknown && term.is_none_or(|last| ev.on > last);
     let min_text = periods
         .min
         .map_or_else(|| ("无最短期限".to_owned(), "no minimum".to_owned()), |p| (p.describe(true), p.describe(false)));
@@ -604,6 +667,14 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
             format!("The penalty's term is over ({last}); publication is not ended early before it"),
             "36.term_hold",
         ));
+    } else if term_unknown {
+        ev.steps.push(step(
+            "term_over",
+            false,
+            "处罚所附期限届满（届满日未注明，请核对决定书载明的期限），此前不得提前终止公示".into(),
+            "The penalty's term is over (its last day is not given: check the term the decision sets); publication is not ended early before it".into(),
+            "36.term_hold",
+        ));
     }
     ev.steps.push(commitment_step("36.conditions"));
     ev.steps.push(apply_step(Channel::CreditChina, "36.where"));
@@ -617,6 +688,9 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         _ => (min_end, &*periods_rule.id),
     };
     ev.earliest(earliest_from, earliest_rule, record.obligations_met_on.filter(|_| met), "36.conditions");
+    if term_unknown {
+        ev.unknown_earliest("36.term_hold");
+    }
     let wait = finding(
         "minimum_period",
         format!("最短公示期未满，{until} 起方可申请"),
@@ -624,6 +698,28 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         &periods_rule.id,
     );
     conclude(ev, (met, waited, term_over), "36.conditions", wait);
+    if let Some(what) = term_of_unknown_end(record).filter(|_| term_unknown) {
+        let (zh, en) = match what {
+            UnknownTerm::Penalty(penalty) => (
+                format!("处罚（{}）附有期限，未注明期限届满日（ban_until）", penalty.label_zh()),
+                format!("The penalty ({}) runs for a term whose last day is not given (ban_until)", penalty.label_en()),
+            ),
+            UnknownTerm::Unplaced => (
+                format!("处罚种类未能归类（{}），可能附有期限，且未注明期限届满日（ban_until）或无期限（has_term）", named(record).0),
+                format!("The penalty cannot be placed ({}): it may run for a term, and neither its last day (ban_until) nor that it has none (has_term) is given", named(record).1),
+            ),
+            UnknownTerm::Said => (
+                "记录注明附有期限（has_term），未注明期限届满日（ban_until）".to_owned(),
+                "The record has a term (has_term) whose last day is not given (ban_until)".to_owned(),
+            ),
+        };
+        ev.blocking.push(finding(
+            "term_unknown",
+            format!("{zh}：不早于处罚期限届满之日，期限届满前不得提前终止公示；请核对决定书载明的期限"),
+            format!("{en}: not before the term ends, and publication is not ended early before it; check the term the decision sets"),
+            "36.term_hold",
+        ));
+    }
     if let Some(last) = term.filter(|_| !term_over) {
         ev.blocking.push(finding(
             "term_not_over",
@@ -781,27 +877,9 @@ fn decided_under_36(record: &Record) -> bool {
 fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.channel(Channel::Gsxt);
     // A market penalty's class is a label of its time (its periods follow 45号, not a class): one decided
-    // before 36号 came into force is not classed by 36号's articles; 45号 sets no class, so it is a guess.
-    let (class, basis) = match record.class_and_basis() {
-        (class, ClassBasis::Article(_)) if !decided_under_36(record) => {
-            ev.notes.push(finding(
-                "class_before_36",
-                format!(
-                    "该处罚作出于 {}，早于国家发展改革委令2025年第36号施行（2026-04-01），不按其第八条至第十一条分类：失信程度“{}”为本工具推定，以认定部门为准",
-                    record.decided_on,
-                    class.label_zh()
-                ),
-                format!(
-                    "Decided on {}, before NDRC Order No. 36 came into force (2026-04-01), so not classed by its Arts. 8–11: the class “{}” is a guess; the deciding body's class prevails",
-                    record.decided_on,
-                    class.label_en()
-                ),
-                "class.guess",
-            ));
-            (class, ClassBasis::Guess)
-        }
-        other => other,
-    };
+    // before 36号 came into force is not classed by 36号's articles; 45号 sets no class, so it is a guess — the
+    // same date test as on the “信用中国” path.
+    let (class, basis) = class_by_decision_date(ev, record);
     ev.class = Some(class);
     // As on the “信用中国” path: a class by an article in force is not a guess.
     ev.class_guessed = basis == ClassBasis::Guess;
@@ -844,6 +922,27 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
             "market.ban_term",
         ));
     }
+    // Without the restriction's last day (or for a penalty the tool cannot place, which may be one), the three
+    // years are only a lower bound: a restriction beyond them lengthens publication to its actual term.
+    let restricted = record.penalties.iter().any(|p| matches!(p, PenaltyType::Restriction | PenaltyType::PracticeBan));
+    let unplaced = record.penalties.contains(&PenaltyType::Other) && record.has_term != Some(false);
+    if record.ban_until.is_none() && (restricted || unplaced) {
+        let floor = end.date.unwrap_or(end.not_before);
+        end = Bound { date: None, not_before: floor, unpublished: end.unpublished };
+        let (zh, en) = if restricted {
+            (
+                format!("处罚含限制开展生产经营活动或限制从业，未注明限制期限届满日（ban_until）：公示期不早于 {floor} 届满；限制超过三年的，按实际限制期限公示，请核对决定书载明的期限"),
+                format!("The penalty restricts business activities or bans practising, and its last day (ban_until) is not given: publication ends not before {floor}; a restriction beyond three years is published for its actual term, so check the term the decision sets"),
+            )
+        } else {
+            let (named_zh, named_en) = named(record);
+            (
+                format!("处罚种类未能归类（{named_zh}）：如属限制开展生产经营活动或限制从业且超过三年，按实际限制期限公示，故公示期不早于 {floor} 届满；请核对决定书"),
+                format!("The penalty cannot be placed ({named_en}): if it is a restriction or ban beyond three years, it is published for its actual term, so publication ends not before {floor}; check the decision"),
+            )
+        };
+        ev.notes.push(finding("ban_until_missing", zh, en, "market.ban_term"));
+    }
     ev.publication(end, end_rule);
     if ev.removed_or_ended(record, Some(end), end_rule) {
         return;
@@ -864,6 +963,21 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
             "market.never_early",
         ));
         return;
+    }
+    // 45号 第十四条第三款 names the penalties never stopped early and adds “国家市场监督管理总局规定的其他较为严重
+    // 行政处罚”, whose list was not read: for 责令关闭 (a 较重行政处罚 in 44号 第二条第二款) and a penalty the tool
+    // cannot place, an early stop is not promised.
+    if let Some(penalty) = record.penalties.iter().copied().find(|p| p.market_weight_unconfirmed()) {
+        let (what_zh, what_en) = match penalty {
+            PenaltyType::Other => named(record),
+            other => (other.label_zh().to_owned(), other.label_en().to_owned()),
+        };
+        ev.blocking.push(finding(
+            "weight_unconfirmed",
+            format!("该处罚（{what_zh}）未列入 45号 第十四条第三款所列不得提前停止公示的处罚，但该款还包括“国家市场监督管理总局规定的其他较为严重行政处罚”（其范围未核对）：能否提前停止公示，请向作出决定的市场监督管理部门核实"),
+            format!("This penalty ({what_en}) is not among those Art. 14(3) of No. 45 names as never stopped early, but the paragraph adds “other heavier penalties SAMR sets” (not checked): whether it can be stopped early, ask the market-regulation department that decided"),
+            "market.never_early",
+        ));
     }
     if short {
         ev.set(Outcome::EndsAutomatically, "market.periods");
@@ -919,7 +1033,11 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
     ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, min_rule, record.obligations_met_on.filter(|_| met), "market.early");
-    let clear = listing.is_none() && repeat.is_none();
+    let weight_unconfirmed = ev.blocking.iter().any(|b| b.code == "weight_unconfirmed");
+    if weight_unconfirmed {
+        ev.unknown_earliest("market.never_early");
+    }
+    let clear = listing.is_none() && repeat.is_none() && !weight_unconfirmed;
     let wait = finding(
         "minimum_period",
         format!("公示未满 {}，{until} 起方可申请提前停止公示", min.describe(true)),
@@ -995,16 +1113,21 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
             ));
             Bound::exact(ban)
         }
+        // No measure with a term (`has_term: false`), or one that ends within three years: three years.
+        None if record.ban_until.is_some() || record.has_term == Some(false) => three_years,
+        // A measure's last day not given: three years is only a lower bound (a ban beyond them holds it).
         None => {
-            if record.ban_until.is_none() {
-                ev.notes.push(finding(
-                    "ban_until_missing",
-                    "列入满 3 年移出；如有期限超过 3 年的限制从业（ban_until 未注明），期限届满前不移出".into(),
-                    "Removed after 3 years; where a ban runs longer (ban_until not given), not before it ends".into(),
-                    "market.serious_list_term",
-                ));
+            ev.notes.push(finding(
+                "ban_until_missing",
+                format!("列入满 3 年移出，故不早于 {} 移出；如有期限超过 3 年的限制从业等管理措施（ban_until 未注明），期限届满前不移出", three_years.not_before),
+                format!("Removed after 3 years, so not before {}; where a ban or other measure runs longer (ban_until not given), not before it ends", three_years.not_before),
+                "market.serious_list_term",
+            ));
+            Bound {
+                date: None,
+                not_before: three_years.date.unwrap_or(three_years.not_before),
+                unpublished: three_years.unpublished,
             }
-            three_years
         }
     };
     ev.publication(end, "market.serious_list_term");
@@ -1023,6 +1146,9 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
         _ => Bound::of(record.decided_on, Period::Years(1)),
     };
     let ban_holds = record.ban_until.is_some_and(|ban| min_end.date == Some(ban.succ()));
+    // 44号 第十六条第二款 (as quoted): a measure still running holds an early removal. Only a record that says
+    // no measure has a term (`has_term: false`), or gives its last day, can be answered “eligible now”.
+    let measure_unknown = record.ban_until.is_none() && record.has_term != Some(false);
     let (met, obligations) = obligations_step(record, ev.on, "market.serious_list");
     let waited = min_end.reached_by(ev.on);
     let until = min_end.date.unwrap_or(min_end.not_before);
@@ -1039,6 +1165,9 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
     ev.steps.push(market_review_step());
     ev.materials = standard_materials();
     ev.earliest(min_end, "market.serious_list", record.obligations_met_on.filter(|_| met), "market.serious_list");
+    if measure_unknown {
+        ev.unknown_earliest("market.serious_list_term");
+    }
     let wait = if ban_holds {
         finding(
             "ban_running",
@@ -1054,7 +1183,20 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
             "market.serious_list",
         )
     };
-    conclude(ev, (met, waited, true), "market.serious_list", wait);
+    conclude(ev, (met, waited, !measure_unknown), "market.serious_list", wait);
+    if measure_unknown {
+        let zh = if record.has_term == Some(true) {
+            "记录注明有限制从业等管理措施，未注明其期限届满日（ban_until）"
+        } else {
+            "未注明是否有限制从业等管理措施（has_term）及其期限届满日（ban_until）"
+        };
+        ev.blocking.push(finding(
+            "measure_unknown",
+            format!("{zh}：相关措施期限未届满的，不能申请提前移出（不早于措施期限届满之日）；请核对列入决定书，无此类措施的注明 has_term: false"),
+            "Whether a ban or other measure with a term runs (has_term), or its last day (ban_until), is not given: while such a measure runs, early removal cannot be applied for (not before it ends); check the listing decision, and give has_term: false where there is none".into(),
+            "market.serious_list_term",
+        ));
+    }
 }
 
 fn court(ev: &mut Evaluation, record: &Record) {
@@ -1066,8 +1208,8 @@ fn court(ev: &mut Evaluation, record: &Record) {
         Some(_) => {
             ev.notes.push(finding(
                 "court_no_term",
-                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限，履行完毕后由执行法院删除（第十条第一款）".into(),
-                "Listed under item 1 (refusing to perform while able): no fixed term; the court deletes it after performance".into(),
+                "依第一条第一项（有履行能力而拒不履行）纳入的，没有固定期限：履行完毕等情形下，人民法院应当在三个工作日内删除（第十条第一款）".into(),
+                "Listed under item 1 (refusing to perform while able): no fixed term; after performance (and the like) the court deletes it within three working days (Art. 10(1))".into(),
                 "court.debtor",
             ));
             None
@@ -1095,25 +1237,31 @@ fn court(ev: &mut Evaluation, record: &Record) {
     // 第二条第二款: early deletion is the court's decision. Unknown ground: the term may apply.
     let with_term = record.listing_ground.is_none_or(|g| g >= 2);
     if with_term {
+        // 第十条第二款: deleted within three working days after the term ends (the day when it is known).
+        let deleted_by = end.and_then(|end| end.date).and_then(|last| crate::calendar::add_working_days(last, 3).ok());
+        let (by_zh, by_en) = match deleted_by {
+            Some(day) => (format!("（{day} 前）"), format!(" (by {day})")),
+            None => (String::new(), String::new()),
+        };
         ev.steps.push(step(
             "court",
             false,
-            "纳入期限届满后删除；履行义务不当然提前删除，提前删除由执行法院决定".into(),
-            "Deleted when the term ends; performance does not end it by itself, and only the court may delete it earlier".into(),
+            format!("纳入期限届满后三个工作日内由人民法院删除{by_zh}；履行义务不当然提前删除，提前删除由执行法院决定"),
+            format!("Deleted by the court within three working days after the term ends{by_en}; performance does not end it by itself, and only the court may delete it earlier"),
             "court.term",
         ));
         ev.notes.push(finding(
             "court_term_holds",
-            "有纳入期限的，履行义务后不当然删除（法释〔2017〕7号 第十条第二款）；是否提前删除由执行法院决定（第二条第二款）".into(),
-            "A listing with a term is not deleted on performance alone (Art. 10(2)); whether to delete it earlier is the court's decision (Art. 2(2))".into(),
+            format!("有纳入期限的，不适用履行完毕即删除的规定，纳入期限届满后三个工作日内删除{by_zh}（法释〔2017〕7号 第十条第二款）；是否提前删除由执行法院决定（第二条第二款）"),
+            format!("A listing with a term is not deleted on performance alone: it is deleted within three working days after the term ends{by_en} (Art. 10(2)); whether to delete it earlier is the court's decision (Art. 2(2))"),
             "court.term",
         ));
     } else {
         ev.steps.push(step(
             "court",
             false,
-            "向执行法院申请删除失信信息（履行完毕、和解履行或执行终结后）".into(),
-            "Ask the enforcing court to delete the listing (after performance, settlement or termination)".into(),
+            "履行完毕、和解履行或执行终结后，人民法院应当在三个工作日内删除失信信息；未删除的，向执行法院申请".into(),
+            "After performance, settlement or termination the court deletes the listing within three working days; if it has not, ask the enforcing court".into(),
             "court.debtor",
         ));
     }
@@ -1126,9 +1274,9 @@ fn court(ev: &mut Evaluation, record: &Record) {
     if end.is_some_and(|end| end.passed_by(ev.on)) {
         ev.notes.push(finding(
             "court_period_over",
-            "纳入期限已届满，可请执行法院确认删除".into(),
-            "The listing period is over; ask the court to confirm deletion".into(),
-            "court.debtor",
+            "纳入期限已届满：人民法院应当在届满后三个工作日内删除失信信息，未删除的可请执行法院删除".into(),
+            "The listing period is over: the court deletes it within three working days after; if it has not, ask the court".into(),
+            "court.term",
         ));
     }
     if met && !with_term {
@@ -1192,6 +1340,17 @@ pub fn evaluate(record: &Record, others: &[Record], on: Date) -> Result<Evaluati
                 Some(("仍在经营异常名录或严重违法失信名单中", "still on the abnormal or serious illegal list"))
             }
             Some("repeat_penalty") => Some(("此后又受到同类行政处罚", "a later penalty of the same kind")),
+            Some("term_unknown") => Some((
+                "处罚期限届满日未知，请核对决定书",
+                "the end of the penalty's term is not known: check the decision",
+            )),
+            Some("measure_unknown") => Some((
+                "管理措施期限未知，请核对列入决定书",
+                "whether a measure still runs is not known: check the listing decision",
+            )),
+            Some("weight_unconfirmed") => {
+                Some(("能否提前停止公示待核实", "whether it can be stopped early is to be checked"))
+            }
             _ => None,
         };
         if let Some((zh, en)) = reason {

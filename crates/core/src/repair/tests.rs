@@ -252,9 +252,9 @@ fn lists_and_the_court_path() {
     // The current texts no longer move it to the serious illegal list after 3 years (issue 30, item 6).
     assert!(!ev.notes.iter().any(|n| n.code == "three_years"));
     assert!(ev.notes.iter().any(|n| n.code == "listed_constraints" && n.rule.id == "market.abnormal_measures"));
-    let serious_list = record(
-        json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-01", "class": null}),
-    );
+    // The serious illegal list: early removal after a year where the record says no measure has a term.
+    let serious_list = record(json!({"kind": "serious_illegal_list", "market_regulation": true,
+        "decided_on": "2025-06-01", "class": null, "has_term": false}));
     assert_eq!(eval(&serious_list, "2026-06-01").outcome, Outcome::EligibleNow);
     assert_eq!(eval(&serious_list, "2026-05-31").outcome, Outcome::NotYet);
 }
@@ -351,23 +351,38 @@ fn a_penalty_with_a_term_holds_credit_china_publication_until_the_term_ends_36_a
 
 #[test]
 fn without_a_department_class_36_articles_8_to_10_decide_by_article_11() {
-    // 第十条第（二）项: lowered qualification is serious — 1 year from 2025-06-03 → Wednesday 2026-06-03.
-    let lowered = record(json!({"class": null, "decided_on": "2025-06-03", "obligations_met_on": "2025-07-01",
+    // 第十条第（二）项: lowered qualification is serious — decided Wednesday 2026-04-08 (under 36号), 1 year: not
+    // before Thursday 2027-04-08 (2027's holidays are not published).
+    let lowered = record(json!({"class": null, "decided_on": "2026-04-08", "obligations_met_on": "2026-05-01",
         "penalties": ["qualification_lowered"]}));
-    let ev = eval(&lowered, "2026-06-02");
+    let ev = eval(&lowered, "2026-12-07");
     assert_eq!((ev.class, ev.class_guessed), (Some(PenaltyClass::Serious), false));
     let basis = ev.notes.iter().find(|n| n.code == "class_by_article").unwrap();
     assert_eq!(basis.rule.source, "国家发展改革委令2025年第36号 第十条第（二）项、第十一条");
-    assert_eq!(basis.rule.confidence, Confidence::Confirmed);
-    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::NotYet, Some(d("2026-06-03"))));
+    assert_eq!((ev.outcome, ev.earliest_not_before), (Outcome::NotYet, Some(d("2027-04-08"))));
+    // Decided before 2026-04-01 (2025-06-03): not classed by it, though evaluated under 36号 — a guess.
+    let older = record(json!({"class": null, "decided_on": "2025-06-03", "obligations_met_on": "2025-07-01",
+        "penalties": ["qualification_lowered"]}));
+    let ev = eval(&older, "2026-06-02");
+    assert_eq!((ev.class, ev.class_guessed), (Some(PenaltyClass::Serious), true));
+    assert!(ev.notes.iter().any(|n| n.code == "class_before_36"));
     let restricted = record(json!({"class": null, "penalties": ["fine", "restriction"]}));
     assert_eq!(eval(&restricted, "2026-08-10").class, Some(PenaltyClass::Serious));
-    // 第八条第（一）项: a non-market penalty by simplified procedure is minor and not published.
+    // 第八条第（一）项: a non-market penalty by simplified procedure is minor and “原则上” not published: in
+    // principle only, so without published_on it may have been published — evaluated as a published minor
+    // record (decided 2026-05-10: at most 3 months, to Monday 2026-08-10; repairable once obligations are met).
     let simplified = record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"]}));
     let ev = eval(&simplified, "2026-06-01");
-    assert_eq!((ev.outcome, ev.class), (Outcome::NotPublished, Some(PenaltyClass::Minor)));
-    let note = ev.notes.iter().find(|n| n.code == "not_published").unwrap();
+    assert_eq!((ev.outcome, ev.class), (Outcome::EligibleNow, Some(PenaltyClass::Minor)));
+    assert_eq!(ev.publication_ends, Some(d("2026-08-10")));
+    let note = ev.notes.iter().find(|n| n.code == "simplified_may_be_published").unwrap();
     assert_eq!(note.rule.source, "国家发展改革委令2025年第36号 第八条第（一）项、第十一条");
+    assert!(note.message.zh.contains("原则上不予公示") && note.message.zh.contains("可能已公示"));
+    assert!(!ev.notes.iter().any(|n| n.code == "minor_not_published"), "said once");
+    let open =
+        record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"], "obligations_met_on": null}));
+    assert_eq!(eval(&open, "2026-06-01").outcome, Outcome::ObligationsOutstanding);
+    assert_eq!(eval(&simplified, "2026-08-11").outcome, Outcome::PublicationEnded);
     // Published anyway: a minor record, repairable once obligations are met, published at most 3 months.
     let published = record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"],
         "published_on": "2026-05-12"}));
@@ -497,6 +512,23 @@ fn a_court_listing_with_a_term_is_not_ended_by_performance_fashi_2017_7_art_10_2
     );
     let court_step = ev.steps.iter().find(|s| s.code == "court").unwrap();
     assert!(court_step.rule.id == "court.term" && !court_step.message.zh.contains("履行完毕、和解履行或执行终结后"));
+    // 第十条第二款: deleted within three working days after the term — Thursday 03-05, Friday 03-06, Monday 03-09.
+    assert!(
+        court_step.message.zh.starts_with("纳入期限届满后三个工作日内由人民法院删除（2026-03-09 前）"),
+        "{}",
+        court_step.message.zh
+    );
+    assert!(note
+        .message
+        .zh
+        .contains("纳入期限届满后三个工作日内删除（2026-03-09 前）（法释〔2017〕7号 第十条第二款）"));
+    // The review of issue 30, item 7: the rule's text says performance deletes only a listing without a term.
+    let debtor = &rule("court.debtor").text.zh;
+    assert!(
+        debtor.contains("有纳入期限的，不适用第十条第一款，纳入期限届满后三个工作日内删除（第十条第二款）"),
+        "{debtor}"
+    );
+    assert!(!debtor.starts_with("不适用信用修复；履行完毕"), "{debtor}");
     // Item 1: no term; deleted after performance (第十条第一款).
     let refusing = record(json!({"kind": "court_dishonest_debtor", "decided_on": "2024-03-04", "class": null,
         "listing_ground": 1, "obligations_met_on": "2025-06-01"}));
@@ -541,10 +573,12 @@ fn each_answer_names_the_article_that_decided_it() {
     assert_eq!(lowered.class_rule.map(|r| &*r.source), Some("国家发展改革委令2025年第36号 第十条第（二）项、第十一条"));
     let guess = eval(&record(json!({"class": null, "penalties": ["confiscation"]})), "2026-08-10");
     assert_eq!(guess.class_rule.map(|r| r.confidence), Some(Confidence::Unconfirmed));
-    // Simplified procedure (第八条第（一）项): not published, by that article.
+    // Simplified procedure (第八条第（一）项): minor by that article, and — “原则上” not published, so maybe
+    // published — answered as a published minor record, never “nothing to repair”.
     let simplified =
         eval(&record(json!({"class": null, "procedure": "simplified", "penalties": ["fine"]})), "2026-06-01");
-    assert_eq!((simplified.outcome, id(simplified.outcome_rule)), (Outcome::NotPublished, Some("36.class_minor")));
+    assert_eq!((simplified.outcome, id(simplified.class_rule)), (Outcome::EligibleNow, Some("36.class_minor")));
+    assert!(simplified.notes.iter().any(|n| n.code == "simplified_may_be_published" && n.rule.id == "36.class_minor"));
     // Market: 限制从业 never early (45号 第十四条第三款); a ban beyond three years sets the period
     // (第十三条第三款); a lower-amount fine ends by itself (第十三条第一款).
     let market = json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
@@ -592,18 +626,217 @@ fn each_answer_names_the_article_that_decided_it() {
     assert_eq!(id(eval(&record(json!({"kind": "red_list", "class": null})), "2026-06-01").outcome_rule), None);
 }
 
+/// The review of issue 30, item 1: a term-bearing penalty whose last day is not given is answered
+/// conservatively — not eligible now, no earliest day promised — by 36号 第十二条第三款.
 #[test]
 fn a_term_bearing_penalty_without_its_term_says_the_term_holds_36_art_12_3() {
-    let ev = eval(
+    let id = |rule: Option<&'static Rule>| rule.map(|r| &*r.id);
+    // General, decided 2026-05-10, obligations met 2026-05-20: the minimum period ended Monday 2026-08-10.
+    for penalty in ["practice_ban", "restriction", "suspension", "licence_suspended"] {
+        let ev = eval(
+            &record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", penalty]})),
+            "2026-12-07",
+        );
+        assert_eq!((ev.outcome, ev.eligible_now), (Outcome::NotYet, false), "{penalty}");
+        assert_eq!((ev.earliest_date, ev.earliest_not_before), (None, None), "{penalty}: the term's end is not known");
+        assert_eq!((id(ev.outcome_rule), id(ev.earliest_rule)), (Some("36.term_hold"), Some("36.term_hold")));
+        let hold = ev.blocking.iter().find(|b| b.code == "term_unknown").expect("said");
+        assert_eq!(hold.rule.source, "国家发展改革委令2025年第36号 第十二条第三款");
+        assert!(
+            hold.message.zh.contains("不早于处罚期限届满之日") && hold.message.zh.contains("请核对决定书载明的期限")
+        );
+        assert_eq!(ev.outcome_label.zh, "暂不能申请：处罚期限届满日未知，请核对决定书");
+        assert!(ev.steps.iter().any(|s| s.code == "term_over" && !s.done && s.message.zh.contains("届满日未注明")));
+    }
+    // Before the minimum period ends, the period is the first reason, and its end a lower bound still ahead.
+    let early = eval(
         &record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"]})),
-        "2026-12-07",
+        "2026-07-01",
     );
-    let note = ev.notes.iter().find(|n| n.code == "ban_until_missing").expect("said");
-    assert_eq!(note.rule.id, "36.term_hold");
+    assert_eq!(
+        (early.outcome, early.earliest_date, early.earliest_not_before),
+        (Outcome::NotYet, None, Some(d("2026-08-10")))
+    );
+    assert_eq!(early.blocking.iter().map(|b| b.code).collect::<Vec<_>>(), ["minimum_period", "term_unknown"]);
+    // With its last day: the day after (Monday 2027-05-10), eligible from then.
     let with_term =
         record(json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["fine", "practice_ban"],
         "ban_until": "2027-05-09"}));
-    assert!(!eval(&with_term, "2026-12-07").notes.iter().any(|n| n.code == "ban_until_missing"));
+    let ev = eval(&with_term, "2026-12-07");
+    assert!(!ev.blocking.iter().any(|b| b.code == "term_unknown"));
+    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::NotYet, Some(d("2027-05-10"))));
+    assert_eq!(eval(&with_term, "2027-05-10").outcome, Outcome::EligibleNow);
+    // A fine alone has no term: eligible.
+    assert_eq!(eval(&record(json!({"penalties": ["fine"]})), "2026-12-07").outcome, Outcome::EligibleNow);
+    // Before 36号 (evaluated 2026-03-31 under 58号) no such rule is applied.
+    let older = record(json!({"decided_on": "2025-06-02", "class": "general", "obligations_met_on": "2025-06-10",
+        "penalties": ["fine", "practice_ban"]}));
+    assert_eq!(eval(&older, "2026-03-31").outcome, Outcome::EligibleNow);
+}
+
+/// The review of issue 30, item 2: a penalty the tool cannot place gets the conservative answer, with the
+/// penalty as the decision names it.
+#[test]
+fn a_penalty_the_tool_cannot_place_is_answered_conservatively() {
+    let unplaced = json!({"decided_on": "2026-05-10", "class": "general", "penalties": ["other"],
+        "penalty_as_named": "责令停止招生 6 个月（示例）"});
+    // “信用中国”: it may run for a term (36号 第十二条第三款): not eligible, no earliest day.
+    let ev = eval(&record(unplaced.clone()), "2026-12-07");
+    assert_eq!((ev.outcome, ev.earliest_date, ev.earliest_not_before), (Outcome::NotYet, None, None));
+    let hold = ev.blocking.iter().find(|b| b.code == "term_unknown").unwrap();
+    assert!(
+        hold.message.zh.contains("处罚种类未能归类（决定书载明：责令停止招生 6 个月（示例））"),
+        "{}",
+        hold.message.zh
+    );
+    assert_eq!(hold.rule.id, "36.term_hold");
+    // The department says it has no term: the class decides (general, 3 months: eligible).
+    let mut no_term = unplaced.clone();
+    no_term["has_term"] = json!(false);
+    assert_eq!(eval(&record(no_term), "2026-12-07").outcome, Outcome::EligibleNow);
+    // Without a class: taken as serious (1 year from 2026-05-10: not before Monday 2027-05-10), a guess.
+    let mut classless = unplaced.clone();
+    classless["class"] = json!(null);
+    classless["has_term"] = json!(false);
+    let ev = eval(&record(classless), "2026-12-07");
+    assert_eq!((ev.class, ev.class_guessed, ev.outcome), (Some(PenaltyClass::Serious), true, Outcome::NotYet));
+    // The market path: it may be among SAMR's “其他较为严重行政处罚” (45号 第十四条第三款) and a restriction
+    // beyond three years (第十三条第三款): no early stop promised; publication ends not before three years.
+    let mut market = unplaced;
+    for (key, value) in [
+        ("market_regulation", json!(true)),
+        ("procedure", json!("ordinary")),
+        ("decided_on", json!("2026-01-10")),
+        ("published_on", json!("2026-01-20")),
+        ("obligations_met_on", json!("2026-02-01")),
+    ] {
+        market[key] = value;
+    }
+    let ev = eval(&record(market), "2026-07-20");
+    assert_eq!((ev.outcome, ev.earliest_date, ev.earliest_not_before), (Outcome::NotYet, None, None));
+    let weight = ev.blocking.iter().find(|b| b.code == "weight_unconfirmed").unwrap();
+    assert_eq!(
+        (weight.rule.source.as_ref(), ev.outcome_rule.map(|r| &*r.id)),
+        ("市场监管总局令第45号 第十四条第三款", Some("market.never_early"))
+    );
+    assert!(weight.message.zh.contains("决定书载明：责令停止招生 6 个月（示例）"));
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2029-01-20"))));
+    assert!(ev.notes.iter().any(|n| n.code == "ban_until_missing" && n.rule.id == "market.ban_term"));
+    // The named penalty is listed beside the record.
+    let named = record(json!({"penalties": ["other"], "penalty_as_named": "责令停止招生"}));
+    assert_eq!(named.rule_facts(crate::lang::Lang::Zh)[0], "决定书载明：责令停止招生");
+}
+
+/// The review of issue 30, item 1 (market path): a restriction or ban whose last day is not given may run
+/// beyond three years (45号 第十三条第三款): the end is a lower bound, said so.
+#[test]
+fn a_market_restriction_without_its_term_ends_not_before_three_years_45_art_13_3() {
+    for penalty in ["restriction", "practice_ban"] {
+        let ev = eval(
+            &record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+                "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null, "penalties": ["fine", penalty]})),
+            "2026-07-20",
+        );
+        assert_eq!(ev.outcome, Outcome::NotRepairable, "{penalty}: never early (第十四条第三款)");
+        assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2029-01-20"))), "{penalty}");
+        let note = ev.notes.iter().find(|n| n.code == "ban_until_missing").expect("said");
+        assert_eq!(note.rule.source, "市场监管总局令第45号 第十三条第三款");
+        assert!(
+            note.message.zh.contains("公示期不早于 2029-01-20 届满") && note.message.zh.contains("按实际限制期限公示")
+        );
+        // Not ended three years on: the restriction may last longer.
+        assert_ne!(eval(&record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+            "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null, "penalties": ["fine", penalty]})), "2029-06-01").outcome,
+            Outcome::PublicationEnded);
+    }
+    // 责令停产停业 is not in 第十三条第三款: three years, exact where the calendar is published.
+    let suspended = eval(
+        &record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2022-01-10",
+            "published_on": "2022-01-20", "obligations_met_on": "2022-02-01", "class": null, "penalties": ["suspension"]})),
+        "2026-07-20",
+    );
+    assert_eq!((suspended.outcome, suspended.publication_ends), (Outcome::PublicationEnded, Some(d("2025-01-20"))));
+    // 责令关闭 is not named in 第十四条第三款 but may be among SAMR's other heavier penalties: not promised.
+    let closed = eval(
+        &record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+            "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null, "penalties": ["fine", "ordered_closed"]})),
+        "2026-07-20",
+    );
+    assert_eq!(closed.outcome, Outcome::NotYet);
+    assert!(closed.blocking.iter().any(|b| b.code == "weight_unconfirmed" && b.message.zh.contains("责令关闭")));
+    // 暂扣许可证件 and the two confiscations are not in it either: an early stop after 6 months (Monday 2026-07-20).
+    for penalty in ["licence_suspended", "illegal_gains_confiscated", "illegal_property_confiscated"] {
+        let ev = eval(
+            &record(json!({"market_regulation": true, "procedure": "ordinary", "decided_on": "2026-01-10",
+                "published_on": "2026-01-20", "obligations_met_on": "2026-02-01", "class": null, "penalties": ["fine", penalty]})),
+            "2026-07-20",
+        );
+        assert_eq!(ev.outcome, Outcome::EligibleNow, "{penalty}");
+    }
+}
+
+/// The review of issue 30, item 1 (serious illegal list): early removal after a year only where the record
+/// says no measure with a term runs (44号 第十六条第二款, as quoted); otherwise not yet, with that rule.
+#[test]
+fn an_early_removal_from_the_serious_illegal_list_needs_no_measure_running_44_art_16_2() {
+    let listed = json!({"kind": "serious_illegal_list", "market_regulation": true, "decided_on": "2025-06-03",
+        "class": null, "obligations_met_on": "2025-07-01"});
+    // Unknown: not eligible a year on (Wednesday 2026-06-03), no earliest day, the end only a lower bound.
+    let ev = eval(&record(listed.clone()), "2026-06-03");
+    assert_eq!((ev.outcome, ev.earliest_date, ev.earliest_not_before), (Outcome::NotYet, None, None));
+    let blocker = ev.blocking.iter().find(|b| b.code == "measure_unknown").unwrap();
+    assert_eq!(blocker.rule.source, "市场监管总局令第44号 第十六条第二款、第二十一条");
+    assert_eq!(ev.outcome_rule.map(|r| &*r.id), Some("market.serious_list_term"));
+    assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, Some(d("2028-06-03"))));
+    assert_eq!(ev.outcome_label.zh, "暂不能申请：管理措施期限未知，请核对列入决定书");
+    // Said to have a term, without its day: the same.
+    let mut said = listed.clone();
+    said["has_term"] = json!(true);
+    assert!(eval(&record(said), "2026-06-03").blocking.iter().any(|b| b.code == "measure_unknown"));
+    // No measure with a term: eligible on 2026-06-03, not the day before.
+    let mut none = listed;
+    none["has_term"] = json!(false);
+    let none = record(none);
+    let ev = eval(&none, "2026-06-03");
+    assert_eq!((ev.outcome, ev.earliest_date), (Outcome::EligibleNow, Some(d("2026-06-03"))));
+    assert_eq!(eval(&none, "2026-06-02").outcome, Outcome::NotYet);
+    assert!(!ev.notes.iter().any(|n| n.code == "ban_until_missing"));
+    // has_term false beside a term-bearing penalty or a ban_until is refused.
+    let contradictory = Record::from_json(json!({"id": "x", "kind": "serious_illegal_list", "decision_no": "n",
+        "authority": "a", "decided_on": "2025-06-03", "has_term": false, "ban_until": "2027-01-01"}))
+    .unwrap();
+    assert!(matches!(contradictory.check(), Err(RecordError::Invalid { field, .. }) if field == "has_term"));
+}
+
+/// The review of issue 30, item 3: the “信用中国” path and the market path take 36号's default classes by the
+/// record's decision date (2026-04-01, 36号's commencement), on either side of it.
+#[test]
+fn both_paths_class_by_the_decision_date_relative_to_2026_04_01() {
+    let id = |rule: Option<&'static Rule>| rule.map(|r| &*r.id);
+    for market in [false, true] {
+        let lowered = |decided_on: &str| {
+            record(json!({"market_regulation": market, "procedure": "ordinary", "decided_on": decided_on,
+                "published_on": decided_on, "obligations_met_on": decided_on, "class": null,
+                "penalties": ["qualification_lowered"]}))
+        };
+        // Decided Tuesday 2026-03-31, evaluated under 36号 on 2026-12-07: not classed by 第十条第（二）项.
+        let before = eval(&lowered("2026-03-31"), "2026-12-07");
+        assert_eq!((id(before.class_rule), before.class_guessed), (Some("class.guess"), true), "market {market}");
+        let note = before.notes.iter().find(|n| n.code == "class_before_36").expect("said why");
+        assert!(note
+            .message
+            .zh
+            .starts_with("该处罚作出于 2026-03-31，早于国家发展改革委令2025年第36号施行（2026-04-01）"));
+        assert_eq!(before.notes.iter().filter(|n| n.rule.id == "class.guess").count(), 1, "said once");
+        // Decided Wednesday 2026-04-01: serious by 第十条第（二）项 and 第十一条.
+        let from = eval(&lowered("2026-04-01"), "2026-12-07");
+        assert_eq!(
+            (from.class, id(from.class_rule), from.class_guessed),
+            (Some(PenaltyClass::Serious), Some("36.class_serious"), false),
+            "market {market}"
+        );
+        assert!(!from.notes.iter().any(|n| n.code == "class_before_36"));
+    }
 }
 
 // The review of issue 30, items 3 and 4.
@@ -705,4 +938,45 @@ fn a_market_penalty_is_classed_by_36_only_when_decided_under_it() {
     given.class = Some(PenaltyClass::General);
     let ev = eval(&given, "2026-12-07");
     assert_eq!((ev.class, ev.class_rule, ev.class_guessed), (Some(PenaltyClass::General), None, false));
+}
+
+/// The review of issue 30, item 4: a rule is marked confirmed (C) only where its primary text was read. Of
+/// 36号 only 第一条 至 第四条 could be read (`36.right`, 第二条); every other 36号 rule — read only as quoted —
+/// is unconfirmed, and SOURCES.md says so; 法释〔2017〕7号 第十条 likewise.
+#[test]
+fn confidence_marks_claim_no_more_than_was_read() {
+    let table = include_str!("../../rules/SOURCES.md");
+    for id in [
+        "36.periods",
+        "36.conditions",
+        "36.auto_end",
+        "36.where",
+        "36.materials",
+        "36.term_hold",
+        "36.class_minor",
+        "36.class_serious",
+        "36.review_days",
+        "court.debtor",
+        "court.term",
+    ] {
+        assert_eq!(rule(id).confidence, Confidence::Unconfirmed, "{id}");
+        let row = table.lines().find(|l| l.contains(&format!("`{id}`"))).unwrap_or_else(|| panic!("{id} listed"));
+        assert!(row.contains("| U |") && row.contains("confirmed by quotation only"), "{id}: {row}");
+    }
+    assert_eq!(
+        (rule("36.right").confidence, rule("36.right").source.as_ref()),
+        (Confidence::Confirmed, "国家发展改革委令2025年第36号 第二条")
+    );
+    let regime = |id: &str| regimes().iter().find(|r| r.id == id).unwrap().confidence;
+    assert_eq!(
+        (regime("527"), regime("58"), regime("36")),
+        (Confidence::Secondary, Confidence::Secondary, Confidence::Unconfirmed)
+    );
+    // The deadlines of 36号 第十六条 and 第十八条 likewise.
+    use crate::deadline::{rule as step_rule, Step as DeadlineStep};
+    for step in [DeadlineStep::RepairDecision, DeadlineStep::ObjectionDecision] {
+        assert_eq!(step_rule(step, d("2026-12-07")).unwrap().confidence, Confidence::Unconfirmed, "{step:?}");
+    }
+    // Where the text was read, the mark stays: 45号 (LawRefBook copy).
+    assert_eq!(rule("market.ban_term").confidence, Confidence::Confirmed);
 }

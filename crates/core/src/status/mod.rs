@@ -92,24 +92,108 @@ impl PenaltyClass {
     }
 }
 
+/// A penalty as 《中华人民共和国行政处罚法》（2021）第九条 names its kinds: (一) 警告、通报批评; (二) 罚款、没收违法所得、
+/// 没收非法财物; (三) 暂扣许可证件、降低资质等级、吊销许可证件; (四) 限制开展生产经营活动、责令停产停业、责令关闭、
+/// 限制从业; (六) 其他. A penalty the tool cannot place is `Other`, and gets the conservative answer (its term and its
+/// weight unknown); the decision's own words go in `Record::penalty_as_named`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PenaltyType {
+    /// 警告.
     Warning,
+    /// 通报批评.
     CirculatedCriticism,
+    /// 罚款.
     Fine,
+    /// 没收违法所得 or 没收非法财物, not said which (kept for records written before the two were told apart).
     Confiscation,
+    /// 没收违法所得.
+    IllegalGainsConfiscated,
+    /// 没收非法财物.
+    IllegalPropertyConfiscated,
+    /// 暂扣许可证件 (for a term).
+    LicenceSuspended,
+    /// 责令停产停业.
     Suspension,
+    /// 限制开展生产经营活动.
     Restriction,
+    /// 责令关闭.
+    OrderedClosed,
+    /// 降低资质等级.
     QualificationLowered,
+    /// 吊销许可证件.
     LicenceRevoked,
+    /// 吊销营业执照.
     BusinessLicenceRevoked,
+    /// 限制从业.
     PracticeBan,
+    /// Any other penalty (行政处罚法 第九条第（六）项), or one the tool cannot place: see `penalty_as_named`.
+    Other,
 }
 
 impl PenaltyType {
-    /// Penalties a market regulator never stops publishing early (总局令第45号 第十四条第三款).
+    pub const ALL: [Self; 15] = [
+        Self::Warning,
+        Self::CirculatedCriticism,
+        Self::Fine,
+        Self::Confiscation,
+        Self::IllegalGainsConfiscated,
+        Self::IllegalPropertyConfiscated,
+        Self::LicenceSuspended,
+        Self::Suspension,
+        Self::Restriction,
+        Self::OrderedClosed,
+        Self::QualificationLowered,
+        Self::LicenceRevoked,
+        Self::BusinessLicenceRevoked,
+        Self::PracticeBan,
+        Self::Other,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Warning => "警告",
+            Self::CirculatedCriticism => "通报批评",
+            Self::Fine => "罚款",
+            Self::Confiscation => "没收违法所得或者非法财物",
+            Self::IllegalGainsConfiscated => "没收违法所得",
+            Self::IllegalPropertyConfiscated => "没收非法财物",
+            Self::LicenceSuspended => "暂扣许可证件",
+            Self::Suspension => "责令停产停业",
+            Self::Restriction => "限制开展生产经营活动",
+            Self::OrderedClosed => "责令关闭",
+            Self::QualificationLowered => "降低资质等级",
+            Self::LicenceRevoked => "吊销许可证件",
+            Self::BusinessLicenceRevoked => "吊销营业执照",
+            Self::PracticeBan => "限制从业",
+            Self::Other => "其他行政处罚",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Warning => "warning",
+            Self::CirculatedCriticism => "circulated criticism",
+            Self::Fine => "fine",
+            Self::Confiscation => "confiscation of illegal gains or property",
+            Self::IllegalGainsConfiscated => "confiscation of illegal gains",
+            Self::IllegalPropertyConfiscated => "confiscation of illegal property",
+            Self::LicenceSuspended => "licence suspended for a term",
+            Self::Suspension => "suspension of production or business",
+            Self::Restriction => "restriction of business activities",
+            Self::OrderedClosed => "ordered closed",
+            Self::QualificationLowered => "qualification lowered",
+            Self::LicenceRevoked => "licence revoked",
+            Self::BusinessLicenceRevoked => "business licence revoked",
+            Self::PracticeBan => "ban on practising (限制从业)",
+            Self::Other => "another penalty",
+        }
+    }
+
+    /// Penalties a market regulator never stops publishing early, as 总局令第45号 第十四条第三款 names them
+    /// (责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件、吊销营业执照). The article adds
+    /// “国家市场监督管理总局规定的其他较为严重行政处罚”, which is not read here: `market_weight_unconfirmed`.
     pub fn never_early_in_market_regulation(self) -> bool {
         matches!(
             self,
@@ -120,6 +204,20 @@ impl PenaltyType {
                 | Self::LicenceRevoked
                 | Self::BusinessLicenceRevoked
         )
+    }
+
+    /// Penalties 45号 第十四条第三款 does not name, which may still be among the “其他较为严重行政处罚” SAMR sets
+    /// (its rule was not read): 责令关闭 (a 较重行政处罚 in 总局令第44号 第二条第二款, read in translation only) and a
+    /// penalty the tool cannot place. A market early stop is then not promised.
+    pub fn market_weight_unconfirmed(self) -> bool {
+        matches!(self, Self::OrderedClosed | Self::Other)
+    }
+
+    /// Penalties that run for a term (暂扣许可证件, 责令停产停业, 限制开展生产经营活动, 限制从业): publication is not
+    /// ended early before the term ends (36号 第十二条第三款, as quoted), so without its last day (`ban_until`)
+    /// no earliest day is promised.
+    pub fn has_term(self) -> bool {
+        matches!(self, Self::LicenceSuspended | Self::Suspension | Self::Restriction | Self::PracticeBan)
     }
 }
 
@@ -156,6 +254,10 @@ pub struct Record {
     pub class: Option<PenaltyClass>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub penalties: Vec<PenaltyType>,
+    /// The penalty as the decision names it (e.g. “罚款人民币 5000 元，暂扣《道路运输经营许可证》1 个月”): shown beside
+    /// the record, so that a penalty the tool cannot place (`PenaltyType::Other`) is still read as decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty_as_named: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fine_yuan: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,9 +273,17 @@ pub struct Record {
     /// The last day of a penalty's term (从业禁止 / 限制从业, 暂扣, 停产停业 for a period): publication is not
     /// ended early before it (国家发展改革委令第36号 第十二条第三款), and market-regulation records last as
     /// long as a restriction or ban beyond three years (总局令第45号 第十三条第三款, 总局令第44号 第十六条第二款、
-    /// 第二十一条).
+    /// 第二十一条). Absent while the record has a term (a term-bearing penalty, or `has_term` not `false`): the
+    /// term's end is not known, and the answer is the conservative one (no earliest day promised, the end of
+    /// publication only a lower bound), said in the evaluation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ban_until: Option<Date>,
+    /// Whether the decision or listing carries a penalty or measure with a term (限制从业, 限制开展生产经营活动,
+    /// 停产停业, 暂扣许可证件, or another measure for a period). `false`: the department says there is none, so
+    /// nothing holds an early end or an early removal; `true` or absent without `ban_until`: the answer is the
+    /// conservative one. `false` beside a term-bearing penalty or a `ban_until` is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_term: Option<bool>,
     /// A law, regulation or central policy forbids repairing this record.
     #[serde(default)]
     pub law_forbids_repair: bool,
@@ -343,6 +453,9 @@ impl Record {
     /// not given is not listed (the evaluation's notes say what is assumed instead).
     pub fn rule_facts(&self, lang: Lang) -> Vec<String> {
         let mut facts = Vec::new();
+        if let Some(named) = &self.penalty_as_named {
+            facts.push(format!("{}{named}", lang.pick("决定书载明：", "as decided: ")));
+        }
         if let Some(procedure) = self.procedure {
             facts.push(
                 match procedure {
@@ -354,6 +467,9 @@ impl Record {
         }
         if let Some(last) = self.ban_until {
             facts.push(format!("{}{last}", lang.pick("处罚所附期限至 ", "term until ")));
+        }
+        if self.has_term == Some(false) {
+            facts.push(lang.pick("无附带期限的处罚或措施", "no penalty or measure with a term").to_owned());
         }
         if let Some(lower) = self.lower_fine {
             let (zh, en) = if lower {
@@ -401,6 +517,21 @@ impl Record {
             ("summary", &self.summary),
         ] {
             visible_text(field, text)?;
+        }
+        if let Some(named) = &self.penalty_as_named {
+            visible_text("penalty_as_named", named)?;
+            if named.trim().is_empty() || named.chars().count() > 500 {
+                return Err(RecordError::Invalid {
+                    field: "penalty_as_named".into(),
+                    message: "应为 1–500 个字符 / must be 1–500 characters".into(),
+                });
+            }
+        }
+        if self.has_term == Some(false) && (self.ban_until.is_some() || self.penalties.iter().any(|p| p.has_term())) {
+            return Err(RecordError::Invalid {
+                field: "has_term".into(),
+                message: "记录有附带期限的处罚或 ban_until，不能注明无期限 / the record has a penalty with a term or a ban_until, so it cannot say it has none".into(),
+            });
         }
         if self.kind == RecordKind::AdministrativePenalty && self.class.is_none() && self.penalties.is_empty() {
             return Err(RecordError::MissingClass { id: id() });
@@ -454,6 +585,8 @@ impl Record {
         if self.kind == RecordKind::AdministrativePenalty && self.procedure == Some(Procedure::Simplified) {
             return (PenaltyClass::Minor, ClassBasis::Article("36.class_minor"));
         }
+        // The draft's serious items (责令关闭 among them), and a penalty the tool cannot place: taken as serious,
+        // the longest periods, so that nothing is promised early.
         let severe = self.penalties.iter().any(|p| {
             matches!(
                 p,
@@ -461,6 +594,8 @@ impl Record {
                     | PenaltyType::BusinessLicenceRevoked
                     | PenaltyType::PracticeBan
                     | PenaltyType::Suspension
+                    | PenaltyType::OrderedClosed
+                    | PenaltyType::Other
             )
         });
         let light = !self.penalties.is_empty()

@@ -59,3 +59,68 @@ fn the_facts_the_rules_read_are_listed_beside_the_record() {
     assert_eq!(court.rule_facts(Lang::Zh), ["纳入依据：第一条第三项"]);
     assert!(Record::from_json(penalty("general", "2026-05-10")).unwrap().rule_facts(Lang::Zh).is_empty());
 }
+
+/// The review of issue 30, item 2: the penalties as 行政处罚法 第九条 names them, each with its wire name and
+/// labels; the two confiscations told apart; 暂扣许可证件 runs for a term; 45号 第十四条第三款 names six
+/// penalties never stopped early (not 暂扣许可证件 or 责令关闭).
+#[test]
+fn penalty_types_follow_article_9_of_the_administrative_penalty_law() {
+    let names: Vec<String> =
+        PenaltyType::ALL.iter().map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_owned()).collect();
+    for name in [
+        "licence_suspended",
+        "ordered_closed",
+        "illegal_gains_confiscated",
+        "illegal_property_confiscated",
+        "other",
+        "confiscation",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name}");
+    }
+    for penalty in PenaltyType::ALL {
+        assert!(!penalty.label_zh().is_empty() && !penalty.label_en().is_empty());
+        let name = serde_json::to_value(penalty).unwrap();
+        assert_eq!(serde_json::from_value::<PenaltyType>(name).unwrap(), penalty);
+    }
+    assert_eq!(PenaltyType::LicenceSuspended.label_zh(), "暂扣许可证件");
+    assert_eq!(PenaltyType::OrderedClosed.label_zh(), "责令关闭");
+    let termed: Vec<_> = PenaltyType::ALL.into_iter().filter(|p| p.has_term()).collect();
+    assert_eq!(
+        termed,
+        [PenaltyType::LicenceSuspended, PenaltyType::Suspension, PenaltyType::Restriction, PenaltyType::PracticeBan]
+    );
+    let never: Vec<&str> =
+        PenaltyType::ALL.into_iter().filter(|p| p.never_early_in_market_regulation()).map(|p| p.label_zh()).collect();
+    assert_eq!(
+        never,
+        ["责令停产停业", "限制开展生产经营活动", "降低资质等级", "吊销许可证件", "吊销营业执照", "限制从业"]
+    );
+    assert!(PenaltyType::OrderedClosed.market_weight_unconfirmed() && PenaltyType::Other.market_weight_unconfirmed());
+    assert!(!PenaltyType::LicenceSuspended.market_weight_unconfirmed());
+}
+
+/// The penalty as the decision names it travels with the record and is shown beside it; a blank or hidden text
+/// is refused, and so is “no term” beside a penalty with one.
+#[test]
+fn the_penalty_as_named_and_has_term_are_read_and_checked() {
+    let mut value = penalty("general", "2026-05-10");
+    value["penalties"] = serde_json::json!(["fine", "other"]);
+    value["penalty_as_named"] = serde_json::json!("罚款人民币 1 万元，责令停止招生");
+    value["has_term"] = serde_json::json!(false);
+    let record = Record::from_json(value.clone()).unwrap();
+    record.check().unwrap();
+    assert_eq!(record.rule_facts(Lang::Zh), ["决定书载明：罚款人民币 1 万元，责令停止招生", "无附带期限的处罚或措施"]);
+    assert_eq!(serde_json::to_value(&record).unwrap()["penalty_as_named"], "罚款人民币 1 万元，责令停止招生");
+    for (key, bad) in
+        [("penalty_as_named", serde_json::json!("  ")), ("penalty_as_named", serde_json::json!("罚款\u{202E}"))]
+    {
+        let mut v = value.clone();
+        v[key] = bad;
+        let error = Record::from_json(v).unwrap().check().unwrap_err();
+        assert!(matches!(&error, RecordError::Invalid { field, .. } if field == "penalty_as_named"), "{error}");
+    }
+    let mut termed = value;
+    termed["penalties"] = serde_json::json!(["licence_suspended"]);
+    let error = Record::from_json(termed).unwrap().check().unwrap_err();
+    assert!(matches!(&error, RecordError::Invalid { field, .. } if field == "has_term"), "{error}");
+}

@@ -271,9 +271,14 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
     assert_eq!(t.version, "1.4.0");
     assert!(text.contains("在开工建设前依法取得建设工程规划许可和施工许可，完成环境影响评价审批和水土保持方案审批"));
     assert!(!text.contains("竣工验收前"));
-    assert!(
-        basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第五十三条第（一）项")
-    );
+    assert!(basis(t).contains("第七条、第八条") && basis(t).contains("《中华人民共和国水土保持法》第二十六条（"));
+    // The review of issue 30, item 8: the prohibition is 水土保持法 第二十六条; 第五十三条第（一）项 is its
+    // penalty, cited as such (corrected in place before 2026-12-08; the legal basis is not in the hashed text).
+    assert!(basis(t).contains("未经批准的，不得开工建设）、第五十三条第（一）项（未经批准而开工建设的法律责任）"));
+    assert!(t.notes[0]
+        .zh
+        .contains("本版本在施行前（2026年12月7日）已更正：禁止在水土保持方案批准前开工建设的是水土保持法第二十六条"));
+    assert_eq!(t.text_sha256, crate::template::text_sha256(t));
     // 12: the supplier by its current name, in the text as a supplier, not among the deciding departments.
     let (_, text) = current("electricity");
     assert!(text.contains("国网山西省电力有限公司是供电企业（非行政机关）"));
@@ -306,7 +311,7 @@ fn templates_from_2026_12_08_follow_their_sources_issue_30() {
 fn versions_corrected_before_they_came_into_force_issue_30_review() {
     let first_day = Date::parse("2026-12-08").unwrap();
     let day_before = Date::parse("2026-12-07").unwrap();
-    for (id, version) in [("registration", "1.3.0"), ("electricity", "1.4.0")] {
+    for (id, version) in [("registration", "1.3.0"), ("electricity", "1.4.0"), ("investment-project", "1.4.0")] {
         let t = get(id, Some(version)).unwrap();
         assert_eq!((t.effective_from, t.in_force_on(day_before)), (first_day, false), "{id}@{version}");
         assert!(t.notes[0].zh.contains("本版本在施行前（2026年12月7日）已更正"), "{id}");
@@ -317,14 +322,32 @@ fn versions_corrected_before_they_came_into_force_issue_30_review() {
     let registration = get("registration", Some("1.3.0")).unwrap();
     let text = blank_text(registration, Lang::Zh).text;
     assert!(text.contains(
-        "全体投资人（〔全体投资人（简易注销登记）〕）书面承诺：〔承诺主体名称〕未发生债权债务或者已将债权债务清偿完结，\
+        "：〔承诺主体名称〕未发生债权债务或者已将债权债务清偿完结，\
          未发生或者已结清清偿费用、职工工资、社会保险费用、法定补偿金、应缴纳税款（滞纳金、罚款），\
          全体投资人对上述情况的真实性承担法律责任。"
     ));
     assert!(!text.contains("清算费用") && !text.contains("书面承诺：本单位"), "{text}");
-    assert!(registration.preamble.zh.ends_with("办理简易注销登记的，有关债权债务、费用和税款的承诺由全体投资人作出："));
-    assert!(!registration.closing.zh.contains("本单位") && registration.closing.zh.contains("承诺人"));
     assert!(registration.legal_basis.iter().any(|b| b.zh.contains("实施细则》第四十七条")));
+    // The review of issue 30, item 5, corrected the same day: only the entity signs this commitment, so it
+    // records the investors' separately signed commitment (实施细则 第四十七条: 全体投资人承诺书) rather than
+    // saying they commit in it; the entity warrants the list; the investors are required for a simplified
+    // deregistration (the option's name says which deregistration this is).
+    assert!(text.contains(
+        "全体投资人（〔全体投资人（简易注销登记）〕）已另行签署书面承诺（《市场主体登记管理条例实施细则》第四十七条规定的全体投资人承诺书，随注销登记申请提交）"
+    ));
+    assert!(text.contains("本单位保证所列投资人为全体投资人，其书面承诺真实。"));
+    assert!(registration
+        .preamble
+        .zh
+        .ends_with("有关债权债务、费用和税款的承诺由全体投资人另行书面作出，本承诺书记载其名单和承诺内容："));
+    assert!(registration.closing.zh.starts_with("以上承诺内容真实、自愿，本单位愿意承担违背承诺所产生的一切后果"));
+    assert!(registration.closing.zh.contains("全体投资人依其书面承诺"));
+    let investors = registration.field_spec("investors").unwrap();
+    let condition = investors.required_if.as_ref().expect("required_if");
+    assert_eq!((&*condition.field, &*condition.equals), ("registration_type", "deregister"));
+    let kind = registration.field_spec("registration_type").unwrap();
+    assert_eq!(kind.options.iter().find(|o| o.value == "deregister").unwrap().label.zh, "简易注销登记");
+    assert!(registration.notes[0].zh.contains("同日再次更正（施行前）"));
     // The deciding departments are administrative bodies (晋政办发〔2020〕10号 第2项: 省能源局、山西能监办);
     // the supplier is named in the text as what it is.
     let electricity = get("electricity", Some("1.4.0")).unwrap();

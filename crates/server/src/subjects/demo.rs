@@ -156,6 +156,7 @@ mod tests {
         let subjects = demo_subjects(today).unwrap();
         let mut rules = Vec::new();
         let mut fields = (false, false, false, false, false);
+        let mut named_and_no_term = (false, false);
         for subject in &subjects {
             for record in &subject.profile.records {
                 fields.0 |= record.ban_until.is_some();
@@ -164,6 +165,8 @@ mod tests {
                 fields.3 |=
                     record.procedure == Some(xinnuo_core::status::Procedure::Simplified) && !record.market_regulation;
                 fields.4 |= record.listing_ground.is_some() && record.obligations_met_on.is_some();
+                named_and_no_term.0 |= record.penalty_as_named.is_some();
+                named_and_no_term.1 |= record.has_term == Some(false);
                 let ev = xinnuo_core::repair::evaluate(record, &subject.profile.records, today).unwrap();
                 for rule in
                     [ev.outcome_rule, ev.class_rule, ev.earliest_rule, ev.publication_rule].into_iter().flatten()
@@ -178,6 +181,7 @@ mod tests {
             (true, true, true, true, true),
             "ban_until, lower_fine, cross_province, simplified, court term"
         );
+        assert_eq!(named_and_no_term, (true, true), "penalty_as_named, has_term: false");
         for id in [
             "36.term_hold",
             "36.class_serious",

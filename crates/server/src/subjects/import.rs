@@ -70,6 +70,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "aggravated_years",
     "lower_fine",
     "cross_province",
+    "penalty_as_named",
+    "has_term",
 ];
 
 /// Reads a CSV import; row numbers count the header as row 1.
@@ -110,6 +112,7 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
             ("published_on", "published_on"),
             ("procedure", "procedure"),
             ("ban_until", "ban_until"),
+            ("penalty_as_named", "penalty_as_named"),
         ] {
             if let Some(value) = cell(column) {
                 record[field] = json!(value);
@@ -122,7 +125,7 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
         if let Some(flag) = cell("market_regulation") {
             record["market_regulation"] = json!(matches!(flag, "true" | "1" | "是" | "yes"));
         }
-        for flag in ["lower_fine", "cross_province"] {
+        for flag in ["lower_fine", "cross_province", "has_term"] {
             if let Some(value) = cell(flag) {
                 match value {
                     "true" | "1" | "是" | "yes" => record[flag] = json!(true),
@@ -229,10 +232,44 @@ mod tests {
         assert!(rows[0].contains("lower_fine"), "{rows:?}");
     }
 
+    /// The review of issue 30, item 2: the penalty as the decision names it and whether a term runs, as two
+    /// optional columns at the end; a CSV written before them still reads.
+    #[test]
+    fn the_csv_reads_the_penalty_as_named_and_has_term_and_older_files_still_read() {
+        let header = CSV_COLUMNS.join(",");
+        let row = "91140105123456788F,晋示例公司,o1,administrative_penalty,罚〔2026〕3号,示例局,2026-05-10,general,fine;other,false,other,10000,,2026-05-20,,,ordinary,,,,,,罚款人民币 1 万元，责令停止招生,否";
+        let listed = "91140105123456788F,晋示例公司,s1,serious_illegal_list,列严〔2026〕1号,示例市场监管局,2025-06-03,,,true,,,,2025-07-01,,,,,,,,,,false";
+        let subjects = parse_csv_import(&format!("{header}\n{row}\n{listed}\n")).unwrap();
+        let records = &subjects[0].profile.records;
+        assert_eq!(
+            records[0].penalties,
+            [xinnuo_core::status::PenaltyType::Fine, xinnuo_core::status::PenaltyType::Other]
+        );
+        assert_eq!(records[0].penalty_as_named.as_deref(), Some("罚款人民币 1 万元，责令停止招生"));
+        assert_eq!((records[0].has_term, records[1].has_term), (Some(false), Some(false)));
+        // The columns before these two (an older file): read, the new fields absent.
+        let older = CSV_COLUMNS[..CSV_COLUMNS.len() - 2].join(",");
+        let old_row = row.trim_end_matches(",罚款人民币 1 万元，责令停止招生,否");
+        let read = parse_csv_import(&format!("{older}\n{old_row}\n")).unwrap();
+        assert_eq!(
+            (read[0].profile.records[0].penalty_as_named.as_ref(), read[0].profile.records[0].has_term),
+            (None, None)
+        );
+        // A bad flag, and "no term" beside a term-bearing penalty, are refused by row.
+        let bad = row.replace(",否", ",maybe").replace("o1,", "o2,");
+        let contradictory = row.replace("fine;other", "licence_suspended").replace("o1,", "o3,");
+        let ImportError::Rows(rows) = parse_csv_import(&format!("{header}\n{bad}\n{contradictory}\n")).unwrap_err()
+        else {
+            panic!("not row errors")
+        };
+        assert!(rows[0].contains("has_term") && rows[1].contains("has_term"), "{rows:?}");
+    }
+
     /// Issue 30: a penalty's term, aggravation, a lower-amount fine and cross-province publication.
     #[test]
     fn the_columns_the_rules_of_issue_30_need_are_read() {
-        let header = CSV_COLUMNS.join(",");
+        // The columns up to cross_province (the two after it are optional and may be left out).
+        let header = CSV_COLUMNS[..22].join(",");
         let row = "91140105123456788F,晋示例公司,m1,administrative_penalty,罚〔2026〕2号,示例市场监管局,2026-05-10,,fine;practice_ban,true,other,,,,,,ordinary,,2030-05-09,,是,false";
         let court = "91140105123456788F,晋示例公司,c1,court_dishonest_debtor,(2026)晋01执1号,示例法院,2026-05-10,,,,,,,,,,,2,,1,,";
         let subjects = parse_csv_import(&format!("{header}\n{row}\n{court}\n")).unwrap();
