@@ -121,11 +121,10 @@ fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What a signed file claims its payload is, before anything is verified: only to choose which check to run
-/// on it (never to believe it).
-pub fn claimed_payload(file: &Value) -> Option<Value> {
-    let payload = file.get("payload").and_then(Value::as_str)?;
-    serde_json::from_slice(&unb64(payload, "payload").ok()?).ok()
+/// The payload's bytes as a signed file carries them, before anything is verified: only to choose which check to
+/// run on it (they may have been changed: never to be believed).
+pub fn claimed_payload_bytes(file: &Value) -> Option<Vec<u8>> {
+    unb64(file.get("payload").and_then(Value::as_str)?, "payload").ok()
 }
 
 fn unb64(text: &str, field: &'static str) -> Result<Vec<u8>, EnvelopeError> {

@@ -272,11 +272,14 @@ impl Described for ReportError {
 display_in_chinese!(ReportError);
 
 /// Whether a file claims to be a credit report (which check to run on it; [`verify`] decides whether it is).
+/// Read from the payload's bytes as they are, so that a report changed after signing is still recognised as a
+/// report — and refused as one, with the reason.
 pub fn is_report_file(text: &str) -> bool {
+    let claimed = format!("\"type\":\"{REPORT_TYPE}\"");
     serde_json::from_str::<Value>(text.trim())
         .ok()
-        .and_then(|file| envelope::claimed_payload(&file))
-        .is_some_and(|payload| payload.get("type").and_then(Value::as_str) == Some(REPORT_TYPE))
+        .and_then(|file| envelope::claimed_payload_bytes(&file))
+        .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(&claimed))
 }
 
 /// Verifies a report file (the flattened JWS, as text) offline: intact, a credit report, signed by a pinned

@@ -112,6 +112,7 @@ fn a_report_is_numbered_by_day_and_content_signed_and_verified_offline_against_p
     let payload = value["payload"].as_str().unwrap().to_owned();
     let flipped = format!("{}{}", &payload[..40], if &payload[40..41] == "A" { "B" } else { "A" }) + &payload[41..];
     value["payload"] = Value::String(flipped);
+    assert!(is_report_file(&value.to_string()), "a changed report is still recognised as one");
     let refused = verify(&value.to_string(), &trusted).unwrap_err();
     assert!(matches!(refused, ReportError::Signature(_)), "{refused:?}");
     assert!(refused.message(Lang::Zh).starts_with("报告文件不完整或已被改动"));
