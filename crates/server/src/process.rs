@@ -10,7 +10,9 @@ use xinnuo_core::decision::{
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::template::{self, TemplateKind};
-use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, Refusal, RepairCase};
+use xinnuo_core::workflow::{
+    self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, PublicationEnd, Refusal, RepairCase,
+};
 
 use crate::db::{Db, DbError};
 use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
@@ -123,6 +125,7 @@ pub(crate) fn read_case(sql: &mut dyn Sql, kind: TargetKind, target: &str) -> Re
 /// public record, for the log.
 fn apply(
     sql: &mut dyn Sql,
+    decision_id: &str,
     decision: &Decision,
     case: &Case,
     transition: &workflow::Transition,
@@ -163,7 +166,7 @@ fn apply(
             }
             Effect::AddRecord { credit_code, record } => {
                 let body = serde_json::to_value(record.as_ref()).map_err(|e| DbError::Other(e.to_string()))?;
-                if crate::subjects::add_record(sql, credit_code, &record.id, &body)? {
+                if crate::subjects::add_record(sql, credit_code, &record.id, &body, decision_id)? {
                     logged.push(record_event(credit_code, &record.id, RecordChange::Added, Some(&body)));
                 }
             }
@@ -176,7 +179,8 @@ fn apply(
                 )?;
                 let mut body = body.ok_or(DbError::Corrupt("repaired record"))?;
                 body["removed_on"] = Value::String(removed_on.to_string());
-                crate::subjects::replace_record(sql, credit_code, record_id, &body)?;
+                let ended = PublicationEnd { by: target.to_owned(), on: *removed_on };
+                crate::subjects::end_publication(sql, credit_code, record_id, &body, &ended)?;
                 logged.push(record_event(credit_code, record_id, RecordChange::PublicationEnded, Some(&body)));
             }
             Effect::HideRecord { credit_code, record_id } => {
@@ -215,7 +219,7 @@ impl Db {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
             };
-            let changed = apply(sql, decision, &case, &transition, actor, &new.received_at)?;
+            let changed = apply(sql, &new.decision_id, decision, &case, &transition, actor, &new.received_at)?;
             let signer_kid = match actor {
                 Actor::Officer { kid, .. } | Actor::Signer { kid } => kid.clone(),
             };

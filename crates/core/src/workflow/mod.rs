@@ -21,6 +21,7 @@ use crate::decision::{
 };
 use crate::enrolment::EnrolmentStatus;
 use crate::lang::Lang;
+use crate::public_log::{body_sha256, LogEvent, RecordChange};
 use crate::receipt::KeyStatus;
 use crate::repair::Channel;
 use crate::status::{Record, RecordKind};
@@ -781,6 +782,108 @@ fn china_date(unix_millis: u64) -> Date {
     UtcTimestamp::parse(&stamp).map(|t| t.china_date()).unwrap_or_else(|_| Date::from_days_since_epoch(0))
 }
 
+/// The id of the record a broken commitment's decision adds: its decision's id, shortened (the public log's
+/// monitor finds the record a decision added by it).
+pub fn broken_record_id(decision_id: &str) -> String {
+    format!("broken-{}", decision_id.get(..16).unwrap_or(decision_id))
+}
+
+/// What signed decisions did to a stored record, kept beside the body the register gave (the register knows
+/// nothing of them): the decision that added it (a broken commitment), the day a granted repair ended its
+/// publication, the upheld objection that hid it. They outlive a new import of the subject (`reimport`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecidedMarks {
+    /// The decision that added the record: the register never held it.
+    pub added_by: Option<String>,
+    /// The granted repair that ended the record's publication.
+    pub ended: Option<PublicationEnd>,
+    /// The upheld objection that hid the record.
+    pub hidden_by: Option<String>,
+}
+
+impl DecidedMarks {
+    /// Whether the record stays through a new import of its subject: while the import holds it, or when a
+    /// decision added it (the register never held it, so leaving it out says nothing). What stays keeps its
+    /// marks: hidden stays hidden, ended stays ended.
+    pub fn outlives_import(&self, in_import: bool) -> bool {
+        in_import || self.added_by.is_some()
+    }
+
+    /// The body an imported record is kept with: the import's, its publication ending no later than a
+    /// granted repair ended it (an import ending it earlier wins; one saying nothing, or later, does not
+    /// undo the repair).
+    pub fn imported_body(&self, mut imported: Record) -> Record {
+        imported.removed_on = match (imported.removed_on, self.ended.as_ref().map(|ended| ended.on)) {
+            (Some(imported), Some(ended)) => Some(imported.min(ended)),
+            (imported, ended) => imported.or(ended),
+        };
+        imported
+    }
+}
+
+/// A granted repair's end of a record's publication: the application granted, and the day (the record's
+/// `removed_on` then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationEnd {
+    pub by: String,
+    pub on: Date,
+}
+
+/// A record as the store keeps it: its body and what decisions did to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub record: Record,
+    pub marks: DecidedMarks,
+}
+
+/// A subject's records after a new import (the register's `imported` over what was `stored`): each imported
+/// record, with the marks of the stored record of the same id and its body as `DecidedMarks::imported_body`
+/// keeps it; then, in their stored order, the stored records the import leaves out that outlive it (those a
+/// decision added), as they were. What the import leaves out and no decision added is gone: the register
+/// removed it.
+pub fn reimport(imported: &[Record], stored: &[StoredRecord]) -> Vec<StoredRecord> {
+    let mut records: Vec<StoredRecord> = imported
+        .iter()
+        .map(|record| {
+            let marks = stored.iter().find(|s| s.record.id == record.id).map(|s| s.marks.clone()).unwrap_or_default();
+            StoredRecord { record: marks.imported_body(record.clone()), marks }
+        })
+        .collect();
+    records.extend(
+        stored
+            .iter()
+            .filter(|s| !imported.iter().any(|r| r.id == s.record.id) && s.marks.outlives_import(false))
+            .cloned(),
+    );
+    records
+}
+
+/// What an import logs of a subject's records: each one added, changed (by the digest of its body as kept)
+/// or removed between what was stored `before` and what is stored `after` (`reimport`'s answer) — so the
+/// public log says what the store holds.
+pub fn reimport_events(credit_code: &str, before: &[StoredRecord], after: &[StoredRecord]) -> Vec<LogEvent> {
+    let digest = |record: &Record| serde_json::to_value(record).ok().map(|body| body_sha256(&body));
+    let event = |record_id: &str, change, body_sha256| LogEvent::Record {
+        credit_code: credit_code.to_owned(),
+        record_id: record_id.to_owned(),
+        change,
+        body_sha256,
+    };
+    let mut events = Vec::new();
+    for kept in after {
+        let now = digest(&kept.record);
+        match before.iter().find(|b| b.record.id == kept.record.id) {
+            None => events.push(event(&kept.record.id, RecordChange::Added, now)),
+            Some(old) if digest(&old.record) != now => events.push(event(&kept.record.id, RecordChange::Changed, now)),
+            Some(_) => {}
+        }
+    }
+    for gone in before.iter().filter(|b| !after.iter().any(|a| a.record.id == b.record.id)) {
+        events.push(event(&gone.record.id, RecordChange::Removed, None));
+    }
+    events
+}
+
 /// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision
 /// (the day it reached the server, Beijing) and decided by the officer's department; its class is left to the
 /// rules (taken as general, and said so).
@@ -789,7 +892,7 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
         .map(|t| t.china_date())
         .unwrap_or_else(|_| china_date(case.received_at_millis));
     Record {
-        id: format!("broken-{}", decision_id.get(..16).unwrap_or(decision_id)),
+        id: broken_record_id(decision_id),
         kind: RecordKind::BrokenCommitment,
         decision_no: format!("{department}违诺认定 {}", decision_id.get(..8).unwrap_or(decision_id)),
         authority: department.to_owned(),

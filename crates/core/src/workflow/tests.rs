@@ -723,3 +723,96 @@ fn every_combination_of_the_other_tracks_keeps_the_rules() {
     }
     assert!(decided.iter().all(|n| *n > 0), "{decided:?}");
 }
+
+fn imported_record(id: &str, removed_on: Option<&str>) -> Record {
+    let mut body = serde_json::json!({
+        "id": id, "kind": "administrative_penalty", "decision_no": "晋税罚〔2026〕1号", "authority": TAX,
+        "decided_on": "2026-06-01", "class": "general", "penalties": ["fine"], "summary": "未按期申报",
+    });
+    if let Some(day) = removed_on {
+        body["removed_on"] = day.into();
+    }
+    serde_json::from_value(body).unwrap()
+}
+
+fn day(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+/// What a signed decision did to a record outlives a new import of its subject (the review of issue 29, item
+/// 1): a broken commitment's record stays though the register never lists it, a granted repair's end of
+/// publication stays unless the import ends it earlier, an upheld objection's record stays hidden; what the
+/// register dropped and no decision added goes. What the import logs is what is kept.
+#[test]
+fn a_decisions_effects_outlive_a_new_import() {
+    // The record a broken commitment's decision adds, as `decide` makes it.
+    let mut case = commitment(CommitmentState::InForce, KeyStatus::Verified);
+    case.identified = Some(IdentityCheck::Enrolment);
+    let transition =
+        super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW)
+            .unwrap();
+    let Some(Effect::AddRecord { record: broken, .. }) = transition.effects.first() else { panic!("a record") };
+    assert_eq!(broken.id, broken_record_id(DECISION_ID));
+    let marked = |record: Record, marks: DecidedMarks| StoredRecord { record, marks };
+    let repaired_on = day("2026-12-02");
+    let stored = vec![
+        marked(imported_record("r-1", None), DecidedMarks::default()),
+        marked(
+            imported_record("r-2", None),
+            DecidedMarks { hidden_by: Some("objection-1".into()), ..Default::default() },
+        ),
+        marked(
+            imported_record("r-3", Some("2026-12-02")),
+            DecidedMarks { ended: Some(PublicationEnd { by: "a-1".into(), on: repaired_on }), ..Default::default() },
+        ),
+        marked((**broken).clone(), DecidedMarks { added_by: Some(DECISION_ID.into()), ..Default::default() }),
+        marked(imported_record("r-4", None), DecidedMarks::default()),
+    ];
+    let mut changed = imported_record("r-1", None);
+    changed.summary = "更正后的摘要".into();
+    // The register's next file: r-1 corrected, r-2 and r-3 as before (r-3 knows nothing of its repair), r-4
+    // gone, r-5 new; the broken commitment's record was never the register's.
+    let imported =
+        vec![changed.clone(), imported_record("r-2", None), imported_record("r-3", None), imported_record("r-5", None)];
+    let kept = reimport(&imported, &stored);
+    let ids: Vec<&str> = kept.iter().map(|k| k.record.id.as_str()).collect();
+    assert_eq!(ids, ["r-1", "r-2", "r-3", "r-5", broken.id.as_str()]);
+    assert_eq!(kept[0].record, changed);
+    assert_eq!(kept[1].marks.hidden_by.as_deref(), Some("objection-1"), "hidden stays hidden");
+    assert_eq!(kept[2].record.removed_on, Some(repaired_on), "the repair's end of publication stays");
+    assert_eq!(kept[2].marks, stored[2].marks);
+    assert_eq!(kept[3].marks, DecidedMarks::default());
+    assert_eq!(kept[4], stored[3], "the broken commitment's record stays as it was");
+    // The log says what is kept: r-1 changed, r-5 added, r-4 removed; r-3 and the broken record unchanged.
+    let events = reimport_events("91140105MA0L8XUY5X", &stored, &kept);
+    let changes: Vec<(&str, RecordChange)> = events
+        .iter()
+        .map(|e| match e {
+            LogEvent::Record { record_id, change, .. } => (record_id.as_str(), *change),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(changes, [("r-1", RecordChange::Changed), ("r-5", RecordChange::Added), ("r-4", RecordChange::Removed)]);
+    let LogEvent::Record { body_sha256: Some(digest), .. } = &events[0] else { panic!("a digest") };
+    assert_eq!(*digest, crate::public_log::body_sha256(&serde_json::to_value(&changed).unwrap()));
+    // An import ending the publication earlier wins; later, or not at all, does not undo the repair.
+    let ended = stored[2].marks.clone();
+    for (imported, kept) in
+        [(None, "2026-12-02"), (Some("2026-11-30"), "2026-11-30"), (Some("2027-01-01"), "2026-12-02")]
+    {
+        assert_eq!(ended.imported_body(imported_record("r-3", imported)).removed_on, Some(day(kept)), "{imported:?}");
+    }
+    assert_eq!(
+        DecidedMarks::default().imported_body(imported_record("r", Some("2027-01-01"))).removed_on,
+        Some(day("2027-01-01"))
+    );
+    // Only a record a decision added outlives an import that leaves it out.
+    let added = DecidedMarks { added_by: Some(DECISION_ID.into()), ..Default::default() };
+    let hidden = DecidedMarks { hidden_by: Some("objection-1".into()), ..Default::default() };
+    for (marks, left_out) in [(&DecidedMarks::default(), false), (&added, true), (&hidden, false), (&ended, false)] {
+        assert!(marks.outlives_import(true), "{marks:?}");
+        assert_eq!(marks.outlives_import(false), left_out, "{marks:?}");
+    }
+    // Nothing imported twice changes nothing.
+    assert!(reimport_events("x", &kept, &reimport(&imported, &kept)).is_empty());
+}
