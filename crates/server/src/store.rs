@@ -93,9 +93,9 @@ pub struct StoredReceipt {
 /// Which commitments a publication list shows.
 #[derive(Debug, Default)]
 pub struct PublicationFilter {
-    /// Only those made to this department: its name, and the templates naming it (for commitments signed
-    /// before the department was part of the payload).
-    pub department: Option<(String, Vec<String>)>,
+    /// Only those a department decides (`workflow::commitment_filter`: its name, and the template versions
+    /// naming it for commitments signed before the department was part of the payload).
+    pub department: Option<xinnuo_core::workflow::CommitmentFilter>,
     /// Only this template.
     pub template: Option<String>,
     pub state: Option<xinnuo_core::decision::CommitmentState>,
@@ -532,8 +532,9 @@ impl Db {
         })
     }
 
-    /// The publication list (信用承诺公示): published commitments, newest first, filtered by templates (those of
-    /// a department, or one), state and a search in names and credit codes. Returns the total and one page.
+    /// The publication list (信用承诺公示): published commitments, newest first, filtered by department (the
+    /// core's `commitment_filter`) or template, state and a search in names and credit codes. Returns the total
+    /// and one page.
     pub fn publications(
         &self,
         filter: &PublicationFilter,
@@ -541,7 +542,11 @@ impl Db {
         limit: u32,
     ) -> Result<(u64, Vec<CommitmentRow>), DbError> {
         let (department, templates) = match &filter.department {
-            Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
+            Some(department) => {
+                let versions: Vec<String> =
+                    department.template_versions.iter().map(|(id, version)| format!("{id}@{version}")).collect();
+                (Some(department.department.as_str()), Some(serde_json::json!(versions).to_string()))
+            }
             None => (None, None),
         };
         let pattern = filter.query.as_deref().map(crate::sql::like_pattern);
@@ -550,7 +555,7 @@ impl Db {
         let condition = format!(
             "publishable = 1 AND (?6 OR ({LISTED}))
              AND (CAST(?1 AS TEXT) IS NULL OR department = ?1
-                  OR (department IS NULL AND template_id IN ({})))
+                  OR (department IS NULL AND template_id || '@' || template_version IN ({})))
              AND (CAST(?3 AS TEXT) IS NULL OR template_id = ?3)
              AND (CAST(?4 AS TEXT) IS NULL OR lifecycle = ?4)
              AND (CAST(?5 AS TEXT) IS NULL OR subject_name LIKE ?5 ESCAPE '\\' OR credit_code LIKE ?5 ESCAPE '\\')",
@@ -815,6 +820,69 @@ mod tests {
         assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
         let row = db.commitment("p").unwrap().unwrap();
         assert_eq!((row.sequence, row.key_status, row.state.as_str()), (69, KeyStatus::NoCreditCode, "submitted"));
+    }
+
+    /// A department's inbox selects exactly the commitments the core says it decides (`workflow::decides`,
+    /// which `decide` and `actions` follow): every version of templates naming it, signed to it or (older)
+    /// unsigned, by either of its names — and another template version's departments never leak in.
+    #[test]
+    fn the_sql_department_filter_is_the_cores_rule() {
+        use xinnuo_core::template;
+        use xinnuo_core::workflow;
+        let db = Db::open(":memory:").unwrap();
+        let mut stored = Vec::new();
+        let mut sequence = 0u64;
+        for t in template::all().iter().filter(|t| ["tax-service", "investment-project", "food-drug"].contains(&&*t.id))
+        {
+            let signed: Vec<Option<String>> =
+                std::iter::once(None).chain(t.departments.iter().map(|d| Some(d.zh.to_string()))).collect();
+            for department in signed {
+                sequence += 1;
+                let id = format!("s{sequence}");
+                db.write(|sql| {
+                    sql.execute(
+                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
+                         publishable, lifecycle, department)
+                         VALUES (?1, ?2, '', ?3, ?4, 'k', 't', 't', 'unenrolled', '{}', '{}', '{}', 'n', 1, 'submitted', ?5)",
+                        args![sequence, &id, &*t.id, &*t.version, &department],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+                stored.push((id, workflow::departments_of(Some(t), department.as_deref())));
+            }
+        }
+        let names = [
+            "国家税务总局山西省税务局",
+            "Shanxi Provincial Tax Service, State Taxation Administration",
+            "山西省审批服务管理局",
+            "山西省行政审批服务管理局",
+            "山西省能源局",
+            "Shanxi Administration for Market Regulation",
+            "太原市示例局",
+        ];
+        let mut found_any = 0;
+        for name in names {
+            let filter = PublicationFilter {
+                department: Some(workflow::commitment_filter(name)),
+                with_unlisted: true,
+                ..Default::default()
+            };
+            let (total, rows) = db.publications(&filter, 0, 1000).unwrap();
+            let mut found: Vec<&str> = rows.iter().map(|row| row.submission_id.as_str()).collect();
+            let mut expected: Vec<&str> = stored
+                .iter()
+                .filter(|(_, departments)| workflow::decides(departments, name))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{name}");
+            assert_eq!(total, expected.len() as u64);
+            found_any += found.len();
+        }
+        assert!(found_any > 0);
     }
 
     /// The publication query's `LISTED` says what `workflow::listed_publicly` says, for every combination of

@@ -481,6 +481,159 @@ pub fn key_step(state: EnrolmentStatus, action: Action) -> KeyStep {
     }
 }
 
+/// What a name says among the templates' departments.
+enum Named {
+    /// A department's Chinese name.
+    Zh(&'static str),
+    /// The English name of these departments (one, or several sharing it).
+    En(Vec<&'static str>),
+    Unknown,
+}
+
+fn named(departments: impl Iterator<Item = (&'static str, &'static str)>, name: &str) -> Named {
+    let mut english = Vec::new();
+    for (zh, en) in departments {
+        if zh == name {
+            return Named::Zh(zh);
+        }
+        if en == name && !english.contains(&zh) {
+            english.push(zh);
+        }
+    }
+    if english.is_empty() {
+        Named::Unknown
+    } else {
+        Named::En(english)
+    }
+}
+
+/// The name a department is known by here, whatever name it is given by: a department the templates name
+/// (their index), by its Chinese name — its English name is taken for it where that English name is one
+/// department's; any other name as given (trimmed). Every comparison of departments compares these names:
+/// `decides` (the inboxes' filters, `decide`, `actions`, a static site's column) and `decides_record`.
+pub fn department_name(name: &str) -> String {
+    let name = name.trim();
+    let index = crate::template::index().iter().flat_map(|entry| entry.departments.iter().map(|d| (d.zh, d.en)));
+    match named(index, name) {
+        Named::Zh(zh) => zh.to_owned(),
+        Named::En(zh) if zh.len() == 1 => zh[0].to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// Whether an officer of `department` decides a commitment made to `departments` (its `departments_of`):
+/// one of them, by `department_name`. The one rule of which commitments are a department's: `decide` and
+/// `actions` ask it, the store's filter is `commitment_filter`, made from it.
+pub fn decides(departments: &[String], department: &str) -> bool {
+    let department = department_name(department);
+    departments.iter().any(|d| department_name(d) == department)
+}
+
+/// Whether an officer of `department` decides on a record decided by `authority` (its repair, an objection
+/// to it: 谁认定、谁修复): the record's authority as the register names it is the officer's department (by
+/// `department_name`), as the authority's inboxes select them.
+pub fn decides_record(authority: &str, department: &str) -> bool {
+    authority == department_name(department)
+}
+
+/// The commitments an officer of a department decides, as a store selects them (`decides`, in other
+/// words): those made to `department` (signed), and those signed before the choice was signed whose template
+/// version names it (id, version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentFilter {
+    pub department: String,
+    pub template_versions: Vec<(String, String)>,
+}
+
+pub fn commitment_filter(department: &str) -> CommitmentFilter {
+    let department = department_name(department);
+    let template_versions = crate::template::all()
+        .iter()
+        .filter(|t| decides(&departments_of(Some(t), None), &department))
+        .map(|t| (t.id.to_string(), t.version.to_string()))
+        .collect();
+    CommitmentFilter { department, template_versions }
+}
+
+/// Why an officer cannot be registered for a department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepartmentError {
+    /// No template names it, no record of the register was decided by it, and registering it anyway was not
+    /// asked for.
+    Unknown { name: String, known: Vec<String> },
+    /// An English name several departments share.
+    Ambiguous { name: String, candidates: Vec<String> },
+}
+
+impl crate::error::Described for DepartmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unknown { .. } => "unknown_department",
+            Self::Ambiguous { .. } => "ambiguous_department",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use crate::error::in_lang;
+        match self {
+            Self::Unknown { name, known } => in_lang(
+                lang,
+                format_args!(
+                    "没有模板或主体名录中的记录出自“{name}”：工作人员的部门应写作模板中的部门名称（{}），或为名录中记录的认定单位；确属其他部门的，请加 --other-department。",
+                    known.join("、")
+                ),
+                format_args!(
+                    "No template and no record of the register names “{name}”: an officer's department is a department the templates name ({}), or the authority of a record in the register; for another department, add --other-department.",
+                    known.join(", ")
+                ),
+            ),
+            Self::Ambiguous { name, candidates } => in_lang(
+                lang,
+                format_args!("“{name}”是多个部门的英文名称（{}）：请写明中文名称。", candidates.join("、")),
+                format_args!("“{name}” is the English name of several departments ({}): give the Chinese name.", candidates.join(", ")),
+            ),
+        }
+    }
+}
+crate::error::display_in_chinese!(DepartmentError);
+
+/// The departments commitments are made to: every department a template version names (not a repair
+/// application's form, which goes to the record's authority), by Chinese name, sorted, each once.
+pub fn known_departments() -> Vec<&'static str> {
+    let mut known: Vec<&'static str> = commitment_departments().map(|(zh, _)| zh).collect();
+    known.sort_unstable();
+    known.dedup();
+    known
+}
+
+fn commitment_departments() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::template::all()
+        .iter()
+        .filter(|t| t.kind != TemplateKind::Repair)
+        .flat_map(|t| t.departments.iter().map(|d| (&*d.zh, &*d.en)))
+}
+
+/// The name an officer's department is registered under (`officers add`): a department the templates name,
+/// by its Chinese name (its English name taken for it where only one department has it); another name only
+/// where `decides_records` (the register holds a record it decided, or the operator asks for it), as given.
+/// So an officer is never registered under a name `decides` cannot match.
+pub fn register_department(name: &str, decides_records: bool) -> Result<String, DepartmentError> {
+    let name = name.trim();
+    match named(commitment_departments(), name) {
+        Named::Zh(zh) => Ok(zh.to_owned()),
+        Named::En(zh) if zh.len() == 1 => Ok(zh[0].to_owned()),
+        Named::En(zh) => Err(DepartmentError::Ambiguous {
+            name: name.to_owned(),
+            candidates: zh.into_iter().map(str::to_owned).collect(),
+        }),
+        Named::Unknown if decides_records => Ok(name.to_owned()),
+        Named::Unknown => Err(DepartmentError::Unknown {
+            name: name.to_owned(),
+            known: known_departments().into_iter().map(str::to_owned).collect(),
+        }),
+    }
+}
+
 /// The departments that decide a commitment: the one it was made to (signed), or — for one signed before
 /// the choice was signed — those its template names.
 pub fn departments_of(template: Option<&Template>, signed_department: Option<&str>) -> Vec<String> {
@@ -630,7 +783,7 @@ fn officer_for(actor: &Actor, action: Action, role: Role) -> Result<(&str, &str)
 /// nothing about it): the officer's department, or "" for the enterprise's own withdrawal.
 pub fn authorize(action: Action, actor: &Actor) -> Result<String, Refusal> {
     match action.role() {
-        Some(role) => Ok(officer_for(actor, action, role)?.1.to_owned()),
+        Some(role) => Ok(department_name(officer_for(actor, action, role)?.1)),
         None => Ok(String::new()),
     }
 }
@@ -652,7 +805,7 @@ pub fn decide(
             decide_commitment(case, decision_id, decision, actor, department)
         }
         (Case::Repair(case), TargetKind::RepairApplication) => {
-            if case.authority != department {
+            if !decides_record(&case.authority, &department) {
                 return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
             }
             let state = case.state.after(action)?;
@@ -668,7 +821,7 @@ pub fn decide(
             Ok(Transition { outcome: Outcome::Repair(state), effects, department, note: None })
         }
         (Case::Objection(case), TargetKind::Objection) => {
-            if case.authority != department {
+            if !decides_record(&case.authority, &department) {
                 return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
             }
             let state = case.state.after(action)?;
@@ -724,7 +877,7 @@ fn decide_commitment(
             case.departments.first().cloned().unwrap_or_default()
         }
         _ => {
-            if !case.departments.contains(&department) {
+            if !decides(&case.departments, &department) {
                 return Err(Refusal::OtherDepartment { departments: case.departments.clone(), department });
             }
             department
@@ -917,7 +1070,8 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
 }
 
 /// What the console offers an officer on a case: each action whose role they hold and whose step the target
-/// can take now, and whether accepting needs them to say how they identified the signer.
+/// can take now, on a case of their department, and whether accepting needs them to say how they identified
+/// the signer — exactly what `decide` would allow them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
@@ -925,8 +1079,16 @@ pub struct Offer {
     pub needs_identity_check: bool,
 }
 
-pub fn actions(case: &Case, roles: &[Role]) -> Vec<Offer> {
+pub fn actions(case: &Case, department: &str, roles: &[Role]) -> Vec<Offer> {
+    // The officer's department, as `decide` reads it: nothing of another department's (any department checks keys).
+    let theirs = match case {
+        Case::Commitment(c) => decides(&c.departments, department),
+        Case::Repair(c) => decides_record(&c.authority, department),
+        Case::Objection(c) => decides_record(&c.authority, department),
+        Case::Key(_) => true,
+    };
     let candidates: &[Action] = match case {
+        _ if !theirs => &[],
         Case::Commitment(c) if c.template_kind == TemplateKind::Repair => &[],
         Case::Commitment(_) => &[Action::Accept, Action::Return, Action::Kept, Action::Broken],
         Case::Repair(_) => &[Action::RepairGranted, Action::RepairRefused],

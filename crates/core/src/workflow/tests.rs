@@ -5,6 +5,8 @@ use super::*;
 use crate::error::Described;
 
 const TAX: &str = "国家税务总局山西省税务局";
+/// The tax department's English name, as the templates give it.
+const TAX_EN: &str = "Shanxi Provincial Tax Service, State Taxation Administration";
 const MARKET: &str = "山西省市场监督管理局";
 const SIGNER: &str = "signer-kid";
 const TARGET: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
@@ -31,6 +33,42 @@ fn commitment(state: CommitmentState, standing: KeyStatus) -> CommitmentCase {
         subject_registered: true,
         title_zh: "纳税服务信用承诺书".into(),
     }
+}
+
+/// The role sets the tables go through.
+const ROLE_SETS: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
+
+/// A repair application, an objection and a key enrolment in each of their states, of the tax department's
+/// records.
+fn other_track_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for state in RepairState::ALL {
+        cases.push(Case::Repair(RepairCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in ObjectionState::ALL {
+        cases.push(Case::Objection(ObjectionCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in EnrolmentStatus::ALL {
+        cases.push(Case::Key(KeyCase {
+            state,
+            received_at_millis: RECEIVED,
+            kid: "enterprise-kid".into(),
+            credit_code: "91140105MA0L8XUY5X".into(),
+        }));
+    }
+    cases
 }
 
 fn decision(action: Action, identity_checked: Option<IdentityCheck>) -> Decision {
@@ -232,7 +270,7 @@ fn repair_applications_never_take_the_commitment_track() {
         Actor::Signer { kid: SIGNER.into() },
         "!not_a_commitment",
     );
-    assert!(actions(&Case::Commitment(application), &Role::ALL).is_empty());
+    assert!(actions(&Case::Commitment(application), TAX, &Role::ALL).is_empty());
     let repair = |state| {
         Case::Repair(RepairCase {
             state,
@@ -410,25 +448,50 @@ fn a_template_naming_several_departments_needs_one_chosen() {
     assert_eq!(accept_commitment(repair, None), Ok(()));
 }
 
+/// Every case of every track (commitments of each state, standing and kind; repair applications, objections
+/// and enrolments in each state) × every action × role set × department (in either of its names, and
+/// another's): the console offers exactly what `decide` allows — nothing to another department's officer —
+/// and says when accepting needs the officer's identity check.
 #[test]
 fn the_console_is_offered_what_decide_allows() {
-    let states = CommitmentState::ALL;
-    let standings = KeyStatus::ALL;
-    for state in states {
-        for standing in standings {
-            let case = Case::Commitment(commitment(state, standing));
-            for roles in [&[Role::Review][..], &[Role::Decide], &Role::ALL] {
-                let offered = actions(&case, roles);
-                for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
+    let mut cases = Vec::new();
+    for state in CommitmentState::ALL {
+        for standing in KeyStatus::ALL {
+            cases.push(Case::Commitment(commitment(state, standing)));
+        }
+        let mut application = commitment(state, KeyStatus::Verified);
+        application.template_kind = TemplateKind::Repair;
+        cases.push(Case::Commitment(application));
+    }
+    cases.extend(other_track_cases());
+    let departments = [TAX, TAX_EN, MARKET];
+    let mut offered_anything = 0;
+    for case in &cases {
+        for roles in ROLE_SETS {
+            for department in departments {
+                let offered = actions(case, department, roles);
+                let actor = officer(department, roles);
+                for action in Action::ALL {
                     let offer = offered.iter().find(|o| o.action == action);
+                    let what = format!("{case:?} {roles:?} {department} {action:?}: {offer:?}");
                     let identity = offer.filter(|o| o.needs_identity_check).map(|_| IdentityCheck::Counter);
-                    let decided =
-                        super::decide(&case, DECISION_ID, &decision(action, identity), &officer(TAX, roles), NOW);
-                    assert_eq!(offer.is_some(), decided.is_ok(), "{state:?} {standing:?} {roles:?} {action:?}");
+                    let decided = super::decide(case, DECISION_ID, &decision(action, identity), &actor, NOW);
+                    assert_eq!(offer.is_some(), decided.is_ok(), "{what}: {decided:?}");
+                    // What is not offered is not allowed with an identity check either.
+                    if offer.is_none() && action == Action::Accept {
+                        let checked = decision(action, Some(IdentityCheck::Counter));
+                        assert!(super::decide(case, DECISION_ID, &checked, &actor, NOW).is_err(), "{what}");
+                    }
+                    // An accept offered without the check is allowed without it.
+                    if let Some(offer) = offer.filter(|o| !o.needs_identity_check) {
+                        assert!(super::decide(case, DECISION_ID, &decision(offer.action, None), &actor, NOW).is_ok());
+                    }
+                    offered_anything += usize::from(offer.is_some());
                 }
             }
         }
     }
+    assert!(offered_anything > 0);
     assert_eq!(standing(Some("91140105MA0L8XUY5X"), None), KeyStatus::Unenrolled);
     assert_eq!(standing(Some("91140105MA0L8XUY5X"), Some(EnrolmentStatus::Approved)), KeyStatus::Verified);
     assert_eq!(standing(None, Some(EnrolmentStatus::Approved)), KeyStatus::NoCreditCode);
@@ -515,24 +578,10 @@ fn the_operators_key_steps_follow_the_key_lifecycle() {
 /// given on the decision × identified before: the rules hold over the whole product, not only the rows above.
 #[test]
 fn every_combination_of_a_commitment_case_keeps_the_rules() {
-    const ACTIONS: [Action; 11] = [
-        Action::Accept,
-        Action::Return,
-        Action::Kept,
-        Action::Broken,
-        Action::RepairGranted,
-        Action::RepairRefused,
-        Action::ObjectionUpheld,
-        Action::ObjectionRejected,
-        Action::KeyApproved,
-        Action::KeyRevoked,
-        Action::Withdraw,
-    ];
-    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
     let mut decided = 0;
     for state in CommitmentState::ALL {
-        for action in ACTIONS {
-            for roles in role_sets {
+        for action in Action::ALL {
+            for roles in ROLE_SETS {
                 for department in [TAX, MARKET] {
                     for standing in KeyStatus::ALL {
                         for at_receipt in KeyStatus::ALL {
@@ -626,52 +675,11 @@ fn every_withdrawal_is_decided_as_the_outbox_offers_it() {
 /// a granted repair ends the record's publication that day, an upheld objection hides the record.
 #[test]
 fn every_combination_of_the_other_tracks_keeps_the_rules() {
-    use crate::enrolment::EnrolmentStatus;
-    const ACTIONS: [Action; 11] = [
-        Action::Accept,
-        Action::Return,
-        Action::Kept,
-        Action::Broken,
-        Action::RepairGranted,
-        Action::RepairRefused,
-        Action::ObjectionUpheld,
-        Action::ObjectionRejected,
-        Action::KeyApproved,
-        Action::KeyRevoked,
-        Action::Withdraw,
-    ];
-    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
-    let mut cases = Vec::new();
-    for state in RepairState::ALL {
-        cases.push(Case::Repair(RepairCase {
-            state,
-            authority: TAX.into(),
-            received_at_millis: RECEIVED,
-            credit_code: "91140105MA0L8XUY5X".into(),
-            record_id: "R1".into(),
-        }));
-    }
-    for state in ObjectionState::ALL {
-        cases.push(Case::Objection(ObjectionCase {
-            state,
-            authority: TAX.into(),
-            received_at_millis: RECEIVED,
-            credit_code: "91140105MA0L8XUY5X".into(),
-            record_id: "R1".into(),
-        }));
-    }
-    for state in EnrolmentStatus::ALL {
-        cases.push(Case::Key(KeyCase {
-            state,
-            received_at_millis: RECEIVED,
-            kid: "enterprise-kid".into(),
-            credit_code: "91140105MA0L8XUY5X".into(),
-        }));
-    }
+    let cases = other_track_cases();
     let mut decided = [0; 3];
     for case in &cases {
-        for action in ACTIONS {
-            for roles in role_sets {
+        for action in Action::ALL {
+            for roles in ROLE_SETS {
                 for department in [TAX, MARKET] {
                     let actor = officer(department, roles);
                     let result = super::decide(case, DECISION_ID, &decision(action, None), &actor, NOW);
@@ -815,4 +823,86 @@ fn a_decisions_effects_outlive_a_new_import() {
     }
     // Nothing imported twice changes nothing.
     assert!(reimport_events("x", &kept, &reimport(&imported, &kept)).is_empty());
+}
+
+#[test]
+fn every_action_is_in_the_list_the_tables_go_through() {
+    for (position, action) in Action::ALL.iter().enumerate() {
+        assert_eq!(action.position(), position, "{action:?}");
+    }
+}
+
+/// One name for a department (the review of issue 29, item 2): an officer registered under a template's
+/// English name is the department of its Chinese name — offered and allowed the same; registration takes the
+/// templates' departments (either name, stored in Chinese) and a record's authority, and refuses the rest
+/// with the known names.
+#[test]
+fn a_department_is_known_by_one_name() {
+    assert_eq!(department_name(TAX_EN), TAX);
+    assert_eq!(department_name(&format!(" {TAX} ")), TAX);
+    assert_eq!(department_name("太原市示例局"), "太原市示例局");
+    // Offered and decided alike, by either name.
+    let case = Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified));
+    let english = officer(TAX_EN, &Role::ALL);
+    assert_eq!(actions(&case, TAX_EN, &Role::ALL), actions(&case, TAX, &Role::ALL));
+    let accepted = super::decide(&case, DECISION_ID, &decision(Action::Accept, None), &english, NOW).unwrap();
+    assert_eq!(accepted.department, TAX, "decided for the department by its Chinese name");
+    assert!(actions(&case, MARKET, &Role::ALL).is_empty(), "nothing offered to another department");
+    // Registration.
+    assert_eq!(register_department(TAX, false), Ok(TAX.to_owned()));
+    assert_eq!(register_department(TAX_EN, false), Ok(TAX.to_owned()));
+    let unknown = register_department("太原市示例局", false).unwrap_err();
+    assert_eq!(unknown.code(), "unknown_department");
+    assert!(unknown.message(Lang::Zh).contains(TAX) && unknown.message(Lang::En).contains("--other-department"));
+    assert_eq!(register_department("太原市示例局", true), Ok("太原市示例局".to_owned()));
+    // A repair application's form names no deciding department.
+    assert!(register_department("作出失信认定的单位", false).is_err());
+    let shared = "Shanxi Provincial Administrative Approval Service Administration";
+    let ambiguous = register_department(shared, true).unwrap_err();
+    assert_eq!(ambiguous.code(), "ambiguous_department");
+    assert!(ambiguous.message(Lang::Zh).contains("山西省行政审批服务管理局"), "{}", ambiguous.message(Lang::Zh));
+    for known in known_departments() {
+        let registered = register_department(known, false).unwrap();
+        assert_eq!((registered.as_str(), department_name(&registered).as_str()), (known, known));
+    }
+    for template in crate::template::all().iter().filter(|t| t.kind != TemplateKind::Repair) {
+        for d in template.departments.iter() {
+            if let Ok(registered) = register_department(&d.en, false) {
+                assert_eq!(registered, d.zh, "{}", d.en);
+            }
+        }
+    }
+}
+
+/// The store's filter of a department's commitments (`commitment_filter`) selects exactly what `decides`
+/// says, for every template version, every department it may be signed to (or none), and every name an
+/// officer's department may have.
+#[test]
+fn the_inbox_filter_is_the_rule_decide_follows() {
+    let mut names: Vec<String> = known_departments().into_iter().map(str::to_owned).collect();
+    names.extend(crate::template::all().iter().flat_map(|t| t.departments.iter().map(|d| d.en.to_string())));
+    names.push("太原市示例局".into());
+    names.sort();
+    names.dedup();
+    let mut matched = 0;
+    for name in &names {
+        let filter = commitment_filter(name);
+        for template in crate::template::all() {
+            let signed: Vec<Option<&str>> =
+                std::iter::once(None).chain(template.departments.iter().map(|d| Some(&*d.zh))).collect();
+            for signed in signed {
+                let by_rule = decides(&departments_of(Some(template), signed), name);
+                let by_filter = match signed {
+                    Some(department) => department == filter.department,
+                    None => filter
+                        .template_versions
+                        .iter()
+                        .any(|(id, version)| *id == template.id && *version == template.version),
+                };
+                assert_eq!(by_rule, by_filter, "{name} {} {} {signed:?}", template.id, template.version);
+                matched += usize::from(by_rule);
+            }
+        }
+    }
+    assert!(matched > 0);
 }

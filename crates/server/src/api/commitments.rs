@@ -296,16 +296,6 @@ pub async fn get_disclosed(
     Ok(Json(DisclosedCommitment { submission_id: row.submission_id, credit_code: row.credit_code, signed_file }))
 }
 
-/// Commitments made to a department (named in Chinese or English): those that signed it, and those signed
-/// before the choice was signed whose template names it.
-pub fn department_filter(name: &str) -> (String, Vec<String>) {
-    let named = |t: &&template::Template| t.departments.iter().find(|d| d.zh == name || d.en == name).cloned();
-    let zh =
-        template::all().iter().find_map(|t| named(&t)).map(|d| d.zh.into_owned()).unwrap_or_else(|| name.to_owned());
-    let templates = template::all().iter().filter(|t| named(t).is_some()).map(|t| t.id.to_string()).collect();
-    (zh, templates)
-}
-
 /// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
 /// commitments (no personal values), newest first, with their state.
 #[utoipa::path(
@@ -337,7 +327,8 @@ pub async fn publications(
             )
         })?),
     };
-    let department = blank(query.department).map(|name| department_filter(&name));
+    // A department by either of its names: the commitments it decides, by the core's rule.
+    let department = blank(query.department).map(|name| xinnuo_core::workflow::commitment_filter(&name));
     let page = query.page.max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {

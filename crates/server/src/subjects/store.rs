@@ -187,6 +187,16 @@ impl Db {
         })
     }
 
+    /// Whether the register holds a record decided by `authority` (as the record names it): such a
+    /// department decides its repairs and objections, so its officers may be registered under that name.
+    pub fn is_record_authority(&self, authority: &str) -> Result<bool, DbError> {
+        let statement = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE {} = ?1 LIMIT 1) AS found",
+            self.dialect().json_member("body", "authority")
+        );
+        self.read(|sql| Ok(sql.query_one(&statement, args![authority])?.get::<u64>(0)? > 0))
+    }
+
     /// A record's stored body, whatever its objections (for the department deciding them).
     pub fn record_body(&self, credit_code: &str, record_id: &str) -> Result<Option<serde_json::Value>, DbError> {
         self.read(|sql| {
