@@ -1,12 +1,11 @@
 //! A decision, from the store's side: inside one transaction, read the target as the core's `Case`, ask
-//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt. The
+//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt (signed
+//! here with the core's `decision::sign_receipt`; nothing is called back from a handler). The
 //! rules are the core's; this module only reads and writes.
 
 use serde_json::Value;
 use xinnuo_core::calendar::UtcTimestamp;
-use xinnuo_core::decision::{
-    self, Decision, DecisionReceipt, ObjectionState, Outcome, RepairState, TargetKind, DECISION_RECEIPT_TYPE,
-};
+use xinnuo_core::decision::{Decision, ObjectionState, Outcome, RepairState, TargetKind};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::template::{self, TemplateKind};
@@ -220,24 +219,7 @@ impl Db {
                 Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
             };
             let changed = apply(sql, &new.decision_id, decision, &case, &transition, actor, &new.received_at)?;
-            let signer_kid = match actor {
-                Actor::Officer { kid, .. } | Actor::Signer { kid } => kid.clone(),
-            };
-            let receipt = |sequence: u64, state: Outcome| {
-                let receipt = DecisionReceipt {
-                    receipt_type: DECISION_RECEIPT_TYPE.into(),
-                    decision_id: new.decision_id.clone(),
-                    target: decision.target.clone(),
-                    action: decision.action,
-                    state,
-                    received_at: new.received_at.clone(),
-                    sequence,
-                    officer_kid: signer_kid.clone(),
-                    department: transition.department.clone(),
-                };
-                decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-            };
-            let stored = insert_decision(sql, new, &transition.department, transition.outcome, receipt)?;
+            let stored = insert_decision(sql, new, &transition.department, transition.outcome, server_key)?;
             // The decision and what it changed, in the public log with it.
             let mut events = vec![LogEvent::Decision {
                 decision_id: new.decision_id.clone(),

@@ -137,6 +137,28 @@ pub struct ServerKey {
 }
 
 impl ServerKey {
+    /// The server's countersignature over a submission it stores: its sequence and the signer's standing for
+    /// its credit code then (the core's `receipt::sign`).
+    pub fn commitment_receipt(
+        &self,
+        new: &NewCommitment,
+        sequence: u64,
+        key_status: KeyStatus,
+    ) -> Result<String, DbError> {
+        let receipt = xinnuo_core::receipt::Receipt {
+            receipt_type: xinnuo_core::receipt::RECEIPT_TYPE.into(),
+            submission_id: new.submission_id.clone(),
+            received_at: new.received_at.clone(),
+            sequence,
+            key_status,
+            signer_kid: new.signer_kid.clone(),
+            credit_code: new.credit_code.clone(),
+            template_id: new.template_id.clone(),
+            template_version: new.template_version.clone(),
+        };
+        signed(xinnuo_core::receipt::sign(&receipt, &self.signer))
+    }
+
     /// The key sign-in challenges are authenticated with: derived from this key, so every server on one
     /// database makes and accepts the same challenges.
     pub fn challenge_key(&self) -> [u8; 32] {
@@ -154,6 +176,13 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
     /// The verifier key of the public log's checkpoints signed while this key was current.
     pub log_key: Option<String>,
+}
+
+/// A receipt the server signed, as stored (the flattened JWS's JSON text).
+pub(crate) fn signed<E: std::fmt::Display>(
+    jws: Result<xinnuo_core::envelope::FlattenedJws, E>,
+) -> Result<String, DbError> {
+    jws.map(|jws| jws.to_json()).map_err(|e| DbError::Other(format!("signing a receipt: {e}")))
 }
 
 /// A stored key status; one this program did not write reads as the weakest claim, never as verified.
@@ -504,19 +533,18 @@ impl Db {
         self.read(|sql| commitment_in(sql, submission_id))
     }
 
-    /// Stores submissions with their receipts in one transaction; a known submission (stored before, or
-    /// earlier in the batch, or by another server on the same database) gets its stored receipt.
-    /// `sign(new, sequence, key_status)` signs each receipt. Answers in the order given.
+    /// Stores submissions with their receipts (signed with `server_key`) in one transaction; a known
+    /// submission (stored before, or earlier in the batch, or by another server on the same database) gets its
+    /// stored receipt. Answers in the order given.
     ///
     /// A batch costs a few statements whatever its size (ids looked up as one JSON array, rows inserted many
     /// per statement): on PostgreSQL each statement is a round trip, made while holding the write lock.
     pub fn store_commitments(
         &self,
         batch: &[&NewCommitment],
-        sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-        log: &crate::log::LogKey,
+        server_key: &ServerKey,
     ) -> Result<Vec<StoredReceipt>, DbError> {
-        self.write(|sql| insert_commitments(sql, batch, sign, log))
+        self.write(|sql| insert_commitments(sql, batch, server_key))
     }
 
     /// The disclosures of a commitment's personal values (for those allowed to see them).
@@ -608,8 +636,7 @@ impl Db {
 pub(crate) fn insert_commitments(
     sql: &mut dyn Sql,
     batch: &[&NewCommitment],
-    sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-    log: &crate::log::LogKey,
+    server_key: &ServerKey,
 ) -> Result<Vec<StoredReceipt>, DbError> {
     let dialect = sql.dialect();
     let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
@@ -661,7 +688,7 @@ pub(crate) fn insert_commitments(
             sequence: next,
             received_at: new.received_at.clone(),
             key_status: status,
-            receipt: sign(new, next, status).map_err(DbError::Other)?,
+            receipt: server_key.commitment_receipt(new, next, status)?,
             created: true,
             log: None,
         };
@@ -725,7 +752,7 @@ pub(crate) fn insert_commitments(
             }
         })
         .collect();
-    let appended = crate::log::append(sql, log, &events, &crate::clock::now())?;
+    let appended = crate::log::append(sql, &server_key.log, &events, &crate::clock::now())?;
     let mut places: HashMap<String, u64> = HashMap::new();
     for (offset, (new, _)) in created.iter().enumerate() {
         places.insert(new.submission_id.clone(), appended.first + offset as u64);
@@ -749,6 +776,20 @@ pub(crate) fn insert_commitments(
         }
     }
     Ok(stored)
+}
+
+/// A server key of the tests' own, its log key `LogKey::derive("xinnuo.test/log", &[1; 32])` (nothing stored
+/// or logged: `Db::server_key` would log a new key).
+#[cfg(test)]
+pub(crate) fn test_server_key() -> ServerKey {
+    let seed = [1; 32];
+    let signer = Signer::from_seed(&seed);
+    ServerKey {
+        kid: signer.kid().to_owned(),
+        signer,
+        log: crate::log::LogKey::derive("xinnuo.test/log", &seed).unwrap(),
+        witness: crate::witness::WitnessKey::derive("xinnuo.test/witness", &seed).unwrap(),
+    }
 }
 
 /// A submission as the tests store it.
@@ -788,12 +829,17 @@ mod tests {
         assert_eq!(db.read(|sql| crate::log::index_of(sql, &reference)).unwrap(), Some(0));
         assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
         assert_eq!(db.read(crate::log::size).unwrap(), 1, "approving again changes nothing, logs nothing");
-        let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
-            // A JSON string, as the receipt column holds JSON.
-            Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
+        let key = test_server_key();
+        // What a stored receipt says: the server's signature over the submission, its sequence and the signer's
+        // standing, verified against the server's key.
+        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_public_keys([key.signer.public_key()]);
+        let said = |stored: &StoredReceipt| {
+            let receipt =
+                xinnuo_core::receipt::verify_for(&stored.receipt, &stored.submission_id, &trusted).unwrap().receipt;
+            format!("{}/{}/{}", receipt.submission_id, receipt.sequence, receipt.key_status.as_str())
         };
-        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign, &log).unwrap();
-        assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");
+        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &key).unwrap();
+        assert_eq!(said(&first[0]), "a/1/unenrolled");
         // 70 rows: inserted as 64 + 4 + 2, with a repeat inside the batch and one stored before.
         let many: Vec<NewCommitment> =
             (0..67).map(|n| new_commitment(&format!("n{n}"), "approved-kid", code)).collect();
@@ -801,7 +847,7 @@ mod tests {
         let mut batch: Vec<&NewCommitment> = many.iter().collect();
         let (again, repeat) = (new_commitment("a", "other-kid", code), new_commitment("n3", "approved-kid", code));
         batch.extend([&person, &again, &repeat]);
-        let stored = db.store_commitments(&batch, &sign, &log).unwrap();
+        let stored = db.store_commitments(&batch, &key).unwrap();
         assert_eq!(stored.len(), 70);
         // Each answer carries its place in the public log, proved in the batch's one checkpoint (entry 0 is
         // the operator's approval of the key).
@@ -811,11 +857,12 @@ mod tests {
             assert_eq!((placed.index, placed.checkpoint.size), (index, 70), "{}", receipt.submission_id);
             assert_eq!(placed.event.reference(), receipt.submission_id);
         }
-        assert_eq!(stored[0].receipt, "\"n0/2/verified\"");
-        assert_eq!(stored[66].receipt, "\"n66/68/verified\"");
-        assert_eq!(stored[67].receipt, "\"p/69/no_credit_code\"");
-        assert_eq!((stored[68].receipt.as_str(), stored[68].created), ("\"a/1/unenrolled\"", false));
-        assert_eq!((stored[69].receipt.as_str(), stored[69].created), ("\"n3/5/verified\"", false));
+        assert_eq!(said(&stored[0]), "n0/2/verified");
+        assert_eq!(said(&stored[66]), "n66/68/verified");
+        assert_eq!(said(&stored[67]), "p/69/no_credit_code");
+        assert_eq!((said(&stored[68]), stored[68].created), ("a/1/unenrolled".to_owned(), false));
+        assert_eq!((stored[68].receipt.as_str(), stored[68].created), (first[0].receipt.as_str(), false));
+        assert_eq!((said(&stored[69]), stored[69].created), ("n3/5/verified".to_owned(), false));
         assert_eq!(stored.iter().filter(|s| s.created).count(), 68);
         assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
         let row = db.commitment("p").unwrap().unwrap();

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use xinnuo_core::commitment;
-use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
+use xinnuo_core::objection::{self, ObjectionError};
 
 use super::body::read_jws_text;
 use super::dept::objection_item;
@@ -91,22 +91,10 @@ pub async fn submit(
             grounds: objection.grounds.clone(),
             signer_kid: verified.kid.clone(),
             envelope: verified.jws.to_json(),
-            received_at: received_at.clone(),
-        };
-        let receipt_for = |sequence| {
-            let receipt = ObjectionReceipt {
-                receipt_type: OBJECTION_RECEIPT_TYPE.into(),
-                objection_id: verified.submission_id.clone(),
-                credit_code: code.clone(),
-                record_id: objection.record_id.clone(),
-                received_at,
-                sequence,
-                signer_kid: verified.kid.clone(),
-            };
-            objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+            received_at,
         };
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
-        match db.add_objection(new, filing, receipt_for, &server_key.log).map_err(Problem::internal)? {
+        match db.add_objection(new, filing, &server_key).map_err(Problem::internal)? {
             Ok((row, created)) => {
                 let mut item = objection_item(&db, row)?;
                 item.log = crate::views::logged(&db, &item.objection_id).map_err(Problem::internal)?;

@@ -17,7 +17,6 @@ use super::commitments::{new_commitment, receipt_answer, verify_submission, MAX_
 use crate::clock::{now, now_millis};
 use crate::problem::{refusal_problem, Problem};
 use crate::state::{blocking, AppState};
-use crate::store::NewCommitment;
 
 fn today() -> Date {
     crate::clock::china_today()
@@ -208,11 +207,8 @@ pub async fn apply_for_repair(
         // One application under review per record: checked where the submission and the application are stored,
         // in one transaction (two sent at once cannot both be under review; a refused one leaves nothing).
         let new = new_commitment(&signed, now_ms)?;
-        let sign = |new: &NewCommitment, sequence, key_status| {
-            crate::committer::receipt_for(&server, new, sequence, key_status)
-        };
         let receipt = db
-            .store_repair_application(&new, &sign, &server.log, &record_id, recorded.as_str(), &now())
+            .store_repair_application(&new, &server, &record_id, recorded.as_str(), &now())
             .map_err(Problem::internal)?
             .map_err(|r| refusal_problem(&r))?;
         Ok((receipt, record_id, channel))

@@ -4,11 +4,10 @@ use crate::db::{Db, DbError};
 use crate::sql::args;
 use crate::sql::Sql;
 use crate::sql::{row, rows};
-use crate::store::{insert_commitments, NewCommitment, StoredReceipt};
+use crate::store::{insert_commitments, NewCommitment, ServerKey, StoredReceipt};
 use xinnuo_core::calendar::Date;
 use xinnuo_core::decision::RepairState;
 use xinnuo_core::public_log::LogEvent;
-use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::status::Profile;
 use xinnuo_core::workflow::{self, DecidedMarks, PublicationEnd, Refusal, StoredRecord};
 
@@ -237,16 +236,15 @@ impl Db {
         })
     }
 
-    /// Stores a repair application's signed submission (with its receipt and log entry) and the application
+    /// Stores a repair application's signed submission (with its receipt, signed with `server_key`, and its log
+    /// entry) and the application
     /// in one transaction, after the core's rule that a record has one application under review at a time:
     /// two sent at once cannot both be under review, and a refused one leaves nothing behind. The same
     /// submission again answers with its first receipt.
-    #[allow(clippy::too_many_arguments)]
     pub fn store_repair_application(
         &self,
         new: &NewCommitment,
-        sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-        log: &crate::log::LogKey,
+        server_key: &ServerKey,
         record_id: &str,
         channel: &str,
         now: &str,
@@ -266,7 +264,7 @@ impl Db {
             if let Err(refusal) = xinnuo_core::workflow::accept_repair_application(&earlier) {
                 return Ok(Err(refusal));
             }
-            let receipt = insert_commitments(sql, &[new], sign, log)?
+            let receipt = insert_commitments(sql, &[new], server_key)?
                 .pop()
                 .ok_or(DbError::Other("no receipt for the stored application".to_owned()))?;
             sql.execute(
@@ -289,28 +287,23 @@ mod tests {
     /// submission, no log entry); the first again answers with its receipt.
     #[test]
     fn a_second_application_for_a_record_is_refused_and_stores_nothing() {
-        use crate::store::NewCommitment;
-        use xinnuo_core::receipt::KeyStatus;
         use xinnuo_core::workflow::Refusal;
         let db = crate::db::Db::open(":memory:").unwrap();
         let code = "91140105123456788F";
-        let sign = |new: &NewCommitment, sequence: u64, _status: KeyStatus| {
-            Ok(format!("\"{}/{sequence}\"", new.submission_id))
-        };
-        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        let key = crate::state::server_key(&db).unwrap();
         let first = crate::store::test_commitment("first", "kid", code);
-        let stored = db.store_repair_application(&first, &sign, &log, "R1", "credit_china", "t").unwrap().unwrap();
+        let stored = db.store_repair_application(&first, &key, "R1", "credit_china", "t").unwrap().unwrap();
         assert!(stored.created);
-        let again = db.store_repair_application(&first, &sign, &log, "R1", "credit_china", "t").unwrap().unwrap();
+        let again = db.store_repair_application(&first, &key, "R1", "credit_china", "t").unwrap().unwrap();
         assert_eq!((again.receipt, again.created), (stored.receipt, false));
         let before = db.digest().unwrap();
         let second = crate::store::test_commitment("second", "kid", code);
-        let refused = db.store_repair_application(&second, &sign, &log, "R1", "credit_china", "t").unwrap();
+        let refused = db.store_repair_application(&second, &key, "R1", "credit_china", "t").unwrap();
         assert!(matches!(refused, Err(Refusal::RepairPending { submission_id }) if submission_id == "first"));
         assert_eq!(db.digest().unwrap(), before);
         assert!(db.commitment("second").unwrap().is_none());
         // Another record of the same subject is its own case.
-        assert!(db.store_repair_application(&second, &sign, &log, "R2", "credit_china", "t").unwrap().is_ok());
+        assert!(db.store_repair_application(&second, &key, "R2", "credit_china", "t").unwrap().is_ok());
     }
 
     /// A decision with the server's time of receipt `at` (millis), as `record_decision` is given it.
@@ -391,10 +384,7 @@ mod tests {
         let mut commitment = crate::store::test_commitment("c-1", "approved-kid", code);
         commitment.received_at = "2026-12-02T00:00:00.000Z".into();
         commitment.department = Some(TAX.into());
-        let sign = |new: &crate::store::NewCommitment, sequence: u64, status: xinnuo_core::receipt::KeyStatus| {
-            crate::committer::receipt_for(&key, new, sequence, status)
-        };
-        db.store_commitments(&[&commitment], &sign, &key.log).unwrap();
+        db.store_commitments(&[&commitment], &key).unwrap();
         let officer = Actor::Officer {
             kid: "officer-kid".into(),
             name: "王五".into(),
@@ -406,7 +396,7 @@ mod tests {
         let broken_id = xinnuo_core::workflow::broken_record_id(&broken);
         // A repair of r-1, granted by its authority: its publication ends that day.
         let application = crate::store::test_commitment("a-1", "approved-kid", code);
-        db.store_repair_application(&application, &sign, &key.log, "r-1", "credit_china", "2026-12-02T00:00:00.000Z")
+        db.store_repair_application(&application, &key, "r-1", "credit_china", "2026-12-02T00:00:00.000Z")
             .unwrap()
             .unwrap();
         decide(&db, &key, Action::RepairGranted, "a-1", &officer, now + 2);
