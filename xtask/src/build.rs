@@ -4,14 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::run::{cargo, run, Result};
+use crate::exec::cargo;
+use crate::run::run;
 use crate::tools::{self, WASM_TARGET};
-
-pub struct Artefacts {
-    pub dist: PathBuf,
-    pub pkg: PathBuf,
-    pub server: PathBuf,
-}
+use crate::workspace::{copy_tree, root, Artefacts, Result};
 
 /// The embedding demo imports widgets from whatever server its link names: it is served only by
 /// `xinnuo-server serve --embed-demo-addr`, from `web/embed-demo`, never from the app's origin.
@@ -19,24 +15,6 @@ const NOT_SHIPPED: &[&str] = &["embed-demo"];
 
 pub fn copy_dir(from: &Path, to: &Path) -> Result {
     copy_tree(from, to, NOT_SHIPPED)
-}
-
-/// Copies a directory into another, merging, leaving out entries named in `skip` at any depth.
-pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if skip.iter().any(|name| entry.file_name() == *name) {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target, skip)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
-        }
-    }
-    Ok(())
 }
 
 /// wasm-bindgen (web target, names removed), then wasm-opt from npm binaryen.
@@ -183,7 +161,7 @@ const GZIP_LEVEL: u32 = 9;
 fn compression_settings() -> &'static str {
     static SETTINGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SETTINGS.get_or_init(|| {
-        let lock = std::fs::read_to_string(crate::root().join("Cargo.lock")).unwrap_or_default();
+        let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap_or_default();
         let versions = crate::cache::locked_versions(&lock, "xtask", &["brotli", "flate2"]).join(", ");
         format!(
             "brotli buffer {BROTLI_BUFFER} quality {BROTLI_QUALITY} lgwin {BROTLI_LGWIN}; gzip level {GZIP_LEVEL}; {versions}"
@@ -205,7 +183,7 @@ fn compression_key(settings: &str, bytes: &[u8]) -> String {
 pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     // Brotli 11 of the whole site takes most of a build that reused everything else: the same bytes always
     // compress to the same bytes with the same settings and compressors, so each result is kept by their hash.
-    let cache = crate::root().join("target/build-cache/compressed");
+    let cache = root().join("target/build-cache/compressed");
     let key = compression_key(compression_settings(), bytes);
     let (br_file, gz_file) = (cache.join(format!("{key}.br")), cache.join(format!("{key}.gz")));
     if let (Ok(brotli), Ok(gzip)) = (std::fs::read(&br_file), std::fs::read(&gz_file)) {
@@ -344,7 +322,7 @@ impl WasmBuild<'_> {
         let stamp = crate::cache::stamp(self.package, &self.parameters(build_day.as_deref()), toolchain)?;
         let (made, reused) = crate::cache::build_or_reuse(self.out_name, &stamp, |dir| {
             run(&mut self.cargo_build(build_day.as_deref()))?;
-            let wasm = crate::root().join("target").join(WASM_TARGET).join("release").join(&wasm_file);
+            let wasm = root().join("target").join(WASM_TARGET).join("release").join(&wasm_file);
             bindgen(&wasm, dir, self.out_name, self.optimize)?;
             if self.minified {
                 minify(&dir.join(format!("{}.js", self.out_name)))?;
@@ -365,7 +343,7 @@ fn features(list: &str) -> Vec<String> {
 }
 
 pub fn build_all() -> Result<Artefacts> {
-    let root = crate::root();
+    let root = root();
     let dist = root.join("dist");
     let pkg = root.join("pkg");
     let _ = std::fs::remove_dir_all(&dist);

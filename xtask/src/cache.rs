@@ -14,7 +14,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-use crate::run::Result;
+use crate::workspace::{root, Result};
 
 const STAMP_FILE: &str = ".stamp";
 
@@ -23,7 +23,7 @@ const STAMP_FILE: &str = ".stamp";
 pub fn crates_of(package: &str) -> Result<Vec<PathBuf>> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
-        .current_dir(crate::root())
+        .current_dir(root())
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     if !output.status.success() {
@@ -84,7 +84,7 @@ fn command_output(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String
 
 /// The versions of everything that turns sources into a build's files, read once per `cargo xtask build`.
 pub fn toolchain() -> String {
-    let root = crate::root();
+    let root = root();
     let lock = std::fs::read(root.join("tests/package-lock.json")).unwrap_or_default();
     format!(
         "{}|{}|{}|{}",
@@ -97,7 +97,7 @@ pub fn toolchain() -> String {
 
 /// The stamp of a build of `package` with `parameters` (features, names, flags).
 pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String> {
-    let root = crate::root();
+    let root = root();
     let mut files = Vec::new();
     for directory in crates_of(package)? {
         files_below(&directory, &mut files)?;
@@ -105,19 +105,11 @@ pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String>
     // The workspace's manifests, cargo's configuration (the wasm target's rustflags) and how xtask builds (a
     // change to a step's flags makes every build again).
     files.extend(
-        [
-            "Cargo.toml",
-            "Cargo.lock",
-            "rustfmt.toml",
-            ".cargo/config.toml",
-            "xtask/src/build.rs",
-            "xtask/src/cache.rs",
-            "xtask/src/run.rs",
-            "xtask/src/tools.rs",
-        ]
-        .map(|f| root.join(f))
-        .into_iter()
-        .filter(|f| f.is_file()),
+        ["Cargo.toml", "Cargo.lock", "rustfmt.toml", ".cargo/config.toml"]
+            .iter()
+            .chain(STAMPED_XTASK)
+            .map(|f| root.join(f))
+            .filter(|f| f.is_file()),
     );
     files.sort();
     let mut hash = Sha256::new();
@@ -139,6 +131,18 @@ pub fn stamp(package: &str, parameters: &str, toolchain: &str) -> Result<String>
     }
     Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// xtask's own files that make a build: every module `build` reaches (a test holds the list to the module
+/// graph).
+pub const STAMPED_XTASK: &[&str] = &[
+    "xtask/src/build.rs",
+    "xtask/src/cache.rs",
+    "xtask/src/exec.rs",
+    "xtask/src/run.rs",
+    "xtask/src/size.rs",
+    "xtask/src/tools.rs",
+    "xtask/src/workspace.rs",
+];
 
 /// The environment a stamp covers: the compiler, its wrapper and every way cargo takes flags from it.
 pub const STAMPED_ENVIRONMENT: &[&str] = &[
@@ -211,7 +215,7 @@ pub fn locked_versions(lock: &str, package: &str, names: &[&str]) -> Vec<String>
 /// The outputs of the build named `name`: reused when `stamp` matches the stored one, else made by `build`
 /// into a fresh directory. Returns the directory holding them (without the stamp) and whether they were reused.
 pub fn build_or_reuse(name: &str, stamp: &str, build: impl FnOnce(&Path) -> Result) -> Result<(PathBuf, bool)> {
-    let dir = crate::root().join("target/build-cache").join(name);
+    let dir = root().join("target/build-cache").join(name);
     if std::fs::read_to_string(dir.join(STAMP_FILE)).is_ok_and(|stored| stored == stamp) {
         return Ok((dir, true));
     }
@@ -225,7 +229,7 @@ pub fn build_or_reuse(name: &str, stamp: &str, build: impl FnOnce(&Path) -> Resu
 
 /// Copies a build's outputs into where they are served from (merging directories, leaving the stamp).
 pub fn copy_outputs(from: &Path, to: &Path) -> Result {
-    crate::build::copy_tree(from, to, &[STAMP_FILE])
+    crate::workspace::copy_tree(from, to, &[STAMP_FILE])
 }
 
 #[cfg(test)]
@@ -262,7 +266,7 @@ mod tests {
         assert_eq!(app, stamp("xinnuo-app", "app every-route", tools).unwrap());
         assert_ne!(app, stamp("xinnuo-app", "app route-check", tools).unwrap(), "features count");
         assert_ne!(app, stamp("xinnuo-app", "app every-route", "u").unwrap(), "tools count");
-        let crates = crate::root().join("crates");
+        let crates = root().join("crates");
         let widgets = crates_of("xinnuo-widgets").unwrap();
         for reached in ["core", "js-json", "app", "widgets"] {
             assert!(widgets.contains(&crates.join(reached)), "the widgets reach {reached}: {widgets:?}");
@@ -286,6 +290,23 @@ mod tests {
         }
     }
 
+    /// Every xtask module the build step reaches (`build` and what it uses, through the module graph) is part
+    /// of the stamp: a change to how a step runs makes every build again.
+    #[test]
+    fn the_stamp_covers_every_module_the_build_reaches() {
+        let src = root().join("xtask/src");
+        let reached = crate::modules::reached(&src, &["build".to_owned()]);
+        let mut files: Vec<String> = reached
+            .iter()
+            .map(|module| {
+                format!("xtask/src/{}.rs", if module.is_empty() { "main".to_owned() } else { module.join("/") })
+            })
+            .collect();
+        files.sort();
+        assert!(files.contains(&"xtask/src/run.rs".to_owned()), "{files:?}");
+        assert_eq!(files, STAMPED_XTASK, "the modules the build reaches, and the stamp's");
+    }
+
     #[test]
     fn the_build_date_is_beijings() {
         // 2026-12-01T15:59:59Z is the 1st in Beijing, a second later the 2nd.
@@ -297,7 +318,7 @@ mod tests {
     /// The core's build script reruns when the date xtask hands it changes: it declares the variable.
     #[test]
     fn the_core_build_script_reruns_on_a_new_build_day() {
-        let script = std::fs::read_to_string(crate::root().join("crates/core/build.rs")).unwrap();
+        let script = std::fs::read_to_string(root().join("crates/core/build.rs")).unwrap();
         assert!(script.contains(&format!("cargo:rerun-if-env-changed={BUILD_DAY_VAR}")));
         assert!(script.contains(&format!("env::var(\"{BUILD_DAY_VAR}\")")));
     }
@@ -329,7 +350,7 @@ dependencies = [
         assert_eq!(locked_versions(lock, "xtask", &["brotli", "flate2"]), ["brotli 8.0.4", "flate2 1.1.11"]);
         assert_eq!(locked_versions(lock, "xtask", &["zstd"]), ["zstd unknown"]);
         // The workspace's own lock: xtask's brotli and flate2.
-        let real = std::fs::read_to_string(crate::root().join("Cargo.lock")).unwrap();
+        let real = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
         let versions = locked_versions(&real, "xtask", &["brotli", "flate2"]);
         assert!(versions[0].starts_with("brotli 8.") && versions[1].starts_with("flate2 1."), "{versions:?}");
     }
