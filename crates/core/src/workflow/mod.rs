@@ -14,13 +14,16 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Date, UtcTimestamp};
+use crate::commitment::{CommitmentError, SignedCommitment};
 use crate::deadline::Step;
 use crate::decision::{
     Action, CommitmentState, Decision, DecisionError, IdentityCheck, ObjectionState, Outcome, RepairState, Role,
     TargetKind,
 };
 use crate::enrolment::EnrolmentStatus;
+use crate::envelope::Verified;
 use crate::lang::Lang;
+use crate::objection::{Objection, ObjectionError};
 use crate::public_log::{body_sha256, LogEvent, RecordChange};
 use crate::receipt::KeyStatus;
 use crate::repair::Channel;
@@ -674,6 +677,139 @@ pub fn accept_commitment(template: &Template, signed_department: Option<&str>) -
         return Err(Refusal::DepartmentRequired);
     }
     Ok(())
+}
+
+/// Where a signed submission is sent: as a commitment, or as a repair application (a signed 信用修复承诺书,
+/// decided by the record's authority).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desk {
+    Commitments,
+    RepairApplications,
+}
+
+/// Why a signed document is not received, before anything is stored or looked up. Each says its code and a
+/// sentence in each language; `is_unreadable` says whether it is a malformed request (400) rather than a
+/// document refused (422).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotReceived {
+    /// The commitment itself: it does not verify or is filled wrongly, it was signed outside the allowance
+    /// (`commitment::check_signing_time`; a stale signature on a template version since ended is refused for
+    /// its time, the real reason), it is of the older payload type, or it withholds a personal value.
+    Commitment(CommitmentError),
+    /// The objection does not verify (or was signed outside the allowance: `Commitment`).
+    Objection(ObjectionError),
+    /// A process rule on a new commitment (`accept_commitment`: a template naming several departments needs
+    /// the one chosen).
+    Refused(Refusal),
+    /// A 信用修复承诺书 sent as a commitment: it is a repair application, decided elsewhere.
+    RepairApplicationElsewhere,
+    /// Sent as a repair application, but not on the repair template.
+    Application(crate::repair::application::ApplicationError),
+}
+
+impl NotReceived {
+    /// A request that is not a signed document at all (malformed JSON, a bad envelope): 400; any other: 422.
+    pub fn is_unreadable(&self) -> bool {
+        let envelope = match self {
+            Self::Commitment(CommitmentError::Envelope(inner)) | Self::Objection(ObjectionError::Envelope(inner)) => {
+                inner
+            }
+            _ => return false,
+        };
+        !matches!(envelope, crate::envelope::EnvelopeError::BadSignature)
+    }
+
+    /// The fields at fault, when that is the reason.
+    pub fn field_issues(&self) -> &[crate::template::FieldIssue] {
+        match self {
+            Self::Commitment(inner) => inner.field_issues(),
+            _ => &[],
+        }
+    }
+}
+
+impl crate::error::Described for NotReceived {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Commitment(inner) => inner.code(),
+            Self::Objection(inner) => inner.code(),
+            Self::Refused(inner) => inner.code(),
+            Self::RepairApplicationElsewhere => "repair_application_elsewhere",
+            Self::Application(inner) => inner.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Commitment(inner) => inner.message(lang),
+            Self::Objection(inner) => inner.message(lang),
+            Self::Refused(inner) => inner.message(lang),
+            Self::RepairApplicationElsewhere => crate::error::in_lang(
+                lang,
+                format_args!("信用修复承诺书是修复申请：请通过信用修复申请提交（POST /api/v1/repair-applications）。"),
+                format_args!("A credit-repair commitment is a repair application: submit it to POST /api/v1/repair-applications."),
+            ),
+            Self::Application(inner) => inner.message(lang),
+        }
+    }
+}
+crate::error::display_in_chinese!(NotReceived);
+
+/// The signing time a submission claims, read from its payload without verifying it: what a refusal for a
+/// template not in force is checked against first (a stale or future-dated signature is refused for its time).
+fn claimed_signing_time(text: &str) -> Option<String> {
+    use base64::Engine;
+    let outer: serde_json::Value = serde_json::from_str(text).ok()?;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(outer.get("payload")?.as_str()?).ok()?;
+    let payload: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    payload.get("signed_at")?.as_str().filter(|at| UtcTimestamp::parse(at).is_ok()).map(str::to_owned)
+}
+
+/// Receives a signed submission at `now_millis` (the server's time of receipt) for `desk`: it verifies (one
+/// `commitment::verify` for server and browser), is the current payload type with every personal value
+/// disclosed (the server checks them all, then keeps them apart from what it publishes), was signed within the
+/// allowance (a week before, an hour ahead), and is what the desk takes — a commitment to a template naming
+/// several departments names one (`accept_commitment`), a repair application is on the repair template and a
+/// commitment is not. What is refused later needs the store (the key's standing, the record, one application
+/// under review).
+pub fn accept_submission(text: &str, now_millis: u64, desk: Desk) -> Result<SignedCommitment, NotReceived> {
+    let signed = crate::commitment::verify(text).map_err(|error| {
+        // Read the claimed time only on this refusal, off the hot path of good submissions.
+        if let CommitmentError::NotInForce { .. } = error {
+            if let Some(Err(stale)) =
+                claimed_signing_time(text).map(|at| crate::commitment::check_signing_time(&at, now_millis))
+            {
+                return NotReceived::Commitment(stale);
+            }
+        }
+        NotReceived::Commitment(error)
+    })?;
+    if signed.payload_type != crate::commitment::PAYLOAD_TYPE {
+        return Err(NotReceived::Commitment(CommitmentError::OutdatedType));
+    }
+    if !signed.is_complete() {
+        return Err(NotReceived::Commitment(CommitmentError::DisclosuresMissing(signed.withheld)));
+    }
+    crate::commitment::check_signing_time(&signed.signed_at, now_millis).map_err(NotReceived::Commitment)?;
+    accept_commitment(signed.prepared.template, signed.prepared.department.as_deref()).map_err(NotReceived::Refused)?;
+    match desk {
+        Desk::Commitments if signed.prepared.template.kind == TemplateKind::Repair => {
+            Err(NotReceived::RepairApplicationElsewhere)
+        }
+        Desk::RepairApplications => {
+            crate::repair::application::check_template(&signed.prepared).map_err(NotReceived::Application)?;
+            Ok(signed)
+        }
+        Desk::Commitments => Ok(signed),
+    }
+}
+
+/// Receives a signed objection at `now_millis`: it verifies and was signed within the same allowance as a
+/// commitment. Whether the key may object, and to that record, is `accept_objection`'s, with the store.
+pub fn receive_objection(text: &str, now_millis: u64) -> Result<(Verified, Objection), NotReceived> {
+    let (verified, objection) = crate::objection::verify(text).map_err(NotReceived::Objection)?;
+    crate::commitment::check_signing_time(&objection.signed_at, now_millis).map_err(NotReceived::Commitment)?;
+    Ok((verified, objection))
 }
 
 fn approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> Result<(), Refusal> {

@@ -906,3 +906,184 @@ fn the_inbox_filter_is_the_rule_decide_follows() {
     }
     assert!(matched > 0);
 }
+
+/// A file signed with the test key at `signed_at`, with its disclosures.
+fn signed_file(filled: &crate::commitment::Filled, signed_at: &str) -> crate::commitment::SignedFile {
+    let signer = crate::envelope::Signer::from_seed(&[7; 32]);
+    crate::commitment::sign(filled, &signer, signed_at, &[9; 16], &[5; 32]).unwrap().0
+}
+
+fn filled(template_id: &str, values: serde_json::Value) -> crate::commitment::Filled {
+    crate::commitment::Filled {
+        template_id: template_id.into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+        department: None,
+    }
+}
+
+fn tax_commitment() -> crate::commitment::Filled {
+    filled(
+        "tax-service",
+        serde_json::json!({
+            "subject_name": "山西示例科技有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+            "legal_rep_id": "11010519491231002X", "phone": "0351-1234567", "matter": "办理涉税事项",
+            "tax_authority": "国家税务总局太原市小店区税务局", "filer": "self", "confirm_read": true, "confirm_publish": true,
+        }),
+    )
+}
+
+/// The tax commitment signed at `SIGNED_AT`, its payload edited, signed again (disclosures kept).
+fn resigned(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let file = signed_file(&tax_commitment(), SIGNED_AT);
+    let mut payload = crate::envelope::verify(&file.jws.to_json()).unwrap().payload;
+    edit(&mut payload);
+    let jws = crate::envelope::sign(&payload, &[7; 32]).unwrap();
+    crate::commitment::SignedFile { jws, disclosures: file.disclosures }.to_json()
+}
+
+/// 2026-11-26T02:00:00Z, when the tax template's 1.0.0 (in force to 2026-12-01) was in force.
+const SIGNED_AT: &str = "2026-11-26T02:00:00Z";
+const SIGNED_MILLIS: u64 = 1_795_658_400_000;
+const HOUR: u64 = 3_600_000;
+const DAY: u64 = 24 * HOUR;
+
+/// What is received, and at which desk, as a table (the review of issue 29, item 6): the code of each refusal,
+/// whether it is a malformed request (400) or a refused document (422), and both its sentences.
+#[test]
+fn what_a_desk_receives() {
+    use crate::commitment::{SignedFile, PAYLOAD_TYPE_V1};
+    let tax = signed_file(&tax_commitment(), SIGNED_AT);
+    let repair = signed_file(
+        &filled(
+            "credit-repair",
+            serde_json::json!({
+                "subject_name": "山西示例科技有限公司", "credit_code": "91140105123456788F", "legal_rep": "李四",
+                "phone": "13812345678", "decision_no": "晋税罚〔2026〕1号", "decision_authority": TAX,
+                "decision_date": "2026-06-01", "filer": "self", "confirm_read": true, "confirm_publish": true,
+            }),
+        ),
+        SIGNED_AT,
+    );
+    let withheld = SignedFile { jws: tax.jws.clone(), disclosures: Vec::new() }.to_json();
+    let mut tampered: serde_json::Value = serde_json::from_str(&tax.to_json()).unwrap();
+    tampered["signature"] = serde_json::Value::String("A".repeat(86));
+    let prepared = crate::commitment::prepare(&tax_commitment(), Some(Date::parse("2026-11-26").unwrap())).unwrap();
+    let first_version = serde_json::json!({
+        "type": PAYLOAD_TYPE_V1,
+        "template": { "id": "tax-service", "version": prepared.template.version, "text_sha256": prepared.template.text_sha256 },
+        "credit_code": "91140105123456788F", "values": prepared.values, "signed_at": SIGNED_AT,
+        "nonce": "CQkJCQkJCQkJCQkJCQkJCQ",
+    });
+    let first_version = crate::envelope::sign(&first_version, &[7; 32]).unwrap().to_json();
+    // Claiming a day after 1.0.0 ended: the template is not in force then.
+    let after_its_end = resigned(|payload| payload["signed_at"] = "2026-12-05T00:00:00Z".into());
+    let after_its_end_millis = 1_796_428_800_000;
+    // An electricity commitment signed before the department was signed (older files still verify).
+    let department = "山西省能源局";
+    let electricity = filled(
+        "electricity",
+        serde_json::json!({
+            "subject_name": "晋示例用电有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+            "phone": "0351-1234567", "matter": "用电报装", "filer": "self", "confirm_read": true, "confirm_publish": true,
+        }),
+    );
+    let chosen = crate::commitment::Filled { department: Some(department.into()), ..electricity };
+    let unchosen = {
+        let file = signed_file(&chosen, SIGNED_AT);
+        let mut payload = crate::envelope::verify(&file.jws.to_json()).unwrap().payload;
+        payload.as_object_mut().unwrap().remove("department");
+        SignedFile { jws: crate::envelope::sign(&payload, &[7; 32]).unwrap(), disclosures: file.disclosures }.to_json()
+    };
+    let now = SIGNED_MILLIS + HOUR;
+    // (what, file, received at, desk, code or "" when received, a malformed request?)
+    let rows: Vec<(&str, String, u64, Desk, &str, bool)> = vec![
+        ("a commitment", tax.to_json(), now, Desk::Commitments, "", false),
+        (
+            "a commitment as a repair application",
+            tax.to_json(),
+            now,
+            Desk::RepairApplications,
+            "not_a_repair_commitment",
+            false,
+        ),
+        ("a repair application", repair.to_json(), now, Desk::RepairApplications, "", false),
+        (
+            "a repair application as a commitment",
+            repair.to_json(),
+            now,
+            Desk::Commitments,
+            "repair_application_elsewhere",
+            false,
+        ),
+        ("personal values withheld", withheld, now, Desk::Commitments, "disclosures_missing", false),
+        ("the first payload type", first_version, now, Desk::Commitments, "outdated_payload_type", false),
+        (
+            "signed a week and a minute before",
+            tax.to_json(),
+            SIGNED_MILLIS + 7 * DAY + 60_000,
+            Desk::Commitments,
+            "signed_too_long_ago",
+            false,
+        ),
+        ("signed a week before", tax.to_json(), SIGNED_MILLIS + 7 * DAY, Desk::Commitments, "", false),
+        (
+            "signed two hours ahead",
+            tax.to_json(),
+            SIGNED_MILLIS - 2 * HOUR,
+            Desk::Commitments,
+            "signed_in_future",
+            false,
+        ),
+        (
+            "a version not in force then",
+            after_its_end.clone(),
+            after_its_end_millis,
+            Desk::Commitments,
+            "template_not_in_force",
+            false,
+        ),
+        (
+            "a version not in force, signed long ago",
+            after_its_end,
+            after_its_end_millis + 8 * DAY,
+            Desk::Commitments,
+            "signed_too_long_ago",
+            false,
+        ),
+        ("several departments, none chosen", unchosen, now, Desk::Commitments, "department_required", false),
+        ("one chosen", signed_file(&chosen, SIGNED_AT).to_json(), now, Desk::Commitments, "", false),
+        ("a bad signature", tampered.to_string(), now, Desk::Commitments, "bad_signature", false),
+        ("not JSON", "{".into(), now, Desk::Commitments, "bad_envelope", true),
+    ];
+    for (what, file, at, desk, code, unreadable) in rows {
+        match accept_submission(&file, at, desk) {
+            Ok(signed) => assert_eq!(code, "", "{what}: received as {}", signed.prepared.template.id),
+            Err(refusal) => {
+                assert_eq!((refusal.code(), refusal.is_unreadable()), (code, unreadable), "{what}: {refusal:?}");
+                assert!(!refusal.message(Lang::Zh).is_empty() && !refusal.message(Lang::En).is_empty(), "{what}");
+            }
+        }
+    }
+    let elsewhere = accept_submission(&repair.to_json(), now, Desk::Commitments).unwrap_err();
+    assert!(elsewhere.message(Lang::En).contains("POST /api/v1/repair-applications"));
+}
+
+/// An objection is received if it verifies and was signed within the same allowance as a commitment.
+#[test]
+fn an_objection_is_received_within_the_allowance() {
+    let objection = serde_json::json!({
+        "type": crate::objection::OBJECTION_TYPE, "credit_code": "91140105123456788F", "record_id": "r-1",
+        "grounds": "该处罚决定已被行政复议决定撤销，附复议决定书。", "signed_at": SIGNED_AT, "nonce": "CQkJCQkJCQkJCQkJCQkJCQ",
+    });
+    let text = crate::envelope::sign(&objection, &[7; 32]).unwrap().to_json();
+    let received = receive_objection(&text, SIGNED_MILLIS + HOUR).unwrap();
+    assert_eq!(received.1.record_id, "r-1");
+    let code = |at| receive_objection(&text, at).map(|_| "").unwrap_or_else(|refusal| refusal.code());
+    assert_eq!(code(SIGNED_MILLIS + 8 * DAY), "signed_too_long_ago");
+    assert_eq!(code(SIGNED_MILLIS - 2 * HOUR), "signed_in_future");
+    let refusal = receive_objection("{", SIGNED_MILLIS).unwrap_err();
+    assert_eq!((refusal.code(), refusal.is_unreadable()), ("bad_envelope", true));
+    let other = crate::envelope::sign(&serde_json::json!({"type": "other"}), &[7; 32]).unwrap().to_json();
+    assert!(!receive_objection(&other, SIGNED_MILLIS).unwrap_err().is_unreadable());
+}
