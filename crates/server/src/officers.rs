@@ -31,10 +31,6 @@ impl OfficerRow {
     pub fn is_active(&self) -> bool {
         self.revoked_at.is_none()
     }
-
-    pub fn may(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
 }
 
 /// A recorded decision, as published (no personal data: the action, the reason, the officer's key).

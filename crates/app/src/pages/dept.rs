@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use xinnuo_core::decision::{self, Action, CommitmentState, IdentityCheck, ObjectionState, RepairState, Role};
+use xinnuo_core::decision::{
+    self, Action, CommitmentState, IdentityCheck, ObjectionState, RepairState, Role, TargetKind,
+};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
@@ -76,8 +78,19 @@ impl Inbox {
         states
     }
 
+    /// What the inbox holds, as decisions name it.
+    fn kind(self) -> TargetKind {
+        match self {
+            Self::Commitments => TargetKind::Commitment,
+            Self::Repairs => TargetKind::RepairApplication,
+            Self::Objections => TargetKind::Objection,
+            Self::Keys => TargetKind::KeyEnrolment,
+        }
+    }
+
+    /// The core's gate, the server's too.
     fn open_to(self, roles: &[Role]) -> bool {
-        self != Self::Keys || roles.contains(&Role::Keys)
+        workflow::may_open_inbox(self.kind(), roles)
     }
 }
 

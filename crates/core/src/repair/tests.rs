@@ -706,3 +706,27 @@ fn a_market_penalty_is_classed_by_36_only_when_decided_under_it() {
     let ev = eval(&given, "2026-12-07");
     assert_eq!((ev.class, ev.class_rule, ev.class_guessed), (Some(PenaltyClass::General), None, false));
 }
+
+/// A court listing is never applied for here: whatever its ground, term, aggravation or performance, the
+/// answer is the court's and nothing is eligible now (the subject's page offers the repair form only on
+/// `eligible_now`, with no check of its own).
+#[test]
+fn a_court_listing_is_never_eligible_for_repair_here() {
+    for ground in [serde_json::Value::Null, 1.into(), 3.into(), 6.into()] {
+        for met in [serde_json::Value::Null, "2025-06-01".into()] {
+            for aggravated in [0, 3] {
+                let listing =
+                    record(json!({"kind": "court_dishonest_debtor", "decided_on": "2020-03-04", "class": null,
+                    "listing_ground": ground, "obligations_met_on": met, "aggravated_years": aggravated}));
+                for on in ["2025-12-01", "2030-01-01"] {
+                    let ev = eval(&listing, on);
+                    assert_eq!(
+                        (ev.outcome, ev.eligible_now),
+                        (Outcome::CourtOnly, false),
+                        "{ground} {met} {aggravated} {on}"
+                    );
+                }
+            }
+        }
+    }
+}

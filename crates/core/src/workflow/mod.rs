@@ -857,6 +857,26 @@ pub fn require_approved(kid: &str, credit_code: &str, standing: KeyStatus, what:
     approved(kid, credit_code, standing, what)
 }
 
+/// Whether another objection to a record may be filed, given the objections to it so far (id, state): not while
+/// one is under review (the record is "异议处理中" until its authority decides). `accept_objection` checks it
+/// (after the key); the subject's page asks it before it offers the form.
+pub fn no_objection_pending(earlier: &[(String, ObjectionState)]) -> Result<(), Refusal> {
+    match earlier.iter().find(|(_, state)| *state == ObjectionState::UnderReview) {
+        Some((objection_id, _)) => Err(Refusal::ObjectionPending { objection_id: objection_id.clone() }),
+        None => Ok(()),
+    }
+}
+
+/// Whether an officer holding `roles` may open the inbox of what `kind` names: key enrolments (who claims to
+/// hold which key, for which subject) only with the keys role; the others to any officer of the department
+/// (what each offers them is `actions`). The server answers by it and the console shows its tabs by it.
+pub fn may_open_inbox(kind: TargetKind, roles: &[Role]) -> bool {
+    match kind {
+        TargetKind::KeyEnrolment => roles.contains(&Role::Keys),
+        TargetKind::Commitment | TargetKind::RepairApplication | TargetKind::Objection => true,
+    }
+}
+
 /// Checks a new objection to a record: an approved key, no other under review, and after a rejection new
 /// grounds and `OBJECTION_REFILE_WAIT_DAYS` days.
 pub fn accept_objection(
@@ -868,9 +888,8 @@ pub fn accept_objection(
     today: Date,
 ) -> Result<(), Refusal> {
     approved(kid, credit_code, standing, Filing::Objection)?;
-    if let Some(pending) = earlier.iter().find(|o| o.state == ObjectionState::UnderReview) {
-        return Err(Refusal::ObjectionPending { objection_id: pending.objection_id.clone() });
-    }
+    let states: Vec<(String, ObjectionState)> = earlier.iter().map(|o| (o.objection_id.clone(), o.state)).collect();
+    no_objection_pending(&states)?;
     let digest = grounds_digest(grounds);
     let rejected = earlier.iter().filter(|o| o.state == ObjectionState::Rejected);
     if rejected.clone().any(|o| o.grounds_digest == digest) {

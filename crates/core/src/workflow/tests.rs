@@ -1087,3 +1087,39 @@ fn an_objection_is_received_within_the_allowance() {
     let other = crate::envelope::sign(&serde_json::json!({"type": "other"}), &[7; 32]).unwrap().to_json();
     assert!(!receive_objection(&other, SIGNED_MILLIS).unwrap_err().is_unreadable());
 }
+
+/// The key enrolments' inbox opens only with the keys role, the others to any officer — and an inbox an officer
+/// may not open offers them nothing (the review of issue 29, item 7: one gate for the server and the console).
+#[test]
+fn an_inbox_opens_to_the_roles_that_act_in_it() {
+    assert!(may_open_inbox(TargetKind::KeyEnrolment, &[Role::Keys]));
+    assert!(!may_open_inbox(TargetKind::KeyEnrolment, &[Role::Review, Role::Decide]));
+    for kind in [TargetKind::Commitment, TargetKind::RepairApplication, TargetKind::Objection] {
+        assert!(may_open_inbox(kind, &[]), "{kind:?}");
+    }
+    let mut cases = other_track_cases();
+    cases.push(Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified)));
+    for case in &cases {
+        let kind = match case {
+            Case::Commitment(_) => TargetKind::Commitment,
+            Case::Repair(_) => TargetKind::RepairApplication,
+            Case::Objection(_) => TargetKind::Objection,
+            Case::Key(_) => TargetKind::KeyEnrolment,
+        };
+        for roles in ROLE_SETS {
+            if !may_open_inbox(kind, roles) {
+                assert!(actions(case, TAX, roles).is_empty(), "{case:?} {roles:?}");
+            }
+        }
+    }
+}
+
+/// One objection under review per record, as the subject's page asks before it offers the form and as
+/// `accept_objection` refuses a second.
+#[test]
+fn one_objection_is_under_review_at_a_time() {
+    let under_review = [("o-1".to_owned(), ObjectionState::Rejected), ("o-2".to_owned(), ObjectionState::UnderReview)];
+    assert_eq!(no_objection_pending(&under_review).map_err(|r| r.code()), Err("objection_pending"));
+    assert_eq!(no_objection_pending(&under_review[..1]), Ok(()));
+    assert_eq!(no_objection_pending(&[]), Ok(()));
+}

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
-use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
+use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, TargetKind};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
 
@@ -285,7 +285,7 @@ pub async fn key_enrolments(
 ) -> Result<Json<DeptEnrolmentInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
-    if !officer.may(Role::Keys) {
+    if !workflow::may_open_inbox(TargetKind::KeyEnrolment, &officer.roles) {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "role_missing",
