@@ -180,9 +180,8 @@ pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, A
         let mut all: PublicationList = get_json(&format!("{base}publications.json")).await?;
         let needle = xinnuo_core::search::normalize_query(&query.q);
         all.publications.retain(|p| {
-            (query.department.is_empty()
-                || p.departments.contains(&query.department)
-                || p.department_name == query.department)
+            // The server's rule: a department (by either name) decides what is made to it.
+            (query.department.is_empty() || xinnuo_core::workflow::decides(&p.departments, &query.department))
                 && (query.template.is_empty() || p.template_id == query.template)
                 && (query.state.is_empty() || p.state.as_str() == query.state)
                 && xinnuo_core::search::matches(&needle, &p.subject_name, &p.credit_code)
