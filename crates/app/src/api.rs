@@ -281,6 +281,8 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     let fetched: Vec<Value> = match get_json::<Value>(&path).await {
         // Only a list that reads as keys is kept.
         Ok(list) if TrustedServerKeys::from_json(&list).is_ok() => {
+            // Witnesses matter to the builds that check the log's checkpoints (and keep their code out of the rest).
+            #[cfg(feature = "public-log")]
             pin_witnesses(&list);
             list.get("keys").and_then(Value::as_array).cloned().unwrap_or_default()
         }
@@ -306,10 +308,12 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
 }
 
+#[cfg(feature = "public-log")]
 fn witnesses_key() -> String {
     format!("xinnuo-witnesses:{}", url(""))
 }
 
+#[cfg(feature = "public-log")]
 /// The witnesses a server's log names (`witnesses` of its server keys), pinned like its keys: added to, never
 /// replaced, so a server that later drops a witness cannot make this browser forget it.
 fn pin_witnesses(server_keys: &Value) {
@@ -331,6 +335,7 @@ fn pin_witnesses(server_keys: &Value) {
     }
 }
 
+#[cfg(feature = "public-log")]
 /// The witness keys pinned for this server's log (see [`trusted_server_keys`], which pins them).
 pub fn pinned_witnesses() -> Vec<xinnuo_core::tlog::VerifierKey> {
     let pinned: Vec<String> = crate::browser::local_storage()
