@@ -186,6 +186,10 @@ test("a commitment found broken becomes a record of the subject: its tier change
   const evaluation = subject.evaluations.find((e) => e.record_id === record.id) ?? subject.evaluations[0];
   assert.equal(evaluation.class, "general");
   assert.equal(evaluation.class_guessed, true);
+  // The register's next file knows nothing of the decision: the record it added stays (the review of issue 29).
+  await importSubject({ code, name: "晋示例违诺认定有限公司" });
+  const reimported = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.deepEqual(reimported.profile.records.map((r) => r.id), [record.id], "a new import keeps the decision's record");
 });
 
 test("the authority that decided a record grants its repair: the record's publication ends and the tier is recomputed", async () => {
@@ -231,4 +235,9 @@ test("the authority that decided a record grants its repair: the record's public
   assert.notEqual(after.summary.tier, "attention", "the tier is recomputed without the repaired record");
   const published = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
   assert.deepEqual(published.decisions.map((d) => [d.action, d.state, d.state_label_zh]), [["repair_granted", "granted", "已修复"]]);
+  // The register's next file knows nothing of the repair: the record's publication stays ended (the review of issue 29).
+  await importEligibleSubject({ code, name: "晋测试修复决定有限公司", authority, decisionNo: "晋测试罚〔2026〕9号" });
+  const reimported = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
+  assert.equal(reimported.profile.records[0].removed_on, chinaDay(0), "a new import keeps the repair's end of publication");
+  assert.equal(reimported.evaluations[0].outcome, "already_removed");
 });

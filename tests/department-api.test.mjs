@@ -196,6 +196,22 @@ test("a commitment goes to the department the enterprise chose and signed; only 
   assert.equal(energyInbox.total, 0, "the department not chosen does not see it");
 });
 
+test("an officer registered under a template's English name is that department's: its inbox, offers and decisions agree", async () => {
+  const english = await officer("Shanxi Provincial Tax Service, State Taxation Administration");
+  assert.match(english.out, /国家税务总局山西省税务局/, "registered under the department's Chinese name");
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const code = randomCreditCode();
+  const { submission_id: id } = await (await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: code } }))).json();
+  key.free();
+  const mine = await (await inbox(await signIn(english), "commitments", `state=submitted&q=${code}`)).json();
+  assert.equal(mine.department, "国家税务总局山西省税务局");
+  assert.deepEqual(mine.commitments.map((c) => c.submission_id), [id]);
+  assert.ok(mine.commitments[0].offers.some((o) => o.action === "accept"), "offered what it may decide");
+  assert.equal((await decide(english, "accept", id)).status, 201);
+  // A department no template and no record of the register names is refused, with the known ones.
+  await assert.rejects(officer("不存在的部门（测试）"), /--other-department/);
+});
+
 test("inboxes refuse unknown states and anyone without a session", async () => {
   for (const name of ["commitments", "repair-applications", "objections", "key-enrolments"]) {
     await problem(await fetch(`${base}/api/v1/dept/${name}`), 401, "unauthorized");

@@ -90,7 +90,7 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   await panel.getByRole("link", { name: "填写信用修复承诺书并申请" }).click();
 
   await page.locator("#repair-eligibility", { hasText: "现在可以申请信用修复" }).waitFor();
-  assert.equal(await page.locator("#repair-eligibility-source").textContent(), "依据：国家发展改革委令2025年第36号", "the conditions of 36号 decided it");
+  assert.equal(await page.locator("#repair-eligibility-source").textContent(), "依据：国家发展改革委令2025年第36号（待核实）", "the conditions of 36号 decided it (read only as quoted: unconfirmed)");
   assert.equal(await page.locator("#template-select").inputValue(), "credit-repair");
   assert.match(await page.getByLabel("决定书文号").inputValue(), /^晋示例罚〔2026〕6号$/);
   assert.match(await page.getByLabel("统一社会信用代码", { exact: true }).inputValue(), /^91140110/);

@@ -146,7 +146,8 @@ fn templates() {
     // compare them with the statics.
     fs::write(Path::new(&out_dir).join("templates.json"), json).expect("write resolved templates");
     // In the catalogue's order: by kind, id, version.
-    let mut sorted: Vec<&Value> = templates.iter().filter(|t| still_usable(t)).collect();
+    let today = env::var_os("CARGO_FEATURE_CURRENT_TEMPLATES").map(|_| build_day());
+    let mut sorted: Vec<&Value> = templates.iter().filter(|t| still_usable(t, today.as_deref())).collect();
     sorted.sort_by_key(|t| {
         (kind_rank(t), t["id"].as_str().unwrap_or_default(), t["version"].as_str().unwrap_or_default())
     });
@@ -158,21 +159,36 @@ fn templates() {
 
 /// Whether a template version goes into this build: always, unless the `current-templates` feature leaves out
 /// the versions that ended before the build date (they can sign nothing again; verifying builds keep them).
-fn still_usable(template: &Value) -> bool {
-    if env::var_os("CARGO_FEATURE_CURRENT_TEMPLATES").is_none() {
-        return true;
+/// `today`: the build date of a `current-templates` build (`None` otherwise).
+fn still_usable(template: &Value, today: Option<&str>) -> bool {
+    match today {
+        Some(today) => template["effective_to"].as_str().is_none_or(|to| to >= today),
+        None => true,
     }
+}
+
+/// The build date (Beijing, `YYYY-MM-DD`, compared as text with the templates' dates): `XINNUO_BUILD_DAY`,
+/// which `cargo xtask build` passes to every `current-templates` build, so that cargo runs this script again on
+/// the day a template version ends (it reruns only when a declared input changes, never because the clock
+/// moved on); else the day `SOURCE_DATE_EPOCH` falls on; else today, by the clock (a plain `cargo build`, whose
+/// output then lasts until something else changes).
+fn build_day() -> String {
+    println!("cargo:rerun-if-env-changed=XINNUO_BUILD_DAY");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    if let Ok(day) = env::var("XINNUO_BUILD_DAY") {
+        let well_formed = day.len() == 10
+            && day.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        assert!(well_formed, "XINNUO_BUILD_DAY: YYYY-MM-DD, not {day:?}");
+        return day;
+    }
     let now = match env::var("SOURCE_DATE_EPOCH") {
         Ok(seconds) => seconds.trim().parse().expect("SOURCE_DATE_EPOCH: seconds since 1970"),
         Err(_) => {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970").as_secs()
         }
     };
-    // The date in Beijing (UTC+8), as `YYYY-MM-DD`: compared as text with the templates' dates.
     let (year, month, day) = civil::from_days((now + 8 * 3600) / 86_400);
-    let today = format!("{year:04}-{month:02}-{day:02}");
-    template["effective_to"].as_str().is_none_or(|to| *to >= *today)
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// `TemplateKind`'s variants in declaration order (the catalogue's order; a unit test compares the index

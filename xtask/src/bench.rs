@@ -7,13 +7,15 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::build::build_all;
-use crate::run::{cargo, run, start_server, Result};
+use crate::exec::cargo;
+use crate::run::{run, start_server};
+use crate::workspace::{root, Artefacts, Result};
 
 fn json_output(command: &mut Command) -> Result<Value> {
     crate::tools::check_ensured(command)?;
     let shown = format!("{command:?}");
     eprintln!("$ {shown}");
-    let out = command.current_dir(crate::root()).output().map_err(|e| format!("{shown}: {e}"))?;
+    let out = command.current_dir(root()).output().map_err(|e| format!("{shown}: {e}"))?;
     if !out.status.success() {
         return Err(format!("{shown}: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr)));
     }
@@ -102,7 +104,7 @@ fn ratio(ours: f64, peer: f64) -> String {
 /// Replaces one section of docs/BENCHMARKS.md (found by its heading) with a fresh run of `cargo xtask bench
 /// {command}`.
 fn update_report(section: &str, command: &str) -> Result {
-    let path = crate::root().join("docs/BENCHMARKS.md");
+    let path = root().join("docs/BENCHMARKS.md");
     let report = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let heading =
         |text: &str| text.lines().next().unwrap_or_default().split(" (").next().unwrap_or_default().to_owned();
@@ -145,8 +147,8 @@ fn write_report(sections: &[String]) -> Result {
         text.push_str(section);
         text.push('\n');
     }
-    let path = crate::root().join("docs/BENCHMARKS.md");
-    std::fs::create_dir_all(crate::root().join("docs")).map_err(|e| e.to_string())?;
+    let path = root().join("docs/BENCHMARKS.md");
+    std::fs::create_dir_all(root().join("docs")).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
     Ok(())
@@ -156,7 +158,7 @@ fn write_report(sections: &[String]) -> Result {
 /// asked again (the same report from the store), on SQLite, loopback.
 fn bench_reports(subjects: usize) -> Result<String> {
     let artefacts = build_all()?;
-    let dir = crate::root().join("target/bench");
+    let dir = crate::workspace::root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("report-bench.db");
     let _ = std::fs::remove_file(&db);
@@ -185,7 +187,7 @@ fn bench_reports(subjects: usize) -> Result<String> {
 /// App load time in headless Chromium: first visit (nothing cached) and a cached visit (service worker).
 fn bench_load() -> Result<String> {
     let artefacts = build_all()?;
-    let dir = crate::root().join("target/bench");
+    let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("load-bench.db");
     let _ = std::fs::remove_file(&db);
@@ -280,7 +282,7 @@ fn bench_load() -> Result<String> {
 /// A bounded mixed load for `seconds` (submissions and 1,000-code batches), with the server's memory sampled.
 fn bench_soak(seconds: usize) -> Result<String> {
     let artefacts = build_all()?;
-    let dir = crate::root().join("target/bench");
+    let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(dir.join(format!("soak.db{suffix}")));
@@ -334,8 +336,8 @@ fn bench_soak(seconds: usize) -> Result<String> {
 
 /// Gzip sizes of what users download.
 fn sizes() -> Result<String> {
-    let dist = crate::root().join("dist");
-    let pkg = crate::root().join("pkg");
+    let dist = root().join("dist");
+    let pkg = root().join("pkg");
     let mut md = String::from(
         "## Sizes (compressed as served: Brotli 11 precompressed, gzip -9 for clients without Brotli)\n\n| download | raw KB | gzip KB | brotli KB | target |\n|---|---|---|---|---|\n",
     );
@@ -455,13 +457,13 @@ enum BenchDb<'a> {
 /// Runs the Rust load generator (`examples/submit_load.rs`) against a fresh server on a fresh database. On
 /// PostgreSQL the report gains `postgres_cpu_us_per_accepted`: the cluster's own CPU time over the run.
 fn submit_load(
-    artefacts: &crate::build::Artefacts,
+    artefacts: &Artefacts,
     backend: &BenchDb,
     count: usize,
     in_flight: usize,
     per_second: usize,
 ) -> Result<Value> {
-    let dir = crate::root().join("target/bench");
+    let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let (db, scratch) = match backend {
         BenchDb::Sqlite => {
@@ -499,7 +501,7 @@ fn submit_load(
 /// it goes (and on PostgreSQL the database's CPU, a separate process).
 fn bench_server(count: usize) -> Result<String> {
     let artefacts = build_all()?;
-    let cluster = crate::postgres::Cluster::start(&crate::root().join("target/pg-bench"))?;
+    let cluster = crate::postgres::Cluster::start(&root().join("target/pg-bench"))?;
     let mut md = String::from(
         "## Server submissions (loopback, pre-signed, Rust load generator; SQLite and PostgreSQL in the same run)\n\n\
          | database | load | accepted/s | p50 ms | p99 ms | server CPU µs per accepted | of it: verification µs | SQL µs (generator, alone) | database CPU µs per accepted | target |\n\
@@ -567,7 +569,7 @@ fn bench_server(count: usize) -> Result<String> {
 }
 
 fn bench_codes(count: usize) -> Result<String> {
-    let root = crate::root();
+    let root = root();
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let codes = dir.join(format!("codes-{count}.txt"));

@@ -4,14 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::run::{cargo, run, Result};
+use crate::exec::cargo;
+use crate::run::run;
 use crate::tools::{self, WASM_TARGET};
-
-pub struct Artefacts {
-    pub dist: PathBuf,
-    pub pkg: PathBuf,
-    pub server: PathBuf,
-}
+use crate::workspace::{copy_tree, root, Artefacts, Result};
 
 /// The embedding demo imports widgets from whatever server its link names: it is served only by
 /// `xinnuo-server serve --embed-demo-addr`, from `web/embed-demo`, never from the app's origin.
@@ -19,24 +15,6 @@ const NOT_SHIPPED: &[&str] = &["embed-demo"];
 
 pub fn copy_dir(from: &Path, to: &Path) -> Result {
     copy_tree(from, to, NOT_SHIPPED)
-}
-
-/// Copies a directory into another, merging, leaving out entries named in `skip` at any depth.
-pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) -> Result {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if skip.iter().any(|name| entry.file_name() == *name) {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target, skip)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", target.display()))?;
-        }
-    }
-    Ok(())
 }
 
 /// wasm-bindgen (web target, names removed), then wasm-opt from npm binaryen.
@@ -172,25 +150,51 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Brotli's buffer, quality and window (2^22: 4 MiB), gzip's level.
+const BROTLI_BUFFER: usize = 64 * 1024;
+const BROTLI_QUALITY: u32 = 11;
+const BROTLI_LGWIN: u32 = 22;
+const GZIP_LEVEL: u32 = 9;
+
+/// What compressed output depends on besides the bytes: the settings above and the versions of the crates
+/// that compress, as `Cargo.lock` pins them for xtask.
+fn compression_settings() -> &'static str {
+    static SETTINGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap_or_default();
+        let versions = crate::cache::locked_versions(&lock, "xtask", &["brotli", "flate2"]).join(", ");
+        format!(
+            "brotli buffer {BROTLI_BUFFER} quality {BROTLI_QUALITY} lgwin {BROTLI_LGWIN}; gzip level {GZIP_LEVEL}; {versions}"
+        )
+    })
+}
+
+/// The name compressed output is kept under: SHA-256 of the settings and the bytes.
+fn compression_key(settings: &str, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    hash.update(settings.as_bytes());
+    hash.update([0]);
+    hash.update(bytes);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Brotli (quality 11, 4 MiB window) and gzip (-9) of `bytes`.
 pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     // Brotli 11 of the whole site takes most of a build that reused everything else: the same bytes always
-    // compress to the same bytes, so each result is kept by the content's hash.
-    let cache = crate::root().join("target/build-cache/compressed");
-    let key: String = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(bytes))
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    // compress to the same bytes with the same settings and compressors, so each result is kept by their hash.
+    let cache = root().join("target/build-cache/compressed");
+    let key = compression_key(compression_settings(), bytes);
     let (br_file, gz_file) = (cache.join(format!("{key}.br")), cache.join(format!("{key}.gz")));
     if let (Ok(brotli), Ok(gzip)) = (std::fs::read(&br_file), std::fs::read(&gz_file)) {
         return Ok((brotli, gzip));
     }
     let mut brotli = Vec::new();
     {
-        let mut writer = brotli::CompressorWriter::new(&mut brotli, 64 * 1024, 11, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, BROTLI_BUFFER, BROTLI_QUALITY, BROTLI_LGWIN);
         writer.write_all(bytes).map_err(|e| e.to_string())?;
     }
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
     encoder.write_all(bytes).map_err(|e| e.to_string())?;
     let gzip = encoder.finish().map_err(|e| e.to_string())?;
     // Written gzip first, Brotli last: a half-written pair is never read as a whole one.
@@ -293,15 +297,35 @@ struct WasmBuild<'a> {
 }
 
 impl WasmBuild<'_> {
+    /// The date a build that leaves out ended template versions is made for (`None` for any other).
+    fn build_day(&self) -> Option<String> {
+        self.cargo_args.iter().any(|arg| arg.contains("current-templates")).then(crate::cache::build_day)
+    }
+
+    /// What the build's stamp covers besides its files: its arguments, names, steps and build date.
+    fn parameters(&self, build_day: Option<&str>) -> String {
+        let (args, name, optimize, minified) = (self.cargo_args.join(" "), self.out_name, self.optimize, self.minified);
+        format!("{args}|{name}|{optimize}|{minified}|{}", build_day.unwrap_or_default())
+    }
+
+    /// `cargo build` of the crate, with the build date the core's build script reads (so that cargo reruns it
+    /// on a new day).
+    fn cargo_build(&self, build_day: Option<&str>) -> Command {
+        let mut command = cargo();
+        command.args(["build", "--release", "--target", WASM_TARGET, "-p", self.package]).args(&self.cargo_args);
+        if let Some(day) = build_day {
+            command.env(crate::cache::BUILD_DAY_VAR, day);
+        }
+        command
+    }
+
     fn run(&self, out_dir: &Path, toolchain: &str) -> Result<bool> {
         let wasm_file = format!("{}.wasm", self.package.replace('-', "_"));
-        let parameters = format!("{}|{}|{}|{}", self.cargo_args.join(" "), self.out_name, self.optimize, self.minified);
-        let stamp = crate::cache::stamp(self.package, &parameters, toolchain)?;
+        let build_day = self.build_day();
+        let stamp = crate::cache::stamp(self.package, &self.parameters(build_day.as_deref()), toolchain)?;
         let (made, reused) = crate::cache::build_or_reuse(self.out_name, &stamp, |dir| {
-            run(cargo()
-                .args(["build", "--release", "--target", WASM_TARGET, "-p", self.package])
-                .args(&self.cargo_args))?;
-            let wasm = crate::root().join("target").join(WASM_TARGET).join("release").join(&wasm_file);
+            run(&mut self.cargo_build(build_day.as_deref()))?;
+            let wasm = root().join("target").join(WASM_TARGET).join("release").join(&wasm_file);
             bindgen(&wasm, dir, self.out_name, self.optimize)?;
             if self.minified {
                 minify(&dir.join(format!("{}.js", self.out_name)))?;
@@ -322,7 +346,7 @@ fn features(list: &str) -> Vec<String> {
 }
 
 pub fn build_all() -> Result<Artefacts> {
-    let root = crate::root();
+    let root = root();
     let dist = root.join("dist");
     let pkg = root.join("pkg");
     let _ = std::fs::remove_dir_all(&dist);
@@ -401,4 +425,47 @@ pub fn build_all() -> Result<Artefacts> {
     }
     eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
     Ok(Artefacts { dist, pkg, server })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build that leaves out ended template versions is made for a day: its stamp says which, and cargo is
+    /// told it (the core's build script reruns on a new day instead of reusing yesterday's templates).
+    #[test]
+    fn a_current_templates_build_is_told_its_day() {
+        let build = |features: &str| WasmBuild {
+            package: "xinnuo-app",
+            cargo_args: features.split(' ').map(str::to_owned).collect(),
+            out_name: "app_commit",
+            optimize: "-Oz",
+            minified: true,
+        };
+        let commit = build("--features app route-commit xinnuo-core/current-templates");
+        assert_eq!(commit.build_day(), Some(crate::cache::build_day()));
+        let told = |command: &Command| {
+            command
+                .get_envs()
+                .find(|(key, _)| *key == crate::cache::BUILD_DAY_VAR)
+                .and_then(|(_, value)| value.map(|v| v.to_string_lossy().into_owned()))
+        };
+        assert_eq!(told(&commit.cargo_build(Some("2026-12-02"))).as_deref(), Some("2026-12-02"));
+        assert_ne!(commit.parameters(Some("2026-12-02")), commit.parameters(Some("2026-12-03")));
+        let check = build("--features app route-check");
+        assert_eq!(check.build_day(), None);
+        assert_eq!(told(&check.cargo_build(None)), None);
+    }
+
+    /// Compressed files are kept by the settings and the compressors' versions as well as the bytes.
+    #[test]
+    fn compressed_output_is_kept_per_settings_and_compressors() {
+        assert_ne!(compression_key("brotli 8.0.4", b"x"), compression_key("brotli 9.1.1", b"x"));
+        assert_ne!(compression_key("a", b"x"), compression_key("a", b"y"));
+        let settings = compression_settings();
+        assert!(
+            settings.contains("quality 11") && settings.contains("brotli 8.") && settings.contains("flate2 1."),
+            "{settings}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod cache;
+mod exec;
 #[cfg(test)]
 mod modules;
 mod postgres;
@@ -12,6 +13,7 @@ mod size;
 mod test;
 mod tlog_interop;
 mod tools;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,33 +67,27 @@ enum Command {
 const FUZZ_TARGETS: &[&str] = &["codes", "template_fields", "envelope", "records", "import_csv"];
 
 /// Runs each fuzz target for `seconds`; crashes land in `fuzz/artifacts/<target>/`.
-fn fuzz(seconds: u64, targets: Vec<String>) -> run::Result {
+fn fuzz(seconds: u64, targets: Vec<String>) -> workspace::Result {
     let targets: Vec<String> =
         if targets.is_empty() { FUZZ_TARGETS.iter().map(|t| t.to_string()).collect() } else { targets };
     for target in &targets {
         if !FUZZ_TARGETS.contains(&target.as_str()) {
             return Err(format!("unknown fuzz target {target:?}: {}", FUZZ_TARGETS.join(", ")));
         }
-        let corpus = root().join("fuzz/corpus").join(target);
+        let corpus = workspace::root().join("fuzz/corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
         run::run(
             std::process::Command::new("cargo")
                 .args(["+nightly", "fuzz", "run", target])
                 .arg(&corpus)
-                .arg(root().join("fuzz/seeds").join(target))
+                .arg(workspace::root().join("fuzz/seeds").join(target))
                 .arg("--")
                 .arg(format!("-max_total_time={seconds}"))
                 .arg("-max_len=8192")
-                .current_dir(root()),
+                .current_dir(workspace::root()),
         )?;
     }
     Ok(())
-}
-
-/// The workspace root (xtask lives one level below it).
-pub fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }
 
 fn main() -> ExitCode {
@@ -105,7 +101,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn with_tools(command: Command) -> run::Result {
+fn with_tools(command: Command) -> workspace::Result {
     let task = match command {
         Command::Build => Task::Build,
         Command::Serve { .. } => Task::Serve,

@@ -5,18 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::run::{output, run, Result};
-
-/// Debian's server binaries, newest major version first.
-pub fn bin_dir() -> Option<PathBuf> {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
-        .filter(|bin| bin.join("initdb").is_file())
-        .collect();
-    versions.sort_by_key(|bin| std::cmp::Reverse(bin.parent().and_then(|v| v.file_name()).map(|v| v.to_owned())));
-    versions.into_iter().next()
-}
+use crate::exec::output;
+use crate::run::run;
+use crate::tools::postgres_bin_dir;
+use crate::workspace::Result;
 
 fn is_root() -> bool {
     output(Command::new("id").arg("-u")).as_deref() == Some("0")
@@ -48,7 +40,7 @@ fn reachable_dir(preferred: &Path) -> PathBuf {
 impl Cluster {
     /// A new cluster in `dir`, or where the `postgres` user can reach (whatever was there is removed).
     pub fn start(dir: &Path) -> Result<Self> {
-        let bin = bin_dir().ok_or("PostgreSQL is not installed (xtask installs Debian's postgresql first)")?;
+        let bin = postgres_bin_dir().ok_or("PostgreSQL is not installed (xtask installs Debian's postgresql first)")?;
         let dir = &reachable_dir(dir);
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -1,40 +1,17 @@
-//! Running commands and the server.
+//! Running commands whose tools were ensured first, and the server.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use crate::build::Artefacts;
-
-pub type Result<T = ()> = std::result::Result<T, String>;
+use crate::exec::run_unchecked;
+use crate::workspace::{root, Artefacts, Result};
 
 /// Runs a command in the workspace root, echoing it, and fails on a non-zero exit — or before it starts, if
 /// it uses a tool its xtask command did not ensure first.
 pub fn run(command: &mut Command) -> Result {
     crate::tools::check_ensured(command)?;
     run_unchecked(command)
-}
-
-/// [`run`] without the tool check: for the installers themselves.
-pub fn run_unchecked(command: &mut Command) -> Result {
-    let shown = format!("{command:?}").replace('"', "");
-    eprintln!("$ {shown}");
-    let status = command.current_dir(crate::root()).status().map_err(|e| format!("{shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} exited with {status}"))
-    }
-}
-
-/// Runs a command and returns its standard output (trimmed), or `None` if it cannot run or fails.
-pub fn output(command: &mut Command) -> Option<String> {
-    let out = command.current_dir(crate::root()).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-pub fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 /// A server started for tests; killed when dropped.
@@ -66,7 +43,7 @@ pub fn start_server(artefacts: &Artefacts, db: &Path, extra: &[&str]) -> Result<
         .arg("--db")
         .arg(db)
         .args(extra)
-        .current_dir(crate::root())
+        .current_dir(root())
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("start {}: {e}", artefacts.server.display()))?;

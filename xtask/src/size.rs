@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use wasmparser::{Imports, KnownCustom, Name, Parser, Payload, TypeRef};
 
-use crate::run::Result;
+use crate::workspace::{root, Result};
 
 pub fn report_dir() -> PathBuf {
-    crate::root().join("target/size-report")
+    root().join("target/size-report")
 }
 
 /// The crate a (demangled) function name belongs to: its path's first segment; for `<Type as Trait>::f` the

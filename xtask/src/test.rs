@@ -5,17 +5,19 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::build::{build_all, WIDGET_MODULES};
-use crate::run::{cargo, run, start_server, Result};
+use crate::exec::cargo;
+use crate::run::{run, start_server};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::workspace::{root, Artefacts, Result};
 
 /// The API against its own OpenAPI document: the document is valid OpenAPI 3.1, and schemathesis (from PyPI,
 /// in `target/api-fuzz`) sends generated requests — examples, boundary values, random data, sequences — to a
 /// server with the demo data; every answer must be no server error and conform to the document (status,
 /// content type, headers, body schema). The seed is fixed, so a failure reproduces.
-fn fuzz_api(artefacts: &crate::build::Artefacts, db: &Path, admin_token: &str) -> Result {
+fn fuzz_api(artefacts: &Artefacts, db: &Path, admin_token: &str) -> Result {
     let server = start_server(artefacts, db, &["--demo"])?;
     let document_url = format!("{}/api/v1/openapi.json", server.url);
-    let document = crate::root().join("target/e2e/openapi.json");
+    let document = root().join("target/e2e/openapi.json");
     run(Command::new(tools::api_fuzzer_bin("python"))
         .args([
             "-c",
@@ -71,7 +73,7 @@ fn ensure_monitor_tools() -> Result {
 }
 
 pub fn test_all() -> Result {
-    let root = crate::root();
+    let root = root();
     // `main` ensured these already; again here so that the function stands on its own (quick when present).
     tools::ensure_all(tools::for_command(tools::Task::Test))?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;

@@ -19,7 +19,7 @@ use xinnuo_core::tlog::{
     TlogError, TlogProof, VerifierKey,
 };
 
-use crate::run::Result;
+use crate::workspace::{root, Result};
 
 const ORIGIN: &str = "interop.xinnuo.example/log";
 const WITNESS: &str = "witness.xinnuo.example/w1";
@@ -40,7 +40,7 @@ const CASES: &[(u64, &[u64])] = &[
 ];
 
 pub fn tlog_interop() -> Result {
-    let out = crate::root().join("target/tlog-interop");
+    let out = root().join("target/tlog-interop");
     if out.exists() {
         std::fs::remove_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     }
@@ -365,7 +365,7 @@ pub fn ensure_go() -> Result {
 /// Builds `tests/tlog-go` offline: its go.mod and main.go beside a vendor directory holding Debian's
 /// x/mod packages, with the module proxy off.
 fn build_checker(out: &Path) -> Result<PathBuf> {
-    let source = crate::root().join("tests/tlog-go");
+    let source = root().join("tests/tlog-go");
     let build = out.join("go");
     for file in ["go.mod", "main.go"] {
         let data = std::fs::read(source.join(file)).map_err(|e| format!("{}: {e}", source.join(file).display()))?;
@@ -397,7 +397,7 @@ fn build_checker(out: &Path) -> Result<PathBuf> {
         .env("GO111MODULE", "on")
         .env("GOTOOLCHAIN", "local")
         // Outside the output directory, which each run starts afresh: a second run reuses the build.
-        .env("GOCACHE", crate::root().join("target/go-cache"))
+        .env("GOCACHE", root().join("target/go-cache"))
         .env("GOPATH", out.join("gopath"))
         .status()
         .map_err(|e| format!("go build: {e}"))?;

@@ -1,7 +1,7 @@
 //! Installs what the build and tests need, idempotently and quickly when already present.
 //!
 //! Every `cargo xtask` command names the tools it needs ([`for_command`]) and ensures them all before its first
-//! step. [`run`](crate::run::run) then refuses any command whose tool was not ensured first ([`check_ensured`]), so
+//! step. `run::run` then refuses any command whose tool was not ensured first ([`check_ensured`]), so
 //! a stage that starts using a new tool fails on every machine — including one that happens to have the tool —
 //! until the command's list names it.
 
@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
 
-use crate::run::{cargo, output, run_unchecked, Result};
+use crate::exec::{cargo, output, run_unchecked};
+use crate::workspace::{root, Result};
 
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -149,7 +150,7 @@ fn ensure_wasm_bindgen() -> Result {
 
 /// Project-local npm tools (binaryen's wasm-opt, esbuild, playwright-core), from `tests/package-lock.json`.
 fn ensure_npm_tools() -> Result {
-    let tests = crate::root().join("tests");
+    let tests = root().join("tests");
     let lock = std::fs::read(tests.join("package-lock.json")).map_err(|e| format!("tests/package-lock.json: {e}"))?;
     let stamp = tests.join("node_modules/.xinnuo-lock");
     if std::fs::read(&stamp).ok().as_deref() == Some(&lock[..]) {
@@ -160,11 +161,11 @@ fn ensure_npm_tools() -> Result {
 }
 
 pub fn wasm_opt() -> PathBuf {
-    crate::root().join("tests/node_modules/.bin/wasm-opt")
+    root().join("tests/node_modules/.bin/wasm-opt")
 }
 
 pub fn esbuild() -> PathBuf {
-    crate::root().join("tests/node_modules/.bin/esbuild")
+    root().join("tests/node_modules/.bin/esbuild")
 }
 
 /// Debian Chromium and its driver for the browser tests.
@@ -180,9 +181,20 @@ fn ensure_chromium() -> Result {
     )
 }
 
+/// Debian's PostgreSQL server binaries, newest major version first.
+pub fn postgres_bin_dir() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").is_file())
+        .collect();
+    versions.sort_by_key(|bin| std::cmp::Reverse(bin.parent().and_then(|v| v.file_name()).map(|v| v.to_owned())));
+    versions.into_iter().next()
+}
+
 /// PostgreSQL for the tests and benchmarks on the second backend.
 fn ensure_postgres() -> Result {
-    if crate::postgres::bin_dir().is_some() {
+    if postgres_bin_dir().is_some() {
         return Ok(());
     }
     run_unchecked(Command::new("apt-get").arg("update"))?;
@@ -195,15 +207,15 @@ fn ensure_postgres() -> Result {
 
 /// A program of the API fuzzer's venv (`target/api-fuzz/bin/…`).
 pub fn api_fuzzer_bin(program: &str) -> PathBuf {
-    crate::root().join("target/api-fuzz/bin").join(program)
+    root().join("target/api-fuzz/bin").join(program)
 }
 
 /// schemathesis and openapi-spec-validator at the versions `tests/api-fuzz-requirements.txt` pins, in a venv
 /// of their own (never the system's Python packages); reinstalled only when that file changes.
 fn ensure_api_fuzzer() -> Result {
-    let requirements = crate::root().join("tests/api-fuzz-requirements.txt");
+    let requirements = root().join("tests/api-fuzz-requirements.txt");
     let wanted = std::fs::read(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
-    let venv = crate::root().join("target/api-fuzz");
+    let venv = root().join("target/api-fuzz");
     let stamp = venv.join(".xinnuo-requirements");
     if std::fs::read(&stamp).ok().as_deref() == Some(&wanted[..]) && api_fuzzer_bin("schemathesis").exists() {
         return Ok(());

@@ -46,6 +46,38 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in declaration order (tests go through each; `position` keeps the list whole).
+    pub const ALL: [Action; 11] = [
+        Action::Accept,
+        Action::Return,
+        Action::Kept,
+        Action::Broken,
+        Action::RepairGranted,
+        Action::RepairRefused,
+        Action::ObjectionUpheld,
+        Action::ObjectionRejected,
+        Action::KeyApproved,
+        Action::KeyRevoked,
+        Action::Withdraw,
+    ];
+
+    /// Its place in `ALL`: a new action does not compile until it has one (and a test finds it there).
+    pub const fn position(self) -> usize {
+        match self {
+            Self::Accept => 0,
+            Self::Return => 1,
+            Self::Kept => 2,
+            Self::Broken => 3,
+            Self::RepairGranted => 4,
+            Self::RepairRefused => 5,
+            Self::ObjectionUpheld => 6,
+            Self::ObjectionRejected => 7,
+            Self::KeyApproved => 8,
+            Self::KeyRevoked => 9,
+            Self::Withdraw => 10,
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Accept => "受理",

@@ -1,12 +1,10 @@
 //! Group commit for signed submissions: verified submissions queue here, and one thread stores all that
-//! are waiting in one transaction, signs their receipts with the sequence each got, commits, and only then
-//! answers each submitter. Under load a batch fills while the previous one commits, so the fixed cost of a
+//! are waiting in one transaction (the store signs their receipts with the sequence each got), commits, and
+//! only then answers each submitter. Under load a batch fills while the previous one commits, so the fixed cost of a
 //! transaction is shared without any added wait; alone, a submission is stored at once.
 
 use std::sync::mpsc;
 use std::sync::Arc;
-
-use xinnuo_core::receipt::{self, KeyStatus, Receipt, RECEIPT_TYPE};
 
 use crate::db::{Db, DbError};
 use crate::problem::Problem;
@@ -30,9 +28,6 @@ impl Committer {
     pub fn start(db: Db, server_key: Arc<ServerKey>) -> Self {
         let (queue, jobs) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new().name("xinnuo-committer".into()).spawn(move || {
-            let sign = |new: &NewCommitment, sequence: u64, key_status: KeyStatus| {
-                receipt_for(&server_key, new, sequence, key_status)
-            };
             while let Ok(first) = jobs.recv() {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -41,7 +36,7 @@ impl Committer {
                         Err(_) => break,
                     }
                 }
-                store_batch(&db, batch, &sign, &server_key.log);
+                store_batch(&db, batch, &server_key);
             }
         });
         if let Err(error) = spawned {
@@ -60,14 +55,9 @@ impl Committer {
 }
 
 /// One transaction for the batch; if it fails, each submission alone, so one bad row fails no other.
-fn store_batch(
-    db: &Db,
-    batch: Vec<Job>,
-    sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-    log: &crate::log::LogKey,
-) {
+fn store_batch(db: &Db, batch: Vec<Job>, server_key: &ServerKey) {
     let news: Vec<&NewCommitment> = batch.iter().map(|job| &job.new).collect();
-    match db.store_commitments(&news, sign, log) {
+    match db.store_commitments(&news, server_key) {
         Ok(stored) => {
             for (job, stored) in batch.into_iter().zip(stored) {
                 let _ = job.reply.send(Ok(stored));
@@ -81,32 +71,11 @@ fn store_batch(
         Err(_) => {
             for job in batch {
                 let result = db
-                    .store_commitments(&[&job.new], sign, log)
+                    .store_commitments(&[&job.new], server_key)
                     .and_then(|mut stored| stored.pop().ok_or(DbError::Corrupt("empty batch")))
                     .map_err(|e| e.to_string());
                 let _ = job.reply.send(result);
             }
         }
     }
-}
-
-/// The server's countersignature over what it stored: the submission, its sequence and the key's status.
-pub fn receipt_for(
-    server_key: &ServerKey,
-    new: &NewCommitment,
-    sequence: u64,
-    key_status: KeyStatus,
-) -> Result<String, String> {
-    let receipt = Receipt {
-        receipt_type: RECEIPT_TYPE.into(),
-        submission_id: new.submission_id.clone(),
-        received_at: new.received_at.clone(),
-        sequence,
-        key_status,
-        signer_kid: new.signer_kid.clone(),
-        credit_code: new.credit_code.clone(),
-        template_id: new.template_id.clone(),
-        template_version: new.template_version.clone(),
-    };
-    receipt::sign(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
 }

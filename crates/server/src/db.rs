@@ -242,7 +242,23 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE reports (report_no TEXT PRIMARY KEY, credit_code TEXT NOT NULL, made_at TEXT NOT NULL,
         file TEXT NOT NULL) STRICT;
     CREATE INDEX reports_by_subject ON reports (credit_code, made_at);",
+    // 16: what the other decisions did to a record, kept beside it as `hidden_by` is, so that they outlive a
+    // new import of the subject (`workflow::reimport`): the decision that added it (a broken commitment) and
+    // the day a granted repair ended its publication. Records from before are marked from their decisions
+    // (the day filled in by `backfill_publication_ends`).
+    MIGRATION_16,
 ];
+
+/// Version 16, the same on both databases.
+const MIGRATION_16: &str = "ALTER TABLE records ADD COLUMN added_by TEXT;
+    ALTER TABLE records ADD COLUMN ended_by TEXT;
+    ALTER TABLE records ADD COLUMN ended_on TEXT;
+    UPDATE records SET added_by = (SELECT d.decision_id FROM decisions d WHERE d.action = 'broken'
+        AND d.state = 'broken' AND records.id = 'broken-' || substr(d.decision_id, 1, 16) ORDER BY d.sequence LIMIT 1)
+        WHERE id LIKE 'broken-%';
+    UPDATE records SET ended_by = (SELECT a.submission_id FROM repair_applications a JOIN decisions d
+        ON d.target = a.submission_id AND d.state = 'granted'
+        WHERE a.credit_code = records.credit_code AND a.record_id = records.id ORDER BY d.sequence DESC LIMIT 1);";
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
 /// migrations leave it at version 10, so that a version number means the same tables on both; later changes
@@ -426,6 +442,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
         file TEXT NOT NULL);
     CREATE INDEX reports_by_subject ON reports (credit_code, made_at);",
     ),
+    (16, MIGRATION_16),
 ];
 
 /// The PostgreSQL advisory lock every writing transaction holds: writes from all servers on one database
@@ -450,6 +467,31 @@ fn backfill_enrolment_ids(db: &Db) -> Result<(), DbError> {
             sql.execute(
                 "UPDATE key_enrolments SET request_id = ?3 WHERE kid = ?1 AND credit_code = ?2",
                 args![&kid, &credit_code, &request_id_of(&request)],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Gives every record a granted repair ended before version 16 the day it ended: the day in Beijing its
+/// decision reached the server (the day `workflow::decide` ended it on).
+fn backfill_publication_ends(db: &Db) -> Result<(), DbError> {
+    db.write(|sql| {
+        let ended = sql.query(
+            "SELECT r.credit_code, r.id, (SELECT d.received_at FROM decisions d WHERE d.target = r.ended_by
+                 AND d.state = 'granted' ORDER BY d.sequence DESC LIMIT 1)
+             FROM records r WHERE r.ended_by IS NOT NULL AND r.ended_on IS NULL",
+            &[],
+        )?;
+        for row in ended {
+            let (credit_code, id, at): (String, String, Option<String>) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let day = at
+                .and_then(|at| xinnuo_core::calendar::UtcTimestamp::parse(&at).ok())
+                .map(|at| at.china_date().to_string())
+                .ok_or(DbError::Corrupt("granted repair without its decision"))?;
+            sql.execute(
+                "UPDATE records SET ended_on = ?3 WHERE credit_code = ?1 AND id = ?2",
+                args![&credit_code, &id, &day],
             )?;
         }
         Ok(())
@@ -504,6 +546,7 @@ impl Db {
         let db = Self { backend: Arc::new(Backend::Postgres(pool)) };
         db.migrate_postgres()?;
         backfill_enrolment_ids(&db)?;
+        backfill_publication_ends(&db)?;
         Ok(db)
     }
 
@@ -516,6 +559,7 @@ impl Db {
         migrate(&mut connection)?;
         let db = Self { backend: Arc::new(Backend::Sqlite(Mutex::new(connection))) };
         backfill_enrolment_ids(&db)?;
+        backfill_publication_ends(&db)?;
         Ok(db)
     }
 
@@ -719,6 +763,77 @@ pub(crate) mod tests {
             db.read(|sql| sql.query_one("SELECT status FROM key_enrolments WHERE kid = 'k'", &[])?.get(0)).unwrap();
         assert_eq!(status, "approved");
         db.write(|sql| sql.execute("UPDATE key_enrolments SET status = 'revoked' WHERE kid = 'k'", &[])).unwrap();
+    }
+
+    /// Records a decision added or a granted repair ended before version 16 are marked so (the repair with the
+    /// day in Beijing its decision arrived), and outlive the next import like those decided since.
+    #[test]
+    fn a_version_14_database_marks_what_decisions_did_to_its_records() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        let transaction = connection.transaction().unwrap();
+        for sql in &MIGRATIONS[..14] {
+            transaction.execute_batch(sql).unwrap();
+        }
+        transaction.pragma_update(None, "user_version", 14).unwrap();
+        let decision_id = "ab".repeat(32);
+        let broken = xinnuo_core::workflow::broken_record_id(&decision_id);
+        let record = |id: &str, removed_on: &str| {
+            format!(
+                r#"{{"id":"{id}","kind":"administrative_penalty","decision_no":"n","authority":"a","decided_on":"2026-06-01"{removed_on}}}"#
+            )
+        };
+        transaction
+            .execute_batch(&format!(
+                "INSERT INTO subjects (credit_code, name, updated_at) VALUES ('91140105123456788F', '示例', 't');
+                 INSERT INTO records (credit_code, id, body) VALUES ('91140105123456788F', 'r-1', '{}'),
+                     ('91140105123456788F', 'r-2', '{}'), ('91140105123456788F', '{broken}', '{}');
+                 INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                     signer_kid, signed_at, received_at, key_status, envelope, receipt) VALUES (1, 'a-1',
+                     '91140105123456788F', 'credit-repair', 'v', 'k', 't', 't', 'verified', '{{}}', '{{}}');
+                 INSERT INTO repair_applications (submission_id, credit_code, record_id, channel, status, created_at)
+                     VALUES ('a-1', '91140105123456788F', 'r-1', 'credit_china', 'granted', 't');
+                 INSERT INTO decisions VALUES ('{decision_id}', 1, 'c-1', 'broken', 'broken', 'o', 'd', 'r', 't',
+                     '2026-12-01T17:00:00.000Z', '{{}}', '{{}}', NULL),
+                     ('{}', 2, 'a-1', 'repair_granted', 'granted', 'o', 'd', '', 't', '2026-12-01T17:00:00.000Z',
+                     '{{}}', '{{}}', NULL);",
+                record("r-1", r#","removed_on":"2026-12-02""#),
+                record("r-2", ""),
+                record(&broken, ""),
+                "cd".repeat(32),
+            ))
+            .unwrap();
+        transaction.commit().unwrap();
+        let db = Db::prepare(connection).unwrap();
+        assert_eq!(db.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        type Marks = (String, Option<String>, Option<String>, Option<String>);
+        let marks: Vec<Marks> = db
+            .read(|sql| {
+                crate::sql::rows(sql, "SELECT id, added_by, ended_by, ended_on FROM records ORDER BY id", &[], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            marks,
+            [
+                (broken.clone(), Some(decision_id.clone()), None, None),
+                ("r-1".into(), None, Some("a-1".into()), Some("2026-12-02".into())),
+                ("r-2".into(), None, None, None),
+            ]
+        );
+        // The register's file, knowing nothing of either: both stay.
+        let profile: xinnuo_core::status::Profile = serde_json::from_value(serde_json::json!({
+            "credit_code": "91140105123456788F", "name": "示例",
+            "records": [serde_json::from_str::<serde_json::Value>(&record("r-1", "")).unwrap()],
+        }))
+        .unwrap();
+        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        let subject = crate::subjects::StoredSubject { profile, situation: None };
+        db.save_subjects(&[subject], "2026-12-03T00:00:00Z", &log).unwrap();
+        let records = db.subject("91140105123456788F").unwrap().unwrap().profile.records;
+        let kept: Vec<(&str, Option<String>)> =
+            records.iter().map(|r| (r.id.as_str(), r.removed_on.map(|d| d.to_string()))).collect();
+        assert_eq!(kept, [("r-1", Some("2026-12-02".to_owned())), (broken.as_str(), None)]);
     }
 
     #[test]

@@ -101,9 +101,14 @@ enum OfficersAction {
     /// Register an officer's key for a department (the key is made in the officer's browser; only its
     /// public JWK comes here).
     Add {
-        /// The department, as the templates name it (e.g. 国家税务总局山西省税务局).
+        /// The department, as the templates name it (e.g. 国家税务总局山西省税务局; its English name is taken
+        /// and stored in Chinese), or the authority of a record in the register, as the record names it.
         #[arg(long)]
         department: String,
+        /// Register a department no template and no record of the register names (e.g. before its records
+        /// are imported), under the name as given.
+        #[arg(long)]
+        other_department: bool,
         /// The officer's name.
         #[arg(long)]
         name: String,
@@ -242,7 +247,7 @@ fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
         );
     };
     match action {
-        OfficersAction::Add { department, name, public_jwk, roles } => {
+        OfficersAction::Add { department, name, public_jwk, roles, other_department } => {
             let roles = xinnuo_core::decision::Role::parse_list(&roles).ok_or_else(|| {
                 format!("--roles 应为 review、decide、keys 中的一个或多个（逗号分隔），而不是 {roles:?} / --roles takes one or more of review, decide, keys, comma-separated")
             })?;
@@ -261,6 +266,12 @@ fn officers(db_path: PathBuf, action: OfficersAction) -> Result<(), String> {
                     ));
                 }
             }
+            // One name per department, the core's: what the inboxes select and decisions are checked by.
+            let decides_records = other_department || db.is_record_authority(&department).map_err(|e| e.to_string())?;
+            let department = xinnuo_core::workflow::register_department(&department, decides_records).map_err(|e| {
+                use xinnuo_core::error::Described;
+                format!("{} / {}", e.message(xinnuo_core::lang::Lang::Zh), e.message(xinnuo_core::lang::Lang::En))
+            })?;
             let public = xinnuo_core::envelope::public_jwk(&bytes);
             match db
                 .add_officer(&kid, &department, &name, &public, &roles, &xinnuo_server::now())

@@ -30,6 +30,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use xinnuo_core::calendar::UtcTimestamp;
+use xinnuo_core::decision::Action;
 use xinnuo_core::error::Described;
 use xinnuo_core::lang::Lang;
 use xinnuo_core::public_log::{body_sha256, LogEvent, RecordChange};
@@ -37,6 +39,7 @@ use xinnuo_core::tlog::{
     consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint,
     SignedCheckpoint, Tile, TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
 };
+use xinnuo_core::workflow::{self, DecidedMarks, PublicationEnd};
 
 /// What one run was asked.
 pub struct Options {
@@ -216,6 +219,9 @@ pub enum Finding {
     RecordNotPublic { credit_code: String, record_id: String, change: &'static str },
     /// A record the log leaves public that is not shown.
     RecordMissing { credit_code: String, record_id: String },
+    /// A record a decision added (a broken commitment) that the log has an import remove: what a decision did
+    /// outlives a new import (`workflow::DecidedMarks`).
+    DecidedRecordRemoved { credit_code: String, record_id: String, decision_id: String },
     /// An objection shown without its `objection_received` entry.
     ObjectionNotLogged { objection_id: String },
     /// A logged objection that its subject's page does not show.
@@ -237,6 +243,7 @@ impl Described for Finding {
             Self::RecordDiffers { .. } => "monitor_record_differs",
             Self::RecordNotPublic { .. } => "monitor_record_not_public",
             Self::RecordMissing { .. } => "monitor_record_missing",
+            Self::DecidedRecordRemoved { .. } => "monitor_decided_record_removed",
             Self::ObjectionNotLogged { .. } => "monitor_objection_not_logged",
             Self::ObjectionMissing { .. } => "monitor_objection_missing",
             Self::ObjectionDiffers { .. } => "monitor_objection_differs",
@@ -295,6 +302,15 @@ impl Described for Finding {
                 format!("记录 {credit_code}/{record_id} 在日志中应为公开，但未公示（被删除？）。"),
                 format!("Record {credit_code}/{record_id} is public in the log but not shown (deleted?)."),
             ),
+            Self::DecidedRecordRemoved { credit_code, record_id, decision_id } => lang_pick(
+                lang,
+                format!(
+                    "记录 {credit_code}/{record_id} 由决定 {decision_id} 加入，日志却记其在重新导入时被删除：决定的效果应在重新导入后保留。"
+                ),
+                format!(
+                    "Record {credit_code}/{record_id} was added by decision {decision_id}, yet the log has an import remove it: what a decision did outlives a new import."
+                ),
+            ),
             Self::ObjectionNotLogged { objection_id } => lang_pick(
                 lang,
                 format!("异议 {objection_id} 已公示，但日志中没有它的收件条目。"),
@@ -344,13 +360,25 @@ pub struct PublicView {
     pub objections: BTreeMap<String, Vec<ShownObjection>>,
 }
 
-/// What the log says of a record now.
+/// What the log says of a record now: whether it is there, what decisions did to it (read from the decision
+/// entry each of their record entries follows), its last change and its body's digest.
 #[derive(Debug, Clone)]
 struct RecordInLog {
     present: bool,
-    hidden: bool,
+    marks: DecidedMarks,
     latest: RecordChange,
     body_sha256: Option<String>,
+}
+
+/// The decision a record entry is the effect of: the entry just before it, when that is a decision whose
+/// action has this effect (a decision's entries are appended together, the decision first).
+fn decided_by(previous: Option<&LogEvent>, wanted: Action) -> Option<(&str, &str, &str)> {
+    match previous {
+        Some(LogEvent::Decision { decision_id, target, action, received_at, .. }) if *action == wanted => {
+            Some((decision_id, target, received_at))
+        }
+        _ => None,
+    }
 }
 
 fn change_name(change: RecordChange) -> &'static str {
@@ -387,6 +415,7 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
     let mut decisions_on: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut records: BTreeMap<(String, String), RecordInLog> = BTreeMap::new();
     let mut objections: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut previous: Option<&LogEvent> = None;
     for event in events {
         match event {
             LogEvent::ObjectionReceived { objection_id, credit_code, .. } => {
@@ -398,34 +427,50 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
             }
             LogEvent::Record { credit_code, record_id, change, body_sha256 } => {
                 let key = (credit_code.clone(), record_id.clone());
-                let before = records.get(&key);
-                let hidden_before = before.is_some_and(|r| r.present && r.hidden);
-                // As the server keeps them: a hidden record stays hidden when imported again; a removed one
-                // comes back visible when added again.
-                let next = match change {
+                let before = records.get(&key).filter(|r| r.present);
+                let marks = before.map(|r| r.marks.clone()).unwrap_or_default();
+                // As the server keeps them (`workflow::reimport`): an import keeps what decisions did to a
+                // record it holds, and never removes one a decision added; a removed one comes back fresh.
+                let (present, marks) = match change {
                     RecordChange::Added => {
-                        RecordInLog { present: true, hidden: false, latest: *change, body_sha256: body_sha256.clone() }
+                        let added_by = decided_by(previous, Action::Broken)
+                            .filter(|(decision_id, _, _)| workflow::broken_record_id(decision_id) == *record_id)
+                            .map(|(decision_id, _, _)| decision_id.to_owned());
+                        (true, DecidedMarks { added_by, ..DecidedMarks::default() })
                     }
-                    RecordChange::Changed | RecordChange::PublicationEnded => RecordInLog {
-                        present: true,
-                        hidden: hidden_before,
-                        latest: *change,
-                        body_sha256: body_sha256.clone(),
-                    },
+                    RecordChange::Changed => (marks.outlives_import(true), marks),
                     RecordChange::Removed => {
-                        RecordInLog { present: false, hidden: false, latest: *change, body_sha256: None }
+                        if let Some(decision_id) = marks.added_by.as_ref().filter(|_| marks.outlives_import(false)) {
+                            findings.push(Finding::DecidedRecordRemoved {
+                                credit_code: credit_code.clone(),
+                                record_id: record_id.clone(),
+                                decision_id: decision_id.clone(),
+                            });
+                        }
+                        (false, DecidedMarks::default())
                     }
-                    RecordChange::Hidden => RecordInLog {
-                        present: before.is_some_and(|r| r.present),
-                        hidden: true,
-                        latest: *change,
-                        body_sha256: before.and_then(|r| r.body_sha256.clone()),
-                    },
+                    RecordChange::PublicationEnded => {
+                        let ended = decided_by(previous, Action::RepairGranted).and_then(|(_, target, at)| {
+                            let on = UtcTimestamp::parse(at).ok()?.china_date();
+                            Some(PublicationEnd { by: target.to_owned(), on })
+                        });
+                        (true, DecidedMarks { ended: ended.or(marks.ended.clone()), ..marks })
+                    }
+                    RecordChange::Hidden => {
+                        let by = decided_by(previous, Action::ObjectionUpheld).map(|(_, target, _)| target.to_owned());
+                        (before.is_some(), DecidedMarks { hidden_by: Some(by.unwrap_or_default()), ..marks })
+                    }
                 };
-                records.insert(key, next);
+                let body_sha256 = match change {
+                    RecordChange::Removed => None,
+                    RecordChange::Hidden => before.and_then(|r| r.body_sha256.clone()),
+                    _ => body_sha256.clone(),
+                };
+                records.insert(key, RecordInLog { present, marks, latest: *change, body_sha256 });
             }
             _ => {}
         }
+        previous = Some(event);
     }
 
     for id in &view.published {
@@ -479,7 +524,7 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
             shown_records.insert(key.clone());
             match records.get(&key) {
                 None => findings.push(Finding::RecordNotLogged { credit_code, record_id }),
-                Some(logged) if !logged.present || logged.hidden => {
+                Some(logged) if !logged.present || logged.marks.hidden_by.is_some() => {
                     // Hidden stays hidden through a later import: name why it is not public.
                     let change = if logged.present { "hidden" } else { change_name(logged.latest) };
                     findings.push(Finding::RecordNotPublic { credit_code, record_id, change })
@@ -524,7 +569,10 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
         }
     }
     for ((credit_code, record_id), logged) in &records {
-        if logged.present && !logged.hidden && !shown_records.contains(&(credit_code.clone(), record_id.clone())) {
+        if logged.present
+            && logged.marks.hidden_by.is_none()
+            && !shown_records.contains(&(credit_code.clone(), record_id.clone()))
+        {
             findings.push(Finding::RecordMissing { credit_code: credit_code.clone(), record_id: record_id.clone() });
         }
     }
@@ -1194,6 +1242,53 @@ mod tests {
         }
         let short = cut_to_width(&Tile { level: TileLevel::Hashes(0), index: 0, width: 100 }, &[0; 64]);
         assert_eq!(short.unwrap_err().code(), "log_tile_malformed");
+    }
+
+    /// The monitor keeps the rule the store keeps (`workflow::DecidedMarks`): a record a decision added
+    /// (a broken commitment) outlives an import; a log with an import removing it says so.
+    #[test]
+    fn an_import_removing_a_record_a_decision_added_is_found() {
+        let decision_id = "ab".repeat(32);
+        let broken_id = workflow::broken_record_id(&decision_id);
+        let body = json!({"id": broken_id, "kind": "broken_commitment"});
+        let other = json!({"id": "r-1", "kind": "administrative_penalty"});
+        let broken = LogEvent::Decision {
+            decision_id: decision_id.clone(),
+            target: "s1".into(),
+            action: Action::Broken,
+            state: "broken".into(),
+            decided_at: "2026-12-07T01:00:00Z".into(),
+            received_at: "2026-12-07T01:00:01.000Z".into(),
+        };
+        let mut events = vec![
+            received_event("s1"),
+            record(CODE, "r-1", RecordChange::Added, Some(&other)),
+            broken,
+            record(CODE, &broken_id, RecordChange::Added, Some(&body)),
+            // The next import, holding r-1 only: the broken commitment's record stays, unlogged.
+            record(CODE, "r-1", RecordChange::Changed, Some(&other)),
+        ];
+        let mut view = PublicView::default();
+        view.subjects.insert(CODE.into(), vec![other.clone(), body.clone()]);
+        assert_eq!(compare(&events, &view), Vec::new());
+        // A server that let the import delete it: the log's own entries show the rule broken.
+        events.push(record(CODE, &broken_id, RecordChange::Removed, None));
+        view.subjects.insert(CODE.into(), vec![other.clone()]);
+        let found = Finding::DecidedRecordRemoved {
+            credit_code: CODE.into(),
+            record_id: broken_id.clone(),
+            decision_id: decision_id.clone(),
+        };
+        assert_eq!(compare(&events, &view), vec![found.clone()]);
+        assert_eq!(found.code(), "monitor_decided_record_removed");
+        assert!(found.message(Lang::En).contains("outlives a new import"));
+        // An imported record of the same name, not the decision's effect (no decision just before): removed
+        // by an import like any other.
+        let events = vec![
+            record(CODE, &broken_id, RecordChange::Added, Some(&body)),
+            record(CODE, &broken_id, RecordChange::Removed, None),
+        ];
+        assert_eq!(compare(&events, &PublicView::default()), Vec::new());
     }
 
     #[test]

@@ -2,13 +2,12 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use xinnuo_core::commitment::CommitmentError;
 use xinnuo_core::decision::DecisionError;
 use xinnuo_core::envelope::EnvelopeError;
 use xinnuo_core::error::Described;
 use xinnuo_core::template::Lang;
 use xinnuo_core::wire::{ErrorItem, ProblemDetails};
-use xinnuo_core::workflow::{Refusal, RefusalKind};
+use xinnuo_core::workflow::{NotReceived, Refusal, RefusalKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -211,19 +210,21 @@ pub fn envelope_problem(error: &EnvelopeError) -> Problem {
     Problem::from_error(status, error)
 }
 
-pub fn commitment_problem(error: &CommitmentError) -> Problem {
-    match error {
-        CommitmentError::Envelope(inner) => envelope_problem(inner),
-        CommitmentError::InvalidFields(issues) => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error)
-            .with_errors(issues.iter().map(ErrorItem::from).collect()),
-        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
-    }
-}
-
 pub fn decision_problem(error: &DecisionError) -> Problem {
     match error {
         DecisionError::Envelope(inner) => envelope_problem(inner),
         _ => refusal_problem(&Refusal::Transition(error.clone())),
+    }
+}
+
+/// A signed document not received (the core's `workflow::NotReceived`): 400 when it is not a signed document
+/// at all, else 422, with the fields at fault itemised.
+pub fn not_received_problem(error: &NotReceived) -> Problem {
+    let status = if error.is_unreadable() { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let problem = Problem::from_error(status, error);
+    match error.field_issues() {
+        [] => problem,
+        issues => problem.with_errors(issues.iter().map(ErrorItem::from).collect()),
     }
 }
 

@@ -1,16 +1,17 @@
 //! A decision, from the store's side: inside one transaction, read the target as the core's `Case`, ask
-//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt. The
+//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt (signed
+//! here with the core's `decision::sign_receipt`; nothing is called back from a handler). The
 //! rules are the core's; this module only reads and writes.
 
 use serde_json::Value;
 use xinnuo_core::calendar::UtcTimestamp;
-use xinnuo_core::decision::{
-    self, Decision, DecisionReceipt, ObjectionState, Outcome, RepairState, TargetKind, DECISION_RECEIPT_TYPE,
-};
+use xinnuo_core::decision::{Decision, ObjectionState, Outcome, RepairState, TargetKind};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::public_log::{LogEvent, RecordChange};
 use xinnuo_core::template::{self, TemplateKind};
-use xinnuo_core::workflow::{self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, Refusal, RepairCase};
+use xinnuo_core::workflow::{
+    self, Actor, Case, CommitmentCase, Effect, KeyCase, ObjectionCase, PublicationEnd, Refusal, RepairCase,
+};
 
 use crate::db::{Db, DbError};
 use crate::officers::{existing_decision, insert_decision, DecisionRow, NewDecision};
@@ -123,6 +124,7 @@ pub(crate) fn read_case(sql: &mut dyn Sql, kind: TargetKind, target: &str) -> Re
 /// public record, for the log.
 fn apply(
     sql: &mut dyn Sql,
+    decision_id: &str,
     decision: &Decision,
     case: &Case,
     transition: &workflow::Transition,
@@ -163,7 +165,7 @@ fn apply(
             }
             Effect::AddRecord { credit_code, record } => {
                 let body = serde_json::to_value(record.as_ref()).map_err(|e| DbError::Other(e.to_string()))?;
-                if crate::subjects::add_record(sql, credit_code, &record.id, &body)? {
+                if crate::subjects::add_record(sql, credit_code, &record.id, &body, decision_id)? {
                     logged.push(record_event(credit_code, &record.id, RecordChange::Added, Some(&body)));
                 }
             }
@@ -176,7 +178,8 @@ fn apply(
                 )?;
                 let mut body = body.ok_or(DbError::Corrupt("repaired record"))?;
                 body["removed_on"] = Value::String(removed_on.to_string());
-                crate::subjects::replace_record(sql, credit_code, record_id, &body)?;
+                let ended = PublicationEnd { by: target.to_owned(), on: *removed_on };
+                crate::subjects::end_publication(sql, credit_code, record_id, &body, &ended)?;
                 logged.push(record_event(credit_code, record_id, RecordChange::PublicationEnded, Some(&body)));
             }
             Effect::HideRecord { credit_code, record_id } => {
@@ -215,25 +218,8 @@ impl Db {
                 Ok(transition) => transition,
                 Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
             };
-            let changed = apply(sql, decision, &case, &transition, actor, &new.received_at)?;
-            let signer_kid = match actor {
-                Actor::Officer { kid, .. } | Actor::Signer { kid } => kid.clone(),
-            };
-            let receipt = |sequence: u64, state: Outcome| {
-                let receipt = DecisionReceipt {
-                    receipt_type: DECISION_RECEIPT_TYPE.into(),
-                    decision_id: new.decision_id.clone(),
-                    target: decision.target.clone(),
-                    action: decision.action,
-                    state,
-                    received_at: new.received_at.clone(),
-                    sequence,
-                    officer_kid: signer_kid.clone(),
-                    department: transition.department.clone(),
-                };
-                decision::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-            };
-            let stored = insert_decision(sql, new, &transition.department, transition.outcome, receipt)?;
+            let changed = apply(sql, &new.decision_id, decision, &case, &transition, actor, &new.received_at)?;
+            let stored = insert_decision(sql, new, &transition.department, transition.outcome, server_key)?;
             // The decision and what it changed, in the public log with it.
             let mut events = vec![LogEvent::Decision {
                 decision_id: new.decision_id.clone(),

@@ -6,6 +6,7 @@ use xinnuo_core::report::CreditReport;
 
 use crate::db::{Db, DbError};
 use crate::sql::{args, row, Sql};
+use crate::store::ServerKey;
 
 /// A report as issued: the signed file and its proof in the public log.
 #[derive(Debug, Clone)]
@@ -27,20 +28,18 @@ impl Db {
         })
     }
 
-    /// Issues `report` unless one of its number was issued (the same subject, day and content): signed by
-    /// `sign` with the log's size written in, stored and appended to the public log in one transaction.
-    pub fn issue_report(
-        &self,
-        mut report: CreditReport,
-        sign: &dyn Fn(&CreditReport) -> Result<String, String>,
-        log: &crate::log::LogKey,
-    ) -> Result<IssuedReport, DbError> {
+    /// Issues `report` unless one of its number was issued (the same subject, day and content): signed with
+    /// the server's key and the log's size written in, stored and appended to the public log in one transaction.
+    pub fn issue_report(&self, mut report: CreditReport, server: &ServerKey) -> Result<IssuedReport, DbError> {
+        let log = &server.log;
         self.write(|sql| {
             if let Some(file) = stored_file(sql, &report.report_no)? {
                 return Ok(IssuedReport { log: crate::log::proof_of(sql, &report.report_no)?, file });
             }
             report.log_size = crate::log::size(sql)?;
-            let file = sign(&report).map_err(DbError::Other)?;
+            let file = xinnuo_core::report::sign(&report, &server.signer)
+                .map(|jws| jws.to_json())
+                .map_err(|e| DbError::Other(e.to_string()))?;
             sql.execute(
                 "INSERT INTO reports (report_no, credit_code, made_at, file) VALUES (?1, ?2, ?3, ?4)",
                 args![&report.report_no, &report.content.credit_code, &report.made_at, &file],
@@ -62,7 +61,7 @@ impl Db {
 mod tests {
     use xinnuo_core::calendar::Date;
     use xinnuo_core::public_log::{verify_logged, LogEvent};
-    use xinnuo_core::report::{self, CreditReport};
+    use xinnuo_core::report;
     use xinnuo_core::wire::SubjectView;
 
     use crate::db::Db;
@@ -72,27 +71,24 @@ mod tests {
     #[test]
     fn a_report_is_issued_once_per_number_and_logged_with_it() {
         let db = Db::open(":memory:").unwrap();
-        let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
+        let server = crate::state::server_key(&db).unwrap();
         let profile = xinnuo_core::status::Profile::from_json(serde_json::json!({
             "credit_code": "91140105123456788F", "name": "山西示例科技有限公司", "records": []}))
         .unwrap();
         let on = Date::parse("2026-12-07").unwrap();
         let view = SubjectView::of(profile, None, Vec::new(), Vec::new(), on).unwrap();
         let made = report::report(report::build::content(&view, &[]), "2026-12-07T02:00:00.000Z", "测试", 0);
-        let signs = std::cell::Cell::new(0);
-        let sign = |report: &CreditReport| {
-            signs.set(signs.get() + 1);
-            serde_json::to_string(report).map_err(|e| e.to_string())
-        };
-        let first = db.issue_report(made.clone(), &sign, &log).unwrap();
-        let stored: CreditReport = serde_json::from_str(&first.file).unwrap();
-        assert_eq!((stored.report_no.as_str(), stored.log_size), (made.report_no.as_str(), 0));
-        let placed = verify_logged(first.log.as_ref().unwrap(), &[log.verifier()]).unwrap();
+        let size_before = db.read(crate::log::size).unwrap();
+        let first = db.issue_report(made.clone(), &server).unwrap();
+        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_public_keys([server.signer.public_key()]);
+        let stored = report::verify(&first.file, &trusted).unwrap().report;
+        assert_eq!((stored.report_no.as_str(), stored.log_size), (made.report_no.as_str(), size_before));
+        let placed = verify_logged(first.log.as_ref().unwrap(), &[server.log.verifier()]).unwrap();
         assert!(matches!(placed.event, LogEvent::Report { ref report_no, .. } if *report_no == made.report_no));
         let later = report::report(made.content.clone(), "2026-12-07T09:00:00.000Z", "测试", 0);
-        let again = db.issue_report(later, &sign, &log).unwrap();
-        assert_eq!((again.file, signs.get()), (first.file, 1), "the same number: the stored file, signed once");
-        assert_eq!(db.read(crate::log::size).unwrap(), 1);
+        let again = db.issue_report(later, &server).unwrap();
+        assert_eq!(again.file, first.file, "the same number: the stored file, not a new one");
+        assert_eq!(db.read(crate::log::size).unwrap(), size_before + 1, "one entry, for the first issue only");
         assert!(db.report(&made.report_no).unwrap().is_some() && db.report("XN0").unwrap().is_none());
     }
 }

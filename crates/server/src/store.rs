@@ -93,9 +93,9 @@ pub struct StoredReceipt {
 /// Which commitments a publication list shows.
 #[derive(Debug, Default)]
 pub struct PublicationFilter {
-    /// Only those made to this department: its name, and the templates naming it (for commitments signed
-    /// before the department was part of the payload).
-    pub department: Option<(String, Vec<String>)>,
+    /// Only those a department decides (`workflow::commitment_filter`: its name, and the template versions
+    /// naming it for commitments signed before the department was part of the payload).
+    pub department: Option<xinnuo_core::workflow::CommitmentFilter>,
     /// Only this template.
     pub template: Option<String>,
     pub state: Option<xinnuo_core::decision::CommitmentState>,
@@ -137,6 +137,28 @@ pub struct ServerKey {
 }
 
 impl ServerKey {
+    /// The server's countersignature over a submission it stores: its sequence and the signer's standing for
+    /// its credit code then (the core's `receipt::sign`).
+    pub fn commitment_receipt(
+        &self,
+        new: &NewCommitment,
+        sequence: u64,
+        key_status: KeyStatus,
+    ) -> Result<String, DbError> {
+        let receipt = xinnuo_core::receipt::Receipt {
+            receipt_type: xinnuo_core::receipt::RECEIPT_TYPE.into(),
+            submission_id: new.submission_id.clone(),
+            received_at: new.received_at.clone(),
+            sequence,
+            key_status,
+            signer_kid: new.signer_kid.clone(),
+            credit_code: new.credit_code.clone(),
+            template_id: new.template_id.clone(),
+            template_version: new.template_version.clone(),
+        };
+        signed(xinnuo_core::receipt::sign(&receipt, &self.signer))
+    }
+
     /// The key sign-in challenges are authenticated with: derived from this key, so every server on one
     /// database makes and accepts the same challenges.
     pub fn challenge_key(&self) -> [u8; 32] {
@@ -154,6 +176,13 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
     /// The verifier key of the public log's checkpoints signed while this key was current.
     pub log_key: Option<String>,
+}
+
+/// A receipt the server signed, as stored (the flattened JWS's JSON text).
+pub(crate) fn signed<E: std::fmt::Display>(
+    jws: Result<xinnuo_core::envelope::FlattenedJws, E>,
+) -> Result<String, DbError> {
+    jws.map(|jws| jws.to_json()).map_err(|e| DbError::Other(format!("signing a receipt: {e}")))
 }
 
 /// A stored key status; one this program did not write reads as the weakest claim, never as verified.
@@ -504,19 +533,18 @@ impl Db {
         self.read(|sql| commitment_in(sql, submission_id))
     }
 
-    /// Stores submissions with their receipts in one transaction; a known submission (stored before, or
-    /// earlier in the batch, or by another server on the same database) gets its stored receipt.
-    /// `sign(new, sequence, key_status)` signs each receipt. Answers in the order given.
+    /// Stores submissions with their receipts (signed with `server_key`) in one transaction; a known
+    /// submission (stored before, or earlier in the batch, or by another server on the same database) gets its
+    /// stored receipt. Answers in the order given.
     ///
     /// A batch costs a few statements whatever its size (ids looked up as one JSON array, rows inserted many
     /// per statement): on PostgreSQL each statement is a round trip, made while holding the write lock.
     pub fn store_commitments(
         &self,
         batch: &[&NewCommitment],
-        sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-        log: &crate::log::LogKey,
+        server_key: &ServerKey,
     ) -> Result<Vec<StoredReceipt>, DbError> {
-        self.write(|sql| insert_commitments(sql, batch, sign, log))
+        self.write(|sql| insert_commitments(sql, batch, server_key))
     }
 
     /// The disclosures of a commitment's personal values (for those allowed to see them).
@@ -532,8 +560,9 @@ impl Db {
         })
     }
 
-    /// The publication list (信用承诺公示): published commitments, newest first, filtered by templates (those of
-    /// a department, or one), state and a search in names and credit codes. Returns the total and one page.
+    /// The publication list (信用承诺公示): published commitments, newest first, filtered by department (the
+    /// core's `commitment_filter`) or template, state and a search in names and credit codes. Returns the total
+    /// and one page.
     pub fn publications(
         &self,
         filter: &PublicationFilter,
@@ -541,7 +570,11 @@ impl Db {
         limit: u32,
     ) -> Result<(u64, Vec<CommitmentRow>), DbError> {
         let (department, templates) = match &filter.department {
-            Some((name, templates)) => (Some(name.as_str()), Some(serde_json::json!(templates).to_string())),
+            Some(department) => {
+                let versions: Vec<String> =
+                    department.template_versions.iter().map(|(id, version)| format!("{id}@{version}")).collect();
+                (Some(department.department.as_str()), Some(serde_json::json!(versions).to_string()))
+            }
             None => (None, None),
         };
         let pattern = filter.query.as_deref().map(crate::sql::like_pattern);
@@ -550,7 +583,7 @@ impl Db {
         let condition = format!(
             "publishable = 1 AND (?6 OR ({LISTED}))
              AND (CAST(?1 AS TEXT) IS NULL OR department = ?1
-                  OR (department IS NULL AND template_id IN ({})))
+                  OR (department IS NULL AND template_id || '@' || template_version IN ({})))
              AND (CAST(?3 AS TEXT) IS NULL OR template_id = ?3)
              AND (CAST(?4 AS TEXT) IS NULL OR lifecycle = ?4)
              AND (CAST(?5 AS TEXT) IS NULL OR subject_name LIKE ?5 ESCAPE '\\' OR credit_code LIKE ?5 ESCAPE '\\')",
@@ -603,8 +636,7 @@ impl Db {
 pub(crate) fn insert_commitments(
     sql: &mut dyn Sql,
     batch: &[&NewCommitment],
-    sign: &dyn Fn(&NewCommitment, u64, KeyStatus) -> Result<String, String>,
-    log: &crate::log::LogKey,
+    server_key: &ServerKey,
 ) -> Result<Vec<StoredReceipt>, DbError> {
     let dialect = sql.dialect();
     let ids = serde_json::Value::from(batch.iter().map(|new| new.submission_id.as_str()).collect::<Vec<_>>());
@@ -656,7 +688,7 @@ pub(crate) fn insert_commitments(
             sequence: next,
             received_at: new.received_at.clone(),
             key_status: status,
-            receipt: sign(new, next, status).map_err(DbError::Other)?,
+            receipt: server_key.commitment_receipt(new, next, status)?,
             created: true,
             log: None,
         };
@@ -720,7 +752,7 @@ pub(crate) fn insert_commitments(
             }
         })
         .collect();
-    let appended = crate::log::append(sql, log, &events, &crate::clock::now())?;
+    let appended = crate::log::append(sql, &server_key.log, &events, &crate::clock::now())?;
     let mut places: HashMap<String, u64> = HashMap::new();
     for (offset, (new, _)) in created.iter().enumerate() {
         places.insert(new.submission_id.clone(), appended.first + offset as u64);
@@ -744,6 +776,20 @@ pub(crate) fn insert_commitments(
         }
     }
     Ok(stored)
+}
+
+/// A server key of the tests' own, its log key `LogKey::derive("xinnuo.test/log", &[1; 32])` (nothing stored
+/// or logged: `Db::server_key` would log a new key).
+#[cfg(test)]
+pub(crate) fn test_server_key() -> ServerKey {
+    let seed = [1; 32];
+    let signer = Signer::from_seed(&seed);
+    ServerKey {
+        kid: signer.kid().to_owned(),
+        signer,
+        log: crate::log::LogKey::derive("xinnuo.test/log", &seed).unwrap(),
+        witness: crate::witness::WitnessKey::derive("xinnuo.test/witness", &seed).unwrap(),
+    }
 }
 
 /// A submission as the tests store it.
@@ -783,12 +829,17 @@ mod tests {
         assert_eq!(db.read(|sql| crate::log::index_of(sql, &reference)).unwrap(), Some(0));
         assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
         assert_eq!(db.read(crate::log::size).unwrap(), 1, "approving again changes nothing, logs nothing");
-        let sign = |new: &NewCommitment, sequence: u64, status: KeyStatus| {
-            // A JSON string, as the receipt column holds JSON.
-            Ok(format!("\"{}/{sequence}/{}\"", new.submission_id, status.as_str()))
+        let key = test_server_key();
+        // What a stored receipt says: the server's signature over the submission, its sequence and the signer's
+        // standing, verified against the server's key.
+        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_public_keys([key.signer.public_key()]);
+        let said = |stored: &StoredReceipt| {
+            let receipt =
+                xinnuo_core::receipt::verify_for(&stored.receipt, &stored.submission_id, &trusted).unwrap().receipt;
+            format!("{}/{}/{}", receipt.submission_id, receipt.sequence, receipt.key_status.as_str())
         };
-        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &sign, &log).unwrap();
-        assert_eq!(first[0].receipt, "\"a/1/unenrolled\"");
+        let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &key).unwrap();
+        assert_eq!(said(&first[0]), "a/1/unenrolled");
         // 70 rows: inserted as 64 + 4 + 2, with a repeat inside the batch and one stored before.
         let many: Vec<NewCommitment> =
             (0..67).map(|n| new_commitment(&format!("n{n}"), "approved-kid", code)).collect();
@@ -796,7 +847,7 @@ mod tests {
         let mut batch: Vec<&NewCommitment> = many.iter().collect();
         let (again, repeat) = (new_commitment("a", "other-kid", code), new_commitment("n3", "approved-kid", code));
         batch.extend([&person, &again, &repeat]);
-        let stored = db.store_commitments(&batch, &sign, &log).unwrap();
+        let stored = db.store_commitments(&batch, &key).unwrap();
         assert_eq!(stored.len(), 70);
         // Each answer carries its place in the public log, proved in the batch's one checkpoint (entry 0 is
         // the operator's approval of the key).
@@ -806,15 +857,79 @@ mod tests {
             assert_eq!((placed.index, placed.checkpoint.size), (index, 70), "{}", receipt.submission_id);
             assert_eq!(placed.event.reference(), receipt.submission_id);
         }
-        assert_eq!(stored[0].receipt, "\"n0/2/verified\"");
-        assert_eq!(stored[66].receipt, "\"n66/68/verified\"");
-        assert_eq!(stored[67].receipt, "\"p/69/no_credit_code\"");
-        assert_eq!((stored[68].receipt.as_str(), stored[68].created), ("\"a/1/unenrolled\"", false));
-        assert_eq!((stored[69].receipt.as_str(), stored[69].created), ("\"n3/5/verified\"", false));
+        assert_eq!(said(&stored[0]), "n0/2/verified");
+        assert_eq!(said(&stored[66]), "n66/68/verified");
+        assert_eq!(said(&stored[67]), "p/69/no_credit_code");
+        assert_eq!((said(&stored[68]), stored[68].created), ("a/1/unenrolled".to_owned(), false));
+        assert_eq!((stored[68].receipt.as_str(), stored[68].created), (first[0].receipt.as_str(), false));
+        assert_eq!((said(&stored[69]), stored[69].created), ("n3/5/verified".to_owned(), false));
         assert_eq!(stored.iter().filter(|s| s.created).count(), 68);
         assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
         let row = db.commitment("p").unwrap().unwrap();
         assert_eq!((row.sequence, row.key_status, row.state.as_str()), (69, KeyStatus::NoCreditCode, "submitted"));
+    }
+
+    /// A department's inbox selects exactly the commitments the core says it decides (`workflow::decides`,
+    /// which `decide` and `actions` follow): every version of templates naming it, signed to it or (older)
+    /// unsigned, by either of its names — and another template version's departments never leak in.
+    #[test]
+    fn the_sql_department_filter_is_the_cores_rule() {
+        use xinnuo_core::template;
+        use xinnuo_core::workflow;
+        let db = Db::open(":memory:").unwrap();
+        let mut stored = Vec::new();
+        let mut sequence = 0u64;
+        for t in template::all().iter().filter(|t| ["tax-service", "investment-project", "food-drug"].contains(&&*t.id))
+        {
+            let signed: Vec<Option<String>> =
+                std::iter::once(None).chain(t.departments.iter().map(|d| Some(d.zh.to_string()))).collect();
+            for department in signed {
+                sequence += 1;
+                let id = format!("s{sequence}");
+                db.write(|sql| {
+                    sql.execute(
+                        "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
+                         signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
+                         publishable, lifecycle, department)
+                         VALUES (?1, ?2, '', ?3, ?4, 'k', 't', 't', 'unenrolled', '{}', '{}', '{}', 'n', 1, 'submitted', ?5)",
+                        args![sequence, &id, &*t.id, &*t.version, &department],
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+                stored.push((id, workflow::departments_of(Some(t), department.as_deref())));
+            }
+        }
+        let names = [
+            "国家税务总局山西省税务局",
+            "Shanxi Provincial Tax Service, State Taxation Administration",
+            "山西省审批服务管理局",
+            "山西省行政审批服务管理局",
+            "山西省能源局",
+            "Shanxi Administration for Market Regulation",
+            "太原市示例局",
+        ];
+        let mut found_any = 0;
+        for name in names {
+            let filter = PublicationFilter {
+                department: Some(workflow::commitment_filter(name)),
+                with_unlisted: true,
+                ..Default::default()
+            };
+            let (total, rows) = db.publications(&filter, 0, 1000).unwrap();
+            let mut found: Vec<&str> = rows.iter().map(|row| row.submission_id.as_str()).collect();
+            let mut expected: Vec<&str> = stored
+                .iter()
+                .filter(|(_, departments)| workflow::decides(departments, name))
+                .map(|(id, _)| id.as_str())
+                .collect();
+            found.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(found, expected, "{name}");
+            assert_eq!(total, expected.len() as u64);
+            found_any += found.len();
+        }
+        assert!(found_any > 0);
     }
 
     /// The publication query's `LISTED` says what `workflow::listed_publicly` says, for every combination of

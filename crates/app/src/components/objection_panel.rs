@@ -50,7 +50,10 @@ pub fn ObjectionPanel(props: &Props) -> Html {
     let has_keys = use_state(|| !key_store::load().is_empty());
     let notice = use_state(|| None::<Result<String, String>>);
     let latest = props.objections.last();
-    let under_review = latest.is_some_and(|o| o.state == ObjectionState::UnderReview);
+    // One objection under review per record: the core's rule, which the server applies to a new one.
+    let states: Vec<(String, ObjectionState)> =
+        props.objections.iter().map(|o| (o.objection_id.clone(), o.state)).collect();
+    let under_review = xinnuo_core::workflow::no_objection_pending(&states).is_err();
     let status = latest.map(|o| {
         let mut line = lang.pick(o.state.label_zh(), o.state.label_en()).to_owned();
         if !o.reason.is_empty() {

@@ -2,7 +2,7 @@
 //! and materials — each with the rule and source it rests on — and the way into the repair commitment.
 
 use xinnuo_core::repair::{Evaluation, Finding, Outcome};
-use xinnuo_core::status::{Record, RecordKind};
+use xinnuo_core::status::Record;
 use yew::prelude::*;
 
 use crate::i18n::Lang;
@@ -100,7 +100,8 @@ pub fn RepairPanel(props: &Props) -> Html {
     let pending = application.is_some_and(|a| {
         xinnuo_core::workflow::accept_repair_application(&[(a.submission_id.clone(), a.state)]).is_err()
     });
-    let can_apply = ev.eligible_now && props.record.kind != RecordKind::CourtDishonestDebtor && !pending;
+    // The core answers a court listing "only the court deletes it", never eligible now.
+    let can_apply = ev.eligible_now && !pending;
     // Once applied for, the verdict is the application's, not "you can apply now" again (a granted one is the
     // core's own "已修复或已移出": the record's publication ended).
     let (verdict, verdict_class) = match application.map(|a| a.state) {

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
-use xinnuo_core::decision::{self, Action, CommitmentState, IdentityCheck, ObjectionState, RepairState, Role};
+use xinnuo_core::decision::{
+    self, Action, CommitmentState, IdentityCheck, ObjectionState, RepairState, Role, TargetKind,
+};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
@@ -76,8 +78,19 @@ impl Inbox {
         states
     }
 
+    /// What the inbox holds, as decisions name it.
+    fn kind(self) -> TargetKind {
+        match self {
+            Self::Commitments => TargetKind::Commitment,
+            Self::Repairs => TargetKind::RepairApplication,
+            Self::Objections => TargetKind::Objection,
+            Self::Keys => TargetKind::KeyEnrolment,
+        }
+    }
+
+    /// The core's gate, the server's too.
     fn open_to(self, roles: &[Role]) -> bool {
-        self != Self::Keys || roles.contains(&Role::Keys)
+        workflow::may_open_inbox(self.kind(), roles)
     }
 }
 
@@ -159,6 +172,7 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
 }
 
 fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
+    let department = inbox.department;
     inbox
         .repair_applications
         .into_iter()
@@ -166,11 +180,12 @@ fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<
             offers: workflow::actions(
                 &Case::Repair(RepairCase {
                     state: item.state,
-                    authority: String::new(),
+                    authority: item.record.authority.clone(),
                     received_at_millis: 0,
                     credit_code: item.credit_code.clone(),
-                    record_id: String::new(),
+                    record_id: item.record_id.clone(),
                 }),
+                &department,
                 roles,
             ),
             heading: lang.pick("信用修复申请", "Repair application").to_owned(),
@@ -188,6 +203,7 @@ fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<
 }
 
 fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
+    let department = inbox.department;
     inbox
         .objections
         .into_iter()
@@ -203,11 +219,12 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
                 offers: workflow::actions(
                     &Case::Objection(ObjectionCase {
                         state: item.state,
-                        authority: String::new(),
+                        authority: item.authority.clone(),
                         received_at_millis: 0,
                         credit_code: item.credit_code.clone(),
                         record_id: item.record_id.clone(),
                     }),
+                    &department,
                     roles,
                 ),
                 heading: lang.pick("异议", "Objection").to_owned(),
@@ -225,7 +242,7 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
         .collect()
 }
 
-fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
+fn enrolment_items(inbox: api::DeptEnrolmentInbox, department: &str, roles: &[Role], lang: Lang) -> Vec<ConsoleItem> {
     inbox
         .enrolments
         .into_iter()
@@ -245,6 +262,7 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, roles: &[Role], lang: Lang) -
                         kid: String::new(),
                         credit_code: item.credit_code.clone(),
                     }),
+                    department,
                     roles,
                 ),
                 heading: lang.pick("密钥登记", "Key enrolment").to_owned(),
@@ -273,7 +291,7 @@ async fn fetch(
     inbox: Inbox,
     state: &str,
     q: &str,
-    roles: &[Role],
+    (department, roles): (&str, &[Role]),
     lang: Lang,
 ) -> Result<Vec<ConsoleItem>, String> {
     let error = |e: api::ApiError| e.message(lang);
@@ -285,12 +303,12 @@ async fn fetch(
         Inbox::Objections => {
             objection_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang)
         }
-        Inbox::Keys => enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang),
+        Inbox::Keys => {
+            enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, department, roles, lang)
+        }
     })
 }
 
-/// What the console offers on a case: the core's `workflow::actions` for the officer's roles (it reads the
-/// state and the roles; the other members of these cases do not change the offer).
 /// A decision in an item's history, with what was checked: the officer's signature on it, and the
 /// server's receipt against the server keys pinned in this browser.
 fn decision_line(decision: &PublishedDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
@@ -396,7 +414,9 @@ pub fn DeptPage(props: &Props) -> Html {
         let (session, shown, latest_reload, items, notice) =
             (session.clone(), shown.clone(), latest_reload.clone(), items.clone(), notice.clone());
         Callback::from(move |_: ()| {
-            let Some((token, roles)) = session.as_ref().map(|s| (s.token.clone(), s.officer.roles.clone())) else {
+            let Some((token, department, roles)) =
+                session.as_ref().map(|s| (s.token.clone(), s.officer.department.clone(), s.officer.roles.clone()))
+            else {
                 return;
             };
             let (inbox, state, q) = shown.borrow().clone();
@@ -407,7 +427,7 @@ pub fn DeptPage(props: &Props) -> Html {
             };
             let (latest_reload, items, notice) = (latest_reload.clone(), items.clone(), notice.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let found = fetch(&token, inbox, &state, &q, &roles, lang).await;
+                let found = fetch(&token, inbox, &state, &q, (&department, &roles), lang).await;
                 if *latest_reload.borrow() != generation {
                     return;
                 }

@@ -980,3 +980,27 @@ fn confidence_marks_claim_no_more_than_was_read() {
     // Where the text was read, the mark stays: 45号 (LawRefBook copy).
     assert_eq!(rule("market.ban_term").confidence, Confidence::Confirmed);
 }
+
+/// A court listing is never applied for here: whatever its ground, term, aggravation or performance, the
+/// answer is the court's and nothing is eligible now (the subject's page offers the repair form only on
+/// `eligible_now`, with no check of its own).
+#[test]
+fn a_court_listing_is_never_eligible_for_repair_here() {
+    for ground in [serde_json::Value::Null, 1.into(), 3.into(), 6.into()] {
+        for met in [serde_json::Value::Null, "2025-06-01".into()] {
+            for aggravated in [0, 3] {
+                let listing =
+                    record(json!({"kind": "court_dishonest_debtor", "decided_on": "2020-03-04", "class": null,
+                    "listing_ground": ground, "obligations_met_on": met, "aggravated_years": aggravated}));
+                for on in ["2025-12-01", "2030-01-01"] {
+                    let ev = eval(&listing, on);
+                    assert_eq!(
+                        (ev.outcome, ev.eligible_now),
+                        (Outcome::CourtOnly, false),
+                        "{ground} {met} {aggravated} {on}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -14,13 +14,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::{Date, UtcTimestamp};
+use crate::commitment::{CommitmentError, SignedCommitment};
 use crate::deadline::Step;
 use crate::decision::{
     Action, CommitmentState, Decision, DecisionError, IdentityCheck, ObjectionState, Outcome, RepairState, Role,
     TargetKind,
 };
 use crate::enrolment::EnrolmentStatus;
+use crate::envelope::Verified;
 use crate::lang::Lang;
+use crate::objection::{Objection, ObjectionError};
+use crate::public_log::{body_sha256, LogEvent, RecordChange};
 use crate::receipt::KeyStatus;
 use crate::repair::Channel;
 use crate::status::{Record, RecordKind};
@@ -480,6 +484,159 @@ pub fn key_step(state: EnrolmentStatus, action: Action) -> KeyStep {
     }
 }
 
+/// What a name says among the templates' departments.
+enum Named {
+    /// A department's Chinese name.
+    Zh(&'static str),
+    /// The English name of these departments (one, or several sharing it).
+    En(Vec<&'static str>),
+    Unknown,
+}
+
+fn named(departments: impl Iterator<Item = (&'static str, &'static str)>, name: &str) -> Named {
+    let mut english = Vec::new();
+    for (zh, en) in departments {
+        if zh == name {
+            return Named::Zh(zh);
+        }
+        if en == name && !english.contains(&zh) {
+            english.push(zh);
+        }
+    }
+    if english.is_empty() {
+        Named::Unknown
+    } else {
+        Named::En(english)
+    }
+}
+
+/// The name a department is known by here, whatever name it is given by: a department the templates name
+/// (their index), by its Chinese name — its English name is taken for it where that English name is one
+/// department's; any other name as given (trimmed). Every comparison of departments compares these names:
+/// `decides` (the inboxes' filters, `decide`, `actions`, a static site's column) and `decides_record`.
+pub fn department_name(name: &str) -> String {
+    let name = name.trim();
+    let index = crate::template::index().iter().flat_map(|entry| entry.departments.iter().map(|d| (d.zh, d.en)));
+    match named(index, name) {
+        Named::Zh(zh) => zh.to_owned(),
+        Named::En(zh) if zh.len() == 1 => zh[0].to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// Whether an officer of `department` decides a commitment made to `departments` (its `departments_of`):
+/// one of them, by `department_name`. The one rule of which commitments are a department's: `decide` and
+/// `actions` ask it, the store's filter is `commitment_filter`, made from it.
+pub fn decides(departments: &[String], department: &str) -> bool {
+    let department = department_name(department);
+    departments.iter().any(|d| department_name(d) == department)
+}
+
+/// Whether an officer of `department` decides on a record decided by `authority` (its repair, an objection
+/// to it: 谁认定、谁修复): the record's authority as the register names it is the officer's department (by
+/// `department_name`), as the authority's inboxes select them.
+pub fn decides_record(authority: &str, department: &str) -> bool {
+    authority == department_name(department)
+}
+
+/// The commitments an officer of a department decides, as a store selects them (`decides`, in other
+/// words): those made to `department` (signed), and those signed before the choice was signed whose template
+/// version names it (id, version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentFilter {
+    pub department: String,
+    pub template_versions: Vec<(String, String)>,
+}
+
+pub fn commitment_filter(department: &str) -> CommitmentFilter {
+    let department = department_name(department);
+    let template_versions = crate::template::all()
+        .iter()
+        .filter(|t| decides(&departments_of(Some(t), None), &department))
+        .map(|t| (t.id.to_string(), t.version.to_string()))
+        .collect();
+    CommitmentFilter { department, template_versions }
+}
+
+/// Why an officer cannot be registered for a department.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepartmentError {
+    /// No template names it, no record of the register was decided by it, and registering it anyway was not
+    /// asked for.
+    Unknown { name: String, known: Vec<String> },
+    /// An English name several departments share.
+    Ambiguous { name: String, candidates: Vec<String> },
+}
+
+impl crate::error::Described for DepartmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unknown { .. } => "unknown_department",
+            Self::Ambiguous { .. } => "ambiguous_department",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use crate::error::in_lang;
+        match self {
+            Self::Unknown { name, known } => in_lang(
+                lang,
+                format_args!(
+                    "没有模板或主体名录中的记录出自“{name}”：工作人员的部门应写作模板中的部门名称（{}），或为名录中记录的认定单位；确属其他部门的，请加 --other-department。",
+                    known.join("、")
+                ),
+                format_args!(
+                    "No template and no record of the register names “{name}”: an officer's department is a department the templates name ({}), or the authority of a record in the register; for another department, add --other-department.",
+                    known.join(", ")
+                ),
+            ),
+            Self::Ambiguous { name, candidates } => in_lang(
+                lang,
+                format_args!("“{name}”是多个部门的英文名称（{}）：请写明中文名称。", candidates.join("、")),
+                format_args!("“{name}” is the English name of several departments ({}): give the Chinese name.", candidates.join(", ")),
+            ),
+        }
+    }
+}
+crate::error::display_in_chinese!(DepartmentError);
+
+/// The departments commitments are made to: every department a template version names (not a repair
+/// application's form, which goes to the record's authority), by Chinese name, sorted, each once.
+pub fn known_departments() -> Vec<&'static str> {
+    let mut known: Vec<&'static str> = commitment_departments().map(|(zh, _)| zh).collect();
+    known.sort_unstable();
+    known.dedup();
+    known
+}
+
+fn commitment_departments() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::template::all()
+        .iter()
+        .filter(|t| t.kind != TemplateKind::Repair)
+        .flat_map(|t| t.departments.iter().map(|d| (&*d.zh, &*d.en)))
+}
+
+/// The name an officer's department is registered under (`officers add`): a department the templates name,
+/// by its Chinese name (its English name taken for it where only one department has it); another name only
+/// where `decides_records` (the register holds a record it decided, or the operator asks for it), as given.
+/// So an officer is never registered under a name `decides` cannot match.
+pub fn register_department(name: &str, decides_records: bool) -> Result<String, DepartmentError> {
+    let name = name.trim();
+    match named(commitment_departments(), name) {
+        Named::Zh(zh) => Ok(zh.to_owned()),
+        Named::En(zh) if zh.len() == 1 => Ok(zh[0].to_owned()),
+        Named::En(zh) => Err(DepartmentError::Ambiguous {
+            name: name.to_owned(),
+            candidates: zh.into_iter().map(str::to_owned).collect(),
+        }),
+        Named::Unknown if decides_records => Ok(name.to_owned()),
+        Named::Unknown => Err(DepartmentError::Unknown {
+            name: name.to_owned(),
+            known: known_departments().into_iter().map(str::to_owned).collect(),
+        }),
+    }
+}
+
 /// The departments that decide a commitment: the one it was made to (signed), or — for one signed before
 /// the choice was signed — those its template names.
 pub fn departments_of(template: Option<&Template>, signed_department: Option<&str>) -> Vec<String> {
@@ -520,6 +677,139 @@ pub fn accept_commitment(template: &Template, signed_department: Option<&str>) -
         return Err(Refusal::DepartmentRequired);
     }
     Ok(())
+}
+
+/// Where a signed submission is sent: as a commitment, or as a repair application (a signed 信用修复承诺书,
+/// decided by the record's authority).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desk {
+    Commitments,
+    RepairApplications,
+}
+
+/// Why a signed document is not received, before anything is stored or looked up. Each says its code and a
+/// sentence in each language; `is_unreadable` says whether it is a malformed request (400) rather than a
+/// document refused (422).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotReceived {
+    /// The commitment itself: it does not verify or is filled wrongly, it was signed outside the allowance
+    /// (`commitment::check_signing_time`; a stale signature on a template version since ended is refused for
+    /// its time, the real reason), it is of the older payload type, or it withholds a personal value.
+    Commitment(CommitmentError),
+    /// The objection does not verify (or was signed outside the allowance: `Commitment`).
+    Objection(ObjectionError),
+    /// A process rule on a new commitment (`accept_commitment`: a template naming several departments needs
+    /// the one chosen).
+    Refused(Refusal),
+    /// A 信用修复承诺书 sent as a commitment: it is a repair application, decided elsewhere.
+    RepairApplicationElsewhere,
+    /// Sent as a repair application, but not on the repair template.
+    Application(crate::repair::application::ApplicationError),
+}
+
+impl NotReceived {
+    /// A request that is not a signed document at all (malformed JSON, a bad envelope): 400; any other: 422.
+    pub fn is_unreadable(&self) -> bool {
+        let envelope = match self {
+            Self::Commitment(CommitmentError::Envelope(inner)) | Self::Objection(ObjectionError::Envelope(inner)) => {
+                inner
+            }
+            _ => return false,
+        };
+        !matches!(envelope, crate::envelope::EnvelopeError::BadSignature)
+    }
+
+    /// The fields at fault, when that is the reason.
+    pub fn field_issues(&self) -> &[crate::template::FieldIssue] {
+        match self {
+            Self::Commitment(inner) => inner.field_issues(),
+            _ => &[],
+        }
+    }
+}
+
+impl crate::error::Described for NotReceived {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Commitment(inner) => inner.code(),
+            Self::Objection(inner) => inner.code(),
+            Self::Refused(inner) => inner.code(),
+            Self::RepairApplicationElsewhere => "repair_application_elsewhere",
+            Self::Application(inner) => inner.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Commitment(inner) => inner.message(lang),
+            Self::Objection(inner) => inner.message(lang),
+            Self::Refused(inner) => inner.message(lang),
+            Self::RepairApplicationElsewhere => crate::error::in_lang(
+                lang,
+                format_args!("信用修复承诺书是修复申请：请通过信用修复申请提交（POST /api/v1/repair-applications）。"),
+                format_args!("A credit-repair commitment is a repair application: submit it to POST /api/v1/repair-applications."),
+            ),
+            Self::Application(inner) => inner.message(lang),
+        }
+    }
+}
+crate::error::display_in_chinese!(NotReceived);
+
+/// The signing time a submission claims, read from its payload without verifying it: what a refusal for a
+/// template not in force is checked against first (a stale or future-dated signature is refused for its time).
+fn claimed_signing_time(text: &str) -> Option<String> {
+    use base64::Engine;
+    let outer: serde_json::Value = serde_json::from_str(text).ok()?;
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(outer.get("payload")?.as_str()?).ok()?;
+    let payload: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    payload.get("signed_at")?.as_str().filter(|at| UtcTimestamp::parse(at).is_ok()).map(str::to_owned)
+}
+
+/// Receives a signed submission at `now_millis` (the server's time of receipt) for `desk`: it verifies (one
+/// `commitment::verify` for server and browser), is the current payload type with every personal value
+/// disclosed (the server checks them all, then keeps them apart from what it publishes), was signed within the
+/// allowance (a week before, an hour ahead), and is what the desk takes — a commitment to a template naming
+/// several departments names one (`accept_commitment`), a repair application is on the repair template and a
+/// commitment is not. What is refused later needs the store (the key's standing, the record, one application
+/// under review).
+pub fn accept_submission(text: &str, now_millis: u64, desk: Desk) -> Result<SignedCommitment, NotReceived> {
+    let signed = crate::commitment::verify(text).map_err(|error| {
+        // Read the claimed time only on this refusal, off the hot path of good submissions.
+        if let CommitmentError::NotInForce { .. } = error {
+            if let Some(Err(stale)) =
+                claimed_signing_time(text).map(|at| crate::commitment::check_signing_time(&at, now_millis))
+            {
+                return NotReceived::Commitment(stale);
+            }
+        }
+        NotReceived::Commitment(error)
+    })?;
+    if signed.payload_type != crate::commitment::PAYLOAD_TYPE {
+        return Err(NotReceived::Commitment(CommitmentError::OutdatedType));
+    }
+    if !signed.is_complete() {
+        return Err(NotReceived::Commitment(CommitmentError::DisclosuresMissing(signed.withheld)));
+    }
+    crate::commitment::check_signing_time(&signed.signed_at, now_millis).map_err(NotReceived::Commitment)?;
+    accept_commitment(signed.prepared.template, signed.prepared.department.as_deref()).map_err(NotReceived::Refused)?;
+    match desk {
+        Desk::Commitments if signed.prepared.template.kind == TemplateKind::Repair => {
+            Err(NotReceived::RepairApplicationElsewhere)
+        }
+        Desk::RepairApplications => {
+            crate::repair::application::check_template(&signed.prepared).map_err(NotReceived::Application)?;
+            Ok(signed)
+        }
+        Desk::Commitments => Ok(signed),
+    }
+}
+
+/// Receives a signed objection at `now_millis`: it verifies and was signed within the same allowance as a
+/// commitment. Whether the key may object, and to that record, is `accept_objection`'s, with the store.
+pub fn receive_objection(text: &str, now_millis: u64) -> Result<(Verified, Objection), NotReceived> {
+    let (verified, objection) = crate::objection::verify(text).map_err(NotReceived::Objection)?;
+    crate::commitment::check_signing_time(&objection.signed_at, now_millis).map_err(NotReceived::Commitment)?;
+    Ok((verified, objection))
 }
 
 fn approved(kid: &str, credit_code: &str, standing: KeyStatus, what: Filing) -> Result<(), Refusal> {
@@ -567,6 +857,26 @@ pub fn require_approved(kid: &str, credit_code: &str, standing: KeyStatus, what:
     approved(kid, credit_code, standing, what)
 }
 
+/// Whether another objection to a record may be filed, given the objections to it so far (id, state): not while
+/// one is under review (the record is "异议处理中" until its authority decides). `accept_objection` checks it
+/// (after the key); the subject's page asks it before it offers the form.
+pub fn no_objection_pending(earlier: &[(String, ObjectionState)]) -> Result<(), Refusal> {
+    match earlier.iter().find(|(_, state)| *state == ObjectionState::UnderReview) {
+        Some((objection_id, _)) => Err(Refusal::ObjectionPending { objection_id: objection_id.clone() }),
+        None => Ok(()),
+    }
+}
+
+/// Whether an officer holding `roles` may open the inbox of what `kind` names: key enrolments (who claims to
+/// hold which key, for which subject) only with the keys role; the others to any officer of the department
+/// (what each offers them is `actions`). The server answers by it and the console shows its tabs by it.
+pub fn may_open_inbox(kind: TargetKind, roles: &[Role]) -> bool {
+    match kind {
+        TargetKind::KeyEnrolment => roles.contains(&Role::Keys),
+        TargetKind::Commitment | TargetKind::RepairApplication | TargetKind::Objection => true,
+    }
+}
+
 /// Checks a new objection to a record: an approved key, no other under review, and after a rejection new
 /// grounds and `OBJECTION_REFILE_WAIT_DAYS` days.
 pub fn accept_objection(
@@ -578,9 +888,8 @@ pub fn accept_objection(
     today: Date,
 ) -> Result<(), Refusal> {
     approved(kid, credit_code, standing, Filing::Objection)?;
-    if let Some(pending) = earlier.iter().find(|o| o.state == ObjectionState::UnderReview) {
-        return Err(Refusal::ObjectionPending { objection_id: pending.objection_id.clone() });
-    }
+    let states: Vec<(String, ObjectionState)> = earlier.iter().map(|o| (o.objection_id.clone(), o.state)).collect();
+    no_objection_pending(&states)?;
     let digest = grounds_digest(grounds);
     let rejected = earlier.iter().filter(|o| o.state == ObjectionState::Rejected);
     if rejected.clone().any(|o| o.grounds_digest == digest) {
@@ -629,7 +938,7 @@ fn officer_for(actor: &Actor, action: Action, role: Role) -> Result<(&str, &str)
 /// nothing about it): the officer's department, or "" for the enterprise's own withdrawal.
 pub fn authorize(action: Action, actor: &Actor) -> Result<String, Refusal> {
     match action.role() {
-        Some(role) => Ok(officer_for(actor, action, role)?.1.to_owned()),
+        Some(role) => Ok(department_name(officer_for(actor, action, role)?.1)),
         None => Ok(String::new()),
     }
 }
@@ -651,7 +960,7 @@ pub fn decide(
             decide_commitment(case, decision_id, decision, actor, department)
         }
         (Case::Repair(case), TargetKind::RepairApplication) => {
-            if case.authority != department {
+            if !decides_record(&case.authority, &department) {
                 return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
             }
             let state = case.state.after(action)?;
@@ -667,7 +976,7 @@ pub fn decide(
             Ok(Transition { outcome: Outcome::Repair(state), effects, department, note: None })
         }
         (Case::Objection(case), TargetKind::Objection) => {
-            if case.authority != department {
+            if !decides_record(&case.authority, &department) {
                 return Err(Refusal::OtherAuthority { authority: case.authority.clone(), department });
             }
             let state = case.state.after(action)?;
@@ -723,7 +1032,7 @@ fn decide_commitment(
             case.departments.first().cloned().unwrap_or_default()
         }
         _ => {
-            if !case.departments.contains(&department) {
+            if !decides(&case.departments, &department) {
                 return Err(Refusal::OtherDepartment { departments: case.departments.clone(), department });
             }
             department
@@ -781,6 +1090,108 @@ fn china_date(unix_millis: u64) -> Date {
     UtcTimestamp::parse(&stamp).map(|t| t.china_date()).unwrap_or_else(|_| Date::from_days_since_epoch(0))
 }
 
+/// The id of the record a broken commitment's decision adds: its decision's id, shortened (the public log's
+/// monitor finds the record a decision added by it).
+pub fn broken_record_id(decision_id: &str) -> String {
+    format!("broken-{}", decision_id.get(..16).unwrap_or(decision_id))
+}
+
+/// What signed decisions did to a stored record, kept beside the body the register gave (the register knows
+/// nothing of them): the decision that added it (a broken commitment), the day a granted repair ended its
+/// publication, the upheld objection that hid it. They outlive a new import of the subject (`reimport`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DecidedMarks {
+    /// The decision that added the record: the register never held it.
+    pub added_by: Option<String>,
+    /// The granted repair that ended the record's publication.
+    pub ended: Option<PublicationEnd>,
+    /// The upheld objection that hid the record.
+    pub hidden_by: Option<String>,
+}
+
+impl DecidedMarks {
+    /// Whether the record stays through a new import of its subject: while the import holds it, or when a
+    /// decision added it (the register never held it, so leaving it out says nothing). What stays keeps its
+    /// marks: hidden stays hidden, ended stays ended.
+    pub fn outlives_import(&self, in_import: bool) -> bool {
+        in_import || self.added_by.is_some()
+    }
+
+    /// The body an imported record is kept with: the import's, its publication ending no later than a
+    /// granted repair ended it (an import ending it earlier wins; one saying nothing, or later, does not
+    /// undo the repair).
+    pub fn imported_body(&self, mut imported: Record) -> Record {
+        imported.removed_on = match (imported.removed_on, self.ended.as_ref().map(|ended| ended.on)) {
+            (Some(imported), Some(ended)) => Some(imported.min(ended)),
+            (imported, ended) => imported.or(ended),
+        };
+        imported
+    }
+}
+
+/// A granted repair's end of a record's publication: the application granted, and the day (the record's
+/// `removed_on` then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationEnd {
+    pub by: String,
+    pub on: Date,
+}
+
+/// A record as the store keeps it: its body and what decisions did to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub record: Record,
+    pub marks: DecidedMarks,
+}
+
+/// A subject's records after a new import (the register's `imported` over what was `stored`): each imported
+/// record, with the marks of the stored record of the same id and its body as `DecidedMarks::imported_body`
+/// keeps it; then, in their stored order, the stored records the import leaves out that outlive it (those a
+/// decision added), as they were. What the import leaves out and no decision added is gone: the register
+/// removed it.
+pub fn reimport(imported: &[Record], stored: &[StoredRecord]) -> Vec<StoredRecord> {
+    let mut records: Vec<StoredRecord> = imported
+        .iter()
+        .map(|record| {
+            let marks = stored.iter().find(|s| s.record.id == record.id).map(|s| s.marks.clone()).unwrap_or_default();
+            StoredRecord { record: marks.imported_body(record.clone()), marks }
+        })
+        .collect();
+    records.extend(
+        stored
+            .iter()
+            .filter(|s| !imported.iter().any(|r| r.id == s.record.id) && s.marks.outlives_import(false))
+            .cloned(),
+    );
+    records
+}
+
+/// What an import logs of a subject's records: each one added, changed (by the digest of its body as kept)
+/// or removed between what was stored `before` and what is stored `after` (`reimport`'s answer) — so the
+/// public log says what the store holds.
+pub fn reimport_events(credit_code: &str, before: &[StoredRecord], after: &[StoredRecord]) -> Vec<LogEvent> {
+    let digest = |record: &Record| serde_json::to_value(record).ok().map(|body| body_sha256(&body));
+    let event = |record_id: &str, change, body_sha256| LogEvent::Record {
+        credit_code: credit_code.to_owned(),
+        record_id: record_id.to_owned(),
+        change,
+        body_sha256,
+    };
+    let mut events = Vec::new();
+    for kept in after {
+        let now = digest(&kept.record);
+        match before.iter().find(|b| b.record.id == kept.record.id) {
+            None => events.push(event(&kept.record.id, RecordChange::Added, now)),
+            Some(old) if digest(&old.record) != now => events.push(event(&kept.record.id, RecordChange::Changed, now)),
+            Some(_) => {}
+        }
+    }
+    for gone in before.iter().filter(|b| !after.iter().any(|a| a.record.id == b.record.id)) {
+        events.push(event(&gone.record.id, RecordChange::Removed, None));
+    }
+    events
+}
+
 /// A broken commitment enters the subject's credit record (晋政办发〔2020〕10号 item 2), dated the decision
 /// (the day it reached the server, Beijing) and decided by the officer's department; its class is left to the
 /// rules (taken as general, and said so).
@@ -789,7 +1200,7 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
         .map(|t| t.china_date())
         .unwrap_or_else(|_| china_date(case.received_at_millis));
     Record {
-        id: format!("broken-{}", decision_id.get(..16).unwrap_or(decision_id)),
+        id: broken_record_id(decision_id),
         kind: RecordKind::BrokenCommitment,
         decision_no: format!("{department}违诺认定 {}", decision_id.get(..8).unwrap_or(decision_id)),
         authority: department.to_owned(),
@@ -816,7 +1227,8 @@ fn broken_commitment_record(case: &CommitmentCase, decision_id: &str, decision: 
 }
 
 /// What the console offers an officer on a case: each action whose role they hold and whose step the target
-/// can take now, and whether accepting needs them to say how they identified the signer.
+/// can take now, on a case of their department, and whether accepting needs them to say how they identified
+/// the signer — exactly what `decide` would allow them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
@@ -824,8 +1236,16 @@ pub struct Offer {
     pub needs_identity_check: bool,
 }
 
-pub fn actions(case: &Case, roles: &[Role]) -> Vec<Offer> {
+pub fn actions(case: &Case, department: &str, roles: &[Role]) -> Vec<Offer> {
+    // The officer's department, as `decide` reads it: nothing of another department's (any department checks keys).
+    let theirs = match case {
+        Case::Commitment(c) => decides(&c.departments, department),
+        Case::Repair(c) => decides_record(&c.authority, department),
+        Case::Objection(c) => decides_record(&c.authority, department),
+        Case::Key(_) => true,
+    };
     let candidates: &[Action] = match case {
+        _ if !theirs => &[],
         Case::Commitment(c) if c.template_kind == TemplateKind::Repair => &[],
         Case::Commitment(_) => &[Action::Accept, Action::Return, Action::Kept, Action::Broken],
         Case::Repair(_) => &[Action::RepairGranted, Action::RepairRefused],

@@ -5,6 +5,8 @@ use super::*;
 use crate::error::Described;
 
 const TAX: &str = "国家税务总局山西省税务局";
+/// The tax department's English name, as the templates give it.
+const TAX_EN: &str = "Shanxi Provincial Tax Service, State Taxation Administration";
 const MARKET: &str = "山西省市场监督管理局";
 const SIGNER: &str = "signer-kid";
 const TARGET: &str = "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12";
@@ -31,6 +33,42 @@ fn commitment(state: CommitmentState, standing: KeyStatus) -> CommitmentCase {
         subject_registered: true,
         title_zh: "纳税服务信用承诺书".into(),
     }
+}
+
+/// The role sets the tables go through.
+const ROLE_SETS: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
+
+/// A repair application, an objection and a key enrolment in each of their states, of the tax department's
+/// records.
+fn other_track_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    for state in RepairState::ALL {
+        cases.push(Case::Repair(RepairCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in ObjectionState::ALL {
+        cases.push(Case::Objection(ObjectionCase {
+            state,
+            authority: TAX.into(),
+            received_at_millis: RECEIVED,
+            credit_code: "91140105MA0L8XUY5X".into(),
+            record_id: "R1".into(),
+        }));
+    }
+    for state in EnrolmentStatus::ALL {
+        cases.push(Case::Key(KeyCase {
+            state,
+            received_at_millis: RECEIVED,
+            kid: "enterprise-kid".into(),
+            credit_code: "91140105MA0L8XUY5X".into(),
+        }));
+    }
+    cases
 }
 
 fn decision(action: Action, identity_checked: Option<IdentityCheck>) -> Decision {
@@ -232,7 +270,7 @@ fn repair_applications_never_take_the_commitment_track() {
         Actor::Signer { kid: SIGNER.into() },
         "!not_a_commitment",
     );
-    assert!(actions(&Case::Commitment(application), &Role::ALL).is_empty());
+    assert!(actions(&Case::Commitment(application), TAX, &Role::ALL).is_empty());
     let repair = |state| {
         Case::Repair(RepairCase {
             state,
@@ -410,25 +448,50 @@ fn a_template_naming_several_departments_needs_one_chosen() {
     assert_eq!(accept_commitment(repair, None), Ok(()));
 }
 
+/// Every case of every track (commitments of each state, standing and kind; repair applications, objections
+/// and enrolments in each state) × every action × role set × department (in either of its names, and
+/// another's): the console offers exactly what `decide` allows — nothing to another department's officer —
+/// and says when accepting needs the officer's identity check.
 #[test]
 fn the_console_is_offered_what_decide_allows() {
-    let states = CommitmentState::ALL;
-    let standings = KeyStatus::ALL;
-    for state in states {
-        for standing in standings {
-            let case = Case::Commitment(commitment(state, standing));
-            for roles in [&[Role::Review][..], &[Role::Decide], &Role::ALL] {
-                let offered = actions(&case, roles);
-                for action in [Action::Accept, Action::Return, Action::Kept, Action::Broken] {
+    let mut cases = Vec::new();
+    for state in CommitmentState::ALL {
+        for standing in KeyStatus::ALL {
+            cases.push(Case::Commitment(commitment(state, standing)));
+        }
+        let mut application = commitment(state, KeyStatus::Verified);
+        application.template_kind = TemplateKind::Repair;
+        cases.push(Case::Commitment(application));
+    }
+    cases.extend(other_track_cases());
+    let departments = [TAX, TAX_EN, MARKET];
+    let mut offered_anything = 0;
+    for case in &cases {
+        for roles in ROLE_SETS {
+            for department in departments {
+                let offered = actions(case, department, roles);
+                let actor = officer(department, roles);
+                for action in Action::ALL {
                     let offer = offered.iter().find(|o| o.action == action);
+                    let what = format!("{case:?} {roles:?} {department} {action:?}: {offer:?}");
                     let identity = offer.filter(|o| o.needs_identity_check).map(|_| IdentityCheck::Counter);
-                    let decided =
-                        super::decide(&case, DECISION_ID, &decision(action, identity), &officer(TAX, roles), NOW);
-                    assert_eq!(offer.is_some(), decided.is_ok(), "{state:?} {standing:?} {roles:?} {action:?}");
+                    let decided = super::decide(case, DECISION_ID, &decision(action, identity), &actor, NOW);
+                    assert_eq!(offer.is_some(), decided.is_ok(), "{what}: {decided:?}");
+                    // What is not offered is not allowed with an identity check either.
+                    if offer.is_none() && action == Action::Accept {
+                        let checked = decision(action, Some(IdentityCheck::Counter));
+                        assert!(super::decide(case, DECISION_ID, &checked, &actor, NOW).is_err(), "{what}");
+                    }
+                    // An accept offered without the check is allowed without it.
+                    if let Some(offer) = offer.filter(|o| !o.needs_identity_check) {
+                        assert!(super::decide(case, DECISION_ID, &decision(offer.action, None), &actor, NOW).is_ok());
+                    }
+                    offered_anything += usize::from(offer.is_some());
                 }
             }
         }
     }
+    assert!(offered_anything > 0);
     assert_eq!(standing(Some("91140105MA0L8XUY5X"), None), KeyStatus::Unenrolled);
     assert_eq!(standing(Some("91140105MA0L8XUY5X"), Some(EnrolmentStatus::Approved)), KeyStatus::Verified);
     assert_eq!(standing(None, Some(EnrolmentStatus::Approved)), KeyStatus::NoCreditCode);
@@ -515,24 +578,10 @@ fn the_operators_key_steps_follow_the_key_lifecycle() {
 /// given on the decision × identified before: the rules hold over the whole product, not only the rows above.
 #[test]
 fn every_combination_of_a_commitment_case_keeps_the_rules() {
-    const ACTIONS: [Action; 11] = [
-        Action::Accept,
-        Action::Return,
-        Action::Kept,
-        Action::Broken,
-        Action::RepairGranted,
-        Action::RepairRefused,
-        Action::ObjectionUpheld,
-        Action::ObjectionRejected,
-        Action::KeyApproved,
-        Action::KeyRevoked,
-        Action::Withdraw,
-    ];
-    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
     let mut decided = 0;
     for state in CommitmentState::ALL {
-        for action in ACTIONS {
-            for roles in role_sets {
+        for action in Action::ALL {
+            for roles in ROLE_SETS {
                 for department in [TAX, MARKET] {
                     for standing in KeyStatus::ALL {
                         for at_receipt in KeyStatus::ALL {
@@ -626,52 +675,11 @@ fn every_withdrawal_is_decided_as_the_outbox_offers_it() {
 /// a granted repair ends the record's publication that day, an upheld objection hides the record.
 #[test]
 fn every_combination_of_the_other_tracks_keeps_the_rules() {
-    use crate::enrolment::EnrolmentStatus;
-    const ACTIONS: [Action; 11] = [
-        Action::Accept,
-        Action::Return,
-        Action::Kept,
-        Action::Broken,
-        Action::RepairGranted,
-        Action::RepairRefused,
-        Action::ObjectionUpheld,
-        Action::ObjectionRejected,
-        Action::KeyApproved,
-        Action::KeyRevoked,
-        Action::Withdraw,
-    ];
-    let role_sets: [&[Role]; 5] = [&[], &[Role::Review], &[Role::Decide], &[Role::Keys], &Role::ALL];
-    let mut cases = Vec::new();
-    for state in RepairState::ALL {
-        cases.push(Case::Repair(RepairCase {
-            state,
-            authority: TAX.into(),
-            received_at_millis: RECEIVED,
-            credit_code: "91140105MA0L8XUY5X".into(),
-            record_id: "R1".into(),
-        }));
-    }
-    for state in ObjectionState::ALL {
-        cases.push(Case::Objection(ObjectionCase {
-            state,
-            authority: TAX.into(),
-            received_at_millis: RECEIVED,
-            credit_code: "91140105MA0L8XUY5X".into(),
-            record_id: "R1".into(),
-        }));
-    }
-    for state in EnrolmentStatus::ALL {
-        cases.push(Case::Key(KeyCase {
-            state,
-            received_at_millis: RECEIVED,
-            kid: "enterprise-kid".into(),
-            credit_code: "91140105MA0L8XUY5X".into(),
-        }));
-    }
+    let cases = other_track_cases();
     let mut decided = [0; 3];
     for case in &cases {
-        for action in ACTIONS {
-            for roles in role_sets {
+        for action in Action::ALL {
+            for roles in ROLE_SETS {
                 for department in [TAX, MARKET] {
                     let actor = officer(department, roles);
                     let result = super::decide(case, DECISION_ID, &decision(action, None), &actor, NOW);
@@ -722,4 +730,396 @@ fn every_combination_of_the_other_tracks_keeps_the_rules() {
         }
     }
     assert!(decided.iter().all(|n| *n > 0), "{decided:?}");
+}
+
+fn imported_record(id: &str, removed_on: Option<&str>) -> Record {
+    let mut body = serde_json::json!({
+        "id": id, "kind": "administrative_penalty", "decision_no": "晋税罚〔2026〕1号", "authority": TAX,
+        "decided_on": "2026-06-01", "class": "general", "penalties": ["fine"], "summary": "未按期申报",
+    });
+    if let Some(day) = removed_on {
+        body["removed_on"] = day.into();
+    }
+    serde_json::from_value(body).unwrap()
+}
+
+fn day(text: &str) -> Date {
+    Date::parse(text).unwrap()
+}
+
+/// What a signed decision did to a record outlives a new import of its subject (the review of issue 29, item
+/// 1): a broken commitment's record stays though the register never lists it, a granted repair's end of
+/// publication stays unless the import ends it earlier, an upheld objection's record stays hidden; what the
+/// register dropped and no decision added goes. What the import logs is what is kept.
+#[test]
+fn a_decisions_effects_outlive_a_new_import() {
+    // The record a broken commitment's decision adds, as `decide` makes it.
+    let mut case = commitment(CommitmentState::InForce, KeyStatus::Verified);
+    case.identified = Some(IdentityCheck::Enrolment);
+    let transition =
+        super::decide(&Case::Commitment(case), DECISION_ID, &decision(Action::Broken, None), &all_roles(TAX), NOW)
+            .unwrap();
+    let Some(Effect::AddRecord { record: broken, .. }) = transition.effects.first() else { panic!("a record") };
+    assert_eq!(broken.id, broken_record_id(DECISION_ID));
+    let marked = |record: Record, marks: DecidedMarks| StoredRecord { record, marks };
+    let repaired_on = day("2026-12-02");
+    let stored = vec![
+        marked(imported_record("r-1", None), DecidedMarks::default()),
+        marked(
+            imported_record("r-2", None),
+            DecidedMarks { hidden_by: Some("objection-1".into()), ..Default::default() },
+        ),
+        marked(
+            imported_record("r-3", Some("2026-12-02")),
+            DecidedMarks { ended: Some(PublicationEnd { by: "a-1".into(), on: repaired_on }), ..Default::default() },
+        ),
+        marked((**broken).clone(), DecidedMarks { added_by: Some(DECISION_ID.into()), ..Default::default() }),
+        marked(imported_record("r-4", None), DecidedMarks::default()),
+    ];
+    let mut changed = imported_record("r-1", None);
+    changed.summary = "更正后的摘要".into();
+    // The register's next file: r-1 corrected, r-2 and r-3 as before (r-3 knows nothing of its repair), r-4
+    // gone, r-5 new; the broken commitment's record was never the register's.
+    let imported =
+        vec![changed.clone(), imported_record("r-2", None), imported_record("r-3", None), imported_record("r-5", None)];
+    let kept = reimport(&imported, &stored);
+    let ids: Vec<&str> = kept.iter().map(|k| k.record.id.as_str()).collect();
+    assert_eq!(ids, ["r-1", "r-2", "r-3", "r-5", broken.id.as_str()]);
+    assert_eq!(kept[0].record, changed);
+    assert_eq!(kept[1].marks.hidden_by.as_deref(), Some("objection-1"), "hidden stays hidden");
+    assert_eq!(kept[2].record.removed_on, Some(repaired_on), "the repair's end of publication stays");
+    assert_eq!(kept[2].marks, stored[2].marks);
+    assert_eq!(kept[3].marks, DecidedMarks::default());
+    assert_eq!(kept[4], stored[3], "the broken commitment's record stays as it was");
+    // The log says what is kept: r-1 changed, r-5 added, r-4 removed; r-3 and the broken record unchanged.
+    let events = reimport_events("91140105MA0L8XUY5X", &stored, &kept);
+    let changes: Vec<(&str, RecordChange)> = events
+        .iter()
+        .map(|e| match e {
+            LogEvent::Record { record_id, change, .. } => (record_id.as_str(), *change),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(changes, [("r-1", RecordChange::Changed), ("r-5", RecordChange::Added), ("r-4", RecordChange::Removed)]);
+    let LogEvent::Record { body_sha256: Some(digest), .. } = &events[0] else { panic!("a digest") };
+    assert_eq!(*digest, crate::public_log::body_sha256(&serde_json::to_value(&changed).unwrap()));
+    // An import ending the publication earlier wins; later, or not at all, does not undo the repair.
+    let ended = stored[2].marks.clone();
+    for (imported, kept) in
+        [(None, "2026-12-02"), (Some("2026-11-30"), "2026-11-30"), (Some("2027-01-01"), "2026-12-02")]
+    {
+        assert_eq!(ended.imported_body(imported_record("r-3", imported)).removed_on, Some(day(kept)), "{imported:?}");
+    }
+    assert_eq!(
+        DecidedMarks::default().imported_body(imported_record("r", Some("2027-01-01"))).removed_on,
+        Some(day("2027-01-01"))
+    );
+    // Only a record a decision added outlives an import that leaves it out.
+    let added = DecidedMarks { added_by: Some(DECISION_ID.into()), ..Default::default() };
+    let hidden = DecidedMarks { hidden_by: Some("objection-1".into()), ..Default::default() };
+    for (marks, left_out) in [(&DecidedMarks::default(), false), (&added, true), (&hidden, false), (&ended, false)] {
+        assert!(marks.outlives_import(true), "{marks:?}");
+        assert_eq!(marks.outlives_import(false), left_out, "{marks:?}");
+    }
+    // Nothing imported twice changes nothing.
+    assert!(reimport_events("x", &kept, &reimport(&imported, &kept)).is_empty());
+}
+
+#[test]
+fn every_action_is_in_the_list_the_tables_go_through() {
+    for (position, action) in Action::ALL.iter().enumerate() {
+        assert_eq!(action.position(), position, "{action:?}");
+    }
+}
+
+/// One name for a department (the review of issue 29, item 2): an officer registered under a template's
+/// English name is the department of its Chinese name — offered and allowed the same; registration takes the
+/// templates' departments (either name, stored in Chinese) and a record's authority, and refuses the rest
+/// with the known names.
+#[test]
+fn a_department_is_known_by_one_name() {
+    assert_eq!(department_name(TAX_EN), TAX);
+    assert_eq!(department_name(&format!(" {TAX} ")), TAX);
+    assert_eq!(department_name("太原市示例局"), "太原市示例局");
+    // Offered and decided alike, by either name.
+    let case = Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified));
+    let english = officer(TAX_EN, &Role::ALL);
+    assert_eq!(actions(&case, TAX_EN, &Role::ALL), actions(&case, TAX, &Role::ALL));
+    let accepted = super::decide(&case, DECISION_ID, &decision(Action::Accept, None), &english, NOW).unwrap();
+    assert_eq!(accepted.department, TAX, "decided for the department by its Chinese name");
+    assert!(actions(&case, MARKET, &Role::ALL).is_empty(), "nothing offered to another department");
+    // Registration.
+    assert_eq!(register_department(TAX, false), Ok(TAX.to_owned()));
+    assert_eq!(register_department(TAX_EN, false), Ok(TAX.to_owned()));
+    let unknown = register_department("太原市示例局", false).unwrap_err();
+    assert_eq!(unknown.code(), "unknown_department");
+    assert!(unknown.message(Lang::Zh).contains(TAX) && unknown.message(Lang::En).contains("--other-department"));
+    assert_eq!(register_department("太原市示例局", true), Ok("太原市示例局".to_owned()));
+    // A repair application's form names no deciding department.
+    assert!(register_department("作出失信认定的单位", false).is_err());
+    let shared = "Shanxi Provincial Administrative Approval Service Administration";
+    let ambiguous = register_department(shared, true).unwrap_err();
+    assert_eq!(ambiguous.code(), "ambiguous_department");
+    assert!(ambiguous.message(Lang::Zh).contains("山西省行政审批服务管理局"), "{}", ambiguous.message(Lang::Zh));
+    for known in known_departments() {
+        let registered = register_department(known, false).unwrap();
+        assert_eq!((registered.as_str(), department_name(&registered).as_str()), (known, known));
+    }
+    for template in crate::template::all().iter().filter(|t| t.kind != TemplateKind::Repair) {
+        for d in template.departments.iter() {
+            if let Ok(registered) = register_department(&d.en, false) {
+                assert_eq!(registered, d.zh, "{}", d.en);
+            }
+        }
+    }
+}
+
+/// The store's filter of a department's commitments (`commitment_filter`) selects exactly what `decides`
+/// says, for every template version, every department it may be signed to (or none), and every name an
+/// officer's department may have.
+#[test]
+fn the_inbox_filter_is_the_rule_decide_follows() {
+    let mut names: Vec<String> = known_departments().into_iter().map(str::to_owned).collect();
+    names.extend(crate::template::all().iter().flat_map(|t| t.departments.iter().map(|d| d.en.to_string())));
+    names.push("太原市示例局".into());
+    names.sort();
+    names.dedup();
+    let mut matched = 0;
+    for name in &names {
+        let filter = commitment_filter(name);
+        for template in crate::template::all() {
+            let signed: Vec<Option<&str>> =
+                std::iter::once(None).chain(template.departments.iter().map(|d| Some(&*d.zh))).collect();
+            for signed in signed {
+                let by_rule = decides(&departments_of(Some(template), signed), name);
+                let by_filter = match signed {
+                    Some(department) => department == filter.department,
+                    None => filter
+                        .template_versions
+                        .iter()
+                        .any(|(id, version)| *id == template.id && *version == template.version),
+                };
+                assert_eq!(by_rule, by_filter, "{name} {} {} {signed:?}", template.id, template.version);
+                matched += usize::from(by_rule);
+            }
+        }
+    }
+    assert!(matched > 0);
+}
+
+/// A file signed with the test key at `signed_at`, with its disclosures.
+fn signed_file(filled: &crate::commitment::Filled, signed_at: &str) -> crate::commitment::SignedFile {
+    let signer = crate::envelope::Signer::from_seed(&[7; 32]);
+    crate::commitment::sign(filled, &signer, signed_at, &[9; 16], &[5; 32]).unwrap().0
+}
+
+fn filled(template_id: &str, values: serde_json::Value) -> crate::commitment::Filled {
+    crate::commitment::Filled {
+        template_id: template_id.into(),
+        template_version: None,
+        values: serde_json::from_value(values).unwrap(),
+        department: None,
+    }
+}
+
+fn tax_commitment() -> crate::commitment::Filled {
+    filled(
+        "tax-service",
+        serde_json::json!({
+            "subject_name": "山西示例科技有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+            "legal_rep_id": "11010519491231002X", "phone": "0351-1234567", "matter": "办理涉税事项",
+            "tax_authority": "国家税务总局太原市小店区税务局", "filer": "self", "confirm_read": true, "confirm_publish": true,
+        }),
+    )
+}
+
+/// The tax commitment signed at `SIGNED_AT`, its payload edited, signed again (disclosures kept).
+fn resigned(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let file = signed_file(&tax_commitment(), SIGNED_AT);
+    let mut payload = crate::envelope::verify(&file.jws.to_json()).unwrap().payload;
+    edit(&mut payload);
+    let jws = crate::envelope::sign(&payload, &[7; 32]).unwrap();
+    crate::commitment::SignedFile { jws, disclosures: file.disclosures }.to_json()
+}
+
+/// 2026-11-26T02:00:00Z, when the tax template's 1.0.0 (in force to 2026-12-01) was in force.
+const SIGNED_AT: &str = "2026-11-26T02:00:00Z";
+const SIGNED_MILLIS: u64 = 1_795_658_400_000;
+const HOUR: u64 = 3_600_000;
+const DAY: u64 = 24 * HOUR;
+
+/// What is received, and at which desk, as a table (the review of issue 29, item 6): the code of each refusal,
+/// whether it is a malformed request (400) or a refused document (422), and both its sentences.
+#[test]
+fn what_a_desk_receives() {
+    use crate::commitment::{SignedFile, PAYLOAD_TYPE_V1};
+    let tax = signed_file(&tax_commitment(), SIGNED_AT);
+    let repair = signed_file(
+        &filled(
+            "credit-repair",
+            serde_json::json!({
+                "subject_name": "山西示例科技有限公司", "credit_code": "91140105123456788F", "legal_rep": "李四",
+                "phone": "13812345678", "decision_no": "晋税罚〔2026〕1号", "decision_authority": TAX,
+                "decision_date": "2026-06-01", "filer": "self", "confirm_read": true, "confirm_publish": true,
+            }),
+        ),
+        SIGNED_AT,
+    );
+    let withheld = SignedFile { jws: tax.jws.clone(), disclosures: Vec::new() }.to_json();
+    let mut tampered: serde_json::Value = serde_json::from_str(&tax.to_json()).unwrap();
+    tampered["signature"] = serde_json::Value::String("A".repeat(86));
+    let prepared = crate::commitment::prepare(&tax_commitment(), Some(Date::parse("2026-11-26").unwrap())).unwrap();
+    let first_version = serde_json::json!({
+        "type": PAYLOAD_TYPE_V1,
+        "template": { "id": "tax-service", "version": prepared.template.version, "text_sha256": prepared.template.text_sha256 },
+        "credit_code": "91140105123456788F", "values": prepared.values, "signed_at": SIGNED_AT,
+        "nonce": "CQkJCQkJCQkJCQkJCQkJCQ",
+    });
+    let first_version = crate::envelope::sign(&first_version, &[7; 32]).unwrap().to_json();
+    // Claiming a day after 1.0.0 ended: the template is not in force then.
+    let after_its_end = resigned(|payload| payload["signed_at"] = "2026-12-05T00:00:00Z".into());
+    let after_its_end_millis = 1_796_428_800_000;
+    // An electricity commitment signed before the department was signed (older files still verify).
+    let department = "山西省能源局";
+    let electricity = filled(
+        "electricity",
+        serde_json::json!({
+            "subject_name": "晋示例用电有限公司", "credit_code": "91140105123456788F", "legal_rep": "张三",
+            "phone": "0351-1234567", "matter": "用电报装", "filer": "self", "confirm_read": true, "confirm_publish": true,
+        }),
+    );
+    let chosen = crate::commitment::Filled { department: Some(department.into()), ..electricity };
+    let unchosen = {
+        let file = signed_file(&chosen, SIGNED_AT);
+        let mut payload = crate::envelope::verify(&file.jws.to_json()).unwrap().payload;
+        payload.as_object_mut().unwrap().remove("department");
+        SignedFile { jws: crate::envelope::sign(&payload, &[7; 32]).unwrap(), disclosures: file.disclosures }.to_json()
+    };
+    let now = SIGNED_MILLIS + HOUR;
+    // (what, file, received at, desk, code or "" when received, a malformed request?)
+    let rows: Vec<(&str, String, u64, Desk, &str, bool)> = vec![
+        ("a commitment", tax.to_json(), now, Desk::Commitments, "", false),
+        (
+            "a commitment as a repair application",
+            tax.to_json(),
+            now,
+            Desk::RepairApplications,
+            "not_a_repair_commitment",
+            false,
+        ),
+        ("a repair application", repair.to_json(), now, Desk::RepairApplications, "", false),
+        (
+            "a repair application as a commitment",
+            repair.to_json(),
+            now,
+            Desk::Commitments,
+            "repair_application_elsewhere",
+            false,
+        ),
+        ("personal values withheld", withheld, now, Desk::Commitments, "disclosures_missing", false),
+        ("the first payload type", first_version, now, Desk::Commitments, "outdated_payload_type", false),
+        (
+            "signed a week and a minute before",
+            tax.to_json(),
+            SIGNED_MILLIS + 7 * DAY + 60_000,
+            Desk::Commitments,
+            "signed_too_long_ago",
+            false,
+        ),
+        ("signed a week before", tax.to_json(), SIGNED_MILLIS + 7 * DAY, Desk::Commitments, "", false),
+        (
+            "signed two hours ahead",
+            tax.to_json(),
+            SIGNED_MILLIS - 2 * HOUR,
+            Desk::Commitments,
+            "signed_in_future",
+            false,
+        ),
+        (
+            "a version not in force then",
+            after_its_end.clone(),
+            after_its_end_millis,
+            Desk::Commitments,
+            "template_not_in_force",
+            false,
+        ),
+        (
+            "a version not in force, signed long ago",
+            after_its_end,
+            after_its_end_millis + 8 * DAY,
+            Desk::Commitments,
+            "signed_too_long_ago",
+            false,
+        ),
+        ("several departments, none chosen", unchosen, now, Desk::Commitments, "department_required", false),
+        ("one chosen", signed_file(&chosen, SIGNED_AT).to_json(), now, Desk::Commitments, "", false),
+        ("a bad signature", tampered.to_string(), now, Desk::Commitments, "bad_signature", false),
+        ("not JSON", "{".into(), now, Desk::Commitments, "bad_envelope", true),
+    ];
+    for (what, file, at, desk, code, unreadable) in rows {
+        match accept_submission(&file, at, desk) {
+            Ok(signed) => assert_eq!(code, "", "{what}: received as {}", signed.prepared.template.id),
+            Err(refusal) => {
+                assert_eq!((refusal.code(), refusal.is_unreadable()), (code, unreadable), "{what}: {refusal:?}");
+                assert!(!refusal.message(Lang::Zh).is_empty() && !refusal.message(Lang::En).is_empty(), "{what}");
+            }
+        }
+    }
+    let elsewhere = accept_submission(&repair.to_json(), now, Desk::Commitments).unwrap_err();
+    assert!(elsewhere.message(Lang::En).contains("POST /api/v1/repair-applications"));
+}
+
+/// An objection is received if it verifies and was signed within the same allowance as a commitment.
+#[test]
+fn an_objection_is_received_within_the_allowance() {
+    let objection = serde_json::json!({
+        "type": crate::objection::OBJECTION_TYPE, "credit_code": "91140105123456788F", "record_id": "r-1",
+        "grounds": "该处罚决定已被行政复议决定撤销，附复议决定书。", "signed_at": SIGNED_AT, "nonce": "CQkJCQkJCQkJCQkJCQkJCQ",
+    });
+    let text = crate::envelope::sign(&objection, &[7; 32]).unwrap().to_json();
+    let received = receive_objection(&text, SIGNED_MILLIS + HOUR).unwrap();
+    assert_eq!(received.1.record_id, "r-1");
+    let code = |at| receive_objection(&text, at).map(|_| "").unwrap_or_else(|refusal| refusal.code());
+    assert_eq!(code(SIGNED_MILLIS + 8 * DAY), "signed_too_long_ago");
+    assert_eq!(code(SIGNED_MILLIS - 2 * HOUR), "signed_in_future");
+    let refusal = receive_objection("{", SIGNED_MILLIS).unwrap_err();
+    assert_eq!((refusal.code(), refusal.is_unreadable()), ("bad_envelope", true));
+    let other = crate::envelope::sign(&serde_json::json!({"type": "other"}), &[7; 32]).unwrap().to_json();
+    assert!(!receive_objection(&other, SIGNED_MILLIS).unwrap_err().is_unreadable());
+}
+
+/// The key enrolments' inbox opens only with the keys role, the others to any officer — and an inbox an officer
+/// may not open offers them nothing (the review of issue 29, item 7: one gate for the server and the console).
+#[test]
+fn an_inbox_opens_to_the_roles_that_act_in_it() {
+    assert!(may_open_inbox(TargetKind::KeyEnrolment, &[Role::Keys]));
+    assert!(!may_open_inbox(TargetKind::KeyEnrolment, &[Role::Review, Role::Decide]));
+    for kind in [TargetKind::Commitment, TargetKind::RepairApplication, TargetKind::Objection] {
+        assert!(may_open_inbox(kind, &[]), "{kind:?}");
+    }
+    let mut cases = other_track_cases();
+    cases.push(Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified)));
+    for case in &cases {
+        let kind = match case {
+            Case::Commitment(_) => TargetKind::Commitment,
+            Case::Repair(_) => TargetKind::RepairApplication,
+            Case::Objection(_) => TargetKind::Objection,
+            Case::Key(_) => TargetKind::KeyEnrolment,
+        };
+        for roles in ROLE_SETS {
+            if !may_open_inbox(kind, roles) {
+                assert!(actions(case, TAX, roles).is_empty(), "{case:?} {roles:?}");
+            }
+        }
+    }
+}
+
+/// One objection under review per record, as the subject's page asks before it offers the form and as
+/// `accept_objection` refuses a second.
+#[test]
+fn one_objection_is_under_review_at_a_time() {
+    let under_review = [("o-1".to_owned(), ObjectionState::Rejected), ("o-2".to_owned(), ObjectionState::UnderReview)];
+    assert_eq!(no_objection_pending(&under_review).map_err(|r| r.code()), Err("objection_pending"));
+    assert_eq!(no_objection_pending(&under_review[..1]), Ok(()));
+    assert_eq!(no_objection_pending(&[]), Ok(()));
 }

@@ -6,17 +6,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::Value;
-use xinnuo_core::commitment::{self, CommitmentError, SignedCommitment};
+use xinnuo_core::commitment::SignedCommitment;
 use xinnuo_core::receipt::KeyStatus;
-use xinnuo_core::template;
 use xinnuo_core::wire::{
     CommitmentDetail, DisclosedCommitment, PublicationList, PublicationQuery, ReceiptAnswer, SubjectCommitments,
 };
+use xinnuo_core::workflow::{self, Desk};
 
 use super::body::{read_jws_text, submission_id_from};
 use crate::clock::now_millis;
-use crate::problem::commitment_problem;
-use crate::problem::Problem;
+use crate::problem::{not_received_problem, Problem};
 use crate::state::{blocking, AppState};
 use crate::store::{NewCommitment, PublicationFilter, StoredReceipt};
 use crate::views::commitment as published;
@@ -52,45 +51,6 @@ fn answer(
     }
 }
 
-/// Verifies a signed commitment with the core, and that it was signed within the offline allowance before
-/// `now` (a week) and not ahead of it (an hour of clock skew).
-/// The submission must be the current payload type with every personal value disclosed: the server checks
-/// them all, then keeps them apart from what it publishes.
-/// The signing time a submission claims. A stale or future-dated signature naming a template not in force
-/// then is refused for its time (the real reason), not for the template's dates.
-fn claimed_signing_time(text: &str) -> Option<String> {
-    use base64::Engine;
-    let outer: Value = serde_json::from_str(text).ok()?;
-    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(outer.get("payload")?.as_str()?).ok()?;
-    let payload: Value = serde_json::from_slice(&payload).ok()?;
-    payload.get("signed_at")?.as_str().map(str::to_owned)
-}
-
-pub fn verify_submission(text: &str, now: u64) -> Result<SignedCommitment, Problem> {
-    let signed = commitment::verify(text).map_err(|e| {
-        // Read the claimed time only on this refusal, off the hot path of good submissions.
-        if let CommitmentError::NotInForce { .. } = e {
-            if let Some(Err(stale)) = claimed_signing_time(text)
-                .filter(|t| xinnuo_core::calendar::UtcTimestamp::parse(t).is_ok())
-                .map(|t| commitment::check_signing_time(&t, now))
-            {
-                return commitment_problem(&stale);
-            }
-        }
-        commitment_problem(&e)
-    })?;
-    if signed.payload_type != commitment::PAYLOAD_TYPE {
-        return Err(commitment_problem(&CommitmentError::OutdatedType));
-    }
-    if !signed.is_complete() {
-        return Err(commitment_problem(&CommitmentError::DisclosuresMissing(signed.withheld)));
-    }
-    commitment::check_signing_time(&signed.signed_at, now).map_err(|e| commitment_problem(&e))?;
-    xinnuo_core::workflow::accept_commitment(signed.prepared.template, signed.prepared.department.as_deref())
-        .map_err(|r| crate::problem::refusal_problem(&r))?;
-    Ok(signed)
-}
-
 /// What is stored of a verified submission: what was verified and nothing else the request carried, its
 /// personal values apart.
 pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitment, Problem> {
@@ -108,19 +68,6 @@ pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitme
         disclosures: serde_json::to_string(&signed.full_file().disclosures).map_err(Problem::internal)?,
         department: signed.prepared.department.clone(),
     })
-}
-
-/// A signed 信用修复承诺书 is a repair application: it goes to `POST /api/v1/repair-applications`, which checks
-/// the key and the record; here it would be a commitment nobody decides.
-fn as_commitment(signed: SignedCommitment) -> Result<SignedCommitment, Problem> {
-    if signed.prepared.template.kind == template::TemplateKind::Repair {
-        return Err(Problem::unprocessable(
-            "repair_application_elsewhere",
-            "信用修复承诺书是修复申请：请通过信用修复申请提交（POST /api/v1/repair-applications）。",
-            "A credit-repair commitment is a repair application: submit it to POST /api/v1/repair-applications.",
-        ));
-    }
-    Ok(signed)
 }
 
 /// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
@@ -155,11 +102,14 @@ pub async fn submit(
     // A typical submission (a few KB) verifies in ≈ 100 µs: on the request's own thread, which saves the hand-off
     // to a blocking thread and back (≈ 15 % of the server's CPU per submission; docs/BENCHMARKS.md). Larger
     // ones, up to the limit, go to a blocking thread so that no request holds a worker for long.
-    let new = if text.len() <= INLINE_VERIFY_BYTES {
-        new_commitment(&as_commitment(verify_submission(&text, now)?)?, now)?
-    } else {
-        blocking(move || new_commitment(&as_commitment(verify_submission(&text, now)?)?, now)).await?
+    // What is received as a commitment is the core's rule (`workflow::accept_submission`): a repair
+    // application goes to `POST /api/v1/repair-applications`, which checks the key and the record.
+    let receive = move |text: &str| {
+        let signed = workflow::accept_submission(text, now, Desk::Commitments).map_err(|e| not_received_problem(&e))?;
+        new_commitment(&signed, now)
     };
+    let new =
+        if text.len() <= INLINE_VERIFY_BYTES { receive(&text)? } else { blocking(move || receive(&text)).await? };
     let stored = state.committer.store(new).await?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(receipt_answer(&stored)?)))
@@ -296,16 +246,6 @@ pub async fn get_disclosed(
     Ok(Json(DisclosedCommitment { submission_id: row.submission_id, credit_code: row.credit_code, signed_file }))
 }
 
-/// Commitments made to a department (named in Chinese or English): those that signed it, and those signed
-/// before the choice was signed whose template names it.
-pub fn department_filter(name: &str) -> (String, Vec<String>) {
-    let named = |t: &&template::Template| t.departments.iter().find(|d| d.zh == name || d.en == name).cloned();
-    let zh =
-        template::all().iter().find_map(|t| named(&t)).map(|d| d.zh.into_owned()).unwrap_or_else(|| name.to_owned());
-    let templates = template::all().iter().filter(|t| named(t).is_some()).map(|t| t.id.to_string()).collect();
-    (zh, templates)
-}
-
 /// `GET /api/v1/publications?department=&template=&state=&q=&page=&per_page=`: the 信用承诺 column — published
 /// commitments (no personal values), newest first, with their state.
 #[utoipa::path(
@@ -337,7 +277,8 @@ pub async fn publications(
             )
         })?),
     };
-    let department = blank(query.department).map(|name| department_filter(&name));
+    // A department by either of its names: the commitments it decides, by the core's rule.
+    let department = blank(query.department).map(|name| xinnuo_core::workflow::commitment_filter(&name));
     let page = query.page.max(1);
     let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
     let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {

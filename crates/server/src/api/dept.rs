@@ -8,11 +8,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
-use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, Role};
+use xinnuo_core::decision::{CommitmentState, ObjectionState, RepairState, TargetKind};
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope;
 
-use super::commitments::department_filter;
 use super::sessions::officer_of;
 use crate::clock::deadline_of;
 use crate::db::Db;
@@ -100,14 +99,15 @@ pub async fn commitments(
         .checked_mul(per_page)
         .ok_or_else(|| Problem::bad_request("bad_query", "页码太大。", "The page is out of range."))?;
     let filter = PublicationFilter {
-        department: Some(department_filter(&officer.department)),
+        department: Some(workflow::commitment_filter(&officer.department)),
         template: None,
         state: lifecycle,
         query: query.search(),
         with_unlisted: true,
     };
     let db = state.db.clone();
-    let department = officer.department.clone();
+    let department = workflow::department_name(&officer.department);
+    let offered_to = department.clone();
     let roles = officer.roles.clone();
     let (total, commitments) = blocking(move || {
         let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
@@ -116,8 +116,8 @@ pub async fn commitments(
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
             let decisions = history(&db, &row.submission_id)?;
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
-            let signer_known = xinnuo_core::workflow::signer_known(&case);
-            let offers = xinnuo_core::workflow::actions(&xinnuo_core::workflow::Case::Commitment(case), &roles);
+            let signer_known = workflow::signer_known(&case);
+            let offers = workflow::actions(&workflow::Case::Commitment(case), &offered_to, &roles);
             items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers, signer_known });
         }
         Ok((total, items))
@@ -152,7 +152,9 @@ pub async fn repair_applications(
     let wanted = query.state(RepairState::parse, "received, granted, refused")?;
     let search = query.search();
     let db = state.db.clone();
-    let department = officer.department.clone();
+    // The records the department decided (`workflow::decides_record`).
+    let department = workflow::department_name(&officer.department);
+    let answered = department.clone();
     let repair_applications = blocking(move || {
         let rows = db.repair_applications_for(&department, wanted, search.as_deref()).map_err(Problem::internal)?;
         let mut items = Vec::with_capacity(rows.len());
@@ -185,7 +187,7 @@ pub async fn repair_applications(
         Ok(items)
     })
     .await?;
-    Ok(Json(DeptRepairInbox { department: officer.department, repair_applications }))
+    Ok(Json(DeptRepairInbox { department: answered, repair_applications }))
 }
 
 /// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
@@ -248,7 +250,8 @@ pub async fn objections(
     let wanted = query.state(ObjectionState::parse, "under_review, upheld, rejected")?;
     let search = query.search();
     let db = state.db.clone();
-    let department = officer.department.clone();
+    let department = workflow::department_name(&officer.department);
+    let answered = department.clone();
     let objections = blocking(move || {
         db.objections_for(&department, wanted, search.as_deref())
             .map_err(Problem::internal)?
@@ -257,7 +260,7 @@ pub async fn objections(
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    Ok(Json(DeptObjectionInbox { department: officer.department, objections }))
+    Ok(Json(DeptObjectionInbox { department: answered, objections }))
 }
 
 /// `GET /api/v1/dept/key-enrolments?state=pending|approved|revoked&q=`: for officers holding the keys role.
@@ -282,7 +285,7 @@ pub async fn key_enrolments(
 ) -> Result<Json<DeptEnrolmentInbox>, Problem> {
     let axum::extract::Query(query) = query?;
     let officer = officer_of(&state, &headers).await?;
-    if !officer.may(Role::Keys) {
+    if !workflow::may_open_inbox(TargetKind::KeyEnrolment, &officer.roles) {
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "role_missing",

@@ -6,26 +6,16 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use xinnuo_core::commitment;
-use xinnuo_core::objection::{self, ObjectionError, ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 
 use super::body::read_jws_text;
 use super::dept::objection_item;
 use crate::clock::now_millis;
 use crate::officers::NewObjection;
-use crate::problem::Problem;
-use crate::problem::{commitment_problem, envelope_problem};
+use crate::problem::{not_received_problem, Problem};
 use crate::state::{blocking, AppState};
 use xinnuo_core::wire::DeptObjection;
 
 const MAX_OBJECTION_BYTES: usize = 16 * 1024;
-
-fn objection_problem(error: &ObjectionError) -> Problem {
-    match error {
-        ObjectionError::Envelope(inner) => envelope_problem(inner),
-        _ => Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, error),
-    }
-}
 
 /// `POST /api/v1/objections` → 201 with the objection and its receipt; the same objection again → 200; a
 /// second objection while one to that record is under review → 409.
@@ -58,8 +48,8 @@ pub async fn submit(
     let db = state.db.clone();
     let server_key = state.server_key.clone();
     let (item, created) = blocking(move || {
-        let (verified, objection) = objection::verify(&text).map_err(|e| objection_problem(&e))?;
-        commitment::check_signing_time(&objection.signed_at, now).map_err(|e| commitment_problem(&e))?;
+        let (verified, objection) =
+            xinnuo_core::workflow::receive_objection(&text, now).map_err(|e| not_received_problem(&e))?;
         let code = objection.credit_code.clone();
         let enrolment = db.enrolment(&verified.kid, &code).map_err(Problem::internal)?;
         let standing = xinnuo_core::workflow::standing(Some(&code), enrolment.map(|e| e.status));
@@ -91,22 +81,10 @@ pub async fn submit(
             grounds: objection.grounds.clone(),
             signer_kid: verified.kid.clone(),
             envelope: verified.jws.to_json(),
-            received_at: received_at.clone(),
-        };
-        let receipt_for = |sequence| {
-            let receipt = ObjectionReceipt {
-                receipt_type: OBJECTION_RECEIPT_TYPE.into(),
-                objection_id: verified.submission_id.clone(),
-                credit_code: code.clone(),
-                record_id: objection.record_id.clone(),
-                received_at,
-                sequence,
-                signer_kid: verified.kid.clone(),
-            };
-            objection::sign_receipt(&receipt, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
+            received_at,
         };
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
-        match db.add_objection(new, filing, receipt_for, &server_key.log).map_err(Problem::internal)? {
+        match db.add_objection(new, filing, &server_key).map_err(Problem::internal)? {
             Ok((row, created)) => {
                 let mut item = objection_item(&db, row)?;
                 item.log = crate::views::logged(&db, &item.objection_id).map_err(Problem::internal)?;

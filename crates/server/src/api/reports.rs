@@ -61,10 +61,7 @@ pub async fn of_subject(
         let maker = format!("信诺服务器（签名密钥 {}）", xinnuo_core::envelope::fingerprint_groups(&server_key.kid));
         let made = report::report(content, &now(), &maker, 0);
         let report_no = made.report_no.clone();
-        let sign = |report: &CreditReport| {
-            report::sign(report, &server_key.signer).map(|jws| jws.to_json()).map_err(|e| e.to_string())
-        };
-        let issued = db.issue_report(made, &sign, &server_key.log).map_err(Problem::internal)?;
+        let issued = db.issue_report(made, &server_key).map_err(Problem::internal)?;
         answer(report_no, issued)
     })
     .await?;

@@ -13,11 +13,10 @@ use xinnuo_core::repair::application::{self, ApplicationError};
 use xinnuo_core::wire::{ErrorItem, PublicationDeadline, RepairReceipt, SubjectList, SubjectView};
 
 use super::body::read_jws_text;
-use super::commitments::{new_commitment, receipt_answer, verify_submission, MAX_ENVELOPE_BYTES};
+use super::commitments::{new_commitment, receipt_answer, MAX_ENVELOPE_BYTES};
 use crate::clock::{now, now_millis};
-use crate::problem::{refusal_problem, Problem};
+use crate::problem::{not_received_problem, refusal_problem, Problem};
 use crate::state::{blocking, AppState};
-use crate::store::NewCommitment;
 
 fn today() -> Date {
     crate::clock::china_today()
@@ -186,8 +185,9 @@ pub async fn apply_for_repair(
     let db = state.db.clone();
     let server = state.server_key.clone();
     let (receipt, record_id, channel) = blocking(move || {
-        let signed = verify_submission(&text, now_ms)?;
-        application::check_template(&signed.prepared).map_err(application_problem)?;
+        let signed =
+            xinnuo_core::workflow::accept_submission(&text, now_ms, xinnuo_core::workflow::Desk::RepairApplications)
+                .map_err(|e| not_received_problem(&e))?;
         let code = signed.prepared.credit_code().unwrap_or_default().to_owned();
         // Only a key approved for the record's credit code applies for its repair (as for objections).
         let enrolment = db.enrolment(&signed.envelope.kid, &code).map_err(Problem::internal)?;
@@ -208,11 +208,8 @@ pub async fn apply_for_repair(
         // One application under review per record: checked where the submission and the application are stored,
         // in one transaction (two sent at once cannot both be under review; a refused one leaves nothing).
         let new = new_commitment(&signed, now_ms)?;
-        let sign = |new: &NewCommitment, sequence, key_status| {
-            crate::committer::receipt_for(&server, new, sequence, key_status)
-        };
         let receipt = db
-            .store_repair_application(&new, &sign, &server.log, &record_id, recorded.as_str(), &now())
+            .store_repair_application(&new, &server, &record_id, recorded.as_str(), &now())
             .map_err(Problem::internal)?
             .map_err(|r| refusal_problem(&r))?;
         Ok((receipt, record_id, channel))

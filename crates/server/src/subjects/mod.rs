@@ -12,7 +12,7 @@ mod view;
 pub use demo::{demo_showcase, demo_subjects};
 pub use export::export_static;
 pub use import::{parse_csv_import, parse_import, parse_json_import, ImportError, CSV_COLUMNS};
-pub(crate) use store::{add_record, replace_record, set_repair_status};
+pub(crate) use store::{add_record, end_publication, set_repair_status};
 
 pub use rows::{StoredSubject, SubjectRow};
 pub use view::{list_item, view};
