@@ -179,10 +179,17 @@ pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, A
     if let DataSource::Static(base) = data_source() {
         let mut all: PublicationList = get_json(&format!("{base}publications.json")).await?;
         let needle = xinnuo_core::search::normalize_query(&query.q);
+        // A repair application is never listed (a file exported by an older server might hold one).
+        let repair = |id: &str| {
+            xinnuo_core::template::index()
+                .iter()
+                .any(|t| t.id == id && t.kind == xinnuo_core::template::TemplateKind::Repair)
+        };
         all.publications.retain(|p| {
-            (query.department.is_empty()
-                || p.departments.contains(&query.department)
-                || p.department_name == query.department)
+            !repair(&p.template_id)
+                && (query.department.is_empty()
+                    || p.departments.contains(&query.department)
+                    || p.department_name == query.department)
                 && (query.template.is_empty() || p.template_id == query.template)
                 && (query.state.is_empty() || p.state.as_str() == query.state)
                 && xinnuo_core::search::matches(&needle, &p.subject_name, &p.credit_code)
