@@ -820,6 +820,20 @@ pub struct DeptEnrolment {
     /// The name the registry has for the code, to compare with the name the enrolment claims.
     pub registry_name: Option<String>,
     pub decisions: Vec<PublishedDecision>,
+    /// The other credit codes the same key is enrolled for: one key claiming several unrelated companies is
+    /// worth checking before approving it.
+    #[serde(default)]
+    pub same_key_elsewhere: Vec<OtherEnrolment>,
+}
+
+/// Another enrolment of the same key, for another credit code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtherEnrolment {
+    pub credit_code: String,
+    /// The name that enrolment claims.
+    pub subject_name: String,
+    pub status: EnrolmentStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
