@@ -157,6 +157,13 @@ pub async fn enrol_key(jws: &str) -> Result<EnrolmentView, ApiError> {
     post_json("api/v1/keys", jws).await
 }
 
+/// `GET /api/v1/keys/{kid}?credit_code=`: how a key's enrolment for one credit code stands.
+pub async fn key_enrolment(kid: &str, credit_code: &str) -> Result<xinnuo_core::wire::KeyView, ApiError> {
+    let kid: String = kid.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let code = String::from(js_sys::encode_uri_component(credit_code));
+    get_json(&format!("api/v1/keys/{kid}?credit_code={code}")).await
+}
+
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
     if let DataSource::Static(base) = data_source() {
         // A static site publishes the whole index; search it here.

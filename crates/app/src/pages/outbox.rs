@@ -344,13 +344,29 @@ fn outbox_item(
         })
     };
     let correctable = item.state == OutboxState::Rejected || returned;
+    // Why it comes back: said above the form until it is signed again (the item leaves the outbox).
+    let correction = if returned {
+        handled.and_then(|stored| stored.decisions.last()).map(|decision| {
+            Text::new(
+                format!("{}退回补正：{}", decision.department, decision.reason),
+                format!("Returned for correction by {}: {}", decision.department, decision.reason),
+            )
+        })
+    } else {
+        item.rejection.as_ref().map(|reason| {
+            Text::new(
+                format!("服务器拒绝受理：{}", reason.get(Lang::Zh)),
+                format!("Refused by the server: {}", reason.get(Lang::En)),
+            )
+        })
+    };
     let on_correct = item.draft.clone().filter(|_| correctable).map(|draft| {
-        let (id, reload) = (item.submission_id.clone(), reload.clone());
+        let (id, reload, correction) = (item.submission_id.clone(), reload.clone(), correction.clone());
         Callback::from(move |_| {
-            let (draft, id, reload) = (draft.clone(), id.clone(), reload.clone());
+            let (draft, id, reload, correction) = (draft.clone(), id.clone(), reload.clone(), correction.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // The rejected form becomes the current draft again; the rejected item leaves the outbox.
-                let draft = Draft { id: format!("{}-fix", draft.id), updated_at: now_iso(), ..draft };
+                // The rejected form becomes the current draft again, with why; the rejected item leaves the outbox.
+                let draft = Draft { id: format!("{}-fix", draft.id), updated_at: now_iso(), correction, ..draft };
                 if db::save_draft(&draft).await.is_ok() {
                     let _ = db::delete_item(&id).await;
                     set_current_draft(&draft.id);
