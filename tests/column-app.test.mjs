@@ -189,6 +189,11 @@ test("the list widget: an unknown department falls back to every department, sai
   assert.equal(await widget.locator("#pub-state").inputValue(), "submitted");
   const states = await widget.locator("#publications tbody td.state").allTextContents();
   assert.ok(states.every((s) => s === "已提交"), states.join(" | "));
+  // A department chosen in its box: applied and shown, and the box stays to choose again.
+  await widget.locator("#pub-department").selectOption(TAX);
+  await widget.locator("#pub-applied", { hasText: `当前显示：${TAX} · 全部承诺书 · 已提交` }).waitFor();
+  assert.equal(await widget.locator("#pub-department").inputValue(), TAX);
+  assert.equal(await widget.locator("#pub-dropped").count(), 0, "nothing dropped any more");
 
   // The department's own list (a department it knows) names its department and has no box to change it.
   await page.goto(demo);

@@ -81,8 +81,11 @@ pub fn PublicationsPage(props: &Props) -> Html {
     });
     let (query, dropped) = asked.applied();
     // A department's own site names its department; one the catalogue does not know shows every department,
-    // with the box to choose one.
-    let fixed_department = props.department.is_some() && !query.department.is_empty();
+    // with the box to choose one (and the box stays, whatever is chosen in it).
+    let fixed_department = props.department.as_ref().is_some_and(|named| {
+        let own = PublicationQuery { department: named.clone(), ..PublicationQuery::default() };
+        !own.applied().0.department.is_empty()
+    });
     let typed = use_state(String::new);
     // The answer with the query it answers: only the answer to the query shown now is listed.
     let loaded = use_state(|| None::<(PublicationQuery, Result<PublicationList, String>)>);
