@@ -578,9 +578,9 @@ fn class_guessed_note(ev: &mut Evaluation, class: PenaltyClass) {
     ev.class_rule = Some(rule("class.guess"));
     ev.notes.push(finding(
         "class_guessed",
-        format!("失信程度“{}”为本工具推定（36号已核对条款未涉及该处罚），以认定部门的分类为准", class.label_zh()),
+        format!("失信程度“{}”为本工具推定（本工具所录36号条款（据引述）未涉及该处罚），以认定部门的分类为准", class.label_zh()),
         format!(
-            "The class “{}” is a guess (the articles of No. 36 checked do not cover this penalty); the deciding body's class prevails",
+            "The class “{}” is a guess (the articles of No. 36 this tool has, as quoted, do not cover this penalty); the deciding body's class prevails",
             class.label_en()
         ),
         "class.guess",
