@@ -240,4 +240,46 @@ test("the authority that decided a record grants its repair: the record's public
   const reimported = await (await fetch(`${base}/api/v1/subjects/${code}`)).json();
   assert.equal(reimported.profile.records[0].removed_on, chinaDay(0), "a new import keeps the repair's end of publication");
   assert.equal(reimported.evaluations[0].outcome, "already_removed");
+  // A repair application, granted or not, is never a commitment of the 信用承诺 column (its key is approved,
+  // so only its kind keeps it out), under any filter.
+  for (const query of [{ q: code }, { q: code, department: "作出失信认定的单位" }, { q: code, template: "credit-repair" }]) {
+    const column = await (await fetch(`${base}/api/v1/publications?${new URLSearchParams(query)}`)).json();
+    assert.equal(column.total, 0, JSON.stringify(query));
+  }
+});
+
+test("a breach finding whose record an upheld objection removed no longer reads as 违诺 in the column (issue 33)", async () => {
+  const code = randomCreditCode("140105");
+  const name = "晋示例违诺撤销有限公司";
+  await importSubject({ code, name });
+  // Signed with a key approved for the code: the column lists it.
+  const enterprise = await approvedNodeKey(code, name, xinnuo.fingerprintGroups);
+  const made = await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: code, subject_name: name }), enterprise.privateKey));
+  assert.equal(made.status, 201);
+  const { submission_id: id } = await made.json();
+  assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision("accept", id), tax.privateKey))).status, 201);
+  assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision("broken", id, "未按承诺期限补交材料"), tax.privateKey))).status, 201);
+  const column = async () => (await (await fetch(`${base}/api/v1/publications?q=${code}`)).json()).publications;
+  const [standing] = await column();
+  assert.deepEqual([standing.submission_id, standing.state, standing.status_label_zh, standing.finding_overturned_by], [id, "broken", "违诺", undefined]);
+
+  // The enterprise objects to the record the finding added; the tax bureau upholds the objection.
+  const [record] = (await (await fetch(`${base}/api/v1/subjects/${code}`)).json()).profile.records;
+  assert.equal(record.kind, "broken_commitment");
+  const objection = { type: "xinnuo.objection/1", credit_code: code, record_id: record.id, grounds: "材料已于承诺期限内补交，附提交回执。",
+    signed_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  const objected = await postJson("/api/v1/objections", signFlattenedJws(objection, enterprise.privateKey));
+  assert.equal(objected.status, 201, await objected.clone().text());
+  const { objection_id: objectionId } = await objected.json();
+  const upheld = await postJson("/api/v1/decisions", signFlattenedJws(decision("objection_upheld", objectionId, "核实材料已按期补交"), tax.privateKey));
+  assert.equal(upheld.status, 201);
+  const { decision_id: upheldId } = await upheld.json();
+
+  // The finding was made (its state and signed decision stay public), but it no longer stands, and says why.
+  const [overturned] = await column();
+  assert.deepEqual([overturned.state, overturned.status_label_zh, overturned.status_label_en, overturned.finding_overturned_by],
+    ["broken", "违诺认定已撤销", "breach finding withdrawn", upheldId]);
+  const one = await (await fetch(`${base}/api/v1/commitments/${id}`)).json();
+  assert.equal(one.finding_overturned_by, upheldId);
+  assert.deepEqual(one.decisions.map((d) => d.action), ["accept", "broken"]);
 });

@@ -39,6 +39,17 @@ test("a returned commitment says why in the outbox, and its form comes back to c
   await page.locator("li.outbox-item .handling", { hasText: "部门办理：需补正：请补正经办人信息" }).waitFor();
   await page.getByRole("button", { name: "修改后重新签名" }).click();
   await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例补正测试有限公司");
+  // The form reopened for correction says why at its top (the item has left the outbox), also after a reload.
+  const why = "请修改后重新签名。国家税务总局山西省税务局退回补正：请补正经办人信息";
+  assert.equal(await page.locator("#correction-reason").textContent(), why);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector("#field-subject_name")?.value === "晋示例补正测试有限公司");
+  assert.equal(await page.locator("#correction-reason").textContent(), why);
+  // Corrected and signed again: answered, so no longer said.
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt").waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator("#correction-reason").count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

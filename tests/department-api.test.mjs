@@ -63,9 +63,15 @@ test("roles: an officer decides only what the operator allowed; key approval is 
   const plain = await officer(MARKET);
   await problem(await decide(plain, "key_approved", enterprise.requestId), 403, "role_missing");
   await problem(await inbox(await signIn(plain), "key-enrolments"), 403, "role_missing");
+  // The same key enrolled for another company too: the key officer sees it beside the request (issue 33).
+  const otherCode = randomCreditCode();
+  const second = signFlattenedJws({ type: "xinnuo.key-enrolment/1", credit_code: otherCode, subject_name: "晋示例另一单位有限公司",
+    requested_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") }, enterprise.privateKey);
+  assert.equal((await postJson("/api/v1/keys", second)).status, 201);
   const checker = await officer(MARKET, "keys");
   const pending = await (await inbox(await signIn(checker), "key-enrolments", `state=pending&q=${code}`)).json();
   assert.deepEqual(pending.enrolments.map((e) => [e.kid, e.request_id, e.status]), [[enterprise.kid, enterprise.requestId, "pending"]]);
+  assert.deepEqual(pending.enrolments[0].same_key_elsewhere, [{ credit_code: otherCode, subject_name: "晋示例另一单位有限公司", status: "pending" }]);
   await problem(await decide(checker, "key_approved", "cd".repeat(32)), 422, "unknown_target");
   const approved = await decide(checker, "key_approved", enterprise.requestId);
   assert.equal(approved.status, 201);

@@ -157,6 +157,13 @@ pub async fn enrol_key(jws: &str) -> Result<EnrolmentView, ApiError> {
     post_json("api/v1/keys", jws).await
 }
 
+/// `GET /api/v1/keys/{kid}?credit_code=`: how a key's enrolment for one credit code stands.
+pub async fn key_enrolment(kid: &str, credit_code: &str) -> Result<xinnuo_core::wire::KeyView, ApiError> {
+    let kid: String = kid.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let code = String::from(js_sys::encode_uri_component(credit_code));
+    get_json(&format!("api/v1/keys/{kid}?credit_code={code}")).await
+}
+
 pub async fn search_subjects(query: &str, page: u32) -> Result<SubjectList, ApiError> {
     if let DataSource::Static(base) = data_source() {
         // A static site publishes the whole index; search it here.
@@ -179,9 +186,16 @@ pub async fn publications(query: &PublicationQuery) -> Result<PublicationList, A
     if let DataSource::Static(base) = data_source() {
         let mut all: PublicationList = get_json(&format!("{base}publications.json")).await?;
         let needle = xinnuo_core::search::normalize_query(&query.q);
+        // A repair application is never listed (a file exported by an older server might hold one).
+        let repair = |id: &str| {
+            xinnuo_core::template::index()
+                .iter()
+                .any(|t| t.id == id && t.kind == xinnuo_core::template::TemplateKind::Repair)
+        };
         all.publications.retain(|p| {
-            // The server's rule: a department (by either name) decides what is made to it.
-            (query.department.is_empty() || xinnuo_core::workflow::decides(&p.departments, &query.department))
+            !repair(&p.template_id)
+                // The server's rule: a department (by either name) decides what is made to it.
+                && (query.department.is_empty() || xinnuo_core::workflow::decides(&p.departments, &query.department))
                 && (query.template.is_empty() || p.template_id == query.template)
                 && (query.state.is_empty() || p.state.as_str() == query.state)
                 && xinnuo_core::search::matches(&needle, &p.subject_name, &p.credit_code)

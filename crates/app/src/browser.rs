@@ -142,12 +142,13 @@ async fn key_worker(request: Result<js_sys::Promise, JsValue>) -> Result<JsValue
             "This browser cannot work on keys in the background (a current browser with module Web Workers is needed)",
         ));
     };
-    let member = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &JsValue::from_str(name)).ok();
-    match member(&answer, "error").filter(|error| error.is_object()) {
-        Some(error) => {
-            let text = |lang| member(&error, lang).and_then(|m| m.as_string()).unwrap_or_default();
-            Err(Text::new(text("message_zh"), text("message_en")))
-        }
+    // The worker rejects with the wire's error object (`ErrorItem`), read as that type.
+    let error = js_sys::Reflect::get(&answer, &JsValue::from_str("error")).ok().filter(|error| error.is_object());
+    match error {
+        Some(error) => match xinnuo_js_json::from_js::<xinnuo_core::wire::ErrorItem>(&error) {
+            Ok(item) => Err(Text::new(item.message_zh, item.message_en)),
+            Err(_) => Err(Text::new("密钥处理失败", "Working on the key failed")),
+        },
         None => Ok(answer),
     }
 }

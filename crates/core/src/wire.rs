@@ -423,6 +423,12 @@ pub struct PublishedCommitment {
     /// The subject's name in the register (the payload's name is what the signer typed); `None`: not in it.
     #[serde(default)]
     pub registry_name: Option<String>,
+    /// Found broken, and the broken-commitment record that finding added was removed by an upheld objection:
+    /// the id of the objection's decision (`#/decision/<id>`). The state stays `broken` (the finding was made
+    /// and its signed decision stays public), but the finding no longer stands; see `public_state_label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub finding_overturned_by: Option<String>,
 }
 
 /// Who signed a commitment, in a sentence for people: the key approved for its credit code, a signer the
@@ -495,6 +501,71 @@ pub struct PublicationQuery {
     pub per_page: Option<u32>,
 }
 
+/// A filter of the 信用承诺 column that the catalogue does not know, dropped to "all" (and said so on the page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownFilter {
+    Department(String),
+    Template(String),
+    State(String),
+}
+
+impl PublicationQuery {
+    /// The departments the column filters by: every department a commitment template names, once each, in
+    /// catalogue order (a repair application's "作出失信认定的单位" is none: it is never listed).
+    pub fn departments() -> Vec<crate::template::StaticText> {
+        let mut out: Vec<crate::template::StaticText> = Vec::new();
+        for t in Self::templates() {
+            for d in t.departments {
+                if !out.iter().any(|known| known.zh == d.zh) {
+                    out.push(*d);
+                }
+            }
+        }
+        out
+    }
+
+    /// The templates the column filters by: commitments only (a signed 信用修复承诺书 is a repair application,
+    /// never listed in the column).
+    pub fn templates() -> impl Iterator<Item = &'static crate::template::IndexEntry> {
+        crate::template::index().iter().filter(|t| t.kind != crate::template::TemplateKind::Repair)
+    }
+
+    /// The query as the column applies it, so that what the filter boxes show is what the list is filtered
+    /// by: a department by its Chinese name (its English name read as it), a commitment template of the
+    /// catalogue, a known state. Anything else is dropped to "all" and returned, for the page to say so.
+    pub fn applied(&self) -> (PublicationQuery, Vec<UnknownFilter>) {
+        let mut applied = self.clone();
+        let mut dropped = Vec::new();
+        let department = self.department.trim();
+        applied.department = String::new();
+        if !department.is_empty() {
+            match Self::departments().into_iter().find(|d| d.zh == department || d.en == department) {
+                Some(known) => applied.department = known.zh.to_owned(),
+                None => dropped.push(UnknownFilter::Department(department.to_owned())),
+            }
+        }
+        let template = self.template.trim();
+        applied.template = String::new();
+        if !template.is_empty() {
+            match Self::templates().find(|t| t.id == template) {
+                Some(known) => applied.template = known.id.to_owned(),
+                None => dropped.push(UnknownFilter::Template(template.to_owned())),
+            }
+        }
+        let state = self.state.trim();
+        applied.state = String::new();
+        if !state.is_empty() {
+            match CommitmentState::parse(state) {
+                Some(known) => applied.state = known.as_str().to_owned(),
+                None => dropped.push(UnknownFilter::State(state.to_owned())),
+            }
+        }
+        applied.q = self.q.trim().to_owned();
+        applied.page = self.page.max(1);
+        (applied, dropped)
+    }
+}
+
 /// A page of the 信用承诺 column: `GET /api/v1/publications`, and a static site's `data/publications.json`
 /// (all of them, with the day it was generated).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -509,6 +580,18 @@ pub struct PublicationList {
 }
 
 impl PublishedCommitment {
+    /// Where it stands, as the public reads it. A finding of breach whose record an upheld objection removed
+    /// is not shown as 违诺 as if it stood: the public reads the column to learn whether an enterprise stands
+    /// as having broken its word, and the objection established that the finding was wrong. Nor is it shown as
+    /// 在诺 or 已履诺 — nobody decided that — so it reads "违诺认定已撤销" (the finding, withdrawn), and the
+    /// column says why beside it with the objection's decision.
+    pub fn public_state_label(&self) -> (&'static str, &'static str) {
+        match (self.state, &self.finding_overturned_by) {
+            (CommitmentState::Broken, Some(_)) => ("违诺认定已撤销", "breach finding withdrawn"),
+            (state, _) => (state.label_zh(), state.label_en()),
+        }
+    }
+
     /// The published copy as a signed-file bundle: JWS, receipt and the masks to show.
     pub fn bundle_text(&self) -> String {
         serde_json::json!({ "commitment": self.envelope, "receipt": self.receipt, "masked": self.masked }).to_string()
@@ -737,6 +820,20 @@ pub struct DeptEnrolment {
     /// The name the registry has for the code, to compare with the name the enrolment claims.
     pub registry_name: Option<String>,
     pub decisions: Vec<PublishedDecision>,
+    /// The other credit codes the same key is enrolled for: one key claiming several unrelated companies is
+    /// worth checking before approving it.
+    #[serde(default)]
+    pub same_key_elsewhere: Vec<OtherEnrolment>,
+}
+
+/// Another enrolment of the same key, for another credit code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OtherEnrolment {
+    pub credit_code: String,
+    /// The name that enrolment claims.
+    pub subject_name: String,
+    pub status: EnrolmentStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -766,6 +863,63 @@ mod tests {
         assert_eq!(from_file.subjects[0].tier_name, None);
         // The API's page carries no generation day.
         assert!(serde_json::to_value(&from_api).unwrap().get("generated_on").is_none());
+    }
+
+    #[test]
+    fn the_column_applies_only_filters_the_catalogue_knows_and_says_which_it_dropped() {
+        let tax = PublicationQuery::departments().into_iter().find(|d| d.zh == "国家税务总局山西省税务局").unwrap();
+        let asked = PublicationQuery {
+            department: format!(" {} ", tax.en),
+            template: "tax-service".into(),
+            state: "broken".into(),
+            q: " 示例 ".into(),
+            page: 0,
+            per_page: None,
+        };
+        let (applied, dropped) = asked.applied();
+        assert_eq!(dropped, []);
+        assert_eq!(
+            (applied.department.as_str(), applied.template.as_str(), applied.state.as_str(), applied.q.as_str()),
+            ("国家税务总局山西省税务局", "tax-service", "broken", "示例")
+        );
+        assert_eq!(applied.page, 1);
+        // Unknown values (and a repair application's template, never listed) fall back to "all", said.
+        let asked = PublicationQuery {
+            department: "作出失信认定的单位".into(),
+            template: "credit-repair".into(),
+            state: "pending".into(),
+            ..PublicationQuery::default()
+        };
+        let (applied, dropped) = asked.applied();
+        assert_eq!((applied.department.as_str(), applied.template.as_str(), applied.state.as_str()), ("", "", ""));
+        assert_eq!(
+            dropped,
+            [
+                UnknownFilter::Department("作出失信认定的单位".into()),
+                UnknownFilter::Template("credit-repair".into()),
+                UnknownFilter::State("pending".into())
+            ]
+        );
+        assert!(PublicationQuery::templates().all(|t| t.kind != crate::template::TemplateKind::Repair));
+        assert!(!PublicationQuery::departments().is_empty());
+    }
+
+    #[test]
+    fn a_breach_finding_overturned_on_objection_does_not_read_as_a_breach() {
+        let mut published: PublishedCommitment = serde_json::from_value(json!({
+            "sequence": 1, "submission_id": "ab", "credit_code": "91140105123456788F", "template_id": "tax-service",
+            "template_version": "1.0.0", "signer_kid": "k", "signed_at": "t", "received_at": "t",
+            "key_status": "verified", "state": "broken", "envelope": null, "receipt": null, "subject_name": "示例",
+            "department": null, "title_zh": "纳税服务信用承诺书", "title_en": "Tax", "signer_fingerprint": "f",
+            "key_status_label_zh": "", "key_status_label_en": "", "status_label_zh": "违诺", "status_label_en": "broken"
+        }))
+        .unwrap();
+        assert_eq!(published.public_state_label().0, "违诺");
+        assert!(serde_json::to_value(&published).unwrap().get("finding_overturned_by").is_none());
+        published.finding_overturned_by = Some("cd".repeat(32));
+        assert_eq!(published.public_state_label(), ("违诺认定已撤销", "breach finding withdrawn"));
+        published.state = CommitmentState::Kept;
+        assert_eq!(published.public_state_label().0, "已履诺");
     }
 
     #[test]

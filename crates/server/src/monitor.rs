@@ -39,6 +39,7 @@ use xinnuo_core::tlog::{
     consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint,
     SignedCheckpoint, Tile, TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
 };
+use xinnuo_core::wire::{CommitmentDetail, PublicationList, ServerKeys, SubjectList, SubjectView};
 use xinnuo_core::workflow::{self, DecidedMarks, PublicationEnd};
 
 /// What one run was asked.
@@ -730,54 +731,54 @@ fn write_state(path: &Path, state: &MonitorState) -> Result<(), MonitorError> {
     std::fs::rename(&temporary, path).map_err(|e| failed(e.to_string()))
 }
 
+/// An answer of the public API read as its wire type (`xinnuo_core::wire`): a member renamed or missing is
+/// a bad answer, never a silently empty one.
+fn typed<T: serde::de::DeserializeOwned>(client: &Client, path: &str, value: Value) -> Result<T, MonitorError> {
+    serde_json::from_value(value).map_err(|_| MonitorError::BadAnswer {
+        url: format!("{}{path}", client.base),
+        what: std::any::type_name::<T>().rsplit("::").next().unwrap_or("answer"),
+    })
+}
+
 /// The server keys listed now: (kid, log key).
 fn listed_keys(client: &Client) -> Result<Vec<(String, String)>, MonitorError> {
-    let keys = client.found_json("/api/v1/server-keys")?;
-    let bad = || MonitorError::BadAnswer { url: format!("{}/api/v1/server-keys", client.base), what: "keys" };
-    let list = keys.get("keys").and_then(Value::as_array).ok_or_else(bad)?;
-    Ok(list
-        .iter()
-        .filter_map(|key| {
-            let kid = key.get("kid")?.as_str()?;
-            let log_key = key.get("log_key")?.as_str()?;
-            Some((kid.to_owned(), log_key.to_owned()))
-        })
-        .collect())
+    let path = "/api/v1/server-keys";
+    let keys: ServerKeys = typed(client, path, client.found_json(path)?)?;
+    Ok(keys.keys.into_iter().filter_map(|key| key.log_key.map(|log_key| (key.kid, log_key))).collect())
 }
 
 fn parse_keys(keys: &[String]) -> Result<Vec<VerifierKey>, MonitorError> {
     keys.iter().map(|key| VerifierKey::parse(key).map_err(MonitorError::CheckpointUnverified)).collect()
 }
 
-/// Every page of a paged list: the items under `member`.
-fn all_pages(client: &Client, path: &str, member: &str) -> Result<Vec<Value>, MonitorError> {
-    let mut items = Vec::new();
+/// Every page of a paged list (`P`, its wire type): the items `items` takes out with the list's total.
+fn all_pages<P: serde::de::DeserializeOwned, T>(
+    client: &Client,
+    path: &str,
+    items: impl Fn(P) -> (u64, Vec<T>),
+) -> Result<Vec<T>, MonitorError> {
+    let mut all = Vec::new();
     for page in 1u32.. {
         let url = format!("{path}{}page={page}&per_page=100", if path.contains('?') { "&" } else { "?" });
-        let answer = client.found_json(&url)?;
-        let bad = || MonitorError::BadAnswer { url: format!("{}{url}", client.base), what: "page" };
-        let total = answer.get("total").and_then(Value::as_u64).ok_or_else(bad)?;
-        let list = answer.get(member).and_then(Value::as_array).ok_or_else(bad)?;
-        items.extend(list.iter().cloned());
-        if list.is_empty() || items.len() as u64 >= total {
+        let (total, list) = items(typed(client, &url, client.found_json(&url)?)?);
+        let empty = list.is_empty();
+        all.extend(list);
+        if empty || all.len() as u64 >= total {
             break;
         }
     }
-    Ok(items)
+    Ok(all)
 }
 
-fn shown_decisions(detail: &Value) -> Vec<ShownDecision> {
-    let text = |value: &Value, member: &str| value.get(member).and_then(Value::as_str).unwrap_or_default().to_owned();
+fn shown_decisions(detail: CommitmentDetail) -> Vec<ShownDecision> {
     detail
-        .get("decisions")
-        .and_then(Value::as_array)
+        .decisions
         .into_iter()
-        .flatten()
         .map(|d| ShownDecision {
-            decision_id: text(d, "decision_id"),
-            target: text(d, "target"),
-            action: text(d, "action"),
-            state: text(d, "state"),
+            action: action_name(d.action),
+            state: d.state.as_str().to_owned(),
+            decision_id: d.decision_id,
+            target: d.target,
         })
         .collect()
 }
@@ -785,35 +786,42 @@ fn shown_decisions(detail: &Value) -> Vec<ShownDecision> {
 /// Reads what the public API shows of the submissions `ids` and of every subject.
 fn public_view(client: &Client, ids: &[String]) -> Result<PublicView, MonitorError> {
     let mut view = PublicView::default();
-    for item in all_pages(client, "/api/v1/publications", "publications")? {
-        if let Some(id) = item.get("submission_id").and_then(Value::as_str) {
-            view.published.insert(id.to_owned());
-        }
-    }
+    let published = all_pages(client, "/api/v1/publications", |list: PublicationList| {
+        (list.total, list.publications.into_iter().map(|p| p.submission_id).collect())
+    })?;
+    view.published.extend(published);
     let asked: BTreeSet<&String> = ids.iter().chain(view.published.iter()).collect();
     for id in asked {
-        let detail = client.json(&format!("/api/v1/commitments/{id}"))?;
-        view.commitments.insert(id.clone(), detail.as_ref().map(shown_decisions));
+        let path = format!("/api/v1/commitments/{id}");
+        let detail = match client.json(&path)? {
+            Some(value) => Some(shown_decisions(typed(client, &path, value)?)),
+            None => None,
+        };
+        view.commitments.insert(id.clone(), detail);
     }
-    for subject in all_pages(client, "/api/v1/subjects", "subjects")? {
-        let Some(code) = subject.get("credit_code").and_then(Value::as_str) else { continue };
+    let codes = all_pages(client, "/api/v1/subjects", |list: SubjectList| {
+        (list.total, list.subjects.into_iter().map(|s| s.credit_code).collect())
+    })?;
+    for code in codes {
         let path = format!("/api/v1/subjects/{code}");
         let Some(detail) = client.json(&path)? else { continue };
+        // The records as served, kept as JSON: the log names each by the digest of its body as published.
         let records = detail
             .pointer("/profile/records")
             .and_then(Value::as_array)
+            .cloned()
             .ok_or(MonitorError::BadAnswer { url: format!("{}{path}", client.base), what: "profile.records" })?;
-        view.subjects.insert(code.to_owned(), records.clone());
-        let text =
-            |value: &Value, member: &str| value.get(member).and_then(Value::as_str).unwrap_or_default().to_owned();
-        let objections = detail.get("objections").and_then(Value::as_array).into_iter().flatten();
+        let shown: SubjectView = typed(client, &path, detail)?;
+        view.subjects.insert(code.clone(), records);
         view.objections.insert(
-            code.to_owned(),
-            objections
+            code,
+            shown
+                .objections
+                .into_iter()
                 .map(|o| ShownObjection {
-                    objection_id: text(o, "objection_id"),
-                    record_id: text(o, "record_id"),
-                    state: text(o, "state"),
+                    objection_id: o.objection_id,
+                    record_id: o.record_id,
+                    state: o.state.as_str().to_owned(),
                 })
                 .collect(),
         );

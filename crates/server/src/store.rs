@@ -73,6 +73,9 @@ pub struct CommitmentRow {
     pub standing: KeyStatus,
     /// The subject's name in the register, if it is there.
     pub registry_name: Option<String>,
+    /// Found broken, and the broken-commitment record that finding added was then removed by an upheld
+    /// objection: that objection's decision.
+    pub finding_overturned_by: Option<String>,
 }
 
 /// A submission's receipt as stored: what its submitter is answered.
@@ -202,7 +205,11 @@ const COMMITMENT_COLUMNS: &str = "sequence, submission_id, credit_code, template
      signed_at, received_at, key_status, lifecycle, envelope, receipt, masked, publishable, subject_name, department, \
      identified, (SELECT k.status FROM key_enrolments k WHERE k.kid = commitments.signer_kid \
      AND k.credit_code = commitments.credit_code), \
-     (SELECT s.name FROM subjects s WHERE s.credit_code = commitments.credit_code)";
+     (SELECT s.name FROM subjects s WHERE s.credit_code = commitments.credit_code), \
+     (SELECT u.decision_id FROM decisions d \
+      JOIN records r ON r.credit_code = commitments.credit_code AND r.id = ('broken-' || SUBSTR(d.decision_id, 1, 16)) \
+      JOIN decisions u ON u.target = r.hidden_by AND u.action = 'objection_upheld' \
+      WHERE d.target = commitments.submission_id AND d.action = 'broken' ORDER BY u.sequence DESC LIMIT 1)";
 
 fn commitment_row(row: &SqlRow) -> Result<CommitmentRow, DbError> {
     Ok(CommitmentRow {
@@ -230,6 +237,7 @@ fn commitment_row(row: &SqlRow) -> Result<CommitmentRow, DbError> {
             xinnuo_core::workflow::standing(Some(&credit_code), enrolment)
         },
         registry_name: row.get(18)?,
+        finding_overturned_by: row.get(19)?,
     })
 }
 
@@ -930,6 +938,71 @@ mod tests {
             found_any += found.len();
         }
         assert!(found_any > 0);
+    }
+
+    /// A commitment found broken whose record an upheld objection removed reads as overturned, with that
+    /// objection's decision; the record id the query joins on is the one `workflow` gives the record.
+    #[test]
+    fn a_finding_overturned_on_objection_is_read_with_the_commitment() {
+        use xinnuo_core::decision::{CommitmentState, Decision, DECISION_TYPE};
+        use xinnuo_core::workflow::{self, Actor, Case, Effect};
+        let db = Db::open(":memory:").unwrap();
+        let code = "91140105123456788F";
+        let key = test_server_key();
+        db.store_commitments(&[&new_commitment("c1", "kid", code), &new_commitment("c2", "kid", code)], &key).unwrap();
+        // The record the core adds for a finding of breach, by the id the finding is stored under.
+        let mut case = crate::process::commitment_case_of(&db.commitment("c1").unwrap().unwrap()).unwrap();
+        case.state = CommitmentState::InForce;
+        case.identified = Some(xinnuo_core::decision::IdentityCheck::Counter);
+        case.subject_registered = true;
+        case.departments = vec!["国家税务总局山西省税务局".into()];
+        let finding = "ab".repeat(32);
+        let now = case.received_at_millis + 60_000;
+        let decision = Decision {
+            decision_type: DECISION_TYPE.into(),
+            action: Action::Broken,
+            target: "c1".into(),
+            reason: "未按期补交材料".into(),
+            decided_at: xinnuo_core::calendar::UtcTimestamp::format_unix_millis(now),
+            nonce: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+            identity_checked: None,
+        };
+        let officer = Actor::Officer {
+            kid: "officer".into(),
+            name: "王五".into(),
+            department: "国家税务总局山西省税务局".into(),
+            roles: xinnuo_core::decision::Role::ALL.to_vec(),
+        };
+        let transition = workflow::decide(&Case::Commitment(case), &finding, &decision, &officer, now).unwrap();
+        let record_id = transition
+            .effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::AddRecord { record, .. } => Some(record.id.clone()),
+                _ => None,
+            })
+            .expect("a record");
+        let upheld = "cd".repeat(32);
+        db.write(|sql| {
+            sql.execute("INSERT INTO subjects (credit_code, name, updated_at) VALUES (?1, '示例', 't')", args![code])?;
+            for (id, sequence, target, action) in
+                [(&finding, 1u64, "c1", "broken"), (&"ef".repeat(32), 2, "c2", "broken"), (&upheld, 3, "obj-1", "objection_upheld")]
+            {
+                sql.execute(
+                    "INSERT INTO decisions (decision_id, sequence, target, action, state, officer_kid, department, reason,
+                     decided_at, received_at, envelope, receipt) VALUES (?1, ?2, ?3, ?4, 's', 'o', 'd', 'r', 't', 't', '{}', '{}')",
+                    args![id, sequence, target, action],
+                )?;
+            }
+            sql.execute(
+                "INSERT INTO records (credit_code, id, body, hidden_by) VALUES (?1, ?2, '{}', 'obj-1')",
+                args![code, &record_id],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(db.commitment("c1").unwrap().unwrap().finding_overturned_by, Some(upheld));
+        assert_eq!(db.commitment("c2").unwrap().unwrap().finding_overturned_by, None, "its record stands");
     }
 
     /// The publication query's `LISTED` says what `workflow::listed_publicly` says, for every combination of

@@ -25,7 +25,7 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
     let department_name = departments.join("、");
     let step = xinnuo_core::workflow::commitment_step(row.state, template.map(|t| t.kind));
     let (signer_label_zh, signer_label_en) = xinnuo_core::wire::signer_label(row.standing, row.identified);
-    PublishedCommitment {
+    let mut published = PublishedCommitment {
         deadline: step.and_then(|step| crate::clock::deadline_of(step, &row.received_at)),
         signer_standing: Some(row.standing),
         identity_checked: row.identified,
@@ -39,8 +39,8 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
         signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
         key_status_label_zh: row.key_status.label_zh().to_owned(),
         key_status_label_en: row.key_status.label_en().to_owned(),
-        status_label_zh: row.state.label_zh().to_owned(),
-        status_label_en: row.state.label_en().to_owned(),
+        status_label_zh: String::new(),
+        status_label_en: String::new(),
         sequence: row.sequence,
         submission_id: row.submission_id,
         credit_code: row.credit_code,
@@ -56,7 +56,12 @@ pub fn commitment(mut row: CommitmentRow) -> PublishedCommitment {
         masked: row.masked,
         subject_name: row.subject_name,
         department: row.department,
-    }
+        finding_overturned_by: row.finding_overturned_by,
+    };
+    // "For people": where it stands as the public reads it (a breach finding overturned on objection says so).
+    let (zh, en) = published.public_state_label();
+    (published.status_label_zh, published.status_label_en) = (zh.to_owned(), en.to_owned());
+    published
 }
 
 /// A decision as published, with labels for people.

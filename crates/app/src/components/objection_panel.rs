@@ -29,6 +29,24 @@ pub enum FormNotice {
     Busy(String),
     Sent(String),
     Failed(String),
+    /// Refused because the key is not approved for the code: the panel says how to have it approved.
+    KeyNotApproved(String),
+}
+
+/// How to get a key approved, under a refusal for a key that is not: enrol it on the keys page, then a
+/// department's key officer checks who holds it and approves it.
+fn how_to_approve(lang: Lang) -> Html {
+    html! {
+        <div class="notice warn key-approval-help" id="key-approval-help">
+            <p><strong>{ lang.pick("如何让密钥通过核验：", "How to have your key approved:") }</strong></p>
+            <ol>
+                <li>{ lang.pick("在“密钥”页点“向服务器登记”，填写本单位的统一社会信用代码和名称，签名登记；", "on the Keys page, choose “Enrol with the server”, give your company's credit code and name, and sign;") }</li>
+                <li>{ lang.pick("持营业执照、法定代表人身份证件（他人办理另带加盖公章的授权书）到任一部门窗口，或用电子营业执照，请部门的密钥核验人员核对身份并核验该密钥；", "take the business licence and the legal representative's ID (someone else: also an authorisation bearing the company seal) to any department's counter, or use the electronic business licence, for its key officer to check who you are and approve the key;") }</li>
+                <li>{ lang.pick("核验通过后（“密钥”页显示“已核验”），再回到这里提出异议。", "once approved (the Keys page says so), come back here and object.") }</li>
+            </ol>
+            <p><crate::route::AppLink to={crate::route::Route::Keys} id="to-keys">{ lang.pick("前往“密钥”页登记密钥", "Go to the Keys page to enrol the key") }</crate::route::AppLink></p>
+        </div>
+    }
 }
 
 /// The record whose objection form to open once the build with the form has taken over (this tab only).
@@ -49,6 +67,8 @@ pub fn ObjectionPanel(props: &Props) -> Html {
     let open = use_state(|| cfg!(feature = "sign-objections") && take_form_to_open(&props.record_id));
     let has_keys = use_state(|| !key_store::load().is_empty());
     let notice = use_state(|| None::<Result<String, String>>);
+    // The last refusal was for a key not approved for the code: say how to have it approved.
+    let needs_approval = use_state(|| false);
     let latest = props.objections.last();
     // One objection under review per record: the core's rule, which the server applies to a new one.
     let states: Vec<(String, ObjectionState)> =
@@ -78,15 +98,19 @@ pub fn ObjectionPanel(props: &Props) -> Html {
         })
     };
     let on_result = {
-        let (notice, open, on_sent) = (notice.clone(), open.clone(), props.on_sent.clone());
-        Callback::from(move |form_notice: FormNotice| match form_notice {
-            FormNotice::Busy(text) => notice.set(Some(Ok(text))),
-            FormNotice::Sent(text) => {
-                open.set(false);
-                on_sent.emit(());
-                notice.set(Some(Ok(text)));
+        let (notice, open, on_sent, needs_approval) =
+            (notice.clone(), open.clone(), props.on_sent.clone(), needs_approval.clone());
+        Callback::from(move |form_notice: FormNotice| {
+            needs_approval.set(matches!(form_notice, FormNotice::KeyNotApproved(_)));
+            match form_notice {
+                FormNotice::Busy(text) => notice.set(Some(Ok(text))),
+                FormNotice::Sent(text) => {
+                    open.set(false);
+                    on_sent.emit(());
+                    notice.set(Some(Ok(text)));
+                }
+                FormNotice::Failed(text) | FormNotice::KeyNotApproved(text) => notice.set(Some(Err(text))),
             }
-            FormNotice::Failed(text) => notice.set(Some(Err(text))),
         })
     };
     html! {
@@ -109,6 +133,7 @@ pub fn ObjectionPanel(props: &Props) -> Html {
                 Some(Err(text)) => html! { <p class="notice no objection-notice" role="alert">{ text }</p> },
                 None => html! {},
             } }
+            if *needs_approval { { how_to_approve(lang) } }
         </div>
     }
 }
@@ -145,18 +170,35 @@ mod form {
         pub on_result: Callback<super::FormNotice>,
     }
 
+    /// Why sending failed, and whether the server refused the key as not approved for the code.
+    struct Refused {
+        text: Text,
+        key_not_approved: bool,
+    }
+
+    impl From<Text> for Refused {
+        fn from(text: Text) -> Self {
+            Self { text, key_not_approved: false }
+        }
+    }
+
     async fn sign_and_send(
         code: &str,
         record_id: &str,
         grounds: &str,
         kid: &str,
         passphrase: &str,
-    ) -> Result<(), Text> {
+    ) -> Result<(), Refused> {
         let file = key_store::find(kid)?;
         let seed = crate::browser::open_key_file(&file, passphrase).await?;
         let nonce = random::<16>()?;
-        let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))?;
-        api::post_objection(&jws.to_json()).await.map(|_| ()).map_err(Text::from)
+        let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))
+            .map_err(Text::from)?;
+        api::post_objection(&jws.to_json()).await.map(|_| ()).map_err(|error| {
+            let key_not_approved =
+                matches!(&error, api::ApiError::Problem(problem) if problem.code() == "key_not_approved");
+            Refused { text: Text::from(error), key_not_approved }
+        })
     }
 
     #[component]
@@ -185,7 +227,10 @@ mod form {
                             )
                             .to_owned(),
                         )),
-                        Err(error) => on_result.emit(FormNotice::Failed(error.get(lang))),
+                        Err(Refused { text, key_not_approved: true }) => {
+                            on_result.emit(FormNotice::KeyNotApproved(text.get(lang)))
+                        }
+                        Err(Refused { text, .. }) => on_result.emit(FormNotice::Failed(text.get(lang))),
                     }
                 });
             })

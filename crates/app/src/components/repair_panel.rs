@@ -54,11 +54,38 @@ fn findings(list: &[Finding], lang: Lang, class: &'static str) -> Html {
     }
 }
 
+/// Where a repair application stands, in one line: its state, the refusal's reason, or — under review — the
+/// authority's limit (the server's `workflow::repair_step` deadline for its channel). The subject's page and
+/// the outbox both say it with this, from the same answer, so they never give two limits.
+pub fn application_line(a: &crate::api::RepairApplication, lang: Lang) -> String {
+    use xinnuo_core::decision::RepairState;
+    let label = lang.pick(a.state.label_zh(), a.state.label_en());
+    match (a.state, a.reason.is_empty(), &a.deadline) {
+        (RepairState::Refused, false, _) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
+        // The limit here, each stage with its date below (36号 第十六条: accept, decide, Credit China).
+        (RepairState::Received, _, Some(deadline)) => format!("{label} · {}", deadline.headline(lang == Lang::Zh)),
+        _ => label.to_owned(),
+    }
+}
+
 #[component]
 pub fn RepairPanel(props: &Props) -> Html {
     let lang = props.lang;
     let tl = lang;
-    let ev = &props.evaluation;
+    use xinnuo_core::decision::RepairState;
+    // While an application is under review, the steps it took are done (the core ticks them, with its day).
+    let mut evaluation = props.evaluation.clone();
+    let applied_on = props
+        .application
+        .as_ref()
+        .filter(|a| a.state == RepairState::Received)
+        .and_then(|a| a.received_at.as_deref())
+        .and_then(|at| xinnuo_core::calendar::UtcTimestamp::parse(at).ok())
+        .map(|at| at.china_date());
+    if let Some(day) = applied_on {
+        evaluation.applied(day);
+    }
+    let ev = &evaluation;
     let verdict_class = match ev.outcome {
         Outcome::EligibleNow => "ok",
         Outcome::NotYet | Outcome::ObligationsOutstanding => "warn",
@@ -93,7 +120,6 @@ pub fn RepairPanel(props: &Props) -> Html {
         (None, Some(date)) => Some(format!("{}{date}", lang.pick("公示截止不早于：", "Published at least until: "))),
         _ => None,
     };
-    use xinnuo_core::decision::RepairState;
     let application = props.application.as_ref();
     // While an application is under review the core refuses another (a granted one ended the record's
     // publication, so the evaluation has nothing to apply for).
@@ -114,15 +140,7 @@ pub fn RepairPanel(props: &Props) -> Html {
         ),
         _ => (ev.outcome_label.get(tl), verdict_class),
     };
-    let application_line = application.map(|a| {
-        let label = lang.pick(a.state.label_zh(), a.state.label_en());
-        match (a.state, a.reason.is_empty(), &a.deadline) {
-            (RepairState::Refused, false, _) => format!("{label}{}{}", lang.pick("：", ": "), a.reason),
-            // The limit here, each stage with its date below (36号 第十六条: accept, decide, Credit China).
-            (RepairState::Received, _, Some(deadline)) => format!("{label} · {}", deadline.headline(lang == Lang::Zh)),
-            _ => label.to_owned(),
-        }
-    });
+    let application_line = application.map(|a| application_line(a, lang));
     // The stages of the deciding unit's review, each with its latest day, while it is under review.
     let stage_lines: Vec<String> = application
         .filter(|a| a.state == RepairState::Received)

@@ -4,7 +4,9 @@
 //! shows its full content (personal values disclosed to the department), its deadline under the rule in
 //! force, and its decisions so far, each decision's signature and the server's receipt checked here. Deciding
 //! is writing a reason and signing with the officer's key; the list can be searched, filtered and exported as
-//! CSV. The passphrase unlocks the key once per sign-in; the unlocked key stays in memory until sign-out.
+//! CSV. The passphrase unlocks the key once per sign-in; the unlocked key stays in memory until sign-out. The
+//! session (its bearer token, never the key) is kept in this tab's `sessionStorage` for its lifetime, so a
+//! reload keeps the officer signed in (the key is unlocked again to sign); sign-out and a 401 forget it.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -17,7 +19,7 @@ use xinnuo_core::decision::{
 use xinnuo_core::enrolment::EnrolmentStatus;
 use xinnuo_core::envelope::{self, Signer};
 use xinnuo_core::error::Described;
-use xinnuo_core::receipt::{self, TrustedServerKeys};
+use xinnuo_core::receipt::{self, KeyStatus, TrustedServerKeys};
 use xinnuo_core::workflow::{self, Case, KeyCase, ObjectionCase, Offer, RepairCase};
 use xinnuo_core::{commitment, objection, session};
 use yew::prelude::*;
@@ -113,6 +115,72 @@ struct ConsoleItem {
     offers: Vec<Offer>,
     /// Who signed, and whether the signer is known (an approved key, or identified on acceptance).
     signer: Option<(String, bool)>,
+    /// The signing key's standing for the credit code, in plain words (and what it was on receipt, if other).
+    key_standing: Option<(String, KeyStatus)>,
+    /// Something to check before deciding (one key enrolled for several companies).
+    warning: Option<String>,
+    /// A key enrolment still awaiting approval: revoking it is refusing it.
+    pending_key: bool,
+}
+
+/// A key's standing for a credit code in plain words: 已核验 / 未核验（未登记）/ 未核验（登记待审核）/ 已吊销.
+fn key_standing_words(status: KeyStatus, lang: Lang) -> &'static str {
+    match status {
+        KeyStatus::Verified => lang.pick("已核验", "approved"),
+        KeyStatus::Pending => lang.pick("未核验（登记待审核）", "not approved (enrolment awaiting approval)"),
+        KeyStatus::Unenrolled => lang.pick("未核验（未登记）", "not approved (never enrolled)"),
+        KeyStatus::Revoked => lang.pick("已吊销", "revoked"),
+        KeyStatus::NoCreditCode => lang
+            .pick("无统一社会信用代码，由受理部门核验签署人", "no credit code: the department identifies the signer"),
+    }
+}
+
+/// "签署密钥：…" for a commitment: the key's standing now, and on receipt when that was different (a key
+/// approved or revoked since).
+fn key_standing_line(now: KeyStatus, on_receipt: KeyStatus, lang: Lang) -> String {
+    let mut line = format!("{}{}", lang.pick("签署密钥：", "Signing key: "), key_standing_words(now, lang));
+    if on_receipt != now {
+        line += &match lang {
+            Lang::Zh => format!("（收到时：{}）", key_standing_words(on_receipt, lang)),
+            Lang::En => format!(" (on receipt: {})", key_standing_words(on_receipt, lang)),
+        };
+    }
+    line
+}
+
+/// The warning beside an enrolment whose key is enrolled for other credit codes too (each code, its claimed
+/// name and where that enrolment stands).
+fn same_key_warning(others: &[xinnuo_core::wire::OtherEnrolment], lang: Lang) -> Option<String> {
+    if others.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = others
+        .iter()
+        .map(|o| {
+            format!("{}（{}，{}）", o.credit_code, o.subject_name, lang.pick(o.status.label_zh(), o.status.label_en()))
+        })
+        .collect();
+    Some(match lang {
+        Lang::Zh => format!(
+            "⚠ 同一密钥还登记代表其他 {} 个主体：{}。请核实申请人确有权代表这些单位，再核验。",
+            others.len(),
+            listed.join("、")
+        ),
+        Lang::En => format!(
+            "⚠ The same key is also enrolled for {} other subject(s): {}. Check that the applicant may act for each before approving.",
+            others.len(),
+            listed.join(", ")
+        ),
+    })
+}
+
+/// What a decision's button says: the core's label, except that revoking an enrolment still awaiting
+/// approval is refusing it (the core offers `key_revoked` on a pending request; nothing was approved to revoke).
+fn action_label(action: Action, pending_key: bool, lang: Lang) -> &'static str {
+    match action {
+        Action::KeyRevoked if pending_key => lang.pick("拒绝登记（不予核验）", "Refuse the enrolment"),
+        _ => lang.pick(action.label_zh(), action.label_en()),
+    }
 }
 
 fn record_text(record: &xinnuo_core::status::Record, lang: Lang) -> String {
@@ -145,6 +213,7 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
         .commitments
         .into_iter()
         .map(|api::DeptCommitment { commitment: item, signed_file, decisions, offers, signer_known }| {
+            let now = item.signer_standing.unwrap_or(item.key_status);
             let mut signer = lang.pick(&item.signer_label_zh, &item.signer_label_en).to_owned();
             if !item.credit_code.is_empty() {
                 match &item.registry_name {
@@ -157,6 +226,9 @@ fn commitment_items(inbox: api::DeptCommitmentInbox, lang: Lang) -> Vec<ConsoleI
             ConsoleItem {
                 offers,
                 signer: Some((signer, signer_known)),
+                key_standing: Some((key_standing_line(now, item.key_status, lang), now)),
+                warning: None,
+                pending_key: false,
                 heading: lang.pick(&item.title_zh, &item.title_en).to_owned(),
                 state_label: lang.pick(item.state.label_zh(), item.state.label_en()).to_owned(),
                 detail: signed_text(&signed_file, lang),
@@ -198,6 +270,9 @@ fn repair_items(inbox: api::DeptRepairInbox, roles: &[Role], lang: Lang) -> Vec<
             deadline: item.deadline,
             decisions: item.decisions,
             signer: None,
+            key_standing: None,
+            warning: None,
+            pending_key: false,
         })
         .collect()
 }
@@ -237,6 +312,9 @@ fn objection_items(inbox: api::DeptObjectionInbox, roles: &[Role], lang: Lang) -
                 deadline: item.deadline,
                 decisions: item.decisions,
                 signer: None,
+                key_standing: None,
+                warning: None,
+                pending_key: false,
             }
         })
         .collect()
@@ -246,7 +324,7 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, department: &str, roles: &[Ro
     inbox
         .enrolments
         .into_iter()
-        .filter_map(|api::DeptEnrolment { enrolment: item, registry_name, decisions }| {
+        .filter_map(|api::DeptEnrolment { enrolment: item, registry_name, decisions, same_key_elsewhere }| {
             let registry = match &registry_name {
                 Some(name) if *name == item.subject_name => {
                     lang.pick("与登记名称一致", "matches the registry").to_owned()
@@ -281,6 +359,9 @@ fn enrolment_items(inbox: api::DeptEnrolmentInbox, department: &str, roles: &[Ro
                 deadline: None,
                 decisions,
                 signer: None,
+                key_standing: None,
+                warning: same_key_warning(&same_key_elsewhere, lang),
+                pending_key: item.status == EnrolmentStatus::Pending,
             })
         })
         .collect()
@@ -293,22 +374,59 @@ async fn fetch(
     q: &str,
     (department, roles): (&str, &[Role]),
     lang: Lang,
-) -> Result<Vec<ConsoleItem>, String> {
-    let error = |e: api::ApiError| e.message(lang);
+) -> Result<Vec<ConsoleItem>, api::ApiError> {
     Ok(match inbox {
-        Inbox::Commitments => {
-            commitment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, lang)
-        }
-        Inbox::Repairs => repair_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang),
-        Inbox::Objections => {
-            objection_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, roles, lang)
-        }
-        Inbox::Keys => {
-            enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await.map_err(error)?, department, roles, lang)
-        }
+        Inbox::Commitments => commitment_items(api::dept_inbox(token, inbox.id(), state, q).await?, lang),
+        Inbox::Repairs => repair_items(api::dept_inbox(token, inbox.id(), state, q).await?, roles, lang),
+        Inbox::Objections => objection_items(api::dept_inbox(token, inbox.id(), state, q).await?, roles, lang),
+        Inbox::Keys => enrolment_items(api::dept_inbox(token, inbox.id(), state, q).await?, department, roles, lang),
     })
 }
 
+/// The officer's session, kept in this tab's `sessionStorage` so that a reload keeps them signed in for the
+/// session's lifetime: the bearer token and who it is for — never the key, which stays encrypted in the key
+/// ring and is unlocked again with the passphrase to sign.
+const SESSION_KEY: &str = "xinnuo.officer-session";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// The session kept in this tab, while it has not expired.
+fn kept_session() -> Option<OfficerSession> {
+    let text = session_storage()?.get_item(SESSION_KEY).ok()??;
+    let session: OfficerSession = serde_json::from_str(&text).ok()?;
+    let expires = xinnuo_core::calendar::UtcTimestamp::parse(&session.expires_at).ok()?.unix_millis();
+    if (expires as f64) > js_sys::Date::now() {
+        Some(session)
+    } else {
+        forget_session();
+        None
+    }
+}
+
+fn keep_session(session: &OfficerSession) {
+    if let (Some(storage), Ok(text)) = (session_storage(), serde_json::to_string(session)) {
+        let _ = storage.set_item(SESSION_KEY, &text);
+    }
+}
+
+fn forget_session() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(SESSION_KEY);
+    }
+}
+
+/// Opens the signed-in officer's key from this browser's key ring (after a reload the session stands, the
+/// key must be unlocked again to sign).
+async fn unlock(kid: &str, passphrase: &str) -> Result<Signer, Text> {
+    let file = key_store::find(kid)?;
+    let seed = crate::browser::open_key_file(&file, passphrase).await?;
+    Ok(Signer::from_seed(&seed))
+}
+
+/// What the console offers on a case: the core's `workflow::actions` for the officer's roles (it reads the
+/// state and the roles; the other members of these cases do not change the offer).
 /// A decision in an item's history, with what was checked: the officer's signature on it, and the
 /// server's receipt against the server keys pinned in this browser.
 fn decision_line(decision: &PublishedDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
@@ -392,8 +510,11 @@ pub fn DeptPage(props: &Props) -> Html {
     let keys = use_state(key_store::load);
     let kid = use_state(|| key_store::load().first().map(|k| k.kid.clone()).unwrap_or_default());
     let passphrase = use_state(String::new);
-    let session = use_state(|| None::<OfficerSession>);
+    let session = use_state(kept_session);
     let signer: Rc<RefCell<Option<Signer>>> = use_mut_ref(|| None);
+    // Whether the key is unlocked in memory (it is not, after a reload, until the passphrase is given again).
+    let unlocked = use_state(|| false);
+    let unlock_pass = use_state(String::new);
     let trusted = use_state(TrustedServerKeys::default);
     let inbox = use_state(|| Inbox::Commitments);
     let filter = use_state(|| "submitted".to_owned());
@@ -411,8 +532,15 @@ pub fn DeptPage(props: &Props) -> Html {
     // Answers can arrive out of order; only the latest reload's answer is shown.
     let latest_reload = use_mut_ref(|| 0_u64);
     let reload = {
-        let (session, shown, latest_reload, items, notice) =
-            (session.clone(), shown.clone(), latest_reload.clone(), items.clone(), notice.clone());
+        let (session, shown, latest_reload, items, notice, signer, unlocked) = (
+            session.clone(),
+            shown.clone(),
+            latest_reload.clone(),
+            items.clone(),
+            notice.clone(),
+            signer.clone(),
+            unlocked.clone(),
+        );
         Callback::from(move |_: ()| {
             let Some((token, department, roles)) =
                 session.as_ref().map(|s| (s.token.clone(), s.officer.department.clone(), s.officer.roles.clone()))
@@ -425,7 +553,14 @@ pub fn DeptPage(props: &Props) -> Html {
                 *latest += 1;
                 *latest
             };
-            let (latest_reload, items, notice) = (latest_reload.clone(), items.clone(), notice.clone());
+            let (latest_reload, items, notice, session, signer, unlocked) = (
+                latest_reload.clone(),
+                items.clone(),
+                notice.clone(),
+                session.clone(),
+                signer.clone(),
+                unlocked.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let found = fetch(&token, inbox, &state, &q, (&department, &roles), lang).await;
                 if *latest_reload.borrow() != generation {
@@ -433,35 +568,65 @@ pub fn DeptPage(props: &Props) -> Html {
                 }
                 match found {
                     Ok(found) => items.set(found),
-                    Err(error) => notice.set(Some(Err(error))),
+                    // The session ended (expired, or the officer was revoked): sign in again.
+                    Err(api::ApiError::Problem(problem)) if problem.status == 401 => {
+                        forget_session();
+                        signer.borrow_mut().take();
+                        unlocked.set(false);
+                        items.set(Vec::new());
+                        session.set(None);
+                        notice.set(Some(Err(lang
+                            .pick("登录已失效，请重新登录。", "The session has ended; sign in again.")
+                            .to_owned())));
+                    }
+                    Err(error) => notice.set(Some(Err(error.message(lang)))),
                 }
             });
         })
     };
+    // A session kept from before a reload: the server keys to check decisions with, fetched again.
+    {
+        let (trusted, session) = (trusted.clone(), session.clone());
+        use_effect_with(session.is_some(), move |signed_in| {
+            if *signed_in {
+                wasm_bindgen_futures::spawn_local(async move { trusted.set(api::trusted_server_keys().await) });
+            }
+        });
+    }
     {
         let reload = reload.clone();
         use_effect_with((session.clone(), *inbox, (*filter).clone(), lang), move |_| reload.emit(()));
     }
 
     let on_sign_in = {
-        let (kid, passphrase, session, signer, trusted, notice) =
-            (kid.clone(), passphrase.clone(), session.clone(), signer.clone(), trusted.clone(), notice.clone());
+        let (kid, passphrase, session, signer, trusted, notice, unlocked) = (
+            kid.clone(),
+            passphrase.clone(),
+            session.clone(),
+            signer.clone(),
+            trusted.clone(),
+            notice.clone(),
+            unlocked.clone(),
+        );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             notice.set(Some(Ok(lang.pick("正在登录…", "Signing in…").to_owned())));
-            let (kid, pass, session, signer, trusted, notice) = (
+            let (kid, pass, session, signer, trusted, notice, unlocked) = (
                 (*kid).clone(),
                 (*passphrase).clone(),
                 session.clone(),
                 signer.clone(),
                 trusted.clone(),
                 notice.clone(),
+                unlocked.clone(),
             );
             passphrase.set(String::new());
             wasm_bindgen_futures::spawn_local(async move {
                 match sign_in(&kid, &pass).await {
                     Ok((opened, key)) => {
                         *signer.borrow_mut() = Some(key);
+                        unlocked.set(true);
+                        keep_session(&opened);
                         trusted.set(api::trusted_server_keys().await);
                         notice.set(None);
                         session.set(Some(opened));
@@ -472,11 +637,43 @@ pub fn DeptPage(props: &Props) -> Html {
         })
     };
     let on_sign_out = {
-        let (session, signer, items) = (session.clone(), signer.clone(), items.clone());
+        let (session, signer, items, unlocked) = (session.clone(), signer.clone(), items.clone(), unlocked.clone());
         Callback::from(move |_| {
+            forget_session();
             signer.borrow_mut().take();
+            unlocked.set(false);
             items.set(Vec::new());
             session.set(None);
+        })
+    };
+    let on_unlock = {
+        let (session, signer, unlocked, unlock_pass, notice) =
+            (session.clone(), signer.clone(), unlocked.clone(), unlock_pass.clone(), notice.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(kid) = session.as_ref().map(|s| s.officer.kid.clone()) else { return };
+            let (pass, signer, unlocked, notice) =
+                ((*unlock_pass).clone(), signer.clone(), unlocked.clone(), notice.clone());
+            unlock_pass.set(String::new());
+            notice.set(Some(Ok(lang.pick("正在解锁密钥…", "Unlocking the key…").to_owned())));
+            wasm_bindgen_futures::spawn_local(async move {
+                match unlock(&kid, &pass).await {
+                    Ok(key) => {
+                        *signer.borrow_mut() = Some(key);
+                        unlocked.set(true);
+                        notice.set(Some(Ok(lang
+                            .pick("密钥已解锁，可以签署决定。", "Key unlocked: you may sign decisions.")
+                            .to_owned())));
+                    }
+                    Err(error) => notice.set(Some(Err(error.get(lang)))),
+                }
+            });
+        })
+    };
+    let on_unlock_pass = {
+        let unlock_pass = unlock_pass.clone();
+        Callback::from(move |event: InputEvent| {
+            unlock_pass.set(event.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
 
@@ -551,7 +748,15 @@ pub fn DeptPage(props: &Props) -> Html {
         <section class="card" aria-labelledby="dept-title">
             <h2 id="dept-title">{ format!("{} · {}", lang.pick("部门办理", "Department console"), current.officer.department) }</h2>
             <p id="dept-officer">{ format!("{} · {} · {}", current.officer.name, envelope::fingerprint_groups(&current.officer.kid), role_names) }
-                <button type="button" onclick={on_sign_out}>{ lang.pick("退出", "Sign out") }</button></p>
+                <button type="button" id="dept-sign-out" onclick={on_sign_out}>{ lang.pick("退出", "Sign out") }</button></p>
+            // Signed in (the session outlives a reload of this tab), but the key is locked: unlock it to sign.
+            if !*unlocked {
+                <form class="row dept-unlock" id="dept-unlock" onsubmit={on_unlock}>
+                    <label for="dept-unlock-pass">{ lang.pick("签署决定前请输入密钥口令解锁（登录仍然有效）", "To sign decisions, unlock your key with its passphrase (you are still signed in)") }</label>
+                    <input id="dept-unlock-pass" type="password" autocomplete="current-password" value={(*unlock_pass).clone()} oninput={on_unlock_pass} />
+                    <button type="submit" class="primary" id="dept-unlock-go">{ lang.pick("解锁", "Unlock") }</button>
+                </form>
+            }
             <nav class="row tabs" role="tablist" aria-label={lang.pick("收件箱", "Inboxes")}>
                 { for Inbox::ALL.iter().filter(|i| i.open_to(&roles)).map(|choice| {
                     let (tab, filter, items) = (inbox.clone(), filter.clone(), items.clone());
@@ -561,10 +766,23 @@ pub fn DeptPage(props: &Props) -> Html {
                         filter.set(choice.states()[0].0.to_owned());
                         tab.set(choice);
                     });
+                    let active = *inbox == choice;
                     html! { <button type="button" role="tab" id={format!("dept-tab-{}", choice.id())}
-                        aria-selected={(*inbox == choice).to_string()} {onclick}>{ choice.label(lang) }</button> }
+                        class={classes!("tab", active.then_some("active"))}
+                        aria-selected={active.to_string()} {onclick}>{ choice.label(lang) }</button> }
                 }) }
             </nav>
+            if *inbox == Inbox::Keys {
+                <div class="hint key-guidance" id="dept-key-guidance">
+                    <p><strong>{ lang.pick("核验密钥前，请确认申请人有权代表该单位：", "Before approving a key, check that the applicant may act for the company:") }</strong></p>
+                    <ul>
+                        <li>{ lang.pick("查验营业执照（或电子营业执照），核对统一社会信用代码和名称与“申请名称”一致；", "see the business licence (or the electronic business licence) and check its credit code and name against the name claimed;") }</li>
+                        <li>{ lang.pick("查验法定代表人身份证件；由他人办理的，另查验加盖公章的授权书和经办人身份证件；", "see the legal representative's ID; if someone else applies, also the authorisation bearing the company seal and that person's ID;") }</li>
+                        <li>{ lang.pick("当面在窗口核验，或由企业以电子营业执照登录核验；", "check in person at the counter, or have the company sign in with its electronic business licence;") }</li>
+                        <li>{ lang.pick("请申请人出示其设备上显示的密钥指纹，与下方指纹逐组比对一致后再核验。", "have the applicant show the key fingerprint their device displays and compare it group by group with the one below before approving.") }</li>
+                    </ul>
+                </div>
+            }
             <form class="row" onsubmit={on_search}>
                 <label for="dept-filter">{ lang.pick("状态", "State") }</label>
                 <select id="dept-filter" onchange={on_filter}>
@@ -611,6 +829,12 @@ pub fn DeptPage(props: &Props) -> Html {
                                 <p class={classes!("signer-standing", (!known).then_some("unverified"))}>
                                     { if *known { "✓ " } else { "⚠ " } }{ text }</p>
                             }
+                            if let Some((text, standing)) = &item.key_standing {
+                                <p class={classes!("key-standing", (*standing != KeyStatus::Verified).then_some("unverified"))}>{ text }</p>
+                            }
+                            if let Some(warning) = &item.warning {
+                                <p class="notice warn key-warning" role="note">{ warning }</p>
+                            }
                             if let Some(deadline) = &item.deadline {
                                 <p class={classes!("deadline", overdue.then_some("overdue"))}>{ deadline.headline(lang == Lang::Zh) }</p>
                                 // Each stage with its latest day (36号 第十六条: accept, decide, Credit China, extension).
@@ -646,6 +870,7 @@ pub fn DeptPage(props: &Props) -> Html {
                                 { for item.offers.iter().map(|offer| {
                                     let (signer, target, reason, notice, reload) = (signer.clone(), item.target.clone(), reason.clone(), notice.clone(), reload.clone());
                                     let (action, needs_identity) = (offer.action, offer.needs_identity_check);
+                                    let label = action_label(action, item.pending_key, lang);
                                     let identity = identity.filter(|_| needs_identity);
                                     let identity_missing = needs_identity && identity.is_none();
                                     let onclick = Callback::from(move |_| {
@@ -662,16 +887,16 @@ pub fn DeptPage(props: &Props) -> Html {
                                             let result = match signed {
                                                 Some(Ok(jws)) => api::post_decision(&jws).await.map(|_| ()).map_err(Text::from),
                                                 Some(Err(error)) => Err(error),
-                                                None => Err(Text::new("请重新登录", "Sign in again")),
+                                                None => Err(Text::new("请先在上方输入密钥口令解锁，再签署决定", "Unlock your key above first, then sign")),
                                             };
                                             notice.set(Some(match result {
-                                                Ok(()) => Ok(format!("{}{}", lang.pick("已签署决定：", "Decision signed: "), lang.pick(action.label_zh(), action.label_en()))),
+                                                Ok(()) => Ok(format!("{}{label}", lang.pick("已签署决定：", "Decision signed: "))),
                                                 Err(error) => Err(error.get(lang)),
                                             }));
                                             reload.emit(());
                                         });
                                     });
-                                    html! { <button type="button" class="dept-action" data-action={format!("{action:?}")} {onclick}>{ lang.pick(action.label_zh(), action.label_en()) }</button> }
+                                    html! { <button type="button" class="dept-action" data-action={format!("{action:?}")} {onclick}>{ label }</button> }
                                 }) }
                                 </div>
                             }
@@ -696,6 +921,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_signers_key_standing_reads_in_plain_words_with_what_it_was_on_receipt() {
+        assert_eq!(
+            key_standing_line(KeyStatus::Unenrolled, KeyStatus::Unenrolled, Lang::Zh),
+            "签署密钥：未核验（未登记）"
+        );
+        assert_eq!(key_standing_line(KeyStatus::Verified, KeyStatus::Verified, Lang::Zh), "签署密钥：已核验");
+        assert_eq!(
+            key_standing_line(KeyStatus::Verified, KeyStatus::Pending, Lang::Zh),
+            "签署密钥：已核验（收到时：未核验（登记待审核））"
+        );
+        assert_eq!(
+            key_standing_line(KeyStatus::Revoked, KeyStatus::Verified, Lang::Zh),
+            "签署密钥：已吊销（收到时：已核验）"
+        );
+        assert_eq!(key_standing_line(KeyStatus::Revoked, KeyStatus::Revoked, Lang::En), "Signing key: revoked");
+    }
+
+    #[test]
+    fn a_key_enrolled_for_other_companies_is_said_with_each_code_and_a_pending_request_is_refused_not_revoked() {
+        assert_eq!(same_key_warning(&[], Lang::Zh), None);
+        let others = [xinnuo_core::wire::OtherEnrolment {
+            credit_code: "91140105123456788F".into(),
+            subject_name: "晋示例另一有限公司".into(),
+            status: EnrolmentStatus::Approved,
+        }];
+        let warning = same_key_warning(&others, Lang::Zh).unwrap();
+        assert!(warning.contains("91140105123456788F（晋示例另一有限公司，已核验）"), "{warning}");
+        assert!(warning.starts_with("⚠ 同一密钥还登记代表其他 1 个主体"), "{warning}");
+        assert_eq!(action_label(Action::KeyRevoked, true, Lang::Zh), "拒绝登记（不予核验）");
+        assert_eq!(action_label(Action::KeyRevoked, false, Lang::Zh), "吊销密钥");
+        assert_eq!(action_label(Action::KeyApproved, true, Lang::Zh), "核验密钥");
+    }
+
+    #[test]
     fn the_export_guards_formulas_and_names_each_column() {
         let item = ConsoleItem {
             target: "ab".repeat(32),
@@ -709,6 +968,9 @@ mod tests {
             decisions: Vec::new(),
             offers: Vec::new(),
             signer: None,
+            key_standing: None,
+            warning: None,
+            pending_key: false,
         };
         let csv = export_csv(&[item], Inbox::Commitments, Lang::Zh);
         let mut lines = csv.lines();

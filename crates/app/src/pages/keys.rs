@@ -7,7 +7,7 @@ use xinnuo_core::envelope::keyfile::{self, KeyFile};
 use xinnuo_core::envelope::{self};
 use yew::prelude::*;
 
-use crate::api;
+use crate::api::{self, EnrolmentView};
 use crate::browser::{download, now_iso, random, yield_to_paint};
 use crate::i18n::{Lang, Text};
 use crate::storage::keys as key_store;
@@ -49,6 +49,15 @@ async fn create_key(passphrase: &str, label: &str) -> Result<KeyFile, Text> {
     crate::browser::seal_key_file(&seed, passphrase, &salt, &nonce, &now_iso(), label).await
 }
 
+/// Offers the key file (still encrypted) as a download; answers the file's name.
+fn export_key_file(file: &KeyFile) -> Result<String, String> {
+    let name = format!("xinnuo-key-{}.json", file.kid.chars().take(8).collect::<String>());
+    serde_json::to_string_pretty(file)
+        .map_err(|e| e.to_string())
+        .and_then(|text| download(&name, &text, "application/json").map_err(|e| format!("{e:?}")))
+        .map(|()| name)
+}
+
 #[component]
 pub fn KeysPage(props: &Props) -> Html {
     let lang = props.lang;
@@ -58,10 +67,12 @@ pub fn KeysPage(props: &Props) -> Html {
     let pass_again = use_state(String::new);
     let notice = use_state(|| Notice::None);
     let import_notice = use_state(|| Notice::None);
+    // The key just created, until it is backed up or the person says later: asked once, right after creating.
+    let backup = use_state(|| None::<KeyFile>);
 
     let on_create = {
-        let (keys, label, pass, pass_again, notice) =
-            (keys.clone(), label.clone(), pass.clone(), pass_again.clone(), notice.clone());
+        let (keys, label, pass, pass_again, notice, backup) =
+            (keys.clone(), label.clone(), pass.clone(), pass_again.clone(), notice.clone(), backup.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *pass != *pass_again {
@@ -69,15 +80,16 @@ pub fn KeysPage(props: &Props) -> Html {
                 return;
             }
             notice.set(Notice::Busy("正在生成并加密密钥…", "Generating and encrypting the key…"));
-            let (keys, label, pass, pass_again, notice) =
-                (keys.clone(), label.clone(), pass.clone(), pass_again.clone(), notice.clone());
+            let (keys, label, pass, pass_again, notice, backup) =
+                (keys.clone(), label.clone(), pass.clone(), pass_again.clone(), notice.clone(), backup.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
                 match create_key(&pass, &label).await.and_then(|file| {
                     let kid = file.kid.clone();
-                    key_store::add(file).map(|_| kid)
+                    key_store::add(file.clone()).map(|_| (kid, file))
                 }) {
-                    Ok(kid) => {
+                    Ok((kid, file)) => {
+                        backup.set(Some(file));
                         notice.set(Notice::Ok(format!(
                             "{}{}",
                             lang.pick("已创建密钥，指纹：", "Key created, fingerprint: "),
@@ -131,6 +143,28 @@ pub fn KeysPage(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |event: InputEvent| state.set(input_value(&event)))
     };
+    let on_backup = {
+        let (backup, notice) = (backup.clone(), notice.clone());
+        Callback::from(move |_| {
+            let Some(file) = (*backup).clone() else { return };
+            notice.set(match export_key_file(&file) {
+                Ok(name) => Notice::Ok(format!(
+                    "{}{name}{}",
+                    lang.pick("已下载密钥文件 ", "Key file downloaded: "),
+                    lang.pick(
+                        "（仍由口令加密）。请把它保存在本机以外的安全位置，例如单位的加密U盘。",
+                        " (still encrypted by its passphrase). Keep it somewhere safe besides this computer.",
+                    )
+                )),
+                Err(error) => Notice::Error(error),
+            });
+            backup.set(None);
+        })
+    };
+    let on_backup_later = {
+        let backup = backup.clone();
+        Callback::from(move |_| backup.set(None))
+    };
 
     html! {
         <section class="card" aria-labelledby="keys-title">
@@ -149,6 +183,18 @@ pub fn KeysPage(props: &Props) -> Html {
                 <div class="row"><button type="submit" class="primary" id="key-create" disabled={matches!(*notice, Notice::Busy(..))}>{ lang.pick("生成密钥", "Create key") }</button></div>
                 { notice.view(lang, "key-notice") }
             </form>
+            if backup.is_some() {
+                <div class="notice warn key-backup" id="key-backup" role="alert">
+                    <p><strong>{ lang.pick("请立即备份新密钥。", "Back up your new key now.") }</strong>
+                        { lang.pick(
+                            "密钥只保存在本浏览器中：清除浏览器数据、换电脑或手机后，没有备份就无法再使用它签名，已登记的核验也要重新办理。备份文件仍由口令加密。",
+                            "The key lives only in this browser: if its data is cleared or you change computer or phone, without a backup it can sign nothing and its approval must be done again. The backup stays encrypted by the passphrase.") }</p>
+                    <div class="row">
+                        <button type="button" class="primary" id="key-backup-download" onclick={on_backup}>{ lang.pick("下载密钥文件备份", "Download the key file") }</button>
+                        <button type="button" id="key-backup-later" onclick={on_backup_later}>{ lang.pick("以后再说", "Later") }</button>
+                    </div>
+                </div>
+            }
             <div class="row">
                 <label class="file-button">{ lang.pick("导入密钥文件：", "Import a key file: ") }
                     <input id="key-import" type="file" accept=".json,application/json" onchange={on_import} />
@@ -186,17 +232,32 @@ fn KeyItem(props: &KeyItemProps) -> Html {
     let pass = use_state(String::new);
     let notice = use_state(|| Notice::None);
     let kid_short: String = file.kid.chars().take(8).collect();
+    // This key's enrolments, as the server has them now (for each code enrolled from this browser).
+    let enrolments = use_state(Vec::<EnrolmentView>::new);
+    {
+        let (enrolments, kid) = (enrolments.clone(), file.kid.clone());
+        use_effect_with(kid, move |kid| {
+            let kid = kid.clone();
+            if api::data_source() == api::DataSource::Api {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let mut found = Vec::new();
+                    for code in key_store::enrolled_codes(&kid) {
+                        if let Ok(view) = api::key_enrolment(&kid, &code).await {
+                            found.extend(view.enrolments);
+                        }
+                    }
+                    enrolments.set(found);
+                });
+            }
+        });
+    }
 
     let on_export = {
         let (file, notice) = (file.clone(), notice.clone());
         Callback::from(move |_| {
-            let name = format!("xinnuo-key-{}.json", file.kid.chars().take(8).collect::<String>());
-            let saved = serde_json::to_string_pretty(&file)
-                .map_err(|e| e.to_string())
-                .and_then(|text| download(&name, &text, "application/json").map_err(|e| format!("{e:?}")));
             // Said where the person looks: which file, and that it is still locked by the passphrase.
-            notice.set(match saved {
-                Ok(()) => Notice::Ok(format!(
+            notice.set(match export_key_file(&file) {
+                Ok(name) => Notice::Ok(format!(
                     "{}{name}{}",
                     lang.pick("已导出密钥文件 ", "Key file exported: "),
                     lang.pick("（仍由口令加密，请妥善保存）", " (still encrypted by its passphrase; keep it safe)")
@@ -219,12 +280,13 @@ fn KeyItem(props: &KeyItemProps) -> Html {
         })
     };
     let on_enrol = {
-        let (file, code, name, pass, notice) = (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
+        let (file, code, name, pass, notice, enrolments) =
+            (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone(), enrolments.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             notice.set(Notice::Busy("正在解锁密钥并登记…", "Unlocking the key and enrolling…"));
-            let (file, code, name, pass, notice) =
-                (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone());
+            let (file, code, name, pass, notice, enrolments) =
+                (file.clone(), code.clone(), name.clone(), pass.clone(), notice.clone(), enrolments.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 yield_to_paint().await;
                 let signed = crate::browser::open_key_file(&file, &pass).await.and_then(|seed| {
@@ -236,6 +298,13 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                     Err(error) => Err(error.get(lang)),
                 };
                 pass.set(String::new());
+                if let Ok(row) = &result {
+                    key_store::remember_enrolment(&row.kid, &row.credit_code);
+                    let mut rows: Vec<EnrolmentView> =
+                        enrolments.iter().filter(|e| e.credit_code != row.credit_code).cloned().collect();
+                    rows.push(row.clone());
+                    enrolments.set(rows);
+                }
                 notice.set(match result {
                     Ok(row) => Notice::Ok(format!(
                         "{} {}：{}",
@@ -268,6 +337,20 @@ fn KeyItem(props: &KeyItemProps) -> Html {
                 <button type="button" onclick={toggle} aria-expanded={(*enrol_open).to_string()}>{ lang.pick("向服务器登记", "Enrol with the server") }</button>
                 <button type="button" onclick={on_remove}>{ lang.pick("删除", "Delete") }</button>
             </div>
+            if !enrolments.is_empty() {
+                <ul class="key-enrolments" aria-label={lang.pick("登记情况", "Enrolments")}>
+                    { for enrolments.iter().map(|e| html! {
+                        <li class={classes!("key-enrolment", e.status.as_str())} data-code={e.credit_code.clone()}>
+                            { format!("{} · {} · {}", e.credit_code, e.subject_name, lang.pick(&e.status_label_zh, &e.status_label_en)) }
+                            if e.status == xinnuo_core::enrolment::EnrolmentStatus::Pending {
+                                <small class="hint">{ lang.pick(
+                                    "：请持营业执照、法定代表人身份证件（他人办理另带授权书）到任一部门窗口，或用电子营业执照，请部门的密钥核验人员核对身份并核验此密钥。",
+                                    ": take the business licence and the legal representative's ID (an authorisation if someone else goes) to any department's counter, or use the electronic business licence, for its key officer to check who you are and approve this key.") }</small>
+                            }
+                        </li>
+                    }) }
+                </ul>
+            }
             if *enrol_open {
                 <form class="enrol" onsubmit={on_enrol}>
                     <label for={format!("enrol-code-{kid_short}")}>{ lang.pick("统一社会信用代码", "Unified social credit code") }</label>

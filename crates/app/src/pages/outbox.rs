@@ -41,18 +41,39 @@ struct Lists {
     checked_at: Option<String>,
 }
 
-/// How the department handled each delivered item (its state and the latest decision), by submission id.
-type Handling = std::collections::BTreeMap<String, crate::api::CommitmentDetail>;
+/// How each delivered item was handled, by submission id: a commitment by the department (its state and the
+/// latest decision), a repair application by the authority that decided the record (as the subject's page
+/// shows it: its state, and while under review the limit of its channel's step).
+#[derive(Clone, PartialEq, Default)]
+struct Handling {
+    commitments: std::collections::BTreeMap<String, crate::api::CommitmentDetail>,
+    repairs: std::collections::BTreeMap<String, crate::api::RepairApplication>,
+}
 
 async fn load_handling() -> Handling {
-    let mut handling = Handling::new();
+    let mut handling = Handling::default();
     if data_source() != DataSource::Api {
         return handling;
     }
     let Ok((items, _)) = db::items().await else { return handling };
-    for item in items.iter().filter(|item| item.state == OutboxState::Receipted) {
+    let delivered: Vec<&OutboxItem> = items.iter().filter(|item| item.state == OutboxState::Receipted).collect();
+    for item in delivered.iter().filter(|item| !item.repair) {
         if let Ok(stored) = crate::api::get_commitment_detail(&item.submission_id).await {
-            handling.insert(item.submission_id.clone(), stored);
+            handling.commitments.insert(item.submission_id.clone(), stored);
+        }
+    }
+    // A repair application stands on its subject's page: each subject read once.
+    let mut subjects: Vec<&str> =
+        delivered.iter().filter(|item| item.repair).map(|item| item.credit_code.as_str()).collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    for code in subjects {
+        if let Ok(view) = crate::api::get_subject(code).await {
+            for application in view.repair_applications {
+                if delivered.iter().any(|item| item.repair && item.submission_id == application.submission_id) {
+                    handling.repairs.insert(application.submission_id.clone(), application);
+                }
+            }
         }
     }
     handling
@@ -126,7 +147,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             }
         });
     }
-    let handling = use_state(Handling::new);
+    let handling = use_state(Handling::default);
     let refresh_handling = {
         let handling = handling.clone();
         Callback::from(move |_: ()| {
@@ -278,7 +299,7 @@ pub fn OutboxPage(props: &Props) -> Html {
             } }
             if lists.items.is_empty() { <p class="muted" id="no-items">{ lang.pick("发件箱为空。", "The outbox is empty.") }</p> }
             <ul class="outbox-list" id="outbox-list">
-                { for lists.items.iter().map(|item| outbox_item(item, handling.get(&item.submission_id), lang, reload.clone(), refresh_handling.clone())) }
+                { for lists.items.iter().map(|item| outbox_item(item, handling.commitments.get(&item.submission_id), handling.repairs.get(&item.submission_id), lang, reload.clone(), refresh_handling.clone())) }
             </ul>
         </section>
         <section class="card" aria-labelledby="device-title">
@@ -295,6 +316,7 @@ pub fn OutboxPage(props: &Props) -> Html {
 fn outbox_item(
     item: &OutboxItem,
     handled: Option<&crate::api::CommitmentDetail>,
+    repair: Option<&crate::api::RepairApplication>,
     lang: Lang,
     reload: Callback<()>,
     refresh_handling: Callback<()>,
@@ -344,13 +366,29 @@ fn outbox_item(
         })
     };
     let correctable = item.state == OutboxState::Rejected || returned;
+    // Why it comes back: said above the form until it is signed again (the item leaves the outbox).
+    let correction = if returned {
+        handled.and_then(|stored| stored.decisions.last()).map(|decision| {
+            Text::new(
+                format!("{}退回补正：{}", decision.department, decision.reason),
+                format!("Returned for correction by {}: {}", decision.department, decision.reason),
+            )
+        })
+    } else {
+        item.rejection.as_ref().map(|reason| {
+            Text::new(
+                format!("服务器拒绝受理：{}", reason.get(Lang::Zh)),
+                format!("Refused by the server: {}", reason.get(Lang::En)),
+            )
+        })
+    };
     let on_correct = item.draft.clone().filter(|_| correctable).map(|draft| {
-        let (id, reload) = (item.submission_id.clone(), reload.clone());
+        let (id, reload, correction) = (item.submission_id.clone(), reload.clone(), correction.clone());
         Callback::from(move |_| {
-            let (draft, id, reload) = (draft.clone(), id.clone(), reload.clone());
+            let (draft, id, reload, correction) = (draft.clone(), id.clone(), reload.clone(), correction.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                // The rejected form becomes the current draft again; the rejected item leaves the outbox.
-                let draft = Draft { id: format!("{}-fix", draft.id), updated_at: now_iso(), ..draft };
+                // The rejected form becomes the current draft again, with why; the rejected item leaves the outbox.
+                let draft = Draft { id: format!("{}-fix", draft.id), updated_at: now_iso(), correction, ..draft };
                 if db::save_draft(&draft).await.is_ok() {
                     let _ = db::delete_item(&id).await;
                     set_current_draft(&draft.id);
@@ -377,6 +415,13 @@ fn outbox_item(
             if let Some(handling) = handling {
                 <div class={classes!("handling", if returned { "notice no" } else { "notice" })}>
                     { format!("{}{handling}", lang.pick("部门办理：", "Department: ")) }
+                </div>
+            }
+            // A repair application: said as the subject's page says it (the same words, the same limit).
+            if let Some(application) = repair {
+                <div class="handling repair-handling notice">
+                    { format!("{}{}", lang.pick("修复申请：", "Repair application: "), crate::components::repair_panel::application_line(application, lang)) }
+                    { " " }<crate::route::AppLink to={Route::Status(Some(item.credit_code.clone()))}>{ lang.pick("查看信用状况页", "Open the status page") }</crate::route::AppLink>
                 </div>
             }
             if let (Some(error), true) = (&item.last_error, sync::pending(item.state)) { <div class="muted">{ error.get(lang) }</div> }

@@ -42,5 +42,47 @@ pub fn add(file: KeyFile) -> Result<bool, Text> {
 
 pub fn remove(kid: &str) -> Result<(), Text> {
     let files: Vec<KeyFile> = load().into_iter().filter(|f| f.kid != kid).collect();
-    save(&files)
+    save(&files)?;
+    forget_enrolments(kid);
+    Ok(())
+}
+
+/// The credit codes each key was enrolled for from this browser (`xinnuo.key-enrolments`: kid → codes). Which
+/// companies a key signs for is not public, so the server answers only for a code named: the keys page asks
+/// it about each of these after a reload.
+const ENROLMENTS_KEY: &str = "xinnuo.key-enrolments";
+
+fn enrolments() -> std::collections::BTreeMap<String, Vec<String>> {
+    local_storage()
+        .and_then(|s| s.get_item(ENROLMENTS_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_enrolments(all: &std::collections::BTreeMap<String, Vec<String>>) {
+    if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(all)) {
+        let _ = storage.set_item(ENROLMENTS_KEY, &text);
+    }
+}
+
+/// The codes `kid` was enrolled for from this browser, in the order enrolled.
+pub fn enrolled_codes(kid: &str) -> Vec<String> {
+    enrolments().remove(kid).unwrap_or_default()
+}
+
+/// Remembers that `kid` was enrolled for `credit_code` (each code once).
+pub fn remember_enrolment(kid: &str, credit_code: &str) {
+    let mut all = enrolments();
+    let codes = all.entry(kid.to_owned()).or_default();
+    if !codes.iter().any(|c| c == credit_code) {
+        codes.push(credit_code.to_owned());
+        save_enrolments(&all);
+    }
+}
+
+fn forget_enrolments(kid: &str) {
+    let mut all = enrolments();
+    if all.remove(kid).is_some() {
+        save_enrolments(&all);
+    }
 }

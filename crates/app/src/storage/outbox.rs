@@ -20,6 +20,10 @@ pub struct Draft {
     /// Filled from a record by the repair wizard: sent as a repair application.
     #[serde(default)]
     pub repair: bool,
+    /// Why this form came back to be corrected (the department's reason for returning it, or the server's for
+    /// refusing it), shown above the form until it is signed again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correction: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +269,7 @@ mod tests {
             values: BTreeMap::from([("legal_rep_id".into(), "11010519491231002X".into())]),
             updated_at: "now".into(),
             repair: false,
+            correction: None,
         });
         assert!(!item.forget_personal_data(1e15, 30.0), "not delivered yet: kept to send");
         item.start_send(0.0);

@@ -278,6 +278,29 @@ fn named(record: &Record) -> (String, String) {
 }
 
 impl Evaluation {
+    /// An application for this record was made on `applied_on` and is under review: the repair commitment is
+    /// signed and the application sent, so the checklist shows those steps done (with the day), and only the
+    /// authority's review is still to come. (The subject's page and the wizard call this while an application
+    /// is under review; a refused one leaves the steps to do again.)
+    pub fn applied(&mut self, applied_on: Date) {
+        for step in &mut self.steps {
+            let done = match step.code {
+                "commitment" => {
+                    Some(text("已签署信用修复承诺书".into(), "The credit-repair commitment is signed".into()))
+                }
+                "apply" => Some(text(
+                    format!("已于 {applied_on} 提交修复申请，认定单位审核中"),
+                    format!("Application made on {applied_on}; the deciding authority is reviewing it"),
+                )),
+                _ => None,
+            };
+            if let Some(message) = done {
+                step.done = true;
+                step.message = message;
+            }
+        }
+    }
+
     /// No earliest day can be promised (a term whose end is not known): only a lower bound still ahead is kept,
     /// and `rule_id` decided it.
     fn unknown_earliest(&mut self, rule_id: &str) {
@@ -371,6 +394,9 @@ impl Evaluation {
     fn removed_or_ended(&mut self, record: &Record, end: Option<Bound>, rule_id: &str) -> bool {
         if let Some(removed) = record.removed_on.filter(|d| *d <= self.on) {
             self.set(Outcome::AlreadyRemoved, rule_id);
+            // Its publication ended on that day: no end still to come (公示截止 …) is shown beside it.
+            self.publication_ends = None;
+            self.publication_ends_not_before = None;
             self.notes.push(finding(
                 "removed",
                 format!("已于 {removed} 修复、移出或停止公示"),
@@ -394,16 +420,31 @@ impl Evaluation {
     }
 }
 
+/// A broken commitment carries no penalty decision: what it asks is to honour the commitment and correct the
+/// breach, never "the obligations of the penalty decision".
+fn no_penalty(record: &Record) -> bool {
+    record.kind == RecordKind::BrokenCommitment
+}
+
 fn obligations_step(record: &Record, on: Date, rule_id: &str) -> (bool, Step) {
     let met = record.obligations_met_on.is_some_and(|d| d <= on);
-    let (zh, en) = match record.obligations_met_on.filter(|_| met) {
-        Some(date) => (
+    let (zh, en) = match (record.obligations_met_on.filter(|_| met), no_penalty(record)) {
+        (Some(date), false) => (
             format!("已于 {date} 全面履行处罚决定规定的义务、纠正失信行为"),
             format!("Every obligation met and the behaviour corrected on {date}"),
         ),
-        None => (
+        (Some(date), true) => (
+            format!("已于 {date} 履行所作承诺、纠正违诺行为"),
+            format!("The commitment honoured and the breach corrected on {date}"),
+        ),
+        (None, false) => (
             "全面履行处罚决定规定的义务（如缴清罚款）、纠正失信行为、消除不良影响".into(),
             "Meet every obligation of the decision (e.g. pay the fine), correct the behaviour, remove its effects"
+                .into(),
+        ),
+        (None, true) => (
+            "履行所作承诺（如补交承诺的材料）、纠正违诺行为、消除不良影响".into(),
+            "Honour the commitment (e.g. hand in the materials promised), correct the breach, remove its effects"
                 .into(),
         ),
     };
@@ -450,17 +491,20 @@ fn standard_materials() -> Vec<Finding> {
 
 /// The common end of an evaluation by obligations and time: the blockers, then the outcome.
 /// `(met, waited, clear)`: obligations met, minimum period over, nothing else in the way.
-fn conclude(ev: &mut Evaluation, (met, waited, clear): (bool, bool, bool), rule_id: &str, wait: Finding) {
+fn conclude(
+    ev: &mut Evaluation,
+    record: &Record,
+    (met, waited, clear): (bool, bool, bool),
+    rule_id: &str,
+    wait: Finding,
+) {
     if !met {
-        ev.blocking.insert(
-            0,
-            finding(
-                "obligations_open",
-                "尚未全面履行处罚决定规定的义务".into(),
-                "The decision's obligations are not all met".into(),
-                rule_id,
-            ),
-        );
+        let (zh, en) = if no_penalty(record) {
+            ("尚未履行所作承诺、纠正违诺行为", "The commitment is not yet honoured and the breach not corrected")
+        } else {
+            ("尚未全面履行处罚决定规定的义务", "The decision's obligations are not all met")
+        };
+        ev.blocking.insert(0, finding("obligations_open", zh.into(), en.into(), rule_id));
     }
     if !waited {
         ev.blocking.insert(usize::from(!met), wait);
@@ -534,9 +578,9 @@ fn class_guessed_note(ev: &mut Evaluation, class: PenaltyClass) {
     ev.class_rule = Some(rule("class.guess"));
     ev.notes.push(finding(
         "class_guessed",
-        format!("失信程度“{}”为本工具推定（36号已核对条款未涉及该处罚），以认定部门的分类为准", class.label_zh()),
+        format!("失信程度“{}”为本工具推定（本工具所录36号条款（据引述）未涉及该处罚），以认定部门的分类为准", class.label_zh()),
         format!(
-            "The class “{}” is a guess (the articles of No. 36 checked do not cover this penalty); the deciding body's class prevails",
+            "The class “{}” is a guess (the articles of No. 36 this tool has, as quoted, do not cover this penalty); the deciding body's class prevails",
             class.label_en()
         ),
         "class.guess",
@@ -680,6 +724,15 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
     ev.steps.push(apply_step(Channel::CreditChina, "36.where"));
     ev.steps.push(review_step(regime));
     ev.materials = standard_materials();
+    if no_penalty(record) {
+        ev.materials[0] = finding(
+            "proof_of_fulfilment",
+            "履行承诺、纠正违诺行为的证明材料（如补交的材料、整改报告）".into(),
+            "Proof that the commitment was honoured and the breach corrected (materials handed in, correction report)"
+                .into(),
+            "36.materials",
+        );
+    }
     // The later of the minimum period and the day after the term decides the earliest date.
     let (earliest_from, earliest_rule) = match term {
         Some(last) if Bound::exact(last.succ()).not_before > min_end.not_before => {
@@ -697,7 +750,7 @@ fn credit_china(ev: &mut Evaluation, record: &Record, regime: &'static Regime) {
         format!("The minimum period runs until {until}"),
         &periods_rule.id,
     );
-    conclude(ev, (met, waited, term_over), "36.conditions", wait);
+    conclude(ev, record, (met, waited, term_over), "36.conditions", wait);
     if let Some(what) = term_of_unknown_end(record).filter(|_| term_unknown) {
         let (zh, en) = match what {
             UnknownTerm::Penalty(penalty) => (
@@ -1044,7 +1097,7 @@ fn market_penalty(ev: &mut Evaluation, record: &Record, others: &[Record]) {
         format!("Not yet published for {}; apply from {until}", min.describe(false)),
         min_rule,
     );
-    conclude(ev, (met, waited, clear), "market.early", wait);
+    conclude(ev, record, (met, waited, clear), "market.early", wait);
     if let Some(list) = listing {
         ev.blocking.push(finding(
             "listed",
@@ -1183,7 +1236,7 @@ fn serious_illegal_list(ev: &mut Evaluation, record: &Record) {
             "market.serious_list",
         )
     };
-    conclude(ev, (met, waited, !measure_unknown), "market.serious_list", wait);
+    conclude(ev, record, (met, waited, !measure_unknown), "market.serious_list", wait);
     if measure_unknown {
         let zh = if record.has_term == Some(true) {
             "记录注明有限制从业等管理措施，未注明其期限届满日（ban_until）"

@@ -1004,3 +1004,63 @@ fn a_court_listing_is_never_eligible_for_repair_here() {
         }
     }
 }
+/// Issue 33 item 6: a broken commitment has no penalty decision, so nothing about it speaks of one.
+#[test]
+fn a_broken_commitment_speaks_of_the_commitment_never_of_a_penalty_decision() {
+    let broken =
+        record(json!({"id": "broken-1", "kind": "broken_commitment", "decision_no": "示例局违诺认定 62a6067a",
+        "class": null, "obligations_met_on": null, "summary": "违背《纳税服务信用承诺书》：未按期补交材料"}));
+    let ev = eval(&broken, "2026-09-01");
+    assert_eq!(ev.outcome, Outcome::ObligationsOutstanding);
+    let said: Vec<&str> = ev
+        .blocking
+        .iter()
+        .map(|f| &*f.message.zh)
+        .chain(ev.steps.iter().map(|s| &*s.message.zh))
+        .chain(ev.materials.iter().map(|f| &*f.message.zh))
+        .collect();
+    assert!(said.iter().all(|text| !text.contains("处罚决定") && !text.contains("罚款")), "{said:?}");
+    assert_eq!(ev.blocking[0].message.zh, "尚未履行所作承诺、纠正违诺行为");
+    let step = ev.steps.iter().find(|s| s.code == "obligations").unwrap();
+    assert!(step.message.zh.starts_with("履行所作承诺"), "{}", step.message.zh);
+    assert!(!step.message.en.contains("decision"), "{}", step.message.en);
+    // Once honoured, the step says so, with the day.
+    let honoured = record(json!({"kind": "broken_commitment", "class": null, "obligations_met_on": "2026-05-20"}));
+    let step = eval(&honoured, "2026-09-01").steps.into_iter().find(|s| s.code == "obligations").unwrap();
+    assert!(step.done);
+    assert_eq!(step.message.zh, "已于 2026-05-20 履行所作承诺、纠正违诺行为");
+    // A penalty keeps the decision's words.
+    let penalty = record(json!({"obligations_met_on": null}));
+    assert_eq!(eval(&penalty, "2026-09-01").blocking[0].message.zh, "尚未全面履行处罚决定规定的义务");
+}
+
+/// Issue 33 item 6: a repaired record's publication ended on the day it was repaired: no end still to come.
+#[test]
+fn a_repaired_record_shows_no_end_of_publication_to_come() {
+    for overrides in [
+        json!({"removed_on": "2026-09-01"}),
+        // Obligations open at the maximum (no end by itself), then repaired.
+        json!({"removed_on": "2026-09-01", "obligations_met_on": null}),
+        json!({"removed_on": "2026-09-01", "market_regulation": true, "penalties": ["fine"]}),
+    ] {
+        let ev = eval(&record(overrides.clone()), "2026-09-02");
+        assert_eq!(ev.outcome, Outcome::AlreadyRemoved, "{overrides}");
+        assert_eq!((ev.publication_ends, ev.publication_ends_not_before), (None, None), "{overrides}");
+        assert!(ev.notes.iter().any(|n| n.code == "removed" && n.message.zh.contains("2026-09-01")));
+    }
+}
+
+/// Issue 33 item 5: once an application is under review, the checklist shows the commitment signed and the
+/// application made, with its day; the review is still to come.
+#[test]
+fn an_application_under_review_ticks_the_steps_done() {
+    let mut ev = eval(&record(json!({})), "2026-08-10");
+    assert_eq!(ev.outcome, Outcome::EligibleNow);
+    let open = |ev: &Evaluation| ev.steps.iter().filter(|s| !s.done).map(|s| s.code).collect::<Vec<_>>();
+    assert_eq!(open(&ev), ["commitment", "apply", "review"]);
+    ev.applied(d("2026-08-11"));
+    assert_eq!(open(&ev), ["review"]);
+    let apply = ev.steps.iter().find(|s| s.code == "apply").unwrap();
+    assert_eq!(apply.message.zh, "已于 2026-08-11 提交修复申请，认定单位审核中");
+    assert_eq!(ev.steps.iter().find(|s| s.code == "commitment").unwrap().message.zh, "已签署信用修复承诺书");
+}

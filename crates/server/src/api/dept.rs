@@ -23,7 +23,7 @@ use crate::views::commitment as published;
 use xinnuo_core::decision::Outcome;
 use xinnuo_core::wire::{
     DeptCommitment, DeptCommitmentInbox, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox,
-    DeptRepairApplication, DeptRepairInbox, PublishedDecision,
+    DeptRepairApplication, DeptRepairInbox, OtherEnrolment, PublishedDecision,
 };
 use xinnuo_core::workflow;
 
@@ -307,7 +307,18 @@ pub async fn key_enrolments(
                 Some(id) => history(&db, id)?,
                 None => Vec::new(),
             };
-            items.push(DeptEnrolment { enrolment: row.into(), registry_name, decisions });
+            let same_key_elsewhere = db
+                .enrolments_of_key(&row.kid)
+                .map_err(Problem::internal)?
+                .into_iter()
+                .filter(|other| other.credit_code != row.credit_code)
+                .map(|other| OtherEnrolment {
+                    credit_code: other.credit_code,
+                    subject_name: other.subject_name,
+                    status: other.status,
+                })
+                .collect();
+            items.push(DeptEnrolment { enrolment: row.into(), registry_name, decisions, same_key_elsewhere });
         }
         Ok(items)
     })

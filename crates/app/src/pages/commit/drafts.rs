@@ -87,6 +87,8 @@ pub struct DraftHandle {
     pub values: UseStateHandle<BTreeMap<String, Value>>,
     /// Why the browser would not keep the draft (what was entered stays on the page).
     pub storage_error: UseStateHandle<Option<Text>>,
+    /// Why the form came back to be corrected (kept with the draft until it is signed again).
+    pub correction: UseStateHandle<Option<Text>>,
     pending_save: Rc<RefCell<Option<Draft>>>,
 }
 
@@ -102,6 +104,7 @@ impl DraftHandle {
         }
         self.id.set(fresh);
         self.values.set(start_values);
+        self.correction.set(None);
     }
 }
 
@@ -130,12 +133,19 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_
     let draft_id = use_state(|| id.unwrap_or_else(current_draft_id));
     let restored = use_state(|| false);
     let storage_error = use_state(|| None::<Text>);
+    let correction = use_state(|| None::<Text>);
     let pending_save: Rc<RefCell<Option<Draft>>> = use_mut_ref(|| None);
     let save_timer: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = use_mut_ref(|| None);
     // Restore the saved draft once.
     {
-        let (draft_id, restored, template_id, values, storage_error) =
-            (draft_id.clone(), restored.clone(), template_id.clone(), values.clone(), storage_error.clone());
+        let (draft_id, restored, template_id, values, storage_error, correction) = (
+            draft_id.clone(),
+            restored.clone(),
+            template_id.clone(),
+            values.clone(),
+            storage_error.clone(),
+            correction.clone(),
+        );
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let stored = match db::draft(&draft_id).await {
@@ -153,6 +163,7 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_
                 if let Some(draft) = backup.or(stored) {
                     template_id.set(draft.template_id);
                     restored_values = Some(draft.values);
+                    correction.set(draft.correction);
                 }
                 if let Some(code) = for_code {
                     let with_code = restored_values.get_or_insert_with(BTreeMap::new);
@@ -181,6 +192,7 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_
             values: (*values).clone(),
             updated_at: String::new(),
             repair,
+            correction: (*correction).clone(),
         };
         use_effect_with((draft, *restored), move |(draft, restored)| {
             if *restored && !draft.values.is_empty() {
@@ -221,7 +233,7 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_
             }
         });
     }
-    DraftHandle { id: draft_id, template_id, values, storage_error, pending_save }
+    DraftHandle { id: draft_id, template_id, values, storage_error, correction, pending_save }
 }
 
 #[cfg(test)]

@@ -261,6 +261,8 @@ pub fn CommitPage(props: &Props) -> Html {
                         || xinnuo_core::template::index().iter().any(|t| {
                             t.id == filled.template_id && t.kind == xinnuo_core::template::TemplateKind::Repair
                         }),
+                    // Corrected and signed again: the reason it came back is answered.
+                    correction: None,
                 };
                 let item = match submit::sign_and_keep(&filled, &kid, &passphrase, title, kept).await {
                     Ok(item) => item,
@@ -312,6 +314,12 @@ pub fn CommitPage(props: &Props) -> Html {
         <>
         <section class="card" aria-labelledby="commit-title">
             <h2 id="commit-title">{ lang.pick("填写信用承诺书", "Fill in a credit commitment") }</h2>
+            // A form that came back to be corrected says why, until it is signed again.
+            if let Some(correction) = &*draft.correction {
+                <p class="notice no" id="correction-reason" role="note">
+                    <strong>{ lang.pick("请修改后重新签名。", "Correct it and sign again. ") }</strong>{ correction.get(lang) }
+                </p>
+            }
             <label for="template-select">{ lang.pick("承诺书模板", "Template") }</label>
             <select id="template-select" onchange={on_template} disabled={repair}>
                 { for kinds.iter().map(|kind| html! {
