@@ -140,3 +140,16 @@ test("the package README's report example runs as written: verifyReport with the
   await writeFile(join(project, "report.json"), JSON.stringify(forged));
   assert.match((await run()).stdout, /^报告文件不完整或已被改动/);
 });
+
+test("the repair panel offers the enterprise's own report where the rules take one as evidence", async () => {
+  const { subjects: [restaurant] } = await (await fetch(`${base}/api/v1/subjects?q=${encodeURIComponent("可修复餐饮")}`)).json();
+  const { page, context, errors } = await openContext(browser, `#/status/${restaurant.credit_code}`);
+  const offer = page.locator("article.record .repair-panel .attach-report a").first();
+  await offer.waitFor({ timeout: 30_000 });
+  assert.match(await offer.textContent(), /生成本企业的信用报告（可作补充材料）/);
+  await offer.click();
+  await page.locator("#report-verdict", { hasText: "✓ 报告已由服务器签名" }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator("#report-code").textContent(), restaurant.credit_code);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -25,8 +25,11 @@ pub enum Step {
     /// Grant or refuse a repair application made through the 国家企业信用信息公示系统 (market regulation: 45号,
     /// 国市监信规〔2021〕3号). A step of its own, so that 36号's stages are never shown on this channel.
     MarketRepairDecision,
-    /// Uphold or reject an objection (异议).
+    /// Uphold or reject an objection (异议) to a record published through “信用中国” (36号 第十八条).
     ObjectionDecision,
+    /// Uphold or reject an objection to a market-regulation record or a court listing: not objected to through
+    /// “信用中国”, so 36号 第十八条's stages are never shown for it; a rule of its own.
+    OtherObjectionDecision,
 }
 
 /// One dated rule for a step: `working_days: None` when no common limit exists.
@@ -276,6 +279,7 @@ mod tests {
             Step::RepairDecision,
             Step::MarketRepairDecision,
             Step::ObjectionDecision,
+            Step::OtherObjectionDecision,
         ] {
             let rule = rule(step, d("2026-12-02")).unwrap_or_else(|| panic!("no rule for {step:?}"));
             assert!(!rule.source.is_empty() && !rule.text.zh.is_empty());

@@ -2,7 +2,6 @@
 //! one place, used by the handlers and by `export-static` alike.
 
 use serde_json::Value;
-use xinnuo_core::decision::Outcome;
 use xinnuo_core::envelope;
 use xinnuo_core::template;
 use xinnuo_core::wire::{PublishedCommitment, PublishedDecision};
@@ -93,23 +92,31 @@ pub fn decision(row: DecisionRow) -> PublishedDecision {
 
 pub use xinnuo_core::wire::{EnrolmentView, OfficerView, PublicObjection, ServerKeyView, ServerKeys};
 
-impl From<crate::officers::ObjectionRow> for PublicObjection {
-    fn from(row: crate::officers::ObjectionRow) -> Self {
-        let deadline = xinnuo_core::workflow::running_step(Outcome::Objection(row.state))
-            .and_then(|step| crate::clock::deadline_of(step, &row.received_at));
-        Self {
-            state_label_zh: row.state.label_zh().to_owned(),
-            state_label_en: row.state.label_en().to_owned(),
-            objection_id: row.objection_id,
-            record_id: row.record_id,
-            state: row.state,
-            received_at: row.received_at,
-            decided_at: row.decided_at,
-            reason: row.reason,
-            deadline,
-            decision_id: row.decision_id,
-        }
-    }
+/// The subject's objections as the public sees them (state, dates and reason, never the grounds), each with the
+/// deadline of the step its record's channel runs (`workflow::objection_step`).
+pub fn public_objections(
+    rows: Vec<crate::officers::ObjectionRow>,
+    records: &[xinnuo_core::status::Record],
+) -> Vec<PublicObjection> {
+    rows.into_iter()
+        .map(|row| {
+            let record = records.iter().find(|r| r.id == row.record_id);
+            let deadline = xinnuo_core::workflow::objection_step(row.state, record)
+                .and_then(|step| crate::clock::deadline_of(step, &row.received_at));
+            PublicObjection {
+                state_label_zh: row.state.label_zh().to_owned(),
+                state_label_en: row.state.label_en().to_owned(),
+                objection_id: row.objection_id,
+                record_id: row.record_id,
+                state: row.state,
+                received_at: row.received_at,
+                decided_at: row.decided_at,
+                reason: row.reason,
+                deadline,
+                decision_id: row.decision_id,
+            }
+        })
+        .collect()
 }
 
 /// The published list of server keys (`GET /api/v1/server-keys`, `export-static`'s `server-keys.json`): every key,

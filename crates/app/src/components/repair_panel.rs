@@ -198,6 +198,14 @@ pub fn RepairPanel(props: &Props) -> Html {
             if !ev.materials.is_empty() {
                 <h4>{ lang.pick("所需材料", "Materials") }</h4>
                 { findings(&ev.materials, lang, "materials") }
+                // Where the rules take a credit report as evidence, the enterprise's own, signed, one click away.
+                if ev.materials.iter().any(|m| m.code == "optional_evidence")
+                    && matches!(crate::api::data_source(), crate::api::DataSource::Api)
+                {
+                    <p class="attach-report"><crate::route::AppLink to={Route::Report(props.credit_code.clone())} class="button">
+                        { lang.pick("生成本企业的信用报告（可作补充材料）", "Make the enterprise's credit report (optional evidence)") }
+                    </crate::route::AppLink></p>
+                }
             }
             if !ev.notes.is_empty() {
                 <h4>{ lang.pick("说明", "Notes") }</h4>

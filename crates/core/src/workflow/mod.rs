@@ -444,6 +444,18 @@ pub fn running_step(state: Outcome) -> Option<Step> {
     }
 }
 
+/// The step running for an objection under review, by the record objected to: one published through “信用中国”
+/// runs 36号 第十八条's step; a market-regulation record or a court listing a step of its own (no stages of 36号).
+/// Without the record (it was hidden), the objection's own step is kept as it was.
+pub fn objection_step(state: ObjectionState, record: Option<&crate::status::Record>) -> Option<Step> {
+    if state != ObjectionState::UnderReview {
+        return None;
+    }
+    let elsewhere =
+        record.is_some_and(|r| r.market_regulation || r.kind == crate::status::RecordKind::CourtDishonestDebtor);
+    Some(if elsewhere { Step::OtherObjectionDecision } else { Step::ObjectionDecision })
+}
+
 /// The step running for a repair application under review, by the channel it was applied through: “信用中国”
 /// (36号 第十六条, with its stages) or the 国家企业信用信息公示系统 (market regulation, a rule of its own).
 /// Court listings are deleted by the court, never applied for here.

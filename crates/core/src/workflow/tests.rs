@@ -1123,3 +1123,29 @@ fn one_objection_is_under_review_at_a_time() {
     assert_eq!(no_objection_pending(&under_review[..1]), Ok(()));
     assert_eq!(no_objection_pending(&[]), Ok(()));
 }
+
+/// An objection's step follows the record objected to: 36号 第十八条's on “信用中国”, a step of its own for a
+/// market-regulation record or a court listing (the review of issue 30).
+#[test]
+fn an_objections_step_follows_the_record() {
+    use crate::status::Record;
+    let record = |extra: serde_json::Value| {
+        let mut base = serde_json::json!({"id": "r1", "kind": "administrative_penalty", "decision_no": "n",
+            "authority": "a", "decided_on": "2026-05-10", "class": "general"});
+        for (key, value) in extra.as_object().unwrap() {
+            base[key] = value.clone();
+        }
+        Record::from_json(base).unwrap()
+    };
+    let under_review = ObjectionState::UnderReview;
+    assert_eq!(objection_step(under_review, Some(&record(serde_json::json!({})))), Some(Step::ObjectionDecision));
+    let market = record(serde_json::json!({"market_regulation": true}));
+    assert_eq!(objection_step(under_review, Some(&market)), Some(Step::OtherObjectionDecision));
+    let court = record(serde_json::json!({"kind": "court_dishonest_debtor", "class": null}));
+    assert_eq!(objection_step(under_review, Some(&court)), Some(Step::OtherObjectionDecision));
+    assert_eq!(objection_step(under_review, None), Some(Step::ObjectionDecision));
+    assert_eq!(objection_step(ObjectionState::Upheld, Some(&market)), None);
+    // The market step shows no limit and none of 36号's stages.
+    let rule = crate::deadline::rule(Step::OtherObjectionDecision, Date::parse("2026-12-07").unwrap()).unwrap();
+    assert_eq!((rule.working_days, rule.stages.len()), (None, 0));
+}

@@ -20,7 +20,6 @@ use crate::problem::Problem;
 use crate::state::{blocking, AppState};
 use crate::store::PublicationFilter;
 use crate::views::commitment as published;
-use xinnuo_core::decision::Outcome;
 use xinnuo_core::wire::{
     DeptCommitment, DeptCommitmentInbox, DeptEnrolment, DeptEnrolmentInbox, DeptObjection, DeptObjectionInbox,
     DeptRepairApplication, DeptRepairInbox, OtherEnrolment, PublishedDecision,
@@ -199,7 +198,7 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Probl
         .transpose()
         .map_err(Problem::internal)?;
     let deadline =
-        workflow::running_step(Outcome::Objection(row.state)).and_then(|step| deadline_of(step, &row.received_at));
+        workflow::objection_step(row.state, record.as_ref()).and_then(|step| deadline_of(step, &row.received_at));
     Ok(DeptObjection {
         state_label_zh: row.state.label_zh().to_owned(),
         state_label_en: row.state.label_en().to_owned(),

@@ -48,7 +48,10 @@ pub async fn of_subject(
         let stored =
             db.subject(&code).map_err(Problem::internal)?.ok_or_else(|| super::subjects::subject_not_found(&code))?;
         let applications = db.repair_applications_of(&code).map_err(Problem::internal)?;
-        let objections = db.objections_of(&code).map_err(Problem::internal)?.into_iter().map(Into::into).collect();
+        let objections = crate::views::public_objections(
+            db.objections_of(&code).map_err(Problem::internal)?,
+            &stored.profile.records,
+        );
         let commitments: Vec<_> = db
             .commitments_of_subject(&code, 500)
             .map_err(Problem::internal)?

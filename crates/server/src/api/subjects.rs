@@ -147,7 +147,7 @@ pub async fn profile(
     })
     .await?;
     let stored = stored.ok_or_else(|| subject_not_found(&code))?;
-    let objections = objections.into_iter().map(Into::into).collect();
+    let objections = crate::views::public_objections(objections, &stored.profile.records);
     let view = crate::subjects::view(stored, repair_applications, objections, on)
         .map_err(|e| Problem::from_error(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
     Ok(Json(view))

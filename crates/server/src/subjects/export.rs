@@ -43,8 +43,10 @@ pub fn export_static(
     for row in rows {
         let Some(subject) = db.subject(&row.credit_code).map_err(|e| e.to_string())? else { continue };
         // Objections as the public sees them (state and reason, never the grounds): "异议处理中" shows here too.
-        let objections =
-            db.objections_of(&row.credit_code).map_err(|e| e.to_string())?.into_iter().map(Into::into).collect();
+        let objections = crate::views::public_objections(
+            db.objections_of(&row.credit_code).map_err(|e| e.to_string())?,
+            &subject.profile.records,
+        );
         // The same answer as `GET /api/v1/subjects/{code}` on the day of the export; repair applications are
         // the server's business (a static site takes none).
         let view = view(subject, Vec::new(), objections, today).map_err(|e| format!("{}: {e}", row.credit_code))?;
