@@ -114,7 +114,8 @@ test("the officer sees each signer's key standing, stays signed in across a relo
     assert.ok(guidance.includes(words), `the guidance says ${words}`);
   }
   await find(page, pendingCode);
-  const enrolment = page.locator("li.dept-item", { hasText: pendingCode });
+  // The other company's item names this code in its own warning: the item is the one headed by this code.
+  const enrolment = page.locator("li.dept-item", { hasText: `晋示例${tag}待审核有限公司 · ${pendingCode}` });
   await enrolment.waitFor();
   const warning = await enrolment.locator(".key-warning").textContent();
   assert.match(warning, /^⚠ 同一密钥还登记代表其他 1 个主体：/);
