@@ -1,5 +1,6 @@
 pub mod code_view;
 pub mod field_input;
+pub mod file_pick;
 pub mod issue_list;
 pub mod objection_panel;
 pub mod parts_table;

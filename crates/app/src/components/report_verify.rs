@@ -3,7 +3,7 @@
 //! `<xinnuo-report-verify>` widget a tendering platform embeds (drop a file, or type a report number).
 
 use serde::Serialize;
-use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use xinnuo_core::error::Described;
 use xinnuo_core::receipt::TrustedServerKeys;
 use xinnuo_core::report::{self, CreditReport};
@@ -164,23 +164,7 @@ pub fn ReportVerifier(props: &Props) -> Html {
             });
         }
     };
-    let on_file = {
-        let load = load.clone();
-        Callback::from(move |event: Event| {
-            let input = event.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                load(file);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = Callback::from(move |event: DragEvent| {
-        event.prevent_default();
-        if let Some(file) = event.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0)) {
-            load(file);
-        }
-    });
-    let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    let (on_file, on_drop, on_drag_over) = crate::components::file_pick::file_pick(load);
     let on_number = {
         let number = number.clone();
         Callback::from(move |event: InputEvent| {

@@ -2,7 +2,7 @@
 //! code) to fetch it from the server. The check itself always runs here, in the browser.
 
 use crate::components::report_verify::{check_report, check_view, ReportCheck};
-use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use xinnuo_core::bundle::{self, BundleReport};
 use xinnuo_core::error::Described;
 use xinnuo_core::receipt::TrustedServerKeys;
@@ -114,23 +114,7 @@ pub fn VerifyPage(props: &Props) -> Html {
             });
         }
     };
-    let on_file = {
-        let load = load.clone();
-        Callback::from(move |event: Event| {
-            let input = event.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                load(file);
-            }
-            input.set_value("");
-        })
-    };
-    let on_drop = Callback::from(move |event: DragEvent| {
-        event.prevent_default();
-        if let Some(file) = event.data_transfer().and_then(|d| d.files()).and_then(|files| files.get(0)) {
-            load(file);
-        }
-    });
-    let on_drag_over = Callback::from(|event: DragEvent| event.prevent_default());
+    let (on_file, on_drop, on_drag_over) = crate::components::file_pick::file_pick(load);
     html! {
         <section class="card" aria-labelledby="verify-title">
             <h2 id="verify-title">{ lang.pick("验证承诺书或信用报告", "Verify a commitment or a credit report") }</h2>
