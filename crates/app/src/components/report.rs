@@ -39,7 +39,7 @@ fn records(lang: Lang, id: &str, title_zh: &str, title_en: &str, list: &[ReportR
                             <td>{ lang.pick(r.kind.label_zh(), r.kind.label_en()) }{ r.class.map(|c| format!("（{}）", lang.pick(c.label_zh(), c.label_en()))).unwrap_or_default() }</td>
                             <td>{ &r.decision_no }</td><td>{ &r.authority }</td><td>{ r.decided_on.to_string() }</td>
                             <td>{ &r.summary }</td>
-                            <td>{ r.publication_ends.map(|d| d.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                            <td>{ r.publication_end_text(lang) }</td>
                         </tr>
                     }) }
                     </tbody>
@@ -91,7 +91,7 @@ pub fn ReportDocument(props: &Props) -> Html {
                         { for c.commitments.iter().map(|m| html! {
                             <tr data-commitment={m.submission_id.clone()}>
                                 <td>{ &m.title }</td><td>{ m.class.label(lang) }</td><td>{ &m.department }</td>
-                                <td>{ m.received_on.to_string() }</td><td>{ lang.pick(m.state.label_zh(), m.state.label_en()) }</td>
+                                <td>{ m.received_on.to_string() }</td><td>{ { let (zh, en) = m.state_label(); lang.pick(zh, en) } }</td>
                             </tr>
                         }) }
                         </tbody>

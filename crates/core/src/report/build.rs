@@ -16,7 +16,7 @@ fn china_day(timestamp: &str) -> Option<Date> {
     UtcTimestamp::parse(timestamp).ok().map(|t| t.china_date())
 }
 
-fn listed(record: &Record, publication_ends: Option<Date>) -> ReportRecord {
+fn listed(record: &Record, ends: (Option<Date>, Option<Date>)) -> ReportRecord {
     ReportRecord {
         id: record.id.clone(),
         kind: record.kind,
@@ -25,7 +25,8 @@ fn listed(record: &Record, publication_ends: Option<Date>) -> ReportRecord {
         decided_on: record.decided_on,
         summary: record.summary.clone(),
         class: record.class,
-        publication_ends,
+        publication_ends: ends.0,
+        publication_ends_not_before: ends.1,
     }
 }
 
@@ -90,7 +91,8 @@ pub fn content(view: &SubjectView, commitments: &[PublishedCommitment]) -> Repor
         if removed_by_then {
             continue;
         }
-        let entry = listed(record, evaluation.and_then(|e| e.publication_ends));
+        let entry =
+            listed(record, evaluation.map(|e| (e.publication_ends, e.publication_ends_not_before)).unwrap_or_default());
         match record.kind {
             RecordKind::AdministrativePenalty => content.penalties.push(entry),
             RecordKind::SeriousDishonestyList | RecordKind::SeriousIllegalList | RecordKind::CourtDishonestDebtor => {
@@ -112,6 +114,7 @@ pub fn content(view: &SubjectView, commitments: &[PublishedCommitment]) -> Repor
             department: commitment.department_name.clone(),
             state: commitment.state,
             received_on: china_day(&commitment.received_at).unwrap_or(on),
+            finding_overturned_by: commitment.finding_overturned_by.clone(),
         });
     }
     content.commitments.sort_by(|a, b| b.received_on.cmp(&a.received_on).then(a.submission_id.cmp(&b.submission_id)));

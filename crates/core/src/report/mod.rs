@@ -81,6 +81,21 @@ pub struct ReportRecord {
     /// The last day of publication where the rules fix it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication_ends: Option<Date>,
+    /// Where they fix only a lower bound (a penalty's term runs past the period, or its end is not known):
+    /// publication lasts at least to this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication_ends_not_before: Option<Date>,
+}
+
+impl ReportRecord {
+    /// The report's "公示截止" cell: the day, "不早于" a day, or "—" where the rules fix neither.
+    pub fn publication_end_text(&self, lang: crate::lang::Lang) -> String {
+        match (self.publication_ends, self.publication_ends_not_before) {
+            (Some(day), _) => day.to_string(),
+            (None, Some(day)) => format!("{}{day}", lang.pick("不早于 ", "not before ")),
+            (None, None) => "—".into(),
+        }
+    }
 }
 
 /// A commitment as the report lists it: what, to whom, and whether it was kept (履约).
@@ -94,6 +109,17 @@ pub struct ReportCommitment {
     pub state: CommitmentState,
     /// The day it was received (Beijing).
     pub received_on: Date,
+    /// Found broken, and an upheld objection then removed the record that finding added: that objection's
+    /// decision. Such a commitment reads "违诺认定已撤销", never 违诺 (as in the 信用承诺 column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_overturned_by: Option<String>,
+}
+
+impl ReportCommitment {
+    /// Where it stands as the report says it: the column's label (`PublishedCommitment::public_state_label`).
+    pub fn state_label(&self) -> (&'static str, &'static str) {
+        crate::wire::public_state_label(self.state, self.finding_overturned_by.is_some())
+    }
 }
 
 /// A repair application or an objection, by state and dates (never the grounds).

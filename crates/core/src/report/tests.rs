@@ -95,6 +95,35 @@ fn an_upheld_objection_is_noted_and_commitments_carry_their_gb_class_and_state()
 }
 
 #[test]
+fn a_breach_finding_overturned_on_objection_reads_as_withdrawn_in_the_report_not_as_a_breach() {
+    let published = |overturned: Option<&str>| {
+        serde_json::from_value::<crate::wire::PublishedCommitment>(json!({
+            "sequence": 1, "submission_id": "ab".repeat(32), "credit_code": CODE, "template_id": "tax-service",
+            "template_version": "1.0.0", "signer_kid": "k", "signed_at": "2026-11-01T01:00:00.000Z",
+            "received_at": "2026-11-01T02:00:00.000Z", "key_status": "verified", "state": "broken",
+            "envelope": null, "receipt": null, "subject_name": "山西示例科技有限公司", "department": null,
+            "title_zh": "纳税服务信用承诺书", "title_en": "Tax", "signer_fingerprint": "f", "key_status_label_zh": "",
+            "key_status_label_en": "", "status_label_zh": "", "status_label_en": "",
+            "department_name": "国家税务总局山西省税务局", "finding_overturned_by": overturned}))
+        .unwrap()
+    };
+    let view = view(json!([]), vec![]);
+    let standing = content(&view, &[published(None)]);
+    assert_eq!(standing.commitments[0].state_label(), ("违诺", "broken"));
+    let overturned = content(&view, &[published(Some(&"cd".repeat(32)))]);
+    let listed = &overturned.commitments[0];
+    assert_eq!(listed.finding_overturned_by.as_deref(), Some("cd".repeat(32).as_str()));
+    assert_eq!(listed.state_label(), ("违诺认定已撤销", "breach finding withdrawn"));
+    // Signed with it, and a report made before the member existed still reads.
+    let text = serde_json::to_value(listed).unwrap();
+    assert_eq!(text["finding_overturned_by"], "cd".repeat(32));
+    let mut old = serde_json::to_value(&standing.commitments[0]).unwrap();
+    assert!(old.get("finding_overturned_by").is_none());
+    old.as_object_mut().unwrap().remove("finding_overturned_by");
+    assert!(serde_json::from_value::<ReportCommitment>(old).is_ok());
+}
+
+#[test]
 fn a_report_is_numbered_by_day_and_content_signed_and_verified_offline_against_pinned_keys() {
     let made = report(content(&standard_view(), &[]), "2026-12-07T02:00:00.000Z", "信诺 示例服务器", 42);
     let again = report(content(&standard_view(), &[]), "2026-12-07T05:00:00.000Z", "信诺 示例服务器", 43);
