@@ -7,6 +7,7 @@ import { base, problem, postJson } from "./support/http.mjs";
 import { serverCount } from "./support/app.mjs";
 import { verifyFlattenedJws, signFlattenedJws, canonicalize } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode, inForce } from "./support/fixtures.mjs";
+import { checkLogged } from "./support/tlog.mjs";
 
 const CODE = TAX_VALUES.credit_code;
 const filled = { template_id: "tax-service", values: TAX_VALUES };
@@ -33,12 +34,23 @@ test("a receipt signed by any key but the server's is refused, however it is dre
   assert.equal(xinnuo.verifyReceipt(forged, undefined, lying).errors[0].code, "bad_server_keys");
 });
 
-async function serverJwk(kid) {
-  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
-  const key = keys.find((k) => k.kid === kid);
-  assert.ok(key, `server key ${kid} is published`);
-  return key.jwk;
-}
+test("a receipt signed alone, as servers made them before receipts were log entries, still verifies against the key that signed it", () => {
+  // A server key pinned the way a verifier pins the published list; its receipt for a submission.
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  const jwk = publicKey.export({ format: "jwk" });
+  const claims = {
+    type: "xinnuo.receipt/1", submission_id: "cd".repeat(32), received_at: "2026-11-26T02:00:01.000Z", sequence: 7,
+    key_status: "verified", signer_kid: "k", credit_code: CODE, template_id: "tax-service", template_version: "1.0.0",
+  };
+  const old = signFlattenedJws(claims, privateKey);
+  const pinned = { keys: [{ jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x } }] };
+  const checked = xinnuo.verifyReceipt(old, "cd".repeat(32), pinned);
+  assert.equal(checked.valid, true, JSON.stringify(checked.errors));
+  assert.deepEqual([checked.receipt.type, checked.receipt.sequence, checked.receipt.credit_code], ["xinnuo.receipt/1", 7, CODE]);
+  assert.match(checked.serverFingerprint, /\S{4} \S{4}/);
+  assert.equal(checked.log, undefined);
+  assert.equal(xinnuo.verifyReceipt(old, "ef".repeat(32), pinned).errors[0].code, "other_submission");
+});
 
 /** How many commitments the server stored for the code (the tax bureau's inbox counts those nobody verified). */
 async function subjectCount(code = CODE) {
@@ -119,7 +131,7 @@ test("a submission must disclose every personal value it signed, in the current 
   key.free();
 });
 
-test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 200, the same receipt", async () => {
+test("a commitment from an unenrolled key: 201, its receipt a public-log entry with its proof; replay: 200, the same receipt", async () => {
   const key = newKey();
   const jws = key.signCommitment(filled);
   const first = await postJson("/api/v1/commitments", jws);
@@ -128,17 +140,21 @@ test("a commitment from an unenrolled key: 201, countersigned receipt; replay: 2
   assert.equal(receipt.key_status, "unenrolled");
   assert.match(receipt.key_status_label_zh, /密钥未核验/);
   assert.equal(receipt.submission_id, verifyFlattenedJws(jws).submissionId);
-  // The receipt verifies with Node's crypto against the published server key, and is for this submission.
-  const receiptHeader = JSON.parse(Buffer.from(receipt.receipt.protected, "base64url"));
-  const { payload } = verifyFlattenedJws(receipt.receipt, await serverJwk(receiptHeader.kid));
-  assert.equal(payload.type, "xinnuo.receipt/1");
-  assert.equal(payload.submission_id, receipt.submission_id);
-  assert.equal(payload.sequence, receipt.sequence);
-  assert.equal(payload.signer_kid, key.kid);
+  // The receipt is the submission's entry in the public log with its inclusion proof, in a checkpoint signed
+  // by the log key the server keys list (checked with Node's crypto): no signature of its own.
   const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  assert.deepEqual(Object.keys(receipt.receipt).sort(), ["entry", "proof"]);
+  const { event, head } = checkLogged(receipt.receipt, serverKeys.keys.find((k) => k.current).log_key);
+  assert.deepEqual(event, { type: "xinnuo.log/1", event: "received", submission_id: receipt.submission_id,
+    sequence: receipt.sequence, received_at: receipt.received_at, key_status: "unenrolled" });
+  assert.ok(head.size > receipt.sequence - 1);
+  assert.deepEqual(receipt.log, receipt.receipt, "the answer's log entry is the receipt");
   assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys).valid, true);
   assert.equal(xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id, serverKeys.keys).valid, true);
-  // Without the server's keys a receipt proves nothing, however well it is signed.
+  const checked = xinnuo.verifyReceipt(receipt, undefined, serverKeys);
+  assert.deepEqual([checked.receipt.type, checked.receipt.sequence, checked.serverKid], ["xinnuo.log/1", receipt.sequence, undefined]);
+  assert.equal(checked.log.index + 1 > 0, true);
+  // Without the server's keys a receipt proves nothing, however well it is made.
   const unpinned = xinnuo.verifyReceipt(JSON.stringify(receipt.receipt), receipt.submission_id);
   assert.equal(unpinned.valid, false);
   assert.equal(unpinned.errors[0].code, "unknown_server_key");
@@ -199,7 +215,7 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   const asked = await (await fetch(`${base}/api/v1/keys/${key.kid}?credit_code=${CODE}`)).json();
   assert.deepEqual(asked.enrolments.map((e) => e.credit_code), [CODE]);
 
-  // Revoked: signatures from now on say so in their signed receipt; revocation is final.
+  // Revoked: signatures from now on say so in their receipt; revocation is final.
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/revoke`, forCode, admin), 400);
   const revoked = await postJson(`/api/v1/admin/keys/${key.kid}/revoke`, JSON.stringify({ credit_code: CODE, reason: "密钥遗失" }), admin);
   assert.equal(revoked.status, 200);
@@ -207,9 +223,9 @@ test("enrolment with proof of possession; approval per credit code, revocation a
   const afterRevocation = await (await postJson("/api/v1/commitments", key.signCommitment(filled))).json();
   assert.equal(afterRevocation.key_status, "revoked");
   const serverKeys = await (await fetch(`${base}/api/v1/server-keys`)).json();
-  const signedReceipt = xinnuo.verifyReceipt(JSON.stringify(afterRevocation.receipt), afterRevocation.submission_id, serverKeys);
-  assert.equal(signedReceipt.receipt.key_status, "revoked");
-  assert.equal(signedReceipt.keyStatusLabel.zh, "密钥已吊销");
+  const revokedReceipt = xinnuo.verifyReceipt(JSON.stringify(afterRevocation.receipt), afterRevocation.submission_id, serverKeys);
+  assert.equal(revokedReceipt.receipt.key_status, "revoked");
+  assert.equal(revokedReceipt.keyStatusLabel.zh, "密钥已吊销");
   await problem(await postJson(`/api/v1/admin/keys/${key.kid}/approve`, forCode, admin), 409, "enrolment_revoked");
 
   // The admin token never goes on a command line, where the process list shows it.

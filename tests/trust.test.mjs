@@ -2,13 +2,14 @@
 // framed or made to run a stranger's script, and the headers every page carries.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, sign as signBytes } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey, fillTaxForm, outboxItems } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { demoOrigin } from "./support/server.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { leafHash, sha256 } from "./support/tlog.mjs";
 
 
 let browser;
@@ -75,7 +76,7 @@ test("the app's pages cannot be framed by another site", async () => {
   await context.close();
 });
 
-test("the verify page refuses a receipt signed by any key but the server's", async () => {
+test("the verify page refuses a receipt from any key but the server's, signed alone or as a stranger's log", async () => {
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
   const commitment = JSON.parse(key.signCommitment({ template_id: "tax-service", values: TAX_VALUES }));
   const answer = await (await postJson("/api/v1/commitments", commitment)).json();
@@ -93,10 +94,28 @@ test("the verify page refuses a receipt signed by any key but the server's", asy
   await page.locator("#verify-verdict", { hasText: "验证未通过" }).waitFor();
   assert.match(await page.locator("#verify-problems").textContent(), /受信任的服务器密钥/);
   assert.doesNotMatch(await page.locator("main").textContent(), /密钥已核验/);
-  // The server's own receipt for it verifies.
+  // A stranger's public log: the same entry the server logged, but "verified", in a checkpoint of a log of the
+  // server's name signed by the stranger's own note key.
+  const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const origin = keys.find((k) => k.current).log_key.split("+", 1)[0];
+  const entry = JSON.stringify({ event: "received", key_status: "verified", received_at: answer.received_at,
+    sequence: answer.sequence, submission_id: answer.submission_id, type: "xinnuo.log/1" });
+  const noteKey = generateKeyPairSync("ed25519");
+  const rawKey = Buffer.from(noteKey.publicKey.export({ format: "jwk" }).x, "base64url");
+  const keyId = sha256(Buffer.from(`${origin}\n`), Buffer.from([1]), rawKey).subarray(0, 4);
+  const body = `${origin}\n1\n${leafHash(entry).toString("base64")}\n`;
+  const signature = Buffer.concat([keyId, signBytes(null, Buffer.from(body), noteKey.privateKey)]).toString("base64");
+  const strangersLog = { entry, proof: `c2sp.org/tlog-proof@v1\nindex 0\n\n${body}\n— ${origin} ${signature}\n` };
+  await page.locator("#verify-input").fill(JSON.stringify({ commitment, receipt: strangersLog }));
+  await page.getByRole("button", { name: "验证", exact: true }).click();
+  await page.locator("#verify-verdict", { hasText: "验证未通过" }).waitFor();
+  assert.match(await page.locator("#verify-problems").textContent(), /受信任的服务器密钥/);
+  assert.doesNotMatch(await page.locator("main").textContent(), /密钥已核验/);
+  // The server's own receipt for it verifies: its entry in the server's log.
   await page.locator("#verify-input").fill(JSON.stringify({ commitment, receipt: answer.receipt }));
   await page.getByRole("button", { name: "验证", exact: true }).click();
   await page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor();
+  assert.match(await page.locator("#verify-log").textContent(), /^已记入公开日志 第 \d+ 条（已在含 \d+ 条的签名检查点中核验）$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

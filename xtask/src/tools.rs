@@ -168,15 +168,20 @@ pub fn esbuild() -> PathBuf {
     root().join("tests/node_modules/.bin/esbuild")
 }
 
-/// Debian Chromium and its driver for the browser tests.
+/// A Chinese font: no Chinese font ships with Debian's Chromium, and the printed report's test reads its text
+/// back from the PDF.
+const CHINESE_FONT: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+/// Debian Chromium and its driver for the browser tests, and a Chinese font for what they print.
 fn ensure_chromium() -> Result {
-    if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
+    let present = |path: &str| std::path::Path::new(path).exists();
+    if present(CHROMIUM) && present(CHROMEDRIVER) && present(CHINESE_FONT) {
         return Ok(());
     }
     run_unchecked(Command::new("apt-get").arg("update"))?;
     run_unchecked(
         Command::new("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-wqy-microhei"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

@@ -59,50 +59,32 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
             ));
         }
     };
-    // Of the answer only the signed receipt counts; its other members merely repeat it unsigned.
-    let Ok(verified) = receipt::verify_for(&answer.receipt.to_string(), &item.submission_id, trusted) else {
+    // Of the answer only the receipt counts (its public-log entry with the proof, or a receipt signed alone by
+    // this server before, with its log entry beside it); the other members merely repeat it unproved.
+    let Ok(checked) =
+        xinnuo_core::public_log::check_answer(&answer.receipt, answer.log.as_ref(), Some(&item.submission_id), trusted)
+    else {
         return Answer::Transient(Text::new(
-            "服务器回执未能通过验证（须由本服务器的签名密钥签发），将重试",
-            "The server's receipt did not verify against this server's keys; retrying",
+            "服务器回执未能通过验证（须由本服务器公开日志的签名检查点证明），将重试",
+            "The server's receipt did not verify (it must be proved by a checkpoint this server's log key signed); retrying",
         ));
     };
-    let signed = verified.receipt;
-    // Its entry in the public log, where the server keeps one: it must verify against the pinned log keys and
-    // say what the signed receipt says, else the answer is not believed.
-    #[cfg(not(feature = "public-log"))]
-    let log = None;
-    #[cfg(feature = "public-log")]
-    let log = match answer.log {
-        Some(logged) => match xinnuo_core::public_log::verify_receipt(&logged, &item.submission_id, trusted) {
-            Ok(place) if (place.sequence, place.key_status) == (signed.sequence, signed.key_status) => {
-                Some((logged, place.index + 1))
-            }
-            _ => {
-                return Answer::Transient(Text::new(
-                    "服务器公开日志的证明未能通过验证，将重试",
-                    "The server's public-log proof did not verify; retrying",
-                ))
-            }
-        },
-        None => None,
-    };
+    let logged = answer.log.clone().or_else(|| serde_json::from_value(answer.receipt.clone()).ok());
+    let log = logged.zip(checked.log.as_ref().map(|place| place.number()));
     // The checkpoint proving it must extend what this browser kept of the log (else the log was rewritten).
     #[cfg(feature = "public-log")]
-    if let Some((logged, _)) = &log {
-        let note = xinnuo_core::tlog::TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint);
-        if let Ok(note) = note {
-            if let Ok(crate::log_watch::Observed::Rewritten { message, .. }) =
-                crate::log_watch::observe(&note, trusted).await
-            {
-                return Answer::Transient(message);
-            }
+    if let Some(place) = &checked.log {
+        if let Ok(crate::log_watch::Observed::Rewritten { message, .. }) =
+            crate::log_watch::observe(&place.checkpoint_note, trusted).await
+        {
+            return Answer::Transient(message);
         }
     }
     Answer::Receipt {
         receipt: answer.receipt,
-        sequence: signed.sequence,
-        received_at: signed.received_at,
-        key_status: (signed.key_status.label_zh().into(), signed.key_status.label_en().into()),
+        sequence: checked.sequence,
+        received_at: checked.received_at,
+        key_status: (checked.key_status.label_zh().into(), checked.key_status.label_en().into()),
         log,
     }
 }

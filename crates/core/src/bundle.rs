@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use crate::commitment::{self, CommitmentError, SignedCommitment};
 use crate::envelope::EnvelopeError;
-use crate::receipt::{self, ReceiptError, TrustedServerKeys, VerifiedReceipt};
+use crate::public_log::{check_receipt, CheckedReceipt};
+use crate::receipt::{ReceiptError, TrustedServerKeys};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bundle {
@@ -24,14 +25,22 @@ fn is_jws(value: &Value) -> bool {
     ["protected", "payload", "signature"].iter().all(|k| value.get(k).is_some_and(Value::is_string))
 }
 
+/// A receipt as servers answer now: a public-log entry with its proof.
+fn is_logged_entry(value: &Value) -> bool {
+    ["entry", "proof"].iter().all(|k| value.get(k).is_some_and(Value::is_string))
+}
+
 impl Bundle {
     /// Reads any of the accepted shapes.
     pub fn parse(text: &str) -> Result<Self, EnvelopeError> {
         let value: Value =
             serde_json::from_str(text.trim()).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+        if is_logged_entry(&value) {
+            return Ok(Self { receipt: Some(value.to_string()), ..Self::default() });
+        }
         if is_jws(&value) {
             let text = Some(value.to_string());
-            let is_receipt = receipt::verify_untrusted(&value.to_string()).is_ok();
+            let is_receipt = crate::receipt::verify_untrusted(&value.to_string()).is_ok();
             return Ok(if is_receipt {
                 Self { receipt: text, ..Self::default() }
             } else {
@@ -39,7 +48,7 @@ impl Bundle {
             });
         }
         let commitment = value.get("commitment").or_else(|| value.get("envelope")).filter(|v| is_jws(v));
-        let receipt = value.get("receipt").filter(|v| is_jws(v));
+        let receipt = value.get("receipt").filter(|v| is_jws(v) || is_logged_entry(v));
         if commitment.is_none() && receipt.is_none() {
             return Err(EnvelopeError::MissingField("commitment"));
         }
@@ -73,7 +82,7 @@ impl Bundle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BundleReport {
     pub commitment: Option<Result<SignedCommitment, CommitmentError>>,
-    pub receipt: Option<Result<VerifiedReceipt, ReceiptError>>,
+    pub receipt: Option<Result<CheckedReceipt, ReceiptError>>,
     /// The publisher's masks of withheld personal values, for display only.
     pub masked: BTreeMap<String, String>,
 }
@@ -90,8 +99,8 @@ pub fn verify(text: &str, trusted: &TrustedServerKeys) -> Result<BundleReport, E
     let bundle = Bundle::parse(text)?;
     let commitment = bundle.commitment.as_deref().map(commitment::verify);
     let receipt = bundle.receipt.as_deref().map(|receipt_text| match &commitment {
-        Some(Ok(signed)) => receipt::verify_for(receipt_text, &signed.envelope.submission_id, trusted),
-        _ => receipt::verify(receipt_text, trusted),
+        Some(Ok(signed)) => check_receipt(receipt_text, Some(&signed.envelope.submission_id), trusted),
+        _ => check_receipt(receipt_text, None, trusted),
     });
     Ok(BundleReport { commitment, receipt, masked: bundle.masked })
 }
@@ -124,7 +133,7 @@ mod tests {
             template_id: "tax-service".into(),
             template_version: "1.0.0".into(),
         };
-        let good = receipt::sign(&receipt_for(&signed.envelope.submission_id), &Signer::from_seed(&[5; 32]))
+        let good = crate::receipt::sign(&receipt_for(&signed.envelope.submission_id), &Signer::from_seed(&[5; 32]))
             .unwrap()
             .to_json();
         let trusted = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
@@ -135,7 +144,7 @@ mod tests {
         assert!(matches!(untrusted.receipt, Some(Err(ReceiptError::UnknownServerKey))) && !untrusted.is_valid());
         let alone = verify(&good, &trusted).unwrap();
         assert!(alone.commitment.is_none() && matches!(alone.receipt, Some(Ok(_))), "a receipt alone is read as one");
-        let other = receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
+        let other = crate::receipt::sign(&receipt_for("ff"), &Signer::from_seed(&[5; 32])).unwrap().to_json();
         let wrong = Bundle { commitment: Some(jws.to_json()), receipt: Some(other), ..Bundle::default() };
         assert!(matches!(
             verify(&wrong.to_json(), &trusted).unwrap().receipt,
@@ -154,5 +163,64 @@ mod tests {
         let text = signed.render_masked(crate::lang::Lang::Zh, &report.masked).text;
         assert!(text.contains("0351-***4567（已隐去）") && !text.contains("0351-1234567"), "{text}");
         assert!(matches!(Bundle::parse("{}"), Err(EnvelopeError::MissingField("commitment"))));
+    }
+
+    /// What servers answer now: the receipt is the submission's public-log entry with its proof.
+    #[test]
+    fn a_bundle_with_a_public_log_receipt_verifies_against_the_pinned_log_key() {
+        use crate::public_log::{LogEvent, LoggedEntry, ReceiptProof};
+        use crate::tlog::{merkle::MemoryTree, proof::TlogProof, Checkpoint, NoteSigner};
+        let (jws, _) = commitment::sign(
+            &commitment::tests::tax_filled(),
+            &Signer::from_seed(&[7; 32]),
+            "2026-11-26T02:00:00Z",
+            &[1; 16],
+            &[2; 32],
+        )
+        .unwrap();
+        let id = commitment::verify(&jws.to_json()).unwrap().envelope.submission_id;
+        let event = |submission_id: &str, sequence: u64| LogEvent::Received {
+            submission_id: submission_id.into(),
+            sequence,
+            received_at: "2026-11-26T02:00:01.000Z".into(),
+            key_status: KeyStatus::Pending,
+        };
+        let entries = vec![event(&"ff".repeat(32), 1).entry(), event(&id, 2).entry()];
+        let tree = MemoryTree::from_entries(&entries);
+        let log_signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let checkpoint = Checkpoint::new("xinnuo.test/log", 2, tree.root()).sign(&log_signer).unwrap();
+        let logged_at = |index: u64| LoggedEntry {
+            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
+            proof: TlogProof {
+                extra: None,
+                index,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 2, index).unwrap(),
+                checkpoint: checkpoint.clone(),
+            }
+            .to_text(),
+        };
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let trusted = TrustedServerKeys::from_json(
+            &json!({"keys": [{"jwk": jwk, "log_key": log_signer.verifier_key().to_string()}]}),
+        )
+        .unwrap();
+        let bundle_with = |logged: &LoggedEntry| {
+            json!({"commitment": serde_json::from_str::<Value>(&jws.to_json()).unwrap(), "receipt": logged}).to_string()
+        };
+        let report = verify(&bundle_with(&logged_at(1)), &trusted).unwrap();
+        assert!(report.is_valid());
+        let receipt = report.receipt.unwrap().unwrap();
+        assert_eq!(
+            (receipt.sequence, receipt.proof, receipt.log.map(|p| p.number())),
+            (2, ReceiptProof::Logged, Some(2))
+        );
+        // Another submission's entry, or a log key nobody pinned: refused.
+        let other = verify(&bundle_with(&logged_at(0)), &trusted).unwrap();
+        assert!(matches!(other.receipt, Some(Err(ReceiptError::OtherSubmission))));
+        let unpinned = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert!(!verify(&bundle_with(&logged_at(1)), &unpinned).unwrap().is_valid());
+        // The receipt alone is read as one.
+        let alone = verify(&serde_json::to_string(&logged_at(1)).unwrap(), &trusted).unwrap();
+        assert!(alone.commitment.is_none() && matches!(alone.receipt, Some(Ok(_))));
     }
 }

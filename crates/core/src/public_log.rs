@@ -12,7 +12,7 @@ use crate::decision::Action;
 use crate::envelope::canonicalize;
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
-use crate::receipt::{KeyStatus, ReceiptError, TrustedServerKeys};
+use crate::receipt::{KeyStatus, Receipt, ReceiptError, TrustedServerKeys};
 use crate::tlog::{
     checkpoint::Checkpoint, consistency_proof, note::VerifierKey, proof::TlogProof, tiles_needed, verify_consistency,
     Tile, TileHashReader, TileReader, TlogError,
@@ -159,11 +159,31 @@ pub struct Placed {
 
 /// Verifies an entry's inclusion in a checkpoint signed by one of `log_keys` (the log's keys, pinned).
 pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<Placed, LogError> {
+    let (index, checkpoint) = verify_inclusion(logged, log_keys)?;
+    let event = LogEvent::parse(logged.entry.as_bytes())?;
+    Ok(Placed { event, index, checkpoint })
+}
+
+/// The entry's index and the checkpoint, once the proof verified against one of `log_keys`.
+fn verify_inclusion(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<(u64, Checkpoint), LogError> {
     let proof = TlogProof::parse(&logged.proof)?;
     let origin = proof.checkpoint.split('\n').next().unwrap_or_default();
     let signed = proof.verify(logged.entry.as_bytes(), origin, log_keys, &[])?;
-    let event = LogEvent::parse(logged.entry.as_bytes())?;
-    Ok(Placed { event, index: proof.index, checkpoint: signed.checkpoint })
+    Ok((proof.index, signed.checkpoint))
+}
+
+/// A receipt's entry read alone: exactly the members of [`LogEvent::Received`] with the entry's `type` (not the
+/// whole event enum, so a signing page that checks receipts does not carry every event's reader).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceivedEntry {
+    #[serde(rename = "type")]
+    entry_type: String,
+    event: String,
+    submission_id: String,
+    sequence: u64,
+    received_at: String,
+    key_status: KeyStatus,
 }
 
 /// Verifies that `logged` is an entry about `reference` (a decision or objection id, a submission id) in a
@@ -176,50 +196,139 @@ pub fn verify_entry_about(logged: &LoggedEntry, reference: &str, log_keys: &[Ver
     Ok(placed)
 }
 
-/// A receipt as the public log holds it: what the server recorded of the submission, and where.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LoggedReceipt {
-    pub submission_id: String,
-    pub sequence: u64,
-    pub received_at: String,
-    pub key_status: KeyStatus,
-    /// Its entry's index in the public log (第 N 条 counts from 1: `index + 1`).
+/// Where an entry sits in the public log, as a verified proof placed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogPlace {
+    /// The entry's index (第 N 条 counts from 1: [`LogPlace::number`]).
     pub index: u64,
     /// The size of the checkpoint that proves it.
     pub checkpoint_size: u64,
     /// The log's name (the checkpoint's origin).
     pub origin: String,
+    /// The signed checkpoint note that proves it (for a browser to compare with the one it keeps).
+    pub checkpoint_note: String,
+}
+
+impl LogPlace {
+    /// 第 N 条: the entry's place counted from 1.
+    pub fn number(&self) -> u64 {
+        self.index + 1
+    }
+}
+
+/// How a receipt proves what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReceiptProof {
+    /// An entry of the public log, in a checkpoint signed by a log key the trusted server keys list: one
+    /// signature answers for a whole batch of submissions.
+    Logged,
+    /// Signed alone by a server key (`xinnuo.receipt/1`): receipts made before receipts were log entries.
+    Signed { server_kid: String, receipt: Box<Receipt> },
+}
+
+/// A receipt that verified: what the server recorded of a submission, how that is proved, and where the
+/// public log holds it (a signed receipt's answer may carry its log entry too).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedReceipt {
+    pub submission_id: String,
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: KeyStatus,
+    pub proof: ReceiptProof,
+    pub log: Option<LogPlace>,
+}
+
+impl CheckedReceipt {
+    /// The server key that signed a receipt signed alone.
+    pub fn server_kid(&self) -> Option<&str> {
+        match &self.proof {
+            ReceiptProof::Signed { server_kid, .. } => Some(server_kid),
+            ReceiptProof::Logged => None,
+        }
+    }
+}
+
+/// Verifies a receipt in either form, given as text: a public-log entry with its proof (`{"entry", "proof"}`,
+/// what servers answer now) or a receipt signed alone (a JWS, as made before); with `submission_id`, that it
+/// is that submission's. Only keys in `trusted` count: a receipt without them proves nothing.
+pub fn check_receipt(
+    text: &str,
+    submission_id: Option<&str>,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedReceipt, ReceiptError> {
+    if let Ok(logged) = serde_json::from_str::<LoggedEntry>(text.trim()) {
+        return check_logged_receipt(&logged, submission_id, trusted);
+    }
+    let signed = match submission_id {
+        Some(id) => crate::receipt::verify_for(text, id, trusted)?,
+        None => crate::receipt::verify(text, trusted)?,
+    };
+    let receipt = signed.receipt;
+    Ok(CheckedReceipt {
+        submission_id: receipt.submission_id.clone(),
+        sequence: receipt.sequence,
+        received_at: receipt.received_at.clone(),
+        key_status: receipt.key_status,
+        proof: ReceiptProof::Signed { server_kid: signed.server.kid, receipt: Box::new(receipt) },
+        log: None,
+    })
+}
+
+/// Verifies a submission's answer: its receipt (either form, [`check_receipt`]) and, where the answer carries its
+/// public-log entry too (beside a receipt signed alone, or proved again in a newer checkpoint), that entry as
+/// well: both must verify and tell the same story, or the answer is not believed.
+pub fn check_answer(
+    receipt: &Value,
+    log: Option<&LoggedEntry>,
+    submission_id: Option<&str>,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedReceipt, ReceiptError> {
+    let mut checked = check_receipt(&crate::receipt::jws_text(receipt), submission_id, trusted)?;
+    if let Some(logged) = log {
+        let in_log = check_logged_receipt(logged, Some(&checked.submission_id), trusted)?;
+        if (in_log.sequence, in_log.key_status, &in_log.received_at)
+            != (checked.sequence, checked.key_status, &checked.received_at)
+        {
+            return Err(ReceiptError::OtherSubmission);
+        }
+        if checked.log.is_none() {
+            checked.log = in_log.log;
+        }
+    }
+    Ok(checked)
 }
 
 /// Verifies a receipt given as a public-log entry with its proof: the checkpoint signed by a log key the
 /// trusted server keys list, the entry included in it, and the entry the receipt of `submission_id`.
-pub fn verify_receipt(
+pub fn check_logged_receipt(
     logged: &LoggedEntry,
-    submission_id: &str,
+    submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
-) -> Result<LoggedReceipt, ReceiptError> {
+) -> Result<CheckedReceipt, ReceiptError> {
     if trusted.log_keys().is_empty() {
         return Err(ReceiptError::UnknownServerKey);
     }
-    let placed = verify_logged(logged, trusted.log_keys()).map_err(|e| match e {
+    let (index, checkpoint) = verify_inclusion(logged, trusted.log_keys()).map_err(|e| match e {
         LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
         LogError::Log(other) => ReceiptError::Log(other),
         LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
     })?;
-    let LogEvent::Received { submission_id: logged_id, sequence, received_at, key_status } = placed.event else {
+    let received: ReceivedEntry = serde_json::from_str(&logged.entry).map_err(|_| ReceiptError::NotAReceipt)?;
+    if (received.entry_type.as_str(), received.event.as_str()) != (ENTRY_TYPE, "received") {
         return Err(ReceiptError::NotAReceipt);
-    };
-    if logged_id != submission_id {
+    }
+    let ReceivedEntry { submission_id: logged_id, sequence, received_at, key_status, .. } = received;
+    if submission_id.is_some_and(|id| id != logged_id) {
         return Err(ReceiptError::OtherSubmission);
     }
-    Ok(LoggedReceipt {
+    let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
+    Ok(CheckedReceipt {
         submission_id: logged_id,
         sequence,
         received_at,
         key_status,
-        index: placed.index,
-        checkpoint_size: placed.checkpoint.size,
-        origin: placed.checkpoint.origin,
+        proof: ReceiptProof::Logged,
+        log: Some(LogPlace { index, checkpoint_size: checkpoint.size, origin: checkpoint.origin, checkpoint_note }),
     })
 }
 
@@ -420,18 +529,64 @@ mod tests {
             TrustedServerKeys::from_json(&serde_json::json!({"keys": [{"jwk": jwk, "log_key": log_key}]})).unwrap()
         };
         let trusted = listed(signer.verifier_key().to_string());
-        let receipt = verify_receipt(&logged, &format!("{:064x}", 3), &trusted).unwrap();
-        assert_eq!((receipt.sequence, receipt.index, receipt.checkpoint_size), (3, 3, 5));
-        assert_eq!(receipt.origin, "xinnuo.test/log");
-        let other = verify_receipt(&logged, &format!("{:064x}", 4), &trusted).unwrap_err();
+        let id = format!("{:064x}", 3);
+        let receipt = check_logged_receipt(&logged, Some(&id), &trusted).unwrap();
+        let place = receipt.log.clone().unwrap();
+        assert_eq!((receipt.sequence, place.index, place.checkpoint_size, place.number()), (3, 3, 5, 4));
+        assert_eq!((place.origin.as_str(), &receipt.proof), ("xinnuo.test/log", &ReceiptProof::Logged));
+        assert_eq!(receipt.server_kid(), None);
+        // The same as text, the form a receipt is stored and handed over in, with or without its id.
+        let text = serde_json::to_string(&logged).unwrap();
+        assert_eq!(check_receipt(&text, Some(&id), &trusted).unwrap(), receipt);
+        assert_eq!(check_receipt(&text, None, &trusted).unwrap(), receipt);
+        let other = check_logged_receipt(&logged, Some(&format!("{:064x}", 4)), &trusted).unwrap_err();
         assert_eq!(other.code(), "other_submission");
-        let unpinned = verify_receipt(&logged, &format!("{:064x}", 3), &listed(stranger.verifier_key().to_string()));
+        let unpinned = check_logged_receipt(&logged, Some(&id), &listed(stranger.verifier_key().to_string()));
         assert_eq!(unpinned.unwrap_err().code(), "unknown_server_key");
         let no_log_key = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert_eq!(check_receipt(&text, Some(&id), &no_log_key).unwrap_err().code(), "unknown_server_key");
+        // An entry of another event is no receipt.
+        let decision_like = LoggedEntry {
+            entry: String::from_utf8(received(3).entry()).unwrap().replace("received", "report"),
+            ..logged.clone()
+        };
+        assert!(check_logged_receipt(&decision_like, None, &trusted).is_err());
+
+        // A receipt signed alone, as servers made them before: still verifies, by the server key that signed
+        // it; its answer's log entry, where given, must say the same.
+        let signed_receipt = |sequence: u64| {
+            let claims = Receipt {
+                receipt_type: crate::receipt::RECEIPT_TYPE.into(),
+                submission_id: id.clone(),
+                received_at: "2026-12-07T01:02:03.004Z".into(),
+                sequence,
+                key_status: KeyStatus::Verified,
+                signer_kid: "k".into(),
+                credit_code: "91140105123456788F".into(),
+                template_id: "tax-service".into(),
+                template_version: "1.0.0".into(),
+            };
+            let jws = crate::receipt::sign(&claims, &crate::envelope::Signer::from_seed(&[5; 32])).unwrap();
+            serde_json::from_str::<Value>(&jws.to_json()).unwrap()
+        };
+        let old = check_answer(&signed_receipt(3), None, Some(&id), &trusted).unwrap();
+        assert_eq!((old.sequence, old.log.is_none()), (3, true));
         assert_eq!(
-            verify_receipt(&logged, &format!("{:064x}", 3), &no_log_key).unwrap_err().code(),
-            "unknown_server_key"
+            old.server_kid(),
+            Some(crate::envelope::thumbprint(&crate::envelope::public_key(&[5; 32])).as_str())
         );
+        let with_log = check_answer(&signed_receipt(3), Some(&logged), Some(&id), &trusted).unwrap();
+        assert_eq!(with_log.log.map(|place| place.index), Some(3));
+        assert_eq!(
+            check_answer(&signed_receipt(4), Some(&logged), Some(&id), &trusted).unwrap_err(),
+            ReceiptError::OtherSubmission,
+            "the log and the signed receipt disagree"
+        );
+        let logged_value = serde_json::to_value(&logged).unwrap();
+        assert_eq!(check_answer(&logged_value, Some(&logged), Some(&id), &trusted).unwrap(), receipt);
+        // A log entry beside a good receipt is checked too: one bent by an index is not believed.
+        let bent = LoggedEntry { proof: logged.proof.replace("\nindex 3\n", "\nindex 2\n"), ..logged.clone() };
+        assert!(check_answer(&logged_value, Some(&bent), Some(&id), &trusted).is_err());
     }
 
     /// A browser keeps the newest checkpoint it believed; a newer one must extend it (consistency proof from the

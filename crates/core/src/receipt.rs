@@ -1,5 +1,7 @@
-//! Receipts: the server's countersignature on an accepted submission (id, time, sequence number, key
-//! status), itself a JWS, so the receipt gives a commitment an independent time that anyone can check.
+//! Receipts signed alone (`xinnuo.receipt/1`): the server's countersignature on an accepted submission (id, time,
+//! sequence number, key status), as servers made them before a receipt became the submission's public-log entry
+//! (`public_log::check_receipt` reads both); still verified, never made. Also `KeyStatus` and the pinned
+//! `TrustedServerKeys`. Either form gives a commitment an independent time that anyone can check.
 
 use crate::lang::Lang;
 use serde::{Deserialize, Serialize};

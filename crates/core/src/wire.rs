@@ -347,7 +347,7 @@ fn computed_by_the_reader<'de, D: serde::Deserializer<'de>, T: Default>(deserial
     Ok(T::default())
 }
 
-/// What a submitter is answered (201 new, 200 the same submission again): the server's countersignature and,
+/// What a submitter is answered (201 new, 200 the same submission again): the receipt and,
 /// unsigned, what it says. Only the signed `receipt` counts; the other members repeat it for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -358,7 +358,9 @@ pub struct ReceiptAnswer {
     pub key_status: KeyStatus,
     pub key_status_label_zh: String,
     pub key_status_label_en: String,
-    /// The server's countersignature (a JWS; verify it against `GET /api/v1/server-keys`).
+    /// The receipt: the submission's public-log entry with its inclusion proof and the batch's signed checkpoint
+    /// (`{entry, proof}`, C2SP tlog-proof), checked against the log key `GET /api/v1/server-keys` lists; a
+    /// submission stored before receipts were log entries keeps its receipt signed alone (a JWS).
     pub receipt: Value,
     /// Its entry in the public log, with the inclusion proof and the signed checkpoint (C2SP tlog-proof):
     /// verify it against the log key of `GET /api/v1/server-keys`.

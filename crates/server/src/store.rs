@@ -140,28 +140,6 @@ pub struct ServerKey {
 }
 
 impl ServerKey {
-    /// The server's countersignature over a submission it stores: its sequence and the signer's standing for
-    /// its credit code then (the core's `receipt::sign`).
-    pub fn commitment_receipt(
-        &self,
-        new: &NewCommitment,
-        sequence: u64,
-        key_status: KeyStatus,
-    ) -> Result<String, DbError> {
-        let receipt = xinnuo_core::receipt::Receipt {
-            receipt_type: xinnuo_core::receipt::RECEIPT_TYPE.into(),
-            submission_id: new.submission_id.clone(),
-            received_at: new.received_at.clone(),
-            sequence,
-            key_status,
-            signer_kid: new.signer_kid.clone(),
-            credit_code: new.credit_code.clone(),
-            template_id: new.template_id.clone(),
-            template_version: new.template_version.clone(),
-        };
-        signed(xinnuo_core::receipt::sign(&receipt, &self.signer))
-    }
-
     /// The key sign-in challenges are authenticated with: derived from this key, so every server on one
     /// database makes and accepts the same challenges.
     pub fn challenge_key(&self) -> [u8; 32] {
@@ -696,7 +674,8 @@ pub(crate) fn insert_commitments(
             sequence: next,
             received_at: new.received_at.clone(),
             key_status: status,
-            receipt: server_key.commitment_receipt(new, next, status)?,
+            // Its public-log entry with the proof, once the batch is logged (below).
+            receipt: String::new(),
             created: true,
             log: None,
         };
@@ -705,6 +684,48 @@ pub(crate) fn insert_commitments(
         created.push((*new, stored.len()));
         stored.push(receipt);
         next += 1;
+    }
+    // Every stored submission into the public log, one checkpoint for the batch; each answer (a repeat too)
+    // carries its entry's proof in that checkpoint, and a new submission's receipt is that entry and proof:
+    // one checkpoint signature answers for the whole batch, no receipt is signed alone.
+    let events: Vec<LogEvent> = created
+        .iter()
+        .map(|(_, index)| {
+            let receipt = &stored[*index];
+            LogEvent::Received {
+                submission_id: receipt.submission_id.clone(),
+                sequence: receipt.sequence,
+                received_at: receipt.received_at.clone(),
+                key_status: receipt.key_status,
+            }
+        })
+        .collect();
+    let appended = crate::log::append(sql, &server_key.log, &events, &crate::clock::now())?;
+    let mut places: HashMap<String, u64> = HashMap::new();
+    for (offset, (new, _)) in created.iter().enumerate() {
+        places.insert(new.submission_id.clone(), appended.first + offset as u64);
+    }
+    let earlier: Vec<&str> =
+        stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
+    for id in earlier {
+        if let Some(index) = crate::log::index_of(sql, id)? {
+            places.insert(id.to_owned(), index);
+        }
+    }
+    let mut indices: Vec<u64> = places.values().copied().collect();
+    indices.sort_unstable();
+    indices.dedup();
+    if appended.size > 0 && !indices.is_empty() {
+        let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
+        let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
+        for receipt in &mut stored {
+            receipt.log =
+                places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
+        }
+    }
+    for receipt in stored.iter_mut().filter(|receipt| receipt.receipt.is_empty()) {
+        let logged = receipt.log.as_deref().ok_or(DbError::Corrupt("a new submission without its log entry"))?;
+        receipt.receipt = serde_json::to_string(logged).map_err(|e| DbError::Other(e.to_string()))?;
     }
     for chunk in crate::sql::chunks_of_powers_of_two(&created) {
         let mut commitments = Vec::with_capacity(chunk.len() * 14);
@@ -745,43 +766,6 @@ pub(crate) fn insert_commitments(
             ),
             &disclosures,
         )?;
-    }
-    // Every stored submission into the public log, one checkpoint for the batch; each answer (a
-    // repeat too) carries its entry's proof in that checkpoint.
-    let events: Vec<LogEvent> = created
-        .iter()
-        .map(|(_, index)| {
-            let receipt = &stored[*index];
-            LogEvent::Received {
-                submission_id: receipt.submission_id.clone(),
-                sequence: receipt.sequence,
-                received_at: receipt.received_at.clone(),
-                key_status: receipt.key_status,
-            }
-        })
-        .collect();
-    let appended = crate::log::append(sql, &server_key.log, &events, &crate::clock::now())?;
-    let mut places: HashMap<String, u64> = HashMap::new();
-    for (offset, (new, _)) in created.iter().enumerate() {
-        places.insert(new.submission_id.clone(), appended.first + offset as u64);
-    }
-    let earlier: Vec<&str> =
-        stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
-    for id in earlier {
-        if let Some(index) = crate::log::index_of(sql, id)? {
-            places.insert(id.to_owned(), index);
-        }
-    }
-    let mut indices: Vec<u64> = places.values().copied().collect();
-    indices.sort_unstable();
-    indices.dedup();
-    if appended.size > 0 && !indices.is_empty() {
-        let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
-        let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
-        for receipt in &mut stored {
-            receipt.log =
-                places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
-        }
     }
     Ok(stored)
 }
@@ -838,12 +822,16 @@ mod tests {
         assert!(matches!(db.approve("approved-kid", code, "cli", "t", &log).unwrap(), EnrolmentChange::Changed(_)));
         assert_eq!(db.read(crate::log::size).unwrap(), 1, "approving again changes nothing, logs nothing");
         let key = test_server_key();
-        // What a stored receipt says: the server's signature over the submission, its sequence and the signer's
-        // standing, verified against the server's key.
-        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_public_keys([key.signer.public_key()]);
+        // What a stored receipt says: its entry in the public log (the submission, its sequence and the signer's
+        // standing), proved in a checkpoint signed by the log key the server keys list; nothing signed alone.
+        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_json(&serde_json::json!({"keys": [{
+            "jwk": xinnuo_core::envelope::public_jwk(&key.signer.public_key()),
+            "log_key": key.log.verifier().to_string()}]}))
+        .unwrap();
         let said = |stored: &StoredReceipt| {
             let receipt =
-                xinnuo_core::receipt::verify_for(&stored.receipt, &stored.submission_id, &trusted).unwrap().receipt;
+                xinnuo_core::public_log::check_receipt(&stored.receipt, Some(&stored.submission_id), &trusted).unwrap();
+            assert_eq!(receipt.proof, xinnuo_core::public_log::ReceiptProof::Logged);
             format!("{}/{}/{}", receipt.submission_id, receipt.sequence, receipt.key_status.as_str())
         };
         let first = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &key).unwrap();
@@ -871,6 +859,7 @@ mod tests {
         assert_eq!((said(&stored[68]), stored[68].created), ("a/1/unenrolled".to_owned(), false));
         assert_eq!((stored[68].receipt.as_str(), stored[68].created), (first[0].receipt.as_str(), false));
         assert_eq!((said(&stored[69]), stored[69].created), ("n3/5/verified".to_owned(), false));
+        assert_eq!(stored[69].receipt, stored[3].receipt, "a repeat inside the batch: the first one's receipt");
         assert_eq!(stored.iter().filter(|s| s.created).count(), 68);
         assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
         let row = db.commitment("p").unwrap().unwrap();

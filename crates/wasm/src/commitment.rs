@@ -10,7 +10,7 @@ use xinnuo_core::commitment::{self, CommitmentError, Filled};
 use xinnuo_core::envelope::{self, keyfile};
 use xinnuo_core::template::{self, Lang, Template};
 use xinnuo_core::wire::ErrorItem;
-use xinnuo_core::{enrolment, receipt};
+use xinnuo_core::{enrolment, public_log, receipt};
 use zeroize::Zeroizing;
 
 use crate::thrown::Thrown;
@@ -73,15 +73,17 @@ export interface VerifiedEnvelope {
   masked?: Record<string, string>;
   errors: EnvelopeError[];
 }
+/** What a receipt says: a public-log entry (`xinnuo.log/1`, what servers answer now) or a receipt signed alone
+ * (`xinnuo.receipt/1`, made before), which also names the signer's key, credit code and template. */
 export interface Receipt {
-  type: "xinnuo.receipt/1"; submission_id: string; received_at: string; sequence: number;
-  key_status: "verified" | "pending" | "unenrolled" | "revoked" | "no_credit_code"; signer_kid: string; credit_code: string;
-  template_id: string; template_version: string;
+  type: "xinnuo.log/1" | "xinnuo.receipt/1"; submission_id: string; received_at: string; sequence: number;
+  key_status: "verified" | "pending" | "unenrolled" | "revoked" | "no_credit_code"; signer_kid?: string; credit_code?: string;
+  template_id?: string; template_version?: string;
 }
 export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; log_key?: string; }
 export interface ServerKeys { keys: ServerKey[]; }
 export interface LoggedEntry { entry: string; proof: string; }
-export interface ReceiptAnswer { submission_id: string; sequence: number; received_at: string; key_status: string; receipt?: unknown; log?: LoggedEntry; }
+export interface ReceiptAnswer { submission_id: string; sequence: number; received_at: string; key_status: string; receipt?: LoggedEntry | unknown; log?: LoggedEntry; }
 /** Where the public log holds the receipt: entry `index` (第 `index + 1` 条) of a checkpoint of `checkpointSize` entries. */
 export interface LogPlace { index: number; checkpointSize: number; origin: string; }
 export interface VerifiedReceipt { valid: boolean; receipt?: Receipt; serverKid?: string; serverFingerprint?: string; keyStatusLabel?: LocalText; log?: LogPlace; errors: EnvelopeError[]; }
@@ -418,7 +420,8 @@ pub fn verify_envelope(jws: &str) -> Result<JsValue, Thrown> {
 struct VerifiedReceiptOut {
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    receipt: Option<receipt::Receipt>,
+    receipt: Option<ReceiptOut>,
+    /// The server key that signed a receipt signed alone (none for a log entry: its log key is the server's).
     #[serde(skip_serializing_if = "Option::is_none")]
     server_kid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -449,70 +452,98 @@ fn trusted_server_keys(server_keys: &JsValue) -> Result<receipt::TrustedServerKe
     receipt::TrustedServerKeys::from_json(&value)
 }
 
-/// Verifies a server receipt offline: given the signed receipt (JWS text), its signature, that one of
-/// `serverKeys` (the server's published keys) made it; given the whole answer of a submission (object or JSON
-/// text) with its public-log entry, also that the entry is in a checkpoint signed by a log key `serverKeys`
-/// lists (`log`: its place). With `submissionId`, that it is for that submission. Without `serverKeys` it is
-/// never valid.
+/// Verifies a server receipt offline. A receipt is now its submission's entry in the public log with the
+/// inclusion proof (`{entry, proof}`): valid when the checkpoint is signed by a log key `serverKeys` lists and
+/// the entry is in it. A receipt signed alone (a JWS, as servers made them before) is valid when one of
+/// `serverKeys` signed it. Given the whole answer of a submission (object or JSON text), its receipt is checked
+/// and, beside a signed receipt, its log entry too (`log`: its place). With `submissionId`, that it is for that
+/// submission. Without `serverKeys` it is never valid.
 #[wasm_bindgen(js_name = verifyReceipt, unchecked_return_type = "VerifiedReceipt")]
 pub fn verify_receipt(
-    #[wasm_bindgen(unchecked_param_type = "string | ReceiptAnswer")] receipt: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | ReceiptAnswer | LoggedEntry")] receipt: JsValue,
     submission_id: Option<String>,
     #[wasm_bindgen(unchecked_param_type = "ServerKeys | ServerKey[] | string")] server_keys: JsValue,
 ) -> Result<JsValue, Thrown> {
-    let answer: Option<xinnuo_core::wire::ReceiptAnswer> = match receipt.as_string() {
-        // A submission's answer as text; the signed receipt alone does not read as one.
-        Some(text) => serde_json::from_str(text.trim()).ok(),
-        None => Some(xinnuo_js_json::from_js(&receipt).map_err(|e| {
+    let value: Value = match receipt.as_string() {
+        Some(text) => serde_json::from_str(text.trim()).unwrap_or(Value::String(text)),
+        None => xinnuo_js_json::from_js(&receipt).map_err(|e| {
             Thrown::bad_argument(
-                format!("回执应为签名文本或提交的应答：{e}"),
-                format!("receipt must be the signed text or a submission's answer: {e}"),
+                format!("回执应为回执文本或提交的应答：{e}"),
+                format!("receipt must be the receipt's text or a submission's answer: {e}"),
             )
-        })?),
+        })?,
     };
-    let jws = match (&answer, receipt.as_string()) {
-        (Some(answer), _) => receipt::jws_text(&answer.receipt),
-        (None, Some(text)) => text.trim().to_owned(),
-        (None, None) => String::new(),
+    // A submission's answer carries the receipt in `receipt` (and its log entry in `log`); else this is the receipt.
+    let (receipt_value, log) = match value.get("receipt") {
+        Some(inner) => (inner, value.get("log").and_then(|log| serde_json::from_value(log.clone()).ok())),
+        None => (&value, None),
     };
-    let result = trusted_server_keys(&server_keys).and_then(|trusted| {
-        let id = submission_id.clone().or_else(|| answer.as_ref().map(|a| a.submission_id.clone()));
-        let signed = match &id {
-            Some(id) => receipt::verify_for(&jws, id, &trusted),
-            None => receipt::verify(&jws, &trusted),
-        }?;
-        #[cfg(not(feature = "public-log"))]
-        let place = None;
-        #[cfg(feature = "public-log")]
-        let place = match (answer.as_ref().and_then(|a| a.log.as_ref()), &id) {
-            (Some(logged), Some(id)) => {
-                let logged = xinnuo_core::public_log::verify_receipt(logged, id, &trusted)?;
-                // The log and the signed receipt must tell the same story.
-                if (logged.sequence, logged.key_status) != (signed.receipt.sequence, signed.receipt.key_status) {
-                    return Err(receipt::ReceiptError::OtherSubmission);
-                }
-                Some(LogPlace { index: logged.index, checkpoint_size: logged.checkpoint_size, origin: logged.origin })
-            }
-            _ => None,
-        };
-        Ok((signed, place))
-    });
+    let id = submission_id.or_else(|| value.get("submission_id").and_then(Value::as_str).map(str::to_owned));
+    let result = trusted_server_keys(&server_keys)
+        .and_then(|trusted| public_log::check_answer(receipt_value, log.as_ref(), id.as_deref(), &trusted));
     let out = match result {
-        Ok((verified, log)) => VerifiedReceiptOut {
+        Ok(checked) => VerifiedReceiptOut {
             valid: true,
             key_status_label: Some(template::Text {
-                zh: verified.receipt.key_status.label_zh().into(),
-                en: verified.receipt.key_status.label_en().into(),
+                zh: checked.key_status.label_zh().into(),
+                en: checked.key_status.label_en().into(),
             }),
-            server_fingerprint: Some(envelope::fingerprint_groups(&verified.server.kid)),
-            server_kid: Some(verified.server.kid),
-            receipt: Some(verified.receipt),
-            log,
+            server_fingerprint: checked.server_kid().map(envelope::fingerprint_groups),
+            server_kid: checked.server_kid().map(str::to_owned),
+            log: checked.log.as_ref().map(|place| LogPlace {
+                index: place.index,
+                checkpoint_size: place.checkpoint_size,
+                origin: place.origin.clone(),
+            }),
+            receipt: Some(ReceiptOut::of(checked)),
             errors: Vec::new(),
         },
         Err(error) => VerifiedReceiptOut { errors: vec![ErrorItem::of(&error)], ..Default::default() },
     };
     to_js(&out)
+}
+
+/// What a verified receipt says, in either form (the members only a receipt signed alone has are left out
+/// for a log entry).
+#[derive(Serialize)]
+struct ReceiptOut {
+    #[serde(rename = "type")]
+    receipt_type: String,
+    submission_id: String,
+    received_at: String,
+    sequence: u64,
+    key_status: receipt::KeyStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signer_kid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_version: Option<String>,
+}
+
+impl ReceiptOut {
+    fn of(checked: public_log::CheckedReceipt) -> Self {
+        let signed = match checked.proof {
+            public_log::ReceiptProof::Signed { receipt, .. } => Some(*receipt),
+            public_log::ReceiptProof::Logged => None,
+        };
+        Self {
+            receipt_type: match &signed {
+                Some(_) => receipt::RECEIPT_TYPE.into(),
+                None => public_log::ENTRY_TYPE.into(),
+            },
+            submission_id: checked.submission_id,
+            received_at: checked.received_at,
+            sequence: checked.sequence,
+            key_status: checked.key_status,
+            signer_kid: signed.as_ref().map(|r| r.signer_kid.clone()),
+            credit_code: signed.as_ref().map(|r| r.credit_code.clone()),
+            template_id: signed.as_ref().map(|r| r.template_id.clone()),
+            template_version: signed.map(|r| r.template_version),
+        }
+    }
 }
 
 /// A key fingerprint in groups of four, as people compare it.

@@ -3,6 +3,7 @@
 use xinnuo_core::bundle::BundleReport;
 use xinnuo_core::envelope;
 use xinnuo_core::error::Described;
+use xinnuo_core::public_log::CheckedReceipt;
 use yew::prelude::*;
 
 use crate::components::time::BeijingTime;
@@ -44,16 +45,17 @@ pub fn Verification(props: &Props) -> Html {
             if let (None, Some(Ok(receipt))) = (&report.commitment, &report.receipt) {
                 <p class="notice" id="verify-receipt-only">{ lang.pick("这是一份服务器回执（不含承诺书正文）。", "This is a server receipt (without the commitment itself).") }</p>
                 <dl class="facts">
-                    <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ receipt.receipt.submission_id.clone() }</code></dd>
+                    <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="verify-id">{ receipt.submission_id.clone() }</code></dd>
                     <dt>{ lang.pick("服务器回执", "Server receipt") }</dt>
-                    <dd id="verify-receipt">{ format!("#{} · ", receipt.receipt.sequence) }<BeijingTime {lang} at={receipt.receipt.received_at.clone()} />
-                        { format!(" · {}", lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
-                    <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
-                    <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.receipt.signer_kid) }</code></dd>
-                    <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
-                    <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
+                    <dd id="verify-receipt">{ format!("#{} · ", receipt.sequence) }<BeijingTime {lang} at={receipt.received_at.clone()} />
+                        { format!(" · {}", lang.pick(receipt.key_status.label_zh(), receipt.key_status.label_en())) }</dd>
+                    if let xinnuo_core::public_log::ReceiptProof::Signed { receipt: signed, .. } = &receipt.proof {
+                        <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
+                        <dd><code class="fingerprint">{ envelope::fingerprint_groups(&signed.signer_kid) }</code></dd>
+                    }
+                    { receipt_proof(lang, receipt) }
                 </dl>
-                <p><crate::route::AppLink class="button" to={Route::Verify(Some(receipt.receipt.submission_id.clone()))}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</crate::route::AppLink></p>
+                <p><crate::route::AppLink class="button" to={Route::Verify(Some(receipt.submission_id.clone()))}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</crate::route::AppLink></p>
             }
             if let Some(Ok(signed)) = &report.commitment {
                 <dl class="facts">
@@ -65,10 +67,9 @@ pub fn Verification(props: &Props) -> Html {
                     <dd>{ format!("{} {} (SHA-256 {}…)", signed.prepared.template.id, signed.prepared.template.version, &signed.prepared.template.text_sha256[..16]) }</dd>
                     if let Some(Ok(receipt)) = &report.receipt {
                         <dt>{ lang.pick("服务器回执（序号 · 接收时间 · 密钥状态）", "Server receipt (number · received at · key status)") }</dt>
-                        <dd id="verify-receipt">{ format!("#{} · ", receipt.receipt.sequence) }<BeijingTime {lang} at={receipt.receipt.received_at.clone()} />
-                            { format!(" · {}", lang.pick(receipt.receipt.key_status.label_zh(), receipt.receipt.key_status.label_en())) }</dd>
-                        <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
-                        <dd><code class="fingerprint">{ envelope::fingerprint_groups(&receipt.server.kid) }</code></dd>
+                        <dd id="verify-receipt">{ format!("#{} · ", receipt.sequence) }<BeijingTime {lang} at={receipt.received_at.clone()} />
+                            { format!(" · {}", lang.pick(receipt.key_status.label_zh(), receipt.key_status.label_en())) }</dd>
+                        { receipt_proof(lang, receipt) }
                     }
                 </dl>
                 if signed.withheld > 0 {
@@ -81,5 +82,27 @@ pub fn Verification(props: &Props) -> Html {
                 <p><crate::route::AppLink class="button" to={Route::Print(signed.envelope.submission_id.clone())}>{ lang.pick("打印", "Print") }</crate::route::AppLink></p>
             }
         </div>
+    }
+}
+
+/// What proves the receipt: its place in the public log (a checkpoint signed by the server's log key), or, for
+/// a receipt signed alone before, the server key that signed it.
+fn receipt_proof(lang: Lang, receipt: &CheckedReceipt) -> Html {
+    match (&receipt.log, receipt.server_kid()) {
+        (Some(place), _) => html! {
+            <>
+            <dt>{ lang.pick("公开日志", "Public log") }</dt>
+            <dd id="verify-log">{ format!("{}{}{}{}{}", lang.pick("已记入公开日志 第 ", "In the public log as entry "), place.number(),
+                lang.pick(" 条（已在含 ", " (verified in a signed checkpoint of "), place.checkpoint_size,
+                lang.pick(" 条的签名检查点中核验）", " entries)")) }</dd>
+            </>
+        },
+        (None, Some(kid)) => html! {
+            <>
+            <dt>{ lang.pick("服务器密钥指纹", "Server key fingerprint") }</dt>
+            <dd><code class="fingerprint">{ envelope::fingerprint_groups(kid) }</code></dd>
+            </>
+        },
+        (None, None) => Html::default(),
     }
 }

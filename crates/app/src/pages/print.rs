@@ -46,14 +46,19 @@ pub fn PrintPage(props: &Props) -> Html {
                     .await
                     .map_err(|e| e.message(lang))
                     .and_then(|stored| bundle::verify(&stored.bundle_text(), &trusted).map_err(|e| e.to_string()));
-                let place = match &result {
-                    Ok(_) => api::log_proof(&id).await.ok().and_then(|logged| {
-                        xinnuo_core::public_log::verify_receipt(&logged, &id, &trusted)
-                            .ok()
-                            .map(|placed| (placed.index + 1, placed.checkpoint_size))
-                    }),
+                // A receipt that is a log entry places itself; one signed alone (made before) is looked up.
+                let in_receipt = match &result {
+                    Ok(report) => report.receipt.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.log.clone()),
                     Err(_) => None,
                 };
+                let place = match (&result, in_receipt) {
+                    (_, Some(place)) => Some(place),
+                    (Ok(_), None) => api::log_proof(&id).await.ok().and_then(|logged| {
+                        xinnuo_core::public_log::check_logged_receipt(&logged, Some(&id), &trusted).ok()?.log
+                    }),
+                    (Err(_), None) => None,
+                }
+                .map(|place| (place.number(), place.checkpoint_size));
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report), place),
                     Err(message) => Loaded::Error(message),
@@ -77,11 +82,9 @@ pub fn PrintPage(props: &Props) -> Html {
     let rendered = signed.render_masked(Lang::Zh, &report.masked);
     let body = rendered.text.split_once("\n\n").map_or(rendered.text.as_str(), |(_, rest)| rest).to_owned();
     let receipt = match &report.receipt {
-        Some(Ok(receipt)) => format!(
-            "#{} · {}",
-            receipt.receipt.sequence,
-            crate::components::time::beijing(&receipt.receipt.received_at, Lang::Zh)
-        ),
+        Some(Ok(receipt)) => {
+            format!("#{} · {}", receipt.sequence, crate::components::time::beijing(&receipt.received_at, Lang::Zh))
+        }
         _ => lang.pick("无有效回执", "no valid receipt").to_owned(),
     };
     let on_print = Callback::from(|_| {

@@ -76,7 +76,7 @@ pub struct OutboxItem {
     /// The server's reason for refusing it.
     #[serde(default)]
     pub rejection: Option<Text>,
-    /// The countersigned receipt (JWS object), once verified.
+    /// The server's receipt (its public-log entry with the proof; a JWS from servers before), once verified.
     #[serde(default)]
     pub receipt: Option<Value>,
     #[serde(default)]

@@ -1,4 +1,4 @@
-//! `POST /api/v1/commitments` (submit a signed commitment → countersigned receipt),
+//! `POST /api/v1/commitments` (submit a signed commitment → a receipt: its public-log entry and proof),
 //! `GET /api/v1/commitments/{id}` and `GET /api/v1/subjects/{code}/commitments` (publication, 公示).
 
 use axum::body::Body;
@@ -70,7 +70,8 @@ pub fn new_commitment(signed: &SignedCommitment, now: u64) -> Result<NewCommitme
     })
 }
 
-/// `POST /api/v1/commitments`: 201 with a countersigned receipt; the same submission again → 200, same receipt.
+/// `POST /api/v1/commitments`: 201 with its receipt (its public-log entry, proved in the batch's signed checkpoint);
+/// the same submission again → 200, same receipt.
 /// Verified on the blocking pool (in parallel), stored by the committer (in groups), answered once committed.
 /// Submissions up to this size are verified on the request's thread (see `submit`).
 const INLINE_VERIFY_BYTES: usize = 16 * 1024;
