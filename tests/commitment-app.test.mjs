@@ -4,12 +4,15 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { launchBrowser } from "./support/browser.mjs";
-import { base } from "./support/http.mjs";
+import { base, postJson } from "./support/http.mjs";
 import { openContext } from "./support/app.mjs";
-import { xinnuo, inForce } from "./support/fixtures.mjs";
+import { signFlattenedJws } from "./support/jose.mjs";
+import { newOfficer } from "./support/server.mjs";
+import { xinnuo, inForce, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
 
 const PASS = "山西示例 passphrase 2026";
 const jsQrPath = createRequire(import.meta.url).resolve("jsqr/dist/jsQR.js");
@@ -112,7 +115,16 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   assert.match(await receipt.textContent(), /已提交，回执序号 #\d+/);
   assert.match(await page.locator("#receipt-key-status").textContent(), /密钥未核验/);
   assert.match(await page.locator("#receipt-received-at").textContent(), /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间）$/);
-  // The form starts again empty, and nothing in it is marked until it is touched.
+  // The receipt heads the page, in view; below it the form starts again empty, and nothing in it is marked or
+  // asked to be corrected until it is touched.
+  assert.ok(await receipt.evaluate((el) => el.getBoundingClientRect().top < document.querySelector("#commit-form").getBoundingClientRect().top),
+    "the receipt is above the emptied form");
+  // Brought into view where the person is (the sign button is far below).
+  await page.waitForFunction(() => { const box = document.querySelector("#receipt").getBoundingClientRect(); return box.bottom > 0 && box.top > -2 && box.top < innerHeight; });
+  assert.equal(await page.getByText("请先改正上面标出的项目").count(), 0, "nothing to correct in a form nobody has touched");
+  // The id a person reads is short; the full one stays in the technical details.
+  assert.doesNotMatch(await receipt.innerText(), /[0-9a-f]{64}/);
+  assert.match(await page.locator("#receipt-ref").textContent(), /^[0-9a-f]{4} [0-9a-f]{4}$/);
   assert.match(await page.locator("#receipt-next").textContent(), /再填一份/);
   assert.equal(await page.getByLabel("承诺主体名称").inputValue(), "");
   assert.equal(await page.locator(".field-error").count(), 0, "no field is marked after a successful submission");
@@ -138,6 +150,14 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   const verifyUrl = (await page.locator("#print-verify-url").textContent()).trim();
   assert.equal(verifyUrl, `${base}/#/verify/${submissionId}`);
   assert.equal(await decodeQr(page), verifyUrl, "the QR code encodes the verify link");
+  // Beside the link a reader meets no 64-character id: the submission is named by a short reference.
+  const printedFacts = await page.locator(".print-facts").evaluate((facts) => {
+    const copy = facts.cloneNode(true);
+    copy.querySelector("#print-verify-url")?.remove();
+    return copy.textContent;
+  });
+  assert.doesNotMatch(printedFacts, /[0-9a-f]{64}/);
+  assert.match(printedFacts, new RegExp(`提交编号：${submissionId.slice(0, 4)} ${submissionId.slice(4, 8)}`));
   await page.emulateMedia({ media: "print" });
   assert.equal(await page.locator("header.top").isVisible(), false, "print hides the app's chrome");
   const width = await page.locator("#print-page").evaluate((el) => el.getBoundingClientRect().width);
@@ -158,7 +178,7 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   const publicText = previewText.replace("联系电话：0351-1234567", "联系电话：0351-***4567（已隐去）");
   assert.notEqual(publicText, previewText);
   assert.equal(await visitor.page.locator("#verify-text").textContent(), publicText);
-  assert.match(await visitor.page.locator("#verify-withheld").textContent(), /1 项以加盐摘要签署/);
+  assert.match(await visitor.page.locator("#verify-withheld").textContent(), /1 项个人信息已隐去/);
   assert.equal((await visitor.page.locator("#verify-fingerprint").textContent()).trim(), fingerprint);
   // Times as people read them, in Beijing; the exact UTC value stays in the <time> element.
   assert.match(await visitor.page.locator("#verify-receipt").textContent(), /^#\d+ · \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间） · /);
@@ -226,6 +246,64 @@ test("the form offers each template once, in the version in force, and a person'
   assert.match(preview, /^证明事项告知承诺书（个人）/);
   assert.match(preview, /本人王小明（公民身份号码：〔公民身份号码〕）已知悉上述告知内容/);
   assert.match(preview, /一式两份/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** Signs a decision with an officer's Node key and posts it. */
+async function decide(officer, action, target, reason = "") {
+  const identity = action === "accept" ? { identity_checked: "counter" } : {};
+  const decision = { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...identity };
+  const answer = await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey));
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return answer.json();
+}
+
+const JARGON = /Argon2|AES-256|SHA-256|加盐|摘要|一次性挑战|期限待核对|[0-9a-f]{64}/;
+
+test("the QR code's page tells a person where the commitment stands and what was decided; the technical details stay folded", async () => {
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const created = await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: TAX_VALUES }));
+  key.free();
+  assert.equal(created.status, 201);
+  const { submission_id: id } = await created.json();
+  const officer = await newOfficer("国家税务总局山西省税务局", "二维码科员", "review,decide");
+  const accepted = await decide(officer, "accept", id, "材料齐全，予以受理");
+
+  const { page, context, errors } = await open(`#/verify/${id}`);
+  await page.locator("#verify-verdict", { hasText: "验证通过" }).waitFor({ timeout: 30_000 });
+  // Where it stands, in words: the state, who it was made to, and each decision with its reason and a link.
+  const standing = page.locator("#commitment-standing");
+  assert.equal(await standing.locator("#standing-state").textContent(), "在诺");
+  assert.match(await standing.textContent(), /纳税服务信用承诺书/);
+  assert.match(await standing.textContent(), new RegExp(TAX_VALUES.credit_code));
+  const decisionItem = standing.locator(`li.standing-decision[data-id="${accepted.decision_id}"]`);
+  assert.match(await decisionItem.textContent(), /受理.*材料齐全，予以受理/);
+  await decisionItem.getByRole("link", { name: "查看决定书" }).waitFor();
+  // The raw signed file is folded away under 技术详情, and the page as read has no jargon in it.
+  const details = page.locator("details#verify-raw");
+  assert.equal(await details.locator("summary").textContent(), "技术详情");
+  assert.equal(await details.evaluate((el) => el.open), false);
+  assert.equal(await page.locator("#verify-input").isVisible(), false, "no raw JSON on the page");
+  const read = await page.locator("main").innerText();
+  assert.doesNotMatch(read, JARGON, read);
+  // Opened, the details hold the technical values.
+  await details.locator("summary").click();
+  assert.equal(await page.locator("#verify-input").isVisible(), true);
+  assert.match(await page.locator("#verify-input").inputValue(), /"payload"/);
+  // In English, no full-width brackets around English words.
+  await page.locator("#lang-toggle").click();
+  await page.locator("#verify-verdict", { hasText: "Verified" }).waitFor();
+  assert.equal(await page.locator("#standing-state").textContent(), "in force");
+  // The page's own words, not the signed text (which says what was signed, in its own words).
+  const english = await page.evaluate(() => {
+    const signedText = document.querySelector("#verify-text");
+    signedText.hidden = true;
+    const text = document.querySelector("main").innerText;
+    signedText.hidden = false;
+    return text;
+  });
+  assert.doesNotMatch(english, /（[^）]*[A-Za-z][^）]*）/, english);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -197,8 +197,8 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   // The limit of 36号 第十六条 and each stage with its date, as the officer reads them.
   const repairItem = O.locator(`li.dept-item[data-id="${repairId}"]`);
   await repairItem.locator(".deadline").waitFor();
-  // 36号 第十六条 was read only as quoted: the limit says 期限待核对.
-  const [, due] = (await repairItem.locator(".deadline").textContent()).match(/^办理期限 (\d{4}-\d{2}-\d{2})（10 个工作日；期限待核对）$/) ?? [];
+  // 36号 第十六条 was read only as quoted: the limit says it is the authority's own notice that counts.
+  const [, due] = (await repairItem.locator(".deadline").textContent()).match(/^办理期限 (\d{4}-\d{2}-\d{2})（10 个工作日；期限以办理单位告知为准）$/) ?? [];
   assert.ok(due, await repairItem.locator(".deadline").textContent());
   const stages = await repairItem.locator("ol.deadline-stages li").allTextContents();
   assert.match(stages[0], /^受理（3 个工作日）：\d{4}-\d{2}-\d{2}$/);

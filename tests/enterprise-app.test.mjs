@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
-import { openContext, createKey } from "./support/app.mjs";
+import { openContext, openPage, createKey } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, importSubject, importEligibleSubject, approvePendingEnrolments, approvedNodeKey } from "./support/server.mjs";
@@ -81,6 +81,22 @@ test("an objection refused for a key nobody approved says how to have the key ap
   await page.evaluate((code) => { location.hash = `#/status/${code}`; }, code);
   const article = page.locator(`#record-${record.id}`);
   await article.getByRole("button", { name: "对这条记录提出异议" }).click();
+  // The form is drawn like the app's other forms (the commitment's sign form), not as the browser's bare controls.
+  const style = (control) => control.evaluate((el) => {
+    const css = getComputedStyle(el);
+    return { radius: css.borderTopLeftRadius, border: css.borderTopColor, padding: css.paddingLeft, font: css.fontFamily };
+  });
+  // The commitment page in another tab of this browser, which holds the key.
+  const reference = await openPage(context, "#/commit");
+  await reference.locator("#sign-pass").waitFor();
+  const appStyle = await style(reference.locator("#sign-pass"));
+  await reference.close();
+  for (const control of [".objection-grounds", ".objection-key", ".objection-pass"]) {
+    assert.deepEqual(await style(article.locator(control)), appStyle, `${control} is styled like the app's forms`);
+  }
+  const formWidth = await article.locator("form.objection-form").evaluate((form) => form.getBoundingClientRect().width);
+  const groundsWidth = await article.locator(".objection-grounds").evaluate((box) => box.getBoundingClientRect().width);
+  assert.ok(groundsWidth >= formWidth * 0.9, `the grounds box spans the form: ${groundsWidth} of ${formWidth} px`);
   await article.locator(".objection-grounds").fill("该处罚决定已被行政复议决定撤销，附复议决定书。");
   await article.locator(".objection-pass").fill(PASS);
   await article.getByRole("button", { name: "签名并提出异议" }).click();
@@ -129,7 +145,7 @@ test("after applying for repair the checklist ticks what was done, and the outbo
   const application = page.locator("article.record .repair-application", { hasText: "修复申请：修复审核中" });
   await application.waitFor({ timeout: 30_000 });
   const onStatusPage = await application.textContent();
-  assert.match(onStatusPage, /^修复申请：修复审核中 · 办理期限 \d{4}-\d\d-\d\d（10 个工作日；期限待核对）$/);
+  assert.match(onStatusPage, /^修复申请：修复审核中 · 办理期限 \d{4}-\d\d-\d\d（10 个工作日；期限以办理单位告知为准）$/);
   const step = (code) => panel.locator(`ol.checklist li[data-code="${code}"]`);
   assert.match(await step("commitment").textContent(), /^☑ 已签署信用修复承诺书/);
   assert.match(await step("apply").textContent(), new RegExp(`^☑ 已于 ${appliedOn} 提交修复申请，认定单位审核中`));

@@ -6,10 +6,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
+import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { postJson } from "./support/http.mjs";
-import { openContext, createKey } from "./support/app.mjs";
+import { openContext, openPage, createKey } from "./support/app.mjs";
+import { signFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
-import { registerOfficer, approvePackageKey } from "./support/server.mjs";
+import { registerOfficer, approvePackageKey, approvedNodeKey, importEligibleSubject } from "./support/server.mjs";
 
 const TAX = "国家税务总局山西省税务局";
 const OFFICER_PASS = "核验科员 passphrase 2026";
@@ -143,6 +146,67 @@ test("the officer sees each signer's key standing, stays signed in across a relo
   await page.locator("#dept-notice", { hasText: "登录已失效，请重新登录。" }).waitFor({ timeout: 30_000 });
   await page.locator("#dept-sign-in").waitFor();
   assert.equal(await page.evaluate((name) => sessionStorage.getItem(name), SESSION), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The style a form control is drawn with: what tells an app's control from the browser's bare one. */
+const controlStyle = (control) => control.evaluate((el) => {
+  const style = getComputedStyle(el);
+  return { radius: style.borderTopLeftRadius, border: style.borderTopColor, padding: style.paddingLeft, font: style.fontFamily };
+});
+
+test("the sign-in page is styled like the app and hands over the public key by copy or download; a long objection never widens the console", async () => {
+  // An objection whose grounds hold a long unbroken run (a link pasted in), to a record of the tax bureau.
+  const code = randomCreditCode("140105");
+  const record = await importEligibleSubject({ code, name: "晋示例长异议有限公司", authority: TAX, decisionNo: "晋税测罚〔2026〕77号" });
+  const enterprise = await approvedNodeKey(code, "晋示例长异议有限公司", xinnuo.fingerprintGroups);
+  const grounds = `该处罚决定已被撤销，复议决定书见 https://example.gov.cn/${"fuyijuedingshu".repeat(20)}.pdf 请核实。`;
+  const objection = { type: "xinnuo.objection/1", credit_code: code, record_id: record.id, grounds, signed_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  const objected = await postJson("/api/v1/objections", signFlattenedJws(objection, enterprise.privateKey));
+  assert.equal(objected.status, 201, await objected.clone().text());
+  const { objection_id: objectionId } = await objected.json();
+
+  const { page, context, errors } = await openContext(browser, "#/keys", { viewport: { width: 1280, height: 800 }, acceptDownloads: true, permissions: ["clipboard-read", "clipboard-write"] });
+  await createKey(page, OFFICER_PASS);
+  await page.getByRole("link", { name: "部门办理" }).click();
+  await page.locator("#dept-pass").waitFor();
+  // The sign-in form's controls look like the commitment form's, not the browser's bare ones.
+  // The commitment page in another tab of this browser, which holds the key.
+  const reference = await openPage(context, "#/commit");
+  await reference.locator("#sign-pass").waitFor();
+  const appStyle = await controlStyle(reference.locator("#sign-pass"));
+  await reference.close();
+  assert.deepEqual(await controlStyle(page.locator("#dept-pass")), appStyle);
+  assert.deepEqual(await controlStyle(page.locator("#dept-key")), appStyle);
+  // Plain words: no protocol named to the officer.
+  assert.doesNotMatch(await page.locator("main").innerText(), /挑战/);
+
+  // The public key: copied with one button, downloaded with another; the raw JSON is there for who wants it.
+  await page.getByRole("button", { name: "复制公钥" }).click();
+  await page.locator("#officer-jwk-notice", { hasText: "已复制" }).waitFor();
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  assert.deepEqual(Object.keys(copied).sort(), ["crv", "kty", "x"]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载公钥文件" }).click()]);
+  assert.match(download.suggestedFilename(), /^xinnuo-officer-key-[\w-]{8}\.jwk$/);
+  const downloaded = JSON.parse(await readFile(await download.path(), "utf8"));
+  assert.deepEqual(downloaded, copied);
+  assert.deepEqual(JSON.parse(await page.locator("#officer-jwk").textContent()), copied);
+
+  // Registered with the downloaded file, the officer signs in and reads the long objection: the page keeps
+  // its width.
+  await registerOfficer(downloaded, TAX, "郑科员", "review,decide");
+  await page.locator("#dept-pass").fill(OFFICER_PASS);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.locator("#dept-officer", { hasText: "郑科员" }).waitFor({ timeout: 30_000 });
+  await page.getByRole("tab", { name: "异议" }).click();
+  await find(page, code);
+  const item = page.locator(`li.dept-item[data-id="${objectionId}"]`);
+  await item.waitFor();
+  await item.locator("summary").first().click();
+  await item.locator(".dept-text", { hasText: "fuyijuedingshu" }).waitFor();
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+  assert.ok(widths.page <= widths.screen, `the console is ${widths.page} px wide on a ${widths.screen} px screen`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -29,6 +29,8 @@ async function overflow(page) {
     const wide = [...document.querySelectorAll("main *")]
       .filter((element) => element.getBoundingClientRect().right > width + 1)
       .filter((element) => !element.closest("[data-scrolls]"))
+      // Folded away (技术详情 closed), it is not on the screen: the open state is checked on its own.
+      .filter((element) => !element.closest("details:not([open])"))
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}#${element.id}.${[...element.classList].join(".")}`);
     return { scroll: document.documentElement.scrollWidth - width, wide };
@@ -111,6 +113,32 @@ test("at 390 px: the check page with a valid code and its links, and the verify 
   await page.locator("#verify-button").click();
   await page.locator("#verify-verdict").waitFor();
   await assertFits(page, "verify page with a signed file");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("at 390 px: the column of published commitments and the QR code's verify page fit", async () => {
+  // A commitment so that the column and the QR code's page have something to show.
+  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  const created = await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: TAX_VALUES }));
+  key.free();
+  assert.equal(created.status, 201);
+  const { submission_id: id } = await created.json();
+
+  const { page, context, errors } = await openPhone("#/publications");
+  await page.locator("#pub-total").waitFor();
+  await assertFits(page, "published commitments");
+  // Names and states read across the screen, not one character per line.
+  const narrowest = await page.locator("#publications tbody td.subject .registry-name").evaluateAll((names) =>
+    Math.min(...names.map((name) => name.getBoundingClientRect().width)));
+  assert.ok(narrowest === Infinity || narrowest >= 100, `a subject's name has room: ${narrowest} px`);
+
+  await page.evaluate((id) => { location.hash = `#/verify/${id}`; }, id);
+  await page.locator("#verify-verdict").waitFor({ timeout: 30_000 });
+  await assertFits(page, "the QR code's verify page");
+  // Opened, the technical details fit too.
+  await page.locator("details.tech-details").evaluateAll((folds) => folds.forEach((fold) => { fold.open = true; }));
+  await assertFits(page, "the QR code's verify page with its technical details open");
   assert.deepEqual(errors, []);
   await context.close();
 });

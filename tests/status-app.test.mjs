@@ -110,9 +110,9 @@ test("the wizard: search, see why and when, then a prefilled repair commitment s
   assert.equal(await page.locator("article.record .start-repair").count(), 0);
   // The review's limit (36号 第十六条), then each stage with its date: accept in 3 working days, decide in 7
   // after acceptance, Credit China's answer in 10 (the extension is listed when its year's holidays are known).
-  // The article was read only as quoted, so the limit says 期限待核对.
+  // The article was read only as quoted, so the limit says it is the authority's own notice that counts.
   const headline = await page.locator("article.record .repair-application").textContent();
-  const [, due] = headline.match(/^修复申请：修复审核中 · 办理期限 (\d{4}-\d\d-\d\d)（10 个工作日；期限待核对）$/) ?? [];
+  const [, due] = headline.match(/^修复申请：修复审核中 · 办理期限 (\d{4}-\d\d-\d\d)（10 个工作日；期限以办理单位告知为准）$/) ?? [];
   assert.ok(due, headline);
   const stages = await page.locator("article.record ol.deadline-stages li").allTextContents();
   assert.equal(stages.length >= 3, true, stages.join(" | "));

@@ -30,6 +30,23 @@ pub fn download(filename: &str, content: &str, mime: &str) -> Result<(), JsValue
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// Puts `text` on the clipboard; answers whether the browser took it (it may refuse: no permission, no focus).
+/// Called through `navigator.clipboard` by name, so no web-sys feature is added for one call.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(navigator) = window().map(|w| w.navigator()) else { return false };
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return false };
+    let write = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()
+        .and_then(|write| write.dyn_into::<js_sys::Function>().ok());
+    let Some(write) = write else { return false };
+    let Ok(promise) = write.call1(&clipboard, &JsValue::from_str(text)) else { return false };
+    match promise.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
 /// Fresh random bytes (Web Crypto).
 pub fn random<const N: usize>() -> Result<Zeroizing<[u8; N]>, Text> {
     let mut bytes = Zeroizing::new([0u8; N]);

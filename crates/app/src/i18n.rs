@@ -61,6 +61,15 @@ impl<E: xinnuo_core::error::Described> From<E> for Text {
     }
 }
 
+/// `text` in brackets after what precedes it: full-width in Chinese, ASCII after a space in English (a
+/// full-width bracket around English words reads as an error).
+pub fn bracketed(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{text}）"),
+        Lang::En => format!(" ({text})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +83,11 @@ mod tests {
         assert_eq!(older.get(Lang::En), "无法连接服务器 / cannot reach the server", "shown as it was stored");
         assert!(serde_json::from_str::<Text>(r#"{"zh":"只有中文"}"#).is_err());
         assert!(serde_json::from_str::<Text>("3").is_err());
+    }
+
+    #[test]
+    fn brackets_follow_the_language() {
+        assert_eq!(bracketed(Lang::Zh, "评估日期 2026-12-07"), "（评估日期 2026-12-07）");
+        assert_eq!(bracketed(Lang::En, "as of 2026-12-07"), " (as of 2026-12-07)");
     }
 }

@@ -107,7 +107,7 @@ pub struct Deadline {
     /// Whole working days past `due_on` (0 while in time).
     pub overdue_working_days: u32,
     pub confidence: Confidence,
-    /// Shown beside the date: "待核对" where the rule is not confirmed against its text.
+    /// Said beside the date ("期限以办理单位告知为准") where the rule is not confirmed against its text.
     pub unconfirmed: bool,
     pub source: String,
     pub text: Text,
@@ -178,7 +178,7 @@ pub fn deadline(step: Step, arrived_on: Date, today: Date) -> Result<Option<Dead
 }
 
 impl Deadline {
-    /// How people read it: "办理期限 2026-12-09（5 个工作日，已逾期 2 个工作日；待核对）".
+    /// How people read it: "办理期限 2026-12-09（5 个工作日，已逾期 2 个工作日；期限以办理单位告知为准）".
     pub fn describe(&self, zh: bool) -> String {
         self.text(zh, true)
     }
@@ -243,8 +243,14 @@ impl Deadline {
                 format!(", {} working days overdue", self.overdue_working_days)
             };
         }
+        // A limit whose rule was read only as quoted: said in plain words to the public (the rule and its
+        // source are named beside it where the page shows them).
         if self.unconfirmed {
-            text += if zh { "；期限待核对" } else { "; limit not yet checked against its source" };
+            text += if zh {
+                "；期限以办理单位告知为准"
+            } else {
+                "; the authority's own notice of the limit prevails"
+            };
         }
         text + if zh { "）" } else { ")" }
     }
@@ -303,7 +309,7 @@ mod tests {
         let repair = deadline(Step::RepairDecision, d("2025-12-02"), d("2025-12-02")).unwrap().unwrap();
         assert!(repair.unconfirmed, "58号's limit was not checked against its text");
         assert_eq!(late.describe(true), "办理期限 2026-02-27（5 个工作日，已逾期 3 个工作日）");
-        assert_eq!(repair.describe(true), "办理期限 2025-12-16（10 个工作日；期限待核对）");
+        assert_eq!(repair.describe(true), "办理期限 2025-12-16（10 个工作日；期限以办理单位告知为准）");
         assert!(check.describe(false).starts_with("No common time limit"));
     }
 
@@ -328,7 +334,7 @@ mod tests {
         );
         assert_eq!(
             repair.describe(true),
-            "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30；期限待核对）"
+            "办理期限 2026-12-16（10 个工作日；受理（3 个工作日） 2026-12-07；受理后作出决定（7 个工作日） 2026-12-16；“信用中国”网站反馈结果（10 个工作日） 2026-12-16；复杂情形可延长 10 个工作日至 2026-12-30；期限以办理单位告知为准）"
         );
         // Each stage on its own line with its date (the status page and the console list them), the limit
         // without them above.
@@ -341,7 +347,7 @@ mod tests {
                 "复杂情形可延长 10 个工作日：2026-12-30",
             ]
         );
-        assert_eq!(repair.headline(true), "办理期限 2026-12-16（10 个工作日；期限待核对）");
+        assert_eq!(repair.headline(true), "办理期限 2026-12-16（10 个工作日；期限以办理单位告知为准）");
         assert_eq!(repair.stage_lines(false)[0], "acceptance (3 working days): 2026-12-07");
         // On 2026-12-08 the acceptance stage has passed (its day was 12-07); the decision has not.
         let later = deadline(Step::RepairDecision, d("2026-12-02"), d("2026-12-08")).unwrap().unwrap();
@@ -379,7 +385,9 @@ mod tests {
             assert_eq!(market.source, "市场监管总局令第45号 第十四条第二款；国市监信规〔2021〕3号（时限待核对）");
             let said = market.describe(true);
             assert!(
-                !said.contains("信用中国") && !said.contains("3 个工作日") && said.ends_with("期限待核对）"),
+                !said.contains("信用中国")
+                    && !said.contains("3 个工作日")
+                    && said.ends_with("期限以办理单位告知为准）"),
                 "{said}"
             );
         }
@@ -411,7 +419,7 @@ mod tests {
             .contains("以其届满之日（认定单位最晚收到之日）作为受理日，再计 7 个工作日，共 8 个工作日"));
         assert_eq!(
             objection.describe(true),
-            "办理期限 2026-12-14（8 个工作日；“信用中国”网站转送认定单位（1 个工作日） 2026-12-03；认定单位受理后完成核查并反馈（7 个工作日，以最晚收到之日为受理日） 2026-12-14，已逾期 1 个工作日；期限待核对）"
+            "办理期限 2026-12-14（8 个工作日；“信用中国”网站转送认定单位（1 个工作日） 2026-12-03；认定单位受理后完成核查并反馈（7 个工作日，以最晚收到之日为受理日） 2026-12-14，已逾期 1 个工作日；期限以办理单位告知为准）"
         );
         // Before 36号: 国办发〔2025〕22号, 10 working days, unconfirmed.
         let before = rule(Step::ObjectionDecision, d("2026-03-31")).unwrap();

@@ -7,5 +7,6 @@ pub mod parts_table;
 pub mod repair_panel;
 pub mod report;
 pub mod report_verify;
+pub mod tech_details;
 pub mod time;
 pub mod verification;

@@ -36,7 +36,7 @@ fn records(lang: Lang, id: &str, title_zh: &str, title_en: &str, list: &[ReportR
                     <tbody>
                     { for list.iter().map(|r| html! {
                         <tr data-record={r.id.clone()}>
-                            <td>{ lang.pick(r.kind.label_zh(), r.kind.label_en()) }{ r.class.map(|c| format!("（{}）", lang.pick(c.label_zh(), c.label_en()))).unwrap_or_default() }</td>
+                            <td>{ lang.pick(r.kind.label_zh(), r.kind.label_en()) }{ r.class.map(|c| crate::i18n::bracketed(lang, lang.pick(c.label_zh(), c.label_en()))).unwrap_or_default() }</td>
                             <td>{ &r.decision_no }</td><td>{ &r.authority }</td><td>{ r.decided_on.to_string() }</td>
                             <td>{ &r.summary }</td>
                             <td>{ r.publication_end_text(lang) }</td>
@@ -103,7 +103,7 @@ pub fn ReportDocument(props: &Props) -> Html {
                 <ul>
                     { for c.grades.iter().map(|g| html! { <li>{ format!("{} {} 年度：{}（{}；来源：{}）", g.authority, g.year, g.grade, g.authority, g.source) }</li> }) }
                     if let Some(tier) = &c.tier {
-                        <li id="report-tier">{ format!("{}：{}（{}）", lang.pick("汇总等级", "Summary tier"), tier.name.get(lang), tier.label.get(lang)) }</li>
+                        <li id="report-tier">{ format!("{}{}{}", lang.pick("汇总等级：", "Summary tier: "), tier.name.get(lang), crate::i18n::bracketed(lang, tier.label.get(lang))) }</li>
                     }
                 </ul>
             </section>
@@ -113,8 +113,8 @@ pub fn ReportDocument(props: &Props) -> Html {
                     <p class="report-none">{ lang.pick("无", "None") }</p>
                 }
                 <ul>
-                    { for c.repairs.iter().map(|r| html! { <li>{ format!("{}{}：{}{}", lang.pick("信用修复申请，记录 ", "Repair application, record "), r.record_id, lang.pick(r.state.label_zh(), r.state.label_en()), r.received_on.map(|d| format!("（{d}）")).unwrap_or_default()) }</li> }) }
-                    { for c.objections.iter().map(|o| html! { <li>{ format!("{}{}：{}{}", lang.pick("异议，记录 ", "Objection, record "), o.record_id, lang.pick(o.state.label_zh(), o.state.label_en()), o.decided_on.or(o.received_on).map(|d| format!("（{d}）")).unwrap_or_default()) }</li> }) }
+                    { for c.repairs.iter().map(|r| html! { <li>{ format!("{}{}：{}{}", lang.pick("信用修复申请，记录 ", "Repair application, record "), r.record_id, lang.pick(r.state.label_zh(), r.state.label_en()), r.received_on.map(|d| crate::i18n::bracketed(lang, &d.to_string())).unwrap_or_default()) }</li> }) }
+                    { for c.objections.iter().map(|o| html! { <li>{ format!("{}{}：{}{}", lang.pick("异议，记录 ", "Objection, record "), o.record_id, lang.pick(o.state.label_zh(), o.state.label_en()), o.decided_on.or(o.received_on).map(|d| crate::i18n::bracketed(lang, &d.to_string())).unwrap_or_default()) }</li> }) }
                 </ul>
             </section>
             <section class="report-section" id="report-notes">

@@ -58,6 +58,7 @@ pub fn Verification(props: &Props) -> Html {
                 <p><crate::route::AppLink class="button" to={Route::Verify(Some(receipt.submission_id.clone()))}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</crate::route::AppLink></p>
             }
             if let Some(Ok(signed)) = &report.commitment {
+                <crate::components::tech_details::TechDetails {lang}>
                 <dl class="facts">
                     <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
                     <dd><code class="fingerprint" id="verify-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></dd>
@@ -73,8 +74,12 @@ pub fn Verification(props: &Props) -> Html {
                     }
                 </dl>
                 if signed.withheld > 0 {
-                    <p class="notice" id="verify-withheld">{ format!("{}{}{}", lang.pick("个人信息（身份证号码、电话、住所）共 ", "Personal data (ID numbers, phones, address): "), signed.withheld,
-                        lang.pick(" 项以加盐摘要签署，此处已隐去；签名仍完整有效。", " value(s) signed as salted digests and withheld here; the signature still holds in full.")) }</p>
+                    <p>{ lang.pick("个人信息以加盐摘要签署，公开时隐去原值。", "Personal values are signed as salted digests and withheld when published.") }</p>
+                }
+                </crate::components::tech_details::TechDetails>
+                if signed.withheld > 0 {
+                    <p class="notice" id="verify-withheld">{ format!("{}{}", signed.withheld,
+                        lang.pick(" 项个人信息已隐去（身份证号码、电话、住所等不公示）；签名仍完整有效。", " personal value(s) withheld (ID numbers, phones and addresses are not published); the signature still holds in full.")) }</p>
                 }
                 <article class="commitment-text">
                     <pre id="verify-text">{ signed.render_masked(lang, &report.masked).text }</pre>

@@ -157,7 +157,13 @@ fn same_key_warning(others: &[xinnuo_core::wire::OtherEnrolment], lang: Lang) ->
     let listed: Vec<String> = others
         .iter()
         .map(|o| {
-            format!("{}（{}，{}）", o.credit_code, o.subject_name, lang.pick(o.status.label_zh(), o.status.label_en()))
+            let about = format!(
+                "{}{}{}",
+                o.subject_name,
+                lang.pick("，", ", "),
+                lang.pick(o.status.label_zh(), o.status.label_en())
+            );
+            format!("{}{}", o.credit_code, crate::i18n::bracketed(lang, &about))
         })
         .collect();
     Some(match lang {
@@ -524,6 +530,8 @@ pub fn DeptPage(props: &Props) -> Html {
     // How the officer identified each unverified signer, by item (chosen before accepting).
     let identities = use_state(BTreeMap::<String, IdentityCheck>::new);
     let notice = use_state(|| None::<Result<String, String>>);
+    // What became of the public key handed over on the sign-in page (copied, downloaded, or why not).
+    let jwk_notice = use_state(|| None::<Result<String, String>>);
 
     // What the list shows now, read when a reload starts: a reload asked for by a decision signed
     // before the filter changed must ask for the new filter, not the one of its click.
@@ -690,16 +698,46 @@ pub fn DeptPage(props: &Props) -> Html {
                 passphrase.set(event.target_unchecked_into::<HtmlInputElement>().value())
             })
         };
+        let on_copy_jwk = {
+            let (jwk, jwk_notice) = (jwk.clone(), jwk_notice.clone());
+            Callback::from(move |_| {
+                let (jwk, jwk_notice) = (jwk.clone(), jwk_notice.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    jwk_notice.set(Some(if crate::browser::copy_to_clipboard(&jwk).await {
+                        Ok(lang
+                            .pick("已复制公钥，可粘贴给管理员。", "Public key copied: paste it to the operator.")
+                            .to_owned())
+                    } else {
+                        Err(lang
+                            .pick(
+                                "浏览器未允许复制，请改用“下载公钥文件”。",
+                                "The browser did not allow copying: download the file instead.",
+                            )
+                            .to_owned())
+                    }));
+                });
+            })
+        };
+        let on_download_jwk = {
+            let (jwk, jwk_notice, kid) = (jwk.clone(), jwk_notice.clone(), (*kid).clone());
+            Callback::from(move |_| {
+                let name = format!("xinnuo-officer-key-{}.jwk", kid.chars().take(8).collect::<String>());
+                jwk_notice.set(Some(match download(&name, &jwk, "application/jwk+json") {
+                    Ok(()) => Ok(format!("{}{name}", lang.pick("已下载公钥文件 ", "Public key file downloaded: "))),
+                    Err(_) => Err(lang.pick("无法下载文件。", "Could not download the file.").to_owned()),
+                }));
+            })
+        };
         return html! {
             <section class="card" aria-labelledby="dept-title">
                 <h2 id="dept-title">{ lang.pick("部门办理", "Department console") }</h2>
                 <p class="hint">{ lang.pick(
-                    "工作人员以本浏览器中的密钥登录（对服务器的一次性挑战签名），不使用密码。首次使用：在“密钥”页生成密钥，把下面的公钥交给管理员登记。",
-                    "Officers sign in with a key in this browser (signing the server's one-time challenge); no passwords. First time: create a key on the Keys page and give the public key below to the operator.") }</p>
+                    "工作人员用本浏览器中的密钥和它的口令登录，不使用密码。首次使用：在“密钥”页生成密钥，把下面的公钥复制或下载后交给管理员登记。",
+                    "Officers sign in with a key in this browser and its passphrase; no passwords. First time: create a key on the Keys page, then copy or download the public key below for the operator to register.") }</p>
                 if keys.is_empty() {
                     <p id="dept-no-keys">{ lang.pick("本浏览器中还没有密钥。", "No key in this browser yet.") }</p>
                 } else {
-                    <form onsubmit={on_sign_in}>
+                    <form class="sign-form" onsubmit={on_sign_in}>
                         <label for="dept-key">{ lang.pick("工作人员密钥", "Officer key") }</label>
                         <select id="dept-key" onchange={on_key}>
                             { for keys.iter().map(|k| html! {
@@ -710,8 +748,19 @@ pub fn DeptPage(props: &Props) -> Html {
                         <input id="dept-pass" type="password" autocomplete="current-password" value={(*passphrase).clone()} oninput={on_pass} />
                         <div class="row"><button type="submit" class="primary" id="dept-sign-in">{ lang.pick("登录", "Sign in") }</button></div>
                     </form>
-                    <p>{ lang.pick("公钥（交给管理员登记为工作人员）：", "Public key (for the operator to register):") }</p>
-                    <pre id="officer-jwk">{ jwk }</pre>
+                    <h3>{ lang.pick("公钥（交给管理员登记为工作人员）", "Public key (for the operator to register)") }</h3>
+                    <div class="row">
+                        <button type="button" id="officer-jwk-copy" onclick={on_copy_jwk}>{ lang.pick("复制公钥", "Copy the public key") }</button>
+                        <button type="button" id="officer-jwk-download" onclick={on_download_jwk}>{ lang.pick("下载公钥文件", "Download the public key file") }</button>
+                    </div>
+                    { match &*jwk_notice {
+                        Some(Ok(text)) => html! { <p class="notice ok" id="officer-jwk-notice" aria-live="polite">{ text }</p> },
+                        Some(Err(text)) => html! { <p class="notice no" id="officer-jwk-notice" role="alert">{ text }</p> },
+                        None => html! {},
+                    } }
+                    <crate::components::tech_details::TechDetails {lang}>
+                        <pre id="officer-jwk" class="raw">{ jwk }</pre>
+                    </crate::components::tech_details::TechDetails>
                 }
                 { notice_view(&notice) }
             </section>

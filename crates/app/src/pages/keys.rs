@@ -170,8 +170,13 @@ pub fn KeysPage(props: &Props) -> Html {
         <section class="card" aria-labelledby="keys-title">
             <h2 id="keys-title">{ lang.pick("签名密钥", "Signing keys") }</h2>
             <p class="hint">{ lang.pick(
-                "密钥在本浏览器中生成，私钥只以口令加密（Argon2id + AES-256-GCM）后保存；口令不会保存或上传，忘记口令将无法使用该密钥。",
-                "Keys are generated in this browser; the private key is stored only encrypted with your passphrase (Argon2id + AES-256-GCM). The passphrase is never stored or sent; without it the key cannot be used.") }</p>
+                "密钥在本浏览器中生成，只以您的口令加密后保存；口令不会保存或上传，忘记口令将无法使用该密钥。",
+                "Keys are made in this browser and kept only locked with your passphrase. The passphrase is never stored or sent; without it the key cannot be used.") }</p>
+            <crate::components::tech_details::TechDetails {lang}>
+                <p>{ lang.pick(
+                    "Ed25519 签名密钥；私钥以口令经 Argon2id 派生的密钥、用 AES-256-GCM 加密保存。",
+                    "Ed25519 signing keys; the private key is encrypted with AES-256-GCM under a key derived from the passphrase with Argon2id.") }</p>
+            </crate::components::tech_details::TechDetails>
             <form class="key-create" onsubmit={on_create}>
                 <h3>{ lang.pick("新建密钥", "New key") }</h3>
                 <label for="key-label">{ lang.pick("名称（可选，如“财务部”）", "Label (optional)") }</label>

@@ -112,7 +112,7 @@ pub fn PrintPage(props: &Props) -> Html {
             <footer class="print-footer">
                 <div class="print-facts">
                     <div>{ "电子签名密钥指纹：" }<code class="fingerprint" id="print-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></div>
-                    <div>{ "提交编号：" }<code>{ signed.envelope.submission_id.clone() }</code></div>
+                    <div>{ "提交编号：" }<code>{ crate::components::tech_details::short_id(&signed.envelope.submission_id) }</code></div>
                     <div>{ "签名时间：" }{ crate::components::time::beijing(&signed.signed_at, Lang::Zh) }{ "　回执：" }{ receipt }</div>
                     if let Some((position, size)) = place {
                         <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>

@@ -169,7 +169,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
             <div class={classes!("tier", tier_class(summary.tier))} id="tier">
                 <span class={classes!("tier-badge", tier_class(summary.tier))} id="tier-name">{ summary.name.get(tl) }</span>
                 <span class="tier-label" id="tier-label">{ summary.label.get(tl) }</span>
-                <p class="muted">{ summary.criteria.get(tl) }{ format!("（{} {}）", lang.pick("评估日期", "as of"), summary.on) }</p>
+                <p class="muted">{ summary.criteria.get(tl) }{ crate::i18n::bracketed(lang, &format!("{} {}", lang.pick("评估日期", "as of"), summary.on)) }</p>
                 if !summary.reasons.is_empty() {
                     <ul id="tier-reasons">{ for summary.reasons.iter().map(|r| html! { <li>{ r.message.get(tl) }</li> }) }</ul>
                 }
@@ -205,7 +205,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                         Lang::Zh => format!("异议成立：记录 {} 经核实已更正，不再公示", o.record_id),
                         Lang::En => format!("Objection upheld: record {} was corrected and is no longer published", o.record_id),
                     } }
-                    { o.decided_at.as_deref().map(|at| format!("（{}）", crate::components::time::beijing(at, lang))).unwrap_or_default() }
+                    { o.decided_at.as_deref().map(|at| crate::i18n::bracketed(lang, &crate::components::time::beijing(at, lang))).unwrap_or_default() }
                     if !o.reason.is_empty() { { format!("{}{}", lang.pick("。理由：", ". Reason: "), o.reason) } }
                     if let Some(decision) = &o.decision_id {
                         { " " }<crate::route::AppLink to={Route::Decision(decision.clone())} class="decision-link">{ lang.pick("查看决定书", "Open the decision") }</crate::route::AppLink>

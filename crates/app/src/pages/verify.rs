@@ -1,16 +1,24 @@
 //! Verify a signed commitment offline: paste it, drop or choose the file, or open `#/verify/<id>` (the QR
 //! code) to fetch it from the server. The check itself always runs here, in the browser.
+//!
+//! The QR code's page is read by anyone: it says first, in words, where the commitment stands and what the
+//! department decided on it (`GET /api/v1/commitments/{id}`'s decisions); the signed file as fetched is folded
+//! under 技术详情.
 
 use crate::components::report_verify::{check_report, check_view, ReportCheck};
 use web_sys::HtmlTextAreaElement;
 use xinnuo_core::bundle::{self, BundleReport};
 use xinnuo_core::error::Described;
 use xinnuo_core::receipt::TrustedServerKeys;
+use xinnuo_core::wire::CommitmentDetail;
 use yew::prelude::*;
 
 use crate::api;
+use crate::components::tech_details::TechDetails;
+use crate::components::time::{BeijingDate, BeijingTime};
 use crate::components::verification::Verification;
 use crate::i18n::Lang;
+use crate::route::{AppLink, Route};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -44,6 +52,54 @@ async fn check_pinned(text: &str, lang: Lang) -> Outcome {
     check(text, &trusted, lang)
 }
 
+/// Where the commitment stands and what was decided on it, in words for anyone who scanned its QR code.
+fn standing_view(detail: &CommitmentDetail, lang: Lang) -> Html {
+    let commitment = &detail.commitment;
+    let (state_zh, state_en) = commitment.public_state_label();
+    let name = commitment.registry_name.as_deref().unwrap_or(&commitment.subject_name);
+    html! {
+        <section class="standing" id="commitment-standing" aria-labelledby="standing-title">
+            <h3 id="standing-title">{ lang.pick(&commitment.title_zh, &commitment.title_en) }</h3>
+            <dl class="facts">
+                <dt>{ lang.pick("承诺主体", "Made by") }</dt>
+                <dd id="standing-subject">{ format!("{name} · {}", commitment.credit_code) }</dd>
+                if !commitment.department_name.is_empty() {
+                    <dt>{ lang.pick("承诺对象", "Made to") }</dt><dd>{ &commitment.department_name }</dd>
+                }
+                <dt>{ lang.pick("当前状态", "Where it stands") }</dt>
+                <dd><strong id="standing-state">{ lang.pick(state_zh, state_en) }</strong>
+                    if let Some(deadline) = &commitment.deadline {
+                        <br /><small class="deadline">{ deadline.describe(lang == Lang::Zh) }</small>
+                    }
+                </dd>
+                <dt>{ lang.pick("提交时间", "Submitted") }</dt>
+                <dd><BeijingTime {lang} at={commitment.received_at.clone()} /></dd>
+                if !commitment.signer_label_zh.is_empty() {
+                    <dt>{ lang.pick("签署人", "Signer") }</dt>
+                    <dd>{ lang.pick(&commitment.signer_label_zh, &commitment.signer_label_en) }</dd>
+                }
+            </dl>
+            <h4>{ lang.pick("部门的决定", "The department's decisions") }</h4>
+            if detail.decisions.is_empty() {
+                <p class="muted" id="standing-no-decisions">{ lang.pick("部门尚未作出决定。", "No decision yet.") }</p>
+            } else {
+                <ol class="standing-decisions">
+                    { for detail.decisions.iter().map(|decision| html! {
+                        <li class="standing-decision" data-id={decision.decision_id.clone()}>
+                            <BeijingDate {lang} at={decision.decided_at.clone()} />{ " · " }{ &decision.department }{ " · " }
+                            <strong>{ lang.pick(&decision.action_label_zh, &decision.action_label_en) }</strong>
+                            if !decision.reason.is_empty() {
+                                { format!("{}{}", lang.pick("。理由：", ". Reason: "), decision.reason) }
+                            }
+                            { " " }<AppLink to={Route::Decision(decision.decision_id.clone())} class="decision-link">{ lang.pick("查看决定书", "Open the decision") }</AppLink>
+                        </li>
+                    }) }
+                </ol>
+            }
+        </section>
+    }
+}
+
 async fn read_file(file: web_sys::File) -> Result<String, String> {
     gloo_file::futures::read_as_text(&gloo_file::File::from(file)).await.map_err(|e| e.to_string())
 }
@@ -53,9 +109,11 @@ pub fn VerifyPage(props: &Props) -> Html {
     let lang = props.lang;
     let text = use_state(String::new);
     let outcome = use_state(|| Outcome::Nothing);
+    let detail = use_state(|| None::<Box<CommitmentDetail>>);
     {
-        let (outcome, text) = (outcome.clone(), text.clone());
+        let (outcome, text, detail) = (outcome.clone(), text.clone(), detail.clone());
         use_effect_with(props.id.clone(), move |id| {
+            detail.set(None);
             if let Some(id) = id.clone() {
                 outcome.set(Outcome::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
@@ -71,11 +129,12 @@ pub fn VerifyPage(props: &Props) -> Html {
                         }
                         return;
                     }
-                    match api::get_commitment(&id).await {
+                    match api::get_commitment_detail(&id).await {
                         Ok(stored) => {
                             let bundle: serde_json::Value =
-                                serde_json::from_str(&stored.bundle_text()).unwrap_or_default();
+                                serde_json::from_str(&stored.commitment.bundle_text()).unwrap_or_default();
                             let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+                            detail.set(Some(Box::new(stored)));
                             outcome.set(check_pinned(&pretty, lang).await);
                             text.set(pretty);
                         }
@@ -115,12 +174,10 @@ pub fn VerifyPage(props: &Props) -> Html {
         }
     };
     let (on_file, on_drop, on_drag_over) = crate::components::file_pick::file_pick(load);
-    html! {
-        <section class="card" aria-labelledby="verify-title">
-            <h2 id="verify-title">{ lang.pick("验证承诺书或信用报告", "Verify a commitment or a credit report") }</h2>
-            <p class="hint">{ lang.pick(
-                "粘贴或拖入签名文件（承诺书、带回执的文件或信用报告），在本机离线验证签名、模板文本和填写内容；信用报告联网时还核对出具后是否有变化。",
-                "Paste or drop a signed file (a commitment, one with its receipt, or a credit report); the signature, the template text and the values are checked offline on this device; for a report, when online, whether anything changed since.") }</p>
+    // Opened from a QR code or a link: the file was fetched, so its raw text is a technical detail.
+    let fetched = props.id.is_some();
+    let file_input = html! {
+        <>
             <div class="drop-zone" ondrop={on_drop} ondragover={on_drag_over}>
                 <label for="verify-input">{ lang.pick("签名文件内容", "Signed file") }</label>
                 <textarea id="verify-input" rows="6" value={(*text).clone()} oninput={on_input}
@@ -132,6 +189,27 @@ pub fn VerifyPage(props: &Props) -> Html {
                     <input id="verify-file" type="file" accept=".json,application/json" onchange={on_file} />
                 </label>
             </div>
+        </>
+    };
+    html! {
+        <section class="card" aria-labelledby="verify-title">
+            if fetched {
+                <h2 id="verify-title">{ if props.id.as_deref().is_some_and(|id| id.starts_with("XN")) {
+                    lang.pick("核验信用报告", "Check a credit report")
+                } else {
+                    lang.pick("核验承诺书", "Check a commitment")
+                } }</h2>
+                <p class="hint">{ lang.pick(
+                    "以下内容从服务器取回，签名已在本机核验，可确认内容未被改动。",
+                    "Fetched from the server; its signature was checked on this device, so you can tell it has not been altered.") }</p>
+                if let Some(detail) = &*detail { { standing_view(detail, lang) } }
+            } else {
+                <h2 id="verify-title">{ lang.pick("验证承诺书或信用报告", "Verify a commitment or a credit report") }</h2>
+                <p class="hint">{ lang.pick(
+                    "粘贴或拖入签名文件（承诺书、带回执的文件或信用报告），在本机离线验证签名、模板文本和填写内容；信用报告联网时还核对出具后是否有变化。",
+                    "Paste or drop a signed file (a commitment, one with its receipt, or a credit report); the signature, the template text and the values are checked offline on this device; for a report, when online, whether anything changed since.") }</p>
+                { file_input.clone() }
+            }
             { match &*outcome {
                 Outcome::Nothing => html! {},
                 Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在验证…", "Verifying…") }</p> },
@@ -146,6 +224,12 @@ pub fn VerifyPage(props: &Props) -> Html {
                     </>
                 },
             } }
+            if fetched {
+                <TechDetails {lang} id="verify-raw">
+                    <p class="hint">{ lang.pick("服务器保存的签名文件原文（可复制后在任何设备上再次验证）：", "The signed file as the server keeps it (copy it to verify again on any device):") }</p>
+                    { file_input }
+                </TechDetails>
+            }
         </section>
     }
 }

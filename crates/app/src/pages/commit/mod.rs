@@ -107,6 +107,17 @@ pub fn CommitPage(props: &Props) -> Html {
     {
         let on_submitted = props.on_submitted.clone();
         use_effect_with((*phase).clone(), move |phase| {
+            if let Phase::Done(_) = phase {
+                // The receipt heads the page, above the emptied form: bring it into view where the person is.
+                wasm_bindgen_futures::spawn_local(async {
+                    yield_to_paint().await;
+                    let receipt =
+                        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("receipt"));
+                    if let Some(receipt) = receipt {
+                        receipt.scroll_into_view();
+                    }
+                });
+            }
             if let (Phase::Done(item), Some(on_submitted)) = (phase, on_submitted) {
                 on_submitted.emit((**item).clone());
             }
@@ -310,8 +321,12 @@ pub fn CommitPage(props: &Props) -> Html {
     }
     let busy = matches!(*phase, Phase::Signing | Phase::Submitting);
 
+    let done = matches!(*phase, Phase::Done(_));
     html! {
         <>
+        if done {
+            <section class="card receipt-card" aria-label={lang.pick("回执", "Receipt")}>{ phase_view(&phase, lang, repair) }</section>
+        }
         <section class="card" aria-labelledby="commit-title">
             <h2 id="commit-title">{ lang.pick("填写信用承诺书", "Fill in a credit commitment") }</h2>
             // A form that came back to be corrected says why, until it is signed again.
@@ -404,11 +419,12 @@ pub fn CommitPage(props: &Props) -> Html {
                     <input id="sign-pass" type="password" autocomplete="current-password" value={(*passphrase).clone()} oninput={on_pass} />
                     <div class="row">
                         <button type="submit" class="primary" id="sign-submit" disabled={busy || (!ready && prepared.is_ok())}>{ lang.pick("签名并提交", "Sign and submit") }</button>
-                        if prepared.is_err() { <span class="muted">{ lang.pick("请先改正上面标出的项目", "Correct the marked fields first") }</span> }
+                        // Only once something is marked: a fresh form (after a submission, too) has nothing to correct.
+                        if prepared.is_err() && (*show_all || !touched.is_empty()) { <span class="muted">{ lang.pick("请先改正上面标出的项目", "Correct the marked fields first") }</span> }
                     </div>
                 </form>
             }
-            { phase_view(&phase, lang, repair) }
+            if !done { { phase_view(&phase, lang, repair) } }
             if let Some(error) = &*storage_error { <p class="notice no" role="alert" id="storage-error">{ error.get(lang) }</p> }
         </section>
         </>
@@ -470,7 +486,7 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                 <div id="receipt" class="notice ok receipt" aria-live="polite">
                     <p class="receipt-title">{ format!("{} #{}", lang.pick("已提交，回执序号", "Submitted, receipt number"), item.sequence.unwrap_or_default()) }</p>
                     <dl>
-                        <dt>{ lang.pick("提交编号", "Submission id") }</dt><dd><code id="receipt-id">{ item.submission_id.clone() }</code></dd>
+                        <dt>{ lang.pick("提交编号", "Submission number") }</dt><dd><code id="receipt-ref">{ crate::components::tech_details::short_id(&item.submission_id) }</code></dd>
                         <dt>{ lang.pick("接收时间", "Received at") }</dt><dd><crate::components::time::BeijingTime {lang} at={item.received_at.clone().unwrap_or_default()} id="receipt-received-at" /></dd>
                         <dt>{ lang.pick("密钥状态", "Key status") }</dt><dd id="receipt-key-status">{ lang.pick(&status_zh, &status_en).to_owned() }</dd>
                         if let Some(position) = item.log_position {
@@ -478,6 +494,9 @@ fn phase_view(phase: &Phase, lang: Lang, repair: bool) -> Html {
                             <dd id="receipt-log">{ match lang { Lang::Zh => format!("已记入公开日志 第 {position} 条（可离线核验）"), Lang::En => format!("Entry {position} of the public log (verifiable offline)") } }</dd>
                         }
                     </dl>
+                    <crate::components::tech_details::TechDetails {lang}>
+                        <dl><dt>{ lang.pick("完整提交编号", "Full submission id") }</dt><dd><code id="receipt-id">{ item.submission_id.clone() }</code></dd></dl>
+                    </crate::components::tech_details::TechDetails>
                     <div class="row">
                         <crate::route::AppLink class="button" id="print-link" to={Route::Print(item.submission_id.clone())}>{ lang.pick("打印承诺书", "Print") }</crate::route::AppLink>
                         <crate::route::AppLink class="button" id="verify-link" to={Route::Verify(Some(item.submission_id.clone()))}>{ lang.pick("验证", "Verify") }</crate::route::AppLink>
