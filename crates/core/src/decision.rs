@@ -398,6 +398,16 @@ pub enum CommitmentState {
 }
 
 impl CommitmentState {
+    /// Where it stands as the public reads it (the 信用承诺 column, the credit report): a breach finding whose
+    /// record an upheld objection removed reads "违诺认定已撤销", neither 违诺 as if it stood nor a state
+    /// nobody decided.
+    pub fn public_label(self, finding_overturned: bool) -> (&'static str, &'static str) {
+        match (self, finding_overturned) {
+            (Self::Broken, true) => ("违诺认定已撤销", "breach finding withdrawn"),
+            (state, _) => (state.label_zh(), state.label_en()),
+        }
+    }
+
     /// In the order a department works through them.
     pub const ALL: [Self; 6] =
         [Self::Submitted, Self::InForce, Self::Returned, Self::Kept, Self::Broken, Self::Withdrawn];

@@ -581,14 +581,6 @@ pub struct PublicationList {
     pub generated_on: Option<Date>,
 }
 
-/// A commitment's state as the public reads it (see [`PublishedCommitment::public_state_label`]).
-pub fn public_state_label(state: CommitmentState, finding_overturned: bool) -> (&'static str, &'static str) {
-    match (state, finding_overturned) {
-        (CommitmentState::Broken, true) => ("违诺认定已撤销", "breach finding withdrawn"),
-        (state, _) => (state.label_zh(), state.label_en()),
-    }
-}
-
 impl PublishedCommitment {
     /// Where it stands, as the public reads it. A finding of breach whose record an upheld objection removed
     /// is not shown as 违诺 as if it stood: the public reads the column to learn whether an enterprise stands
@@ -596,7 +588,7 @@ impl PublishedCommitment {
     /// 在诺 or 已履诺 — nobody decided that — so it reads "违诺认定已撤销" (the finding, withdrawn), and the
     /// column says why beside it with the objection's decision.
     pub fn public_state_label(&self) -> (&'static str, &'static str) {
-        public_state_label(self.state, self.finding_overturned_by.is_some())
+        self.state.public_label(self.finding_overturned_by.is_some())
     }
 
     /// The published copy as a signed-file bundle: JWS, receipt and the masks to show.

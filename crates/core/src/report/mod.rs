@@ -118,7 +118,7 @@ pub struct ReportCommitment {
 impl ReportCommitment {
     /// Where it stands as the report says it: the column's label (`PublishedCommitment::public_state_label`).
     pub fn state_label(&self) -> (&'static str, &'static str) {
-        crate::wire::public_state_label(self.state, self.finding_overturned_by.is_some())
+        self.state.public_label(self.finding_overturned_by.is_some())
     }
 }
 
