@@ -298,6 +298,65 @@ pub fn check_answer(
     Ok(checked)
 }
 
+/// What a decision's receipt says, once verified: the decision the server recorded, and where the log holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedDecisionReceipt {
+    pub target: String,
+    pub action: Action,
+    /// The state it led to (as `decision::Outcome::as_str` names it).
+    pub state: String,
+    pub received_at: String,
+    pub log: Option<LogPlace>,
+}
+
+/// Verifies a decision's receipt in either form: its public-log entry with the proof (what servers answer now),
+/// in a checkpoint signed by a log key `trusted` lists, or a receipt signed alone by a trusted server key
+/// (`xinnuo.decision-receipt/1`, made before); and that it is the receipt of `decision_id`.
+pub fn check_decision_receipt(
+    receipt: &Value,
+    decision_id: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedDecisionReceipt, ReceiptError> {
+    let text = crate::receipt::jws_text(receipt);
+    let Ok(logged) = serde_json::from_str::<LoggedEntry>(text.trim()) else {
+        let signed = crate::decision::verify_receipt(&text, decision_id, trusted)?;
+        return Ok(CheckedDecisionReceipt {
+            target: signed.target,
+            action: signed.action,
+            state: signed.state.as_str().to_owned(),
+            received_at: signed.received_at,
+            log: None,
+        });
+    };
+    if trusted.log_keys().is_empty() {
+        return Err(ReceiptError::UnknownServerKey);
+    }
+    let placed = verify_logged(&logged, trusted.log_keys()).map_err(|e| match e {
+        LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
+        LogError::Log(other) => ReceiptError::Log(other),
+        LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
+    })?;
+    let LogEvent::Decision { decision_id: logged_id, target, action, state, received_at, .. } = placed.event else {
+        return Err(ReceiptError::NotAReceipt);
+    };
+    if logged_id != decision_id {
+        return Err(ReceiptError::OtherSubmission);
+    }
+    let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
+    Ok(CheckedDecisionReceipt {
+        target,
+        action,
+        state,
+        received_at,
+        log: Some(LogPlace {
+            index: placed.index,
+            checkpoint_size: placed.checkpoint.size,
+            origin: placed.checkpoint.origin,
+            checkpoint_note,
+        }),
+    })
+}
+
 /// Verifies a receipt given as a public-log entry with its proof: the checkpoint signed by a log key the
 /// trusted server keys list, the entry included in it, and the entry the receipt of `submission_id`.
 pub fn check_logged_receipt(
@@ -587,6 +646,86 @@ mod tests {
         // A log entry beside a good receipt is checked too: one bent by an index is not believed.
         let bent = LoggedEntry { proof: logged.proof.replace("\nindex 3\n", "\nindex 2\n"), ..logged.clone() };
         assert!(check_answer(&logged_value, Some(&bent), Some(&id), &trusted).is_err());
+    }
+
+    /// A decision's receipt: its entry in the log (what servers answer now), or signed alone (made before).
+    #[test]
+    fn a_decision_receipt_is_its_log_entry_or_a_receipt_signed_alone_and_counts_only_from_pinned_keys() {
+        use crate::decision::{CommitmentState, DecisionReceipt, Outcome, DECISION_RECEIPT_TYPE};
+        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let decision_id = "cd".repeat(32);
+        let target = "ab".repeat(32);
+        let event = LogEvent::Decision {
+            decision_id: decision_id.clone(),
+            target: target.clone(),
+            action: Action::Accept,
+            state: "in_force".into(),
+            decided_at: "2026-12-07T01:00:00.000Z".into(),
+            received_at: "2026-12-07T01:00:01.000Z".into(),
+        };
+        let entries = vec![received(0).entry(), event.entry()];
+        let tree = MemoryTree::from_entries(&entries);
+        let checkpoint = Checkpoint::new("xinnuo.test/log", 2, tree.root()).sign(&signer).unwrap();
+        let logged_at = |index: u64| LoggedEntry {
+            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
+            proof: TlogProof {
+                extra: None,
+                index,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 2, index).unwrap(),
+                checkpoint: checkpoint.clone(),
+            }
+            .to_text(),
+        };
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let trusted = TrustedServerKeys::from_json(
+            &serde_json::json!({"keys": [{"jwk": jwk, "log_key": signer.verifier_key().to_string()}]}),
+        )
+        .unwrap();
+        let as_value = |logged: &LoggedEntry| serde_json::to_value(logged).unwrap();
+        let checked = check_decision_receipt(&as_value(&logged_at(1)), &decision_id, &trusted).unwrap();
+        assert_eq!(
+            (checked.target.as_str(), checked.action, checked.state.as_str()),
+            (target.as_str(), Action::Accept, "in_force")
+        );
+        assert_eq!(checked.log.map(|place| place.number()), Some(2));
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(1)), &"ef".repeat(32), &trusted).unwrap_err(),
+            ReceiptError::OtherSubmission
+        );
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(0)), &decision_id, &trusted).unwrap_err(),
+            ReceiptError::NotAReceipt,
+            "a submission's entry is no decision's receipt"
+        );
+        let unpinned = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(1)), &decision_id, &unpinned).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
+        // Signed alone by the server key, as before: still verified, against that key only.
+        let signed = crate::decision::sign_receipt(
+            &DecisionReceipt {
+                receipt_type: DECISION_RECEIPT_TYPE.into(),
+                decision_id: decision_id.clone(),
+                target: target.clone(),
+                action: Action::Accept,
+                state: Outcome::Commitment(CommitmentState::InForce),
+                received_at: "2026-12-07T01:00:01.000Z".into(),
+                sequence: 1,
+                officer_kid: "k".into(),
+                department: "国家税务总局山西省税务局".into(),
+            },
+            &crate::envelope::Signer::from_seed(&[5; 32]),
+        )
+        .unwrap();
+        let signed: Value = serde_json::from_str(&signed.to_json()).unwrap();
+        let old = check_decision_receipt(&signed, &decision_id, &trusted).unwrap();
+        assert_eq!((old.state.as_str(), old.log), ("in_force", None));
+        let stranger = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[6; 32])]);
+        assert_eq!(
+            check_decision_receipt(&signed, &decision_id, &stranger).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
     }
 
     /// A browser keeps the newest checkpoint it believed; a newer one must extend it (consistency proof from the

@@ -159,13 +159,6 @@ pub struct ServerKeyRow {
     pub log_key: Option<String>,
 }
 
-/// A receipt the server signed, as stored (the flattened JWS's JSON text).
-pub(crate) fn signed<E: std::fmt::Display>(
-    jws: Result<xinnuo_core::envelope::FlattenedJws, E>,
-) -> Result<String, DbError> {
-    jws.map(|jws| jws.to_json()).map_err(|e| DbError::Other(format!("signing a receipt: {e}")))
-}
-
 /// A stored key status; one this program did not write reads as the weakest claim, never as verified.
 fn key_status_from(text: &str) -> KeyStatus {
     KeyStatus::parse(text).unwrap_or(KeyStatus::Unenrolled)

@@ -62,8 +62,8 @@ pub fn DecisionPage(props: &Props) -> Html {
                             && d.action == document.action
                             && d.reason == document.reason
                     });
-                    let receipted = decision::verify_receipt(
-                        &receipt::jws_text(&document.receipt),
+                    let receipted = xinnuo_core::public_log::check_decision_receipt(
+                        &document.receipt,
                         &document.decision_id,
                         &trusted,
                     )
