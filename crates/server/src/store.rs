@@ -85,7 +85,7 @@ pub struct StoredReceipt {
     pub sequence: u64,
     pub received_at: String,
     pub key_status: KeyStatus,
-    /// The receipt JWS (flattened JSON).
+    /// The receipt as stored: its public-log entry with the proof (a JWS for one stored before), JSON text.
     pub receipt: String,
     /// Stored now, not found stored before.
     pub created: bool,
