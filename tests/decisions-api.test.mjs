@@ -8,6 +8,7 @@ import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, importSubject, approvedNodeKey, chinaDay } from "./support/server.mjs";
+import { checkLogged } from "./support/tlog.mjs";
 
 const TAX_DEPARTMENT = "国家税务总局山西省税务局";
 const cli = (...args) => serverCli("officers", "--db", process.env.XINNUO_DB, ...args);
@@ -48,10 +49,12 @@ test("an officer's signed decisions move a commitment through its lifecycle, pub
   assert.equal(accepted.state, "in_force");
   assert.equal(accepted.department, TAX_DEPARTMENT);
   assert.equal(accepted.decision_id, verifyFlattenedJws(accept).submissionId);
-  // The receipt is the server's, for this decision.
+  // The receipt is the decision's entry in the server's public log, proved in a checkpoint its log key signed
+  // (checked with Node's crypto): no signature of its own.
   const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
-  const receipt = verifyFlattenedJws(accepted.receipt, keys.find((k) => k.current).jwk).payload;
-  assert.deepEqual([receipt.type, receipt.decision_id, receipt.state, receipt.officer_kid], ["xinnuo.decision-receipt/1", accepted.decision_id, "in_force", tax.kid]);
+  const { event } = checkLogged(accepted.receipt, keys.find((k) => k.current).log_key);
+  assert.deepEqual([event.type, event.event, event.decision_id, event.target, event.action, event.state],
+    ["xinnuo.log/1", "decision", accepted.decision_id, id, "accept", "in_force"]);
   // The same decision again: the same answer, nothing new.
   const again = await postJson("/api/v1/decisions", accept);
   assert.equal(again.status, 200);

@@ -9,6 +9,7 @@ import { base, problem, postJson } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws, thumbprint } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
 import { newOfficer, serverCli, importEligibleSubject, chinaDay } from "./support/server.mjs";
+import { checkLogged } from "./support/tlog.mjs";
 
 const MARKET = "山西省市场监督管理局";
 
@@ -111,8 +112,11 @@ test("an objection marks its record 异议处理中 until the record's authority
   const body = await created.json();
   assert.deepEqual([body.state, body.authority, body.record_id], ["under_review", authority, record.id]);
   const { keys } = await (await fetch(`${base}/api/v1/server-keys`)).json();
-  const receipt = verifyFlattenedJws(body.receipt, keys.find((k) => k.current).jwk).payload;
-  assert.deepEqual([receipt.type, receipt.objection_id, receipt.record_id], ["xinnuo.objection-receipt/1", body.objection_id, record.id]);
+  // Its receipt: the objection's entry in the public log with the proof (checked with Node's crypto); what it
+  // is about, never the grounds.
+  const { event } = checkLogged(body.receipt, keys.find((k) => k.current).log_key);
+  assert.deepEqual([event.event, event.objection_id, event.record_id, event.credit_code], ["objection_received", body.objection_id, record.id, code]);
+  assert.ok(!body.receipt.entry.includes(sent.grounds), "the grounds are not in the public entry");
   // 36号 第十八条: forwarded within 1 working day, checked within 7 of acceptance — counted as 1 + 7 from filing
   // (no acceptance step); the article was read only as quoted, so the limit is unconfirmed.
   assert.equal(body.deadline.working_days, 8, "36号 第十八条");

@@ -73,11 +73,14 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     let log = logged.zip(checked.log.as_ref().map(|place| place.number()));
     // The checkpoint proving it must extend what this browser kept of the log (else the log was rewritten).
     #[cfg(feature = "public-log")]
+    // A log it cannot check now (a tile missing, the network) is not believed either: the item is sent again
+    // later (same submission, same receipt), never marked received on a proof that was not checked.
     if let Some(place) = &checked.log {
-        if let Ok(crate::log_watch::Observed::Rewritten { message, .. }) =
-            crate::log_watch::observe(&place.checkpoint_note, trusted).await
-        {
-            return Answer::Transient(message);
+        match crate::log_watch::observe(&place.checkpoint_note, trusted).await {
+            Ok(crate::log_watch::Observed::Rewritten { message, .. }) | Err(message) => {
+                return Answer::Transient(message)
+            }
+            Ok(_) => {}
         }
     }
     Answer::Receipt {

@@ -677,7 +677,9 @@ pub fn verify(jws: &str) -> Result<(Verified, Decision), DecisionError> {
 
 pub const DECISION_RECEIPT_TYPE: &str = "xinnuo.decision-receipt/1";
 
-/// The server's countersignature on a decision it recorded: when, in which order, and the state it led to.
+/// The server's countersignature on a decision it recorded (when, in which order, and the state it led to), as
+/// servers made them before a decision's receipt became its public-log entry: still verified
+/// (`public_log::check_decision_receipt`), no longer made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

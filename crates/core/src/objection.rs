@@ -160,7 +160,8 @@ pub fn verify(jws: &str) -> Result<(Verified, Objection), ObjectionError> {
 
 pub const OBJECTION_RECEIPT_TYPE: &str = "xinnuo.objection-receipt/1";
 
-/// The server's countersignature on an objection it received: when, in which order, for which record.
+/// The server's countersignature on an objection it received (when, in which order, for which record), as servers
+/// made them before an objection's receipt became its public-log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

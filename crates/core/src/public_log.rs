@@ -168,8 +168,14 @@ pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<P
 fn verify_inclusion(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<(u64, Checkpoint), LogError> {
     let proof = TlogProof::parse(&logged.proof)?;
     let origin = proof.checkpoint.split('\n').next().unwrap_or_default();
-    let signed = proof.verify(logged.entry.as_bytes(), origin, log_keys, &[])?;
+    let signed = proof.verify(logged.entry.as_bytes(), origin, &keys_of_log(log_keys, origin), &[])?;
     Ok((proof.index, signed.checkpoint))
+}
+
+/// The pinned log keys named as `origin` (a log's key bears its origin's name): with several servers' keys
+/// pinned, a checkpoint of one log is never opened with another log's key.
+fn keys_of_log(log_keys: &[VerifierKey], origin: &str) -> Vec<VerifierKey> {
+    log_keys.iter().filter(|key| key.name == origin).cloned().collect()
 }
 
 /// A receipt's entry read alone: exactly the members of [`LogEvent::Received`] with the entry's `type` (not the
@@ -298,6 +304,120 @@ pub fn check_answer(
     Ok(checked)
 }
 
+/// What a decision's receipt says, once verified: the decision the server recorded, and where the log holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedDecisionReceipt {
+    pub target: String,
+    pub action: Action,
+    /// The state it led to (as `decision::Outcome::as_str` names it).
+    pub state: String,
+    pub received_at: String,
+    pub log: Option<LogPlace>,
+}
+
+/// Verifies a decision's receipt in either form: its public-log entry with the proof (what servers answer now),
+/// in a checkpoint signed by a log key `trusted` lists, or a receipt signed alone by a trusted server key
+/// (`xinnuo.decision-receipt/1`, made before); and that it is the receipt of `decision_id`.
+pub fn check_decision_receipt(
+    receipt: &Value,
+    decision_id: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedDecisionReceipt, ReceiptError> {
+    let text = crate::receipt::jws_text(receipt);
+    let Some((event, place)) = logged_event(&text, trusted)? else {
+        let signed = crate::decision::verify_receipt(&text, decision_id, trusted)?;
+        return Ok(CheckedDecisionReceipt {
+            target: signed.target,
+            action: signed.action,
+            state: signed.state.as_str().to_owned(),
+            received_at: signed.received_at,
+            log: None,
+        });
+    };
+    let LogEvent::Decision { decision_id: logged_id, target, action, state, received_at, .. } = event else {
+        return Err(ReceiptError::NotAReceipt);
+    };
+    if logged_id != decision_id {
+        return Err(ReceiptError::OtherSubmission);
+    }
+    Ok(CheckedDecisionReceipt { target, action, state, received_at, log: Some(place) })
+}
+
+/// What an objection's receipt says, once verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedObjectionReceipt {
+    pub credit_code: String,
+    pub record_id: String,
+    pub received_at: String,
+    pub log: Option<LogPlace>,
+}
+
+/// Verifies an objection's receipt in either form (its public-log entry with the proof, or signed alone by a
+/// trusted server key as `xinnuo.objection-receipt/1` before), and that it is the receipt of `objection_id`.
+pub fn check_objection_receipt(
+    receipt: &Value,
+    objection_id: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedObjectionReceipt, ReceiptError> {
+    let text = crate::receipt::jws_text(receipt);
+    let Some((event, place)) = logged_event(&text, trusted)? else {
+        let server = crate::envelope::verify(&text)?;
+        if !trusted.trusts(&server.kid, &server.public_key) {
+            return Err(ReceiptError::UnknownServerKey);
+        }
+        let signed: crate::objection::ObjectionReceipt =
+            serde_json::from_value(server.payload).map_err(|_| ReceiptError::NotAReceipt)?;
+        if signed.receipt_type != crate::objection::OBJECTION_RECEIPT_TYPE {
+            return Err(ReceiptError::NotAReceipt);
+        }
+        if signed.objection_id != objection_id {
+            return Err(ReceiptError::OtherSubmission);
+        }
+        return Ok(CheckedObjectionReceipt {
+            credit_code: signed.credit_code,
+            record_id: signed.record_id,
+            received_at: signed.received_at,
+            log: None,
+        });
+    };
+    let LogEvent::ObjectionReceived { objection_id: logged_id, credit_code, record_id, received_at } = event else {
+        return Err(ReceiptError::NotAReceipt);
+    };
+    if logged_id != objection_id {
+        return Err(ReceiptError::OtherSubmission);
+    }
+    Ok(CheckedObjectionReceipt { credit_code, record_id, received_at, log: Some(place) })
+}
+
+/// A receipt in the public-log form, verified against the log keys `trusted` lists: its event and place;
+/// `None` when the text is not that form (a receipt signed alone, checked by the caller).
+fn logged_event(text: &str, trusted: &TrustedServerKeys) -> Result<Option<(LogEvent, LogPlace)>, ReceiptError> {
+    let Ok(logged) = serde_json::from_str::<LoggedEntry>(text.trim()) else {
+        return Ok(None);
+    };
+    if trusted.log_keys().is_empty() {
+        return Err(ReceiptError::UnknownServerKey);
+    }
+    let placed = verify_logged(&logged, trusted.log_keys()).map_err(receipt_error)?;
+    let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
+    let place = LogPlace {
+        index: placed.index,
+        checkpoint_size: placed.checkpoint.size,
+        origin: placed.checkpoint.origin,
+        checkpoint_note,
+    };
+    Ok(Some((placed.event, place)))
+}
+
+/// Why a logged receipt is refused, as a receipt's error: a checkpoint no pinned log key signed proves nothing.
+fn receipt_error(error: LogError) -> ReceiptError {
+    match error {
+        LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
+        LogError::Log(other) => ReceiptError::Log(other),
+        LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
+    }
+}
+
 /// Verifies a receipt given as a public-log entry with its proof: the checkpoint signed by a log key the
 /// trusted server keys list, the entry included in it, and the entry the receipt of `submission_id`.
 pub fn check_logged_receipt(
@@ -308,11 +428,7 @@ pub fn check_logged_receipt(
     if trusted.log_keys().is_empty() {
         return Err(ReceiptError::UnknownServerKey);
     }
-    let (index, checkpoint) = verify_inclusion(logged, trusted.log_keys()).map_err(|e| match e {
-        LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
-        LogError::Log(other) => ReceiptError::Log(other),
-        LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
-    })?;
+    let (index, checkpoint) = verify_inclusion(logged, trusted.log_keys()).map_err(receipt_error)?;
     let received: ReceivedEntry = serde_json::from_str(&logged.entry).map_err(|_| ReceiptError::NotAReceipt)?;
     if (received.entry_type.as_str(), received.event.as_str()) != (ENTRY_TYPE, "received") {
         return Err(ReceiptError::NotAReceipt);
@@ -354,6 +470,7 @@ impl Believed {
 /// (a pinned witness's signature that does not verify makes the note unbelievable: it was altered).
 pub fn believe(note: &str, log_keys: &[VerifierKey], witness_keys: &[VerifierKey]) -> Result<Believed, LogError> {
     let origin = note.split('\n').next().unwrap_or_default();
+    let log_keys = &keys_of_log(log_keys, origin);
     let opened = crate::tlog::open_checkpoint(note, origin, log_keys, witness_keys)?;
     let own = |name: &str, key_id: u32| log_keys.iter().any(|k| k.name == name && k.key_id == key_id);
     let mut cosigners: Vec<(String, bool)> = Vec::new();
@@ -587,6 +704,151 @@ mod tests {
         // A log entry beside a good receipt is checked too: one bent by an index is not believed.
         let bent = LoggedEntry { proof: logged.proof.replace("\nindex 3\n", "\nindex 2\n"), ..logged.clone() };
         assert!(check_answer(&logged_value, Some(&bent), Some(&id), &trusted).is_err());
+    }
+
+    /// A decision's receipt: its entry in the log (what servers answer now), or signed alone (made before).
+    #[test]
+    fn a_decision_receipt_is_its_log_entry_or_a_receipt_signed_alone_and_counts_only_from_pinned_keys() {
+        use crate::decision::{CommitmentState, DecisionReceipt, Outcome, DECISION_RECEIPT_TYPE};
+        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let decision_id = "cd".repeat(32);
+        let target = "ab".repeat(32);
+        let event = LogEvent::Decision {
+            decision_id: decision_id.clone(),
+            target: target.clone(),
+            action: Action::Accept,
+            state: "in_force".into(),
+            decided_at: "2026-12-07T01:00:00.000Z".into(),
+            received_at: "2026-12-07T01:00:01.000Z".into(),
+        };
+        let entries = vec![received(0).entry(), event.entry()];
+        let tree = MemoryTree::from_entries(&entries);
+        let checkpoint = Checkpoint::new("xinnuo.test/log", 2, tree.root()).sign(&signer).unwrap();
+        let logged_at = |index: u64| LoggedEntry {
+            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
+            proof: TlogProof {
+                extra: None,
+                index,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 2, index).unwrap(),
+                checkpoint: checkpoint.clone(),
+            }
+            .to_text(),
+        };
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let trusted = TrustedServerKeys::from_json(
+            &serde_json::json!({"keys": [{"jwk": jwk, "log_key": signer.verifier_key().to_string()}]}),
+        )
+        .unwrap();
+        let as_value = |logged: &LoggedEntry| serde_json::to_value(logged).unwrap();
+        let checked = check_decision_receipt(&as_value(&logged_at(1)), &decision_id, &trusted).unwrap();
+        assert_eq!(
+            (checked.target.as_str(), checked.action, checked.state.as_str()),
+            (target.as_str(), Action::Accept, "in_force")
+        );
+        assert_eq!(checked.log.map(|place| place.number()), Some(2));
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(1)), &"ef".repeat(32), &trusted).unwrap_err(),
+            ReceiptError::OtherSubmission
+        );
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(0)), &decision_id, &trusted).unwrap_err(),
+            ReceiptError::NotAReceipt,
+            "a submission's entry is no decision's receipt"
+        );
+        let unpinned = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert_eq!(
+            check_decision_receipt(&as_value(&logged_at(1)), &decision_id, &unpinned).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
+        // Signed alone by the server key, as before: still verified, against that key only.
+        let signed = crate::decision::sign_receipt(
+            &DecisionReceipt {
+                receipt_type: DECISION_RECEIPT_TYPE.into(),
+                decision_id: decision_id.clone(),
+                target: target.clone(),
+                action: Action::Accept,
+                state: Outcome::Commitment(CommitmentState::InForce),
+                received_at: "2026-12-07T01:00:01.000Z".into(),
+                sequence: 1,
+                officer_kid: "k".into(),
+                department: "国家税务总局山西省税务局".into(),
+            },
+            &crate::envelope::Signer::from_seed(&[5; 32]),
+        )
+        .unwrap();
+        let signed: Value = serde_json::from_str(&signed.to_json()).unwrap();
+        let old = check_decision_receipt(&signed, &decision_id, &trusted).unwrap();
+        assert_eq!((old.state.as_str(), old.log), ("in_force", None));
+        let stranger = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[6; 32])]);
+        assert_eq!(
+            check_decision_receipt(&signed, &decision_id, &stranger).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
+    }
+
+    /// An objection's receipt, in either form; and a checkpoint is opened only with the key of its own log.
+    #[test]
+    fn an_objection_receipt_verifies_in_either_form_and_a_log_key_opens_only_its_own_log() {
+        use crate::objection::{ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
+        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let objection_id = "ee".repeat(32);
+        let event = LogEvent::ObjectionReceived {
+            objection_id: objection_id.clone(),
+            credit_code: "91140105123456788F".into(),
+            record_id: "r-1".into(),
+            received_at: "2026-12-07T01:00:01.000Z".into(),
+        };
+        let entry = event.entry();
+        let tree = MemoryTree::from_entries(std::slice::from_ref(&entry));
+        let logged_by = |signer: &NoteSigner, origin: &str| {
+            let checkpoint = Checkpoint::new(origin, 1, tree.root()).sign(signer).unwrap();
+            let logged = LoggedEntry {
+                entry: String::from_utf8(entry.clone()).unwrap(),
+                proof: TlogProof { extra: None, index: 0, proof: Vec::new(), checkpoint }.to_text(),
+            };
+            serde_json::to_value(logged).unwrap()
+        };
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let pinned = |keys: &[&NoteSigner]| {
+            let listed: Vec<Value> =
+                keys.iter().map(|k| serde_json::json!({"jwk": jwk, "log_key": k.verifier_key().to_string()})).collect();
+            TrustedServerKeys::from_json(&serde_json::json!({ "keys": listed })).unwrap()
+        };
+        let trusted = pinned(&[&signer]);
+        let checked = check_objection_receipt(&logged_by(&signer, "xinnuo.test/log"), &objection_id, &trusted).unwrap();
+        assert_eq!((checked.record_id.as_str(), checked.log.map(|p| p.number())), ("r-1", Some(1)));
+        assert_eq!(
+            check_objection_receipt(&logged_by(&signer, "xinnuo.test/log"), &"ff".repeat(32), &trusted).unwrap_err(),
+            ReceiptError::OtherSubmission
+        );
+        // Another log's key, pinned beside this one, does not open a checkpoint of this log's name.
+        let other = NoteSigner::ed25519("xinnuo.other/log", &[8; 32]).unwrap();
+        let both = pinned(&[&signer, &other]);
+        assert_eq!(
+            check_objection_receipt(&logged_by(&other, "xinnuo.test/log"), &objection_id, &both).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
+        // Signed alone, as before: by a trusted server key only.
+        let signed = crate::objection::sign_receipt(
+            &ObjectionReceipt {
+                receipt_type: OBJECTION_RECEIPT_TYPE.into(),
+                objection_id: objection_id.clone(),
+                credit_code: "91140105123456788F".into(),
+                record_id: "r-1".into(),
+                received_at: "2026-12-07T01:00:01.000Z".into(),
+                sequence: 1,
+                signer_kid: "k".into(),
+            },
+            &crate::envelope::Signer::from_seed(&[5; 32]),
+        )
+        .unwrap();
+        let signed: Value = serde_json::from_str(&signed.to_json()).unwrap();
+        assert_eq!(check_objection_receipt(&signed, &objection_id, &trusted).unwrap().log, None);
+        let stranger = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[6; 32])]);
+        assert_eq!(
+            check_objection_receipt(&signed, &objection_id, &stranger).unwrap_err(),
+            ReceiptError::UnknownServerKey
+        );
     }
 
     /// A browser keeps the newest checkpoint it believed; a newer one must extend it (consistency proof from the

@@ -115,8 +115,10 @@ impl crate::error::Described for ReceiptError {
             Self::Envelope(inner) => inner.message(lang),
             Self::NotAReceipt => crate::error::in_lang(
                 lang,
-                format_args!("不是回执（type 应为 {RECEIPT_TYPE}）"),
-                format_args!("not a receipt (type must be {RECEIPT_TYPE})"),
+                format_args!("不是回执（应为公开日志中的受理条目及其证明，或 {RECEIPT_TYPE} 签名回执）"),
+                format_args!(
+                    "not a receipt (it must be an entry of the public log with its proof, or a signed {RECEIPT_TYPE})"
+                ),
             ),
             Self::OtherSubmission => crate::error::in_lang(
                 lang,
@@ -125,8 +127,10 @@ impl crate::error::Described for ReceiptError {
             ),
             Self::UnknownServerKey => crate::error::in_lang(
                 lang,
-                format_args!("回执不是由受信任的服务器密钥签发的，不能作为受理证明"),
-                format_args!("the receipt is not signed by a trusted server key and proves nothing"),
+                format_args!("回执不是由受信任的服务器密钥（或其公开日志密钥）签发的，不能作为受理证明"),
+                format_args!(
+                    "the receipt is not signed by a trusted server key (or its public log's key) and proves nothing"
+                ),
             ),
             Self::Log(inner) => inner.message(lang),
             Self::BadServerKeys(detail) => crate::error::in_lang(

@@ -1,7 +1,7 @@
 //! Answers that more than one side reads or writes, defined once as serde types: the server sends them, the
 //! app reads them (from the API or from the files of a static site), and `export-static` writes the same
-//! shapes. The signed documents inside (`envelope`, `receipt`) stay JSON values: they are verified as signed,
-//! never re-serialised.
+//! shapes. The signed documents and proofs inside (`envelope`, `receipt`) stay JSON values: they are verified as
+//! given, never re-serialised.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -348,7 +348,7 @@ fn computed_by_the_reader<'de, D: serde::Deserializer<'de>, T: Default>(deserial
 }
 
 /// What a submitter is answered (201 new, 200 the same submission again): the receipt and,
-/// unsigned, what it says. Only the signed `receipt` counts; the other members repeat it for people.
+/// unproved, what it says. Only the `receipt` counts (with `log`, checked too); the other members repeat it for people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptAnswer {

@@ -1,5 +1,5 @@
 //! Group commit for signed submissions: verified submissions queue here, and one thread stores all that
-//! are waiting in one transaction (the store signs their receipts with the sequence each got), commits, and
+//! are waiting in one transaction (logged under one checkpoint: each receipt is its entry and proof), commits, and
 //! only then answers each submitter. Under load a batch fills while the previous one commits, so the fixed cost of a
 //! transaction is shared without any added wait; alone, a submission is stored at once.
 

@@ -123,6 +123,19 @@ pub fn append(sql: &mut dyn Sql, key: &LogKey, events: &[LogEvent], now: &str) -
     Ok(Appended { first: old, size: growth.size, checkpoint })
 }
 
+/// Appends the events and answers the first one's receipt: its entry with the inclusion proof in the checkpoint
+/// just signed, as JSON text (what a decision or an objection stores and answers as its receipt).
+pub fn append_with_receipt(sql: &mut dyn Sql, key: &LogKey, events: &[LogEvent], now: &str) -> Result<String, DbError> {
+    let appended = append(sql, key, events, now)?;
+    if events.is_empty() {
+        return Err(DbError::Corrupt("a receipt for no event"));
+    }
+    let logged = prove(sql, &[appended.first], appended.size, &appended.checkpoint)?
+        .pop()
+        .ok_or(DbError::Corrupt("a logged event without its proof"))?;
+    serde_json::to_string(&logged).map_err(|e| DbError::Other(e.to_string()))
+}
+
 /// The newest signed checkpoint, if anything was logged.
 pub fn newest_checkpoint(sql: &mut dyn Sql) -> Result<Option<String>, DbError> {
     row(sql, "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| row.get(0))

@@ -3,18 +3,15 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use xinnuo_core::decision::{
-    Action, DecisionReceipt, IdentityCheck, ObjectionState, Outcome, RepairState, Role, DECISION_RECEIPT_TYPE,
-};
+use xinnuo_core::decision::{Action, IdentityCheck, ObjectionState, Outcome, RepairState, Role};
 use xinnuo_core::enrolment::EnrolmentStatus;
-use xinnuo_core::objection::{ObjectionReceipt, OBJECTION_RECEIPT_TYPE};
 use xinnuo_core::workflow::{self, PastObjection, Refusal};
 
 use crate::db::{Db, DbError};
 use crate::sql::args;
 use crate::sql::{like_pattern, row, rows};
 use crate::sql::{Sql, SqlRow};
-use crate::store::{signed, ServerKey};
+use crate::store::ServerKey;
 
 #[derive(Debug, Clone)]
 pub struct OfficerRow {
@@ -117,28 +114,16 @@ pub(crate) fn existing_decision(sql: &mut dyn Sql, decision_id: &str) -> Result<
     )
 }
 
-/// Stores a decision for `department` with the next sequence number and the server's receipt (the core's
-/// `decision::sign_receipt`, with `server_key`).
+/// Stores a decision for `department` with the next sequence number and its receipt (its public-log entry
+/// with the inclusion proof, as JSON text).
 pub(crate) fn insert_decision(
     sql: &mut dyn Sql,
     new: &NewDecision,
     department: &str,
     outcome: Outcome,
-    server_key: &ServerKey,
+    receipt: &str,
 ) -> Result<DecisionRow, DbError> {
     let sequence: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM decisions", &[])?.get(0)?;
-    let receipt = DecisionReceipt {
-        receipt_type: DECISION_RECEIPT_TYPE.into(),
-        decision_id: new.decision_id.clone(),
-        target: new.target.clone(),
-        action: new.action,
-        state: outcome,
-        received_at: new.received_at.clone(),
-        sequence,
-        officer_kid: new.officer_kid.clone(),
-        department: department.to_owned(),
-    };
-    let receipt = signed(xinnuo_core::decision::sign_receipt(&receipt, &server_key.signer))?;
     sql.execute(
         &format!(
             "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -155,7 +140,7 @@ pub(crate) fn insert_decision(
             &new.decided_at,
             &new.received_at,
             &new.envelope,
-            &receipt,
+            receipt,
             new.identity_checked.map(IdentityCheck::as_str)
         ],
     )?;
@@ -390,9 +375,9 @@ fn objection_row(row: &SqlRow) -> Result<ObjectionRow, DbError> {
 }
 
 impl Db {
-    /// Stores an objection with the server's receipt (the core's `objection::sign_receipt`, with `server_key`)
-    /// if the core accepts it against the earlier objections to the same record, read in the same transaction;
-    /// the same objection again returns the stored one.
+    /// Stores an objection with its receipt (its public-log entry with the proof, in `server_key`'s log) if the
+    /// core accepts it against the earlier objections to the same record, read in the same transaction; the
+    /// same objection again returns the stored one.
     pub fn add_objection(
         &self,
         new: NewObjection,
@@ -439,16 +424,15 @@ impl Db {
                 return Ok(Err(refusal));
             }
             let sequence: u64 = sql.query_one("SELECT COALESCE(MAX(sequence), 0) + 1 FROM objections", &[])?.get(0)?;
-            let receipt = ObjectionReceipt {
-                receipt_type: OBJECTION_RECEIPT_TYPE.into(),
+            // Public: that the record is objected to, and when (never the grounds); that entry with its proof
+            // is the objection's receipt.
+            let event = xinnuo_core::public_log::LogEvent::ObjectionReceived {
                 objection_id: new.objection_id.clone(),
                 credit_code: new.credit_code.clone(),
                 record_id: new.record_id.clone(),
                 received_at: new.received_at.clone(),
-                sequence,
-                signer_kid: new.signer_kid.clone(),
             };
-            let receipt = signed(xinnuo_core::objection::sign_receipt(&receipt, &server_key.signer))?;
+            let receipt = crate::log::append_with_receipt(sql, &server_key.log, &[event], &new.received_at)?;
             sql.execute(
                 "INSERT INTO objections (objection_id, sequence, credit_code, record_id, authority, grounds, signer_kid,
                  envelope, receipt, state, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'under_review', ?10)",
@@ -465,14 +449,6 @@ impl Db {
                     &new.received_at
                 ],
             )?;
-            // Public: that the record is objected to, and when (never the grounds).
-            let event = xinnuo_core::public_log::LogEvent::ObjectionReceived {
-                objection_id: new.objection_id.clone(),
-                credit_code: new.credit_code.clone(),
-                record_id: new.record_id.clone(),
-                received_at: new.received_at.clone(),
-            };
-            crate::log::append(sql, &server_key.log, &[event], &new.received_at)?;
             let row = row(sql, &by_id, args![&new.objection_id], objection_row)?.ok_or(DbError::Corrupt("objection"))?;
             Ok(Ok((row, true)))
         })

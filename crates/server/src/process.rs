@@ -1,7 +1,7 @@
 //! A decision, from the store's side: inside one transaction, read the target as the core's `Case`, ask
-//! `workflow::decide`, apply the `Transition`'s effects, store the decision with the server's receipt (signed
-//! here with the core's `decision::sign_receipt`; nothing is called back from a handler). The
-//! rules are the core's; this module only reads and writes.
+//! `workflow::decide`, apply the `Transition`'s effects, log the decision and its effects, and store it with its
+//! receipt (its public-log entry with the proof; nothing is called back from a handler). The rules are the
+//! core's; this module only reads and writes.
 
 use serde_json::Value;
 use xinnuo_core::calendar::UtcTimestamp;
@@ -219,8 +219,8 @@ impl Db {
                 Err(refusal) => return Ok(Err(NotDecided::Refused(refusal))),
             };
             let changed = apply(sql, &new.decision_id, decision, &case, &transition, actor, &new.received_at)?;
-            let stored = insert_decision(sql, new, &transition.department, transition.outcome, server_key)?;
-            // The decision and what it changed, in the public log with it.
+            // The decision and what it changed, in the public log with it; the decision's entry with its proof
+            // is its receipt.
             let mut events = vec![LogEvent::Decision {
                 decision_id: new.decision_id.clone(),
                 target: decision.target.clone(),
@@ -230,7 +230,8 @@ impl Db {
                 received_at: new.received_at.clone(),
             }];
             events.extend(changed);
-            crate::log::append(sql, &server_key.log, &events, &new.received_at)?;
+            let receipt = crate::log::append_with_receipt(sql, &server_key.log, &events, &new.received_at)?;
+            let stored = insert_decision(sql, new, &transition.department, transition.outcome, &receipt)?;
             Ok(Ok((stored, true)))
         })
     }

@@ -85,7 +85,7 @@ pub struct StoredReceipt {
     pub sequence: u64,
     pub received_at: String,
     pub key_status: KeyStatus,
-    /// The receipt JWS (flattened JSON).
+    /// The receipt as stored: its public-log entry with the proof (a JWS for one stored before), JSON text.
     pub receipt: String,
     /// Stored now, not found stored before.
     pub created: bool,
@@ -157,13 +157,6 @@ pub struct ServerKeyRow {
     pub retired_at: Option<String>,
     /// The verifier key of the public log's checkpoints signed while this key was current.
     pub log_key: Option<String>,
-}
-
-/// A receipt the server signed, as stored (the flattened JWS's JSON text).
-pub(crate) fn signed<E: std::fmt::Display>(
-    jws: Result<xinnuo_core::envelope::FlattenedJws, E>,
-) -> Result<String, DbError> {
-    jws.map(|jws| jws.to_json()).map_err(|e| DbError::Other(format!("signing a receipt: {e}")))
 }
 
 /// A stored key status; one this program did not write reads as the weakest claim, never as verified.

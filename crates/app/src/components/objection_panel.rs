@@ -194,11 +194,24 @@ mod form {
         let nonce = random::<16>()?;
         let jws = objection::sign(code, record_id, grounds, &now_iso(), &nonce, &Signer::from_seed(&seed))
             .map_err(Text::from)?;
-        api::post_objection(&jws.to_json()).await.map(|_| ()).map_err(|error| {
+        let answer = api::post_objection(&jws.to_json()).await.map_err(|error| {
             let key_not_approved =
                 matches!(&error, api::ApiError::Problem(problem) if problem.code() == "key_not_approved");
             Refused { text: Text::from(error), key_not_approved }
-        })
+        })?;
+        // Received only once its receipt verifies: the objection's entry in this server's public log (or a
+        // receipt signed alone by a pinned server key), for this objection and this record.
+        let objection_id = xinnuo_core::envelope::submission_id(&jws.protected, &jws.payload);
+        let trusted = api::trusted_server_keys().await;
+        let receipt = answer.get("receipt").cloned().unwrap_or_default();
+        match xinnuo_core::public_log::check_objection_receipt(&receipt, &objection_id, &trusted) {
+            Ok(checked) if checked.record_id == record_id && checked.credit_code.eq_ignore_ascii_case(code) => Ok(()),
+            _ => Err(Text::new(
+                "服务器的回执未能通过验证（须由本服务器公开日志的签名检查点证明），异议是否已受理无法确认，请稍后查看或联系受理部门。",
+                "The server's receipt did not verify (it must be proved by a checkpoint this server's log key signed); whether the objection was received cannot be confirmed: look again later or contact the department.",
+            )
+            .into()),
+        }
     }
 
     #[component]

@@ -62,12 +62,21 @@ pub fn DecisionPage(props: &Props) -> Html {
                             && d.action == document.action
                             && d.reason == document.reason
                     });
-                    let receipted = decision::verify_receipt(
-                        &receipt::jws_text(&document.receipt),
+                    let receipted = xinnuo_core::public_log::check_decision_receipt(
+                        &document.receipt,
                         &document.decision_id,
                         &trusted,
                     )
-                    .is_ok_and(|r| r.target == document.target && r.action == document.action);
+                    // The receipt proves what the page shows of the server's record: target, action, state, time.
+                    .is_ok_and(|r| {
+                        (r.target.as_str(), r.action, r.state.as_str(), r.received_at.as_str())
+                            == (
+                                document.target.as_str(),
+                                document.action,
+                                document.state.as_str(),
+                                document.received_at.as_str(),
+                            )
+                    });
                     let logged = logged_place(&document, &trusted);
                     Checked { document, signed, receipted, logged }
                 });

@@ -438,8 +438,11 @@ async fn unlock(kid: &str, passphrase: &str) -> Result<Signer, Text> {
 fn decision_line(decision: &PublishedDecision, trusted: &TrustedServerKeys, lang: Lang) -> (String, bool) {
     let signed = decision::verify(&receipt::jws_text(&decision.envelope))
         .is_ok_and(|(verified, _)| verified.kid == decision.officer_kid);
-    let receipted =
-        decision::verify_receipt(&receipt::jws_text(&decision.receipt), &decision.decision_id, trusted).is_ok();
+    let receipted = xinnuo_core::public_log::check_decision_receipt(&decision.receipt, &decision.decision_id, trusted)
+        .is_ok_and(|r| {
+            (r.target.as_str(), r.action, r.state.as_str(), r.received_at.as_str())
+                == (decision.target.as_str(), decision.action, decision.state.as_str(), decision.received_at.as_str())
+        });
     let check = match (signed, receipted) {
         (true, true) => lang.pick("✓ 签名与回执已核验", "✓ signature and receipt verified"),
         (false, _) => lang.pick("✗ 决定签名无效", "✗ the decision's signature does not verify"),

@@ -1,6 +1,6 @@
 //! `POST /api/v1/decisions`: a decision signed by a registered officer's key, on a commitment of the
 //! officer's department. The core checks the document and the step it takes in the commitment's lifecycle;
-//! here: whose key it is, which department, and storing it with a countersigned receipt.
+//! here: whose key it is, which department, and storing it with its receipt (its public-log entry and proof).
 
 use axum::body::Body;
 use axum::extract::State;
