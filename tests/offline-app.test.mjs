@@ -14,6 +14,7 @@ import { base } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws } from "./support/jose.mjs";
 import { generateKeyPairSync } from "node:crypto";
 import { serveFiles } from "./bench/static-server.mjs";
+import { openCheckpoint, readEntries, treeHead } from "./support/tlog.mjs";
 
 const PASS = "离线测试 passphrase";
 let browser;
@@ -212,6 +213,12 @@ test("static mode: the app on export-static output from a plain static file serv
     assert.ok(gunzipSync(await readFile(join(dir, `${file}.gz`))).equals(plainBytes), `${file}.gz`);
   }
   assert.match(brotliDecompressSync(await readFile(join(dir, "index.html.br"))).toString(), /xinnuo-data-source/);
+  // The public log as tlog-tiles files a static host serves: a checkpoint signed by the log key the exported
+  // server keys list, and entry bundles that hash to its root (checked with Node's crypto).
+  const { keys } = JSON.parse(await readFile(join(dir, "data/server-keys.json"), "utf8"));
+  const head = openCheckpoint(await readFile(join(dir, "log/checkpoint"), "utf8"), keys.find((k) => k.current).log_key);
+  const entries = await readEntries(head.size, (path) => readFile(join(dir, "log", path)));
+  assert.deepEqual(treeHead(entries.slice(0, head.size)), head.root, "the exported log makes the signed root");
   const server = await serveFiles((path) => join(dir, path === "/" ? "index.html" : decodeURIComponent(path)));
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -69,3 +69,32 @@ export function checkLogged(logged, logKey) {
   assert.deepEqual(rootFromInclusion(index, head.size, leafHash(logged.entry), proof), head.root, "the entry is in the checkpoint");
   return { index, head, event: JSON.parse(logged.entry) };
 }
+
+/** The log's entries from its entry bundles (C2SP tlog-tiles: big-endian uint16 length, entry; full bundles at
+ * `tile/entries/N`, the last at `.p/W`), each read with `read(path)` → bytes. */
+export async function readEntries(size, read) {
+  const entries = [];
+  for (let n = 0; n * 256 < size; n++) {
+    const width = Math.min(256, size - n * 256);
+    const name = String(n).padStart(3, "0");
+    const bytes = await read(width === 256 ? `tile/entries/${name}` : `tile/entries/${name}.p/${width}`);
+    for (let at = 0; at < bytes.length;) {
+      const length = bytes.readUInt16BE(at);
+      entries.push(bytes.subarray(at + 2, at + 2 + length));
+      at += 2 + length;
+    }
+  }
+  assert.ok(entries.length >= size, "the bundles hold every entry");
+  return entries;
+}
+
+/** RFC 9162 MTH of the entries, computed here. */
+export function treeHead(entries) {
+  const mth = (leaves) => {
+    if (leaves.length === 1) return leaves[0];
+    let k = 1;
+    while (k * 2 < leaves.length) k *= 2;
+    return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+  };
+  return mth(entries.map(leafHash));
+}

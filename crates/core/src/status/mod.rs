@@ -564,12 +564,6 @@ impl Record {
         Ok(())
     }
 
-    /// The class as given, or guessed from the penalties (and said to be a guess: `true` unless given).
-    pub fn class_or_guess(&self) -> (PenaltyClass, bool) {
-        let (class, basis) = self.class_and_basis();
-        (class, basis != ClassBasis::Given)
-    }
-
     /// The class and where it comes from: given by the department; else 36号's default classes (第十一条:
     /// without a department's standard, 第八条至第十条 apply) where the articles checked cover the penalty;
     /// else this tool's guess.

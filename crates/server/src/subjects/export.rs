@@ -88,6 +88,7 @@ pub fn export_static(
         data.join("holidays.json"),
         &serde_json::to_value(crate::holidays::published(db).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?,
     )?;
+    let log_files = export_log(db, dir)?;
     let advice = dir.join("xinnuo-headers.txt");
     std::fs::write(&advice, crate::headers::STATIC_HOST_ADVICE).map_err(|e| io(&advice, e))?;
     write(
@@ -98,9 +99,39 @@ pub fn export_static(
             "subjects": subject_count,
             "templates": xinnuo_core::template::all().len(),
             "files": ["templates.json", "server-keys.json", "publications.json", "holidays.json", "subjects/index.json", "subjects/{credit_code}.json"],
+            "log_files": log_files,
         }),
     )?;
     Ok(subject_count)
+}
+
+/// The public log as C2SP tlog-tiles files, the same paths the server answers (`log/checkpoint`, `log/tile/…`),
+/// so a static host serves the log anyone can audit: the newest checkpoint and every tile and entry bundle.
+/// Answers how many files it wrote.
+fn export_log(db: &Db, dir: &std::path::Path) -> Result<usize, String> {
+    let (checkpoint, tiles) = db
+        .read(|sql| {
+            let checkpoint = crate::log::newest_checkpoint(sql)?;
+            let tiles = crate::sql::rows(sql, "SELECT path, data FROM log_tiles ORDER BY path", &[], |row| {
+                Ok((row.get::<String>(0)?, row.get::<Vec<u8>>(1)?))
+            })?;
+            Ok((checkpoint, tiles))
+        })
+        .map_err(|e| e.to_string())?;
+    let Some(checkpoint) = checkpoint else { return Ok(0) };
+    let log = dir.join("log");
+    for (path, data) in &tiles {
+        // Only canonical tile paths are written (they come from the store, which wrote them so).
+        let tile = xinnuo_core::tlog::Tile::parse_path(path).map_err(|e| format!("{path}: {e}"))?;
+        let file = log.join(tile.path());
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&file, data).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    let file = log.join("checkpoint");
+    std::fs::write(&file, checkpoint.as_bytes()).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(tiles.len() + 1)
 }
 
 /// Writes `path` and, beside it, `path.br` and `path.gz`, for hosts that serve precompressed files (the README
