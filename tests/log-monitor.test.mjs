@@ -304,6 +304,15 @@ test("rows deleted or edited directly in the database (a record, a record's cont
   assert.match(run.out, new RegExp(`记录 ${code}/${second.id} 的内容与日志不符`));
   assert.match(run.out, new RegExp(`Record ${code}/${second.id} differs from the log`));
 
+  // (b2) A published commitment's key standing on receipt edited: the log's entry says otherwise.
+  const standing = (await (await fetch(`${server.url}/api/v1/commitments/${published}`)).json()).key_status;
+  const forged = standing === "revoked" ? "unenrolled" : "revoked";
+  sql(db, `UPDATE commitments SET key_status = ${quote(forged)} WHERE submission_id = ${quote(published)}`);
+  run = monitor(server.url, state);
+  assert.notEqual(run.status, 0, run.out);
+  assert.match(run.out, new RegExp(`承诺 ${published} 的 key_status 与日志不符：日志为 ${standing}，公示为 ${forged}`));
+  assert.match(run.out, new RegExp(`Commitment ${published} differs from the log in its key_status`));
+
   // (c) A published commitment deleted (its decisions and disclosures first, as the schema requires).
   for (const statement of [
     `DELETE FROM commitment_disclosures WHERE submission_id = ${quote(published)}`,

@@ -206,6 +206,8 @@ pub enum Finding {
     CommitmentNotLogged { submission_id: String },
     /// A logged submission the API no longer serves.
     CommitmentMissing { submission_id: String },
+    /// A commitment shown with another sequence, time of receipt or key standing than its `received` entry.
+    CommitmentDiffers { submission_id: String, what: &'static str, logged: String, shown: String },
     /// A decision shown without its `decision` entry.
     DecisionNotLogged { decision_id: String, target: String },
     /// A decision shown otherwise than logged (its target, action or state).
@@ -237,6 +239,7 @@ impl Described for Finding {
             Self::NotAnEntry { .. } => "monitor_not_an_entry",
             Self::CommitmentNotLogged { .. } => "monitor_commitment_not_logged",
             Self::CommitmentMissing { .. } => "monitor_commitment_missing",
+            Self::CommitmentDiffers { .. } => "monitor_commitment_differs",
             Self::DecisionNotLogged { .. } => "monitor_decision_not_logged",
             Self::DecisionDiffers { .. } => "monitor_decision_differs",
             Self::DecisionMissing { .. } => "monitor_decision_missing",
@@ -267,6 +270,11 @@ impl Described for Finding {
                 lang,
                 format!("日志记有提交 {submission_id} 的收件，但公开接口已查不到它。"),
                 format!("The log records the receipt of {submission_id}, but the public API no longer has it."),
+            ),
+            Self::CommitmentDiffers { submission_id, what, logged, shown } => lang_pick(
+                lang,
+                format!("承诺 {submission_id} 的 {what} 与日志不符：日志为 {logged}，公示为 {shown}。"),
+                format!("Commitment {submission_id} differs from the log in its {what}: logged {logged}, shown {shown}."),
             ),
             Self::DecisionNotLogged { decision_id, target } => lang_pick(
                 lang,
@@ -340,6 +348,14 @@ pub struct ShownDecision {
     pub state: String,
 }
 
+/// What a commitment's page shows of its receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownReceipt {
+    pub sequence: u64,
+    pub received_at: String,
+    pub key_status: String,
+}
+
 /// An objection as a subject's page shows it (never its grounds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownObjection {
@@ -355,6 +371,8 @@ pub struct PublicView {
     pub published: BTreeSet<String>,
     /// `GET /api/v1/commitments/{id}` for each submission asked: its decisions, or `None` when not found.
     pub commitments: BTreeMap<String, Option<Vec<ShownDecision>>>,
+    /// What each commitment found shows of its receipt: sequence, time of receipt, key standing on receipt.
+    pub receipts: BTreeMap<String, ShownReceipt>,
     /// Each subject's records as served, by credit code.
     pub subjects: BTreeMap<String, Vec<Value>>,
     /// Each subject's objections as shown, by credit code.
@@ -474,6 +492,20 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
         previous = Some(event);
     }
 
+    for event in events {
+        let LogEvent::Received { submission_id, sequence, received_at, key_status } = event else { continue };
+        let Some(shown) = view.receipts.get(submission_id) else { continue };
+        let logged = [
+            ("sequence", sequence.to_string(), shown.sequence.to_string()),
+            ("received_at", received_at.clone(), shown.received_at.clone()),
+            ("key_status", key_status.as_str().to_owned(), shown.key_status.clone()),
+        ];
+        for (what, logged, shown) in logged {
+            if logged != shown {
+                findings.push(Finding::CommitmentDiffers { submission_id: submission_id.clone(), what, logged, shown });
+            }
+        }
+    }
     for id in &view.published {
         if !received.contains(id) {
             findings.push(Finding::CommitmentNotLogged { submission_id: id.clone() });
@@ -794,7 +826,19 @@ fn public_view(client: &Client, ids: &[String]) -> Result<PublicView, MonitorErr
     for id in asked {
         let path = format!("/api/v1/commitments/{id}");
         let detail = match client.json(&path)? {
-            Some(value) => Some(shown_decisions(typed(client, &path, value)?)),
+            Some(value) => {
+                let detail: CommitmentDetail = typed(client, &path, value)?;
+                let shown = &detail.commitment;
+                view.receipts.insert(
+                    id.clone(),
+                    ShownReceipt {
+                        sequence: shown.sequence,
+                        received_at: shown.received_at.clone(),
+                        key_status: shown.key_status.as_str().to_owned(),
+                    },
+                );
+                Some(shown_decisions(detail))
+            }
             None => None,
         };
         view.commitments.insert(id.clone(), detail);
@@ -1069,6 +1113,9 @@ mod tests {
         view.published.insert("s1".into());
         view.commitments.insert("s1".into(), Some(vec![shown("d1", "s1", "in_force")]));
         view.commitments.insert("s2".into(), Some(Vec::new()));
+        let receipt =
+            ShownReceipt { sequence: 1, received_at: "2026-12-07T01:00:00.000Z".into(), key_status: "verified".into() };
+        view.receipts.insert("s1".into(), receipt);
         // Member order as served does not matter: the digest is of the canonical JSON.
         let served_r1 = json!({"summary": "二", "kind": "administrative_penalty", "id": "r-1"});
         view.subjects.insert(CODE.into(), vec![served_r1, r3]);
@@ -1124,6 +1171,26 @@ mod tests {
                     v.commitments.insert("s9".into(), Some(Vec::new()));
                 }),
                 Finding::CommitmentNotLogged { submission_id: "s9".into() },
+            ),
+            (
+                "a commitment's key standing edited in the database",
+                Box::new(|v| v.receipts.get_mut("s1").unwrap().key_status = "revoked".into()),
+                Finding::CommitmentDiffers {
+                    submission_id: "s1".into(),
+                    what: "key_status",
+                    logged: "verified".into(),
+                    shown: "revoked".into(),
+                },
+            ),
+            (
+                "a commitment's time of receipt backdated",
+                Box::new(|v| v.receipts.get_mut("s1").unwrap().received_at = "2026-01-01T00:00:00.000Z".into()),
+                Finding::CommitmentDiffers {
+                    submission_id: "s1".into(),
+                    what: "received_at",
+                    logged: "2026-12-07T01:00:00.000Z".into(),
+                    shown: "2026-01-01T00:00:00.000Z".into(),
+                },
             ),
             (
                 "a decision deleted",
