@@ -78,7 +78,7 @@ test("the embed demo says how many widgets it shows, and without a code asks for
   const [, said] = (await page.locator("#host-verdict").textContent()).match(/用(.)个信诺组件/) ?? [];
   // The status section without a code: not an empty heading, but what to do.
   assert.match(await page.locator("#status-hint").textContent(), /输入一家企业的统一社会信用代码/);
-  await page.getByLabel("统一社会信用代码").fill(code);
+  await page.getByLabel("统一社会信用代码", { exact: true }).fill(code);
   await page.getByRole("button", { name: "查看信用状况" }).click();
   await page.locator("xinnuo-status #tier-name").waitFor();
   assert.equal(new URL(page.url()).searchParams.get("code"), code);

@@ -3,9 +3,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { randomBytes } from "node:crypto";
+import { signFlattenedJws } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
 import { openContext } from "./support/app.mjs";
-import { approvePendingEnrolments } from "./support/server.mjs";
+import { approvePendingEnrolments, importSubject, approvedNodeKey, newOfficer } from "./support/server.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -239,11 +241,17 @@ async function fullWidthInEnglish(page, selector) {
 }
 
 test("in English, departments have their English names and no Chinese punctuation sits around English words", async () => {
-  // A commitment to the tax bureau, in the column.
-  const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
+  // A commitment to the tax bureau, accepted: in the column.
   const code = randomCreditCode("140105");
-  await postJson("/api/v1/commitments", key.signCommitment({ template_id: "tax-service", values: { ...TAX_VALUES, credit_code: code, subject_name: "晋示例英文页面有限公司" } }));
-  key.free();
+  const name = "晋示例英文页面有限公司";
+  await importSubject({ code, name });
+  const enterprise = await approvedNodeKey(code, name, xinnuo.fingerprintGroups);
+  const made = await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: code, subject_name: name }), enterprise.privateKey));
+  assert.equal(made.status, 201);
+  const { submission_id: id } = await made.json();
+  const officer = await newOfficer("国家税务总局山西省税务局", "吴科长", "review");
+  const decision = { type: "xinnuo.decision/1", action: "accept", target: id, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey))).status, 201);
   // A demo enterprise with a record, an official grade and a demo line with brackets of its own.
   const { subjects } = await (await fetch(`${base}/api/v1/subjects?per_page=100&q=${encodeURIComponent("示例")}`)).json();
   const demo = subjects.find((s) => s.situation?.includes("（") && s.tier);

@@ -175,7 +175,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                 }
                 <h3>{ lang.pick("通常适用的措施", "Typical measures") }</h3>
                 <ul class="measures">
-                    { for summary.measures.iter().map(|m| html! { <li>{ m.text.get(tl) }{ " " }<span class="rule-source">{ format!("{}{}", lang.pick("依据：", "Source: "), m.source) }</span></li> }) }
+                    { for summary.measures.iter().map(|m| html! { <li>{ m.text.get(tl) }{ " " }<span class="rule-source">{ lang.pick("依据：", "Source: ") }{ crate::i18n::chinese_only(lang, &m.source) }</span></li> }) }
                 </ul>
             </div>
         </section>
