@@ -55,7 +55,7 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   await page.getByRole("button", { name: "生成密钥" }).click();
   await page.locator("#key-notice", { hasText: "已创建密钥" }).waitFor({ timeout: 30_000 });
   const fingerprint = (await page.locator("li.key-item code.fingerprint").textContent()).trim();
-  assert.match(fingerprint, /^(\S{4} ){10}\S{3}$/);
+  assert.match(fingerprint, /^([A-Z2-7]{4} ){12}[A-Z2-7]{4}$/);
   const stored = await page.evaluate(() => localStorage.getItem("xinnuo.keys"));
   assert.match(stored, /"ciphertext"/);
   assert.ok(!stored.includes(PASS), "the passphrase is never stored");
@@ -166,6 +166,24 @@ test("create a key, fill 纳税服务, sign, submit, print with QR, and anyone v
   for (const proof of ["#print-qr svg", "#print-fingerprint", "#print-verify-url"]) {
     assert.equal(await page.locator(proof).isVisible(), true, `${proof} is printed`);
   }
+  // The footer names the text as people know it (title, version), not the template's id…
+  assert.doesNotMatch(printedFacts, /模板|tax-service/);
+  assert.match(printedFacts, /文本：纳税服务信用承诺书（第 [\d.]+ 版，自 \d{4}-\d{2}-\d{2} 起施行）/);
+  // …and the fingerprint, as printed, breaks between its groups only: each group of four sits on one line.
+  const splitGroups = await page.locator("#print-fingerprint").evaluate((code) => {
+    const text = code.firstChild;
+    const split = [];
+    for (const match of text.data.matchAll(/\S{4}/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + 4);
+      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (lines.size > 1) split.push(match[0]);
+    }
+    return split;
+  });
+  assert.deepEqual(splitGroups, [], "no group of the fingerprint is broken across lines");
+  assert.equal((await page.locator("#print-fingerprint").textContent()).trim(), fingerprint);
   const pdf = (await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
   assert.equal(pdf.match(/\/Type\s*\/Page[^s]/g)?.length, 1, "one A4 page");
   assert.deepEqual(errors, []);

@@ -16,6 +16,25 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
+// What a person sees on a decision page before opening 技术详情: no 64-character id, no algorithm; opened,
+// the target's full id is there.
+async function assertTechnicalValuesFolded(page, targetId) {
+  // The verify link keeps the full id (it is what the QR code opens); beside it, none.
+  const shown = await page.locator("#decision-page").evaluate((article) => {
+    const copy = article.cloneNode(true);
+    copy.querySelector("#decision-url")?.remove();
+    document.body.append(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  });
+  assert.doesNotMatch(shown, /[0-9a-f]{64}|Ed25519|决定对象编号/, shown);
+  assert.equal(await page.getByText("Ed25519").isVisible(), false);
+  await page.locator("#decision-tech summary").click();
+  assert.equal(await page.locator("#decision-target").textContent(), targetId);
+  assert.equal(await page.getByText("Ed25519").isVisible(), true);
+}
+
 test("an officer signs in with a browser key, sees the department's commitment in full, accepts it and finds it kept", async () => {
   // An enterprise's commitment to the tax bureau, with an ID number only the department may see.
   const key = xinnuo.unlockKey(xinnuo.createKey(PASSPHRASE).keyFile, PASSPHRASE);
@@ -174,6 +193,10 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   assert.equal(await E.locator("#decision-qr svg").count(), 1);
   // Its place in the public log, proved against the pinned log key.
   assert.match(await E.locator("#decision-log").textContent(), /^已记入公开日志 第 \d+ 条（可离线核验）$/);
+  // It names whom it concerns in words; the ids, the algorithm and the key stay folded under 技术详情.
+  assert.equal(await E.locator("#decision-subject").textContent(), `${companyName}（统一社会信用代码 ${committing}）`);
+  assert.equal(await E.locator("#decision-matter").textContent(), "纳税服务信用承诺书");
+  await assertTechnicalValuesFolded(E, commitmentId);
 
   // The 信用承诺 column: anyone finds it with its state, without personal data.
   await E.evaluate(() => { location.hash = "#/publications"; });
@@ -235,6 +258,8 @@ test("a department's whole part: approve a key, accept and find broken, grant a 
   await upheld.locator(".decision-link").click();
   await E.locator("#decision-verdict", { hasText: "✓ 签名有效，服务器回执已核验" }).waitFor();
   assert.equal(await E.locator("#decision-action").textContent(), "异议成立");
+  assert.equal(await E.locator("#decision-subject").textContent(), `${companyName}（统一社会信用代码 ${committing}）`);
+  assert.equal(await E.locator("#decision-matter").textContent(), `违背信用承诺（${brokenRecord.decision_no}，${brokenRecord.authority}）`);
   assert.equal(await E.getByRole("link", { name: /查看所涉/ }).count(), 0);
   assert.deepEqual([...enterprise.errors, ...officer.errors], []);
   await enterprise.context.close();

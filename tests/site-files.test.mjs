@@ -66,3 +66,25 @@ test("the embed demo link the server prints shows a demo enterprise's status, an
   }
   await context.close();
 });
+
+test("the embed demo says how many widgets it shows, and without a code asks for one and shows that enterprise", async () => {
+  const printed = new URL(process.env.XINNUO_DEMO_URL);
+  const code = printed.searchParams.get("code");
+  printed.searchParams.delete("code");
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto(printed.href);
+  await page.locator("xinnuo-code-check #code-input").waitFor();
+  const [, said] = (await page.locator("#host-verdict").textContent()).match(/用(.)个信诺组件/) ?? [];
+  // The status section without a code: not an empty heading, but what to do.
+  assert.match(await page.locator("#status-hint").textContent(), /输入一家企业的统一社会信用代码/);
+  await page.getByLabel("统一社会信用代码", { exact: true }).fill(code);
+  await page.getByRole("button", { name: "查看信用状况" }).click();
+  await page.locator("xinnuo-status #tier-name").waitFor();
+  assert.equal(new URL(page.url()).searchParams.get("code"), code);
+  assert.equal(await page.locator("#status-hint").count(), 0);
+  // As many widgets as the page's own words say.
+  const widgets = await page.locator("xinnuo-code-check, xinnuo-status, xinnuo-commitment, xinnuo-commitment-list").count();
+  assert.equal(said, "一二三四五六"[widgets - 1], `the page says ${said}, shows ${widgets}`);
+  await context.close();
+});

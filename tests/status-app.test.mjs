@@ -2,9 +2,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./support/browser.mjs";
-import { base } from "./support/http.mjs";
+import { base, postJson } from "./support/http.mjs";
+import { randomBytes } from "node:crypto";
+import { signFlattenedJws } from "./support/jose.mjs";
+import { xinnuo, TAX_VALUES, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
 import { openContext } from "./support/app.mjs";
-import { approvePendingEnrolments } from "./support/server.mjs";
+import { approvePendingEnrolments, importSubject, approvedNodeKey, newOfficer } from "./support/server.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -220,6 +223,59 @@ test("issue 30: each new field reads as a person reads it, with the article that
   assert.match(await record.locator(".record-facts").textContent(), /纳入依据：第一条第三项/);
   // 第十条 was read only as quoted: unconfirmed, and said so.
   assert.match(await record.locator(".verdict-source").textContent(), /第二条第二款、第十条第二款（待核实）$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// The texts of `selector` holding a full-width bracket or "；" that are not marked as Chinese: on an English
+// page those are Chinese punctuation around English words (quoted Chinese data is marked lang="zh-CN").
+async function fullWidthInEnglish(page, selector) {
+  return page.locator(selector).evaluate((root) => {
+    const found = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (/[（）；]/.test(node.data) && node.parentElement?.closest("[lang]")?.getAttribute("lang") !== "zh-CN") found.push(node.data.trim());
+    }
+    return found;
+  });
+}
+
+test("in English, departments have their English names and no Chinese punctuation sits around English words", async () => {
+  // A commitment to the tax bureau, accepted: in the column.
+  const code = randomCreditCode("140105");
+  const name = "晋示例英文页面有限公司";
+  await importSubject({ code, name });
+  const enterprise = await approvedNodeKey(code, name, xinnuo.fingerprintGroups);
+  const made = await postJson("/api/v1/commitments", signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: code, subject_name: name }), enterprise.privateKey));
+  assert.equal(made.status, 201);
+  const { submission_id: id } = await made.json();
+  const officer = await newOfficer("国家税务总局山西省税务局", "吴科长", "review");
+  const decision = { type: "xinnuo.decision/1", action: "accept", target: id, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
+  assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey))).status, 201);
+  // A demo enterprise with a record, an official grade and a demo line with brackets of its own.
+  const { subjects } = await (await fetch(`${base}/api/v1/subjects?per_page=100&q=${encodeURIComponent("示例")}`)).json();
+  const demo = subjects.find((s) => s.situation?.includes("（") && s.tier);
+  assert.ok(demo, "a demo subject whose line has brackets");
+
+  const { page, context, errors } = await open("#/publications");
+  await page.locator("#lang-toggle").click();
+  await page.locator("#lang-toggle").filter({ hasText: "中文" }).waitFor();
+  await page.locator("#pub-q").fill(code);
+  await page.locator("#pub-search").click();
+  const row = page.locator("#publications tbody tr").first();
+  await row.waitFor();
+  assert.equal(await row.locator("td.department").textContent(), "Shanxi Provincial Tax Service, State Taxation Administration");
+  assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
+
+  await page.evaluate((c) => { location.hash = `#/status/${c}`; }, demo.credit_code);
+  await page.locator("#subject-code", { hasText: demo.credit_code }).waitFor();
+  await page.locator("#tier-name").waitFor();
+  assert.match(await page.locator("#subject-situation").textContent(), /^Demo situation \(in Chinese\): /);
+  assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
+  // The demo list, too.
+  await page.evaluate(() => { location.hash = "#/status"; });
+  await page.locator("#subject-list").waitFor();
+  assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -13,7 +13,18 @@ const place = (slot, tag, attributes) => {
   return element;
 };
 place("code-check-slot", "xinnuo-code-check", {});
-if (code) place("status-slot", "xinnuo-status", { code });
+if (code) {
+  document.getElementById("status-ask").remove();
+  place("status-slot", "xinnuo-status", { code });
+} else {
+  // Without ?code= the section would stand empty: it asks for a code and opens this page with it, keeping ?api=.
+  document.getElementById("status-ask").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const url = new URL(location.href);
+    url.searchParams.set("code", document.getElementById("status-code").value.trim());
+    location.assign(url.href);
+  });
+}
 place("commitment-slot", "xinnuo-commitment", { template: "tax-service" });
 place("list-slot", "xinnuo-commitment-list", { department: new URLSearchParams(location.search).get("department") ?? "国家税务总局山西省税务局" });
 for (const type of ["xinnuo-checked", "xinnuo-submitted"]) {

@@ -70,6 +70,33 @@ pub fn bracketed(lang: Lang, text: &str) -> String {
     }
 }
 
+/// A department's name in `lang`: in English the English name the templates give it, else its own name.
+pub fn department(lang: Lang, name: &str) -> String {
+    xinnuo_core::workflow::department_in(name, lang)
+}
+
+/// The departments a commitment is made to, each in `lang`, joined as each language lists names.
+pub fn departments(lang: Lang, names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|name| department(lang, name)).collect();
+    names.join(lang.pick("、", ", "))
+}
+
+/// Between two items of one line: "；" in Chinese, "; " in English.
+pub fn separator(lang: Lang) -> &'static str {
+    lang.pick("；", "; ")
+}
+
+/// Text that exists only in Chinese (a register's record, a demo line) shown on an English page: marked as
+/// Chinese, so it reads (and is spoken) as quoted Chinese rather than as the page's English with full-width
+/// punctuation.
+pub fn chinese_only(lang: Lang, text: &str) -> yew::Html {
+    if lang == Lang::En && !text.is_ascii() {
+        yew::html! { <span lang="zh-CN">{ text.to_owned() }</span> }
+    } else {
+        yew::html! { { text.to_owned() } }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -643,6 +643,40 @@ pub struct PublishedDecision {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
     pub log: Option<LoggedEntry>,
+    /// Whom and what it concerns, in words, in the answer about this one decision (its page names the
+    /// enterprise rather than showing `target`, a hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(required = false, nullable = false))]
+    pub concerns: Option<DecisionConcerns>,
+}
+
+/// The enterprise a decision concerns, and the commitment (its title) or the record (a repair application's
+/// or an objection's) it is about; a key enrolment's names the credit code only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionConcerns {
+    pub credit_code: String,
+    /// The name in the register, else the name signed; empty when neither is known.
+    #[serde(default)]
+    pub subject_name: String,
+    /// A commitment's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    /// The record a repair application or an objection is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<ConcernedRecord>,
+}
+
+/// A record as a person recognises it: its kind, the number of the decision that made it, who decided it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConcernedRecord {
+    pub id: String,
+    pub kind: crate::status::RecordKind,
+    pub decision_no: String,
+    pub authority: String,
 }
 
 /// A key's enrolment for one credit code, with labels (`POST /api/v1/keys`, `GET /api/v1/keys/{kid}`, the

@@ -55,6 +55,7 @@ export interface FieldIssue { field: string; code: string; message_zh: string; m
 export interface RenderOptions { lang?: "zh-CN" | "en"; /** YYYY-MM-DD for the date line. */ signedOn?: string; }
 export interface ValidateCommitmentOptions { /** YYYY-MM-DD: enables "not after today" and in-force checks. */ today?: string; }
 export interface PublicJwk { kty: "OKP"; crv: "Ed25519"; x: string; }
+/** `fingerprint`: the key's thumbprint in base32, 13 groups of four (`fingerprintGroups(kid)`); `kid` is the same thumbprint in base64url. */
 export interface CreatedKey { keyFile: string; publicKeyJwk: PublicJwk; kid: string; fingerprint: string; }
 export interface KeyFileInfo { kid: string; fingerprint: string; label?: string; createdAt: string; publicKeyJwk: PublicJwk; }
 export interface EnvelopeError { code: string; message_zh: string; message_en: string; field?: string; }
@@ -546,7 +547,8 @@ impl ReceiptOut {
     }
 }
 
-/// A key fingerprint in groups of four, as people compare it.
+/// A key fingerprint as people compare it aloud or on paper: the thumbprint `kid` encodes, in base32, in
+/// groups of four (`envelope::fingerprint_groups`, the one form every page and answer shows).
 #[wasm_bindgen(js_name = fingerprintGroups)]
 pub fn fingerprint_groups(kid: &str) -> String {
     envelope::fingerprint_groups(kid)

@@ -30,7 +30,7 @@ fn confidence_note(confidence: xinnuo_core::repair::Confidence, lang: Lang) -> &
 
 fn rule_note(finding_rule: &xinnuo_core::repair::Rule, lang: Lang) -> Html {
     let confidence = confidence_note(finding_rule.confidence, lang);
-    html! { <span class="rule-source" title={finding_rule.text.get(lang).to_owned()}>{ format!("{}{}{confidence}", lang.pick("依据：", "Source: "), finding_rule.source) }</span> }
+    html! { <span class="rule-source" title={finding_rule.text.get(lang).to_owned()}>{ lang.pick("依据：", "Source: ") }{ crate::i18n::chinese_only(lang, &finding_rule.source) }{ confidence }</span> }
 }
 
 /// Which rule (article) decided an answer — the verdict, the class, the earliest date, the end of publication —

@@ -37,8 +37,8 @@ fn records(lang: Lang, id: &str, title_zh: &str, title_en: &str, list: &[ReportR
                     { for list.iter().map(|r| html! {
                         <tr data-record={r.id.clone()}>
                             <td>{ lang.pick(r.kind.label_zh(), r.kind.label_en()) }{ r.class.map(|c| crate::i18n::bracketed(lang, lang.pick(c.label_zh(), c.label_en()))).unwrap_or_default() }</td>
-                            <td>{ &r.decision_no }</td><td>{ &r.authority }</td><td>{ r.decided_on.to_string() }</td>
-                            <td>{ &r.summary }</td>
+                            <td>{ crate::i18n::chinese_only(lang, &r.decision_no) }</td><td>{ crate::i18n::chinese_only(lang, &crate::i18n::department(lang, &r.authority)) }</td><td>{ r.decided_on.to_string() }</td>
+                            <td>{ crate::i18n::chinese_only(lang, &r.summary) }</td>
                             <td>{ r.publication_end_text(lang) }</td>
                         </tr>
                     }) }
@@ -101,7 +101,13 @@ pub fn ReportDocument(props: &Props) -> Html {
             <section class="report-section" id="report-evaluation">
                 <h3>{ lang.pick("八、信用评价", "8. Credit evaluations") }</h3>
                 <ul>
-                    { for c.grades.iter().map(|g| html! { <li>{ format!("{} {} 年度：{}（{}；来源：{}）", g.authority, g.year, g.grade, g.authority, g.source) }</li> }) }
+                    { for c.grades.iter().map(|g| {
+                        let authority = crate::i18n::department(lang, &g.authority);
+                        match lang {
+                            Lang::Zh => html! { <li>{ format!("{authority} {} 年度：{}（{authority}；来源：{}）", g.year, g.grade, g.source) }</li> },
+                            Lang::En => html! { <li>{ crate::i18n::chinese_only(lang, &authority) }{ format!(", {}: {} (source: ", g.year, g.grade) }{ crate::i18n::chinese_only(lang, &g.source) }{ ")" }</li> },
+                        }
+                    }) }
                     if let Some(tier) = &c.tier {
                         <li id="report-tier">{ format!("{}{}{}", lang.pick("汇总等级：", "Summary tier: "), tier.name.get(lang), crate::i18n::bracketed(lang, tier.label.get(lang))) }</li>
                     }

@@ -122,24 +122,70 @@ pub fn DecisionPage(props: &Props) -> Html {
             <h1 class="print-title">{ format!("{}决定书", d.department) }</h1>
             <dl class="decision-facts">
                 <dt>{ "决定事项" }</dt><dd id="decision-action">{ d.action.label_zh() }{ if d.state_label_zh == d.action.label_zh() { String::new() } else { format!("（{}）", d.state_label_zh) } }</dd>
-                <dt>{ "决定对象编号" }</dt><dd><code>{ &d.target }</code></dd>
+                { concerns_facts(d) }
                 <dt>{ "理由或核查结论" }</dt><dd id="decision-reason">{ if d.reason.is_empty() { "—" } else { &d.reason } }</dd>
                 <dt>{ "作出时间" }</dt><dd><crate::components::time::BeijingTime lang={crate::i18n::Lang::Zh} at={d.decided_at.clone()} /></dd>
-                <dt>{ "签名密钥指纹" }</dt><dd><code class="fingerprint">{ &d.officer_fingerprint }</code></dd>
             </dl>
             <footer class="print-footer">
                 <div class="print-facts">
-                    <div>{ "决定编号：" }<code>{ &d.decision_id }</code></div>
+                    <div>{ "决定编号：" }<code>{ crate::components::tech_details::short_id(&d.decision_id) }</code></div>
                     <div>{ format!("服务器回执：#{} · {}", d.sequence, crate::components::time::beijing(&d.received_at, crate::i18n::Lang::Zh)) }</div>
                     if let Some(position) = checked.logged {
                         <div id="decision-log">{ format!("已记入公开日志 第 {position} 条（可离线核验）") }</div>
                     }
-                    <div>{ format!("签名算法 Ed25519；密钥 {}", envelope::fingerprint_groups(&d.officer_kid)) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="decision-url">{ url.clone() }</span></div>
                 </div>
                 <div class="qr" id="decision-qr" data-url={url}>{ qr }</div>
             </footer>
         </article>
+        <div class="no-print">
+            <crate::components::tech_details::TechDetails {lang} id="decision-tech">
+                <dl class="decision-facts" lang="zh-CN">
+                    <dt>{ "决定编号" }</dt><dd><code id="decision-id">{ &d.decision_id }</code></dd>
+                    <dt>{ target_id_label(d.action.target_kind()) }</dt><dd><code id="decision-target">{ &d.target }</code></dd>
+                    <dt>{ "签名算法" }</dt><dd>{ "Ed25519" }</dd>
+                    <dt>{ "签名密钥指纹" }</dt><dd><code class="fingerprint">{ envelope::fingerprint_groups(&d.officer_kid) }</code></dd>
+                </dl>
+            </crate::components::tech_details::TechDetails>
+        </div>
         </>
+    }
+}
+
+/// Whom the decision concerns, in words: the enterprise by name and code, and the commitment by its title or
+/// the record by its kind and document number. A server that names nothing (a static site) leaves it out.
+fn concerns_facts(d: &PublishedDecision) -> Html {
+    let Some(concerns) = &d.concerns else { return Html::default() };
+    let enterprise = if concerns.subject_name.is_empty() {
+        format!("统一社会信用代码 {}", concerns.credit_code)
+    } else {
+        format!("{}（统一社会信用代码 {}）", concerns.subject_name, concerns.credit_code)
+    };
+    let (matter_label, matter) = match (d.action.target_kind(), &concerns.record, &concerns.title_zh) {
+        (TargetKind::KeyEnrolment, _, _) => ("事项", Some("该企业签名密钥的登记".to_owned())),
+        (_, Some(record), _) => (
+            "所涉信用记录",
+            Some(format!("{}（{}，{}）", record.kind.label_zh(), record.decision_no, record.authority)),
+        ),
+        (_, None, Some(title)) => ("所涉承诺书", Some(title.clone())),
+        _ => ("", None),
+    };
+    html! {
+        <>
+            <dt>{ "所涉企业" }</dt><dd id="decision-subject">{ enterprise }</dd>
+            if let Some(matter) = matter {
+                <dt>{ matter_label }</dt><dd id="decision-matter">{ matter }</dd>
+            }
+        </>
+    }
+}
+
+/// What the target's id names, for the technical details.
+fn target_id_label(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::Commitment => "承诺书提交编号",
+        TargetKind::RepairApplication => "信用修复申请编号",
+        TargetKind::Objection => "异议编号",
+        TargetKind::KeyEnrolment => "密钥登记请求编号",
     }
 }

@@ -343,7 +343,7 @@ fn outbox_item(
             None => label.to_owned(),
         };
         if let Some(stored) = handled.filter(|s| !s.commitment.department_name.is_empty()) {
-            line = format!("{line} · {}", stored.commitment.department_name);
+            line = format!("{line} · {}", crate::i18n::departments(lang, &stored.commitment.departments));
         }
         if let Some(deadline) = handled.and_then(|s| s.commitment.deadline.as_ref()) {
             line += &format!(" · {}", deadline.describe(lang == Lang::Zh));
@@ -371,7 +371,11 @@ fn outbox_item(
         handled.and_then(|stored| stored.decisions.last()).map(|decision| {
             Text::new(
                 format!("{}退回补正：{}", decision.department, decision.reason),
-                format!("Returned for correction by {}: {}", decision.department, decision.reason),
+                format!(
+                    "Returned for correction by {}: {}",
+                    crate::i18n::department(Lang::En, &decision.department),
+                    decision.reason
+                ),
             )
         })
     } else {

@@ -204,7 +204,7 @@ pub fn PublicationsPage(props: &Props) -> Html {
                                     }
                                 </td>
                                 <td>{ lang.pick(&p.title_zh, &p.title_en) }</td>
-                                <td>{ &p.department_name }</td>
+                                <td class="department">{ crate::i18n::departments(lang, &p.departments) }</td>
                                 <td class="state">{ lang.pick(state_zh, state_en) }
                                     if let Some(decision) = &p.finding_overturned_by {
                                         <br /><small class="overturned">

@@ -91,7 +91,7 @@ fn SearchPage(props: &SearchProps) -> Html {
                             <tr>
                                 <td><a href={Route::Status(Some(s.credit_code.clone())).href()}>{ s.name.clone() }</a>
                                     if s.demo { <span class="demo-badge">{ lang.pick("示例", "demo") }</span> }
-                                    if let Some(situation) = &s.situation { <div class="muted small">{ situation }</div> }
+                                    if let Some(situation) = &s.situation { <div class="muted small situation">{ demo_situation(lang, situation) }</div> }
                                 </td>
                                 <td><code>{ s.credit_code.clone() }</code></td>
                                 <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(lang).to_owned() }</span> }).unwrap_or_default() }</td>
@@ -165,7 +165,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
             if matches!(crate::api::data_source(), crate::api::DataSource::Api) {
                 <p class="no-print"><crate::route::AppLink to={Route::Report(profile.credit_code.clone())} id="make-report" class="button">{ lang.pick("生成信用报告", "Make a credit report") }</crate::route::AppLink></p>
             }
-            if let Some(situation) = &view.situation { <p class="muted" id="subject-situation">{ situation }</p> }
+            if let Some(situation) = &view.situation { <p class="muted" id="subject-situation">{ demo_situation(lang, situation) }</p> }
             <div class={classes!("tier", tier_class(summary.tier))} id="tier">
                 <span class={classes!("tier-badge", tier_class(summary.tier))} id="tier-name">{ summary.name.get(tl) }</span>
                 <span class="tier-label" id="tier-label">{ summary.label.get(tl) }</span>
@@ -175,7 +175,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                 }
                 <h3>{ lang.pick("通常适用的措施", "Typical measures") }</h3>
                 <ul class="measures">
-                    { for summary.measures.iter().map(|m| html! { <li>{ m.text.get(tl) }{ " " }<span class="rule-source">{ format!("{}{}", lang.pick("依据：", "Source: "), m.source) }</span></li> }) }
+                    { for summary.measures.iter().map(|m| html! { <li>{ m.text.get(tl) }{ " " }<span class="rule-source">{ lang.pick("依据：", "Source: ") }{ crate::i18n::chinese_only(lang, &m.source) }</span></li> }) }
                 </ul>
             </div>
         </section>
@@ -189,7 +189,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                     <tbody>{ for profile.grades.iter().map(|g| html! {
                         <tr>
                             <td>{ match g.scheme { GradeScheme::TaxCredit => lang.pick("纳税信用", "Tax credit"), GradeScheme::Customs => lang.pick("海关信用", "Customs credit"), GradeScheme::Other => lang.pick("其他", "Other") } }</td>
-                            <td><strong>{ g.grade.clone() }</strong></td><td>{ g.year }</td><td>{ format!("{}；{}", g.authority, g.source) }</td>
+                            <td><strong>{ g.grade.clone() }</strong></td><td>{ g.year }</td><td>{ crate::i18n::chinese_only(lang, &crate::i18n::department(lang, &g.authority)) }{ crate::i18n::separator(lang) }{ crate::i18n::chinese_only(lang, &g.source) }</td>
                         </tr>
                     }) }</tbody>
                 </table>
@@ -218,13 +218,13 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
                 let contested = objections.last().is_some_and(|o| o.state == ObjectionState::UnderReview);
                 html! {
                     <article class="record" id={format!("record-{}", record.id)}>
-                        <h3>{ format!("{} · {}", lang.pick(record.kind.label_zh(), record.kind.label_en()), record.decision_no) }
+                        <h3>{ format!("{} · ", lang.pick(record.kind.label_zh(), record.kind.label_en())) }{ crate::i18n::chinese_only(lang, &record.decision_no) }
                             if contested { <span class="badge contested">{ lang.pick("异议处理中", "objection under review") }</span> }
                         </h3>
-                        <p class="muted">{ format!("{} · {} {}", record.authority, lang.pick("决定日期", "decided"), record.decided_on) }
+                        <p class="muted">{ crate::i18n::chinese_only(lang, &crate::i18n::department(lang, &record.authority)) }{ format!(" · {} {}", lang.pick("决定日期", "decided"), record.decided_on) }
                             if let Some(class) = record.class { { format!(" · {}", lang.pick(class.label_zh(), class.label_en())) } }
                         </p>
-                        if !record.summary.is_empty() { <p>{ record.summary.clone() }</p> }
+                        if !record.summary.is_empty() { <p>{ crate::i18n::chinese_only(lang, &record.summary) }</p> }
                         // The facts the repair rules read (the term, procedure, lower fine, province…), from the core.
                         { {
                             let facts = record.rule_facts(lang);
@@ -247,5 +247,13 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
             }) }
         </section>
         </>
+    }
+}
+
+/// A demo subject's situation: its line exists in Chinese only, so an English page says so and quotes it.
+fn demo_situation(lang: Lang, situation: &str) -> Html {
+    match lang {
+        Lang::Zh => html! { { situation.to_owned() } },
+        Lang::En => html! { <>{ "Demo situation (in Chinese): " }{ crate::i18n::chinese_only(lang, situation) }</> },
     }
 }

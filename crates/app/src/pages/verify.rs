@@ -64,7 +64,7 @@ fn standing_view(detail: &CommitmentDetail, lang: Lang) -> Html {
                 <dt>{ lang.pick("承诺主体", "Made by") }</dt>
                 <dd id="standing-subject">{ format!("{name} · {}", commitment.credit_code) }</dd>
                 if !commitment.department_name.is_empty() {
-                    <dt>{ lang.pick("承诺对象", "Made to") }</dt><dd>{ &commitment.department_name }</dd>
+                    <dt>{ lang.pick("承诺对象", "Made to") }</dt><dd>{ crate::i18n::departments(lang, &commitment.departments) }</dd>
                 }
                 <dt>{ lang.pick("当前状态", "Where it stands") }</dt>
                 <dd><strong id="standing-state">{ lang.pick(state_zh, state_en) }</strong>
@@ -86,7 +86,7 @@ fn standing_view(detail: &CommitmentDetail, lang: Lang) -> Html {
                 <ol class="standing-decisions">
                     { for detail.decisions.iter().map(|decision| html! {
                         <li class="standing-decision" data-id={decision.decision_id.clone()}>
-                            <BeijingDate {lang} at={decision.decided_at.clone()} />{ " · " }{ &decision.department }{ " · " }
+                            <BeijingDate {lang} at={decision.decided_at.clone()} />{ " · " }{ crate::i18n::department(lang, &decision.department) }{ " · " }
                             <strong>{ lang.pick(&decision.action_label_zh, &decision.action_label_en) }</strong>
                             if !decision.reason.is_empty() {
                                 { format!("{}{}", lang.pick("。理由：", ". Reason: "), decision.reason) }

@@ -171,9 +171,63 @@ pub fn thumbprint(public_key: &[u8; 32]) -> String {
     b64(&Sha256::digest(members.as_bytes()))
 }
 
-/// A fingerprint as people compare it: the thumbprint in groups of four.
+/// A fingerprint as people compare it, read aloud or on paper: the key's thumbprint (the bytes the `kid`
+/// encodes) in base32 (RFC 4648, no padding), in groups of four. Base32 rather than hexadecimal: 52 symbols
+/// instead of 64, one case, and none of 0, 1 and 8 that people mistake for O, I and B; base64url, the `kid`
+/// itself, mixes cases with `-` and `_`, which nobody reads out. A `kid` that is not a thumbprint is grouped
+/// as it is.
 pub fn fingerprint_groups(kid: &str) -> String {
-    kid.as_bytes().chunks(4).map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect::<Vec<_>>().join(" ")
+    let shown = match URL_SAFE_NO_PAD.decode(kid) {
+        Ok(thumbprint) if thumbprint.len() == 32 => base32(&thumbprint),
+        _ => kid.to_owned(),
+    };
+    shown.as_bytes().chunks(4).map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+/// The `kid` a fingerprint as people type it names: [`fingerprint_groups`]' form (spaces and case as they
+/// come), or a `kid` itself, with or without spaces.
+pub fn kid_from_fingerprint(text: &str) -> String {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match unbase32(&compact) {
+        Some(thumbprint) if thumbprint.len() == 32 => b64(&thumbprint),
+        _ => compact,
+    }
+}
+
+const BASE32_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn base32(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &byte in bytes {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(BASE32_ALPHABET[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(BASE32_ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
+/// Base32 without padding, either case; `None` for any other symbol or for left-over bits that are not zero
+/// (so that one text names one key).
+fn unbase32(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for symbol in text.bytes() {
+        let value = BASE32_ALPHABET.iter().position(|&a| a == symbol.to_ascii_uppercase())?;
+        buffer = ((buffer << 5) | value as u32) & 0xFFFF;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    (bits < 5 && buffer & ((1 << bits) - 1) == 0).then_some(out)
 }
 
 /// Submission id: hex SHA-256 of the JWS signing input, so that a retry is the same submission.

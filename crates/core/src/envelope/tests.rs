@@ -96,8 +96,28 @@ fn malformed_envelopes_get_typed_errors() {
 }
 
 #[test]
-fn fingerprints_are_grouped_for_people() {
+fn fingerprints_are_base32_in_groups_of_four_and_name_their_key_back() {
+    // RFC 4648 §10's vectors, without padding.
+    assert_eq!(super::base32(b""), "");
+    assert_eq!(super::base32(b"f"), "MY");
+    assert_eq!(super::base32(b"foobar"), "MZXW6YTBOI");
+    let kid = thumbprint(&public_key(&rfc_seed()));
+    let shown = fingerprint_groups(&kid);
+    // 32 bytes: 52 symbols, 13 groups, only A–Z and 2–7 (nothing read as 0, 1 or 8).
+    let groups: Vec<&str> = shown.split(' ').collect();
+    assert_eq!(groups.len(), 13, "{shown}");
+    assert!(groups
+        .iter()
+        .all(|g| g.len() == 4 && g.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))));
+    // Typed back as people do (spaces, lower case) it names the same key; a kid stays itself.
+    assert_eq!(kid_from_fingerprint(&shown), kid);
+    assert_eq!(kid_from_fingerprint(&shown.to_lowercase().replace(' ', "  ")), kid);
+    assert_eq!(kid_from_fingerprint(&kid), kid);
+    assert_eq!(kid_from_fingerprint(&format!(" {} ", &kid)), kid);
+    // Not a thumbprint: grouped as it is, never a panic.
     assert_eq!(fingerprint_groups("kPrK_qmxVWaY"), "kPrK _qmx VWaY");
+    assert_eq!(fingerprint_groups(""), "");
+    assert_eq!(kid_from_fingerprint("0OI1 ???"), "0OI1???");
 }
 
 #[test]

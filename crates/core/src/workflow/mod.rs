@@ -536,6 +536,20 @@ pub fn department_name(name: &str) -> String {
     }
 }
 
+/// A department's name in `lang`: in English, the English name the templates give it (by its Chinese name,
+/// as `department_name` keeps it); a department no template names has only the name it was registered by.
+pub fn department_in(name: &str, lang: Lang) -> String {
+    let name = department_name(name);
+    if lang == Lang::Zh {
+        return name;
+    }
+    crate::template::index()
+        .iter()
+        .flat_map(|entry| entry.departments.iter())
+        .find(|d| d.zh == name)
+        .map_or(name, |d| d.en.to_owned())
+}
+
 /// Whether an officer of `department` decides a commitment made to `departments` (its `departments_of`):
 /// one of them, by `department_name`. The one rule of which commitments are a department's: `decide` and
 /// `actions` ask it, the store's filter is `commitment_filter`, made from it.

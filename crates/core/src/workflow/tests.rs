@@ -841,6 +841,10 @@ fn a_department_is_known_by_one_name() {
     assert_eq!(department_name(TAX_EN), TAX);
     assert_eq!(department_name(&format!(" {TAX} ")), TAX);
     assert_eq!(department_name("太原市示例局"), "太原市示例局");
+    // Shown in English by its English name, from either name; one no template names keeps its own.
+    assert_eq!(department_in(TAX, Lang::En), TAX_EN);
+    assert_eq!(department_in(TAX_EN, Lang::Zh), TAX);
+    assert_eq!(department_in("太原市示例局", Lang::En), "太原市示例局");
     // Offered and decided alike, by either name.
     let case = Case::Commitment(commitment(CommitmentState::Submitted, KeyStatus::Verified));
     let english = officer(TAX_EN, &Role::ALL);

@@ -61,9 +61,9 @@ pub async fn enrol(
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(row.into())))
 }
 
-/// Accepts a key id as printed: grouped with spaces or not.
+/// Accepts a key as printed: its fingerprint (grouped with spaces or not) or its id.
 pub fn kid_from(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+    envelope::kid_from_fingerprint(text)
 }
 
 fn key_not_found(kid: &str) -> Problem {
