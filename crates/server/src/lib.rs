@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod clock;
 pub mod committer;
+pub mod concerns;
 pub mod db;
 pub mod headers;
 pub mod holidays;

@@ -131,7 +131,7 @@ pub async fn get_one(
         let Some(row) = db.decision(&lookup).map_err(Problem::internal)? else { return Ok(None) };
         let mut answer = published(row);
         answer.log = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
-        answer.concerns = crate::views::decision_concerns(&db, answer.action.target_kind(), &answer.target)
+        answer.concerns = crate::concerns::decision_concerns(&db, answer.action.target_kind(), &answer.target)
             .map_err(Problem::internal)?;
         Ok(Some(answer))
     })
