@@ -169,7 +169,6 @@ mod tests {
     #[test]
     fn a_bundle_with_a_public_log_receipt_verifies_against_the_pinned_log_key() {
         use crate::public_log::{LogEvent, LoggedEntry, ReceiptProof};
-        use crate::tlog::{merkle::MemoryTree, proof::TlogProof, Checkpoint, NoteSigner};
         let (jws, _) = commitment::sign(
             &commitment::tests::tax_filled(),
             &Signer::from_seed(&[7; 32]),
@@ -185,25 +184,9 @@ mod tests {
             received_at: "2026-11-26T02:00:01.000Z".into(),
             key_status: KeyStatus::Pending,
         };
-        let entries = vec![event(&"ff".repeat(32), 1).entry(), event(&id, 2).entry()];
-        let tree = MemoryTree::from_entries(&entries);
-        let log_signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
-        let checkpoint = Checkpoint::new("xinnuo.test/log", 2, tree.root()).sign(&log_signer).unwrap();
-        let logged_at = |index: u64| LoggedEntry {
-            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
-            proof: TlogProof {
-                extra: None,
-                index,
-                proof: crate::tlog::merkle::inclusion_proof(&tree, 2, index).unwrap(),
-                checkpoint: checkpoint.clone(),
-            }
-            .to_text(),
-        };
-        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
-        let trusted = TrustedServerKeys::from_json(
-            &json!({"keys": [{"jwk": jwk, "log_key": log_signer.verifier_key().to_string()}]}),
-        )
-        .unwrap();
+        let log = crate::public_log::TestLog::of(&[event(&"ff".repeat(32), 1), event(&id, 2)]);
+        let logged_at = |index: u64| log.logged(index);
+        let trusted = log.trusted();
         let bundle_with = |logged: &LoggedEntry| {
             json!({"commitment": serde_json::from_str::<Value>(&jws.to_json()).unwrap(), "receipt": logged}).to_string()
         };

@@ -583,6 +583,50 @@ impl Described for LogError {
 
 display_in_chinese!(LogError);
 
+/// A log of a few entries for tests elsewhere in the core: each entry with its proof in one checkpoint signed by
+/// a test log key, and server keys that list that key.
+#[cfg(test)]
+pub(crate) struct TestLog {
+    entries: Vec<Vec<u8>>,
+    tree: crate::tlog::merkle::MemoryTree,
+    checkpoint: String,
+    signer: crate::tlog::NoteSigner,
+}
+
+#[cfg(test)]
+impl TestLog {
+    pub(crate) fn of(events: &[LogEvent]) -> Self {
+        let entries: Vec<Vec<u8>> = events.iter().map(LogEvent::entry).collect();
+        let tree = crate::tlog::merkle::MemoryTree::from_entries(&entries);
+        let signer = crate::tlog::NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).expect("test key");
+        let checkpoint =
+            Checkpoint::new("xinnuo.test/log", entries.len() as u64, tree.root()).sign(&signer).expect("signed");
+        Self { entries, tree, checkpoint, signer }
+    }
+
+    /// Entry `index` with its inclusion proof.
+    pub(crate) fn logged(&self, index: u64) -> LoggedEntry {
+        let size = self.entries.len() as u64;
+        LoggedEntry {
+            entry: String::from_utf8(self.entries[index as usize].clone()).expect("canonical JSON"),
+            proof: TlogProof {
+                extra: None,
+                index,
+                proof: crate::tlog::merkle::inclusion_proof(&self.tree, size, index).expect("in the tree"),
+                checkpoint: self.checkpoint.clone(),
+            }
+            .to_text(),
+        }
+    }
+
+    /// Server keys (the key of seed 5) that list this log's key.
+    pub(crate) fn trusted(&self) -> TrustedServerKeys {
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let log_key = self.signer.verifier_key().to_string();
+        TrustedServerKeys::from_json(&serde_json::json!({"keys": [{"jwk": jwk, "log_key": log_key}]})).expect("keys")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,7 +754,6 @@ mod tests {
     #[test]
     fn a_decision_receipt_is_its_log_entry_or_a_receipt_signed_alone_and_counts_only_from_pinned_keys() {
         use crate::decision::{CommitmentState, DecisionReceipt, Outcome, DECISION_RECEIPT_TYPE};
-        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
         let decision_id = "cd".repeat(32);
         let target = "ab".repeat(32);
         let event = LogEvent::Decision {
@@ -721,24 +764,9 @@ mod tests {
             decided_at: "2026-12-07T01:00:00.000Z".into(),
             received_at: "2026-12-07T01:00:01.000Z".into(),
         };
-        let entries = vec![received(0).entry(), event.entry()];
-        let tree = MemoryTree::from_entries(&entries);
-        let checkpoint = Checkpoint::new("xinnuo.test/log", 2, tree.root()).sign(&signer).unwrap();
-        let logged_at = |index: u64| LoggedEntry {
-            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
-            proof: TlogProof {
-                extra: None,
-                index,
-                proof: crate::tlog::merkle::inclusion_proof(&tree, 2, index).unwrap(),
-                checkpoint: checkpoint.clone(),
-            }
-            .to_text(),
-        };
-        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
-        let trusted = TrustedServerKeys::from_json(
-            &serde_json::json!({"keys": [{"jwk": jwk, "log_key": signer.verifier_key().to_string()}]}),
-        )
-        .unwrap();
+        let log = TestLog::of(&[received(0), event]);
+        let logged_at = |index: u64| log.logged(index);
+        let trusted = log.trusted();
         let as_value = |logged: &LoggedEntry| serde_json::to_value(logged).unwrap();
         let checked = check_decision_receipt(&as_value(&logged_at(1)), &decision_id, &trusted).unwrap();
         assert_eq!(
