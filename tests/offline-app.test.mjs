@@ -44,6 +44,10 @@ test("offline: the app loads from the cache, and a draft filled offline survives
   await again.evaluate(() => { location.hash = "#/outbox"; });
   await again.locator("#draft-list li.draft").first().waitFor();
   assert.match(await again.locator("#draft-list").textContent(), /晋示例离线草稿有限公司/);
+  // Its time as people read it: Beijing time, never the stored UTC text.
+  const draftLine = await again.locator("#draft-list li.draft").first().textContent();
+  assert.match(draftLine, /\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d（北京时间）/);
+  assert.doesNotMatch(draftLine, /\d{4}-\d\d-\d\dT\d\d:/);
   // The note says what the browser decided (asked here directly), once it has decided.
   const granted = await again.evaluate(() => navigator.storage.persisted());
   await again.locator("#persist-status", { hasText: granted ? "浏览器已授予持久存储" : "浏览器未授予持久存储" }).waitFor();
