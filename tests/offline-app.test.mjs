@@ -244,13 +244,16 @@ test("static mode: the app on export-static output from a plain static file serv
     await page.locator("#sign-status", { hasText: "本站为静态站点" }).waitFor({ timeout: 30_000 });
     await page.evaluate(() => { location.hash = "#/outbox"; });
     await page.locator(".outbox-item", { hasText: "已签名，待发送或导出" }).waitFor();
-    // Objections travel with the subjects (their state, never the grounds).
+    // Objections travel with the subjects (their state, never the grounds); demo lines in both languages.
     const index = JSON.parse(await readFile(join(dir, "data/subjects/index.json"), "utf8"));
-    for (const { credit_code } of index.subjects) {
+    for (const { credit_code, situation, situation_en } of index.subjects) {
       const file = JSON.parse(await readFile(join(dir, `data/subjects/${credit_code}.json`), "utf8"));
       assert.ok(Array.isArray(file.objections), credit_code);
       assert.ok(file.objections.every((o) => o.state && !("grounds" in o)), credit_code);
+      assert.deepEqual([file.situation, file.situation_en], [situation, situation_en], credit_code);
     }
+    const demos = index.subjects.filter((s) => s.demo);
+    assert.ok(demos.length > 0 && demos.every((s) => s.situation && s.situation_en), "each demo line in Chinese and English");
     // The 信用承诺 column from the exported file, filtered here; no personal data in the file.
     const exported = JSON.parse(await readFile(join(dir, "data/publications.json"), "utf8"));
     assert.ok(exported.total > 0, "the column holds the server's commitments");

@@ -152,7 +152,9 @@ test("each demo subject shows the situation it is named for: tier and outcomes a
       .filter((s) => s.demo && s.name === subject.name);
     assert.equal(found.length, 1, subject.name);
     assert.equal(found[0].situation, subject.situation);
+    assert.equal(found[0].situation_en, subject.situation_en);
     const view = await (await fetch(`${base}/api/v1/subjects/${found[0].credit_code}`)).json();
+    assert.deepEqual([view.situation, view.situation_en], [subject.situation, subject.situation_en]);
     assert.equal(view.summary.tier, subject.shows.tier, `${subject.name}: tier`);
     assert.deepEqual(view.evaluations.map((e) => e.outcome), subject.shows.outcomes, `${subject.name}: outcomes`);
   }

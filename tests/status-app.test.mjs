@@ -26,6 +26,7 @@ test("every demo enterprise: the right tier, its label, and each record's repair
     await page.locator("#subject-code", { hasText: subject.credit_code }).waitFor();
     assert.equal(await page.locator("#tier-name").textContent(), view.summary.name.zh, subject.name);
     assert.equal(await page.locator("#tier-label").textContent(), "本工具汇总，非官方评级");
+    assert.equal(await page.locator("#subject-situation").textContent(), subject.situation, "the Chinese page shows the Chinese line");
     for (const evaluation of view.evaluations) {
       const panel = page.locator(`#record-${evaluation.record_id} .repair-panel`);
       // A record with an application under review says so instead (other tests apply for some).
@@ -252,10 +253,16 @@ test("in English, departments have their English names and no Chinese punctuatio
   const officer = await newOfficer("国家税务总局山西省税务局", "吴科长", "review");
   const decision = { type: "xinnuo.decision/1", action: "accept", target: id, reason: "", decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url") };
   assert.equal((await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey))).status, 201);
-  // A demo enterprise with a record, an official grade and a demo line with brackets of its own.
+  // A demo enterprise with a record, an official grade and a Chinese line with brackets of its own: its
+  // English line shows. A subject whose line is in Chinese only says so and quotes it, marked as Chinese.
   const { subjects } = await (await fetch(`${base}/api/v1/subjects?per_page=100&q=${encodeURIComponent("示例")}`)).json();
-  const demo = subjects.find((s) => s.situation?.includes("（") && s.tier);
+  const demo = subjects.find((s) => s.demo && s.situation?.includes("（") && s.tier);
   assert.ok(demo, "a demo subject whose line has brackets");
+  assert.ok(demo.situation_en, "the demo line in English");
+  const chineseOnly = randomCreditCode("140105");
+  const chineseLine = "仅有中文说明（测试）：无失信记录";
+  await importSubject({ code: chineseOnly, name: "晋示例仅中文说明有限公司", situation: chineseLine });
+  const cjk = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
   const { page, context, errors } = await open("#/publications");
   await page.locator("#lang-toggle").click();
@@ -270,12 +277,26 @@ test("in English, departments have their English names and no Chinese punctuatio
   await page.evaluate((c) => { location.hash = `#/status/${c}`; }, demo.credit_code);
   await page.locator("#subject-code", { hasText: demo.credit_code }).waitFor();
   await page.locator("#tier-name").waitFor();
-  assert.match(await page.locator("#subject-situation").textContent(), /^Demo situation \(in Chinese\): /);
+  assert.equal(await page.locator("#subject-situation").textContent(), demo.situation_en);
+  assert.ok(!(await page.locator("main").textContent()).includes(demo.situation), "no Chinese demo line");
   assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
-  // The demo list, too.
+  await page.evaluate((c) => { location.hash = `#/status/${c}`; }, chineseOnly);
+  await page.locator("#subject-code", { hasText: chineseOnly }).waitFor();
+  assert.equal(await page.locator("#subject-situation").textContent(), `Demo situation (in Chinese): ${chineseLine}`);
+  assert.equal(await page.locator("#subject-situation [lang=zh-CN]").textContent(), chineseLine);
+  assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
+  // The demo list, too: the demo enterprises on its first page have their lines in English, and the one
+  // searched for by name shows its own.
   await page.evaluate(() => { location.hash = "#/status"; });
   await page.locator("#subject-list").waitFor();
   assert.deepEqual(await fullWidthInEnglish(page, "main"), []);
+  const demoLines = await page.locator("#subject-list tbody tr:has(.demo-badge) .situation").allTextContents();
+  assert.deepEqual(demoLines.filter((line) => cjk.test(line)), [], "no Chinese demo line");
+  await page.locator("#subject-query").fill(demo.name);
+  await page.locator("#subject-query").press("Enter");
+  await page.locator("#subject-list tbody tr", { hasText: demo.credit_code }).waitFor();
+  assert.deepEqual(await page.locator("#subject-list tbody tr .situation").allTextContents(), [demo.situation_en]);
+  assert.ok(!(await page.locator("main").textContent()).includes(demo.situation), "no Chinese demo line");
   assert.deepEqual(errors, []);
   await context.close();
 });

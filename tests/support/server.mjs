@@ -111,9 +111,9 @@ export async function approvedNodeKey(code, name, fingerprintGroups) {
   return { privateKey, jwk, kid };
 }
 
-/** Imports a subject of the register with no records (a company in good standing). */
-export async function importSubject({ code, name }) {
-  const file = await scratchFile("subject.json", JSON.stringify({ subjects: [{ credit_code: code, name, records: [] }] }));
+/** Imports a subject of the register with no records (a company in good standing), with a line if given. */
+export async function importSubject({ code, name, situation }) {
+  const file = await scratchFile("subject.json", JSON.stringify({ subjects: [{ credit_code: code, name, situation, records: [] }] }));
   serverCli("import", file, "--db", process.env.XINNUO_DB);
 }
 

@@ -272,11 +272,23 @@ pub struct SubjectListItem {
     pub credit_code: String,
     pub name: String,
     pub demo: bool,
+    /// A demo subject's one line: the situation it stands for, in Chinese.
     pub situation: Option<String>,
+    /// The same line in English, where the data gives one (the demo set does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub situation_en: Option<String>,
     /// The summary tier today (`None` where the subject's records could not be read).
     pub tier: Option<Tier>,
     #[serde(default)]
     pub tier_name: Option<Text>,
+}
+
+/// A demo subject's one line, in Chinese and, where the data gives one, in English (the wire's `situation`
+/// and `situation_en`); none for real subjects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Situation {
+    pub zh: Option<String>,
+    pub en: Option<String>,
 }
 
 /// A subject's credit status: `GET /api/v1/subjects/{code}`, and a static site's `data/subjects/{code}.json`.
@@ -287,7 +299,11 @@ pub struct SubjectListItem {
 pub struct SubjectView {
     /// The day it was evaluated for.
     pub on: Date,
+    /// A demo subject's one line: the situation it stands for, in Chinese.
     pub situation: Option<String>,
+    /// The same line in English, where the data gives one (the demo set does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub situation_en: Option<String>,
     pub profile: Profile,
     #[serde(default, deserialize_with = "computed_by_the_reader")]
     #[cfg_attr(feature = "openapi", schema(required = true, nullable = false))]
@@ -310,7 +326,7 @@ impl SubjectView {
     /// tier and each record's repair evaluation (records decided after `on` are not yet known then).
     pub fn of(
         profile: Profile,
-        situation: Option<String>,
+        situation: Situation,
         repair_applications: Vec<RepairApplicationView>,
         objections: Vec<PublicObjection>,
         on: Date,
@@ -322,7 +338,17 @@ impl SubjectView {
             .map(|r| crate::repair::evaluate(r, records, on))
             .collect::<Result<Vec<_>, _>>()?;
         let summary = crate::tier::summarize(&profile, on);
-        Ok(Self { on, situation, profile, summary: Some(summary), evaluations, repair_applications, objections })
+        let Situation { zh: situation, en: situation_en } = situation;
+        Ok(Self {
+            on,
+            situation,
+            situation_en,
+            profile,
+            summary: Some(summary),
+            evaluations,
+            repair_applications,
+            objections,
+        })
     }
 }
 
@@ -880,6 +906,38 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A demo line's English: read where given, absent from what is written without it (older files and
+    /// answers, real subjects), and carried by `SubjectView::of`.
+    #[test]
+    fn a_situation_in_english_is_optional_on_the_wire() {
+        let item = json!({"credit_code": "91140105123456788F", "name": "山西示例", "demo": true, "situation": "守信：纳税信用 A",
+            "tier": null});
+        let older: SubjectListItem = serde_json::from_value(item.clone()).unwrap();
+        assert_eq!(older.situation_en, None);
+        assert!(serde_json::to_value(&older).unwrap().get("situation_en").is_none());
+        let mut with_english = item;
+        with_english["situation_en"] = json!("Trustworthy: tax credit A");
+        let read: SubjectListItem = serde_json::from_value(with_english.clone()).unwrap();
+        assert_eq!(read.situation_en.as_deref(), Some("Trustworthy: tax credit A"));
+        assert_eq!(serde_json::to_value(&read).unwrap()["situation_en"], with_english["situation_en"]);
+
+        let profile = crate::status::Profile::from_json(json!({"credit_code": "91140105123456788F",
+            "name": "山西示例", "records": [], "grades": []}))
+        .unwrap();
+        let on = Date::parse("2026-12-07").unwrap();
+        let situation =
+            Situation { zh: Some("守信：纳税信用 A".into()), en: Some("Trustworthy: tax credit A".into()) };
+        let view = SubjectView::of(profile.clone(), situation, Vec::new(), Vec::new(), on).unwrap();
+        let text = serde_json::to_value(&view).unwrap();
+        assert_eq!(
+            (&text["situation"], &text["situation_en"]),
+            (&json!("守信：纳税信用 A"), &json!("Trustworthy: tax credit A"))
+        );
+        let real = SubjectView::of(profile, Situation::default(), Vec::new(), Vec::new(), on).unwrap();
+        let text = serde_json::to_value(&real).unwrap();
+        assert!(text["situation"].is_null() && text.get("situation_en").is_none());
+    }
+
     #[test]
     fn a_static_sites_index_and_the_apis_page_are_one_shape() {
         let item = json!({"credit_code": "91140105123456788F", "name": "山西示例", "demo": true, "situation": null,
@@ -976,6 +1034,7 @@ mod tests {
         let written = SubjectView {
             on,
             situation: None,
+            situation_en: None,
             summary: Some(crate::tier::summarize(&profile, on)),
             profile,
             evaluations: Vec::new(),

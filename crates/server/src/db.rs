@@ -247,6 +247,8 @@ const MIGRATIONS: &[&str] = &[
     // the day a granted repair ended its publication. Records from before are marked from their decisions
     // (the day filled in by `backfill_publication_ends`).
     MIGRATION_16,
+    // 17: a demo subject's line in English beside the Chinese one (`situation`); NULL where the data gives none.
+    MIGRATION_17,
 ];
 
 /// Version 16, the same on both databases.
@@ -259,6 +261,9 @@ const MIGRATION_16: &str = "ALTER TABLE records ADD COLUMN added_by TEXT;
     UPDATE records SET ended_by = (SELECT a.submission_id FROM repair_applications a JOIN decisions d
         ON d.target = a.submission_id AND d.state = 'granted'
         WHERE a.credit_code = records.credit_code AND a.record_id = records.id ORDER BY d.sequence DESC LIMIT 1);";
+
+/// Version 17, the same on both databases.
+const MIGRATION_17: &str = "ALTER TABLE subjects ADD COLUMN situation_en TEXT;";
 
 /// PostgreSQL: (the version it brings the schema to, the SQL). The first entry creates the schema as SQLite's
 /// migrations leave it at version 10, so that a version number means the same tables on both; later changes
@@ -443,6 +448,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX reports_by_subject ON reports (credit_code, made_at);",
     ),
     (16, MIGRATION_16),
+    (17, MIGRATION_17),
 ];
 
 /// The PostgreSQL advisory lock every writing transaction holds: writes from all servers on one database
@@ -828,7 +834,7 @@ pub(crate) mod tests {
         }))
         .unwrap();
         let log = crate::log::LogKey::derive("xinnuo.test/log", &[1; 32]).unwrap();
-        let subject = crate::subjects::StoredSubject { profile, situation: None };
+        let subject = crate::subjects::StoredSubject { profile, situation: Default::default() };
         db.save_subjects(&[subject], "2026-12-03T00:00:00Z", &log).unwrap();
         let records = db.subject("91140105123456788F").unwrap().unwrap().profile.records;
         let kept: Vec<(&str, Option<String>)> =

@@ -76,7 +76,7 @@ mod tests {
             "credit_code": "91140105123456788F", "name": "山西示例科技有限公司", "records": []}))
         .unwrap();
         let on = Date::parse("2026-12-07").unwrap();
-        let view = SubjectView::of(profile, None, Vec::new(), Vec::new(), on).unwrap();
+        let view = SubjectView::of(profile, Default::default(), Vec::new(), Vec::new(), on).unwrap();
         let made = report::report(report::build::content(&view, &[]), "2026-12-07T02:00:00.000Z", "测试", 0);
         let size_before = db.read(crate::log::size).unwrap();
         let first = db.issue_report(made.clone(), &server).unwrap();

@@ -91,7 +91,7 @@ fn SearchPage(props: &SearchProps) -> Html {
                             <tr>
                                 <td><a href={Route::Status(Some(s.credit_code.clone())).href()}>{ s.name.clone() }</a>
                                     if s.demo { <span class="demo-badge">{ lang.pick("示例", "demo") }</span> }
-                                    if let Some(situation) = &s.situation { <div class="muted small situation">{ demo_situation(lang, situation) }</div> }
+                                    if let Some(situation) = &s.situation { <div class="muted small situation">{ demo_situation(lang, situation, s.situation_en.as_deref()) }</div> }
                                 </td>
                                 <td><code>{ s.credit_code.clone() }</code></td>
                                 <td>{ s.tier.map(|t| html! { <span class={classes!("tier-badge", tier_class(t))}>{ t.name().get(lang).to_owned() }</span> }).unwrap_or_default() }</td>
@@ -165,7 +165,7 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
             if matches!(crate::api::data_source(), crate::api::DataSource::Api) {
                 <p class="no-print"><crate::route::AppLink to={Route::Report(profile.credit_code.clone())} id="make-report" class="button">{ lang.pick("生成信用报告", "Make a credit report") }</crate::route::AppLink></p>
             }
-            if let Some(situation) = &view.situation { <p class="muted" id="subject-situation">{ demo_situation(lang, situation) }</p> }
+            if let Some(situation) = &view.situation { <p class="muted" id="subject-situation">{ demo_situation(lang, situation, view.situation_en.as_deref()) }</p> }
             <div class={classes!("tier", tier_class(summary.tier))} id="tier">
                 <span class={classes!("tier-badge", tier_class(summary.tier))} id="tier-name">{ summary.name.get(tl) }</span>
                 <span class="tier-label" id="tier-label">{ summary.label.get(tl) }</span>
@@ -250,10 +250,14 @@ pub fn SubjectPage(props: &SubjectProps) -> Html {
     }
 }
 
-/// A demo subject's situation: its line exists in Chinese only, so an English page says so and quotes it.
-fn demo_situation(lang: Lang, situation: &str) -> Html {
-    match lang {
-        Lang::Zh => html! { { situation.to_owned() } },
-        Lang::En => html! { <>{ "Demo situation (in Chinese): " }{ crate::i18n::chinese_only(lang, situation) }</> },
+/// A demo subject's situation in the page's language: an English page shows its English line, or, for a
+/// subject whose data gives none, says the line is in Chinese and quotes it.
+fn demo_situation(lang: Lang, situation: &str, situation_en: Option<&str>) -> Html {
+    match (lang, situation_en) {
+        (Lang::Zh, _) => html! { { situation.to_owned() } },
+        (Lang::En, Some(english)) => html! { { english.to_owned() } },
+        (Lang::En, None) => {
+            html! { <>{ "Demo situation (in Chinese): " }{ crate::i18n::chinese_only(lang, situation) }</> }
+        }
     }
 }

@@ -21,7 +21,7 @@ fn view(records: Value, objections: Vec<PublicObjection>) -> SubjectView {
         "records": records, "grades": [{"scheme": "tax_credit", "grade": "B", "year": 2025,
         "authority": "国家税务总局山西省税务局", "source": "纳税信用评价结果公布"}]}))
     .unwrap();
-    SubjectView::of(profile, None, Vec::new(), objections, on()).unwrap()
+    SubjectView::of(profile, Default::default(), Vec::new(), objections, on()).unwrap()
 }
 
 fn standard_view() -> SubjectView {

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use xinnuo_core::calendar::Date;
 use xinnuo_core::status::Profile;
+use xinnuo_core::wire::Situation;
 
 use super::rows::StoredSubject;
 
@@ -18,6 +19,7 @@ struct DemoSubject {
     org_body: String,
     name: String,
     situation: String,
+    situation_en: String,
     records: Vec<Value>,
     grades: Vec<Value>,
 }
@@ -56,7 +58,10 @@ pub fn demo_subjects(today: Date) -> Result<Vec<StoredSubject>, String> {
             .collect();
         let profile = Profile::from_json(json!({ "credit_code": code, "name": subject.name, "demo": true, "records": records, "grades": subject.grades }))
             .map_err(|e| format!("demo {}: {e}", subject.name))?;
-        subjects.push(StoredSubject { profile, situation: Some(subject.situation) });
+        subjects.push(StoredSubject {
+            profile,
+            situation: Situation { zh: Some(subject.situation), en: Some(subject.situation_en) },
+        });
     }
     Ok(subjects)
 }
@@ -205,6 +210,25 @@ mod tests {
         let said: Vec<&str> =
             readme.split("seeds ").skip(1).filter_map(|rest| rest.split_once(" fictional")).map(|(n, _)| n).collect();
         assert_eq!(said, [count.to_string()], "README: `--demo` … seeds N fictional Shanxi enterprises");
+    }
+
+    /// Issue 33: every demo subject's line is there in Chinese and in English, and the English one is English
+    /// (no Chinese characters or full-width punctuation), so an English page shows no Chinese demo line.
+    #[test]
+    fn every_demo_subject_has_its_line_in_chinese_and_in_english() {
+        let chinese = |c: char| {
+            matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}')
+                || ('\u{20000}'..='\u{3FFFF}').contains(&c)
+        };
+        let subjects = demo_subjects(Date::parse("2026-11-26").unwrap()).unwrap();
+        for subject in &subjects {
+            let name = &subject.profile.name;
+            let zh = subject.situation.zh.as_deref().unwrap_or_default();
+            let en = subject.situation.en.as_deref().unwrap_or_default();
+            assert!(zh.chars().any(chinese), "{name}: a Chinese line");
+            assert!(!en.trim().is_empty(), "{name}: an English line");
+            assert!(!en.chars().any(chinese), "{name}: the English line has Chinese in it: {en}");
+        }
     }
 
     #[test]

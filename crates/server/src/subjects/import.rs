@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 use xinnuo_core::status::{Profile, Record};
+use xinnuo_core::wire::Situation;
 
 use super::rows::StoredSubject;
 
@@ -32,8 +33,9 @@ pub fn parse_json_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> 
     let mut errors = Vec::new();
     let mut subjects = Vec::new();
     for (index, mut item) in items.into_iter().enumerate() {
-        let situation =
-            item.as_object_mut().and_then(|o| o.remove("situation")).and_then(|s| s.as_str().map(str::to_owned));
+        let mut line =
+            |key: &str| item.as_object_mut().and_then(|o| o.remove(key)).and_then(|s| s.as_str().map(str::to_owned));
+        let situation = Situation { zh: line("situation"), en: line("situation_en") };
         match Profile::from_json(item) {
             Ok(profile) => subjects.push(StoredSubject { profile, situation }),
             Err(e) => errors.push(format!("subjects[{index}]: {e}")),
@@ -189,7 +191,7 @@ pub fn parse_csv_import(text: &str) -> Result<Vec<StoredSubject>, ImportError> {
         }
     }
     if errors.is_empty() {
-        Ok(subjects.into_values().map(|profile| StoredSubject { profile, situation: None }).collect())
+        Ok(subjects.into_values().map(|profile| StoredSubject { profile, situation: Situation::default() }).collect())
     } else {
         Err(ImportError::Rows(errors))
     }

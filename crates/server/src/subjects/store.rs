@@ -9,6 +9,7 @@ use xinnuo_core::calendar::Date;
 use xinnuo_core::decision::RepairState;
 use xinnuo_core::public_log::LogEvent;
 use xinnuo_core::status::Profile;
+use xinnuo_core::wire::Situation;
 use xinnuo_core::workflow::{self, DecidedMarks, PublicationEnd, Refusal, StoredRecord};
 
 use super::rows::{StoredSubject, SubjectRow};
@@ -47,8 +48,9 @@ fn save(sql: &mut dyn Sql, subject: &StoredSubject, now: &str) -> Result<Vec<Log
     let events = workflow::reimport_events(&profile.credit_code, &before, &kept);
     sql.execute("DELETE FROM subjects WHERE credit_code = ?1", args![&profile.credit_code])?;
     sql.execute(
-        "INSERT INTO subjects (credit_code, name, demo, situation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        args![&profile.credit_code, &profile.name, profile.demo, &subject.situation, now],
+        "INSERT INTO subjects (credit_code, name, demo, situation, situation_en, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        args![&profile.credit_code, &profile.name, profile.demo, &subject.situation.zh, &subject.situation.en, now],
     )?;
     for StoredRecord { record, marks } in &kept {
         let body = serde_json::to_string(record).map_err(|e| DbError::Other(e.to_string()))?;
@@ -157,9 +159,12 @@ impl Db {
         self.read(|sql| {
             let head = row(
                 sql,
-                "SELECT name, demo, situation FROM subjects WHERE credit_code = ?1",
+                "SELECT name, demo, situation, situation_en FROM subjects WHERE credit_code = ?1",
                 args![credit_code],
-                |row| Ok((row.get::<String>(0)?, row.get::<bool>(1)?, row.get::<Option<String>>(2)?)),
+                |row| {
+                    let situation = Situation { zh: row.get(2)?, en: row.get(3)? };
+                    Ok((row.get::<String>(0)?, row.get::<bool>(1)?, situation))
+                },
             )?;
             let Some((name, demo, situation)) = head else { return Ok(None) };
             // A record an upheld objection hid (the workflow's `HideRecord`) is kept, and no longer read.
@@ -219,7 +224,7 @@ impl Db {
             let rows = rows(
                 sql,
                 &format!(
-                    "SELECT credit_code, name, demo, situation FROM subjects {filter} ORDER BY name, credit_code
+                    "SELECT credit_code, name, demo, situation, situation_en FROM subjects {filter} ORDER BY name, credit_code
                      LIMIT ?2 OFFSET ?3"
                 ),
                 args![&pattern, limit, offset],
@@ -228,7 +233,7 @@ impl Db {
                         credit_code: row.get(0)?,
                         name: row.get(1)?,
                         demo: row.get(2)?,
-                        situation: row.get(3)?,
+                        situation: Situation { zh: row.get(3)?, en: row.get(4)? },
                     })
                 },
             )?;
@@ -376,7 +381,7 @@ mod tests {
             records: vec![serde_json::from_value(record).unwrap()],
             grades: Vec::new(),
         };
-        let subject = crate::subjects::StoredSubject { profile, situation: None };
+        let subject = crate::subjects::StoredSubject { profile, situation: Default::default() };
         db.save_subjects(std::slice::from_ref(&subject), "2026-12-01T00:00:00Z", &key.log).unwrap();
         // A commitment by a key approved for the code, accepted, then found broken: a record is added.
         db.enrol("approved-kid", code, "晋示例有限公司", &serde_json::json!({}), "{}", "t").unwrap();

@@ -15,7 +15,8 @@ pub fn list_item(db: &Db, row: SubjectRow, on: Date) -> xinnuo_core::wire::Subje
         credit_code: row.credit_code,
         name: row.name,
         demo: row.demo,
-        situation: row.situation,
+        situation: row.situation.zh,
+        situation_en: row.situation.en,
     }
 }
 
