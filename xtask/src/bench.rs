@@ -560,7 +560,7 @@ fn bench_server(count: usize) -> Result<String> {
         "\nServer CPU is the server process's own time over the run (from /proc), so the generator's share does not \
          count; the database's CPU is the PostgreSQL cluster's processes over the same run (SQLite runs inside the \
          server). Verification (signature, canonical form, disclosures, fields) and SQL (batches of 64) are measured \
-         alone in the generator's process; HTTP, JSON, receipt signing and the rest are the difference. A receipt is \
+         alone in the generator's process; HTTP, JSON, the public log (one checkpoint signature and the proofs a batch) and the rest are the difference. A receipt (its log entry and proof) is \
          sent only after its batch is committed (SQLite WAL; PostgreSQL with synchronous_commit on), and servers on \
          one PostgreSQL database take turns writing (one advisory lock per transaction).\n",
     );
