@@ -11,7 +11,7 @@ import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
-import { newOfficer } from "./support/server.mjs";
+import { newOfficer, decide } from "./support/server.mjs";
 import { xinnuo, inForce, TAX_VALUES, PASSPHRASE } from "./support/fixtures.mjs";
 
 const PASS = "山西示例 passphrase 2026";
@@ -268,14 +268,6 @@ test("the form offers each template once, in the version in force, and a person'
   await context.close();
 });
 
-/** Signs a decision with an officer's Node key and posts it. */
-async function decide(officer, action, target, reason = "") {
-  const identity = action === "accept" ? { identity_checked: "counter" } : {};
-  const decision = { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...identity };
-  const answer = await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey));
-  assert.equal(answer.status, 201, await answer.clone().text());
-  return answer.json();
-}
 
 const JARGON = /Argon2|AES-256|SHA-256|加盐|摘要|一次性挑战|期限待核对|[0-9a-f]{64}/;
 

@@ -12,7 +12,7 @@ import { base, postJson } from "./support/http.mjs";
 import { openContext, openPage, createKey } from "./support/app.mjs";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { xinnuo, TAX_VALUES, randomCreditCode, commitmentPayload, inForce } from "./support/fixtures.mjs";
-import { newOfficer, importSubject, importEligibleSubject, approvePendingEnrolments, approvedNodeKey } from "./support/server.mjs";
+import { newOfficer, importSubject, importEligibleSubject, approvePendingEnrolments, approvedNodeKey, decide } from "./support/server.mjs";
 
 const PASS = "企业答复测试 passphrase";
 const TAX = "国家税务总局山西省税务局";
@@ -31,14 +31,6 @@ async function enrolOnKeysPage(page, code, name) {
   await page.locator("[id^=enrol-notice]", { hasText: "待审核" }).waitFor({ timeout: 30_000 });
 }
 
-/** A decision signed by an officer's Node key, posted; returns the recorded decision. */
-async function decide(officer, action, target, reason = "") {
-  const identity = action === "accept" ? { identity_checked: "counter" } : {};
-  const decision = { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...identity };
-  const answer = await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey));
-  assert.equal(answer.status, 201, await answer.clone().text());
-  return answer.json();
-}
 
 test("the keys page asks once to back up a new key, and lists the key's enrolments after a reload", async () => {
   const { page, context, errors } = await openContext(browser, "#/keys");

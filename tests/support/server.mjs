@@ -2,10 +2,13 @@
 // department site on a second origin.
 import { execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { generateKeyPairSync } from "node:crypto";
+import assert from "node:assert/strict";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { postJson } from "./http.mjs";
+import { signFlattenedJws, thumbprint } from "./jose.mjs";
 
 if (!process.env.XINNUO_DEMO_URL) throw new Error("XINNUO_DEMO_URL is not set: run these tests with `cargo xtask test`");
 /** The demo page's link as the server prints it, without its demo enterprise: tests add `&code=` themselves. */
@@ -98,7 +101,6 @@ export async function approvePackageKey(key, code, name, fingerprintGroups) {
  * jwk, kid }`.
  */
 export async function approvedNodeKey(code, name, fingerprintGroups) {
-  const { signFlattenedJws, thumbprint } = await import("./jose.mjs");
   const { generateKeyPairSync, randomBytes } = await import("node:crypto");
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const { kty, crv, x } = publicKey.export({ format: "jwk" });
@@ -131,7 +133,6 @@ export async function revokeApprovedEnrolments(code) {
 }
 
 async function decideEnrolments(code, state, action, reason = "") {
-  const { signFlattenedJws } = await import("./jose.mjs");
   const { randomBytes } = await import("node:crypto");
   const url = process.env.XINNUO_URL;
   const checker = await newOfficer("山西省市场监督管理局", "密钥核验员", "keys");
@@ -145,4 +146,14 @@ async function decideEnrolments(code, state, action, reason = "") {
     if (answer.status !== 201) throw new Error(`${action} refused: ${await answer.text()}`);
   }
   return enrolments.length;
+}
+
+/** Signs a decision with an officer's Node key (an accept says the signer was identified at the counter), posts
+ * it and returns the recorded decision (201 expected). */
+export async function decide(officer, action, target, reason = "") {
+  const identity = action === "accept" ? { identity_checked: "counter" } : {};
+  const decision = { type: "xinnuo.decision/1", action, target, reason, decided_at: new Date().toISOString(), nonce: randomBytes(16).toString("base64url"), ...identity };
+  const answer = await postJson("/api/v1/decisions", signFlattenedJws(decision, officer.privateKey));
+  assert.equal(answer.status, 201, await answer.clone().text());
+  return answer.json();
 }

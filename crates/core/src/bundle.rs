@@ -111,16 +111,15 @@ mod tests {
     use crate::envelope::Signer;
     use crate::receipt::{KeyStatus, Receipt, RECEIPT_TYPE};
 
+    /// The tax-service commitment of the commitment tests, signed by the key of seed 7.
+    fn signed_tax_commitment() -> commitment::SignedFile {
+        let filled = commitment::tests::tax_filled();
+        commitment::sign(&filled, &Signer::from_seed(&[7; 32]), "2026-11-26T02:00:00Z", &[1; 16], &[2; 32]).unwrap().0
+    }
+
     #[test]
     fn a_bundle_verifies_both_signatures_and_their_link() {
-        let (jws, _) = commitment::sign(
-            &commitment::tests::tax_filled(),
-            &Signer::from_seed(&[7; 32]),
-            "2026-11-26T02:00:00Z",
-            &[1; 16],
-            &[2; 32],
-        )
-        .unwrap();
+        let jws = signed_tax_commitment();
         let signed = commitment::verify(&jws.to_json()).unwrap();
         let receipt_for = |id: &str| Receipt {
             receipt_type: RECEIPT_TYPE.into(),
@@ -169,14 +168,7 @@ mod tests {
     #[test]
     fn a_bundle_with_a_public_log_receipt_verifies_against_the_pinned_log_key() {
         use crate::public_log::{LogEvent, LoggedEntry, ReceiptProof};
-        let (jws, _) = commitment::sign(
-            &commitment::tests::tax_filled(),
-            &Signer::from_seed(&[7; 32]),
-            "2026-11-26T02:00:00Z",
-            &[1; 16],
-            &[2; 32],
-        )
-        .unwrap();
+        let jws = signed_tax_commitment();
         let id = commitment::verify(&jws.to_json()).unwrap().envelope.submission_id;
         let event = |submission_id: &str, sequence: u64| LogEvent::Received {
             submission_id: submission_id.into(),
