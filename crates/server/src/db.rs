@@ -560,6 +560,10 @@ impl Db {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
+        // The committer's pages stay in memory (64 MB; SQLite's default is 2 MB), and a statement's undo
+        // journal too: both showed as file reads and writes per submission (`cargo xtask bench server`, issue 31).
+        connection.pragma_update(None, "cache_size", -65536)?;
+        connection.pragma_update(None, "temp_store", "MEMORY")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.set_prepared_statement_cache_capacity(64);
         migrate(&mut connection)?;

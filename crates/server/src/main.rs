@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand};
 use xinnuo_server::db::Db;
 use xinnuo_server::{default_dist, router, AppState};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "xinnuo-server", version, about = "信诺 Xinnuo 服务端 / server: REST API, app files, SQLite")]
 struct Cli {
