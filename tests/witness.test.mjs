@@ -1,11 +1,11 @@
 // Witnesses (C2SP tlog-witness, tlog-cosignature) between two servers of this file's own, as two departments
 // would run them: W witnesses L's log (`--witness-for`), L asks W (`--witness`, quorum 1) and serves only
-// checkpoints W cosigned; the monitor can require W's cosignature. A copy of L's database that goes its own
-// way (a fork, signed with L's real log key) gets no cosignature: W refuses it, and the fork can only show
-// the checkpoint before it split.
+// checkpoints W cosigned, and answers a receipt only in a checkpoint W cosigned; the monitor can require W's
+// cosignature. A copy of L's database that goes its own way (a fork, signed with L's real log key) gets no
+// cosignature: W refuses it, the fork can only show the checkpoint before it split, and it hands out no receipt.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawnSync, execFileSync } from "node:child_process";
 import { mkdtemp, copyFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,15 +34,30 @@ async function stop(server) {
   await exited;
 }
 
-/** Submits a commitment; answers the checkpoint its receipt is proved in (the log's own, not yet witnessed). */
-async function submit(url) {
+/** A signed commitment of a fresh key. */
+function signedCommitment() {
   const { privateKey } = generateKeyPairSync("ed25519");
-  const body = signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode("140105") }), privateKey);
-  const answer = await fetch(`${url}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" }, body });
-  assert.equal(answer.status, 201, await answer.clone().text());
-  const { log } = await answer.json();
-  return log.proof.split("\n\n").slice(1).join("\n\n");
+  return signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode("140105") }), privateKey);
 }
+
+const post = (url, body) =>
+  fetch(`${url}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" }, body });
+
+/** Submits a commitment; answers the checkpoint its receipt is proved in, which the witness has cosigned. */
+async function submit(url) {
+  const answer = await post(url, signedCommitment());
+  assert.equal(answer.status, 201, await answer.clone().text());
+  const { log, receipt } = await answer.json();
+  assert.deepEqual(receipt, log, "the receipt is the entry proved in the witnessed checkpoint");
+  const note = log.proof.split("\n\n").slice(1).join("\n\n");
+  assert.ok(note.includes(`\n— ${witnessKey.split("+")[0]} `), `the receipt's checkpoint carries the witness's cosignature: ${note}`);
+  return note;
+}
+
+/** The newest checkpoint a server's database holds, witnessed or not (read from the file, as its operator could). */
+const newestStored = (db) =>
+  execFileSync("sqlite3", ["-cmd", ".timeout 10000", db, "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"], { encoding: "utf8" })
+    .replace(/\n$/, "");
 
 /** A witness verifier key (C2SP signed-note, type 0x04) for a fresh key nobody holds here. */
 function strangerWitnessKey(name) {
@@ -120,12 +135,13 @@ test("a fork of the log (a copy of its database going its own way, with the real
   await submit(log.url);
   await witnessed(log.url, forkPoint + 1);
 
-  // The fork: other entries, more of them, signed by the same log key; it asks the same witness.
+  // The fork: other entries, more of them, signed by the same log key; it asks the same witness. It keeps what
+  // it is sent, but hands out no receipt: none of its checkpoints is cosigned (503, submit again later).
   const fork = await start(["--db", forkDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
-  let forkNote;
-  for (let i = 0; i < 3; i++) forkNote = await submit(fork.url);
-  assert.ok(sizeOf(forkNote) > forkPoint + 1);
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const forked = await Promise.all([1, 2, 3].map(() => post(fork.url, signedCommitment())));
+  for (const answer of forked) await problem(answer, 503, "witnesses_pending");
+  const forkNote = newestStored(forkDb);
+  assert.ok(sizeOf(forkNote) > forkPoint + 1, forkNote);
   const served = await checkpointOf(fork.url);
   assert.equal(sizeOf(served), forkPoint, "the fork serves only the checkpoint from before it split");
 

@@ -36,8 +36,18 @@ pub struct Witnessing {
     pub for_logs: Vec<xinnuo_core::tlog::VerifierKey>,
     /// The witnesses this server's log asks to cosign.
     pub witnesses: Vec<crate::witness::Witness>,
-    /// How many of them must have cosigned a checkpoint before `/log/checkpoint` serves it.
+    /// How many of them must have cosigned a checkpoint before `/log/checkpoint` serves it or a receipt
+    /// shows it.
     pub quorum: usize,
+    /// Asks the witnessing thread for a round now (a receipt waits for its checkpoint's cosignatures).
+    pub wake: Option<std::sync::mpsc::SyncSender<()>>,
+}
+
+impl Witnessing {
+    /// Whether receipts wait for cosignatures.
+    pub fn required(&self) -> bool {
+        self.quorum > 0 && !self.witnesses.is_empty()
+    }
 }
 
 impl AppState {
@@ -61,8 +71,10 @@ impl AppState {
     }
 
     /// With witnessing configured: starts asking the witnesses (a thread of its own).
-    pub fn with_witnessing(mut self, witnessing: Witnessing) -> Self {
-        crate::witness::start(self.db.clone(), witnessing.witnesses.clone());
+    pub fn with_witnessing(mut self, mut witnessing: Witnessing) -> Self {
+        let (wake, woken) = std::sync::mpsc::sync_channel(1);
+        crate::witness::start(self.db.clone(), witnessing.witnesses.clone(), woken);
+        witnessing.wake = Some(wake);
         self.witnessing = Arc::new(witnessing);
         self
     }

@@ -7,12 +7,14 @@
 //! As a log (`serve --witness <url>=<vkey> --witness-quorum k`): a task sends each new checkpoint to the
 //! witnesses with a consistency proof from the size each last cosigned, stores the cosignatures they return,
 //! and `/log/checkpoint` serves the newest checkpoint that k of them cosigned (with their cosignatures).
-//! Receipts keep the log's own checkpoint: a client that requires witnesses checks a witnessed checkpoint
-//! extends it.
+//! With a quorum, a receipt is answered only once a checkpoint that covers it is cosigned, proved in that
+//! checkpoint with its cosignatures (`witnessed_proof`): no receipt shows a checkpoint the witnesses have not
+//! seen, so a log cannot show one history to a submitter and another to its witnesses.
 
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
+use xinnuo_core::public_log::LoggedEntry;
 use xinnuo_core::tlog::{self, AddCheckpoint, NoteSigner, TileHashReader, TlogError, VerifierKey, WitnessVerdict};
 
 use crate::db::{Db, DbError};
@@ -133,32 +135,64 @@ pub fn published_checkpoint(
     witnesses: &[Witness],
     quorum: usize,
 ) -> Result<Option<String>, DbError> {
+    Ok(published(sql, witnesses, quorum)?.map(|(_, note)| note))
+}
+
+/// What `published_checkpoint` serves, with its size.
+fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<Option<(u64, String)>, DbError> {
     let names: Vec<&str> = witnesses.iter().map(|w| w.key.name.as_str()).collect();
     let candidates =
         rows(sql, "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
         })?;
     for (size, note) in candidates {
-        let lines = rows(
-            sql,
-            "SELECT witness, line FROM log_cosignatures WHERE size = ?1 ORDER BY witness",
-            args![size],
-            |row| Ok((row.get::<String>(0)?, row.get::<String>(1)?)),
-        )?;
+        let lines = cosignatures(sql, size)?;
         let lines: Vec<String> =
             lines.into_iter().filter(|(name, _)| names.contains(&name.as_str())).map(|(_, line)| line).collect();
         if lines.len() >= quorum {
-            return Ok(Some(format!("{note}{}", lines.concat())));
+            return Ok(Some((size, format!("{note}{}", lines.concat()))));
         }
     }
     // None of the newest was witnessed enough: the newest that ever was.
-    row(
+    let older = row(
         sql,
-        "SELECT c.note FROM log_checkpoints c WHERE (SELECT COUNT(*) FROM log_cosignatures s WHERE s.size = c.size) >= ?1
+        "SELECT c.size, c.note FROM log_checkpoints c
+         WHERE (SELECT COUNT(*) FROM log_cosignatures s WHERE s.size = c.size) >= ?1
          ORDER BY c.size DESC LIMIT 1",
         args![quorum as u64],
-        |row| row.get::<String>(0),
-    )
+        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?)),
+    )?;
+    match older {
+        Some((size, note)) => {
+            let lines: Vec<String> = cosignatures(sql, size)?
+                .into_iter()
+                .filter(|(name, _)| names.contains(&name.as_str()))
+                .map(|(_, line)| line)
+                .collect();
+            Ok(Some((size, format!("{note}{}", lines.concat()))))
+        }
+        None => Ok(None),
+    }
+}
+
+fn cosignatures(sql: &mut dyn Sql, size: u64) -> Result<Vec<(String, String)>, DbError> {
+    rows(sql, "SELECT witness, line FROM log_cosignatures WHERE size = ?1 ORDER BY witness", args![size], |row| {
+        Ok((row.get::<String>(0)?, row.get::<String>(1)?))
+    })
+}
+
+/// The entry at `index` proved in the newest checkpoint `quorum` of `witnesses` cosigned (their cosignatures
+/// in the note), once one covers it.
+pub fn witnessed_proof(
+    db: &Db,
+    witnesses: &[Witness],
+    quorum: usize,
+    index: u64,
+) -> Result<Option<LoggedEntry>, DbError> {
+    db.read(|sql| match published(sql, witnesses, quorum)? {
+        Some((size, note)) if size > index => Ok(crate::log::prove(sql, &[index], size, &note)?.pop()),
+        _ => Ok(None),
+    })
 }
 
 /// The request to send `witness`, which last cosigned `old` entries, for the checkpoint `note` of `size`.
@@ -232,8 +266,9 @@ fn round(db: &Db, witnesses: &[Witness], held: &mut [u64], agent: &ureq::Agent) 
     Ok(())
 }
 
-/// Runs the witnessing rounds until the process ends (a thread of its own: the requests block).
-pub fn start(db: Db, witnesses: Vec<Witness>) {
+/// Runs the witnessing rounds until the process ends (a thread of its own: the requests block): every half
+/// second, and at once when `wake` says a receipt waits for its checkpoint to be cosigned.
+pub fn start(db: Db, witnesses: Vec<Witness>, wake: std::sync::mpsc::Receiver<()>) {
     if witnesses.is_empty() {
         return;
     }
@@ -250,7 +285,12 @@ pub fn start(db: Db, witnesses: Vec<Witness>) {
             if let Err(error) = round(&db, &witnesses, &mut held, &agent) {
                 tracing::warn!("witnessing: {error}");
             }
-            std::thread::sleep(Duration::from_millis(500));
+            match wake.recv_timeout(Duration::from_millis(500)) {
+                // Several wake-ups while a round ran: one more round answers them all.
+                Ok(()) => while wake.try_recv().is_ok() {},
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(500)),
+            }
         }
     });
     if let Err(error) = spawned {

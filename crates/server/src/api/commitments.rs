@@ -113,7 +113,9 @@ pub async fn submit(
         if text.len() <= INLINE_VERIFY_BYTES { receive(&text)? } else { blocking(move || receive(&text)).await? };
     let stored = state.committer.store(new).await?;
     let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(receipt_answer(&stored)?)))
+    let mut answer = receipt_answer(&stored)?;
+    crate::api::log::witnessed_receipt(&state, &mut answer.receipt, &mut answer.log).await?;
+    Ok((status, Json(answer)))
 }
 
 fn not_found(id: &str) -> Problem {

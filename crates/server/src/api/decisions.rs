@@ -101,6 +101,8 @@ pub async fn decide(
         }
     })
     .await?;
+    let mut answer = answer;
+    crate::api::log::witnessed_receipt(&state, &mut answer.receipt, &mut answer.log).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(answer)))
 }
 

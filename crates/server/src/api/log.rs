@@ -8,8 +8,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use serde_json::Value;
 use xinnuo_core::public_log::LoggedEntry;
-use xinnuo_core::tlog::Tile;
+use xinnuo_core::tlog::{Tile, TlogProof};
 
 use crate::problem::Problem;
 use crate::sql::args;
@@ -33,6 +34,70 @@ fn not_logged(what: &str) -> Problem {
         format!("公开日志中没有 {what}。"),
         format!("The public log has no {what}."),
     )
+}
+
+/// The witnesses have not cosigned a checkpoint that covers the entry (yet): what was received is kept.
+fn not_witnessed() -> Problem {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "witnesses_pending",
+        "见证人尚未联署",
+        "Witnesses have not cosigned yet",
+        "已收到并记入公开日志，但见证人尚未联署包含它的检查点。请稍后再次提交同一文件取回回执（不会重复记录）。",
+        "Received and logged, but the witnesses have not yet cosigned a checkpoint that includes it. Submit the \
+         same file again later to get the receipt (it is not recorded twice).",
+    )
+}
+
+/// How long an answer waits for the witnesses to cosign its checkpoint.
+const WITNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// With a witness quorum (`serve --witness-quorum`): the entry re-proved in a checkpoint the quorum cosigned
+/// (their cosignatures in its note), waiting for them up to `WITNESS_WAIT`; without one, as it is.
+pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEntry, Problem> {
+    let witnessing = state.witnessing.clone();
+    if !witnessing.required() {
+        return Ok(logged);
+    }
+    let index = TlogProof::parse(&logged.proof).map_err(|e| Problem::internal(e.to_string()))?.index;
+    let deadline = tokio::time::Instant::now() + WITNESS_WAIT;
+    loop {
+        if let Some(wake) = &witnessing.wake {
+            let _ = wake.try_send(());
+        }
+        let (db, asked) = (state.db.clone(), witnessing.clone());
+        let found = blocking(move || {
+            crate::witness::witnessed_proof(&db, &asked.witnesses, asked.quorum, index).map_err(Problem::internal)
+        })
+        .await?;
+        if let Some(found) = found {
+            return Ok(found);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(not_witnessed());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// An answer's receipt and `log` (the same entry) re-proved in a witnessed checkpoint (see `witnessed`); a
+/// receipt signed alone (before the log) stays as it is.
+pub async fn witnessed_receipt(
+    state: &AppState,
+    receipt: &mut Value,
+    log: &mut Option<LoggedEntry>,
+) -> Result<(), Problem> {
+    if !state.witnessing.required() {
+        return Ok(());
+    }
+    let as_logged = serde_json::from_value::<LoggedEntry>(receipt.clone()).ok();
+    let Some(entry) = log.take().or_else(|| as_logged.clone()) else { return Ok(()) };
+    let proved = witnessed(state, entry).await?;
+    if as_logged.is_some_and(|logged| logged.entry == proved.entry) {
+        *receipt = serde_json::to_value(&proved).map_err(Problem::internal)?;
+    }
+    *log = Some(proved);
+    Ok(())
 }
 
 /// `GET /log/checkpoint`: the newest signed checkpoint (C2SP tlog-checkpoint as a signed note). Short-lived:
@@ -81,7 +146,8 @@ pub struct ProofQuery {
 }
 
 /// `GET /api/v1/log/proof?ref=`: the newest entry about `ref`, with its inclusion proof in the newest
-/// checkpoint (C2SP tlog-proof).
+/// checkpoint (C2SP tlog-proof); with a witness quorum, in the newest checkpoint the quorum cosigned (503 until
+/// one covers it).
 #[utoipa::path(
     operation_id = "log_proof",
     get,
@@ -107,7 +173,20 @@ pub async fn proof(
     }
     let db = state.db.clone();
     let lookup = reference.clone();
-    let logged = blocking(move || db.read(|sql| crate::log::proof_of(sql, &lookup)).map_err(Problem::internal)).await?;
+    let witnessing = state.witnessing.clone();
+    let logged = blocking(move || {
+        if !witnessing.required() {
+            return db.read(|sql| crate::log::proof_of(sql, &lookup)).map_err(Problem::internal);
+        }
+        let Some(index) = db.read(|sql| crate::log::index_of(sql, &lookup)).map_err(Problem::internal)? else {
+            return Ok(None);
+        };
+        crate::witness::witnessed_proof(&db, &witnessing.witnesses, witnessing.quorum, index)
+            .map_err(Problem::internal)?
+            .map(Some)
+            .ok_or_else(not_witnessed)
+    })
+    .await?;
     logged.map(Json).ok_or_else(|| not_logged(&reference))
 }
 

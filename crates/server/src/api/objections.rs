@@ -94,5 +94,7 @@ pub async fn submit(
         }
     })
     .await?;
+    let mut item = item;
+    crate::api::log::witnessed_receipt(&state, &mut item.receipt, &mut item.log).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(item)))
 }
