@@ -3,12 +3,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign as signBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { base, postJson } from "./support/http.mjs";
 import { openContext, createKey, fillTaxForm, outboxItems } from "./support/app.mjs";
-import { signFlattenedJws } from "./support/jose.mjs";
-import { demoOrigin } from "./support/server.mjs";
-import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode } from "./support/fixtures.mjs";
+import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
+import { demoOrigin, spawnServer } from "./support/server.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, randomCreditCode, commitmentPayload } from "./support/fixtures.mjs";
 import { leafHash, sha256 } from "./support/tlog.mjs";
 
 
@@ -118,6 +122,59 @@ test("the verify page refuses a receipt from any key but the server's, signed al
   assert.match(await page.locator("#verify-log").textContent(), /^已记入公开日志 第 \d+ 条（已在含 \d+ 条的签名检查点中核验）$/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a server key added to the database behind the log's back is not trusted by a browser that knows the server", async () => {
+  // A server of this test's own (its database is tampered with), serving the app.
+  const db = join(await mkdtemp(join(tmpdir(), "xinnuo-trust-")), "own.db");
+  const server = await spawnServer(["--db", db, "--dist", new URL("../dist", import.meta.url).pathname]);
+  try {
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const commitment = JSON.parse(signFlattenedJws(commitmentPayload({ ...TAX_VALUES, credit_code: randomCreditCode() }), privateKey));
+    const submitted = await fetch(`${server.url}/api/v1/commitments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(commitment) });
+    assert.equal(submitted.status, 201, await submitted.clone().text());
+    const answer = await submitted.json();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/verify`);
+    const verify = async (receipt, verdict) => {
+      await page.locator("#verify-input").fill(JSON.stringify({ commitment, receipt }));
+      await page.getByRole("button", { name: "验证", exact: true }).click();
+      await page.locator("#verify-verdict", { hasText: verdict }).waitFor();
+    };
+    // The browser meets the server: its key and log are pinned with the first receipt it verifies.
+    await verify(answer.receipt, "验证通过");
+
+    // Someone with the database adds a key of their own (the server lists it; the log never recorded it)
+    // and signs a receipt with it.
+    const intruder = generateKeyPairSync("ed25519");
+    const { x, d } = intruder.privateKey.export({ format: "jwk" });
+    const jwk = { crv: "Ed25519", kty: "OKP", x };
+    const kid = thumbprint(jwk);
+    const seed = Buffer.from(d, "base64url").toString("hex");
+    execFileSync("sqlite3", ["-cmd", ".timeout 10000", db,
+      `INSERT INTO server_keys (kid, seed, public_jwk, created_at) VALUES ('${kid}', X'${seed}', '${JSON.stringify(jwk)}', '2099-01-01T00:00:00.000Z')`]);
+    const listed = await (await fetch(`${server.url}/api/v1/server-keys`)).json();
+    assert.ok(listed.keys.some((key) => key.kid === kid), "the server lists the added key");
+    const claims = {
+      type: "xinnuo.receipt/1", submission_id: answer.submission_id, received_at: answer.received_at, sequence: answer.sequence,
+      key_status: answer.key_status, signer_kid: thumbprint(JSON.parse(Buffer.from(commitment.protected, "base64url")).jwk),
+      credit_code: TAX_VALUES.credit_code, template_id: "tax-service", template_version: "1.0.0",
+    };
+    const intruders = JSON.parse(signFlattenedJws(claims, intruder.privateKey));
+    // Against the list as the server now gives it, the intruder's receipt would pass: only the log keeps it out.
+    const checked = xinnuo.verifyReceipt(JSON.stringify(intruders), answer.submission_id, listed);
+    assert.equal(checked.valid, true, JSON.stringify(checked.errors));
+    await verify(intruders, "验证未通过");
+    assert.match(await page.locator("#verify-problems").textContent(), /受信任的服务器密钥/);
+    const pinned = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("xinnuo-server-keys:")).map((k) => localStorage.getItem(k)).join(""));
+    assert.ok(pinned.length > 0 && !pinned.includes(kid), "the added key is not pinned");
+    // The server's own receipts still verify.
+    await verify(answer.receipt, "验证通过");
+    await context.close();
+  } finally {
+    server.child.kill();
+  }
 });
 
 test("a shared computer: delivered commitments forget their personal data, and 清除本机数据 removes everything", async () => {

@@ -302,6 +302,7 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
         }
         _ => Vec::new(),
     };
+    let prior = pinned.clone();
     let mut merged = pinned;
     for key in fetched {
         match merged.iter_mut().find(|known| known.get("kid") == key.get("kid")) {
@@ -313,13 +314,52 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
                 }
             }
             Some(_) => {}
-            None => merged.push(key),
+            None if admitted(&key, &prior).await => merged.push(key),
+            None => {}
         }
     }
     if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&merged)) {
         let _ = storage.set_item(&storage_key, &text);
     }
     TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
+}
+
+/// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
+/// met, but a later one only if the log pinned so far records its addition (`public_log::admit_server_key`),
+/// and, in the builds that keep a view of the log, in a checkpoint that extends the one kept. A key the log does
+/// not explain (one added to the database behind the log's back) is not pinned: what it signs is not believed.
+async fn admitted(key: &Value, prior: &[Value]) -> bool {
+    let pinned = TrustedServerKeys::from_json(&Value::Array(prior.to_vec())).unwrap_or_default();
+    if pinned.is_empty() || !matches!(data_source(), DataSource::Api) {
+        return true;
+    }
+    let kid = key.get("kid").and_then(Value::as_str).unwrap_or_default();
+    let logged = match kid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        true => get_json::<xinnuo_core::public_log::LoggedEntry>(&format!("api/v1/log/proof?ref={kid}")).await.ok(),
+        false => None,
+    };
+    match xinnuo_core::public_log::admit_server_key(key, logged.as_ref(), &pinned) {
+        Ok(None) => true,
+        #[cfg(feature = "public-log")]
+        Ok(Some(_)) => {
+            let Some(note) = logged.as_ref().and_then(|l| xinnuo_core::tlog::TlogProof::parse(&l.proof).ok()) else {
+                return false;
+            };
+            let mut keys = prior.to_vec();
+            keys.push(key.clone());
+            let candidate = TrustedServerKeys::from_json(&Value::Array(keys)).unwrap_or_default();
+            matches!(
+                crate::log_watch::observe(&note.checkpoint, &candidate).await,
+                Ok(crate::log_watch::Observed::First(_)
+                    | crate::log_watch::Observed::Known { .. }
+                    | crate::log_watch::Observed::Extended { .. })
+            )
+        }
+        #[cfg(not(feature = "public-log"))]
+        Ok(Some(_)) => true,
+        // Not pinned: receipts and checkpoints it signs read as from an unknown server key.
+        Err(_) => false,
+    }
 }
 
 #[cfg(feature = "public-log")]

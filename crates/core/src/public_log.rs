@@ -157,6 +157,39 @@ pub struct Placed {
     pub checkpoint: Checkpoint,
 }
 
+/// Whether a server key the server newly lists may join the keys pinned for it: only if the log it already
+/// trusts recorded the key's addition (Certificate Transparency's rule for what a log vouches for). `logged` is
+/// the key's `server_key` entry (`GET /api/v1/log/proof?ref=<kid>`): it must name this kid and this key, and be
+/// proved in a checkpoint of a pinned log's name signed by a pinned log key or by the new key's own. Answers that
+/// checkpoint, which the caller checks extends the one it kept (so the addition is in the history it saw
+/// grow, not in a log made up for it). With no log pinned (keys pinned before the log) nothing can be asked:
+/// `Ok(None)`.
+pub fn admit_server_key(
+    listed: &Value,
+    logged: Option<&LoggedEntry>,
+    pinned: &TrustedServerKeys,
+) -> Result<Option<Checkpoint>, LogError> {
+    let not_logged =
+        || LogError::KeyNotLogged { kid: listed.get("kid").and_then(Value::as_str).unwrap_or("?").to_owned() };
+    if pinned.log_keys().is_empty() {
+        return Ok(None);
+    }
+    let candidate = TrustedServerKeys::from_json(&Value::Array(vec![listed.clone()])).map_err(|_| not_logged())?;
+    let kid = candidate.kids().next().ok_or_else(not_logged)?.to_owned();
+    let logged = logged.ok_or_else(not_logged)?;
+    let origins: Vec<&str> = pinned.log_keys().iter().map(|key| key.name.as_str()).collect();
+    let mut keys = pinned.log_keys().to_vec();
+    keys.extend(candidate.log_keys().iter().filter(|key| origins.contains(&key.name.as_str())).cloned());
+    let placed = verify_logged(logged, &keys).map_err(|_| not_logged())?;
+    let jwk = listed.get("jwk").unwrap_or(listed);
+    match placed.event {
+        LogEvent::ServerKey { kid: ref logged_kid, ref public_jwk, .. } if *logged_kid == kid && public_jwk == jwk => {
+            Ok(Some(placed.checkpoint))
+        }
+        _ => Err(not_logged()),
+    }
+}
+
 /// Verifies an entry's inclusion in a checkpoint signed by one of `log_keys` (the log's keys, pinned).
 pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<Placed, LogError> {
     let (index, checkpoint) = verify_inclusion(logged, log_keys)?;
@@ -415,6 +448,7 @@ fn receipt_error(error: LogError) -> ReceiptError {
         LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
         LogError::Log(other) => ReceiptError::Log(other),
         LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
+        LogError::KeyNotLogged { .. } => ReceiptError::UnknownServerKey,
     }
 }
 
@@ -543,6 +577,8 @@ pub enum LogError {
     NotAnEntry,
     /// Two checkpoints of the log disagree: the one kept (of `kept` entries) is not a prefix of the one seen.
     Rewritten { kept: u64, seen: u64 },
+    /// A server key the server newly lists whose addition the pinned log does not record.
+    KeyNotLogged { kid: String },
 }
 
 impl From<TlogError> for LogError {
@@ -557,6 +593,7 @@ impl Described for LogError {
             Self::Log(inner) => inner.code(),
             Self::NotAnEntry => "log_not_an_entry",
             Self::Rewritten { .. } => "log_rewritten",
+            Self::KeyNotLogged { .. } => "log_key_not_logged",
         }
     }
 
@@ -567,6 +604,15 @@ impl Described for LogError {
                 lang,
                 format_args!("这不是信诺公开日志的条目。"),
                 format_args!("This is not an entry of a Xinnuo public log."),
+            ),
+            Self::KeyNotLogged { kid } => in_lang(
+                lang,
+                format_args!(
+                    "服务器新列出的密钥 {kid} 未记入此前已核验的公开日志，不予信任：由它签发的回执和检查点不会被采信。请联系该服务器的运营方。"
+                ),
+                format_args!(
+                    "The server newly lists the key {kid}, but the public log verified before does not record its addition: it is not trusted, nor are receipts or checkpoints it signed. Contact the server's operator."
+                ),
             ),
             Self::Rewritten { kept, seen } => in_lang(
                 lang,
@@ -642,6 +688,56 @@ mod tests {
         }
     }
 
+    /// A server key listed as `GET /api/v1/server-keys` lists it (seed `seed`), with the log key of `log`.
+    fn listed_key(seed: u8, log: &NoteSigner) -> Value {
+        let public = crate::envelope::public_key(&[seed; 32]);
+        serde_json::json!({
+            "kid": crate::envelope::thumbprint(&public),
+            "jwk": crate::envelope::public_jwk(&public),
+            "log_key": log.verifier_key().to_string(),
+        })
+    }
+
+    fn key_added(listed: &Value) -> LogEvent {
+        LogEvent::ServerKey {
+            kid: listed["kid"].as_str().unwrap().to_owned(),
+            public_jwk: listed["jwk"].clone(),
+            created_at: "2026-12-07T00:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_newly_listed_server_key_is_admitted_only_when_the_pinned_log_records_it() {
+        // The new key's own log key signs under the pinned log's name (as a rotated server key would).
+        let new_log = NoteSigner::ed25519("xinnuo.test/log", &[8; 32]).unwrap();
+        let listed = listed_key(6, &new_log);
+        let mut log = TestLog::of(&[received(0), key_added(&listed)]);
+        let pinned = log.trusted();
+        // Proved in a checkpoint signed by the pinned log key.
+        let checkpoint = admit_server_key(&listed, Some(&log.logged(1)), &pinned).unwrap().unwrap();
+        assert_eq!(checkpoint.size, 2);
+        // Or by the new key's own log key, under the pinned log's name.
+        log.checkpoint = Checkpoint::new("xinnuo.test/log", 2, log.tree.root()).sign(&new_log).unwrap();
+        assert!(admit_server_key(&listed, Some(&log.logged(1)), &pinned).unwrap().is_some());
+
+        let refused = |listed: &Value, logged: Option<&LoggedEntry>| {
+            admit_server_key(listed, logged, &pinned).unwrap_err().code()
+        };
+        // Not in the log at all; another entry; the entry of another key.
+        assert_eq!(refused(&listed, None), "log_key_not_logged");
+        assert_eq!(refused(&listed, Some(&log.logged(0))), "log_key_not_logged");
+        let other = listed_key(7, &new_log);
+        assert_eq!(refused(&other, Some(&log.logged(1))), "log_key_not_logged");
+        // A log of another name, made up for the new key and signed by it, vouches for nothing.
+        let own_log = NoteSigner::ed25519("xinnuo.test/other", &[8; 32]).unwrap();
+        let listed_own = listed_key(6, &own_log);
+        let mut made_up = TestLog::of(&[key_added(&listed_own)]);
+        made_up.checkpoint = Checkpoint::new("xinnuo.test/other", 1, made_up.tree.root()).sign(&own_log).unwrap();
+        assert_eq!(refused(&listed_own, Some(&made_up.logged(0))), "log_key_not_logged");
+        // Keys pinned before the log: nothing to ask.
+        let before_log = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
+        assert_eq!(admit_server_key(&listed, None, &before_log).unwrap(), None);
+    }
     #[test]
     fn an_entry_is_canonical_json_with_its_type_and_reads_back() {
         let event = received(7);

@@ -192,6 +192,11 @@ impl TrustedServerKeys {
         self.keys.is_empty()
     }
 
+    /// The kids of these keys (each its key's thumbprint).
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(kid, _)| kid.as_str())
+    }
+
     /// The public log's keys these server keys vouch for.
     pub fn log_keys(&self) -> &[VerifierKey] {
         &self.log_keys
