@@ -297,7 +297,7 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
         Ok(list) if TrustedServerKeys::from_json(&list).is_ok() => {
             // Witnesses matter to the builds that check the log's checkpoints (and keep their code out of the rest).
             #[cfg(feature = "public-log")]
-            pin_witnesses(&list);
+            crate::log_watch::pin_witnesses(&list);
             list.get("keys").and_then(Value::as_array).cloned().unwrap_or_default()
         }
         _ => Vec::new(),
@@ -360,43 +360,6 @@ async fn admitted(key: &Value, prior: &[Value]) -> bool {
         // Not pinned: receipts and checkpoints it signs read as from an unknown server key.
         Err(_) => false,
     }
-}
-
-#[cfg(feature = "public-log")]
-fn witnesses_key() -> String {
-    format!("xinnuo-witnesses:{}", url(""))
-}
-
-#[cfg(feature = "public-log")]
-/// The witnesses a server's log names (`witnesses` of its server keys), pinned like its keys: added to, never
-/// replaced, so a server that later drops a witness cannot make this browser forget it.
-fn pin_witnesses(server_keys: &Value) {
-    let Some(storage) = crate::browser::local_storage() else { return };
-    let mut pinned: Vec<String> = storage
-        .get_item(&witnesses_key())
-        .ok()
-        .flatten()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    let listed = server_keys.get("witnesses").and_then(Value::as_array).into_iter().flatten();
-    for key in listed.filter_map(Value::as_str) {
-        if xinnuo_core::tlog::VerifierKey::parse(key).is_ok() && !pinned.iter().any(|known| known == key) {
-            pinned.push(key.to_owned());
-        }
-    }
-    if let Ok(text) = serde_json::to_string(&pinned) {
-        let _ = storage.set_item(&witnesses_key(), &text);
-    }
-}
-
-#[cfg(feature = "public-log")]
-/// The witness keys pinned for this server's log (see [`trusted_server_keys`], which pins them).
-pub fn pinned_witnesses() -> Vec<xinnuo_core::tlog::VerifierKey> {
-    let pinned: Vec<String> = crate::browser::local_storage()
-        .and_then(|s| s.get_item(&witnesses_key()).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    pinned.iter().filter_map(|key| xinnuo_core::tlog::VerifierKey::parse(key).ok()).collect()
 }
 
 /// A one-time sign-in challenge from the server.
