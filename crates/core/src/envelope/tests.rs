@@ -158,3 +158,42 @@ fn labelled_bytes_can_never_stand_in_for_a_jws_signature() {
     assert_eq!(verify(&forged.to_json()), Err(EnvelopeError::BadSignature));
     assert!(!BYTES_LABEL.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b)));
 }
+
+#[test]
+fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
+    let texts = [
+        r#"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#,
+        r#"{"b":1,"a":2}"#,
+        r#"{"a": 1}"#,
+        r#"{"a":1.0}"#,
+        r#"{"a":1}"#,
+        r#"{"a":1e2}"#,
+        r#"{"a":0.1}"#,
+        r#"{"a":-0}"#,
+        r#"{"a":9007199254740993}"#,
+        r#"{"a":9007199254740992}"#,
+        r#"{"a":-9007199254740992}"#,
+        r#"{"a":18446744073709551615}"#,
+        r#"{"a":"	
+"\/"}"#,
+        r#"{"a":""}"#,
+        r#"{"a":"\/"}"#,
+        r#"{"a":"é山"}"#,
+        r#"{"a":"é"}"#,
+        r#"{"￿":1,"😀":2}"#,
+        r#"{"😀":2,"￿":1}"#,
+        r#"{"a":1,"a":2}"#,
+        r#"[{"z":1,"y":{"b":[1,2,{"d":1,"c":2}]}}]"#,
+    ];
+    for text in texts {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let expected = canonicalize(&value).unwrap() == text.as_bytes();
+        assert_eq!(is_canonical(&value, text.as_bytes()).unwrap(), expected, "{text}");
+    }
+    // Canonical texts are recognised whichever path reads them.
+    for text in [r#"{"a":1,"b":"c"}"#, r#"{"￿":1,"😀":2}"#, r#"{"a":1e+21}"#] {
+        let value: Value = serde_json::from_str(text).unwrap();
+        let canonical = canonicalize(&value).unwrap();
+        assert!(is_canonical(&value, &canonical).unwrap(), "{text}");
+    }
+}
