@@ -557,9 +557,6 @@ impl Db {
     }
 
     fn prepare(mut connection: Connection) -> Result<Self, DbError> {
-        if let Some(size) = std::env::var("XPAGE").ok().and_then(|v| v.parse::<i64>().ok()) {
-            connection.pragma_update(None, "page_size", size)?;
-        }
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;

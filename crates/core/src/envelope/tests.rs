@@ -174,14 +174,13 @@ fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
         r#"{"a":9007199254740992}"#,
         r#"{"a":-9007199254740992}"#,
         r#"{"a":18446744073709551615}"#,
-        r#"{"a":"	
-"\/"}"#,
-        r#"{"a":""}"#,
+        r#"{"a":"\u001f\b\t\n\f\r\"\\/"}"#,
+        r#"{"a":"\u001F"}"#,
         r#"{"a":"\/"}"#,
-        r#"{"a":"é山"}"#,
-        r#"{"a":"é"}"#,
-        r#"{"￿":1,"😀":2}"#,
-        r#"{"😀":2,"￿":1}"#,
+        r#"{"a":"é山"}"#,
+        r#"{"a":"\u00e9"}"#,
+        r#"{"\uffff":1,"😀":2}"#,
+        r#"{"😀":2,"\uffff":1}"#,
         r#"{"a":1,"a":2}"#,
         r#"[{"z":1,"y":{"b":[1,2,{"d":1,"c":2}]}}]"#,
     ];
@@ -190,8 +189,8 @@ fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
         let expected = canonicalize(&value).unwrap() == text.as_bytes();
         assert_eq!(is_canonical(&value, text.as_bytes()).unwrap(), expected, "{text}");
     }
-    // Canonical texts are recognised whichever path reads them.
-    for text in [r#"{"a":1,"b":"c"}"#, r#"{"￿":1,"😀":2}"#, r#"{"a":1e+21}"#] {
+    // Canonical texts are recognised whichever path reads them (a DEL and a raw control character included).
+    for text in [r#"{"a":1,"b":"c"}"#, r#"{"\uffff":1,"😀":2}"#, r#"{"a":1e+21}"#, "{\"a\":\"\u{7f}\\u0001\"}"] {
         let value: Value = serde_json::from_str(text).unwrap();
         let canonical = canonicalize(&value).unwrap();
         assert!(is_canonical(&value, &canonical).unwrap(), "{text}");
