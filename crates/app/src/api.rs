@@ -325,8 +325,9 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
 }
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
-/// met, but a later one only if the log pinned so far records its addition (`public_log::admit_server_key`),
-/// and, in the builds that keep a view of the log, in a checkpoint that extends the one kept. A key the log does
+/// met, but a later one only if the log pinned so far records its addition in a checkpoint a pinned log key
+/// signed (`public_log::admit_server_key`), and, in the builds that keep a view of the log, one that extends
+/// the checkpoint kept. A key the log does
 /// not explain (one added to the database behind the log's back) is not pinned: what it signs is not believed.
 async fn admitted(key: &Value, prior: &[Value]) -> bool {
     let pinned = TrustedServerKeys::from_json(&Value::Array(prior.to_vec())).unwrap_or_default();
@@ -345,11 +346,8 @@ async fn admitted(key: &Value, prior: &[Value]) -> bool {
             let Some(note) = logged.as_ref().and_then(|l| xinnuo_core::tlog::TlogProof::parse(&l.proof).ok()) else {
                 return false;
             };
-            let mut keys = prior.to_vec();
-            keys.push(key.clone());
-            let candidate = TrustedServerKeys::from_json(&Value::Array(keys)).unwrap_or_default();
             matches!(
-                crate::log_watch::observe(&note.checkpoint, &candidate).await,
+                crate::log_watch::observe(&note.checkpoint, &pinned).await,
                 Ok(crate::log_watch::Observed::First(_)
                     | crate::log_watch::Observed::Known { .. }
                     | crate::log_watch::Observed::Extended { .. })

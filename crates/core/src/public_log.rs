@@ -160,10 +160,10 @@ pub struct Placed {
 /// Whether a server key the server newly lists may join the keys pinned for it: only if the log it already
 /// trusts recorded the key's addition (Certificate Transparency's rule for what a log vouches for). `logged` is
 /// the key's `server_key` entry (`GET /api/v1/log/proof?ref=<kid>`): it must name this kid and this key, and be
-/// proved in a checkpoint of a pinned log's name signed by a pinned log key or by the new key's own. Answers that
-/// checkpoint, which the caller checks extends the one it kept (so the addition is in the history it saw
-/// grow, not in a log made up for it). With no log pinned (keys pinned before the log) nothing can be asked:
-/// `Ok(None)`.
+/// proved in a checkpoint signed by a log key already pinned — never by the new key's own, which would vouch for
+/// itself (whoever lists a key can make up a log for it). So a key that replaces another is introduced in a
+/// checkpoint of the key it replaces. Answers that checkpoint, which the caller checks extends the one it kept.
+/// With no log pinned (keys pinned before the log) nothing can be asked: `Ok(None)`.
 pub fn admit_server_key(
     listed: &Value,
     logged: Option<&LoggedEntry>,
@@ -177,10 +177,7 @@ pub fn admit_server_key(
     let candidate = TrustedServerKeys::from_json(&Value::Array(vec![listed.clone()])).map_err(|_| not_logged())?;
     let kid = candidate.kids().next().ok_or_else(not_logged)?.to_owned();
     let logged = logged.ok_or_else(not_logged)?;
-    let origins: Vec<&str> = pinned.log_keys().iter().map(|key| key.name.as_str()).collect();
-    let mut keys = pinned.log_keys().to_vec();
-    keys.extend(candidate.log_keys().iter().filter(|key| origins.contains(&key.name.as_str())).cloned());
-    let placed = verify_logged(logged, &keys).map_err(|_| not_logged())?;
+    let placed = verify_logged(logged, pinned.log_keys()).map_err(|_| not_logged())?;
     let jwk = listed.get("jwk").unwrap_or(listed);
     match placed.event {
         LogEvent::ServerKey { kid: ref logged_kid, ref public_jwk, .. } if *logged_kid == kid && public_jwk == jwk => {
@@ -708,7 +705,6 @@ mod tests {
 
     #[test]
     fn a_newly_listed_server_key_is_admitted_only_when_the_pinned_log_records_it() {
-        // The new key's own log key signs under the pinned log's name (as a rotated server key would).
         let new_log = NoteSigner::ed25519("xinnuo.test/log", &[8; 32]).unwrap();
         let listed = listed_key(6, &new_log);
         let mut log = TestLog::of(&[received(0), key_added(&listed)]);
@@ -716,9 +712,6 @@ mod tests {
         // Proved in a checkpoint signed by the pinned log key.
         let checkpoint = admit_server_key(&listed, Some(&log.logged(1)), &pinned).unwrap().unwrap();
         assert_eq!(checkpoint.size, 2);
-        // Or by the new key's own log key, under the pinned log's name.
-        log.checkpoint = Checkpoint::new("xinnuo.test/log", 2, log.tree.root()).sign(&new_log).unwrap();
-        assert!(admit_server_key(&listed, Some(&log.logged(1)), &pinned).unwrap().is_some());
 
         let refused = |listed: &Value, logged: Option<&LoggedEntry>| {
             admit_server_key(listed, logged, &pinned).unwrap_err().code()
@@ -728,7 +721,10 @@ mod tests {
         assert_eq!(refused(&listed, Some(&log.logged(0))), "log_key_not_logged");
         let other = listed_key(7, &new_log);
         assert_eq!(refused(&other, Some(&log.logged(1))), "log_key_not_logged");
-        // A log of another name, made up for the new key and signed by it, vouches for nothing.
+        // A log made up for the new key and signed by its own log key vouches for nothing, under the pinned log's
+        // name or another.
+        log.checkpoint = Checkpoint::new("xinnuo.test/log", 2, log.tree.root()).sign(&new_log).unwrap();
+        assert_eq!(refused(&listed, Some(&log.logged(1))), "log_key_not_logged");
         let own_log = NoteSigner::ed25519("xinnuo.test/other", &[8; 32]).unwrap();
         let listed_own = listed_key(6, &own_log);
         let mut made_up = TestLog::of(&[key_added(&listed_own)]);

@@ -39,8 +39,8 @@ pub struct Witnessing {
     /// How many of them must have cosigned a checkpoint before `/log/checkpoint` serves it or a receipt
     /// shows it.
     pub quorum: usize,
-    /// Asks the witnessing thread for a round now (a receipt waits for its checkpoint's cosignatures).
-    pub wake: Option<std::sync::mpsc::SyncSender<()>>,
+    /// Asks each witness's thread for a round now (a receipt waits for its checkpoint's cosignatures).
+    pub wake: Vec<std::sync::mpsc::SyncSender<()>>,
 }
 
 impl Witnessing {
@@ -72,9 +72,13 @@ impl AppState {
 
     /// With witnessing configured: starts asking the witnesses (a thread of its own).
     pub fn with_witnessing(mut self, mut witnessing: Witnessing) -> Self {
-        let (wake, woken) = std::sync::mpsc::sync_channel(1);
-        crate::witness::start(self.db.clone(), witnessing.witnesses.clone(), woken);
-        witnessing.wake = Some(wake);
+        let mut threads = Vec::new();
+        for witness in &witnessing.witnesses {
+            let (wake, woken) = std::sync::mpsc::sync_channel(1);
+            witnessing.wake.push(wake);
+            threads.push((witness.clone(), woken));
+        }
+        crate::witness::start(self.db.clone(), threads);
         self.witnessing = Arc::new(witnessing);
         self
     }

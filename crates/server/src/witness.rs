@@ -153,26 +153,28 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
             return Ok(Some((size, format!("{note}{}", lines.concat()))));
         }
     }
-    // None of the newest was witnessed enough: the newest that ever was.
-    let older = row(
+    // None of the newest was witnessed enough: the newest that ever was, by the witnesses configured now (a
+    // cosignature by one no longer asked does not count).
+    let cosigned = rows(
         sql,
-        "SELECT c.size, c.note FROM log_checkpoints c
-         WHERE (SELECT COUNT(*) FROM log_cosignatures s WHERE s.size = c.size) >= ?1
-         ORDER BY c.size DESC LIMIT 1",
-        args![quorum as u64],
-        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?)),
+        "SELECT size, witness, line FROM log_cosignatures ORDER BY size DESC LIMIT 8192",
+        &[],
+        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?, row.get::<String>(2)?)),
     )?;
-    match older {
-        Some((size, note)) => {
-            let lines: Vec<String> = cosignatures(sql, size)?
-                .into_iter()
-                .filter(|(name, _)| names.contains(&name.as_str()))
-                .map(|(_, line)| line)
-                .collect();
-            Ok(Some((size, format!("{note}{}", lines.concat()))))
+    let mut sizes: Vec<u64> = cosigned.iter().map(|(size, _, _)| *size).collect();
+    sizes.dedup();
+    for size in sizes {
+        let lines: Vec<&str> = cosigned
+            .iter()
+            .filter(|(at, name, _)| *at == size && names.contains(&name.as_str()))
+            .map(|(_, _, line)| line.as_str())
+            .collect();
+        if lines.len() >= quorum.max(1) {
+            let note = row(sql, "SELECT note FROM log_checkpoints WHERE size = ?1", args![size], |row| row.get::<String>(0))?;
+            return Ok(note.map(|note| (size, format!("{note}{}", lines.concat()))));
         }
-        None => Ok(None),
     }
+    Ok(None)
 }
 
 fn cosignatures(sql: &mut dyn Sql, size: u64) -> Result<Vec<(String, String)>, DbError> {
@@ -208,92 +210,93 @@ fn request_for(db: &Db, old: u64, size: u64, note: &str) -> Result<String, DbErr
     Ok(AddCheckpoint { old_size: old, proof, checkpoint: note.to_owned() }.to_text())
 }
 
-/// One round: the newest checkpoint to each witness that has not cosigned it; `held` is what each holds.
-fn round(db: &Db, witnesses: &[Witness], held: &mut [u64], agent: &ureq::Agent) -> Result<(), DbError> {
+/// One round with one witness: the newest checkpoint, unless it holds it already (`held`: what it holds).
+fn round(db: &Db, witness: &Witness, held: &mut u64, agent: &ureq::Agent) -> Result<(), DbError> {
     let newest = db.read(|sql| {
         row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
         })
     })?;
     let Some((size, note)) = newest else { return Ok(()) };
-    for (witness, held) in witnesses.iter().zip(held.iter_mut()) {
-        if *held >= size {
-            continue;
+    if *held >= size {
+        return Ok(());
+    }
+    let body = request_for(db, *held, size, &note)?;
+    let url = format!("{}/witness/add-checkpoint", witness.url);
+    let mut answer = match agent.post(&url).header("content-type", "text/plain").send(body.as_bytes()) {
+        Ok(answer) => answer,
+        Err(error) => {
+            tracing::warn!("witness {url} did not answer: {error}");
+            return Ok(());
         }
-        let body = request_for(db, *held, size, &note)?;
-        let url = format!("{}/witness/add-checkpoint", witness.url);
-        let mut answer = match agent.post(&url).header("content-type", "text/plain").send(body.as_bytes()) {
-            Ok(answer) => answer,
-            Err(error) => {
-                tracing::warn!("witness {url} did not answer: {error}");
-                continue;
-            }
-        };
-        let status = answer.status().as_u16();
-        let text = answer.body_mut().with_config().limit(64 * 1024).read_to_string().unwrap_or_default();
-        match status {
-            200 => {
-                // Only a cosignature by the configured key over this very checkpoint is kept.
-                let prefix = format!("— {} ", witness.key.name);
-                let line = text.lines().find(|line| line.starts_with(&prefix));
-                let verified = line.is_some_and(|line| {
-                    tlog::open(&format!("{note}{line}\n"), std::slice::from_ref(&witness.key)).is_ok()
-                });
-                match line.filter(|_| verified) {
-                    Some(line) => {
-                        db.write(|sql| {
-                            sql.execute(
-                                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)
-                                 ON CONFLICT (size, witness) DO NOTHING",
-                                args![size, &witness.key.name, &format!("{line}\n")],
-                            )
-                        })?;
-                        *held = size;
-                    }
-                    None => tracing::warn!("witness {url} answered without a valid cosignature"),
+    };
+    let status = answer.status().as_u16();
+    let text = answer.body_mut().with_config().limit(64 * 1024).read_to_string().unwrap_or_default();
+    match status {
+        200 => {
+            // Only a cosignature by the configured key over this very checkpoint is kept.
+            let prefix = format!("— {} ", witness.key.name);
+            let line = text.lines().find(|line| line.starts_with(&prefix));
+            let verified = line.is_some_and(|line| {
+                tlog::open(&format!("{note}{line}\n"), std::slice::from_ref(&witness.key)).is_ok()
+            });
+            match line.filter(|_| verified) {
+                Some(line) => {
+                    db.write(|sql| {
+                        sql.execute(
+                            "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)
+                             ON CONFLICT (size, witness) DO NOTHING",
+                            args![size, &witness.key.name, &format!("{line}\n")],
+                        )
+                    })?;
+                    *held = size;
                 }
+                None => tracing::warn!("witness {url} answered without a valid cosignature"),
             }
-            // The witness holds another size than we thought (a restart, another server on this database).
-            409 => match text.trim().parse::<u64>() {
-                Ok(size) => *held = size,
-                Err(_) => tracing::warn!("witness {url} answered 409 without a size"),
-            },
-            _ => {
-                tracing::warn!("witness {url} refused the checkpoint of {size} entries: HTTP {status} {}", text.trim())
-            }
+        }
+        // The witness holds another size than we thought (a restart, another server on this database).
+        409 => match text.trim().parse::<u64>() {
+            Ok(size) => *held = size,
+            Err(_) => tracing::warn!("witness {url} answered 409 without a size"),
+        },
+        _ => {
+            tracing::warn!("witness {url} refused the checkpoint of {size} entries: HTTP {status} {}", text.trim())
         }
     }
     Ok(())
 }
 
-/// Runs the witnessing rounds until the process ends (a thread of its own: the requests block): every half
-/// second, and at once when `wake` says a receipt waits for its checkpoint to be cosigned.
-pub fn start(db: Db, witnesses: Vec<Witness>, wake: std::sync::mpsc::Receiver<()>) {
-    if witnesses.is_empty() {
-        return;
-    }
-    let spawned = std::thread::Builder::new().name("xinnuo-witnesses".into()).spawn(move || {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .user_agent(concat!("xinnuo-log/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
-        // What each witness holds: learnt from its 409 answers, so a restart costs one round trip.
-        let mut held = vec![0u64; witnesses.len()];
-        loop {
-            if let Err(error) = round(&db, &witnesses, &mut held, &agent) {
-                tracing::warn!("witnessing: {error}");
+/// Runs the witnessing rounds until the process ends, a thread per witness (the requests block, and a witness
+/// that is slow or away must not hold up the others): every half second, and at once when its `wake` says a
+/// receipt waits for its checkpoint to be cosigned.
+pub fn start(db: Db, witnesses: Vec<(Witness, std::sync::mpsc::Receiver<()>)>) {
+    for (witness, wake) in witnesses {
+        let db = db.clone();
+        let spawned = std::thread::Builder::new().name("xinnuo-witness".into()).spawn(move || {
+            let agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(10)))
+                .user_agent(concat!("xinnuo-log/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .new_agent();
+            // What the witness holds: learnt from its 409 answers, so a restart costs one round trip.
+            let mut held = 0u64;
+            loop {
+                if let Err(error) = round(&db, &witness, &mut held, &agent) {
+                    tracing::warn!("witnessing: {error}");
+                }
+                match wake.recv_timeout(Duration::from_millis(500)) {
+                    // Several wake-ups while a round ran: one more round answers them all.
+                    Ok(()) => while wake.try_recv().is_ok() {},
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(Duration::from_millis(500))
+                    }
+                }
             }
-            match wake.recv_timeout(Duration::from_millis(500)) {
-                // Several wake-ups while a round ran: one more round answers them all.
-                Ok(()) => while wake.try_recv().is_ok() {},
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(500)),
-            }
+        });
+        if let Err(error) = spawned {
+            tracing::error!("cannot start a witnessing thread: {error}");
         }
-    });
-    if let Err(error) = spawned {
-        tracing::error!("cannot start the witnessing thread: {error}");
     }
 }

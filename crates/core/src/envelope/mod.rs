@@ -146,18 +146,22 @@ pub fn canonicalize(value: &impl Serialize) -> Result<Vec<u8>, EnvelopeError> {
 /// in the build, checked once) — its output is compared, at a fifth of the cost of making the canonical form
 /// (measured in `cargo xtask bench server`); otherwise the canonical form is made.
 pub fn is_canonical(value: &Value, bytes: &[u8]) -> Result<bool, EnvelopeError> {
-    if maps_sort_keys() && written_alike(value) {
+    if plain_serde_json() && written_alike(value) {
         let written = serde_json::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
         return Ok(written == bytes);
     }
     Ok(canonicalize(value)? == bytes)
 }
 
-fn maps_sort_keys() -> bool {
+/// Whether this build's serde_json sorts map keys and reads numbers as integers or floats (neither
+/// `preserve_order` nor `arbitrary_precision`, which would keep `-0` as written), checked once.
+fn plain_serde_json() -> bool {
     static SORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *SORTED.get_or_init(|| {
-        serde_json::from_str::<serde_json::Map<String, Value>>(r#"{"b":0,"a":0}"#)
-            .is_ok_and(|map| map.keys().next().map(String::as_str) == Some("a"))
+        let sorted = serde_json::from_str::<serde_json::Map<String, Value>>(r#"{"b":0,"a":0}"#)
+            .is_ok_and(|map| map.keys().next().map(String::as_str) == Some("a"));
+        let plain_numbers = serde_json::from_str::<Value>("-0").is_ok_and(|zero| zero.is_f64());
+        sorted && plain_numbers
     })
 }
 

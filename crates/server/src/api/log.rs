@@ -62,7 +62,7 @@ pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEn
     let index = TlogProof::parse(&logged.proof).map_err(|e| Problem::internal(e.to_string()))?.index;
     let deadline = tokio::time::Instant::now() + WITNESS_WAIT;
     loop {
-        if let Some(wake) = &witnessing.wake {
+        for wake in &witnessing.wake {
             let _ = wake.try_send(());
         }
         let (db, asked) = (state.db.clone(), witnessing.clone());
@@ -76,7 +76,7 @@ pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEn
         if tokio::time::Instant::now() >= deadline {
             return Err(not_witnessed());
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 
@@ -93,8 +93,13 @@ pub async fn witnessed_receipt(
     let as_logged = serde_json::from_value::<LoggedEntry>(receipt.clone()).ok();
     let Some(entry) = log.take().or_else(|| as_logged.clone()) else { return Ok(()) };
     let proved = witnessed(state, entry).await?;
-    if as_logged.is_some_and(|logged| logged.entry == proved.entry) {
-        *receipt = serde_json::to_value(&proved).map_err(Problem::internal)?;
+    match as_logged {
+        Some(logged) if logged.entry == proved.entry => {
+            *receipt = serde_json::to_value(&proved).map_err(Problem::internal)?
+        }
+        // A receipt of another entry than its answer's `log` would show an unwitnessed checkpoint.
+        Some(_) => return Err(Problem::internal("a receipt and its log entry differ")),
+        None => {}
     }
     *log = Some(proved);
     Ok(())
