@@ -155,12 +155,10 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
     }
     // None of the newest was witnessed enough: the newest that ever was, by the witnesses configured now (a
     // cosignature by one no longer asked does not count).
-    let cosigned = rows(
-        sql,
-        "SELECT size, witness, line FROM log_cosignatures ORDER BY size DESC LIMIT 8192",
-        &[],
-        |row| Ok((row.get::<u64>(0)?, row.get::<String>(1)?, row.get::<String>(2)?)),
-    )?;
+    let cosigned =
+        rows(sql, "SELECT size, witness, line FROM log_cosignatures ORDER BY size DESC LIMIT 8192", &[], |row| {
+            Ok((row.get::<u64>(0)?, row.get::<String>(1)?, row.get::<String>(2)?))
+        })?;
     let mut sizes: Vec<u64> = cosigned.iter().map(|(size, _, _)| *size).collect();
     sizes.dedup();
     for size in sizes {
@@ -170,7 +168,8 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
             .map(|(_, _, line)| line.as_str())
             .collect();
         if lines.len() >= quorum.max(1) {
-            let note = row(sql, "SELECT note FROM log_checkpoints WHERE size = ?1", args![size], |row| row.get::<String>(0))?;
+            let note =
+                row(sql, "SELECT note FROM log_checkpoints WHERE size = ?1", args![size], |row| row.get::<String>(0))?;
             return Ok(note.map(|note| (size, format!("{note}{}", lines.concat()))));
         }
     }
@@ -237,9 +236,8 @@ fn round(db: &Db, witness: &Witness, held: &mut u64, agent: &ureq::Agent) -> Res
             // Only a cosignature by the configured key over this very checkpoint is kept.
             let prefix = format!("— {} ", witness.key.name);
             let line = text.lines().find(|line| line.starts_with(&prefix));
-            let verified = line.is_some_and(|line| {
-                tlog::open(&format!("{note}{line}\n"), std::slice::from_ref(&witness.key)).is_ok()
-            });
+            let verified = line
+                .is_some_and(|line| tlog::open(&format!("{note}{line}\n"), std::slice::from_ref(&witness.key)).is_ok());
             match line.filter(|_| verified) {
                 Some(line) => {
                     db.write(|sql| {
