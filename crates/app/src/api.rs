@@ -327,8 +327,8 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
 /// met, but a later one only if the log pinned so far records its addition in a checkpoint a pinned log key
 /// signed (`public_log::admit_server_key`), and, in the builds that keep a view of the log, one that extends
-/// the checkpoint kept. A key the log does
-/// not explain (one added to the database behind the log's back) is not pinned: what it signs is not believed.
+/// the checkpoint kept. A key the log does not explain (one added to the database behind the log's back) is
+/// not pinned: what it signs is not believed.
 async fn admitted(key: &Value, prior: &[Value]) -> bool {
     let pinned = TrustedServerKeys::from_json(&Value::Array(prior.to_vec())).unwrap_or_default();
     if pinned.is_empty() || !matches!(data_source(), DataSource::Api) {
