@@ -159,12 +159,12 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
         rows(sql, "SELECT size, witness, line FROM log_cosignatures ORDER BY size DESC LIMIT 8192", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?, row.get::<String>(2)?))
         })?;
-    let mut sizes: Vec<u64> = cosigned.iter().map(|(size, _, _)| *size).collect();
-    sizes.dedup();
-    for size in sizes {
-        let lines: Vec<&str> = cosigned
+    // The rows come newest size first: one group a checkpoint.
+    for group in cosigned.chunk_by(|a, b| a.0 == b.0) {
+        let size = group[0].0;
+        let lines: Vec<&str> = group
             .iter()
-            .filter(|(at, name, _)| *at == size && names.contains(&name.as_str()))
+            .filter(|(_, name, _)| names.contains(&name.as_str()))
             .map(|(_, _, line)| line.as_str())
             .collect();
         if lines.len() >= quorum.max(1) {
