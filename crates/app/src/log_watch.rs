@@ -89,9 +89,7 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
             return Ok(Observed::First(seen));
         }
     };
-    let needed = public_log::consistency_tiles(&kept.checkpoint, &seen.checkpoint)
-        .or_else(|_| public_log::consistency_tiles(&seen.checkpoint, &kept.checkpoint))
-        .map_err(Text::from)?;
+    let needed = public_log::consistency_tiles(&kept.checkpoint, &seen.checkpoint).map_err(Text::from)?;
     let tiles = fetch_tiles(&needed).await?;
     match public_log::check_extension(&kept.checkpoint, &seen.checkpoint, &tiles as &dyn TileReader) {
         Ok(Extension::Extends) => {

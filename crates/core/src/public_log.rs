@@ -534,12 +534,14 @@ pub fn believe(note: &str, log_keys: &[VerifierKey], witness_keys: &[VerifierKey
     Ok(Believed { checkpoint: opened.checkpoint, note: note.to_owned(), cosigners })
 }
 
-/// The tiles to read to check that the log of `newer` extends `kept` (a consistency proof between them).
-pub fn consistency_tiles(kept: &Checkpoint, newer: &Checkpoint) -> Result<Vec<Tile>, LogError> {
-    if kept.size == 0 || kept.size >= newer.size {
+/// The tiles [`check_extension`] reads for these two checkpoints: a consistency proof from the smaller to the
+/// larger, whichever of the two was kept (a receipt may carry a checkpoint older than the one kept).
+pub fn consistency_tiles(kept: &Checkpoint, seen: &Checkpoint) -> Result<Vec<Tile>, LogError> {
+    let (smaller, larger) = if kept.size <= seen.size { (kept.size, seen.size) } else { (seen.size, kept.size) };
+    if smaller == 0 || smaller == larger {
         return Ok(Vec::new());
     }
-    Ok(tiles_needed(newer.size, |reader| consistency_proof(reader, kept.size, newer.size))?)
+    Ok(tiles_needed(larger, |reader| consistency_proof(reader, smaller, larger))?)
 }
 
 /// How a newer checkpoint stands to the one kept.
@@ -1010,7 +1012,10 @@ mod tests {
         let fetched: std::collections::BTreeMap<Tile, Vec<u8>> =
             needed.iter().map(|t| (*t, tiles[t].clone())).collect();
         assert_eq!(check_extension(&kept.checkpoint, &newer.checkpoint, &fetched), Ok(Extension::Extends));
-        assert_eq!(check_extension(&newer.checkpoint, &kept.checkpoint, &tiles), Ok(Extension::Older));
+        // Kept the newer one and met the older (a receipt's checkpoint): the same tiles are named, and suffice.
+        assert_eq!(consistency_tiles(&newer.checkpoint, &kept.checkpoint).unwrap(), needed);
+        assert_eq!(check_extension(&newer.checkpoint, &kept.checkpoint, &fetched), Ok(Extension::Older));
+        assert!(consistency_tiles(&newer.checkpoint, &newer.checkpoint).unwrap().is_empty());
         assert_eq!(check_extension(&newer.checkpoint, &newer.checkpoint, &tiles), Ok(Extension::Same));
 
         // A log whose entry 100 was changed, re-signed by the same key: refused against what was kept.

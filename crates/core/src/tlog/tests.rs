@@ -794,3 +794,29 @@ proptest! {
         let _ = tiles_needed(size, |r| inclusion_proof(r, size, index % size.max(1)));
     }
 }
+
+/// For every pair of sizes up to 260 (and pairs across the 256 and 512 tile edges), a consistency proof read
+/// from the tiles `tiles_needed` names, and only those, equals the proof from the whole tree: a browser fetches
+/// exactly that set before it checks one checkpoint against another.
+#[test]
+fn consistency_proofs_read_only_the_tiles_named_for_them() {
+    let (_, built) = big_log();
+    let edges = [1u64, 62, 63, 64, 255, 256, 257, 300, 510, 511];
+    let sizes: Vec<(u64, Vec<u64>)> = (2..=260u64)
+        .map(|new| (new, (1..new).collect()))
+        .chain([511u64, 512, 513, 770].map(|new| (new, edges.iter().copied().filter(|&o| o < new).collect())))
+        .collect();
+    for (new, olds) in sizes {
+        let files = files_at(new);
+        for old in olds {
+            let named = tiles_needed(new, |r| consistency_proof(r, old, new)).unwrap();
+            let fetched: BTreeMap<Tile, Vec<u8>> = named.iter().map(|t| (*t, files[t].clone())).collect();
+            assert_eq!(
+                consistency_proof(&TileHashReader::new(new, &fetched), old, new),
+                consistency_proof(&built.tree, old, new),
+                "{old} → {new}: named {:?}",
+                named.iter().map(Tile::path).collect::<Vec<_>>()
+            );
+        }
+    }
+}
