@@ -15,10 +15,14 @@ import { signFlattenedJws } from "./support/jose.mjs";
 import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 import { spawnServer } from "./support/server.mjs";
 import { problem } from "./support/http.mjs";
+import { launchBrowser } from "./support/browser.mjs";
+import { xinnuo } from "./support/fixtures.mjs";
 
 const BIN = process.env.XINNUO_SERVER_BIN;
 const running = [];
 let scratch, logDb, witness, witnessKey, logKey, log;
+// L serves the app too, so a browser can meet it.
+const DIST = new URL("../dist", import.meta.url).pathname;
 
 const printedKey = (server, label) => server.printed.find((line) => line.startsWith(label))?.split(": ").pop();
 
@@ -97,7 +101,7 @@ before(async () => {
   witness = await start(["--db", join(scratch, "witness.db"), "--witness-for", logKey]);
   witnessKey = printedKey(witness, "见证人密钥 / witness key");
   assert.match(witnessKey ?? "", /^xinnuo\.witness\//);
-  log = await start(["--db", logDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
+  log = await start(["--db", logDb, "--dist", DIST, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
 });
 
 after(() => running.forEach((server) => server.child.kill()));
@@ -130,7 +134,7 @@ test("a fork of the log (a copy of its database going its own way, with the real
   for (const suffix of ["", "-wal", "-shm"]) {
     if (existsSync(`${logDb}${suffix}`)) await copyFile(`${logDb}${suffix}`, `${forkDb}${suffix}`);
   }
-  log = await start(["--db", logDb, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
+  log = await start(["--db", logDb, "--dist", DIST, "--witness", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"]);
   const forkPoint = sizeOf(await checkpointOf(log.url));
   await submit(log.url);
   await witnessed(log.url, forkPoint + 1);
@@ -165,4 +169,53 @@ test("a server that witnesses no log says so, and a witness refuses a checkpoint
   const tampered = note.replace(/^(\S+\n\d+\n)(\S)/, (_, head, first) => `${head}${first === "A" ? "B" : "A"}`);
   const refused = await fetch(`${witness.url}/witness/add-checkpoint`, { method: "POST", body: `old 0\n\n${tampered}` });
   assert.equal(refused.status, 403, await refused.clone().text());
+});
+
+/** The receipt with the witness's cosignature taken off its checkpoint (what a fork's unwitnessed proof looks like). */
+function uncosigned(receipt) {
+  const lines = receipt.proof.split("\n").filter((line) => !line.startsWith(`— ${witnessKey.split("+")[0]} `));
+  return { ...receipt, proof: lines.join("\n") };
+}
+
+test("a client that pins the witness quorum believes a receipt only in a checkpoint the witness cosigned", async () => {
+  const commitment = signedCommitment();
+  const answer = await post(log.url, commitment);
+  assert.equal(answer.status, 201, await answer.clone().text());
+  const { receipt, submission_id: id } = await answer.json();
+  const listing = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
+
+  // The npm package, with the server's listing (its witness and quorum 1).
+  assert.equal(xinnuo.verifyReceipt(receipt, id, listing).valid, true);
+  const bare = xinnuo.verifyReceipt(uncosigned(receipt), id, listing);
+  assert.equal(bare.valid, false);
+  assert.deepEqual(bare.errors.map((e) => e.code), ["log_not_witnessed"]);
+  assert.match(bare.errors[0].message_zh ?? bare.errors[0].message, /只有 0 个受信任的见证人联署，该日志要求 1 个/);
+  // A verifier that pins no witness (the keys alone) requires none.
+  assert.equal(xinnuo.verifyReceipt(uncosigned(receipt), id, { keys: listing.keys }).valid, true);
+  // A listing that asks for more witnesses than it names is refused whole.
+  assert.equal(xinnuo.verifyReceipt(receipt, id, { ...listing, witness_quorum: 2 }).valid, false);
+
+  // What the server answers later (the stored receipt, read back) is proved in a cosigned checkpoint too.
+  const stored = await (await fetch(`${log.url}/api/v1/commitments/${id}`)).json();
+  assert.equal(xinnuo.verifyReceipt(stored.commitment.receipt, id, listing).valid, true, JSON.stringify(stored.commitment.receipt));
+
+  // The app: the verify page pins the keys, the witness and the quorum, and then refuses the bare receipt.
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${log.url}/#/verify`);
+    const verify = async (shown, verdict) => {
+      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(commitment), receipt: shown }));
+      await page.getByRole("button", { name: "验证", exact: true }).click();
+      await page.locator("#verify-verdict", { hasText: verdict }).waitFor();
+    };
+    await verify(receipt, "验证通过");
+    await verify(uncosigned(receipt), "验证未通过");
+    assert.match(await page.locator("#verify-problems").textContent(), /受信任的见证人联署/);
+    const quorum = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith("xinnuo-witness-quorum:")).map(([, v]) => v));
+    assert.deepEqual(quorum, ["1"]);
+    await verify(receipt, "验证通过");
+  } finally {
+    await browser.close();
+  }
 });

@@ -2,7 +2,7 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{json, Value};
 use xinnuo_core::receipt::TrustedServerKeys;
 
 use crate::browser::window;
@@ -292,17 +292,16 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
         DataSource::Static(base) => format!("{base}server-keys.json"),
         DataSource::Api => "api/v1/server-keys".into(),
     };
-    let fetched: Vec<Value> = match get_json::<Value>(&path).await {
-        // Only a list that reads as keys is kept.
-        Ok(list) if TrustedServerKeys::from_json(&list).is_ok() => {
-            // Witnesses matter to the builds that check the log's checkpoints (and keep their code out of the rest).
-            #[cfg(feature = "public-log")]
-            crate::log_watch::pin_witnesses(&list);
-            list.get("keys").and_then(Value::as_array).cloned().unwrap_or_default()
-        }
-        _ => Vec::new(),
+    let listing = get_json::<Value>(&path).await.ok().filter(|list| TrustedServerKeys::from_json(list).is_ok());
+    // Only a list that reads as keys is kept.
+    let fetched: Vec<Value> =
+        listing.as_ref().and_then(|list| list.get("keys")).and_then(Value::as_array).cloned().unwrap_or_default();
+    let (witnesses, quorum) = pin_witnesses(listing.as_ref());
+    let trust = |keys: Vec<Value>| {
+        TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": witnesses, "witness_quorum": quorum}))
+            .unwrap_or_default()
     };
-    let prior = pinned.clone();
+    let prior = trust(pinned.clone());
     let mut merged = pinned;
     for key in fetched {
         match merged.iter_mut().find(|known| known.get("kid") == key.get("kid")) {
@@ -321,7 +320,35 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&merged)) {
         let _ = storage.set_item(&storage_key, &text);
     }
-    TrustedServerKeys::from_json(&Value::Array(merged)).unwrap_or_default()
+    trust(merged)
+}
+
+/// The witnesses a server's log names (`witnesses` of its server keys) and the quorum of them a checkpoint
+/// needs (`witness_quorum`), pinned like its keys: witnesses added to, never removed, and the quorum never
+/// lowered, so a server that later drops its witnesses (a fork would) cannot make this browser believe
+/// unwitnessed checkpoints. Answers the pinned ones.
+fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
+    let list_key = format!("xinnuo-witnesses:{}", url(""));
+    let quorum_key = format!("xinnuo-witness-quorum:{}", url(""));
+    let storage = crate::browser::local_storage();
+    let stored = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+    let mut pinned: Vec<String> =
+        stored(&list_key).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
+    let mut quorum: u64 = stored(&quorum_key).and_then(|text| text.parse().ok()).unwrap_or(0);
+    if let Some(listing) = listing {
+        let listed = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
+        for key in listed.filter_map(Value::as_str) {
+            if !pinned.iter().any(|known| known == key) {
+                pinned.push(key.to_owned());
+            }
+        }
+        quorum = quorum.max(listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0));
+    }
+    if let (Some(storage), Ok(text)) = (storage.as_ref(), serde_json::to_string(&pinned)) {
+        let _ = storage.set_item(&list_key, &text);
+        let _ = storage.set_item(&quorum_key, &quorum.to_string());
+    }
+    (pinned, quorum)
 }
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
@@ -329,8 +356,7 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
 /// signed (`public_log::admit_server_key`), and, in the builds that keep a view of the log, one that extends
 /// the checkpoint kept. A key the log does not explain (one added to the database behind the log's back) is
 /// not pinned: what it signs is not believed.
-async fn admitted(key: &Value, prior: &[Value]) -> bool {
-    let pinned = TrustedServerKeys::from_json(&Value::Array(prior.to_vec())).unwrap_or_default();
+async fn admitted(key: &Value, pinned: &TrustedServerKeys) -> bool {
     if pinned.is_empty() || !matches!(data_source(), DataSource::Api) {
         return true;
     }
@@ -339,7 +365,7 @@ async fn admitted(key: &Value, prior: &[Value]) -> bool {
         true => get_json::<xinnuo_core::public_log::LoggedEntry>(&format!("api/v1/log/proof?ref={kid}")).await.ok(),
         false => None,
     };
-    match xinnuo_core::public_log::admit_server_key(key, logged.as_ref(), &pinned) {
+    match xinnuo_core::public_log::admit_server_key(key, logged.as_ref(), pinned) {
         Ok(None) => true,
         #[cfg(feature = "public-log")]
         Ok(Some(_)) => {
@@ -347,7 +373,7 @@ async fn admitted(key: &Value, prior: &[Value]) -> bool {
                 return false;
             };
             matches!(
-                crate::log_watch::observe(&note.checkpoint, &pinned).await,
+                crate::log_watch::observe(&note.checkpoint, pinned).await,
                 Ok(crate::log_watch::Observed::First(_)
                     | crate::log_watch::Observed::Known { .. }
                     | crate::log_watch::Observed::Extended { .. })

@@ -65,8 +65,8 @@ async fn fetch_tiles(tiles: &[Tile]) -> Result<BTreeMap<Tile, Vec<u8>>, Text> {
 
 /// Checks a checkpoint met against the one kept, and keeps it if it extends that one.
 pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed, Text> {
-    let witnesses = pinned_witnesses();
-    let seen = public_log::believe(note, trusted.log_keys(), &witnesses).map_err(Text::from)?;
+    let witnesses = trusted.witness_keys();
+    let seen = public_log::believe(note, trusted.log_keys(), witnesses).map_err(Text::from)?;
     let origin = seen.checkpoint.origin.clone();
     let (kept_note, alarm) = kept(&origin);
     if let Some(message) = alarm {
@@ -81,7 +81,7 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
         keep(note);
         return Ok(Observed::First(seen));
     };
-    let kept = match public_log::believe(&kept_note, trusted.log_keys(), &witnesses) {
+    let kept = match public_log::believe(&kept_note, trusted.log_keys(), witnesses) {
         Ok(kept) => kept,
         // Kept under a key no longer pinned (a new server key list): start again from this one.
         Err(_) => {
@@ -109,38 +109,4 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
             Ok(Observed::Rewritten { kept: kept_note, seen: note.to_owned(), message })
         }
     }
-}
-
-fn witnesses_key() -> String {
-    format!("xinnuo-witnesses:{}", crate::origin::url(""))
-}
-
-/// The witnesses a server's log names (`witnesses` of its server keys), pinned like its keys: added to, never
-/// replaced, so a server that later drops a witness cannot make this browser forget it.
-pub fn pin_witnesses(server_keys: &serde_json::Value) {
-    let Some(storage) = crate::browser::local_storage() else { return };
-    let mut pinned: Vec<String> = storage
-        .get_item(&witnesses_key())
-        .ok()
-        .flatten()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    let listed = server_keys.get("witnesses").and_then(serde_json::Value::as_array).into_iter().flatten();
-    for key in listed.filter_map(serde_json::Value::as_str) {
-        if xinnuo_core::tlog::VerifierKey::parse(key).is_ok() && !pinned.iter().any(|known| known == key) {
-            pinned.push(key.to_owned());
-        }
-    }
-    if let Ok(text) = serde_json::to_string(&pinned) {
-        let _ = storage.set_item(&witnesses_key(), &text);
-    }
-}
-
-/// The witness keys pinned for this server's log (`api::trusted_server_keys` pins them).
-pub fn pinned_witnesses() -> Vec<xinnuo_core::tlog::VerifierKey> {
-    let pinned: Vec<String> = crate::browser::local_storage()
-        .and_then(|s| s.get_item(&witnesses_key()).ok().flatten())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
-    pinned.iter().filter_map(|key| xinnuo_core::tlog::VerifierKey::parse(key).ok()).collect()
 }

@@ -177,7 +177,7 @@ pub fn admit_server_key(
     let candidate = TrustedServerKeys::from_json(&Value::Array(vec![listed.clone()])).map_err(|_| not_logged())?;
     let kid = candidate.kids().next().ok_or_else(not_logged)?.to_owned();
     let logged = logged.ok_or_else(not_logged)?;
-    let (_, checkpoint) = verify_inclusion(logged, pinned.log_keys()).map_err(|_| not_logged())?;
+    let (_, checkpoint) = verify_inclusion(logged, pinned).map_err(|_| not_logged())?;
     let added: ServerKeyEntry = serde_json::from_str(&logged.entry).map_err(|_| not_logged())?;
     let jwk = listed.get("jwk").unwrap_or(listed);
     let names_it = (added.entry_type.as_str(), added.event.as_str()) == (ENTRY_TYPE, "server_key")
@@ -204,18 +204,29 @@ struct ServerKeyEntry {
     _created_at: String,
 }
 
-/// Verifies an entry's inclusion in a checkpoint signed by one of `log_keys` (the log's keys, pinned).
-pub fn verify_logged(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<Placed, LogError> {
-    let (index, checkpoint) = verify_inclusion(logged, log_keys)?;
+/// Verifies an entry's inclusion in a checkpoint signed by one of the log keys `trusted` lists (pinned) and
+/// cosigned by its quorum of witnesses.
+pub fn verify_logged(logged: &LoggedEntry, trusted: &TrustedServerKeys) -> Result<Placed, LogError> {
+    let (index, checkpoint) = verify_inclusion(logged, trusted)?;
     let event = LogEvent::parse(logged.entry.as_bytes())?;
     Ok(Placed { event, index, checkpoint })
 }
 
-/// The entry's index and the checkpoint, once the proof verified against one of `log_keys`.
-fn verify_inclusion(logged: &LoggedEntry, log_keys: &[VerifierKey]) -> Result<(u64, Checkpoint), LogError> {
+/// The entry's index and the checkpoint, once the proof verified against one of the log keys `trusted` lists,
+/// in a checkpoint at least its witness quorum cosigned (each pinned witness counted once).
+fn verify_inclusion(logged: &LoggedEntry, trusted: &TrustedServerKeys) -> Result<(u64, Checkpoint), LogError> {
     let proof = TlogProof::parse(&logged.proof)?;
     let origin = proof.checkpoint.split('\n').next().unwrap_or_default();
-    let signed = proof.verify(logged.entry.as_bytes(), origin, &keys_of_log(log_keys, origin), &[])?;
+    let log_keys = keys_of_log(trusted.log_keys(), origin);
+    let witnesses = trusted.witness_keys();
+    let signed = proof.verify(logged.entry.as_bytes(), origin, &log_keys, witnesses)?;
+    let required = trusted.witness_quorum();
+    if required > 0 {
+        let cosigned = signed.opened.count_signed_by(witnesses);
+        if cosigned < required {
+            return Err(TlogError::NotWitnessed { cosigned, required }.into());
+        }
+    }
     Ok((proof.index, signed.checkpoint))
 }
 
@@ -241,8 +252,12 @@ struct ReceivedEntry {
 
 /// Verifies that `logged` is an entry about `reference` (a decision or objection id, a submission id) in a
 /// checkpoint signed by one of `log_keys`: where a decision's or an objection's answer says it is logged.
-pub fn verify_entry_about(logged: &LoggedEntry, reference: &str, log_keys: &[VerifierKey]) -> Result<Placed, LogError> {
-    let placed = verify_logged(logged, log_keys)?;
+pub fn verify_entry_about(
+    logged: &LoggedEntry,
+    reference: &str,
+    trusted: &TrustedServerKeys,
+) -> Result<Placed, LogError> {
+    let placed = verify_logged(logged, trusted)?;
     if placed.event.reference() != reference {
         return Err(LogError::NotAnEntry);
     }
@@ -445,7 +460,7 @@ fn logged_event(text: &str, trusted: &TrustedServerKeys) -> Result<Option<(LogEv
     if trusted.log_keys().is_empty() {
         return Err(ReceiptError::UnknownServerKey);
     }
-    let placed = verify_logged(&logged, trusted.log_keys()).map_err(receipt_error)?;
+    let placed = verify_logged(&logged, trusted).map_err(receipt_error)?;
     let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
     let place = LogPlace {
         index: placed.index,
@@ -476,7 +491,7 @@ pub fn check_logged_receipt(
     if trusted.log_keys().is_empty() {
         return Err(ReceiptError::UnknownServerKey);
     }
-    let (index, checkpoint) = verify_inclusion(logged, trusted.log_keys()).map_err(receipt_error)?;
+    let (index, checkpoint) = verify_inclusion(logged, trusted).map_err(receipt_error)?;
     let received: ReceivedEntry = serde_json::from_str(&logged.entry).map_err(|_| ReceiptError::NotAReceipt)?;
     if (received.entry_type.as_str(), received.event.as_str()) != (ENTRY_TYPE, "received") {
         return Err(ReceiptError::NotAReceipt);
@@ -768,6 +783,63 @@ mod tests {
         assert_eq!(LogEvent::parse(extra.as_bytes()), Err(LogError::NotAnEntry), "no member beyond the event's");
     }
 
+    /// A verifier that pins the log's witnesses and quorum believes a receipt only in a checkpoint that many
+    /// of them cosigned; one that pins none requires none; a listing asking more than it names is refused.
+    #[test]
+    fn a_receipt_counts_only_in_a_checkpoint_its_pinned_witness_quorum_cosigned() {
+        let signer = NoteSigner::ed25519("xinnuo.test/log", &[9; 32]).unwrap();
+        let witness = NoteSigner::cosigner("xinnuo.witness/a", &[7; 32]).unwrap();
+        let second = NoteSigner::cosigner("xinnuo.witness/b", &[6; 32]).unwrap();
+        let entries: Vec<Vec<u8>> = (0..3).map(|n| received(n).entry()).collect();
+        let tree = MemoryTree::from_entries(&entries);
+        let note = Checkpoint::new("xinnuo.test/log", 3, tree.root()).sign(&signer).unwrap();
+        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let logged = |note: &str| LoggedEntry {
+            entry: String::from_utf8(entries[1].clone()).unwrap(),
+            proof: TlogProof {
+                extra: None,
+                index: 1,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 3, 1).unwrap(),
+                checkpoint: note.to_owned(),
+            }
+            .to_text(),
+        };
+        let by_a = format!("{note}{}", witness.sign_line(&text, 1_796_000_000).unwrap());
+        // The second witness's line made by another key under its name: it does not count.
+        let impostor = NoteSigner::cosigner("xinnuo.witness/b", &[5; 32]).unwrap();
+        let by_a_and_fake_b = format!("{by_a}{}", impostor.sign_line(&text, 1_796_000_000).unwrap());
+        let by_both = format!("{by_a}{}", second.sign_line(&text, 1_796_000_000).unwrap());
+        let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
+        let pinned = |witnesses: &[&NoteSigner], quorum: u32| {
+            let witnesses: Vec<String> = witnesses.iter().map(|w| w.verifier_key().to_string()).collect();
+            TrustedServerKeys::from_json(&serde_json::json!({
+                "keys": [{"jwk": jwk, "log_key": signer.verifier_key().to_string()}],
+                "witnesses": witnesses, "witness_quorum": quorum}))
+        };
+        let id = format!("{:064x}", 1);
+        let check = |note: &str, trusted: &TrustedServerKeys| {
+            check_logged_receipt(&logged(note), Some(&id), trusted).map(|r| r.sequence).map_err(|e| e.code())
+        };
+        let one = pinned(&[&witness], 1).unwrap();
+        assert_eq!(check(&note, &one), Err("log_not_witnessed"));
+        assert_eq!(check(&by_a, &one), Ok(1));
+        let refused = check_logged_receipt(&logged(&note), Some(&id), &one).unwrap_err();
+        assert!(refused.message(Lang::Zh).contains("只有 0 个受信任的见证人联署，该日志要求 1 个"));
+        let two = pinned(&[&witness, &second], 2).unwrap();
+        assert_eq!(check(&by_a, &two), Err("log_not_witnessed"));
+        assert_eq!(check(&by_a_and_fake_b, &two).map_err(|_| ()), Err(()), "an impostor's line under b's name");
+        assert_eq!(check(&by_both, &two), Ok(1));
+        // A witness named twice counts once.
+        assert_eq!(check(&by_a, &pinned(&[&witness, &witness], 1).unwrap()), Ok(1));
+        assert!(pinned(&[&witness, &witness], 2).is_err());
+        // No witnesses pinned: none required (the keys alone, as before witnesses).
+        assert_eq!(check(&note, &pinned(&[], 0).unwrap()), Ok(1));
+        assert_eq!(pinned(&[&witness], 2).unwrap_err().code(), "bad_server_keys");
+        // The same rule for an entry about a decision or a report.
+        assert_eq!(verify_entry_about(&logged(&note), &id, &one).unwrap_err().code(), "log_not_witnessed");
+        assert_eq!(verify_entry_about(&logged(&by_a), &id, &one).unwrap().index, 1);
+    }
+
     #[test]
     fn a_record_is_named_by_the_digest_of_its_canonical_body() {
         let a = body_sha256(&serde_json::json!({"id": "r1", "kind": "administrative_penalty"}));
@@ -788,12 +860,16 @@ mod tests {
             entry: String::from_utf8(entries[3].clone()).unwrap(),
             proof: TlogProof { extra: None, index: 3, proof, checkpoint }.to_text(),
         };
-        let placed = verify_logged(&logged, &[signer.verifier_key()]).unwrap();
+        let only_log = |key: VerifierKey| TrustedServerKeys::from_log_keys([key]);
+        let placed = verify_logged(&logged, &only_log(signer.verifier_key())).unwrap();
         assert_eq!((placed.index, placed.checkpoint.size, &placed.event), (3, 5, &events[3]));
         let stranger = NoteSigner::ed25519("xinnuo.test/log", &[8; 32]).unwrap();
-        assert!(verify_logged(&logged, &[stranger.verifier_key()]).is_err(), "another key's log");
+        assert!(verify_logged(&logged, &only_log(stranger.verifier_key())).is_err(), "another key's log");
         let swapped = LoggedEntry { entry: String::from_utf8(entries[2].clone()).unwrap(), ..logged.clone() };
-        assert_eq!(verify_logged(&swapped, &[signer.verifier_key()]).unwrap_err().code(), "log_inclusion_invalid");
+        assert_eq!(
+            verify_logged(&swapped, &only_log(signer.verifier_key())).unwrap_err().code(),
+            "log_inclusion_invalid"
+        );
 
         // As a receipt: against the log key the pinned server keys list, for this submission only.
         let listed = |log_key: String| {

@@ -159,15 +159,25 @@ pub struct TrustedServerKeys {
     keys: Vec<(String, [u8; 32])>,
     /// The public log's verifier keys listed with them (`log_key`), for checkpoints.
     log_keys: Vec<VerifierKey>,
+    /// The witnesses the log names (`witnesses`), and how many of them must cosign a checkpoint that proves a
+    /// receipt (`witness_quorum`): a proof in a checkpoint fewer of them cosigned is not believed.
+    witness_keys: Vec<VerifierKey>,
+    witness_quorum: usize,
 }
 
 impl TrustedServerKeys {
     pub fn from_public_keys(keys: impl IntoIterator<Item = [u8; 32]>) -> Self {
-        Self { keys: keys.into_iter().map(|key| (envelope::thumbprint(&key), key)).collect(), log_keys: Vec::new() }
+        Self { keys: keys.into_iter().map(|key| (envelope::thumbprint(&key), key)).collect(), ..Self::default() }
     }
 
-    /// Reads `{"keys": [{kid, jwk: {kty, crv, x}, …}]}` or the bare array. An entry whose `kid` is not its
-    /// key's thumbprint makes the whole list invalid: a list that lies about one key is trusted for none.
+    /// Trust in a log's checkpoints alone (its verifier keys), no server key: what a log's own holder checks.
+    pub fn from_log_keys(log_keys: impl IntoIterator<Item = VerifierKey>) -> Self {
+        Self { log_keys: log_keys.into_iter().collect(), ..Self::default() }
+    }
+
+    /// Reads `{"keys": [{kid, jwk: {kty, crv, x}, …}], "witnesses": [vkey…], "witness_quorum": k}` or the bare
+    /// array of keys. An entry whose `kid` is not its key's thumbprint makes the whole list invalid: a list that
+    /// lies about one key is trusted for none.
     pub fn from_json(value: &Value) -> Result<Self, ReceiptError> {
         let bad = |why: &str| ReceiptError::BadServerKeys(why.to_owned());
         let entries = value.get("keys").unwrap_or(value).as_array().ok_or_else(|| bad("keys: not a list"))?;
@@ -185,7 +195,52 @@ impl TrustedServerKeys {
                 log_keys.push(VerifierKey::parse(log_key).map_err(|e| bad(&format!("log_key: {e}")))?);
             }
         }
-        Ok(Self { keys, log_keys })
+        let witness_keys = match value.get("witnesses") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(listed) => listed
+                .as_array()
+                .ok_or_else(|| bad("witnesses: not a list"))?
+                .iter()
+                .map(|key| {
+                    VerifierKey::parse(key.as_str().unwrap_or_default()).map_err(|e| bad(&format!("witnesses: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let witness_quorum = match value.get("witness_quorum") {
+            None | Some(Value::Null) => 0,
+            Some(quorum) => quorum.as_u64().ok_or_else(|| bad("witness_quorum: not a whole number"))? as usize,
+        };
+        Self { keys, log_keys, ..Self::default() }.with_witnesses(witness_keys, witness_quorum)
+    }
+
+    /// These keys, with the log's witnesses and the quorum of them a proof's checkpoint needs (a browser's
+    /// pinned ones: added to, never lowered). A quorum larger than the witnesses named is refused.
+    pub fn with_witnesses(mut self, mut witness_keys: Vec<VerifierKey>, quorum: usize) -> Result<Self, ReceiptError> {
+        // A witness named twice counts once.
+        let mut seen = Vec::with_capacity(witness_keys.len());
+        witness_keys.retain(|key| {
+            let first = !seen.contains(&(key.name.clone(), key.key_id));
+            seen.push((key.name.clone(), key.key_id));
+            first
+        });
+        if quorum > witness_keys.len() {
+            return Err(ReceiptError::BadServerKeys(format!(
+                "witness_quorum {quorum} > {} witnesses",
+                witness_keys.len()
+            )));
+        }
+        (self.witness_keys, self.witness_quorum) = (witness_keys, quorum);
+        Ok(self)
+    }
+
+    /// The log's witnesses these keys name.
+    pub fn witness_keys(&self) -> &[VerifierKey] {
+        &self.witness_keys
+    }
+
+    /// How many of [`Self::witness_keys`] must cosign a checkpoint that proves something.
+    pub fn witness_quorum(&self) -> usize {
+        self.witness_quorum
     }
 
     pub fn is_empty(&self) -> bool {

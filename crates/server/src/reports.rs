@@ -80,10 +80,13 @@ mod tests {
         let made = report::report(report::build::content(&view, &[]), "2026-12-07T02:00:00.000Z", "测试", 0);
         let size_before = db.read(crate::log::size).unwrap();
         let first = db.issue_report(made.clone(), &server).unwrap();
-        let trusted = xinnuo_core::receipt::TrustedServerKeys::from_public_keys([server.signer.public_key()]);
+        use xinnuo_core::receipt::TrustedServerKeys;
+        let trusted = TrustedServerKeys::from_public_keys([server.signer.public_key()]);
         let stored = report::verify(&first.file, &trusted).unwrap().report;
         assert_eq!((stored.report_no.as_str(), stored.log_size), (made.report_no.as_str(), size_before));
-        let placed = verify_logged(first.log.as_ref().unwrap(), &[server.log.verifier()]).unwrap();
+        let placed =
+            verify_logged(first.log.as_ref().unwrap(), &TrustedServerKeys::from_log_keys([server.log.verifier()]))
+                .unwrap();
         assert!(matches!(placed.event, LogEvent::Report { ref report_no, .. } if *report_no == made.report_no));
         let later = report::report(made.content.clone(), "2026-12-07T09:00:00.000Z", "测试", 0);
         let again = db.issue_report(later, &server).unwrap();

@@ -842,7 +842,11 @@ mod tests {
         // the operator's approval of the key).
         for (receipt, index) in stored.iter().zip((2..69).chain([69, 1, 5])) {
             let logged = receipt.log.as_ref().expect("logged");
-            let placed = xinnuo_core::public_log::verify_logged(logged, &[log.verifier()]).unwrap();
+            let placed = xinnuo_core::public_log::verify_logged(
+                logged,
+                &xinnuo_core::receipt::TrustedServerKeys::from_log_keys([log.verifier()]),
+            )
+            .unwrap();
             assert_eq!((placed.index, placed.checkpoint.size), (index, 70), "{}", receipt.submission_id);
             assert_eq!(placed.event.reference(), receipt.submission_id);
         }

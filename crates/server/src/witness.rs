@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use xinnuo_core::public_log::LoggedEntry;
 use xinnuo_core::tlog::{self, AddCheckpoint, NoteSigner, TileHashReader, TlogError, VerifierKey, WitnessVerdict};
@@ -194,6 +195,41 @@ pub fn witnessed_proof(
         Some((size, note)) if size > index => Ok(crate::log::prove(sql, &[index], size, &note)?.pop()),
         _ => Ok(None),
     })
+}
+
+/// Proofs an answer read from the database (stored receipts, entries proved in the newest checkpoint), re-proved
+/// in the newest checkpoint the quorum cosigned where the server requires one (`serve --witness-quorum`): a
+/// client that pins the quorum believes no other. Receipts signed alone, and entries newer than that checkpoint,
+/// stay as they are.
+pub fn rewitness(db: &Db, witnessing: &crate::state::Witnessing, proofs: &mut [&mut Value]) -> Result<(), DbError> {
+    if !witnessing.required() {
+        return Ok(());
+    }
+    let mut at: Vec<(usize, u64)> = Vec::new();
+    for (position, proof) in proofs.iter().enumerate() {
+        let Ok(logged) = serde_json::from_value::<LoggedEntry>((**proof).clone()) else { continue };
+        if let Ok(parsed) = tlog::TlogProof::parse(&logged.proof) {
+            at.push((position, parsed.index));
+        }
+    }
+    if at.is_empty() {
+        return Ok(());
+    }
+    let proved = db.read(|sql| match published(sql, &witnessing.witnesses, witnessing.quorum)? {
+        Some((size, note)) => {
+            let covered: Vec<(usize, u64)> = at.iter().copied().filter(|&(_, index)| index < size).collect();
+            let indices: Vec<u64> = covered.iter().map(|&(_, index)| index).collect();
+            let entries = crate::log::prove(sql, &indices, size, &note)?;
+            Ok(covered.into_iter().map(|(position, _)| position).zip(entries).collect::<Vec<_>>())
+        }
+        None => Ok(Vec::new()),
+    })?;
+    for (position, entry) in proved {
+        if let (Some(slot), Ok(value)) = (proofs.get_mut(position), serde_json::to_value(&entry)) {
+            **slot = value;
+        }
+    }
+    Ok(())
 }
 
 /// The request to send `witness`, which last cosigned `old` entries, for the checkpoint `note` of `size`.

@@ -82,7 +82,10 @@ export interface Receipt {
   template_id?: string; template_version?: string;
 }
 export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; log_key?: string; }
-export interface ServerKeys { keys: ServerKey[]; }
+/** The server's published keys (`GET /api/v1/server-keys`), pinned by the verifier. With `witnesses` and
+ * `witness_quorum`, a receipt proved in the public log counts only in a checkpoint that many of these witnesses
+ * cosigned (error `log_not_witnessed` otherwise): pin them with the keys, and never lower the quorum. */
+export interface ServerKeys { keys: ServerKey[]; witnesses?: string[]; witness_quorum?: number; }
 export interface LoggedEntry { entry: string; proof: string; }
 export interface ReceiptAnswer { submission_id: string; sequence: number; received_at: string; key_status: string; receipt?: LoggedEntry | unknown; log?: LoggedEntry; }
 /** Where the public log holds the receipt: entry `index` (第 `index + 1` 条) of a checkpoint of `checkpointSize` entries. */

@@ -34,7 +34,7 @@ struct Checked {
 #[cfg(feature = "public-log")]
 fn logged_place(document: &PublishedDecision, trusted: &receipt::TrustedServerKeys) -> Option<u64> {
     let logged = document.log.as_ref()?;
-    xinnuo_core::public_log::verify_entry_about(logged, &document.decision_id, trusted.log_keys())
+    xinnuo_core::public_log::verify_entry_about(logged, &document.decision_id, trusted)
         .ok()
         .map(|placed| placed.index + 1)
 }

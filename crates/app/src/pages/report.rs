@@ -34,7 +34,7 @@ async fn issue(code: &str, lang: Lang) -> Result<Issued, String> {
     let trusted = api::trusted_server_keys().await;
     let verified = report::verify(&file, &trusted).map_err(|e| e.message(lang))?;
     let logged = answer.log.as_ref().and_then(|log| {
-        xinnuo_core::public_log::verify_entry_about(log, &verified.report.report_no, trusted.log_keys())
+        xinnuo_core::public_log::verify_entry_about(log, &verified.report.report_no, &trusted)
             .ok()
             .map(|placed| placed.index + 1)
     });

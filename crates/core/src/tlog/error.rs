@@ -146,6 +146,8 @@ pub enum TlogError {
     RootMismatch { size: u64 },
     /// An entry longer than an entry bundle holds (65,535 bytes).
     EntryTooLarge { index: u64, len: usize },
+    /// A checkpoint cosigned by fewer of the pinned witnesses than the log's quorum asks.
+    NotWitnessed { cosigned: usize, required: usize },
 }
 
 impl crate::error::Described for TlogError {
@@ -168,6 +170,7 @@ impl crate::error::Described for TlogError {
             Self::TileMissing(_) => "log_tile_missing",
             Self::RootMismatch { .. } => "log_root_mismatch",
             Self::EntryTooLarge { .. } => "log_entry_too_large",
+            Self::NotWitnessed { .. } => "log_not_witnessed",
         }
     }
 
@@ -258,6 +261,15 @@ impl crate::error::Described for TlogError {
                 lang,
                 format_args!("第 {index} 条长 {len} 字节，超过 65535 字节"),
                 format_args!("entry {index} is {len} bytes long, more than 65,535"),
+            ),
+            Self::NotWitnessed { cosigned, required } => in_lang(
+                lang,
+                format_args!(
+                    "证明所用的检查点只有 {cosigned} 个受信任的见证人联署，该日志要求 {required} 个：未经见证的检查点可能来自分叉的日志，不予采信。请稍后向服务器重新获取证明。"
+                ),
+                format_args!(
+                    "the checkpoint of the proof is cosigned by {cosigned} trusted witnesses; the log requires {required}: an unwitnessed checkpoint may come from a forked log and is not believed. Fetch the proof from the server again later."
+                ),
             ),
         }
     }

@@ -150,17 +150,21 @@ pub async fn get_one(
 ) -> Result<Json<CommitmentDetail>, Problem> {
     let axum::extract::Path(id) = id?;
     let id = submission_id_from(&id)?;
-    let db = state.db.clone();
+    let (db, witnessing) = (state.db.clone(), state.witnessing.clone());
     let lookup = id.clone();
     let found = blocking(move || {
-        let row = db.commitment(&lookup).map_err(Problem::internal)?;
-        let decisions = db.decisions_on(&lookup).map_err(Problem::internal)?;
-        Ok(row.map(|row| (row, decisions)))
+        let Some(row) = db.commitment(&lookup).map_err(Problem::internal)? else { return Ok(None) };
+        let mut commitment = published(row);
+        let mut decisions: Vec<_> =
+            db.decisions_on(&lookup).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect();
+        // Where witnesses are required, the stored receipts proved again in a checkpoint they cosigned.
+        let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
+        receipts.push(&mut commitment.receipt);
+        crate::witness::rewitness(&db, &witnessing, &mut receipts).map_err(Problem::internal)?;
+        Ok(Some(CommitmentDetail { commitment, decisions }))
     })
     .await?;
-    let (row, decisions) = found.ok_or_else(|| not_found(&id))?;
-    let decisions = decisions.into_iter().map(crate::views::decision).collect();
-    Ok(Json(CommitmentDetail { commitment: published(row), decisions }))
+    Ok(Json(found.ok_or_else(|| not_found(&id))?))
 }
 
 /// Most commitments listed for one subject.

@@ -127,12 +127,16 @@ pub async fn get_one(
 ) -> Result<Json<PublishedDecision>, Problem> {
     let axum::extract::Path(id) = id?;
     let id = super::body::submission_id_from(&id)?;
-    let db = state.db.clone();
+    let (db, witnessing) = (state.db.clone(), state.witnessing.clone());
     let lookup = id.clone();
     let answer = blocking(move || {
         let Some(row) = db.decision(&lookup).map_err(Problem::internal)? else { return Ok(None) };
         let mut answer = published(row);
-        answer.log = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
+        let logged = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
+        // Where witnesses are required, the receipt and the entry proved in a checkpoint they cosigned.
+        let mut log = serde_json::to_value(logged).map_err(Problem::internal)?;
+        crate::witness::rewitness(&db, &witnessing, &mut [&mut answer.receipt, &mut log]).map_err(Problem::internal)?;
+        answer.log = serde_json::from_value(log).map_err(Problem::internal)?;
         answer.concerns = crate::concerns::decision_concerns(&db, answer.action.target_kind(), &answer.target)
             .map_err(Problem::internal)?;
         Ok(Some(answer))

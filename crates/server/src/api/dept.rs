@@ -17,6 +17,7 @@ use crate::clock::deadline_of;
 use crate::db::Db;
 use crate::officers::ObjectionRow;
 use crate::problem::Problem;
+use crate::state::Witnessing;
 use crate::state::{blocking, AppState};
 use crate::store::PublicationFilter;
 use crate::views::commitment as published;
@@ -65,8 +66,13 @@ fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Valu
     Ok(signed_file)
 }
 
-fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
-    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect())
+/// (Their receipts proved in a witnessed checkpoint where the server requires witnesses: the console checks them.)
+fn history(db: &Db, witnessing: &Witnessing, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
+    let mut decisions: Vec<PublishedDecision> =
+        db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect();
+    let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
+    crate::witness::rewitness(db, witnessing, &mut receipts).map_err(Problem::internal)?;
+    Ok(decisions)
 }
 
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
@@ -105,6 +111,7 @@ pub async fn commitments(
         with_unlisted: true,
     };
     let db = state.db.clone();
+    let witnessing = state.witnessing.clone();
     let department = workflow::department_name(&officer.department);
     let offered_to = department.clone();
     let roles = officer.roles.clone();
@@ -113,7 +120,7 @@ pub async fn commitments(
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
-            let decisions = history(&db, &row.submission_id)?;
+            let decisions = history(&db, &witnessing, &row.submission_id)?;
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
             let signer_known = workflow::signer_known(&case);
             let offers = workflow::actions(&workflow::Case::Commitment(case), &offered_to, &roles);
@@ -151,6 +158,7 @@ pub async fn repair_applications(
     let wanted = query.state(RepairState::parse, "received, granted, refused")?;
     let search = query.search();
     let db = state.db.clone();
+    let witnessing = state.witnessing.clone();
     // The records the department decided (`workflow::decides_record`).
     let department = workflow::department_name(&officer.department);
     let answered = department.clone();
@@ -170,7 +178,7 @@ pub async fn repair_applications(
             items.push(DeptRepairApplication {
                 state_label_zh: row.state.label_zh().to_owned(),
                 state_label_en: row.state.label_en().to_owned(),
-                decisions: history(&db, &row.submission_id)?,
+                decisions: history(&db, &witnessing, &row.submission_id)?,
                 signed_file,
                 deadline,
                 submission_id: row.submission_id,
@@ -190,20 +198,22 @@ pub async fn repair_applications(
 }
 
 /// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
-pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Problem> {
+pub fn objection_item(db: &Db, witnessing: &Witnessing, row: ObjectionRow) -> Result<DeptObjection, Problem> {
     let record = db
         .record_body(&row.credit_code, &row.record_id)
         .map_err(Problem::internal)?
         .map(xinnuo_core::status::Record::from_json)
         .transpose()
         .map_err(Problem::internal)?;
+    let mut receipt = row.receipt;
+    crate::witness::rewitness(db, witnessing, &mut [&mut receipt]).map_err(Problem::internal)?;
     let deadline =
         workflow::objection_step(row.state, record.as_ref()).and_then(|step| deadline_of(step, &row.received_at));
     Ok(DeptObjection {
         state_label_zh: row.state.label_zh().to_owned(),
         state_label_en: row.state.label_en().to_owned(),
         signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
-        decisions: history(db, &row.objection_id)?,
+        decisions: history(db, witnessing, &row.objection_id)?,
         record,
         deadline,
         objection_id: row.objection_id,
@@ -214,7 +224,7 @@ pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Probl
         grounds: row.grounds,
         signer_kid: row.signer_kid,
         envelope: row.envelope,
-        receipt: row.receipt,
+        receipt,
         state: row.state,
         received_at: row.received_at,
         reason: row.reason,
@@ -249,13 +259,14 @@ pub async fn objections(
     let wanted = query.state(ObjectionState::parse, "under_review, upheld, rejected")?;
     let search = query.search();
     let db = state.db.clone();
+    let witnessing = state.witnessing.clone();
     let department = workflow::department_name(&officer.department);
     let answered = department.clone();
     let objections = blocking(move || {
         db.objections_for(&department, wanted, search.as_deref())
             .map_err(Problem::internal)?
             .into_iter()
-            .map(|row| objection_item(&db, row))
+            .map(|row| objection_item(&db, &witnessing, row))
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
@@ -297,13 +308,14 @@ pub async fn key_enrolments(
     let wanted = query.state(EnrolmentStatus::parse, "pending, approved, revoked")?;
     let search = query.search();
     let db = state.db.clone();
+    let witnessing = state.witnessing.clone();
     let enrolments = blocking(move || {
         let rows = db.enrolments_for_review(wanted, search.as_deref()).map_err(Problem::internal)?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let registry_name = db.registry_name(&row.credit_code).map_err(Problem::internal)?;
             let decisions = match &row.request_id {
-                Some(id) => history(&db, id)?,
+                Some(id) => history(&db, &witnessing, id)?,
                 None => Vec::new(),
             };
             let same_key_elsewhere = db

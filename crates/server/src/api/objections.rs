@@ -46,6 +46,7 @@ pub async fn submit(
     let text = read_jws_text(&headers, body, MAX_OBJECTION_BYTES).await?;
     let now = now_millis();
     let db = state.db.clone();
+    let witnessing = state.witnessing.clone();
     let server_key = state.server_key.clone();
     let (item, created) = blocking(move || {
         let (verified, objection) =
@@ -86,7 +87,7 @@ pub async fn submit(
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
         match db.add_objection(new, filing, &server_key).map_err(Problem::internal)? {
             Ok((row, created)) => {
-                let mut item = objection_item(&db, row)?;
+                let mut item = objection_item(&db, &witnessing, row)?;
                 item.log = crate::views::logged(&db, &item.objection_id).map_err(Problem::internal)?;
                 Ok((item, created))
             }

@@ -216,10 +216,9 @@ pub async fn apply_for_repair(
     })
     .await?;
     let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((
-        status,
-        Json(RepairReceipt { receipt: receipt_answer(&receipt)?, record_id, channel: channel.map(|c| c.label()) }),
-    ))
+    let mut answer = receipt_answer(&receipt)?;
+    crate::api::log::witnessed_receipt(&state, &mut answer.receipt, &mut answer.log).await?;
+    Ok((status, Json(RepairReceipt { receipt: answer, record_id, channel: channel.map(|c| c.label()) })))
 }
 
 /// The core's reason as a 422 problem; a record not yet repairable lists what blocks it.
