@@ -534,7 +534,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .collect::<Result<_, _>>()?,
         quorum: witness_quorum.unwrap_or(witnesses.len()),
         witnesses: witnesses.iter().map(|w| xinnuo_server::witness::Witness::parse(w)).collect::<Result<_, _>>()?,
-        wake: Vec::new(),
+        ..Default::default()
     };
     if witnessing.quorum > witnessing.witnesses.len() {
         return Err(format!(

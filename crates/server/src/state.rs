@@ -41,6 +41,9 @@ pub struct Witnessing {
     pub quorum: usize,
     /// Asks each witness's thread for a round now (a receipt waits for its checkpoint's cosignatures).
     pub wake: Vec<std::sync::mpsc::SyncSender<()>>,
+    /// Counts the cosignatures kept: a receipt waiting for a witnessed checkpoint looks again when it changes
+    /// (rather than asking the database over and over while a witness is away).
+    pub cosigned: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Witnessing {
@@ -78,7 +81,7 @@ impl AppState {
             witnessing.wake.push(wake);
             threads.push((witness.clone(), woken));
         }
-        crate::witness::start(self.db.clone(), threads);
+        crate::witness::start(self.db.clone(), threads, witnessing.cosigned.clone());
         self.witnessing = Arc::new(witnessing);
         self
     }

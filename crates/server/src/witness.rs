@@ -11,6 +11,7 @@
 //! checkpoint with its cosignatures (`witnessed_proof`): no receipt shows a checkpoint the witnesses have not
 //! seen, so a log cannot show one history to a submitter and another to its witnesses.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -141,7 +142,8 @@ pub fn published_checkpoint(
 
 /// What `published_checkpoint` serves, with its size.
 fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<Option<(u64, String)>, DbError> {
-    let names: Vec<&str> = witnesses.iter().map(|w| w.key.name.as_str()).collect();
+    // A line counts for a witness configured now, by its key: one kept from before its key changed does not.
+    let counts = |name: &str, line: &str| witnesses.iter().any(|w| w.key.name == name && signed_with(&w.key, line));
     let candidates =
         rows(sql, "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
@@ -149,7 +151,7 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
     for (size, note) in candidates {
         let lines = cosignatures(sql, size)?;
         let lines: Vec<String> =
-            lines.into_iter().filter(|(name, _)| names.contains(&name.as_str())).map(|(_, line)| line).collect();
+            lines.into_iter().filter(|(name, line)| counts(name, line)).map(|(_, line)| line).collect();
         if lines.len() >= quorum {
             return Ok(Some((size, format!("{note}{}", lines.concat()))));
         }
@@ -163,11 +165,8 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
     // The rows come newest size first: one group a checkpoint.
     for group in cosigned.chunk_by(|a, b| a.0 == b.0) {
         let size = group[0].0;
-        let lines: Vec<&str> = group
-            .iter()
-            .filter(|(_, name, _)| names.contains(&name.as_str()))
-            .map(|(_, _, line)| line.as_str())
-            .collect();
+        let lines: Vec<&str> =
+            group.iter().filter(|(_, name, line)| counts(name, line)).map(|(_, _, line)| line.as_str()).collect();
         if lines.len() >= quorum.max(1) {
             let note =
                 row(sql, "SELECT note FROM log_checkpoints WHERE size = ?1", args![size], |row| row.get::<String>(0))?;
@@ -175,6 +174,16 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
         }
     }
     Ok(None)
+}
+
+/// Whether a signature line (`— <name> <base64>`) is by `key`: its first four bytes are the key's ID (a hash
+/// of its name and public key). The line was verified when it was stored; this tells which key made it.
+fn signed_with(key: &VerifierKey, line: &str) -> bool {
+    use base64::Engine;
+    let encoded = line.trim_end().rsplit(' ').next().unwrap_or_default();
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .is_ok_and(|bytes| bytes.get(..4) == Some(key.key_id.to_be_bytes().as_slice()))
 }
 
 fn cosignatures(sql: &mut dyn Sql, size: u64) -> Result<Vec<(String, String)>, DbError> {
@@ -246,7 +255,13 @@ fn request_for(db: &Db, old: u64, size: u64, note: &str) -> Result<String, DbErr
 }
 
 /// One round with one witness: the newest checkpoint, unless it holds it already (`held`: what it holds).
-fn round(db: &Db, witness: &Witness, held: &mut u64, agent: &ureq::Agent) -> Result<(), DbError> {
+fn round(
+    db: &Db,
+    witness: &Witness,
+    held: &mut u64,
+    agent: &ureq::Agent,
+    cosigned: &tokio::sync::watch::Sender<u64>,
+) -> Result<(), DbError> {
     let newest = db.read(|sql| {
         row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
@@ -284,6 +299,8 @@ fn round(db: &Db, witness: &Witness, held: &mut u64, agent: &ureq::Agent) -> Res
                         )
                     })?;
                     *held = size;
+                    // Receipts waiting for a witnessed checkpoint look again.
+                    cosigned.send_modify(|count| *count += 1);
                 }
                 None => tracing::warn!("witness {url} answered without a valid cosignature"),
             }
@@ -302,10 +319,14 @@ fn round(db: &Db, witness: &Witness, held: &mut u64, agent: &ureq::Agent) -> Res
 
 /// Runs the witnessing rounds until the process ends, a thread per witness (the requests block, and a witness
 /// that is slow or away must not hold up the others): every half second, and at once when its `wake` says a
-/// receipt waits for its checkpoint to be cosigned.
-pub fn start(db: Db, witnesses: Vec<(Witness, std::sync::mpsc::Receiver<()>)>) {
+/// receipt waits for its checkpoint to be cosigned; each cosignature kept is told on `cosigned`.
+pub fn start(
+    db: Db,
+    witnesses: Vec<(Witness, std::sync::mpsc::Receiver<()>)>,
+    cosigned: Arc<tokio::sync::watch::Sender<u64>>,
+) {
     for (witness, wake) in witnesses {
-        let db = db.clone();
+        let (db, cosigned) = (db.clone(), cosigned.clone());
         let spawned = std::thread::Builder::new().name("xinnuo-witness".into()).spawn(move || {
             let agent = ureq::Agent::config_builder()
                 .http_status_as_error(false)
@@ -316,7 +337,7 @@ pub fn start(db: Db, witnesses: Vec<(Witness, std::sync::mpsc::Receiver<()>)>) {
             // What the witness holds: learnt from its 409 answers, so a restart costs one round trip.
             let mut held = 0u64;
             loop {
-                if let Err(error) = round(&db, &witness, &mut held, &agent) {
+                if let Err(error) = round(&db, &witness, &mut held, &agent, &cosigned) {
                     tracing::warn!("witnessing: {error}");
                 }
                 match wake.recv_timeout(Duration::from_millis(500)) {
@@ -332,5 +353,62 @@ pub fn start(db: Db, witnesses: Vec<(Witness, std::sync::mpsc::Receiver<()>)>) {
         if let Err(error) = spawned {
             tracing::error!("cannot start a witnessing thread: {error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Witnessing;
+    use crate::store::{test_commitment, test_server_key};
+
+    /// A checkpoint's cosignature counts for a configured witness only when its key made it (the name alone
+    /// is not enough), and a stored receipt read back is proved again in the checkpoint the quorum cosigned.
+    #[test]
+    fn a_cosignature_counts_for_its_witness_key_and_stored_receipts_are_proved_again_in_it() {
+        let db = Db::open(":memory:").unwrap();
+        let key = test_server_key();
+        let stored = db.store_commitments(&[&test_commitment("a", "kid-a", "")], &key).unwrap();
+        let (size, note) = db
+            .read(|sql| {
+                row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+                    Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+                })
+            })
+            .unwrap()
+            .unwrap();
+        let witness = |seed: u8| WitnessKey::derive("xinnuo.witness/a", &[seed; 32]).unwrap();
+        let (current, former) = (witness(2), witness(3));
+        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let line = former.signer.sign_line(&text, 1_796_000_000).unwrap();
+        db.write(|sql| {
+            sql.execute(
+                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
+                args![size, "xinnuo.witness/a", &line],
+            )
+        })
+        .unwrap();
+        let asking = |key: &WitnessKey| Witnessing {
+            witnesses: vec![Witness { url: "http://127.0.0.1:9".into(), key: key.verifier() }],
+            quorum: 1,
+            ..Witnessing::default()
+        };
+        let served = |witnessing: &Witnessing| {
+            db.read(|sql| published_checkpoint(sql, &witnessing.witnesses, witnessing.quorum)).unwrap()
+        };
+        // The line was made by the witness's former key: the witness as configured now has not cosigned.
+        assert_eq!(served(&asking(&current)), None);
+        let mut receipt: Value = serde_json::from_str(&stored[0].receipt).unwrap();
+        let unchanged = receipt.clone();
+        rewitness(&db, &asking(&current), &mut [&mut receipt]).unwrap();
+        assert_eq!(receipt, unchanged, "no witnessed checkpoint: the stored receipt as it is");
+        // Configured with the key that made it, it counts; the receipt is proved again in that note.
+        assert_eq!(served(&asking(&former)), Some(format!("{note}{line}")));
+        rewitness(&db, &asking(&former), &mut [&mut receipt]).unwrap();
+        assert!(receipt["proof"].as_str().unwrap().ends_with(&line), "{receipt}");
+        // Without a quorum nothing is touched.
+        let mut again = unchanged.clone();
+        rewitness(&db, &Witnessing::default(), &mut [&mut again]).unwrap();
+        assert_eq!(again, unchanged);
     }
 }

@@ -196,3 +196,10 @@ fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
         assert!(is_canonical(&value, &canonical).unwrap(), "{text}");
     }
 }
+
+/// The quick canonical check is on in this build (it is what keeps verification at its measured cost): this
+/// build's serde_json sorts map keys and reads `-0` as a float.
+#[test]
+fn the_quick_canonical_check_is_on_in_this_build() {
+    assert!(super::plain_serde_json());
+}

@@ -52,6 +52,9 @@ fn not_witnessed() -> Problem {
 /// How long an answer waits for the witnesses to cosign its checkpoint.
 const WITNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often a waiting answer looks again when no cosignature was kept meanwhile.
+const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// With a witness quorum (`serve --witness-quorum`): the entry re-proved in a checkpoint the quorum cosigned
 /// (their cosignatures in its note), waiting for them up to `WITNESS_WAIT`; without one, as it is.
 pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEntry, Problem> {
@@ -61,6 +64,8 @@ pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEn
     }
     let index = TlogProof::parse(&logged.proof).map_err(|e| Problem::internal(e.to_string()))?.index;
     let deadline = tokio::time::Instant::now() + WITNESS_WAIT;
+    // Subscribed before the first look: a cosignature kept in between is not missed.
+    let mut cosigned = witnessing.cosigned.subscribe();
     loop {
         for wake in &witnessing.wake {
             let _ = wake.try_send(());
@@ -76,7 +81,12 @@ pub async fn witnessed(state: &AppState, logged: LoggedEntry) -> Result<LoggedEn
         if tokio::time::Instant::now() >= deadline {
             return Err(not_witnessed());
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        // Woken by a cosignature this process kept, or after a while anyway: another server on the same
+        // database may have kept it.
+        let next_look = (tokio::time::Instant::now() + LOOK_AGAIN).min(deadline);
+        if let Ok(Err(_)) = tokio::time::timeout_at(next_look, cosigned.changed()).await {
+            tokio::time::sleep_until(next_look).await;
+        }
     }
 }
 
