@@ -10,7 +10,7 @@ import { mkdtemp, copyFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateKeyPairSync, createHash } from "node:crypto";
+import { generateKeyPairSync, createHash, sign as signBytes } from "node:crypto";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 import { spawnServer } from "./support/server.mjs";
@@ -63,13 +63,23 @@ const newestStored = (db) =>
   execFileSync("sqlite3", ["-cmd", ".timeout 10000", db, "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1"], { encoding: "utf8" })
     .replace(/\n$/, "");
 
-/** A witness verifier key (C2SP signed-note, type 0x04) for a fresh key nobody holds here. */
-function strangerWitnessKey(name) {
-  const { x } = generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
-  const typed = Buffer.concat([Buffer.from([0x04]), Buffer.from(x, "base64url")]);
-  const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), typed])).digest().subarray(0, 4).toString("hex");
-  return `${name}+${id}+${typed.toString("base64")}`;
+/** A witness of this test's own (C2SP tlog-cosignature, type 0x04): its verifier key, and a cosigner of checkpoints. */
+function ownWitness(name) {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const typed = Buffer.concat([Buffer.from([0x04]), Buffer.from(publicKey.export({ format: "jwk" }).x, "base64url")]);
+  const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), typed])).digest().subarray(0, 4);
+  /** The cosignature line over a checkpoint body (`cosignature/v1\ntime <t>\n<body>`). */
+  const cosign = (body, time = Math.floor(Date.now() / 1000)) => {
+    const signature = signBytes(null, Buffer.from(`cosignature/v1\ntime ${time}\n${body}`), privateKey);
+    const stamp = Buffer.alloc(8);
+    stamp.writeBigUInt64BE(BigInt(time));
+    return `— ${name} ${Buffer.concat([id, stamp, signature]).toString("base64")}\n`;
+  };
+  return { vkey: `${name}+${id.toString("hex")}+${typed.toString("base64")}`, cosign };
 }
+
+/** A witness verifier key for a fresh key nobody holds here. */
+const strangerWitnessKey = (name) => ownWitness(name).vkey;
 
 const checkpointOf = async (url) => (await fetch(`${url}/log/checkpoint`)).text();
 const sizeOf = (note) => Number(note.split("\n")[1]);
@@ -214,6 +224,24 @@ test("a client that pins the witness quorum believes a receipt only in a checkpo
     assert.match(await page.locator("#verify-problems").textContent(), /受信任的见证人联署/);
     const quorum = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith("xinnuo-witness-quorum:")).map(([, v]) => v));
     assert.deepEqual(quorum, ["1"]);
+    await verify(receipt, "验证通过");
+
+    // The server (or a fork of it) later lists a witness of its own beside the real one, quorum 1, and hands
+    // out a receipt that witness alone cosigned: the browser pinned its witnesses with the quorum and adds none.
+    const intruder = ownWitness("xinnuo.witness/intruder");
+    await page.route("**/api/v1/server-keys", (route) =>
+      route.fulfill({ json: { ...listing, witnesses: [...listing.witnesses, intruder.vkey], witness_quorum: 1 } }));
+    const [body] = uncosigned(receipt).proof.split("\n\n").slice(1).join("\n\n").split("\n\n");
+    const forged = { ...uncosigned(receipt), proof: `${uncosigned(receipt).proof}${intruder.cosign(`${body}\n`)}` };
+    assert.equal(xinnuo.verifyReceipt(forged, id, { ...listing, witnesses: [...listing.witnesses, intruder.vkey] }).valid, true,
+      "against the altered listing it would pass");
+    await verify(forged, "验证未通过");
+    const pinnedWitnesses = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.startsWith("xinnuo-witnesses:")).map(([, v]) => v).join(""));
+    assert.ok(pinnedWitnesses.includes(witnessKey.split("+")[0]) && !pinnedWitnesses.includes("intruder"), pinnedWitnesses);
+    // A listing that drops the witnesses does not lower what is required either.
+    await page.unroute("**/api/v1/server-keys");
+    await page.route("**/api/v1/server-keys", (route) => route.fulfill({ json: { keys: listing.keys } }));
+    await verify(uncosigned(receipt), "验证未通过");
     await verify(receipt, "验证通过");
   } finally {
     await browser.close();

@@ -296,12 +296,12 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     // Only a list that reads as keys is kept.
     let fetched: Vec<Value> =
         listing.as_ref().and_then(|list| list.get("keys")).and_then(Value::as_array).cloned().unwrap_or_default();
-    let (witnesses, quorum) = pin_witnesses(listing.as_ref());
+    let (witnesses, quorum) = pin_witnesses(listing.as_ref()).await;
     let trust = |keys: Vec<Value>| {
         TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": witnesses, "witness_quorum": quorum}))
-            .unwrap_or_default()
     };
-    let prior = trust(pinned.clone());
+    // What is pinned no longer reads (altered site data): nothing is trusted, and nothing newly admitted.
+    let Ok(prior) = trust(pinned.clone()) else { return TrustedServerKeys::default() };
     let mut merged = pinned;
     for key in fetched {
         match merged.iter_mut().find(|known| known.get("kid") == key.get("kid")) {
@@ -320,14 +320,15 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     if let (Some(storage), Ok(text)) = (storage, serde_json::to_string(&merged)) {
         let _ = storage.set_item(&storage_key, &text);
     }
-    trust(merged)
+    trust(merged).unwrap_or_default()
 }
 
 /// The witnesses a server's log names (`witnesses` of its server keys) and the quorum of them a checkpoint
-/// needs (`witness_quorum`), pinned like its keys: witnesses added to, never removed, and the quorum never
-/// lowered, so a server that later drops its witnesses (a fork would) cannot make this browser believe
-/// unwitnessed checkpoints. Answers the pinned ones.
-fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
+/// needs (`witness_quorum`), pinned like its keys, so that a server that later drops its witnesses or brings its
+/// own (a fork would) cannot make this browser believe unwitnessed checkpoints: witnesses are met as keys are
+/// (on first use) only while no quorum is pinned, and then kept, never added to or removed; the quorum is raised
+/// only once the log's checkpoint shows that many of them cosigning, and never lowered. Answers the pinned ones.
+async fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
     let list_key = format!("xinnuo-witnesses:{}", url(""));
     let quorum_key = format!("xinnuo-witness-quorum:{}", url(""));
     let storage = crate::browser::local_storage();
@@ -335,20 +336,38 @@ fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
     let mut pinned: Vec<String> =
         stored(&list_key).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
     let mut quorum: u64 = stored(&quorum_key).and_then(|text| text.parse().ok()).unwrap_or(0);
-    if let Some(listing) = listing {
+    let Some(listing) = listing else { return (pinned, quorum) };
+    if quorum == 0 {
         let listed = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
         for key in listed.filter_map(Value::as_str) {
             if !pinned.iter().any(|known| known == key) {
                 pinned.push(key.to_owned());
             }
         }
-        quorum = quorum.max(listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0));
+    }
+    let asked = listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0).min(pinned.len() as u64);
+    if asked > quorum && cosigners_of_checkpoint(listing, &pinned).await >= asked {
+        quorum = asked;
     }
     if let (Some(storage), Ok(text)) = (storage.as_ref(), serde_json::to_string(&pinned)) {
         let _ = storage.set_item(&list_key, &text);
         let _ = storage.set_item(&quorum_key, &quorum.to_string());
     }
     (pinned, quorum)
+}
+
+/// How many of `witnesses` cosigned the log's newest checkpoint (signed by a log key of `listing`).
+async fn cosigners_of_checkpoint(listing: &Value, witnesses: &[String]) -> u64 {
+    if !matches!(data_source(), DataSource::Api) {
+        return 0;
+    }
+    let Ok(keys) = TrustedServerKeys::from_json(&json!({"keys": listing.get("keys")})) else { return 0 };
+    let witness_keys: Vec<_> =
+        witnesses.iter().filter_map(|key| xinnuo_core::tlog::VerifierKey::parse(key).ok()).collect();
+    let Ok(answer) = Request::get(&url("log/checkpoint")).send().await else { return 0 };
+    let Ok(note) = answer.text().await else { return 0 };
+    xinnuo_core::public_log::believe(&note, keys.log_keys(), &witness_keys)
+        .map_or(0, |believed| believed.witnessed() as u64)
 }
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as

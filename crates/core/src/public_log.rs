@@ -324,8 +324,30 @@ pub fn check_receipt(
     submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
 ) -> Result<CheckedReceipt, ReceiptError> {
+    check_receipt_with(text, submission_id, trusted, false)
+}
+
+/// Where the pinned keys require witnesses, a receipt signed alone proves nothing by itself: whoever holds the
+/// server's database holds its key and could sign one for a fork of the log. It counts only beside its log entry
+/// proved in a checkpoint the witnesses cosigned (`with_witnessed_entry`, [`check_answer`]).
+fn refuse_signed_alone(trusted: &TrustedServerKeys) -> Result<(), ReceiptError> {
+    match trusted.witness_quorum() {
+        0 => Ok(()),
+        required => Err(ReceiptError::Log(TlogError::NotWitnessed { cosigned: 0, required })),
+    }
+}
+
+fn check_receipt_with(
+    text: &str,
+    submission_id: Option<&str>,
+    trusted: &TrustedServerKeys,
+    with_witnessed_entry: bool,
+) -> Result<CheckedReceipt, ReceiptError> {
     if let Ok(logged) = serde_json::from_str::<LoggedEntry>(text.trim()) {
         return check_logged_receipt(&logged, submission_id, trusted);
+    }
+    if !with_witnessed_entry {
+        refuse_signed_alone(trusted)?;
     }
     let signed = match submission_id {
         Some(id) => crate::receipt::verify_for(text, id, trusted)?,
@@ -351,7 +373,8 @@ pub fn check_answer(
     submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
 ) -> Result<CheckedReceipt, ReceiptError> {
-    let mut checked = check_receipt(&crate::receipt::jws_text(receipt), submission_id, trusted)?;
+    let text = crate::receipt::jws_text(receipt);
+    let mut checked = check_receipt_with(&text, submission_id, trusted, log.is_some())?;
     if let Some(logged) = log {
         let in_log = check_logged_receipt(logged, Some(&checked.submission_id), trusted)?;
         if (in_log.sequence, in_log.key_status, &in_log.received_at)
@@ -387,6 +410,7 @@ pub fn check_decision_receipt(
 ) -> Result<CheckedDecisionReceipt, ReceiptError> {
     let text = crate::receipt::jws_text(receipt);
     let Some((event, place)) = logged_event(&text, trusted)? else {
+        refuse_signed_alone(trusted)?;
         let signed = crate::decision::verify_receipt(&text, decision_id, trusted)?;
         return Ok(CheckedDecisionReceipt {
             target: signed.target,
@@ -423,6 +447,7 @@ pub fn check_objection_receipt(
 ) -> Result<CheckedObjectionReceipt, ReceiptError> {
     let text = crate::receipt::jws_text(receipt);
     let Some((event, place)) = logged_event(&text, trusted)? else {
+        refuse_signed_alone(trusted)?;
         let server = crate::envelope::verify(&text)?;
         if !trusted.trusts(&server.kid, &server.public_key) {
             return Err(ReceiptError::UnknownServerKey);
@@ -838,6 +863,46 @@ mod tests {
         // The same rule for an entry about a decision or a report.
         assert_eq!(verify_entry_about(&logged(&note), &id, &one).unwrap_err().code(), "log_not_witnessed");
         assert_eq!(verify_entry_about(&logged(&by_a), &id, &one).unwrap().index, 1);
+
+        // A witness is a cosigner key, never the log's own key (nor a key of the log's name).
+        let as_witness = |key: String| {
+            TrustedServerKeys::from_json(&serde_json::json!({
+                "keys": [{"jwk": jwk, "log_key": signer.verifier_key().to_string()}],
+                "witnesses": [key], "witness_quorum": 1}))
+        };
+        assert_eq!(as_witness(signer.verifier_key().to_string()).unwrap_err().code(), "bad_server_keys");
+        let log_named = NoteSigner::cosigner("xinnuo.test/log", &[4; 32]).unwrap();
+        assert_eq!(as_witness(log_named.verifier_key().to_string()).unwrap_err().code(), "bad_server_keys");
+        // One witness with two keys is one witness.
+        let a_again = NoteSigner::cosigner("xinnuo.witness/a", &[3; 32]).unwrap();
+        assert!(pinned(&[&witness, &a_again], 2).is_err());
+        let by_a_twice = format!("{by_a}{}", a_again.sign_line(&text, 1_796_000_000).unwrap());
+        assert_eq!(check(&by_a_twice, &pinned(&[&witness, &a_again], 1).unwrap()), Ok(1));
+
+        // A receipt signed alone by the server key (as before the log) proves nothing where witnesses are
+        // required (whoever holds the database holds that key); beside its witnessed log entry it counts.
+        let claims = Receipt {
+            receipt_type: crate::receipt::RECEIPT_TYPE.into(),
+            submission_id: id.clone(),
+            received_at: "2026-12-07T01:02:03.004Z".into(),
+            sequence: 1,
+            key_status: KeyStatus::Verified,
+            signer_kid: "k".into(),
+            credit_code: "91140105123456788F".into(),
+            template_id: "tax-service".into(),
+            template_version: "1.0.0".into(),
+        };
+        let jws = crate::receipt::sign(&claims, &crate::envelope::Signer::from_seed(&[5; 32])).unwrap();
+        let signed_alone = serde_json::from_str::<Value>(&jws.to_json()).unwrap();
+        assert_eq!(check_answer(&signed_alone, None, Some(&id), &pinned(&[], 0).unwrap()).unwrap().sequence, 1);
+        assert_eq!(check_answer(&signed_alone, None, Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
+        assert_eq!(check_receipt(&jws.to_json(), Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
+        assert_eq!(
+            check_answer(&signed_alone, Some(&logged(&note)), Some(&id), &one).unwrap_err().code(),
+            "log_not_witnessed"
+        );
+        let beside = check_answer(&signed_alone, Some(&logged(&by_a)), Some(&id), &one).unwrap();
+        assert_eq!((beside.sequence, beside.log.map(|place| place.index)), (1, Some(1)));
     }
 
     #[test]

@@ -216,11 +216,21 @@ impl TrustedServerKeys {
     /// These keys, with the log's witnesses and the quorum of them a proof's checkpoint needs (a browser's
     /// pinned ones: added to, never lowered). A quorum larger than the witnesses named is refused.
     pub fn with_witnesses(mut self, mut witness_keys: Vec<VerifierKey>, quorum: usize) -> Result<Self, ReceiptError> {
-        // A witness named twice counts once.
-        let mut seen = Vec::with_capacity(witness_keys.len());
+        // A witness is a cosigner of its own: never the log's key (a log cannot witness itself), and counted once
+        // by its name (one witness with two keys is still one witness).
+        if let Some(key) = witness_keys.iter().find(|key| {
+            key.kind != crate::tlog::SignatureType::CosignatureV1
+                || self.log_keys.iter().any(|log| log.name == key.name || log.public_key == key.public_key)
+        }) {
+            return Err(ReceiptError::BadServerKeys(format!(
+                "witnesses: {} is not a witness's cosigner key",
+                key.name
+            )));
+        }
+        let mut seen: Vec<String> = Vec::with_capacity(witness_keys.len());
         witness_keys.retain(|key| {
-            let first = !seen.contains(&(key.name.clone(), key.key_id));
-            seen.push((key.name.clone(), key.key_id));
+            let first = !seen.contains(&key.name);
+            seen.push(key.name.clone());
             first
         });
         if quorum > witness_keys.len() {

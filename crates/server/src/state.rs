@@ -51,6 +51,12 @@ impl Witnessing {
     pub fn required(&self) -> bool {
         self.quorum > 0 && !self.witnesses.is_empty()
     }
+
+    /// Proofs an answer read from the database, proved again in the newest checkpoint the quorum cosigned
+    /// (`witness::rewitness`).
+    pub fn rewitness(&self, db: &Db, proofs: &mut [&mut serde_json::Value]) -> Result<(), DbError> {
+        crate::witness::rewitness(db, &self.witnesses, self.quorum, proofs)
+    }
 }
 
 impl AppState {
@@ -102,4 +108,63 @@ pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
     tokio::task::spawn_blocking(work).await.map_err(|e| Problem::internal(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{args, row};
+    use crate::store::{test_commitment, test_server_key};
+    use crate::witness::{published_checkpoint, Witness, WitnessKey};
+    use serde_json::Value;
+
+    /// A checkpoint's cosignature counts for a configured witness only when its key made it (the name alone
+    /// is not enough), and a stored receipt read back is proved again in the checkpoint the quorum cosigned.
+    #[test]
+    fn a_cosignature_counts_for_its_witness_key_and_stored_receipts_are_proved_again_in_it() {
+        let db = Db::open(":memory:").unwrap();
+        let key = test_server_key();
+        let stored = db.store_commitments(&[&test_commitment("a", "kid-a", "")], &key).unwrap();
+        let (size, note) = db
+            .read(|sql| {
+                row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+                    Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+                })
+            })
+            .unwrap()
+            .unwrap();
+        let witness = |seed: u8| WitnessKey::derive("xinnuo.witness/a", &[seed; 32]).unwrap();
+        let (current, former) = (witness(2), witness(3));
+        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let line = former.signer.sign_line(&text, 1_796_000_000).unwrap();
+        db.write(|sql| {
+            sql.execute(
+                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
+                args![size, "xinnuo.witness/a", &line],
+            )
+        })
+        .unwrap();
+        let asking = |key: &WitnessKey| Witnessing {
+            witnesses: vec![Witness { url: "http://127.0.0.1:9".into(), key: key.verifier() }],
+            quorum: 1,
+            ..Witnessing::default()
+        };
+        let served = |witnessing: &Witnessing| {
+            db.read(|sql| published_checkpoint(sql, &witnessing.witnesses, witnessing.quorum)).unwrap()
+        };
+        // The line was made by the witness's former key: the witness as configured now has not cosigned.
+        assert_eq!(served(&asking(&current)), None);
+        let mut receipt: Value = serde_json::from_str(&stored[0].receipt).unwrap();
+        let unchanged = receipt.clone();
+        asking(&current).rewitness(&db, &mut [&mut receipt]).unwrap();
+        assert_eq!(receipt, unchanged, "no witnessed checkpoint: the stored receipt as it is");
+        // Configured with the key that made it, it counts; the receipt is proved again in that note.
+        assert_eq!(served(&asking(&former)), Some(format!("{note}{line}")));
+        asking(&former).rewitness(&db, &mut [&mut receipt]).unwrap();
+        assert!(receipt["proof"].as_str().unwrap().ends_with(&line), "{receipt}");
+        // Without a quorum nothing is touched.
+        let mut again = unchanged.clone();
+        Witnessing::default().rewitness(&db, &mut [&mut again]).unwrap();
+        assert_eq!(again, unchanged);
+    }
 }

@@ -84,7 +84,9 @@ export interface Receipt {
 export interface ServerKey { kid: string; jwk: { kty: "OKP"; crv: "Ed25519"; x: string }; fingerprint?: string; current?: boolean; created_at?: string; retired_at?: string | null; log_key?: string; }
 /** The server's published keys (`GET /api/v1/server-keys`), pinned by the verifier. With `witnesses` and
  * `witness_quorum`, a receipt proved in the public log counts only in a checkpoint that many of these witnesses
- * cosigned (error `log_not_witnessed` otherwise): pin them with the keys, and never lower the quorum. */
+ * cosigned (error `log_not_witnessed` otherwise), and a receipt signed alone by a server key counts only beside
+ * its witnessed log entry. The check is against the listing given: pass the one you pinned when you first met the
+ * server (witnesses kept, the quorum never lowered), not one fetched anew from a server you are checking. */
 export interface ServerKeys { keys: ServerKey[]; witnesses?: string[]; witness_quorum?: number; }
 export interface LoggedEntry { entry: string; proof: string; }
 export interface ReceiptAnswer { submission_id: string; sequence: number; received_at: string; key_status: string; receipt?: LoggedEntry | unknown; log?: LoggedEntry; }

@@ -160,7 +160,7 @@ pub async fn get_one(
         // Where witnesses are required, the stored receipts proved again in a checkpoint they cosigned.
         let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
         receipts.push(&mut commitment.receipt);
-        crate::witness::rewitness(&db, &witnessing, &mut receipts).map_err(Problem::internal)?;
+        witnessing.rewitness(&db, &mut receipts).map_err(Problem::internal)?;
         Ok(Some(CommitmentDetail { commitment, decisions }))
     })
     .await?;
@@ -201,14 +201,16 @@ pub async fn of_subject(
             format!("Invalid unified social credit code: {reason_en}"),
         ));
     }
-    let db = state.db.clone();
+    let (db, witnessing) = (state.db.clone(), state.witnessing.clone());
     let credit_code = report.normalized;
     let lookup = credit_code.clone();
-    let rows = blocking(move || {
-        db.commitments_of_subject(&lookup, SUBJECT_LIST_LIMIT).map_err(|e| Problem::internal(e.to_string()))
+    let commitments = blocking(move || {
+        let rows =
+            db.commitments_of_subject(&lookup, SUBJECT_LIST_LIMIT).map_err(|e| Problem::internal(e.to_string()))?;
+        witnessed_list(&db, &witnessing, rows.into_iter().map(published).collect())
     })
     .await?;
-    Ok(Json(SubjectCommitments { credit_code, commitments: rows.into_iter().map(published).collect() }))
+    Ok(Json(SubjectCommitments { credit_code, commitments }))
 }
 
 /// `GET /api/v1/admin/commitments/{id}` (admin token): the commitment with its personal values.
@@ -298,13 +300,23 @@ pub async fn publications(
         query: blank(query.q).map(|q| xinnuo_core::search::normalize_query(&q)),
         with_unlisted: false,
     };
-    let db = state.db.clone();
-    let (total, rows) = blocking(move || db.publications(&filter, offset, per_page).map_err(Problem::internal)).await?;
-    Ok(Json(PublicationList {
-        total,
-        page,
-        per_page,
-        publications: rows.into_iter().map(published).collect(),
-        generated_on: None,
-    }))
+    let (db, witnessing) = (state.db.clone(), state.witnessing.clone());
+    let (total, publications) = blocking(move || {
+        let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
+        Ok((total, witnessed_list(&db, &witnessing, rows.into_iter().map(published).collect())?))
+    })
+    .await?;
+    Ok(Json(PublicationList { total, page, per_page, publications, generated_on: None }))
+}
+
+/// Published commitments with their stored receipts proved again in the checkpoint the witness quorum
+/// cosigned, where the server requires one (all in one look at the log).
+pub fn witnessed_list(
+    db: &crate::db::Db,
+    witnessing: &crate::state::Witnessing,
+    mut commitments: Vec<xinnuo_core::wire::PublishedCommitment>,
+) -> Result<Vec<xinnuo_core::wire::PublishedCommitment>, Problem> {
+    let mut receipts: Vec<&mut Value> = commitments.iter_mut().map(|c| &mut c.receipt).collect();
+    witnessing.rewitness(db, &mut receipts).map_err(Problem::internal)?;
+    Ok(commitments)
 }

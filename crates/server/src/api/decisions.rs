@@ -135,7 +135,7 @@ pub async fn get_one(
         let logged = crate::views::logged(&db, &answer.decision_id).map_err(Problem::internal)?;
         // Where witnesses are required, the receipt and the entry proved in a checkpoint they cosigned.
         let mut log = serde_json::to_value(logged).map_err(Problem::internal)?;
-        crate::witness::rewitness(&db, &witnessing, &mut [&mut answer.receipt, &mut log]).map_err(Problem::internal)?;
+        witnessing.rewitness(&db, &mut [&mut answer.receipt, &mut log]).map_err(Problem::internal)?;
         answer.log = serde_json::from_value(log).map_err(Problem::internal)?;
         answer.concerns = crate::concerns::decision_concerns(&db, answer.action.target_kind(), &answer.target)
             .map_err(Problem::internal)?;

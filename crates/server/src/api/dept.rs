@@ -71,7 +71,7 @@ fn history(db: &Db, witnessing: &Witnessing, target: &str) -> Result<Vec<Publish
     let mut decisions: Vec<PublishedDecision> =
         db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect();
     let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
-    crate::witness::rewitness(db, witnessing, &mut receipts).map_err(Problem::internal)?;
+    witnessing.rewitness(db, &mut receipts).map_err(Problem::internal)?;
     Ok(decisions)
 }
 
@@ -124,7 +124,10 @@ pub async fn commitments(
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
             let signer_known = workflow::signer_known(&case);
             let offers = workflow::actions(&workflow::Case::Commitment(case), &offered_to, &roles);
-            items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers, signer_known });
+            let commitment = super::commitments::witnessed_list(&db, &witnessing, vec![published(row)])?
+                .pop()
+                .ok_or_else(|| Problem::internal("a commitment went missing"))?;
+            items.push(DeptCommitment { commitment, signed_file, decisions, offers, signer_known });
         }
         Ok((total, items))
     })
@@ -206,7 +209,7 @@ pub fn objection_item(db: &Db, witnessing: &Witnessing, row: ObjectionRow) -> Re
         .transpose()
         .map_err(Problem::internal)?;
     let mut receipt = row.receipt;
-    crate::witness::rewitness(db, witnessing, &mut [&mut receipt]).map_err(Problem::internal)?;
+    witnessing.rewitness(db, &mut [&mut receipt]).map_err(Problem::internal)?;
     let deadline =
         workflow::objection_step(row.state, record.as_ref()).and_then(|step| deadline_of(step, &row.received_at));
     Ok(DeptObjection {

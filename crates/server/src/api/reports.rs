@@ -68,7 +68,16 @@ pub async fn of_subject(
         answer(report_no, issued)
     })
     .await?;
-    Ok(Json(issued))
+    Ok(Json(witnessed_report(&state, issued).await?))
+}
+
+/// With a witness quorum, the report's log entry proved in a checkpoint the quorum cosigned (a report just
+/// issued waits for it, as a receipt does).
+async fn witnessed_report(state: &AppState, mut answer: ReportAnswer) -> Result<ReportAnswer, Problem> {
+    if let Some(log) = answer.log.take() {
+        answer.log = Some(crate::api::log::witnessed(state, log).await?);
+    }
+    Ok(answer)
 }
 
 /// `GET /api/v1/reports/{report_no}`: a report as issued, for whoever scans its QR code or types its number.
@@ -108,5 +117,5 @@ pub async fn get_one(
     let lookup = report_no.clone();
     let issued = blocking(move || db.report(&lookup).map_err(Problem::internal)).await?;
     let issued = issued.ok_or_else(not_found)?;
-    Ok(Json(answer(report_no, issued)?))
+    Ok(Json(witnessed_report(&state, answer(report_no, issued)?).await?))
 }
