@@ -366,8 +366,10 @@ async fn cosigners_of_checkpoint(listing: &Value, witnesses: &[String]) -> u64 {
         witnesses.iter().filter_map(|key| xinnuo_core::tlog::VerifierKey::parse(key).ok()).collect();
     let Ok(answer) = Request::get(&url("log/checkpoint")).send().await else { return 0 };
     let Ok(note) = answer.text().await else { return 0 };
-    xinnuo_core::public_log::believe(&note, keys.log_keys(), &witness_keys)
-        .map_or(0, |believed| believed.witnessed() as u64)
+    // The checkpoint's own reader (every build that checks a receipt has it), not `public_log::believe`.
+    let origin = note.split('\n').next().unwrap_or_default();
+    xinnuo_core::tlog::open_checkpoint(&note, origin, keys.log_keys(), &witness_keys)
+        .map_or(0, |signed| signed.opened.count_signed_by(&witness_keys) as u64)
 }
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
