@@ -793,6 +793,23 @@ mod tests {
         let before_log = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
         assert_eq!(admit_server_key(&listed, None, &before_log).unwrap(), None);
     }
+    /// A receipt signed alone by the server key of seed 5 (the form made before receipts were log entries).
+    fn signed_alone_receipt(id: &str, sequence: u64) -> Value {
+        let claims = Receipt {
+            receipt_type: crate::receipt::RECEIPT_TYPE.into(),
+            submission_id: id.to_owned(),
+            received_at: "2026-12-07T01:02:03.004Z".into(),
+            sequence,
+            key_status: KeyStatus::Verified,
+            signer_kid: "k".into(),
+            credit_code: "91140105123456788F".into(),
+            template_id: "tax-service".into(),
+            template_version: "1.0.0".into(),
+        };
+        let jws = crate::receipt::sign(&claims, &crate::envelope::Signer::from_seed(&[5; 32])).unwrap();
+        serde_json::from_str::<Value>(&jws.to_json()).unwrap()
+    }
+
     #[test]
     fn an_entry_is_canonical_json_with_its_type_and_reads_back() {
         let event = received(7);
@@ -881,22 +898,11 @@ mod tests {
 
         // A receipt signed alone by the server key (as before the log) proves nothing where witnesses are
         // required (whoever holds the database holds that key); beside its witnessed log entry it counts.
-        let claims = Receipt {
-            receipt_type: crate::receipt::RECEIPT_TYPE.into(),
-            submission_id: id.clone(),
-            received_at: "2026-12-07T01:02:03.004Z".into(),
-            sequence: 1,
-            key_status: KeyStatus::Verified,
-            signer_kid: "k".into(),
-            credit_code: "91140105123456788F".into(),
-            template_id: "tax-service".into(),
-            template_version: "1.0.0".into(),
-        };
-        let jws = crate::receipt::sign(&claims, &crate::envelope::Signer::from_seed(&[5; 32])).unwrap();
-        let signed_alone = serde_json::from_str::<Value>(&jws.to_json()).unwrap();
+        let signed_alone = signed_alone_receipt(&id, 1);
+        let jws = serde_json::to_string(&signed_alone).unwrap();
         assert_eq!(check_answer(&signed_alone, None, Some(&id), &pinned(&[], 0).unwrap()).unwrap().sequence, 1);
         assert_eq!(check_answer(&signed_alone, None, Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
-        assert_eq!(check_receipt(&jws.to_json(), Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
+        assert_eq!(check_receipt(&jws, Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
         assert_eq!(
             check_answer(&signed_alone, Some(&logged(&note)), Some(&id), &one).unwrap_err().code(),
             "log_not_witnessed"
@@ -967,21 +973,7 @@ mod tests {
 
         // A receipt signed alone, as servers made them before: still verifies, by the server key that signed
         // it; its answer's log entry, where given, must say the same.
-        let signed_receipt = |sequence: u64| {
-            let claims = Receipt {
-                receipt_type: crate::receipt::RECEIPT_TYPE.into(),
-                submission_id: id.clone(),
-                received_at: "2026-12-07T01:02:03.004Z".into(),
-                sequence,
-                key_status: KeyStatus::Verified,
-                signer_kid: "k".into(),
-                credit_code: "91140105123456788F".into(),
-                template_id: "tax-service".into(),
-                template_version: "1.0.0".into(),
-            };
-            let jws = crate::receipt::sign(&claims, &crate::envelope::Signer::from_seed(&[5; 32])).unwrap();
-            serde_json::from_str::<Value>(&jws.to_json()).unwrap()
-        };
+        let signed_receipt = |sequence: u64| signed_alone_receipt(&id, sequence);
         let old = check_answer(&signed_receipt(3), None, Some(&id), &trusted).unwrap();
         assert_eq!((old.sequence, old.log.is_none()), (3, true));
         assert_eq!(
