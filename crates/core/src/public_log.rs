@@ -374,7 +374,15 @@ pub fn check_answer(
     trusted: &TrustedServerKeys,
 ) -> Result<CheckedReceipt, ReceiptError> {
     let text = crate::receipt::jws_text(receipt);
-    let mut checked = check_receipt_with(&text, submission_id, trusted, log.is_some())?;
+    let (mut checked, witnessed_apart) = match check_receipt_with(&text, submission_id, trusted, log.is_some()) {
+        // A receipt proved in a checkpoint the witnesses did not cosign (made before the server asked for them)
+        // counts beside the same entry proved in one they did: its own proof is read against the log key alone,
+        // and the witnessed entry below must tell the same story.
+        Err(ReceiptError::Log(TlogError::NotWitnessed { .. })) if log.is_some() => {
+            (check_receipt_with(&text, submission_id, &trusted.without_witnesses(), true)?, true)
+        }
+        other => (other?, false),
+    };
     if let Some(logged) = log {
         let in_log = check_logged_receipt(logged, Some(&checked.submission_id), trusted)?;
         if (in_log.sequence, in_log.key_status, &in_log.received_at)
@@ -382,7 +390,7 @@ pub fn check_answer(
         {
             return Err(ReceiptError::OtherSubmission);
         }
-        if checked.log.is_none() {
+        if checked.log.is_none() || witnessed_apart {
             checked.log = in_log.log;
         }
     }
@@ -909,6 +917,30 @@ mod tests {
         );
         let beside = check_answer(&signed_alone, Some(&logged(&by_a)), Some(&id), &one).unwrap();
         assert_eq!((beside.sequence, beside.log.map(|place| place.index)), (1, Some(1)));
+        // A receipt in a checkpoint nobody cosigned counts beside the same entry proved in a witnessed one (and
+        // shows the witnessed place); beside another entry, or with no entry, it does not.
+        let unwitnessed = serde_json::to_value(logged(&note)).unwrap();
+        let refreshed = check_answer(&unwitnessed, Some(&logged(&by_a)), Some(&id), &one).unwrap();
+        assert_eq!(refreshed.log.map(|place| place.checkpoint_note), Some(by_a.clone()));
+        assert_eq!(check_answer(&unwitnessed, None, Some(&id), &one).unwrap_err().code(), "log_not_witnessed");
+        assert_eq!(
+            check_answer(&unwitnessed, Some(&logged(&note)), Some(&id), &one).unwrap_err().code(),
+            "log_not_witnessed"
+        );
+        let other_entry = LoggedEntry {
+            entry: String::from_utf8(entries[2].clone()).unwrap(),
+            proof: TlogProof {
+                extra: None,
+                index: 2,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 3, 2).unwrap(),
+                checkpoint: by_a.clone(),
+            }
+            .to_text(),
+        };
+        assert_eq!(
+            check_answer(&unwitnessed, Some(&other_entry), Some(&id), &one).unwrap_err().code(),
+            "other_submission"
+        );
     }
 
     #[test]

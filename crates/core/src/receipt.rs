@@ -243,6 +243,12 @@ impl TrustedServerKeys {
         Ok(self)
     }
 
+    /// The same keys requiring no witness: a receipt's own proof read alone, where its entry is also given
+    /// proved in a witnessed checkpoint (`public_log::check_answer`).
+    pub fn without_witnesses(&self) -> Self {
+        Self { witness_quorum: 0, ..self.clone() }
+    }
+
     /// The log's witnesses these keys name.
     pub fn witness_keys(&self) -> &[VerifierKey] {
         &self.witness_keys

@@ -9,7 +9,7 @@ use crate::components::report_verify::{check_report, check_view, ReportCheck};
 use web_sys::HtmlTextAreaElement;
 use xinnuo_core::bundle::{self, BundleReport};
 use xinnuo_core::error::Described;
-use xinnuo_core::receipt::TrustedServerKeys;
+use xinnuo_core::receipt::{ReceiptError, TrustedServerKeys};
 use xinnuo_core::wire::CommitmentDetail;
 use yew::prelude::*;
 
@@ -49,7 +49,28 @@ async fn check_pinned(text: &str, lang: Lang) -> Outcome {
     if xinnuo_core::report::is_report_file(text) {
         return Outcome::CreditReport(check_report(text, &trusted, lang).await);
     }
-    check(text, &trusted, lang)
+    match check(text, &trusted, lang) {
+        Outcome::Report(report) => Outcome::Report(Box::new(with_witnessed_proof(text, *report, &trusted).await)),
+        other => other,
+    }
+}
+
+/// A receipt proved in a checkpoint the pinned witnesses did not cosign (one made before the server asked for
+/// witnesses) counts with its entry proved now in a witnessed checkpoint, asked of the server
+/// (`public_log::check_answer`); offline, or where the server has no such proof, it stays refused.
+async fn with_witnessed_proof(text: &str, mut report: BundleReport, trusted: &TrustedServerKeys) -> BundleReport {
+    let not_witnessed =
+        matches!(&report.receipt, Some(Err(ReceiptError::Log(xinnuo_core::tlog::TlogError::NotWitnessed { .. }))));
+    let id = match &report.commitment {
+        Some(Ok(signed)) if not_witnessed => signed.envelope.submission_id.clone(),
+        _ => return report,
+    };
+    let receipt = serde_json::from_str::<serde_json::Value>(text).ok().and_then(|file| file.get("receipt").cloned());
+    let (Some(receipt), Ok(fresh)) = (receipt, api::log_proof(&id).await) else { return report };
+    if let Ok(checked) = xinnuo_core::public_log::check_answer(&receipt, Some(&fresh), Some(&id), trusted) {
+        report.receipt = Some(Ok(checked));
+    }
+    report
 }
 
 /// Where the commitment stands and what was decided on it, in words for anyone who scanned its QR code.
