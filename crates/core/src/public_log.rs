@@ -844,16 +844,17 @@ mod tests {
         let tree = MemoryTree::from_entries(&entries);
         let note = Checkpoint::new("xinnuo.test/log", 3, tree.root()).sign(&signer).unwrap();
         let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
-        let logged = |note: &str| LoggedEntry {
-            entry: String::from_utf8(entries[1].clone()).unwrap(),
+        let logged_at = |index: u64, note: &str| LoggedEntry {
+            entry: String::from_utf8(entries[index as usize].clone()).unwrap(),
             proof: TlogProof {
                 extra: None,
-                index: 1,
-                proof: crate::tlog::merkle::inclusion_proof(&tree, 3, 1).unwrap(),
+                index,
+                proof: crate::tlog::merkle::inclusion_proof(&tree, 3, index).unwrap(),
                 checkpoint: note.to_owned(),
             }
             .to_text(),
         };
+        let logged = |note: &str| logged_at(1, note);
         let by_a = format!("{note}{}", witness.sign_line(&text, 1_796_000_000).unwrap());
         // The second witness's line made by another key under its name: it does not count.
         let impostor = NoteSigner::cosigner("xinnuo.witness/b", &[5; 32]).unwrap();
@@ -927,16 +928,7 @@ mod tests {
             check_answer(&unwitnessed, Some(&logged(&note)), Some(&id), &one).unwrap_err().code(),
             "log_not_witnessed"
         );
-        let other_entry = LoggedEntry {
-            entry: String::from_utf8(entries[2].clone()).unwrap(),
-            proof: TlogProof {
-                extra: None,
-                index: 2,
-                proof: crate::tlog::merkle::inclusion_proof(&tree, 3, 2).unwrap(),
-                checkpoint: by_a.clone(),
-            }
-            .to_text(),
-        };
+        let other_entry = logged_at(2, &by_a);
         assert_eq!(
             check_answer(&unwitnessed, Some(&other_entry), Some(&id), &one).unwrap_err().code(),
             "other_submission"
