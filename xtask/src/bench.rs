@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::build::build_all;
-use crate::exec::cargo;
+use crate::exec::cargo_native;
 use crate::run::{run, start_server};
 use crate::workspace::{root, Artefacts, Result};
 
@@ -29,8 +29,8 @@ fn json_output(command: &mut Command) -> Result<Value> {
 }
 
 fn native_bench() -> Command {
-    let mut command = cargo();
-    command.args(["run", "--quiet", "--profile", "server", "-p", "xinnuo-core", "--example", "bench_codes", "--"]);
+    let mut command = cargo_native("run");
+    command.args(["--quiet", "-p", "xinnuo-core", "--example", "bench_codes", "--"]);
     command
 }
 
@@ -478,8 +478,8 @@ fn submit_load(
         }
     };
     let server = start_server(artefacts, Path::new(&db), &[])?;
-    let mut command = cargo();
-    command.args(["run", "--quiet", "--profile", "server", "-p", "xinnuo-server", "--example", "submit_load", "--"]);
+    let mut command = cargo_native("run");
+    command.args(["--quiet", "-p", "xinnuo-server", "--example", "submit_load", "--"]);
     command.arg(&server.url).arg(count.to_string()).arg(in_flight.to_string()).arg(per_second.to_string());
     command.arg(server.pid().to_string());
     command.args(scratch);

@@ -346,6 +346,31 @@ fn features(list: &str) -> Vec<String> {
 }
 
 pub fn build_all() -> Result<Artefacts> {
+    // The server builds beside the wasm builds, in a target directory of its own (`exec::native_target_dir`):
+    // its 16 codegen units keep the core that each wasm build's single-threaded LTO link leaves idle busy.
+    let server_build = std::thread::spawn(|| run(crate::exec::cargo_native("build").args(["-p", "xinnuo-server"])));
+    let web = build_web();
+    // Waited for whatever the web builds did, so that a failed one leaves no cargo running behind xtask.
+    let server_built = server_build.join().map_err(|_| "the server build's thread panicked".to_owned());
+    let (dist, pkg) = web?;
+    server_built??;
+    let server = crate::exec::native_target_dir().join("server/xinnuo-server");
+    // The templates compiled into every build: field rules, placeholders and the text each hash pins.
+    run(Command::new(&server).arg("check-data"))?;
+
+    eprintln!("\nsizes (raw / gzip -9 / brotli 11, as served):");
+    for (label, paths, _) in downloads(&dist, &pkg) {
+        let (raw, gzip, brotli) = total_size(&paths)?;
+        let kb = |bytes: u64| bytes as f64 / 1024.0;
+        eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
+    }
+    eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
+    Ok(Artefacts { dist, pkg, server })
+}
+
+/// The app → `dist/` and the npm package → `pkg/`: every wasm build, the loaders, styles and service worker,
+/// precompressed.
+fn build_web() -> Result<(PathBuf, PathBuf)> {
     let root = root();
     let dist = root.join("dist");
     let pkg = root.join("pkg");
@@ -408,23 +433,10 @@ pub fn build_all() -> Result<Artefacts> {
     }
     write_service_worker(&dist)?;
     precompress(&dist)?;
-
-    run(cargo().args(["build", "--profile", "server", "-p", "xinnuo-server"]))?;
-    let server = root.join("target/server/xinnuo-server");
-    // The templates compiled into every build: field rules, placeholders and the text each hash pins.
-    run(Command::new(&server).arg("check-data"))?;
-
-    eprintln!("\nsizes (raw / gzip -9 / brotli 11, as served):");
-    for (label, paths, _) in downloads(&dist, &pkg) {
-        let (raw, gzip, brotli) = total_size(&paths)?;
-        let kb = |bytes: u64| bytes as f64 / 1024.0;
-        eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
-    }
     if !reused.is_empty() {
         eprintln!("reused (nothing they are made from changed): {}", reused.join(", "));
     }
-    eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
-    Ok(Artefacts { dist, pkg, server })
+    Ok((dist, pkg))
 }
 
 #[cfg(test)]

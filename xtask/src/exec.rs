@@ -26,3 +26,17 @@ pub fn output(command: &mut Command) -> Option<String> {
 pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
+
+/// Where native binaries (the server, its examples, the core's benchmarks) are built: a target directory of their
+/// own, so that cargo's lock on `target/` does not keep the server's build waiting while the wasm builds run
+/// (`build_all` runs both at once: each wasm build ends in a single-threaded LTO link that leaves a core idle).
+pub fn native_target_dir() -> std::path::PathBuf {
+    root().join("target/native")
+}
+
+/// `cargo SUBCOMMAND --profile server --target-dir target/native`: the native profile in its own directory.
+pub fn cargo_native(subcommand: &str) -> Command {
+    let mut command = cargo();
+    command.args([subcommand, "--profile", "server", "--target-dir"]).arg(native_target_dir());
+    command
+}

@@ -72,7 +72,19 @@ fn ensure_monitor_tools() -> Result {
     crate::tlog_interop::apt_install(&["sqlite3"])
 }
 
+/// Prints how long the run has taken at the end of each phase: the figures a note on the test command's time
+/// (≤ 30 minutes on two cores) needs.
+struct Phases(std::time::Instant);
+
+impl Phases {
+    fn done(&self, phase: &str) {
+        let seconds = self.0.elapsed().as_secs();
+        eprintln!("\nxtask: {phase} done at {}:{:02}", seconds / 60, seconds % 60);
+    }
+}
+
 pub fn test_all() -> Result {
+    let phases = Phases(std::time::Instant::now());
     let root = root();
     // `main` ensured these already; again here so that the function stands on its own (quick when present).
     tools::ensure_all(tools::for_command(tools::Task::Test))?;
@@ -102,10 +114,13 @@ pub fn test_all() -> Result {
             .args(["--", "-D", "warnings"]))?;
     }
 
+    phases.done("fmt and clippy");
     // Native unit and property tests.
     run(cargo().args(["test", "--workspace"]))?;
+    phases.done("native tests");
 
     let artefacts = build_all()?;
+    phases.done("build");
 
     // The JS facade, and the app's browser storage (IndexedDB), in headless Chromium.
     for args in [&["-p", "xinnuo-wasm", "--test", "browser"][..], &["-p", "xinnuo-app", "--lib"]] {
@@ -116,6 +131,7 @@ pub fn test_all() -> Result {
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
     }
+    phases.done("wasm tests in Chromium");
 
     // The package in Node, the API against a real server, and the app in a real browser.
     ensure_monitor_tools()?;
@@ -146,8 +162,10 @@ pub fn test_all() -> Result {
     let result = node(&server, sqlite.as_os_str(), &["tests/"]);
     drop(server);
     result?;
+    phases.done("Node suites on SQLite");
 
     fuzz_api(&artefacts, &scratch.join("fuzz.db"), &admin_token)?;
+    phases.done("API fuzzing");
 
     // The API, commitment, decision, hostile and crash suites again on PostgreSQL: a throw-away cluster in
     // target/, one server on it.
@@ -173,6 +191,7 @@ pub fn test_all() -> Result {
         .env("XINNUO_URL_2", &second.url)
         .env("XINNUO_DB", &url))?;
     drop((first, second, cluster));
+    phases.done("PostgreSQL suites");
     eprintln!("\nxtask: 全部测试通过 / all tests passed");
     Ok(())
 }
