@@ -6,14 +6,14 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync, execFileSync } from "node:child_process";
-import { mkdtemp, copyFile } from "node:fs/promises";
+import { mkdtemp, copyFile, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPairSync, createHash, sign as signBytes } from "node:crypto";
 import { signFlattenedJws } from "./support/jose.mjs";
 import { TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
-import { spawnServer } from "./support/server.mjs";
+import { spawnServer, serverCli } from "./support/server.mjs";
 import { problem } from "./support/http.mjs";
 import { launchBrowser } from "./support/browser.mjs";
 import { xinnuo } from "./support/fixtures.mjs";
@@ -248,6 +248,55 @@ test("a client that pins the witness quorum believes a receipt only in a checkpo
     await page.route("**/api/v1/server-keys", (route) => route.fulfill({ json: { keys: listing.keys } }));
     await verify(uncosigned(receipt), "验证未通过");
     await verify(receipt, "验证通过");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("under a witness quorum a credit report counts only with its issue's log entry, which the app's file carries", async () => {
+  const code = randomCreditCode("140105");
+  const name = "晋示例见证报告有限公司";
+  const subjects = join(scratch, `${code}.json`);
+  await writeFile(subjects, JSON.stringify({ subjects: [{ credit_code: code, name, records: [] }] }));
+  serverCli("import", subjects, "--db", logDb);
+  const answer = await (await fetch(`${log.url}/api/v1/subjects/${code}/report`)).json();
+  const listing = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
+
+  // The npm package: the server's answer carries the entry (proved in a cosigned checkpoint); the signed report
+  // alone, or with its entry in a checkpoint the witness did not cosign, is refused under the quorum.
+  const whole = xinnuo.verifyReport(answer, listing);
+  assert.equal(whole.valid, true, JSON.stringify(whole.errors));
+  assert.equal(whole.log.index, Number(answer.log.proof.split("\n")[1].split(" ")[1]));
+  const alone = xinnuo.verifyReport(answer.file, listing);
+  assert.deepEqual(alone.errors.map((e) => e.code), ["report_not_logged"]);
+  assert.deepEqual(xinnuo.verifyReport({ ...answer, log: uncosigned(answer.log) }, listing).errors.map((e) => e.code), ["log_not_witnessed"]);
+  // Another report's entry beside it: not its issue.
+  const other = xinnuo.verifyReport({ ...answer, log: (await (await post(log.url, signedCommitment())).json()).log }, listing);
+  assert.deepEqual(other.errors.map((e) => e.code), ["log_not_an_entry"]);
+  // A verifier that pins no witness takes the signed report alone, as before reports were logged.
+  assert.equal(xinnuo.verifyReport(answer.file, { keys: listing.keys }).valid, true);
+
+  // The app: the report page says where the log holds it and downloads the report with its entry; a verify page
+  // that pinned the witness believes that file and refuses the signed report alone.
+  const browser = await launchBrowser();
+  try {
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await page.goto(`${log.url}/#/report/${code}`);
+    await page.locator("#report-verdict", { hasText: "✓ 报告已由服务器签名" }).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator("#report-verdict").textContent(), /已记入公开日志 第 \d+ 条/);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#report-download").click()]);
+    const file = await readFile(await download.path(), "utf8");
+    assert.deepEqual(Object.keys(JSON.parse(file)).sort(), ["log", "report"]);
+    assert.equal(xinnuo.verifyReport(file, listing).valid, true);
+    await page.goto(`${log.url}/#/verify`);
+    const verify = async (text, verdict) => {
+      await page.locator("#verify-input").fill(text);
+      await page.getByRole("button", { name: "验证", exact: true }).click();
+      await page.locator("#verify-verdict", { hasText: verdict }).waitFor();
+    };
+    await verify(file, "✓ 信用报告完整");
+    await verify(JSON.stringify(answer.file), "报告没有附公开日志记录");
+    await verify(file, "✓ 信用报告完整");
   } finally {
     await browser.close();
   }

@@ -278,6 +278,17 @@ pub struct LogPlace {
 }
 
 impl LogPlace {
+    /// Where `placed` (the verified `logged`) sits, with the checkpoint note of its proof.
+    pub fn of(logged: &LoggedEntry, placed: &Placed) -> Self {
+        let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
+        Self {
+            index: placed.index,
+            checkpoint_size: placed.checkpoint.size,
+            origin: placed.checkpoint.origin.clone(),
+            checkpoint_note,
+        }
+    }
+
     /// 第 N 条: the entry's place counted from 1.
     pub fn number(&self) -> u64 {
         self.index + 1
@@ -494,13 +505,7 @@ fn logged_event(text: &str, trusted: &TrustedServerKeys) -> Result<Option<(LogEv
         return Err(ReceiptError::UnknownServerKey);
     }
     let placed = verify_logged(&logged, trusted).map_err(receipt_error)?;
-    let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
-    let place = LogPlace {
-        index: placed.index,
-        checkpoint_size: placed.checkpoint.size,
-        origin: placed.checkpoint.origin,
-        checkpoint_note,
-    };
+    let place = LogPlace::of(&logged, &placed);
     Ok(Some((placed.event, place)))
 }
 
@@ -731,9 +736,27 @@ impl TestLog {
 
     /// Server keys (the key of seed 5) that list this log's key.
     pub(crate) fn trusted(&self) -> TrustedServerKeys {
+        self.trusted_with_witnesses(&[], 0)
+    }
+
+    /// [`TestLog::trusted`] that also pins `witnesses` and requires `quorum` of them.
+    pub(crate) fn trusted_with_witnesses(
+        &self,
+        witnesses: &[&crate::tlog::NoteSigner],
+        quorum: u32,
+    ) -> TrustedServerKeys {
         let jwk = crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32]));
         let log_key = self.signer.verifier_key().to_string();
-        TrustedServerKeys::from_json(&serde_json::json!({"keys": [{"jwk": jwk, "log_key": log_key}]})).expect("keys")
+        let witnesses: Vec<String> = witnesses.iter().map(|w| w.verifier_key().to_string()).collect();
+        TrustedServerKeys::from_json(&serde_json::json!({
+            "keys": [{"jwk": jwk, "log_key": log_key}], "witnesses": witnesses, "witness_quorum": quorum}))
+        .expect("keys")
+    }
+
+    /// The checkpoint with `witness`'s cosignature added (proofs made after this carry it).
+    pub(crate) fn cosign(&mut self, witness: &crate::tlog::NoteSigner) {
+        let text = self.checkpoint.split("\n\n").next().unwrap_or_default().to_owned() + "\n";
+        self.checkpoint += &witness.sign_line(&text, 1_796_000_000).expect("cosigned");
     }
 }
 

@@ -366,6 +366,14 @@ pub struct ReportAnswer {
     pub log: Option<LoggedEntry>,
 }
 
+impl ReportAnswer {
+    /// The report file to keep and hand over: the signed report with its log entry beside it
+    /// ([`crate::report::file_with_log`]).
+    pub fn file_with_log(&self) -> String {
+        crate::report::file_with_log(&self.file, self.log.as_ref())
+    }
+}
+
 /// Reads past a member the reader computes itself with the core (it holds references into the compiled rule
 /// book, so it is written, never read back).
 fn computed_by_the_reader<'de, D: serde::Deserializer<'de>, T: Default>(deserializer: D) -> Result<T, D::Error> {

@@ -109,8 +109,8 @@ export interface CreditReport {
   };
 }
 export interface ReportRecord { id: string; kind: string; decision_no: string; authority: string; decided_on: string; summary: string; class?: string; publication_ends?: string; }
-/** `verifyReport`: valid only when the file is intact, a credit report, and signed by one of `serverKeys`. */
-export interface VerifiedReport { valid: boolean; report?: CreditReport; serverKid?: string; serverFingerprint?: string; errors: EnvelopeError[]; }
+/** `verifyReport`: valid only when the file is intact, a credit report, and signed by one of `serverKeys`; its log entry, when it carries one (always where `serverKeys` requires witnesses), must be its issue's. */
+export interface VerifiedReport { valid: boolean; report?: CreditReport; serverKid?: string; serverFingerprint?: string; log?: LogPlace; errors: EnvelopeError[]; }
 /** One thing that changed for the subject between two reports (`reportChanges`). */
 export interface ReportChange { code: string; message_zh: string; message_en: string; }
 "#;
@@ -447,6 +447,12 @@ struct LogPlace {
     origin: String,
 }
 
+impl LogPlace {
+    fn of(place: &xinnuo_core::public_log::LogPlace) -> Self {
+        Self { index: place.index, checkpoint_size: place.checkpoint_size, origin: place.origin.clone() }
+    }
+}
+
 /// The server keys a receipt may come from: the JSON of `GET /api/v1/server-keys` (text or object), or its
 /// `keys` array. Missing or unreadable → no key is trusted.
 fn trusted_server_keys(server_keys: &JsValue) -> Result<receipt::TrustedServerKeys, receipt::ReceiptError> {
@@ -496,11 +502,7 @@ pub fn verify_receipt(
             }),
             server_fingerprint: checked.server_kid().map(envelope::fingerprint_groups),
             server_kid: checked.server_kid().map(str::to_owned),
-            log: checked.log.as_ref().map(|place| LogPlace {
-                index: place.index,
-                checkpoint_size: place.checkpoint_size,
-                origin: place.origin.clone(),
-            }),
+            log: checked.log.as_ref().map(LogPlace::of),
             receipt: Some(ReceiptOut::of(checked)),
             errors: Vec::new(),
         },
@@ -569,6 +571,9 @@ struct VerifiedReportOut {
     server_kid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     server_fingerprint: Option<String>,
+    /// Where the public log holds the report's issue, when the file carries its entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log: Option<LogPlace>,
     errors: Vec<ErrorItem>,
 }
 
@@ -584,12 +589,20 @@ fn report_file(file: &JsValue) -> Result<String, Thrown> {
             format!("the report must be the signed file (text or object): {e}"),
         )
     })?;
-    Ok(value.get("file").cloned().unwrap_or(value).to_string())
+    // The server's answer: its file with its log entry beside it, as the app downloads it.
+    match value.get("file") {
+        Some(signed) => {
+            let log = value.get("log").cloned().and_then(|log| serde_json::from_value(log).ok());
+            Ok(xinnuo_core::report::file_with_log(signed, log.as_ref()))
+        }
+        None => Ok(value.to_string()),
+    }
 }
 
 /// Verifies a credit report (信用报告) offline: the signed file is intact, is a credit report, and one of
-/// `serverKeys` (the issuing server's published keys, pinned by the verifier) signed it. Without `serverKeys`
-/// it is never valid.
+/// `serverKeys` (the issuing server's published keys, pinned by the verifier) signed it; the log entry beside it
+/// (the app's downloaded file, or the server's answer) is its issue's, and is required where `serverKeys` lists a
+/// witness quorum. Without `serverKeys` it is never valid.
 #[wasm_bindgen(js_name = verifyReport, unchecked_return_type = "VerifiedReport")]
 pub fn verify_report(
     #[wasm_bindgen(unchecked_param_type = "string | object")] file: JsValue,
@@ -604,6 +617,7 @@ pub fn verify_report(
                 valid: true,
                 server_fingerprint: Some(envelope::fingerprint_groups(&verified.server_kid)),
                 server_kid: Some(verified.server_kid),
+                log: verified.logged.as_ref().map(LogPlace::of),
                 report: Some(verified.report),
                 errors: Vec::new(),
             },

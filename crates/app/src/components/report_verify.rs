@@ -74,16 +74,13 @@ pub async fn check_report(text: &str, trusted: &TrustedServerKeys, lang: Lang) -
         Err(error) => return ReportCheck::Refused(error.message(lang)),
     };
     let since = match api::subject_report(&verified.report.content.credit_code).await {
-        Ok(now) => {
-            let file = serde_json::to_string(&now.file).unwrap_or_default();
-            match report::verify(&file, trusted) {
-                Ok(fresh) => Some(Ok(report::changes(&verified.report.content, &fresh.report.content)
-                    .iter()
-                    .map(|change| change.message(lang))
-                    .collect())),
-                Err(error) => Some(Err(error.message(lang))),
-            }
-        }
+        Ok(now) => match report::verify(&now.file_with_log(), trusted) {
+            Ok(fresh) => Some(Ok(report::changes(&verified.report.content, &fresh.report.content)
+                .iter()
+                .map(|change| change.message(lang))
+                .collect())),
+            Err(error) => Some(Err(error.message(lang))),
+        },
         Err(api::ApiError::Network) => None,
         Err(error) => Some(Err(error.message(lang))),
     };
@@ -179,7 +176,7 @@ pub fn ReportVerifier(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let file = api::report_by_number(&typed)
                     .await
-                    .map(|issued| issued.file.to_string())
+                    .map(|issued| issued.file_with_log())
                     .map_err(|error| error.message(lang));
                 run.emit(file);
             });

@@ -30,19 +30,15 @@ struct Issued {
 
 async fn issue(code: &str, lang: Lang) -> Result<Issued, String> {
     let answer = api::subject_report(code).await.map_err(|e| e.message(lang))?;
-    let file = serde_json::to_string_pretty(&answer.file).map_err(|e| e.to_string())?;
+    // The file downloaded is the one verified here: the signed report with its log entry beside it.
+    let file = answer.file_with_log();
     let trusted = api::trusted_server_keys().await;
     let verified = report::verify(&file, &trusted).map_err(|e| e.message(lang))?;
-    let logged = answer.log.as_ref().and_then(|log| {
-        xinnuo_core::public_log::verify_entry_about(log, &verified.report.report_no, &trusted)
-            .ok()
-            .map(|placed| placed.index + 1)
-    });
     Ok(Issued {
         file,
         signed_by: xinnuo_core::envelope::fingerprint_groups(&verified.server_kid),
+        logged: verified.logged.map(|place| place.number()),
         report: verified.report,
-        logged,
     })
 }
 

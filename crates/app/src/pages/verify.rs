@@ -142,7 +142,7 @@ pub fn VerifyPage(props: &Props) -> Html {
                     if id.starts_with("XN") {
                         match api::report_by_number(&id).await {
                             Ok(issued) => {
-                                let pretty = serde_json::to_string_pretty(&issued.file).unwrap_or_default();
+                                let pretty = issued.file_with_log();
                                 outcome.set(check_pinned(&pretty, lang).await);
                                 text.set(pretty);
                             }

@@ -17,6 +17,7 @@ use crate::decision::{CommitmentState, ObjectionState, RepairState};
 use crate::envelope::{self, canonicalize, EnvelopeError};
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
+use crate::public_log::{self, LogError, LogEvent, LogPlace, LoggedEntry};
 use crate::receipt::TrustedServerKeys;
 use crate::status::{OfficialGrade, PenaltyClass, RecordKind};
 use crate::template::{TemplateKind, Text};
@@ -246,6 +247,66 @@ pub fn sign(report: &CreditReport, server: &envelope::Signer) -> Result<envelope
 pub struct VerifiedReport {
     pub report: CreditReport,
     pub server_kid: String,
+    /// Where the public log holds the report's issue, when the file carried its entry (always under a witness
+    /// quorum: [`verify`]).
+    pub logged: Option<LogPlace>,
+}
+
+/// The member of a report file that carries the report's entry in the public log, beside the signed report.
+const LOG_MEMBER: &str = "log";
+/// The member that holds the signed report (the flattened JWS) when the file carries its log entry.
+const REPORT_MEMBER: &str = "report";
+
+/// A report file as the app downloads it: the signed report (the flattened JWS, unchanged: any JOSE library
+/// verifies it) and, when the server gave one, its entry in the public log with the proof — which a verifier
+/// that requires witnesses cannot do without (the server's key alone is held by whoever holds the database).
+/// Without an entry the file is the signed report alone, as files made before reports were logged are.
+pub fn file_with_log(signed: &Value, log: Option<&LoggedEntry>) -> String {
+    let file = match log {
+        Some(log) => serde_json::json!({ REPORT_MEMBER: signed, LOG_MEMBER: log }),
+        None => signed.clone(),
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}
+
+/// The signed report of a file and the log entry beside it, if any.
+fn split_file(text: &str) -> Result<(Value, Option<LoggedEntry>), ReportError> {
+    let mut file: Value = serde_json::from_str(text.trim()).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
+    let Some(members) = file.as_object_mut().filter(|members| members.contains_key(REPORT_MEMBER)) else {
+        return Ok((file, None));
+    };
+    if members.keys().any(|key| key != REPORT_MEMBER && key != LOG_MEMBER) {
+        return Err(ReportError::NotAReport);
+    }
+    let signed = members.remove(REPORT_MEMBER).unwrap_or_default();
+    let log = members
+        .remove(LOG_MEMBER)
+        .map(|log| serde_json::from_value::<LoggedEntry>(log).map_err(|_| ReportError::Log(LogError::NotAnEntry)))
+        .transpose()?;
+    Ok((signed, log))
+}
+
+/// That `log` is the entry of this report's issue — its number, subject, time and the digest of the signed file
+/// the server logged — in a checkpoint `trusted` believes (its log keys and witness quorum).
+fn check_issue_logged(
+    log: &LoggedEntry,
+    report: &CreditReport,
+    signed: &Value,
+    trusted: &TrustedServerKeys,
+) -> Result<LogPlace, ReportError> {
+    let placed = public_log::verify_logged(log, trusted).map_err(ReportError::Log)?;
+    // The server logs the digest of the file as it signed it (`FlattenedJws::to_json`).
+    let jws: envelope::FlattenedJws = serde_json::from_value(signed.clone()).map_err(|_| ReportError::NotAReport)?;
+    let issued = LogEvent::Report {
+        report_no: report.report_no.clone(),
+        credit_code: report.content.credit_code.clone(),
+        made_at: report.made_at.clone(),
+        file_sha256: public_log::text_sha256(&jws.to_json()),
+    };
+    if placed.event != issued {
+        return Err(ReportError::Log(LogError::NotAnEntry));
+    }
+    Ok(LogPlace::of(log, &placed))
 }
 
 /// Why a report file is not believed.
@@ -257,6 +318,11 @@ pub enum ReportError {
     NotAReport,
     /// Signed by a key that is not among the pinned server keys.
     UnknownServerKey,
+    /// The file's log entry is not this report's issue, or its proof fails (the log's reason).
+    Log(LogError),
+    /// No log entry beside the report, where the verifier requires witnessed checkpoints: a report signed by
+    /// the server's key alone could have been made by whoever holds the database, and never logged.
+    NotLogged,
 }
 
 impl From<EnvelopeError> for ReportError {
@@ -271,6 +337,8 @@ impl Described for ReportError {
             Self::Signature(inner) => inner.code(),
             Self::NotAReport => "not_a_report",
             Self::UnknownServerKey => "report_unknown_server_key",
+            Self::Log(inner) => inner.code(),
+            Self::NotLogged => "report_not_logged",
         }
     }
 
@@ -291,6 +359,16 @@ impl Described for ReportError {
                 format_args!("报告的签名有效，但签名密钥不是本浏览器保存的服务器密钥：无法确认是哪台服务器出具的。"),
                 format_args!("The report's signature is valid, but not by a server key pinned here: who issued it cannot be confirmed."),
             ),
+            Self::Log(inner) => in_lang(
+                lang,
+                format_args!("报告所附的公开日志记录不能证明这份报告已记入日志：{}", inner.message(Lang::Zh)),
+                format_args!("The public-log entry the report carries does not prove this report was logged: {}", inner.message(Lang::En)),
+            ),
+            Self::NotLogged => in_lang(
+                lang,
+                format_args!("报告没有附公开日志记录：本浏览器要求报告记入经见证方联署的公开日志，仅有服务器签名的报告文件不予采信（请使用含日志记录的报告文件，或按报告编号在线核验）。"),
+                format_args!("The report carries no public-log entry: a report is believed here only once logged in a checkpoint the witnesses cosigned, not on the server's signature alone (use the report file with its log entry, or check it online by its number)."),
+            ),
         }
     }
 }
@@ -304,14 +382,20 @@ pub fn is_report_file(text: &str) -> bool {
     let claimed = format!("\"type\":\"{REPORT_TYPE}\"");
     serde_json::from_str::<Value>(text.trim())
         .ok()
+        .map(|file| match file.get(REPORT_MEMBER) {
+            Some(signed) => signed.clone(),
+            None => file,
+        })
         .and_then(|file| envelope::claimed_payload_bytes(&file))
         .is_some_and(|bytes| String::from_utf8_lossy(&bytes).contains(&claimed))
 }
 
-/// Verifies a report file (the flattened JWS, as text) offline: intact, a credit report, signed by a pinned
-/// server key.
-pub fn verify(jws: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReport, ReportError> {
-    let verified = envelope::verify(jws.trim())?;
+/// Verifies a report file offline (the flattened JWS as text, or [`file_with_log`]'s form): intact, a credit
+/// report, signed by a pinned server key; its log entry, when it carries one, the entry of this report's issue in
+/// a checkpoint `trusted` believes — and required where `trusted` requires witnesses.
+pub fn verify(file: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReport, ReportError> {
+    let (signed, log) = split_file(file)?;
+    let verified = envelope::verify_value(&signed)?;
     let report: CreditReport = serde_json::from_value(verified.payload.clone()).map_err(|_| ReportError::NotAReport)?;
     if report.report_type != REPORT_TYPE {
         return Err(ReportError::NotAReport);
@@ -319,7 +403,13 @@ pub fn verify(jws: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReport, 
     if !trusted.trusts(&verified.kid, &verified.public_key) {
         return Err(ReportError::UnknownServerKey);
     }
-    Ok(VerifiedReport { report, server_kid: verified.kid })
+    // An entry the file carries must hold; under a witness quorum there must be one (as for receipts).
+    let logged = match &log {
+        Some(log) => Some(check_issue_logged(log, &report, &signed, trusted)?),
+        None if trusted.witness_quorum() > 0 => return Err(ReportError::NotLogged),
+        None => None,
+    };
+    Ok(VerifiedReport { report, server_kid: verified.kid, logged })
 }
 
 /// What changed for the subject between a report and a fresh one: records listed now and not then, records

@@ -169,6 +169,73 @@ fn a_report_is_numbered_by_day_and_content_signed_and_verified_offline_against_p
     assert!(!is_report_file(&receipt));
 }
 
+/// The entry the server logs when it issues `report` signed as `signed`.
+fn issue_of(report: &CreditReport, signed: &envelope::FlattenedJws) -> LogEvent {
+    LogEvent::Report {
+        report_no: report.report_no.clone(),
+        credit_code: report.content.credit_code.clone(),
+        made_at: report.made_at.clone(),
+        file_sha256: public_log::text_sha256(&signed.to_json()),
+    }
+}
+
+#[test]
+fn a_report_file_carries_its_issue_in_the_log_which_a_witness_quorum_requires() {
+    let made = report(content(&standard_view(), &[]), "2026-12-07T02:00:00.000Z", "信诺 示例服务器", 42);
+    // `TestLog::trusted` lists the server key of seed 5 with the test log's key.
+    let server = envelope::Signer::from_seed(&[5; 32]);
+    let signed = sign(&made, &server).unwrap();
+    // The same number signed over other content (what only whoever holds the server's key could make).
+    let mut other = made.clone();
+    other.content.name = "山西冒名科技有限公司".into();
+    let forged = sign(&other, &server).unwrap();
+    let record = LogEvent::Record {
+        credit_code: CODE.into(),
+        record_id: "p-now".into(),
+        change: public_log::RecordChange::Added,
+        body_sha256: None,
+    };
+    let mut log = public_log::TestLog::of(&[record, issue_of(&made, &signed)]);
+    let as_value = |jws: &envelope::FlattenedJws| serde_json::to_value(jws).unwrap();
+    let file = file_with_log(&as_value(&signed), Some(&log.logged(1)));
+    let trusted = log.trusted();
+
+    let verified = verify(&file, &trusted).unwrap();
+    assert_eq!((verified.report, verified.logged.map(|place| place.number())), (made.clone(), Some(2)));
+    assert!(is_report_file(&file));
+    // The signed report alone, as before reports were logged: believed without a place where no witnesses are
+    // required.
+    assert_eq!(verify(&signed.to_json(), &trusted).unwrap().logged, None);
+    let alone: Value = serde_json::from_str(&file_with_log(&as_value(&signed), None)).unwrap();
+    assert_eq!(alone, as_value(&signed));
+    // Another entry beside it, or the logged number over other content: not this report's issue.
+    let code = |file: &str| verify(file, &trusted).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(code(&file_with_log(&as_value(&signed), Some(&log.logged(0)))), Err("log_not_an_entry"));
+    assert_eq!(code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("log_not_an_entry"));
+    let refused = verify(&file_with_log(&as_value(&forged), Some(&log.logged(1))), &trusted).unwrap_err();
+    assert!(refused.message(Lang::Zh).starts_with("报告所附的公开日志记录不能证明"), "{}", refused.message(Lang::Zh));
+    // A member besides the report and its entry, or an entry that is not one: refused.
+    let mut extra: Value = serde_json::from_str(&file).unwrap();
+    extra["note"] = json!("x");
+    assert_eq!(code(&extra.to_string()), Err("not_a_report"));
+    let mut broken: Value = serde_json::from_str(&file).unwrap();
+    broken["log"] = json!({"entry": 1});
+    assert_eq!(code(&broken.to_string()), Err("log_not_an_entry"));
+
+    // Where one witness must cosign: the signed report alone is refused (whoever holds the database holds the
+    // server's key), so is its entry in a checkpoint the witness did not cosign; cosigned, it is believed.
+    let witness = crate::tlog::NoteSigner::cosigner("xinnuo.witness/a", &[7; 32]).unwrap();
+    let witnessed = log.trusted_with_witnesses(&[&witness], 1);
+    let witnessed_code = |file: &str| verify(file, &witnessed).map(|_| ()).map_err(|e| e.code());
+    assert_eq!(witnessed_code(&signed.to_json()), Err("report_not_logged"));
+    assert!(verify(&signed.to_json(), &witnessed).unwrap_err().message(Lang::Zh).contains("经见证方联署"));
+    assert_eq!(witnessed_code(&file), Err("log_not_witnessed"));
+    log.cosign(&witness);
+    let cosigned = file_with_log(&as_value(&signed), Some(&log.logged(1)));
+    assert_eq!(verify(&cosigned, &witnessed).unwrap().logged.map(|place| place.index), Some(1));
+    assert_eq!(witnessed_code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("log_not_an_entry"));
+}
+
 #[test]
 fn changes_since_a_report_are_found_from_the_contents_alone() {
     let then = content(&standard_view(), &[]);
