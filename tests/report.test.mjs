@@ -80,6 +80,10 @@ test("the bidder's case: make, print and download the report; verify it offline 
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#report-download").click()]);
   const file = await readFile(await download.path(), "utf8");
   assert.match(download.suggestedFilename(), new RegExp(`信用报告-${code}-${reportNo}\\.json`));
+  // The signed report with its issue's entry in the public log beside it.
+  const downloaded = JSON.parse(file);
+  assert.deepEqual(Object.keys(downloaded).sort(), ["log", "report"]);
+  assert.equal(JSON.parse(downloaded.log.entry).report_no, reportNo);
   assert.deepEqual(errors, []);
   await context.close();
 
@@ -98,7 +102,8 @@ test("the bidder's case: make, print and download the report; verify it offline 
   // One byte of the signed content changed: refused, with the reason.
   const tampered = JSON.parse(file);
   const at = 60;
-  tampered.payload = tampered.payload.slice(0, at) + (tampered.payload[at] === "A" ? "B" : "A") + tampered.payload.slice(at + 1);
+  const payload = tampered.report.payload;
+  tampered.report.payload = payload.slice(0, at) + (payload[at] === "A" ? "B" : "A") + payload.slice(at + 1);
   await officer.page.locator("#verify-input").fill(JSON.stringify(tampered));
   await officer.page.locator("#verify-button").click();
   await officer.page.locator("#verify-verdict", { hasText: "报告文件不完整或已被改动" }).waitFor();

@@ -214,17 +214,32 @@ pub fn locked_versions(lock: &str, package: &str, names: &[&str]) -> Vec<String>
 
 /// The outputs of the build named `name`: reused when `stamp` matches the stored one, else made by `build`
 /// into a fresh directory. Returns the directory holding them (without the stamp) and whether they were reused.
+#[cfg(test)]
 pub fn build_or_reuse(name: &str, stamp: &str, build: impl FnOnce(&Path) -> Result) -> Result<(PathBuf, bool)> {
+    let (dir, reused) = begin(name, stamp)?;
+    if !reused {
+        build(&dir)?;
+        done(&dir, stamp)?;
+    }
+    Ok((dir, reused))
+}
+
+/// The directory of the build named `name`, and whether its outputs there hold for `stamp` (reuse them);
+/// otherwise the directory is emptied for the build, which ends with [`done`].
+pub fn begin(name: &str, stamp: &str) -> Result<(PathBuf, bool)> {
     let dir = root().join("target/build-cache").join(name);
     if std::fs::read_to_string(dir.join(STAMP_FILE)).is_ok_and(|stored| stored == stamp) {
         return Ok((dir, true));
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    build(&dir)?;
-    // Written last: a build cut off half-way is never taken for a finished one.
-    std::fs::write(dir.join(STAMP_FILE), stamp).map_err(|e| e.to_string())?;
     Ok((dir, false))
+}
+
+/// Marks a build's outputs in `dir` finished for `stamp`: written last, so that a build cut off half-way is
+/// never taken for a finished one.
+pub fn done(dir: &Path, stamp: &str) -> Result {
+    std::fs::write(dir.join(STAMP_FILE), stamp).map_err(|e| e.to_string())
 }
 
 /// Copies a build's outputs into where they are served from (merging directories, leaving the stamp).

@@ -280,13 +280,13 @@ pub struct LogPlace {
 impl LogPlace {
     /// Where `placed` (the verified `logged`) sits, with the checkpoint note of its proof.
     pub fn of(logged: &LoggedEntry, placed: &Placed) -> Self {
+        Self::at(logged, placed.index, &placed.checkpoint)
+    }
+
+    /// `logged`, verified at `index` in `checkpoint`.
+    fn at(logged: &LoggedEntry, index: u64, checkpoint: &Checkpoint) -> Self {
         let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
-        Self {
-            index: placed.index,
-            checkpoint_size: placed.checkpoint.size,
-            origin: placed.checkpoint.origin.clone(),
-            checkpoint_note,
-        }
+        Self { index, checkpoint_size: checkpoint.size, origin: checkpoint.origin.clone(), checkpoint_note }
     }
 
     /// 第 N 条: the entry's place counted from 1.
@@ -538,15 +538,42 @@ pub fn check_logged_receipt(
     if submission_id.is_some_and(|id| id != logged_id) {
         return Err(ReceiptError::OtherSubmission);
     }
-    let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
     Ok(CheckedReceipt {
         submission_id: logged_id,
         sequence,
         received_at,
         key_status,
         proof: ReceiptProof::Logged,
-        log: Some(LogPlace { index, checkpoint_size: checkpoint.size, origin: checkpoint.origin, checkpoint_note }),
+        log: Some(LogPlace::at(logged, index, &checkpoint)),
     })
+}
+
+/// A credit report's issue as its log entry names it ([`LogEvent::Report`]), read alone as [`ReceivedEntry`] is:
+/// a page that checks reports does not carry every event's reader.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportIssue {
+    #[serde(rename = "type")]
+    entry_type: String,
+    event: String,
+    pub report_no: String,
+    pub credit_code: String,
+    pub made_at: String,
+    pub file_sha256: String,
+}
+
+/// Verifies that `logged` is the issue of a credit report, in a checkpoint `trusted` believes (its log keys and
+/// witness quorum): what the entry names, and where it sits.
+pub fn verify_report_issue(
+    logged: &LoggedEntry,
+    trusted: &TrustedServerKeys,
+) -> Result<(ReportIssue, LogPlace), LogError> {
+    let (index, checkpoint) = verify_inclusion(logged, trusted)?;
+    let issue: ReportIssue = serde_json::from_str(&logged.entry).map_err(|_| LogError::NotAnEntry)?;
+    if (issue.entry_type.as_str(), issue.event.as_str()) != (ENTRY_TYPE, "report") {
+        return Err(LogError::NotAnEntry);
+    }
+    Ok((issue, LogPlace::at(logged, index, &checkpoint)))
 }
 
 /// A checkpoint a holder of the log's key believes: opened with a pinned log key, with every other signature

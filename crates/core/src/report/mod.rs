@@ -17,7 +17,7 @@ use crate::decision::{CommitmentState, ObjectionState, RepairState};
 use crate::envelope::{self, canonicalize, EnvelopeError};
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
-use crate::public_log::{self, LogError, LogEvent, LogPlace, LoggedEntry};
+use crate::public_log::{self, LogError, LogPlace, LoggedEntry};
 use crate::receipt::TrustedServerKeys;
 use crate::status::{OfficialGrade, PenaltyClass, RecordKind};
 use crate::template::{TemplateKind, Text};
@@ -294,19 +294,22 @@ fn check_issue_logged(
     signed: &Value,
     trusted: &TrustedServerKeys,
 ) -> Result<LogPlace, ReportError> {
-    let placed = public_log::verify_logged(log, trusted).map_err(ReportError::Log)?;
+    let (issue, place) = public_log::verify_report_issue(log, trusted).map_err(ReportError::Log)?;
     // The server logs the digest of the file as it signed it (`FlattenedJws::to_json`).
     let jws: envelope::FlattenedJws = serde_json::from_value(signed.clone()).map_err(|_| ReportError::NotAReport)?;
-    let issued = LogEvent::Report {
-        report_no: report.report_no.clone(),
-        credit_code: report.content.credit_code.clone(),
-        made_at: report.made_at.clone(),
-        file_sha256: public_log::text_sha256(&jws.to_json()),
-    };
-    if placed.event != issued {
+    let file_sha256 = public_log::text_sha256(&jws.to_json());
+    let names_this =
+        (issue.report_no.as_str(), issue.credit_code.as_str(), issue.made_at.as_str(), file_sha256.as_str())
+            == (
+                report.report_no.as_str(),
+                report.content.credit_code.as_str(),
+                report.made_at.as_str(),
+                issue.file_sha256.as_str(),
+            );
+    if !names_this {
         return Err(ReportError::Log(LogError::NotAnEntry));
     }
-    Ok(LogPlace::of(log, &placed))
+    Ok(place)
 }
 
 /// Why a report file is not believed.

@@ -2,6 +2,7 @@ use serde_json::json;
 
 use super::build::content;
 use super::*;
+use crate::public_log::LogEvent;
 use crate::status::Profile;
 use crate::wire::{PublicObjection, SubjectView};
 
