@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { base } from "./support/http.mjs";
 import { openContext } from "./support/app.mjs";
-import { randomCreditCode } from "./support/fixtures.mjs";
+import { randomCreditCode, xinnuo } from "./support/fixtures.mjs";
 import { serverCli, chinaDay } from "./support/server.mjs";
 
 let browser, scratch;
@@ -84,6 +84,9 @@ test("the bidder's case: make, print and download the report; verify it offline 
   const downloaded = JSON.parse(file);
   assert.deepEqual(Object.keys(downloaded).sort(), ["log", "report"]);
   assert.equal(JSON.parse(downloaded.log.entry).report_no, reportNo);
+  const listing = await (await fetch(`${base}/api/v1/server-keys`)).json();
+  const checked = xinnuo.verifyReport(file, listing);
+  assert.deepEqual([checked.valid, checked.report.report_no, checked.log.index + 1], [true, reportNo, Number(downloaded.log.proof.split("\n")[1].split(" ")[1]) + 1]);
   assert.deepEqual(errors, []);
   await context.close();
 
@@ -138,6 +141,9 @@ test("the package README's report example runs as written: verifyReport with the
   await writeFile(join(project, "server-keys.json"), JSON.stringify(await (await fetch(`${base}/api/v1/server-keys`)).json()));
   const run = () => promisify(execFile)(process.execPath, ["example.mjs"], { cwd: project });
   await writeFile(join(project, "report.json"), JSON.stringify(issued.file));
+  assert.equal((await run()).stdout, `${issued.report_no} 晋示例报告包有限公司\n`);
+  // The server's whole answer (the file with its log entry beside it) as it was fetched: the same.
+  await writeFile(join(project, "report.json"), JSON.stringify(issued));
   assert.equal((await run()).stdout, `${issued.report_no} 晋示例报告包有限公司\n`);
   // The same file with another subject's name put in: the signature no longer holds.
   const forged = JSON.parse(JSON.stringify(issued.file));

@@ -254,12 +254,14 @@ test("a client that pins the witness quorum believes a receipt only in a checkpo
 });
 
 test("under a witness quorum a credit report counts only with its issue's log entry, which the app's file carries", async () => {
-  const code = randomCreditCode("140105");
+  const [code, otherCode] = [randomCreditCode("140105"), randomCreditCode("140106")];
   const name = "晋示例见证报告有限公司";
   const subjects = join(scratch, `${code}.json`);
-  await writeFile(subjects, JSON.stringify({ subjects: [{ credit_code: code, name, records: [] }] }));
+  await writeFile(subjects, JSON.stringify({ subjects: [{ credit_code: code, name, records: [] },
+    { credit_code: otherCode, name: "晋示例另一报告有限公司", records: [] }] }));
   serverCli("import", subjects, "--db", logDb);
   const answer = await (await fetch(`${log.url}/api/v1/subjects/${code}/report`)).json();
+  const otherReport = await (await fetch(`${log.url}/api/v1/subjects/${otherCode}/report`)).json();
   const listing = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
 
   // The npm package: the server's answer carries the entry (proved in a cosigned checkpoint); the signed report
@@ -270,9 +272,17 @@ test("under a witness quorum a credit report counts only with its issue's log en
   const alone = xinnuo.verifyReport(answer.file, listing);
   assert.deepEqual(alone.errors.map((e) => e.code), ["report_not_logged"]);
   assert.deepEqual(xinnuo.verifyReport({ ...answer, log: uncosigned(answer.log) }, listing).errors.map((e) => e.code), ["log_not_witnessed"]);
-  // Another report's entry beside it: not its issue.
-  const other = xinnuo.verifyReport({ ...answer, log: (await (await post(log.url, signedCommitment())).json()).log }, listing);
-  assert.deepEqual(other.errors.map((e) => e.code), ["log_not_an_entry"]);
+  // The answer as text, as fetched: the same.
+  assert.equal(xinnuo.verifyReport(JSON.stringify(answer), listing).valid, true);
+  // Another report's issue beside it, or an entry that is no report's issue: refused, and why.
+  const others = xinnuo.verifyReport({ ...answer, log: otherReport.log }, listing);
+  assert.deepEqual(others.errors.map((e) => e.code), ["report_log_other_issue"]);
+  assert.match(others.errors[0].message_zh, /属于另一份报告/);
+  const receiptEntry = (await (await post(log.url, signedCommitment())).json()).log;
+  assert.deepEqual(xinnuo.verifyReport({ ...answer, log: receiptEntry }, listing).errors.map((e) => e.code), ["log_not_an_entry"]);
+  // An entry that does not read is refused, even where no witness is required (never dropped).
+  const unreadable = xinnuo.verifyReport({ ...answer, log: 5 }, { keys: listing.keys });
+  assert.deepEqual([unreadable.valid, unreadable.errors.map((e) => e.code)], [false, ["log_not_an_entry"]]);
   // A verifier that pins no witness takes the signed report alone, as before reports were logged.
   assert.equal(xinnuo.verifyReport(answer.file, { keys: listing.keys }).valid, true);
 

@@ -359,6 +359,9 @@ impl WasmBuild<'_> {
             }
             let _ = std::fs::remove_file(&wasm);
             crate::cache::done(&dir, &stamp)?;
+            // One copy at a time: builds of one crate share files (wasm-bindgen's snippets), written whole.
+            static COPYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _copying = COPYING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             crate::cache::copy_outputs(&dir, &out_dir)
         }))
     }
@@ -460,9 +463,12 @@ fn build_web() -> Result<(PathBuf, PathBuf)> {
                 Some(finish) => finishing.push(scope.spawn(finish)),
             }
         }
-        finishing
+        // Every job waited for, then the first failure said.
+        let results: Vec<Result> = finishing
             .into_iter()
-            .try_for_each(|job| job.join().map_err(|_| "a wasm build's finishing panicked".to_owned())?)
+            .map(|job| job.join().unwrap_or_else(|_| Err("a wasm build's finishing panicked".to_owned())))
+            .collect();
+        results.into_iter().collect()
     })?;
     write_widget_styles(&dist)?;
     // The loaders and styles every page with the app or a widget downloads first (and the commitment widget's

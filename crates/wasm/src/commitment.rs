@@ -580,23 +580,25 @@ struct VerifiedReportOut {
 /// The signed file as text: given as text, or as the parsed file (or the server's whole answer, whose `file` it
 /// is).
 fn report_file(file: &JsValue) -> Result<String, Thrown> {
-    if let Some(text) = file.as_string() {
-        return Ok(text);
-    }
-    let value: Value = xinnuo_js_json::from_js(file).map_err(|e| {
-        Thrown::bad_argument(
-            format!("报告应为签名文件（文本或对象）：{e}"),
-            format!("the report must be the signed file (text or object): {e}"),
-        )
-    })?;
-    // The server's answer: its file with its log entry beside it, as the app downloads it.
-    match value.get("file") {
-        Some(signed) => {
-            let log = value.get("log").cloned().and_then(|log| serde_json::from_value(log).ok());
-            Ok(xinnuo_core::report::file_with_log(signed, log.as_ref()))
-        }
-        None => Ok(value.to_string()),
-    }
+    let value: Value = match file.as_string() {
+        // Text that is not JSON is handed on as it is: the check says why it is no report.
+        Some(text) => match serde_json::from_str(text.trim()) {
+            Ok(value) => value,
+            Err(_) => return Ok(text),
+        },
+        None => xinnuo_js_json::from_js(file).map_err(|e| {
+            Thrown::bad_argument(
+                format!("报告应为签名文件（文本或对象）：{e}"),
+                format!("the report must be the signed file (text or object): {e}"),
+            )
+        })?,
+    };
+    // The server's answer: its file with its log entry beside it, as the app downloads it — the entry as given
+    // (the check judges it; one that does not read is refused, never dropped).
+    Ok(match value.get("file") {
+        Some(signed) => xinnuo_core::report::file_with_log(signed, value.get("log")),
+        None => value.to_string(),
+    })
 }
 
 /// Verifies a credit report (信用报告) offline: the signed file is intact, is a credit report, and one of

@@ -257,11 +257,12 @@ const LOG_MEMBER: &str = "log";
 /// The member that holds the signed report (the flattened JWS) when the file carries its log entry.
 const REPORT_MEMBER: &str = "report";
 
-/// A report file as the app downloads it: the signed report (the flattened JWS, unchanged: any JOSE library
-/// verifies it) and, when the server gave one, its entry in the public log with the proof — which a verifier
+/// A report file as the app downloads it: `{"report": <the flattened JWS>, "log": <its entry and proof>}` — the
+/// `report` member is the signed report unchanged (any JOSE library verifies it), the entry is what a verifier
 /// that requires witnesses cannot do without (the server's key alone is held by whoever holds the database).
-/// Without an entry the file is the signed report alone, as files made before reports were logged are.
-pub fn file_with_log(signed: &Value, log: Option<&LoggedEntry>) -> String {
+/// Without an entry the file is the signed report alone, as files made before reports were logged are. `log` is
+/// put in as given: [`verify`] judges it.
+pub fn file_with_log(signed: &Value, log: Option<&impl Serialize>) -> String {
     let file = match log {
         Some(log) => serde_json::json!({ REPORT_MEMBER: signed, LOG_MEMBER: log }),
         None => signed.clone(),
@@ -291,23 +292,20 @@ fn split_file(text: &str) -> Result<(Value, Option<LoggedEntry>), ReportError> {
 fn check_issue_logged(
     log: &LoggedEntry,
     report: &CreditReport,
-    signed: &Value,
+    signed: &envelope::FlattenedJws,
     trusted: &TrustedServerKeys,
 ) -> Result<LogPlace, ReportError> {
     let (issue, place) = public_log::verify_report_issue(log, trusted).map_err(ReportError::Log)?;
-    // The server logs the digest of the file as it signed it (`FlattenedJws::to_json`).
-    let jws: envelope::FlattenedJws = serde_json::from_value(signed.clone()).map_err(|_| ReportError::NotAReport)?;
-    let file_sha256 = public_log::text_sha256(&jws.to_json());
-    let names_this =
-        (issue.report_no.as_str(), issue.credit_code.as_str(), issue.made_at.as_str(), file_sha256.as_str())
-            == (
-                report.report_no.as_str(),
-                report.content.credit_code.as_str(),
-                report.made_at.as_str(),
-                issue.file_sha256.as_str(),
-            );
+    // The server logs the digest of the file as it signed it (`FlattenedJws::to_json`), appended in the same
+    // transaction that wrote the log's size into the report: the entry's index is that size.
+    let file_sha256 = public_log::text_sha256(&signed.to_json());
+    let names_this = issue.report_no == report.report_no
+        && issue.credit_code == report.content.credit_code
+        && issue.made_at == report.made_at
+        && issue.file_sha256 == file_sha256
+        && place.index == report.log_size;
     if !names_this {
-        return Err(ReportError::Log(LogError::NotAnEntry));
+        return Err(ReportError::OtherIssue);
     }
     Ok(place)
 }
@@ -321,8 +319,10 @@ pub enum ReportError {
     NotAReport,
     /// Signed by a key that is not among the pinned server keys.
     UnknownServerKey,
-    /// The file's log entry is not this report's issue, or its proof fails (the log's reason).
+    /// The file's log entry is not a report's issue in a log believed here (the log's reason).
     Log(LogError),
+    /// The file's log entry is a report's issue, but of another report or another signed file.
+    OtherIssue,
     /// No log entry beside the report, where the verifier requires witnessed checkpoints: a report signed by
     /// the server's key alone could have been made by whoever holds the database, and never logged.
     NotLogged,
@@ -341,6 +341,7 @@ impl Described for ReportError {
             Self::NotAReport => "not_a_report",
             Self::UnknownServerKey => "report_unknown_server_key",
             Self::Log(inner) => inner.code(),
+            Self::OtherIssue => "report_log_other_issue",
             Self::NotLogged => "report_not_logged",
         }
     }
@@ -366,6 +367,11 @@ impl Described for ReportError {
                 lang,
                 format_args!("报告所附的公开日志记录不能证明这份报告已记入日志：{}", inner.message(Lang::Zh)),
                 format_args!("The public-log entry the report carries does not prove this report was logged: {}", inner.message(Lang::En)),
+            ),
+            Self::OtherIssue => in_lang(
+                lang,
+                format_args!("报告所附的公开日志记录属于另一份报告，或与这份签名文件的摘要不符：不能证明这份报告已记入日志。"),
+                format_args!("The public-log entry the report carries is another report's issue, or does not match this signed file's digest: it does not prove this report was logged."),
             ),
             Self::NotLogged => in_lang(
                 lang,
@@ -408,7 +414,7 @@ pub fn verify(file: &str, trusted: &TrustedServerKeys) -> Result<VerifiedReport,
     }
     // An entry the file carries must hold; under a witness quorum there must be one (as for receipts).
     let logged = match &log {
-        Some(log) => Some(check_issue_logged(log, &report, &signed, trusted)?),
+        Some(log) => Some(check_issue_logged(log, &report, &verified.jws, trusted)?),
         None if trusted.witness_quorum() > 0 => return Err(ReportError::NotLogged),
         None => None,
     };

@@ -182,7 +182,8 @@ fn issue_of(report: &CreditReport, signed: &envelope::FlattenedJws) -> LogEvent 
 
 #[test]
 fn a_report_file_carries_its_issue_in_the_log_which_a_witness_quorum_requires() {
-    let made = report(content(&standard_view(), &[]), "2026-12-07T02:00:00.000Z", "信诺 示例服务器", 42);
+    // Issued when the log held one entry: its issue is entry 1 (the log's size is written into the report).
+    let made = report(content(&standard_view(), &[]), "2026-12-07T02:00:00.000Z", "信诺 示例服务器", 1);
     // `TestLog::trusted` lists the server key of seed 5 with the test log's key.
     let server = envelope::Signer::from_seed(&[5; 32]);
     let signed = sign(&made, &server).unwrap();
@@ -190,13 +191,16 @@ fn a_report_file_carries_its_issue_in_the_log_which_a_witness_quorum_requires() 
     let mut other = made.clone();
     other.content.name = "山西冒名科技有限公司".into();
     let forged = sign(&other, &server).unwrap();
+    // Another report, issued next (entry 2).
+    let next = report(content(&standard_view(), &[]), "2026-12-08T02:00:00.000Z", "信诺 示例服务器", 2);
+    let next_signed = sign(&next, &server).unwrap();
     let record = LogEvent::Record {
         credit_code: CODE.into(),
         record_id: "p-now".into(),
         change: public_log::RecordChange::Added,
         body_sha256: None,
     };
-    let mut log = public_log::TestLog::of(&[record, issue_of(&made, &signed)]);
+    let mut log = public_log::TestLog::of(&[record, issue_of(&made, &signed), issue_of(&next, &next_signed)]);
     let as_value = |jws: &envelope::FlattenedJws| serde_json::to_value(jws).unwrap();
     let file = file_with_log(&as_value(&signed), Some(&log.logged(1)));
     let trusted = log.trusted();
@@ -207,14 +211,28 @@ fn a_report_file_carries_its_issue_in_the_log_which_a_witness_quorum_requires() 
     // The signed report alone, as before reports were logged: believed without a place where no witnesses are
     // required.
     assert_eq!(verify(&signed.to_json(), &trusted).unwrap().logged, None);
-    let alone: Value = serde_json::from_str(&file_with_log(&as_value(&signed), None)).unwrap();
+    let alone: Value = serde_json::from_str(&file_with_log(&as_value(&signed), None::<&LoggedEntry>)).unwrap();
     assert_eq!(alone, as_value(&signed));
-    // Another entry beside it, or the logged number over other content: not this report's issue.
+    assert_eq!(verify(&file_with_log(&as_value(&next_signed), Some(&log.logged(2))), &trusted).unwrap().report, next);
+    // An entry that is no report's issue, another report's issue, or the logged number over other content: not
+    // this report's issue.
     let code = |file: &str| verify(file, &trusted).map(|_| ()).map_err(|e| e.code());
     assert_eq!(code(&file_with_log(&as_value(&signed), Some(&log.logged(0)))), Err("log_not_an_entry"));
-    assert_eq!(code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("log_not_an_entry"));
+    assert_eq!(code(&file_with_log(&as_value(&signed), Some(&log.logged(2)))), Err("report_log_other_issue"));
+    assert_eq!(code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("report_log_other_issue"));
     let refused = verify(&file_with_log(&as_value(&forged), Some(&log.logged(1))), &trusted).unwrap_err();
-    assert!(refused.message(Lang::Zh).starts_with("报告所附的公开日志记录不能证明"), "{}", refused.message(Lang::Zh));
+    assert!(
+        refused.message(Lang::Zh).starts_with("报告所附的公开日志记录属于另一份报告"),
+        "{}",
+        refused.message(Lang::Zh)
+    );
+    // The right digest, number, subject and time at another place than the size the report was issued at.
+    let mut misplaced = made.clone();
+    misplaced.log_size = 2;
+    let misplaced_signed = sign(&misplaced, &server).unwrap();
+    let shifted = public_log::TestLog::of(&[issue_of(&misplaced, &misplaced_signed)]);
+    let at_zero = file_with_log(&as_value(&misplaced_signed), Some(&shifted.logged(0)));
+    assert_eq!(verify(&at_zero, &shifted.trusted()).map(|_| ()).map_err(|e| e.code()), Err("report_log_other_issue"));
     // A member besides the report and its entry, or an entry that is not one: refused.
     let mut extra: Value = serde_json::from_str(&file).unwrap();
     extra["note"] = json!("x");
@@ -234,7 +252,7 @@ fn a_report_file_carries_its_issue_in_the_log_which_a_witness_quorum_requires() 
     log.cosign(&witness);
     let cosigned = file_with_log(&as_value(&signed), Some(&log.logged(1)));
     assert_eq!(verify(&cosigned, &witnessed).unwrap().logged.map(|place| place.index), Some(1));
-    assert_eq!(witnessed_code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("log_not_an_entry"));
+    assert_eq!(witnessed_code(&file_with_log(&as_value(&forged), Some(&log.logged(1)))), Err("report_log_other_issue"));
 }
 
 #[test]
