@@ -15,8 +15,8 @@ use crate::storage::db;
 use crate::storage::outbox::Draft;
 
 const CURRENT_DRAFT_KEY: &str = "xinnuo.current-draft";
-/// A synchronous copy of the last unsaved edit, written when the page is hidden or closed: IndexedDB
-/// writes may not finish during unload, `localStorage` writes do.
+/// A synchronous copy of the last edit, written as its save to IndexedDB starts and when the page is hidden or
+/// closed: an IndexedDB write still under way when the page unloads is lost, a `localStorage` write is not.
 const DRAFT_BACKUP_KEY: &str = "xinnuo.draft-backup";
 /// Edits are saved this long after the last keystroke (and at once when the page is hidden).
 const SAVE_DELAY_MS: u32 = 250;
@@ -62,6 +62,15 @@ fn backup_draft(draft: &Draft) {
     }
 }
 
+/// Removes the backup if it is draft `id`'s (signed: its values, personal ones among them, are in the outbox).
+fn forget_backup(id: &str) {
+    let Some(storage) = local_storage() else { return };
+    let text = storage.get_item(DRAFT_BACKUP_KEY).ok().flatten().unwrap_or_default();
+    if serde_json::from_str::<Draft>(&text).is_ok_and(|backup| backup.id == id) {
+        let _ = storage.remove_item(DRAFT_BACKUP_KEY);
+    }
+}
+
 /// Saves an edit still waiting for its debounce: synchronously to the backup, and to IndexedDB.
 fn save_pending_now(pending: &Rc<RefCell<Option<Draft>>>) {
     if let Some(draft) = pending.borrow_mut().take() {
@@ -97,6 +106,7 @@ impl DraftHandle {
     /// `start_values` (the current draft of the commitment page unless it is a repair form's).
     pub async fn finish(&self, start_values: BTreeMap<String, Value>, repair: bool) {
         self.pending_save.borrow_mut().take();
+        forget_backup(&self.id);
         let _ = db::delete_draft(&self.id).await;
         let fresh = new_draft_id();
         if !repair {
@@ -201,6 +211,9 @@ pub fn use_draft(id: Option<String>, prefill: Option<Filled>, repair: bool, for_
                 let pending = pending_save.clone();
                 *save_timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
                     if let Some(draft) = pending.borrow_mut().take() {
+                        // A reload before IndexedDB commits (no longer pending, so `pagehide` has nothing to
+                        // save) restores this copy (the soak test lost an edit so on a loaded machine).
+                        backup_draft(&draft);
                         let storage_error = storage_error.clone();
                         wasm_bindgen_futures::spawn_local(async move {
                             storage_error.set(db::save_draft(&draft).await.err().map(|e| e.0));
