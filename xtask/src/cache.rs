@@ -212,18 +212,6 @@ pub fn locked_versions(lock: &str, package: &str, names: &[&str]) -> Vec<String>
         .collect()
 }
 
-/// The outputs of the build named `name`: reused when `stamp` matches the stored one, else made by `build`
-/// into a fresh directory. Returns the directory holding them (without the stamp) and whether they were reused.
-#[cfg(test)]
-pub fn build_or_reuse(name: &str, stamp: &str, build: impl FnOnce(&Path) -> Result) -> Result<(PathBuf, bool)> {
-    let (dir, reused) = begin(name, stamp)?;
-    if !reused {
-        build(&dir)?;
-        done(&dir, stamp)?;
-    }
-    Ok((dir, reused))
-}
-
 /// The directory of the build named `name`, and whether its outputs there hold for `stamp` (reuse them);
 /// otherwise the directory is emptied for the build, which ends with [`done`].
 pub fn begin(name: &str, stamp: &str) -> Result<(PathBuf, bool)> {
@@ -255,12 +243,15 @@ mod tests {
     fn a_build_is_reused_only_while_its_stamp_holds() {
         let name = format!("test-{}", std::process::id());
         let mut runs = 0;
+        // As `build.rs` uses it: begin, build only when not reused, then done.
         let mut make = |stamp: &str| {
-            build_or_reuse(&name, stamp, |dir| {
+            let (dir, reused) = begin(&name, stamp).unwrap();
+            if !reused {
                 runs += 1;
-                std::fs::write(dir.join("out.js"), format!("built {runs}")).map_err(|e| e.to_string())
-            })
-            .unwrap()
+                std::fs::write(dir.join("out.js"), format!("built {runs}")).unwrap();
+                done(&dir, stamp).unwrap();
+            }
+            (dir, reused)
         };
         let (dir, reused) = make("a");
         assert!(!reused);
