@@ -278,12 +278,7 @@ pub struct LogPlace {
 }
 
 impl LogPlace {
-    /// Where `placed` (the verified `logged`) sits, with the checkpoint note of its proof.
-    pub fn of(logged: &LoggedEntry, placed: &Placed) -> Self {
-        Self::at(logged, placed.index, &placed.checkpoint)
-    }
-
-    /// `logged`, verified at `index` in `checkpoint`.
+    /// `logged`, verified at `index` in `checkpoint`, with the checkpoint note of its proof.
     fn at(logged: &LoggedEntry, index: u64, checkpoint: &Checkpoint) -> Self {
         let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
         Self { index, checkpoint_size: checkpoint.size, origin: checkpoint.origin.clone(), checkpoint_note }
@@ -505,7 +500,7 @@ fn logged_event(text: &str, trusted: &TrustedServerKeys) -> Result<Option<(LogEv
         return Err(ReceiptError::UnknownServerKey);
     }
     let placed = verify_logged(&logged, trusted).map_err(receipt_error)?;
-    let place = LogPlace::of(&logged, &placed);
+    let place = LogPlace::at(&logged, placed.index, &placed.checkpoint);
     Ok(Some((placed.event, place)))
 }
 
