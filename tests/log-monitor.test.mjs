@@ -315,7 +315,7 @@ test("rows deleted or edited directly in the database (a record, a record's cont
 
   // (c) A published commitment deleted (its decisions and disclosures first, as the schema requires).
   for (const statement of [
-    `DELETE FROM commitment_disclosures WHERE submission_id = ${quote(published)}`,
+    `DELETE FROM commitment_disclosures WHERE sequence = (SELECT sequence FROM commitments WHERE submission_id = ${quote(published)})`,
     `DELETE FROM decisions WHERE target = ${quote(published)}`,
     `DELETE FROM commitments WHERE submission_id = ${quote(published)}`,
   ]) sql(db, statement);

@@ -102,9 +102,15 @@ pub fn append(sql: &mut dyn Sql, key: &LogKey, events: &[LogEvent], now: &str) -
             sql.execute("DELETE FROM log_tiles WHERE path LIKE ?1", args![&format!("{path}.p/%")])?;
         }
     }
-    // The entries' references, many rows a statement (as the store writes a batch).
-    let references: Vec<(u64, String)> =
-        events.iter().enumerate().map(|(offset, event)| (old + offset as u64, event.reference())).collect();
+    // The entries' references, many rows a statement (as the store writes a batch). A submission's entry is
+    // found by its commitment's row instead (`log_index`, written with it by `store::insert_commitments`): an
+    // index of random submission ids here cost a page write per submission.
+    let references: Vec<(u64, String)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, event)| !matches!(event, LogEvent::Received { .. }))
+        .map(|(offset, event)| (old + offset as u64, event.reference()))
+        .collect();
     for chunk in crate::sql::chunks_of_powers_of_two(&references) {
         let mut values = Vec::with_capacity(chunk.len() * 2);
         for (index, reference) in chunk {
@@ -179,9 +185,13 @@ fn read_bundle(tiles: &SqlTiles<'_, '_>, tile: Tile) -> Result<Vec<u8>, DbError>
 
 /// The index of the newest entry about `reference`.
 pub fn index_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<u64>, DbError> {
-    row(sql, "SELECT idx FROM log_entries WHERE reference = ?1 ORDER BY idx DESC LIMIT 1", args![reference], |row| {
-        row.get::<u64>(0)
-    })
+    row(
+        sql,
+        "SELECT idx FROM (SELECT log_index AS idx FROM commitments WHERE submission_id = ?1 AND log_index IS NOT NULL
+             UNION ALL SELECT idx FROM log_entries WHERE reference = ?1) found ORDER BY idx DESC LIMIT 1",
+        args![reference],
+        |row| row.get::<u64>(0),
+    )
 }
 
 /// The newest entry about `reference` (a submission, objection or decision id, `code/record`, a kid) with

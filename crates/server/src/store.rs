@@ -531,7 +531,8 @@ impl Db {
         self.read(|sql| {
             let text = row(
                 sql,
-                "SELECT disclosures FROM commitment_disclosures WHERE submission_id = ?1",
+                "SELECT d.disclosures FROM commitments c JOIN commitment_disclosures d ON d.sequence = c.sequence
+                 WHERE c.submission_id = ?1",
                 args![submission_id],
                 |row| row.get::<String>(0),
             )?;
@@ -721,10 +722,12 @@ pub(crate) fn insert_commitments(
         receipt.receipt = serde_json::to_string(logged).map_err(|e| DbError::Other(e.to_string()))?;
     }
     for chunk in crate::sql::chunks_of_powers_of_two(&created) {
-        let mut commitments = Vec::with_capacity(chunk.len() * 14);
+        let mut commitments = Vec::with_capacity(chunk.len() * 15);
         let mut disclosures = Vec::with_capacity(chunk.len() * 2);
         for (new, index) in chunk {
             let receipt = &stored[*index];
+            let log_index =
+                places.get(&new.submission_id).copied().ok_or(DbError::Corrupt("a new submission unlogged"))?;
             commitments.extend_from_slice(args![
                 receipt.sequence,
                 &new.submission_id,
@@ -740,21 +743,22 @@ pub(crate) fn insert_commitments(
                 &new.masked,
                 &new.subject_name,
                 &new.department,
+                log_index,
             ]);
-            disclosures.extend_from_slice(args![&new.submission_id, &new.disclosures]);
+            disclosures.extend_from_slice(args![receipt.sequence, &new.disclosures]);
         }
         sql.execute(
             &format!(
                 "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
                  signer_kid, signed_at, received_at, key_status, envelope, receipt, masked, subject_name,
-                 department, publishable, lifecycle) VALUES {}",
-                crate::sql::values_rows(chunk.len(), 14, "1, 'submitted'")
+                 department, log_index, publishable, lifecycle) VALUES {}",
+                crate::sql::values_rows(chunk.len(), 15, "1, 'submitted'")
             ),
             &commitments,
         )?;
         sql.execute(
             &format!(
-                "INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES {}",
+                "INSERT INTO commitment_disclosures (sequence, disclosures) VALUES {}",
                 crate::sql::values_rows(chunk.len(), 2, "")
             ),
             &disclosures,
