@@ -11,8 +11,21 @@ use crate::db::{Db, DbError};
 use crate::problem::Problem;
 use crate::store::{self, ServerKey};
 
+/// Shared by every request: one reference count to move per clone (axum clones the state for each request and
+/// layer; a clone of the fields' own `Arc`s showed in the submission profile).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Clone)]
+pub struct Shared {
     pub db: Db,
     /// Signs receipts; created on first start and kept in the database.
     pub server_key: Arc<ServerKey>,
@@ -68,7 +81,7 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let server_key = Arc::new(server_key);
         let challenge_key = Arc::new(server_key.challenge_key());
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             challenge_key,
             committer: committer::Committer::start(db.clone(), server_key.clone()),
             db,
@@ -76,7 +89,7 @@ impl AppState {
             admin: Arc::new(AdminGate::new(admin_token)),
             heavy: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
             witnessing: Arc::new(Witnessing::default()),
-        })
+        })))
     }
 
     /// With witnessing configured: starts asking the witnesses (a thread of its own).
@@ -88,7 +101,7 @@ impl AppState {
             threads.push((witness.clone(), woken));
         }
         crate::witness::start(self.db.clone(), threads, witnessing.cosigned.clone());
-        self.witnessing = Arc::new(witnessing);
+        Arc::make_mut(&mut self.0).witnessing = Arc::new(witnessing);
         self
     }
 }
