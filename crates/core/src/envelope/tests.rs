@@ -205,3 +205,24 @@ fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
 fn the_quick_canonical_check_is_on_in_this_build() {
     assert!(super::plain_serde_json());
 }
+
+/// A key kept between verifications (`key-cache`) changes nothing but the time: each signature is checked
+/// again, and a key that is no point is refused each time.
+#[test]
+fn a_key_kept_between_verifications_checks_every_signature_again() {
+    let signer = Signer::from_seed(&rfc_seed());
+    let jws = signer.sign(&payload()).unwrap();
+    for _ in 0..3 {
+        assert!(verify(&jws.to_json()).is_ok());
+        let mut forged = jws.clone();
+        forged.signature = b64(&[7; 64]);
+        assert_eq!(verify(&forged.to_json()), Err(EnvelopeError::BadSignature));
+    }
+    // A y coordinate with no point on the curve (2 is not one): never a key, cached or not.
+    let mut not_a_point = [0u8; 32];
+    not_a_point[0] = 2;
+    for _ in 0..2 {
+        assert_eq!(verifying_key(&not_a_point).err(), Some(EnvelopeError::BadPublicKey));
+    }
+    assert_eq!(verifying_key(&signer.public_key()).map(|key| key.to_bytes()), Ok(signer.public_key()));
+}
