@@ -9,7 +9,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::decision::Action;
-use crate::envelope::canonicalize;
+use crate::envelope::canonicalize_value;
 use crate::error::{display_in_chinese, in_lang, Described};
 use crate::lang::Lang;
 use crate::receipt::{KeyStatus, Receipt, ReceiptError, TrustedServerKeys};
@@ -95,8 +95,12 @@ struct EntryOut<'a> {
 impl LogEvent {
     /// The entry's bytes: RFC 8785 canonical JSON with its `type`, so every writer makes the same bytes.
     pub fn entry(&self) -> Vec<u8> {
-        // Only strings, numbers and objects of our own: canonical JSON cannot fail on them.
-        canonicalize(&EntryOut { entry_type: ENTRY_TYPE, event: self }).unwrap_or_default()
+        // Only strings, whole numbers and objects of our own (no float to lose in serde_json's model): canonical
+        // JSON cannot fail on them, and serde_json writes it (a fifth of JCS's cost, in the committer's batch).
+        serde_json::to_value(EntryOut { entry_type: ENTRY_TYPE, event: self })
+            .ok()
+            .and_then(|value| canonicalize_value(&value).ok())
+            .unwrap_or_default()
     }
 
     /// Reads an entry back: its `type`, then exactly the members of one event.
@@ -131,7 +135,7 @@ pub fn text_sha256(text: &str) -> String {
 
 /// The digest a record entry names: SHA-256 of the record's canonical JSON, hex.
 pub fn body_sha256(body: &Value) -> String {
-    hex(&Sha256::digest(canonicalize(body).unwrap_or_default()))
+    hex(&Sha256::digest(canonicalize_value(body).unwrap_or_default()))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -13,7 +13,9 @@ use crate::sql::{Dialect, PgConnection, PgManager, PgSql, Sql, SqliteSql};
 pub use crate::sql::DbError;
 
 /// Version 18's moves, the same on both databases (after each one's own `CREATE TABLE`): a submission's
-/// log entry from `log_entries` to its row's `log_index`, the disclosures to the table keyed by sequence.
+/// log entry from `log_entries` to its row's `log_index`, the disclosures to the table keyed by sequence
+/// (each with its commitment: the foreign key, on since version 5, allows no other). Every server on one
+/// PostgreSQL database runs this version or none: stop them all, start the new ones.
 macro_rules! migration_18_moves {
     () => {
         "
@@ -1022,9 +1024,11 @@ pub(crate) mod tests {
                 "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
                      signer_kid, signed_at, received_at, key_status, envelope, receipt) VALUES
                      (7, 'sub-7', 'c', 't', 'v', 'k', 't', 't', 'verified', '{}', '{}'),
-                     (8, 'sub-8', 'c', 't', 'v', 'k', 't', 't', 'verified', '{}', '{}');
+                     (8, 'sub-8', 'c', 't', 'v', 'k', 't', 't', 'verified', '{}', '{}'),
+                     (9, 'sub-9', 'c', 't', 'v', 'k', 't', 't', 'verified', '{}', '{}');
                  INSERT INTO commitment_disclosures (submission_id, disclosures) VALUES ('sub-7', '[\"d7\"]');
-                 INSERT INTO log_entries (idx, reference) VALUES (3, 'sub-7'), (4, 'dec-1'), (5, 'sub-8');",
+                 INSERT INTO log_entries (idx, reference) VALUES (3, 'sub-7'), (4, 'dec-1'), (5, 'sub-8'),
+                     (6, 'sub-8');",
             )
             .unwrap();
         transaction.commit().unwrap();
@@ -1041,11 +1045,12 @@ pub(crate) mod tests {
                 )
             })
             .unwrap();
-        assert_eq!(places, [("sub-7".to_owned(), Some(3)), ("sub-8".to_owned(), Some(5))]);
+        // sub-8 twice in the log (never made so, but read as `index_of` read it: the newest); sub-9 in none.
+        assert_eq!(places, [("sub-7".to_owned(), Some(3)), ("sub-8".to_owned(), Some(6)), ("sub-9".to_owned(), None)]);
         let left: Vec<String> =
             db.read(|sql| crate::sql::rows(sql, "SELECT reference FROM log_entries", &[], |row| row.get(0))).unwrap();
         assert_eq!(left, ["dec-1"]);
-        for (reference, index) in [("sub-7", Some(3)), ("dec-1", Some(4)), ("sub-8", Some(5)), ("none", None)] {
+        for (reference, index) in [("sub-7", Some(3)), ("dec-1", Some(4)), ("sub-8", Some(6)), ("sub-9", None)] {
             assert_eq!(db.read(|sql| crate::log::index_of(sql, reference)).unwrap(), index, "{reference}");
         }
     }

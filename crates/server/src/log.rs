@@ -194,6 +194,12 @@ pub fn index_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<u64>, DbErr
     )
 }
 
+/// Whether a proved entry is about `reference`. A submission's row keeps its entry's index (`log_index`): were
+/// the log cut back in the database, another entry could come to stand at that index — never shown as this one's.
+pub fn is_about(logged: &LoggedEntry, reference: &str) -> bool {
+    LogEvent::parse(logged.entry.as_bytes()).is_ok_and(|event| event.reference() == reference)
+}
+
 /// The newest entry about `reference` (a submission, objection or decision id, `code/record`, a kid) with
 /// its proof in the newest checkpoint.
 pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry>, DbError> {
@@ -203,5 +209,5 @@ pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
         })?
         .ok_or(DbError::Corrupt("log without checkpoint"))?;
-    Ok(prove(sql, &[index], size, &checkpoint)?.pop())
+    Ok(prove(sql, &[index], size, &checkpoint)?.pop().filter(|logged| is_about(logged, reference)))
 }

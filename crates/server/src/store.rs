@@ -1,7 +1,7 @@
 //! The SQL for keys, commitments and the server's signing keys. Every write that must be atomic (a
 //! submission and its receipt, with the next sequence number) runs in one transaction (`Db::write`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 use xinnuo_core::decision::Action;
@@ -701,9 +701,12 @@ pub(crate) fn insert_commitments(
     }
     let earlier: Vec<&str> =
         stored.iter().map(|s| s.submission_id.as_str()).filter(|id| !places.contains_key(*id)).collect();
+    // Stored before: found by index, so their entries are checked to be theirs once proved (`log::is_about`).
+    let mut looked_up: HashSet<String> = HashSet::new();
     for id in earlier {
         if let Some(index) = crate::log::index_of(sql, id)? {
             places.insert(id.to_owned(), index);
+            looked_up.insert(id.to_owned());
         }
     }
     let mut indices: Vec<u64> = places.values().copied().collect();
@@ -713,8 +716,14 @@ pub(crate) fn insert_commitments(
         let proved = crate::log::prove(sql, &indices, appended.size, &appended.checkpoint)?;
         let by_index: HashMap<u64, LoggedEntry> = indices.into_iter().zip(proved).collect();
         for receipt in &mut stored {
-            receipt.log =
-                places.get(&receipt.submission_id).and_then(|index| by_index.get(index)).cloned().map(Box::new);
+            receipt.log = places
+                .get(&receipt.submission_id)
+                .and_then(|index| by_index.get(index))
+                .filter(|logged| {
+                    !looked_up.contains(&receipt.submission_id) || crate::log::is_about(logged, &receipt.submission_id)
+                })
+                .cloned()
+                .map(Box::new);
         }
     }
     for receipt in stored.iter_mut().filter(|receipt| receipt.receipt.is_empty()) {
@@ -865,6 +874,18 @@ mod tests {
         assert_eq!(db.disclosures("n66").unwrap(), Some(vec!["n66".to_owned()]));
         let row = db.commitment("p").unwrap().unwrap();
         assert_eq!((row.sequence, row.key_status, row.state.as_str()), (69, KeyStatus::NoCreditCode, "submitted"));
+
+        // A row whose `log_index` points at another entry (a log cut back in the database, the index taken by a
+        // later submission): never that entry shown as its own — not by a lookup, not to a repeat.
+        db.write(|sql| sql.execute("UPDATE commitments SET log_index = 2 WHERE submission_id = 'a'", &[])).unwrap();
+        assert_eq!(db.read(|sql| crate::log::proof_of(sql, "a")).unwrap(), None);
+        assert!(db
+            .read(|sql| crate::log::proof_of(sql, "n0"))
+            .unwrap()
+            .is_some_and(|l| crate::log::is_about(&l, "n0")));
+        let repeated = db.store_commitments(&[&new_commitment("a", "other-kid", code)], &key).unwrap();
+        assert_eq!((repeated[0].created, repeated[0].log.is_none()), (false, true));
+        assert_eq!(repeated[0].receipt, first[0].receipt, "its stored receipt, as it was");
     }
 
     /// A department's inbox selects exactly the commitments the core says it decides (`workflow::decides`,

@@ -135,18 +135,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// RFC 8785 canonical bytes of a JSON value: serde_json's output where it writes exactly what JCS writes (see
-/// [`is_canonical`]; a log entry or a signed payload of strings and whole numbers), JCS's own otherwise.
+/// RFC 8785 canonical bytes of a JSON value (a number that is not finite is refused, as RFC 8785 has it).
 pub fn canonicalize(value: &impl Serialize) -> Result<Vec<u8>, EnvelopeError> {
-    let malformed = |e: serde_json::Error| EnvelopeError::MalformedJson(e.to_string());
-    if plain_serde_json() {
-        let value = serde_json::to_value(value).map_err(malformed)?;
-        if written_alike(&value) {
-            return serde_json::to_vec(&value).map_err(malformed);
-        }
-        return serde_json_canonicalizer::to_vec(&value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()));
-    }
     serde_json_canonicalizer::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))
+}
+
+/// [`canonicalize`] for a value already in serde_json's model (which holds no NaN or infinity): serde_json's
+/// output where it writes exactly what JCS writes (see [`is_canonical`]), as for every public-log entry.
+pub fn canonicalize_value(value: &Value) -> Result<Vec<u8>, EnvelopeError> {
+    if plain_serde_json() && written_alike(value) {
+        return serde_json::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()));
+    }
+    canonicalize(value)
 }
 
 /// Whether `bytes` are the canonical form (RFC 8785) of `value`, which was read from them. Where serde_json
@@ -159,7 +159,7 @@ pub fn is_canonical(value: &Value, bytes: &[u8]) -> Result<bool, EnvelopeError> 
         let written = serde_json::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))?;
         return Ok(written == bytes);
     }
-    Ok(serde_json_canonicalizer::to_vec(value).map_err(|e| EnvelopeError::MalformedJson(e.to_string()))? == bytes)
+    Ok(canonicalize(value)? == bytes)
 }
 
 /// Whether this build's serde_json sorts map keys and reads numbers as integers or floats (neither

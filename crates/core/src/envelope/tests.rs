@@ -186,9 +186,9 @@ fn the_quick_canonical_check_answers_as_the_canonical_form_does() {
     ];
     for text in texts {
         let value: Value = serde_json::from_str(text).unwrap();
-        // JCS's own output is the oracle; `canonicalize` takes the quick path too, and must agree with it.
+        // JCS's own output is the oracle; `canonicalize_value` takes the quick path, and must agree with it.
         let jcs = serde_json_canonicalizer::to_vec(&value).unwrap();
-        assert_eq!(canonicalize(&value).unwrap(), jcs, "{text}");
+        assert_eq!(canonicalize_value(&value).unwrap(), jcs, "{text}");
         assert_eq!(is_canonical(&value, text.as_bytes()).unwrap(), jcs == text.as_bytes(), "{text}");
     }
     // Canonical texts are recognised whichever path reads them (a DEL and a raw control character included).
@@ -224,5 +224,15 @@ fn a_key_kept_between_verifications_checks_every_signature_again() {
     for _ in 0..2 {
         assert_eq!(verifying_key(&not_a_point).err(), Some(EnvelopeError::BadPublicKey));
     }
+    // Two keys kept side by side: each verifies its own documents only.
+    let other = Signer::from_seed(&[9; 32]);
+    let theirs = other.sign(&payload()).unwrap();
+    for _ in 0..2 {
+        assert!(verify(&theirs.to_json()).is_ok());
+        assert!(verify(&jws.to_json()).is_ok());
+        let crossed = FlattenedJws { signature: theirs.signature.clone(), ..jws.clone() };
+        assert_eq!(verify(&crossed.to_json()), Err(EnvelopeError::BadSignature));
+    }
     assert_eq!(verifying_key(&signer.public_key()).map(|key| key.to_bytes()), Ok(signer.public_key()));
+    assert_eq!(verifying_key(&other.public_key()).map(|key| key.to_bytes()), Ok(other.public_key()));
 }

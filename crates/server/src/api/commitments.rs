@@ -311,7 +311,7 @@ pub async fn publications(
 
 /// Published commitments with their stored receipts proved again in the checkpoint the witness quorum
 /// cosigned, where the server requires one (all in one look at the log).
-pub fn witnessed_list(
+fn witnessed_list(
     db: &crate::db::Db,
     witnessing: &crate::state::Witnessing,
     mut commitments: Vec<xinnuo_core::wire::PublishedCommitment>,

@@ -66,13 +66,55 @@ fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Valu
     Ok(signed_file)
 }
 
-/// (Their receipts proved in a witnessed checkpoint where the server requires witnesses: the console checks them.)
-fn history(db: &Db, witnessing: &Witnessing, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
-    let mut decisions: Vec<PublishedDecision> =
-        db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect();
-    let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
+/// (Their receipts as stored: [`witnessed_page`] proves a page's receipts again where witnesses are required.)
+fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
+    Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect())
+}
+
+/// The receipts an inbox item shows (its own, its decisions').
+pub(crate) trait Receipts {
+    fn receipts(&mut self) -> Vec<&mut Value>;
+}
+
+fn decision_receipts(decisions: &mut [PublishedDecision]) -> impl Iterator<Item = &mut Value> {
+    decisions.iter_mut().map(|decision| &mut decision.receipt)
+}
+
+impl Receipts for DeptCommitment {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        std::iter::once(&mut self.commitment.receipt).chain(decision_receipts(&mut self.decisions)).collect()
+    }
+}
+
+impl Receipts for DeptRepairApplication {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        decision_receipts(&mut self.decisions).collect()
+    }
+}
+
+impl Receipts for DeptObjection {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        std::iter::once(&mut self.receipt).chain(decision_receipts(&mut self.decisions)).collect()
+    }
+}
+
+impl Receipts for DeptEnrolment {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        decision_receipts(&mut self.decisions).collect()
+    }
+}
+
+/// A page of inbox items with every receipt proved again in the newest checkpoint the required witnesses
+/// cosigned (the console checks them against the pinned witnesses): one read and one set of tiles for the
+/// whole page, not one per row.
+pub(crate) fn witnessed_page<T: Receipts>(
+    db: &Db,
+    witnessing: &Witnessing,
+    mut items: Vec<T>,
+) -> Result<Vec<T>, Problem> {
+    let mut receipts: Vec<&mut Value> = items.iter_mut().flat_map(Receipts::receipts).collect();
     witnessing.rewitness(db, &mut receipts).map_err(Problem::internal)?;
-    Ok(decisions)
+    Ok(items)
 }
 
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
@@ -120,16 +162,13 @@ pub async fn commitments(
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let signed_file = disclosed_file(&db, &row.submission_id, &row.envelope)?;
-            let decisions = history(&db, &witnessing, &row.submission_id)?;
+            let decisions = history(&db, &row.submission_id)?;
             let case = crate::process::commitment_case_of(&row).map_err(Problem::internal)?;
             let signer_known = workflow::signer_known(&case);
             let offers = workflow::actions(&workflow::Case::Commitment(case), &offered_to, &roles);
-            let commitment = super::commitments::witnessed_list(&db, &witnessing, vec![published(row)])?
-                .pop()
-                .ok_or_else(|| Problem::internal("a commitment went missing"))?;
-            items.push(DeptCommitment { commitment, signed_file, decisions, offers, signer_known });
+            items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers, signer_known });
         }
-        Ok((total, items))
+        Ok((total, witnessed_page(&db, &witnessing, items)?))
     })
     .await?;
     Ok(Json(DeptCommitmentInbox { department, total, page, per_page, commitments }))
@@ -181,7 +220,7 @@ pub async fn repair_applications(
             items.push(DeptRepairApplication {
                 state_label_zh: row.state.label_zh().to_owned(),
                 state_label_en: row.state.label_en().to_owned(),
-                decisions: history(&db, &witnessing, &row.submission_id)?,
+                decisions: history(&db, &row.submission_id)?,
                 signed_file,
                 deadline,
                 submission_id: row.submission_id,
@@ -194,29 +233,28 @@ pub async fn repair_applications(
                 reason: row.reason,
             });
         }
-        Ok(items)
+        witnessed_page(&db, &witnessing, items)
     })
     .await?;
     Ok(Json(DeptRepairInbox { department: answered, repair_applications }))
 }
 
-/// The view of an objection with its record, deadline and decisions (the department's and the enterprise's).
-pub fn objection_item(db: &Db, witnessing: &Witnessing, row: ObjectionRow) -> Result<DeptObjection, Problem> {
+/// The view of an objection with its record, deadline and decisions (the department's and the enterprise's);
+/// its receipts as stored (shown through [`witnessed_page`]).
+pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Problem> {
     let record = db
         .record_body(&row.credit_code, &row.record_id)
         .map_err(Problem::internal)?
         .map(xinnuo_core::status::Record::from_json)
         .transpose()
         .map_err(Problem::internal)?;
-    let mut receipt = row.receipt;
-    witnessing.rewitness(db, &mut [&mut receipt]).map_err(Problem::internal)?;
     let deadline =
         workflow::objection_step(row.state, record.as_ref()).and_then(|step| deadline_of(step, &row.received_at));
     Ok(DeptObjection {
         state_label_zh: row.state.label_zh().to_owned(),
         state_label_en: row.state.label_en().to_owned(),
         signer_fingerprint: envelope::fingerprint_groups(&row.signer_kid),
-        decisions: history(db, witnessing, &row.objection_id)?,
+        decisions: history(db, &row.objection_id)?,
         record,
         deadline,
         objection_id: row.objection_id,
@@ -227,7 +265,7 @@ pub fn objection_item(db: &Db, witnessing: &Witnessing, row: ObjectionRow) -> Re
         grounds: row.grounds,
         signer_kid: row.signer_kid,
         envelope: row.envelope,
-        receipt,
+        receipt: row.receipt,
         state: row.state,
         received_at: row.received_at,
         reason: row.reason,
@@ -266,11 +304,13 @@ pub async fn objections(
     let department = workflow::department_name(&officer.department);
     let answered = department.clone();
     let objections = blocking(move || {
-        db.objections_for(&department, wanted, search.as_deref())
+        let items = db
+            .objections_for(&department, wanted, search.as_deref())
             .map_err(Problem::internal)?
             .into_iter()
-            .map(|row| objection_item(&db, &witnessing, row))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|row| objection_item(&db, row))
+            .collect::<Result<Vec<_>, _>>()?;
+        witnessed_page(&db, &witnessing, items)
     })
     .await?;
     Ok(Json(DeptObjectionInbox { department: answered, objections }))
@@ -318,7 +358,7 @@ pub async fn key_enrolments(
         for row in rows {
             let registry_name = db.registry_name(&row.credit_code).map_err(Problem::internal)?;
             let decisions = match &row.request_id {
-                Some(id) => history(&db, &witnessing, id)?,
+                Some(id) => history(&db, id)?,
                 None => Vec::new(),
             };
             let same_key_elsewhere = db
@@ -334,7 +374,7 @@ pub async fn key_enrolments(
                 .collect();
             items.push(DeptEnrolment { enrolment: row.into(), registry_name, decisions, same_key_elsewhere });
         }
-        Ok(items)
+        witnessed_page(&db, &witnessing, items)
     })
     .await?;
     Ok(Json(DeptEnrolmentInbox { enrolments }))

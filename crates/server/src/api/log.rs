@@ -196,10 +196,10 @@ pub async fn proof(
         let Some(index) = db.read(|sql| crate::log::index_of(sql, &lookup)).map_err(Problem::internal)? else {
             return Ok(None);
         };
-        crate::witness::witnessed_proof(&db, &witnessing.witnesses, witnessing.quorum, index)
+        let proved = crate::witness::witnessed_proof(&db, &witnessing.witnesses, witnessing.quorum, index)
             .map_err(Problem::internal)?
-            .map(Some)
-            .ok_or_else(not_witnessed)
+            .ok_or_else(not_witnessed)?;
+        Ok(Some(proved).filter(|logged| crate::log::is_about(logged, &lookup)))
     })
     .await?;
     logged.map(Json).ok_or_else(|| not_logged(&reference))
