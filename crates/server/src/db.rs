@@ -789,14 +789,22 @@ pub(crate) mod tests {
         }
     }
 
-    #[test]
-    fn a_version_3_database_keeps_its_enrolments_and_gains_revocation() {
+    /// An in-memory database as release `version` left it (its migrations applied), for a test to fill.
+    fn database_at(version: usize) -> Connection {
         let mut connection = Connection::open_in_memory().unwrap();
         let transaction = connection.transaction().unwrap();
-        for sql in &MIGRATIONS[..3] {
+        for sql in &MIGRATIONS[..version] {
             transaction.execute_batch(sql).unwrap();
         }
-        transaction.pragma_update(None, "user_version", 3).unwrap();
+        transaction.pragma_update(None, "user_version", version as i64).unwrap();
+        transaction.commit().unwrap();
+        connection
+    }
+
+    #[test]
+    fn a_version_3_database_keeps_its_enrolments_and_gains_revocation() {
+        let mut connection = database_at(3);
+        let transaction = connection.transaction().unwrap();
         transaction
             .execute(
                 "INSERT INTO key_enrolments (kid, credit_code, subject_name, public_jwk, request, status, enrolled_at,
@@ -817,12 +825,8 @@ pub(crate) mod tests {
     /// day in Beijing its decision arrived), and outlive the next import like those decided since.
     #[test]
     fn a_version_14_database_marks_what_decisions_did_to_its_records() {
-        let mut connection = Connection::open_in_memory().unwrap();
+        let mut connection = database_at(14);
         let transaction = connection.transaction().unwrap();
-        for sql in &MIGRATIONS[..14] {
-            transaction.execute_batch(sql).unwrap();
-        }
-        transaction.pragma_update(None, "user_version", 14).unwrap();
         let decision_id = "ab".repeat(32);
         let broken = xinnuo_core::workflow::broken_record_id(&decision_id);
         let record = |id: &str, removed_on: &str| {
@@ -886,12 +890,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_version_8_database_keeps_its_decisions_and_names_its_enrolments() {
-        let mut connection = Connection::open_in_memory().unwrap();
+        let mut connection = database_at(8);
         let transaction = connection.transaction().unwrap();
-        for sql in &MIGRATIONS[..8] {
-            transaction.execute_batch(sql).unwrap();
-        }
-        transaction.pragma_update(None, "user_version", 8).unwrap();
         let request = r#"{"protected":"eyJhbGciOiJFZERTQSJ9","payload":"e30","signature":"AA"}"#;
         transaction
             .execute(
@@ -961,14 +961,10 @@ pub(crate) mod tests {
     #[test]
     fn every_older_schema_upgrades_with_its_data() {
         for version in 1..MIGRATIONS.len() {
-            let mut connection = Connection::open_in_memory().unwrap();
+            let mut connection = database_at(version);
             // Rows stand alone here (one per table, in name order); the store turns the checks on when it opens.
             connection.pragma_update(None, "foreign_keys", "OFF").unwrap();
             let transaction = connection.transaction().unwrap();
-            for sql in &MIGRATIONS[..version] {
-                transaction.execute_batch(sql).unwrap();
-            }
-            transaction.pragma_update(None, "user_version", version as i64).unwrap();
             let tables: Vec<String> = transaction
                 .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
                 .unwrap()
@@ -1013,12 +1009,8 @@ pub(crate) mod tests {
     /// Version 18 finds a commitment's log entry and disclosures by its row, and keeps both.
     #[test]
     fn a_version_17_database_moves_submission_lookups_to_the_commitment_row() {
-        let mut connection = Connection::open_in_memory().unwrap();
+        let mut connection = database_at(17);
         let transaction = connection.transaction().unwrap();
-        for sql in &MIGRATIONS[..17] {
-            transaction.execute_batch(sql).unwrap();
-        }
-        transaction.pragma_update(None, "user_version", 17).unwrap();
         transaction
             .execute_batch(
                 "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,

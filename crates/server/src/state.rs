@@ -70,6 +70,27 @@ impl Witnessing {
     pub fn rewitness(&self, db: &Db, proofs: &mut [&mut serde_json::Value]) -> Result<(), DbError> {
         crate::witness::rewitness(db, &self.witnesses, self.quorum, proofs)
     }
+
+    /// Things shown with their stored receipts (a page of them, or one), every receipt proved again at once:
+    /// one look at the witnessed checkpoint and one set of tiles, not one per row.
+    pub fn witnessed<T: Receipts>(&self, db: &Db, mut items: Vec<T>) -> Result<Vec<T>, crate::problem::Problem> {
+        let mut receipts: Vec<&mut serde_json::Value> = items.iter_mut().flat_map(Receipts::receipts).collect();
+        self.rewitness(db, &mut receipts).map_err(crate::problem::Problem::internal)?;
+        Ok(items)
+    }
+}
+
+/// The stored receipts a thing shown carries (its own, its decisions'), for [`Witnessing::witnessed`].
+pub trait Receipts {
+    fn receipts(&mut self) -> Vec<&mut serde_json::Value>;
+}
+
+/// A thing's own receipt and its decisions'.
+pub fn with_decisions<'a>(
+    own: Option<&'a mut serde_json::Value>,
+    decisions: &'a mut [xinnuo_core::wire::PublishedDecision],
+) -> Vec<&'a mut serde_json::Value> {
+    own.into_iter().chain(decisions.iter_mut().map(|decision| &mut decision.receipt)).collect()
 }
 
 impl AppState {

@@ -9,14 +9,15 @@ use serde_json::Value;
 use xinnuo_core::commitment::SignedCommitment;
 use xinnuo_core::receipt::KeyStatus;
 use xinnuo_core::wire::{
-    CommitmentDetail, DisclosedCommitment, PublicationList, PublicationQuery, ReceiptAnswer, SubjectCommitments,
+    CommitmentDetail, DisclosedCommitment, PublicationList, PublicationQuery, PublishedCommitment, ReceiptAnswer,
+    SubjectCommitments,
 };
 use xinnuo_core::workflow::{self, Desk};
 
 use super::body::{read_jws_text, submission_id_from};
 use crate::clock::now_millis;
 use crate::problem::{not_received_problem, Problem};
-use crate::state::{blocking, AppState};
+use crate::state::{blocking, with_decisions, AppState, Receipts};
 use crate::store::{NewCommitment, PublicationFilter, StoredReceipt};
 use crate::views::commitment as published;
 use xinnuo_core::decision::CommitmentState;
@@ -154,14 +155,11 @@ pub async fn get_one(
     let lookup = id.clone();
     let found = blocking(move || {
         let Some(row) = db.commitment(&lookup).map_err(Problem::internal)? else { return Ok(None) };
-        let mut commitment = published(row);
-        let mut decisions: Vec<_> =
+        let commitment = published(row);
+        let decisions: Vec<_> =
             db.decisions_on(&lookup).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect();
         // Where witnesses are required, the stored receipts proved again in a checkpoint they cosigned.
-        let mut receipts: Vec<&mut Value> = decisions.iter_mut().map(|decision| &mut decision.receipt).collect();
-        receipts.push(&mut commitment.receipt);
-        witnessing.rewitness(&db, &mut receipts).map_err(Problem::internal)?;
-        Ok(Some(CommitmentDetail { commitment, decisions }))
+        Ok(witnessing.witnessed(&db, vec![CommitmentDetail { commitment, decisions }])?.pop())
     })
     .await?;
     Ok(Json(found.ok_or_else(|| not_found(&id))?))
@@ -207,7 +205,7 @@ pub async fn of_subject(
     let commitments = blocking(move || {
         let rows =
             db.commitments_of_subject(&lookup, SUBJECT_LIST_LIMIT).map_err(|e| Problem::internal(e.to_string()))?;
-        witnessed_list(&db, &witnessing, rows.into_iter().map(published).collect())
+        witnessing.witnessed(&db, rows.into_iter().map(published).collect())
     })
     .await?;
     Ok(Json(SubjectCommitments { credit_code, commitments }))
@@ -303,20 +301,20 @@ pub async fn publications(
     let (db, witnessing) = (state.db.clone(), state.witnessing.clone());
     let (total, publications) = blocking(move || {
         let (total, rows) = db.publications(&filter, offset, per_page).map_err(Problem::internal)?;
-        Ok((total, witnessed_list(&db, &witnessing, rows.into_iter().map(published).collect())?))
+        Ok((total, witnessing.witnessed(&db, rows.into_iter().map(published).collect())?))
     })
     .await?;
     Ok(Json(PublicationList { total, page, per_page, publications, generated_on: None }))
 }
 
-/// Published commitments with their stored receipts proved again in the checkpoint the witness quorum
-/// cosigned, where the server requires one (all in one look at the log).
-fn witnessed_list(
-    db: &crate::db::Db,
-    witnessing: &crate::state::Witnessing,
-    mut commitments: Vec<xinnuo_core::wire::PublishedCommitment>,
-) -> Result<Vec<xinnuo_core::wire::PublishedCommitment>, Problem> {
-    let mut receipts: Vec<&mut Value> = commitments.iter_mut().map(|c| &mut c.receipt).collect();
-    witnessing.rewitness(db, &mut receipts).map_err(Problem::internal)?;
-    Ok(commitments)
+impl Receipts for PublishedCommitment {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        vec![&mut self.receipt]
+    }
+}
+
+impl Receipts for CommitmentDetail {
+    fn receipts(&mut self) -> Vec<&mut Value> {
+        with_decisions(Some(&mut self.commitment.receipt), &mut self.decisions)
+    }
 }

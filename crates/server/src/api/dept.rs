@@ -17,8 +17,8 @@ use crate::clock::deadline_of;
 use crate::db::Db;
 use crate::officers::ObjectionRow;
 use crate::problem::Problem;
-use crate::state::Witnessing;
 use crate::state::{blocking, AppState};
+use crate::state::{with_decisions, Receipts};
 use crate::store::PublicationFilter;
 use crate::views::commitment as published;
 use xinnuo_core::wire::{
@@ -66,55 +66,33 @@ fn disclosed_file(db: &Db, submission_id: &str, envelope: &Value) -> Result<Valu
     Ok(signed_file)
 }
 
-/// (Their receipts as stored: [`witnessed_page`] proves a page's receipts again where witnesses are required.)
+/// (Their receipts as stored: `Witnessing::witnessed` proves a page's receipts again where witnesses are required.)
 fn history(db: &Db, target: &str) -> Result<Vec<PublishedDecision>, Problem> {
     Ok(db.decisions_on(target).map_err(Problem::internal)?.into_iter().map(crate::views::decision).collect())
 }
 
-/// The receipts an inbox item shows (its own, its decisions').
-pub(crate) trait Receipts {
-    fn receipts(&mut self) -> Vec<&mut Value>;
-}
-
-fn decision_receipts(decisions: &mut [PublishedDecision]) -> impl Iterator<Item = &mut Value> {
-    decisions.iter_mut().map(|decision| &mut decision.receipt)
-}
-
 impl Receipts for DeptCommitment {
     fn receipts(&mut self) -> Vec<&mut Value> {
-        std::iter::once(&mut self.commitment.receipt).chain(decision_receipts(&mut self.decisions)).collect()
+        with_decisions(Some(&mut self.commitment.receipt), &mut self.decisions)
     }
 }
 
 impl Receipts for DeptRepairApplication {
     fn receipts(&mut self) -> Vec<&mut Value> {
-        decision_receipts(&mut self.decisions).collect()
+        with_decisions(None, &mut self.decisions)
     }
 }
 
 impl Receipts for DeptObjection {
     fn receipts(&mut self) -> Vec<&mut Value> {
-        std::iter::once(&mut self.receipt).chain(decision_receipts(&mut self.decisions)).collect()
+        with_decisions(Some(&mut self.receipt), &mut self.decisions)
     }
 }
 
 impl Receipts for DeptEnrolment {
     fn receipts(&mut self) -> Vec<&mut Value> {
-        decision_receipts(&mut self.decisions).collect()
+        with_decisions(None, &mut self.decisions)
     }
-}
-
-/// A page of inbox items with every receipt proved again in the newest checkpoint the required witnesses
-/// cosigned (the console checks them against the pinned witnesses): one read and one set of tiles for the
-/// whole page, not one per row.
-pub(crate) fn witnessed_page<T: Receipts>(
-    db: &Db,
-    witnessing: &Witnessing,
-    mut items: Vec<T>,
-) -> Result<Vec<T>, Problem> {
-    let mut receipts: Vec<&mut Value> = items.iter_mut().flat_map(Receipts::receipts).collect();
-    witnessing.rewitness(db, &mut receipts).map_err(Problem::internal)?;
-    Ok(items)
 }
 
 /// `GET /api/v1/dept/commitments?state=&q=&page=`: the commitments made to the officer's department.
@@ -168,7 +146,7 @@ pub async fn commitments(
             let offers = workflow::actions(&workflow::Case::Commitment(case), &offered_to, &roles);
             items.push(DeptCommitment { commitment: published(row), signed_file, decisions, offers, signer_known });
         }
-        Ok((total, witnessed_page(&db, &witnessing, items)?))
+        Ok((total, witnessing.witnessed(&db, items)?))
     })
     .await?;
     Ok(Json(DeptCommitmentInbox { department, total, page, per_page, commitments }))
@@ -233,14 +211,14 @@ pub async fn repair_applications(
                 reason: row.reason,
             });
         }
-        witnessed_page(&db, &witnessing, items)
+        witnessing.witnessed(&db, items)
     })
     .await?;
     Ok(Json(DeptRepairInbox { department: answered, repair_applications }))
 }
 
 /// The view of an objection with its record, deadline and decisions (the department's and the enterprise's);
-/// its receipts as stored (shown through [`witnessed_page`]).
+/// its receipts as stored (shown through `Witnessing::witnessed`).
 pub fn objection_item(db: &Db, row: ObjectionRow) -> Result<DeptObjection, Problem> {
     let record = db
         .record_body(&row.credit_code, &row.record_id)
@@ -310,7 +288,7 @@ pub async fn objections(
             .into_iter()
             .map(|row| objection_item(&db, row))
             .collect::<Result<Vec<_>, _>>()?;
-        witnessed_page(&db, &witnessing, items)
+        witnessing.witnessed(&db, items)
     })
     .await?;
     Ok(Json(DeptObjectionInbox { department: answered, objections }))
@@ -374,7 +352,7 @@ pub async fn key_enrolments(
                 .collect();
             items.push(DeptEnrolment { enrolment: row.into(), registry_name, decisions, same_key_elsewhere });
         }
-        witnessed_page(&db, &witnessing, items)
+        witnessing.witnessed(&db, items)
     })
     .await?;
     Ok(Json(DeptEnrolmentInbox { enrolments }))

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 
 use super::body::read_jws_text;
-use super::dept::{objection_item, witnessed_page};
+use super::dept::objection_item;
 use crate::clock::now_millis;
 use crate::officers::NewObjection;
 use crate::problem::{not_received_problem, Problem};
@@ -87,7 +87,8 @@ pub async fn submit(
         let filing = crate::officers::ObjectionFiling { grounds: &objection.grounds, today };
         match db.add_objection(new, filing, &server_key).map_err(Problem::internal)? {
             Ok((row, created)) => {
-                let mut item = witnessed_page(&db, &witnessing, vec![objection_item(&db, row)?])?
+                let mut item = witnessing
+                    .witnessed(&db, vec![objection_item(&db, row)?])?
                     .pop()
                     .ok_or_else(|| Problem::internal("an objection went missing"))?;
                 item.log = crate::views::logged(&db, &item.objection_id).map_err(Problem::internal)?;
