@@ -1009,9 +1009,8 @@ pub(crate) mod tests {
     /// Version 18 finds a commitment's log entry and disclosures by its row, and keeps both.
     #[test]
     fn a_version_17_database_moves_submission_lookups_to_the_commitment_row() {
-        let mut connection = database_at(17);
-        let transaction = connection.transaction().unwrap();
-        transaction
+        let connection = database_at(17);
+        connection
             .execute_batch(
                 "INSERT INTO commitments (sequence, submission_id, credit_code, template_id, template_version,
                      signer_kid, signed_at, received_at, key_status, envelope, receipt) VALUES
@@ -1023,7 +1022,6 @@ pub(crate) mod tests {
                      (6, 'sub-8');",
             )
             .unwrap();
-        transaction.commit().unwrap();
         let db = Db::prepare(connection).unwrap();
         assert_eq!(db.disclosures("sub-7").unwrap(), Some(vec!["d7".to_owned()]));
         assert_eq!(db.disclosures("sub-8").unwrap(), None);
