@@ -13,9 +13,9 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { signFlattenedJws, thumbprint } from "./support/jose.mjs";
-import { xinnuo, TAX_VALUES, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
+import { xinnuo, TAX_VALUES, PASSPHRASE, commitmentPayload, randomCreditCode } from "./support/fixtures.mjs";
 import { launchBrowser } from "./support/browser.mjs";
-import { openPage } from "./support/app.mjs";
+import { openPage, createKey, fillTaxForm, outboxItems } from "./support/app.mjs";
 import { spawnServer } from "./support/server.mjs";
 
 const BIN = process.env.XINNUO_SERVER_BIN;
@@ -123,6 +123,44 @@ async function watchLog() {
   return verdict;
 }
 
+// A person signing on the commit route (its own small build, without the log's view: the `log_watch` build,
+// loaded when a receipt arrives, checks the receipt's checkpoint against the one this browser kept), with every
+// request for the API and the log sent to this file's server. The context lives from one test to the next.
+let committer;
+
+/** Signs and submits a commitment on the commit route: the page, once it says what became of it. */
+async function commitOnRoute() {
+  if (!committer) {
+    browser ??= await launchBrowser();
+    const context = await browser.newContext();
+    await context.route(/\/(api\/v1|log)\//, async (route) => {
+      const request = route.request();
+      const asked = new URL(request.url());
+      const answer = await fetch(`${server.url}${asked.pathname}${asked.search}`, {
+        method: request.method(),
+        headers: { "content-type": request.headers()["content-type"] ?? "application/json" },
+        body: request.postDataBuffer() ?? undefined,
+      });
+      await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+    });
+    committer = { context, errors: [] };
+    const keys = await openPage(context, "#/keys", { errors: committer.errors });
+    await createKey(keys, PASSPHRASE);
+    await keys.close();
+  }
+  // Opened at #/commit, so that the commit route's own build runs (the build with every route stays unloaded).
+  const page = await openPage(committer.context, "#/commit", { errors: committer.errors });
+  const loaded = [];
+  page.on("request", (request) => { if (request.url().endsWith(".wasm")) loaded.push(new URL(request.url()).pathname.slice(1)); });
+  await page.locator("#template-select").waitFor();
+  await fillTaxForm(page, randomCreditCode("140105"));
+  await page.getByLabel("密钥口令").fill(PASSPHRASE);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#receipt, #sign-status.queued").first().waitFor({ timeout: 60_000 });
+  const started = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname.slice(1)).filter((f) => f.endsWith(".wasm")));
+  return { page, wasm: [...new Set([...started, ...loaded])] };
+}
+
 let published; // a commitment accepted (so published) after the first run
 let objected; // an objection filed after the first run: { code, id }
 
@@ -198,6 +236,20 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   const again = await watchLog();
   assert.match(await again.textContent(), new RegExp(`与本浏览器此前保存的检查点（${size + 2} 条）一致`));
   assert.deepEqual(watcher.errors, []);
+
+  // The commit route's build (without the log's view) has its receipt's checkpoint checked by the small
+  // log_watch build, which keeps it in this browser (the rewritten log below is caught by it).
+  const { page, wasm } = await commitOnRoute();
+  assert.match(await page.locator("#receipt").textContent(), /已提交，回执序号 #\d+/);
+  assert.ok(wasm.includes("app_commit_bg.wasm") && wasm.includes("log_watch_bg.wasm") && !wasm.includes("app_bg.wasm"), `${wasm}`);
+  const kept = await page.evaluate(() => Object.entries(localStorage).filter(([key]) => key.startsWith("xinnuo.log.kept:")));
+  assert.equal(kept.length, 1);
+  const keptSize = Number(kept[0][1].split("\n")[1]);
+  assert.ok(keptSize > size + 2, `${keptSize}: the checkpoint with the new receipt`);
+  await page.close();
+  assert.deepEqual(committer.errors, []);
+  // The #/log page keeps the newest checkpoint too (the rewrite below drops the entries after the one before).
+  assert.match(await (await watchLog()).textContent(), new RegExp(`只增不改：此前保存的 ${size + 2} 条是现在这份日志的开头`));
   // The monitor saves this newest checkpoint too (the tests after this one start from it).
   const run = monitor(server.url, state);
   assert.equal(run.status, 0, run.out);
@@ -373,6 +425,20 @@ test("a log rewritten in the database (newest entries dropped, others appended a
   assert.equal(await warned.getAttribute("role"), "alert");
   assert.match(await warned.textContent(), /公开日志与此前见到的不一致.*日志可能被改写，不予信任/);
   assert.match(await (await watchLog()).textContent(), /日志可能被改写/);
+
+  // So does the commit route's build in another browser that kept a checkpoint of the old log: the receipt of
+  // a new submission, proved in the rewritten log, is not believed; the item stays queued with the warning.
+  const { page, wasm } = await commitOnRoute();
+  assert.ok(wasm.includes("log_watch_bg.wasm") && !wasm.includes("app_bg.wasm"), `${wasm}`);
+  const queued = page.locator("#sign-status.queued");
+  await queued.locator("text=/日志可能被改写，不予信任/").waitFor({ timeout: 30_000 });
+  assert.match(await queued.textContent(), /公开日志与此前见到的不一致/);
+  assert.equal(await page.locator("#receipt").count(), 0, "no receipt is shown");
+  const items = await outboxItems(page);
+  assert.equal(items.filter((item) => item.receipt).length, 1, "only the receipt from before the rewrite was taken");
+  assert.ok(await page.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith("xinnuo.log.rewritten:"))), "remembered as rewritten");
+  await page.close();
+  assert.deepEqual(committer.errors, []);
 
   // A monitor with no memory of the log (a new state file) sees a consistent log, but not the deleted
   // record's and commitment's disappearance from the public record: those are still named.

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
-import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount, draftSaved } from "./support/app.mjs";
+import { openPage, waitForServiceWorker, createKey, fillTaxForm, serverCount, draftSaved, outboxItems } from "./support/app.mjs";
 import { randomCreditCode } from "./support/fixtures.mjs";
 import { base } from "./support/http.mjs";
 import { signFlattenedJws, verifyFlattenedJws } from "./support/jose.mjs";
@@ -202,6 +202,39 @@ test("a 201 whose receipt a stranger signed for the right submission keeps the i
   await context.unroute("**/api/v1/commitments");
   await page.locator(".outbox-item", { hasText: "已送达" }).waitFor({ timeout: 30_000 });
   assert.equal(await serverCount(code), 1);
+  await context.close();
+});
+
+test("the commit route believes a receipt only once the log's check ran: while that check cannot be downloaded the item stays queued, then it is received", async () => {
+  // No service worker: every request for the check's wasm reaches the network, where it fails until unrouted.
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const errors = [];
+  let refused = 0;
+  await context.route("**/log_watch_bg.wasm", (route) => { refused++; return route.abort(); });
+  const keys = await openPage(context, "#/keys", { errors });
+  await createKey(keys, PASS);
+  await keys.close();
+  // Opened at #/commit: the commit route's own build, which leaves the log's check to the log_watch build.
+  const page = await openPage(context, "#/commit", { errors });
+  await page.locator("#template-select").waitFor();
+  const code = randomCreditCode("140105");
+  await fillTaxForm(page, code);
+  await page.getByLabel("密钥口令").fill(PASS);
+  await page.getByRole("button", { name: "签名并提交" }).click();
+  await page.locator("#sign-status.queued", { hasText: "无法核对公开日志（核对程序未能加载），将重试" }).waitFor({ timeout: 30_000 });
+  assert.ok(refused >= 1);
+  assert.equal(await serverCount(code), 1, "the server took it: only its receipt is not believed yet");
+  assert.equal((await outboxItems(page)).filter((item) => item.receipt).length, 0);
+  // Once the check downloads, the outbox's next round believes the same receipt.
+  await context.unroute("**/log_watch_bg.wasm");
+  const deadline = Date.now() + 60_000;
+  while (!(await outboxItems(page)).some((item) => item.receipt)) {
+    assert.ok(Date.now() < deadline, "the item was not received after the check could load");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.ok(await page.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith("xinnuo.log.kept:"))), "the checkpoint is kept");
+  assert.equal(await serverCount(code), 1, "sent again, received once");
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -131,14 +131,27 @@ test("on another origin: code check, status and commitment widgets work and the 
   }
   assert.equal(await serverCount(subject), 1);
   assert.deepEqual(errors, []);
-  assert.deepEqual(wasm.sort(), ["xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"],
-    "the page loads code check + status; the commitment frame, on our origin, its own build and the key-derivation worker");
+  assert.deepEqual(wasm.sort(), ["log_watch_bg.wasm", "xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"],
+    "the page loads code check + status; the commitment frame, on our origin, its own build, the key-derivation worker and, once the receipt came, the log's check");
+  // The checkpoint proving the receipt was checked by the log's check and kept on our origin (the frame's).
+  const inFrame = page.frames().find((f) => f.url().startsWith(`${base}/embed/`));
+  const kept = await inFrame.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("xinnuo.log.kept:")));
+  assert.equal(kept.length, 1, "the frame kept the log's checkpoint");
   // Clicked, the print link opens the app on our origin (after the count above: the app loads its own wasm).
   const [opened] = await Promise.all([context.waitForEvent("page"), frame.locator("#print-link").click()]);
   await opened.locator("#print-page").waitFor();
   assert.equal(new URL(opened.url()).origin, new URL(base).origin);
   assert.equal(page.url(), hostUrl, "the host page stays where it was");
   await opened.close();
+  // A log this storage remembers as rewritten (as the check leaves it when a checkpoint does not extend the
+  // kept one): the widget's next receipt is not believed, and the item stays queued with the warning.
+  await inFrame.evaluate((keptKey) => localStorage.setItem(keptKey.replace("xinnuo.log.kept:", "xinnuo.log.rewritten:"),
+    JSON.stringify({ zh: "公开日志与此前见到的不一致（测试）", en: "The public log disagrees (test)" })), kept[0]);
+  await fillTaxForm(frame, randomCreditCode("140105"), "晋示例组件提交有限公司");
+  await frame.getByLabel("密钥口令").fill("widget passphrase");
+  await frame.getByRole("button", { name: "签名并提交" }).click();
+  await frame.locator("#sign-status.queued", { hasText: "公开日志与此前见到的不一致（测试）" }).waitFor({ timeout: 30_000 });
+  await inFrame.evaluate((keptKey) => localStorage.removeItem(keptKey.replace("xinnuo.log.kept:", "xinnuo.log.rewritten:")), kept[0]);
   // The host page cannot reach the key, the passphrase or the form: they are in the frame, on our origin.
   const reach = await page.evaluate(() => {
     const frame = document.querySelector("xinnuo-commitment").shadowRoot.querySelector("iframe");
@@ -192,7 +205,7 @@ test("the README's widget snippet, pasted as it is into a page on another origin
     await waitUntil(() => logged.some((line) => /^[0-9a-f]{64} /.test(line)), "the snippet's xinnuo-submitted listener logged");
     assert.equal(await serverCount(subject), 1);
     assert.deepEqual(errors, []);
-    assert.deepEqual(wasm.sort(), ["xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"]);
+    assert.deepEqual(wasm.sort(), ["log_watch_bg.wasm", "xinnuo_kdf_bg.wasm", "xinnuo_widgets_commitment_bg.wasm", "xinnuo_widgets_status_bg.wasm"]);
   });
 });
 

@@ -19,10 +19,13 @@ function load(build) {
   if (!loaded.has(build)) {
     // The wasm is fetched while its glue loads, not after: one round trip less on a slow connection.
     const wasm = fetch(new URL(`./${build}_bg.wasm`, import.meta.url));
-    loaded.set(build, import(`./${build}.js`).then(async (glue) => {
+    const loading = import(`./${build}.js`).then(async (glue) => {
       await glue.default({ module_or_path: wasm });
       return glue;
-    }));
+    });
+    // A failed download is not kept: asked again (back online), the build is fetched again.
+    loading.catch(() => loaded.delete(build));
+    loaded.set(build, loading);
   }
   return loaded.get(build);
 }
@@ -42,6 +45,11 @@ function failed(error) {
   root.replaceChildren(message);
   console.error(error);
 }
+
+// A build without a view of the public log (the commit route's) has the checkpoint proving each receipt
+// checked against the one this browser kept by the small `log_watch` build, loaded the first time one is met
+// (`sync::extends_kept` in the app).
+window.xinnuoLogWatch = (note, server) => load("log_watch").then((glue) => glue.observe_for(note, server));
 
 window.xinnuoSwitchBuild = (everything) => {
   let build = everything ? EVERYTHING : buildFor(location.hash);

@@ -27,6 +27,27 @@ const onOurOrigin = location.origin === here.origin;
 // The widgets whose code runs in this page (elsewhere the commitment widget runs in its own frame).
 const KINDS = onOurOrigin ? MODULES.at(-1).has : ["xinnuo-code-check", "xinnuo-status", "xinnuo-commitment-list", "xinnuo-report-verify"];
 let loaded;
+// The widgets on our origin (the commitment widget here or in its frame) have the checkpoint proving each
+// receipt checked against the one kept in this storage by the app's small `log_watch` build, loaded the first
+// time one is met. One question at a time: widgets may name different servers, and a check is made for one.
+let logWatch;
+let asked = Promise.resolve();
+if (onOurOrigin) {
+  window.xinnuoLogWatch ??= (note, server) => {
+    if (!logWatch) {
+      const loading = import(new URL("../log_watch.js", here).href).then(async (glue) => {
+        await glue.default({ module_or_path: new URL("../log_watch_bg.wasm", here) });
+        return glue;
+      });
+      // A failed download is not kept: the next receipt tries again.
+      loading.catch(() => { if (logWatch === loading) logWatch = undefined; });
+      logWatch = loading;
+    }
+    const answer = asked.then(() => logWatch).then((glue) => glue.observe_for(note, server));
+    asked = answer.catch(() => {});
+    return answer;
+  };
+}
 let settling;
 
 async function load(kind) {

@@ -28,28 +28,41 @@ const SIZE_OPTIMIZED: &str = "--merge-similar-functions -Oz --low-memory-unused"
 /// cargo). Not the build with every route: its Brotli grew 3.2 KB so.
 const FIRST_VISIT_OPTIMIZED: &str = "--merge-similar-functions -Oz --low-memory-unused --converge";
 
-/// wasm-bindgen (web target, names removed), then wasm-opt from npm binaryen with `optimize` (its flags).
-fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str) -> Result {
+/// wasm-bindgen (web target, names and the producers section removed), then wasm-opt from npm binaryen with
+/// `optimize` (its flags). A build only our own pages load (`ours`: the app's and the widgets', whose loaders
+/// always say where the wasm is) also loses what only its tools would read: the glue's default wasm path and the
+/// wasm's target-features section (kept in the npm package, for its users' bundlers and optimisers).
+fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, optimize: &str, ours: bool) -> Result {
     // What it contains, read while the names are still there (`cargo xtask bench size`).
     crate::size::write_report(wasm, out_name)?;
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--remove-name-section", "--out-name", out_name, "--out-dir"])
+        .args(["--target", "web", "--remove-name-section", "--remove-producers-section"])
+        .args(ours.then_some("--omit-default-module-path"))
+        .args(["--out-name", out_name, "--out-dir"])
         .arg(out_dir)
         .arg(wasm))?;
     let optimized = out_dir.join(format!("{out_name}_bg.wasm"));
-    run(Command::new(tools::wasm_opt()).args(optimize.split_whitespace()).arg(&optimized).arg("-o").arg(&optimized))
+    run(Command::new(tools::wasm_opt())
+        .args(optimize.split_whitespace())
+        .args(ours.then_some("--strip-target-features"))
+        .arg(&optimized)
+        .arg("-o")
+        .arg(&optimized))
 }
 
 /// Minifies an ES module or a style sheet in place (esbuild): wasm-bindgen's glue, our loaders and the styles
 /// are downloaded before anything shows; minified the scripts are about half the bytes (a third less
-/// compressed), the styles 0.4 KB less compressed. The sources stay as written; `pkg/` is left readable for
-/// the bundlers of the package's users.
+/// compressed), the styles 0.4 KB less compressed. Chinese text in scripts stays UTF-8 (3 bytes a character,
+/// not a 6-byte `\u` escape): module scripts are always read as UTF-8, whatever the page's encoding (a style
+/// sheet is not, so its escapes stay). The sources stay as written; `pkg/` is left readable for the bundlers of
+/// the package's users.
 fn minify(file: &Path) -> Result {
     let module = file.extension().is_some_and(|extension| extension == "js");
     run(Command::new(tools::esbuild())
         .arg(file)
         .args(["--minify", "--allow-overwrite", "--log-level=warning"])
         .args(module.then_some("--format=esm"))
+        .args(module.then_some("--charset=utf8"))
         .arg(format!("--outfile={}", file.display())))
 }
 
@@ -109,6 +122,8 @@ pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static
         ];
         list.push((format!("widgets page: {shows}"), files, widget_budget(module)));
     }
+    let log_watch = vec![dist.join(format!("{LOG_WATCH}.js")), dist.join(format!("{LOG_WATCH}_bg.wasm"))];
+    list.push(("log check after a receipt (commit, widget)".to_owned(), log_watch, ""));
     list.push(("npm package wasm (all-in-one xinnuo)".to_owned(), vec![pkg.join("xinnuo_bg.wasm")], ""));
     for (entry, _) in NPM_ENTRIES {
         list.push((
@@ -161,11 +176,15 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Brotli's buffer, quality and window (2^22: 4 MiB), gzip's level.
-const BROTLI_BUFFER: usize = 64 * 1024;
-const BROTLI_QUALITY: u32 = 11;
-const BROTLI_LGWIN: u32 = 22;
+/// Brotli's quality and window (2^22: 4 MiB), gzip's level.
+const BROTLI_QUALITY: i32 = 11;
+const BROTLI_LGWIN: i32 = 22;
 const GZIP_LEVEL: u32 = 9;
+/// Brotli's input block sizes tried (2^n bytes; the encoder's own choice at quality 11 is 2^18, and 2^20 or more
+/// wrote the same as 2^20 on every file measured), the smallest output kept: the setting moves a file's size
+/// either way by up to 0.3 % (the route builds' wasm: up to 1 KB), and every result is plain Brotli to any
+/// decoder.
+const BROTLI_LGBLOCKS: [i32; 4] = [16, 17, 18, 19];
 
 /// What compressed output depends on besides the bytes: the settings above and the versions of the crates
 /// that compress, as `Cargo.lock` pins them for xtask.
@@ -175,7 +194,7 @@ fn compression_settings() -> &'static str {
         let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap_or_default();
         let versions = crate::cache::locked_versions(&lock, "xtask", &["brotli", "flate2"]).join(", ");
         format!(
-            "brotli buffer {BROTLI_BUFFER} quality {BROTLI_QUALITY} lgwin {BROTLI_LGWIN}; gzip level {GZIP_LEVEL}; {versions}"
+            "brotli quality {BROTLI_QUALITY} lgwin {BROTLI_LGWIN} smallest of lgblock {BROTLI_LGBLOCKS:?}; gzip level {GZIP_LEVEL}; {versions}"
         )
     })
 }
@@ -200,11 +219,12 @@ pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     if let (Ok(brotli), Ok(gzip)) = (std::fs::read(&br_file), std::fs::read(&gz_file)) {
         return Ok((brotli, gzip));
     }
-    let mut brotli = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut brotli, BROTLI_BUFFER, BROTLI_QUALITY, BROTLI_LGWIN);
-        writer.write_all(bytes).map_err(|e| e.to_string())?;
-    }
+    // Each block size on a thread of its own: compressing is the last step of a build, with the cores idle.
+    let tried: Vec<Result<Vec<u8>>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = BROTLI_LGBLOCKS.map(|lgblock| scope.spawn(move || brotli_of(bytes, lgblock))).into();
+        jobs.into_iter().map(|job| job.join().unwrap_or_else(|_| Err("Brotli panicked".to_owned()))).collect()
+    });
+    let brotli = tried.into_iter().collect::<Result<Vec<_>>>()?.into_iter().min_by_key(Vec::len).unwrap_or_default();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
     encoder.write_all(bytes).map_err(|e| e.to_string())?;
     let gzip = encoder.finish().map_err(|e| e.to_string())?;
@@ -213,6 +233,18 @@ pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         let _ = std::fs::write(&gz_file, &gzip).and_then(|()| std::fs::write(&br_file, &brotli));
     }
     Ok((brotli, gzip))
+}
+
+fn brotli_of(bytes: &[u8], lgblock: i32) -> Result<Vec<u8>> {
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: BROTLI_QUALITY,
+        lgwin: BROTLI_LGWIN,
+        lgblock,
+        ..Default::default()
+    };
+    let mut compressed = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut compressed, &params).map_err(|e| format!("Brotli: {e}"))?;
+    Ok(compressed)
 }
 
 /// Raw, gzip and Brotli sizes of files downloaded together (each compressed on its own, as served).
@@ -243,6 +275,9 @@ pub const APP_BUILDS: &[(&str, &str, &str)] = &[
     ("app route-commit xinnuo-core/current-templates", "app_commit", "#/commit"),
     ("app every-route", "app", "any other route"),
 ];
+
+/// The app's build with the public log's view alone (`web/boot.js` and the widgets' loader load it).
+const LOG_WATCH: &str = "log_watch";
 
 /// Issue 18's budget for a first visit to a route (wasm + JS, Brotli, as transferred).
 pub fn route_budget(route: &str) -> &'static str {
@@ -296,8 +331,8 @@ fn npm_budget(entry: &str) -> &'static str {
     }
 }
 
-/// One wasm build: `cargo build` of `package` with `features`, then wasm-bindgen and wasm-opt (and esbuild on
-/// the glue when `minified`) into `out_dir` — or, when nothing it is made from changed, the same files from
+/// One wasm build: `cargo build` of `package` with `features`, then wasm-bindgen and wasm-opt (and, when
+/// `minified`, a build only our own pages load: esbuild on the glue, and `bindgen`'s `ours`) into `out_dir` — or, when nothing it is made from changed, the same files from
 /// the last time (`cache.rs`). Returns whether it was reused.
 struct WasmBuild<'a> {
     package: &'a str,
@@ -353,7 +388,7 @@ impl WasmBuild<'_> {
         std::fs::copy(&made, &wasm).map_err(|e| format!("{}: {e}", made.display()))?;
         let out_dir = out_dir.to_path_buf();
         Ok(Some(move || {
-            bindgen(&wasm, &dir, self.out_name, self.optimize)?;
+            bindgen(&wasm, &dir, self.out_name, self.optimize, self.minified)?;
             if self.minified {
                 minify(&dir.join(format!("{}.js", self.out_name)))?;
             }
@@ -417,6 +452,17 @@ fn build_web() -> Result<(PathBuf, PathBuf)> {
         let build = WasmBuild { package: "xinnuo-app", cargo_args, out_name, optimize, minified: true };
         builds.push((build, dist.clone()));
     }
+    // The log's view alone (`log_watch::observe_for`), for the builds without it: the commit route's and the
+    // commitment widget load it when they first meet a checkpoint (their first visit does not download it).
+    let log_watch_args = vec!["--no-default-features".to_owned(), "--features".to_owned(), "public-log".to_owned()];
+    let log_watch = WasmBuild {
+        package: "xinnuo-app",
+        cargo_args: log_watch_args,
+        out_name: LOG_WATCH,
+        optimize: SIZE_OPTIMIZED,
+        minified: true,
+    };
+    builds.push((log_watch, dist.clone()));
     // The package is size-optimised like the app: at opt-level "z" it still checks > 6 M codes/s and signs
     // ~4× faster than @noble/ed25519 in Chromium, and its wasm is 50 KB (gzip) smaller than at -O3.
     let package = WasmBuild {

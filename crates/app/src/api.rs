@@ -374,9 +374,8 @@ async fn cosigners_of_checkpoint(listing: &Value, witnesses: &[String]) -> u64 {
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as
 /// met, but a later one only if the log pinned so far records its addition in a checkpoint a pinned log key
-/// signed (`public_log::admit_server_key`), and, in the builds that keep a view of the log, one that extends
-/// the checkpoint kept. A key the log does not explain (one added to the database behind the log's back) is
-/// not pinned: what it signs is not believed.
+/// signed (`public_log::admit_server_key`) that extends the checkpoint kept. A key the log does not explain
+/// (one added to the database behind the log's back) is not pinned: what it signs is not believed.
 async fn admitted(key: &Value, pinned: &TrustedServerKeys) -> bool {
     if pinned.is_empty() || !matches!(data_source(), DataSource::Api) {
         return true;
@@ -388,20 +387,14 @@ async fn admitted(key: &Value, pinned: &TrustedServerKeys) -> bool {
     };
     match xinnuo_core::public_log::admit_server_key(key, logged.as_ref(), pinned) {
         Ok(None) => true,
-        #[cfg(feature = "public-log")]
+        // Recorded in the log: in a checkpoint that extends the one kept here (`sync::extends_kept`, in every
+        // build).
         Ok(Some(_)) => {
             let Some(note) = logged.as_ref().and_then(|l| xinnuo_core::tlog::TlogProof::parse(&l.proof).ok()) else {
                 return false;
             };
-            matches!(
-                crate::log_watch::observe(&note.checkpoint, pinned).await,
-                Ok(crate::log_watch::Observed::First(_)
-                    | crate::log_watch::Observed::Known { .. }
-                    | crate::log_watch::Observed::Extended { .. })
-            )
+            crate::sync::extends_kept(&note.checkpoint, pinned).await.is_ok()
         }
-        #[cfg(not(feature = "public-log"))]
-        Ok(Some(_)) => true,
         // Not pinned: receipts and checkpoints it signs read as from an unknown server key.
         Err(_) => false,
     }

@@ -1,6 +1,6 @@
 //! This browser's view of a public log, as Certificate Transparency's clients keep theirs: the newest checkpoint
-//! it believed (signed by a log key of the pinned server keys) is kept per log; each newer one it meets (on
-//! `#/log`, in a receipt) must extend it, checked with a consistency proof computed from the log's tiles
+//! it believed (signed by a log key of the pinned server keys) is kept per server address and log; each newer
+//! one it meets (on `#/log`, in a receipt, in the record of a new server key) must extend it, checked with a consistency proof computed from the log's tiles
 //! (`public_log::check_extension`). A log that disagrees is remembered as rewritten, shown as a warning and
 //! not trusted again in this browser; the checkpoint kept stays as the evidence.
 
@@ -32,12 +32,19 @@ fn storage() -> Option<web_sys::Storage> {
     crate::browser::local_storage()
 }
 
+/// Where the view of the log `origin` is kept: beside the server keys it is believed with, which are pinned per
+/// server address (`api::trusted_server_keys`; the app's own server is the empty address, a widget's its `api`):
+/// a view kept with one set of keys is never judged, or replaced, by another set.
+fn place(what: &str, origin: &str) -> String {
+    format!("{what}{}{origin}", crate::origin::url(""))
+}
+
 /// The checkpoint kept for the log `origin`, and the alarm, if its log was found rewritten.
 pub fn kept(origin: &str) -> (Option<String>, Option<Text>) {
     let storage = storage();
     let read = |key: String| storage.as_ref().and_then(|s| s.get_item(&key).ok().flatten());
-    let alarm = read(format!("{REWRITTEN}{origin}")).and_then(|text| serde_json::from_str::<Text>(&text).ok());
-    (read(format!("{KEPT}{origin}")), alarm)
+    let alarm = read(place(REWRITTEN, origin)).and_then(|text| serde_json::from_str::<Text>(&text).ok());
+    (read(place(KEPT, origin)), alarm)
 }
 
 /// The tiles a check reads, fetched from the log's server (a partial tile deleted for its full one: the full).
@@ -74,7 +81,7 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
     }
     let keep = |note: &str| {
         if let Some(storage) = storage() {
-            let _ = storage.set_item(&format!("{KEPT}{origin}"), note);
+            let _ = storage.set_item(&place(KEPT, &origin), note);
         }
     };
     let Some(kept_note) = kept_note else {
@@ -104,9 +111,27 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
         Err(error) => {
             let message = Text::from(error);
             if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(&message)) {
-                let _ = storage.set_item(&format!("{REWRITTEN}{origin}"), &text);
+                let _ = storage.set_item(&place(REWRITTEN, &origin), &text);
             }
             Ok(Observed::Rewritten { kept: kept_note, seen: note.to_owned(), message })
         }
+    }
+}
+
+/// What the builds without this module ask of it: `web/boot.js` and the widgets' loader load the small
+/// `log_watch` build (this module alone) for them when they first meet a checkpoint (`window.xinnuoLogWatch`,
+/// see `sync::extends_kept`). `note` is checked against the checkpoint kept here for `server` and the server
+/// keys pinned here for it (`trusted_server_keys` again, as the asking build ran it a moment before); the
+/// answer is empty when it is believed, else why not (an `i18n::Text` as JSON). The widgets' loader asks one
+/// question at a time: the address is this instance's for the duration of a check.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub async fn observe_for(note: String, server: String) -> String {
+    crate::origin::set_base(&server);
+    let trusted = crate::api::trusted_server_keys().await;
+    match observe(&note, &trusted).await {
+        Ok(Observed::Rewritten { message, .. }) | Err(message) => {
+            serde_json::to_string(&message).unwrap_or_else(|_| "null".into())
+        }
+        Ok(_) => String::new(),
     }
 }
