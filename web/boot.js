@@ -48,7 +48,7 @@ function failed(error) {
 
 // A build without a view of the public log (the commit route's) has the checkpoint proving each receipt
 // checked against the one this browser kept by the small `log_watch` build, loaded the first time one is met
-// (`sync::extends_kept` in the app).
+// (`log_view::extends_kept` in the app).
 window.xinnuoLogWatch = (note, server) => load("log_watch").then((glue) => glue.observe_for(note, server));
 
 window.xinnuoSwitchBuild = (everything) => {

@@ -452,8 +452,8 @@ fn build_web() -> Result<(PathBuf, PathBuf)> {
         let build = WasmBuild { package: "xinnuo-app", cargo_args, out_name, optimize, minified: true };
         builds.push((build, dist.clone()));
     }
-    // The log's view alone (`log_watch::observe_for`), for the builds without it: the commit route's and the
-    // commitment widget load it when they first meet a checkpoint (their first visit does not download it).
+    // The log's view alone (`log_watch_build::observe_for`), for the builds without it: the commit route's and
+    // the widgets load it when they first meet a checkpoint (their first visit does not download it).
     let log_watch_args = vec!["--no-default-features".to_owned(), "--features".to_owned(), "public-log".to_owned()];
     let log_watch = WasmBuild {
         package: "xinnuo-app",

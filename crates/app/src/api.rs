@@ -387,13 +387,12 @@ async fn admitted(key: &Value, pinned: &TrustedServerKeys) -> bool {
     };
     match xinnuo_core::public_log::admit_server_key(key, logged.as_ref(), pinned) {
         Ok(None) => true,
-        // Recorded in the log: in a checkpoint that extends the one kept here (`sync::extends_kept`, in every
-        // build).
+        // Recorded in the log: in a checkpoint that extends the one kept here (`log_view`, in every build).
         Ok(Some(_)) => {
             let Some(note) = logged.as_ref().and_then(|l| xinnuo_core::tlog::TlogProof::parse(&l.proof).ok()) else {
                 return false;
             };
-            crate::sync::extends_kept(&note.checkpoint, pinned).await.is_ok()
+            crate::log_view::extends_kept(&note.checkpoint, pinned).await.is_ok()
         }
         // Not pinned: receipts and checkpoints it signs read as from an unknown server key.
         Err(_) => false,

@@ -5,8 +5,11 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod i18n;
+pub mod log_view;
 #[cfg(feature = "public-log")]
 pub mod log_watch;
+#[cfg(feature = "public-log")]
+pub mod log_watch_build;
 pub mod origin;
 pub mod pages;
 pub mod route;

@@ -117,21 +117,3 @@ pub async fn observe(note: &str, trusted: &TrustedServerKeys) -> Result<Observed
         }
     }
 }
-
-/// What the builds without this module ask of it: `web/boot.js` and the widgets' loader load the small
-/// `log_watch` build (this module alone) for them when they first meet a checkpoint (`window.xinnuoLogWatch`,
-/// see `sync::extends_kept`). `note` is checked against the checkpoint kept here for `server` and the server
-/// keys pinned here for it (`trusted_server_keys` again, as the asking build ran it a moment before); the
-/// answer is empty when it is believed, else why not (an `i18n::Text` as JSON). The widgets' loader asks one
-/// question at a time: the address is this instance's for the duration of a check.
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub async fn observe_for(note: String, server: String) -> String {
-    crate::origin::set_base(&server);
-    let trusted = crate::api::trusted_server_keys().await;
-    match observe(&note, &trusted).await {
-        Ok(Observed::Rewritten { message, .. }) | Err(message) => {
-            serde_json::to_string(&message).unwrap_or_else(|_| "null".into())
-        }
-        Ok(_) => String::new(),
-    }
-}

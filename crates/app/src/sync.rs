@@ -74,7 +74,7 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     // A log it cannot check now (a tile missing, the network) is not believed either: the item is sent again
     // later (same submission, same receipt), never marked received on a proof that was not checked.
     if let Some(place) = &checked.log {
-        if let Err(message) = extends_kept(&place.checkpoint_note, trusted).await {
+        if let Err(message) = crate::log_view::extends_kept(&place.checkpoint_note, trusted).await {
             return Answer::Transient(message);
         }
     }
@@ -85,46 +85,6 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         key_status: (checked.key_status.label_zh().into(), checked.key_status.label_en().into()),
         log,
     }
-}
-
-/// Whether the checkpoint proving a receipt extends the one this browser kept of the log (else the log was
-/// rewritten, and nothing it proves is believed): checked here in the build with the log's view.
-#[cfg(feature = "public-log")]
-pub(crate) async fn extends_kept(note: &str, trusted: &receipt::TrustedServerKeys) -> Result<(), Text> {
-    match crate::log_watch::observe(note, trusted).await {
-        Ok(crate::log_watch::Observed::Rewritten { message, .. }) | Err(message) => Err(message),
-        Ok(_) => Ok(()),
-    }
-}
-
-#[cfg(not(feature = "public-log"))]
-#[wasm_bindgen]
-extern "C" {
-    /// Set by `web/boot.js` and the widgets' loader: loads the small `log_watch` build (once) and asks it
-    /// (`log_watch::observe_for`).
-    #[wasm_bindgen(catch, js_namespace = window, js_name = xinnuoLogWatch)]
-    fn log_watch_build(note: &str, server: &str) -> Result<js_sys::Promise, JsValue>;
-}
-
-/// The same in a build without the log's view (the commit route's, the widgets): the `log_watch` build checks
-/// it against the server keys pinned here (it runs `trusted_server_keys` again). Without that build (not
-/// downloaded, no loader) nothing is believed.
-#[cfg(not(feature = "public-log"))]
-pub(crate) async fn extends_kept(note: &str, _trusted: &receipt::TrustedServerKeys) -> Result<(), Text> {
-    let answer = match log_watch_build(note, &crate::origin::url("")) {
-        Ok(asked) => wasm_bindgen_futures::JsFuture::from(asked).await.ok().and_then(|answer| answer.as_string()),
-        Err(_) => None,
-    };
-    match answer.as_deref() {
-        Some("") => Ok(()),
-        Some(why) => Err(serde_json::from_str(why).unwrap_or_else(|_| unchecked_log())),
-        None => Err(unchecked_log()),
-    }
-}
-
-#[cfg(not(feature = "public-log"))]
-fn unchecked_log() -> Text {
-    Text::new("无法核对公开日志（核对程序未能加载），将重试", "The public log could not be checked; retrying")
 }
 
 /// Days a delivered item keeps its personal values here: `<meta name="xinnuo-retention-days" content="1">` on
