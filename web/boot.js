@@ -19,6 +19,8 @@ function load(build) {
   if (!loaded.has(build)) {
     // The wasm is fetched while its glue loads, not after: one round trip less on a slow connection.
     const wasm = fetch(new URL(`./${build}_bg.wasm`, import.meta.url));
+    // Its failure is the loading's (awaited below), not an unhandled rejection of its own meanwhile.
+    wasm.catch(() => {});
     const loading = import(`./${build}.js`).then(async (glue) => {
       await glue.default({ module_or_path: wasm });
       return glue;
