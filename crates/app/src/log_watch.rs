@@ -1,8 +1,9 @@
 //! This browser's view of a public log, as Certificate Transparency's clients keep theirs: the newest checkpoint
 //! it believed (signed by a log key of the pinned server keys) is kept per server address and log; each newer
-//! one it meets (on `#/log`, in a receipt, in the record of a new server key) must extend it, checked with a consistency proof computed from the log's tiles
-//! (`public_log::check_extension`). A log that disagrees is remembered as rewritten, shown as a warning and
-//! not trusted again in this browser; the checkpoint kept stays as the evidence.
+//! one it meets (on `#/log`, in a receipt, in the record of a new server key) must extend it, checked with a
+//! consistency proof computed from the log's tiles (`public_log::check_extension`). A log that disagrees is
+//! remembered as rewritten, shown as a warning and not trusted again in this browser; the checkpoint kept stays
+//! as the evidence.
 
 use gloo_net::http::Request;
 use std::collections::BTreeMap;
