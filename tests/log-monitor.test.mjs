@@ -163,6 +163,8 @@ async function commitOnRoute() {
 
 let published; // a commitment accepted (so published) after the first run
 let objected; // an objection filed after the first run: { code, id }
+let proved; // a commitment submitted before the log is rewritten (and never deleted)
+let decided; // the decision accepting it
 
 /** A demo subject with at least two records shown: its code, name and the records. */
 async function subjectWithRecords() {
@@ -228,8 +230,8 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   const size = Number(checkpoint.split("\n")[1]);
   assert.equal(Number(await watcher.page.locator(".log-size").textContent()), size);
   assert.match(await watcher.page.locator(".log-signature").textContent(), /日志密钥签名有效/);
-  await submit();
-  await submit();
+  proved = await submit();
+  decided = (await decide("accept", proved, { identity_checked: "counter" })).decision_id;
   const extended = await watchLog();
   assert.match(await extended.textContent(), new RegExp(`只增不改：此前保存的 ${size} 条是现在这份日志的开头`));
   assert.equal(Number(await watcher.page.locator(".log-size").textContent()), size + 2);
@@ -247,6 +249,25 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   const keptSize = Number(kept[0][1].split("\n")[1]);
   assert.ok(keptSize > size + 2, `${keptSize}: the checkpoint with the new receipt`);
   await page.close();
+  // The verify and print pages (the verify route's build, also without the log's view) compare the checkpoint
+  // proving a receipt with the one kept, and say so (on screen; the printed page does not carry it).
+  const verify = await openPage(committer.context, `#/verify/${proved}`, { errors: committer.errors });
+  // Under 技术详情 with the rest of the receipt (folded).
+  await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
+  assert.match(await verify.locator("#verify-verdict").textContent(), /✓ 验证通过/);
+  assert.equal(await verify.locator("#verify-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  await verify.goto(verify.url().replace(/#.*/, `#/print/${proved}`));
+  await verify.locator("#print-log-view").waitFor({ timeout: 30_000 });
+  assert.equal(await verify.locator("#print-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  assert.equal(await verify.locator("#print-log-view").evaluate((line) => getComputedStyle(line).display), "block");
+  await verify.emulateMedia({ media: "print" });
+  assert.equal(await verify.locator("#print-log-view").evaluate((line) => getComputedStyle(line).display), "none");
+  await verify.emulateMedia({ media: "screen" });
+  await verify.goto(verify.url().replace(/#.*/, `#/decision/${decided}`));
+  await verify.locator("#decision-log-view").waitFor({ timeout: 30_000 });
+  assert.match(await verify.locator("#decision-verdict").textContent(), /✓ 签名有效，服务器回执已核验/);
+  assert.equal(await verify.locator("#decision-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  await verify.close();
   assert.deepEqual(committer.errors, []);
   // The #/log page keeps the newest checkpoint too (the rewrite below drops the entries after the one before).
   assert.match(await (await watchLog()).textContent(), new RegExp(`只增不改：此前保存的 ${size + 2} 条是现在这份日志的开头`));
@@ -437,6 +458,22 @@ test("a log rewritten in the database (newest entries dropped, others appended a
   const items = await outboxItems(page);
   assert.equal(items.filter((item) => item.receipt).length, 1, "only the receipt from before the rewrite was taken");
   assert.ok(await page.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith("xinnuo.log.rewritten:"))), "remembered as rewritten");
+  // Its verify page refuses a commitment whose receipt the rewritten log proves, with the warning; its print
+  // page puts the warning where the log place was.
+  await page.goto(page.url().replace(/#.*/, `#/verify/${proved}`));
+  await page.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
+  assert.match(await page.locator("#verify-verdict").textContent(), /✗ 验证未通过/);
+  assert.match(await page.locator("#verify-problems").textContent(), /回执：公开日志与此前见到的不一致.*日志可能被改写，不予信任/);
+  assert.match(await page.locator("#verify-log-view").textContent(), /^⚠ 公开日志与此前见到的不一致/);
+  await page.goto(page.url().replace(/#.*/, `#/print/${proved}`));
+  await page.locator("#print-log-alarm").waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("#print-log").textContent(), /日志可能被改写，不予信任/);
+  assert.doesNotMatch(await page.locator("#print-page").textContent(), /已记入公开日志 第/);
+  await page.goto(page.url().replace(/#.*/, `#/decision/${decided}`));
+  await page.locator("#decision-log-alarm").waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("#decision-verdict").textContent(), /✗ 证明此决定的公开日志已被改写，不予信任/);
+  assert.match(await page.locator("#decision-log-alarm").textContent(), /日志可能被改写，不予信任/);
+  assert.equal(await page.locator("#decision-log").count(), 0);
   await page.close();
   assert.deepEqual(committer.errors, []);
 

@@ -143,11 +143,7 @@ const COMPRESSIBLE: &[&str] = &["html", "js", "mjs", "css", "wasm", "json", "svg
 /// compressed bytes without compressing on each request. Run after the service worker lists the shell: the
 /// browser decodes, so the worker caches the plain files.
 pub fn precompress(dir: &Path) -> Result {
-    for path in files_below(dir)? {
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-        if !COMPRESSIBLE.contains(&extension) {
-            continue;
-        }
+    for path in files_below(dir)?.into_iter().filter(|path| compressible(path)) {
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let (brotli, gzip) = compressed(&bytes)?;
@@ -155,6 +151,22 @@ pub fn precompress(dir: &Path) -> Result {
             let target = path.with_file_name(format!("{name}.{suffix}"));
             std::fs::write(&target, body).map_err(|e| format!("{}: {e}", target.display()))?;
         }
+    }
+    Ok(())
+}
+
+/// Whether `precompress` writes compressed copies of the file (by its extension).
+fn compressible(path: &Path) -> bool {
+    COMPRESSIBLE.contains(&path.extension().and_then(|e| e.to_str()).unwrap_or_default())
+}
+
+/// Compresses a build's outputs into the cache `compressed` keeps, so that `precompress` finds them there at
+/// the end: run in a wasm build's finishing step, beside the next build's cargo, whose single-threaded LTO link
+/// leaves a core idle (Brotli 11 of the whole site at the end took about a minute on two cores).
+fn compress_ahead(dir: &Path) -> Result {
+    for path in files_below(dir)?.into_iter().filter(|path| compressible(path)) {
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        compressed(&bytes)?;
     }
     Ok(())
 }
@@ -180,11 +192,11 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
 const BROTLI_QUALITY: i32 = 11;
 const BROTLI_LGWIN: i32 = 22;
 const GZIP_LEVEL: u32 = 9;
-/// Brotli's input block sizes tried (2^n bytes; the encoder's own choice at quality 11 is 2^18, and 2^20 or more
-/// wrote the same as 2^20 on every file measured), the smallest output kept: the setting moves a file's size
+/// Brotli's input block sizes tried (2^n bytes), the smallest output kept: the setting moves a file's size
 /// either way by up to 0.3 % (the route builds' wasm: up to 1 KB), and every result is plain Brotli to any
-/// decoder.
-const BROTLI_LGBLOCKS: [i32; 4] = [16, 17, 18, 19];
+/// decoder. Of 2^16…2^19 (the encoder's own choice at quality 11 is 2^18; 2^20 or more wrote the same as 2^20),
+/// the smallest was 2^16's or 2^17's for every file measured: the other two only cost the test command's time.
+const BROTLI_LGBLOCKS: [i32; 2] = [16, 17];
 
 /// What compressed output depends on besides the bytes: the settings above and the versions of the crates
 /// that compress, as `Cargo.lock` pins them for xtask.
@@ -392,6 +404,7 @@ impl WasmBuild<'_> {
             if self.minified {
                 minify(&dir.join(format!("{}.js", self.out_name)))?;
             }
+            compress_ahead(&dir)?;
             let _ = std::fs::remove_file(&wasm);
             crate::cache::done(&dir, &stamp)?;
             // One copy at a time: builds of one crate share files (wasm-bindgen's snippets), written whole.

@@ -7,16 +7,67 @@
 use wasm_bindgen::prelude::*;
 use xinnuo_core::receipt::TrustedServerKeys;
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 
-/// Whether a checkpoint met (one proving a receipt, or a new server key) extends the one this browser kept of the
-/// log (else the log was rewritten, and nothing it proves is believed): checked here in the build with the log's
-/// view.
+/// What this browser's view of a log says of a checkpoint met (one proving a receipt, a decision or a new
+/// server key).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Consistency {
+    /// The first checkpoint of this log this browser meets: kept now, and every later one must extend it.
+    First,
+    /// It extends the checkpoint kept here, or is it, or is older than it (a consistency proof verified).
+    Consistent,
+    /// Not compared now (offline, the log's tiles unreadable, the checker not loaded): the inclusion proof alone
+    /// holds, and the comparison is made next time.
+    Unchecked(Text),
+    /// The log disagrees with the checkpoint kept here: it was rewritten, and nothing it proves is trusted.
+    Rewritten(Text),
+}
+
+impl Consistency {
+    /// The line the verify and print pages show under a log place.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Self::First => lang
+                .pick(
+                    "本浏览器首次见到此公开日志：已保存此检查点，以后见到的须与之一致",
+                    "The first time this browser meets this public log: its checkpoint is kept, and every later one must extend it",
+                )
+                .to_owned(),
+            Self::Consistent => lang
+                .pick(
+                    "与本浏览器此前见到的公开日志一致（一致性证明已核验）",
+                    "Consistent with the public log this browser saw before (consistency proof verified)",
+                )
+                .to_owned(),
+            Self::Unchecked(why) => format!(
+                "{}{}",
+                lang.pick("暂未与本浏览器此前见到的公开日志比对：", "Not compared with the public log this browser saw before: "),
+                why.get(lang)
+            ),
+            Self::Rewritten(why) => format!("⚠ {}", why.get(lang)),
+        }
+    }
+}
+
+/// Compares a checkpoint met with the one kept, here in the build with the log's view.
 #[cfg(feature = "public-log")]
-pub async fn extends_kept(note: &str, trusted: &TrustedServerKeys) -> Result<(), Text> {
+pub async fn compare(note: &str, trusted: &TrustedServerKeys) -> Consistency {
+    use crate::log_watch::Observed;
     match crate::log_watch::observe(note, trusted).await {
-        Ok(crate::log_watch::Observed::Rewritten { message, .. }) | Err(message) => Err(message),
-        Ok(_) => Ok(()),
+        Ok(Observed::First(_)) => Consistency::First,
+        Ok(Observed::Known { .. } | Observed::Extended { .. }) => Consistency::Consistent,
+        Ok(Observed::Rewritten { message, .. }) => Consistency::Rewritten(message),
+        Err(message) => Consistency::Unchecked(message),
+    }
+}
+
+/// Whether a checkpoint met extends the one this browser kept of the log (else the log was rewritten, or it
+/// could not be compared now, and nothing it proves is believed yet).
+pub async fn extends_kept(note: &str, trusted: &TrustedServerKeys) -> Result<(), Text> {
+    match compare(note, trusted).await {
+        Consistency::First | Consistency::Consistent => Ok(()),
+        Consistency::Unchecked(why) | Consistency::Rewritten(why) => Err(why),
     }
 }
 
@@ -29,19 +80,24 @@ extern "C" {
     fn log_watch_build(note: &str, server: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// The same in a build without the log's view (the commit route's, the widgets): the `log_watch` build checks
-/// it against the server keys pinned here (it runs `trusted_server_keys` again). Without that build (not
-/// downloaded, no loader) nothing is believed.
+/// The same in a build without the log's view (the commit and verify routes', the widgets): the `log_watch`
+/// build compares it against the server keys pinned here (it runs `trusted_server_keys` again), and answers in
+/// `log_watch_build::answer`'s form. Without that build (not downloaded, no loader) nothing is compared.
 #[cfg(not(feature = "public-log"))]
-pub async fn extends_kept(note: &str, _trusted: &TrustedServerKeys) -> Result<(), Text> {
+pub async fn compare(note: &str, _trusted: &TrustedServerKeys) -> Consistency {
     let answer = match log_watch_build(note, &crate::origin::url("")) {
         Ok(asked) => wasm_bindgen_futures::JsFuture::from(asked).await.ok().and_then(|answer| answer.as_string()),
         Err(_) => None,
     };
+    let why = |json: &str| serde_json::from_str(json).unwrap_or_else(|_| unchecked_log());
     match answer.as_deref() {
-        Some("") => Ok(()),
-        Some(why) => Err(serde_json::from_str(why).unwrap_or_else(|_| unchecked_log())),
-        None => Err(unchecked_log()),
+        Some("") => Consistency::Consistent,
+        Some("first") => Consistency::First,
+        Some(answer) => match answer.strip_prefix('!') {
+            Some(json) => Consistency::Rewritten(why(json)),
+            None => Consistency::Unchecked(why(answer)),
+        },
+        None => Consistency::Unchecked(unchecked_log()),
     }
 }
 

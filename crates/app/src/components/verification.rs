@@ -8,19 +8,25 @@ use yew::prelude::*;
 
 use crate::components::time::BeijingTime;
 use crate::i18n::Lang;
+use crate::log_view::Consistency;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub report: BundleReport,
+    /// What this browser's view of the log says of the checkpoint proving the receipt (`None`: no log place).
+    #[prop_or_default]
+    pub consistency: Option<Consistency>,
 }
 
 #[component]
 pub fn Verification(props: &Props) -> Html {
     let lang = props.lang;
     let report = &props.report;
-    let valid = report.is_valid();
+    let consistency = props.consistency.as_ref();
+    let rewritten = matches!(consistency, Some(Consistency::Rewritten(_)));
+    let valid = report.is_valid() && !rewritten;
     let verdict = if valid {
         html! { <p class="verdict ok" id="verify-verdict">{ lang.pick("✓ 验证通过：签名有效，内容与模板一致", "✓ Verified: the signature holds and the content matches its template") }</p> }
     } else {
@@ -35,6 +41,9 @@ pub fn Verification(props: &Props) -> Html {
     }
     if let Some(Err(error)) = &report.receipt {
         problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), error.message(lang)));
+    }
+    if let Some(Consistency::Rewritten(why)) = consistency {
+        problems.push(format!("{}{}", lang.pick("回执：", "Receipt: "), why.get(lang)));
     }
     html! {
         <div class="verification" id="verification">
@@ -53,7 +62,7 @@ pub fn Verification(props: &Props) -> Html {
                         <dt>{ lang.pick("签名密钥指纹", "Signer key fingerprint") }</dt>
                         <dd><code class="fingerprint">{ envelope::fingerprint_groups(&signed.signer_kid) }</code></dd>
                     }
-                    { receipt_proof(lang, receipt) }
+                    { receipt_proof(lang, receipt, consistency) }
                 </dl>
                 <p><crate::route::AppLink class="button" to={Route::Verify(Some(receipt.submission_id.clone()))}>{ lang.pick("查看对应的承诺书", "Open the commitment") }</crate::route::AppLink></p>
             }
@@ -70,7 +79,7 @@ pub fn Verification(props: &Props) -> Html {
                         <dt>{ lang.pick("服务器回执（序号 · 接收时间 · 密钥状态）", "Server receipt (number · received at · key status)") }</dt>
                         <dd id="verify-receipt">{ format!("#{} · ", receipt.sequence) }<BeijingTime {lang} at={receipt.received_at.clone()} />
                             { format!(" · {}", lang.pick(receipt.key_status.label_zh(), receipt.key_status.label_en())) }</dd>
-                        { receipt_proof(lang, receipt) }
+                        { receipt_proof(lang, receipt, consistency) }
                     }
                 </dl>
                 if signed.withheld > 0 {
@@ -92,7 +101,7 @@ pub fn Verification(props: &Props) -> Html {
 
 /// What proves the receipt: its place in the public log (a checkpoint signed by the server's log key), or, for
 /// a receipt signed alone before, the server key that signed it.
-fn receipt_proof(lang: Lang, receipt: &CheckedReceipt) -> Html {
+fn receipt_proof(lang: Lang, receipt: &CheckedReceipt, consistency: Option<&Consistency>) -> Html {
     match (&receipt.log, receipt.server_kid()) {
         (Some(place), _) => html! {
             <>
@@ -100,6 +109,9 @@ fn receipt_proof(lang: Lang, receipt: &CheckedReceipt) -> Html {
             <dd id="verify-log">{ format!("{}{}{}{}{}", lang.pick("已记入公开日志 第 ", "In the public log as entry "), place.number(),
                 lang.pick(" 条（已在含 ", " (verified in a signed checkpoint of "), place.checkpoint_size,
                 lang.pick(" 条的签名检查点中核验）", " entries)")) }</dd>
+            if let Some(consistency) = consistency {
+                <dd id="verify-log-view" class={classes!(matches!(consistency, Consistency::Rewritten(_)).then_some("load-error"))}>{ consistency.describe(lang) }</dd>
+            }
             </>
         },
         (None, Some(kid)) => html! {

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::api::{self, PublishedDecision};
 use crate::browser::app_base;
 use crate::i18n::Lang;
+use crate::log_view::Consistency;
 use crate::pages::print::qr_svg;
 use crate::route::Route;
 
@@ -29,6 +30,8 @@ struct Checked {
     receipted: bool,
     /// Its place in the public log (第 N 条), where the answer's proof verified against the pinned log key.
     logged: Option<u64>,
+    /// What this browser's view of the log says of the checkpoint proving the receipt.
+    consistency: Option<Consistency>,
 }
 
 #[cfg(feature = "public-log")]
@@ -62,13 +65,14 @@ pub fn DecisionPage(props: &Props) -> Html {
                             && d.action == document.action
                             && d.reason == document.reason
                     });
-                    let receipted = xinnuo_core::public_log::check_decision_receipt(
+                    let checked_receipt = xinnuo_core::public_log::check_decision_receipt(
                         &document.receipt,
                         &document.decision_id,
                         &trusted,
                     )
                     // The receipt proves what the page shows of the server's record: target, action, state, time.
-                    .is_ok_and(|r| {
+                    .ok()
+                    .filter(|r| {
                         (r.target.as_str(), r.action, r.state.as_str(), r.received_at.as_str())
                             == (
                                 document.target.as_str(),
@@ -77,9 +81,20 @@ pub fn DecisionPage(props: &Props) -> Html {
                                 document.received_at.as_str(),
                             )
                     });
+                    let receipted = checked_receipt.is_some();
+                    let checkpoint = checked_receipt.and_then(|r| r.log).map(|place| place.checkpoint_note);
                     let logged = logged_place(&document, &trusted);
-                    Checked { document, signed, receipted, logged }
+                    (Checked { document, signed, receipted, logged, consistency: None }, checkpoint)
                 });
+                // The checkpoint proving the receipt is compared with the one this browser kept of the log.
+                let result = match result {
+                    Ok((mut checked, Some(note))) => {
+                        checked.consistency = Some(crate::log_view::compare(&note, &trusted).await);
+                        Ok(checked)
+                    }
+                    Ok((checked, None)) => Ok(checked),
+                    Err(message) => Err(message),
+                };
                 loaded.set(Some(result));
             });
         });
@@ -92,7 +107,18 @@ pub fn DecisionPage(props: &Props) -> Html {
     let d = &checked.document;
     let url = format!("{}{}", app_base(), Route::Decision(d.decision_id.clone()).href());
     let qr = qr_svg(&url).map(|svg| Html::from_html_unchecked(AttrValue::from(svg))).unwrap_or_default();
+    let rewritten = match &checked.consistency {
+        Some(Consistency::Rewritten(why)) => Some(why.get(lang)),
+        _ => None,
+    };
     let (verdict, class) = match (checked.signed, checked.receipted) {
+        (true, true) if rewritten.is_some() => (
+            lang.pick(
+                "✗ 证明此决定的公开日志已被改写，不予信任",
+                "✗ The public log proving this decision was rewritten: not trusted",
+            ),
+            "no",
+        ),
         (true, true) => (lang.pick("✓ 签名有效，服务器回执已核验", "✓ Signature valid, server receipt verified"), "ok"),
         (false, _) => (lang.pick("✗ 决定的签名无效", "✗ The decision's signature does not verify"), "no"),
         (true, false) => {
@@ -107,6 +133,9 @@ pub fn DecisionPage(props: &Props) -> Html {
     html! {
         <>
         <p class={classes!("verdict", class)} id="decision-verdict" role="status">{ verdict }</p>
+        if let Some(why) = &rewritten {
+            <p class="notice no" id="decision-log-alarm" role="alert">{ why }</p>
+        }
         <div class="row no-print">
             <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>
             // A commitment or a repair application (a signed 信用修复承诺书) opens on the verify page; an objection
@@ -130,8 +159,12 @@ pub fn DecisionPage(props: &Props) -> Html {
                 <div class="print-facts">
                     <div>{ "决定编号：" }<code>{ crate::components::tech_details::short_id(&d.decision_id) }</code></div>
                     <div>{ format!("服务器回执：#{} · {}", d.sequence, crate::components::time::beijing(&d.received_at, crate::i18n::Lang::Zh)) }</div>
-                    if let Some(position) = checked.logged {
+                    if let (Some(position), None) = (checked.logged, &rewritten) {
                         <div id="decision-log">{ format!("已记入公开日志 第 {position} 条（可离线核验）") }</div>
+                    }
+                    if let Some(consistency) = &checked.consistency {
+                        // Of this browser's view: nothing a reader of the paper can rely on.
+                        <div id="decision-log-view" class="no-print muted">{ consistency.describe(lang) }</div>
                     }
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="decision-url">{ url.clone() }</span></div>
                 </div>

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::api;
 use crate::browser::app_base;
 use crate::i18n::Lang;
+use crate::log_view::Consistency;
 use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
@@ -21,8 +22,9 @@ pub struct Props {
 #[derive(Clone, PartialEq)]
 enum Loaded {
     Loading,
-    /// The verified bundle, and its place in the public log (第 N 条 of a checkpoint of M) where its proof verified.
-    Ready(Box<BundleReport>, Option<(u64, u64)>),
+    /// The verified bundle, its place in the public log (第 N 条 of a checkpoint of M) where its proof verified,
+    /// and what this browser's view of the log says of that checkpoint.
+    Ready(Box<BundleReport>, Option<(u64, u64, Consistency)>),
     Error(String),
 }
 
@@ -57,8 +59,15 @@ pub fn PrintPage(props: &Props) -> Html {
                         xinnuo_core::public_log::check_logged_receipt(&logged, Some(&id), &trusted).ok()?.log
                     }),
                     (Err(_), None) => None,
-                }
-                .map(|place| (place.number(), place.checkpoint_size));
+                };
+                let place = match place {
+                    Some(place) => Some((
+                        place.number(),
+                        place.checkpoint_size,
+                        crate::log_view::compare(&place.checkpoint_note, &trusted).await,
+                    )),
+                    None => None,
+                };
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report), place),
                     Err(message) => Loaded::Error(message),
@@ -69,7 +78,7 @@ pub fn PrintPage(props: &Props) -> Html {
     let report = match &*loaded {
         Loaded::Loading => return html! { <p class="notice busy">{ lang.pick("正在加载…", "Loading…") }</p> },
         Loaded::Error(message) => return html! { <p class="verdict no" role="alert">{ message }</p> },
-        Loaded::Ready(report, place) => (report, *place),
+        Loaded::Ready(report, place) => (report, place.clone()),
     };
     let (report, place) = report;
     let signed = match &report.commitment {
@@ -94,6 +103,9 @@ pub fn PrintPage(props: &Props) -> Html {
     });
     html! {
         <>
+        if let Some((_, _, Consistency::Rewritten(why))) = &place {
+            <p class="verdict no" id="print-log-alarm" role="alert">{ format!("⚠ {}", why.get(lang)) }</p>
+        }
         <div class="row no-print">
             <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>
             <span class="muted">{ lang.pick("A4 纵向；打印后在签字、盖章处手写签名并加盖公章。", "A4 portrait; after printing, sign and seal in the boxes.") }</span>
@@ -114,8 +126,14 @@ pub fn PrintPage(props: &Props) -> Html {
                     <div>{ "电子签名密钥指纹：" }<code class="fingerprint" id="print-fingerprint">{ envelope::fingerprint_groups(&signed.envelope.kid) }</code></div>
                     <div>{ "提交编号：" }<code>{ crate::components::tech_details::short_id(&signed.envelope.submission_id) }</code></div>
                     <div>{ "签名时间：" }{ crate::components::time::beijing(&signed.signed_at, Lang::Zh) }{ "　回执：" }{ receipt }</div>
-                    if let Some((position, size)) = place {
-                        <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>
+                    if let Some((position, size, consistency)) = &place {
+                        if matches!(consistency, Consistency::Rewritten(_)) {
+                            <div id="print-log" class="load-error">{ consistency.describe(Lang::Zh) }</div>
+                        } else {
+                            <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>
+                            // Of this browser's view: nothing a reader of the paper can rely on.
+                            <div id="print-log-view" class="no-print muted">{ consistency.describe(lang) }</div>
+                        }
                     }
                     <div>{ format!("文本：{}（第 {} 版，自 {} 起施行）", signed.prepared.template.title.zh, signed.prepared.template.version, signed.prepared.template.effective_from) }</div>
                     <div class="verify-url">{ "扫码或访问以下地址验证：" }<span id="print-verify-url">{ verify_url.clone() }</span></div>

@@ -18,6 +18,7 @@ use crate::components::tech_details::TechDetails;
 use crate::components::time::{BeijingDate, BeijingTime};
 use crate::components::verification::Verification;
 use crate::i18n::Lang;
+use crate::log_view::Consistency;
 use crate::route::{AppLink, Route};
 
 #[derive(Properties, PartialEq)]
@@ -30,7 +31,8 @@ pub struct Props {
 enum Outcome {
     Nothing,
     Loading,
-    Report(Box<BundleReport>),
+    /// A commitment or receipt, and what this browser's view of the log says of the checkpoint proving it.
+    Report(Box<BundleReport>, Option<Consistency>),
     /// A credit report: verified (and what changed for its subject since), or refused.
     CreditReport(ReportCheck),
     Error(String),
@@ -38,7 +40,7 @@ enum Outcome {
 
 fn check(text: &str, trusted: &TrustedServerKeys, lang: Lang) -> Outcome {
     match bundle::verify(text, trusted) {
-        Ok(report) => Outcome::Report(Box::new(report)),
+        Ok(report) => Outcome::Report(Box::new(report), None),
         Err(error) => Outcome::Error(error.message(lang)),
     }
 }
@@ -50,7 +52,16 @@ async fn check_pinned(text: &str, lang: Lang) -> Outcome {
         return Outcome::CreditReport(check_report(text, &trusted, lang).await);
     }
     match check(text, &trusted, lang) {
-        Outcome::Report(report) => Outcome::Report(Box::new(with_witnessed_proof(text, *report, &trusted).await)),
+        Outcome::Report(report, _) => {
+            let report = with_witnessed_proof(text, *report, &trusted).await;
+            // The checkpoint proving the receipt is compared with the one this browser kept of the log.
+            let place = report.receipt.as_ref().and_then(|receipt| receipt.as_ref().ok()).and_then(|r| r.log.as_ref());
+            let consistency = match place {
+                Some(place) => Some(crate::log_view::compare(&place.checkpoint_note, &trusted).await),
+                None => None,
+            };
+            Outcome::Report(Box::new(report), consistency)
+        }
         other => other,
     }
 }
@@ -235,7 +246,9 @@ pub fn VerifyPage(props: &Props) -> Html {
                 Outcome::Nothing => html! {},
                 Outcome::Loading => html! { <p class="notice busy">{ lang.pick("正在验证…", "Verifying…") }</p> },
                 Outcome::Error(message) => html! { <p class="verdict no" id="verify-verdict" role="alert">{ message }</p> },
-                Outcome::Report(report) => html! { <Verification {lang} report={(**report).clone()} /> },
+                Outcome::Report(report, consistency) => html! {
+                    <Verification {lang} report={(**report).clone()} consistency={consistency.clone()} />
+                },
                 Outcome::CreditReport(check) => html! {
                     <>
                         { check_view(check, lang) }
