@@ -283,8 +283,9 @@ pub const APP_BUILDS: &[(&str, &str, &str)] = &[
     ("app route-check", "app_check", "/ (code check)"),
     ("app route-status", "app_status", "#/status"),
     ("app route-verify", "app_verify", "#/verify"),
-    // Fills and signs, never verifies an old document: the template versions that ended before today stay out.
-    ("app route-commit xinnuo-core/current-templates", "app_commit", "#/commit"),
+    // Fills and signs, never verifies an old document: the template versions that ended before today stay out,
+    // and so does the check of receipts signed alone (it takes a current server's answers: log entries).
+    ("app route-commit xinnuo-core/current-templates xinnuo-core/log-receipts-only", "app_commit", "#/commit"),
     ("app every-route", "app", "any other route"),
 ];
 
@@ -310,7 +311,11 @@ pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
     (&["--no-default-features", "--features", "code-check status"], "xinnuo_widgets_status", "code check + status"),
     (&["--no-default-features", "--features", "report-verify"], "xinnuo_widgets_report", "report check"),
     (
-        &["--no-default-features", "--features", "commitment xinnuo-core/current-templates"],
+        &[
+            "--no-default-features",
+            "--features",
+            "commitment xinnuo-core/current-templates xinnuo-core/log-receipts-only",
+        ],
         "xinnuo_widgets_commitment",
         "commitment",
     ),

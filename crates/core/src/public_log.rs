@@ -334,8 +334,14 @@ pub fn check_receipt(
     submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
 ) -> Result<CheckedReceipt, ReceiptError> {
-    check_receipt_with(text, submission_id, trusted, false)
+    check_receipt_with::<SIGNED_ALONE>(text, submission_id, trusted, false)
 }
+
+/// Whether this build checks receipts signed alone (the form from before the log) itself. Builds that only take
+/// the answers of a current server to new submissions (the commit route's, the commitment widget's: feature
+/// `log-receipts-only`) leave that code out (≈ 15 KB of wasm) and check such an answer by the log entry it
+/// carries beside it; without one they send the person to a page that checks it (`SignedAloneElsewhere`).
+const SIGNED_ALONE: bool = !cfg!(feature = "log-receipts-only");
 
 /// Where the pinned keys require witnesses, a receipt signed alone proves nothing by itself: whoever holds the
 /// server's database holds its key and could sign one for a fork of the log. It counts only beside its log entry
@@ -347,7 +353,7 @@ fn refuse_signed_alone(trusted: &TrustedServerKeys) -> Result<(), ReceiptError> 
     }
 }
 
-fn check_receipt_with(
+fn check_receipt_with<const SIGNED_ALONE: bool>(
     text: &str,
     submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
@@ -355,6 +361,9 @@ fn check_receipt_with(
 ) -> Result<CheckedReceipt, ReceiptError> {
     if let Ok(logged) = serde_json::from_str::<LoggedEntry>(text.trim()) {
         return check_logged_receipt(&logged, submission_id, trusted);
+    }
+    if !SIGNED_ALONE {
+        return Err(ReceiptError::SignedAloneElsewhere);
     }
     if !with_witnessed_entry {
         refuse_signed_alone(trusted)?;
@@ -383,14 +392,30 @@ pub fn check_answer(
     submission_id: Option<&str>,
     trusted: &TrustedServerKeys,
 ) -> Result<CheckedReceipt, ReceiptError> {
+    check_answer_with::<SIGNED_ALONE>(receipt, log, submission_id, trusted)
+}
+
+fn check_answer_with<const SIGNED_ALONE: bool>(
+    receipt: &Value,
+    log: Option<&LoggedEntry>,
+    submission_id: Option<&str>,
+    trusted: &TrustedServerKeys,
+) -> Result<CheckedReceipt, ReceiptError> {
     let text = crate::receipt::jws_text(receipt);
-    let (mut checked, witnessed_apart) = match check_receipt_with(&text, submission_id, trusted, log.is_some()) {
+    let checked = check_receipt_with::<SIGNED_ALONE>(&text, submission_id, trusted, log.is_some());
+    let (mut checked, witnessed_apart) = match checked {
         // A receipt proved in a checkpoint the witnesses did not cosign (made before the server asked for them)
         // counts beside the same entry proved in one they did: its own proof is read against the log key alone,
         // and the witnessed entry below must tell the same story.
         Err(ReceiptError::Log(TlogError::NotWitnessed { .. })) if log.is_some() => {
-            (check_receipt_with(&text, submission_id, &trusted.without_witnesses(), true)?, true)
+            (check_receipt_with::<SIGNED_ALONE>(&text, submission_id, &trusted.without_witnesses(), true)?, true)
         }
+        // A build without the signed-alone form: the log entry beside it is the receipt (the same acceptance,
+        // proved in the log).
+        Err(ReceiptError::SignedAloneElsewhere) => match log {
+            Some(logged) => return check_logged_receipt(logged, submission_id, trusted),
+            None => return Err(ReceiptError::SignedAloneElsewhere),
+        },
         other => (other?, false),
     };
     if let Some(logged) = log {
@@ -1065,6 +1090,20 @@ mod tests {
         // A log entry beside a good receipt is checked too: one bent by an index is not believed.
         let bent = LoggedEntry { proof: logged.proof.replace("\nindex 3\n", "\nindex 2\n"), ..logged.clone() };
         assert!(check_answer(&logged_value, Some(&bent), Some(&id), &trusted).is_err());
+
+        // A build without the signed-alone form (`log-receipts-only`) takes the log entry beside such a receipt
+        // as the receipt, checked as strictly; alone, the receipt is sent to a page that checks it.
+        let only_log =
+            |receipt: &Value, log: Option<&LoggedEntry>| check_answer_with::<false>(receipt, log, Some(&id), &trusted);
+        assert_eq!(only_log(&signed_receipt(3), Some(&logged)).unwrap(), receipt);
+        assert_eq!(only_log(&signed_receipt(3), None).unwrap_err(), ReceiptError::SignedAloneElsewhere);
+        assert_eq!(only_log(&signed_receipt(3), None).unwrap_err().code(), "signed_receipt_elsewhere");
+        assert!(only_log(&signed_receipt(3), Some(&bent)).is_err(), "the entry beside it is checked");
+        let wrong_id = check_answer_with::<false>(&signed_receipt(3), Some(&logged), Some(&"ab".repeat(32)), &trusted);
+        assert_eq!(wrong_id.unwrap_err().code(), "other_submission");
+        assert_eq!(only_log(&logged_value, None).unwrap(), receipt);
+        let alone = check_receipt_with::<false>(&crate::receipt::jws_text(&signed_receipt(3)), None, &trusted, false);
+        assert_eq!(alone.unwrap_err(), ReceiptError::SignedAloneElsewhere);
     }
 
     /// A decision's receipt: its entry in the log (what servers answer now), or signed alone (made before).

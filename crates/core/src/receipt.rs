@@ -96,6 +96,9 @@ pub enum ReceiptError {
     BadServerKeys(String),
     /// The log entry's proof or its checkpoint failed (the log's reason).
     Log(TlogError),
+    /// A receipt signed alone (the form from before the log), met by a build that leaves its check out
+    /// (`public_log`'s `SIGNED_ALONE`): checked on the outbox and verify pages instead.
+    SignedAloneElsewhere,
 }
 
 impl crate::error::Described for ReceiptError {
@@ -107,6 +110,7 @@ impl crate::error::Described for ReceiptError {
             Self::UnknownServerKey => "unknown_server_key",
             Self::BadServerKeys(_) => "bad_server_keys",
             Self::Log(inner) => inner.code(),
+            Self::SignedAloneElsewhere => "signed_receipt_elsewhere",
         }
     }
 
@@ -133,6 +137,11 @@ impl crate::error::Described for ReceiptError {
                 ),
             ),
             Self::Log(inner) => inner.message(lang),
+            Self::SignedAloneElsewhere => crate::error::in_lang(
+                lang,
+                format_args!("这是旧式单独签名的回执，本页面不核验它：请在「待发送」或「验证」页面核验"),
+                format_args!("this is a receipt signed alone (the older form), which this page does not check: check it on the outbox or verify page"),
+            ),
             Self::BadServerKeys(detail) => crate::error::in_lang(
                 lang,
                 format_args!("服务器公钥列表无效：{detail}"),
