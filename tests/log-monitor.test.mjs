@@ -128,21 +128,27 @@ async function watchLog() {
 // request for the API and the log sent to this file's server. The context lives from one test to the next.
 let committer;
 
+/** A new browser context whose requests for the API and the log go to this file's server. */
+async function forwardedContext() {
+  browser ??= await launchBrowser();
+  const context = await browser.newContext();
+  await context.route(/\/(api\/v1|log)\//, async (route) => {
+    const request = route.request();
+    const asked = new URL(request.url());
+    const answer = await fetch(`${server.url}${asked.pathname}${asked.search}`, {
+      method: request.method(),
+      headers: { "content-type": request.headers()["content-type"] ?? "application/json" },
+      body: request.postDataBuffer() ?? undefined,
+    });
+    await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
+  });
+  return context;
+}
+
 /** Signs and submits a commitment on the commit route: the page, once it says what became of it. */
 async function commitOnRoute() {
   if (!committer) {
-    browser ??= await launchBrowser();
-    const context = await browser.newContext();
-    await context.route(/\/(api\/v1|log)\//, async (route) => {
-      const request = route.request();
-      const asked = new URL(request.url());
-      const answer = await fetch(`${server.url}${asked.pathname}${asked.search}`, {
-        method: request.method(),
-        headers: { "content-type": request.headers()["content-type"] ?? "application/json" },
-        body: request.postDataBuffer() ?? undefined,
-      });
-      await route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: Buffer.from(await answer.arrayBuffer()) });
-    });
+    const context = await forwardedContext();
     committer = { context, errors: [] };
     const keys = await openPage(context, "#/keys", { errors: committer.errors });
     await createKey(keys, PASSPHRASE);
@@ -267,8 +273,27 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   await verify.locator("#decision-log-view").waitFor({ timeout: 30_000 });
   assert.match(await verify.locator("#decision-verdict").textContent(), /✓ 签名有效，服务器回执已核验/);
   assert.equal(await verify.locator("#decision-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  // A checkpoint newer than the one kept, while the log's tiles cannot be read: not compared, and said why;
+  // once they can, compared (and kept).
+  const later = await submit();
+  await committer.context.route("**/log/tile/**", (route) => route.abort());
+  await verify.goto(verify.url().replace(/#.*/, `#/verify/${later}`));
+  await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
+  assert.match(await verify.locator("#verify-log-view").textContent(), /^暂未与本浏览器此前见到的公开日志比对：无法读取公开日志的分块 tile\//);
+  assert.match(await verify.locator("#verify-verdict").textContent(), /✓ 验证通过/, "the inclusion proof holds");
+  await committer.context.unroute("**/log/tile/**");
+  await verify.reload();
+  await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
+  assert.equal(await verify.locator("#verify-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
   await verify.close();
   assert.deepEqual(committer.errors, []);
+  // A browser that kept nothing of this log says so, and keeps this checkpoint.
+  const stranger = await forwardedContext();
+  const unknown = await openPage(stranger, `#/verify/${proved}`);
+  await unknown.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
+  assert.equal(await unknown.locator("#verify-log-view").textContent(), "本浏览器此前没有可与之比对的此公开日志检查点：已保存这一个，以后见到的须与之一致");
+  assert.equal((await unknown.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("xinnuo.log.kept:")))).length, 1);
+  await stranger.close();
   // The #/log page keeps the newest checkpoint too (the rewrite below drops the entries after the one before).
   assert.match(await (await watchLog()).textContent(), new RegExp(`只增不改：此前保存的 ${size + 2} 条是现在这份日志的开头`));
   // The monitor saves this newest checkpoint too (the tests after this one start from it).

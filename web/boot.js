@@ -48,9 +48,9 @@ function failed(error) {
   console.error(error);
 }
 
-// A build without a view of the public log (the commit route's) has the checkpoint proving each receipt
-// checked against the one this browser kept by the small `log_watch` build, loaded the first time one is met
-// (`log_view::extends_kept` in the app).
+// A build without a view of the public log (the commit and verify routes') has the checkpoint proving each
+// receipt compared with the one this browser kept by the small `log_watch` build, loaded the first time one is
+// met (`log_view::compare` in the app).
 window.xinnuoLogWatch = (note, server) => load("log_watch").then((glue) => glue.observe_for(note, server));
 
 window.xinnuoSwitchBuild = (everything) => {

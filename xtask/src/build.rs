@@ -123,7 +123,7 @@ pub fn downloads(dist: &Path, pkg: &Path) -> Vec<(String, Vec<PathBuf>, &'static
         list.push((format!("widgets page: {shows}"), files, widget_budget(module)));
     }
     let log_watch = vec![dist.join(format!("{LOG_WATCH}.js")), dist.join(format!("{LOG_WATCH}_bg.wasm"))];
-    list.push(("log check after a receipt (commit, widget)".to_owned(), log_watch, ""));
+    list.push(("log check after a receipt (commit, verify, widget)".to_owned(), log_watch, ""));
     list.push(("npm package wasm (all-in-one xinnuo)".to_owned(), vec![pkg.join("xinnuo_bg.wasm")], ""));
     for (entry, _) in NPM_ENTRIES {
         list.push((
@@ -143,10 +143,8 @@ const COMPRESSIBLE: &[&str] = &["html", "js", "mjs", "css", "wasm", "json", "svg
 /// compressed bytes without compressing on each request. Run after the service worker lists the shell: the
 /// browser decodes, so the worker caches the plain files.
 pub fn precompress(dir: &Path) -> Result {
-    for path in files_below(dir)?.into_iter().filter(|path| compressible(path)) {
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    for (path, brotli, gzip) in compress_below(dir)? {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let (brotli, gzip) = compressed(&bytes)?;
         for (suffix, body) in [("br", brotli), ("gz", gzip)] {
             let target = path.with_file_name(format!("{name}.{suffix}"));
             std::fs::write(&target, body).map_err(|e| format!("{}: {e}", target.display()))?;
@@ -155,20 +153,28 @@ pub fn precompress(dir: &Path) -> Result {
     Ok(())
 }
 
-/// Whether `precompress` writes compressed copies of the file (by its extension).
-fn compressible(path: &Path) -> bool {
-    COMPRESSIBLE.contains(&path.extension().and_then(|e| e.to_str()).unwrap_or_default())
+/// A file, its Brotli bytes and its gzip bytes.
+type Compressed = (PathBuf, Vec<u8>, Vec<u8>);
+
+/// Each compressible file below `dir` (by its extension), compressed (`compressed`).
+fn compress_below(dir: &Path) -> Result<Vec<Compressed>> {
+    let mut done = Vec::new();
+    for path in files_below(dir)? {
+        if !COMPRESSIBLE.contains(&path.extension().and_then(|e| e.to_str()).unwrap_or_default()) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (brotli, gzip) = compressed(&bytes)?;
+        done.push((path, brotli, gzip));
+    }
+    Ok(done)
 }
 
 /// Compresses a build's outputs into the cache `compressed` keeps, so that `precompress` finds them there at
 /// the end: run in a wasm build's finishing step, beside the next build's cargo, whose single-threaded LTO link
 /// leaves a core idle (Brotli 11 of the whole site at the end took about a minute on two cores).
 fn compress_ahead(dir: &Path) -> Result {
-    for path in files_below(dir)?.into_iter().filter(|path| compressible(path)) {
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        compressed(&bytes)?;
-    }
-    Ok(())
+    compress_below(dir).map(drop)
 }
 
 /// Every file below `dir`, at any depth.
@@ -231,7 +237,8 @@ pub fn compressed(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     if let (Ok(brotli), Ok(gzip)) = (std::fs::read(&br_file), std::fs::read(&gz_file)) {
         return Ok((brotli, gzip));
     }
-    // Each block size on a thread of its own: compressing is the last step of a build, with the cores idle.
+    // Each block size on a thread of its own: compressing runs beside a cargo whose LTO link uses one core, or at
+    // the end of a build.
     let tried: Vec<Result<Vec<u8>>> = std::thread::scope(|scope| {
         let jobs: Vec<_> = BROTLI_LGBLOCKS.map(|lgblock| scope.spawn(move || brotli_of(bytes, lgblock))).into();
         jobs.into_iter().map(|job| job.join().unwrap_or_else(|_| Err("Brotli panicked".to_owned()))).collect()
@@ -311,11 +318,7 @@ pub const WIDGET_MODULES: &[(&[&str], &str, &str)] = &[
     (&["--no-default-features", "--features", "code-check status"], "xinnuo_widgets_status", "code check + status"),
     (&["--no-default-features", "--features", "report-verify"], "xinnuo_widgets_report", "report check"),
     (
-        &[
-            "--no-default-features",
-            "--features",
-            "commitment xinnuo-core/current-templates xinnuo-core/log-receipts-only",
-        ],
+        &["--no-default-features", "--features", "commitment xinnuo-core/current-templates"],
         "xinnuo_widgets_commitment",
         "commitment",
     ),
@@ -445,7 +448,7 @@ pub fn build_all() -> Result<Artefacts> {
     for (label, paths, _) in downloads(&dist, &pkg) {
         let (raw, gzip, brotli) = total_size(&paths)?;
         let kb = |bytes: u64| bytes as f64 / 1024.0;
-        eprintln!("  {label:<44} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
+        eprintln!("  {label:<50} {:>8.1} KB / {:>7.1} KB / {:>7.1} KB", kb(raw), kb(gzip), kb(brotli));
     }
     eprintln!("built: dist/ (app), pkg/ (npm package xinnuo), {}", server.display());
     Ok(Artefacts { dist, pkg, server })
@@ -470,8 +473,8 @@ fn build_web() -> Result<(PathBuf, PathBuf)> {
         let build = WasmBuild { package: "xinnuo-app", cargo_args, out_name, optimize, minified: true };
         builds.push((build, dist.clone()));
     }
-    // The log's view alone (`log_watch_build::observe_for`), for the builds without it: the commit route's and
-    // the widgets load it when they first meet a checkpoint (their first visit does not download it).
+    // The log's view alone (`log_watch_build::observe_for`), for the builds without it: the commit and verify
+    // routes' and the widgets load it when they first meet a checkpoint (their first visit does not download it).
     let log_watch_args = vec!["--no-default-features".to_owned(), "--features".to_owned(), "public-log".to_owned()];
     let log_watch = WasmBuild {
         package: "xinnuo-app",

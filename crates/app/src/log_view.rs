@@ -5,6 +5,7 @@
 
 #[cfg(not(feature = "public-log"))]
 use wasm_bindgen::prelude::*;
+use xinnuo_core::public_log::LogPlace;
 use xinnuo_core::receipt::TrustedServerKeys;
 
 use crate::i18n::{Lang, Text};
@@ -13,7 +14,8 @@ use crate::i18n::{Lang, Text};
 /// server key).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Consistency {
-    /// The first checkpoint of this log this browser meets: kept now, and every later one must extend it.
+    /// This browser had no checkpoint of this log it could compare with (none yet, or one under keys no longer
+    /// pinned): this one is kept now, and every later one must extend it.
     First,
     /// It extends the checkpoint kept here, or is it, or is older than it (a consistency proof verified).
     Consistent,
@@ -30,8 +32,8 @@ impl Consistency {
         match self {
             Self::First => lang
                 .pick(
-                    "本浏览器首次见到此公开日志：已保存此检查点，以后见到的须与之一致",
-                    "The first time this browser meets this public log: its checkpoint is kept, and every later one must extend it",
+                    "本浏览器此前没有可与之比对的此公开日志检查点：已保存这一个，以后见到的须与之一致",
+                    "This browser had no checkpoint of this public log to compare with: this one is kept, and every later one must extend it",
                 )
                 .to_owned(),
             Self::Consistent => lang
@@ -42,7 +44,7 @@ impl Consistency {
                 .to_owned(),
             Self::Unchecked(why) => format!(
                 "{}{}",
-                lang.pick("暂未与本浏览器此前见到的公开日志比对：", "Not compared with the public log this browser saw before: "),
+                lang.pick("暂未与本浏览器此前见到的公开日志比对：", "Not compared with the public log this browser saw before. "),
                 why.get(lang)
             ),
             Self::Rewritten(why) => format!("⚠ {}", why.get(lang)),
@@ -59,6 +61,15 @@ pub async fn compare(note: &str, trusted: &TrustedServerKeys) -> Consistency {
         Ok(Observed::Known { .. } | Observed::Extended { .. }) => Consistency::Consistent,
         Ok(Observed::Rewritten { message, .. }) => Consistency::Rewritten(message),
         Err(message) => Consistency::Unchecked(message),
+    }
+}
+
+/// What this browser's view says of the checkpoint proving a log place, where there is one (the verify, print
+/// and decision pages).
+pub async fn compare_place(place: Option<&LogPlace>, trusted: &TrustedServerKeys) -> Option<Consistency> {
+    match place {
+        Some(place) => Some(compare(&place.checkpoint_note, trusted).await),
+        None => None,
     }
 }
 
@@ -103,5 +114,5 @@ pub async fn compare(note: &str, _trusted: &TrustedServerKeys) -> Consistency {
 
 #[cfg(not(feature = "public-log"))]
 fn unchecked_log() -> Text {
-    Text::new("无法核对公开日志（核对程序未能加载），将重试", "The public log could not be checked; retrying")
+    Text::new("无法核对公开日志（核对程序未能加载）", "The public log could not be checked (its checker did not load)")
 }

@@ -6,7 +6,8 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use xinnuo_core::lang::Lang;
-use xinnuo_core::receipt;
+use xinnuo_core::public_log;
+use xinnuo_core::receipt::{self, ReceiptError};
 
 use crate::api::{self, data_source, ApiError, DataSource, ProblemDetails};
 use crate::browser::window;
@@ -61,13 +62,17 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
     };
     // Of the answer only the receipt counts (its public-log entry with the proof, or a receipt signed alone by
     // this server before, with its log entry beside it); the other members merely repeat it unproved.
-    let Ok(checked) =
-        xinnuo_core::public_log::check_answer(&answer.receipt, answer.log.as_ref(), Some(&item.submission_id), trusted)
-    else {
-        return Answer::Transient(Text::new(
-            "服务器回执未能通过验证（须由本服务器公开日志的签名检查点证明），将重试",
-            "The server's receipt did not verify (it must be proved by a checkpoint this server's log key signed); retrying",
-        ));
+    let checked = match public_log::check_answer(&answer.receipt, answer.log.as_ref(), Some(&item.submission_id), trusted)
+    {
+        Ok(checked) => checked,
+        // A receipt signed alone, in a build that does not check that form: the outbox page's build does.
+        Err(error @ ReceiptError::SignedAloneElsewhere) => return Answer::Transient(Text::from(error)),
+        Err(_) => {
+            return Answer::Transient(Text::new(
+                "服务器回执未能通过验证（须由本服务器公开日志的签名检查点证明），将重试",
+                "The server's receipt did not verify (it must be proved by a checkpoint this server's log key signed); retrying",
+            ))
+        }
     };
     let logged = answer.log.clone().or_else(|| serde_json::from_value(answer.receipt.clone()).ok());
     let log = logged.zip(checked.log.as_ref().map(|place| place.number()));
@@ -79,7 +84,8 @@ async fn send(item: &OutboxItem, trusted: &receipt::TrustedServerKeys) -> Answer
         }
     }
     Answer::Receipt {
-        receipt: answer.receipt,
+        // What was checked, and nothing else, is kept as the receipt (and exported with the commitment).
+        receipt: public_log::receipt_to_keep(&answer.receipt, answer.log.as_ref(), &checked),
         sequence: checked.sequence,
         received_at: checked.received_at,
         key_status: (checked.key_status.label_zh().into(), checked.key_status.label_en().into()),

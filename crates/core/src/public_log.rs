@@ -283,7 +283,7 @@ pub struct LogPlace {
 
 impl LogPlace {
     /// `logged`, verified at `index` in `checkpoint`, with the checkpoint note of its proof.
-    fn at(logged: &LoggedEntry, index: u64, checkpoint: &Checkpoint) -> Self {
+    pub fn at(logged: &LoggedEntry, index: u64, checkpoint: &Checkpoint) -> Self {
         let checkpoint_note = TlogProof::parse(&logged.proof).map(|proof| proof.checkpoint).unwrap_or_default();
         Self { index, checkpoint_size: checkpoint.size, origin: checkpoint.origin.clone(), checkpoint_note }
     }
@@ -343,6 +343,28 @@ pub fn check_receipt(
 /// carries beside it; without one they send the person to a page that checks it (`SignedAloneElsewhere`).
 const SIGNED_ALONE: bool = !cfg!(feature = "log-receipts-only");
 
+/// Whether `text` has the shape of a JWS (compact, or flattened JSON): only to name the error of a build that
+/// does not check that form, never to believe anything.
+fn looks_signed_alone(text: &str) -> bool {
+    let text = text.trim();
+    let compact = text.split('.').count() == 3
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let flattened = serde_json::from_str::<Value>(text)
+        .is_ok_and(|value| value.get("payload").is_some() && value.get("signature").is_some());
+    compact || flattened
+}
+
+/// What to keep (and hand over) as the receipt of an answer [`check_answer`] believed: the answer's receipt, or,
+/// where the log entry beside a receipt signed alone was checked in its place (a build without [`SIGNED_ALONE`]),
+/// that entry, so that nothing unchecked is ever kept as proof.
+pub fn receipt_to_keep(receipt: &Value, log: Option<&LoggedEntry>, checked: &CheckedReceipt) -> Value {
+    let is_entry = serde_json::from_value::<LoggedEntry>(receipt.clone()).is_ok();
+    match (log, &checked.proof) {
+        (Some(logged), ReceiptProof::Logged) if !is_entry => serde_json::to_value(logged).unwrap_or(Value::Null),
+        _ => receipt.clone(),
+    }
+}
+
 /// Where the pinned keys require witnesses, a receipt signed alone proves nothing by itself: whoever holds the
 /// server's database holds its key and could sign one for a fork of the log. It counts only beside its log entry
 /// proved in a checkpoint the witnesses cosigned (`with_witnessed_entry`, [`check_answer`]).
@@ -363,7 +385,11 @@ fn check_receipt_with<const SIGNED_ALONE: bool>(
         return check_logged_receipt(&logged, submission_id, trusted);
     }
     if !SIGNED_ALONE {
-        return Err(ReceiptError::SignedAloneElsewhere);
+        return Err(if looks_signed_alone(text) {
+            ReceiptError::SignedAloneElsewhere
+        } else {
+            ReceiptError::NotAReceipt
+        });
     }
     if !with_witnessed_entry {
         refuse_signed_alone(trusted)?;
@@ -1096,12 +1122,34 @@ mod tests {
         let only_log =
             |receipt: &Value, log: Option<&LoggedEntry>| check_answer_with::<false>(receipt, log, Some(&id), &trusted);
         assert_eq!(only_log(&signed_receipt(3), Some(&logged)).unwrap(), receipt);
+        // What is kept is what was checked: the entry, not the receipt signed alone beside it (whoever signed
+        // that; in this build nobody checked it).
+        let taken = only_log(&signed_receipt(4), Some(&logged)).unwrap();
+        assert_eq!(receipt_to_keep(&signed_receipt(4), Some(&logged), &taken), logged_value);
+        let full = check_answer(&signed_receipt(3), Some(&logged), Some(&id), &trusted).unwrap();
+        assert_eq!(receipt_to_keep(&signed_receipt(3), Some(&logged), &full), signed_receipt(3), "checked itself");
+        assert_eq!(receipt_to_keep(&logged_value, Some(&logged), &receipt), logged_value);
+        assert_eq!(receipt_to_keep(&logged_value, None, &receipt), logged_value);
         assert_eq!(only_log(&signed_receipt(3), None).unwrap_err(), ReceiptError::SignedAloneElsewhere);
-        assert_eq!(only_log(&signed_receipt(3), None).unwrap_err().code(), "signed_receipt_elsewhere");
+        assert_eq!(only_log(&signed_receipt(3), None).unwrap_err().code(), "signed_alone_elsewhere");
         assert!(only_log(&signed_receipt(3), Some(&bent)).is_err(), "the entry beside it is checked");
         let wrong_id = check_answer_with::<false>(&signed_receipt(3), Some(&logged), Some(&"ab".repeat(32)), &trusted);
         assert_eq!(wrong_id.unwrap_err().code(), "other_submission");
         assert_eq!(only_log(&logged_value, None).unwrap(), receipt);
+        // Anything else is no receipt, in either build (one error code for one input).
+        assert_eq!(only_log(&Value::from("not a receipt"), None).unwrap_err(), ReceiptError::NotAReceipt);
+        assert_eq!(only_log(&serde_json::json!({"entry": 1}), None).unwrap_err(), ReceiptError::NotAReceipt);
+        // Under a witness quorum the entry must be witnessed, as anywhere.
+        let witness = NoteSigner::cosigner("xinnuo.witness/a", &[3; 32]).unwrap();
+        let quorum = TrustedServerKeys::from_json(&serde_json::json!({
+            "keys": [{"jwk": crate::envelope::public_jwk(&crate::envelope::public_key(&[5; 32])),
+                      "log_key": signer.verifier_key().to_string()}],
+            "witnesses": [witness.verifier_key().to_string()], "witness_quorum": 1}))
+        .unwrap();
+        assert_eq!(
+            check_answer_with::<false>(&signed_receipt(3), Some(&logged), Some(&id), &quorum).unwrap_err().code(),
+            "log_not_witnessed"
+        );
         let alone = check_receipt_with::<false>(&crate::receipt::jws_text(&signed_receipt(3)), None, &trusted, false);
         assert_eq!(alone.unwrap_err(), ReceiptError::SignedAloneElsewhere);
     }

@@ -110,7 +110,7 @@ impl crate::error::Described for ReceiptError {
             Self::UnknownServerKey => "unknown_server_key",
             Self::BadServerKeys(_) => "bad_server_keys",
             Self::Log(inner) => inner.code(),
-            Self::SignedAloneElsewhere => "signed_receipt_elsewhere",
+            Self::SignedAloneElsewhere => "signed_alone_elsewhere",
         }
     }
 
@@ -139,8 +139,8 @@ impl crate::error::Described for ReceiptError {
             Self::Log(inner) => inner.message(lang),
             Self::SignedAloneElsewhere => crate::error::in_lang(
                 lang,
-                format_args!("这是旧式单独签名的回执，本页面不核验它：请在「待发送」或「验证」页面核验"),
-                format_args!("this is a receipt signed alone (the older form), which this page does not check: check it on the outbox or verify page"),
+                format_args!("这是旧式单独签名的回执，本页面不核验它：请打开「草稿与发件箱」页面，在那里核验后送达"),
+                format_args!("this is a receipt signed alone (the older form), which this page does not check: open the drafts & outbox page, which checks it"),
             ),
             Self::BadServerKeys(detail) => crate::error::in_lang(
                 lang,

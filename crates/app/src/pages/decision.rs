@@ -5,6 +5,7 @@
 
 use xinnuo_core::decision::{self, TargetKind};
 use xinnuo_core::envelope;
+use xinnuo_core::public_log::LogPlace;
 use xinnuo_core::receipt;
 use yew::prelude::*;
 
@@ -29,21 +30,21 @@ struct Checked {
     signed: bool,
     receipted: bool,
     /// Its place in the public log (第 N 条), where the answer's proof verified against the pinned log key.
-    logged: Option<u64>,
+    logged: Option<LogPlace>,
     /// What this browser's view of the log says of the checkpoint proving the receipt.
     consistency: Option<Consistency>,
 }
 
 #[cfg(feature = "public-log")]
-fn logged_place(document: &PublishedDecision, trusted: &receipt::TrustedServerKeys) -> Option<u64> {
+fn logged_place(document: &PublishedDecision, trusted: &receipt::TrustedServerKeys) -> Option<LogPlace> {
     let logged = document.log.as_ref()?;
     xinnuo_core::public_log::verify_entry_about(logged, &document.decision_id, trusted)
         .ok()
-        .map(|placed| placed.index + 1)
+        .map(|placed| LogPlace::at(logged, placed.index, &placed.checkpoint))
 }
 
 #[cfg(not(feature = "public-log"))]
-fn logged_place(_: &PublishedDecision, _: &receipt::TrustedServerKeys) -> Option<u64> {
+fn logged_place(_: &PublishedDecision, _: &receipt::TrustedServerKeys) -> Option<LogPlace> {
     None
 }
 
@@ -82,17 +83,17 @@ pub fn DecisionPage(props: &Props) -> Html {
                             )
                     });
                     let receipted = checked_receipt.is_some();
-                    let checkpoint = checked_receipt.and_then(|r| r.log).map(|place| place.checkpoint_note);
                     let logged = logged_place(&document, &trusted);
-                    (Checked { document, signed, receipted, logged, consistency: None }, checkpoint)
+                    // The checkpoint compared with the one this browser kept: the one proving the place shown
+                    // (第 N 条), else the receipt's.
+                    let place = logged.clone().or_else(|| checked_receipt.and_then(|r| r.log));
+                    (Checked { document, signed, receipted, logged, consistency: None }, place)
                 });
-                // The checkpoint proving the receipt is compared with the one this browser kept of the log.
                 let result = match result {
-                    Ok((mut checked, Some(note))) => {
-                        checked.consistency = Some(crate::log_view::compare(&note, &trusted).await);
+                    Ok((mut checked, place)) => {
+                        checked.consistency = crate::log_view::compare_place(place.as_ref(), &trusted).await;
                         Ok(checked)
                     }
-                    Ok((checked, None)) => Ok(checked),
                     Err(message) => Err(message),
                 };
                 loaded.set(Some(result));
@@ -159,10 +160,10 @@ pub fn DecisionPage(props: &Props) -> Html {
                 <div class="print-facts">
                     <div>{ "决定编号：" }<code>{ crate::components::tech_details::short_id(&d.decision_id) }</code></div>
                     <div>{ format!("服务器回执：#{} · {}", d.sequence, crate::components::time::beijing(&d.received_at, crate::i18n::Lang::Zh)) }</div>
-                    if let (Some(position), None) = (checked.logged, &rewritten) {
-                        <div id="decision-log">{ format!("已记入公开日志 第 {position} 条（可离线核验）") }</div>
+                    if let (Some(place), None) = (&checked.logged, &rewritten) {
+                        <div id="decision-log">{ format!("已记入公开日志 第 {} 条（可离线核验）", place.number()) }</div>
                     }
-                    if let Some(consistency) = &checked.consistency {
+                    if let (Some(consistency), None) = (&checked.consistency, &rewritten) {
                         // Of this browser's view: nothing a reader of the paper can rely on.
                         <div id="decision-log-view" class="no-print muted">{ consistency.describe(lang) }</div>
                     }

@@ -60,14 +60,8 @@ pub fn PrintPage(props: &Props) -> Html {
                     }),
                     (Err(_), None) => None,
                 };
-                let place = match place {
-                    Some(place) => Some((
-                        place.number(),
-                        place.checkpoint_size,
-                        crate::log_view::compare(&place.checkpoint_note, &trusted).await,
-                    )),
-                    None => None,
-                };
+                let consistency = crate::log_view::compare_place(place.as_ref(), &trusted).await;
+                let place = place.zip(consistency).map(|(place, seen)| (place.number(), place.checkpoint_size, seen));
                 loaded.set(match result {
                     Ok(report) => Loaded::Ready(Box::new(report), place),
                     Err(message) => Loaded::Error(message),
@@ -103,8 +97,8 @@ pub fn PrintPage(props: &Props) -> Html {
     });
     html! {
         <>
-        if let Some((_, _, Consistency::Rewritten(why))) = &place {
-            <p class="verdict no" id="print-log-alarm" role="alert">{ format!("⚠ {}", why.get(lang)) }</p>
+        if let Some((_, _, rewritten @ Consistency::Rewritten(_))) = &place {
+            <p class="verdict no" id="print-log-alarm" role="alert">{ rewritten.describe(lang) }</p>
         }
         <div class="row no-print">
             <button type="button" class="primary" id="print-button" onclick={on_print}>{ lang.pick("打印", "Print") }</button>

@@ -56,10 +56,7 @@ async fn check_pinned(text: &str, lang: Lang) -> Outcome {
             let report = with_witnessed_proof(text, *report, &trusted).await;
             // The checkpoint proving the receipt is compared with the one this browser kept of the log.
             let place = report.receipt.as_ref().and_then(|receipt| receipt.as_ref().ok()).and_then(|r| r.log.as_ref());
-            let consistency = match place {
-                Some(place) => Some(crate::log_view::compare(&place.checkpoint_note, &trusted).await),
-                None => None,
-            };
+            let consistency = crate::log_view::compare_place(place, &trusted).await;
             Outcome::Report(Box::new(report), consistency)
         }
         other => other,
