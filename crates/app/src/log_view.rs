@@ -27,7 +27,7 @@ pub enum Consistency {
 }
 
 impl Consistency {
-    /// The line the verify and print pages show under a log place.
+    /// The line the verify, print and decision pages show under a log place.
     pub fn describe(&self, lang: Lang) -> String {
         match self {
             Self::First => lang
@@ -93,7 +93,7 @@ extern "C" {
 
 /// The same in a build without the log's view (the commit and verify routes', the widgets): the `log_watch`
 /// build compares it against the server keys pinned here (it runs `trusted_server_keys` again), and answers in
-/// `log_watch_build::answer`'s form. Without that build (not downloaded, no loader) nothing is compared.
+/// `log_watch_build::observe_for`'s form. Without that build (not downloaded, no loader) nothing is compared.
 #[cfg(not(feature = "public-log"))]
 pub async fn compare(note: &str, _trusted: &TrustedServerKeys) -> Consistency {
     let answer = match log_watch_build(note, &crate::origin::url("")) {

@@ -337,10 +337,10 @@ pub fn check_receipt(
     check_receipt_with::<SIGNED_ALONE>(text, submission_id, trusted, false)
 }
 
-/// Whether this build checks receipts signed alone (the form from before the log) itself. Builds that only take
-/// the answers of a current server to new submissions (the commit route's, the commitment widget's: feature
-/// `log-receipts-only`) leave that code out (≈ 15 KB of wasm) and check such an answer by the log entry it
-/// carries beside it; without one they send the person to a page that checks it (`SignedAloneElsewhere`).
+/// Whether this build checks receipts signed alone (the form from before the log) itself. The app's commit route
+/// (feature `log-receipts-only`), whose server answers with log entries, leaves that code out (≈ 15 KB of wasm)
+/// and checks such an answer by the log entry it carries beside it; without one the item waits for the outbox
+/// page's build, which checks it (`SignedAloneElsewhere`).
 const SIGNED_ALONE: bool = !cfg!(feature = "log-receipts-only");
 
 /// Whether `text` has the shape of a JWS (compact, or flattened JSON): only to name the error of a build that
