@@ -285,6 +285,13 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   await verify.reload();
   await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
   assert.equal(await verify.locator("#verify-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  // A credit report's issue the same way (the verify page's report check).
+  const { code: reported } = await subjectWithRecords();
+  const reportNo = (await (await fetch(`${server.url}/api/v1/subjects/${reported}/report`)).json()).report_no;
+  await verify.goto(verify.url().replace(/#.*/, `#/verify/${reportNo}`));
+  await verify.locator("#report-log-view").waitFor({ timeout: 30_000 });
+  assert.match(await verify.locator("#verify-verdict").textContent(), /✓ 信用报告完整/);
+  assert.equal(await verify.locator("#report-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
   await verify.close();
   assert.deepEqual(committer.errors, []);
   // A browser that kept nothing of this log says so, and keeps this checkpoint.

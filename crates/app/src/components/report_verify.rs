@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::api;
 use crate::i18n::Lang;
+use crate::log_view::Consistency;
 
 /// What the check found.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,9 @@ pub enum ReportCheck {
         signed_by: String,
         /// What changed for the subject since: `None` offline; `Some(Err)` when the server's answer did not verify.
         since: Option<Result<Vec<String>, String>>,
+        /// What this browser's view of the log says of the checkpoint proving the report's issue (`None`: the
+        /// file carried no log entry).
+        log_view: Option<Consistency>,
     },
     Refused(String),
 }
@@ -73,6 +77,11 @@ pub async fn check_report(text: &str, trusted: &TrustedServerKeys, lang: Lang) -
         Ok(verified) => verified,
         Err(error) => return ReportCheck::Refused(error.message(lang)),
     };
+    // The checkpoint proving its issue, compared with the one this browser kept: a rewritten log proves nothing.
+    let log_view = crate::log_view::compare_place(verified.logged.as_ref(), trusted).await;
+    if let Some(rewritten @ Consistency::Rewritten(_)) = &log_view {
+        return ReportCheck::Refused(rewritten.describe(lang));
+    }
     let since = match api::subject_report(&verified.report.content.credit_code).await {
         Ok(now) => match report::verify(&now.file_with_log(), trusted) {
             Ok(fresh) => Some(Ok(report::changes(&verified.report.content, &fresh.report.content)
@@ -88,6 +97,7 @@ pub async fn check_report(text: &str, trusted: &TrustedServerKeys, lang: Lang) -
         signed_by: xinnuo_core::envelope::fingerprint_groups(&verified.server_kid),
         report: Box::new(verified.report),
         since,
+        log_view,
     }
 }
 
@@ -97,12 +107,15 @@ pub fn check_view(check: &ReportCheck, lang: Lang) -> Html {
         ReportCheck::Refused(message) => {
             html! { <p class="verdict no" id="verify-verdict" role="alert">{ message }</p> }
         }
-        ReportCheck::Verified { report, since, .. } => html! {
+        ReportCheck::Verified { report, since, log_view, .. } => html! {
             <>
                 <p class="verdict ok" id="verify-verdict" role="status">{ match lang {
                     Lang::Zh => format!("✓ 信用报告完整，由本浏览器保存的服务器密钥签发（{}，{}）", report.report_no, crate::components::time::beijing(&report.made_at, lang)),
                     Lang::En => format!("✓ The credit report is intact and was issued by a server key pinned here ({}, {})", report.report_no, crate::components::time::beijing(&report.made_at, lang)),
                 } }</p>
+                if let Some(log_view) = log_view {
+                    <p class="hint" id="report-log-view">{ log_view.describe(lang) }</p>
+                }
                 { match since {
                     None => html! { <p class="notice" id="report-since">{ lang.pick("当前无法联网，未能核对报告出具后是否有变化。", "Offline: whether anything changed since the report was made could not be checked.") }</p> },
                     Some(Err(message)) => html! { <p class="notice no" id="report-since">{ message }</p> },
