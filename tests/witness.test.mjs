@@ -26,8 +26,8 @@ const DIST = new URL("../dist", import.meta.url).pathname;
 
 const printedKey = (server, label) => server.printed.find((line) => line.startsWith(label))?.split(": ").pop();
 
-async function start(args) {
-  const server = await spawnServer(args);
+async function start(args, options) {
+  const server = await spawnServer(args, options);
   running.push(server);
   return server;
 }
@@ -77,6 +77,10 @@ function ownWitness(name) {
   };
   return { vkey: `${name}+${id.toString("hex")}+${typed.toString("base64")}`, cosign };
 }
+
+/** What a log's entry naming its witnesses is found by: SHA-256 of the policy's canonical JSON (RFC 8785). */
+const policyReference = (witnesses, quorum) =>
+  `witnesses/${createHash("sha256").update(JSON.stringify({ quorum, witnesses: [...witnesses].sort() })).digest("hex")}`;
 
 /** A witness verifier key for a fresh key nobody holds here. */
 const strangerWitnessKey = (name) => ownWitness(name).vkey;
@@ -308,6 +312,94 @@ test("under a witness quorum a credit report counts only with its issue's log en
     await verify(file, "✓ 信用报告完整");
     await verify(JSON.stringify(answer.file), "报告没有附公开日志记录");
     await verify(file, "✓ 信用报告完整");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("witnesses change only as the log records it, cosigned by those a browser pinned: one added beside the old, then the old dropped", async () => {
+  const at = { addr: new URL(log.url).host };
+  const browser = await launchBrowser();
+  try {
+    // Two browsers meet L while it asks W alone (quorum 1) and pin W, verifying a receipt.
+    const commitment = signedCommitment();
+    const first = await (await post(log.url, commitment)).json();
+    const pages = [];
+    for (let n = 0; n < 2; n++) pages.push(await (await browser.newContext()).newPage());
+    const verify = async (page, shown, verdict) => {
+      await page.goto(`${log.url}/#/verify`);
+      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(commitment), receipt: shown }));
+      await page.getByRole("button", { name: "验证", exact: true }).click();
+      await page.locator("#verify-verdict", { hasText: verdict }).waitFor({ timeout: 30_000 });
+    };
+    const pinned = (page) => page.evaluate(() => {
+      const stored = (prefix) => Object.entries(localStorage).find(([key]) => key.startsWith(prefix))?.[1];
+      return { witnesses: JSON.parse(stored("xinnuo-witnesses:") ?? "[]"), quorum: Number(stored("xinnuo-witness-quorum:") ?? 0) };
+    });
+    for (const page of pages) {
+      await verify(page, first.receipt, "验证通过");
+      assert.deepEqual(await pinned(page), { witnesses: [witnessKey], quorum: 1 });
+    }
+    const [moved, away] = pages;
+
+    // Step one: L asks a second witness beside W. It logs its new witnesses at start, and W cosigns that entry.
+    const second = await start(["--db", join(scratch, "witness2.db"), "--witness-for", logKey]);
+    const secondKey = printedKey(second, "见证人密钥 / witness key");
+    await stop(log);
+    log = await start(["--db", logDb, "--dist", DIST, "--witness", `${witness.url}=${witnessKey}`,
+      "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "1"], at);
+    const logged = (server) => Number(server.printed.find((line) => line.startsWith("见证人及法定人数已记入公开日志第"))?.match(/第 (\d+) 条/)?.[1]);
+    const both = logged(log);
+    assert.ok(both > 0, log.printed.join("\n"));
+    await witnessed(log.url, both);
+    // The entry naming them is proved, once both have cosigned, in a checkpoint both cosigned (a browser that
+    // pinned W counts W's cosignature only).
+    let proof = "";
+    for (let tries = 0; tries < 50 && !(proof.includes(`\n— ${witnessKey.split("+")[0]} `) && proof.includes(`\n— ${secondKey.split("+")[0]} `)); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      proof = (await (await fetch(`${log.url}/api/v1/log/proof?ref=${policyReference([witnessKey, secondKey], 1)}`)).json()).proof ?? "";
+    }
+    assert.match(proof, /^c2sp\.org\/tlog-proof@v1\n/, "the logged witnesses' entry, found by its reference");
+    assert.ok(proof.includes(`\n— ${witnessKey.split("+")[0]} `), `cosigned by the first witness too: ${proof}`);
+    const listing = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
+    assert.deepEqual([listing.witnesses, listing.witness_quorum], [[witnessKey, secondKey], 1]);
+    // The browser that comes back takes both (the log says so, and W, which it pinned, cosigned that).
+    await verify(moved, first.receipt, "验证通过");
+    const afterStepOne = await pinned(moved);
+    assert.deepEqual([afterStepOne.witnesses.sort(), afterStepOne.quorum], [[witnessKey, secondKey].sort(), 1]);
+    // The monitor finds the listed witnesses recorded in the log.
+    const checked = monitor(log.url);
+    assert.equal(checked.status, 0, checked.out);
+
+    // Step two: W dropped. The entry saying so is cosigned by the second witness alone.
+    await stop(log);
+    log = await start(["--db", logDb, "--dist", DIST, "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "1"], at);
+    const alone = logged(log);
+    assert.ok(alone > both, log.printed.join("\n"));
+    const note = await witnessed(log.url, alone);
+    assert.ok(note.includes(`\n— ${secondKey.split("+")[0]} `) && !note.includes(`\n— ${witnessKey.split("+")[0]} `), note);
+    const later = signedCommitment();
+    const answer = await post(log.url, later);
+    assert.equal(answer.status, 201, await answer.clone().text());
+    const { receipt } = await answer.json();
+    const check = async (page, verdict) => {
+      await page.goto(`${log.url}/#/verify`);
+      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(later), receipt }));
+      await page.getByRole("button", { name: "验证", exact: true }).click();
+      await page.locator("#verify-verdict", { hasText: verdict }).waitFor({ timeout: 30_000 });
+    };
+    // The browser that followed both steps takes the second witness alone and believes its receipts.
+    await check(moved, "验证通过");
+    assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+    // The one that missed step one still pins W: the second witness alone cannot vouch for itself to it, so it
+    // keeps refusing receipts W did not cosign (until its site data is cleared), rather than trust a newcomer.
+    await check(away, "验证未通过");
+    assert.match(await away.locator("#verify-problems").textContent(), /受信任的见证人联署/);
+    assert.deepEqual(await pinned(away), { witnesses: [witnessKey], quorum: 1 });
+    // A listing that drops witnesses altogether is not taken either, logged or not.
+    await moved.route("**/api/v1/server-keys", (route) => route.fulfill({ json: { ...listing, witnesses: [], witness_quorum: 0 } }));
+    await check(moved, "验证通过");
+    assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
   } finally {
     await browser.close();
   }

@@ -21,11 +21,12 @@ export function serverCli(...args) {
 }
 
 /**
- * Starts a server of a test's own: `xinnuo-server serve --addr 127.0.0.1:0 ARGS`. Answers its URL, the
- * process, and the lines it printed until it listened (its keys among them).
+ * Starts a server of a test's own: `xinnuo-server serve --addr 127.0.0.1:0 ARGS` (or at `addr`, e.g. where a
+ * server stopped before listened, so that a browser meets it as the same site). Answers its URL, the process,
+ * and the lines it printed until it listened (its keys among them).
  */
-export async function spawnServer(args) {
-  const child = spawn(process.env.XINNUO_SERVER_BIN, ["serve", "--addr", "127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+export async function spawnServer(args, { addr = "127.0.0.1:0" } = {}) {
+  const child = spawn(process.env.XINNUO_SERVER_BIN, ["serve", "--addr", addr, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout });
   const printed = [];
   const url = await new Promise((resolve, reject) => {

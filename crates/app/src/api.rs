@@ -296,7 +296,7 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
     // Only a list that reads as keys is kept.
     let fetched: Vec<Value> =
         listing.as_ref().and_then(|list| list.get("keys")).and_then(Value::as_array).cloned().unwrap_or_default();
-    let (witnesses, quorum) = pin_witnesses(listing.as_ref()).await;
+    let (witnesses, quorum) = pin_witnesses(listing.as_ref(), &pinned).await;
     let trust = |keys: Vec<Value>| {
         TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": witnesses, "witness_quorum": quorum}))
     };
@@ -326,9 +326,10 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
 /// The witnesses a server's log names (`witnesses` of its server keys) and the quorum of them a checkpoint
 /// needs (`witness_quorum`), pinned like its keys, so that a server that later drops its witnesses or brings its
 /// own (a fork would) cannot make this browser believe unwitnessed checkpoints: witnesses are met as keys are
-/// (on first use) only while no quorum is pinned, and then kept, never added to or removed; the quorum is raised
-/// only once the log's checkpoint shows that many of them cosigning, and never lowered. Answers the pinned ones.
-async fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
+/// (on first use) only while no quorum is pinned; then they change only as the log records it, in a checkpoint
+/// the pinned ones cosigned (`logged_witnesses`), and never to none; the quorum is raised once the log's
+/// checkpoint shows that many of them cosigning. Answers the pinned ones. `keys`: the server keys pinned.
+async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>, u64) {
     let list_key = format!("xinnuo-witnesses:{}", url(""));
     let quorum_key = format!("xinnuo-witness-quorum:{}", url(""));
     let storage = crate::browser::local_storage();
@@ -337,7 +338,11 @@ async fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
         stored(&list_key).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
     let mut quorum: u64 = stored(&quorum_key).and_then(|text| text.parse().ok()).unwrap_or(0);
     let Some(listing) = listing else { return (pinned, quorum) };
-    if quorum == 0 {
+    if quorum > 0 {
+        if let Some(logged) = logged_witnesses(listing, keys, &pinned, quorum).await {
+            (pinned, quorum) = logged;
+        }
+    } else {
         let listed = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
         for key in listed.filter_map(Value::as_str) {
             if !pinned.iter().any(|known| known == key) {
@@ -354,6 +359,29 @@ async fn pin_witnesses(listing: Option<&Value>) -> (Vec<String>, u64) {
         let _ = storage.set_item(&quorum_key, &quorum.to_string());
     }
     (pinned, quorum)
+}
+
+/// The witnesses and quorum the server now lists, when they differ from the pinned ones and the log pinned so
+/// far records them in a checkpoint the pinned witnesses cosigned (`public_log::admit_witness_policy`) that
+/// extends the one kept here.
+async fn logged_witnesses(
+    listing: &Value,
+    keys: &[Value],
+    pinned: &[String],
+    quorum: u64,
+) -> Option<(Vec<String>, u64)> {
+    use xinnuo_core::public_log::{admit_witness_policy, LoggedEntry, WitnessPolicy};
+    let listed = WitnessPolicy::of_listing(listing);
+    if listed == WitnessPolicy::new(pinned.to_vec(), quorum) || !matches!(data_source(), DataSource::Api) {
+        return None;
+    }
+    let trusted =
+        TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": pinned, "witness_quorum": quorum})).ok()?;
+    let logged = get_json::<LoggedEntry>(&format!("api/v1/log/proof?ref={}", listed.reference())).await.ok();
+    admit_witness_policy(&listed, logged.as_ref(), &trusted).ok()?;
+    let note = xinnuo_core::tlog::TlogProof::parse(&logged?.proof).ok()?.checkpoint;
+    crate::log_view::extends_kept(&note, &trusted).await.ok()?;
+    Some((listed.witnesses, listed.quorum))
 }
 
 /// How many of `witnesses` cosigned the log's newest checkpoint (signed by a log key of `listing`).

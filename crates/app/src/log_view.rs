@@ -27,6 +27,11 @@ pub enum Consistency {
 }
 
 impl Consistency {
+    /// The log was rewritten: what it proves is not believed.
+    pub fn is_rewritten(&self) -> bool {
+        matches!(self, Self::Rewritten(_))
+    }
+
     /// The line the verify, print and decision pages show under a log place.
     pub fn describe(&self, lang: Lang) -> String {
         match self {

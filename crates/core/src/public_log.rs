@@ -82,6 +82,10 @@ pub enum LogEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason_sha256: Option<String>,
     },
+    /// The witnesses the log asks and how many must cosign (`serve --witness … --witness-quorum k`), logged when
+    /// the server starts with other ones than the log last recorded: clients that pinned the earlier ones
+    /// take these only from a checkpoint the earlier quorum cosigned ([`admit_witness_policy`]).
+    WitnessPolicy { witnesses: Vec<String>, quorum: u64, at: String },
 }
 
 #[derive(Serialize)]
@@ -124,7 +128,38 @@ impl LogEvent {
             Self::ServerKey { kid, .. } => kid.clone(),
             Self::OperatorKeyStep { kid, credit_code, .. } => format!("{kid}/{credit_code}"),
             Self::Report { report_no, .. } => report_no.clone(),
+            Self::WitnessPolicy { witnesses, quorum, .. } => WitnessPolicy::new(witnesses.clone(), *quorum).reference(),
         }
+    }
+}
+
+/// A log's witnesses (their verifier keys, in a fixed order) and how many of them must cosign a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct WitnessPolicy {
+    pub witnesses: Vec<String>,
+    pub quorum: u64,
+}
+
+impl WitnessPolicy {
+    /// The policy of these witnesses in any order (each once).
+    pub fn new(mut witnesses: Vec<String>, quorum: u64) -> Self {
+        witnesses.sort();
+        witnesses.dedup();
+        Self { witnesses, quorum }
+    }
+
+    /// The policy a server's key listing names (`witnesses`, `witness_quorum`).
+    pub fn of_listing(listing: &Value) -> Self {
+        let witnesses = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
+        let quorum = listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0);
+        Self::new(witnesses.filter_map(Value::as_str).map(str::to_owned).collect(), quorum)
+    }
+
+    /// What its log entry is found by (`GET /api/v1/log/proof?ref=`): `witnesses/` and the SHA-256 of the
+    /// policy's canonical JSON, so that each policy has a name of its own and a reader asks for the one listed.
+    pub fn reference(&self) -> String {
+        let canonical = serde_json::to_value(self).ok().and_then(|value| canonicalize_value(&value).ok());
+        format!("witnesses/{}", hex(&Sha256::digest(canonical.unwrap_or_default())))
     }
 }
 
@@ -206,6 +241,49 @@ struct ServerKeyEntry {
     public_jwk: Value,
     #[serde(rename = "created_at")]
     _created_at: String,
+}
+
+/// Whether a client that pinned a log's witnesses (`pinned`: its keys, witnesses and a quorum above 0) may take
+/// the ones the server now lists (`listed`): only if the log recorded them (`logged`: the `witness_policy` entry,
+/// `GET /api/v1/log/proof?ref=<listed.reference()>`) in a checkpoint a pinned log key signed and the pinned
+/// quorum of pinned witnesses cosigned. The witnesses the client trusts thus vouch that the change is in the
+/// one log they all see (a fork cannot bring witnesses of its own), and it is public. A policy that asks no
+/// witness at all is never taken this way: leaving witnesses behind is what a fork would do. So a witness is
+/// replaced in two steps, each in the log: add the new one beside the old (the old cosign), then drop the old
+/// (the new one, pinned by then, cosigns). Answers the checkpoint, which the caller checks extends the one it
+/// kept.
+pub fn admit_witness_policy(
+    listed: &WitnessPolicy,
+    logged: Option<&LoggedEntry>,
+    pinned: &TrustedServerKeys,
+) -> Result<Checkpoint, LogError> {
+    let not_logged = || LogError::WitnessesNotLogged { quorum: listed.quorum, witnesses: listed.witnesses.len() };
+    if listed.quorum == 0 || pinned.witness_quorum() == 0 {
+        return Err(not_logged());
+    }
+    let logged = logged.ok_or_else(not_logged)?;
+    let (_, checkpoint) = verify_inclusion(logged, pinned).map_err(|_| not_logged())?;
+    let recorded: WitnessPolicyEntry = serde_json::from_str(&logged.entry).map_err(|_| not_logged())?;
+    let names_it = (recorded.entry_type.as_str(), recorded.event.as_str()) == (ENTRY_TYPE, "witness_policy")
+        && WitnessPolicy::new(recorded.witnesses, recorded.quorum) == *listed;
+    if names_it {
+        Ok(checkpoint)
+    } else {
+        Err(not_logged())
+    }
+}
+
+/// A `witness_policy` entry as `admit_witness_policy` reads it (a struct of its own, as [`ServerKeyEntry`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WitnessPolicyEntry {
+    #[serde(rename = "type")]
+    entry_type: String,
+    event: String,
+    witnesses: Vec<String>,
+    quorum: u64,
+    #[serde(rename = "at")]
+    _at: String,
 }
 
 /// Verifies an entry's inclusion in a checkpoint signed by one of the log keys `trusted` lists (pinned) and
@@ -564,7 +642,9 @@ fn receipt_error(error: LogError) -> ReceiptError {
     match error {
         LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
         LogError::Log(other) => ReceiptError::Log(other),
-        LogError::NotAnEntry | LogError::Rewritten { .. } => ReceiptError::NotAReceipt,
+        LogError::NotAnEntry | LogError::Rewritten { .. } | LogError::WitnessesNotLogged { .. } => {
+            ReceiptError::NotAReceipt
+        }
         LogError::KeyNotLogged { .. } => ReceiptError::UnknownServerKey,
     }
 }
@@ -725,6 +805,9 @@ pub enum LogError {
     Rewritten { kept: u64, seen: u64 },
     /// A server key the server newly lists whose addition the pinned log does not record.
     KeyNotLogged { kid: String },
+    /// Witnesses the server newly lists (`witnesses` of them, `quorum` required) that the pinned log and
+    /// witnesses do not vouch for.
+    WitnessesNotLogged { quorum: u64, witnesses: usize },
 }
 
 impl From<TlogError> for LogError {
@@ -740,6 +823,7 @@ impl Described for LogError {
             Self::NotAnEntry => "log_not_an_entry",
             Self::Rewritten { .. } => "log_rewritten",
             Self::KeyNotLogged { .. } => "log_key_not_logged",
+            Self::WitnessesNotLogged { .. } => "log_witnesses_not_logged",
         }
     }
 
@@ -758,6 +842,15 @@ impl Described for LogError {
                 ),
                 format_args!(
                     "The server newly lists the key {kid}, but the public log verified before does not record its addition: it is not trusted, nor are receipts or checkpoints it signed. Contact the server's operator."
+                ),
+            ),
+            Self::WitnessesNotLogged { quorum, witnesses } => in_lang(
+                lang,
+                format_args!(
+                    "服务器现在列出的见证人（{witnesses} 个，须 {quorum} 个联署）未经此前信任的见证人在公开日志中确认，不予采用：仍按此前信任的见证人核验。请联系该服务器的运营方。"
+                ),
+                format_args!(
+                    "The witnesses the server now lists ({witnesses}, {quorum} required to cosign) are not confirmed in the public log by the witnesses trusted before: they are not taken, and the witnesses trusted before still apply. Contact the server's operator."
                 ),
             ),
             Self::Rewritten { kept, seen } => in_lang(
@@ -901,6 +994,72 @@ mod tests {
         let before_log = TrustedServerKeys::from_public_keys([crate::envelope::public_key(&[5; 32])]);
         assert_eq!(admit_server_key(&listed, None, &before_log).unwrap(), None);
     }
+
+    fn policy_logged(policy: &WitnessPolicy) -> LogEvent {
+        LogEvent::WitnessPolicy {
+            witnesses: policy.witnesses.clone(),
+            quorum: policy.quorum,
+            at: "2026-12-08T00:00:00.000Z".into(),
+        }
+    }
+
+    /// Witnesses change only through the log, vouched for by the witnesses pinned: a witness added beside the old
+    /// one (which cosigns), then the old one dropped (the new one, pinned by then, cosigns); never a policy the
+    /// log does not record, one only a newcomer vouches for, or one that asks no witness.
+    #[test]
+    fn a_newly_listed_witness_policy_is_taken_only_when_the_pinned_witnesses_cosigned_its_entry() {
+        let old = NoteSigner::cosigner("xinnuo.witness/old", &[7; 32]).unwrap();
+        let new = NoteSigner::cosigner("xinnuo.witness/new", &[6; 32]).unwrap();
+        let key = |w: &NoteSigner| w.verifier_key().to_string();
+        let both = WitnessPolicy::new(vec![key(&old), key(&new)], 1);
+        // The order the server lists them in does not matter; each policy has its own reference.
+        assert_eq!(WitnessPolicy::new(vec![key(&new), key(&old)], 1).reference(), both.reference());
+        assert_ne!(WitnessPolicy::new(both.witnesses.clone(), 2).reference(), both.reference());
+        assert!(both.reference().starts_with("witnesses/") && both.reference().len() == 10 + 64);
+        assert_eq!(policy_logged(&both).reference(), both.reference());
+        assert_eq!(
+            WitnessPolicy::of_listing(&serde_json::json!({"witnesses": [key(&new), key(&old)], "witness_quorum": 1})),
+            both
+        );
+
+        // Step one: the new witness beside the old, logged; the old one cosigned the checkpoint.
+        let mut log = TestLog::of(&[received(0), policy_logged(&both)]);
+        let pinned_old = log.trusted_with_witnesses(&[&old], 1);
+        let refused = |listed: &WitnessPolicy, logged: Option<&LoggedEntry>, pinned: &TrustedServerKeys| {
+            admit_witness_policy(listed, logged, pinned).unwrap_err().code()
+        };
+        // Not yet cosigned by the pinned witness: not taken.
+        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+        log.cosign(&new);
+        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+        log.cosign(&old);
+        assert_eq!(admit_witness_policy(&both, Some(&log.logged(1)), &pinned_old).unwrap().size, 2);
+        // Not logged at all, another entry, or the entry of another policy.
+        assert_eq!(refused(&both, None, &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, Some(&log.logged(0)), &pinned_old), "log_witnesses_not_logged");
+        let only_new = WitnessPolicy::new(vec![key(&new)], 1);
+        assert_eq!(refused(&only_new, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+
+        // Step two: the old one dropped; only the new one cosigns, which a client pinned in step one trusts.
+        let mut dropped = TestLog::of(&[received(0), policy_logged(&both), policy_logged(&only_new)]);
+        dropped.cosign(&new);
+        let pinned_both = dropped.trusted_with_witnesses(&[&old, &new], 1);
+        assert_eq!(admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both).unwrap().size, 3);
+        // A client that still pins the old one alone (it missed step one) is not moved by the newcomer.
+        let pinned_old = dropped.trusted_with_witnesses(&[&old], 1);
+        assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_old), "log_witnesses_not_logged");
+
+        // A policy that asks no witness is never taken, even logged and cosigned; nor is anything for a client
+        // that pins no quorum (it meets witnesses on first use instead).
+        let none = WitnessPolicy::default();
+        let mut unwitnessed = TestLog::of(&[policy_logged(&none)]);
+        unwitnessed.cosign(&old);
+        let pinned_old = unwitnessed.trusted_with_witnesses(&[&old], 1);
+        assert_eq!(refused(&none, Some(&unwitnessed.logged(0)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, Some(&log.logged(1)), &log.trusted()), "log_witnesses_not_logged");
+        let message = LogError::WitnessesNotLogged { quorum: 1, witnesses: 2 }.message(Lang::Zh);
+        assert!(message.contains("2 个，须 1 个联署") && message.contains("仍按此前信任的见证人核验"), "{message}");
+    }
     /// A receipt signed alone by the server key of seed 5 (the form made before receipts were log entries).
     fn signed_alone_receipt(id: &str, sequence: u64) -> Value {
         let claims = Receipt {
@@ -931,6 +1090,12 @@ mod tests {
         assert_eq!(LogEvent::parse(foreign.as_bytes()), Err(LogError::NotAnEntry));
         let extra = text.replacen('{', r#"{"grounds":"x","#, 1);
         assert_eq!(LogEvent::parse(extra.as_bytes()), Err(LogError::NotAnEntry), "no member beyond the event's");
+        // A witness policy reads back too, as `admit_witness_policy` reads it.
+        let policy = policy_logged(&WitnessPolicy::new(vec!["xinnuo.witness/b+1+x".into()], 1));
+        let text = String::from_utf8(policy.entry()).unwrap();
+        assert!(text.starts_with(r#"{"at":"2026-12-08T00:00:00.000Z","event":"witness_policy","quorum":1,"#), "{text}");
+        assert_eq!(LogEvent::parse(text.as_bytes()).unwrap(), policy);
+        assert!(serde_json::from_str::<WitnessPolicyEntry>(&text).is_ok());
     }
 
     /// A verifier that pins the log's witnesses and quorum believes a receipt only in a checkpoint that many

@@ -486,6 +486,8 @@ struct ServeArgs {
     #[arg(long = "witness-for")]
     witness_for: Vec<String>,
     /// A witness this server's log asks to cosign its checkpoints: `<url>=<its witness key>`. Repeat.
+    /// Witnesses that differ from the last start's are logged; browsers take them only as cosigned by the
+    /// witnesses they pinned, so replace one in two starts: the new beside the old, later the old dropped.
     #[arg(long = "witness")]
     witnesses: Vec<String>,
     /// How many witnesses must have cosigned a checkpoint before `/log/checkpoint` serves it (default: all).
@@ -575,6 +577,16 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = AppState::new(db, admin_token).map_err(|e| e.to_string())?.with_witnessing(witnessing);
     println!("服务器签名密钥 / server key: {}", xinnuo_core::envelope::fingerprint_groups(&state.server_key.kid));
     println!("公开日志密钥 / log key: {}", state.server_key.log.verifier());
+    let policy = xinnuo_server::witness::policy(&state.witnessing.witnesses, state.witnessing.quorum);
+    let logged =
+        xinnuo_server::witness::record_policy(&state.db, &policy, &state.server_key.log, &xinnuo_server::now())
+            .map_err(|e| e.to_string())?;
+    if let Some(index) = logged {
+        println!(
+            "见证人及法定人数已记入公开日志第 {} 条 / the witnesses and quorum were logged as entry {index}",
+            index + 1
+        );
+    }
     if !state.witnessing.for_logs.is_empty() {
         println!("见证人密钥 / witness key: {}", state.server_key.witness.verifier());
     }

@@ -20,6 +20,9 @@
 //!    served, and every record the log leaves public is shown; every objection shown has its entry and the
 //!    state its logged decisions leave it in, and every logged objection is shown on its subject's page.
 //!
+//!    The witnesses and quorum `GET /api/v1/server-keys` lists must be the ones the log last recorded (a
+//!    `witness_policy` entry): clients take new ones only from the log.
+//!
 //! The state file is written only when everything passed. Every finding names what is missing or changed,
 //! with a stable code and a sentence in each language.
 
@@ -34,7 +37,7 @@ use xinnuo_core::calendar::UtcTimestamp;
 use xinnuo_core::decision::Action;
 use xinnuo_core::error::Described;
 use xinnuo_core::lang::Lang;
-use xinnuo_core::public_log::{body_sha256, LogEvent, RecordChange};
+use xinnuo_core::public_log::{body_sha256, LogEvent, RecordChange, WitnessPolicy};
 use xinnuo_core::tlog::{
     consistency_proof, open_checkpoint, parse_entry_bundle, verify_consistency, verify_log, Checkpoint,
     SignedCheckpoint, Tile, TileLevel, TileReader, TlogError, VerifierKey, TILE_WIDTH,
@@ -231,6 +234,8 @@ pub enum Finding {
     ObjectionMissing { objection_id: String, credit_code: String },
     /// An objection shown in another state than its logged decisions leave it.
     ObjectionDiffers { objection_id: String, logged: String, shown: String },
+    /// The server lists other witnesses or another quorum than the log last recorded (none: `logged` 0 of 0).
+    WitnessesNotLogged { listed: String, logged: String },
 }
 
 impl Described for Finding {
@@ -251,6 +256,7 @@ impl Described for Finding {
             Self::ObjectionNotLogged { .. } => "monitor_objection_not_logged",
             Self::ObjectionMissing { .. } => "monitor_objection_missing",
             Self::ObjectionDiffers { .. } => "monitor_objection_differs",
+            Self::WitnessesNotLogged { .. } => "monitor_witnesses_not_logged",
         }
     }
 
@@ -335,6 +341,13 @@ impl Described for Finding {
                 format!("异议 {objection_id} 的状态与日志不符：日志为 {logged}，公示为 {shown}。"),
                 format!("Objection {objection_id} differs from the log: logged {logged}, shown {shown}."),
             ),
+            Self::WitnessesNotLogged { listed, logged } => lang_pick(
+                lang,
+                format!("服务器列出的见证人（{listed}）与日志最近记录的（{logged}）不符：客户端不会采用未记入日志的见证人。"),
+                format!(
+                    "The server lists witnesses ({listed}) other than the log last recorded ({logged}): clients do not take witnesses the log does not record."
+                ),
+            ),
         }
     }
 }
@@ -377,6 +390,8 @@ pub struct PublicView {
     pub subjects: BTreeMap<String, Vec<Value>>,
     /// Each subject's objections as shown, by credit code.
     pub objections: BTreeMap<String, Vec<ShownObjection>>,
+    /// The witnesses and quorum the server lists with its keys.
+    pub witnesses: WitnessPolicy,
 }
 
 /// What the log says of a record now: whether it is there, what decisions did to it (read from the decision
@@ -589,6 +604,19 @@ pub fn compare(events: &[LogEvent], view: &PublicView) -> Vec<Finding> {
                 });
             }
         }
+    }
+    let logged_policy = events.iter().rev().find_map(|event| match event {
+        LogEvent::WitnessPolicy { witnesses, quorum, .. } => Some(WitnessPolicy::new(witnesses.clone(), *quorum)),
+        _ => None,
+    });
+    if logged_policy.as_ref().unwrap_or(&WitnessPolicy::default()) != &view.witnesses {
+        let named = |policy: &WitnessPolicy| {
+            format!("{} of {}: {}", policy.quorum, policy.witnesses.len(), policy.witnesses.join(", "))
+        };
+        findings.push(Finding::WitnessesNotLogged {
+            listed: named(&view.witnesses),
+            logged: logged_policy.as_ref().map_or_else(|| "0 of 0".to_owned(), named),
+        });
     }
     for (objection_id, credit_code) in &objections {
         let shown = view.objections.get(*credit_code);
@@ -818,6 +846,8 @@ fn shown_decisions(detail: CommitmentDetail) -> Vec<ShownDecision> {
 /// Reads what the public API shows of the submissions `ids` and of every subject.
 fn public_view(client: &Client, ids: &[String]) -> Result<PublicView, MonitorError> {
     let mut view = PublicView::default();
+    let listing = client.found_json("/api/v1/server-keys")?;
+    view.witnesses = WitnessPolicy::of_listing(&listing);
     let published = all_pages(client, "/api/v1/publications", |list: PublicationList| {
         (list.total, list.publications.into_iter().map(|p| p.submission_id).collect())
     })?;
@@ -1125,8 +1155,22 @@ mod tests {
 
     #[test]
     fn a_public_record_the_log_explains_passes() {
-        let (events, view) = agreeing();
+        let (mut events, mut view) = agreeing();
         assert_eq!(compare(&events, &view), Vec::new());
+        // Witnesses listed as the log last recorded them (an earlier policy does not count).
+        let policy = |quorum| WitnessPolicy::new(vec!["xinnuo.witness/a+00+x".into()], quorum);
+        for quorum in [2, 1] {
+            let p = policy(quorum);
+            events.push(LogEvent::WitnessPolicy {
+                witnesses: p.witnesses,
+                quorum,
+                at: "2026-12-08T00:00:00.000Z".into(),
+            });
+        }
+        view.witnesses = policy(1);
+        assert_eq!(compare(&events, &view), Vec::new());
+        view.witnesses = policy(2);
+        assert_eq!(compare(&events, &view).len(), 1);
     }
 
     #[test]
@@ -1242,6 +1286,11 @@ mod tests {
                     v.objections.get_mut(CODE).unwrap().push(objection("o9", "under_review"));
                 }),
                 Finding::ObjectionNotLogged { objection_id: "o9".into() },
+            ),
+            (
+                "witnesses the log never recorded",
+                Box::new(|v| v.witnesses = WitnessPolicy::new(vec!["xinnuo.witness/a+00+x".into()], 1)),
+                Finding::WitnessesNotLogged { listed: "1 of 1: xinnuo.witness/a+00+x".into(), logged: "0 of 0".into() },
             ),
         ];
         for (what, tamper, expected) in cases {

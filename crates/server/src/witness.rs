@@ -16,11 +16,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use xinnuo_core::public_log::LoggedEntry;
+use xinnuo_core::public_log::{LogEvent, LoggedEntry, WitnessPolicy};
 use xinnuo_core::tlog::{self, AddCheckpoint, NoteSigner, TileHashReader, TlogError, VerifierKey, WitnessVerdict};
 
 use crate::db::{Db, DbError};
-use crate::log::{log_error, SqlTiles};
+use crate::log::{log_error, LogKey, SqlTiles};
 use crate::sql::{args, row, rows, Sql};
 
 /// This server's witness key: a key of its own (it cosigns whatever it is given), derived from the server's
@@ -128,6 +128,39 @@ impl Witness {
         }
         Ok(Self { url: url.trim_end_matches('/').to_owned(), key })
     }
+}
+
+/// The policy the log asks its witnesses under: their keys and the quorum (none without witnesses).
+pub fn policy(witnesses: &[Witness], quorum: usize) -> WitnessPolicy {
+    let keys: Vec<String> = witnesses.iter().map(|witness| witness.key.to_string()).collect();
+    let quorum = if keys.is_empty() { 0 } else { quorum as u64 };
+    WitnessPolicy::new(keys, quorum)
+}
+
+/// Logs the witnesses and quorum the log asks (`LogEvent::WitnessPolicy`) when they are not the ones it last
+/// recorded — clients that pinned the earlier ones take new ones only from the log, in a checkpoint the earlier
+/// ones cosigned (`public_log::admit_witness_policy`). A log that never had witnesses records none. Answers the
+/// new entry's index.
+pub fn record_policy(db: &Db, policy: &WitnessPolicy, log: &LogKey, now: &str) -> Result<Option<u64>, DbError> {
+    db.write(|sql| {
+        // LIKE, not a range of strings: PostgreSQL's collation may order '/' as it likes. Once a start.
+        let newest = row(
+            sql,
+            "SELECT reference FROM log_entries WHERE reference LIKE 'witnesses/%' ORDER BY idx DESC LIMIT 1",
+            &[],
+            |row| row.get::<String>(0),
+        )?;
+        let recorded = match newest {
+            Some(reference) => reference == policy.reference(),
+            None => policy.witnesses.is_empty(),
+        };
+        if recorded {
+            return Ok(None);
+        }
+        let event =
+            LogEvent::WitnessPolicy { witnesses: policy.witnesses.clone(), quorum: policy.quorum, at: now.to_owned() };
+        Ok(Some(crate::log::append(sql, log, &[event], now)?.first))
+    })
 }
 
 /// The newest checkpoint `quorum` of `witnesses` cosigned, with their cosignature lines after the log's own
@@ -357,5 +390,57 @@ pub fn start(
         if let Err(error) = spawned {
             tracing::error!("cannot start a witnessing thread: {error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_server_key;
+
+    /// The log records the witnesses when they change, and only then: not for a log that never had any, once
+    /// for each new set or quorum, again for a set it had before another.
+    #[test]
+    fn the_log_records_the_witnesses_and_quorum_each_time_they_change() {
+        let db = Db::open(":memory:").unwrap();
+        let key = test_server_key();
+        let witness = |seed: u8| Witness {
+            url: "http://127.0.0.1:9".into(),
+            key: WitnessKey::derive(&format!("xinnuo.witness/{seed}"), &[seed; 32]).unwrap().verifier(),
+        };
+        let record = |witnesses: &[Witness], quorum: usize| {
+            record_policy(&db, &policy(witnesses, quorum), &key.log, "2026-12-08T05:00:00.000Z").unwrap()
+        };
+        let size = || db.read(crate::log::size).unwrap();
+        assert_eq!(record(&[], 0), None, "no witnesses ever: nothing to record");
+        let (a, b) = (witness(1), witness(2));
+        let first = size();
+        assert_eq!(record(std::slice::from_ref(&a), 1), Some(first));
+        assert_eq!(record(std::slice::from_ref(&a), 1), None, "the same again");
+        assert_eq!(record(&[b.clone(), a.clone()], 1), Some(first + 1));
+        assert_eq!(record(&[a.clone(), b.clone()], 1), None, "the same set in another order");
+        assert_eq!(record(&[a.clone(), b.clone()], 2), Some(first + 2), "another quorum");
+        assert_eq!(record(std::slice::from_ref(&a), 1), Some(first + 3), "a set it had before another");
+        assert_eq!(record(&[], 0), Some(first + 4), "witnesses dropped: recorded too");
+        assert_eq!(size(), first + 5);
+        // The newest entry about a policy is the one a client asks for, with its proof.
+        let logged = db
+            .read(|sql| crate::log::proof_of(sql, &policy(std::slice::from_ref(&a), 1).reference()))
+            .unwrap()
+            .unwrap();
+        let event = LogEvent::parse(logged.entry.as_bytes()).unwrap();
+        assert_eq!(
+            event,
+            LogEvent::WitnessPolicy {
+                witnesses: vec![a.key.to_string()],
+                quorum: 1,
+                at: "2026-12-08T05:00:00.000Z".into()
+            }
+        );
+        assert!(
+            logged.proof.starts_with(&format!("c2sp.org/tlog-proof@v1\nindex {}\n", first + 3)),
+            "{}",
+            logged.proof
+        );
     }
 }

@@ -25,7 +25,7 @@ pub fn Verification(props: &Props) -> Html {
     let lang = props.lang;
     let report = &props.report;
     let consistency = props.consistency.as_ref();
-    let rewritten = matches!(consistency, Some(Consistency::Rewritten(_)));
+    let rewritten = consistency.is_some_and(Consistency::is_rewritten);
     let valid = report.is_valid() && !rewritten;
     let verdict = if valid {
         html! { <p class="verdict ok" id="verify-verdict">{ lang.pick("✓ 验证通过：签名有效，内容与模板一致", "✓ Verified: the signature holds and the content matches its template") }</p> }
@@ -110,7 +110,7 @@ fn receipt_proof(lang: Lang, receipt: &CheckedReceipt, consistency: Option<&Cons
                 lang.pick(" 条（已在含 ", " (verified in a signed checkpoint of "), place.checkpoint_size,
                 lang.pick(" 条的签名检查点中核验）", " entries)")) }</dd>
             if let Some(consistency) = consistency {
-                <dd id="verify-log-view" class={classes!(matches!(consistency, Consistency::Rewritten(_)).then_some("load-error"))}>{ consistency.describe(lang) }</dd>
+                <dd id="verify-log-view" class={classes!(consistency.is_rewritten().then_some("load-error"))}>{ consistency.describe(lang) }</dd>
             }
             </>
         },

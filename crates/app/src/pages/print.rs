@@ -121,7 +121,7 @@ pub fn PrintPage(props: &Props) -> Html {
                     <div>{ "提交编号：" }<code>{ crate::components::tech_details::short_id(&signed.envelope.submission_id) }</code></div>
                     <div>{ "签名时间：" }{ crate::components::time::beijing(&signed.signed_at, Lang::Zh) }{ "　回执：" }{ receipt }</div>
                     if let Some((position, size, consistency)) = &place {
-                        if matches!(consistency, Consistency::Rewritten(_)) {
+                        if consistency.is_rewritten() {
                             <div id="print-log" class="load-error">{ consistency.describe(Lang::Zh) }</div>
                         } else {
                             <div id="print-log">{ format!("已记入公开日志 第 {position} 条（已在含 {size} 条的签名检查点中核验）") }</div>

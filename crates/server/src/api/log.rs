@@ -196,9 +196,21 @@ pub async fn proof(
         let Some(index) = db.read(|sql| crate::log::index_of(sql, &lookup)).map_err(Problem::internal)? else {
             return Ok(None);
         };
-        let proved = crate::witness::witnessed_proof(&db, &witnessing.witnesses, witnessing.quorum, index)
-            .map_err(Problem::internal)?
-            .ok_or_else(not_witnessed)?;
+        let (witnesses, quorum) = (&witnessing.witnesses, witnessing.quorum);
+        // The entry naming the witnesses is read by browsers that pinned earlier ones, which count only theirs:
+        // proved, once it can be, in a checkpoint every witness asked cosigned, not just the quorum.
+        let all = match lookup.starts_with("witnesses/") {
+            true => {
+                crate::witness::witnessed_proof(&db, witnesses, witnesses.len(), index).map_err(Problem::internal)?
+            }
+            false => None,
+        };
+        let proved = match all {
+            Some(proved) => proved,
+            None => crate::witness::witnessed_proof(&db, witnesses, quorum, index)
+                .map_err(Problem::internal)?
+                .ok_or_else(not_witnessed)?,
+        };
         Ok(Some(proved).filter(|logged| crate::log::is_about(logged, &lookup)))
     })
     .await?;
