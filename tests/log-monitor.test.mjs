@@ -285,6 +285,15 @@ test("the app's #/log page verifies the checkpoint, keeps it, and checks that ea
   await verify.reload();
   await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 30_000 });
   assert.equal(await verify.locator("#verify-log-view").textContent(), "与本浏览器此前见到的公开日志一致（一致性证明已核验）");
+  // Tiles that never come (the server stalls): the check gives up after its time limit and says so, rather than
+  // holding the page (and an outbox) until the browser gives up.
+  const stalled = await submit();
+  await committer.context.route("**/log/tile/**", () => {});
+  await verify.goto(verify.url().replace(/#.*/, `#/verify/${stalled}`));
+  await verify.locator("#verify-log-view").waitFor({ state: "attached", timeout: 40_000 });
+  assert.match(await verify.locator("#verify-log-view").textContent(), /^暂未与本浏览器此前见到的公开日志比对：无法读取公开日志的分块 tile\//);
+  assert.match(await verify.locator("#verify-verdict").textContent(), /✓ 验证通过/);
+  await committer.context.unroute("**/log/tile/**");
   // A credit report's issue the same way (the verify page's report check).
   const { code: reported } = await subjectWithRecords();
   const reportNo = (await (await fetch(`${server.url}/api/v1/subjects/${reported}/report`)).json()).report_no;

@@ -317,7 +317,7 @@ test("under a witness quorum a credit report counts only with its issue's log en
   }
 });
 
-test("witnesses change only as the log records it, cosigned by those a browser pinned: one added beside the old, then the old dropped", async () => {
+test("witnesses change only as the log records it, cosigned by those a browser pinned: one added beside the old with the quorum raised, then the old retired", async () => {
   const at = { addr: new URL(log.url).host };
   const browser = await launchBrowser();
   try {
@@ -326,80 +326,92 @@ test("witnesses change only as the log records it, cosigned by those a browser p
     const first = await (await post(log.url, commitment)).json();
     const pages = [];
     for (let n = 0; n < 2; n++) pages.push(await (await browser.newContext()).newPage());
-    const verify = async (page, shown, verdict) => {
+    const verify = async (page, signed, shown, verdict) => {
       await page.goto(`${log.url}/#/verify`);
-      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(commitment), receipt: shown }));
+      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(signed), receipt: shown }));
       await page.getByRole("button", { name: "验证", exact: true }).click();
       await page.locator("#verify-verdict", { hasText: verdict }).waitFor({ timeout: 30_000 });
     };
     const pinned = (page) => page.evaluate(() => {
       const stored = (prefix) => Object.entries(localStorage).find(([key]) => key.startsWith(prefix))?.[1];
-      return { witnesses: JSON.parse(stored("xinnuo-witnesses:") ?? "[]"), quorum: Number(stored("xinnuo-witness-quorum:") ?? 0) };
+      const witnesses = JSON.parse(stored("xinnuo-witnesses:") ?? "[]").sort();
+      return { witnesses, quorum: Number(stored("xinnuo-witness-quorum:") ?? 0) };
     });
     for (const page of pages) {
-      await verify(page, first.receipt, "验证通过");
+      await verify(page, commitment, first.receipt, "验证通过");
       assert.deepEqual(await pinned(page), { witnesses: [witnessKey], quorum: 1 });
     }
     const [moved, away] = pages;
+    const line = (key) => `\n— ${key.split("+")[0]} `;
+    const logged = (server) => Number(server.printed.find((text) => text.startsWith("见证人及法定人数已记入公开日志第"))?.match(/第 (\d+) 条/)?.[1]);
+    /** The entry naming `witnesses` and `quorum`, once every witness asked cosigned the checkpoint it is proved in. */
+    const policyProof = async (witnesses, quorum, cosigners) => {
+      let proof = "";
+      for (let tries = 0; tries < 50 && !cosigners.every((key) => proof.includes(line(key))); tries++) {
+        if (tries) await new Promise((resolve) => setTimeout(resolve, 200));
+        proof = (await (await fetch(`${log.url}/api/v1/log/proof?ref=${policyReference(witnesses, quorum)}`)).json()).proof ?? "";
+      }
+      assert.match(proof, /^c2sp\.org\/tlog-proof@v1\n/, "the logged witnesses' entry, found by its reference");
+      for (const key of cosigners) assert.ok(proof.includes(line(key)), `cosigned by ${key}: ${proof}`);
+    };
 
-    // Step one: L asks a second witness beside W. It logs its new witnesses at start, and W cosigns that entry.
+    // Step one: L asks a second witness beside W with the quorum raised to 2 (a newcomer never vouches alone).
+    // It logs its witnesses at start, and W cosigns that entry.
     const second = await start(["--db", join(scratch, "witness2.db"), "--witness-for", logKey]);
     const secondKey = printedKey(second, "见证人密钥 / witness key");
     await stop(log);
     log = await start(["--db", logDb, "--dist", DIST, "--witness", `${witness.url}=${witnessKey}`,
-      "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "1"], at);
-    const logged = (server) => Number(server.printed.find((line) => line.startsWith("见证人及法定人数已记入公开日志第"))?.match(/第 (\d+) 条/)?.[1]);
+      "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "2"], at);
     const both = logged(log);
     assert.ok(both > 0, log.printed.join("\n"));
     await witnessed(log.url, both);
-    // The entry naming them is proved, once both have cosigned, in a checkpoint both cosigned (a browser that
-    // pinned W counts W's cosignature only).
-    let proof = "";
-    for (let tries = 0; tries < 50 && !(proof.includes(`\n— ${witnessKey.split("+")[0]} `) && proof.includes(`\n— ${secondKey.split("+")[0]} `)); tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      proof = (await (await fetch(`${log.url}/api/v1/log/proof?ref=${policyReference([witnessKey, secondKey], 1)}`)).json()).proof ?? "";
-    }
-    assert.match(proof, /^c2sp\.org\/tlog-proof@v1\n/, "the logged witnesses' entry, found by its reference");
-    assert.ok(proof.includes(`\n— ${witnessKey.split("+")[0]} `), `cosigned by the first witness too: ${proof}`);
+    await policyProof([witnessKey, secondKey], 2, [witnessKey, secondKey]);
     const listing = await (await fetch(`${log.url}/api/v1/server-keys`)).json();
-    assert.deepEqual([listing.witnesses, listing.witness_quorum], [[witnessKey, secondKey], 1]);
-    // The browser that comes back takes both (the log says so, and W, which it pinned, cosigned that).
-    await verify(moved, first.receipt, "验证通过");
-    const afterStepOne = await pinned(moved);
-    assert.deepEqual([afterStepOne.witnesses.sort(), afterStepOne.quorum], [[witnessKey, secondKey].sort(), 1]);
-    // The monitor finds the listed witnesses recorded in the log.
+    assert.deepEqual([listing.witnesses, listing.witness_quorum], [[witnessKey, secondKey], 2]);
+    // The browser that comes back takes both (the log says so after what it pinned, and W cosigned that).
+    await verify(moved, commitment, first.receipt, "验证通过");
+    assert.deepEqual(await pinned(moved), { witnesses: [witnessKey, secondKey].sort(), quorum: 2 });
+    // The monitor finds the listed witnesses recorded in the log, and names each change for people to judge.
     const checked = monitor(log.url);
     assert.equal(checked.status, 0, checked.out);
+    assert.match(checked.out, new RegExp(`日志第 ${both} 条更改了见证人：须 2 个联署`), checked.out);
 
-    // Step two: W dropped. The entry saying so is cosigned by the second witness alone.
+    // Step two: W retired (still asked, no longer listed), the quorum back to 1. Both cosign the entry saying so.
     await stop(log);
-    log = await start(["--db", logDb, "--dist", DIST, "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "1"], at);
+    log = await start(["--db", logDb, "--dist", DIST, "--witness", `${second.url}=${secondKey}`,
+      "--witness-retiring", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"], at);
     const alone = logged(log);
     assert.ok(alone > both, log.printed.join("\n"));
-    const note = await witnessed(log.url, alone);
-    assert.ok(note.includes(`\n— ${secondKey.split("+")[0]} `) && !note.includes(`\n— ${witnessKey.split("+")[0]} `), note);
+    await witnessed(log.url, alone);
+    await policyProof([secondKey], 1, [secondKey, witnessKey]);
+    assert.deepEqual((await (await fetch(`${log.url}/api/v1/server-keys`)).json()).witnesses, [secondKey]);
+    await verify(moved, commitment, first.receipt, "验证通过");
+    assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+
+    // Step three: W no longer asked at all (nothing new to log). Receipts are cosigned by the second witness only.
+    await stop(log);
+    log = await start(["--db", logDb, "--dist", DIST, "--witness", `${second.url}=${secondKey}`, "--witness-quorum", "1"], at);
+    assert.ok(Number.isNaN(logged(log)), "the same witnesses: nothing logged");
     const later = signedCommitment();
     const answer = await post(log.url, later);
     assert.equal(answer.status, 201, await answer.clone().text());
     const { receipt } = await answer.json();
-    const check = async (page, verdict) => {
-      await page.goto(`${log.url}/#/verify`);
-      await page.locator("#verify-input").fill(JSON.stringify({ commitment: JSON.parse(later), receipt }));
-      await page.getByRole("button", { name: "验证", exact: true }).click();
-      await page.locator("#verify-verdict", { hasText: verdict }).waitFor({ timeout: 30_000 });
-    };
-    // The browser that followed both steps takes the second witness alone and believes its receipts.
-    await check(moved, "验证通过");
-    assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+    assert.ok(receipt.proof.includes(line(secondKey)) && !receipt.proof.includes(line(witnessKey)), receipt.proof);
+    // The browser that followed takes its receipts.
+    await verify(moved, later, receipt, "验证通过");
     // The one that missed step one still pins W: the second witness alone cannot vouch for itself to it, so it
-    // keeps refusing receipts W did not cosign (until its site data is cleared), rather than trust a newcomer.
-    await check(away, "验证未通过");
+    // refuses receipts W did not cosign (until its site data is cleared), rather than trust a newcomer.
+    await verify(away, later, receipt, "验证未通过");
     assert.match(await away.locator("#verify-problems").textContent(), /受信任的见证人联署/);
     assert.deepEqual(await pinned(away), { witnesses: [witnessKey], quorum: 1 });
-    // A listing that drops witnesses altogether is not taken either, logged or not.
-    await moved.route("**/api/v1/server-keys", (route) => route.fulfill({ json: { ...listing, witnesses: [], witness_quorum: 0 } }));
-    await check(moved, "验证通过");
-    assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+    // An older policy shown again (the log's own entry of step one, cosigned by the second witness today) does not
+    // move the browser back; nor does a listing that drops witnesses altogether.
+    for (const shown of [{ witnesses: [witnessKey, secondKey], witness_quorum: 2 }, { witnesses: [], witness_quorum: 0 }]) {
+      await moved.route("**/api/v1/server-keys", (route) => route.fulfill({ json: { ...listing, ...shown } }));
+      await verify(moved, later, receipt, "验证通过");
+      assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+      await moved.unroute("**/api/v1/server-keys");
+    }
   } finally {
     await browser.close();
   }

@@ -326,21 +326,26 @@ pub async fn trusted_server_keys() -> TrustedServerKeys {
 /// The witnesses a server's log names (`witnesses` of its server keys) and the quorum of them a checkpoint
 /// needs (`witness_quorum`), pinned like its keys, so that a server that later drops its witnesses or brings its
 /// own (a fork would) cannot make this browser believe unwitnessed checkpoints: witnesses are met as keys are
-/// (on first use) only while no quorum is pinned; then they change only as the log records it, in a checkpoint
-/// the pinned ones cosigned (`logged_witnesses`), and never to none; the quorum is raised once the log's
-/// checkpoint shows that many of them cosigning. Answers the pinned ones. `keys`: the server keys pinned.
+/// (on first use) only while no quorum is pinned; then they change only as the log records it after what was
+/// pinned, in a checkpoint the pinned ones cosigned, never so that newcomers could vouch alone
+/// (`logged_witnesses`); the quorum is raised once the log's checkpoint shows that many of them cosigning.
+/// Answers the pinned ones. `keys`: the server keys pinned.
 async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>, u64) {
     let list_key = format!("xinnuo-witnesses:{}", url(""));
     let quorum_key = format!("xinnuo-witness-quorum:{}", url(""));
+    // Where in the log the witnesses pinned were settled: a change logged before it is not taken (an old entry
+    // shown again would move this browser back).
+    let after_key = format!("xinnuo-witnesses-after:{}", url(""));
     let storage = crate::browser::local_storage();
     let stored = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
     let mut pinned: Vec<String> =
         stored(&list_key).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
     let mut quorum: u64 = stored(&quorum_key).and_then(|text| text.parse().ok()).unwrap_or(0);
+    let mut after: u64 = stored(&after_key).and_then(|text| text.parse().ok()).unwrap_or(0);
     let Some(listing) = listing else { return (pinned, quorum) };
     if quorum > 0 {
-        if let Some(logged) = logged_witnesses(listing, keys, &pinned, quorum).await {
-            (pinned, quorum) = logged;
+        if let Some(adopted) = logged_witnesses(listing, keys, &pinned, quorum, after).await {
+            (pinned, quorum, after) = adopted;
         }
     } else {
         let listed = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
@@ -351,25 +356,34 @@ async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>,
         }
     }
     let asked = listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0).min(pinned.len() as u64);
-    if asked > quorum && cosigners_of_checkpoint(listing, &pinned).await >= asked {
-        quorum = asked;
+    if asked > quorum {
+        let (cosigned, size) = cosigners_of_checkpoint(listing, &pinned).await;
+        if cosigned >= asked {
+            // Settled as of this checkpoint when first required (the entries before it are history).
+            after = if quorum == 0 { size } else { after };
+            quorum = asked;
+        }
     }
     if let (Some(storage), Ok(text)) = (storage.as_ref(), serde_json::to_string(&pinned)) {
         let _ = storage.set_item(&list_key, &text);
         let _ = storage.set_item(&quorum_key, &quorum.to_string());
+        let _ = storage.set_item(&after_key, &after.to_string());
     }
     (pinned, quorum)
 }
 
-/// The witnesses and quorum the server now lists, when they differ from the pinned ones and the log pinned so
-/// far records them in a checkpoint the pinned witnesses cosigned (`public_log::admit_witness_policy`) that
-/// extends the one kept here.
+/// The witnesses and quorum the server now lists, and where the log settled them (past its entry naming them),
+/// when they differ from the pinned ones and the log pinned so far records them at or after `after`, in a
+/// checkpoint the pinned witnesses cosigned that extends the one kept here, without letting newcomers vouch
+/// alone (`public_log::admit_witness_policy`).
+#[cfg(feature = "public-log")]
 async fn logged_witnesses(
     listing: &Value,
     keys: &[Value],
     pinned: &[String],
     quorum: u64,
-) -> Option<(Vec<String>, u64)> {
+    after: u64,
+) -> Option<(Vec<String>, u64, u64)> {
     use xinnuo_core::public_log::{admit_witness_policy, LoggedEntry, WitnessPolicy};
     let listed = WitnessPolicy::of_listing(listing);
     if listed == WitnessPolicy::new(pinned.to_vec(), quorum) || !matches!(data_source(), DataSource::Api) {
@@ -378,26 +392,50 @@ async fn logged_witnesses(
     let trusted =
         TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": pinned, "witness_quorum": quorum})).ok()?;
     let logged = get_json::<LoggedEntry>(&format!("api/v1/log/proof?ref={}", listed.reference())).await.ok();
-    admit_witness_policy(&listed, logged.as_ref(), &trusted).ok()?;
+    let (index, _) = admit_witness_policy(&listed, logged.as_ref(), &trusted, after).ok()?;
     let note = xinnuo_core::tlog::TlogProof::parse(&logged?.proof).ok()?.checkpoint;
     crate::log_view::extends_kept(&note, &trusted).await.ok()?;
-    Some((listed.witnesses, listed.quorum))
+    Some((listed.witnesses, listed.quorum, index + 1))
 }
 
-/// How many of `witnesses` cosigned the log's newest checkpoint (signed by a log key of `listing`).
-async fn cosigners_of_checkpoint(listing: &Value, witnesses: &[String]) -> u64 {
-    if !matches!(data_source(), DataSource::Api) {
-        return 0;
+/// The same in a build without the log's view (the commit and verify routes', the widgets): the `log_watch`
+/// build, which has it, pins the witnesses the log allows (`log_view::pin_in_log_watch`); read back here.
+#[cfg(not(feature = "public-log"))]
+async fn logged_witnesses(
+    listing: &Value,
+    _keys: &[Value],
+    pinned: &[String],
+    quorum: u64,
+    _after: u64,
+) -> Option<(Vec<String>, u64, u64)> {
+    use xinnuo_core::public_log::WitnessPolicy;
+    if WitnessPolicy::of_listing(listing) == WitnessPolicy::new(pinned.to_vec(), quorum) {
+        return None;
     }
-    let Ok(keys) = TrustedServerKeys::from_json(&json!({"keys": listing.get("keys")})) else { return 0 };
+    crate::log_view::pin_in_log_watch().await;
+    let storage = crate::browser::local_storage()?;
+    let stored = |key: &str| storage.get_item(&format!("{key}{}", url(""))).ok().flatten();
+    let witnesses: Vec<String> = serde_json::from_str(&stored("xinnuo-witnesses:")?).ok()?;
+    let required: u64 = stored("xinnuo-witness-quorum:")?.parse().ok()?;
+    let after: u64 = stored("xinnuo-witnesses-after:")?.parse().ok()?;
+    (WitnessPolicy::new(witnesses.clone(), required) != WitnessPolicy::new(pinned.to_vec(), quorum))
+        .then_some((witnesses, required, after))
+}
+
+/// How many of `witnesses` cosigned the log's newest checkpoint (signed by a log key of `listing`), and its size.
+async fn cosigners_of_checkpoint(listing: &Value, witnesses: &[String]) -> (u64, u64) {
+    if !matches!(data_source(), DataSource::Api) {
+        return (0, 0);
+    }
+    let Ok(keys) = TrustedServerKeys::from_json(&json!({"keys": listing.get("keys")})) else { return (0, 0) };
     let witness_keys: Vec<_> =
         witnesses.iter().filter_map(|key| xinnuo_core::tlog::VerifierKey::parse(key).ok()).collect();
-    let Ok(answer) = Request::get(&url("log/checkpoint")).send().await else { return 0 };
-    let Ok(note) = answer.text().await else { return 0 };
+    let Ok(answer) = Request::get(&url("log/checkpoint")).send().await else { return (0, 0) };
+    let Ok(note) = answer.text().await else { return (0, 0) };
     // The checkpoint's own reader (every build that checks a receipt has it), not `public_log::believe`.
     let origin = note.split('\n').next().unwrap_or_default();
     xinnuo_core::tlog::open_checkpoint(&note, origin, keys.log_keys(), &witness_keys)
-        .map_or(0, |signed| signed.opened.count_signed_by(&witness_keys) as u64)
+        .map_or((0, 0), |signed| (signed.opened.count_signed_by(&witness_keys) as u64, signed.checkpoint.size))
 }
 
 /// Whether a key the server newly lists may join the pinned ones: the first keys of a server are pinned as

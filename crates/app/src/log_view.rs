@@ -117,6 +117,16 @@ pub async fn compare(note: &str, _trusted: &TrustedServerKeys) -> Consistency {
     }
 }
 
+/// Has the `log_watch` build pin the witnesses the server lists, if the log it trusts allows
+/// (`api::pin_witnesses` there, with `public_log::admit_witness_policy`): the builds without the log's view do
+/// not carry that check.
+#[cfg(not(feature = "public-log"))]
+pub async fn pin_in_log_watch() {
+    if let Ok(asked) = log_watch_build("", &crate::origin::url("")) {
+        let _ = wasm_bindgen_futures::JsFuture::from(asked).await;
+    }
+}
+
 #[cfg(not(feature = "public-log"))]
 fn unchecked_log() -> Text {
     Text::new("无法核对公开日志（核对程序未能加载）", "The public log could not be checked (its checker did not load)")

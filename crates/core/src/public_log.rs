@@ -244,30 +244,57 @@ struct ServerKeyEntry {
 }
 
 /// Whether a client that pinned a log's witnesses (`pinned`: its keys, witnesses and a quorum above 0) may take
-/// the ones the server now lists (`listed`): only if the log recorded them (`logged`: the `witness_policy` entry,
-/// `GET /api/v1/log/proof?ref=<listed.reference()>`) in a checkpoint a pinned log key signed and the pinned
-/// quorum of pinned witnesses cosigned. The witnesses the client trusts thus vouch that the change is in the
-/// one log they all see (a fork cannot bring witnesses of its own), and it is public. A policy that asks no
-/// witness at all is never taken this way: leaving witnesses behind is what a fork would do. So a witness is
-/// replaced in two steps, each in the log: add the new one beside the old (the old cosign), then drop the old
-/// (the new one, pinned by then, cosigns). Answers the checkpoint, which the caller checks extends the one it
-/// kept.
+/// the ones the server now lists (`listed`). Three conditions:
+/// - the log recorded them (`logged`: the `witness_policy` entry, `GET /api/v1/log/proof?ref=<listed.reference()>`)
+///   at an index from `after` on (past the policy pinned: an old entry shown again moves nobody back), proved in
+///   a checkpoint a pinned log key signed and the pinned quorum of pinned witnesses cosigned — so the change is
+///   in the one log every witness sees, in public, and monitors name it;
+/// - it never needs fewer of the pinned witnesses to cosign a checkpoint than before, less one for each pinned
+///   witness it drops, and never none: witnesses cosign any checkpoint that extends what they saw, without
+///   reading it, so their cosignature says the entry is public, not that they agree to it, and whoever holds the
+///   log key could otherwise add witnesses of their own and have them alone vouch for a fork;
+/// - it reads as witnesses (cosigner keys, one key a name, a quorum they can meet) beside the pinned keys.
+///
+/// A witness is thus replaced in two steps, each in the log: add the new one beside the old with the quorum
+/// raised by one (the old cosign the entry), then drop the old with the quorum lowered again (the new one,
+/// pinned by then, cosigns). Answers the entry's index and the checkpoint, which the caller checks extends the
+/// one it kept.
 pub fn admit_witness_policy(
     listed: &WitnessPolicy,
     logged: Option<&LoggedEntry>,
     pinned: &TrustedServerKeys,
-) -> Result<Checkpoint, LogError> {
+    after: u64,
+) -> Result<(u64, Checkpoint), LogError> {
     let not_logged = || LogError::WitnessesNotLogged { quorum: listed.quorum, witnesses: listed.witnesses.len() };
-    if listed.quorum == 0 || pinned.witness_quorum() == 0 {
+    let keys: Vec<VerifierKey> = listed
+        .witnesses
+        .iter()
+        .map(|key| VerifierKey::parse(key))
+        .collect::<Result<_, _>>()
+        .map_err(|_| not_logged())?;
+    let mut names: Vec<&str> = keys.iter().map(|key| key.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let usable =
+        names.len() == keys.len() && pinned.clone().with_witnesses(keys.clone(), listed.quorum as usize).is_ok();
+    if !usable || pinned.witness_quorum() == 0 {
         return Err(not_logged());
     }
+    // How many pinned witnesses must cosign any checkpoint, before and under the listed policy.
+    let newcomers = keys.iter().filter(|key| !pinned.witness_keys().contains(key)).count() as u64;
+    let dropped = pinned.witness_keys().iter().filter(|key| !keys.contains(key)).count() as u64;
+    let before = (pinned.witness_quorum() as u64).saturating_sub(dropped).max(1);
+    let now = listed.quorum.saturating_sub(newcomers);
+    if now < before {
+        return Err(LogError::WitnessesWeakened { before, now });
+    }
     let logged = logged.ok_or_else(not_logged)?;
-    let (_, checkpoint) = verify_inclusion(logged, pinned).map_err(|_| not_logged())?;
+    let (index, checkpoint) = verify_inclusion(logged, pinned).map_err(|_| not_logged())?;
     let recorded: WitnessPolicyEntry = serde_json::from_str(&logged.entry).map_err(|_| not_logged())?;
     let names_it = (recorded.entry_type.as_str(), recorded.event.as_str()) == (ENTRY_TYPE, "witness_policy")
         && WitnessPolicy::new(recorded.witnesses, recorded.quorum) == *listed;
-    if names_it {
-        Ok(checkpoint)
+    if names_it && index >= after {
+        Ok((index, checkpoint))
     } else {
         Err(not_logged())
     }
@@ -642,9 +669,10 @@ fn receipt_error(error: LogError) -> ReceiptError {
     match error {
         LogError::Log(TlogError::NoteUnverified) => ReceiptError::UnknownServerKey,
         LogError::Log(other) => ReceiptError::Log(other),
-        LogError::NotAnEntry | LogError::Rewritten { .. } | LogError::WitnessesNotLogged { .. } => {
-            ReceiptError::NotAReceipt
-        }
+        LogError::NotAnEntry
+        | LogError::Rewritten { .. }
+        | LogError::WitnessesNotLogged { .. }
+        | LogError::WitnessesWeakened { .. } => ReceiptError::NotAReceipt,
         LogError::KeyNotLogged { .. } => ReceiptError::UnknownServerKey,
     }
 }
@@ -808,6 +836,9 @@ pub enum LogError {
     /// Witnesses the server newly lists (`witnesses` of them, `quorum` required) that the pinned log and
     /// witnesses do not vouch for.
     WitnessesNotLogged { quorum: u64, witnesses: usize },
+    /// Witnesses the server newly lists under which fewer of the pinned witnesses (`now`) need cosign a
+    /// checkpoint than may (`before`).
+    WitnessesWeakened { before: u64, now: u64 },
 }
 
 impl From<TlogError> for LogError {
@@ -824,6 +855,7 @@ impl Described for LogError {
             Self::Rewritten { .. } => "log_rewritten",
             Self::KeyNotLogged { .. } => "log_key_not_logged",
             Self::WitnessesNotLogged { .. } => "log_witnesses_not_logged",
+            Self::WitnessesWeakened { .. } => "log_witnesses_weakened",
         }
     }
 
@@ -851,6 +883,15 @@ impl Described for LogError {
                 ),
                 format_args!(
                     "The witnesses the server now lists ({witnesses}, {quorum} required to cosign) are not confirmed in the public log by the witnesses trusted before: they are not taken, and the witnesses trusted before still apply. Contact the server's operator."
+                ),
+            ),
+            Self::WitnessesWeakened { before, now } => in_lang(
+                lang,
+                format_args!(
+                    "服务器现在列出的见证人设置不予采用：按此设置，此前信任的见证人中只需 {now} 个联署一个检查点，而至少应有 {before} 个（新加入的见证人不能代替此前信任的见证人）。仍按此前信任的见证人核验；请联系该服务器的运营方。"
+                ),
+                format_args!(
+                    "The witnesses the server now lists are not taken: under them only {now} of the witnesses trusted before need cosign a checkpoint, and at least {before} must (newcomers do not stand in for them). The witnesses trusted before still apply; contact the server's operator."
                 ),
             ),
             Self::Rewritten { kept, seen } => in_lang(
@@ -1004,50 +1045,68 @@ mod tests {
     }
 
     /// Witnesses change only through the log, vouched for by the witnesses pinned: a witness added beside the old
-    /// one (which cosigns), then the old one dropped (the new one, pinned by then, cosigns); never a policy the
-    /// log does not record, one only a newcomer vouches for, or one that asks no witness.
+    /// one with the quorum raised (the old one cosigns), then the old one dropped with the quorum lowered (both
+    /// cosign: the server still asks the one it retires); never a policy the log does not record, an old entry
+    /// shown again, one under which newcomers could vouch without the pinned witnesses, nor one asking none.
     #[test]
     fn a_newly_listed_witness_policy_is_taken_only_when_the_pinned_witnesses_cosigned_its_entry() {
         let old = NoteSigner::cosigner("xinnuo.witness/old", &[7; 32]).unwrap();
         let new = NoteSigner::cosigner("xinnuo.witness/new", &[6; 32]).unwrap();
         let key = |w: &NoteSigner| w.verifier_key().to_string();
-        let both = WitnessPolicy::new(vec![key(&old), key(&new)], 1);
+        let both = WitnessPolicy::new(vec![key(&old), key(&new)], 2);
         // The order the server lists them in does not matter; each policy has its own reference.
-        assert_eq!(WitnessPolicy::new(vec![key(&new), key(&old)], 1).reference(), both.reference());
-        assert_ne!(WitnessPolicy::new(both.witnesses.clone(), 2).reference(), both.reference());
+        assert_eq!(WitnessPolicy::new(vec![key(&new), key(&old)], 2).reference(), both.reference());
+        assert_ne!(WitnessPolicy::new(both.witnesses.clone(), 1).reference(), both.reference());
         assert!(both.reference().starts_with("witnesses/") && both.reference().len() == 10 + 64);
         assert_eq!(policy_logged(&both).reference(), both.reference());
         assert_eq!(
-            WitnessPolicy::of_listing(&serde_json::json!({"witnesses": [key(&new), key(&old)], "witness_quorum": 1})),
+            WitnessPolicy::of_listing(&serde_json::json!({"witnesses": [key(&new), key(&old)], "witness_quorum": 2})),
             both
         );
 
-        // Step one: the new witness beside the old, logged; the old one cosigned the checkpoint.
+        // Step one: the new witness beside the old, the quorum raised by one; the old one cosigned the entry.
         let mut log = TestLog::of(&[received(0), policy_logged(&both)]);
         let pinned_old = log.trusted_with_witnesses(&[&old], 1);
-        let refused = |listed: &WitnessPolicy, logged: Option<&LoggedEntry>, pinned: &TrustedServerKeys| {
-            admit_witness_policy(listed, logged, pinned).unwrap_err().code()
+        let refused = |listed: &WitnessPolicy, logged: Option<&LoggedEntry>, pinned: &TrustedServerKeys, after| {
+            admit_witness_policy(listed, logged, pinned, after).unwrap_err().code()
         };
         // Not yet cosigned by the pinned witness: not taken.
-        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 0), "log_witnesses_not_logged");
         log.cosign(&new);
-        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 0), "log_witnesses_not_logged");
         log.cosign(&old);
-        assert_eq!(admit_witness_policy(&both, Some(&log.logged(1)), &pinned_old).unwrap().size, 2);
+        let (index, checkpoint) = admit_witness_policy(&both, Some(&log.logged(1)), &pinned_old, 0).unwrap();
+        assert_eq!((index, checkpoint.size), (1, 2));
+        // An entry from before the policy pinned (shown again) is not taken.
+        assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 2), "log_witnesses_not_logged");
         // Not logged at all, another entry, or the entry of another policy.
-        assert_eq!(refused(&both, None, &pinned_old), "log_witnesses_not_logged");
-        assert_eq!(refused(&both, Some(&log.logged(0)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, None, &pinned_old, 0), "log_witnesses_not_logged");
+        assert_eq!(refused(&both, Some(&log.logged(0)), &pinned_old, 0), "log_witnesses_not_logged");
+        let only_old = WitnessPolicy::new(vec![key(&old)], 1);
+        assert_eq!(refused(&only_old, Some(&log.logged(1)), &pinned_old, 0), "log_witnesses_not_logged");
+        // A newcomer beside the old one without the quorum raised could vouch alone: refused, logged or not.
+        let mut added = TestLog::of(&[received(0), policy_logged(&WitnessPolicy::new(both.witnesses.clone(), 1))]);
+        added.cosign(&old);
+        let lax = WitnessPolicy::new(both.witnesses.clone(), 1);
+        assert_eq!(refused(&lax, Some(&added.logged(1)), &pinned_old, 0), "log_witnesses_weakened");
+        // So is the old one swapped for a newcomer at once.
         let only_new = WitnessPolicy::new(vec![key(&new)], 1);
-        assert_eq!(refused(&only_new, Some(&log.logged(1)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&only_new, None, &pinned_old, 0), "log_witnesses_weakened");
 
-        // Step two: the old one dropped; only the new one cosigns, which a client pinned in step one trusts.
+        // Step two: the old one dropped, the quorum lowered again; both cosigned the entry (the old one is still
+        // asked while it retires).
         let mut dropped = TestLog::of(&[received(0), policy_logged(&both), policy_logged(&only_new)]);
         dropped.cosign(&new);
-        let pinned_both = dropped.trusted_with_witnesses(&[&old, &new], 1);
-        assert_eq!(admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both).unwrap().size, 3);
+        let pinned_both = dropped.trusted_with_witnesses(&[&old, &new], 2);
+        assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_both, 2), "log_witnesses_not_logged");
+        dropped.cosign(&old);
+        assert_eq!(admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both, 2).unwrap().0, 2);
         // A client that still pins the old one alone (it missed step one) is not moved by the newcomer.
         let pinned_old = dropped.trusted_with_witnesses(&[&old], 1);
-        assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_old), "log_witnesses_not_logged");
+        assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_old, 0), "log_witnesses_weakened");
+        // Lowering the quorum while keeping every witness is weakening too.
+        let fewer = WitnessPolicy::new(both.witnesses.clone(), 1);
+        assert_eq!(refused(&fewer, None, &pinned_both, 0), "log_witnesses_weakened");
 
         // A policy that asks no witness is never taken, even logged and cosigned; nor is anything for a client
         // that pins no quorum (it meets witnesses on first use instead).
@@ -1055,11 +1114,21 @@ mod tests {
         let mut unwitnessed = TestLog::of(&[policy_logged(&none)]);
         unwitnessed.cosign(&old);
         let pinned_old = unwitnessed.trusted_with_witnesses(&[&old], 1);
-        assert_eq!(refused(&none, Some(&unwitnessed.logged(0)), &pinned_old), "log_witnesses_not_logged");
-        assert_eq!(refused(&both, Some(&log.logged(1)), &log.trusted()), "log_witnesses_not_logged");
+        assert_eq!(refused(&none, Some(&unwitnessed.logged(0)), &pinned_old, 0), "log_witnesses_weakened");
+        assert_eq!(refused(&both, Some(&log.logged(1)), &log.trusted(), 0), "log_witnesses_not_logged");
+        // Two keys under one witness's name (one would silently stand for the other) are not a policy.
+        let twin = NoteSigner::cosigner("xinnuo.witness/old", &[5; 32]).unwrap();
+        let twins = WitnessPolicy::new(vec![key(&old), key(&twin), key(&new)], 3);
+        let mut doubled = TestLog::of(&[policy_logged(&twins)]);
+        doubled.cosign(&old);
+        let pinned_old = doubled.trusted_with_witnesses(&[&old], 1);
+        assert_eq!(refused(&twins, Some(&doubled.logged(0)), &pinned_old, 0), "log_witnesses_not_logged");
         let message = LogError::WitnessesNotLogged { quorum: 1, witnesses: 2 }.message(Lang::Zh);
         assert!(message.contains("2 个，须 1 个联署") && message.contains("仍按此前信任的见证人核验"), "{message}");
+        let message = LogError::WitnessesWeakened { before: 1, now: 0 }.message(Lang::Zh);
+        assert!(message.contains("只需 0 个联署") && message.contains("至少应有 1 个"), "{message}");
     }
+
     /// A receipt signed alone by the server key of seed 5 (the form made before receipts were log entries).
     fn signed_alone_receipt(id: &str, sequence: u64) -> Value {
         let claims = Receipt {

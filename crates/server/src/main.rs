@@ -486,10 +486,16 @@ struct ServeArgs {
     #[arg(long = "witness-for")]
     witness_for: Vec<String>,
     /// A witness this server's log asks to cosign its checkpoints: `<url>=<its witness key>`. Repeat.
-    /// Witnesses that differ from the last start's are logged; browsers take them only as cosigned by the
-    /// witnesses they pinned, so replace one in two starts: the new beside the old, later the old dropped.
+    /// Witnesses and a quorum that differ from the last start's are logged, and browsers take them only as
+    /// cosigned by the witnesses they pinned, never letting newcomers vouch alone: replace one in two starts,
+    /// first the new beside the old with the quorum raised by one, then the old as `--witness-retiring` with
+    /// the quorum lowered again.
     #[arg(long = "witness")]
     witnesses: Vec<String>,
+    /// A witness being retired, `<url>=<its witness key>`: still asked to cosign (browsers that pinned it count
+    /// its cosignature until they take the new witnesses), but no longer listed or counted for the quorum.
+    #[arg(long = "witness-retiring")]
+    witnesses_retiring: Vec<String>,
     /// How many witnesses must have cosigned a checkpoint before `/log/checkpoint` serves it (default: all).
     #[arg(long)]
     witness_quorum: Option<usize>,
@@ -527,6 +533,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         https,
         witness_for,
         witnesses,
+        witnesses_retiring,
         witness_quorum,
     } = args;
     let witnessing = xinnuo_server::state::Witnessing {
@@ -535,15 +542,22 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .map(|key| xinnuo_core::tlog::VerifierKey::parse(key).map_err(|e| format!("--witness-for {key:?}: {e}")))
             .collect::<Result<_, _>>()?,
         quorum: witness_quorum.unwrap_or(witnesses.len()),
-        witnesses: witnesses.iter().map(|w| xinnuo_server::witness::Witness::parse(w)).collect::<Result<_, _>>()?,
+        witnesses: witnesses
+            .iter()
+            .map(|w| xinnuo_server::witness::Witness::parse(w))
+            .chain(witnesses_retiring.iter().map(|w| {
+                xinnuo_server::witness::Witness::parse(w)
+                    .map(|w| xinnuo_server::witness::Witness { retiring: true, ..w })
+            }))
+            .collect::<Result<_, _>>()?,
         ..Default::default()
     };
-    if witnessing.quorum > witnessing.witnesses.len() {
+    if witnessing.quorum > witnesses.len() {
         return Err(format!(
             "--witness-quorum {} 超过见证人数 {} / is more than the {} witnesses given",
             witnessing.quorum,
-            witnessing.witnesses.len(),
-            witnessing.witnesses.len()
+            witnesses.len(),
+            witnesses.len()
         ));
     }
     let admin_token =

@@ -21,7 +21,9 @@
 //!    state its logged decisions leave it in, and every logged objection is shown on its subject's page.
 //!
 //!    The witnesses and quorum `GET /api/v1/server-keys` lists must be the ones the log last recorded (a
-//!    `witness_policy` entry): clients take new ones only from the log.
+//!    `witness_policy` entry): clients take new ones only from the log. Each witness policy logged since the
+//!    saved checkpoint is named in the summary (witnesses cosign without reading: a change is for people to
+//!    judge).
 //!
 //! The state file is written only when everything passed. Every finding names what is missing or changed,
 //! with a stable code and a sentence in each language.
@@ -82,6 +84,8 @@ pub struct Report {
     pub decisions: usize,
     pub subjects: usize,
     pub records: usize,
+    /// The witness policies logged since the saved checkpoint (all of them on first use), with their indices.
+    pub witness_policies: Vec<(u64, WitnessPolicy)>,
     pub findings: Vec<Finding>,
     pub saved: bool,
 }
@@ -972,9 +976,17 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
 
     let mut findings = Vec::new();
     let mut events = Vec::with_capacity(entries.len());
+    let mut witness_policies = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         match LogEvent::parse(entry) {
-            Ok(event) => events.push(event),
+            Ok(event) => {
+                if let LogEvent::WitnessPolicy { witnesses, quorum, .. } = &event {
+                    if index as u64 >= previous_size.unwrap_or(0) {
+                        witness_policies.push((index as u64, WitnessPolicy::new(witnesses.clone(), *quorum)));
+                    }
+                }
+                events.push(event)
+            }
             Err(_) => findings.push(Finding::NotAnEntry { index: index as u64 }),
         }
     }
@@ -1011,9 +1023,17 @@ pub fn verify(options: &Options) -> Result<Report, MonitorError> {
         decisions: view.commitments.values().flatten().map(Vec::len).sum(),
         subjects: view.subjects.len(),
         records: view.subjects.values().map(Vec::len).sum(),
+        witness_policies,
         findings,
         saved,
     })
+}
+
+fn witnesses_named(policy: &WitnessPolicy, none: &str, separator: &str) -> String {
+    match policy.witnesses.is_empty() {
+        true => none.to_owned(),
+        false => policy.witnesses.join(separator),
+    }
 }
 
 /// The summary, Chinese first, then English.
@@ -1035,6 +1055,14 @@ pub fn summary(report: &Report) -> String {
     out.push_str(&format!(
         "已比对：{commitments} 份提交（{decisions} 项决定），{subjects} 个主体的 {records} 条记录。\n"
     ));
+    for (index, policy) in &report.witness_policies {
+        out.push_str(&format!(
+            "注意：日志第 {} 条更改了见证人：须 {} 个联署，见证人 {}（请核实此变更）。\n",
+            index + 1,
+            policy.quorum,
+            witnesses_named(policy, "无", "、")
+        ));
+    }
     match (report.findings.len(), report.saved) {
         (0, true) => out.push_str("全部通过，检查点已保存。\n"),
         (0, false) => out.push_str("全部通过（未指定 --state，检查点未保存）。\n"),
@@ -1059,6 +1087,14 @@ pub fn summary(report: &Report) -> String {
     out.push_str(&format!(
         "Compared: {commitments} submissions ({decisions} decisions), {records} records of {subjects} subjects.\n"
     ));
+    for (index, policy) in &report.witness_policies {
+        out.push_str(&format!(
+            "Note: log entry {} changed the witnesses: {} to cosign, witnesses {} (check this change).\n",
+            index + 1,
+            policy.quorum,
+            witnesses_named(policy, "none", ", ")
+        ));
+    }
     match (report.findings.len(), report.saved) {
         (0, true) => out.push_str("All passed; the checkpoint is saved.\n"),
         (0, false) => out.push_str("All passed (no --state given: nothing saved).\n"),

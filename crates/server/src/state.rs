@@ -62,7 +62,7 @@ pub struct Witnessing {
 impl Witnessing {
     /// Whether receipts wait for cosignatures.
     pub fn required(&self) -> bool {
-        self.quorum > 0 && !self.witnesses.is_empty()
+        self.quorum > 0 && self.witnesses.iter().any(|witness| !witness.retiring)
     }
 
     /// Proofs an answer read from the database, proved again in the newest checkpoint the quorum cosigned
@@ -179,7 +179,7 @@ mod tests {
         })
         .unwrap();
         let asking = |key: &WitnessKey| Witnessing {
-            witnesses: vec![Witness { url: "http://127.0.0.1:9".into(), key: key.verifier() }],
+            witnesses: vec![Witness { url: "http://127.0.0.1:9".into(), key: key.verifier(), retiring: false }],
             quorum: 1,
             ..Witnessing::default()
         };

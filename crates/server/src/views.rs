@@ -128,7 +128,7 @@ pub fn server_keys(
     witnessing: &crate::state::Witnessing,
 ) -> ServerKeys {
     ServerKeys {
-        witnesses: witnessing.witnesses.iter().map(|w| w.key.to_string()).collect(),
+        witnesses: witnessing.witnesses.iter().filter(|w| !w.retiring).map(|w| w.key.to_string()).collect(),
         witness_quorum: witnessing.quorum as u32,
         keys: rows
             .into_iter()

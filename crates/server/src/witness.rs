@@ -109,11 +109,14 @@ pub fn add_checkpoint(
     })
 }
 
-/// A witness the log asks, as configured (`--witness <url>=<vkey>`).
+/// A witness the log asks, as configured (`--witness <url>=<vkey>`, or `--witness-retiring`).
 #[derive(Debug, Clone)]
 pub struct Witness {
     pub url: String,
     pub key: VerifierKey,
+    /// Being retired (`--witness-retiring`): still asked, its cosignatures served beside the others' for the
+    /// browsers that pinned it, but not listed, not in the logged policy and not counted for the quorum.
+    pub retiring: bool,
 }
 
 impl Witness {
@@ -126,13 +129,14 @@ impl Witness {
         if key.kind != tlog::SignatureType::CosignatureV1 {
             return Err(format!("--witness {url}: 不是见证人的联署密钥 / not a witness cosignature key"));
         }
-        Ok(Self { url: url.trim_end_matches('/').to_owned(), key })
+        Ok(Self { url: url.trim_end_matches('/').to_owned(), key, retiring: false })
     }
 }
 
 /// The policy the log asks its witnesses under: their keys and the quorum (none without witnesses).
 pub fn policy(witnesses: &[Witness], quorum: usize) -> WitnessPolicy {
-    let keys: Vec<String> = witnesses.iter().map(|witness| witness.key.to_string()).collect();
+    let keys: Vec<String> =
+        witnesses.iter().filter(|witness| !witness.retiring).map(|witness| witness.key.to_string()).collect();
     let quorum = if keys.is_empty() { 0 } else { quorum as u64 };
     WitnessPolicy::new(keys, quorum)
 }
@@ -163,30 +167,48 @@ pub fn record_policy(db: &Db, policy: &WitnessPolicy, log: &LogKey, now: &str) -
     })
 }
 
-/// The newest checkpoint `quorum` of `witnesses` cosigned, with their cosignature lines after the log's own
-/// signature; with no witnesses (or a quorum of 0), the newest checkpoint with whatever cosignatures it has.
+/// The newest checkpoint `quorum` of `witnesses` cosigned (retiring ones not counted), with their cosignature
+/// lines after the log's own signature (retiring ones' too); with no witnesses (or a quorum of 0), the newest
+/// checkpoint with whatever cosignatures it has.
 pub fn published_checkpoint(
     sql: &mut dyn Sql,
     witnesses: &[Witness],
     quorum: usize,
 ) -> Result<Option<String>, DbError> {
-    Ok(published(sql, witnesses, quorum)?.map(|(_, note)| note))
+    Ok(published(sql, witnesses, Needed::Quorum(quorum))?.map(|(_, note)| note))
+}
+
+/// Which cosignatures a checkpoint served needs.
+#[derive(Clone, Copy)]
+enum Needed {
+    /// So many of the witnesses asked, not counting retiring ones.
+    Quorum(usize),
+    /// Every witness asked, retiring ones too.
+    Every,
 }
 
 /// What `published_checkpoint` serves, with its size.
-fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<Option<(u64, String)>, DbError> {
+fn published(sql: &mut dyn Sql, witnesses: &[Witness], needed: Needed) -> Result<Option<(u64, String)>, DbError> {
     // A line counts for a witness configured now, by its key: one kept from before its key changed does not.
     let counts = |name: &str, line: &str| witnesses.iter().any(|w| w.key.name == name && signed_with(&w.key, line));
+    let enough = |names: &[&str], at_least: usize| match needed {
+        Needed::Quorum(quorum) => {
+            let counted = names.iter().filter(|name| witnesses.iter().any(|w| !w.retiring && w.key.name == **name));
+            counted.count() >= quorum.max(at_least)
+        }
+        Needed::Every => names.len() >= witnesses.len(),
+    };
     let candidates =
         rows(sql, "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64", &[], |row| {
             Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
         })?;
     for (size, note) in candidates {
         let lines = cosignatures(sql, size)?;
-        let lines: Vec<String> =
-            lines.into_iter().filter(|(name, line)| counts(name, line)).map(|(_, line)| line).collect();
-        if lines.len() >= quorum {
-            return Ok(Some((size, format!("{note}{}", lines.concat()))));
+        let lines: Vec<(String, String)> = lines.into_iter().filter(|(name, line)| counts(name, line)).collect();
+        let names: Vec<&str> = lines.iter().map(|(name, _)| name.as_str()).collect();
+        if enough(&names, 0) {
+            let lines: String = lines.iter().map(|(_, line)| line.as_str()).collect();
+            return Ok(Some((size, format!("{note}{lines}"))));
         }
     }
     // None of the newest was witnessed enough: the newest that ever was, by the witnesses configured now (a
@@ -198,12 +220,17 @@ fn published(sql: &mut dyn Sql, witnesses: &[Witness], quorum: usize) -> Result<
     // The rows come newest size first: one group a checkpoint.
     for group in cosigned.chunk_by(|a, b| a.0 == b.0) {
         let size = group[0].0;
-        let lines: Vec<&str> =
-            group.iter().filter(|(_, name, line)| counts(name, line)).map(|(_, _, line)| line.as_str()).collect();
-        if lines.len() >= quorum.max(1) {
+        let lines: Vec<(&str, &str)> = group
+            .iter()
+            .filter(|(_, name, line)| counts(name, line))
+            .map(|(_, name, line)| (name.as_str(), line.as_str()))
+            .collect();
+        let names: Vec<&str> = lines.iter().map(|(name, _)| *name).collect();
+        if enough(&names, 1) {
             let note =
                 row(sql, "SELECT note FROM log_checkpoints WHERE size = ?1", args![size], |row| row.get::<String>(0))?;
-            return Ok(note.map(|note| (size, format!("{note}{}", lines.concat()))));
+            let lines: String = lines.iter().map(|(_, line)| *line).collect();
+            return Ok(note.map(|note| (size, format!("{note}{lines}"))));
         }
     }
     Ok(None)
@@ -233,7 +260,17 @@ pub fn witnessed_proof(
     quorum: usize,
     index: u64,
 ) -> Result<Option<LoggedEntry>, DbError> {
-    db.read(|sql| match published(sql, witnesses, quorum)? {
+    proved_in(db, witnesses, Needed::Quorum(quorum), index)
+}
+
+/// The entry at `index` proved in the newest checkpoint every witness asked cosigned, retiring ones too: the
+/// entry naming the witnesses, read by browsers that pinned earlier ones, which count only theirs.
+pub fn proof_cosigned_by_every(db: &Db, witnesses: &[Witness], index: u64) -> Result<Option<LoggedEntry>, DbError> {
+    proved_in(db, witnesses, Needed::Every, index)
+}
+
+fn proved_in(db: &Db, witnesses: &[Witness], needed: Needed, index: u64) -> Result<Option<LoggedEntry>, DbError> {
+    db.read(|sql| match published(sql, witnesses, needed)? {
         Some((size, note)) if size > index => Ok(crate::log::prove(sql, &[index], size, &note)?.pop()),
         _ => Ok(None),
     })
@@ -257,7 +294,7 @@ pub fn rewitness(db: &Db, witnesses: &[Witness], quorum: usize, proofs: &mut [&m
     if at.is_empty() {
         return Ok(());
     }
-    let proved = db.read(|sql| match published(sql, witnesses, quorum)? {
+    let proved = db.read(|sql| match published(sql, witnesses, Needed::Quorum(quorum))? {
         Some((size, note)) => {
             let covered: Vec<&(usize, u64, String)> = at.iter().filter(|(_, index, _)| *index < size).collect();
             let indices: Vec<u64> = covered.iter().map(|(_, index, _)| *index).collect();
@@ -398,6 +435,52 @@ mod tests {
     use super::*;
     use crate::store::test_server_key;
 
+    /// A retiring witness is asked and its cosignature served beside the others', but it does not count for
+    /// the quorum; the entry naming the witnesses is proved where every witness asked cosigned.
+    #[test]
+    fn a_retiring_witness_is_served_but_not_counted() {
+        let db = Db::open(":memory:").unwrap();
+        let key = test_server_key();
+        db.store_commitments(&[&crate::store::test_commitment("a", "kid-a", "")], &key).unwrap();
+        let (size, note) = db
+            .read(|sql| {
+                row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+                    Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+                })
+            })
+            .unwrap()
+            .unwrap();
+        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let (asked, retiring) = (
+            WitnessKey::derive("xinnuo.witness/asked", &[2; 32]).unwrap(),
+            WitnessKey::derive("xinnuo.witness/retiring", &[3; 32]).unwrap(),
+        );
+        let witnesses = [
+            Witness { url: "http://127.0.0.1:9".into(), key: asked.verifier(), retiring: false },
+            Witness { url: "http://127.0.0.1:9".into(), key: retiring.verifier(), retiring: true },
+        ];
+        let cosign = |witness: &WitnessKey| {
+            let line = witness.signer.sign_line(&text, 1_796_000_000).unwrap();
+            db.write(|sql| {
+                sql.execute(
+                    "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
+                    args![size, &witness.verifier().name, &line],
+                )
+            })
+            .unwrap();
+            line
+        };
+        let served = || db.read(|sql| published_checkpoint(sql, &witnesses, 1)).unwrap();
+        let every = || proof_cosigned_by_every(&db, &witnesses, size - 1).unwrap();
+        let retiring_line = cosign(&retiring);
+        assert_eq!(served(), None, "the retiring witness alone is no quorum");
+        assert_eq!(every(), None);
+        let asked_line = cosign(&asked);
+        assert_eq!(served(), Some(format!("{note}{asked_line}{retiring_line}")), "both lines served");
+        assert!(every().unwrap().proof.ends_with(&format!("{asked_line}{retiring_line}")));
+        assert_eq!(policy(&witnesses, 1), WitnessPolicy::new(vec![asked.verifier().to_string()], 1));
+    }
+
     /// The log records the witnesses when they change, and only then: not for a log that never had any, once
     /// for each new set or quorum, again for a set it had before another.
     #[test]
@@ -407,6 +490,7 @@ mod tests {
         let witness = |seed: u8| Witness {
             url: "http://127.0.0.1:9".into(),
             key: WitnessKey::derive(&format!("xinnuo.witness/{seed}"), &[seed; 32]).unwrap().verifier(),
+            retiring: false,
         };
         let record = |witnesses: &[Witness], quorum: usize| {
             record_policy(&db, &policy(witnesses, quorum), &key.log, "2026-12-08T05:00:00.000Z").unwrap()
@@ -421,6 +505,8 @@ mod tests {
         assert_eq!(record(&[a.clone(), b.clone()], 1), None, "the same set in another order");
         assert_eq!(record(&[a.clone(), b.clone()], 2), Some(first + 2), "another quorum");
         assert_eq!(record(std::slice::from_ref(&a), 1), Some(first + 3), "a set it had before another");
+        let retiring = Witness { retiring: true, ..b.clone() };
+        assert_eq!(record(&[a.clone(), retiring], 1), None, "a retiring witness is not in the policy");
         assert_eq!(record(&[], 0), Some(first + 4), "witnesses dropped: recorded too");
         assert_eq!(size(), first + 5);
         // The newest entry about a policy is the one a client asks for, with its proof.

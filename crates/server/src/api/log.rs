@@ -198,11 +198,10 @@ pub async fn proof(
         };
         let (witnesses, quorum) = (&witnessing.witnesses, witnessing.quorum);
         // The entry naming the witnesses is read by browsers that pinned earlier ones, which count only theirs:
-        // proved, once it can be, in a checkpoint every witness asked cosigned, not just the quorum.
+        // proved, once it can be, in a checkpoint every witness asked cosigned (retiring ones too), not just
+        // the quorum.
         let all = match lookup.starts_with("witnesses/") {
-            true => {
-                crate::witness::witnessed_proof(&db, witnesses, witnesses.len(), index).map_err(Problem::internal)?
-            }
+            true => crate::witness::proof_cosigned_by_every(&db, witnesses, index).map_err(Problem::internal)?,
             false => None,
         };
         let proved = match all {
