@@ -317,7 +317,7 @@ test("under a witness quorum a credit report counts only with its issue's log en
   }
 });
 
-test("witnesses change only as the log records it, cosigned by those a browser pinned: one added beside the old with the quorum raised, then the old retired", async () => {
+test("witnesses change only as the log records it, cosigned by those a browser pinned: one added beside the old with the quorum raised, then, a week later, the old retired", async () => {
   const at = { addr: new URL(log.url).host };
   const browser = await launchBrowser();
   try {
@@ -376,7 +376,8 @@ test("witnesses change only as the log records it, cosigned by those a browser p
     assert.equal(checked.status, 0, checked.out);
     assert.match(checked.out, new RegExp(`日志第 ${both} 条更改了见证人：须 2 个联署`), checked.out);
 
-    // Step two: W retired (still asked, no longer listed), the quorum back to 1. Both cosign the entry saying so.
+    // Step two: W retired (still asked and cosigning, no longer listed), the quorum back to 1. Both cosign the
+    // entry saying so, and every checkpoint served while W retires.
     await stop(log);
     log = await start(["--db", logDb, "--dist", DIST, "--witness", `${second.url}=${secondKey}`,
       "--witness-retiring", `${witness.url}=${witnessKey}`, "--witness-quorum", "1"], at);
@@ -385,8 +386,21 @@ test("witnesses change only as the log records it, cosigned by those a browser p
     await witnessed(log.url, alone);
     await policyProof([secondKey], 1, [secondKey, witnessKey]);
     assert.deepEqual((await (await fetch(`${log.url}/api/v1/server-keys`)).json()).witnesses, [secondKey]);
-    await verify(moved, commitment, first.receipt, "验证通过");
+    const meanwhile = signedCommitment();
+    const retiring = await (await post(log.url, meanwhile)).json();
+    assert.ok(retiring.receipt.proof.includes(line(witnessKey)), "the retiring witness cosigns what is served");
+    // Dropping W comes a week after the browser took the second witness: until then it keeps both (and believes
+    // the receipts, which both cosign).
+    await verify(moved, meanwhile, retiring.receipt, "验证通过");
+    assert.deepEqual(await pinned(moved), { witnesses: [witnessKey, secondKey].sort(), quorum: 2 });
+    await moved.evaluate((weekAgo) => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith("xinnuo-witnesses-since:"));
+      localStorage.setItem(key, String(weekAgo));
+    }, Date.now() - 8 * 86_400_000);
+    await verify(moved, meanwhile, retiring.receipt, "验证通过");
     assert.deepEqual(await pinned(moved), { witnesses: [secondKey], quorum: 1 });
+    // The one that missed step one still pins W, which still cosigns: it believes them too.
+    await verify(away, meanwhile, retiring.receipt, "验证通过");
 
     // Step three: W no longer asked at all (nothing new to log). Receipts are cosigned by the second witness only.
     await stop(log);

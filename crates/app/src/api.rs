@@ -336,16 +336,23 @@ async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>,
     // Where in the log the witnesses pinned were settled: a change logged before it is not taken (an old entry
     // shown again would move this browser back).
     let after_key = format!("xinnuo-witnesses-after:{}", url(""));
+    // Since when (ms, this browser's clock) the witnesses pinned are: a policy dropping one waits a week.
+    let since_key = format!("xinnuo-witnesses-since:{}", url(""));
+    let now = js_sys::Date::now() as u64;
     let storage = crate::browser::local_storage();
     let stored = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
     let mut pinned: Vec<String> =
         stored(&list_key).and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
     let mut quorum: u64 = stored(&quorum_key).and_then(|text| text.parse().ok()).unwrap_or(0);
     let mut after: u64 = stored(&after_key).and_then(|text| text.parse().ok()).unwrap_or(0);
+    let mut since: u64 = stored(&since_key).and_then(|text| text.parse().ok()).unwrap_or(now);
     let Some(listing) = listing else { return (pinned, quorum) };
+    let listed = xinnuo_core::public_log::WitnessPolicy::of_listing(listing);
     if quorum > 0 {
-        if let Some(adopted) = logged_witnesses(listing, keys, &pinned, quorum, after).await {
+        let pinned_for = now.saturating_sub(since);
+        if let Some(adopted) = logged_witnesses(listing, keys, &pinned, quorum, after, pinned_for).await {
             (pinned, quorum, after) = adopted;
+            since = now;
         }
     } else {
         let listed = listing.get("witnesses").and_then(Value::as_array).into_iter().flatten();
@@ -356,11 +363,16 @@ async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>,
         }
     }
     let asked = listing.get("witness_quorum").and_then(Value::as_u64).unwrap_or(0).min(pinned.len() as u64);
-    if asked > quorum {
+    // Raised on the witnesses pinned only when first required or when they are the ones listed: raised on the
+    // old ones while a change is not yet taken (its proof not yet at hand), it could bar the change for good.
+    let same = listed == xinnuo_core::public_log::WitnessPolicy::new(pinned.clone(), listed.quorum);
+    if asked > quorum && (quorum == 0 || same) {
         let (cosigned, size) = cosigners_of_checkpoint(listing, &pinned).await;
         if cosigned >= asked {
             // Settled as of this checkpoint when first required (the entries before it are history).
-            after = if quorum == 0 { size } else { after };
+            if quorum == 0 {
+                (after, since) = (size, now);
+            }
             quorum = asked;
         }
     }
@@ -368,6 +380,7 @@ async fn pin_witnesses(listing: Option<&Value>, keys: &[Value]) -> (Vec<String>,
         let _ = storage.set_item(&list_key, &text);
         let _ = storage.set_item(&quorum_key, &quorum.to_string());
         let _ = storage.set_item(&after_key, &after.to_string());
+        let _ = storage.set_item(&since_key, &since.to_string());
     }
     (pinned, quorum)
 }
@@ -383,6 +396,7 @@ async fn logged_witnesses(
     pinned: &[String],
     quorum: u64,
     after: u64,
+    pinned_for_ms: u64,
 ) -> Option<(Vec<String>, u64, u64)> {
     use xinnuo_core::public_log::{admit_witness_policy, LoggedEntry, WitnessPolicy};
     let listed = WitnessPolicy::of_listing(listing);
@@ -392,7 +406,7 @@ async fn logged_witnesses(
     let trusted =
         TrustedServerKeys::from_json(&json!({"keys": keys, "witnesses": pinned, "witness_quorum": quorum})).ok()?;
     let logged = get_json::<LoggedEntry>(&format!("api/v1/log/proof?ref={}", listed.reference())).await.ok();
-    let (index, _) = admit_witness_policy(&listed, logged.as_ref(), &trusted, after).ok()?;
+    let (index, _) = admit_witness_policy(&listed, logged.as_ref(), &trusted, after, pinned_for_ms).ok()?;
     let note = xinnuo_core::tlog::TlogProof::parse(&logged?.proof).ok()?.checkpoint;
     crate::log_view::extends_kept(&note, &trusted).await.ok()?;
     Some((listed.witnesses, listed.quorum, index + 1))
@@ -407,6 +421,7 @@ async fn logged_witnesses(
     pinned: &[String],
     quorum: u64,
     _after: u64,
+    _pinned_for_ms: u64,
 ) -> Option<(Vec<String>, u64, u64)> {
     use xinnuo_core::public_log::WitnessPolicy;
     if WitnessPolicy::of_listing(listing) == WitnessPolicy::new(pinned.to_vec(), quorum) {

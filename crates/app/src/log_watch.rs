@@ -48,24 +48,31 @@ pub fn kept(origin: &str) -> (Option<String>, Option<Text>) {
     (read(place(KEPT, origin)), alarm)
 }
 
-/// How long the tiles of one check may take: a stalled download would otherwise hold what waits on the check
-/// (the outbox, a key's admission) until the browser gives up on it. Tiles are a few KB each, a handful a check.
-const TILES_TIMEOUT_MS: u32 = 10_000;
+/// How long one tile may take: a stalled download would otherwise hold what waits on the check (the outbox, a
+/// key's admission) until the browser gives up on it. A tile is a few KB at most.
+const TILE_TIMEOUT_MS: u32 = 10_000;
 
-/// The tiles a check reads, fetched from the log's server (a partial tile deleted for its full one: the full),
-/// given up after [`TILES_TIMEOUT_MS`] (the check then says it could not read them, and is made again later).
-async fn fetch_tiles(tiles: &[Tile]) -> Result<BTreeMap<Tile, Vec<u8>>, Text> {
+/// One tile's bytes, given up after [`TILE_TIMEOUT_MS`].
+async fn fetch_tile(path: &str) -> Option<Vec<u8>> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
-    let _timer = controller.map(|c| gloo_timers::callback::Timeout::new(TILES_TIMEOUT_MS, move || c.abort()));
+    let _timer = controller.map(|c| gloo_timers::callback::Timeout::new(TILE_TIMEOUT_MS, move || c.abort()));
+    let answer = Request::get(&crate::origin::url(&format!("log/{path}"))).abort_signal(signal.as_ref()).send().await;
+    match answer {
+        Ok(answer) if answer.ok() => answer.binary().await.ok(),
+        _ => None,
+    }
+}
+
+/// The tiles a check reads, fetched from the log's server (a partial tile deleted for its full one: the full);
+/// one that does not come in time is not read (the check then says so, and is made again later).
+async fn fetch_tiles(tiles: &[Tile]) -> Result<BTreeMap<Tile, Vec<u8>>, Text> {
     let mut fetched = BTreeMap::new();
     for tile in tiles {
         let mut bytes = None;
         for path in [tile.path(), Tile { width: xinnuo_core::tlog::TILE_WIDTH as u16, ..*tile }.path()] {
-            let request = Request::get(&crate::origin::url(&format!("log/{path}"))).abort_signal(signal.as_ref());
-            let Ok(answer) = request.send().await else { continue };
-            if answer.ok() {
-                bytes = answer.binary().await.ok();
+            bytes = fetch_tile(&path).await;
+            if bytes.is_some() {
                 break;
             }
         }

@@ -255,15 +255,21 @@ struct ServerKeyEntry {
 ///   log key could otherwise add witnesses of their own and have them alone vouch for a fork;
 /// - it reads as witnesses (cosigner keys, one key a name, a quorum they can meet) beside the pinned keys.
 ///
+/// - a policy that drops a pinned witness is taken only once the pinned ones have been pinned for
+///   [`WITNESS_DROP_WAIT_MS`] (`pinned_for_ms`, by the client's own clock): whoever holds the log key could
+///   otherwise add witnesses of their own and drop the honest ones in two quick steps, each allowed; so the
+///   first step stands in the public log for a week before any browser acts on the second.
+///
 /// A witness is thus replaced in two steps, each in the log: add the new one beside the old with the quorum
-/// raised by one (the old cosign the entry), then drop the old with the quorum lowered again (the new one,
-/// pinned by then, cosigns). Answers the entry's index and the checkpoint, which the caller checks extends the
-/// one it kept.
+/// raised by one (the old cosign the entry), then, a week or more later, retire the old with the quorum lowered
+/// again (the old one still cosigns while it retires). Answers the entry's index and the checkpoint, which the
+/// caller checks extends the one it kept.
 pub fn admit_witness_policy(
     listed: &WitnessPolicy,
     logged: Option<&LoggedEntry>,
     pinned: &TrustedServerKeys,
     after: u64,
+    pinned_for_ms: u64,
 ) -> Result<(u64, Checkpoint), LogError> {
     let not_logged = || LogError::WitnessesNotLogged { quorum: listed.quorum, witnesses: listed.witnesses.len() };
     let keys: Vec<VerifierKey> = listed
@@ -288,6 +294,9 @@ pub fn admit_witness_policy(
     if now < before {
         return Err(LogError::WitnessesWeakened { before, now });
     }
+    if dropped > 0 && pinned_for_ms < WITNESS_DROP_WAIT_MS {
+        return Err(LogError::WitnessesTooSoon { days: WITNESS_DROP_WAIT_MS / DAY_MS });
+    }
     let logged = logged.ok_or_else(not_logged)?;
     let (index, checkpoint) = verify_inclusion(logged, pinned).map_err(|_| not_logged())?;
     let recorded: WitnessPolicyEntry = serde_json::from_str(&logged.entry).map_err(|_| not_logged())?;
@@ -299,6 +308,11 @@ pub fn admit_witness_policy(
         Err(not_logged())
     }
 }
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// How long a client keeps the witnesses it pinned before it takes a policy that drops one of them (a week).
+pub const WITNESS_DROP_WAIT_MS: u64 = 7 * DAY_MS;
 
 /// A `witness_policy` entry as `admit_witness_policy` reads it (a struct of its own, as [`ServerKeyEntry`]).
 #[derive(Deserialize)]
@@ -672,7 +686,8 @@ fn receipt_error(error: LogError) -> ReceiptError {
         LogError::NotAnEntry
         | LogError::Rewritten { .. }
         | LogError::WitnessesNotLogged { .. }
-        | LogError::WitnessesWeakened { .. } => ReceiptError::NotAReceipt,
+        | LogError::WitnessesWeakened { .. }
+        | LogError::WitnessesTooSoon { .. } => ReceiptError::NotAReceipt,
         LogError::KeyNotLogged { .. } => ReceiptError::UnknownServerKey,
     }
 }
@@ -839,6 +854,8 @@ pub enum LogError {
     /// Witnesses the server newly lists under which fewer of the pinned witnesses (`now`) need cosign a
     /// checkpoint than may (`before`).
     WitnessesWeakened { before: u64, now: u64 },
+    /// Witnesses the server newly lists that drop a pinned one, before the pinned ones were kept `days`.
+    WitnessesTooSoon { days: u64 },
 }
 
 impl From<TlogError> for LogError {
@@ -856,6 +873,7 @@ impl Described for LogError {
             Self::KeyNotLogged { .. } => "log_key_not_logged",
             Self::WitnessesNotLogged { .. } => "log_witnesses_not_logged",
             Self::WitnessesWeakened { .. } => "log_witnesses_weakened",
+            Self::WitnessesTooSoon { .. } => "log_witnesses_too_soon",
         }
     }
 
@@ -892,6 +910,15 @@ impl Described for LogError {
                 ),
                 format_args!(
                     "The witnesses the server now lists are not taken: under them only {now} of the witnesses trusted before need cosign a checkpoint, and at least {before} must (newcomers do not stand in for them). The witnesses trusted before still apply; contact the server's operator."
+                ),
+            ),
+            Self::WitnessesTooSoon { days } => in_lang(
+                lang,
+                format_args!(
+                    "服务器现在列出的见证人去掉了此前信任的见证人：本浏览器信任现有见证人满 {days} 天后才会采用（给公众留出发现异常变更的时间）。在此之前仍按此前信任的见证人核验。"
+                ),
+                format_args!(
+                    "The witnesses the server now lists drop one trusted before: this browser takes them only once it has trusted the present ones for {days} days (time for the public to notice an unusual change). Until then the witnesses trusted before still apply."
                 ),
             ),
             Self::Rewritten { kept, seen } => in_lang(
@@ -1067,15 +1094,17 @@ mod tests {
         // Step one: the new witness beside the old, the quorum raised by one; the old one cosigned the entry.
         let mut log = TestLog::of(&[received(0), policy_logged(&both)]);
         let pinned_old = log.trusted_with_witnesses(&[&old], 1);
+        const WEEK: u64 = WITNESS_DROP_WAIT_MS;
         let refused = |listed: &WitnessPolicy, logged: Option<&LoggedEntry>, pinned: &TrustedServerKeys, after| {
-            admit_witness_policy(listed, logged, pinned, after).unwrap_err().code()
+            admit_witness_policy(listed, logged, pinned, after, WEEK).unwrap_err().code()
         };
         // Not yet cosigned by the pinned witness: not taken.
         assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 0), "log_witnesses_not_logged");
         log.cosign(&new);
         assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 0), "log_witnesses_not_logged");
         log.cosign(&old);
-        let (index, checkpoint) = admit_witness_policy(&both, Some(&log.logged(1)), &pinned_old, 0).unwrap();
+        // Adding needs no wait.
+        let (index, checkpoint) = admit_witness_policy(&both, Some(&log.logged(1)), &pinned_old, 0, 0).unwrap();
         assert_eq!((index, checkpoint.size), (1, 2));
         // An entry from before the policy pinned (shown again) is not taken.
         assert_eq!(refused(&both, Some(&log.logged(1)), &pinned_old, 2), "log_witnesses_not_logged");
@@ -1100,7 +1129,11 @@ mod tests {
         let pinned_both = dropped.trusted_with_witnesses(&[&old, &new], 2);
         assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_both, 2), "log_witnesses_not_logged");
         dropped.cosign(&old);
-        assert_eq!(admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both, 2).unwrap().0, 2);
+        assert_eq!(admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both, 2, WEEK).unwrap().0, 2);
+        // Dropping one waits until the pinned ones were kept a week: the added witness's step stands in the
+        // public log that long before anyone acts on the next.
+        let too_soon = admit_witness_policy(&only_new, Some(&dropped.logged(2)), &pinned_both, 2, WEEK - 1);
+        assert_eq!(too_soon.unwrap_err(), LogError::WitnessesTooSoon { days: 7 });
         // A client that still pins the old one alone (it missed step one) is not moved by the newcomer.
         let pinned_old = dropped.trusted_with_witnesses(&[&old], 1);
         assert_eq!(refused(&only_new, Some(&dropped.logged(2)), &pinned_old, 0), "log_witnesses_weakened");
@@ -1125,6 +1158,7 @@ mod tests {
         assert_eq!(refused(&twins, Some(&doubled.logged(0)), &pinned_old, 0), "log_witnesses_not_logged");
         let message = LogError::WitnessesNotLogged { quorum: 1, witnesses: 2 }.message(Lang::Zh);
         assert!(message.contains("2 个，须 1 个联署") && message.contains("仍按此前信任的见证人核验"), "{message}");
+        assert!(LogError::WitnessesTooSoon { days: 7 }.message(Lang::Zh).contains("满 7 天后才会采用"));
         let message = LogError::WitnessesWeakened { before: 1, now: 0 }.message(Lang::Zh);
         assert!(message.contains("只需 0 个联署") && message.contains("至少应有 1 个"), "{message}");
     }

@@ -552,6 +552,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .collect::<Result<_, _>>()?,
         ..Default::default()
     };
+    let mut names: Vec<&str> = witnessing.witnesses.iter().map(|w| w.key.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(twice) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(format!(
+            "见证人 {0} 出现了两次（一个见证人只能有一个密钥）/ the witness {0} is given twice (one key a witness)",
+            twice[0]
+        ));
+    }
     if witnessing.quorum > witnesses.len() {
         return Err(format!(
             "--witness-quorum {} 超过见证人数 {} / is more than the {} witnesses given",

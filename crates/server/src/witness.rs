@@ -114,8 +114,9 @@ pub fn add_checkpoint(
 pub struct Witness {
     pub url: String,
     pub key: VerifierKey,
-    /// Being retired (`--witness-retiring`): still asked, its cosignatures served beside the others' for the
-    /// browsers that pinned it, but not listed, not in the logged policy and not counted for the quorum.
+    /// Being retired (`--witness-retiring`): still asked, and while it retires every checkpoint served waits for
+    /// its cosignature too (browsers that pinned it keep believing receipts until they take the new witnesses),
+    /// but not listed, not in the logged policy and not counted in the quorum.
     pub retiring: bool,
 }
 
@@ -167,9 +168,9 @@ pub fn record_policy(db: &Db, policy: &WitnessPolicy, log: &LogKey, now: &str) -
     })
 }
 
-/// The newest checkpoint `quorum` of `witnesses` cosigned (retiring ones not counted), with their cosignature
-/// lines after the log's own signature (retiring ones' too); with no witnesses (or a quorum of 0), the newest
-/// checkpoint with whatever cosignatures it has.
+/// The newest checkpoint `quorum` of `witnesses` cosigned (retiring ones not counted, but required), with their
+/// cosignature lines after the log's own signature; with no witnesses (or a quorum of 0), the newest checkpoint
+/// with whatever cosignatures it has.
 pub fn published_checkpoint(
     sql: &mut dyn Sql,
     witnesses: &[Witness],
@@ -181,7 +182,7 @@ pub fn published_checkpoint(
 /// Which cosignatures a checkpoint served needs.
 #[derive(Clone, Copy)]
 enum Needed {
-    /// So many of the witnesses asked, not counting retiring ones.
+    /// So many of the witnesses listed, and every retiring one.
     Quorum(usize),
     /// Every witness asked, retiring ones too.
     Every,
@@ -190,13 +191,16 @@ enum Needed {
 /// What `published_checkpoint` serves, with its size.
 fn published(sql: &mut dyn Sql, witnesses: &[Witness], needed: Needed) -> Result<Option<(u64, String)>, DbError> {
     // A line counts for a witness configured now, by its key: one kept from before its key changed does not.
+    // (Names are distinct among the witnesses configured: `serve` refuses two keys under one name.)
     let counts = |name: &str, line: &str| witnesses.iter().any(|w| w.key.name == name && signed_with(&w.key, line));
-    let enough = |names: &[&str], at_least: usize| match needed {
-        Needed::Quorum(quorum) => {
-            let counted = names.iter().filter(|name| witnesses.iter().any(|w| !w.retiring && w.key.name == **name));
-            counted.count() >= quorum.max(at_least)
+    let enough = |names: &[&str], at_least: usize| {
+        let has = |witness: &&Witness| names.contains(&witness.key.name.as_str());
+        let listed = witnesses.iter().filter(|w| !w.retiring).filter(has).count();
+        let retiring = witnesses.iter().filter(|w| w.retiring);
+        match needed {
+            Needed::Quorum(quorum) => listed >= quorum.max(at_least) && retiring.clone().all(|w| has(&w)),
+            Needed::Every => names.len() >= witnesses.len(),
         }
-        Needed::Every => names.len() >= witnesses.len(),
     };
     let candidates =
         rows(sql, "SELECT c.size, c.note FROM log_checkpoints c ORDER BY c.size DESC LIMIT 64", &[], |row| {
@@ -435,8 +439,8 @@ mod tests {
     use super::*;
     use crate::store::test_server_key;
 
-    /// A retiring witness is asked and its cosignature served beside the others', but it does not count for
-    /// the quorum; the entry naming the witnesses is proved where every witness asked cosigned.
+    /// A retiring witness is asked and its cosignature required and served beside the others', but it does not
+    /// count in the quorum; the entry naming the witnesses is proved where every witness asked cosigned.
     #[test]
     fn a_retiring_witness_is_served_but_not_counted() {
         let db = Db::open(":memory:").unwrap();
@@ -472,11 +476,13 @@ mod tests {
         };
         let served = || db.read(|sql| published_checkpoint(sql, &witnesses, 1)).unwrap();
         let every = || proof_cosigned_by_every(&db, &witnesses, size - 1).unwrap();
-        let retiring_line = cosign(&retiring);
-        assert_eq!(served(), None, "the retiring witness alone is no quorum");
-        assert_eq!(every(), None);
         let asked_line = cosign(&asked);
+        assert_eq!(served(), None, "the quorum, but not yet the retiring witness");
+        assert_eq!(every(), None);
+        let retiring_line = cosign(&retiring);
         assert_eq!(served(), Some(format!("{note}{asked_line}{retiring_line}")), "both lines served");
+        let alone = [witnesses[1].clone()];
+        assert_eq!(db.read(|sql| published_checkpoint(sql, &alone, 1)).unwrap(), None, "a retiring one is no quorum");
         assert!(every().unwrap().proof.ends_with(&format!("{asked_line}{retiring_line}")));
         assert_eq!(policy(&witnesses, 1), WitnessPolicy::new(vec![asked.verifier().to_string()], 1));
     }
