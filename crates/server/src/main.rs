@@ -488,12 +488,13 @@ struct ServeArgs {
     /// A witness this server's log asks to cosign its checkpoints: `<url>=<its witness key>`. Repeat.
     /// Witnesses and a quorum that differ from the last start's are logged, and browsers take them only as
     /// cosigned by the witnesses they pinned, never letting newcomers vouch alone: replace one in two starts,
-    /// first the new beside the old with the quorum raised by one, then the old as `--witness-retiring` with
-    /// the quorum lowered again.
+    /// first the new beside the old with the quorum raised by one, then (a week or more later: browsers wait
+    /// that long before they drop a witness) the old as `--witness-retiring` with the quorum lowered again.
     #[arg(long = "witness")]
     witnesses: Vec<String>,
-    /// A witness being retired, `<url>=<its witness key>`: still asked to cosign (browsers that pinned it count
-    /// its cosignature until they take the new witnesses), but no longer listed or counted for the quorum.
+    /// A witness being retired, `<url>=<its witness key>`: still asked, and every checkpoint served waits for its
+    /// cosignature too (browsers that pinned it keep believing receipts until they take the new witnesses), but
+    /// no longer listed or counted in the quorum. Keep it for weeks, while people may come back.
     #[arg(long = "witness-retiring")]
     witnesses_retiring: Vec<String>,
     /// How many witnesses must have cosigned a checkpoint before `/log/checkpoint` serves it (default: all).
