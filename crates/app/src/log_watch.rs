@@ -52,15 +52,17 @@ pub fn kept(origin: &str) -> (Option<String>, Option<Text>) {
 /// key's admission) until the browser gives up on it. A tile is a few KB at most.
 const TILE_TIMEOUT_MS: u32 = 10_000;
 
-/// One tile's bytes, given up after [`TILE_TIMEOUT_MS`].
-async fn fetch_tile(path: &str) -> Option<Vec<u8>> {
+/// One tile's bytes (`Ok(None)`: the server has no such tile), given up after [`TILE_TIMEOUT_MS`] (`Err`, as
+/// when it cannot be reached).
+async fn fetch_tile(path: &str) -> Result<Option<Vec<u8>>, ()> {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
     let _timer = controller.map(|c| gloo_timers::callback::Timeout::new(TILE_TIMEOUT_MS, move || c.abort()));
-    let answer = Request::get(&crate::origin::url(&format!("log/{path}"))).abort_signal(signal.as_ref()).send().await;
-    match answer {
-        Ok(answer) if answer.ok() => answer.binary().await.ok(),
-        _ => None,
+    let request = Request::get(&crate::origin::url(&format!("log/{path}"))).abort_signal(signal.as_ref());
+    let answer = request.send().await.map_err(|_| ())?;
+    match answer.ok() {
+        true => answer.binary().await.map(Some).map_err(|_| ()),
+        false => Ok(None),
     }
 }
 
@@ -71,10 +73,14 @@ async fn fetch_tiles(tiles: &[Tile]) -> Result<BTreeMap<Tile, Vec<u8>>, Text> {
     for tile in tiles {
         let mut bytes = None;
         for path in [tile.path(), Tile { width: xinnuo_core::tlog::TILE_WIDTH as u16, ..*tile }.path()] {
-            bytes = fetch_tile(&path).await;
-            if bytes.is_some() {
-                break;
+            match fetch_tile(&path).await {
+                Ok(Some(found)) => bytes = Some(found),
+                // Not there: the full tile may be.
+                Ok(None) => continue,
+                // Unreachable or stalled: the full tile would be too (and would cost another wait).
+                Err(()) => {}
             }
+            break;
         }
         let bytes = bytes.ok_or_else(|| {
             Text::new(
