@@ -83,8 +83,8 @@ pub enum LogEvent {
         reason_sha256: Option<String>,
     },
     /// The witnesses the log asks and how many must cosign (`serve --witness … --witness-quorum k`), logged when
-    /// the server starts with other ones than the log last recorded: clients that pinned the earlier ones
-    /// take these only from a checkpoint the earlier quorum cosigned ([`admit_witness_policy`]).
+    /// the server starts with other ones than the log last recorded: clients that pinned the earlier ones take
+    /// these only as [`admit_witness_policy`] allows.
     WitnessPolicy { witnesses: Vec<String>, quorum: u64, at: String },
 }
 
@@ -244,7 +244,7 @@ struct ServerKeyEntry {
 }
 
 /// Whether a client that pinned a log's witnesses (`pinned`: its keys, witnesses and a quorum above 0) may take
-/// the ones the server now lists (`listed`). Three conditions:
+/// the ones the server now lists (`listed`). Four conditions:
 /// - the log recorded them (`logged`: the `witness_policy` entry, `GET /api/v1/log/proof?ref=<listed.reference()>`)
 ///   at an index from `after` on (past the policy pinned: an old entry shown again moves nobody back), proved in
 ///   a checkpoint a pinned log key signed and the pinned quorum of pinned witnesses cosigned — so the change is
@@ -253,8 +253,7 @@ struct ServerKeyEntry {
 ///   witness it drops, and never none: witnesses cosign any checkpoint that extends what they saw, without
 ///   reading it, so their cosignature says the entry is public, not that they agree to it, and whoever holds the
 ///   log key could otherwise add witnesses of their own and have them alone vouch for a fork;
-/// - it reads as witnesses (cosigner keys, one key a name, a quorum they can meet) beside the pinned keys.
-///
+/// - it reads as witnesses (cosigner keys, one key a name, a quorum they can meet) beside the pinned keys;
 /// - a policy that drops a pinned witness is taken only once the pinned ones have been pinned for
 ///   [`WITNESS_DROP_WAIT_MS`] (`pinned_for_ms`, by the client's own clock): whoever holds the log key could
 ///   otherwise add witnesses of their own and drop the honest ones in two quick steps, each allowed; so the
