@@ -147,6 +147,13 @@ pub fn newest_checkpoint(sql: &mut dyn Sql) -> Result<Option<String>, DbError> {
     row(sql, "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| row.get(0))
 }
 
+/// The newest checkpoint with its size.
+pub fn newest_with_size(sql: &mut dyn Sql) -> Result<Option<(u64, String)>, DbError> {
+    row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
+        Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
+    })
+}
+
 /// The entries at `indices` with their inclusion proofs in the checkpoint of `size` (its note given).
 pub fn prove(sql: &mut dyn Sql, indices: &[u64], size: u64, checkpoint: &str) -> Result<Vec<LoggedEntry>, DbError> {
     let tiles = SqlTiles { sql: RefCell::new(sql) };
@@ -204,10 +211,6 @@ pub fn is_about(logged: &LoggedEntry, reference: &str) -> bool {
 /// its proof in the newest checkpoint.
 pub fn proof_of(sql: &mut dyn Sql, reference: &str) -> Result<Option<LoggedEntry>, DbError> {
     let Some(index) = index_of(sql, reference)? else { return Ok(None) };
-    let (size, checkpoint) =
-        row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-        })?
-        .ok_or(DbError::Corrupt("log without checkpoint"))?;
+    let (size, checkpoint) = newest_with_size(sql)?.ok_or(DbError::Corrupt("log without checkpoint"))?;
     Ok(prove(sql, &[index], size, &checkpoint)?.pop().filter(|logged| is_about(logged, reference)))
 }

@@ -147,7 +147,6 @@ pub async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{args, row};
     use crate::store::{test_commitment, test_server_key};
     use crate::witness::{published_checkpoint, Witness, WitnessKey};
     use serde_json::Value;
@@ -159,25 +158,10 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let key = test_server_key();
         let stored = db.store_commitments(&[&test_commitment("a", "kid-a", "")], &key).unwrap();
-        let (size, note) = db
-            .read(|sql| {
-                row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-                    Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-                })
-            })
-            .unwrap()
-            .unwrap();
+        let (size, note) = db.read(crate::log::newest_with_size).unwrap().unwrap();
         let witness = |seed: u8| WitnessKey::derive("xinnuo.witness/a", &[seed; 32]).unwrap();
         let (current, former) = (witness(2), witness(3));
-        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
-        let line = former.signer.sign_line(&text, 1_796_000_000).unwrap();
-        db.write(|sql| {
-            sql.execute(
-                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
-                args![size, "xinnuo.witness/a", &line],
-            )
-        })
-        .unwrap();
+        let line = crate::witness::store_test_cosignature(&db, &former, size, &note);
         let asking = |key: &WitnessKey| Witnessing {
             witnesses: vec![Witness { url: "http://127.0.0.1:9".into(), key: key.verifier(), retiring: false }],
             quorum: 1,

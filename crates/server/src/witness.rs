@@ -340,12 +340,7 @@ fn round(
     agent: &ureq::Agent,
     cosigned: &tokio::sync::watch::Sender<u64>,
 ) -> Result<(), DbError> {
-    let newest = db.read(|sql| {
-        row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-            Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-        })
-    })?;
-    let Some((size, note)) = newest else { return Ok(()) };
+    let Some((size, note)) = db.read(crate::log::newest_with_size)? else { return Ok(()) };
     if *held >= size {
         return Ok(());
     }
@@ -434,6 +429,22 @@ pub fn start(
     }
 }
 
+/// Cosigns the checkpoint `note` of `size` with `witness` and stores the line as a witness's answer would be
+/// (for tests); answers the line.
+#[cfg(test)]
+pub(crate) fn store_test_cosignature(db: &Db, witness: &WitnessKey, size: u64, note: &str) -> String {
+    let text = note.split("\n\n").next().unwrap_or_default().to_owned() + "\n";
+    let line = witness.signer.sign_line(&text, 1_796_000_000).expect("cosigned");
+    db.write(|sql| {
+        sql.execute(
+            "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
+            args![size, &witness.verifier().name, &line],
+        )
+    })
+    .expect("stored");
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,15 +457,7 @@ mod tests {
         let db = Db::open(":memory:").unwrap();
         let key = test_server_key();
         db.store_commitments(&[&crate::store::test_commitment("a", "kid-a", "")], &key).unwrap();
-        let (size, note) = db
-            .read(|sql| {
-                row(sql, "SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[], |row| {
-                    Ok((row.get::<u64>(0)?, row.get::<String>(1)?))
-                })
-            })
-            .unwrap()
-            .unwrap();
-        let text = note.split("\n\n").next().unwrap().to_owned() + "\n";
+        let (size, note) = db.read(crate::log::newest_with_size).unwrap().unwrap();
         let (asked, retiring) = (
             WitnessKey::derive("xinnuo.witness/asked", &[2; 32]).unwrap(),
             WitnessKey::derive("xinnuo.witness/retiring", &[3; 32]).unwrap(),
@@ -463,17 +466,7 @@ mod tests {
             Witness { url: "http://127.0.0.1:9".into(), key: asked.verifier(), retiring: false },
             Witness { url: "http://127.0.0.1:9".into(), key: retiring.verifier(), retiring: true },
         ];
-        let cosign = |witness: &WitnessKey| {
-            let line = witness.signer.sign_line(&text, 1_796_000_000).unwrap();
-            db.write(|sql| {
-                sql.execute(
-                    "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)",
-                    args![size, &witness.verifier().name, &line],
-                )
-            })
-            .unwrap();
-            line
-        };
+        let cosign = |witness: &WitnessKey| store_test_cosignature(&db, witness, size, &note);
         let served = || db.read(|sql| published_checkpoint(sql, &witnesses, 1)).unwrap();
         let every = || proof_cosigned_by_every(&db, &witnesses, size - 1).unwrap();
         let asked_line = cosign(&asked);
